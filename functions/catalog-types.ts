@@ -1,0 +1,75 @@
+import type { z } from 'zod';
+import type { EnvironmentOf } from '../shared/config/env.js';
+
+export type QueueId = 'fanOut' | 'sendUrgent' | 'sendBulk';
+export type SecretId = 'providerCredentials' | 'bootstrapKey';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** An API Gateway v2 route key, e.g. `GET /v1/topics/{id}`. */
+export type RouteKey = `${HttpMethod} /${string}`;
+
+/**
+ * What a deployment hands its functions. In CDK these are tokens (table name, queue URLs,
+ * secret ARNs); in the local stack they are real values. The same `environment()` mapping of
+ * each function turns them into environment variables in both places.
+ */
+export interface DeploymentBindings {
+  tableName: string;
+  queueUrls: Record<QueueId, string>;
+  publicBaseUrl: string;
+  /** Secrets Manager ARNs; undefined locally, where settings come from the environment. */
+  secretArns: Partial<Record<SecretId, string>>;
+  settings: DeploymentSettings;
+}
+
+export interface DeploymentSettings {
+  defaultCountry: string;
+  smsProvider: 'sandbox' | 'twilio';
+  whatsappProvider: 'sandbox' | 'twilio';
+  topicShards: number;
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+}
+
+export interface HttpTrigger {
+  kind: 'http';
+  routes: readonly RouteKey[];
+}
+
+export interface QueueTrigger {
+  kind: 'queue';
+  queue: QueueId;
+  /** Records per invocation (Lambda event source `batchSize`). */
+  batchSize: number;
+  /** Concurrent invocations the event source may run (Lambda `maxConcurrency`, at least 2). */
+  maxConcurrency: number;
+}
+
+/** The AWS resources a function may touch; the stack grants exactly these and nothing more. */
+export interface FunctionAccess {
+  table?: 'read' | 'readwrite';
+  sendsTo?: readonly QueueId[];
+  secrets?: readonly SecretId[];
+}
+
+export interface FunctionDefinition<S extends z.ZodObject = z.ZodObject> {
+  description: string;
+  /** Source file, relative to the repository root; it exports `handler`. */
+  entry: string;
+  envSchema: S;
+  environment: (bindings: DeploymentBindings) => EnvironmentOf<S>;
+  trigger: HttpTrigger | QueueTrigger;
+  access: FunctionAccess;
+  timeoutSeconds: number;
+  memoryMb: number;
+}
+
+export interface QueueDefinition {
+  /** Physical name suffix; CDK and the local stack prefix it. */
+  name: string;
+  /** Receives before a message is moved to the queue's dead-letter queue. */
+  maxReceiveCount: number;
+}
+
+/** Keeps the schema's type attached to the entry, so `environment` is checked against it. */
+export function defineFunction<S extends z.ZodObject>(definition: FunctionDefinition<S>): FunctionDefinition<S> {
+  return definition;
+}

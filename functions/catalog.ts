@@ -1,0 +1,219 @@
+import {
+  adminEnvSchema,
+  baseEnvSchema,
+  broadcastsEnvSchema,
+  fanOutEnvSchema,
+  senderEnvSchema,
+  tableEnvSchema,
+  webhookEnvSchema,
+} from '../shared/config/env.js';
+import {
+  defineFunction,
+  type DeploymentBindings,
+  type FunctionDefinition,
+  type QueueDefinition,
+  type QueueId,
+  type RouteKey,
+} from './catalog-types.js';
+
+/**
+ * The one description of crier's functions. The CDK stack (infra/) and the local stack (local/)
+ * are both built from this file, so they cannot drift: same entries, same triggers, same
+ * environment, and in AWS exactly the access listed here.
+ */
+
+const base = (b: DeploymentBindings) => ({
+  DEFAULT_COUNTRY: b.settings.defaultCountry,
+  POWERTOOLS_LOG_LEVEL: b.settings.logLevel,
+});
+const table = (b: DeploymentBindings) => ({
+  ...base(b),
+  TABLE_NAME: b.tableName,
+  TOPIC_SHARDS: String(b.settings.topicShards),
+});
+const provider = (b: DeploymentBindings) => ({
+  SMS_PROVIDER: b.settings.smsProvider,
+  WHATSAPP_PROVIDER: b.settings.whatsappProvider,
+  ...(b.secretArns.providerCredentials ? { PROVIDER_SECRET_ARN: b.secretArns.providerCredentials } : {}),
+});
+const admin = (b: DeploymentBindings) => ({
+  ...table(b),
+  ...(b.secretArns.bootstrapKey ? { BOOTSTRAP_KEY_SECRET_ARN: b.secretArns.bootstrapKey } : {}),
+});
+
+export const queueDefinitions: Record<QueueId, QueueDefinition> = {
+  fanOut: { name: 'fan-out', maxReceiveCount: 5 },
+  // Urgent and bulk are separate queues with separate consumers, so a jam warning never waits
+  // behind a bulk backlog.
+  sendUrgent: { name: 'send-urgent', maxReceiveCount: 8 },
+  sendBulk: { name: 'send-bulk', maxReceiveCount: 8 },
+};
+
+export const functionCatalog = {
+  health: defineFunction({
+    description: 'Liveness probe',
+    entry: 'functions/http/health.ts',
+    envSchema: baseEnvSchema,
+    environment: base,
+    trigger: { kind: 'http', routes: ['GET /health'] },
+    access: {},
+    timeoutSeconds: 3,
+    memoryMb: 256,
+  }),
+  twilioInbound: defineFunction({
+    description: 'Twilio messaging webhook: residents texting keywords',
+    entry: 'functions/http/twilio-inbound.ts',
+    envSchema: webhookEnvSchema,
+    environment: (b) => ({
+      ...table(b),
+      ...provider(b),
+      PUBLIC_BASE_URL: b.publicBaseUrl,
+      SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent,
+    }),
+    trigger: { kind: 'http', routes: ['POST /webhooks/twilio/inbound'] },
+    access: { table: 'readwrite', sendsTo: ['sendUrgent'], secrets: ['providerCredentials'] },
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  }),
+  twilioStatus: defineFunction({
+    description: 'Twilio status callbacks: delivery receipts',
+    entry: 'functions/http/twilio-status.ts',
+    envSchema: webhookEnvSchema,
+    environment: (b) => ({
+      ...table(b),
+      ...provider(b),
+      PUBLIC_BASE_URL: b.publicBaseUrl,
+      SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent,
+    }),
+    trigger: { kind: 'http', routes: ['POST /webhooks/twilio/status'] },
+    access: { table: 'readwrite', secrets: ['providerCredentials'] },
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  }),
+  topicsApi: defineFunction({
+    description: 'Admin API: topics',
+    entry: 'functions/http/topics-api.ts',
+    envSchema: adminEnvSchema,
+    environment: admin,
+    trigger: { kind: 'http', routes: ['POST /v1/topics', 'GET /v1/topics', 'GET /v1/topics/{id}'] },
+    access: { table: 'readwrite', secrets: ['bootstrapKey'] },
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  }),
+  subscribersApi: defineFunction({
+    description: 'Admin API: subscribers',
+    entry: 'functions/http/subscribers-api.ts',
+    envSchema: adminEnvSchema,
+    environment: admin,
+    trigger: { kind: 'http', routes: ['GET /v1/subscribers/{phone}', 'DELETE /v1/subscribers/{phone}'] },
+    access: { table: 'readwrite', secrets: ['bootstrapKey'] },
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  }),
+  broadcastsApi: defineFunction({
+    description: 'Admin API: broadcasts',
+    entry: 'functions/http/broadcasts-api.ts',
+    envSchema: broadcastsEnvSchema,
+    environment: (b) => ({ ...admin(b), FAN_OUT_QUEUE_URL: b.queueUrls.fanOut }),
+    trigger: {
+      kind: 'http',
+      routes: [
+        'POST /v1/broadcasts',
+        'GET /v1/broadcasts/{id}',
+        'POST /v1/broadcasts/{id}/approve',
+        'POST /v1/broadcasts/{id}/cancel',
+      ],
+    },
+    access: { table: 'readwrite', sendsTo: ['fanOut'], secrets: ['bootstrapKey'] },
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  }),
+  openApi: defineFunction({
+    description: 'The OpenAPI document of the admin API',
+    entry: 'functions/http/openapi.ts',
+    envSchema: baseEnvSchema,
+    environment: base,
+    trigger: { kind: 'http', routes: ['GET /v1/openapi.json'] },
+    access: {},
+    timeoutSeconds: 5,
+    memoryMb: 256,
+  }),
+  fanOut: defineFunction({
+    description: 'Turns one topic shard of a broadcast into batches on a send queue',
+    entry: 'functions/queue/fan-out.ts',
+    envSchema: fanOutEnvSchema,
+    environment: (b) => ({
+      ...table(b),
+      SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent,
+      SEND_BULK_QUEUE_URL: b.queueUrls.sendBulk,
+    }),
+    trigger: { kind: 'queue', queue: 'fanOut', batchSize: 1, maxConcurrency: 16 },
+    access: { table: 'readwrite', sendsTo: ['sendUrgent', 'sendBulk'] },
+    timeoutSeconds: 120,
+    memoryMb: 512,
+  }),
+  sendUrgent: defineFunction({
+    description: 'Sends urgent broadcasts and replies to residents',
+    entry: 'functions/queue/send.ts',
+    envSchema: senderEnvSchema,
+    environment: (b) => ({
+      ...table(b),
+      ...provider(b),
+      PUBLIC_BASE_URL: b.publicBaseUrl,
+      SOURCE_QUEUE_URL: b.queueUrls.sendUrgent,
+    }),
+    trigger: { kind: 'queue', queue: 'sendUrgent', batchSize: 5, maxConcurrency: 20 },
+    access: { table: 'readwrite', secrets: ['providerCredentials'] },
+    timeoutSeconds: 60,
+    memoryMb: 512,
+  }),
+  sendBulk: defineFunction({
+    description: 'Sends normal-priority broadcasts',
+    entry: 'functions/queue/send.ts',
+    envSchema: senderEnvSchema,
+    environment: (b) => ({
+      ...table(b),
+      ...provider(b),
+      PUBLIC_BASE_URL: b.publicBaseUrl,
+      SOURCE_QUEUE_URL: b.queueUrls.sendBulk,
+    }),
+    trigger: { kind: 'queue', queue: 'sendBulk', batchSize: 5, maxConcurrency: 10 },
+    access: { table: 'readwrite', secrets: ['providerCredentials'] },
+    timeoutSeconds: 60,
+    memoryMb: 512,
+  }),
+} satisfies Record<string, FunctionDefinition<any>>;
+
+export type FunctionId = keyof typeof functionCatalog;
+
+export const functionIds = Object.keys(functionCatalog) as FunctionId[];
+
+export function functionDefinition(id: FunctionId): FunctionDefinition {
+  return functionCatalog[id] as unknown as FunctionDefinition;
+}
+
+/** Every HTTP route and the function that serves it. */
+export function httpRoutes(): { routeKey: RouteKey; functionId: FunctionId }[] {
+  return functionIds.flatMap((functionId) => {
+    const { trigger } = functionDefinition(functionId);
+    return trigger.kind === 'http' ? trigger.routes.map((routeKey) => ({ routeKey, functionId })) : [];
+  });
+}
+
+/** The function that consumes a queue; each queue has exactly one. */
+export function consumerOf(queue: QueueId): FunctionId {
+  const consumer = functionIds.find((id) => {
+    const { trigger } = functionDefinition(id);
+    return trigger.kind === 'queue' && trigger.queue === queue;
+  });
+  if (!consumer) throw new Error(`queue ${queue} has no consumer in the function catalog`);
+  return consumer;
+}
+
+/**
+ * Visibility timeout is 6× the consumer's timeout, as AWS advises, so a slow batch is not
+ * redelivered while the first invocation is still working on it.
+ */
+export function visibilityTimeoutSeconds(queue: QueueId): number {
+  return functionDefinition(consumerOf(queue)).timeoutSeconds * 6;
+}

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+/**
+ * Environment schemas. Every function validates its environment once, at the first invocation,
+ * with one of these (see `shared/runtime/middleware/environment.ts`), and the CDK construct's
+ * `environment` prop is typed from the same schema, so a missing variable fails to compile.
+ */
+
+const nonEmpty = z.string().min(1);
+const positiveInt = z.coerce.number().int().positive();
+
+export const baseEnvSchema = z.object({
+  POWERTOOLS_SERVICE_NAME: z.string().default('crier'),
+  POWERTOOLS_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+  /** Numbers typed in national form are read as numbers of this country. */
+  DEFAULT_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code such as GB').default('GB'),
+});
+
+export const tableEnvSchema = baseEnvSchema.extend({
+  TABLE_NAME: nonEmpty,
+  /**
+   * How many partitions a topic's subscriber index is spread over. A deployment constant:
+   * subscribe writes and fan-out reads must agree on it.
+   */
+  TOPIC_SHARDS: positiveInt.max(64).default(8),
+});
+
+/**
+ * Where provider settings come from: in AWS a Secrets Manager secret (JSON of the same names),
+ * locally the environment (CONTRACT.md). Neither is read at module load.
+ */
+export const providerEnvSchema = z.object({
+  SMS_PROVIDER: z.enum(['sandbox', 'twilio']).default('sandbox'),
+  WHATSAPP_PROVIDER: z.enum(['sandbox', 'twilio']).default('sandbox'),
+  PROVIDER_SECRET_ARN: nonEmpty.optional(),
+  SANDBOX_URL: z.url().optional(),
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
+  TWILIO_AUTH_TOKEN: nonEmpty.optional(),
+  TWILIO_SMS_FROM: nonEmpty.optional(),
+  TWILIO_WHATSAPP_FROM: nonEmpty.optional(),
+  TWILIO_MESSAGING_SERVICE_SID: z.string().regex(/^MG[0-9a-fA-F]{32}$/).optional(),
+  /** Points the twilio SDK at another API host: the fake Twilio API in tests. */
+  TWILIO_API_BASE_URL: z.url().optional(),
+});
+
+export const webhookEnvSchema = tableEnvSchema.extend(providerEnvSchema.shape).extend({
+  /** The URL providers call; webhook signatures are checked against it. */
+  PUBLIC_BASE_URL: z.url(),
+  SEND_URGENT_QUEUE_URL: z.url(),
+});
+
+export const adminEnvSchema = tableEnvSchema.extend({
+  /** In AWS: the generated operator key, so a fresh deployment can be administered at all. */
+  BOOTSTRAP_KEY_SECRET_ARN: nonEmpty.optional(),
+});
+
+export const broadcastsEnvSchema = adminEnvSchema.extend({
+  FAN_OUT_QUEUE_URL: z.url(),
+});
+
+export const fanOutEnvSchema = tableEnvSchema.extend({
+  SEND_URGENT_QUEUE_URL: z.url(),
+  SEND_BULK_QUEUE_URL: z.url(),
+  /** Recipients carried by one send-queue message (SQS messages are at most 256 KiB). */
+  RECIPIENTS_PER_SEND_MESSAGE: positiveInt.max(200).default(50),
+});
+
+export const senderEnvSchema = tableEnvSchema.extend(providerEnvSchema.shape).extend({
+  PUBLIC_BASE_URL: z.url(),
+  /** The queue this sender consumes, so a retryable failure can be given a backoff. */
+  SOURCE_QUEUE_URL: z.url(),
+});
+
+export type BaseEnv = z.infer<typeof baseEnvSchema>;
+export type TableEnv = z.infer<typeof tableEnvSchema>;
+export type ProviderEnv = z.infer<typeof providerEnvSchema>;
+export type WebhookEnv = z.infer<typeof webhookEnvSchema>;
+export type AdminEnv = z.infer<typeof adminEnvSchema>;
+export type BroadcastsEnv = z.infer<typeof broadcastsEnvSchema>;
+export type FanOutEnv = z.infer<typeof fanOutEnvSchema>;
+export type SenderEnv = z.infer<typeof senderEnvSchema>;
+
+/**
+ * The environment a deployment must give a function with schema S: required variables must be
+ * present, variables with defaults may be left out. Values are strings (or CDK tokens).
+ */
+export type EnvironmentOf<S extends z.ZodObject> = {
+  [K in keyof z.input<S> as undefined extends z.input<S>[K] ? never : K]-?: string;
+} & {
+  [K in keyof z.input<S> as undefined extends z.input<S>[K] ? K : never]?: string;
+};

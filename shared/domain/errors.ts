@@ -1,0 +1,110 @@
+/**
+ * The error taxonomy. Handlers map these to HTTP by class (never by name string);
+ * queue consumers use `ProviderError.retryable` to decide between retry and record-and-move-on.
+ */
+
+export interface FieldIssue {
+  /** Dotted path of the offending field, e.g. `body` or `topics.0`. */
+  field: string;
+  message: string;
+}
+
+export class ValidationError extends Error {
+  readonly details: FieldIssue[];
+  constructor(message: string, details: FieldIssue[] = [], options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ValidationError';
+    this.details = details;
+  }
+}
+
+/** The request body is larger than the route accepts. */
+export class PayloadTooLargeError extends Error {
+  readonly limitBytes: number;
+  constructor(limitBytes: number) {
+    super(`request body is larger than ${limitBytes} bytes`);
+    this.name = 'PayloadTooLargeError';
+    this.limitBytes = limitBytes;
+  }
+}
+
+export class AuthenticationError extends Error {
+  constructor(message = 'a valid API key is required (Authorization: Bearer <key>)', options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AuthenticationError';
+  }
+}
+
+/** Authenticated, but not allowed: outside the key's department or role, or a forged webhook. */
+export class ForbiddenError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ForbiddenError';
+  }
+}
+
+export class NotFoundError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class ConflictError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConflictError';
+  }
+}
+
+/** The environment or deployment settings are missing or malformed: a deploy-time mistake. */
+export class ConfigurationError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/**
+ * What went wrong at a provider, in the terms the sender acts on
+ * (after nyaruka/courier's channel errors).
+ */
+export const providerErrorKinds = {
+  /** 429 and provider-specific rate limits: back off and retry. */
+  throttled: { retryable: true },
+  /** 5xx, resets, timeouts before the request was accepted: retry. */
+  connectionFailed: { retryable: true },
+  /** The provider knows this recipient opted out (Twilio 21610): record the opt-out. */
+  recipientOptedOut: { retryable: false },
+  /** Not a number the provider can deliver to (Twilio 21211/21614): mark undeliverable. */
+  invalidRecipient: { retryable: false },
+  /** WhatsApp free text outside the 24-hour window (Twilio 63016, Meta 131047). */
+  windowClosed: { retryable: false },
+  /** The provider refused the message for another, permanent reason. */
+  rejected: { retryable: false },
+  /** Our credentials or sender identity are wrong: every retry would fail the same way. */
+  misconfigured: { retryable: false },
+} as const satisfies Record<string, { retryable: boolean }>;
+
+export type ProviderErrorKind = keyof typeof providerErrorKinds;
+
+export class ProviderError extends Error {
+  readonly kind: ProviderErrorKind;
+  readonly retryable: boolean;
+  readonly provider: string;
+  /** The provider's own error code, when it gave one (e.g. Twilio's 21610). */
+  readonly providerCode: string | undefined;
+  constructor(
+    provider: string,
+    kind: ProviderErrorKind,
+    message: string,
+    options?: { cause?: unknown; providerCode?: string | number },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ProviderError';
+    this.provider = provider;
+    this.kind = kind;
+    this.retryable = providerErrorKinds[kind].retryable;
+    this.providerCode = options?.providerCode === undefined ? undefined : String(options.providerCode);
+  }
+}

@@ -1,0 +1,31 @@
+import type { ProviderName } from '../ports/messaging-provider.js';
+import type { Channel, MessageStatus } from './model.js';
+import type { E164 } from './phone.js';
+
+/** A text a resident sent us, as every provider adapter parses it. */
+export interface InboundText {
+  provider: ProviderName;
+  /** The provider's id for the message (Twilio `MessageSid`); webhook retries repeat it. */
+  providerMessageId: string;
+  from: E164;
+  channel: Channel;
+  /** Our number (or WhatsApp number) the resident wrote to, E.164 without channel prefix. */
+  to: string;
+  body: string;
+  /**
+   * Set when the provider itself already answered an opt-out keyword (Twilio Advanced Opt-Out's
+   * `OptOutType`): record the change, but do not send a second confirmation.
+   */
+  providerHandledOptOut?: 'STOP' | 'START' | 'HELP';
+}
+
+/** A delivery receipt, as every provider adapter parses it. */
+export interface StatusReport {
+  provider: ProviderName;
+  providerMessageId: string;
+  /** crier's own message id, carried in the status callback URL. */
+  messageId: string | undefined;
+  status: MessageStatus;
+  /** The provider's error code for a failure, e.g. Twilio's 30003. */
+  errorCode: string | undefined;
+}

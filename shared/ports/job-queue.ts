@@ -1,0 +1,9 @@
+/** A queue of jobs of one shape. Adapters batch sends (SQS takes 10 a request). */
+export interface JobQueue<Job> {
+  send(jobs: readonly Job[]): Promise<void>;
+}
+
+/** Hides a received job again for a while so its retry backs off (SQS visibility timeout). */
+export interface RetryScheduler {
+  retryAfter(receiptHandle: string, delaySeconds: number): Promise<void>;
+}
