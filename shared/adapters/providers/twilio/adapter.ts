@@ -1,0 +1,154 @@
+/**
+ * Sends through Twilio's Programmable Messaging API with the official SDK.
+ *
+ * This is the only module that imports the `twilio` barrel (~4 MB bundled): import it only from
+ * code that sends. Webhook verification and parsing live in `webhooks.ts`, which does not.
+ */
+import twilio from 'twilio';
+import type { MessageListInstanceCreateOptions } from 'twilio/lib/rest/api/v2010/account/message.js';
+import { z } from 'zod';
+import { ProviderError } from '../../../domain/errors.js';
+import type { Channel } from '../../../domain/model.js';
+import type { MessagingProvider, OutboundText, ProviderAcceptance } from '../../../ports/messaging-provider.js';
+import { twilioErrorKind } from './error-codes.js';
+import { parseTwilioSettings, type TwilioSettings, type twilioSettingsSchema } from './settings.js';
+
+const PROVIDER = 'twilio';
+const WHATSAPP_PREFIX = 'whatsapp:';
+
+/**
+ * A Twilio request that has had no answer after this long is abandoned and reported as
+ * `connectionFailed`. Well under the sender function's timeout, so one hung connection becomes
+ * one retryable message rather than a Lambda timeout that redelivers the whole batch. (The SDK's
+ * own default is 30 s.)
+ */
+export const DEFAULT_TWILIO_TIMEOUT_MS = 10_000;
+
+export interface TwilioProviderOptions {
+  /** Per-request timeout in milliseconds; see DEFAULT_TWILIO_TIMEOUT_MS. */
+  timeoutMs?: number;
+}
+
+/** The part of Twilio's Message resource we rely on; anything else in the answer is ignored. */
+const createdMessageSchema = z.object({
+  sid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, 'must look like SM or MM followed by 32 hex digits'),
+});
+
+/** What the SDK throws for an HTTP error answer (RestException, or TwilioServiceException for RFC 9457 bodies). */
+const twilioApiErrorSchema = z.object({
+  status: z.number().int(),
+  code: z.number().int().optional(),
+  message: z.string().optional(),
+});
+
+/** What axios (under the SDK) throws when no answer came: refused, reset, DNS, timeout. */
+const transportErrorSchema = z.union([
+  z.object({ isAxiosError: z.literal(true), code: z.string().optional() }),
+  z.object({ code: z.string().regex(/^E[A-Z_]+$/) }),
+]);
+
+export class TwilioProvider implements MessagingProvider {
+  readonly name = PROVIDER;
+  readonly #settings: TwilioSettings;
+  readonly #client: twilio.Twilio;
+
+  constructor(settings: z.input<typeof twilioSettingsSchema>, options: TwilioProviderOptions = {}) {
+    this.#settings = parseTwilioSettings(settings);
+    const { accountSid, authToken, apiBaseUrl } = this.#settings;
+    this.#client = twilio(accountSid, authToken, {
+      // One retry policy only: ours. With autoRetry the SDK would sleep and retry 429s inside
+      // this invocation, holding the whole batch and hiding the throttle from the sender's
+      // pacing. Throttled and connection failures surface as retryable ProviderErrors instead,
+      // and the queue retries them with backoff (RetryScheduler).
+      autoRetry: false,
+      timeout: options.timeoutMs ?? DEFAULT_TWILIO_TIMEOUT_MS,
+      // A warm Lambda reuses the TLS connection to api.twilio.com across sends.
+      keepAlive: true,
+    });
+    if (apiBaseUrl !== undefined) {
+      // Pointing the SDK at the fake API. Messages live on the `api` domain
+      // (api.twilio.com/2010-04-01/…), and Domain.baseUrl is a public, typed property read at
+      // request time, so replacing it redirects exactly the calls we make while the SDK's real
+      // pipeline (Basic auth, form encoding, error parsing) still runs. A RequestClient subclass
+      // rewriting every URI would also work but would sit below the SDK's hostname handling
+      // and re-implement more than we need.
+      this.#client.api.baseUrl = apiBaseUrl;
+      // The SDK rewrites hostnames for TWILIO_REGION/TWILIO_EDGE (read from process.env); that
+      // must not mangle a local host name.
+      this.#client.region = undefined;
+      this.#client.edge = undefined;
+    }
+  }
+
+  async sendText(message: OutboundText): Promise<ProviderAcceptance> {
+    const params = this.#createParams(message);
+    let created: unknown;
+    try {
+      created = await this.#client.messages.create(params);
+    } catch (error) {
+      throw toProviderError(error);
+    }
+    const parsed = createdMessageSchema.safeParse(created);
+    if (!parsed.success) {
+      // A 2xx that is not a Message resource: most likely apiBaseUrl points at something that is
+      // not Twilio. Not retryable: if it was Twilio after all, the message may have been taken.
+      throw new ProviderError(PROVIDER, 'misconfigured', 'the Twilio API answered without a valid message sid', {
+        cause: parsed.error,
+      });
+    }
+    return { provider: PROVIDER, providerMessageId: parsed.data.sid };
+  }
+
+  #createParams(message: OutboundText): MessageListInstanceCreateOptions {
+    const { messagingServiceSid } = this.#settings;
+    const from = this.#senderFor(message.channel);
+    if (from === undefined && messagingServiceSid === undefined) {
+      throw new ProviderError(
+        PROVIDER,
+        'misconfigured',
+        `no Twilio sender for ${message.channel}: set ${message.channel === 'whatsapp' ? 'whatsappFrom' : 'smsFrom'} or messagingServiceSid`,
+      );
+    }
+    const params: MessageListInstanceCreateOptions = {
+      to: message.channel === 'whatsapp' ? `${WHATSAPP_PREFIX}${message.to}` : message.to,
+      body: message.body,
+      statusCallback: message.statusCallbackUrl,
+    };
+    // Twilio accepts a From, a MessagingServiceSid, or both (the From is then the sender and the
+    // service's features such as Advanced Opt-Out still apply).
+    if (from !== undefined) params.from = from;
+    if (messagingServiceSid !== undefined) params.messagingServiceSid = messagingServiceSid;
+    return params;
+  }
+
+  #senderFor(channel: Channel): string | undefined {
+    if (channel === 'sms') return this.#settings.smsFrom;
+    const { whatsappFrom } = this.#settings;
+    if (whatsappFrom === undefined) return undefined;
+    return whatsappFrom.startsWith(WHATSAPP_PREFIX) ? whatsappFrom : `${WHATSAPP_PREFIX}${whatsappFrom}`;
+  }
+}
+
+/** Maps whatever the SDK threw to the error taxonomy (one place, used for every send). */
+function toProviderError(error: unknown): ProviderError {
+  const apiError = twilioApiErrorSchema.safeParse(error);
+  if (apiError.success) {
+    const { status, code, message } = apiError.data;
+    const kind = twilioErrorKind(status, code);
+    const detail = message ? `: ${message}` : '';
+    return new ProviderError(PROVIDER, kind, `Twilio answered HTTP ${status}${code === undefined ? '' : `, error ${code}`}${detail}`, {
+      cause: error,
+      ...(code === undefined ? {} : { providerCode: code }),
+    });
+  }
+  const transport = transportErrorSchema.safeParse(error);
+  if (transport.success) {
+    const reason = transport.data.code ?? (error instanceof Error ? error.message : 'no answer');
+    return new ProviderError(PROVIDER, twilioErrorKind(undefined, undefined), `Twilio API unreachable (${reason})`, {
+      cause: error,
+    });
+  }
+  // Neither an HTTP answer nor a transport failure: a bug on our side (e.g. a parameter the SDK
+  // refused). Retrying would fail the same way.
+  return new ProviderError(PROVIDER, 'rejected', 'the Twilio SDK refused the request', { cause: error });
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigurationError } from '../../../domain/errors.js';
+import { parseTwilioSettings, twilioSettingsFromEnv, twilioSettingsSchema } from './settings.js';
+
+const ACCOUNT_SID = 'ACcb7e119ce41544f52a83fbc6603a8e53';
+const SECRET_TOKEN = 'secret-token-never-logged';
+
+function captureError(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error, none was thrown');
+}
+
+describe('twilioSettingsSchema', () => {
+  it.each([
+    { smsFrom: '+447700100000' },
+    { whatsappFrom: 'whatsapp:+447700100001' },
+    { messagingServiceSid: 'MG691374afe8f64978ce82043d8104f06c' },
+  ])('accepts credentials with one sender identity: %o', (sender) => {
+    // Prepare
+    const input = { accountSid: ACCOUNT_SID, authToken: SECRET_TOKEN, ...sender };
+
+    // Act
+    const result = twilioSettingsSchema.safeParse(input);
+
+    // Assess
+    expect(result.success).toBe(true);
+  });
+
+  it('refuses credentials without any sender identity', () => {
+    // Prepare
+    const input = { accountSid: ACCOUNT_SID, authToken: SECRET_TOKEN };
+
+    // Act
+    const result = twilioSettingsSchema.safeParse(input);
+
+    // Assess
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toContain('at least one sender');
+  });
+
+  it.each([
+    ['accountSid', { accountSid: 'SK0123456789abcdef0123456789abcdef' }],
+    ['accountSid', { accountSid: 'AC123' }],
+    ['authToken', { authToken: '' }],
+    ['messagingServiceSid', { messagingServiceSid: 'MG-nope' }],
+    ['apiBaseUrl', { apiBaseUrl: 'not a url' }],
+  ])('names %s when it is malformed', (field, override) => {
+    // Prepare
+    const input = { accountSid: ACCOUNT_SID, authToken: SECRET_TOKEN, smsFrom: '+447700100000', ...override };
+
+    // Act
+    const result = twilioSettingsSchema.safeParse(input);
+
+    // Assess
+    expect(result.error?.issues.map((issue) => issue.path.join('.'))).toEqual([field]);
+  });
+});
+
+describe('parseTwilioSettings', () => {
+  it('throws a ConfigurationError naming the field and never the token', () => {
+    // Prepare
+    const input = { accountSid: 'AC123', authToken: SECRET_TOKEN, smsFrom: '+447700100000' };
+
+    // Act
+    const error = captureError(() => parseTwilioSettings(input));
+
+    // Assess
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(String(error)).toContain('accountSid');
+    expect(String(error)).not.toContain(SECRET_TOKEN);
+  });
+});
+
+describe('twilioSettingsFromEnv', () => {
+  it('reads the TWILIO_* variables', () => {
+    // Prepare
+    const env = {
+      SMS_PROVIDER: 'twilio' as const,
+      WHATSAPP_PROVIDER: 'twilio' as const,
+      TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+      TWILIO_AUTH_TOKEN: SECRET_TOKEN,
+      TWILIO_SMS_FROM: '+447700100000',
+      TWILIO_WHATSAPP_FROM: 'whatsapp:+447700100001',
+      TWILIO_API_BASE_URL: 'http://127.0.0.1:4010',
+    };
+
+    // Act
+    const settings = twilioSettingsFromEnv(env);
+
+    // Assess
+    expect(settings).toEqual({
+      accountSid: ACCOUNT_SID,
+      authToken: SECRET_TOKEN,
+      smsFrom: '+447700100000',
+      whatsappFrom: 'whatsapp:+447700100001',
+      apiBaseUrl: 'http://127.0.0.1:4010',
+    });
+  });
+});
