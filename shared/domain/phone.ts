@@ -5,14 +5,23 @@ import { z } from 'zod';
 export type E164 = string & { readonly __brand: 'E164' };
 
 /**
+ * Ofcom's UK mobile range reserved for drama and testing (07700 900000–900999). libphonenumber
+ * marks it invalid on purpose (it is never allocated), but it is exactly the range people use to
+ * try a gateway out, and CONTRACT.md's own example: accepting it lets nobody real be texted by a
+ * test. The other Ofcom drama ranges (e.g. 020 7946 0xxx) already pass as valid fixed lines.
+ */
+const OFCOM_DRAMA_MOBILE = /^\+447700900\d{3}$/;
+
+/**
  * Normalises a number typed in international or national form to E.164, or returns undefined.
- * `libphonenumber-js/max` carries full metadata, so e.g. `+44 7700 900123` (an Ofcom drama
- * number) is recognised as a valid UK mobile, not just a plausible length.
+ * `libphonenumber-js/max` carries full metadata, so a number is checked against the numbering
+ * plan (valid ranges), not just a plausible length.
  */
 export function toE164(input: string, defaultCountry: CountryCode): E164 | undefined {
   const parsed = parsePhoneNumberFromString(input.trim(), defaultCountry);
-  if (!parsed || !parsed.isValid()) return undefined;
-  return parsed.number as E164;
+  if (!parsed) return undefined;
+  if (parsed.isValid() || OFCOM_DRAMA_MOBILE.test(parsed.number)) return parsed.number as E164;
+  return undefined;
 }
 
 /** A zod field that accepts a phone number in any common form and yields E.164. */

@@ -1,0 +1,71 @@
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Channel } from '../../domain/model.js';
+import type { InboundLog, InboundLogEntry } from '../../ports/stores.js';
+import { isConditionFailure } from './conditions.js';
+import { keys } from './keys.js';
+
+/**
+ * A claim that has been "in progress" this long belongs to an invocation that died; a retry may
+ * take it over. Longer than any inbound handler runs (its timeout is 10 s).
+ */
+const STALE_AFTER_MS = 60_000;
+
+/**
+ * Written by hand rather than with Powertools' idempotency utility: on a table with a sort key
+ * that utility keeps every record under one static partition key (a hot partition), and the
+ * inbound record is also the consent evidence and the inbox entry, so it is ours to shape.
+ */
+export class DynamoInboundLog implements InboundLog {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async begin(
+    provider: string,
+    providerMessageId: string,
+    record: { from: string; channel: Channel; body: string; at: string },
+  ): Promise<InboundLogEntry> {
+    const staleBefore = new Date(Date.parse(record.at) - STALE_AFTER_MS).toISOString();
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.inbound(provider, providerMessageId),
+            type: 'inbound',
+            provider,
+            providerMessageId,
+            ...record,
+            state: 'in-progress',
+            startedAt: record.at,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR (#state = :inProgress AND startedAt < :staleBefore)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':inProgress': 'in-progress', ':staleBefore': staleBefore },
+        }),
+      );
+      return { state: 'new' };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.inbound(provider, providerMessageId), ConsistentRead: true }),
+    );
+    return Item?.state === 'done'
+      ? { state: 'done', replyMessageId: typeof Item.replyMessageId === 'string' ? Item.replyMessageId : undefined }
+      : { state: 'in-progress' };
+  }
+
+  async finish(provider: string, providerMessageId: string, replyMessageId: string | undefined): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.inbound(provider, providerMessageId),
+        UpdateExpression: 'SET #state = :done, replyMessageId = :reply',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':done': 'done', ':reply': replyMessageId ?? null },
+      }),
+    );
+  }
+}

@@ -1,0 +1,49 @@
+import type { Channel } from '../../domain/model.js';
+
+/**
+ * Every item layout of the single table, in one place.
+ *
+ * | item                 | pk                          | sk                         |
+ * |----------------------|-----------------------------|----------------------------|
+ * | topic                | TOPICS                      | TOPIC#<id>                 |
+ * | keyword claim        | KEYWORD#<KEYWORD>           | KEYWORD                    |
+ * | topic index entry    | TOPICIDX#<topic>#<shard>    | SUB#<phone>#<channel>      |
+ * | shard subscriber cnt | TOPICIDX#<topic>#<shard>    | #COUNT                     |
+ * | subscriber profile   | SUB#<phone>                 | PROFILE                    |
+ * | subscription         | SUB#<phone>                 | TOPIC#<channel>#<topic>    |
+ * | consent event        | SUB#<phone>                 | CONSENT#<iso time>#<ref>   |
+ * | erasure tombstone    | ERASED#<sha256(phone)>      | TOMBSTONE                  |
+ * | inbound message      | INBOUND#<provider>#<id>     | INBOUND                    |
+ * | broadcast            | BROADCAST#<id>              | BROADCAST                  |
+ * | outbound message     | MESSAGE#<messageId>         | MESSAGE                    |
+ * | API key              | APIKEY#<sha256(key)>        | APIKEY                     |
+ *
+ * Topics sit in one partition because there are few of them and they are read together. The
+ * subscriber index is spread over shards so that no partition runs hot when thousands join.
+ */
+export const keys = {
+  topic: (id: string) => ({ pk: 'TOPICS', sk: `TOPIC#${id}` }),
+  topicsPartition: 'TOPICS',
+  keyword: (keyword: string) => ({ pk: `KEYWORD#${keyword}`, sk: 'KEYWORD' }),
+  topicShard: (topicId: string, shard: number) => `TOPICIDX#${topicId}#${shard}`,
+  topicIndexEntry: (topicId: string, shard: number, phone: string, channel: Channel) => ({
+    pk: `TOPICIDX#${topicId}#${shard}`,
+    sk: `SUB#${phone}#${channel}`,
+  }),
+  topicShardCount: (topicId: string, shard: number) => ({ pk: `TOPICIDX#${topicId}#${shard}`, sk: '#COUNT' }),
+  subscriberPartition: (phone: string) => `SUB#${phone}`,
+  profile: (phone: string) => ({ pk: `SUB#${phone}`, sk: 'PROFILE' }),
+  subscription: (phone: string, channel: Channel, topicId: string) => ({
+    pk: `SUB#${phone}`,
+    sk: `TOPIC#${channel}#${topicId}`,
+  }),
+  consentEvent: (phone: string, at: string, ref: string) => ({ pk: `SUB#${phone}`, sk: `CONSENT#${at}#${ref}` }),
+  tombstone: (phoneHash: string) => ({ pk: `ERASED#${phoneHash}`, sk: 'TOMBSTONE' }),
+  inbound: (provider: string, providerMessageId: string) => ({
+    pk: `INBOUND#${provider}#${providerMessageId}`,
+    sk: 'INBOUND',
+  }),
+  broadcast: (id: string) => ({ pk: `BROADCAST#${id}`, sk: 'BROADCAST' }),
+  message: (messageId: string) => ({ pk: `MESSAGE#${messageId}`, sk: 'MESSAGE' }),
+  apiKey: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' }),
+} as const;

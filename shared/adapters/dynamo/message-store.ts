@@ -1,0 +1,142 @@
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { MessageStatus } from '../../domain/model.js';
+import { statusRank } from '../../domain/status-precedence.js';
+import type { ClaimOutcome, MessageRecord, MessageStore } from '../../ports/stores.js';
+import { isConditionFailure } from './conditions.js';
+import { keys } from './keys.js';
+
+/** Rank of a record's status, stored beside it so precedence is one condition expression. */
+const rankOf = (status: MessageRecord['status']) => (status === 'skipped' ? 3 : statusRank[status]);
+
+export class DynamoMessageStore implements MessageStore {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async claim(record: MessageRecord): Promise<ClaimOutcome> {
+    return (await this.putIfAbsent(record)) ? 'claimed' : 'already-claimed';
+  }
+
+  async recordOnce(record: MessageRecord): Promise<boolean> {
+    return this.putIfAbsent(record);
+  }
+
+  async get(messageId: string): Promise<MessageRecord | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.message(messageId), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, type: _type, statusRank: _rank, receipts: _receipts, ...record } = Item;
+    return record as MessageRecord;
+  }
+
+  async markSent(messageId: string, provider: string, providerMessageId: string, at: string): Promise<void> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.message(messageId),
+          // A receipt may have overtaken us (delivered before we wrote sent): keep the receipt's status.
+          UpdateExpression:
+            'SET provider = :provider, providerMessageId = :providerMessageId, updatedAt = :at, #status = :sent, statusRank = :rank',
+          ConditionExpression: 'attribute_exists(pk) AND statusRank < :rank',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':provider': provider,
+            ':providerMessageId': providerMessageId,
+            ':at': at,
+            ':sent': 'sent',
+            ':rank': statusRank.sent,
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // The receipt got there first; still record who carried the message.
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.message(messageId),
+          UpdateExpression: 'SET provider = :provider, providerMessageId = :providerMessageId',
+          ExpressionAttributeValues: { ':provider': provider, ':providerMessageId': providerMessageId },
+        }),
+      );
+    }
+  }
+
+  async markFailed(messageId: string, errorCode: string | undefined, at: string): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.message(messageId),
+        UpdateExpression: 'SET #status = :failed, statusRank = :rank, errorCode = :code, updatedAt = :at',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':failed': 'failed', ':rank': statusRank.failed, ':code': errorCode ?? null, ':at': at },
+      }),
+    );
+  }
+
+  async release(messageId: string): Promise<void> {
+    await this.documents.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: keys.message(messageId),
+        ConditionExpression: '#status = :sending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':sending': 'sending' },
+      }),
+    ).catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
+  }
+
+  async applyReceipt(
+    messageId: string,
+    status: MessageStatus,
+    errorCode: string | undefined,
+    at: string,
+  ): Promise<MessageStatus | undefined> {
+    try {
+      const { Attributes } = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.message(messageId),
+          UpdateExpression:
+            'SET #status = :status, statusRank = :rank, updatedAt = :at, errorCode = :code, receipts = list_append(if_not_exists(receipts, :empty), :receipt)',
+          ConditionExpression: 'attribute_exists(pk) AND statusRank < :rank',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':rank': statusRank[status],
+            ':at': at,
+            ':code': errorCode ?? null,
+            ':empty': [],
+            ':receipt': [{ status, at, errorCode: errorCode ?? null }],
+          },
+          ReturnValues: 'UPDATED_OLD',
+        }),
+      );
+      return (Attributes?.status as MessageStatus | undefined) ?? status;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  private async putIfAbsent(record: MessageRecord): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.message(record.messageId), type: 'message', ...record, statusRank: rankOf(record.status) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Stores } from '../../ports/stores.js';
+import { DynamoApiKeyStore } from './api-key-store.js';
+import { DynamoBroadcastStore } from './broadcast-store.js';
+import { DynamoInboundLog } from './inbound-log.js';
+import { DynamoMessageStore } from './message-store.js';
+import { DynamoSubscriberStore } from './subscriber-store.js';
+import { DynamoTopicIndex } from './topic-index.js';
+import { DynamoTopicStore } from './topic-store.js';
+
+export function dynamoStores(documents: DynamoDBDocumentClient, tableName: string, shardCount: number): Stores {
+  return {
+    topics: new DynamoTopicStore(documents, tableName, shardCount),
+    subscribers: new DynamoSubscriberStore(documents, tableName, shardCount),
+    topicIndex: new DynamoTopicIndex(documents, tableName),
+    broadcasts: new DynamoBroadcastStore(documents, tableName),
+    messages: new DynamoMessageStore(documents, tableName),
+    inbound: new DynamoInboundLog(documents, tableName),
+    apiKeys: new DynamoApiKeyStore(documents, tableName),
+  };
+}

@@ -1,0 +1,87 @@
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../../domain/errors.js';
+import { topicSchema, type Topic } from '../../domain/model.js';
+import type { TopicStore } from '../../ports/stores.js';
+import { failedConditionIndexes } from './conditions.js';
+import { keys } from './keys.js';
+
+export class DynamoTopicStore implements TopicStore {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly shardCount: number,
+  ) {}
+
+  async create(topic: Topic): Promise<void> {
+    try {
+      await this.documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.topic(topic.id), type: 'topic', ...topic },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            ...topic.keywords.map((keyword) => ({
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.keyword(keyword), type: 'keyword', keyword, topicId: topic.id },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            })),
+          ],
+        }),
+      );
+    } catch (error) {
+      const failed = failedConditionIndexes(error);
+      if (!failed || failed.length === 0) throw error;
+      if (failed.includes(0)) throw new ConflictError(`topic "${topic.id}" already exists`, { cause: error });
+      const keyword = topic.keywords[(failed[0] ?? 1) - 1] as string;
+      const owner = await this.keywordOwner(keyword);
+      throw new ConflictError(`keyword ${keyword} is already used by topic "${owner ?? 'unknown'}"`, { cause: error });
+    }
+  }
+
+  async get(id: string): Promise<Topic | undefined> {
+    const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.topic(id) }));
+    return Item ? topicSchema.parse(Item) : undefined;
+  }
+
+  async list(): Promise<Topic[]> {
+    const topics: Topic[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.topicsPartition },
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      for (const item of page.Items ?? []) topics.push(topicSchema.parse(item));
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+    return topics;
+  }
+
+  async findByKeyword(keyword: string): Promise<Topic | undefined> {
+    const owner = await this.keywordOwner(keyword);
+    return owner ? this.get(owner) : undefined;
+  }
+
+  async subscriberCount(id: string): Promise<number> {
+    const shardKeys = Array.from({ length: this.shardCount }, (_, shard) => keys.topicShardCount(id, shard));
+    const { Responses } = await this.documents.send(
+      new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: shardKeys } } }),
+    );
+    return (Responses?.[this.tableName] ?? []).reduce((sum, item) => sum + Number(item.count ?? 0), 0);
+  }
+
+  private async keywordOwner(keyword: string): Promise<string | undefined> {
+    const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.keyword(keyword) }));
+    return typeof Item?.topicId === 'string' ? Item.topicId : undefined;
+  }
+}

@@ -1,0 +1,54 @@
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { z } from 'zod';
+import { providerEnvSchema, type ProviderEnv } from '../../config/env.js';
+import { ConfigurationError } from '../../domain/errors.js';
+
+/** The secret holds the same names as the local environment (CONTRACT.md), as one JSON object. */
+const secretSchema = providerEnvSchema
+  .pick({
+    TWILIO_ACCOUNT_SID: true,
+    TWILIO_AUTH_TOKEN: true,
+    TWILIO_SMS_FROM: true,
+    TWILIO_WHATSAPP_FROM: true,
+    TWILIO_MESSAGING_SERVICE_SID: true,
+  })
+  .partial();
+
+/** Long enough to spare Secrets Manager, short enough that a rotated token is picked up soon. */
+const REFRESH_AFTER_MS = 5 * 60_000;
+
+export type ProviderSettingsSource = () => Promise<ProviderEnv>;
+
+/**
+ * Provider settings as the function should use them now: the environment, overlaid in AWS with
+ * the provider secret (fetched at first use, then refreshed every few minutes).
+ */
+export function providerSettingsSource(env: ProviderEnv, secrets: () => SecretsManagerClient): ProviderSettingsSource {
+  const secretArn = env.PROVIDER_SECRET_ARN;
+  if (!secretArn) return async () => env;
+  let cached: { settings: ProviderEnv; fetchedAt: number } | undefined;
+  return async () => {
+    if (cached && Date.now() - cached.fetchedAt < REFRESH_AFTER_MS) return cached.settings;
+    const { SecretString } = await secrets().send(new GetSecretValueCommand({ SecretId: secretArn }));
+    let json: unknown;
+    try {
+      json = JSON.parse(SecretString ?? '{}');
+    } catch (error) {
+      throw new ConfigurationError('the provider secret is not a JSON object', { cause: error });
+    }
+    const parsed = secretSchema.safeParse(json);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+      throw new ConfigurationError(`the provider secret is invalid: ${problems.join('; ')}`);
+    }
+    cached = { settings: { ...env, ...parsed.data }, fetchedAt: Date.now() };
+    return cached.settings;
+  };
+}
+
+/** The Twilio auth token webhooks are verified with; a deployment without one cannot verify. */
+export async function twilioAuthToken(source: ProviderSettingsSource): Promise<string> {
+  const token = (await source()).TWILIO_AUTH_TOKEN;
+  if (!token) throw new ConfigurationError('TWILIO_AUTH_TOKEN is not set, so Twilio webhooks cannot be verified');
+  return token;
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { channelSchema } from './model.js';
+
+/** One shard of one topic of a broadcast, for the fan-out function. */
+export const fanOutTaskSchema = z.object({
+  broadcastId: z.string().min(1),
+  topicId: z.string().min(1),
+  shard: z.number().int().nonnegative(),
+});
+export type FanOutTask = z.infer<typeof fanOutTaskSchema>;
+
+const recipientSchema = z.object({ phone: z.string().startsWith('+'), channel: channelSchema });
+
+/** Why a direct reply is sent; opt-out confirmations and help answers pass the opt-out check. */
+export const replyPurposeSchema = z.enum(['confirmation', 'optOutConfirmation', 'help', 'answer']);
+export type ReplyPurpose = z.infer<typeof replyPurposeSchema>;
+
+/** What the send queues carry: many recipients of a broadcast, or one reply to one resident. */
+export const sendJobSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('broadcast'),
+    broadcastId: z.string().min(1),
+    recipients: z.array(recipientSchema).min(1),
+  }),
+  z.object({
+    kind: z.literal('reply'),
+    messageId: z.string().min(1),
+    to: z.string().startsWith('+'),
+    channel: channelSchema,
+    body: z.string().min(1),
+    purpose: replyPurposeSchema,
+  }),
+]);
+export type SendJob = z.infer<typeof sendJobSchema>;
+export type BroadcastSendJob = Extract<SendJob, { kind: 'broadcast' }>;
+export type ReplySendJob = Extract<SendJob, { kind: 'reply' }>;

@@ -1,0 +1,153 @@
+import type {
+  Broadcast,
+  BroadcastCounts,
+  BroadcastStatus,
+  Channel,
+  ConsentEvent,
+  ConsentEvidence,
+  MessageStatus,
+  Principal,
+  Recipient,
+  SkipReason,
+  SubscriberProfile,
+  Subscription,
+  Topic,
+} from '../domain/model.js';
+
+export interface TopicStore {
+  /** Creates the topic and claims its keywords; throws ConflictError naming the clash. */
+  create(topic: Topic): Promise<void>;
+  get(id: string): Promise<Topic | undefined>;
+  list(): Promise<Topic[]>;
+  /** The topic a keyword (upper-case) belongs to. */
+  findByKeyword(keyword: string): Promise<Topic | undefined>;
+  subscriberCount(id: string): Promise<number>;
+}
+
+export interface SubscriberStore {
+  getProfile(phone: string): Promise<SubscriberProfile | undefined>;
+  subscriptions(phone: string): Promise<Subscription[]>;
+  consentHistory(phone: string): Promise<ConsentEvent[]>;
+  /**
+   * Subscribes (clearing an opt-out on that channel, since this is an explicit opt-in) and
+   * records the consent event, all in one transaction. False when already subscribed.
+   */
+  subscribe(phone: string, channel: Channel, topicId: string, at: string, evidence: ConsentEvidence): Promise<boolean>;
+  /**
+   * Opts the resident out of everything on a channel: the opt-out flag and its consent record
+   * are written first and atomically, so no send after this moment passes the opt-out check;
+   * then the subscriptions are removed from the topic index. True when newly opted out, false
+   * when the resident had already opted out on that channel (nothing new is recorded).
+   */
+  optOut(phone: string, channel: Channel, at: string, evidence: ConsentEvidence): Promise<boolean>;
+  /** Lifts an opt-out and re-subscribes the topics held at STOP; returns them. */
+  restore(phone: string, channel: Channel, at: string, evidence: ConsentEvidence): Promise<string[]>;
+  /** Removes every trace of a resident but an anonymised opt-out tombstone. */
+  erase(phone: string, at: string, actor: string): Promise<boolean>;
+  /** The opt-out state of many residents at once (a send batch). */
+  optedOutAmong(recipients: readonly Recipient[]): Promise<Set<string>>;
+}
+
+export interface TopicIndexPage {
+  recipients: Recipient[];
+  /** Opaque; absent on the last page. */
+  cursor: string | undefined;
+}
+
+export interface TopicIndex {
+  page(topicId: string, shard: number, cursor: string | undefined, limit: number): Promise<TopicIndexPage>;
+}
+
+export interface CountsDelta {
+  targeted?: number;
+  sent?: number;
+  delivered?: number;
+  undelivered?: number;
+  failed?: number;
+  skipped?: number;
+  /** Shard tasks finished. */
+  fanOutDone?: number;
+}
+
+export interface BroadcastStore {
+  create(broadcast: Broadcast): Promise<void>;
+  get(id: string): Promise<Broadcast | undefined>;
+  /** Moves the status only from one of `from`; false when it was elsewhere. */
+  transition(
+    id: string,
+    from: readonly BroadcastStatus[],
+    to: BroadcastStatus,
+    changes?: { approvedBy?: string },
+  ): Promise<boolean>;
+  /** Adds to the counters atomically and returns the broadcast as it is afterwards. */
+  addCounts(id: string, delta: CountsDelta): Promise<Broadcast>;
+  delete(id: string): Promise<void>;
+}
+
+export interface MessageRecord {
+  messageId: string;
+  broadcastId: string | undefined;
+  to: string;
+  channel: Channel;
+  status: MessageStatus | 'skipped';
+  skipReason: SkipReason | undefined;
+  provider: string | undefined;
+  providerMessageId: string | undefined;
+  errorCode: string | undefined;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ClaimOutcome = 'claimed' | 'already-claimed';
+
+export interface MessageStore {
+  /** The idempotent claim: a conditional write keyed by message id, before any provider call. */
+  claim(record: MessageRecord): Promise<ClaimOutcome>;
+  /** Records a final outcome written without a claim first (a skip). False if it existed. */
+  recordOnce(record: MessageRecord): Promise<boolean>;
+  get(messageId: string): Promise<MessageRecord | undefined>;
+  /** The provider accepted it. */
+  markSent(messageId: string, provider: string, providerMessageId: string, at: string): Promise<void>;
+  markFailed(messageId: string, errorCode: string | undefined, at: string): Promise<void>;
+  /** Gives up a claim after a failure that certainly sent nothing, so a retry can claim again. */
+  release(messageId: string): Promise<void>;
+  /**
+   * Applies a receipt's status if it ranks above the stored one (status precedence); returns
+   * the previous status when it did, undefined when the receipt was stale or unknown.
+   */
+  applyReceipt(messageId: string, status: MessageStatus, errorCode: string | undefined, at: string): Promise<MessageStatus | undefined>;
+}
+
+export type InboundLogEntry =
+  | { state: 'new' }
+  | { state: 'in-progress' }
+  | { state: 'done'; replyMessageId: string | undefined };
+
+/**
+ * Every inbound message, kept as consent evidence and used as the idempotency record: a
+ * provider's retry of the same message finds it and does not act twice.
+ */
+export interface InboundLog {
+  begin(provider: string, providerMessageId: string, record: { from: string; channel: Channel; body: string; at: string }): Promise<InboundLogEntry>;
+  finish(provider: string, providerMessageId: string, replyMessageId: string | undefined): Promise<void>;
+}
+
+export interface ApiKeyRecord extends Principal {
+  createdAt: string;
+  revoked: boolean;
+}
+
+export interface ApiKeyStore {
+  findByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  put(hash: string, record: ApiKeyRecord): Promise<void>;
+}
+
+export interface Stores {
+  topics: TopicStore;
+  subscribers: SubscriberStore;
+  topicIndex: TopicIndex;
+  broadcasts: BroadcastStore;
+  messages: MessageStore;
+  inbound: InboundLog;
+  apiKeys: ApiKeyStore;
+}

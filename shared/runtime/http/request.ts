@@ -1,0 +1,79 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { PayloadTooLargeError, ValidationError, type FieldIssue } from '../../domain/errors.js';
+
+/** The parts of an API Gateway v2 event a route handler may use, decoded and normalised. */
+export interface HttpRequest {
+  routeKey: string;
+  pathParameters: Record<string, string>;
+  query: Record<string, string>;
+  /** Header names lower-cased. */
+  headers: Record<string, string>;
+  /** The body as the client sent it (base64 already decoded). */
+  rawBody: string;
+  requestId: string;
+}
+
+export function toHttpRequest(event: APIGatewayProxyEventV2, maxBodyBytes: number): HttpRequest {
+  const rawBody = event.body
+    ? event.isBase64Encoded
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : event.body
+    : '';
+  if (Buffer.byteLength(rawBody, 'utf8') > maxBodyBytes) throw new PayloadTooLargeError(maxBodyBytes);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (value !== undefined) headers[name.toLowerCase()] = value;
+  }
+  return {
+    routeKey: event.routeKey,
+    pathParameters: definedValues(event.pathParameters),
+    query: definedValues(event.queryStringParameters),
+    headers,
+    rawBody,
+    requestId: event.requestContext?.requestId ?? 'unknown',
+  };
+}
+
+function definedValues(record: Record<string, string | undefined> | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(record ?? {})) if (value !== undefined) result[key] = value;
+  return result;
+}
+
+export function issuesOf(error: z.ZodError, prefix?: string): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || (prefix ?? 'body'),
+    message: issue.message,
+  }));
+}
+
+/** Parses a JSON body with a schema; a body that is not JSON, or not of the shape, is a 400. */
+export function parseJsonBody<S extends z.ZodType>(request: HttpRequest, schema: S): z.infer<S> {
+  let json: unknown;
+  try {
+    json = request.rawBody === '' ? undefined : JSON.parse(request.rawBody);
+  } catch (error) {
+    throw new ValidationError('the request body is not valid JSON', [{ field: 'body', message: 'must be a JSON object' }], {
+      cause: error,
+    });
+  }
+  if (json === undefined) {
+    throw new ValidationError('the request body is empty', [{ field: 'body', message: 'a JSON object is required' }]);
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) throw new ValidationError('the request body is invalid', issuesOf(result.error));
+  return result.data;
+}
+
+/** Parses one path or query parameter with a schema, naming it in the error. */
+export function parseParameter<S extends z.ZodType>(value: string | undefined, name: string, schema: S): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ValidationError(`the ${name} is invalid`, issuesOf(result.error, name));
+  return result.data;
+}
+
+/** A form-encoded body (as Twilio posts webhooks) as a flat record; repeated keys keep the last. */
+export function parseFormBody(request: HttpRequest): Record<string, string> {
+  return Object.fromEntries(new URLSearchParams(request.rawBody));
+}

@@ -1,0 +1,39 @@
+import { ForbiddenError } from '../domain/errors.js';
+import type { Principal, Role } from '../domain/model.js';
+
+export type Permission =
+  | 'topics:create'
+  | 'topics:read'
+  | 'subscribers:read'
+  | 'subscribers:erase'
+  | 'broadcasts:create'
+  | 'broadcasts:read'
+  | 'broadcasts:approve'
+  | 'broadcasts:cancel';
+
+/** What each role may do. Operators may do everything, in every department. */
+export const rolePermissions: Record<Role, readonly Permission[]> = {
+  operator: [
+    'topics:create',
+    'topics:read',
+    'subscribers:read',
+    'subscribers:erase',
+    'broadcasts:create',
+    'broadcasts:read',
+    'broadcasts:approve',
+    'broadcasts:cancel',
+  ],
+  sender: ['topics:read', 'broadcasts:create', 'broadcasts:read', 'broadcasts:cancel'],
+  approver: ['topics:read', 'broadcasts:read', 'broadcasts:approve', 'broadcasts:cancel'],
+  viewer: ['topics:read', 'broadcasts:read'],
+};
+
+/** Throws ForbiddenError unless the principal's role allows it within the given department. */
+export function authorize(principal: Principal, permission: Permission, department?: string): void {
+  if (!rolePermissions[principal.role].includes(permission)) {
+    throw new ForbiddenError(`a ${principal.role} key may not ${permission.replace(':', ' ')}`);
+  }
+  if (department !== undefined && principal.role !== 'operator' && principal.department !== department) {
+    throw new ForbiddenError(`this key belongs to department "${principal.department}", not "${department}"`);
+  }
+}

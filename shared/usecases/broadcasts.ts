@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { prioritySchema, topicIdSchema, type Broadcast, type Principal } from '../domain/model.js';
+import { authorize } from './access.js';
+import type { BroadcastDependencies, CoreDependencies } from './dependencies.js';
+
+export const createBroadcastSchema = z.object({
+  topics: z.array(topicIdSchema).min(1, 'name at least one topic').max(20),
+  body: z.string().trim().min(1, 'must not be empty').max(1600, 'must be at most 1600 characters (10 SMS segments)'),
+  priority: prioritySchema.default('normal'),
+});
+export type CreateBroadcastInput = z.infer<typeof createBroadcastSchema>;
+
+export async function createBroadcast(
+  deps: BroadcastDependencies,
+  principal: Principal,
+  input: CreateBroadcastInput,
+): Promise<Broadcast> {
+  const topicIds = [...new Set(input.topics)];
+  const topics = await Promise.all(topicIds.map((id) => deps.stores.topics.get(id)));
+  const missing = topicIds.flatMap((id, index) => (topics[index] ? [] : [{ field: `topics.${index}`, message: `no topic "${id}"` }]));
+  if (missing.length > 0) throw new ValidationError('the broadcast names topics that do not exist', missing);
+  const departments = new Set(topics.map((topic) => topic!.department));
+  for (const department of departments) authorize(principal, 'broadcasts:create', department);
+
+  const needsApproval = topics.some((topic) => topic!.requiresApproval);
+  const broadcast: Broadcast = {
+    id: deps.ids.next(),
+    topics: topicIds,
+    body: input.body,
+    priority: input.priority,
+    status: needsApproval ? 'pending_approval' : 'sending',
+    department: [...departments].sort().join(','),
+    createdBy: principal.keyId,
+    createdAt: deps.clock.now().toISOString(),
+    approvedBy: undefined,
+    fanOutPending: topicIds.length * deps.topicShards,
+    counts: { targeted: 0, sent: 0, delivered: 0, undelivered: 0, failed: 0, skipped: 0 },
+  };
+  await deps.stores.broadcasts.create(broadcast);
+  if (!needsApproval) {
+    try {
+      await startFanOut(deps, broadcast);
+    } catch (error) {
+      // Nothing half-written: a broadcast whose fan-out could not be queued does not exist.
+      await deps.stores.broadcasts.delete(broadcast.id);
+      throw error;
+    }
+  }
+  return broadcast;
+}
+
+export async function approveBroadcast(deps: BroadcastDependencies, principal: Principal, id: string): Promise<Broadcast> {
+  const broadcast = await getBroadcast(deps, principal, id);
+  authorize(principal, 'broadcasts:approve', departmentOf(broadcast));
+  if (broadcast.createdBy === principal.keyId) {
+    throw new ForbiddenError('a broadcast must be approved by someone other than its author');
+  }
+  if (!(await deps.stores.broadcasts.transition(id, ['pending_approval'], 'sending', { approvedBy: principal.keyId }))) {
+    throw new ConflictError(`broadcast ${id} is ${broadcast.status}, not waiting for approval`);
+  }
+  try {
+    await startFanOut(deps, broadcast);
+  } catch (error) {
+    await deps.stores.broadcasts.transition(id, ['sending'], 'pending_approval');
+    throw error;
+  }
+  return { ...broadcast, status: 'sending', approvedBy: principal.keyId };
+}
+
+export async function cancelBroadcast(deps: CoreDependencies, principal: Principal, id: string): Promise<Broadcast> {
+  const broadcast = await getBroadcast(deps, principal, id);
+  authorize(principal, 'broadcasts:cancel', departmentOf(broadcast));
+  if (!(await deps.stores.broadcasts.transition(id, ['pending_approval', 'sending'], 'cancelled'))) {
+    throw new ConflictError(`broadcast ${id} is already ${broadcast.status}`);
+  }
+  return { ...broadcast, status: 'cancelled' };
+}
+
+export async function getBroadcast(deps: CoreDependencies, principal: Principal, id: string): Promise<Broadcast> {
+  const broadcast = await deps.stores.broadcasts.get(id);
+  if (!broadcast) throw new NotFoundError(`no broadcast ${id}`);
+  authorize(principal, 'broadcasts:read', departmentOf(broadcast));
+  return broadcast;
+}
+
+/** A broadcast over topics of several departments is reachable by operators only. */
+function departmentOf(broadcast: Broadcast): string {
+  return broadcast.department;
+}
+
+/** One fan-out task per topic shard, so shards are read in parallel. */
+async function startFanOut(deps: BroadcastDependencies, broadcast: Broadcast): Promise<void> {
+  const tasks = broadcast.topics.flatMap((topicId) =>
+    Array.from({ length: deps.topicShards }, (_, shard) => ({ broadcastId: broadcast.id, topicId, shard })),
+  );
+  await deps.fanOutTasks.send(tasks);
+}

@@ -1,0 +1,59 @@
+import type { FanOutTask, SendJob } from '../domain/jobs.js';
+import type { Recipient } from '../domain/model.js';
+import { logger } from '../runtime/logger.js';
+import { recordProgress } from './broadcast-progress.js';
+import type { FanOutDependencies } from './dependencies.js';
+
+const INDEX_PAGE_SIZE = 500;
+
+/**
+ * Streams one shard of one topic page by page (memory stays bounded whatever the topic's size)
+ * and puts its recipients on the broadcast's lane, many to a queue message.
+ *
+ * A resident is enqueued once per broadcast: within a shard by phone (their channels are adjacent
+ * in sort order), and across topics by leaving them to the first listed topic they belong to.
+ */
+export async function fanOutShard(deps: FanOutDependencies, task: FanOutTask): Promise<void> {
+  const broadcast = await deps.stores.broadcasts.get(task.broadcastId);
+  if (!broadcast) {
+    logger.warn('fan-out task for a broadcast that does not exist', { task });
+    return;
+  }
+  if (broadcast.status !== 'sending') {
+    await recordProgress(deps.stores, broadcast.id, { fanOutDone: 1 });
+    return;
+  }
+  const earlierTopics = broadcast.topics.slice(0, broadcast.topics.indexOf(task.topicId));
+  const queue = deps.sendQueues[broadcast.priority];
+  let cursor: string | undefined;
+  let lastPhone: string | undefined;
+  do {
+    const page = await deps.stores.topicIndex.page(task.topicId, task.shard, cursor, INDEX_PAGE_SIZE);
+    const firstOfEachPhone = page.recipients.filter((recipient) => {
+      const isNew = recipient.phone !== lastPhone;
+      lastPhone = recipient.phone;
+      return isNew;
+    });
+    const recipients = await withoutMembersOf(deps, earlierTopics, firstOfEachPhone);
+    const jobs: SendJob[] = [];
+    for (let start = 0; start < recipients.length; start += deps.recipientsPerJob) {
+      jobs.push({ kind: 'broadcast', broadcastId: broadcast.id, recipients: recipients.slice(start, start + deps.recipientsPerJob) });
+    }
+    await queue.send(jobs);
+    if (recipients.length > 0) await recordProgress(deps.stores, broadcast.id, { targeted: recipients.length });
+    cursor = page.cursor;
+  } while (cursor);
+  await recordProgress(deps.stores, broadcast.id, { fanOutDone: 1 });
+}
+
+/** Drops residents who also belong to a topic listed earlier: that topic's task sends to them. */
+async function withoutMembersOf(deps: FanOutDependencies, topics: string[], recipients: Recipient[]): Promise<Recipient[]> {
+  if (topics.length === 0 || recipients.length === 0) return recipients;
+  const members = await Promise.all(
+    recipients.map(async (recipient) => {
+      const subscriptions = await deps.stores.subscribers.subscriptions(recipient.phone);
+      return subscriptions.some((subscription) => topics.includes(subscription.topicId));
+    }),
+  );
+  return recipients.filter((_, index) => !members[index]);
+}

@@ -1,0 +1,37 @@
+import type { StatusReport } from '../domain/inbound.js';
+import { statusRank } from '../domain/status-precedence.js';
+import type { CountsDelta } from '../ports/stores.js';
+import { logger } from '../runtime/logger.js';
+import { recordProgress } from './broadcast-progress.js';
+import type { CoreDependencies } from './dependencies.js';
+
+export type ReceiptOutcome = 'applied' | 'stale' | 'unknown-message';
+
+/**
+ * A delivery receipt: applied to the message only if it moves it forward (status precedence), and
+ * counted on the broadcast only on the transition, so retried or reordered receipts count once.
+ */
+export async function recordReceipt(deps: CoreDependencies, report: StatusReport): Promise<ReceiptOutcome> {
+  if (!report.messageId) {
+    logger.warn('receipt without a crier message id', { providerMessageId: report.providerMessageId });
+    return 'unknown-message';
+  }
+  const previous = await deps.stores.messages.applyReceipt(
+    report.messageId,
+    report.status,
+    report.errorCode,
+    deps.clock.now().toISOString(),
+  );
+  if (previous === undefined) {
+    const exists = await deps.stores.messages.get(report.messageId);
+    return exists ? 'stale' : 'unknown-message';
+  }
+  const message = await deps.stores.messages.get(report.messageId);
+  if (!message?.broadcastId) return 'applied';
+  const delta: CountsDelta = {};
+  const wasFinal = statusRank[previous] >= statusRank.delivered;
+  if (!wasFinal && (report.status === 'delivered' || report.status === 'read')) delta.delivered = 1;
+  if (!wasFinal && (report.status === 'undelivered' || report.status === 'failed')) delta.undelivered = 1;
+  if (Object.keys(delta).length > 0) await recordProgress(deps.stores, message.broadcastId, delta);
+  return 'applied';
+}

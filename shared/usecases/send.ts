@@ -1,0 +1,170 @@
+import { ProviderError } from '../domain/errors.js';
+import type { BroadcastSendJob, ReplySendJob } from '../domain/jobs.js';
+import { recipientKey, type Channel, type Recipient } from '../domain/model.js';
+import { withStopFooter } from '../domain/replies.js';
+import type { ProviderDirectory } from '../ports/provider-directory.js';
+import type { CountsDelta, MessageRecord } from '../ports/stores.js';
+import { logger } from '../runtime/logger.js';
+import { recordProgress } from './broadcast-progress.js';
+import type { CoreDependencies } from './dependencies.js';
+
+export interface SendDependencies extends CoreDependencies {
+  providers: ProviderDirectory;
+  /** Base URL providers post receipts to; the message id rides along in the query string. */
+  statusCallbackBaseUrl: string;
+}
+
+/** The provider could not take a message right now (throttled, unreachable): try the job again later. */
+export class RetryLaterError extends Error {
+  readonly providerError: ProviderError;
+  constructor(providerError: ProviderError) {
+    super(`retry later: ${providerError.message}`, { cause: providerError });
+    this.providerError = providerError;
+    this.name = 'RetryLaterError';
+  }
+}
+
+/**
+ * A broadcast's message id for one resident. Deterministic, so the claim (a conditional write on
+ * it) is what makes "at most once per resident" hold across retries and redeliveries.
+ */
+export function broadcastMessageId(broadcastId: string, phone: string): string {
+  return `${broadcastId}-${phone.replace(/^\+/, '')}`;
+}
+
+/**
+ * Sends one batch of a broadcast. For each recipient: opt-out re-checked now (a STOP that landed
+ * a second ago counts), then the claim, then the provider. Ambiguous outcomes are never retried:
+ * a message that might have gone out is recorded as failed rather than risk sending it twice.
+ */
+export async function sendBroadcastBatch(deps: SendDependencies, job: BroadcastSendJob): Promise<void> {
+  const broadcast = await deps.stores.broadcasts.get(job.broadcastId);
+  if (!broadcast) {
+    logger.warn('send job for a broadcast that does not exist', { broadcastId: job.broadcastId });
+    return;
+  }
+  const delta: Required<Pick<CountsDelta, 'sent' | 'failed' | 'skipped'>> = { sent: 0, failed: 0, skipped: 0 };
+  const body = withStopFooter(broadcast.body);
+  try {
+    if (broadcast.status === 'cancelled') {
+      for (const recipient of job.recipients) {
+        if (await recordSkip(deps, broadcast.id, recipient, 'cancelled')) delta.skipped += 1;
+      }
+      return;
+    }
+    const optedOut = await deps.stores.subscribers.optedOutAmong(job.recipients);
+    for (const recipient of job.recipients) {
+      if (optedOut.has(recipientKey(recipient))) {
+        if (await recordSkip(deps, broadcast.id, recipient, 'opted_out')) delta.skipped += 1;
+        continue;
+      }
+      const messageId = broadcastMessageId(broadcast.id, recipient.phone);
+      const outcome = await claimAndSend(deps, { messageId, broadcastId: broadcast.id, ...recipient, body });
+      if (outcome !== 'already-claimed') delta[outcome] += 1;
+    }
+  } finally {
+    // Counted even when a retry is due, so the recipients done so far are not counted again.
+    if (delta.sent + delta.failed + delta.skipped > 0) await recordProgress(deps.stores, broadcast.id, delta);
+  }
+}
+
+/** Sends a reply to one resident's text. */
+export async function sendReply(deps: SendDependencies, job: ReplySendJob): Promise<void> {
+  const passesOptOut = job.purpose === 'optOutConfirmation' || job.purpose === 'help';
+  if (!passesOptOut) {
+    const optedOut = await deps.stores.subscribers.optedOutAmong([{ phone: job.to, channel: job.channel }]);
+    if (optedOut.size > 0) {
+      await recordSkip(deps, undefined, { phone: job.to, channel: job.channel }, 'opted_out', job.messageId);
+      return;
+    }
+  }
+  await claimAndSend(deps, { messageId: job.messageId, broadcastId: undefined, phone: job.to, channel: job.channel, body: job.body });
+}
+
+interface Delivery {
+  messageId: string;
+  broadcastId: string | undefined;
+  phone: string;
+  channel: Channel;
+  body: string;
+}
+
+async function claimAndSend(deps: SendDependencies, delivery: Delivery): Promise<'sent' | 'failed' | 'already-claimed'> {
+  const now = deps.clock.now().toISOString();
+  const record: MessageRecord = {
+    messageId: delivery.messageId,
+    broadcastId: delivery.broadcastId,
+    to: delivery.phone,
+    channel: delivery.channel,
+    status: 'sending',
+    skipReason: undefined,
+    provider: undefined,
+    providerMessageId: undefined,
+    errorCode: undefined,
+    createdAt: now,
+    updatedAt: now,
+  };
+  if ((await deps.stores.messages.claim(record)) === 'already-claimed') return 'already-claimed';
+  try {
+    const provider = await deps.providers.forChannel(delivery.channel);
+    const accepted = await provider.sendText({
+      messageId: delivery.messageId,
+      to: delivery.phone as never,
+      channel: delivery.channel,
+      body: delivery.body,
+      statusCallbackUrl: `${deps.statusCallbackBaseUrl}?messageId=${encodeURIComponent(delivery.messageId)}`,
+    });
+    await deps.stores.messages.markSent(delivery.messageId, accepted.provider, accepted.providerMessageId, deps.clock.now().toISOString());
+    return 'sent';
+  } catch (error) {
+    return handleSendFailure(deps, delivery, error);
+  }
+}
+
+async function handleSendFailure(deps: SendDependencies, delivery: Delivery, error: unknown): Promise<'failed'> {
+  const at = deps.clock.now().toISOString();
+  if (error instanceof ProviderError && error.retryable) {
+    // Certainly not sent: give the claim back so the retry can take it.
+    await deps.stores.messages.release(delivery.messageId);
+    throw new RetryLaterError(error);
+  }
+  if (error instanceof ProviderError) {
+    if (error.kind === 'recipientOptedOut') {
+      await deps.stores.subscribers.optOut(delivery.phone, delivery.channel, at, {
+        kind: 'admin',
+        actor: `provider:${error.provider}`,
+        reason: `the provider reports the recipient opted out (code ${error.providerCode ?? 'none'})`,
+      });
+    }
+    await deps.stores.messages.markFailed(delivery.messageId, error.providerCode ?? error.kind, at);
+    return 'failed';
+  }
+  // Not a provider answer (a bug, a crash mid-request): the message may have gone out, so it is
+  // recorded as failed and never retried: a silent double send is worse than a recorded miss.
+  logger.error('send ended ambiguously; recorded as failed, not retried', { error, messageId: delivery.messageId });
+  await deps.stores.messages.markFailed(delivery.messageId, 'ambiguous', at);
+  return 'failed';
+}
+
+async function recordSkip(
+  deps: SendDependencies,
+  broadcastId: string | undefined,
+  recipient: Recipient,
+  reason: MessageRecord['skipReason'],
+  messageId = broadcastMessageId(broadcastId ?? 'none', recipient.phone),
+): Promise<boolean> {
+  const now = deps.clock.now().toISOString();
+  return deps.stores.messages.recordOnce({
+    messageId,
+    broadcastId,
+    to: recipient.phone,
+    channel: recipient.channel,
+    status: 'skipped',
+    skipReason: reason,
+    provider: undefined,
+    providerMessageId: undefined,
+    errorCode: undefined,
+    createdAt: now,
+    updatedAt: now,
+  });
+}
