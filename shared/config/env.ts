@@ -67,8 +67,6 @@ export const fanOutEnvSchema = tableEnvSchema.extend({
 
 export const senderEnvSchema = tableEnvSchema.extend(providerEnvSchema.shape).extend({
   PUBLIC_BASE_URL: z.url(),
-  /** The queue this sender consumes, so a retryable failure can be given a backoff. */
-  SOURCE_QUEUE_URL: z.url(),
 });
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;

@@ -5,5 +5,5 @@ export interface JobQueue<Job> {
 
 /** Hides a received job again for a while so its retry backs off (SQS visibility timeout). */
 export interface RetryScheduler {
-  retryAfter(receiptHandle: string, delaySeconds: number): Promise<void>;
+  retryAfter(receiptHandle: string, delaySeconds: number, queueArn?: string): Promise<void>;
 }

@@ -1,15 +1,11 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { createBroadcastRequest } from '../api/schemas.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
-import { prioritySchema, topicIdSchema, type Broadcast, type Principal } from '../domain/model.js';
+import type { Broadcast, Principal } from '../domain/model.js';
 import { authorize } from './access.js';
 import type { BroadcastDependencies, CoreDependencies } from './dependencies.js';
 
-export const createBroadcastSchema = z.object({
-  topics: z.array(topicIdSchema).min(1, 'name at least one topic').max(20),
-  body: z.string().trim().min(1, 'must not be empty').max(1600, 'must be at most 1600 characters (10 SMS segments)'),
-  priority: prioritySchema.default('normal'),
-});
-export type CreateBroadcastInput = z.infer<typeof createBroadcastSchema>;
+export type CreateBroadcastInput = z.infer<typeof createBroadcastRequest>;
 
 export async function createBroadcast(
   deps: BroadcastDependencies,

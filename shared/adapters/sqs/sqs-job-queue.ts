@@ -1,4 +1,4 @@
-import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { JobQueue, RetryScheduler } from '../../ports/job-queue.js';
 
 const MAX_ENTRIES_PER_BATCH = 10;
@@ -33,19 +33,40 @@ export class SqsJobQueue<Job> implements JobQueue<Job> {
   }
 }
 
+/**
+ * Backs off a received message by lengthening its visibility timeout. The queue is found from the
+ * record's `eventSourceARN`, so one sender module can serve both lanes without being told which.
+ */
 export class SqsRetryScheduler implements RetryScheduler {
-  constructor(
-    private readonly sqs: SQSClient,
-    private readonly queueUrl: string,
-  ) {}
+  private readonly queueUrls = new Map<string, Promise<string>>();
 
-  async retryAfter(receiptHandle: string, delaySeconds: number): Promise<void> {
+  constructor(private readonly sqs: SQSClient) {}
+
+  async retryAfter(receiptHandle: string, delaySeconds: number, queueArn?: string): Promise<void> {
+    if (!queueArn) throw new Error('the source queue ARN is needed to back off a message');
     await this.sqs.send(
       new ChangeMessageVisibilityCommand({
-        QueueUrl: this.queueUrl,
+        QueueUrl: await this.queueUrl(queueArn),
         ReceiptHandle: receiptHandle,
         VisibilityTimeout: Math.max(0, Math.min(43_200, Math.round(delaySeconds))),
       }),
     );
+  }
+
+  private queueUrl(queueArn: string): Promise<string> {
+    let url = this.queueUrls.get(queueArn);
+    if (!url) {
+      // arn:aws:sqs:<region>:<account>:<name>
+      const [, , , , account, name] = queueArn.split(':');
+      url = this.sqs
+        .send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }))
+        .then(({ QueueUrl }) => {
+          if (!QueueUrl) throw new Error(`no queue URL for ${queueArn}`);
+          return QueueUrl;
+        });
+      url.catch(() => this.queueUrls.delete(queueArn));
+      this.queueUrls.set(queueArn, url);
+    }
+    return url;
   }
 }

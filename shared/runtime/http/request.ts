@@ -7,6 +7,8 @@ export interface HttpRequest {
   routeKey: string;
   pathParameters: Record<string, string>;
   query: Record<string, string>;
+  /** The query string exactly as sent (signatures are computed over it). */
+  rawQueryString: string;
   /** Header names lower-cased. */
   headers: Record<string, string>;
   /** The body as the client sent it (base64 already decoded). */
@@ -29,6 +31,7 @@ export function toHttpRequest(event: APIGatewayProxyEventV2, maxBodyBytes: numbe
     routeKey: event.routeKey,
     pathParameters: definedValues(event.pathParameters),
     query: definedValues(event.queryStringParameters),
+    rawQueryString: event.rawQueryString ?? '',
     headers,
     rawBody,
     requestId: event.requestContext?.requestId ?? 'unknown',

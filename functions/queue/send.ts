@@ -1,0 +1,36 @@
+import { awsClients } from '../../shared/adapters/aws-clients.js';
+import { ConfiguredProviderDirectory } from '../../shared/adapters/providers/registry.js';
+import { providerSettingsSource } from '../../shared/adapters/providers/settings-source.js';
+import { SqsRetryScheduler } from '../../shared/adapters/sqs/sqs-job-queue.js';
+import { senderEnvSchema } from '../../shared/config/env.js';
+import { sendJobSchema } from '../../shared/domain/jobs.js';
+import { queueFunction } from '../../shared/runtime/queue-function.js';
+import { retryDelaySeconds } from '../../shared/domain/backoff.js';
+import { RetryLaterError, sendBroadcastBatch, sendReply } from '../../shared/usecases/send.js';
+import { coreDependencies } from '../wiring.js';
+
+export const handler = queueFunction({
+  envSchema: senderEnvSchema,
+  dependencies: (env) => ({
+    send: {
+      ...coreDependencies(env),
+      providers: new ConfiguredProviderDirectory(providerSettingsSource(env, () => awsClients().secrets)),
+      statusCallbackBaseUrl: `${env.PUBLIC_BASE_URL.replace(/\/$/, '')}/webhooks/twilio/status`,
+    },
+    retries: new SqsRetryScheduler(awsClients().sqs),
+  }),
+  jobSchema: sendJobSchema,
+  processJob: async (job, record, deps) => {
+    try {
+      if (job.kind === 'broadcast') await sendBroadcastBatch(deps.send, job);
+      else await sendReply(deps.send, job);
+    } catch (error) {
+      if (error instanceof RetryLaterError) {
+        // Back off before SQS hands the record out again; after maxReceiveCount it goes to the DLQ.
+        const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
+        await deps.retries.retryAfter(record.receiptHandle, retryDelaySeconds(receiveCount), record.eventSourceARN);
+      }
+      throw error;
+    }
+  },
+});

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { createDocument } from 'zod-openapi';
+import {
+  broadcastResponse,
+  createBroadcastRequest,
+  createTopicRequest,
+  errorResponseSchema,
+  subscriberResponse,
+  topicResponse,
+} from './schemas.js';
+
+const jsonContent = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+const errors = {
+  '400': { description: 'Invalid input; `details` names each field', ...jsonContent(errorResponseSchema) },
+  '401': { description: 'No valid API key', ...jsonContent(errorResponseSchema) },
+  '403': { description: "Outside the key's department or role", ...jsonContent(errorResponseSchema) },
+};
+const notFound = { '404': { description: 'Not found', ...jsonContent(errorResponseSchema) } };
+const conflict = { '409': { description: 'Conflicts with the current state', ...jsonContent(errorResponseSchema) } };
+const idParameter = (name: string, description: string) => ({ path: z.object({ [name]: z.string().meta({ description }) }) });
+
+/** The admin API's OpenAPI document, built from the same zod schemas the handlers validate with. */
+export function openApiDocument() {
+  return createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'crier admin API',
+      version: '1',
+      description: 'Topics, subscribers and broadcasts of a crier deployment. Every route needs `Authorization: Bearer <api key>`.',
+    },
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
+    },
+    security: [{ apiKey: [] }],
+    paths: {
+      '/v1/topics': {
+        post: {
+          summary: 'Create a topic with its keywords',
+          requestBody: jsonContent(createTopicRequest),
+          responses: { '201': { description: 'Created', ...jsonContent(topicResponse) }, ...errors, ...conflict },
+        },
+        get: {
+          summary: 'List topics with subscriber counts',
+          responses: { '200': { description: 'The topics', ...jsonContent(z.object({ topics: z.array(topicResponse) })) }, ...errors },
+        },
+      },
+      '/v1/topics/{id}': {
+        get: {
+          summary: 'One topic with its subscriber count',
+          requestParams: idParameter('id', 'topic id'),
+          responses: { '200': { description: 'The topic', ...jsonContent(topicResponse) }, ...errors, ...notFound },
+        },
+      },
+      '/v1/subscribers/{phone}': {
+        get: {
+          summary: 'A subscriber: profile, subscriptions and consent history',
+          requestParams: idParameter('phone', 'phone number, E.164 or national form'),
+          responses: { '200': { description: 'The subscriber', ...jsonContent(subscriberResponse) }, ...errors, ...notFound },
+        },
+        delete: {
+          summary: 'Erase a subscriber (an anonymised opt-out tombstone is kept)',
+          requestParams: idParameter('phone', 'phone number, E.164 or national form'),
+          responses: { '204': { description: 'Erased' }, ...errors, ...notFound },
+        },
+      },
+      '/v1/broadcasts': {
+        post: {
+          summary: 'Create a broadcast; it starts at once unless a topic requires approval',
+          requestBody: jsonContent(createBroadcastRequest),
+          responses: { '201': { description: 'Created', ...jsonContent(broadcastResponse) }, ...errors },
+        },
+      },
+      '/v1/broadcasts/{id}': {
+        get: {
+          summary: 'A broadcast with its status and counts',
+          requestParams: idParameter('id', 'broadcast id'),
+          responses: { '200': { description: 'The broadcast', ...jsonContent(broadcastResponse) }, ...errors, ...notFound },
+        },
+      },
+      '/v1/broadcasts/{id}/approve': {
+        post: {
+          summary: 'Approve a broadcast (by someone other than its author)',
+          requestParams: idParameter('id', 'broadcast id'),
+          responses: { '200': { description: 'Approved and sending', ...jsonContent(broadcastResponse) }, ...errors, ...notFound, ...conflict },
+        },
+      },
+      '/v1/broadcasts/{id}/cancel': {
+        post: {
+          summary: 'Cancel a broadcast that is waiting or sending',
+          requestParams: idParameter('id', 'broadcast id'),
+          responses: { '200': { description: 'Cancelled', ...jsonContent(broadcastResponse) }, ...errors, ...notFound, ...conflict },
+        },
+      },
+    },
+  });
+}

@@ -1,0 +1,58 @@
+import middy from '@middy/core';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { z } from 'zod';
+import { ValidationError } from '../domain/errors.js';
+import { validateEnvironment, type EnvironmentContext } from './environment.js';
+import { issuesOf } from './http/request.js';
+import { logger } from './logger.js';
+import { memoiseBy } from './memo.js';
+
+export interface QueueFunctionOptions<S extends z.ZodObject, Deps, J extends z.ZodType> {
+  envSchema: S;
+  dependencies: (env: z.infer<S>) => Deps;
+  jobSchema: J;
+  /** Handles one job; throwing reports the record as failed, and SQS redelivers it later. */
+  processJob: (job: z.infer<J>, record: SQSRecord, deps: Deps) => Promise<void>;
+}
+
+/**
+ * The shape of every queue consumer: each record's body is validated as a job, records are
+ * processed independently, and only the failed ones are reported back (partial batch failure),
+ * so one bad record never makes a whole batch run again.
+ */
+export function queueFunction<S extends z.ZodObject, Deps, J extends z.ZodType>(options: QueueFunctionOptions<S, Deps, J>) {
+  const dependenciesFor = memoiseBy(options.dependencies);
+  const processor = new BatchProcessor(EventType.SQS);
+
+  const handle = async (event: SQSEvent, context: Context & EnvironmentContext<z.infer<S>>): Promise<SQSBatchResponse> => {
+    const deps = dependenciesFor(context.env);
+    return processPartialResponse(
+      event,
+      async (record: SQSRecord) => options.processJob(parseJob(options.jobSchema, record), record, deps),
+      processor,
+      // A batch where every record failed is reported like any other, rather than thrown: the
+      // event source retries exactly the failed records either way.
+      { context, throwOnFullBatchFailure: false },
+    );
+  };
+
+  return middy<SQSEvent, SQSBatchResponse, Error, Context & EnvironmentContext<z.infer<S>>>(handle)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(validateEnvironment(options.envSchema));
+}
+
+function parseJob<J extends z.ZodType>(schema: J, record: SQSRecord): z.infer<J> {
+  let json: unknown;
+  try {
+    json = JSON.parse(record.body);
+  } catch (error) {
+    throw new ValidationError(`queue message ${record.messageId} is not JSON`, [], { cause: error });
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    throw new ValidationError(`queue message ${record.messageId} is not a valid job`, issuesOf(result.error));
+  }
+  return result.data;
+}

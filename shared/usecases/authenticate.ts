@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import { AuthenticationError } from '../domain/errors.js';
+import type { Principal } from '../domain/model.js';
+import type { ApiKeyStore } from '../ports/stores.js';
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+/** The operator key a fresh deployment is administered with (AWS: a generated secret). */
+export type BootstrapKeyHash = () => Promise<string | undefined>;
+
+/**
+ * Who is calling, from `Authorization: Bearer <key>`. Keys are stored hashed, never in clear;
+ * a revoked key is the same as no key.
+ */
+export async function authenticate(
+  apiKeys: ApiKeyStore,
+  bootstrapKeyHash: BootstrapKeyHash,
+  authorization: string | undefined,
+): Promise<Principal> {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  if (!match?.[1]) throw new AuthenticationError();
+  const hash = hashApiKey(match[1]);
+  const record = await apiKeys.findByHash(hash);
+  if (record && !record.revoked) {
+    return { keyId: record.keyId, name: record.name, role: record.role, department: record.department };
+  }
+  if (!record && hash === (await bootstrapKeyHash())) {
+    return { keyId: 'bootstrap', name: 'bootstrap operator key', role: 'operator', department: '*' };
+  }
+  throw new AuthenticationError('the API key is not valid (unknown or revoked)');
+}
