@@ -1,0 +1,97 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import type { DeploymentBindings, FunctionDefinition, QueueId, SecretId } from '../../functions/catalog-types.js';
+
+/** Catalog entries are relative to the repository root, wherever `cdk` is run from. */
+const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * ESM bundles have no `require`; some dependencies still call it for Node built-ins, so the
+ * bundle provides one.
+ */
+const esmRequireBanner = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/** What a function may be granted; which parts it gets is decided by its `access` alone. */
+export interface CrierResources {
+  table: ITable;
+  queues: Record<QueueId, IQueue>;
+  secrets: Record<SecretId, ISecret>;
+}
+
+export interface CrierFunctionProps<S extends z.ZodObject> {
+  definition: FunctionDefinition<S>;
+  bindings: DeploymentBindings;
+  resources: CrierResources;
+}
+
+/**
+ * One catalog entry as a Lambda function: bundled locally with esbuild, its environment computed
+ * by the entry's own `environment(bindings)` (typed from its env schema), its log group kept for
+ * a month, and exactly the access its `access` lists. Triggers are wired by the stack.
+ */
+export class CrierFunction<S extends z.ZodObject = z.ZodObject> extends Construct {
+  readonly function: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: CrierFunctionProps<S>) {
+    super(scope, id);
+    const { definition, bindings, resources } = props;
+    const logGroup = new LogGroup(this, 'Logs', {
+      // Logs carry phone numbers: keep them long enough to investigate, not for ever.
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.function = new NodejsFunction(this, 'Function', {
+      description: definition.description,
+      entry: `${repositoryRoot}${definition.entry}`,
+      handler: 'handler',
+      projectRoot: repositoryRoot,
+      depsLockFilePath: `${repositoryRoot}package-lock.json`,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      timeout: Duration.seconds(definition.timeoutSeconds),
+      memorySize: definition.memoryMb,
+      logGroup,
+      environment: {
+        ...environmentVariables(definition.environment(bindings)),
+        // Minified bundles are unreadable in a stack trace without their source map.
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        // No Docker engine on the build machines; the installed esbuild is the one tested.
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        banner: esmRequireBanner,
+        mainFields: ['module', 'main'],
+        // Ship the SDK version the tests ran against, not whatever the runtime carries.
+        bundleAwsSDK: true,
+      },
+    });
+    grantAccess(this.function, definition, resources);
+  }
+}
+
+/** Drops keys a definition left undefined: Lambda wants every value to be a string. */
+function environmentVariables(environment: Partial<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(environment).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}
+
+function grantAccess(fn: NodejsFunction, definition: FunctionDefinition<z.ZodObject>, resources: CrierResources): void {
+  const { table, sendsTo = [], secrets = [] } = definition.access;
+  if (table === 'read') resources.table.grantReadData(fn);
+  if (table === 'readwrite') resources.table.grantReadWriteData(fn);
+  for (const queueId of sendsTo) resources.queues[queueId].grantSendMessages(fn);
+  for (const secretId of secrets) resources.secrets[secretId].grantRead(fn);
+}

@@ -1,0 +1,47 @@
+import type { Node } from 'constructs';
+import type { z } from 'zod';
+import type { DeploymentSettings } from '../../functions/catalog-types.js';
+import { baseEnvSchema, providerEnvSchema, tableEnvSchema, webhookEnvSchema } from '../../shared/config/env.js';
+
+/**
+ * What a deployment may choose, from CDK context (`cdk synth -c topicShards=16` or `cdk.json`).
+ * Each value is checked with the schema the functions validate their environment with, so a bad
+ * value fails the synth rather than every cold start.
+ */
+export function readDeploymentSettings(node: Node): DeploymentSettings {
+  return {
+    defaultCountry: readSetting(node, 'defaultCountry', baseEnvSchema.shape.DEFAULT_COUNTRY, 'GB'),
+    // Deployed stacks talk to real providers; the sandbox is the local stack's default.
+    smsProvider: readSetting(node, 'smsProvider', providerEnvSchema.shape.SMS_PROVIDER, 'twilio'),
+    whatsappProvider: readSetting(node, 'whatsappProvider', providerEnvSchema.shape.WHATSAPP_PROVIDER, 'twilio'),
+    topicShards: readSetting(node, 'topicShards', tableEnvSchema.shape.TOPIC_SHARDS, 8),
+    logLevel: readSetting(node, 'logLevel', baseEnvSchema.shape.POWERTOOLS_LOG_LEVEL, 'INFO'),
+  };
+}
+
+function readSetting<T>(node: Node, key: string, schema: z.ZodType<T>, fallback: T): T {
+  const value: unknown = node.tryGetContext(key) ?? fallback;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new Error(`CDK context ${key}=${JSON.stringify(value)} is invalid: ${parsed.error.issues[0]?.message}`);
+  }
+  return parsed.data;
+}
+
+/** An optional string from CDK context; empty means unset, so `-c alarmEmail=` clears it. */
+export function optionalContextString(node: Node, key: string): string | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error(`CDK context ${key} must be a string`);
+  return value;
+}
+
+/**
+ * The URL providers call when it is not the API's own endpoint (a custom domain, say). Webhook
+ * signatures are computed over it, so it is normalised without a trailing slash.
+ */
+export function readPublicBaseUrl(node: Node): string | undefined {
+  const value = optionalContextString(node, 'publicBaseUrl');
+  if (value === undefined) return undefined;
+  return readSetting(node, 'publicBaseUrl', webhookEnvSchema.shape.PUBLIC_BASE_URL, value).replace(/\/+$/, '');
+}

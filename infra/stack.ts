@@ -1,0 +1,118 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Construct } from 'constructs';
+import { functionDefinition, functionIds, httpRoutes, type FunctionId } from '../functions/catalog.js';
+import type { DeploymentBindings } from '../functions/catalog-types.js';
+import { CrierAlarms } from './constructs/crier-alarms.js';
+import { CrierFunction } from './constructs/crier-function.js';
+import { CrierHttpApi, parseRouteKey } from './constructs/crier-http-api.js';
+import { CrierQueues } from './constructs/crier-queues.js';
+import { CrierSecrets } from './constructs/crier-secrets.js';
+import { CrierTable } from './constructs/crier-table.js';
+import { optionalContextString, readDeploymentSettings, readPublicBaseUrl } from './constructs/deployment-settings.js';
+
+/**
+ * crier in AWS, built from the function catalog alone: every function, route, queue consumer and
+ * grant comes from `functions/catalog.ts`, the same description the local stack runs.
+ *
+ * CDK context (all optional, `-c key=value`): publicBaseUrl, alarmEmail, defaultCountry,
+ * smsProvider, whatsappProvider, topicShards, logLevel; and stackName, read by app.ts.
+ */
+export class CrierStack extends Stack {
+  readonly table: CrierTable;
+  readonly queues: CrierQueues;
+  readonly secrets: CrierSecrets;
+  readonly httpApi: CrierHttpApi;
+  readonly functions: Record<FunctionId, CrierFunction>;
+  readonly alarms: CrierAlarms;
+
+  constructor(scope: Construct, id: string, props: StackProps = {}) {
+    super(scope, id, { description: 'crier: WhatsApp/SMS gateway for public services', ...props });
+    this.table = new CrierTable(this, 'Data');
+    this.queues = new CrierQueues(this, 'Queues');
+    this.secrets = new CrierSecrets(this, 'Secrets');
+    this.httpApi = new CrierHttpApi(this, 'Http');
+
+    const workQueues = mapValues(this.queues.byId, ({ queue }) => queue);
+    const bindings: DeploymentBindings = {
+      tableName: this.table.table.tableName,
+      queueUrls: mapValues(workQueues, (queue) => queue.queueUrl),
+      publicBaseUrl: readPublicBaseUrl(this.node) ?? this.httpApi.endpoint,
+      secretArns: mapValues(this.secrets.byId, (secret) => secret.secretArn),
+      settings: readDeploymentSettings(this.node),
+    };
+    const resources = { table: this.table.table, queues: workQueues, secrets: this.secrets.byId };
+    this.functions = Object.fromEntries(
+      functionIds.map((functionId) => [
+        functionId,
+        new CrierFunction(this, functionId, { definition: functionDefinition(functionId), bindings, resources }),
+      ]),
+    ) as Record<FunctionId, CrierFunction>;
+    const lambdas = mapValues(this.functions, ({ function: fn }) => fn);
+
+    for (const functionId of functionIds) {
+      const { trigger } = functionDefinition(functionId);
+      if (trigger.kind !== 'queue') continue;
+      // The event source mapping is the only thing granted receive/delete on a queue.
+      lambdas[functionId].addEventSource(
+        new SqsEventSource(workQueues[trigger.queue], {
+          batchSize: trigger.batchSize,
+          maxConcurrency: trigger.maxConcurrency,
+          // Handlers report the records that failed, so one bad recipient does not resend a batch.
+          reportBatchItemFailures: true,
+        }),
+      );
+    }
+    this.httpApi.addRoutes(httpRoutes(), lambdas);
+
+    this.alarms = new CrierAlarms(this, 'Alarms', {
+      deadLetterQueues: mapValues(this.queues.byId, ({ deadLetterQueue }) => deadLetterQueue),
+      functions: lambdas,
+      alarmEmail: optionalContextString(this.node, 'alarmEmail'),
+    });
+    this.addOutputs(bindings.publicBaseUrl);
+  }
+
+  private addOutputs(publicBaseUrl: string): void {
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.endpoint, description: 'Base URL of the HTTP API' });
+    for (const path of webhookPaths()) {
+      new CfnOutput(this, `${pascalCase(path.replace('/webhooks/', ''))}WebhookUrl`, {
+        value: `${publicBaseUrl}${path}`,
+        description: 'Paste into the provider console; signatures are checked against this exact URL',
+      });
+    }
+    new CfnOutput(this, 'ProviderCredentialsSecretName', {
+      value: this.secrets.names.providerCredentials,
+      description: 'Fill in the provider credentials here (JSON keys are already in place)',
+    });
+    new CfnOutput(this, 'BootstrapKeySecretName', {
+      value: this.secrets.names.bootstrapKey,
+      description: 'The operator API key: aws secretsmanager get-secret-value --secret-id <this>',
+    });
+    for (const [queueId, { deadLetterQueue }] of Object.entries(this.queues.byId)) {
+      new CfnOutput(this, `${pascalCase(queueId)}DeadLetterQueueName`, { value: deadLetterQueue.queueName });
+    }
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarms.topic.topicArn,
+      description: 'Subscribe to hear about dead letters and function errors',
+    });
+  }
+}
+
+/** Every webhook path in the catalog, once each (a GET handshake and a POST share a URL). */
+function webhookPaths(): string[] {
+  const paths = httpRoutes().map(({ routeKey }) => parseRouteKey(routeKey).path);
+  return [...new Set(paths.filter((path) => path.startsWith('/webhooks/')))];
+}
+
+/** `twilio/inbound` → `TwilioInbound`, `sendUrgent` → `SendUrgent`: output ids must be alphanumeric. */
+function pascalCase(text: string): string {
+  return text
+    .split(/[^A-Za-z0-9]+/)
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+}
+
+function mapValues<K extends string, V, R>(record: Record<K, V>, map: (value: V) => R): Record<K, R> {
+  return Object.fromEntries(Object.entries<V>(record).map(([key, value]) => [key, map(value)])) as Record<K, R>;
+}

@@ -1,0 +1,41 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, type CfnElement } from 'aws-cdk-lib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { functionDefinition, functionIds } from '../../functions/catalog.js';
+import { CrierStack } from '../../infra/stack.js';
+
+const cdkJsonContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
+const outdir = mkdtempSync(join(tmpdir(), 'crier-cdk-'));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('a full synth, as `cdk synth` runs it (the one test that bundles)', () => {
+  it('bundles every catalog entry as ESM with a require shim and a source map, and passes CloudFormation validation', () => {
+    // Prepare
+    // Asset metadata is what the CLI turns on too; it says where each bundle was staged.
+    const app = new App({ outdir, context: { ...cdkJsonContext, 'aws:cdk:enable-asset-metadata': true } });
+    const stack = new CrierStack(app, 'Crier');
+
+    // Act
+    const assembly = app.synth();
+
+    // Assess
+    const resources = assembly.getStackArtifact(stack.artifactId).template.Resources;
+    for (const functionId of functionIds) {
+      const cfnFunction = stack.functions[functionId].function.node.defaultChild;
+      const resource = resources[stack.getLogicalId(cfnFunction as CfnElement)];
+      const bundle = join(outdir, resource.Metadata['aws:asset:path'], 'index.mjs');
+      expect(existsSync(bundle), `${functionId}: ${functionDefinition(functionId).entry} bundled`).toBe(true);
+      expect(readFileSync(bundle, 'utf8')).toMatch(/^import \{ createRequire \} from 'module'; const require = createRequire\(import\.meta\.url\);/);
+      expect(existsSync(`${bundle}.map`)).toBe(true);
+      // The Twilio SDK adds ~4 MB (cold starts); only functions that may send should carry it.
+      if (!functionDefinition(functionId).access.secrets?.includes('providerCredentials')) {
+        expect(readFileSync(bundle, 'utf8'), `${functionId} bundles the Twilio SDK`).not.toContain('twilio-node');
+      }
+    }
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));
+    const violations = report.pluginReports.flatMap((plugin: { violations: unknown[] }) => plugin.violations);
+    expect(violations).toEqual([]);
+  }, 180_000);
+});

@@ -1,0 +1,79 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { functionDefinition } from '../../functions/catalog.js';
+import type { DeploymentBindings, FunctionAccess } from '../../functions/catalog-types.js';
+import { CrierFunction } from '../../infra/constructs/crier-function.js';
+import { CrierQueues } from '../../infra/constructs/crier-queues.js';
+import { CrierSecrets } from '../../infra/constructs/crier-secrets.js';
+import { CrierTable } from '../../infra/constructs/crier-table.js';
+
+const bindings: DeploymentBindings = {
+  tableName: 'table',
+  queueUrls: { fanOut: 'https://q/fan-out', sendUrgent: 'https://q/urgent', sendBulk: 'https://q/bulk' },
+  publicBaseUrl: 'https://sms.council.example',
+  secretArns: {},
+  settings: { defaultCountry: 'GB', smsProvider: 'sandbox', whatsappProvider: 'sandbox', topicShards: 8, logLevel: 'INFO' },
+};
+
+/** The health entry (which exists from the start) with whatever access a test needs. */
+function functionWithAccess(access: FunctionAccess): Template {
+  const stack = new Stack(new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } }), 'Test');
+  const table = new CrierTable(stack, 'Data').table;
+  const queues = new CrierQueues(stack, 'Queues').byId;
+  const secrets = new CrierSecrets(stack, 'Secrets').byId;
+  new CrierFunction(stack, 'Probe', {
+    definition: { ...functionDefinition('health'), access },
+    bindings,
+    resources: {
+      table,
+      queues: { fanOut: queues.fanOut.queue, sendUrgent: queues.sendUrgent.queue, sendBulk: queues.sendBulk.queue },
+      secrets,
+    },
+  });
+  return Template.fromStack(stack);
+}
+
+function allowedActions(template: Template): string[] {
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+    policy.Properties.PolicyDocument.Statement.flatMap((statement: { Action: string | string[] }) => statement.Action),
+  );
+}
+
+describe('CrierFunction', () => {
+  it('grants read-only table access without any write action', () => {
+    // Prepare
+    const access: FunctionAccess = { table: 'read' };
+
+    // Act
+    const actions = allowedActions(functionWithAccess(access));
+
+    // Assess
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+    expect(actions.filter((action) => /Put|Update|Delete|Write/.test(action))).toEqual([]);
+  });
+
+  it('grants nothing, not even a policy document, for empty access', () => {
+    // Prepare
+    const access: FunctionAccess = {};
+
+    // Act
+    const template = functionWithAccess(access);
+
+    // Assess
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  it('passes the definition environment through, leaves out unset values and enables source maps', () => {
+    // Prepare
+    const access: FunctionAccess = {};
+
+    // Act
+    const template = functionWithAccess(access);
+
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { DEFAULT_COUNTRY: 'GB', POWERTOOLS_LOG_LEVEL: 'INFO', NODE_OPTIONS: '--enable-source-maps' } },
+    });
+  });
+});

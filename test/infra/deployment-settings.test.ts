@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { App, type CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { CrierStack } from '../../infra/stack.js';
+
+const cdkJsonContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
+
+function synthesize(context: Record<string, unknown> = {}): { stack: CrierStack; template: Template } {
+  const app = new App({
+    // Bundling and CloudFormation schema validation are the slow parts; bundling.test.ts does both.
+    builtinCloudFormationValidation: false,
+    context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [], ...context },
+  });
+  const stack = new CrierStack(app, 'Crier');
+  return { stack, template: Template.fromStack(stack) };
+}
+
+function environmentOf(stack: CrierStack, template: Template, functionId: keyof CrierStack['functions']) {
+  const fn = stack.functions[functionId].function.node.defaultChild as CfnElement;
+  return template.toJSON().Resources[stack.getLogicalId(fn)].Properties.Environment.Variables;
+}
+
+describe('deployment settings from CDK context', () => {
+  it('takes values given with -c (always strings) and hands them to every function', () => {
+    // Prepare
+    const context = {
+      defaultCountry: 'IE',
+      smsProvider: 'sandbox',
+      whatsappProvider: 'sandbox',
+      topicShards: '16',
+      logLevel: 'DEBUG',
+    };
+
+    // Act
+    const { stack, template } = synthesize(context);
+
+    // Assess
+    expect(environmentOf(stack, template, 'sendBulk')).toMatchObject({
+      DEFAULT_COUNTRY: 'IE',
+      SMS_PROVIDER: 'sandbox',
+      WHATSAPP_PROVIDER: 'sandbox',
+      TOPIC_SHARDS: '16',
+      POWERTOOLS_LOG_LEVEL: 'DEBUG',
+    });
+    expect(environmentOf(stack, template, 'fanOut').TOPIC_SHARDS).toBe('16');
+  });
+
+  it.each([
+    { key: 'topicShards', value: '0' },
+    { key: 'topicShards', value: 'many' },
+    { key: 'defaultCountry', value: 'gb' },
+    { key: 'smsProvider', value: 'vonage' },
+    { key: 'logLevel', value: 'VERBOSE' },
+    { key: 'publicBaseUrl', value: 'sms.council.example' },
+  ])('refuses $key=$value at synth time, naming the setting', ({ key, value }) => {
+    // Prepare
+    const context = { [key]: value };
+
+    // Act
+    const act = () => synthesize(context);
+
+    // Assess
+    expect(act).toThrow(new RegExp(`CDK context ${key}=`));
+  });
+
+  it('uses publicBaseUrl, without its trailing slash, for webhook signatures and the Twilio URLs', () => {
+    // Prepare
+    const context = { publicBaseUrl: 'https://sms.council.example/' };
+
+    // Act
+    const { stack, template } = synthesize(context);
+
+    // Assess
+    expect(environmentOf(stack, template, 'twilioInbound').PUBLIC_BASE_URL).toBe('https://sms.council.example');
+    expect(environmentOf(stack, template, 'sendUrgent').PUBLIC_BASE_URL).toBe('https://sms.council.example');
+    expect(template.toJSON().Outputs.TwilioInboundWebhookUrl.Value).toBe(
+      'https://sms.council.example/webhooks/twilio/inbound',
+    );
+    expect(template.toJSON().Outputs.TwilioStatusWebhookUrl.Value).toBe(
+      'https://sms.council.example/webhooks/twilio/status',
+    );
+  });
+
+  it('subscribes alarmEmail to the alarm topic, and nobody without it', () => {
+    // Prepare
+    const email = 'it-oncall@council.example';
+
+    // Act
+    const withEmail = synthesize({ alarmEmail: email }).template;
+    const withoutEmail = synthesize().template;
+
+    // Assess
+    withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: email });
+    withoutEmail.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+});

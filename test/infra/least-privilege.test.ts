@@ -1,0 +1,230 @@
+import { readFileSync } from 'node:fs';
+import { App, type CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import {
+  consumerOf,
+  functionDefinition,
+  functionIds,
+  queueDefinitions,
+  type FunctionId,
+} from '../../functions/catalog.js';
+import type { QueueId, SecretId } from '../../functions/catalog-types.js';
+import { CrierStack } from '../../infra/stack.js';
+
+const cdkJsonContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
+const app = new App({
+  builtinCloudFormationValidation: false,
+  context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [] },
+});
+const stack = new CrierStack(app, 'Crier');
+const resources = Template.fromStack(stack).toJSON().Resources as Record<string, CfnResource>;
+
+interface CfnResource {
+  Type: string;
+  Properties: Record<string, any>;
+}
+
+/** One allowed action on one resource, the resource named by logical id (or `*`). */
+interface Permission {
+  action: string;
+  resource: string;
+}
+
+function logicalId(construct: { node: { defaultChild?: unknown } }): string {
+  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+/** The logical ids a policy `Resource` refers to, through Ref, GetAtt and Join alike. */
+function referencedIds(value: unknown): string[] {
+  if (typeof value === 'string') return value === '*' ? ['*'] : [];
+  if (Array.isArray(value)) return value.flatMap(referencedIds);
+  if (value && typeof value === 'object') {
+    const object = value as Record<string, unknown>;
+    if (typeof object.Ref === 'string') return [object.Ref];
+    const getAtt = object['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return [getAtt[0]];
+    return Object.values(object).flatMap(referencedIds);
+  }
+  return [];
+}
+
+/** Everything the inline policies attached to a function's role allow. */
+function permissionsOf(functionId: FunctionId): Permission[] {
+  const role = logicalId(stack.functions[functionId].function.role!);
+  return Object.values(resources)
+    .filter((resource) => resource.Type === 'AWS::IAM::Policy')
+    .filter((policy) => policy.Properties.Roles.some((ref: { Ref: string }) => ref.Ref === role))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+    .filter((statement) => statement.Effect === 'Allow')
+    .flatMap((statement) =>
+      [statement.Action].flat().flatMap((action: string) =>
+        referencedIds(statement.Resource).map((resource) => ({ action, resource })),
+      ),
+    );
+}
+
+function allows(functionId: FunctionId, action: string, resource: string): boolean {
+  const [service] = action.split(':');
+  return permissionsOf(functionId).some(
+    (permission) =>
+      (permission.action === action || permission.action === `${service}:*` || permission.action === '*') &&
+      (permission.resource === resource || permission.resource === '*'),
+  );
+}
+
+const table = logicalId(stack.table.table);
+const queueIds = Object.keys(queueDefinitions) as QueueId[];
+const queue = (id: QueueId) => logicalId(stack.queues.byId[id].queue);
+const secretIds: SecretId[] = ['providerCredentials', 'bootstrapKey'];
+const secret = (id: SecretId) => logicalId(stack.secrets.byId[id]);
+
+const functionsAllowedTo = (action: string, resource: string) => functionIds.filter((id) => allows(id, action, resource));
+
+describe('derived from the catalog: each function gets what its access lists, nothing else', () => {
+  const rows = functionIds.map((functionId) => ({ functionId, access: functionDefinition(functionId).access }));
+
+  it.each(rows)('$functionId: table access matches the catalog', ({ functionId, access }) => {
+    // Prepare
+    const mayRead = access.table !== undefined;
+    const mayWrite = access.table === 'readwrite';
+
+    // Act
+    const reads = allows(functionId, 'dynamodb:GetItem', table) && allows(functionId, 'dynamodb:Query', table);
+    const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'].map((action) =>
+      allows(functionId, action, table),
+    );
+
+    // Assess
+    expect(reads).toBe(mayRead);
+    expect(writes).toEqual([mayWrite, mayWrite, mayWrite]);
+  });
+
+  it.each(rows)('$functionId: sends to exactly its sendsTo queues', ({ functionId, access }) => {
+    // Prepare
+    const expected = [...(access.sendsTo ?? [])].sort();
+
+    // Act
+    const sendsTo = queueIds.filter((id) => allows(functionId, 'sqs:SendMessage', queue(id))).sort();
+
+    // Assess
+    expect(sendsTo).toEqual(expected);
+  });
+
+  it.each(rows)('$functionId: reads exactly its listed secrets', ({ functionId, access }) => {
+    // Prepare
+    const expected = [...(access.secrets ?? [])].sort();
+
+    // Act
+    const reads = secretIds.filter((id) => allows(functionId, 'secretsmanager:GetSecretValue', secret(id))).sort();
+
+    // Assess
+    expect(reads).toEqual(expected);
+  });
+
+  it.each(queueIds)('only the consumer of %s can receive or delete its messages', (queueId) => {
+    // Prepare
+    const consumer = consumerOf(queueId);
+
+    // Act
+    const receivers = functionsAllowedTo('sqs:ReceiveMessage', queue(queueId));
+    const deleters = functionsAllowedTo('sqs:DeleteMessage', queue(queueId));
+
+    // Assess
+    expect(receivers).toEqual([consumer]);
+    expect(deleters).toEqual([consumer]);
+  });
+
+  it.each(functionIds)('%s has no wildcard resource and no access to any dead-letter queue', (functionId) => {
+    // Prepare
+    const deadLetterQueues = queueIds.map((id) => logicalId(stack.queues.byId[id].deadLetterQueue));
+
+    // Act
+    const resourcesTouched = permissionsOf(functionId).map((permission) => permission.resource);
+
+    // Assess
+    expect(resourcesTouched).not.toContain('*');
+    expect(resourcesTouched.filter((id) => deadLetterQueues.includes(id))).toEqual([]);
+  });
+});
+
+describe('hand-written expectations, in case the catalog wiring itself is wrong', () => {
+  it('the health and OpenAPI functions touch no table, queue or secret at all', () => {
+    // Prepare
+    const isolated: FunctionId[] = ['health', 'openApi'];
+    const basicExecutionRole = ':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
+
+    // Act
+    const permissions = isolated.map(permissionsOf);
+    const managedPolicies = isolated.map(
+      (id) => resources[logicalId(stack.functions[id].function.role!)]!.Properties.ManagedPolicyArns,
+    );
+
+    // Assess
+    expect(permissions).toEqual([[], []]);
+    for (const policies of managedPolicies) {
+      expect(JSON.stringify(policies)).toContain(basicExecutionRole);
+      expect(policies).toHaveLength(1);
+    }
+  });
+
+  it('the broadcasts API can start a fan-out but cannot put messages straight on a send queue', () => {
+    // Prepare
+    const action = 'sqs:SendMessage';
+
+    // Act
+    const toFanOut = allows('broadcastsApi', action, queue('fanOut'));
+    const toSendQueues = [allows('broadcastsApi', action, queue('sendUrgent')), allows('broadcastsApi', action, queue('sendBulk'))];
+
+    // Assess
+    expect(toFanOut).toBe(true);
+    expect(toSendQueues).toEqual([false, false]);
+  });
+
+  it('only the webhooks and the senders can read the provider credentials', () => {
+    // Prepare
+    const expected = ['twilioInbound', 'twilioStatus', 'sendUrgent', 'sendBulk'];
+
+    // Act
+    const readers = functionsAllowedTo('secretsmanager:GetSecretValue', secret('providerCredentials'));
+
+    // Assess
+    expect(readers.sort()).toEqual(expected.sort());
+  });
+
+  it('only the admin API can read the operator key', () => {
+    // Prepare
+    const expected = ['topicsApi', 'subscribersApi', 'broadcastsApi'];
+
+    // Act
+    const readers = functionsAllowedTo('secretsmanager:GetSecretValue', secret('bootstrapKey'));
+
+    // Assess
+    expect(readers.sort()).toEqual(expected.sort());
+  });
+
+  it('fan-out feeds both send lanes and nothing feeds the fan-out queue but the broadcasts API', () => {
+    // Prepare
+    const action = 'sqs:SendMessage';
+
+    // Act
+    const fanOutSendsTo = queueIds.filter((id) => allows('fanOut', action, queue(id)));
+    const fanOutSenders = functionsAllowedTo(action, queue('fanOut'));
+
+    // Assess
+    expect(fanOutSendsTo.sort()).toEqual(['sendBulk', 'sendUrgent']);
+    expect(fanOutSenders).toEqual(['broadcastsApi']);
+  });
+
+  it('the status webhook cannot enqueue sends, though it can read and write the table', () => {
+    // Prepare
+    const action = 'sqs:SendMessage';
+
+    // Act
+    const sends = queueIds.filter((id) => allows('twilioStatus', action, queue(id)));
+
+    // Assess
+    expect(sends).toEqual([]);
+    expect(allows('twilioStatus', 'dynamodb:UpdateItem', table)).toBe(true);
+  });
+});

@@ -1,0 +1,467 @@
+import { readFileSync } from 'node:fs';
+import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import {
+  consumerOf,
+  functionDefinition,
+  functionIds,
+  httpRoutes,
+  queueDefinitions,
+  type FunctionId,
+} from '../../functions/catalog.js';
+import type { QueueId } from '../../functions/catalog-types.js';
+import { tableDefinition } from '../../shared/adapters/dynamo/table-definition.js';
+import { CrierStack } from '../../infra/stack.js';
+
+const cdkJsonContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
+
+/** The stack as `cdk synth` builds it, minus the slow parts that bundling.test.ts covers. */
+function synthesize(context: Record<string, unknown> = {}): { stack: CrierStack; template: Template } {
+  const app = new App({
+    builtinCloudFormationValidation: false,
+    context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [], ...context },
+  });
+  const stack = new CrierStack(app, 'Crier');
+  return { stack, template: Template.fromStack(stack) };
+}
+
+function logicalId(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
+  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+const queueIds = Object.keys(queueDefinitions) as QueueId[];
+const queueTriggered = functionIds.flatMap((functionId) => {
+  const { trigger } = functionDefinition(functionId);
+  return trigger.kind === 'queue' ? [{ functionId, trigger }] : [];
+});
+
+const { stack, template } = synthesize();
+const functionLogicalId = (id: FunctionId) => logicalId(stack, stack.functions[id].function);
+
+/** The logical ids a template value refers to: Ref, GetAtt and `${Id}` inside Fn::Sub. */
+function references(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(references);
+  if (!value || typeof value !== 'object') return [];
+  const object = value as Record<string, unknown>;
+  if (typeof object.Ref === 'string') return [object.Ref];
+  const getAtt = object['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return [getAtt[0]];
+  const sub = object['Fn::Sub'];
+  if (typeof sub === 'string') return [...sub.matchAll(/\$\{([A-Za-z0-9]+)[.}]/g)].map((match) => match[1]!);
+  return Object.values(object).flatMap(references);
+}
+
+/** A dependency cycle, as a list of logical ids, or undefined; CDK does not check this itself. */
+function findCycle(resources: Record<string, { Properties?: unknown; DependsOn?: string | string[] }>) {
+  const dependencies = (id: string) =>
+    [...references(resources[id]?.Properties), ...[resources[id]?.DependsOn ?? []].flat()].filter(
+      (dependency) => dependency in resources,
+    );
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (id: string, path: string[]): string[] | undefined => {
+    if (state.get(id) === 'done') return undefined;
+    if (state.get(id) === 'visiting') return [...path, id];
+    state.set(id, 'visiting');
+    for (const dependency of dependencies(id)) {
+      const cycle = visit(dependency, [...path, id]);
+      if (cycle) return cycle;
+    }
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const id of Object.keys(resources)) {
+    const cycle = visit(id, []);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
+describe('wiring', () => {
+  it.each([
+    { case: 'the API endpoint as public URL', context: {} },
+    { case: 'a custom public URL', context: { publicBaseUrl: 'https://sms.council.example' } },
+  ])('has no dependency cycle with $case, although functions need the URL of the API that calls them', ({ context }) => {
+    // Prepare
+    const { template: candidate } = synthesize(context);
+
+    // Act
+    const cycle = findCycle(candidate.toJSON().Resources);
+
+    // Assess
+    expect(cycle).toBeUndefined();
+  });
+
+  it('the cycle check does find a cycle', () => {
+    // Prepare
+    const resources = {
+      A: { Properties: { X: { Ref: 'B' } } },
+      B: { Properties: { Y: { 'Fn::Sub': 'arn:${C.Arn}' } } },
+      C: { DependsOn: ['A'] },
+    };
+
+    // Act
+    const cycle = findCycle(resources);
+
+    // Assess
+    expect(cycle).toEqual(['A', 'B', 'C', 'A']);
+  });
+});
+
+describe('table', () => {
+  it('uses the shared key schema, on-demand billing, PITR, TTL and encryption, and survives stack deletion', () => {
+    // Prepare
+    const expectedKeys = [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ];
+
+    // Act
+    const tables = template.findResources('AWS::DynamoDB::Table');
+
+    // Assess
+    expect(Object.keys(tables)).toHaveLength(1);
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        KeySchema: expectedKeys,
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: tableDefinition.ttlAttribute, Enabled: true },
+        SSESpecification: { SSEEnabled: true },
+      },
+    });
+  });
+});
+
+describe('queues', () => {
+  it('has three work queues and three dead-letter queues', () => {
+    // Prepare
+    const expectedNames = ['Crier-fan-out', 'Crier-send-urgent', 'Crier-send-bulk'];
+
+    // Act
+    const names = Object.values(template.findResources('AWS::SQS::Queue')).map((q) => q.Properties.QueueName);
+
+    // Assess
+    expect(names.sort()).toEqual([...expectedNames, ...expectedNames.map((name) => `${name}-dlq`)].sort());
+  });
+
+  it.each(queueIds)('%s redrives to its own DLQ after maxReceiveCount, encrypted', (queueId) => {
+    // Prepare
+    const { queue, deadLetterQueue } = stack.queues.byId[queueId];
+
+    // Act
+    const queueProperties = template.toJSON().Resources[logicalId(stack, queue)].Properties;
+    const dlqProperties = template.toJSON().Resources[logicalId(stack, deadLetterQueue)].Properties;
+
+    // Assess
+    expect(queueProperties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack, deadLetterQueue), 'Arn'] },
+      maxReceiveCount: queueDefinitions[queueId].maxReceiveCount,
+    });
+    expect(queueProperties.SqsManagedSseEnabled).toBe(true);
+    expect(dlqProperties.SqsManagedSseEnabled).toBe(true);
+    expect(dlqProperties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+  });
+
+  it.each(queueIds)('%s hides a message for at least 6× its consumer timeout', (queueId) => {
+    // Prepare
+    const consumerTimeout = functionDefinition(consumerOf(queueId)).timeoutSeconds;
+
+    // Act
+    const { VisibilityTimeout } = template.toJSON().Resources[logicalId(stack, stack.queues.byId[queueId].queue)]
+      .Properties;
+
+    // Assess
+    expect(VisibilityTimeout).toBeGreaterThanOrEqual(6 * consumerTimeout);
+  });
+
+  it('gives the fan-out queue 12 minutes of visibility (its consumer may run 2)', () => {
+    // Prepare
+    const fanOutQueue = logicalId(stack, stack.queues.byId.fanOut.queue);
+
+    // Act
+    const { VisibilityTimeout } = template.toJSON().Resources[fanOutQueue].Properties;
+
+    // Assess
+    expect(VisibilityTimeout).toBe(720);
+  });
+});
+
+describe('secrets', () => {
+  it('deploys an empty provider credentials template and a generated operator key', () => {
+    // Prepare
+    const emptyCredentials = { TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '', TWILIO_SMS_FROM: '', TWILIO_WHATSAPP_FROM: '' };
+
+    // Act
+    const secrets = template.toJSON().Resources;
+    const providerCredentials = secrets[logicalId(stack, stack.secrets.byId.providerCredentials)].Properties;
+    const bootstrapKey = secrets[logicalId(stack, stack.secrets.byId.bootstrapKey)].Properties;
+
+    // Assess
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    expect(providerCredentials.Name).toBe('Crier/provider-credentials');
+    expect(JSON.parse(providerCredentials.SecretString)).toEqual(emptyCredentials);
+    expect(bootstrapKey.Name).toBe('Crier/bootstrap-key');
+    expect(bootstrapKey.SecretString).toBeUndefined();
+    expect(bootstrapKey.GenerateSecretString).toMatchObject({ ExcludePunctuation: true, PasswordLength: 48 });
+  });
+});
+
+describe('event sources', () => {
+  it('has exactly one event source mapping per queue-triggered function', () => {
+    // Prepare
+    const expected = 3;
+
+    // Act
+    const mappings = template.findResources('AWS::Lambda::EventSourceMapping');
+
+    // Assess
+    expect(queueTriggered).toHaveLength(expected);
+    expect(Object.keys(mappings)).toHaveLength(expected);
+  });
+
+  it.each(queueTriggered)('$functionId consumes its queue with partial batch failures', ({ functionId, trigger }) => {
+    // Prepare
+    const queue = logicalId(stack, stack.queues.byId[trigger.queue].queue);
+
+    // Act & Assess
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queue, 'Arn'] },
+      FunctionName: { Ref: functionLogicalId(functionId) },
+      BatchSize: trigger.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: trigger.maxConcurrency },
+    });
+  });
+
+  it('lets the urgent sender run twice as wide as the bulk sender', () => {
+    // Prepare
+    const byFunction = (id: FunctionId) =>
+      Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).find(
+        (mapping) => mapping.Properties.FunctionName.Ref === functionLogicalId(id),
+      )?.Properties;
+
+    // Act
+    const urgent = byFunction('sendUrgent');
+    const bulk = byFunction('sendBulk');
+
+    // Assess
+    expect(urgent?.ScalingConfig).toEqual({ MaximumConcurrency: 20 });
+    expect(bulk?.ScalingConfig).toEqual({ MaximumConcurrency: 10 });
+  });
+});
+
+describe('functions', () => {
+  it('deploys one Lambda function per catalog entry', () => {
+    // Prepare
+    const expectedCount = 10;
+
+    // Act
+    const functions = template.findResources('AWS::Lambda::Function');
+
+    // Assess
+    expect(functionIds).toHaveLength(expectedCount);
+    expect(Object.keys(functions)).toHaveLength(expectedCount);
+  });
+
+  it.each(functionIds)('%s runs Node 22 on arm64 with its catalog timeout, memory and a 30-day log group', (id) => {
+    // Prepare
+    const definition = functionDefinition(id);
+
+    // Act
+    const properties = template.toJSON().Resources[functionLogicalId(id)].Properties;
+    const logGroup = template.toJSON().Resources[properties.LoggingConfig.LogGroup.Ref];
+
+    // Assess
+    expect(properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Timeout: definition.timeoutSeconds,
+      MemorySize: definition.memoryMb,
+      Description: definition.description,
+    });
+    expect(logGroup).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });
+  });
+
+  it.each(functionIds)('%s gets only variables its env schema knows', (id) => {
+    // Prepare
+    const known = new Set([...Object.keys(functionDefinition(id).envSchema.shape), 'NODE_OPTIONS']);
+
+    // Act
+    const variables = Object.keys(template.toJSON().Resources[functionLogicalId(id)].Properties.Environment.Variables);
+
+    // Assess
+    expect(variables.filter((name) => !known.has(name))).toEqual([]);
+  });
+
+  it('never puts provider credentials in a function environment', () => {
+    // Prepare
+    const credentialNames = [
+      'TWILIO_ACCOUNT_SID',
+      'TWILIO_AUTH_TOKEN',
+      'TWILIO_SMS_FROM',
+      'TWILIO_WHATSAPP_FROM',
+      'TWILIO_MESSAGING_SERVICE_SID',
+    ];
+
+    // Act
+    const variableNames = Object.values(template.findResources('AWS::Lambda::Function')).flatMap((fn) =>
+      Object.keys(fn.Properties.Environment?.Variables ?? {}),
+    );
+
+    // Assess
+    expect(variableNames.filter((name) => credentialNames.includes(name))).toEqual([]);
+  });
+
+  it('points senders and webhooks at the provider secret and the API endpoint', () => {
+    // Prepare
+    const providerSecret = logicalId(stack, stack.secrets.byId.providerCredentials);
+    const api = logicalId(stack, stack.httpApi.api);
+
+    // Act
+    const variables = template.toJSON().Resources[functionLogicalId('twilioInbound')].Properties.Environment.Variables;
+
+    // Assess
+    expect(variables).toMatchObject({
+      PROVIDER_SECRET_ARN: { Ref: providerSecret },
+      PUBLIC_BASE_URL: { 'Fn::GetAtt': [api, 'ApiEndpoint'] },
+      SMS_PROVIDER: 'twilio',
+      WHATSAPP_PROVIDER: 'twilio',
+      DEFAULT_COUNTRY: 'GB',
+      TOPIC_SHARDS: '8',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      SEND_URGENT_QUEUE_URL: { Ref: logicalId(stack, stack.queues.byId.sendUrgent.queue) },
+    });
+  });
+});
+
+describe('HTTP API', () => {
+  const routes = httpRoutes();
+
+  it.each(routes)('routes $routeKey to $functionId', ({ routeKey, functionId }) => {
+    // Prepare
+    const integrations = template.findResources('AWS::ApiGatewayV2::Integration', {
+      Properties: { IntegrationUri: { 'Fn::GetAtt': [functionLogicalId(functionId), 'Arn'] } },
+    });
+
+    // Act
+    const route = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).find(
+      (candidate) => candidate.Properties.RouteKey === routeKey,
+    );
+
+    // Assess
+    expect(Object.keys(integrations)).toHaveLength(1);
+    expect(route?.Properties.Target).toEqual({
+      'Fn::Join': ['', ['integrations/', { Ref: Object.keys(integrations)[0] }]],
+    });
+  });
+
+  it('has exactly the catalog routes, including the Twilio webhooks and no sandbox route', () => {
+    // Prepare
+    const expectedCount = 13;
+
+    // Act
+    const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (route) => route.Properties.RouteKey as string,
+    );
+
+    // Assess
+    expect(routeKeys).toHaveLength(expectedCount);
+    expect(routeKeys).toEqual(expect.arrayContaining(['GET /health', 'POST /webhooks/twilio/inbound', 'POST /webhooks/twilio/status']));
+    expect(routeKeys.filter((key) => key.includes('/sandbox'))).toEqual([]);
+  });
+
+  it('deploys automatically to a throttled $default stage', () => {
+    // Prepare
+    const expectedStage = {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+    };
+
+    // Act & Assess
+    template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', expectedStage);
+  });
+});
+
+describe('alarms', () => {
+  const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
+  const topic = logicalId(stack, stack.alarms.topic);
+
+  it.each(queueIds)('alarms on the first message in the %s dead-letter queue', (queueId) => {
+    // Prepare
+    const dlq = logicalId(stack, stack.queues.byId[queueId].deadLetterQueue);
+
+    // Act
+    const alarm = alarms.find(
+      (candidate) =>
+        candidate.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+        candidate.Dimensions?.[0]?.Value?.['Fn::GetAtt']?.[0] === dlq,
+    );
+
+    // Assess
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: topic }],
+    });
+  });
+
+  it.each(functionIds)('alarms on any error of %s', (id) => {
+    // Prepare
+    const fn = functionLogicalId(id);
+
+    // Act
+    const alarm = alarms.find(
+      (candidate) => candidate.MetricName === 'Errors' && candidate.Dimensions?.[0]?.Value?.Ref === fn,
+    );
+
+    // Assess
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: topic }],
+    });
+  });
+
+  it('has 13 alarms (3 DLQs, 10 functions) and none on a work queue, where a backlog is normal', () => {
+    // Prepare
+    const workQueues = new Set(queueIds.map((id) => logicalId(stack, stack.queues.byId[id].queue)));
+
+    // Act
+    const onWorkQueues = alarms.filter((alarm) => workQueues.has(alarm.Dimensions?.[0]?.Value?.['Fn::GetAtt']?.[0]));
+
+    // Assess
+    expect(alarms).toHaveLength(3 + 10);
+    expect(onWorkQueues).toEqual([]);
+  });
+});
+
+describe('outputs', () => {
+  it('tells operators the URLs to paste into Twilio, the secret names and the DLQ names', () => {
+    // Prepare
+    const apiEndpoint = { 'Fn::GetAtt': [logicalId(stack, stack.httpApi.api), 'ApiEndpoint'] };
+
+    // Act
+    const outputs = template.toJSON().Outputs;
+
+    // Assess
+    expect(outputs.ApiUrl.Value).toEqual(apiEndpoint);
+    expect(outputs.TwilioInboundWebhookUrl.Value).toEqual({ 'Fn::Join': ['', [apiEndpoint, '/webhooks/twilio/inbound']] });
+    expect(outputs.TwilioStatusWebhookUrl.Value).toEqual({ 'Fn::Join': ['', [apiEndpoint, '/webhooks/twilio/status']] });
+    expect(outputs.ProviderCredentialsSecretName.Value).toBe('Crier/provider-credentials');
+    expect(outputs.BootstrapKeySecretName.Value).toBe('Crier/bootstrap-key');
+    for (const queueId of queueIds) {
+      const dlq = logicalId(stack, stack.queues.byId[queueId].deadLetterQueue);
+      const outputName = `${queueId.charAt(0).toUpperCase()}${queueId.slice(1)}DeadLetterQueueName`;
+      expect(outputs[outputName]?.Value).toEqual({ 'Fn::GetAtt': [dlq, 'QueueName'] });
+    }
+  });
+});
