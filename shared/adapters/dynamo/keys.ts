@@ -11,7 +11,7 @@ import type { Channel } from '../../domain/model.js';
  * | shard subscriber cnt | TOPICIDX#<topic>#<shard>    | #COUNT                     |
  * | subscriber profile   | SUB#<phone>                 | PROFILE                    |
  * | subscription         | SUB#<phone>                 | TOPIC#<channel>#<topic>    |
- * | consent event        | SUB#<phone>                 | CONSENT#<iso time>#<ref>   |
+ * | consent event        | SUB#<phone>                 | CONSENT#<what>#<evidence>  |
  * | erasure tombstone    | ERASED#<sha256(phone)>      | TOMBSTONE                  |
  * | inbound message      | INBOUND#<provider>#<id>     | INBOUND                    |
  * | broadcast            | BROADCAST#<id>              | BROADCAST                  |
@@ -37,7 +37,7 @@ export const keys = {
     pk: `SUB#${phone}`,
     sk: `TOPIC#${channel}#${topicId}`,
   }),
-  consentEvent: (phone: string, at: string, ref: string) => ({ pk: `SUB#${phone}`, sk: `CONSENT#${at}#${ref}` }),
+  consentEvent: (phone: string, what: string, evidenceRef: string) => ({ pk: `SUB#${phone}`, sk: `CONSENT#${what}#${evidenceRef}` }),
   tombstone: (phoneHash: string) => ({ pk: `ERASED#${phoneHash}`, sk: 'TOMBSTONE' }),
   inbound: (provider: string, providerMessageId: string) => ({
     pk: `INBOUND#${provider}#${providerMessageId}`,

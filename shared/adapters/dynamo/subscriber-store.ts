@@ -4,7 +4,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  TransactWriteCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import {
@@ -21,12 +21,18 @@ import {
 import { shardOf } from '../../domain/sharding.js';
 import type { SubscriberStore } from '../../ports/stores.js';
 import { batchGetAll } from './batch-get.js';
-import { failedConditionIndexes, isConditionFailure } from './conditions.js';
+import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
 
 /** Flat attribute names, so an update can set or remove one channel's state without a parent map. */
 const optedOutAttribute = (channel: Channel) => `optedOut_${channel}`;
 const heldTopicsAttribute = (channel: Channel) => `heldTopics_${channel}`;
+/** The evidence of the STOP that opted the resident out, so a replay of it is recognised. */
+const optOutRefAttribute = (channel: Channel) => `optOutRef_${channel}`;
+
+function evidenceRef(evidence: ConsentEvidence): string {
+  return evidence.kind === 'inbound' ? `${evidence.provider}:${evidence.providerMessageId}` : `admin:${evidence.actor}`;
+}
 
 export class DynamoSubscriberStore implements SubscriberStore {
   constructor(
@@ -58,8 +64,10 @@ export class DynamoSubscriberStore implements SubscriberStore {
     }));
   }
 
+  /** In the order the changes happened (records are keyed by evidence, so sorted here). */
   async consentHistory(phone: string): Promise<ConsentEvent[]> {
     const items = await this.queryPartition(phone, 'CONSENT#');
+    items.sort((a, b) => String(a.at).localeCompare(String(b.at)) || String(a.sk).localeCompare(String(b.sk)));
     return items.map((item) => ({
       at: String(item.at),
       action: item.action as ConsentAction,
@@ -69,77 +77,71 @@ export class DynamoSubscriberStore implements SubscriberStore {
     }));
   }
 
+  /**
+   * Without transactions (dynalite has none), as a sequence of idempotent writes that a retry can
+   * replay: the consent record first (evidence before effect), then the profile, the index entry,
+   * and last the subscription itself, whose conditional put decides "new" and counts it once.
+   */
   async subscribe(phone: string, channel: Channel, topicId: string, at: string, evidence: ConsentEvidence): Promise<boolean> {
+    const existing = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.subscription(phone, channel, topicId), ConsistentRead: true }),
+    );
+    if (existing.Item) return false;
     const shard = shardOf(phone, this.shardCount);
+    await this.putConsent(phone, { at, action: 'opt_in', channel, topicId, evidence });
+    await this.updateProfile(phone, at, `REMOVE ${optedOutAttribute(channel)}, ${heldTopicsAttribute(channel)}, ${optOutRefAttribute(channel)}`);
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.topicIndexEntry(topicId, shard, phone, channel), type: 'topicIndexEntry', phone, channel },
+      }),
+    );
     try {
       await this.documents.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...keys.subscription(phone, channel, topicId), type: 'subscription', channel, topicId, since: at },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...keys.topicIndexEntry(topicId, shard, phone, channel), type: 'topicIndexEntry', phone, channel },
-              },
-            },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.topicShardCount(topicId, shard),
-                UpdateExpression: 'ADD #count :one',
-                ExpressionAttributeNames: { '#count': 'count' },
-                ExpressionAttributeValues: { ':one': 1 },
-              },
-            },
-            this.profileUpdate(phone, at, `REMOVE ${optedOutAttribute(channel)}, ${heldTopicsAttribute(channel)}`),
-            this.consentPut(phone, { at, action: 'opt_in', channel, topicId, evidence }),
-          ],
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.subscription(phone, channel, topicId), type: 'subscription', channel, topicId, since: at },
+          ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
-      return true;
     } catch (error) {
-      if (failedConditionIndexes(error)?.includes(0)) return false;
+      if (isConditionFailure(error)) return false; // a concurrent JOIN got there first
       throw error;
     }
+    await this.addToShardCount(topicId, shard, 1);
+    return true;
   }
 
   async optOut(phone: string, channel: Channel, at: string, evidence: ConsentEvidence): Promise<boolean> {
     const subscriptions = (await this.subscriptions(phone)).filter((s) => s.channel === channel);
+    const ref = evidenceRef(evidence);
     let newlyOptedOut = true;
     try {
-      // First and on its own: the flag the sender checks. Everything after it is tidying up.
+      // The flag the sender checks, in one single-item write. A replay of the same STOP (same
+      // evidence) counts as new again, so its confirmation is not lost to a crash; the reply's
+      // own idempotent claim keeps it to one message.
       await this.documents.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.profile(phone),
-                UpdateExpression: `SET #createdAt = if_not_exists(#createdAt, :at), #optedOut = :at, #held = :held`,
-                ConditionExpression: 'attribute_not_exists(#optedOut)',
-                ExpressionAttributeNames: {
-                  '#createdAt': 'createdAt',
-                  '#optedOut': optedOutAttribute(channel),
-                  '#held': heldTopicsAttribute(channel),
-                },
-                ExpressionAttributeValues: { ':at': at, ':held': subscriptions.map((s) => s.topicId) },
-              },
-            },
-            this.consentPut(phone, { at, action: 'opt_out', channel, topicId: undefined, evidence }),
-          ],
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.profile(phone),
+          UpdateExpression: 'SET #createdAt = if_not_exists(#createdAt, :at), #type = :type, #optedOut = :at, #held = :held, #ref = :ref',
+          ConditionExpression: 'attribute_not_exists(#optedOut) OR #ref = :ref',
+          ExpressionAttributeNames: {
+            '#createdAt': 'createdAt',
+            '#type': 'type',
+            '#optedOut': optedOutAttribute(channel),
+            '#held': heldTopicsAttribute(channel),
+            '#ref': optOutRefAttribute(channel),
+          },
+          ExpressionAttributeValues: { ':at': at, ':type': 'profile', ':held': subscriptions.map((s) => s.topicId), ':ref': ref },
         }),
       );
     } catch (error) {
       // Already opted out on this channel: keep the first STOP's held topics and record.
-      if (!failedConditionIndexes(error)?.includes(0)) throw error;
+      if (!isConditionFailure(error)) throw error;
       newlyOptedOut = false;
     }
+    if (newlyOptedOut) await this.putConsent(phone, { at, action: 'opt_out', channel, topicId: undefined, evidence });
     for (const subscription of subscriptions) await this.removeSubscription(subscription);
     return newlyOptedOut;
   }
@@ -148,14 +150,8 @@ export class DynamoSubscriberStore implements SubscriberStore {
     const profile = await this.getProfile(phone);
     if (!profile?.optedOut[channel]) return [];
     const held = profile.heldTopics[channel] ?? [];
-    await this.documents.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          this.profileUpdate(phone, at, `REMOVE ${optedOutAttribute(channel)}, ${heldTopicsAttribute(channel)}`),
-          this.consentPut(phone, { at, action: 'restore', channel, topicId: undefined, evidence }),
-        ],
-      }),
-    );
+    await this.putConsent(phone, { at, action: 'restore', channel, topicId: undefined, evidence });
+    await this.updateProfile(phone, at, `REMOVE ${optedOutAttribute(channel)}, ${heldTopicsAttribute(channel)}, ${optOutRefAttribute(channel)}`);
     for (const topicId of held) await this.subscribe(phone, channel, topicId, at, evidence);
     return held;
   }
@@ -194,64 +190,66 @@ export class DynamoSubscriberStore implements SubscriberStore {
     return optedOut;
   }
 
-  /** Leaves one topic: subscription, index entry and shard count together, exactly once. */
+  /** Leaves one topic: the subscription's conditional delete decides, so the count moves once. */
   private async removeSubscription(subscription: Subscription): Promise<void> {
     const shard = shardOf(subscription.phone, this.shardCount);
     try {
       await this.documents.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Delete: {
-                TableName: this.tableName,
-                Key: keys.subscription(subscription.phone, subscription.channel, subscription.topicId),
-                ConditionExpression: 'attribute_exists(pk)',
-              },
-            },
-            {
-              Delete: {
-                TableName: this.tableName,
-                Key: keys.topicIndexEntry(subscription.topicId, shard, subscription.phone, subscription.channel),
-              },
-            },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.topicShardCount(subscription.topicId, shard),
-                UpdateExpression: 'ADD #count :minusOne',
-                ExpressionAttributeNames: { '#count': 'count' },
-                ExpressionAttributeValues: { ':minusOne': -1 },
-              },
-            },
-          ],
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.subscription(subscription.phone, subscription.channel, subscription.topicId),
+          ConditionExpression: 'attribute_exists(pk)',
         }),
       );
     } catch (error) {
-      // Someone else removed it first (a retried STOP): the count was already adjusted.
-      if (!failedConditionIndexes(error)?.includes(0) && !isConditionFailure(error)) throw error;
+      if (!isConditionFailure(error)) throw error;
+      return; // someone else removed it first (a retried STOP)
     }
+    await this.documents.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: keys.topicIndexEntry(subscription.topicId, shard, subscription.phone, subscription.channel),
+      }),
+    );
+    await this.addToShardCount(subscription.topicId, shard, -1);
   }
 
-  private profileUpdate(phone: string, at: string, removeClause: string) {
-    return {
-      Update: {
+  private async addToShardCount(topicId: string, shard: number, delta: number): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.topicShardCount(topicId, shard),
+        UpdateExpression: 'ADD #count :delta',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: { ':delta': delta },
+      }),
+    );
+  }
+
+  private async updateProfile(phone: string, at: string, removeClause: string): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
         TableName: this.tableName,
         Key: keys.profile(phone),
         UpdateExpression: `SET #createdAt = if_not_exists(#createdAt, :at), #type = :type ${removeClause}`,
         ExpressionAttributeNames: { '#createdAt': 'createdAt', '#type': 'type' },
         ExpressionAttributeValues: { ':at': at, ':type': 'profile' },
-      },
-    };
+      }),
+    );
   }
 
-  private consentPut(phone: string, event: ConsentEvent) {
-    const ref = event.evidence.kind === 'inbound' ? event.evidence.providerMessageId : event.evidence.actor;
-    return {
-      Put: {
+  /** Keyed by the evidence, not the time, so replaying the same inbound message rewrites one record. */
+  private async putConsent(phone: string, event: ConsentEvent): Promise<void> {
+    await this.documents.send(
+      new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.consentEvent(phone, event.at, `${ref}#${event.topicId ?? '*'}`), type: 'consentEvent', ...event },
-      },
-    };
+        Item: {
+          ...keys.consentEvent(phone, `${event.action}#${event.channel}#${event.topicId ?? '*'}`, evidenceRef(event.evidence)),
+          type: 'consentEvent',
+          ...event,
+        },
+      }),
+    );
   }
 
   private async queryPartition(phone: string, sortKeyPrefix: string): Promise<Record<string, unknown>[]> {

@@ -1,8 +1,8 @@
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../domain/errors.js';
 import { topicSchema, type Topic } from '../../domain/model.js';
 import type { TopicStore } from '../../ports/stores.js';
-import { failedConditionIndexes } from './conditions.js';
+import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
 
 export class DynamoTopicStore implements TopicStore {
@@ -12,36 +12,61 @@ export class DynamoTopicStore implements TopicStore {
     private readonly shardCount: number,
   ) {}
 
+  /**
+   * No transaction (the local DynamoDB, dynalite, has none): the topic is written first, then each
+   * keyword is claimed with a conditional write; a clash undoes this call's writes and names the
+   * topic that owns the keyword.
+   */
   async create(topic: Topic): Promise<void> {
     try {
       await this.documents.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...keys.topic(topic.id), type: 'topic', ...topic },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            ...topic.keywords.map((keyword) => ({
-              Put: {
-                TableName: this.tableName,
-                Item: { ...keys.keyword(keyword), type: 'keyword', keyword, topicId: topic.id },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            })),
-          ],
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.topic(topic.id), type: 'topic', ...topic },
+          ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
     } catch (error) {
-      const failed = failedConditionIndexes(error);
-      if (!failed || failed.length === 0) throw error;
-      if (failed.includes(0)) throw new ConflictError(`topic "${topic.id}" already exists`, { cause: error });
-      const keyword = topic.keywords[(failed[0] ?? 1) - 1] as string;
-      const owner = await this.keywordOwner(keyword);
-      throw new ConflictError(`keyword ${keyword} is already used by topic "${owner ?? 'unknown'}"`, { cause: error });
+      if (isConditionFailure(error)) throw new ConflictError(`topic "${topic.id}" already exists`, { cause: error });
+      throw error;
     }
+    const claimed: string[] = [];
+    for (const keyword of topic.keywords) {
+      try {
+        await this.documents.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...keys.keyword(keyword), type: 'keyword', keyword, topicId: topic.id },
+            ConditionExpression: 'attribute_not_exists(pk) OR topicId = :topicId',
+            ExpressionAttributeValues: { ':topicId': topic.id },
+          }),
+        );
+        claimed.push(keyword);
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        const owner = await this.keywordOwner(keyword);
+        await this.undoCreate(topic.id, claimed);
+        throw new ConflictError(`keyword ${keyword} is already used by topic "${owner ?? 'unknown'}"`, { cause: error });
+      }
+    }
+  }
+
+  private async undoCreate(topicId: string, claimedKeywords: string[]): Promise<void> {
+    for (const keyword of claimedKeywords) {
+      await this.documents
+        .send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: keys.keyword(keyword),
+            ConditionExpression: 'topicId = :topicId',
+            ExpressionAttributeValues: { ':topicId': topicId },
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!isConditionFailure(error)) throw error;
+        });
+    }
+    await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: keys.topic(topicId) }));
   }
 
   async get(id: string): Promise<Topic | undefined> {

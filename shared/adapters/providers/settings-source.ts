@@ -36,7 +36,11 @@ export function providerSettingsSource(env: ProviderEnv, secrets: () => SecretsM
     } catch (error) {
       throw new ConfigurationError('the provider secret is not a JSON object', { cause: error });
     }
-    const parsed = secretSchema.safeParse(json);
+    // An operator leaves a field blank when it does not apply (no WhatsApp number, say).
+    const filled = typeof json === 'object' && json !== null
+      ? Object.fromEntries(Object.entries(json).filter(([, value]) => value !== '' && value !== null))
+      : json;
+    const parsed = secretSchema.safeParse(filled);
     if (!parsed.success) {
       const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
       throw new ConfigurationError(`the provider secret is invalid: ${problems.join('; ')}`);

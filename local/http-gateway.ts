@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { httpRoutes, type FunctionId } from '../functions/catalog.js';
+
+interface CompiledRoute {
+  method: string;
+  pattern: RegExp;
+  parameterNames: string[];
+  routeKey: string;
+  functionId: FunctionId;
+}
+
+/** The catalog's routes, matched as API Gateway v2 matches them (`{name}` is one path segment). */
+export function compileRoutes(): CompiledRoute[] {
+  return httpRoutes().map(({ routeKey, functionId }) => {
+    const [method, path] = routeKey.split(' ') as [string, string];
+    const parameterNames: string[] = [];
+    const pattern = new RegExp(
+      `^${path.replace(/\{(\w+)\}/g, (_match, name: string) => {
+        parameterNames.push(name);
+        return '([^/]+)';
+      })}$`,
+    );
+    return { method, pattern, parameterNames, routeKey, functionId };
+  });
+}
+
+export interface MatchedRoute {
+  route: CompiledRoute;
+  pathParameters: Record<string, string>;
+}
+
+export function matchRoute(routes: CompiledRoute[], method: string, path: string): MatchedRoute | undefined {
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const match = route.pattern.exec(path);
+    if (!match) continue;
+    const pathParameters = Object.fromEntries(route.parameterNames.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? '')]));
+    return { route, pathParameters };
+  }
+  return undefined;
+}
+
+/** The API Gateway v2 (payload format 2.0) event for a request, as HTTP APIs deliver it to Lambda. */
+export function toApiGatewayEvent(
+  request: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  matched: MatchedRoute,
+): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
+  const contentType = headers['content-type'] ?? '';
+  const isText = body.length === 0 || /^(text\/|application\/(json|x-www-form-urlencoded|xml))/.test(contentType);
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: matched.route.routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    ...(matched.route.parameterNames.length ? { pathParameters: matched.pathParameters } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: url.host,
+      domainPrefix: url.hostname.split('.')[0] ?? 'localhost',
+      http: {
+        method: request.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: matched.route.routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body.length ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
+    isBase64Encoded: !isText,
+  };
+}
+
+export function normaliseResult(result: APIGatewayProxyStructuredResultV2 | string | undefined): APIGatewayProxyStructuredResultV2 {
+  if (result === undefined) return { statusCode: 200 };
+  if (typeof result === 'string') return { statusCode: 200, body: result };
+  return result;
+}

@@ -1,0 +1,98 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { PortInUseError, startLocalStack } from './stack.js';
+
+/** The local stack's environment (CONTRACT.md), validated before anything starts. */
+const localEnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  PUBLIC_BASE_URL: z.url().optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  CRIER_BOOTSTRAP_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(1).default('crier-local-dev-token'),
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
+  TWILIO_SMS_FROM: z.string().min(1).optional(),
+  TWILIO_WHATSAPP_FROM: z.string().min(1).optional(),
+  SANDBOX_MPS: z.coerce.number().positive().optional(),
+  SANDBOX_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
+  /** Delivery receipts from the sandbox after this many ms; `off` for none. */
+  SANDBOX_RECEIPT_DELAY_MS: z
+    .union([z.literal('off'), z.coerce.number().int().min(0)])
+    .default(500),
+});
+
+async function main(): Promise<void> {
+  const parsed = localEnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) console.error(`crier: ${issue.path.join('.')}: ${issue.message}`);
+    process.exit(2);
+  }
+  const env = parsed.data;
+  const dataDir = resolve(env.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const operatorKey = env.CRIER_BOOTSTRAP_KEY ?? rememberedOperatorKey(dataDir);
+
+  const stack = await startLocalStack({
+    port: env.PORT,
+    publicBaseUrl: env.PUBLIC_BASE_URL,
+    dataDir,
+    bootstrapKey: operatorKey,
+    twilio: {
+      authToken: env.TWILIO_AUTH_TOKEN,
+      accountSid: env.TWILIO_ACCOUNT_SID,
+      smsFrom: env.TWILIO_SMS_FROM,
+      whatsappFrom: env.TWILIO_WHATSAPP_FROM,
+    },
+    sandbox: {
+      messagesPerSecond: env.SANDBOX_MPS,
+      failureRate: env.SANDBOX_FAILURE_RATE,
+      receiptDelayMs: env.SANDBOX_RECEIPT_DELAY_MS === 'off' ? undefined : env.SANDBOX_RECEIPT_DELAY_MS,
+    },
+    log: (line) => console.error(`crier: ${line}`),
+  });
+
+  const provider = env.TWILIO_ACCOUNT_SID ? 'Twilio (credentials set)' : 'sandbox (nothing leaves this machine)';
+  console.log(`
+crier is running: the whole gateway on this machine.
+
+  Base URL          ${stack.publicBaseUrl}
+  Operator API key  ${operatorKey}
+  Twilio dev token  ${env.TWILIO_AUTH_TOKEN}   (inbound webhooks are signed with this)
+  Provider          ${provider}
+  Data              ${dataDir}
+  Sandbox outbox    ${stack.publicBaseUrl}/sandbox/messages
+
+Text it from a pretend phone (in another terminal):
+  npx crier simulate text +447700900123 "JOIN TRAFFIC"
+
+Ctrl-C stops it; your data stays in ${env.DATA_DIR}.
+`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\ncrier: ${signal} received, shutting down…`);
+    await stack.stop();
+    console.log('crier: stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** A local convenience only: the generated key is kept beside the data so restarts can print it. */
+function rememberedOperatorKey(dataDir: string): string {
+  const file = join(dataDir, 'operator-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = `crier_op_${randomBytes(24).toString('base64url')}`;
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof PortInUseError) console.error(`crier: ${error.message}`);
+  else console.error('crier: failed to start:', error);
+  process.exit(1);
+});

@@ -1,0 +1,78 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { queueDefinitions, visibilityTimeoutSeconds } from '../functions/catalog.js';
+import type { QueueId } from '../functions/catalog-types.js';
+import { tableDefinition } from '../shared/adapters/dynamo/table-definition.js';
+
+/** Creates the table (if it is not there from an earlier start) from the same definition as CDK. */
+export async function ensureTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException) && (error as Error).name !== 'ResourceNotFoundException') throw error;
+  }
+  await dynamo.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: tableDefinition.partitionKey, AttributeType: 'S' },
+        { AttributeName: tableDefinition.sortKey, AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: tableDefinition.partitionKey, KeyType: 'HASH' },
+        { AttributeName: tableDefinition.sortKey, KeyType: 'RANGE' },
+      ],
+    }),
+  );
+  await dynamo
+    .send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: tableDefinition.ttlAttribute, Enabled: true },
+      }),
+    )
+    .catch(() => undefined); // dynalite does not implement TTL; nothing relies on it locally.
+}
+
+export interface ProvisionedQueue {
+  url: string;
+  arn: string;
+  deadLetterUrl: string;
+}
+
+/** Each queue of the catalog and its dead-letter queue, with the same redrive as in AWS. */
+export async function ensureQueues(sqs: SQSClient, prefix: string): Promise<Record<QueueId, ProvisionedQueue>> {
+  const entries = await Promise.all(
+    (Object.keys(queueDefinitions) as QueueId[]).map(async (queueId) => {
+      const definition = queueDefinitions[queueId];
+      const deadLetterUrl = await createQueue(sqs, `${prefix}-${definition.name}-dlq`, {});
+      const deadLetterArn = await queueArn(sqs, deadLetterUrl);
+      const url = await createQueue(sqs, `${prefix}-${definition.name}`, {
+        VisibilityTimeout: String(visibilityTimeoutSeconds(queueId)),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterArn, maxReceiveCount: definition.maxReceiveCount }),
+      });
+      return [queueId, { url, arn: await queueArn(sqs, url), deadLetterUrl }] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as Record<QueueId, ProvisionedQueue>;
+}
+
+async function createQueue(sqs: SQSClient, name: string, attributes: Record<string, string>): Promise<string> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  if (!QueueUrl) throw new Error(`the local SQS did not create ${name}`);
+  return QueueUrl;
+}
+
+async function queueArn(sqs: SQSClient, url: string): Promise<string> {
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+  if (!Attributes?.QueueArn) throw new Error(`no ARN for ${url}`);
+  return Attributes.QueueArn;
+}

@@ -1,0 +1,113 @@
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { QueueTrigger } from '../functions/catalog-types.js';
+import type { FunctionId } from '../functions/catalog.js';
+import { lambdaContext, type LambdaHandler } from './lambda-runtime.js';
+import type { ProvisionedQueue } from './provision.js';
+
+/** Long enough to be cheap when idle, short enough that Ctrl-C ends promptly. */
+const WAIT_TIME_SECONDS = 1;
+
+/**
+ * Feeds a queue to its function the way a Lambda event source mapping does: up to `batchSize`
+ * records an invocation, `maxConcurrency` invocations at once; records the function reports as
+ * failed (or all, if it throws) are left on the queue to reappear after their visibility timeout,
+ * and SQS moves them to the dead-letter queue after the redrive policy's receive count.
+ */
+export class QueuePoller {
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private inFlight = 0;
+
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly functionId: FunctionId,
+    private readonly queue: ProvisionedQueue,
+    private readonly trigger: QueueTrigger,
+    private readonly handler: LambdaHandler<SQSEvent, SQSBatchResponse | void>,
+    private readonly onError: (error: unknown) => void,
+    private readonly concurrency = trigger.maxConcurrency,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.loops = Array.from({ length: this.concurrency }, () => this.loop());
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.loops);
+  }
+
+  get busy(): boolean {
+    return this.inFlight > 0;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      try {
+        const { Messages } = await this.sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: this.queue.url,
+            MaxNumberOfMessages: this.trigger.batchSize,
+            WaitTimeSeconds: WAIT_TIME_SECONDS,
+            AttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
+          }),
+        );
+        if (!Messages?.length) continue;
+        this.inFlight += 1;
+        try {
+          await this.invoke(Messages);
+        } finally {
+          this.inFlight -= 1;
+        }
+      } catch (error) {
+        if (!this.running) return;
+        this.onError(error);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  private async invoke(messages: Message[]): Promise<void> {
+    const records = messages.map((message) => this.toRecord(message));
+    let failedIds: Set<string>;
+    try {
+      const response = await this.handler({ Records: records }, lambdaContext(this.functionId));
+      failedIds = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+    } catch (error) {
+      // A thrown error fails the whole batch, as in Lambda.
+      this.onError(error);
+      failedIds = new Set(records.map((record) => record.messageId));
+    }
+    const done = messages.filter((message) => !failedIds.has(message.MessageId ?? ''));
+    if (done.length === 0) return;
+    await this.sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: this.queue.url,
+        Entries: done.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+      }),
+    );
+  }
+
+  private toRecord(message: Message): SQSRecord {
+    const attributes = message.Attributes ?? {};
+    return {
+      messageId: message.MessageId ?? '',
+      receiptHandle: message.ReceiptHandle ?? '',
+      body: message.Body ?? '',
+      attributes: {
+        ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
+        SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
+        SenderId: attributes.SenderId ?? 'local',
+        ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: message.MD5OfBody ?? '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: this.queue.arn,
+      awsRegion: this.queue.arn.split(':')[3] ?? 'eu-west-2',
+    };
+  }
+}

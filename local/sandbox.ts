@@ -1,0 +1,160 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { signTwilioRequest } from '../shared/adapters/providers/twilio/webhooks.js';
+import { channelSchema } from '../shared/domain/model.js';
+
+export interface SandboxOptions {
+  /** Messages per second accepted; above it the sandbox answers 429 like Twilio. Undefined: unlimited. */
+  messagesPerSecond: number | undefined;
+  /** Share (0–1) of sends answered with a retryable 503. */
+  failureRate: number;
+  /** Post a "delivered" receipt this many ms after accepting; undefined: no receipts. */
+  receiptDelayMs: number | undefined;
+  /** The local server's own base URL: receipts are posted here whatever PUBLIC_BASE_URL says. */
+  localBaseUrl: () => string;
+  /** Receipts are signed like Twilio's, with this token, over the URL the sender asked for. */
+  authToken: string;
+  accountSid: string;
+  smsFrom: string;
+  whatsappFrom: string;
+  random?: () => number;
+}
+
+export interface SandboxMessage {
+  id: string;
+  messageId: string;
+  to: string;
+  from: string;
+  channel: 'sms' | 'whatsapp';
+  body: string;
+  status: 'sent' | 'delivered';
+  createdAt: string;
+}
+
+const sendRequestSchema = z.object({
+  messageId: z.string().min(1),
+  to: z.string().startsWith('+'),
+  channel: channelSchema,
+  body: z.string().min(1),
+  statusCallbackUrl: z.url(),
+});
+
+/**
+ * The sandbox provider's far side: it records what would have been sent (the outbox), and can
+ * behave like a real provider under load: a rate limit answered with 429, a share of 5xx failures,
+ * and delivery receipts posted back to the status webhook.
+ */
+export class Sandbox {
+  readonly outbox: SandboxMessage[] = [];
+  private windowStartedAt = 0;
+  private sentInWindow = 0;
+  private readonly pendingReceipts = new Set<NodeJS.Timeout>();
+  /** Counters the benchmark reads. */
+  readonly stats = { accepted: 0, throttled: 0, failed: 0 };
+
+  constructor(private readonly options: SandboxOptions) {}
+
+  /** Serves `/sandbox/*`; returns false for other paths. */
+  async handle(request: IncomingMessage, response: ServerResponse, url: URL, body: Buffer): Promise<boolean> {
+    if (!url.pathname.startsWith('/sandbox/')) return false;
+    if (url.pathname === '/sandbox/messages' && request.method === 'GET') {
+      const to = url.searchParams.get('to');
+      const messages = to ? this.outbox.filter((message) => message.to === to) : this.outbox;
+      reply(response, 200, { messages });
+    } else if (url.pathname === '/sandbox/messages' && request.method === 'DELETE') {
+      this.outbox.length = 0;
+      reply(response, 200, { messages: [] });
+    } else if (url.pathname === '/sandbox/api/messages' && request.method === 'POST') {
+      this.accept(body, response);
+    } else {
+      reply(response, 404, { error: `no sandbox route ${request.method} ${url.pathname}`, details: [] });
+    }
+    return true;
+  }
+
+  close(): void {
+    for (const timer of this.pendingReceipts) clearTimeout(timer);
+    this.pendingReceipts.clear();
+  }
+
+  private accept(body: Buffer, response: ServerResponse): void {
+    let parsed: z.infer<typeof sendRequestSchema>;
+    try {
+      parsed = sendRequestSchema.parse(JSON.parse(body.toString('utf8')));
+    } catch (error) {
+      reply(response, 400, { error: 'invalid sandbox send request', details: [{ field: 'body', message: String(error) }] });
+      return;
+    }
+    if (this.overRate()) {
+      this.stats.throttled += 1;
+      reply(response, 429, { code: 20429, message: 'Too Many Requests' });
+      return;
+    }
+    if ((this.options.random ?? Math.random)() < this.options.failureRate) {
+      this.stats.failed += 1;
+      reply(response, 503, { message: 'sandbox simulated failure' });
+      return;
+    }
+    this.stats.accepted += 1;
+    const message: SandboxMessage = {
+      // Shaped like a Twilio message SID, because the sandbox's receipts are Twilio-shaped.
+      id: `SM${randomBytes(16).toString('hex')}`,
+      messageId: parsed.messageId,
+      to: parsed.to,
+      from: parsed.channel === 'sms' ? this.options.smsFrom : this.options.whatsappFrom,
+      channel: parsed.channel,
+      body: parsed.body,
+      status: 'sent',
+      createdAt: new Date().toISOString(),
+    };
+    this.outbox.push(message);
+    reply(response, 201, { id: message.id, status: 'sent' });
+    if (this.options.receiptDelayMs !== undefined) this.scheduleReceipt(message, parsed.statusCallbackUrl);
+  }
+
+  /** A fixed one-second window, as simple providers count: above the rate in a second, 429. */
+  private overRate(): boolean {
+    const limit = this.options.messagesPerSecond;
+    if (limit === undefined) return false;
+    const now = Date.now();
+    if (now - this.windowStartedAt >= 1000) {
+      this.windowStartedAt = now;
+      this.sentInWindow = 0;
+    }
+    this.sentInWindow += 1;
+    return this.sentInWindow > limit;
+  }
+
+  private scheduleReceipt(message: SandboxMessage, callbackUrl: string): void {
+    const timer = setTimeout(() => {
+      this.pendingReceipts.delete(timer);
+      void this.postReceipt(message, callbackUrl);
+    }, this.options.receiptDelayMs);
+    this.pendingReceipts.add(timer);
+  }
+
+  private async postReceipt(message: SandboxMessage, callbackUrl: string): Promise<void> {
+    const params = { AccountSid: this.options.accountSid, MessageSid: message.id, MessageStatus: 'delivered', To: message.to };
+    const signed = new URL(callbackUrl);
+    const local = new URL(`${signed.pathname}${signed.search}`, this.options.localBaseUrl());
+    try {
+      const response = await fetch(local, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': signTwilioRequest(this.options.authToken, callbackUrl, params),
+        },
+        body: new URLSearchParams(params).toString(),
+      });
+      if (response.ok) message.status = 'delivered';
+    } catch {
+      // The stack is shutting down; a lost simulated receipt is harmless.
+    }
+  }
+}
+
+function reply(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  response.end(JSON.stringify(body));
+}

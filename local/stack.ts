@@ -1,0 +1,301 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { functionDefinition, functionIds, type FunctionId } from '../functions/catalog.js';
+import type { DeploymentBindings, DeploymentSettings, QueueId } from '../functions/catalog-types.js';
+import { awsClients } from '../shared/adapters/aws-clients.js';
+import { dynamoStores } from '../shared/adapters/dynamo/stores.js';
+import { hashApiKey } from '../shared/usecases/authenticate.js';
+import { startDynamo, startSqs, type RunningEmulator } from './emulators.js';
+import { compileRoutes, matchRoute, normaliseResult, toApiGatewayEvent } from './http-gateway.js';
+import { lambdaContext, loadHandler, type LambdaHandler } from './lambda-runtime.js';
+import { ensureQueues, ensureTable, type ProvisionedQueue } from './provision.js';
+import { QueuePoller } from './queue-poller.js';
+import { Sandbox } from './sandbox.js';
+
+export interface LocalStackOptions {
+  /** 0 picks a free port. */
+  port: number;
+  /** The URL providers call; defaults to http://localhost:<port>. */
+  publicBaseUrl?: string;
+  /** Where DynamoDB keeps its files; undefined keeps everything in memory (tests). */
+  dataDir?: string;
+  /** The operator API key; generated (and kept in dataDir) when not given. */
+  bootstrapKey?: string;
+  twilio: {
+    authToken: string;
+    accountSid?: string;
+    smsFrom?: string;
+    whatsappFrom?: string;
+    apiBaseUrl?: string;
+  };
+  sandbox: { messagesPerSecond?: number; failureRate: number; receiptDelayMs?: number };
+  settings?: Partial<DeploymentSettings>;
+  /** Cap on concurrent invocations per queue function (the catalog's maxConcurrency is for AWS). */
+  maxLocalConcurrency?: number;
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  baseUrl: string;
+  publicBaseUrl: string;
+  operatorKey: string;
+  sandbox: Sandbox;
+  queues: Record<QueueId, ProvisionedQueue>;
+  tableName: string;
+  /** Resolves once no queue function is working and the queues look empty. */
+  settled(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export class PortInUseError extends Error {
+  constructor(port: number) {
+    super(`port ${port} is already in use — is crier already running? Stop it, or start this one with PORT=<another port>.`);
+    this.name = 'PortInUseError';
+  }
+}
+
+const TABLE_NAME = 'crier-local';
+const LOCAL_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
+const MAX_BODY_BYTES = 1024 * 1024;
+let started = false;
+
+/**
+ * The whole gateway on one machine, with the same handler code as AWS: dynalite for DynamoDB,
+ * local-aws-sqs for SQS, an HTTP server that turns requests into API Gateway v2 events, pollers
+ * that feed the queues to their functions, and the sandbox provider. Built from the function
+ * catalog, like the CDK stack. One per process: the AWS SDK is pointed at it through the
+ * environment.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  if (started) throw new Error('a local stack is already running in this process');
+  started = true;
+  const log = options.log ?? (() => undefined);
+  const server = createServer();
+  const emulators: RunningEmulator[] = [];
+  const pollers: QueuePoller[] = [];
+  let sandbox: Sandbox | undefined;
+  try {
+    // The port first, so a second start fails at once with a clear message and touches nothing.
+    const port = await listen(server, options.port);
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const publicBaseUrl = (options.publicBaseUrl ?? `http://localhost:${port}`).replace(/\/$/, '');
+
+    const dynamo = await startDynamo(options.dataDir ? join(options.dataDir, 'dynamodb') : undefined);
+    emulators.push(dynamo);
+    const sqsEmulator = await startSqs();
+    emulators.push(sqsEmulator);
+    pointAwsSdkAt(dynamo.endpoint, sqsEmulator.endpoint);
+
+    const { dynamo: dynamoClient, documents, sqs } = awsClients();
+    await ensureTable(dynamoClient, TABLE_NAME);
+    const queues = await ensureQueues(sqs, 'crier-local');
+
+    const realTwilio = Boolean(options.twilio.accountSid && (options.twilio.smsFrom || options.twilio.whatsappFrom));
+    const settings: DeploymentSettings = {
+      defaultCountry: 'GB',
+      smsProvider: realTwilio && options.twilio.smsFrom ? 'twilio' : 'sandbox',
+      whatsappProvider: realTwilio && options.twilio.whatsappFrom ? 'twilio' : 'sandbox',
+      topicShards: 8,
+      logLevel: 'WARN',
+      ...options.settings,
+    };
+    const bindings: DeploymentBindings = {
+      tableName: TABLE_NAME,
+      queueUrls: { fanOut: queues.fanOut.url, sendUrgent: queues.sendUrgent.url, sendBulk: queues.sendBulk.url },
+      publicBaseUrl,
+      secretArns: {},
+      settings,
+    };
+    // Every function's environment from its own catalog mapping. They share this process, and
+    // where two functions name the same variable they agree on its value.
+    for (const id of functionIds) Object.assign(process.env, functionDefinition(id).environment(bindings));
+    Object.assign(process.env, localProviderEnvironment(options, baseUrl));
+
+    const operatorKey = options.bootstrapKey ?? generatedOperatorKey();
+    await dynamoStores(documents, TABLE_NAME, settings.topicShards).apiKeys.put(hashApiKey(operatorKey), {
+      keyId: 'operator',
+      name: 'local operator key',
+      role: 'operator',
+      department: '*',
+      createdAt: new Date().toISOString(),
+      revoked: false,
+    });
+
+    sandbox = new Sandbox({
+      messagesPerSecond: options.sandbox.messagesPerSecond,
+      failureRate: options.sandbox.failureRate,
+      receiptDelayMs: options.sandbox.receiptDelayMs,
+      localBaseUrl: () => baseUrl,
+      authToken: options.twilio.authToken,
+      accountSid: options.twilio.accountSid ?? LOCAL_ACCOUNT_SID,
+      smsFrom: options.twilio.smsFrom ?? 'CRIER',
+      whatsappFrom: options.twilio.whatsappFrom ?? 'whatsapp:+447700900000',
+    });
+
+    const httpHandlers = new Map<FunctionId, LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>>();
+    for (const id of functionIds) {
+      const { trigger } = functionDefinition(id);
+      if (trigger.kind === 'http') httpHandlers.set(id, await loadHandler(id));
+      else {
+        const handler = await loadHandler<SQSEvent, SQSBatchResponse | void>(id);
+        const concurrency = Math.min(trigger.maxConcurrency, options.maxLocalConcurrency ?? 4);
+        const poller = new QueuePoller(sqs, id, queues[trigger.queue], trigger, handler, (error) => log(`${id}: ${(error as Error).message}`), concurrency);
+        pollers.push(poller);
+        poller.start();
+      }
+    }
+
+    const routes = compileRoutes();
+    const activeSandbox = sandbox;
+    server.on('request', (request, response) => {
+      void serve(request, response).catch((error: unknown) => {
+        log(`request failed: ${(error as Error).stack ?? String(error)}`);
+        if (!response.headersSent) respond(response, { statusCode: 500, body: JSON.stringify({ error: 'internal error', details: [] }) });
+      });
+    });
+
+    async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+      const url = new URL(request.url ?? '/', baseUrl);
+      const body = await readBody(request);
+      if (body === undefined) {
+        respond(response, { statusCode: 413, body: JSON.stringify({ error: `request body is larger than ${MAX_BODY_BYTES} bytes`, details: [] }) });
+        return;
+      }
+      if (await activeSandbox.handle(request, response, url, body)) return;
+      const matched = matchRoute(routes, request.method ?? 'GET', url.pathname);
+      if (!matched) {
+        respond(response, { statusCode: 404, body: JSON.stringify({ error: `no route for ${request.method} ${url.pathname}`, details: [] }) });
+        return;
+      }
+      const handler = httpHandlers.get(matched.route.functionId);
+      if (!handler) throw new Error(`no handler loaded for ${matched.route.functionId}`);
+      const result = await handler(toApiGatewayEvent(request, url, body, matched), lambdaContext(matched.route.functionId));
+      respond(response, normaliseResult(result));
+    }
+
+    const stack: LocalStack = {
+      baseUrl,
+      publicBaseUrl,
+      operatorKey,
+      sandbox,
+      queues,
+      tableName: TABLE_NAME,
+      settled: (timeoutMs = 30_000) => settled(sqs, queues, pollers, timeoutMs),
+      stop: async () => {
+        await Promise.all(pollers.map((poller) => poller.stop()));
+        activeSandbox.close();
+        await closeServer(server);
+        for (const emulator of emulators.reverse()) await emulator.close();
+        started = false;
+      },
+    };
+    return stack;
+  } catch (error) {
+    await Promise.all(pollers.map((poller) => poller.stop()));
+    sandbox?.close();
+    if (server.listening) await closeServer(server);
+    for (const emulator of emulators.reverse()) await emulator.close().catch(() => undefined);
+    started = false;
+    throw error;
+  }
+}
+
+function pointAwsSdkAt(dynamoEndpoint: string, sqsEndpoint: string): void {
+  Object.assign(process.env, {
+    AWS_REGION: 'eu-west-2',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
+    AWS_ENDPOINT_URL_SQS: sqsEndpoint,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });
+}
+
+/** Provider settings that in AWS come from the secret; locally from the environment (CONTRACT.md). */
+function localProviderEnvironment(options: LocalStackOptions, baseUrl: string): Record<string, string> {
+  const { twilio } = options;
+  return Object.fromEntries(
+    Object.entries({
+      SANDBOX_URL: `${baseUrl}/sandbox`,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_SMS_FROM: twilio.smsFrom,
+      TWILIO_WHATSAPP_FROM: twilio.whatsappFrom,
+      TWILIO_API_BASE_URL: twilio.apiBaseUrl,
+    }).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}
+
+function generatedOperatorKey(): string {
+  return `crier_op_${randomBytes(24).toString('base64url')}`;
+}
+
+async function listen(server: Server, port: number): Promise<number> {
+  server.listen(port);
+  try {
+    await once(server, 'listening');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(port);
+    throw error;
+  }
+  return (server.address() as AddressInfo).port;
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function respond(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  response.writeHead(result.statusCode ?? 200, headers);
+  const body = result.body === undefined ? undefined : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  response.end(body);
+}
+
+async function settled(
+  sqs: ReturnType<typeof awsClients>['sqs'],
+  queues: Record<QueueId, ProvisionedQueue>,
+  pollers: QueuePoller[],
+  timeoutMs: number,
+): Promise<void> {
+  const { GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
+  const deadline = Date.now() + timeoutMs;
+  let quietRounds = 0;
+  while (Date.now() < deadline) {
+    const depths = await Promise.all(
+      Object.values(queues).map(async (queue) => {
+        const { Attributes } = await sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: queue.url,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
+        );
+        return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+      }),
+    );
+    const idle = depths.every((depth) => depth === 0) && pollers.every((poller) => !poller.busy);
+    quietRounds = idle ? quietRounds + 1 : 0;
+    // Two quiet looks in a row: a handler may be between receiving and enqueueing.
+    if (quietRounds >= 2) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the local stack did not settle within ${timeoutMs} ms`);
+}

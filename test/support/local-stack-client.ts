@@ -1,0 +1,61 @@
+import twilio from 'twilio';
+import type { LocalStack } from '../../local/stack.js';
+
+/** Talks to a running local stack the way a provider and a member of staff would. */
+export class LocalStackClient {
+  private sequence = 0;
+
+  constructor(
+    private readonly stack: LocalStack,
+    private readonly authToken: string,
+  ) {}
+
+  /** A JSON admin API call with the operator key (or another key). */
+  async api(method: string, path: string, body?: unknown, key = this.stack.operatorKey): Promise<{ status: number; json: any }> {
+    const response = await fetch(`${this.stack.baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, json: text ? JSON.parse(text) : undefined };
+  }
+
+  /** Twilio's inbound webhook, signed with the twilio SDK's own helper over PUBLIC_BASE_URL. */
+  inboundParams(from: string, body: string, messageSid = this.nextSid('SM')): Record<string, string> {
+    return {
+      MessageSid: messageSid,
+      AccountSid: `AC${'0'.repeat(32)}`,
+      From: from,
+      To: '+447700900000',
+      Body: body,
+      NumMedia: '0',
+    };
+  }
+
+  async postTwilio(path: string, params: Record<string, string>, signature?: string): Promise<Response> {
+    const signedUrl = `${this.stack.publicBaseUrl}${path}`;
+    return fetch(`${this.stack.baseUrl}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': signature ?? twilio.getExpectedTwilioSignature(this.authToken, signedUrl, params),
+      },
+      body: new URLSearchParams(params).toString(),
+    });
+  }
+
+  async text(from: string, body: string): Promise<Response> {
+    return this.postTwilio('/webhooks/twilio/inbound', this.inboundParams(from, body));
+  }
+
+  async outbox(to?: string): Promise<{ id: string; to: string; body: string; status: string; messageId: string }[]> {
+    const response = await fetch(`${this.stack.baseUrl}/sandbox/messages${to ? `?to=${encodeURIComponent(to)}` : ''}`);
+    return ((await response.json()) as { messages: any[] }).messages;
+  }
+
+  nextSid(prefix: 'SM' | 'MM'): string {
+    this.sequence += 1;
+    return `${prefix}${this.sequence.toString(16).padStart(32, '0')}`;
+  }
+}
