@@ -4,6 +4,7 @@ import {
   broadcastsEnvSchema,
   fanOutEnvSchema,
   senderEnvSchema,
+  statusWebhookEnvSchema,
   tableEnvSchema,
   webhookEnvSchema,
 } from '../shared/config/env.js';
@@ -23,6 +24,7 @@ import {
  */
 
 const base = (b: DeploymentBindings) => ({
+  POWERTOOLS_SERVICE_NAME: 'crier',
   DEFAULT_COUNTRY: b.settings.defaultCountry,
   POWERTOOLS_LOG_LEVEL: b.settings.logLevel,
 });
@@ -78,13 +80,8 @@ export const functionCatalog = {
   twilioStatus: defineFunction({
     description: 'Twilio status callbacks: delivery receipts',
     entry: 'functions/http/twilio-status.ts',
-    envSchema: webhookEnvSchema,
-    environment: (b) => ({
-      ...table(b),
-      ...provider(b),
-      PUBLIC_BASE_URL: b.publicBaseUrl,
-      SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent,
-    }),
+    envSchema: statusWebhookEnvSchema,
+    environment: (b) => ({ ...table(b), ...provider(b), PUBLIC_BASE_URL: b.publicBaseUrl }),
     trigger: { kind: 'http', routes: ['POST /webhooks/twilio/status'] },
     access: { table: 'readwrite', secrets: ['providerCredentials'] },
     timeoutSeconds: 10,

@@ -1,4 +1,4 @@
-import type { WebhookEnv } from '../../shared/config/env.js';
+import type { StatusWebhookEnv } from '../../shared/config/env.js';
 import { twilioAuthToken, type ProviderSettingsSource } from '../../shared/adapters/providers/settings-source.js';
 import { verifyTwilioSignature } from '../../shared/adapters/providers/twilio/webhooks.js';
 import { ForbiddenError } from '../../shared/domain/errors.js';
@@ -10,7 +10,7 @@ import { parseFormBody, type HttpRequest } from '../../shared/runtime/http/reque
  * or altered request is refused before anything is parsed or stored.
  */
 export async function verifiedTwilioParams(
-  env: WebhookEnv,
+  env: StatusWebhookEnv,
   settings: ProviderSettingsSource,
   request: HttpRequest,
   path: string,

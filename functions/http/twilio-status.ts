@@ -1,7 +1,7 @@
 import { awsClients } from '../../shared/adapters/aws-clients.js';
 import { providerSettingsSource } from '../../shared/adapters/providers/settings-source.js';
 import { parseTwilioStatus } from '../../shared/adapters/providers/twilio/webhooks.js';
-import { webhookEnvSchema } from '../../shared/config/env.js';
+import { statusWebhookEnvSchema } from '../../shared/config/env.js';
 import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { emptyTwiml } from '../../shared/runtime/http/responses.js';
 import { recordReceipt } from '../../shared/usecases/record-receipt.js';
@@ -11,7 +11,7 @@ import { verifiedTwilioParams } from './twilio-request.js';
 const PATH = '/webhooks/twilio/status';
 
 export const handler = httpFunction({
-  envSchema: webhookEnvSchema,
+  envSchema: statusWebhookEnvSchema,
   dependencies: (env) => ({
     core: coreDependencies(env),
     settings: providerSettingsSource(env, () => awsClients().secrets),

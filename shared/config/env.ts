@@ -43,9 +43,14 @@ export const providerEnvSchema = z.object({
   TWILIO_API_BASE_URL: z.url().optional(),
 });
 
-export const webhookEnvSchema = tableEnvSchema.extend(providerEnvSchema.shape).extend({
+/** Receipts only: verified and recorded, nothing is sent. */
+export const statusWebhookEnvSchema = tableEnvSchema.extend(providerEnvSchema.shape).extend({
   /** The URL providers call; webhook signatures are checked against it. */
   PUBLIC_BASE_URL: z.url(),
+});
+
+/** Residents' texts: verified, acted on, and answered through the urgent send queue. */
+export const webhookEnvSchema = statusWebhookEnvSchema.extend({
   SEND_URGENT_QUEUE_URL: z.url(),
 });
 
@@ -72,6 +77,7 @@ export const senderEnvSchema = tableEnvSchema.extend(providerEnvSchema.shape).ex
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
 export type TableEnv = z.infer<typeof tableEnvSchema>;
 export type ProviderEnv = z.infer<typeof providerEnvSchema>;
+export type StatusWebhookEnv = z.infer<typeof statusWebhookEnvSchema>;
 export type WebhookEnv = z.infer<typeof webhookEnvSchema>;
 export type AdminEnv = z.infer<typeof adminEnvSchema>;
 export type BroadcastsEnv = z.infer<typeof broadcastsEnvSchema>;
