@@ -8,6 +8,7 @@ export class LocalStackClient {
   constructor(
     private readonly stack: LocalStack,
     private readonly authToken: string,
+    private readonly accountSid = `AC${'0'.repeat(32)}`,
   ) {}
 
   /** A JSON admin API call with the operator key (or another key). */
@@ -25,7 +26,7 @@ export class LocalStackClient {
   inboundParams(from: string, body: string, messageSid = this.nextSid('SM')): Record<string, string> {
     return {
       MessageSid: messageSid,
-      AccountSid: `AC${'0'.repeat(32)}`,
+      AccountSid: this.accountSid,
       From: from,
       To: '+447700900000',
       Body: body,
