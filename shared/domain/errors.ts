@@ -72,8 +72,13 @@ export class ConfigurationError extends Error {
 export const providerErrorKinds = {
   /** 429 and provider-specific rate limits: back off and retry. */
   throttled: { retryable: true },
-  /** 5xx, resets, timeouts before the request was accepted: retry. */
+  /** The request certainly did not get through (refused connection, DNS, a 5xx answer): retry. */
   connectionFailed: { retryable: true },
+  /**
+   * The request left but no answer came (a timeout, a connection dropped mid-request): the provider
+   * may have taken the message. Never retried, so nobody is texted twice; recorded as failed.
+   */
+  outcomeUnknown: { retryable: false },
   /** The provider knows this recipient opted out (Twilio 21610): record the opt-out. */
   recipientOptedOut: { retryable: false },
   /** Not a number the provider can deliver to (Twilio 21211/21614): mark undeliverable. */

@@ -25,6 +25,10 @@ export class SandboxProvider implements MessagingProvider {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
+      // A timeout means the request left and no answer came: the sandbox may have recorded it.
+      if ((error as Error).name === 'TimeoutError') {
+        throw new ProviderError('sandbox', 'outcomeUnknown', 'sandbox gave no answer in time', { cause: error });
+      }
       throw new ProviderError('sandbox', 'connectionFailed', `sandbox unreachable: ${(error as Error).message}`, { cause: error });
     }
     if (response.status === 429) throw new ProviderError('sandbox', 'throttled', 'sandbox rate limit exceeded', { providerCode: 429 });

@@ -129,6 +129,9 @@ export class TwilioProvider implements MessagingProvider {
   }
 }
 
+/** Transport failures that happen before a byte of the request reaches Twilio. */
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
 /** Maps whatever the SDK threw to the error taxonomy (one place, used for every send). */
 function toProviderError(error: unknown): ProviderError {
   const apiError = twilioApiErrorSchema.safeParse(error);
@@ -144,9 +147,15 @@ function toProviderError(error: unknown): ProviderError {
   const transport = transportErrorSchema.safeParse(error);
   if (transport.success) {
     const reason = transport.data.code ?? (error instanceof Error ? error.message : 'no answer');
-    return new ProviderError(PROVIDER, twilioErrorKind(undefined, undefined), `Twilio API unreachable (${reason})`, {
-      cause: error,
-    });
+    // Refused or unresolvable: the request never reached Twilio, so retrying is safe. Anything
+    // else (a timeout, a reset mid-request) may have sent the message: the outcome is unknown.
+    const neverLeft = NEVER_SENT_CODES.has(transport.data.code ?? '');
+    return new ProviderError(
+      PROVIDER,
+      neverLeft ? twilioErrorKind(undefined, undefined) : 'outcomeUnknown',
+      `Twilio API ${neverLeft ? 'unreachable' : 'gave no answer'} (${reason})`,
+      { cause: error },
+    );
   }
   // Neither an HTTP answer nor a transport failure: a bug on our side (e.g. a parameter the SDK
   // refused). Retrying would fail the same way.
