@@ -26,7 +26,12 @@ export const replies = {
   notUnderstood: () => `Sorry, we didn't understand that. Text HELP for help. ${HOW_TO_STOP}`,
 } as const;
 
-/** Broadcast bodies get the same footer, unless the author already included one. */
+/**
+ * Broadcast bodies get the same footer, unless the author already wrote how to stop. The word
+ * STOP alone is not that ("BUS STOP on Queen St closed"): only an instruction to send it is.
+ */
+const STOP_INSTRUCTION = /\b(?:reply|text|send)\s+["'‘“]?STOP\b/i;
+
 export function withStopFooter(body: string): string {
-  return /\bSTOP\b/.test(body) ? body : `${body}\n${HOW_TO_STOP}`;
+  return STOP_INSTRUCTION.test(body) ? body : `${body}\n${HOW_TO_STOP}`;
 }
