@@ -14,7 +14,10 @@ export async function createBroadcast(
 ): Promise<Broadcast> {
   const topicIds = [...new Set(input.topics)];
   const topics = await Promise.all(topicIds.map((id) => deps.stores.topics.get(id)));
-  const missing = topicIds.flatMap((id, index) => (topics[index] ? [] : [{ field: `topics.${index}`, message: `no topic "${id}"` }]));
+  // The field names the topic's place in the request as sent, before duplicates were dropped.
+  const missing = topicIds.flatMap((id, index) =>
+    topics[index] ? [] : [{ field: `topics.${input.topics.indexOf(id)}`, message: `no topic "${id}"` }],
+  );
   if (missing.length > 0) throw new ValidationError('the broadcast names topics that do not exist', missing);
   const departments = new Set(topics.map((topic) => topic!.department));
   for (const department of departments) authorize(principal, 'broadcasts:create', department);
