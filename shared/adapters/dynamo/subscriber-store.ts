@@ -119,12 +119,14 @@ export class DynamoSubscriberStore implements SubscriberStore {
     try {
       // The flag the sender checks, in one single-item write. A replay of the same STOP (same
       // evidence) counts as new again, so its confirmation is not lost to a crash; the reply's
-      // own idempotent claim keeps it to one message.
+      // own idempotent claim keeps it to one message. A replay keeps the first attempt's time and
+      // held topics: by then some or all subscriptions may already be gone.
       await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.profile(phone),
-          UpdateExpression: 'SET #createdAt = if_not_exists(#createdAt, :at), #type = :type, #optedOut = :at, #held = :held, #ref = :ref',
+          UpdateExpression:
+            'SET #createdAt = if_not_exists(#createdAt, :at), #type = :type, #optedOut = if_not_exists(#optedOut, :at), #held = if_not_exists(#held, :held), #ref = :ref',
           ConditionExpression: 'attribute_not_exists(#optedOut) OR #ref = :ref',
           ExpressionAttributeNames: {
             '#createdAt': 'createdAt',
