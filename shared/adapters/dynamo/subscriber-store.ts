@@ -30,8 +30,12 @@ const heldTopicsAttribute = (channel: Channel) => `heldTopics_${channel}`;
 /** The evidence of the STOP that opted the resident out, so a replay of it is recognised. */
 const optOutRefAttribute = (channel: Channel) => `optOutRef_${channel}`;
 
-function evidenceRef(evidence: ConsentEvidence): string {
-  return evidence.kind === 'inbound' ? `${evidence.provider}:${evidence.providerMessageId}` : `admin:${evidence.actor}`;
+/**
+ * What identifies one consent change's evidence: an inbound message by its provider id; a staff
+ * (or provider-reported) change by who made it and when, since the same actor makes many.
+ */
+function evidenceRef(evidence: ConsentEvidence, at: string): string {
+  return evidence.kind === 'inbound' ? `${evidence.provider}:${evidence.providerMessageId}` : `admin:${evidence.actor}:${at}`;
 }
 
 export class DynamoSubscriberStore implements SubscriberStore {
@@ -114,7 +118,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
 
   async optOut(phone: string, channel: Channel, at: string, evidence: ConsentEvidence): Promise<boolean> {
     const subscriptions = (await this.subscriptions(phone)).filter((s) => s.channel === channel);
-    const ref = evidenceRef(evidence);
+    const ref = evidenceRef(evidence, at);
     let newlyOptedOut = true;
     try {
       // The flag the sender checks, in one single-item write. A replay of the same STOP (same
@@ -240,13 +244,13 @@ export class DynamoSubscriberStore implements SubscriberStore {
     );
   }
 
-  /** Keyed by the evidence, not the time, so replaying the same inbound message rewrites one record. */
+  /** Keyed by the evidence (see evidenceRef), so replaying the same inbound message rewrites one record. */
   private async putConsent(phone: string, event: ConsentEvent): Promise<void> {
     await this.documents.send(
       new PutCommand({
         TableName: this.tableName,
         Item: {
-          ...keys.consentEvent(phone, `${event.action}#${event.channel}#${event.topicId ?? '*'}`, evidenceRef(event.evidence)),
+          ...keys.consentEvent(phone, `${event.action}#${event.channel}#${event.topicId ?? '*'}`, evidenceRef(event.evidence, event.at)),
           type: 'consentEvent',
           ...event,
         },
