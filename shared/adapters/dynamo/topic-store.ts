@@ -1,7 +1,8 @@
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../domain/errors.js';
 import { topicSchema, type Topic } from '../../domain/model.js';
 import type { TopicStore } from '../../ports/stores.js';
+import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
 
@@ -99,10 +100,10 @@ export class DynamoTopicStore implements TopicStore {
 
   async subscriberCount(id: string): Promise<number> {
     const shardKeys = Array.from({ length: this.shardCount }, (_, shard) => keys.topicShardCount(id, shard));
-    const { Responses } = await this.documents.send(
-      new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: shardKeys } } }),
-    );
-    return (Responses?.[this.tableName] ?? []).reduce((sum, item) => sum + Number(item.count ?? 0), 0);
+    // batchGetAll retries the shards DynamoDB leaves unprocessed under throttling, which would
+    // otherwise be counted as empty.
+    const items = await batchGetAll(this.documents, this.tableName, shardKeys);
+    return items.reduce((sum, item) => sum + Number(item.count ?? 0), 0);
   }
 
   private async keywordOwner(keyword: string): Promise<string | undefined> {
