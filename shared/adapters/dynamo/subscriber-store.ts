@@ -87,13 +87,25 @@ export class DynamoSubscriberStore implements SubscriberStore {
    * and last the subscription itself, whose conditional put decides "new" and counts it once.
    */
   async subscribe(phone: string, channel: Channel, topicId: string, at: string, evidence: ConsentEvidence): Promise<boolean> {
+    return this.addSubscription(phone, channel, topicId, at, evidence, { liftOptOut: true });
+  }
+
+  /** `liftOptOut: false` leaves the profile alone: restore lifts the opt-out itself, last. */
+  private async addSubscription(
+    phone: string,
+    channel: Channel,
+    topicId: string,
+    at: string,
+    evidence: ConsentEvidence,
+    { liftOptOut }: { liftOptOut: boolean },
+  ): Promise<boolean> {
     const existing = await this.documents.send(
       new GetCommand({ TableName: this.tableName, Key: keys.subscription(phone, channel, topicId), ConsistentRead: true }),
     );
     if (existing.Item) return false;
     const shard = shardOf(phone, this.shardCount);
     await this.putConsent(phone, { at, action: 'opt_in', channel, topicId, evidence });
-    await this.updateProfile(phone, at, `REMOVE ${optedOutAttribute(channel)}, ${heldTopicsAttribute(channel)}, ${optOutRefAttribute(channel)}`);
+    if (liftOptOut) await this.updateProfile(phone, at, `REMOVE ${optedOutAttribute(channel)}, ${heldTopicsAttribute(channel)}, ${optOutRefAttribute(channel)}`);
     await this.documents.send(
       new PutCommand({
         TableName: this.tableName,
@@ -157,8 +169,9 @@ export class DynamoSubscriberStore implements SubscriberStore {
     if (!profile?.optedOut[channel]) return [];
     const held = profile.heldTopics[channel] ?? [];
     await this.putConsent(phone, { at, action: 'restore', channel, topicId: undefined, evidence });
+    for (const topicId of held) await this.addSubscription(phone, channel, topicId, at, evidence, { liftOptOut: false });
+    // Last, so that a START retried after a crash part-way still finds the topics held.
     await this.updateProfile(phone, at, `REMOVE ${optedOutAttribute(channel)}, ${heldTopicsAttribute(channel)}, ${optOutRefAttribute(channel)}`);
-    for (const topicId of held) await this.subscribe(phone, channel, topicId, at, evidence);
     return held;
   }
 
