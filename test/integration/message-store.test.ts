@@ -1,0 +1,203 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../shared/adapters/dynamo/keys.js';
+import { DynamoMessageStore } from '../../shared/adapters/dynamo/message-store.js';
+import type { MessageStatus } from '../../shared/domain/model.js';
+import { aMessageRecord } from '../support/builders.js';
+import { freshTable, type TestTable } from '../support/dynamo-table.js';
+
+const SENT_AT = '2025-03-01T09:00:01.000Z';
+const RECEIPT_AT = '2025-03-01T09:00:05.000Z';
+
+let nextMessage = 0;
+const newMessageId = () => `bc-msg-${String(nextMessage++).padStart(4, '0')}`;
+
+describe('DynamoMessageStore', () => {
+  let table: TestTable;
+  let messages: DynamoMessageStore;
+
+  beforeAll(async () => {
+    table = await freshTable('crier-messages');
+    messages = new DynamoMessageStore(table.documents, table.tableName);
+  });
+
+  describe('claim', () => {
+    it('claims a message once and gives it back as written', async () => {
+      // Prepare
+      const record = aMessageRecord({ messageId: newMessageId() });
+
+      // Act
+      const first = await messages.claim(structuredClone(record));
+      const second = await messages.claim({ ...structuredClone(record), status: 'queued' });
+
+      // Assess
+      expect([first, second]).toEqual(['claimed', 'already-claimed']);
+      expect(await messages.get(record.messageId)).toEqual(record);
+    });
+
+    it('lets exactly one of many simultaneous claims win', async () => {
+      // Prepare
+      const record = aMessageRecord({ messageId: newMessageId() });
+
+      // Act
+      const outcomes = await Promise.all(Array.from({ length: 10 }, () => messages.claim(structuredClone(record))));
+
+      // Assess
+      expect(outcomes.filter((outcome) => outcome === 'claimed')).toHaveLength(1);
+    });
+
+    it('records a skip once', async () => {
+      // Prepare
+      const skip = aMessageRecord({ messageId: newMessageId(), status: 'skipped', skipReason: 'opted_out' });
+
+      // Act
+      const outcomes = [await messages.recordOnce(structuredClone(skip)), await messages.recordOnce(structuredClone(skip))];
+
+      // Assess
+      expect(outcomes).toEqual([true, false]);
+      expect(await messages.get(skip.messageId)).toMatchObject({ status: 'skipped', skipReason: 'opted_out' });
+    });
+  });
+
+  describe('release', () => {
+    it('gives back a claim that is still sending, so it can be claimed again', async () => {
+      // Prepare
+      const record = aMessageRecord({ messageId: newMessageId() });
+      await messages.claim(record);
+
+      // Act
+      await messages.release(record.messageId);
+
+      // Assess
+      expect(await messages.get(record.messageId)).toBeUndefined();
+      expect(await messages.claim(record)).toBe('claimed');
+    });
+
+    it.each<[string, (messageId: string) => Promise<void>, MessageStatus]>([
+      ['sent', (id) => messages.markSent(id, 'sandbox', 'SM1', SENT_AT), 'sent'],
+      ['failed', (id) => messages.markFailed(id, '30003', SENT_AT), 'failed'],
+      ['delivered by an early receipt', async (id) => void (await messages.applyReceipt(id, 'delivered', undefined, RECEIPT_AT)), 'delivered'],
+    ])('keeps a message that is already %s', async (_case, move, status) => {
+      // Prepare
+      const record = aMessageRecord({ messageId: newMessageId() });
+      await messages.claim(record);
+      await move(record.messageId);
+
+      // Act
+      await messages.release(record.messageId);
+
+      // Assess
+      expect((await messages.get(record.messageId))?.status).toBe(status);
+    });
+
+    it('does nothing for a message that does not exist', async () => {
+      // Prepare
+      const messageId = newMessageId();
+
+      // Act
+      await messages.release(messageId);
+
+      // Assess
+      expect(await messages.get(messageId)).toBeUndefined();
+    });
+  });
+
+  describe('markSent and markFailed', () => {
+    it('records who carried a sent message', async () => {
+      // Prepare
+      const record = aMessageRecord({ messageId: newMessageId() });
+      await messages.claim(record);
+
+      // Act
+      await messages.markSent(record.messageId, 'twilio', 'SM0123', SENT_AT);
+
+      // Assess
+      expect(await messages.get(record.messageId)).toEqual({
+        ...record,
+        status: 'sent',
+        provider: 'twilio',
+        providerMessageId: 'SM0123',
+        updatedAt: SENT_AT,
+      });
+    });
+
+    it('keeps the status of a receipt that overtook the send, and still records the carrier', async () => {
+      // Prepare
+      const record = aMessageRecord({ messageId: newMessageId() });
+      await messages.claim(record);
+      await messages.applyReceipt(record.messageId, 'delivered', undefined, RECEIPT_AT);
+
+      // Act
+      await messages.markSent(record.messageId, 'twilio', 'SM0456', SENT_AT);
+
+      // Assess
+      expect(await messages.get(record.messageId)).toMatchObject({
+        status: 'delivered',
+        provider: 'twilio',
+        providerMessageId: 'SM0456',
+        updatedAt: RECEIPT_AT,
+      });
+    });
+
+    it('records a failure with its code', async () => {
+      // Prepare
+      const record = aMessageRecord({ messageId: newMessageId() });
+      await messages.claim(record);
+
+      // Act
+      await messages.markFailed(record.messageId, 'ambiguous', SENT_AT);
+
+      // Assess
+      expect(await messages.get(record.messageId)).toMatchObject({ status: 'failed', errorCode: 'ambiguous', updatedAt: SENT_AT });
+    });
+  });
+
+  describe('applyReceipt', () => {
+    it('applies receipts in precedence order and ignores one that arrives out of order', async () => {
+      // Prepare
+      const record = aMessageRecord({ messageId: newMessageId() });
+      await messages.claim(record);
+      await messages.markSent(record.messageId, 'twilio', 'SM1', SENT_AT);
+
+      // Act
+      const delivered = await messages.applyReceipt(record.messageId, 'delivered', undefined, RECEIPT_AT);
+      const lateSent = await messages.applyReceipt(record.messageId, 'sent', undefined, '2025-03-01T09:00:06.000Z');
+      const repeated = await messages.applyReceipt(record.messageId, 'delivered', undefined, '2025-03-01T09:00:07.000Z');
+      const read = await messages.applyReceipt(record.messageId, 'read', undefined, '2025-03-01T09:10:00.000Z');
+
+      // Assess
+      expect([delivered, lateSent, repeated, read]).toEqual(['sent', undefined, undefined, 'delivered']);
+      expect(await messages.get(record.messageId)).toMatchObject({ status: 'read', updatedAt: '2025-03-01T09:10:00.000Z' });
+    });
+
+    it('keeps every applied receipt beside the message, with its error code', async () => {
+      // Prepare
+      const record = aMessageRecord({ messageId: newMessageId() });
+      await messages.claim(record);
+
+      // Act
+      await messages.applyReceipt(record.messageId, 'sent', undefined, SENT_AT);
+      await messages.applyReceipt(record.messageId, 'undelivered', '30003', RECEIPT_AT);
+
+      // Assess
+      const { Item } = await table.documents.send(new GetCommand({ TableName: table.tableName, Key: keys.message(record.messageId) }));
+      expect(Item?.receipts).toEqual([
+        { status: 'sent', at: SENT_AT, errorCode: null },
+        { status: 'undelivered', at: RECEIPT_AT, errorCode: '30003' },
+      ]);
+      expect(await messages.get(record.messageId)).toMatchObject({ status: 'undelivered', errorCode: '30003' });
+    });
+
+    it('ignores a receipt for a message it does not know, and creates nothing', async () => {
+      // Prepare
+      const messageId = newMessageId();
+
+      // Act
+      const previous = await messages.applyReceipt(messageId, 'delivered', undefined, RECEIPT_AT);
+
+      // Assess
+      expect(previous).toBeUndefined();
+      expect(await messages.get(messageId)).toBeUndefined();
+    });
+  });
+});

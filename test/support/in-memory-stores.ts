@@ -1,0 +1,426 @@
+import { ConflictError } from '../../shared/domain/errors.js';
+import type { ReplySendJob } from '../../shared/domain/jobs.js';
+import {
+  channelSchema,
+  recipientKey,
+  type Broadcast,
+  type BroadcastStatus,
+  type Channel,
+  type ConsentEvent,
+  type ConsentEvidence,
+  type MessageStatus,
+  type Recipient,
+  type SubscriberProfile,
+  type Subscription,
+  type Topic,
+} from '../../shared/domain/model.js';
+import { shardOf } from '../../shared/domain/sharding.js';
+import { statusRank } from '../../shared/domain/status-precedence.js';
+import type { Clock, IdGenerator } from '../../shared/ports/clock.js';
+import type { JobQueue } from '../../shared/ports/job-queue.js';
+import type { MessagingProvider, OutboundText, ProviderAcceptance } from '../../shared/ports/messaging-provider.js';
+import type { ProviderDirectory } from '../../shared/ports/provider-directory.js';
+import type {
+  ApiKeyRecord,
+  ApiKeyStore,
+  BroadcastStore,
+  ClaimOutcome,
+  CountsDelta,
+  InboundLog,
+  InboundLogEntry,
+  MessageRecord,
+  MessageStore,
+  Stores,
+  SubscriberStore,
+  TopicIndex,
+  TopicIndexPage,
+  TopicStore,
+} from '../../shared/ports/stores.js';
+
+/**
+ * In-memory implementations of the store ports, for use-case tests. They keep the contract of
+ * the DynamoDB stores (the integration tests prove those): conflicts, conditional moves, status
+ * precedence, one consent record per evidence, opt-out replays. Everything returned is a copy, so
+ * a test cannot change the state by accident.
+ */
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+function evidenceRef(evidence: ConsentEvidence, at: string): string {
+  return evidence.kind === 'inbound' ? `${evidence.provider}:${evidence.providerMessageId}` : `admin:${evidence.actor}:${at}`;
+}
+
+export class InMemoryTopicStore implements TopicStore {
+  readonly topics = new Map<string, Topic>();
+  readonly keywords = new Map<string, string>();
+
+  constructor(private readonly subscribers: InMemorySubscriberStore) {}
+
+  async create(topic: Topic): Promise<void> {
+    if (this.topics.has(topic.id)) throw new ConflictError(`topic "${topic.id}" already exists`);
+    const clash = topic.keywords.find((keyword) => {
+      const owner = this.keywords.get(keyword);
+      return owner !== undefined && owner !== topic.id;
+    });
+    if (clash) throw new ConflictError(`keyword ${clash} is already used by topic "${this.keywords.get(clash)}"`);
+    this.topics.set(topic.id, copy(topic));
+    for (const keyword of topic.keywords) this.keywords.set(keyword, topic.id);
+  }
+
+  async get(id: string): Promise<Topic | undefined> {
+    return copy(this.topics.get(id));
+  }
+
+  async list(): Promise<Topic[]> {
+    return [...this.topics.values()].sort((a, b) => a.id.localeCompare(b.id)).map(copy);
+  }
+
+  async findByKeyword(keyword: string): Promise<Topic | undefined> {
+    const owner = this.keywords.get(keyword);
+    return owner === undefined ? undefined : this.get(owner);
+  }
+
+  async subscriberCount(id: string): Promise<number> {
+    return [...this.subscribers.subscriptionsById.values()].filter((subscription) => subscription.topicId === id).length;
+  }
+}
+
+interface ProfileState {
+  createdAt: string;
+  optedOut: Partial<Record<Channel, string>>;
+  heldTopics: Partial<Record<Channel, string[]>>;
+  optOutRef: Partial<Record<Channel, string>>;
+}
+
+export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
+  readonly profiles = new Map<string, ProfileState>();
+  readonly subscriptionsById = new Map<string, Subscription>();
+  readonly consent = new Map<string, ConsentEvent & { phone: string }>();
+  /** Hashes are the DynamoDB store's business; here the tombstone keeps the erasure's facts. */
+  readonly tombstones: { at: string; actor: string }[] = [];
+
+  constructor(private readonly shardCount: number) {}
+
+  async getProfile(phone: string): Promise<SubscriberProfile | undefined> {
+    const state = this.profiles.get(phone);
+    return state ? { phone, createdAt: state.createdAt, optedOut: copy(state.optedOut), heldTopics: copy(state.heldTopics) } : undefined;
+  }
+
+  async subscriptions(phone: string): Promise<Subscription[]> {
+    return [...this.subscriptionsById.values()]
+      .filter((subscription) => subscription.phone === phone)
+      .sort((a, b) => `${a.channel}#${a.topicId}`.localeCompare(`${b.channel}#${b.topicId}`))
+      .map(copy);
+  }
+
+  async consentHistory(phone: string): Promise<ConsentEvent[]> {
+    return [...this.consent.entries()]
+      .filter(([, event]) => event.phone === phone)
+      .sort(([keyA, a], [keyB, b]) => a.at.localeCompare(b.at) || keyA.localeCompare(keyB))
+      .map(([, { phone: _phone, ...event }]) => copy(event));
+  }
+
+  async subscribe(phone: string, channel: Channel, topicId: string, at: string, evidence: ConsentEvidence): Promise<boolean> {
+    const id = subscriptionId(phone, channel, topicId);
+    if (this.subscriptionsById.has(id)) return false;
+    this.putConsent(phone, { at, action: 'opt_in', channel, topicId, evidence });
+    const profile = this.profile(phone, at);
+    delete profile.optedOut[channel];
+    delete profile.heldTopics[channel];
+    delete profile.optOutRef[channel];
+    this.subscriptionsById.set(id, { phone, channel, topicId, since: at });
+    return true;
+  }
+
+  async optOut(phone: string, channel: Channel, at: string, evidence: ConsentEvidence): Promise<boolean> {
+    const held = (await this.subscriptions(phone)).filter((s) => s.channel === channel);
+    const ref = evidenceRef(evidence, at);
+    const profile = this.profile(phone, at);
+    const newlyOptedOut = profile.optedOut[channel] === undefined || profile.optOutRef[channel] === ref;
+    if (newlyOptedOut) {
+      profile.optedOut[channel] ??= at;
+      profile.heldTopics[channel] ??= held.map((s) => s.topicId);
+      profile.optOutRef[channel] = ref;
+      this.putConsent(phone, { at, action: 'opt_out', channel, topicId: undefined, evidence });
+    }
+    for (const subscription of held) this.subscriptionsById.delete(subscriptionId(phone, channel, subscription.topicId));
+    return newlyOptedOut;
+  }
+
+  async restore(phone: string, channel: Channel, at: string, evidence: ConsentEvidence): Promise<string[]> {
+    const profile = this.profiles.get(phone);
+    if (!profile?.optedOut[channel]) return [];
+    const held = profile.heldTopics[channel] ?? [];
+    this.putConsent(phone, { at, action: 'restore', channel, topicId: undefined, evidence });
+    delete profile.optedOut[channel];
+    delete profile.heldTopics[channel];
+    delete profile.optOutRef[channel];
+    for (const topicId of held) await this.subscribe(phone, channel, topicId, at, evidence);
+    return [...held];
+  }
+
+  async erase(phone: string, at: string, actor: string): Promise<boolean> {
+    const known =
+      this.profiles.has(phone) ||
+      [...this.subscriptionsById.values()].some((s) => s.phone === phone) ||
+      [...this.consent.values()].some((event) => event.phone === phone);
+    if (!known) return false;
+    this.profiles.delete(phone);
+    for (const [id, subscription] of this.subscriptionsById) if (subscription.phone === phone) this.subscriptionsById.delete(id);
+    for (const [key, event] of this.consent) if (event.phone === phone) this.consent.delete(key);
+    this.tombstones.push({ at, actor });
+    return true;
+  }
+
+  async optedOutAmong(recipients: readonly Recipient[]): Promise<Set<string>> {
+    return new Set(
+      recipients.filter((recipient) => this.profiles.get(recipient.phone)?.optedOut[recipient.channel] !== undefined).map(recipientKey),
+    );
+  }
+
+  /** The topic index, ordered as the DynamoDB one is (by phone, then channel), cursor = offset. */
+  async page(topicId: string, shard: number, cursor: string | undefined, limit: number): Promise<TopicIndexPage> {
+    const entries = [...this.subscriptionsById.values()]
+      .filter((s) => s.topicId === topicId && shardOf(s.phone, this.shardCount) === shard)
+      .sort((a, b) => `${a.phone}#${a.channel}`.localeCompare(`${b.phone}#${b.channel}`));
+    const start = cursor ? Number(cursor) : 0;
+    const end = start + limit;
+    return {
+      recipients: entries.slice(start, end).map(({ phone, channel }) => ({ phone, channel: channelSchema.parse(channel) })),
+      cursor: end < entries.length ? String(end) : undefined,
+    };
+  }
+
+  private profile(phone: string, at: string): ProfileState {
+    let profile = this.profiles.get(phone);
+    if (!profile) {
+      profile = { createdAt: at, optedOut: {}, heldTopics: {}, optOutRef: {} };
+      this.profiles.set(phone, profile);
+    }
+    return profile;
+  }
+
+  /** Keyed by what changed and the evidence, as in DynamoDB: a replay rewrites, never duplicates. */
+  private putConsent(phone: string, event: ConsentEvent): void {
+    const key = `${phone}|${event.action}#${event.channel}#${event.topicId ?? '*'}|${evidenceRef(event.evidence, event.at)}`;
+    this.consent.set(key, { phone, ...copy(event) });
+  }
+}
+
+function subscriptionId(phone: string, channel: Channel, topicId: string): string {
+  return `${phone}|${channel}|${topicId}`;
+}
+
+export class InMemoryBroadcastStore implements BroadcastStore {
+  readonly broadcasts = new Map<string, Broadcast>();
+
+  async create(broadcast: Broadcast): Promise<void> {
+    if (this.broadcasts.has(broadcast.id)) throw new Error(`broadcast ${broadcast.id} already exists`);
+    this.broadcasts.set(broadcast.id, copy(broadcast));
+  }
+
+  async get(id: string): Promise<Broadcast | undefined> {
+    return copy(this.broadcasts.get(id));
+  }
+
+  async transition(id: string, from: readonly BroadcastStatus[], to: BroadcastStatus, changes: { approvedBy?: string } = {}): Promise<boolean> {
+    const broadcast = this.broadcasts.get(id);
+    if (!broadcast || !from.includes(broadcast.status)) return false;
+    broadcast.status = to;
+    if (changes.approvedBy) broadcast.approvedBy = changes.approvedBy;
+    return true;
+  }
+
+  async addCounts(id: string, delta: CountsDelta): Promise<Broadcast> {
+    const broadcast = this.broadcasts.get(id);
+    if (!broadcast) throw new Error(`broadcast ${id} does not exist`);
+    const { fanOutDone, ...counts } = delta;
+    for (const [name, value] of Object.entries(counts)) broadcast.counts[name as keyof typeof counts] += value ?? 0;
+    broadcast.fanOutPending -= fanOutDone ?? 0;
+    return copy(broadcast);
+  }
+
+  async delete(id: string): Promise<void> {
+    this.broadcasts.delete(id);
+  }
+}
+
+const rankOf = (status: MessageRecord['status']) => (status === 'skipped' ? 3 : statusRank[status]);
+
+export class InMemoryMessageStore implements MessageStore {
+  readonly messages = new Map<string, MessageRecord>();
+
+  async claim(record: MessageRecord): Promise<ClaimOutcome> {
+    return (await this.recordOnce(record)) ? 'claimed' : 'already-claimed';
+  }
+
+  async recordOnce(record: MessageRecord): Promise<boolean> {
+    if (this.messages.has(record.messageId)) return false;
+    this.messages.set(record.messageId, copy(record));
+    return true;
+  }
+
+  async get(messageId: string): Promise<MessageRecord | undefined> {
+    return copy(this.messages.get(messageId));
+  }
+
+  async markSent(messageId: string, provider: string, providerMessageId: string, at: string): Promise<void> {
+    const message = this.messages.get(messageId);
+    if (!message) return;
+    Object.assign(message, { provider, providerMessageId });
+    // A receipt may have overtaken the send: keep its status.
+    if (rankOf(message.status) < statusRank.sent) Object.assign(message, { status: 'sent', updatedAt: at });
+  }
+
+  async markFailed(messageId: string, errorCode: string | undefined, at: string): Promise<void> {
+    const message = this.messages.get(messageId);
+    if (message) Object.assign(message, { status: 'failed', errorCode, updatedAt: at });
+  }
+
+  async release(messageId: string): Promise<void> {
+    if (this.messages.get(messageId)?.status === 'sending') this.messages.delete(messageId);
+  }
+
+  async applyReceipt(messageId: string, status: MessageStatus, errorCode: string | undefined, at: string): Promise<MessageStatus | undefined> {
+    const message = this.messages.get(messageId);
+    if (!message || rankOf(message.status) >= statusRank[status]) return undefined;
+    const previous = message.status as MessageStatus;
+    Object.assign(message, { status, errorCode, updatedAt: at });
+    return previous;
+  }
+}
+
+const STALE_AFTER_MS = 60_000;
+
+export class InMemoryInboundLog implements InboundLog {
+  readonly entries = new Map<string, { from: string; channel: Channel; body: string; at: string; state: 'in-progress' | 'done'; replyMessageId?: string }>();
+
+  async begin(provider: string, providerMessageId: string, record: { from: string; channel: Channel; body: string; at: string }): Promise<InboundLogEntry> {
+    const key = `${provider}#${providerMessageId}`;
+    const existing = this.entries.get(key);
+    const stale = existing?.state === 'in-progress' && Date.parse(existing.at) < Date.parse(record.at) - STALE_AFTER_MS;
+    if (!existing || stale) {
+      this.entries.set(key, { ...copy(record), state: 'in-progress' });
+      return { state: 'new' };
+    }
+    return existing.state === 'done' ? { state: 'done', replyMessageId: existing.replyMessageId } : { state: 'in-progress' };
+  }
+
+  async finish(provider: string, providerMessageId: string, replyMessageId: string | undefined): Promise<void> {
+    const entry = this.entries.get(`${provider}#${providerMessageId}`);
+    if (entry) Object.assign(entry, { state: 'done', replyMessageId });
+  }
+}
+
+export class InMemoryApiKeyStore implements ApiKeyStore {
+  readonly keys = new Map<string, ApiKeyRecord>();
+
+  async findByHash(hash: string): Promise<ApiKeyRecord | undefined> {
+    return copy(this.keys.get(hash));
+  }
+
+  async put(hash: string, record: ApiKeyRecord): Promise<void> {
+    this.keys.set(hash, copy(record));
+  }
+}
+
+export interface InMemoryStores extends Stores {
+  topics: InMemoryTopicStore;
+  subscribers: InMemorySubscriberStore;
+  topicIndex: InMemorySubscriberStore;
+  broadcasts: InMemoryBroadcastStore;
+  messages: InMemoryMessageStore;
+  inbound: InMemoryInboundLog;
+  apiKeys: InMemoryApiKeyStore;
+}
+
+export function inMemoryStores(shardCount = 4): InMemoryStores {
+  const subscribers = new InMemorySubscriberStore(shardCount);
+  return {
+    topics: new InMemoryTopicStore(subscribers),
+    subscribers,
+    topicIndex: subscribers,
+    broadcasts: new InMemoryBroadcastStore(),
+    messages: new InMemoryMessageStore(),
+    inbound: new InMemoryInboundLog(),
+    apiKeys: new InMemoryApiKeyStore(),
+  };
+}
+
+/** A clock that stands still until a test moves it. */
+export class FixedClock implements Clock {
+  private current: number;
+
+  constructor(start = '2025-03-01T09:00:00.000Z') {
+    this.current = Date.parse(start);
+  }
+
+  now(): Date {
+    return new Date(this.current);
+  }
+
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}
+
+/** Ids that sort by creation, like ULIDs, and are readable in a failure message. */
+export class SequentialIds implements IdGenerator {
+  private sequence = 0;
+
+  constructor(private readonly prefix = 'id') {}
+
+  next(): string {
+    this.sequence += 1;
+    return `${this.prefix}-${String(this.sequence).padStart(4, '0')}`;
+  }
+}
+
+/** Keeps what was sent; fails the next send when told to, as an SQS outage would. */
+export class RecordingQueue<Job> implements JobQueue<Job> {
+  readonly sent: Job[] = [];
+  private failures: Error[] = [];
+
+  failNextSend(error: Error): void {
+    this.failures.push(error);
+  }
+
+  async send(jobs: readonly Job[]): Promise<void> {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.sent.push(...copy(jobs));
+  }
+}
+
+export type ReplyQueue = RecordingQueue<ReplySendJob>;
+
+/**
+ * A provider whose answers a test scripts per message: by default it accepts everything; an
+ * answer function may throw (a ProviderError, or anything else, as a crashing SDK would).
+ */
+export class ScriptedProvider implements MessagingProvider {
+  readonly name = 'sandbox' as const;
+  readonly attempts: OutboundText[] = [];
+  private sequence = 0;
+  answer: (message: OutboundText) => ProviderAcceptance | Error = () => this.accept();
+
+  async sendText(message: OutboundText): Promise<ProviderAcceptance> {
+    this.attempts.push(copy(message));
+    const answer = this.answer(message);
+    if (answer instanceof Error) throw answer;
+    return answer;
+  }
+
+  accept(): ProviderAcceptance {
+    this.sequence += 1;
+    return { provider: 'sandbox', providerMessageId: `SB${String(this.sequence).padStart(6, '0')}` };
+  }
+
+  get sentTo(): string[] {
+    return this.attempts.map((message) => message.to);
+  }
+}
+
+export function directoryOf(provider: MessagingProvider): ProviderDirectory {
+  return { forChannel: async () => provider };
+}

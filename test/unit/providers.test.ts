@@ -1,0 +1,222 @@
+import 'aws-sdk-client-mock-vitest/extend';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ConfiguredProviderDirectory, providerRegistry } from '../../shared/adapters/providers/registry.js';
+import { SandboxProvider } from '../../shared/adapters/providers/sandbox/adapter.js';
+import { providerSettingsSource, twilioAuthToken } from '../../shared/adapters/providers/settings-source.js';
+import { TwilioProvider } from '../../shared/adapters/providers/twilio/adapter.js';
+import { providerEnvSchema, type ProviderEnv } from '../../shared/config/env.js';
+import { ConfigurationError } from '../../shared/domain/errors.js';
+import { providerNames, type ProviderName } from '../../shared/ports/messaging-provider.js';
+
+const ACCOUNT_SID = `AC${'a'.repeat(32)}`;
+const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:crier-provider-AbCdEf';
+
+function env(overrides: Record<string, string> = {}): ProviderEnv {
+  return providerEnvSchema.parse({
+    SANDBOX_URL: 'http://127.0.0.1:8000/sandbox',
+    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: 'token-from-env',
+    TWILIO_SMS_FROM: '+447700900000',
+    ...overrides,
+  });
+}
+
+/** What each registry entry builds from complete settings, written out independently. */
+const expectedProvider: ReadonlyArray<[ProviderName, abstract new (...args: never[]) => unknown]> = [
+  ['sandbox', SandboxProvider],
+  ['twilio', TwilioProvider],
+];
+
+describe('providerRegistry', () => {
+  it('has an entry for every provider name', () => {
+    // Prepare
+    const expected = [...providerNames].sort();
+
+    // Act
+    const registered = Object.keys(providerRegistry).sort();
+
+    // Assess
+    expect(registered).toEqual(expected);
+    expect(expectedProvider.map(([name]) => name).sort()).toEqual(expected);
+  });
+
+  it.each(expectedProvider)('builds a %s provider from complete settings', (name, kind) => {
+    // Prepare
+    const settings = env();
+
+    // Act
+    const provider = providerRegistry[name](settings);
+
+    // Assess
+    expect(provider).toBeInstanceOf(kind);
+    expect(provider.name).toBe(name);
+  });
+
+  it.each<[ProviderName, Record<string, string>, RegExp]>([
+    ['sandbox', { SANDBOX_URL: '' }, /SANDBOX_URL is not set/],
+    ['twilio', { TWILIO_ACCOUNT_SID: '' }, /accountSid/],
+    ['twilio', { TWILIO_SMS_FROM: '' }, /set at least one sender/],
+  ])('refuses to build a %s provider from incomplete settings (%o)', (name, missing, message) => {
+    // Prepare
+    const settings = { ...env(), ...Object.fromEntries(Object.keys(missing).map((key) => [key, undefined])) };
+
+    // Act
+    const attempt = () => providerRegistry[name](settings);
+
+    // Assess
+    expect(attempt).toThrow(ConfigurationError);
+    expect(attempt).toThrow(message);
+  });
+});
+
+describe('ConfiguredProviderDirectory', () => {
+  it.each([
+    ['sms', { SMS_PROVIDER: 'twilio', WHATSAPP_PROVIDER: 'sandbox' }, 'twilio'],
+    ['whatsapp', { SMS_PROVIDER: 'twilio', WHATSAPP_PROVIDER: 'sandbox' }, 'sandbox'],
+    ['sms', { SMS_PROVIDER: 'sandbox', WHATSAPP_PROVIDER: 'twilio' }, 'sandbox'],
+    ['whatsapp', { SMS_PROVIDER: 'sandbox', WHATSAPP_PROVIDER: 'twilio' }, 'twilio'],
+  ] as const)('carries %s with the provider the settings name (%o)', async (channel, choice, expected) => {
+    // Prepare
+    const settings = env(choice);
+    const directory = new ConfiguredProviderDirectory(async () => settings);
+
+    // Act
+    const provider = await directory.forChannel(channel);
+
+    // Assess
+    expect(provider.name).toBe(expected);
+  });
+
+  it('reuses a provider while the settings are the same, and builds a fresh one when they change', async () => {
+    // Prepare
+    let settings = env();
+    const directory = new ConfiguredProviderDirectory(async () => settings);
+    const first = await directory.forChannel('sms');
+
+    // Act
+    const again = await directory.forChannel('sms');
+    settings = env({ TWILIO_AUTH_TOKEN: 'rotated' });
+    const afterRotation = await directory.forChannel('sms');
+
+    // Assess
+    expect(again).toBe(first);
+    expect(afterRotation).not.toBe(first);
+  });
+});
+
+describe('providerSettingsSource', () => {
+  const secrets = mockClient(SecretsManagerClient);
+  const client = () => new SecretsManagerClient({});
+
+  beforeEach(() => {
+    secrets.reset();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('uses the environment alone when no secret is configured', async () => {
+    // Prepare
+    const settings = env();
+
+    // Act
+    const source = providerSettingsSource(settings, client);
+
+    // Assess
+    expect(await source()).toBe(settings);
+    expect(secrets).not.toHaveReceivedAnyCommand();
+  });
+
+  it('overlays the secret on the environment, ignoring the fields an operator left blank', async () => {
+    // Prepare
+    secrets.on(GetSecretValueCommand).resolves({
+      SecretString: JSON.stringify({ TWILIO_AUTH_TOKEN: 'token-from-secret', TWILIO_WHATSAPP_FROM: '', TWILIO_SMS_FROM: null }),
+    });
+    const source = providerSettingsSource(env({ PROVIDER_SECRET_ARN: SECRET_ARN }), client);
+
+    // Act
+    const settings = await source();
+
+    // Assess
+    expect(settings).toMatchObject({ TWILIO_AUTH_TOKEN: 'token-from-secret', TWILIO_SMS_FROM: '+447700900000' });
+    expect(settings.TWILIO_WHATSAPP_FROM).toBeUndefined();
+    expect(secrets).toHaveReceivedCommandExactlyOnceWith(GetSecretValueCommand, { SecretId: SECRET_ARN });
+  });
+
+  it('fetches the secret again only after a few minutes', async () => {
+    // Prepare
+    vi.useFakeTimers({ toFake: ['Date'] });
+    secrets.on(GetSecretValueCommand).resolvesOnce({ SecretString: '{"TWILIO_AUTH_TOKEN":"first"}' }).resolves({ SecretString: '{"TWILIO_AUTH_TOKEN":"second"}' });
+    const source = providerSettingsSource(env({ PROVIDER_SECRET_ARN: SECRET_ARN }), client);
+    await source();
+
+    // Act
+    vi.advanceTimersByTime(60_000);
+    const soon = await source();
+    vi.advanceTimersByTime(5 * 60_000);
+    const later = await source();
+
+    // Assess
+    expect(soon.TWILIO_AUTH_TOKEN).toBe('first');
+    expect(later.TWILIO_AUTH_TOKEN).toBe('second');
+    expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
+  });
+
+  it.each([
+    ['not JSON', 'token=abc', /the provider secret is not a JSON object/],
+    ['a malformed field, named', '{"TWILIO_ACCOUNT_SID":"not-a-sid"}', /the provider secret is invalid: TWILIO_ACCOUNT_SID: /],
+  ])('refuses a secret that is %s', async (_case, secretString, message) => {
+    // Prepare
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: secretString });
+    const source = providerSettingsSource(env({ PROVIDER_SECRET_ARN: SECRET_ARN }), client);
+
+    // Act
+    const attempt = source();
+
+    // Assess
+    await expect(attempt).rejects.toThrow(ConfigurationError);
+    await expect(source()).rejects.toThrow(message);
+  });
+
+  it('never repeats the secret’s values in its error', async () => {
+    // Prepare
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: '{"TWILIO_ACCOUNT_SID":"ACsecret-looking-value"}' });
+    const source = providerSettingsSource(env({ PROVIDER_SECRET_ARN: SECRET_ARN }), client);
+
+    // Act
+    const error = await source().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as ConfigurationError).message).not.toContain('ACsecret-looking-value');
+  });
+});
+
+describe('twilioAuthToken', () => {
+  it('gives the token from the settings', async () => {
+    // Prepare
+    const source = async () => env();
+
+    // Act
+    const token = await twilioAuthToken(source);
+
+    // Assess
+    expect(token).toBe('token-from-env');
+  });
+
+  it('refuses to verify webhooks without a token', async () => {
+    // Prepare
+    const source = async () => ({ ...env(), TWILIO_AUTH_TOKEN: undefined });
+
+    // Act
+    const attempt = twilioAuthToken(source);
+
+    // Assess
+    await expect(attempt).rejects.toThrow(new ConfigurationError('TWILIO_AUTH_TOKEN is not set, so Twilio webhooks cannot be verified'));
+  });
+});

@@ -1,0 +1,136 @@
+import type { Context, SQSEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import fanOutTaskEvent from '../../events/sqs/fan-out-task.json';
+import sendBroadcastEvent from '../../events/sqs/send-broadcast.json';
+import sendReplyEvent from '../../events/sqs/send-reply.json';
+import { baseEnvSchema } from '../../shared/config/env.js';
+import { fanOutTaskSchema, sendJobSchema, type SendJob } from '../../shared/domain/jobs.js';
+import type { EnvironmentContext } from '../../shared/runtime/environment.js';
+import { queueFunction } from '../../shared/runtime/queue-function.js';
+
+const sqsEvent = (fixture: unknown) => structuredClone(fixture) as SQSEvent;
+
+/** A Lambda context carrying a placeholder env, which the middleware replaces with the validated one. */
+const context = (): Context & EnvironmentContext<z.infer<typeof baseEnvSchema>> => ({
+  callbackWaitsForEmptyEventLoop: false,
+  functionName: 'crier-test-send',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-2:123456789012:function:crier-test-send',
+  memoryLimitInMB: '512',
+  awsRequestId: 'req-1',
+  logGroupName: '/aws/lambda/crier-test-send',
+  logStreamName: 'test',
+  getRemainingTimeInMillis: () => 60_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+  env: baseEnvSchema.parse({}),
+});
+
+describe('job schemas', () => {
+  it.each([
+    ['send-broadcast', sendBroadcastEvent, sendJobSchema],
+    ['send-reply', sendReplyEvent, sendJobSchema],
+    ['fan-out-task', fanOutTaskEvent, fanOutTaskSchema],
+  ] as const)('accept every record of the %s fixture', (_name, fixture, schema) => {
+    // Prepare
+    const event = sqsEvent(fixture);
+
+    // Act
+    const results = event.Records.map((record) => schema.safeParse(JSON.parse(record.body)));
+
+    // Assess
+    expect(results.every((result) => result.success)).toBe(true);
+  });
+
+  it.each([
+    ['no recipients', { kind: 'broadcast', broadcastId: 'bc-1', recipients: [] }],
+    ['a recipient not in E.164', { kind: 'broadcast', broadcastId: 'bc-1', recipients: [{ phone: '07700900101', channel: 'sms' }] }],
+    ['an unknown channel', { kind: 'broadcast', broadcastId: 'bc-1', recipients: [{ phone: '+447700900101', channel: 'fax' }] }],
+    ['an unknown reply purpose', { kind: 'reply', messageId: 'r-1', to: '+447700900101', channel: 'sms', body: 'hi', purpose: 'marketing' }],
+    ['an unknown kind', { kind: 'email', to: 'someone@example.org' }],
+  ])('refuse a send job with %s', (_case, job) => {
+    // Prepare
+    const body = structuredClone(job);
+
+    // Act
+    const result = sendJobSchema.safeParse(body);
+
+    // Assess
+    expect(result.success).toBe(false);
+  });
+});
+
+describe('queueFunction', () => {
+  function consumer(fail: (job: SendJob) => boolean = () => false) {
+    const processed: SendJob[] = [];
+    const handler = queueFunction({
+      envSchema: baseEnvSchema,
+      dependencies: () => ({ processed }),
+      jobSchema: sendJobSchema,
+      processJob: async (job, _record, deps) => {
+        if (fail(job)) throw new Error('the provider is down');
+        deps.processed.push(job);
+      },
+    });
+    return { handler, processed };
+  }
+
+  it('processes every record of a batch and reports no failures', async () => {
+    // Prepare
+    const { handler, processed } = consumer();
+    const event = sqsEvent(sendBroadcastEvent);
+
+    // Act
+    const response = await handler(event, context());
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(processed).toHaveLength(2);
+  });
+
+  it('reports only the record that failed, so SQS redelivers that one alone', async () => {
+    // Prepare
+    const { handler, processed } = consumer((job) => job.kind === 'broadcast' && job.recipients.length === 1);
+    const event = sqsEvent(sendBroadcastEvent);
+
+    // Act
+    const response = await handler(event, context());
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[1]?.messageId }] });
+    expect(processed).toHaveLength(1);
+  });
+
+  it.each([
+    ['is not JSON', '{"kind": "broadcast",'],
+    ['is not a valid job', JSON.stringify({ kind: 'broadcast', broadcastId: 'bc-1', recipients: [] })],
+  ])('reports a record whose body %s as failed, and processes the rest', async (_case, body) => {
+    // Prepare
+    const { handler, processed } = consumer();
+    const event = sqsEvent(sendBroadcastEvent);
+    const [first] = event.Records;
+    if (!first) throw new Error('the fixture has records');
+    first.body = body;
+
+    // Act
+    const response = await handler(event, context());
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: first.messageId }] });
+    expect(processed).toHaveLength(1);
+  });
+
+  it('reports a batch where every record failed instead of throwing', async () => {
+    // Prepare
+    const { handler } = consumer(() => true);
+    const event = sqsEvent(sendReplyEvent);
+
+    // Act
+    const response = await handler(event, context());
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId })) });
+  });
+});

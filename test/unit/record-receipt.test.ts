@@ -1,0 +1,147 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { MessageStatus } from '../../shared/domain/model.js';
+import { logger } from '../../shared/runtime/logger.js';
+import type { CoreDependencies } from '../../shared/usecases/dependencies.js';
+import { recordReceipt } from '../../shared/usecases/record-receipt.js';
+import { aBroadcast, aMessageRecord, aStatusReport } from '../support/builders.js';
+import { FixedClock, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
+
+const BROADCAST_ID = 'bc-0001';
+const MESSAGE_ID = 'bc-0001-447700900101';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+async function setUp(status: MessageStatus = 'sent', { reply = false } = {}) {
+  const stores = inMemoryStores();
+  await stores.broadcasts.create(
+    aBroadcast({ id: BROADCAST_ID, status: 'sent', counts: { targeted: 2, sent: 2, delivered: 0, undelivered: 0, failed: 0, skipped: 0 } }),
+  );
+  await stores.messages.claim(aMessageRecord({ messageId: MESSAGE_ID, broadcastId: reply ? undefined : BROADCAST_ID, status }));
+  const clock = new FixedClock('2025-03-01T09:05:00.000Z');
+  const deps: CoreDependencies = { stores, clock, ids: new SequentialIds() };
+  return { deps, stores };
+}
+
+describe('recordReceipt', () => {
+  it('marks a sent message delivered and counts it on its broadcast', async () => {
+    // Prepare
+    const { deps, stores } = await setUp('sent');
+
+    // Act
+    const outcome = await recordReceipt(deps, aStatusReport({ messageId: MESSAGE_ID, status: 'delivered' }));
+
+    // Assess
+    expect(outcome).toBe('applied');
+    expect(await stores.messages.get(MESSAGE_ID)).toMatchObject({ status: 'delivered', updatedAt: '2025-03-01T09:05:00.000Z' });
+    expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ delivered: 1, undelivered: 0 });
+  });
+
+  it('counts a delivery once when the provider repeats the receipt', async () => {
+    // Prepare
+    const { deps, stores } = await setUp('sent');
+    const receipt = aStatusReport({ messageId: MESSAGE_ID, status: 'delivered' });
+    await recordReceipt(deps, receipt);
+
+    // Act
+    const outcome = await recordReceipt(deps, structuredClone(receipt));
+
+    // Assess
+    expect(outcome).toBe('stale');
+    expect((await stores.broadcasts.get(BROADCAST_ID))?.counts.delivered).toBe(1);
+  });
+
+  it('ignores a "sent" that arrives after "delivered"', async () => {
+    // Prepare
+    const { deps, stores } = await setUp('sent');
+    await recordReceipt(deps, aStatusReport({ messageId: MESSAGE_ID, status: 'delivered' }));
+
+    // Act
+    const outcome = await recordReceipt(deps, aStatusReport({ messageId: MESSAGE_ID, status: 'sent' }));
+
+    // Assess
+    expect(outcome).toBe('stale');
+    expect((await stores.messages.get(MESSAGE_ID))?.status).toBe('delivered');
+  });
+
+  it('applies "read" after "delivered" without counting the delivery again', async () => {
+    // Prepare
+    const { deps, stores } = await setUp('sent');
+    await recordReceipt(deps, aStatusReport({ messageId: MESSAGE_ID, status: 'delivered' }));
+
+    // Act
+    const outcome = await recordReceipt(deps, aStatusReport({ messageId: MESSAGE_ID, status: 'read' }));
+
+    // Assess
+    expect(outcome).toBe('applied');
+    expect((await stores.messages.get(MESSAGE_ID))?.status).toBe('read');
+    expect((await stores.broadcasts.get(BROADCAST_ID))?.counts.delivered).toBe(1);
+  });
+
+  it.each<[MessageStatus, MessageStatus, { delivered: number; undelivered: number }]>([
+    ['sent', 'read', { delivered: 1, undelivered: 0 }],
+    ['sending', 'delivered', { delivered: 1, undelivered: 0 }],
+    ['sent', 'undelivered', { delivered: 0, undelivered: 1 }],
+    ['sent', 'failed', { delivered: 0, undelivered: 1 }],
+    ['sending', 'sent', { delivered: 0, undelivered: 0 }],
+    ['delivered', 'read', { delivered: 0, undelivered: 0 }],
+  ])('from %s, a %s receipt counts %o', async (stored, incoming, counts) => {
+    // Prepare
+    const { deps, stores } = await setUp(stored);
+
+    // Act
+    await recordReceipt(deps, aStatusReport({ messageId: MESSAGE_ID, status: incoming }));
+
+    // Assess
+    expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject(counts);
+  });
+
+  it('keeps the error code of a failed delivery', async () => {
+    // Prepare
+    const { deps, stores } = await setUp('sent');
+
+    // Act
+    await recordReceipt(deps, aStatusReport({ messageId: MESSAGE_ID, status: 'undelivered', errorCode: '30003' }));
+
+    // Assess
+    expect(await stores.messages.get(MESSAGE_ID)).toMatchObject({ status: 'undelivered', errorCode: '30003' });
+  });
+
+  it('applies a receipt for a reply, which belongs to no broadcast', async () => {
+    // Prepare
+    const { deps, stores } = await setUp('sent', { reply: true });
+
+    // Act
+    const outcome = await recordReceipt(deps, aStatusReport({ messageId: MESSAGE_ID, status: 'delivered' }));
+
+    // Assess
+    expect(outcome).toBe('applied');
+    expect((await stores.broadcasts.get(BROADCAST_ID))?.counts.delivered).toBe(0);
+  });
+
+  it('reports a receipt for a message it does not know', async () => {
+    // Prepare
+    const { deps, stores } = await setUp('sent');
+
+    // Act
+    const outcome = await recordReceipt(deps, aStatusReport({ messageId: 'bc-0001-447700900999', status: 'delivered' }));
+
+    // Assess
+    expect(outcome).toBe('unknown-message');
+    expect(await stores.messages.get('bc-0001-447700900999')).toBeUndefined();
+  });
+
+  it('reports a receipt that carries no crier message id', async () => {
+    // Prepare
+    const { deps } = await setUp('sent');
+    vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+
+    // Act
+    const outcome = await recordReceipt(deps, aStatusReport({ messageId: undefined }));
+
+    // Assess
+    expect(outcome).toBe('unknown-message');
+    expect(logger.warn).toHaveBeenCalledWith('receipt without a crier message id', expect.anything());
+  });
+});

@@ -1,0 +1,296 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ProviderError, type ProviderErrorKind } from '../../shared/domain/errors.js';
+import type { OutboundText } from '../../shared/ports/messaging-provider.js';
+import { logger } from '../../shared/runtime/logger.js';
+import { RetryLaterError, broadcastMessageId, sendBroadcastBatch, sendReply, type SendDependencies } from '../../shared/usecases/send.js';
+import { aBroadcast, aBroadcastSendJob, aPhone, aReplySendJob, inboundEvidence } from '../support/builders.js';
+import { FixedClock, ScriptedProvider, SequentialIds, directoryOf, inMemoryStores } from '../support/in-memory-stores.js';
+
+const alice = aPhone(101);
+const bob = aPhone(102);
+const carol = aPhone(103);
+const BROADCAST_ID = '01jbroadcast0000000000000a';
+
+async function setUp(broadcast = aBroadcast({ id: BROADCAST_ID, body: 'Queues on the A470.' })) {
+  const stores = inMemoryStores();
+  await stores.broadcasts.create(broadcast);
+  const provider = new ScriptedProvider();
+  const deps: SendDependencies = {
+    stores,
+    clock: new FixedClock(),
+    ids: new SequentialIds(),
+    providers: directoryOf(provider),
+    statusCallbackBaseUrl: 'https://crier.example.gov.uk/webhooks/twilio/status',
+  };
+  return { deps, stores, provider };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** The provider refuses one resident with `error` and takes everyone else. */
+function refuse(provider: ScriptedProvider, phone: string, error: Error): void {
+  provider.answer = (message: OutboundText) => (message.to === phone ? error : provider.accept());
+}
+
+describe('sendBroadcastBatch', () => {
+  it('sends each recipient the body with the stop footer, records it sent and counts it', async () => {
+    // Prepare
+    const { deps, stores, provider } = await setUp();
+    const job = aBroadcastSendJob({ broadcastId: BROADCAST_ID, recipients: [{ phone: alice, channel: 'sms' }, { phone: bob, channel: 'whatsapp' }] });
+
+    // Act
+    await sendBroadcastBatch(deps, job);
+
+    // Assess
+    const aliceMessageId = broadcastMessageId(BROADCAST_ID, alice);
+    expect(provider.attempts[0]).toEqual({
+      messageId: aliceMessageId,
+      to: alice,
+      channel: 'sms',
+      body: 'Queues on the A470.\nReply STOP to stop.',
+      statusCallbackUrl: `https://crier.example.gov.uk/webhooks/twilio/status?messageId=${aliceMessageId}`,
+    });
+    expect(provider.attempts[1]).toMatchObject({ to: bob, channel: 'whatsapp' });
+    expect(await stores.messages.get(aliceMessageId)).toMatchObject({ status: 'sent', provider: 'sandbox', providerMessageId: 'SB000001' });
+    expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 2, failed: 0, skipped: 0 });
+  });
+
+  it('skips a resident who opted out, records why, and counts the skip', async () => {
+    // Prepare
+    const { deps, stores, provider } = await setUp();
+    await stores.subscribers.optOut(bob, 'sms', '2025-03-01T08:59:59.000Z', inboundEvidence({ text: 'STOP' }));
+
+    // Act
+    await sendBroadcastBatch(deps, aBroadcastSendJob({ broadcastId: BROADCAST_ID }));
+
+    // Assess
+    expect(provider.sentTo).toEqual([alice]);
+    expect(await stores.messages.get(broadcastMessageId(BROADCAST_ID, bob))).toMatchObject({ status: 'skipped', skipReason: 'opted_out' });
+    expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 1, skipped: 1 });
+  });
+
+  it('sends to a resident opted out on the other channel only', async () => {
+    // Prepare
+    const { deps, stores, provider } = await setUp();
+    await stores.subscribers.optOut(alice, 'whatsapp', '2025-03-01T08:59:59.000Z', inboundEvidence({ text: 'STOP' }));
+
+    // Act
+    await sendBroadcastBatch(deps, aBroadcastSendJob({ broadcastId: BROADCAST_ID, recipients: [{ phone: alice, channel: 'sms' }] }));
+
+    // Assess
+    expect(provider.sentTo).toEqual([alice]);
+  });
+
+  it('neither sends nor counts twice when the same job is delivered again', async () => {
+    // Prepare
+    const { deps, stores, provider } = await setUp();
+    await stores.subscribers.optOut(carol, 'sms', '2025-03-01T08:59:59.000Z', inboundEvidence({ text: 'STOP' }));
+    const job = aBroadcastSendJob({
+      broadcastId: BROADCAST_ID,
+      recipients: [{ phone: alice, channel: 'sms' }, { phone: bob, channel: 'sms' }, { phone: carol, channel: 'sms' }],
+    });
+    await sendBroadcastBatch(deps, job);
+
+    // Act
+    await sendBroadcastBatch(deps, structuredClone(job));
+
+    // Assess
+    expect(provider.sentTo).toEqual([alice, bob]);
+    expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 2, skipped: 1 });
+  });
+
+  it.each<ProviderErrorKind>(['throttled', 'connectionFailed'])(
+    'gives the claim back on a retryable %s error, counts what was done, and asks to retry later',
+    async (kind) => {
+      // Prepare
+      const { deps, stores, provider } = await setUp();
+      const providerError = new ProviderError('sandbox', kind, `sandbox says ${kind}`);
+      refuse(provider, bob, providerError);
+      const job = aBroadcastSendJob({ broadcastId: BROADCAST_ID });
+
+      // Act
+      const error = await sendBroadcastBatch(deps, job).catch((caught: unknown) => caught);
+
+      // Assess
+      expect(error).toBeInstanceOf(RetryLaterError);
+      expect((error as RetryLaterError).providerError).toBe(providerError);
+      expect(await stores.messages.get(broadcastMessageId(BROADCAST_ID, bob))).toBeUndefined();
+      expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 1, failed: 0 });
+    },
+  );
+
+  it('sends the released recipient on the retry, and nobody twice', async () => {
+    // Prepare
+    const { deps, stores, provider } = await setUp();
+    refuse(provider, bob, new ProviderError('sandbox', 'throttled', 'slow down', { providerCode: 429 }));
+    const job = aBroadcastSendJob({ broadcastId: BROADCAST_ID });
+    await expect(sendBroadcastBatch(deps, job)).rejects.toThrow(RetryLaterError);
+    provider.answer = () => provider.accept();
+
+    // Act
+    await sendBroadcastBatch(deps, structuredClone(job));
+
+    // Assess
+    expect(provider.sentTo).toEqual([alice, bob, bob]);
+    expect(await stores.messages.get(broadcastMessageId(BROADCAST_ID, bob))).toMatchObject({ status: 'sent' });
+    expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 2, failed: 0 });
+  });
+
+  it('opts out a resident the provider reports as opted out, and records the message failed', async () => {
+    // Prepare
+    const { deps, stores, provider } = await setUp();
+    await stores.subscribers.subscribe(bob, 'sms', 'traffic', '2025-03-01T08:00:00.000Z', inboundEvidence());
+    refuse(provider, bob, new ProviderError('twilio', 'recipientOptedOut', 'unsubscribed recipient', { providerCode: 21610 }));
+
+    // Act
+    await sendBroadcastBatch(deps, aBroadcastSendJob({ broadcastId: BROADCAST_ID }));
+
+    // Assess
+    expect((await stores.subscribers.getProfile(bob))?.optedOut.sms).toBe('2025-03-01T09:00:00.000Z');
+    expect(await stores.subscribers.subscriptions(bob)).toEqual([]);
+    expect((await stores.subscribers.consentHistory(bob)).at(-1)).toMatchObject({
+      action: 'opt_out',
+      channel: 'sms',
+      evidence: { kind: 'admin', actor: 'provider:twilio' },
+    });
+    expect(await stores.messages.get(broadcastMessageId(BROADCAST_ID, bob))).toMatchObject({ status: 'failed', errorCode: '21610' });
+    expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 1, failed: 1 });
+  });
+
+  it.each<[ProviderErrorKind, string | undefined, string]>([
+    ['invalidRecipient', '21211', '21211'],
+    ['windowClosed', '63016', '63016'],
+    ['rejected', undefined, 'rejected'],
+    ['misconfigured', '20003', '20003'],
+    ['outcomeUnknown', undefined, 'outcomeUnknown'],
+  ])('records a %s refusal as failed (code %s → %s), without retrying', async (kind, providerCode, errorCode) => {
+    // Prepare
+    const { deps, stores, provider } = await setUp();
+    refuse(provider, bob, new ProviderError('twilio', kind, 'refused', providerCode ? { providerCode } : undefined));
+
+    // Act
+    await sendBroadcastBatch(deps, aBroadcastSendJob({ broadcastId: BROADCAST_ID }));
+
+    // Assess
+    expect(await stores.messages.get(broadcastMessageId(BROADCAST_ID, bob))).toMatchObject({ status: 'failed', errorCode });
+    expect(await stores.subscribers.getProfile(bob)).toBeUndefined();
+    expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 1, failed: 1 });
+  });
+
+  it('records an error that is not a provider answer as an ambiguous failure, and never retries it', async () => {
+    // Prepare
+    const { deps, stores, provider } = await setUp();
+    vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+    refuse(provider, alice, new TypeError('fetch failed mysteriously'));
+    const job = aBroadcastSendJob({ broadcastId: BROADCAST_ID });
+
+    // Act
+    await sendBroadcastBatch(deps, job);
+    await sendBroadcastBatch(deps, structuredClone(job));
+
+    // Assess
+    expect(provider.sentTo).toEqual([alice, bob]);
+    expect(await stores.messages.get(broadcastMessageId(BROADCAST_ID, alice))).toMatchObject({ status: 'failed', errorCode: 'ambiguous' });
+    expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 1, failed: 1 });
+    expect(logger.error).toHaveBeenCalledWith('send ended ambiguously; recorded as failed, not retried', expect.anything());
+  });
+
+  it('skips every recipient of a cancelled broadcast, once', async () => {
+    // Prepare
+    const { deps, stores, provider } = await setUp(aBroadcast({ id: BROADCAST_ID, status: 'cancelled' }));
+    const job = aBroadcastSendJob({ broadcastId: BROADCAST_ID });
+
+    // Act
+    await sendBroadcastBatch(deps, job);
+    await sendBroadcastBatch(deps, structuredClone(job));
+
+    // Assess
+    expect(provider.attempts).toEqual([]);
+    expect(await stores.messages.get(broadcastMessageId(BROADCAST_ID, alice))).toMatchObject({ status: 'skipped', skipReason: 'cancelled' });
+    expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ skipped: 2 });
+  });
+
+  it('marks the broadcast sent when the last recipient has an outcome', async () => {
+    // Prepare
+    const { deps, stores } = await setUp(
+      aBroadcast({ id: BROADCAST_ID, status: 'sending', fanOutPending: 0, counts: { targeted: 3, sent: 1, delivered: 0, undelivered: 0, failed: 0, skipped: 0 } }),
+    );
+
+    // Act
+    await sendBroadcastBatch(deps, aBroadcastSendJob({ broadcastId: BROADCAST_ID }));
+
+    // Assess
+    expect(await stores.broadcasts.get(BROADCAST_ID)).toMatchObject({ status: 'sent', counts: { targeted: 3, sent: 3 } });
+  });
+
+  it('keeps sending while shards are still being fanned out', async () => {
+    // Prepare
+    const { deps, stores } = await setUp(
+      aBroadcast({ id: BROADCAST_ID, status: 'sending', fanOutPending: 1, counts: { targeted: 2, sent: 0, delivered: 0, undelivered: 0, failed: 0, skipped: 0 } }),
+    );
+
+    // Act
+    await sendBroadcastBatch(deps, aBroadcastSendJob({ broadcastId: BROADCAST_ID }));
+
+    // Assess
+    expect((await stores.broadcasts.get(BROADCAST_ID))?.status).toBe('sending');
+  });
+
+  it('drops a job for a broadcast that does not exist', async () => {
+    // Prepare
+    const { deps, provider } = await setUp();
+    vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+
+    // Act
+    await sendBroadcastBatch(deps, aBroadcastSendJob({ broadcastId: 'bc-none' }));
+
+    // Assess
+    expect(provider.attempts).toEqual([]);
+    expect(logger.warn).toHaveBeenCalled();
+  });
+});
+
+describe('sendReply', () => {
+  it('sends a confirmation once, however often the job is delivered', async () => {
+    // Prepare
+    const { deps, stores, provider } = await setUp();
+    const job = aReplySendJob({ to: alice });
+
+    // Act
+    await sendReply(deps, job);
+    await sendReply(deps, structuredClone(job));
+
+    // Assess
+    expect(provider.attempts).toHaveLength(1);
+    expect(provider.attempts[0]).toMatchObject({ messageId: job.messageId, to: alice, body: job.body });
+    expect(await stores.messages.get(job.messageId)).toMatchObject({ status: 'sent', broadcastId: undefined });
+  });
+
+  it.each(['optOutConfirmation', 'help'] as const)('sends a %s reply to a resident who has opted out', async (purpose) => {
+    // Prepare
+    const { deps, stores, provider } = await setUp();
+    await stores.subscribers.optOut(alice, 'sms', '2025-03-01T08:59:00.000Z', inboundEvidence({ text: 'STOP' }));
+
+    // Act
+    await sendReply(deps, aReplySendJob({ to: alice, purpose }));
+
+    // Assess
+    expect(provider.sentTo).toEqual([alice]);
+  });
+
+  it.each(['confirmation', 'answer'] as const)('skips a %s reply to a resident who opted out since it was queued', async (purpose) => {
+    // Prepare
+    const { deps, stores, provider } = await setUp();
+    const job = aReplySendJob({ to: alice, purpose });
+    await stores.subscribers.optOut(alice, 'sms', '2025-03-01T08:59:00.000Z', inboundEvidence({ text: 'STOP' }));
+
+    // Act
+    await sendReply(deps, job);
+
+    // Assess
+    expect(provider.attempts).toEqual([]);
+    expect(await stores.messages.get(job.messageId)).toMatchObject({ status: 'skipped', skipReason: 'opted_out' });
+  });
+});
