@@ -4,6 +4,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'shared/**/*.test.ts', 'functions/**/*.test.ts', 'infra/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
+    // Matchers such as toHaveReceivedCommandWith for aws-sdk-client-mock, in every file.
+    setupFiles: ['aws-sdk-client-mock-vitest/extend'],
+    restoreMocks: true,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // The machines are small (2 cores); the integration suites start emulators of their own.
