@@ -43,6 +43,23 @@ const admin = (b: DeploymentBindings) => ({
   ...(b.secretArns.bootstrapKey ? { BOOTSTRAP_KEY_SECRET_ARN: b.secretArns.bootstrapKey } : {}),
 });
 
+/**
+ * The two lanes run the same sender code as separate functions, each with its own concurrency,
+ * so bulk sending can never use up the capacity an urgent broadcast needs.
+ */
+function senderFunction(description: string, queue: 'sendUrgent' | 'sendBulk', maxConcurrency: number) {
+  return defineFunction({
+    description,
+    entry: 'functions/queue/send.ts',
+    envSchema: senderEnvSchema,
+    environment: (b) => ({ ...table(b), ...provider(b), PUBLIC_BASE_URL: b.publicBaseUrl }),
+    trigger: { kind: 'queue', queue, batchSize: 5, maxConcurrency },
+    access: { table: 'readwrite', secrets: ['providerCredentials'] },
+    timeoutSeconds: 60,
+    memoryMb: 512,
+  });
+}
+
 export const queueDefinitions: Record<QueueId, QueueDefinition> = {
   fanOut: { name: 'fan-out', maxReceiveCount: 5 },
   // Urgent and bulk are separate queues with separate consumers, so a jam warning never waits
@@ -149,34 +166,8 @@ export const functionCatalog = {
     timeoutSeconds: 120,
     memoryMb: 512,
   }),
-  sendUrgent: defineFunction({
-    description: 'Sends urgent broadcasts and replies to residents',
-    entry: 'functions/queue/send.ts',
-    envSchema: senderEnvSchema,
-    environment: (b) => ({
-      ...table(b),
-      ...provider(b),
-      PUBLIC_BASE_URL: b.publicBaseUrl,
-    }),
-    trigger: { kind: 'queue', queue: 'sendUrgent', batchSize: 5, maxConcurrency: 20 },
-    access: { table: 'readwrite', secrets: ['providerCredentials'] },
-    timeoutSeconds: 60,
-    memoryMb: 512,
-  }),
-  sendBulk: defineFunction({
-    description: 'Sends normal-priority broadcasts',
-    entry: 'functions/queue/send.ts',
-    envSchema: senderEnvSchema,
-    environment: (b) => ({
-      ...table(b),
-      ...provider(b),
-      PUBLIC_BASE_URL: b.publicBaseUrl,
-    }),
-    trigger: { kind: 'queue', queue: 'sendBulk', batchSize: 5, maxConcurrency: 10 },
-    access: { table: 'readwrite', secrets: ['providerCredentials'] },
-    timeoutSeconds: 60,
-    memoryMb: 512,
-  }),
+  sendUrgent: senderFunction('Sends urgent broadcasts and replies to residents', 'sendUrgent', 20),
+  sendBulk: senderFunction('Sends normal-priority broadcasts', 'sendBulk', 10),
 } satisfies Record<string, FunctionDefinition<any>>;
 
 export type FunctionId = keyof typeof functionCatalog;
