@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import {
+  broadcastResponse,
+  subscriberResponse,
+  topicResponse,
+  type createBroadcastRequest,
+  type createTopicRequest,
+} from '../shared/api/schemas.js';
+import { channelSchema } from '../shared/domain/model.js';
+import type { KeySource } from './config.js';
+import { UnexpectedResponseError } from './errors.js';
+import { problemsOf } from './arguments.js';
+import { apiErrorFrom, type HttpClient } from './http.js';
+
+/** A response both checked (`data`, typed) and as crier sent it (`raw`, for `--json`). */
+export interface ApiResult<T> {
+  data: T;
+  raw: unknown;
+}
+
+export type Topic = z.infer<typeof topicResponse>;
+export type Broadcast = z.infer<typeof broadcastResponse>;
+
+/**
+ * shared/api/schemas.ts declares `optedOut` as `z.record(channel, …)`, which zod 4 reads as
+ * "every channel present", while the API sends only the channels opted out of (often none).
+ * Until that schema says `z.partialRecord`, the CLI reads it as partial.
+ */
+const subscriberView = subscriberResponse.extend({ optedOut: z.partialRecord(channelSchema, z.string()) });
+export type Subscriber = z.infer<typeof subscriberView>;
+
+const topicListResponse = z.object({ topics: z.array(topicResponse) });
+const noContent = z.undefined();
+
+/**
+ * The admin API under /v1, with one key. Responses are validated with the same schemas the
+ * server builds its OpenAPI document from, so a mismatch shows up as a clear error, not as
+ * `undefined` printed in a table.
+ */
+export class AdminApi {
+  constructor(
+    private readonly http: HttpClient,
+    private readonly key: string,
+    private readonly keySource: KeySource | undefined,
+  ) {}
+
+  createTopic(input: z.input<typeof createTopicRequest>) {
+    return this.call(topicResponse, 'POST', '/v1/topics', input);
+  }
+
+  listTopics() {
+    return this.call(topicListResponse, 'GET', '/v1/topics');
+  }
+
+  getTopic(id: string) {
+    return this.call(topicResponse, 'GET', `/v1/topics/${encodeURIComponent(id)}`);
+  }
+
+  getSubscriber(phone: string) {
+    return this.call(subscriberView, 'GET', `/v1/subscribers/${encodeURIComponent(phone)}`);
+  }
+
+  eraseSubscriber(phone: string) {
+    return this.call(noContent, 'DELETE', `/v1/subscribers/${encodeURIComponent(phone)}`);
+  }
+
+  createBroadcast(input: z.input<typeof createBroadcastRequest>) {
+    return this.call(broadcastResponse, 'POST', '/v1/broadcasts', input);
+  }
+
+  getBroadcast(id: string) {
+    return this.call(broadcastResponse, 'GET', `/v1/broadcasts/${encodeURIComponent(id)}`);
+  }
+
+  approveBroadcast(id: string) {
+    return this.call(broadcastResponse, 'POST', `/v1/broadcasts/${encodeURIComponent(id)}/approve`);
+  }
+
+  cancelBroadcast(id: string) {
+    return this.call(broadcastResponse, 'POST', `/v1/broadcasts/${encodeURIComponent(id)}/cancel`);
+  }
+
+  private async call<S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown): Promise<ApiResult<z.infer<S>>> {
+    const response = await this.http.request(method, path, {
+      headers: {
+        authorization: `Bearer ${this.key}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (response.status < 200 || response.status > 299) {
+      const error = apiErrorFrom(response);
+      // Say which key was refused: with four places a key can come from, that is the useful part.
+      if (response.status === 401 && this.keySource) error.details.push({ field: 'key', message: `the key from ${this.keySource} was refused` });
+      throw error;
+    }
+    const parsed = schema.safeParse(response.json);
+    if (!parsed.success) {
+      throw new UnexpectedResponseError(
+        `crier at ${this.http.baseUrl} answered ${method} ${path} in a shape this CLI does not know (a different version?)`,
+        problemsOf(parsed.error),
+      );
+    }
+    return { data: parsed.data, raw: response.json };
+  }
+}

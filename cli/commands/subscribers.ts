@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import type { Subscriber } from '../admin-api.js';
+import { parseArguments } from '../arguments.js';
+import { confirm } from '../confirm.js';
+import { contextOf } from '../context.js';
+import { shortTime, truncate, type Output } from '../output.js';
+
+// Phone numbers are passed through: the API normalises national forms and is the one judge of
+// what a valid number is. Only an empty one is refused here.
+const phoneInput = z.object({ phone: z.string().trim().min(1, 'must not be empty') });
+const eraseInput = phoneInput.extend({ yes: z.boolean().default(false) });
+
+export function registerSubscribers(program: Command): void {
+  const subscribers = program.command('subscribers').description('residents: profile, subscriptions, consent history');
+
+  subscribers
+    .command('show')
+    .description("show a resident's subscriptions and consent history")
+    .argument('<phone>', 'phone number, e.g. +447700900123')
+    .action(async (phone: string, _options: unknown, command: Command) => {
+      const context = contextOf(command);
+      const input = parseArguments(phoneInput, { phone });
+      const { data, raw } = await context.admin().getSubscriber(input.phone);
+      if (context.output.json) return context.output.raw(raw);
+      showSubscriber(context.output, data);
+    });
+
+  subscribers
+    .command('erase')
+    .description("erase a resident's personal data (right to erasure); cannot be undone")
+    .argument('<phone>', 'phone number, e.g. +447700900123')
+    .option('--yes', 'do not ask for confirmation')
+    .action(async (phone: string, options: Record<string, unknown>, command: Command) => {
+      const context = contextOf(command);
+      const input = parseArguments(eraseInput, { phone, ...options });
+      if (!input.yes && !(await confirm(`Erase ${input.phone} and their personal data? This cannot be undone.`, '--yes'))) {
+        context.output.line('nothing erased');
+        return;
+      }
+      await context.admin().eraseSubscriber(input.phone);
+      if (context.output.json) return context.output.raw({ erased: input.phone });
+      context.output.line(`erased ${input.phone}`);
+    });
+}
+
+function showSubscriber(output: Output, subscriber: Subscriber): void {
+  const optedOut = Object.entries(subscriber.optedOut).map(([channel, at]) => `${channel} since ${shortTime(at)}`);
+  output.fields([
+    ['phone', subscriber.phone],
+    ['since', shortTime(subscriber.createdAt)],
+    ['opted out', optedOut.join(', ') || 'no'],
+  ]);
+  output.line();
+  output.line('Subscriptions');
+  output.table(
+    subscriber.subscriptions,
+    [
+      { heading: 'TOPIC', value: (subscription) => subscription.topicId },
+      { heading: 'CHANNEL', value: (subscription) => subscription.channel },
+      { heading: 'SINCE', value: (subscription) => shortTime(subscription.since) },
+    ],
+    '(none)',
+  );
+  output.line();
+  output.line('Consent history');
+  output.table(
+    subscriber.consentHistory,
+    [
+      { heading: 'AT', value: (event) => shortTime(event.at) },
+      { heading: 'ACTION', value: (event) => event.action },
+      { heading: 'CHANNEL', value: (event) => event.channel },
+      { heading: 'TOPIC', value: (event) => event.topicId ?? '-' },
+      { heading: 'EVIDENCE', value: (event) => truncate(describeEvidence(event.evidence), 60) },
+    ],
+    '(none)',
+  );
+}
+
+/** The evidence of a consent change in a few words: the resident's own text, or who did it. */
+function describeEvidence(evidence: Record<string, unknown>): string {
+  if (typeof evidence.text === 'string') return `texted "${evidence.text}"`;
+  if (typeof evidence.actor === 'string') return `by ${evidence.actor}${typeof evidence.reason === 'string' ? `: ${evidence.reason}` : ''}`;
+  return JSON.stringify(evidence);
+}

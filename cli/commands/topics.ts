@@ -1,0 +1,88 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import type { Topic } from '../admin-api.js';
+import { parseArguments } from '../arguments.js';
+import { contextOf } from '../context.js';
+import { shortTime, type Output } from '../output.js';
+
+const createTopicInput = z.object({
+  id: z.string().trim().min(1, 'must not be empty'),
+  name: z.string().trim().min(1, 'must not be empty'),
+  keyword: z.array(z.string().trim().min(1, 'must not be empty')).min(1, 'name at least one keyword'),
+  department: z.string().trim().min(1, 'must not be empty').optional(),
+  requiresApproval: z.boolean().default(false),
+});
+
+const topicIdInput = z.object({ id: z.string().trim().min(1, 'must not be empty') });
+
+export function registerTopics(program: Command): void {
+  const topics = program.command('topics').description('topics residents subscribe to by keyword');
+
+  topics
+    .command('create')
+    .description('create a topic')
+    .argument('<id>', 'topic id: lowercase letters, digits and dashes, e.g. traffic')
+    .requiredOption('--name <name>', 'the name residents see, e.g. "Traffic alerts"')
+    .requiredOption('--keyword <kw...>', 'keywords residents text to join, e.g. TRAFFIC JAMS')
+    .option('--department <department>', 'the department that owns it (default: yours, or general)')
+    .option('--requires-approval', 'broadcasts need a second person to approve them')
+    .action(async (id: string, options: Record<string, unknown>, command: Command) => {
+      const context = contextOf(command);
+      const input = parseArguments(createTopicInput, { id, ...options });
+      const { data, raw } = await context.admin().createTopic({
+        id: input.id,
+        name: input.name,
+        keywords: input.keyword,
+        requiresApproval: input.requiresApproval,
+        ...(input.department === undefined ? {} : { department: input.department }),
+      });
+      if (context.output.json) return context.output.raw(raw);
+      context.output.line(`created topic ${data.id}`);
+      showTopic(context.output, data);
+    });
+
+  topics
+    .command('list')
+    .description('list the topics your key can see, with subscriber counts')
+    .action(async (_options: unknown, command: Command) => {
+      const context = contextOf(command);
+      const { data, raw } = await context.admin().listTopics();
+      if (context.output.json) return context.output.raw(raw);
+      context.output.table(
+        data.topics,
+        [
+          { heading: 'ID', value: (topic) => topic.id },
+          { heading: 'NAME', value: (topic) => topic.name },
+          { heading: 'KEYWORDS', value: (topic) => topic.keywords.join(' ') || '-' },
+          { heading: 'DEPARTMENT', value: (topic) => topic.department },
+          { heading: 'APPROVAL', value: (topic) => (topic.requiresApproval ? 'required' : '-') },
+          { heading: 'SUBSCRIBERS', value: (topic) => String(topic.subscribers) },
+        ],
+        'no topics yet; create one with: crier topics create <id> --name <name> --keyword <KEYWORD>',
+      );
+    });
+
+  topics
+    .command('show')
+    .description('show one topic')
+    .argument('<id>', 'topic id')
+    .action(async (id: string, _options: unknown, command: Command) => {
+      const context = contextOf(command);
+      const input = parseArguments(topicIdInput, { id });
+      const { data, raw } = await context.admin().getTopic(input.id);
+      if (context.output.json) return context.output.raw(raw);
+      showTopic(context.output, data);
+    });
+}
+
+function showTopic(output: Output, topic: Topic): void {
+  output.fields([
+    ['id', topic.id],
+    ['name', topic.name],
+    ['keywords', topic.keywords.join(' ') || '-'],
+    ['department', topic.department],
+    ['approval', topic.requiresApproval ? 'required (two-person rule)' : 'not required'],
+    ['subscribers', String(topic.subscribers)],
+    ['created', shortTime(topic.createdAt)],
+  ]);
+}

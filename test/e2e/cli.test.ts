@@ -1,0 +1,201 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { LocalStackClient } from '../support/local-stack-client.js';
+
+const repoRoot = resolve(import.meta.dirname, '../..');
+const crierBin = join(repoRoot, 'bin', 'crier.js');
+
+interface CrierRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `node bin/crier.js …` as a user would, in a child process. Asynchronous on purpose: the
+ * stack it talks to runs in this process and must keep serving while the child waits.
+ */
+function crier(args: string[], env: NodeJS.ProcessEnv): Promise<CrierRun> {
+  return new Promise((done) => {
+    execFile(process.execPath, [crierBin, ...args], { cwd: repoRoot, env, timeout: 20_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+/** This process's environment without anything that would point the CLI elsewhere. */
+function isolatedEnv(home: string, overrides: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!/^(CRIER_|TWILIO_)|^(PUBLIC_BASE_URL|DATA_DIR|XDG_CONFIG_HOME|HOME)$/.test(name)) env[name] = value;
+  }
+  // No config file and no local operator key of the developer's can leak into a run.
+  return { ...env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), DATA_DIR: join(home, 'data'), ...overrides };
+}
+
+/** A port that was free a moment ago and has nobody listening on it now. */
+async function closedPort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise((closed) => server.close(closed));
+  return port;
+}
+
+/**
+ * The `crier` CLI end to end: a local stack in this process, the CLI spawned as a child process
+ * against its HTTP API, exactly as staff would run `npx crier …` next to `npm start`.
+ */
+describe('crier CLI against the local stack', () => {
+  const authToken = 'cli-e2e-twilio-token';
+  const alice = '+447700900201';
+  let stack: LocalStack;
+  let client: LocalStackClient;
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ port: 0, twilio: { authToken }, sandbox: { failureRate: 0 } });
+    client = new LocalStackClient(stack, authToken);
+    home = mkdtempSync(join(tmpdir(), 'crier-cli-'));
+    env = isolatedEnv(home, {
+      CRIER_URL: stack.baseUrl,
+      CRIER_API_KEY: stack.operatorKey,
+      TWILIO_AUTH_TOKEN: authToken,
+      // The stack signs and checks webhooks against its public URL, not the 127.0.0.1 one we call.
+      PUBLIC_BASE_URL: stack.publicBaseUrl,
+    });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  it('creates a topic and lists it in a table', async () => {
+    // Prepare
+    const create = ['topics', 'create', 'traffic', '--name', 'Traffic alerts', '--keyword', 'TRAFFIC', 'JAMS'];
+
+    // Act
+    const created = await crier(create, env);
+    const listed = await crier(['topics', 'list'], env);
+
+    // Assess
+    expect(created).toMatchObject({ code: 0, stderr: '' });
+    expect(created.stdout).toContain('created topic traffic');
+    expect(listed.code).toBe(0);
+    const [header, ...rows] = listed.stdout.trim().split('\n');
+    expect(header).toMatch(/^ID\s+NAME\s+KEYWORDS\s+DEPARTMENT\s+APPROVAL\s+SUBSCRIBERS$/);
+    expect(rows).toEqual([expect.stringMatching(/^traffic\s+Traffic alerts\s+TRAFFIC JAMS\s+general\s+-\s+0$/)]);
+  });
+
+  it('simulates a resident texting JOIN TRAFFIC, prints the reply, and shows them as a subscriber', async () => {
+    // Prepare
+    const text = ['simulate', 'text', alice, 'JOIN TRAFFIC'];
+
+    // Act
+    const simulated = await crier(text, env);
+    const shown = await crier(['subscribers', 'show', alice], env);
+
+    // Assess
+    expect(simulated).toMatchObject({ code: 0, stderr: '' });
+    expect(simulated.stdout).toContain(`${alice} texted "JOIN TRAFFIC" by SMS`);
+    expect(simulated.stdout).toMatch(/^reply: You're subscribed to Traffic alerts\./m);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^traffic\s+sms\s+\d{4}-/m);
+    expect(shown.stdout).toMatch(/opt_in\s+sms\s+traffic\s+texted "JOIN TRAFFIC"/);
+  });
+
+  it('sends a broadcast, watches it to the end, and finds it in the outbox', async () => {
+    // Prepare
+    await client.api('DELETE', '/sandbox/messages');
+    const body = 'Queues on the A470 northbound after a collision; expect delays.';
+
+    // Act
+    const sent = await crier(['broadcasts', 'send', '--topic', 'traffic', '--body', body, '--urgent'], env);
+    const id = /^broadcast ([0-9a-z]{26}): sending$/m.exec(sent.stdout)?.[1] ?? 'missing';
+    const watched = await crier(['broadcasts', 'status', id, '--watch'], env);
+    const status = await crier(['--json', 'broadcasts', 'status', id], env);
+    const outbox = await crier(['outbox', '--to', alice], env);
+
+    // Assess
+    expect(sent).toMatchObject({ code: 0, stderr: '' });
+    expect(watched.code).toBe(0);
+    expect(watched.stdout).toMatch(/\] 100% 1\/1 {2}sent 1 · failed 0 · skipped 0/);
+    expect(watched.stdout.trim().split('\n').at(-1)).toBe(`broadcast ${id}: sent`);
+    expect(JSON.parse(status.stdout)).toMatchObject({ id, status: 'sent', priority: 'urgent', counts: { targeted: 1, sent: 1 } });
+    expect(outbox.code).toBe(0);
+    expect(outbox.stdout).toMatch(new RegExp(`^\\S+\\s+\\${alice}\\s+sms\\s+\\w+\\s+Queues on the A470 northbound`, 'm'));
+  });
+
+  it('prints an API validation error with the fields named, exits 1, and creates nothing', async () => {
+    // Prepare
+    const create = ['topics', 'create', 'Bad Id', '--name', 'Roads', '--keyword', 'STOP'];
+
+    // Act
+    const result = await crier(create, env);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n')).toEqual([
+      'error: the request body is invalid',
+      expect.stringMatching(/^ {2}id: must be 1–40 lowercase letters/),
+      '  keywords.0: is a reserved command word',
+      '',
+    ]);
+    expect((await client.api('GET', '/v1/topics')).json.topics.map((topic: { id: string }) => topic.id)).toEqual(['traffic']);
+  });
+
+  it('refuses an empty broadcast body itself, as a usage error (exit 2)', async () => {
+    // Prepare
+    const send = ['broadcasts', 'send', '--topic', 'traffic', '--body', '   '];
+
+    // Act
+    const result = await crier(send, env);
+
+    // Assess
+    expect(result).toMatchObject({ code: 2, stdout: '', stderr: 'error: invalid arguments\n  body: must not be empty\n' });
+  });
+
+  it('says clearly when nothing answers at the URL, and exits 1', async () => {
+    // Prepare
+    const url = `http://127.0.0.1:${await closedPort()}`;
+
+    // Act
+    const result = await crier(['--url', url, 'topics', 'list'], env);
+
+    // Assess
+    expect(result).toMatchObject({ code: 1, stdout: '', stderr: `error: cannot reach crier at ${url} — is it running? (npm start)\n` });
+  });
+
+  it('saves the URL and key with configure (owner-only file), and a later command uses them', async () => {
+    // Prepare: no CRIER_URL or CRIER_API_KEY, and a config home of its own
+    const configHome = mkdtempSync(join(tmpdir(), 'crier-cli-configure-'));
+    const bareEnv = isolatedEnv(configHome, {});
+    const configFile = join(configHome, 'config', 'crier', 'config.json');
+
+    try {
+      // Act
+      const configured = await crier(['configure', '--url', `${stack.baseUrl}/`, '--key', stack.operatorKey], bareEnv);
+      const listed = await crier(['topics', 'list'], bareEnv);
+
+      // Assess
+      expect(configured).toMatchObject({ code: 0, stderr: '' });
+      expect(configured.stdout).toContain(`checked: crier at ${stack.baseUrl} accepts the key`);
+      expect(statSync(configFile).mode & 0o777).toBe(0o600);
+      expect(JSON.parse(readFileSync(configFile, 'utf8'))).toEqual({ url: stack.baseUrl, key: stack.operatorKey });
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toMatch(/^traffic\s+Traffic alerts/m);
+    } finally {
+      rmSync(configHome, { recursive: true, force: true });
+    }
+  });
+});
