@@ -1,10 +1,16 @@
-import type { ProviderName } from '../ports/messaging-provider.js';
 import type { Channel, MessageStatus } from './model.js';
 import type { E164 } from './phone.js';
 
+/**
+ * Where inbound texts and receipts come from: every provider whose webhooks crier verifies. Not
+ * the same list as the providers crier sends through (ports/messaging-provider.ts).
+ */
+export const webhookSources = ['twilio', 'whatsapp-cloud', 'sandbox'] as const;
+export type WebhookSource = (typeof webhookSources)[number];
+
 /** A text a resident sent us, as every provider adapter parses it. */
 export interface InboundText {
-  provider: ProviderName;
+  provider: WebhookSource;
   /** The provider's id for the message (Twilio `MessageSid`); webhook retries repeat it. */
   providerMessageId: string;
   from: E164;
@@ -21,7 +27,7 @@ export interface InboundText {
 
 /** A delivery receipt, as every provider adapter parses it. */
 export interface StatusReport {
-  provider: ProviderName;
+  provider: WebhookSource;
   providerMessageId: string;
   /** crier's own message id, carried in the status callback URL. */
   messageId: string | undefined;
