@@ -6,7 +6,6 @@ import {
   type createBroadcastRequest,
   type createTopicRequest,
 } from '../shared/api/schemas.js';
-import { channelSchema } from '../shared/domain/model.js';
 import type { KeySource } from './config.js';
 import { UnexpectedResponseError } from './errors.js';
 import { problemsOf } from './arguments.js';
@@ -21,12 +20,7 @@ export interface ApiResult<T> {
 export type Topic = z.infer<typeof topicResponse>;
 export type Broadcast = z.infer<typeof broadcastResponse>;
 
-/**
- * shared/api/schemas.ts declares `optedOut` as `z.record(channel, …)`, which zod 4 reads as
- * "every channel present", while the API sends only the channels opted out of (often none).
- * Until that schema says `z.partialRecord`, the CLI reads it as partial.
- */
-const subscriberView = subscriberResponse.extend({ optedOut: z.partialRecord(channelSchema, z.string()) });
+const subscriberView = subscriberResponse;
 export type Subscriber = z.infer<typeof subscriberView>;
 
 const topicListResponse = z.object({ topics: z.array(topicResponse) });

@@ -66,7 +66,8 @@ export const subscriberResponse = z
   .object({
     phone: z.string(),
     createdAt: z.string(),
-    optedOut: z.record(channelSchema, z.string()),
+    /** Only the channels the resident has opted out of, with when. */
+    optedOut: z.partialRecord(channelSchema, z.string()),
     subscriptions: z.array(z.object({ topicId: z.string(), channel: channelSchema, since: z.string() })),
     consentHistory: z.array(
       z.object({
