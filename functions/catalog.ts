@@ -7,6 +7,7 @@ import {
   statusWebhookEnvSchema,
   tableEnvSchema,
   webhookEnvSchema,
+  whatsappWebhookEnvSchema,
 } from '../shared/config/env.js';
 import {
   defineFunction,
@@ -101,6 +102,21 @@ export const functionCatalog = {
     environment: (b) => ({ ...table(b), ...provider(b), PUBLIC_BASE_URL: b.publicBaseUrl }),
     trigger: { kind: 'http', routes: ['POST /webhooks/twilio/status'] },
     access: { table: 'readwrite', secrets: ['providerCredentials'] },
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  }),
+  whatsappWebhook: defineFunction({
+    description: 'WhatsApp Cloud API webhook: verification handshake, residents texting keywords, delivery receipts',
+    entry: 'functions/http/whatsapp-webhook.ts',
+    envSchema: whatsappWebhookEnvSchema,
+    environment: (b) => ({
+      ...table(b),
+      ...provider(b),
+      PUBLIC_BASE_URL: b.publicBaseUrl,
+      SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent,
+    }),
+    trigger: { kind: 'http', routes: ['GET /webhooks/whatsapp', 'POST /webhooks/whatsapp'] },
+    access: { table: 'readwrite', sendsTo: ['sendUrgent'], secrets: ['providerCredentials'] },
     timeoutSeconds: 10,
     memoryMb: 512,
   }),

@@ -14,6 +14,8 @@ const localEnvSchema = z.object({
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
   TWILIO_SMS_FROM: z.string().min(1).optional(),
   TWILIO_WHATSAPP_FROM: z.string().min(1).optional(),
+  WHATSAPP_VERIFY_TOKEN: z.string().min(1).default('crier-local-verify-token'),
+  WHATSAPP_APP_SECRET: z.string().min(1).default('crier-local-app-secret'),
   SANDBOX_MPS: z.coerce.number().positive().optional(),
   SANDBOX_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
   /** Delivery receipts from the sandbox after this many ms; `off` for none. */
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
       smsFrom: env.TWILIO_SMS_FROM,
       whatsappFrom: env.TWILIO_WHATSAPP_FROM,
     },
+    whatsapp: { verifyToken: env.WHATSAPP_VERIFY_TOKEN, appSecret: env.WHATSAPP_APP_SECRET },
     sandbox: {
       messagesPerSecond: env.SANDBOX_MPS,
       failureRate: env.SANDBOX_FAILURE_RATE,

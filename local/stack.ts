@@ -32,6 +32,8 @@ export interface LocalStackOptions {
     whatsappFrom?: string;
     apiBaseUrl?: string;
   };
+  /** What Meta's webhooks are checked with: the dashboard's verify token and the app secret. */
+  whatsapp?: { verifyToken: string; appSecret: string };
   sandbox: { messagesPerSecond?: number; failureRate: number; receiptDelayMs?: number };
   settings?: Partial<DeploymentSettings>;
   /** Cap on concurrent invocations per queue function (the catalog's maxConcurrency is for AWS). */
@@ -227,6 +229,8 @@ function localProviderEnvironment(options: LocalStackOptions, baseUrl: string): 
       TWILIO_SMS_FROM: twilio.smsFrom,
       TWILIO_WHATSAPP_FROM: twilio.whatsappFrom,
       TWILIO_API_BASE_URL: twilio.apiBaseUrl,
+      WHATSAPP_VERIFY_TOKEN: options.whatsapp?.verifyToken,
+      WHATSAPP_APP_SECRET: options.whatsapp?.appSecret,
     }).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
 }

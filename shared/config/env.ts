@@ -41,6 +41,10 @@ export const providerEnvSchema = z.object({
   TWILIO_MESSAGING_SERVICE_SID: z.string().regex(/^MG[0-9a-fA-F]{32}$/).optional(),
   /** Points the twilio SDK at another API host: the fake Twilio API in tests. */
   TWILIO_API_BASE_URL: z.url().optional(),
+  /** The "Verify token" typed into Meta's app dashboard: answers the WhatsApp webhook handshake. */
+  WHATSAPP_VERIFY_TOKEN: nonEmpty.optional(),
+  /** The Meta app's App Secret: WhatsApp Cloud API webhooks are signed with it. */
+  WHATSAPP_APP_SECRET: nonEmpty.optional(),
 });
 
 /** Receipts only: verified and recorded, nothing is sent. */
@@ -53,6 +57,13 @@ export const statusWebhookEnvSchema = tableEnvSchema.extend(providerEnvSchema.sh
 export const webhookEnvSchema = statusWebhookEnvSchema.extend({
   SEND_URGENT_QUEUE_URL: z.url(),
 });
+
+/**
+ * Meta's WhatsApp Cloud API webhook (handshake, residents' texts, receipts): what Twilio's inbound
+ * webhook has. WHATSAPP_VERIFY_TOKEN and WHATSAPP_APP_SECRET are provider settings (above), optional
+ * here because in AWS they come from the provider secret.
+ */
+export const whatsappWebhookEnvSchema = webhookEnvSchema;
 
 export const adminEnvSchema = tableEnvSchema.extend({
   /** In AWS: the generated operator key, so a fresh deployment can be administered at all. */
@@ -79,6 +90,7 @@ export type TableEnv = z.infer<typeof tableEnvSchema>;
 export type ProviderEnv = z.infer<typeof providerEnvSchema>;
 export type StatusWebhookEnv = z.infer<typeof statusWebhookEnvSchema>;
 export type WebhookEnv = z.infer<typeof webhookEnvSchema>;
+export type WhatsAppWebhookEnv = z.infer<typeof whatsappWebhookEnvSchema>;
 export type AdminEnv = z.infer<typeof adminEnvSchema>;
 export type BroadcastsEnv = z.infer<typeof broadcastsEnvSchema>;
 export type FanOutEnv = z.infer<typeof fanOutEnvSchema>;

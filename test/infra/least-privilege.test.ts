@@ -183,7 +183,7 @@ describe('hand-written expectations, in case the catalog wiring itself is wrong'
 
   it('only the webhooks and the senders can read the provider credentials', () => {
     // Prepare
-    const expected = ['twilioInbound', 'twilioStatus', 'sendUrgent', 'sendBulk'];
+    const expected = ['twilioInbound', 'twilioStatus', 'whatsappWebhook', 'sendUrgent', 'sendBulk'];
 
     // Act
     const readers = functionsAllowedTo('secretsmanager:GetSecretValue', secret('providerCredentials'));

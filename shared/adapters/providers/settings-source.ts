@@ -11,6 +11,8 @@ const secretSchema = providerEnvSchema
     TWILIO_SMS_FROM: true,
     TWILIO_WHATSAPP_FROM: true,
     TWILIO_MESSAGING_SERVICE_SID: true,
+    WHATSAPP_VERIFY_TOKEN: true,
+    WHATSAPP_APP_SECRET: true,
   })
   .partial();
 
