@@ -20,7 +20,7 @@
  *    is no topic as a full opt-out ("STOP NONSENSE", with no topic NONSENSE): the ambiguity rule
  *    again.
  * 4. A text that begins with a strong opt-out word (STOP, UNSUBSCRIBE, BAJA…) is an opt-out,
- *    whatever follows ("STOP sending these", "Stop this nonsense"). The weak ones are everyday
+ *    whatever follows ("Stop this nonsense at once", "STOP! Who is this?"). The weak ones are everyday
  *    words (END, CANCEL, QUIT, ALTO, PARA…) that only opt out alone or with filler words, so
  *    "Cancel my bin collection" and "Alto tráfico en la calle Mayor" reach the inbox.
  * 5. Other command words, with their arguments (JOIN TRAFFIC, AREA CF10, LANG CY, AGE 15, YES).
