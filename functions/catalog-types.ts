@@ -27,6 +27,9 @@ export interface DeploymentSettings {
   whatsappProvider: 'sandbox' | 'twilio';
   topicShards: number;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** Who runs the service and how to reach a person: what HELP tells residents. */
+  serviceName: string;
+  serviceContact: string;
 }
 
 export interface HttpTrigger {

@@ -39,6 +39,12 @@ const provider = (b: DeploymentBindings) => ({
   WHATSAPP_PROVIDER: b.settings.whatsappProvider,
   ...(b.secretArns.providerCredentials ? { PROVIDER_SECRET_ARN: b.secretArns.providerCredentials } : {}),
 });
+/** What every function that answers residents' texts needs. */
+export const residentReplies = (b: DeploymentBindings) => ({
+  SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent,
+  SERVICE_NAME: b.settings.serviceName,
+  SERVICE_CONTACT: b.settings.serviceContact,
+});
 const admin = (b: DeploymentBindings) => ({
   ...table(b),
   ...(b.secretArns.bootstrapKey ? { BOOTSTRAP_KEY_SECRET_ARN: b.secretArns.bootstrapKey } : {}),
@@ -88,7 +94,7 @@ export const functionCatalog = {
       ...table(b),
       ...provider(b),
       PUBLIC_BASE_URL: b.publicBaseUrl,
-      SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent,
+      ...residentReplies(b),
     }),
     trigger: { kind: 'http', routes: ['POST /webhooks/twilio/inbound'] },
     access: { table: 'readwrite', sendsTo: ['sendUrgent'], secrets: ['providerCredentials'] },
@@ -113,7 +119,7 @@ export const functionCatalog = {
       ...table(b),
       ...provider(b),
       PUBLIC_BASE_URL: b.publicBaseUrl,
-      SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent,
+      ...residentReplies(b),
     }),
     trigger: { kind: 'http', routes: ['GET /webhooks/whatsapp', 'POST /webhooks/whatsapp'] },
     access: { table: 'readwrite', sendsTo: ['sendUrgent'], secrets: ['providerCredentials'] },
@@ -155,6 +161,19 @@ export const functionCatalog = {
       ],
     },
     access: { table: 'readwrite', sendsTo: ['fanOut'], secrets: ['bootstrapKey'] },
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  }),
+  residentsApi: defineFunction({
+    description: "Admin API: departments' inboxes and the wording of replies to residents",
+    entry: 'functions/http/residents-api.ts',
+    envSchema: adminEnvSchema,
+    environment: admin,
+    trigger: {
+      kind: 'http',
+      routes: ['GET /v1/inbox', 'GET /v1/replies', 'PUT /v1/replies/{language}/{replyId}', 'DELETE /v1/replies/{language}/{replyId}'],
+    },
+    access: { table: 'readwrite', secrets: ['bootstrapKey'] },
     timeoutSeconds: 10,
     memoryMb: 512,
   }),

@@ -1,11 +1,12 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import type { AdminEnv, TableEnv } from '../shared/config/env.js';
+import type { AdminEnv, TableEnv, WebhookEnv } from '../shared/config/env.js';
+import type { ReplySendJob } from '../shared/domain/jobs.js';
 import { awsClients } from '../shared/adapters/aws-clients.js';
 import { dynamoStores } from '../shared/adapters/dynamo/stores.js';
 import { systemClock, ulidGenerator } from '../shared/adapters/ids.js';
 import { SqsJobQueue } from '../shared/adapters/sqs/sqs-job-queue.js';
 import { hashApiKey, type BootstrapKeyHash } from '../shared/usecases/authenticate.js';
-import type { CoreDependencies } from '../shared/usecases/dependencies.js';
+import type { CoreDependencies, InboundDependencies } from '../shared/usecases/dependencies.js';
 
 /**
  * The composition root of the functions: it builds adapters from a validated environment. Handlers
@@ -16,6 +17,15 @@ export function coreDependencies(env: TableEnv): CoreDependencies {
     stores: dynamoStores(awsClients().documents, env.TABLE_NAME, env.TOPIC_SHARDS),
     clock: systemClock,
     ids: ulidGenerator(),
+  };
+}
+
+/** What the functions that take residents' texts (Twilio, WhatsApp Cloud) need. */
+export function inboundDependencies(env: WebhookEnv): InboundDependencies {
+  return {
+    ...coreDependencies(env),
+    replies: jobQueue<ReplySendJob>(env.SEND_URGENT_QUEUE_URL),
+    settings: { serviceName: env.SERVICE_NAME, contact: env.SERVICE_CONTACT, floodLimit: env.FLOOD_LIMIT },
   };
 }
 

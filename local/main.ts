@@ -16,6 +16,8 @@ const localEnvSchema = z.object({
   TWILIO_WHATSAPP_FROM: z.string().min(1).optional(),
   WHATSAPP_VERIFY_TOKEN: z.string().min(1).default('crier-local-verify-token'),
   WHATSAPP_APP_SECRET: z.string().min(1).default('crier-local-app-secret'),
+  SERVICE_NAME: z.string().min(1).max(60).default('Council alerts'),
+  SERVICE_CONTACT: z.string().min(1).max(80).default('your council'),
   SANDBOX_MPS: z.coerce.number().positive().optional(),
   SANDBOX_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
   /** Delivery receipts from the sandbox after this many ms; `off` for none. */
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
       whatsappFrom: env.TWILIO_WHATSAPP_FROM,
     },
     whatsapp: { verifyToken: env.WHATSAPP_VERIFY_TOKEN, appSecret: env.WHATSAPP_APP_SECRET },
+    settings: { serviceName: env.SERVICE_NAME, serviceContact: env.SERVICE_CONTACT },
     sandbox: {
       messagesPerSecond: env.SANDBOX_MPS,
       failureRate: env.SANDBOX_FAILURE_RATE,

@@ -9,6 +9,8 @@ export interface SandboxOptions {
   messagesPerSecond: number | undefined;
   /** Share (0–1) of sends answered with a retryable 503. */
   failureRate: number;
+  /** How long each accepted send takes to answer, like a real provider's API latency. */
+  latencyMs?: number;
   /** Post a "delivered" receipt this many ms after accepting; undefined: no receipts. */
   receiptDelayMs: number | undefined;
   /** The local server's own base URL: receipts are posted here whatever PUBLIC_BASE_URL says. */
@@ -66,7 +68,7 @@ export class Sandbox {
       this.outbox.length = 0;
       reply(response, 200, { messages: [] });
     } else if (url.pathname === '/sandbox/api/messages' && request.method === 'POST') {
-      this.accept(body, response);
+      await this.accept(body, response);
     } else {
       reply(response, 404, { error: `no sandbox route ${request.method} ${url.pathname}`, details: [] });
     }
@@ -78,7 +80,7 @@ export class Sandbox {
     this.pendingReceipts.clear();
   }
 
-  private accept(body: Buffer, response: ServerResponse): void {
+  private async accept(body: Buffer, response: ServerResponse): Promise<void> {
     let parsed: z.infer<typeof sendRequestSchema>;
     try {
       parsed = sendRequestSchema.parse(JSON.parse(body.toString('utf8')));
@@ -96,6 +98,7 @@ export class Sandbox {
       reply(response, 503, { message: 'sandbox simulated failure' });
       return;
     }
+    if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
     this.stats.accepted += 1;
     const message: SandboxMessage = {
       // Shaped like a Twilio message SID, because the sandbox's receipts are Twilio-shaped.

@@ -34,7 +34,7 @@ export interface LocalStackOptions {
   };
   /** What Meta's webhooks are checked with: the dashboard's verify token and the app secret. */
   whatsapp?: { verifyToken: string; appSecret: string };
-  sandbox: { messagesPerSecond?: number; failureRate: number; receiptDelayMs?: number };
+  sandbox: { messagesPerSecond?: number; failureRate: number; receiptDelayMs?: number; latencyMs?: number };
   settings?: Partial<DeploymentSettings>;
   /** Cap on concurrent invocations per queue function (the catalog's maxConcurrency is for AWS). */
   maxLocalConcurrency?: number;
@@ -103,6 +103,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       whatsappProvider: realTwilio && options.twilio.whatsappFrom ? 'twilio' : 'sandbox',
       topicShards: 8,
       logLevel: 'WARN',
+      serviceName: 'Council alerts',
+      serviceContact: 'your council',
       ...options.settings,
     };
     const bindings: DeploymentBindings = {
@@ -131,6 +133,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       messagesPerSecond: options.sandbox.messagesPerSecond,
       failureRate: options.sandbox.failureRate,
       receiptDelayMs: options.sandbox.receiptDelayMs,
+      latencyMs: options.sandbox.latencyMs,
       localBaseUrl: () => baseUrl,
       authToken: options.twilio.authToken,
       accountSid: options.twilio.accountSid ?? LOCAL_ACCOUNT_SID,

@@ -3,11 +3,10 @@ import { awsClients } from '../../shared/adapters/aws-clients.js';
 import { providerSettingsSource } from '../../shared/adapters/providers/settings-source.js';
 import { parseTwilioInbound } from '../../shared/adapters/providers/twilio/webhooks.js';
 import { webhookEnvSchema } from '../../shared/config/env.js';
-import type { ReplySendJob } from '../../shared/domain/jobs.js';
 import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { emptyTwiml } from '../../shared/runtime/http/responses.js';
 import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
-import { coreDependencies, jobQueue } from '../wiring.js';
+import { inboundDependencies } from '../wiring.js';
 import { verifiedTwilioParams } from './twilio-request.js';
 
 const PATH = '/webhooks/twilio/inbound';
@@ -15,7 +14,7 @@ const PATH = '/webhooks/twilio/inbound';
 export const handler = httpFunction({
   envSchema: webhookEnvSchema,
   dependencies: (env) => ({
-    inbound: { ...coreDependencies(env), replies: jobQueue<ReplySendJob>(env.SEND_URGENT_QUEUE_URL) },
+    inbound: inboundDependencies(env),
     settings: providerSettingsSource(env, () => awsClients().secrets),
   }),
   routes: {

@@ -11,14 +11,13 @@ import {
 } from '../../shared/adapters/providers/whatsapp-cloud/webhooks.js';
 import { whatsappWebhookEnvSchema } from '../../shared/config/env.js';
 import { ForbiddenError } from '../../shared/domain/errors.js';
-import type { ReplySendJob } from '../../shared/domain/jobs.js';
 import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { json } from '../../shared/runtime/http/responses.js';
 import { logger } from '../../shared/runtime/logger.js';
 import type { InboundDependencies } from '../../shared/usecases/dependencies.js';
 import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
 import { recordReceipt } from '../../shared/usecases/record-receipt.js';
-import { coreDependencies, jobQueue } from '../wiring.js';
+import { inboundDependencies } from '../wiring.js';
 
 const PATH = '/webhooks/whatsapp';
 
@@ -32,7 +31,7 @@ export const handler = httpFunction({
   envSchema: whatsappWebhookEnvSchema,
   maxBodyBytes: MAX_BODY_BYTES,
   dependencies: (env) => ({
-    inbound: { ...coreDependencies(env), replies: jobQueue<ReplySendJob>(env.SEND_URGENT_QUEUE_URL) },
+    inbound: inboundDependencies(env),
     settings: providerSettingsSource(env, () => awsClients().secrets),
   }),
   routes: {

@@ -16,6 +16,8 @@ export function readDeploymentSettings(node: Node): DeploymentSettings {
     whatsappProvider: readSetting(node, 'whatsappProvider', providerEnvSchema.shape.WHATSAPP_PROVIDER, 'twilio'),
     topicShards: readSetting(node, 'topicShards', tableEnvSchema.shape.TOPIC_SHARDS, 8),
     logLevel: readSetting(node, 'logLevel', baseEnvSchema.shape.POWERTOOLS_LOG_LEVEL, 'INFO'),
+    serviceName: readSetting(node, 'serviceName', webhookEnvSchema.shape.SERVICE_NAME, 'Council alerts'),
+    serviceContact: readSetting(node, 'serviceContact', webhookEnvSchema.shape.SERVICE_CONTACT, 'your council'),
   };
 }
 

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { createDocument } from 'zod-openapi';
 import {
+  inboxResponse,
+  replyTextRequest,
+  replyTextsResponse,
   broadcastResponse,
   createBroadcastRequest,
   createTopicRequest,
@@ -82,6 +85,32 @@ export function openApiDocument() {
           summary: 'Approve a broadcast (by someone other than its author)',
           requestParams: idParameter('id', 'broadcast id'),
           responses: { '200': { description: 'Approved and sending', ...jsonContent(broadcastResponse) }, ...errors, ...notFound, ...conflict },
+        },
+      },
+      '/v1/inbox': {
+        get: {
+          summary: "Residents' free-text messages for a department, newest first",
+          requestParams: { query: z.object({ department: z.string().optional(), limit: z.number().int().min(1).max(200).optional() }) },
+          responses: { '200': { description: 'The inbox', ...jsonContent(inboxResponse) }, ...errors },
+        },
+      },
+      '/v1/replies': {
+        get: {
+          summary: 'Every reply to residents in every language: built-in wording and the operator override',
+          responses: { '200': { description: 'The replies', ...jsonContent(replyTextsResponse) }, ...errors },
+        },
+      },
+      '/v1/replies/{language}/{replyId}': {
+        put: {
+          summary: "Set the operator's wording of one reply in one language",
+          requestParams: { path: z.object({ language: z.string(), replyId: z.string() }) },
+          requestBody: jsonContent(replyTextRequest),
+          responses: { '200': { description: 'Saved' }, ...errors },
+        },
+        delete: {
+          summary: 'Go back to the built-in wording',
+          requestParams: { path: z.object({ language: z.string(), replyId: z.string() }) },
+          responses: { '204': { description: 'Removed' }, ...errors },
         },
       },
       '/v1/broadcasts/{id}/cancel': {

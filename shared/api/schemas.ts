@@ -5,6 +5,7 @@ import {
   channelSchema,
   consentActionSchema,
   keywordSchema,
+  languageSchema,
   prioritySchema,
   topicIdSchema,
 } from '../domain/model.js';
@@ -12,19 +13,34 @@ import { reservedKeywords } from '../domain/keyword-router.js';
 
 /** Request and response shapes of the admin API: handlers validate with them, the OpenAPI document is built from them. */
 
+const topicKeyword = keywordSchema.refine((keyword) => !reservedKeywords.has(keyword), 'is a reserved command word');
+
 export const createTopicRequest = z
   .object({
     id: topicIdSchema,
     name: z.string().trim().min(1, 'must not be empty').max(80),
-    keywords: z
-      .array(keywordSchema.refine((keyword) => !reservedKeywords.has(keyword), 'is a reserved command word'))
-      .max(20)
-      .default([])
-      .refine((keywords) => new Set(keywords).size === keywords.length, 'must not repeat a keyword'),
+    keywords: z.array(topicKeyword).max(20).default([]),
     department: z.string().trim().min(1).max(40).optional(),
     requiresApproval: z.boolean().default(false),
+    confirmedOptIn: z.boolean().default(false),
+    /** The topic's name and keywords in other languages, e.g. `{ "cy": { "name": "Traffig", "keywords": ["TRAFFIG"] } }`. */
+    aliases: z
+      .partialRecord(languageSchema, z.object({ name: z.string().trim().min(1).max(80).optional(), keywords: z.array(topicKeyword).max(10).default([]) }).strict())
+      .default({}),
   })
   .strict()
+  .superRefine((topic, ctx) => {
+    const seen = new Set<string>();
+    for (const [path, keywords] of [
+      [['keywords'], topic.keywords],
+      ...Object.entries(topic.aliases).map(([language, alias]) => [['aliases', language, 'keywords'], alias?.keywords ?? []] as const),
+    ] as const) {
+      keywords.forEach((keyword, index) => {
+        if (seen.has(keyword)) ctx.addIssue({ code: 'custom', path: [...path, index], message: `repeats the keyword ${keyword}` });
+        seen.add(keyword);
+      });
+    }
+  })
   .meta({ id: 'CreateTopicRequest' });
 
 export const topicResponse = z
@@ -34,6 +50,8 @@ export const topicResponse = z
     keywords: z.array(z.string()),
     department: z.string(),
     requiresApproval: z.boolean(),
+    confirmedOptIn: z.boolean(),
+    aliases: z.partialRecord(languageSchema, z.object({ name: z.string().optional(), keywords: z.array(z.string()) })),
     createdAt: z.string(),
     subscribers: z.number().int(),
   })
@@ -68,6 +86,12 @@ export const subscriberResponse = z
     createdAt: z.string(),
     /** Only the channels the resident has opted out of, with when. */
     optedOut: z.partialRecord(channelSchema, z.string()),
+    language: languageSchema.optional(),
+    /** A postcode district, never a full address. */
+    area: z.string().optional(),
+    ageBand: z.string().optional(),
+    /** When the resident last wrote on WhatsApp (free-text replies are allowed for 24 hours). */
+    whatsappWindowOpenedAt: z.string().optional(),
     subscriptions: z.array(z.object({ topicId: z.string(), channel: channelSchema, since: z.string() })),
     consentHistory: z.array(
       z.object({
@@ -76,6 +100,7 @@ export const subscriberResponse = z
         channel: channelSchema,
         topicId: z.string().optional(),
         evidence: z.record(z.string(), z.unknown()),
+        changes: z.record(z.string(), z.string()).optional(),
       }),
     ),
   })
@@ -88,3 +113,32 @@ export const errorResponseSchema = z
     requestId: z.string().optional(),
   })
   .meta({ id: 'Error' });
+
+export const inboxResponse = z
+  .object({
+    messages: z.array(
+      z.object({
+        department: z.string(),
+        from: z.string(),
+        channel: channelSchema,
+        body: z.string(),
+        receivedAt: z.string(),
+        broadcastId: z.string().optional(),
+        topicId: z.string().optional(),
+        handled: z.boolean(),
+      }),
+    ),
+  })
+  .meta({ id: 'Inbox' });
+
+export const replyTextsResponse = z
+  .object({
+    replies: z.array(
+      z.object({ language: languageSchema, id: z.string(), builtIn: z.string(), override: z.string().optional() }),
+    ),
+  })
+  .meta({ id: 'ReplyTexts' });
+
+export const replyTextRequest = z
+  .object({ text: z.string().meta({ description: 'The wording, with {{placeholders}} such as {{topicName}}; how to stop is added for you' }) })
+  .meta({ id: 'ReplyTextRequest' });

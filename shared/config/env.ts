@@ -56,6 +56,12 @@ export const statusWebhookEnvSchema = tableEnvSchema.extend(providerEnvSchema.sh
 /** Residents' texts: verified, acted on, and answered through the urgent send queue. */
 export const webhookEnvSchema = statusWebhookEnvSchema.extend({
   SEND_URGENT_QUEUE_URL: z.url(),
+  /** Who runs the service, as HELP tells residents. */
+  SERVICE_NAME: z.string().min(1).max(60).default('Council alerts'),
+  /** Where a resident reaches a person (phone number or web address), as HELP tells them. */
+  SERVICE_CONTACT: z.string().min(1).max(80).default('your council'),
+  /** Messages from one resident in 5 minutes before replies pause (STOP is always answered). */
+  FLOOD_LIMIT: positiveInt.max(1000).default(20),
 });
 
 /**

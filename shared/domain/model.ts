@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { languages, type Language } from './language.js';
+import { ageBands, type AgeBand } from './profile.js';
 
 /** The channels a resident can be reached on. */
 export const channelSchema = z.enum(['sms', 'whatsapp']);
@@ -18,15 +20,34 @@ export const keywordSchema = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,29}$/, 'must be one word of letters, digits or dashes (at most 30)')
   .transform((keyword) => keyword.toUpperCase());
 
+/** A topic's name and keywords in another language (`Ymuno TRAFFIG` for Welsh speakers). */
+export const topicAliasSchema = z.object({
+  name: z.string().trim().min(1).max(80).optional(),
+  keywords: z.array(keywordSchema).max(10).default([]),
+});
+
 export const topicSchema = z.object({
   id: topicIdSchema,
   name: z.string().trim().min(1).max(80),
   keywords: z.array(keywordSchema).max(20),
   department: z.string().min(1),
   requiresApproval: z.boolean(),
+  /** Joining takes a second step: the resident must reply YES within 24 hours. */
+  confirmedOptIn: z.boolean().default(false),
+  aliases: z.partialRecord(z.enum(languages), topicAliasSchema).default({}),
   createdAt: z.iso.datetime(),
 });
 export type Topic = z.infer<typeof topicSchema>;
+
+/** Every keyword that leads to the topic, in any language. */
+export function allKeywords(topic: Pick<Topic, 'keywords' | 'aliases'>): string[] {
+  return [...new Set([...topic.keywords, ...Object.values(topic.aliases).flatMap((alias) => alias?.keywords ?? [])])];
+}
+
+/** The topic's name as a resident writing in `language` knows it. */
+export function topicNameIn(topic: Pick<Topic, 'name' | 'aliases'>, language: Language): string {
+  return topic.aliases[language]?.name ?? topic.name;
+}
 
 /** Lifecycle of one outbound message; see `status-precedence.ts` for how updates are ordered. */
 export const messageStatusSchema = z.enum([
@@ -74,7 +95,25 @@ export interface SubscriberProfile {
   optedOut: Partial<Record<Channel, string>>;
   /** The topics held at the moment of a STOP, restored by START. */
   heldTopics: Partial<Record<Channel, string[]>>;
+  language: Language | undefined;
+  /** A postcode district (`CF10`): never a full address. */
+  area: string | undefined;
+  /** Only the band is kept, never the age. */
+  ageBand: AgeBand | undefined;
+  /** When the resident last wrote to us on WhatsApp: free-text replies are allowed for 24 h after. */
+  whatsappWindowOpenedAt: string | undefined;
 }
+
+export const ageBandSchema = z.enum(ageBands);
+
+/** A JOIN to a confirmed-opt-in topic, waiting for the resident's YES. */
+export interface PendingConfirmation {
+  topicId: string;
+  channel: Channel;
+  requestedAt: string;
+}
+
+export const languageSchema = z.enum(languages);
 
 export interface Subscription {
   phone: string;
@@ -88,7 +127,12 @@ export type ConsentEvidence =
   | { kind: 'inbound'; provider: string; providerMessageId: string; text: string }
   | { kind: 'admin'; actor: string; reason: string };
 
-export const consentActionSchema = z.enum(['opt_in', 'opt_out', 'restore', 'leave']);
+/**
+ * What a consent record says happened: asked to join a confirmed-opt-in topic, joined (opt_in),
+ * confirmed with YES, left one topic, opted out of everything, came back (restore), or changed
+ * their profile (area, language, age band).
+ */
+export const consentActionSchema = z.enum(['opt_in_requested', 'opt_in', 'confirm', 'leave', 'opt_out', 'restore', 'profile']);
 export type ConsentAction = z.infer<typeof consentActionSchema>;
 
 /** One append-only consent record. */
@@ -98,6 +142,8 @@ export interface ConsentEvent {
   channel: Channel;
   topicId: string | undefined;
   evidence: ConsentEvidence;
+  /** For a profile change: what was set (`{ area: 'CF10' }`). */
+  changes?: Record<string, string>;
 }
 
 export interface Broadcast {

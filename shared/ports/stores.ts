@@ -6,6 +6,7 @@ import type {
   ConsentEvent,
   ConsentEvidence,
   MessageStatus,
+  PendingConfirmation,
   Principal,
   Recipient,
   SkipReason,
@@ -13,6 +14,9 @@ import type {
   Subscription,
   Topic,
 } from '../domain/model.js';
+import type { Language } from '../domain/language.js';
+import type { AgeBand } from '../domain/profile.js';
+import type { ReplyId, ReplyOverrides } from '../domain/replies.js';
 
 export interface TopicStore {
   /** Creates the topic and claims its keywords; throws ConflictError naming the clash. */
@@ -32,7 +36,14 @@ export interface SubscriberStore {
    * Subscribes (clearing an opt-out on that channel, since this is an explicit opt-in) and
    * records the consent event, all in one transaction. False when already subscribed.
    */
-  subscribe(phone: string, channel: Channel, topicId: string, at: string, evidence: ConsentEvidence): Promise<boolean>;
+  subscribe(
+    phone: string,
+    channel: Channel,
+    topicId: string,
+    at: string,
+    evidence: ConsentEvidence,
+    action?: 'opt_in' | 'confirm',
+  ): Promise<boolean>;
   /**
    * Opts the resident out of everything on a channel: the opt-out flag and its consent record
    * are written first and atomically, so no send after this moment passes the opt-out check;
@@ -42,10 +53,28 @@ export interface SubscriberStore {
   optOut(phone: string, channel: Channel, at: string, evidence: ConsentEvidence): Promise<boolean>;
   /** Lifts an opt-out and re-subscribes the topics held at STOP; returns them. */
   restore(phone: string, channel: Channel, at: string, evidence: ConsentEvidence): Promise<string[]>;
+  /** Leaves one topic and records it; false when the resident was not subscribed to it. */
+  leaveTopic(phone: string, channel: Channel, topicId: string, at: string, evidence: ConsentEvidence): Promise<boolean>;
+  /** Sets area, language or age band, and records the change. */
+  updateProfile(phone: string, channel: Channel, changes: ProfileChanges, at: string, evidence: ConsentEvidence): Promise<void>;
+  /** Keeps a JOIN to a confirmed-opt-in topic until the resident's YES, and records the request. */
+  requestConfirmation(phone: string, pending: PendingConfirmation, evidence: ConsentEvidence): Promise<void>;
+  /** The JOIN waiting for confirmation on a channel, removed as it is taken. */
+  takePendingConfirmation(phone: string, channel: Channel): Promise<PendingConfirmation | undefined>;
+  /** True the first time it is asked on a given day for a resident: one automatic reply a day. */
+  claimDailyAcknowledgement(phone: string, day: string): Promise<boolean>;
+  /** A WhatsApp message from the resident opens the 24-hour window for free-text replies. */
+  recordWhatsAppWindow(phone: string, at: string): Promise<void>;
   /** Removes every trace of a resident but an anonymised opt-out tombstone. */
   erase(phone: string, at: string, actor: string): Promise<boolean>;
   /** The opt-out state of many residents at once (a send batch). */
   optedOutAmong(recipients: readonly Recipient[]): Promise<Set<string>>;
+}
+
+export interface ProfileChanges {
+  language?: Language;
+  area?: string;
+  ageBand?: AgeBand;
 }
 
 export interface TopicIndexPage {
@@ -82,6 +111,8 @@ export interface BroadcastStore {
   /** Adds to the counters atomically and returns the broadcast as it is afterwards. */
   addCounts(id: string, delta: CountsDelta): Promise<Broadcast>;
   delete(id: string): Promise<void>;
+  /** The latest broadcasts to a topic, newest first (to link a resident's reply to one). */
+  recentForTopic(topicId: string, limit: number): Promise<{ broadcastId: string; createdAt: string }[]>;
 }
 
 export interface MessageRecord {
@@ -128,8 +159,40 @@ export type InboundLogEntry =
  * provider's retry of the same message finds it and does not act twice.
  */
 export interface InboundLog {
+  /**
+   * Counts a message from a sender within a time window (`window` names it, e.g. the 5-minute
+   * slot) and returns the count so far; the counter expires with the window.
+   */
+  countFromSender(phone: string, window: string, expiresAt: Date): Promise<number>;
   begin(provider: string, providerMessageId: string, record: { from: string; channel: Channel; body: string; at: string }): Promise<InboundLogEntry>;
-  finish(provider: string, providerMessageId: string, replyMessageId: string | undefined): Promise<void>;
+  /** `redactedBody` replaces the stored text when it must not be kept (an under-13's age). */
+  finish(provider: string, providerMessageId: string, replyMessageId: string | undefined, redactedBody?: string): Promise<void>;
+}
+
+/** A resident's free-text message, waiting in a department's inbox. */
+export interface InboxEntry {
+  department: string;
+  provider: string;
+  providerMessageId: string;
+  from: string;
+  channel: Channel;
+  body: string;
+  receivedAt: string;
+  /** The broadcast the resident most likely answered: the last one they were sent. */
+  broadcastId: string | undefined;
+  topicId: string | undefined;
+  handled: boolean;
+}
+
+export interface InboxStore {
+  add(entry: InboxEntry): Promise<void>;
+  list(department: string, limit: number): Promise<InboxEntry[]>;
+}
+
+/** Operators' own wording of replies, per language; the built-in catalogue fills the gaps. */
+export interface ReplyTextStore {
+  overrides(): Promise<ReplyOverrides>;
+  setOverride(language: Language, replyId: ReplyId, text: string | undefined): Promise<void>;
 }
 
 export interface ApiKeyRecord extends Principal {
@@ -149,5 +212,7 @@ export interface Stores {
   broadcasts: BroadcastStore;
   messages: MessageStore;
   inbound: InboundLog;
+  inbox: InboxStore;
+  replyTexts: ReplyTextStore;
   apiKeys: ApiKeyStore;
 }

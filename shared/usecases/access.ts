@@ -9,7 +9,10 @@ export type Permission =
   | 'broadcasts:create'
   | 'broadcasts:read'
   | 'broadcasts:approve'
-  | 'broadcasts:cancel';
+  | 'broadcasts:cancel'
+  | 'inbox:read'
+  | 'replies:read'
+  | 'replies:write';
 
 /** What each role may do. Operators may do everything, in every department. */
 export const rolePermissions: Record<Role, readonly Permission[]> = {
@@ -22,10 +25,13 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'broadcasts:read',
     'broadcasts:approve',
     'broadcasts:cancel',
+    'inbox:read',
+    'replies:read',
+    'replies:write',
   ],
-  sender: ['topics:read', 'broadcasts:create', 'broadcasts:read', 'broadcasts:cancel'],
-  approver: ['topics:read', 'broadcasts:read', 'broadcasts:approve', 'broadcasts:cancel'],
-  viewer: ['topics:read', 'broadcasts:read'],
+  sender: ['topics:read', 'broadcasts:create', 'broadcasts:read', 'broadcasts:cancel', 'inbox:read', 'replies:read'],
+  approver: ['topics:read', 'broadcasts:read', 'broadcasts:approve', 'broadcasts:cancel', 'inbox:read', 'replies:read'],
+  viewer: ['topics:read', 'broadcasts:read', 'inbox:read', 'replies:read'],
 };
 
 /** Throws ForbiddenError unless the principal's role allows it within the given department. */

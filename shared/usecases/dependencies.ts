@@ -11,8 +11,18 @@ export interface CoreDependencies {
   ids: IdGenerator;
 }
 
+export interface InboundSettings {
+  /** Who runs the service, as HELP says it ("Cardiff Council alerts"). */
+  serviceName: string;
+  /** Where a resident can reach a person (a phone number or web address), as HELP says it. */
+  contact: string;
+  /** Messages from one resident in five minutes before replies stop for a while. */
+  floodLimit: number;
+}
+
 export interface InboundDependencies extends CoreDependencies {
   replies: JobQueue<ReplySendJob>;
+  settings: InboundSettings;
 }
 
 export interface BroadcastDependencies extends CoreDependencies {

@@ -1,26 +1,27 @@
 import type { InboundText } from '../domain/inbound.js';
-import type { ReplyPurpose } from '../domain/jobs.js';
-import { routeText, type Intent } from '../domain/keyword-router.js';
+import { routeText, type Intent, type RoutedText } from '../domain/keyword-router.js';
+import { defaultLanguage } from '../domain/language.js';
 import type { ConsentEvidence } from '../domain/model.js';
-import { replies } from '../domain/replies.js';
+import { renderReply } from '../domain/replies.js';
 import type { InboundDependencies } from './dependencies.js';
+import type { IntentContext, IntentOutcome, PlannedReply } from './inbound/context.js';
+import { intentHandlers } from './inbound/intents.js';
 
 export type InboundOutcome =
   | { kind: 'handled'; intent: Intent['kind']; replyMessageId: string | undefined }
   | { kind: 'duplicate' };
 
-interface PlannedReply {
-  body: string;
-  purpose: ReplyPurpose;
-}
+const FLOOD_WINDOW_MS = 5 * 60_000;
 
 /**
  * A resident's text: route it, act on it, and queue the reply (replies go out through the send
  * queue, so they are paced, recorded and tracked like any other message). A provider's retry of
- * the same message does nothing twice.
+ * the same message does nothing twice. A resident who floods stops getting replies for a while,
+ * but what they ask for is still done, and STOP is always confirmed.
  */
 export async function handleInboundText(deps: InboundDependencies, inbound: InboundText): Promise<InboundOutcome> {
-  const at = deps.clock.now().toISOString();
+  const now = deps.clock.now();
+  const at = now.toISOString();
   const entry = await deps.stores.inbound.begin(inbound.provider, inbound.providerMessageId, {
     from: inbound.from,
     channel: inbound.channel,
@@ -29,82 +30,66 @@ export async function handleInboundText(deps: InboundDependencies, inbound: Inbo
   });
   if (entry.state !== 'new') return { kind: 'duplicate' };
 
-  const intent = intentOf(inbound);
-  const reply = await act(deps, inbound, intent, at);
-  // Twilio Advanced Opt-Out already answered STOP/START/HELP itself: a second answer would be noise.
-  const sendReply = reply && !inbound.providerHandledOptOut;
-  const replyMessageId = sendReply ? `reply-${inbound.provider}-${inbound.providerMessageId}` : undefined;
-  if (sendReply && replyMessageId) {
-    await deps.replies.send([
-      { kind: 'reply', messageId: replyMessageId, to: inbound.from, channel: inbound.channel, body: reply.body, purpose: reply.purpose },
-    ]);
+  const messagesInWindow = await countInWindow(deps, inbound.from, now);
+  if (inbound.channel === 'whatsapp') await deps.stores.subscribers.recordWhatsAppWindow(inbound.from, at);
+
+  const routed = routedText(inbound);
+  const profile = await deps.stores.subscribers.getProfile(inbound.from);
+  const context: IntentContext = {
+    deps,
+    inbound,
+    at,
+    evidence: evidenceOf(inbound),
+    profile,
+    language: profile?.language ?? routed.language ?? defaultLanguage,
+  };
+  // The table is keyed by intent kind, so each handler receives its own kind of intent.
+  const handler = intentHandlers[routed.intent.kind] as (context: IntentContext, intent: Intent) => Promise<IntentOutcome>;
+  const outcome = await handler(context, routed.intent);
+  const reply = replyToSend(outcome.reply, messagesInWindow, deps.settings.floodLimit, inbound);
+  const replyMessageId = reply ? `reply-${inbound.provider}-${inbound.providerMessageId}` : undefined;
+  if (reply && replyMessageId) {
+    const language = reply.language ?? context.language;
+    const overrides = await deps.stores.replyTexts.overrides();
+    const body = renderReply(reply.id, language, { serviceName: deps.settings.serviceName, contact: deps.settings.contact, ...reply.params }, overrides);
+    await deps.replies.send([{ kind: 'reply', messageId: replyMessageId, to: inbound.from, channel: inbound.channel, body, purpose: reply.purpose }]);
   }
-  await deps.stores.inbound.finish(inbound.provider, inbound.providerMessageId, replyMessageId);
-  return { kind: 'handled', intent: intent.kind, replyMessageId };
+  await deps.stores.inbound.finish(inbound.provider, inbound.providerMessageId, replyMessageId, outcome.redactedBody);
+  return { kind: 'handled', intent: routed.intent.kind, replyMessageId };
 }
 
-function intentOf(inbound: InboundText): Intent {
+function routedText(inbound: InboundText): RoutedText {
+  // Twilio Advanced Opt-Out already recognised the keyword (maybe one of its own list) and
+  // answered the resident: record what it means, but send no second answer (see replyToSend).
   switch (inbound.providerHandledOptOut) {
     case 'STOP':
-      return { kind: 'optOut' };
+      return { intent: { kind: 'optOut' }, language: undefined };
     case 'START':
-      return { kind: 'optIn' };
+      return { intent: { kind: 'optIn' }, language: undefined };
     case 'HELP':
-      return { kind: 'help' };
+      return { intent: { kind: 'help' }, language: undefined };
     default:
       return routeText(inbound.body);
   }
 }
 
-async function act(
-  deps: InboundDependencies,
+function replyToSend(
+  reply: PlannedReply | undefined,
+  messagesInWindow: number,
+  floodLimit: number,
   inbound: InboundText,
-  intent: Intent,
-  at: string,
-): Promise<PlannedReply | undefined> {
-  const { subscribers, topics } = deps.stores;
-  const evidence: ConsentEvidence = {
-    kind: 'inbound',
-    provider: inbound.provider,
-    providerMessageId: inbound.providerMessageId,
-    text: inbound.body,
-  };
-  switch (intent.kind) {
-    case 'optOut': {
-      const newlyOptedOut = await subscribers.optOut(inbound.from, inbound.channel, at, evidence);
-      // One confirmation only: a second STOP is recorded nowhere and answered by silence.
-      return newlyOptedOut ? { body: replies.optedOut(), purpose: 'optOutConfirmation' } : undefined;
-    }
-    case 'optIn': {
-      const restored = await subscribers.restore(inbound.from, inbound.channel, at, evidence);
-      const names = await topicNames(deps, restored);
-      return { body: replies.restored(names), purpose: 'confirmation' };
-    }
-    case 'help':
-      return { body: replies.help(await allKeywords(deps)), purpose: 'help' };
-    case 'subscribe': {
-      const topic = await topics.findByKeyword(intent.keyword);
-      if (!topic) {
-        return intent.explicit
-          ? { body: replies.unknownTopic(intent.keyword, await allKeywords(deps)), purpose: 'answer' }
-          : { body: replies.notUnderstood(), purpose: 'answer' };
-      }
-      const subscribed = await subscribers.subscribe(inbound.from, inbound.channel, topic.id, at, evidence);
-      return {
-        body: subscribed ? replies.subscribed(topic.name) : replies.alreadySubscribed(topic.name),
-        purpose: 'confirmation',
-      };
-    }
-    case 'unrecognised':
-      return { body: replies.notUnderstood(), purpose: 'answer' };
-  }
+): PlannedReply | undefined {
+  if (inbound.providerHandledOptOut) return undefined;
+  if (reply?.purpose === 'optOutConfirmation' || messagesInWindow <= floodLimit) return reply;
+  // The first message over the limit is told why the answers stop; the rest get none.
+  return messagesInWindow === floodLimit + 1 ? { id: 'slowDown', purpose: 'answer' } : undefined;
 }
 
-async function allKeywords(deps: InboundDependencies): Promise<string[]> {
-  return (await deps.stores.topics.list()).flatMap((topic) => topic.keywords.slice(0, 1));
+async function countInWindow(deps: InboundDependencies, phone: string, now: Date): Promise<number> {
+  const window = Math.floor(now.getTime() / FLOOD_WINDOW_MS);
+  return deps.stores.inbound.countFromSender(phone, String(window), new Date((window + 2) * FLOOD_WINDOW_MS));
 }
 
-async function topicNames(deps: InboundDependencies, topicIds: string[]): Promise<string[]> {
-  const topics = await Promise.all(topicIds.map((id) => deps.stores.topics.get(id)));
-  return topics.flatMap((topic) => (topic ? [topic.name] : []));
+function evidenceOf(inbound: InboundText): ConsentEvidence {
+  return { kind: 'inbound', provider: inbound.provider, providerMessageId: inbound.providerMessageId, text: inbound.body };
 }

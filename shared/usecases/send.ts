@@ -52,9 +52,10 @@ export async function sendBroadcastBatch(deps: SendDependencies, job: BroadcastS
       }
       return;
     }
-    const optedOut = await deps.stores.subscribers.optedOutAmong(job.recipients);
     for (const recipient of job.recipients) {
-      if (optedOut.has(recipientKey(recipient))) {
+      // Checked for each resident just before their send, not once per batch: at a paced rate a
+      // batch takes seconds, and a STOP that arrives in them must still be honoured.
+      if ((await deps.stores.subscribers.optedOutAmong([recipient])).has(recipientKey(recipient))) {
         if (await recordSkip(deps, broadcast.id, recipient, 'opted_out')) delta.skipped += 1;
         continue;
       }

@@ -7,6 +7,10 @@ export interface SubscriberView {
   phone: string;
   createdAt: string;
   optedOut: SubscriberProfile['optedOut'];
+  language: SubscriberProfile['language'];
+  area: SubscriberProfile['area'];
+  ageBand: SubscriberProfile['ageBand'];
+  whatsappWindowOpenedAt: SubscriberProfile['whatsappWindowOpenedAt'];
   subscriptions: Omit<Subscription, 'phone'>[];
   consentHistory: ConsentEvent[];
 }
@@ -23,6 +27,10 @@ export async function getSubscriber(deps: CoreDependencies, principal: Principal
     phone,
     createdAt: profile.createdAt,
     optedOut: profile.optedOut,
+    language: profile.language,
+    area: profile.area,
+    ageBand: profile.ageBand,
+    whatsappWindowOpenedAt: profile.whatsappWindowOpenedAt,
     subscriptions: subscriptions.map(({ phone: _phone, ...subscription }) => subscription),
     consentHistory,
   };

@@ -19,6 +19,8 @@ export async function createTopic(deps: CoreDependencies, principal: Principal, 
     keywords: input.keywords,
     department,
     requiresApproval: input.requiresApproval,
+    confirmedOptIn: input.confirmedOptIn,
+    aliases: input.aliases,
     createdAt: deps.clock.now().toISOString(),
   };
   await deps.stores.topics.create(topic);

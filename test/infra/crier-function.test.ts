@@ -13,7 +13,15 @@ const bindings: DeploymentBindings = {
   queueUrls: { fanOut: 'https://q/fan-out', sendUrgent: 'https://q/urgent', sendBulk: 'https://q/bulk' },
   publicBaseUrl: 'https://sms.council.example',
   secretArns: {},
-  settings: { defaultCountry: 'GB', smsProvider: 'sandbox', whatsappProvider: 'sandbox', topicShards: 8, logLevel: 'INFO' },
+  settings: {
+    defaultCountry: 'GB',
+    smsProvider: 'sandbox',
+    whatsappProvider: 'sandbox',
+    topicShards: 8,
+    logLevel: 'INFO',
+    serviceName: 'Council alerts',
+    serviceContact: 'your council',
+  },
 };
 
 /** The health entry (which exists from the start) with whatever access a test needs. */

@@ -15,7 +15,8 @@ import {
   type Topic,
 } from '../../shared/domain/model.js';
 import type { E164 } from '../../shared/domain/phone.js';
-import type { MessageRecord } from '../../shared/ports/stores.js';
+import type { InboxEntry, MessageRecord } from '../../shared/ports/stores.js';
+import type { InboundSettings } from '../../shared/usecases/dependencies.js';
 
 /**
  * Domain objects for tests: valid defaults, parsed through the domain's own zod schemas where
@@ -154,4 +155,27 @@ export function aReplySendJob(overrides: Partial<ReplySendJob> = {}): ReplySendJ
   });
   if (job.kind !== 'reply') throw new Error('aReplySendJob built another kind of job');
   return job;
+}
+
+/** What the inbound use case is configured with; floodLimit is high so only the flood tests meet it. */
+export function anInboundSettings(overrides: Partial<InboundSettings> = {}): InboundSettings {
+  return { serviceName: 'Cardiff Council alerts', contact: '029 2087 2087', floodLimit: 20, ...overrides };
+}
+
+export function anInboxEntry(overrides: Partial<InboxEntry> = {}): InboxEntry {
+  const entry: InboxEntry = {
+    department: 'traffic',
+    provider: 'sandbox',
+    providerMessageId: aMessageSid(),
+    from: aPhone(101),
+    channel: 'sms',
+    body: 'The lights on Queen St are out',
+    receivedAt: AT,
+    broadcastId: undefined,
+    topicId: 'traffic',
+    handled: false,
+    ...overrides,
+  };
+  channelSchema.parse(entry.channel);
+  return entry;
 }

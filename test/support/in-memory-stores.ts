@@ -1,8 +1,12 @@
 import { ConflictError } from '../../shared/domain/errors.js';
 import type { ReplySendJob } from '../../shared/domain/jobs.js';
+import type { Language } from '../../shared/domain/language.js';
+import type { ReplyId, ReplyOverrides } from '../../shared/domain/replies.js';
 import {
+  allKeywords,
   channelSchema,
   recipientKey,
+  type PendingConfirmation,
   type Broadcast,
   type BroadcastStatus,
   type Channel,
@@ -20,6 +24,8 @@ import type { Clock, IdGenerator } from '../../shared/ports/clock.js';
 import type { JobQueue } from '../../shared/ports/job-queue.js';
 import type { MessagingProvider, OutboundText, ProviderAcceptance } from '../../shared/ports/messaging-provider.js';
 import type { ProviderDirectory } from '../../shared/ports/provider-directory.js';
+import type { InboundDependencies, InboundSettings } from '../../shared/usecases/dependencies.js';
+import { anInboundSettings } from './builders.js';
 import type {
   ApiKeyRecord,
   ApiKeyStore,
@@ -28,6 +34,10 @@ import type {
   CountsDelta,
   InboundLog,
   InboundLogEntry,
+  InboxEntry,
+  InboxStore,
+  ProfileChanges,
+  ReplyTextStore,
   MessageRecord,
   MessageStore,
   Stores,
@@ -58,13 +68,13 @@ export class InMemoryTopicStore implements TopicStore {
 
   async create(topic: Topic): Promise<void> {
     if (this.topics.has(topic.id)) throw new ConflictError(`topic "${topic.id}" already exists`);
-    const clash = topic.keywords.find((keyword) => {
+    const clash = allKeywords(topic).find((keyword) => {
       const owner = this.keywords.get(keyword);
       return owner !== undefined && owner !== topic.id;
     });
     if (clash) throw new ConflictError(`keyword ${clash} is already used by topic "${this.keywords.get(clash)}"`);
     this.topics.set(topic.id, copy(topic));
-    for (const keyword of topic.keywords) this.keywords.set(keyword, topic.id);
+    for (const keyword of allKeywords(topic)) this.keywords.set(keyword, topic.id);
   }
 
   async get(id: string): Promise<Topic | undefined> {
@@ -90,6 +100,10 @@ interface ProfileState {
   optedOut: Partial<Record<Channel, string>>;
   heldTopics: Partial<Record<Channel, string[]>>;
   optOutRef: Partial<Record<Channel, string>>;
+  pending: Partial<Record<Channel, PendingConfirmation>>;
+  changes: ProfileChanges;
+  acknowledgedOn?: string;
+  whatsappWindowOpenedAt?: string;
 }
 
 export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
@@ -103,7 +117,18 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
 
   async getProfile(phone: string): Promise<SubscriberProfile | undefined> {
     const state = this.profiles.get(phone);
-    return state ? { phone, createdAt: state.createdAt, optedOut: copy(state.optedOut), heldTopics: copy(state.heldTopics) } : undefined;
+    return state
+      ? {
+          phone,
+          createdAt: state.createdAt,
+          optedOut: copy(state.optedOut),
+          heldTopics: copy(state.heldTopics),
+          language: state.changes.language,
+          area: state.changes.area,
+          ageBand: state.changes.ageBand,
+          whatsappWindowOpenedAt: state.whatsappWindowOpenedAt,
+        }
+      : undefined;
   }
 
   async subscriptions(phone: string): Promise<Subscription[]> {
@@ -120,10 +145,17 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
       .map(([, { phone: _phone, ...event }]) => copy(event));
   }
 
-  async subscribe(phone: string, channel: Channel, topicId: string, at: string, evidence: ConsentEvidence): Promise<boolean> {
+  async subscribe(
+    phone: string,
+    channel: Channel,
+    topicId: string,
+    at: string,
+    evidence: ConsentEvidence,
+    action: 'opt_in' | 'confirm' = 'opt_in',
+  ): Promise<boolean> {
     const id = subscriptionId(phone, channel, topicId);
     if (this.subscriptionsById.has(id)) return false;
-    this.putConsent(phone, { at, action: 'opt_in', channel, topicId, evidence });
+    this.putConsent(phone, { at, action, channel, topicId, evidence });
     const profile = this.profile(phone, at);
     delete profile.optedOut[channel];
     delete profile.heldTopics[channel];
@@ -157,6 +189,44 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
     delete profile.optOutRef[channel];
     for (const topicId of held) await this.subscribe(phone, channel, topicId, at, evidence);
     return [...held];
+  }
+
+  async leaveTopic(phone: string, channel: Channel, topicId: string, at: string, evidence: ConsentEvidence): Promise<boolean> {
+    const id = subscriptionId(phone, channel, topicId);
+    if (!this.subscriptionsById.has(id)) return false;
+    this.putConsent(phone, { at, action: 'leave', channel, topicId, evidence });
+    this.subscriptionsById.delete(id);
+    return true;
+  }
+
+  async updateProfile(phone: string, channel: Channel, changes: ProfileChanges, at: string, evidence: ConsentEvidence): Promise<void> {
+    const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Record<string, string>;
+    if (Object.keys(set).length === 0) return;
+    this.putConsent(phone, { at, action: 'profile', channel, topicId: undefined, evidence, changes: set });
+    Object.assign(this.profile(phone, at).changes, set);
+  }
+
+  async requestConfirmation(phone: string, pending: PendingConfirmation, evidence: ConsentEvidence): Promise<void> {
+    this.putConsent(phone, { at: pending.requestedAt, action: 'opt_in_requested', channel: pending.channel, topicId: pending.topicId, evidence });
+    this.profile(phone, pending.requestedAt).pending[pending.channel] = copy(pending);
+  }
+
+  async takePendingConfirmation(phone: string, channel: Channel): Promise<PendingConfirmation | undefined> {
+    const profile = this.profiles.get(phone);
+    const pending = profile?.pending[channel];
+    if (profile) delete profile.pending[channel];
+    return copy(pending);
+  }
+
+  async claimDailyAcknowledgement(phone: string, day: string): Promise<boolean> {
+    const profile = this.profile(phone, day);
+    if (profile.acknowledgedOn === day) return false;
+    profile.acknowledgedOn = day;
+    return true;
+  }
+
+  async recordWhatsAppWindow(phone: string, at: string): Promise<void> {
+    this.profile(phone, at).whatsappWindowOpenedAt = at;
   }
 
   async erase(phone: string, at: string, actor: string): Promise<boolean> {
@@ -194,7 +264,7 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
   private profile(phone: string, at: string): ProfileState {
     let profile = this.profiles.get(phone);
     if (!profile) {
-      profile = { createdAt: at, optedOut: {}, heldTopics: {}, optOutRef: {} };
+      profile = { createdAt: at, optedOut: {}, heldTopics: {}, optOutRef: {}, pending: {}, changes: {} };
       this.profiles.set(phone, profile);
     }
     return profile;
@@ -217,6 +287,14 @@ export class InMemoryBroadcastStore implements BroadcastStore {
   async create(broadcast: Broadcast): Promise<void> {
     if (this.broadcasts.has(broadcast.id)) throw new Error(`broadcast ${broadcast.id} already exists`);
     this.broadcasts.set(broadcast.id, copy(broadcast));
+  }
+
+  async recentForTopic(topicId: string, limit: number): Promise<{ broadcastId: string; createdAt: string }[]> {
+    return [...this.broadcasts.values()]
+      .filter((broadcast) => broadcast.topics.includes(topicId))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, limit)
+      .map((broadcast) => ({ broadcastId: broadcast.id, createdAt: broadcast.createdAt }));
   }
 
   async get(id: string): Promise<Broadcast | undefined> {
@@ -294,6 +372,14 @@ const STALE_AFTER_MS = 60_000;
 
 export class InMemoryInboundLog implements InboundLog {
   readonly entries = new Map<string, { from: string; channel: Channel; body: string; at: string; state: 'in-progress' | 'done'; replyMessageId?: string }>();
+  readonly windows = new Map<string, number>();
+
+  async countFromSender(phone: string, window: string): Promise<number> {
+    const key = `${phone}#${window}`;
+    const count = (this.windows.get(key) ?? 0) + 1;
+    this.windows.set(key, count);
+    return count;
+  }
 
   async begin(provider: string, providerMessageId: string, record: { from: string; channel: Channel; body: string; at: string }): Promise<InboundLogEntry> {
     const key = `${provider}#${providerMessageId}`;
@@ -306,9 +392,37 @@ export class InMemoryInboundLog implements InboundLog {
     return existing.state === 'done' ? { state: 'done', replyMessageId: existing.replyMessageId } : { state: 'in-progress' };
   }
 
-  async finish(provider: string, providerMessageId: string, replyMessageId: string | undefined): Promise<void> {
+  async finish(provider: string, providerMessageId: string, replyMessageId: string | undefined, redactedBody?: string): Promise<void> {
     const entry = this.entries.get(`${provider}#${providerMessageId}`);
-    if (entry) Object.assign(entry, { state: 'done', replyMessageId });
+    if (entry) Object.assign(entry, { state: 'done', replyMessageId, ...(redactedBody === undefined ? {} : { body: redactedBody }) });
+  }
+}
+
+export class InMemoryInboxStore implements InboxStore {
+  readonly entries: InboxEntry[] = [];
+
+  async add(entry: InboxEntry): Promise<void> {
+    const index = this.entries.findIndex((e) => e.provider === entry.provider && e.providerMessageId === entry.providerMessageId);
+    if (index >= 0) this.entries.splice(index, 1);
+    this.entries.push(copy(entry));
+  }
+
+  async list(department: string, limit: number): Promise<InboxEntry[]> {
+    return this.entries.filter((entry) => entry.department === department).reverse().slice(0, limit).map(copy);
+  }
+}
+
+export class InMemoryReplyTextStore implements ReplyTextStore {
+  current: ReplyOverrides = {};
+
+  async overrides(): Promise<ReplyOverrides> {
+    return copy(this.current);
+  }
+
+  async setOverride(language: Language, replyId: ReplyId, text: string | undefined): Promise<void> {
+    const forLanguage = (this.current[language] ??= {});
+    if (text === undefined) delete forLanguage[replyId];
+    else forLanguage[replyId] = text;
   }
 }
 
@@ -331,6 +445,8 @@ export interface InMemoryStores extends Stores {
   broadcasts: InMemoryBroadcastStore;
   messages: InMemoryMessageStore;
   inbound: InMemoryInboundLog;
+  inbox: InMemoryInboxStore;
+  replyTexts: InMemoryReplyTextStore;
   apiKeys: InMemoryApiKeyStore;
 }
 
@@ -343,6 +459,8 @@ export function inMemoryStores(shardCount = 4): InMemoryStores {
     broadcasts: new InMemoryBroadcastStore(),
     messages: new InMemoryMessageStore(),
     inbound: new InMemoryInboundLog(),
+    inbox: new InMemoryInboxStore(),
+    replyTexts: new InMemoryReplyTextStore(),
     apiKeys: new InMemoryApiKeyStore(),
   };
 }
@@ -393,6 +511,20 @@ export class RecordingQueue<Job> implements JobQueue<Job> {
 }
 
 export type ReplyQueue = RecordingQueue<ReplySendJob>;
+
+/** The inbound use case's dependencies, all in memory, with the parts a test looks at. */
+export function inMemoryInboundDependencies(settings: Partial<InboundSettings> = {}): {
+  deps: InboundDependencies;
+  stores: InMemoryStores;
+  replyQueue: ReplyQueue;
+  clock: FixedClock;
+} {
+  const stores = inMemoryStores();
+  const replyQueue: ReplyQueue = new RecordingQueue<ReplySendJob>();
+  const clock = new FixedClock();
+  const deps: InboundDependencies = { stores, clock, ids: new SequentialIds(), replies: replyQueue, settings: anInboundSettings(settings) };
+  return { deps, stores, replyQueue, clock };
+}
 
 /**
  * A provider whose answers a test scripts per message: by default it accepts everything; an

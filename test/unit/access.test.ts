@@ -13,14 +13,17 @@ const permissions: readonly Permission[] = [
   'broadcasts:read',
   'broadcasts:approve',
   'broadcasts:cancel',
+  'inbox:read',
+  'replies:read',
+  'replies:write',
 ];
 
 /** Who may do what, written out independently of `rolePermissions`. */
 const allowed: Record<Role, readonly Permission[]> = {
   operator: permissions,
-  sender: ['topics:read', 'broadcasts:create', 'broadcasts:read', 'broadcasts:cancel'],
-  approver: ['topics:read', 'broadcasts:read', 'broadcasts:approve', 'broadcasts:cancel'],
-  viewer: ['topics:read', 'broadcasts:read'],
+  sender: ['topics:read', 'broadcasts:create', 'broadcasts:read', 'broadcasts:cancel', 'inbox:read', 'replies:read'],
+  approver: ['topics:read', 'broadcasts:read', 'broadcasts:approve', 'broadcasts:cancel', 'inbox:read', 'replies:read'],
+  viewer: ['topics:read', 'broadcasts:read', 'inbox:read', 'replies:read'],
 };
 
 const rows = roleSchema.options.flatMap((role) =>

@@ -1,25 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import type { ReplySendJob } from '../../shared/domain/jobs.js';
-import { replies } from '../../shared/domain/replies.js';
+import type { InboundText } from '../../shared/domain/inbound.js';
+import type { Language } from '../../shared/domain/language.js';
+import { renderReply, type ReplyId, type ReplyOverrides, type ReplyParams } from '../../shared/domain/replies.js';
 import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
-import type { InboundDependencies } from '../../shared/usecases/dependencies.js';
-import { aPhone, aTopic, anInboundText, inboundEvidence } from '../support/builders.js';
-import { FixedClock, RecordingQueue, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
+import type { InboundSettings } from '../../shared/usecases/dependencies.js';
+import { AT, aPhone, aTopic, anInboundSettings, anInboundText, inboundEvidence } from '../support/builders.js';
+import { inMemoryInboundDependencies } from '../support/in-memory-stores.js';
 
 const alice = aPhone(101);
+const settings = anInboundSettings();
 
-async function setUp() {
-  const stores = inMemoryStores();
-  await stores.topics.create(aTopic({ id: 'traffic', name: 'Traffic alerts', keywords: ['TRAFFIC', 'JAMS'] }));
-  await stores.topics.create(aTopic({ id: 'youth', name: 'Youth news', keywords: ['YOUTH'], department: 'youth' }));
-  const replyQueue = new RecordingQueue<ReplySendJob>();
-  const clock = new FixedClock();
-  const deps: InboundDependencies = { stores, clock, ids: new SequentialIds(), replies: replyQueue };
-  return { deps, stores, replyQueue, clock };
+/** The text a resident is sent, rendered the way the use case must render it. */
+function expected(id: ReplyId, language: Language, params: Partial<ReplyParams> = {}, overrides?: ReplyOverrides): string {
+  return renderReply(id, language, { serviceName: settings.serviceName, contact: settings.contact, ...params }, overrides);
 }
 
-describe('handleInboundText: subscribing', () => {
-  it('subscribes a resident who texts JOIN and a keyword, records the consent and queues a confirmation', async () => {
+async function setUp(overrides: Partial<InboundSettings> = {}) {
+  const world = inMemoryInboundDependencies({ ...settings, ...overrides });
+  await world.stores.topics.create(aTopic({ id: 'traffic', name: 'Traffic alerts', keywords: ['TRAFFIC', 'JAMS'] }));
+  await world.stores.topics.create(aTopic({ id: 'youth', name: 'Youth news', keywords: ['YOUTH'], department: 'youth' }));
+  return world;
+}
+
+const keywords = ['TRAFFIC', 'YOUTH'];
+
+describe('handleInboundText: the path of one text', () => {
+  it('acts on the text, records the consent, queues one reply and finishes the inbound record', async () => {
     // Prepare
     const { deps, stores, replyQueue } = await setUp();
     const inbound = anInboundText({ from: alice, body: 'join traffic' });
@@ -30,12 +36,10 @@ describe('handleInboundText: subscribing', () => {
     // Assess
     const replyMessageId = `reply-sandbox-${inbound.providerMessageId}`;
     expect(outcome).toEqual({ kind: 'handled', intent: 'subscribe', replyMessageId });
-    expect(await stores.subscribers.subscriptions(alice)).toEqual([
-      { phone: alice, channel: 'sms', topicId: 'traffic', since: '2025-03-01T09:00:00.000Z' },
-    ]);
+    expect(await stores.subscribers.subscriptions(alice)).toEqual([{ phone: alice, channel: 'sms', topicId: 'traffic', since: AT }]);
     expect(await stores.subscribers.consentHistory(alice)).toEqual([
       {
-        at: '2025-03-01T09:00:00.000Z',
+        at: AT,
         action: 'opt_in',
         channel: 'sms',
         topicId: 'traffic',
@@ -43,199 +47,42 @@ describe('handleInboundText: subscribing', () => {
       },
     ]);
     expect(replyQueue.sent).toEqual([
-      { kind: 'reply', messageId: replyMessageId, to: alice, channel: 'sms', body: replies.subscribed('Traffic alerts'), purpose: 'confirmation' },
+      {
+        kind: 'reply',
+        messageId: replyMessageId,
+        to: alice,
+        channel: 'sms',
+        body: expected('subscribed', 'en', { topicName: 'Traffic alerts' }),
+        purpose: 'confirmation',
+      },
     ]);
-    expect(stores.inbound.entries.get(`sandbox#${inbound.providerMessageId}`)).toMatchObject({ state: 'done', replyMessageId });
-  });
-
-  it('subscribes on a topic’s second keyword texted alone', async () => {
-    // Prepare
-    const { deps, stores } = await setUp();
-
-    // Act
-    const outcome = await handleInboundText(deps, anInboundText({ from: alice, body: 'Jams!' }));
-
-    // Assess
-    expect(outcome).toMatchObject({ kind: 'handled', intent: 'subscribe' });
-    expect((await stores.subscribers.subscriptions(alice)).map((s) => s.topicId)).toEqual(['traffic']);
-  });
-
-  it('tells a resident who is already subscribed so, and records no second consent', async () => {
-    // Prepare
-    const { deps, stores, replyQueue } = await setUp();
-    await handleInboundText(deps, anInboundText({ from: alice, body: 'JOIN TRAFFIC' }));
-
-    // Act
-    await handleInboundText(deps, anInboundText({ from: alice, body: 'TRAFFIC' }));
-
-    // Assess
-    expect(replyQueue.sent.map((job) => job.body)).toEqual([
-      replies.subscribed('Traffic alerts'),
-      replies.alreadySubscribed('Traffic alerts'),
-    ]);
-    expect(await stores.subscribers.consentHistory(alice)).toHaveLength(1);
-    expect(await stores.topics.subscriberCount('traffic')).toBe(1);
-  });
-
-  it('answers an explicit JOIN of an unknown topic with the topics there are', async () => {
-    // Prepare
-    const { deps, stores, replyQueue } = await setUp();
-
-    // Act
-    const outcome = await handleInboundText(deps, anInboundText({ from: alice, body: 'JOIN YOOTH' }));
-
-    // Assess
-    expect(outcome).toMatchObject({ kind: 'handled', intent: 'subscribe' });
-    expect(replyQueue.sent).toHaveLength(1);
-    expect(replyQueue.sent[0]).toMatchObject({ body: replies.unknownTopic('YOOTH', ['TRAFFIC', 'YOUTH']), purpose: 'answer' });
-    expect(await stores.subscribers.getProfile(alice)).toBeUndefined();
-  });
-
-  it('answers a bare unknown word as not understood, not as an unknown topic', async () => {
-    // Prepare
-    const { deps, replyQueue } = await setUp();
-
-    // Act
-    await handleInboundText(deps, anInboundText({ from: alice, body: 'hello' }));
-
-    // Assess
-    expect(replyQueue.sent[0]).toMatchObject({ body: replies.notUnderstood(), purpose: 'answer' });
-  });
-
-  it('answers HELP with the first keyword of every topic', async () => {
-    // Prepare
-    const { deps, replyQueue } = await setUp();
-
-    // Act
-    const outcome = await handleInboundText(deps, anInboundText({ from: alice, body: 'help' }));
-
-    // Assess
-    expect(outcome).toMatchObject({ intent: 'help' });
-    expect(replyQueue.sent[0]).toMatchObject({ body: replies.help(['TRAFFIC', 'YOUTH']), purpose: 'help' });
-  });
-});
-
-describe('handleInboundText: opting out and back in', () => {
-  it('opts a resident out on STOP, removes their subscriptions and confirms once', async () => {
-    // Prepare
-    const { deps, stores, replyQueue, clock } = await setUp();
-    await handleInboundText(deps, anInboundText({ from: alice, body: 'JOIN TRAFFIC' }));
-    clock.advance(60_000);
-    const stop = anInboundText({ from: alice, body: 'STOP' });
-
-    // Act
-    const outcome = await handleInboundText(deps, stop);
-
-    // Assess
-    expect(outcome).toEqual({ kind: 'handled', intent: 'optOut', replyMessageId: `reply-sandbox-${stop.providerMessageId}` });
-    expect((await stores.subscribers.getProfile(alice))?.optedOut).toEqual({ sms: '2025-03-01T09:01:00.000Z' });
-    expect(await stores.subscribers.subscriptions(alice)).toEqual([]);
-    expect(replyQueue.sent.at(-1)).toMatchObject({ body: replies.optedOut(), purpose: 'optOutConfirmation' });
-    expect((await stores.subscribers.consentHistory(alice)).map((event) => event.action)).toEqual(['opt_in', 'opt_out']);
-  });
-
-  it('answers a second STOP from someone already opted out with silence, and records nothing new', async () => {
-    // Prepare
-    const { deps, stores, replyQueue } = await setUp();
-    await handleInboundText(deps, anInboundText({ from: alice, body: 'STOP' }));
-    const before = await stores.subscribers.consentHistory(alice);
-
-    // Act
-    const outcome = await handleInboundText(deps, anInboundText({ from: alice, body: 'stop' }));
-
-    // Assess
-    expect(outcome).toEqual({ kind: 'handled', intent: 'optOut', replyMessageId: undefined });
-    expect(replyQueue.sent.filter((job) => job.purpose === 'optOutConfirmation')).toHaveLength(1);
-    expect(await stores.subscribers.consentHistory(alice)).toEqual(before);
-  });
-
-  it('records an opt-out Twilio Advanced Opt-Out already answered, without a second confirmation', async () => {
-    // Prepare
-    const { deps, stores, replyQueue } = await setUp();
-    await handleInboundText(deps, anInboundText({ from: alice, body: 'JOIN TRAFFIC' }));
-    const stop = anInboundText({ provider: 'twilio', from: alice, body: 'Stop', providerHandledOptOut: 'STOP' });
-
-    // Act
-    const outcome = await handleInboundText(deps, stop);
-
-    // Assess
-    expect(outcome).toEqual({ kind: 'handled', intent: 'optOut', replyMessageId: undefined });
-    expect(replyQueue.sent).toHaveLength(1); // only the JOIN's confirmation
-    expect((await stores.subscribers.getProfile(alice))?.optedOut.sms).toBeDefined();
-    expect((await stores.subscribers.consentHistory(alice)).at(-1)).toMatchObject({
-      action: 'opt_out',
-      evidence: { kind: 'inbound', provider: 'twilio', providerMessageId: stop.providerMessageId, text: 'Stop' },
-    });
-  });
-
-  it('follows the provider’s reading of an opt-out word over the router (a plain-language STOP)', async () => {
-    // Prepare
-    const { deps, stores } = await setUp();
-    const stop = anInboundText({ provider: 'twilio', from: alice, body: 'please stop', providerHandledOptOut: 'STOP' });
-
-    // Act
-    const outcome = await handleInboundText(deps, stop);
-
-    // Assess
-    expect(outcome).toMatchObject({ intent: 'optOut' });
-    expect((await stores.subscribers.getProfile(alice))?.optedOut.sms).toBeDefined();
-  });
-
-  it('restores the topics held at STOP on START and names them in the reply', async () => {
-    // Prepare
-    const { deps, stores, replyQueue } = await setUp();
-    await handleInboundText(deps, anInboundText({ from: alice, body: 'TRAFFIC' }));
-    await handleInboundText(deps, anInboundText({ from: alice, body: 'YOUTH' }));
-    await handleInboundText(deps, anInboundText({ from: alice, body: 'STOP' }));
-
-    // Act
-    const outcome = await handleInboundText(deps, anInboundText({ from: alice, body: 'START' }));
-
-    // Assess
-    expect(outcome).toMatchObject({ intent: 'optIn' });
-    expect((await stores.subscribers.subscriptions(alice)).map((s) => s.topicId).sort()).toEqual(['traffic', 'youth']);
-    expect((await stores.subscribers.getProfile(alice))?.optedOut).toEqual({});
-    expect(replyQueue.sent.at(-1)).toMatchObject({ body: replies.restored(['Traffic alerts', 'Youth news']), purpose: 'confirmation' });
-  });
-
-  it('records a START Twilio already answered, without a reply of our own', async () => {
-    // Prepare
-    const { deps, stores, replyQueue } = await setUp();
-    await stores.subscribers.subscribe(alice, 'sms', 'traffic', '2025-03-01T08:00:00.000Z', inboundEvidence());
-    await stores.subscribers.optOut(alice, 'sms', '2025-03-01T08:30:00.000Z', inboundEvidence({ text: 'STOP' }));
-
-    // Act
-    const outcome = await handleInboundText(deps, anInboundText({ provider: 'twilio', from: alice, body: 'START', providerHandledOptOut: 'START' }));
-
-    // Assess
-    expect(outcome).toEqual({ kind: 'handled', intent: 'optIn', replyMessageId: undefined });
-    expect(replyQueue.sent).toEqual([]);
-    expect((await stores.subscribers.subscriptions(alice)).map((s) => s.topicId)).toEqual(['traffic']);
+    expect(stores.inbound.entries.get(`sandbox#${inbound.providerMessageId}`)).toMatchObject({ state: 'done', replyMessageId, body: 'join traffic' });
   });
 });
 
 describe('handleInboundText: provider retries', () => {
-  it('does nothing for a webhook it has already handled', async () => {
+  it('does nothing twice for a retry of a message it has handled: no second reply, no second consent record', async () => {
     // Prepare
     const { deps, stores, replyQueue } = await setUp();
     const inbound = anInboundText({ from: alice, body: 'JOIN TRAFFIC' });
     await handleInboundText(deps, inbound);
-    const retry = structuredClone(inbound);
+    const consentBefore = await stores.subscribers.consentHistory(alice);
 
     // Act
-    const outcome = await handleInboundText(deps, retry);
+    const outcome = await handleInboundText(deps, structuredClone(inbound));
 
     // Assess
     expect(outcome).toEqual({ kind: 'duplicate' });
     expect(replyQueue.sent).toHaveLength(1);
-    expect(await stores.subscribers.consentHistory(alice)).toHaveLength(1);
+    expect(await stores.subscribers.consentHistory(alice)).toEqual(consentBefore);
+    expect(consentBefore).toHaveLength(1);
   });
 
   it('does nothing for a retry that arrives while the first delivery is still being handled', async () => {
     // Prepare
     const { deps, stores, replyQueue } = await setUp();
     const inbound = anInboundText({ from: alice, body: 'STOP' });
-    await stores.inbound.begin(inbound.provider, inbound.providerMessageId, { from: alice, channel: 'sms', body: 'STOP', at: '2025-03-01T09:00:00.000Z' });
+    await stores.inbound.begin(inbound.provider, inbound.providerMessageId, { from: alice, channel: 'sms', body: 'STOP', at: AT });
 
     // Act
     const outcome = await handleInboundText(deps, structuredClone(inbound));
@@ -246,7 +93,7 @@ describe('handleInboundText: provider retries', () => {
     expect(await stores.subscribers.getProfile(alice)).toBeUndefined();
   });
 
-  it('leaves the message unfinished when the reply cannot be queued, so the provider’s retry is handled', async () => {
+  it('leaves the message unfinished when the reply cannot be queued, so the provider’s later retry is handled once', async () => {
     // Prepare
     const { deps, stores, replyQueue, clock } = await setUp();
     const inbound = anInboundText({ from: alice, body: 'JOIN TRAFFIC' });
@@ -259,8 +106,253 @@ describe('handleInboundText: provider retries', () => {
 
     // Assess
     expect(outcome).toMatchObject({ kind: 'handled', intent: 'subscribe' });
-    expect(replyQueue.sent).toHaveLength(1);
-    expect(replyQueue.sent[0]?.body).toContain('subscribed to Traffic alerts');
+    // Subscribed by the first attempt, so the retry's answer says so.
+    expect(replyQueue.sent.map((job) => job.body)).toEqual([expected('alreadySubscribed', 'en', { topicName: 'Traffic alerts' })]);
     expect(await stores.topics.subscriberCount('traffic')).toBe(1);
+    expect(await stores.subscribers.consentHistory(alice)).toHaveLength(1);
+  });
+});
+
+describe('handleInboundText: Twilio Advanced Opt-Out', () => {
+  const twilioHandled = (type: NonNullable<InboundText['providerHandledOptOut']>, body: string) =>
+    anInboundText({ provider: 'twilio', from: alice, body, providerHandledOptOut: type });
+
+  it.each<[NonNullable<InboundText['providerHandledOptOut']>, string, 'optOut' | 'optIn' | 'help']>([
+    ['STOP', 'Stop', 'optOut'],
+    ['START', 'start', 'optIn'],
+    ['HELP', 'help', 'help'],
+  ])('records what %s (texted as "%s") means, and sends no reply of its own', async (type, body, intent) => {
+    // Prepare
+    const { deps, stores, replyQueue } = await setUp();
+    await stores.subscribers.subscribe(alice, 'sms', 'traffic', '2025-03-01T08:00:00.000Z', inboundEvidence({ text: 'JOIN TRAFFIC' }));
+    // START is only meaningful after a STOP.
+    if (type === 'START') await stores.subscribers.optOut(alice, 'sms', '2025-03-01T08:30:00.000Z', inboundEvidence({ text: 'STOP' }));
+    const inbound = twilioHandled(type, body);
+
+    // Act
+    const outcome = await handleInboundText(deps, inbound);
+
+    // Assess
+    expect(outcome).toEqual({ kind: 'handled', intent, replyMessageId: undefined });
+    expect(replyQueue.sent).toEqual([]);
+    expect(stores.inbound.entries.get(`twilio#${inbound.providerMessageId}`)).toMatchObject({ state: 'done', replyMessageId: undefined });
+    const profile = await stores.subscribers.getProfile(alice);
+    const subscribed = (await stores.subscribers.subscriptions(alice)).map((s) => s.topicId);
+    const lastConsent = (await stores.subscribers.consentHistory(alice)).at(-1);
+    const evidence = { kind: 'inbound', provider: 'twilio', providerMessageId: inbound.providerMessageId, text: body };
+    const state = {
+      STOP: { optedOut: { sms: AT }, subscribed: [], lastConsent: { action: 'opt_out', evidence } },
+      START: { optedOut: {}, subscribed: ['traffic'], lastConsent: { action: 'restore', evidence } },
+      HELP: { optedOut: {}, subscribed: ['traffic'], lastConsent: { action: 'opt_in' } },
+    }[type];
+    expect(profile?.optedOut).toEqual(state.optedOut);
+    expect(subscribed).toEqual(state.subscribed);
+    expect(lastConsent).toMatchObject(state.lastConsent);
+  });
+
+  it('follows the provider’s reading of an opt-out over the router’s (a sentence Twilio counted as STOP)', async () => {
+    // Prepare
+    const { deps, stores } = await setUp();
+
+    // Act
+    const outcome = await handleInboundText(deps, twilioHandled('STOP', 'Stop the traffic please'));
+
+    // Assess
+    expect(outcome).toMatchObject({ intent: 'optOut' });
+    expect((await stores.subscribers.getProfile(alice))?.optedOut.sms).toBe(AT);
+  });
+});
+
+describe('handleInboundText: flood control (floodLimit 3 in five minutes)', () => {
+  async function flood(texts: string[]) {
+    const world = await setUp({ floodLimit: 3 });
+    const outcomes = [];
+    for (const body of texts) outcomes.push(await handleInboundText(world.deps, anInboundText({ from: alice, body })));
+    return { ...world, outcomes };
+  }
+
+  it('answers three, tells the fourth to slow down once, and answers none after', async () => {
+    // Prepare
+    const texts = ['HELP', 'HELP', 'HELP', 'HELP', 'HELP', 'HELP'];
+
+    // Act
+    const { replyQueue, outcomes } = await flood(texts);
+
+    // Assess
+    const help = expected('help', 'en', { keywords });
+    expect(replyQueue.sent.map((job) => job.body)).toEqual([help, help, help, expected('slowDown', 'en')]);
+    expect(replyQueue.sent[3]).toMatchObject({ purpose: 'answer' });
+    expect(outcomes.map((outcome) => outcome.kind === 'handled' && outcome.replyMessageId !== undefined)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
+  });
+
+  it('still does what a flooding resident asks, though without an answer', async () => {
+    // Prepare
+    const texts = ['HELP', 'HELP', 'HELP', 'HELP', 'JOIN YOUTH'];
+
+    // Act
+    const { stores, replyQueue } = await flood(texts);
+
+    // Assess
+    expect((await stores.subscribers.subscriptions(alice)).map((s) => s.topicId)).toEqual(['youth']);
+    expect(replyQueue.sent).toHaveLength(4);
+  });
+
+  it('processes AND confirms a STOP in the middle of a flood', async () => {
+    // Prepare
+    const texts = ['JOIN TRAFFIC', 'HELP', 'HELP', 'HELP', 'HELP', 'STOP', 'HELP'];
+
+    // Act
+    const { stores, replyQueue, outcomes } = await flood(texts);
+
+    // Assess
+    expect(outcomes[5]).toMatchObject({ kind: 'handled', intent: 'optOut' });
+    expect(replyQueue.sent.map((job) => job.purpose)).toEqual(['confirmation', 'help', 'help', 'answer', 'optOutConfirmation']);
+    expect(replyQueue.sent.at(-1)?.body).toBe(expected('optedOut', 'en'));
+    expect((await stores.subscribers.getProfile(alice))?.optedOut.sms).toBe(AT);
+    expect(await stores.subscribers.subscriptions(alice)).toEqual([]);
+  });
+
+  it('answers again in the next five minutes', async () => {
+    // Prepare
+    const { deps, replyQueue, clock } = await flood(['HELP', 'HELP', 'HELP', 'HELP', 'HELP']);
+    clock.advance(5 * 60_000);
+
+    // Act
+    await handleInboundText(deps, anInboundText({ from: alice, body: 'HELP' }));
+
+    // Assess
+    expect(replyQueue.sent).toHaveLength(5);
+    expect(replyQueue.sent.at(-1)?.body).toBe(expected('help', 'en', { keywords }));
+  });
+
+  it('counts each resident on their own', async () => {
+    // Prepare
+    const { deps, replyQueue } = await flood(['HELP', 'HELP', 'HELP', 'HELP', 'HELP']);
+
+    // Act
+    await handleInboundText(deps, anInboundText({ from: aPhone(102), body: 'HELP' }));
+
+    // Assess
+    expect(replyQueue.sent.at(-1)).toMatchObject({ to: aPhone(102), body: expected('help', 'en', { keywords }) });
+  });
+});
+
+describe('handleInboundText: the WhatsApp window', () => {
+  it.each([
+    ['whatsapp', AT],
+    ['sms', undefined],
+  ] as const)('a text on %s leaves the window opened at %s', async (channel, openedAt) => {
+    // Prepare
+    const { deps, stores } = await setUp();
+
+    // Act
+    await handleInboundText(deps, anInboundText({ from: alice, channel, body: 'JOIN TRAFFIC' }));
+
+    // Assess
+    expect((await stores.subscribers.getProfile(alice))?.whatsappWindowOpenedAt).toBe(openedAt);
+  });
+});
+
+describe('handleInboundText: the language of the reply', () => {
+  it.each<[string, Language | undefined, string, Language]>([
+    ['English, for a command word in English', undefined, 'HELP', 'en'],
+    ['Welsh, for a command word in Welsh', undefined, 'CYMORTH', 'cy'],
+    ['Spanish, for a command word in Spanish', undefined, 'AYUDA', 'es'],
+    ['English, for a carrier word that tells no language', undefined, 'INFO', 'en'],
+    ['the profile’s Welsh, over an English command word', 'cy', 'HELP', 'cy'],
+    ['the profile’s Spanish, over a Welsh command word', 'es', 'CYMORTH', 'es'],
+    ['the profile’s English, over a Spanish command word', 'en', 'AYUDA', 'en'],
+  ])('is %s', async (_case, profileLanguage, body, language) => {
+    // Prepare
+    const { deps, stores, replyQueue } = await setUp();
+    if (profileLanguage) await stores.subscribers.updateProfile(alice, 'sms', { language: profileLanguage }, AT, inboundEvidence({ text: 'LANG' }));
+
+    // Act
+    await handleInboundText(deps, anInboundText({ from: alice, body }));
+
+    // Assess
+    expect(replyQueue.sent.map((job) => job.body)).toEqual([expected('help', language, { keywords })]);
+  });
+
+  it('names a topic in the reply’s language', async () => {
+    // Prepare
+    const { deps, stores, replyQueue } = await setUp();
+    await stores.topics.create(aTopic({ id: 'bins', name: 'Bin collections', keywords: ['BINS'], aliases: { cy: { name: 'Casgliadau biniau' } } }));
+    await stores.subscribers.updateProfile(alice, 'sms', { language: 'cy' }, AT, inboundEvidence({ text: 'IAITH CY' }));
+
+    // Act
+    await handleInboundText(deps, anInboundText({ from: alice, body: 'JOIN BINS' }));
+
+    // Assess
+    expect(replyQueue.sent[0]?.body).toBe(expected('subscribed', 'cy', { topicName: 'Casgliadau biniau' }));
+  });
+});
+
+describe('handleInboundText: operators’ reply texts', () => {
+  it('uses the operator’s text for the reply’s language, filled in, with the stop footer', async () => {
+    // Prepare
+    const { deps, stores, replyQueue } = await setUp();
+    await stores.replyTexts.setOverride('en', 'subscribed', '{{serviceName}}: {{topicName}} is on. Questions? {{contact}}');
+    const overrides = await stores.replyTexts.overrides();
+
+    // Act
+    await handleInboundText(deps, anInboundText({ from: alice, body: 'JOIN TRAFFIC' }));
+
+    // Assess
+    const body = expected('subscribed', 'en', { topicName: 'Traffic alerts' }, overrides);
+    expect(body).toContain('Cardiff Council alerts: Traffic alerts is on. Questions? 029 2087 2087');
+    expect(replyQueue.sent.map((job) => job.body)).toEqual([body]);
+  });
+
+  it('keeps the built-in text where the operator wrote one only for another language', async () => {
+    // Prepare
+    const { deps, stores, replyQueue } = await setUp();
+    await stores.replyTexts.setOverride('cy', 'subscribed', 'Croeso i {{topicName}}');
+
+    // Act
+    await handleInboundText(deps, anInboundText({ from: alice, body: 'JOIN TRAFFIC' }));
+
+    // Assess
+    expect(replyQueue.sent.map((job) => job.body)).toEqual([expected('subscribed', 'en', { topicName: 'Traffic alerts' })]);
+  });
+});
+
+describe('handleInboundText: a resident under 13', () => {
+  it('answers AGE 12 with underAge, keeps nothing in the profile, and redacts the inbound log', async () => {
+    // Prepare
+    const { deps, stores, replyQueue } = await setUp();
+    const inbound = anInboundText({ from: alice, body: 'AGE 12' });
+
+    // Act
+    const outcome = await handleInboundText(deps, inbound);
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'handled', intent: 'underAge' });
+    expect(replyQueue.sent).toEqual([expect.objectContaining({ body: expected('underAge', 'en'), purpose: 'answer' })]);
+    expect(await stores.subscribers.getProfile(alice)).toBeUndefined();
+    expect(await stores.subscribers.consentHistory(alice)).toEqual([]);
+    const logged = stores.inbound.entries.get(`sandbox#${inbound.providerMessageId}`);
+    expect(logged?.state).toBe('done');
+    expect(logged?.body).not.toContain('12');
+  });
+
+  it('keeps no age band for a resident who already has a profile', async () => {
+    // Prepare
+    const { deps, stores } = await setUp();
+    await stores.subscribers.updateProfile(alice, 'sms', { area: 'CF10' }, AT, inboundEvidence({ text: 'AREA CF10' }));
+
+    // Act
+    await handleInboundText(deps, anInboundText({ from: alice, body: 'OED 12' }));
+
+    // Assess
+    expect(await stores.subscribers.getProfile(alice)).toMatchObject({ area: 'CF10', ageBand: undefined });
+    expect((await stores.subscribers.consentHistory(alice)).map((event) => event.changes)).toEqual([{ area: 'CF10' }]);
   });
 });

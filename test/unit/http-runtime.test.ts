@@ -198,7 +198,14 @@ describe('parseJsonBody', () => {
     const topic = parseJsonBody(request, createTopicRequest);
 
     // Assess
-    expect(topic).toEqual({ id: 'traffic', name: 'Traffic alerts', keywords: ['TRAFFIC'], requiresApproval: false });
+    expect(topic).toEqual({
+      id: 'traffic',
+      name: 'Traffic alerts',
+      keywords: ['TRAFFIC'],
+      requiresApproval: false,
+      confirmedOptIn: false,
+      aliases: {},
+    });
   });
 
   it.each([

@@ -11,6 +11,7 @@ export async function batchGetAll(
   tableName: string,
   keyList: readonly Record<string, string>[],
   projection?: string,
+  consistentRead = false,
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   for (let start = 0; start < keyList.length; start += MAX_KEYS_PER_REQUEST) {
@@ -23,6 +24,7 @@ export async function batchGetAll(
             [tableName]: {
               Keys: pending,
               ...(projection ? { ProjectionExpression: projection } : {}),
+              ...(consistentRead ? { ConsistentRead: true } : {}),
             },
           },
         }),

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   broadcastStatusSchema,
   prioritySchema,
@@ -27,6 +27,28 @@ export class DynamoBroadcastStore implements BroadcastStore {
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
+    // A small log per topic, so a resident's reply can be linked to the broadcast it answers.
+    for (const topicId of broadcast.topics) {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.topicBroadcast(topicId, broadcast.createdAt, broadcast.id), type: 'topicBroadcast', broadcastId: broadcast.id },
+        }),
+      );
+    }
+  }
+
+  async recentForTopic(topicId: string, limit: number): Promise<{ broadcastId: string; createdAt: string }[]> {
+    const { Items } = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.topicBroadcastsPartition(topicId) },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []).map((item) => ({ broadcastId: String(item.broadcastId), createdAt: String(item.sk).split('#')[0] ?? '' }));
   }
 
   async get(id: string): Promise<Broadcast | undefined> {

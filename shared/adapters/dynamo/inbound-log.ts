@@ -21,6 +21,20 @@ export class DynamoInboundLog implements InboundLog {
     private readonly tableName: string,
   ) {}
 
+  async countFromSender(phone: string, window: string, expiresAt: Date): Promise<number> {
+    const { Attributes } = await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.rateWindow(phone, window),
+        UpdateExpression: 'ADD #count :one SET expiresAt = :expiresAt',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: { ':one': 1, ':expiresAt': Math.ceil(expiresAt.getTime() / 1000) },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(Attributes?.count ?? 1);
+  }
+
   async begin(
     provider: string,
     providerMessageId: string,
@@ -57,14 +71,18 @@ export class DynamoInboundLog implements InboundLog {
       : { state: 'in-progress' };
   }
 
-  async finish(provider: string, providerMessageId: string, replyMessageId: string | undefined): Promise<void> {
+  async finish(provider: string, providerMessageId: string, replyMessageId: string | undefined, redactedBody?: string): Promise<void> {
     await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.inbound(provider, providerMessageId),
-        UpdateExpression: 'SET #state = :done, replyMessageId = :reply',
+        UpdateExpression: `SET #state = :done, replyMessageId = :reply${redactedBody === undefined ? '' : ', body = :body'}`,
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':done': 'done', ':reply': replyMessageId ?? null },
+        ExpressionAttributeValues: {
+          ':done': 'done',
+          ':reply': replyMessageId ?? null,
+          ...(redactedBody === undefined ? {} : { ':body': redactedBody }),
+        },
       }),
     );
   }

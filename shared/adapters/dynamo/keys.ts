@@ -14,9 +14,13 @@ import type { Channel } from '../../domain/model.js';
  * | consent event        | SUB#<phone>                 | CONSENT#<what>#<evidence>  |
  * | erasure tombstone    | ERASED#<sha256(phone)>      | TOMBSTONE                  |
  * | inbound message      | INBOUND#<provider>#<id>     | INBOUND                    |
+ * | sender rate window   | RATE#<phone>#<window>       | RATE                       |
+ * | inbox entry          | INBOX#<department>          | <received at>#<id>         |
+ * | topic's broadcasts   | TOPICBROADCASTS#<topic>     | <created at>#<broadcast>   |
  * | broadcast            | BROADCAST#<id>              | BROADCAST                  |
  * | outbound message     | MESSAGE#<messageId>         | MESSAGE                    |
  * | API key              | APIKEY#<sha256(key)>        | APIKEY                     |
+ * | reply text overrides | CONFIG                      | REPLY_TEXTS                |
  *
  * Topics sit in one partition because there are few of them and they are read together. The
  * subscriber index is spread over shards so that no partition runs hot when thousands join.
@@ -43,7 +47,16 @@ export const keys = {
     pk: `INBOUND#${provider}#${providerMessageId}`,
     sk: 'INBOUND',
   }),
+  rateWindow: (phone: string, window: string) => ({ pk: `RATE#${phone}#${window}`, sk: 'RATE' }),
+  inboxPartition: (department: string) => `INBOX#${department}`,
+  inboxEntry: (department: string, receivedAt: string, id: string) => ({ pk: `INBOX#${department}`, sk: `${receivedAt}#${id}` }),
+  topicBroadcastsPartition: (topicId: string) => `TOPICBROADCASTS#${topicId}`,
+  topicBroadcast: (topicId: string, createdAt: string, broadcastId: string) => ({
+    pk: `TOPICBROADCASTS#${topicId}`,
+    sk: `${createdAt}#${broadcastId}`,
+  }),
   broadcast: (id: string) => ({ pk: `BROADCAST#${id}`, sk: 'BROADCAST' }),
   message: (messageId: string) => ({ pk: `MESSAGE#${messageId}`, sk: 'MESSAGE' }),
   apiKey: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' }),
+  replyTexts: { pk: 'CONFIG', sk: 'REPLY_TEXTS' },
 } as const;

@@ -3,6 +3,8 @@ import type { Stores } from '../../ports/stores.js';
 import { DynamoApiKeyStore } from './api-key-store.js';
 import { DynamoBroadcastStore } from './broadcast-store.js';
 import { DynamoInboundLog } from './inbound-log.js';
+import { DynamoInboxStore } from './inbox-store.js';
+import { DynamoReplyTextStore } from './reply-text-store.js';
 import { DynamoMessageStore } from './message-store.js';
 import { DynamoSubscriberStore } from './subscriber-store.js';
 import { DynamoTopicIndex } from './topic-index.js';
@@ -16,6 +18,8 @@ export function dynamoStores(documents: DynamoDBDocumentClient, tableName: strin
     broadcasts: new DynamoBroadcastStore(documents, tableName),
     messages: new DynamoMessageStore(documents, tableName),
     inbound: new DynamoInboundLog(documents, tableName),
+    inbox: new DynamoInboxStore(documents, tableName),
+    replyTexts: new DynamoReplyTextStore(documents, tableName),
     apiKeys: new DynamoApiKeyStore(documents, tableName),
   };
 }

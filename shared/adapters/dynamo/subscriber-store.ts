@@ -8,7 +8,10 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import {
+  ageBandSchema,
   channelSchema,
+  languageSchema,
+  type PendingConfirmation,
   recipientKey,
   type Channel,
   type ConsentAction,
@@ -19,7 +22,7 @@ import {
   type Subscription,
 } from '../../domain/model.js';
 import { shardOf } from '../../domain/sharding.js';
-import type { SubscriberStore } from '../../ports/stores.js';
+import type { ProfileChanges, SubscriberStore } from '../../ports/stores.js';
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
@@ -27,6 +30,8 @@ import { keys } from './keys.js';
 /** Flat attribute names, so an update can set or remove one channel's state without a parent map. */
 const optedOutAttribute = (channel: Channel) => `optedOut_${channel}`;
 const heldTopicsAttribute = (channel: Channel) => `heldTopics_${channel}`;
+/** A JOIN to a confirmed-opt-in topic waiting for YES, per channel. */
+const pendingAttribute = (channel: Channel) => `pendingConfirmation_${channel}`;
 /** The evidence of the STOP that opted the resident out, so a replay of it is recognised. */
 const optOutRefAttribute = (channel: Channel) => `optOutRef_${channel}`;
 
@@ -48,7 +53,16 @@ export class DynamoSubscriberStore implements SubscriberStore {
   async getProfile(phone: string): Promise<SubscriberProfile | undefined> {
     const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.profile(phone) }));
     if (!Item) return undefined;
-    const profile: SubscriberProfile = { phone, createdAt: String(Item.createdAt), optedOut: {}, heldTopics: {} };
+    const profile: SubscriberProfile = {
+      phone,
+      createdAt: String(Item.createdAt),
+      optedOut: {},
+      heldTopics: {},
+      language: languageSchema.safeParse(Item.language).data,
+      area: typeof Item.area === 'string' ? Item.area : undefined,
+      ageBand: ageBandSchema.safeParse(Item.ageBand).data,
+      whatsappWindowOpenedAt: typeof Item.whatsappWindowOpenedAt === 'string' ? Item.whatsappWindowOpenedAt : undefined,
+    };
     for (const channel of channelSchema.options) {
       const optedOutAt = Item[optedOutAttribute(channel)];
       if (typeof optedOutAt === 'string') profile.optedOut[channel] = optedOutAt;
@@ -78,7 +92,100 @@ export class DynamoSubscriberStore implements SubscriberStore {
       channel: channelSchema.parse(item.channel),
       topicId: typeof item.topicId === 'string' ? item.topicId : undefined,
       evidence: item.evidence as ConsentEvidence,
+      ...(item.changes ? { changes: item.changes as Record<string, string> } : {}),
     }));
+  }
+
+  async leaveTopic(phone: string, channel: Channel, topicId: string, at: string, evidence: ConsentEvidence): Promise<boolean> {
+    const existing = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.subscription(phone, channel, topicId), ConsistentRead: true }),
+    );
+    if (!existing.Item) return false;
+    await this.putConsent(phone, { at, action: 'leave', channel, topicId, evidence });
+    await this.removeSubscription({ phone, channel, topicId, since: String(existing.Item.since) });
+    return true;
+  }
+
+  async updateProfile(phone: string, channel: Channel, changes: ProfileChanges, at: string, evidence: ConsentEvidence): Promise<void> {
+    const entries = Object.entries(changes).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+    if (entries.length === 0) return;
+    await this.putConsent(phone, { at, action: 'profile', channel, topicId: undefined, evidence, changes: Object.fromEntries(entries) });
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.profile(phone),
+        UpdateExpression: `SET #createdAt = if_not_exists(#createdAt, :at), #type = :type, ${entries.map(([name]) => `#${name} = :${name}`).join(', ')}`,
+        ExpressionAttributeNames: { '#createdAt': 'createdAt', '#type': 'type', ...Object.fromEntries(entries.map(([name]) => [`#${name}`, name])) },
+        ExpressionAttributeValues: { ':at': at, ':type': 'profile', ...Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])) },
+      }),
+    );
+  }
+
+  async requestConfirmation(phone: string, pending: PendingConfirmation, evidence: ConsentEvidence): Promise<void> {
+    await this.putConsent(phone, { at: pending.requestedAt, action: 'opt_in_requested', channel: pending.channel, topicId: pending.topicId, evidence });
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.profile(phone),
+        UpdateExpression: 'SET #createdAt = if_not_exists(#createdAt, :at), #type = :type, #pending = :pending',
+        ExpressionAttributeNames: { '#createdAt': 'createdAt', '#type': 'type', '#pending': pendingAttribute(pending.channel) },
+        ExpressionAttributeValues: {
+          ':at': pending.requestedAt,
+          ':type': 'profile',
+          ':pending': { topicId: pending.topicId, requestedAt: pending.requestedAt },
+        },
+      }),
+    );
+  }
+
+  async takePendingConfirmation(phone: string, channel: Channel): Promise<PendingConfirmation | undefined> {
+    const { Attributes } = await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.profile(phone),
+        UpdateExpression: 'REMOVE #pending',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#pending': pendingAttribute(channel) },
+        ReturnValues: 'UPDATED_OLD',
+      }),
+    ).catch((error: unknown) => {
+      if (isConditionFailure(error)) return { Attributes: undefined };
+      throw error;
+    });
+    const pending = Attributes?.[pendingAttribute(channel)] as { topicId?: unknown; requestedAt?: unknown } | undefined;
+    if (typeof pending?.topicId !== 'string' || typeof pending.requestedAt !== 'string') return undefined;
+    return { topicId: pending.topicId, channel, requestedAt: pending.requestedAt };
+  }
+
+  async claimDailyAcknowledgement(phone: string, day: string): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.profile(phone),
+          UpdateExpression: 'SET #type = :type, #createdAt = if_not_exists(#createdAt, :day), #acknowledged = :day',
+          ConditionExpression: 'attribute_not_exists(#acknowledged) OR #acknowledged <> :day',
+          ExpressionAttributeNames: { '#type': 'type', '#createdAt': 'createdAt', '#acknowledged': 'acknowledgedOn' },
+          ExpressionAttributeValues: { ':type': 'profile', ':day': day },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async recordWhatsAppWindow(phone: string, at: string): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.profile(phone),
+        UpdateExpression: 'SET #type = :type, #createdAt = if_not_exists(#createdAt, :at), whatsappWindowOpenedAt = :at',
+        ExpressionAttributeNames: { '#type': 'type', '#createdAt': 'createdAt' },
+        ExpressionAttributeValues: { ':type': 'profile', ':at': at },
+      }),
+    );
   }
 
   /**
@@ -86,8 +193,15 @@ export class DynamoSubscriberStore implements SubscriberStore {
    * replay: the consent record first (evidence before effect), then the profile, the index entry,
    * and last the subscription itself, whose conditional put decides "new" and counts it once.
    */
-  async subscribe(phone: string, channel: Channel, topicId: string, at: string, evidence: ConsentEvidence): Promise<boolean> {
-    return this.addSubscription(phone, channel, topicId, at, evidence, { liftOptOut: true });
+  async subscribe(
+    phone: string,
+    channel: Channel,
+    topicId: string,
+    at: string,
+    evidence: ConsentEvidence,
+    action: 'opt_in' | 'confirm' = 'opt_in',
+  ): Promise<boolean> {
+    return this.addSubscription(phone, channel, topicId, at, evidence, { liftOptOut: true, action });
   }
 
   /** `liftOptOut: false` leaves the profile alone: restore lifts the opt-out itself, last. */
@@ -97,15 +211,15 @@ export class DynamoSubscriberStore implements SubscriberStore {
     topicId: string,
     at: string,
     evidence: ConsentEvidence,
-    { liftOptOut }: { liftOptOut: boolean },
+    { liftOptOut, action = 'opt_in' }: { liftOptOut: boolean; action?: 'opt_in' | 'confirm' },
   ): Promise<boolean> {
     const existing = await this.documents.send(
       new GetCommand({ TableName: this.tableName, Key: keys.subscription(phone, channel, topicId), ConsistentRead: true }),
     );
     if (existing.Item) return false;
     const shard = shardOf(phone, this.shardCount);
-    await this.putConsent(phone, { at, action: 'opt_in', channel, topicId, evidence });
-    if (liftOptOut) await this.updateProfile(phone, at, `REMOVE ${optedOutAttribute(channel)}, ${heldTopicsAttribute(channel)}, ${optOutRefAttribute(channel)}`);
+    await this.putConsent(phone, { at, action, channel, topicId, evidence });
+    if (liftOptOut) await this.touchProfile(phone, at, `REMOVE ${optedOutAttribute(channel)}, ${heldTopicsAttribute(channel)}, ${optOutRefAttribute(channel)}`);
     await this.documents.send(
       new PutCommand({
         TableName: this.tableName,
@@ -171,7 +285,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
     await this.putConsent(phone, { at, action: 'restore', channel, topicId: undefined, evidence });
     for (const topicId of held) await this.addSubscription(phone, channel, topicId, at, evidence, { liftOptOut: false });
     // Last, so that a START retried after a crash part-way still finds the topics held.
-    await this.updateProfile(phone, at, `REMOVE ${optedOutAttribute(channel)}, ${heldTopicsAttribute(channel)}, ${optOutRefAttribute(channel)}`);
+    await this.touchProfile(phone, at, `REMOVE ${optedOutAttribute(channel)}, ${heldTopicsAttribute(channel)}, ${optOutRefAttribute(channel)}`);
     return held;
   }
 
@@ -199,6 +313,8 @@ export class DynamoSubscriberStore implements SubscriberStore {
       this.tableName,
       phones.map((phone) => keys.profile(phone)),
       `pk, ${channelSchema.options.map(optedOutAttribute).join(', ')}`,
+      // A STOP written a moment ago must be seen: an eventually consistent read could miss it.
+      true,
     );
     const byPartition = new Map(items.map((item) => [String(item.pk), item]));
     const optedOut = new Set<string>();
@@ -245,7 +361,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
     );
   }
 
-  private async updateProfile(phone: string, at: string, removeClause: string): Promise<void> {
+  private async touchProfile(phone: string, at: string, removeClause: string): Promise<void> {
     await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,

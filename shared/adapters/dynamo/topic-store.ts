@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../domain/errors.js';
-import { topicSchema, type Topic } from '../../domain/model.js';
+import { allKeywords, topicSchema, type Topic } from '../../domain/model.js';
 import type { TopicStore } from '../../ports/stores.js';
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';
@@ -32,7 +32,7 @@ export class DynamoTopicStore implements TopicStore {
       throw error;
     }
     const claimed: string[] = [];
-    for (const keyword of topic.keywords) {
+    for (const keyword of allKeywords(topic)) {
       try {
         await this.documents.send(
           new PutCommand({

@@ -80,3 +80,10 @@ export function parseParameter<S extends z.ZodType>(value: string | undefined, n
 export function parseFormBody(request: HttpRequest): Record<string, string> {
   return Object.fromEntries(new URLSearchParams(request.rawBody));
 }
+
+/** Parses the query string parameters with a schema; errors name each parameter. */
+export function parseQuery<S extends z.ZodType>(request: HttpRequest, schema: S): z.infer<S> {
+  const result = schema.safeParse(request.query);
+  if (!result.success) throw new ValidationError('the query string is invalid', issuesOf(result.error, 'query'));
+  return result.data;
+}

@@ -1,0 +1,31 @@
+import type { InboundText } from '../../domain/inbound.js';
+import type { ReplyPurpose } from '../../domain/jobs.js';
+import type { Language } from '../../domain/language.js';
+import type { ConsentEvidence, SubscriberProfile } from '../../domain/model.js';
+import type { ReplyId, ReplyParams } from '../../domain/replies.js';
+import type { InboundDependencies } from '../dependencies.js';
+
+/** Everything an intent handler knows about the text it is acting on. */
+export interface IntentContext {
+  deps: InboundDependencies;
+  inbound: InboundText;
+  at: string;
+  evidence: ConsentEvidence;
+  profile: SubscriberProfile | undefined;
+  /** The language to answer in: the resident's, else the one they wrote in, else the default. */
+  language: Language;
+}
+
+export interface PlannedReply {
+  id: ReplyId;
+  params?: Partial<ReplyParams>;
+  purpose: ReplyPurpose;
+  /** Answer in this language rather than the context's (LANG changes it). */
+  language?: Language;
+}
+
+export interface IntentOutcome {
+  reply?: PlannedReply;
+  /** Replaces the stored inbound text when it must not be kept. */
+  redactedBody?: string;
+}

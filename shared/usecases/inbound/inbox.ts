@@ -1,0 +1,55 @@
+import type { Topic } from '../../domain/model.js';
+import { broadcastMessageId } from '../send.js';
+import type { IntentContext, IntentOutcome } from './context.js';
+
+const RECENT_BROADCASTS_PER_TOPIC = 5;
+const DEFAULT_DEPARTMENT = 'general';
+
+/**
+ * A text that is not a command goes to a department's inbox, linked to the broadcast the resident
+ * most likely answered: the latest one of their topics that was actually sent to them. It gets
+ * at most one automatic acknowledgement per resident per day.
+ */
+export async function deliverToInbox(context: IntentContext): Promise<IntentOutcome> {
+  const { deps, inbound, at } = context;
+  const subscriptions = await deps.stores.subscribers.subscriptions(inbound.from);
+  const topics = (await Promise.all([...new Set(subscriptions.map((s) => s.topicId))].map((id) => deps.stores.topics.get(id)))).filter(
+    (topic): topic is Topic => topic !== undefined,
+  );
+  const answered = await lastBroadcastReceived(context, topics);
+  const owner = answered?.topic ?? topics[0];
+  await deps.stores.inbox.add({
+    department: owner?.department ?? DEFAULT_DEPARTMENT,
+    provider: inbound.provider,
+    providerMessageId: inbound.providerMessageId,
+    from: inbound.from,
+    channel: inbound.channel,
+    body: inbound.body,
+    receivedAt: at,
+    broadcastId: answered?.broadcastId,
+    topicId: owner?.id,
+    handled: false,
+  });
+  const firstToday = await deps.stores.subscribers.claimDailyAcknowledgement(inbound.from, at.slice(0, 10));
+  return firstToday ? { reply: { id: 'inboxAcknowledgement', purpose: 'answer' } } : {};
+}
+
+async function lastBroadcastReceived(
+  { deps, inbound }: IntentContext,
+  topics: Topic[],
+): Promise<{ broadcastId: string; topic: Topic } | undefined> {
+  const candidates = (
+    await Promise.all(
+      topics.map(async (topic) =>
+        (await deps.stores.broadcasts.recentForTopic(topic.id, RECENT_BROADCASTS_PER_TOPIC)).map((recent) => ({ ...recent, topic })),
+      ),
+    )
+  )
+    .flat()
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  for (const candidate of candidates) {
+    const message = await deps.stores.messages.get(broadcastMessageId(candidate.broadcastId, inbound.from));
+    if (message && message.status !== 'skipped' && message.status !== 'failed') return candidate;
+  }
+  return undefined;
+}

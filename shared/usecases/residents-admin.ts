@@ -1,0 +1,73 @@
+import { ValidationError } from '../domain/errors.js';
+import { languages, type Language } from '../domain/language.js';
+import type { Principal } from '../domain/model.js';
+import { catalogue, placeholderNames, replyIds, unknownPlaceholders, type ReplyId } from '../domain/replies.js';
+import type { InboxEntry } from '../ports/stores.js';
+import { authorize } from './access.js';
+import type { CoreDependencies } from './dependencies.js';
+
+/** A department's inbox, newest first. A key sees its own department's; an operator names one. */
+export async function listInbox(
+  deps: CoreDependencies,
+  principal: Principal,
+  query: { department?: string; limit: number },
+): Promise<InboxEntry[]> {
+  const department = query.department ?? (principal.role === 'operator' ? 'general' : principal.department);
+  authorize(principal, 'inbox:read', department);
+  return deps.stores.inbox.list(department, query.limit);
+}
+
+export interface ReplyTextView {
+  language: Language;
+  id: ReplyId;
+  /** The built-in text as a template, e.g. `You're subscribed to {{topicName}}.` */
+  builtIn: string;
+  override: string | undefined;
+}
+
+/** Every reply in every language: the built-in wording and the operator's, if any. */
+export async function listReplyTexts(deps: CoreDependencies, principal: Principal): Promise<ReplyTextView[]> {
+  authorize(principal, 'replies:read');
+  const overrides = await deps.stores.replyTexts.overrides();
+  return languages.flatMap((language) =>
+    replyIds.map((id) => ({ language, id, builtIn: builtInTemplate(language, id), override: overrides[language]?.[id] })),
+  );
+}
+
+/** Sets (or with undefined, removes) the operator's wording of one reply in one language. */
+export async function setReplyText(
+  deps: CoreDependencies,
+  principal: Principal,
+  language: Language,
+  id: ReplyId,
+  text: string | undefined,
+): Promise<void> {
+  authorize(principal, 'replies:write');
+  if (text !== undefined) {
+    const unknown = unknownPlaceholders({ [language]: { [id]: text } });
+    if (unknown.length > 0) {
+      throw new ValidationError(
+        'the text uses placeholders crier does not know',
+        unknown.map(({ name }) => ({ field: 'text', message: `{{${name}}} is not one of ${placeholderNames.map((n) => `{{${n}}}`).join(', ')}` })),
+      );
+    }
+  }
+  await deps.stores.replyTexts.setOverride(language, id, text);
+}
+
+/** The built-in text with its placeholders showing, for an operator to copy and change. */
+function builtInTemplate(language: Language, id: ReplyId): string {
+  const placeholder = (name: string) => `{{${name}}}`;
+  return catalogue[language][id]({
+    serviceName: placeholder('serviceName'),
+    contact: placeholder('contact'),
+    topicName: placeholder('topicName'),
+    topicNames: [placeholder('topicNames')],
+    keywords: [placeholder('keywords')],
+    subscribedNames: [placeholder('subscribedNames')],
+    word: placeholder('word'),
+    area: placeholder('area'),
+    language,
+    band: placeholder('band'),
+  });
+}

@@ -1,0 +1,301 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoSubscriberStore } from '../../shared/adapters/dynamo/subscriber-store.js';
+import { DynamoTopicStore } from '../../shared/adapters/dynamo/topic-store.js';
+import type { ProfileChanges } from '../../shared/ports/stores.js';
+import { aPhone, inboundEvidence } from '../support/builders.js';
+import { freshTable, type TestTable } from '../support/dynamo-table.js';
+
+const SHARDS = 4;
+const T1 = '2025-03-01T09:00:00.000Z';
+const T2 = '2025-03-01T10:00:00.000Z';
+const T3 = '2025-03-01T11:00:00.000Z';
+
+/** Each test gets its own resident (and topic where it counts), so tests share the table but not state. */
+let nextResident = 500;
+const newResident = () => aPhone(nextResident++);
+let nextTopic = 0;
+const newTopicId = () => `topic-${nextTopic++}`;
+
+describe('DynamoSubscriberStore: the inbound flow’s methods', () => {
+  let table: TestTable;
+  let subscribers: DynamoSubscriberStore;
+  let topics: DynamoTopicStore;
+
+  beforeAll(async () => {
+    table = await freshTable('crier-profiles');
+    subscribers = new DynamoSubscriberStore(table.documents, table.tableName, SHARDS);
+    topics = new DynamoTopicStore(table.documents, table.tableName, SHARDS);
+  });
+
+  describe('leaveTopic', () => {
+    it('leaves one topic once: the count moves once, the other topics stay, and the leave is recorded', async () => {
+      // Prepare
+      const phone = newResident();
+      const [leaving, staying] = [newTopicId(), newTopicId()];
+      await subscribers.subscribe(phone, 'sms', leaving, T1, inboundEvidence());
+      await subscribers.subscribe(phone, 'sms', staying, T1, inboundEvidence());
+      const evidence = inboundEvidence({ text: `STOP ${leaving}` });
+
+      // Act
+      const first = await subscribers.leaveTopic(phone, 'sms', leaving, T2, evidence);
+      const second = await subscribers.leaveTopic(phone, 'sms', leaving, T3, inboundEvidence({ text: `STOP ${leaving}` }));
+
+      // Assess
+      expect([first, second]).toEqual([true, false]);
+      expect(await topics.subscriberCount(leaving)).toBe(0);
+      expect(await topics.subscriberCount(staying)).toBe(1);
+      expect((await subscribers.subscriptions(phone)).map((s) => s.topicId)).toEqual([staying]);
+      const leaves = (await subscribers.consentHistory(phone)).filter((event) => event.action === 'leave');
+      expect(leaves).toEqual([{ at: T2, action: 'leave', channel: 'sms', topicId: leaving, evidence }]);
+      expect((await subscribers.getProfile(phone))?.optedOut).toEqual({});
+    });
+
+    it('leaves only the channel the text came from', async () => {
+      // Prepare
+      const phone = newResident();
+      const topicId = newTopicId();
+      await subscribers.subscribe(phone, 'sms', topicId, T1, inboundEvidence());
+      await subscribers.subscribe(phone, 'whatsapp', topicId, T1, inboundEvidence());
+
+      // Act
+      await subscribers.leaveTopic(phone, 'whatsapp', topicId, T2, inboundEvidence());
+
+      // Assess
+      expect((await subscribers.subscriptions(phone)).map((s) => s.channel)).toEqual(['sms']);
+      expect(await topics.subscriberCount(topicId)).toBe(1);
+    });
+
+    it('lets only one of several simultaneous leaves move the count', async () => {
+      // Prepare
+      const phone = newResident();
+      const topicId = newTopicId();
+      await subscribers.subscribe(phone, 'sms', topicId, T1, inboundEvidence());
+      await subscribers.subscribe(aPhone(999), 'sms', topicId, T1, inboundEvidence());
+
+      // Act
+      await Promise.all(Array.from({ length: 4 }, () => subscribers.leaveTopic(phone, 'sms', topicId, T2, inboundEvidence())));
+
+      // Assess
+      expect(await topics.subscriberCount(topicId)).toBe(1);
+    });
+  });
+
+  describe('updateProfile', () => {
+    it.each<[string, ProfileChanges, Record<string, string>]>([
+      ['an area', { area: 'CF10' }, { area: 'CF10' }],
+      ['a language', { language: 'cy' }, { language: 'cy' }],
+      ['an age band', { ageBand: '16-17' }, { ageBand: '16-17' }],
+      ['several at once, leaving out the undefined', { area: 'NP20', language: 'es', ageBand: undefined }, { area: 'NP20', language: 'es' }],
+    ])('sets %s and records a profile change with what changed', async (_case, changes, recorded) => {
+      // Prepare
+      const phone = newResident();
+      const evidence = inboundEvidence({ text: 'AREA CF10' });
+
+      // Act
+      await subscribers.updateProfile(phone, 'sms', changes, T1, evidence);
+
+      // Assess
+      expect(await subscribers.getProfile(phone)).toEqual({
+        phone,
+        createdAt: T1,
+        optedOut: {},
+        heldTopics: {},
+        language: undefined,
+        area: undefined,
+        ageBand: undefined,
+        whatsappWindowOpenedAt: undefined,
+        ...recorded,
+      });
+      expect(await subscribers.consentHistory(phone)).toEqual([
+        { at: T1, action: 'profile', channel: 'sms', topicId: undefined, evidence, changes: recorded },
+      ]);
+    });
+
+    it('keeps what it does not change, and the first createdAt', async () => {
+      // Prepare
+      const phone = newResident();
+      await subscribers.updateProfile(phone, 'sms', { area: 'CF10', language: 'cy' }, T1, inboundEvidence());
+
+      // Act
+      await subscribers.updateProfile(phone, 'whatsapp', { area: 'CF24' }, T2, inboundEvidence());
+
+      // Assess
+      expect(await subscribers.getProfile(phone)).toMatchObject({ createdAt: T1, area: 'CF24', language: 'cy' });
+      expect((await subscribers.consentHistory(phone)).map((event) => [event.channel, event.changes])).toEqual([
+        ['sms', { area: 'CF10', language: 'cy' }],
+        ['whatsapp', { area: 'CF24' }],
+      ]);
+    });
+
+    it('writes and records nothing when there is nothing to change', async () => {
+      // Prepare
+      const phone = newResident();
+
+      // Act
+      await subscribers.updateProfile(phone, 'sms', {}, T1, inboundEvidence());
+
+      // Assess
+      expect(await subscribers.getProfile(phone)).toBeUndefined();
+      expect(await subscribers.consentHistory(phone)).toEqual([]);
+    });
+
+    it('keeps an opt-out untouched', async () => {
+      // Prepare
+      const phone = newResident();
+      await subscribers.optOut(phone, 'sms', T1, inboundEvidence({ text: 'STOP' }));
+
+      // Act
+      await subscribers.updateProfile(phone, 'sms', { area: 'CF10' }, T2, inboundEvidence());
+
+      // Assess
+      expect(await subscribers.getProfile(phone)).toMatchObject({ optedOut: { sms: T1 }, area: 'CF10' });
+    });
+  });
+
+  describe('confirmed opt-in', () => {
+    it('keeps a pending JOIN, records the request, and gives it up once', async () => {
+      // Prepare
+      const phone = newResident();
+      const evidence = inboundEvidence({ text: 'JOIN YOUTH' });
+      const pending = { topicId: 'youth', channel: 'sms' as const, requestedAt: T1 };
+
+      // Act
+      await subscribers.requestConfirmation(phone, pending, evidence);
+      const first = await subscribers.takePendingConfirmation(phone, 'sms');
+      const second = await subscribers.takePendingConfirmation(phone, 'sms');
+
+      // Assess
+      expect(first).toEqual(pending);
+      expect(second).toBeUndefined();
+      expect(await subscribers.consentHistory(phone)).toEqual([
+        { at: T1, action: 'opt_in_requested', channel: 'sms', topicId: 'youth', evidence },
+      ]);
+      expect(await subscribers.subscriptions(phone)).toEqual([]);
+    });
+
+    it('keeps one pending JOIN per channel, the latest', async () => {
+      // Prepare
+      const phone = newResident();
+      await subscribers.requestConfirmation(phone, { topicId: 'youth', channel: 'sms', requestedAt: T1 }, inboundEvidence());
+      await subscribers.requestConfirmation(phone, { topicId: 'sport', channel: 'sms', requestedAt: T2 }, inboundEvidence());
+      await subscribers.requestConfirmation(phone, { topicId: 'youth', channel: 'whatsapp', requestedAt: T2 }, inboundEvidence());
+
+      // Act
+      const sms = await subscribers.takePendingConfirmation(phone, 'sms');
+      const whatsapp = await subscribers.takePendingConfirmation(phone, 'whatsapp');
+
+      // Assess
+      expect(sms).toEqual({ topicId: 'sport', channel: 'sms', requestedAt: T2 });
+      expect(whatsapp).toEqual({ topicId: 'youth', channel: 'whatsapp', requestedAt: T2 });
+    });
+
+    it('has nothing pending for a resident it has never heard from, and creates no profile for them', async () => {
+      // Prepare
+      const phone = newResident();
+
+      // Act
+      const pending = await subscribers.takePendingConfirmation(phone, 'sms');
+
+      // Assess
+      expect(pending).toBeUndefined();
+      expect(await subscribers.getProfile(phone)).toBeUndefined();
+    });
+
+    it('gives a pending JOIN to only one of several simultaneous YES', async () => {
+      // Prepare
+      const phone = newResident();
+      await subscribers.requestConfirmation(phone, { topicId: 'youth', channel: 'sms', requestedAt: T1 }, inboundEvidence());
+
+      // Act
+      const taken = await Promise.all(Array.from({ length: 4 }, () => subscribers.takePendingConfirmation(phone, 'sms')));
+
+      // Assess
+      expect(taken.filter((pending) => pending !== undefined)).toHaveLength(1);
+    });
+
+    it('records a subscription confirmed by YES as a confirm, with the YES as evidence', async () => {
+      // Prepare
+      const phone = newResident();
+      const topicId = newTopicId();
+      const yes = inboundEvidence({ text: 'YES' });
+
+      // Act
+      const subscribed = await subscribers.subscribe(phone, 'sms', topicId, T2, yes, 'confirm');
+
+      // Assess
+      expect(subscribed).toBe(true);
+      expect(await subscribers.consentHistory(phone)).toEqual([{ at: T2, action: 'confirm', channel: 'sms', topicId, evidence: yes }]);
+      expect(await topics.subscriberCount(topicId)).toBe(1);
+    });
+  });
+
+  describe('claimDailyAcknowledgement', () => {
+    it('is true once per resident per day', async () => {
+      // Prepare
+      const [phone, other] = [newResident(), newResident()];
+
+      // Act
+      const claims = [
+        await subscribers.claimDailyAcknowledgement(phone, '2025-03-01'),
+        await subscribers.claimDailyAcknowledgement(phone, '2025-03-01'),
+        await subscribers.claimDailyAcknowledgement(other, '2025-03-01'),
+        await subscribers.claimDailyAcknowledgement(phone, '2025-03-02'),
+        await subscribers.claimDailyAcknowledgement(phone, '2025-03-02'),
+      ];
+
+      // Assess
+      expect(claims).toEqual([true, false, true, true, false]);
+    });
+
+    it('is true for only one of several simultaneous claims', async () => {
+      // Prepare
+      const phone = newResident();
+
+      // Act
+      const claims = await Promise.all(Array.from({ length: 4 }, () => subscribers.claimDailyAcknowledgement(phone, '2025-03-01')));
+
+      // Assess
+      expect(claims.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('leaves an existing profile as it was', async () => {
+      // Prepare
+      const phone = newResident();
+      await subscribers.updateProfile(phone, 'sms', { area: 'CF10' }, T1, inboundEvidence());
+      const before = await subscribers.getProfile(phone);
+
+      // Act
+      await subscribers.claimDailyAcknowledgement(phone, '2025-03-01');
+
+      // Assess
+      expect(await subscribers.getProfile(phone)).toEqual(before);
+    });
+  });
+
+  describe('recordWhatsAppWindow', () => {
+    it('shows the window in the profile, the latest message’s time', async () => {
+      // Prepare
+      const phone = newResident();
+      await subscribers.recordWhatsAppWindow(phone, T1);
+
+      // Act
+      await subscribers.recordWhatsAppWindow(phone, T2);
+
+      // Assess
+      expect(await subscribers.getProfile(phone)).toMatchObject({ phone, createdAt: T1, whatsappWindowOpenedAt: T2, optedOut: {} });
+    });
+
+    it('keeps the rest of the profile', async () => {
+      // Prepare
+      const phone = newResident();
+      await subscribers.optOut(phone, 'sms', T1, inboundEvidence({ text: 'STOP' }));
+      await subscribers.updateProfile(phone, 'sms', { language: 'cy' }, T1, inboundEvidence());
+
+      // Act
+      await subscribers.recordWhatsAppWindow(phone, T2);
+
+      // Assess
+      expect(await subscribers.getProfile(phone)).toMatchObject({ optedOut: { sms: T1 }, language: 'cy', whatsappWindowOpenedAt: T2 });
+    });
+  });
+});
