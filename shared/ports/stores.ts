@@ -61,8 +61,11 @@ export interface SubscriberStore {
   requestConfirmation(phone: string, pending: PendingConfirmation, evidence: ConsentEvidence): Promise<void>;
   /** The JOIN waiting for confirmation on a channel, removed as it is taken. */
   takePendingConfirmation(phone: string, channel: Channel): Promise<PendingConfirmation | undefined>;
-  /** True the first time it is asked on a given day for a resident: one automatic reply a day. */
-  claimDailyAcknowledgement(phone: string, day: string): Promise<boolean>;
+  /**
+   * True the first time it is asked on a given day (`YYYY-MM-DD`, the deployment's calendar) for
+   * a resident: one automatic reply a day. `at` dates a profile this creates.
+   */
+  claimDailyAcknowledgement(phone: string, day: string, at?: string): Promise<boolean>;
   /** A WhatsApp message from the resident opens the 24-hour window for free-text replies. */
   recordWhatsAppWindow(phone: string, at: string): Promise<void>;
   /** Removes every trace of a resident but an anonymised opt-out tombstone. */

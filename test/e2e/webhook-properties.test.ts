@@ -130,7 +130,7 @@ describe('the running gateway on random signed webhooks', () => {
 
     // Assess
     expect(response.status).toBe(413);
-    expect((await response.json()).error).toMatch(/larger than \d+ bytes/);
+    expect(((await response.json()) as { error: string }).error).toMatch(/larger than \d+ bytes/);
     expect((await client.api('GET', `/v1/subscribers/${encodeURIComponent(resident)}`)).status).toBe(404);
   });
 });

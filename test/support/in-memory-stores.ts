@@ -218,8 +218,8 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
     return copy(pending);
   }
 
-  async claimDailyAcknowledgement(phone: string, day: string): Promise<boolean> {
-    const profile = this.profile(phone, day);
+  async claimDailyAcknowledgement(phone: string, day: string, at = `${day}T00:00:00.000Z`): Promise<boolean> {
+    const profile = this.profile(phone, at);
     if (profile.acknowledgedOn === day) return false;
     profile.acknowledgedOn = day;
     return true;

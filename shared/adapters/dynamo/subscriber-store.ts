@@ -157,16 +157,16 @@ export class DynamoSubscriberStore implements SubscriberStore {
     return { topicId: pending.topicId, channel, requestedAt: pending.requestedAt };
   }
 
-  async claimDailyAcknowledgement(phone: string, day: string): Promise<boolean> {
+  async claimDailyAcknowledgement(phone: string, day: string, at = `${day}T00:00:00.000Z`): Promise<boolean> {
     try {
       await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.profile(phone),
-          UpdateExpression: 'SET #type = :type, #createdAt = if_not_exists(#createdAt, :day), #acknowledged = :day',
+          UpdateExpression: 'SET #type = :type, #createdAt = if_not_exists(#createdAt, :at), #acknowledged = :day',
           ConditionExpression: 'attribute_not_exists(#acknowledged) OR #acknowledged <> :day',
           ExpressionAttributeNames: { '#type': 'type', '#createdAt': 'createdAt', '#acknowledged': 'acknowledgedOn' },
-          ExpressionAttributeValues: { ':type': 'profile', ':day': day },
+          ExpressionAttributeValues: { ':type': 'profile', ':day': day, ':at': at },
         }),
       );
       return true;

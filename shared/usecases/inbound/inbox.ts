@@ -6,6 +6,16 @@ const RECENT_BROADCASTS_PER_TOPIC = 5;
 const DEFAULT_DEPARTMENT = 'general';
 
 /**
+ * "Once a day" means the residents' day, not UTC's: in summer the UTC date changes at 01:00 in
+ * the UK. The deployment's time zone becomes a setting with quiet hours; until then, the UK's.
+ */
+const calendarDayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+function calendarDay(at: string): string {
+  return calendarDayFormat.format(new Date(at));
+}
+
+/**
  * A text that is not a command goes to a department's inbox, linked to the broadcast the resident
  * most likely answered: the latest one of their topics that was actually sent to them. It gets
  * at most one automatic acknowledgement per resident per day.
@@ -30,7 +40,7 @@ export async function deliverToInbox(context: IntentContext): Promise<IntentOutc
     topicId: owner?.id,
     handled: false,
   });
-  const firstToday = await deps.stores.subscribers.claimDailyAcknowledgement(inbound.from, at.slice(0, 10));
+  const firstToday = await deps.stores.subscribers.claimDailyAcknowledgement(inbound.from, calendarDay(at), at);
   return firstToday ? { reply: { id: 'inboxAcknowledgement', purpose: 'answer' } } : {};
 }
 
