@@ -480,6 +480,19 @@ describe('unrecognised: the department’s inbox', () => {
     expect(stores.inbox.entries.at(-1)?.body).toBe('And on Park Place');
     expect(stores.inbox.entries).toHaveLength(hoursAfterAnEarlierText === undefined ? 1 : 2);
   });
+  it('counts days by the UK calendar: in summer a new day starts at 23:00 UTC', async () => {
+    // Prepare: 22:30 UTC on 1 July is 23:30 in the UK; an hour later it is 2 July there, not in UTC
+    const { text, clock } = await setUp();
+    clock.advance(Date.parse('2025-07-01T22:30:00.000Z') - clock.now().getTime());
+    await text('The lights on Queen St are out');
+    clock.advance(HOUR);
+
+    // Act
+    const { replies } = await text('And on Park Place');
+
+    // Assess
+    expect(replies).toEqual([rendered(['inboxAcknowledgement', 'en'])]);
+  });
 });
 
 describe('topic aliases', () => {
