@@ -177,6 +177,18 @@ export const functionCatalog = {
     timeoutSeconds: 10,
     memoryMb: 512,
   }),
+  // One function for access administration (keys and the audit log): operators only, rarely
+  // called, and kept apart from the functions staff use every day.
+  keysApi: defineFunction({
+    description: 'Admin API: API keys and the audit log',
+    entry: 'functions/http/keys-api.ts',
+    envSchema: adminEnvSchema,
+    environment: admin,
+    trigger: { kind: 'http', routes: ['POST /v1/keys', 'GET /v1/keys', 'POST /v1/keys/{id}/revoke', 'GET /v1/audit'] },
+    access: { table: 'readwrite', secrets: ['bootstrapKey'] },
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  }),
   openApi: defineFunction({
     description: 'The OpenAPI document of the admin API',
     entry: 'functions/http/openapi.ts',

@@ -120,11 +120,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     Object.assign(process.env, localProviderEnvironment(options, baseUrl));
 
     const operatorKey = options.bootstrapKey ?? generatedOperatorKey();
-    await dynamoStores(documents, TABLE_NAME, settings.topicShards).apiKeys.put(hashApiKey(operatorKey), {
+    // Stored hashed like every other key, under the id `operator`, so it is listed and revocable.
+    await dynamoStores(documents, TABLE_NAME, settings.topicShards).apiKeys.create(hashApiKey(operatorKey), {
       keyId: 'operator',
       name: 'local operator key',
       role: 'operator',
       department: '*',
+      mode: 'live',
       createdAt: new Date().toISOString(),
       revoked: false,
     });

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { createDocument } from 'zod-openapi';
 import {
+  auditQuery,
+  auditResponse,
+  createdKeyResponse,
+  createKeyRequest,
+  keyResponse,
+  keysResponse,
+  pageQuery,
   inboxResponse,
   replyTextRequest,
   replyTextsResponse,
@@ -29,7 +36,7 @@ export function openApiDocument() {
     info: {
       title: 'crier admin API',
       version: '1',
-      description: 'Topics, subscribers and broadcasts of a crier deployment. Every route needs `Authorization: Bearer <api key>`.',
+      description: 'Topics, subscribers, broadcasts, API keys and the audit log of a crier deployment. Every route needs `Authorization: Bearer <api key>`.',
     },
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
@@ -111,6 +118,32 @@ export function openApiDocument() {
           summary: 'Go back to the built-in wording',
           requestParams: { path: z.object({ language: z.string(), replyId: z.string() }) },
           responses: { '204': { description: 'Removed' }, ...errors },
+        },
+      },
+      '/v1/keys': {
+        post: {
+          summary: 'Create an API key for a department and role (operators only); the secret is in this answer only',
+          requestBody: jsonContent(createKeyRequest),
+          responses: { '201': { description: 'Created; keep the key now, it is stored hashed', ...jsonContent(createdKeyResponse) }, ...errors },
+        },
+        get: {
+          summary: 'List API keys, never their secrets (operators only)',
+          requestParams: { query: pageQuery },
+          responses: { '200': { description: 'A page of keys', ...jsonContent(keysResponse) }, ...errors },
+        },
+      },
+      '/v1/keys/{id}/revoke': {
+        post: {
+          summary: 'Revoke a key: it stops working at once (operators only)',
+          requestParams: idParameter('id', 'key id'),
+          responses: { '200': { description: 'Revoked', ...jsonContent(keyResponse) }, ...errors, ...notFound },
+        },
+      },
+      '/v1/audit': {
+        get: {
+          summary: 'The audit log of admin actions, newest first (operators only)',
+          requestParams: { query: auditQuery },
+          responses: { '200': { description: 'A page of the audit log', ...jsonContent(auditResponse) }, ...errors },
         },
       },
       '/v1/broadcasts/{id}/cancel': {

@@ -4,12 +4,15 @@ import {
   broadcastStatusSchema,
   channelSchema,
   consentActionSchema,
+  keyModeSchema,
   keywordSchema,
   languageSchema,
+  roleSchema,
   prioritySchema,
   topicIdSchema,
 } from '../domain/model.js';
 import { reservedKeywords } from '../domain/keyword-router.js';
+import { auditActions } from '../ports/stores.js';
 
 /** Request and response shapes of the admin API: handlers validate with them, the OpenAPI document is built from them. */
 
@@ -73,6 +76,7 @@ export const broadcastResponse = z
     topics: z.array(z.string()),
     body: z.string(),
     priority: prioritySchema,
+    mode: keyModeSchema.meta({ description: 'test: made with a test key, sent to the sandbox provider only' }),
     createdBy: z.string(),
     approvedBy: z.string().optional(),
     createdAt: z.string(),
@@ -142,3 +146,73 @@ export const replyTextsResponse = z
 export const replyTextRequest = z
   .object({ text: z.string().meta({ description: 'The wording, with {{placeholders}} such as {{topicName}}; how to stop is added for you' }) })
   .meta({ id: 'ReplyTextRequest' });
+
+const department = z.string().trim().min(1, 'must not be empty').max(40);
+
+export const createKeyRequest = z
+  .object({
+    name: z.string().trim().min(1, 'must not be empty').max(80).meta({ description: 'Who or what uses the key, e.g. "Roads team laptop"' }),
+    role: roleSchema,
+    department: department.meta({ description: 'The department whose topics the key reaches; `*` for an operator key' }),
+    mode: keyModeSchema.default('live').meta({ description: "A test key's broadcasts only ever reach the sandbox provider" }),
+  })
+  .strict()
+  .superRefine((key, ctx) => {
+    // An operator reaches every department, so naming one would promise a limit that is not there.
+    if (key.role === 'operator' && key.department !== '*') {
+      ctx.addIssue({ code: 'custom', path: ['department'], message: 'must be * for an operator key (operators reach every department)' });
+    }
+    if (key.role !== 'operator' && key.department === '*') {
+      ctx.addIssue({ code: 'custom', path: ['department'], message: 'only an operator key reaches every department (*); name one' });
+    }
+  })
+  .meta({ id: 'CreateKeyRequest' });
+
+export const keyResponse = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: roleSchema,
+    department: z.string(),
+    mode: keyModeSchema,
+    createdAt: z.string(),
+    revoked: z.boolean(),
+    revokedAt: z.string().optional(),
+  })
+  .meta({ id: 'ApiKey' });
+
+export const createdKeyResponse = keyResponse
+  .extend({ key: z.string().meta({ description: 'The secret key: shown in this answer only, stored hashed; keep it now' }) })
+  .meta({ id: 'CreatedApiKey' });
+
+export const keysResponse = z
+  .object({ keys: z.array(keyResponse), cursor: z.string().optional().meta({ description: 'Pass as ?cursor= for the next page' }) })
+  .meta({ id: 'ApiKeys' });
+
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().min(1).max(2000).optional(),
+});
+
+const timeBound = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'must be an ISO timestamp or a day (YYYY-MM-DD)' });
+
+export const auditQuery = pageQuery.extend({
+  from: timeBound.optional().meta({ description: 'Inclusive; default 30 days before `to`' }),
+  to: timeBound.optional().meta({ description: 'Inclusive; default now' }),
+});
+
+export const auditEntryResponse = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    actor: z.object({ keyId: z.string(), name: z.string(), role: roleSchema, department: z.string() }),
+    action: z.enum(auditActions),
+    target: z.object({ type: z.string(), id: z.string() }),
+    before: z.record(z.string(), z.unknown()).optional(),
+    after: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: 'AuditEntry' });
+
+export const auditResponse = z
+  .object({ entries: z.array(auditEntryResponse), cursor: z.string().optional() })
+  .meta({ id: 'AuditLog' });

@@ -156,6 +156,8 @@ export interface Broadcast {
   createdBy: string;
   createdAt: string;
   approvedBy: string | undefined;
+  /** A test broadcast (made with a test key) only ever reaches the sandbox provider. */
+  mode: KeyMode;
   /** Shard tasks of the fan-out not yet finished; the broadcast is done when this is 0 and all are processed. */
   fanOutPending: number;
   counts: BroadcastCounts;
@@ -170,13 +172,21 @@ export interface Recipient {
 export const roleSchema = z.enum(['operator', 'sender', 'approver', 'viewer']);
 export type Role = z.infer<typeof roleSchema>;
 
+/**
+ * A live key's broadcasts go to residents; a test key's only ever reach the sandbox provider,
+ * whatever the deployment's provider settings (like GOV.UK Notify's test keys).
+ */
+export const keyModeSchema = z.enum(['live', 'test']);
+export type KeyMode = z.infer<typeof keyModeSchema>;
+
 /** Who is calling the admin API. */
 export interface Principal {
   keyId: string;
   name: string;
   role: Role;
-  /** The department whose topics the key reaches; operators reach all. */
+  /** The department whose topics the key reaches; operators reach all (`*`). */
   department: string;
+  mode: KeyMode;
 }
 
 /** The identity of a recipient within one broadcast: a resident is sent a broadcast at most once. */

@@ -8,6 +8,7 @@ import type {
   MessageStatus,
   PendingConfirmation,
   Principal,
+  Role,
   Recipient,
   SkipReason,
   SubscriberProfile,
@@ -201,11 +202,67 @@ export interface ReplyTextStore {
 export interface ApiKeyRecord extends Principal {
   createdAt: string;
   revoked: boolean;
+  revokedAt?: string;
+}
+
+/** One page of a listing; `cursor` is opaque and absent on the last page. */
+export interface Page<T> {
+  items: T[];
+  cursor: string | undefined;
 }
 
 export interface ApiKeyStore {
+  /** The key a caller presents, by the sha256 of its secret; read strongly, so a revocation counts at once. */
   findByHash(hash: string): Promise<ApiKeyRecord | undefined>;
-  put(hash: string, record: ApiKeyRecord): Promise<void>;
+  /**
+   * Stores a new key under its id and its hash. Replaying it with the same arguments is harmless,
+   * and a failure part-way never leaves a key that works but cannot be listed or revoked.
+   */
+  create(hash: string, record: ApiKeyRecord): Promise<void>;
+  get(keyId: string): Promise<ApiKeyRecord | undefined>;
+  /** Keys in id order (ids sort by creation); never their secrets or hashes. */
+  list(limit: number, cursor: string | undefined): Promise<Page<ApiKeyRecord>>;
+  /** The key stops authenticating at once; false when there is no such key. */
+  revoke(keyId: string, at: string): Promise<boolean>;
+}
+
+export const auditActions = [
+  'topic.create',
+  'broadcast.create',
+  'broadcast.approve',
+  'broadcast.cancel',
+  'subscriber.erase',
+  'key.create',
+  'key.revoke',
+  'reply.set',
+  'reply.remove',
+] as const;
+export type AuditAction = (typeof auditActions)[number];
+
+/** One append-only record of an admin action: who, what, when, and the state before and after. */
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actor: { keyId: string; name: string; role: Role; department: string };
+  action: AuditAction;
+  target: { type: 'topic' | 'broadcast' | 'subscriber' | 'key' | 'reply'; id: string };
+  /** Never a secret: no key, no key hash. Absent when the thing did not exist before. */
+  before: Record<string, unknown> | undefined;
+  after: Record<string, unknown> | undefined;
+}
+
+export interface AuditQuery {
+  /** ISO timestamps, both inclusive. */
+  from: string;
+  to: string;
+  limit: number;
+  cursor: string | undefined;
+}
+
+export interface AuditLog {
+  record(entry: AuditEntry): Promise<void>;
+  /** Newest first. */
+  list(query: AuditQuery): Promise<Page<AuditEntry>>;
 }
 
 export interface Stores {
@@ -218,4 +275,5 @@ export interface Stores {
   inbox: InboxStore;
   replyTexts: ReplyTextStore;
   apiKeys: ApiKeyStore;
+  audit: AuditLog;
 }

@@ -12,7 +12,9 @@ export type Permission =
   | 'broadcasts:cancel'
   | 'inbox:read'
   | 'replies:read'
-  | 'replies:write';
+  | 'replies:write'
+  | 'keys:manage'
+  | 'audit:read';
 
 /** What each role may do. Operators may do everything, in every department. */
 export const rolePermissions: Record<Role, readonly Permission[]> = {
@@ -28,6 +30,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'inbox:read',
     'replies:read',
     'replies:write',
+    'keys:manage',
+    'audit:read',
   ],
   sender: ['topics:read', 'broadcasts:create', 'broadcasts:read', 'broadcasts:cancel', 'inbox:read', 'replies:read'],
   approver: ['topics:read', 'broadcasts:read', 'broadcasts:approve', 'broadcasts:cancel', 'inbox:read', 'replies:read'],

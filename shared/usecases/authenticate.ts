@@ -24,10 +24,10 @@ export async function authenticate(
   const hash = hashApiKey(match[1]);
   const record = await apiKeys.findByHash(hash);
   if (record && !record.revoked) {
-    return { keyId: record.keyId, name: record.name, role: record.role, department: record.department };
+    return { keyId: record.keyId, name: record.name, role: record.role, department: record.department, mode: record.mode };
   }
   if (!record && hash === (await bootstrapKeyHash())) {
-    return { keyId: 'bootstrap', name: 'bootstrap operator key', role: 'operator', department: '*' };
+    return { keyId: 'bootstrap', name: 'bootstrap operator key', role: 'operator', department: '*', mode: 'live' };
   }
   throw new AuthenticationError('the API key is not valid (unknown or revoked)');
 }

@@ -3,6 +3,7 @@ import type { createBroadcastRequest } from '../api/schemas.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import type { Broadcast, Principal } from '../domain/model.js';
 import { authorize } from './access.js';
+import { recordAudit } from './audit.js';
 import type { BroadcastDependencies, CoreDependencies } from './dependencies.js';
 
 export type CreateBroadcastInput = z.infer<typeof createBroadcastRequest>;
@@ -33,6 +34,7 @@ export async function createBroadcast(
     createdBy: principal.keyId,
     createdAt: deps.clock.now().toISOString(),
     approvedBy: undefined,
+    mode: principal.mode,
     fanOutPending: topicIds.length * deps.topicShards,
     counts: { targeted: 0, sent: 0, delivered: 0, undelivered: 0, failed: 0, skipped: 0 },
   };
@@ -46,6 +48,7 @@ export async function createBroadcast(
       throw error;
     }
   }
+  await recordAudit(deps, principal, 'broadcast.create', { type: 'broadcast', id: broadcast.id }, { after: auditView(broadcast) });
   return broadcast;
 }
 
@@ -64,6 +67,10 @@ export async function approveBroadcast(deps: BroadcastDependencies, principal: P
     await deps.stores.broadcasts.transition(id, ['sending'], 'pending_approval');
     throw error;
   }
+  await recordAudit(deps, principal, 'broadcast.approve', { type: 'broadcast', id }, {
+    before: { status: broadcast.status },
+    after: { status: 'sending', approvedBy: principal.keyId },
+  });
   return { ...broadcast, status: 'sending', approvedBy: principal.keyId };
 }
 
@@ -73,6 +80,10 @@ export async function cancelBroadcast(deps: CoreDependencies, principal: Princip
   if (!(await deps.stores.broadcasts.transition(id, ['pending_approval', 'sending'], 'cancelled'))) {
     throw new ConflictError(`broadcast ${id} is already ${broadcast.status}`);
   }
+  await recordAudit(deps, principal, 'broadcast.cancel', { type: 'broadcast', id }, {
+    before: { status: broadcast.status },
+    after: { status: 'cancelled' },
+  });
   return { ...broadcast, status: 'cancelled' };
 }
 
@@ -81,6 +92,12 @@ export async function getBroadcast(deps: CoreDependencies, principal: Principal,
   if (!broadcast) throw new NotFoundError(`no broadcast ${id}`);
   authorize(principal, 'broadcasts:read', departmentOf(broadcast));
   return broadcast;
+}
+
+/** What the audit log keeps of a new broadcast: what was to be said, to whom, how. */
+function auditView(broadcast: Broadcast): Record<string, unknown> {
+  const { id, topics, body, priority, status, department, mode } = broadcast;
+  return { id, topics, body, priority, status, department, mode };
 }
 
 /** A broadcast over topics of several departments is reachable by operators only. */

@@ -4,6 +4,7 @@ import type { Principal } from '../domain/model.js';
 import { catalogue, placeholderNames, replyIds, unknownPlaceholders, type ReplyId } from '../domain/replies.js';
 import type { InboxEntry } from '../ports/stores.js';
 import { authorize } from './access.js';
+import { recordAudit } from './audit.js';
 import type { CoreDependencies } from './dependencies.js';
 
 /** A department's inbox, newest first. A key sees its own department's; an operator names one. */
@@ -52,7 +53,12 @@ export async function setReplyText(
       );
     }
   }
+  const before = (await deps.stores.replyTexts.overrides())[language]?.[id];
   await deps.stores.replyTexts.setOverride(language, id, text);
+  await recordAudit(deps, principal, text === undefined ? 'reply.remove' : 'reply.set', { type: 'reply', id: `${language}/${id}` }, {
+    ...(before === undefined ? {} : { before: { text: before } }),
+    ...(text === undefined ? {} : { after: { text } }),
+  });
 }
 
 /** The built-in text with its placeholders showing, for an operator to copy and change. */

@@ -1,4 +1,4 @@
-import { ProviderError } from '../domain/errors.js';
+import { ConfigurationError, ProviderError } from '../domain/errors.js';
 import type { BroadcastSendJob, ReplySendJob } from '../domain/jobs.js';
 import { recipientKey, type Channel, type Recipient } from '../domain/model.js';
 import { withStopFooter } from '../domain/replies.js';
@@ -60,7 +60,13 @@ export async function sendBroadcastBatch(deps: SendDependencies, job: BroadcastS
         continue;
       }
       const messageId = broadcastMessageId(broadcast.id, recipient.phone);
-      const outcome = await claimAndSend(deps, { messageId, broadcastId: broadcast.id, ...recipient, body });
+      const outcome = await claimAndSend(deps, {
+        messageId,
+        broadcastId: broadcast.id,
+        ...recipient,
+        body,
+        testMode: broadcast.mode === 'test',
+      });
       if (outcome !== 'already-claimed') delta[outcome] += 1;
     }
   } finally {
@@ -79,7 +85,14 @@ export async function sendReply(deps: SendDependencies, job: ReplySendJob): Prom
       return;
     }
   }
-  await claimAndSend(deps, { messageId: job.messageId, broadcastId: undefined, phone: job.to, channel: job.channel, body: job.body });
+  await claimAndSend(deps, {
+    messageId: job.messageId,
+    broadcastId: undefined,
+    phone: job.to,
+    channel: job.channel,
+    body: job.body,
+    testMode: false,
+  });
 }
 
 interface Delivery {
@@ -88,6 +101,8 @@ interface Delivery {
   phone: string;
   channel: Channel;
   body: string;
+  /** A test broadcast's message: only the sandbox provider may carry it. */
+  testMode: boolean;
 }
 
 async function claimAndSend(deps: SendDependencies, delivery: Delivery): Promise<'sent' | 'failed' | 'already-claimed'> {
@@ -107,7 +122,7 @@ async function claimAndSend(deps: SendDependencies, delivery: Delivery): Promise
   };
   if ((await deps.stores.messages.claim(record)) === 'already-claimed') return 'already-claimed';
   try {
-    const provider = await deps.providers.forChannel(delivery.channel);
+    const provider = await deps.providers.forChannel(delivery.channel, { testMode: delivery.testMode });
     const accepted = await provider.sendText({
       messageId: delivery.messageId,
       to: delivery.phone as never,
@@ -124,6 +139,12 @@ async function claimAndSend(deps: SendDependencies, delivery: Delivery): Promise
 
 async function handleSendFailure(deps: SendDependencies, delivery: Delivery, error: unknown): Promise<'failed'> {
   const at = deps.clock.now().toISOString();
+  if (error instanceof ConfigurationError) {
+    // No provider could be built, so nothing went out: give the claim back and fail the job
+    // loudly (retries, then the dead-letter queue and its alarm) instead of recording a miss.
+    await deps.stores.messages.release(delivery.messageId);
+    throw error;
+  }
   if (error instanceof ProviderError && error.retryable) {
     // Certainly not sent: give the claim back so the retry can take it.
     await deps.stores.messages.release(delivery.messageId);

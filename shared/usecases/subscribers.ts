@@ -1,6 +1,8 @@
 import { NotFoundError } from '../domain/errors.js';
 import type { ConsentEvent, Principal, SubscriberProfile, Subscription } from '../domain/model.js';
+import { createHash } from 'node:crypto';
 import { authorize } from './access.js';
+import { recordAudit } from './audit.js';
 import type { CoreDependencies } from './dependencies.js';
 
 export interface SubscriberView {
@@ -41,4 +43,9 @@ export async function eraseSubscriber(deps: CoreDependencies, principal: Princip
   authorize(principal, 'subscribers:erase');
   const erased = await deps.stores.subscribers.erase(phone, deps.clock.now().toISOString(), principal.keyId);
   if (!erased) throw new NotFoundError(`no subscriber ${phone}`);
+  // Named by the hash the erasure tombstone keeps: the log must not bring back the number it erased.
+  await recordAudit(deps, principal, 'subscriber.erase', { type: 'subscriber', id: `sha256:${createHash('sha256').update(phone).digest('hex')}` }, {
+    before: { existed: true },
+    after: { erased: true },
+  });
 }

@@ -3,6 +3,7 @@ import type { createTopicRequest } from '../api/schemas.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { Principal, Topic } from '../domain/model.js';
 import { authorize } from './access.js';
+import { recordAudit } from './audit.js';
 import type { CoreDependencies } from './dependencies.js';
 
 export type CreateTopicInput = z.infer<typeof createTopicRequest>;
@@ -24,6 +25,7 @@ export async function createTopic(deps: CoreDependencies, principal: Principal, 
     createdAt: deps.clock.now().toISOString(),
   };
   await deps.stores.topics.create(topic);
+  await recordAudit(deps, principal, 'topic.create', { type: 'topic', id: topic.id }, { after: { ...topic } });
   return { ...topic, subscribers: 0 };
 }
 

@@ -194,7 +194,7 @@ describe('hand-written expectations, in case the catalog wiring itself is wrong'
 
   it('only the admin API can read the operator key', () => {
     // Prepare
-    const expected = ['topicsApi', 'subscribersApi', 'broadcastsApi', 'residentsApi'];
+    const expected = ['topicsApi', 'subscribersApi', 'broadcastsApi', 'residentsApi', 'keysApi'];
 
     // Act
     const readers = functionsAllowedTo('secretsmanager:GetSecretValue', secret('bootstrapKey'));

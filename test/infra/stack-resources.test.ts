@@ -256,7 +256,7 @@ describe('event sources', () => {
 describe('functions', () => {
   it('deploys one Lambda function per catalog entry', () => {
     // Prepare
-    const expectedCount = 12;
+    const expectedCount = 13;
 
     // Act
     const functions = template.findResources('AWS::Lambda::Function');
@@ -361,7 +361,7 @@ describe('HTTP API', () => {
 
   it('has exactly the catalog routes, including the Twilio webhooks and no sandbox route', () => {
     // Prepare
-    const expectedCount = 19;
+    const expectedCount = 23;
 
     // Act
     const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
@@ -431,7 +431,7 @@ describe('alarms', () => {
     });
   });
 
-  it('has 15 alarms (3 DLQs, 12 functions) and none on a work queue, where a backlog is normal', () => {
+  it('has 16 alarms (3 DLQs, 13 functions) and none on a work queue, where a backlog is normal', () => {
     // Prepare
     const workQueues = new Set(queueIds.map((id) => logicalId(stack, stack.queues.byId[id].queue)));
 
@@ -439,7 +439,7 @@ describe('alarms', () => {
     const onWorkQueues = alarms.filter((alarm) => workQueues.has(alarm.Dimensions?.[0]?.Value?.['Fn::GetAtt']?.[0]));
 
     // Assess
-    expect(alarms).toHaveLength(3 + 12);
+    expect(alarms).toHaveLength(3 + 13);
     expect(onWorkQueues).toEqual([]);
   });
 });

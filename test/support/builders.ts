@@ -54,6 +54,7 @@ export function aBroadcast(overrides: Partial<Broadcast> = {}): Broadcast {
     createdBy: 'key-sender',
     createdAt: AT,
     approvedBy: undefined,
+    mode: 'live',
     fanOutPending: 0,
     ...rest,
     counts: broadcastCountsSchema.parse({ targeted: 0, sent: 0, delivered: 0, undelivered: 0, failed: 0, skipped: 0, ...counts }),
@@ -86,6 +87,7 @@ export function aPrincipal(overrides: Partial<Principal> = {}): Principal {
     name: 'Traffic team',
     role: roleSchema.parse(overrides.role ?? 'sender'),
     department: 'traffic',
+    mode: 'live',
     ...overrides,
   };
 }

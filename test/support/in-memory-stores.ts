@@ -29,6 +29,9 @@ import { anInboundSettings } from './builders.js';
 import type {
   ApiKeyRecord,
   ApiKeyStore,
+  AuditEntry,
+  AuditLog,
+  AuditQuery,
   BroadcastStore,
   ClaimOutcome,
   CountsDelta,
@@ -40,6 +43,7 @@ import type {
   ReplyTextStore,
   MessageRecord,
   MessageStore,
+  Page,
   Stores,
   SubscriberStore,
   TopicIndex,
@@ -427,14 +431,57 @@ export class InMemoryReplyTextStore implements ReplyTextStore {
 }
 
 export class InMemoryApiKeyStore implements ApiKeyStore {
+  /** By hash: what authentication reads. */
   readonly keys = new Map<string, ApiKeyRecord>();
+  /** By id: the hash each key is stored under. */
+  readonly hashes = new Map<string, string>();
 
   async findByHash(hash: string): Promise<ApiKeyRecord | undefined> {
     return copy(this.keys.get(hash));
   }
 
-  async put(hash: string, record: ApiKeyRecord): Promise<void> {
+  async create(hash: string, record: ApiKeyRecord): Promise<void> {
+    this.hashes.set(record.keyId, hash);
     this.keys.set(hash, copy(record));
+  }
+
+  async get(keyId: string): Promise<ApiKeyRecord | undefined> {
+    const hash = this.hashes.get(keyId);
+    return hash === undefined ? undefined : copy(this.keys.get(hash));
+  }
+
+  async list(limit: number, cursor: string | undefined): Promise<Page<ApiKeyRecord>> {
+    const ids = [...this.hashes.keys()].sort().filter((id) => cursor === undefined || id > cursor);
+    const items = ids.slice(0, limit).flatMap((id) => copy(this.keys.get(this.hashes.get(id)!)) ?? []);
+    return { items, cursor: ids.length > limit ? ids[limit - 1] : undefined };
+  }
+
+  async revoke(keyId: string, at: string): Promise<boolean> {
+    const hash = this.hashes.get(keyId);
+    const record = hash === undefined ? undefined : this.keys.get(hash);
+    if (!hash || !record) return false;
+    this.keys.set(hash, { ...record, revoked: true, revokedAt: record.revokedAt ?? at });
+    return true;
+  }
+}
+
+/** Append-only, like the DynamoDB log: a record is never changed once written. */
+export class InMemoryAuditLog implements AuditLog {
+  readonly entries: AuditEntry[] = [];
+
+  async record(entry: AuditEntry): Promise<void> {
+    if (this.entries.some((existing) => existing.id === entry.id)) throw new ConflictError(`audit record ${entry.id} exists`);
+    this.entries.push(copy(entry));
+  }
+
+  async list(query: AuditQuery): Promise<Page<AuditEntry>> {
+    const sortKey = (entry: AuditEntry) => `${entry.at}#${entry.id}`;
+    const matching = this.entries
+      .filter((entry) => entry.at >= query.from && entry.at <= query.to)
+      .filter((entry) => query.cursor === undefined || sortKey(entry) < query.cursor)
+      .sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : -1));
+    const items = matching.slice(0, query.limit);
+    return { items: items.map(copy), cursor: matching.length > query.limit ? sortKey(items.at(-1)!) : undefined };
   }
 }
 
@@ -448,6 +495,7 @@ export interface InMemoryStores extends Stores {
   inbox: InMemoryInboxStore;
   replyTexts: InMemoryReplyTextStore;
   apiKeys: InMemoryApiKeyStore;
+  audit: InMemoryAuditLog;
 }
 
 export function inMemoryStores(shardCount = 4): InMemoryStores {
@@ -462,6 +510,7 @@ export function inMemoryStores(shardCount = 4): InMemoryStores {
     inbox: new InMemoryInboxStore(),
     replyTexts: new InMemoryReplyTextStore(),
     apiKeys: new InMemoryApiKeyStore(),
+    audit: new InMemoryAuditLog(),
   };
 }
 

@@ -16,6 +16,8 @@ const permissions: readonly Permission[] = [
   'inbox:read',
   'replies:read',
   'replies:write',
+  'keys:manage',
+  'audit:read',
 ];
 
 /** Who may do what, written out independently of `rolePermissions`. */

@@ -89,6 +89,31 @@ describe('ConfiguredProviderDirectory', () => {
     expect(provider.name).toBe(expected);
   });
 
+  it.each(['sms', 'whatsapp'] as const)('carries a test broadcast on %s with the sandbox even when Twilio is configured', async (channel) => {
+    // Prepare
+    const directory = new ConfiguredProviderDirectory(async () => env({ SMS_PROVIDER: 'twilio', WHATSAPP_PROVIDER: 'twilio' }));
+
+    // Act
+    const provider = await directory.forChannel(channel, { testMode: true });
+
+    // Assess
+    expect(provider).toBeInstanceOf(SandboxProvider);
+  });
+
+  it('fails a test broadcast with a ConfigurationError where there is no sandbox (AWS), never falling back to Twilio', async () => {
+    // Prepare
+    const directory = new ConfiguredProviderDirectory(async () =>
+      providerEnvSchema.parse({ SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: 't', TWILIO_SMS_FROM: '+447700900000' }),
+    );
+
+    // Act
+    const attempt = directory.forChannel('sms', { testMode: true });
+
+    // Assess
+    await expect(attempt).rejects.toThrow(ConfigurationError);
+    await expect(attempt).rejects.toThrow('SANDBOX_URL is not set');
+  });
+
   it('reuses a provider while the settings are the same, and builds a fresh one when they change', async () => {
     // Prepare
     let settings = env();

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ProviderError, type ProviderErrorKind } from '../../shared/domain/errors.js';
+import { ConfigurationError, ProviderError, type ProviderErrorKind } from '../../shared/domain/errors.js';
 import type { OutboundText } from '../../shared/ports/messaging-provider.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { RetryLaterError, broadcastMessageId, sendBroadcastBatch, sendReply, type SendDependencies } from '../../shared/usecases/send.js';
@@ -33,6 +33,43 @@ afterEach(() => {
 function refuse(provider: ScriptedProvider, phone: string, error: Error): void {
   provider.answer = (message: OutboundText) => (message.to === phone ? error : provider.accept());
 }
+
+describe('sendBroadcastBatch: test mode', () => {
+  it.each([
+    ['test', true],
+    ['live', false],
+  ] as const)('asks the directory for a %s broadcast with testMode %s', async (mode, testMode) => {
+    // Prepare
+    const { deps } = await setUp(aBroadcast({ id: BROADCAST_ID, mode }));
+    const choices: unknown[] = [];
+    const provider = new ScriptedProvider();
+    deps.providers = { forChannel: async (_channel, choice) => (choices.push(choice), provider) };
+
+    // Act
+    await sendBroadcastBatch(deps, aBroadcastSendJob({ broadcastId: BROADCAST_ID, recipients: [{ phone: alice, channel: 'sms' }] }));
+
+    // Assess
+    expect(choices).toEqual([{ testMode }]);
+    expect(provider.sentTo).toEqual([alice]);
+  });
+
+  it('fails the job loudly and gives the claim back when no provider can be built (no sandbox in AWS)', async () => {
+    // Prepare
+    const { deps, stores } = await setUp(aBroadcast({ id: BROADCAST_ID, mode: 'test' }));
+    deps.providers = {
+      forChannel: async () => {
+        throw new ConfigurationError('SANDBOX_URL is not set');
+      },
+    };
+
+    // Act
+    const attempt = sendBroadcastBatch(deps, aBroadcastSendJob({ broadcastId: BROADCAST_ID, recipients: [{ phone: alice, channel: 'sms' }] }));
+
+    // Assess
+    await expect(attempt).rejects.toThrow(ConfigurationError);
+    expect(await stores.messages.get(broadcastMessageId(BROADCAST_ID, alice))).toBeUndefined();
+  });
+});
 
 describe('sendBroadcastBatch', () => {
   it('sends each recipient the body with the stop footer, records it sent and counts it', async () => {

@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   broadcastStatusSchema,
+  keyModeSchema,
   prioritySchema,
   type Broadcast,
   type BroadcastCounts,
@@ -127,6 +128,8 @@ function toBroadcast(item: Record<string, unknown>): Broadcast {
     createdBy: String(item.createdBy),
     createdAt: String(item.createdAt),
     approvedBy: typeof item.approvedBy === 'string' ? item.approvedBy : undefined,
+    // Broadcasts stored before test mode existed were live.
+    mode: keyModeSchema.parse(item.mode ?? 'live'),
     fanOutPending: Number(item.fanOutPending ?? 0),
     counts: {
       targeted: Number(item.targeted ?? 0),

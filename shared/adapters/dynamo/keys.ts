@@ -19,11 +19,15 @@ import type { Channel } from '../../domain/model.js';
  * | topic's broadcasts   | TOPICBROADCASTS#<topic>     | <created at>#<broadcast>   |
  * | broadcast            | BROADCAST#<id>              | BROADCAST                  |
  * | outbound message     | MESSAGE#<messageId>         | MESSAGE                    |
- * | API key              | APIKEY#<sha256(key)>        | APIKEY                     |
+ * | API key (credential) | APIKEY#<sha256(key)>        | APIKEY                     |
+ * | API key by id        | APIKEYS                     | KEY#<id>                   |
+ * | audit record         | AUDIT#<YYYY-MM-DD>          | <at>#<id>                  |
  * | reply text overrides | CONFIG                      | REPLY_TEXTS                |
  *
  * Topics sit in one partition because there are few of them and they are read together. The
  * subscriber index is spread over shards so that no partition runs hot when thousands join.
+ * Keys by id share one partition for the same reason as topics; the audit log has one partition
+ * per UTC day, so a busy day's writes never pile onto one ever-growing partition.
  */
 export const keys = {
   topic: (id: string) => ({ pk: 'TOPICS', sk: `TOPIC#${id}` }),
@@ -58,5 +62,9 @@ export const keys = {
   broadcast: (id: string) => ({ pk: `BROADCAST#${id}`, sk: 'BROADCAST' }),
   message: (messageId: string) => ({ pk: `MESSAGE#${messageId}`, sk: 'MESSAGE' }),
   apiKey: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' }),
+  apiKeysPartition: 'APIKEYS',
+  apiKeyById: (keyId: string) => ({ pk: 'APIKEYS', sk: `KEY#${keyId}` }),
+  auditPartition: (day: string) => `AUDIT#${day}`,
+  auditEntry: (at: string, id: string) => ({ pk: `AUDIT#${at.slice(0, 10)}`, sk: `${at}#${id}` }),
   replyTexts: { pk: 'CONFIG', sk: 'REPLY_TEXTS' },
 } as const;

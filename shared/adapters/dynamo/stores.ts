@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Stores } from '../../ports/stores.js';
 import { DynamoApiKeyStore } from './api-key-store.js';
+import { DynamoAuditLog } from './audit-log.js';
 import { DynamoBroadcastStore } from './broadcast-store.js';
 import { DynamoInboundLog } from './inbound-log.js';
 import { DynamoInboxStore } from './inbox-store.js';
@@ -21,5 +22,6 @@ export function dynamoStores(documents: DynamoDBDocumentClient, tableName: strin
     inbox: new DynamoInboxStore(documents, tableName),
     replyTexts: new DynamoReplyTextStore(documents, tableName),
     apiKeys: new DynamoApiKeyStore(documents, tableName),
+    audit: new DynamoAuditLog(documents, tableName),
   };
 }

@@ -2,7 +2,7 @@ import type { ProviderEnv } from '../../config/env.js';
 import { ConfigurationError } from '../../domain/errors.js';
 import type { Channel } from '../../domain/model.js';
 import type { MessagingProvider, ProviderName } from '../../ports/messaging-provider.js';
-import type { ProviderDirectory } from '../../ports/provider-directory.js';
+import type { ProviderChoice, ProviderDirectory } from '../../ports/provider-directory.js';
 import { SandboxProvider } from './sandbox/adapter.js';
 import type { ProviderSettingsSource } from './settings-source.js';
 import { twilioSettingsFromEnv } from './twilio/settings.js';
@@ -11,6 +11,8 @@ import { TwilioProvider } from './twilio/adapter.js';
 /** Every provider crier can send through, and how to build one from the settings. */
 export const providerRegistry: Record<ProviderName, (settings: ProviderEnv) => MessagingProvider> = {
   sandbox: (settings) => {
+    // In AWS there is no sandbox server yet, so a test key's broadcast fails here, loudly, rather
+    // than reach a resident through a real provider.
     if (!settings.SANDBOX_URL) throw new ConfigurationError('SANDBOX_URL is not set; the sandbox provider runs with the local stack');
     return new SandboxProvider(settings.SANDBOX_URL);
   },
@@ -26,9 +28,10 @@ export class ConfiguredProviderDirectory implements ProviderDirectory {
 
   constructor(private readonly loadSettings: ProviderSettingsSource) {}
 
-  async forChannel(channel: Channel): Promise<MessagingProvider> {
+  async forChannel(channel: Channel, choice: ProviderChoice = {}): Promise<MessagingProvider> {
     const settings = await this.loadSettings();
-    const name = channel === 'sms' ? settings.SMS_PROVIDER : settings.WHATSAPP_PROVIDER;
+    const configured = channel === 'sms' ? settings.SMS_PROVIDER : settings.WHATSAPP_PROVIDER;
+    const name: ProviderName = choice.testMode ? 'sandbox' : configured;
     const existing = this.built.get(name);
     if (existing && existing.settings === settings) return existing.provider;
     const provider = providerRegistry[name](settings);

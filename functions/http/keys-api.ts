@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { auditQuery, createKeyRequest, pageQuery } from '../../shared/api/schemas.js';
+import { adminEnvSchema } from '../../shared/config/env.js';
+import { httpFunction } from '../../shared/runtime/http/http-function.js';
+import { parseJsonBody, parseParameter, parseQuery } from '../../shared/runtime/http/request.js';
+import { json } from '../../shared/runtime/http/responses.js';
+import { listAudit } from '../../shared/usecases/audit.js';
+import { createKey, listKeys, revokeKey } from '../../shared/usecases/keys.js';
+import { authenticated } from './admin-route.js';
+import { bootstrapKeyHash, coreDependencies } from '../wiring.js';
+
+const keyIdSchema = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'must be a key id');
+
+/** Operators' access administration: API keys (shown once, stored hashed, revocable) and the audit log. */
+export const handler = httpFunction({
+  envSchema: adminEnvSchema,
+  dependencies: (env) => ({ core: coreDependencies(env), bootstrapKeyHash: bootstrapKeyHash(env) }),
+  routes: {
+    'POST /v1/keys': authenticated(async ({ deps, request }, principal) =>
+      json(201, await createKey(deps.core, principal, parseJsonBody(request, createKeyRequest))),
+    ),
+    'GET /v1/keys': authenticated(async ({ deps, request }, principal) => {
+      const { items, cursor } = await listKeys(deps.core, principal, parseQuery(request, pageQuery));
+      return json(200, { keys: items, ...(cursor ? { cursor } : {}) });
+    }),
+    'POST /v1/keys/{id}/revoke': authenticated(async ({ deps, request }, principal) =>
+      json(200, await revokeKey(deps.core, principal, parseParameter(request.pathParameters.id, 'id', keyIdSchema))),
+    ),
+    'GET /v1/audit': authenticated(async ({ deps, request }, principal) => {
+      const { items, cursor } = await listAudit(deps.core, principal, parseQuery(request, auditQuery));
+      return json(200, { entries: items, ...(cursor ? { cursor } : {}) });
+    }),
+  },
+});

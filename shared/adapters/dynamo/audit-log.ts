@@ -1,0 +1,87 @@
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ValidationError } from '../../domain/errors.js';
+import type { AuditEntry, AuditLog, AuditQuery, Page } from '../../ports/stores.js';
+import { keys } from './keys.js';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * The audit log: one item per record, partitioned by UTC day (`AUDIT#<YYYY-MM-DD>`, sorted by
+ * `<at>#<id>`). Records are only ever added, never updated: the put refuses to overwrite.
+ */
+export class DynamoAuditLog implements AuditLog {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async record(entry: AuditEntry): Promise<void> {
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.auditEntry(entry.at, entry.id), type: 'audit', ...entry },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  /**
+   * Newest first: the day partitions from `to` back to `from`, each read backwards. The cursor is
+   * the sort key of the last record given, so the next page starts just before it.
+   */
+  async list(query: AuditQuery): Promise<Page<AuditEntry>> {
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const upperBound = `${query.to}#\uffff`;
+    const upper = after !== undefined && after < upperBound ? after : upperBound;
+    const lower = query.from;
+    const found: Record<string, unknown>[] = [];
+    for (let day = upper.slice(0, 10); day >= lower.slice(0, 10) && found.length <= query.limit; day = previousDay(day)) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.documents.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lower AND :upper',
+            ExpressionAttributeValues: { ':pk': keys.auditPartition(day), ':lower': lower, ':upper': upper },
+            ScanIndexForward: false,
+            Limit: query.limit + 2 - found.length,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        // BETWEEN is inclusive; the cursor's own record was on the previous page.
+        found.push(...(page.Items ?? []).filter((item) => item.sk !== after));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey && found.length <= query.limit);
+    }
+    const items = found.slice(0, query.limit);
+    const last = items.at(-1);
+    return {
+      items: items.map(toEntry),
+      cursor: found.length > query.limit && last ? Buffer.from(String(last.sk)).toString('base64url') : undefined,
+    };
+  }
+}
+
+function previousDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00.000Z`) - DAY_MS).toISOString().slice(0, 10);
+}
+
+function decodeCursor(cursor: string): string {
+  const sk = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^\d{4}-\d{2}-\d{2}T[^#]+#.+$/.test(sk)) {
+    throw new ValidationError('the cursor is not valid', [{ field: 'cursor', message: 'is not a cursor this listing gave' }]);
+  }
+  return sk;
+}
+
+function toEntry(item: Record<string, unknown>): AuditEntry {
+  return {
+    id: String(item.id),
+    at: String(item.at),
+    actor: item.actor as AuditEntry['actor'],
+    action: item.action as AuditEntry['action'],
+    target: item.target as AuditEntry['target'],
+    before: (item.before as Record<string, unknown> | undefined) ?? undefined,
+    after: (item.after as Record<string, unknown> | undefined) ?? undefined,
+  };
+}
