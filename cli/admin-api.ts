@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import {
+  auditResponse,
   broadcastResponse,
+  createdKeyResponse,
+  keyResponse,
+  keysResponse,
+  type createKeyRequest,
   subscriberResponse,
   topicResponse,
   type createBroadcastRequest,
@@ -18,6 +23,8 @@ export interface ApiResult<T> {
 }
 
 export type Topic = z.infer<typeof topicResponse>;
+export type ApiKey = z.infer<typeof keyResponse>;
+export type AuditEntry = z.infer<typeof auditResponse>['entries'][number];
 export type Broadcast = z.infer<typeof broadcastResponse>;
 
 const subscriberView = subscriberResponse;
@@ -74,6 +81,22 @@ export class AdminApi {
     return this.call(broadcastResponse, 'POST', `/v1/broadcasts/${encodeURIComponent(id)}/cancel`);
   }
 
+  createKey(input: z.input<typeof createKeyRequest>) {
+    return this.call(createdKeyResponse, 'POST', '/v1/keys', input);
+  }
+
+  listKeys(page: { limit?: number; cursor?: string } = {}) {
+    return this.call(keysResponse, 'GET', `/v1/keys${queryString(page)}`);
+  }
+
+  revokeKey(id: string) {
+    return this.call(keyResponse, 'POST', `/v1/keys/${encodeURIComponent(id)}/revoke`);
+  }
+
+  listAudit(query: { limit?: number; cursor?: string; from?: string; to?: string } = {}) {
+    return this.call(auditResponse, 'GET', `/v1/audit${queryString(query)}`);
+  }
+
   private async call<S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown): Promise<ApiResult<z.infer<S>>> {
     const response = await this.http.request(method, path, {
       headers: {
@@ -97,4 +120,9 @@ export class AdminApi {
     }
     return { data: parsed.data, raw: response.json };
   }
+}
+
+function queryString(parameters: Record<string, string | number | undefined>): string {
+  const defined = Object.entries(parameters).filter((entry): entry is [string, string | number] => entry[1] !== undefined);
+  return defined.length === 0 ? '' : `?${new URLSearchParams(defined.map(([name, value]): [string, string] => [name, String(value)])).toString()}`;
 }

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { registerBroadcasts } from './commands/broadcasts.js';
 import { registerConfigure } from './commands/configure.js';
+import { registerAudit, registerKeys } from './commands/keys.js';
 import { registerOutbox } from './commands/outbox.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerSubscribers } from './commands/subscribers.js';
@@ -37,5 +38,7 @@ Try it against the local stack (npm start in another terminal):
   registerBroadcasts(program);
   registerOutbox(program);
   registerSimulate(program);
+  registerKeys(program);
+  registerAudit(program);
   return program;
 }

@@ -198,4 +198,44 @@ describe('crier CLI against the local stack', () => {
       rmSync(configHome, { recursive: true, force: true });
     }
   });
+
+  it('creates a test key and prints it once with a warning; lists keys without secrets; revokes; shows the audit log', async () => {
+    // Prepare
+    const create = ['keys', 'create', '--name', 'Roads trial', '--role', 'sender', '--department', 'roads', '--test'];
+
+    // Act
+    const created = await crier(create, env);
+    const key = /^\s+(crier_test_\S+)$/m.exec(created.stdout)?.[1] ?? 'missing';
+    const id = /^created test key (\S+) /m.exec(created.stdout)?.[1] ?? 'missing';
+    const listed = await crier(['keys', 'list'], env);
+    const revoked = await crier(['keys', 'revoke', id], env);
+    const afterRevoke = await client.api('GET', '/v1/topics', undefined, key);
+    const audit = await crier(['audit', '--limit', '5'], env);
+
+    // Assess
+    expect(created).toMatchObject({ code: 0, stderr: '' });
+    expect(created.stdout).toMatch(/warning: this is the only time the key is shown/);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^ID\s+NAME\s+ROLE\s+DEPARTMENT\s+MODE\s+CREATED\s+STATUS$/m);
+    expect(listed.stdout).toMatch(new RegExp(`^${id}\\s+Roads trial\\s+sender\\s+roads\\s+test\\s+\\S+.*active$`, 'm'));
+    expect(listed.stdout).not.toContain(key);
+    expect(revoked).toMatchObject({ code: 0, stderr: '' });
+    expect(revoked.stdout).toContain(`revoked key ${id} (Roads trial)`);
+    expect(afterRevoke.status).toBe(401);
+    expect(audit.code).toBe(0);
+    const [header, newest, next] = audit.stdout.trim().split('\n');
+    expect(header).toMatch(/^AT\s+WHO\s+ACTION\s+TARGET\s+CHANGE$/);
+    expect(newest).toMatch(new RegExp(`local operator key \\(operator\\)\\s+key\\.revoke\\s+key ${id}\\s+\\{"revoked":false\\} → `));
+    expect(next).toMatch(/key\.create/);
+    expect(audit.stdout).not.toContain(key);
+  });
+
+  it('refuses a key with an unknown role as a usage error (exit 2)', async () => {
+    // Prepare / Act
+    const run = await crier(['keys', 'create', '--name', 'x', '--role', 'janitor', '--department', 'roads'], env);
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('role');
+  });
 });
