@@ -171,6 +171,11 @@ export interface InboundLog {
   begin(provider: string, providerMessageId: string, record: { from: string; channel: Channel; body: string; at: string }): Promise<InboundLogEntry>;
   /** `redactedBody` replaces the stored text when it must not be kept (an under-13's age). */
   finish(provider: string, providerMessageId: string, replyMessageId: string | undefined, redactedBody?: string): Promise<void>;
+  /**
+   * Gives back the claim `begin` took at `startedAt` when handling failed, so the provider's
+   * retry is acted on at once instead of being taken for a duplicate. A finished entry stays.
+   */
+  release(provider: string, providerMessageId: string, startedAt: string): Promise<void>;
 }
 
 /** A resident's free-text message, waiting in a department's inbox. */

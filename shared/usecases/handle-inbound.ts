@@ -29,6 +29,18 @@ export async function handleInboundText(deps: InboundDependencies, inbound: Inbo
     at,
   });
   if (entry.state !== 'new') return { kind: 'duplicate' };
+  try {
+    return await handleClaimed(deps, inbound, now, at);
+  } catch (error) {
+    // A failure part-way (a throttled table, a queue down) answers the provider with a 500 and it
+    // sends the message again, often within seconds. Left claimed, that retry would be taken for
+    // a duplicate and answered 200, and a STOP would be lost for good: give the claim back.
+    await deps.stores.inbound.release(inbound.provider, inbound.providerMessageId, at).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function handleClaimed(deps: InboundDependencies, inbound: InboundText, now: Date, at: string): Promise<InboundOutcome> {
 
   const messagesInWindow = await countInWindow(deps, inbound.from, now);
   if (inbound.channel === 'whatsapp') await deps.stores.subscribers.recordWhatsAppWindow(inbound.from, at);

@@ -400,6 +400,12 @@ export class InMemoryInboundLog implements InboundLog {
     const entry = this.entries.get(`${provider}#${providerMessageId}`);
     if (entry) Object.assign(entry, { state: 'done', replyMessageId, ...(redactedBody === undefined ? {} : { body: redactedBody }) });
   }
+
+  async release(provider: string, providerMessageId: string, startedAt: string): Promise<void> {
+    const key = `${provider}#${providerMessageId}`;
+    const entry = this.entries.get(key);
+    if (entry?.state === 'in-progress' && entry.at === startedAt) this.entries.delete(key);
+  }
 }
 
 export class InMemoryInboxStore implements InboxStore {

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Channel } from '../../domain/model.js';
 import type { InboundLog, InboundLogEntry } from '../../ports/stores.js';
 import { isConditionFailure } from './conditions.js';
@@ -85,5 +85,22 @@ export class DynamoInboundLog implements InboundLog {
         },
       }),
     );
+  }
+
+  async release(provider: string, providerMessageId: string, startedAt: string): Promise<void> {
+    try {
+      await this.documents.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.inbound(provider, providerMessageId),
+          // Only our own unfinished claim: not one a later attempt took over, nor a finished one.
+          ConditionExpression: '#state = :inProgress AND startedAt = :startedAt',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':inProgress': 'in-progress', ':startedAt': startedAt },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 }
