@@ -114,10 +114,28 @@ export interface BroadcastStore {
   ): Promise<boolean>;
   /** Adds to the counters atomically and returns the broadcast as it is afterwards. */
   addCounts(id: string, delta: CountsDelta): Promise<Broadcast>;
+  /** Where one fan-out task (a topic shard) has got to; undefined before its first page. */
+  fanOutCheckpoint(id: string, topicId: string, shard: number): Promise<FanOutCheckpoint | undefined>;
+  /**
+   * Moves a fan-out task's checkpoint from `from` to `to` and adds `delta` to the counters, in
+   * one atomic write; undefined, and nothing added, when the checkpoint was no longer at `from`
+   * (another delivery of the same task got there first). So a task SQS delivers twice, or
+   * retries after a failure part-way, counts each page and its own completion once.
+   */
+  advanceFanOut(
+    id: string,
+    step: { topicId: string; shard: number; from: FanOutCheckpoint | undefined; to: FanOutCheckpoint },
+    delta: CountsDelta,
+  ): Promise<Broadcast | undefined>;
   delete(id: string): Promise<void>;
   /** The latest broadcasts to a topic, newest first (to link a resident's reply to one). */
   recentForTopic(topicId: string, limit: number): Promise<{ broadcastId: string; createdAt: string }[]>;
 }
+
+/** A fan-out task's progress: the next index page to read, or done. */
+export type FanOutCheckpoint =
+  | { done: false; cursor: string; /** The last phone enqueued, so a resumed task still enqueues each resident once. */ lastPhone: string | undefined }
+  | { done: true };
 
 export interface MessageRecord {
   messageId: string;

@@ -9,9 +9,13 @@ export function isComplete(broadcast: Broadcast): boolean {
 
 /** Adds counts and, if that finished the broadcast, marks it sent (once, by a conditional move). */
 export async function recordProgress(stores: Stores, broadcastId: string, delta: CountsDelta): Promise<Broadcast> {
-  const broadcast = await stores.broadcasts.addCounts(broadcastId, delta);
+  return completeIfDone(stores, await stores.broadcasts.addCounts(broadcastId, delta));
+}
+
+/** Marks the broadcast, as it is after a count, sent if that count finished it. */
+export async function completeIfDone(stores: Stores, broadcast: Broadcast): Promise<Broadcast> {
   if (broadcast.status === 'sending' && isComplete(broadcast)) {
-    await stores.broadcasts.transition(broadcastId, ['sending'], 'sent');
+    await stores.broadcasts.transition(broadcast.id, ['sending'], 'sent');
     return { ...broadcast, status: 'sent' };
   }
   return broadcast;

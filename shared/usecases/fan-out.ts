@@ -1,7 +1,8 @@
 import type { FanOutTask, SendJob } from '../domain/jobs.js';
 import type { Recipient } from '../domain/model.js';
+import type { CountsDelta, FanOutCheckpoint } from '../ports/stores.js';
 import { logger } from '../runtime/logger.js';
-import { recordProgress } from './broadcast-progress.js';
+import { completeIfDone } from './broadcast-progress.js';
 import type { FanOutDependencies } from './dependencies.js';
 
 const INDEX_PAGE_SIZE = 500;
@@ -19,14 +20,26 @@ export async function fanOutShard(deps: FanOutDependencies, task: FanOutTask): P
     logger.warn('fan-out task for a broadcast that does not exist', { task });
     return;
   }
+  // SQS delivers at least once, and a task that failed part-way is retried: each page is counted
+  // by moving the task's checkpoint, so a second delivery neither counts a page again nor counts
+  // the task done twice (which would mark the broadcast sent before other shards went out).
+  let checkpoint = await deps.stores.broadcasts.fanOutCheckpoint(broadcast.id, task.topicId, task.shard);
+  if (checkpoint?.done) return;
+  const advance = async (to: FanOutCheckpoint, delta: CountsDelta): Promise<boolean> => {
+    const after = await deps.stores.broadcasts.advanceFanOut(broadcast.id, { ...task, from: checkpoint, to }, delta);
+    if (!after) return false;
+    checkpoint = to;
+    await completeIfDone(deps.stores, after);
+    return true;
+  };
   if (broadcast.status !== 'sending') {
-    await recordProgress(deps.stores, broadcast.id, { fanOutDone: 1 });
+    await advance({ done: true }, { fanOutDone: 1 });
     return;
   }
   const earlierTopics = broadcast.topics.slice(0, broadcast.topics.indexOf(task.topicId));
   const queue = deps.sendQueues[broadcast.priority];
-  let cursor: string | undefined;
-  let lastPhone: string | undefined;
+  let cursor: string | undefined = checkpoint?.cursor;
+  let lastPhone: string | undefined = checkpoint?.lastPhone;
   do {
     const page = await deps.stores.topicIndex.page(task.topicId, task.shard, cursor, INDEX_PAGE_SIZE);
     const firstOfEachPhone = page.recipients.filter((recipient) => {
@@ -40,10 +53,11 @@ export async function fanOutShard(deps: FanOutDependencies, task: FanOutTask): P
       jobs.push({ kind: 'broadcast', broadcastId: broadcast.id, recipients: recipients.slice(start, start + deps.recipientsPerJob) });
     }
     await queue.send(jobs);
-    if (recipients.length > 0) await recordProgress(deps.stores, broadcast.id, { targeted: recipients.length });
+    const next: FanOutCheckpoint = page.cursor ? { done: false, cursor: page.cursor, lastPhone } : { done: true };
+    // Lost to another delivery of this task that is further on: it carries on from there.
+    if (!(await advance(next, { targeted: recipients.length, ...(page.cursor ? {} : { fanOutDone: 1 }) }))) return;
     cursor = page.cursor;
   } while (cursor);
-  await recordProgress(deps.stores, broadcast.id, { fanOutDone: 1 });
 }
 
 /** Drops residents who also belong to a topic listed earlier: that topic's task sends to them. */

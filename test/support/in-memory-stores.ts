@@ -33,6 +33,7 @@ import type {
   AuditLog,
   AuditQuery,
   BroadcastStore,
+  FanOutCheckpoint,
   ClaimOutcome,
   CountsDelta,
   InboundLog,
@@ -287,6 +288,24 @@ function subscriptionId(phone: string, channel: Channel, topicId: string): strin
 
 export class InMemoryBroadcastStore implements BroadcastStore {
   readonly broadcasts = new Map<string, Broadcast>();
+  private readonly checkpoints = new Map<string, string>();
+
+  async fanOutCheckpoint(id: string, topicId: string, shard: number): Promise<FanOutCheckpoint | undefined> {
+    const stored = this.checkpoints.get(`${id}#${topicId}#${shard}`);
+    return stored === undefined ? undefined : (JSON.parse(stored) as FanOutCheckpoint);
+  }
+
+  async advanceFanOut(
+    id: string,
+    step: { topicId: string; shard: number; from: FanOutCheckpoint | undefined; to: FanOutCheckpoint },
+    delta: CountsDelta,
+  ): Promise<Broadcast | undefined> {
+    const key = `${id}#${step.topicId}#${step.shard}`;
+    if (!this.broadcasts.has(id)) return undefined;
+    if (this.checkpoints.get(key) !== (step.from === undefined ? undefined : JSON.stringify(step.from))) return undefined;
+    this.checkpoints.set(key, JSON.stringify(step.to));
+    return this.addCounts(id, delta);
+  }
 
   async create(broadcast: Broadcast): Promise<void> {
     if (this.broadcasts.has(broadcast.id)) throw new Error(`broadcast ${broadcast.id} already exists`);

@@ -1,7 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { SendJob } from '../../shared/domain/jobs.js';
+import { shardOf } from '../../shared/domain/sharding.js';
+import type { FanOutDependencies } from '../../shared/usecases/dependencies.js';
+import { fanOutShard } from '../../shared/usecases/fan-out.js';
 import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
-import { aPhone, aTopic, anInboundSettings, anInboundText, inboundEvidence } from '../support/builders.js';
-import { inMemoryInboundDependencies } from '../support/in-memory-stores.js';
+import { aBroadcast, aPhone, aTopic, anInboundSettings, anInboundText, inboundEvidence } from '../support/builders.js';
+import { FixedClock, RecordingQueue, SequentialIds, inMemoryInboundDependencies, inMemoryStores } from '../support/in-memory-stores.js';
 
 const alice = aPhone(901);
 
@@ -24,5 +28,69 @@ describe('invariants review: STOP on a retried webhook', () => {
     expect((await stores.subscribers.getProfile(alice))?.optedOut.whatsapp).toBeDefined();
     expect(await stores.subscribers.subscriptions(alice)).toEqual([]);
     expect(replyQueue.sent.map((job) => job.purpose)).toEqual(['optOutConfirmation']);
+  });
+});
+
+describe('invariants review: a fan-out task delivered twice or retried', () => {
+  const SHARDS = 2;
+  const BROADCAST_ID = 'bc-review';
+  const AT = '2025-03-01T08:00:00.000Z';
+
+  async function setUp() {
+    const stores = inMemoryStores(SHARDS);
+    await stores.broadcasts.create(aBroadcast({ id: BROADCAST_ID, topics: ['traffic'], status: 'sending', fanOutPending: SHARDS }));
+    const sendQueues = { urgent: new RecordingQueue<SendJob>(), normal: new RecordingQueue<SendJob>() };
+    const deps: FanOutDependencies = { stores, clock: new FixedClock(), ids: new SequentialIds(), sendQueues, recipientsPerJob: 100 };
+    return { deps, stores, sendQueues };
+  }
+
+  function residentsOfShard(shard: number, count: number): string[] {
+    const found: string[] = [];
+    for (let n = 0; found.length < count; n += 1) {
+      const phone = aPhone(n);
+      if (shardOf(phone, SHARDS) === shard) found.push(phone);
+    }
+    return found;
+  }
+
+  const enqueued = (jobs: SendJob[]) => jobs.flatMap((job) => (job.kind === 'broadcast' ? job.recipients.map((r) => r.phone) : []));
+
+  it('does not finish the broadcast early when SQS delivers one shard’s task twice, so the other shard still goes out', async () => {
+    // Prepare: shard 0 is empty, shard 1 has residents; shard 0's task arrives twice (at-least-once)
+    const { deps, stores, sendQueues } = await setUp();
+    const phones = residentsOfShard(1, 3);
+    for (const phone of phones) await stores.subscribers.subscribe(phone, 'sms', 'traffic', AT, inboundEvidence());
+    await fanOutShard(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 });
+    await fanOutShard(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 });
+
+    // Act
+    await fanOutShard(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 1 });
+
+    // Assess: shard 1's residents are on the queue, and the broadcast is still sending
+    expect(enqueued(sendQueues.urgent.sent).sort()).toEqual([...phones].sort());
+    expect(await stores.broadcasts.get(BROADCAST_ID)).toMatchObject({ status: 'sending', fanOutPending: 0, counts: { targeted: 3 } });
+  });
+
+  it('counts each resident once as targeted when a task is retried after failing part-way', async () => {
+    // Prepare: more residents than one index page; SQS refuses the second page's jobs once
+    const { deps, stores, sendQueues } = await setUp();
+    const phones = residentsOfShard(0, 520);
+    for (const phone of phones) await stores.subscribers.subscribe(phone, 'sms', 'traffic', AT, inboundEvidence());
+    await fanOutShard(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 1 });
+    const send = sendQueues.urgent.send.bind(sendQueues.urgent);
+    let calls = 0;
+    vi.spyOn(sendQueues.urgent, 'send').mockImplementation(async (jobs) => {
+      calls += 1;
+      if (calls === 2) throw new Error('SQS throttled');
+      return send(jobs);
+    });
+    await expect(fanOutShard(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 })).rejects.toThrow('SQS throttled');
+
+    // Act: SQS redelivers the task
+    await fanOutShard(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 });
+
+    // Assess: targeted is the number of residents, so the broadcast can complete once they are sent
+    expect(new Set(enqueued(sendQueues.urgent.sent))).toEqual(new Set(phones));
+    expect(await stores.broadcasts.get(BROADCAST_ID)).toMatchObject({ fanOutPending: 0, counts: { targeted: 520 } });
   });
 });

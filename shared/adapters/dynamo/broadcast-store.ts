@@ -7,7 +7,7 @@ import {
   type BroadcastCounts,
   type BroadcastStatus,
 } from '../../domain/model.js';
-import type { BroadcastStore, CountsDelta } from '../../ports/stores.js';
+import type { BroadcastStore, CountsDelta, FanOutCheckpoint } from '../../ports/stores.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
 
@@ -112,9 +112,64 @@ export class DynamoBroadcastStore implements BroadcastStore {
     return toBroadcast(Attributes ?? {});
   }
 
+  async fanOutCheckpoint(id: string, topicId: string, shard: number): Promise<FanOutCheckpoint | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.broadcast(id),
+        ProjectionExpression: '#checkpoint',
+        ExpressionAttributeNames: { '#checkpoint': checkpointAttribute(topicId, shard) },
+        ConsistentRead: true,
+      }),
+    );
+    const stored = Item?.[checkpointAttribute(topicId, shard)];
+    return typeof stored === 'string' ? (JSON.parse(stored) as FanOutCheckpoint) : undefined;
+  }
+
+  async advanceFanOut(
+    id: string,
+    step: { topicId: string; shard: number; from: FanOutCheckpoint | undefined; to: FanOutCheckpoint },
+    delta: CountsDelta,
+  ): Promise<Broadcast | undefined> {
+    const additions: Record<string, number> = {};
+    for (const name of counterNames) if (delta[name]) additions[name] = delta[name] as number;
+    if (delta.fanOutDone) additions.fanOutPending = -delta.fanOutDone;
+    const names = Object.keys(additions);
+    try {
+      const { Attributes } = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.broadcast(id),
+          // One attribute per task on the broadcast item itself: the checkpoint and the counters
+          // move in the same single-item write (dynalite has no transactions).
+          UpdateExpression: `SET #checkpoint = :to${names.length > 0 ? ` ADD ${names.map((name) => `#${name} :${name}`).join(', ')}` : ''}`,
+          ConditionExpression: step.from === undefined ? 'attribute_exists(pk) AND attribute_not_exists(#checkpoint)' : '#checkpoint = :from',
+          ExpressionAttributeNames: {
+            '#checkpoint': checkpointAttribute(step.topicId, step.shard),
+            ...Object.fromEntries(names.map((name) => [`#${name}`, name])),
+          },
+          ExpressionAttributeValues: {
+            ':to': JSON.stringify(step.to),
+            ...(step.from === undefined ? {} : { ':from': JSON.stringify(step.from) }),
+            ...Object.fromEntries(names.map((name) => [`:${name}`, additions[name]])),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toBroadcast(Attributes ?? {});
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
   async delete(id: string): Promise<void> {
     await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: keys.broadcast(id) }));
   }
+}
+
+function checkpointAttribute(topicId: string, shard: number): string {
+  return `fanOut#${topicId}#${shard}`;
 }
 
 function toBroadcast(item: Record<string, unknown>): Broadcast {
