@@ -58,6 +58,10 @@ export async function approveBroadcast(deps: BroadcastDependencies, principal: P
   if (broadcast.createdBy === principal.keyId) {
     throw new ForbiddenError('a broadcast must be approved by someone other than its author');
   }
+  // A test key reaches only the sandbox: its approval must not send a live broadcast to residents.
+  if (principal.mode === 'test' && broadcast.mode === 'live') {
+    throw new ForbiddenError('a test key may not approve a live broadcast');
+  }
   if (!(await deps.stores.broadcasts.transition(id, ['pending_approval'], 'sending', { approvedBy: principal.keyId }))) {
     throw new ConflictError(`broadcast ${id} is ${broadcast.status}, not waiting for approval`);
   }

@@ -1,10 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { SendJob } from '../../shared/domain/jobs.js';
+import { ForbiddenError } from '../../shared/domain/errors.js';
+import type { FanOutTask, SendJob } from '../../shared/domain/jobs.js';
 import { shardOf } from '../../shared/domain/sharding.js';
-import type { FanOutDependencies } from '../../shared/usecases/dependencies.js';
+import { approveBroadcast, createBroadcast } from '../../shared/usecases/broadcasts.js';
+import type { BroadcastDependencies, FanOutDependencies } from '../../shared/usecases/dependencies.js';
 import { fanOutShard } from '../../shared/usecases/fan-out.js';
 import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
-import { aBroadcast, aPhone, aTopic, anInboundSettings, anInboundText, inboundEvidence } from '../support/builders.js';
+import { aBroadcast, aPhone, aPrincipal, aTopic, anInboundSettings, anInboundText, inboundEvidence } from '../support/builders.js';
 import { FixedClock, RecordingQueue, SequentialIds, inMemoryInboundDependencies, inMemoryStores } from '../support/in-memory-stores.js';
 
 const alice = aPhone(901);
@@ -92,5 +94,26 @@ describe('invariants review: a fan-out task delivered twice or retried', () => {
     // Assess: targeted is the number of residents, so the broadcast can complete once they are sent
     expect(new Set(enqueued(sendQueues.urgent.sent))).toEqual(new Set(phones));
     expect(await stores.broadcasts.get(BROADCAST_ID)).toMatchObject({ fanOutPending: 0, counts: { targeted: 520 } });
+  });
+});
+
+describe('invariants review: test keys reach only the sandbox', () => {
+  it('refuses a test key’s approval of a live broadcast, which would send it to residents', async () => {
+    // Prepare: a live broadcast on a topic that needs a second person's approval
+    const stores = inMemoryStores(2);
+    await stores.topics.create(aTopic({ id: 'emergency', keywords: ['EMERGENCY'], department: 'traffic', requiresApproval: true }));
+    const fanOutTasks = new RecordingQueue<FanOutTask>();
+    const deps: BroadcastDependencies = { stores, clock: new FixedClock(), ids: new SequentialIds('bc'), fanOutTasks, topicShards: 2 };
+    const liveSender = aPrincipal({ keyId: 'key-sender', role: 'sender', department: 'traffic', mode: 'live' });
+    const testApprover = aPrincipal({ keyId: 'key-ci', role: 'approver', department: 'traffic', mode: 'test' });
+    const broadcast = await createBroadcast(deps, liveSender, { topics: ['emergency'], body: 'Road closed.', priority: 'urgent' });
+
+    // Act
+    const approval = approveBroadcast(deps, testApprover, broadcast.id);
+
+    // Assess
+    await expect(approval).rejects.toThrow(ForbiddenError);
+    expect(await stores.broadcasts.get(broadcast.id)).toMatchObject({ status: 'pending_approval', approvedBy: undefined });
+    expect(fanOutTasks.sent).toEqual([]);
   });
 });
