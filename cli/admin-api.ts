@@ -10,6 +10,9 @@ import {
   topicResponse,
   type createBroadcastRequest,
   type createTopicRequest,
+  inboxEntryResponse,
+  inboxResponse,
+  type updateTopicRequest,
 } from '../shared/api/schemas.js';
 import type { KeySource } from './config.js';
 import { UnexpectedResponseError } from './errors.js';
@@ -26,6 +29,7 @@ export type Topic = z.infer<typeof topicResponse>;
 export type ApiKey = z.infer<typeof keyResponse>;
 export type AuditEntry = z.infer<typeof auditResponse>['entries'][number];
 export type Broadcast = z.infer<typeof broadcastResponse>;
+export type InboxEntry = z.infer<typeof inboxEntryResponse>;
 
 const subscriberView = subscriberResponse;
 export type Subscriber = z.infer<typeof subscriberView>;
@@ -49,8 +53,25 @@ export class AdminApi {
     return this.call(topicResponse, 'POST', '/v1/topics', input);
   }
 
-  listTopics() {
-    return this.call(topicListResponse, 'GET', '/v1/topics');
+  listTopics(query: { archived?: boolean } = {}) {
+    return this.call(topicListResponse, 'GET', `/v1/topics${queryString({ archived: query.archived ? 'true' : undefined })}`);
+  }
+
+  updateTopic(id: string, changes: z.input<typeof updateTopicRequest>) {
+    return this.call(topicResponse, 'PATCH', `/v1/topics/${encodeURIComponent(id)}`, changes);
+  }
+
+  archiveTopic(id: string) {
+    return this.call(topicResponse, 'POST', `/v1/topics/${encodeURIComponent(id)}/archive`);
+  }
+
+  listInbox(query: { department?: string; handled?: boolean; topic?: string; from?: string; limit?: number; cursor?: string } = {}) {
+    const { handled, ...rest } = query;
+    return this.call(inboxResponse, 'GET', `/v1/inbox${queryString({ ...rest, handled: handled === undefined ? undefined : String(handled) })}`);
+  }
+
+  markInboxHandled(id: string) {
+    return this.call(inboxEntryResponse, 'POST', `/v1/inbox/${encodeURIComponent(id)}/handled`);
   }
 
   getTopic(id: string) {

@@ -131,7 +131,10 @@ export const functionCatalog = {
     entry: 'functions/http/topics-api.ts',
     envSchema: adminEnvSchema,
     environment: admin,
-    trigger: { kind: 'http', routes: ['POST /v1/topics', 'GET /v1/topics', 'GET /v1/topics/{id}'] },
+    trigger: {
+      kind: 'http',
+      routes: ['POST /v1/topics', 'GET /v1/topics', 'GET /v1/topics/{id}', 'PATCH /v1/topics/{id}', 'POST /v1/topics/{id}/archive'],
+    },
     access: { table: 'readwrite', secrets: ['bootstrapKey'] },
     timeoutSeconds: 10,
     memoryMb: 512,
@@ -171,7 +174,13 @@ export const functionCatalog = {
     environment: admin,
     trigger: {
       kind: 'http',
-      routes: ['GET /v1/inbox', 'GET /v1/replies', 'PUT /v1/replies/{language}/{replyId}', 'DELETE /v1/replies/{language}/{replyId}'],
+      routes: [
+        'GET /v1/inbox',
+        'POST /v1/inbox/{id}/handled',
+        'GET /v1/replies',
+        'PUT /v1/replies/{language}/{replyId}',
+        'DELETE /v1/replies/{language}/{replyId}',
+      ],
     },
     access: { table: 'readwrite', secrets: ['bootstrapKey'] },
     timeoutSeconds: 10,

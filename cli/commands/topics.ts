@@ -15,6 +15,20 @@ const createTopicInput = z.object({
 
 const topicIdInput = z.object({ id: z.string().trim().min(1, 'must not be empty') });
 
+const updateTopicInput = z
+  .object({
+    id: z.string().trim().min(1, 'must not be empty'),
+    name: z.string().trim().min(1, 'must not be empty').optional(),
+    keyword: z.array(z.string().trim().min(1, 'must not be empty')).optional(),
+    department: z.string().trim().min(1, 'must not be empty').optional(),
+    requiresApproval: z.boolean().optional(),
+    confirmedOptIn: z.boolean().optional(),
+  })
+  .refine(
+    ({ id: _id, ...changes }) => Object.values(changes).some((value) => value !== undefined),
+    'name something to change: --name, --keyword, --department, --[no-]requires-approval or --[no-]confirmed-opt-in',
+  );
+
 export function registerTopics(program: Command): void {
   const topics = program.command('topics').description('topics residents subscribe to by keyword');
 
@@ -42,11 +56,50 @@ export function registerTopics(program: Command): void {
     });
 
   topics
+    .command('update')
+    .description("change a topic's name, keywords, department (operators only) or settings; keywords given replace the old ones")
+    .argument('<id>', 'topic id')
+    .option('--name <name>', 'the new name residents see')
+    .option('--keyword <kw...>', 'the new keywords (all of them: they replace the old ones)')
+    .option('--department <department>', 'move the topic to another department (operators only)')
+    .option('--requires-approval', 'broadcasts need a second person to approve them')
+    .option('--no-requires-approval', 'broadcasts go out without approval (operators only)')
+    .option('--confirmed-opt-in', 'joining takes a YES from the resident')
+    .option('--no-confirmed-opt-in', 'joining takes effect at once')
+    .action(async (id: string, options: Record<string, unknown>, command: Command) => {
+      const context = contextOf(command);
+      const input = parseArguments(updateTopicInput, { id, ...options });
+      const { data, raw } = await context.admin().updateTopic(input.id, {
+        ...(input.name === undefined ? {} : { name: input.name }),
+        ...(input.keyword === undefined ? {} : { keywords: input.keyword }),
+        ...(input.department === undefined ? {} : { department: input.department }),
+        ...(input.requiresApproval === undefined ? {} : { requiresApproval: input.requiresApproval }),
+        ...(input.confirmedOptIn === undefined ? {} : { confirmedOptIn: input.confirmedOptIn }),
+      });
+      if (context.output.json) return context.output.raw(raw);
+      context.output.line(`updated topic ${data.id}`);
+      showTopic(context.output, data);
+    });
+
+  topics
+    .command('archive')
+    .description('archive a topic: no new subscribers or broadcasts, keywords freed; its subscribers can still STOP')
+    .argument('<id>', 'topic id')
+    .action(async (id: string, _options: unknown, command: Command) => {
+      const context = contextOf(command);
+      const input = parseArguments(topicIdInput, { id });
+      const { data, raw } = await context.admin().archiveTopic(input.id);
+      if (context.output.json) return context.output.raw(raw);
+      context.output.line(`archived topic ${data.id}; its keywords (${data.keywords.join(' ') || 'none'}) are free for other topics`);
+    });
+
+  topics
     .command('list')
     .description('list the topics your key can see, with subscriber counts')
-    .action(async (_options: unknown, command: Command) => {
+    .option('--archived', 'archived topics too')
+    .action(async (options: { archived?: boolean }, command: Command) => {
       const context = contextOf(command);
-      const { data, raw } = await context.admin().listTopics();
+      const { data, raw } = await context.admin().listTopics({ archived: options.archived === true });
       if (context.output.json) return context.output.raw(raw);
       context.output.table(
         data.topics,
@@ -57,6 +110,7 @@ export function registerTopics(program: Command): void {
           { heading: 'DEPARTMENT', value: (topic) => topic.department },
           { heading: 'APPROVAL', value: (topic) => (topic.requiresApproval ? 'required' : '-') },
           { heading: 'SUBSCRIBERS', value: (topic) => String(topic.subscribers) },
+          ...(options.archived ? [{ heading: 'ARCHIVED', value: (topic: Topic) => (topic.archivedAt ? shortTime(topic.archivedAt) : '-') }] : []),
         ],
         'no topics yet; create one with: crier topics create <id> --name <name> --keyword <KEYWORD>',
       );
@@ -84,5 +138,6 @@ function showTopic(output: Output, topic: Topic): void {
     ['approval', topic.requiresApproval ? 'required (two-person rule)' : 'not required'],
     ['subscribers', String(topic.subscribers)],
     ['created', shortTime(topic.createdAt)],
+    ...(topic.archivedAt ? [['archived', shortTime(topic.archivedAt)] as [string, string]] : []),
   ]);
 }

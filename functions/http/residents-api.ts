@@ -1,18 +1,20 @@
 import { z } from 'zod';
 import { adminEnvSchema, type AdminEnv } from '../../shared/config/env.js';
+import type { CountryCode } from 'libphonenumber-js';
+import { inboxQuery } from '../../shared/api/schemas.js';
+import { ValidationError } from '../../shared/domain/errors.js';
+import { inboxEntryIdPattern } from '../../shared/domain/inbox.js';
 import { languageSchema } from '../../shared/domain/model.js';
+import { toE164 } from '../../shared/domain/phone.js';
 import { replyIds } from '../../shared/domain/replies.js';
 import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { parseJsonBody, parseParameter, parseQuery } from '../../shared/runtime/http/request.js';
 import { json } from '../../shared/runtime/http/responses.js';
-import { listInbox, listReplyTexts, setReplyText } from '../../shared/usecases/residents-admin.js';
+import { listInbox, listReplyTexts, markInboxHandled, setReplyText } from '../../shared/usecases/residents-admin.js';
 import { authenticated as authenticatedRoute, type AdminDependencies } from './admin-route.js';
 import { bootstrapKeyHash, coreDependencies } from '../wiring.js';
 
-const inboxQuery = z.object({
-  department: z.string().min(1).max(40).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
+const inboxIdSchema = z.string().regex(inboxEntryIdPattern, 'is not an inbox message id');
 const replyIdSchema = z.enum(replyIds);
 const replyTextBody = z.object({ text: z.string().trim().min(1, 'must not be empty').max(640) }).strict();
 
@@ -22,10 +24,18 @@ export const handler = httpFunction({
   envSchema: adminEnvSchema,
   dependencies: (env) => ({ core: coreDependencies(env), bootstrapKeyHash: bootstrapKeyHash(env) }),
   routes: {
-    'GET /v1/inbox': authenticated(async ({ deps, request }, principal) => {
-      const query = parseQuery(request, inboxQuery);
-      return json(200, { messages: await listInbox(deps.core, principal, query) });
+    'GET /v1/inbox': authenticated(async ({ deps, env, request }, principal) => {
+      const { from, ...query } = parseQuery(request, inboxQuery);
+      const phone = from === undefined ? undefined : toE164(from, env.DEFAULT_COUNTRY as CountryCode);
+      if (from !== undefined && phone === undefined) {
+        throw new ValidationError('the query string is invalid', [{ field: 'query.from', message: `"${from}" is not a valid phone number` }]);
+      }
+      const page = await listInbox(deps.core, principal, { ...query, from: phone });
+      return json(200, { messages: page.items, ...(page.cursor === undefined ? {} : { cursor: page.cursor }) });
     }),
+    'POST /v1/inbox/{id}/handled': authenticated(async ({ deps, request }, principal) =>
+      json(200, await markInboxHandled(deps.core, principal, parseParameter(request.pathParameters.id, 'id', inboxIdSchema))),
+    ),
     'GET /v1/replies': authenticated(async ({ deps }, principal) => json(200, { replies: await listReplyTexts(deps.core, principal) })),
     'PUT /v1/replies/{language}/{replyId}': authenticated(async ({ deps, request }, principal) => {
       const language = parseParameter(request.pathParameters.language, 'language', languageSchema);

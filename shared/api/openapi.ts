@@ -15,6 +15,10 @@ import {
   createBroadcastRequest,
   createTopicRequest,
   errorResponseSchema,
+  inboxEntryResponse,
+  inboxQuery,
+  topicListQuery,
+  updateTopicRequest,
   subscriberResponse,
   topicResponse,
 } from './schemas.js';
@@ -50,7 +54,8 @@ export function openApiDocument() {
           responses: { '201': { description: 'Created', ...jsonContent(topicResponse) }, ...errors, ...conflict },
         },
         get: {
-          summary: 'List topics with subscriber counts',
+          summary: 'List topics with subscriber counts (archived ones only with ?archived=true)',
+          requestParams: { query: topicListQuery },
           responses: { '200': { description: 'The topics', ...jsonContent(z.object({ topics: z.array(topicResponse) })) }, ...errors },
         },
       },
@@ -59,6 +64,23 @@ export function openApiDocument() {
           summary: 'One topic with its subscriber count',
           requestParams: idParameter('id', 'topic id'),
           responses: { '200': { description: 'The topic', ...jsonContent(topicResponse) }, ...errors, ...notFound },
+        },
+        patch: {
+          summary: 'Change a topic: name, keywords, aliases, approval, confirmed opt-in, department (operators only)',
+          description:
+            'Only the fields given change. Keywords are unique across the deployment: one that another topic holds is a 409 naming that topic, and nothing changes. Every change is in the audit log with before and after.',
+          requestParams: idParameter('id', 'topic id'),
+          requestBody: jsonContent(updateTopicRequest),
+          responses: { '200': { description: 'The topic as changed', ...jsonContent(topicResponse) }, ...errors, ...notFound, ...conflict },
+        },
+      },
+      '/v1/topics/{id}/archive': {
+        post: {
+          summary: 'Archive a topic',
+          description:
+            'No new subscribers (JOIN gets the unknown-topic answer), out of HELP and TOPICS, no broadcasts, keywords free for other topics. Residents who have it keep it and can STOP. Archiving twice changes nothing.',
+          requestParams: idParameter('id', 'topic id'),
+          responses: { '200': { description: 'The archived topic', ...jsonContent(topicResponse) }, ...errors, ...notFound },
         },
       },
       '/v1/subscribers/{phone}': {
@@ -96,9 +118,16 @@ export function openApiDocument() {
       },
       '/v1/inbox': {
         get: {
-          summary: "Residents' free-text messages for a department, newest first",
-          requestParams: { query: z.object({ department: z.string().optional(), limit: z.number().int().min(1).max(200).optional() }) },
-          responses: { '200': { description: 'The inbox', ...jsonContent(inboxResponse) }, ...errors },
+          summary: "Residents' free-text messages for a department, newest first, filtered and paged",
+          requestParams: { query: inboxQuery },
+          responses: { '200': { description: 'A page of the inbox', ...jsonContent(inboxResponse) }, ...errors },
+        },
+      },
+      '/v1/inbox/{id}/handled': {
+        post: {
+          summary: 'Mark a message handled, with who and when; marking it again changes nothing',
+          requestParams: idParameter('id', 'inbox message id'),
+          responses: { '200': { description: 'The message, handled', ...jsonContent(inboxEntryResponse) }, ...errors, ...notFound },
         },
       },
       '/v1/replies': {

@@ -18,6 +18,28 @@ import { auditActions } from '../ports/stores.js';
 
 const topicKeyword = keywordSchema.refine((keyword) => !reservedKeywords.has(keyword), 'is a reserved command word');
 
+const topicAliases = z.partialRecord(
+  languageSchema,
+  z.object({ name: z.string().trim().min(1).max(80).optional(), keywords: z.array(topicKeyword).max(10).default([]) }).strict(),
+);
+
+/** A keyword may appear once across a topic's keywords and its aliases'. */
+function noRepeatedKeywords(
+  topic: { keywords?: string[] | undefined; aliases?: Partial<Record<string, { keywords: string[] } | undefined>> | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  const seen = new Set<string>();
+  for (const [path, keywords] of [
+    [['keywords'], topic.keywords ?? []],
+    ...Object.entries(topic.aliases ?? {}).map(([language, alias]) => [['aliases', language, 'keywords'], alias?.keywords ?? []] as const),
+  ] as const) {
+    keywords.forEach((keyword, index) => {
+      if (seen.has(keyword)) ctx.addIssue({ code: 'custom', path: [...path, index], message: `repeats the keyword ${keyword}` });
+      seen.add(keyword);
+    });
+  }
+}
+
 export const createTopicRequest = z
   .object({
     id: topicIdSchema,
@@ -27,24 +49,36 @@ export const createTopicRequest = z
     requiresApproval: z.boolean().default(false),
     confirmedOptIn: z.boolean().default(false),
     /** The topic's name and keywords in other languages, e.g. `{ "cy": { "name": "Traffig", "keywords": ["TRAFFIG"] } }`. */
-    aliases: z
-      .partialRecord(languageSchema, z.object({ name: z.string().trim().min(1).max(80).optional(), keywords: z.array(topicKeyword).max(10).default([]) }).strict())
-      .default({}),
+    aliases: topicAliases.default({}),
   })
   .strict()
-  .superRefine((topic, ctx) => {
-    const seen = new Set<string>();
-    for (const [path, keywords] of [
-      [['keywords'], topic.keywords],
-      ...Object.entries(topic.aliases).map(([language, alias]) => [['aliases', language, 'keywords'], alias?.keywords ?? []] as const),
-    ] as const) {
-      keywords.forEach((keyword, index) => {
-        if (seen.has(keyword)) ctx.addIssue({ code: 'custom', path: [...path, index], message: `repeats the keyword ${keyword}` });
-        seen.add(keyword);
-      });
-    }
-  })
+  .superRefine(noRepeatedKeywords)
   .meta({ id: 'CreateTopicRequest' });
+
+/** Only the fields given change; `keywords` and `aliases` are replaced whole. */
+export const updateTopicRequest = z
+  .object({
+    name: z.string().trim().min(1, 'must not be empty').max(80).optional(),
+    keywords: z.array(topicKeyword).max(20).optional(),
+    aliases: topicAliases.optional().meta({ description: 'Replaces every alias; `{}` removes them' }),
+    requiresApproval: z.boolean().optional().meta({ description: 'Switching the two-person rule off takes an operator key' }),
+    confirmedOptIn: z.boolean().optional(),
+    department: z.string().trim().min(1).max(40).optional().meta({ description: 'Moving a topic to another department takes an operator key' }),
+  })
+  .strict()
+  .superRefine((changes, ctx) => {
+    if (Object.values(changes).every((value) => value === undefined)) ctx.addIssue({ code: 'custom', path: [], message: 'name at least one field to change' });
+    noRepeatedKeywords(changes, ctx);
+  })
+  .meta({ id: 'UpdateTopicRequest' });
+
+export const topicListQuery = z.object({
+  archived: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true')
+    .meta({ description: 'true: archived topics too' }),
+});
 
 export const topicResponse = z
   .object({
@@ -56,6 +90,8 @@ export const topicResponse = z
     confirmedOptIn: z.boolean(),
     aliases: z.partialRecord(languageSchema, z.object({ name: z.string().optional(), keywords: z.array(z.string()) })),
     createdAt: z.string(),
+    updatedAt: z.string().optional(),
+    archivedAt: z.string().optional().meta({ description: 'Archived: no new subscribers or broadcasts; its keywords (as they were) are free for other topics' }),
     subscribers: z.number().int(),
   })
   .meta({ id: 'Topic' });
@@ -118,20 +154,26 @@ export const errorResponseSchema = z
   })
   .meta({ id: 'Error' });
 
+export const inboxEntryResponse = z
+  .object({
+    id: z.string().meta({ description: 'Stable: the same for a provider\'s retries of the message' }),
+    department: z.string(),
+    from: z.string(),
+    channel: channelSchema,
+    body: z.string(),
+    receivedAt: z.string(),
+    broadcastId: z.string().optional(),
+    topicId: z.string().optional(),
+    handled: z.boolean(),
+    handledAt: z.string().optional(),
+    handledBy: z.string().optional().meta({ description: 'The id of the key that marked it handled' }),
+  })
+  .meta({ id: 'InboxEntry' });
+
 export const inboxResponse = z
   .object({
-    messages: z.array(
-      z.object({
-        department: z.string(),
-        from: z.string(),
-        channel: channelSchema,
-        body: z.string(),
-        receivedAt: z.string(),
-        broadcastId: z.string().optional(),
-        topicId: z.string().optional(),
-        handled: z.boolean(),
-      }),
-    ),
+    messages: z.array(inboxEntryResponse),
+    cursor: z.string().optional().meta({ description: 'Pass as ?cursor= for the next page' }),
   })
   .meta({ id: 'Inbox' });
 
@@ -192,6 +234,16 @@ export const keysResponse = z
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().min(1).max(2000).optional(),
+});
+
+export const inboxQuery = pageQuery.extend({
+  department: z.string().trim().min(1).max(40).optional().meta({ description: "Default: the key's own (general for an operator)" }),
+  handled: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .transform((value) => value === 'true')
+    .optional(),
+  topic: topicIdSchema.optional().meta({ description: 'Only messages linked to this topic' }),
+  from: z.string().min(1).max(40).optional().meta({ description: 'Only messages from this phone number (E.164 or national form)' }),
 });
 
 const timeBound = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'must be an ISO timestamp or a day (YYYY-MM-DD)' });

@@ -36,12 +36,23 @@ export const topicSchema = z.object({
   confirmedOptIn: z.boolean().default(false),
   aliases: z.partialRecord(z.enum(languages), topicAliasSchema).default({}),
   createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime().optional(),
+  /**
+   * An archived topic takes no new subscribers and no broadcasts, and has given up its keywords
+   * (kept here as a record of what they were); its subscribers can still STOP.
+   */
+  archivedAt: z.iso.datetime().optional(),
 });
 export type Topic = z.infer<typeof topicSchema>;
 
 /** Every keyword that leads to the topic, in any language. */
 export function allKeywords(topic: Pick<Topic, 'keywords' | 'aliases'>): string[] {
   return [...new Set([...topic.keywords, ...Object.values(topic.aliases).flatMap((alias) => alias?.keywords ?? [])])];
+}
+
+/** The keywords that lead to the topic now: none once it is archived. */
+export function activeKeywords(topic: Pick<Topic, 'keywords' | 'aliases' | 'archivedAt'>): string[] {
+  return topic.archivedAt === undefined ? allKeywords(topic) : [];
 }
 
 /** The topic's name as a resident writing in `language` knows it. */

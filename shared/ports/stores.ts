@@ -22,10 +22,21 @@ import type { ReplyId, ReplyOverrides } from '../domain/replies.js';
 export interface TopicStore {
   /** Creates the topic and claims its keywords; throws ConflictError naming the clash. */
   create(topic: Topic): Promise<void>;
+  /** Archived topics too. */
   get(id: string): Promise<Topic | undefined>;
-  list(): Promise<Topic[]>;
-  /** The topic a keyword (upper-case) belongs to. */
+  /** The topics residents can join; archived ones only when asked for. */
+  list(options?: { includeArchived?: boolean }): Promise<Topic[]>;
+  /** The active topic a keyword (upper-case) leads to; never an archived one. */
   findByKeyword(keyword: string): Promise<Topic | undefined>;
+  /**
+   * Changes a topic: `change` gets the topic as stored and returns it as it should be (it may
+   * throw to refuse, before anything is written). Keywords the change adds are claimed before the
+   * topic changes and those it drops (all of them when it archives the topic) released after, so
+   * a keyword never leads to two topics. A keyword another topic holds is a ConflictError naming
+   * that topic, and nothing is changed; so is a concurrent change of the same topic. Undefined
+   * when there is no such topic.
+   */
+  update(id: string, change: (current: Topic) => Topic): Promise<{ before: Topic; after: Topic } | undefined>;
   subscriberCount(id: string): Promise<number>;
 }
 
@@ -198,6 +209,8 @@ export interface InboundLog {
 
 /** A resident's free-text message, waiting in a department's inbox. */
 export interface InboxEntry {
+  /** Stable: derived from the inbound message (see `inboxEntryId`). */
+  id: string;
   department: string;
   provider: string;
   providerMessageId: string;
@@ -209,11 +222,38 @@ export interface InboxEntry {
   broadcastId: string | undefined;
   topicId: string | undefined;
   handled: boolean;
+  handledAt?: string;
+  /** The key id of whoever marked it handled. */
+  handledBy?: string;
+}
+
+/** What the inbound path hands the inbox: the id follows from the message, handling comes later. */
+export type NewInboxEntry = Omit<InboxEntry, 'id' | 'handledAt' | 'handledBy'>;
+
+export interface InboxQuery {
+  department: string;
+  handled?: boolean;
+  topicId?: string;
+  from?: string;
+  limit: number;
+  /** Opaque, from the previous page. */
+  cursor: string | undefined;
 }
 
 export interface InboxStore {
-  add(entry: InboxEntry): Promise<void>;
-  list(department: string, limit: number): Promise<InboxEntry[]>;
+  /**
+   * Idempotent per inbound message: a provider's retry, even one handled at another time or
+   * routed to another department, finds the first entry and changes nothing.
+   */
+  add(entry: NewInboxEntry): Promise<InboxEntry>;
+  get(id: string): Promise<InboxEntry | undefined>;
+  /** Newest first. */
+  list(query: InboxQuery): Promise<Page<InboxEntry>>;
+  /**
+   * Marks an entry handled, once: a second call keeps the first who and when. Returns the entry
+   * afterwards and whether this call changed it; undefined when there is no such entry.
+   */
+  markHandled(id: string, by: string, at: string): Promise<{ entry: InboxEntry; changed: boolean } | undefined>;
 }
 
 /** Operators' own wording of replies, per language; the built-in catalogue fills the gaps. */
@@ -251,6 +291,9 @@ export interface ApiKeyStore {
 
 export const auditActions = [
   'topic.create',
+  'topic.update',
+  'topic.archive',
+  'inbox.handle',
   'broadcast.create',
   'broadcast.approve',
   'broadcast.cancel',
@@ -268,7 +311,7 @@ export interface AuditEntry {
   at: string;
   actor: { keyId: string; name: string; role: Role; department: string };
   action: AuditAction;
-  target: { type: 'topic' | 'broadcast' | 'subscriber' | 'key' | 'reply'; id: string };
+  target: { type: 'topic' | 'broadcast' | 'subscriber' | 'key' | 'reply' | 'inbox'; id: string };
   /** Never a secret: no key, no key hash. Absent when the thing did not exist before. */
   before: Record<string, unknown> | undefined;
   after: Record<string, unknown> | undefined;

@@ -4,6 +4,8 @@ import type { Principal, Role } from '../domain/model.js';
 export type Permission =
   | 'topics:create'
   | 'topics:read'
+  | 'topics:update'
+  | 'topics:archive'
   | 'subscribers:read'
   | 'subscribers:erase'
   | 'broadcasts:create'
@@ -11,6 +13,7 @@ export type Permission =
   | 'broadcasts:approve'
   | 'broadcasts:cancel'
   | 'inbox:read'
+  | 'inbox:handle'
   | 'replies:read'
   | 'replies:write'
   | 'keys:manage'
@@ -21,6 +24,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   operator: [
     'topics:create',
     'topics:read',
+    'topics:update',
+    'topics:archive',
     'subscribers:read',
     'subscribers:erase',
     'broadcasts:create',
@@ -28,13 +33,27 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'broadcasts:approve',
     'broadcasts:cancel',
     'inbox:read',
+    'inbox:handle',
     'replies:read',
     'replies:write',
     'keys:manage',
     'audit:read',
   ],
-  sender: ['topics:read', 'broadcasts:create', 'broadcasts:read', 'broadcasts:cancel', 'inbox:read', 'replies:read'],
-  approver: ['topics:read', 'broadcasts:read', 'broadcasts:approve', 'broadcasts:cancel', 'inbox:read', 'replies:read'],
+  sender: ['topics:read', 'broadcasts:create', 'broadcasts:read', 'broadcasts:cancel', 'inbox:read', 'inbox:handle', 'replies:read'],
+  // An approver looks after the department's topics (their wording and keywords) as well as its
+  // broadcasts; moving a topic to another department, or switching its two-person rule off,
+  // stays with operators (see topics.ts).
+  approver: [
+    'topics:read',
+    'topics:update',
+    'topics:archive',
+    'broadcasts:read',
+    'broadcasts:approve',
+    'broadcasts:cancel',
+    'inbox:read',
+    'inbox:handle',
+    'replies:read',
+  ],
   viewer: ['topics:read', 'broadcasts:read', 'inbox:read', 'replies:read'],
 };
 

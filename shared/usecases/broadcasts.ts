@@ -20,6 +20,10 @@ export async function createBroadcast(
     topics[index] ? [] : [{ field: `topics.${input.topics.indexOf(id)}`, message: `no topic "${id}"` }],
   );
   if (missing.length > 0) throw new ValidationError('the broadcast names topics that do not exist', missing);
+  const archived = topicIds.flatMap((id, index) =>
+    topics[index]?.archivedAt === undefined ? [] : [{ field: `topics.${input.topics.indexOf(id)}`, message: `topic "${id}" is archived` }],
+  );
+  if (archived.length > 0) throw new ValidationError('the broadcast names archived topics', archived);
   const departments = new Set(topics.map((topic) => topic!.department));
   for (const department of departments) authorize(principal, 'broadcasts:create', department);
 
@@ -61,6 +65,13 @@ export async function approveBroadcast(deps: BroadcastDependencies, principal: P
   // A test key reaches only the sandbox: its approval must not send a live broadcast to residents.
   if (principal.mode === 'test' && broadcast.mode === 'live') {
     throw new ForbiddenError('a test key may not approve a live broadcast');
+  }
+  // A topic archived while the broadcast waited takes no broadcasts: approving it is refused.
+  const archived = (await Promise.all(broadcast.topics.map((topicId) => deps.stores.topics.get(topicId)))).filter(
+    (topic) => topic?.archivedAt !== undefined,
+  );
+  if (archived.length > 0) {
+    throw new ConflictError(`topic "${archived[0]!.id}" has been archived since the broadcast was made; cancel it instead`);
   }
   if (!(await deps.stores.broadcasts.transition(id, ['pending_approval'], 'sending', { approvedBy: principal.keyId }))) {
     throw new ConflictError(`broadcast ${id} is ${broadcast.status}, not waiting for approval`);

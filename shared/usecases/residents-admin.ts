@@ -1,21 +1,53 @@
-import { ValidationError } from '../domain/errors.js';
+import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { languages, type Language } from '../domain/language.js';
 import type { Principal } from '../domain/model.js';
 import { catalogue, placeholderNames, replyIds, unknownPlaceholders, type ReplyId } from '../domain/replies.js';
-import type { InboxEntry } from '../ports/stores.js';
+import type { InboxEntry, Page } from '../ports/stores.js';
 import { authorize } from './access.js';
 import { recordAudit } from './audit.js';
 import type { CoreDependencies } from './dependencies.js';
 
-/** A department's inbox, newest first. A key sees its own department's; an operator names one. */
-export async function listInbox(
-  deps: CoreDependencies,
-  principal: Principal,
-  query: { department?: string; limit: number },
-): Promise<InboxEntry[]> {
+export interface InboxListInput {
+  department?: string;
+  handled?: boolean;
+  topic?: string;
+  /** E.164. */
+  from?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** A department's inbox, newest first, filtered. A key sees its own department's; an operator names one. */
+export async function listInbox(deps: CoreDependencies, principal: Principal, query: InboxListInput): Promise<Page<InboxEntry>> {
   const department = query.department ?? (principal.role === 'operator' ? 'general' : principal.department);
   authorize(principal, 'inbox:read', department);
-  return deps.stores.inbox.list(department, query.limit);
+  return deps.stores.inbox.list({
+    department,
+    handled: query.handled,
+    topicId: query.topic,
+    from: query.from,
+    limit: query.limit,
+    cursor: query.cursor,
+  });
+}
+
+/**
+ * Marks a resident's message handled, saying who and when. Marking it again changes nothing and
+ * records nothing: the first who and when stay.
+ */
+export async function markInboxHandled(deps: CoreDependencies, principal: Principal, id: string): Promise<InboxEntry> {
+  const entry = await deps.stores.inbox.get(id);
+  if (!entry) throw new NotFoundError(`no inbox message ${id}`);
+  authorize(principal, 'inbox:handle', entry.department);
+  const result = await deps.stores.inbox.markHandled(id, principal.keyId, deps.clock.now().toISOString());
+  if (!result) throw new NotFoundError(`no inbox message ${id}`);
+  if (result.changed) {
+    await recordAudit(deps, principal, 'inbox.handle', { type: 'inbox', id }, {
+      before: { handled: false },
+      after: { handled: true, handledAt: result.entry.handledAt, handledBy: result.entry.handledBy },
+    });
+  }
+  return result.entry;
 }
 
 export interface ReplyTextView {

@@ -1,12 +1,13 @@
 import type { z } from 'zod';
-import type { createTopicRequest } from '../api/schemas.js';
-import { NotFoundError } from '../domain/errors.js';
+import type { createTopicRequest, updateTopicRequest } from '../api/schemas.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.js';
 import type { Principal, Topic } from '../domain/model.js';
 import { authorize } from './access.js';
 import { recordAudit } from './audit.js';
 import type { CoreDependencies } from './dependencies.js';
 
 export type CreateTopicInput = z.infer<typeof createTopicRequest>;
+export type UpdateTopicInput = z.infer<typeof updateTopicRequest>;
 export type TopicView = Topic & { subscribers: number };
 
 const DEFAULT_DEPARTMENT = 'general';
@@ -29,9 +30,10 @@ export async function createTopic(deps: CoreDependencies, principal: Principal, 
   return { ...topic, subscribers: 0 };
 }
 
-export async function listTopics(deps: CoreDependencies, principal: Principal): Promise<TopicView[]> {
+/** The topics the key reaches; archived ones only when asked for. */
+export async function listTopics(deps: CoreDependencies, principal: Principal, options: { archived?: boolean } = {}): Promise<TopicView[]> {
   authorize(principal, 'topics:read');
-  const topics = (await deps.stores.topics.list()).filter(
+  const topics = (await deps.stores.topics.list({ includeArchived: options.archived === true })).filter(
     (topic) => principal.role === 'operator' || topic.department === principal.department,
   );
   return Promise.all(topics.map(async (topic) => ({ ...topic, subscribers: await deps.stores.topics.subscriberCount(topic.id) })));
@@ -42,4 +44,62 @@ export async function getTopic(deps: CoreDependencies, principal: Principal, id:
   if (!topic) throw new NotFoundError(`no topic "${id}"`);
   authorize(principal, 'topics:read', topic.department);
   return { ...topic, subscribers: await deps.stores.topics.subscriberCount(id) };
+}
+
+/**
+ * Changes a topic's name, keywords, aliases or settings. Keywords stay unique across the
+ * deployment: one another topic holds is a ConflictError naming that topic. Moving a topic to
+ * another department, and switching its two-person rule off, take an operator: otherwise a
+ * department could take over another's topic, or a sender's approver could wave the rule away
+ * for good rather than approve one broadcast.
+ */
+export async function updateTopic(deps: CoreDependencies, principal: Principal, id: string, input: UpdateTopicInput): Promise<TopicView> {
+  const at = deps.clock.now().toISOString();
+  const result = await deps.stores.topics.update(id, (current) => {
+    authorize(principal, 'topics:update', current.department);
+    if (current.archivedAt !== undefined) throw new ConflictError(`topic "${id}" is archived`);
+    if (input.department !== undefined && input.department !== current.department && principal.role !== 'operator') {
+      throw new ForbiddenError('only an operator key may move a topic to another department');
+    }
+    if (input.requiresApproval === false && current.requiresApproval && principal.role !== 'operator') {
+      throw new ForbiddenError('only an operator key may switch off the two-person rule on a topic');
+    }
+    return {
+      ...current,
+      ...definedOnly(input),
+      updatedAt: at,
+    };
+  });
+  if (!result) throw new NotFoundError(`no topic "${id}"`);
+  await recordAudit(deps, principal, 'topic.update', { type: 'topic', id }, { before: auditView(result.before), after: auditView(result.after) });
+  return { ...result.after, subscribers: await deps.stores.topics.subscriberCount(id) };
+}
+
+/**
+ * Archives a topic: residents can no longer join it (JOIN gets the unknown-topic answer), it
+ * leaves HELP and TOPICS, it cannot be broadcast to, and its keywords are released for other
+ * topics. Its subscriptions stay, so residents who have it can still STOP. Archiving an archived
+ * topic changes nothing.
+ */
+export async function archiveTopic(deps: CoreDependencies, principal: Principal, id: string): Promise<TopicView> {
+  const at = deps.clock.now().toISOString();
+  let already: Topic | undefined;
+  const result = await deps.stores.topics.update(id, (current) => {
+    authorize(principal, 'topics:archive', current.department);
+    if (current.archivedAt !== undefined) already = current;
+    return current.archivedAt !== undefined ? current : { ...current, archivedAt: at, updatedAt: at };
+  });
+  if (!result) throw new NotFoundError(`no topic "${id}"`);
+  if (!already) {
+    await recordAudit(deps, principal, 'topic.archive', { type: 'topic', id }, { before: auditView(result.before), after: auditView(result.after) });
+  }
+  return { ...result.after, subscribers: await deps.stores.topics.subscriberCount(id) };
+}
+
+function definedOnly<T extends Record<string, unknown>>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
+}
+
+function auditView(topic: Topic): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(topic)) as Record<string, unknown>;
 }

@@ -238,4 +238,33 @@ describe('crier CLI against the local stack', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('role');
   });
+
+  it('updates and archives topics, and works through the inbox to handled', async () => {
+    // Prepare
+    const resident = '+447700900299';
+    await crier(['topics', 'create', 'fair', '--name', 'Summer fair', '--keyword', 'FAIR'], env);
+    await client.text(resident, 'Where do I park for the fair?');
+    await stack.settled();
+
+    // Act
+    const updated = await crier(['topics', 'update', 'fair', '--name', 'Summer fair 2025', '--keyword', 'FAIR', 'FUNFAIR'], env);
+    const archived = await crier(['topics', 'archive', 'fair'], env);
+    const listed = await crier(['topics', 'list'], env);
+    const unhandled = await crier(['inbox', '--unhandled', '--from', '07700 900299'], env);
+    const id = unhandled.stdout.trim().split('\n')[1]?.split(/\s+/)[0] ?? '';
+    const handled = await crier(['inbox', 'handle', id], env);
+    const afterwards = await crier(['inbox', '--unhandled', '--from', resident], env);
+
+    // Assess
+    expect(updated).toMatchObject({ code: 0, stderr: '' });
+    expect(updated.stdout).toMatch(/name:\s+Summer fair 2025\nkeywords:\s+FAIR FUNFAIR/);
+    expect(archived.stdout).toContain('archived topic fair; its keywords (FAIR FUNFAIR) are free for other topics');
+    expect(listed.stdout).not.toContain('Summer fair');
+    expect(unhandled.code).toBe(0);
+    expect(unhandled.stdout.trim().split('\n')[0]).toMatch(/^ID\s+RECEIVED\s+FROM\s+TOPIC\s+HANDLED\s+MESSAGE$/);
+    expect(unhandled.stdout).toContain('Where do I park for the fair?');
+    expect(handled).toMatchObject({ code: 0, stderr: '' });
+    expect(handled.stdout).toMatch(new RegExp(`^message ${id} from \\${resident} handled .* by operator`));
+    expect(afterwards.stdout.trim()).toBe('no messages');
+  });
 });

@@ -7,6 +7,7 @@ import { keys } from '../../shared/adapters/dynamo/keys.js';
 import { DynamoReplyTextStore } from '../../shared/adapters/dynamo/reply-text-store.js';
 import { DynamoTopicStore } from '../../shared/adapters/dynamo/topic-store.js';
 import { ConflictError } from '../../shared/domain/errors.js';
+import type { InboxQuery } from '../../shared/ports/stores.js';
 import { aBroadcast, aMessageSid, aPhone, aTopic, anInboxEntry } from '../support/builders.js';
 import { freshTable, type TestTable } from '../support/dynamo-table.js';
 
@@ -97,6 +98,9 @@ describe('the inbound flow’s DynamoDB stores', () => {
     let nextDepartment = 0;
     const newDepartment = () => `department-${nextDepartment++}`;
 
+    const list = async (department: string, limit = 10, filters: Partial<InboxQuery> = {}) =>
+      (await inbox.list({ department, limit, cursor: undefined, ...filters })).items;
+
     beforeAll(() => {
       inbox = new DynamoInboxStore(table.documents, table.tableName);
     });
@@ -109,7 +113,7 @@ describe('the inbound flow’s DynamoDB stores', () => {
       await inbox.add(structuredClone(entry));
 
       // Assess
-      expect(await inbox.list(entry.department, 10)).toEqual([entry]);
+      expect(await list(entry.department)).toEqual([entry]);
     });
 
     it('keeps an entry with no broadcast or topic as such', async () => {
@@ -120,7 +124,7 @@ describe('the inbound flow’s DynamoDB stores', () => {
       await inbox.add(structuredClone(entry));
 
       // Assess
-      expect(await inbox.list(entry.department, 10)).toEqual([entry]);
+      expect(await list(entry.department)).toEqual([entry]);
     });
 
     it('keeps one entry for the same inbound message added twice', async () => {
@@ -132,7 +136,7 @@ describe('the inbound flow’s DynamoDB stores', () => {
       await inbox.add(structuredClone(entry));
 
       // Assess
-      expect(await inbox.list(entry.department, 10)).toEqual([entry]);
+      expect(await list(entry.department)).toEqual([entry]);
     });
 
     it('lists a department’s entries newest first, up to the limit, and no other department’s', async () => {
@@ -143,7 +147,7 @@ describe('the inbound flow’s DynamoDB stores', () => {
       await inbox.add(anInboxEntry({ department: other, receivedAt: at(5) }));
 
       // Act
-      const listed = await inbox.list(department, 2);
+      const listed = await list(department, 2);
 
       // Assess
       expect(listed.map((entry) => entry.body)).toEqual(['message at 2', 'message at 1']);
@@ -160,7 +164,109 @@ describe('the inbound flow’s DynamoDB stores', () => {
       await inbox.add(second);
 
       // Assess
-      expect((await inbox.list(department, 10)).map((entry) => entry.body).sort()).toEqual(['first', 'second']);
+      expect((await list(department)).map((entry) => entry.body).sort()).toEqual(['first', 'second']);
+    });
+
+    it('keeps the first entry when a provider retry is handled later, at another time and for another department', async () => {
+      // Prepare: the retry after the 60-second in-progress takeover computes a new time
+      const [department, other] = [newDepartment(), newDepartment()];
+      const first = anInboxEntry({ department, receivedAt: at(0), body: 'Is the bridge open?' });
+      await inbox.add(structuredClone(first));
+
+      // Act
+      const retried = await inbox.add({ ...structuredClone(first), department: other, receivedAt: at(2) });
+
+      // Assess
+      expect(retried).toEqual(first);
+      expect(await list(department)).toEqual([first]);
+      expect(await list(other)).toEqual([]);
+    });
+
+    it('finds an entry by its id, and nothing for an unknown one', async () => {
+      // Prepare
+      const entry = anInboxEntry({ department: newDepartment() });
+      await inbox.add(structuredClone(entry));
+
+      // Act
+      const [found, unknown] = await Promise.all([inbox.get(entry.id), inbox.get('AAAAAAAAAAAAAAAAAAAAAA')]);
+
+      // Assess
+      expect(found).toEqual(entry);
+      expect(unknown).toBeUndefined();
+    });
+
+    it('marks an entry handled once, keeping the first who and when, and a retried add does not undo it', async () => {
+      // Prepare
+      const entry = anInboxEntry({ department: newDepartment() });
+      await inbox.add(structuredClone(entry));
+
+      // Act
+      const first = await inbox.markHandled(entry.id, 'key-alice', at(10));
+      const second = await inbox.markHandled(entry.id, 'key-bob', at(20));
+      await inbox.add(structuredClone(entry));
+
+      // Assess
+      const handled = { ...entry, handled: true, handledAt: at(10), handledBy: 'key-alice' };
+      expect(first).toEqual({ entry: handled, changed: true });
+      expect(second).toEqual({ entry: handled, changed: false });
+      expect(await list(entry.department)).toEqual([handled]);
+      expect(await inbox.markHandled('AAAAAAAAAAAAAAAAAAAAAA', 'key-alice', at(10))).toBeUndefined();
+    });
+
+    it.each([
+      ['handled=false', { handled: false }, ['c', 'a']],
+      ['handled=true', { handled: true }, ['b']],
+      ['topic', { topicId: 'roads' }, ['c', 'b']],
+      ['from', { from: aPhone(202) }, ['b']],
+      ['topic and handled=false', { topicId: 'roads', handled: false }, ['c']],
+    ] as const)('filters by %s', async (_case, filters, expected) => {
+      // Prepare
+      const department = newDepartment();
+      const entries = [
+        anInboxEntry({ department, receivedAt: at(0), body: 'a', topicId: 'traffic', from: aPhone(201) }),
+        anInboxEntry({ department, receivedAt: at(1), body: 'b', topicId: 'roads', from: aPhone(202) }),
+        anInboxEntry({ department, receivedAt: at(2), body: 'c', topicId: 'roads', from: aPhone(201) }),
+      ];
+      for (const entry of entries) await inbox.add(entry);
+      await inbox.markHandled(entries[1]!.id, 'key-alice', at(3));
+
+      // Act
+      const listed = await list(department, 10, filters);
+
+      // Assess
+      expect(listed.map((entry) => entry.body)).toEqual(expected);
+    });
+
+    it('pages a filtered listing with a cursor, newest first, each entry once', async () => {
+      // Prepare: five unhandled entries between handled ones
+      const department = newDepartment();
+      for (let minute = 0; minute < 10; minute += 1) {
+        const entry = await inbox.add(anInboxEntry({ department, receivedAt: at(minute), body: `m${minute}` }));
+        if (minute % 2 === 1) await inbox.markHandled(entry.id, 'key-alice', at(30));
+      }
+
+      // Act
+      const pages: string[][] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await inbox.list({ department, handled: false, limit: 2, cursor });
+        pages.push(page.items.map((entry) => entry.body));
+        cursor = page.cursor;
+      } while (cursor);
+
+      // Assess
+      expect(pages).toEqual([['m8', 'm6'], ['m4', 'm2'], ['m0']]);
+    });
+
+    it('refuses a cursor it did not give', async () => {
+      // Prepare
+      const department = newDepartment();
+
+      // Act
+      const listing = inbox.list({ department, limit: 2, cursor: 'bm90LWEtY3Vyc29y' });
+
+      // Assess
+      await expect(listing).rejects.toThrow('the cursor is not valid');
     });
   });
 

@@ -14,6 +14,7 @@ import {
   type Principal,
   type Topic,
 } from '../../shared/domain/model.js';
+import { inboxEntryId } from '../../shared/domain/inbox.js';
 import type { E164 } from '../../shared/domain/phone.js';
 import type { InboxEntry, MessageRecord } from '../../shared/ports/stores.js';
 import type { InboundSettings } from '../../shared/usecases/dependencies.js';
@@ -165,10 +166,13 @@ export function anInboundSettings(overrides: Partial<InboundSettings> = {}): Inb
 }
 
 export function anInboxEntry(overrides: Partial<InboxEntry> = {}): InboxEntry {
+  const provider = overrides.provider ?? 'sandbox';
+  const providerMessageId = overrides.providerMessageId ?? aMessageSid();
   const entry: InboxEntry = {
+    id: inboxEntryId(provider, providerMessageId),
     department: 'traffic',
-    provider: 'sandbox',
-    providerMessageId: aMessageSid(),
+    provider,
+    providerMessageId,
     from: aPhone(101),
     channel: 'sms',
     body: 'The lights on Queen St are out',

@@ -2,9 +2,11 @@ import { ConflictError } from '../../shared/domain/errors.js';
 import type { ReplySendJob } from '../../shared/domain/jobs.js';
 import type { Language } from '../../shared/domain/language.js';
 import type { ReplyId, ReplyOverrides } from '../../shared/domain/replies.js';
+import { inboxEntryId } from '../../shared/domain/inbox.js';
 import {
-  allKeywords,
+  activeKeywords,
   channelSchema,
+  topicSchema,
   recipientKey,
   type PendingConfirmation,
   type Broadcast,
@@ -39,7 +41,9 @@ import type {
   InboundLog,
   InboundLogEntry,
   InboxEntry,
+  InboxQuery,
   InboxStore,
+  NewInboxEntry,
   ProfileChanges,
   ReplyTextStore,
   MessageRecord,
@@ -67,36 +71,57 @@ function evidenceRef(evidence: ConsentEvidence, at: string): string {
 
 export class InMemoryTopicStore implements TopicStore {
   readonly topics = new Map<string, Topic>();
+  /** Keyword → topic id: the claims, as the DynamoDB store keeps them. */
   readonly keywords = new Map<string, string>();
 
   constructor(private readonly subscribers: InMemorySubscriberStore) {}
 
   async create(topic: Topic): Promise<void> {
     if (this.topics.has(topic.id)) throw new ConflictError(`topic "${topic.id}" already exists`);
-    const clash = allKeywords(topic).find((keyword) => {
-      const owner = this.keywords.get(keyword);
-      return owner !== undefined && owner !== topic.id;
-    });
-    if (clash) throw new ConflictError(`keyword ${clash} is already used by topic "${this.keywords.get(clash)}"`);
+    this.assertFree(activeKeywords(topic), topic.id);
     this.topics.set(topic.id, copy(topic));
-    for (const keyword of allKeywords(topic)) this.keywords.set(keyword, topic.id);
+    for (const keyword of activeKeywords(topic)) this.keywords.set(keyword, topic.id);
   }
 
   async get(id: string): Promise<Topic | undefined> {
     return copy(this.topics.get(id));
   }
 
-  async list(): Promise<Topic[]> {
-    return [...this.topics.values()].sort((a, b) => a.id.localeCompare(b.id)).map(copy);
+  async list(options: { includeArchived?: boolean } = {}): Promise<Topic[]> {
+    return [...this.topics.values()]
+      .filter((topic) => options.includeArchived || topic.archivedAt === undefined)
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map(copy);
   }
 
   async findByKeyword(keyword: string): Promise<Topic | undefined> {
     const owner = this.keywords.get(keyword);
-    return owner === undefined ? undefined : this.get(owner);
+    const topic = owner === undefined ? undefined : this.topics.get(owner);
+    return topic && activeKeywords(topic).includes(keyword) ? copy(topic) : undefined;
+  }
+
+  async update(id: string, change: (current: Topic) => Topic): Promise<{ before: Topic; after: Topic } | undefined> {
+    const current = this.topics.get(id);
+    if (!current) return undefined;
+    const before = copy(current);
+    const after = topicSchema.parse(change(copy(current)));
+    this.assertFree(activeKeywords(after), id);
+    for (const keyword of activeKeywords(before)) this.keywords.delete(keyword);
+    for (const keyword of activeKeywords(after)) this.keywords.set(keyword, id);
+    this.topics.set(id, copy(after));
+    return { before, after: copy(after) };
   }
 
   async subscriberCount(id: string): Promise<number> {
     return [...this.subscribers.subscriptionsById.values()].filter((subscription) => subscription.topicId === id).length;
+  }
+
+  private assertFree(keywords: string[], topicId: string): void {
+    const clash = keywords.find((keyword) => {
+      const owner = this.keywords.get(keyword);
+      return owner !== undefined && owner !== topicId;
+    });
+    if (clash) throw new ConflictError(`keyword ${clash} is already used by topic "${this.keywords.get(clash)}"`);
   }
 }
 
@@ -428,16 +453,43 @@ export class InMemoryInboundLog implements InboundLog {
 }
 
 export class InMemoryInboxStore implements InboxStore {
+  /** In the order first added. */
   readonly entries: InboxEntry[] = [];
 
-  async add(entry: InboxEntry): Promise<void> {
-    const index = this.entries.findIndex((e) => e.provider === entry.provider && e.providerMessageId === entry.providerMessageId);
-    if (index >= 0) this.entries.splice(index, 1);
-    this.entries.push(copy(entry));
+  /** Idempotent per inbound message: a retry finds the first entry, as in DynamoDB. */
+  async add(entry: NewInboxEntry): Promise<InboxEntry> {
+    const id = inboxEntryId(entry.provider, entry.providerMessageId);
+    const existing = this.entries.find((e) => e.id === id);
+    if (existing) return copy(existing);
+    const stored: InboxEntry = { ...copy(entry), id };
+    this.entries.push(stored);
+    return copy(stored);
   }
 
-  async list(department: string, limit: number): Promise<InboxEntry[]> {
-    return this.entries.filter((entry) => entry.department === department).reverse().slice(0, limit).map(copy);
+  async get(id: string): Promise<InboxEntry | undefined> {
+    return copy(this.entries.find((entry) => entry.id === id));
+  }
+
+  /** Newest first by time received; the cursor is the sort key of the last entry given. */
+  async list(query: InboxQuery): Promise<Page<InboxEntry>> {
+    const sortKey = (entry: InboxEntry) => `${entry.receivedAt}#${entry.id}`;
+    const matching = this.entries
+      .filter((entry) => entry.department === query.department)
+      .filter((entry) => query.handled === undefined || entry.handled === query.handled)
+      .filter((entry) => query.topicId === undefined || entry.topicId === query.topicId)
+      .filter((entry) => query.from === undefined || entry.from === query.from)
+      .filter((entry) => query.cursor === undefined || sortKey(entry) < query.cursor)
+      .sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : -1));
+    const items = matching.slice(0, query.limit);
+    return { items: items.map(copy), cursor: matching.length > query.limit ? sortKey(items.at(-1)!) : undefined };
+  }
+
+  async markHandled(id: string, by: string, at: string): Promise<{ entry: InboxEntry; changed: boolean } | undefined> {
+    const entry = this.entries.find((e) => e.id === id);
+    if (!entry) return undefined;
+    if (entry.handled) return { entry: copy(entry), changed: false };
+    Object.assign(entry, { handled: true, handledAt: at, handledBy: by });
+    return { entry: copy(entry), changed: true };
   }
 }
 

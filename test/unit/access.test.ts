@@ -7,6 +7,8 @@ import { aPrincipal } from '../support/builders.js';
 const permissions: readonly Permission[] = [
   'topics:create',
   'topics:read',
+  'topics:update',
+  'topics:archive',
   'subscribers:read',
   'subscribers:erase',
   'broadcasts:create',
@@ -14,6 +16,7 @@ const permissions: readonly Permission[] = [
   'broadcasts:approve',
   'broadcasts:cancel',
   'inbox:read',
+  'inbox:handle',
   'replies:read',
   'replies:write',
   'keys:manage',
@@ -23,8 +26,18 @@ const permissions: readonly Permission[] = [
 /** Who may do what, written out independently of `rolePermissions`. */
 const allowed: Record<Role, readonly Permission[]> = {
   operator: permissions,
-  sender: ['topics:read', 'broadcasts:create', 'broadcasts:read', 'broadcasts:cancel', 'inbox:read', 'replies:read'],
-  approver: ['topics:read', 'broadcasts:read', 'broadcasts:approve', 'broadcasts:cancel', 'inbox:read', 'replies:read'],
+  sender: ['topics:read', 'broadcasts:create', 'broadcasts:read', 'broadcasts:cancel', 'inbox:read', 'inbox:handle', 'replies:read'],
+  approver: [
+    'topics:read',
+    'topics:update',
+    'topics:archive',
+    'broadcasts:read',
+    'broadcasts:approve',
+    'broadcasts:cancel',
+    'inbox:read',
+    'inbox:handle',
+    'replies:read',
+  ],
   viewer: ['topics:read', 'broadcasts:read', 'inbox:read', 'replies:read'],
 };
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InboundText } from '../../shared/domain/inbound.js';
+import { inboxEntryId } from '../../shared/domain/inbox.js';
 import type { Intent } from '../../shared/domain/keyword-router.js';
 import type { Language } from '../../shared/domain/language.js';
 import type { Channel, ConsentAction } from '../../shared/domain/model.js';
@@ -431,6 +432,7 @@ describe('unrecognised: the department’s inbox', () => {
     expect(replies).toEqual([rendered(['inboxAcknowledgement', 'en'])]);
     expect(stores.inbox.entries).toEqual([
       {
+        id: inboxEntryId('sandbox', inbound.providerMessageId),
         department: 'youth',
         provider: 'sandbox',
         providerMessageId: inbound.providerMessageId,

@@ -1,46 +1,184 @@
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ValidationError } from '../../domain/errors.js';
+import { inboxEntryId } from '../../domain/inbox.js';
 import { channelSchema } from '../../domain/model.js';
-import type { InboxEntry, InboxStore } from '../../ports/stores.js';
+import type { InboxEntry, InboxQuery, InboxStore, NewInboxEntry, Page } from '../../ports/stores.js';
+import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
 
-/** Residents' free-text messages, one partition per department, newest last by time received. */
+/** Where an entry lives: its department's partition, at the time it was first received. */
+interface Position {
+  department: string;
+  receivedAt: string;
+}
+
+/**
+ * Residents' free-text messages, one partition per department, sorted by time received, plus one
+ * small item per entry id that says where the entry is (`INBOXID#<id>`), so the API can address
+ * an entry by id and a provider's retry finds the first entry.
+ */
 export class DynamoInboxStore implements InboxStore {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
-  async add(entry: InboxEntry): Promise<void> {
-    await this.documents.send(
-      new PutCommand({
-        TableName: this.tableName,
-        // Keyed by the inbound message, so a provider's retry rewrites the same entry.
-        Item: { ...keys.inboxEntry(entry.department, entry.receivedAt, `${entry.provider}:${entry.providerMessageId}`), type: 'inboxEntry', ...entry },
-      }),
-    );
+  /**
+   * Two conditional writes, no transaction (dynalite has none), in this order:
+   * 1. the id item, recording the entry's position, written only if absent: the first attempt
+   *    fixes where the entry lives, whatever time or department a retry computes (a retry after
+   *    the 60-second in-progress takeover has a later `receivedAt`, and once keyed by it made a
+   *    second entry);
+   * 2. the entry at that position, also only if absent, so a retry never resets `handled`.
+   * A crash between the two leaves an id item without its entry, invisible to listings; the
+   * provider's retry replays step 2 at the recorded position.
+   */
+  async add(entry: NewInboxEntry): Promise<InboxEntry> {
+    const id = inboxEntryId(entry.provider, entry.providerMessageId);
+    let position: Position = { department: entry.department, receivedAt: entry.receivedAt };
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.inboxEntryById(id), type: 'inboxEntryId', id, ...position },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      position = (await this.position(id)) ?? position;
+    }
+    const stored: InboxEntry = { ...entry, ...position, id };
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.inboxEntry(position.department, position.receivedAt, id), type: 'inboxEntry', ...stored },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return stored;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return (await this.get(id)) ?? stored;
+    }
   }
 
-  async list(department: string, limit: number): Promise<InboxEntry[]> {
-    const { Items } = await this.documents.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.inboxPartition(department) },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
+  async get(id: string): Promise<InboxEntry | undefined> {
+    const position = await this.position(id);
+    if (!position) return undefined;
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.inboxEntry(position.department, position.receivedAt, id), ConsistentRead: true }),
     );
-    return (Items ?? []).map((item) => ({
-      department: String(item.department),
-      provider: String(item.provider),
-      providerMessageId: String(item.providerMessageId),
-      from: String(item.from),
-      channel: channelSchema.parse(item.channel),
-      body: String(item.body),
-      receivedAt: String(item.receivedAt),
-      broadcastId: typeof item.broadcastId === 'string' ? item.broadcastId : undefined,
-      topicId: typeof item.topicId === 'string' ? item.topicId : undefined,
-      handled: item.handled === true,
-    }));
+    return Item ? toEntry(Item) : undefined;
   }
+
+  /**
+   * Newest first. Filters apply after the key condition, so one page may read past many entries
+   * that do not match; the cursor is the sort key of the last entry given, so the next page
+   * starts just before it.
+   */
+  async list(query: InboxQuery): Promise<Page<InboxEntry>> {
+    const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const filters: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':pk': keys.inboxPartition(query.department) };
+    if (query.handled !== undefined) {
+      filters.push('#handled = :handled');
+      names['#handled'] = 'handled';
+      values[':handled'] = query.handled;
+    }
+    if (query.topicId !== undefined) {
+      filters.push('#topicId = :topicId');
+      names['#topicId'] = 'topicId';
+      values[':topicId'] = query.topicId;
+    }
+    if (query.from !== undefined) {
+      // FROM is one of DynamoDB's reserved words.
+      filters.push('#from = :from');
+      names['#from'] = 'from';
+      values[':from'] = query.from;
+    }
+    if (before !== undefined) values[':before'] = before;
+    const found: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: before === undefined ? 'pk = :pk' : 'pk = :pk AND sk < :before',
+          ...(filters.length > 0 ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          Limit: Math.max(query.limit + 1, 50),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      found.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && found.length <= query.limit);
+    const items = found.slice(0, query.limit);
+    const last = items.at(-1);
+    return {
+      items: items.map(toEntry),
+      cursor: found.length > query.limit && last ? Buffer.from(String(last.sk)).toString('base64url') : undefined,
+    };
+  }
+
+  /** Conditional, so the first who and when stay: marking twice changes nothing. */
+  async markHandled(id: string, by: string, at: string): Promise<{ entry: InboxEntry; changed: boolean } | undefined> {
+    const position = await this.position(id);
+    if (!position) return undefined;
+    try {
+      const { Attributes } = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.inboxEntry(position.department, position.receivedAt, id),
+          UpdateExpression: 'SET handled = :true, handledAt = :at, handledBy = :by',
+          ConditionExpression: 'attribute_exists(pk) AND handled <> :true',
+          ExpressionAttributeValues: { ':true': true, ':at': at, ':by': by },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { entry: toEntry(Attributes ?? {}), changed: true };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const entry = await this.get(id);
+      return entry ? { entry, changed: false } : undefined;
+    }
+  }
+
+  private async position(id: string): Promise<Position | undefined> {
+    const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.inboxEntryById(id), ConsistentRead: true }));
+    return Item ? { department: String(Item.department), receivedAt: String(Item.receivedAt) } : undefined;
+  }
+}
+
+function decodeCursor(cursor: string): string {
+  const sk = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^\d{4}-\d{2}-\d{2}T[^#]+#.+$/.test(sk)) {
+    throw new ValidationError('the cursor is not valid', [{ field: 'cursor', message: 'is not a cursor this listing gave' }]);
+  }
+  return sk;
+}
+
+function toEntry(item: Record<string, unknown>): InboxEntry {
+  const provider = String(item.provider);
+  const providerMessageId = String(item.providerMessageId);
+  return {
+    // Entries written before ids existed have none stored; theirs is the same derivation.
+    id: typeof item.id === 'string' ? item.id : inboxEntryId(provider, providerMessageId),
+    department: String(item.department),
+    provider,
+    providerMessageId,
+    from: String(item.from),
+    channel: channelSchema.parse(item.channel),
+    body: String(item.body),
+    receivedAt: String(item.receivedAt),
+    broadcastId: typeof item.broadcastId === 'string' ? item.broadcastId : undefined,
+    topicId: typeof item.topicId === 'string' ? item.topicId : undefined,
+    handled: item.handled === true,
+    ...(typeof item.handledAt === 'string' ? { handledAt: item.handledAt } : {}),
+    ...(typeof item.handledBy === 'string' ? { handledBy: item.handledBy } : {}),
+  };
 }

@@ -15,7 +15,8 @@ import type { Channel } from '../../domain/model.js';
  * | erasure tombstone    | ERASED#<sha256(phone)>      | TOMBSTONE                  |
  * | inbound message      | INBOUND#<provider>#<id>     | INBOUND                    |
  * | sender rate window   | RATE#<phone>#<window>       | RATE                       |
- * | inbox entry          | INBOX#<department>          | <received at>#<id>         |
+ * | inbox entry          | INBOX#<department>          | <received at>#<entry id>   |
+ * | inbox entry by id    | INBOXID#<entry id>          | INBOXID                    |
  * | topic's broadcasts   | TOPICBROADCASTS#<topic>     | <created at>#<broadcast>   |
  * | broadcast            | BROADCAST#<id>              | BROADCAST                  |
  * | outbound message     | MESSAGE#<messageId>         | MESSAGE                    |
@@ -54,6 +55,7 @@ export const keys = {
   rateWindow: (phone: string, window: string) => ({ pk: `RATE#${phone}#${window}`, sk: 'RATE' }),
   inboxPartition: (department: string) => `INBOX#${department}`,
   inboxEntry: (department: string, receivedAt: string, id: string) => ({ pk: `INBOX#${department}`, sk: `${receivedAt}#${id}` }),
+  inboxEntryById: (id: string) => ({ pk: `INBOXID#${id}`, sk: 'INBOXID' }),
   topicBroadcastsPartition: (topicId: string) => `TOPICBROADCASTS#${topicId}`,
   topicBroadcast: (topicId: string, createdAt: string, broadcastId: string) => ({
     pk: `TOPICBROADCASTS#${topicId}`,

@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { renderReply } from '../../shared/domain/replies.js';
+import { LocalStackClient } from '../support/local-stack-client.js';
+
+/**
+ * A department looking after its topics and its inbox on a local stack: a topic renamed with new
+ * keywords, a keyword clash, an archived topic (JOIN, broadcast, STOP), and free text going
+ * through the inbox to handled.
+ */
+describe('topics and the inbox on the local stack', () => {
+  const authToken = 'topics-token';
+  const settings = { serviceName: 'Council alerts', contact: 'your council' };
+  const phone = (n: number) => `+447700900${String(n).padStart(3, '0')}`;
+  let stack: LocalStack;
+  let client: LocalStackClient;
+
+  async function textAndCollect(from: string, body: string): Promise<string[]> {
+    const before = (await client.outbox(from)).length;
+    const response = await client.text(from, body);
+    expect(response.status).toBe(200);
+    await stack.settled();
+    return (await client.outbox(from)).slice(before).map((message) => message.body);
+  }
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ port: 0, twilio: { authToken }, sandbox: { failureRate: 0 }, settings: { topicShards: 2 } });
+    client = new LocalStackClient(stack, authToken);
+    for (const topic of [
+      { id: 'bins', name: 'Bin days', keywords: ['BINS'], department: 'waste' },
+      { id: 'parks', name: 'Parks', keywords: ['PARKS'], department: 'leisure' },
+      { id: 'events', name: 'Events', keywords: ['EVENTS'], department: 'leisure' },
+    ]) {
+      expect((await client.api('POST', '/v1/topics', topic)).status).toBe(201);
+    }
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('renames a topic and changes its keyword: JOIN with the new one works, the old one does not', async () => {
+    // Prepare
+    const resident = phone(401);
+
+    // Act
+    const updated = await client.api('PATCH', '/v1/topics/bins', { name: 'Waste collections', keywords: ['WASTE'] });
+    const withNew = await textAndCollect(resident, 'JOIN WASTE');
+    const withOld = await textAndCollect(phone(402), 'JOIN BINS');
+    const audit = await client.api('GET', '/v1/audit?limit=5');
+
+    // Assess: topics are listed to residents in id order (bins, events, parks)
+    expect(updated.status).toBe(200);
+    expect(updated.json).toMatchObject({ id: 'bins', name: 'Waste collections', keywords: ['WASTE'], department: 'waste' });
+    expect(withNew).toEqual([renderReply('subscribed', 'en', { ...settings, topicName: 'Waste collections' })]);
+    expect(withOld).toEqual([renderReply('unknownTopic', 'en', { ...settings, word: 'BINS', keywords: ['WASTE', 'EVENTS', 'PARKS'] })]);
+    expect(audit.json.entries[0]).toMatchObject({
+      action: 'topic.update',
+      target: { type: 'topic', id: 'bins' },
+      before: { name: 'Bin days', keywords: ['BINS'] },
+      after: { name: 'Waste collections', keywords: ['WASTE'] },
+    });
+  });
+
+  it('refuses a keyword another topic holds with 409 naming that topic', async () => {
+    // Prepare / Act
+    const clash = await client.api('PATCH', '/v1/topics/parks', { keywords: ['PARKS', 'EVENTS'] });
+    const topic = await client.api('GET', '/v1/topics/parks');
+
+    // Assess
+    expect(clash.status).toBe(409);
+    expect(clash.json.error).toBe('keyword EVENTS is already used by topic "events"');
+    expect(topic.json.keywords).toEqual(['PARKS']);
+  });
+
+  it('refuses a department move by a non-operator with 403, and a bad field with 400', async () => {
+    // Prepare
+    const approver = await client.api('POST', '/v1/keys', { name: 'Leisure approver', role: 'approver', department: 'leisure' });
+
+    // Act
+    const move = await client.api('PATCH', '/v1/topics/parks', { department: 'waste' }, approver.json.key);
+    const rename = await client.api('PATCH', '/v1/topics/parks', { name: 'Parks and gardens' }, approver.json.key);
+    const bad = await client.api('PATCH', '/v1/topics/parks', { keywords: ['two words'] });
+
+    // Assess
+    expect(move.status).toBe(403);
+    expect(rename.status).toBe(200);
+    expect(bad.status).toBe(400);
+    expect(bad.json.details[0].field).toBe('keywords.0');
+  });
+
+  it('archives a topic: JOIN answered as unknown, no broadcast to it, STOP still works for its subscribers', async () => {
+    // Prepare
+    const member = phone(411);
+    await textAndCollect(member, 'JOIN EVENTS');
+
+    // Act
+    const archived = await client.api('POST', '/v1/topics/events/archive');
+    const join = await textAndCollect(phone(412), 'JOIN EVENTS');
+    const broadcast = await client.api('POST', '/v1/broadcasts', { topics: ['parks', 'events'], body: 'Fireworks tonight.' });
+    const stop = await textAndCollect(member, 'STOP');
+    const listed = await client.api('GET', '/v1/topics');
+    const withArchived = await client.api('GET', '/v1/topics?archived=true');
+    const reused = await client.api('POST', '/v1/topics', { id: 'festivals', name: 'Festivals', keywords: ['EVENTS'], department: 'leisure' });
+
+    // Assess
+    expect(archived.status).toBe(200);
+    expect(archived.json.archivedAt).toEqual(expect.any(String));
+    expect(join).toEqual([renderReply('unknownTopic', 'en', { ...settings, word: 'EVENTS', keywords: ['WASTE', 'PARKS'] })]);
+    expect(broadcast.status).toBe(400);
+    expect(broadcast.json.details).toEqual([{ field: 'topics.1', message: 'topic "events" is archived' }]);
+    expect(stop).toEqual([renderReply('optedOut', 'en', settings)]);
+    expect(listed.json.topics.map((topic: { id: string }) => topic.id)).not.toContain('events');
+    expect(withArchived.json.topics.map((topic: { id: string }) => topic.id)).toContain('events');
+    expect(reused.status).toBe(201);
+  });
+
+  it('takes free text to the inbox, filters it, and marks it handled', async () => {
+    // Prepare
+    const resident = phone(421);
+    await textAndCollect(resident, 'JOIN PARKS');
+    await textAndCollect(resident, 'The gate at Roath Park is broken');
+
+    // Act
+    const unhandled = await client.api('GET', `/v1/inbox?department=leisure&handled=false&topic=parks&from=${encodeURIComponent('07700 900421')}`);
+    const id = unhandled.json.messages[0]?.id;
+    const handled = await client.api('POST', `/v1/inbox/${id}/handled`);
+    const again = await client.api('POST', `/v1/inbox/${id}/handled`);
+    const afterwards = await client.api('GET', '/v1/inbox?department=leisure&handled=false');
+    const done = await client.api('GET', '/v1/inbox?department=leisure&handled=true');
+    const audit = await client.api('GET', '/v1/audit?limit=3');
+
+    // Assess
+    expect(unhandled.status).toBe(200);
+    expect(unhandled.json.messages).toEqual([
+      expect.objectContaining({ id: expect.any(String), from: resident, body: 'The gate at Roath Park is broken', topicId: 'parks', handled: false }),
+    ]);
+    expect(handled.status).toBe(200);
+    expect(handled.json).toMatchObject({ id, handled: true, handledBy: 'operator', handledAt: expect.any(String) });
+    expect(again.json).toEqual(handled.json);
+    expect(afterwards.json.messages.map((message: { id: string }) => message.id)).not.toContain(id);
+    expect(done.json.messages.map((message: { id: string }) => message.id)).toEqual([id]);
+    expect(audit.json.entries.filter((entry: { action: string }) => entry.action === 'inbox.handle')).toHaveLength(1);
+  });
+
+  it('refuses a bad inbox filter with 400 naming it, and an unknown message with 404', async () => {
+    // Prepare / Act
+    const badPhone = await client.api('GET', '/v1/inbox?from=not-a-number');
+    const badHandled = await client.api('GET', '/v1/inbox?handled=maybe');
+    const unknown = await client.api('POST', '/v1/inbox/AAAAAAAAAAAAAAAAAAAAAA/handled');
+
+    // Assess
+    expect(badPhone.status).toBe(400);
+    expect(badPhone.json.details[0].field).toBe('query.from');
+    expect(badHandled.status).toBe(400);
+    expect(badHandled.json.details[0].field).toBe('query.handled');
+    expect(unknown.status).toBe(404);
+  });
+});

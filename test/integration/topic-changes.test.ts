@@ -1,0 +1,151 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../shared/adapters/dynamo/keys.js';
+import { DynamoTopicStore } from '../../shared/adapters/dynamo/topic-store.js';
+import { ConflictError } from '../../shared/domain/errors.js';
+import type { Topic } from '../../shared/domain/model.js';
+import { AT, aTopic } from '../support/builders.js';
+import { freshTable, type TestTable } from '../support/dynamo-table.js';
+
+const later = (minutes: number) => new Date(Date.parse(AT) + minutes * 60_000).toISOString();
+
+/** Changing and archiving topics: keywords stay unique, without transactions, even after a crash half-way. */
+describe('DynamoTopicStore: changes and archiving', () => {
+  let table: TestTable;
+  let topics: DynamoTopicStore;
+
+  beforeAll(async () => {
+    table = await freshTable('crier-topic-changes');
+    topics = new DynamoTopicStore(table.documents, table.tableName, 4);
+  });
+
+  async function claimOf(keyword: string): Promise<string | undefined> {
+    const { Item } = await table.documents.send(new GetCommand({ TableName: table.tableName, Key: keys.keyword(keyword) }));
+    return Item?.topicId as string | undefined;
+  }
+
+  const change = (changes: Partial<Topic>) => (current: Topic) => ({ ...current, ...changes, updatedAt: later(1) });
+
+  it('swaps keywords: the new ones lead to the topic, the dropped one is free for another topic', async () => {
+    // Prepare
+    await topics.create(aTopic({ id: 'bins', keywords: ['BINS', 'RUBBISH'], aliases: { cy: { keywords: ['BINIAU'] } } }));
+
+    // Act
+    const result = await topics.update('bins', change({ name: 'Waste collections', keywords: ['BINS', 'WASTE'] }));
+    const reused = await topics.create(aTopic({ id: 'litter', keywords: ['RUBBISH'] })).then(() => 'created');
+
+    // Assess
+    expect(result?.before.keywords).toEqual(['BINS', 'RUBBISH']);
+    expect(result?.after).toMatchObject({ name: 'Waste collections', keywords: ['BINS', 'WASTE'], updatedAt: later(1) });
+    expect(await topics.get('bins')).toEqual(result?.after);
+    expect((await topics.findByKeyword('WASTE'))?.id).toBe('bins');
+    expect((await topics.findByKeyword('BINS'))?.id).toBe('bins');
+    expect((await topics.findByKeyword('BINIAU'))?.id).toBe('bins');
+    expect(reused).toBe('created');
+    expect((await topics.findByKeyword('RUBBISH'))?.id).toBe('litter');
+  });
+
+  it.each([
+    ['a keyword', { keywords: ['PARKS', 'NEWPARK', 'LIBRARY'] }],
+    ['an alias keyword', { aliases: { cy: { keywords: ['NEWPARK', 'LLYFRGELL'] } } }],
+  ])('refuses %s another topic holds, naming it, and changes nothing', async (_case, changes) => {
+    // Prepare
+    const suffix = Math.random().toString(36).slice(2, 6);
+    const rename = (topic: Partial<Topic>) => JSON.parse(JSON.stringify(topic).replaceAll(/"(PARKS|NEWPARK|LIBRARY|LLYFRGELL)"/g, `"$1${suffix.toUpperCase()}"`));
+    await topics.create(aTopic({ id: `library-${suffix}`, keywords: [`LIBRARY${suffix.toUpperCase()}`], aliases: { cy: { keywords: [`LLYFRGELL${suffix.toUpperCase()}`] } } }));
+    const parks = aTopic({ id: `parks-${suffix}`, keywords: [`PARKS${suffix.toUpperCase()}`] });
+    await topics.create(parks);
+
+    // Act
+    const error = await topics.update(parks.id, change(rename(changes))).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as Error).message).toMatch(new RegExp(`^keyword (LIBRARY|LLYFRGELL)${suffix.toUpperCase()} is already used by topic "library-${suffix}"$`));
+    expect(await topics.get(parks.id)).toEqual(parks);
+    expect(await claimOf(`NEWPARK${suffix.toUpperCase()}`)).toBeUndefined();
+    expect((await topics.findByKeyword(`PARKS${suffix.toUpperCase()}`))?.id).toBe(parks.id);
+  });
+
+  it('archives a topic: its keywords are released, it leaves the list unless asked for, and it is kept', async () => {
+    // Prepare
+    await topics.create(aTopic({ id: 'events', keywords: ['EVENTS'], aliases: { es: { keywords: ['EVENTOS'] } } }));
+
+    // Act
+    const result = await topics.update('events', change({ archivedAt: later(1) }));
+    await topics.create(aTopic({ id: 'festivals', keywords: ['EVENTS'] }));
+
+    // Assess
+    expect(result?.after.archivedAt).toBe(later(1));
+    expect(await claimOf('EVENTOS')).toBeUndefined();
+    expect((await topics.findByKeyword('EVENTS'))?.id).toBe('festivals');
+    expect((await topics.list()).map((topic) => topic.id)).not.toContain('events');
+    expect((await topics.list({ includeArchived: true })).find((topic) => topic.id === 'events')).toMatchObject({
+      keywords: ['EVENTS'],
+      archivedAt: later(1),
+    });
+  });
+
+  it('leads nowhere from a claim the topic does not list (a change that crashed before writing the topic)', async () => {
+    // Prepare: step 1 of a change done, step 2 never happened
+    await topics.create(aTopic({ id: 'housing', keywords: ['HOUSING'] }));
+    await table.documents.send(
+      new PutCommand({ TableName: table.tableName, Item: { ...keys.keyword('HOMES'), type: 'keyword', keyword: 'HOMES', topicId: 'housing', claimedAt: later(0) } }),
+    );
+
+    // Act
+    const found = await topics.findByKeyword('HOMES');
+    const tooSoon = await topics.create(aTopic({ id: 'homes', keywords: ['HOMES'], createdAt: later(0.5) })).catch((caught: unknown) => caught);
+    await topics.create(aTopic({ id: 'homes', keywords: ['HOMES'], createdAt: later(2) }));
+
+    // Assess
+    expect(found).toBeUndefined();
+    expect((tooSoon as Error).message).toBe('keyword HOMES is being claimed by topic "housing"; try again in a minute');
+    expect((await topics.findByKeyword('HOMES'))?.id).toBe('homes');
+    expect((await topics.findByKeyword('HOUSING'))?.id).toBe('housing');
+  });
+
+  it('lets another topic take a keyword whose claim outlived its release (a change that crashed after writing the topic)', async () => {
+    // Prepare: the topic no longer lists SCHOOLS, but the claim was never released
+    await topics.create(aTopic({ id: 'schools', keywords: ['SCHOOLS', 'EDUCATION'] }));
+    await table.documents.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { ...keys.topic('schools'), type: 'topic', ...aTopic({ id: 'schools', keywords: ['EDUCATION'] }), revision: 2 },
+      }),
+    );
+
+    // Act
+    const before = await topics.findByKeyword('SCHOOLS');
+    await topics.create(aTopic({ id: 'term-dates', keywords: ['SCHOOLS'], createdAt: later(5) }));
+
+    // Assess
+    expect(before).toBeUndefined();
+    expect((await topics.findByKeyword('SCHOOLS'))?.id).toBe('term-dates');
+    expect(await claimOf('SCHOOLS')).toBe('term-dates');
+  });
+
+  it('gives undefined for a topic that does not exist, writing nothing', async () => {
+    // Prepare / Act
+    const result = await topics.update('nowhere', change({ keywords: ['NOWHERE'] }));
+
+    // Assess
+    expect(result).toBeUndefined();
+    expect(await claimOf('NOWHERE')).toBeUndefined();
+  });
+
+  it('writes nothing when the change refuses', async () => {
+    // Prepare
+    const topic = aTopic({ id: 'council-tax', keywords: ['TAX'] });
+    await topics.create(topic);
+
+    // Act
+    const refused = topics.update('council-tax', () => {
+      throw new ConflictError('no');
+    });
+
+    // Assess
+    await expect(refused).rejects.toThrow('no');
+    expect(await topics.get('council-tax')).toEqual(topic);
+  });
+});
