@@ -1,4 +1,8 @@
-import { describe, expect, it, vi } from 'vitest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { DynamoSubscriberStore } from '../../shared/adapters/dynamo/subscriber-store.js';
 import { ForbiddenError } from '../../shared/domain/errors.js';
 import type { FanOutTask, SendJob } from '../../shared/domain/jobs.js';
 import { shardOf } from '../../shared/domain/sharding.js';
@@ -115,5 +119,32 @@ describe('invariants review: test keys reach only the sandbox', () => {
     await expect(approval).rejects.toThrow(ForbiddenError);
     expect(await stores.broadcasts.get(broadcast.id)).toMatchObject({ status: 'pending_approval', approvedBy: undefined });
     expect(fanOutTasks.sent).toEqual([]);
+  });
+});
+
+describe('invariants review: a STOP right after a JOIN (DynamoDB reads)', () => {
+  const documents = mockClient(DynamoDBDocumentClient);
+  const client = () => DynamoDBDocumentClient.from(new DynamoDBClient({}));
+
+  beforeEach(() => {
+    documents.reset();
+  });
+
+  it('reads the resident’s subscriptions strongly consistently, so a STOP removes one made a moment ago', async () => {
+    // Prepare: DynamoDB answers everything; an eventually consistent query could miss a
+    // subscription written a second ago, which would then outlive the STOP (and come back to life
+    // when a later JOIN lifts the channel's opt-out).
+    documents.on(QueryCommand).resolves({ Items: [] });
+    documents.on(UpdateCommand).resolves({});
+    documents.on(PutCommand).resolves({});
+    const store = new DynamoSubscriberStore(client(), 'crier-prod', 4);
+
+    // Act
+    await store.optOut(alice, 'sms', '2025-03-01T09:00:00.000Z', inboundEvidence({ text: 'STOP' }));
+
+    // Assess
+    const queries = documents.commandCalls(QueryCommand);
+    expect(queries.length).toBeGreaterThan(0);
+    for (const query of queries) expect(query.args[0].input.ConsistentRead).toBe(true);
   });
 });

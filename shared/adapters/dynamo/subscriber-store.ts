@@ -400,6 +400,9 @@ export class DynamoSubscriberStore implements SubscriberStore {
             ...(sortKeyPrefix ? { ':prefix': sortKeyPrefix } : {}),
           },
           ExclusiveStartKey: cursor,
+          // A resident's own records, read to act on them (a STOP removes the subscriptions it
+          // finds): one written a moment ago by a JOIN must be seen, or it outlives the STOP.
+          ConsistentRead: true,
         }),
       );
       items.push(...(page.Items ?? []));
