@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../shared/adapters/dynamo/keys.js';
 import { DynamoTopicStore } from '../../shared/adapters/dynamo/topic-store.js';
@@ -123,6 +123,54 @@ describe('DynamoTopicStore: changes and archiving', () => {
     expect(before).toBeUndefined();
     expect((await topics.findByKeyword('SCHOOLS'))?.id).toBe('term-dates');
     expect(await claimOf('SCHOOLS')).toBe('term-dates');
+  });
+
+  it('refuses a change that another change overtook, releasing the keywords it claimed', async () => {
+    // Prepare: someone else's change lands between this change's claim and its write
+    await topics.create(aTopic({ id: 'libraries', name: 'Libraries', keywords: ['BOOKS'] }));
+    let overtaken = false;
+    const racing = {
+      send: async (command: { input: { Item?: Record<string, unknown> } }) => {
+        if (!overtaken && command instanceof PutCommand && command.input.Item?.sk === 'TOPIC#libraries') {
+          overtaken = true;
+          await table.documents.send(
+            new UpdateCommand({
+              TableName: table.tableName,
+              Key: keys.topic('libraries'),
+              UpdateExpression: 'SET #name = :name, revision = revision + :one',
+              ExpressionAttributeNames: { '#name': 'name' },
+              ExpressionAttributeValues: { ':name': 'Libraries and archives', ':one': 1 },
+            }),
+          );
+        }
+        return table.documents.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const store = new DynamoTopicStore(racing, table.tableName, 4);
+
+    // Act
+    const error = await store.update('libraries', change({ keywords: ['BOOKS', 'LIBRARY'] })).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as Error).message).toBe('topic "libraries" was changed by someone else at the same moment; read it again and retry');
+    expect(await topics.get('libraries')).toMatchObject({ name: 'Libraries and archives', keywords: ['BOOKS'] });
+    expect(await claimOf('LIBRARY')).toBeUndefined();
+  });
+
+  it('tells a topic that lists a keyword it lost (a create that crashed before claiming) who holds it', async () => {
+    // Prepare: the record of "recycling" was written, its claim of REUSE never; "swap-shop" has it now
+    await table.documents.send(
+      new PutCommand({ TableName: table.tableName, Item: { ...keys.topic('recycling'), type: 'topic', ...aTopic({ id: 'recycling', keywords: ['REUSE'] }), revision: 1 } }),
+    );
+    await topics.create(aTopic({ id: 'swap-shop', keywords: ['REUSE'] }));
+
+    // Act
+    const rename = await topics.update('recycling', change({ name: 'Recycling' })).catch((caught: unknown) => caught);
+
+    // Assess
+    expect((rename as Error).message).toBe('keyword REUSE is already used by topic "swap-shop"');
+    expect((await topics.findByKeyword('REUSE'))?.id).toBe('swap-shop');
   });
 
   it('gives undefined for a topic that does not exist, writing nothing', async () => {

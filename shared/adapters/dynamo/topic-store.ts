@@ -49,8 +49,8 @@ export class DynamoTopicStore implements TopicStore {
   /**
    * One keyword claim item (`KEYWORD#<K>` → topic id) per keyword is what makes keywords unique.
    * With no transactions, a change is three steps, in this order:
-   * 1. claim each keyword the change adds (conditional puts: free, already ours, or a claim that
-   *    leads nowhere, see `claim`); a clash releases what this call claimed and changes nothing;
+   * 1. claim each keyword the topic will list (conditional puts: free, already ours, or a claim
+   *    that leads nowhere, see `claim`); a clash releases what this call claimed and changes nothing;
    * 2. write the topic, conditional on its revision, so two changes at once cannot interleave;
    * 3. release each keyword the change dropped (all of them when it archives the topic),
    *    conditional on the claim still being ours.
@@ -71,7 +71,10 @@ export class DynamoTopicStore implements TopicStore {
     const wanted = activeKeywords(after);
     const claimed: string[] = [];
     try {
-      for (const keyword of wanted.filter((k) => !kept.includes(k))) {
+      // Every keyword the topic will list, not only the added ones: claiming one that is already
+      // ours is a harmless rewrite, and one the topic lists without holding (a create that crashed
+      // before claiming it, then lost it to another topic) is a clash the caller should see.
+      for (const keyword of wanted) {
         if (await this.claim(keyword, id, at)) claimed.push(keyword);
       }
       await this.documents.send(
