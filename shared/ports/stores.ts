@@ -64,7 +64,14 @@ export interface SubscriberStore {
    */
   optOut(phone: string, channel: Channel, at: string, evidence: ConsentEvidence): Promise<boolean>;
   /** Lifts an opt-out and re-subscribes the topics held at STOP; returns them. */
-  restore(phone: string, channel: Channel, at: string, evidence: ConsentEvidence): Promise<string[]>;
+  restore(
+    phone: string,
+    channel: Channel,
+    at: string,
+    evidence: ConsentEvidence,
+    /** A held topic comes back only if this says it still takes subscribers (not archived). */
+    stillOpen?: (topicId: string) => Promise<boolean>,
+  ): Promise<string[]>;
   /** Leaves one topic and records it; false when the resident was not subscribed to it. */
   leaveTopic(phone: string, channel: Channel, topicId: string, at: string, evidence: ConsentEvidence): Promise<boolean>;
   /** Sets area, language or age band, and records the change. */

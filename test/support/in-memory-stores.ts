@@ -209,10 +209,17 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
     return newlyOptedOut;
   }
 
-  async restore(phone: string, channel: Channel, at: string, evidence: ConsentEvidence): Promise<string[]> {
+  async restore(
+    phone: string,
+    channel: Channel,
+    at: string,
+    evidence: ConsentEvidence,
+    stillOpen: (topicId: string) => Promise<boolean> = async () => true,
+  ): Promise<string[]> {
     const profile = this.profiles.get(phone);
     if (!profile?.optedOut[channel]) return [];
-    const held = profile.heldTopics[channel] ?? [];
+    const held: string[] = [];
+    for (const topicId of profile.heldTopics[channel] ?? []) if (await stillOpen(topicId)) held.push(topicId);
     this.putConsent(phone, { at, action: 'restore', channel, topicId: undefined, evidence });
     delete profile.optedOut[channel];
     delete profile.heldTopics[channel];

@@ -9,7 +9,8 @@ import type { MessageRecord } from '../../shared/ports/stores.js';
 import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
 import { intentHandlers } from '../../shared/usecases/inbound/intents.js';
 import { broadcastMessageId } from '../../shared/usecases/send.js';
-import { AT, aBroadcast, aMessageRecord, aPhone, aTopic, anInboundSettings, anInboundText, inboundEvidence } from '../support/builders.js';
+import { archiveTopic } from '../../shared/usecases/topics.js';
+import { AT, aBroadcast, aMessageRecord, aPhone, aPrincipal, aTopic, anInboundSettings, anInboundText, inboundEvidence } from '../support/builders.js';
 import { inMemoryInboundDependencies } from '../support/in-memory-stores.js';
 
 const alice = aPhone(101);
@@ -191,6 +192,38 @@ describe('optIn', () => {
     expect(replies).toEqual([rendered(reply)]);
     expect(await topicsOf()).toEqual(after);
     expect((await stores.subscribers.getProfile(alice))?.optedOut).toEqual({});
+  });
+});
+
+describe('archived topics take no one back', () => {
+  const operator = aPrincipal({ role: 'operator', department: '*' });
+
+  it('START restores only the held topics that are not archived', async () => {
+    // Prepare
+    const { text, topicsOf, deps } = await setUp({ subscribed: ['traffic', 'youth'] });
+    await text('STOP');
+    await archiveTopic(deps, operator, 'youth');
+
+    // Act
+    const { replies } = await text('START');
+
+    // Assess
+    expect(replies).toEqual([rendered(['restored', 'en', { topicNames: ['Traffic alerts'] }])]);
+    expect(await topicsOf()).toEqual(['traffic']);
+  });
+
+  it('a YES to a JOIN made before the topic was archived subscribes to nothing', async () => {
+    // Prepare
+    const { text, topicsOf, deps } = await setUp();
+    await text('JOIN YOUTH');
+    await archiveTopic(deps, operator, 'youth');
+
+    // Act
+    const { replies } = await text('YES');
+
+    // Assess
+    expect(replies).toEqual([rendered(['nothingToConfirm', 'en', { keywords: ['TRAFFIC'] }])]);
+    expect(await topicsOf()).toEqual([]);
   });
 });
 

@@ -278,10 +278,17 @@ export class DynamoSubscriberStore implements SubscriberStore {
     return newlyOptedOut;
   }
 
-  async restore(phone: string, channel: Channel, at: string, evidence: ConsentEvidence): Promise<string[]> {
+  async restore(
+    phone: string,
+    channel: Channel,
+    at: string,
+    evidence: ConsentEvidence,
+    stillOpen: (topicId: string) => Promise<boolean> = async () => true,
+  ): Promise<string[]> {
     const profile = await this.getProfile(phone);
     if (!profile?.optedOut[channel]) return [];
-    const held = profile.heldTopics[channel] ?? [];
+    const held: string[] = [];
+    for (const topicId of profile.heldTopics[channel] ?? []) if (await stillOpen(topicId)) held.push(topicId);
     await this.putConsent(phone, { at, action: 'restore', channel, topicId: undefined, evidence });
     for (const topicId of held) await this.addSubscription(phone, channel, topicId, at, evidence, { liftOptOut: false });
     // Last, so that a START retried after a crash part-way still finds the topics held.

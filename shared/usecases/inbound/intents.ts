@@ -28,7 +28,9 @@ export const intentHandlers: { [K in Intent['kind']]: IntentHandler<K> } = {
 
   optIn: async (context) => {
     const { deps, inbound, at, evidence } = context;
-    const restored = await deps.stores.subscribers.restore(inbound.from, inbound.channel, at, evidence);
+    // An archived topic takes no new subscribers, not even returning ones.
+    const stillOpen = async (topicId: string) => (await deps.stores.topics.get(topicId))?.archivedAt === undefined;
+    const restored = await deps.stores.subscribers.restore(inbound.from, inbound.channel, at, evidence, stillOpen);
     const topics = await topicsById(context, restored);
     return { reply: { id: 'restored', params: { topicNames: topics.map((topic) => nameOf(context, topic)) }, purpose: 'confirmation' } };
   },
@@ -62,7 +64,7 @@ export const intentHandlers: { [K in Intent['kind']]: IntentHandler<K> } = {
     // A YES with nothing to confirm is most likely an answer to a broadcast: a person should see it.
     if (!pending) return deliverToInbox(context);
     const topic = await deps.stores.topics.get(pending.topicId);
-    if (!topic || Date.parse(at) - Date.parse(pending.requestedAt) > CONFIRMATION_WINDOW_MS) {
+    if (!topic || topic.archivedAt !== undefined || Date.parse(at) - Date.parse(pending.requestedAt) > CONFIRMATION_WINDOW_MS) {
       return { reply: { id: 'nothingToConfirm', params: { keywords: await firstKeywords(context) }, purpose: 'answer' } };
     }
     await deps.stores.subscribers.subscribe(inbound.from, inbound.channel, topic.id, at, evidence, 'confirm');
