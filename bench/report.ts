@@ -1,0 +1,347 @@
+import { functionDefinition, type FunctionId } from '../functions/catalog.js';
+import { groupBy, totals, type CounterSnapshot } from './aws-request-counter.js';
+import type { TimingSnapshot } from './lambda-timing.js';
+
+/** Public prices (eu-west-2 is within a few per cent of these; free tiers ignored). */
+export const PRICES = {
+  sqsPerMillionRequests: 0.4,
+  dynamoPerMillionWriteUnits: 1.25,
+  dynamoPerMillionReadUnits: 0.25,
+  lambdaPerGbSecond: 0.0000166667,
+  lambdaPerMillionRequests: 0.2,
+  /** HTTP API, first 300 million requests a month: the delivery receipts arrive through it. */
+  apiGatewayPerMillionRequests: 1.0,
+} as const;
+
+const RECEIPTS_ROUTE = 'twilioStatus (delivery receipts)';
+
+/**
+ * The second Lambda estimate: what the same work would take at in-region AWS latencies, because
+ * durations observed here include queueing for the one CPU the whole local stack shares.
+ */
+export const AWS_LATENCY_MODEL = {
+  dynamoMsPerRequest: 5,
+  sqsMsPerRequest: 10,
+  msPerInvocation: 2,
+} as const;
+
+export interface OperationRow {
+  service: string;
+  operation: string;
+  requests: number;
+  per1000: number;
+  /** ReceiveMessage only: answers with no messages, left out of `requests` and `per1000`. */
+  emptyPolls: number;
+  readUnits: number;
+  writeUnits: number;
+}
+
+export interface LambdaRow {
+  functionId: string;
+  invocations: number;
+  avgMs: number;
+  maxMs: number;
+  memoryMb: number;
+  gbSeconds: number;
+  cost: number;
+  /** Total ms at AWS-like latencies: the function's requests taken one after another (an upper bound). */
+  modelledMs?: number;
+}
+
+export interface CostBreakdown {
+  /** Lambda compute at AWS-like latencies (see AWS_LATENCY_MODEL), and the total with it instead. */
+  lambdaComputeModelled: number;
+  totalModelled: number;
+  perMillionMessagesModelled: number;
+  sqs: number;
+  dynamoWrites: number;
+  dynamoReads: number;
+  lambdaCompute: number;
+  lambdaRequests: number;
+  apiGateway: number;
+  total: number;
+  perMillionMessages: number;
+  /** What 100 ms of provider API latency a message would add to the senders' Lambda time. */
+  per100msProviderLatencyPerMillion: number;
+}
+
+export interface Analysis {
+  recipients: number;
+  messagesSent: number;
+  operations: OperationRow[];
+  byOrigin: { service: string; origin: string; requests: number; per1000: number; writeUnits: number; readUnits: number }[];
+  /** DynamoDB per operation and item kind (partition key prefix), units per recipient. */
+  byItem: { operation: string; item: string; requests: number; perRecipient: number; writeUnitsPerRecipient: number; readUnitsPerRecipient: number }[];
+  sqsRequestsPer1000: number;
+  sqsBilledRequestsPer1000: number;
+  emptyPolls: number;
+  dynamoRequestsPer1000: number;
+  writeUnitsPerRecipient: number;
+  readUnitsPerRecipient: number;
+  unitsSource: string;
+  lambda: LambdaRow[];
+  cost: CostBreakdown;
+}
+
+/** Per-recipient figures and the implied AWS bill, from the counts of one measured window. */
+export function analyse(
+  counts: CounterSnapshot,
+  timing: TimingSnapshot,
+  recipients: number,
+  messagesSent: number,
+  providerLatencyMs: number,
+): Analysis {
+  const per1000 = (value: number) => (recipients > 0 ? (value * 1000) / recipients : 0);
+  const operations: OperationRow[] = [...groupBy(counts, 'operation')]
+    .map(([group, stats]) => {
+      const [service = '', operation = ''] = group.split('|');
+      const requests = stats.requests - stats.emptyReceives;
+      return {
+        service,
+        operation,
+        requests,
+        per1000: per1000(requests),
+        emptyPolls: stats.emptyReceives,
+        readUnits: stats.readUnits,
+        writeUnits: stats.writeUnits,
+      };
+    })
+    .sort((a, b) => a.service.localeCompare(b.service) || b.requests - a.requests);
+  const byOrigin = [...groupBy(counts, 'origin')]
+    .map(([group, stats]) => {
+      const [service = '', origin = ''] = group.split('|');
+      const requests = stats.requests - stats.emptyReceives;
+      return { service, origin, requests, per1000: per1000(requests), writeUnits: stats.writeUnits, readUnits: stats.readUnits };
+    })
+    .sort((a, b) => a.service.localeCompare(b.service) || b.requests - a.requests);
+
+  const perRecipient = (value: number) => (recipients > 0 ? value / recipients : 0);
+  const byItem = [...groupBy(counts, 'item')]
+    .filter(([group]) => group.startsWith('DynamoDB|'))
+    .map(([group, stats]) => {
+      const [, operation = '', item = ''] = group.split('|');
+      return {
+        operation,
+        item,
+        requests: stats.requests,
+        perRecipient: perRecipient(stats.requests),
+        writeUnitsPerRecipient: perRecipient(stats.writeUnits),
+        readUnitsPerRecipient: perRecipient(stats.readUnits),
+      };
+    })
+    .sort((a, b) => b.writeUnitsPerRecipient - a.writeUnitsPerRecipient || b.readUnitsPerRecipient - a.readUnitsPerRecipient);
+  const sqs = totals(counts, 'SQS');
+  const dynamo = totals(counts, 'DynamoDB');
+  const sqsRequests = sqs.requests - sqs.emptyReceives;
+  const sqsBilled = sqs.billedRequests - sqs.emptyReceives;
+
+  const lambda: LambdaRow[] = [];
+  for (const [functionId, stats] of Object.entries(timing.functions)) {
+    lambda.push(lambdaRow(functionId, stats.invocations, stats.totalMs, stats.maxMs));
+  }
+  const receipts = timing.http[RECEIPTS_ROUTE];
+  if (receipts) lambda.push(lambdaRow('twilioStatus', receipts.calls, receipts.totalMs, receipts.maxMs));
+
+  const lambdaCompute = lambda.reduce((sum, row) => sum + row.gbSeconds * PRICES.lambdaPerGbSecond, 0);
+  for (const row of lambda) row.modelledMs = modelledMs(row.functionId, row.invocations, byOrigin, timing, providerLatencyMs);
+  const lambdaComputeModelled = lambda.reduce(
+    (sum, row) => sum + ((row.modelledMs ?? 0) / 1000) * (row.memoryMb / 1024) * PRICES.lambdaPerGbSecond,
+    0,
+  );
+  const lambdaRequests = lambda.reduce((sum, row) => sum + (row.invocations * PRICES.lambdaPerMillionRequests) / 1e6, 0);
+  const cost = {
+    lambdaComputeModelled,
+    totalModelled: 0,
+    perMillionMessagesModelled: 0,
+    sqs: (sqsBilled * PRICES.sqsPerMillionRequests) / 1e6,
+    dynamoWrites: (dynamo.writeUnits * PRICES.dynamoPerMillionWriteUnits) / 1e6,
+    dynamoReads: (dynamo.readUnits * PRICES.dynamoPerMillionReadUnits) / 1e6,
+    lambdaCompute,
+    lambdaRequests,
+    apiGateway: ((receipts?.calls ?? 0) * PRICES.apiGatewayPerMillionRequests) / 1e6,
+    total: 0,
+    perMillionMessages: 0,
+    per100msProviderLatencyPerMillion: 0.1 * (functionDefinition('sendBulk').memoryMb / 1024) * PRICES.lambdaPerGbSecond * 1e6,
+  };
+  cost.total = cost.sqs + cost.dynamoWrites + cost.dynamoReads + cost.lambdaCompute + cost.lambdaRequests + cost.apiGateway;
+  cost.perMillionMessages = messagesSent > 0 ? (cost.total * 1e6) / messagesSent : 0;
+  cost.totalModelled = cost.total - cost.lambdaCompute + cost.lambdaComputeModelled;
+  cost.perMillionMessagesModelled = messagesSent > 0 ? (cost.totalModelled * 1e6) / messagesSent : 0;
+
+  const reported = dynamo.reportedUnitRequests;
+  const estimated = dynamo.estimatedUnitRequests;
+  const unitsSource =
+    estimated === 0
+      ? 'reported by DynamoDB (dynalite) for every request'
+      : reported === 0
+        ? 'estimated from item sizes (ceil(bytes / 1 KB) a write) for every request'
+        : `reported for ${reported} requests, estimated from item sizes for ${estimated} (failed conditional writes, billed at ≥ 1 unit)`;
+
+  return {
+    recipients,
+    messagesSent,
+    operations,
+    byOrigin,
+    byItem,
+    sqsRequestsPer1000: per1000(sqsRequests),
+    sqsBilledRequestsPer1000: per1000(sqsBilled),
+    emptyPolls: sqs.emptyReceives,
+    dynamoRequestsPer1000: per1000(dynamo.requests),
+    writeUnitsPerRecipient: recipients > 0 ? dynamo.writeUnits / recipients : 0,
+    readUnitsPerRecipient: recipients > 0 ? dynamo.readUnits / recipients : 0,
+    unitsSource,
+    lambda,
+    cost,
+  };
+}
+
+/**
+ * The function's AWS requests at in-region latencies, one after another, plus the provider's answer
+ * time for the senders' accepted sends. Receipts run outside the queue functions: their DynamoDB
+ * requests are those made outside any queue function (the bench's own two admin API calls aside).
+ */
+function modelledMs(
+  functionId: string,
+  invocations: number,
+  byOrigin: Analysis['byOrigin'],
+  timing: TimingSnapshot,
+  providerLatencyMs: number,
+): number {
+  const origin = functionId === 'twilioStatus' ? 'outside queue functions' : functionId;
+  const requests = (service: string) => byOrigin.find((row) => row.service === service && row.origin === origin)?.requests ?? 0;
+  const sqsRequests = functionId === 'twilioStatus' ? 0 : requests('SQS');
+  let ms = invocations * AWS_LATENCY_MODEL.msPerInvocation + requests('DynamoDB') * AWS_LATENCY_MODEL.dynamoMsPerRequest + sqsRequests * AWS_LATENCY_MODEL.sqsMsPerRequest;
+  if (functionId === 'sendBulk' || functionId === 'sendUrgent') {
+    const accepted = Object.values(timing.providerAnswers).reduce((sum, answers) => sum + (answers['201'] ?? 0), 0);
+    const share = (timing.functions[functionId]?.records ?? 0) / Math.max(1, (timing.functions.sendBulk?.records ?? 0) + (timing.functions.sendUrgent?.records ?? 0));
+    ms += accepted * share * providerLatencyMs;
+  }
+  return ms;
+}
+
+function lambdaRow(functionId: string, invocations: number, totalMs: number, maxMs: number): LambdaRow {
+  const memoryMb = functionDefinition(functionId as FunctionId).memoryMb;
+  const gbSeconds = (totalMs / 1000) * (memoryMb / 1024);
+  return {
+    functionId,
+    invocations,
+    avgMs: invocations > 0 ? totalMs / invocations : 0,
+    maxMs,
+    memoryMb,
+    gbSeconds,
+    cost: gbSeconds * PRICES.lambdaPerGbSecond + (invocations * PRICES.lambdaPerMillionRequests) / 1e6,
+  };
+}
+
+export interface Goal {
+  goal: string;
+  target: string;
+  measured: string;
+  /** undefined: not measurable in this run (e.g. no provider rate set). */
+  met: boolean | undefined;
+}
+
+export interface GoalInputs {
+  mps: number | undefined;
+  achievedRate: number | undefined;
+  throttled: number;
+  sends: number;
+  duplicates: number;
+  lost: number;
+  fanOutRate: number | undefined;
+  analysis: Analysis;
+}
+
+export function evaluateGoals(inputs: GoalInputs): Goal[] {
+  const { mps, achievedRate, analysis } = inputs;
+  const throttledShare = inputs.sends > 0 ? inputs.throttled / inputs.sends : 0;
+  return [
+    {
+      goal: 'achieved send rate vs provider rate',
+      target: '≥ 95%',
+      measured:
+        achievedRate === undefined
+          ? 'n/a'
+          : mps
+            ? `${fixed(achievedRate, 1)}/s = ${percent(achievedRate / mps)} of ${mps}/s`
+            : `${fixed(achievedRate, 1)}/s (no provider limit)`,
+      met: achievedRate === undefined || !mps ? undefined : achievedRate >= 0.95 * mps,
+    },
+    {
+      goal: '429s from the provider, share of sends',
+      target: '< 0.1%',
+      measured: `${inputs.throttled} / ${inputs.sends} = ${percent(throttledShare, 2)}`,
+      met: inputs.sends > 0 ? throttledShare < 0.001 : undefined,
+    },
+    { goal: 'duplicate sends', target: '0', measured: String(inputs.duplicates), met: inputs.duplicates === 0 },
+    { goal: 'lost (never sent, never skipped)', target: '0', measured: String(inputs.lost), met: inputs.lost === 0 },
+    {
+      goal: 'fan-out rate vs provider rate',
+      target: '≥ 10×',
+      measured:
+        inputs.fanOutRate === undefined
+          ? 'fan-out did not finish'
+          : mps
+            ? `${fixed(inputs.fanOutRate, 0)}/s = ${fixed(inputs.fanOutRate / mps, 1)}×`
+            : `${fixed(inputs.fanOutRate, 0)}/s (no provider limit)`,
+      met: inputs.fanOutRate === undefined ? false : mps ? inputs.fanOutRate >= 10 * mps : undefined,
+    },
+    {
+      goal: 'SQS requests per 1,000 recipients (empty polls aside)',
+      target: '≤ 30',
+      measured: fixed(analysis.sqsRequestsPer1000, 1),
+      met: analysis.sqsRequestsPer1000 <= 30,
+    },
+    {
+      goal: 'DynamoDB write units per recipient (incl. receipts)',
+      target: '≤ 3.5',
+      measured: fixed(analysis.writeUnitsPerRecipient, 2),
+      met: analysis.writeUnitsPerRecipient <= 3.5,
+    },
+    {
+      goal: 'AWS cost per million messages',
+      target: '< $5',
+      measured: `$${fixed(analysis.cost.perMillionMessages, 2)} (Lambda at AWS latencies: $${fixed(analysis.cost.perMillionMessagesModelled, 2)})`,
+      met: analysis.messagesSent > 0 ? analysis.cost.perMillionMessages < 5 : undefined,
+    },
+  ];
+}
+
+export function verdict(met: boolean | undefined): string {
+  return met === undefined ? 'n/a' : met ? 'met' : 'NOT MET';
+}
+
+/** A plain-text table with aligned columns; numbers (and n/a) are right-aligned. */
+export function table(headers: string[], rows: (string | number)[][]): string {
+  const cells = [headers, ...rows.map((row) => row.map((cell) => (typeof cell === 'number' ? formatNumber(cell) : cell)))];
+  const widths = headers.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
+  const numeric = headers.map((_, column) => rows.length > 0 && rows.every((row) => typeof row[column] === 'number'));
+  const line = (row: string[]) =>
+    row
+      .map((cell, column) => (numeric[column] ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(cells[0]!), widths.map((width) => '-'.repeat(width)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  if (Number.isInteger(value)) return value.toLocaleString('en-GB');
+  return Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en-GB') : value.toFixed(Math.abs(value) < 1 ? 3 : 2);
+}
+
+export function fixed(value: number, digits: number): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+}
+
+export function percent(share: number, digits = 1): string {
+  return Number.isFinite(share) ? `${(share * 100).toFixed(digits)}%` : 'n/a';
+}
+
+export function dollars(value: number): string {
+  return `$${value < 0.01 && value > 0 ? value.toFixed(5) : value.toFixed(2)}`;
+}
+
+export function megabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+}

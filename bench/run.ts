@@ -1,0 +1,1011 @@
+import { spawn } from 'node:child_process';
+import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { startLocalStack, type LocalStack } from '../local/stack.js';
+import { awsClients } from '../shared/adapters/aws-clients.js';
+import { broadcastMessageId } from '../shared/usecases/send.js';
+import { AdminApi, type BroadcastView } from './admin-api.js';
+import { AwsRequestCounter, countsBetween, totals, type CounterSnapshot } from './aws-request-counter.js';
+import { instrumentFetch, instrumentQueuePollers, InvocationRecorder, timingBetween, type TimingSnapshot } from './lambda-timing.js';
+import { Observer, type BroadcastProgress, type QueueDepth } from './observer.js';
+import {
+  analyse,
+  AWS_LATENCY_MODEL,
+  dollars,
+  evaluateGoals,
+  fixed,
+  formatNumber,
+  megabytes,
+  percent,
+  PRICES,
+  table,
+  verdict,
+  type Analysis,
+  type Goal,
+} from './report.js';
+import { BROADCAST_TOPICS, createTopics, population, seedResidents, URGENT_TOPIC, type SeedMode, type SeedResult } from './seed.js';
+
+/**
+ * The delivery benchmark: seeds residents, sends a broadcast through the whole local stack
+ * (fan-out → send queue → sender → sandbox provider → delivery receipts) and measures what the
+ * engine does today against the delivery goals. A measurement, not a test: it exits 0 whether
+ * the goals are met or not, and 1 only when it could not measure.
+ */
+
+interface Options {
+  subscribers: number;
+  mps: number;
+  topics: number;
+  shards: number;
+  quick?: boolean;
+  jsonOut: string;
+  seedMode: SeedMode;
+  concurrency: number;
+  receiptDelayMs: number;
+  latencyMs: number;
+  timeoutMin: number;
+  urgent: boolean;
+  memoryCheck?: boolean;
+  requestCapacity: boolean;
+  fanOutOnly?: boolean;
+  memoryCheckSizes: number[];
+}
+
+const POLL_MS = 100;
+const log = (line: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// A forced collection before each memory baseline, so the baseline is what is live, not garbage.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+function integer(minimum: number) {
+  return (value: string) => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < minimum) throw new InvalidArgumentError(`must be a whole number ≥ ${minimum}`);
+    return parsed;
+  };
+}
+
+function parseOptions(argv: string[]): Options {
+  const program = new Command('npm run bench --')
+    .description('crier delivery benchmark: a broadcast through the local stack, measured against the delivery goals')
+    .option('--subscribers <n>', 'residents to seed', integer(10), 50_000)
+    .option('--quick', 'a short run: 2,000 residents')
+    .option('--mps <n>', "the provider's rate limit in messages per second (0: unlimited)", integer(0), 100)
+    .option('--topics <n>', 'topics the broadcast goes to (1–3, overlapping audiences)', integer(1), 3)
+    .option('--shards <n>', 'topic index shards (settings.topicShards)', integer(1), 8)
+    .option('--json-out <path>', 'where to write the results', 'bench/results.json')
+    .addOption(new Option('--seed-mode <mode>', 'batch: same items as the store, checked against it, 25 a request; store: through DynamoSubscriberStore').choices(['batch', 'store']).default('batch'))
+    .option('--concurrency <n>', 'maxLocalConcurrency: invocations at once per queue function', integer(1), 10)
+    .option('--receipt-delay-ms <n>', 'the sandbox posts a delivered receipt this long after each send', integer(0), 200)
+    .option('--latency-ms <n>', "the provider API's answer time for each accepted send", integer(0), 0)
+    .option('--timeout-min <n>', 'give up waiting for a broadcast after this many minutes', integer(1), 15)
+    .option('--no-urgent', 'skip the second run (an urgent broadcast during a bulk backlog)')
+    .option('--memory-check', 'also compare fan-out peak memory at 10,000 and 100,000 residents (child processes; slow)')
+    .option('--no-request-capacity', 'do not ask DynamoDB for consumed capacity; estimate units from item sizes')
+    .addOption(new Option('--fan-out-only', 'seed, fan out one broadcast, report memory (used by --memory-check)').hideHelp())
+    .addOption(
+      new Option('--memory-check-sizes <list>', 'residents for --memory-check, comma-separated')
+        .argParser((value) => value.split(',').map((size) => integer(10)(size.trim())))
+        .default([10_000, 100_000]),
+    )
+    .parse(argv);
+  const options = program.opts<Options>();
+  if (options.topics > BROADCAST_TOPICS.length) program.error(`--topics must be between 1 and ${BROADCAST_TOPICS.length}`);
+  if (options.quick) options.subscribers = 2_000;
+  return options;
+}
+
+interface MemorySample {
+  at: number;
+  rss: number;
+  heapUsed: number;
+}
+
+/** process.memoryUsage() every 100 ms; windows are read back by time. */
+class MemorySampler {
+  readonly samples: MemorySample[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  start(): void {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), POLL_MS);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  sample(): MemorySample {
+    const { rss, heapUsed } = process.memoryUsage();
+    const sample = { at: Date.now(), rss, heapUsed };
+    this.samples.push(sample);
+    return sample;
+  }
+
+  peak(from: number, to: number): { rss: number; heapUsed: number } {
+    let rss = 0;
+    let heapUsed = 0;
+    for (const sample of this.samples) {
+      if (sample.at < from || sample.at > to) continue;
+      rss = Math.max(rss, sample.rss);
+      heapUsed = Math.max(heapUsed, sample.heapUsed);
+    }
+    return { rss, heapUsed };
+  }
+}
+
+interface WatchResult {
+  outcome: 'completed' | 'stalled' | 'timed out';
+  fanOutDoneAt: number | undefined;
+  targetedAtFanOut: number | undefined;
+  doneAt: number;
+  last: BroadcastProgress | undefined;
+}
+
+/**
+ * Follows a broadcast through the bench's own (uncounted) view of the table until every targeted
+ * resident has an outcome, nothing is left on the queues (a job parked in a DLQ never completes),
+ * or the deadline passes.
+ */
+async function watchBroadcast(
+  stack: LocalStack,
+  observer: Observer,
+  id: string,
+  {
+    deadline,
+    label,
+    idleLanes,
+    untilFanOut = false,
+    onFanOutDone,
+  }: { deadline: number; label: string; idleLanes: string[]; untilFanOut?: boolean; onFanOutDone?: () => void },
+): Promise<WatchResult> {
+  let fanOutDoneAt: number | undefined;
+  let targetedAtFanOut: number | undefined;
+  let last: BroadcastProgress | undefined;
+  let lastChangeAt = Date.now();
+  let lastSignature = '';
+  let nextDepthCheck = 0;
+  let nextProgressLine = Date.now() + 5_000;
+  while (Date.now() < deadline) {
+    const progress = await observer.broadcast(id);
+    last = progress ?? last;
+    const now = Date.now();
+    if (progress && fanOutDoneAt === undefined && progress.fanOutPending <= 0) {
+      fanOutDoneAt = now;
+      targetedAtFanOut = progress.targeted;
+      log(`${label}: fan-out done, ${progress.targeted} recipients targeted`);
+      onFanOutDone?.();
+      if (untilFanOut) return { outcome: 'completed', fanOutDoneAt, targetedAtFanOut, doneAt: now, last: progress };
+    }
+    if (progress && (progress.status === 'sent' || progress.status === 'cancelled')) {
+      return { outcome: 'completed', fanOutDoneAt, targetedAtFanOut, doneAt: now, last };
+    }
+    const signature = JSON.stringify([progress, stack.sandbox.stats]);
+    if (signature !== lastSignature) {
+      lastSignature = signature;
+      lastChangeAt = now;
+    }
+    if (now >= nextProgressLine && progress) {
+      nextProgressLine = now + 5_000;
+      const { accepted, throttled } = stack.sandbox.stats;
+      log(
+        `${label}: targeted ${progress.targeted}, sent ${progress.sent}, failed ${progress.failed}, skipped ${progress.skipped}, delivered ${progress.delivered} ` +
+          `(provider: ${accepted} accepted, ${throttled} × 429 so far)`,
+      );
+    }
+    // Nothing moved for 5 s: look at the queues. Empty lanes and no progress means it is over.
+    if (now - lastChangeAt > 5_000 && now >= nextDepthCheck) {
+      nextDepthCheck = now + 1_000;
+      const depths = await observer.queueDepths();
+      const busy = idleLanes.some((lane) => pending(depths[lane]) > 0);
+      if (!busy) {
+        log(`${label}: no progress for ${((now - lastChangeAt) / 1000).toFixed(0)} s and its queues are empty; the broadcast will not complete`);
+        return { outcome: 'stalled', fanOutDoneAt, targetedAtFanOut, doneAt: lastChangeAt, last };
+      }
+    }
+    await sleep(fanOutDoneAt === undefined ? POLL_MS : 250);
+  }
+  log(`${label}: gave up waiting at the deadline`);
+  return { outcome: 'timed out', fanOutDoneAt, targetedAtFanOut, doneAt: Date.now(), last };
+}
+
+function pending(depth: QueueDepth | undefined): number {
+  return depth ? depth.visible + depth.inFlight + depth.delayed : 0;
+}
+
+interface SendTimes {
+  /** The most messages sent within one wall-clock second. */
+  peakPerSecond: number;
+  messages: number;
+  recipients: number;
+  firstAt: number | undefined;
+  lastAt: number | undefined;
+  perRecipient: Map<string, number>;
+}
+
+function sendsOf(stack: LocalStack, broadcastId: string): SendTimes {
+  const prefix = `${broadcastId}-`;
+  const perRecipient = new Map<string, number>();
+  let firstAt: number | undefined;
+  let lastAt: number | undefined;
+  let messages = 0;
+  const perSecond = new Map<number, number>();
+  for (const message of stack.sandbox.outbox) {
+    if (!message.messageId.startsWith(prefix)) continue;
+    messages += 1;
+    const second = Math.floor(Date.parse(message.createdAt) / 1000);
+    perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+    perRecipient.set(message.to, (perRecipient.get(message.to) ?? 0) + 1);
+    const at = Date.parse(message.createdAt);
+    firstAt = firstAt === undefined ? at : Math.min(firstAt, at);
+    lastAt = lastAt === undefined ? at : Math.max(lastAt, at);
+  }
+  return { messages, recipients: perRecipient.size, firstAt, lastAt, perRecipient, peakPerSecond: Math.max(0, ...perSecond.values()) };
+}
+
+/** Messages a second between the first and the last send (a single send has no rate). */
+function achievedRate(sends: SendTimes): number | undefined {
+  if (sends.firstAt === undefined || sends.lastAt === undefined || sends.lastAt <= sends.firstAt) return undefined;
+  return (sends.messages - 1) / ((sends.lastAt - sends.firstAt) / 1000);
+}
+
+interface ProviderAnswers {
+  accepted: number;
+  throttled: number;
+  failed: number;
+  other: number;
+}
+
+function providerAnswers(timing: TimingSnapshot, broadcastId: string): ProviderAnswers {
+  const answers = timing.providerAnswers[broadcastId] ?? {};
+  const result = { accepted: 0, throttled: 0, failed: 0, other: 0 };
+  for (const [status, count] of Object.entries(answers)) {
+    if (status === '201') result.accepted += count;
+    else if (status === '429') result.throttled += count;
+    else if (/^5\d\d$/.test(status)) result.failed += count;
+    else result.other += count;
+  }
+  return result;
+}
+
+async function main(options: Options): Promise<number> {
+  const started = new Date();
+  const mps = options.mps > 0 ? options.mps : undefined;
+  const topics = BROADCAST_TOPICS.slice(0, options.topics).map((topic) => topic.id);
+  const results: Record<string, unknown> = {
+    startedAt: started.toISOString(),
+    config: {
+      subscribers: options.subscribers,
+      providerMessagesPerSecond: mps ?? 'unlimited',
+      broadcastTopics: topics,
+      topicShards: options.shards,
+      seedMode: options.seedMode,
+      maxLocalConcurrency: options.concurrency,
+      receiptDelayMs: options.receiptDelayMs,
+      providerLatencyMs: options.latencyMs,
+      timeoutMinutes: options.timeoutMin,
+      capacity: options.requestCapacity ? 'ReturnConsumedCapacity=TOTAL added by the bench' : 'estimated from item sizes',
+    },
+    environment: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', platform: process.platform },
+  };
+  const jsonOut = resolve(options.jsonOut);
+  const save = () => {
+    mkdirSync(dirname(jsonOut), { recursive: true });
+    writeFileSync(jsonOut, `${JSON.stringify(results, null, 2)}\n`);
+  };
+
+  const recorder = new InvocationRecorder();
+  instrumentQueuePollers(recorder);
+  instrumentFetch(recorder);
+  const stackErrors: string[] = [];
+  log(`starting the local stack (in-memory, provider ${mps ?? 'unlimited'} msg/s, receipts after ${options.receiptDelayMs} ms)`);
+  const stack = await startLocalStack({
+    port: 0,
+    twilio: { authToken: 'bench-twilio-token' },
+    sandbox: { messagesPerSecond: mps, failureRate: 0, receiptDelayMs: options.receiptDelayMs, latencyMs: options.latencyMs },
+    settings: { topicShards: options.shards },
+    maxLocalConcurrency: options.concurrency,
+    log: (line) => stackErrors.push(line),
+  });
+  const counter = new AwsRequestCounter(options.requestCapacity);
+  counter.attach(awsClients());
+  const observer = new Observer(stack);
+  const api = new AdminApi(stack);
+  const memory = new MemorySampler();
+  const snapshot = () => ({ counts: counter.snapshot(), timing: recorder.snapshot(), stats: { ...stack.sandbox.stats } });
+
+  try {
+    // 1. Topics and residents.
+    const beforeSeed = snapshot();
+    await createTopics(api);
+    const residents = population(options.subscribers);
+    log(`seeding ${residents.length} residents over ${BROADCAST_TOPICS.length} topics (${options.seedMode} mode)`);
+    const seed: SeedResult = await seedResidents(awsClients().documents, stack.tableName, options.shards, residents, {
+      mode: options.seedMode,
+      log,
+    });
+    log(`seeded ${seed.residents} residents (${seed.subscriptions} subscriptions) in ${seed.seconds.toFixed(1)} s: ${seed.residentsPerSecond.toFixed(0)} residents/s`);
+    const afterSeed = snapshot();
+    const seedCounts = countsBetween(beforeSeed.counts, afterSeed.counts);
+    results.seed = { ...seed, requests: totals(seedCounts).requests - totals(seedCounts).emptyReceives };
+    const topicCounts: Record<string, number> = {};
+    for (const topic of [...BROADCAST_TOPICS, URGENT_TOPIC]) {
+      topicCounts[topic.id] = Number((await api.expect<{ subscribers: number }>(200, 'GET', `/v1/topics/${topic.id}`)).subscribers);
+    }
+    results.topicSubscribers = topicCounts;
+    const expected = new Map<string, string>();
+    for (const topicId of topics) for (const [phone, channel] of await observer.topicMembers(topicId, options.shards)) if (!expected.has(phone)) expected.set(phone, channel);
+    log(`audience of ${topics.join(' + ')}: ${expected.size} distinct residents (topic counts ${JSON.stringify(topicCounts)})`);
+    save();
+
+    // 2. The measured broadcast.
+    await sleep(1_000); // let the pollers settle into idle polling
+    collectGarbage();
+    memory.start();
+    const baseline = memory.sample();
+    const beforeBroadcast = snapshot();
+    const cpuBefore = process.cpuUsage();
+    const createdAt = Date.now();
+    const created = await api.expect<BroadcastView>(201, 'POST', '/v1/broadcasts', {
+      topics,
+      body: 'Bin collections move to Saturday next week because of the bank holiday. Details: cardiff.gov.uk/bins',
+      priority: 'normal',
+    });
+    log(`broadcast ${created.id} created (normal priority, ${topics.length} topics)`);
+    const deadline = createdAt + options.timeoutMin * 60_000;
+    let liveAfterFanOut: MemorySample | undefined;
+    const watched = await watchBroadcast(stack, observer, created.id, {
+      deadline,
+      label: 'broadcast',
+      idleLanes: ['fanOut', 'sendBulk'],
+      untilFanOut: options.fanOutOnly,
+      // What is still live once the fan-out is over (peaks include garbage not yet collected).
+      onFanOutDone: () => {
+        collectGarbage();
+        liveAfterFanOut = memory.sample();
+      },
+    });
+    const afterSends = snapshot();
+    const cpuAfter = process.cpuUsage(cpuBefore);
+    const sendsDoneAt = watched.doneAt;
+
+    if (options.fanOutOnly) {
+      memory.stop();
+      const peak = memory.peak(createdAt, watched.fanOutDoneAt ?? Date.now());
+      results.fanOutMemory = {
+        subscribers: options.subscribers,
+        recipients: watched.targetedAtFanOut,
+        fanOutSeconds: watched.fanOutDoneAt ? (watched.fanOutDoneAt - createdAt) / 1000 : undefined,
+        baselineRss: baseline.rss,
+        baselineHeapUsed: baseline.heapUsed,
+        peakRss: peak.rss,
+        peakHeapUsed: peak.heapUsed,
+        liveHeapAfterFanOut: liveAfterFanOut?.heapUsed,
+        liveRssAfterFanOut: liveAfterFanOut?.rss,
+      };
+      save();
+      return 0;
+    }
+
+    // Receipts still on their way after the last send: wait for them (bounded), then count.
+    const receiptDeadline = Math.min(deadline + 60_000, Date.now() + Math.max(10_000, options.receiptDelayMs * 20));
+    let progress = watched.last;
+    let stableSince = Date.now();
+    while (Date.now() < receiptDeadline) {
+      const current = await observer.broadcast(created.id);
+      if (current && current.delivered >= current.sent) {
+        progress = current;
+        break;
+      }
+      if (JSON.stringify(current) !== JSON.stringify(progress)) stableSince = Date.now();
+      progress = current;
+      if (Date.now() - stableSince > Math.max(3_000, options.receiptDelayMs * 5)) break;
+      await sleep(250);
+    }
+    const receiptsDoneAt = Date.now();
+    const afterReceipts = snapshot();
+    memory.stop();
+
+    const view = await api.expect<BroadcastView>(200, 'GET', `/v1/broadcasts/${created.id}`);
+    const sends = sendsOf(stack, created.id);
+    const notSent = [...expected.keys()].filter((phone) => !sends.perRecipient.has(phone));
+    const outcomes = await observer.messageOutcomes(notSent.map((phone) => broadcastMessageId(created.id, phone)));
+    const unsentOutcomes: Record<string, number> = {};
+    for (const phone of notSent) {
+      const outcome = outcomes.get(broadcastMessageId(created.id, phone));
+      const key = outcome ? `${outcome.status}${outcome.skipReason ? ` (${outcome.skipReason})` : ''}${outcome.errorCode ? ` (${outcome.errorCode})` : ''}` : 'no message record';
+      unsentOutcomes[key] = (unsentOutcomes[key] ?? 0) + 1;
+    }
+    const skippedRecipients = Object.entries(unsentOutcomes)
+      .filter(([key]) => key.startsWith('skipped'))
+      .reduce((sum, [, count]) => sum + count, 0);
+    const lost = notSent.length - skippedRecipients;
+    const duplicateRecipients = [...sends.perRecipient.values()].filter((count) => count > 1).length;
+    const extraMessages = [...sends.perRecipient.values()].reduce((sum, count) => sum + count - 1, 0);
+    const unexpected = [...sends.perRecipient.keys()].filter((phone) => !expected.has(phone)).length;
+
+    const window = countsBetween(beforeBroadcast.counts, afterReceipts.counts);
+    const timing = timingBetween(beforeBroadcast.timing, afterReceipts.timing);
+    const answers = providerAnswers(timing, created.id);
+    const recipients = view.counts.targeted;
+    const analysis = analyse(window, timing, recipients, sends.messages, options.latencyMs);
+    const fanOutSeconds = watched.fanOutDoneAt ? (watched.fanOutDoneAt - createdAt) / 1000 : undefined;
+    const fanOutRate = fanOutSeconds && watched.targetedAtFanOut ? watched.targetedAtFanOut / fanOutSeconds : undefined;
+    const rate = achievedRate(sends);
+    const goals = evaluateGoals({
+      mps,
+      achievedRate: rate,
+      throttled: answers.throttled,
+      sends: answers.accepted,
+      duplicates: extraMessages,
+      lost,
+      fanOutRate,
+      analysis,
+    });
+    const fanOutPeak = memory.peak(createdAt, watched.fanOutDoneAt ?? sendsDoneAt);
+    const broadcastPeak = memory.peak(createdAt, receiptsDoneAt);
+    const depthsAtEnd = await observer.queueDepths();
+    const deadLettered = pendingIn(depthsAtEnd, 'DLQ') > 0 ? await observer.deadLetteredRecipients() : { jobs: 0, recipientsByBroadcast: {}, phonesByBroadcast: {} };
+    // Where the lost ones are: parked in a dead-letter queue, or in a job that left the queue unfinished.
+    const deadLetteredPhones = new Set(deadLettered.phonesByBroadcast[created.id] ?? []);
+    const lostPhones = notSent.filter((phone) => !(unsentOutcomeOf(outcomes, created.id, phone) ?? '').startsWith('skipped'));
+    const lostInDeadLetters = lostPhones.filter((phone) => deadLetteredPhones.has(phone)).length;
+    const lostOnQueues = watched.outcome === 'timed out' ? lostPhones.length - lostInDeadLetters : 0;
+    const lostDropped = lostPhones.length - lostInDeadLetters - lostOnQueues;
+    const wallSeconds = (sendsDoneAt - createdAt) / 1000;
+    const cpuSeconds = (cpuAfter.user + cpuAfter.system) / 1e6;
+    const sdkRequests = totals(countsBetween(beforeBroadcast.counts, afterSends.counts));
+    const mainRun = {
+      broadcastId: created.id,
+      outcome: watched.outcome,
+      apiStatus: view.status,
+      apiCounts: view.counts,
+      expectedRecipients: expected.size,
+      timings: {
+        fanOutSeconds,
+        fanOutRecipientsPerSecond: fanOutRate,
+        firstSendSeconds: sends.firstAt !== undefined ? (sends.firstAt - createdAt) / 1000 : undefined,
+        lastSendSeconds: sends.lastAt !== undefined ? (sends.lastAt - createdAt) / 1000 : undefined,
+        idealSendSeconds: mps ? recipients / mps : undefined,
+        achievedSendRate: rate,
+        peakSendsInOneSecond: sends.peakPerSecond,
+        achievedShareOfProviderRate: rate !== undefined && mps ? rate / mps : undefined,
+        receiptTailSeconds: (receiptsDoneAt - sendsDoneAt) / 1000,
+      },
+      provider: { ...answers, sandboxStats: { accepted: afterReceipts.stats.accepted - beforeBroadcast.stats.accepted, throttled: afterReceipts.stats.throttled - beforeBroadcast.stats.throttled, failed: afterReceipts.stats.failed - beforeBroadcast.stats.failed } },
+      recipients: {
+        outboxMessages: sends.messages,
+        outboxRecipients: sends.recipients,
+        duplicateRecipients,
+        extraMessages,
+        unexpectedRecipients: unexpected,
+        neverSent: notSent.length,
+        neverSentOutcomes: unsentOutcomes,
+        neverSentNorSkipped: lost,
+        countsCheck: {
+          targetedVsExpected: view.counts.targeted - expected.size,
+          outcomesVsTargeted: view.counts.sent + view.counts.failed + view.counts.skipped - view.counts.targeted,
+          sentVsOutbox: view.counts.sent - sends.messages,
+        },
+      },
+      queuesAtEnd: depthsAtEnd,
+      deadLettered: { jobs: deadLettered.jobs, recipientsOfThisBroadcast: deadLettered.recipientsByBroadcast[created.id] ?? 0 },
+      lostBreakdown: { inDeadLetterQueues: lostInDeadLetters, stillQueuedAtTimeout: lostOnQueues, jobDeletedUnfinished: lostDropped },
+      sendJobReceiveCounts: timing.receiveCounts,
+      memory: {
+        note: 'whole process: dynalite (in-memory table), the SQS emulator, every function and the sandbox outbox share it',
+        baselineRss: baseline.rss,
+        baselineHeapUsed: baseline.heapUsed,
+        fanOutPeakRss: fanOutPeak.rss,
+        fanOutPeakHeapUsed: fanOutPeak.heapUsed,
+        broadcastPeakRss: broadcastPeak.rss,
+        broadcastPeakHeapUsed: broadcastPeak.heapUsed,
+        liveHeapAfterFanOut: liveAfterFanOut?.heapUsed ?? NaN,
+      },
+      localMachine: {
+        cpuCoresBusy: wallSeconds > 0 ? cpuSeconds / wallSeconds : undefined,
+        sdkRequestsPerSecond: wallSeconds > 0 ? sdkRequests.requests / wallSeconds : undefined,
+      },
+      phases: {
+        seed: summarise(seedCounts),
+        fanOutAndSend: summarise(countsBetween(beforeBroadcast.counts, afterSends.counts)),
+        receiptTail: summarise(countsBetween(afterSends.counts, afterReceipts.counts)),
+      },
+      analysis,
+      goals,
+    };
+    results.main = mainRun;
+    results.notes = notesFor(mainRun, mps);
+    save();
+    log(`broadcast ${watched.outcome}: ${sends.messages} sent in ${wallSeconds.toFixed(1)} s`);
+
+    // 3. An urgent broadcast while a bulk backlog is sending.
+    let urgentRun: Record<string, unknown> | undefined;
+    if (options.urgent) {
+      urgentRun = await urgentUnderBulk(stack, observer, api, recorder, topics, mps, options);
+      results.urgent = urgentRun;
+      save();
+    }
+
+    // 4. Fan-out memory at two sizes, each in a process of its own.
+    if (options.memoryCheck) {
+      results.memoryCheck = await memoryCheck(options);
+      save();
+    }
+
+    results.stackErrors = { count: stackErrors.length, first: [...new Set(stackErrors.map((line) => line.replace(/\d+/g, '#')))].slice(0, 5) };
+    const aborted = stackErrors.filter((line) => /AbortError|aborted/i.test(line)).length;
+    if (aborted > 0) {
+      (results.notes as string[]).push(
+        `${aborted} invocations were aborted by middy at the function's timeout (the local runtime passes Lambda's deadline: sender 60 s, fan-out 120 s), ` +
+          'because locally they ran that long; their records stay on the queue and come back after the visibility timeout (6× the function timeout), stretching the tail.',
+      );
+    }
+    results.finishedAt = new Date().toISOString();
+    save();
+    console.log(render(results, mainRun, urgentRun, seed, options, mps, topics, stackErrors.length, results.notes as string[]));
+    log(`results written to ${jsonOut}`);
+    return 0;
+  } catch (error) {
+    results.error = (error as Error).stack ?? String(error);
+    save();
+    throw error;
+  } finally {
+    memory.stop();
+    observer.close();
+    await Promise.race([stack.stop(), sleep(30_000)]);
+  }
+}
+
+/** What a reader needs to interpret this run's numbers, from what happened in it. */
+function notesFor(
+  run: {
+    timings: { achievedSendRate?: number; peakSendsInOneSecond?: number };
+    provider: { throttled: number };
+    sendJobReceiveCounts: Record<string, Record<string, number>>;
+    lostBreakdown: { inDeadLetterQueues: number; jobDeletedUnfinished: number };
+    localMachine: { cpuCoresBusy?: number };
+  },
+  mps: number | undefined,
+): string[] {
+  const notes: string[] = [];
+  const peak = run.timings.peakSendsInOneSecond ?? 0;
+  const average = run.timings.achievedSendRate ?? 0;
+  if (mps && run.provider.throttled === 0 && average < 0.95 * mps) {
+    notes.push(
+      `The local stack did not sustain the provider's ${mps} msg/s (average ${fixed(average, 1)}, busiest second ${peak}) and drew no 429s: the rate figure measures ` +
+        'this machine, not pacing. Pass a lower --mps (e.g. 20) to exercise the throttling and retry path.',
+    );
+  }
+  const counts = Object.entries(run.sendJobReceiveCounts)
+    .filter(([functionId]) => functionId.startsWith('send'))
+    .flatMap(([, byCount]) => Object.keys(byCount).map(Number));
+  if (counts.some((count) => count > 1) && counts.every((count) => count === 1 || count % 2 === 1)) {
+    notes.push(
+      'Retried send jobs arrived with receive counts 3, 5, 7…: local-aws-sqs counts the sender\'s ChangeMessageVisibility (its back-off) as a receive, ' +
+        'which real SQS does not. Locally a throttled job reaches the DLQ (maxReceiveCount 8) after 4 attempts instead of 8, and the back-off, ' +
+        'computed from that count, grows twice as fast.',
+    );
+  }
+  if (run.lostBreakdown.jobDeletedUnfinished > 0) {
+    notes.push(
+      `${run.lostBreakdown.jobDeletedUnfinished} recipients were in send jobs deleted from the queue unfinished: a record whose send was throttled was reported as a success. ` +
+        "Cause, traced while building this bench: queueFunction keeps one powertools BatchProcessor per module, whose per-invocation state lives on the instance outside Lambda's InvokeStore; " +
+        'the local stack runs several invocations of the same handler at once in one process (and both send lanes share the module), so one invocation resets ' +
+        "another's failures. In AWS a container runs one invocation at a time, so this is a local-stack defect, but it makes local retries lose recipients.",
+    );
+  }
+  if (run.lostBreakdown.inDeadLetterQueues > 0) {
+    notes.push(`${run.lostBreakdown.inDeadLetterQueues} recipients are parked in a dead-letter queue after repeated 429s: without pacing, retries alone do not get them out.`);
+  }
+  if ((run.localMachine.cpuCoresBusy ?? 0) > 0.85) {
+    notes.push(
+      `The process was CPU-bound (${fixed(run.localMachine.cpuCoresBusy ?? 0, 2)} cores busy, Node runs JavaScript on one): queueing for that core inflates every observed duration, ` +
+        'hence the second Lambda estimate at AWS latencies.',
+    );
+  }
+  return notes;
+}
+
+function summarise(counts: CounterSnapshot) {
+  const all = totals(counts);
+  const sqs = totals(counts, 'SQS');
+  const dynamo = totals(counts, 'DynamoDB');
+  return {
+    requests: all.requests - all.emptyReceives,
+    emptyReceives: all.emptyReceives,
+    sqsRequests: sqs.requests - sqs.emptyReceives,
+    dynamoRequests: dynamo.requests,
+    dynamoWriteUnits: dynamo.writeUnits,
+    dynamoReadUnits: dynamo.readUnits,
+  };
+}
+
+async function urgentUnderBulk(
+  stack: LocalStack,
+  observer: Observer,
+  api: AdminApi,
+  recorder: InvocationRecorder,
+  topics: string[],
+  mps: number | undefined,
+  options: Options,
+): Promise<Record<string, unknown>> {
+  const bulk = await api.expect<BroadcastView>(201, 'POST', '/v1/broadcasts', {
+    topics,
+    body: 'Have your say on the draft budget: consultation open until the end of the month. cardiff.gov.uk/budget',
+    priority: 'normal',
+  });
+  log(`urgent run: bulk broadcast ${bulk.id} created; waiting for its backlog to build`);
+  const backlogDeadline = Date.now() + 5 * 60_000;
+  let bulkProgress: BroadcastProgress | undefined;
+  while (Date.now() < backlogDeadline) {
+    bulkProgress = await observer.broadcast(bulk.id);
+    if (bulkProgress && bulkProgress.fanOutPending <= 0 && sendsOf(stack, bulk.id).messages > 0) break;
+    await sleep(250);
+  }
+  await sleep(2_000);
+  const before = { timing: recorder.snapshot(), stats: { ...stack.sandbox.stats } };
+  const bulkSentBefore = sendsOf(stack, bulk.id).messages;
+  const urgentCreatedAt = Date.now();
+  const urgent = await api.expect<BroadcastView>(201, 'POST', '/v1/broadcasts', {
+    topics: [URGENT_TOPIC.id],
+    body: 'Collision on the A4161 Newport Road inbound: expect long delays for the next hour, use alternative routes.',
+    priority: 'urgent',
+  });
+  log(`urgent run: urgent broadcast ${urgent.id} created with ${bulkSentBefore} of the bulk broadcast sent`);
+  const watched = await watchBroadcast(stack, observer, urgent.id, {
+    deadline: urgentCreatedAt + options.timeoutMin * 60_000,
+    label: 'urgent',
+    idleLanes: ['fanOut', 'sendUrgent'],
+  });
+  const timing = timingBetween(before.timing, recorder.snapshot());
+  const urgentSends = sendsOf(stack, urgent.id);
+  const bulkSends = stack.sandbox.outbox.filter(
+    (message) => message.messageId.startsWith(`${bulk.id}-`) && Date.parse(message.createdAt) >= urgentCreatedAt && Date.parse(message.createdAt) <= (urgentSends.lastAt ?? watched.doneAt),
+  ).length;
+  const view = await api.expect<BroadcastView>(200, 'GET', `/v1/broadcasts/${urgent.id}`);
+  const bulkView = await api.expect<BroadcastView>(200, 'GET', `/v1/broadcasts/${bulk.id}`);
+  // The bulk broadcast was only there to be a backlog: cancelled rather than waited for.
+  const cancelled = await api.call('POST', `/v1/broadcasts/${bulk.id}/cancel`);
+  log(`urgent run: urgent ${watched.outcome}; bulk broadcast cancelled (${cancelled.status}) with ${bulkView.counts.sent} of ${bulkView.counts.targeted} sent`);
+  return {
+    urgentBroadcastId: urgent.id,
+    bulkBroadcastId: bulk.id,
+    outcome: watched.outcome,
+    urgentCounts: view.counts,
+    firstSendSeconds: urgentSends.firstAt !== undefined ? (urgentSends.firstAt - urgentCreatedAt) / 1000 : undefined,
+    lastSendSeconds: urgentSends.lastAt !== undefined ? (urgentSends.lastAt - urgentCreatedAt) / 1000 : undefined,
+    idealSeconds: mps ? view.counts.targeted / mps : undefined,
+    urgentMessages: urgentSends.messages,
+    urgentNeverSent: Math.max(0, view.counts.targeted - urgentSends.recipients - view.counts.skipped),
+    urgentDuplicateRecipients: [...urgentSends.perRecipient.values()].filter((count) => count > 1).length,
+    urgentProvider: providerAnswers(timing, urgent.id),
+    bulkProviderDuringUrgent: providerAnswers(timing, bulk.id),
+    bulkSentBeforeUrgent: bulkSentBefore,
+    bulkSentWhileUrgentSending: bulkSends,
+    bulkCountsAtCancel: bulkView.counts,
+  };
+}
+
+/**
+ * Fan-out peak memory at 10,000 and 100,000 residents (by default), each in a child process of its
+ * own: one local stack per process, and a fresh heap for each size. The senders run meanwhile (the
+ * stack cannot hold them back), so growth includes what they write, not only the fan-out's pages.
+ */
+async function memoryCheck(options: Options): Promise<Record<string, unknown>[]> {
+  const runs: Record<string, unknown>[] = [];
+  for (const subscribers of options.memoryCheckSizes) {
+    const out = join(tmpdir(), `crier-bench-memory-${process.pid}-${subscribers}.json`);
+    log(`memory check: ${subscribers} residents in a child process (seeding and fan-out only)`);
+    const args = [
+      ...process.execArgv,
+      process.argv[1] ?? 'bench/run.ts',
+      '--fan-out-only',
+      '--subscribers',
+      String(subscribers),
+      '--mps',
+      String(options.mps),
+      '--shards',
+      String(options.shards),
+      '--topics',
+      String(options.topics),
+      '--seed-mode',
+      options.seedMode,
+      '--concurrency',
+      String(options.concurrency),
+      '--json-out',
+      out,
+    ];
+    const code = await new Promise<number | null>((resolveExit) => {
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+      const timer = setTimeout(() => child.kill('SIGTERM'), options.timeoutMin * 2 * 60_000);
+      child.on('exit', (exitCode) => {
+        clearTimeout(timer);
+        resolveExit(exitCode);
+      });
+    });
+    try {
+      const child = JSON.parse(readFileSync(out, 'utf8')) as { fanOutMemory?: Record<string, unknown>; error?: string };
+      runs.push({ subscribers, exitCode: code, ...(child.fanOutMemory ?? { error: child.error ?? 'no result' }) });
+    } catch {
+      runs.push({ subscribers, exitCode: code, error: 'the child process wrote no results (killed at its time limit?)' });
+    }
+    rmSync(out, { force: true });
+  }
+  return runs;
+}
+
+function render(
+  results: Record<string, unknown>,
+  main: {
+    broadcastId: string;
+    outcome: string;
+    apiStatus: string;
+    apiCounts: BroadcastView['counts'];
+    expectedRecipients: number;
+    timings: Record<string, number | undefined>;
+    provider: { accepted: number; throttled: number; failed: number; other: number };
+    recipients: Record<string, unknown> & { neverSentOutcomes: Record<string, number>; countsCheck: Record<string, number> };
+    queuesAtEnd: Record<string, QueueDepth>;
+    deadLettered: { jobs: number; recipientsOfThisBroadcast: number };
+    lostBreakdown: { inDeadLetterQueues: number; stillQueuedAtTimeout: number; jobDeletedUnfinished: number };
+    sendJobReceiveCounts: Record<string, Record<string, number>>;
+    memory: Record<string, number | string>;
+    localMachine: Record<string, number | undefined>;
+    phases: Record<'seed' | 'fanOutAndSend' | 'receiptTail', ReturnType<typeof summarise>>;
+    analysis: Analysis;
+    goals: Goal[];
+  },
+  urgent: Record<string, unknown> | undefined,
+  seed: SeedResult,
+  options: Options,
+  mps: number | undefined,
+  topics: string[],
+  stackErrors: number,
+  notes: string[],
+): string {
+  const { analysis, timings } = main;
+  const seconds = (value: number | undefined) => (value === undefined ? 'n/a' : `${value.toFixed(1)} s`);
+  const lines: string[] = [];
+  lines.push('');
+  lines.push(
+    `crier delivery benchmark — ${options.subscribers.toLocaleString('en-GB')} residents, broadcast to ${topics.join(' + ')}, ${options.shards} shards, ` +
+      `provider ${mps ? `${mps} msg/s` : 'unlimited'}, receipts after ${options.receiptDelayMs} ms, provider latency ${options.latencyMs} ms, local concurrency ${options.concurrency}`,
+  );
+  lines.push(
+    `seeding: ${seed.residents.toLocaleString('en-GB')} residents, ${seed.subscriptions.toLocaleString('en-GB')} subscriptions in ${seed.seconds.toFixed(1)} s ` +
+      `(${seed.residentsPerSecond.toFixed(0)} residents/s, ${seed.mode} mode${seed.mode === 'batch' ? ', items checked against DynamoSubscriberStore' : ''}${seed.parityProblem ? '; batch parity FAILED, used the store' : ''})` +
+      (seed.overTimeBox ? ' — over the 3-minute time box: pass a smaller --subscribers for a shorter run' : ''),
+  );
+  lines.push('');
+  lines.push('GOALS (normal broadcast; what the engine does today, pacing not implemented yet)');
+  lines.push(table(['goal', 'target', 'measured', 'verdict'], main.goals.map((goal) => [goal.goal, goal.target, goal.measured, verdict(goal.met)])));
+  lines.push('');
+  lines.push(`BROADCAST ${main.broadcastId}: ${main.outcome} (API status ${main.apiStatus})`);
+  const counts = main.apiCounts;
+  const recipients = main.recipients;
+  lines.push(
+    table(
+      ['measure', 'value'],
+      [
+        ['audience from the topic index (distinct residents)', main.expectedRecipients],
+        ['API counts: targeted / sent / failed / skipped / delivered', `${counts.targeted} / ${counts.sent} / ${counts.failed} / ${counts.skipped} / ${counts.delivered}`],
+        ['fan-out: created → targeted final', `${seconds(timings.fanOutSeconds)} (${fixed(timings.fanOutRecipientsPerSecond ?? NaN, 0)} recipients/s)`],
+        ['time to first send', seconds(timings.firstSendSeconds)],
+        ['time to last send', `${seconds(timings.lastSendSeconds)} (at the provider rate: ${seconds(timings.idealSendSeconds)})`],
+        [
+          'achieved send rate (first → last send) / busiest second',
+          `${timings.achievedSendRate === undefined ? 'n/a' : `${fixed(timings.achievedSendRate, 1)} msg/s${mps ? ` (${percent(timings.achievedShareOfProviderRate ?? NaN)} of ${mps})` : ''}`} / ${timings.peakSendsInOneSecond ?? 0}`,
+        ],
+        ['provider answers: accepted / 429 / 5xx', `${main.provider.accepted} / ${main.provider.throttled} / ${main.provider.failed}`],
+        ['outbox messages / distinct recipients', `${recipients.outboxMessages} / ${recipients.outboxRecipients}`],
+        ['duplicates: recipients / extra messages', `${recipients.duplicateRecipients} / ${recipients.extraMessages}`],
+        ['sent to residents outside the audience', String(recipients.unexpectedRecipients)],
+        ['never sent (by stored outcome)', `${recipients.neverSent}${recipients.neverSent ? ` — ${Object.entries(recipients.neverSentOutcomes).map(([key, count]) => `${key}: ${count}`).join(', ')}` : ''}`],
+        [
+          'never sent and never skipped (lost)',
+          `${String(recipients.neverSentNorSkipped)}${recipients.neverSentNorSkipped ? ` — in a DLQ: ${main.lostBreakdown.inDeadLetterQueues}, still queued at the time-out: ${main.lostBreakdown.stillQueuedAtTimeout}, job left the queue unfinished: ${main.lostBreakdown.jobDeletedUnfinished}` : ''}`,
+        ],
+        ['sent+failed+skipped − targeted (API)', String(recipients.countsCheck.outcomesVsTargeted)],
+        ['dead-letter queues: jobs / recipients of this broadcast', `${main.deadLettered.jobs} / ${main.deadLettered.recipientsOfThisBroadcast}`],
+        ['sender deliveries by SQS receive count', receiveCountSummary(main.sendJobReceiveCounts)],
+        ['receipt tail after the last send', seconds(timings.receiptTailSeconds)],
+      ],
+    ),
+  );
+  lines.push('');
+  lines.push(`AWS REQUESTS per 1,000 recipients (${analysis.recipients.toLocaleString('en-GB')} recipients; fan-out + send + receipts; seeding excluded)`);
+  lines.push(
+    table(
+      ['service', 'operation', 'per 1,000', 'total', 'write units', 'read units'],
+      analysis.operations.map((row) => [row.service, row.operation, Number(row.per1000.toFixed(1)), row.requests, Number(row.writeUnits.toFixed(1)), Number(row.readUnits.toFixed(1))]),
+    ),
+  );
+  lines.push(
+    `SQS ${fixed(analysis.sqsRequestsPer1000, 1)} per 1,000 (billed 64 KB chunks: ${fixed(analysis.sqsBilledRequestsPer1000, 1)}); ` +
+      `empty ReceiveMessage polls, not counted above: ${analysis.emptyPolls} (local pollers wait 1 s; Lambda's own long-polling is a fixed cost, not per message)`,
+  );
+  const phases = main.phases;
+  lines.push(
+    `Phases (requests, empty polls aside / DynamoDB write units): seeding ${phases.seed.requests} / ${fixed(phases.seed.dynamoWriteUnits, 0)} (excluded); ` +
+      `fan-out + send ${phases.fanOutAndSend.requests} / ${fixed(phases.fanOutAndSend.dynamoWriteUnits, 0)}; ` +
+      `receipts after the last send ${phases.receiptTail.requests} / ${fixed(phases.receiptTail.dynamoWriteUnits, 0)} (receipts arrive while sending, so most are in the phase before)`,
+  );
+  lines.push(`DynamoDB ${fixed(analysis.dynamoRequestsPer1000, 0)} requests per 1,000; ${fixed(analysis.writeUnitsPerRecipient, 2)} write units and ${fixed(analysis.readUnitsPerRecipient, 2)} read units per recipient; units ${analysis.unitsSource}`);
+  lines.push('');
+  lines.push('DYNAMODB BY ITEM (partition key prefix, see shared/adapters/dynamo/keys.ts), per recipient');
+  lines.push(
+    table(
+      ['operation', 'item', 'requests', 'per recipient', 'write units', 'read units'],
+      analysis.byItem.map((row) => [
+        row.operation,
+        row.item,
+        row.requests,
+        Number(row.perRecipient.toFixed(3)),
+        Number(row.writeUnitsPerRecipient.toFixed(3)),
+        Number(row.readUnitsPerRecipient.toFixed(3)),
+      ]),
+    ),
+  );
+  lines.push('');
+  lines.push('BY FUNCTION (where the requests come from; "outside queue functions" = HTTP handlers, mostly delivery receipts, and the pollers\' own receive/delete)');
+  lines.push(
+    table(
+      ['service', 'origin', 'per 1,000', 'total', 'write units', 'read units'],
+      analysis.byOrigin.map((row) => [row.service, row.origin, Number(row.per1000.toFixed(1)), row.requests, Number(row.writeUnits.toFixed(1)), Number(row.readUnits.toFixed(1))]),
+    ),
+  );
+  lines.push('');
+  lines.push('LAMBDA (durations observed locally: one process, 2 cores, dynalite in-process — pessimistic for AWS)');
+  lines.push(
+    table(
+      ['function', 'invocations', 'avg ms', 'max ms', 'MB', 'GB-s', 'cost', 'avg ms at AWS latencies'],
+      analysis.lambda.map((row) => [
+        row.functionId,
+        row.invocations,
+        Number(row.avgMs.toFixed(0)),
+        Number(row.maxMs.toFixed(0)),
+        row.memoryMb,
+        Number(row.gbSeconds.toFixed(1)),
+        dollars(row.cost),
+        Number(((row.modelledMs ?? 0) / Math.max(1, row.invocations)).toFixed(0)),
+      ]),
+    ),
+  );
+  lines.push(
+    `"at AWS latencies": each function's counted requests one after another at ${AWS_LATENCY_MODEL.dynamoMsPerRequest} ms (DynamoDB) and ${AWS_LATENCY_MODEL.sqsMsPerRequest} ms (SQS), ` +
+      `+ ${AWS_LATENCY_MODEL.msPerInvocation} ms an invocation + the provider latency of each accepted send: an upper bound (the sender runs a batch's records in parallel).`,
+  );
+  lines.push('');
+  const cost = analysis.cost;
+  const perMillion = (value: number) => (analysis.messagesSent > 0 ? dollars((value * 1e6) / analysis.messagesSent) : 'n/a');
+  lines.push(`AWS COST implied by the counts, per million messages (${analysis.messagesSent.toLocaleString('en-GB')} messages sent in this run)`);
+  lines.push(
+    table(
+      ['item', 'price', 'this run', 'per million messages'],
+      [
+        ['SQS requests (empty polls aside)', `$${PRICES.sqsPerMillionRequests}/M`, dollars(cost.sqs), perMillion(cost.sqs)],
+        ['DynamoDB write units', `$${PRICES.dynamoPerMillionWriteUnits}/M`, dollars(cost.dynamoWrites), perMillion(cost.dynamoWrites)],
+        ['DynamoDB read units', `$${PRICES.dynamoPerMillionReadUnits}/M`, dollars(cost.dynamoReads), perMillion(cost.dynamoReads)],
+        ['Lambda compute (observed ms × MB)', `$${PRICES.lambdaPerGbSecond}/GB-s`, dollars(cost.lambdaCompute), perMillion(cost.lambdaCompute)],
+        ['  … or at AWS latencies (instead of the line above)', '', dollars(cost.lambdaComputeModelled), perMillion(cost.lambdaComputeModelled)],
+        ['Lambda requests', `$${PRICES.lambdaPerMillionRequests}/M`, dollars(cost.lambdaRequests), perMillion(cost.lambdaRequests)],
+        ['API Gateway (receipt webhooks; not in the brief, added)', `$${PRICES.apiGatewayPerMillionRequests}/M`, dollars(cost.apiGateway), perMillion(cost.apiGateway)],
+        ['total (observed Lambda ms)', '', dollars(cost.total), perMillion(cost.total)],
+        ['total (Lambda at AWS latencies)', '', dollars(cost.totalModelled), perMillion(cost.totalModelled)],
+      ],
+    ),
+  );
+  lines.push(
+    `Assumptions: free tiers ignored; on-demand DynamoDB; Lambda at the catalog's memory sizes and the durations observed here; ` +
+      `provider API latency ${options.latencyMs} ms (each 100 ms of real provider latency adds ~${dollars(cost.per100msProviderLatencyPerMillion)} per million in sender time); ` +
+      `no CloudWatch, data transfer, KMS or provider charges.`,
+  );
+  lines.push('');
+  const mem = main.memory as Record<string, number>;
+  lines.push(
+    `MEMORY (${main.memory.note}): baseline RSS ${megabytes(mem.baselineRss ?? 0)}, heap ${megabytes(mem.baselineHeapUsed ?? 0)}; ` +
+      `peak during fan-out RSS ${megabytes(mem.fanOutPeakRss ?? 0)}, heap ${megabytes(mem.fanOutPeakHeapUsed ?? 0)}; ` +
+      `peak during the whole broadcast RSS ${megabytes(mem.broadcastPeakRss ?? 0)}, heap ${megabytes(mem.broadcastPeakHeapUsed ?? 0)}; ` +
+      `live heap after fan-out (after a forced GC) ${megabytes(mem.liveHeapAfterFanOut ?? NaN)}`,
+  );
+  lines.push(
+    `LOCAL MACHINE: ${fixed(main.localMachine.cpuCoresBusy ?? NaN, 2)} CPU cores busy on average while sending, ${fixed(main.localMachine.sdkRequestsPerSecond ?? NaN, 0)} SDK requests/s ` +
+      '(the emulators and every function share one Node process, so this caps local throughput)',
+  );
+  if (urgent) {
+    lines.push('');
+    lines.push(`URGENT UNDER BULK: urgent broadcast to ${URGENT_TOPIC.id} created while a normal broadcast to ${topics.join(' + ')} was sending`);
+    const urgentCounts = urgent.urgentCounts as BroadcastView['counts'];
+    const urgentProvider = urgent.urgentProvider as ProviderAnswers;
+    const bulkProvider = urgent.bulkProviderDuringUrgent as ProviderAnswers;
+    lines.push(
+      table(
+        ['measure', 'value'],
+        [
+          ['outcome', String(urgent.outcome)],
+          ['urgent targeted / sent / never sent nor skipped', `${urgentCounts.targeted} / ${urgentCounts.sent} / ${String(urgent.urgentNeverSent)}`],
+          ['urgent time to first send', seconds(urgent.firstSendSeconds as number | undefined)],
+          ['urgent time to last send', `${seconds(urgent.lastSendSeconds as number | undefined)} (at the provider rate alone: ${seconds(urgent.idealSeconds as number | undefined)})`],
+          ['urgent provider answers: accepted / 429', `${urgentProvider.accepted} / ${urgentProvider.throttled}`],
+          ['bulk provider answers meanwhile: accepted / 429', `${bulkProvider.accepted} / ${bulkProvider.throttled}`],
+          ['bulk sent before the urgent one / while it was sending', `${String(urgent.bulkSentBeforeUrgent)} / ${String(urgent.bulkSentWhileUrgentSending)}`],
+          ['urgent duplicate recipients', String(urgent.urgentDuplicateRecipients)],
+        ],
+      ),
+    );
+  }
+  const memoryRuns = results.memoryCheck as Record<string, number | string | undefined>[] | undefined;
+  if (memoryRuns) {
+    lines.push('');
+    lines.push(
+      'MEMORY FLATNESS (fan-out of one broadcast, whole process; compare heap growth during fan-out: the in-memory table grows with the residents, and the senders run meanwhile)',
+    );
+    lines.push(
+      table(
+        ['residents', 'fan-out s', 'baseline heap', 'peak heap', 'live heap after', 'live growth', 'peak RSS'],
+        memoryRuns.map((run) =>
+          run.error
+            ? [formatNumber(Number(run.subscribers)), String(run.error), '', '', '', '', '']
+            : [
+                formatNumber(Number(run.subscribers)),
+                fixed(Number(run.fanOutSeconds), 1),
+                megabytes(Number(run.baselineHeapUsed)),
+                megabytes(Number(run.peakHeapUsed)),
+                megabytes(Number(run.liveHeapAfterFanOut)),
+                megabytes(Number(run.liveHeapAfterFanOut) - Number(run.baselineHeapUsed)),
+                megabytes(Number(run.peakRss)),
+              ],
+        ),
+      ),
+    );
+  }
+  lines.push('');
+  lines.push('NOTES');
+  for (const note of [
+    ...notes,
+    "One Node process runs dynalite, the SQS emulator, every function and the sandbox: rates and durations are this machine's, not AWS's.",
+    'The bench follows progress through DynamoDB/SQS clients of its own, not counted above; the API counts are read once at the end.',
+    `${stackErrors} errors were reported by the local stack's pollers (stackErrors in the JSON).`,
+  ]) {
+    lines.push(`- ${note}`);
+  }
+  return lines.join('\n');
+}
+
+/** "1: 40, 3: 12" — how many send-job records arrived on their first, third… delivery. */
+function receiveCountSummary(counts: Record<string, Record<string, number>>): string {
+  const merged: Record<string, number> = {};
+  for (const [functionId, byCount] of Object.entries(counts)) {
+    if (!functionId.startsWith('send')) continue;
+    for (const [count, records] of Object.entries(byCount)) merged[count] = (merged[count] ?? 0) + records;
+  }
+  const entries = Object.entries(merged).sort(([a], [b]) => Number(a) - Number(b));
+  return entries.length ? entries.map(([count, records]) => `${count}: ${records}`).join(', ') : 'n/a';
+}
+
+function unsentOutcomeOf(outcomes: Map<string, { status: string }>, broadcastId: string, phone: string): string | undefined {
+  return outcomes.get(broadcastMessageId(broadcastId, phone))?.status;
+}
+
+function pendingIn(depths: Record<string, QueueDepth>, suffix: string): number {
+  return Object.entries(depths)
+    .filter(([name]) => name.endsWith(suffix))
+    .reduce((sum, [, depth]) => sum + pending(depth), 0);
+}
+
+const options = parseOptions(process.argv);
+main(options).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`bench: crashed: ${(error as Error).stack ?? String(error)}`);
+    process.exit(1);
+  },
+);
