@@ -24,14 +24,15 @@ export interface QueueFunctionOptions<S extends z.ZodObject, Deps, J extends z.Z
  */
 export function queueFunction<S extends z.ZodObject, Deps, J extends z.ZodType>(options: QueueFunctionOptions<S, Deps, J>) {
   const dependenciesFor = memoiseBy(options.dependencies);
-  const processor = new BatchProcessor(EventType.SQS);
 
   const handle = async (event: SQSEvent, context: Context & EnvironmentContext<z.infer<S>>): Promise<SQSBatchResponse> => {
     const deps = dependenciesFor(context.env);
     return processPartialResponse(
       event,
       async (record: SQSRecord) => options.processJob(parseJob(options.jobSchema, record), record, deps),
-      processor,
+      // A processor per invocation: it keeps the batch's failures on itself, and the local stack
+      // (unlike a Lambda container) runs several invocations of one handler at once.
+      new BatchProcessor(EventType.SQS),
       // A batch where every record failed is reported like any other, rather than thrown: the
       // event source retries exactly the failed records either way.
       { context, throwOnFullBatchFailure: false },

@@ -90,6 +90,34 @@ describe('queueFunction', () => {
     expect(processed).toHaveLength(2);
   });
 
+  it('keeps each invocation’s failures its own when invocations of one handler overlap (as in the local stack)', async () => {
+    // Prepare: invocation A fails one record at once and finishes its other one later; invocation B
+    // starts and ends in between. A shared processor would let B's start wipe A's recorded failure.
+    const handler = queueFunction({
+      envSchema: baseEnvSchema,
+      dependencies: () => ({}),
+      jobSchema: sendJobSchema,
+      processJob: async (job) => {
+        if (job.kind === 'reply') return;
+        if (job.recipients.length === 1) throw new Error('throttled');
+        await new Promise((resolve) => setTimeout(resolve, 60));
+      },
+    });
+    const a = sqsEvent(sendBroadcastEvent);
+    const b = sqsEvent(sendReplyEvent);
+    const failingRecord = a.Records.find((record) => (JSON.parse(record.body) as { recipients: unknown[] }).recipients.length === 1);
+
+    // Act
+    const [fromA, fromB] = await Promise.all([
+      handler(a, context()),
+      new Promise((resolve) => setTimeout(resolve, 20)).then(() => handler(b, context())),
+    ]);
+
+    // Assess
+    expect(fromA?.batchItemFailures).toEqual([{ itemIdentifier: failingRecord?.messageId }]);
+    expect(fromB).toEqual({ batchItemFailures: [] });
+  });
+
   it('reports only the record that failed, so SQS redelivers that one alone', async () => {
     // Prepare
     const { handler, processed } = consumer((job) => job.kind === 'broadcast' && job.recipients.length === 1);
