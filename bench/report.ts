@@ -255,6 +255,8 @@ export interface GoalInputs {
 export function evaluateGoals(inputs: GoalInputs): Goal[] {
   const { mps, achievedRate, analysis } = inputs;
   const throttledShare = inputs.sends > 0 ? inputs.throttled / inputs.sends : 0;
+  // No 429 at all while sending below the limit says nothing about pacing.
+  const neverAtLimit = Boolean(mps) && inputs.throttled === 0 && (achievedRate ?? 0) < 0.95 * (mps ?? 0);
   return [
     {
       goal: 'achieved send rate vs provider rate',
@@ -270,8 +272,8 @@ export function evaluateGoals(inputs: GoalInputs): Goal[] {
     {
       goal: '429s from the provider, share of sends',
       target: '< 0.1%',
-      measured: `${inputs.throttled} / ${inputs.sends} = ${percent(throttledShare, 2)}`,
-      met: inputs.sends > 0 ? throttledShare < 0.001 : undefined,
+      measured: `${inputs.throttled} / ${inputs.sends} = ${percent(throttledShare, 2)}${neverAtLimit ? ' (the rate limit was never reached: untested)' : ''}`,
+      met: inputs.sends > 0 && !neverAtLimit ? throttledShare < 0.001 : undefined,
     },
     { goal: 'duplicate sends', target: '0', measured: String(inputs.duplicates), met: inputs.duplicates === 0 },
     { goal: 'lost (never sent, never skipped)', target: '0', measured: String(inputs.lost), met: inputs.lost === 0 },
