@@ -1,8 +1,8 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '../../domain/errors.js';
 import { keyModeSchema, roleSchema } from '../../domain/model.js';
 import type { ApiKeyRecord, ApiKeyStore, Page } from '../../ports/stores.js';
 import { isConditionFailure } from './conditions.js';
+import { decodeSortKeyCursor, encodeSortKeyCursor } from './cursor.js';
 import { keys } from './keys.js';
 
 /**
@@ -54,7 +54,7 @@ export class DynamoApiKeyStore implements ApiKeyStore {
     );
     return {
       items: (Items ?? []).map(toRecord),
-      cursor: LastEvaluatedKey ? Buffer.from(String(LastEvaluatedKey.sk)).toString('base64url') : undefined,
+      cursor: LastEvaluatedKey ? encodeSortKeyCursor(LastEvaluatedKey.sk) : undefined,
     };
   }
 
@@ -84,9 +84,7 @@ export class DynamoApiKeyStore implements ApiKeyStore {
 }
 
 function decodeCursor(cursor: string): string {
-  const sk = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!sk.startsWith('KEY#')) throw new ValidationError('the cursor is not valid', [{ field: 'cursor', message: 'is not a cursor this listing gave' }]);
-  return sk;
+  return decodeSortKeyCursor(cursor, /^KEY#/);
 }
 
 function toRecord(item: Record<string, unknown>): ApiKeyRecord {

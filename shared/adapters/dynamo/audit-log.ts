@@ -1,6 +1,6 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '../../domain/errors.js';
 import type { AuditEntry, AuditLog, AuditQuery, Page } from '../../ports/stores.js';
+import { decodeSortKeyCursor, encodeSortKeyCursor } from './cursor.js';
 import { keys } from './keys.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -57,7 +57,7 @@ export class DynamoAuditLog implements AuditLog {
     const last = items.at(-1);
     return {
       items: items.map(toEntry),
-      cursor: found.length > query.limit && last ? Buffer.from(String(last.sk)).toString('base64url') : undefined,
+      cursor: found.length > query.limit && last ? encodeSortKeyCursor(last.sk) : undefined,
     };
   }
 }
@@ -66,12 +66,11 @@ function previousDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00.000Z`) - DAY_MS).toISOString().slice(0, 10);
 }
 
+/** Sort keys here are `<ISO time>#<id>`. */
+const SORT_KEY_SHAPE = /^\d{4}-\d{2}-\d{2}T[^#]+#.+$/;
+
 function decodeCursor(cursor: string): string {
-  const sk = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^\d{4}-\d{2}-\d{2}T[^#]+#.+$/.test(sk)) {
-    throw new ValidationError('the cursor is not valid', [{ field: 'cursor', message: 'is not a cursor this listing gave' }]);
-  }
-  return sk;
+  return decodeSortKeyCursor(cursor, SORT_KEY_SHAPE);
 }
 
 function toEntry(item: Record<string, unknown>): AuditEntry {

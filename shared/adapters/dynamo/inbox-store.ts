@@ -1,9 +1,9 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '../../domain/errors.js';
 import { inboxEntryId } from '../../domain/inbox.js';
 import { channelSchema } from '../../domain/model.js';
 import type { InboxEntry, InboxQuery, InboxStore, NewInboxEntry, Page } from '../../ports/stores.js';
 import { isConditionFailure } from './conditions.js';
+import { decodeSortKeyCursor, encodeSortKeyCursor } from './cursor.js';
 import { keys } from './keys.js';
 
 /** Where an entry lives: its department's partition, at the time it was first received. */
@@ -121,7 +121,7 @@ export class DynamoInboxStore implements InboxStore {
     const last = items.at(-1);
     return {
       items: items.map(toEntry),
-      cursor: found.length > query.limit && last ? Buffer.from(String(last.sk)).toString('base64url') : undefined,
+      cursor: found.length > query.limit && last ? encodeSortKeyCursor(last.sk) : undefined,
     };
   }
 
@@ -154,12 +154,11 @@ export class DynamoInboxStore implements InboxStore {
   }
 }
 
+/** Sort keys here are `<ISO time>#<id>`. */
+const SORT_KEY_SHAPE = /^\d{4}-\d{2}-\d{2}T[^#]+#.+$/;
+
 function decodeCursor(cursor: string): string {
-  const sk = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^\d{4}-\d{2}-\d{2}T[^#]+#.+$/.test(sk)) {
-    throw new ValidationError('the cursor is not valid', [{ field: 'cursor', message: 'is not a cursor this listing gave' }]);
-  }
-  return sk;
+  return decodeSortKeyCursor(cursor, SORT_KEY_SHAPE);
 }
 
 function toEntry(item: Record<string, unknown>): InboxEntry {

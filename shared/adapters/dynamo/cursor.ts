@@ -1,0 +1,18 @@
+import { ValidationError } from '../../domain/errors.js';
+
+/**
+ * A page cursor for listings within one partition: the last sort key returned, opaque to clients.
+ * Decoding checks the shape the listing writes, so a cursor from elsewhere is a 400, not a query
+ * that starts somewhere odd.
+ */
+export function encodeSortKeyCursor(sortKey: unknown): string {
+  return Buffer.from(String(sortKey)).toString('base64url');
+}
+
+export function decodeSortKeyCursor(cursor: string, expectedShape: RegExp): string {
+  const sortKey = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!expectedShape.test(sortKey)) {
+    throw new ValidationError('the cursor is not valid', [{ field: 'cursor', message: 'is not a cursor this listing gave' }]);
+  }
+  return sortKey;
+}
