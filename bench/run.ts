@@ -439,16 +439,6 @@ async function main(options: Options): Promise<number> {
     const fanOutSeconds = watched.fanOutDoneAt ? (watched.fanOutDoneAt - createdAt) / 1000 : undefined;
     const fanOutRate = fanOutSeconds && watched.targetedAtFanOut ? watched.targetedAtFanOut / fanOutSeconds : undefined;
     const rate = achievedRate(sends);
-    const goals = evaluateGoals({
-      mps,
-      achievedRate: rate,
-      throttled: answers.throttled,
-      sends: answers.accepted,
-      duplicates: extraMessages,
-      lost,
-      fanOutRate,
-      analysis,
-    });
     const fanOutPeak = memory.peak(createdAt, watched.fanOutDoneAt ?? sendsDoneAt);
     const broadcastPeak = memory.peak(createdAt, receiptsDoneAt);
     const depthsAtEnd = await observer.queueDepths();
@@ -459,6 +449,17 @@ async function main(options: Options): Promise<number> {
     const lostInDeadLetters = lostPhones.filter((phone) => deadLetteredPhones.has(phone)).length;
     const lostOnQueues = watched.outcome === 'timed out' ? lostPhones.length - lostInDeadLetters : 0;
     const lostDropped = lostPhones.length - lostInDeadLetters - lostOnQueues;
+    const goals = evaluateGoals({
+      mps,
+      achievedRate: rate,
+      throttled: answers.throttled,
+      sends: answers.accepted,
+      duplicates: extraMessages,
+      lost: lost - lostOnQueues,
+      undetermined: lostOnQueues,
+      fanOutRate,
+      analysis,
+    });
     const wallSeconds = (sendsDoneAt - createdAt) / 1000;
     const cpuSeconds = (cpuAfter.user + cpuAfter.system) / 1e6;
     const sdkRequests = totals(countsBetween(beforeBroadcast.counts, afterSends.counts));
@@ -667,9 +668,23 @@ async function urgentUnderBulk(
   });
   const timing = timingBetween(before.timing, recorder.snapshot());
   const urgentSends = sendsOf(stack, urgent.id);
+  // Everything else the provider carried meanwhile: the bulk broadcast, and whatever the measured
+  // broadcast still had on the bulk lane if it had timed out.
   const bulkSends = stack.sandbox.outbox.filter(
-    (message) => message.messageId.startsWith(`${bulk.id}-`) && Date.parse(message.createdAt) >= urgentCreatedAt && Date.parse(message.createdAt) <= (urgentSends.lastAt ?? watched.doneAt),
+    (message) =>
+      !message.messageId.startsWith(`${urgent.id}-`) &&
+      Date.parse(message.createdAt) >= urgentCreatedAt &&
+      Date.parse(message.createdAt) <= (urgentSends.lastAt ?? watched.doneAt),
   ).length;
+  const otherAnswers = { accepted: 0, throttled: 0, failed: 0, other: 0 };
+  for (const id of Object.keys(timing.providerAnswers)) {
+    if (id === urgent.id) continue;
+    const answers = providerAnswers(timing, id);
+    otherAnswers.accepted += answers.accepted;
+    otherAnswers.throttled += answers.throttled;
+    otherAnswers.failed += answers.failed;
+    otherAnswers.other += answers.other;
+  }
   const view = await api.expect<BroadcastView>(200, 'GET', `/v1/broadcasts/${urgent.id}`);
   const bulkView = await api.expect<BroadcastView>(200, 'GET', `/v1/broadcasts/${bulk.id}`);
   // The bulk broadcast was only there to be a backlog: cancelled rather than waited for.
@@ -687,7 +702,7 @@ async function urgentUnderBulk(
     urgentNeverSent: Math.max(0, view.counts.targeted - urgentSends.recipients - view.counts.skipped),
     urgentDuplicateRecipients: [...urgentSends.perRecipient.values()].filter((count) => count > 1).length,
     urgentProvider: providerAnswers(timing, urgent.id),
-    bulkProviderDuringUrgent: providerAnswers(timing, bulk.id),
+    bulkProviderDuringUrgent: otherAnswers,
     bulkSentBeforeUrgent: bulkSentBefore,
     bulkSentWhileUrgentSending: bulkSends,
     bulkCountsAtCancel: bulkView.counts,
@@ -935,8 +950,9 @@ function render(
           ['urgent time to first send', seconds(urgent.firstSendSeconds as number | undefined)],
           ['urgent time to last send', `${seconds(urgent.lastSendSeconds as number | undefined)} (at the provider rate alone: ${seconds(urgent.idealSeconds as number | undefined)})`],
           ['urgent provider answers: accepted / 429', `${urgentProvider.accepted} / ${urgentProvider.throttled}`],
-          ['bulk provider answers meanwhile: accepted / 429', `${bulkProvider.accepted} / ${bulkProvider.throttled}`],
-          ['bulk sent before the urgent one / while it was sending', `${String(urgent.bulkSentBeforeUrgent)} / ${String(urgent.bulkSentWhileUrgentSending)}`],
+          ['normal-priority provider answers meanwhile: accepted / 429', `${bulkProvider.accepted} / ${bulkProvider.throttled}`],
+          ['bulk broadcast sent before the urgent one', String(urgent.bulkSentBeforeUrgent)],
+          ['normal-priority messages sent while the urgent one was sending', String(urgent.bulkSentWhileUrgentSending)],
           ['urgent duplicate recipients', String(urgent.urgentDuplicateRecipients)],
         ],
       ),
