@@ -597,10 +597,8 @@ function notesFor(
   }
   if (run.lostBreakdown.jobDeletedUnfinished > 0) {
     notes.push(
-      `${run.lostBreakdown.jobDeletedUnfinished} recipients were in send jobs deleted from the queue unfinished: a record whose send was throttled was reported as a success. ` +
-        "Cause, traced while building this bench: queueFunction keeps one powertools BatchProcessor per module, whose per-invocation state lives on the instance outside Lambda's InvokeStore; " +
-        'the local stack runs several invocations of the same handler at once in one process (and both send lanes share the module), so one invocation resets ' +
-        "another's failures. In AWS a container runs one invocation at a time, so this is a local-stack defect, but it makes local retries lose recipients.",
+      `${run.lostBreakdown.jobDeletedUnfinished} recipients were in send jobs deleted from the queue unfinished: a record whose send failed was reported ` +
+        'to the poller as a success. (The one cause seen so far, a BatchProcessor shared by overlapping local invocations, was fixed in 4e5fbfe.)',
     );
   }
   if (run.lostBreakdown.inDeadLetterQueues > 0) {
