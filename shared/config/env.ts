@@ -76,9 +76,31 @@ export const adminEnvSchema = tableEnvSchema.extend({
   BOOTSTRAP_KEY_SECRET_ARN: nonEmpty.optional(),
 });
 
-export const broadcastsEnvSchema = adminEnvSchema.extend({
-  FAN_OUT_QUEUE_URL: z.url(),
+/**
+ * When a broadcast may go out. Normal-priority broadcasts are held during quiet hours (local time
+ * of the deployment) and resume when they end; urgent ones are not held. `off` turns them off.
+ */
+export const broadcastTimingEnvSchema = z.object({
+  QUIET_HOURS: z.string().default('21:00-08:00'),
+  TIME_ZONE: z.string().default('Europe/London'),
 });
+
+/**
+ * A department's limits unless an operator has set its own: messages a day (0: no cap), and the
+ * audience size above which an operator (not only a department approver) must approve.
+ */
+export const departmentLimitsEnvSchema = z.object({
+  DAILY_MESSAGE_CAP: z.coerce.number().int().nonnegative().default(0),
+  OPERATOR_APPROVAL_ABOVE: z.coerce.number().int().nonnegative().default(0),
+});
+
+export const broadcastsEnvSchema = adminEnvSchema
+  .extend({ FAN_OUT_QUEUE_URL: z.url() })
+  .extend(broadcastTimingEnvSchema.shape)
+  .extend(departmentLimitsEnvSchema.shape);
+
+/** Every minute: starts the scheduled broadcasts whose time has come. */
+export const schedulerEnvSchema = tableEnvSchema.extend({ FAN_OUT_QUEUE_URL: z.url() }).extend(broadcastTimingEnvSchema.shape);
 
 export const fanOutEnvSchema = tableEnvSchema.extend({
   SEND_URGENT_QUEUE_URL: z.url(),
@@ -87,9 +109,10 @@ export const fanOutEnvSchema = tableEnvSchema.extend({
   RECIPIENTS_PER_SEND_MESSAGE: positiveInt.max(200).default(50),
 });
 
-export const senderEnvSchema = tableEnvSchema.extend(providerEnvSchema.shape).extend({
-  PUBLIC_BASE_URL: z.url(),
-});
+export const senderEnvSchema = tableEnvSchema
+  .extend(providerEnvSchema.shape)
+  .extend({ PUBLIC_BASE_URL: z.url() })
+  .extend(broadcastTimingEnvSchema.shape);
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
 export type TableEnv = z.infer<typeof tableEnvSchema>;
@@ -100,6 +123,7 @@ export type WhatsAppWebhookEnv = z.infer<typeof whatsappWebhookEnvSchema>;
 export type AdminEnv = z.infer<typeof adminEnvSchema>;
 export type BroadcastsEnv = z.infer<typeof broadcastsEnvSchema>;
 export type FanOutEnv = z.infer<typeof fanOutEnvSchema>;
+export type SchedulerEnv = z.infer<typeof schedulerEnvSchema>;
 export type SenderEnv = z.infer<typeof senderEnvSchema>;
 
 /**
