@@ -178,7 +178,10 @@ function isQuietMinute(minute: number, quietHours: QuietHours): boolean {
   return start < end ? minute >= start && minute < end : minute >= start || minute < end;
 }
 
-/** Whether `at` falls in quiet hours, read on the wall clock of `timeZone`. */
+/**
+ * Whether `at` falls in quiet hours, read on the wall clock of `timeZone`.
+ * @throws RangeError for a zone Intl does not know: validate it once with {@link timeZoneSchema}.
+ */
 export function isQuietAt(at: Date, quietHours: QuietHours | undefined, timeZone: string): boolean {
   if (!quietHours) return false;
   return isQuietMinute(minuteOfDay(wallClockAt(at.getTime(), timeZone)), quietHours);
@@ -187,6 +190,7 @@ export function isQuietAt(at: Date, quietHours: QuietHours | undefined, timeZone
 /**
  * `at` itself when it is not in quiet hours; otherwise the instant they end (08:00 local on the
  * right day). Never earlier than `at`, never in quiet hours.
+ * @throws RangeError for a zone Intl does not know: validate it once with {@link timeZoneSchema}.
  */
 export function nextSendableTime(at: Date, quietHours: QuietHours | undefined, timeZone: string): Date {
   if (!quietHours) return at;
