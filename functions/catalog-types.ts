@@ -30,6 +30,14 @@ export interface DeploymentSettings {
   /** Who runs the service and how to reach a person: what HELP tells residents. */
   serviceName: string;
   serviceContact: string;
+  /** When normal-priority broadcasts are held, `HH:MM-HH:MM` in `timeZone`, or `off`. */
+  quietHours: string;
+  /** The IANA time zone quiet hours are read in, e.g. Europe/London. */
+  timeZone: string;
+  /** A department's messages a day unless an operator set its own; 0: no cap. */
+  dailyMessageCap: number;
+  /** Audience size above which an operator must approve a broadcast; 0: never. */
+  operatorApprovalAbove: number;
 }
 
 export interface HttpTrigger {

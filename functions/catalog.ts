@@ -45,6 +45,16 @@ export const residentReplies = (b: DeploymentBindings) => ({
   SERVICE_NAME: b.settings.serviceName,
   SERVICE_CONTACT: b.settings.serviceContact,
 });
+/** When broadcasts may go out: quiet hours in the deployment's time zone. */
+const broadcastTiming = (b: DeploymentBindings) => ({
+  QUIET_HOURS: b.settings.quietHours,
+  TIME_ZONE: b.settings.timeZone,
+});
+/** A department's limits unless an operator has set its own. */
+const departmentLimits = (b: DeploymentBindings) => ({
+  DAILY_MESSAGE_CAP: String(b.settings.dailyMessageCap),
+  OPERATOR_APPROVAL_ABOVE: String(b.settings.operatorApprovalAbove),
+});
 const admin = (b: DeploymentBindings) => ({
   ...table(b),
   ...(b.secretArns.bootstrapKey ? { BOOTSTRAP_KEY_SECRET_ARN: b.secretArns.bootstrapKey } : {}),
@@ -59,7 +69,7 @@ function senderFunction(description: string, queue: 'sendUrgent' | 'sendBulk', m
     description,
     entry: 'functions/queue/send.ts',
     envSchema: senderEnvSchema,
-    environment: (b) => ({ ...table(b), ...provider(b), PUBLIC_BASE_URL: b.publicBaseUrl }),
+    environment: (b) => ({ ...table(b), ...provider(b), PUBLIC_BASE_URL: b.publicBaseUrl, ...broadcastTiming(b) }),
     trigger: { kind: 'queue', queue, batchSize: 5, maxConcurrency },
     access: { table: 'readwrite', secrets: ['providerCredentials'] },
     timeoutSeconds: 60,
@@ -153,7 +163,12 @@ export const functionCatalog = {
     description: 'Admin API: broadcasts',
     entry: 'functions/http/broadcasts-api.ts',
     envSchema: broadcastsEnvSchema,
-    environment: (b) => ({ ...admin(b), FAN_OUT_QUEUE_URL: b.queueUrls.fanOut }),
+    environment: (b) => ({
+      ...admin(b),
+      FAN_OUT_QUEUE_URL: b.queueUrls.fanOut,
+      ...broadcastTiming(b),
+      ...departmentLimits(b),
+    }),
     trigger: {
       kind: 'http',
       routes: [

@@ -16,7 +16,8 @@ import { optionalContextString, readDeploymentSettings, readPublicBaseUrl } from
  * grant comes from `functions/catalog.ts`, the same description the local stack runs.
  *
  * CDK context (all optional, `-c key=value`): publicBaseUrl, alarmEmail, defaultCountry,
- * smsProvider, whatsappProvider, topicShards, logLevel; and stackName, read by app.ts.
+ * smsProvider, whatsappProvider, topicShards, logLevel, serviceName, serviceContact, quietHours,
+ * timeZone, dailyMessageCap, operatorApprovalAbove; and stackName, read by app.ts.
  */
 export class CrierStack extends Stack {
   readonly table: CrierTable;

@@ -105,6 +105,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       logLevel: 'WARN',
       serviceName: 'Council alerts',
       serviceContact: 'your council',
+      // Off unless asked for, so what a test sees does not depend on the hour it runs at;
+      // `npm start` passes the deployment default (local/main.ts).
+      quietHours: 'off',
+      timeZone: 'Europe/London',
+      dailyMessageCap: 0,
+      operatorApprovalAbove: 0,
       ...options.settings,
     };
     const bindings: DeploymentBindings = {
