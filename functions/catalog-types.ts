@@ -43,6 +43,17 @@ export interface DeploymentSettings {
 export interface HttpTrigger {
   kind: 'http';
   routes: readonly RouteKey[];
+  /**
+   * `apiKey`: the gateway runs the catalog's authorizer function first and refuses the request
+   * without a valid key (the admin API). `none`: the route is public or checks its caller itself
+   * (webhooks check the provider's signature). Required, so a new route must choose.
+   */
+  authorizer: 'apiKey' | 'none';
+}
+
+/** The HTTP API's Lambda authorizer (simple responses) for the routes marked `authorizer: 'apiKey'`. */
+export interface AuthorizerTrigger {
+  kind: 'authorizer';
 }
 
 export interface QueueTrigger {
@@ -67,7 +78,7 @@ export interface FunctionDefinition<S extends z.ZodObject = z.ZodObject> {
   entry: string;
   envSchema: S;
   environment: (bindings: DeploymentBindings) => EnvironmentOf<S>;
-  trigger: HttpTrigger | QueueTrigger;
+  trigger: HttpTrigger | QueueTrigger | AuthorizerTrigger;
   access: FunctionAccess;
   timeoutSeconds: number;
   memoryMb: number;

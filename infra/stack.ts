@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
-import { functionDefinition, functionIds, httpRoutes, type FunctionId } from '../functions/catalog.js';
+import { authorizerFunctionId, functionDefinition, functionIds, httpRoutes, type FunctionId } from '../functions/catalog.js';
 import type { DeploymentBindings } from '../functions/catalog-types.js';
 import { CrierAlarms } from './constructs/crier-alarms.js';
 import { CrierFunction } from './constructs/crier-function.js';
@@ -64,7 +64,7 @@ export class CrierStack extends Stack {
         }),
       );
     }
-    this.httpApi.addRoutes(httpRoutes(), lambdas);
+    this.httpApi.addRoutes(httpRoutes(), lambdas, lambdas[authorizerFunctionId()]);
 
     this.alarms = new CrierAlarms(this, 'Alarms', {
       deadLetterQueues: mapValues(this.queues.byId, ({ deadLetterQueue }) => deadLetterQueue),
