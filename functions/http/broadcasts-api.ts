@@ -1,32 +1,46 @@
 import { z } from 'zod';
-import { createBroadcastRequest } from '../../shared/api/schemas.js';
+import {
+  broadcastListQuery,
+  createBroadcastRequest,
+  departmentLimitsRequest,
+  rejectBroadcastRequest,
+} from '../../shared/api/broadcast-schemas.js';
 import { broadcastsEnvSchema, type BroadcastsEnv } from '../../shared/config/env.js';
 import type { FanOutTask } from '../../shared/domain/jobs.js';
 import type { Broadcast } from '../../shared/domain/model.js';
+import { sendWindow } from '../../shared/domain/send-window.js';
 import { httpFunction } from '../../shared/runtime/http/http-function.js';
-import { parseJsonBody, parseParameter } from '../../shared/runtime/http/request.js';
+import { parseJsonBody, parseParameter, parseQuery } from '../../shared/runtime/http/request.js';
 import { json } from '../../shared/runtime/http/responses.js';
-import { approveBroadcast, cancelBroadcast, createBroadcast, getBroadcast } from '../../shared/usecases/broadcasts.js';
+import { approveBroadcast, rejectBroadcast, submitBroadcast } from '../../shared/usecases/broadcast-approval.js';
+import { cancelBroadcast, createBroadcast, getBroadcast, listBroadcasts } from '../../shared/usecases/broadcasts.js';
+import { getDepartmentLimits, setDepartmentLimits } from '../../shared/usecases/department-limits.js';
+import type { BroadcastDependencies } from '../../shared/usecases/dependencies.js';
 import { authenticated as authenticatedRoute } from './admin-route.js';
 import { bootstrapKeyHash, coreDependencies, jobQueue } from '../wiring.js';
 
 const broadcastIdSchema = z.string().regex(/^[0-9a-z]{26}$/, 'must be a broadcast id (26 characters)');
+const departmentSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a department name (lowercase letters, digits, dashes)');
 
-/** What the API shows of a broadcast: internal fan-out bookkeeping stays inside. */
+/** What the API shows of a broadcast: internal fan-out and cap bookkeeping stays inside. */
 function view(broadcast: Broadcast) {
-  const { fanOutPending: _fanOutPending, department: _department, ...visible } = broadcast;
+  const { fanOutPending: _fanOutPending, department: _department, capDay: _capDay, ...visible } = broadcast;
   return visible;
 }
 
 function dependencies(env: BroadcastsEnv) {
   const core = coreDependencies(env);
-  return {
-    core,
-    bootstrapKeyHash: bootstrapKeyHash(env),
-    broadcasts: { ...core, fanOutTasks: jobQueue<FanOutTask>(env.FAN_OUT_QUEUE_URL), topicShards: env.TOPIC_SHARDS },
+  const broadcasts: BroadcastDependencies = {
+    ...core,
+    fanOutTasks: jobQueue<FanOutTask>(env.FAN_OUT_QUEUE_URL),
+    topicShards: env.TOPIC_SHARDS,
+    window: sendWindow(env.QUIET_HOURS, env.TIME_ZONE),
+    limits: { dailyMessageCap: env.DAILY_MESSAGE_CAP, operatorApprovalAbove: env.OPERATOR_APPROVAL_ABOVE },
   };
+  return { core, bootstrapKeyHash: bootstrapKeyHash(env), broadcasts };
 }
 const authenticated = authenticatedRoute<BroadcastsEnv, ReturnType<typeof dependencies>>;
+const idOf = (parameters: Record<string, string | undefined>) => parseParameter(parameters.id, 'id', broadcastIdSchema);
 
 export const handler = httpFunction({
   envSchema: broadcastsEnvSchema,
@@ -35,14 +49,32 @@ export const handler = httpFunction({
     'POST /v1/broadcasts': authenticated(async ({ deps, request }, principal) =>
       json(201, view(await createBroadcast(deps.broadcasts, principal, parseJsonBody(request, createBroadcastRequest)))),
     ),
+    'GET /v1/broadcasts': authenticated(async ({ deps, request }, principal) => {
+      const { items, cursor } = await listBroadcasts(deps.core, principal, parseQuery(request, broadcastListQuery));
+      return json(200, { broadcasts: items.map(view), ...(cursor ? { cursor } : {}) });
+    }),
     'GET /v1/broadcasts/{id}': authenticated(async ({ deps, request }, principal) =>
-      json(200, view(await getBroadcast(deps.core, principal, parseParameter(request.pathParameters.id, 'id', broadcastIdSchema)))),
+      json(200, view(await getBroadcast(deps.core, principal, idOf(request.pathParameters)))),
+    ),
+    'POST /v1/broadcasts/{id}/submit': authenticated(async ({ deps, request }, principal) =>
+      json(200, view(await submitBroadcast(deps.broadcasts, principal, idOf(request.pathParameters)))),
     ),
     'POST /v1/broadcasts/{id}/approve': authenticated(async ({ deps, request }, principal) =>
-      json(200, view(await approveBroadcast(deps.broadcasts, principal, parseParameter(request.pathParameters.id, 'id', broadcastIdSchema)))),
+      json(200, view(await approveBroadcast(deps.broadcasts, principal, idOf(request.pathParameters)))),
     ),
+    'POST /v1/broadcasts/{id}/reject': authenticated(async ({ deps, request }, principal) => {
+      const { reason } = parseJsonBody(request, rejectBroadcastRequest);
+      return json(200, view(await rejectBroadcast(deps.broadcasts, principal, idOf(request.pathParameters), reason)));
+    }),
     'POST /v1/broadcasts/{id}/cancel': authenticated(async ({ deps, request }, principal) =>
-      json(200, view(await cancelBroadcast(deps.core, principal, parseParameter(request.pathParameters.id, 'id', broadcastIdSchema)))),
+      json(200, view(await cancelBroadcast(deps.core, principal, idOf(request.pathParameters)))),
     ),
+    'GET /v1/departments/{id}/limits': authenticated(async ({ deps, request }, principal) =>
+      json(200, await getDepartmentLimits(deps.broadcasts, principal, parseParameter(request.pathParameters.id, 'id', departmentSchema))),
+    ),
+    'PUT /v1/departments/{id}/limits': authenticated(async ({ deps, request }, principal) => {
+      const department = parseParameter(request.pathParameters.id, 'id', departmentSchema);
+      return json(200, await setDepartmentLimits(deps.broadcasts, principal, department, parseJsonBody(request, departmentLimitsRequest)));
+    }),
   },
 });

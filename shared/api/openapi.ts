@@ -11,8 +11,6 @@ import {
   inboxResponse,
   replyTextRequest,
   replyTextsResponse,
-  broadcastResponse,
-  createBroadcastRequest,
   createTopicRequest,
   errorResponseSchema,
   inboxEntryResponse,
@@ -22,16 +20,8 @@ import {
   subscriberResponse,
   topicResponse,
 } from './schemas.js';
-
-const jsonContent = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
-const errors = {
-  '400': { description: 'Invalid input; `details` names each field', ...jsonContent(errorResponseSchema) },
-  '401': { description: 'No valid API key', ...jsonContent(errorResponseSchema) },
-  '403': { description: "Outside the key's department or role", ...jsonContent(errorResponseSchema) },
-};
-const notFound = { '404': { description: 'Not found', ...jsonContent(errorResponseSchema) } };
-const conflict = { '409': { description: 'Conflicts with the current state', ...jsonContent(errorResponseSchema) } };
-const idParameter = (name: string, description: string) => ({ path: z.object({ [name]: z.string().meta({ description }) }) });
+import { broadcastPaths } from './openapi-broadcasts.js';
+import { conflict, errors, idParameter, jsonContent, notFound } from './openapi-parts.js';
 
 /** The admin API's OpenAPI document, built from the same zod schemas the handlers validate with. */
 export function openApiDocument() {
@@ -47,6 +37,7 @@ export function openApiDocument() {
     },
     security: [{ apiKey: [] }],
     paths: {
+      ...broadcastPaths,
       '/v1/topics': {
         post: {
           summary: 'Create a topic with its keywords',
@@ -93,27 +84,6 @@ export function openApiDocument() {
           summary: 'Erase a subscriber (an anonymised opt-out tombstone is kept)',
           requestParams: idParameter('phone', 'phone number, E.164 or national form'),
           responses: { '204': { description: 'Erased' }, ...errors, ...notFound },
-        },
-      },
-      '/v1/broadcasts': {
-        post: {
-          summary: 'Create a broadcast; it starts at once unless a topic requires approval',
-          requestBody: jsonContent(createBroadcastRequest),
-          responses: { '201': { description: 'Created', ...jsonContent(broadcastResponse) }, ...errors },
-        },
-      },
-      '/v1/broadcasts/{id}': {
-        get: {
-          summary: 'A broadcast with its status and counts',
-          requestParams: idParameter('id', 'broadcast id'),
-          responses: { '200': { description: 'The broadcast', ...jsonContent(broadcastResponse) }, ...errors, ...notFound },
-        },
-      },
-      '/v1/broadcasts/{id}/approve': {
-        post: {
-          summary: 'Approve a broadcast (by someone other than its author)',
-          requestParams: idParameter('id', 'broadcast id'),
-          responses: { '200': { description: 'Approved and sending', ...jsonContent(broadcastResponse) }, ...errors, ...notFound, ...conflict },
         },
       },
       '/v1/inbox': {
@@ -173,13 +143,6 @@ export function openApiDocument() {
           summary: 'The audit log of admin actions, newest first (operators only)',
           requestParams: { query: auditQuery },
           responses: { '200': { description: 'A page of the audit log', ...jsonContent(auditResponse) }, ...errors },
-        },
-      },
-      '/v1/broadcasts/{id}/cancel': {
-        post: {
-          summary: 'Cancel a broadcast that is waiting or sending',
-          requestParams: idParameter('id', 'broadcast id'),
-          responses: { '200': { description: 'Cancelled', ...jsonContent(broadcastResponse) }, ...errors, ...notFound, ...conflict },
         },
       },
     },

@@ -96,29 +96,9 @@ export const topicResponse = z
   })
   .meta({ id: 'Topic' });
 
-export const createBroadcastRequest = z
-  .object({
-    topics: z.array(topicIdSchema).min(1, 'name at least one topic').max(20),
-    body: z.string().trim().min(1, 'must not be empty').max(1600, 'must be at most 1600 characters (10 SMS segments)'),
-    priority: prioritySchema.default('normal'),
-  })
-  .strict()
-  .meta({ id: 'CreateBroadcastRequest' });
-
-export const broadcastResponse = z
-  .object({
-    id: z.string(),
-    status: broadcastStatusSchema,
-    topics: z.array(z.string()),
-    body: z.string(),
-    priority: prioritySchema,
-    mode: keyModeSchema.meta({ description: 'test: made with a test key, sent to the sandbox provider only' }),
-    createdBy: z.string(),
-    approvedBy: z.string().optional(),
-    createdAt: z.string(),
-    counts: broadcastCountsSchema,
-  })
-  .meta({ id: 'Broadcast' });
+export { broadcastResponse, createBroadcastRequest } from './broadcast-schemas.js';
+export { pageQuery } from './paging.js';
+import { pageQuery } from './paging.js';
 
 export const subscriberResponse = z
   .object({
@@ -231,10 +211,6 @@ export const keysResponse = z
   .object({ keys: z.array(keyResponse), cursor: z.string().optional().meta({ description: 'Pass as ?cursor= for the next page' }) })
   .meta({ id: 'ApiKeys' });
 
-export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().min(1).max(2000).optional(),
-});
 
 export const inboxQuery = pageQuery.extend({
   department: z.string().trim().min(1).max(40).optional().meta({ description: "Default: the key's own (general for an operator)" }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quietHoursSchema, timeZoneSchema } from '../domain/quiet-hours.js';
 
 /**
  * Environment schemas. Every function validates its environment once, at the first invocation,
@@ -87,8 +88,8 @@ export const authorizerEnvSchema = adminEnvSchema;
  * of the deployment) and resume when they end; urgent ones are not held. `off` turns them off.
  */
 export const broadcastTimingEnvSchema = z.object({
-  QUIET_HOURS: z.string().default('21:00-08:00'),
-  TIME_ZONE: z.string().default('Europe/London'),
+  QUIET_HOURS: z.string().default('21:00-08:00').pipe(quietHoursSchema),
+  TIME_ZONE: z.string().default('Europe/London').pipe(timeZoneSchema),
 });
 
 /**

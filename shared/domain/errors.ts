@@ -57,6 +57,16 @@ export class ConflictError extends Error {
   }
 }
 
+/** A department's limit would be passed (its daily message cap); the details say by how much. */
+export class LimitExceededError extends Error {
+  readonly details: FieldIssue[];
+  constructor(message: string, details: FieldIssue[] = []) {
+    super(message);
+    this.name = 'LimitExceededError';
+    this.details = details;
+  }
+}
+
 /** The environment or deployment settings are missing or malformed: a deploy-time mistake. */
 export class ConfigurationError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

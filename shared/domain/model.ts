@@ -72,11 +72,20 @@ export const messageStatusSchema = z.enum([
 ]);
 export type MessageStatus = z.infer<typeof messageStatusSchema>;
 
+/**
+ * A broadcast's lifecycle (see `broadcast-lifecycle.ts` for the moves): a draft is submitted; it
+ * waits for a second person's approval where required (or is rejected); once released it is
+ * scheduled (a time asked for, or quiet hours) or starts sending at once; it ends sent or
+ * cancelled.
+ */
 export const broadcastStatusSchema = z.enum([
+  'draft',
   'pending_approval',
+  'scheduled',
   'sending',
   'sent',
   'cancelled',
+  'rejected',
 ]);
 export type BroadcastStatus = z.infer<typeof broadcastStatusSchema>;
 
@@ -157,6 +166,13 @@ export interface ConsentEvent {
   changes?: Record<string, string>;
 }
 
+/**
+ * Whose approval a broadcast needs: none; a department approver (the topic asks for the
+ * two-person rule); or an operator (the audience is above the department's threshold).
+ */
+export const approvalLevelSchema = z.enum(['none', 'department', 'operator']);
+export type ApprovalLevel = z.infer<typeof approvalLevelSchema>;
+
 export interface Broadcast {
   id: string;
   topics: string[];
@@ -166,7 +182,21 @@ export interface Broadcast {
   department: string;
   createdBy: string;
   createdAt: string;
+  /** The time the author asked for; undefined means as soon as released. */
+  sendAt: string | undefined;
+  /** Once released: when it starts (the time asked for, moved past quiet hours for normal priority). */
+  startsAt: string | undefined;
+  approval: ApprovalLevel;
   approvedBy: string | undefined;
+  approvedAt?: string;
+  rejectedBy?: string;
+  rejectionReason?: string;
+  cancelledBy?: string;
+  cancelledAt?: string;
+  /** Recipients counted when it was submitted: what the department's limits were checked against. */
+  audience: number | undefined;
+  /** The local day (YYYY-MM-DD) whose daily cap the audience was counted against. */
+  capDay?: string;
   /** A test broadcast (made with a test key) only ever reaches the sandbox provider. */
   mode: KeyMode;
   /** Shard tasks of the fan-out not yet finished; the broadcast is done when this is 0 and all are processed. */

@@ -123,13 +123,16 @@ export interface CountsDelta {
 export interface BroadcastStore {
   create(broadcast: Broadcast): Promise<void>;
   get(id: string): Promise<Broadcast | undefined>;
-  /** Moves the status only from one of `from`; false when it was elsewhere. */
-  transition(
-    id: string,
-    from: readonly BroadcastStatus[],
-    to: BroadcastStatus,
-    changes?: { approvedBy?: string },
-  ): Promise<boolean>;
+  /** Moves the status only from one of `from`, with `changes` in the same write; false when it was elsewhere. */
+  transition(id: string, from: readonly BroadcastStatus[], to: BroadcastStatus, changes?: BroadcastChanges): Promise<boolean>;
+  /** Newest first; a department's own (or every one for `*`), optionally in one status. */
+  list(query: BroadcastQuery): Promise<Page<Broadcast>>;
+  /** Puts a released broadcast on the scheduler's list, to start at `startsAt`. */
+  scheduleStart(id: string, startsAt: string): Promise<void>;
+  /** Scheduled starts due at `now` or before, oldest first. */
+  dueToStart(now: string, limit: number): Promise<ScheduledStart[]>;
+  /** Takes a start off the scheduler's list (done, or the broadcast was cancelled). */
+  clearScheduledStart(start: ScheduledStart): Promise<void>;
   /** Adds to the counters atomically and returns the broadcast as it is afterwards. */
   addCounts(id: string, delta: CountsDelta): Promise<Broadcast>;
   /** Where one fan-out task (a topic shard) has got to; undefined before its first page. */
@@ -148,6 +151,50 @@ export interface BroadcastStore {
   delete(id: string): Promise<void>;
   /** The latest broadcasts to a topic, newest first (to link a resident's reply to one). */
   recentForTopic(topicId: string, limit: number): Promise<{ broadcastId: string; createdAt: string }[]>;
+}
+
+/** What a move of a broadcast may set alongside its status. */
+export type BroadcastChanges = Partial<
+  Pick<
+    Broadcast,
+    'approvedBy' | 'approvedAt' | 'rejectedBy' | 'rejectionReason' | 'cancelledBy' | 'cancelledAt' | 'startsAt' | 'approval' | 'audience' | 'capDay'
+  >
+>;
+
+export interface BroadcastQuery {
+  /** `*` for every department (operators). */
+  department: string;
+  status?: BroadcastStatus;
+  limit: number;
+  cursor: string | undefined;
+}
+
+export interface ScheduledStart {
+  broadcastId: string;
+  startsAt: string;
+}
+
+/** Limits an operator set for one department; unset ones fall back to the deployment's. */
+export interface DepartmentLimits {
+  dailyMessageCap: number | undefined;
+  operatorApprovalAbove: number | undefined;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface DepartmentStore {
+  limits(department: string): Promise<DepartmentLimits | undefined>;
+  setLimits(department: string, limits: DepartmentLimits): Promise<DepartmentLimits | undefined>;
+  /**
+   * Counts `messages` against the department's cap for `day`, only if the day's total stays at or
+   * below `cap` (one conditional write, so two broadcasts released at once cannot both slip
+   * under it). Returns what the day had used before, and whether it was counted.
+   */
+  reserve(department: string, day: string, messages: number, cap: number): Promise<{ reserved: boolean; used: number }>;
+  /** Messages counted against the department for `day`. */
+  used(department: string, day: string): Promise<number>;
+  /** Gives back what a broadcast cancelled before it started had counted. */
+  release(department: string, day: string, messages: number): Promise<void>;
 }
 
 /** A fan-out task's progress: the next index page to read, or done. */
@@ -302,8 +349,11 @@ export const auditActions = [
   'topic.archive',
   'inbox.handle',
   'broadcast.create',
+  'broadcast.submit',
   'broadcast.approve',
+  'broadcast.reject',
   'broadcast.cancel',
+  'department.limits',
   'subscriber.erase',
   'key.create',
   'key.revoke',
@@ -318,7 +368,7 @@ export interface AuditEntry {
   at: string;
   actor: { keyId: string; name: string; role: Role; department: string };
   action: AuditAction;
-  target: { type: 'topic' | 'broadcast' | 'subscriber' | 'key' | 'reply' | 'inbox'; id: string };
+  target: { type: 'topic' | 'broadcast' | 'subscriber' | 'key' | 'reply' | 'inbox' | 'department'; id: string };
   /** Never a secret: no key, no key hash. Absent when the thing did not exist before. */
   before: Record<string, unknown> | undefined;
   after: Record<string, unknown> | undefined;
@@ -349,4 +399,5 @@ export interface Stores {
   replyTexts: ReplyTextStore;
   apiKeys: ApiKeyStore;
   audit: AuditLog;
+  departments: DepartmentStore;
 }

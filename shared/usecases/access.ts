@@ -17,6 +17,7 @@ export type Permission =
   | 'replies:read'
   | 'replies:write'
   | 'keys:manage'
+  | 'departments:manage'
   | 'audit:read';
 
 /** What each role may do. Operators may do everything, in every department. */
@@ -37,6 +38,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'replies:read',
     'replies:write',
     'keys:manage',
+    'departments:manage',
     'audit:read',
   ],
   sender: ['topics:read', 'broadcasts:create', 'broadcasts:read', 'broadcasts:cancel', 'inbox:read', 'inbox:handle', 'replies:read'],

@@ -1,12 +1,17 @@
 import type { z } from 'zod';
 import type { createBroadcastRequest } from '../api/schemas.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
-import type { Broadcast, Principal } from '../domain/model.js';
+import { broadcastMoves, refusalFor } from '../domain/broadcast-lifecycle.js';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
+import type { Broadcast, BroadcastStatus, Principal } from '../domain/model.js';
+import type { Page } from '../ports/stores.js';
 import { authorize } from './access.js';
 import { recordAudit } from './audit.js';
+import { submitDraft } from './broadcast-approval.js';
+import { departmentsOf, releaseDailyCap } from './department-limits.js';
 import type { BroadcastDependencies, CoreDependencies } from './dependencies.js';
 
-export type CreateBroadcastInput = z.infer<typeof createBroadcastRequest>;
+/** The request as validated; `draft` may be left out by callers in code. */
+export type CreateBroadcastInput = Omit<z.infer<typeof createBroadcastRequest>, 'draft'> & { draft?: boolean };
 
 export async function createBroadcast(
   deps: BroadcastDependencies,
@@ -27,103 +32,95 @@ export async function createBroadcast(
   const departments = new Set(topics.map((topic) => topic!.department));
   for (const department of departments) authorize(principal, 'broadcasts:create', department);
 
-  const needsApproval = topics.some((topic) => topic!.requiresApproval);
+  const now = deps.clock.now();
+  if (input.sendAt !== undefined) checkSendAt(input.sendAt, now);
   const broadcast: Broadcast = {
     id: deps.ids.next(),
     topics: topicIds,
     body: input.body,
     priority: input.priority,
-    status: needsApproval ? 'pending_approval' : 'sending',
+    status: 'draft',
     department: [...departments].sort().join(','),
     createdBy: principal.keyId,
-    createdAt: deps.clock.now().toISOString(),
+    createdAt: now.toISOString(),
+    sendAt: input.sendAt === undefined ? undefined : new Date(input.sendAt).toISOString(),
+    startsAt: undefined,
+    approval: 'none',
     approvedBy: undefined,
+    audience: undefined,
     mode: principal.mode,
     fanOutPending: topicIds.length * deps.topicShards,
     counts: { targeted: 0, sent: 0, delivered: 0, undelivered: 0, failed: 0, skipped: 0 },
   };
   await deps.stores.broadcasts.create(broadcast);
-  if (!needsApproval) {
+  let created = broadcast;
+  if (!input.draft) {
     try {
-      await startFanOut(deps, broadcast);
+      created = await submitDraft(deps, broadcast);
     } catch (error) {
-      // Nothing half-written: a broadcast whose fan-out could not be queued does not exist.
+      // Nothing half-written: a broadcast that could not be submitted (over a limit, its fan-out
+      // not queued) does not exist.
       await deps.stores.broadcasts.delete(broadcast.id);
       throw error;
     }
   }
-  await recordAudit(deps, principal, 'broadcast.create', { type: 'broadcast', id: broadcast.id }, { after: auditView(broadcast) });
-  return broadcast;
-}
-
-export async function approveBroadcast(deps: BroadcastDependencies, principal: Principal, id: string): Promise<Broadcast> {
-  const broadcast = await getBroadcast(deps, principal, id);
-  authorize(principal, 'broadcasts:approve', departmentOf(broadcast));
-  if (broadcast.createdBy === principal.keyId) {
-    throw new ForbiddenError('a broadcast must be approved by someone other than its author');
-  }
-  // A test key reaches only the sandbox: its approval must not send a live broadcast to residents.
-  if (principal.mode === 'test' && broadcast.mode === 'live') {
-    throw new ForbiddenError('a test key may not approve a live broadcast');
-  }
-  // A topic archived while the broadcast waited takes no broadcasts: approving it is refused.
-  const archived = (await Promise.all(broadcast.topics.map((topicId) => deps.stores.topics.get(topicId)))).filter(
-    (topic) => topic?.archivedAt !== undefined,
-  );
-  if (archived.length > 0) {
-    throw new ConflictError(`topic "${archived[0]!.id}" has been archived since the broadcast was made; cancel it instead`);
-  }
-  if (!(await deps.stores.broadcasts.transition(id, ['pending_approval'], 'sending', { approvedBy: principal.keyId }))) {
-    throw new ConflictError(`broadcast ${id} is ${broadcast.status}, not waiting for approval`);
-  }
-  try {
-    await startFanOut(deps, broadcast);
-  } catch (error) {
-    await deps.stores.broadcasts.transition(id, ['sending'], 'pending_approval');
-    throw error;
-  }
-  await recordAudit(deps, principal, 'broadcast.approve', { type: 'broadcast', id }, {
-    before: { status: broadcast.status },
-    after: { status: 'sending', approvedBy: principal.keyId },
-  });
-  return { ...broadcast, status: 'sending', approvedBy: principal.keyId };
+  await recordAudit(deps, principal, 'broadcast.create', { type: 'broadcast', id: broadcast.id }, { after: auditView(created) });
+  return created;
 }
 
 export async function cancelBroadcast(deps: CoreDependencies, principal: Principal, id: string): Promise<Broadcast> {
   const broadcast = await getBroadcast(deps, principal, id);
-  authorize(principal, 'broadcasts:cancel', departmentOf(broadcast));
-  if (!(await deps.stores.broadcasts.transition(id, ['pending_approval', 'sending'], 'cancelled'))) {
-    throw new ConflictError(`broadcast ${id} is already ${broadcast.status}`);
+  for (const department of departmentsOf(broadcast)) authorize(principal, 'broadcasts:cancel', department);
+  const changes = { cancelledBy: principal.keyId, cancelledAt: deps.clock.now().toISOString() };
+  if (!(await deps.stores.broadcasts.transition(id, broadcastMoves.cancel.from, 'cancelled', changes))) {
+    throw new ConflictError(refusalFor('cancel', (await getBroadcast(deps, principal, id)).status));
+  }
+  if (broadcast.status === 'scheduled' && broadcast.startsAt !== undefined) {
+    // It never started: off the scheduler's list, and its messages no longer count against the cap.
+    await deps.stores.broadcasts.clearScheduledStart({ broadcastId: id, startsAt: broadcast.startsAt });
+    await releaseDailyCap(deps, broadcast);
   }
   await recordAudit(deps, principal, 'broadcast.cancel', { type: 'broadcast', id }, {
     before: { status: broadcast.status },
     after: { status: 'cancelled' },
   });
-  return { ...broadcast, status: 'cancelled' };
+  return { ...broadcast, status: 'cancelled', ...changes };
 }
 
 export async function getBroadcast(deps: CoreDependencies, principal: Principal, id: string): Promise<Broadcast> {
   const broadcast = await deps.stores.broadcasts.get(id);
   if (!broadcast) throw new NotFoundError(`no broadcast ${id}`);
-  authorize(principal, 'broadcasts:read', departmentOf(broadcast));
+  // A broadcast over topics of several departments is reachable by operators only.
+  for (const department of departmentsOf(broadcast)) authorize(principal, 'broadcasts:read', department);
   return broadcast;
+}
+
+/** The broadcasts a key can see, newest first, a page at a time. */
+export async function listBroadcasts(
+  deps: CoreDependencies,
+  principal: Principal,
+  query: { status?: BroadcastStatus; limit: number; cursor?: string },
+): Promise<Page<Broadcast>> {
+  authorize(principal, 'broadcasts:read');
+  return deps.stores.broadcasts.list({ department: principal.department, status: query.status, limit: query.limit, cursor: query.cursor });
+}
+
+/** How far ahead a broadcast may be scheduled: further than this is more likely a typo than a plan. */
+const MAX_SCHEDULE_DAYS = 90;
+
+function checkSendAt(sendAt: string, now: Date): void {
+  const at = Date.parse(sendAt);
+  if (at <= now.getTime()) {
+    throw new ValidationError('the broadcast is scheduled in the past', [{ field: 'sendAt', message: `must be after now (${now.toISOString()})` }]);
+  }
+  if (at > now.getTime() + MAX_SCHEDULE_DAYS * 24 * 3600 * 1000) {
+    throw new ValidationError('the broadcast is scheduled too far ahead', [{ field: 'sendAt', message: `must be within ${MAX_SCHEDULE_DAYS} days` }]);
+  }
 }
 
 /** What the audit log keeps of a new broadcast: what was to be said, to whom, how. */
 function auditView(broadcast: Broadcast): Record<string, unknown> {
-  const { id, topics, body, priority, status, department, mode } = broadcast;
-  return { id, topics, body, priority, status, department, mode };
+  const { id, topics, body, priority, status, department, mode, sendAt, startsAt, approval, audience } = broadcast;
+  return { id, topics, body, priority, status, department, mode, sendAt, startsAt, approval, audience };
 }
 
-/** A broadcast over topics of several departments is reachable by operators only. */
-function departmentOf(broadcast: Broadcast): string {
-  return broadcast.department;
-}
-
-/** One fan-out task per topic shard, so shards are read in parallel. */
-async function startFanOut(deps: BroadcastDependencies, broadcast: Broadcast): Promise<void> {
-  const tasks = broadcast.topics.flatMap((topicId) =>
-    Array.from({ length: deps.topicShards }, (_, shard) => ({ broadcastId: broadcast.id, topicId, shard })),
-  );
-  await deps.fanOutTasks.send(tasks);
-}

@@ -25,9 +25,31 @@ export interface InboundDependencies extends CoreDependencies {
   settings: InboundSettings;
 }
 
-export interface BroadcastDependencies extends CoreDependencies {
+/** When broadcasts may go out, in the deployment's own time zone (see `shared/domain/send-window.ts`). */
+export interface SendWindow {
+  /** The earliest a broadcast of this priority, wanted at `at`, may start: past quiet hours for normal ones. */
+  earliestStart(priority: Priority, at: Date): Date;
+  /** When sending that is under way at `at` must pause (quiet hours), the time it may resume. */
+  heldUntil(priority: Priority, at: Date): Date | undefined;
+  /** The local date (YYYY-MM-DD) of an instant: the day a daily cap counts against. */
+  dayOf(at: Date): string;
+}
+
+/** A department's limits when an operator has not set its own; 0 means none. */
+export interface LimitDefaults {
+  dailyMessageCap: number;
+  operatorApprovalAbove: number;
+}
+
+/** What starting a broadcast needs: the scheduler has this much. */
+export interface BroadcastStartDependencies extends CoreDependencies {
   fanOutTasks: JobQueue<FanOutTask>;
   topicShards: number;
+  window: SendWindow;
+}
+
+export interface BroadcastDependencies extends BroadcastStartDependencies {
+  limits: LimitDefaults;
 }
 
 export interface FanOutDependencies extends CoreDependencies {

@@ -1,3 +1,6 @@
+import { quietHoursSchema } from '../../shared/domain/quiet-hours.js';
+import { sendWindow, type DeploymentSendWindow } from '../../shared/domain/send-window.js';
+import type { LimitDefaults } from '../../shared/usecases/dependencies.js';
 import type { z } from 'zod';
 import type { InboundText, StatusReport } from '../../shared/domain/inbound.js';
 import { sendJobSchema, type BroadcastSendJob, type ReplySendJob } from '../../shared/domain/jobs.js';
@@ -54,7 +57,11 @@ export function aBroadcast(overrides: Partial<Broadcast> = {}): Broadcast {
     department: 'traffic',
     createdBy: 'key-sender',
     createdAt: AT,
+    sendAt: undefined,
+    startsAt: undefined,
+    approval: 'none',
     approvedBy: undefined,
+    audience: undefined,
     mode: 'live',
     fanOutPending: 0,
     ...rest,
@@ -184,4 +191,14 @@ export function anInboxEntry(overrides: Partial<InboxEntry> = {}): InboxEntry {
   };
   channelSchema.parse(entry.channel);
   return entry;
+}
+
+/** What broadcasts need beyond stores and queues: the deployment's quiet hours and default limits. */
+export function broadcastSettings(
+  overrides: { quietHours?: string; timeZone?: string; dailyMessageCap?: number; operatorApprovalAbove?: number } = {},
+): { window: DeploymentSendWindow; limits: LimitDefaults } {
+  return {
+    window: sendWindow(quietHoursSchema.parse(overrides.quietHours ?? '21:00-08:00'), overrides.timeZone ?? 'Europe/London'),
+    limits: { dailyMessageCap: overrides.dailyMessageCap ?? 0, operatorApprovalAbove: overrides.operatorApprovalAbove ?? 0 },
+  };
 }

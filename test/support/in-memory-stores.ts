@@ -34,8 +34,13 @@ import type {
   AuditEntry,
   AuditLog,
   AuditQuery,
+  BroadcastChanges,
+  BroadcastQuery,
   BroadcastStore,
+  DepartmentLimits,
+  DepartmentStore,
   FanOutCheckpoint,
+  ScheduledStart,
   ClaimOutcome,
   CountsDelta,
   InboundLog,
@@ -356,12 +361,48 @@ export class InMemoryBroadcastStore implements BroadcastStore {
     return copy(this.broadcasts.get(id));
   }
 
-  async transition(id: string, from: readonly BroadcastStatus[], to: BroadcastStatus, changes: { approvedBy?: string } = {}): Promise<boolean> {
+  async transition(id: string, from: readonly BroadcastStatus[], to: BroadcastStatus, changes: BroadcastChanges = {}): Promise<boolean> {
     const broadcast = this.broadcasts.get(id);
     if (!broadcast || !from.includes(broadcast.status)) return false;
     broadcast.status = to;
-    if (changes.approvedBy) broadcast.approvedBy = changes.approvedBy;
+    for (const [name, value] of Object.entries(changes)) if (value !== undefined) Object.assign(broadcast, { [name]: value });
     return true;
+  }
+
+  async list(query: BroadcastQuery): Promise<Page<Broadcast>> {
+    const all = [...this.broadcasts.values()]
+      .sort((a, b) => `${b.createdAt}#${b.id}`.localeCompare(`${a.createdAt}#${a.id}`))
+      .filter((broadcast) => query.cursor === undefined || `${broadcast.createdAt}#${broadcast.id}` < query.cursor);
+    const page = all.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      items: copy(
+        page.filter(
+          (broadcast) =>
+            (query.department === '*' || broadcast.department === query.department) &&
+            (query.status === undefined || broadcast.status === query.status),
+        ),
+      ),
+      cursor: all.length > query.limit && last ? `${last.createdAt}#${last.id}` : undefined,
+    };
+  }
+
+  readonly scheduled = new Map<string, ScheduledStart>();
+
+  async scheduleStart(id: string, startsAt: string): Promise<void> {
+    this.scheduled.set(`${startsAt}#${id}`, { broadcastId: id, startsAt });
+  }
+
+  async dueToStart(now: string, limit: number): Promise<ScheduledStart[]> {
+    return [...this.scheduled.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .filter(([, start]) => start.startsAt <= now)
+      .slice(0, limit)
+      .map(([, start]) => ({ ...start }));
+  }
+
+  async clearScheduledStart(start: ScheduledStart): Promise<void> {
+    this.scheduled.delete(`${start.startsAt}#${start.broadcastId}`);
   }
 
   async addCounts(id: string, delta: CountsDelta): Promise<Broadcast> {
@@ -569,7 +610,39 @@ export class InMemoryAuditLog implements AuditLog {
   }
 }
 
+export class InMemoryDepartmentStore implements DepartmentStore {
+  readonly saved = new Map<string, DepartmentLimits>();
+  readonly usage = new Map<string, number>();
+
+  async limits(department: string): Promise<DepartmentLimits | undefined> {
+    return copy(this.saved.get(department));
+  }
+
+  async setLimits(department: string, limits: DepartmentLimits): Promise<DepartmentLimits | undefined> {
+    const before = this.saved.get(department);
+    this.saved.set(department, copy(limits));
+    return before;
+  }
+
+  async reserve(department: string, day: string, messages: number, cap: number): Promise<{ reserved: boolean; used: number }> {
+    const used = this.usage.get(`${department}#${day}`) ?? 0;
+    if (used + messages > cap) return { reserved: false, used };
+    this.usage.set(`${department}#${day}`, used + messages);
+    return { reserved: true, used };
+  }
+
+  async used(department: string, day: string): Promise<number> {
+    return this.usage.get(`${department}#${day}`) ?? 0;
+  }
+
+  async release(department: string, day: string, messages: number): Promise<void> {
+    const key = `${department}#${day}`;
+    if (this.usage.has(key)) this.usage.set(key, (this.usage.get(key) ?? 0) - messages);
+  }
+}
+
 export interface InMemoryStores extends Stores {
+  departments: InMemoryDepartmentStore;
   topics: InMemoryTopicStore;
   subscribers: InMemorySubscriberStore;
   topicIndex: InMemorySubscriberStore;
@@ -595,6 +668,7 @@ export function inMemoryStores(shardCount = 4): InMemoryStores {
     replyTexts: new InMemoryReplyTextStore(),
     apiKeys: new InMemoryApiKeyStore(),
     audit: new InMemoryAuditLog(),
+    departments: new InMemoryDepartmentStore(),
   };
 }
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors.js';
 import type { FanOutTask } from '../../shared/domain/jobs.js';
-import { approveBroadcast, cancelBroadcast, createBroadcast, type CreateBroadcastInput } from '../../shared/usecases/broadcasts.js';
+import { approveBroadcast } from '../../shared/usecases/broadcast-approval.js';
+import { cancelBroadcast, createBroadcast, type CreateBroadcastInput } from '../../shared/usecases/broadcasts.js';
 import type { BroadcastDependencies } from '../../shared/usecases/dependencies.js';
-import { aBroadcast, aPrincipal, aTopic } from '../support/builders.js';
+import { aBroadcast, aPrincipal, aTopic, broadcastSettings } from '../support/builders.js';
 import { FixedClock, RecordingQueue, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
 
 const SHARDS = 3;
@@ -17,7 +18,7 @@ async function setUp() {
   await stores.topics.create(aTopic({ id: 'emergency', keywords: ['EMERGENCY'], department: 'traffic', requiresApproval: true }));
   await stores.topics.create(aTopic({ id: 'youth', keywords: ['YOUTH'], department: 'youth' }));
   const fanOutTasks = new RecordingQueue<FanOutTask>();
-  const deps: BroadcastDependencies = { stores, clock: new FixedClock(), ids: new SequentialIds('bc'), fanOutTasks, topicShards: SHARDS };
+  const deps: BroadcastDependencies = { stores, clock: new FixedClock(), ids: new SequentialIds('bc'), fanOutTasks, topicShards: SHARDS, ...broadcastSettings() };
   return { deps, stores, fanOutTasks };
 }
 

@@ -6,11 +6,12 @@ import { DynamoSubscriberStore } from '../../shared/adapters/dynamo/subscriber-s
 import { ForbiddenError } from '../../shared/domain/errors.js';
 import type { FanOutTask, SendJob } from '../../shared/domain/jobs.js';
 import { shardOf } from '../../shared/domain/sharding.js';
-import { approveBroadcast, createBroadcast } from '../../shared/usecases/broadcasts.js';
+import { approveBroadcast } from '../../shared/usecases/broadcast-approval.js';
+import { createBroadcast } from '../../shared/usecases/broadcasts.js';
 import type { BroadcastDependencies, FanOutDependencies } from '../../shared/usecases/dependencies.js';
 import { fanOutShard } from '../../shared/usecases/fan-out.js';
 import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
-import { aBroadcast, aPhone, aPrincipal, aTopic, anInboundSettings, anInboundText, inboundEvidence } from '../support/builders.js';
+import { aBroadcast, aPhone, aPrincipal, aTopic, anInboundSettings, anInboundText, inboundEvidence, broadcastSettings } from '../support/builders.js';
 import { FixedClock, RecordingQueue, SequentialIds, inMemoryInboundDependencies, inMemoryStores } from '../support/in-memory-stores.js';
 
 const alice = aPhone(901);
@@ -107,7 +108,7 @@ describe('invariants review: test keys reach only the sandbox', () => {
     const stores = inMemoryStores(2);
     await stores.topics.create(aTopic({ id: 'emergency', keywords: ['EMERGENCY'], department: 'traffic', requiresApproval: true }));
     const fanOutTasks = new RecordingQueue<FanOutTask>();
-    const deps: BroadcastDependencies = { stores, clock: new FixedClock(), ids: new SequentialIds('bc'), fanOutTasks, topicShards: 2 };
+    const deps: BroadcastDependencies = { stores, clock: new FixedClock(), ids: new SequentialIds('bc'), fanOutTasks, topicShards: 2, ...broadcastSettings() };
     const liveSender = aPrincipal({ keyId: 'key-sender', role: 'sender', department: 'traffic', mode: 'live' });
     const testApprover = aPrincipal({ keyId: 'key-ci', role: 'approver', department: 'traffic', mode: 'test' });
     const broadcast = await createBroadcast(deps, liveSender, { topics: ['emergency'], body: 'Road closed.', priority: 'urgent' });

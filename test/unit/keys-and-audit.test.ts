@@ -10,7 +10,7 @@ import { createKey, listKeys, revokeKey } from '../../shared/usecases/keys.js';
 import { setReplyText } from '../../shared/usecases/residents-admin.js';
 import { eraseSubscriber } from '../../shared/usecases/subscribers.js';
 import { createTopic } from '../../shared/usecases/topics.js';
-import { aPrincipal, aTopic, inboundEvidence } from '../support/builders.js';
+import { aPrincipal, aTopic, inboundEvidence, broadcastSettings } from '../support/builders.js';
 import { FixedClock, RecordingQueue, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
 
 const operator = aPrincipal({ keyId: 'key-operator', name: 'IT operator', role: 'operator', department: '*' });
@@ -25,6 +25,7 @@ function setUp() {
     ids: new SequentialIds(),
     fanOutTasks: new RecordingQueue(),
     topicShards: 2,
+    ...broadcastSettings(),
   };
   return { deps, stores, clock };
 }

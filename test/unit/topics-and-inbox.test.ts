@@ -3,12 +3,13 @@ import { updateTopicRequest } from '../../shared/api/schemas.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors.js';
 import { renderReply } from '../../shared/domain/replies.js';
 import type { Role } from '../../shared/domain/model.js';
-import { approveBroadcast, createBroadcast } from '../../shared/usecases/broadcasts.js';
+import { approveBroadcast } from '../../shared/usecases/broadcast-approval.js';
+import { createBroadcast } from '../../shared/usecases/broadcasts.js';
 import type { BroadcastDependencies } from '../../shared/usecases/dependencies.js';
 import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
 import { listInbox, markInboxHandled } from '../../shared/usecases/residents-admin.js';
 import { archiveTopic, listTopics, updateTopic } from '../../shared/usecases/topics.js';
-import { aPhone, aPrincipal, aTopic, anInboundSettings, anInboundText, anInboxEntry } from '../support/builders.js';
+import { aPhone, aPrincipal, aTopic, anInboundSettings, anInboundText, anInboxEntry, broadcastSettings } from '../support/builders.js';
 import { FixedClock, RecordingQueue, SequentialIds, inMemoryInboundDependencies, inMemoryStores } from '../support/in-memory-stores.js';
 
 const NOW = '2025-03-01T09:00:00.000Z';
@@ -23,6 +24,7 @@ async function setUp() {
     ids: new SequentialIds(),
     fanOutTasks: new RecordingQueue(),
     topicShards: 2,
+    ...broadcastSettings(),
   };
   await stores.topics.create(aTopic({ id: 'traffic', name: 'Traffic alerts', keywords: ['TRAFFIC'], department: 'traffic' }));
   await stores.topics.create(aTopic({ id: 'youth', name: 'Youth news', keywords: ['YOUTH'], department: 'youth', requiresApproval: true }));

@@ -1,5 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
+  approvalLevelSchema,
   broadcastStatusSchema,
   keyModeSchema,
   prioritySchema,
@@ -7,8 +8,17 @@ import {
   type BroadcastCounts,
   type BroadcastStatus,
 } from '../../domain/model.js';
-import type { BroadcastStore, CountsDelta, FanOutCheckpoint } from '../../ports/stores.js';
+import type {
+  BroadcastChanges,
+  BroadcastQuery,
+  BroadcastStore,
+  CountsDelta,
+  FanOutCheckpoint,
+  Page,
+  ScheduledStart,
+} from '../../ports/stores.js';
 import { isConditionFailure } from './conditions.js';
+import { decodeSortKeyCursor, encodeSortKeyCursor } from './cursor.js';
 import { keys } from './keys.js';
 
 const counterNames: (keyof BroadcastCounts)[] = ['targeted', 'sent', 'delivered', 'undelivered', 'failed', 'skipped'];
@@ -26,6 +36,13 @@ export class DynamoBroadcastStore implements BroadcastStore {
         TableName: this.tableName,
         Item: { ...keys.broadcast(broadcast.id), type: 'broadcast', ...rest, ...counts },
         ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    // The listing staff page through; written after the broadcast, so it never names a missing one.
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.broadcastListing(broadcast.createdAt, broadcast.id), type: 'broadcastListing', broadcastId: broadcast.id },
       }),
     );
     // A small log per topic, so a resident's reply can be linked to the broadcast it answers.
@@ -59,26 +76,18 @@ export class DynamoBroadcastStore implements BroadcastStore {
     return Item ? toBroadcast(Item) : undefined;
   }
 
-  async transition(
-    id: string,
-    from: readonly BroadcastStatus[],
-    to: BroadcastStatus,
-    changes: { approvedBy?: string } = {},
-  ): Promise<boolean> {
+  async transition(id: string, from: readonly BroadcastStatus[], to: BroadcastStatus, changes: BroadcastChanges = {}): Promise<boolean> {
     const fromValues = Object.fromEntries(from.map((status, index) => [`:from${index}`, status]));
+    const set = Object.entries(changes).filter(([, value]) => value !== undefined);
     try {
       await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.broadcast(id),
-          UpdateExpression: `SET #status = :to${changes.approvedBy ? ', approvedBy = :approvedBy' : ''}`,
+          UpdateExpression: `SET ${['#status = :to', ...set.map(([name]) => `#${name} = :${name}`)].join(', ')}`,
           ConditionExpression: `#status IN (${Object.keys(fromValues).join(', ')})`,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':to': to,
-            ...fromValues,
-            ...(changes.approvedBy ? { ':approvedBy': changes.approvedBy } : {}),
-          },
+          ExpressionAttributeNames: { '#status': 'status', ...Object.fromEntries(set.map(([name]) => [`#${name}`, name])) },
+          ExpressionAttributeValues: { ':to': to, ...fromValues, ...Object.fromEntries(set.map(([name, value]) => [`:${name}`, value])) },
         }),
       );
       return true;
@@ -86,6 +95,59 @@ export class DynamoBroadcastStore implements BroadcastStore {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  /**
+   * Newest first from the one listing partition, then each broadcast read for its current state.
+   * Department and status are filtered after reading, so a page can hold fewer than `limit` while
+   * `nextCursor` says more may follow.
+   */
+  async list(query: BroadcastQuery): Promise<Page<Broadcast>> {
+    const response = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: query.cursor === undefined ? 'pk = :pk' : 'pk = :pk AND sk < :after',
+        ExpressionAttributeValues: {
+          ':pk': keys.broadcastsPartition,
+          ...(query.cursor === undefined ? {} : { ':after': decodeSortKeyCursor(query.cursor, /^\d{4}-\d\d-\d\dT[^#]+#\w+$/) }),
+        },
+        ScanIndexForward: false,
+        Limit: query.limit,
+      }),
+    );
+    const listed = response.Items ?? [];
+    const broadcasts = await Promise.all(listed.map((item) => this.get(String(item.broadcastId))));
+    const items = broadcasts.filter(
+      (broadcast): broadcast is Broadcast =>
+        broadcast !== undefined &&
+        (query.department === '*' || broadcast.department === query.department) &&
+        (query.status === undefined || broadcast.status === query.status),
+    );
+    const last = listed.at(-1);
+    return { items, cursor: response.LastEvaluatedKey && last ? encodeSortKeyCursor(last.sk) : undefined };
+  }
+
+  async scheduleStart(id: string, startsAt: string): Promise<void> {
+    await this.documents.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.scheduledStart(startsAt, id), type: 'scheduledStart', broadcastId: id, startsAt } }),
+    );
+  }
+
+  async dueToStart(now: string, limit: number): Promise<ScheduledStart[]> {
+    const { Items } = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk <= :due',
+        ExpressionAttributeValues: { ':pk': keys.scheduledPartition, ':due': `${now}#\uffff` },
+        ConsistentRead: true,
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []).map((item) => ({ broadcastId: String(item.broadcastId), startsAt: String(item.startsAt) }));
+  }
+
+  async clearScheduledStart(start: ScheduledStart): Promise<void> {
+    await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: keys.scheduledStart(start.startsAt, start.broadcastId) }));
   }
 
   async addCounts(id: string, delta: CountsDelta): Promise<Broadcast> {
@@ -172,6 +234,10 @@ function checkpointAttribute(topicId: string, shard: number): string {
   return `fanOut#${topicId}#${shard}`;
 }
 
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
 function toBroadcast(item: Record<string, unknown>): Broadcast {
   return {
     id: String(item.id),
@@ -182,7 +248,18 @@ function toBroadcast(item: Record<string, unknown>): Broadcast {
     department: String(item.department),
     createdBy: String(item.createdBy),
     createdAt: String(item.createdAt),
-    approvedBy: typeof item.approvedBy === 'string' ? item.approvedBy : undefined,
+    sendAt: optionalString(item.sendAt),
+    startsAt: optionalString(item.startsAt),
+    // Broadcasts stored before approval levels existed were approved by their department.
+    approval: approvalLevelSchema.parse(item.approval ?? (item.approvedBy ? 'department' : 'none')),
+    approvedBy: optionalString(item.approvedBy),
+    approvedAt: optionalString(item.approvedAt),
+    rejectedBy: optionalString(item.rejectedBy),
+    rejectionReason: optionalString(item.rejectionReason),
+    cancelledBy: optionalString(item.cancelledBy),
+    cancelledAt: optionalString(item.cancelledAt),
+    audience: typeof item.audience === 'number' ? item.audience : undefined,
+    capDay: optionalString(item.capDay),
     // Broadcasts stored before test mode existed were live.
     mode: keyModeSchema.parse(item.mode ?? 'live'),
     fanOutPending: Number(item.fanOutPending ?? 0),

@@ -19,6 +19,10 @@ import type { Channel } from '../../domain/model.js';
  * | inbox entry by id    | INBOXID#<entry id>          | INBOXID                    |
  * | topic's broadcasts   | TOPICBROADCASTS#<topic>     | <created at>#<broadcast>   |
  * | broadcast            | BROADCAST#<id>              | BROADCAST                  |
+ * | broadcast listing    | BROADCASTS                  | <created at>#<broadcast>   |
+ * | scheduled start      | SCHEDULED                   | <starts at>#<broadcast>    |
+ * | department limits    | DEPARTMENT#<department>     | LIMITS                     |
+ * | department's usage   | DEPARTMENT#<department>     | USAGE#<YYYY-MM-DD>         |
  * | outbound message     | MESSAGE#<messageId>         | MESSAGE                    |
  * | API key (credential) | APIKEY#<sha256(key)>        | APIKEY                     |
  * | API key by id        | APIKEYS                     | KEY#<id>                   |
@@ -27,7 +31,8 @@ import type { Channel } from '../../domain/model.js';
  *
  * Topics sit in one partition because there are few of them and they are read together. The
  * subscriber index is spread over shards so that no partition runs hot when thousands join.
- * Keys by id share one partition for the same reason as topics; the audit log has one partition
+ * Keys by id, the broadcast listing and the scheduler's list share one partition each for the
+ * same reason as topics (staff make a few broadcasts a day, not thousands); the audit log has one partition
  * per UTC day, so a busy day's writes never pile onto one ever-growing partition.
  */
 export const keys = {
@@ -62,6 +67,12 @@ export const keys = {
     sk: `${createdAt}#${broadcastId}`,
   }),
   broadcast: (id: string) => ({ pk: `BROADCAST#${id}`, sk: 'BROADCAST' }),
+  broadcastsPartition: 'BROADCASTS',
+  broadcastListing: (createdAt: string, id: string) => ({ pk: 'BROADCASTS', sk: `${createdAt}#${id}` }),
+  scheduledPartition: 'SCHEDULED',
+  scheduledStart: (startsAt: string, id: string) => ({ pk: 'SCHEDULED', sk: `${startsAt}#${id}` }),
+  departmentLimits: (department: string) => ({ pk: `DEPARTMENT#${department}`, sk: 'LIMITS' }),
+  departmentUsage: (department: string, day: string) => ({ pk: `DEPARTMENT#${department}`, sk: `USAGE#${day}` }),
   message: (messageId: string) => ({ pk: `MESSAGE#${messageId}`, sk: 'MESSAGE' }),
   apiKey: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' }),
   apiKeysPartition: 'APIKEYS',

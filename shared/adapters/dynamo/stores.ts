@@ -3,6 +3,7 @@ import type { Stores } from '../../ports/stores.js';
 import { DynamoApiKeyStore } from './api-key-store.js';
 import { DynamoAuditLog } from './audit-log.js';
 import { DynamoBroadcastStore } from './broadcast-store.js';
+import { DynamoDepartmentStore } from './department-store.js';
 import { DynamoInboundLog } from './inbound-log.js';
 import { DynamoInboxStore } from './inbox-store.js';
 import { DynamoReplyTextStore } from './reply-text-store.js';
@@ -23,5 +24,6 @@ export function dynamoStores(documents: DynamoDBDocumentClient, tableName: strin
     replyTexts: new DynamoReplyTextStore(documents, tableName),
     apiKeys: new DynamoApiKeyStore(documents, tableName),
     audit: new DynamoAuditLog(documents, tableName),
+    departments: new DynamoDepartmentStore(documents, tableName),
   };
 }

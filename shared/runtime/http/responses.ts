@@ -4,6 +4,7 @@ import {
   AuthenticationError,
   ConfigurationError,
   ConflictError,
+  LimitExceededError,
   ForbiddenError,
   NotFoundError,
   PayloadTooLargeError,
@@ -53,6 +54,8 @@ export function errorResponse(error: unknown, requestId: string): HttpResult {
   if (error instanceof NotFoundError) return json(404, body(error.message));
   if (error instanceof ConflictError) return json(409, body(error.message));
   if (error instanceof PayloadTooLargeError) return json(413, body(error.message));
+  // Like GOV.UK Notify's daily limit: 429, and the message says which limit and how far over.
+  if (error instanceof LimitExceededError) return json(429, body(error.message, error.details));
   if (error instanceof ConfigurationError) {
     logger.error('configuration error', { error, requestId });
     return json(500, { ...body('the service is misconfigured; the operator has been told'), requestId });

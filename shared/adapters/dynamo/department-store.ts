@@ -1,0 +1,88 @@
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DepartmentLimits, DepartmentStore } from '../../ports/stores.js';
+import { isConditionFailure } from './conditions.js';
+import { keys } from './keys.js';
+
+/** A usage item outlives its day by a while, for questions about yesterday; then DynamoDB's TTL removes it. */
+const USAGE_KEPT_SECONDS = 35 * 24 * 3600;
+
+/** Each department's limits and its messages counted per day, in the department's own partition. */
+export class DynamoDepartmentStore implements DepartmentStore {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async limits(department: string): Promise<DepartmentLimits | undefined> {
+    const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.departmentLimits(department) }));
+    return Item ? toLimits(Item) : undefined;
+  }
+
+  async setLimits(department: string, limits: DepartmentLimits): Promise<DepartmentLimits | undefined> {
+    const { Attributes } = await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.departmentLimits(department), type: 'departmentLimits', department, ...limits },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return Attributes ? toLimits(Attributes) : undefined;
+  }
+
+  async reserve(department: string, day: string, messages: number, cap: number): Promise<{ reserved: boolean; used: number }> {
+    // More than the whole cap never fits, and the condition below would let a day's first one in.
+    if (messages > cap) return { reserved: false, used: await this.used(department, day) };
+    try {
+      const { Attributes } = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.departmentUsage(department, day),
+          UpdateExpression: 'ADD used :messages SET #type = :type, expiresAt = if_not_exists(expiresAt, :expiresAt)',
+          ConditionExpression: 'attribute_not_exists(used) OR used <= :room',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: {
+            ':messages': messages,
+            ':room': cap - messages,
+            ':type': 'departmentUsage',
+            ':expiresAt': Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + USAGE_KEPT_SECONDS,
+          },
+          ReturnValues: 'UPDATED_OLD',
+        }),
+      );
+      return { reserved: true, used: Number(Attributes?.used ?? 0) };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return { reserved: false, used: await this.used(department, day) };
+    }
+  }
+
+  async used(department: string, day: string): Promise<number> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.departmentUsage(department, day), ConsistentRead: true }),
+    );
+    return Number(Item?.used ?? 0);
+  }
+
+  async release(department: string, day: string, messages: number): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.departmentUsage(department, day),
+        UpdateExpression: 'ADD used :messages',
+        ConditionExpression: 'attribute_exists(used)',
+        ExpressionAttributeValues: { ':messages': -messages },
+      }),
+    ).catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
+  }
+}
+
+function toLimits(item: Record<string, unknown>): DepartmentLimits {
+  return {
+    dailyMessageCap: typeof item.dailyMessageCap === 'number' ? item.dailyMessageCap : undefined,
+    operatorApprovalAbove: typeof item.operatorApprovalAbove === 'number' ? item.operatorApprovalAbove : undefined,
+    updatedAt: String(item.updatedAt),
+    updatedBy: String(item.updatedBy),
+  };
+}

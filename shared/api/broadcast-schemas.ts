@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import {
+  approvalLevelSchema,
+  broadcastCountsSchema,
+  broadcastStatusSchema,
+  keyModeSchema,
+  prioritySchema,
+  topicIdSchema,
+} from '../domain/model.js';
+import { pageQuery } from './paging.js';
+
+export const createBroadcastRequest = z
+  .object({
+    topics: z.array(topicIdSchema).min(1, 'name at least one topic').max(20),
+    body: z.string().trim().min(1, 'must not be empty').max(1600, 'must be at most 1600 characters (10 SMS segments)'),
+    priority: prioritySchema.default('normal'),
+    /** When to start; omitted means as soon as it is approved (normal priority waits out quiet hours). */
+    sendAt: z.iso.datetime({ offset: true, message: 'must be a date and time such as 2025-03-01T18:00:00Z' }).optional(),
+    /** Keep it as a draft, to preview and submit later, instead of submitting it now. */
+    draft: z.boolean().default(false),
+  })
+  .strict()
+  .meta({ id: 'CreateBroadcastRequest' });
+
+export const broadcastResponse = z
+  .object({
+    id: z.string(),
+    status: broadcastStatusSchema,
+    topics: z.array(z.string()),
+    body: z.string(),
+    priority: prioritySchema,
+    mode: keyModeSchema.meta({ description: 'test: made with a test key, sent to the sandbox provider only' }),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    sendAt: z.string().optional().meta({ description: 'the time the author asked for' }),
+    startsAt: z.string().optional().meta({ description: 'once released: when it starts (after quiet hours for normal priority)' }),
+    approval: approvalLevelSchema.meta({ description: 'whose approval it needs: none, a department approver, or an operator' }),
+    approvedBy: z.string().optional(),
+    approvedAt: z.string().optional(),
+    rejectedBy: z.string().optional(),
+    rejectionReason: z.string().optional(),
+    cancelledBy: z.string().optional(),
+    cancelledAt: z.string().optional(),
+    audience: z.number().int().optional().meta({ description: 'recipients counted when it was submitted (limits are checked against it)' }),
+    counts: broadcastCountsSchema,
+  })
+  .meta({ id: 'Broadcast' });
+
+
+export const broadcastListQuery = pageQuery
+  .extend({ status: broadcastStatusSchema.optional() })
+  .strict()
+  .meta({ id: 'BroadcastListQuery' });
+
+export const broadcastListResponse = z
+  .object({ broadcasts: z.array(broadcastResponse), cursor: z.string().optional().meta({ description: 'pass as ?cursor= for the next page' }) })
+  .meta({ id: 'BroadcastList' });
+
+export const rejectBroadcastRequest = z
+  .object({ reason: z.string().trim().min(1, 'say why, so the author can put it right').max(500, 'must be at most 500 characters') })
+  .strict()
+  .meta({ id: 'RejectBroadcastRequest' });
+
+/** `null` puts a limit back to the deployment's default; 0 means no limit. */
+export const departmentLimitsRequest = z
+  .object({
+    dailyMessageCap: z.number().int().nonnegative().nullable().optional(),
+    operatorApprovalAbove: z.number().int().nonnegative().nullable().optional(),
+  })
+  .strict()
+  .refine((change) => change.dailyMessageCap !== undefined || change.operatorApprovalAbove !== undefined, {
+    message: 'set dailyMessageCap, operatorApprovalAbove or both',
+  })
+  .meta({ id: 'DepartmentLimitsRequest' });
+
+export const departmentLimitsResponse = z
+  .object({
+    department: z.string(),
+    dailyMessageCap: z.number().int().meta({ description: 'messages a day; 0 means no cap' }),
+    operatorApprovalAbove: z.number().int().meta({ description: 'audience above which an operator must approve; 0 means never' }),
+    source: z.object({ dailyMessageCap: z.enum(['department', 'deployment']), operatorApprovalAbove: z.enum(['department', 'deployment']) }),
+    today: z.string().optional(),
+    usedToday: z.number().int().optional(),
+  })
+  .meta({ id: 'DepartmentLimits' });

@@ -1,0 +1,80 @@
+import {
+  broadcastListQuery,
+  broadcastListResponse,
+  broadcastResponse,
+  createBroadcastRequest,
+  departmentLimitsRequest,
+  departmentLimitsResponse,
+  rejectBroadcastRequest,
+} from './broadcast-schemas.js';
+import { conflict, errors, idParameter, jsonContent, notFound, overLimit } from './openapi-parts.js';
+
+const broadcastId = idParameter('id', 'broadcast id');
+const aBroadcast = (description: string) => ({ description, ...jsonContent(broadcastResponse) });
+
+/** The broadcast routes of the OpenAPI document: lifecycle, listing and department limits. */
+export const broadcastPaths = {
+  '/v1/broadcasts': {
+    post: {
+      summary: 'Create a broadcast',
+      description:
+        'Submitted at once unless `draft` is true: it then waits for approval where a topic asks for the two-person rule (or an operator when the audience is above the department threshold), is scheduled when `sendAt` is ahead or quiet hours are on (normal priority), or starts sending.',
+      requestBody: jsonContent(createBroadcastRequest),
+      responses: { '201': aBroadcast('Created'), ...errors, ...notFound, ...overLimit },
+    },
+    get: {
+      summary: "The broadcasts the key's department can see, newest first",
+      requestParams: { query: broadcastListQuery },
+      responses: { '200': { description: 'A page of broadcasts', ...jsonContent(broadcastListResponse) }, ...errors },
+    },
+  },
+  '/v1/broadcasts/{id}': {
+    get: {
+      summary: 'A broadcast with its status and counts',
+      requestParams: broadcastId,
+      responses: { '200': aBroadcast('The broadcast'), ...errors, ...notFound },
+    },
+  },
+  '/v1/broadcasts/{id}/submit': {
+    post: {
+      summary: 'Submit a draft',
+      requestParams: broadcastId,
+      responses: { '200': aBroadcast('Waiting for approval, scheduled or sending'), ...errors, ...notFound, ...conflict, ...overLimit },
+    },
+  },
+  '/v1/broadcasts/{id}/approve': {
+    post: {
+      summary: 'Approve a broadcast (by someone other than its author)',
+      requestParams: broadcastId,
+      responses: { '200': aBroadcast('Approved: scheduled or sending'), ...errors, ...notFound, ...conflict, ...overLimit },
+    },
+  },
+  '/v1/broadcasts/{id}/reject': {
+    post: {
+      summary: 'Turn a broadcast down, saying why (by someone other than its author)',
+      requestParams: broadcastId,
+      requestBody: jsonContent(rejectBroadcastRequest),
+      responses: { '200': aBroadcast('Rejected'), ...errors, ...notFound, ...conflict },
+    },
+  },
+  '/v1/broadcasts/{id}/cancel': {
+    post: {
+      summary: 'Cancel a broadcast that is a draft, waiting, scheduled or sending',
+      requestParams: broadcastId,
+      responses: { '200': aBroadcast('Cancelled'), ...errors, ...notFound, ...conflict },
+    },
+  },
+  '/v1/departments/{id}/limits': {
+    get: {
+      summary: "A department's daily message cap and operator-approval threshold, and what today has used",
+      requestParams: idParameter('id', 'department'),
+      responses: { '200': { description: 'The limits', ...jsonContent(departmentLimitsResponse) }, ...errors },
+    },
+    put: {
+      summary: "Set a department's limits (operators); null returns a limit to the deployment's default",
+      requestParams: idParameter('id', 'department'),
+      requestBody: jsonContent(departmentLimitsRequest),
+      responses: { '200': { description: 'The limits now', ...jsonContent(departmentLimitsResponse) }, ...errors },
+    },
+  },
+};
