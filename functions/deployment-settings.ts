@@ -1,26 +1,18 @@
 import { z } from 'zod';
-import { broadcastTimingEnvSchema, departmentLimitsEnvSchema } from '../shared/config/env.js';
+import { departmentLimitsEnvSchema } from '../shared/config/env.js';
+import { quietHoursSchema, timeZoneSchema } from '../shared/domain/quiet-hours.js';
 
 /**
- * The stricter checks a deployment's broadcast timing and limits get before anything starts
- * (`cdk synth` and `npm start` alike). The functions' env schemas only need a string; a typo
- * here would otherwise surface as a broadcast held, or sent, at the wrong hour.
+ * A deployment's broadcast timing and limits, checked before anything starts (`cdk synth` and
+ * `npm start` alike) with the same rules the functions parse them with, but kept as the text
+ * they are handed on as (environment variables are strings).
  */
 
-const clockTime = '([01]\\d|2[0-3]):[0-5]\\d';
-
-/** `21:00-08:00` (spanning midnight is fine), or `off` for no quiet hours. */
-export const quietHoursSetting = broadcastTimingEnvSchema.shape.QUIET_HOURS.pipe(
-  z
-    .string()
-    .regex(new RegExp(`^(off|${clockTime}-${clockTime})$`), 'must be HH:MM-HH:MM (24-hour clock, e.g. 21:00-08:00) or off')
-    .refine((value) => value === 'off' || value.slice(0, 5) !== value.slice(6), 'must not start and end at the same time'),
-);
+/** `21:00-08:00` (may span midnight), or `off` for no quiet hours. */
+export const quietHoursSetting = z.string().default('21:00-08:00').superRefine(sameIssuesAs(quietHoursSchema));
 
 /** An IANA time zone such as Europe/London; quiet hours are read in it. */
-export const timeZoneSetting = broadcastTimingEnvSchema.shape.TIME_ZONE.pipe(
-  z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/London'),
-);
+export const timeZoneSetting = z.string().default('Europe/London').superRefine(sameIssuesAs(timeZoneSchema));
 
 /** Messages a department may send a day; 0 for no cap. */
 export const dailyMessageCapSetting = departmentLimitsEnvSchema.shape.DAILY_MESSAGE_CAP;
@@ -28,11 +20,8 @@ export const dailyMessageCapSetting = departmentLimitsEnvSchema.shape.DAILY_MESS
 /** Audience size above which an operator must approve; 0 for never. */
 export const operatorApprovalAboveSetting = departmentLimitsEnvSchema.shape.OPERATOR_APPROVAL_ABOVE;
 
-function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
+function sameIssuesAs(schema: z.ZodType) {
+  return (value: string, ctx: z.RefinementCtx) => {
+    for (const issue of schema.safeParse(value).error?.issues ?? []) ctx.addIssue({ code: 'custom', message: issue.message });
+  };
 }
