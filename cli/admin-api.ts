@@ -17,7 +17,7 @@ import {
 import type { KeySource } from './config.js';
 import { UnexpectedResponseError } from './errors.js';
 import { problemsOf } from './arguments.js';
-import { apiErrorFrom, type HttpClient } from './http.js';
+import { apiErrorFrom, isKeyRefused, type HttpClient } from './http.js';
 
 /** A response both checked (`data`, typed) and as crier sent it (`raw`, for `--json`). */
 export interface ApiResult<T> {
@@ -129,7 +129,7 @@ export class AdminApi {
     if (response.status < 200 || response.status > 299) {
       const error = apiErrorFrom(response);
       // Say which key was refused: with four places a key can come from, that is the useful part.
-      if (response.status === 401 && this.keySource) error.details.push({ field: 'key', message: `the key from ${this.keySource} was refused` });
+      if (isKeyRefused(response) && this.keySource) error.details.push({ field: 'key', message: `the key from ${this.keySource} was refused` });
       throw error;
     }
     const parsed = schema.safeParse(response.json);

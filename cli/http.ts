@@ -40,10 +40,20 @@ export class HttpClient {
   }
 }
 
+/**
+ * True when crier turned the API key away: the API's own 401, or what API Gateway answers
+ * before any route runs (401 without a key, 403 `{"message":"Forbidden"}` when its authorizer
+ * refused the key, which HTTP APIs cannot answer with a 401).
+ */
+export function isKeyRefused(response: HttpResponse): boolean {
+  return response.status === 401 || (response.status === 403 && gatewayMessage(response) === 'Forbidden');
+}
+
 /** The API's own `{ error, details[] }` when it sent one; otherwise the status and the start of the body. */
 export function apiErrorFrom(response: HttpResponse): ApiError {
   const body = errorResponseSchema.safeParse(response.json);
   if (body.success) return new ApiError(response.status, body.data.error, body.data.details);
+  if (isKeyRefused(response)) return new ApiError(response.status, 'the API key was refused (missing, unknown or revoked)');
   const excerpt = response.text.trim().slice(0, 200);
   return new ApiError(response.status, `crier answered HTTP ${response.status}${excerpt ? `: ${excerpt}` : ''}`);
 }
@@ -74,4 +84,10 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** API Gateway's own error body, `{"message": "…"}`, when that is what came back. */
+function gatewayMessage(response: HttpResponse): string | undefined {
+  const body = response.json;
+  return body && typeof body === 'object' && 'message' in body && typeof body.message === 'string' ? body.message : undefined;
 }

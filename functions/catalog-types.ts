@@ -30,11 +30,30 @@ export interface DeploymentSettings {
   /** Who runs the service and how to reach a person: what HELP tells residents. */
   serviceName: string;
   serviceContact: string;
+  /** When normal-priority broadcasts are held, `HH:MM-HH:MM` in `timeZone`, or `off`. */
+  quietHours: string;
+  /** The IANA time zone quiet hours are read in, e.g. Europe/London. */
+  timeZone: string;
+  /** A department's messages a day unless an operator set its own; 0: no cap. */
+  dailyMessageCap: number;
+  /** Audience size above which an operator must approve a broadcast; 0: never. */
+  operatorApprovalAbove: number;
 }
 
 export interface HttpTrigger {
   kind: 'http';
   routes: readonly RouteKey[];
+  /**
+   * `apiKey`: the gateway runs the catalog's authorizer function first and refuses the request
+   * without a valid key (the admin API). `none`: the route is public or checks its caller itself
+   * (webhooks check the provider's signature). Required, so a new route must choose.
+   */
+  authorizer: 'apiKey' | 'none';
+}
+
+/** The HTTP API's Lambda authorizer (simple responses) for the routes marked `authorizer: 'apiKey'`. */
+export interface AuthorizerTrigger {
+  kind: 'authorizer';
 }
 
 export interface QueueTrigger {
@@ -59,7 +78,7 @@ export interface FunctionDefinition<S extends z.ZodObject = z.ZodObject> {
   entry: string;
   envSchema: S;
   environment: (bindings: DeploymentBindings) => EnvironmentOf<S>;
-  trigger: HttpTrigger | QueueTrigger;
+  trigger: HttpTrigger | QueueTrigger | AuthorizerTrigger;
   access: FunctionAccess;
   timeoutSeconds: number;
   memoryMb: number;

@@ -1,5 +1,6 @@
 import {
   adminEnvSchema,
+  authorizerEnvSchema,
   baseEnvSchema,
   broadcastsEnvSchema,
   fanOutEnvSchema,
@@ -13,6 +14,7 @@ import {
   defineFunction,
   type DeploymentBindings,
   type FunctionDefinition,
+  type HttpTrigger,
   type QueueDefinition,
   type QueueId,
   type RouteKey,
@@ -45,6 +47,16 @@ export const residentReplies = (b: DeploymentBindings) => ({
   SERVICE_NAME: b.settings.serviceName,
   SERVICE_CONTACT: b.settings.serviceContact,
 });
+/** When broadcasts may go out: quiet hours in the deployment's time zone. */
+const broadcastTiming = (b: DeploymentBindings) => ({
+  QUIET_HOURS: b.settings.quietHours,
+  TIME_ZONE: b.settings.timeZone,
+});
+/** A department's limits unless an operator has set its own. */
+const departmentLimits = (b: DeploymentBindings) => ({
+  DAILY_MESSAGE_CAP: String(b.settings.dailyMessageCap),
+  OPERATOR_APPROVAL_ABOVE: String(b.settings.operatorApprovalAbove),
+});
 const admin = (b: DeploymentBindings) => ({
   ...table(b),
   ...(b.secretArns.bootstrapKey ? { BOOTSTRAP_KEY_SECRET_ARN: b.secretArns.bootstrapKey } : {}),
@@ -59,7 +71,7 @@ function senderFunction(description: string, queue: 'sendUrgent' | 'sendBulk', m
     description,
     entry: 'functions/queue/send.ts',
     envSchema: senderEnvSchema,
-    environment: (b) => ({ ...table(b), ...provider(b), PUBLIC_BASE_URL: b.publicBaseUrl }),
+    environment: (b) => ({ ...table(b), ...provider(b), PUBLIC_BASE_URL: b.publicBaseUrl, ...broadcastTiming(b) }),
     trigger: { kind: 'queue', queue, batchSize: 5, maxConcurrency },
     access: { table: 'readwrite', secrets: ['providerCredentials'] },
     timeoutSeconds: 60,
@@ -81,7 +93,7 @@ export const functionCatalog = {
     entry: 'functions/http/health.ts',
     envSchema: baseEnvSchema,
     environment: base,
-    trigger: { kind: 'http', routes: ['GET /health'] },
+    trigger: { kind: 'http', routes: ['GET /health'], authorizer: 'none' },
     access: {},
     timeoutSeconds: 3,
     memoryMb: 256,
@@ -96,7 +108,7 @@ export const functionCatalog = {
       PUBLIC_BASE_URL: b.publicBaseUrl,
       ...residentReplies(b),
     }),
-    trigger: { kind: 'http', routes: ['POST /webhooks/twilio/inbound'] },
+    trigger: { kind: 'http', routes: ['POST /webhooks/twilio/inbound'], authorizer: 'none' },
     access: { table: 'readwrite', sendsTo: ['sendUrgent'], secrets: ['providerCredentials'] },
     timeoutSeconds: 10,
     memoryMb: 512,
@@ -106,7 +118,7 @@ export const functionCatalog = {
     entry: 'functions/http/twilio-status.ts',
     envSchema: statusWebhookEnvSchema,
     environment: (b) => ({ ...table(b), ...provider(b), PUBLIC_BASE_URL: b.publicBaseUrl }),
-    trigger: { kind: 'http', routes: ['POST /webhooks/twilio/status'] },
+    trigger: { kind: 'http', routes: ['POST /webhooks/twilio/status'], authorizer: 'none' },
     access: { table: 'readwrite', secrets: ['providerCredentials'] },
     timeoutSeconds: 10,
     memoryMb: 512,
@@ -121,9 +133,21 @@ export const functionCatalog = {
       PUBLIC_BASE_URL: b.publicBaseUrl,
       ...residentReplies(b),
     }),
-    trigger: { kind: 'http', routes: ['GET /webhooks/whatsapp', 'POST /webhooks/whatsapp'] },
+    trigger: { kind: 'http', routes: ['GET /webhooks/whatsapp', 'POST /webhooks/whatsapp'], authorizer: 'none' },
     access: { table: 'readwrite', sendsTo: ['sendUrgent'], secrets: ['providerCredentials'] },
     timeoutSeconds: 10,
+    memoryMb: 512,
+  }),
+  // Runs before every admin route. Read-only: checking a key never needs to write. No cache in
+  // API Gateway (see CrierHttpApi), so a revoked key stops working at once.
+  authorizer: defineFunction({
+    description: 'Admin API authorizer: checks the API key of every /v1 request before its route runs',
+    entry: 'functions/http/authorizer.ts',
+    envSchema: authorizerEnvSchema,
+    environment: admin,
+    trigger: { kind: 'authorizer' },
+    access: { table: 'read', secrets: ['bootstrapKey'] },
+    timeoutSeconds: 5,
     memoryMb: 512,
   }),
   topicsApi: defineFunction({
@@ -134,6 +158,7 @@ export const functionCatalog = {
     trigger: {
       kind: 'http',
       routes: ['POST /v1/topics', 'GET /v1/topics', 'GET /v1/topics/{id}', 'PATCH /v1/topics/{id}', 'POST /v1/topics/{id}/archive'],
+      authorizer: 'apiKey',
     },
     access: { table: 'readwrite', secrets: ['bootstrapKey'] },
     timeoutSeconds: 10,
@@ -144,7 +169,7 @@ export const functionCatalog = {
     entry: 'functions/http/subscribers-api.ts',
     envSchema: adminEnvSchema,
     environment: admin,
-    trigger: { kind: 'http', routes: ['GET /v1/subscribers/{phone}', 'DELETE /v1/subscribers/{phone}'] },
+    trigger: { kind: 'http', routes: ['GET /v1/subscribers/{phone}', 'DELETE /v1/subscribers/{phone}'], authorizer: 'apiKey' },
     access: { table: 'readwrite', secrets: ['bootstrapKey'] },
     timeoutSeconds: 10,
     memoryMb: 512,
@@ -153,7 +178,12 @@ export const functionCatalog = {
     description: 'Admin API: broadcasts',
     entry: 'functions/http/broadcasts-api.ts',
     envSchema: broadcastsEnvSchema,
-    environment: (b) => ({ ...admin(b), FAN_OUT_QUEUE_URL: b.queueUrls.fanOut }),
+    environment: (b) => ({
+      ...admin(b),
+      FAN_OUT_QUEUE_URL: b.queueUrls.fanOut,
+      ...broadcastTiming(b),
+      ...departmentLimits(b),
+    }),
     trigger: {
       kind: 'http',
       routes: [
@@ -167,6 +197,7 @@ export const functionCatalog = {
         'GET /v1/departments/{id}/limits',
         'PUT /v1/departments/{id}/limits',
       ],
+      authorizer: 'apiKey',
     },
     access: { table: 'readwrite', sendsTo: ['fanOut'], secrets: ['bootstrapKey'] },
     timeoutSeconds: 10,
@@ -186,6 +217,7 @@ export const functionCatalog = {
         'PUT /v1/replies/{language}/{replyId}',
         'DELETE /v1/replies/{language}/{replyId}',
       ],
+      authorizer: 'apiKey',
     },
     access: { table: 'readwrite', secrets: ['bootstrapKey'] },
     timeoutSeconds: 10,
@@ -198,7 +230,11 @@ export const functionCatalog = {
     entry: 'functions/http/keys-api.ts',
     envSchema: adminEnvSchema,
     environment: admin,
-    trigger: { kind: 'http', routes: ['POST /v1/keys', 'GET /v1/keys', 'POST /v1/keys/{id}/revoke', 'GET /v1/audit'] },
+    trigger: {
+      kind: 'http',
+      routes: ['POST /v1/keys', 'GET /v1/keys', 'POST /v1/keys/{id}/revoke', 'GET /v1/audit'],
+      authorizer: 'apiKey',
+    },
     access: { table: 'readwrite', secrets: ['bootstrapKey'] },
     timeoutSeconds: 10,
     memoryMb: 512,
@@ -208,7 +244,8 @@ export const functionCatalog = {
     entry: 'functions/http/openapi.ts',
     envSchema: baseEnvSchema,
     environment: base,
-    trigger: { kind: 'http', routes: ['GET /v1/openapi.json'] },
+    // Public, like the API's documentation: it describes the routes and grants nothing.
+    trigger: { kind: 'http', routes: ['GET /v1/openapi.json'], authorizer: 'none' },
     access: {},
     timeoutSeconds: 5,
     memoryMb: 256,
@@ -239,12 +276,25 @@ export function functionDefinition(id: FunctionId): FunctionDefinition {
   return functionCatalog[id] as unknown as FunctionDefinition;
 }
 
-/** Every HTTP route and the function that serves it. */
-export function httpRoutes(): { routeKey: RouteKey; functionId: FunctionId }[] {
+export interface HttpRoute {
+  routeKey: RouteKey;
+  functionId: FunctionId;
+  authorizer: HttpTrigger['authorizer'];
+}
+
+/** Every HTTP route, the function that serves it, and whether the authorizer runs first. */
+export function httpRoutes(): HttpRoute[] {
   return functionIds.flatMap((functionId) => {
     const { trigger } = functionDefinition(functionId);
-    return trigger.kind === 'http' ? trigger.routes.map((routeKey) => ({ routeKey, functionId })) : [];
+    return trigger.kind === 'http' ? trigger.routes.map((routeKey) => ({ routeKey, functionId, authorizer: trigger.authorizer })) : [];
   });
+}
+
+/** The function that authorizes `apiKey` routes; there is exactly one. */
+export function authorizerFunctionId(): FunctionId {
+  const authorizers = functionIds.filter((id) => functionDefinition(id).trigger.kind === 'authorizer');
+  if (authorizers.length !== 1) throw new Error(`the function catalog has ${authorizers.length} authorizer functions; it needs exactly one`);
+  return authorizers[0]!;
 }
 
 /** The function that consumes a queue; each queue has exactly one. */

@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
-import { functionDefinition, functionIds, httpRoutes, type FunctionId } from '../functions/catalog.js';
+import { authorizerFunctionId, functionDefinition, functionIds, httpRoutes, type FunctionId } from '../functions/catalog.js';
 import type { DeploymentBindings } from '../functions/catalog-types.js';
 import { CrierAlarms } from './constructs/crier-alarms.js';
 import { CrierFunction } from './constructs/crier-function.js';
@@ -16,7 +16,8 @@ import { optionalContextString, readDeploymentSettings, readPublicBaseUrl } from
  * grant comes from `functions/catalog.ts`, the same description the local stack runs.
  *
  * CDK context (all optional, `-c key=value`): publicBaseUrl, alarmEmail, defaultCountry,
- * smsProvider, whatsappProvider, topicShards, logLevel; and stackName, read by app.ts.
+ * smsProvider, whatsappProvider, topicShards, logLevel, serviceName, serviceContact, quietHours,
+ * timeZone, dailyMessageCap, operatorApprovalAbove; and stackName, read by app.ts.
  */
 export class CrierStack extends Stack {
   readonly table: CrierTable;
@@ -63,7 +64,7 @@ export class CrierStack extends Stack {
         }),
       );
     }
-    this.httpApi.addRoutes(httpRoutes(), lambdas);
+    this.httpApi.addRoutes(httpRoutes(), lambdas, lambdas[authorizerFunctionId()]);
 
     this.alarms = new CrierAlarms(this, 'Alarms', {
       deadLetterQueues: mapValues(this.queues.byId, ({ deadLetterQueue }) => deadLetterQueue),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { httpRoutes, type FunctionId } from '../functions/catalog.js';
+import { httpRoutes, type FunctionId, type HttpRoute } from '../functions/catalog.js';
 
 interface CompiledRoute {
   method: string;
@@ -9,11 +9,12 @@ interface CompiledRoute {
   parameterNames: string[];
   routeKey: string;
   functionId: FunctionId;
+  authorizer: HttpRoute['authorizer'];
 }
 
 /** The catalog's routes, matched as API Gateway v2 matches them (`{name}` is one path segment). */
 export function compileRoutes(): CompiledRoute[] {
-  return httpRoutes().map(({ routeKey, functionId }) => {
+  return httpRoutes().map(({ routeKey, functionId, authorizer }) => {
     const [method, path] = routeKey.split(' ') as [string, string];
     const parameterNames: string[] = [];
     const pattern = new RegExp(
@@ -22,7 +23,7 @@ export function compileRoutes(): CompiledRoute[] {
         return '([^/]+)';
       })}$`,
     );
-    return { method, pattern, parameterNames, routeKey, functionId };
+    return { method, pattern, parameterNames, routeKey, functionId, authorizer };
   });
 }
 

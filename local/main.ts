@@ -1,30 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import { localEnvSchema } from './environment.js';
 import { PortInUseError, startLocalStack } from './stack.js';
-
-/** The local stack's environment (CONTRACT.md), validated before anything starts. */
-const localEnvSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
-  PUBLIC_BASE_URL: z.url().optional(),
-  DATA_DIR: z.string().min(1).default('.data'),
-  CRIER_BOOTSTRAP_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
-  TWILIO_AUTH_TOKEN: z.string().min(1).default('crier-local-dev-token'),
-  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
-  TWILIO_SMS_FROM: z.string().min(1).optional(),
-  TWILIO_WHATSAPP_FROM: z.string().min(1).optional(),
-  WHATSAPP_VERIFY_TOKEN: z.string().min(1).default('crier-local-verify-token'),
-  WHATSAPP_APP_SECRET: z.string().min(1).default('crier-local-app-secret'),
-  SERVICE_NAME: z.string().min(1).max(60).default('Council alerts'),
-  SERVICE_CONTACT: z.string().min(1).max(80).default('your council'),
-  SANDBOX_MPS: z.coerce.number().positive().optional(),
-  SANDBOX_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
-  /** Delivery receipts from the sandbox after this many ms; `off` for none. */
-  SANDBOX_RECEIPT_DELAY_MS: z
-    .union([z.literal('off'), z.coerce.number().int().min(0)])
-    .default(500),
-});
 
 async function main(): Promise<void> {
   const parsed = localEnvSchema.safeParse(process.env);
@@ -49,7 +27,14 @@ async function main(): Promise<void> {
       whatsappFrom: env.TWILIO_WHATSAPP_FROM,
     },
     whatsapp: { verifyToken: env.WHATSAPP_VERIFY_TOKEN, appSecret: env.WHATSAPP_APP_SECRET },
-    settings: { serviceName: env.SERVICE_NAME, serviceContact: env.SERVICE_CONTACT },
+    settings: {
+      serviceName: env.SERVICE_NAME,
+      serviceContact: env.SERVICE_CONTACT,
+      quietHours: env.QUIET_HOURS,
+      timeZone: env.TIME_ZONE,
+      dailyMessageCap: env.DAILY_MESSAGE_CAP,
+      operatorApprovalAbove: env.OPERATOR_APPROVAL_ABOVE,
+    },
     sandbox: {
       messagesPerSecond: env.SANDBOX_MPS,
       failureRate: env.SANDBOX_FAILURE_RATE,

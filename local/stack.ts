@@ -3,13 +3,20 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { functionDefinition, functionIds, type FunctionId } from '../functions/catalog.js';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  APIGatewayRequestAuthorizerEventV2,
+  SQSBatchResponse,
+  SQSEvent,
+} from 'aws-lambda';
+import { authorizerFunctionId, functionDefinition, functionIds, type FunctionId } from '../functions/catalog.js';
 import type { DeploymentBindings, DeploymentSettings, QueueId } from '../functions/catalog-types.js';
 import { awsClients } from '../shared/adapters/aws-clients.js';
 import { dynamoStores } from '../shared/adapters/dynamo/stores.js';
 import { hashApiKey } from '../shared/usecases/authenticate.js';
 import { startDynamo, startSqs, type RunningEmulator } from './emulators.js';
+import { authorizeAtGateway } from './gateway-authorizer.js';
 import { compileRoutes, matchRoute, normaliseResult, toApiGatewayEvent } from './http-gateway.js';
 import { lambdaContext, loadHandler, type LambdaHandler } from './lambda-runtime.js';
 import { ensureQueues, ensureTable, type ProvisionedQueue } from './provision.js';
@@ -105,6 +112,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       logLevel: 'WARN',
       serviceName: 'Council alerts',
       serviceContact: 'your council',
+      // Off unless asked for, so what a test sees does not depend on the hour it runs at;
+      // `npm start` passes the deployment default (local/main.ts).
+      quietHours: 'off',
+      timeZone: 'Europe/London',
+      dailyMessageCap: 0,
+      operatorApprovalAbove: 0,
       ...options.settings,
     };
     const bindings: DeploymentBindings = {
@@ -144,15 +157,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
 
     const httpHandlers = new Map<FunctionId, LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>>();
+    const authorizerId = authorizerFunctionId();
+    const authorizer = await loadHandler<APIGatewayRequestAuthorizerEventV2, unknown>(authorizerId);
     for (const id of functionIds) {
       const { trigger } = functionDefinition(id);
-      if (trigger.kind === 'http') httpHandlers.set(id, await loadHandler(id));
-      else {
-        const handler = await loadHandler<SQSEvent, SQSBatchResponse | void>(id);
-        const concurrency = Math.min(trigger.maxConcurrency, options.maxLocalConcurrency ?? 4);
-        const poller = new QueuePoller(sqs, id, queues[trigger.queue], trigger, handler, (error) => log(`${id}: ${(error as Error).message}`), concurrency);
-        pollers.push(poller);
-        poller.start();
+      switch (trigger.kind) {
+        case 'http':
+          httpHandlers.set(id, await loadHandler(id));
+          break;
+        case 'queue': {
+          const handler = await loadHandler<SQSEvent, SQSBatchResponse | void>(id);
+          const concurrency = Math.min(trigger.maxConcurrency, options.maxLocalConcurrency ?? 4);
+          const poller = new QueuePoller(sqs, id, queues[trigger.queue], trigger, handler, (error) => log(`${id}: ${(error as Error).message}`), concurrency);
+          pollers.push(poller);
+          poller.start();
+          break;
+        }
+        case 'authorizer':
+          // Loaded above: the gateway calls it before each `apiKey` route.
+          break;
       }
     }
 
@@ -180,7 +203,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }
       const handler = httpHandlers.get(matched.route.functionId);
       if (!handler) throw new Error(`no handler loaded for ${matched.route.functionId}`);
-      const result = await handler(toApiGatewayEvent(request, url, body, matched), lambdaContext(matched.route.functionId));
+      let event = toApiGatewayEvent(request, url, body, matched);
+      if (matched.route.authorizer === 'apiKey') {
+        const authorization = await authorizeAtGateway(authorizer, event, lambdaContext(authorizerId), log);
+        if (!authorization.authorized) {
+          respond(response, authorization.response);
+          return;
+        }
+        event = authorization.event;
+      }
+      const result = await handler(event, lambdaContext(matched.route.functionId));
       respond(response, normaliseResult(result));
     }
 

@@ -5,7 +5,7 @@ import { configFilePath, readConfigFile, writeConfigFile } from '../config-file.
 import { readCliEnv, type CliConfig } from '../config.js';
 import { apiKeySchema, baseUrlSchema, DEFAULT_BASE_URL, type ConfigFile } from '../config-schemas.js';
 import { contextOf, type CommandContext } from '../context.js';
-import { HttpClient } from '../http.js';
+import { HttpClient, isKeyRefused } from '../http.js';
 
 const configureInput = z.object({
   '--url': baseUrlSchema.optional(),
@@ -73,7 +73,7 @@ async function checkAccess(url: string, key: string | undefined): Promise<string
   try {
     const response = await http.request('GET', '/v1/topics', key ? { headers: { authorization: `Bearer ${key}` } } : {});
     if (response.status === 200) return `checked: crier at ${url} accepts the key`;
-    if (response.status === 401) return key ? `warning: crier at ${url} refused the key` : `note: no key saved; crier at ${url} wants one`;
+    if (isKeyRefused(response)) return key ? `warning: crier at ${url} refused the key` : `note: no key saved; crier at ${url} wants one`;
     return `warning: crier at ${url} answered HTTP ${response.status}`;
   } catch (error) {
     return `warning: ${(error as Error).message}`;

@@ -1,9 +1,10 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, type HttpStage, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type { HttpMethod as RouteMethod, RouteKey } from '../../functions/catalog-types.js';
+import type { HttpTrigger, HttpMethod as RouteMethod, RouteKey } from '../../functions/catalog-types.js';
 
 /**
  * A ceiling against runaway cost or abuse, not a pacing tool. It sits well above the expected
@@ -15,6 +16,7 @@ const defaultThrottle: ThrottleSettings = { rateLimit: 500, burstLimit: 1000 };
 export interface CrierRoute<F extends string> {
   routeKey: RouteKey;
   functionId: F;
+  authorizer: HttpTrigger['authorizer'];
 }
 
 /**
@@ -46,17 +48,30 @@ export class CrierHttpApi extends Construct {
     return this.api.apiEndpoint;
   }
 
-  /** One route per route key, each function behind a single integration shared by its routes. */
-  addRoutes<F extends string>(routes: readonly CrierRoute<F>[], functions: Record<F, IFunction>): void {
+  /**
+   * One route per route key, each function behind a single integration shared by its routes;
+   * `apiKey` routes behind the authorizer function.
+   */
+  addRoutes<F extends string>(routes: readonly CrierRoute<F>[], functions: Record<F, IFunction>, authorizerFunction: IFunction): void {
+    const authorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', authorizerFunction, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      // Without the header API Gateway answers 401 itself, without invoking the function.
+      identitySource: ['$request.header.Authorization'],
+      // No cache: a cached answer would let a revoked key work for up to its TTL, and the README
+      // promises that revoking takes effect at once. Admin traffic is light; the price is one
+      // short invocation and one DynamoDB read per request.
+      resultsCacheTtl: Duration.seconds(0),
+    });
     const integrations = new Map<F, HttpLambdaIntegration>();
-    for (const { routeKey, functionId } of routes) {
+    for (const route of routes) {
+      const { functionId } = route;
       let integration = integrations.get(functionId);
       if (!integration) {
         integration = new HttpLambdaIntegration(`${functionId}Integration`, functions[functionId]);
         integrations.set(functionId, integration);
       }
-      const { method, path } = parseRouteKey(routeKey);
-      this.api.addRoutes({ path, methods: [method], integration });
+      const { method, path } = parseRouteKey(route.routeKey);
+      this.api.addRoutes({ path, methods: [method], integration, ...(route.authorizer === 'apiKey' ? { authorizer } : {}) });
     }
   }
 }

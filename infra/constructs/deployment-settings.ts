@@ -1,6 +1,12 @@
 import type { Node } from 'constructs';
 import type { z } from 'zod';
 import type { DeploymentSettings } from '../../functions/catalog-types.js';
+import {
+  dailyMessageCapSetting,
+  operatorApprovalAboveSetting,
+  quietHoursSetting,
+  timeZoneSetting,
+} from '../../functions/deployment-settings.js';
 import { baseEnvSchema, providerEnvSchema, tableEnvSchema, webhookEnvSchema } from '../../shared/config/env.js';
 
 /**
@@ -18,10 +24,14 @@ export function readDeploymentSettings(node: Node): DeploymentSettings {
     logLevel: readSetting(node, 'logLevel', baseEnvSchema.shape.POWERTOOLS_LOG_LEVEL, 'INFO'),
     serviceName: readSetting(node, 'serviceName', webhookEnvSchema.shape.SERVICE_NAME, 'Council alerts'),
     serviceContact: readSetting(node, 'serviceContact', webhookEnvSchema.shape.SERVICE_CONTACT, 'your council'),
+    quietHours: readSetting(node, 'quietHours', quietHoursSetting, '21:00-08:00'),
+    timeZone: readSetting(node, 'timeZone', timeZoneSetting, 'Europe/London'),
+    dailyMessageCap: readSetting(node, 'dailyMessageCap', dailyMessageCapSetting, 0),
+    operatorApprovalAbove: readSetting(node, 'operatorApprovalAbove', operatorApprovalAboveSetting, 0),
   };
 }
 
-function readSetting<T>(node: Node, key: string, schema: z.ZodType<T>, fallback: T): T {
+function readSetting<T>(node: Node, key: string, schema: z.ZodType<T, any>, fallback: T): T {
   const value: unknown = node.tryGetContext(key) ?? fallback;
   const parsed = schema.safeParse(value);
   if (!parsed.success) {

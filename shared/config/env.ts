@@ -78,6 +78,12 @@ export const adminEnvSchema = tableEnvSchema.extend({
 });
 
 /**
+ * The admin API's Lambda authorizer: what an admin function needs to check a key, and no more
+ * (it only reads the table).
+ */
+export const authorizerEnvSchema = adminEnvSchema;
+
+/**
  * When a broadcast may go out. Normal-priority broadcasts are held during quiet hours (local time
  * of the deployment) and resume when they end; urgent ones are not held. `off` turns them off.
  */
@@ -122,6 +128,7 @@ export type StatusWebhookEnv = z.infer<typeof statusWebhookEnvSchema>;
 export type WebhookEnv = z.infer<typeof webhookEnvSchema>;
 export type WhatsAppWebhookEnv = z.infer<typeof whatsappWebhookEnvSchema>;
 export type AdminEnv = z.infer<typeof adminEnvSchema>;
+export type AuthorizerEnv = z.infer<typeof authorizerEnvSchema>;
 export type BroadcastsEnv = z.infer<typeof broadcastsEnvSchema>;
 export type FanOutEnv = z.infer<typeof fanOutEnvSchema>;
 export type SchedulerEnv = z.infer<typeof schedulerEnvSchema>;

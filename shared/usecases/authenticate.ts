@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { AuthenticationError } from '../domain/errors.js';
-import type { Principal } from '../domain/model.js';
+import { keyModeSchema, roleSchema, type Principal } from '../domain/model.js';
 import type { ApiKeyStore } from '../ports/stores.js';
 
 export function hashApiKey(key: string): string {
@@ -31,3 +32,18 @@ export async function authenticate(
   }
   throw new AuthenticationError('the API key is not valid (unknown or revoked)');
 }
+
+/**
+ * A principal as it travels outside this process: the Lambda authorizer's context, which API
+ * Gateway hands to the admin functions as `requestContext.authorizer.lambda`. Parsed, never
+ * trusted as it comes: only what the authorizer itself put there passes.
+ */
+export const principalSchema = z
+  .object({
+    keyId: z.string().min(1),
+    name: z.string(),
+    role: roleSchema,
+    department: z.string().min(1),
+    mode: keyModeSchema,
+  })
+  .strict() satisfies z.ZodType<Principal>;

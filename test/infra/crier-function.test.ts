@@ -21,6 +21,10 @@ const bindings: DeploymentBindings = {
     logLevel: 'INFO',
     serviceName: 'Council alerts',
     serviceContact: 'your council',
+    quietHours: '21:00-08:00',
+    timeZone: 'Europe/London',
+    dailyMessageCap: 0,
+    operatorApprovalAbove: 0,
   },
 };
 

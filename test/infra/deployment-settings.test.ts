@@ -53,6 +53,11 @@ describe('deployment settings from CDK context', () => {
     { key: 'smsProvider', value: 'vonage' },
     { key: 'logLevel', value: 'VERBOSE' },
     { key: 'publicBaseUrl', value: 'sms.council.example' },
+    { key: 'quietHours', value: '9pm-8am' },
+    { key: 'quietHours', value: '21:00-21:00' },
+    { key: 'timeZone', value: 'Wales/Cardiff' },
+    { key: 'dailyMessageCap', value: '-1' },
+    { key: 'operatorApprovalAbove', value: 'lots' },
   ])('refuses $key=$value at synth time, naming the setting', ({ key, value }) => {
     // Prepare
     const context = { [key]: value };
@@ -62,6 +67,52 @@ describe('deployment settings from CDK context', () => {
 
     // Assess
     expect(act).toThrow(new RegExp(`CDK context ${key}=`));
+  });
+
+  it('hands quiet hours and the time zone to the broadcasts API and both senders, and the limits to the broadcasts API', () => {
+    // Prepare
+    const context = { quietHours: '22:30-07:00', timeZone: 'Europe/Dublin', dailyMessageCap: '5000', operatorApprovalAbove: '20000' };
+
+    // Act
+    const { stack, template } = synthesize(context);
+
+    // Assess
+    expect(environmentOf(stack, template, 'broadcastsApi')).toMatchObject({
+      QUIET_HOURS: '22:30-07:00',
+      TIME_ZONE: 'Europe/Dublin',
+      DAILY_MESSAGE_CAP: '5000',
+      OPERATOR_APPROVAL_ABOVE: '20000',
+    });
+    for (const sender of ['sendUrgent', 'sendBulk'] as const) {
+      expect(environmentOf(stack, template, sender)).toMatchObject({ QUIET_HOURS: '22:30-07:00', TIME_ZONE: 'Europe/Dublin' });
+    }
+  });
+
+  it('defaults to quiet hours 21:00-08:00 London time and no department limits', () => {
+    // Prepare
+    const context = {};
+
+    // Act
+    const { stack, template } = synthesize(context);
+
+    // Assess
+    expect(environmentOf(stack, template, 'broadcastsApi')).toMatchObject({
+      QUIET_HOURS: '21:00-08:00',
+      TIME_ZONE: 'Europe/London',
+      DAILY_MESSAGE_CAP: '0',
+      OPERATOR_APPROVAL_ABOVE: '0',
+    });
+  });
+
+  it('accepts quietHours=off', () => {
+    // Prepare
+    const context = { quietHours: 'off' };
+
+    // Act
+    const { stack, template } = synthesize(context);
+
+    // Assess
+    expect(environmentOf(stack, template, 'sendBulk').QUIET_HOURS).toBe('off');
   });
 
   it('uses publicBaseUrl, without its trailing slash, for webhook signatures and the Twilio URLs', () => {

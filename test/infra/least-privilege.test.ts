@@ -168,6 +168,20 @@ describe('hand-written expectations, in case the catalog wiring itself is wrong'
     }
   });
 
+  it('the authorizer only reads: the table without any write, the operator key, no queue', () => {
+    // Prepare
+    const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+    // Act
+    const permissions = permissionsOf('authorizer');
+
+    // Assess
+    expect(allows('authorizer', 'dynamodb:GetItem', table)).toBe(true);
+    expect(writes.filter((action) => allows('authorizer', action, table))).toEqual([]);
+    expect(permissions.filter((permission) => permission.action.startsWith('sqs:'))).toEqual([]);
+    expect(new Set(permissions.map((permission) => permission.resource))).toEqual(new Set([table, secret('bootstrapKey')]));
+  });
+
   it('the broadcasts API can start a fan-out but cannot put messages straight on a send queue', () => {
     // Prepare
     const action = 'sqs:SendMessage';
@@ -192,9 +206,9 @@ describe('hand-written expectations, in case the catalog wiring itself is wrong'
     expect(readers.sort()).toEqual(expected.sort());
   });
 
-  it('only the admin API can read the operator key', () => {
+  it('only the admin API and its authorizer can read the operator key', () => {
     // Prepare
-    const expected = ['topicsApi', 'subscribersApi', 'broadcastsApi', 'residentsApi', 'keysApi'];
+    const expected = ['authorizer', 'topicsApi', 'subscribersApi', 'broadcastsApi', 'residentsApi', 'keysApi'];
 
     // Act
     const readers = functionsAllowedTo('secretsmanager:GetSecretValue', secret('bootstrapKey'));

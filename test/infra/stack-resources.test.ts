@@ -256,7 +256,7 @@ describe('event sources', () => {
 describe('functions', () => {
   it('deploys one Lambda function per catalog entry', () => {
     // Prepare
-    const expectedCount = 13;
+    const expectedCount = 14;
 
     // Act
     const functions = template.findResources('AWS::Lambda::Function');
@@ -374,6 +374,60 @@ describe('HTTP API', () => {
     expect(routeKeys.filter((key) => key.includes('/sandbox'))).toEqual([]);
   });
 
+  it('has one Lambda authorizer: the catalog authorizer, simple responses with the Authorization header, no cache', () => {
+    // Prepare
+    const authorizerArn = { 'Fn::GetAtt': [functionLogicalId('authorizer'), 'Arn'] };
+
+    // Act
+    const authorizers = Object.values(template.findResources('AWS::ApiGatewayV2::Authorizer')).map((resource) => resource.Properties);
+
+    // Assess
+    expect(authorizers).toHaveLength(1);
+    expect(authorizers[0]).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      IdentitySource: ['$request.header.Authorization'],
+      // A cached answer would let a revoked key work until it expired.
+      AuthorizerResultTtlInSeconds: 0,
+    });
+    expect(JSON.stringify(authorizers[0]?.AuthorizerUri)).toContain(JSON.stringify(authorizerArn));
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: authorizerArn,
+      Principal: 'apigateway.amazonaws.com',
+    });
+  });
+
+  it.each(routes)('$routeKey: behind the authorizer exactly when it is an admin route other than the OpenAPI document', ({ routeKey }) => {
+    // Prepare
+    const expected = routeKey.includes(' /v1/') && routeKey !== 'GET /v1/openapi.json';
+
+    // Act
+    const route = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).find(
+      (candidate) => candidate.Properties.RouteKey === routeKey,
+    )?.Properties;
+
+    // Assess
+    expect(route?.AuthorizationType ?? 'NONE').toBe(expected ? 'CUSTOM' : 'NONE');
+    expect(route?.AuthorizerId !== undefined).toBe(expected);
+  });
+
+  it('leaves the webhooks, the health check and the OpenAPI document open, and guards 25 admin routes', () => {
+    // Prepare
+    const open = ['GET /health', 'POST /webhooks/twilio/inbound', 'POST /webhooks/twilio/status', 'GET /webhooks/whatsapp', 'POST /webhooks/whatsapp', 'GET /v1/openapi.json'];
+
+    // Act
+    const byAuthorization = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => ({
+      routeKey: route.Properties.RouteKey as string,
+      guarded: route.Properties.AuthorizationType === 'CUSTOM',
+    }));
+
+    // Assess
+    expect(byAuthorization.filter((route) => !route.guarded).map((route) => route.routeKey).sort()).toEqual([...open].sort());
+    expect(byAuthorization.filter((route) => route.guarded)).toHaveLength(25);
+  });
+
   it('deploys automatically to a throttled $default stage', () => {
     // Prepare
     const expectedStage = {
@@ -431,7 +485,7 @@ describe('alarms', () => {
     });
   });
 
-  it('has 16 alarms (3 DLQs, 13 functions) and none on a work queue, where a backlog is normal', () => {
+  it('has 17 alarms (3 DLQs, 14 functions) and none on a work queue, where a backlog is normal', () => {
     // Prepare
     const workQueues = new Set(queueIds.map((id) => logicalId(stack, stack.queues.byId[id].queue)));
 
@@ -439,7 +493,7 @@ describe('alarms', () => {
     const onWorkQueues = alarms.filter((alarm) => workQueues.has(alarm.Dimensions?.[0]?.Value?.['Fn::GetAtt']?.[0]));
 
     // Assess
-    expect(alarms).toHaveLength(3 + 13);
+    expect(alarms).toHaveLength(3 + 14);
     expect(onWorkQueues).toEqual([]);
   });
 });

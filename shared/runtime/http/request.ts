@@ -14,6 +14,11 @@ export interface HttpRequest {
   /** The body as the client sent it (base64 already decoded). */
   rawBody: string;
   requestId: string;
+  /**
+   * What the gateway's authorizer said about the caller (`requestContext.authorizer`), as it
+   * came: unset where no authorizer ran. Admin routes parse it (see `authenticated`).
+   */
+  authorizer?: unknown;
 }
 
 export function toHttpRequest(event: APIGatewayProxyEventV2, maxBodyBytes: number): HttpRequest {
@@ -35,6 +40,7 @@ export function toHttpRequest(event: APIGatewayProxyEventV2, maxBodyBytes: numbe
     headers,
     rawBody,
     requestId: event.requestContext?.requestId ?? 'unknown',
+    ...(event.requestContext && 'authorizer' in event.requestContext ? { authorizer: event.requestContext.authorizer } : {}),
   };
 }
 

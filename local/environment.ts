@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import {
+  dailyMessageCapSetting,
+  operatorApprovalAboveSetting,
+  quietHoursSetting,
+  timeZoneSetting,
+} from '../functions/deployment-settings.js';
+
+/** The local stack's environment (CONTRACT.md), validated before anything starts. */
+export const localEnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  PUBLIC_BASE_URL: z.url().optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  CRIER_BOOTSTRAP_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(1).default('crier-local-dev-token'),
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
+  TWILIO_SMS_FROM: z.string().min(1).optional(),
+  TWILIO_WHATSAPP_FROM: z.string().min(1).optional(),
+  WHATSAPP_VERIFY_TOKEN: z.string().min(1).default('crier-local-verify-token'),
+  WHATSAPP_APP_SECRET: z.string().min(1).default('crier-local-app-secret'),
+  SERVICE_NAME: z.string().min(1).max(60).default('Council alerts'),
+  SERVICE_CONTACT: z.string().min(1).max(80).default('your council'),
+  /** The same checks and defaults as a deployed stack's CDK context (infra/constructs/deployment-settings.ts). */
+  QUIET_HOURS: quietHoursSetting,
+  TIME_ZONE: timeZoneSetting,
+  DAILY_MESSAGE_CAP: dailyMessageCapSetting,
+  OPERATOR_APPROVAL_ABOVE: operatorApprovalAboveSetting,
+  SANDBOX_MPS: z.coerce.number().positive().optional(),
+  SANDBOX_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
+  /** Delivery receipts from the sandbox after this many ms; `off` for none. */
+  SANDBOX_RECEIPT_DELAY_MS: z
+    .union([z.literal('off'), z.coerce.number().int().min(0)])
+    .default(500),
+});
