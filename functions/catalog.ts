@@ -189,6 +189,8 @@ export const functionCatalog = {
       routes: [
         'POST /v1/broadcasts',
         'GET /v1/broadcasts',
+        'POST /v1/broadcasts/preview',
+        'GET /v1/broadcasts/{id}/preview',
         'GET /v1/broadcasts/{id}',
         'POST /v1/broadcasts/{id}/submit',
         'POST /v1/broadcasts/{id}/approve',
