@@ -87,10 +87,25 @@ export interface SubscriberStore {
   claimDailyAcknowledgement(phone: string, day: string, at?: string): Promise<boolean>;
   /** A WhatsApp message from the resident opens the 24-hour window for free-text replies. */
   recordWhatsAppWindow(phone: string, at: string): Promise<void>;
+  /**
+   * The first step of an erasure: keeps the anonymised tombstone (so no import brings the number
+   * back) and takes the resident off every topic index (so no new broadcast reaches them), and
+   * says what else to erase. Leaves the resident's own records, which name what to erase, so a
+   * retry after a crash part-way finds them again. Undefined when nothing is stored.
+   */
+  beginErasure(phone: string, at: string, actor: string): Promise<ErasureFootprint | undefined>;
   /** Removes every trace of a resident but an anonymised opt-out tombstone. */
   erase(phone: string, at: string, actor: string): Promise<boolean>;
+  /** Which of these numbers were erased (their tombstones), so that an import refuses them. */
+  erasedAmong(phones: readonly string[]): Promise<Set<string>>;
   /** The opt-out state of many residents at once (a send batch). */
   optedOutAmong(recipients: readonly Recipient[]): Promise<Set<string>>;
+}
+
+/** What an erasure has to look for outside the resident's own records. */
+export interface ErasureFootprint {
+  /** Every topic the resident was ever subscribed to or asked to join: its broadcasts may have reached them. */
+  topicIds: string[];
 }
 
 export interface ProfileChanges {
@@ -187,6 +202,13 @@ export interface MessageStore {
    * the previous status when it did, undefined when the receipt was stale or unknown.
    */
   applyReceipt(messageId: string, status: MessageStatus, errorCode: string | undefined, at: string): Promise<MessageStatus | undefined>;
+  /**
+   * Erasure: deletes the records among these ids that exist (broadcast messages, whose ids carry
+   * the number); ids with no record cost a read, not a write. Returns how many were deleted.
+   */
+  forget(messageIds: readonly string[]): Promise<number>;
+  /** Erasure: the record stays (receipts still find it) but no longer says who it went to. */
+  anonymiseRecipient(messageId: string): Promise<void>;
 }
 
 export type InboundLogEntry =
@@ -212,6 +234,18 @@ export interface InboundLog {
    * retry is acted on at once instead of being taken for a duplicate. A finished entry stays.
    */
   release(provider: string, providerMessageId: string, startedAt: string): Promise<void>;
+  /** Every message a number sent (erasure looks here for what holds the number). */
+  sentBy(phone: string): Promise<InboundMessageRef[]>;
+  /**
+   * Erasure: the entry keeps answering a provider's retry as a duplicate, but the number and
+   * text are gone. Returns the id of the reply it got, if any; undefined for no such entry.
+   */
+  anonymise(provider: string, providerMessageId: string): Promise<{ replyMessageId: string | undefined } | undefined>;
+}
+
+export interface InboundMessageRef {
+  provider: string;
+  providerMessageId: string;
 }
 
 /** A resident's free-text message, waiting in a department's inbox. */
@@ -261,6 +295,8 @@ export interface InboxStore {
    * afterwards and whether this call changed it; undefined when there is no such entry.
    */
   markHandled(id: string, by: string, at: string): Promise<{ entry: InboxEntry; changed: boolean } | undefined>;
+  /** Erasure: the entry stays (with who handled it) but its number and text are gone. */
+  anonymise(id: string): Promise<void>;
 }
 
 /** Operators' own wording of replies, per language; the built-in catalogue fills the gaps. */

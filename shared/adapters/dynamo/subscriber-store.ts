@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   DeleteCommand,
   GetCommand,
@@ -21,8 +20,9 @@ import {
   type SubscriberProfile,
   type Subscription,
 } from '../../domain/model.js';
+import { phoneHash } from '../../domain/erasure.js';
 import { shardOf } from '../../domain/sharding.js';
-import type { ProfileChanges, SubscriberStore } from '../../ports/stores.js';
+import type { ErasureFootprint, ProfileChanges, SubscriberStore } from '../../ports/stores.js';
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
@@ -296,21 +296,60 @@ export class DynamoSubscriberStore implements SubscriberStore {
     return held;
   }
 
+  async beginErasure(phone: string, at: string, actor: string): Promise<ErasureFootprint | undefined> {
+    const items = await this.queryPartition(phone, '');
+    if (items.length === 0) return undefined;
+    const topicIds = new Set<string>();
+    for (const item of items) {
+      if (typeof item.topicId === 'string') topicIds.add(item.topicId);
+      for (const channel of channelSchema.options) {
+        const held = item[heldTopicsAttribute(channel)];
+        if (Array.isArray(held)) for (const topicId of held) topicIds.add(String(topicId));
+      }
+    }
+    await this.putTombstone(phone, at, actor);
+    for (const subscription of await this.subscriptions(phone)) await this.removeSubscription(subscription);
+    return { topicIds: [...topicIds].sort() };
+  }
+
+  /**
+   * Replayable: the tombstone first, then off the topic index, then the partition, its profile
+   * last, so a retry after a crash part-way still finds the resident and finishes.
+   */
   async erase(phone: string, at: string, actor: string): Promise<boolean> {
     const items = await this.queryPartition(phone, '');
     if (items.length === 0) return false;
+    await this.putTombstone(phone, at, actor);
     for (const subscription of await this.subscriptions(phone)) await this.removeSubscription(subscription);
-    // The tombstone keeps no number, only its hash, so an import can refuse the number later.
-    await this.documents.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.tombstone(phoneHash(phone)), type: 'tombstone', erasedAt: at, erasedBy: actor },
-      }),
-    );
-    for (const item of await this.queryPartition(phone, '')) {
+    const profileLast = [...items].sort((a, b) => Number(a.sk === 'PROFILE') - Number(b.sk === 'PROFILE'));
+    for (const item of profileLast) {
       await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: item.pk, sk: item.sk } }));
     }
     return true;
+  }
+
+  async erasedAmong(phones: readonly string[]): Promise<Set<string>> {
+    const byHash = new Map([...new Set(phones)].map((phone) => [phoneHash(phone), phone]));
+    const items = await batchGetAll(this.documents, this.tableName, [...byHash.keys()].map(keys.tombstone), 'pk', true);
+    const erased = new Set<string>();
+    for (const item of items) {
+      const phone = byHash.get(String(item.pk).slice('ERASED#'.length));
+      if (phone) erased.add(phone);
+    }
+    return erased;
+  }
+
+  /** Keeps no number, only its hash; the first erasure's time and actor stay. */
+  private async putTombstone(phone: string, at: string, actor: string): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.tombstone(phoneHash(phone)),
+        UpdateExpression: 'SET #type = :type, erasedAt = if_not_exists(erasedAt, :at), erasedBy = if_not_exists(erasedBy, :actor)',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':type': 'tombstone', ':at': at, ':actor': actor },
+      }),
+    );
   }
 
   async optedOutAmong(recipients: readonly Recipient[]): Promise<Set<string>> {
@@ -419,6 +458,5 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 }
 
-export function phoneHash(phone: string): string {
-  return createHash('sha256').update(phone).digest('hex');
-}
+/** Where it always lived; the domain owns it now (see erasure.ts). */
+export { phoneHash } from '../../domain/erasure.js';
