@@ -98,9 +98,33 @@ export interface SubscriberStore {
   erase(phone: string, at: string, actor: string): Promise<boolean>;
   /** Which of these numbers were erased (their tombstones), so that an import refuses them. */
   erasedAmong(phones: readonly string[]): Promise<Set<string>>;
+  /**
+   * Applies one row of an import batch, as replayable writes: the consent record (keyed by the
+   * batch), a profile if the resident has none (marked with the batch; a resident already known
+   * keeps the profile they gave), the index entry, and the subscription (marked with the batch).
+   * Replaying it for the same batch rewrites the same records. False when already subscribed.
+   */
+  importSubscription(row: ImportedSubscription, at: string, evidence: ImportEvidence): Promise<boolean>;
+  /**
+   * Takes back what importSubscription wrote for this batch, and nothing another change wrote:
+   * a subscription, consent record or profile made otherwise stays. Safe to repeat, and to call
+   * for a row the batch never reached. A resident's rows must be undone one after another.
+   */
+  undoImport(row: ImportedSubscription, batchId: string): Promise<void>;
   /** The opt-out state of many residents at once (a send batch). */
   optedOutAmong(recipients: readonly Recipient[]): Promise<Set<string>>;
 }
+
+/** One row of an import, as it is applied. */
+export interface ImportedSubscription {
+  phone: string;
+  channel: Channel;
+  topicId: string;
+  /** Kept only on a profile the import creates. */
+  profile: ProfileChanges;
+}
+
+export type ImportEvidence = Extract<ConsentEvidence, { kind: 'import' }>;
 
 /** What an erasure has to look for outside the resident's own records. */
 export interface ErasureFootprint {
@@ -341,6 +365,7 @@ export const auditActions = [
   'broadcast.approve',
   'broadcast.cancel',
   'subscriber.erase',
+  'subscriber.import',
   'key.create',
   'key.revoke',
   'reply.set',
@@ -354,7 +379,7 @@ export interface AuditEntry {
   at: string;
   actor: { keyId: string; name: string; role: Role; department: string };
   action: AuditAction;
-  target: { type: 'topic' | 'broadcast' | 'subscriber' | 'key' | 'reply' | 'inbox'; id: string };
+  target: { type: 'topic' | 'broadcast' | 'subscriber' | 'subscriberImport' | 'key' | 'reply' | 'inbox'; id: string };
   /** Never a secret: no key, no key hash. Absent when the thing did not exist before. */
   before: Record<string, unknown> | undefined;
   after: Record<string, unknown> | undefined;

@@ -40,6 +40,8 @@ import type {
   ClaimOutcome,
   CountsDelta,
   ErasureFootprint,
+  ImportedSubscription,
+  ImportEvidence,
   InboundLog,
   InboundMessageRef,
   InboundLogEntry,
@@ -69,6 +71,7 @@ import type {
 const copy = <T>(value: T): T => structuredClone(value);
 
 function evidenceRef(evidence: ConsentEvidence, at: string): string {
+  if (evidence.kind === 'import') return `import:${evidence.batchId}`;
   return evidence.kind === 'inbound' ? `${evidence.provider}:${evidence.providerMessageId}` : `admin:${evidence.actor}:${at}`;
 }
 
@@ -147,6 +150,9 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
   readonly tombstones: { at: string; actor: string }[] = [];
   /** The numbers behind the tombstones, for erasedAmong. */
   readonly erasedPhones = new Set<string>();
+  /** Which import batch made a subscription (by subscription id) or a profile (by phone). */
+  readonly importedSubscriptions = new Map<string, string>();
+  readonly importedProfiles = new Map<string, string>();
 
   constructor(private readonly shardCount: number) {}
 
@@ -283,6 +289,34 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
     }
     this.markErased(phone, at, actor);
     return { topicIds: [...topicIds].sort() };
+  }
+
+  async importSubscription(row: ImportedSubscription, at: string, evidence: ImportEvidence): Promise<boolean> {
+    if (!this.profiles.has(row.phone)) {
+      this.profile(row.phone, at).changes = copy(row.profile);
+      this.importedProfiles.set(row.phone, evidence.batchId);
+    }
+    const id = subscriptionId(row.phone, row.channel, row.topicId);
+    if (this.subscriptionsById.has(id)) return false;
+    this.putConsent(row.phone, { at, action: 'opt_in', channel: row.channel, topicId: row.topicId, evidence });
+    this.subscriptionsById.set(id, { phone: row.phone, channel: row.channel, topicId: row.topicId, since: at });
+    this.importedSubscriptions.set(id, evidence.batchId);
+    return true;
+  }
+
+  async undoImport(row: ImportedSubscription, batchId: string): Promise<void> {
+    const id = subscriptionId(row.phone, row.channel, row.topicId);
+    if (this.importedSubscriptions.get(id) === batchId) {
+      this.subscriptionsById.delete(id);
+      this.importedSubscriptions.delete(id);
+    }
+    this.consent.delete(`${row.phone}|opt_in#${row.channel}#${row.topicId}|import:${batchId}`);
+    const othersLeft =
+      [...this.subscriptionsById.values()].some((s) => s.phone === row.phone) || [...this.consent.values()].some((event) => event.phone === row.phone);
+    if (!othersLeft && this.importedProfiles.get(row.phone) === batchId) {
+      this.profiles.delete(row.phone);
+      this.importedProfiles.delete(row.phone);
+    }
   }
 
   async erasedAmong(phones: readonly string[]): Promise<Set<string>> {

@@ -22,7 +22,7 @@ import {
 } from '../../domain/model.js';
 import { phoneHash } from '../../domain/erasure.js';
 import { shardOf } from '../../domain/sharding.js';
-import type { ErasureFootprint, ProfileChanges, SubscriberStore } from '../../ports/stores.js';
+import type { ErasureFootprint, ImportedSubscription, ImportEvidence, ProfileChanges, SubscriberStore } from '../../ports/stores.js';
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
@@ -40,8 +40,19 @@ const optOutRefAttribute = (channel: Channel) => `optOutRef_${channel}`;
  * (or provider-reported) change by who made it and when, since the same actor makes many.
  */
 function evidenceRef(evidence: ConsentEvidence, at: string): string {
-  return evidence.kind === 'inbound' ? `${evidence.provider}:${evidence.providerMessageId}` : `admin:${evidence.actor}:${at}`;
+  switch (evidence.kind) {
+    case 'inbound':
+      return `${evidence.provider}:${evidence.providerMessageId}`;
+    case 'import':
+      // By batch alone, so a retried import rewrites its own record and an undo can find it.
+      return `import:${evidence.batchId}`;
+    case 'admin':
+      return `admin:${evidence.actor}:${at}`;
+  }
 }
+
+/** Marks the subscription and the profile an import batch created, so its undo takes only those. */
+const IMPORT_BATCH = 'importBatch';
 
 export class DynamoSubscriberStore implements SubscriberStore {
   constructor(
@@ -211,7 +222,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
     topicId: string,
     at: string,
     evidence: ConsentEvidence,
-    { liftOptOut, action = 'opt_in' }: { liftOptOut: boolean; action?: 'opt_in' | 'confirm' },
+    { liftOptOut, action = 'opt_in', importBatch }: { liftOptOut: boolean; action?: 'opt_in' | 'confirm'; importBatch?: string },
   ): Promise<boolean> {
     const existing = await this.documents.send(
       new GetCommand({ TableName: this.tableName, Key: keys.subscription(phone, channel, topicId), ConsistentRead: true }),
@@ -230,7 +241,14 @@ export class DynamoSubscriberStore implements SubscriberStore {
       await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.subscription(phone, channel, topicId), type: 'subscription', channel, topicId, since: at },
+          Item: {
+            ...keys.subscription(phone, channel, topicId),
+            type: 'subscription',
+            channel,
+            topicId,
+            since: at,
+            ...(importBatch ? { [IMPORT_BATCH]: importBatch } : {}),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -240,6 +258,81 @@ export class DynamoSubscriberStore implements SubscriberStore {
     }
     await this.addToShardCount(topicId, shard, 1);
     return true;
+  }
+
+  /**
+   * The profile comes first and only if there is none (so a resident already known keeps theirs),
+   * then the subscription as a JOIN writes it: consent, index entry, subscription, count. It does
+   * not lift an opt-out: the import refuses residents who opted out, and one who texts STOP while
+   * the import runs stays opted out (the sender checks the flag).
+   */
+  async importSubscription(row: ImportedSubscription, at: string, evidence: ImportEvidence): Promise<boolean> {
+    const changes = Object.fromEntries(Object.entries(row.profile).filter(([, value]) => typeof value === 'string'));
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.profile(row.phone), type: 'profile', createdAt: at, [IMPORT_BATCH]: evidence.batchId, ...changes },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    return this.addSubscription(row.phone, row.channel, row.topicId, at, evidence, { liftOptOut: false, importBatch: evidence.batchId });
+  }
+
+  /**
+   * In the reverse order of importSubscription, each step conditional on the batch's mark: the
+   * subscription (then its index entry and count), the consent record, and last the profile, if
+   * the batch made it and nothing else of the resident's is left.
+   */
+  async undoImport(row: ImportedSubscription, batchId: string): Promise<void> {
+    const shard = shardOf(row.phone, this.shardCount);
+    const indexEntry = keys.topicIndexEntry(row.topicId, shard, row.phone, row.channel);
+    try {
+      await this.documents.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.subscription(row.phone, row.channel, row.topicId),
+          ConditionExpression: '#batch = :batch',
+          ExpressionAttributeNames: { '#batch': IMPORT_BATCH },
+          ExpressionAttributeValues: { ':batch': batchId },
+        }),
+      );
+      await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: indexEntry }));
+      await this.addToShardCount(row.topicId, shard, -1);
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // Not the batch's. With no subscription at all, an index entry is one the batch wrote before
+      // a failure stopped it short of the subscription (or an undo stopped short of the entry).
+      const existing = await this.documents.send(
+        new GetCommand({ TableName: this.tableName, Key: keys.subscription(row.phone, row.channel, row.topicId), ConsistentRead: true }),
+      );
+      if (!existing.Item) await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: indexEntry }));
+    }
+    await this.documents.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: keys.consentEvent(row.phone, `opt_in#${row.channel}#${row.topicId}`, `import:${batchId}`),
+      }),
+    );
+    const left = await this.queryPartition(row.phone, '');
+    if (left.length !== 1 || left[0]?.sk !== 'PROFILE' || left[0][IMPORT_BATCH] !== batchId) return;
+    try {
+      await this.documents.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.profile(row.phone),
+          // Not if the resident texted in the meantime (a STOP, an AREA): then the profile is theirs.
+          ConditionExpression: '#batch = :batch AND createdAt = :createdAt',
+          ExpressionAttributeNames: { '#batch': IMPORT_BATCH },
+          ExpressionAttributeValues: { ':batch': batchId, ':createdAt': left[0].createdAt },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async optOut(phone: string, channel: Channel, at: string, evidence: ConsentEvidence): Promise<boolean> {
