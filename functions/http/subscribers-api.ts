@@ -3,7 +3,7 @@ import { phoneNumberField } from '../../shared/domain/phone.js';
 import type { CountryCode } from 'libphonenumber-js';
 import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { parseParameter, type HttpRequest } from '../../shared/runtime/http/request.js';
-import { MAX_IMPORT_BYTES } from '../../shared/api/subscriber-import-schemas.js';
+import { MAX_IMPORT_BYTES } from '../../shared/domain/subscriber-import.js';
 import { ValidationError } from '../../shared/domain/errors.js';
 import { importSubscribers } from '../../shared/usecases/import-subscribers/import-subscribers.js';
 import { json } from '../../shared/runtime/http/responses.js';

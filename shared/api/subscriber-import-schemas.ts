@@ -1,9 +1,5 @@
 import { z } from 'zod';
-import { importColumns } from '../usecases/import-subscribers/csv-rows.js';
-import { MAX_IMPORT_ROWS } from '../usecases/import-subscribers/import-subscribers.js';
-
-/** The largest import file the API takes, in bytes (about 10,000 rows of ~100 bytes). */
-export const MAX_IMPORT_BYTES = 1024 * 1024;
+import { importColumns, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from '../domain/subscriber-import.js';
 
 /**
  * The body of `POST /v1/subscribers/import`: the CSV file itself, sent as `text/csv`. Not JSON

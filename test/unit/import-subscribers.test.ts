@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ForbiddenError, ValidationError } from '../../shared/domain/errors.js';
 import { roleSchema } from '../../shared/domain/model.js';
 import { readImportCsv } from '../../shared/usecases/import-subscribers/csv-rows.js';
-import { importBatchId, importSubscribers, MAX_IMPORT_ROWS } from '../../shared/usecases/import-subscribers/import-subscribers.js';
+import { MAX_IMPORT_ROWS } from '../../shared/domain/subscriber-import.js';
+import { importBatchId, importSubscribers } from '../../shared/usecases/import-subscribers/import-subscribers.js';
 import { inPool } from '../../shared/usecases/import-subscribers/pool.js';
 import { aPhone, aPrincipal, aTopic, inboundEvidence } from '../support/builders.js';
 import { FixedClock, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
@@ -294,6 +295,18 @@ describe('importSubscribers', () => {
 
     // Assess
     expect(error.details.map((issue) => issue.field)).toEqual(['line 2: topic', 'line 3: topic', 'line 4: topic', 'line 4: phone']);
+  });
+
+  it('reports malformed rows and rows refused by the stored state together, in the order of the file', async () => {
+    // Prepare
+    const { deps } = await setUp();
+
+    // Act
+    const error = await refusal(importSubscribers(deps, operator, { csv: csv(row({ topic: 'bins' }), row({ phone: '07700900102', channel: 'fax' })), defaultCountry: 'GB' }));
+
+    // Assess
+    expect(error.details.map((issue) => issue.field)).toEqual(['line 2: topic', 'line 3: channel']);
+    expect(error.message).toBe('2 problems in the file; nothing was imported');
   });
 
   it.each(roleSchema.options.map((role) => [role, role === 'operator' || role === 'sender'] as const))(

@@ -5,21 +5,7 @@ import type { FieldIssue } from '../../domain/errors.js';
 import { languageSchema, topicIdSchema } from '../../domain/model.js';
 import { phoneNumberField } from '../../domain/phone.js';
 import { ageBands, parseArea } from '../../domain/profile.js';
-
-/** The columns of an import file; the first row names them, in any order. */
-export const importColumns = [
-  'phone',
-  'topic',
-  'channel',
-  'language',
-  'area',
-  'age_band',
-  'consent_collected_by',
-  'consent_collected_at',
-  'consent_method',
-] as const;
-export type ImportColumn = (typeof importColumns)[number];
-const requiredColumns: readonly ImportColumn[] = ['phone', 'topic', 'consent_collected_by', 'consent_collected_at', 'consent_method'];
+import { importColumns, requiredImportColumns } from '../../domain/subscriber-import.js';
 
 /** Empty cells are absent values, so an optional column may be left blank on some rows. */
 const optional = <S extends z.ZodType>(schema: S) =>
@@ -78,8 +64,8 @@ export const lineField = (line: number, field: string) => `line ${line}: ${field
 /**
  * Reads an import file: CSV (RFC 4180: quoted fields may hold commas and line breaks), a header
  * row first, UTF-8 with or without a byte-order mark. Header names are forgiving about case and
- * spacing ("Age band" is age_band). Every problem is reported, each by its line and field; rows
- * come back only when there is none.
+ * spacing ("Age band" is age_band). Every problem is reported, each by its line and field, beside
+ * the rows that have none.
  */
 export function readImportCsv(
   text: string,
@@ -115,7 +101,8 @@ export function readImportCsv(
     if (parsed.success) rows.push({ line: info.lines, row: parsed.data });
     else for (const issue of parsed.error.issues) issues.push({ field: lineField(info.lines, issue.path.map(String).join('.') || 'row'), message: issue.message });
   }
-  return { rows: issues.length === 0 ? rows : [], issues };
+  // The good rows too, so that the checks against stored state can report their problems as well.
+  return { rows, issues };
 }
 
 function normaliseHeader(name: string): string {
@@ -131,7 +118,7 @@ function headerIssues(columns: string[], line: number): FieldIssue[] {
     else if (seen.has(column)) issues.push({ field: lineField(line, column), message: 'the column appears twice' });
     seen.add(column);
   }
-  for (const column of requiredColumns) {
+  for (const column of requiredImportColumns) {
     if (!seen.has(column)) issues.push({ field: lineField(line, column), message: 'the header has no such column, and it is required' });
   }
   return issues;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CountryCode } from 'libphonenumber-js';
 import { ValidationError, type FieldIssue } from '../../domain/errors.js';
 import type { Principal } from '../../domain/model.js';
+import { MAX_IMPORT_ROWS } from '../../domain/subscriber-import.js';
 import type { ImportedSubscription, ImportEvidence } from '../../ports/stores.js';
 import { logger } from '../../runtime/logger.js';
 import { authorize } from '../access.js';
@@ -11,8 +12,6 @@ import { readImportCsv, type NumberedRow } from './csv-rows.js';
 import { planImport } from './plan.js';
 import { inPool } from './pool.js';
 
-/** Rows per file. A row is about five writes; more than this would not finish within the API's 30 seconds. */
-export const MAX_IMPORT_ROWS = 10_000;
 /** Residents written at a time (a resident's own rows one after another). */
 const WRITE_CONCURRENCY = 16;
 
@@ -45,10 +44,12 @@ export async function importSubscribers(deps: CoreDependencies, principal: Princ
   authorize(principal, 'subscribers:import');
   const now = deps.clock.now();
   const { rows, issues } = readImportCsv(input.csv, { defaultCountry: input.defaultCountry, now, maxRows: MAX_IMPORT_ROWS });
-  if (issues.length > 0) throw refused(issues);
+  if (rows.length === 0) throw refused(issues);
   const batchId = importBatchId(principal.keyId, input.csv);
-  const { plan, issues: rowIssues } = await planImport(deps.stores, principal, rows, batchId);
-  if (rowIssues.length > 0) throw refused(rowIssues);
+  // The well-formed rows are checked against the stored state even when others are malformed,
+  // so one answer names every bad row of the file.
+  const { plan, issues: stateIssues } = await planImport(deps.stores, principal, rows, batchId);
+  if (issues.length + stateIssues.length > 0) throw refused(byLine([...issues, ...stateIssues]));
 
   await applyBatch(deps, principal, plan.apply, batchId, now.toISOString());
 
@@ -123,6 +124,12 @@ function summarise(batchId: string, rowCount: number, imported: readonly Numbere
     alreadySubscribed: already.length,
     topics: [...topics.values()].sort((a, b) => a.topicId.localeCompare(b.topicId)),
   };
+}
+
+/** In the order of the file (a stable sort: a line's own problems keep their order). */
+function byLine(issues: FieldIssue[]): FieldIssue[] {
+  const lineOf = (issue: FieldIssue) => Number(/^line (\d+):/.exec(issue.field)?.[1] ?? 0);
+  return [...issues].sort((a, b) => lineOf(a) - lineOf(b));
 }
 
 function refused(issues: FieldIssue[]): ValidationError {
