@@ -173,6 +173,20 @@ describe('DynamoSubscriberStore: the inbound flow’s methods', () => {
       expect(await subscribers.subscriptions(phone)).toEqual([]);
     });
 
+    it('drops a pending JOIN when the resident sends STOP on that channel, and keeps the other channel\'s', async () => {
+      // Prepare
+      const phone = newResident();
+      await subscribers.requestConfirmation(phone, { topicId: 'youth', channel: 'sms', requestedAt: T1 }, inboundEvidence());
+      await subscribers.requestConfirmation(phone, { topicId: 'youth', channel: 'whatsapp', requestedAt: T1 }, inboundEvidence());
+
+      // Act
+      await subscribers.optOut(phone, 'sms', T2, inboundEvidence({ text: 'STOP' }));
+
+      // Assess
+      expect(await subscribers.takePendingConfirmation(phone, 'sms')).toBeUndefined();
+      expect(await subscribers.takePendingConfirmation(phone, 'whatsapp')).toEqual({ topicId: 'youth', channel: 'whatsapp', requestedAt: T1 });
+    });
+
     it('keeps one pending JOIN per channel, the latest', async () => {
       // Prepare
       const phone = newResident();

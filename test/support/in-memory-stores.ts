@@ -228,6 +228,7 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
       profile.optedOut[channel] ??= at;
       profile.heldTopics[channel] ??= held.map((s) => s.topicId);
       profile.optOutRef[channel] = ref;
+      delete profile.pending[channel];
       this.putConsent(phone, { at, action: 'opt_out', channel, topicId: undefined, evidence });
     }
     for (const subscription of held) this.subscriptionsById.delete(subscriptionId(phone, channel, subscription.topicId));

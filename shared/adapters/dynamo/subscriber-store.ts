@@ -343,7 +343,8 @@ export class DynamoSubscriberStore implements SubscriberStore {
           TableName: this.tableName,
           Key: keys.profile(phone),
           UpdateExpression:
-            'SET #createdAt = if_not_exists(#createdAt, :at), #type = :type, #optedOut = if_not_exists(#optedOut, :at), #held = if_not_exists(#held, :held), #ref = :ref',
+            // A JOIN still waiting for its YES is dropped too: a YES after a STOP must not subscribe.
+            'SET #createdAt = if_not_exists(#createdAt, :at), #type = :type, #optedOut = if_not_exists(#optedOut, :at), #held = if_not_exists(#held, :held), #ref = :ref REMOVE #pending',
           ConditionExpression: 'attribute_not_exists(#optedOut) OR #ref = :ref',
           ExpressionAttributeNames: {
             '#createdAt': 'createdAt',
@@ -351,6 +352,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
             '#optedOut': optedOutAttribute(channel),
             '#held': heldTopicsAttribute(channel),
             '#ref': optOutRefAttribute(channel),
+            '#pending': pendingAttribute(channel),
           },
           ExpressionAttributeValues: { ':at': at, ':type': 'profile', ':held': subscriptions.map((s) => s.topicId), ':ref': ref },
         }),
