@@ -152,6 +152,23 @@ describe('DynamoSubscriberStore: the inbound flow’s methods', () => {
     });
   });
 
+  describe('forgetting an age band', () => {
+    it('removes the band and records the removal, keeping the rest of the profile', async () => {
+      // Prepare
+      const phone = newResident();
+      await subscribers.updateProfile(phone, 'sms', { ageBand: '16-17', area: 'CF10' }, T1, inboundEvidence({ text: 'AGE 16' }));
+
+      // Act
+      await subscribers.updateProfile(phone, 'sms', { ageBand: null }, T2, inboundEvidence({ text: '[removed: an age under 13]' }));
+
+      // Assess
+      const profile = await subscribers.getProfile(phone);
+      expect(profile?.ageBand).toBeUndefined();
+      expect(profile?.area).toBe('CF10');
+      expect((await subscribers.consentHistory(phone)).map((event) => event.changes)).toEqual([{ ageBand: '16-17', area: 'CF10' }, { ageBand: 'removed' }]);
+    });
+  });
+
   describe('confirmed opt-in', () => {
     it('keeps a pending JOIN, records the request, and gives it up once', async () => {
       // Prepare
