@@ -199,12 +199,10 @@ export interface BroadcastStore {
 }
 
 /** What a move of a broadcast may set alongside its status. */
-export type BroadcastChanges = Partial<
-  Pick<
-    Broadcast,
-    'approvedBy' | 'approvedAt' | 'rejectedBy' | 'rejectionReason' | 'cancelledBy' | 'cancelledAt' | 'startsAt' | 'approval' | 'audience' | 'capDay'
-  >
->;
+type ChangeableBroadcastField =
+  'approvedBy' | 'approvedAt' | 'rejectedBy' | 'rejectionReason' | 'cancelledBy' | 'cancelledAt' | 'startsAt' | 'approval' | 'audience' | 'capDay';
+/** `null` removes a field (an approval taken back when its start failed). */
+export type BroadcastChanges = { [K in ChangeableBroadcastField]?: Broadcast[K] | null };
 
 export interface BroadcastQuery {
   /** `*` for every department (operators). */

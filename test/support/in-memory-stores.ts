@@ -448,7 +448,10 @@ export class InMemoryBroadcastStore implements BroadcastStore {
     const broadcast = this.broadcasts.get(id);
     if (!broadcast || !from.includes(broadcast.status)) return false;
     broadcast.status = to;
-    for (const [name, value] of Object.entries(changes)) if (value !== undefined) Object.assign(broadcast, { [name]: value });
+    for (const [name, value] of Object.entries(changes)) {
+      if (value === null) delete (broadcast as unknown as Record<string, unknown>)[name];
+      else if (value !== undefined) Object.assign(broadcast, { [name]: value });
+    }
     return true;
   }
 

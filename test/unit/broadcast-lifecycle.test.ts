@@ -961,3 +961,43 @@ describe('daily message cap', () => {
     expect(today).toBeInstanceOf(LimitExceededError);
   });
 });
+
+describe('releasing and cancelling leave nothing behind', () => {
+  it('takes back the approval when the fan-out cannot be queued: the broadcast waits for approval again, as it was', async () => {
+    // Prepare
+    const { deps, stores, fanOutTasks } = await setUp();
+    const waiting = await createBroadcast(deps, sender, input({ topics: ['emergency'] }));
+    fanOutTasks.failNextSend(new Error('SQS is unavailable'));
+
+    // Act
+    const attempt = approveBroadcast(deps, approver, waiting.id);
+
+    // Assess
+    await expect(attempt).rejects.toThrow('SQS is unavailable');
+    const after = await stores.broadcasts.get(waiting.id);
+    expect(after?.status).toBe('pending_approval');
+    expect(after?.approvedBy).toBeUndefined();
+    expect(after?.approvedAt).toBeUndefined();
+    expect(after?.startsAt).toBeUndefined();
+  });
+
+  it('does not give back the cap of a scheduled broadcast the scheduler started a moment before the cancel', async () => {
+    // Prepare
+    const { deps, stores, clock } = await setUp({ settings: { dailyMessageCap: 100 } });
+    const scheduled = await createBroadcast(deps, sender, input({ sendAt: inMinutes(clock, 30) }));
+    const seenByCancel = await stores.broadcasts.get(scheduled.id);
+    clock.advance(30 * MINUTE);
+    await startDueBroadcasts(deps);
+    // The cancel read the broadcast while it was still scheduled.
+    const realGet = stores.broadcasts.get.bind(stores.broadcasts);
+    let reads = 0;
+    stores.broadcasts.get = async (id: string) => (reads++ === 0 ? structuredClone(seenByCancel) : realGet(id));
+
+    // Act
+    const cancelled = await cancelBroadcast(deps, sender, scheduled.id);
+
+    // Assess
+    expect(cancelled.status).toBe('cancelled');
+    expect(stores.departments.usage.get(`traffic#${scheduled.capDay}`)).toBe(3);
+  });
+});

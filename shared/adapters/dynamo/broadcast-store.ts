@@ -80,15 +80,21 @@ export class DynamoBroadcastStore implements BroadcastStore {
 
   async transition(id: string, from: readonly BroadcastStatus[], to: BroadcastStatus, changes: BroadcastChanges = {}): Promise<boolean> {
     const fromValues = Object.fromEntries(from.map((status, index) => [`:from${index}`, status]));
-    const set = Object.entries(changes).filter(([, value]) => value !== undefined);
+    const set = Object.entries(changes).filter(([, value]) => value !== undefined && value !== null);
+    const removed = Object.entries(changes).flatMap(([name, value]) => (value === null ? [name] : []));
     try {
       await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.broadcast(id),
-          UpdateExpression: `SET ${['#status = :to', ...set.map(([name]) => `#${name} = :${name}`)].join(', ')}`,
+          UpdateExpression: `SET ${['#status = :to', ...set.map(([name]) => `#${name} = :${name}`)].join(', ')}${
+            removed.length > 0 ? ` REMOVE ${removed.map((name) => `#${name}`).join(', ')}` : ''
+          }`,
           ConditionExpression: `#status IN (${Object.keys(fromValues).join(', ')})`,
-          ExpressionAttributeNames: { '#status': 'status', ...Object.fromEntries(set.map(([name]) => [`#${name}`, name])) },
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            ...Object.fromEntries([...set.map(([name]) => name), ...removed].map((name) => [`#${name}`, name])),
+          },
           ExpressionAttributeValues: { ':to': to, ...fromValues, ...Object.fromEntries(set.map(([name, value]) => [`:${name}`, value])) },
         }),
       );
