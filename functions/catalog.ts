@@ -18,6 +18,7 @@ import {
   type QueueDefinition,
   type QueueId,
   type RouteKey,
+  type ScheduleTrigger,
 } from './catalog-types.js';
 
 /**
@@ -305,6 +306,14 @@ export function consumerOf(queue: QueueId): FunctionId {
   });
   if (!consumer) throw new Error(`queue ${queue} has no consumer in the function catalog`);
   return consumer;
+}
+
+/** Every function on a schedule, with its trigger. */
+export function scheduledFunctions(): { functionId: FunctionId; trigger: ScheduleTrigger }[] {
+  return functionIds.flatMap((functionId) => {
+    const { trigger } = functionDefinition(functionId);
+    return trigger.kind === 'schedule' ? [{ functionId, trigger }] : [];
+  });
 }
 
 /**
