@@ -30,6 +30,8 @@ export interface SandboxMessage {
   from: string;
   channel: 'sms' | 'whatsapp';
   body: string;
+  /** A WhatsApp template sent instead of free text (the resident was outside their 24-hour window). */
+  template?: { name: string; language: string; parameters: string[] };
   status: 'sent' | 'delivered';
   createdAt: string;
 }
@@ -39,6 +41,7 @@ const sendRequestSchema = z.object({
   to: z.string().startsWith('+'),
   channel: channelSchema,
   body: z.string().min(1),
+  template: z.object({ name: z.string().min(1), language: z.string().min(1), parameters: z.array(z.string()) }).optional(),
   statusCallbackUrl: z.url(),
 });
 
@@ -108,6 +111,7 @@ export class Sandbox {
       from: parsed.channel === 'sms' ? this.options.smsFrom : this.options.whatsappFrom,
       channel: parsed.channel,
       body: parsed.body,
+      ...(parsed.template ? { template: parsed.template } : {}),
       status: 'sent',
       createdAt: new Date().toISOString(),
     };

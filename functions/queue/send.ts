@@ -6,8 +6,12 @@ import { senderEnvSchema } from '../../shared/config/env.js';
 import { sendJobSchema } from '../../shared/domain/jobs.js';
 import { queueFunction } from '../../shared/runtime/queue-function.js';
 import { retryDelaySeconds } from '../../shared/domain/backoff.js';
-import { RetryLaterError, sendBroadcastBatch, sendReply } from '../../shared/usecases/send.js';
+import { HeldForQuietHoursError, RetryLaterError, sendBroadcastBatch, sendReply } from '../../shared/usecases/send.js';
+import { sendWindow } from '../../shared/domain/send-window.js';
 import { coreDependencies } from '../wiring.js';
+
+/** SQS's longest visibility timeout. */
+const MAX_VISIBILITY_SECONDS = 12 * 3600 - 60;
 
 export const handler = queueFunction({
   envSchema: senderEnvSchema,
@@ -16,6 +20,7 @@ export const handler = queueFunction({
       ...coreDependencies(env),
       providers: new ConfiguredProviderDirectory(providerSettingsSource(env, () => awsClients().secrets)),
       statusCallbackBaseUrl: `${env.PUBLIC_BASE_URL.replace(/\/$/, '')}/webhooks/twilio/status`,
+      window: sendWindow(env.QUIET_HOURS, env.TIME_ZONE),
     },
     retries: new SqsRetryScheduler(awsClients().sqs),
   }),
@@ -25,7 +30,11 @@ export const handler = queueFunction({
       if (job.kind === 'broadcast') await sendBroadcastBatch(deps.send, job);
       else await sendReply(deps.send, job);
     } catch (error) {
-      if (error instanceof RetryLaterError) {
+      if (error instanceof HeldForQuietHoursError) {
+        // Hidden until quiet hours end (SQS allows 12 hours at most; quiet hours are shorter).
+        const seconds = Math.ceil((error.until.getTime() - Date.now()) / 1000);
+        await deps.retries.retryAfter(record.receiptHandle, Math.min(Math.max(seconds, 1), MAX_VISIBILITY_SECONDS), record.eventSourceARN);
+      } else if (error instanceof RetryLaterError) {
         // Back off before SQS hands the record out again; after maxReceiveCount it goes to the DLQ.
         const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
         await deps.retries.retryAfter(record.receiptHandle, retryDelaySeconds(receiveCount), record.eventSourceARN);

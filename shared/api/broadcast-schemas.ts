@@ -1,18 +1,23 @@
 import { z } from 'zod';
 import {
+  ageBandSchema,
   approvalLevelSchema,
+  languageSchema,
   broadcastCountsSchema,
   broadcastStatusSchema,
   keyModeSchema,
   prioritySchema,
   topicIdSchema,
 } from '../domain/model.js';
+import { messageContentSchema } from '../domain/message-content.js';
+import { targetingFiltersSchema } from '../domain/targeting.js';
 import { pageQuery } from './paging.js';
 
 export const createBroadcastRequest = z
   .object({
     topics: z.array(topicIdSchema).min(1, 'name at least one topic').max(20),
-    body: z.string().trim().min(1, 'must not be empty').max(1600, 'must be at most 1600 characters (10 SMS segments)'),
+    ...messageContentSchema.shape,
+    filters: targetingFiltersSchema.optional().meta({ description: 'only residents who match all of these (area, age band, language)' }),
     priority: prioritySchema.default('normal'),
     /** When to start; omitted means as soon as it is approved (normal priority waits out quiet hours). */
     sendAt: z.iso.datetime({ offset: true, message: 'must be a date and time such as 2025-03-01T18:00:00Z' }).optional(),
@@ -28,6 +33,12 @@ export const broadcastResponse = z
     status: broadcastStatusSchema,
     topics: z.array(z.string()),
     body: z.string(),
+    // As stored (the request's schemas normalise on the way in, which an output schema cannot say).
+    variants: z.partialRecord(languageSchema, z.string()).optional(),
+    whatsappTemplate: z.object({ name: z.string(), language: z.string().optional(), parameters: z.array(z.string()) }).optional(),
+    filters: z
+      .object({ areas: z.array(z.string()).optional(), ageBands: z.array(ageBandSchema).optional(), languages: z.array(languageSchema).optional() })
+      .optional(),
     priority: prioritySchema,
     mode: keyModeSchema.meta({ description: 'test: made with a test key, sent to the sandbox provider only' }),
     createdBy: z.string(),

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { languages, type Language } from './language.js';
 import { ageBands, type AgeBand } from './profile.js';
+import type { MessageContent } from './message-content.js';
+import type { TargetingFilters } from './targeting.js';
 
 /** The channels a resident can be reached on. */
 export const channelSchema = z.enum(['sms', 'whatsapp']);
@@ -90,7 +92,16 @@ export const broadcastStatusSchema = z.enum([
 export type BroadcastStatus = z.infer<typeof broadcastStatusSchema>;
 
 /** Why a targeted resident was not sent a broadcast. Every one is counted, none is silent. */
-export const skipReasonSchema = z.enum(['opted_out', 'duplicate', 'cancelled', 'invalid_recipient']);
+export const skipReasonSchema = z.enum([
+  'opted_out',
+  'duplicate',
+  'cancelled',
+  'invalid_recipient',
+  /** The text needs a profile value (a placeholder without a fallback) the resident never gave. */
+  'missing_data',
+  /** A WhatsApp resident outside their 24-hour window, and the broadcast has no template for them. */
+  'whatsapp_window_closed',
+]);
 export type SkipReason = z.infer<typeof skipReasonSchema>;
 
 /**
@@ -176,7 +187,14 @@ export type ApprovalLevel = z.infer<typeof approvalLevelSchema>;
 export interface Broadcast {
   id: string;
   topics: string[];
+  /** The text in the default language, with `{{placeholders}}` filled from each resident's profile. */
   body: string;
+  /** The text for residents who chose another language; the others get `body`. */
+  variants?: MessageContent['variants'];
+  /** For WhatsApp residents outside their 24-hour window, where free text is not allowed. */
+  whatsappTemplate?: MessageContent['whatsappTemplate'];
+  /** Segment filters: only residents of the topics who match all of them. */
+  filters?: TargetingFilters;
   priority: Priority;
   status: BroadcastStatus;
   department: string;

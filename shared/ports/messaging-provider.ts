@@ -4,6 +4,16 @@ import type { E164 } from '../domain/phone.js';
 export const providerNames = ['sandbox', 'twilio'] as const;
 export type ProviderName = (typeof providerNames)[number];
 
+/**
+ * An approved WhatsApp template, for residents outside their 24-hour window: a Meta template
+ * name, or a Twilio Content SID (`HX…`), with its language and its `{{1}}, {{2}}…` values.
+ */
+export interface OutboundTemplate {
+  name: string;
+  language: string;
+  parameters: string[];
+}
+
 /** One message for a provider to send. */
 export interface OutboundText {
   /** crier's own message id; adapters put it in the status callback URL. */
@@ -11,6 +21,8 @@ export interface OutboundText {
   to: E164;
   channel: Channel;
   body: string;
+  /** Set on WhatsApp outside the resident's window: the provider sends this template instead of `body`. */
+  template?: OutboundTemplate;
   /** Where the provider should post delivery receipts for this message. */
   statusCallbackUrl: string;
 }

@@ -42,6 +42,11 @@ export interface TopicStore {
 
 export interface SubscriberStore {
   getProfile(phone: string): Promise<SubscriberProfile | undefined>;
+  /**
+   * Many profiles at once, by phone; residents without one are absent. `consistent` for a
+   * decision a STOP written a moment ago must change (the sender's), eventual for counting.
+   */
+  profilesOf(phones: readonly string[], options: { consistent: boolean }): Promise<Map<string, SubscriberProfile>>;
   subscriptions(phone: string): Promise<Subscription[]>;
   consentHistory(phone: string): Promise<ConsentEvent[]>;
   /**

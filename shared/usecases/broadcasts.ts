@@ -38,6 +38,9 @@ export async function createBroadcast(
     id: deps.ids.next(),
     topics: topicIds,
     body: input.body,
+    variants: input.variants,
+    whatsappTemplate: input.whatsappTemplate,
+    filters: input.filters,
     priority: input.priority,
     status: 'draft',
     department: [...departments].sort().join(','),
@@ -120,7 +123,7 @@ function checkSendAt(sendAt: string, now: Date): void {
 
 /** What the audit log keeps of a new broadcast: what was to be said, to whom, how. */
 function auditView(broadcast: Broadcast): Record<string, unknown> {
-  const { id, topics, body, priority, status, department, mode, sendAt, startsAt, approval, audience } = broadcast;
-  return { id, topics, body, priority, status, department, mode, sendAt, startsAt, approval, audience };
+  const { id, topics, body, variants, whatsappTemplate, filters, priority, status, department, mode, sendAt, startsAt, approval, audience } = broadcast;
+  return { id, topics, body, variants, whatsappTemplate, filters, priority, status, department, mode, sendAt, startsAt, approval, audience };
 }
 

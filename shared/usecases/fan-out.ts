@@ -1,5 +1,7 @@
 import type { FanOutTask, SendJob } from '../domain/jobs.js';
-import type { Recipient } from '../domain/model.js';
+import { defaultLanguage } from '../domain/language.js';
+import type { Broadcast, Recipient } from '../domain/model.js';
+import { hasFilters, matchesFilters } from '../domain/targeting.js';
 import type { CountsDelta, FanOutCheckpoint } from '../ports/stores.js';
 import { logger } from '../runtime/logger.js';
 import { completeIfDone } from './broadcast-progress.js';
@@ -47,7 +49,7 @@ export async function fanOutShard(deps: FanOutDependencies, task: FanOutTask): P
       lastPhone = recipient.phone;
       return isNew;
     });
-    const recipients = await withoutMembersOf(deps, earlierTopics, firstOfEachPhone);
+    const recipients = await matchingFilters(deps, broadcast, await withoutMembersOf(deps, earlierTopics, firstOfEachPhone));
     const jobs: SendJob[] = [];
     for (let start = 0; start < recipients.length; start += deps.recipientsPerJob) {
       jobs.push({ kind: 'broadcast', broadcastId: broadcast.id, recipients: recipients.slice(start, start + deps.recipientsPerJob) });
@@ -58,6 +60,23 @@ export async function fanOutShard(deps: FanOutDependencies, task: FanOutTask): P
     if (!(await advance(next, { targeted: recipients.length, ...(page.cursor ? {} : { fanOutDone: 1 }) }))) return;
     cursor = page.cursor;
   } while (cursor);
+}
+
+/**
+ * Keeps the residents who match the broadcast's segment filters (area, age band, language), read
+ * from their profiles a hundred at a time. Only filtered broadcasts pay for these reads; the
+ * sender checks consent again, strongly, just before each send.
+ */
+async function matchingFilters(deps: FanOutDependencies, broadcast: Broadcast, recipients: Recipient[]): Promise<Recipient[]> {
+  if (!hasFilters(broadcast.filters) || recipients.length === 0) return recipients;
+  const profiles = await deps.stores.subscribers.profilesOf(
+    recipients.map((recipient) => recipient.phone),
+    { consistent: false },
+  );
+  return recipients.filter((recipient) => {
+    const profile = profiles.get(recipient.phone);
+    return profile !== undefined && matchesFilters(profile, broadcast.filters, defaultLanguage);
+  });
 }
 
 /** Drops residents who also belong to a topic listed earlier: that topic's task sends to them. */

@@ -1,17 +1,22 @@
 import { ConfigurationError, ProviderError } from '../domain/errors.js';
 import type { BroadcastSendJob, ReplySendJob } from '../domain/jobs.js';
-import { recipientKey, type Channel, type Recipient } from '../domain/model.js';
+import { defaultLanguage, type Language } from '../domain/language.js';
+import { renderContent } from '../domain/message-content.js';
+import { recipientKey, topicNameIn, type Broadcast, type Channel, type Recipient, type SkipReason, type SubscriberProfile } from '../domain/model.js';
 import { withStopFooter } from '../domain/replies.js';
+import { isWhatsAppWindowOpen } from '../domain/whatsapp-window.js';
+import type { OutboundTemplate } from '../ports/messaging-provider.js';
 import type { ProviderDirectory } from '../ports/provider-directory.js';
 import type { CountsDelta, MessageRecord } from '../ports/stores.js';
 import { logger } from '../runtime/logger.js';
 import { recordProgress } from './broadcast-progress.js';
-import type { CoreDependencies } from './dependencies.js';
+import type { CoreDependencies, SendWindow } from './dependencies.js';
 
 export interface SendDependencies extends CoreDependencies {
   providers: ProviderDirectory;
   /** Base URL providers post receipts to; the message id rides along in the query string. */
   statusCallbackBaseUrl: string;
+  window: Pick<SendWindow, 'heldUntil'>;
 }
 
 /** The provider could not take a message right now (throttled, unreachable): try the job again later. */
@@ -24,6 +29,16 @@ export class RetryLaterError extends Error {
   }
 }
 
+/** A normal broadcast's batch met quiet hours: it waits, untouched, until they end. */
+export class HeldForQuietHoursError extends Error {
+  readonly until: Date;
+  constructor(until: Date) {
+    super(`held for quiet hours until ${until.toISOString()}`);
+    this.until = until;
+    this.name = 'HeldForQuietHoursError';
+  }
+}
+
 /**
  * A broadcast's message id for one resident. Deterministic, so the claim (a conditional write on
  * it) is what makes "at most once per resident" hold across retries and redeliveries.
@@ -33,9 +48,11 @@ export function broadcastMessageId(broadcastId: string, phone: string): string {
 }
 
 /**
- * Sends one batch of a broadcast. For each recipient: opt-out re-checked now (a STOP that landed
- * a second ago counts), then the claim, then the provider. Ambiguous outcomes are never retried:
- * a message that might have gone out is recorded as failed rather than risk sending it twice.
+ * Sends one batch of a broadcast. For each recipient: their profile read strongly just before
+ * the send (a STOP that landed a second ago counts; an erased resident has none), the text in
+ * their language with their placeholders, the WhatsApp window (a template outside it), then the
+ * claim, then the provider. Ambiguous outcomes are never retried: a message that might have
+ * gone out is recorded as failed rather than risk sending it twice.
  */
 export async function sendBroadcastBatch(deps: SendDependencies, job: BroadcastSendJob): Promise<void> {
   const broadcast = await deps.stores.broadcasts.get(job.broadcastId);
@@ -43,28 +60,39 @@ export async function sendBroadcastBatch(deps: SendDependencies, job: BroadcastS
     logger.warn('send job for a broadcast that does not exist', { broadcastId: job.broadcastId });
     return;
   }
+  if (broadcast.status !== 'cancelled') {
+    // Checked before any claim, so a held batch is taken up again whole when quiet hours end.
+    const heldUntil = deps.window.heldUntil(broadcast.priority, deps.clock.now());
+    if (heldUntil) throw new HeldForQuietHoursError(heldUntil);
+  }
   const delta: Required<Pick<CountsDelta, 'sent' | 'failed' | 'skipped'>> = { sent: 0, failed: 0, skipped: 0 };
-  const body = withStopFooter(broadcast.body);
+  const skip = async (recipient: Recipient, reason: SkipReason) => {
+    if (await recordSkip(deps, broadcast.id, recipient, reason)) delta.skipped += 1;
+  };
   try {
     if (broadcast.status === 'cancelled') {
-      for (const recipient of job.recipients) {
-        if (await recordSkip(deps, broadcast.id, recipient, 'cancelled')) delta.skipped += 1;
-      }
+      for (const recipient of job.recipients) await skip(recipient, 'cancelled');
       return;
     }
+    const topicName = await topicNamer(deps, broadcast);
     for (const recipient of job.recipients) {
-      // Checked for each resident just before their send, not once per batch: at a paced rate a
+      // Read for each resident just before their send, not once per batch: at a paced rate a
       // batch takes seconds, and a STOP that arrives in them must still be honoured.
-      if ((await deps.stores.subscribers.optedOutAmong([recipient])).has(recipientKey(recipient))) {
-        if (await recordSkip(deps, broadcast.id, recipient, 'opted_out')) delta.skipped += 1;
+      const profile = (await deps.stores.subscribers.profilesOf([recipient.phone], { consistent: true })).get(recipient.phone);
+      if (!profile || profile.optedOut[recipient.channel] !== undefined) {
+        await skip(recipient, 'opted_out');
         continue;
       }
-      const messageId = broadcastMessageId(broadcast.id, recipient.phone);
+      const message = composeFor(broadcast, profile, recipient.channel, deps.clock.now(), topicName);
+      if ('skip' in message) {
+        await skip(recipient, message.skip);
+        continue;
+      }
       const outcome = await claimAndSend(deps, {
-        messageId,
+        messageId: broadcastMessageId(broadcast.id, recipient.phone),
         broadcastId: broadcast.id,
         ...recipient,
-        body,
+        ...message,
         testMode: broadcast.mode === 'test',
       });
       if (outcome !== 'already-claimed') delta[outcome] += 1;
@@ -73,6 +101,39 @@ export async function sendBroadcastBatch(deps: SendDependencies, job: BroadcastS
     // Counted even when a retry is due, so the recipients done so far are not counted again.
     if (delta.sent + delta.failed + delta.skipped > 0) await recordProgress(deps.stores, broadcast.id, delta);
   }
+}
+
+/**
+ * What one resident is sent: the variant for their language with their profile filled in and
+ * the STOP footer, or on WhatsApp outside their 24-hour window the broadcast's template; or why
+ * they get nothing.
+ */
+function composeFor(
+  broadcast: Broadcast,
+  profile: SubscriberProfile,
+  channel: Channel,
+  now: Date,
+  topicName: (language: Language) => string,
+): { body: string; template: OutboundTemplate | undefined } | { skip: SkipReason } {
+  const rendered = renderContent(broadcast, profile, { defaultLanguage, topicName });
+  if (!rendered.ok) return { skip: 'missing_data' };
+  const body = withStopFooter(rendered.text, rendered.language);
+  if (channel !== 'whatsapp' || isWhatsAppWindowOpen(profile, now)) return { body, template: undefined };
+  if (!broadcast.whatsappTemplate) return { skip: 'whatsapp_window_closed' };
+  return {
+    body,
+    template: {
+      name: broadcast.whatsappTemplate.name,
+      language: rendered.templateLanguage ?? rendered.language,
+      parameters: rendered.templateParameters,
+    },
+  };
+}
+
+/** The `{{topic}}` placeholder names the broadcast's first topic, in the resident's language. */
+async function topicNamer(deps: SendDependencies, broadcast: Broadcast): Promise<(language: Language) => string> {
+  const topic = await deps.stores.topics.get(broadcast.topics[0] ?? '');
+  return (language) => (topic ? topicNameIn(topic, language) : '');
 }
 
 /** Sends a reply to one resident's text. */
@@ -101,6 +162,7 @@ interface Delivery {
   phone: string;
   channel: Channel;
   body: string;
+  template?: OutboundTemplate;
   /** A test broadcast's message: only the sandbox provider may carry it. */
   testMode: boolean;
 }
@@ -128,6 +190,7 @@ async function claimAndSend(deps: SendDependencies, delivery: Delivery): Promise
       to: delivery.phone as never,
       channel: delivery.channel,
       body: delivery.body,
+      template: delivery.template,
       statusCallbackUrl: `${deps.statusCallbackBaseUrl}?messageId=${encodeURIComponent(delivery.messageId)}`,
     });
     await deps.stores.messages.markSent(delivery.messageId, accepted.provider, accepted.providerMessageId, deps.clock.now().toISOString());

@@ -87,7 +87,8 @@ export async function startFakeTwilioApi(
     if (!form.From && !form.MessagingServiceSid) {
       return sendTwilioError(response, 400, 21603, "A 'From' or 'MessagingServiceSid' parameter is required to send a message.");
     }
-    if (!form.Body) return sendTwilioError(response, 400, 21602, 'Message body is required.');
+    // Like Twilio: a Content Template (ContentSid) stands in for the body.
+    if (!form.Body && !form.ContentSid) return sendTwilioError(response, 400, 21602, 'Message body is required.');
     const sid = `SM${hex(16)}`;
     const now = rfc2822(new Date());
     // Without a From, a Messaging Service first "accepts" the message and picks the sender later.
@@ -95,7 +96,7 @@ export async function startFakeTwilioApi(
     sendJson(response, 201, {
       account_sid: accountSid,
       api_version: '2010-04-01',
-      body: form.Body,
+      body: form.Body ?? '',
       date_created: now,
       date_sent: null,
       date_updated: now,

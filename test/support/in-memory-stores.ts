@@ -150,6 +150,15 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
 
   constructor(private readonly shardCount: number) {}
 
+  async profilesOf(phones: readonly string[]): Promise<Map<string, SubscriberProfile>> {
+    const profiles = new Map<string, SubscriberProfile>();
+    for (const phone of phones) {
+      const profile = await this.getProfile(phone);
+      if (profile) profiles.set(phone, profile);
+    }
+    return profiles;
+  }
+
   async getProfile(phone: string): Promise<SubscriberProfile | undefined> {
     const state = this.profiles.get(phone);
     return state

@@ -20,6 +20,7 @@ const permissions: readonly Permission[] = [
   'replies:read',
   'replies:write',
   'keys:manage',
+  'departments:manage',
   'audit:read',
 ];
 

@@ -3,17 +3,23 @@ import { ConfigurationError, ProviderError, type ProviderErrorKind } from '../..
 import type { OutboundText } from '../../shared/ports/messaging-provider.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { RetryLaterError, broadcastMessageId, sendBroadcastBatch, sendReply, type SendDependencies } from '../../shared/usecases/send.js';
-import { aBroadcast, aBroadcastSendJob, aPhone, aReplySendJob, inboundEvidence } from '../support/builders.js';
+import { aBroadcast, aBroadcastSendJob, aPhone, aReplySendJob, broadcastSettings, inboundEvidence } from '../support/builders.js';
 import { FixedClock, ScriptedProvider, SequentialIds, directoryOf, inMemoryStores } from '../support/in-memory-stores.js';
 
 const alice = aPhone(101);
 const bob = aPhone(102);
 const carol = aPhone(103);
 const BROADCAST_ID = '01jbroadcast0000000000000a';
+const AT = new FixedClock().now().toISOString();
 
 async function setUp(broadcast = aBroadcast({ id: BROADCAST_ID, body: 'Queues on the A470.' })) {
   const stores = inMemoryStores();
   await stores.broadcasts.create(broadcast);
+  // The residents joined by SMS, and wrote on WhatsApp just now, so its window is open.
+  for (const phone of [alice, bob, carol]) {
+    await stores.subscribers.subscribe(phone, 'sms', 'traffic', AT, inboundEvidence());
+    await stores.subscribers.recordWhatsAppWindow(phone, AT);
+  }
   const provider = new ScriptedProvider();
   const deps: SendDependencies = {
     stores,
@@ -21,6 +27,7 @@ async function setUp(broadcast = aBroadcast({ id: BROADCAST_ID, body: 'Queues on
     ids: new SequentialIds(),
     providers: directoryOf(provider),
     statusCallbackBaseUrl: 'https://crier.example.gov.uk/webhooks/twilio/status',
+    window: broadcastSettings().window,
   };
   return { deps, stores, provider };
 }
@@ -212,7 +219,7 @@ describe('sendBroadcastBatch', () => {
 
     // Assess
     expect(await stores.messages.get(broadcastMessageId(BROADCAST_ID, bob))).toMatchObject({ status: 'failed', errorCode });
-    expect(await stores.subscribers.getProfile(bob)).toBeUndefined();
+    expect((await stores.subscribers.getProfile(bob))?.optedOut).toEqual({});
     expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 1, failed: 1 });
   });
 

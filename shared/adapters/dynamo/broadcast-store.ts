@@ -8,6 +8,8 @@ import {
   type BroadcastCounts,
   type BroadcastStatus,
 } from '../../domain/model.js';
+import { messageContentSchema } from '../../domain/message-content.js';
+import { targetingFiltersSchema } from '../../domain/targeting.js';
 import type {
   BroadcastChanges,
   BroadcastQuery,
@@ -243,6 +245,9 @@ function toBroadcast(item: Record<string, unknown>): Broadcast {
     id: String(item.id),
     topics: (item.topics as string[]) ?? [],
     body: String(item.body),
+    variants: messageContentSchema.shape.variants.parse(item.variants),
+    whatsappTemplate: messageContentSchema.shape.whatsappTemplate.parse(item.whatsappTemplate),
+    filters: targetingFiltersSchema.optional().parse(item.filters),
     priority: prioritySchema.parse(item.priority),
     status: broadcastStatusSchema.parse(item.status),
     department: String(item.department),

@@ -52,24 +52,18 @@ export class DynamoSubscriberStore implements SubscriberStore {
 
   async getProfile(phone: string): Promise<SubscriberProfile | undefined> {
     const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.profile(phone) }));
-    if (!Item) return undefined;
-    const profile: SubscriberProfile = {
-      phone,
-      createdAt: String(Item.createdAt),
-      optedOut: {},
-      heldTopics: {},
-      language: languageSchema.safeParse(Item.language).data,
-      area: typeof Item.area === 'string' ? Item.area : undefined,
-      ageBand: ageBandSchema.safeParse(Item.ageBand).data,
-      whatsappWindowOpenedAt: typeof Item.whatsappWindowOpenedAt === 'string' ? Item.whatsappWindowOpenedAt : undefined,
-    };
-    for (const channel of channelSchema.options) {
-      const optedOutAt = Item[optedOutAttribute(channel)];
-      if (typeof optedOutAt === 'string') profile.optedOut[channel] = optedOutAt;
-      const held = Item[heldTopicsAttribute(channel)];
-      if (Array.isArray(held)) profile.heldTopics[channel] = held.map(String);
+    return Item ? toProfile(phone, Item) : undefined;
+  }
+
+  async profilesOf(phones: readonly string[], options: { consistent: boolean }): Promise<Map<string, SubscriberProfile>> {
+    const unique = [...new Set(phones)];
+    const items = await batchGetAll(this.documents, this.tableName, unique.map((phone) => keys.profile(phone)), undefined, options.consistent);
+    const profiles = new Map<string, SubscriberProfile>();
+    for (const item of items) {
+      const phone = String(item.pk).slice('SUB#'.length);
+      profiles.set(phone, toProfile(phone, item));
     }
-    return profile;
+    return profiles;
   }
 
   async subscriptions(phone: string): Promise<Subscription[]> {
@@ -421,4 +415,24 @@ export class DynamoSubscriberStore implements SubscriberStore {
 
 export function phoneHash(phone: string): string {
   return createHash('sha256').update(phone).digest('hex');
+}
+
+function toProfile(phone: string, item: Record<string, unknown>): SubscriberProfile {
+  const profile: SubscriberProfile = {
+    phone,
+    createdAt: String(item.createdAt),
+    optedOut: {},
+    heldTopics: {},
+    language: languageSchema.safeParse(item.language).data,
+    area: typeof item.area === 'string' ? item.area : undefined,
+    ageBand: ageBandSchema.safeParse(item.ageBand).data,
+    whatsappWindowOpenedAt: typeof item.whatsappWindowOpenedAt === 'string' ? item.whatsappWindowOpenedAt : undefined,
+  };
+  for (const channel of channelSchema.options) {
+    const optedOutAt = item[optedOutAttribute(channel)];
+    if (typeof optedOutAt === 'string') profile.optedOut[channel] = optedOutAt;
+    const held = item[heldTopicsAttribute(channel)];
+    if (Array.isArray(held)) profile.heldTopics[channel] = held.map(String);
+  }
+  return profile;
 }

@@ -115,6 +115,32 @@ describe('TwilioProvider.sendText: accepted messages', () => {
     expect(fake.requests[0]?.form.From).toBe(`whatsapp:${COUNCIL_WHATSAPP}`);
   });
 
+  it('sends a WhatsApp template as its Content SID with numbered variables, and no body', async () => {
+    // Prepare
+    const adapter = provider();
+    const template = { name: 'HX0123456789abcdef0123456789abcdef', language: 'en_GB', parameters: ['CF10', 'Traffic alerts'] };
+
+    // Act
+    const acceptance = await adapter.sendText(outbound({ channel: 'whatsapp', template }));
+
+    // Assess
+    expect(acceptance.providerMessageId).toMatch(SID);
+    expect(fake.requests[0]?.form).toMatchObject({ ContentSid: template.name, ContentVariables: '{"1":"CF10","2":"Traffic alerts"}' });
+    expect(fake.requests[0]?.form.Body).toBeUndefined();
+  });
+
+  it('refuses a template named the Meta way, which Twilio cannot send, without calling Twilio', async () => {
+    // Prepare
+    const adapter = provider();
+
+    // Act
+    const attempt = adapter.sendText(outbound({ channel: 'whatsapp', template: { name: 'road_closure', language: 'en_GB', parameters: [] } }));
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ kind: 'misconfigured', retryable: false });
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('does not double the prefix when the WhatsApp sender is configured with it', async () => {
     // Prepare
     const adapter = provider({ whatsappFrom: `whatsapp:${COUNCIL_WHATSAPP}` });

@@ -9,7 +9,7 @@ import type { MessageListInstanceCreateOptions } from 'twilio/lib/rest/api/v2010
 import { z } from 'zod';
 import { ProviderError } from '../../../domain/errors.js';
 import type { Channel } from '../../../domain/model.js';
-import type { MessagingProvider, OutboundText, ProviderAcceptance } from '../../../ports/messaging-provider.js';
+import type { MessagingProvider, OutboundTemplate, OutboundText, ProviderAcceptance } from '../../../ports/messaging-provider.js';
 import { twilioErrorKind } from './error-codes.js';
 import { parseTwilioSettings, type TwilioSettings, type twilioSettingsSchema } from './settings.js';
 
@@ -111,8 +111,8 @@ export class TwilioProvider implements MessagingProvider {
     }
     const params: MessageListInstanceCreateOptions = {
       to: message.channel === 'whatsapp' ? `${WHATSAPP_PREFIX}${message.to}` : message.to,
-      body: message.body,
       statusCallback: message.statusCallbackUrl,
+      ...(message.template ? templateParams(message.template) : { body: message.body }),
     };
     // Twilio accepts a From, a MessagingServiceSid, or both (the From is then the sender and the
     // service's features such as Advanced Opt-Out still apply).
@@ -160,4 +160,19 @@ function toProviderError(error: unknown): ProviderError {
   // Neither an HTTP answer nor a transport failure: a bug on our side (e.g. a parameter the SDK
   // refused). Retrying would fail the same way.
   return new ProviderError(PROVIDER, 'rejected', 'the Twilio SDK refused the request', { cause: error });
+}
+
+/**
+ * Twilio sends WhatsApp templates as Content Templates: the template is named by its Content SID
+ * (`HX…`), its variables `{{1}}, {{2}}…` given as JSON. A Meta template name means nothing to
+ * Twilio, so it is refused here rather than sent as free text WhatsApp would reject.
+ */
+function templateParams(template: OutboundTemplate): Pick<MessageListInstanceCreateOptions, 'contentSid' | 'contentVariables'> {
+  if (!/^HX[0-9a-f]{32}$/.test(template.name)) {
+    throw new ProviderError(PROVIDER, 'misconfigured', `Twilio needs a Content SID (HX…) as the WhatsApp template, not "${template.name}"`);
+  }
+  return {
+    contentSid: template.name,
+    contentVariables: JSON.stringify(Object.fromEntries(template.parameters.map((value, index) => [String(index + 1), value]))),
+  };
 }
