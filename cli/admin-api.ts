@@ -15,6 +15,7 @@ import {
   inboxResponse,
   type updateTopicRequest,
 } from '../shared/api/schemas.js';
+import { subscriberImportResponse } from '../shared/api/subscriber-import-schemas.js';
 import type { KeySource } from './config.js';
 import { UnexpectedResponseError } from './errors.js';
 import { problemsOf } from './arguments.js';
@@ -31,6 +32,7 @@ export type ApiKey = z.infer<typeof keyResponse>;
 export type AuditEntry = z.infer<typeof auditResponse>['entries'][number];
 export type Broadcast = z.infer<typeof broadcastResponse>;
 export type InboxEntry = z.infer<typeof inboxEntryResponse>;
+export type SubscriberImport = z.infer<typeof subscriberImportResponse>;
 
 const subscriberView = subscriberResponse;
 export type Subscriber = z.infer<typeof subscriberView>;
@@ -101,6 +103,11 @@ export class AdminApi {
     return this.call(subscriberView, 'GET', `/v1/subscribers/${encodeURIComponent(phone)}`);
   }
 
+  /** The file goes as it is, as text/csv; an import may take the API its full 30 seconds. */
+  importSubscribers(csv: string) {
+    return this.call(subscriberImportResponse, 'POST', '/v1/subscribers/import', new RawBody(csv, 'text/csv', 35_000));
+  }
+
   eraseSubscriber(phone: string) {
     return this.call(noContent, 'DELETE', `/v1/subscribers/${encodeURIComponent(phone)}`);
   }
@@ -138,12 +145,14 @@ export class AdminApi {
   }
 
   private async call<S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown): Promise<ApiResult<z.infer<S>>> {
+    const sent = body instanceof RawBody ? body : body === undefined ? undefined : { raw: JSON.stringify(body), contentType: 'application/json' };
     const response = await this.http.request(method, path, {
       headers: {
         authorization: `Bearer ${this.key}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(sent === undefined ? {} : { 'content-type': sent.contentType }),
       },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(sent === undefined ? {} : { body: sent.raw }),
+      ...(body instanceof RawBody && body.timeoutMs ? { timeoutMs: body.timeoutMs } : {}),
     });
     if (response.status < 200 || response.status > 299) {
       const error = apiErrorFrom(response);
@@ -160,6 +169,15 @@ export class AdminApi {
     }
     return { data: parsed.data, raw: response.json };
   }
+}
+
+/** A body sent as it is (not as JSON), with its content type. */
+class RawBody {
+  constructor(
+    readonly raw: string,
+    readonly contentType: string,
+    readonly timeoutMs?: number,
+  ) {}
 }
 
 function queryString(parameters: Record<string, string | number | undefined>): string {

@@ -11,6 +11,8 @@ export interface HttpResponse {
 export interface HttpRequestInit {
   headers?: Record<string, string>;
   body?: string;
+  /** For a call known to take longer than most (an import). */
+  timeoutMs?: number;
 }
 
 /** Long enough for a cold Lambda behind API Gateway, short enough that a hung server is noticed. */
@@ -30,10 +32,10 @@ export class HttpClient {
         method,
         headers: init.headers,
         body: init.body,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(init.timeoutMs ?? this.timeoutMs),
       });
     } catch (error) {
-      throw unreachable(this.baseUrl, error, this.timeoutMs);
+      throw unreachable(this.baseUrl, error, init.timeoutMs ?? this.timeoutMs);
     }
     const text = await response.text();
     return { status: response.status, text, json: parseJson(text) };

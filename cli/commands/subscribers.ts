@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import type { Subscriber } from '../admin-api.js';
+import type { Subscriber, SubscriberImport } from '../admin-api.js';
+import { UsageError } from '../errors.js';
 import { parseArguments } from '../arguments.js';
 import { confirm } from '../confirm.js';
 import { contextOf } from '../context.js';
@@ -10,6 +12,7 @@ import { shortTime, truncate, type Output } from '../output.js';
 // what a valid number is. Only an empty one is refused here.
 const phoneInput = z.object({ phone: z.string().trim().min(1, 'must not be empty') });
 const eraseInput = phoneInput.extend({ yes: z.boolean().default(false) });
+const importInput = z.object({ file: z.string().trim().min(1, 'must not be empty') });
 
 export function registerSubscribers(program: Command): void {
   const subscribers = program.command('subscribers').description('residents: profile, subscriptions, consent history');
@@ -24,6 +27,23 @@ export function registerSubscribers(program: Command): void {
       const { data, raw } = await context.admin().getSubscriber(input.phone);
       if (context.output.json) return context.output.raw(raw);
       showSubscriber(context.output, data);
+    });
+
+  subscribers
+    .command('import')
+    .description('import opted-in residents from a CSV file with consent evidence per row; all rows or none')
+    .argument('<file.csv>', 'columns: phone, topic, channel, language, area, age_band, consent_collected_by, consent_collected_at, consent_method')
+    .action(async (file: string, _options: unknown, command: Command) => {
+      const context = contextOf(command);
+      const input = parseArguments(importInput, { file });
+      const csv = await readFile(input.file, 'utf8').catch((error: unknown) => {
+        throw new UsageError(`cannot read ${input.file}`, [{ field: 'file', message: error instanceof Error ? error.message : String(error) }]);
+      });
+      // A refused file is an ApiError whose details name each bad row ("line 4: phone"): main
+      // prints them one per line and exits 1.
+      const { data, raw } = await context.admin().importSubscribers(csv);
+      if (context.output.json) return context.output.raw(raw);
+      showImport(context.output, data);
     });
 
   subscribers
@@ -50,6 +70,9 @@ function showSubscriber(output: Output, subscriber: Subscriber): void {
     ['phone', subscriber.phone],
     ['since', shortTime(subscriber.createdAt)],
     ['opted out', optedOut.join(', ') || 'no'],
+    ['language', subscriber.language ?? '-'],
+    ['area', subscriber.area ?? '-'],
+    ['age band', subscriber.ageBand ?? '-'],
   ]);
   output.line();
   output.line('Subscriptions');
@@ -77,8 +100,26 @@ function showSubscriber(output: Output, subscriber: Subscriber): void {
   );
 }
 
-/** The evidence of a consent change in a few words: the resident's own text, or who did it. */
+function showImport(output: Output, summary: SubscriberImport): void {
+  output.line(`imported ${summary.imported} of ${summary.rows} rows (batch ${summary.batchId}); ${summary.alreadySubscribed} already subscribed`);
+  output.line();
+  output.table(
+    summary.topics,
+    [
+      { heading: 'TOPIC', value: (topic) => topic.topicId },
+      { heading: 'IMPORTED', value: (topic) => String(topic.imported) },
+      { heading: 'ALREADY SUBSCRIBED', value: (topic) => String(topic.alreadySubscribed) },
+    ],
+    '(none)',
+  );
+}
+
+/** The evidence of a consent change in a few words: the resident's own text, who did it, or the import it came in. */
 function describeEvidence(evidence: Record<string, unknown>): string {
+  if (evidence.kind === 'import') {
+    // The batch id is long and in --json; who collected the consent, how and when is what matters here.
+    return `${String(evidence.method)} by ${String(evidence.collectedBy)} on ${String(evidence.collectedAt).slice(0, 10)} (import)`;
+  }
   if (typeof evidence.text === 'string') return `texted "${evidence.text}"`;
   if (typeof evidence.actor === 'string') return `by ${evidence.actor}${typeof evidence.reason === 'string' ? `: ${evidence.reason}` : ''}`;
   return JSON.stringify(evidence);

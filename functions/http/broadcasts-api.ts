@@ -3,6 +3,7 @@ import {
   broadcastListQuery,
   createBroadcastRequest,
   departmentLimitsRequest,
+  previewBroadcastRequest,
   rejectBroadcastRequest,
 } from '../../shared/api/broadcast-schemas.js';
 import { broadcastsEnvSchema, type BroadcastsEnv } from '../../shared/config/env.js';
@@ -13,6 +14,7 @@ import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { parseJsonBody, parseParameter, parseQuery } from '../../shared/runtime/http/request.js';
 import { json } from '../../shared/runtime/http/responses.js';
 import { approveBroadcast, rejectBroadcast, submitBroadcast } from '../../shared/usecases/broadcast-approval.js';
+import { previewBroadcast, previewRequest } from '../../shared/usecases/broadcast-preview.js';
 import { cancelBroadcast, createBroadcast, getBroadcast, listBroadcasts } from '../../shared/usecases/broadcasts.js';
 import { getDepartmentLimits, setDepartmentLimits } from '../../shared/usecases/department-limits.js';
 import type { BroadcastDependencies } from '../../shared/usecases/dependencies.js';
@@ -48,6 +50,12 @@ export const handler = httpFunction({
   routes: {
     'POST /v1/broadcasts': authenticated(async ({ deps, request }, principal) =>
       json(201, view(await createBroadcast(deps.broadcasts, principal, parseJsonBody(request, createBroadcastRequest)))),
+    ),
+    'POST /v1/broadcasts/preview': authenticated(async ({ deps, request }, principal) =>
+      json(200, await previewRequest(deps.broadcasts, principal, parseJsonBody(request, previewBroadcastRequest))),
+    ),
+    'GET /v1/broadcasts/{id}/preview': authenticated(async ({ deps, request }, principal) =>
+      json(200, await previewBroadcast(deps.broadcasts, principal, idOf(request.pathParameters))),
     ),
     'GET /v1/broadcasts': authenticated(async ({ deps, request }, principal) => {
       const { items, cursor } = await listBroadcasts(deps.core, principal, parseQuery(request, broadcastListQuery));

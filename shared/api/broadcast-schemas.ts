@@ -27,6 +27,9 @@ export const createBroadcastRequest = z
   .strict()
   .meta({ id: 'CreateBroadcastRequest' });
 
+/** A preview takes what creating takes, and makes nothing. */
+export const previewBroadcastRequest = createBroadcastRequest.omit({ draft: true }).meta({ id: 'PreviewBroadcastRequest' });
+
 export const broadcastResponse = z
   .object({
     id: z.string(),
@@ -94,3 +97,38 @@ export const departmentLimitsResponse = z
     usedToday: z.number().int().optional(),
   })
   .meta({ id: 'DepartmentLimits' });
+
+const smsPreviewResponse = z.object({
+  encoding: z.enum(['GSM-7', 'UCS-2']),
+  characters: z.number().int(),
+  segments: z.number().int(),
+  unicodeCharacters: z.array(z.string()).meta({ description: 'the characters that forced UCS-2' }),
+  segmentsWithoutUnicode: z.number().int().optional(),
+  warnings: z.array(z.object({ code: z.string(), message: z.string() })),
+});
+
+export const broadcastPreviewResponse = z
+  .object({
+    audience: z.object({
+      total: z.number().int(),
+      byChannel: z.object({ sms: z.number().int(), whatsapp: z.number().int() }),
+      byLanguage: z.partialRecord(languageSchema, z.number().int()),
+      missingData: z.number().int(),
+      whatsappOutsideWindow: z.number().int(),
+    }),
+    messages: z.array(z.object({ language: languageSchema, text: z.string(), sms: smsPreviewResponse })),
+    smsSegments: z.number().int(),
+    cost: z.object({ currency: z.string(), sms: z.number(), whatsapp: z.number(), total: z.number() }),
+    startsAt: z.string(),
+    limits: z.array(
+      z.object({
+        department: z.string(),
+        dailyMessageCap: z.number().int(),
+        usedOnStartDay: z.number().int(),
+        wouldExceed: z.boolean(),
+        needsOperatorApproval: z.boolean(),
+      }),
+    ),
+    warnings: z.array(z.object({ code: z.string(), message: z.string() })),
+  })
+  .meta({ id: 'BroadcastPreview' });

@@ -1,6 +1,8 @@
 import {
   broadcastListQuery,
   broadcastListResponse,
+  broadcastPreviewResponse,
+  previewBroadcastRequest,
   broadcastResponse,
   createBroadcastRequest,
   departmentLimitsRequest,
@@ -26,6 +28,22 @@ export const broadcastPaths = {
       summary: "The broadcasts the key's department can see, newest first",
       requestParams: { query: broadcastListQuery },
       responses: { '200': { description: 'A page of broadcasts', ...jsonContent(broadcastListResponse) }, ...errors },
+    },
+  },
+  '/v1/broadcasts/preview': {
+    post: {
+      summary: 'Preview a broadcast without making it',
+      description:
+        'Audience by channel and language (after de-duplication and filters), each language version as it would be sent with its SMS encoding (GSM-7 or UCS-2, and the characters that forced UCS-2) and segments, the estimated cost, when it would start, the limits it meets, and warnings (such as one character doubling the cost).',
+      requestBody: jsonContent(previewBroadcastRequest),
+      responses: { '200': { description: 'The preview', ...jsonContent(broadcastPreviewResponse) }, ...errors },
+    },
+  },
+  '/v1/broadcasts/{id}/preview': {
+    get: {
+      summary: 'Preview a broadcast already made (a draft, or one waiting for approval)',
+      requestParams: broadcastId,
+      responses: { '200': { description: 'The preview', ...jsonContent(broadcastPreviewResponse) }, ...errors, ...notFound },
     },
   },
   '/v1/broadcasts/{id}': {

@@ -23,6 +23,7 @@ import {
 } from './schemas.js';
 import { broadcastPaths } from './openapi-broadcasts.js';
 import { conflict, errors, idParameter, jsonContent, notFound } from './openapi-parts.js';
+import { subscriberImportCsv, subscriberImportResponse } from './subscriber-import-schemas.js';
 
 /** The admin API's OpenAPI document, built from the same zod schemas the handlers validate with. */
 export function openApiDocument() {
@@ -86,6 +87,19 @@ export function openApiDocument() {
           summary: 'Erase a subscriber (an anonymised opt-out tombstone is kept)',
           requestParams: idParameter('phone', 'phone number, E.164 or national form'),
           responses: { '204': { description: 'Erased' }, ...errors, ...notFound },
+        },
+      },
+      '/v1/subscribers/import': {
+        post: {
+          summary: 'Import opted-in residents from a CSV file, with the consent evidence of each row (operators, and senders for their department)',
+          description:
+            'All or nothing: any bad row refuses the file, each problem named by line and column, and a failure part-way takes back what the import wrote. Sending the same file again with the same key is the same import (the same batchId): rows already written are not doubled. A resident already known keeps their profile; the file sets area, language and age band only for new residents.',
+          requestBody: { content: { 'text/csv': { schema: subscriberImportCsv } } },
+          responses: {
+            '201': { description: 'Imported', ...jsonContent(subscriberImportResponse) },
+            ...errors,
+            '413': { description: 'The file is larger than the API takes', ...jsonContent(errorResponseSchema) },
+          },
         },
       },
       '/v1/inbox': {

@@ -153,10 +153,14 @@ export interface Subscription {
   since: string;
 }
 
-/** Where a consent change came from: the resident's own message, or a member of staff. */
+/**
+ * Where a consent change came from: the resident's own message, a member of staff, or a row of an
+ * imported list (consent collected elsewhere: who collected it, when and how, and who imported it).
+ */
 export type ConsentEvidence =
   | { kind: 'inbound'; provider: string; providerMessageId: string; text: string }
-  | { kind: 'admin'; actor: string; reason: string };
+  | { kind: 'admin'; actor: string; reason: string }
+  | { kind: 'import'; batchId: string; actor: string; collectedBy: string; collectedAt: string; method: string };
 
 /**
  * What a consent record says happened: asked to join a confirmed-opt-in topic, joined (opt_in),

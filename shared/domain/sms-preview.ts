@@ -207,3 +207,8 @@ export function estimateCost(audience: { sms: number; whatsapp: number }, smsSeg
   const whatsapp = Math.round(audience.whatsapp * prices.whatsapp.perMessage * scale);
   return { currency: prices.currency, sms: sms / scale, whatsapp: whatsapp / scale, total: (sms + whatsapp) / scale };
 }
+
+/** Just the segment count of one text: what each resident's own message costs in a preview. */
+export function smsSegmentsOf(text: string): number {
+  return new SegmentedMessage(text).segmentsCount;
+}

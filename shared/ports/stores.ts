@@ -103,10 +103,49 @@ export interface SubscriberStore {
   claimDailyAcknowledgement(phone: string, day: string, at?: string): Promise<boolean>;
   /** A WhatsApp message from the resident opens the 24-hour window for free-text replies. */
   recordWhatsAppWindow(phone: string, at: string): Promise<void>;
+  /**
+   * The first step of an erasure: keeps the anonymised tombstone (so no import brings the number
+   * back) and takes the resident off every topic index (so no new broadcast reaches them), and
+   * says what else to erase. Leaves the resident's own records, which name what to erase, so a
+   * retry after a crash part-way finds them again. Undefined when nothing is stored.
+   */
+  beginErasure(phone: string, at: string, actor: string): Promise<ErasureFootprint | undefined>;
   /** Removes every trace of a resident but an anonymised opt-out tombstone. */
   erase(phone: string, at: string, actor: string): Promise<boolean>;
+  /** Which of these numbers were erased (their tombstones), so that an import refuses them. */
+  erasedAmong(phones: readonly string[]): Promise<Set<string>>;
+  /**
+   * Applies one row of an import batch, as replayable writes: the consent record (keyed by the
+   * batch), a profile if the resident has none (marked with the batch; a resident already known
+   * keeps the profile they gave), the index entry, and the subscription (marked with the batch).
+   * Replaying it for the same batch rewrites the same records. False when already subscribed.
+   */
+  importSubscription(row: ImportedSubscription, at: string, evidence: ImportEvidence): Promise<boolean>;
+  /**
+   * Takes back what importSubscription wrote for this batch, and nothing another change wrote:
+   * a subscription, consent record or profile made otherwise stays. Safe to repeat, and to call
+   * for a row the batch never reached. A resident's rows must be undone one after another.
+   */
+  undoImport(row: ImportedSubscription, batchId: string): Promise<void>;
   /** The opt-out state of many residents at once (a send batch). */
   optedOutAmong(recipients: readonly Recipient[]): Promise<Set<string>>;
+}
+
+/** One row of an import, as it is applied. */
+export interface ImportedSubscription {
+  phone: string;
+  channel: Channel;
+  topicId: string;
+  /** Kept only on a profile the import creates. */
+  profile: ProfileChanges;
+}
+
+export type ImportEvidence = Extract<ConsentEvidence, { kind: 'import' }>;
+
+/** What an erasure has to look for outside the resident's own records. */
+export interface ErasureFootprint {
+  /** Every topic the resident was ever subscribed to or asked to join: its broadcasts may have reached them. */
+  topicIds: string[];
 }
 
 export interface ProfileChanges {
@@ -250,6 +289,13 @@ export interface MessageStore {
    * the previous status when it did, undefined when the receipt was stale or unknown.
    */
   applyReceipt(messageId: string, status: MessageStatus, errorCode: string | undefined, at: string): Promise<MessageStatus | undefined>;
+  /**
+   * Erasure: deletes the records among these ids that exist (broadcast messages, whose ids carry
+   * the number); ids with no record cost a read, not a write. Returns how many were deleted.
+   */
+  forget(messageIds: readonly string[]): Promise<number>;
+  /** Erasure: the record stays (receipts still find it) but no longer says who it went to. */
+  anonymiseRecipient(messageId: string): Promise<void>;
 }
 
 export type InboundLogEntry =
@@ -275,6 +321,18 @@ export interface InboundLog {
    * retry is acted on at once instead of being taken for a duplicate. A finished entry stays.
    */
   release(provider: string, providerMessageId: string, startedAt: string): Promise<void>;
+  /** Every message a number sent (erasure looks here for what holds the number). */
+  sentBy(phone: string): Promise<InboundMessageRef[]>;
+  /**
+   * Erasure: the entry keeps answering a provider's retry as a duplicate, but the number and
+   * text are gone. Returns the id of the reply it got, if any; undefined for no such entry.
+   */
+  anonymise(provider: string, providerMessageId: string): Promise<{ replyMessageId: string | undefined } | undefined>;
+}
+
+export interface InboundMessageRef {
+  provider: string;
+  providerMessageId: string;
 }
 
 /** A resident's free-text message, waiting in a department's inbox. */
@@ -324,6 +382,8 @@ export interface InboxStore {
    * afterwards and whether this call changed it; undefined when there is no such entry.
    */
   markHandled(id: string, by: string, at: string): Promise<{ entry: InboxEntry; changed: boolean } | undefined>;
+  /** Erasure: the entry stays (with who handled it) but its number and text are gone. */
+  anonymise(id: string): Promise<void>;
 }
 
 /** Operators' own wording of replies, per language; the built-in catalogue fills the gaps. */
@@ -371,6 +431,7 @@ export const auditActions = [
   'broadcast.cancel',
   'department.limits',
   'subscriber.erase',
+  'subscriber.import',
   'key.create',
   'key.revoke',
   'reply.set',
@@ -384,7 +445,7 @@ export interface AuditEntry {
   at: string;
   actor: { keyId: string; name: string; role: Role; department: string };
   action: AuditAction;
-  target: { type: 'topic' | 'broadcast' | 'subscriber' | 'key' | 'reply' | 'inbox' | 'department'; id: string };
+  target: { type: 'topic' | 'broadcast' | 'subscriber' | 'subscriberImport' | 'key' | 'reply' | 'inbox' | 'department'; id: string };
   /** Never a secret: no key, no key hash. Absent when the thing did not exist before. */
   before: Record<string, unknown> | undefined;
   after: Record<string, unknown> | undefined;

@@ -8,6 +8,7 @@ export type Permission =
   | 'topics:archive'
   | 'subscribers:read'
   | 'subscribers:erase'
+  | 'subscribers:import'
   | 'broadcasts:create'
   | 'broadcasts:read'
   | 'broadcasts:approve'
@@ -29,6 +30,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'topics:archive',
     'subscribers:read',
     'subscribers:erase',
+    'subscribers:import',
     'broadcasts:create',
     'broadcasts:read',
     'broadcasts:approve',
@@ -41,7 +43,19 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'departments:manage',
     'audit:read',
   ],
-  sender: ['topics:read', 'broadcasts:create', 'broadcasts:read', 'broadcasts:cancel', 'inbox:read', 'inbox:handle', 'replies:read'],
+  // A sender may import the opted-in residents of their own department's topics (the import
+  // checks each row's topic), as they are the ones who collect that consent; erasure and reading
+  // a resident's history stay with operators.
+  sender: [
+    'topics:read',
+    'subscribers:import',
+    'broadcasts:create',
+    'broadcasts:read',
+    'broadcasts:cancel',
+    'inbox:read',
+    'inbox:handle',
+    'replies:read',
+  ],
   // An approver looks after the department's topics (their wording and keywords) as well as its
   // broadcasts; moving a topic to another department, or switching its two-person rule off,
   // stays with operators (see topics.ts).

@@ -361,7 +361,7 @@ describe('HTTP API', () => {
 
   it('has exactly the catalog routes, including the Twilio webhooks and no sandbox route', () => {
     // Prepare
-    const expectedCount = 31;
+    const expectedCount = 34;
 
     // Act
     const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
@@ -413,7 +413,7 @@ describe('HTTP API', () => {
     expect(route?.AuthorizerId !== undefined).toBe(expected);
   });
 
-  it('leaves the webhooks, the health check and the OpenAPI document open, and guards 25 admin routes', () => {
+  it('leaves the webhooks, the health check and the OpenAPI document open, and guards 28 admin routes', () => {
     // Prepare
     const open = ['GET /health', 'POST /webhooks/twilio/inbound', 'POST /webhooks/twilio/status', 'GET /webhooks/whatsapp', 'POST /webhooks/whatsapp', 'GET /v1/openapi.json'];
 
@@ -425,7 +425,7 @@ describe('HTTP API', () => {
 
     // Assess
     expect(byAuthorization.filter((route) => !route.guarded).map((route) => route.routeKey).sort()).toEqual([...open].sort());
-    expect(byAuthorization.filter((route) => route.guarded)).toHaveLength(25);
+    expect(byAuthorization.filter((route) => route.guarded)).toHaveLength(28);
   });
 
   it('deploys automatically to a throttled $default stage', () => {

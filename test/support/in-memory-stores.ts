@@ -2,6 +2,7 @@ import { ConflictError } from '../../shared/domain/errors.js';
 import type { ReplySendJob } from '../../shared/domain/jobs.js';
 import type { Language } from '../../shared/domain/language.js';
 import type { ReplyId, ReplyOverrides } from '../../shared/domain/replies.js';
+import { ERASED } from '../../shared/domain/erasure.js';
 import { inboxEntryId } from '../../shared/domain/inbox.js';
 import {
   activeKeywords,
@@ -43,7 +44,11 @@ import type {
   ScheduledStart,
   ClaimOutcome,
   CountsDelta,
+  ErasureFootprint,
+  ImportedSubscription,
+  ImportEvidence,
   InboundLog,
+  InboundMessageRef,
   InboundLogEntry,
   InboxEntry,
   InboxQuery,
@@ -72,6 +77,7 @@ import type {
 const copy = <T>(value: T): T => structuredClone(value);
 
 function evidenceRef(evidence: ConsentEvidence, at: string): string {
+  if (evidence.kind === 'import') return `import:${evidence.batchId}`;
   return evidence.kind === 'inbound' ? `${evidence.provider}:${evidence.providerMessageId}` : `admin:${evidence.actor}:${at}`;
 }
 
@@ -157,6 +163,11 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
   readonly consent = new Map<string, ConsentEvent & { phone: string }>();
   /** Hashes are the DynamoDB store's business; here the tombstone keeps the erasure's facts. */
   readonly tombstones: { at: string; actor: string }[] = [];
+  /** The numbers behind the tombstones, for erasedAmong. */
+  readonly erasedPhones = new Set<string>();
+  /** Which import batch made a subscription (by subscription id) or a profile (by phone). */
+  readonly importedSubscriptions = new Map<string, string>();
+  readonly importedProfiles = new Map<string, string>();
 
   constructor(private readonly shardCount: number) {}
 
@@ -290,17 +301,74 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
     this.profile(phone, at).whatsappWindowOpenedAt = at;
   }
 
+  async beginErasure(phone: string, at: string, actor: string): Promise<ErasureFootprint | undefined> {
+    if (!this.knows(phone)) return undefined;
+    const topicIds = new Set<string>();
+    for (const event of this.consent.values()) if (event.phone === phone && event.topicId) topicIds.add(event.topicId);
+    for (const held of Object.values(this.profiles.get(phone)?.heldTopics ?? {})) for (const topicId of held ?? []) topicIds.add(topicId);
+    for (const [id, subscription] of this.subscriptionsById) {
+      if (subscription.phone !== phone) continue;
+      topicIds.add(subscription.topicId);
+      this.subscriptionsById.delete(id);
+    }
+    this.markErased(phone, at, actor);
+    return { topicIds: [...topicIds].sort() };
+  }
+
+  async importSubscription(row: ImportedSubscription, at: string, evidence: ImportEvidence): Promise<boolean> {
+    if (!this.profiles.has(row.phone)) {
+      this.profile(row.phone, at).changes = copy(row.profile);
+      this.importedProfiles.set(row.phone, evidence.batchId);
+    }
+    const id = subscriptionId(row.phone, row.channel, row.topicId);
+    if (this.subscriptionsById.has(id)) return false;
+    this.putConsent(row.phone, { at, action: 'opt_in', channel: row.channel, topicId: row.topicId, evidence });
+    this.subscriptionsById.set(id, { phone: row.phone, channel: row.channel, topicId: row.topicId, since: at });
+    this.importedSubscriptions.set(id, evidence.batchId);
+    return true;
+  }
+
+  async undoImport(row: ImportedSubscription, batchId: string): Promise<void> {
+    const id = subscriptionId(row.phone, row.channel, row.topicId);
+    if (this.importedSubscriptions.get(id) === batchId) {
+      this.subscriptionsById.delete(id);
+      this.importedSubscriptions.delete(id);
+    }
+    this.consent.delete(`${row.phone}|opt_in#${row.channel}#${row.topicId}|import:${batchId}`);
+    const othersLeft =
+      [...this.subscriptionsById.values()].some((s) => s.phone === row.phone) || [...this.consent.values()].some((event) => event.phone === row.phone);
+    if (!othersLeft && this.importedProfiles.get(row.phone) === batchId) {
+      this.profiles.delete(row.phone);
+      this.importedProfiles.delete(row.phone);
+    }
+  }
+
+  async erasedAmong(phones: readonly string[]): Promise<Set<string>> {
+    return new Set(phones.filter((phone) => this.erasedPhones.has(phone)));
+  }
+
   async erase(phone: string, at: string, actor: string): Promise<boolean> {
-    const known =
-      this.profiles.has(phone) ||
-      [...this.subscriptionsById.values()].some((s) => s.phone === phone) ||
-      [...this.consent.values()].some((event) => event.phone === phone);
-    if (!known) return false;
+    if (!this.knows(phone)) return false;
     this.profiles.delete(phone);
     for (const [id, subscription] of this.subscriptionsById) if (subscription.phone === phone) this.subscriptionsById.delete(id);
     for (const [key, event] of this.consent) if (event.phone === phone) this.consent.delete(key);
-    this.tombstones.push({ at, actor });
+    this.markErased(phone, at, actor);
     return true;
+  }
+
+  private knows(phone: string): boolean {
+    return (
+      this.profiles.has(phone) ||
+      [...this.subscriptionsById.values()].some((s) => s.phone === phone) ||
+      [...this.consent.values()].some((event) => event.phone === phone)
+    );
+  }
+
+  /** One tombstone per number, as the DynamoDB store keeps one item per hash. */
+  private markErased(phone: string, at: string, actor: string): void {
+    if (this.erasedPhones.has(phone)) return;
+    this.erasedPhones.add(phone);
+    this.tombstones.push({ at, actor });
   }
 
   async optedOutAmong(recipients: readonly Recipient[]): Promise<Set<string>> {
@@ -481,6 +549,17 @@ export class InMemoryMessageStore implements MessageStore {
     Object.assign(message, { status, errorCode, updatedAt: at });
     return previous;
   }
+
+  async forget(messageIds: readonly string[]): Promise<number> {
+    let deleted = 0;
+    for (const id of new Set(messageIds)) if (this.messages.delete(id)) deleted += 1;
+    return deleted;
+  }
+
+  async anonymiseRecipient(messageId: string): Promise<void> {
+    const message = this.messages.get(messageId);
+    if (message) message.to = ERASED;
+  }
 }
 
 const STALE_AFTER_MS = 60_000;
@@ -516,6 +595,22 @@ export class InMemoryInboundLog implements InboundLog {
     const key = `${provider}#${providerMessageId}`;
     const entry = this.entries.get(key);
     if (entry?.state === 'in-progress' && entry.at === startedAt) this.entries.delete(key);
+  }
+
+  async sentBy(phone: string): Promise<InboundMessageRef[]> {
+    return [...this.entries.entries()]
+      .filter(([, entry]) => entry.from === phone)
+      .map(([key]) => {
+        const [provider = '', ...rest] = key.split('#');
+        return { provider, providerMessageId: rest.join('#') };
+      });
+  }
+
+  async anonymise(provider: string, providerMessageId: string): Promise<{ replyMessageId: string | undefined } | undefined> {
+    const entry = this.entries.get(`${provider}#${providerMessageId}`);
+    if (!entry) return undefined;
+    Object.assign(entry, { from: ERASED, body: ERASED });
+    return { replyMessageId: entry.replyMessageId };
   }
 }
 
@@ -557,6 +652,11 @@ export class InMemoryInboxStore implements InboxStore {
     if (entry.handled) return { entry: copy(entry), changed: false };
     Object.assign(entry, { handled: true, handledAt: at, handledBy: by });
     return { entry: copy(entry), changed: true };
+  }
+
+  async anonymise(id: string): Promise<void> {
+    const entry = this.entries.find((e) => e.id === id);
+    if (entry) Object.assign(entry, { from: ERASED, body: ERASED });
   }
 }
 

@@ -11,6 +11,7 @@ const permissions: readonly Permission[] = [
   'topics:archive',
   'subscribers:read',
   'subscribers:erase',
+  'subscribers:import',
   'broadcasts:create',
   'broadcasts:read',
   'broadcasts:approve',
@@ -27,7 +28,7 @@ const permissions: readonly Permission[] = [
 /** Who may do what, written out independently of `rolePermissions`. */
 const allowed: Record<Role, readonly Permission[]> = {
   operator: permissions,
-  sender: ['topics:read', 'broadcasts:create', 'broadcasts:read', 'broadcasts:cancel', 'inbox:read', 'inbox:handle', 'replies:read'],
+  sender: ['topics:read', 'subscribers:import', 'broadcasts:create', 'broadcasts:read', 'broadcasts:cancel', 'inbox:read', 'inbox:handle', 'replies:read'],
   approver: [
     'topics:read',
     'topics:update',

@@ -1,6 +1,7 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ERASED } from '../../domain/erasure.js';
 import type { Channel } from '../../domain/model.js';
-import type { InboundLog, InboundLogEntry } from '../../ports/stores.js';
+import type { InboundLog, InboundLogEntry, InboundMessageRef } from '../../ports/stores.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
 
@@ -41,6 +42,14 @@ export class DynamoInboundLog implements InboundLog {
     record: { from: string; channel: Channel; body: string; at: string },
   ): Promise<InboundLogEntry> {
     const staleBefore = new Date(Date.parse(record.at) - STALE_AFTER_MS).toISOString();
+    // The sender's reference first, so erasure never misses an entry: a crash between the two
+    // leaves a reference to nothing, which erasure skips. A retry rewrites the same item.
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.inboundBySender(record.from, provider, providerMessageId), type: 'inboundBySender', provider, providerMessageId, at: record.at },
+      }),
+    );
     try {
       await this.documents.send(
         new PutCommand({
@@ -85,6 +94,46 @@ export class DynamoInboundLog implements InboundLog {
         },
       }),
     );
+  }
+
+  async sentBy(phone: string): Promise<InboundMessageRef[]> {
+    const refs: InboundMessageRef[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.subscriberPartition(phone), ':prefix': keys.inboundBySenderPrefix },
+          ExclusiveStartKey: cursor,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of page.Items ?? []) refs.push({ provider: String(item.provider), providerMessageId: String(item.providerMessageId) });
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+    return refs;
+  }
+
+  async anonymise(provider: string, providerMessageId: string): Promise<{ replyMessageId: string | undefined } | undefined> {
+    try {
+      const { Attributes } = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.inbound(provider, providerMessageId),
+          // FROM is one of DynamoDB's reserved words.
+          UpdateExpression: 'SET #from = :erased, body = :erased',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#from': 'from' },
+          ExpressionAttributeValues: { ':erased': ERASED },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { replyMessageId: typeof Attributes?.replyMessageId === 'string' ? Attributes.replyMessageId : undefined };
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
   }
 
   async release(provider: string, providerMessageId: string, startedAt: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ERASED } from '../../domain/erasure.js';
 import { inboxEntryId } from '../../domain/inbox.js';
 import { channelSchema } from '../../domain/model.js';
 import type { InboxEntry, InboxQuery, InboxStore, NewInboxEntry, Page } from '../../ports/stores.js';
@@ -145,6 +146,26 @@ export class DynamoInboxStore implements InboxStore {
       if (!isConditionFailure(error)) throw error;
       const entry = await this.get(id);
       return entry ? { entry, changed: false } : undefined;
+    }
+  }
+
+  async anonymise(id: string): Promise<void> {
+    const position = await this.position(id);
+    if (!position) return;
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.inboxEntry(position.department, position.receivedAt, id),
+          UpdateExpression: 'SET #from = :erased, body = :erased',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#from': 'from' },
+          ExpressionAttributeValues: { ':erased': ERASED },
+        }),
+      );
+    } catch (error) {
+      // An id item without its entry: a crash between the two writes of add.
+      if (!isConditionFailure(error)) throw error;
     }
   }
 

@@ -1,3 +1,4 @@
+import { phoneHash } from '../../domain/erasure.js';
 import type { Channel } from '../../domain/model.js';
 
 /**
@@ -12,9 +13,10 @@ import type { Channel } from '../../domain/model.js';
  * | subscriber profile   | SUB#<phone>                 | PROFILE                    |
  * | subscription         | SUB#<phone>                 | TOPIC#<channel>#<topic>    |
  * | consent event        | SUB#<phone>                 | CONSENT#<what>#<evidence>  |
+ * | inbound by sender    | SUB#<phone>                 | INBOUND#<provider>#<id>    |
  * | erasure tombstone    | ERASED#<sha256(phone)>      | TOMBSTONE                  |
  * | inbound message      | INBOUND#<provider>#<id>     | INBOUND                    |
- * | sender rate window   | RATE#<phone>#<window>       | RATE                       |
+ * | sender rate window   | RATE#<sha256(phone)>#<win>  | RATE                       |
  * | inbox entry          | INBOX#<department>          | <received at>#<entry id>   |
  * | inbox entry by id    | INBOXID#<entry id>          | INBOXID                    |
  * | topic's broadcasts   | TOPICBROADCASTS#<topic>     | <created at>#<broadcast>   |
@@ -34,6 +36,10 @@ import type { Channel } from '../../domain/model.js';
  * Keys by id, the broadcast listing and the scheduler's list share one partition each for the
  * same reason as topics (staff make a few broadcasts a day, not thousands); the audit log has one partition
  * per UTC day, so a busy day's writes never pile onto one ever-growing partition.
+ *
+ * "Inbound by sender" is a reference to each inbound message kept in its sender's partition, so
+ * that erasure finds the inbound log entries, inbox entries and replies that hold the number
+ * without scanning the table; erasure deletes it with the rest of the partition.
  */
 export const keys = {
   topic: (id: string) => ({ pk: 'TOPICS', sk: `TOPIC#${id}` }),
@@ -52,12 +58,18 @@ export const keys = {
     sk: `TOPIC#${channel}#${topicId}`,
   }),
   consentEvent: (phone: string, what: string, evidenceRef: string) => ({ pk: `SUB#${phone}`, sk: `CONSENT#${what}#${evidenceRef}` }),
+  inboundBySender: (phone: string, provider: string, providerMessageId: string) => ({
+    pk: `SUB#${phone}`,
+    sk: `INBOUND#${provider}#${providerMessageId}`,
+  }),
+  inboundBySenderPrefix: 'INBOUND#',
   tombstone: (phoneHash: string) => ({ pk: `ERASED#${phoneHash}`, sk: 'TOMBSTONE' }),
   inbound: (provider: string, providerMessageId: string) => ({
     pk: `INBOUND#${provider}#${providerMessageId}`,
     sk: 'INBOUND',
   }),
-  rateWindow: (phone: string, window: string) => ({ pk: `RATE#${phone}#${window}`, sk: 'RATE' }),
+  /** By the number's hash: a counter that lives minutes but leaves no number behind an erasure (TTL deletion may lag by days). */
+  rateWindow: (phone: string, window: string) => ({ pk: `RATE#${phoneHash(phone)}#${window}`, sk: 'RATE' }),
   inboxPartition: (department: string) => `INBOX#${department}`,
   inboxEntry: (department: string, receivedAt: string, id: string) => ({ pk: `INBOX#${department}`, sk: `${receivedAt}#${id}` }),
   inboxEntryById: (id: string) => ({ pk: `INBOXID#${id}`, sk: 'INBOXID' }),

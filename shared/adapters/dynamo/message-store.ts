@@ -1,7 +1,9 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ERASED } from '../../domain/erasure.js';
 import type { MessageStatus } from '../../domain/model.js';
 import { statusRank } from '../../domain/status-precedence.js';
 import type { ClaimOutcome, MessageRecord, MessageStore } from '../../ports/stores.js';
+import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
 
@@ -121,6 +123,34 @@ export class DynamoMessageStore implements MessageStore {
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
       throw error;
+    }
+  }
+
+  /** Reads first: most candidate ids (broadcasts the resident was not sent) have no record. */
+  async forget(messageIds: readonly string[]): Promise<number> {
+    const unique = [...new Set(messageIds)];
+    if (unique.length === 0) return 0;
+    const found = await batchGetAll(this.documents, this.tableName, unique.map(keys.message), 'pk, sk', true);
+    for (const item of found) {
+      await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: item.pk, sk: item.sk } }));
+    }
+    return found.length;
+  }
+
+  async anonymiseRecipient(messageId: string): Promise<void> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.message(messageId),
+          UpdateExpression: 'SET #to = :erased',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#to': 'to' },
+          ExpressionAttributeValues: { ':erased': ERASED },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
     }
   }
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   DeleteCommand,
   GetCommand,
@@ -21,8 +20,9 @@ import {
   type SubscriberProfile,
   type Subscription,
 } from '../../domain/model.js';
+import { phoneHash } from '../../domain/erasure.js';
 import { shardOf } from '../../domain/sharding.js';
-import type { ProfileChanges, SubscriberStore } from '../../ports/stores.js';
+import type { ErasureFootprint, ImportedSubscription, ImportEvidence, ProfileChanges, SubscriberStore } from '../../ports/stores.js';
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
@@ -40,8 +40,19 @@ const optOutRefAttribute = (channel: Channel) => `optOutRef_${channel}`;
  * (or provider-reported) change by who made it and when, since the same actor makes many.
  */
 function evidenceRef(evidence: ConsentEvidence, at: string): string {
-  return evidence.kind === 'inbound' ? `${evidence.provider}:${evidence.providerMessageId}` : `admin:${evidence.actor}:${at}`;
+  switch (evidence.kind) {
+    case 'inbound':
+      return `${evidence.provider}:${evidence.providerMessageId}`;
+    case 'import':
+      // By batch alone, so a retried import rewrites its own record and an undo can find it.
+      return `import:${evidence.batchId}`;
+    case 'admin':
+      return `admin:${evidence.actor}:${at}`;
+  }
 }
+
+/** Marks the subscription and the profile an import batch created, so its undo takes only those. */
+const IMPORT_BATCH = 'importBatch';
 
 export class DynamoSubscriberStore implements SubscriberStore {
   constructor(
@@ -205,7 +216,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
     topicId: string,
     at: string,
     evidence: ConsentEvidence,
-    { liftOptOut, action = 'opt_in' }: { liftOptOut: boolean; action?: 'opt_in' | 'confirm' },
+    { liftOptOut, action = 'opt_in', importBatch }: { liftOptOut: boolean; action?: 'opt_in' | 'confirm'; importBatch?: string },
   ): Promise<boolean> {
     const existing = await this.documents.send(
       new GetCommand({ TableName: this.tableName, Key: keys.subscription(phone, channel, topicId), ConsistentRead: true }),
@@ -224,7 +235,14 @@ export class DynamoSubscriberStore implements SubscriberStore {
       await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.subscription(phone, channel, topicId), type: 'subscription', channel, topicId, since: at },
+          Item: {
+            ...keys.subscription(phone, channel, topicId),
+            type: 'subscription',
+            channel,
+            topicId,
+            since: at,
+            ...(importBatch ? { [IMPORT_BATCH]: importBatch } : {}),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -234,6 +252,81 @@ export class DynamoSubscriberStore implements SubscriberStore {
     }
     await this.addToShardCount(topicId, shard, 1);
     return true;
+  }
+
+  /**
+   * The profile comes first and only if there is none (so a resident already known keeps theirs),
+   * then the subscription as a JOIN writes it: consent, index entry, subscription, count. It does
+   * not lift an opt-out: the import refuses residents who opted out, and one who texts STOP while
+   * the import runs stays opted out (the sender checks the flag).
+   */
+  async importSubscription(row: ImportedSubscription, at: string, evidence: ImportEvidence): Promise<boolean> {
+    const changes = Object.fromEntries(Object.entries(row.profile).filter(([, value]) => typeof value === 'string'));
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.profile(row.phone), type: 'profile', createdAt: at, [IMPORT_BATCH]: evidence.batchId, ...changes },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    return this.addSubscription(row.phone, row.channel, row.topicId, at, evidence, { liftOptOut: false, importBatch: evidence.batchId });
+  }
+
+  /**
+   * In the reverse order of importSubscription, each step conditional on the batch's mark: the
+   * subscription (then its index entry and count), the consent record, and last the profile, if
+   * the batch made it and nothing else of the resident's is left.
+   */
+  async undoImport(row: ImportedSubscription, batchId: string): Promise<void> {
+    const shard = shardOf(row.phone, this.shardCount);
+    const indexEntry = keys.topicIndexEntry(row.topicId, shard, row.phone, row.channel);
+    try {
+      await this.documents.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.subscription(row.phone, row.channel, row.topicId),
+          ConditionExpression: '#batch = :batch',
+          ExpressionAttributeNames: { '#batch': IMPORT_BATCH },
+          ExpressionAttributeValues: { ':batch': batchId },
+        }),
+      );
+      await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: indexEntry }));
+      await this.addToShardCount(row.topicId, shard, -1);
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // Not the batch's. With no subscription at all, an index entry is one the batch wrote before
+      // a failure stopped it short of the subscription (or an undo stopped short of the entry).
+      const existing = await this.documents.send(
+        new GetCommand({ TableName: this.tableName, Key: keys.subscription(row.phone, row.channel, row.topicId), ConsistentRead: true }),
+      );
+      if (!existing.Item) await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: indexEntry }));
+    }
+    await this.documents.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: keys.consentEvent(row.phone, `opt_in#${row.channel}#${row.topicId}`, `import:${batchId}`),
+      }),
+    );
+    const left = await this.queryPartition(row.phone, '');
+    if (left.length !== 1 || left[0]?.sk !== 'PROFILE' || left[0][IMPORT_BATCH] !== batchId) return;
+    try {
+      await this.documents.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.profile(row.phone),
+          // Not if the resident texted in the meantime (a STOP, an AREA): then the profile is theirs.
+          ConditionExpression: '#batch = :batch AND createdAt = :createdAt',
+          ExpressionAttributeNames: { '#batch': IMPORT_BATCH },
+          ExpressionAttributeValues: { ':batch': batchId, ':createdAt': left[0].createdAt },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async optOut(phone: string, channel: Channel, at: string, evidence: ConsentEvidence): Promise<boolean> {
@@ -290,21 +383,60 @@ export class DynamoSubscriberStore implements SubscriberStore {
     return held;
   }
 
+  async beginErasure(phone: string, at: string, actor: string): Promise<ErasureFootprint | undefined> {
+    const items = await this.queryPartition(phone, '');
+    if (items.length === 0) return undefined;
+    const topicIds = new Set<string>();
+    for (const item of items) {
+      if (typeof item.topicId === 'string') topicIds.add(item.topicId);
+      for (const channel of channelSchema.options) {
+        const held = item[heldTopicsAttribute(channel)];
+        if (Array.isArray(held)) for (const topicId of held) topicIds.add(String(topicId));
+      }
+    }
+    await this.putTombstone(phone, at, actor);
+    for (const subscription of await this.subscriptions(phone)) await this.removeSubscription(subscription);
+    return { topicIds: [...topicIds].sort() };
+  }
+
+  /**
+   * Replayable: the tombstone first, then off the topic index, then the partition, its profile
+   * last, so a retry after a crash part-way still finds the resident and finishes.
+   */
   async erase(phone: string, at: string, actor: string): Promise<boolean> {
     const items = await this.queryPartition(phone, '');
     if (items.length === 0) return false;
+    await this.putTombstone(phone, at, actor);
     for (const subscription of await this.subscriptions(phone)) await this.removeSubscription(subscription);
-    // The tombstone keeps no number, only its hash, so an import can refuse the number later.
-    await this.documents.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.tombstone(phoneHash(phone)), type: 'tombstone', erasedAt: at, erasedBy: actor },
-      }),
-    );
-    for (const item of await this.queryPartition(phone, '')) {
+    const profileLast = [...items].sort((a, b) => Number(a.sk === 'PROFILE') - Number(b.sk === 'PROFILE'));
+    for (const item of profileLast) {
       await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: item.pk, sk: item.sk } }));
     }
     return true;
+  }
+
+  async erasedAmong(phones: readonly string[]): Promise<Set<string>> {
+    const byHash = new Map([...new Set(phones)].map((phone) => [phoneHash(phone), phone]));
+    const items = await batchGetAll(this.documents, this.tableName, [...byHash.keys()].map(keys.tombstone), 'pk', true);
+    const erased = new Set<string>();
+    for (const item of items) {
+      const phone = byHash.get(String(item.pk).slice('ERASED#'.length));
+      if (phone) erased.add(phone);
+    }
+    return erased;
+  }
+
+  /** Keeps no number, only its hash; the first erasure's time and actor stay. */
+  private async putTombstone(phone: string, at: string, actor: string): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.tombstone(phoneHash(phone)),
+        UpdateExpression: 'SET #type = :type, erasedAt = if_not_exists(erasedAt, :at), erasedBy = if_not_exists(erasedBy, :actor)',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':type': 'tombstone', ':at': at, ':actor': actor },
+      }),
+    );
   }
 
   async optedOutAmong(recipients: readonly Recipient[]): Promise<Set<string>> {
@@ -413,9 +545,8 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 }
 
-export function phoneHash(phone: string): string {
-  return createHash('sha256').update(phone).digest('hex');
-}
+/** Where it always lived; the domain owns it now (see erasure.ts). */
+export { phoneHash } from '../../domain/erasure.js';
 
 function toProfile(phone: string, item: Record<string, unknown>): SubscriberProfile {
   const profile: SubscriberProfile = {

@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import type { CountryCode } from 'libphonenumber-js';
+import { ValidationError, type FieldIssue } from '../../domain/errors.js';
+import type { Principal } from '../../domain/model.js';
+import { MAX_IMPORT_ROWS } from '../../domain/subscriber-import.js';
+import type { ImportedSubscription, ImportEvidence } from '../../ports/stores.js';
+import { logger } from '../../runtime/logger.js';
+import { authorize } from '../access.js';
+import { recordAudit } from '../audit.js';
+import type { CoreDependencies } from '../dependencies.js';
+import { readImportCsv, type NumberedRow } from './csv-rows.js';
+import { planImport } from './plan.js';
+import { inPool } from './pool.js';
+
+/** Residents written at a time (a resident's own rows one after another). */
+const WRITE_CONCURRENCY = 16;
+
+export interface ImportInput {
+  csv: string;
+  defaultCountry: CountryCode;
+}
+
+export interface ImportSummary {
+  batchId: string;
+  rows: number;
+  imported: number;
+  alreadySubscribed: number;
+  topics: { topicId: string; imported: number; alreadySubscribed: number }[];
+}
+
+/**
+ * Imports residents who gave their consent elsewhere (a paper form, a youth club sign-up), each
+ * row with who collected it, when and how. All or nothing:
+ * - every row is checked first, against the file and the stored state, and any bad row refuses
+ *   the whole file, each problem named by line and field;
+ * - then rows are applied as replayable writes marked with the batch id; if one fails, what the
+ *   batch wrote is taken back (no transactions: dynalite has none, and 10,000 rows would not fit
+ *   in one anyway) and the error stands.
+ * The batch id is derived from the key and the file, so sending the same file again (after a
+ * time-out, or a failure whose undo failed too) is the same batch: rows it already wrote are
+ * replayed, not doubled, and a failure then takes back the earlier attempt's rows too.
+ */
+export async function importSubscribers(deps: CoreDependencies, principal: Principal, input: ImportInput): Promise<ImportSummary> {
+  authorize(principal, 'subscribers:import');
+  const now = deps.clock.now();
+  const { rows, issues } = readImportCsv(input.csv, { defaultCountry: input.defaultCountry, now, maxRows: MAX_IMPORT_ROWS });
+  if (rows.length === 0) throw refused(issues);
+  const batchId = importBatchId(principal.keyId, input.csv);
+  // The well-formed rows are checked against the stored state even when others are malformed,
+  // so one answer names every bad row of the file.
+  const { plan, issues: stateIssues } = await planImport(deps.stores, principal, rows, batchId);
+  if (issues.length + stateIssues.length > 0) throw refused(byLine([...issues, ...stateIssues]));
+
+  await applyBatch(deps, principal, plan.apply, batchId, now.toISOString());
+
+  const summary = summarise(batchId, rows.length, plan.apply, plan.alreadySubscribed);
+  // Counts and topics only: the audit log keeps no phone numbers.
+  await recordAudit(deps, principal, 'subscriber.import', { type: 'subscriberImport', id: batchId }, {
+    after: { rows: summary.rows, imported: summary.imported, alreadySubscribed: summary.alreadySubscribed, topics: summary.topics.map((t) => t.topicId) },
+  });
+  return summary;
+}
+
+/** The same key sending the same file makes the same batch. */
+export function importBatchId(keyId: string, csv: string): string {
+  return `imp-${createHash('sha256').update(keyId).update('\n').update(csv).digest('hex').slice(0, 24)}`;
+}
+
+async function applyBatch(deps: CoreDependencies, principal: Principal, rows: readonly NumberedRow[], batchId: string, at: string): Promise<void> {
+  const byResident = groupByPhone(rows);
+  const { started, failure } = await inPool(byResident, WRITE_CONCURRENCY, async (residentRows) => {
+    for (const { row } of residentRows) await deps.stores.subscribers.importSubscription(subscriptionOf(row), at, evidenceOf(row, batchId, principal));
+  });
+  if (!failure) return;
+  logger.warn('import failed part-way; undoing the batch', { batchId, error: failure.error });
+  // Every row of every resident started, whether or not it was reached: undo is harmless for a
+  // row the batch never wrote. Residents one at a time, so the undo itself stops at its own
+  // first failure; then a retry of the same file finishes or undoes the batch.
+  for (const residentRows of started) {
+    for (const { row } of [...residentRows].reverse()) await deps.stores.subscribers.undoImport(subscriptionOf(row), batchId);
+  }
+  throw failure.error;
+}
+
+function groupByPhone(rows: readonly NumberedRow[]): NumberedRow[][] {
+  const groups = new Map<string, NumberedRow[]>();
+  for (const numbered of rows) groups.set(numbered.row.phone, [...(groups.get(numbered.row.phone) ?? []), numbered]);
+  return [...groups.values()];
+}
+
+function subscriptionOf(row: NumberedRow['row']): ImportedSubscription {
+  return {
+    phone: row.phone,
+    channel: row.channel,
+    topicId: row.topic,
+    profile: { language: row.language, area: row.area, ageBand: row.age_band },
+  };
+}
+
+function evidenceOf(row: NumberedRow['row'], batchId: string, principal: Principal): ImportEvidence {
+  return {
+    kind: 'import',
+    batchId,
+    actor: principal.keyId,
+    collectedBy: row.consent_collected_by,
+    collectedAt: row.consent_collected_at,
+    method: row.consent_method,
+  };
+}
+
+function summarise(batchId: string, rowCount: number, imported: readonly NumberedRow[], already: readonly NumberedRow[]): ImportSummary {
+  const topics = new Map<string, { topicId: string; imported: number; alreadySubscribed: number }>();
+  const topicOf = (topicId: string) => {
+    const counts = topics.get(topicId) ?? { topicId, imported: 0, alreadySubscribed: 0 };
+    topics.set(topicId, counts);
+    return counts;
+  };
+  for (const { row } of imported) topicOf(row.topic).imported += 1;
+  for (const { row } of already) topicOf(row.topic).alreadySubscribed += 1;
+  return {
+    batchId,
+    rows: rowCount,
+    imported: imported.length,
+    alreadySubscribed: already.length,
+    topics: [...topics.values()].sort((a, b) => a.topicId.localeCompare(b.topicId)),
+  };
+}
+
+/** In the order of the file (a stable sort: a line's own problems keep their order). */
+function byLine(issues: FieldIssue[]): FieldIssue[] {
+  const lineOf = (issue: FieldIssue) => Number(/^line (\d+):/.exec(issue.field)?.[1] ?? 0);
+  return [...issues].sort((a, b) => lineOf(a) - lineOf(b));
+}
+
+function refused(issues: FieldIssue[]): ValidationError {
+  return new ValidationError(`${issues.length} problem${issues.length === 1 ? '' : 's'} in the file; nothing was imported`, issues);
+}
