@@ -4,6 +4,7 @@ import {
   baseEnvSchema,
   broadcastsEnvSchema,
   fanOutEnvSchema,
+  schedulerEnvSchema,
   senderEnvSchema,
   statusWebhookEnvSchema,
   tableEnvSchema,
@@ -258,6 +259,18 @@ export const functionCatalog = {
     access: {},
     timeoutSeconds: 5,
     memoryMb: 256,
+  }),
+  // Starts the scheduled broadcasts whose time (or the end of quiet hours) has come. Its timeout
+  // is well under the minute between runs, so two runs never overlap.
+  scheduler: defineFunction({
+    description: 'Every minute: starts the scheduled broadcasts whose time has come',
+    entry: 'functions/scheduled/start-due-broadcasts.ts',
+    envSchema: schedulerEnvSchema,
+    environment: (b) => ({ ...table(b), FAN_OUT_QUEUE_URL: b.queueUrls.fanOut, ...broadcastTiming(b) }),
+    trigger: { kind: 'schedule', everyMinutes: 1 },
+    access: { table: 'readwrite', sendsTo: ['fanOut'] },
+    timeoutSeconds: 50,
+    memoryMb: 512,
   }),
   fanOut: defineFunction({
     description: 'Turns one topic shard of a broadcast into batches on a send queue',
