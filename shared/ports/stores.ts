@@ -151,7 +151,8 @@ export interface ErasureFootprint {
 export interface ProfileChanges {
   language?: Language;
   area?: string;
-  ageBand?: AgeBand;
+  /** `null` forgets the band (a resident who says they are under 13). */
+  ageBand?: AgeBand | null;
 }
 
 export interface TopicIndexPage {

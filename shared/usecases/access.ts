@@ -73,10 +73,30 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   viewer: ['topics:read', 'broadcasts:read', 'inbox:read', 'replies:read'],
 };
 
+/**
+ * What a test key may never do, whatever its role: change live data. A test key reads, and makes
+ * and runs test broadcasts that only reach the sandbox (like GOV.UK Notify's test keys); it does
+ * not change topics, residents, keys, limits, reply texts or the inbox that live keys rely on.
+ */
+export const liveOnlyPermissions: readonly Permission[] = [
+  'topics:create',
+  'topics:update',
+  'topics:archive',
+  'subscribers:erase',
+  'subscribers:import',
+  'inbox:handle',
+  'replies:write',
+  'keys:manage',
+  'departments:manage',
+];
+
 /** Throws ForbiddenError unless the principal's role allows it within the given department. */
 export function authorize(principal: Principal, permission: Permission, department?: string): void {
   if (!rolePermissions[principal.role].includes(permission)) {
     throw new ForbiddenError(`a ${principal.role} key may not ${permission.replace(':', ' ')}`);
+  }
+  if (principal.mode === 'test' && liveOnlyPermissions.includes(permission)) {
+    throw new ForbiddenError(`a test key may not ${permission.replace(':', ' ')}: that changes live data; use a live key`);
   }
   if (department !== undefined && principal.role !== 'operator' && principal.department !== department) {
     throw new ForbiddenError(`this key belongs to department "${principal.department}", not "${department}"`);

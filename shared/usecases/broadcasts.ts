@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { createBroadcastRequest } from '../api/schemas.js';
 import { broadcastMoves, refusalFor } from '../domain/broadcast-lifecycle.js';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import type { Broadcast, BroadcastStatus, Principal } from '../domain/model.js';
 import type { Page } from '../ports/stores.js';
 import { authorize } from './access.js';
@@ -74,6 +74,7 @@ export async function createBroadcast(
 export async function cancelBroadcast(deps: CoreDependencies, principal: Principal, id: string): Promise<Broadcast> {
   const broadcast = await getBroadcast(deps, principal, id);
   for (const department of departmentsOf(broadcast)) authorize(principal, 'broadcasts:cancel', department);
+  if (principal.mode === 'test' && broadcast.mode === 'live') throw new ForbiddenError('a test key may not cancel a live broadcast');
   const changes = { cancelledBy: principal.keyId, cancelledAt: deps.clock.now().toISOString() };
   if (!(await deps.stores.broadcasts.transition(id, broadcastMoves.cancel.from, 'cancelled', changes))) {
     throw new ConflictError(refusalFor('cancel', (await getBroadcast(deps, principal, id)).status));

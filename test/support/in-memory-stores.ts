@@ -190,7 +190,7 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
           heldTopics: copy(state.heldTopics),
           language: state.changes.language,
           area: state.changes.area,
-          ageBand: state.changes.ageBand,
+          ageBand: state.changes.ageBand ?? undefined,
           whatsappWindowOpenedAt: state.whatsappWindowOpenedAt,
         }
       : undefined;
@@ -238,6 +238,7 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
       profile.optedOut[channel] ??= at;
       profile.heldTopics[channel] ??= held.map((s) => s.topicId);
       profile.optOutRef[channel] = ref;
+      delete profile.pending[channel];
       this.putConsent(phone, { at, action: 'opt_out', channel, topicId: undefined, evidence });
     }
     for (const subscription of held) this.subscriptionsById.delete(subscriptionId(phone, channel, subscription.topicId));
@@ -272,10 +273,15 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
   }
 
   async updateProfile(phone: string, channel: Channel, changes: ProfileChanges, at: string, evidence: ConsentEvidence): Promise<void> {
-    const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Record<string, string>;
-    if (Object.keys(set).length === 0) return;
-    this.putConsent(phone, { at, action: 'profile', channel, topicId: undefined, evidence, changes: set });
-    Object.assign(this.profile(phone, at).changes, set);
+    const given = Object.entries(changes).filter(([, value]) => value !== undefined);
+    if (given.length === 0) return;
+    const recorded = Object.fromEntries(given.map(([name, value]) => [name, value === null ? 'removed' : String(value)]));
+    this.putConsent(phone, { at, action: 'profile', channel, topicId: undefined, evidence, changes: recorded });
+    const profileChanges = this.profile(phone, at).changes as Record<string, unknown>;
+    for (const [name, value] of given) {
+      if (value === null) delete profileChanges[name];
+      else profileChanges[name] = value;
+    }
   }
 
   async requestConfirmation(phone: string, pending: PendingConfirmation, evidence: ConsentEvidence): Promise<void> {

@@ -72,6 +72,36 @@ describe('rolePermissions', () => {
   });
 });
 
+/** What a test operator key may still do: read, and make and run test broadcasts. */
+const testKeyAllowed: readonly Permission[] = [
+  'topics:read',
+  'subscribers:read',
+  'broadcasts:create',
+  'broadcasts:read',
+  'broadcasts:approve',
+  'broadcasts:cancel',
+  'inbox:read',
+  'replies:read',
+  'audit:read',
+];
+
+describe('authorize: test keys', () => {
+  it.each(permissions.map((permission) => [permission, testKeyAllowed.includes(permission)] as const))(
+    'a test operator key %s: allowed %s',
+    (permission, isAllowed) => {
+      // Prepare
+      const principal = aPrincipal({ role: 'operator', department: '*', mode: 'test' });
+
+      // Act
+      const check = () => authorize(principal, permission, 'traffic');
+
+      // Assess
+      if (isAllowed) expect(check).not.toThrow();
+      else expect(check).toThrow(/a test key may not .*: that changes live data; use a live key/);
+    },
+  );
+});
+
 describe('authorize: departments', () => {
   it.each(['sender', 'approver', 'viewer'] as const)('refuses a %s key another department, naming both', (role) => {
     // Prepare

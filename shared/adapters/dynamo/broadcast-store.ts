@@ -227,7 +227,20 @@ export class DynamoBroadcastStore implements BroadcastStore {
     }
   }
 
+  /**
+   * Removes a broadcast that never went out (its submission failed) with its listing and topic
+   * log entries: left behind, they would fill pages of the listing and the topic's "latest
+   * broadcasts" with one that does not exist. The broadcast item goes last, so a delete that
+   * fails part-way can be repeated.
+   */
   async delete(id: string): Promise<void> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.broadcast(id), ProjectionExpression: 'createdAt, topics', ConsistentRead: true }),
+    );
+    if (!Item) return;
+    const createdAt = String(Item.createdAt);
+    const related = [keys.broadcastListing(createdAt, id), ...((Item.topics as string[] | undefined) ?? []).map((topicId) => keys.topicBroadcast(topicId, createdAt, id))];
+    for (const key of related) await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: key }));
     await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: keys.broadcast(id) }));
   }
 }
