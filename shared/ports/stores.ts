@@ -19,6 +19,15 @@ import type { Language } from '../domain/language.js';
 import type { AgeBand } from '../domain/profile.js';
 import type { ReplyId, ReplyOverrides } from '../domain/replies.js';
 
+export interface TopicPageQuery {
+  limit: number;
+  /** From a previous page. */
+  cursor?: string;
+  includeArchived: boolean;
+  /** One department's topics only; undefined for every department's. */
+  department?: string;
+}
+
 export interface TopicStore {
   /** Creates the topic and claims its keywords; throws ConflictError naming the clash. */
   create(topic: Topic): Promise<void>;
@@ -26,6 +35,8 @@ export interface TopicStore {
   get(id: string): Promise<Topic | undefined>;
   /** The topics residents can join; archived ones only when asked for. */
   list(options?: { includeArchived?: boolean }): Promise<Topic[]>;
+  /** A page of topics in id order, for the admin API: full pages, and a cursor only when more match. */
+  page(query: TopicPageQuery): Promise<Page<Topic>>;
   /** The active topic a keyword (upper-case) leads to; never an archived one. */
   findByKeyword(keyword: string): Promise<Topic | undefined>;
   /**

@@ -63,6 +63,7 @@ import type {
   SubscriberStore,
   TopicIndex,
   TopicIndexPage,
+  TopicPageQuery,
   TopicStore,
 } from '../../shared/ports/stores.js';
 
@@ -103,6 +104,15 @@ export class InMemoryTopicStore implements TopicStore {
       .filter((topic) => options.includeArchived || topic.archivedAt === undefined)
       .sort((a, b) => a.id.localeCompare(b.id))
       .map(copy);
+  }
+
+  /** The cursor is the last id given, in clear: opaque to callers all the same. */
+  async page(query: TopicPageQuery): Promise<Page<Topic>> {
+    const matching = (await this.list({ includeArchived: query.includeArchived })).filter(
+      (topic) => (query.department === undefined || topic.department === query.department) && (query.cursor === undefined || topic.id > query.cursor),
+    );
+    const items = matching.slice(0, query.limit);
+    return { items, cursor: matching.length > query.limit ? items.at(-1)?.id : undefined };
   }
 
   async findByKeyword(keyword: string): Promise<Topic | undefined> {
