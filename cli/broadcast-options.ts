@@ -120,14 +120,16 @@ export function describeTime(at: Date | string): string {
 export function describeDistance(at: Date | string, now: Date = new Date()): string {
   const milliseconds = (typeof at === 'string' ? Date.parse(at) : at.getTime()) - now.getTime();
   const seconds = Math.round(Math.abs(milliseconds) / 1000);
+  const minutes = Math.round(seconds / 60);
+  const hours = Math.round(seconds / 3600);
   const text =
     seconds < 60
       ? `${seconds} s`
-      : seconds < 3600
-        ? `${Math.round(seconds / 60)} min`
-        : seconds < 86_400
-          ? `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`
-          : `${Math.floor(seconds / 86_400)} d ${Math.round((seconds % 86_400) / 3600)} h`;
+      : minutes < 60
+        ? `${minutes} min`
+        : hours < 24
+          ? `${Math.floor(minutes / 60)} h ${minutes % 60} min`
+          : `${Math.floor(hours / 24)} d ${hours % 24} h`;
   return milliseconds >= 0 ? `in ${text}` : `${text} ago`;
 }
 
@@ -141,9 +143,9 @@ const text = z.string().trim().min(1, 'must not be empty');
 /** The options of `send` and `preview`, as commander hands them over (camelCase keys). */
 export const broadcastOptionsSchema = z
   .object({
-    topic: z.array(text).min(1, 'name at least one topic'),
+    topic: z.array(text, { error: 'name at least one topic with --topic' }).min(1, 'name at least one topic'),
     // Refused here as well as by the API: an empty broadcast is never what anyone meant.
-    body: text,
+    body: z.string({ error: 'give the message with --body' }).trim().min(1, 'must not be empty'),
     urgent: z.boolean().default(false),
     area: z.array(text).optional(),
     ageBand: z.array(z.enum(ageBands, { error: `must be one of ${ageBands.join(', ')}` })).optional(),

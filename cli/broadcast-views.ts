@@ -12,7 +12,7 @@ const AT_ONCE_MS = 60_000;
  */
 export function describeOutcome(broadcast: Broadcast, now: Date = new Date()): string[] {
   const id = broadcast.id;
-  const audience = broadcast.audience === undefined ? '' : `${broadcast.audience} ${plural(broadcast.audience, 'resident')}`;
+  const audience = audienceWords(broadcast);
   const lines = [`broadcast ${id}: ${describeStatus(broadcast)}`];
   switch (broadcast.status) {
     case 'draft':
@@ -42,6 +42,19 @@ export function describeOutcome(broadcast: Broadcast, now: Date = new Date()): s
       break;
   }
   return lines;
+}
+
+/**
+ * The audience counted at submission, honestly worded: the API adds up the topics' subscriber
+ * counts, so with filters or several topics it is an upper bound (the preview has the exact
+ * number).
+ */
+export function audienceWords(broadcast: Pick<Broadcast, 'audience' | 'topics' | 'filters'>): string {
+  if (broadcast.audience === undefined) return '';
+  const count = `${broadcast.audience} ${plural(broadcast.audience, 'resident')}`;
+  const filtered = [broadcast.filters?.areas, broadcast.filters?.ageBands, broadcast.filters?.languages].some((filter) => filter?.length);
+  if (filtered) return `up to ${count} (before filters)`;
+  return broadcast.topics.length > 1 ? `up to ${count}` : count;
 }
 
 /** Why a released broadcast waits: the time asked for, quiet hours, or both. */
@@ -83,7 +96,7 @@ export function showBroadcast(output: Output, broadcast: Broadcast): void {
       `${template.name}${template.language ? ` (${template.language})` : " (each resident's language)"}${template.parameters.length ? `, parameters: ${template.parameters.map((parameter) => `"${parameter}"`).join(', ')}` : ''}`,
     ]);
   }
-  if (broadcast.audience !== undefined) entries.push(['audience', `${broadcast.audience} ${plural(broadcast.audience, 'resident')} (counted when submitted)`]);
+  if (broadcast.audience !== undefined) entries.push(['audience', `${audienceWords(broadcast)} (counted when submitted; limits are checked against it)`]);
   entries.push(['counts', describeCounts(broadcast.counts)]);
   output.fields(entries);
 }

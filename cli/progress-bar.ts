@@ -18,6 +18,8 @@ export function progressLine(broadcast: Broadcast): string {
   if (broadcast.status === 'draft' || broadcast.status === 'pending_approval' || broadcast.status === 'scheduled') {
     return `${describeStatus(broadcast)} …`;
   }
+  // Turned down before it started: nothing was ever counted, and a full bar would say the opposite.
+  if (broadcast.status === 'rejected') return '';
   const { targeted, sent, failed, skipped, delivered } = broadcast.counts;
   const processed = sent + failed + skipped;
   // A finished broadcast that targeted nobody is complete, not 0 % done.

@@ -41,7 +41,7 @@ export async function watchBroadcast(api: AdminApi, id: string, output: Output, 
       const result = await api.getBroadcast(id);
       const stoppedBecause = reasonToStop(result.data, clock());
       const line = progressLine(result.data);
-      if (!output.json && line !== lastLine && stoppedBecause === undefined) {
+      if (!output.json && line !== '' && line !== lastLine && stoppedBecause === undefined) {
         if (live) output.write(`\r${line}\x1b[K`);
         else output.line(line);
         lastLine = line;

@@ -22,10 +22,12 @@ const listInput = z.object({
 });
 
 /** The options `send` and `preview` share: what to send, to whom, when. */
-function withContentOptions(command: Command): Command {
+function withContentOptions(command: Command, required: boolean): Command {
+  // `preview <id>` takes no content options, so there commander cannot insist on them; zod does.
+  const option = (flags: string, description: string) => (required ? command.requiredOption(flags, description) : command.option(flags, description));
+  option('--topic <id...>', 'the topics to send to');
+  option('--body <text>', 'the message in the default language (placeholders: {{area}}, {{age_band}}, {{topic}}, {{area|fallback}})');
   return command
-    .requiredOption('--topic <id...>', 'the topics to send to')
-    .requiredOption('--body <text>', 'the message in the default language (placeholders: {{area}}, {{age_band}}, {{topic}}, {{area|fallback}})')
     .option('--urgent', 'send on the urgent lane, ahead of bulk messages, and through quiet hours (traffic, safety)')
     .option('--area <district...>', 'only residents in these postcode areas or districts, e.g. CF10 CF11 or CF')
     .option('--age-band <band...>', 'only residents in these age bands: 13-15 16-17 18-24 25+')
@@ -42,6 +44,7 @@ export function registerBroadcasts(program: Command): void {
 
   withContentOptions(
     broadcasts.command('send').description('create a broadcast: it waits for approval, is scheduled, or goes out at once (or --draft keeps it)'),
+    true,
   )
     .option('--draft', 'keep it as a draft to preview and submit later')
     .action(async (options: Record<string, unknown>, command: Command) => {
@@ -60,6 +63,7 @@ export function registerBroadcasts(program: Command): void {
       .command('preview')
       .description('show who a broadcast would reach, each language version with its SMS encoding and segments, the cost, start and limits; sends nothing')
       .argument('[id]', 'an existing draft or waiting broadcast (then give no other options)'),
+    false,
   )
     .action(async (id: string | undefined, options: Record<string, unknown>, command: Command) => {
       const context = contextOf(command);
