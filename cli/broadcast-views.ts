@@ -23,12 +23,14 @@ export function describeOutcome(broadcast: Broadcast, now: Date = new Date()): s
       lines.push(
         broadcast.approval === 'operator'
           ? `an operator must approve it: its audience${audience ? ` of ${audience}` : ''} is above its department's threshold`
-          : `a topic needs a second person: an approver of its department (or an operator), not its author, must approve it${audience ? ` (audience: ${audience})` : ''}`,
+          : 'a topic needs a second person: an approver of its department (or an operator), not its author, must approve it',
       );
+      if (broadcast.approval !== 'operator' && audience) lines.push(`audience: ${audience}`);
       lines.push(`next: with another key, crier broadcasts approve ${id}, or crier broadcasts reject ${id} --reason "…"`);
       break;
     case 'scheduled':
-      lines.push(`${whyScheduled(broadcast)}; it starts ${broadcast.startsAt ? describeDistance(broadcast.startsAt, now) : 'later'}${audience ? ` (audience: ${audience})` : ''}`);
+      lines.push(`${whyScheduled(broadcast)}; it starts ${broadcast.startsAt ? describeDistance(broadcast.startsAt, now) : 'later'}`);
+      if (audience) lines.push(`audience: ${audience}`);
       lines.push(`next: crier broadcasts status ${id} --watch, or crier broadcasts cancel ${id}`);
       break;
     case 'sending':
@@ -96,7 +98,7 @@ export function showBroadcast(output: Output, broadcast: Broadcast): void {
       `${template.name}${template.language ? ` (${template.language})` : " (each resident's language)"}${template.parameters.length ? `, parameters: ${template.parameters.map((parameter) => `"${parameter}"`).join(', ')}` : ''}`,
     ]);
   }
-  if (broadcast.audience !== undefined) entries.push(['audience', `${audienceWords(broadcast)} (counted when submitted; limits are checked against it)`]);
+  if (broadcast.audience !== undefined) entries.push(['audience', `${audienceWords(broadcast)}, counted when submitted`]);
   entries.push(['counts', describeCounts(broadcast.counts)]);
   output.fields(entries);
 }

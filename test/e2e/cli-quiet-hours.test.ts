@@ -55,7 +55,7 @@ describe('crier broadcasts send during quiet hours', () => {
     expect(preview.stdout).toMatch(new RegExp(`^starts: \\w{3} \\d+ \\w{3} \\d{4} ${quietEnd} (GMT|BST) \\(Europe/London\\) = .* UTC \\(in (1 h 5\\d min|2 h 0 min)\\)$`, 'm'));
     expect(sent).toMatchObject({ code: 0, stderr: '' });
     expect(sent.stdout).toMatch(new RegExp(`^broadcast ${id}: scheduled for \\w{3} \\d+ \\w{3} \\d{4} ${quietEnd} `, 'm'));
-    expect(sent.stdout).toMatch(/^quiet hours: a normal-priority broadcast waits until they end \(--urgent does not\); it starts in (1 h 5\d min|2 h 0 min) \(audience: 0 residents\)$/m);
+    expect(sent.stdout).toMatch(/^quiet hours: a normal-priority broadcast waits until they end \(--urgent does not\); it starts in (1 h 5\d min|2 h 0 min)\naudience: 0 residents$/m);
     expect(cancelled.code).toBe(0);
   });
 
