@@ -15,6 +15,13 @@ import {
   inboxResponse,
   type updateTopicRequest,
 } from '../shared/api/schemas.js';
+import {
+  broadcastListResponse,
+  broadcastPreviewResponse,
+  departmentLimitsResponse,
+  type departmentLimitsRequest,
+  type previewBroadcastRequest,
+} from '../shared/api/broadcast-schemas.js';
 import { subscriberImportResponse } from '../shared/api/subscriber-import-schemas.js';
 import type { KeySource } from './config.js';
 import { UnexpectedResponseError } from './errors.js';
@@ -31,6 +38,8 @@ export type Topic = z.infer<typeof topicResponse>;
 export type ApiKey = z.infer<typeof keyResponse>;
 export type AuditEntry = z.infer<typeof auditResponse>['entries'][number];
 export type Broadcast = z.infer<typeof broadcastResponse>;
+export type BroadcastPreview = z.infer<typeof broadcastPreviewResponse>;
+export type DepartmentLimits = z.infer<typeof departmentLimitsResponse>;
 export type InboxEntry = z.infer<typeof inboxEntryResponse>;
 export type SubscriberImport = z.infer<typeof subscriberImportResponse>;
 
@@ -118,6 +127,34 @@ export class AdminApi {
 
   getBroadcast(id: string) {
     return this.call(broadcastResponse, 'GET', `/v1/broadcasts/${encodeURIComponent(id)}`);
+  }
+
+  listBroadcasts(query: { status?: string; limit?: number; cursor?: string } = {}) {
+    return this.call(broadcastListResponse, 'GET', `/v1/broadcasts${queryString(query)}`);
+  }
+
+  previewBroadcastRequest(input: z.input<typeof previewBroadcastRequest>) {
+    return this.call(broadcastPreviewResponse, 'POST', '/v1/broadcasts/preview', input);
+  }
+
+  previewBroadcast(id: string) {
+    return this.call(broadcastPreviewResponse, 'GET', `/v1/broadcasts/${encodeURIComponent(id)}/preview`);
+  }
+
+  submitBroadcast(id: string) {
+    return this.call(broadcastResponse, 'POST', `/v1/broadcasts/${encodeURIComponent(id)}/submit`);
+  }
+
+  rejectBroadcast(id: string, reason: string) {
+    return this.call(broadcastResponse, 'POST', `/v1/broadcasts/${encodeURIComponent(id)}/reject`, { reason });
+  }
+
+  getDepartmentLimits(department: string) {
+    return this.call(departmentLimitsResponse, 'GET', `/v1/departments/${encodeURIComponent(department)}/limits`);
+  }
+
+  setDepartmentLimits(department: string, change: z.input<typeof departmentLimitsRequest>) {
+    return this.call(departmentLimitsResponse, 'PUT', `/v1/departments/${encodeURIComponent(department)}/limits`, change);
   }
 
   approveBroadcast(id: string) {

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { registerBroadcasts } from './commands/broadcasts.js';
 import { registerConfigure } from './commands/configure.js';
+import { registerDepartments } from './commands/departments.js';
 import { registerInbox } from './commands/inbox.js';
 import { registerAudit, registerKeys } from './commands/keys.js';
 import { registerOutbox } from './commands/outbox.js';
@@ -37,6 +38,7 @@ Try it against the local stack (npm start in another terminal):
   registerTopics(program);
   registerSubscribers(program);
   registerBroadcasts(program);
+  registerDepartments(program);
   registerInbox(program);
   registerOutbox(program);
   registerSimulate(program);
