@@ -1,13 +1,54 @@
-import type { Broadcast } from '../domain/model.js';
-import type { CoreDependencies } from './dependencies.js';
+import { defaultLanguage } from '../domain/language.js';
+import type { Broadcast, Recipient } from '../domain/model.js';
+import { hasFilters, matchesFilters } from '../domain/targeting.js';
+import type { BroadcastStartDependencies, CoreDependencies } from './dependencies.js';
+
+const INDEX_PAGE_SIZE = 500;
 
 /**
- * The audience a broadcast's limits are checked against when it is submitted. Without segment
- * filters it is the topics' subscriber counts added up (a few reads, whatever the size): exact
- * for one topic, and an upper bound for several (a resident in two is counted twice), which is
- * the safe side for a cap.
+ * The audience a department's limits are checked against when a broadcast is submitted. One
+ * topic without filters: its subscriber count (a few reads, whatever its size, and exact). Several
+ * topics or segment filters: the residents counted one by one, as the fan-out will walk them (a
+ * resident in two topics once, only those matching the filters), so a filtered broadcast is not
+ * refused for residents it would never reach. Profiles are read eventually consistent: the
+ * sender checks consent again before each send.
  */
-export async function estimateAudience(deps: CoreDependencies, broadcast: Pick<Broadcast, 'topics'>): Promise<number> {
-  const counts = await Promise.all(broadcast.topics.map((topicId) => deps.stores.topics.subscriberCount(topicId)));
-  return counts.reduce((sum, count) => sum + count, 0);
+export async function estimateAudience(
+  deps: CoreDependencies & Pick<BroadcastStartDependencies, 'topicShards'>,
+  broadcast: Pick<Broadcast, 'topics' | 'filters'>,
+): Promise<number> {
+  if (broadcast.topics.length === 1 && !hasFilters(broadcast.filters)) {
+    return deps.stores.topics.subscriberCount(broadcast.topics[0]!);
+  }
+  let audience = 0;
+  for await (const recipients of audiencePages(deps, broadcast.topics)) {
+    const profiles = await deps.stores.subscribers.profilesOf(recipients.map((recipient) => recipient.phone), { consistent: false });
+    for (const recipient of recipients) {
+      const profile = profiles.get(recipient.phone);
+      if (profile && profile.optedOut[recipient.channel] === undefined && matchesFilters(profile, broadcast.filters, defaultLanguage)) audience += 1;
+    }
+  }
+  return audience;
+}
+
+/**
+ * The audience a page at a time: each topic's shards in order, a resident once (the first topic
+ * and channel they are found on), as the fan-out sends it.
+ */
+export async function* audiencePages(
+  deps: CoreDependencies & Pick<BroadcastStartDependencies, 'topicShards'>,
+  topics: readonly string[],
+): AsyncGenerator<Recipient[]> {
+  const seen = new Set<string>();
+  for (const topicId of topics) {
+    for (let shard = 0; shard < deps.topicShards; shard += 1) {
+      let cursor: string | undefined;
+      do {
+        const page = await deps.stores.topicIndex.page(topicId, shard, cursor, INDEX_PAGE_SIZE);
+        const fresh = page.recipients.filter((recipient) => !seen.has(recipient.phone) && seen.add(recipient.phone));
+        if (fresh.length > 0) yield fresh;
+        cursor = page.cursor;
+      } while (cursor);
+    }
+  }
 }

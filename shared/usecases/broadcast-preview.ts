@@ -1,6 +1,6 @@
 import { defaultLanguage, type Language } from '../domain/language.js';
 import { placeholdersWithoutFallback, renderContent } from '../domain/message-content.js';
-import { topicNameIn, type Broadcast, type Channel, type Principal, type Recipient } from '../domain/model.js';
+import { topicNameIn, type Broadcast, type Channel, type Principal } from '../domain/model.js';
 import { withStopFooter } from '../domain/replies.js';
 import { defaultPriceTable, estimateCost, smsPreview, smsSegmentsOf, type CostEstimate, type SmsPreview } from '../domain/sms-preview.js';
 import { matchesFilters } from '../domain/targeting.js';
@@ -9,9 +9,8 @@ import { ValidationError } from '../domain/errors.js';
 import { authorize } from './access.js';
 import { getBroadcast } from './broadcasts.js';
 import { departmentsOf, effectiveLimits } from './department-limits.js';
+import { audiencePages } from './broadcast-audience.js';
 import type { BroadcastDependencies } from './dependencies.js';
-
-const INDEX_PAGE_SIZE = 500;
 
 /** What a broadcast would do, before anyone sends it. */
 export interface BroadcastPreview {
@@ -132,25 +131,6 @@ async function preview(deps: BroadcastDependencies, draft: Draft): Promise<Broad
     limits,
     warnings: warningsFor(draft, audience, messages, whatsappWithoutTemplate, limits),
   };
-}
-
-/**
- * The audience a page at a time: each topic's shards in order, a resident once (the first topic
- * and channel they are found on), as the fan-out sends it.
- */
-async function* audiencePages(deps: BroadcastDependencies, topics: readonly string[]): AsyncGenerator<Recipient[]> {
-  const seen = new Set<string>();
-  for (const topicId of topics) {
-    for (let shard = 0; shard < deps.topicShards; shard += 1) {
-      let cursor: string | undefined;
-      do {
-        const page = await deps.stores.topicIndex.page(topicId, shard, cursor, INDEX_PAGE_SIZE);
-        const fresh = page.recipients.filter((recipient) => !seen.has(recipient.phone) && seen.add(recipient.phone));
-        if (fresh.length > 0) yield fresh;
-        cursor = page.cursor;
-      } while (cursor);
-    }
-  }
 }
 
 function warningsFor(

@@ -1001,3 +1001,29 @@ describe('releasing and cancelling leave nothing behind', () => {
     expect(stores.departments.usage.get(`traffic#${scheduled.capDay}`)).toBe(3);
   });
 });
+
+describe('the audience limits are checked against', () => {
+  it('counts a filtered broadcast by the residents it would reach, so it fits a cap the whole topic would not', async () => {
+    // Prepare
+    const { deps, stores } = await setUp({ settings: { dailyMessageCap: 2 } });
+    await stores.subscribers.updateProfile(aPhone(1), 'sms', { area: 'CF10' }, TUESDAY_10AM, inboundEvidence());
+
+    // Act
+    const broadcast = await createBroadcast(deps, sender, input({ filters: { areas: ['CF10'] } }));
+
+    // Assess
+    expect(broadcast).toMatchObject({ status: 'sending', audience: 1 });
+  });
+
+  it('counts a resident of two topics once', async () => {
+    // Prepare
+    const { deps, stores } = await setUp();
+    await stores.subscribers.subscribe(aPhone(1), 'sms', 'roadworks', TUESDAY_10AM, inboundEvidence());
+
+    // Act
+    const broadcast = await createBroadcast(deps, sender, input({ topics: ['traffic', 'roadworks'] }));
+
+    // Assess: three in traffic, three more in roadworks, one of them in both.
+    expect(broadcast.audience).toBe(6);
+  });
+});
