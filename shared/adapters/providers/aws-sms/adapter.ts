@@ -9,15 +9,11 @@ import type { z } from 'zod';
 import { ProviderError } from '../../../domain/errors.js';
 import type { MessagingProvider, OutboundText, ProviderAcceptance } from '../../../ports/messaging-provider.js';
 import { awsSmsErrorKind } from './error-codes.js';
+import { MESSAGE_ID_CONTEXT_KEY } from './message-context.js';
 import { parseAwsSmsSettings, type AwsSmsSettings, type awsSmsSettingsSchema } from './settings.js';
 
 const PROVIDER = 'aws-sms';
 
-/**
- * The key under which crier's message id rides in `Context`: AWS copies `Context` into every
- * delivery event of the message, which is how a receipt finds crier's record.
- */
-export const MESSAGE_ID_CONTEXT_KEY = 'messageId';
 
 /** As for the other providers: one hung request becomes one recorded message, not a Lambda timeout. */
 export const DEFAULT_AWS_SMS_TIMEOUT_MS = 10_000;

@@ -33,7 +33,7 @@ export async function whatsappAppSecret(source: ProviderSettingsSource): Promise
  * ships, so a deployment pinned to this keeps working; set WHATSAPP_CLOUD_API_VERSION to move on
  * without a release.
  */
-export const DEFAULT_WHATSAPP_CLOUD_API_VERSION = 'v25.0';
+export const DEFAULT_WHATSAPP_CLOUD_API_VERSION = 'v26.0';
 
 /** Where the Graph API lives; only the fake Graph API in tests changes it. */
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
