@@ -8,6 +8,7 @@ import {
   type createKeyRequest,
   subscriberResponse,
   topicResponse,
+  topicsResponse,
   type createBroadcastRequest,
   type createTopicRequest,
   inboxEntryResponse,
@@ -36,7 +37,8 @@ export type SubscriberImport = z.infer<typeof subscriberImportResponse>;
 const subscriberView = subscriberResponse;
 export type Subscriber = z.infer<typeof subscriberView>;
 
-const topicListResponse = z.object({ topics: z.array(topicResponse) });
+/** The largest page the API gives: the fewest round trips when the CLI wants them all. */
+const ALL_TOPICS_PAGE_SIZE = 200;
 const noContent = z.undefined();
 
 /**
@@ -55,8 +57,25 @@ export class AdminApi {
     return this.call(topicResponse, 'POST', '/v1/topics', input);
   }
 
-  listTopics(query: { archived?: boolean } = {}) {
-    return this.call(topicListResponse, 'GET', `/v1/topics${queryString({ archived: query.archived ? 'true' : undefined })}`);
+  /** One page of topics; `cursor` in the answer when more follow. */
+  listTopics(query: { archived?: boolean; limit?: number; cursor?: string } = {}) {
+    return this.call(
+      topicsResponse,
+      'GET',
+      `/v1/topics${queryString({ archived: query.archived ? 'true' : undefined, limit: query.limit, cursor: query.cursor })}`,
+    );
+  }
+
+  /** Every topic, page after page. */
+  async listAllTopics(query: { archived?: boolean } = {}): Promise<Topic[]> {
+    const topics: Topic[] = [];
+    let cursor: string | undefined;
+    do {
+      const { data } = await this.listTopics({ ...query, limit: ALL_TOPICS_PAGE_SIZE, cursor });
+      topics.push(...data.topics);
+      cursor = data.cursor;
+    } while (cursor);
+    return topics;
   }
 
   updateTopic(id: string, changes: z.input<typeof updateTopicRequest>) {

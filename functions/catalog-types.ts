@@ -51,6 +51,16 @@ export interface HttpTrigger {
   authorizer: 'apiKey' | 'none';
 }
 
+/**
+ * Runs every N minutes: in AWS an EventBridge rule, locally a timer. Runs of one function never
+ * overlap: its timeout must be shorter than the interval (the stack refuses otherwise), and the
+ * local timer skips a tick while a run is still going.
+ */
+export interface ScheduleTrigger {
+  kind: 'schedule';
+  everyMinutes: number;
+}
+
 /** The HTTP API's Lambda authorizer (simple responses) for the routes marked `authorizer: 'apiKey'`. */
 export interface AuthorizerTrigger {
   kind: 'authorizer';
@@ -78,7 +88,7 @@ export interface FunctionDefinition<S extends z.ZodObject = z.ZodObject> {
   entry: string;
   envSchema: S;
   environment: (bindings: DeploymentBindings) => EnvironmentOf<S>;
-  trigger: HttpTrigger | QueueTrigger | AuthorizerTrigger;
+  trigger: HttpTrigger | QueueTrigger | AuthorizerTrigger | ScheduleTrigger;
   access: FunctionAccess;
   timeoutSeconds: number;
   memoryMb: number;

@@ -4,6 +4,7 @@ import {
   baseEnvSchema,
   broadcastsEnvSchema,
   fanOutEnvSchema,
+  schedulerEnvSchema,
   senderEnvSchema,
   statusWebhookEnvSchema,
   tableEnvSchema,
@@ -18,6 +19,7 @@ import {
   type QueueDefinition,
   type QueueId,
   type RouteKey,
+  type ScheduleTrigger,
 } from './catalog-types.js';
 
 /**
@@ -258,6 +260,18 @@ export const functionCatalog = {
     timeoutSeconds: 5,
     memoryMb: 256,
   }),
+  // Starts the scheduled broadcasts whose time (or the end of quiet hours) has come. Its timeout
+  // is well under the minute between runs, so two runs never overlap.
+  scheduler: defineFunction({
+    description: 'Every minute: starts the scheduled broadcasts whose time has come',
+    entry: 'functions/scheduled/start-due-broadcasts.ts',
+    envSchema: schedulerEnvSchema,
+    environment: (b) => ({ ...table(b), FAN_OUT_QUEUE_URL: b.queueUrls.fanOut, ...broadcastTiming(b) }),
+    trigger: { kind: 'schedule', everyMinutes: 1 },
+    access: { table: 'readwrite', sendsTo: ['fanOut'] },
+    timeoutSeconds: 50,
+    memoryMb: 512,
+  }),
   fanOut: defineFunction({
     description: 'Turns one topic shard of a broadcast into batches on a send queue',
     entry: 'functions/queue/fan-out.ts',
@@ -313,6 +327,14 @@ export function consumerOf(queue: QueueId): FunctionId {
   });
   if (!consumer) throw new Error(`queue ${queue} has no consumer in the function catalog`);
   return consumer;
+}
+
+/** Every function on a schedule, with its trigger. */
+export function scheduledFunctions(): { functionId: FunctionId; trigger: ScheduleTrigger }[] {
+  return functionIds.flatMap((functionId) => {
+    const { trigger } = functionDefinition(functionId);
+    return trigger.kind === 'schedule' ? [{ functionId, trigger }] : [];
+  });
 }
 
 /**

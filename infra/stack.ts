@@ -1,12 +1,13 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
-import { authorizerFunctionId, functionDefinition, functionIds, httpRoutes, type FunctionId } from '../functions/catalog.js';
+import { authorizerFunctionId, functionDefinition, functionIds, httpRoutes, scheduledFunctions, type FunctionId } from '../functions/catalog.js';
 import type { DeploymentBindings } from '../functions/catalog-types.js';
 import { CrierAlarms } from './constructs/crier-alarms.js';
 import { CrierFunction } from './constructs/crier-function.js';
 import { CrierHttpApi, parseRouteKey } from './constructs/crier-http-api.js';
 import { CrierQueues } from './constructs/crier-queues.js';
+import { CrierSchedule } from './constructs/crier-schedule.js';
 import { CrierSecrets } from './constructs/crier-secrets.js';
 import { CrierTable } from './constructs/crier-table.js';
 import { optionalContextString, readDeploymentSettings, readPublicBaseUrl } from './constructs/deployment-settings.js';
@@ -26,6 +27,8 @@ export class CrierStack extends Stack {
   readonly httpApi: CrierHttpApi;
   readonly functions: Record<FunctionId, CrierFunction>;
   readonly alarms: CrierAlarms;
+  /** One per function with a `schedule` trigger. */
+  readonly schedules: Partial<Record<FunctionId, CrierSchedule>>;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, { description: 'crier: WhatsApp/SMS gateway for public services', ...props });
@@ -65,6 +68,16 @@ export class CrierStack extends Stack {
       );
     }
     this.httpApi.addRoutes(httpRoutes(), lambdas, lambdas[authorizerFunctionId()]);
+    this.schedules = Object.fromEntries(
+      scheduledFunctions().map(({ functionId, trigger }) => [
+        functionId,
+        new CrierSchedule(this, `${functionId}Schedule`, {
+          function: this.functions[functionId].function,
+          trigger,
+          timeoutSeconds: functionDefinition(functionId).timeoutSeconds,
+        }),
+      ]),
+    ) as Partial<Record<FunctionId, CrierSchedule>>;
 
     this.alarms = new CrierAlarms(this, 'Alarms', {
       deadLetterQueues: mapValues(this.queues.byId, ({ deadLetterQueue }) => deadLetterQueue),

@@ -7,6 +7,7 @@ import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
   APIGatewayRequestAuthorizerEventV2,
+  ScheduledEvent,
   SQSBatchResponse,
   SQSEvent,
 } from 'aws-lambda';
@@ -21,6 +22,7 @@ import { compileRoutes, matchRoute, normaliseResult, toApiGatewayEvent } from '.
 import { lambdaContext, loadHandler, type LambdaHandler } from './lambda-runtime.js';
 import { ensureQueues, ensureTable, type ProvisionedQueue } from './provision.js';
 import { QueuePoller } from './queue-poller.js';
+import { ScheduledRunner } from './scheduled-runner.js';
 import { Sandbox } from './sandbox.js';
 
 export interface LocalStackOptions {
@@ -45,6 +47,8 @@ export interface LocalStackOptions {
   settings?: Partial<DeploymentSettings>;
   /** Cap on concurrent invocations per queue function (the catalog's maxConcurrency is for AWS). */
   maxLocalConcurrency?: number;
+  /** Runs every scheduled function this often instead of its catalog interval (tests). */
+  schedulerIntervalMs?: number;
   log?: (line: string) => void;
 }
 
@@ -70,12 +74,15 @@ export class PortInUseError extends Error {
 const TABLE_NAME = 'crier-local';
 const LOCAL_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
 const MAX_BODY_BYTES = 1024 * 1024;
+/** Scheduled functions first run this soon after start, not a whole interval later. */
+const FIRST_SCHEDULED_RUN_MS = 1_000;
 let started = false;
 
 /**
  * The whole gateway on one machine, with the same handler code as AWS: dynalite for DynamoDB,
  * local-aws-sqs for SQS, an HTTP server that turns requests into API Gateway v2 events, pollers
- * that feed the queues to their functions, and the sandbox provider. Built from the function
+ * that feed the queues to their functions, timers that run the scheduled ones, and the sandbox
+ * provider. Built from the function
  * catalog, like the CDK stack. One per process: the AWS SDK is pointed at it through the
  * environment.
  */
@@ -86,6 +93,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const server = createServer();
   const emulators: RunningEmulator[] = [];
   const pollers: QueuePoller[] = [];
+  const runners: ScheduledRunner[] = [];
   let sandbox: Sandbox | undefined;
   try {
     // The port first, so a second start fails at once with a clear message and touches nothing.
@@ -176,6 +184,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         case 'authorizer':
           // Loaded above: the gateway calls it before each `apiKey` route.
           break;
+        case 'schedule': {
+          const intervalMs = options.schedulerIntervalMs ?? trigger.everyMinutes * 60_000;
+          const runner = new ScheduledRunner(
+            id,
+            await loadHandler<ScheduledEvent, unknown>(id),
+            { intervalMs, firstRunAfterMs: Math.min(FIRST_SCHEDULED_RUN_MS, intervalMs) },
+            (error) => log(`${id}: scheduled run failed: ${(error as Error).stack ?? String(error)}`),
+          );
+          runners.push(runner);
+          runner.start();
+          break;
+        }
       }
     }
 
@@ -223,9 +243,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       sandbox,
       queues,
       tableName: TABLE_NAME,
-      settled: (timeoutMs = 30_000) => settled(sqs, queues, pollers, timeoutMs),
+      settled: (timeoutMs = 30_000) => settled(sqs, queues, [...pollers, ...runners], timeoutMs),
       stop: async () => {
-        await Promise.all(pollers.map((poller) => poller.stop()));
+        await Promise.all([...runners, ...pollers].map((worker) => worker.stop()));
         activeSandbox.close();
         await closeServer(server);
         for (const emulator of emulators.reverse()) await emulator.close();
@@ -234,7 +254,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     return stack;
   } catch (error) {
-    await Promise.all(pollers.map((poller) => poller.stop()));
+    await Promise.all([...runners, ...pollers].map((worker) => worker.stop()));
     sandbox?.close();
     if (server.listening) await closeServer(server);
     for (const emulator of emulators.reverse()) await emulator.close().catch(() => undefined);
@@ -314,7 +334,7 @@ function respond(response: ServerResponse, result: APIGatewayProxyStructuredResu
 async function settled(
   sqs: ReturnType<typeof awsClients>['sqs'],
   queues: Record<QueueId, ProvisionedQueue>,
-  pollers: QueuePoller[],
+  workers: { busy: boolean }[],
   timeoutMs: number,
 ): Promise<void> {
   const { GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
@@ -332,7 +352,7 @@ async function settled(
         return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
       }),
     );
-    const idle = depths.every((depth) => depth === 0) && pollers.every((poller) => !poller.busy);
+    const idle = depths.every((depth) => depth === 0) && workers.every((worker) => !worker.busy);
     quietRounds = idle ? quietRounds + 1 : 0;
     // Two quiet looks in a row: a handler may be between receiving and enqueueing.
     if (quietRounds >= 2) return;

@@ -13,6 +13,12 @@ const createTopicInput = z.object({
   requiresApproval: z.boolean().default(false),
 });
 
+const topicListInput = z.object({
+  archived: z.boolean().default(false),
+  limit: z.coerce.number().int().min(1, 'must be at least 1').max(200, 'must be at most 200').optional(),
+  cursor: z.string().min(1).optional(),
+});
+
 const topicIdInput = z.object({ id: z.string().trim().min(1, 'must not be empty') });
 
 const updateTopicInput = z
@@ -95,14 +101,27 @@ export function registerTopics(program: Command): void {
 
   topics
     .command('list')
-    .description('list the topics your key can see, with subscriber counts')
+    .description('list the topics your key can see, with subscriber counts: all of them, or a page with --limit/--cursor')
     .option('--archived', 'archived topics too')
-    .action(async (options: { archived?: boolean }, command: Command) => {
+    .option('--limit <n>', 'one page of this many topics (1–200) instead of all of them')
+    .option('--cursor <cursor>', 'the page after the one that printed this cursor')
+    .action(async (options: Record<string, unknown>, command: Command) => {
       const context = contextOf(command);
-      const { data, raw } = await context.admin().listTopics({ archived: options.archived === true });
-      if (context.output.json) return context.output.raw(raw);
+      const input = parseArguments(topicListInput, options);
+      const admin = context.admin();
+      const onePage = input.limit !== undefined || input.cursor !== undefined;
+      let topics: Topic[];
+      let cursor: string | undefined;
+      if (onePage) {
+        const { data, raw } = await admin.listTopics(input);
+        if (context.output.json) return context.output.raw(raw);
+        ({ topics, cursor } = data);
+      } else {
+        topics = await admin.listAllTopics({ archived: input.archived });
+        if (context.output.json) return context.output.raw({ topics });
+      }
       context.output.table(
-        data.topics,
+        topics,
         [
           { heading: 'ID', value: (topic) => topic.id },
           { heading: 'NAME', value: (topic) => topic.name },
@@ -110,10 +129,14 @@ export function registerTopics(program: Command): void {
           { heading: 'DEPARTMENT', value: (topic) => topic.department },
           { heading: 'APPROVAL', value: (topic) => (topic.requiresApproval ? 'required' : '-') },
           { heading: 'SUBSCRIBERS', value: (topic) => String(topic.subscribers) },
-          ...(options.archived ? [{ heading: 'ARCHIVED', value: (topic: Topic) => (topic.archivedAt ? shortTime(topic.archivedAt) : '-') }] : []),
+          ...(input.archived ? [{ heading: 'ARCHIVED', value: (topic: Topic) => (topic.archivedAt ? shortTime(topic.archivedAt) : '-') }] : []),
         ],
-        'no topics yet; create one with: crier topics create <id> --name <name> --keyword <KEYWORD>',
+        onePage ? 'no more topics' : 'no topics yet; create one with: crier topics create <id> --name <name> --keyword <KEYWORD>',
       );
+      if (cursor) {
+        const again = ['crier topics list', ...(input.archived ? ['--archived'] : []), ...(input.limit ? [`--limit ${input.limit}`] : []), `--cursor ${cursor}`];
+        context.output.line(`more: ${again.join(' ')}`);
+      }
     });
 
   topics

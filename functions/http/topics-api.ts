@@ -16,8 +16,8 @@ export const handler = httpFunction({
       json(201, await createTopic(deps.core, principal, parseJsonBody(request, createTopicRequest))),
     ),
     'GET /v1/topics': authenticated(async ({ deps, request }, principal) => {
-      const { archived } = parseQuery(request, topicListQuery);
-      return json(200, { topics: await listTopics(deps.core, principal, { archived }) });
+      const { items, cursor } = await listTopics(deps.core, principal, parseQuery(request, topicListQuery));
+      return json(200, { topics: items, ...(cursor ? { cursor } : {}) });
     }),
     'GET /v1/topics/{id}': authenticated(async ({ deps, request }, principal) =>
       json(200, await getTopic(deps.core, principal, parseParameter(request.pathParameters.id, 'id', topicIdSchema))),

@@ -16,6 +16,7 @@ import {
   inboxEntryResponse,
   inboxQuery,
   topicListQuery,
+  topicsResponse,
   updateTopicRequest,
   subscriberResponse,
   topicResponse,
@@ -46,9 +47,10 @@ export function openApiDocument() {
           responses: { '201': { description: 'Created', ...jsonContent(topicResponse) }, ...errors, ...conflict },
         },
         get: {
-          summary: 'List topics with subscriber counts (archived ones only with ?archived=true)',
+          summary: 'List topics with subscriber counts, in id order, a page at a time (archived ones only with ?archived=true)',
+          description: 'Pages are full but for the last; `cursor` is there only when more topics follow. Pass it back as `?cursor=`.',
           requestParams: { query: topicListQuery },
-          responses: { '200': { description: 'The topics', ...jsonContent(z.object({ topics: z.array(topicResponse) })) }, ...errors },
+          responses: { '200': { description: 'A page of topics', ...jsonContent(topicsResponse) }, ...errors },
         },
       },
       '/v1/topics/{id}': {

@@ -72,7 +72,7 @@ export const updateTopicRequest = z
   })
   .meta({ id: 'UpdateTopicRequest' });
 
-export const topicListQuery = z.object({
+export const topicListQuery = pageQuery.extend({
   archived: z
     .enum(['true', 'false'], { error: 'must be true or false' })
     .default('false')
@@ -95,6 +95,13 @@ export const topicResponse = z
     subscribers: z.number().int(),
   })
   .meta({ id: 'Topic' });
+
+export const topicsResponse = z
+  .object({
+    topics: z.array(topicResponse),
+    cursor: z.string().optional().meta({ description: 'Pass as ?cursor= for the next page; absent on the last page' }),
+  })
+  .meta({ id: 'Topics' });
 
 export { broadcastResponse, createBroadcastRequest } from './broadcast-schemas.js';
 export { pageQuery } from './paging.js';

@@ -19,6 +19,15 @@ import type { Language } from '../domain/language.js';
 import type { AgeBand } from '../domain/profile.js';
 import type { ReplyId, ReplyOverrides } from '../domain/replies.js';
 
+export interface TopicPageQuery {
+  limit: number;
+  /** From a previous page. */
+  cursor?: string;
+  includeArchived: boolean;
+  /** One department's topics only; undefined for every department's. */
+  department?: string;
+}
+
 export interface TopicStore {
   /** Creates the topic and claims its keywords; throws ConflictError naming the clash. */
   create(topic: Topic): Promise<void>;
@@ -26,6 +35,8 @@ export interface TopicStore {
   get(id: string): Promise<Topic | undefined>;
   /** The topics residents can join; archived ones only when asked for. */
   list(options?: { includeArchived?: boolean }): Promise<Topic[]>;
+  /** A page of topics in id order, for the admin API: full pages, and a cursor only when more match. */
+  page(query: TopicPageQuery): Promise<Page<Topic>>;
   /** The active topic a keyword (upper-case) leads to; never an archived one. */
   findByKeyword(keyword: string): Promise<Topic | undefined>;
   /**
@@ -140,7 +151,8 @@ export interface ErasureFootprint {
 export interface ProfileChanges {
   language?: Language;
   area?: string;
-  ageBand?: AgeBand;
+  /** `null` forgets the band (a resident who says they are under 13). */
+  ageBand?: AgeBand | null;
 }
 
 export interface TopicIndexPage {
@@ -198,12 +210,10 @@ export interface BroadcastStore {
 }
 
 /** What a move of a broadcast may set alongside its status. */
-export type BroadcastChanges = Partial<
-  Pick<
-    Broadcast,
-    'approvedBy' | 'approvedAt' | 'rejectedBy' | 'rejectionReason' | 'cancelledBy' | 'cancelledAt' | 'startsAt' | 'approval' | 'audience' | 'capDay'
-  >
->;
+type ChangeableBroadcastField =
+  'approvedBy' | 'approvedAt' | 'rejectedBy' | 'rejectionReason' | 'cancelledBy' | 'cancelledAt' | 'startsAt' | 'approval' | 'audience' | 'capDay';
+/** `null` removes a field (an approval taken back when its start failed). */
+export type BroadcastChanges = { [K in ChangeableBroadcastField]?: Broadcast[K] | null };
 
 export interface BroadcastQuery {
   /** `*` for every department (operators). */

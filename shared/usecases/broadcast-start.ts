@@ -1,10 +1,12 @@
 import { ConflictError } from '../domain/errors.js';
 import { refusalFor } from '../domain/broadcast-lifecycle.js';
 import type { Broadcast, BroadcastStatus } from '../domain/model.js';
-import type { BroadcastChanges } from '../ports/stores.js';
 import { logger } from '../runtime/logger.js';
 import { releaseDailyCap, reserveDailyCap } from './department-limits.js';
 import type { BroadcastDependencies, BroadcastStartDependencies } from './dependencies.js';
+
+/** What the submission or approval that releases a broadcast records with it. */
+type ReleaseChanges = Partial<Pick<Broadcast, 'approval' | 'approvedBy' | 'approvedAt'>> & { audience: number };
 
 /** Scheduled starts taken per scheduler run; the rest wait a minute for the next. */
 const STARTS_PER_RUN = 25;
@@ -18,7 +20,7 @@ export async function releaseBroadcast(
   deps: BroadcastDependencies,
   broadcast: Broadcast,
   from: BroadcastStatus,
-  changes: BroadcastChanges & { audience: number },
+  changes: ReleaseChanges,
 ): Promise<Broadcast> {
   const now = deps.clock.now();
   const wanted = broadcast.sendAt !== undefined && Date.parse(broadcast.sendAt) > now.getTime() ? new Date(broadcast.sendAt) : now;
@@ -43,8 +45,13 @@ export async function releaseBroadcast(
     try {
       await startFanOut(deps, broadcast);
     } catch (error) {
-      // Nothing half-done: the broadcast goes back to where it was, to be released again.
-      await deps.stores.broadcasts.transition(broadcast.id, ['sending'], from);
+      // Nothing half-done: the broadcast goes back to where it was, to be released again, without
+      // the approval and start this attempt gave it.
+      await deps.stores.broadcasts.transition(broadcast.id, ['sending'], from, {
+        startsAt: null,
+        capDay: null,
+        ...(changes.approvedBy !== undefined ? { approvedBy: null, approvedAt: null } : {}),
+      });
       throw error;
     }
     return { ...broadcast, ...released, status: 'sending' };

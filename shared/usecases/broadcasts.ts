@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { createBroadcastRequest } from '../api/schemas.js';
-import { broadcastMoves, refusalFor } from '../domain/broadcast-lifecycle.js';
+import { refusalFor } from '../domain/broadcast-lifecycle.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import type { Broadcast, BroadcastStatus, Principal } from '../domain/model.js';
 import type { Page } from '../ports/stores.js';
@@ -76,13 +76,13 @@ export async function cancelBroadcast(deps: CoreDependencies, principal: Princip
   for (const department of departmentsOf(broadcast)) authorize(principal, 'broadcasts:cancel', department);
   if (principal.mode === 'test' && broadcast.mode === 'live') throw new ForbiddenError('a test key may not cancel a live broadcast');
   const changes = { cancelledBy: principal.keyId, cancelledAt: deps.clock.now().toISOString() };
-  if (!(await deps.stores.broadcasts.transition(id, broadcastMoves.cancel.from, 'cancelled', changes))) {
-    throw new ConflictError(refusalFor('cancel', (await getBroadcast(deps, principal, id)).status));
-  }
-  if (broadcast.status === 'scheduled' && broadcast.startsAt !== undefined) {
-    // It never started: off the scheduler's list, and its messages no longer count against the cap.
-    await deps.stores.broadcasts.clearScheduledStart({ broadcastId: id, startsAt: broadcast.startsAt });
+  // A scheduled broadcast is cancelled by its own move, so that one the scheduler started a moment
+  // ago is not mistaken for one that never started (whose cap and start are given back).
+  if (await deps.stores.broadcasts.transition(id, ['scheduled'], 'cancelled', changes)) {
+    if (broadcast.startsAt !== undefined) await deps.stores.broadcasts.clearScheduledStart({ broadcastId: id, startsAt: broadcast.startsAt });
     await releaseDailyCap(deps, broadcast);
+  } else if (!(await deps.stores.broadcasts.transition(id, ['draft', 'pending_approval', 'sending'], 'cancelled', changes))) {
+    throw new ConflictError(refusalFor('cancel', (await getBroadcast(deps, principal, id)).status));
   }
   await recordAudit(deps, principal, 'broadcast.cancel', { type: 'broadcast', id }, {
     before: { status: broadcast.status },

@@ -94,6 +94,9 @@ export async function reserveDailyCap(deps: BroadcastDependencies, broadcast: Br
 
 /** Gives back what a broadcast that never started counted against its departments' caps. */
 export async function releaseDailyCap(deps: CoreDependencies, broadcast: Broadcast): Promise<void> {
+  // A test broadcast counted nothing (see reserveDailyCap): giving its audience "back" would free
+  // room that live broadcasts had taken.
+  if (broadcast.mode === 'test') return;
   if (broadcast.capDay === undefined || broadcast.audience === undefined) return;
   for (const department of departmentsOf(broadcast)) {
     await deps.stores.departments.release(department, broadcast.capDay, broadcast.audience);

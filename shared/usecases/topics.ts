@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { createTopicRequest, updateTopicRequest } from '../api/schemas.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.js';
 import type { Principal, Topic } from '../domain/model.js';
+import type { Page } from '../ports/stores.js';
 import { authorize } from './access.js';
 import { recordAudit } from './audit.js';
 import type { CoreDependencies } from './dependencies.js';
@@ -30,13 +31,25 @@ export async function createTopic(deps: CoreDependencies, principal: Principal, 
   return { ...topic, subscribers: 0 };
 }
 
-/** The topics the key reaches; archived ones only when asked for. */
-export async function listTopics(deps: CoreDependencies, principal: Principal, options: { archived?: boolean } = {}): Promise<TopicView[]> {
+export interface TopicListQuery {
+  archived?: boolean;
+  limit: number;
+  cursor?: string;
+}
+
+/** A page of the topics the key reaches, in id order; archived ones only when asked for. */
+export async function listTopics(deps: CoreDependencies, principal: Principal, query: TopicListQuery): Promise<Page<TopicView>> {
   authorize(principal, 'topics:read');
-  const topics = (await deps.stores.topics.list({ includeArchived: options.archived === true })).filter(
-    (topic) => principal.role === 'operator' || topic.department === principal.department,
+  const page = await deps.stores.topics.page({
+    limit: query.limit,
+    cursor: query.cursor,
+    includeArchived: query.archived === true,
+    department: principal.role === 'operator' ? undefined : principal.department,
+  });
+  const items = await Promise.all(
+    page.items.map(async (topic) => ({ ...topic, subscribers: await deps.stores.topics.subscriberCount(topic.id) })),
   );
-  return Promise.all(topics.map(async (topic) => ({ ...topic, subscribers: await deps.stores.topics.subscriberCount(topic.id) })));
+  return { items, cursor: page.cursor };
 }
 
 export async function getTopic(deps: CoreDependencies, principal: Principal, id: string): Promise<TopicView> {

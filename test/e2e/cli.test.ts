@@ -267,4 +267,29 @@ describe('crier CLI against the local stack', () => {
     expect(handled.stdout).toMatch(new RegExp(`^message ${id} from \\${resident} handled .* by operator`));
     expect(afterwards.stdout.trim()).toBe('no messages');
   });
+
+  it('lists every topic page after page, or one page at a time with --limit and the cursor it prints', async () => {
+    // Prepare
+    for (const id of ['paging-a', 'paging-b', 'paging-c']) {
+      expect((await client.api('POST', '/v1/topics', { id, name: `Paging ${id}`, keywords: [id.toUpperCase().replace('-', '')] })).status).toBe(201);
+    }
+    const everyId = ((await client.api('GET', '/v1/topics?limit=200')).json.topics as { id: string }[]).map((topic) => topic.id);
+    const idsIn = (stdout: string) => stdout.trim().split('\n').slice(1).filter((line) => !line.startsWith('more: ')).map((line) => line.split(/\s+/)[0]);
+
+    // Act
+    const all = await crier(['topics', 'list'], env);
+    const first = await crier(['topics', 'list', '--limit', '2'], env);
+    const more = /^more: crier topics list --limit 2 --cursor (\S+)$/m.exec(first.stdout)?.[1] ?? 'missing';
+    const second = await crier(['topics', 'list', '--limit', '2', '--cursor', more], env);
+    const json = await crier(['--json', 'topics', 'list'], env);
+
+    // Assess
+    expect(everyId.length).toBeGreaterThanOrEqual(4);
+    expect(all).toMatchObject({ code: 0, stderr: '' });
+    expect(idsIn(all.stdout)).toEqual(everyId);
+    expect(all.stdout).not.toContain('more: ');
+    expect(idsIn(first.stdout)).toEqual(everyId.slice(0, 2));
+    expect(idsIn(second.stdout)).toEqual(everyId.slice(2, 4));
+    expect(JSON.parse(json.stdout).topics.map((topic: { id: string }) => topic.id)).toEqual(everyId);
+  });
 });

@@ -44,8 +44,8 @@ describe('first end-to-end path on the local stack', () => {
     // Assess
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ id: 'traffic', keywords: ['TRAFFIC'], subscribers: 0 });
-    // What API Gateway answers in front of the authorizer: 403 for a refused key, 401 for none.
-    expect(wrongKey).toEqual({ status: 403, json: { message: 'Forbidden' } });
+    // A key the authorizer refuses: the contract's 401, in crier's own error format.
+    expect(wrongKey).toEqual({ status: 401, json: { error: 'the API key is not valid (unknown or revoked)', details: [] } });
     expect(noKey.status).toBe(401);
   });
 

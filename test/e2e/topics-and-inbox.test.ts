@@ -155,4 +155,29 @@ describe('topics and the inbox on the local stack', () => {
     expect(badHandled.json.details[0].field).toBe('query.handled');
     expect(unknown.status).toBe(404);
   });
+
+  it("pages through GET /v1/topics, a department key seeing only its department's topics", async () => {
+    // Prepare
+    const viewer = await client.api('POST', '/v1/keys', { name: 'Leisure viewer', role: 'viewer', department: 'leisure' });
+    const everyTopic = (await client.api('GET', '/v1/topics?limit=200')).json.topics as { id: string; department: string }[];
+    const leisure = everyTopic.filter((topic) => topic.department === 'leisure').map((topic) => topic.id);
+
+    // Act
+    const pages: { status: number; ids: string[]; cursor?: string }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.api('GET', `/v1/topics?limit=1${cursor ? `&cursor=${cursor}` : ''}`, undefined, viewer.json.key);
+      pages.push({ status: page.status, ids: page.json.topics.map((topic: { id: string }) => topic.id), cursor: page.json.cursor });
+      cursor = page.json.cursor;
+    } while (cursor && pages.length < 10);
+    const tooMany = await client.api('GET', '/v1/topics?limit=500');
+
+    // Assess
+    expect(leisure.length).toBeGreaterThanOrEqual(2);
+    expect(pages.map((page) => page.status)).toEqual(leisure.map(() => 200));
+    expect(pages.flatMap((page) => page.ids)).toEqual(leisure);
+    expect(pages.at(-1)?.cursor).toBeUndefined();
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.json.details[0].field).toBe('query.limit');
+  });
 });

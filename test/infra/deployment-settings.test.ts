@@ -69,7 +69,7 @@ describe('deployment settings from CDK context', () => {
     expect(act).toThrow(new RegExp(`CDK context ${key}=`));
   });
 
-  it('hands quiet hours and the time zone to the broadcasts API and both senders, and the limits to the broadcasts API', () => {
+  it('hands quiet hours and the time zone to the broadcasts API, both senders and the scheduler, and the limits to the broadcasts API', () => {
     // Prepare
     const context = { quietHours: '22:30-07:00', timeZone: 'Europe/Dublin', dailyMessageCap: '5000', operatorApprovalAbove: '20000' };
 
@@ -83,7 +83,7 @@ describe('deployment settings from CDK context', () => {
       DAILY_MESSAGE_CAP: '5000',
       OPERATOR_APPROVAL_ABOVE: '20000',
     });
-    for (const sender of ['sendUrgent', 'sendBulk'] as const) {
+    for (const sender of ['sendUrgent', 'sendBulk', 'scheduler'] as const) {
       expect(environmentOf(stack, template, sender)).toMatchObject({ QUIET_HOURS: '22:30-07:00', TIME_ZONE: 'Europe/Dublin' });
     }
   });

@@ -217,7 +217,7 @@ describe('hand-written expectations, in case the catalog wiring itself is wrong'
     expect(readers.sort()).toEqual(expected.sort());
   });
 
-  it('fan-out feeds both send lanes and nothing feeds the fan-out queue but the broadcasts API', () => {
+  it('fan-out feeds both send lanes and nothing feeds the fan-out queue but the broadcasts API and the scheduler', () => {
     // Prepare
     const action = 'sqs:SendMessage';
 
@@ -227,7 +227,7 @@ describe('hand-written expectations, in case the catalog wiring itself is wrong'
 
     // Assess
     expect(fanOutSendsTo.sort()).toEqual(['sendBulk', 'sendUrgent']);
-    expect(fanOutSenders).toEqual(['broadcastsApi']);
+    expect(fanOutSenders.sort()).toEqual(['broadcastsApi', 'scheduler']);
   });
 
   it('the status webhook cannot enqueue sends, though it can read and write the table', () => {

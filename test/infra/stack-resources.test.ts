@@ -8,6 +8,7 @@ import {
   functionIds,
   httpRoutes,
   queueDefinitions,
+  scheduledFunctions,
   type FunctionId,
 } from '../../functions/catalog.js';
 import type { QueueId } from '../../functions/catalog-types.js';
@@ -268,7 +269,7 @@ describe('event sources', () => {
 describe('functions', () => {
   it('deploys one Lambda function per catalog entry', () => {
     // Prepare
-    const expectedCount = 14;
+    const expectedCount = 15;
 
     // Act
     const functions = template.findResources('AWS::Lambda::Function');
@@ -457,6 +458,41 @@ describe('HTTP API', () => {
   });
 });
 
+describe('schedules', () => {
+  const scheduled = scheduledFunctions();
+
+  it('runs the scheduler every minute, and nothing else on a schedule', () => {
+    // Prepare
+    const expected = [{ functionId: 'scheduler', trigger: { kind: 'schedule', everyMinutes: 1 } }];
+
+    // Act
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).map((rule) => rule.Properties);
+
+    // Assess
+    expect(scheduled).toEqual(expected);
+    expect(rules).toEqual([
+      expect.objectContaining({
+        ScheduleExpression: 'rate(1 minute)',
+        Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': [functionLogicalId('scheduler'), 'Arn'] } })],
+      }),
+    ]);
+  });
+
+  it.each(scheduled)('$functionId ends before its next run starts, and is not retried by Lambda', ({ functionId, trigger }) => {
+    // Prepare
+    const { timeoutSeconds } = functionDefinition(functionId);
+
+    // Act
+    const invokeConfigs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig')).filter(
+      (config) => config.Properties.FunctionName.Ref === functionLogicalId(functionId),
+    );
+
+    // Assess
+    expect(timeoutSeconds).toBeLessThan(trigger.everyMinutes * 60);
+    expect(invokeConfigs.map((config) => config.Properties.MaximumRetryAttempts)).toEqual([0]);
+  });
+});
+
 describe('alarms', () => {
   const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
   const topic = logicalId(stack, stack.alarms.topic);
@@ -500,7 +536,7 @@ describe('alarms', () => {
     });
   });
 
-  it('has 17 alarms (3 DLQs, 14 functions) and none on a work queue, where a backlog is normal', () => {
+  it('has 18 alarms (3 DLQs, 15 functions) and none on a work queue, where a backlog is normal', () => {
     // Prepare
     const workQueues = new Set(queueIds.map((id) => logicalId(stack, stack.queues.byId[id].queue)));
 
@@ -508,7 +544,7 @@ describe('alarms', () => {
     const onWorkQueues = alarms.filter((alarm) => workQueues.has(alarm.Dimensions?.[0]?.Value?.['Fn::GetAtt']?.[0]));
 
     // Assess
-    expect(alarms).toHaveLength(3 + 14);
+    expect(alarms).toHaveLength(3 + 15);
     expect(onWorkQueues).toEqual([]);
   });
 });

@@ -152,6 +152,23 @@ describe('DynamoSubscriberStore: the inbound flow’s methods', () => {
     });
   });
 
+  describe('forgetting an age band', () => {
+    it('removes the band and records the removal, keeping the rest of the profile', async () => {
+      // Prepare
+      const phone = newResident();
+      await subscribers.updateProfile(phone, 'sms', { ageBand: '16-17', area: 'CF10' }, T1, inboundEvidence({ text: 'AGE 16' }));
+
+      // Act
+      await subscribers.updateProfile(phone, 'sms', { ageBand: null }, T2, inboundEvidence({ text: '[removed: an age under 13]' }));
+
+      // Assess
+      const profile = await subscribers.getProfile(phone);
+      expect(profile?.ageBand).toBeUndefined();
+      expect(profile?.area).toBe('CF10');
+      expect((await subscribers.consentHistory(phone)).map((event) => event.changes)).toEqual([{ ageBand: '16-17', area: 'CF10' }, { ageBand: 'removed' }]);
+    });
+  });
+
   describe('confirmed opt-in', () => {
     it('keeps a pending JOIN, records the request, and gives it up once', async () => {
       // Prepare
@@ -171,6 +188,20 @@ describe('DynamoSubscriberStore: the inbound flow’s methods', () => {
         { at: T1, action: 'opt_in_requested', channel: 'sms', topicId: 'youth', evidence },
       ]);
       expect(await subscribers.subscriptions(phone)).toEqual([]);
+    });
+
+    it('drops a pending JOIN when the resident sends STOP on that channel, and keeps the other channel\'s', async () => {
+      // Prepare
+      const phone = newResident();
+      await subscribers.requestConfirmation(phone, { topicId: 'youth', channel: 'sms', requestedAt: T1 }, inboundEvidence());
+      await subscribers.requestConfirmation(phone, { topicId: 'youth', channel: 'whatsapp', requestedAt: T1 }, inboundEvidence());
+
+      // Act
+      await subscribers.optOut(phone, 'sms', T2, inboundEvidence({ text: 'STOP' }));
+
+      // Assess
+      expect(await subscribers.takePendingConfirmation(phone, 'sms')).toBeUndefined();
+      expect(await subscribers.takePendingConfirmation(phone, 'whatsapp')).toEqual({ topicId: 'youth', channel: 'whatsapp', requestedAt: T1 });
     });
 
     it('keeps one pending JOIN per channel, the latest', async () => {

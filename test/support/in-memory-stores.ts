@@ -63,6 +63,7 @@ import type {
   SubscriberStore,
   TopicIndex,
   TopicIndexPage,
+  TopicPageQuery,
   TopicStore,
 } from '../../shared/ports/stores.js';
 
@@ -103,6 +104,15 @@ export class InMemoryTopicStore implements TopicStore {
       .filter((topic) => options.includeArchived || topic.archivedAt === undefined)
       .sort((a, b) => a.id.localeCompare(b.id))
       .map(copy);
+  }
+
+  /** The cursor is the last id given, in clear: opaque to callers all the same. */
+  async page(query: TopicPageQuery): Promise<Page<Topic>> {
+    const matching = (await this.list({ includeArchived: query.includeArchived })).filter(
+      (topic) => (query.department === undefined || topic.department === query.department) && (query.cursor === undefined || topic.id > query.cursor),
+    );
+    const items = matching.slice(0, query.limit);
+    return { items, cursor: matching.length > query.limit ? items.at(-1)?.id : undefined };
   }
 
   async findByKeyword(keyword: string): Promise<Topic | undefined> {
@@ -180,7 +190,7 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
           heldTopics: copy(state.heldTopics),
           language: state.changes.language,
           area: state.changes.area,
-          ageBand: state.changes.ageBand,
+          ageBand: state.changes.ageBand ?? undefined,
           whatsappWindowOpenedAt: state.whatsappWindowOpenedAt,
         }
       : undefined;
@@ -228,6 +238,7 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
       profile.optedOut[channel] ??= at;
       profile.heldTopics[channel] ??= held.map((s) => s.topicId);
       profile.optOutRef[channel] = ref;
+      delete profile.pending[channel];
       this.putConsent(phone, { at, action: 'opt_out', channel, topicId: undefined, evidence });
     }
     for (const subscription of held) this.subscriptionsById.delete(subscriptionId(phone, channel, subscription.topicId));
@@ -262,10 +273,15 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
   }
 
   async updateProfile(phone: string, channel: Channel, changes: ProfileChanges, at: string, evidence: ConsentEvidence): Promise<void> {
-    const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Record<string, string>;
-    if (Object.keys(set).length === 0) return;
-    this.putConsent(phone, { at, action: 'profile', channel, topicId: undefined, evidence, changes: set });
-    Object.assign(this.profile(phone, at).changes, set);
+    const given = Object.entries(changes).filter(([, value]) => value !== undefined);
+    if (given.length === 0) return;
+    const recorded = Object.fromEntries(given.map(([name, value]) => [name, value === null ? 'removed' : String(value)]));
+    this.putConsent(phone, { at, action: 'profile', channel, topicId: undefined, evidence, changes: recorded });
+    const profileChanges = this.profile(phone, at).changes as Record<string, unknown>;
+    for (const [name, value] of given) {
+      if (value === null) delete profileChanges[name];
+      else profileChanges[name] = value;
+    }
   }
 
   async requestConfirmation(phone: string, pending: PendingConfirmation, evidence: ConsentEvidence): Promise<void> {
@@ -442,7 +458,10 @@ export class InMemoryBroadcastStore implements BroadcastStore {
     const broadcast = this.broadcasts.get(id);
     if (!broadcast || !from.includes(broadcast.status)) return false;
     broadcast.status = to;
-    for (const [name, value] of Object.entries(changes)) if (value !== undefined) Object.assign(broadcast, { [name]: value });
+    for (const [name, value] of Object.entries(changes)) {
+      if (value === null) delete (broadcast as unknown as Record<string, unknown>)[name];
+      else if (value !== undefined) Object.assign(broadcast, { [name]: value });
+    }
     return true;
   }
 

@@ -47,6 +47,18 @@ describe('authenticated admin routes', () => {
     expect(seen).toEqual([fromAuthorizer]);
   });
 
+  it('refuse with 401 a request the authorizer let through carrying only its refusal, and run nothing', async () => {
+    // Prepare
+    const { call, seen } = await setUp();
+
+    // Act
+    const attempt = call({ authorizer: { lambda: { refusal: 'the API key is not valid (unknown or revoked)' } } });
+
+    // Assess
+    await expect(attempt).rejects.toThrow(new AuthenticationError('the API key is not valid (unknown or revoked)'));
+    expect(seen).toEqual([]);
+  });
+
   it('check the key themselves where no authorizer ran (the handler called directly)', async () => {
     // Prepare
     const { call, seen } = await setUp();

@@ -113,7 +113,7 @@ describe('the admin API authorizer', () => {
     { case: 'no Authorization header', authorization: undefined },
     { case: 'a header that is not a bearer token', authorization: `Basic ${Buffer.from('operator:secret').toString('base64')}` },
     { case: 'an empty bearer token', authorization: 'Bearer ' },
-  ])('refuses $case, with no context', async ({ authorization }) => {
+  ])('refuses $case: through to the route with only the refusal, which answers 401', async ({ authorization }) => {
     // Prepare
     const event = requestWith(authorization);
 
@@ -121,7 +121,7 @@ describe('the admin API authorizer', () => {
     const result = await handler(event, context);
 
     // Assess
-    expect(result).toEqual({ isAuthorized: false });
+    expect(result).toEqual({ isAuthorized: true, context: { refusal: expect.stringMatching(/API key/) } });
   });
 
   it('fails (API Gateway answers 500) rather than refuse when the table cannot be read', async () => {

@@ -355,4 +355,19 @@ describe('handleInboundText: a resident under 13', () => {
     expect(await stores.subscribers.getProfile(alice)).toMatchObject({ area: 'CF10', ageBand: undefined });
     expect((await stores.subscribers.consentHistory(alice)).map((event) => event.changes)).toEqual([{ area: 'CF10' }]);
   });
+
+  it('forgets the band a resident gave before, records that without the age, and leaves them out of age segments', async () => {
+    // Prepare
+    const { deps, stores } = await setUp();
+    await stores.subscribers.updateProfile(alice, 'sms', { ageBand: '13-15' }, AT, inboundEvidence({ text: 'AGE 14' }));
+
+    // Act
+    await handleInboundText(deps, anInboundText({ from: alice, body: 'AGE 12' }));
+
+    // Assess
+    expect((await stores.subscribers.getProfile(alice))?.ageBand).toBeUndefined();
+    const last = (await stores.subscribers.consentHistory(alice)).at(-1);
+    expect(last).toMatchObject({ action: 'profile', changes: { ageBand: 'removed' }, evidence: { text: '[removed: an age under 13]' } });
+    expect(JSON.stringify(last)).not.toContain('12');
+  });
 });

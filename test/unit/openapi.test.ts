@@ -22,7 +22,7 @@ describe('openApiDocument', () => {
 
   it.each([
     ['/v1/inbox', 'get', ['limit', 'cursor', 'department', 'handled', 'topic', 'from']],
-    ['/v1/topics', 'get', ['archived']],
+    ['/v1/topics', 'get', ['limit', 'cursor', 'archived']],
   ])('names the query parameters of %s', (path, method, expected) => {
     // Prepare
     const operation = (document.paths?.[path] as Record<string, { parameters?: { name: string; in: string }[] }>)[method];

@@ -191,11 +191,11 @@ describe('archiveTopic', () => {
     // Act
     await archiveTopic(deps, operator, 'traffic');
     await archiveTopic(deps, operator, 'traffic');
-    const [active, all] = [await listTopics(deps, operator), await listTopics(deps, operator, { archived: true })];
+    const [active, all] = [await listTopics(deps, operator, { limit: 50 }), await listTopics(deps, operator, { archived: true, limit: 50 })];
 
     // Assess
-    expect(active.map((topic) => topic.id)).toEqual(['youth']);
-    expect(all.map((topic) => topic.id)).toEqual(['traffic', 'youth']);
+    expect(active.items.map((topic) => topic.id)).toEqual(['youth']);
+    expect(all.items.map((topic) => topic.id)).toEqual(['traffic', 'youth']);
     expect(await stores.topics.findByKeyword('TRAFFIC')).toBeUndefined();
     expect(stores.audit.entries.map((entry) => [entry.action, entry.before?.archivedAt, entry.after?.archivedAt])).toEqual([
       ['topic.archive', undefined, NOW],

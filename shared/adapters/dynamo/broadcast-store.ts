@@ -80,15 +80,21 @@ export class DynamoBroadcastStore implements BroadcastStore {
 
   async transition(id: string, from: readonly BroadcastStatus[], to: BroadcastStatus, changes: BroadcastChanges = {}): Promise<boolean> {
     const fromValues = Object.fromEntries(from.map((status, index) => [`:from${index}`, status]));
-    const set = Object.entries(changes).filter(([, value]) => value !== undefined);
+    const set = Object.entries(changes).filter(([, value]) => value !== undefined && value !== null);
+    const removed = Object.entries(changes).flatMap(([name, value]) => (value === null ? [name] : []));
     try {
       await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.broadcast(id),
-          UpdateExpression: `SET ${['#status = :to', ...set.map(([name]) => `#${name} = :${name}`)].join(', ')}`,
+          UpdateExpression: `SET ${['#status = :to', ...set.map(([name]) => `#${name} = :${name}`)].join(', ')}${
+            removed.length > 0 ? ` REMOVE ${removed.map((name) => `#${name}`).join(', ')}` : ''
+          }`,
           ConditionExpression: `#status IN (${Object.keys(fromValues).join(', ')})`,
-          ExpressionAttributeNames: { '#status': 'status', ...Object.fromEntries(set.map(([name]) => [`#${name}`, name])) },
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            ...Object.fromEntries([...set.map(([name]) => name), ...removed].map((name) => [`#${name}`, name])),
+          },
           ExpressionAttributeValues: { ':to': to, ...fromValues, ...Object.fromEntries(set.map(([name, value]) => [`:${name}`, value])) },
         }),
       );
@@ -227,7 +233,20 @@ export class DynamoBroadcastStore implements BroadcastStore {
     }
   }
 
+  /**
+   * Removes a broadcast that never went out (its submission failed) with its listing and topic
+   * log entries: left behind, they would fill pages of the listing and the topic's "latest
+   * broadcasts" with one that does not exist. The broadcast item goes last, so a delete that
+   * fails part-way can be repeated.
+   */
   async delete(id: string): Promise<void> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.broadcast(id), ProjectionExpression: 'createdAt, topics', ConsistentRead: true }),
+    );
+    if (!Item) return;
+    const createdAt = String(Item.createdAt);
+    const related = [keys.broadcastListing(createdAt, id), ...((Item.topics as string[] | undefined) ?? []).map((topicId) => keys.topicBroadcast(topicId, createdAt, id))];
+    for (const key of related) await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: key }));
     await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: keys.broadcast(id) }));
   }
 }

@@ -113,14 +113,17 @@ export class DynamoSubscriberStore implements SubscriberStore {
 
   async updateProfile(phone: string, channel: Channel, changes: ProfileChanges, at: string, evidence: ConsentEvidence): Promise<void> {
     const entries = Object.entries(changes).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
-    if (entries.length === 0) return;
-    await this.putConsent(phone, { at, action: 'profile', channel, topicId: undefined, evidence, changes: Object.fromEntries(entries) });
+    const removed = Object.entries(changes).flatMap(([name, value]) => (value === null ? [name] : []));
+    if (entries.length + removed.length === 0) return;
+    const recorded = { ...Object.fromEntries(entries), ...Object.fromEntries(removed.map((name) => [name, 'removed'])) };
+    await this.putConsent(phone, { at, action: 'profile', channel, topicId: undefined, evidence, changes: recorded });
+    const names = [...entries.map(([name]) => name), ...removed];
     await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.profile(phone),
-        UpdateExpression: `SET #createdAt = if_not_exists(#createdAt, :at), #type = :type, ${entries.map(([name]) => `#${name} = :${name}`).join(', ')}`,
-        ExpressionAttributeNames: { '#createdAt': 'createdAt', '#type': 'type', ...Object.fromEntries(entries.map(([name]) => [`#${name}`, name])) },
+        UpdateExpression: `SET #createdAt = if_not_exists(#createdAt, :at), #type = :type${entries.map(([name]) => `, #${name} = :${name}`).join('')}${removed.length > 0 ? ` REMOVE ${removed.map((name) => `#${name}`).join(', ')}` : ''}`,
+        ExpressionAttributeNames: { '#createdAt': 'createdAt', '#type': 'type', ...Object.fromEntries(names.map((name) => [`#${name}`, name])) },
         ExpressionAttributeValues: { ':at': at, ':type': 'profile', ...Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])) },
       }),
     );
@@ -343,7 +346,8 @@ export class DynamoSubscriberStore implements SubscriberStore {
           TableName: this.tableName,
           Key: keys.profile(phone),
           UpdateExpression:
-            'SET #createdAt = if_not_exists(#createdAt, :at), #type = :type, #optedOut = if_not_exists(#optedOut, :at), #held = if_not_exists(#held, :held), #ref = :ref',
+            // A JOIN still waiting for its YES is dropped too: a YES after a STOP must not subscribe.
+            'SET #createdAt = if_not_exists(#createdAt, :at), #type = :type, #optedOut = if_not_exists(#optedOut, :at), #held = if_not_exists(#held, :held), #ref = :ref REMOVE #pending',
           ConditionExpression: 'attribute_not_exists(#optedOut) OR #ref = :ref',
           ExpressionAttributeNames: {
             '#createdAt': 'createdAt',
@@ -351,6 +355,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
             '#optedOut': optedOutAttribute(channel),
             '#held': heldTopicsAttribute(channel),
             '#ref': optOutRefAttribute(channel),
+            '#pending': pendingAttribute(channel),
           },
           ExpressionAttributeValues: { ':at': at, ':type': 'profile', ':held': subscriptions.map((s) => s.topicId), ':ref': ref },
         }),

@@ -1,9 +1,10 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../domain/errors.js';
 import { activeKeywords, topicSchema, type Topic } from '../../domain/model.js';
-import type { TopicStore } from '../../ports/stores.js';
+import type { Page, TopicPageQuery, TopicStore } from '../../ports/stores.js';
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';
+import { decodeSortKeyCursor, encodeSortKeyCursor } from './cursor.js';
 import { keys } from './keys.js';
 
 /** How long a claim whose topic does not list the keyword is left alone: a change may be in flight. */
@@ -186,6 +187,41 @@ export class DynamoTopicStore implements TopicStore {
       cursor = page.LastEvaluatedKey;
     } while (cursor);
     return options.includeArchived ? topics : topics.filter((topic) => topic.archivedAt === undefined);
+  }
+
+  /**
+   * Reads on until the page is full (the filters apply after DynamoDB's own limit, so one query
+   * may bring back fewer), one item beyond it, so a cursor promises at least one more topic.
+   */
+  async page(query: TopicPageQuery): Promise<Page<Topic>> {
+    const filters = [
+      ...(query.includeArchived ? [] : ['attribute_not_exists(archivedAt)']),
+      ...(query.department === undefined ? [] : ['department = :department']),
+    ];
+    const items: Topic[] = [];
+    let startKey: Record<string, unknown> | undefined =
+      query.cursor === undefined ? undefined : { pk: keys.topicsPartition, sk: decodeSortKeyCursor(query.cursor, /^TOPIC#/) };
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+          ExpressionAttributeValues: {
+            ':pk': keys.topicsPartition,
+            ...(query.department === undefined ? {} : { ':department': query.department }),
+          },
+          Limit: query.limit + 1 - items.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (items.length === query.limit) return { items, cursor: encodeSortKeyCursor(keys.topic(items.at(-1)!.id).sk) };
+        items.push(topicSchema.parse(item));
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return { items, cursor: undefined };
   }
 
   /** The claim says which topic; the topic must still list the keyword and be active (see `update`). */

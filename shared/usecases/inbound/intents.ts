@@ -103,8 +103,16 @@ export const intentHandlers: { [K in Intent['kind']]: IntentHandler<K> } = {
     await deps.stores.subscribers.updateProfile(inbound.from, inbound.channel, { ageBand: band }, at, evidence);
     return { reply: { id: 'ageSet', params: { band }, purpose: 'confirmation' } };
   },
-  // Under 13: told they cannot join, and nothing is kept, not even the text that said so.
-  underAge: async () => ({ reply: { id: 'underAge', purpose: 'answer' }, redactedBody: '[removed: an age under 13]' }),
+  // Under 13: told they cannot join, and nothing is kept, not even the text that said so; a band
+  // given before is forgotten, so they fall out of every age-band segment.
+  underAge: async ({ deps, inbound, at, evidence, profile }) => {
+    const redactedBody = '[removed: an age under 13]';
+    if (profile?.ageBand !== undefined) {
+      const redacted = evidence.kind === 'inbound' ? { ...evidence, text: redactedBody } : evidence;
+      await deps.stores.subscribers.updateProfile(inbound.from, inbound.channel, { ageBand: null }, at, redacted);
+    }
+    return { reply: { id: 'underAge', purpose: 'answer' }, redactedBody };
+  },
   invalidAge: async (_context, { text }) => ({ reply: { id: 'invalidAge', params: { word: text }, purpose: 'answer' } }),
 
   unrecognised: async (context) => deliverToInbox(context),
