@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { EnvironmentOf } from '../shared/config/env.js';
+import type { EnvironmentOf, ProviderEnv } from '../shared/config/env.js';
 
 export type QueueId = 'fanOut' | 'sendUrgent' | 'sendBulk';
 export type SecretId = 'providerCredentials' | 'bootstrapKey';
@@ -23,8 +23,8 @@ export interface DeploymentBindings {
 
 export interface DeploymentSettings {
   defaultCountry: string;
-  smsProvider: 'sandbox' | 'twilio';
-  whatsappProvider: 'sandbox' | 'twilio';
+  smsProvider: ProviderEnv['SMS_PROVIDER'];
+  whatsappProvider: ProviderEnv['WHATSAPP_PROVIDER'];
   topicShards: number;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** Who runs the service and how to reach a person: what HELP tells residents. */

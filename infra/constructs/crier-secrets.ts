@@ -6,13 +6,22 @@ import type { SecretId } from '../../functions/catalog-types.js';
 /**
  * The keys operators fill in after the first deploy. Functions read this JSON at run time with
  * the same names the local stack takes from its environment (see `providerEnvSchema`), so the
- * credentials never appear in a Lambda environment or in the template.
+ * credentials never appear in a Lambda environment or in the template. Only the providers a
+ * deployment uses need filling in; a key left blank is ignored. (WHATSAPP_CLOUD_API_VERSION may be
+ * added to pin another Graph API version.)
  */
 export const providerCredentialKeys = [
   'TWILIO_ACCOUNT_SID',
   'TWILIO_AUTH_TOKEN',
   'TWILIO_SMS_FROM',
   'TWILIO_WHATSAPP_FROM',
+  'TWILIO_MESSAGING_SERVICE_SID',
+  'WHATSAPP_CLOUD_ACCESS_TOKEN',
+  'WHATSAPP_CLOUD_PHONE_NUMBER_ID',
+  'WHATSAPP_VERIFY_TOKEN',
+  'WHATSAPP_APP_SECRET',
+  'AWS_SMS_ORIGINATION_IDENTITY',
+  'AWS_SMS_CONFIGURATION_SET',
 ] as const;
 
 /** The deployment's Secrets Manager secrets, one per catalog `SecretId`. */

@@ -31,8 +31,8 @@ export const tableEnvSchema = baseEnvSchema.extend({
  * locally the environment (CONTRACT.md). Neither is read at module load.
  */
 export const providerEnvSchema = z.object({
-  SMS_PROVIDER: z.enum(['sandbox', 'twilio']).default('sandbox'),
-  WHATSAPP_PROVIDER: z.enum(['sandbox', 'twilio']).default('sandbox'),
+  SMS_PROVIDER: z.enum(['sandbox', 'twilio', 'aws-sms']).default('sandbox'),
+  WHATSAPP_PROVIDER: z.enum(['sandbox', 'twilio', 'whatsapp-cloud']).default('sandbox'),
   PROVIDER_SECRET_ARN: nonEmpty.optional(),
   SANDBOX_URL: z.url().optional(),
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
@@ -46,6 +46,23 @@ export const providerEnvSchema = z.object({
   WHATSAPP_VERIFY_TOKEN: nonEmpty.optional(),
   /** The Meta app's App Secret: WhatsApp Cloud API webhooks are signed with it. */
   WHATSAPP_APP_SECRET: nonEmpty.optional(),
+  /** A system user's access token with whatsapp_business_messaging permission (Meta Business Manager). */
+  WHATSAPP_CLOUD_ACCESS_TOKEN: nonEmpty.optional(),
+  /** The id Meta gives the business phone number (not the number itself): messages are posted to it. */
+  WHATSAPP_CLOUD_PHONE_NUMBER_ID: z.string().regex(/^\d+$/, 'must be the numeric phone number ID from the WhatsApp Manager').optional(),
+  /** The Graph API version to call, e.g. v25.0; the adapter's default when unset. */
+  WHATSAPP_CLOUD_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v25.0').optional(),
+  /** Points the WhatsApp Cloud API adapter at another Graph API host: the fake Graph API in tests. */
+  WHATSAPP_CLOUD_API_BASE_URL: z.url().optional(),
+  /**
+   * What AWS End User Messaging SMS sends from: a phone number (E.164), its ID or ARN, a sender ID,
+   * or a pool ID or ARN (a pool lets AWS pick the right number per destination).
+   */
+  AWS_SMS_ORIGINATION_IDENTITY: nonEmpty.optional(),
+  /** The configuration set whose event destination (an SNS topic) carries delivery receipts. */
+  AWS_SMS_CONFIGURATION_SET: nonEmpty.optional(),
+  /** Set by Lambda itself; locally, the region the AWS SMS adapter calls. */
+  AWS_REGION: nonEmpty.optional(),
 });
 
 /** Receipts only: verified and recorded, nothing is sent. */

@@ -2,10 +2,11 @@ import type { Channel, MessageStatus } from './model.js';
 import type { E164 } from './phone.js';
 
 /**
- * Where inbound texts and receipts come from: every provider whose webhooks crier verifies. Not
+ * Where inbound texts and receipts come from: every provider whose webhooks (or, for AWS SMS, SNS
+ * notifications) crier verifies. Not
  * the same list as the providers crier sends through (ports/messaging-provider.ts).
  */
-export const webhookSources = ['twilio', 'whatsapp-cloud', 'sandbox'] as const;
+export const webhookSources = ['twilio', 'whatsapp-cloud', 'aws-sms', 'sandbox'] as const;
 export type WebhookSource = (typeof webhookSources)[number];
 
 /** A text a resident sent us, as every provider adapter parses it. */

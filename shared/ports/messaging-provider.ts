@@ -1,7 +1,7 @@
 import type { Channel } from '../domain/model.js';
 import type { E164 } from '../domain/phone.js';
 
-export const providerNames = ['sandbox', 'twilio'] as const;
+export const providerNames = ['sandbox', 'twilio', 'whatsapp-cloud', 'aws-sms'] as const;
 export type ProviderName = (typeof providerNames)[number];
 
 /**

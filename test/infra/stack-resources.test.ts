@@ -193,7 +193,19 @@ describe('queues', () => {
 describe('secrets', () => {
   it('deploys an empty provider credentials template and a generated operator key', () => {
     // Prepare
-    const emptyCredentials = { TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '', TWILIO_SMS_FROM: '', TWILIO_WHATSAPP_FROM: '' };
+    const emptyCredentials = {
+      TWILIO_ACCOUNT_SID: '',
+      TWILIO_AUTH_TOKEN: '',
+      TWILIO_SMS_FROM: '',
+      TWILIO_WHATSAPP_FROM: '',
+      TWILIO_MESSAGING_SERVICE_SID: '',
+      WHATSAPP_CLOUD_ACCESS_TOKEN: '',
+      WHATSAPP_CLOUD_PHONE_NUMBER_ID: '',
+      WHATSAPP_VERIFY_TOKEN: '',
+      WHATSAPP_APP_SECRET: '',
+      AWS_SMS_ORIGINATION_IDENTITY: '',
+      AWS_SMS_CONFIGURATION_SET: '',
+    };
 
     // Act
     const secrets = template.toJSON().Resources;
@@ -306,6 +318,9 @@ describe('functions', () => {
       'TWILIO_SMS_FROM',
       'TWILIO_WHATSAPP_FROM',
       'TWILIO_MESSAGING_SERVICE_SID',
+      'WHATSAPP_CLOUD_ACCESS_TOKEN',
+      'WHATSAPP_VERIFY_TOKEN',
+      'WHATSAPP_APP_SECRET',
     ];
 
     // Act

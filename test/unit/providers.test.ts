@@ -3,9 +3,11 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfiguredProviderDirectory, providerRegistry } from '../../shared/adapters/providers/registry.js';
+import { AwsSmsProvider } from '../../shared/adapters/providers/aws-sms/adapter.js';
 import { SandboxProvider } from '../../shared/adapters/providers/sandbox/adapter.js';
 import { providerSettingsSource, twilioAuthToken } from '../../shared/adapters/providers/settings-source.js';
 import { TwilioProvider } from '../../shared/adapters/providers/twilio/adapter.js';
+import { WhatsAppCloudProvider } from '../../shared/adapters/providers/whatsapp-cloud/adapter.js';
 import { providerEnvSchema, type ProviderEnv } from '../../shared/config/env.js';
 import { ConfigurationError } from '../../shared/domain/errors.js';
 import { providerNames, type ProviderName } from '../../shared/ports/messaging-provider.js';
@@ -19,6 +21,11 @@ function env(overrides: Record<string, string> = {}): ProviderEnv {
     TWILIO_ACCOUNT_SID: ACCOUNT_SID,
     TWILIO_AUTH_TOKEN: 'token-from-env',
     TWILIO_SMS_FROM: '+447700900000',
+    WHATSAPP_CLOUD_ACCESS_TOKEN: 'EAAG-token-from-env',
+    WHATSAPP_CLOUD_PHONE_NUMBER_ID: '106540352242922',
+    AWS_SMS_ORIGINATION_IDENTITY: 'pool-2ee1a5c4e5e24d2a9bb0d2f4c8f3a111',
+    AWS_SMS_CONFIGURATION_SET: 'crier-receipts',
+    AWS_REGION: 'eu-west-2',
     ...overrides,
   });
 }
@@ -27,6 +34,8 @@ function env(overrides: Record<string, string> = {}): ProviderEnv {
 const expectedProvider: ReadonlyArray<[ProviderName, abstract new (...args: never[]) => unknown]> = [
   ['sandbox', SandboxProvider],
   ['twilio', TwilioProvider],
+  ['whatsapp-cloud', WhatsAppCloudProvider],
+  ['aws-sms', AwsSmsProvider],
 ];
 
 describe('providerRegistry', () => {
@@ -58,6 +67,11 @@ describe('providerRegistry', () => {
     ['sandbox', { SANDBOX_URL: '' }, /SANDBOX_URL is not set/],
     ['twilio', { TWILIO_ACCOUNT_SID: '' }, /accountSid/],
     ['twilio', { TWILIO_SMS_FROM: '' }, /set at least one sender/],
+    ['whatsapp-cloud', { WHATSAPP_CLOUD_ACCESS_TOKEN: '' }, /WHATSAPP_CLOUD_ACCESS_TOKEN is not set/],
+    ['whatsapp-cloud', { WHATSAPP_CLOUD_PHONE_NUMBER_ID: '' }, /WHATSAPP_CLOUD_PHONE_NUMBER_ID is not set/],
+    ['aws-sms', { AWS_SMS_ORIGINATION_IDENTITY: '' }, /AWS_SMS_ORIGINATION_IDENTITY is not set/],
+    ['aws-sms', { AWS_SMS_CONFIGURATION_SET: '' }, /AWS_SMS_CONFIGURATION_SET is not set/],
+    ['aws-sms', { AWS_REGION: '' }, /AWS_REGION is not set/],
   ])('refuses to build a %s provider from incomplete settings (%o)', (name, missing, message) => {
     // Prepare
     const settings = { ...env(), ...Object.fromEntries(Object.keys(missing).map((key) => [key, undefined])) };
@@ -77,6 +91,8 @@ describe('ConfiguredProviderDirectory', () => {
     ['whatsapp', { SMS_PROVIDER: 'twilio', WHATSAPP_PROVIDER: 'sandbox' }, 'sandbox'],
     ['sms', { SMS_PROVIDER: 'sandbox', WHATSAPP_PROVIDER: 'twilio' }, 'sandbox'],
     ['whatsapp', { SMS_PROVIDER: 'sandbox', WHATSAPP_PROVIDER: 'twilio' }, 'twilio'],
+    ['sms', { SMS_PROVIDER: 'aws-sms', WHATSAPP_PROVIDER: 'whatsapp-cloud' }, 'aws-sms'],
+    ['whatsapp', { SMS_PROVIDER: 'aws-sms', WHATSAPP_PROVIDER: 'whatsapp-cloud' }, 'whatsapp-cloud'],
   ] as const)('carries %s with the provider the settings name (%o)', async (channel, choice, expected) => {
     // Prepare
     const settings = env(choice);
@@ -128,6 +144,23 @@ describe('ConfiguredProviderDirectory', () => {
     // Assess
     expect(again).toBe(first);
     expect(afterRotation).not.toBe(first);
+  });
+});
+
+describe('providerEnvSchema: which provider carries which channel', () => {
+  it.each([
+    ['SMS_PROVIDER', 'whatsapp-cloud'],
+    ['WHATSAPP_PROVIDER', 'aws-sms'],
+  ])('refuses %s=%s, a provider that cannot carry that channel', (name, value) => {
+    // Prepare
+    const input = { [name]: value };
+
+    // Act
+    const result = providerEnvSchema.safeParse(input);
+
+    // Assess
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual([name]);
   });
 });
 
@@ -187,6 +220,32 @@ describe('providerSettingsSource', () => {
     expect(soon.TWILIO_AUTH_TOKEN).toBe('first');
     expect(later.TWILIO_AUTH_TOKEN).toBe('second');
     expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
+  });
+
+  it('reads the WhatsApp Cloud API and AWS SMS keys of the secret', async () => {
+    // Prepare
+    secrets.on(GetSecretValueCommand).resolves({
+      SecretString: JSON.stringify({
+        WHATSAPP_CLOUD_ACCESS_TOKEN: 'EAAG-from-secret',
+        WHATSAPP_CLOUD_PHONE_NUMBER_ID: '123456789012345',
+        WHATSAPP_CLOUD_API_VERSION: 'v24.0',
+        AWS_SMS_ORIGINATION_IDENTITY: '+447700900001',
+        AWS_SMS_CONFIGURATION_SET: 'council-receipts',
+      }),
+    });
+    const source = providerSettingsSource(env({ PROVIDER_SECRET_ARN: SECRET_ARN }), client);
+
+    // Act
+    const settings = await source();
+
+    // Assess
+    expect(settings).toMatchObject({
+      WHATSAPP_CLOUD_ACCESS_TOKEN: 'EAAG-from-secret',
+      WHATSAPP_CLOUD_PHONE_NUMBER_ID: '123456789012345',
+      WHATSAPP_CLOUD_API_VERSION: 'v24.0',
+      AWS_SMS_ORIGINATION_IDENTITY: '+447700900001',
+      AWS_SMS_CONFIGURATION_SET: 'council-receipts',
+    });
   });
 
   it.each([

@@ -3,10 +3,14 @@ import { ConfigurationError } from '../../domain/errors.js';
 import type { Channel } from '../../domain/model.js';
 import type { MessagingProvider, ProviderName } from '../../ports/messaging-provider.js';
 import type { ProviderChoice, ProviderDirectory } from '../../ports/provider-directory.js';
+import { AwsSmsProvider } from './aws-sms/adapter.js';
+import { awsSmsSettingsFromEnv } from './aws-sms/settings.js';
 import { SandboxProvider } from './sandbox/adapter.js';
 import type { ProviderSettingsSource } from './settings-source.js';
 import { twilioSettingsFromEnv } from './twilio/settings.js';
 import { TwilioProvider } from './twilio/adapter.js';
+import { WhatsAppCloudProvider } from './whatsapp-cloud/adapter.js';
+import { whatsappCloudSettingsFromEnv } from './whatsapp-cloud/settings.js';
 
 /** Every provider crier can send through, and how to build one from the settings. */
 export const providerRegistry: Record<ProviderName, (settings: ProviderEnv) => MessagingProvider> = {
@@ -17,6 +21,8 @@ export const providerRegistry: Record<ProviderName, (settings: ProviderEnv) => M
     return new SandboxProvider(settings.SANDBOX_URL);
   },
   twilio: (settings) => new TwilioProvider(twilioSettingsFromEnv(settings)),
+  'whatsapp-cloud': (settings) => new WhatsAppCloudProvider(whatsappCloudSettingsFromEnv(settings)),
+  'aws-sms': (settings) => new AwsSmsProvider(awsSmsSettingsFromEnv(settings)),
 };
 
 /**

@@ -13,6 +13,11 @@ const secretSchema = providerEnvSchema
     TWILIO_MESSAGING_SERVICE_SID: true,
     WHATSAPP_VERIFY_TOKEN: true,
     WHATSAPP_APP_SECRET: true,
+    WHATSAPP_CLOUD_ACCESS_TOKEN: true,
+    WHATSAPP_CLOUD_PHONE_NUMBER_ID: true,
+    WHATSAPP_CLOUD_API_VERSION: true,
+    AWS_SMS_ORIGINATION_IDENTITY: true,
+    AWS_SMS_CONFIGURATION_SET: true,
   })
   .partial();
 

@@ -1,0 +1,233 @@
+import { describe, expect, it } from 'vitest';
+import eventCarrierUnreachable from '../../../../events/aws-sms/event-carrier-unreachable.json';
+import eventDelivered from '../../../../events/aws-sms/event-delivered.json';
+import inboundJoin from '../../../../events/aws-sms/inbound-join.json';
+import { ForbiddenError, ValidationError } from '../../../domain/errors.js';
+import { parseAwsSmsNotification, type AwsSmsParseOptions } from './inbound.js';
+
+const fixtures = { inboundJoin, eventDelivered, eventCarrierUnreachable };
+type Fixture = (typeof fixtures)[keyof typeof fixtures];
+function fixture(name: keyof typeof fixtures): Fixture {
+  return structuredClone(fixtures[name]);
+}
+/** The fixture with its SNS `Message` JSON edited. */
+function withMessage(name: keyof typeof fixtures, edit: (message: Record<string, unknown>) => void): Fixture {
+  const notification = fixture(name);
+  const message = JSON.parse(notification.Message) as Record<string, unknown>;
+  edit(message);
+  notification.Message = JSON.stringify(message);
+  return notification;
+}
+
+const OPTIONS: AwsSmsParseOptions = { defaultCountry: 'GB' };
+
+function captureError(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error, none was thrown');
+}
+
+function validationError(action: () => unknown): ValidationError {
+  const error = captureError(action);
+  if (!(error instanceof ValidationError)) throw new Error(`expected a ValidationError, got ${String(error)}`);
+  return error;
+}
+
+describe('parseAwsSmsNotification: two-way SMS', () => {
+  it('reads a resident\'s text: AWS\'s inbound id, sender and our number in E.164, the text', () => {
+    // Prepare
+    const notification = fixture('inboundJoin');
+
+    // Act
+    const parsed = parseAwsSmsNotification(notification, OPTIONS);
+
+    // Assess
+    expect(parsed).toEqual({
+      kind: 'inbound',
+      snsMessageId: notification.MessageId,
+      inbound: {
+        provider: 'aws-sms',
+        providerMessageId: 'cae173d2-66b9-564c-8309-21f858e9fb84',
+        from: '+447700900123',
+        channel: 'sms',
+        to: '+447700900000',
+        body: 'JOIN TRAFFIC',
+      },
+    });
+  });
+
+  it('reads the notification as an SQS queue subscribed to the topic receives it: a JSON string', () => {
+    // Prepare
+    const body = JSON.stringify(fixture('inboundJoin'));
+
+    // Act
+    const parsed = parseAwsSmsNotification(body, OPTIONS);
+
+    // Assess
+    expect(parsed).toMatchObject({ kind: 'inbound', inbound: { body: 'JOIN TRAFFIC' } });
+  });
+
+  it('names a missing field of the two-way SMS payload', () => {
+    // Prepare
+    const notification = withMessage('inboundJoin', (message) => {
+      delete message.messageBody;
+    });
+
+    // Act
+    const error = validationError(() => parseAwsSmsNotification(notification, OPTIONS));
+
+    // Assess
+    expect(error.details.map((issue) => issue.field)).toEqual(['Message.messageBody']);
+  });
+
+  it('refuses a sender that is not a phone number, naming it', () => {
+    // Prepare
+    const notification = withMessage('inboundJoin', (message) => {
+      message.originationNumber = 'not-a-number';
+    });
+
+    // Act
+    const error = validationError(() => parseAwsSmsNotification(notification, OPTIONS));
+
+    // Assess
+    expect(error.details).toEqual([{ field: 'Message.originationNumber', message: '"not-a-number" is not a valid phone number' }]);
+  });
+});
+
+describe('parseAwsSmsNotification: delivery events', () => {
+  it('reads a delivered event with crier\'s message id from its context', () => {
+    // Prepare
+    const notification = fixture('eventDelivered');
+
+    // Act
+    const parsed = parseAwsSmsNotification(notification, OPTIONS);
+
+    // Assess
+    expect(parsed).toEqual({
+      kind: 'receipt',
+      snsMessageId: notification.MessageId,
+      receipt: {
+        provider: 'aws-sms',
+        providerMessageId: '862a8790-60c0-4430-9b2b-658bdexample',
+        messageId: 'bc-0001-447700900123',
+        status: 'delivered',
+        errorCode: undefined,
+      },
+    });
+  });
+
+  it('keeps AWS\'s message status as the error code of a failure', () => {
+    // Prepare
+    const notification = fixture('eventCarrierUnreachable');
+
+    // Act
+    const parsed = parseAwsSmsNotification(notification, OPTIONS);
+
+    // Assess
+    expect(parsed).toMatchObject({ kind: 'receipt', receipt: { status: 'undelivered', errorCode: 'CARRIER_UNREACHABLE' } });
+  });
+
+  it('reads an event without context (a message not sent by crier) with no message id', () => {
+    // Prepare
+    const notification = withMessage('eventDelivered', (message) => {
+      delete message.context;
+    });
+
+    // Act
+    const parsed = parseAwsSmsNotification(notification, OPTIONS);
+
+    // Assess
+    expect(parsed).toMatchObject({ kind: 'receipt', receipt: { messageId: undefined } });
+  });
+
+  it.each(['VOICE_COMPLETED', 'MEDIA_DELIVERED', 'TEXT_SOMETHING_NEW'])('skips an event of type %s rather than refusing it', (eventType) => {
+    // Prepare
+    const notification = withMessage('eventDelivered', (message) => {
+      message.eventType = eventType;
+    });
+
+    // Act
+    const parsed = parseAwsSmsNotification(notification, OPTIONS);
+
+    // Assess
+    expect(parsed).toMatchObject({ kind: 'skipped', reason: expect.stringContaining(eventType) });
+  });
+});
+
+describe('parseAwsSmsNotification: the SNS envelope', () => {
+  it('accepts a notification from one of the configured topics', () => {
+    // Prepare
+    const notification = fixture('eventDelivered');
+
+    // Act
+    const parsed = parseAwsSmsNotification(notification, { ...OPTIONS, topicArns: [inboundJoin.TopicArn, eventDelivered.TopicArn] });
+
+    // Assess
+    expect(parsed.kind).toBe('receipt');
+  });
+
+  it('refuses a notification from another topic with a ForbiddenError', () => {
+    // Prepare
+    const notification = { ...fixture('inboundJoin'), TopicArn: 'arn:aws:sns:eu-west-2:999999999999:someone-else' };
+
+    // Act
+    const error = captureError(() => parseAwsSmsNotification(notification, { ...OPTIONS, topicArns: [inboundJoin.TopicArn] }));
+
+    // Assess
+    expect(error).toBeInstanceOf(ForbiddenError);
+  });
+
+  it('skips a subscription confirmation, which carries no SMS', () => {
+    // Prepare
+    const notification = { ...fixture('inboundJoin'), Type: 'SubscriptionConfirmation' };
+
+    // Act
+    const parsed = parseAwsSmsNotification(notification, OPTIONS);
+
+    // Assess
+    expect(parsed).toMatchObject({ kind: 'skipped' });
+  });
+
+  it.each([
+    ['a missing TopicArn', { TopicArn: undefined }, 'TopicArn'],
+    ['a TopicArn that is not an SNS ARN', { TopicArn: 'crier-sms' }, 'TopicArn'],
+    ['a missing Message', { Message: undefined }, 'Message'],
+  ])('names %s', (_case, override, field) => {
+    // Prepare
+    const notification = { ...fixture('inboundJoin'), ...override };
+
+    // Act
+    const error = validationError(() => parseAwsSmsNotification(notification, OPTIONS));
+
+    // Assess
+    expect(error.details.map((issue) => issue.field)).toEqual([field]);
+  });
+
+  it.each([
+    ['a Message that is not JSON', { Message: 'JOIN TRAFFIC' }, 'Message'],
+    ['a Message that is neither a text nor an event', { Message: '{"hello":"world"}' }, 'Message'],
+  ])('refuses %s', (_case, override, field) => {
+    // Prepare
+    const notification = { ...fixture('inboundJoin'), ...override };
+
+    // Act
+    const error = validationError(() => parseAwsSmsNotification(notification, OPTIONS));
+
+    // Assess
+    expect(error.details.map((issue) => issue.field)).toEqual([field]);
+  });
+
+  it('refuses a body that is not JSON', () => {
+    // Prepare
+    const body = '<xml/>';
+
+    // Act
+    const error = validationError(() => parseAwsSmsNotification(body, OPTIONS));
+
+    // Assess
+    expect(error.details).toEqual([{ field: 'body', message: 'must be JSON' }]);
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * What AWS End User Messaging SMS publishes to SNS, parsed: residents' texts (two-way SMS) and
+ * the delivery events of ours (a configuration set's event destination). No webhook: SNS delivers
+ * them to a Lambda subscription or an SQS queue, so authenticity comes from IAM (only the
+ * `sms-voice.amazonaws.com` principal may publish to the topics; only the topics may invoke the
+ * function or send to the queue) plus the topic ARN check here.
+ *
+ * Accepts the SNS notification as a Lambda SNS record's `Sns` object or as the JSON an SQS queue
+ * subscribed to the topic receives (without raw message delivery): both carry the same `Type`,
+ * `MessageId`, `TopicArn`, `Message` and `Timestamp`.
+ */
+import type { CountryCode } from 'libphonenumber-js';
+import { z } from 'zod';
+import { ForbiddenError, ValidationError, type FieldIssue } from '../../../domain/errors.js';
+import type { InboundText, StatusReport } from '../../../domain/inbound.js';
+import { toE164 } from '../../../domain/phone.js';
+import { MESSAGE_ID_CONTEXT_KEY } from './message-context.js';
+import { awsSmsEventToMessageStatus, awsSmsEventTypeSchema } from './status-mapping.js';
+
+const PROVIDER = 'aws-sms';
+
+const snsNotificationSchema = z.object({
+  Type: z.string().min(1),
+  MessageId: z.string().min(1),
+  TopicArn: z.string().regex(/^arn:aws[a-z-]*:sns:/, 'must be an SNS topic ARN'),
+  Message: z.string(),
+  Timestamp: z.string().optional(),
+});
+
+/** Two-way SMS: the payload AWS publishes when a resident texts our number. */
+const inboundMessageSchema = z.object({
+  /** The resident's number, E.164. */
+  originationNumber: z.string().min(1),
+  /** Our number, E.164. */
+  destinationNumber: z.string().min(1),
+  messageBody: z.string(),
+  /** AWS's id for the text; a redelivered notification repeats it. */
+  inboundMessageId: z.string().min(1),
+  messageKeyword: z.string().optional(),
+  previousPublishedMessageId: z.string().optional(),
+});
+
+/** A configuration set event for one of our messages (the fields crier uses). */
+const eventSchema = z.object({
+  eventType: z.string().min(1),
+  /** The MessageId SendTextMessage returned. */
+  messageId: z.string().min(1),
+  messageStatus: z.string().optional(),
+  messageStatusDescription: z.string().optional(),
+  /** Whatever we passed as `Context` when sending: crier's own message id. */
+  context: z.record(z.string(), z.string()).optional(),
+  isFinal: z.boolean().optional(),
+});
+
+export type AwsSmsNotification =
+  | { kind: 'inbound'; snsMessageId: string; inbound: InboundText }
+  | { kind: 'receipt'; snsMessageId: string; receipt: StatusReport }
+  | { kind: 'skipped'; snsMessageId: string; reason: string };
+
+export interface AwsSmsParseOptions {
+  defaultCountry: CountryCode;
+  /**
+   * The topics the deployment subscribed (two-way SMS and events). A notification from any other
+   * topic is refused with ForbiddenError; leave undefined only where IAM already restricts it.
+   */
+  topicArns?: readonly string[];
+}
+
+/**
+ * Parses one SNS notification from AWS End User Messaging SMS. Throws ValidationError naming each
+ * bad field, ForbiddenError for a topic that is not ours; event types and notification types
+ * crier does not act on come back as `skipped`, not errors, so they are not retried forever.
+ */
+export function parseAwsSmsNotification(input: unknown, options: AwsSmsParseOptions): AwsSmsNotification {
+  const envelope = snsNotificationSchema.safeParse(typeof input === 'string' ? parseJson(input, 'body') : input);
+  if (!envelope.success) throw invalid('invalid SNS notification', fieldIssues(envelope.error));
+  const { Type: type, MessageId: snsMessageId, TopicArn: topicArn, Message: message } = envelope.data;
+  if (options.topicArns !== undefined && !options.topicArns.includes(topicArn)) {
+    throw new ForbiddenError(`SNS topic ${topicArn} is not one of this deployment's AWS SMS topics`);
+  }
+  if (type !== 'Notification') return { kind: 'skipped', snsMessageId, reason: `SNS message type "${type}" carries no SMS` };
+
+  const payload = parseJson(message, 'Message');
+  if (typeof payload === 'object' && payload !== null && 'inboundMessageId' in payload) {
+    return { kind: 'inbound', snsMessageId, inbound: readInbound(payload, options.defaultCountry) };
+  }
+  if (typeof payload === 'object' && payload !== null && 'eventType' in payload) {
+    const receipt = readEvent(payload);
+    return 'skip' in receipt ? { kind: 'skipped', snsMessageId, reason: receipt.skip } : { kind: 'receipt', snsMessageId, receipt };
+  }
+  throw invalid('the SNS message is neither a two-way SMS nor an SMS event', [
+    { field: 'Message', message: 'must be a two-way SMS (inboundMessageId) or an SMS event (eventType)' },
+  ]);
+}
+
+function readInbound(payload: unknown, defaultCountry: CountryCode): InboundText {
+  const parsed = inboundMessageSchema.safeParse(payload);
+  if (!parsed.success) throw invalid('invalid two-way SMS message', fieldIssues(parsed.error, 'Message'));
+  const { originationNumber, destinationNumber, messageBody, inboundMessageId } = parsed.data;
+  const from = toE164(originationNumber, defaultCountry);
+  if (!from) {
+    throw invalid('invalid two-way SMS message', [
+      { field: 'Message.originationNumber', message: `"${originationNumber}" is not a valid phone number` },
+    ]);
+  }
+  return { provider: PROVIDER, providerMessageId: inboundMessageId, from, channel: 'sms', to: destinationNumber, body: messageBody };
+}
+
+function readEvent(payload: unknown): StatusReport | { skip: string } {
+  const parsed = eventSchema.safeParse(payload);
+  if (!parsed.success) throw invalid('invalid SMS event', fieldIssues(parsed.error, 'Message'));
+  const event = parsed.data;
+  const type = awsSmsEventTypeSchema.safeParse(event.eventType);
+  if (!type.success) return { skip: `event type "${event.eventType}" is not one crier records` };
+  const status = awsSmsEventToMessageStatus[type.data];
+  const failed = status === 'failed' || status === 'undelivered';
+  return {
+    provider: PROVIDER,
+    providerMessageId: event.messageId,
+    // Set by crier when it sent the message; absent for messages sent by other means.
+    messageId: event.context?.[MESSAGE_ID_CONTEXT_KEY] || undefined,
+    status,
+    // AWS's status (e.g. CARRIER_UNREACHABLE) says why, where the event type alone is broad.
+    errorCode: failed ? (event.messageStatus ?? type.data) : undefined,
+  };
+}
+
+function parseJson(text: string, field: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError(`the SNS ${field} is not valid JSON`, [{ field, message: 'must be JSON' }], { cause: error });
+  }
+}
+
+function fieldIssues(error: z.ZodError, prefix?: string): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].filter((part) => part !== undefined && part !== '').join('.') || 'body',
+    message: issue.message,
+  }));
+}
+
+function invalid(message: string, issues: FieldIssue[]): ValidationError {
+  return new ValidationError(message, issues);
+}
