@@ -1,4 +1,6 @@
 import { awsClients } from '../../shared/adapters/aws-clients.js';
+import { DynamoProviderHealthStore } from '../../shared/adapters/dynamo/provider-health-store.js';
+import { systemClock } from '../../shared/adapters/ids.js';
 import { ConfiguredProviderDirectory } from '../../shared/adapters/providers/registry.js';
 import { providerSettingsSource } from '../../shared/adapters/providers/settings-source.js';
 import { SqsRetryScheduler } from '../../shared/adapters/sqs/sqs-job-queue.js';
@@ -8,6 +10,7 @@ import { queueFunction } from '../../shared/runtime/queue-function.js';
 import { retryDelaySeconds } from '../../shared/domain/backoff.js';
 import { HeldForQuietHoursError, RetryLaterError, sendBroadcastBatch, sendReply } from '../../shared/usecases/send.js';
 import { sendWindow } from '../../shared/domain/send-window.js';
+import { ProviderFailover } from '../../shared/usecases/provider-failover.js';
 import { coreDependencies } from '../wiring.js';
 
 /** SQS's longest visibility timeout. */
@@ -18,7 +21,15 @@ export const handler = queueFunction({
   dependencies: (env) => ({
     send: {
       ...coreDependencies(env),
-      providers: new ConfiguredProviderDirectory(providerSettingsSource(env, () => awsClients().secrets)),
+      providers: new ConfiguredProviderDirectory(
+        providerSettingsSource(env, () => awsClients().secrets),
+        // Health is shared by every sender invocation through the table, so one shift moves them all.
+        new ProviderFailover(new DynamoProviderHealthStore(awsClients().documents, env.TABLE_NAME), systemClock, {
+          errors: env.FAILOVER_ERRORS,
+          windowSeconds: env.FAILOVER_WINDOW_SECONDS,
+          cooldownSeconds: env.FAILOVER_COOLDOWN_SECONDS,
+        }),
+      ),
       statusCallbackBaseUrl: `${env.PUBLIC_BASE_URL.replace(/\/$/, '')}/webhooks/twilio/status`,
       window: sendWindow(env.QUIET_HOURS, env.TIME_ZONE),
     },

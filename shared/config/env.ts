@@ -30,9 +30,34 @@ export const tableEnvSchema = baseEnvSchema.extend({
  * Where provider settings come from: in AWS a Secrets Manager secret (JSON of the same names),
  * locally the environment (CONTRACT.md). Neither is read at module load.
  */
+export const smsProviderNames = ['sandbox', 'sandbox-b', 'twilio', 'aws-sms'] as const;
+export const whatsappProviderNames = ['sandbox', 'sandbox-b', 'twilio', 'whatsapp-cloud'] as const;
+
+/**
+ * A comma-separated, ordered list of providers for one channel (`twilio,aws-sms`): the first is the
+ * primary, the others take over in turn when it keeps failing. Each provider at most once.
+ */
+function providerList<const Names extends readonly [string, ...string[]]>(names: Names) {
+  return z
+    .string()
+    .transform((value) => value.split(',').map((name) => name.trim()).filter((name) => name !== ''))
+    .pipe(
+      z
+        .array(z.enum(names), { error: `must be a comma-separated list of: ${names.join(', ')}` })
+        .min(1, `must name at least one of: ${names.join(', ')}`)
+        .refine((list) => new Set(list).size === list.length, 'must not name a provider twice'),
+    );
+}
+
 export const providerEnvSchema = z.object({
-  SMS_PROVIDER: z.enum(['sandbox', 'twilio', 'aws-sms']).default('sandbox'),
-  WHATSAPP_PROVIDER: z.enum(['sandbox', 'twilio', 'whatsapp-cloud']).default('sandbox'),
+  /** The one provider for SMS; ignored when SMS_PROVIDERS is set. */
+  SMS_PROVIDER: z.enum(smsProviderNames).default('sandbox'),
+  /** The one provider for WhatsApp; ignored when WHATSAPP_PROVIDERS is set. */
+  WHATSAPP_PROVIDER: z.enum(whatsappProviderNames).default('sandbox'),
+  /** SMS providers in failover order, e.g. `twilio,aws-sms`; wins over SMS_PROVIDER. */
+  SMS_PROVIDERS: providerList(smsProviderNames).optional(),
+  /** WhatsApp providers in failover order, e.g. `whatsapp-cloud,twilio`; wins over WHATSAPP_PROVIDER. */
+  WHATSAPP_PROVIDERS: providerList(whatsappProviderNames).optional(),
   PROVIDER_SECRET_ARN: nonEmpty.optional(),
   SANDBOX_URL: z.url().optional(),
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
@@ -133,14 +158,27 @@ export const fanOutEnvSchema = tableEnvSchema.extend({
   RECIPIENTS_PER_SEND_MESSAGE: positiveInt.max(200).default(50),
 });
 
+/**
+ * When a channel's traffic moves to its next provider: more than FAILOVER_ERRORS failures that show
+ * the provider is unwell within a rolling FAILOVER_WINDOW_SECONDS (GOV.UK Notify's 50 in 60 s), and
+ * how long the next provider carries it before one trial message goes back to the primary.
+ */
+export const failoverEnvSchema = z.object({
+  FAILOVER_ERRORS: positiveInt.default(50),
+  FAILOVER_WINDOW_SECONDS: positiveInt.max(3600).default(60),
+  FAILOVER_COOLDOWN_SECONDS: positiveInt.max(86_400).default(300),
+});
+
 export const senderEnvSchema = tableEnvSchema
   .extend(providerEnvSchema.shape)
+  .extend(failoverEnvSchema.shape)
   .extend({ PUBLIC_BASE_URL: z.url() })
   .extend(broadcastTimingEnvSchema.shape);
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
 export type TableEnv = z.infer<typeof tableEnvSchema>;
 export type ProviderEnv = z.infer<typeof providerEnvSchema>;
+export type FailoverEnv = z.infer<typeof failoverEnvSchema>;
 export type StatusWebhookEnv = z.infer<typeof statusWebhookEnvSchema>;
 export type WebhookEnv = z.infer<typeof webhookEnvSchema>;
 export type WhatsAppWebhookEnv = z.infer<typeof whatsappWebhookEnvSchema>;

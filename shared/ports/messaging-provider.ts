@@ -1,7 +1,11 @@
 import type { Channel } from '../domain/model.js';
 import type { E164 } from '../domain/phone.js';
 
-export const providerNames = ['sandbox', 'twilio', 'whatsapp-cloud', 'aws-sms'] as const;
+/**
+ * `sandbox-b` is a second sandbox (the local stack's `/sandbox/b/`), so failover from one provider
+ * to another can be shown and tested on one machine.
+ */
+export const providerNames = ['sandbox', 'sandbox-b', 'twilio', 'whatsapp-cloud', 'aws-sms'] as const;
 export type ProviderName = (typeof providerNames)[number];
 
 /**

@@ -30,6 +30,9 @@ import type { Channel } from '../../domain/model.js';
  * | API key by id        | APIKEYS                     | KEY#<id>                   |
  * | audit record         | AUDIT#<YYYY-MM-DD>          | <at>#<id>                  |
  * | reply text overrides | CONFIG                      | REPLY_TEXTS                |
+ * | provider failures    | PROVIDERHEALTH#<ch>#<p>#<w> | COUNT                      |
+ * | channel's route      | PROVIDERROUTE#<channel>     | ROUTE                      |
+ * | provider shifts      | PROVIDERROUTE#<channel>     | SHIFT#<from>#<to>          |
  *
  * Topics sit in one partition because there are few of them and they are read together. The
  * subscriber index is spread over shards so that no partition runs hot when thousands join.
@@ -92,4 +95,12 @@ export const keys = {
   auditPartition: (day: string) => `AUDIT#${day}`,
   auditEntry: (at: string, id: string) => ({ pk: `AUDIT#${at.slice(0, 10)}`, sk: `${at}#${id}` }),
   replyTexts: { pk: 'CONFIG', sk: 'REPLY_TEXTS' },
+  /** One counter per provider, channel and fixed window (its start in epoch seconds); expires soon after. */
+  providerFailures: (channel: Channel, provider: string, windowStart: number) => ({
+    pk: `PROVIDERHEALTH#${channel}#${provider}#${windowStart}`,
+    sk: 'COUNT',
+  }),
+  providerRoutePartition: (channel: Channel) => `PROVIDERROUTE#${channel}`,
+  providerRoute: (channel: Channel) => ({ pk: `PROVIDERROUTE#${channel}`, sk: 'ROUTE' }),
+  providerShift: (channel: Channel, from: string, to: string) => ({ pk: `PROVIDERROUTE#${channel}`, sk: `SHIFT#${from}#${to}` }),
 } as const;

@@ -1,8 +1,10 @@
 import type { ProviderEnv } from '../../config/env.js';
-import { ConfigurationError } from '../../domain/errors.js';
+import { ConfigurationError, ProviderError } from '../../domain/errors.js';
 import type { Channel } from '../../domain/model.js';
-import type { MessagingProvider, ProviderName } from '../../ports/messaging-provider.js';
+import type { MessagingProvider, OutboundText, ProviderAcceptance, ProviderName } from '../../ports/messaging-provider.js';
 import type { ProviderChoice, ProviderDirectory } from '../../ports/provider-directory.js';
+import { logger } from '../../runtime/logger.js';
+import type { ProviderFailover, ProviderPick } from '../../usecases/provider-failover.js';
 import { AwsSmsProvider } from './aws-sms/adapter.js';
 import { awsSmsSettingsFromEnv } from './aws-sms/settings.js';
 import { SandboxProvider } from './sandbox/adapter.js';
@@ -20,28 +22,95 @@ export const providerRegistry: Record<ProviderName, (settings: ProviderEnv) => M
     if (!settings.SANDBOX_URL) throw new ConfigurationError('SANDBOX_URL is not set; the sandbox provider runs with the local stack');
     return new SandboxProvider(settings.SANDBOX_URL);
   },
+  // The local stack's second sandbox, at `/sandbox/b/`: a failover target on one machine.
+  'sandbox-b': (settings) => {
+    if (!settings.SANDBOX_URL) throw new ConfigurationError('SANDBOX_URL is not set; the sandbox-b provider runs with the local stack');
+    return new SandboxProvider(`${settings.SANDBOX_URL.replace(/\/$/, '')}/b`, 'sandbox-b');
+  },
   twilio: (settings) => new TwilioProvider(twilioSettingsFromEnv(settings)),
   'whatsapp-cloud': (settings) => new WhatsAppCloudProvider(whatsappCloudSettingsFromEnv(settings)),
   'aws-sms': (settings) => new AwsSmsProvider(awsSmsSettingsFromEnv(settings)),
 };
 
 /**
+ * A channel's providers in failover order: SMS_PROVIDERS / WHATSAPP_PROVIDERS when set, otherwise
+ * the one-item SMS_PROVIDER / WHATSAPP_PROVIDER.
+ */
+export function providersFor(settings: ProviderEnv, channel: Channel): ProviderName[] {
+  if (channel === 'sms') return settings.SMS_PROVIDERS ?? [settings.SMS_PROVIDER];
+  return settings.WHATSAPP_PROVIDERS ?? [settings.WHATSAPP_PROVIDER];
+}
+
+/**
  * Resolves the provider for a channel. A provider is built fresh whenever the settings change (a
- * rotated secret), and otherwise reused, so a warm function keeps its connections.
+ * rotated secret), and otherwise reused, so a warm function keeps its connections. With more than
+ * one provider listed and a failover given, the failover picks which one carries each message and
+ * hears how each send went.
  */
 export class ConfiguredProviderDirectory implements ProviderDirectory {
   private built = new Map<ProviderName, { settings: ProviderEnv; provider: MessagingProvider }>();
 
-  constructor(private readonly loadSettings: ProviderSettingsSource) {}
+  constructor(
+    private readonly loadSettings: ProviderSettingsSource,
+    private readonly failover?: ProviderFailover,
+  ) {}
 
   async forChannel(channel: Channel, choice: ProviderChoice = {}): Promise<MessagingProvider> {
     const settings = await this.loadSettings();
-    const configured = channel === 'sms' ? settings.SMS_PROVIDER : settings.WHATSAPP_PROVIDER;
-    const name: ProviderName = choice.testMode ? 'sandbox' : configured;
+    // A test broadcast only ever goes through the sandbox, failover or not.
+    if (choice.testMode) return this.build('sandbox', settings);
+    const providers = providersFor(settings, channel);
+    const primary = providers[0];
+    if (!primary) throw new ConfigurationError(`no ${channel} provider is configured`);
+    if (providers.length === 1 || !this.failover) return this.build(primary, settings);
+    const pick = await this.failover.choose(channel, providers);
+    return new HealthReportingProvider(this.build(pick.provider, settings), channel, providers, pick, this.failover);
+  }
+
+  private build(name: ProviderName, settings: ProviderEnv): MessagingProvider {
     const existing = this.built.get(name);
     if (existing && existing.settings === settings) return existing.provider;
     const provider = providerRegistry[name](settings);
     this.built.set(name, { settings, provider });
     return provider;
+  }
+}
+
+/**
+ * The picked provider, telling the failover how each send went. Its bookkeeping never changes the
+ * send's outcome: a message the provider took stays sent, and a provider's error is rethrown as is
+ * (a retryable one is retried later, through whichever provider is active by then).
+ */
+class HealthReportingProvider implements MessagingProvider {
+  readonly name: ProviderName;
+
+  constructor(
+    private readonly inner: MessagingProvider,
+    private readonly channel: Channel,
+    private readonly providers: readonly ProviderName[],
+    private readonly pick: ProviderPick,
+    private readonly failover: ProviderFailover,
+  ) {
+    this.name = inner.name;
+  }
+
+  async sendText(message: OutboundText): Promise<ProviderAcceptance> {
+    let accepted: ProviderAcceptance;
+    try {
+      accepted = await this.inner.sendText(message);
+    } catch (error) {
+      if (error instanceof ProviderError) await this.report(() => this.failover.failed(this.channel, this.providers, this.pick, error));
+      throw error;
+    }
+    await this.report(() => this.failover.succeeded(this.channel, this.providers, this.pick));
+    return accepted;
+  }
+
+  private async report(update: () => Promise<void>): Promise<void> {
+    try {
+      await update();
+    } catch (error) {
+      logger.error('provider failover: could not record a send outcome', { error, channel: this.channel, provider: this.pick.provider });
+    }
   }
 }

@@ -11,9 +11,14 @@ const REQUEST_TIMEOUT_MS = 5_000;
  * rate and fail a share of sends, and posts delivery receipts back like a real provider would.
  */
 export class SandboxProvider implements MessagingProvider {
-  readonly name = 'sandbox' as const;
-
-  constructor(private readonly sandboxUrl: string) {}
+  /**
+   * @param sandboxUrl the sandbox's base URL (`…/sandbox`, or `…/sandbox/b` for the second sandbox)
+   * @param name `sandbox-b` for the second sandbox, which failover moves traffic to locally
+   */
+  constructor(
+    private readonly sandboxUrl: string,
+    readonly name: 'sandbox' | 'sandbox-b' = 'sandbox',
+  ) {}
 
   async sendText(message: OutboundText): Promise<ProviderAcceptance> {
     let response: Response;
@@ -27,19 +32,19 @@ export class SandboxProvider implements MessagingProvider {
     } catch (error) {
       // A timeout means the request left and no answer came: the sandbox may have recorded it.
       if ((error as Error).name === 'TimeoutError') {
-        throw new ProviderError('sandbox', 'outcomeUnknown', 'sandbox gave no answer in time', { cause: error });
+        throw new ProviderError(this.name, 'outcomeUnknown', 'sandbox gave no answer in time', { cause: error });
       }
-      throw new ProviderError('sandbox', 'connectionFailed', `sandbox unreachable: ${(error as Error).message}`, { cause: error });
+      throw new ProviderError(this.name, 'connectionFailed', `sandbox unreachable: ${(error as Error).message}`, { cause: error });
     }
-    if (response.status === 429) throw new ProviderError('sandbox', 'throttled', 'sandbox rate limit exceeded', { providerCode: 429 });
+    if (response.status === 429) throw new ProviderError(this.name, 'throttled', 'sandbox rate limit exceeded', { providerCode: 429 });
     if (response.status >= 500) {
-      throw new ProviderError('sandbox', 'connectionFailed', `sandbox answered ${response.status}`, { providerCode: response.status });
+      throw new ProviderError(this.name, 'connectionFailed', `sandbox answered ${response.status}`, { providerCode: response.status });
     }
     if (!response.ok) {
-      throw new ProviderError('sandbox', 'rejected', `sandbox refused the message (${response.status})`, { providerCode: response.status });
+      throw new ProviderError(this.name, 'rejected', `sandbox refused the message (${response.status})`, { providerCode: response.status });
     }
     const parsed = acceptedSchema.safeParse(await response.json().catch(() => undefined));
-    if (!parsed.success) throw new ProviderError('sandbox', 'rejected', 'sandbox answered with an unexpected body');
-    return { provider: 'sandbox', providerMessageId: parsed.data.id };
+    if (!parsed.success) throw new ProviderError(this.name, 'rejected', 'sandbox answered with an unexpected body');
+    return { provider: this.name, providerMessageId: parsed.data.id };
   }
 }

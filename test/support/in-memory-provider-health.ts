@@ -1,0 +1,46 @@
+import type { Channel } from '../../shared/domain/model.js';
+import type { ProviderName } from '../../shared/ports/messaging-provider.js';
+import type { ChannelRoute, ProviderHealthStore, ProviderShiftCount } from '../../shared/ports/provider-health.js';
+
+/** The same contract as the DynamoDB adapter, in memory, for unit tests. */
+export class InMemoryProviderHealthStore implements ProviderHealthStore {
+  readonly failures = new Map<string, number>();
+  private readonly routes = new Map<Channel, ChannelRoute>();
+  private readonly shiftCounts = new Map<string, ProviderShiftCount>();
+
+  async countFailure(channel: Channel, provider: ProviderName, windowStart: number, windowSeconds: number): Promise<{ current: number; previous: number }> {
+    const key = `${channel}#${provider}#${windowStart}`;
+    const current = (this.failures.get(key) ?? 0) + 1;
+    this.failures.set(key, current);
+    return { current, previous: this.failures.get(`${channel}#${provider}#${windowStart - windowSeconds}`) ?? 0 };
+  }
+
+  async route(channel: Channel): Promise<ChannelRoute | undefined> {
+    const route = this.routes.get(channel);
+    return route ? { ...route } : undefined;
+  }
+
+  async shift(channel: Channel, expectedVersion: number, active: ProviderName, at: string): Promise<boolean> {
+    if ((this.routes.get(channel)?.version ?? 0) !== expectedVersion) return false;
+    this.routes.set(channel, { active, since: at, version: expectedVersion + 1 });
+    return true;
+  }
+
+  async claimTrial(channel: Channel, expectedVersion: number, at: string, staleBefore: string): Promise<boolean> {
+    const route = this.routes.get(channel);
+    if (!route || route.version !== expectedVersion) return false;
+    if (route.trialStartedAt !== undefined && route.trialStartedAt >= staleBefore) return false;
+    this.routes.set(channel, { ...route, trialStartedAt: at });
+    return true;
+  }
+
+  async countShift(channel: Channel, from: ProviderName, to: ProviderName, at: string): Promise<void> {
+    const key = `${channel}#${from}#${to}`;
+    const existing = this.shiftCounts.get(key);
+    this.shiftCounts.set(key, { channel, from, to, count: (existing?.count ?? 0) + 1, lastAt: at });
+  }
+
+  async shifts(channel: Channel): Promise<ProviderShiftCount[]> {
+    return [...this.shiftCounts.values()].filter((shift) => shift.channel === channel);
+  }
+}
