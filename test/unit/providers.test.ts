@@ -33,6 +33,7 @@ function env(overrides: Record<string, string> = {}): ProviderEnv {
 /** What each registry entry builds from complete settings, written out independently. */
 const expectedProvider: ReadonlyArray<[ProviderName, abstract new (...args: never[]) => unknown]> = [
   ['sandbox', SandboxProvider],
+  ['sandbox-b', SandboxProvider],
   ['twilio', TwilioProvider],
   ['whatsapp-cloud', WhatsAppCloudProvider],
   ['aws-sms', AwsSmsProvider],
@@ -65,6 +66,7 @@ describe('providerRegistry', () => {
 
   it.each<[ProviderName, Record<string, string>, RegExp]>([
     ['sandbox', { SANDBOX_URL: '' }, /SANDBOX_URL is not set/],
+    ['sandbox-b', { SANDBOX_URL: '' }, /SANDBOX_URL is not set/],
     ['twilio', { TWILIO_ACCOUNT_SID: '' }, /accountSid/],
     ['twilio', { TWILIO_SMS_FROM: '' }, /set at least one sender/],
     ['whatsapp-cloud', { WHATSAPP_CLOUD_ACCESS_TOKEN: '' }, /WHATSAPP_CLOUD_ACCESS_TOKEN is not set/],

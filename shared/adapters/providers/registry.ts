@@ -53,6 +53,7 @@ export class ConfiguredProviderDirectory implements ProviderDirectory {
   constructor(
     private readonly loadSettings: ProviderSettingsSource,
     private readonly failover?: ProviderFailover,
+    private readonly registry: Record<ProviderName, (settings: ProviderEnv) => MessagingProvider> = providerRegistry,
   ) {}
 
   async forChannel(channel: Channel, choice: ProviderChoice = {}): Promise<MessagingProvider> {
@@ -70,7 +71,7 @@ export class ConfiguredProviderDirectory implements ProviderDirectory {
   private build(name: ProviderName, settings: ProviderEnv): MessagingProvider {
     const existing = this.built.get(name);
     if (existing && existing.settings === settings) return existing.provider;
-    const provider = providerRegistry[name](settings);
+    const provider = this.registry[name](settings);
     this.built.set(name, { settings, provider });
     return provider;
   }
