@@ -41,8 +41,19 @@ const table = (b: DeploymentBindings) => ({
 const provider = (b: DeploymentBindings) => ({
   SMS_PROVIDER: b.settings.smsProvider,
   WHATSAPP_PROVIDER: b.settings.whatsappProvider,
+  ...(b.settings.smsProviders ? { SMS_PROVIDERS: b.settings.smsProviders.join(',') } : {}),
+  ...(b.settings.whatsappProviders ? { WHATSAPP_PROVIDERS: b.settings.whatsappProviders.join(',') } : {}),
   ...(b.secretArns.providerCredentials ? { PROVIDER_SECRET_ARN: b.secretArns.providerCredentials } : {}),
 });
+/** Only the senders fail over; unset thresholds take the schema's defaults. */
+const failover = (b: DeploymentBindings) =>
+  b.settings.failover
+    ? {
+        FAILOVER_ERRORS: String(b.settings.failover.errors),
+        FAILOVER_WINDOW_SECONDS: String(b.settings.failover.windowSeconds),
+        FAILOVER_COOLDOWN_SECONDS: String(b.settings.failover.cooldownSeconds),
+      }
+    : {};
 /** What every function that answers residents' texts needs. */
 export const residentReplies = (b: DeploymentBindings) => ({
   SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent,
@@ -73,7 +84,7 @@ function senderFunction(description: string, queue: 'sendUrgent' | 'sendBulk', m
     description,
     entry: 'functions/queue/send.ts',
     envSchema: senderEnvSchema,
-    environment: (b) => ({ ...table(b), ...provider(b), PUBLIC_BASE_URL: b.publicBaseUrl, ...broadcastTiming(b) }),
+    environment: (b) => ({ ...table(b), ...provider(b), ...failover(b), PUBLIC_BASE_URL: b.publicBaseUrl, ...broadcastTiming(b) }),
     trigger: { kind: 'queue', queue, batchSize: 5, maxConcurrency },
     access: { table: 'readwrite', secrets: ['providerCredentials'] },
     timeoutSeconds: 60,

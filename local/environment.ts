@@ -5,6 +5,7 @@ import {
   quietHoursSetting,
   timeZoneSetting,
 } from '../functions/deployment-settings.js';
+import { failoverEnvSchema } from '../shared/config/env.js';
 
 /** The local stack's environment (CONTRACT.md), validated before anything starts. */
 export const localEnvSchema = z.object({
@@ -27,6 +28,10 @@ export const localEnvSchema = z.object({
   OPERATOR_APPROVAL_ABOVE: operatorApprovalAboveSetting,
   SANDBOX_MPS: z.coerce.number().positive().optional(),
   SANDBOX_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
+  /** `on`: both channels send through `sandbox`, failing over to a second sandbox, `sandbox-b`. */
+  SANDBOX_FAILOVER: z.enum(['on', 'off']).default('off'),
+  SANDBOX_B_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
+  ...failoverEnvSchema.shape,
   /** Delivery receipts from the sandbox after this many ms; `off` for none. */
   SANDBOX_RECEIPT_DELAY_MS: z
     .union([z.literal('off'), z.coerce.number().int().min(0)])

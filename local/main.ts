@@ -34,10 +34,13 @@ async function main(): Promise<void> {
       timeZone: env.TIME_ZONE,
       dailyMessageCap: env.DAILY_MESSAGE_CAP,
       operatorApprovalAbove: env.OPERATOR_APPROVAL_ABOVE,
+      ...(env.SANDBOX_FAILOVER === 'on' ? { smsProviders: ['sandbox', 'sandbox-b'], whatsappProviders: ['sandbox', 'sandbox-b'] } : {}),
+      failover: { errors: env.FAILOVER_ERRORS, windowSeconds: env.FAILOVER_WINDOW_SECONDS, cooldownSeconds: env.FAILOVER_COOLDOWN_SECONDS },
     },
     sandbox: {
       messagesPerSecond: env.SANDBOX_MPS,
       failureRate: env.SANDBOX_FAILURE_RATE,
+      failureRateB: env.SANDBOX_B_FAILURE_RATE,
       receiptDelayMs: env.SANDBOX_RECEIPT_DELAY_MS === 'off' ? undefined : env.SANDBOX_RECEIPT_DELAY_MS,
     },
     log: (line) => console.error(`crier: ${line}`),

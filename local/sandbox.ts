@@ -9,6 +9,8 @@ export interface SandboxOptions {
   messagesPerSecond: number | undefined;
   /** Share (0–1) of sends answered with a retryable 503. */
   failureRate: number;
+  /** The same for the second sandbox (`sandbox-b`, at `/sandbox/b/`), a failover target; default 0. */
+  failureRateB?: number;
   /** How long each accepted send takes to answer, like a real provider's API latency. */
   latencyMs?: number;
   /** Post a "delivered" receipt this many ms after accepting; undefined: no receipts. */
@@ -23,8 +25,13 @@ export interface SandboxOptions {
   random?: () => number;
 }
 
+/** The two sandboxes: `sandbox-b` is a second provider on the same machine, so failover can be shown locally. */
+export type SandboxName = 'sandbox' | 'sandbox-b';
+
 export interface SandboxMessage {
   id: string;
+  /** Which sandbox carried it. */
+  provider: SandboxName;
   messageId: string;
   to: string;
   from: string;
@@ -52,13 +59,24 @@ const sendRequestSchema = z.object({
  */
 export class Sandbox {
   readonly outbox: SandboxMessage[] = [];
-  private windowStartedAt = 0;
-  private sentInWindow = 0;
+  /** Each sandbox counts its own rate, as two real providers would. */
+  private readonly rateWindows: Record<SandboxName, { startedAt: number; sent: number }> = {
+    sandbox: { startedAt: 0, sent: 0 },
+    'sandbox-b': { startedAt: 0, sent: 0 },
+  };
+  private readonly failureRates: Record<SandboxName, number>;
   private readonly pendingReceipts = new Set<NodeJS.Timeout>();
-  /** Counters the benchmark reads. */
+  /** Counters the benchmark reads (both sandboxes together). */
   readonly stats = { accepted: 0, throttled: 0, failed: 0 };
 
-  constructor(private readonly options: SandboxOptions) {}
+  constructor(private readonly options: SandboxOptions) {
+    this.failureRates = { sandbox: options.failureRate, 'sandbox-b': options.failureRateB ?? 0 };
+  }
+
+  /** Makes one sandbox fail a share (0–1) of sends from now on: an outage, or its end. */
+  setFailureRate(sandbox: SandboxName, rate: number): void {
+    this.failureRates[sandbox] = rate;
+  }
 
   /** Serves `/sandbox/*`; returns false for other paths. */
   async handle(request: IncomingMessage, response: ServerResponse, url: URL, body: Buffer): Promise<boolean> {
@@ -71,7 +89,9 @@ export class Sandbox {
       this.outbox.length = 0;
       reply(response, 200, { messages: [] });
     } else if (url.pathname === '/sandbox/api/messages' && request.method === 'POST') {
-      await this.accept(body, response);
+      await this.accept('sandbox', body, response);
+    } else if (url.pathname === '/sandbox/b/api/messages' && request.method === 'POST') {
+      await this.accept('sandbox-b', body, response);
     } else {
       reply(response, 404, { error: `no sandbox route ${request.method} ${url.pathname}`, details: [] });
     }
@@ -83,7 +103,7 @@ export class Sandbox {
     this.pendingReceipts.clear();
   }
 
-  private async accept(body: Buffer, response: ServerResponse): Promise<void> {
+  private async accept(sandbox: SandboxName, body: Buffer, response: ServerResponse): Promise<void> {
     let parsed: z.infer<typeof sendRequestSchema>;
     try {
       parsed = sendRequestSchema.parse(JSON.parse(body.toString('utf8')));
@@ -91,12 +111,12 @@ export class Sandbox {
       reply(response, 400, { error: 'invalid sandbox send request', details: [{ field: 'body', message: String(error) }] });
       return;
     }
-    if (this.overRate()) {
+    if (this.overRate(sandbox)) {
       this.stats.throttled += 1;
       reply(response, 429, { code: 20429, message: 'Too Many Requests' });
       return;
     }
-    if ((this.options.random ?? Math.random)() < this.options.failureRate) {
+    if ((this.options.random ?? Math.random)() < this.failureRates[sandbox]) {
       this.stats.failed += 1;
       reply(response, 503, { message: 'sandbox simulated failure' });
       return;
@@ -106,6 +126,7 @@ export class Sandbox {
     const message: SandboxMessage = {
       // Shaped like a Twilio message SID, because the sandbox's receipts are Twilio-shaped.
       id: `SM${randomBytes(16).toString('hex')}`,
+      provider: sandbox,
       messageId: parsed.messageId,
       to: parsed.to,
       from: parsed.channel === 'sms' ? this.options.smsFrom : this.options.whatsappFrom,
@@ -121,16 +142,17 @@ export class Sandbox {
   }
 
   /** A fixed one-second window, as simple providers count: above the rate in a second, 429. */
-  private overRate(): boolean {
+  private overRate(sandbox: SandboxName): boolean {
     const limit = this.options.messagesPerSecond;
     if (limit === undefined) return false;
+    const window = this.rateWindows[sandbox];
     const now = Date.now();
-    if (now - this.windowStartedAt >= 1000) {
-      this.windowStartedAt = now;
-      this.sentInWindow = 0;
+    if (now - window.startedAt >= 1000) {
+      window.startedAt = now;
+      window.sent = 0;
     }
-    this.sentInWindow += 1;
-    return this.sentInWindow > limit;
+    window.sent += 1;
+    return window.sent > limit;
   }
 
   private scheduleReceipt(message: SandboxMessage, callbackUrl: string): void {

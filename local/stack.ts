@@ -43,7 +43,8 @@ export interface LocalStackOptions {
   };
   /** What Meta's webhooks are checked with: the dashboard's verify token and the app secret. */
   whatsapp?: { verifyToken: string; appSecret: string };
-  sandbox: { messagesPerSecond?: number; failureRate: number; receiptDelayMs?: number; latencyMs?: number };
+  /** `failureRateB` is the second sandbox's (`sandbox-b`): list it in `settings.smsProviders` to fail over to it. */
+  sandbox: { messagesPerSecond?: number; failureRate: number; failureRateB?: number; receiptDelayMs?: number; latencyMs?: number };
   settings?: Partial<DeploymentSettings>;
   /** Cap on concurrent invocations per queue function (the catalog's maxConcurrency is for AWS). */
   maxLocalConcurrency?: number;
@@ -155,6 +156,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     sandbox = new Sandbox({
       messagesPerSecond: options.sandbox.messagesPerSecond,
       failureRate: options.sandbox.failureRate,
+      failureRateB: options.sandbox.failureRateB,
       receiptDelayMs: options.sandbox.receiptDelayMs,
       latencyMs: options.sandbox.latencyMs,
       localBaseUrl: () => baseUrl,
