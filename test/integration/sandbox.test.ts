@@ -141,6 +141,7 @@ describe('SandboxProvider and the local Sandbox', () => {
     expect(await outbox()).toEqual([
       {
         id: accepted.providerMessageId,
+        provider: 'sandbox',
         messageId: message.messageId,
         to: message.to,
         from,
@@ -150,6 +151,27 @@ describe('SandboxProvider and the local Sandbox', () => {
         createdAt: expect.any(String),
       },
     ]);
+  });
+
+  it('serves a second sandbox, sandbox-b, at /sandbox/b/ with its own failure rate, and records which one carried each message', async () => {
+    // Prepare: the primary is down, the second sandbox is well.
+    const { baseUrl, sandbox, provider, outbox } = await startSandbox({ failureRate: 1, failureRateB: 0 });
+    const second = new SandboxProvider(`${baseUrl}/sandbox/b`, 'sandbox-b');
+
+    // Act
+    const onPrimary = await providerError(provider.sendText(outbound()));
+    const accepted = await second.sendText(outbound());
+    sandbox.setFailureRate('sandbox', 0);
+    sandbox.setFailureRate('sandbox-b', 1);
+    const afterRecovery = await provider.sendText(outbound());
+    const onSecond = await providerError(second.sendText(outbound()));
+
+    // Assess
+    expect(onPrimary).toMatchObject({ provider: 'sandbox', kind: 'connectionFailed' });
+    expect(accepted.provider).toBe('sandbox-b');
+    expect(afterRecovery.provider).toBe('sandbox');
+    expect(onSecond).toMatchObject({ provider: 'sandbox-b', kind: 'connectionFailed', retryable: true });
+    expect((await outbox()).map((message) => message.provider)).toEqual(['sandbox-b', 'sandbox']);
   });
 
   it('answers 429 above SANDBOX_MPS, which the adapter reports as a retryable throttle', async () => {
