@@ -7,7 +7,7 @@ import {
   quietHoursSetting,
   timeZoneSetting,
 } from '../../functions/deployment-settings.js';
-import { baseEnvSchema, providerEnvSchema, tableEnvSchema, webhookEnvSchema } from '../../shared/config/env.js';
+import { baseEnvSchema, failoverEnvSchema, providerEnvSchema, tableEnvSchema, webhookEnvSchema } from '../../shared/config/env.js';
 
 /**
  * What a deployment may choose, from CDK context (`cdk synth -c topicShards=16` or `cdk.json`).
@@ -15,11 +15,21 @@ import { baseEnvSchema, providerEnvSchema, tableEnvSchema, webhookEnvSchema } fr
  * value fails the synth rather than every cold start.
  */
 export function readDeploymentSettings(node: Node): DeploymentSettings {
+  // Failover order (`-c smsProviders=twilio,aws-sms`); when given, its first is the channel's provider.
+  const smsProviders = readSetting(node, 'smsProviders', providerEnvSchema.shape.SMS_PROVIDERS, undefined);
+  const whatsappProviders = readSetting(node, 'whatsappProviders', providerEnvSchema.shape.WHATSAPP_PROVIDERS, undefined);
   return {
     defaultCountry: readSetting(node, 'defaultCountry', baseEnvSchema.shape.DEFAULT_COUNTRY, 'GB'),
     // Deployed stacks talk to real providers; the sandbox is the local stack's default.
-    smsProvider: readSetting(node, 'smsProvider', providerEnvSchema.shape.SMS_PROVIDER, 'twilio'),
-    whatsappProvider: readSetting(node, 'whatsappProvider', providerEnvSchema.shape.WHATSAPP_PROVIDER, 'twilio'),
+    smsProvider: smsProviders?.[0] ?? readSetting(node, 'smsProvider', providerEnvSchema.shape.SMS_PROVIDER, 'twilio'),
+    whatsappProvider: whatsappProviders?.[0] ?? readSetting(node, 'whatsappProvider', providerEnvSchema.shape.WHATSAPP_PROVIDER, 'twilio'),
+    ...(smsProviders ? { smsProviders } : {}),
+    ...(whatsappProviders ? { whatsappProviders } : {}),
+    failover: {
+      errors: readSetting(node, 'failoverErrors', failoverEnvSchema.shape.FAILOVER_ERRORS, 50),
+      windowSeconds: readSetting(node, 'failoverWindowSeconds', failoverEnvSchema.shape.FAILOVER_WINDOW_SECONDS, 60),
+      cooldownSeconds: readSetting(node, 'failoverCooldownSeconds', failoverEnvSchema.shape.FAILOVER_COOLDOWN_SECONDS, 300),
+    },
     topicShards: readSetting(node, 'topicShards', tableEnvSchema.shape.TOPIC_SHARDS, 8),
     logLevel: readSetting(node, 'logLevel', baseEnvSchema.shape.POWERTOOLS_LOG_LEVEL, 'INFO'),
     serviceName: readSetting(node, 'serviceName', webhookEnvSchema.shape.SERVICE_NAME, 'Council alerts'),

@@ -46,7 +46,29 @@ describe('deployment settings from CDK context', () => {
     expect(environmentOf(stack, template, 'fanOut').TOPIC_SHARDS).toBe('16');
   });
 
+  it('takes providers in failover order and the failover thresholds, and hands them to the senders', () => {
+    // Prepare
+    const context = { smsProviders: 'aws-sms,twilio', whatsappProviders: 'whatsapp-cloud,twilio', failoverErrors: '20', failoverCooldownSeconds: '600' };
+
+    // Act
+    const { stack, template } = synthesize(context);
+
+    // Assess
+    expect(environmentOf(stack, template, 'sendUrgent')).toMatchObject({
+      SMS_PROVIDER: 'aws-sms',
+      SMS_PROVIDERS: 'aws-sms,twilio',
+      WHATSAPP_PROVIDER: 'whatsapp-cloud',
+      WHATSAPP_PROVIDERS: 'whatsapp-cloud,twilio',
+      FAILOVER_ERRORS: '20',
+      FAILOVER_WINDOW_SECONDS: '60',
+      FAILOVER_COOLDOWN_SECONDS: '600',
+    });
+  });
+
   it.each([
+    { key: 'smsProviders', value: 'twilio,twilio' },
+    { key: 'whatsappProviders', value: 'twilio,aws-sms' },
+    { key: 'failoverErrors', value: '0' },
     { key: 'topicShards', value: '0' },
     { key: 'topicShards', value: 'many' },
     { key: 'defaultCountry', value: 'gb' },
