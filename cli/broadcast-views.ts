@@ -47,16 +47,14 @@ export function describeOutcome(broadcast: Broadcast, now: Date = new Date()): s
 }
 
 /**
- * The audience counted at submission, honestly worded: the API adds up the topics' subscriber
- * counts, so with filters or several topics it is an upper bound (the preview has the exact
- * number).
+ * The audience counted at submission. The API counts filtered and multi-topic broadcasts
+ * resident by resident, as the fan-out will; one topic without filters is its subscriber count,
+ * which counts a resident on both SMS and WhatsApp twice, hence "up to". Residents who opt out
+ * before their message goes are skipped, so every figure is at most what is sent.
  */
 export function audienceWords(broadcast: Pick<Broadcast, 'audience' | 'topics' | 'filters'>): string {
   if (broadcast.audience === undefined) return '';
-  const count = `${broadcast.audience} ${plural(broadcast.audience, 'resident')}`;
-  const filtered = [broadcast.filters?.areas, broadcast.filters?.ageBands, broadcast.filters?.languages].some((filter) => filter?.length);
-  if (filtered) return `up to ${count} (before filters)`;
-  return broadcast.topics.length > 1 ? `up to ${count}` : count;
+  return `up to ${broadcast.audience} ${plural(broadcast.audience, 'resident')}`;
 }
 
 /** Why a released broadcast waits: the time asked for, quiet hours, or both. */

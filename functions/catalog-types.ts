@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { EnvironmentOf, ProviderEnv } from '../shared/config/env.js';
 
-export type QueueId = 'fanOut' | 'sendUrgent' | 'sendBulk';
+export type QueueId = 'fanOut' | 'sendUrgent' | 'sendBulk' | 'awsSmsNotifications';
 export type SecretId = 'providerCredentials' | 'bootstrapKey';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** An API Gateway v2 route key, e.g. `GET /v1/topics/{id}`. */
@@ -18,6 +18,11 @@ export interface DeploymentBindings {
   publicBaseUrl: string;
   /** Secrets Manager ARNs; undefined locally, where settings come from the environment. */
   secretArns: Partial<Record<SecretId, string>>;
+  /**
+   * The SNS topic AWS End User Messaging SMS publishes residents' texts and delivery events to;
+   * its notifications reach the `awsSmsNotifications` queue. Locally a fixed, fictitious ARN.
+   */
+  awsSmsTopicArn: string;
   settings: DeploymentSettings;
 }
 
@@ -85,6 +90,12 @@ export interface FunctionAccess {
   table?: 'read' | 'readwrite';
   sendsTo?: readonly QueueId[];
   secrets?: readonly SecretId[];
+  /**
+   * May send SMS through AWS End User Messaging SMS (`sms-voice:SendTextMessage`). The origination
+   * identity and configuration set are operator settings in the provider secret, unknown at
+   * synth time, so the grant covers the account's sms-voice resources in the stack's region.
+   */
+  sendsSms?: boolean;
 }
 
 export interface FunctionDefinition<S extends z.ZodObject = z.ZodObject> {

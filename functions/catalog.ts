@@ -1,6 +1,7 @@
 import {
   adminEnvSchema,
   authorizerEnvSchema,
+  awsSmsNotificationsEnvSchema,
   baseEnvSchema,
   broadcastsEnvSchema,
   fanOutEnvSchema,
@@ -86,7 +87,8 @@ function senderFunction(description: string, queue: 'sendUrgent' | 'sendBulk', m
     envSchema: senderEnvSchema,
     environment: (b) => ({ ...table(b), ...provider(b), ...failover(b), PUBLIC_BASE_URL: b.publicBaseUrl, ...broadcastTiming(b) }),
     trigger: { kind: 'queue', queue, batchSize: 5, maxConcurrency },
-    access: { table: 'readwrite', secrets: ['providerCredentials'] },
+    // sendsSms: either lane may send through AWS End User Messaging SMS when a deployment picks it.
+    access: { table: 'readwrite', secrets: ['providerCredentials'], sendsSms: true },
     timeoutSeconds: 60,
     memoryMb: 512,
   });
@@ -98,6 +100,10 @@ export const queueDefinitions: Record<QueueId, QueueDefinition> = {
   // behind a bulk backlog.
   sendUrgent: { name: 'send-urgent', maxReceiveCount: 8 },
   sendBulk: { name: 'send-bulk', maxReceiveCount: 8 },
+  // Fed by an SNS topic, not by crier: residents' texts and delivery events from AWS End User
+  // Messaging SMS. Every deployment has it (a topic and a queue cost nothing idle), so choosing
+  // aws-sms later needs no new resources.
+  awsSmsNotifications: { name: 'aws-sms-notifications', maxReceiveCount: 5 },
 };
 
 export const functionCatalog = {
@@ -149,6 +155,19 @@ export const functionCatalog = {
     trigger: { kind: 'http', routes: ['GET /webhooks/whatsapp', 'POST /webhooks/whatsapp'], authorizer: 'none' },
     access: { table: 'readwrite', sendsTo: ['sendUrgent'], secrets: ['providerCredentials'] },
     timeoutSeconds: 10,
+    memoryMb: 512,
+  }),
+  awsSmsNotifications: defineFunction({
+    description: 'AWS End User Messaging SMS notifications from SNS: residents texting keywords, delivery receipts',
+    entry: 'functions/queue/aws-sms-notifications.ts',
+    envSchema: awsSmsNotificationsEnvSchema,
+    environment: (b) => ({ ...table(b), ...residentReplies(b), AWS_SMS_TOPIC_ARNS: b.awsSmsTopicArn }),
+    // Ten notifications an invocation, a few invocations at once: a resident's text is a handful
+    // of writes and one reply on the urgent queue, and SNS delivers in no particular order anyway.
+    trigger: { kind: 'queue', queue: 'awsSmsNotifications', batchSize: 10, maxConcurrency: 5 },
+    // No provider secret: nothing here calls a provider; replies go through the urgent lane.
+    access: { table: 'readwrite', sendsTo: ['sendUrgent'] },
+    timeoutSeconds: 30,
     memoryMb: 512,
   }),
   // Runs before every admin route. Read-only: checking a key never needs to write. No cache in

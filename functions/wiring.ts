@@ -1,5 +1,5 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import type { AdminEnv, TableEnv, WebhookEnv } from '../shared/config/env.js';
+import type { AdminEnv, ResidentTextsEnv, TableEnv } from '../shared/config/env.js';
 import type { ReplySendJob } from '../shared/domain/jobs.js';
 import { awsClients } from '../shared/adapters/aws-clients.js';
 import { dynamoStores } from '../shared/adapters/dynamo/stores.js';
@@ -20,8 +20,8 @@ export function coreDependencies(env: TableEnv): CoreDependencies {
   };
 }
 
-/** What the functions that take residents' texts (Twilio, WhatsApp Cloud) need. */
-export function inboundDependencies(env: WebhookEnv): InboundDependencies {
+/** What the functions that take residents' texts (Twilio, WhatsApp Cloud, AWS SMS) need. */
+export function inboundDependencies(env: ResidentTextsEnv): InboundDependencies {
   return {
     ...coreDependencies(env),
     replies: jobQueue<ReplySendJob>(env.SEND_URGENT_QUEUE_URL),

@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { authorizerFunctionId, functionDefinition, functionIds, httpRoutes, scheduledFunctions, type FunctionId } from '../functions/catalog.js';
 import type { DeploymentBindings } from '../functions/catalog-types.js';
 import { CrierAlarms } from './constructs/crier-alarms.js';
+import { CrierAwsSmsTopic } from './constructs/crier-aws-sms-topic.js';
 import { CrierFunction } from './constructs/crier-function.js';
 import { CrierHttpApi, parseRouteKey } from './constructs/crier-http-api.js';
 import { CrierQueues } from './constructs/crier-queues.js';
@@ -24,6 +25,7 @@ export class CrierStack extends Stack {
   readonly table: CrierTable;
   readonly queues: CrierQueues;
   readonly secrets: CrierSecrets;
+  readonly awsSms: CrierAwsSmsTopic;
   readonly httpApi: CrierHttpApi;
   readonly functions: Record<FunctionId, CrierFunction>;
   readonly alarms: CrierAlarms;
@@ -35,6 +37,7 @@ export class CrierStack extends Stack {
     this.table = new CrierTable(this, 'Data');
     this.queues = new CrierQueues(this, 'Queues');
     this.secrets = new CrierSecrets(this, 'Secrets');
+    this.awsSms = new CrierAwsSmsTopic(this, 'AwsSms', { queue: this.queues.byId.awsSmsNotifications.queue });
     this.httpApi = new CrierHttpApi(this, 'Http');
 
     const workQueues = mapValues(this.queues.byId, ({ queue }) => queue);
@@ -43,6 +46,7 @@ export class CrierStack extends Stack {
       queueUrls: mapValues(workQueues, (queue) => queue.queueUrl),
       publicBaseUrl: readPublicBaseUrl(this.node) ?? this.httpApi.endpoint,
       secretArns: mapValues(this.secrets.byId, (secret) => secret.secretArn),
+      awsSmsTopicArn: this.awsSms.topic.topicArn,
       settings: readDeploymentSettings(this.node),
     };
     const resources = { table: this.table.table, queues: workQueues, secrets: this.secrets.byId };
@@ -102,6 +106,11 @@ export class CrierStack extends Stack {
     new CfnOutput(this, 'BootstrapKeySecretName', {
       value: this.secrets.names.bootstrapKey,
       description: 'The operator API key: aws secretsmanager get-secret-value --secret-id <this>',
+    });
+    new CfnOutput(this, 'AwsSmsTopicArn', {
+      value: this.awsSms.topic.topicArn,
+      description:
+        'AWS End User Messaging SMS: the two-way SMS destination of the phone number, and the event destination of the configuration set',
     });
     for (const [queueId, { deadLetterQueue }] of Object.entries(this.queues.byId)) {
       new CfnOutput(this, `${pascalCase(queueId)}DeadLetterQueueName`, { value: deadLetterQueue.queueName });

@@ -60,6 +60,11 @@ export interface LocalStack {
   sandbox: Sandbox;
   queues: Record<QueueId, ProvisionedQueue>;
   tableName: string;
+  /**
+   * The topic the AWS SMS notifications function accepts. There is no SNS locally: a test plays
+   * the topic by putting SNS notifications of this ARN on `queues.awsSmsNotifications`.
+   */
+  awsSmsTopicArn: string;
   /** Resolves once no queue function is working and the queues look empty. */
   settled(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -73,6 +78,7 @@ export class PortInUseError extends Error {
 }
 
 const TABLE_NAME = 'crier-local';
+const LOCAL_AWS_SMS_TOPIC_ARN = 'arn:aws:sns:eu-west-2:000000000000:crier-local-aws-sms';
 const LOCAL_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
 const MAX_BODY_BYTES = 1024 * 1024;
 /** Scheduled functions first run this soon after start, not a whole interval later. */
@@ -131,9 +137,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     const bindings: DeploymentBindings = {
       tableName: TABLE_NAME,
-      queueUrls: { fanOut: queues.fanOut.url, sendUrgent: queues.sendUrgent.url, sendBulk: queues.sendBulk.url },
+      queueUrls: {
+        fanOut: queues.fanOut.url,
+        sendUrgent: queues.sendUrgent.url,
+        sendBulk: queues.sendBulk.url,
+        awsSmsNotifications: queues.awsSmsNotifications.url,
+      },
       publicBaseUrl,
       secretArns: {},
+      awsSmsTopicArn: LOCAL_AWS_SMS_TOPIC_ARN,
       settings,
     };
     // Every function's environment from its own catalog mapping. They share this process, and
@@ -245,6 +257,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       sandbox,
       queues,
       tableName: TABLE_NAME,
+      awsSmsTopicArn: LOCAL_AWS_SMS_TOPIC_ARN,
       settled: (timeoutMs = 30_000) => settled(sqs, queues, [...pollers, ...runners], timeoutMs),
       stop: async () => {
         await Promise.all([...runners, ...pollers].map((worker) => worker.stop()));

@@ -1,5 +1,6 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -89,9 +90,23 @@ function environmentVariables(environment: Partial<Record<string, string>>): Rec
 }
 
 function grantAccess(fn: NodejsFunction, definition: FunctionDefinition<z.ZodObject>, resources: CrierResources): void {
-  const { table, sendsTo = [], secrets = [] } = definition.access;
+  const { table, sendsTo = [], secrets = [], sendsSms = false } = definition.access;
   if (table === 'read') resources.table.grantReadData(fn);
   if (table === 'readwrite') resources.table.grantReadWriteData(fn);
   for (const queueId of sendsTo) resources.queues[queueId].grantSendMessages(fn);
   for (const secretId of secrets) resources.secrets[secretId].grantRead(fn);
+  if (sendsSms) fn.addToRolePolicy(sendTextMessageStatement(Stack.of(fn)));
+}
+
+/**
+ * SendTextMessage alone, on the sms-voice resources (phone numbers, pools, sender IDs,
+ * configuration sets, opt-out lists) of this account in this region. Which number and which
+ * configuration set are operator settings in the provider secret, filled in after deploy, so
+ * no narrower ARN is known at synth time.
+ */
+export function sendTextMessageStatement(stack: Stack): PolicyStatement {
+  return new PolicyStatement({
+    actions: ['sms-voice:SendTextMessage'],
+    resources: [stack.formatArn({ service: 'sms-voice', resource: '*', arnFormat: ArnFormat.NO_RESOURCE_NAME })],
+  });
 }

@@ -15,6 +15,12 @@ export interface QueueFunctionOptions<S extends z.ZodObject, Deps, J extends z.Z
   jobSchema: J;
   /** Handles one job; throwing reports the record as failed, and SQS redelivers it later. */
   processJob: (job: z.infer<J>, record: SQSRecord, deps: Deps) => Promise<void>;
+  /**
+   * Errors no retry can fix, for queues fed by someone else (an SNS topic): such a record is
+   * logged and deleted rather than received again and again into the dead-letter queue. Queues
+   * crier feeds itself leave this out: a bad job there is a bug worth a dead letter.
+   */
+  discard?: (error: unknown) => boolean;
 }
 
 /**
@@ -29,7 +35,14 @@ export function queueFunction<S extends z.ZodObject, Deps, J extends z.ZodType>(
     const deps = dependenciesFor(context.env);
     return processPartialResponse(
       event,
-      async (record: SQSRecord) => options.processJob(parseJob(options.jobSchema, record), record, deps),
+      async (record: SQSRecord) => {
+        try {
+          await options.processJob(parseJob(options.jobSchema, record), record, deps);
+        } catch (error) {
+          if (!options.discard?.(error)) throw error;
+          logger.warn('queue message discarded: retrying cannot fix it', { messageId: record.messageId, error });
+        }
+      },
       // A processor per invocation: it keeps the batch's failures on itself, and the local stack
       // (unlike a Lambda container) runs several invocations of one handler at once.
       new BatchProcessor(EventType.SQS),

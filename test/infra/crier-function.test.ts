@@ -10,9 +10,15 @@ import { CrierTable } from '../../infra/constructs/crier-table.js';
 
 const bindings: DeploymentBindings = {
   tableName: 'table',
-  queueUrls: { fanOut: 'https://q/fan-out', sendUrgent: 'https://q/urgent', sendBulk: 'https://q/bulk' },
+  queueUrls: {
+    fanOut: 'https://q/fan-out',
+    sendUrgent: 'https://q/urgent',
+    sendBulk: 'https://q/bulk',
+    awsSmsNotifications: 'https://q/aws-sms-notifications',
+  },
   publicBaseUrl: 'https://sms.council.example',
   secretArns: {},
+  awsSmsTopicArn: 'arn:aws:sns:eu-west-2:123456789012:crier-aws-sms',
   settings: {
     defaultCountry: 'GB',
     smsProvider: 'sandbox',
@@ -39,7 +45,12 @@ function functionWithAccess(access: FunctionAccess): Template {
     bindings,
     resources: {
       table,
-      queues: { fanOut: queues.fanOut.queue, sendUrgent: queues.sendUrgent.queue, sendBulk: queues.sendBulk.queue },
+      queues: {
+        fanOut: queues.fanOut.queue,
+        sendUrgent: queues.sendUrgent.queue,
+        sendBulk: queues.sendBulk.queue,
+        awsSmsNotifications: queues.awsSmsNotifications.queue,
+      },
       secrets,
     },
   });
@@ -63,6 +74,27 @@ describe('CrierFunction', () => {
     // Assess
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
     expect(actions.filter((action) => /Put|Update|Delete|Write/.test(action))).toEqual([]);
+  });
+
+  it('grants sms-voice:SendTextMessage on the account and region only, for sendsSms', () => {
+    // Prepare
+    const access: FunctionAccess = { sendsSms: true };
+
+    // Act
+    const statements = Object.values(functionWithAccess(access).findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement,
+    );
+
+    // Assess
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'sms-voice:SendTextMessage',
+        Resource: {
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sms-voice:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':*']],
+        },
+      },
+    ]);
   });
 
   it('grants nothing, not even a policy document, for empty access', () => {

@@ -79,6 +79,21 @@ const queue = (id: QueueId) => logicalId(stack.queues.byId[id].queue);
 const secretIds: SecretId[] = ['providerCredentials', 'bootstrapKey'];
 const secret = (id: SecretId) => logicalId(stack.secrets.byId[id]);
 
+/** sms-voice resources in this account and region: no ARN narrower is known at synth time. */
+const thisAccountAndRegionSmsVoice = {
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sms-voice:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':*']],
+};
+
+/** The statements of a function's policies that mention any sms-voice action. */
+function smsStatementsOf(functionId: FunctionId): { Action: unknown; Resource: unknown }[] {
+  const role = logicalId(stack.functions[functionId].function.role!);
+  return Object.values(resources)
+    .filter((resource) => resource.Type === 'AWS::IAM::Policy')
+    .filter((policy) => policy.Properties.Roles.some((ref: { Ref: string }) => ref.Ref === role))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+    .filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith('sms-voice:') || action === '*'));
+}
+
 const functionsAllowedTo = (action: string, resource: string) => functionIds.filter((id) => allows(id, action, resource));
 
 describe('derived from the catalog: each function gets what its access lists, nothing else', () => {
@@ -120,6 +135,21 @@ describe('derived from the catalog: each function gets what its access lists, no
 
     // Assess
     expect(reads).toEqual(expected);
+  });
+
+  it.each(rows)('$functionId: may call sms-voice:SendTextMessage exactly when the catalog says sendsSms', ({ functionId, access }) => {
+    // Prepare
+    const expected = access.sendsSms === true;
+
+    // Act
+    const statements = smsStatementsOf(functionId);
+
+    // Assess
+    expect(statements.length > 0).toBe(expected);
+    for (const statement of statements) {
+      expect(statement.Action).toBe('sms-voice:SendTextMessage');
+      expect(statement.Resource).toEqual(thisAccountAndRegionSmsVoice);
+    }
   });
 
   it.each(queueIds)('only the consumer of %s can receive or delete its messages', (queueId) => {
@@ -193,6 +223,31 @@ describe('hand-written expectations, in case the catalog wiring itself is wrong'
     // Assess
     expect(toFanOut).toBe(true);
     expect(toSendQueues).toEqual([false, false]);
+  });
+
+  it('only the two sender lanes can send SMS through AWS End User Messaging SMS', () => {
+    // Prepare
+    const expected = ['sendBulk', 'sendUrgent'];
+
+    // Act
+    const senders = functionIds.filter((id) => smsStatementsOf(id).length > 0);
+
+    // Assess
+    expect(senders.sort()).toEqual(expected);
+  });
+
+  it('the AWS SMS notifications function answers through the urgent lane only and reads no secret', () => {
+    // Prepare
+    const action = 'sqs:SendMessage';
+
+    // Act
+    const sendsTo = queueIds.filter((id) => allows('awsSmsNotifications', action, queue(id)));
+    const secretsRead = secretIds.filter((id) => allows('awsSmsNotifications', 'secretsmanager:GetSecretValue', secret(id)));
+
+    // Assess
+    expect(sendsTo).toEqual(['sendUrgent']);
+    expect(secretsRead).toEqual([]);
+    expect(allows('awsSmsNotifications', 'sqs:ReceiveMessage', queue('awsSmsNotifications'))).toBe(true);
   });
 
   it('only the webhooks and the senders can read the provider credentials', () => {

@@ -137,9 +137,9 @@ describe('table', () => {
 });
 
 describe('queues', () => {
-  it('has three work queues and three dead-letter queues', () => {
+  it('has four work queues and four dead-letter queues', () => {
     // Prepare
-    const expectedNames = ['Crier-fan-out', 'Crier-send-urgent', 'Crier-send-bulk'];
+    const expectedNames = ['Crier-fan-out', 'Crier-send-urgent', 'Crier-send-bulk', 'Crier-aws-sms-notifications'];
 
     // Act
     const names = Object.values(template.findResources('AWS::SQS::Queue')).map((q) => q.Properties.QueueName);
@@ -190,6 +190,70 @@ describe('queues', () => {
   });
 });
 
+describe('AWS End User Messaging SMS notifications', () => {
+  const topic = logicalId(stack, stack.awsSms.topic);
+  const queue = logicalId(stack, stack.queues.byId.awsSmsNotifications.queue);
+
+  it('has one topic besides the alarms topic, which only sms-voice of this account may publish to', () => {
+    // Prepare
+    const publishStatement = {
+      Effect: 'Allow',
+      Principal: { Service: 'sms-voice.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: { Ref: topic },
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    };
+
+    // Act
+    const policies = Object.values(template.findResources('AWS::SNS::TopicPolicy')).filter((policy) =>
+      policy.Properties.Topics.some((ref: { Ref: string }) => ref.Ref === topic),
+    );
+    const statements = policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+
+    // Assess
+    template.resourceCountIs('AWS::SNS::Topic', 2);
+    expect(statements).toContainEqual(expect.objectContaining(publishStatement));
+    // enforceSSL: everything else on the topic is denied over plain HTTP.
+    expect(statements.filter((statement) => statement.Effect === 'Allow')).toHaveLength(1);
+  });
+
+  it('delivers to the notifications queue as SNS envelopes (no raw delivery), and only the topic may send there', () => {
+    // Prepare
+    const expectedSubscription = {
+      Protocol: 'sqs',
+      TopicArn: { Ref: topic },
+      Endpoint: { 'Fn::GetAtt': [queue, 'Arn'] },
+      RawMessageDelivery: false,
+    };
+
+    // Act
+    const subscriptions = Object.values(template.findResources('AWS::SNS::Subscription')).map((resource) => resource.Properties);
+    const queueStatements = Object.values(template.findResources('AWS::SQS::QueuePolicy'))
+      .filter((policy) => policy.Properties.Queues.some((ref: { Ref: string }) => ref.Ref === queue))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+      .filter((statement) => statement.Effect === 'Allow');
+
+    // Assess
+    expect(subscriptions).toEqual([expectedSubscription]);
+    expect(queueStatements).toEqual([
+      expect.objectContaining({
+        Action: 'sqs:SendMessage',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Condition: { ArnEquals: { 'aws:SourceArn': { Ref: topic } } },
+      }),
+    ]);
+  });
+
+  it('tells the notifications function which topic to accept', () => {
+    // Prepare / Act
+    const variables = template.toJSON().Resources[functionLogicalId('awsSmsNotifications')].Properties.Environment.Variables;
+
+    // Assess
+    expect(variables.AWS_SMS_TOPIC_ARNS).toEqual({ Ref: topic });
+    expect(variables.PROVIDER_SECRET_ARN).toBeUndefined();
+  });
+});
+
 describe('secrets', () => {
   it('deploys an empty provider credentials template and a generated operator key', () => {
     // Prepare
@@ -225,7 +289,7 @@ describe('secrets', () => {
 describe('event sources', () => {
   it('has exactly one event source mapping per queue-triggered function', () => {
     // Prepare
-    const expected = 3;
+    const expected = 4;
 
     // Act
     const mappings = template.findResources('AWS::Lambda::EventSourceMapping');
@@ -269,7 +333,7 @@ describe('event sources', () => {
 describe('functions', () => {
   it('deploys one Lambda function per catalog entry', () => {
     // Prepare
-    const expectedCount = 15;
+    const expectedCount = 16;
 
     // Act
     const functions = template.findResources('AWS::Lambda::Function');
@@ -536,7 +600,7 @@ describe('alarms', () => {
     });
   });
 
-  it('has 18 alarms (3 DLQs, 15 functions) and none on a work queue, where a backlog is normal', () => {
+  it('has 20 alarms (4 DLQs, 16 functions) and none on a work queue, where a backlog is normal', () => {
     // Prepare
     const workQueues = new Set(queueIds.map((id) => logicalId(stack, stack.queues.byId[id].queue)));
 
@@ -544,7 +608,7 @@ describe('alarms', () => {
     const onWorkQueues = alarms.filter((alarm) => workQueues.has(alarm.Dimensions?.[0]?.Value?.['Fn::GetAtt']?.[0]));
 
     // Assess
-    expect(alarms).toHaveLength(3 + 15);
+    expect(alarms).toHaveLength(4 + 16);
     expect(onWorkQueues).toEqual([]);
   });
 });
@@ -563,6 +627,7 @@ describe('outputs', () => {
     expect(outputs.TwilioStatusWebhookUrl.Value).toEqual({ 'Fn::Join': ['', [apiEndpoint, '/webhooks/twilio/status']] });
     expect(outputs.ProviderCredentialsSecretName.Value).toBe('Crier/provider-credentials');
     expect(outputs.BootstrapKeySecretName.Value).toBe('Crier/bootstrap-key');
+    expect(outputs.AwsSmsTopicArn.Value).toEqual({ Ref: logicalId(stack, stack.awsSms.topic) });
     for (const queueId of queueIds) {
       const dlq = logicalId(stack, stack.queues.byId[queueId].deadLetterQueue);
       const outputName = `${queueId.charAt(0).toUpperCase()}${queueId.slice(1)}DeadLetterQueueName`;

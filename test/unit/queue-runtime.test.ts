@@ -7,6 +7,7 @@ import sendReplyEvent from '../../events/sqs/send-reply.json';
 import { baseEnvSchema } from '../../shared/config/env.js';
 import { fanOutTaskSchema, sendJobSchema, type SendJob } from '../../shared/domain/jobs.js';
 import type { EnvironmentContext } from '../../shared/runtime/environment.js';
+import { ValidationError } from '../../shared/domain/errors.js';
 import { queueFunction } from '../../shared/runtime/queue-function.js';
 
 const sqsEvent = (fixture: unknown) => structuredClone(fixture) as SQSEvent;
@@ -148,6 +149,52 @@ describe('queueFunction', () => {
     // Assess
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: first.messageId }] });
     expect(processed).toHaveLength(1);
+  });
+
+  describe('with discard, for queues fed by someone else', () => {
+    function discarding(fail: (job: SendJob) => Error | undefined) {
+      const processed: SendJob[] = [];
+      const handler = queueFunction({
+        envSchema: baseEnvSchema,
+        dependencies: () => ({ processed }),
+        jobSchema: sendJobSchema,
+        processJob: async (job, _record, deps) => {
+          const error = fail(job);
+          if (error) throw error;
+          deps.processed.push(job);
+        },
+        discard: (error) => error instanceof ValidationError,
+      });
+      return { handler, processed };
+    }
+
+    it('deletes a record no retry can fix (here: not JSON) instead of reporting it, and processes the rest', async () => {
+      // Prepare
+      const { handler, processed } = discarding(() => undefined);
+      const event = sqsEvent(sendBroadcastEvent);
+      const [first] = event.Records;
+      if (!first) throw new Error('the fixture has records');
+      first.body = '{"kind": "broadcast",';
+
+      // Act
+      const response = await handler(event, context());
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(processed).toHaveLength(1);
+    });
+
+    it('still reports any other failure, so SQS retries it', async () => {
+      // Prepare
+      const { handler } = discarding((job) => (job.kind === 'broadcast' && job.recipients.length === 1 ? new Error('table unavailable') : undefined));
+      const event = sqsEvent(sendBroadcastEvent);
+
+      // Act
+      const response = await handler(event, context());
+
+      // Assess
+      expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[1]?.messageId }] });
+    });
   });
 
   it('reports a batch where every record failed instead of throwing', async () => {
