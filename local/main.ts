@@ -46,7 +46,9 @@ async function main(): Promise<void> {
     log: (line) => console.error(`crier: ${line}`),
   });
 
-  const provider = env.TWILIO_ACCOUNT_SID ? 'Twilio (credentials set)' : 'sandbox (nothing leaves this machine)';
+  const provider = env.SANDBOX_FAILOVER === 'on'
+    ? 'sandbox, failing over to sandbox-b (nothing leaves this machine)'
+    : env.TWILIO_ACCOUNT_SID ? 'Twilio (credentials set)' : 'sandbox (nothing leaves this machine)';
   console.log(`
 crier is running: the whole gateway on this machine.
 
