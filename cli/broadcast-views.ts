@@ -54,7 +54,8 @@ export function describeOutcome(broadcast: Broadcast, now: Date = new Date()): s
  */
 export function audienceWords(broadcast: Pick<Broadcast, 'audience' | 'topics' | 'filters'>): string {
   if (broadcast.audience === undefined) return '';
-  return `up to ${broadcast.audience} ${plural(broadcast.audience, 'resident')}`;
+  const count = `${broadcast.audience} ${plural(broadcast.audience, 'resident')}`;
+  return broadcast.audience === 0 ? count : `up to ${count}`;
 }
 
 /** Why a released broadcast waits: the time asked for, quiet hours, or both. */
