@@ -1,3 +1,4 @@
+import type { PriceTable } from '../shared/domain/sms-preview.js';
 import type { z } from 'zod';
 import type { EnvironmentOf, ProviderEnv } from '../shared/config/env.js';
 
@@ -48,6 +49,8 @@ export interface DeploymentSettings {
   dailyMessageCap: number;
   /** Audience size above which an operator must approve a broadcast; 0: never. */
   operatorApprovalAbove: number;
+  /** The price table costs are estimated with (PRICE_TABLE); unset: the built-in estimates. */
+  priceTable?: PriceTable;
 }
 
 export interface HttpTrigger {

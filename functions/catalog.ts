@@ -71,6 +71,8 @@ const departmentLimits = (b: DeploymentBindings) => ({
   DAILY_MESSAGE_CAP: String(b.settings.dailyMessageCap),
   OPERATOR_APPROVAL_ABOVE: String(b.settings.operatorApprovalAbove),
 });
+/** What the senders estimate each message's cost with, and the broadcasts API its previews. */
+const prices = (b: DeploymentBindings) => (b.settings.priceTable ? { PRICE_TABLE: JSON.stringify(b.settings.priceTable) } : {});
 const admin = (b: DeploymentBindings) => ({
   ...table(b),
   ...(b.secretArns.bootstrapKey ? { BOOTSTRAP_KEY_SECRET_ARN: b.secretArns.bootstrapKey } : {}),
@@ -85,7 +87,7 @@ function senderFunction(description: string, queue: 'sendUrgent' | 'sendBulk', m
     description,
     entry: 'functions/queue/send.ts',
     envSchema: senderEnvSchema,
-    environment: (b) => ({ ...table(b), ...provider(b), ...failover(b), PUBLIC_BASE_URL: b.publicBaseUrl, ...broadcastTiming(b) }),
+    environment: (b) => ({ ...table(b), ...provider(b), ...failover(b), PUBLIC_BASE_URL: b.publicBaseUrl, ...broadcastTiming(b), ...prices(b) }),
     trigger: { kind: 'queue', queue, batchSize: 5, maxConcurrency },
     // sendsSms: either lane may send through AWS End User Messaging SMS when a deployment picks it.
     access: { table: 'readwrite', secrets: ['providerCredentials'], sendsSms: true },
@@ -221,6 +223,7 @@ export const functionCatalog = {
       FAN_OUT_QUEUE_URL: b.queueUrls.fanOut,
       ...broadcastTiming(b),
       ...departmentLimits(b),
+      ...prices(b),
     }),
     trigger: {
       kind: 'http',

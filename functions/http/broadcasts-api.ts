@@ -38,6 +38,7 @@ function dependencies(env: BroadcastsEnv) {
     topicShards: env.TOPIC_SHARDS,
     window: sendWindow(env.QUIET_HOURS, env.TIME_ZONE),
     limits: { dailyMessageCap: env.DAILY_MESSAGE_CAP, operatorApprovalAbove: env.OPERATOR_APPROVAL_ABOVE },
+    prices: { table: env.PRICE_TABLE, homeCountry: env.DEFAULT_COUNTRY },
   };
   return { core, bootstrapKeyHash: bootstrapKeyHash(env), broadcasts };
 }

@@ -30,6 +30,7 @@ export const handler = queueFunction({
           cooldownSeconds: env.FAILOVER_COOLDOWN_SECONDS,
         }),
       ),
+      prices: env.PRICE_TABLE,
       statusCallbackBaseUrl: `${env.PUBLIC_BASE_URL.replace(/\/$/, '')}/webhooks/twilio/status`,
       window: sendWindow(env.QUIET_HOURS, env.TIME_ZONE),
     },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { quietHoursSchema, timeZoneSchema } from '../domain/quiet-hours.js';
+import { defaultPriceTable, priceTableSchema } from '../domain/sms-preview.js';
 
 /**
  * Environment schemas. Every function validates its environment once, at the first invocation,
@@ -164,10 +165,32 @@ export const departmentLimitsEnvSchema = z.object({
   OPERATOR_APPROVAL_ABOVE: z.coerce.number().int().nonnegative().default(0),
 });
 
+/**
+ * The price table costs are estimated with, as JSON (`{"sms":{"perSegment":0.08,"byCountry":{"GB":0.04}},
+ * "whatsapp":{"perMessage":0.02},"currency":"GBP"}`); unset, the built-in estimates. An error names
+ * PRICE_TABLE and the field at fault.
+ */
+export const priceTableEnvSchema = z.object({
+  PRICE_TABLE: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value.trim() === '') return defaultPriceTable as unknown;
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'must be JSON: a price table such as {"sms":{"perSegment":0.04},"whatsapp":{"perMessage":0.02}}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(priceTableSchema),
+});
+
 export const broadcastsEnvSchema = adminEnvSchema
   .extend({ FAN_OUT_QUEUE_URL: z.url() })
   .extend(broadcastTimingEnvSchema.shape)
-  .extend(departmentLimitsEnvSchema.shape);
+  .extend(departmentLimitsEnvSchema.shape)
+  .extend(priceTableEnvSchema.shape);
 
 /** Every minute: starts the scheduled broadcasts whose time has come. */
 export const schedulerEnvSchema = tableEnvSchema.extend({ FAN_OUT_QUEUE_URL: z.url() }).extend(broadcastTimingEnvSchema.shape);
@@ -194,7 +217,8 @@ export const senderEnvSchema = tableEnvSchema
   .extend(providerEnvSchema.shape)
   .extend(failoverEnvSchema.shape)
   .extend({ PUBLIC_BASE_URL: z.url() })
-  .extend(broadcastTimingEnvSchema.shape);
+  .extend(broadcastTimingEnvSchema.shape)
+  .extend(priceTableEnvSchema.shape);
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
 export type TableEnv = z.infer<typeof tableEnvSchema>;

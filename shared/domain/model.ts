@@ -224,6 +224,8 @@ export interface Broadcast {
   /** Shard tasks of the fan-out not yet finished; the broadcast is done when this is 0 and all are processed. */
   fanOutPending: number;
   counts: BroadcastCounts;
+  /** The estimated cost of what has been sent, in whole micro-units; absent until the first send. */
+  cost?: { currency: string; estimatedMicros: number };
 }
 
 /** A recipient as the fan-out hands it to the sender. */

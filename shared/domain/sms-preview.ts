@@ -156,13 +156,20 @@ export function smsPreview(text: string): SmsPreview {
   };
 }
 
+const rate = z.number().nonnegative().finite();
+/** Rates for particular destination countries (ISO 3166 alpha-2, e.g. `{ "IE": 0.07 }`); others pay the channel's default. */
+const ratesByCountry = z.record(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 country code such as "IE"'), rate);
+
 /**
- * What a send costs, per channel, in the currency's major unit (pounds). SMS is billed per
- * segment, WhatsApp per message (a business-initiated template conversation).
+ * What a send costs, per channel and destination country, in the currency's major unit (pounds).
+ * SMS is billed per segment, WhatsApp per message (a business-initiated template conversation).
+ * `perSegment` / `perMessage` are the rates for any country `byCountry` does not name. Every
+ * figure is an ESTIMATE the operator sets from their provider's rate card; what a provider
+ * reports it charged is recorded separately (see shared/domain/costs.ts).
  */
 export const priceTableSchema = z.strictObject({
-  sms: z.strictObject({ perSegment: z.number().nonnegative().finite() }),
-  whatsapp: z.strictObject({ perMessage: z.number().nonnegative().finite() }),
+  sms: z.strictObject({ perSegment: rate, byCountry: ratesByCountry.optional() }),
+  whatsapp: z.strictObject({ perMessage: rate, byCountry: ratesByCountry.optional() }),
   currency: z
     .string()
     .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code such as "GBP"')
@@ -172,14 +179,28 @@ export type PriceTable = z.infer<typeof priceTableSchema>;
 
 /**
  * ESTIMATES, for when the operator has set no prices; check the provider's current rate card.
- * SMS: Twilio's UK outbound rate is about US$0.05 a segment, roughly £0.04. WhatsApp: Meta's UK
- * rate for a utility template is about £0.016, plus the provider's fee, roughly £0.02.
+ * SMS: Twilio's UK outbound rate is about US$0.05 a segment, roughly £0.04; Ireland about £0.07;
+ * the US and Canada about £0.01; elsewhere assumed £0.08 (international SMS costs more). WhatsApp:
+ * Meta's UK rate for a utility template is about £0.016, plus the provider's fee, roughly £0.02;
+ * elsewhere assumed £0.03.
  */
 export const defaultPriceTable: PriceTable = {
-  sms: { perSegment: 0.04 },
-  whatsapp: { perMessage: 0.02 },
+  sms: { perSegment: 0.08, byCountry: { GB: 0.04, IE: 0.07, US: 0.01, CA: 0.01 } },
+  whatsapp: { perMessage: 0.03, byCountry: { GB: 0.02 } },
   currency: 'GBP',
 };
+
+/**
+ * The table as a deployment sees it for its own country: the home rates become the channel
+ * defaults, which is what an audience preview (which does not look at each number) prices with.
+ */
+export function homePrices(prices: PriceTable, country: string): PriceTable {
+  return {
+    sms: { perSegment: prices.sms.byCountry?.[country] ?? prices.sms.perSegment },
+    whatsapp: { perMessage: prices.whatsapp.byCountry?.[country] ?? prices.whatsapp.perMessage },
+    currency: prices.currency,
+  };
+}
 
 export interface CostEstimate {
   currency: string;

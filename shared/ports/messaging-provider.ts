@@ -1,4 +1,5 @@
 import type { Channel } from '../domain/model.js';
+import type { ProviderPrice } from '../domain/costs.js';
 import type { E164 } from '../domain/phone.js';
 
 /**
@@ -35,6 +36,8 @@ export interface OutboundText {
 export interface ProviderAcceptance {
   provider: ProviderName;
   providerMessageId: string;
+  /** What the provider says it charged, when its answer says (Twilio's `price`, usually null this early). */
+  price?: ProviderPrice;
 }
 
 /**

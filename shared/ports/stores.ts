@@ -15,6 +15,7 @@ import type {
   Subscription,
   Topic,
 } from '../domain/model.js';
+import type { MessageCostEstimate, ProviderPrice } from '../domain/costs.js';
 import type { Language } from '../domain/language.js';
 import type { AgeBand } from '../domain/profile.js';
 import type { ReplyId, ReplyOverrides } from '../domain/replies.js';
@@ -174,6 +175,12 @@ export interface CountsDelta {
   skipped?: number;
   /** Shard tasks finished. */
   fanOutDone?: number;
+  /**
+   * Estimated cost of the messages sent, in whole micro-units of `costCurrency` (see
+   * shared/domain/costs.ts): added in the same write as the counts, never one write per message.
+   */
+  costMicros?: number;
+  costCurrency?: string;
 }
 
 export interface BroadcastStore {
@@ -249,6 +256,13 @@ export interface DepartmentStore {
   used(department: string, day: string): Promise<number>;
   /** Gives back what a broadcast cancelled before it started had counted. */
   release(department: string, day: string, messages: number): Promise<void>;
+  /**
+   * Adds the estimated cost of messages sent on `day` (whole micro-units of `currency`) to the
+   * day's usage item: one ADD per send batch, beside the messages counted against the cap.
+   */
+  addCost(department: string, day: string, costMicros: number, currency: string): Promise<void>;
+  /** The day's estimated cost so far; 0 micro-units (currency undefined) when nothing was sent. */
+  cost(department: string, day: string): Promise<{ costMicros: number; currency: string | undefined }>;
 }
 
 /** A fan-out task's progress: the next index page to read, or done. */
@@ -268,6 +282,10 @@ export interface MessageRecord {
   errorCode: string | undefined;
   createdAt: string;
   updatedAt: string;
+  /** Set when it was sent: the estimate from the price table (shared/domain/costs.ts). */
+  cost?: MessageCostEstimate;
+  /** What the provider reported charging, when it reports it (an AWS SMS delivery event, Twilio). */
+  providerPrice?: ProviderPrice;
 }
 
 export type ClaimOutcome = 'claimed' | 'already-claimed';
@@ -278,8 +296,14 @@ export interface MessageStore {
   /** Records a final outcome written without a claim first (a skip). False if it existed. */
   recordOnce(record: MessageRecord): Promise<boolean>;
   get(messageId: string): Promise<MessageRecord | undefined>;
-  /** The provider accepted it. */
-  markSent(messageId: string, provider: string, providerMessageId: string, at: string): Promise<void>;
+  /** The provider accepted it; the cost estimate (and any price the provider reported) ride in the same write. */
+  markSent(
+    messageId: string,
+    provider: string,
+    providerMessageId: string,
+    at: string,
+    cost?: { estimate: MessageCostEstimate; providerPrice?: ProviderPrice },
+  ): Promise<void>;
   markFailed(messageId: string, errorCode: string | undefined, at: string): Promise<void>;
   /** Gives up a claim after a failure that certainly sent nothing, so a retry can claim again. */
   release(messageId: string): Promise<void>;
@@ -287,7 +311,14 @@ export interface MessageStore {
    * Applies a receipt's status if it ranks above the stored one (status precedence); returns
    * the previous status when it did, undefined when the receipt was stale or unknown.
    */
-  applyReceipt(messageId: string, status: MessageStatus, errorCode: string | undefined, at: string): Promise<MessageStatus | undefined>;
+  applyReceipt(
+    messageId: string,
+    status: MessageStatus,
+    errorCode: string | undefined,
+    at: string,
+  ): Promise<MessageStatus | undefined>;
+  /** Records the price a provider reported for a message (from a receipt), in the message's own item only. */
+  recordProviderPrice(messageId: string, price: ProviderPrice): Promise<void>;
   /**
    * Erasure: deletes the records among these ids that exist (broadcast messages, whose ids carry
    * the number); ids with no record cost a read, not a write. Returns how many were deleted.

@@ -2,7 +2,7 @@ import { defaultLanguage, type Language } from '../domain/language.js';
 import { placeholdersWithoutFallback, renderContent } from '../domain/message-content.js';
 import { topicNameIn, type Broadcast, type Channel, type Principal } from '../domain/model.js';
 import { withStopFooter } from '../domain/replies.js';
-import { defaultPriceTable, estimateCost, smsPreview, smsSegmentsOf, type CostEstimate, type SmsPreview } from '../domain/sms-preview.js';
+import { defaultPriceTable, estimateCost, homePrices, smsPreview, smsSegmentsOf, type CostEstimate, type SmsPreview } from '../domain/sms-preview.js';
 import { matchesFilters } from '../domain/targeting.js';
 import { isWhatsAppWindowOpen } from '../domain/whatsapp-window.js';
 import { ValidationError } from '../domain/errors.js';
@@ -126,7 +126,7 @@ async function preview(deps: BroadcastDependencies, draft: Draft): Promise<Broad
     messages: [...messages].map(([language, message]) => ({ language, ...message })),
     smsSegments,
     // Every SMS resident's own segments are already added up: priced as that many one-segment messages.
-    cost: estimateCost({ sms: smsSegments, whatsapp: audience.byChannel.whatsapp }, 1, defaultPriceTable),
+    cost: estimateCost({ sms: smsSegments, whatsapp: audience.byChannel.whatsapp }, 1, homePrices(deps.prices?.table ?? defaultPriceTable, deps.prices?.homeCountry ?? 'GB')),
     startsAt: startsAt.toISOString(),
     limits,
     warnings: warningsFor(draft, audience, messages, whatsappWithoutTemplate, limits),

@@ -1,3 +1,4 @@
+import type { PriceTable } from '../domain/sms-preview.js';
 import type { ReplySendJob, SendJob, FanOutTask } from '../domain/jobs.js';
 import type { Priority } from '../domain/model.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
@@ -50,6 +51,8 @@ export interface BroadcastStartDependencies extends CoreDependencies {
 
 export interface BroadcastDependencies extends BroadcastStartDependencies {
   limits: LimitDefaults;
+  /** The deployment's price table (PRICE_TABLE) and home country; unset: the built-in estimates for GB. */
+  prices?: { table: PriceTable; homeCountry: string };
 }
 
 export interface FanOutDependencies extends CoreDependencies {

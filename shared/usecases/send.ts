@@ -5,6 +5,8 @@ import { renderContent } from '../domain/message-content.js';
 import { recipientKey, topicNameIn, type Broadcast, type Channel, type Recipient, type SkipReason, type SubscriberProfile } from '../domain/model.js';
 import { withStopFooter } from '../domain/replies.js';
 import { isWhatsAppWindowOpen } from '../domain/whatsapp-window.js';
+import { estimateMessageCost } from '../domain/costs.js';
+import type { PriceTable } from '../domain/sms-preview.js';
 import type { OutboundTemplate } from '../ports/messaging-provider.js';
 import type { ProviderDirectory } from '../ports/provider-directory.js';
 import type { CountsDelta, MessageRecord } from '../ports/stores.js';
@@ -14,9 +16,12 @@ import type { CoreDependencies, SendWindow } from './dependencies.js';
 
 export interface SendDependencies extends CoreDependencies {
   providers: ProviderDirectory;
+  /** What each message is estimated to cost (PRICE_TABLE, validated; the built-in estimates when unset). */
+  prices: PriceTable;
   /** Base URL providers post receipts to; the message id rides along in the query string. */
   statusCallbackBaseUrl: string;
-  window: Pick<SendWindow, 'heldUntil'>;
+  /** Quiet hours, and the deployment's calendar day a batch's cost is counted on. */
+  window: Pick<SendWindow, 'heldUntil' | 'dayOf'>;
 }
 
 /** The provider could not take a message right now (throttled, unreachable): try the job again later. */
@@ -65,7 +70,13 @@ export async function sendBroadcastBatch(deps: SendDependencies, job: BroadcastS
     const heldUntil = deps.window.heldUntil(broadcast.priority, deps.clock.now());
     if (heldUntil) throw new HeldForQuietHoursError(heldUntil);
   }
-  const delta: Required<Pick<CountsDelta, 'sent' | 'failed' | 'skipped'>> = { sent: 0, failed: 0, skipped: 0 };
+  const delta: Required<Pick<CountsDelta, 'sent' | 'failed' | 'skipped' | 'costMicros' | 'costCurrency'>> = {
+    sent: 0,
+    failed: 0,
+    skipped: 0,
+    costMicros: 0,
+    costCurrency: deps.prices.currency,
+  };
   const skip = async (recipient: Recipient, reason: SkipReason) => {
     if (await recordSkip(deps, broadcast.id, recipient, reason)) delta.skipped += 1;
   };
@@ -95,11 +106,19 @@ export async function sendBroadcastBatch(deps: SendDependencies, job: BroadcastS
         ...message,
         testMode: broadcast.mode === 'test',
       });
-      if (outcome !== 'already-claimed') delta[outcome] += 1;
+      if (outcome.result !== 'already-claimed') delta[outcome.result] += 1;
+      delta.costMicros += outcome.costMicros;
     }
   } finally {
-    // Counted even when a retry is due, so the recipients done so far are not counted again.
+    // Counted even when a retry is due, so the recipients done so far are not counted again. The
+    // batch's cost rides in the same write as its counts.
     if (delta.sent + delta.failed + delta.skipped > 0) await recordProgress(deps.stores, broadcast.id, delta);
+    // One ADD per batch (not per message) on the department's usage item for today: a department
+    // sends few enough batches a second for one item to take them, and it answers "what did we
+    // spend today" with one read.
+    if (delta.costMicros > 0) {
+      await deps.stores.departments.addCost(broadcast.department, deps.window.dayOf(deps.clock.now()), delta.costMicros, delta.costCurrency);
+    }
   }
 }
 
@@ -167,7 +186,13 @@ interface Delivery {
   testMode: boolean;
 }
 
-async function claimAndSend(deps: SendDependencies, delivery: Delivery): Promise<'sent' | 'failed' | 'already-claimed'> {
+/** What one send came to, and the estimated cost it adds (0 unless the provider accepted it). */
+interface SendOutcome {
+  result: 'sent' | 'failed' | 'already-claimed';
+  costMicros: number;
+}
+
+async function claimAndSend(deps: SendDependencies, delivery: Delivery): Promise<SendOutcome> {
   const now = deps.clock.now().toISOString();
   const record: MessageRecord = {
     messageId: delivery.messageId,
@@ -182,7 +207,8 @@ async function claimAndSend(deps: SendDependencies, delivery: Delivery): Promise
     createdAt: now,
     updatedAt: now,
   };
-  if ((await deps.stores.messages.claim(record)) === 'already-claimed') return 'already-claimed';
+  // A message claimed before (a redelivery) was costed by the delivery that sent it.
+  if ((await deps.stores.messages.claim(record)) === 'already-claimed') return { result: 'already-claimed', costMicros: 0 };
   try {
     const provider = await deps.providers.forChannel(delivery.channel, { testMode: delivery.testMode });
     const accepted = await provider.sendText({
@@ -193,10 +219,15 @@ async function claimAndSend(deps: SendDependencies, delivery: Delivery): Promise
       template: delivery.template,
       statusCallbackUrl: `${deps.statusCallbackBaseUrl}?messageId=${encodeURIComponent(delivery.messageId)}`,
     });
-    await deps.stores.messages.markSent(delivery.messageId, accepted.provider, accepted.providerMessageId, deps.clock.now().toISOString());
-    return 'sent';
+    // Priced on the exact text the provider was given: the resident's language, placeholders and footer.
+    const estimate = estimateMessageCost(deps.prices, { channel: delivery.channel, to: delivery.phone, body: delivery.body });
+    await deps.stores.messages.markSent(delivery.messageId, accepted.provider, accepted.providerMessageId, deps.clock.now().toISOString(), {
+      estimate,
+      ...(accepted.price ? { providerPrice: accepted.price } : {}),
+    });
+    return { result: 'sent', costMicros: estimate.estimatedMicros };
   } catch (error) {
-    return handleSendFailure(deps, delivery, error);
+    return { result: await handleSendFailure(deps, delivery, error), costMicros: 0 };
   }
 }
 

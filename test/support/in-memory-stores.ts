@@ -1,3 +1,4 @@
+import type { MessageCostEstimate, ProviderPrice } from '../../shared/domain/costs.js';
 import { ConflictError } from '../../shared/domain/errors.js';
 import type { ReplySendJob } from '../../shared/domain/jobs.js';
 import type { Language } from '../../shared/domain/language.js';
@@ -504,9 +505,12 @@ export class InMemoryBroadcastStore implements BroadcastStore {
   async addCounts(id: string, delta: CountsDelta): Promise<Broadcast> {
     const broadcast = this.broadcasts.get(id);
     if (!broadcast) throw new Error(`broadcast ${id} does not exist`);
-    const { fanOutDone, ...counts } = delta;
+    const { fanOutDone, costMicros, costCurrency, ...counts } = delta;
     for (const [name, value] of Object.entries(counts)) broadcast.counts[name as keyof typeof counts] += value ?? 0;
     broadcast.fanOutPending -= fanOutDone ?? 0;
+    if (costMicros && costCurrency) {
+      broadcast.cost = { currency: costCurrency, estimatedMicros: (broadcast.cost?.estimatedMicros ?? 0) + costMicros };
+    }
     return copy(broadcast);
   }
 
@@ -534,10 +538,17 @@ export class InMemoryMessageStore implements MessageStore {
     return copy(this.messages.get(messageId));
   }
 
-  async markSent(messageId: string, provider: string, providerMessageId: string, at: string): Promise<void> {
+  async markSent(
+    messageId: string,
+    provider: string,
+    providerMessageId: string,
+    at: string,
+    cost?: { estimate: MessageCostEstimate; providerPrice?: ProviderPrice },
+  ): Promise<void> {
     const message = this.messages.get(messageId);
     if (!message) return;
     Object.assign(message, { provider, providerMessageId });
+    if (cost) Object.assign(message, { cost: copy(cost.estimate), ...(cost.providerPrice ? { providerPrice: copy(cost.providerPrice) } : {}) });
     // A receipt may have overtaken the send: keep its status.
     if (rankOf(message.status) < statusRank.sent) Object.assign(message, { status: 'sent', updatedAt: at });
   }
@@ -549,6 +560,11 @@ export class InMemoryMessageStore implements MessageStore {
 
   async release(messageId: string): Promise<void> {
     if (this.messages.get(messageId)?.status === 'sending') this.messages.delete(messageId);
+  }
+
+  async recordProviderPrice(messageId: string, price: ProviderPrice): Promise<void> {
+    const message = this.messages.get(messageId);
+    if (message) message.providerPrice = copy(price);
   }
 
   async applyReceipt(messageId: string, status: MessageStatus, errorCode: string | undefined, at: string): Promise<MessageStatus | undefined> {
@@ -766,6 +782,18 @@ export class InMemoryDepartmentStore implements DepartmentStore {
   async release(department: string, day: string, messages: number): Promise<void> {
     const key = `${department}#${day}`;
     if (this.usage.has(key)) this.usage.set(key, (this.usage.get(key) ?? 0) - messages);
+  }
+
+  readonly costs = new Map<string, { costMicros: number; currency: string }>();
+
+  async addCost(department: string, day: string, costMicros: number, currency: string): Promise<void> {
+    if (costMicros === 0) return;
+    const key = `${department}#${day}`;
+    this.costs.set(key, { costMicros: (this.costs.get(key)?.costMicros ?? 0) + costMicros, currency });
+  }
+
+  async cost(department: string, day: string): Promise<{ costMicros: number; currency: string | undefined }> {
+    return this.costs.get(`${department}#${day}`) ?? { costMicros: 0, currency: undefined };
   }
 }
 

@@ -1,3 +1,4 @@
+import { defaultPriceTable } from '../../shared/domain/sms-preview.js';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfiguredProviderDirectory } from '../../shared/adapters/providers/registry.js';
 import { providerEnvSchema } from '../../shared/config/env.js';
@@ -47,6 +48,7 @@ async function setUp() {
     clock,
     ids: new SequentialIds(),
     providers: new ConfiguredProviderDirectory(async () => settings, failover, registry),
+    prices: defaultPriceTable,
     statusCallbackBaseUrl: 'https://crier.example.gov.uk/webhooks/twilio/status',
     window: broadcastSettings().window,
   };

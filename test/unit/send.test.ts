@@ -1,3 +1,4 @@
+import { defaultPriceTable } from '../../shared/domain/sms-preview.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigurationError, ProviderError, type ProviderErrorKind } from '../../shared/domain/errors.js';
 import type { OutboundText } from '../../shared/ports/messaging-provider.js';
@@ -26,6 +27,7 @@ async function setUp(broadcast = aBroadcast({ id: BROADCAST_ID, body: 'Queues on
     clock: new FixedClock(),
     ids: new SequentialIds(),
     providers: directoryOf(provider),
+    prices: defaultPriceTable,
     statusCallbackBaseUrl: 'https://crier.example.gov.uk/webhooks/twilio/status',
     window: broadcastSettings().window,
   };

@@ -1,3 +1,4 @@
+import { defaultPriceTable } from '../../shared/domain/sms-preview.js';
 import { describe, expect, it } from 'vitest';
 import type { FanOutTask, SendJob } from '../../shared/domain/jobs.js';
 import type { Language } from '../../shared/domain/language.js';
@@ -195,6 +196,7 @@ describe('content at send', () => {
       clock: new FixedClock(at),
       ids: new SequentialIds(),
       providers: directoryOf(provider),
+      prices: defaultPriceTable,
       statusCallbackBaseUrl: 'https://crier.example.gov.uk/webhooks/twilio/status',
       window: broadcastSettings({ quietHours }).window,
     };

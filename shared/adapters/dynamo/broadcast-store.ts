@@ -162,20 +162,26 @@ export class DynamoBroadcastStore implements BroadcastStore {
     const additions: Record<string, number> = {};
     for (const name of counterNames) if (delta[name]) additions[name] = delta[name] as number;
     if (delta.fanOutDone) additions.fanOutPending = -delta.fanOutDone;
+    // The batch's estimated cost is one more counter in the same ADD: the hot broadcast item gets no extra write.
+    if (delta.costMicros) additions.costMicros = delta.costMicros;
     const names = Object.keys(additions);
     if (names.length === 0) {
       const current = await this.get(id);
       if (!current) throw new Error(`broadcast ${id} does not exist`);
       return current;
     }
+    const currency = delta.costMicros && delta.costCurrency ? delta.costCurrency : undefined;
     const { Attributes } = await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.broadcast(id),
-        UpdateExpression: `ADD ${names.map((name) => `#${name} :${name}`).join(', ')}`,
+        UpdateExpression: `ADD ${names.map((name) => `#${name} :${name}`).join(', ')}${currency ? ' SET costCurrency = :costCurrency' : ''}`,
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: Object.fromEntries(names.map((name) => [`#${name}`, name])),
-        ExpressionAttributeValues: Object.fromEntries(names.map((name) => [`:${name}`, additions[name]])),
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(names.map((name) => [`:${name}`, additions[name]])),
+          ...(currency ? { ':costCurrency': currency } : {}),
+        },
         ReturnValues: 'ALL_NEW',
       }),
     );
@@ -295,5 +301,6 @@ function toBroadcast(item: Record<string, unknown>): Broadcast {
       failed: Number(item.failed ?? 0),
       skipped: Number(item.skipped ?? 0),
     },
+    ...(typeof item.costCurrency === 'string' ? { cost: { currency: item.costCurrency, estimatedMicros: Number(item.costMicros ?? 0) } } : {}),
   };
 }

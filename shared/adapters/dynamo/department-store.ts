@@ -44,7 +44,7 @@ export class DynamoDepartmentStore implements DepartmentStore {
             ':messages': messages,
             ':room': cap - messages,
             ':type': 'departmentUsage',
-            ':expiresAt': Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + USAGE_KEPT_SECONDS,
+            ':expiresAt': expiresAtOf(day),
           },
           ReturnValues: 'UPDATED_OLD',
         }),
@@ -76,6 +76,34 @@ export class DynamoDepartmentStore implements DepartmentStore {
       if (!isConditionFailure(error)) throw error;
     });
   }
+
+  async addCost(department: string, day: string, costMicros: number, currency: string): Promise<void> {
+    if (costMicros === 0) return;
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.departmentUsage(department, day),
+        // The same usage item the cap counts in (a day with no cap has none yet: this makes it).
+        UpdateExpression: 'ADD costMicros :cost SET #type = :type, costCurrency = :currency, expiresAt = if_not_exists(expiresAt, :expiresAt)',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: {
+          ':cost': costMicros,
+          ':currency': currency,
+          ':type': 'departmentUsage',
+          ':expiresAt': expiresAtOf(day),
+        },
+      }),
+    );
+  }
+
+  async cost(department: string, day: string): Promise<{ costMicros: number; currency: string | undefined }> {
+    const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.departmentUsage(department, day) }));
+    return { costMicros: Number(Item?.costMicros ?? 0), currency: typeof Item?.costCurrency === 'string' ? Item.costCurrency : undefined };
+  }
+}
+
+function expiresAtOf(day: string): number {
+  return Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + USAGE_KEPT_SECONDS;
 }
 
 function toLimits(item: Record<string, unknown>): DepartmentLimits {

@@ -2,6 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocu
 import { ERASED } from '../../domain/erasure.js';
 import type { MessageStatus } from '../../domain/model.js';
 import { statusRank } from '../../domain/status-precedence.js';
+import type { MessageCostEstimate, ProviderPrice } from '../../domain/costs.js';
 import type { ClaimOutcome, MessageRecord, MessageStore } from '../../ports/stores.js';
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';
@@ -33,7 +34,19 @@ export class DynamoMessageStore implements MessageStore {
     return record as MessageRecord;
   }
 
-  async markSent(messageId: string, provider: string, providerMessageId: string, at: string): Promise<void> {
+  async markSent(
+    messageId: string,
+    provider: string,
+    providerMessageId: string,
+    at: string,
+    cost?: { estimate: MessageCostEstimate; providerPrice?: ProviderPrice },
+  ): Promise<void> {
+    // The cost rides in the same write as the status (and in the fallback below), never a write of its own.
+    const costSet = [cost ? ', cost = :cost' : '', cost?.providerPrice ? ', providerPrice = :providerPrice' : ''].join('');
+    const costValues = {
+      ...(cost ? { ':cost': withoutUndefined(cost.estimate) } : {}),
+      ...(cost?.providerPrice ? { ':providerPrice': cost.providerPrice } : {}),
+    };
     try {
       await this.documents.send(
         new UpdateCommand({
@@ -41,7 +54,7 @@ export class DynamoMessageStore implements MessageStore {
           Key: keys.message(messageId),
           // A receipt may have overtaken us (delivered before we wrote sent): keep the receipt's status.
           UpdateExpression:
-            'SET provider = :provider, providerMessageId = :providerMessageId, updatedAt = :at, #status = :sent, statusRank = :rank',
+            `SET provider = :provider, providerMessageId = :providerMessageId, updatedAt = :at, #status = :sent, statusRank = :rank${costSet}`,
           ConditionExpression: 'attribute_exists(pk) AND statusRank < :rank',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -50,6 +63,7 @@ export class DynamoMessageStore implements MessageStore {
             ':at': at,
             ':sent': 'sent',
             ':rank': statusRank.sent,
+            ...costValues,
           },
         }),
       );
@@ -60,8 +74,8 @@ export class DynamoMessageStore implements MessageStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.message(messageId),
-          UpdateExpression: 'SET provider = :provider, providerMessageId = :providerMessageId',
-          ExpressionAttributeValues: { ':provider': provider, ':providerMessageId': providerMessageId },
+          UpdateExpression: `SET provider = :provider, providerMessageId = :providerMessageId${costSet}`,
+          ExpressionAttributeValues: { ':provider': provider, ':providerMessageId': providerMessageId, ...costValues },
         }),
       );
     }
@@ -91,6 +105,23 @@ export class DynamoMessageStore implements MessageStore {
     ).catch((error: unknown) => {
       if (!isConditionFailure(error)) throw error;
     });
+  }
+
+  async recordProviderPrice(messageId: string, price: ProviderPrice): Promise<void> {
+    await this.documents
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.message(messageId),
+          UpdateExpression: 'SET providerPrice = :price',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':price': price },
+        }),
+      )
+      .catch((error: unknown) => {
+        // Erased or never ours: nothing to price.
+        if (!isConditionFailure(error)) throw error;
+      });
   }
 
   async applyReceipt(
@@ -169,4 +200,8 @@ export class DynamoMessageStore implements MessageStore {
       throw error;
     }
   }
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
 }
