@@ -99,6 +99,8 @@ export function showBroadcast(output: Output, broadcast: Broadcast): void {
   }
   if (broadcast.audience !== undefined) entries.push(['audience', `${audienceWords(broadcast)}, counted when submitted`]);
   entries.push(['counts', describeCounts(broadcast.counts)]);
+  // Older servers did not report a cost.
+  if (broadcast.cost) entries.push(['cost', describeCost(broadcast.cost)]);
   output.fields(entries);
 }
 
@@ -180,7 +182,19 @@ export function showDepartmentLimits(output: Output, limits: DepartmentLimits): 
     ...(limits.usedToday !== undefined
       ? ([['used today', `${limits.usedToday}${limits.dailyMessageCap ? ` of ${limits.dailyMessageCap}` : ''}${limits.today ? ` (${limits.today})` : ''}`]] as [string, string][])
       : []),
+    ...(limits.costToday ? ([['cost today', describeCost(limits.costToday)]] as [string, string][]) : []),
   ]);
+}
+
+/** `£1.2345 GBP (estimate)`: to a hundredth of a penny, since a WhatsApp rate can be £0.0158. */
+export function describeCost(cost: { currency: string; estimated: number }): string {
+  let amount: string;
+  try {
+    amount = new Intl.NumberFormat('en-GB', { style: 'currency', currency: cost.currency, maximumFractionDigits: 4 }).format(cost.estimated);
+  } catch {
+    amount = String(cost.estimated);
+  }
+  return `${amount} ${cost.currency} (estimate: segments × the price table's rate per country)`;
 }
 
 function plural(count: number, word: string): string {

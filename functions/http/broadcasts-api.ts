@@ -16,6 +16,7 @@ import { json } from '../../shared/runtime/http/responses.js';
 import { approveBroadcast, rejectBroadcast, submitBroadcast } from '../../shared/usecases/broadcast-approval.js';
 import { previewBroadcast, previewRequest } from '../../shared/usecases/broadcast-preview.js';
 import { cancelBroadcast, createBroadcast, getBroadcast, listBroadcasts } from '../../shared/usecases/broadcasts.js';
+import { costView } from '../../shared/api/costs.js';
 import { getDepartmentLimits, setDepartmentLimits } from '../../shared/usecases/department-limits.js';
 import type { BroadcastDependencies } from '../../shared/usecases/dependencies.js';
 import { authenticated as authenticatedRoute } from './admin-route.js';
@@ -24,11 +25,15 @@ import { bootstrapKeyHash, coreDependencies, jobQueue } from '../wiring.js';
 const broadcastIdSchema = z.string().regex(/^[0-9a-z]{26}$/, 'must be a broadcast id (26 characters)');
 const departmentSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a department name (lowercase letters, digits, dashes)');
 
-/** What the API shows of a broadcast: internal fan-out and cap bookkeeping stays inside. */
-function view(broadcast: Broadcast) {
-  const { fanOutPending: _fanOutPending, department: _department, capDay: _capDay, ...visible } = broadcast;
-  return visible;
+/**
+ * What the API shows of a broadcast: internal fan-out and cap bookkeeping stays inside. The cost
+ * is the sum of its sent messages' estimates (none yet: 0 in the deployment's currency).
+ */
+function view(broadcast: Broadcast, currency: string) {
+  const { fanOutPending: _fanOutPending, department: _department, capDay: _capDay, cost, ...visible } = broadcast;
+  return { ...visible, cost: costView(cost ?? { currency, estimatedMicros: 0 }) };
 }
+const viewIn = (deps: { currency: string }) => (broadcast: Broadcast) => view(broadcast, deps.currency);
 
 function dependencies(env: BroadcastsEnv) {
   const core = coreDependencies(env);
@@ -40,7 +45,7 @@ function dependencies(env: BroadcastsEnv) {
     limits: { dailyMessageCap: env.DAILY_MESSAGE_CAP, operatorApprovalAbove: env.OPERATOR_APPROVAL_ABOVE },
     prices: { table: env.PRICE_TABLE, homeCountry: env.DEFAULT_COUNTRY },
   };
-  return { core, bootstrapKeyHash: bootstrapKeyHash(env), broadcasts };
+  return { core, bootstrapKeyHash: bootstrapKeyHash(env), broadcasts, currency: env.PRICE_TABLE.currency };
 }
 const authenticated = authenticatedRoute<BroadcastsEnv, ReturnType<typeof dependencies>>;
 const idOf = (parameters: Record<string, string | undefined>) => parseParameter(parameters.id, 'id', broadcastIdSchema);
@@ -50,7 +55,7 @@ export const handler = httpFunction({
   dependencies,
   routes: {
     'POST /v1/broadcasts': authenticated(async ({ deps, request }, principal) =>
-      json(201, view(await createBroadcast(deps.broadcasts, principal, parseJsonBody(request, createBroadcastRequest)))),
+      json(201, viewIn(deps)(await createBroadcast(deps.broadcasts, principal, parseJsonBody(request, createBroadcastRequest)))),
     ),
     'POST /v1/broadcasts/preview': authenticated(async ({ deps, request }, principal) =>
       json(200, await previewRequest(deps.broadcasts, principal, parseJsonBody(request, previewBroadcastRequest))),
@@ -60,27 +65,29 @@ export const handler = httpFunction({
     ),
     'GET /v1/broadcasts': authenticated(async ({ deps, request }, principal) => {
       const { items, cursor } = await listBroadcasts(deps.core, principal, parseQuery(request, broadcastListQuery));
-      return json(200, { broadcasts: items.map(view), ...(cursor ? { cursor } : {}) });
+      return json(200, { broadcasts: items.map(viewIn(deps)), ...(cursor ? { cursor } : {}) });
     }),
     'GET /v1/broadcasts/{id}': authenticated(async ({ deps, request }, principal) =>
-      json(200, view(await getBroadcast(deps.core, principal, idOf(request.pathParameters)))),
+      json(200, viewIn(deps)(await getBroadcast(deps.core, principal, idOf(request.pathParameters)))),
     ),
     'POST /v1/broadcasts/{id}/submit': authenticated(async ({ deps, request }, principal) =>
-      json(200, view(await submitBroadcast(deps.broadcasts, principal, idOf(request.pathParameters)))),
+      json(200, viewIn(deps)(await submitBroadcast(deps.broadcasts, principal, idOf(request.pathParameters)))),
     ),
     'POST /v1/broadcasts/{id}/approve': authenticated(async ({ deps, request }, principal) =>
-      json(200, view(await approveBroadcast(deps.broadcasts, principal, idOf(request.pathParameters)))),
+      json(200, viewIn(deps)(await approveBroadcast(deps.broadcasts, principal, idOf(request.pathParameters)))),
     ),
     'POST /v1/broadcasts/{id}/reject': authenticated(async ({ deps, request }, principal) => {
       const { reason } = parseJsonBody(request, rejectBroadcastRequest);
-      return json(200, view(await rejectBroadcast(deps.broadcasts, principal, idOf(request.pathParameters), reason)));
+      return json(200, viewIn(deps)(await rejectBroadcast(deps.broadcasts, principal, idOf(request.pathParameters), reason)));
     }),
     'POST /v1/broadcasts/{id}/cancel': authenticated(async ({ deps, request }, principal) =>
-      json(200, view(await cancelBroadcast(deps.core, principal, idOf(request.pathParameters)))),
+      json(200, viewIn(deps)(await cancelBroadcast(deps.core, principal, idOf(request.pathParameters)))),
     ),
-    'GET /v1/departments/{id}/limits': authenticated(async ({ deps, request }, principal) =>
-      json(200, await getDepartmentLimits(deps.broadcasts, principal, parseParameter(request.pathParameters.id, 'id', departmentSchema))),
-    ),
+    'GET /v1/departments/{id}/limits': authenticated(async ({ deps, request }, principal) => {
+      const department = parseParameter(request.pathParameters.id, 'id', departmentSchema);
+      const { costToday, ...limits } = await getDepartmentLimits(deps.broadcasts, principal, department);
+      return json(200, { ...limits, costToday: costView(costToday) });
+    }),
     'PUT /v1/departments/{id}/limits': authenticated(async ({ deps, request }, principal) => {
       const department = parseParameter(request.pathParameters.id, 'id', departmentSchema);
       return json(200, await setDepartmentLimits(deps.broadcasts, principal, department, parseJsonBody(request, departmentLimitsRequest)));

@@ -11,6 +11,7 @@ import {
 } from '../domain/model.js';
 import { messageContentSchema } from '../domain/message-content.js';
 import { targetingFiltersSchema } from '../domain/targeting.js';
+import { costResponse } from './costs.js';
 import { pageQuery } from './paging.js';
 
 export const createBroadcastRequest = z
@@ -57,6 +58,7 @@ export const broadcastResponse = z
     cancelledAt: z.string().optional(),
     audience: z.number().int().optional().meta({ description: 'recipients counted when it was submitted (limits are checked against it)' }),
     counts: broadcastCountsSchema,
+    cost: costResponse.meta({ description: 'the estimated cost of the messages sent so far (a provider-reported price is on each message, not summed here)' }),
   })
   .meta({ id: 'Broadcast' });
 
@@ -95,6 +97,7 @@ export const departmentLimitsResponse = z
     source: z.object({ dailyMessageCap: z.enum(['department', 'deployment']), operatorApprovalAbove: z.enum(['department', 'deployment']) }),
     today: z.string().optional(),
     usedToday: z.number().int().optional(),
+    costToday: costResponse.optional().meta({ description: "the estimated cost of the department's messages sent today" }),
   })
   .meta({ id: 'DepartmentLimits' });
 

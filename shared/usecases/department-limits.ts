@@ -35,14 +35,20 @@ export async function effectiveLimits(deps: CoreDependencies & { limits: LimitDe
 
 /** A department's limits and what today has used of its cap (today in the deployment's time zone). */
 export async function getDepartmentLimits(
-  deps: CoreDependencies & { limits: LimitDefaults; window: SendWindow },
+  deps: CoreDependencies & { limits: LimitDefaults; window: SendWindow; prices?: BroadcastDependencies['prices'] },
   principal: Principal,
   department: string,
-): Promise<EffectiveLimits & { today: string; usedToday: number }> {
+): Promise<EffectiveLimits & { today: string; usedToday: number; costToday: { currency: string; estimatedMicros: number } }> {
   authorize(principal, 'broadcasts:read', department);
   const today = deps.window.dayOf(deps.clock.now());
-  const [limits, usedToday] = await Promise.all([effectiveLimits(deps, department), deps.stores.departments.used(department, today)]);
-  return { ...limits, today, usedToday };
+  const [limits, usedToday, cost] = await Promise.all([
+    effectiveLimits(deps, department),
+    deps.stores.departments.used(department, today),
+    deps.stores.departments.cost(department, today),
+  ]);
+  // Nothing sent yet today: 0 in the deployment's currency.
+  const currency = cost.currency ?? deps.prices?.table.currency ?? 'GBP';
+  return { ...limits, today, usedToday, costToday: { currency, estimatedMicros: cost.costMicros } };
 }
 
 /** Operators set a department's own limits; `null` goes back to the deployment's default. */

@@ -204,6 +204,7 @@ function broadcast(changes: Partial<Broadcast>): Broadcast {
     createdAt: '2025-03-01T12:00:00.000Z',
     approval: 'none',
     counts: { targeted: 0, sent: 0, delivered: 0, undelivered: 0, failed: 0, skipped: 0 },
+    cost: { currency: 'GBP', estimated: 0, estimatedMicros: 0 },
     ...changes,
   };
 }
