@@ -1,3 +1,4 @@
+import type { ProviderPrice } from './costs.js';
 import type { Channel, MessageStatus } from './model.js';
 import type { E164 } from './phone.js';
 
@@ -35,4 +36,6 @@ export interface StatusReport {
   status: MessageStatus;
   /** The provider's error code for a failure, e.g. Twilio's 30003. */
   errorCode: string | undefined;
+  /** What the provider says the message cost, where its receipt says (AWS End User Messaging SMS). */
+  price?: ProviderPrice;
 }

@@ -16,6 +16,10 @@ export async function recordReceipt(deps: CoreDependencies, report: StatusReport
     logger.warn('receipt without a crier message id', { providerMessageId: report.providerMessageId });
     return 'unknown-message';
   }
+  // Kept on the message whatever the receipt's order: a price does not depend on the status. Not
+  // added to the broadcast's sum (estimates, in the price table's currency; AWS reports dollars),
+  // and no receipt-time write touches the busy broadcast item for it.
+  if (report.price) await deps.stores.messages.recordProviderPrice(report.messageId, report.price);
   const previous = await deps.stores.messages.applyReceipt(
     report.messageId,
     report.status,

@@ -115,8 +115,24 @@ describe('parseAwsSmsNotification: delivery events', () => {
         messageId: 'bc-0001-447700900123',
         status: 'delivered',
         errorCode: undefined,
+        // totalMessagePrice plus totalCarrierFee, in the dollars AWS bills in.
+        price: { amount: 0.0394, currency: 'USD' },
       },
     });
+  });
+
+  it('adds the carrier fee to the price and reports none when the event has none', () => {
+    // Prepare
+    const withFee = withMessage('eventDelivered', (message) => void (message.totalCarrierFee = 0.0025));
+    const withoutPrice = withMessage('eventDelivered', (message) => void delete message.totalMessagePrice);
+
+    // Act
+    const charged = parseAwsSmsNotification(withFee, OPTIONS);
+    const unpriced = parseAwsSmsNotification(withoutPrice, OPTIONS);
+
+    // Assess
+    expect(charged.kind === 'receipt' && charged.receipt.price).toEqual({ amount: 0.0394 + 0.0025, currency: 'USD' });
+    expect(unpriced.kind === 'receipt' && unpriced.receipt.price).toBeUndefined();
   });
 
   it('keeps AWS\'s message status as the error code of a failure', () => {

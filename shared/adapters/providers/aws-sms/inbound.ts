@@ -50,6 +50,9 @@ const eventSchema = z.object({
   /** Whatever we passed as `Context` when sending: crier's own message id. */
   context: z.record(z.string(), z.string()).optional(),
   isFinal: z.boolean().optional(),
+  /** What AWS charged for the message's parts, and the carrier's fee on top: US dollars, as AWS bills. */
+  totalMessagePrice: z.number().nonnegative().optional(),
+  totalCarrierFee: z.number().nonnegative().optional(),
 });
 
 export type AwsSmsNotification =
@@ -122,8 +125,14 @@ function readEvent(payload: unknown): StatusReport | { skip: string } {
     status,
     // AWS's status (e.g. CARRIER_UNREACHABLE) says why, where the event type alone is broad.
     errorCode: failed ? (event.messageStatus ?? type.data) : undefined,
+    ...(event.totalMessagePrice === undefined
+      ? {}
+      : { price: { amount: event.totalMessagePrice + (event.totalCarrierFee ?? 0), currency: AWS_BILLING_CURRENCY } }),
   };
 }
+
+/** AWS reports (and bills) End User Messaging prices in US dollars. */
+const AWS_BILLING_CURRENCY = 'USD';
 
 function parseJson(text: string, field: string): unknown {
   try {

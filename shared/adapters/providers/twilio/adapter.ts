@@ -7,6 +7,7 @@
 import twilio from 'twilio';
 import type { MessageListInstanceCreateOptions } from 'twilio/lib/rest/api/v2010/account/message.js';
 import { z } from 'zod';
+import type { ProviderPrice } from '../../../domain/costs.js';
 import { ProviderError } from '../../../domain/errors.js';
 import type { Channel } from '../../../domain/model.js';
 import type { MessagingProvider, OutboundTemplate, OutboundText, ProviderAcceptance } from '../../../ports/messaging-provider.js';
@@ -32,7 +33,17 @@ export interface TwilioProviderOptions {
 /** The part of Twilio's Message resource we rely on; anything else in the answer is ignored. */
 const createdMessageSchema = z.object({
   sid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, 'must look like SM or MM followed by 32 hex digits'),
+  /** Twilio's charge as a signed decimal string ("-0.04000"); usually null this early, known only once the carrier rates it. */
+  price: z.string().nullish(),
+  priceUnit: z.string().nullish(),
 });
+
+/** The price Twilio reported, when it reported one with its currency. */
+export function twilioPrice(created: { price?: string | null; priceUnit?: string | null }): ProviderPrice | undefined {
+  if (!created.price || !created.priceUnit) return undefined;
+  const amount = Math.abs(Number(created.price));
+  return Number.isFinite(amount) ? { amount, currency: created.priceUnit.toUpperCase() } : undefined;
+}
 
 /** What the SDK throws for an HTTP error answer (RestException, or TwilioServiceException for RFC 9457 bodies). */
 const twilioApiErrorSchema = z.object({
@@ -96,7 +107,8 @@ export class TwilioProvider implements MessagingProvider {
         cause: parsed.error,
       });
     }
-    return { provider: PROVIDER, providerMessageId: parsed.data.sid };
+    const price = twilioPrice(parsed.data);
+    return { provider: PROVIDER, providerMessageId: parsed.data.sid, ...(price ? { price } : {}) };
   }
 
   #createParams(message: OutboundText): MessageListInstanceCreateOptions {
