@@ -25,9 +25,14 @@ export function fromMicros(micros: number): number {
   return micros / MICROS_PER_UNIT;
 }
 
-/** The destination country (ISO 3166 alpha-2) of an E.164 number, or undefined when it has none (+800, nonsense). */
+/**
+ * The destination country (ISO 3166 alpha-2) of an E.164 number; for a number the metadata cannot
+ * place within its calling code (+44 is shared by GB, GG, IM and JE), the code's main country.
+ * Undefined when it has none (+800, nonsense): the default rate applies.
+ */
 export function destinationCountry(phone: string): string | undefined {
-  return parsePhoneNumberFromString(phone)?.country;
+  const parsed = parsePhoneNumberFromString(phone);
+  return parsed?.country ?? parsed?.getPossibleCountries()[0];
 }
 
 /** The rate (major units) one SMS segment or one WhatsApp message costs to `country`: its own, else the channel's default. */
