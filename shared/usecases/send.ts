@@ -12,6 +12,7 @@ import type { ProviderDirectory } from '../ports/provider-directory.js';
 import type { CountsDelta, MessageRecord } from '../ports/stores.js';
 import { logger } from '../runtime/logger.js';
 import { recordProgress } from './broadcast-progress.js';
+import { departmentsOf } from './department-limits.js';
 import type { CoreDependencies, SendWindow } from './dependencies.js';
 
 export interface SendDependencies extends CoreDependencies {
@@ -117,9 +118,21 @@ export async function sendBroadcastBatch(deps: SendDependencies, job: BroadcastS
     // sends few enough batches a second for one item to take them, and it answers "what did we
     // spend today" with one read.
     if (delta.costMicros > 0) {
-      await deps.stores.departments.addCost(broadcast.department, deps.window.dayOf(deps.clock.now()), delta.costMicros, delta.costCurrency);
+      const day = deps.window.dayOf(deps.clock.now());
+      for (const [department, share] of costShares(departmentsOf(broadcast), delta.costMicros)) {
+        await deps.stores.departments.addCost(department, day, share, delta.costCurrency);
+      }
     }
   }
+}
+
+/**
+ * A broadcast over topics of several departments (an operator's) is shared between them evenly,
+ * the odd micro-units to the first, so the departments' days add up to what was spent.
+ */
+export function costShares(departments: readonly string[], costMicros: number): [string, number][] {
+  const each = Math.floor(costMicros / departments.length);
+  return departments.map((department, index) => [department, each + (index === 0 ? costMicros - each * departments.length : 0)]);
 }
 
 /**

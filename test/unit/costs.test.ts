@@ -7,7 +7,7 @@ import { destinationCountry, estimateMessageCost, fromMicros, rateFor, toMicros 
 import type { Channel } from '../../shared/domain/model.js';
 import { defaultPriceTable, priceTableSchema, type PriceTable } from '../../shared/domain/sms-preview.js';
 import { recordReceipt } from '../../shared/usecases/record-receipt.js';
-import { broadcastMessageId, sendBroadcastBatch, type SendDependencies } from '../../shared/usecases/send.js';
+import { broadcastMessageId, costShares, sendBroadcastBatch, type SendDependencies } from '../../shared/usecases/send.js';
 import { aBroadcast, aBroadcastSendJob, aMessageRecord, aPhone, aStatusReport, broadcastSettings, inboundEvidence } from '../support/builders.js';
 import { FixedClock, ScriptedProvider, SequentialIds, directoryOf, inMemoryStores } from '../support/in-memory-stores.js';
 
@@ -289,5 +289,20 @@ describe('recordReceipt: a provider-reported price', () => {
     // Assess
     expect((await stores.messages.get('bc-0001-447700900101'))?.providerPrice).toEqual({ amount: 0.0394, currency: 'USD' });
     expect(addCounts).not.toHaveBeenCalled();
+  });
+});
+
+describe('costShares', () => {
+  it.each<[string[], number, [string, number][]]>([
+    [['traffic'], 100_001, [['traffic', 100_001]]],
+    [['traffic', 'youth'], 100_000, [['traffic', 50_000], ['youth', 50_000]]],
+    [['comms', 'traffic', 'youth'], 100_001, [['comms', 33_335], ['traffic', 33_333], ['youth', 33_333]]],
+  ])('%j sharing %i', (departments, cost, shares) => {
+    // Prepare / Act
+    const result = costShares(departments, cost);
+
+    // Assess: whole micro-units that add up to the cost
+    expect(result).toEqual(shares);
+    expect(result.reduce((sum, [, share]) => sum + share, 0)).toBe(cost);
   });
 });

@@ -1,0 +1,76 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { smsSegmentsOf, type PriceTable } from '../../shared/domain/sms-preview.js';
+import { LocalStackClient } from '../support/local-stack-client.js';
+import { crier, isolatedEnv } from './cli-run.js';
+
+/** Rates unlike the built-in ones, so the test shows PRICE_TABLE reached the senders. */
+const prices: PriceTable = {
+  sms: { perSegment: 0.09, byCountry: { GB: 0.035, IE: 0.061 } },
+  whatsapp: { perMessage: 0.02 },
+  currency: 'GBP',
+};
+const rateOf: Record<string, number> = { '+44': 35_000, '+353': 61_000 };
+
+/**
+ * Costs on the local stack: a broadcast to residents in two countries, with a character that
+ * forces UCS-2, shows as its estimated cost the sum of each message's segments × its country's
+ * rate, and the department's day shows the same.
+ */
+describe('costs on the local stack', () => {
+  const authToken = 'e2e-costs-token';
+  const residents = ['+447700900301', '+447700900302', '+353851230303'];
+  let stack: LocalStack;
+  let client: LocalStackClient;
+  let home: string;
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ port: 0, twilio: { authToken }, sandbox: { failureRate: 0 }, settings: { priceTable: prices } });
+    client = new LocalStackClient(stack, authToken);
+    home = await mkdtemp(join(tmpdir(), 'crier-costs-'));
+    expect((await client.api('POST', '/v1/topics', { id: 'traffic', name: 'Traffic alerts', keywords: ['TRAFFIC'] })).status).toBe(201);
+    for (const phone of residents) await client.text(phone, 'JOIN TRAFFIC');
+    await stack.settled();
+    await fetch(`${stack.baseUrl}/sandbox/messages`, { method: 'DELETE' });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    if (home) await rm(home, { recursive: true, force: true });
+  });
+
+  it("shows a broadcast's estimated cost as segments × rate for its recipients, in the API, the department's day and the CLI", async () => {
+    // Prepare: the ŵ sends it as UCS-2, which takes this text to three segments
+    const body = `Ffordd yr A470 ar gau ger Llanfair-ym-Muallt oherwydd gwrthdrawiad. Defnyddiwch y ffordd drwy Bont-ŵy a dilynwch yr arwyddion.`;
+
+    // Act
+    const created = await client.api('POST', '/v1/broadcasts', { topics: ['traffic'], body, priority: 'urgent' });
+    await stack.settled(60_000);
+    const broadcast = await client.api('GET', `/v1/broadcasts/${created.json.id}`);
+    const limits = await client.api('GET', '/v1/departments/general/limits');
+    const status = await crier(
+      ['broadcasts', 'status', created.json.id],
+      isolatedEnv(home, { CRIER_URL: stack.baseUrl, CRIER_API_KEY: stack.operatorKey }),
+    );
+
+    // Assess: each resident's own message (with its footer) priced at its country's rate
+    expect(created.status).toBe(201);
+    const outbox = await client.outbox();
+    expect(outbox.map((message) => message.to).sort()).toEqual([...residents].sort());
+    const expected = outbox.reduce((sum, message) => {
+      const prefix = message.to.startsWith('+353') ? '+353' : '+44';
+      return sum + smsSegmentsOf(message.body) * rateOf[prefix]!;
+    }, 0);
+    expect(outbox.every((message) => smsSegmentsOf(message.body) >= 2)).toBe(true);
+    expect(broadcast.json).toMatchObject({
+      status: 'sent',
+      counts: { sent: residents.length },
+      cost: { currency: 'GBP', estimatedMicros: expected, estimated: expected / 1_000_000 },
+    });
+    expect(limits.json.costToday).toEqual(broadcast.json.cost);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^cost: +£0\.\d+ GBP \(estimate/m);
+  });
+});
