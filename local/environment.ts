@@ -5,7 +5,7 @@ import {
   quietHoursSetting,
   timeZoneSetting,
 } from '../functions/deployment-settings.js';
-import { failoverEnvSchema } from '../shared/config/env.js';
+import { failoverEnvSchema, priceTableEnvSchema } from '../shared/config/env.js';
 
 /** The local stack's environment (CONTRACT.md), validated before anything starts. */
 export const localEnvSchema = z.object({
@@ -32,6 +32,8 @@ export const localEnvSchema = z.object({
   SANDBOX_FAILOVER: z.enum(['on', 'off']).default('off'),
   SANDBOX_B_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
   ...failoverEnvSchema.shape,
+  /** The price table costs are estimated with, as JSON; unset, the built-in estimates. */
+  ...priceTableEnvSchema.shape,
   /** Delivery receipts from the sandbox after this many ms; `off` for none. */
   SANDBOX_RECEIPT_DELAY_MS: z
     .union([z.literal('off'), z.coerce.number().int().min(0)])

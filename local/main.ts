@@ -34,6 +34,7 @@ async function main(): Promise<void> {
       timeZone: env.TIME_ZONE,
       dailyMessageCap: env.DAILY_MESSAGE_CAP,
       operatorApprovalAbove: env.OPERATOR_APPROVAL_ABOVE,
+      priceTable: env.PRICE_TABLE,
       ...(env.SANDBOX_FAILOVER === 'on' ? { smsProviders: ['sandbox', 'sandbox-b'], whatsappProviders: ['sandbox', 'sandbox-b'] } : {}),
       failover: { errors: env.FAILOVER_ERRORS, windowSeconds: env.FAILOVER_WINDOW_SECONDS, cooldownSeconds: env.FAILOVER_COOLDOWN_SECONDS },
     },

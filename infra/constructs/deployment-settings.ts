@@ -7,7 +7,7 @@ import {
   quietHoursSetting,
   timeZoneSetting,
 } from '../../functions/deployment-settings.js';
-import { baseEnvSchema, failoverEnvSchema, providerEnvSchema, tableEnvSchema, webhookEnvSchema } from '../../shared/config/env.js';
+import { baseEnvSchema, failoverEnvSchema, priceTableEnvSchema, providerEnvSchema, tableEnvSchema, webhookEnvSchema } from '../../shared/config/env.js';
 
 /**
  * What a deployment may choose, from CDK context (`cdk synth -c topicShards=16` or `cdk.json`).
@@ -38,7 +38,22 @@ export function readDeploymentSettings(node: Node): DeploymentSettings {
     timeZone: readSetting(node, 'timeZone', timeZoneSetting, 'Europe/London'),
     dailyMessageCap: readSetting(node, 'dailyMessageCap', dailyMessageCapSetting, 0),
     operatorApprovalAbove: readSetting(node, 'operatorApprovalAbove', operatorApprovalAboveSetting, 0),
+    // JSON, in cdk.json or `-c priceTable='{"sms":{…}}'`; unset, the functions use the built-in estimates.
+    ...priceTableOf(node),
   };
+}
+
+/** The price table from context: a JSON string (`-c`) or an object (cdk.json), checked as PRICE_TABLE is. */
+function priceTableOf(node: Node): Pick<DeploymentSettings, 'priceTable'> {
+  const value: unknown = node.tryGetContext('priceTable');
+  if (value === undefined || value === '') return {};
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const parsed = priceTableEnvSchema.shape.PRICE_TABLE.safeParse(text);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`CDK context priceTable=${text} is invalid: ${[issue?.path.join('.'), issue?.message].filter(Boolean).join(': ')}`);
+  }
+  return { priceTable: parsed.data };
 }
 
 function readSetting<T>(node: Node, key: string, schema: z.ZodType<T, any>, fallback: T): T {

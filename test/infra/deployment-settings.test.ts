@@ -65,6 +65,23 @@ describe('deployment settings from CDK context', () => {
     });
   });
 
+  it('hands a price table, from cdk.json as an object or -c as JSON, to both senders and the broadcasts API', () => {
+    // Prepare
+    const priceTable = { sms: { perSegment: 0.08, byCountry: { GB: 0.035 } }, whatsapp: { perMessage: 0.02 }, currency: 'GBP' };
+
+    // Act
+    const fromObject = synthesize({ priceTable });
+    const fromString = synthesize({ priceTable: JSON.stringify(priceTable) });
+    const unset = synthesize();
+
+    // Assess
+    for (const id of ['sendUrgent', 'sendBulk', 'broadcastsApi'] as const) {
+      expect(JSON.parse(environmentOf(fromObject.stack, fromObject.template, id).PRICE_TABLE)).toEqual(priceTable);
+    }
+    expect(JSON.parse(environmentOf(fromString.stack, fromString.template, 'sendBulk').PRICE_TABLE)).toEqual(priceTable);
+    expect(environmentOf(unset.stack, unset.template, 'sendBulk').PRICE_TABLE).toBeUndefined();
+  });
+
   it.each([
     { key: 'smsProviders', value: 'twilio,twilio' },
     { key: 'whatsappProviders', value: 'twilio,aws-sms' },
@@ -80,6 +97,8 @@ describe('deployment settings from CDK context', () => {
     { key: 'timeZone', value: 'Wales/Cardiff' },
     { key: 'dailyMessageCap', value: '-1' },
     { key: 'operatorApprovalAbove', value: 'lots' },
+    { key: 'priceTable', value: '{"sms":{"perSegment":-1},"whatsapp":{"perMessage":0.02}}' },
+    { key: 'priceTable', value: 'not json' },
   ])('refuses $key=$value at synth time, naming the setting', ({ key, value }) => {
     // Prepare
     const context = { [key]: value };
