@@ -509,7 +509,7 @@ export class InMemoryBroadcastStore implements BroadcastStore {
     for (const [name, value] of Object.entries(counts)) broadcast.counts[name as keyof typeof counts] += value ?? 0;
     broadcast.fanOutPending -= fanOutDone ?? 0;
     if (costMicros && costCurrency) {
-      broadcast.cost = { currency: costCurrency, estimatedMicros: (broadcast.cost?.estimatedMicros ?? 0) + costMicros };
+      broadcast.cost = { currency: broadcast.cost?.currency ?? costCurrency, estimatedMicros: (broadcast.cost?.estimatedMicros ?? 0) + costMicros };
     }
     return copy(broadcast);
   }
@@ -789,7 +789,7 @@ export class InMemoryDepartmentStore implements DepartmentStore {
   async addCost(department: string, day: string, costMicros: number, currency: string): Promise<void> {
     if (costMicros === 0) return;
     const key = `${department}#${day}`;
-    this.costs.set(key, { costMicros: (this.costs.get(key)?.costMicros ?? 0) + costMicros, currency });
+    this.costs.set(key, { costMicros: (this.costs.get(key)?.costMicros ?? 0) + costMicros, currency: this.costs.get(key)?.currency ?? currency });
   }
 
   async cost(department: string, day: string): Promise<{ costMicros: number; currency: string | undefined }> {

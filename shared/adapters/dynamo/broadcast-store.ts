@@ -175,7 +175,7 @@ export class DynamoBroadcastStore implements BroadcastStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.broadcast(id),
-        UpdateExpression: `ADD ${names.map((name) => `#${name} :${name}`).join(', ')}${currency ? ' SET costCurrency = :costCurrency' : ''}`,
+        UpdateExpression: `ADD ${names.map((name) => `#${name} :${name}`).join(', ')}${currency ? ' SET costCurrency = if_not_exists(costCurrency, :costCurrency)' : ''}`,
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: Object.fromEntries(names.map((name) => [`#${name}`, name])),
         ExpressionAttributeValues: {

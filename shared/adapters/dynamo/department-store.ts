@@ -84,7 +84,7 @@ export class DynamoDepartmentStore implements DepartmentStore {
         TableName: this.tableName,
         Key: keys.departmentUsage(department, day),
         // The same usage item the cap counts in (a day with no cap has none yet: this makes it).
-        UpdateExpression: 'ADD costMicros :cost SET #type = :type, costCurrency = :currency, expiresAt = if_not_exists(expiresAt, :expiresAt)',
+        UpdateExpression: 'ADD costMicros :cost SET #type = :type, costCurrency = if_not_exists(costCurrency, :currency), expiresAt = if_not_exists(expiresAt, :expiresAt)',
         ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: {
           ':cost': costMicros,
