@@ -5,6 +5,7 @@ import {
   departmentLimitsRequest,
   previewBroadcastRequest,
   rejectBroadcastRequest,
+  sandboxOutboxQuery,
 } from '../../shared/api/broadcast-schemas.js';
 import { broadcastsEnvSchema, type BroadcastsEnv } from '../../shared/config/env.js';
 import type { FanOutTask } from '../../shared/domain/jobs.js';
@@ -16,6 +17,9 @@ import { json } from '../../shared/runtime/http/responses.js';
 import { approveBroadcast, rejectBroadcast, submitBroadcast } from '../../shared/usecases/broadcast-approval.js';
 import { previewBroadcast, previewRequest } from '../../shared/usecases/broadcast-preview.js';
 import { cancelBroadcast, createBroadcast, getBroadcast, listBroadcasts } from '../../shared/usecases/broadcasts.js';
+import { listSandboxOutbox, type SandboxOutbox } from '../../shared/usecases/sandbox-outbox.js';
+import { listSandboxMessages } from '../../shared/adapters/providers/sandbox/recording-adapter.js';
+import { awsClients } from '../../shared/adapters/aws-clients.js';
 import { getDepartmentLimits, setDepartmentLimits } from '../../shared/usecases/department-limits.js';
 import type { BroadcastDependencies } from '../../shared/usecases/dependencies.js';
 import { authenticated as authenticatedRoute } from './admin-route.js';
@@ -32,12 +36,13 @@ function view(broadcast: Broadcast) {
 
 function dependencies(env: BroadcastsEnv) {
   const core = coreDependencies(env);
-  const broadcasts: BroadcastDependencies = {
+  const broadcasts: BroadcastDependencies & { sandboxOutbox: SandboxOutbox } = {
     ...core,
     fanOutTasks: jobQueue<FanOutTask>(env.FAN_OUT_QUEUE_URL),
     topicShards: env.TOPIC_SHARDS,
     window: sendWindow(env.QUIET_HOURS, env.TIME_ZONE),
     limits: { dailyMessageCap: env.DAILY_MESSAGE_CAP, operatorApprovalAbove: env.OPERATOR_APPROVAL_ABOVE },
+    sandboxOutbox: (query) => listSandboxMessages(awsClients().documents, env.TABLE_NAME, query),
   };
   return { core, bootstrapKeyHash: bootstrapKeyHash(env), broadcasts };
 }
@@ -77,6 +82,10 @@ export const handler = httpFunction({
     'POST /v1/broadcasts/{id}/cancel': authenticated(async ({ deps, request }, principal) =>
       json(200, view(await cancelBroadcast(deps.core, principal, idOf(request.pathParameters)))),
     ),
+    'GET /v1/sandbox/messages': authenticated(async ({ deps, request }, principal) => {
+      const { items, cursor } = await listSandboxOutbox(deps.broadcasts, principal, parseQuery(request, sandboxOutboxQuery));
+      return json(200, { messages: items, ...(cursor ? { cursor } : {}) });
+    }),
     'GET /v1/departments/{id}/limits': authenticated(async ({ deps, request }, principal) =>
       json(200, await getDepartmentLimits(deps.broadcasts, principal, parseParameter(request.pathParameters.id, 'id', departmentSchema))),
     ),
