@@ -30,6 +30,9 @@ import {
 } from './report.js';
 import { BROADCAST_TOPICS, createTopics, population, seedResidents, URGENT_TOPIC, type SeedMode, type SeedResult } from './seed.js';
 
+/** A WhatsApp template (a Twilio Content SID shape) for residents outside their 24-hour window. */
+const BENCH_TEMPLATE = { name: 'HX0123456789abcdef0123456789abcdef', parameters: [] };
+
 /**
  * The delivery benchmark: seeds residents, sends a broadcast through the whole local stack
  * (fan-out → send queue → sender → sandbox provider → delivery receipts) and measures what the
@@ -357,6 +360,8 @@ async function main(options: Options): Promise<number> {
       topics,
       body: 'Bin collections move to Saturday next week because of the bank holiday. Details: cardiff.gov.uk/bins',
       priority: 'normal',
+      // WhatsApp residents who have not written in 24 hours get the template, as in a real broadcast.
+      whatsappTemplate: BENCH_TEMPLATE,
     });
     log(`broadcast ${created.id} created (normal priority, ${topics.length} topics)`);
     const deadline = createdAt + options.timeoutMin * 60_000;
@@ -640,6 +645,7 @@ async function urgentUnderBulk(
     topics,
     body: 'Have your say on the draft budget: consultation open until the end of the month. cardiff.gov.uk/budget',
     priority: 'normal',
+    whatsappTemplate: BENCH_TEMPLATE,
   });
   log(`urgent run: bulk broadcast ${bulk.id} created; waiting for its backlog to build`);
   const backlogDeadline = Date.now() + 5 * 60_000;
@@ -657,6 +663,7 @@ async function urgentUnderBulk(
     topics: [URGENT_TOPIC.id],
     body: 'Collision on the A4161 Newport Road inbound: expect long delays for the next hour, use alternative routes.',
     priority: 'urgent',
+    whatsappTemplate: BENCH_TEMPLATE,
   });
   log(`urgent run: urgent broadcast ${urgent.id} created with ${bulkSentBefore} of the bulk broadcast sent`);
   const watched = await watchBroadcast(stack, observer, urgent.id, {

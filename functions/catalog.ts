@@ -237,6 +237,7 @@ export const functionCatalog = {
         'POST /v1/broadcasts/{id}/approve',
         'POST /v1/broadcasts/{id}/reject',
         'POST /v1/broadcasts/{id}/cancel',
+        'GET /v1/sandbox/messages',
         'GET /v1/departments/{id}/limits',
         'PUT /v1/departments/{id}/limits',
       ],

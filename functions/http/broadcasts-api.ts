@@ -5,6 +5,7 @@ import {
   departmentLimitsRequest,
   previewBroadcastRequest,
   rejectBroadcastRequest,
+  sandboxOutboxQuery,
 } from '../../shared/api/broadcast-schemas.js';
 import { broadcastsEnvSchema, type BroadcastsEnv } from '../../shared/config/env.js';
 import type { FanOutTask } from '../../shared/domain/jobs.js';
@@ -17,6 +18,9 @@ import { approveBroadcast, rejectBroadcast, submitBroadcast } from '../../shared
 import { previewBroadcast, previewRequest } from '../../shared/usecases/broadcast-preview.js';
 import { cancelBroadcast, createBroadcast, getBroadcast, listBroadcasts } from '../../shared/usecases/broadcasts.js';
 import { costView } from '../../shared/api/costs.js';
+import { listSandboxOutbox, type SandboxOutbox } from '../../shared/usecases/sandbox-outbox.js';
+import { listSandboxMessages } from '../../shared/adapters/providers/sandbox/recording-adapter.js';
+import { awsClients } from '../../shared/adapters/aws-clients.js';
 import { getDepartmentLimits, setDepartmentLimits } from '../../shared/usecases/department-limits.js';
 import type { BroadcastDependencies } from '../../shared/usecases/dependencies.js';
 import { authenticated as authenticatedRoute } from './admin-route.js';
@@ -37,13 +41,14 @@ const viewIn = (deps: { currency: string }) => (broadcast: Broadcast) => view(br
 
 function dependencies(env: BroadcastsEnv) {
   const core = coreDependencies(env);
-  const broadcasts: BroadcastDependencies = {
+  const broadcasts: BroadcastDependencies & { sandboxOutbox: SandboxOutbox } = {
     ...core,
     fanOutTasks: jobQueue<FanOutTask>(env.FAN_OUT_QUEUE_URL),
     topicShards: env.TOPIC_SHARDS,
     window: sendWindow(env.QUIET_HOURS, env.TIME_ZONE),
     limits: { dailyMessageCap: env.DAILY_MESSAGE_CAP, operatorApprovalAbove: env.OPERATOR_APPROVAL_ABOVE },
     prices: { table: env.PRICE_TABLE, homeCountry: env.DEFAULT_COUNTRY },
+    sandboxOutbox: (query) => listSandboxMessages(awsClients().documents, env.TABLE_NAME, query),
   };
   return { core, bootstrapKeyHash: bootstrapKeyHash(env), broadcasts, currency: env.PRICE_TABLE.currency };
 }
@@ -83,6 +88,10 @@ export const handler = httpFunction({
     'POST /v1/broadcasts/{id}/cancel': authenticated(async ({ deps, request }, principal) =>
       json(200, viewIn(deps)(await cancelBroadcast(deps.core, principal, idOf(request.pathParameters)))),
     ),
+    'GET /v1/sandbox/messages': authenticated(async ({ deps, request }, principal) => {
+      const { items, cursor } = await listSandboxOutbox(deps.broadcasts, principal, parseQuery(request, sandboxOutboxQuery));
+      return json(200, { messages: items, ...(cursor ? { cursor } : {}) });
+    }),
     'GET /v1/departments/{id}/limits': authenticated(async ({ deps, request }, principal) => {
       const department = parseParameter(request.pathParameters.id, 'id', departmentSchema);
       const { costToday, ...limits } = await getDepartmentLimits(deps.broadcasts, principal, department);

@@ -1,7 +1,8 @@
 import { awsClients } from '../../shared/adapters/aws-clients.js';
 import { DynamoProviderHealthStore } from '../../shared/adapters/dynamo/provider-health-store.js';
 import { systemClock } from '../../shared/adapters/ids.js';
-import { ConfiguredProviderDirectory } from '../../shared/adapters/providers/registry.js';
+import { ConfiguredProviderDirectory, providerRegistry, withRecordingSandbox } from '../../shared/adapters/providers/registry.js';
+import { RecordingSandboxProvider } from '../../shared/adapters/providers/sandbox/recording-adapter.js';
 import { providerSettingsSource } from '../../shared/adapters/providers/settings-source.js';
 import { SqsRetryScheduler } from '../../shared/adapters/sqs/sqs-job-queue.js';
 import { senderEnvSchema } from '../../shared/config/env.js';
@@ -29,6 +30,7 @@ export const handler = queueFunction({
           windowSeconds: env.FAILOVER_WINDOW_SECONDS,
           cooldownSeconds: env.FAILOVER_COOLDOWN_SECONDS,
         }),
+        withRecordingSandbox(providerRegistry, () => new RecordingSandboxProvider(awsClients().documents, env.TABLE_NAME)),
       ),
       prices: env.PRICE_TABLE,
       statusCallbackBaseUrl: `${env.PUBLIC_BASE_URL.replace(/\/$/, '')}/webhooks/twilio/status`,

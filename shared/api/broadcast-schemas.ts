@@ -135,3 +135,25 @@ export const broadcastPreviewResponse = z
     warnings: z.array(z.object({ code: z.string(), message: z.string() })),
   })
   .meta({ id: 'BroadcastPreview' });
+
+export const sandboxOutboxQuery = pageQuery
+  .extend({ day: z.iso.date({ message: 'must be a day such as 2025-03-01' }).optional() })
+  .strict()
+  .meta({ id: 'SandboxOutboxQuery' });
+
+export const sandboxOutboxResponse = z
+  .object({
+    messages: z.array(
+      z.object({
+        id: z.string(),
+        messageId: z.string(),
+        to: z.string(),
+        channel: z.enum(['sms', 'whatsapp']),
+        body: z.string(),
+        template: z.object({ name: z.string(), language: z.string(), parameters: z.array(z.string()) }).optional(),
+        createdAt: z.string(),
+      }),
+    ),
+    cursor: z.string().optional(),
+  })
+  .meta({ id: 'SandboxOutbox' });

@@ -8,6 +8,8 @@ import {
   departmentLimitsRequest,
   departmentLimitsResponse,
   rejectBroadcastRequest,
+  sandboxOutboxQuery,
+  sandboxOutboxResponse,
 } from './broadcast-schemas.js';
 import { conflict, errors, idParameter, jsonContent, notFound, overLimit } from './openapi-parts.js';
 
@@ -80,6 +82,14 @@ export const broadcastPaths = {
       summary: 'Cancel a broadcast that is a draft, waiting, scheduled or sending',
       requestParams: broadcastId,
       responses: { '200': aBroadcast('Cancelled'), ...errors, ...notFound, ...conflict },
+    },
+  },
+  '/v1/sandbox/messages': {
+    get: {
+      summary: "What test keys' broadcasts \"sent\" in this deployment (kept 7 days; nobody received them)",
+      description: 'Where there is no sandbox server (AWS), the sandbox provider records each test message here. The local stack has its own at `/sandbox/messages`.',
+      requestParams: { query: sandboxOutboxQuery },
+      responses: { '200': { description: 'A page of one day, newest first', ...jsonContent(sandboxOutboxResponse) }, ...errors },
     },
   },
   '/v1/departments/{id}/limits': {

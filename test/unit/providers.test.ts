@@ -2,7 +2,8 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ConfiguredProviderDirectory, providerRegistry } from '../../shared/adapters/providers/registry.js';
+import { ConfiguredProviderDirectory, providerRegistry, withRecordingSandbox } from '../../shared/adapters/providers/registry.js';
+import { RecordingSandboxProvider } from '../../shared/adapters/providers/sandbox/recording-adapter.js';
 import { AwsSmsProvider } from '../../shared/adapters/providers/aws-sms/adapter.js';
 import { SandboxProvider } from '../../shared/adapters/providers/sandbox/adapter.js';
 import { providerSettingsSource, twilioAuthToken } from '../../shared/adapters/providers/settings-source.js';
@@ -84,6 +85,24 @@ describe('providerRegistry', () => {
     // Assess
     expect(attempt).toThrow(ConfigurationError);
     expect(attempt).toThrow(message);
+  });
+});
+
+describe('withRecordingSandbox (the senders\' registry)', () => {
+  it.each([
+    ['with a sandbox server (the local stack)', 'http://127.0.0.1:3000/sandbox', SandboxProvider],
+    ['without one (AWS): the recording sandbox', undefined, RecordingSandboxProvider],
+  ] as const)('builds the sandbox %s', (_case, sandboxUrl, kind) => {
+    // Prepare
+    const recording = new RecordingSandboxProvider({} as never, 'crier-table');
+    const registry = withRecordingSandbox(providerRegistry, () => recording);
+
+    // Act
+    const provider = registry.sandbox({ ...env(), SANDBOX_URL: sandboxUrl });
+
+    // Assess
+    expect(provider).toBeInstanceOf(kind);
+    expect(provider.name).toBe('sandbox');
   });
 });
 

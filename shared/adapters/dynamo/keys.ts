@@ -30,6 +30,7 @@ import type { Channel } from '../../domain/model.js';
  * | API key by id        | APIKEYS                     | KEY#<id>                   |
  * | audit record         | AUDIT#<YYYY-MM-DD>          | <at>#<id>                  |
  * | reply text overrides | CONFIG                      | REPLY_TEXTS                |
+ * | deployed sandbox msg | SANDBOX#<YYYY-MM-DD>        | <at>#<messageId>           |
  * | provider failures    | PROVIDERHEALTH#<ch>#<p>#<w> | COUNT                      |
  * | channel's route      | PROVIDERROUTE#<channel>     | ROUTE                      |
  * | provider shifts      | PROVIDERROUTE#<channel>     | SHIFT#<from>#<to>          |
@@ -95,6 +96,8 @@ export const keys = {
   auditPartition: (day: string) => `AUDIT#${day}`,
   auditEntry: (at: string, id: string) => ({ pk: `AUDIT#${at.slice(0, 10)}`, sk: `${at}#${id}` }),
   replyTexts: { pk: 'CONFIG', sk: 'REPLY_TEXTS' },
+  sandboxPartition: (day: string) => `SANDBOX#${day}`,
+  sandboxMessage: (at: string, messageId: string) => ({ pk: `SANDBOX#${at.slice(0, 10)}`, sk: `${at}#${messageId}` }),
   /** One counter per provider, channel and fixed window (its start in epoch seconds); expires soon after. */
   providerFailures: (channel: Channel, provider: string, windowStart: number) => ({
     pk: `PROVIDERHEALTH#${channel}#${provider}#${windowStart}`,

@@ -17,8 +17,9 @@ import { whatsappCloudSettingsFromEnv } from './whatsapp-cloud/settings.js';
 /** Every provider crier can send through, and how to build one from the settings. */
 export const providerRegistry: Record<ProviderName, (settings: ProviderEnv) => MessagingProvider> = {
   sandbox: (settings) => {
-    // In AWS there is no sandbox server yet, so a test key's broadcast fails here, loudly, rather
-    // than reach a resident through a real provider.
+    // Without a sandbox server (AWS) the senders put the recording sandbox in its place
+    // (functions/queue/send.ts); anywhere else a test message fails here, loudly, rather than
+    // reach a resident through a real provider.
     if (!settings.SANDBOX_URL) throw new ConfigurationError('SANDBOX_URL is not set; the sandbox provider runs with the local stack');
     return new SandboxProvider(settings.SANDBOX_URL);
   },
@@ -31,6 +32,17 @@ export const providerRegistry: Record<ProviderName, (settings: ProviderEnv) => M
   'whatsapp-cloud': (settings) => new WhatsAppCloudProvider(whatsappCloudSettingsFromEnv(settings)),
   'aws-sms': (settings) => new AwsSmsProvider(awsSmsSettingsFromEnv(settings)),
 };
+
+/**
+ * The registry a deployment's senders use: where there is no sandbox server (AWS), the sandbox
+ * is the recording one (test keys' messages written to the table), so test keys work there too.
+ */
+export function withRecordingSandbox(
+  registry: Record<ProviderName, (settings: ProviderEnv) => MessagingProvider>,
+  recordingSandbox: () => MessagingProvider,
+): Record<ProviderName, (settings: ProviderEnv) => MessagingProvider> {
+  return { ...registry, sandbox: (settings) => (settings.SANDBOX_URL ? registry.sandbox(settings) : recordingSandbox()) };
+}
 
 /**
  * A channel's providers in failover order: SMS_PROVIDERS / WHATSAPP_PROVIDERS when set, otherwise

@@ -1,0 +1,79 @@
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { channelSchema } from '../../../domain/model.js';
+import type { MessagingProvider, OutboundText, ProviderAcceptance } from '../../../ports/messaging-provider.js';
+import type { Page } from '../../../ports/stores.js';
+import { decodeSortKeyCursor, encodeSortKeyCursor } from '../../dynamo/cursor.js';
+import { keys } from '../../dynamo/keys.js';
+
+/** How long the deployed sandbox keeps what test keys "sent": long enough to check a test run. */
+const KEPT_SECONDS = 7 * 24 * 3600;
+
+/** One message a test key's broadcast "sent" in a deployment: nobody received it. */
+export const sandboxRecordSchema = z.object({
+  id: z.string(),
+  messageId: z.string(),
+  to: z.string(),
+  channel: channelSchema,
+  body: z.string(),
+  template: z.object({ name: z.string(), language: z.string(), parameters: z.array(z.string()) }).optional(),
+  createdAt: z.string(),
+});
+export type SandboxRecord = z.infer<typeof sandboxRecordSchema>;
+
+/**
+ * The sandbox of a deployment (AWS), where there is no sandbox server: a test key's message is
+ * written to the table, kept a week, and read back through `GET /v1/sandbox/messages`, so test
+ * keys work in AWS as they do locally (GOV.UK Notify's test keys likewise send nothing). No
+ * delivery receipt follows: a test broadcast ends `sent`, its messages `sent`.
+ */
+export class RecordingSandboxProvider implements MessagingProvider {
+  readonly name = 'sandbox' as const;
+
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async sendText(message: OutboundText): Promise<ProviderAcceptance> {
+    const at = this.now().toISOString();
+    const record: SandboxRecord = {
+      id: `SBX${message.messageId}`,
+      messageId: message.messageId,
+      to: message.to,
+      channel: message.channel,
+      body: message.body,
+      ...(message.template ? { template: message.template } : {}),
+      createdAt: at,
+    };
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.sandboxMessage(at, message.messageId), type: 'sandboxMessage', ...record, expiresAt: Math.floor(Date.parse(at) / 1000) + KEPT_SECONDS },
+      }),
+    );
+    return { provider: 'sandbox', providerMessageId: record.id };
+  }
+}
+
+/** What the deployed sandbox recorded on one (UTC) day, newest first, a page at a time. */
+export async function listSandboxMessages(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  query: { day: string; limit: number; cursor: string | undefined },
+): Promise<Page<SandboxRecord>> {
+  const after = query.cursor === undefined ? undefined : decodeSortKeyCursor(query.cursor, /^\d{4}-\d\d-\d\dT[^#]+#.+$/);
+  const response = await documents.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: after === undefined ? 'pk = :pk' : 'pk = :pk AND sk < :after',
+      ExpressionAttributeValues: { ':pk': keys.sandboxPartition(query.day), ...(after === undefined ? {} : { ':after': after }) },
+      ScanIndexForward: false,
+      Limit: query.limit,
+    }),
+  );
+  const items = (response.Items ?? []).map((item) => sandboxRecordSchema.parse(item));
+  const last = response.Items?.at(-1);
+  return { items, cursor: response.LastEvaluatedKey && last ? encodeSortKeyCursor(last.sk) : undefined };
+}
