@@ -4,22 +4,29 @@ import { hasFilters, matchesFilters } from '../domain/targeting.js';
 import type { BroadcastStartDependencies, CoreDependencies } from './dependencies.js';
 
 const INDEX_PAGE_SIZE = 500;
+/**
+ * Above this many subscriptions the residents are not walked one by one at submission: the walk
+ * would outlast the admin API's time limit (10 s in the catalog, 30 s at API Gateway). The limits
+ * are then checked against the topics' totals, an upper bound: a large filtered broadcast may meet
+ * a cap or threshold it would not reach, never the other way round.
+ */
+export const EXACT_AUDIENCE_LIMIT = 10_000;
 
 /**
  * The audience a department's limits are checked against when a broadcast is submitted. One
- * topic without filters: its subscriber count (a few reads, whatever its size, and exact). Several
- * topics or segment filters: the residents counted one by one, as the fan-out will walk them (a
- * resident in two topics once, only those matching the filters), so a filtered broadcast is not
- * refused for residents it would never reach. Profiles are read eventually consistent: the
+ * topic without filters: its subscriber count (a few reads, whatever its size). Several topics or
+ * segment filters: the residents counted one by one, as the fan-out will walk them (a resident in
+ * two topics once, only those matching the filters), so a filtered broadcast is not refused for
+ * residents it would never reach — up to {@link EXACT_AUDIENCE_LIMIT} subscriptions. Profiles are read eventually consistent: the
  * sender checks consent again before each send.
  */
 export async function estimateAudience(
   deps: CoreDependencies & Pick<BroadcastStartDependencies, 'topicShards'>,
   broadcast: Pick<Broadcast, 'topics' | 'filters'>,
 ): Promise<number> {
-  if (broadcast.topics.length === 1 && !hasFilters(broadcast.filters)) {
-    return deps.stores.topics.subscriberCount(broadcast.topics[0]!);
-  }
+  const totals = await Promise.all(broadcast.topics.map((topicId) => deps.stores.topics.subscriberCount(topicId)));
+  const upperBound = totals.reduce((sum, count) => sum + count, 0);
+  if ((broadcast.topics.length === 1 && !hasFilters(broadcast.filters)) || upperBound > EXACT_AUDIENCE_LIMIT) return upperBound;
   let audience = 0;
   for await (const recipients of audiencePages(deps, broadcast.topics)) {
     const profiles = await deps.stores.subscribers.profilesOf(recipients.map((recipient) => recipient.phone), { consistent: false });

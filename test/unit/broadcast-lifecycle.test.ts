@@ -5,6 +5,7 @@ import type { FanOutTask } from '../../shared/domain/jobs.js';
 import { broadcastStatusSchema, type Broadcast, type BroadcastStatus, type Principal } from '../../shared/domain/model.js';
 import { errorResponse } from '../../shared/runtime/http/responses.js';
 import { approveBroadcast, rejectBroadcast, submitBroadcast } from '../../shared/usecases/broadcast-approval.js';
+import { EXACT_AUDIENCE_LIMIT } from '../../shared/usecases/broadcast-audience.js';
 import { startDueBroadcasts } from '../../shared/usecases/broadcast-start.js';
 import { cancelBroadcast, createBroadcast, type CreateBroadcastInput } from '../../shared/usecases/broadcasts.js';
 import { getDepartmentLimits, setDepartmentLimits } from '../../shared/usecases/department-limits.js';
@@ -1026,5 +1027,28 @@ describe('the audience limits are checked against', () => {
 
     // Assess: three in traffic, three more in roadworks, one of them in both.
     expect(broadcast.audience).toBe(6);
+  });
+});
+
+describe('the audience of a very large broadcast', () => {
+  it('is checked against the topics\' totals above the exact-count limit, without walking every resident', async () => {
+    // Prepare
+    const { deps, stores } = await setUp();
+    const realCount = stores.topics.subscriberCount.bind(stores.topics);
+    stores.topics.subscriberCount = async (id: string) => (id === 'roadworks' ? EXACT_AUDIENCE_LIMIT : realCount(id));
+    let pagesRead = 0;
+    const realPage = stores.topicIndex.page.bind(stores.topicIndex);
+    stores.topicIndex.page = async (...args: Parameters<typeof realPage>) => {
+      pagesRead += 1;
+      return realPage(...args);
+    };
+
+    // Act
+    const broadcast = await createBroadcast(deps, sender, input({ topics: ['traffic', 'roadworks'], filters: { areas: ['CF10'] }, draft: true }));
+    const submitted = await submitBroadcast(deps, sender, broadcast.id);
+
+    // Assess
+    expect(submitted.audience).toBe(3 + EXACT_AUDIENCE_LIMIT);
+    expect(pagesRead).toBe(0);
   });
 });
