@@ -132,7 +132,11 @@ export function showPreview(output: Output, preview: BroadcastPreview, now: Date
   const byLanguage = Object.entries(audience.byLanguage)
     .map(([language, count]) => `${language} ${count}`)
     .join(' · ');
-  output.line(`audience: ${audience.total} ${plural(audience.total, 'resident')}`);
+  output.line(
+    preview.exact
+      ? `audience: ${audience.total} ${plural(audience.total, 'resident')}`
+      : `audience: about ${audience.total} ${plural(audience.total, 'resident')} (estimated from a sample of ${preview.sampledResidents ?? 0}: every count below is scaled)`,
+  );
   output.line(`  by channel:  sms ${audience.byChannel.sms} · whatsapp ${audience.byChannel.whatsapp}`);
   output.line(`  by language: ${byLanguage || '-'}`);
   if (audience.missingData > 0) output.line(`  skipped:     ${audience.missingData} lacking data a placeholder needs`);

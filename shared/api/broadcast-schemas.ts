@@ -119,6 +119,8 @@ export const broadcastPreviewResponse = z
       missingData: z.number().int(),
       whatsappOutsideWindow: z.number().int(),
     }),
+    exact: z.boolean().meta({ description: 'false: a very large audience, counted from a sample spread over every topic shard and scaled' }),
+    sampledResidents: z.number().int().optional(),
     messages: z.array(z.object({ language: languageSchema, text: z.string(), sms: smsPreviewResponse })),
     smsSegments: z.number().int(),
     cost: z.object({ currency: z.string(), sms: z.number(), whatsapp: z.number(), total: z.number() }),

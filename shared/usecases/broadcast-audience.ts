@@ -24,8 +24,7 @@ export async function estimateAudience(
   deps: CoreDependencies & Pick<BroadcastStartDependencies, 'topicShards'>,
   broadcast: Pick<Broadcast, 'topics' | 'filters'>,
 ): Promise<number> {
-  const totals = await Promise.all(broadcast.topics.map((topicId) => deps.stores.topics.subscriberCount(topicId)));
-  const upperBound = totals.reduce((sum, count) => sum + count, 0);
+  const upperBound = await subscriptionTotal(deps, broadcast.topics);
   if ((broadcast.topics.length === 1 && !hasFilters(broadcast.filters)) || upperBound > EXACT_AUDIENCE_LIMIT) return upperBound;
   let audience = 0;
   for await (const recipients of audiencePages(deps, broadcast.topics)) {
@@ -40,22 +39,32 @@ export async function estimateAudience(
 
 /**
  * The audience a page at a time: each topic's shards in order, a resident once (the first topic
- * and channel they are found on), as the fan-out sends it.
+ * and channel they are found on), as the fan-out sends it. With `perShard`, at most that many
+ * index entries of each shard are read: a sample spread over every topic and shard.
  */
 export async function* audiencePages(
   deps: CoreDependencies & Pick<BroadcastStartDependencies, 'topicShards'>,
   topics: readonly string[],
+  perShard = Number.POSITIVE_INFINITY,
 ): AsyncGenerator<Recipient[]> {
   const seen = new Set<string>();
   for (const topicId of topics) {
     for (let shard = 0; shard < deps.topicShards; shard += 1) {
       let cursor: string | undefined;
+      let read = 0;
       do {
-        const page = await deps.stores.topicIndex.page(topicId, shard, cursor, INDEX_PAGE_SIZE);
+        const page = await deps.stores.topicIndex.page(topicId, shard, cursor, Math.min(INDEX_PAGE_SIZE, perShard - read));
+        read += page.recipients.length;
         const fresh = page.recipients.filter((recipient) => !seen.has(recipient.phone) && seen.add(recipient.phone));
         if (fresh.length > 0) yield fresh;
         cursor = page.cursor;
-      } while (cursor);
+      } while (cursor && read < perShard);
     }
   }
+}
+
+/** The topics' subscriptions added up: a resident in two topics, or on two channels, counts twice. */
+export async function subscriptionTotal(deps: CoreDependencies, topics: readonly string[]): Promise<number> {
+  const totals = await Promise.all(topics.map((topicId) => deps.stores.topics.subscriberCount(topicId)));
+  return totals.reduce((sum, count) => sum + count, 0);
 }

@@ -9,7 +9,7 @@ import { ValidationError } from '../domain/errors.js';
 import { authorize } from './access.js';
 import { getBroadcast } from './broadcasts.js';
 import { departmentsOf, effectiveLimits } from './department-limits.js';
-import { audiencePages } from './broadcast-audience.js';
+import { audiencePages, EXACT_AUDIENCE_LIMIT, subscriptionTotal } from './broadcast-audience.js';
 import type { BroadcastDependencies } from './dependencies.js';
 
 /** What a broadcast would do, before anyone sends it. */
@@ -27,6 +27,13 @@ export interface BroadcastPreview {
   };
   /** One entry per language version that would go out, as the first resident getting it would see it. */
   messages: Array<{ language: Language; text: string; sms: SmsPreview }>;
+  /**
+   * True when every resident was counted. Above {@link EXACT_AUDIENCE_LIMIT} subscriptions a
+   * sample spread over every topic shard is read and the counts scaled to the whole (a preview must
+   * answer within the API's time limit); `sampledResidents` says how many were read.
+   */
+  exact: boolean;
+  sampledResidents?: number;
   /** SMS segments added up over every SMS resident's own text, and what it all costs. */
   smsSegments: number;
   cost: CostEstimate;
@@ -72,8 +79,13 @@ async function preview(deps: BroadcastDependencies, draft: Draft): Promise<Broad
   const segmentsByText = new Map<string, number>();
   let smsSegments = 0;
   let whatsappWithoutTemplate = 0;
+  const subscriptions = await subscriptionTotal(deps, draft.topics);
+  const exact = subscriptions <= EXACT_AUDIENCE_LIMIT;
+  const perShard = exact ? Number.POSITIVE_INFINITY : Math.ceil(EXACT_AUDIENCE_LIMIT / (draft.topics.length * deps.topicShards));
+  let read = 0;
 
-  for await (const recipients of audiencePages(deps, draft.topics)) {
+  for await (const recipients of audiencePages(deps, draft.topics, perShard)) {
+    read += recipients.length;
     const profiles = await deps.stores.subscribers.profilesOf(recipients.map((recipient) => recipient.phone), { consistent: false });
     for (const recipient of recipients) {
       const profile = profiles.get(recipient.phone);
@@ -104,6 +116,17 @@ async function preview(deps: BroadcastDependencies, draft: Draft): Promise<Broad
     }
   }
 
+  if (!exact && read > 0) {
+    // The sample's residents stand for the whole: every count scaled by the same factor.
+    const scale = (count: number) => Math.round((count * subscriptions) / read);
+    audience.total = scale(audience.total);
+    audience.byChannel = { sms: scale(audience.byChannel.sms), whatsapp: scale(audience.byChannel.whatsapp) };
+    for (const language of Object.keys(audience.byLanguage) as Language[]) audience.byLanguage[language] = scale(audience.byLanguage[language] ?? 0);
+    audience.missingData = scale(audience.missingData);
+    audience.whatsappOutsideWindow = scale(audience.whatsappOutsideWindow);
+    smsSegments = scale(smsSegments);
+    whatsappWithoutTemplate = scale(whatsappWithoutTemplate);
+  }
   const startsAt = deps.window.earliestStart(
     draft.priority,
     draft.sendAt !== undefined && Date.parse(draft.sendAt) > now.getTime() ? new Date(draft.sendAt) : now,
@@ -123,6 +146,8 @@ async function preview(deps: BroadcastDependencies, draft: Draft): Promise<Broad
   );
   return {
     audience,
+    exact,
+    ...(exact ? {} : { sampledResidents: read }),
     messages: [...messages].map(([language, message]) => ({ language, ...message })),
     smsSegments,
     // Every SMS resident's own segments are already added up: priced as that many one-segment messages.

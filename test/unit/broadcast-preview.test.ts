@@ -3,6 +3,7 @@ import type { FanOutTask } from '../../shared/domain/jobs.js';
 import type { Language } from '../../shared/domain/language.js';
 import type { Channel } from '../../shared/domain/model.js';
 import type { AgeBand } from '../../shared/domain/profile.js';
+import { EXACT_AUDIENCE_LIMIT } from '../../shared/usecases/broadcast-audience.js';
 import { previewBroadcast, previewRequest } from '../../shared/usecases/broadcast-preview.js';
 import { createBroadcast } from '../../shared/usecases/broadcasts.js';
 import type { BroadcastDependencies } from '../../shared/usecases/dependencies.js';
@@ -189,5 +190,41 @@ describe('previewBroadcast', () => {
     expect(preview.audience).toMatchObject({ total: 2, byLanguage: { en: 1, cy: 1 } });
     expect(preview.messages.find((message) => message.language === 'cy')?.text).toContain('Ffordd ar gau.');
     expect((await stores.broadcasts.get(draft.id))?.status).toBe('draft');
+  });
+});
+
+describe('previewRequest: a very large audience', () => {
+  it('reads a sample spread over every shard and scales the counts, saying it is an estimate', async () => {
+    // Prepare: 40 residents, but the topic claims EXACT_AUDIENCE_LIMIT × 4 subscriptions.
+    const { deps, stores } = await setUp(Array.from({ length: 40 }, () => ({})));
+    stores.topics.subscriberCount = async () => EXACT_AUDIENCE_LIMIT * 4;
+    let pageLimits: number[] = [];
+    const realPage = stores.topicIndex.page.bind(stores.topicIndex);
+    stores.topicIndex.page = async (topicId, shard, cursor, limit) => {
+      pageLimits = [...pageLimits, limit];
+      return realPage(topicId, shard, cursor, limit);
+    };
+
+    // Act
+    const preview = await previewRequest(deps, sender, { topics: ['traffic'], body: 'Road closed.', priority: 'urgent' });
+
+    // Assess: every one of the 40 sampled stands for 1,000.
+    expect(preview.exact).toBe(false);
+    expect(preview.sampledResidents).toBe(40);
+    expect(preview.audience.total).toBe(EXACT_AUDIENCE_LIMIT * 4);
+    expect(preview.audience.byChannel.sms).toBe(EXACT_AUDIENCE_LIMIT * 4);
+    expect(pageLimits.every((limit) => limit <= EXACT_AUDIENCE_LIMIT / 2)).toBe(true);
+  });
+
+  it('counts every resident of a small audience exactly', async () => {
+    // Prepare
+    const { deps } = await setUp([{}, {}]);
+
+    // Act
+    const preview = await previewRequest(deps, sender, { topics: ['traffic'], body: 'Road closed.', priority: 'urgent' });
+
+    // Assess
+    expect(preview.exact).toBe(true);
+    expect(preview.sampledResidents).toBeUndefined();
   });
 });
