@@ -16,14 +16,6 @@ describe('residents texting the local stack', () => {
   let stack: LocalStack;
   let client: LocalStackClient;
 
-  /** Texts, waits until every queue is quiet, and returns what the sender received since. */
-  async function textAndCollect(from: string, body: string): Promise<string[]> {
-    const before = (await client.outbox(from)).length;
-    const response = await client.text(from, body);
-    expect(response.status).toBe(200);
-    await stack.settled();
-    return (await client.outbox(from)).slice(before).map((message) => message.body);
-  }
 
   beforeAll(async () => {
     stack = await startLocalStack({
@@ -55,7 +47,7 @@ describe('residents texting the local stack', () => {
 
   it('answers a Welsh JOIN in Welsh, with the topic’s Welsh name', async () => {
     // Prepare / Act
-    const replies = await textAndCollect(phone(301), 'YMUNO TRAFFIG');
+    const replies = await client.textAndCollect(phone(301), 'YMUNO TRAFFIG');
 
     // Assess
     expect(replies).toEqual([renderReply('subscribed', 'cy', { ...settings, topicName: 'Rhybuddion traffig' })]);
@@ -65,12 +57,12 @@ describe('residents texting the local stack', () => {
   it('keeps area (district only), language and age band, and records each change', async () => {
     // Prepare
     const resident = phone(302);
-    await textAndCollect(resident, 'JOIN TRAFFIC');
+    await client.textAndCollect(resident, 'JOIN TRAFFIC');
 
     // Act
-    const area = await textAndCollect(resident, 'AREA cf10 1ep');
-    const language = await textAndCollect(resident, 'LANG espanol');
-    const age = await textAndCollect(resident, 'AGE 16');
+    const area = await client.textAndCollect(resident, 'AREA cf10 1ep');
+    const language = await client.textAndCollect(resident, 'LANG espanol');
+    const age = await client.textAndCollect(resident, 'AGE 16');
     const profile = await client.api('GET', `/v1/subscribers/${encodeURIComponent(resident)}`);
 
     // Assess
@@ -87,7 +79,7 @@ describe('residents texting the local stack', () => {
     const child = phone(303);
 
     // Act
-    const replies = await textAndCollect(child, 'AGE 12');
+    const replies = await client.textAndCollect(child, 'AGE 12');
     const profile = await client.api('GET', `/v1/subscribers/${encodeURIComponent(child)}`);
 
     // Assess
@@ -100,9 +92,9 @@ describe('residents texting the local stack', () => {
     const resident = phone(304);
 
     // Act
-    const prompt = await textAndCollect(resident, 'JOIN YOUTH');
+    const prompt = await client.textAndCollect(resident, 'JOIN YOUTH');
     const before = await client.api('GET', `/v1/subscribers/${encodeURIComponent(resident)}`);
-    const confirmation = await textAndCollect(resident, 'yes');
+    const confirmation = await client.textAndCollect(resident, 'yes');
     const after = await client.api('GET', `/v1/subscribers/${encodeURIComponent(resident)}`);
 
     // Assess
@@ -147,7 +139,7 @@ describe('residents texting the local stack', () => {
     const resident = phone(318);
 
     // Act
-    const replies = await textAndCollect(resident, 'START');
+    const replies = await client.textAndCollect(resident, 'START');
     const profile = await client.api('GET', `/v1/subscribers/${encodeURIComponent(resident)}`);
 
     // Assess
@@ -161,8 +153,8 @@ describe('residents texting the local stack', () => {
     const resident = phone(311);
 
     // Act
-    const first = await textAndCollect(resident, 'Is Queen St open for buses?');
-    const second = await textAndCollect(resident, 'Thanks');
+    const first = await client.textAndCollect(resident, 'Is Queen St open for buses?');
+    const second = await client.textAndCollect(resident, 'Thanks');
     const inbox = await client.api('GET', '/v1/inbox?department=general');
 
     // Assess
@@ -180,7 +172,7 @@ describe('residents texting the local stack', () => {
     const refused = await client.api('PUT', '/v1/replies/en/help', { text: 'Hello {{nmae}}' });
 
     // Act
-    const replies = await textAndCollect(phone(305), 'HELP');
+    const replies = await client.textAndCollect(phone(305), 'HELP');
 
     // Assess
     expect(saved.status).toBe(200);

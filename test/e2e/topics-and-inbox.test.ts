@@ -15,13 +15,6 @@ describe('topics and the inbox on the local stack', () => {
   let stack: LocalStack;
   let client: LocalStackClient;
 
-  async function textAndCollect(from: string, body: string): Promise<string[]> {
-    const before = (await client.outbox(from)).length;
-    const response = await client.text(from, body);
-    expect(response.status).toBe(200);
-    await stack.settled();
-    return (await client.outbox(from)).slice(before).map((message) => message.body);
-  }
 
   beforeAll(async () => {
     stack = await startLocalStack({ port: 0, twilio: { authToken }, sandbox: { failureRate: 0 }, settings: { topicShards: 2 } });
@@ -44,8 +37,8 @@ describe('topics and the inbox on the local stack', () => {
 
     // Act
     const updated = await client.api('PATCH', '/v1/topics/bins', { name: 'Waste collections', keywords: ['WASTE'] });
-    const withNew = await textAndCollect(resident, 'JOIN WASTE');
-    const withOld = await textAndCollect(phone(402), 'JOIN BINS');
+    const withNew = await client.textAndCollect(resident, 'JOIN WASTE');
+    const withOld = await client.textAndCollect(phone(402), 'JOIN BINS');
     const audit = await client.api('GET', '/v1/audit?limit=5');
 
     // Assess: topics are listed to residents in id order (bins, events, parks)
@@ -91,13 +84,13 @@ describe('topics and the inbox on the local stack', () => {
   it('archives a topic: JOIN answered as unknown, no broadcast to it, STOP still works for its subscribers', async () => {
     // Prepare
     const member = phone(411);
-    await textAndCollect(member, 'JOIN EVENTS');
+    await client.textAndCollect(member, 'JOIN EVENTS');
 
     // Act
     const archived = await client.api('POST', '/v1/topics/events/archive');
-    const join = await textAndCollect(phone(412), 'JOIN EVENTS');
+    const join = await client.textAndCollect(phone(412), 'JOIN EVENTS');
     const broadcast = await client.api('POST', '/v1/broadcasts', { topics: ['parks', 'events'], body: 'Fireworks tonight.' });
-    const stop = await textAndCollect(member, 'STOP');
+    const stop = await client.textAndCollect(member, 'STOP');
     const listed = await client.api('GET', '/v1/topics');
     const withArchived = await client.api('GET', '/v1/topics?archived=true');
     const reused = await client.api('POST', '/v1/topics', { id: 'festivals', name: 'Festivals', keywords: ['EVENTS'], department: 'leisure' });
@@ -117,8 +110,8 @@ describe('topics and the inbox on the local stack', () => {
   it('takes free text to the inbox, filters it, and marks it handled', async () => {
     // Prepare
     const resident = phone(421);
-    await textAndCollect(resident, 'JOIN PARKS');
-    await textAndCollect(resident, 'The gate at Roath Park is broken');
+    await client.textAndCollect(resident, 'JOIN PARKS');
+    await client.textAndCollect(resident, 'The gate at Roath Park is broken');
 
     // Act
     const unhandled = await client.api('GET', `/v1/inbox?department=leisure&handled=false&topic=parks&from=${encodeURIComponent('07700 900421')}`);

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody, sendJson, stopFakeServer } from './fake-http-server.js';
 
 /** One scripted answer, used by the next request instead of the normal behaviour. */
 export type FakeTwilioFailure =
@@ -51,20 +52,8 @@ function hex(bytes: number): string {
   return randomBytes(bytes).toString('hex');
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  response.end(text);
-}
-
 function sendTwilioError(response: ServerResponse, status: number, code: number, message: string): void {
   sendJson(response, status, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Twilio's dates are RFC 2822, e.g. `Thu, 24 Aug 2023 05:01:45 +0000`. */
@@ -185,12 +174,6 @@ export async function startFakeTwilioApi(
     failNext(failure) {
       scripted.push(failure);
     },
-    async close() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      // Keep-alive sockets (Node 20's global agent keeps them) would hold close() open.
-      server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-    },
+    close: () => stopFakeServer(server, timers),
   };
 }

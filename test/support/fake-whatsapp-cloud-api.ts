@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody, sendJson, stopFakeServer } from './fake-http-server.js';
 
 /** One scripted answer, used by the next request instead of the normal behaviour. */
 export type FakeGraphFailure =
@@ -50,12 +51,6 @@ export interface FakeWhatsAppCloudApi {
 
 const MESSAGES_PATH = /^\/(v\d+\.\d+)\/([^/]+)\/messages$/;
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
-  response.end(text);
-}
-
 function sendGraphError(
   response: ServerResponse,
   status: number,
@@ -72,12 +67,6 @@ function sendGraphError(
       fbtrace_id: `A${randomBytes(8).toString('base64url')}`,
     },
   });
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** A wamid like Meta's: `wamid.` and a base64 blob. */
@@ -212,12 +201,6 @@ export async function startFakeWhatsAppCloudApi(
     failNext(failure) {
       scripted.push(failure);
     },
-    async close() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      // Keep-alive sockets (fetch keeps them) would hold close() open.
-      server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-    },
+    close: () => stopFakeServer(server, timers),
   };
 }

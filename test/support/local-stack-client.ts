@@ -1,4 +1,5 @@
 import twilio from 'twilio';
+import { expect } from 'vitest';
 import type { LocalStack } from '../../local/stack.js';
 
 /** Talks to a running local stack the way a provider and a member of staff would. */
@@ -48,6 +49,15 @@ export class LocalStackClient {
 
   async text(from: string, body: string): Promise<Response> {
     return this.postTwilio('/webhooks/twilio/inbound', this.inboundParams(from, body));
+  }
+
+  /** Texts, waits until every queue is quiet, and returns what the sender received since. */
+  async textAndCollect(from: string, body: string): Promise<string[]> {
+    const before = (await this.outbox(from)).length;
+    const response = await this.text(from, body);
+    expect(response.status).toBe(200);
+    await this.stack.settled();
+    return (await this.outbox(from)).slice(before).map((message) => message.body);
   }
 
   async outbox(to?: string): Promise<{ id: string; to: string; body: string; status: string; messageId: string }[]> {
