@@ -1,11 +1,6 @@
-import type {
-  APIGatewayProxyEventV2,
-  APIGatewayProxyStructuredResultV2,
-  APIGatewayRequestAuthorizerEventV2,
-  Context,
-} from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { z } from 'zod';
-import type { LambdaHandler } from './lambda-runtime.js';
+import type { LocalInvoke } from './lambda-runtime.js';
 
 /** The header the authorizer's identity source names, as the CDK stack configures it. */
 const IDENTITY_HEADER = 'authorization';
@@ -27,16 +22,15 @@ export type GatewayAuthorization =
  * carries the context as `requestContext.authorizer.lambda`. The bodies are API Gateway's own.
  */
 export async function authorizeAtGateway(
-  authorizer: LambdaHandler<APIGatewayRequestAuthorizerEventV2, unknown>,
+  authorizer: LocalInvoke<APIGatewayRequestAuthorizerEventV2, unknown>,
   event: APIGatewayProxyEventV2,
-  context: Context,
   log: (line: string) => void,
 ): Promise<GatewayAuthorization> {
   const identity = event.headers[IDENTITY_HEADER];
   if (!identity) return { authorized: false, response: gatewayError(401, 'Unauthorized') };
   let answer: unknown;
   try {
-    answer = await authorizer(authorizerEvent(event, identity), context);
+    answer = await authorizer(authorizerEvent(event, identity));
   } catch (error) {
     log(`authorizer failed: ${(error as Error).stack ?? String(error)}`);
     return { authorized: false, response: gatewayError(500, 'Internal Server Error') };

@@ -3,8 +3,12 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { functionDefinition, type FunctionId } from '../functions/catalog.js';
+import { runAsInvocation } from './frozen-invocations.js';
 
 export type LambdaHandler<Event, Result> = (event: Event, context: Context) => Promise<Result>;
+
+/** A function as the local stack calls it: an event in, its result out, under its timeout. */
+export type LocalInvoke<Event, Result> = (event: Event) => Promise<Result>;
 
 const repositoryRoot = resolve(import.meta.dirname, '..');
 
@@ -18,10 +22,54 @@ export async function loadHandler<Event, Result>(functionId: FunctionId): Promis
   return module.handler;
 }
 
-/** A Lambda context as the runtime would pass it, with the function's configured timeout. */
-export function lambdaContext(functionId: FunctionId): Context {
+/** What Lambda reports when an invocation outlives its timeout (its message is Lambda's own). */
+export class FunctionTimeoutError extends Error {
+  constructor(
+    readonly functionId: FunctionId,
+    readonly timeoutMs: number,
+  ) {
+    super(`${functionId}: Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`);
+    this.name = 'FunctionTimeoutError';
+  }
+}
+
+/**
+ * A handler invoked as Lambda invokes it: a fresh context whose remaining time counts down from
+ * `timeoutMs`, and at the timeout the invocation is abandoned: the caller gets a
+ * FunctionTimeoutError, and the run itself is frozen (see frozen-invocations.ts), so it cannot go
+ * on writing to the table or calling a provider after its caller has moved on, just as a timed-out
+ * Lambda's sandbox is thrown away. Whoever called it treats the timeout as a failure: an event
+ * source leaves the records on the queue, the gateway answers 500, the scheduler logs it.
+ */
+export function asLambda<Event, Result>(
+  functionId: FunctionId,
+  handler: LambdaHandler<Event, Result>,
+  timeoutMs = functionDefinition(functionId).timeoutSeconds * 1000,
+): LocalInvoke<Event, Result> {
+  return async (event) => {
+    const invocation = { abandoned: false };
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        invocation.abandoned = true;
+        reject(new FunctionTimeoutError(functionId, timeoutMs));
+      }, timeoutMs);
+    });
+    const running = runAsInvocation(invocation, () => handler(event, lambdaContext(functionId, timeoutMs)));
+    // Once abandoned, the run's own outcome has nobody to go to, as in Lambda.
+    running.catch(() => undefined);
+    try {
+      return await Promise.race([running, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+/** A Lambda context as the runtime would pass it, with the function's timeout. */
+export function lambdaContext(functionId: FunctionId, timeoutMs = functionDefinition(functionId).timeoutSeconds * 1000): Context {
   const definition = functionDefinition(functionId);
-  const deadline = Date.now() + definition.timeoutSeconds * 1000;
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: `crier-local-${functionId}`,

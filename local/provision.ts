@@ -6,9 +6,10 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { queueDefinitions, visibilityTimeoutSeconds } from '../functions/catalog.js';
+import { queueDefinitions } from '../functions/catalog.js';
 import type { QueueId } from '../functions/catalog-types.js';
 import { tableDefinition } from '../shared/adapters/dynamo/table-definition.js';
+import { localVisibilityTimeoutSeconds } from './time-scale.js';
 
 /** Creates the table (if it is not there from an earlier start) from the same definition as CDK. */
 export async function ensureTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {
@@ -48,15 +49,18 @@ export interface ProvisionedQueue {
   deadLetterUrl: string;
 }
 
-/** Each queue of the catalog and its dead-letter queue, with the same redrive as in AWS. */
-export async function ensureQueues(sqs: SQSClient, prefix: string): Promise<Record<QueueId, ProvisionedQueue>> {
+/**
+ * Each queue of the catalog and its dead-letter queue, with the same redrive as in AWS, and the
+ * visibility timeout scaled with its consumer's timeout (time-scale.ts).
+ */
+export async function ensureQueues(sqs: SQSClient, prefix: string, queueTimeScale = 1): Promise<Record<QueueId, ProvisionedQueue>> {
   const entries = await Promise.all(
     (Object.keys(queueDefinitions) as QueueId[]).map(async (queueId) => {
       const definition = queueDefinitions[queueId];
       const deadLetterUrl = await createQueue(sqs, `${prefix}-${definition.name}-dlq`, {});
       const deadLetterArn = await queueArn(sqs, deadLetterUrl);
       const url = await createQueue(sqs, `${prefix}-${definition.name}`, {
-        VisibilityTimeout: String(visibilityTimeoutSeconds(queueId)),
+        VisibilityTimeout: String(localVisibilityTimeoutSeconds(queueId, queueTimeScale)),
         RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterArn, maxReceiveCount: definition.maxReceiveCount }),
       });
       return [queueId, { url, arn: await queueArn(sqs, url), deadLetterUrl }] as const;

@@ -2,7 +2,7 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQ
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { QueueTrigger } from '../functions/catalog-types.js';
 import type { FunctionId } from '../functions/catalog.js';
-import { lambdaContext, type LambdaHandler } from './lambda-runtime.js';
+import type { LocalInvoke } from './lambda-runtime.js';
 import type { ProvisionedQueue } from './provision.js';
 
 /** Long enough to be cheap when idle, short enough that Ctrl-C ends promptly. */
@@ -11,8 +11,9 @@ const WAIT_TIME_SECONDS = 1;
 /**
  * Feeds a queue to its function the way a Lambda event source mapping does: up to `batchSize`
  * records an invocation, `maxConcurrency` invocations at once; records the function reports as
- * failed (or all, if it throws) are left on the queue to reappear after their visibility timeout,
- * and SQS moves them to the dead-letter queue after the redrive policy's receive count.
+ * failed (or all, if it throws or times out: see `asLambda`) are left on the queue to reappear
+ * after their visibility timeout, and SQS moves them to the dead-letter queue after the redrive
+ * policy's receive count. Like a mapping, it can be disabled and enabled again (`stop`, `start`).
  */
 export class QueuePoller {
   private running = false;
@@ -24,16 +25,18 @@ export class QueuePoller {
     private readonly functionId: FunctionId,
     private readonly queue: ProvisionedQueue,
     private readonly trigger: QueueTrigger,
-    private readonly handler: LambdaHandler<SQSEvent, SQSBatchResponse | void>,
+    private readonly handler: LocalInvoke<SQSEvent, SQSBatchResponse | void>,
     private readonly onError: (error: unknown) => void,
     private readonly concurrency = trigger.maxConcurrency,
   ) {}
 
   start(): void {
+    if (this.running) return;
     this.running = true;
     this.loops = Array.from({ length: this.concurrency }, () => this.loop());
   }
 
+  /** Receives nothing more, and resolves once the invocations under way have ended. */
   async stop(): Promise<void> {
     this.running = false;
     await Promise.all(this.loops);
@@ -74,10 +77,10 @@ export class QueuePoller {
     const records = messages.map((message) => this.toRecord(message));
     let failedIds: Set<string>;
     try {
-      const response = await this.handler({ Records: records }, lambdaContext(this.functionId));
+      const response = await this.handler({ Records: records });
       failedIds = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
     } catch (error) {
-      // A thrown error fails the whole batch, as in Lambda.
+      // A thrown error (or a timeout) fails the whole batch, as in Lambda.
       this.onError(error);
       failedIds = new Set(records.map((record) => record.messageId));
     }

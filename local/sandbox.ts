@@ -52,10 +52,24 @@ const sendRequestSchema = z.object({
   statusCallbackUrl: z.url(),
 });
 
+/** A burst of 429s: every send answered "Too Many Requests" for the next N sends, or for a while. */
+export type ThrottleBurst = { sends: number } | { forMs: number };
+
+/** Faults armed on one sandbox, for tests of what the engine does when a provider misbehaves. */
+interface ArmedFaults {
+  /** Valid send requests received so far, the count `hangSendNumber` refers to. */
+  sendsReceived: number;
+  /** The number of the send request to leave unanswered, if one is armed. */
+  hangSendNumber: number | undefined;
+  throttledSendsLeft: number;
+  throttledUntil: number;
+}
+
 /**
  * The sandbox provider's far side: it records what would have been sent (the outbox), and can
  * behave like a real provider under load: a rate limit answered with 429, a share of 5xx failures,
- * and delivery receipts posted back to the status webhook.
+ * and delivery receipts posted back to the status webhook. Tests can also make it hang a send (no
+ * answer ever), or answer a burst of 429s.
  */
 export class Sandbox {
   readonly outbox: SandboxMessage[] = [];
@@ -65,9 +79,12 @@ export class Sandbox {
     'sandbox-b': { startedAt: 0, sent: 0 },
   };
   private readonly failureRates: Record<SandboxName, number>;
+  private readonly faults: Record<SandboxName, ArmedFaults> = { sandbox: noFaults(), 'sandbox-b': noFaults() };
   private readonly pendingReceipts = new Set<NodeJS.Timeout>();
-  /** Counters the benchmark reads (both sandboxes together). */
-  readonly stats = { accepted: 0, throttled: 0, failed: 0 };
+  /** Requests left unanswered on purpose, let go when the sandbox closes. */
+  private readonly hungResponses = new Set<ServerResponse>();
+  /** Counters the benchmark and the fault tests read (both sandboxes together). */
+  readonly stats = { accepted: 0, throttled: 0, failed: 0, hung: 0 };
 
   constructor(private readonly options: SandboxOptions) {
     this.failureRates = { sandbox: options.failureRate, 'sandbox-b': options.failureRateB ?? 0 };
@@ -76,6 +93,24 @@ export class Sandbox {
   /** Makes one sandbox fail a share (0–1) of sends from now on: an outage, or its end. */
   setFailureRate(sandbox: SandboxName, rate: number): void {
     this.failureRates[sandbox] = rate;
+  }
+
+  /**
+   * Leaves the `nth` send request from now (1: the next one) without an answer, ever: it is not
+   * recorded, and the caller waits until its own timeout. With the local stack's Lambda timeouts,
+   * that is a sender dying in the middle of a batch, the message's outcome unknown to it.
+   */
+  hangSend(sandbox: SandboxName, nth: number): void {
+    if (!Number.isInteger(nth) || nth < 1) throw new RangeError(`nth must be a whole number from 1, not ${nth}`);
+    const faults = this.faults[sandbox];
+    faults.hangSendNumber = faults.sendsReceived + nth;
+  }
+
+  /** Answers 429 to every send for the next `sends` sends, or for the next `forMs` milliseconds. */
+  throttle(sandbox: SandboxName, burst: ThrottleBurst): void {
+    const faults = this.faults[sandbox];
+    if ('sends' in burst) faults.throttledSendsLeft = burst.sends;
+    else faults.throttledUntil = Date.now() + burst.forMs;
   }
 
   /** Serves `/sandbox/*`; returns false for other paths. */
@@ -101,6 +136,8 @@ export class Sandbox {
   close(): void {
     for (const timer of this.pendingReceipts) clearTimeout(timer);
     this.pendingReceipts.clear();
+    for (const response of this.hungResponses) response.destroy();
+    this.hungResponses.clear();
   }
 
   private async accept(sandbox: SandboxName, body: Buffer, response: ServerResponse): Promise<void> {
@@ -111,7 +148,15 @@ export class Sandbox {
       reply(response, 400, { error: 'invalid sandbox send request', details: [{ field: 'body', message: String(error) }] });
       return;
     }
-    if (this.overRate(sandbox)) {
+    const faults = this.faults[sandbox];
+    faults.sendsReceived += 1;
+    if (faults.sendsReceived === faults.hangSendNumber) {
+      this.stats.hung += 1;
+      this.hungResponses.add(response);
+      response.once('close', () => this.hungResponses.delete(response));
+      return;
+    }
+    if (this.inThrottleBurst(faults) || this.overRate(sandbox)) {
       this.stats.throttled += 1;
       reply(response, 429, { code: 20429, message: 'Too Many Requests' });
       return;
@@ -139,6 +184,14 @@ export class Sandbox {
     this.outbox.push(message);
     reply(response, 201, { id: message.id, status: 'sent' });
     if (this.options.receiptDelayMs !== undefined) this.scheduleReceipt(message, parsed.statusCallbackUrl);
+  }
+
+  private inThrottleBurst(faults: ArmedFaults): boolean {
+    if (faults.throttledSendsLeft > 0) {
+      faults.throttledSendsLeft -= 1;
+      return true;
+    }
+    return Date.now() < faults.throttledUntil;
   }
 
   /** A fixed one-second window, as simple providers count: above the rate in a second, 429. */
@@ -181,6 +234,10 @@ export class Sandbox {
       // The stack is shutting down; a lost simulated receipt is harmless.
     }
   }
+}
+
+function noFaults(): ArmedFaults {
+  return { sendsReceived: 0, hangSendNumber: undefined, throttledSendsLeft: 0, throttledUntil: 0 };
 }
 
 function reply(response: ServerResponse, status: number, body: unknown): void {

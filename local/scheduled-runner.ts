@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ScheduledEvent } from 'aws-lambda';
 import type { FunctionId } from '../functions/catalog.js';
-import { lambdaContext, type LambdaHandler } from './lambda-runtime.js';
+import type { LocalInvoke } from './lambda-runtime.js';
 
 export interface ScheduledRunnerOptions {
   /** Time between runs (the catalog's `everyMinutes`, or faster in tests). */
@@ -13,7 +13,8 @@ export interface ScheduledRunnerOptions {
 /**
  * Runs a scheduled function the way an EventBridge rule does, on a timer: an EventBridge
  * "Scheduled Event" each tick. A run that throws is reported and the timer goes on, as in AWS;
- * a tick that comes while the last run is still going is skipped, so runs never overlap.
+ * a tick that comes while the last run is still going is skipped, so runs never overlap (a run
+ * that outlives its timeout has ended, as far as the runner knows: see `asLambda`).
  */
 export class ScheduledRunner {
   private timer: NodeJS.Timeout | undefined;
@@ -22,7 +23,7 @@ export class ScheduledRunner {
 
   constructor(
     private readonly functionId: FunctionId,
-    private readonly handler: LambdaHandler<ScheduledEvent, unknown>,
+    private readonly handler: LocalInvoke<ScheduledEvent, unknown>,
     private readonly options: ScheduledRunnerOptions,
     private readonly onError: (error: unknown) => void,
   ) {}
@@ -61,7 +62,7 @@ export class ScheduledRunner {
 
   private async run(): Promise<void> {
     try {
-      await this.handler(scheduledEvent(this.functionId), lambdaContext(this.functionId));
+      await this.handler(scheduledEvent(this.functionId));
     } catch (error) {
       this.onError(error);
     }

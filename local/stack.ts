@@ -19,11 +19,14 @@ import { hashApiKey } from '../shared/usecases/authenticate.js';
 import { startDynamo, startSqs, type RunningEmulator } from './emulators.js';
 import { authorizeAtGateway } from './gateway-authorizer.js';
 import { compileRoutes, matchRoute, normaliseResult, toApiGatewayEvent } from './http-gateway.js';
-import { lambdaContext, loadHandler, type LambdaHandler } from './lambda-runtime.js';
+import { freezeAbandonedInvocations } from './frozen-invocations.js';
+import { asLambda, loadHandler, type LocalInvoke } from './lambda-runtime.js';
 import { ensureQueues, ensureTable, type ProvisionedQueue } from './provision.js';
 import { QueuePoller } from './queue-poller.js';
 import { ScheduledRunner } from './scheduled-runner.js';
 import { Sandbox } from './sandbox.js';
+import { settled } from './settled.js';
+import { localTimeoutMs, queueTimeScaleSchema } from './time-scale.js';
 
 export interface LocalStackOptions {
   /** 0 picks a free port. */
@@ -44,12 +47,18 @@ export interface LocalStackOptions {
   /** What Meta's webhooks are checked with: the dashboard's verify token and the app secret. */
   whatsapp?: { verifyToken: string; appSecret: string };
   /** `failureRateB` is the second sandbox's (`sandbox-b`): list it in `settings.smsProviders` to fail over to it. */
-  sandbox: { messagesPerSecond?: number; failureRate: number; failureRateB?: number; receiptDelayMs?: number; latencyMs?: number };
+  /** `random`: where the failure share's draws come from (Math.random unless a test wants them predictable). */
+  sandbox: { messagesPerSecond?: number; failureRate: number; failureRateB?: number; receiptDelayMs?: number; latencyMs?: number; random?: () => number };
   settings?: Partial<DeploymentSettings>;
   /** Cap on concurrent invocations per queue function (the catalog's maxConcurrency is for AWS). */
   maxLocalConcurrency?: number;
   /** Runs every scheduled function this often instead of its catalog interval (tests). */
   schedulerIntervalMs?: number;
+  /**
+   * Shortens the queue functions' timeouts and their queues' visibility timeouts together, e.g.
+   * 0.05 (time-scale.ts): a batch abandoned at its timeout is received again in seconds. Default 1.
+   */
+  queueTimeScale?: number;
   log?: (line: string) => void;
 }
 
@@ -67,6 +76,13 @@ export interface LocalStack {
   awsSmsTopicArn: string;
   /** Resolves once no queue function is working and the queues look empty. */
   settled(timeoutMs?: number): Promise<void>;
+  /**
+   * Disables a queue's event source, as disabling a Lambda event source mapping does: nothing more
+   * is received from it, and this resolves once the invocations under way have ended. Tests use it
+   * to hold jobs on a queue (to tamper with them, or to act before they are sent).
+   */
+  pauseConsumer(queue: QueueId): Promise<void>;
+  resumeConsumer(queue: QueueId): void;
   stop(): Promise<void>;
 }
 
@@ -97,12 +113,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   if (started) throw new Error('a local stack is already running in this process');
   started = true;
   const log = options.log ?? (() => undefined);
+  let unfreeze: (() => void) | undefined;
   const server = createServer();
   const emulators: RunningEmulator[] = [];
-  const pollers: QueuePoller[] = [];
+  const pollers = new Map<QueueId, QueuePoller>();
   const runners: ScheduledRunner[] = [];
   let sandbox: Sandbox | undefined;
   try {
+    const queueTimeScale = queueTimeScaleSchema.parse(options.queueTimeScale);
     // The port first, so a second start fails at once with a clear message and touches nothing.
     const port = await listen(server, options.port);
     const baseUrl = `http://127.0.0.1:${port}`;
@@ -114,9 +132,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     emulators.push(sqsEmulator);
     pointAwsSdkAt(dynamo.endpoint, sqsEmulator.endpoint);
 
-    const { dynamo: dynamoClient, documents, sqs } = awsClients();
+    const { dynamo: dynamoClient, documents, sqs, secrets } = awsClients();
+    // The clients the handlers share: a timed-out invocation can no longer reach the table or queues.
+    unfreeze = freezeAbandonedInvocations([dynamoClient, sqs, secrets]);
     await ensureTable(dynamoClient, TABLE_NAME);
-    const queues = await ensureQueues(sqs, 'crier-local');
+    const queues = await ensureQueues(sqs, 'crier-local', queueTimeScale);
 
     const realTwilio = Boolean(options.twilio.accountSid && (options.twilio.smsFrom || options.twilio.whatsappFrom));
     const settings: DeploymentSettings = {
@@ -171,6 +191,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       failureRateB: options.sandbox.failureRateB,
       receiptDelayMs: options.sandbox.receiptDelayMs,
       latencyMs: options.sandbox.latencyMs,
+      random: options.sandbox.random,
       localBaseUrl: () => baseUrl,
       authToken: options.twilio.authToken,
       accountSid: options.twilio.accountSid ?? LOCAL_ACCOUNT_SID,
@@ -178,20 +199,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       whatsappFrom: options.twilio.whatsappFrom ?? 'whatsapp:+447700900000',
     });
 
-    const httpHandlers = new Map<FunctionId, LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>>();
-    const authorizerId = authorizerFunctionId();
-    const authorizer = await loadHandler<APIGatewayRequestAuthorizerEventV2, unknown>(authorizerId);
+    // Every function is invoked as Lambda would, under its timeout.
+    const load = async <Event, Result>(id: FunctionId): Promise<LocalInvoke<Event, Result>> =>
+      asLambda(id, await loadHandler<Event, Result>(id), localTimeoutMs(id, queueTimeScale));
+    const httpHandlers = new Map<FunctionId, LocalInvoke<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>>();
+    const authorizer = await load<APIGatewayRequestAuthorizerEventV2, unknown>(authorizerFunctionId());
     for (const id of functionIds) {
       const { trigger } = functionDefinition(id);
       switch (trigger.kind) {
         case 'http':
-          httpHandlers.set(id, await loadHandler(id));
+          httpHandlers.set(id, await load(id));
           break;
         case 'queue': {
-          const handler = await loadHandler<SQSEvent, SQSBatchResponse | void>(id);
+          const handler = await load<SQSEvent, SQSBatchResponse | void>(id);
           const concurrency = Math.min(trigger.maxConcurrency, options.maxLocalConcurrency ?? 4);
           const poller = new QueuePoller(sqs, id, queues[trigger.queue], trigger, handler, (error) => log(`${id}: ${(error as Error).message}`), concurrency);
-          pollers.push(poller);
+          pollers.set(trigger.queue, poller);
           poller.start();
           break;
         }
@@ -202,7 +225,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           const intervalMs = options.schedulerIntervalMs ?? trigger.everyMinutes * 60_000;
           const runner = new ScheduledRunner(
             id,
-            await loadHandler<ScheduledEvent, unknown>(id),
+            await load<ScheduledEvent, unknown>(id),
             { intervalMs, firstRunAfterMs: Math.min(FIRST_SCHEDULED_RUN_MS, intervalMs) },
             (error) => log(`${id}: scheduled run failed: ${(error as Error).stack ?? String(error)}`),
           );
@@ -239,14 +262,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (!handler) throw new Error(`no handler loaded for ${matched.route.functionId}`);
       let event = toApiGatewayEvent(request, url, body, matched);
       if (matched.route.authorizer === 'apiKey') {
-        const authorization = await authorizeAtGateway(authorizer, event, lambdaContext(authorizerId), log);
+        const authorization = await authorizeAtGateway(authorizer, event, log);
         if (!authorization.authorized) {
           respond(response, authorization.response);
           return;
         }
         event = authorization.event;
       }
-      const result = await handler(event, lambdaContext(matched.route.functionId));
+      const result = await handler(event);
       respond(response, normaliseResult(result));
     }
 
@@ -258,18 +281,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       queues,
       tableName: TABLE_NAME,
       awsSmsTopicArn: LOCAL_AWS_SMS_TOPIC_ARN,
-      settled: (timeoutMs = 30_000) => settled(sqs, queues, [...pollers, ...runners], timeoutMs),
+      settled: (timeoutMs = 30_000) => settled(sqs, queues, [...pollers.values(), ...runners], timeoutMs),
+      pauseConsumer: (queue) => consumerPoller(queue).stop(),
+      resumeConsumer: (queue) => consumerPoller(queue).start(),
       stop: async () => {
-        await Promise.all([...runners, ...pollers].map((worker) => worker.stop()));
+        await Promise.all([...runners, ...pollers.values()].map((worker) => worker.stop()));
+        unfreeze?.();
         activeSandbox.close();
         await closeServer(server);
         for (const emulator of emulators.reverse()) await emulator.close();
         started = false;
       },
     };
+    function consumerPoller(queue: QueueId): QueuePoller {
+      const poller = pollers.get(queue);
+      if (!poller) throw new Error(`no local consumer polls the ${queue} queue`);
+      return poller;
+    }
     return stack;
   } catch (error) {
-    await Promise.all([...runners, ...pollers].map((worker) => worker.stop()));
+    await Promise.all([...runners, ...pollers.values()].map((worker) => worker.stop()));
+    unfreeze?.();
     sandbox?.close();
     if (server.listening) await closeServer(server);
     for (const emulator of emulators.reverse()) await emulator.close().catch(() => undefined);
@@ -344,34 +376,4 @@ function respond(response: ServerResponse, result: APIGatewayProxyStructuredResu
   response.writeHead(result.statusCode ?? 200, headers);
   const body = result.body === undefined ? undefined : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
   response.end(body);
-}
-
-async function settled(
-  sqs: ReturnType<typeof awsClients>['sqs'],
-  queues: Record<QueueId, ProvisionedQueue>,
-  workers: { busy: boolean }[],
-  timeoutMs: number,
-): Promise<void> {
-  const { GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
-  const deadline = Date.now() + timeoutMs;
-  let quietRounds = 0;
-  while (Date.now() < deadline) {
-    const depths = await Promise.all(
-      Object.values(queues).map(async (queue) => {
-        const { Attributes } = await sqs.send(
-          new GetQueueAttributesCommand({
-            QueueUrl: queue.url,
-            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-          }),
-        );
-        return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
-      }),
-    );
-    const idle = depths.every((depth) => depth === 0) && workers.every((worker) => !worker.busy);
-    quietRounds = idle ? quietRounds + 1 : 0;
-    // Two quiet looks in a row: a handler may be between receiving and enqueueing.
-    if (quietRounds >= 2) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`the local stack did not settle within ${timeoutMs} ms`);
 }

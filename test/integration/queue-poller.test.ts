@@ -3,6 +3,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { QueueTrigger } from '../../functions/catalog-types.js';
 import type { ProvisionedQueue } from '../../local/provision.js';
+import { asLambda, FunctionTimeoutError } from '../../local/lambda-runtime.js';
 import { QueuePoller } from '../../local/queue-poller.js';
 import { depth, freshQueue, localSqs, receiveAll } from './sqs-support.js';
 
@@ -159,6 +160,33 @@ describe('QueuePoller', () => {
     expect(times('a').map((entry) => entry.receiveCount)).toEqual([1, 2]);
     expect(times('b').map((entry) => entry.receiveCount)).toEqual([1, 2]);
     expect(errors).toContain(crash);
+    expect(await depth(sqs, queue.url)).toEqual({ visible: 0, inFlight: 0 });
+  });
+
+  it.concurrent('abandons a batch whose function outlives its timeout: nothing deleted, every record received again after the visibility timeout', async ({ expect }) => {
+    // Prepare: the first invocation is still working when its 300 ms are up.
+    const queue = await freshQueue(sqs, { visibilityTimeoutSeconds: REDELIVERY_SECONDS });
+    await enqueue(queue, ['a', 'b']);
+    const { record, times } = recorder();
+    let invocations = 0;
+    const handler = asLambda<SQSEvent, SQSBatchResponse>(
+      'sendUrgent',
+      async (event) => {
+        invocations += 1;
+        record(event.Records);
+        if (invocations === 1) await new Promise((resolve) => setTimeout(resolve, 1_000));
+        return { batchItemFailures: [] };
+      },
+      300,
+    );
+
+    // Act
+    const errors = await poll(queue, 10, handler, () => times('a').length >= 2 && times('b').length >= 2);
+
+    // Assess
+    expect(times('a').map((entry) => entry.receiveCount)).toEqual([1, 2]);
+    expect(times('b').map((entry) => entry.receiveCount)).toEqual([1, 2]);
+    expect(errors).toEqual([new FunctionTimeoutError('sendUrgent', 300)]);
     expect(await depth(sqs, queue.url)).toEqual({ visible: 0, inFlight: 0 });
   });
 

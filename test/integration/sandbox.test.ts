@@ -185,8 +185,79 @@ describe('SandboxProvider and the local Sandbox', () => {
 
     // Assess
     expect(error).toMatchObject({ provider: 'sandbox', kind: 'throttled', retryable: true, providerCode: '429' });
-    expect(sandbox.stats).toEqual({ accepted: 2, throttled: 1, failed: 0 });
+    expect(sandbox.stats).toEqual({ accepted: 2, throttled: 1, failed: 0, hung: 0 });
     expect(await outbox()).toHaveLength(2);
+  });
+
+  it('answers 429 to a burst of the next N sends, then takes sends again', async () => {
+    // Prepare
+    const { provider, sandbox, outbox } = await startSandbox();
+    sandbox.throttle('sandbox', { sends: 2 });
+
+    // Act
+    const first = await providerError(provider.sendText(outbound()));
+    const second = await providerError(provider.sendText(outbound()));
+    const third = await provider.sendText(outbound());
+
+    // Assess
+    expect([first.kind, second.kind]).toEqual(['throttled', 'throttled']);
+    expect(third.provider).toBe('sandbox');
+    expect(sandbox.stats).toEqual({ accepted: 1, throttled: 2, failed: 0, hung: 0 });
+    expect(await outbox()).toHaveLength(1);
+  });
+
+  it('answers 429 to every send during a timed burst, and takes sends again once it is over', async () => {
+    // Prepare
+    const { provider, sandbox, outbox } = await startSandbox();
+    sandbox.throttle('sandbox', { forMs: 60_000 });
+
+    // Act
+    const during = await Promise.all([1, 2, 3].map(() => providerError(provider.sendText(outbound()))));
+    sandbox.throttle('sandbox', { forMs: 0 });
+    const after = await provider.sendText(outbound());
+
+    // Assess
+    expect(during.map((error) => error.providerCode)).toEqual(['429', '429', '429']);
+    expect(after.provider).toBe('sandbox');
+    expect(await outbox()).toHaveLength(1);
+  });
+
+  it('leaves the nth send without an answer and unrecorded, while the sends around it go through', async () => {
+    // Prepare
+    const stack = await startSandbox();
+    const { baseUrl, provider, sandbox, outbox } = stack;
+    sandbox.hangSend('sandbox', 2);
+    const before = await provider.sendText(outbound({ body: 'before' }));
+
+    // Act: the raw request, so the adapter's own timeout does not end the wait first.
+    let answered = false;
+    const hung = fetch(`${baseUrl}/sandbox/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(outbound({ body: 'hung' })),
+    }).then(() => {
+      answered = true;
+    });
+    await waitFor(() => sandbox.stats.hung === 1);
+    const after = await provider.sendText(outbound({ body: 'after' }));
+
+    // Assess
+    expect(answered).toBe(false);
+    expect([before.provider, after.provider]).toEqual(['sandbox', 'sandbox']);
+    expect((await outbox()).map((message) => message.body)).toEqual(['before', 'after']);
+    // Closing the sandbox lets the hung request go: the caller sees the connection end, not an answer.
+    await stack.close();
+    running.splice(running.indexOf(stack), 1);
+    await expect(hung).rejects.toThrow();
+    expect(answered).toBe(false);
+  });
+
+  it('refuses to hang a send that is not a whole number from 1', async () => {
+    // Prepare
+    const { sandbox } = await startSandbox();
+
+    // Act / Assess
+    expect(() => sandbox.hangSend('sandbox', 0)).toThrow('nth must be a whole number from 1, not 0');
   });
 
   it('fails every send at a failure rate of 1, which the adapter reports as a retryable connection failure', async () => {

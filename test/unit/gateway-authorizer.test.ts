@@ -1,9 +1,8 @@
-import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import getTopicEvent from '../../events/apigw/get-topic.json';
 import { authorizeAtGateway } from '../../local/gateway-authorizer.js';
 
-const context = { awsRequestId: 'req-1' } as Context;
 const principal = { keyId: 'key-roads', name: 'Roads team', role: 'sender', department: 'roads', mode: 'live' };
 
 function routeEvent(authorization?: string): APIGatewayProxyEventV2 {
@@ -28,7 +27,7 @@ describe('the local gateway in front of apiKey routes, as API Gateway behaves', 
     const authorizer = authorizerAnswering(() => ({ isAuthorized: true }));
 
     // Act
-    const outcome = await authorizeAtGateway(authorizer.handler, routeEvent(), context, () => undefined);
+    const outcome = await authorizeAtGateway(authorizer.handler, routeEvent(), () => undefined);
 
     // Assess
     expect(outcome).toEqual({ authorized: false, response: expect.objectContaining({ statusCode: 401, body: '{"message":"Unauthorized"}' }) });
@@ -45,7 +44,7 @@ describe('the local gateway in front of apiKey routes, as API Gateway behaves', 
     const logged: string[] = [];
 
     // Act
-    const outcome = await authorizeAtGateway(authorizer.handler, routeEvent('Bearer some-key'), context, (line) => logged.push(line));
+    const outcome = await authorizeAtGateway(authorizer.handler, routeEvent('Bearer some-key'), (line) => logged.push(line));
 
     // Assess
     expect(outcome).toEqual({ authorized: false, response: expect.objectContaining({ statusCode: status, body }) });
@@ -57,7 +56,7 @@ describe('the local gateway in front of apiKey routes, as API Gateway behaves', 
     const authorizer = authorizerAnswering(() => ({ isAuthorized: true, context: principal }));
 
     // Act
-    const outcome = await authorizeAtGateway(authorizer.handler, routeEvent('Bearer some-key'), context, () => undefined);
+    const outcome = await authorizeAtGateway(authorizer.handler, routeEvent('Bearer some-key'), () => undefined);
 
     // Assess
     expect(authorizer.calls).toEqual([

@@ -1,0 +1,129 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freezeAbandonedInvocations } from '../../local/frozen-invocations.js';
+import { asLambda, FunctionTimeoutError } from '../../local/lambda-runtime.js';
+import { freshQueue, localSqs, receiveAll } from './sqs-support.js';
+
+/**
+ * The local stack invokes functions as Lambda does: under their timeout, and a timed-out run is
+ * frozen, so it reaches neither a provider (fetch) nor AWS (the SDK clients) once its caller has
+ * given up on it. Against a real local-aws-sqs and a small HTTP server that counts requests.
+ */
+describe('invoking a function on the local stack', () => {
+  let sqs: SQSClient;
+  let server: Server;
+  let serverUrl: string;
+  let requestsSeen: string[];
+  let unfreeze: (() => void) | undefined;
+
+  beforeAll(async () => {
+    sqs = localSqs();
+    server = createServer((request, response) => {
+      requestsSeen.push(request.url ?? '');
+      response.writeHead(200).end('ok');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterEach(() => {
+    unfreeze?.();
+    unfreeze = undefined;
+  });
+  afterAll(async () => {
+    sqs.destroy();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  async function waitFor(condition: () => boolean): Promise<void> {
+    const deadline = Date.now() + 5_000;
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error('timed out waiting');
+      await pause(10);
+    }
+  }
+
+  it('hands the handler a context whose remaining time counts down from the timeout, and returns its result', async () => {
+    // Prepare
+    let remaining = -1;
+    const invoke = asLambda('sendUrgent', async (event: { n: number }, context: Context) => {
+      remaining = context.getRemainingTimeInMillis();
+      return event.n * 2;
+    }, 2_000);
+
+    // Act
+    const result = await invoke({ n: 21 });
+
+    // Assess
+    expect(result).toBe(42);
+    expect(remaining).toBeGreaterThan(0);
+    expect(remaining).toBeLessThanOrEqual(2_000);
+  });
+
+  it('rejects with Lambda’s timeout error when the handler outlives its timeout', async () => {
+    // Prepare
+    const invoke = asLambda('fanOut', async () => {
+      await pause(1_000);
+      return 'too late';
+    }, 50);
+
+    // Act / Assess
+    await expect(invoke({})).rejects.toEqual(new FunctionTimeoutError('fanOut', 50));
+    await expect(invoke({})).rejects.toThrow('fanOut: Task timed out after 0.05 seconds');
+  });
+
+  it('freezes a timed-out run: what it sends afterwards reaches neither an HTTP server nor SQS, while a live run’s does', async () => {
+    // Prepare
+    requestsSeen = [];
+    unfreeze = freezeAbandonedInvocations([sqs]);
+    const queue = await freshQueue(sqs);
+    const progress = { attempted: false, completed: false };
+    const abandoned = asLambda('sendUrgent', async () => {
+      await pause(200);
+      progress.attempted = true;
+      await fetch(`${serverUrl}/from-the-abandoned-run`);
+      await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: 'from the abandoned run' }));
+      progress.completed = true;
+    }, 50);
+    const live = asLambda('sendUrgent', async () => {
+      await fetch(`${serverUrl}/from-a-live-run`);
+      await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: 'from a live run' }));
+    }, 5_000);
+
+    // Act
+    await expect(abandoned({})).rejects.toBeInstanceOf(FunctionTimeoutError);
+    await waitFor(() => progress.attempted);
+    // A live run's requests after the frozen one's: had the frozen one gone out, it would be seen first.
+    await live({});
+    const messages = await receiveAll(sqs, queue.url, 2, 1_000);
+
+    // Assess
+    expect(requestsSeen).toEqual(['/from-a-live-run']);
+    expect(messages.map((message) => message.Body)).toEqual(['from a live run']);
+    expect(progress.completed).toBe(false);
+  });
+
+  it('lets callers outside any invocation through, and undoes the freeze when asked', async () => {
+    // Prepare
+    requestsSeen = [];
+    const realFetch = globalThis.fetch;
+    const undo = freezeAbandonedInvocations([sqs]);
+
+    // Act
+    await fetch(`${serverUrl}/from-a-test`);
+    undo();
+
+    // Assess
+    expect(requestsSeen).toEqual(['/from-a-test']);
+    expect(globalThis.fetch).toBe(realFetch);
+    // The SDK refuses a second middleware of the same name: the first one is gone.
+    expect(() => freezeAbandonedInvocations([sqs])()).not.toThrow();
+  });
+});
