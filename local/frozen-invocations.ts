@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-/** One local invocation of a function; `abandoned` turns true when it outlives its timeout. */
+/** One local invocation of a function; `ended` turns true when it answers, throws or times out. */
 export interface Invocation {
-  abandoned: boolean;
+  ended: boolean;
 }
 
 const current = new AsyncLocalStorage<Invocation>();
@@ -12,9 +12,9 @@ export function runAsInvocation<T>(invocation: Invocation, work: () => Promise<T
   return current.run(invocation, work);
 }
 
-/** True inside an invocation that has been abandoned at its timeout. */
-export function inAbandonedInvocation(): boolean {
-  return current.getStore()?.abandoned === true;
+/** True inside an invocation that has ended: what runs now is work it left behind. */
+export function inEndedInvocation(): boolean {
+  return current.getStore()?.ended === true;
 }
 
 /** The parts of an AWS SDK v3 client's middleware stack used here. */
@@ -26,29 +26,31 @@ interface MiddlewareStackLike {
   remove(name: string): boolean;
 }
 
-const FREEZE_MIDDLEWARE = 'crierLocalFreezeAbandonedInvocations';
+const FREEZE_MIDDLEWARE = 'crierLocalFreezeEndedInvocations';
 
 /** What a frozen call returns: a promise that never settles, as a call from a thrown-away sandbox never does. */
 const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
 
 /**
- * Freezes abandoned invocations. Lambda throws away the sandbox of a timed-out invocation, so
- * nothing it had still to do ever happens. The local stack runs every invocation in one process
- * and cannot stop a promise chain, so instead every way out of the process an invocation has
- * (`fetch`, which the providers use, and the AWS SDK clients, for the table and the queues)
- * refuses to start a request for an abandoned one: the call never settles, and the run stops
- * there. Requests already under way at the timeout finish, as they might in AWS.
+ * Freezes invocations that have ended. Lambda freezes a function's environment the moment its
+ * invocation ends (the handler answered, threw, or ran out of time: middy answers with a timeout
+ * error just before the deadline), so work the run left going, such as a batch still waiting on a
+ * provider, stops there; after a timeout the environment is thrown away. The local stack runs
+ * every invocation in one process and cannot stop a promise chain, so instead every way out of
+ * the process a run has (`fetch`, which the providers use, and the AWS SDK clients, for the table
+ * and the queues) refuses to start a request for an ended one: the call never settles, and the
+ * run stops there, as a sender that died would. Requests already under way finish, as they might.
  *
  * A frozen run's pending promises stay pending: anything it started and shared with later runs (a
- * cached lookup begun after the timeout) would wait forever, where AWS would have started afresh.
+ * cached lookup begun after it ended) would wait forever, where AWS would have started afresh.
  *
  * Returns the function that undoes it (when the stack stops).
  */
-export function freezeAbandonedInvocations(clients: readonly { middlewareStack: MiddlewareStackLike }[]): () => void {
+export function freezeEndedInvocations(clients: readonly { middlewareStack: MiddlewareStackLike }[]): () => void {
   const realFetch = globalThis.fetch;
-  globalThis.fetch = (input: string | URL | Request, init?: RequestInit) => (inAbandonedInvocation() ? never<Response>() : realFetch(input, init));
+  globalThis.fetch = (input: string | URL | Request, init?: RequestInit) => (inEndedInvocation() ? never<Response>() : realFetch(input, init));
   for (const client of clients) {
-    client.middlewareStack.add((next) => (args) => (inAbandonedInvocation() ? never() : next(args)), {
+    client.middlewareStack.add((next) => (args) => (inEndedInvocation() ? never() : next(args)), {
       step: 'initialize',
       name: FREEZE_MIDDLEWARE,
       priority: 'high',

@@ -36,10 +36,10 @@ export class FunctionTimeoutError extends Error {
 /**
  * A handler invoked as Lambda invokes it: a fresh context whose remaining time counts down from
  * `timeoutMs`, and at the timeout the invocation is abandoned: the caller gets a
- * FunctionTimeoutError, and the run itself is frozen (see frozen-invocations.ts), so it cannot go
- * on writing to the table or calling a provider after its caller has moved on, just as a timed-out
- * Lambda's sandbox is thrown away. Whoever called it treats the timeout as a failure: an event
- * source leaves the records on the queue, the gateway answers 500, the scheduler logs it.
+ * FunctionTimeoutError, and whoever called it treats that as a failure (an event source leaves
+ * the records on the queue, the gateway answers 500, the scheduler logs it). However it ends, what
+ * the run left going is frozen (frozen-invocations.ts): it cannot go on writing to the table or
+ * calling a provider once its caller has moved on, as in a frozen or thrown-away Lambda sandbox.
  */
 export function asLambda<Event, Result>(
   functionId: FunctionId,
@@ -47,11 +47,11 @@ export function asLambda<Event, Result>(
   timeoutMs = functionDefinition(functionId).timeoutSeconds * 1000,
 ): LocalInvoke<Event, Result> {
   return async (event) => {
-    const invocation = { abandoned: false };
+    const invocation = { ended: false };
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => {
-        invocation.abandoned = true;
+        invocation.ended = true;
         reject(new FunctionTimeoutError(functionId, timeoutMs));
       }, timeoutMs);
     });
@@ -61,6 +61,7 @@ export function asLambda<Event, Result>(
     try {
       return await Promise.race([running, timedOut]);
     } finally {
+      invocation.ended = true;
       clearTimeout(timer);
     }
   };

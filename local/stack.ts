@@ -19,7 +19,7 @@ import { hashApiKey } from '../shared/usecases/authenticate.js';
 import { startDynamo, startSqs, type RunningEmulator } from './emulators.js';
 import { authorizeAtGateway } from './gateway-authorizer.js';
 import { compileRoutes, matchRoute, normaliseResult, toApiGatewayEvent } from './http-gateway.js';
-import { freezeAbandonedInvocations } from './frozen-invocations.js';
+import { freezeEndedInvocations } from './frozen-invocations.js';
 import { asLambda, loadHandler, type LocalInvoke } from './lambda-runtime.js';
 import { ensureQueues, ensureTable, type ProvisionedQueue } from './provision.js';
 import { QueuePoller } from './queue-poller.js';
@@ -133,8 +133,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     pointAwsSdkAt(dynamo.endpoint, sqsEmulator.endpoint);
 
     const { dynamo: dynamoClient, documents, sqs, secrets } = awsClients();
-    // The clients the handlers share: a timed-out invocation can no longer reach the table or queues.
-    unfreeze = freezeAbandonedInvocations([dynamoClient, sqs, secrets]);
+    // The clients the handlers share: a run that has ended (or timed out) can no longer reach the table or queues.
+    unfreeze = freezeEndedInvocations([dynamoClient, sqs, secrets]);
     await ensureTable(dynamoClient, TABLE_NAME);
     const queues = await ensureQueues(sqs, 'crier-local', queueTimeScale);
 

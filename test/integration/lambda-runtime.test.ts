@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freezeAbandonedInvocations } from '../../local/frozen-invocations.js';
+import { freezeEndedInvocations } from '../../local/frozen-invocations.js';
 import { asLambda, FunctionTimeoutError } from '../../local/lambda-runtime.js';
 import { freshQueue, localSqs, receiveAll } from './sqs-support.js';
 
@@ -82,7 +82,7 @@ describe('invoking a function on the local stack', () => {
   it('freezes a timed-out run: what it sends afterwards reaches neither an HTTP server nor SQS, while a live run’s does', async () => {
     // Prepare
     requestsSeen = [];
-    unfreeze = freezeAbandonedInvocations([sqs]);
+    unfreeze = freezeEndedInvocations([sqs]);
     const queue = await freshQueue(sqs);
     const progress = { attempted: false, completed: false };
     const abandoned = asLambda('sendUrgent', async () => {
@@ -110,11 +110,37 @@ describe('invoking a function on the local stack', () => {
     expect(progress.completed).toBe(false);
   });
 
+  it('freezes work a run left going when it answered, as Lambda freezes the environment between invocations', async () => {
+    // Prepare
+    requestsSeen = [];
+    unfreeze = freezeEndedInvocations([sqs]);
+    const progress = { attempted: false, completed: false };
+    const answersEarly = asLambda('twilioStatus', async () => {
+      void (async () => {
+        await pause(100);
+        progress.attempted = true;
+        await fetch(`${serverUrl}/left-behind`);
+        progress.completed = true;
+      })();
+      return 'answered';
+    });
+
+    // Act
+    const answer = await answersEarly({});
+    await waitFor(() => progress.attempted);
+    await fetch(`${serverUrl}/from-a-test`);
+
+    // Assess
+    expect(answer).toBe('answered');
+    expect(requestsSeen).toEqual(['/from-a-test']);
+    expect(progress.completed).toBe(false);
+  });
+
   it('lets callers outside any invocation through, and undoes the freeze when asked', async () => {
     // Prepare
     requestsSeen = [];
     const realFetch = globalThis.fetch;
-    const undo = freezeAbandonedInvocations([sqs]);
+    const undo = freezeEndedInvocations([sqs]);
 
     // Act
     await fetch(`${serverUrl}/from-a-test`);
@@ -124,6 +150,6 @@ describe('invoking a function on the local stack', () => {
     expect(requestsSeen).toEqual(['/from-a-test']);
     expect(globalThis.fetch).toBe(realFetch);
     // The SDK refuses a second middleware of the same name: the first one is gone.
-    expect(() => freezeAbandonedInvocations([sqs])()).not.toThrow();
+    expect(() => freezeEndedInvocations([sqs])()).not.toThrow();
   });
 });
