@@ -73,6 +73,8 @@ const departmentLimits = (b: DeploymentBindings) => ({
 });
 /** What the senders estimate each message's cost with, and the broadcasts API its previews. */
 const prices = (b: DeploymentBindings) => (b.settings.priceTable ? { PRICE_TABLE: JSON.stringify(b.settings.priceTable) } : {});
+/** Each sender's rate, for the senders' pacing; unset, the providers' defaults. */
+const sendRates = (b: DeploymentBindings) => (b.settings.sendRates ? { SEND_RATES: JSON.stringify(b.settings.sendRates) } : {});
 const admin = (b: DeploymentBindings) => ({
   ...table(b),
   ...(b.secretArns.bootstrapKey ? { BOOTSTRAP_KEY_SECRET_ARN: b.secretArns.bootstrapKey } : {}),
@@ -87,10 +89,21 @@ function senderFunction(description: string, queue: 'sendUrgent' | 'sendBulk', m
     description,
     entry: 'functions/queue/send.ts',
     envSchema: senderEnvSchema,
-    environment: (b) => ({ ...table(b), ...provider(b), ...failover(b), PUBLIC_BASE_URL: b.publicBaseUrl, ...broadcastTiming(b), ...prices(b) }),
+    environment: (b) => ({
+      ...table(b),
+      ...provider(b),
+      ...failover(b),
+      PUBLIC_BASE_URL: b.publicBaseUrl,
+      ...broadcastTiming(b),
+      ...prices(b),
+      ...sendRates(b),
+      SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent,
+      SEND_BULK_QUEUE_URL: b.queueUrls.sendBulk,
+    }),
     trigger: { kind: 'queue', queue, batchSize: 5, maxConcurrency },
     // sendsSms: either lane may send through AWS End User Messaging SMS when a deployment picks it.
-    access: { table: 'readwrite', secrets: ['providerCredentials'], sendsSms: true },
+    // sendsTo: a batch's unfinished rest goes back on its own lane.
+    access: { table: 'readwrite', secrets: ['providerCredentials'], sendsSms: true, sendsTo: [queue] },
     timeoutSeconds: 60,
     memoryMb: 512,
   });
