@@ -79,7 +79,8 @@ export class SenderSlots {
         latestStart,
       });
       if (grant.granted) {
-        this.nextSlot = grant.startAt;
+        // Right after our own last booking: the slots left of it are still ours to use.
+        if (grant.startAt !== this.bookedUntil || this.nextSlot < now) this.nextSlot = grant.startAt;
         this.bookedUntil = grant.startAt + cost;
         return { ok: true };
       }
