@@ -200,7 +200,7 @@ export const fanOutEnvSchema = tableEnvSchema.extend({
   SEND_URGENT_QUEUE_URL: z.url(),
   SEND_BULK_QUEUE_URL: z.url(),
   /** Recipients carried by one send-queue message (SQS messages are at most 256 KiB). */
-  RECIPIENTS_PER_SEND_MESSAGE: positiveInt.max(200).default(50),
+  RECIPIENTS_PER_SEND_MESSAGE: positiveInt.max(200).default(100),
 });
 
 /**

@@ -1,7 +1,7 @@
 import type { BroadcastSendJob, ReplySendJob } from '../domain/jobs.js';
 import { defaultLanguage, type Language } from '../domain/language.js';
 import { renderContent } from '../domain/message-content.js';
-import { topicNameIn, type Broadcast, type Channel, type Recipient, type SkipReason, type SubscriberProfile } from '../domain/model.js';
+import { recipientKey, topicNameIn, type Broadcast, type Channel, type Recipient, type SkipReason, type SubscriberProfile } from '../domain/model.js';
 import { withStopFooter } from '../domain/replies.js';
 import { rateOf, rateUnitsOf, senderKeyOf } from '../domain/send-rates.js';
 import { isWhatsAppWindowOpen } from '../domain/whatsapp-window.js';
@@ -19,6 +19,8 @@ export { broadcastMessageId, RetryLaterError, type SendDependencies } from './se
 
 /** Attempts a batch gets at a retryable failure before the recipient it failed on is recorded as failed. */
 export const MAX_SEND_ATTEMPTS = 8;
+/** 429s a batch retries in place (after the sender's hold) before it hands its rest back. */
+const MAX_THROTTLED_RETRIES = 3;
 /** Left of a function's time when it stops starting sends: the ones in flight must finish and be recorded. */
 const DEADLINE_MARGIN_MS = 10_000;
 
@@ -42,7 +44,9 @@ type BatchDelta = Required<Pick<CountsDelta, 'sent' | 'failed' | 'skipped' | 'co
 
 /** Why the rest of a batch goes back to the queue, and when it should come out again. */
 interface HandBack {
+  /** Where in the batch (and its retried tail) it stopped; `rest` is everyone from there on. */
   from: number;
+  rest: Recipient[];
   retryAt: number;
   /** A provider failure (counts as an attempt), rather than the sender's schedule or the clock. */
   failure: boolean;
@@ -94,19 +98,27 @@ async function sendPaced(
 ): Promise<HandBack | undefined> {
   const topicName = await topicNamer(deps, broadcast);
   const slots = new Map<string, SenderSlots>();
+  // The batch's recipients, and behind them any the provider throttled, for one more go each.
+  const pending = [...recipients];
   const inFlight = new Set<Promise<void>>();
+  let throttledRetries = 0;
   let handBack: HandBack | undefined;
   let fatal: unknown;
   const stopAt = (from: number, retryAt: number, failure: boolean) => {
-    if (!handBack || from < handBack.from) handBack = { from, retryAt, failure: failure || (handBack?.failure ?? false) };
+    if (!handBack || from < handBack.from) handBack = { from, retryAt, failure: failure || (handBack?.failure ?? false), rest: [] };
   };
-  for (let index = 0; index < recipients.length; index += 1) {
-    // Room for one more send first, then a look at how the ones in flight went.
-    while (inFlight.size >= deps.pacing.maxInFlight) await Promise.race(inFlight);
+  for (let index = 0; index < pending.length || inFlight.size > 0; ) {
+    // Room for one more send first (or the last ones to finish), then a look at how they went.
+    if (inFlight.size >= deps.pacing.maxInFlight || index >= pending.length) {
+      await Promise.race(inFlight);
+      continue;
+    }
     if (handBack || fatal !== undefined) break;
-    const recipient = recipients[index] as Recipient;
+    const position = index;
+    const recipient = pending[index] as Recipient;
+    index += 1;
     if (deps.clock.now().getTime() > run.deadline - DEADLINE_MARGIN_MS) {
-      stopAt(index, deps.clock.now().getTime(), false);
+      stopAt(position, deps.clock.now().getTime(), false);
       break;
     }
     const profile = (await deps.stores.subscribers.profilesOf([recipient.phone], { consistent: true })).get(recipient.phone);
@@ -123,7 +135,7 @@ async function sendPaced(
     const sender = slotsFor(deps, slots, provider, recipient.channel, broadcast.priority, run.deadline - DEADLINE_MARGIN_MS);
     const slot = await sender.take(message.template ? 1 : rateUnitsOf(recipient.channel, message.body));
     if (!slot.ok) {
-      stopAt(index, slot.retryAt, false);
+      stopAt(position, slot.retryAt, false);
       break;
     }
     const send = claimAndSend(
@@ -147,16 +159,30 @@ async function sendPaced(
           fatal ??= error;
           return;
         }
-        // The claim was given back: this resident and everyone after go back to the queue.
-        stopAt(index, deps.clock.now().getTime() + retryDelaySeconds(1) * 1000, true);
-        if (error.providerError.kind === 'throttled') await sender.holdBack();
+        // The claim was given back. A 429 despite pacing (another client of the same account, a
+        // provider counting differently): everyone sending for this sender pauses a second, and
+        // this resident gets another go at the end of the batch, a few times a batch at most.
+        if (error.providerError.kind === 'throttled') {
+          await sender.holdBack();
+          if (throttledRetries < MAX_THROTTLED_RETRIES) {
+            throttledRetries += 1;
+            pending.push(recipient);
+            return;
+          }
+        }
+        // Otherwise this resident and everyone after go back to the queue, an attempt more.
+        stopAt(position, deps.clock.now().getTime() + retryDelaySeconds(1) * 1000, true);
       })
       .finally(() => inFlight.delete(send));
     inFlight.add(send);
   }
   await Promise.all(inFlight);
   if (fatal !== undefined) throw fatal;
-  return handBack;
+  if (!handBack) return undefined;
+  const stopped: HandBack = handBack;
+  // Once each, even if a throttled resident was queued again behind the point it stopped at.
+  const rest = [...new Map(pending.slice(stopped.from).map((recipient) => [recipientKey(recipient), recipient])).values()];
+  return { ...stopped, rest };
 }
 
 function slotsFor(
@@ -211,7 +237,7 @@ async function handBackRest(deps: SendDependencies, broadcast: Broadcast, job: B
     ? retryDelaySeconds(attempt) * 1000
     : Math.max(0, handBack.retryAt - deps.clock.now().getTime());
   await deps.sendQueues[broadcast.priority].send(
-    [{ kind: 'broadcast', broadcastId: broadcast.id, recipients: job.recipients.slice(handBack.from), attempt }],
+    [{ kind: 'broadcast', broadcastId: broadcast.id, recipients: handBack.rest, attempt }],
     { delaySeconds: Math.min(900, Math.ceil(waitMs / 1000)) },
   );
 }

@@ -6,6 +6,7 @@ import type { OutboundText, ProviderAcceptance } from '../../shared/ports/messag
 import { sendBroadcastBatch, sendReply, type SendDependencies } from '../../shared/usecases/send.js';
 import { aBroadcast, aBroadcastSendJob, aPhone, aReplySendJob, broadcastSettings, inboundEvidence } from '../support/builders.js';
 import { sendingForTests } from '../support/in-memory-pacing.js';
+import { PACING_HEADROOM } from '../../shared/usecases/sender-slots.js';
 import { FixedClock, ScriptedProvider, SequentialIds, directoryOf, inMemoryStores } from '../support/in-memory-stores.js';
 
 const BROADCAST_ID = '01jbroadcast0000000000000a';
@@ -43,10 +44,13 @@ async function setUp(options: { priority?: Priority; body?: string; rate?: numbe
   return { deps, stores, clock, provider, pacer: sending.pacer, lanes: sending.lanes };
 }
 
+/** Milliseconds between one send and the next. */
+const gapsOf = (times: number[]) => times.slice(1).map((time, index) => time - (times[index] as number));
+
 const everyone = () => aBroadcastSendJob({ broadcastId: BROADCAST_ID, recipients: residents.map((phone) => ({ phone, channel: 'sms' as const })) });
 
 describe('sendBroadcastBatch: pacing', () => {
-  it('spaces sends at the sender rate (10 a second: one every 100 ms), booking a chunk of slots at a time', async () => {
+  it('spaces sends at the sender rate less its headroom (10 a second: one every 102 ms), booking a chunk of slots at a time', async () => {
     // Prepare
     const { deps, clock, provider, pacer } = await setUp({ rate: 10 });
     const start = clock.now().getTime();
@@ -54,8 +58,11 @@ describe('sendBroadcastBatch: pacing', () => {
     // Act
     await sendBroadcastBatch(deps, everyone());
 
-    // Assess: ten sends, 100 ms apart; bookings of half a second (5 slots) each.
-    expect(provider.times.map((time) => time - start)).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);
+    // Assess: ten sends, 1000 / 9.8 ms apart; bookings of half a second (5 slots) each.
+    expect(provider.times[0]).toBe(start);
+    // Whole milliseconds on the clock: each gap within a millisecond and a half of 102.04.
+    expect(gapsOf(provider.times).every((gap) => Math.abs(gap - 1000 / (10 * PACING_HEADROOM)) < 1.5)).toBe(true);
+    expect(provider.times).toHaveLength(10);
     expect(pacer.requests.map((request) => request.units)).toEqual([5, 5]);
     expect(pacer.requests.every((request) => request.sender === 'sandbox:sms' && request.lane === 'normal')).toBe(true);
   });
@@ -69,7 +76,8 @@ describe('sendBroadcastBatch: pacing', () => {
     await sendBroadcastBatch(deps, aBroadcastSendJob({ broadcastId: BROADCAST_ID, recipients: residents.slice(0, 3).map((phone) => ({ phone, channel: 'sms' as const })) }));
 
     // Assess
-    expect(provider.times.map((time) => time - start)).toEqual([0, 200, 400]);
+    expect(provider.times[0]).toBe(start);
+    expect(gapsOf(provider.times).every((gap) => Math.abs(gap - 2000 / (10 * PACING_HEADROOM)) < 1.5)).toBe(true);
   });
 
   it('sends as fast as it can to an unmetered sender, booking nothing', async () => {
@@ -98,21 +106,21 @@ describe('sendBroadcastBatch: pacing', () => {
   });
 
   it('hands the bulk batch back, without using an attempt, while an urgent broadcast holds the sender', async () => {
-    // Prepare: an urgent broadcast booked a slot a moment ago.
+    // Prepare: an urgent broadcast booked 30 s of slots a moment ago.
     const { deps, clock, provider, pacer, lanes } = await setUp({ rate: 10 });
-    await pacer.reserve({ sender: 'sandbox:sms', units: 100, messagesPerSecond: 10, lane: 'urgent', now: clock.now().getTime(), latestStart: clock.now().getTime() });
+    await pacer.reserve({ sender: 'sandbox:sms', units: 300, messagesPerSecond: 10, lane: 'urgent', now: clock.now().getTime(), latestStart: clock.now().getTime() });
 
     // Act
     await sendBroadcastBatch(deps, everyone());
 
-    // Assess: held for the urgent booking (10 s) and its 3 s hold: 13 s, longer than a function waits.
+    // Assess: held for the urgent booking (30 s) and its 3 s hold: 33 s, longer than a function waits.
     expect(provider.attempts).toEqual([]);
     expect(lanes.normal.sent).toEqual([{ ...everyone(), attempt: 0 }]);
-    expect(lanes.normal.delays).toEqual([13]);
+    expect(lanes.normal.delays).toEqual([33]);
   });
 
   it('hands the rest back, without using an attempt, when its function is about to be stopped', async () => {
-    // Prepare: 10 a second, and 10.5 s of the function left: it keeps a 10 s margin.
+    // Prepare: 10 a second, and 10.5 s of the function left: it keeps a 10 s margin, so 4 slots fit.
     const { deps, clock, provider, lanes, stores } = await setUp({ rate: 10 });
     const deadline = clock.now().getTime() + 10_500;
 
@@ -120,26 +128,47 @@ describe('sendBroadcastBatch: pacing', () => {
     await sendBroadcastBatch(deps, everyone(), { deadline });
 
     // Assess
-    expect(provider.sentTo).toEqual(residents.slice(0, 5));
-    expect(lanes.normal.sent).toEqual([{ ...everyone(), recipients: everyone().recipients.slice(5), attempt: 0 }]);
-    expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 5 });
+    expect(provider.sentTo).toEqual(residents.slice(0, 4));
+    expect(lanes.normal.sent).toEqual([{ ...everyone(), recipients: everyone().recipients.slice(4), attempt: 0 }]);
+    expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 4 });
   });
 
-  it('holds the sender back a second for everyone when the provider says 429', async () => {
-    // Prepare
-    const { deps, clock, provider, pacer, lanes } = await setUp({ rate: 10 });
+  it('holds the sender back a second for everyone when the provider says 429, and tries that resident again at the end', async () => {
+    // Prepare: the provider refuses the third send (at +200 ms) once.
+    const { deps, clock, provider, pacer, lanes, stores } = await setUp({ rate: 10 });
     const start = clock.now().getTime();
+    let refused = false;
+    provider.answer = (message) => {
+      if (message.to !== residents[2] || refused) return provider.accept();
+      refused = true;
+      return new ProviderError('sandbox', 'throttled', 'too many requests', { providerCode: 429 });
+    };
+
+    // Act
+    await sendBroadcastBatch(deps, everyone());
+
+    // Assess: nobody was sent between the 429 and +1.2 s; the third resident went last, once.
+    const afterRefusal = provider.times.slice(3);
+    expect(afterRefusal.every((time) => time >= start + 1_200)).toBe(true);
+    expect(provider.sentTo).toEqual([...residents.slice(0, 3), ...residents.slice(3), residents[2]]);
+    expect(pacer.schedules.get('sandbox:sms')?.nextAt).toBeGreaterThanOrEqual(start + 1_200);
+    expect(lanes.normal.sent).toEqual([]);
+    expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 10, failed: 0 });
+  });
+
+  it('hands the rest back, an attempt more, when the provider keeps saying 429', async () => {
+    // Prepare
+    const { deps, provider, lanes } = await setUp({ rate: 10 });
     provider.answer = (message) =>
       message.to === residents[2] ? new ProviderError('sandbox', 'throttled', 'too many requests', { providerCode: 429 }) : provider.accept();
 
     // Act
     await sendBroadcastBatch(deps, everyone());
 
-    // Assess: the third send (at +200 ms) was refused; nobody is booked before +1.2 s, and the
-    // refused resident and everyone after go back with an attempt more.
-    expect(provider.sentTo).toEqual(residents.slice(0, 3));
-    expect(pacer.schedules.get('sandbox:sms')?.nextAt).toBeGreaterThanOrEqual(start + 1_200);
-    expect(lanes.normal.sent).toEqual([{ ...everyone(), recipients: everyone().recipients.slice(2), attempt: 1 }]);
+    // Assess: four goes at the third resident (one and three retries), then it and everyone not yet sent go back.
+    expect(provider.sentTo.filter((phone) => phone === residents[2])).toHaveLength(4);
+    expect(lanes.normal.sent).toHaveLength(1);
+    expect(lanes.normal.sent[0]).toMatchObject({ attempt: 1, recipients: expect.arrayContaining([{ phone: residents[2], channel: 'sms' }]) });
   });
 });
 

@@ -172,7 +172,7 @@ describe('sendBroadcastBatch', () => {
   it('sends the handed-back recipient on the retry, and nobody twice', async () => {
     // Prepare
     const { deps, stores, provider, lanes } = await setUp();
-    refuse(provider, bob, new ProviderError('sandbox', 'throttled', 'slow down', { providerCode: 429 }));
+    refuse(provider, bob, new ProviderError('sandbox', 'connectionFailed', 'bad gateway', { providerCode: 502 }));
     await sendBroadcastBatch(deps, aBroadcastSendJob({ broadcastId: BROADCAST_ID }));
     provider.answer = () => provider.accept();
     const rest = lanes.urgent.sent[0];
