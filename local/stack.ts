@@ -371,10 +371,15 @@ async function settled(
         const { Attributes } = await sqs.send(
           new GetQueueAttributesCommand({
             QueueUrl: queue.url,
-            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
           }),
         );
-        return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+        // Delayed messages count: a batch handed back for later is work still to do.
+        return (
+          Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+          Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) +
+          Number(Attributes?.ApproximateNumberOfMessagesDelayed ?? 0)
+        );
       }),
     );
     const idle = depths.every((depth) => depth === 0) && workers.every((worker) => !worker.busy);
