@@ -3,8 +3,9 @@ import type { QueueId } from '../functions/catalog-types.js';
 import type { ProvisionedQueue } from './provision.js';
 
 /**
- * Resolves once no queue function is working and every queue looks empty (messages in flight
- * count: a batch abandoned at its timeout is still to come back), or throws after `timeoutMs`.
+ * Resolves once no queue function is working and every queue looks empty (messages in flight or
+ * delayed count: a batch abandoned at its timeout, or handed back for later, is still to come
+ * back), or throws after `timeoutMs`.
  */
 export async function settled(
   sqs: SQSClient,
@@ -20,10 +21,15 @@ export async function settled(
         const { Attributes } = await sqs.send(
           new GetQueueAttributesCommand({
             QueueUrl: queue.url,
-            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
           }),
         );
-        return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+        // Delayed messages count: a batch handed back for later is work still to do.
+        return (
+          Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+          Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) +
+          Number(Attributes?.ApproximateNumberOfMessagesDelayed ?? 0)
+        );
       }),
     );
     const idle = depths.every((depth) => depth === 0) && workers.every((worker) => !worker.busy);

@@ -16,6 +16,7 @@ import type { DeploymentBindings, DeploymentSettings, QueueId } from '../functio
 import { awsClients } from '../shared/adapters/aws-clients.js';
 import { dynamoStores } from '../shared/adapters/dynamo/stores.js';
 import { hashApiKey } from '../shared/usecases/authenticate.js';
+import { senderKeyOf, type SendRates } from '../shared/domain/send-rates.js';
 import { startDynamo, startSqs, type RunningEmulator } from './emulators.js';
 import { authorizeAtGateway } from './gateway-authorizer.js';
 import { compileRoutes, matchRoute, normaliseResult, toApiGatewayEvent } from './http-gateway.js';
@@ -153,6 +154,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       timeZone: 'Europe/London',
       dailyMessageCap: 0,
       operatorApprovalAbove: 0,
+      // The senders are paced to the sandbox's own limit, as a deployment's are to its contracted rates.
+      ...(options.sandbox.messagesPerSecond ? { sendRates: sandboxRates(options.sandbox.messagesPerSecond) } : {}),
       ...options.settings,
     };
     const bindings: DeploymentBindings = {
@@ -320,6 +323,13 @@ function pointAwsSdkAt(dynamoEndpoint: string, sqsEndpoint: string): void {
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
+}
+
+/** Both sandboxes, both channels, at the sandbox's rate limit. */
+function sandboxRates(messagesPerSecond: number): SendRates {
+  return Object.fromEntries(
+    ['sandbox', 'sandbox-b'].flatMap((provider) => (['sms', 'whatsapp'] as const).map((channel) => [senderKeyOf(provider, channel), messagesPerSecond])),
+  );
 }
 
 /** Provider settings that in AWS come from the secret; locally from the environment (CONTRACT.md). */
