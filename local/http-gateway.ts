@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { httpRoutes, type FunctionId, type HttpRoute } from '../functions/catalog.js';
+
+/** The largest request body the local gateway reads. */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 interface CompiledRoute {
   method: string;
@@ -94,4 +97,25 @@ export function normaliseResult(result: APIGatewayProxyStructuredResultV2 | stri
   if (result === undefined) return { statusCode: 200 };
   if (typeof result === 'string') return { statusCode: 200, body: result };
   return result;
+}
+
+/** The request's body, or undefined when it is larger than API Gateway takes. */
+export async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Writes a Lambda proxy result to the HTTP response, as API Gateway does. */
+export function respond(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  response.writeHead(result.statusCode ?? 200, headers);
+  const body = result.body === undefined ? undefined : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  response.end(body);
 }

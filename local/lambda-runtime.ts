@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { functionDefinition, type FunctionId } from '../functions/catalog.js';
-import { runAsInvocation } from './frozen-invocations.js';
+import { runAsInvocation, type Invocation } from './invocation-io.js';
 
 export type LambdaHandler<Event, Result> = (event: Event, context: Context) => Promise<Result>;
 
@@ -33,13 +33,22 @@ export class FunctionTimeoutError extends Error {
   }
 }
 
+/** What Lambda reports when the runtime process dies under an invocation (a crash, an out-of-memory kill). */
+export class FunctionCrashError extends Error {
+  constructor(readonly functionId: FunctionId) {
+    super(`${functionId}: Runtime exited with error: signal: killed`);
+    this.name = 'FunctionCrashError';
+  }
+}
+
 /**
  * A handler invoked as Lambda invokes it: a fresh context whose remaining time counts down from
  * `timeoutMs`, and at the timeout the invocation is abandoned: the caller gets a
  * FunctionTimeoutError, and whoever called it treats that as a failure (an event source leaves
- * the records on the queue, the gateway answers 500, the scheduler logs it). However it ends, what
- * the run left going is frozen (frozen-invocations.ts): it cannot go on writing to the table or
- * calling a provider once its caller has moved on, as in a frozen or thrown-away Lambda sandbox.
+ * the records on the queue, the gateway answers 500, the scheduler logs it); a crash (see
+ * InvocationIoGate.crashOnRequest) is the same with a FunctionCrashError. However it ends, what
+ * the run left going is frozen (invocation-io.ts): it cannot go on writing to the table or calling
+ * a provider once its caller has moved on, as in a frozen or thrown-away Lambda sandbox.
  */
 export function asLambda<Event, Result>(
   functionId: FunctionId,
@@ -47,19 +56,20 @@ export function asLambda<Event, Result>(
   timeoutMs = functionDefinition(functionId).timeoutSeconds * 1000,
 ): LocalInvoke<Event, Result> {
   return async (event) => {
-    const invocation = { ended: false };
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => {
+    let endEarly: (error: Error) => void = () => undefined;
+    const endedEarly = new Promise<never>((_resolve, reject) => {
+      endEarly = (error) => {
         invocation.ended = true;
-        reject(new FunctionTimeoutError(functionId, timeoutMs));
-      }, timeoutMs);
+        reject(error);
+      };
     });
+    const invocation: Invocation = { ended: false, crash: () => endEarly(new FunctionCrashError(functionId)) };
+    const timer = setTimeout(() => endEarly(new FunctionTimeoutError(functionId, timeoutMs)), timeoutMs);
     const running = runAsInvocation(invocation, () => handler(event, lambdaContext(functionId, timeoutMs)));
-    // Once abandoned, the run's own outcome has nobody to go to, as in Lambda.
+    // Once it has ended early, the run's own outcome has nobody to go to, as in Lambda.
     running.catch(() => undefined);
     try {
-      return await Promise.race([running, timedOut]);
+      return await Promise.race([running, endedEarly]);
     } finally {
       invocation.ended = true;
       clearTimeout(timer);

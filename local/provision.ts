@@ -9,7 +9,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@
 import { queueDefinitions } from '../functions/catalog.js';
 import type { QueueId } from '../functions/catalog-types.js';
 import { tableDefinition } from '../shared/adapters/dynamo/table-definition.js';
-import { localVisibilityTimeoutSeconds } from './time-scale.js';
+import { localVisibilityTimeoutSeconds, type QueueTimeScale } from './time-scale.js';
 
 /** Creates the table (if it is not there from an earlier start) from the same definition as CDK. */
 export async function ensureTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {
@@ -51,16 +51,20 @@ export interface ProvisionedQueue {
 
 /**
  * Each queue of the catalog and its dead-letter queue, with the same redrive as in AWS, and the
- * visibility timeout scaled with its consumer's timeout (time-scale.ts).
+ * visibility timeout scaled for tests (time-scale.ts).
  */
-export async function ensureQueues(sqs: SQSClient, prefix: string, queueTimeScale = 1): Promise<Record<QueueId, ProvisionedQueue>> {
+export async function ensureQueues(
+  sqs: SQSClient,
+  prefix: string,
+  timeScale: QueueTimeScale = { visibility: 1, functionTimeouts: 1 },
+): Promise<Record<QueueId, ProvisionedQueue>> {
   const entries = await Promise.all(
     (Object.keys(queueDefinitions) as QueueId[]).map(async (queueId) => {
       const definition = queueDefinitions[queueId];
       const deadLetterUrl = await createQueue(sqs, `${prefix}-${definition.name}-dlq`, {});
       const deadLetterArn = await queueArn(sqs, deadLetterUrl);
       const url = await createQueue(sqs, `${prefix}-${definition.name}`, {
-        VisibilityTimeout: String(localVisibilityTimeoutSeconds(queueId, queueTimeScale)),
+        VisibilityTimeout: String(localVisibilityTimeoutSeconds(queueId, timeScale)),
         RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterArn, maxReceiveCount: definition.maxReceiveCount }),
       });
       return [queueId, { url, arn: await queueArn(sqs, url), deadLetterUrl }] as const;

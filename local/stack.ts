@@ -19,8 +19,8 @@ import { hashApiKey } from '../shared/usecases/authenticate.js';
 import { senderKeyOf, type SendRates } from '../shared/domain/send-rates.js';
 import { startDynamo, startSqs, type RunningEmulator } from './emulators.js';
 import { authorizeAtGateway } from './gateway-authorizer.js';
-import { compileRoutes, matchRoute, normaliseResult, toApiGatewayEvent } from './http-gateway.js';
-import { freezeEndedInvocations } from './frozen-invocations.js';
+import { compileRoutes, matchRoute, MAX_BODY_BYTES, normaliseResult, readBody, respond, toApiGatewayEvent } from './http-gateway.js';
+import { InvocationIoGate } from './invocation-io.js';
 import { asLambda, loadHandler, type LocalInvoke } from './lambda-runtime.js';
 import { ensureQueues, ensureTable, type ProvisionedQueue } from './provision.js';
 import { QueuePoller } from './queue-poller.js';
@@ -56,10 +56,11 @@ export interface LocalStackOptions {
   /** Runs every scheduled function this often instead of its catalog interval (tests). */
   schedulerIntervalMs?: number;
   /**
-   * Shortens the queue functions' timeouts and their queues' visibility timeouts together, e.g.
-   * 0.05 (time-scale.ts): a batch abandoned at its timeout is received again in seconds. Default 1.
+   * Tests: shortens the queues' visibility timeouts (and, if asked, the queue functions' timeouts),
+   * e.g. `{ visibility: 0.01 }`: a batch whose invocation crashed is received again in seconds.
+   * See time-scale.ts. Default 1: AWS's times.
    */
-  queueTimeScale?: number;
+  queueTimeScale?: { visibility?: number; functionTimeouts?: number };
   log?: (line: string) => void;
 }
 
@@ -84,6 +85,13 @@ export interface LocalStack {
    */
   pauseConsumer(queue: QueueId): Promise<void>;
   resumeConsumer(queue: QueueId): void;
+  /**
+   * The invocation that makes the `nth` send to either sandbox from now (1: the next) dies as it
+   * makes it, as a sender whose process is killed mid-batch: the send never leaves, the invocation
+   * ends in error (its records come back after their visibility timeout), and what it left going
+   * is frozen. Its claim on that resident stays as it was.
+   */
+  crashOnSandboxSend(nth: number): void;
   stop(): Promise<void>;
 }
 
@@ -97,7 +105,8 @@ export class PortInUseError extends Error {
 const TABLE_NAME = 'crier-local';
 const LOCAL_AWS_SMS_TOPIC_ARN = 'arn:aws:sns:eu-west-2:000000000000:crier-local-aws-sms';
 const LOCAL_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
-const MAX_BODY_BYTES = 1024 * 1024;
+/** Where the sandbox providers send (local/sandbox.ts): `sandbox` and `sandbox-b`. */
+const SANDBOX_SEND_PATH = /^\/sandbox(\/b)?\/api\/messages$/;
 /** Scheduled functions first run this soon after start, not a whole interval later. */
 const FIRST_SCHEDULED_RUN_MS = 1_000;
 let started = false;
@@ -114,14 +123,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   if (started) throw new Error('a local stack is already running in this process');
   started = true;
   const log = options.log ?? (() => undefined);
-  let unfreeze: (() => void) | undefined;
+  let gate: InvocationIoGate | undefined;
   const server = createServer();
   const emulators: RunningEmulator[] = [];
   const pollers = new Map<QueueId, QueuePoller>();
   const runners: ScheduledRunner[] = [];
   let sandbox: Sandbox | undefined;
   try {
-    const queueTimeScale = queueTimeScaleSchema.parse(options.queueTimeScale);
+    const timeScale = queueTimeScaleSchema.parse(options.queueTimeScale);
     // The port first, so a second start fails at once with a clear message and touches nothing.
     const port = await listen(server, options.port);
     const baseUrl = `http://127.0.0.1:${port}`;
@@ -134,10 +143,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     pointAwsSdkAt(dynamo.endpoint, sqsEmulator.endpoint);
 
     const { dynamo: dynamoClient, documents, sqs, secrets } = awsClients();
-    // The clients the handlers share: a run that has ended (or timed out) can no longer reach the table or queues.
-    unfreeze = freezeEndedInvocations([dynamoClient, sqs, secrets]);
+    // On fetch and the clients the handlers share: a run that has ended can no longer reach a provider, the table or the queues.
+    gate = InvocationIoGate.install([dynamoClient, sqs, secrets]);
     await ensureTable(dynamoClient, TABLE_NAME);
-    const queues = await ensureQueues(sqs, 'crier-local', queueTimeScale);
+    const queues = await ensureQueues(sqs, 'crier-local', timeScale);
 
     const realTwilio = Boolean(options.twilio.accountSid && (options.twilio.smsFrom || options.twilio.whatsappFrom));
     const settings: DeploymentSettings = {
@@ -204,7 +213,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // Every function is invoked as Lambda would, under its timeout.
     const load = async <Event, Result>(id: FunctionId): Promise<LocalInvoke<Event, Result>> =>
-      asLambda(id, await loadHandler<Event, Result>(id), localTimeoutMs(id, queueTimeScale));
+      asLambda(id, await loadHandler<Event, Result>(id), localTimeoutMs(id, timeScale));
     const httpHandlers = new Map<FunctionId, LocalInvoke<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>>();
     const authorizer = await load<APIGatewayRequestAuthorizerEventV2, unknown>(authorizerFunctionId());
     for (const id of functionIds) {
@@ -241,6 +250,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const routes = compileRoutes();
     const activeSandbox = sandbox;
+    const activeGate = gate;
+    const baseOrigin = new URL(baseUrl).origin;
     server.on('request', (request, response) => {
       void serve(request, response).catch((error: unknown) => {
         log(`request failed: ${(error as Error).stack ?? String(error)}`);
@@ -287,9 +298,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       settled: (timeoutMs = 30_000) => settled(sqs, queues, [...pollers.values(), ...runners], timeoutMs),
       pauseConsumer: (queue) => consumerPoller(queue).stop(),
       resumeConsumer: (queue) => consumerPoller(queue).start(),
+      crashOnSandboxSend: (nth) => activeGate.crashOnRequest((url) => url.origin === baseOrigin && SANDBOX_SEND_PATH.test(url.pathname), nth),
       stop: async () => {
         await Promise.all([...runners, ...pollers.values()].map((worker) => worker.stop()));
-        unfreeze?.();
+        activeGate.uninstall();
         activeSandbox.close();
         await closeServer(server);
         for (const emulator of emulators.reverse()) await emulator.close();
@@ -304,7 +316,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     return stack;
   } catch (error) {
     await Promise.all([...runners, ...pollers.values()].map((worker) => worker.stop()));
-    unfreeze?.();
+    gate?.uninstall();
     sandbox?.close();
     if (server.listening) await closeServer(server);
     for (const emulator of emulators.reverse()) await emulator.close().catch(() => undefined);
@@ -367,23 +379,4 @@ async function listen(server: Server, port: number): Promise<number> {
 function closeServer(server: Server): Promise<void> {
   server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));
-}
-
-async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-function respond(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
-  response.writeHead(result.statusCode ?? 200, headers);
-  const body = result.body === undefined ? undefined : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
-  response.end(body);
 }

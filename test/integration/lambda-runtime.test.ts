@@ -4,21 +4,22 @@ import type { AddressInfo } from 'node:net';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freezeEndedInvocations } from '../../local/frozen-invocations.js';
-import { asLambda, FunctionTimeoutError } from '../../local/lambda-runtime.js';
+import { InvocationIoGate } from '../../local/invocation-io.js';
+import { asLambda, FunctionCrashError, FunctionTimeoutError } from '../../local/lambda-runtime.js';
 import { freshQueue, localSqs, receiveAll } from './sqs-support.js';
 
 /**
- * The local stack invokes functions as Lambda does: under their timeout, and a timed-out run is
- * frozen, so it reaches neither a provider (fetch) nor AWS (the SDK clients) once its caller has
- * given up on it. Against a real local-aws-sqs and a small HTTP server that counts requests.
+ * The local stack invokes functions as Lambda does: under their timeout, and a run that has ended
+ * (timed out, crashed, or answered early) is frozen, so it reaches neither a provider (fetch) nor
+ * AWS (the SDK clients) once its caller has moved on. Against a real local-aws-sqs and a small
+ * HTTP server that counts requests.
  */
 describe('invoking a function on the local stack', () => {
   let sqs: SQSClient;
   let server: Server;
   let serverUrl: string;
   let requestsSeen: string[];
-  let unfreeze: (() => void) | undefined;
+  let gate: InvocationIoGate | undefined;
 
   beforeAll(async () => {
     sqs = localSqs();
@@ -31,8 +32,8 @@ describe('invoking a function on the local stack', () => {
     serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterEach(() => {
-    unfreeze?.();
-    unfreeze = undefined;
+    gate?.uninstall();
+    gate = undefined;
   });
   afterAll(async () => {
     sqs.destroy();
@@ -82,7 +83,7 @@ describe('invoking a function on the local stack', () => {
   it('freezes a timed-out run: what it sends afterwards reaches neither an HTTP server nor SQS, while a live run’s does', async () => {
     // Prepare
     requestsSeen = [];
-    unfreeze = freezeEndedInvocations([sqs]);
+    gate = InvocationIoGate.install([sqs]);
     const queue = await freshQueue(sqs);
     const progress = { attempted: false, completed: false };
     const abandoned = asLambda('sendUrgent', async () => {
@@ -113,7 +114,7 @@ describe('invoking a function on the local stack', () => {
   it('freezes work a run left going when it answered, as Lambda freezes the environment between invocations', async () => {
     // Prepare
     requestsSeen = [];
-    unfreeze = freezeEndedInvocations([sqs]);
+    gate = InvocationIoGate.install([sqs]);
     const progress = { attempted: false, completed: false };
     const answersEarly = asLambda('twilioStatus', async () => {
       void (async () => {
@@ -136,20 +137,45 @@ describe('invoking a function on the local stack', () => {
     expect(progress.completed).toBe(false);
   });
 
+  it('crashes the invocation that makes the nth matching request: that request never leaves, and the run goes no further', async () => {
+    // Prepare: the second request to /send crashes whichever run makes it.
+    requestsSeen = [];
+    gate = InvocationIoGate.install([sqs]);
+    gate.crashOnRequest((url) => url.pathname === '/send', 2);
+    const progress = { sends: 0, finished: false };
+    const sender = asLambda('sendBulk', async () => {
+      await fetch(`${serverUrl}/other`);
+      for (let n = 1; n <= 3; n += 1) {
+        await fetch(`${serverUrl}/send`);
+        progress.sends = n;
+      }
+      progress.finished = true;
+    }, 5_000);
+
+    // Act
+    const outcome = await sender({}).catch((error: unknown) => error);
+    await fetch(`${serverUrl}/from-a-test`);
+
+    // Assess
+    expect(outcome).toEqual(new FunctionCrashError('sendBulk'));
+    expect(requestsSeen).toEqual(['/other', '/send', '/from-a-test']);
+    expect(progress).toEqual({ sends: 1, finished: false });
+  });
+
   it('lets callers outside any invocation through, and undoes the freeze when asked', async () => {
     // Prepare
     requestsSeen = [];
     const realFetch = globalThis.fetch;
-    const undo = freezeEndedInvocations([sqs]);
+    const installed = InvocationIoGate.install([sqs]);
 
     // Act
     await fetch(`${serverUrl}/from-a-test`);
-    undo();
+    installed.uninstall();
 
     // Assess
     expect(requestsSeen).toEqual(['/from-a-test']);
     expect(globalThis.fetch).toBe(realFetch);
     // The SDK refuses a second middleware of the same name: the first one is gone.
-    expect(() => freezeEndedInvocations([sqs])()).not.toThrow();
+    expect(() => InvocationIoGate.install([sqs]).uninstall()).not.toThrow();
   });
 });
