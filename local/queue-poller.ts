@@ -19,6 +19,9 @@ export class QueuePoller {
   private running = false;
   private loops: Promise<void>[] = [];
   private inFlight = 0;
+  private deletesToLose = 0;
+  /** Records handed to the function, and how many of them SQS had handed out before (a redelivery). */
+  readonly stats = { records: 0, redelivered: 0 };
 
   constructor(
     private readonly sqs: SQSClient,
@@ -40,6 +43,15 @@ export class QueuePoller {
   async stop(): Promise<void> {
     this.running = false;
     await Promise.all(this.loops);
+  }
+
+  /**
+   * The next `batches` batches the function finishes are not deleted, as if each DeleteMessageBatch
+   * had been lost: SQS hands them out again after their visibility timeout, the same messages with
+   * a receive count one higher. SQS's at-least-once delivery, made certain for a test.
+   */
+  loseNextDeletes(batches: number): void {
+    this.deletesToLose = batches;
   }
 
   get busy(): boolean {
@@ -75,6 +87,8 @@ export class QueuePoller {
 
   private async invoke(messages: Message[]): Promise<void> {
     const records = messages.map((message) => this.toRecord(message));
+    this.stats.records += records.length;
+    this.stats.redelivered += records.filter((record) => Number(record.attributes.ApproximateReceiveCount) > 1).length;
     let failedIds: Set<string>;
     try {
       const response = await this.handler({ Records: records });
@@ -86,6 +100,10 @@ export class QueuePoller {
     }
     const done = messages.filter((message) => !failedIds.has(message.MessageId ?? ''));
     if (done.length === 0) return;
+    if (this.deletesToLose > 0) {
+      this.deletesToLose -= 1;
+      return;
+    }
     await this.sqs.send(
       new DeleteMessageBatchCommand({
         QueueUrl: this.queue.url,

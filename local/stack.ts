@@ -92,6 +92,10 @@ export interface LocalStack {
    * is frozen. Its claim on that resident stays as it was.
    */
   crashOnSandboxSend(nth: number): void;
+  /** The next `batches` batches the queue's consumer finishes are received again later (QueuePoller.loseNextDeletes). */
+  loseDeletes(queue: QueueId, batches: number): void;
+  /** What a queue's consumer has been handed so far: records, and how many of them were redeliveries. */
+  consumerStats(queue: QueueId): { records: number; redelivered: number };
   stop(): Promise<void>;
 }
 
@@ -298,6 +302,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       settled: (timeoutMs = 30_000) => settled(sqs, queues, [...pollers.values(), ...runners], timeoutMs),
       pauseConsumer: (queue) => consumerPoller(queue).stop(),
       resumeConsumer: (queue) => consumerPoller(queue).start(),
+      loseDeletes: (queue, batches) => consumerPoller(queue).loseNextDeletes(batches),
+      consumerStats: (queue) => ({ ...consumerPoller(queue).stats }),
       crashOnSandboxSend: (nth) => activeGate.crashOnRequest((url) => url.origin === baseOrigin && SANDBOX_SEND_PATH.test(url.pathname), nth),
       stop: async () => {
         await Promise.all([...runners, ...pollers.values()].map((worker) => worker.stop()));

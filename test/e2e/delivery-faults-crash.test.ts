@@ -43,8 +43,9 @@ describe('delivery faults: the sender crashes midway through a batch', () => {
     await stack.settled(60_000);
     const report = await expectDeliveryInvariants(stack, client, broadcastId, residents);
 
-    // Assess: the fault happened, and the resident whose send died with the sender is a recorded
-    // failure, its outcome unknown (the run that claimed them cannot say whether it went out).
+    // Assess: the batch came back after the crash, and the resident whose send died with the
+    // sender is a recorded failure, its outcome unknown (nobody can say whether it went out).
+    expect(stack.consumerStats('sendUrgent').redelivered).toBe(1);
     expect(report.outboxRecipients).toHaveLength(residents.length - 1);
     const failed = [...report.records.values()].filter((record) => record?.status === 'failed');
     expect(failed.map((record) => record?.errorCode)).toEqual(['outcome_unknown']);

@@ -48,9 +48,11 @@ describe('QueuePoller', () => {
     handler: Handler,
     done: () => boolean | Promise<boolean>,
     timeoutMs = 8_000,
+    before: (poller: QueuePoller) => void = () => undefined,
   ): Promise<unknown[]> {
     const errors: unknown[] = [];
     const poller = new QueuePoller(sqs, 'sendUrgent', queue, trigger(batchSize), async (event) => handler(event), (error) => errors.push(error), 1);
+    before(poller);
     poller.start();
     try {
       const deadline = Date.now() + timeoutMs;
@@ -187,6 +189,31 @@ describe('QueuePoller', () => {
     expect(times('a').map((entry) => entry.receiveCount)).toEqual([1, 2]);
     expect(times('b').map((entry) => entry.receiveCount)).toEqual([1, 2]);
     expect(errors).toEqual([new FunctionTimeoutError('sendUrgent', 300)]);
+    expect(await depth(sqs, queue.url)).toEqual({ visible: 0, inFlight: 0 });
+  });
+
+  it.concurrent('loses the deletes of the next batches when told: the same messages come back once, a receive count higher', async ({ expect }) => {
+    // Prepare
+    const queue = await freshQueue(sqs, { visibilityTimeoutSeconds: REDELIVERY_SECONDS });
+    await enqueue(queue, ['once-more']);
+    const { seen, record, times } = recorder();
+
+    // Act
+    await poll(
+      queue,
+      10,
+      async (event) => {
+        record(event.Records);
+        return { batchItemFailures: [] };
+      },
+      async () => times('once-more').length >= 2 && (await depth(sqs, queue.url)).inFlight === 0,
+      8_000,
+      (poller) => poller.loseNextDeletes(1),
+    );
+
+    // Assess
+    expect(times('once-more').map((entry) => entry.receiveCount)).toEqual([1, 2]);
+    expect(seen).toHaveLength(2);
     expect(await depth(sqs, queue.url)).toEqual({ visible: 0, inFlight: 0 });
   });
 
