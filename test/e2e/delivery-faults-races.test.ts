@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { describe, expect, it } from 'vitest';
 import { renderReply } from '../../shared/domain/replies.js';
 import { broadcastMessageId } from '../../shared/usecases/send.js';
 import { residentPhones, startBroadcast, topicWithResidents } from '../support/broadcast-fixtures.js';
 import { expectDeliveryInvariants } from '../support/delivery-invariants.js';
-import { LocalStackClient } from '../support/local-stack-client.js';
-import { putSendJobs, takeSendJobs } from '../support/send-queue.js';
+import { localStackForFile } from '../support/fault-stack.js';
+import { putSendJobs, takeSendJobs, type QueuedSendJob } from '../support/send-queue.js';
 
 /**
  * What happens around a broadcast while it goes out, on the local stack: its send jobs delivered
@@ -15,39 +14,41 @@ import { putSendJobs, takeSendJobs } from '../support/send-queue.js';
  * to residents go on the urgent lane and are never held. Each case has its own topic and residents.
  */
 describe('delivery faults: duplicates, redeliveries, STOP and cancel mid-broadcast', () => {
-  const authToken = 'faults-races-token';
   const optedOutReply = renderReply('optedOut', 'en', { serviceName: 'Council alerts', contact: 'your council' });
-  let stack: LocalStack;
-  let client: LocalStackClient;
-
-  beforeAll(async () => {
-    stack = await startLocalStack({
-      port: 0,
-      twilio: { authToken },
-      // A provider that takes a moment, so a broadcast is still going out when a STOP or a cancel lands.
-      sandbox: { failureRate: 0, latencyMs: 100 },
-      settings: { topicShards: 4 },
-      // A batch whose delete was lost comes back after 8 s, not 12 minutes.
-      queueTimeScale: { visibility: 0.01 },
-    });
-    client = new LocalStackClient(stack, authToken);
-  });
-  afterAll(async () => {
-    await stack?.stop();
+  const local = localStackForFile({
+    // A provider that takes a moment, so a broadcast is still going out when a STOP or a cancel lands.
+    sandbox: { failureRate: 0, latencyMs: 100 },
+    settings: { topicShards: 4 },
+    // A batch whose delete was lost comes back after 8 s, not 12 minutes.
+    queueTimeScale: { visibility: 0.01 },
   });
 
-  /** Starts a normal broadcast with its send jobs held off the bulk lane, and returns them. */
+  /** A topic and its residents, and a normal broadcast to them whose send jobs are held off the bulk lane. */
   async function broadcastHeld(topicId: string, residents: readonly string[]) {
+    const { stack, client } = local;
+    await topicWithResidents(stack, client, topicId, residents);
     await stack.pauseConsumer('sendBulk');
     const broadcastId = await startBroadcast(client, topicId, 'normal');
     const jobs = await takeSendJobs(stack, 'sendBulk', broadcastId, residents.length);
     return { broadcastId, jobs };
   }
 
+  /** Puts held jobs back on the bulk lane (`copies` of each) and lets the sender at them. */
+  async function release(jobs: readonly QueuedSendJob[], copies = 1): Promise<void> {
+    await putSendJobs(local.stack, 'sendBulk', jobs, copies);
+    local.stack.resumeConsumer('sendBulk');
+  }
+
+  /** Once every queue is quiet, the invariants of the broadcast. */
+  async function checked(broadcastId: string, residents: readonly string[], finalStatus: 'sent' | 'cancelled' = 'sent') {
+    await local.stack.settled(60_000);
+    return expectDeliveryInvariants(local.stack, local.client, broadcastId, residents, { finalStatus });
+  }
+
   async function firstBroadcastMessage(broadcastId: string): Promise<void> {
     const prefix = broadcastMessageId(broadcastId, '');
     const deadline = Date.now() + 20_000;
-    while (!(await client.outbox()).some((message) => message.messageId.startsWith(prefix))) {
+    while (!(await local.client.outbox()).some((message) => message.messageId.startsWith(prefix))) {
       if (Date.now() > deadline) throw new Error(`no message of broadcast ${broadcastId} reached the sandbox`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -56,60 +57,51 @@ describe('delivery faults: duplicates, redeliveries, STOP and cancel mid-broadca
   it('sends once to everyone when every send job is delivered three times at once', async () => {
     // Prepare
     const residents = residentPhones(440, 12);
-    await topicWithResidents(stack, client, 'bins', residents);
     const { broadcastId, jobs } = await broadcastHeld('bins', residents);
-
-    const handedBefore = stack.consumerStats('sendBulk').records;
+    const handedBefore = local.stack.consumerStats('sendBulk').records;
 
     // Act: three copies of each job, received by the consumer's concurrent invocations together.
-    await putSendJobs(stack, 'sendBulk', jobs, 3);
-    stack.resumeConsumer('sendBulk');
-    await stack.settled(60_000);
-    const report = await expectDeliveryInvariants(stack, client, broadcastId, residents);
+    await release(jobs, 3);
+    const report = await checked(broadcastId, residents);
 
     // Assess: every copy was handed to the sender.
-    expect(stack.consumerStats('sendBulk').records - handedBefore).toBe(jobs.length * 3);
+    expect(local.stack.consumerStats('sendBulk').records - handedBefore).toBe(jobs.length * 3);
     expect(report.counts).toMatchObject({ sent: residents.length, failed: 0, skipped: 0 });
   }, 90_000);
 
   it('neither sends nor counts again when SQS delivers every send job a second time after it was done', async () => {
     // Prepare
     const residents = residentPhones(460, 12);
-    await topicWithResidents(stack, client, 'parks', residents);
     const { broadcastId, jobs } = await broadcastHeld('parks', residents);
-    await putSendJobs(stack, 'sendBulk', jobs, 1);
-    const redeliveredBefore = stack.consumerStats('sendBulk').redelivered;
+    const redeliveredBefore = local.stack.consumerStats('sendBulk').redelivered;
 
     // Act: each job is done, its delete lost, and it comes back after the visibility timeout.
-    stack.loseDeletes('sendBulk', jobs.length);
-    stack.resumeConsumer('sendBulk');
-    await stack.settled(60_000);
-    const report = await expectDeliveryInvariants(stack, client, broadcastId, residents);
+    local.stack.loseDeletes('sendBulk', jobs.length);
+    await release(jobs);
+    const report = await checked(broadcastId, residents);
 
     // Assess: every job was handed to the sender a second time.
-    expect(stack.consumerStats('sendBulk').redelivered - redeliveredBefore).toBe(jobs.length);
+    expect(local.stack.consumerStats('sendBulk').redelivered - redeliveredBefore).toBe(jobs.length);
     expect(report.counts).toMatchObject({ sent: residents.length, failed: 0, skipped: 0 });
   }, 90_000);
 
   it('sends nothing but the confirmation after a STOP, whether it lands before a resident’s job or during the broadcast', async () => {
     // Prepare
+    const { stack, client } = local;
     const residents = residentPhones(480, 12);
-    await topicWithResidents(stack, client, 'libraries', residents);
     const [stopsBefore, stopsDuring] = [residents.slice(0, 3), residents.slice(3, 5)];
     const { broadcastId, jobs } = await broadcastHeld('libraries', residents);
 
     // Act: three STOP while the jobs are held, two more once the broadcast is going out.
     await Promise.all(stopsBefore.map((phone) => client.text(phone, 'STOP')));
     await stack.settled();
-    await putSendJobs(stack, 'sendBulk', jobs, 1);
-    stack.resumeConsumer('sendBulk');
+    await release(jobs);
     await firstBroadcastMessage(broadcastId);
     await Promise.all(stopsDuring.map((phone) => client.text(phone, 'STOP')));
-    await stack.settled(60_000);
-    const report = await expectDeliveryInvariants(stack, client, broadcastId, residents);
+    const report = await checked(broadcastId, residents);
 
     // Assess
-    for (const phone of stopsBefore) expect(report.records.get(phone)).toMatchObject({ status: 'skipped', skipReason: 'opted_out' });
+    for (const phone of stopsBefore) expect(report.records.get(phone), phone).toMatchObject({ status: 'skipped', skipReason: 'opted_out' });
     for (const phone of [...stopsBefore, ...stopsDuring]) {
       const messages = await client.outbox(phone);
       expect(messages.filter((message) => message.body === optedOutReply), phone).toHaveLength(1);
@@ -120,23 +112,20 @@ describe('delivery faults: duplicates, redeliveries, STOP and cancel mid-broadca
   it('skips everyone not yet sent to when staff cancel the broadcast while it goes out', async () => {
     // Prepare: the first job goes out alone; the rest wait until the cancel.
     const residents = residentPhones(500, 12);
-    await topicWithResidents(stack, client, 'events', residents);
     const { broadcastId, jobs } = await broadcastHeld('events', residents);
     expect(jobs.length).toBeGreaterThan(1);
     const [first, ...rest] = jobs;
 
     // Act
-    await putSendJobs(stack, 'sendBulk', [first!], 1);
-    stack.resumeConsumer('sendBulk');
+    await release([first!]);
     await firstBroadcastMessage(broadcastId);
-    const cancelled = await client.api('POST', `/v1/broadcasts/${broadcastId}/cancel`);
-    await putSendJobs(stack, 'sendBulk', rest, 1);
-    await stack.settled(60_000);
-    const report = await expectDeliveryInvariants(stack, client, broadcastId, residents, { finalStatus: 'cancelled' });
+    const cancelled = await local.client.api('POST', `/v1/broadcasts/${broadcastId}/cancel`);
+    await release(rest);
+    const report = await checked(broadcastId, residents, 'cancelled');
 
     // Assess: the jobs that came after the cancel sent nothing.
     expect(cancelled.status).toBe(200);
-    for (const phone of rest.flatMap((job) => job.job.recipients.map((recipient) => recipient.phone))) {
+    for (const phone of rest.flatMap(({ job }) => job.recipients.map((recipient) => recipient.phone))) {
       expect(report.records.get(phone), phone).toMatchObject({ status: 'skipped', skipReason: 'cancelled' });
     }
     expect(report.counts.sent).toBeGreaterThan(0);

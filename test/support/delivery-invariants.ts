@@ -5,6 +5,7 @@ import { DynamoMessageStore } from '../../shared/adapters/dynamo/message-store.j
 import { broadcastCountsSchema, broadcastStatusSchema, type BroadcastCounts, type BroadcastStatus } from '../../shared/domain/model.js';
 import type { MessageRecord } from '../../shared/ports/stores.js';
 import { broadcastMessageId } from '../../shared/usecases/send.js';
+import { startBroadcast } from './broadcast-fixtures.js';
 import type { LocalStackClient } from './local-stack-client.js';
 
 const FINAL_BROADCAST_STATUSES: readonly BroadcastStatus[] = ['sent', 'cancelled'];
@@ -66,6 +67,22 @@ export async function expectDeliveryInvariants(
     'sent + failed + skipped': audience.length,
   });
   return { status, counts, outboxRecipients, records };
+}
+
+/**
+ * A broadcast to a topic (urgent unless asked), sent on the local stack until every queue is
+ * quiet, then checked against the invariants: the whole story of most fault tests.
+ */
+export async function broadcastAndCheck(
+  stack: LocalStack,
+  client: LocalStackClient,
+  topicId: string,
+  audience: readonly string[],
+  priority: 'urgent' | 'normal' = 'urgent',
+): Promise<DeliveryReport & { broadcastId: string }> {
+  const broadcastId = await startBroadcast(client, topicId, priority);
+  await stack.settled(60_000);
+  return { broadcastId, ...(await expectDeliveryInvariants(stack, client, broadcastId, audience)) };
 }
 
 function pick(counts: BroadcastCounts) {
