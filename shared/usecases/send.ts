@@ -103,6 +103,7 @@ async function sendPaced(
   const pending = [...recipients];
   const inFlight = new Set<Promise<void>>();
   let throttledRetries = 0;
+  const cancelCheck = { lastAt: deps.clock.now().getTime(), cancelled: false };
   let handBack: HandBack | undefined;
   let fatal: unknown;
   const stopAt = (from: number, retryAt: number, failure: boolean) => {
@@ -121,6 +122,10 @@ async function sendPaced(
     if (deps.clock.now().getTime() > run.deadline - DEADLINE_MARGIN_MS) {
       stopAt(position, deps.clock.now().getTime(), false);
       break;
+    }
+    if (await cancelledSince(deps, broadcast, cancelCheck)) {
+      if (await recordSkip(deps, broadcast.id, recipient, 'cancelled')) delta.skipped += 1;
+      continue;
     }
     const consent = await consentOf(deps, recipient, topicId);
     if ('skip' in consent) {
@@ -185,6 +190,18 @@ async function sendPaced(
   // Once each, even if a throttled resident was queued again behind the point it stopped at.
   const rest = [...new Map(pending.slice(stopped.from).map((recipient) => [recipientKey(recipient), recipient])).values()];
   return { ...stopped, rest };
+}
+
+/** How often a sending batch looks again at its broadcast's status, so a cancel stops it within about a second. */
+const CANCEL_CHECK_MS = 1_000;
+
+/** True once the broadcast has been cancelled since the batch began (read again at most once a second). */
+async function cancelledSince(deps: SendDependencies, broadcast: Broadcast, check: { lastAt: number; cancelled: boolean }): Promise<boolean> {
+  const now = deps.clock.now().getTime();
+  if (check.cancelled || now - check.lastAt < CANCEL_CHECK_MS) return check.cancelled;
+  check.lastAt = now;
+  check.cancelled = (await deps.stores.broadcasts.get(broadcast.id))?.status === 'cancelled';
+  return check.cancelled;
 }
 
 /**
