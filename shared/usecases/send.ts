@@ -19,6 +19,8 @@ export { broadcastMessageId, RetryLaterError, type SendDependencies } from './se
 
 /** Attempts a batch gets at a retryable failure before the recipient it failed on is recorded as failed. */
 export const MAX_SEND_ATTEMPTS = 8;
+/** A consent read older than this when the slot comes is read again before the send. */
+const FRESH_CONSENT_MS = 50;
 /** 429s a batch retries in place (after the sender's hold) before it hands its rest back. */
 const MAX_THROTTLED_RETRIES = 3;
 /** Left of a function's time when it stops starting sends: the ones in flight must finish and be recorded. */
@@ -140,10 +142,19 @@ async function sendPaced(
     }
     const provider = await deps.providers.forChannel(recipient.channel, { testMode: broadcast.mode === 'test' });
     const sender = slotsFor(deps, slots, provider, recipient.channel, broadcast.priority, run.deadline - DEADLINE_MARGIN_MS);
+    const readAt = deps.clock.now().getTime();
     const slot = await sender.take(message.template ? 1 : rateUnitsOf(recipient.channel, message.body));
     if (!slot.ok) {
       stopAt(position, slot.retryAt, false);
       break;
+    }
+    // The slot can be a while off at a slow rate: a STOP (or a leave) in that wait still counts.
+    if (deps.clock.now().getTime() - readAt > FRESH_CONSENT_MS) {
+      const again = await consentOf(deps, recipient, topicId);
+      if ('skip' in again) {
+        if (await recordSkip(deps, broadcast.id, recipient, again.skip)) delta.skipped += 1;
+        continue;
+      }
     }
     const send = claimAndSend(
       deps,

@@ -197,6 +197,29 @@ describe('sendBroadcastBatch: a cancel part-way through', () => {
   });
 });
 
+describe('sendBroadcastBatch: a STOP while waiting for a slot', () => {
+  it('reads consent again when the slot comes, so a STOP during the wait is honoured', async () => {
+    // Prepare: 2 a second less headroom: the last resident's consent is read at ~4.08 s, just after
+    // the ninth send, and their slot is at ~4.59 s; they text STOP at 4.3 s, during that wait.
+    const { deps, stores, provider, clock } = await setUp({ rate: 2 });
+    const start = clock.now().getTime();
+    const last = residents.at(-1) as string;
+    const sleep = deps.pacing.sleep;
+    deps.pacing.sleep = async (ms) => {
+      const before = clock.now().getTime() - start;
+      await sleep(ms);
+      if (before < 4_300 && clock.now().getTime() - start >= 4_300) await stores.subscribers.optOut(last, 'sms', clock.now().toISOString(), inboundEvidence({ text: 'STOP' }));
+    };
+
+    // Act
+    await sendBroadcastBatch(deps, everyone());
+
+    // Assess
+    expect(provider.sentTo).not.toContain(last);
+    expect(await stores.messages.get(broadcastMessageId(BROADCAST_ID, last))).toMatchObject({ status: 'skipped', skipReason: 'opted_out' });
+  });
+});
+
 describe('sendReply: pacing', () => {
   it('takes a slot on the reply lane, which never holds the bulk lane off', async () => {
     // Prepare
