@@ -6,6 +6,7 @@ import { recipientKey, topicNameIn, type Broadcast, type Channel, type Recipient
 import { withStopFooter } from '../domain/replies.js';
 import { isWhatsAppWindowOpen } from '../domain/whatsapp-window.js';
 import { estimateMessageCost } from '../domain/costs.js';
+import { broadcastMessageId } from '../domain/message-ids.js';
 import type { PriceTable } from '../domain/sms-preview.js';
 import type { OutboundTemplate } from '../ports/messaging-provider.js';
 import type { ProviderDirectory } from '../ports/provider-directory.js';
@@ -45,13 +46,8 @@ export class HeldForQuietHoursError extends Error {
   }
 }
 
-/**
- * A broadcast's message id for one resident. Deterministic, so the claim (a conditional write on
- * it) is what makes "at most once per resident" hold across retries and redeliveries.
- */
-export function broadcastMessageId(broadcastId: string, phone: string): string {
-  return `${broadcastId}-${phone.replace(/^\+/, '')}`;
-}
+// Moved to the domain (the counting of a job's outcomes needs it too); re-exported for the callers that import it from here.
+export { broadcastMessageId };
 
 /**
  * Sends one batch of a broadcast. For each recipient: their profile read strongly just before
@@ -221,7 +217,7 @@ async function claimAndSend(deps: SendDependencies, delivery: Delivery): Promise
     updatedAt: now,
   };
   // A message claimed before (a redelivery) was costed by the delivery that sent it.
-  if ((await deps.stores.messages.claim(record)) === 'already-claimed') return { result: 'already-claimed', costMicros: 0 };
+  if ((await deps.stores.messages.claim(record)).outcome === 'already-claimed') return { result: 'already-claimed', costMicros: 0 };
   try {
     const provider = await deps.providers.forChannel(delivery.channel, { testMode: delivery.testMode });
     const accepted = await provider.sendText({
