@@ -204,6 +204,31 @@ describe('DynamoBroadcastStore: job totals and the exact rollup', () => {
       cost: { currency: 'GBP', estimatedMicros: 120_000 },
     });
   });
+
+  it('settles skips of every reason at once', async () => {
+    // Prepare
+    const id = newBroadcastId();
+    await broadcasts.create(aBroadcast({ id }));
+    const skippedBy = { opted_out: 1, duplicate: 2, cancelled: 3, invalid_recipient: 4, missing_data: 5, whatsapp_window_closed: 6 };
+
+    // Act
+    await broadcasts.settleCounts(id, totalsOf({ skipped: 21, skippedBy }));
+
+    // Assess
+    expect((await broadcasts.get(id))?.counts).toMatchObject({ skipped: 21, skippedBy });
+  });
+
+  it('dates progress without adding anything, when asked to', async () => {
+    // Prepare
+    const id = newBroadcastId();
+    await broadcasts.create(aBroadcast({ id }));
+
+    // Act
+    const tally = await broadcasts.addCounts(id, {}, LATER);
+
+    // Assess
+    expect(tally?.lastProgressAt).toBe(LATER);
+  });
 });
 
 describe('DynamoBroadcastStore: the sending list', () => {

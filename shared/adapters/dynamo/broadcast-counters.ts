@@ -47,8 +47,8 @@ export class DynamoBroadcastCounters {
           TableName: this.tableName,
           Key: keys.broadcastCounts(id),
           UpdateExpression: [
-            names.length > 0 ? `ADD ${names.map((_, index) => `#a${index} :a${index}`).join(', ')}` : '',
-            set.length > 0 ? `SET ${set.join(', ')}` : '',
+            ...(names.length > 0 ? [`ADD ${names.map((_, index) => `#a${index} :a${index}`).join(', ')}`] : []),
+            ...(set.length > 0 ? [`SET ${set.join(', ')}`] : []),
           ].join(' '),
           // Created with the broadcast: an ADD never makes counters for a broadcast that does not exist.
           ConditionExpression: 'attribute_exists(pk)',
@@ -144,7 +144,7 @@ export class DynamoBroadcastCounters {
         UpdateExpression: `SET ${[
           ...Object.keys(set).map((attribute) => `${name(attribute)} = :n${names.indexOf(attribute)}`),
           ...(totals.costCurrency ? ['costCurrency = if_not_exists(costCurrency, :costCurrency)'] : []),
-        ].join(', ')} REMOVE ${removed.map(name).join(', ')}`,
+        ].join(', ')}${removed.length > 0 ? ` REMOVE ${removed.map(name).join(', ')}` : ''}`,
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: Object.fromEntries(names.map((attribute) => [name(attribute), attribute])),
         ExpressionAttributeValues: {
