@@ -1,7 +1,7 @@
 import { addTotals, emptyTotals, type JobTotals } from '../domain/job-totals.js';
-import { broadcastMessageId } from '../domain/message-ids.js';
 import type { Recipient } from '../domain/model.js';
 import type { MessageRecord, Stores } from '../ports/stores.js';
+import { broadcastMessageId } from './send-message.js';
 
 /** How one message record counts towards its job. */
 export type RecordOutcome = 'sent' | 'failed' | 'skipped' | 'in-flight';

@@ -386,6 +386,15 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
     };
   }
 
+  async membersAmong(topicId: string, shard: number, phones: readonly string[]): Promise<Set<string>> {
+    const wanted = new Set(phones);
+    return new Set(
+      [...this.subscriptionsById.values()]
+        .filter((s) => s.topicId === topicId && shardOf(s.phone, this.shardCount) === shard && wanted.has(s.phone))
+        .map((s) => s.phone),
+    );
+  }
+
   private profile(phone: string, at: string): ProfileState {
     let profile = this.profiles.get(phone);
     if (!profile) {

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../../shared/domain/errors.js';
-import { broadcastMessageId } from '../../shared/domain/message-ids.js';
+import { broadcastMessageId } from '../../shared/usecases/send-message.js';
 import type { Broadcast } from '../../shared/domain/model.js';
 import type { MessageRecord } from '../../shared/ports/stores.js';
 import { logger } from '../../shared/runtime/logger.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { broadcastMessageId } from '../../shared/domain/message-ids.js';
+import { broadcastMessageId } from '../../shared/usecases/send-message.js';
 import type { MessageRecord } from '../../shared/ports/stores.js';
 import { outcomeOf, recountJob, type RecordOutcome } from '../../shared/usecases/job-recount.js';
 import { aMessageRecord, aPhone } from '../support/builders.js';

@@ -15,11 +15,12 @@ export class SqsJobQueue<Job> implements JobQueue<Job> {
     private readonly queueUrl: string,
   ) {}
 
-  async send(jobs: readonly Job[]): Promise<void> {
+  async send(jobs: readonly Job[], options: { delaySeconds?: number } = {}): Promise<void> {
+    const delay = options.delaySeconds ? { DelaySeconds: Math.max(0, Math.min(900, Math.round(options.delaySeconds))) } : {};
     for (let start = 0; start < jobs.length; start += MAX_ENTRIES_PER_BATCH) {
       let entries = jobs
         .slice(start, start + MAX_ENTRIES_PER_BATCH)
-        .map((job, index) => ({ Id: String(index), MessageBody: JSON.stringify(job) }));
+        .map((job, index) => ({ Id: String(index), MessageBody: JSON.stringify(job), ...delay }));
       for (let attempt = 1; entries.length > 0; attempt += 1) {
         const response = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
         const failedIds = new Set((response.Failed ?? []).map((failure) => failure.Id));
