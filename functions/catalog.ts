@@ -310,10 +310,11 @@ export const functionCatalog = {
     timeoutSeconds: 5,
     memoryMb: 256,
   }),
-  // Starts the scheduled broadcasts whose time (or the end of quiet hours) has come. Its timeout
+  // Starts the scheduled broadcasts whose time (or the end of quiet hours) has come, and settles
+  // or reports sending broadcasts whose counts stood still (stalled-broadcasts.ts). Its timeout
   // is well under the minute between runs, so two runs never overlap.
   scheduler: defineFunction({
-    description: 'Every minute: starts the scheduled broadcasts whose time has come',
+    description: 'Every minute: starts the scheduled broadcasts whose time has come, and sweeps stalled ones',
     entry: 'functions/scheduled/start-due-broadcasts.ts',
     envSchema: schedulerEnvSchema,
     environment: (b) => ({ ...table(b), FAN_OUT_QUEUE_URL: b.queueUrls.fanOut, ...broadcastTiming(b) }),

@@ -94,7 +94,7 @@ export async function claimAndSend(deps: SendDependencies, delivery: Delivery, p
     updatedAt: now,
   };
   // A message claimed before (a redelivery) was costed by the delivery that sent it.
-  if ((await deps.stores.messages.claim(record)) === 'already-claimed') return { result: 'already-claimed', costMicros: 0 };
+  if ((await deps.stores.messages.claim(record)).outcome === 'already-claimed') return { result: 'already-claimed', costMicros: 0 };
   try {
     const accepted = await provider.sendText({
       messageId: delivery.messageId,

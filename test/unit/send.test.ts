@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigurationError, ProviderError, type ProviderErrorKind } from '../../shared/domain/errors.js';
 import type { OutboundText } from '../../shared/ports/messaging-provider.js';
 import { logger } from '../../shared/runtime/logger.js';
+import { recordJobProgress } from '../../shared/usecases/broadcast-progress.js';
 import { MAX_SEND_ATTEMPTS, broadcastMessageId, sendBroadcastBatch, sendReply, type SendDependencies } from '../../shared/usecases/send.js';
 import { aBroadcast, aBroadcastSendJob, aPhone, aReplySendJob, broadcastSettings, inboundEvidence } from '../support/builders.js';
 import { FixedClock, ScriptedProvider, SequentialIds, directoryOf, inMemoryStores } from '../support/in-memory-stores.js';
@@ -304,8 +305,10 @@ describe('sendBroadcastBatch', () => {
   it('marks the broadcast sent when the last recipient has an outcome', async () => {
     // Prepare
     const { deps, stores } = await setUp(
-      aBroadcast({ id: BROADCAST_ID, status: 'sending', fanOutPending: 0, counts: { targeted: 3, sent: 1, delivered: 0, undelivered: 0, failed: 0, skipped: 0 } }),
+      aBroadcast({ id: BROADCAST_ID, status: 'sending', fanOutPending: 0, counts: { targeted: 3, sent: 0, delivered: 0, undelivered: 0, failed: 0, skipped: 0 } }),
     );
+    // The first recipient was sent by an earlier job, recorded as every job is.
+    await recordJobProgress(stores, { broadcastId: BROADCAST_ID, jobId: 'job-earlier', delta: { sent: 1 }, at: '2025-03-01T09:00:00.000Z' });
 
     // Act
     await sendBroadcastBatch(deps, aBroadcastSendJob({ broadcastId: BROADCAST_ID }));
