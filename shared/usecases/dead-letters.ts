@@ -31,7 +31,8 @@ export async function listDeadLetters(
       const approximateCount = await deps.deadLetters.count(queue);
       // No more than the count says are there: an empty queue, the usual case, is not received
       // from at all, and a peek does not wait for messages that do not exist.
-      const peeked = await deps.deadLetters.peek(queue, Math.min(input.peek, approximateCount));
+      const wanted = Math.min(input.peek, approximateCount);
+      const peeked = wanted > 0 ? await deps.deadLetters.peek(queue, wanted) : [];
       return {
         queue,
         approximateCount,
