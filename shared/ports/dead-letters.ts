@@ -16,7 +16,7 @@ export interface DeadLetter {
 
 /** The dead-letter queues of crier's work queues: looked at, and moved back to be tried again. */
 export interface DeadLetterQueues {
-  /** Approximately how many messages lie in the queue's dead-letter queue. */
+  /** Approximately how many messages wait in the queue's dead-letter queue (not those being moved). */
   count(queue: QueueId): Promise<number>;
   /**
    * Up to `max` of its messages, left where they are: they stay in the dead-letter queue and are

@@ -53,11 +53,13 @@ export class SqsDeadLetterQueues implements DeadLetterQueues {
     const { Attributes } = await this.sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl: this.queues[queue].deadLetterUrl,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        AttributeNames: ['ApproximateNumberOfMessages'],
       }),
     );
-    // Hidden messages are dead letters too: being peeked at or moved at this moment.
-    return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+    // The messages available to receive: what a peek can see and a redrive can move. One hidden
+    // for a moment by a peek or a redrive under way is not counted in AWS (local-aws-sqs counts
+    // it), which is why this is not added to ApproximateNumberOfMessagesNotVisible.
+    return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
   }
 
   /**
