@@ -47,7 +47,7 @@ export function registerDeadLetters(program: Command): void {
  * One request moves for up to 20 s; when that was not enough it says `timeBudget`, and the CLI
  * asks again for the rest, so an operator's one command moves everything (or the limit).
  */
-async function redriveAll(api: AdminApi, queue: string, limit: number | undefined): Promise<RedriveResult> {
+export async function redriveAll(api: Pick<AdminApi, 'redriveDeadLetters'>, queue: string, limit: number | undefined): Promise<RedriveResult> {
   let moved = 0;
   for (;;) {
     const { data } = await api.redriveDeadLetters(queue, limit === undefined ? undefined : limit - moved);
@@ -56,7 +56,7 @@ async function redriveAll(api: AdminApi, queue: string, limit: number | undefine
   }
 }
 
-function describeRedrive(result: RedriveResult): string {
+export function describeRedrive(result: RedriveResult): string {
   const what = `moved ${plural(result.moved, 'dead letter')} back onto ${result.queue}`;
   const left = result.approximateRemaining === 0 ? 'none left' : `about ${result.approximateRemaining} left`;
   const why = result.stoppedBecause === 'limit' ? ' (the limit)' : '';
