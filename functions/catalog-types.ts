@@ -1,3 +1,4 @@
+import type { SendRates } from '../shared/domain/send-rates.js';
 import type { PriceTable } from '../shared/domain/sms-preview.js';
 import type { z } from 'zod';
 import type { EnvironmentOf, ProviderEnv } from '../shared/config/env.js';
@@ -54,6 +55,8 @@ export interface DeploymentSettings {
   operatorApprovalAbove: number;
   /** The price table costs are estimated with (PRICE_TABLE); unset: the built-in estimates. */
   priceTable?: PriceTable;
+  /** Each sender's rate, over the providers' defaults (SEND_RATES); see shared/domain/send-rates.ts. */
+  sendRates?: SendRates;
 }
 
 export interface HttpTrigger {

@@ -75,6 +75,8 @@ const departmentLimits = (b: DeploymentBindings) => ({
 });
 /** What the senders estimate each message's cost with, and the broadcasts API its previews. */
 const prices = (b: DeploymentBindings) => (b.settings.priceTable ? { PRICE_TABLE: JSON.stringify(b.settings.priceTable) } : {});
+/** Each sender's rate, for the senders' pacing; unset, the providers' defaults. */
+const sendRates = (b: DeploymentBindings) => (b.settings.sendRates ? { SEND_RATES: JSON.stringify(b.settings.sendRates) } : {});
 const admin = (b: DeploymentBindings) => ({
   ...table(b),
   ...(b.secretArns.bootstrapKey ? { BOOTSTRAP_KEY_SECRET_ARN: b.secretArns.bootstrapKey } : {}),
@@ -89,11 +91,25 @@ function senderFunction(description: string, queue: 'sendUrgent' | 'sendBulk', m
     description,
     entry: 'functions/queue/send.ts',
     envSchema: senderEnvSchema,
-    environment: (b) => ({ ...table(b), ...provider(b), ...failover(b), PUBLIC_BASE_URL: b.publicBaseUrl, ...broadcastTiming(b), ...prices(b) }),
-    trigger: { kind: 'queue', queue, batchSize: 5, maxConcurrency },
+    environment: (b) => ({
+      ...table(b),
+      ...provider(b),
+      ...failover(b),
+      PUBLIC_BASE_URL: b.publicBaseUrl,
+      ...broadcastTiming(b),
+      ...prices(b),
+      ...sendRates(b),
+      SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent,
+      SEND_BULK_QUEUE_URL: b.queueUrls.sendBulk,
+    }),
+    // One job an invocation: a job of 100 recipients paced to its share of the sender's rate can
+    // take tens of seconds, and a second job behind it would only wait for the deadline.
+    trigger: { kind: 'queue', queue, batchSize: 1, maxConcurrency },
     // sendsSms: either lane may send through AWS End User Messaging SMS when a deployment picks it.
-    access: { table: 'readwrite', secrets: ['providerCredentials'], sendsSms: true },
-    timeoutSeconds: 60,
+    // sendsTo: a batch's unfinished rest goes back on its own lane.
+    access: { table: 'readwrite', secrets: ['providerCredentials'], sendsSms: true, sendsTo: [queue] },
+    // Long enough for a job of 100 at a slow sender's share of its rate; the visibility timeout is 6× this.
+    timeoutSeconds: 120,
     memoryMb: 512,
   });
 }

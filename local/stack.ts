@@ -17,6 +17,7 @@ import { awsClients } from '../shared/adapters/aws-clients.js';
 import { dynamoStores } from '../shared/adapters/dynamo/stores.js';
 import { mapValues } from '../shared/runtime/records.js';
 import { hashApiKey } from '../shared/usecases/authenticate.js';
+import { senderKeyOf, type SendRates } from '../shared/domain/send-rates.js';
 import { startDynamo, startSqs, type RunningEmulator } from './emulators.js';
 import { authorizeAtGateway } from './gateway-authorizer.js';
 import { compileRoutes, matchRoute, normaliseResult, toApiGatewayEvent } from './http-gateway.js';
@@ -134,6 +135,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       timeZone: 'Europe/London',
       dailyMessageCap: 0,
       operatorApprovalAbove: 0,
+      // The senders are paced to the sandbox's own limit, as a deployment's are to its contracted rates.
+      ...(options.sandbox.messagesPerSecond ? { sendRates: sandboxRates(options.sandbox.messagesPerSecond) } : {}),
       ...options.settings,
     };
     const bindings: DeploymentBindings = {
@@ -287,6 +290,13 @@ function pointAwsSdkAt(dynamoEndpoint: string, sqsEndpoint: string): void {
   });
 }
 
+/** Both sandboxes, both channels, at the sandbox's rate limit. */
+function sandboxRates(messagesPerSecond: number): SendRates {
+  return Object.fromEntries(
+    ['sandbox', 'sandbox-b'].flatMap((provider) => (['sms', 'whatsapp'] as const).map((channel) => [senderKeyOf(provider, channel), messagesPerSecond])),
+  );
+}
+
 /** Provider settings that in AWS come from the secret; locally from the environment (CONTRACT.md). */
 function localProviderEnvironment(options: LocalStackOptions, baseUrl: string): Record<string, string> {
   const { twilio } = options;
@@ -358,10 +368,15 @@ async function settled(
         const { Attributes } = await sqs.send(
           new GetQueueAttributesCommand({
             QueueUrl: queue.url,
-            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
           }),
         );
-        return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+        // Delayed messages count: a batch handed back for later is work still to do.
+        return (
+          Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+          Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) +
+          Number(Attributes?.ApproximateNumberOfMessagesDelayed ?? 0)
+        );
       }),
     );
     const idle = depths.every((depth) => depth === 0) && workers.every((worker) => !worker.busy);

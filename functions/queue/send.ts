@@ -5,6 +5,8 @@ import { ConfiguredProviderDirectory, providerRegistry, withRecordingSandbox } f
 import { RecordingSandboxProvider } from '../../shared/adapters/providers/sandbox/recording-adapter.js';
 import { providerSettingsSource } from '../../shared/adapters/providers/settings-source.js';
 import { SqsRetryScheduler } from '../../shared/adapters/sqs/sqs-job-queue.js';
+import { DynamoSendPacer } from '../../shared/adapters/dynamo/send-pacer.js';
+import type { SendJob } from '../../shared/domain/jobs.js';
 import { senderEnvSchema } from '../../shared/config/env.js';
 import { sendJobSchema } from '../../shared/domain/jobs.js';
 import { queueFunction } from '../../shared/runtime/queue-function.js';
@@ -12,7 +14,7 @@ import { retryDelaySeconds } from '../../shared/domain/backoff.js';
 import { HeldForQuietHoursError, RetryLaterError, sendBroadcastBatch, sendReply } from '../../shared/usecases/send.js';
 import { sendWindow } from '../../shared/domain/send-window.js';
 import { ProviderFailover } from '../../shared/usecases/provider-failover.js';
-import { coreDependencies } from '../wiring.js';
+import { coreDependencies, jobQueue } from '../wiring.js';
 
 /** SQS's longest visibility timeout. */
 const MAX_VISIBILITY_SECONDS = 12 * 3600 - 60;
@@ -35,21 +37,32 @@ export const handler = queueFunction({
       prices: env.PRICE_TABLE,
       statusCallbackBaseUrl: `${env.PUBLIC_BASE_URL.replace(/\/$/, '')}/webhooks/twilio/status`,
       window: sendWindow(env.QUIET_HOURS, env.TIME_ZONE),
+      pacing: {
+        pacer: new DynamoSendPacer(awsClients().documents, env.TABLE_NAME),
+        rates: env.SEND_RATES,
+        sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+        // Enough to keep a fast rate with 100-300 ms of provider latency, few enough to stay polite.
+        maxInFlight: 16,
+      },
+      sendQueues: { urgent: jobQueue<SendJob>(env.SEND_URGENT_QUEUE_URL), normal: jobQueue<SendJob>(env.SEND_BULK_QUEUE_URL) },
     },
     retries: new SqsRetryScheduler(awsClients().sqs),
   }),
   jobSchema: sendJobSchema,
-  processJob: async (job, record, deps) => {
+  oneRecordAtATime: true,
+  processJob: async (job, record, deps, context) => {
+    const run = { deadline: Date.now() + context.getRemainingTimeInMillis() };
     try {
-      if (job.kind === 'broadcast') await sendBroadcastBatch(deps.send, job);
-      else await sendReply(deps.send, job);
+      if (job.kind === 'broadcast') await sendBroadcastBatch(deps.send, job, run);
+      else await sendReply(deps.send, job, run);
     } catch (error) {
       if (error instanceof HeldForQuietHoursError) {
         // Hidden until quiet hours end (SQS allows 12 hours at most; quiet hours are shorter).
         const seconds = Math.ceil((error.until.getTime() - Date.now()) / 1000);
         await deps.retries.retryAfter(record.receiptHandle, Math.min(Math.max(seconds, 1), MAX_VISIBILITY_SECONDS), record.eventSourceARN);
       } else if (error instanceof RetryLaterError) {
-        // Back off before SQS hands the record out again; after maxReceiveCount it goes to the DLQ.
+        // A reply the provider could not take: back off before SQS hands the record out again;
+        // after maxReceiveCount it goes to the DLQ. (A broadcast batch hands its rest back itself.)
         const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
         await deps.retries.retryAfter(record.receiptHandle, retryDelaySeconds(receiveCount), record.eventSourceARN);
       }

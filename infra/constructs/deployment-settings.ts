@@ -7,7 +7,7 @@ import {
   quietHoursSetting,
   timeZoneSetting,
 } from '../../functions/deployment-settings.js';
-import { baseEnvSchema, failoverEnvSchema, priceTableEnvSchema, providerEnvSchema, tableEnvSchema, webhookEnvSchema } from '../../shared/config/env.js';
+import { baseEnvSchema, failoverEnvSchema, priceTableEnvSchema, sendRatesEnvSchema, providerEnvSchema, tableEnvSchema, webhookEnvSchema } from '../../shared/config/env.js';
 
 /**
  * What a deployment may choose, from CDK context (`cdk synth -c topicShards=16` or `cdk.json`).
@@ -40,7 +40,22 @@ export function readDeploymentSettings(node: Node): DeploymentSettings {
     operatorApprovalAbove: readSetting(node, 'operatorApprovalAbove', operatorApprovalAboveSetting, 0),
     // JSON, in cdk.json or `-c priceTable='{"sms":{…}}'`; unset, the functions use the built-in estimates.
     ...priceTableOf(node),
+    // JSON, in cdk.json or `-c sendRates='{"twilio:sms":30}'`; merged over the providers' defaults.
+    ...sendRatesOf(node),
   };
+}
+
+/** Each sender's rate from context: a JSON string (`-c`) or an object (cdk.json), checked as SEND_RATES is. */
+function sendRatesOf(node: Node): Pick<DeploymentSettings, 'sendRates'> {
+  const value: unknown = node.tryGetContext('sendRates');
+  if (value === undefined || value === '') return {};
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const parsed = sendRatesEnvSchema.shape.SEND_RATES.safeParse(text);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`CDK context sendRates=${text} is invalid: ${[issue?.path.join('.'), issue?.message].filter(Boolean).join(': ')}`);
+  }
+  return { sendRates: parsed.data };
 }
 
 /** The price table from context: a JSON string (`-c`) or an object (cdk.json), checked as PRICE_TABLE is. */

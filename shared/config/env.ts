@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { quietHoursSchema, timeZoneSchema } from '../domain/quiet-hours.js';
 import { defaultPriceTable, priceTableSchema } from '../domain/sms-preview.js';
+import { defaultSendRates, sendRatesSchema } from '../domain/send-rates.js';
 
 /**
  * Environment schemas. Every function validates its environment once, at the first invocation,
@@ -215,7 +216,7 @@ export const fanOutEnvSchema = tableEnvSchema.extend({
   SEND_URGENT_QUEUE_URL: z.url(),
   SEND_BULK_QUEUE_URL: z.url(),
   /** Recipients carried by one send-queue message (SQS messages are at most 256 KiB). */
-  RECIPIENTS_PER_SEND_MESSAGE: positiveInt.max(200).default(50),
+  RECIPIENTS_PER_SEND_MESSAGE: positiveInt.max(200).default(100),
 });
 
 /**
@@ -229,12 +230,37 @@ export const failoverEnvSchema = z.object({
   FAILOVER_COOLDOWN_SECONDS: positiveInt.max(86_400).default(300),
 });
 
+/**
+ * Each sender's rate (`{"twilio:sms":10,"whatsapp-cloud:whatsapp":80}`: messages, or SMS segments,
+ * a second), merged over the providers' defaults (shared/domain/send-rates.ts). An error names
+ * SEND_RATES and the sender at fault.
+ */
+export const sendRatesEnvSchema = z.object({
+  SEND_RATES: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value.trim() === '') return {} as unknown;
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'must be JSON: rates per sender such as {"twilio:sms":10}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(sendRatesSchema)
+    .transform((rates) => ({ ...defaultSendRates, ...rates })),
+});
+
 export const senderEnvSchema = tableEnvSchema
   .extend(providerEnvSchema.shape)
   .extend(failoverEnvSchema.shape)
   .extend({ PUBLIC_BASE_URL: z.url() })
   .extend(broadcastTimingEnvSchema.shape)
-  .extend(priceTableEnvSchema.shape);
+  .extend(priceTableEnvSchema.shape)
+  .extend(sendRatesEnvSchema.shape)
+  // Where a batch's unfinished rest goes back to, on its own lane.
+  .extend({ SEND_URGENT_QUEUE_URL: z.url(), SEND_BULK_QUEUE_URL: z.url() });
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
 export type TableEnv = z.infer<typeof tableEnvSchema>;

@@ -21,6 +21,8 @@ export const sendJobSchema = z.discriminatedUnion('kind', [
     kind: z.literal('broadcast'),
     broadcastId: z.string().min(1),
     recipients: z.array(recipientSchema).min(1),
+    /** Provider failures this batch has been handed back after (absent: none yet). */
+    attempt: z.number().int().nonnegative().max(100).optional(),
   }),
   z.object({
     kind: z.literal('reply'),

@@ -164,6 +164,12 @@ export interface TopicIndexPage {
 
 export interface TopicIndex {
   page(topicId: string, shard: number, cursor: string | undefined, limit: number): Promise<TopicIndexPage>;
+  /**
+   * Which of these numbers are in this shard of the topic, on either channel, read strongly. A
+   * number lives in the same shard of every topic, so one range read of one shard answers for a
+   * whole page of another topic's same shard.
+   */
+  membersAmong(topicId: string, shard: number, phones: readonly string[]): Promise<Set<string>>;
 }
 
 export interface CountsDelta {

@@ -14,7 +14,12 @@ export interface QueueFunctionOptions<S extends z.ZodObject, Deps, J extends z.Z
   dependencies: (env: z.infer<S>) => Deps;
   jobSchema: J;
   /** Handles one job; throwing reports the record as failed, and SQS redelivers it later. */
-  processJob: (job: z.infer<J>, record: SQSRecord, deps: Deps) => Promise<void>;
+  processJob: (job: z.infer<J>, record: SQSRecord, deps: Deps, context: Context) => Promise<void>;
+  /**
+   * One record at a time rather than all at once (Powertools' default): for the senders, whose
+   * jobs share one paced schedule and gain nothing from racing each other for it.
+   */
+  oneRecordAtATime?: boolean;
   /**
    * Errors no retry can fix, for queues fed by someone else (an SNS topic): such a record is
    * logged and deleted rather than received again and again into the dead-letter queue. Queues
@@ -37,7 +42,7 @@ export function queueFunction<S extends z.ZodObject, Deps, J extends z.ZodType>(
       event,
       async (record: SQSRecord) => {
         try {
-          await options.processJob(parseJob(options.jobSchema, record), record, deps);
+          await options.processJob(parseJob(options.jobSchema, record), record, deps, context);
         } catch (error) {
           if (!options.discard?.(error)) throw error;
           logger.warn('queue message discarded: retrying cannot fix it', { messageId: record.messageId, error });
@@ -48,7 +53,7 @@ export function queueFunction<S extends z.ZodObject, Deps, J extends z.ZodType>(
       new BatchProcessor(EventType.SQS),
       // A batch where every record failed is reported like any other, rather than thrown: the
       // event source retries exactly the failed records either way.
-      { context, throwOnFullBatchFailure: false },
+      { context, throwOnFullBatchFailure: false, processInParallel: !options.oneRecordAtATime },
     );
   };
 

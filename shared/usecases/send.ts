@@ -1,38 +1,33 @@
-import { ConfigurationError, ProviderError } from '../domain/errors.js';
 import type { BroadcastSendJob, ReplySendJob } from '../domain/jobs.js';
 import { defaultLanguage, type Language } from '../domain/language.js';
 import { renderContent } from '../domain/message-content.js';
 import { recipientKey, topicNameIn, type Broadcast, type Channel, type Recipient, type SkipReason, type SubscriberProfile } from '../domain/model.js';
 import { withStopFooter } from '../domain/replies.js';
+import { rateOf, rateUnitsOf, senderKeyOf } from '../domain/send-rates.js';
 import { isWhatsAppWindowOpen } from '../domain/whatsapp-window.js';
-import { estimateMessageCost } from '../domain/costs.js';
-import type { PriceTable } from '../domain/sms-preview.js';
-import type { OutboundTemplate } from '../ports/messaging-provider.js';
-import type { ProviderDirectory } from '../ports/provider-directory.js';
-import type { CountsDelta, MessageRecord } from '../ports/stores.js';
+import { retryDelaySeconds } from '../domain/backoff.js';
+import type { MessagingProvider, OutboundTemplate } from '../ports/messaging-provider.js';
+import type { PaceLane } from '../ports/send-pacer.js';
+import type { CountsDelta } from '../ports/stores.js';
 import { logger } from '../runtime/logger.js';
 import { recordProgress } from './broadcast-progress.js';
 import { departmentsOf } from './department-limits.js';
-import type { CoreDependencies, SendWindow } from './dependencies.js';
+import { broadcastMessageId, claimAndSend, recordSkip, RetryLaterError, sendReply as sendReplyNow, type SendDependencies } from './send-message.js';
+import { SenderSlots } from './sender-slots.js';
 
-export interface SendDependencies extends CoreDependencies {
-  providers: ProviderDirectory;
-  /** What each message is estimated to cost (PRICE_TABLE, validated; the built-in estimates when unset). */
-  prices: PriceTable;
-  /** Base URL providers post receipts to; the message id rides along in the query string. */
-  statusCallbackBaseUrl: string;
-  /** Quiet hours, and the deployment's calendar day a batch's cost is counted on. */
-  window: Pick<SendWindow, 'heldUntil' | 'dayOf'>;
-}
+export { broadcastMessageId, RetryLaterError, type SendDependencies } from './send-message.js';
 
-/** The provider could not take a message right now (throttled, unreachable): try the job again later. */
-export class RetryLaterError extends Error {
-  readonly providerError: ProviderError;
-  constructor(providerError: ProviderError) {
-    super(`retry later: ${providerError.message}`, { cause: providerError });
-    this.providerError = providerError;
-    this.name = 'RetryLaterError';
-  }
+/** Attempts a batch gets at a retryable failure before the recipient it failed on is recorded as failed. */
+export const MAX_SEND_ATTEMPTS = 8;
+/** 429s a batch retries in place (after the sender's hold) before it hands its rest back. */
+const MAX_THROTTLED_RETRIES = 3;
+/** Left of a function's time when it stops starting sends: the ones in flight must finish and be recorded. */
+const DEADLINE_MARGIN_MS = 10_000;
+
+/** What a send job knows about its own run: which job it is, and when its function will be stopped. */
+export interface SendRun {
+  /** Epoch ms at which the function is stopped (Lambda's timeout). */
+  deadline: number;
 }
 
 /** A normal broadcast's batch met quiet hours: it waits, untouched, until they end. */
@@ -45,22 +40,30 @@ export class HeldForQuietHoursError extends Error {
   }
 }
 
-/**
- * A broadcast's message id for one resident. Deterministic, so the claim (a conditional write on
- * it) is what makes "at most once per resident" hold across retries and redeliveries.
- */
-export function broadcastMessageId(broadcastId: string, phone: string): string {
-  return `${broadcastId}-${phone.replace(/^\+/, '')}`;
+type BatchDelta = Required<Pick<CountsDelta, 'sent' | 'failed' | 'skipped' | 'costMicros' | 'costCurrency'>>;
+
+/** Why the rest of a batch goes back to the queue, and when it should come out again. */
+interface HandBack {
+  /** Where in the batch (and its retried tail) it stopped; `rest` is everyone from there on. */
+  from: number;
+  rest: Recipient[];
+  retryAt: number;
+  /** A provider failure (counts as an attempt), rather than the sender's schedule or the clock. */
+  failure: boolean;
 }
 
 /**
- * Sends one batch of a broadcast. For each recipient: their profile read strongly just before
- * the send (a STOP that landed a second ago counts; an erased resident has none), the text in
- * their language with their placeholders, the WhatsApp window (a template outside it), then the
- * claim, then the provider. Ambiguous outcomes are never retried: a message that might have
- * gone out is recorded as failed rather than risk sending it twice.
+ * Sends one batch of a broadcast, paced to each sender's rate. For each recipient: their profile
+ * read strongly just before their slot (a STOP that landed a second ago counts; an erased resident
+ * has none), the text in their language with their placeholders, the WhatsApp window (a template
+ * outside it), a slot from the sender's shared schedule, then the claim and the provider.
+ *
+ * The batch never fails because of the provider or the clock: what it could not send (a
+ * retryable failure, the sender's schedule full, the function's time running out) goes back to
+ * the queue as a new job for the rest, with a delay and, after a failure, one attempt more.
+ * Ambiguous outcomes are never retried: a message that might have gone out is recorded as failed.
  */
-export async function sendBroadcastBatch(deps: SendDependencies, job: BroadcastSendJob): Promise<void> {
+export async function sendBroadcastBatch(deps: SendDependencies, job: BroadcastSendJob, run: SendRun = { deadline: Number.POSITIVE_INFINITY }): Promise<void> {
   const broadcast = await deps.stores.broadcasts.get(job.broadcastId);
   if (!broadcast) {
     logger.warn('send job for a broadcast that does not exist', { broadcastId: job.broadcastId });
@@ -71,59 +74,172 @@ export async function sendBroadcastBatch(deps: SendDependencies, job: BroadcastS
     const heldUntil = deps.window.heldUntil(broadcast.priority, deps.clock.now());
     if (heldUntil) throw new HeldForQuietHoursError(heldUntil);
   }
-  const delta: Required<Pick<CountsDelta, 'sent' | 'failed' | 'skipped' | 'costMicros' | 'costCurrency'>> = {
-    sent: 0,
-    failed: 0,
-    skipped: 0,
-    costMicros: 0,
-    costCurrency: deps.prices.currency,
-  };
-  const skip = async (recipient: Recipient, reason: SkipReason) => {
-    if (await recordSkip(deps, broadcast.id, recipient, reason)) delta.skipped += 1;
-  };
+  const delta: BatchDelta = { sent: 0, failed: 0, skipped: 0, costMicros: 0, costCurrency: deps.prices.currency };
+  const attempt = job.attempt ?? 0;
+  let handBack: HandBack | undefined;
   try {
     if (broadcast.status === 'cancelled') {
-      for (const recipient of job.recipients) await skip(recipient, 'cancelled');
+      for (const recipient of job.recipients) if (await recordSkip(deps, broadcast.id, recipient, 'cancelled')) delta.skipped += 1;
       return;
     }
-    const topicName = await topicNamer(deps, broadcast);
-    for (const recipient of job.recipients) {
-      // Read for each resident just before their send, not once per batch: at a paced rate a
-      // batch takes seconds, and a STOP that arrives in them must still be honoured.
-      const profile = (await deps.stores.subscribers.profilesOf([recipient.phone], { consistent: true })).get(recipient.phone);
-      if (!profile || profile.optedOut[recipient.channel] !== undefined) {
-        await skip(recipient, 'opted_out');
-        continue;
-      }
-      const message = composeFor(broadcast, profile, recipient.channel, deps.clock.now(), topicName);
-      if ('skip' in message) {
-        await skip(recipient, message.skip);
-        continue;
-      }
-      const outcome = await claimAndSend(deps, {
+    handBack = await sendPaced(deps, broadcast, job.recipients, { ...run, lastAttempt: attempt + 1 >= MAX_SEND_ATTEMPTS }, delta);
+  } finally {
+    await recordBatch(deps, broadcast, delta);
+  }
+  if (handBack) await handBackRest(deps, broadcast, job, handBack);
+}
+
+async function sendPaced(
+  deps: SendDependencies,
+  broadcast: Broadcast,
+  recipients: Recipient[],
+  run: SendRun & { lastAttempt: boolean },
+  delta: BatchDelta,
+): Promise<HandBack | undefined> {
+  const topicName = await topicNamer(deps, broadcast);
+  const slots = new Map<string, SenderSlots>();
+  // The batch's recipients, and behind them any the provider throttled, for one more go each.
+  const pending = [...recipients];
+  const inFlight = new Set<Promise<void>>();
+  let throttledRetries = 0;
+  let handBack: HandBack | undefined;
+  let fatal: unknown;
+  const stopAt = (from: number, retryAt: number, failure: boolean) => {
+    if (!handBack || from < handBack.from) handBack = { from, retryAt, failure: failure || (handBack?.failure ?? false), rest: [] };
+  };
+  for (let index = 0; index < pending.length || inFlight.size > 0; ) {
+    // Room for one more send first (or the last ones to finish), then a look at how they went.
+    if (inFlight.size >= deps.pacing.maxInFlight || index >= pending.length) {
+      await Promise.race(inFlight);
+      continue;
+    }
+    if (handBack || fatal !== undefined) break;
+    const position = index;
+    const recipient = pending[index] as Recipient;
+    index += 1;
+    if (deps.clock.now().getTime() > run.deadline - DEADLINE_MARGIN_MS) {
+      stopAt(position, deps.clock.now().getTime(), false);
+      break;
+    }
+    const profile = (await deps.stores.subscribers.profilesOf([recipient.phone], { consistent: true })).get(recipient.phone);
+    if (!profile || profile.optedOut[recipient.channel] !== undefined) {
+      if (await recordSkip(deps, broadcast.id, recipient, 'opted_out')) delta.skipped += 1;
+      continue;
+    }
+    const message = composeFor(broadcast, profile, recipient.channel, deps.clock.now(), topicName);
+    if ('skip' in message) {
+      if (await recordSkip(deps, broadcast.id, recipient, message.skip)) delta.skipped += 1;
+      continue;
+    }
+    const provider = await deps.providers.forChannel(recipient.channel, { testMode: broadcast.mode === 'test' });
+    const sender = slotsFor(deps, slots, provider, recipient.channel, broadcast.priority, run.deadline - DEADLINE_MARGIN_MS);
+    const slot = await sender.take(message.template ? 1 : rateUnitsOf(recipient.channel, message.body));
+    if (!slot.ok) {
+      stopAt(position, slot.retryAt, false);
+      break;
+    }
+    const send = claimAndSend(
+      deps,
+      {
         messageId: broadcastMessageId(broadcast.id, recipient.phone),
         broadcastId: broadcast.id,
         ...recipient,
         ...message,
         testMode: broadcast.mode === 'test',
-      });
-      if (outcome.result !== 'already-claimed') delta[outcome.result] += 1;
-      delta.costMicros += outcome.costMicros;
-    }
-  } finally {
-    // Counted even when a retry is due, so the recipients done so far are not counted again. The
-    // batch's cost rides in the same write as its counts.
-    if (delta.sent + delta.failed + delta.skipped > 0) await recordProgress(deps.stores, broadcast.id, delta);
-    // One ADD per batch (not per message) on the department's usage item for today: a department
-    // sends few enough batches a second for one item to take them, and it answers "what did we
-    // spend today" with one read.
-    if (delta.costMicros > 0) {
-      const day = deps.window.dayOf(deps.clock.now());
-      for (const [department, share] of costShares(departmentsOf(broadcast), delta.costMicros)) {
-        await deps.stores.departments.addCost(department, day, share, delta.costCurrency);
-      }
+        lastAttempt: run.lastAttempt,
+      },
+      provider,
+    )
+      .then((outcome) => {
+        if (outcome.result !== 'already-claimed') delta[outcome.result] += 1;
+        delta.costMicros += outcome.costMicros;
+      })
+      .catch(async (error: unknown) => {
+        if (!(error instanceof RetryLaterError)) {
+          fatal ??= error;
+          return;
+        }
+        // The claim was given back. A 429 despite pacing (another client of the same account, a
+        // provider counting differently): everyone sending for this sender pauses a second, and
+        // this resident gets another go at the end of the batch, a few times a batch at most.
+        if (error.providerError.kind === 'throttled') {
+          await sender.holdBack();
+          if (throttledRetries < MAX_THROTTLED_RETRIES) {
+            throttledRetries += 1;
+            pending.push(recipient);
+            return;
+          }
+        }
+        // Otherwise this resident and everyone after go back to the queue, an attempt more.
+        stopAt(position, deps.clock.now().getTime() + retryDelaySeconds(1) * 1000, true);
+      })
+      .finally(() => inFlight.delete(send));
+    inFlight.add(send);
+  }
+  await Promise.all(inFlight);
+  if (fatal !== undefined) throw fatal;
+  if (!handBack) return undefined;
+  const stopped: HandBack = handBack;
+  // Once each, even if a throttled resident was queued again behind the point it stopped at.
+  const rest = [...new Map(pending.slice(stopped.from).map((recipient) => [recipientKey(recipient), recipient])).values()];
+  return { ...stopped, rest };
+}
+
+function slotsFor(
+  deps: SendDependencies,
+  slots: Map<string, SenderSlots>,
+  provider: MessagingProvider,
+  channel: Channel,
+  lane: PaceLane,
+  deadline: number,
+): SenderSlots {
+  const sender = senderKeyOf(provider.name, channel);
+  let found = slots.get(sender);
+  if (!found) {
+    found = new SenderSlots({
+      pacer: deps.pacing.pacer,
+      clock: deps.clock,
+      sleep: deps.pacing.sleep,
+      sender,
+      messagesPerSecond: rateOf(deps.pacing.rates, sender),
+      lane,
+      deadline,
+    });
+    slots.set(sender, found);
+  }
+  return found;
+}
+
+/**
+ * The batch's counts, counted even when the rest goes back to the queue, so the recipients done
+ * so far are not counted again. Its cost rides in the same write as its counts, and one ADD per
+ * batch (not per message) goes on each department's usage item for today.
+ */
+async function recordBatch(deps: SendDependencies, broadcast: Broadcast, delta: BatchDelta): Promise<void> {
+  if (delta.sent + delta.failed + delta.skipped > 0) await recordProgress(deps.stores, broadcast.id, delta);
+  if (delta.costMicros > 0) {
+    const day = deps.window.dayOf(deps.clock.now());
+    for (const [department, share] of costShares(departmentsOf(broadcast), delta.costMicros)) {
+      await deps.stores.departments.addCost(department, day, share, delta.costCurrency);
     }
   }
+}
+
+/**
+ * Puts the recipients a batch did not get to back on its lane as a new job (SQS delays a message
+ * by 15 minutes at most). A provider failure counts as an attempt and backs off exponentially;
+ * running out of time or of the sender's schedule does not count, so a long urgent broadcast can
+ * hold the bulk lane back for as long as it needs without using up anyone's retries.
+ */
+async function handBackRest(deps: SendDependencies, broadcast: Broadcast, job: BroadcastSendJob, handBack: HandBack): Promise<void> {
+  const attempt = (job.attempt ?? 0) + (handBack.failure ? 1 : 0);
+  const waitMs = handBack.failure
+    ? retryDelaySeconds(attempt) * 1000
+    : Math.max(0, handBack.retryAt - deps.clock.now().getTime());
+  await deps.sendQueues[broadcast.priority].send(
+    [{ kind: 'broadcast', broadcastId: broadcast.id, recipients: handBack.rest, attempt }],
+    { delaySeconds: Math.min(900, Math.ceil(waitMs / 1000)) },
+  );
 }
 
 /**
@@ -168,132 +284,15 @@ async function topicNamer(deps: SendDependencies, broadcast: Broadcast): Promise
   return (language) => (topic ? topicNameIn(topic, language) : '');
 }
 
-/** Sends a reply to one resident's text. */
-export async function sendReply(deps: SendDependencies, job: ReplySendJob): Promise<void> {
-  const passesOptOut = job.purpose === 'optOutConfirmation' || job.purpose === 'help';
-  if (!passesOptOut) {
-    const optedOut = await deps.stores.subscribers.optedOutAmong([{ phone: job.to, channel: job.channel }]);
-    if (optedOut.size > 0) {
-      await recordSkip(deps, undefined, { phone: job.to, channel: job.channel }, 'opted_out', job.messageId);
-      return;
-    }
-  }
-  await claimAndSend(deps, {
-    messageId: job.messageId,
-    broadcastId: undefined,
-    phone: job.to,
-    channel: job.channel,
-    body: job.body,
-    testMode: false,
-  });
-}
-
-interface Delivery {
-  messageId: string;
-  broadcastId: string | undefined;
-  phone: string;
-  channel: Channel;
-  body: string;
-  template?: OutboundTemplate;
-  /** A test broadcast's message: only the sandbox provider may carry it. */
-  testMode: boolean;
-}
-
-/** What one send came to, and the estimated cost it adds (0 unless the provider accepted it). */
-interface SendOutcome {
-  result: 'sent' | 'failed' | 'already-claimed';
-  costMicros: number;
-}
-
-async function claimAndSend(deps: SendDependencies, delivery: Delivery): Promise<SendOutcome> {
-  const now = deps.clock.now().toISOString();
-  const record: MessageRecord = {
-    messageId: delivery.messageId,
-    broadcastId: delivery.broadcastId,
-    to: delivery.phone,
-    channel: delivery.channel,
-    status: 'sending',
-    skipReason: undefined,
-    provider: undefined,
-    providerMessageId: undefined,
-    errorCode: undefined,
-    createdAt: now,
-    updatedAt: now,
-  };
-  // A message claimed before (a redelivery) was costed by the delivery that sent it.
-  if ((await deps.stores.messages.claim(record)) === 'already-claimed') return { result: 'already-claimed', costMicros: 0 };
-  try {
-    const provider = await deps.providers.forChannel(delivery.channel, { testMode: delivery.testMode });
-    const accepted = await provider.sendText({
-      messageId: delivery.messageId,
-      to: delivery.phone as never,
-      channel: delivery.channel,
-      body: delivery.body,
-      template: delivery.template,
-      statusCallbackUrl: `${deps.statusCallbackBaseUrl}?messageId=${encodeURIComponent(delivery.messageId)}`,
-    });
-    // Priced on the exact text the provider was given: the resident's language, placeholders and footer.
-    const estimate = estimateMessageCost(deps.prices, { channel: delivery.channel, to: delivery.phone, body: delivery.body });
-    await deps.stores.messages.markSent(delivery.messageId, accepted.provider, accepted.providerMessageId, deps.clock.now().toISOString(), {
-      estimate,
-      ...(accepted.price ? { providerPrice: accepted.price } : {}),
-    });
-    return { result: 'sent', costMicros: estimate.estimatedMicros };
-  } catch (error) {
-    return { result: await handleSendFailure(deps, delivery, error), costMicros: 0 };
-  }
-}
-
-async function handleSendFailure(deps: SendDependencies, delivery: Delivery, error: unknown): Promise<'failed'> {
-  const at = deps.clock.now().toISOString();
-  if (error instanceof ConfigurationError) {
-    // No provider could be built, so nothing went out: give the claim back and fail the job
-    // loudly (retries, then the dead-letter queue and its alarm) instead of recording a miss.
-    await deps.stores.messages.release(delivery.messageId);
-    throw error;
-  }
-  if (error instanceof ProviderError && error.retryable) {
-    // Certainly not sent: give the claim back so the retry can take it.
-    await deps.stores.messages.release(delivery.messageId);
-    throw new RetryLaterError(error);
-  }
-  if (error instanceof ProviderError) {
-    if (error.kind === 'recipientOptedOut') {
-      await deps.stores.subscribers.optOut(delivery.phone, delivery.channel, at, {
-        kind: 'admin',
-        actor: `provider:${error.provider}`,
-        reason: `the provider reports the recipient opted out (code ${error.providerCode ?? 'none'})`,
-      });
-    }
-    await deps.stores.messages.markFailed(delivery.messageId, error.providerCode ?? error.kind, at);
-    return 'failed';
-  }
-  // Not a provider answer (a bug, a crash mid-request): the message may have gone out, so it is
-  // recorded as failed and never retried: a silent double send is worse than a recorded miss.
-  logger.error('send ended ambiguously; recorded as failed, not retried', { error, messageId: delivery.messageId });
-  await deps.stores.messages.markFailed(delivery.messageId, 'ambiguous', at);
-  return 'failed';
-}
-
-async function recordSkip(
-  deps: SendDependencies,
-  broadcastId: string | undefined,
-  recipient: Recipient,
-  reason: MessageRecord['skipReason'],
-  messageId = broadcastMessageId(broadcastId ?? 'none', recipient.phone),
-): Promise<boolean> {
-  const now = deps.clock.now().toISOString();
-  return deps.stores.messages.recordOnce({
-    messageId,
-    broadcastId,
-    to: recipient.phone,
-    channel: recipient.channel,
-    status: 'skipped',
-    skipReason: reason,
-    provider: undefined,
-    providerMessageId: undefined,
-    errorCode: undefined,
-    createdAt: now,
-    updatedAt: now,
-  });
+/**
+ * Sends a reply to one resident's text in the sender's schedule, on the reply lane: it never waits
+ * behind the bulk lane's bookings and never holds the bulk lane off.
+ */
+export async function sendReply(deps: SendDependencies, job: ReplySendJob, run: SendRun = { deadline: Number.POSITIVE_INFINITY }): Promise<void> {
+  const provider = await deps.providers.forChannel(job.channel, { testMode: false });
+  const sender = slotsFor(deps, new Map(), provider, job.channel, 'reply', run.deadline - DEADLINE_MARGIN_MS);
+  const slot = await sender.take(rateUnitsOf(job.channel, job.body));
+  // Refused only when the schedule is fuller than the function has time left: SQS delivers it again.
+  if (!slot.ok) throw new Error(`no send slot for ${sender.sender} before this function's deadline`);
+  await sendReplyNow(deps, job, provider);
 }

@@ -82,7 +82,30 @@ describe('deployment settings from CDK context', () => {
     expect(environmentOf(unset.stack, unset.template, 'sendBulk').PRICE_TABLE).toBeUndefined();
   });
 
+  it("hands each sender's rate, merged over the providers' defaults, to both senders only", () => {
+    // Prepare
+    const sendRates = { 'twilio:sms': 30, 'aws-sms:sms': 20 };
+
+    // Act
+    const fromObject = synthesize({ sendRates });
+    const unset = synthesize();
+
+    // Assess
+    for (const id of ['sendUrgent', 'sendBulk'] as const) {
+      expect(JSON.parse(environmentOf(fromObject.stack, fromObject.template, id).SEND_RATES)).toEqual({
+        'twilio:sms': 30,
+        'twilio:whatsapp': 10,
+        'whatsapp-cloud:whatsapp': 80,
+        'aws-sms:sms': 20,
+      });
+    }
+    expect(environmentOf(fromObject.stack, fromObject.template, 'broadcastsApi').SEND_RATES).toBeUndefined();
+    expect(environmentOf(unset.stack, unset.template, 'sendBulk').SEND_RATES).toBeUndefined();
+  });
+
   it.each([
+    { key: 'sendRates', value: '{"twilio:fax":10}' },
+    { key: 'sendRates', value: '{"twilio:sms":0}' },
     { key: 'smsProviders', value: 'twilio,twilio' },
     { key: 'whatsappProviders', value: 'twilio,aws-sms' },
     { key: 'failoverErrors', value: '0' },

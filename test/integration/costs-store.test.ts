@@ -8,6 +8,7 @@ import { recordReceipt } from '../../shared/usecases/record-receipt.js';
 import { broadcastMessageId, sendBroadcastBatch, type SendDependencies } from '../../shared/usecases/send.js';
 import { aBroadcast, aBroadcastSendJob, aMessageRecord, aPhone, aStatusReport, broadcastSettings, inboundEvidence } from '../support/builders.js';
 import { FixedClock, ScriptedProvider, SequentialIds, directoryOf } from '../support/in-memory-stores.js';
+import { sendingForTests } from '../support/in-memory-pacing.js';
 import { freshTable, type TestTable } from '../support/dynamo-table.js';
 
 const AT = '2025-03-01T09:00:00.000Z';
@@ -34,6 +35,7 @@ describe('costs in DynamoDB', () => {
       prices: defaultPriceTable,
       statusCallbackBaseUrl: 'https://crier.example.gov.uk/webhooks/twilio/status',
       window: broadcastSettings().window,
+      ...sendingForTests(new FixedClock()),
     };
   }
 

@@ -10,6 +10,7 @@ import { recordReceipt } from '../../shared/usecases/record-receipt.js';
 import { broadcastMessageId, costShares, sendBroadcastBatch, type SendDependencies } from '../../shared/usecases/send.js';
 import { aBroadcast, aBroadcastSendJob, aMessageRecord, aPhone, aStatusReport, broadcastSettings, inboundEvidence } from '../support/builders.js';
 import { FixedClock, ScriptedProvider, SequentialIds, directoryOf, inMemoryStores } from '../support/in-memory-stores.js';
+import { sendingForTests } from '../support/in-memory-pacing.js';
 
 const GB = '+447700900101';
 const IE = '+353851234567';
@@ -192,6 +193,7 @@ describe('sendBroadcastBatch: costs', () => {
       prices: defaultPriceTable,
       statusCallbackBaseUrl: 'https://crier.example.gov.uk/webhooks/twilio/status',
       window: broadcastSettings().window,
+      ...sendingForTests(new FixedClock()),
     };
     return { deps, stores, provider };
   }

@@ -3,9 +3,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigurationError, ProviderError, type ProviderErrorKind } from '../../shared/domain/errors.js';
 import type { OutboundText } from '../../shared/ports/messaging-provider.js';
 import { logger } from '../../shared/runtime/logger.js';
-import { RetryLaterError, broadcastMessageId, sendBroadcastBatch, sendReply, type SendDependencies } from '../../shared/usecases/send.js';
+import { MAX_SEND_ATTEMPTS, broadcastMessageId, sendBroadcastBatch, sendReply, type SendDependencies } from '../../shared/usecases/send.js';
 import { aBroadcast, aBroadcastSendJob, aPhone, aReplySendJob, broadcastSettings, inboundEvidence } from '../support/builders.js';
 import { FixedClock, ScriptedProvider, SequentialIds, directoryOf, inMemoryStores } from '../support/in-memory-stores.js';
+import { sendingForTests } from '../support/in-memory-pacing.js';
 
 const alice = aPhone(101);
 const bob = aPhone(102);
@@ -22,6 +23,7 @@ async function setUp(broadcast = aBroadcast({ id: BROADCAST_ID, body: 'Queues on
     await stores.subscribers.recordWhatsAppWindow(phone, AT);
   }
   const provider = new ScriptedProvider();
+  const sending = sendingForTests(new FixedClock());
   const deps: SendDependencies = {
     stores,
     clock: new FixedClock(),
@@ -30,8 +32,9 @@ async function setUp(broadcast = aBroadcast({ id: BROADCAST_ID, body: 'Queues on
     prices: defaultPriceTable,
     statusCallbackBaseUrl: 'https://crier.example.gov.uk/webhooks/twilio/status',
     window: broadcastSettings().window,
+    ...sending,
   };
-  return { deps, stores, provider };
+  return { deps, stores, provider, lanes: sending.lanes };
 }
 
 afterEach(() => {
@@ -148,40 +151,54 @@ describe('sendBroadcastBatch', () => {
   });
 
   it.each<ProviderErrorKind>(['throttled', 'connectionFailed'])(
-    'gives the claim back on a retryable %s error, counts what was done, and asks to retry later',
+    'gives the claim back on a retryable %s error, counts what was done, and hands the rest back with an attempt more',
     async (kind) => {
       // Prepare
-      const { deps, stores, provider } = await setUp();
-      const providerError = new ProviderError('sandbox', kind, `sandbox says ${kind}`);
-      refuse(provider, bob, providerError);
+      const { deps, stores, provider, lanes } = await setUp();
+      refuse(provider, bob, new ProviderError('sandbox', kind, `sandbox says ${kind}`));
       const job = aBroadcastSendJob({ broadcastId: BROADCAST_ID });
 
       // Act
-      const error = await sendBroadcastBatch(deps, job).catch((caught: unknown) => caught);
+      await sendBroadcastBatch(deps, job);
 
       // Assess
-      expect(error).toBeInstanceOf(RetryLaterError);
-      expect((error as RetryLaterError).providerError).toBe(providerError);
       expect(await stores.messages.get(broadcastMessageId(BROADCAST_ID, bob))).toBeUndefined();
       expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 1, failed: 0 });
+      expect(lanes.urgent.sent).toEqual([{ kind: 'broadcast', broadcastId: BROADCAST_ID, recipients: job.recipients.slice(1), attempt: 1 }]);
+      expect(lanes.urgent.delays[0]).toBeGreaterThanOrEqual(1);
     },
   );
 
-  it('sends the released recipient on the retry, and nobody twice', async () => {
+  it('sends the handed-back recipient on the retry, and nobody twice', async () => {
     // Prepare
-    const { deps, stores, provider } = await setUp();
-    refuse(provider, bob, new ProviderError('sandbox', 'throttled', 'slow down', { providerCode: 429 }));
-    const job = aBroadcastSendJob({ broadcastId: BROADCAST_ID });
-    await expect(sendBroadcastBatch(deps, job)).rejects.toThrow(RetryLaterError);
+    const { deps, stores, provider, lanes } = await setUp();
+    refuse(provider, bob, new ProviderError('sandbox', 'connectionFailed', 'bad gateway', { providerCode: 502 }));
+    await sendBroadcastBatch(deps, aBroadcastSendJob({ broadcastId: BROADCAST_ID }));
     provider.answer = () => provider.accept();
+    const rest = lanes.urgent.sent[0];
+    if (rest?.kind !== 'broadcast') throw new Error('expected the rest of the batch on the urgent lane');
 
     // Act
-    await sendBroadcastBatch(deps, structuredClone(job));
+    await sendBroadcastBatch(deps, rest);
 
     // Assess
     expect(provider.sentTo).toEqual([alice, bob, bob]);
     expect(await stores.messages.get(broadcastMessageId(BROADCAST_ID, bob))).toMatchObject({ status: 'sent' });
     expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 2, failed: 0 });
+  });
+
+  it('records a retryable failure on the last attempt as failed, retries exhausted, and hands nothing back', async () => {
+    // Prepare
+    const { deps, stores, provider, lanes } = await setUp();
+    refuse(provider, bob, new ProviderError('sandbox', 'connectionFailed', 'bad gateway', { providerCode: 502 }));
+
+    // Act
+    await sendBroadcastBatch(deps, aBroadcastSendJob({ broadcastId: BROADCAST_ID, attempt: MAX_SEND_ATTEMPTS - 1 }));
+
+    // Assess
+    expect(await stores.messages.get(broadcastMessageId(BROADCAST_ID, bob))).toMatchObject({ status: 'failed', errorCode: 'retries_exhausted:502' });
+    expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 1, failed: 1 });
+    expect(lanes.urgent.sent).toEqual([]);
   });
 
   it('opts out a resident the provider reports as opted out, and records the message failed', async () => {

@@ -13,6 +13,7 @@ import { fanOutShard } from '../../shared/usecases/fan-out.js';
 import { HeldForQuietHoursError, broadcastMessageId, sendBroadcastBatch, type SendDependencies } from '../../shared/usecases/send.js';
 import { aBroadcast, aPhone, aTopic, broadcastSettings, inboundEvidence } from '../support/builders.js';
 import { FixedClock, RecordingQueue, ScriptedProvider, SequentialIds, directoryOf, inMemoryStores, type InMemoryStores } from '../support/in-memory-stores.js';
+import { sendingForTests } from '../support/in-memory-pacing.js';
 
 /**
  * Targeting at fan-out (segment filters read from each resident's profile) and content at send
@@ -199,6 +200,7 @@ describe('content at send', () => {
       prices: defaultPriceTable,
       statusCallbackBaseUrl: 'https://crier.example.gov.uk/webhooks/twilio/status',
       window: broadcastSettings({ quietHours }).window,
+      ...sendingForTests(new FixedClock()),
     };
     return { deps, stores, provider };
   }

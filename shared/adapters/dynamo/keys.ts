@@ -33,6 +33,7 @@ import type { Channel } from '../../domain/model.js';
  * | deployed sandbox msg | SANDBOX#<YYYY-MM-DD>        | <at>#<messageId>           |
  * | provider failures    | PROVIDERHEALTH#<ch>#<p>#<w> | COUNT                      |
  * | channel's route      | PROVIDERROUTE#<channel>     | ROUTE                      |
+ * | sender's schedule    | PACE#<provider>:<channel>   | PACE                       |
  * | provider shifts      | PROVIDERROUTE#<channel>     | SHIFT#<from>#<to>          |
  *
  * Topics sit in one partition because there are few of them and they are read together. The
@@ -105,5 +106,7 @@ export const keys = {
   }),
   providerRoutePartition: (channel: Channel) => `PROVIDERROUTE#${channel}`,
   providerRoute: (channel: Channel) => ({ pk: `PROVIDERROUTE#${channel}`, sk: 'ROUTE' }),
+  /** A sender's send schedule (the pacer's virtual clock); one small item per sender. */
+  sendPace: (sender: string) => ({ pk: `PACE#${sender}`, sk: 'PACE' }),
   providerShift: (channel: Channel, from: string, to: string) => ({ pk: `PROVIDERROUTE#${channel}`, sk: `SHIFT#${from}#${to}` }),
 } as const;

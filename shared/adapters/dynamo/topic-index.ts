@@ -31,4 +31,28 @@ export class DynamoTopicIndex implements TopicIndex {
         : undefined,
     };
   }
+
+  async membersAmong(topicId: string, shard: number, phones: readonly string[]): Promise<Set<string>> {
+    const wanted = new Set(phones);
+    const members = new Set<string>();
+    if (wanted.size === 0) return members;
+    const sorted = [...wanted].sort();
+    // The entries from the lowest number to the highest, whatever their channel ('~' sorts after both).
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const response = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': keys.topicShard(topicId, shard), ':from': `SUB#${sorted[0]}`, ':to': `SUB#${sorted.at(-1)}#~` },
+          ProjectionExpression: 'phone',
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of response.Items ?? []) if (wanted.has(String(item.phone))) members.add(String(item.phone));
+      startKey = response.LastEvaluatedKey;
+    } while (startKey);
+    return members;
+  }
 }

@@ -14,11 +14,12 @@ export class SqsJobQueue<Job> implements JobQueue<Job> {
     private readonly queueUrl: string,
   ) {}
 
-  async send(jobs: readonly Job[]): Promise<void> {
+  async send(jobs: readonly Job[], options: { delaySeconds?: number } = {}): Promise<void> {
+    const delay = options.delaySeconds ? { DelaySeconds: Math.max(0, Math.min(900, Math.round(options.delaySeconds))) } : {};
     for (let start = 0; start < jobs.length; start += MAX_ENTRIES_PER_BATCH) {
       const entries = jobs
         .slice(start, start + MAX_ENTRIES_PER_BATCH)
-        .map((job, index) => ({ Id: String(index), MessageBody: JSON.stringify(job) }));
+        .map((job, index) => ({ Id: String(index), MessageBody: JSON.stringify(job), ...delay }));
       await untilEveryEntryTaken(
         entries,
         (pending) => this.sqs.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending })),

@@ -1,0 +1,101 @@
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { PaceGrant, PaceRequest, SendPacer } from '../../ports/send-pacer.js';
+import { isConditionFailure } from './conditions.js';
+import { keys } from './keys.js';
+
+/** How long after its latest booking an urgent broadcast keeps the bulk lane off its sender. */
+const URGENT_HOLD_MS = 3_000;
+/** Bookings lost to concurrent ones in a row before the caller is asked to wait a moment. */
+const MAX_RACES = 5;
+/** A schedule item outlives its last booking by a day, then TTL removes it. */
+const KEEP_SECONDS = 86_400;
+
+/**
+ * A sender's schedule as one small item: `nextAt`, the first slot nobody holds (epoch ms), and
+ * `urgentUntil`. Booking k slots moves `nextAt` on by k/rate seconds in one conditional write
+ * (a generic cell rate algorithm: a virtual clock rather than a token count, so it needs no
+ * refill and never lets a burst through after a quiet spell). Every booking is one write of a
+ * ~100-byte item (1 WCU) for a whole chunk of sends, not one per message.
+ */
+export class DynamoSendPacer implements SendPacer {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async reserve(request: PaceRequest): Promise<PaceGrant> {
+    if (request.latestStart < request.now) return { granted: false, retryAt: request.now };
+    const cost = (request.units * 1000) / request.messagesPerSecond;
+    for (let attempt = 1; ; attempt += 1) {
+      // The schedule is already running: book the slots after the last booking, if they start in time.
+      const extended = await this.update(request, 'nextAt = nextAt + :cost', 'nextAt BETWEEN :now AND :latest', { ':cost': cost, ':latest': request.latestStart });
+      if (extended !== undefined) return { granted: true, startAt: extended };
+      // The schedule has run dry (nobody booked up to now): start again from now.
+      const restarted = await this.update(request, 'nextAt = :end', '(attribute_not_exists(nextAt) OR nextAt < :now)', { ':end': request.now + cost });
+      if (restarted !== undefined) return { granted: true, startAt: request.now };
+      const retryAt = await this.retryAt(request);
+      // Lost a race between the two writes (another function restarted the schedule): the slots
+      // are still within reach, so book again, a few times, before asking the caller to wait.
+      if (retryAt > request.now || attempt >= MAX_RACES) return { granted: false, retryAt };
+    }
+  }
+
+  async holdBack(sender: string, until: number): Promise<void> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.sendPace(sender),
+          UpdateExpression: 'SET nextAt = :until, expiresAt = :expiresAt',
+          ConditionExpression: 'attribute_not_exists(nextAt) OR nextAt < :until',
+          ExpressionAttributeValues: { ':until': until, ':expiresAt': Math.ceil(until / 1000) + KEEP_SECONDS },
+        }),
+      );
+    } catch (error) {
+      // Already held back as far (or booked further): nothing to move.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /** One conditional booking; the first slot it got (the old `nextAt`, or now), or undefined when the condition failed. */
+  private async update(request: PaceRequest, set: string, condition: string, values: Record<string, number>): Promise<number | undefined> {
+    const urgent = request.lane === 'urgent';
+    // The bulk lane books nothing while an urgent broadcast is using the sender.
+    const bulkGuard = request.lane === 'normal' ? ' AND (attribute_not_exists(urgentUntil) OR urgentUntil <= :now)' : '';
+    try {
+      const { Attributes } = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.sendPace(request.sender),
+          UpdateExpression: `SET ${set}, expiresAt = :expiresAt${urgent ? ', urgentUntil = :urgentUntil' : ''}`,
+          ConditionExpression: `${condition}${bulkGuard}`,
+          ExpressionAttributeValues: {
+            ...values,
+            ':now': request.now,
+            ':expiresAt': Math.ceil(request.now / 1000) + KEEP_SECONDS,
+            ...(urgent ? { ':urgentUntil': request.now + (request.units * 1000) / request.messagesPerSecond + URGENT_HOLD_MS } : {}),
+          },
+          ReturnValues: 'UPDATED_OLD',
+        }),
+      );
+      const previous = Attributes?.nextAt;
+      return typeof previous === 'number' && previous >= request.now ? previous : request.now;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** When a refused booking is worth trying again: after the urgent hold, or once the schedule is within reach. */
+  private async retryAt(request: PaceRequest): Promise<number> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.sendPace(request.sender), ConsistentRead: true }),
+    );
+    const nextAt = Number(Item?.nextAt ?? request.now);
+    const urgentUntil = Number(Item?.urgentUntil ?? 0);
+    if (request.lane === 'normal' && urgentUntil > request.now) return urgentUntil;
+    // Another booking won the race between our two writes: the schedule is within reach, try again at once.
+    if (nextAt <= request.latestStart) return request.now;
+    return request.now + (nextAt - request.latestStart);
+  }
+}

@@ -1,0 +1,190 @@
+import { estimateMessageCost } from '../domain/costs.js';
+import { ConfigurationError, ProviderError } from '../domain/errors.js';
+import type { ReplySendJob } from '../domain/jobs.js';
+import type { Channel, Recipient, SkipReason } from '../domain/model.js';
+import type { PriceTable } from '../domain/sms-preview.js';
+import type { MessagingProvider, OutboundTemplate } from '../ports/messaging-provider.js';
+import type { ProviderDirectory } from '../ports/provider-directory.js';
+import type { JobQueue } from '../ports/job-queue.js';
+import type { SendPacer } from '../ports/send-pacer.js';
+import type { MessageRecord } from '../ports/stores.js';
+import type { SendRates } from '../domain/send-rates.js';
+import type { SendJob } from '../domain/jobs.js';
+import type { Priority } from '../domain/model.js';
+import { logger } from '../runtime/logger.js';
+import type { CoreDependencies, SendWindow } from './dependencies.js';
+
+export interface SendDependencies extends CoreDependencies {
+  providers: ProviderDirectory;
+  /** What each message is estimated to cost (PRICE_TABLE, validated; the built-in estimates when unset). */
+  prices: PriceTable;
+  /** Base URL providers post receipts to; the message id rides along in the query string. */
+  statusCallbackBaseUrl: string;
+  /** Quiet hours, and the deployment's calendar day a batch's cost is counted on. */
+  window: Pick<SendWindow, 'heldUntil' | 'dayOf'>;
+  /** Each sender's rate, and the shared schedule that keeps every function sending for it within that rate. */
+  pacing: {
+    pacer: SendPacer;
+    rates: SendRates;
+    sleep: (ms: number) => Promise<void>;
+    /** Sends one function has going to the provider at once (16 in a deployment: enough for 100-300 ms of provider latency). */
+    maxInFlight: number;
+  };
+  /** Where the unfinished rest of a batch goes back to, by lane (after a retryable failure, or when time ran out). */
+  sendQueues: Record<Priority, JobQueue<SendJob>>;
+}
+
+/** The provider could not take a message right now (throttled, unreachable): try the job again later. */
+export class RetryLaterError extends Error {
+  readonly providerError: ProviderError;
+  constructor(providerError: ProviderError) {
+    super(`retry later: ${providerError.message}`, { cause: providerError });
+    this.providerError = providerError;
+    this.name = 'RetryLaterError';
+  }
+}
+
+/**
+ * A broadcast's message id for one resident. Deterministic, so the claim (a conditional write on
+ * it) is what makes "at most once per resident" hold across retries and redeliveries.
+ */
+export function broadcastMessageId(broadcastId: string, phone: string): string {
+  return `${broadcastId}-${phone.replace(/^\+/, '')}`;
+}
+
+export interface Delivery {
+  messageId: string;
+  broadcastId: string | undefined;
+  phone: string;
+  channel: Channel;
+  body: string;
+  template?: OutboundTemplate;
+  /** A test broadcast's message: only the sandbox provider may carry it. */
+  testMode: boolean;
+  /**
+   * The job's last attempt: a retryable failure is recorded as failed (`retries_exhausted`)
+   * instead of being handed back for another try.
+   */
+  lastAttempt?: boolean;
+}
+
+/** What one send came to, and the estimated cost it adds (0 unless the provider accepted it). */
+export interface SendOutcome {
+  result: 'sent' | 'failed' | 'already-claimed';
+  costMicros: number;
+}
+
+/**
+ * Claims the message, then sends it. A retryable provider failure gives the claim back and
+ * throws `RetryLaterError`; a `ConfigurationError` gives it back and is rethrown.
+ */
+export async function claimAndSend(deps: SendDependencies, delivery: Delivery, provider: MessagingProvider): Promise<SendOutcome> {
+  const now = deps.clock.now().toISOString();
+  const record: MessageRecord = {
+    messageId: delivery.messageId,
+    broadcastId: delivery.broadcastId,
+    to: delivery.phone,
+    channel: delivery.channel,
+    status: 'sending',
+    skipReason: undefined,
+    provider: undefined,
+    providerMessageId: undefined,
+    errorCode: undefined,
+    createdAt: now,
+    updatedAt: now,
+  };
+  // A message claimed before (a redelivery) was costed by the delivery that sent it.
+  if ((await deps.stores.messages.claim(record)) === 'already-claimed') return { result: 'already-claimed', costMicros: 0 };
+  try {
+    const accepted = await provider.sendText({
+      messageId: delivery.messageId,
+      to: delivery.phone as never,
+      channel: delivery.channel,
+      body: delivery.body,
+      template: delivery.template,
+      statusCallbackUrl: `${deps.statusCallbackBaseUrl}?messageId=${encodeURIComponent(delivery.messageId)}`,
+    });
+    // Priced on the exact text the provider was given: the resident's language, placeholders and footer.
+    const estimate = estimateMessageCost(deps.prices, { channel: delivery.channel, to: delivery.phone, body: delivery.body });
+    await deps.stores.messages.markSent(delivery.messageId, accepted.provider, accepted.providerMessageId, deps.clock.now().toISOString(), {
+      estimate,
+      ...(accepted.price ? { providerPrice: accepted.price } : {}),
+    });
+    return { result: 'sent', costMicros: estimate.estimatedMicros };
+  } catch (error) {
+    return { result: await handleSendFailure(deps, delivery, error), costMicros: 0 };
+  }
+}
+
+async function handleSendFailure(deps: SendDependencies, delivery: Delivery, error: unknown): Promise<'failed'> {
+  const at = deps.clock.now().toISOString();
+  if (error instanceof ConfigurationError) {
+    // No provider could be built, so nothing went out: give the claim back and fail the job
+    // loudly (retries, then the dead-letter queue and its alarm) instead of recording a miss.
+    await deps.stores.messages.release(delivery.messageId);
+    throw error;
+  }
+  if (error instanceof ProviderError && error.retryable && !delivery.lastAttempt) {
+    // Certainly not sent: give the claim back so the retry can take it.
+    await deps.stores.messages.release(delivery.messageId);
+    throw new RetryLaterError(error);
+  }
+  if (error instanceof ProviderError) {
+    if (error.kind === 'recipientOptedOut') {
+      await deps.stores.subscribers.optOut(delivery.phone, delivery.channel, at, {
+        kind: 'admin',
+        actor: `provider:${error.provider}`,
+        reason: `the provider reports the recipient opted out (code ${error.providerCode ?? 'none'})`,
+      });
+    }
+    const code = error.providerCode ?? error.kind;
+    await deps.stores.messages.markFailed(delivery.messageId, error.retryable ? `retries_exhausted:${code}` : String(code), at);
+    return 'failed';
+  }
+  // Not a provider answer (a bug, a crash mid-request): the message may have gone out, so it is
+  // recorded as failed and never retried: a silent double send is worse than a recorded miss.
+  logger.error('send ended ambiguously; recorded as failed, not retried', { error, messageId: delivery.messageId });
+  await deps.stores.messages.markFailed(delivery.messageId, 'ambiguous', at);
+  return 'failed';
+}
+
+/** Records why a resident was not sent a message; false when a record already existed (counted before). */
+export async function recordSkip(
+  deps: SendDependencies,
+  broadcastId: string | undefined,
+  recipient: Recipient,
+  reason: SkipReason,
+  messageId = broadcastMessageId(broadcastId ?? 'none', recipient.phone),
+): Promise<boolean> {
+  const now = deps.clock.now().toISOString();
+  return deps.stores.messages.recordOnce({
+    messageId,
+    broadcastId,
+    to: recipient.phone,
+    channel: recipient.channel,
+    status: 'skipped',
+    skipReason: reason,
+    provider: undefined,
+    providerMessageId: undefined,
+    errorCode: undefined,
+    createdAt: now,
+    updatedAt: now,
+  });
+}
+
+/** Sends a reply to one resident's text, through the provider the caller has chosen (and paced for). */
+export async function sendReply(deps: SendDependencies, job: ReplySendJob, provider: MessagingProvider): Promise<void> {
+  const passesOptOut = job.purpose === 'optOutConfirmation' || job.purpose === 'help';
+  if (!passesOptOut) {
+    const optedOut = await deps.stores.subscribers.optedOutAmong([{ phone: job.to, channel: job.channel }]);
+    if (optedOut.size > 0) {
+      await recordSkip(deps, undefined, { phone: job.to, channel: job.channel }, 'opted_out', job.messageId);
+      return;
+    }
+  }
+  await claimAndSend(
+    deps,
+    { messageId: job.messageId, broadcastId: undefined, phone: job.to, channel: job.channel, body: job.body, testMode: false },
+    provider,
+  );
+}

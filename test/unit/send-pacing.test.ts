@@ -1,0 +1,188 @@
+import { defaultPriceTable } from '../../shared/domain/sms-preview.js';
+import { describe, expect, it } from 'vitest';
+import { ProviderError } from '../../shared/domain/errors.js';
+import type { Priority } from '../../shared/domain/model.js';
+import type { OutboundText, ProviderAcceptance } from '../../shared/ports/messaging-provider.js';
+import { sendBroadcastBatch, sendReply, type SendDependencies } from '../../shared/usecases/send.js';
+import { aBroadcast, aBroadcastSendJob, aPhone, aReplySendJob, broadcastSettings, inboundEvidence } from '../support/builders.js';
+import { sendingForTests } from '../support/in-memory-pacing.js';
+import { PACING_HEADROOM } from '../../shared/usecases/sender-slots.js';
+import { FixedClock, ScriptedProvider, SequentialIds, directoryOf, inMemoryStores } from '../support/in-memory-stores.js';
+
+const BROADCAST_ID = '01jbroadcast0000000000000a';
+const residents = Array.from({ length: 10 }, (_, index) => aPhone(200 + index));
+
+/** A provider that notes the clock's time at each send, to see the spacing the pacer gave. */
+class TimedProvider extends ScriptedProvider {
+  readonly times: number[] = [];
+  constructor(private readonly clock: FixedClock) {
+    super();
+  }
+  override async sendText(message: OutboundText): Promise<ProviderAcceptance> {
+    this.times.push(this.clock.now().getTime());
+    return super.sendText(message);
+  }
+}
+
+async function setUp(options: { priority?: Priority; body?: string; rate?: number; maxInFlight?: number } = {}) {
+  const stores = inMemoryStores();
+  const clock = new FixedClock();
+  await stores.broadcasts.create(aBroadcast({ id: BROADCAST_ID, body: options.body ?? 'Queues on the A470.', priority: options.priority ?? 'normal' }));
+  for (const phone of residents) await stores.subscribers.subscribe(phone, 'sms', 'traffic', clock.now().toISOString(), inboundEvidence());
+  const provider = new TimedProvider(clock);
+  const sending = sendingForTests(clock, options.rate === undefined ? {} : { 'sandbox:sms': options.rate }, options.maxInFlight ?? 1);
+  const deps: SendDependencies = {
+    stores,
+    clock,
+    ids: new SequentialIds(),
+    providers: directoryOf(provider),
+    prices: defaultPriceTable,
+    statusCallbackBaseUrl: 'https://crier.example.gov.uk/webhooks/twilio/status',
+    window: broadcastSettings().window,
+    ...sending,
+  };
+  return { deps, stores, clock, provider, pacer: sending.pacer, lanes: sending.lanes };
+}
+
+/** Milliseconds between one send and the next. */
+const gapsOf = (times: number[]) => times.slice(1).map((time, index) => time - (times[index] as number));
+
+const everyone = () => aBroadcastSendJob({ broadcastId: BROADCAST_ID, recipients: residents.map((phone) => ({ phone, channel: 'sms' as const })) });
+
+describe('sendBroadcastBatch: pacing', () => {
+  it('spaces sends at the sender rate less its headroom (10 a second: one every 102 ms), booking a chunk of slots at a time', async () => {
+    // Prepare
+    const { deps, clock, provider, pacer } = await setUp({ rate: 10 });
+    const start = clock.now().getTime();
+
+    // Act
+    await sendBroadcastBatch(deps, everyone());
+
+    // Assess: ten sends, 1000 / 9.8 ms apart; bookings of half a second (5 slots) each.
+    expect(provider.times[0]).toBe(start);
+    // Whole milliseconds on the clock: each gap within a millisecond and a half of 102.04.
+    expect(gapsOf(provider.times).every((gap) => Math.abs(gap - 1000 / (10 * PACING_HEADROOM)) < 1.5)).toBe(true);
+    expect(provider.times).toHaveLength(10);
+    expect(pacer.requests.map((request) => request.units)).toEqual([5, 5]);
+    expect(pacer.requests.every((request) => request.sender === 'sandbox:sms' && request.lane === 'normal')).toBe(true);
+  });
+
+  it('paces SMS by segments: a two-segment text takes two slots', async () => {
+    // Prepare: 200 GSM-7 characters with the footer are two segments.
+    const { deps, clock, provider } = await setUp({ rate: 10, body: 'A'.repeat(160) });
+    const start = clock.now().getTime();
+
+    // Act
+    await sendBroadcastBatch(deps, aBroadcastSendJob({ broadcastId: BROADCAST_ID, recipients: residents.slice(0, 3).map((phone) => ({ phone, channel: 'sms' as const })) }));
+
+    // Assess
+    expect(provider.times[0]).toBe(start);
+    expect(gapsOf(provider.times).every((gap) => Math.abs(gap - 2000 / (10 * PACING_HEADROOM)) < 1.5)).toBe(true);
+  });
+
+  it('sends as fast as it can to an unmetered sender, booking nothing', async () => {
+    // Prepare
+    const { deps, clock, provider, pacer } = await setUp();
+    const start = clock.now().getTime();
+
+    // Act
+    await sendBroadcastBatch(deps, everyone());
+
+    // Assess
+    expect(provider.times.every((time) => time === start)).toBe(true);
+    expect(pacer.requests).toEqual([]);
+  });
+
+  it('keeps several sends in flight at once, and still sends each resident once', async () => {
+    // Prepare
+    const { deps, provider, stores } = await setUp({ maxInFlight: 4 });
+
+    // Act
+    await sendBroadcastBatch(deps, everyone());
+
+    // Assess
+    expect([...provider.sentTo].sort()).toEqual([...residents].sort());
+    expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 10, failed: 0, skipped: 0 });
+  });
+
+  it('hands the bulk batch back, without using an attempt, while an urgent broadcast holds the sender', async () => {
+    // Prepare: an urgent broadcast booked 30 s of slots a moment ago.
+    const { deps, clock, provider, pacer, lanes } = await setUp({ rate: 10 });
+    await pacer.reserve({ sender: 'sandbox:sms', units: 300, messagesPerSecond: 10, lane: 'urgent', now: clock.now().getTime(), latestStart: clock.now().getTime() });
+
+    // Act
+    await sendBroadcastBatch(deps, everyone());
+
+    // Assess: held for the urgent booking (30 s) and its 3 s hold: 33 s, longer than a function waits.
+    expect(provider.attempts).toEqual([]);
+    expect(lanes.normal.sent).toEqual([{ ...everyone(), attempt: 0 }]);
+    expect(lanes.normal.delays).toEqual([33]);
+  });
+
+  it('hands the rest back, without using an attempt, when its function is about to be stopped', async () => {
+    // Prepare: 10 a second, and 10.5 s of the function left: it keeps a 10 s margin, so 4 slots fit.
+    const { deps, clock, provider, lanes, stores } = await setUp({ rate: 10 });
+    const deadline = clock.now().getTime() + 10_500;
+
+    // Act
+    await sendBroadcastBatch(deps, everyone(), { deadline });
+
+    // Assess
+    expect(provider.sentTo).toEqual(residents.slice(0, 4));
+    expect(lanes.normal.sent).toEqual([{ ...everyone(), recipients: everyone().recipients.slice(4), attempt: 0 }]);
+    expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 4 });
+  });
+
+  it('holds the sender back a second for everyone when the provider says 429, and tries that resident again at the end', async () => {
+    // Prepare: the provider refuses the third send (at +200 ms) once.
+    const { deps, clock, provider, pacer, lanes, stores } = await setUp({ rate: 10 });
+    const start = clock.now().getTime();
+    let refused = false;
+    provider.answer = (message) => {
+      if (message.to !== residents[2] || refused) return provider.accept();
+      refused = true;
+      return new ProviderError('sandbox', 'throttled', 'too many requests', { providerCode: 429 });
+    };
+
+    // Act
+    await sendBroadcastBatch(deps, everyone());
+
+    // Assess: nobody was sent between the 429 and +1.2 s; the third resident went last, once.
+    const afterRefusal = provider.times.slice(3);
+    expect(afterRefusal.every((time) => time >= start + 1_200)).toBe(true);
+    expect(provider.sentTo).toEqual([...residents.slice(0, 3), ...residents.slice(3), residents[2]]);
+    expect(pacer.schedules.get('sandbox:sms')?.nextAt).toBeGreaterThanOrEqual(start + 1_200);
+    expect(lanes.normal.sent).toEqual([]);
+    expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 10, failed: 0 });
+  });
+
+  it('hands the rest back, an attempt more, when the provider keeps saying 429', async () => {
+    // Prepare
+    const { deps, provider, lanes } = await setUp({ rate: 10 });
+    provider.answer = (message) =>
+      message.to === residents[2] ? new ProviderError('sandbox', 'throttled', 'too many requests', { providerCode: 429 }) : provider.accept();
+
+    // Act
+    await sendBroadcastBatch(deps, everyone());
+
+    // Assess: four goes at the third resident (one and three retries), then it and everyone not yet sent go back.
+    expect(provider.sentTo.filter((phone) => phone === residents[2])).toHaveLength(4);
+    expect(lanes.normal.sent).toHaveLength(1);
+    expect(lanes.normal.sent[0]).toMatchObject({ attempt: 1, recipients: expect.arrayContaining([{ phone: residents[2], channel: 'sms' }]) });
+  });
+});
+
+describe('sendReply: pacing', () => {
+  it('takes a slot on the reply lane, which never holds the bulk lane off', async () => {
+    // Prepare
+    const { deps, provider, pacer } = await setUp({ rate: 10 });
+
+    // Act
+    await sendReply(deps, aReplySendJob({ to: residents[0], channel: 'sms', body: 'You are subscribed.' }));
+
+    // Assess
+    expect(provider.sentTo).toEqual([residents[0]]);
+    expect(pacer.requests).toMatchObject([{ sender: 'sandbox:sms', lane: 'reply' }]);
+    expect(pacer.schedules.get('sandbox:sms')?.urgentUntil).toBe(0);
+  });
+});
