@@ -60,7 +60,7 @@ export function render(
       (seed.overTimeBox ? ' — over the 3-minute time box: pass a smaller --subscribers for a shorter run' : ''),
   );
   lines.push('');
-  lines.push('GOALS (normal broadcast; what the engine does today, pacing not implemented yet)');
+  lines.push('GOALS (normal broadcast, senders paced to the provider rate less 2% headroom)');
   lines.push(table(['goal', 'target', 'measured', 'verdict'], main.goals.map((goal) => [goal.goal, goal.target, goal.measured, verdict(goal.met)])));
   lines.push('');
   lines.push(`BROADCAST ${main.broadcastId}: ${main.outcome} (API status ${main.apiStatus})`);

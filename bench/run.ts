@@ -574,17 +574,16 @@ function notesFor(
   if (mps && run.provider.throttled === 0 && average < 0.95 * mps) {
     notes.push(
       `The local stack did not sustain the provider's ${mps} msg/s (average ${fixed(average, 1)}, busiest second ${peak}) and drew no 429s: the rate figure measures ` +
-        'this machine, not pacing. Pass a lower --mps (e.g. 20) to exercise the throttling and retry path.',
+        'this machine, not pacing. Pass a lower --mps (e.g. 20) to see the senders paced to the provider rate.',
     );
   }
   const counts = Object.entries(run.sendJobReceiveCounts)
     .filter(([functionId]) => functionId.startsWith('send'))
     .flatMap(([, byCount]) => Object.keys(byCount).map(Number));
-  if (counts.some((count) => count > 1) && counts.every((count) => count === 1 || count % 2 === 1)) {
+  if (counts.some((count) => count > 1)) {
     notes.push(
-      'Retried send jobs arrived with receive counts 3, 5, 7…: local-aws-sqs counts the sender\'s ChangeMessageVisibility (its back-off) as a receive, ' +
-        'which real SQS does not. Locally a throttled job reaches the DLQ (maxReceiveCount 8) after 4 attempts instead of 8, and the back-off, ' +
-        'computed from that count, grows twice as fast.',
+      'Some send jobs were received more than once. The senders hand the unfinished rest of a batch back as a new job (with an attempt count of ' +
+        'its own), so a repeat receive means a function was stopped at its timeout or a batch was held for quiet hours.',
     );
   }
   if (run.lostBreakdown.jobDeletedUnfinished > 0) {
@@ -594,7 +593,7 @@ function notesFor(
     );
   }
   if (run.lostBreakdown.inDeadLetterQueues > 0) {
-    notes.push(`${run.lostBreakdown.inDeadLetterQueues} recipients are parked in a dead-letter queue after repeated 429s: without pacing, retries alone do not get them out.`);
+    notes.push(`${run.lostBreakdown.inDeadLetterQueues} recipients are parked in a dead-letter queue: a send job failed in a way no retry fixes (see stackErrors); \`crier dead-letters\` shows and redrives them.`);
   }
   if ((run.localMachine.cpuCoresBusy ?? 0) > 0.85) {
     notes.push(
