@@ -21,6 +21,11 @@ export const sendJobSchema = z.discriminatedUnion('kind', [
     kind: z.literal('broadcast'),
     broadcastId: z.string().min(1),
     recipients: z.array(recipientSchema).min(1),
+    /**
+     * The topic the recipients were fanned out from: the sender checks they are still in it. Jobs
+     * queued before it was added carry none and are checked for opt-out only.
+     */
+    topicId: z.string().min(1).optional(),
     /** Provider failures this batch has been handed back after (absent: none yet). */
     attempt: z.number().int().nonnegative().max(100).optional(),
   }),

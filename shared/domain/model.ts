@@ -101,6 +101,8 @@ export const skipReasonSchema = z.enum([
   'missing_data',
   /** A WhatsApp resident outside their 24-hour window, and the broadcast has no template for them. */
   'whatsapp_window_closed',
+  /** The resident left the topic (on that channel) between the fan-out and their send. */
+  'left_topic',
 ]);
 export type SkipReason = z.infer<typeof skipReasonSchema>;
 

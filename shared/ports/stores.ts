@@ -59,6 +59,11 @@ export interface SubscriberStore {
    * decision a STOP written a moment ago must change (the sender's), eventual for counting.
    */
   profilesOf(phones: readonly string[], options: { consistent: boolean }): Promise<Map<string, SubscriberProfile>>;
+  /**
+   * What a sender checks just before a resident's slot, read strongly in one request: their
+   * profile (undefined once erased) and whether they are still in the topic on that channel.
+   */
+  consentToSend(phone: string, channel: Channel, topicId: string): Promise<{ profile: SubscriberProfile | undefined; subscribed: boolean }>;
   subscriptions(phone: string): Promise<Subscription[]>;
   consentHistory(phone: string): Promise<ConsentEvent[]>;
   /**

@@ -52,7 +52,7 @@ export async function fanOutShard(deps: FanOutDependencies, task: FanOutTask): P
     const recipients = await matchingFilters(deps, broadcast, await withoutMembersOf(deps, earlierTopics, task.shard, firstOfEachPhone));
     const jobs: SendJob[] = [];
     for (let start = 0; start < recipients.length; start += deps.recipientsPerJob) {
-      jobs.push({ kind: 'broadcast', broadcastId: broadcast.id, recipients: recipients.slice(start, start + deps.recipientsPerJob) });
+      jobs.push({ kind: 'broadcast', broadcastId: broadcast.id, topicId: task.topicId, recipients: recipients.slice(start, start + deps.recipientsPerJob) });
     }
     await queue.send(jobs);
     const next: FanOutCheckpoint = page.cursor ? { done: false, cursor: page.cursor, lastPhone } : { done: true };

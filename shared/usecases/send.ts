@@ -82,7 +82,7 @@ export async function sendBroadcastBatch(deps: SendDependencies, job: BroadcastS
       for (const recipient of job.recipients) if (await recordSkip(deps, broadcast.id, recipient, 'cancelled')) delta.skipped += 1;
       return;
     }
-    handBack = await sendPaced(deps, broadcast, job.recipients, { ...run, lastAttempt: attempt + 1 >= MAX_SEND_ATTEMPTS }, delta);
+    handBack = await sendPaced(deps, broadcast, job.recipients, job.topicId, { ...run, lastAttempt: attempt + 1 >= MAX_SEND_ATTEMPTS }, delta);
   } finally {
     await recordBatch(deps, broadcast, delta);
   }
@@ -93,6 +93,7 @@ async function sendPaced(
   deps: SendDependencies,
   broadcast: Broadcast,
   recipients: Recipient[],
+  topicId: string | undefined,
   run: SendRun & { lastAttempt: boolean },
   delta: BatchDelta,
 ): Promise<HandBack | undefined> {
@@ -102,6 +103,7 @@ async function sendPaced(
   const pending = [...recipients];
   const inFlight = new Set<Promise<void>>();
   let throttledRetries = 0;
+  const cancelCheck = { lastAt: deps.clock.now().getTime(), cancelled: false };
   let handBack: HandBack | undefined;
   let fatal: unknown;
   const stopAt = (from: number, retryAt: number, failure: boolean) => {
@@ -121,11 +123,16 @@ async function sendPaced(
       stopAt(position, deps.clock.now().getTime(), false);
       break;
     }
-    const profile = (await deps.stores.subscribers.profilesOf([recipient.phone], { consistent: true })).get(recipient.phone);
-    if (!profile || profile.optedOut[recipient.channel] !== undefined) {
-      if (await recordSkip(deps, broadcast.id, recipient, 'opted_out')) delta.skipped += 1;
+    if (await cancelledSince(deps, broadcast, cancelCheck)) {
+      if (await recordSkip(deps, broadcast.id, recipient, 'cancelled')) delta.skipped += 1;
       continue;
     }
+    const consent = await consentOf(deps, recipient, topicId);
+    if ('skip' in consent) {
+      if (await recordSkip(deps, broadcast.id, recipient, consent.skip)) delta.skipped += 1;
+      continue;
+    }
+    const { profile } = consent;
     const message = composeFor(broadcast, profile, recipient.channel, deps.clock.now(), topicName);
     if ('skip' in message) {
       if (await recordSkip(deps, broadcast.id, recipient, message.skip)) delta.skipped += 1;
@@ -185,6 +192,36 @@ async function sendPaced(
   return { ...stopped, rest };
 }
 
+/** How often a sending batch looks again at its broadcast's status, so a cancel stops it within about a second. */
+const CANCEL_CHECK_MS = 1_000;
+
+/** True once the broadcast has been cancelled since the batch began (read again at most once a second). */
+async function cancelledSince(deps: SendDependencies, broadcast: Broadcast, check: { lastAt: number; cancelled: boolean }): Promise<boolean> {
+  const now = deps.clock.now().getTime();
+  if (check.cancelled || now - check.lastAt < CANCEL_CHECK_MS) return check.cancelled;
+  check.lastAt = now;
+  check.cancelled = (await deps.stores.broadcasts.get(broadcast.id))?.status === 'cancelled';
+  return check.cancelled;
+}
+
+/**
+ * Whether a resident may still be sent the broadcast, read strongly just before their slot: not
+ * erased (an erased resident has no profile), not opted out on the channel, still in the topic.
+ */
+async function consentOf(
+  deps: SendDependencies,
+  recipient: Recipient,
+  topicId: string | undefined,
+): Promise<{ profile: SubscriberProfile } | { skip: SkipReason }> {
+  if (topicId === undefined) {
+    const profile = (await deps.stores.subscribers.profilesOf([recipient.phone], { consistent: true })).get(recipient.phone);
+    return profile && profile.optedOut[recipient.channel] === undefined ? { profile } : { skip: 'opted_out' };
+  }
+  const { profile, subscribed } = await deps.stores.subscribers.consentToSend(recipient.phone, recipient.channel, topicId);
+  if (!profile || profile.optedOut[recipient.channel] !== undefined) return { skip: 'opted_out' };
+  return subscribed ? { profile } : { skip: 'left_topic' };
+}
+
 function slotsFor(
   deps: SendDependencies,
   slots: Map<string, SenderSlots>,
@@ -237,7 +274,7 @@ async function handBackRest(deps: SendDependencies, broadcast: Broadcast, job: B
     ? retryDelaySeconds(attempt) * 1000
     : Math.max(0, handBack.retryAt - deps.clock.now().getTime());
   await deps.sendQueues[broadcast.priority].send(
-    [{ kind: 'broadcast', broadcastId: broadcast.id, recipients: handBack.rest, attempt }],
+    [{ kind: 'broadcast', broadcastId: broadcast.id, ...(job.topicId ? { topicId: job.topicId } : {}), recipients: handBack.rest, attempt }],
     { delaySeconds: Math.min(900, Math.ceil(waitMs / 1000)) },
   );
 }

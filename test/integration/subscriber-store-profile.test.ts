@@ -27,6 +27,41 @@ describe('DynamoSubscriberStore: the inbound flow’s methods', () => {
     topics = new DynamoTopicStore(table.documents, table.tableName, SHARDS);
   });
 
+  describe('consentToSend', () => {
+    it.each([
+      { case: 'in the topic on that channel', act: async () => undefined, channel: 'sms' as const, profile: true, subscribed: true },
+      { case: 'in the topic on the other channel only', act: async () => undefined, channel: 'whatsapp' as const, profile: true, subscribed: false },
+      {
+        case: 'after leaving the topic',
+        act: async (phone: string, topicId: string) => void (await subscribers.leaveTopic(phone, 'sms', topicId, T2, inboundEvidence())),
+        channel: 'sms' as const,
+        profile: true,
+        subscribed: false,
+      },
+    ])('reads the profile and the subscription in one go: $case', async ({ act, channel, profile, subscribed }) => {
+      // Prepare
+      const phone = newResident();
+      const topicId = newTopicId();
+      await subscribers.subscribe(phone, 'sms', topicId, T1, inboundEvidence());
+      await act(phone, topicId);
+
+      // Act
+      const consent = await subscribers.consentToSend(phone, channel, topicId);
+
+      // Assess
+      expect(consent.subscribed).toBe(subscribed);
+      expect(consent.profile !== undefined).toBe(profile);
+    });
+
+    it('finds no profile for a number that never joined', async () => {
+      // Act
+      const consent = await subscribers.consentToSend(newResident(), 'sms', newTopicId());
+
+      // Assess
+      expect(consent).toEqual({ profile: undefined, subscribed: false });
+    });
+  });
+
   describe('leaveTopic', () => {
     it('leaves one topic once: the count moves once, the other topics stay, and the leave is recorded', async () => {
       // Prepare

@@ -397,6 +397,21 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
     };
   }
 
+  async consentToSend(phone: string, channel: Channel, topicId: string): Promise<{ profile: SubscriberProfile | undefined; subscribed: boolean }> {
+    const profile = (await this.profilesOf([phone])).get(phone);
+    const subscribed = [...this.subscriptionsById.values()].some((s) => s.phone === phone && s.channel === channel && s.topicId === topicId);
+    return { profile, subscribed };
+  }
+
+  async membersAmong(topicId: string, shard: number, phones: readonly string[]): Promise<Set<string>> {
+    const wanted = new Set(phones);
+    return new Set(
+      [...this.subscriptionsById.values()]
+        .filter((s) => s.topicId === topicId && shardOf(s.phone, this.shardCount) === shard && wanted.has(s.phone))
+        .map((s) => s.phone),
+    );
+  }
+
   private profile(phone: string, at: string): ProfileState {
     let profile = this.profiles.get(phone);
     if (!profile) {

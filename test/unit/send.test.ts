@@ -120,6 +120,32 @@ describe('sendBroadcastBatch', () => {
     expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 1, skipped: 1 });
   });
 
+  it('skips a resident who left the topic after the fan-out, records why, and counts the skip', async () => {
+    // Prepare: both were fanned out from traffic; bob has left it since (without STOP).
+    const { deps, stores, provider } = await setUp();
+    await stores.subscribers.leaveTopic(bob, 'sms', 'traffic', '2025-03-01T08:59:59.000Z', inboundEvidence({ text: 'LEAVE TRAFFIC' }));
+
+    // Act
+    await sendBroadcastBatch(deps, aBroadcastSendJob({ broadcastId: BROADCAST_ID, topicId: 'traffic' }));
+
+    // Assess
+    expect(provider.sentTo).toEqual([alice]);
+    expect(await stores.messages.get(broadcastMessageId(BROADCAST_ID, bob))).toMatchObject({ status: 'skipped', skipReason: 'left_topic' });
+    expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 1, skipped: 1 });
+  });
+
+  it('skips a recipient whose channel is not subscribed to the job topic (checked per channel)', async () => {
+    // Prepare: carol's traffic subscription is on SMS; a job for her WhatsApp number in traffic finds none.
+    const { deps, stores, provider } = await setUp();
+
+    // Act
+    await sendBroadcastBatch(deps, aBroadcastSendJob({ broadcastId: BROADCAST_ID, topicId: 'traffic', recipients: [{ phone: carol, channel: 'whatsapp' }] }));
+
+    // Assess
+    expect(provider.sentTo).toEqual([]);
+    expect(await stores.messages.get(broadcastMessageId(BROADCAST_ID, carol))).toMatchObject({ status: 'skipped', skipReason: 'left_topic' });
+  });
+
   it('sends to a resident opted out on the other channel only', async () => {
     // Prepare
     const { deps, stores, provider } = await setUp();

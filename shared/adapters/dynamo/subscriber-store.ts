@@ -77,6 +77,13 @@ export class DynamoSubscriberStore implements SubscriberStore {
     return profiles;
   }
 
+  async consentToSend(phone: string, channel: Channel, topicId: string): Promise<{ profile: SubscriberProfile | undefined; subscribed: boolean }> {
+    const subscription = keys.subscription(phone, channel, topicId);
+    const items = await batchGetAll(this.documents, this.tableName, [keys.profile(phone), subscription], undefined, true);
+    const profile = items.find((item) => item.sk === 'PROFILE');
+    return { profile: profile ? toProfile(phone, profile) : undefined, subscribed: items.some((item) => item.sk === subscription.sk) };
+  }
+
   async subscriptions(phone: string): Promise<Subscription[]> {
     const items = await this.queryPartition(phone, 'TOPIC#');
     return items.map((item) => ({
