@@ -93,7 +93,11 @@ function describeJob(job: DeadLetterQueue['peeked'][number]['job']): string {
     case 'fanOutTask':
       return `fan-out of broadcast ${job.broadcastId}, topic ${job.topicId}, shard ${job.shard}`;
     case 'broadcastSend':
-      return `broadcast ${job.broadcastId} to ${plural(job.recipients, 'recipient')}`;
+      return [
+        `broadcast ${job.broadcastId} to ${plural(job.recipients, 'recipient')}`,
+        job.topicId ? ` of ${job.topicId}` : '',
+        job.attempt ? `, attempt ${job.attempt}` : '',
+      ].join('');
     case 'reply':
       return `reply ${job.messageId} (${job.purpose}, ${job.channel})`;
     case 'awsSmsNotification':

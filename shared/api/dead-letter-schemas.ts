@@ -36,7 +36,13 @@ export const redriveRequest = z
 export const deadLetterJobSchema = z
   .discriminatedUnion('kind', [
     z.object({ kind: z.literal('fanOutTask'), broadcastId: z.string(), topicId: z.string(), shard: z.number().int() }),
-    z.object({ kind: z.literal('broadcastSend'), broadcastId: z.string(), recipients: z.number().int() }),
+    z.object({
+      kind: z.literal('broadcastSend'),
+      broadcastId: z.string(),
+      recipients: z.number().int(),
+      topicId: z.string().optional(),
+      attempt: z.number().int().optional().meta({ description: 'Provider failures the batch was handed back after' }),
+    }),
     z.object({ kind: z.literal('reply'), messageId: z.string(), purpose: replyPurposeSchema, channel: channelSchema }),
     z.object({
       kind: z.literal('awsSmsNotification'),

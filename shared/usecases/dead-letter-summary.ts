@@ -26,9 +26,15 @@ export function summariseDeadLetter(queue: QueueId, body: string): DeadLetterJob
     case 'sendBulk': {
       const job = sendJobSchema.safeParse(json);
       if (!job.success) return unreadable('a send job', job.error);
-      return job.data.kind === 'broadcast'
-        ? { kind: 'broadcastSend', broadcastId: job.data.broadcastId, recipients: job.data.recipients.length }
-        : { kind: 'reply', messageId: job.data.messageId, purpose: job.data.purpose, channel: job.data.channel };
+      if (job.data.kind === 'reply') return { kind: 'reply', messageId: job.data.messageId, purpose: job.data.purpose, channel: job.data.channel };
+      const { broadcastId, recipients, topicId, attempt } = job.data;
+      return {
+        kind: 'broadcastSend',
+        broadcastId,
+        recipients: recipients.length,
+        ...(topicId === undefined ? {} : { topicId }),
+        ...(attempt === undefined ? {} : { attempt }),
+      };
     }
     case 'awsSmsNotifications':
       return summariseNotification(json);

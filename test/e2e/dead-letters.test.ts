@@ -56,7 +56,7 @@ describe('crier dead-letters against the local stack', () => {
 
   it('lists a dead-lettered send job without the resident’s number, redrives it, and the resident gets the broadcast', async () => {
     // Prepare
-    const job = { kind: 'broadcast', broadcastId, recipients: [{ phone: latecomer, channel: 'sms' }] };
+    const job = { kind: 'broadcast', broadcastId, topicId: 'traffic', recipients: [{ phone: latecomer, channel: 'sms' }] };
     await awsClients().sqs.send(new SendMessageCommand({ QueueUrl: stack.queues.sendUrgent.deadLetterUrl, MessageBody: JSON.stringify(job) }));
 
     // Act
@@ -68,7 +68,7 @@ describe('crier dead-letters against the local stack', () => {
     // Assess
     expect(listed).toMatchObject({ code: 0, stderr: '' });
     expect(listed.stdout).toMatch(/^sendUrgent: 1 dead letter$/m);
-    expect(listed.stdout).toMatch(new RegExp(`^ {2}\\S+\\s+\\d{4}-\\S+Z\\s+\\d+\\s+broadcast ${broadcastId} to 1 recipient$`, 'm'));
+    expect(listed.stdout).toMatch(new RegExp(`^ {2}\\S+\\s+\\d{4}-\\S+Z\\s+\\d+\\s+broadcast ${broadcastId} to 1 recipient of traffic$`, 'm'));
     expect(listed.stdout).toMatch(/^fanOut: none$/m);
     expect(listed.stdout).not.toContain('7700900502');
     expect(redriven).toMatchObject({ code: 0, stdout: 'moved 1 dead letter back onto sendUrgent; none left\n', stderr: '' });

@@ -22,6 +22,12 @@ const rows: { case: string; queue: QueueId; body: string; expected: unknown }[] 
     expected: { kind: 'broadcastSend', broadcastId: 'bc-2', recipients: 3 },
   },
   {
+    case: "a broadcast's batch with its topic, handed back after provider failures",
+    queue: 'sendUrgent',
+    body: JSON.stringify({ kind: 'broadcast', broadcastId: 'bc-4', topicId: 'traffic', attempt: 7, recipients: [{ phone: aPhone(7), channel: 'whatsapp' }] }),
+    expected: { kind: 'broadcastSend', broadcastId: 'bc-4', recipients: 1, topicId: 'traffic', attempt: 7 },
+  },
+  {
     case: 'a reply on the urgent lane',
     queue: 'sendUrgent',
     body: JSON.stringify({ kind: 'reply', messageId: 'msg-9', to: aPhone(9), channel: 'whatsapp', body: 'Reply STOP to stop', purpose: 'help' }),
