@@ -34,10 +34,18 @@ describe('SqsDeadLetterQueues', () => {
     }
   }
 
-  /** Waits (up to 3 s) for SQS to move a message to the dead-letter queue, without receiving it. */
-  async function untilDeadLettered(url: string): Promise<void> {
-    const deadline = Date.now() + 3_000;
-    while ((await depth(sqs, url)).visible === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  /**
+   * Receives the queue's message and lets it go at once until SQS, the message being over its
+   * maxReceiveCount, moves it to the dead-letter queue. Repeated because a short poll of
+   * local-aws-sqs on a busy machine can come back empty.
+   */
+  async function deadLetterThroughSqs(queue: ProvisionedQueue): Promise<void> {
+    const deadline = Date.now() + 5_000;
+    while ((await depth(sqs, queue.deadLetterUrl)).visible === 0) {
+      if (Date.now() > deadline) throw new Error('SQS did not move the message to the dead-letter queue within 5 s');
+      await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.url, VisibilityTimeout: 0, WaitTimeSeconds: 0 }));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   const jobs = (count: number) => Array.from({ length: count }, (_, shard) => JSON.stringify({ broadcastId: 'bc-1', topicId: 'traffic', shard }));
@@ -60,9 +68,7 @@ describe('SqsDeadLetterQueues', () => {
     const queue = await freshQueue(sqs, { maxReceiveCount: 1 });
     const adapter = new SqsDeadLetterQueues(sqs, { ...(await setUp()).queues, sendUrgent: queue });
     const { MessageId } = await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: '{"kind":"reply"}' }));
-    // Received once and let go at once: over its maxReceiveCount of 1, SQS moves it to the DLQ.
-    await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.url, VisibilityTimeout: 0 }));
-    await untilDeadLettered(queue.deadLetterUrl);
+    await deadLetterThroughSqs(queue);
 
     // Act
     const [peeked] = await adapter.peek('sendUrgent', 5);
