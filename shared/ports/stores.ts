@@ -559,6 +559,8 @@ export const auditActions = [
   'key.revoke',
   'reply.set',
   'reply.remove',
+  'deadLetters.inspect',
+  'deadLetters.redrive',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
@@ -568,7 +570,10 @@ export interface AuditEntry {
   at: string;
   actor: { keyId: string; name: string; role: Role; department: string };
   action: AuditAction;
-  target: { type: 'topic' | 'broadcast' | 'subscriber' | 'subscriberImport' | 'key' | 'reply' | 'inbox' | 'department'; id: string };
+  target: {
+    type: 'topic' | 'broadcast' | 'subscriber' | 'subscriberImport' | 'key' | 'reply' | 'inbox' | 'department' | 'queue';
+    id: string;
+  };
   /** Never a secret: no key, no key hash. Absent when the thing did not exist before. */
   before: Record<string, unknown> | undefined;
   after: Record<string, unknown> | undefined;
