@@ -125,7 +125,7 @@ describe('sendBroadcastBatch: pacing', () => {
     const deadline = clock.now().getTime() + 10_500;
 
     // Act
-    await sendBroadcastBatch(deps, everyone(), { deadline });
+    await sendBroadcastBatch(deps, everyone(), { deadline, jobId: 'job-1' });
 
     // Assess
     expect(provider.sentTo).toEqual(residents.slice(0, 4));
