@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueId } from '../functions/catalog-types.js';
 import { keys } from '../shared/adapters/dynamo/keys.js';
@@ -17,13 +17,23 @@ export class Observer {
 
   constructor(private readonly stack: LocalStack) {}
 
-  /** The broadcast item as stored, including `fanOutPending`, which the API does not show. */
+  /**
+   * The broadcast as stored, including `fanOutPending`, which the API does not show: the broadcast
+   * item (status, targeted, fan-out) and its COUNTS item (the outcome counters), in one Query.
+   */
   async broadcast(id: string): Promise<BroadcastProgress | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({ TableName: this.stack.tableName, Key: keys.broadcast(id), ConsistentRead: true }),
+    const { Items } = await this.documents.send(
+      new QueryCommand({
+        TableName: this.stack.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :broadcast AND :counts',
+        ExpressionAttributeValues: { ':pk': keys.broadcastPartition(id), ':broadcast': keys.broadcast(id).sk, ':counts': keys.broadcastCounts(id).sk },
+        ConsistentRead: true,
+      }),
     );
+    const Item = Items?.find((item) => item.sk === keys.broadcast(id).sk);
     if (!Item) return undefined;
-    const count = (name: string) => Number(Item[name] ?? 0);
+    const counters = Items?.find((item) => item.sk === keys.broadcastCounts(id).sk) ?? Item;
+    const count = (name: string) => Number((name === 'targeted' || name === 'fanOutPending' ? Item : counters)[name] ?? 0);
     return {
       status: String(Item.status),
       fanOutPending: count('fanOutPending'),

@@ -23,6 +23,7 @@ import {
   type previewBroadcastRequest,
 } from '../shared/api/broadcast-schemas.js';
 import { subscriberImportResponse } from '../shared/api/subscriber-import-schemas.js';
+import { deadLettersResponse, redriveResultSchema } from '../shared/api/dead-letter-schemas.js';
 import type { KeySource } from './config.js';
 import { UnexpectedResponseError } from './errors.js';
 import { problemsOf } from './arguments.js';
@@ -42,6 +43,8 @@ export type BroadcastPreview = z.infer<typeof broadcastPreviewResponse>;
 export type DepartmentLimits = z.infer<typeof departmentLimitsResponse>;
 export type InboxEntry = z.infer<typeof inboxEntryResponse>;
 export type SubscriberImport = z.infer<typeof subscriberImportResponse>;
+export type DeadLetterQueue = z.infer<typeof deadLettersResponse>['queues'][number];
+export type RedriveResult = z.infer<typeof redriveResultSchema>;
 
 const subscriberView = subscriberResponse;
 export type Subscriber = z.infer<typeof subscriberView>;
@@ -181,15 +184,34 @@ export class AdminApi {
     return this.call(auditResponse, 'GET', `/v1/audit${queryString(query)}`);
   }
 
-  private async call<S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown): Promise<ApiResult<z.infer<S>>> {
+  /** Every queue's dead-letter count and a look at up to `peek` of each (operators only). */
+  listDeadLetters(peek?: number) {
+    return this.call(deadLettersResponse, 'GET', `/v1/dead-letters${queryString({ peek })}`);
+  }
+
+  /** One request moves for up to 20 s (the API's own budget), so it is given longer to answer. */
+  redriveDeadLetters(queue: string, limit?: number) {
+    return this.call(redriveResultSchema, 'POST', `/v1/dead-letters/${encodeURIComponent(queue)}/redrive`, limit === undefined ? {} : { limit }, {
+      timeoutMs: 35_000,
+    });
+  }
+
+  private async call<S extends z.ZodType>(
+    schema: S,
+    method: string,
+    path: string,
+    body?: unknown,
+    options: { timeoutMs?: number } = {},
+  ): Promise<ApiResult<z.infer<S>>> {
     const sent = body instanceof RawBody ? body : body === undefined ? undefined : { raw: JSON.stringify(body), contentType: 'application/json' };
+    const timeoutMs = body instanceof RawBody ? body.timeoutMs : options.timeoutMs;
     const response = await this.http.request(method, path, {
       headers: {
         authorization: `Bearer ${this.key}`,
         ...(sent === undefined ? {} : { 'content-type': sent.contentType }),
       },
       ...(sent === undefined ? {} : { body: sent.raw }),
-      ...(body instanceof RawBody && body.timeoutMs ? { timeoutMs: body.timeoutMs } : {}),
+      ...(timeoutMs ? { timeoutMs } : {}),
     });
     if (response.status < 200 || response.status > 299) {
       const error = apiErrorFrom(response);

@@ -117,9 +117,12 @@ export function describeFilters(filters: Broadcast['filters']): string {
   return parts.length ? parts.join(' · ') : 'none (every subscriber of the topics)';
 }
 
+/** `targeted 5 · sent 3 · … · skipped 2 (opted_out 1, missing_data 1)`: the reasons beside the skips they split. */
 export function describeCounts(counts: Broadcast['counts']): string {
-  return Object.entries(counts)
-    .map(([name, count]) => `${name} ${count}`)
+  const { skippedBy, ...totals } = counts;
+  const reasons = Object.entries(skippedBy ?? {}).map(([reason, count]) => `${reason} ${count}`);
+  return Object.entries(totals)
+    .map(([name, count]) => `${name} ${count}${name === 'skipped' && reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`)
     .join(' · ');
 }
 

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { registerBroadcasts } from './commands/broadcasts.js';
 import { registerConfigure } from './commands/configure.js';
+import { registerDeadLetters } from './commands/dead-letters.js';
 import { registerDepartments } from './commands/departments.js';
 import { registerInbox } from './commands/inbox.js';
 import { registerAudit, registerKeys } from './commands/keys.js';
@@ -44,5 +45,6 @@ Try it against the local stack (npm start in another terminal):
   registerSimulate(program);
   registerKeys(program);
   registerAudit(program);
+  registerDeadLetters(program);
   return program;
 }

@@ -2,8 +2,9 @@ import type { SendRates } from '../shared/domain/send-rates.js';
 import type { PriceTable } from '../shared/domain/sms-preview.js';
 import type { z } from 'zod';
 import type { EnvironmentOf, ProviderEnv } from '../shared/config/env.js';
+import type { QueueId } from '../shared/domain/queues.js';
 
-export type QueueId = 'fanOut' | 'sendUrgent' | 'sendBulk' | 'awsSmsNotifications';
+export type { QueueId };
 export type SecretId = 'providerCredentials' | 'bootstrapKey';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** An API Gateway v2 route key, e.g. `GET /v1/topics/{id}`. */
@@ -17,6 +18,8 @@ export type RouteKey = `${HttpMethod} /${string}`;
 export interface DeploymentBindings {
   tableName: string;
   queueUrls: Record<QueueId, string>;
+  /** Each work queue's dead-letter queue, where SQS moves a job after `maxReceiveCount` receives. */
+  deadLetterQueueUrls: Record<QueueId, string>;
   publicBaseUrl: string;
   /** Secrets Manager ARNs; undefined locally, where settings come from the environment. */
   secretArns: Partial<Record<SecretId, string>>;
@@ -95,6 +98,11 @@ export interface QueueTrigger {
 export interface FunctionAccess {
   table?: 'read' | 'readwrite';
   sendsTo?: readonly QueueId[];
+  /**
+   * Reads and empties these queues' dead-letter queues (receive, change visibility, delete): what
+   * showing and redriving dead letters needs. Putting them back on the work queue is `sendsTo`.
+   */
+  deadLetters?: readonly QueueId[];
   secrets?: readonly SecretId[];
   /**
    * May send SMS through AWS End User Messaging SMS (`sms-voice:SendTextMessage`). The origination

@@ -4,6 +4,7 @@ import {
   awsSmsNotificationsEnvSchema,
   baseEnvSchema,
   broadcastsEnvSchema,
+  deadLettersEnvSchema,
   fanOutEnvSchema,
   schedulerEnvSchema,
   senderEnvSchema,
@@ -22,6 +23,7 @@ import {
   type RouteKey,
   type ScheduleTrigger,
 } from './catalog-types.js';
+import { queueIds } from '../shared/domain/queues.js';
 
 /**
  * The one description of crier's functions. The CDK stack (infra/) and the local stack (local/)
@@ -299,6 +301,30 @@ export const functionCatalog = {
     timeoutSeconds: 10,
     memoryMb: 512,
   }),
+  // Operators only, and the one function that may touch the dead-letter queues: apart from the
+  // functions staff use every day, so their roles never gain that access.
+  deadLettersApi: defineFunction({
+    description: "Admin API: the queues' dead letters, shown and redriven",
+    entry: 'functions/http/dead-letters-api.ts',
+    envSchema: deadLettersEnvSchema,
+    environment: (b) => ({
+      ...admin(b),
+      FAN_OUT_QUEUE_URL: b.queueUrls.fanOut,
+      FAN_OUT_DLQ_URL: b.deadLetterQueueUrls.fanOut,
+      SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent,
+      SEND_URGENT_DLQ_URL: b.deadLetterQueueUrls.sendUrgent,
+      SEND_BULK_QUEUE_URL: b.queueUrls.sendBulk,
+      SEND_BULK_DLQ_URL: b.deadLetterQueueUrls.sendBulk,
+      AWS_SMS_NOTIFICATIONS_QUEUE_URL: b.queueUrls.awsSmsNotifications,
+      AWS_SMS_NOTIFICATIONS_DLQ_URL: b.deadLetterQueueUrls.awsSmsNotifications,
+    }),
+    trigger: { kind: 'http', routes: ['GET /v1/dead-letters', 'POST /v1/dead-letters/{queue}/redrive'], authorizer: 'apiKey' },
+    // A redrive sends each dead letter back to the queue it came from, so it sends to every queue.
+    access: { table: 'readwrite', secrets: ['bootstrapKey'], deadLetters: queueIds, sendsTo: queueIds },
+    // A redrive moves messages for up to 20 s (REDRIVE_TIME_BUDGET_MS), within API Gateway's 30.
+    timeoutSeconds: 29,
+    memoryMb: 512,
+  }),
   openApi: defineFunction({
     description: 'The OpenAPI document of the admin API',
     entry: 'functions/http/openapi.ts',
@@ -310,10 +336,11 @@ export const functionCatalog = {
     timeoutSeconds: 5,
     memoryMb: 256,
   }),
-  // Starts the scheduled broadcasts whose time (or the end of quiet hours) has come. Its timeout
+  // Starts the scheduled broadcasts whose time (or the end of quiet hours) has come, and settles
+  // or reports sending broadcasts whose counts stood still (stalled-broadcasts.ts). Its timeout
   // is well under the minute between runs, so two runs never overlap.
   scheduler: defineFunction({
-    description: 'Every minute: starts the scheduled broadcasts whose time has come',
+    description: 'Every minute: starts the scheduled broadcasts whose time has come, and sweeps stalled ones',
     entry: 'functions/scheduled/start-due-broadcasts.ts',
     envSchema: schedulerEnvSchema,
     environment: (b) => ({ ...table(b), FAN_OUT_QUEUE_URL: b.queueUrls.fanOut, ...broadcastTiming(b) }),

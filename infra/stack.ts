@@ -3,6 +3,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
 import { authorizerFunctionId, functionDefinition, functionIds, httpRoutes, scheduledFunctions, type FunctionId } from '../functions/catalog.js';
 import type { DeploymentBindings } from '../functions/catalog-types.js';
+import { mapValues } from '../shared/runtime/records.js';
 import { CrierAlarms } from './constructs/crier-alarms.js';
 import { CrierAwsSmsTopic } from './constructs/crier-aws-sms-topic.js';
 import { CrierFunction } from './constructs/crier-function.js';
@@ -41,15 +42,17 @@ export class CrierStack extends Stack {
     this.httpApi = new CrierHttpApi(this, 'Http');
 
     const workQueues = mapValues(this.queues.byId, ({ queue }) => queue);
+    const deadLetterQueues = mapValues(this.queues.byId, ({ deadLetterQueue }) => deadLetterQueue);
     const bindings: DeploymentBindings = {
       tableName: this.table.table.tableName,
       queueUrls: mapValues(workQueues, (queue) => queue.queueUrl),
+      deadLetterQueueUrls: mapValues(deadLetterQueues, (queue) => queue.queueUrl),
       publicBaseUrl: readPublicBaseUrl(this.node) ?? this.httpApi.endpoint,
       secretArns: mapValues(this.secrets.byId, (secret) => secret.secretArn),
       awsSmsTopicArn: this.awsSms.topic.topicArn,
       settings: readDeploymentSettings(this.node),
     };
-    const resources = { table: this.table.table, queues: workQueues, secrets: this.secrets.byId };
+    const resources = { table: this.table.table, queues: workQueues, deadLetterQueues, secrets: this.secrets.byId };
     this.functions = Object.fromEntries(
       functionIds.map((functionId) => [
         functionId,
@@ -84,7 +87,7 @@ export class CrierStack extends Stack {
     ) as Partial<Record<FunctionId, CrierSchedule>>;
 
     this.alarms = new CrierAlarms(this, 'Alarms', {
-      deadLetterQueues: mapValues(this.queues.byId, ({ deadLetterQueue }) => deadLetterQueue),
+      deadLetterQueues,
       functions: lambdas,
       alarmEmail: optionalContextString(this.node, 'alarmEmail'),
     });
@@ -134,8 +137,4 @@ function pascalCase(text: string): string {
     .split(/[^A-Za-z0-9]+/)
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
     .join('');
-}
-
-function mapValues<K extends string, V, R>(record: Record<K, V>, map: (value: V) => R): Record<K, R> {
-  return Object.fromEntries(Object.entries<V>(record).map(([key, value]) => [key, map(value)])) as Record<K, R>;
 }

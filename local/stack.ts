@@ -15,6 +15,7 @@ import { authorizerFunctionId, functionDefinition, functionIds, type FunctionId 
 import type { DeploymentBindings, DeploymentSettings, QueueId } from '../functions/catalog-types.js';
 import { awsClients } from '../shared/adapters/aws-clients.js';
 import { dynamoStores } from '../shared/adapters/dynamo/stores.js';
+import { mapValues } from '../shared/runtime/records.js';
 import { hashApiKey } from '../shared/usecases/authenticate.js';
 import { senderKeyOf, type SendRates } from '../shared/domain/send-rates.js';
 import { startDynamo, startSqs, type RunningEmulator } from './emulators.js';
@@ -173,12 +174,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     const bindings: DeploymentBindings = {
       tableName: TABLE_NAME,
-      queueUrls: {
-        fanOut: queues.fanOut.url,
-        sendUrgent: queues.sendUrgent.url,
-        sendBulk: queues.sendBulk.url,
-        awsSmsNotifications: queues.awsSmsNotifications.url,
-      },
+      queueUrls: mapValues(queues, (queue) => queue.url),
+      deadLetterQueueUrls: mapValues(queues, (queue) => queue.deadLetterUrl),
       publicBaseUrl,
       secretArns: {},
       awsSmsTopicArn: LOCAL_AWS_SMS_TOPIC_ARN,

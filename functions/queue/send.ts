@@ -51,7 +51,7 @@ export const handler = queueFunction({
   jobSchema: sendJobSchema,
   oneRecordAtATime: true,
   processJob: async (job, record, deps, context) => {
-    const run = { deadline: Date.now() + context.getRemainingTimeInMillis() };
+    const run = { deadline: Date.now() + context.getRemainingTimeInMillis(), jobId: record.messageId };
     try {
       if (job.kind === 'broadcast') await sendBroadcastBatch(deps.send, job, run);
       else await sendReply(deps.send, job, run);

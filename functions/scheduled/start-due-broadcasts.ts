@@ -3,9 +3,13 @@ import type { FanOutTask } from '../../shared/domain/jobs.js';
 import { sendWindow } from '../../shared/domain/send-window.js';
 import { scheduledFunction } from '../../shared/runtime/scheduled-function.js';
 import { startDueBroadcasts } from '../../shared/usecases/broadcast-start.js';
+import { sweepStalledBroadcasts } from '../../shared/usecases/stalled-broadcasts.js';
 import { coreDependencies, jobQueue } from '../wiring.js';
 
-/** Every minute: starts the scheduled broadcasts whose time (or the end of quiet hours) has come. */
+/**
+ * Every minute: starts the scheduled broadcasts whose time (or the end of quiet hours) has come,
+ * then settles (or reports) sending broadcasts whose counters stood still.
+ */
 export const handler = scheduledFunction({
   envSchema: schedulerEnvSchema,
   dependencies: (env) => ({
@@ -15,6 +19,10 @@ export const handler = scheduledFunction({
     window: sendWindow(env.QUIET_HOURS, env.TIME_ZONE),
   }),
   run: async (deps) => {
-    await startDueBroadcasts(deps);
+    // Both run even if one fails, so a start that keeps failing never stops the sweep (or the
+    // reverse); the first failure still fails the run, for the function's error alarm.
+    const runs = await Promise.allSettled([startDueBroadcasts(deps), sweepStalledBroadcasts(deps)]);
+    const failed = runs.find((run) => run.status === 'rejected');
+    if (failed) throw failed.reason;
   },
 });

@@ -24,6 +24,7 @@ const esmRequireBanner = "import { createRequire } from 'module'; const require 
 export interface CrierResources {
   table: ITable;
   queues: Record<QueueId, IQueue>;
+  deadLetterQueues: Record<QueueId, IQueue>;
   secrets: Record<SecretId, ISecret>;
 }
 
@@ -90,10 +91,12 @@ function environmentVariables(environment: Partial<Record<string, string>>): Rec
 }
 
 function grantAccess(fn: NodejsFunction, definition: FunctionDefinition<z.ZodObject>, resources: CrierResources): void {
-  const { table, sendsTo = [], secrets = [], sendsSms = false } = definition.access;
+  const { table, sendsTo = [], deadLetters = [], secrets = [], sendsSms = false } = definition.access;
   if (table === 'read') resources.table.grantReadData(fn);
   if (table === 'readwrite') resources.table.grantReadWriteData(fn);
   for (const queueId of sendsTo) resources.queues[queueId].grantSendMessages(fn);
+  // Receive, change visibility, delete: what peeking at and moving dead letters takes.
+  for (const queueId of deadLetters) resources.deadLetterQueues[queueId].grantConsumeMessages(fn);
   for (const secretId of secrets) resources.secrets[secretId].grantRead(fn);
   if (sendsSms) fn.addToRolePolicy(sendTextMessageStatement(Stack.of(fn)));
 }

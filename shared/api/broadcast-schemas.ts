@@ -57,7 +57,12 @@ export const broadcastResponse = z
     cancelledBy: z.string().optional(),
     cancelledAt: z.string().optional(),
     audience: z.number().int().optional().meta({ description: 'recipients counted when it was submitted (limits are checked against it)' }),
-    counts: broadcastCountsSchema,
+    counts: broadcastCountsSchema.extend({
+      skippedBy: broadcastCountsSchema.shape.skippedBy.meta({
+        description: 'skipped, by reason (opted_out, duplicate, cancelled, invalid_recipient, missing_data, whatsapp_window_closed); a reason nobody was skipped for is left out',
+      }),
+    }),
+    lastProgressAt: z.string().optional().meta({ description: 'when sending last moved the counts (receipts aside); absent before the first batch' }),
     cost: costResponse.meta({ description: 'the estimated cost of the messages sent so far (a provider-reported price is on each message, not summed here)' }),
   })
   .meta({ id: 'Broadcast' });

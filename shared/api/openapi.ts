@@ -22,6 +22,7 @@ import {
   topicResponse,
 } from './schemas.js';
 import { broadcastPaths } from './openapi-broadcasts.js';
+import { deadLetterPaths } from './openapi-dead-letters.js';
 import { conflict, errors, idParameter, jsonContent, notFound } from './openapi-parts.js';
 import { subscriberImportCsv, subscriberImportResponse } from './subscriber-import-schemas.js';
 
@@ -32,7 +33,7 @@ export function openApiDocument() {
     info: {
       title: 'crier admin API',
       version: '1',
-      description: 'Topics, subscribers, broadcasts, API keys and the audit log of a crier deployment. Every route needs `Authorization: Bearer <api key>`.',
+      description: 'Topics, subscribers, broadcasts, API keys, the audit log and the dead-letter queues of a crier deployment. Every route needs `Authorization: Bearer <api key>`.',
     },
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
@@ -40,6 +41,7 @@ export function openApiDocument() {
     security: [{ apiKey: [] }],
     paths: {
       ...broadcastPaths,
+      ...deadLetterPaths,
       '/v1/topics': {
         post: {
           summary: 'Create a topic with its keywords',

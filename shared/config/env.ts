@@ -143,6 +143,22 @@ export const adminEnvSchema = tableEnvSchema.extend({
 });
 
 /**
+ * Showing and redriving dead letters: each work queue's URL (where a redrive puts jobs back) and
+ * its dead-letter queue's. Work queues keep the names the other functions give them, as the local
+ * stack runs every function in one process and one environment.
+ */
+export const deadLettersEnvSchema = adminEnvSchema.extend({
+  FAN_OUT_QUEUE_URL: z.url(),
+  FAN_OUT_DLQ_URL: z.url(),
+  SEND_URGENT_QUEUE_URL: z.url(),
+  SEND_URGENT_DLQ_URL: z.url(),
+  SEND_BULK_QUEUE_URL: z.url(),
+  SEND_BULK_DLQ_URL: z.url(),
+  AWS_SMS_NOTIFICATIONS_QUEUE_URL: z.url(),
+  AWS_SMS_NOTIFICATIONS_DLQ_URL: z.url(),
+});
+
+/**
  * The admin API's Lambda authorizer: what an admin function needs to check a key, and no more
  * (it only reads the table).
  */
@@ -256,6 +272,7 @@ export type ResidentTextsEnv = z.infer<typeof residentTextsEnvSchema>;
 export type AwsSmsNotificationsEnv = z.infer<typeof awsSmsNotificationsEnvSchema>;
 export type WhatsAppWebhookEnv = z.infer<typeof whatsappWebhookEnvSchema>;
 export type AdminEnv = z.infer<typeof adminEnvSchema>;
+export type DeadLettersEnv = z.infer<typeof deadLettersEnvSchema>;
 export type AuthorizerEnv = z.infer<typeof authorizerEnvSchema>;
 export type BroadcastsEnv = z.infer<typeof broadcastsEnvSchema>;
 export type FanOutEnv = z.infer<typeof fanOutEnvSchema>;

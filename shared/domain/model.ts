@@ -106,17 +106,22 @@ export const skipReasonSchema = z.enum([
 ]);
 export type SkipReason = z.infer<typeof skipReasonSchema>;
 
+const countSchema = z.number().int().nonnegative();
+
 /**
  * A broadcast's counters. `sent + failed + skipped` reaches `targeted` when every recipient has
  * been processed; `delivered` and `undelivered` come later, from receipts of sent messages.
+ * `skippedBy` splits `skipped` by reason (a reason nobody was skipped for is absent); optional
+ * because broadcasts counted before it existed, and servers older than it, do not have it.
  */
 export const broadcastCountsSchema = z.object({
-  targeted: z.number().int().nonnegative(),
-  sent: z.number().int().nonnegative(),
-  delivered: z.number().int().nonnegative(),
-  undelivered: z.number().int().nonnegative(),
-  failed: z.number().int().nonnegative(),
-  skipped: z.number().int().nonnegative(),
+  targeted: countSchema,
+  sent: countSchema,
+  delivered: countSchema,
+  undelivered: countSchema,
+  failed: countSchema,
+  skipped: countSchema,
+  skippedBy: z.partialRecord(skipReasonSchema, countSchema).optional(),
 });
 export type BroadcastCounts = z.infer<typeof broadcastCountsSchema>;
 
@@ -226,6 +231,11 @@ export interface Broadcast {
   /** Shard tasks of the fan-out not yet finished; the broadcast is done when this is 0 and all are processed. */
   fanOutPending: number;
   counts: BroadcastCounts;
+  /**
+   * When a send job last moved its outcome counters (receipts do not count): the sweeper takes a
+   * broadcast still sending whose counters stood still for long as stalled. Absent before any.
+   */
+  lastProgressAt?: string;
   /** The estimated cost of what has been sent, in whole micro-units; absent until the first send. */
   cost?: { currency: string; estimatedMicros: number };
 }

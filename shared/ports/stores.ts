@@ -16,6 +16,7 @@ import type {
   Topic,
 } from '../domain/model.js';
 import type { MessageCostEstimate, ProviderPrice } from '../domain/costs.js';
+import type { JobTotals } from '../domain/job-totals.js';
 import type { Language } from '../domain/language.js';
 import type { AgeBand } from '../domain/profile.js';
 import type { ReplyId, ReplyOverrides } from '../domain/replies.js';
@@ -177,15 +178,19 @@ export interface TopicIndex {
   membersAmong(topicId: string, shard: number, phones: readonly string[]): Promise<Set<string>>;
 }
 
+/**
+ * What a send batch or a receipt adds to a broadcast's outcome counters. They live in a small
+ * item of their own (not on the broadcast, whose fan-out checkpoints make it ~2 KB), so that each
+ * addition costs one write unit.
+ */
 export interface CountsDelta {
-  targeted?: number;
   sent?: number;
   delivered?: number;
   undelivered?: number;
   failed?: number;
+  /** Every skip, whatever its reason; `skippedBy` splits it where the reason is known. */
   skipped?: number;
-  /** Shard tasks finished. */
-  fanOutDone?: number;
+  skippedBy?: Partial<Record<SkipReason, number>>;
   /**
    * Estimated cost of the messages sent, in whole micro-units of `costCurrency` (see
    * shared/domain/costs.ts): added in the same write as the counts, never one write per message.
@@ -193,6 +198,27 @@ export interface CountsDelta {
   costMicros?: number;
   costCurrency?: string;
 }
+
+/** What one fan-out page adds on the broadcast item, in the same write as its checkpoint. */
+export interface FanOutDelta {
+  targeted?: number;
+  /** Shard tasks finished. */
+  fanOutDone?: number;
+}
+
+/** A broadcast's outcome counters as they stand (its COUNTS item). */
+export interface BroadcastTally {
+  counts: Omit<BroadcastCounts, 'targeted'>;
+  cost: Broadcast['cost'];
+  lastProgressAt: string | undefined;
+}
+
+/** How recording a job's totals went. */
+export type JobRecording =
+  /** Stored; `previous` is what the job's item held before (undefined for its first record). */
+  | { recorded: true; previous: JobTotals | undefined }
+  /** Not stored: the job's item already holds totals with more recipients done (a later run's). */
+  | { recorded: false };
 
 export interface BroadcastStore {
   create(broadcast: Broadcast): Promise<void>;
@@ -207,21 +233,47 @@ export interface BroadcastStore {
   dueToStart(now: string, limit: number): Promise<ScheduledStart[]>;
   /** Takes a start off the scheduler's list (done, or the broadcast was cancelled). */
   clearScheduledStart(start: ScheduledStart): Promise<void>;
-  /** Adds to the counters atomically and returns the broadcast as it is afterwards. */
-  addCounts(id: string, delta: CountsDelta): Promise<Broadcast>;
+  /**
+   * Adds to the outcome counters atomically, one write to the small COUNTS item (never the
+   * broadcast item), and returns them as they are afterwards; `progressAt` (a send job's, not a
+   * receipt's) becomes their `lastProgressAt`. Undefined when the broadcast has no counters
+   * (it does not exist, or was made before counters had an item of their own).
+   */
+  addCounts(id: string, delta: CountsDelta, progressAt?: string): Promise<BroadcastTally | undefined>;
   /** Where one fan-out task (a topic shard) has got to; undefined before its first page. */
   fanOutCheckpoint(id: string, topicId: string, shard: number): Promise<FanOutCheckpoint | undefined>;
   /**
-   * Moves a fan-out task's checkpoint from `from` to `to` and adds `delta` to the counters, in
-   * one atomic write; undefined, and nothing added, when the checkpoint was no longer at `from`
-   * (another delivery of the same task got there first). So a task SQS delivers twice, or
-   * retries after a failure part-way, counts each page and its own completion once.
+   * Moves a fan-out task's checkpoint from `from` to `to` and adds `delta` to the broadcast's
+   * targeted and pending counts, in one atomic write; undefined, and nothing added, when the
+   * checkpoint was no longer at `from` (another delivery of the same task got there first). So a
+   * task SQS delivers twice, or retries after a failure part-way, counts each page and its own
+   * completion once. Returns the broadcast afterwards, with its outcome counters.
    */
   advanceFanOut(
     id: string,
     step: { topicId: string; shard: number; from: FanOutCheckpoint | undefined; to: FanOutCheckpoint },
-    delta: CountsDelta,
+    delta: FanOutDelta,
   ): Promise<Broadcast | undefined>;
+  /**
+   * Overwrites one send job's totals (its JOB# item) and returns what it held before, so the
+   * caller adds only the difference to the counters. Refused (nothing written) when the item
+   * already holds more recipients done (sent + failed + skipped) than `totals`: a run's stale
+   * totals never replace a later run's, so a job's item only ever grows.
+   */
+  recordJob(id: string, jobId: string, totals: JobTotals, at: string): Promise<JobRecording>;
+  /** The exact rollup: every job's totals summed, read strongly. */
+  sumOfJobs(id: string): Promise<{ jobs: number; totals: JobTotals }>;
+  /**
+   * Sets the outcome counters (sent, failed, skipped and its reasons, cost) to exact values, as
+   * absolute values (so repeating it is harmless); delivered and undelivered, receipt-driven, stay.
+   */
+  settleCounts(id: string, totals: JobTotals): Promise<void>;
+  /**
+   * Every broadcast now sending (there are few at a time), for the sweeper. A broadcast is on
+   * this list from before its move to sending until after its move away, so none is missed; one
+   * found no longer sending (a move that failed or stopped part-way) is taken off as it is found.
+   */
+  sending(): Promise<Broadcast[]>;
   delete(id: string): Promise<void>;
   /** The latest broadcasts to a topic, newest first (to link a resident's reply to one). */
   recentForTopic(topicId: string, limit: number): Promise<{ broadcastId: string; createdAt: string }[]>;
@@ -297,13 +349,43 @@ export interface MessageRecord {
   cost?: MessageCostEstimate;
   /** What the provider reported charging, when it reports it (an AWS SMS delivery event, Twilio). */
   providerPrice?: ProviderPrice;
+  /**
+   * The send job (its SQS message id) whose claim or skip made this record, or that settled it
+   * (resolveStaleClaim): the job whose totals count it. Absent on replies and older records.
+   */
+  jobId?: string;
 }
 
-export type ClaimOutcome = 'claimed' | 'already-claimed';
+/**
+ * The error code of a claim settled by resolveStaleClaim: its run died, and whether the provider
+ * took the message is not known. (A provider's own ambiguous answer is recorded as its kind,
+ * 'outcomeUnknown', by the sender.)
+ */
+export const OUTCOME_UNKNOWN = 'outcome_unknown';
+
+/** A claim taken, or the record that held the message already (another run's or an earlier one's). */
+export type ClaimOutcome = { outcome: 'claimed' } | { outcome: 'already-claimed'; existing: MessageRecord };
 
 export interface MessageStore {
-  /** The idempotent claim: a conditional write keyed by message id, before any provider call. */
+  /**
+   * The idempotent claim: a conditional write keyed by message id, before any provider call. When
+   * the message was claimed (or skipped) already, returns that record, read strongly.
+   */
   claim(record: MessageRecord): Promise<ClaimOutcome>;
+  /**
+   * Settles a claim left in 'sending' by a run that died: moves it to 'failed' with errorCode
+   * 'outcome_unknown' (and `jobId`, the job that now counts it), only while it is still 'sending'
+   * and was claimed at or before `claimedNoLaterThan`. True if it moved.
+   *
+   * The policy: such a claim may or may not have reached the provider (the run may have died
+   * before the call, during it, or after it but before recording the answer), so it is NEVER sent
+   * again: a resident receiving a message twice is worse than a recorded miss. It is recorded as
+   * failed, and counted. `claimedNoLaterThan` must be older than the longest a run can live (the
+   * send function's timeout), so that a claim a live run still holds is never taken for dead.
+   */
+  resolveStaleClaim(messageId: string, claimedNoLaterThan: string, at: string, jobId: string): Promise<boolean>;
+  /** Many records at once, read strongly (a job's outcomes counted again); ids without one are absent. */
+  getMany(messageIds: readonly string[]): Promise<MessageRecord[]>;
   /** Records a final outcome written without a claim first (a skip). False if it existed. */
   recordOnce(record: MessageRecord): Promise<boolean>;
   get(messageId: string): Promise<MessageRecord | undefined>;
@@ -477,6 +559,8 @@ export const auditActions = [
   'key.revoke',
   'reply.set',
   'reply.remove',
+  'deadLetters.inspect',
+  'deadLetters.redrive',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
@@ -486,7 +570,10 @@ export interface AuditEntry {
   at: string;
   actor: { keyId: string; name: string; role: Role; department: string };
   action: AuditAction;
-  target: { type: 'topic' | 'broadcast' | 'subscriber' | 'subscriberImport' | 'key' | 'reply' | 'inbox' | 'department'; id: string };
+  target: {
+    type: 'topic' | 'broadcast' | 'subscriber' | 'subscriberImport' | 'key' | 'reply' | 'inbox' | 'department' | 'queue';
+    id: string;
+  };
   /** Never a secret: no key, no key hash. Absent when the thing did not exist before. */
   before: Record<string, unknown> | undefined;
   after: Record<string, unknown> | undefined;

@@ -19,6 +19,7 @@ export type Permission =
   | 'replies:write'
   | 'keys:manage'
   | 'departments:manage'
+  | 'deadLetters:manage'
   | 'audit:read';
 
 /** What each role may do. Operators may do everything, in every department. */
@@ -41,6 +42,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'replies:write',
     'keys:manage',
     'departments:manage',
+    'deadLetters:manage',
     'audit:read',
   ],
   // A sender may import the opted-in residents of their own department's topics (the import
@@ -88,6 +90,8 @@ export const liveOnlyPermissions: readonly Permission[] = [
   'replies:write',
   'keys:manage',
   'departments:manage',
+  // Redriving puts live jobs back to work; even a look receives residents' jobs from the queue.
+  'deadLetters:manage',
 ];
 
 /** Throws ForbiddenError unless the principal's role allows it within the given department. */

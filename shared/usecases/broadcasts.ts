@@ -53,7 +53,7 @@ export async function createBroadcast(
     audience: undefined,
     mode: principal.mode,
     fanOutPending: topicIds.length * deps.topicShards,
-    counts: { targeted: 0, sent: 0, delivered: 0, undelivered: 0, failed: 0, skipped: 0 },
+    counts: { targeted: 0, sent: 0, delivered: 0, undelivered: 0, failed: 0, skipped: 0, skippedBy: {} },
   };
   await deps.stores.broadcasts.create(broadcast);
   let created = broadcast;

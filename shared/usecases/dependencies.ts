@@ -2,6 +2,7 @@ import type { PriceTable } from '../domain/sms-preview.js';
 import type { ReplySendJob, SendJob, FanOutTask } from '../domain/jobs.js';
 import type { Priority } from '../domain/model.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
+import type { DeadLetterQueues } from '../ports/dead-letters.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import type { Stores } from '../ports/stores.js';
 
@@ -58,4 +59,8 @@ export interface BroadcastDependencies extends BroadcastStartDependencies {
 export interface FanOutDependencies extends CoreDependencies {
   sendQueues: Record<Priority, JobQueue<SendJob>>;
   recipientsPerJob: number;
+}
+
+export interface DeadLetterDependencies extends CoreDependencies {
+  deadLetters: DeadLetterQueues;
 }

@@ -2,7 +2,7 @@ import type { FanOutTask, SendJob } from '../domain/jobs.js';
 import { defaultLanguage } from '../domain/language.js';
 import type { Broadcast, Recipient } from '../domain/model.js';
 import { hasFilters, matchesFilters } from '../domain/targeting.js';
-import type { CountsDelta, FanOutCheckpoint } from '../ports/stores.js';
+import type { FanOutCheckpoint, FanOutDelta } from '../ports/stores.js';
 import { logger } from '../runtime/logger.js';
 import { completeIfDone } from './broadcast-progress.js';
 import type { FanOutDependencies } from './dependencies.js';
@@ -27,7 +27,7 @@ export async function fanOutShard(deps: FanOutDependencies, task: FanOutTask): P
   // the task done twice (which would mark the broadcast sent before other shards went out).
   let checkpoint = await deps.stores.broadcasts.fanOutCheckpoint(broadcast.id, task.topicId, task.shard);
   if (checkpoint?.done) return;
-  const advance = async (to: FanOutCheckpoint, delta: CountsDelta): Promise<boolean> => {
+  const advance = async (to: FanOutCheckpoint, delta: FanOutDelta): Promise<boolean> => {
     const after = await deps.stores.broadcasts.advanceFanOut(broadcast.id, { ...task, from: checkpoint, to }, delta);
     if (!after) return false;
     checkpoint = to;

@@ -2,7 +2,6 @@ import type { StatusReport } from '../domain/inbound.js';
 import { statusRank } from '../domain/status-precedence.js';
 import type { CountsDelta } from '../ports/stores.js';
 import { logger } from '../runtime/logger.js';
-import { recordProgress } from './broadcast-progress.js';
 import type { CoreDependencies } from './dependencies.js';
 
 export type ReceiptOutcome = 'applied' | 'stale' | 'unknown-message';
@@ -10,6 +9,8 @@ export type ReceiptOutcome = 'applied' | 'stale' | 'unknown-message';
 /**
  * A delivery receipt: applied to the message only if it moves it forward (status precedence), and
  * counted on the broadcast only on the transition, so retried or reordered receipts count once.
+ * The count is one ADD on the broadcast's small COUNTS item (one write unit); delivered and
+ * undelivered never finish a broadcast, so the broadcast itself is neither read nor written.
  */
 export async function recordReceipt(deps: CoreDependencies, report: StatusReport): Promise<ReceiptOutcome> {
   if (!report.messageId) {
@@ -36,6 +37,8 @@ export async function recordReceipt(deps: CoreDependencies, report: StatusReport
   const wasFinal = statusRank[previous] >= statusRank.delivered;
   if (!wasFinal && (report.status === 'delivered' || report.status === 'read')) delta.delivered = 1;
   if (!wasFinal && (report.status === 'undelivered' || report.status === 'failed')) delta.undelivered = 1;
-  if (Object.keys(delta).length > 0) await recordProgress(deps.stores, message.broadcastId, delta);
+  if (Object.keys(delta).length > 0 && !(await deps.stores.broadcasts.addCounts(message.broadcastId, delta))) {
+    logger.warn('receipt for a broadcast without counters: applied to the message, not counted', { broadcastId: message.broadcastId });
+  }
   return 'applied';
 }

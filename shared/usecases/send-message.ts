@@ -61,6 +61,8 @@ export interface Delivery {
   template?: OutboundTemplate;
   /** A test broadcast's message: only the sandbox provider may carry it. */
   testMode: boolean;
+  /** The send job making the claim: its totals count this message (see recountJob). */
+  jobId?: string;
   /**
    * The job's last attempt: a retryable failure is recorded as failed (`retries_exhausted`)
    * instead of being handed back for another try.
@@ -69,10 +71,10 @@ export interface Delivery {
 }
 
 /** What one send came to, and the estimated cost it adds (0 unless the provider accepted it). */
-export interface SendOutcome {
-  result: 'sent' | 'failed' | 'already-claimed';
-  costMicros: number;
-}
+export type SendOutcome =
+  | { result: 'sent' | 'failed'; costMicros: number }
+  /** Claimed before, by an earlier run of this job or by another job: `existing` says which, and how it stands. */
+  | { result: 'already-claimed'; existing: MessageRecord; costMicros: 0 };
 
 /**
  * Claims the message, then sends it. A retryable provider failure gives the claim back and
@@ -92,9 +94,11 @@ export async function claimAndSend(deps: SendDependencies, delivery: Delivery, p
     errorCode: undefined,
     createdAt: now,
     updatedAt: now,
+    ...(delivery.jobId ? { jobId: delivery.jobId } : {}),
   };
   // A message claimed before (a redelivery) was costed by the delivery that sent it.
-  if ((await deps.stores.messages.claim(record)) === 'already-claimed') return { result: 'already-claimed', costMicros: 0 };
+  const claim = await deps.stores.messages.claim(record);
+  if (claim.outcome === 'already-claimed') return { result: 'already-claimed', existing: claim.existing, costMicros: 0 };
   try {
     const accepted = await provider.sendText({
       messageId: delivery.messageId,
@@ -155,9 +159,11 @@ export async function recordSkip(
   recipient: Recipient,
   reason: SkipReason,
   messageId = broadcastMessageId(broadcastId ?? 'none', recipient.phone),
+  jobId?: string,
 ): Promise<boolean> {
   const now = deps.clock.now().toISOString();
   return deps.stores.messages.recordOnce({
+    ...(jobId ? { jobId } : {}),
     messageId,
     broadcastId,
     to: recipient.phone,

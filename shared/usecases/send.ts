@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { BroadcastSendJob, ReplySendJob } from '../domain/jobs.js';
 import { defaultLanguage, type Language } from '../domain/language.js';
 import { renderContent } from '../domain/message-content.js';
@@ -8,9 +9,10 @@ import { isWhatsAppWindowOpen } from '../domain/whatsapp-window.js';
 import { retryDelaySeconds } from '../domain/backoff.js';
 import type { MessagingProvider, OutboundTemplate } from '../ports/messaging-provider.js';
 import type { PaceLane } from '../ports/send-pacer.js';
-import type { CountsDelta } from '../ports/stores.js';
+import type { MessageRecord } from '../ports/stores.js';
 import { logger } from '../runtime/logger.js';
-import { recordProgress } from './broadcast-progress.js';
+import { recordJobProgress } from './broadcast-progress.js';
+import { recountJob } from './job-recount.js';
 import { departmentsOf } from './department-limits.js';
 import { broadcastMessageId, claimAndSend, recordSkip, RetryLaterError, sendReply as sendReplyNow, type SendDependencies } from './send-message.js';
 import { SenderSlots } from './sender-slots.js';
@@ -19,6 +21,14 @@ export { broadcastMessageId, RetryLaterError, type SendDependencies } from './se
 
 /** Attempts a batch gets at a retryable failure before the recipient it failed on is recorded as failed. */
 export const MAX_SEND_ATTEMPTS = 8;
+/**
+ * A claim of this job older than this, still 'sending', was left by a run that died: a job comes
+ * back only after its visibility timeout (12 minutes for a 120-second sender), so a live run's
+ * claims are always younger.
+ */
+const STALE_CLAIM_MS = 4 * 60_000;
+/** A consent read older than this when the slot comes is read again before the send. */
+const FRESH_CONSENT_MS = 50;
 /** 429s a batch retries in place (after the sender's hold) before it hands its rest back. */
 const MAX_THROTTLED_RETRIES = 3;
 /** Left of a function's time when it stops starting sends: the ones in flight must finish and be recorded. */
@@ -28,7 +38,12 @@ const DEADLINE_MARGIN_MS = 10_000;
 export interface SendRun {
   /** Epoch ms at which the function is stopped (Lambda's timeout). */
   deadline: number;
+  /** The job's SQS message id: the same on every redelivery of it; its totals are kept under it. */
+  jobId: string;
 }
+
+/** A run with no deadline, as a test or a script calls the sender; a job id of its own. */
+const unboundedRun = (): SendRun => ({ deadline: Number.POSITIVE_INFINITY, jobId: `run-${randomUUID()}` });
 
 /** A normal broadcast's batch met quiet hours: it waits, untouched, until they end. */
 export class HeldForQuietHoursError extends Error {
@@ -40,7 +55,17 @@ export class HeldForQuietHoursError extends Error {
   }
 }
 
-type BatchDelta = Required<Pick<CountsDelta, 'sent' | 'failed' | 'skipped' | 'costMicros' | 'costCurrency'>>;
+/** What one run of a job did, and whether it met records an earlier run of the same job left. */
+interface BatchDelta {
+  sent: number;
+  failed: number;
+  skipped: number;
+  skippedBy: Partial<Record<SkipReason, number>>;
+  costMicros: number;
+  costCurrency: string;
+  /** An earlier run of this job (redelivered after its function died) claimed or skipped some of these recipients. */
+  metEarlierRun: boolean;
+}
 
 /** Why the rest of a batch goes back to the queue, and when it should come out again. */
 interface HandBack {
@@ -63,7 +88,7 @@ interface HandBack {
  * the queue as a new job for the rest, with a delay and, after a failure, one attempt more.
  * Ambiguous outcomes are never retried: a message that might have gone out is recorded as failed.
  */
-export async function sendBroadcastBatch(deps: SendDependencies, job: BroadcastSendJob, run: SendRun = { deadline: Number.POSITIVE_INFINITY }): Promise<void> {
+export async function sendBroadcastBatch(deps: SendDependencies, job: BroadcastSendJob, run: SendRun = unboundedRun()): Promise<void> {
   const broadcast = await deps.stores.broadcasts.get(job.broadcastId);
   if (!broadcast) {
     logger.warn('send job for a broadcast that does not exist', { broadcastId: job.broadcastId });
@@ -74,17 +99,25 @@ export async function sendBroadcastBatch(deps: SendDependencies, job: BroadcastS
     const heldUntil = deps.window.heldUntil(broadcast.priority, deps.clock.now());
     if (heldUntil) throw new HeldForQuietHoursError(heldUntil);
   }
-  const delta: BatchDelta = { sent: 0, failed: 0, skipped: 0, costMicros: 0, costCurrency: deps.prices.currency };
+  const delta: BatchDelta = { sent: 0, failed: 0, skipped: 0, skippedBy: {}, costMicros: 0, costCurrency: deps.prices.currency, metEarlierRun: false };
+  const skip = async (recipient: Recipient, reason: SkipReason) => {
+    if (await recordSkip(deps, broadcast.id, recipient, reason, undefined, run.jobId)) {
+      delta.skipped += 1;
+      delta.skippedBy[reason] = (delta.skippedBy[reason] ?? 0) + 1;
+    } else {
+      delta.metEarlierRun = true;
+    }
+  };
   const attempt = job.attempt ?? 0;
   let handBack: HandBack | undefined;
   try {
     if (broadcast.status === 'cancelled') {
-      for (const recipient of job.recipients) if (await recordSkip(deps, broadcast.id, recipient, 'cancelled')) delta.skipped += 1;
+      for (const recipient of job.recipients) await skip(recipient, 'cancelled');
       return;
     }
-    handBack = await sendPaced(deps, broadcast, job.recipients, job.topicId, { ...run, lastAttempt: attempt + 1 >= MAX_SEND_ATTEMPTS }, delta);
+    handBack = await sendPaced(deps, broadcast, job.recipients, job.topicId, { ...run, lastAttempt: attempt + 1 >= MAX_SEND_ATTEMPTS }, delta, skip);
   } finally {
-    await recordBatch(deps, broadcast, delta);
+    await recordBatch(deps, broadcast, job, run, delta);
   }
   if (handBack) await handBackRest(deps, broadcast, job, handBack);
 }
@@ -96,6 +129,7 @@ async function sendPaced(
   topicId: string | undefined,
   run: SendRun & { lastAttempt: boolean },
   delta: BatchDelta,
+  skip: (recipient: Recipient, reason: SkipReason) => Promise<void>,
 ): Promise<HandBack | undefined> {
   const topicName = await topicNamer(deps, broadcast);
   const slots = new Map<string, SenderSlots>();
@@ -103,6 +137,7 @@ async function sendPaced(
   const pending = [...recipients];
   const inFlight = new Set<Promise<void>>();
   let throttledRetries = 0;
+  const cancelCheck = { lastAt: deps.clock.now().getTime(), cancelled: false };
   let handBack: HandBack | undefined;
   let fatal: unknown;
   const stopAt = (from: number, retryAt: number, failure: boolean) => {
@@ -122,23 +157,36 @@ async function sendPaced(
       stopAt(position, deps.clock.now().getTime(), false);
       break;
     }
+    if (await cancelledSince(deps, broadcast, cancelCheck)) {
+      await skip(recipient, 'cancelled');
+      continue;
+    }
     const consent = await consentOf(deps, recipient, topicId);
     if ('skip' in consent) {
-      if (await recordSkip(deps, broadcast.id, recipient, consent.skip)) delta.skipped += 1;
+      await skip(recipient, consent.skip);
       continue;
     }
     const { profile } = consent;
     const message = composeFor(broadcast, profile, recipient.channel, deps.clock.now(), topicName);
     if ('skip' in message) {
-      if (await recordSkip(deps, broadcast.id, recipient, message.skip)) delta.skipped += 1;
+      await skip(recipient, message.skip);
       continue;
     }
     const provider = await deps.providers.forChannel(recipient.channel, { testMode: broadcast.mode === 'test' });
     const sender = slotsFor(deps, slots, provider, recipient.channel, broadcast.priority, run.deadline - DEADLINE_MARGIN_MS);
+    const readAt = deps.clock.now().getTime();
     const slot = await sender.take(message.template ? 1 : rateUnitsOf(recipient.channel, message.body));
     if (!slot.ok) {
       stopAt(position, slot.retryAt, false);
       break;
+    }
+    // The slot can be a while off at a slow rate: a STOP (or a leave) in that wait still counts.
+    if (deps.clock.now().getTime() - readAt > FRESH_CONSENT_MS) {
+      const again = await consentOf(deps, recipient, topicId);
+      if ('skip' in again) {
+        await skip(recipient, again.skip);
+        continue;
+      }
     }
     const send = claimAndSend(
       deps,
@@ -149,11 +197,13 @@ async function sendPaced(
         ...message,
         testMode: broadcast.mode === 'test',
         lastAttempt: run.lastAttempt,
+        jobId: run.jobId,
       },
       provider,
     )
-      .then((outcome) => {
-        if (outcome.result !== 'already-claimed') delta[outcome.result] += 1;
+      .then(async (outcome) => {
+        if (outcome.result === 'already-claimed') await settleEarlierClaim(deps, outcome.existing, run, delta);
+        else delta[outcome.result] += 1;
         delta.costMicros += outcome.costMicros;
       })
       .catch(async (error: unknown) => {
@@ -185,6 +235,18 @@ async function sendPaced(
   // Once each, even if a throttled resident was queued again behind the point it stopped at.
   const rest = [...new Map(pending.slice(stopped.from).map((recipient) => [recipientKey(recipient), recipient])).values()];
   return { ...stopped, rest };
+}
+
+/** How often a sending batch looks again at its broadcast's status, so a cancel stops it within about a second. */
+const CANCEL_CHECK_MS = 1_000;
+
+/** True once the broadcast has been cancelled since the batch began (read again at most once a second). */
+async function cancelledSince(deps: SendDependencies, broadcast: Broadcast, check: { lastAt: number; cancelled: boolean }): Promise<boolean> {
+  const now = deps.clock.now().getTime();
+  if (check.cancelled || now - check.lastAt < CANCEL_CHECK_MS) return check.cancelled;
+  check.lastAt = now;
+  check.cancelled = (await deps.stores.broadcasts.get(broadcast.id))?.status === 'cancelled';
+  return check.cancelled;
 }
 
 /**
@@ -231,12 +293,36 @@ function slotsFor(
 }
 
 /**
- * The batch's counts, counted even when the rest goes back to the queue, so the recipients done
- * so far are not counted again. Its cost rides in the same write as its counts, and one ADD per
- * batch (not per message) goes on each department's usage item for today.
+ * A claim found already made. If an earlier run of this very job made it and it is still
+ * 'sending', that run died between the claim and the outcome (SQS hands a job out again only
+ * after its visibility timeout, six times the function's): whether the provider took it is
+ * unknown, so it is recorded as failed, outcome unknown, and never sent again. Either way the job's
+ * totals are counted again from its records (recountJob) rather than from this run alone.
  */
-async function recordBatch(deps: SendDependencies, broadcast: Broadcast, delta: BatchDelta): Promise<void> {
-  if (delta.sent + delta.failed + delta.skipped > 0) await recordProgress(deps.stores, broadcast.id, delta);
+async function settleEarlierClaim(deps: SendDependencies, existing: MessageRecord, run: SendRun, delta: BatchDelta): Promise<void> {
+  if (existing.jobId !== run.jobId) return;
+  delta.metEarlierRun = true;
+  if (existing.status !== 'sending') return;
+  const now = deps.clock.now();
+  const claimedNoLaterThan = new Date(now.getTime() - STALE_CLAIM_MS).toISOString();
+  await deps.stores.messages.resolveStaleClaim(existing.messageId, claimedNoLaterThan, now.toISOString(), run.jobId);
+}
+
+/**
+ * The job's totals, recorded even when the rest goes back to the queue. From this run's own
+ * counts, or, when an earlier run of the job left records (it died part-way), counted again from
+ * the records the job made, so nothing that run did is lost or counted twice. Its cost rides in
+ * the same write as its counts, and one ADD per batch (not per message) goes on each
+ * department's usage item for today.
+ */
+async function recordBatch(deps: SendDependencies, broadcast: Broadcast, job: BroadcastSendJob, run: SendRun, delta: BatchDelta): Promise<void> {
+  const totals = delta.metEarlierRun
+    ? (await recountJob(deps.stores, { broadcastId: broadcast.id, jobId: run.jobId, recipients: job.recipients })).delta
+    : { sent: delta.sent, failed: delta.failed, skipped: delta.skipped, skippedBy: delta.skippedBy, costMicros: delta.costMicros, costCurrency: delta.costCurrency };
+  if (totals.sent + totals.failed + totals.skipped > 0) {
+    await recordJobProgress(deps.stores, { broadcastId: broadcast.id, jobId: run.jobId, delta: totals, at: deps.clock.now().toISOString() });
+  }
+  // This run's cost only: what an earlier run spent went on the department's day then, or died with it.
   if (delta.costMicros > 0) {
     const day = deps.window.dayOf(deps.clock.now());
     for (const [department, share] of costShares(departmentsOf(broadcast), delta.costMicros)) {
@@ -308,7 +394,7 @@ async function topicNamer(deps: SendDependencies, broadcast: Broadcast): Promise
  * Sends a reply to one resident's text in the sender's schedule, on the reply lane: it never waits
  * behind the bulk lane's bookings and never holds the bulk lane off.
  */
-export async function sendReply(deps: SendDependencies, job: ReplySendJob, run: SendRun = { deadline: Number.POSITIVE_INFINITY }): Promise<void> {
+export async function sendReply(deps: SendDependencies, job: ReplySendJob, run: SendRun = unboundedRun()): Promise<void> {
   const provider = await deps.providers.forChannel(job.channel, { testMode: false });
   const sender = slotsFor(deps, new Map(), provider, job.channel, 'reply', run.deadline - DEADLINE_MARGIN_MS);
   const slot = await sender.take(rateUnitsOf(job.channel, job.body));

@@ -21,8 +21,9 @@ describe('residents texting the local stack', () => {
     stack = await startLocalStack({
       port: 0,
       twilio: { authToken },
-      // One index shard and a slow provider, so a broadcast takes long enough to STOP in the middle of it.
-      sandbox: { failureRate: 0, latencyMs: 120 },
+      // One index shard and a provider paced to 4 a second, so a broadcast of eight takes two
+      // seconds: long enough to STOP in the middle of it, whatever the machine's speed.
+      sandbox: { failureRate: 0, latencyMs: 20, messagesPerSecond: 4 },
       settings: { topicShards: 1 },
     });
     client = new LocalStackClient(stack, authToken);

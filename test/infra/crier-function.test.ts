@@ -7,6 +7,7 @@ import { CrierFunction } from '../../infra/constructs/crier-function.js';
 import { CrierQueues } from '../../infra/constructs/crier-queues.js';
 import { CrierSecrets } from '../../infra/constructs/crier-secrets.js';
 import { CrierTable } from '../../infra/constructs/crier-table.js';
+import { mapValues } from '../../shared/runtime/records.js';
 
 const bindings: DeploymentBindings = {
   tableName: 'table',
@@ -15,6 +16,12 @@ const bindings: DeploymentBindings = {
     sendUrgent: 'https://q/urgent',
     sendBulk: 'https://q/bulk',
     awsSmsNotifications: 'https://q/aws-sms-notifications',
+  },
+  deadLetterQueueUrls: {
+    fanOut: 'https://q/fan-out-dlq',
+    sendUrgent: 'https://q/urgent-dlq',
+    sendBulk: 'https://q/bulk-dlq',
+    awsSmsNotifications: 'https://q/aws-sms-notifications-dlq',
   },
   publicBaseUrl: 'https://sms.council.example',
   secretArns: {},
@@ -45,12 +52,8 @@ function functionWithAccess(access: FunctionAccess): Template {
     bindings,
     resources: {
       table,
-      queues: {
-        fanOut: queues.fanOut.queue,
-        sendUrgent: queues.sendUrgent.queue,
-        sendBulk: queues.sendBulk.queue,
-        awsSmsNotifications: queues.awsSmsNotifications.queue,
-      },
+      queues: mapValues(queues, ({ queue }) => queue),
+      deadLetterQueues: mapValues(queues, ({ deadLetterQueue }) => deadLetterQueue),
       secrets,
     },
   });
@@ -95,6 +98,22 @@ describe('CrierFunction', () => {
         },
       },
     ]);
+  });
+
+  it('grants receiving, hiding and deleting on the dead-letter queues listed, and nothing on any work queue', () => {
+    // Prepare
+    const access: FunctionAccess = { deadLetters: ['sendBulk'] };
+
+    // Act
+    const template = functionWithAccess(access);
+
+    // Assess
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+    const sqsStatements = statements.filter((statement: { Action: string | string[] }) => [statement.Action].flat().some((action) => action.startsWith('sqs:')));
+    const resources = sqsStatements.map((statement: { Resource: unknown }) => JSON.stringify(statement.Resource));
+    expect(allowedActions(template)).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage']));
+    expect(allowedActions(template)).not.toContain('sqs:SendMessage');
+    expect(resources).toEqual([expect.stringContaining('QueuessendBulkDeadLetterQueue')]);
   });
 
   it('grants nothing, not even a policy document, for empty access', () => {

@@ -76,6 +76,7 @@ function allows(functionId: FunctionId, action: string, resource: string): boole
 const table = logicalId(stack.table.table);
 const queueIds = Object.keys(queueDefinitions) as QueueId[];
 const queue = (id: QueueId) => logicalId(stack.queues.byId[id].queue);
+const deadLetterQueue = (id: QueueId) => logicalId(stack.queues.byId[id].deadLetterQueue);
 const secretIds: SecretId[] = ['providerCredentials', 'bootstrapKey'];
 const secret = (id: SecretId) => logicalId(stack.secrets.byId[id]);
 
@@ -165,16 +166,30 @@ describe('derived from the catalog: each function gets what its access lists, no
     expect(deleters).toEqual([consumer]);
   });
 
-  it.each(functionIds)('%s has no wildcard resource and no access to any dead-letter queue', (functionId) => {
+  it.each(rows)('$functionId: no wildcard resource, and touches exactly the dead-letter queues its deadLetters lists', ({ functionId, access }) => {
     // Prepare
-    const deadLetterQueues = queueIds.map((id) => logicalId(stack.queues.byId[id].deadLetterQueue));
+    const deadLetterQueues = queueIds.map((id) => deadLetterQueue(id));
+    const expected = (access.deadLetters ?? []).map((id) => deadLetterQueue(id)).sort();
 
     // Act
     const resourcesTouched = permissionsOf(functionId).map((permission) => permission.resource);
 
     // Assess
     expect(resourcesTouched).not.toContain('*');
-    expect(resourcesTouched.filter((id) => deadLetterQueues.includes(id))).toEqual([]);
+    expect([...new Set(resourcesTouched.filter((id) => deadLetterQueues.includes(id)))].sort()).toEqual(expected);
+  });
+
+  it.each(rows)('$functionId: may receive and delete from a dead-letter queue exactly when its deadLetters lists it', ({ functionId, access }) => {
+    // Prepare
+    const expected = [...(access.deadLetters ?? [])].sort();
+
+    // Act
+    const receivesFrom = queueIds.filter((id) => allows(functionId, 'sqs:ReceiveMessage', deadLetterQueue(id)));
+    const deletesFrom = queueIds.filter((id) => allows(functionId, 'sqs:DeleteMessage', deadLetterQueue(id)));
+
+    // Assess
+    expect(receivesFrom.sort()).toEqual(expected);
+    expect(deletesFrom.sort()).toEqual(expected);
   });
 });
 
@@ -263,7 +278,7 @@ describe('hand-written expectations, in case the catalog wiring itself is wrong'
 
   it('only the admin API and its authorizer can read the operator key', () => {
     // Prepare
-    const expected = ['authorizer', 'topicsApi', 'subscribersApi', 'broadcastsApi', 'residentsApi', 'keysApi'];
+    const expected = ['authorizer', 'topicsApi', 'subscribersApi', 'broadcastsApi', 'residentsApi', 'keysApi', 'deadLettersApi'];
 
     // Act
     const readers = functionsAllowedTo('secretsmanager:GetSecretValue', secret('bootstrapKey'));
@@ -272,7 +287,7 @@ describe('hand-written expectations, in case the catalog wiring itself is wrong'
     expect(readers.sort()).toEqual(expected.sort());
   });
 
-  it('fan-out feeds both send lanes and nothing feeds the fan-out queue but the broadcasts API and the scheduler', () => {
+  it('fan-out feeds both send lanes and nothing feeds the fan-out queue but the broadcasts API, the scheduler and a redrive', () => {
     // Prepare
     const action = 'sqs:SendMessage';
 
@@ -282,7 +297,20 @@ describe('hand-written expectations, in case the catalog wiring itself is wrong'
 
     // Assess
     expect(fanOutSendsTo.sort()).toEqual(['sendBulk', 'sendUrgent']);
-    expect(fanOutSenders.sort()).toEqual(['broadcastsApi', 'scheduler']);
+    expect(fanOutSenders.sort()).toEqual(['broadcastsApi', 'deadLettersApi', 'scheduler']);
+  });
+
+  it('only the dead letters API can touch a dead-letter queue, and it cannot consume a work queue', () => {
+    // Prepare
+    const actions = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'];
+
+    // Act
+    const consumersOfDeadLetters = queueIds.map((id) => actions.flatMap((action) => functionsAllowedTo(action, deadLetterQueue(id))));
+    const workQueuesItConsumes = queueIds.filter((id) => actions.some((action) => allows('deadLettersApi', action, queue(id))));
+
+    // Assess
+    for (const consumers of consumersOfDeadLetters) expect([...new Set(consumers)]).toEqual(['deadLettersApi']);
+    expect(workQueuesItConsumes).toEqual([]);
   });
 
   it('the status webhook cannot enqueue sends, though it can read and write the table', () => {

@@ -31,7 +31,8 @@ describe('DynamoMessageStore', () => {
       const second = await messages.claim({ ...structuredClone(record), status: 'queued' });
 
       // Assess
-      expect([first, second]).toEqual(['claimed', 'already-claimed']);
+      expect(first).toEqual({ outcome: 'claimed' });
+      expect(second).toEqual({ outcome: 'already-claimed', existing: record });
       expect(await messages.get(record.messageId)).toEqual(record);
     });
 
@@ -43,7 +44,20 @@ describe('DynamoMessageStore', () => {
       const outcomes = await Promise.all(Array.from({ length: 10 }, () => messages.claim(structuredClone(record))));
 
       // Assess
-      expect(outcomes.filter((outcome) => outcome === 'claimed')).toHaveLength(1);
+      expect(outcomes.filter((claim) => claim.outcome === 'claimed')).toHaveLength(1);
+      expect(outcomes.filter((claim) => claim.outcome === 'already-claimed').map((claim) => 'existing' in claim && claim.existing)).toEqual(Array(9).fill(record));
+    });
+
+    it('returns the skip a claim meets, with the job that made it', async () => {
+      // Prepare
+      const skip = aMessageRecord({ messageId: newMessageId(), status: 'skipped', skipReason: 'opted_out', jobId: 'job-1' });
+      await messages.recordOnce(structuredClone(skip));
+
+      // Act
+      const claim = await messages.claim(aMessageRecord({ messageId: skip.messageId, jobId: 'job-2' }));
+
+      // Assess
+      expect(claim).toEqual({ outcome: 'already-claimed', existing: skip });
     });
 
     it('records a skip once', async () => {
@@ -70,7 +84,7 @@ describe('DynamoMessageStore', () => {
 
       // Assess
       expect(await messages.get(record.messageId)).toBeUndefined();
-      expect(await messages.claim(record)).toBe('claimed');
+      expect(await messages.claim(record)).toEqual({ outcome: 'claimed' });
     });
 
     it.each<[string, (messageId: string) => Promise<void>, MessageStatus]>([
@@ -99,6 +113,88 @@ describe('DynamoMessageStore', () => {
 
       // Assess
       expect(await messages.get(messageId)).toBeUndefined();
+    });
+  });
+
+  describe('resolveStaleClaim', () => {
+    const CLAIMED_AT = '2025-03-01T09:00:00.000Z';
+    const RESOLVED_AT = '2025-03-01T09:20:00.000Z';
+
+    it('settles a claim left sending before the cutoff as failed, outcome unknown, counted by the resolving job', async () => {
+      // Prepare
+      const record = aMessageRecord({ messageId: newMessageId(), createdAt: CLAIMED_AT, updatedAt: CLAIMED_AT, jobId: 'job-dead' });
+      await messages.claim(structuredClone(record));
+
+      // Act
+      const resolved = await messages.resolveStaleClaim(record.messageId, '2025-03-01T09:05:00.000Z', RESOLVED_AT, 'job-redelivered');
+
+      // Assess
+      expect(resolved).toBe(true);
+      expect(await messages.get(record.messageId)).toEqual({
+        ...record,
+        status: 'failed',
+        errorCode: 'outcome_unknown',
+        updatedAt: RESOLVED_AT,
+        jobId: 'job-redelivered',
+      });
+    });
+
+    it('leaves a claim taken after the cutoff: a live run may still hold it', async () => {
+      // Prepare
+      const record = aMessageRecord({ messageId: newMessageId(), createdAt: CLAIMED_AT, updatedAt: CLAIMED_AT });
+      await messages.claim(structuredClone(record));
+
+      // Act
+      const resolved = await messages.resolveStaleClaim(record.messageId, '2025-03-01T08:59:59.999Z', RESOLVED_AT, 'job-2');
+
+      // Assess
+      expect(resolved).toBe(false);
+      expect(await messages.get(record.messageId)).toEqual(record);
+    });
+
+    it.each<[string, (messageId: string) => Promise<unknown>, MessageStatus | 'skipped']>([
+      ['sent', (id) => messages.markSent(id, 'sandbox', 'SM1', SENT_AT), 'sent'],
+      ['failed', (id) => messages.markFailed(id, '30003', SENT_AT), 'failed'],
+      ['delivered by an early receipt', (id) => messages.applyReceipt(id, 'delivered', undefined, RECEIPT_AT), 'delivered'],
+    ])('leaves a claim that has an outcome (%s)', async (_case, move, status) => {
+      // Prepare
+      const record = aMessageRecord({ messageId: newMessageId(), createdAt: CLAIMED_AT, updatedAt: CLAIMED_AT });
+      await messages.claim(record);
+      await move(record.messageId);
+
+      // Act
+      const resolved = await messages.resolveStaleClaim(record.messageId, RESOLVED_AT, RESOLVED_AT, 'job-2');
+
+      // Assess
+      expect(resolved).toBe(false);
+      expect((await messages.get(record.messageId))?.status).toBe(status);
+    });
+
+    it('creates nothing for a message never claimed', async () => {
+      // Prepare
+      const messageId = newMessageId();
+
+      // Act
+      const resolved = await messages.resolveStaleClaim(messageId, RESOLVED_AT, RESOLVED_AT, 'job-2');
+
+      // Assess
+      expect(resolved).toBe(false);
+      expect(await messages.get(messageId)).toBeUndefined();
+    });
+  });
+
+  describe('getMany', () => {
+    it('reads every record asked for that exists, more than one batch of them, each once', async () => {
+      // Prepare
+      const records = Array.from({ length: 130 }, (_, index) => aMessageRecord({ messageId: newMessageId(), jobId: `job-${index % 2}` }));
+      for (const record of records) await messages.claim(structuredClone(record));
+      const ids = [...records.map((record) => record.messageId), 'bc-msg-never', records[0]!.messageId];
+
+      // Act
+      const found = await messages.getMany(ids);
+
+      // Assess
+      expect(found.sort((a, b) => a.messageId.localeCompare(b.messageId))).toEqual(records);
     });
   });
 

@@ -65,7 +65,7 @@ export function aBroadcast(overrides: Partial<Broadcast> = {}): Broadcast {
     mode: 'live',
     fanOutPending: 0,
     ...rest,
-    counts: broadcastCountsSchema.parse({ targeted: 0, sent: 0, delivered: 0, undelivered: 0, failed: 0, skipped: 0, ...counts }),
+    counts: broadcastCountsSchema.parse({ targeted: 0, sent: 0, delivered: 0, undelivered: 0, failed: 0, skipped: 0, skippedBy: {}, ...counts }),
   };
 }
 

@@ -1,4 +1,3 @@
-import type { MessageCostEstimate, ProviderPrice } from '../../shared/domain/costs.js';
 import { ConflictError } from '../../shared/domain/errors.js';
 import type { ReplySendJob } from '../../shared/domain/jobs.js';
 import type { Language } from '../../shared/domain/language.js';
@@ -11,40 +10,32 @@ import {
   topicSchema,
   recipientKey,
   type PendingConfirmation,
-  type Broadcast,
-  type BroadcastStatus,
   type Channel,
   type ConsentEvent,
   type ConsentEvidence,
-  type MessageStatus,
   type Recipient,
   type SubscriberProfile,
   type Subscription,
   type Topic,
 } from '../../shared/domain/model.js';
 import { shardOf } from '../../shared/domain/sharding.js';
-import { statusRank } from '../../shared/domain/status-precedence.js';
 import type { Clock, IdGenerator } from '../../shared/ports/clock.js';
 import type { JobQueue } from '../../shared/ports/job-queue.js';
 import type { MessagingProvider, OutboundText, ProviderAcceptance } from '../../shared/ports/messaging-provider.js';
 import type { ProviderDirectory } from '../../shared/ports/provider-directory.js';
 import type { InboundDependencies, InboundSettings } from '../../shared/usecases/dependencies.js';
 import { anInboundSettings } from './builders.js';
+import { InMemoryBroadcastStore, InMemoryMessageStore } from './in-memory-broadcast-stores.js';
+
+export { InMemoryBroadcastStore, InMemoryMessageStore };
 import type {
   ApiKeyRecord,
   ApiKeyStore,
   AuditEntry,
   AuditLog,
   AuditQuery,
-  BroadcastChanges,
-  BroadcastQuery,
-  BroadcastStore,
   DepartmentLimits,
   DepartmentStore,
-  FanOutCheckpoint,
-  ScheduledStart,
-  ClaimOutcome,
-  CountsDelta,
   ErasureFootprint,
   ImportedSubscription,
   ImportEvidence,
@@ -57,8 +48,6 @@ import type {
   NewInboxEntry,
   ProfileChanges,
   ReplyTextStore,
-  MessageRecord,
-  MessageStore,
   Page,
   Stores,
   SubscriberStore,
@@ -430,176 +419,6 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
 
 function subscriptionId(phone: string, channel: Channel, topicId: string): string {
   return `${phone}|${channel}|${topicId}`;
-}
-
-export class InMemoryBroadcastStore implements BroadcastStore {
-  readonly broadcasts = new Map<string, Broadcast>();
-  private readonly checkpoints = new Map<string, string>();
-
-  async fanOutCheckpoint(id: string, topicId: string, shard: number): Promise<FanOutCheckpoint | undefined> {
-    const stored = this.checkpoints.get(`${id}#${topicId}#${shard}`);
-    return stored === undefined ? undefined : (JSON.parse(stored) as FanOutCheckpoint);
-  }
-
-  async advanceFanOut(
-    id: string,
-    step: { topicId: string; shard: number; from: FanOutCheckpoint | undefined; to: FanOutCheckpoint },
-    delta: CountsDelta,
-  ): Promise<Broadcast | undefined> {
-    const key = `${id}#${step.topicId}#${step.shard}`;
-    if (!this.broadcasts.has(id)) return undefined;
-    if (this.checkpoints.get(key) !== (step.from === undefined ? undefined : JSON.stringify(step.from))) return undefined;
-    this.checkpoints.set(key, JSON.stringify(step.to));
-    return this.addCounts(id, delta);
-  }
-
-  async create(broadcast: Broadcast): Promise<void> {
-    if (this.broadcasts.has(broadcast.id)) throw new Error(`broadcast ${broadcast.id} already exists`);
-    this.broadcasts.set(broadcast.id, copy(broadcast));
-  }
-
-  async recentForTopic(topicId: string, limit: number): Promise<{ broadcastId: string; createdAt: string }[]> {
-    return [...this.broadcasts.values()]
-      .filter((broadcast) => broadcast.topics.includes(topicId))
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-      .slice(0, limit)
-      .map((broadcast) => ({ broadcastId: broadcast.id, createdAt: broadcast.createdAt }));
-  }
-
-  async get(id: string): Promise<Broadcast | undefined> {
-    return copy(this.broadcasts.get(id));
-  }
-
-  async transition(id: string, from: readonly BroadcastStatus[], to: BroadcastStatus, changes: BroadcastChanges = {}): Promise<boolean> {
-    const broadcast = this.broadcasts.get(id);
-    if (!broadcast || !from.includes(broadcast.status)) return false;
-    broadcast.status = to;
-    for (const [name, value] of Object.entries(changes)) {
-      if (value === null) delete (broadcast as unknown as Record<string, unknown>)[name];
-      else if (value !== undefined) Object.assign(broadcast, { [name]: value });
-    }
-    return true;
-  }
-
-  async list(query: BroadcastQuery): Promise<Page<Broadcast>> {
-    const all = [...this.broadcasts.values()]
-      .sort((a, b) => `${b.createdAt}#${b.id}`.localeCompare(`${a.createdAt}#${a.id}`))
-      .filter((broadcast) => query.cursor === undefined || `${broadcast.createdAt}#${broadcast.id}` < query.cursor);
-    const page = all.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      items: copy(
-        page.filter(
-          (broadcast) =>
-            (query.department === '*' || broadcast.department === query.department) &&
-            (query.status === undefined || broadcast.status === query.status),
-        ),
-      ),
-      cursor: all.length > query.limit && last ? `${last.createdAt}#${last.id}` : undefined,
-    };
-  }
-
-  readonly scheduled = new Map<string, ScheduledStart>();
-
-  async scheduleStart(id: string, startsAt: string): Promise<void> {
-    this.scheduled.set(`${startsAt}#${id}`, { broadcastId: id, startsAt });
-  }
-
-  async dueToStart(now: string, limit: number): Promise<ScheduledStart[]> {
-    return [...this.scheduled.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .filter(([, start]) => start.startsAt <= now)
-      .slice(0, limit)
-      .map(([, start]) => ({ ...start }));
-  }
-
-  async clearScheduledStart(start: ScheduledStart): Promise<void> {
-    this.scheduled.delete(`${start.startsAt}#${start.broadcastId}`);
-  }
-
-  async addCounts(id: string, delta: CountsDelta): Promise<Broadcast> {
-    const broadcast = this.broadcasts.get(id);
-    if (!broadcast) throw new Error(`broadcast ${id} does not exist`);
-    const { fanOutDone, costMicros, costCurrency, ...counts } = delta;
-    for (const [name, value] of Object.entries(counts)) broadcast.counts[name as keyof typeof counts] += value ?? 0;
-    broadcast.fanOutPending -= fanOutDone ?? 0;
-    if (costMicros && costCurrency) {
-      broadcast.cost = { currency: broadcast.cost?.currency ?? costCurrency, estimatedMicros: (broadcast.cost?.estimatedMicros ?? 0) + costMicros };
-    }
-    return copy(broadcast);
-  }
-
-  async delete(id: string): Promise<void> {
-    this.broadcasts.delete(id);
-  }
-}
-
-const rankOf = (status: MessageRecord['status']) => (status === 'skipped' ? 3 : statusRank[status]);
-
-export class InMemoryMessageStore implements MessageStore {
-  readonly messages = new Map<string, MessageRecord>();
-
-  async claim(record: MessageRecord): Promise<ClaimOutcome> {
-    return (await this.recordOnce(record)) ? 'claimed' : 'already-claimed';
-  }
-
-  async recordOnce(record: MessageRecord): Promise<boolean> {
-    if (this.messages.has(record.messageId)) return false;
-    this.messages.set(record.messageId, copy(record));
-    return true;
-  }
-
-  async get(messageId: string): Promise<MessageRecord | undefined> {
-    return copy(this.messages.get(messageId));
-  }
-
-  async markSent(
-    messageId: string,
-    provider: string,
-    providerMessageId: string,
-    at: string,
-    cost?: { estimate: MessageCostEstimate; providerPrice?: ProviderPrice },
-  ): Promise<void> {
-    const message = this.messages.get(messageId);
-    if (!message) return;
-    Object.assign(message, { provider, providerMessageId });
-    if (cost) Object.assign(message, { cost: copy(cost.estimate), ...(cost.providerPrice ? { providerPrice: copy(cost.providerPrice) } : {}) });
-    // A receipt may have overtaken the send: keep its status.
-    if (rankOf(message.status) < statusRank.sent) Object.assign(message, { status: 'sent', updatedAt: at });
-  }
-
-  async markFailed(messageId: string, errorCode: string | undefined, at: string): Promise<void> {
-    const message = this.messages.get(messageId);
-    if (message) Object.assign(message, { status: 'failed', errorCode, updatedAt: at });
-  }
-
-  async release(messageId: string): Promise<void> {
-    if (this.messages.get(messageId)?.status === 'sending') this.messages.delete(messageId);
-  }
-
-  async recordProviderPrice(messageId: string, price: ProviderPrice): Promise<void> {
-    const message = this.messages.get(messageId);
-    if (message) message.providerPrice = copy(price);
-  }
-
-  async applyReceipt(messageId: string, status: MessageStatus, errorCode: string | undefined, at: string): Promise<MessageStatus | undefined> {
-    const message = this.messages.get(messageId);
-    if (!message || rankOf(message.status) >= statusRank[status]) return undefined;
-    const previous = message.status as MessageStatus;
-    Object.assign(message, { status, errorCode, updatedAt: at });
-    return previous;
-  }
-
-  async forget(messageIds: readonly string[]): Promise<number> {
-    let deleted = 0;
-    for (const id of new Set(messageIds)) if (this.messages.delete(id)) deleted += 1;
-    return deleted;
-  }
-
-  async anonymiseRecipient(messageId: string): Promise<void> {
-    const message = this.messages.get(messageId);
-    if (message) message.to = ERASED;
-  }
 }
 
 const STALE_AFTER_MS = 60_000;

@@ -22,6 +22,7 @@ const permissions: readonly Permission[] = [
   'replies:write',
   'keys:manage',
   'departments:manage',
+  'deadLetters:manage',
   'audit:read',
 ];
 

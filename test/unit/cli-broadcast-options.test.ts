@@ -9,7 +9,7 @@ import {
   parseVariant,
   parseVariants,
 } from '../../cli/broadcast-options.js';
-import { whyScheduled } from '../../cli/broadcast-views.js';
+import { describeCounts, whyScheduled } from '../../cli/broadcast-views.js';
 import { limitValue } from '../../cli/commands/departments.js';
 import { UsageError } from '../../cli/errors.js';
 import { reasonToStop } from '../../cli/watch-broadcast.js';
@@ -246,5 +246,29 @@ describe('when status --watch stops waiting', () => {
     // Assess
     if (stops === undefined) expect(reason).toBeUndefined();
     else expect(reason).toContain(stops);
+  });
+});
+
+describe('counts in the status view', () => {
+  it.each<[string, Broadcast['counts'], string]>([
+    [
+      'splits the skips by reason beside their total',
+      { targeted: 5, sent: 2, delivered: 1, undelivered: 0, failed: 1, skipped: 2, skippedBy: { opted_out: 1, missing_data: 1 } },
+      'targeted 5 · sent 2 · delivered 1 · undelivered 0 · failed 1 · skipped 2 (opted_out 1, missing_data 1)',
+    ],
+    [
+      'says nothing more without reasons (an older server)',
+      { targeted: 1, sent: 1, delivered: 0, undelivered: 0, failed: 0, skipped: 0 },
+      'targeted 1 · sent 1 · delivered 0 · undelivered 0 · failed 0 · skipped 0',
+    ],
+  ])('%s', (_case, counts, expected) => {
+    // Prepare
+    const given = structuredClone(counts);
+
+    // Act
+    const line = describeCounts(given);
+
+    // Assess
+    expect(line).toBe(expected);
   });
 });

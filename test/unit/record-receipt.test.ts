@@ -38,6 +38,37 @@ describe('recordReceipt', () => {
     expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ delivered: 1, undelivered: 0 });
   });
 
+  it('counts with one addition to the counters, without reading or moving the broadcast', async () => {
+    // Prepare
+    const { deps, stores } = await setUp('sent');
+    const addCounts = vi.spyOn(stores.broadcasts, 'addCounts');
+    const get = vi.spyOn(stores.broadcasts, 'get');
+    const transition = vi.spyOn(stores.broadcasts, 'transition');
+
+    // Act
+    await recordReceipt(deps, aStatusReport({ messageId: MESSAGE_ID, status: 'undelivered' }));
+
+    // Assess
+    expect(addCounts.mock.calls).toEqual([[BROADCAST_ID, { undelivered: 1 }]]);
+    expect(get).not.toHaveBeenCalled();
+    expect(transition).not.toHaveBeenCalled();
+  });
+
+  it('applies a receipt for a broadcast without counters to the message, and warns that it is not counted', async () => {
+    // Prepare
+    const { deps, stores } = await setUp('sent');
+    await stores.broadcasts.delete(BROADCAST_ID);
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+
+    // Act
+    const outcome = await recordReceipt(deps, aStatusReport({ messageId: MESSAGE_ID, status: 'delivered' }));
+
+    // Assess
+    expect(outcome).toBe('applied');
+    expect((await stores.messages.get(MESSAGE_ID))?.status).toBe('delivered');
+    expect(warn).toHaveBeenCalledWith('receipt for a broadcast without counters: applied to the message, not counted', { broadcastId: BROADCAST_ID });
+  });
+
   it('counts a delivery once when the provider repeats the receipt', async () => {
     // Prepare
     const { deps, stores } = await setUp('sent');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../shared/domain/errors.js';
 import type { Priority } from '../../shared/domain/model.js';
 import type { OutboundText, ProviderAcceptance } from '../../shared/ports/messaging-provider.js';
-import { sendBroadcastBatch, sendReply, type SendDependencies } from '../../shared/usecases/send.js';
+import { broadcastMessageId, sendBroadcastBatch, sendReply, type SendDependencies } from '../../shared/usecases/send.js';
 import { aBroadcast, aBroadcastSendJob, aPhone, aReplySendJob, broadcastSettings, inboundEvidence } from '../support/builders.js';
 import { sendingForTests } from '../support/in-memory-pacing.js';
 import { PACING_HEADROOM } from '../../shared/usecases/sender-slots.js';
@@ -125,7 +125,7 @@ describe('sendBroadcastBatch: pacing', () => {
     const deadline = clock.now().getTime() + 10_500;
 
     // Act
-    await sendBroadcastBatch(deps, everyone(), { deadline });
+    await sendBroadcastBatch(deps, everyone(), { deadline, jobId: 'job-1' });
 
     // Assess
     expect(provider.sentTo).toEqual(residents.slice(0, 4));
@@ -169,6 +169,54 @@ describe('sendBroadcastBatch: pacing', () => {
     expect(provider.sentTo.filter((phone) => phone === residents[2])).toHaveLength(4);
     expect(lanes.normal.sent).toHaveLength(1);
     expect(lanes.normal.sent[0]).toMatchObject({ attempt: 1, recipients: expect.arrayContaining([{ phone: residents[2], channel: 'sms' }]) });
+  });
+});
+
+describe('sendBroadcastBatch: a cancel part-way through', () => {
+  it('stops sending within about a second of the cancel, and records everyone left as skipped, cancelled', async () => {
+    // Prepare: 5 a second (the batch takes 2 s); the broadcast is cancelled after the third send.
+    const { deps, stores, provider } = await setUp({ rate: 5 });
+    const cancelAfterSends = 3;
+    const answer = provider.answer;
+    provider.answer = (message) => {
+      if (provider.attempts.length === cancelAfterSends) void stores.broadcasts.transition(BROADCAST_ID, ['sending'], 'cancelled');
+      return answer(message);
+    };
+
+    // Act
+    await sendBroadcastBatch(deps, everyone());
+
+    // Assess: the next look at the status (1 s in, about the sixth slot) stops it.
+    const sent = provider.sentTo.length;
+    expect(sent).toBeGreaterThanOrEqual(cancelAfterSends);
+    expect(sent).toBeLessThan(residents.length);
+    const counts = (await stores.broadcasts.get(BROADCAST_ID))?.counts;
+    expect(counts).toMatchObject({ sent, skipped: residents.length - sent });
+    const last = await stores.messages.get(broadcastMessageId(BROADCAST_ID, residents.at(-1) as string));
+    expect(last).toMatchObject({ status: 'skipped', skipReason: 'cancelled' });
+  });
+});
+
+describe('sendBroadcastBatch: a STOP while waiting for a slot', () => {
+  it('reads consent again when the slot comes, so a STOP during the wait is honoured', async () => {
+    // Prepare: 2 a second less headroom: the last resident's consent is read at ~4.08 s, just after
+    // the ninth send, and their slot is at ~4.59 s; they text STOP at 4.3 s, during that wait.
+    const { deps, stores, provider, clock } = await setUp({ rate: 2 });
+    const start = clock.now().getTime();
+    const last = residents.at(-1) as string;
+    const sleep = deps.pacing.sleep;
+    deps.pacing.sleep = async (ms) => {
+      const before = clock.now().getTime() - start;
+      await sleep(ms);
+      if (before < 4_300 && clock.now().getTime() - start >= 4_300) await stores.subscribers.optOut(last, 'sms', clock.now().toISOString(), inboundEvidence({ text: 'STOP' }));
+    };
+
+    // Act
+    await sendBroadcastBatch(deps, everyone());
+
+    // Assess
+    expect(provider.sentTo).not.toContain(last);
+    expect(await stores.messages.get(broadcastMessageId(BROADCAST_ID, last))).toMatchObject({ status: 'skipped', skipReason: 'opted_out' });
   });
 });
 

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigurationError, ProviderError, type ProviderErrorKind } from '../../shared/domain/errors.js';
 import type { OutboundText } from '../../shared/ports/messaging-provider.js';
 import { logger } from '../../shared/runtime/logger.js';
+import { recordJobProgress } from '../../shared/usecases/broadcast-progress.js';
 import { MAX_SEND_ATTEMPTS, broadcastMessageId, sendBroadcastBatch, sendReply, type SendDependencies } from '../../shared/usecases/send.js';
 import { aBroadcast, aBroadcastSendJob, aPhone, aReplySendJob, broadcastSettings, inboundEvidence } from '../support/builders.js';
 import { FixedClock, ScriptedProvider, SequentialIds, directoryOf, inMemoryStores } from '../support/in-memory-stores.js';
@@ -131,7 +132,7 @@ describe('sendBroadcastBatch', () => {
     // Assess
     expect(provider.sentTo).toEqual([alice]);
     expect(await stores.messages.get(broadcastMessageId(BROADCAST_ID, bob))).toMatchObject({ status: 'skipped', skipReason: 'left_topic' });
-    expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 1, skipped: 1 });
+    expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 1, skipped: 1, skippedBy: { left_topic: 1 } });
   });
 
   it('skips a recipient whose channel is not subscribed to the job topic (checked per channel)', async () => {
@@ -304,14 +305,67 @@ describe('sendBroadcastBatch', () => {
   it('marks the broadcast sent when the last recipient has an outcome', async () => {
     // Prepare
     const { deps, stores } = await setUp(
-      aBroadcast({ id: BROADCAST_ID, status: 'sending', fanOutPending: 0, counts: { targeted: 3, sent: 1, delivered: 0, undelivered: 0, failed: 0, skipped: 0 } }),
+      aBroadcast({ id: BROADCAST_ID, status: 'sending', fanOutPending: 0, counts: { targeted: 3, sent: 0, delivered: 0, undelivered: 0, failed: 0, skipped: 0 } }),
     );
+    // The first recipient was sent by an earlier job, recorded as every job is.
+    await recordJobProgress(stores, { broadcastId: BROADCAST_ID, jobId: 'job-earlier', delta: { sent: 1 }, at: '2025-03-01T09:00:00.000Z' });
 
     // Act
     await sendBroadcastBatch(deps, aBroadcastSendJob({ broadcastId: BROADCAST_ID }));
 
     // Assess
     expect(await stores.broadcasts.get(BROADCAST_ID)).toMatchObject({ status: 'sent', counts: { targeted: 3, sent: 3 } });
+  });
+
+  it('finishes a job whose earlier run died part-way: its sends counted, its hung claim failed as outcome unknown and never resent', async () => {
+    // Prepare: three recipients. The dead run (10 minutes ago) sent alice and had claimed bob when
+    // it stopped, before the provider answered; it never recorded its totals.
+    const { deps, stores, provider } = await setUp(
+      aBroadcast({ id: BROADCAST_ID, status: 'sending', fanOutPending: 0, counts: { targeted: 3, sent: 0, delivered: 0, undelivered: 0, failed: 0, skipped: 0 } }),
+    );
+    const earlier = '2025-03-01T08:50:00.000Z';
+    const claimOf = (phone: string) => ({
+      messageId: broadcastMessageId(BROADCAST_ID, phone),
+      broadcastId: BROADCAST_ID,
+      to: phone,
+      channel: 'sms' as const,
+      status: 'sending' as const,
+      skipReason: undefined,
+      provider: undefined,
+      providerMessageId: undefined,
+      errorCode: undefined,
+      createdAt: earlier,
+      updatedAt: earlier,
+      jobId: 'job-1',
+    });
+    await stores.messages.claim(claimOf(alice));
+    await stores.messages.markSent(broadcastMessageId(BROADCAST_ID, alice), 'sandbox', 'SB-dead-run', earlier);
+    await stores.messages.claim(claimOf(bob));
+    const job = aBroadcastSendJob({ broadcastId: BROADCAST_ID, recipients: [alice, bob, carol].map((phone) => ({ phone, channel: 'sms' as const })) });
+
+    // Act: SQS hands the same job (same message id) out again.
+    await sendBroadcastBatch(deps, job, { deadline: Number.POSITIVE_INFINITY, jobId: 'job-1' });
+
+    // Assess
+    expect(provider.sentTo).toEqual([carol]);
+    expect(await stores.messages.get(broadcastMessageId(BROADCAST_ID, bob))).toMatchObject({ status: 'failed', errorCode: 'outcome_unknown' });
+    expect(await stores.broadcasts.get(BROADCAST_ID)).toMatchObject({ status: 'sent', counts: { targeted: 3, sent: 2, failed: 1, skipped: 0 } });
+  });
+
+  it('counts nothing twice when another job (the fan-out queued a page twice) meets recipients this job sent', async () => {
+    // Prepare
+    const { deps, stores, provider } = await setUp(
+      aBroadcast({ id: BROADCAST_ID, status: 'sending', fanOutPending: 0, counts: { targeted: 2, sent: 0, delivered: 0, undelivered: 0, failed: 0, skipped: 0 } }),
+    );
+    const job = aBroadcastSendJob({ broadcastId: BROADCAST_ID });
+    await sendBroadcastBatch(deps, job, { deadline: Number.POSITIVE_INFINITY, jobId: 'job-1' });
+
+    // Act
+    await sendBroadcastBatch(deps, structuredClone(job), { deadline: Number.POSITIVE_INFINITY, jobId: 'job-2' });
+
+    // Assess
+    expect(provider.sentTo).toEqual([alice, bob]);
+    expect(await stores.broadcasts.get(BROADCAST_ID)).toMatchObject({ status: 'sent', counts: { targeted: 2, sent: 2, failed: 0, skipped: 0 } });
   });
 
   it('keeps sending while shards are still being fanned out', async () => {

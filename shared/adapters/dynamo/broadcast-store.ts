@@ -1,45 +1,50 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  approvalLevelSchema,
-  broadcastStatusSchema,
-  keyModeSchema,
-  prioritySchema,
-  type Broadcast,
-  type BroadcastCounts,
-  type BroadcastStatus,
-} from '../../domain/model.js';
+import { finalStatuses } from '../../domain/broadcast-lifecycle.js';
+import type { JobTotals } from '../../domain/job-totals.js';
+import { approvalLevelSchema, broadcastStatusSchema, keyModeSchema, prioritySchema, type Broadcast, type BroadcastStatus } from '../../domain/model.js';
 import { messageContentSchema } from '../../domain/message-content.js';
 import { targetingFiltersSchema } from '../../domain/targeting.js';
 import type {
   BroadcastChanges,
   BroadcastQuery,
   BroadcastStore,
+  BroadcastTally,
   CountsDelta,
   FanOutCheckpoint,
+  FanOutDelta,
+  JobRecording,
   Page,
   ScheduledStart,
 } from '../../ports/stores.js';
+import { DynamoBroadcastCounters, tallyOf } from './broadcast-counters.js';
 import { isConditionFailure } from './conditions.js';
 import { decodeSortKeyCursor, encodeSortKeyCursor } from './cursor.js';
 import { keys } from './keys.js';
 
-const counterNames: (keyof BroadcastCounts)[] = ['targeted', 'sent', 'delivered', 'undelivered', 'failed', 'skipped'];
-
 export class DynamoBroadcastStore implements BroadcastStore {
+  private readonly counters: DynamoBroadcastCounters;
+
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.counters = new DynamoBroadcastCounters(documents, tableName);
+  }
 
   async create(broadcast: Broadcast): Promise<void> {
-    const { counts, ...rest } = broadcast;
+    const { counts, cost, lastProgressAt: _lastProgressAt, ...rest } = broadcast;
+    const { targeted, ...outcomes } = counts;
+    // Counters first, each write refused if the id is taken: a broadcast item never lacks them.
+    await this.counters.create(broadcast.id, outcomes, cost);
     await this.documents.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.broadcast(broadcast.id), type: 'broadcast', ...rest, ...counts },
+        Item: { ...keys.broadcast(broadcast.id), type: 'broadcast', ...rest, targeted },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
+    // After the broadcast item, so the sweeper never finds a listed id with nothing behind it.
+    if (broadcast.status === 'sending') await this.listAsSending(broadcast.id);
     // The listing staff page through; written after the broadcast, so it never names a missing one.
     await this.documents.send(
       new PutCommand({
@@ -71,14 +76,33 @@ export class DynamoBroadcastStore implements BroadcastStore {
     return (Items ?? []).map((item) => ({ broadcastId: String(item.broadcastId), createdAt: String(item.sk).split('#')[0] ?? '' }));
   }
 
+  /** One strongly consistent Query for the broadcast and its counters (one read unit), never its jobs. */
   async get(id: string): Promise<Broadcast | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.broadcast(id), ConsistentRead: true }),
+    const { Items } = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :broadcast AND :counts',
+        ExpressionAttributeValues: { ':pk': keys.broadcastPartition(id), ':broadcast': keys.broadcast(id).sk, ':counts': keys.broadcastCounts(id).sk },
+        ConsistentRead: true,
+      }),
     );
-    return Item ? toBroadcast(Item) : undefined;
+    const item = Items?.find((found) => found.sk === keys.broadcast(id).sk);
+    return item ? toBroadcast(item, Items?.find((found) => found.sk === keys.broadcastCounts(id).sk)) : undefined;
   }
 
+  /**
+   * A move to sending lists the broadcast as sending before the status moves (so a sending
+   * broadcast is always listed) and a move away from it takes it off after (a crash in between
+   * leaves a listing the sweeper drops once the broadcast is over).
+   */
   async transition(id: string, from: readonly BroadcastStatus[], to: BroadcastStatus, changes: BroadcastChanges = {}): Promise<boolean> {
+    if (to === 'sending') await this.listAsSending(id);
+    const moved = await this.move(id, from, to, changes);
+    if (moved && to !== 'sending' && from.includes('sending')) await this.unlistAsSending(id);
+    return moved;
+  }
+
+  private async move(id: string, from: readonly BroadcastStatus[], to: BroadcastStatus, changes: BroadcastChanges): Promise<boolean> {
     const fromValues = Object.fromEntries(from.map((status, index) => [`:from${index}`, status]));
     const set = Object.entries(changes).filter(([, value]) => value !== undefined && value !== null);
     const removed = Object.entries(changes).flatMap(([name, value]) => (value === null ? [name] : []));
@@ -158,34 +182,36 @@ export class DynamoBroadcastStore implements BroadcastStore {
     await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: keys.scheduledStart(start.startsAt, start.broadcastId) }));
   }
 
-  async addCounts(id: string, delta: CountsDelta): Promise<Broadcast> {
-    const additions: Record<string, number> = {};
-    for (const name of counterNames) if (delta[name]) additions[name] = delta[name] as number;
-    if (delta.fanOutDone) additions.fanOutPending = -delta.fanOutDone;
-    // The batch's estimated cost is one more counter in the same ADD: the hot broadcast item gets no extra write.
-    if (delta.costMicros) additions.costMicros = delta.costMicros;
-    const names = Object.keys(additions);
-    if (names.length === 0) {
-      const current = await this.get(id);
-      if (!current) throw new Error(`broadcast ${id} does not exist`);
-      return current;
-    }
-    const currency = delta.costMicros && delta.costCurrency ? delta.costCurrency : undefined;
-    const { Attributes } = await this.documents.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.broadcast(id),
-        UpdateExpression: `ADD ${names.map((name) => `#${name} :${name}`).join(', ')}${currency ? ' SET costCurrency = if_not_exists(costCurrency, :costCurrency)' : ''}`,
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: Object.fromEntries(names.map((name) => [`#${name}`, name])),
-        ExpressionAttributeValues: {
-          ...Object.fromEntries(names.map((name) => [`:${name}`, additions[name]])),
-          ...(currency ? { ':costCurrency': currency } : {}),
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
+  async addCounts(id: string, delta: CountsDelta, progressAt?: string): Promise<BroadcastTally | undefined> {
+    return this.counters.add(id, delta, progressAt);
+  }
+
+  async recordJob(id: string, jobId: string, totals: JobTotals, at: string): Promise<JobRecording> {
+    return this.counters.recordJob(id, jobId, totals, at);
+  }
+
+  async sumOfJobs(id: string): Promise<{ jobs: number; totals: JobTotals }> {
+    return this.counters.sumOfJobs(id);
+  }
+
+  async settleCounts(id: string, totals: JobTotals): Promise<void> {
+    await this.counters.settle(id, totals);
+  }
+
+  /** Eventually consistent: a listing written a second ago can wait for the next minute's sweep. */
+  async sending(): Promise<Broadcast[]> {
+    const { Items } = await this.documents.send(
+      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.sendingPartition } }),
     );
-    return toBroadcast(Attributes ?? {});
+    const sending: Broadcast[] = [];
+    for (const listed of Items ?? []) {
+      const id = String(listed.sk);
+      const broadcast = await this.get(id);
+      if (broadcast?.status === 'sending') sending.push(broadcast);
+      // Dropped only once the broadcast is over: one still on its way to sending keeps its listing.
+      else if (!broadcast || finalStatuses.includes(broadcast.status)) await this.unlistAsSending(id);
+    }
+    return sending;
   }
 
   async fanOutCheckpoint(id: string, topicId: string, shard: number): Promise<FanOutCheckpoint | undefined> {
@@ -205,10 +231,10 @@ export class DynamoBroadcastStore implements BroadcastStore {
   async advanceFanOut(
     id: string,
     step: { topicId: string; shard: number; from: FanOutCheckpoint | undefined; to: FanOutCheckpoint },
-    delta: CountsDelta,
+    delta: FanOutDelta,
   ): Promise<Broadcast | undefined> {
     const additions: Record<string, number> = {};
-    for (const name of counterNames) if (delta[name]) additions[name] = delta[name] as number;
+    if (delta.targeted) additions.targeted = delta.targeted;
     if (delta.fanOutDone) additions.fanOutPending = -delta.fanOutDone;
     const names = Object.keys(additions);
     try {
@@ -232,7 +258,8 @@ export class DynamoBroadcastStore implements BroadcastStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return toBroadcast(Attributes ?? {});
+      // A few times per 500 recipients: reading the counters back beside it costs next to nothing.
+      return toBroadcast(Attributes ?? {}, await this.counters.item(id));
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
       throw error;
@@ -242,8 +269,8 @@ export class DynamoBroadcastStore implements BroadcastStore {
   /**
    * Removes a broadcast that never went out (its submission failed) with its listing and topic
    * log entries: left behind, they would fill pages of the listing and the topic's "latest
-   * broadcasts" with one that does not exist. The broadcast item goes last, so a delete that
-   * fails part-way can be repeated.
+   * broadcasts" with one that does not exist. It never sent, so it has no jobs; its counters go
+   * too. The broadcast item goes last, so a delete that fails part-way can be repeated.
    */
   async delete(id: string): Promise<void> {
     const { Item } = await this.documents.send(
@@ -253,7 +280,17 @@ export class DynamoBroadcastStore implements BroadcastStore {
     const createdAt = String(Item.createdAt);
     const related = [keys.broadcastListing(createdAt, id), ...((Item.topics as string[] | undefined) ?? []).map((topicId) => keys.topicBroadcast(topicId, createdAt, id))];
     for (const key of related) await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: key }));
+    await this.unlistAsSending(id);
+    await this.counters.delete(id);
     await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: keys.broadcast(id) }));
+  }
+
+  private async listAsSending(id: string): Promise<void> {
+    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.sendingBroadcast(id), type: 'sendingBroadcast' } }));
+  }
+
+  private async unlistAsSending(id: string): Promise<void> {
+    await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: keys.sendingBroadcast(id) }));
   }
 }
 
@@ -265,7 +302,9 @@ function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function toBroadcast(item: Record<string, unknown>): Broadcast {
+/** A broadcast item with its COUNTS item (absent for broadcasts made before it: their counters are on the broadcast). */
+function toBroadcast(item: Record<string, unknown>, countsItem: Record<string, unknown> | undefined): Broadcast {
+  const tally = tallyOf(countsItem ?? item);
   return {
     id: String(item.id),
     topics: (item.topics as string[]) ?? [],
@@ -293,14 +332,8 @@ function toBroadcast(item: Record<string, unknown>): Broadcast {
     // Broadcasts stored before test mode existed were live.
     mode: keyModeSchema.parse(item.mode ?? 'live'),
     fanOutPending: Number(item.fanOutPending ?? 0),
-    counts: {
-      targeted: Number(item.targeted ?? 0),
-      sent: Number(item.sent ?? 0),
-      delivered: Number(item.delivered ?? 0),
-      undelivered: Number(item.undelivered ?? 0),
-      failed: Number(item.failed ?? 0),
-      skipped: Number(item.skipped ?? 0),
-    },
-    ...(typeof item.costCurrency === 'string' ? { cost: { currency: item.costCurrency, estimatedMicros: Number(item.costMicros ?? 0) } } : {}),
+    counts: { targeted: Number(item.targeted ?? 0), ...tally.counts },
+    ...(tally.lastProgressAt ? { lastProgressAt: tally.lastProgressAt } : {}),
+    ...(tally.cost ? { cost: tally.cost } : {}),
   };
 }

@@ -21,7 +21,10 @@ import type { Channel } from '../../domain/model.js';
  * | inbox entry by id    | INBOXID#<entry id>          | INBOXID                    |
  * | topic's broadcasts   | TOPICBROADCASTS#<topic>     | <created at>#<broadcast>   |
  * | broadcast            | BROADCAST#<id>              | BROADCAST                  |
+ * | broadcast's counters | BROADCAST#<id>              | COUNTS                     |
+ * | send job's totals    | BROADCAST#<id>              | JOB#<SQS message id>       |
  * | broadcast listing    | BROADCASTS                  | <created at>#<broadcast>   |
+ * | sending broadcast    | SENDING                     | <broadcast>                |
  * | scheduled start      | SCHEDULED                   | <starts at>#<broadcast>    |
  * | department limits    | DEPARTMENT#<department>     | LIMITS                     |
  * | department's usage   | DEPARTMENT#<department>     | USAGE#<YYYY-MM-DD>         |
@@ -41,6 +44,20 @@ import type { Channel } from '../../domain/model.js';
  * Keys by id, the broadcast listing and the scheduler's list share one partition each for the
  * same reason as topics (staff make a few broadcasts a day, not thousands); the audit log has one partition
  * per UTC day, so a busy day's writes never pile onto one ever-growing partition.
+ *
+ * A broadcast's partition holds three kinds of item. The broadcast itself (~2 KB with its
+ * fan-out checkpoints: one attribute per topic shard) keeps `targeted` and `fanOutPending`, which
+ * move with the checkpoints in one write, a few times per 500 recipients. Its outcome counters
+ * (sent, failed, skipped and `skippedBy#<reason>`, delivered, undelivered, cost, lastProgressAt)
+ * sit in COUNTS, a few hundred bytes, because they move per batch and per receipt and every
+ * write there must cost one unit. Each send job keeps its exact totals in its own JOB# item,
+ * overwritten as it goes (idempotent); their sum is the exact rollup that completes a broadcast.
+ * 'BROADCAST' < 'COUNTS' < 'JOB#…', so one Query for sk BETWEEN 'BROADCAST' AND 'COUNTS' reads a
+ * broadcast with its counters (one read unit) and never its jobs.
+ *
+ * "Sending broadcast" lists the broadcasts now sending (written before the move to sending,
+ * removed after the move away), so the sweeper finds the few it watches without reading every
+ * broadcast ever made.
  *
  * "Inbound by sender" is a reference to each inbound message kept in its sender's partition, so
  * that erasure finds the inbound log entries, inbox entries and replies that hold the number
@@ -84,6 +101,12 @@ export const keys = {
     sk: `${createdAt}#${broadcastId}`,
   }),
   broadcast: (id: string) => ({ pk: `BROADCAST#${id}`, sk: 'BROADCAST' }),
+  broadcastPartition: (id: string) => `BROADCAST#${id}`,
+  broadcastCounts: (id: string) => ({ pk: `BROADCAST#${id}`, sk: 'COUNTS' }),
+  broadcastJob: (id: string, jobId: string) => ({ pk: `BROADCAST#${id}`, sk: `JOB#${jobId}` }),
+  broadcastJobPrefix: 'JOB#',
+  sendingPartition: 'SENDING',
+  sendingBroadcast: (id: string) => ({ pk: 'SENDING', sk: id }),
   broadcastsPartition: 'BROADCASTS',
   broadcastListing: (createdAt: string, id: string) => ({ pk: 'BROADCASTS', sk: `${createdAt}#${id}` }),
   scheduledPartition: 'SCHEDULED',

@@ -3,7 +3,7 @@ import { ERASED } from '../../domain/erasure.js';
 import type { MessageStatus } from '../../domain/model.js';
 import { statusRank } from '../../domain/status-precedence.js';
 import type { MessageCostEstimate, ProviderPrice } from '../../domain/costs.js';
-import type { ClaimOutcome, MessageRecord, MessageStore } from '../../ports/stores.js';
+import { OUTCOME_UNKNOWN, type ClaimOutcome, type MessageRecord, type MessageStore } from '../../ports/stores.js';
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
@@ -17,8 +17,53 @@ export class DynamoMessageStore implements MessageStore {
     private readonly tableName: string,
   ) {}
 
+  /**
+   * dynalite does not return the item with a failed condition (ReturnValuesOnConditionCheckFailure),
+   * so the record that held the message is read strongly after it. Only redeliveries pay that read.
+   */
   async claim(record: MessageRecord): Promise<ClaimOutcome> {
-    return (await this.putIfAbsent(record)) ? 'claimed' : 'already-claimed';
+    // A claim given back (release) between the failed write and the read leaves nothing to
+    // return: the message is free again, so claim it again.
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      if (await this.putIfAbsent(record)) return { outcome: 'claimed' };
+      const existing = await this.get(record.messageId);
+      if (existing) return { outcome: 'already-claimed', existing };
+    }
+    throw new Error(`message ${record.messageId} was claimed and given back three times while claiming it`);
+  }
+
+  async resolveStaleClaim(messageId: string, claimedNoLaterThan: string, at: string, jobId: string): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.message(messageId),
+          UpdateExpression: 'SET #status = :failed, statusRank = :rank, errorCode = :code, updatedAt = :at, jobId = :jobId',
+          // A claim's updatedAt is when it was taken: nothing else writes a record still sending.
+          ConditionExpression: '#status = :sending AND updatedAt <= :cutoff',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':failed': 'failed',
+            ':rank': statusRank.failed,
+            ':code': OUTCOME_UNKNOWN,
+            ':at': at,
+            ':jobId': jobId,
+            ':sending': 'sending',
+            ':cutoff': claimedNoLaterThan,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async getMany(messageIds: readonly string[]): Promise<MessageRecord[]> {
+    const unique = [...new Set(messageIds)];
+    if (unique.length === 0) return [];
+    return (await batchGetAll(this.documents, this.tableName, unique.map(keys.message), undefined, true)).map(toRecord);
   }
 
   async recordOnce(record: MessageRecord): Promise<boolean> {
@@ -29,9 +74,7 @@ export class DynamoMessageStore implements MessageStore {
     const { Item } = await this.documents.send(
       new GetCommand({ TableName: this.tableName, Key: keys.message(messageId), ConsistentRead: true }),
     );
-    if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, type: _type, statusRank: _rank, receipts: _receipts, ...record } = Item;
-    return record as MessageRecord;
+    return Item ? toRecord(Item) : undefined;
   }
 
   async markSent(
@@ -200,6 +243,12 @@ export class DynamoMessageStore implements MessageStore {
       throw error;
     }
   }
+}
+
+/** The record without the item's keys and bookkeeping. */
+function toRecord(item: Record<string, unknown>): MessageRecord {
+  const { pk: _pk, sk: _sk, type: _type, statusRank: _rank, receipts: _receipts, ...record } = item;
+  return record as unknown as MessageRecord;
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

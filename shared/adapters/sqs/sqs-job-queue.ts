@@ -1,13 +1,12 @@
 import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { JobQueue, RetryScheduler } from '../../ports/job-queue.js';
+import { untilEveryEntryTaken } from './batch-entries.js';
 
 const MAX_ENTRIES_PER_BATCH = 10;
-const MAX_ATTEMPTS = 5;
 
 /**
  * Sends jobs as JSON, ten to a SendMessageBatch request (the SQS maximum). Entries SQS reports
- * as failed are retried; what still fails makes the whole call throw, so the caller's own
- * retry takes over rather than a job being silently dropped.
+ * as failed are retried; what still fails makes the whole call throw (see batch-entries.ts).
  */
 export class SqsJobQueue<Job> implements JobQueue<Job> {
   constructor(
@@ -18,18 +17,14 @@ export class SqsJobQueue<Job> implements JobQueue<Job> {
   async send(jobs: readonly Job[], options: { delaySeconds?: number } = {}): Promise<void> {
     const delay = options.delaySeconds ? { DelaySeconds: Math.max(0, Math.min(900, Math.round(options.delaySeconds))) } : {};
     for (let start = 0; start < jobs.length; start += MAX_ENTRIES_PER_BATCH) {
-      let entries = jobs
+      const entries = jobs
         .slice(start, start + MAX_ENTRIES_PER_BATCH)
         .map((job, index) => ({ Id: String(index), MessageBody: JSON.stringify(job), ...delay }));
-      for (let attempt = 1; entries.length > 0; attempt += 1) {
-        const response = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
-        const failedIds = new Set((response.Failed ?? []).map((failure) => failure.Id));
-        if (failedIds.size > 0 && attempt >= MAX_ATTEMPTS) {
-          throw new Error(`SQS refused ${failedIds.size} jobs for ${this.queueUrl}: ${response.Failed?.[0]?.Message}`);
-        }
-        entries = entries.filter((entry) => failedIds.has(entry.Id));
-        if (entries.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      }
+      await untilEveryEntryTaken(
+        entries,
+        (pending) => this.sqs.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending })),
+        `jobs for ${this.queueUrl}`,
+      );
     }
   }
 }

@@ -19,7 +19,8 @@ import { awsSmsEventToMessageStatus, awsSmsEventTypeSchema } from './status-mapp
 
 const PROVIDER = 'aws-sms';
 
-const snsNotificationSchema = z.object({
+/** The SNS envelope of a notification, as a queue subscribed without raw message delivery gets it. */
+export const snsNotificationSchema = z.object({
   Type: z.string().min(1),
   MessageId: z.string().min(1),
   TopicArn: z.string().regex(/^arn:aws[a-z-]*:sns:/, 'must be an SNS topic ARN'),
