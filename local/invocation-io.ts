@@ -28,6 +28,7 @@ interface MiddlewareStackLike {
 interface ArmedCrash {
   matches: (url: URL) => boolean;
   requestsLeft: number;
+  crashed: () => void;
 }
 
 const GATE_MIDDLEWARE = 'crierLocalInvocationIoGate';
@@ -79,11 +80,14 @@ export class InvocationIoGate {
 
   /**
    * The invocation that makes the `nth` request (from now, 1: the next) to a URL that `matches`
-   * crashes as it makes it: the request never leaves, and the invocation ends in error.
+   * crashes as it makes it: the request never leaves, and the invocation ends in error. Resolves
+   * when it has crashed.
    */
-  crashOnRequest(matches: (url: URL) => boolean, nth: number): void {
+  crashOnRequest(matches: (url: URL) => boolean, nth: number): Promise<void> {
     if (!Number.isInteger(nth) || nth < 1) throw new RangeError(`nth must be a whole number from 1, not ${nth}`);
-    this.armedCrash = { matches, requestsLeft: nth };
+    return new Promise((crashed) => {
+      this.armedCrash = { matches, requestsLeft: nth, crashed };
+    });
   }
 
   uninstall(): void {
@@ -102,6 +106,7 @@ export class InvocationIoGate {
       if (crash.requestsLeft === 0) {
         this.armedCrash = undefined;
         invocation.crash();
+        crash.crashed();
         return false;
       }
     }

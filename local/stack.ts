@@ -90,9 +90,9 @@ export interface LocalStack {
    * The invocation that makes the `nth` send to either sandbox from now (1: the next) dies as it
    * makes it, as a sender whose process is killed mid-batch: the send never leaves, the invocation
    * ends in error (its records come back after their visibility timeout), and what it left going
-   * is frozen. Its claim on that resident stays as it was.
+   * is frozen. Its claim on that resident stays as it was. Resolves once it has crashed.
    */
-  crashOnSandboxSend(nth: number): void;
+  crashOnSandboxSend(nth: number): Promise<void>;
   /** The next `batches` batches the queue's consumer finishes are received again later (QueuePoller.loseNextDeletes). */
   loseDeletes(queue: QueueId, batches: number): void;
   /** What a queue's consumer has been handed so far: records, and how many of them were redeliveries. */

@@ -141,7 +141,7 @@ describe('invoking a function on the local stack', () => {
     // Prepare: the second request to /send crashes whichever run makes it.
     requestsSeen = [];
     gate = InvocationIoGate.install([sqs]);
-    gate.crashOnRequest((url) => url.pathname === '/send', 2);
+    const crashed = gate.crashOnRequest((url) => url.pathname === '/send', 2);
     const progress = { sends: 0, finished: false };
     const sender = asLambda('sendBulk', async () => {
       await fetch(`${serverUrl}/other`);
@@ -154,6 +154,7 @@ describe('invoking a function on the local stack', () => {
 
     // Act
     const outcome = await sender({}).catch((error: unknown) => error);
+    await crashed;
     await fetch(`${serverUrl}/from-a-test`);
 
     // Assess
