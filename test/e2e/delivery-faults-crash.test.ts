@@ -11,7 +11,7 @@ import { localStackForFile } from '../support/fault-stack.js';
  * finding the dead run's claims.
  *
  * In AWS that timeout is 12 minutes, and the engine relies on it: a claim still 'sending' that
- * old was left by a run that died. Here the queue's visibility timeout is cut to 8 s, and the
+ * old was left by a run that died. Here the queue's visibility timeout is cut to 4 s, and the
  * clock every function reads (Date) is moved on by the 12 minutes at the crash, so the story
  * keeps AWS's timings as the engine sees them and takes seconds.
  */
@@ -22,7 +22,7 @@ describe('delivery faults: the sender crashes midway through a batch', () => {
       sandbox: { failureRate: 0 },
       // One index shard: the ten residents travel in one send job, so the crash lands in its middle.
       settings: { topicShards: 1 },
-      queueTimeScale: { visibility: 0.01 },
+      queueTimeScale: { visibility: 0.005 },
     },
     (stack, client) => topicWithResidents(stack, client, 'floods', residents),
   );

@@ -19,8 +19,8 @@ describe('delivery faults: duplicates, redeliveries, STOP and cancel mid-broadca
     // A provider that takes a moment, so a broadcast is still going out when a STOP or a cancel lands.
     sandbox: { failureRate: 0, latencyMs: 100 },
     settings: { topicShards: 4 },
-    // A batch whose delete was lost comes back after 8 s, not 12 minutes.
-    queueTimeScale: { visibility: 0.01 },
+    // A batch whose delete was lost comes back after 4 s, not 12 minutes.
+    queueTimeScale: { visibility: 0.005 },
   });
 
   /** A topic and its residents, and a normal broadcast to them whose send jobs are held off the bulk lane. */
