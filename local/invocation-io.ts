@@ -65,7 +65,9 @@ export class InvocationIoGate {
   static install(clients: readonly { middlewareStack: MiddlewareStackLike }[]): InvocationIoGate {
     const gate = new InvocationIoGate(globalThis.fetch, clients);
     globalThis.fetch = (input: string | URL | Request, init?: RequestInit) => {
-      const url = new URL(input instanceof Request ? input.url : input);
+      const href = input instanceof Request ? input.url : String(input);
+      // Left to fetch itself to refuse, as it would without the gate.
+      const url = URL.canParse(href) ? new URL(href) : undefined;
       return gate.letThrough(url) ? gate.realFetch(input, init) : never<Response>();
     };
     for (const client of clients) {
