@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors.js';
 import { emptyTotals, isUnchanged, recipientsDone, totalsChange, type JobTotals } from '../domain/job-totals.js';
 import { skipReasonSchema, type Broadcast } from '../domain/model.js';
-import type { CountsDelta, Stores } from '../ports/stores.js';
+import type { Stores } from '../ports/stores.js';
 import { logger } from '../runtime/logger.js';
 
 /**
@@ -93,17 +92,6 @@ export async function recordJobProgress(stores: Stores, progress: JobProgress): 
   // Checked even when nothing changed: the run that made the change may have died before its check.
   const broadcast = await stores.broadcasts.get(progress.broadcastId);
   return { counted: true, completed: broadcast !== undefined && (await completeIfDone(stores, broadcast)) };
-}
-
-/**
- * The sender's batch count before jobs had ids: recorded as a job of its own under a fresh id,
- * so the exact rollup sees it, counted once per call (as before: a redelivery that met recipients
- * an earlier run had done does not count them, and a run that dies before calling this is lost).
- * @deprecated The sender moves to recordJobProgress with its SQS message id.
- */
-export async function recordProgress(stores: Stores, broadcastId: string, delta: CountsDelta, at = new Date().toISOString()): Promise<JobProgressOutcome> {
-  const { sent, failed, skipped, skippedBy, costMicros, costCurrency } = delta;
-  return recordJobProgress(stores, { broadcastId, jobId: `unattributed-${randomUUID()}`, delta: { sent, failed, skipped, skippedBy, costMicros, costCurrency }, at });
 }
 
 /**

@@ -4,7 +4,7 @@ import { broadcastMessageId } from '../../shared/usecases/send-message.js';
 import type { Broadcast } from '../../shared/domain/model.js';
 import type { MessageRecord } from '../../shared/ports/stores.js';
 import { logger } from '../../shared/runtime/logger.js';
-import { completeIfDone, recordJobProgress, recordProgress, settleFromJobs } from '../../shared/usecases/broadcast-progress.js';
+import { completeIfDone, recordJobProgress, settleFromJobs } from '../../shared/usecases/broadcast-progress.js';
 import { recountJob } from '../../shared/usecases/job-recount.js';
 import { AT, aBroadcast, aMessageRecord, aPhone } from '../support/builders.js';
 import { inMemoryStores } from '../support/in-memory-stores.js';
@@ -137,21 +137,6 @@ describe('recordJobProgress', () => {
     // Assess
     expect(outcome).toEqual({ counted: true, completed: false });
     expect(warn).toHaveBeenCalledWith('job progress for a broadcast without counters', { broadcastId: 'bc-gone', jobId: 'job-1' });
-  });
-});
-
-describe('recordProgress (a batch counted without a job id)', () => {
-  it('is a job of its own in the exact rollup, so it still completes the broadcast', async () => {
-    // Prepare
-    const stores = await setUp({ counts: { targeted: 3, sent: 0, delivered: 0, undelivered: 0, failed: 0, skipped: 0 } });
-    await recordProgress(stores, BROADCAST_ID, { sent: 1 });
-
-    // Act
-    await recordProgress(stores, BROADCAST_ID, { sent: 1, skipped: 1 });
-
-    // Assess
-    expect(await stores.broadcasts.get(BROADCAST_ID)).toMatchObject({ status: 'sent', counts: { sent: 2, skipped: 1 } });
-    expect((await stores.broadcasts.sumOfJobs(BROADCAST_ID)).jobs).toBe(2);
   });
 });
 
