@@ -175,7 +175,8 @@ async function sendPaced(
     const provider = await deps.providers.forChannel(recipient.channel, { testMode: broadcast.mode === 'test' });
     const sender = slotsFor(deps, slots, provider, recipient.channel, broadcast.priority, run.deadline - DEADLINE_MARGIN_MS);
     const readAt = deps.clock.now().getTime();
-    const slot = await sender.take(message.template ? 1 : rateUnitsOf(recipient.channel, message.body));
+    const units = message.template ? 1 : rateUnitsOf(recipient.channel, message.body);
+    const slot = await sender.take(units, units * (pending.length - position));
     if (!slot.ok) {
       stopAt(position, slot.retryAt, false);
       break;

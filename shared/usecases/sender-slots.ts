@@ -1,8 +1,10 @@
 import type { Clock } from '../ports/clock.js';
 import type { PaceLane, SendPacer } from '../ports/send-pacer.js';
 
-/** A booking covers about half a second of the sender's rate: few writes, yet a STOP read just before its slot is fresh. */
+/** A booking covers at most half a second of the sender's rate: few writes, yet a slot is never far off. */
 const BOOKING_SECONDS = 0.5;
+/** The first booking of a function: small, until it shows it keeps up. */
+const FIRST_BOOKING = 4;
 /** The bulk lane books at most this far ahead, so an urgent broadcast that starts now waits at most this long. */
 const BULK_HORIZON_MS = 3_000;
 /** No lane books further ahead than this, whatever time its function has left. */
@@ -39,6 +41,17 @@ export interface SenderSlotOptions {
 export class SenderSlots {
   private nextSlot = 0;
   private bookedUntil = 0;
+  /** Slots in the current booking, and how many this function has used of them. */
+  private booked = 0;
+  private used = 0;
+  /**
+   * How many slots the next booking asks for. It starts small and doubles while every slot
+   * booked gets used, up to half a second's worth; when slots went by unused (this function is
+   * slower than the rate), it shrinks to what was used. Unused slots are capacity nobody else can
+   * have, so a function books no more than it keeps up with, yet a fast one books one write per
+   * half second.
+   */
+  private chunk = FIRST_BOOKING / 2;
 
   constructor(private readonly options: SenderSlotOptions) {}
 
@@ -46,8 +59,12 @@ export class SenderSlots {
     return this.options.sender;
   }
 
-  /** Waits until `units` slots are due; refuses (with when to come back) if they cannot be had in time. */
-  async take(units: number): Promise<SlotOutcome> {
+  /**
+   * Waits until `units` slots are due; refuses (with when to come back) if they cannot be had in
+   * time. `unitsLeft` (this message's and the rest of the job's, as far as the caller can tell)
+   * keeps a booking from reaching past the end of the job.
+   */
+  async take(units: number, unitsLeft = Number.POSITIVE_INFINITY): Promise<SlotOutcome> {
     if (this.options.messagesPerSecond === undefined) return { ok: true };
     const rate = this.options.messagesPerSecond * PACING_HEADROOM;
     const interval = 1000 / rate;
@@ -55,13 +72,18 @@ export class SenderSlots {
     // would send a burst faster than the rate.
     this.nextSlot = Math.max(this.nextSlot, this.options.clock.now().getTime());
     if (this.nextSlot + units * interval > this.bookedUntil) {
-      // Half a second's worth, or what still fits before the deadline, but never less than this message needs.
+      this.chunk = this.used >= this.booked ? Math.min(this.chunk * 2, Math.ceil(rate * BOOKING_SECONDS)) : Math.max(1, this.used);
+      // The chunk, or what still fits before the deadline, but never less than this message needs.
       const fits = Math.floor((this.options.deadline - this.options.clock.now().getTime()) / interval);
-      const booked = await this.book(Math.max(units, Math.min(Math.ceil(rate * BOOKING_SECONDS), fits)), rate);
+      const want = Math.max(units, Math.min(this.chunk, fits, unitsLeft));
+      const booked = await this.book(want, rate);
       if (!booked.ok) return booked;
+      this.booked = want;
+      this.used = 0;
     }
     const slot = this.nextSlot;
     this.nextSlot += units * interval;
+    this.used += units;
     const wait = slot - this.options.clock.now().getTime();
     if (wait > 0) await this.options.sleep(wait);
     return { ok: true };

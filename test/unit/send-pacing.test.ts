@@ -50,7 +50,7 @@ const gapsOf = (times: number[]) => times.slice(1).map((time, index) => time - (
 const everyone = () => aBroadcastSendJob({ broadcastId: BROADCAST_ID, recipients: residents.map((phone) => ({ phone, channel: 'sms' as const })) });
 
 describe('sendBroadcastBatch: pacing', () => {
-  it('spaces sends at the sender rate less its headroom (10 a second: one every 102 ms), booking a chunk of slots at a time', async () => {
+  it('spaces sends at the sender rate less its headroom (10 a second: one every 102 ms), booking slots in growing chunks', async () => {
     // Prepare
     const { deps, clock, provider, pacer } = await setUp({ rate: 10 });
     const start = clock.now().getTime();
@@ -58,13 +58,34 @@ describe('sendBroadcastBatch: pacing', () => {
     // Act
     await sendBroadcastBatch(deps, everyone());
 
-    // Assess: ten sends, 1000 / 9.8 ms apart; bookings of half a second (5 slots) each.
+    // Assess: ten sends, 1000 / 9.8 ms apart; bookings start at 4 slots, grow to half a second's
+    // worth (5) while each is used up, and never reach past the end of the job.
     expect(provider.times[0]).toBe(start);
     // Whole milliseconds on the clock: each gap within a millisecond and a half of 102.04.
     expect(gapsOf(provider.times).every((gap) => Math.abs(gap - 1000 / (10 * PACING_HEADROOM)) < 1.5)).toBe(true);
     expect(provider.times).toHaveLength(10);
-    expect(pacer.requests.map((request) => request.units)).toEqual([5, 5]);
+    expect(pacer.requests.map((request) => request.units)).toEqual([4, 5, 1]);
     expect(pacer.requests.every((request) => request.sender === 'sandbox:sms' && request.lane === 'normal')).toBe(true);
+  });
+
+  it('books fewer slots at a time when it cannot keep up with its bookings, so it leaves the rest of the rate to others', async () => {
+    // Prepare: 10 a second, but every send takes 300 ms here (a slow provider), one at a time.
+    const { deps, clock, provider, pacer } = await setUp({ rate: 10 });
+    const answer = provider.answer;
+    provider.answer = (message) => {
+      clock.advance(300);
+      return answer(message);
+    };
+
+    // Act
+    await sendBroadcastBatch(deps, everyone());
+
+    // Assess: it used two of its first four slots (one send every 300 ms, slots every 102 ms), so
+    // no later booking asks for more than two.
+    const sizes = pacer.requests.map((request) => request.units);
+    expect(sizes[0]).toBe(4);
+    expect(sizes.slice(1).every((size) => size <= 2)).toBe(true);
+    expect(provider.sentTo).toHaveLength(10);
   });
 
   it('paces SMS by segments: a two-segment text takes two slots', async () => {
