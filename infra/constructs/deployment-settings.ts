@@ -45,30 +45,32 @@ export function readDeploymentSettings(node: Node): DeploymentSettings {
   };
 }
 
-/** Each sender's rate from context: a JSON string (`-c`) or an object (cdk.json), checked as SEND_RATES is. */
-function sendRatesOf(node: Node): Pick<DeploymentSettings, 'sendRates'> {
-  const value: unknown = node.tryGetContext('sendRates');
-  if (value === undefined || value === '') return {};
+/**
+ * A JSON setting from context: a string (`-c key='{…}'`) or an object (cdk.json), checked by the
+ * schema of the environment variable it becomes; unset or empty, undefined.
+ */
+function jsonSetting<T>(node: Node, key: string, schema: z.ZodType<T, any>): T | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === '') return undefined;
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  const parsed = sendRatesEnvSchema.shape.SEND_RATES.safeParse(text);
+  const parsed = schema.safeParse(text);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`CDK context sendRates=${text} is invalid: ${[issue?.path.join('.'), issue?.message].filter(Boolean).join(': ')}`);
+    throw new Error(`CDK context ${key}=${text} is invalid: ${[issue?.path.join('.'), issue?.message].filter(Boolean).join(': ')}`);
   }
-  return { sendRates: parsed.data };
+  return parsed.data;
 }
 
-/** The price table from context: a JSON string (`-c`) or an object (cdk.json), checked as PRICE_TABLE is. */
+/** Each sender's rate, checked as SEND_RATES is. */
+function sendRatesOf(node: Node): Pick<DeploymentSettings, 'sendRates'> {
+  const sendRates = jsonSetting(node, 'sendRates', sendRatesEnvSchema.shape.SEND_RATES);
+  return sendRates ? { sendRates } : {};
+}
+
+/** The price table, checked as PRICE_TABLE is. */
 function priceTableOf(node: Node): Pick<DeploymentSettings, 'priceTable'> {
-  const value: unknown = node.tryGetContext('priceTable');
-  if (value === undefined || value === '') return {};
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  const parsed = priceTableEnvSchema.shape.PRICE_TABLE.safeParse(text);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`CDK context priceTable=${text} is invalid: ${[issue?.path.join('.'), issue?.message].filter(Boolean).join(': ')}`);
-  }
-  return { priceTable: parsed.data };
+  const priceTable = jsonSetting(node, 'priceTable', priceTableEnvSchema.shape.PRICE_TABLE);
+  return priceTable ? { priceTable } : {};
 }
 
 function readSetting<T>(node: Node, key: string, schema: z.ZodType<T, any>, fallback: T): T {

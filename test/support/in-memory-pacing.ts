@@ -4,7 +4,11 @@ import type { SendRates } from '../../shared/domain/send-rates.js';
 import type { PaceGrant, PaceRequest, SendPacer } from '../../shared/ports/send-pacer.js';
 import type { SendDependencies } from '../../shared/usecases/send.js';
 import type { FixedClock } from './in-memory-stores.js';
-import { RecordingQueue } from './in-memory-stores.js';
+import { RecordingQueue, SequentialIds, directoryOf } from './in-memory-stores.js';
+import { broadcastSettings } from './builders.js';
+import { defaultPriceTable } from '../../shared/domain/sms-preview.js';
+import type { MessagingProvider } from '../../shared/ports/messaging-provider.js';
+import type { Stores } from '../../shared/ports/stores.js';
 
 const URGENT_HOLD_MS = 3_000;
 
@@ -59,5 +63,28 @@ export function sendingForTests(clock: FixedClock, rates: SendRates = {}, maxInF
     lanes,
     pacing: { pacer, rates, sleep: async (ms) => clock.advance(ms), maxInFlight },
     sendQueues: lanes,
+  };
+}
+
+/**
+ * A sender's dependencies for a unit test: in-memory stores, one provider for every channel, the
+ * built-in prices, no quiet hours, and `sending` (see sendingForTests) for pacing and lanes.
+ */
+export function senderDependencies(
+  stores: Stores,
+  clock: FixedClock,
+  provider: MessagingProvider,
+  sending: Pick<SendDependencies, 'pacing' | 'sendQueues'>,
+): SendDependencies {
+  return {
+    stores,
+    clock,
+    ids: new SequentialIds(),
+    providers: directoryOf(provider),
+    prices: defaultPriceTable,
+    statusCallbackBaseUrl: 'https://crier.example.gov.uk/webhooks/twilio/status',
+    window: broadcastSettings().window,
+    pacing: sending.pacing,
+    sendQueues: sending.sendQueues,
   };
 }

@@ -1,13 +1,12 @@
-import { defaultPriceTable } from '../../shared/domain/sms-preview.js';
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../shared/domain/errors.js';
 import type { Priority } from '../../shared/domain/model.js';
 import type { OutboundText, ProviderAcceptance } from '../../shared/ports/messaging-provider.js';
-import { broadcastMessageId, sendBroadcastBatch, sendReply, type SendDependencies } from '../../shared/usecases/send.js';
-import { aBroadcast, aBroadcastSendJob, aPhone, aReplySendJob, broadcastSettings, inboundEvidence } from '../support/builders.js';
-import { sendingForTests } from '../support/in-memory-pacing.js';
+import { broadcastMessageId, sendBroadcastBatch, sendReply } from '../../shared/usecases/send.js';
+import { aBroadcast, aBroadcastSendJob, aPhone, aReplySendJob, inboundEvidence } from '../support/builders.js';
+import { senderDependencies, sendingForTests } from '../support/in-memory-pacing.js';
 import { PACING_HEADROOM } from '../../shared/usecases/sender-slots.js';
-import { FixedClock, ScriptedProvider, SequentialIds, directoryOf, inMemoryStores } from '../support/in-memory-stores.js';
+import { FixedClock, ScriptedProvider, inMemoryStores } from '../support/in-memory-stores.js';
 
 const BROADCAST_ID = '01jbroadcast0000000000000a';
 const residents = Array.from({ length: 10 }, (_, index) => aPhone(200 + index));
@@ -31,16 +30,7 @@ async function setUp(options: { priority?: Priority; body?: string; rate?: numbe
   for (const phone of residents) await stores.subscribers.subscribe(phone, 'sms', 'traffic', clock.now().toISOString(), inboundEvidence());
   const provider = new TimedProvider(clock);
   const sending = sendingForTests(clock, options.rate === undefined ? {} : { 'sandbox:sms': options.rate }, options.maxInFlight ?? 1);
-  const deps: SendDependencies = {
-    stores,
-    clock,
-    ids: new SequentialIds(),
-    providers: directoryOf(provider),
-    prices: defaultPriceTable,
-    statusCallbackBaseUrl: 'https://crier.example.gov.uk/webhooks/twilio/status',
-    window: broadcastSettings().window,
-    ...sending,
-  };
+  const deps = senderDependencies(stores, clock, provider, sending);
   return { deps, stores, clock, provider, pacer: sending.pacer, lanes: sending.lanes };
 }
 

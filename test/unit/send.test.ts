@@ -1,13 +1,12 @@
-import { defaultPriceTable } from '../../shared/domain/sms-preview.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigurationError, ProviderError, type ProviderErrorKind } from '../../shared/domain/errors.js';
 import type { OutboundText } from '../../shared/ports/messaging-provider.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { recordJobProgress } from '../../shared/usecases/broadcast-progress.js';
-import { MAX_SEND_ATTEMPTS, broadcastMessageId, sendBroadcastBatch, sendReply, type SendDependencies } from '../../shared/usecases/send.js';
-import { aBroadcast, aBroadcastSendJob, aPhone, aReplySendJob, broadcastSettings, inboundEvidence } from '../support/builders.js';
-import { FixedClock, ScriptedProvider, SequentialIds, directoryOf, inMemoryStores } from '../support/in-memory-stores.js';
-import { sendingForTests } from '../support/in-memory-pacing.js';
+import { MAX_SEND_ATTEMPTS, broadcastMessageId, sendBroadcastBatch, sendReply } from '../../shared/usecases/send.js';
+import { aBroadcast, aBroadcastSendJob, aPhone, aReplySendJob, inboundEvidence } from '../support/builders.js';
+import { FixedClock, ScriptedProvider, inMemoryStores } from '../support/in-memory-stores.js';
+import { senderDependencies, sendingForTests } from '../support/in-memory-pacing.js';
 
 const alice = aPhone(101);
 const bob = aPhone(102);
@@ -25,16 +24,7 @@ async function setUp(broadcast = aBroadcast({ id: BROADCAST_ID, body: 'Queues on
   }
   const provider = new ScriptedProvider();
   const sending = sendingForTests(new FixedClock());
-  const deps: SendDependencies = {
-    stores,
-    clock: new FixedClock(),
-    ids: new SequentialIds(),
-    providers: directoryOf(provider),
-    prices: defaultPriceTable,
-    statusCallbackBaseUrl: 'https://crier.example.gov.uk/webhooks/twilio/status',
-    window: broadcastSettings().window,
-    ...sending,
-  };
+  const deps = senderDependencies(stores, new FixedClock(), provider, sending);
   return { deps, stores, provider, lanes: sending.lanes };
 }
 
