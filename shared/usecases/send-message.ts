@@ -7,7 +7,7 @@ import type { MessagingProvider, OutboundTemplate } from '../ports/messaging-pro
 import type { ProviderDirectory } from '../ports/provider-directory.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import type { SendPacer } from '../ports/send-pacer.js';
-import type { MessageRecord } from '../ports/stores.js';
+import type { ClaimOutcome, MessageRecord } from '../ports/stores.js';
 import type { SendRates } from '../domain/send-rates.js';
 import type { SendJob } from '../domain/jobs.js';
 import type { Priority } from '../domain/model.js';
@@ -81,6 +81,14 @@ export type SendOutcome =
  * throws `RetryLaterError`; a `ConfigurationError` gives it back and is rethrown.
  */
 export async function claimAndSend(deps: SendDependencies, delivery: Delivery, provider: MessagingProvider): Promise<SendOutcome> {
+  const claim = await claimMessage(deps, delivery);
+  // A message claimed before (a redelivery) was costed by the delivery that sent it.
+  if (claim.outcome === 'already-claimed') return { result: 'already-claimed', existing: claim.existing, costMicros: 0 };
+  return sendClaimed(deps, delivery, provider);
+}
+
+/** The idempotent claim alone: a conditional write keyed by the message id, before any provider call. */
+export async function claimMessage(deps: SendDependencies, delivery: Delivery): Promise<ClaimOutcome> {
   const now = deps.clock.now().toISOString();
   const record: MessageRecord = {
     messageId: delivery.messageId,
@@ -96,9 +104,15 @@ export async function claimAndSend(deps: SendDependencies, delivery: Delivery, p
     updatedAt: now,
     ...(delivery.jobId ? { jobId: delivery.jobId } : {}),
   };
-  // A message claimed before (a redelivery) was costed by the delivery that sent it.
-  const claim = await deps.stores.messages.claim(record);
-  if (claim.outcome === 'already-claimed') return { result: 'already-claimed', existing: claim.existing, costMicros: 0 };
+  return deps.stores.messages.claim(record);
+}
+
+/**
+ * Sends a message this run has claimed and records the outcome. A retryable provider failure
+ * gives the claim back and throws `RetryLaterError`; a `ConfigurationError` gives it back and is
+ * rethrown.
+ */
+export async function sendClaimed(deps: SendDependencies, delivery: Delivery, provider: MessagingProvider): Promise<SendOutcome> {
   try {
     const accepted = await provider.sendText({
       messageId: delivery.messageId,

@@ -14,7 +14,7 @@ import { logger } from '../runtime/logger.js';
 import { recordJobProgress } from './broadcast-progress.js';
 import { recountJob } from './job-recount.js';
 import { departmentsOf } from './department-limits.js';
-import { broadcastMessageId, claimAndSend, recordSkip, RetryLaterError, sendReply as sendReplyNow, type SendDependencies } from './send-message.js';
+import { broadcastMessageId, claimMessage, recordSkip, RetryLaterError, sendClaimed, sendReply as sendReplyNow, type Delivery, type SendDependencies } from './send-message.js';
 import { SenderSlots } from './sender-slots.js';
 
 export { broadcastMessageId, RetryLaterError, type SendDependencies } from './send-message.js';
@@ -162,6 +162,7 @@ async function sendPaced(
       continue;
     }
     const consent = await consentOf(deps, recipient, topicId);
+    const readAt = deps.clock.now().getTime();
     if ('skip' in consent) {
       await skip(recipient, consent.skip);
       continue;
@@ -174,10 +175,26 @@ async function sendPaced(
     }
     const provider = await deps.providers.forChannel(recipient.channel, { testMode: broadcast.mode === 'test' });
     const sender = slotsFor(deps, slots, provider, recipient.channel, broadcast.priority, run.deadline - DEADLINE_MARGIN_MS);
-    const readAt = deps.clock.now().getTime();
+    const delivery: Delivery = {
+      messageId: broadcastMessageId(broadcast.id, recipient.phone),
+      broadcastId: broadcast.id,
+      ...recipient,
+      ...message,
+      testMode: broadcast.mode === 'test',
+      lastAttempt: run.lastAttempt,
+      jobId: run.jobId,
+    };
+    // Claimed before the wait for a slot, so that when the slot comes only the provider call is
+    // left: the sends reach the provider as evenly spaced as their slots.
+    const claim = await claimMessage(deps, delivery);
+    if (claim.outcome === 'already-claimed') {
+      await settleEarlierClaim(deps, claim.existing, run, delta);
+      continue;
+    }
     const units = message.template ? 1 : rateUnitsOf(recipient.channel, message.body);
     const slot = await sender.take(units, units * (pending.length - position));
     if (!slot.ok) {
+      await deps.stores.messages.release(delivery.messageId);
       stopAt(position, slot.retryAt, false);
       break;
     }
@@ -185,26 +202,15 @@ async function sendPaced(
     if (deps.clock.now().getTime() - readAt > FRESH_CONSENT_MS) {
       const again = await consentOf(deps, recipient, topicId);
       if ('skip' in again) {
+        await deps.stores.messages.release(delivery.messageId);
         await skip(recipient, again.skip);
         continue;
       }
     }
-    const send = claimAndSend(
-      deps,
-      {
-        messageId: broadcastMessageId(broadcast.id, recipient.phone),
-        broadcastId: broadcast.id,
-        ...recipient,
-        ...message,
-        testMode: broadcast.mode === 'test',
-        lastAttempt: run.lastAttempt,
-        jobId: run.jobId,
-      },
-      provider,
-    )
-      .then(async (outcome) => {
-        if (outcome.result === 'already-claimed') await settleEarlierClaim(deps, outcome.existing, run, delta);
-        else delta[outcome.result] += 1;
+    const send = sendClaimed(deps, delivery, provider)
+      .then((outcome) => {
+        if (outcome.result === 'already-claimed') return;
+        delta[outcome.result] += 1;
         delta.costMicros += outcome.costMicros;
       })
       .catch(async (error: unknown) => {
