@@ -25,6 +25,7 @@ export function render(
     apiStatus: string;
     apiCounts: BroadcastView['counts'];
     expectedRecipients: number;
+    busiestSender: string;
     timings: Record<string, number | undefined>;
     provider: { accepted: number; throttled: number; failed: number; other: number };
     recipients: Record<string, unknown> & { neverSentOutcomes: Record<string, number>; countsCheck: Record<string, number> };
@@ -76,7 +77,7 @@ export function render(
         ['time to first send', seconds(timings.firstSendSeconds)],
         ['time to last send', `${seconds(timings.lastSendSeconds)} (at the provider rate: ${seconds(timings.idealSendSeconds)})`],
         [
-          'achieved send rate (first → last send) / busiest second',
+          `achieved send rate of the busiest sender (${main.busiestSender}: first → last send) / its busiest second`,
           `${timings.achievedSendRate === undefined ? 'n/a' : `${fixed(timings.achievedSendRate, 1)} msg/s${mps ? ` (${percent(timings.achievedShareOfProviderRate ?? NaN)} of ${mps})` : ''}`} / ${timings.peakSendsInOneSecond ?? 0}`,
         ],
         ['provider answers: accepted / 429 / 5xx', `${main.provider.accepted} / ${main.provider.throttled} / ${main.provider.failed}`],

@@ -262,7 +262,7 @@ export function evaluateGoals(inputs: GoalInputs): Goal[] {
   const neverAtLimit = Boolean(mps) && inputs.throttled === 0 && (achievedRate ?? 0) < 0.95 * (mps ?? 0);
   return [
     {
-      goal: 'achieved send rate vs provider rate',
+      goal: 'achieved send rate vs provider rate (busiest sender)',
       target: '≥ 95%',
       measured:
         achievedRate === undefined

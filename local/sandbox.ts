@@ -73,11 +73,11 @@ interface ArmedFaults {
  */
 export class Sandbox {
   readonly outbox: SandboxMessage[] = [];
-  /** Each sandbox counts its own rate, as two real providers would. */
-  private readonly rateWindows: Record<SandboxName, { startedAt: number; sent: number }> = {
-    sandbox: { startedAt: 0, sent: 0 },
-    'sandbox-b': { startedAt: 0, sent: 0 },
-  };
+  /**
+   * Each sandbox counts each channel's rate on its own, as a real provider meters each sender (an
+   * SMS number, a WhatsApp number) on its own; crier paces each the same way (`sandbox:sms`).
+   */
+  private readonly rateWindows = new Map<string, { startedAt: number; sent: number }>();
   private readonly failureRates: Record<SandboxName, number>;
   private readonly faults: Record<SandboxName, ArmedFaults> = { sandbox: noFaults(), 'sandbox-b': noFaults() };
   private readonly pendingReceipts = new Set<NodeJS.Timeout>();
@@ -156,7 +156,7 @@ export class Sandbox {
       response.once('close', () => this.hungResponses.delete(response));
       return;
     }
-    if (this.inThrottleBurst(faults) || this.overRate(sandbox)) {
+    if (this.inThrottleBurst(faults) || this.overRate(`${sandbox}:${parsed.channel}`)) {
       this.stats.throttled += 1;
       reply(response, 429, { code: 20429, message: 'Too Many Requests' });
       return;
@@ -195,10 +195,14 @@ export class Sandbox {
   }
 
   /** A fixed one-second window, as simple providers count: above the rate in a second, 429. */
-  private overRate(sandbox: SandboxName): boolean {
+  private overRate(sender: string): boolean {
     const limit = this.options.messagesPerSecond;
     if (limit === undefined) return false;
-    const window = this.rateWindows[sandbox];
+    let window = this.rateWindows.get(sender);
+    if (!window) {
+      window = { startedAt: 0, sent: 0 };
+      this.rateWindows.set(sender, window);
+    }
     const now = Date.now();
     if (now - window.startedAt >= 1000) {
       window.startedAt = now;
