@@ -13,10 +13,10 @@ const MAX_AHEAD_MS = 60_000;
 const MAX_WAIT_IN_FUNCTION_MS = 30_000;
 /**
  * The share of a sender's rate actually booked. A provider counting in fixed one-second windows
- * sees a message that left a few milliseconds late in the next window; 3% headroom keeps such
- * jitter from tipping a window over into 429s, at a cost of 3% of throughput.
+ * sees a message that left a few milliseconds late in the next window; 2% headroom keeps such
+ * jitter from tipping a window over into 429s, at a cost of 2% of throughput.
  */
-export const PACING_HEADROOM = 0.97;
+export const PACING_HEADROOM = 0.98;
 
 export type SlotOutcome = { ok: true } | { ok: false; retryAt: number };
 
