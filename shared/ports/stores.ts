@@ -364,6 +364,12 @@ export interface MessageRecord {
 export const OUTCOME_UNKNOWN = 'outcome_unknown';
 
 /** A claim taken, or the record that held the message already (another run's or an earlier one's). */
+/** What a receipt moved: the message's status before it, and the broadcast it belongs to, if any. */
+export interface AppliedReceipt {
+  previous: MessageStatus;
+  broadcastId: string | undefined;
+}
+
 export type ClaimOutcome = { outcome: 'claimed' } | { outcome: 'already-claimed'; existing: MessageRecord };
 
 export interface MessageStore {
@@ -402,14 +408,15 @@ export interface MessageStore {
   release(messageId: string): Promise<void>;
   /**
    * Applies a receipt's status if it ranks above the stored one (status precedence); returns
-   * the previous status when it did, undefined when the receipt was stale or unknown.
+   * the previous status and the message's broadcast when it did (from the same write, so a
+   * receipt costs no read), undefined when the receipt was stale or unknown.
    */
   applyReceipt(
     messageId: string,
     status: MessageStatus,
     errorCode: string | undefined,
     at: string,
-  ): Promise<MessageStatus | undefined>;
+  ): Promise<AppliedReceipt | undefined>;
   /** Records the price a provider reported for a message (from a receipt), in the message's own item only. */
   recordProviderPrice(messageId: string, price: ProviderPrice): Promise<void>;
   /**

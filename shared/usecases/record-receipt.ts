@@ -21,24 +21,24 @@ export async function recordReceipt(deps: CoreDependencies, report: StatusReport
   // added to the broadcast's sum (estimates, in the price table's currency; AWS reports dollars),
   // and no receipt-time write touches the busy broadcast item for it.
   if (report.price) await deps.stores.messages.recordProviderPrice(report.messageId, report.price);
-  const previous = await deps.stores.messages.applyReceipt(
+  const applied = await deps.stores.messages.applyReceipt(
     report.messageId,
     report.status,
     report.errorCode,
     deps.clock.now().toISOString(),
   );
-  if (previous === undefined) {
+  if (applied === undefined) {
     const exists = await deps.stores.messages.get(report.messageId);
     return exists ? 'stale' : 'unknown-message';
   }
-  const message = await deps.stores.messages.get(report.messageId);
-  if (!message?.broadcastId) return 'applied';
+  const { previous, broadcastId } = applied;
+  if (!broadcastId) return 'applied';
   const delta: CountsDelta = {};
   const wasFinal = statusRank[previous] >= statusRank.delivered;
   if (!wasFinal && (report.status === 'delivered' || report.status === 'read')) delta.delivered = 1;
   if (!wasFinal && (report.status === 'undelivered' || report.status === 'failed')) delta.undelivered = 1;
-  if (Object.keys(delta).length > 0 && !(await deps.stores.broadcasts.addCounts(message.broadcastId, delta))) {
-    logger.warn('receipt for a broadcast without counters: applied to the message, not counted', { broadcastId: message.broadcastId });
+  if (Object.keys(delta).length > 0 && !(await deps.stores.broadcasts.addCounts(broadcastId, delta))) {
+    logger.warn('receipt for a broadcast without counters: applied to the message, not counted', { broadcastId });
   }
   return 'applied';
 }

@@ -9,6 +9,7 @@ import {
   type BroadcastQuery,
   type BroadcastStore,
   type BroadcastTally,
+  type AppliedReceipt,
   type ClaimOutcome,
   type CountsDelta,
   type FanOutCheckpoint,
@@ -240,12 +241,12 @@ export class InMemoryMessageStore implements MessageStore {
     if (message) message.providerPrice = copy(price);
   }
 
-  async applyReceipt(messageId: string, status: MessageStatus, errorCode: string | undefined, at: string): Promise<MessageStatus | undefined> {
+  async applyReceipt(messageId: string, status: MessageStatus, errorCode: string | undefined, at: string): Promise<AppliedReceipt | undefined> {
     const message = this.messages.get(messageId);
     if (!message || rankOf(message.status) >= statusRank[status]) return undefined;
     const previous = message.status as MessageStatus;
     Object.assign(message, { status, errorCode, updatedAt: at });
-    return previous;
+    return { previous, broadcastId: message.broadcastId };
   }
 
   async forget(messageIds: readonly string[]): Promise<number> {

@@ -3,7 +3,7 @@ import { ERASED } from '../../domain/erasure.js';
 import type { MessageStatus } from '../../domain/model.js';
 import { statusRank } from '../../domain/status-precedence.js';
 import type { MessageCostEstimate, ProviderPrice } from '../../domain/costs.js';
-import { OUTCOME_UNKNOWN, type ClaimOutcome, type MessageRecord, type MessageStore } from '../../ports/stores.js';
+import { OUTCOME_UNKNOWN, type AppliedReceipt, type ClaimOutcome, type MessageRecord, type MessageStore } from '../../ports/stores.js';
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
@@ -172,7 +172,7 @@ export class DynamoMessageStore implements MessageStore {
     status: MessageStatus,
     errorCode: string | undefined,
     at: string,
-  ): Promise<MessageStatus | undefined> {
+  ): Promise<AppliedReceipt | undefined> {
     try {
       const { Attributes } = await this.documents.send(
         new UpdateCommand({
@@ -190,10 +190,14 @@ export class DynamoMessageStore implements MessageStore {
             ':empty': [],
             ':receipt': [{ status, at, errorCode: errorCode ?? null }],
           },
-          ReturnValues: 'UPDATED_OLD',
+          // The item as it was: its old status and its broadcast, without a read.
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      return (Attributes?.status as MessageStatus | undefined) ?? status;
+      return {
+        previous: (Attributes?.status as MessageStatus | undefined) ?? status,
+        broadcastId: typeof Attributes?.broadcastId === 'string' ? Attributes.broadcastId : undefined,
+      };
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
       throw error;
