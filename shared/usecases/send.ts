@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { BroadcastSendJob, ReplySendJob } from '../domain/jobs.js';
-import { defaultLanguage, type Language } from '../domain/language.js';
-import { renderContent } from '../domain/message-content.js';
-import { recipientKey, topicNameIn, type Broadcast, type Channel, type Recipient, type SkipReason, type SubscriberProfile } from '../domain/model.js';
-import { withStopFooter } from '../domain/replies.js';
+import { recipientKey, type Broadcast, type Channel, type Recipient, type SkipReason } from '../domain/model.js';
 import { rateOf, rateUnitsOf, senderKeyOf } from '../domain/send-rates.js';
-import { isWhatsAppWindowOpen } from '../domain/whatsapp-window.js';
 import { retryDelaySeconds } from '../domain/backoff.js';
-import type { MessagingProvider, OutboundTemplate } from '../ports/messaging-provider.js';
+import type { MessagingProvider } from '../ports/messaging-provider.js';
 import type { PaceLane } from '../ports/send-pacer.js';
 import type { MessageRecord } from '../ports/stores.js';
 import { logger } from '../runtime/logger.js';
@@ -16,6 +12,7 @@ import { recountJob } from './job-recount.js';
 import { departmentsOf } from './department-limits.js';
 import { broadcastMessageId, claimMessage, recordSkip, RetryLaterError, sendClaimed, sendReply as sendReplyNow, type Delivery, type SendDependencies } from './send-message.js';
 import { SenderSlots } from './sender-slots.js';
+import { cancelledSince, composeFor, consentOf, topicNamer } from './broadcast-recipient.js';
 
 export { broadcastMessageId, RetryLaterError, type SendDependencies } from './send-message.js';
 
@@ -244,36 +241,6 @@ async function sendPaced(
   return { ...stopped, rest };
 }
 
-/** How often a sending batch looks again at its broadcast's status, so a cancel stops it within about a second. */
-const CANCEL_CHECK_MS = 1_000;
-
-/** True once the broadcast has been cancelled since the batch began (read again at most once a second). */
-async function cancelledSince(deps: SendDependencies, broadcast: Broadcast, check: { lastAt: number; cancelled: boolean }): Promise<boolean> {
-  const now = deps.clock.now().getTime();
-  if (check.cancelled || now - check.lastAt < CANCEL_CHECK_MS) return check.cancelled;
-  check.lastAt = now;
-  check.cancelled = (await deps.stores.broadcasts.get(broadcast.id))?.status === 'cancelled';
-  return check.cancelled;
-}
-
-/**
- * Whether a resident may still be sent the broadcast, read strongly just before their slot: not
- * erased (an erased resident has no profile), not opted out on the channel, still in the topic.
- */
-async function consentOf(
-  deps: SendDependencies,
-  recipient: Recipient,
-  topicId: string | undefined,
-): Promise<{ profile: SubscriberProfile } | { skip: SkipReason }> {
-  if (topicId === undefined) {
-    const profile = (await deps.stores.subscribers.profilesOf([recipient.phone], { consistent: true })).get(recipient.phone);
-    return profile && profile.optedOut[recipient.channel] === undefined ? { profile } : { skip: 'opted_out' };
-  }
-  const { profile, subscribed } = await deps.stores.subscribers.consentToSend(recipient.phone, recipient.channel, topicId);
-  if (!profile || profile.optedOut[recipient.channel] !== undefined) return { skip: 'opted_out' };
-  return subscribed ? { profile } : { skip: 'left_topic' };
-}
-
 function slotsFor(
   deps: SendDependencies,
   slots: Map<string, SenderSlots>,
@@ -362,39 +329,6 @@ async function handBackRest(deps: SendDependencies, broadcast: Broadcast, job: B
 export function costShares(departments: readonly string[], costMicros: number): [string, number][] {
   const each = Math.floor(costMicros / departments.length);
   return departments.map((department, index) => [department, each + (index === 0 ? costMicros - each * departments.length : 0)]);
-}
-
-/**
- * What one resident is sent: the variant for their language with their profile filled in and
- * the STOP footer, or on WhatsApp outside their 24-hour window the broadcast's template; or why
- * they get nothing.
- */
-function composeFor(
-  broadcast: Broadcast,
-  profile: SubscriberProfile,
-  channel: Channel,
-  now: Date,
-  topicName: (language: Language) => string,
-): { body: string; template: OutboundTemplate | undefined } | { skip: SkipReason } {
-  const rendered = renderContent(broadcast, profile, { defaultLanguage, topicName });
-  if (!rendered.ok) return { skip: 'missing_data' };
-  const body = withStopFooter(rendered.text, rendered.language);
-  if (channel !== 'whatsapp' || isWhatsAppWindowOpen(profile, now)) return { body, template: undefined };
-  if (!broadcast.whatsappTemplate) return { skip: 'whatsapp_window_closed' };
-  return {
-    body,
-    template: {
-      name: broadcast.whatsappTemplate.name,
-      language: rendered.templateLanguage ?? rendered.language,
-      parameters: rendered.templateParameters,
-    },
-  };
-}
-
-/** The `{{topic}}` placeholder names the broadcast's first topic, in the resident's language. */
-async function topicNamer(deps: SendDependencies, broadcast: Broadcast): Promise<(language: Language) => string> {
-  const topic = await deps.stores.topics.get(broadcast.topics[0] ?? '');
-  return (language) => (topic ? topicNameIn(topic, language) : '');
 }
 
 /**
