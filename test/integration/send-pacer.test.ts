@@ -14,9 +14,10 @@ function request(overrides: Partial<PaceRequest> = {}): PaceRequest {
 
 describe('DynamoSendPacer against dynalite', () => {
   let pacer: DynamoSendPacer;
+  let table: Awaited<ReturnType<typeof freshTable>>;
 
   beforeAll(async () => {
-    const table = await freshTable('crier-pacer');
+    table = await freshTable('crier-pacer');
     pacer = new DynamoSendPacer(table.documents, table.tableName);
   });
 
@@ -99,6 +100,32 @@ describe('DynamoSendPacer against dynalite', () => {
 
     // Assess
     expect(after).toEqual({ granted: true, startAt: NOW + 1_000 });
+  });
+
+  it('looks before it writes once it has seen the schedule booked beyond its reach: a refusal then costs a read, no write', async () => {
+    // Prepare: 4 s booked ahead; this pacer is refused once and so learns where the schedule ends.
+    const own = request();
+    await pacer.reserve({ ...own, units: 400, latestStart: NOW + 60_000 });
+    await pacer.reserve(own);
+    const sent: string[] = [];
+    const counting = new DynamoSendPacer(
+      new Proxy(table.documents, {
+        get: (target, property, receiver) =>
+          property === 'send'
+            ? (command: { constructor: { name: string } }) => (sent.push(command.constructor.name), target.send(command as never))
+            : Reflect.get(target, property, receiver),
+      }),
+      table.tableName,
+    );
+    await counting.reserve(own);
+    sent.length = 0;
+
+    // Act
+    const refused = await counting.reserve({ ...own, now: NOW + 100, latestStart: NOW + 3_100 });
+
+    // Assess
+    expect(refused).toEqual({ granted: false, retryAt: NOW + 1_000 });
+    expect(sent).toEqual(['GetCommand']);
   });
 
   it('hands 20 concurrent bookings back-to-back slots, none overlapping, none lost', async () => {
