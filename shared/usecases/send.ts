@@ -75,10 +75,11 @@ interface HandBack {
 }
 
 /**
- * Sends one batch of a broadcast, paced to each sender's rate. For each recipient: their profile
- * read strongly just before their slot (a STOP that landed a second ago counts; an erased resident
- * has none), the text in their language with their placeholders, the WhatsApp window (a template
- * outside it), a slot from the sender's shared schedule, then the claim and the provider.
+ * Sends one batch of a broadcast, paced to each sender's rate. For each recipient: their consent
+ * read strongly (a STOP that landed a second ago counts; an erased resident has none; read again
+ * if their slot was a while coming), the text in their language with their placeholders, the
+ * WhatsApp window (a template outside it), the claim, a slot from the sender's shared schedule,
+ * then the provider.
  *
  * The batch never fails because of the provider or the clock: what it could not send (a
  * retryable failure, the sender's schedule full, the function's time running out) goes back to
