@@ -83,7 +83,8 @@ describe('SqsDeadLetterQueues', () => {
     });
     // At least this peek's receive: local-aws-sqs counts afresh in the dead-letter queue.
     expect(peeked!.receiveCount).toBeGreaterThanOrEqual(1);
-    expect(await depth(sqs, queue.deadLetterUrl)).toEqual({ visible: 1, inFlight: 0 });
+    // local-aws-sqs, like SQS, shows a message made visible again a moment later (a 0 ms timer), not at once.
+    await expect.poll(() => depth(sqs, queue.deadLetterUrl), { timeout: 2_000 }).toEqual({ visible: 1, inFlight: 0 });
     expect(await depth(sqs, queue.url)).toEqual({ visible: 0, inFlight: 0 });
   });
 
@@ -97,7 +98,7 @@ describe('SqsDeadLetterQueues', () => {
 
     // Assess
     expect(new Set(peeked.map((letter) => letter.messageId)).size).toBe(12);
-    expect(await depth(sqs, queues.fanOut.deadLetterUrl)).toEqual({ visible: 13, inFlight: 0 });
+    await expect.poll(() => depth(sqs, queues.fanOut.deadLetterUrl), { timeout: 2_000 }).toEqual({ visible: 13, inFlight: 0 });
   });
 
   it('moves a batch back onto the work queue, bodies and attributes as they were, and takes it off the dead-letter queue', async () => {
