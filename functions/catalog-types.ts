@@ -35,7 +35,7 @@ export interface DeploymentSettings {
   defaultCountry: string;
   smsProvider: ProviderEnv['SMS_PROVIDER'];
   whatsappProvider: ProviderEnv['WHATSAPP_PROVIDER'];
-  /** Providers in failover order (the first is the primary); unset: `smsProvider` alone. */
+  /** Providers in failover order (the first is the primary), or sharing by weight; unset: `smsProvider` alone. */
   smsProviders?: NonNullable<ProviderEnv['SMS_PROVIDERS']>;
   whatsappProviders?: NonNullable<ProviderEnv['WHATSAPP_PROVIDERS']>;
   /** When failover moves a channel on, and back; unset: the defaults (50 failures in 60 s, 300 s cooldown). */

@@ -23,6 +23,7 @@ import {
   type RouteKey,
   type ScheduleTrigger,
 } from './catalog-types.js';
+import { formatProviderList } from '../shared/domain/provider-list.js';
 import { queueIds } from '../shared/domain/queues.js';
 
 /**
@@ -44,8 +45,8 @@ const table = (b: DeploymentBindings) => ({
 const provider = (b: DeploymentBindings) => ({
   SMS_PROVIDER: b.settings.smsProvider,
   WHATSAPP_PROVIDER: b.settings.whatsappProvider,
-  ...(b.settings.smsProviders ? { SMS_PROVIDERS: b.settings.smsProviders.join(',') } : {}),
-  ...(b.settings.whatsappProviders ? { WHATSAPP_PROVIDERS: b.settings.whatsappProviders.join(',') } : {}),
+  ...(b.settings.smsProviders ? { SMS_PROVIDERS: formatProviderList(b.settings.smsProviders) } : {}),
+  ...(b.settings.whatsappProviders ? { WHATSAPP_PROVIDERS: formatProviderList(b.settings.whatsappProviders) } : {}),
   ...(b.secretArns.providerCredentials ? { PROVIDER_SECRET_ARN: b.secretArns.providerCredentials } : {}),
 });
 /** Only the senders fail over; unset thresholds take the schema's defaults. */

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { ConfigurationError } from '../shared/domain/errors.js';
 import { localEnvSchema } from './environment.js';
 import { PortInUseError, startLocalStack } from './stack.js';
 
@@ -35,9 +36,9 @@ async function main(): Promise<void> {
       dailyMessageCap: env.DAILY_MESSAGE_CAP,
       operatorApprovalAbove: env.OPERATOR_APPROVAL_ABOVE,
       priceTable: env.PRICE_TABLE,
-      ...(env.SANDBOX_FAILOVER === 'on' ? { smsProviders: ['sandbox', 'sandbox-b'], whatsappProviders: ['sandbox', 'sandbox-b'] } : {}),
       failover: { errors: env.FAILOVER_ERRORS, windowSeconds: env.FAILOVER_WINDOW_SECONDS, cooldownSeconds: env.FAILOVER_COOLDOWN_SECONDS },
     },
+    sandboxFailover: env.SANDBOX_FAILOVER === 'on',
     sandbox: {
       messagesPerSecond: env.SANDBOX_MPS,
       failureRate: env.SANDBOX_FAILURE_RATE,
@@ -47,9 +48,8 @@ async function main(): Promise<void> {
     log: (line) => console.error(`crier: ${line}`),
   });
 
-  const provider = env.SANDBOX_FAILOVER === 'on'
-    ? 'sandbox, failing over to sandbox-b (nothing leaves this machine)'
-    : env.TWILIO_ACCOUNT_SID ? 'Twilio (credentials set)' : 'sandbox (nothing leaves this machine)';
+  const primary = env.TWILIO_ACCOUNT_SID ? 'Twilio (credentials set)' : 'sandbox (nothing leaves this machine)';
+  const provider = env.SANDBOX_FAILOVER === 'on' ? `${primary}, failing over to sandbox-b` : primary;
   console.log(`
 crier is running: the whole gateway on this machine.
 
@@ -89,7 +89,8 @@ function rememberedOperatorKey(dataDir: string): string {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof PortInUseError) console.error(`crier: ${error.message}`);
+  // Both are the operator's to fix, and their messages say how: no stack trace.
+  if (error instanceof PortInUseError || error instanceof ConfigurationError) console.error(`crier: ${error.message}`);
   else console.error('crier: failed to start:', error);
   process.exit(1);
 });

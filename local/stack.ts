@@ -15,6 +15,10 @@ import { authorizerFunctionId, functionDefinition, functionIds, type FunctionId 
 import type { DeploymentBindings, DeploymentSettings, QueueId } from '../functions/catalog-types.js';
 import { awsClients } from '../shared/adapters/aws-clients.js';
 import { dynamoStores } from '../shared/adapters/dynamo/stores.js';
+import { buildListedProviders } from '../shared/adapters/providers/listed-providers.js';
+import { providerRegistry } from '../shared/adapters/providers/registry.js';
+import { providerEnvSchema } from '../shared/config/env.js';
+import { parseEnvironment } from '../shared/runtime/environment.js';
 import { mapValues } from '../shared/runtime/records.js';
 import { hashApiKey } from '../shared/usecases/authenticate.js';
 import { senderKeyOf, type SendRates } from '../shared/domain/send-rates.js';
@@ -48,10 +52,15 @@ export interface LocalStackOptions {
   };
   /** What Meta's webhooks are checked with: the dashboard's verify token and the app secret. */
   whatsapp?: { verifyToken: string; appSecret: string };
-  /** `failureRateB` is the second sandbox's (`sandbox-b`): list it in `settings.smsProviders` to fail over to it. */
+  /** `failureRateB` is the second sandbox's (`sandbox-b`): list it in `settings.smsProviders`, or set `sandboxFailover`, to fail over to it. */
   /** `random`: where the failure share's draws come from (Math.random unless a test wants them predictable). */
   sandbox: { messagesPerSecond?: number; failureRate: number; failureRateB?: number; receiptDelayMs?: number; latencyMs?: number; random?: () => number };
   settings?: Partial<DeploymentSettings>;
+  /**
+   * Adds the second sandbox, `sandbox-b`, as each channel's failover target behind whatever carries
+   * it (the sandbox, or real Twilio when its credentials are set). `settings` lists win over it.
+   */
+  sandboxFailover?: boolean;
   /** Cap on concurrent invocations per queue function (the catalog's maxConcurrency is for AWS). */
   maxLocalConcurrency?: number;
   /** Runs every scheduled function this often instead of its catalog interval (tests). */
@@ -154,10 +163,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const queues = await ensureQueues(sqs, 'crier-local', timeScale);
 
     const realTwilio = Boolean(options.twilio.accountSid && (options.twilio.smsFrom || options.twilio.whatsappFrom));
+    const smsProvider = realTwilio && options.twilio.smsFrom ? 'twilio' : 'sandbox';
+    const whatsappProvider = realTwilio && options.twilio.whatsappFrom ? 'twilio' : 'sandbox';
     const settings: DeploymentSettings = {
       defaultCountry: 'GB',
-      smsProvider: realTwilio && options.twilio.smsFrom ? 'twilio' : 'sandbox',
-      whatsappProvider: realTwilio && options.twilio.whatsappFrom ? 'twilio' : 'sandbox',
+      smsProvider,
+      whatsappProvider,
+      ...(options.sandboxFailover
+        ? { smsProviders: [{ name: smsProvider }, { name: 'sandbox-b' }], whatsappProviders: [{ name: whatsappProvider }, { name: 'sandbox-b' }] }
+        : {}),
       topicShards: 8,
       logLevel: 'WARN',
       serviceName: 'Council alerts',
@@ -185,6 +199,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // where two functions name the same variable they agree on its value.
     for (const id of functionIds) Object.assign(process.env, functionDefinition(id).environment(bindings));
     Object.assign(process.env, localProviderEnvironment(options, baseUrl));
+    // Every listed provider's settings, before anything starts: a provider failover would move
+    // traffic onto must not first be found wanting then.
+    buildListedProviders(parseEnvironment(providerEnvSchema), providerRegistry);
 
     const operatorKey = options.bootstrapKey ?? generatedOperatorKey();
     // Stored hashed like every other key, under the id `operator`, so it is listed and revocable.

@@ -15,14 +15,15 @@ import { baseEnvSchema, failoverEnvSchema, priceTableEnvSchema, sendRatesEnvSche
  * value fails the synth rather than every cold start.
  */
 export function readDeploymentSettings(node: Node): DeploymentSettings {
-  // Failover order (`-c smsProviders=twilio,aws-sms`); when given, its first is the channel's provider.
+  // Failover order (`-c smsProviders=twilio,aws-sms`) or shares (`twilio:80,aws-sms:20`); when
+  // given, its first is the channel's provider for the functions that name only one.
   const smsProviders = readSetting(node, 'smsProviders', providerEnvSchema.shape.SMS_PROVIDERS, undefined);
   const whatsappProviders = readSetting(node, 'whatsappProviders', providerEnvSchema.shape.WHATSAPP_PROVIDERS, undefined);
   return {
     defaultCountry: readSetting(node, 'defaultCountry', baseEnvSchema.shape.DEFAULT_COUNTRY, 'GB'),
     // Deployed stacks talk to real providers; the sandbox is the local stack's default.
-    smsProvider: smsProviders?.[0] ?? readSetting(node, 'smsProvider', providerEnvSchema.shape.SMS_PROVIDER, 'twilio'),
-    whatsappProvider: whatsappProviders?.[0] ?? readSetting(node, 'whatsappProvider', providerEnvSchema.shape.WHATSAPP_PROVIDER, 'twilio'),
+    smsProvider: smsProviders?.[0]?.name ?? readSetting(node, 'smsProvider', providerEnvSchema.shape.SMS_PROVIDER, 'twilio'),
+    whatsappProvider: whatsappProviders?.[0]?.name ?? readSetting(node, 'whatsappProvider', providerEnvSchema.shape.WHATSAPP_PROVIDER, 'twilio'),
     ...(smsProviders ? { smsProviders } : {}),
     ...(whatsappProviders ? { whatsappProviders } : {}),
     failover: {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { quietHoursSchema, timeZoneSchema } from '../domain/quiet-hours.js';
 import { defaultPriceTable, priceTableSchema } from '../domain/sms-preview.js';
 import { defaultSendRates, sendRatesSchema } from '../domain/send-rates.js';
+import { providerListSchema } from './provider-list.js';
 
 /**
  * Environment schemas. Every function validates its environment once, at the first invocation,
@@ -35,31 +36,18 @@ export const tableEnvSchema = baseEnvSchema.extend({
 export const smsProviderNames = ['sandbox', 'sandbox-b', 'twilio', 'aws-sms'] as const;
 export const whatsappProviderNames = ['sandbox', 'sandbox-b', 'twilio', 'whatsapp-cloud'] as const;
 
-/**
- * A comma-separated, ordered list of providers for one channel (`twilio,aws-sms`): the first is the
- * primary, the others take over in turn when it keeps failing. Each provider at most once.
- */
-function providerList<const Names extends readonly [string, ...string[]]>(names: Names) {
-  return z
-    .string()
-    .transform((value) => value.split(',').map((name) => name.trim()).filter((name) => name !== ''))
-    .pipe(
-      z
-        .array(z.enum(names), { error: `must be a comma-separated list of: ${names.join(', ')}` })
-        .min(1, `must name at least one of: ${names.join(', ')}`)
-        .refine((list) => new Set(list).size === list.length, 'must not name a provider twice'),
-    );
-}
-
 export const providerEnvSchema = z.object({
   /** The one provider for SMS; ignored when SMS_PROVIDERS is set. */
   SMS_PROVIDER: z.enum(smsProviderNames).default('sandbox'),
   /** The one provider for WhatsApp; ignored when WHATSAPP_PROVIDERS is set. */
   WHATSAPP_PROVIDER: z.enum(whatsappProviderNames).default('sandbox'),
-  /** SMS providers in failover order, e.g. `twilio,aws-sms`; wins over SMS_PROVIDER. */
-  SMS_PROVIDERS: providerList(smsProviderNames).optional(),
-  /** WhatsApp providers in failover order, e.g. `whatsapp-cloud,twilio`; wins over WHATSAPP_PROVIDER. */
-  WHATSAPP_PROVIDERS: providerList(whatsappProviderNames).optional(),
+  /**
+   * SMS providers in failover order (`twilio,aws-sms`), or sharing traffic by weight
+   * (`twilio:80,aws-sms:20`); wins over SMS_PROVIDER. See shared/config/provider-list.ts.
+   */
+  SMS_PROVIDERS: providerListSchema(smsProviderNames, 'SMS').optional(),
+  /** WhatsApp providers, ordered or weighted as SMS_PROVIDERS; wins over WHATSAPP_PROVIDER. */
+  WHATSAPP_PROVIDERS: providerListSchema(whatsappProviderNames, 'WhatsApp').optional(),
   PROVIDER_SECRET_ARN: nonEmpty.optional(),
   SANDBOX_URL: z.url().optional(),
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),

@@ -1,53 +1,21 @@
-import type { ProviderError, ProviderErrorKind } from '../domain/errors.js';
+import type { ProviderError } from '../domain/errors.js';
 import type { Channel } from '../domain/model.js';
 import type { Clock } from '../ports/clock.js';
 import type { ProviderName } from '../ports/messaging-provider.js';
 import type { ChannelRoute, ProviderHealthStore } from '../ports/provider-health.js';
 import { logger } from '../runtime/logger.js';
+import {
+  countRollingFailure,
+  countsTowardsFailover,
+  DEFAULT_ROUTE_CACHE_SECONDS,
+  HealthReadCache,
+  staleTrialBefore,
+  type FailoverPolicy,
+  type ProviderPick,
+} from './failover-policy.js';
+import { WeightedFailover } from './weighted-failover.js';
 
-export interface FailoverPolicy {
-  /** Traffic moves on when a provider has MORE than this many unwell failures in the window. */
-  errors: number;
-  windowSeconds: number;
-  /** How long the next provider carries the channel before one trial goes back to the primary. */
-  cooldownSeconds: number;
-}
-
-/**
- * Which failures say the provider itself is unwell, and so count towards failover. The others are
- * the provider's verdict on one message (it answered, so it is up), or, for `throttled`, a sign
- * that we send too fast: that is the pacer's to fix, and moving the same load onto the next
- * provider would only throttle it too.
- */
-export const countsTowardsFailover: Record<ProviderErrorKind, boolean> = {
-  /** 5xx answers, refused connections, DNS: the classic outage. */
-  connectionFailed: true,
-  /**
-   * Timeouts and dropped connections: a provider that hangs is unwell. Counting it resends nothing
-   * (the message itself stays failed, never retried), it only steers the messages that follow.
-   */
-  outcomeUnknown: true,
-  /** Rejected credentials or sender: every message through it fails until an operator fixes it, so the next provider should carry them. */
-  misconfigured: true,
-  throttled: false,
-  recipientOptedOut: false,
-  invalidRecipient: false,
-  windowClosed: false,
-  rejected: false,
-};
-
-/** What one send goes through: the provider, and whether it is the half-open trial of the primary. */
-export interface ProviderPick {
-  provider: ProviderName;
-  trial: boolean;
-  /** The route version the pick was made at; shifts are conditional on it. */
-  version: number;
-}
-
-/** An invocation whose trial of the primary died is taken over after this long (longer than a sender runs). */
-const TRIAL_LEASE_SECONDS = 120;
-/** How long a warm function trusts the route it read: spares a read per message, delays a shift by at most this. */
-const DEFAULT_ROUTE_CACHE_SECONDS = 5;
+export { countsTowardsFailover, rollingCount, type FailoverPolicy, type ProviderPick } from './failover-policy.js';
 
 /**
  * Failover across a channel's ordered providers, shared by every invocation through the
@@ -56,34 +24,36 @@ const DEFAULT_ROUTE_CACHE_SECONDS = 5;
  * one message goes to the primary; success moves traffic back, failure restarts the cooldown).
  */
 export class ProviderFailover {
-  private readonly cache = new Map<Channel, { route: ChannelRoute | undefined; readAt: number }>();
-  private readonly routeCacheMs: number;
+  private readonly routes: HealthReadCache<ChannelRoute | undefined>;
+  /** The same store and policy for lists with weights, whose providers share traffic rather than take turns. */
+  readonly weighted: WeightedFailover;
 
   constructor(
     private readonly store: ProviderHealthStore,
     private readonly clock: Clock,
     readonly policy: FailoverPolicy,
-    options: { routeCacheSeconds?: number } = {},
+    options: { routeCacheSeconds?: number; random?: () => number } = {},
   ) {
-    this.routeCacheMs = (options.routeCacheSeconds ?? DEFAULT_ROUTE_CACHE_SECONDS) * 1000;
+    const cacheMs = (options.routeCacheSeconds ?? DEFAULT_ROUTE_CACHE_SECONDS) * 1000;
+    this.routes = new HealthReadCache(clock, (channel) => store.route(channel), cacheMs);
+    this.weighted = new WeightedFailover(store, clock, policy, { cacheMs, random: options.random });
   }
 
   /** The provider the next message on this channel goes through. */
   async choose(channel: Channel, providers: readonly ProviderName[]): Promise<ProviderPick> {
     const primary = first(providers);
-    let route = await this.cachedRoute(channel);
+    let route = await this.routes.cached(channel);
     let index = activeIndex(route, providers);
     if (index === 0 || !route) return { provider: primary, trial: false, version: route?.version ?? 0 };
     const now = this.clock.now();
     if (now.getTime() - Date.parse(route.since) >= this.policy.cooldownSeconds * 1000) {
       // The cooldown is over by what this function last read: read afresh, then race for the trial.
-      route = await this.freshRoute(channel);
+      route = await this.routes.fresh(channel);
       index = activeIndex(route, providers);
       if (index === 0 || !route) return { provider: primary, trial: false, version: route?.version ?? 0 };
-      const staleBefore = new Date(now.getTime() - TRIAL_LEASE_SECONDS * 1000).toISOString();
       if (now.getTime() - Date.parse(route.since) >= this.policy.cooldownSeconds * 1000
-        && (await this.store.claimTrial(channel, route.version, now.toISOString(), staleBefore))) {
-        this.cache.delete(channel);
+        && (await this.store.claimTrial(channel, route.version, now.toISOString(), staleTrialBefore(now)))) {
+        this.routes.forget(channel);
         logger.info('provider failover: trying the primary again', { channel, primary, active: route.active });
         return { provider: primary, trial: true, version: route.version };
       }
@@ -94,10 +64,10 @@ export class ProviderFailover {
   /** The provider took the message. Only a trial writes anything: traffic goes back to the primary. */
   async succeeded(channel: Channel, providers: readonly ProviderName[], pick: ProviderPick): Promise<void> {
     if (!pick.trial) return;
-    const route = await this.freshRoute(channel);
+    const route = await this.routes.fresh(channel);
     const from = route?.active ?? first(providers);
     if (await this.store.shift(channel, pick.version, pick.provider, this.clock.now().toISOString())) {
-      this.cache.delete(channel);
+      this.routes.forget(channel);
       await this.store.countShift(channel, from, pick.provider, this.clock.now().toISOString());
       logger.warn('provider failover: the primary answered its trial; traffic moves back to it', {
         channel,
@@ -118,9 +88,9 @@ export class ProviderFailover {
     const now = this.clock.now();
     if (pick.trial) {
       // Still unwell: the current provider keeps the traffic and the cooldown starts again.
-      const route = await this.freshRoute(channel);
+      const route = await this.routes.fresh(channel);
       if (route && (await this.store.shift(channel, pick.version, route.active, now.toISOString()))) {
-        this.cache.delete(channel);
+        this.routes.forget(channel);
         logger.warn('provider failover: the primary failed its trial; the cooldown starts again', {
           channel,
           primary: pick.provider,
@@ -130,13 +100,9 @@ export class ProviderFailover {
       }
       return;
     }
-    const windowSeconds = this.policy.windowSeconds;
-    const nowSeconds = now.getTime() / 1000;
-    const windowStart = Math.floor(nowSeconds / windowSeconds) * windowSeconds;
-    const { current, previous } = await this.store.countFailure(channel, pick.provider, windowStart, windowSeconds);
-    const failures = rollingCount(current, previous, (nowSeconds - windowStart) / windowSeconds);
+    const failures = await countRollingFailure(this.store, this.policy, channel, pick.provider, now);
     if (failures <= this.policy.errors) return;
-    const route = await this.freshRoute(channel);
+    const route = await this.routes.fresh(channel);
     const index = activeIndex(route, providers);
     // Another invocation has already moved the channel on from this provider.
     if (providers[index] !== pick.provider) return;
@@ -150,40 +116,20 @@ export class ProviderFailover {
       return;
     }
     if (await this.store.shift(channel, route?.version ?? 0, next, now.toISOString())) {
-      this.cache.delete(channel);
+      this.routes.forget(channel);
       await this.store.countShift(channel, pick.provider, next, now.toISOString());
       logger.warn('provider failover: traffic moves to the next provider', {
         channel,
         from: pick.provider,
         to: next,
         failures: Math.round(failures),
-        windowSeconds,
+        windowSeconds: this.policy.windowSeconds,
         threshold: this.policy.errors,
         lastErrorKind: error.kind,
         event: 'provider-shift',
       });
     }
   }
-
-  private async cachedRoute(channel: Channel): Promise<ChannelRoute | undefined> {
-    const cached = this.cache.get(channel);
-    if (cached && this.clock.now().getTime() - cached.readAt < this.routeCacheMs) return cached.route;
-    return this.freshRoute(channel);
-  }
-
-  private async freshRoute(channel: Channel): Promise<ChannelRoute | undefined> {
-    const route = await this.store.route(channel);
-    this.cache.set(channel, { route, readAt: this.clock.now().getTime() });
-    return route;
-  }
-}
-
-/**
- * A rolling count from two fixed windows (the sliding-window counter): all of the current window,
- * and the share of the previous one the rolling window still overlaps.
- */
-export function rollingCount(current: number, previous: number, elapsedShare: number): number {
-  return current + previous * Math.max(0, 1 - elapsedShare);
 }
 
 /** The active provider's place in the list; a route naming a provider no longer listed counts as the primary. */

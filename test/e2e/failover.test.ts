@@ -24,7 +24,7 @@ describe('provider failover on the local stack', () => {
       twilio: { authToken },
       sandbox: { failureRate: 0, failureRateB: 0 },
       settings: {
-        smsProviders: ['sandbox', 'sandbox-b'],
+        smsProviders: [{ name: 'sandbox' }, { name: 'sandbox-b' }],
         // Two failures in the window move SMS on: the test need not wait for fifty.
         failover: { errors: 1, windowSeconds: 60, cooldownSeconds: COOLDOWN_SECONDS },
       },

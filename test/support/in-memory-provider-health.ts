@@ -1,12 +1,13 @@
 import type { Channel } from '../../shared/domain/model.js';
 import type { ProviderName } from '../../shared/ports/messaging-provider.js';
-import type { ChannelRoute, ProviderHealthStore, ProviderShiftCount } from '../../shared/ports/provider-health.js';
+import type { ChannelRoute, ProviderBreaker, ProviderHealthStore, ProviderShiftCount } from '../../shared/ports/provider-health.js';
 
 /** The same contract as the DynamoDB adapter, in memory, for unit tests. */
 export class InMemoryProviderHealthStore implements ProviderHealthStore {
   readonly failures = new Map<string, number>();
   private readonly routes = new Map<Channel, ChannelRoute>();
   private readonly shiftCounts = new Map<string, ProviderShiftCount>();
+  private readonly breakerItems = new Map<string, ProviderBreaker>();
 
   async countFailure(channel: Channel, provider: ProviderName, windowStart: number, windowSeconds: number): Promise<{ current: number; previous: number }> {
     const key = `${channel}#${provider}#${windowStart}`;
@@ -31,6 +32,33 @@ export class InMemoryProviderHealthStore implements ProviderHealthStore {
     if (!route || route.version !== expectedVersion) return false;
     if (route.trialStartedAt !== undefined && route.trialStartedAt >= staleBefore) return false;
     this.routes.set(channel, { ...route, trialStartedAt: at });
+    return true;
+  }
+
+  async failureCounts(channel: Channel, provider: ProviderName, windowStart: number, windowSeconds: number): Promise<{ current: number; previous: number }> {
+    return {
+      current: this.failures.get(`${channel}#${provider}#${windowStart}`) ?? 0,
+      previous: this.failures.get(`${channel}#${provider}#${windowStart - windowSeconds}`) ?? 0,
+    };
+  }
+
+  async breakers(channel: Channel): Promise<ProviderBreaker[]> {
+    return [...this.breakerItems.entries()].filter(([key]) => key.startsWith(`${channel}#`)).map(([, breaker]) => ({ ...breaker }));
+  }
+
+  async setBreaker(channel: Channel, provider: ProviderName, expectedVersion: number, open: boolean, at: string): Promise<boolean> {
+    const key = `${channel}#${provider}`;
+    if ((this.breakerItems.get(key)?.version ?? 0) !== expectedVersion) return false;
+    this.breakerItems.set(key, { provider, open, since: at, version: expectedVersion + 1 });
+    return true;
+  }
+
+  async claimBreakerTrial(channel: Channel, provider: ProviderName, expectedVersion: number, at: string, staleBefore: string): Promise<boolean> {
+    const key = `${channel}#${provider}`;
+    const breaker = this.breakerItems.get(key);
+    if (!breaker || breaker.version !== expectedVersion) return false;
+    if (breaker.trialStartedAt !== undefined && breaker.trialStartedAt >= staleBefore) return false;
+    this.breakerItems.set(key, { ...breaker, trialStartedAt: at });
     return true;
   }
 

@@ -330,7 +330,12 @@ describe('ConfiguredProviderDirectory with failover', () => {
     vi.spyOn(store, 'shift').mockRejectedValue(new Error('DynamoDB is having a moment'));
     vi.spyOn(logger, 'error').mockImplementation(() => undefined);
     vi.spyOn(logger, 'info').mockImplementation(() => undefined);
-    const directory = new ConfiguredProviderDirectory(async () => providerEnvSchema.parse({ SMS_PROVIDERS: 'twilio,aws-sms' }), failover, registryOf(twilio, awsSms));
+    const directory = new ConfiguredProviderDirectory(
+      async () => providerEnvSchema.parse({ SMS_PROVIDERS: 'twilio,aws-sms' }),
+      failover,
+      // The sandbox carries WhatsApp (the default): every listed provider is built up front.
+      registryOf(twilio, awsSms, new NamedProvider('sandbox')),
+    );
 
     // Act: the trial goes to twilio, which takes it; moving traffic back fails.
     const accepted = await (await directory.forChannel('sms')).sendText(message);
@@ -345,7 +350,7 @@ describe('ConfiguredProviderDirectory with failover', () => {
     const twilio = new NamedProvider('twilio');
     const { store, failover } = setUp();
     const route = vi.spyOn(store, 'route');
-    const directory = new ConfiguredProviderDirectory(async () => providerEnvSchema.parse({ SMS_PROVIDER: 'twilio' }), failover, registryOf(twilio));
+    const directory = new ConfiguredProviderDirectory(async () => providerEnvSchema.parse({ SMS_PROVIDER: 'twilio' }), failover, registryOf(twilio, new NamedProvider('sandbox')));
 
     // Act
     const provider = await directory.forChannel('sms');

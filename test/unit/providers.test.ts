@@ -68,7 +68,7 @@ describe('providerRegistry', () => {
   it.each<[ProviderName, Record<string, string>, RegExp]>([
     ['sandbox', { SANDBOX_URL: '' }, /SANDBOX_URL is not set/],
     ['sandbox-b', { SANDBOX_URL: '' }, /SANDBOX_URL is not set/],
-    ['twilio', { TWILIO_ACCOUNT_SID: '' }, /accountSid/],
+    ['twilio', { TWILIO_ACCOUNT_SID: '' }, /TWILIO_ACCOUNT_SID is not set/],
     ['twilio', { TWILIO_SMS_FROM: '' }, /set at least one sender/],
     ['whatsapp-cloud', { WHATSAPP_CLOUD_ACCESS_TOKEN: '' }, /WHATSAPP_CLOUD_ACCESS_TOKEN is not set/],
     ['whatsapp-cloud', { WHATSAPP_CLOUD_PHONE_NUMBER_ID: '' }, /WHATSAPP_CLOUD_PHONE_NUMBER_ID is not set/],

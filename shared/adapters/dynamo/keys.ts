@@ -36,6 +36,7 @@ import type { Channel } from '../../domain/model.js';
  * | deployed sandbox msg | SANDBOX#<YYYY-MM-DD>        | <at>#<messageId>           |
  * | provider failures    | PROVIDERHEALTH#<ch>#<p>#<w> | COUNT                      |
  * | channel's route      | PROVIDERROUTE#<channel>     | ROUTE                      |
+ * | provider's breaker   | PROVIDERROUTE#<channel>     | BREAKER#<provider>         |
  * | sender's schedule    | PACE#<provider>:<channel>   | PACE                       |
  * | provider shifts      | PROVIDERROUTE#<channel>     | SHIFT#<from>#<to>          |
  *
@@ -129,6 +130,8 @@ export const keys = {
   }),
   providerRoutePartition: (channel: Channel) => `PROVIDERROUTE#${channel}`,
   providerRoute: (channel: Channel) => ({ pk: `PROVIDERROUTE#${channel}`, sk: 'ROUTE' }),
+  /** A weighted list's provider breaker: open or closed, with a version like the route's. */
+  providerBreaker: (channel: Channel, provider: string) => ({ pk: `PROVIDERROUTE#${channel}`, sk: `BREAKER#${provider}` }),
   /** A sender's send schedule (the pacer's virtual clock); one small item per sender. */
   sendPace: (sender: string) => ({ pk: `PACE#${sender}`, sk: 'PACE' }),
   providerShift: (channel: Channel, from: string, to: string) => ({ pk: `PROVIDERROUTE#${channel}`, sk: `SHIFT#${from}#${to}` }),

@@ -1,7 +1,7 @@
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Channel } from '../../domain/model.js';
 import type { ProviderName } from '../../ports/messaging-provider.js';
-import type { ChannelRoute, ProviderHealthStore, ProviderShiftCount } from '../../ports/provider-health.js';
+import type { ChannelRoute, ProviderBreaker, ProviderHealthStore, ProviderShiftCount } from '../../ports/provider-health.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
 
@@ -68,15 +68,58 @@ export class DynamoProviderHealthStore implements ProviderHealthStore {
   }
 
   async claimTrial(channel: Channel, expectedVersion: number, at: string, staleBefore: string): Promise<boolean> {
+    return this.claimTrialOf(keys.providerRoute(channel), expectedVersion, at, staleBefore);
+  }
+
+  async failureCounts(channel: Channel, provider: ProviderName, windowStart: number, windowSeconds: number): Promise<{ current: number; previous: number }> {
+    const [current, previous] = await Promise.all(
+      [windowStart, windowStart - windowSeconds].map((start) =>
+        this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.providerFailures(channel, provider, start) })),
+      ),
+    );
+    return { current: Number(current?.Item?.count ?? 0), previous: Number(previous?.Item?.count ?? 0) };
+  }
+
+  async breakers(channel: Channel): Promise<ProviderBreaker[]> {
+    const { Items = [] } = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :breaker)',
+        ExpressionAttributeValues: { ':pk': keys.providerRoutePartition(channel), ':breaker': 'BREAKER#' },
+        ConsistentRead: true,
+      }),
+    );
+    return Items.map((item) => ({
+      provider: item.provider as ProviderName,
+      open: item.open === true,
+      since: String(item.since),
+      version: Number(item.version),
+      ...(typeof item.trialStartedAt === 'string' ? { trialStartedAt: item.trialStartedAt } : {}),
+    }));
+  }
+
+  async setBreaker(channel: Channel, provider: ProviderName, expectedVersion: number, open: boolean, at: string): Promise<boolean> {
     return this.conditionally(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: keys.providerRoute(channel),
-        UpdateExpression: 'SET trialStartedAt = :at',
-        ConditionExpression: 'version = :expected AND (attribute_not_exists(trialStartedAt) OR trialStartedAt < :staleBefore)',
-        ExpressionAttributeValues: { ':at': at, ':expected': expectedVersion, ':staleBefore': staleBefore },
+        Key: keys.providerBreaker(channel, provider),
+        UpdateExpression: 'SET #type = :type, provider = :provider, #open = :open, since = :at, version = :next REMOVE trialStartedAt',
+        ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk) OR version = :expected' : 'version = :expected',
+        ExpressionAttributeNames: { '#type': 'type', '#open': 'open' },
+        ExpressionAttributeValues: {
+          ':type': 'providerBreaker',
+          ':provider': provider,
+          ':open': open,
+          ':at': at,
+          ':next': expectedVersion + 1,
+          ':expected': expectedVersion,
+        },
       }),
     );
+  }
+
+  async claimBreakerTrial(channel: Channel, provider: ProviderName, expectedVersion: number, at: string, staleBefore: string): Promise<boolean> {
+    return this.claimTrialOf(keys.providerBreaker(channel, provider), expectedVersion, at, staleBefore);
   }
 
   async countShift(channel: Channel, from: ProviderName, to: ProviderName, at: string): Promise<void> {
@@ -107,6 +150,19 @@ export class DynamoProviderHealthStore implements ProviderHealthStore {
       count: Number(item.count),
       lastAt: String(item.lastAt),
     }));
+  }
+
+  /** One caller wins the trial while the item is at `expectedVersion` and no fresh trial is under way. */
+  private async claimTrialOf(key: Record<string, string>, expectedVersion: number, at: string, staleBefore: string): Promise<boolean> {
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: 'SET trialStartedAt = :at',
+        ConditionExpression: 'version = :expected AND (attribute_not_exists(trialStartedAt) OR trialStartedAt < :staleBefore)',
+        ExpressionAttributeValues: { ':at': at, ':expected': expectedVersion, ':staleBefore': staleBefore },
+      }),
+    );
   }
 
   private async conditionally(command: UpdateCommand): Promise<boolean> {

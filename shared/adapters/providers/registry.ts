@@ -1,12 +1,14 @@
 import type { ProviderEnv } from '../../config/env.js';
 import { ConfigurationError, ProviderError } from '../../domain/errors.js';
 import type { Channel } from '../../domain/model.js';
+import { isWeighted, providerListOf } from '../../domain/provider-list.js';
 import type { MessagingProvider, OutboundText, ProviderAcceptance, ProviderName } from '../../ports/messaging-provider.js';
 import type { ProviderChoice, ProviderDirectory } from '../../ports/provider-directory.js';
 import { logger } from '../../runtime/logger.js';
-import type { ProviderFailover, ProviderPick } from '../../usecases/provider-failover.js';
+import type { ProviderFailover } from '../../usecases/provider-failover.js';
 import { AwsSmsProvider } from './aws-sms/adapter.js';
 import { awsSmsSettingsFromEnv } from './aws-sms/settings.js';
+import { buildListedProviders } from './listed-providers.js';
 import { SandboxProvider } from './sandbox/adapter.js';
 import type { ProviderSettingsSource } from './settings-source.js';
 import { twilioSettingsFromEnv } from './twilio/settings.js';
@@ -45,22 +47,22 @@ export function withRecordingSandbox(
 }
 
 /**
- * A channel's providers in failover order: SMS_PROVIDERS / WHATSAPP_PROVIDERS when set, otherwise
- * the one-item SMS_PROVIDER / WHATSAPP_PROVIDER.
+ * A channel's providers, in their listed order: SMS_PROVIDERS / WHATSAPP_PROVIDERS when set,
+ * otherwise the one-item SMS_PROVIDER / WHATSAPP_PROVIDER. Their weights, if any: providerListOf.
  */
 export function providersFor(settings: ProviderEnv, channel: Channel): ProviderName[] {
-  if (channel === 'sms') return settings.SMS_PROVIDERS ?? [settings.SMS_PROVIDER];
-  return settings.WHATSAPP_PROVIDERS ?? [settings.WHATSAPP_PROVIDER];
+  return providerListOf(settings, channel).map(({ name }) => name);
 }
 
 /**
- * Resolves the provider for a channel. A provider is built fresh whenever the settings change (a
- * rotated secret), and otherwise reused, so a warm function keeps its connections. With more than
- * one provider listed and a failover given, the failover picks which one carries each message and
- * hears how each send went.
+ * Resolves the provider for a channel. Every provider listed for either channel is built (and so its
+ * settings checked) whenever the settings change (first use, a rotated secret), and otherwise
+ * reused, so a warm function keeps its connections. With more than one provider listed and a
+ * failover given, the failover picks which one carries each message and hears how each send went:
+ * in turn for an ordered list, shared by weight for a weighted one.
  */
 export class ConfiguredProviderDirectory implements ProviderDirectory {
-  private built = new Map<ProviderName, { settings: ProviderEnv; provider: MessagingProvider }>();
+  private built: { settings: ProviderEnv; providers: Map<ProviderName, MessagingProvider> } | undefined;
 
   constructor(
     private readonly loadSettings: ProviderSettingsSource,
@@ -72,21 +74,45 @@ export class ConfiguredProviderDirectory implements ProviderDirectory {
     const settings = await this.loadSettings();
     // A test broadcast only ever goes through the sandbox, failover or not.
     if (choice.testMode) return this.build('sandbox', settings);
-    const providers = providersFor(settings, channel);
-    const primary = providers[0];
+    const list = providerListOf(settings, channel);
+    const primary = list[0]?.name;
     if (!primary) throw new ConfigurationError(`no ${channel} provider is configured`);
-    if (providers.length === 1 || !this.failover) return this.build(primary, settings);
-    const pick = await this.failover.choose(channel, providers);
-    return new HealthReportingProvider(this.build(pick.provider, settings), channel, providers, pick, this.failover);
+    if (list.length === 1 || !this.failover) return this.build(primary, settings);
+    if (isWeighted(list)) {
+      const { weighted } = this.failover;
+      const pick = await weighted.choose(channel, list);
+      return new HealthReportingProvider(this.build(pick.provider, settings), channel, pick.provider, {
+        succeeded: () => weighted.succeeded(channel, list, pick),
+        failed: (error) => weighted.failed(channel, list, pick, error),
+      });
+    }
+    const failover = this.failover;
+    const providers = list.map(({ name }) => name);
+    const pick = await failover.choose(channel, providers);
+    return new HealthReportingProvider(this.build(pick.provider, settings), channel, pick.provider, {
+      succeeded: () => failover.succeeded(channel, providers, pick),
+      failed: (error) => failover.failed(channel, providers, pick, error),
+    });
   }
 
   private build(name: ProviderName, settings: ProviderEnv): MessagingProvider {
-    const existing = this.built.get(name);
-    if (existing && existing.settings === settings) return existing.provider;
+    if (this.built?.settings !== settings) {
+      // Not kept when it throws: every send fails with the same clear error until the settings are fixed.
+      this.built = { settings, providers: buildListedProviders(settings, this.registry) };
+    }
+    const existing = this.built.providers.get(name);
+    if (existing) return existing;
+    // Not listed: the sandbox of a test broadcast.
     const provider = this.registry[name](settings);
-    this.built.set(name, { settings, provider });
+    this.built.providers.set(name, provider);
     return provider;
   }
+}
+
+/** What the failover hears about one send through its pick. */
+interface SendOutcomeReport {
+  succeeded(): Promise<void>;
+  failed(error: ProviderError): Promise<void>;
 }
 
 /**
@@ -100,9 +126,8 @@ class HealthReportingProvider implements MessagingProvider {
   constructor(
     private readonly inner: MessagingProvider,
     private readonly channel: Channel,
-    private readonly providers: readonly ProviderName[],
-    private readonly pick: ProviderPick,
-    private readonly failover: ProviderFailover,
+    private readonly picked: ProviderName,
+    private readonly outcome: SendOutcomeReport,
   ) {
     this.name = inner.name;
   }
@@ -112,10 +137,10 @@ class HealthReportingProvider implements MessagingProvider {
     try {
       accepted = await this.inner.sendText(message);
     } catch (error) {
-      if (error instanceof ProviderError) await this.report(() => this.failover.failed(this.channel, this.providers, this.pick, error));
+      if (error instanceof ProviderError) await this.report(() => this.outcome.failed(error));
       throw error;
     }
-    await this.report(() => this.failover.succeeded(this.channel, this.providers, this.pick));
+    await this.report(() => this.outcome.succeeded());
     return accepted;
   }
 
@@ -123,7 +148,7 @@ class HealthReportingProvider implements MessagingProvider {
     try {
       await update();
     } catch (error) {
-      logger.error('provider failover: could not record a send outcome', { error, channel: this.channel, provider: this.pick.provider });
+      logger.error('provider failover: could not record a send outcome', { error, channel: this.channel, provider: this.picked });
     }
   }
 }

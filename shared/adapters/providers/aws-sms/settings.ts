@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ProviderEnv } from '../../../config/env.js';
-import { ConfigurationError } from '../../../domain/errors.js';
+import { parseProviderSettings } from '../settings-problems.js';
 
 /**
  * What the AWS End User Messaging SMS adapter needs, under the names operators set. Credentials
@@ -21,12 +21,7 @@ export type AwsSmsSettings = z.infer<typeof awsSmsSettingsSchema>;
 
 /** Validates the settings, throwing a ConfigurationError that names each bad one. */
 export function parseAwsSmsSettings(input: unknown): AwsSmsSettings {
-  const result = awsSmsSettingsSchema.safeParse(input);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(settings)'} ${issue.message}`);
-    throw new ConfigurationError(`invalid AWS End User Messaging SMS settings: ${problems.join('; ')}`);
-  }
-  return result.data;
+  return parseProviderSettings(awsSmsSettingsSchema, input, 'AWS End User Messaging SMS');
 }
 
 /** The `AWS_SMS_*` provider settings and the region (shared/config/env.ts), checked. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ProviderEnv } from '../../../config/env.js';
-import { ConfigurationError } from '../../../domain/errors.js';
+import { parseProviderSettings } from '../settings-problems.js';
 
 /**
  * What the Twilio adapter needs to send. Validated once when the provider is built, so a typo in
@@ -8,8 +8,8 @@ import { ConfigurationError } from '../../../domain/errors.js';
  */
 export const twilioSettingsSchema = z
   .object({
-    accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits'),
-    authToken: z.string().min(1),
+    accountSid: z.string({ error: 'is not set' }).regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits'),
+    authToken: z.string({ error: 'is not set' }).min(1, 'is not set'),
     /** Our SMS number (E.164) or alphanumeric sender id. */
     smsFrom: z.string().min(1).optional(),
     /** Our WhatsApp sender, with or without the `whatsapp:` prefix. */
@@ -32,24 +32,32 @@ export const twilioSettingsSchema = z
 
 export type TwilioSettings = z.infer<typeof twilioSettingsSchema>;
 
-/** Validates settings, throwing ConfigurationError that names each bad field (never the token). */
+/** Validates settings, throwing a ConfigurationError that names each bad field (never the token). */
 export function parseTwilioSettings(input: unknown): TwilioSettings {
-  const result = twilioSettingsSchema.safeParse(input);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(settings)'}: ${issue.message}`);
-    throw new ConfigurationError(`invalid Twilio settings: ${problems.join('; ')}`);
-  }
-  return result.data;
+  return parseProviderSettings(twilioSettingsSchema, input, 'Twilio');
 }
 
-/** Builds the settings from the `TWILIO_*` variables of the environment schema (shared/config/env.ts). */
+/** The setting (environment variable, or field of the provider secret) each field comes from. */
+const twilioSettingNames: Record<keyof TwilioSettings, string> = {
+  accountSid: 'TWILIO_ACCOUNT_SID',
+  authToken: 'TWILIO_AUTH_TOKEN',
+  smsFrom: 'TWILIO_SMS_FROM',
+  whatsappFrom: 'TWILIO_WHATSAPP_FROM',
+  messagingServiceSid: 'TWILIO_MESSAGING_SERVICE_SID',
+  apiBaseUrl: 'TWILIO_API_BASE_URL',
+};
+
+/**
+ * Builds the settings from the `TWILIO_*` variables of the environment schema (shared/config/env.ts);
+ * an error names the variables, as operators know them.
+ */
 export function twilioSettingsFromEnv(env: ProviderEnv): TwilioSettings {
-  return parseTwilioSettings({
+  return parseProviderSettings(twilioSettingsSchema, {
     accountSid: env.TWILIO_ACCOUNT_SID,
     authToken: env.TWILIO_AUTH_TOKEN,
     smsFrom: env.TWILIO_SMS_FROM,
     whatsappFrom: env.TWILIO_WHATSAPP_FROM,
     messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID,
     apiBaseUrl: env.TWILIO_API_BASE_URL,
-  });
+  }, 'Twilio', twilioSettingNames);
 }

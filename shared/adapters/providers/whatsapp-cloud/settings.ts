@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ProviderEnv } from '../../../config/env.js';
 import { ConfigurationError } from '../../../domain/errors.js';
+import { parseProviderSettings } from '../settings-problems.js';
 import type { ProviderSettingsSource } from '../settings-source.js';
 
 /*
@@ -55,12 +56,7 @@ export type WhatsAppCloudSettings = z.infer<typeof whatsappCloudSettingsSchema>;
 
 /** Validates the settings, throwing a ConfigurationError that names each bad one (never the token's value). */
 export function parseWhatsAppCloudSettings(input: unknown): WhatsAppCloudSettings {
-  const result = whatsappCloudSettingsSchema.safeParse(input);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(settings)'} ${issue.message}`);
-    throw new ConfigurationError(`invalid WhatsApp Cloud API settings: ${problems.join('; ')}`);
-  }
-  return result.data;
+  return parseProviderSettings(whatsappCloudSettingsSchema, input, 'WhatsApp Cloud API');
 }
 
 /** The `WHATSAPP_CLOUD_*` provider settings (shared/config/env.ts), checked. */
