@@ -116,4 +116,56 @@ describe('DynamoProviderHealthStore against dynalite', () => {
     expect((await store.route('sms'))?.active).toBe('aws-sms');
     expect(await store.shifts('sms')).toEqual([expect.objectContaining({ from: 'twilio', to: 'aws-sms', count: 1 })]);
   });
+  it('reads the failure counts of a window and the one before without adding to them', async () => {
+    // Prepare
+    await store.countFailure('sms', 'twilio', WINDOW, 60);
+    await store.countFailure('sms', 'twilio', WINDOW + 60, 60);
+    await store.countFailure('sms', 'twilio', WINDOW + 60, 60);
+
+    // Act
+    const first = await store.failureCounts('sms', 'twilio', WINDOW + 60, 60);
+    const again = await store.failureCounts('sms', 'twilio', WINDOW + 60, 60);
+    const none = await store.failureCounts('sms', 'aws-sms', WINDOW + 60, 60);
+
+    // Assess
+    expect(first).toEqual({ current: 2, previous: 1 });
+    expect(again).toEqual(first);
+    expect(none).toEqual({ current: 0, previous: 0 });
+  });
+
+  it("opens a provider's breaker once among many at one version, gives its trial to one caller, and closes it", async () => {
+    // Act
+    const opened = await Promise.all(Array.from({ length: 10 }, () => store.setBreaker('sms', 'twilio', 0, true, AT)));
+    const afterOpen = await store.breakers('sms');
+    const trials = await Promise.all(Array.from({ length: 5 }, () => store.claimBreakerTrial('sms', 'twilio', 1, '2025-03-01T09:05:00.000Z', '2025-03-01T09:03:00.000Z')));
+    const duringTrial = await store.breakers('sms');
+    const closed = await store.setBreaker('sms', 'twilio', 1, false, '2025-03-01T09:05:01.000Z');
+    const staleClose = await store.setBreaker('sms', 'twilio', 1, false, '2025-03-01T09:05:02.000Z');
+
+    // Assess
+    expect(opened.filter(Boolean)).toHaveLength(1);
+    expect(afterOpen).toEqual([{ provider: 'twilio', open: true, since: AT, version: 1 }]);
+    expect(trials.filter(Boolean)).toHaveLength(1);
+    expect(duringTrial[0]?.trialStartedAt).toBe('2025-03-01T09:05:00.000Z');
+    expect(closed).toBe(true);
+    expect(staleClose).toBe(false);
+    expect(await store.breakers('sms')).toEqual([{ provider: 'twilio', open: false, since: '2025-03-01T09:05:01.000Z', version: 2 }]);
+    expect(await store.breakers('whatsapp')).toEqual([]);
+    expect(await store.shifts('sms')).toEqual([]);
+  });
+
+  it('moves a weighted share off a provider once when many invocations fail past the threshold together', async () => {
+    // Prepare
+    const weighted = new ProviderFailover(store, new FixedClock(AT), { errors: 5, windowSeconds: 60, cooldownSeconds: 300 }, { routeCacheSeconds: 0, random: () => 0 }).weighted;
+    const shares = [{ name: 'twilio' as const, weight: 50 }, { name: 'aws-sms' as const, weight: 50 }];
+    const pick = { provider: 'twilio' as const, trial: false, version: 0 };
+
+    // Act
+    await Promise.all(Array.from({ length: 20 }, () => weighted.failed('sms', shares, pick, new ProviderError('twilio', 'connectionFailed', 'twilio answered 503'))));
+    const picks = await Promise.all(Array.from({ length: 4 }, () => weighted.choose('sms', shares)));
+
+    // Assess
+    expect(picks.map((next) => next.provider)).toEqual(['aws-sms', 'aws-sms', 'aws-sms', 'aws-sms']);
+    expect(await store.shifts('sms')).toEqual([expect.objectContaining({ from: 'twilio', to: 'aws-sms', count: 1 })]);
+  });
 });
