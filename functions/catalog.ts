@@ -6,6 +6,7 @@ import {
   broadcastsEnvSchema,
   deadLettersEnvSchema,
   fanOutEnvSchema,
+  providersApiEnvSchema,
   schedulerEnvSchema,
   senderEnvSchema,
   statusWebhookEnvSchema,
@@ -42,14 +43,18 @@ const table = (b: DeploymentBindings) => ({
   TABLE_NAME: b.tableName,
   TOPIC_SHARDS: String(b.settings.topicShards),
 });
-const provider = (b: DeploymentBindings) => ({
+/** Which providers carry each channel, in order or by weight. */
+const providerLists = (b: DeploymentBindings) => ({
   SMS_PROVIDER: b.settings.smsProvider,
   WHATSAPP_PROVIDER: b.settings.whatsappProvider,
   ...(b.settings.smsProviders ? { SMS_PROVIDERS: formatProviderList(b.settings.smsProviders) } : {}),
   ...(b.settings.whatsappProviders ? { WHATSAPP_PROVIDERS: formatProviderList(b.settings.whatsappProviders) } : {}),
+});
+const provider = (b: DeploymentBindings) => ({
+  ...providerLists(b),
   ...(b.secretArns.providerCredentials ? { PROVIDER_SECRET_ARN: b.secretArns.providerCredentials } : {}),
 });
-/** Only the senders fail over; unset thresholds take the schema's defaults. */
+/** The senders fail over by these (and the providers view reads health by them); unset thresholds take the schema's defaults. */
 const failover = (b: DeploymentBindings) =>
   b.settings.failover
     ? {
@@ -324,6 +329,18 @@ export const functionCatalog = {
     access: { table: 'readwrite', secrets: ['bootstrapKey'], deadLetters: queueIds, sendsTo: queueIds },
     // A redrive moves messages for up to 20 s (REDRIVE_TIME_BUDGET_MS), within API Gateway's 30.
     timeoutSeconds: 29,
+    memoryMb: 512,
+  }),
+  // Operators only, read only: the providers' health as the senders share it, and each channel's
+  // list. No provider secret: the lists are plain settings, and credentials are never shown.
+  providersApi: defineFunction({
+    description: "Admin API: each channel's providers, their state, failures and shifts",
+    entry: 'functions/http/providers-api.ts',
+    envSchema: providersApiEnvSchema,
+    environment: (b) => ({ ...admin(b), ...providerLists(b), ...failover(b) }),
+    trigger: { kind: 'http', routes: ['GET /v1/providers'], authorizer: 'apiKey' },
+    access: { table: 'read', secrets: ['bootstrapKey'] },
+    timeoutSeconds: 10,
     memoryMb: 512,
   }),
   openApi: defineFunction({

@@ -23,6 +23,7 @@ import {
 } from './schemas.js';
 import { broadcastPaths } from './openapi-broadcasts.js';
 import { deadLetterPaths } from './openapi-dead-letters.js';
+import { providerPaths } from './openapi-providers.js';
 import { conflict, errors, idParameter, jsonContent, notFound } from './openapi-parts.js';
 import { subscriberImportCsv, subscriberImportResponse } from './subscriber-import-schemas.js';
 
@@ -33,7 +34,7 @@ export function openApiDocument() {
     info: {
       title: 'crier admin API',
       version: '1',
-      description: 'Topics, subscribers, broadcasts, API keys, the audit log and the dead-letter queues of a crier deployment. Every route needs `Authorization: Bearer <api key>`.',
+      description: 'Topics, subscribers, broadcasts, API keys, the audit log, the dead-letter queues and the providers of a crier deployment. Every route needs `Authorization: Bearer <api key>`.',
     },
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
@@ -42,6 +43,7 @@ export function openApiDocument() {
     paths: {
       ...broadcastPaths,
       ...deadLetterPaths,
+      ...providerPaths,
       '/v1/topics': {
         post: {
           summary: 'Create a topic with its keywords',

@@ -240,6 +240,14 @@ export const sendRatesEnvSchema = z.object({
     .transform((rates) => ({ ...defaultSendRates, ...rates })),
 });
 
+/**
+ * The providers admin view: each channel's list (not the credentials: it never reads the provider
+ * secret) and the failover thresholds its health is read against.
+ */
+export const providersApiEnvSchema = adminEnvSchema
+  .extend(providerEnvSchema.pick({ SMS_PROVIDER: true, WHATSAPP_PROVIDER: true, SMS_PROVIDERS: true, WHATSAPP_PROVIDERS: true }).shape)
+  .extend(failoverEnvSchema.shape);
+
 export const senderEnvSchema = tableEnvSchema
   .extend(providerEnvSchema.shape)
   .extend(failoverEnvSchema.shape)
@@ -266,6 +274,7 @@ export type BroadcastsEnv = z.infer<typeof broadcastsEnvSchema>;
 export type FanOutEnv = z.infer<typeof fanOutEnvSchema>;
 export type SchedulerEnv = z.infer<typeof schedulerEnvSchema>;
 export type SenderEnv = z.infer<typeof senderEnvSchema>;
+export type ProvidersApiEnv = z.infer<typeof providersApiEnvSchema>;
 
 /**
  * The environment a deployment must give a function with schema S: required variables must be

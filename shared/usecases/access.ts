@@ -20,6 +20,7 @@ export type Permission =
   | 'keys:manage'
   | 'departments:manage'
   | 'deadLetters:manage'
+  | 'providers:read'
   | 'audit:read';
 
 /** What each role may do. Operators may do everything, in every department. */
@@ -43,6 +44,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'keys:manage',
     'departments:manage',
     'deadLetters:manage',
+    // Which providers carry each channel and how they are doing: the deployment's business, not a department's.
+    'providers:read',
     'audit:read',
   ],
   // A sender may import the opted-in residents of their own department's topics (the import

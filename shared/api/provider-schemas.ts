@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { channelSchema } from '../domain/model.js';
+import { providerNames } from '../ports/messaging-provider.js';
+
+const providerNameSchema = z.enum(providerNames);
+
+/**
+ * Where a provider stands on its channel. `active`: it carries traffic (the one provider of an
+ * ordered list, or one of those sharing a weighted list's). `standby`: further down an ordered list,
+ * waiting for the ones before it to fail. `open`: traffic moved off it after too many failures; it
+ * rests until its trial. `trial`: one message is testing it now.
+ */
+export const providerStateSchema = z.enum(['active', 'standby', 'open', 'trial']).meta({ id: 'ProviderState' });
+export type ProviderState = z.infer<typeof providerStateSchema>;
+
+export const providerStatusSchema = z
+  .object({
+    name: providerNameSchema,
+    weight: z.number().int().optional().meta({ description: "Its share of the channel's traffic, in a weighted list" }),
+    state: providerStateSchema,
+    since: z.string().optional().meta({ description: 'When it took this state, if it has ever changed' }),
+    trialDueAt: z.string().optional().meta({ description: 'When an open provider gets its trial message (the cooldown ends)' }),
+    failures: z
+      .object({
+        current: z.number().int().meta({ description: 'Unwell failures counted in the current fixed window' }),
+        previous: z.number().int().meta({ description: 'And in the window before it' }),
+      })
+      .meta({ description: 'Failures that count towards failover (outages, timeouts, rejected credentials)' }),
+  })
+  .meta({ id: 'ProviderStatus' });
+export type ProviderStatus = z.infer<typeof providerStatusSchema>;
+
+export const providerShiftSchema = z
+  .object({ from: providerNameSchema, to: providerNameSchema, count: z.number().int(), lastAt: z.string() })
+  .meta({ id: 'ProviderShift' });
+
+/**
+ * A sender identity (number, short code, sender ID, WhatsApp number) and its rate: the place for
+ * `senderIdentitiesOf(settings)` of shared/domain/sender-identity.ts, which the sender-identity work
+ * adds. Until it does, the list is empty.
+ */
+export const senderIdentityViewSchema = z
+  .object({
+    id: z.string(),
+    provider: providerNameSchema,
+    kind: z.string(),
+    address: z.string(),
+    mps: z.number().meta({ description: 'Messages (SMS: segments) a second' }),
+    departments: z.array(z.string()).optional(),
+  })
+  .meta({ id: 'SenderIdentityView' });
+export type SenderIdentityView = z.infer<typeof senderIdentityViewSchema>;
+
+export const channelProvidersSchema = z
+  .object({
+    channel: channelSchema,
+    setting: z.string().meta({ description: 'The setting the list comes from (SMS_PROVIDERS, or SMS_PROVIDER alone)' }),
+    mode: z.enum(['ordered', 'weighted']).meta({ description: 'ordered: the first healthy one carries the channel; weighted: the healthy ones share it' }),
+    providers: z.array(providerStatusSchema),
+    shifts: z.array(providerShiftSchema).meta({ description: 'How often traffic moved from one provider to another, since the deployment began' }),
+    senderIdentities: z.array(senderIdentityViewSchema),
+  })
+  .meta({ id: 'ChannelProviders' });
+export type ChannelProviders = z.infer<typeof channelProvidersSchema>;
+
+export const providersResponse = z
+  .object({
+    failover: z
+      .object({
+        errors: z.number().int().meta({ description: 'Traffic moves off a provider with more than this many failures in the rolling window' }),
+        windowSeconds: z.number().int(),
+        cooldownSeconds: z.number().int(),
+        windowStartedAt: z.string().meta({ description: 'When the current fixed window of the failure counts began' }),
+      })
+      .meta({ description: 'The thresholds failover works to' }),
+    channels: z.array(channelProvidersSchema),
+  })
+  .meta({ id: 'ProvidersResponse' });
+export type ProvidersResponse = z.infer<typeof providersResponse>;
