@@ -65,6 +65,25 @@ describe('deployment settings from CDK context', () => {
     });
   });
 
+  it('takes weighted lists as they are written, and hands them to the senders and the providers view alike', () => {
+    // Prepare
+    const context = { smsProviders: 'twilio:80,aws-sms:20', whatsappProviders: 'whatsapp-cloud:70,twilio:30' };
+
+    // Act
+    const { stack, template } = synthesize(context);
+
+    // Assess
+    for (const functionId of ['sendUrgent', 'sendBulk', 'providersApi'] as const) {
+      expect(environmentOf(stack, template, functionId)).toMatchObject({
+        SMS_PROVIDER: 'twilio',
+        SMS_PROVIDERS: 'twilio:80,aws-sms:20',
+        WHATSAPP_PROVIDER: 'whatsapp-cloud',
+        WHATSAPP_PROVIDERS: 'whatsapp-cloud:70,twilio:30',
+      });
+    }
+    expect(environmentOf(stack, template, 'providersApi')).not.toHaveProperty('PROVIDER_SECRET_ARN');
+  });
+
   it('hands a price table, from cdk.json as an object or -c as JSON, to both senders and the broadcasts API', () => {
     // Prepare
     const priceTable = { sms: { perSegment: 0.08, byCountry: { GB: 0.035 } }, whatsapp: { perMessage: 0.02 }, currency: 'GBP' };
@@ -107,6 +126,8 @@ describe('deployment settings from CDK context', () => {
     { key: 'sendRates', value: '{"twilio:fax":10}' },
     { key: 'sendRates', value: '{"twilio:sms":0}' },
     { key: 'smsProviders', value: 'twilio,twilio' },
+    { key: 'smsProviders', value: 'twilio:80,aws-sms:0' },
+    { key: 'smsProviders', value: 'twilio:80,aws-sms' },
     { key: 'whatsappProviders', value: 'twilio,aws-sms' },
     { key: 'failoverErrors', value: '0' },
     { key: 'topicShards', value: '0' },

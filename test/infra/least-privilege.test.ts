@@ -278,7 +278,7 @@ describe('hand-written expectations, in case the catalog wiring itself is wrong'
 
   it('only the admin API and its authorizer can read the operator key', () => {
     // Prepare
-    const expected = ['authorizer', 'topicsApi', 'subscribersApi', 'broadcastsApi', 'residentsApi', 'keysApi', 'deadLettersApi'];
+    const expected = ['authorizer', 'topicsApi', 'subscribersApi', 'broadcastsApi', 'residentsApi', 'keysApi', 'deadLettersApi', 'providersApi'];
 
     // Act
     const readers = functionsAllowedTo('secretsmanager:GetSecretValue', secret('bootstrapKey'));

@@ -333,7 +333,7 @@ describe('event sources', () => {
 describe('functions', () => {
   it('deploys one Lambda function per catalog entry', () => {
     // Prepare
-    const expectedCount = 17;
+    const expectedCount = 18;
 
     // Act
     const functions = template.findResources('AWS::Lambda::Function');
@@ -441,7 +441,7 @@ describe('HTTP API', () => {
 
   it('has exactly the catalog routes, including the Twilio webhooks and no sandbox route', () => {
     // Prepare
-    const expectedCount = 37;
+    const expectedCount = 38;
 
     // Act
     const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
@@ -494,7 +494,7 @@ describe('HTTP API', () => {
     expect(route?.AuthorizerId !== undefined).toBe(expected);
   });
 
-  it('leaves the webhooks, the health check and the OpenAPI document open, and guards 31 admin routes', () => {
+  it('leaves the webhooks, the health check and the OpenAPI document open, and guards 32 admin routes', () => {
     // Prepare
     const open = ['GET /health', 'POST /webhooks/twilio/inbound', 'POST /webhooks/twilio/status', 'GET /webhooks/whatsapp', 'POST /webhooks/whatsapp', 'GET /v1/openapi.json'];
 
@@ -506,7 +506,7 @@ describe('HTTP API', () => {
 
     // Assess
     expect(byAuthorization.filter((route) => !route.guarded).map((route) => route.routeKey).sort()).toEqual([...open].sort());
-    expect(byAuthorization.filter((route) => route.guarded)).toHaveLength(31);
+    expect(byAuthorization.filter((route) => route.guarded)).toHaveLength(32);
   });
 
   it('deploys automatically to a throttled $default stage', () => {
@@ -601,7 +601,7 @@ describe('alarms', () => {
     });
   });
 
-  it('has 21 alarms (4 DLQs, 17 functions) and none on a work queue, where a backlog is normal', () => {
+  it('has 22 alarms (4 DLQs, 18 functions) and none on a work queue, where a backlog is normal', () => {
     // Prepare
     const workQueues = new Set(queueIds.map((id) => logicalId(stack, stack.queues.byId[id].queue)));
 
@@ -609,7 +609,7 @@ describe('alarms', () => {
     const onWorkQueues = alarms.filter((alarm) => workQueues.has(alarm.Dimensions?.[0]?.Value?.['Fn::GetAtt']?.[0]));
 
     // Assess
-    expect(alarms).toHaveLength(4 + 17);
+    expect(alarms).toHaveLength(4 + 18);
     expect(onWorkQueues).toEqual([]);
   });
 });
