@@ -24,6 +24,7 @@ import {
 } from '../shared/api/broadcast-schemas.js';
 import { subscriberImportResponse } from '../shared/api/subscriber-import-schemas.js';
 import { deadLettersResponse, redriveResultSchema } from '../shared/api/dead-letter-schemas.js';
+import { providersResponse } from '../shared/api/provider-schemas.js';
 import type { KeySource } from './config.js';
 import { UnexpectedResponseError } from './errors.js';
 import { problemsOf } from './arguments.js';
@@ -45,6 +46,7 @@ export type InboxEntry = z.infer<typeof inboxEntryResponse>;
 export type SubscriberImport = z.infer<typeof subscriberImportResponse>;
 export type DeadLetterQueue = z.infer<typeof deadLettersResponse>['queues'][number];
 export type RedriveResult = z.infer<typeof redriveResultSchema>;
+export type ProvidersStatus = z.infer<typeof providersResponse>;
 
 const subscriberView = subscriberResponse;
 export type Subscriber = z.infer<typeof subscriberView>;
@@ -194,6 +196,11 @@ export class AdminApi {
     return this.call(redriveResultSchema, 'POST', `/v1/dead-letters/${encodeURIComponent(queue)}/redrive`, limit === undefined ? {} : { limit }, {
       timeoutMs: 35_000,
     });
+  }
+
+  /** Each channel's providers, their state, failures and shifts (operators only). */
+  providersStatus() {
+    return this.call(providersResponse, 'GET', '/v1/providers');
   }
 
   private async call<S extends z.ZodType>(

@@ -8,6 +8,7 @@ import { registerDepartments } from './commands/departments.js';
 import { registerInbox } from './commands/inbox.js';
 import { registerAudit, registerKeys } from './commands/keys.js';
 import { registerOutbox } from './commands/outbox.js';
+import { registerProviders } from './commands/providers.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerSubscribers } from './commands/subscribers.js';
 import { registerTopics } from './commands/topics.js';
@@ -46,5 +47,6 @@ Try it against the local stack (npm start in another terminal):
   registerKeys(program);
   registerAudit(program);
   registerDeadLetters(program);
+  registerProviders(program);
   return program;
 }

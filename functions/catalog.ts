@@ -17,6 +17,7 @@ import {
 import {
   defineFunction,
   type DeploymentBindings,
+  type DeploymentSettings,
   type FunctionDefinition,
   type HttpTrigger,
   type QueueDefinition,
@@ -44,12 +45,13 @@ const table = (b: DeploymentBindings) => ({
   TOPIC_SHARDS: String(b.settings.topicShards),
 });
 /** Which providers carry each channel, in order or by weight. */
-const providerLists = (b: DeploymentBindings) => ({
-  SMS_PROVIDER: b.settings.smsProvider,
-  WHATSAPP_PROVIDER: b.settings.whatsappProvider,
-  ...(b.settings.smsProviders ? { SMS_PROVIDERS: formatProviderList(b.settings.smsProviders) } : {}),
-  ...(b.settings.whatsappProviders ? { WHATSAPP_PROVIDERS: formatProviderList(b.settings.whatsappProviders) } : {}),
+export const providerListEnvironment = (settings: DeploymentSettings) => ({
+  SMS_PROVIDER: settings.smsProvider,
+  WHATSAPP_PROVIDER: settings.whatsappProvider,
+  ...(settings.smsProviders ? { SMS_PROVIDERS: formatProviderList(settings.smsProviders) } : {}),
+  ...(settings.whatsappProviders ? { WHATSAPP_PROVIDERS: formatProviderList(settings.whatsappProviders) } : {}),
 });
+const providerLists = (b: DeploymentBindings) => providerListEnvironment(b.settings);
 const provider = (b: DeploymentBindings) => ({
   ...providerLists(b),
   ...(b.secretArns.providerCredentials ? { PROVIDER_SECRET_ARN: b.secretArns.providerCredentials } : {}),

@@ -11,7 +11,7 @@ import type {
   SQSBatchResponse,
   SQSEvent,
 } from 'aws-lambda';
-import { authorizerFunctionId, functionDefinition, functionIds, type FunctionId } from '../functions/catalog.js';
+import { authorizerFunctionId, functionDefinition, functionIds, providerListEnvironment, type FunctionId } from '../functions/catalog.js';
 import type { DeploymentBindings, DeploymentSettings, QueueId } from '../functions/catalog-types.js';
 import { awsClients } from '../shared/adapters/aws-clients.js';
 import { dynamoStores } from '../shared/adapters/dynamo/stores.js';
@@ -150,18 +150,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const baseUrl = `http://127.0.0.1:${port}`;
     const publicBaseUrl = (options.publicBaseUrl ?? `http://localhost:${port}`).replace(/\/$/, '');
 
-    const dynamo = await startDynamo(options.dataDir ? join(options.dataDir, 'dynamodb') : undefined);
-    emulators.push(dynamo);
-    const sqsEmulator = await startSqs();
-    emulators.push(sqsEmulator);
-    pointAwsSdkAt(dynamo.endpoint, sqsEmulator.endpoint);
-
-    const { dynamo: dynamoClient, documents, sqs, secrets } = awsClients();
-    // On fetch and the clients the handlers share: a run that has ended can no longer reach a provider, the table or the queues.
-    gate = InvocationIoGate.install([dynamoClient, sqs, secrets]);
-    await ensureTable(dynamoClient, TABLE_NAME);
-    const queues = await ensureQueues(sqs, 'crier-local', timeScale);
-
     const realTwilio = Boolean(options.twilio.accountSid && (options.twilio.smsFrom || options.twilio.whatsappFrom));
     const smsProvider = realTwilio && options.twilio.smsFrom ? 'twilio' : 'sandbox';
     const whatsappProvider = realTwilio && options.twilio.whatsappFrom ? 'twilio' : 'sandbox';
@@ -186,6 +174,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(options.sandbox.messagesPerSecond ? { sendRates: sandboxRates(options.sandbox.messagesPerSecond) } : {}),
       ...options.settings,
     };
+    // Every listed provider's settings, before anything else starts: a provider that failover
+    // would move traffic onto must not first be found wanting then.
+    buildListedProviders(
+      parseEnvironment(providerEnvSchema, { ...process.env, ...providerListEnvironment(settings), ...localProviderEnvironment(options, baseUrl) }),
+      providerRegistry,
+    );
+
+    const dynamo = await startDynamo(options.dataDir ? join(options.dataDir, 'dynamodb') : undefined);
+    emulators.push(dynamo);
+    const sqsEmulator = await startSqs();
+    emulators.push(sqsEmulator);
+    pointAwsSdkAt(dynamo.endpoint, sqsEmulator.endpoint);
+
+    const { dynamo: dynamoClient, documents, sqs, secrets } = awsClients();
+    // On fetch and the clients the handlers share: a run that has ended can no longer reach a provider, the table or the queues.
+    gate = InvocationIoGate.install([dynamoClient, sqs, secrets]);
+    await ensureTable(dynamoClient, TABLE_NAME);
+    const queues = await ensureQueues(sqs, 'crier-local', timeScale);
+
     const bindings: DeploymentBindings = {
       tableName: TABLE_NAME,
       queueUrls: mapValues(queues, (queue) => queue.url),
@@ -199,9 +206,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // where two functions name the same variable they agree on its value.
     for (const id of functionIds) Object.assign(process.env, functionDefinition(id).environment(bindings));
     Object.assign(process.env, localProviderEnvironment(options, baseUrl));
-    // Every listed provider's settings, before anything starts: a provider failover would move
-    // traffic onto must not first be found wanting then.
-    buildListedProviders(parseEnvironment(providerEnvSchema), providerRegistry);
 
     const operatorKey = options.bootstrapKey ?? generatedOperatorKey();
     // Stored hashed like every other key, under the id `operator`, so it is listed and revocable.

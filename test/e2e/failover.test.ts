@@ -73,6 +73,15 @@ describe('provider failover on the local stack', () => {
     expect(broadcast.json).toMatchObject({ status: 'sent', counts: { targeted: residents.length, sent: residents.length, failed: 0, skipped: 0 } });
     expect((await health.route('sms'))?.active).toBe('sandbox-b');
     expect(await health.shifts('sms')).toEqual([expect.objectContaining({ from: 'sandbox', to: 'sandbox-b', count: 1 })]);
+    // And operators see it: the primary resting until its trial, its failures, the shift.
+    const view = await client.api('GET', '/v1/providers');
+    const sms = view.json.channels.find((channel: { channel: string }) => channel.channel === 'sms');
+    expect(sms.providers).toEqual([
+      expect.objectContaining({ name: 'sandbox', state: 'open', trialDueAt: expect.any(String) }),
+      expect.objectContaining({ name: 'sandbox-b', state: 'active' }),
+    ]);
+    expect(sms.providers[0].failures.current + sms.providers[0].failures.previous).toBeGreaterThanOrEqual(2);
+    expect(sms.shifts).toEqual([expect.objectContaining({ from: 'sandbox', to: 'sandbox-b', count: 1 })]);
   });
 
   it('moves back to the primary when it has recovered: one trial after the cooldown, then traffic through it', async () => {

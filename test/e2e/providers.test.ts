@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { ConfigurationError } from '../../shared/domain/errors.js';
+import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fake-twilio-api.js';
+import { LocalStackClient } from '../support/local-stack-client.js';
+import { crier, isolatedEnv } from './cli-run.js';
+
+describe('the local stack checks every listed provider before it starts', () => {
+  it('refuses to start, having started nothing, when a provider failover would move to lacks its settings', async () => {
+    // Prepare: the settings of AWS End User Messaging SMS are nowhere in the local stack's environment.
+    delete process.env.AWS_SMS_ORIGINATION_IDENTITY;
+    delete process.env.AWS_SMS_CONFIGURATION_SET;
+    // The stack points the AWS SDK at its emulators' region only once the check has passed.
+    delete process.env.AWS_REGION;
+
+    // Act
+    const starting = startLocalStack({
+      port: 0,
+      twilio: { authToken: 'e2e-providers-token' },
+      sandbox: { failureRate: 0 },
+      settings: { smsProviders: [{ name: 'sandbox' }, { name: 'aws-sms' }] },
+    });
+
+    // Assess
+    await expect(starting).rejects.toThrow(
+      new ConfigurationError('SMS_PROVIDERS lists aws-sms, which is missing AWS_SMS_ORIGINATION_IDENTITY, AWS_SMS_CONFIGURATION_SET and AWS_REGION'),
+    );
+  });
+});
+
+/**
+ * SANDBOX_FAILOVER=on with Twilio credentials: Twilio stays SMS's first provider and sandbox-b is
+ * added behind it (it used to replace Twilio with the sandbox). The providers view and the CLI
+ * show both channels' lists as the senders read them.
+ */
+describe('GET /v1/providers and crier providers status on the local stack', () => {
+  let twilioApi: FakeTwilioApi;
+  let stack: LocalStack;
+  let client: LocalStackClient;
+  let home: string;
+
+  beforeAll(async () => {
+    twilioApi = await startFakeTwilioApi();
+    stack = await startLocalStack({
+      port: 0,
+      twilio: { authToken: twilioApi.authToken, accountSid: twilioApi.accountSid, smsFrom: '+447700900000', apiBaseUrl: twilioApi.baseUrl },
+      sandbox: { failureRate: 0 },
+      sandboxFailover: true,
+    });
+    client = new LocalStackClient(stack, twilioApi.authToken, twilioApi.accountSid);
+    home = mkdtempSync(join(tmpdir(), 'crier-providers-'));
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await twilioApi?.close();
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  it("answers an operator with each channel's providers: Twilio first for SMS with sandbox-b behind it", async () => {
+    // Act
+    const response = await client.api('GET', '/v1/providers');
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(response.json.failover).toMatchObject({ errors: 50, windowSeconds: 60, cooldownSeconds: 300 });
+    expect(response.json.channels).toEqual([
+      {
+        channel: 'sms',
+        setting: 'SMS_PROVIDERS',
+        mode: 'ordered',
+        providers: [
+          { name: 'twilio', state: 'active', failures: { current: 0, previous: 0 } },
+          { name: 'sandbox-b', state: 'standby', failures: { current: 0, previous: 0 } },
+        ],
+        shifts: [],
+        senderIdentities: [],
+      },
+      {
+        channel: 'whatsapp',
+        setting: 'WHATSAPP_PROVIDERS',
+        mode: 'ordered',
+        providers: [
+          { name: 'sandbox', state: 'active', failures: { current: 0, previous: 0 } },
+          { name: 'sandbox-b', state: 'standby', failures: { current: 0, previous: 0 } },
+        ],
+        shifts: [],
+        senderIdentities: [],
+      },
+    ]);
+  });
+
+  it('refuses a key that is not an operator\'s', async () => {
+    // Prepare
+    const created = await client.api('POST', '/v1/keys', { name: 'youth sender', role: 'sender', department: 'youth' });
+
+    // Act
+    const response = await client.api('GET', '/v1/providers', undefined, created.json.key);
+
+    // Assess
+    expect(created.status).toBe(201);
+    expect(response.status).toBe(403);
+    expect(response.json.error).toBe('a sender key may not providers read');
+  });
+
+  it('prints the same through crier providers status', async () => {
+    // Prepare
+    const env = isolatedEnv(home, { CRIER_URL: stack.baseUrl, CRIER_API_KEY: stack.operatorKey });
+
+    // Act
+    const run = await crier(['providers', 'status'], env);
+
+    // Assess
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('SMS (SMS_PROVIDERS, in failover order)');
+    expect(run.stdout).toMatch(/^ {2}twilio\s+active\s+0\/0$/m);
+    expect(run.stdout).toMatch(/^ {2}sandbox-b\s+standby\s+0\/0$/m);
+    expect(run.stdout).toContain('WhatsApp (WHATSAPP_PROVIDERS, in failover order)');
+    expect(run.stdout).toContain('Traffic moves off a provider after more than 50 failures in 60 s; it is tried again after 300 s.');
+  });
+});
