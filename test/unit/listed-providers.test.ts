@@ -4,22 +4,10 @@ import { ConfiguredProviderDirectory, providerRegistry, withRecordingSandbox } f
 import { RecordingSandboxProvider } from '../../shared/adapters/providers/sandbox/recording-adapter.js';
 import { providerEnvSchema, type ProviderEnv } from '../../shared/config/env.js';
 import { ConfigurationError } from '../../shared/domain/errors.js';
-
-/** Complete settings for every provider; each test takes away what it is about. */
-const complete = {
-  SANDBOX_URL: 'http://127.0.0.1:8000/sandbox',
-  TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,
-  TWILIO_AUTH_TOKEN: 'token-from-env',
-  TWILIO_SMS_FROM: '+447700900000',
-  WHATSAPP_CLOUD_ACCESS_TOKEN: 'EAAG-token-from-env',
-  WHATSAPP_CLOUD_PHONE_NUMBER_ID: '106540352242922',
-  AWS_SMS_ORIGINATION_IDENTITY: 'pool-2ee1a5c4e5e24d2a9bb0d2f4c8f3a111',
-  AWS_SMS_CONFIGURATION_SET: 'crier-receipts',
-  AWS_REGION: 'eu-west-2',
-};
+import { completeProviderSettings } from '../support/provider-settings.js';
 
 function settings(overrides: Record<string, string | undefined>): ProviderEnv {
-  const input = Object.fromEntries(Object.entries({ ...complete, ...overrides }).filter(([, value]) => value !== undefined));
+  const input = Object.fromEntries(Object.entries({ ...completeProviderSettings, ...overrides }).filter(([, value]) => value !== undefined));
   return providerEnvSchema.parse(input);
 }
 

@@ -12,23 +12,13 @@ import { WhatsAppCloudProvider } from '../../shared/adapters/providers/whatsapp-
 import { providerEnvSchema, type ProviderEnv } from '../../shared/config/env.js';
 import { ConfigurationError } from '../../shared/domain/errors.js';
 import { providerNames, type ProviderName } from '../../shared/ports/messaging-provider.js';
+import { completeProviderSettings } from '../support/provider-settings.js';
 
 const ACCOUNT_SID = `AC${'a'.repeat(32)}`;
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:crier-provider-AbCdEf';
 
 function env(overrides: Record<string, string> = {}): ProviderEnv {
-  return providerEnvSchema.parse({
-    SANDBOX_URL: 'http://127.0.0.1:8000/sandbox',
-    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
-    TWILIO_AUTH_TOKEN: 'token-from-env',
-    TWILIO_SMS_FROM: '+447700900000',
-    WHATSAPP_CLOUD_ACCESS_TOKEN: 'EAAG-token-from-env',
-    WHATSAPP_CLOUD_PHONE_NUMBER_ID: '106540352242922',
-    AWS_SMS_ORIGINATION_IDENTITY: 'pool-2ee1a5c4e5e24d2a9bb0d2f4c8f3a111',
-    AWS_SMS_CONFIGURATION_SET: 'crier-receipts',
-    AWS_REGION: 'eu-west-2',
-    ...overrides,
-  });
+  return providerEnvSchema.parse({ ...completeProviderSettings, ...overrides });
 }
 
 /** What each registry entry builds from complete settings, written out independently. */
