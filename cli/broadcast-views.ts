@@ -189,7 +189,9 @@ export function showDepartmentLimits(output: Output, limits: DepartmentLimits): 
     ...(limits.usedToday !== undefined
       ? ([['used today', `${limits.usedToday}${limits.dailyMessageCap ? ` of ${limits.dailyMessageCap}` : ''}${limits.today ? ` (${limits.today})` : ''}`]] as [string, string][])
       : []),
-    ...(limits.costToday ? ([['cost today', describeCost(limits.costToday)]] as [string, string][]) : []),
+    ...(limits.costToday
+      ? ([['cost today', `${describeCost(limits.costToday)}, of which replies to residents ${describeCost(limits.costToday.replies)}`]] as [string, string][])
+      : []),
   ]);
 }
 
