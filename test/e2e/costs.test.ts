@@ -55,10 +55,9 @@ describe('costs on the local stack', () => {
     await stack.settled(60_000);
     const broadcast = await client.api('GET', `/v1/broadcasts/${created.json.id}`);
     const limits = await client.api('GET', '/v1/departments/general/limits');
-    const status = await crier(
-      ['broadcasts', 'status', created.json.id],
-      isolatedEnv(home, { CRIER_URL: stack.baseUrl, CRIER_API_KEY: stack.operatorKey }),
-    );
+    const cliEnv = isolatedEnv(home, { CRIER_URL: stack.baseUrl, CRIER_API_KEY: stack.operatorKey });
+    const status = await crier(['broadcasts', 'status', created.json.id], cliEnv);
+    const day = await crier(['departments', 'limits', 'general'], cliEnv);
 
     // Assess: each resident's own message (with its footer) priced at its country's rate
     expect(created.status).toBe(201);
@@ -76,6 +75,8 @@ describe('costs on the local stack', () => {
     expect(limits.json.costToday).toEqual({ currency: 'GBP', estimatedMicros: dayMicros, estimated: dayMicros / 1_000_000, replies });
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/^cost: +£0\.\d+ GBP \(estimate/m);
+    expect(day.stdout).toMatch(/^cost today: +£0\.\d+ GBP \(estimate/m);
+    expect(day.stdout).toContain(`of which replies:   £${(confirmationsMicros / 1_000_000).toFixed(4).replace(/0+$/, '')} GBP (answers to residents' texts)`);
   });
 
   /** Each message priced at its destination's rate, on the exact text the sandbox received. */
