@@ -23,6 +23,7 @@ const permissions: readonly Permission[] = [
   'keys:manage',
   'departments:manage',
   'deadLetters:manage',
+  'providers:read',
   'audit:read',
 ];
 
@@ -83,6 +84,7 @@ const testKeyAllowed: readonly Permission[] = [
   'broadcasts:cancel',
   'inbox:read',
   'replies:read',
+  'providers:read',
   'audit:read',
 ];
 
