@@ -21,7 +21,6 @@ import { providerEnvSchema } from '../shared/config/env.js';
 import { parseEnvironment } from '../shared/runtime/environment.js';
 import { mapValues } from '../shared/runtime/records.js';
 import { hashApiKey } from '../shared/usecases/authenticate.js';
-import { senderKeyOf, type SendRates } from '../shared/domain/send-rates.js';
 import { startDynamo, startSqs, type RunningEmulator } from './emulators.js';
 import { authorizeAtGateway } from './gateway-authorizer.js';
 import { compileRoutes, matchRoute, MAX_BODY_BYTES, normaliseResult, readBody, respond, toApiGatewayEvent } from './http-gateway.js';
@@ -32,6 +31,7 @@ import { QueuePoller } from './queue-poller.js';
 import { ScheduledRunner } from './scheduled-runner.js';
 import { Sandbox } from './sandbox.js';
 import { settled } from './settled.js';
+import { localDeploymentSettings, localProviderEnvironment } from './local-settings.js';
 import { localTimeoutMs, queueTimeScaleSchema } from './time-scale.js';
 
 export interface LocalStackOptions {
@@ -150,30 +150,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const baseUrl = `http://127.0.0.1:${port}`;
     const publicBaseUrl = (options.publicBaseUrl ?? `http://localhost:${port}`).replace(/\/$/, '');
 
-    const realTwilio = Boolean(options.twilio.accountSid && (options.twilio.smsFrom || options.twilio.whatsappFrom));
-    const smsProvider = realTwilio && options.twilio.smsFrom ? 'twilio' : 'sandbox';
-    const whatsappProvider = realTwilio && options.twilio.whatsappFrom ? 'twilio' : 'sandbox';
-    const settings: DeploymentSettings = {
-      defaultCountry: 'GB',
-      smsProvider,
-      whatsappProvider,
-      ...(options.sandboxFailover
-        ? { smsProviders: [{ name: smsProvider }, { name: 'sandbox-b' }], whatsappProviders: [{ name: whatsappProvider }, { name: 'sandbox-b' }] }
-        : {}),
-      topicShards: 8,
-      logLevel: 'WARN',
-      serviceName: 'Council alerts',
-      serviceContact: 'your council',
-      // Off unless asked for, so what a test sees does not depend on the hour it runs at;
-      // `npm start` passes the deployment default (local/main.ts).
-      quietHours: 'off',
-      timeZone: 'Europe/London',
-      dailyMessageCap: 0,
-      operatorApprovalAbove: 0,
-      // The senders are paced to the sandbox's own limit, as a deployment's are to its contracted rates.
-      ...(options.sandbox.messagesPerSecond ? { sendRates: sandboxRates(options.sandbox.messagesPerSecond) } : {}),
-      ...options.settings,
-    };
+    const settings = localDeploymentSettings(options);
     // Every listed provider's settings, before anything else starts: a provider that failover
     // would move traffic onto must not first be found wanting then.
     buildListedProviders(
@@ -359,30 +336,6 @@ function pointAwsSdkAt(dynamoEndpoint: string, sqsEndpoint: string): void {
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
-}
-
-/** Both sandboxes, both channels, at the sandbox's rate limit. */
-function sandboxRates(messagesPerSecond: number): SendRates {
-  return Object.fromEntries(
-    ['sandbox', 'sandbox-b'].flatMap((provider) => (['sms', 'whatsapp'] as const).map((channel) => [senderKeyOf(provider, channel), messagesPerSecond])),
-  );
-}
-
-/** Provider settings that in AWS come from the secret; locally from the environment (CONTRACT.md). */
-function localProviderEnvironment(options: LocalStackOptions, baseUrl: string): Record<string, string> {
-  const { twilio } = options;
-  return Object.fromEntries(
-    Object.entries({
-      SANDBOX_URL: `${baseUrl}/sandbox`,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_SMS_FROM: twilio.smsFrom,
-      TWILIO_WHATSAPP_FROM: twilio.whatsappFrom,
-      TWILIO_API_BASE_URL: twilio.apiBaseUrl,
-      WHATSAPP_VERIFY_TOKEN: options.whatsapp?.verifyToken,
-      WHATSAPP_APP_SECRET: options.whatsapp?.appSecret,
-    }).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
 }
 
 function generatedOperatorKey(): string {

@@ -1,0 +1,60 @@
+import type { DeploymentSettings } from '../functions/catalog-types.js';
+import { senderKeyOf, type SendRates } from '../shared/domain/send-rates.js';
+import type { LocalStackOptions } from './stack.js';
+
+/**
+ * What a deployment's CDK context says, as the local stack sets it: the sandbox, or Twilio when its
+ * credentials are set, behind which `sandboxFailover` adds the second sandbox; `options.settings`
+ * wins over all of it.
+ */
+export function localDeploymentSettings(options: LocalStackOptions): DeploymentSettings {
+  const realTwilio = Boolean(options.twilio.accountSid && (options.twilio.smsFrom || options.twilio.whatsappFrom));
+  const smsProvider = realTwilio && options.twilio.smsFrom ? 'twilio' : 'sandbox';
+  const whatsappProvider = realTwilio && options.twilio.whatsappFrom ? 'twilio' : 'sandbox';
+  return {
+    defaultCountry: 'GB',
+    smsProvider,
+    whatsappProvider,
+    ...(options.sandboxFailover
+      ? { smsProviders: [{ name: smsProvider }, { name: 'sandbox-b' }], whatsappProviders: [{ name: whatsappProvider }, { name: 'sandbox-b' }] }
+      : {}),
+    topicShards: 8,
+    logLevel: 'WARN',
+    serviceName: 'Council alerts',
+    serviceContact: 'your council',
+    // Off unless asked for, so what a test sees does not depend on the hour it runs at;
+    // `npm start` passes the deployment default (local/main.ts).
+    quietHours: 'off',
+    timeZone: 'Europe/London',
+    dailyMessageCap: 0,
+    operatorApprovalAbove: 0,
+    // The senders are paced to the sandbox's own limit, as a deployment's are to its contracted rates.
+    ...(options.sandbox.messagesPerSecond ? { sendRates: sandboxRates(options.sandbox.messagesPerSecond) } : {}),
+    ...options.settings,
+  };
+}
+
+/** Both sandboxes, both channels, at the sandbox's rate limit. */
+function sandboxRates(messagesPerSecond: number): SendRates {
+  return Object.fromEntries(
+    ['sandbox', 'sandbox-b'].flatMap((provider) => (['sms', 'whatsapp'] as const).map((channel) => [senderKeyOf(provider, channel), messagesPerSecond])),
+  );
+}
+
+/** Provider settings that in AWS come from the secret; locally from the environment (CONTRACT.md). */
+export function localProviderEnvironment(options: LocalStackOptions, baseUrl: string): Record<string, string> {
+  const { twilio } = options;
+  return Object.fromEntries(
+    Object.entries({
+      SANDBOX_URL: `${baseUrl}/sandbox`,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_SMS_FROM: twilio.smsFrom,
+      TWILIO_WHATSAPP_FROM: twilio.whatsappFrom,
+      TWILIO_API_BASE_URL: twilio.apiBaseUrl,
+      WHATSAPP_VERIFY_TOKEN: options.whatsapp?.verifyToken,
+      WHATSAPP_APP_SECRET: options.whatsapp?.appSecret,
+    }).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}
+
