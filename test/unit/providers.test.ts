@@ -6,7 +6,7 @@ import { ConfiguredProviderDirectory, providerRegistry, withRecordingSandbox } f
 import { RecordingSandboxProvider } from '../../shared/adapters/providers/sandbox/recording-adapter.js';
 import { AwsSmsProvider } from '../../shared/adapters/providers/aws-sms/adapter.js';
 import { SandboxProvider } from '../../shared/adapters/providers/sandbox/adapter.js';
-import { providerSettingsSource, twilioAuthToken } from '../../shared/adapters/providers/settings-source.js';
+import { providerSettingsSource } from '../../shared/adapters/providers/settings-source.js';
 import { TwilioProvider } from '../../shared/adapters/providers/twilio/adapter.js';
 import { WhatsAppCloudProvider } from '../../shared/adapters/providers/whatsapp-cloud/adapter.js';
 import { providerEnvSchema, type ProviderEnv } from '../../shared/config/env.js';
@@ -299,29 +299,5 @@ describe('providerSettingsSource', () => {
     // Assess
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as ConfigurationError).message).not.toContain('ACsecret-looking-value');
-  });
-});
-
-describe('twilioAuthToken', () => {
-  it('gives the token from the settings', async () => {
-    // Prepare
-    const source = async () => env();
-
-    // Act
-    const token = await twilioAuthToken(source);
-
-    // Assess
-    expect(token).toBe('token-from-env');
-  });
-
-  it('refuses to verify webhooks without a token', async () => {
-    // Prepare
-    const source = async () => ({ ...env(), TWILIO_AUTH_TOKEN: undefined });
-
-    // Act
-    const attempt = twilioAuthToken(source);
-
-    // Assess
-    await expect(attempt).rejects.toThrow(new ConfigurationError('TWILIO_AUTH_TOKEN is not set, so Twilio webhooks cannot be verified'));
   });
 });

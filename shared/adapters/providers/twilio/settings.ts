@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ProviderEnv } from '../../../config/env.js';
 import { ConfigurationError } from '../../../domain/errors.js';
+import type { ProviderSettingsSource } from '../settings-source.js';
 
 /**
  * What the Twilio adapter needs to send. Validated once when the provider is built, so a typo in
@@ -52,4 +53,14 @@ export function twilioSettingsFromEnv(env: ProviderEnv): TwilioSettings {
     messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID,
     apiBaseUrl: env.TWILIO_API_BASE_URL,
   });
+}
+
+/**
+ * The Twilio auth token webhooks are verified with; a deployment without one cannot verify. Unlike
+ * sending, receiving needs nothing else: the local stack verifies with only this token set.
+ */
+export async function twilioAuthToken(source: ProviderSettingsSource): Promise<string> {
+  const token = (await source()).TWILIO_AUTH_TOKEN;
+  if (!token) throw new ConfigurationError('TWILIO_AUTH_TOKEN is not set, so Twilio webhooks cannot be verified');
+  return token;
 }
