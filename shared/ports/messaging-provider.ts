@@ -43,6 +43,9 @@ export interface ProviderAcceptance {
 /**
  * What every provider adapter implements. Adapters throw `ProviderError` (shared/domain/errors.ts)
  * with a kind from the taxonomy; they never return a failure as a value.
+ *
+ * This is the sending half of a provider; the receiving half (verify, parse, handshake) is
+ * `ProviderWebhooks` (provider-webhooks.ts), built apart: see there why.
  */
 export interface MessagingProvider {
   readonly name: ProviderName;
