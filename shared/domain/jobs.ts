@@ -36,6 +36,8 @@ export const sendJobSchema = z.discriminatedUnion('kind', [
     channel: channelSchema,
     body: z.string().min(1),
     purpose: replyPurposeSchema,
+    /** The department the reply's cost goes to (absent on replies queued before costs were summed: general's). */
+    department: z.string().min(1).optional(),
   }),
 ]);
 export type SendJob = z.infer<typeof sendJobSchema>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BroadcastSendJob, ReplySendJob } from '../domain/jobs.js';
-import { recipientKey, type Broadcast, type Channel, type Recipient, type SkipReason } from '../domain/model.js';
+import { generalDepartment, recipientKey, type Broadcast, type Channel, type Recipient, type SkipReason } from '../domain/model.js';
 import { rateOf, rateUnitsOf, senderKeyOf } from '../domain/send-rates.js';
 import { retryDelaySeconds } from '../domain/backoff.js';
 import type { MessagingProvider } from '../ports/messaging-provider.js';
@@ -342,5 +342,11 @@ export async function sendReply(deps: SendDependencies, job: ReplySendJob, run: 
   const slot = await sender.take(rateUnitsOf(job.channel, job.body));
   // Refused only when the schedule is fuller than the function has time left: SQS delivers it again.
   if (!slot.ok) throw new Error(`no send slot for ${sender.sender} before this function's deadline`);
-  await sendReplyNow(deps, job, provider);
+  const outcome = await sendReplyNow(deps, job, provider);
+  // Replies belong to no broadcast, so their cost goes on the day of the department they concern
+  // (a redelivered reply, already claimed, costs 0 and adds nothing).
+  if (outcome.costMicros > 0) {
+    const day = deps.window.dayOf(deps.clock.now());
+    await deps.stores.departments.addCost(job.department ?? generalDepartment, day, outcome.costMicros, deps.prices.currency, 'replies');
+  }
 }

@@ -54,6 +54,7 @@ describe('handleInboundText: the path of one text', () => {
         channel: 'sms',
         body: expected('subscribed', 'en', { topicName: 'Traffic alerts' }),
         purpose: 'confirmation',
+        department: 'traffic',
       },
     ]);
     expect(stores.inbound.entries.get(`sandbox#${inbound.providerMessageId}`)).toMatchObject({ state: 'done', replyMessageId, body: 'join traffic' });
