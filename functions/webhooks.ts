@@ -1,3 +1,4 @@
+import type { SQSRecord } from 'aws-lambda';
 import type { CountryCode } from 'libphonenumber-js';
 import { awsClients } from '../shared/adapters/aws-clients.js';
 import { providerSettingsSource } from '../shared/adapters/providers/settings-source.js';
@@ -39,4 +40,12 @@ export function httpWebhookRequest(env: { PUBLIC_BASE_URL: string }, path: strin
     headers: request.headers,
     rawBody: request.rawBody,
   };
+}
+
+/**
+ * A notification a provider delivers through a queue (AWS SMS: SNS to SQS), as a webhook request:
+ * the record's body as sent, from the queue (its ARN); no path, query or headers.
+ */
+export function queuedWebhookRequest(record: SQSRecord): WebhookRequest {
+  return { publicUrl: record.eventSourceARN, path: '', query: {}, headers: {}, rawBody: record.body };
 }

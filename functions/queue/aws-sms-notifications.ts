@@ -6,6 +6,7 @@ import { awsSmsNotificationsEnvSchema } from '../../shared/config/env.js';
 import { ForbiddenError, ValidationError } from '../../shared/domain/errors.js';
 import { queueFunction } from '../../shared/runtime/queue-function.js';
 import { receiveWebhook } from '../../shared/usecases/receive-webhook.js';
+import { queuedWebhookRequest } from '../webhooks.js';
 import { inboundDependencies } from '../wiring.js';
 
 /**
@@ -30,13 +31,7 @@ export const handler = queueFunction({
   // Only "is it JSON" here; the provider's webhooks read the record's body as sent, naming each bad field.
   jobSchema: z.unknown(),
   processJob: async (_notification, record, deps) => {
-    await receiveWebhook(deps.inbound, deps.webhooks, {
-      publicUrl: record.eventSourceARN,
-      path: '',
-      query: {},
-      headers: {},
-      rawBody: record.body,
-    });
+    await receiveWebhook(deps.inbound, deps.webhooks, queuedWebhookRequest(record));
   },
   discard: (error) => error instanceof ValidationError || error instanceof ForbiddenError,
 });

@@ -41,7 +41,7 @@ export async function answerHandshake(webhooks: ProviderWebhooks, request: Webho
  * `deps` without a reply queue serves receipts only (Twilio's status callback): a text sent there
  * is refused rather than dropped, so a webhook pointed at the wrong URL shows in the provider's log.
  */
-export async function actOnWebhook(
+async function actOnWebhook(
   source: WebhookSource,
   deps: CoreDependencies | InboundDependencies,
   batch: WebhookBatch,
