@@ -2,9 +2,6 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, APIGate
 import { z } from 'zod';
 import type { LocalInvoke } from './lambda-runtime.js';
 
-/** The header the authorizer's identity source names, as the CDK stack configures it. */
-const IDENTITY_HEADER = 'authorization';
-
 /** A simple response (payload format 2.0), checked as API Gateway checks it. */
 const simpleResponse = z.object({
   isAuthorized: z.boolean(),
@@ -17,20 +14,19 @@ export type GatewayAuthorization =
 
 /**
  * What an HTTP API does with a route behind a Lambda authorizer, so the local stack runs the
- * same authorizer code as AWS and answers as AWS does: no identity header, 401 without calling
- * the function; refused, 403; a throw or a malformed answer, 500; accepted, the route's event
- * carries the context as `requestContext.authorizer.lambda`. The bodies are API Gateway's own.
+ * same authorizer code as AWS and answers as AWS does. The CDK stack gives the authorizer no
+ * identity source (no cache), so API Gateway calls it for every request, with or without an
+ * Authorization header. Refused, 403; a throw or a malformed answer, 500; accepted, the route's
+ * event carries the context as `requestContext.authorizer.lambda`. The bodies are API Gateway's own.
  */
 export async function authorizeAtGateway(
   authorizer: LocalInvoke<APIGatewayRequestAuthorizerEventV2, unknown>,
   event: APIGatewayProxyEventV2,
   log: (line: string) => void,
 ): Promise<GatewayAuthorization> {
-  const identity = event.headers[IDENTITY_HEADER];
-  if (!identity) return { authorized: false, response: gatewayError(401, 'Unauthorized') };
   let answer: unknown;
   try {
-    answer = await authorizer(authorizerEvent(event, identity));
+    answer = await authorizer(authorizerEvent(event));
   } catch (error) {
     log(`authorizer failed: ${(error as Error).stack ?? String(error)}`);
     return { authorized: false, response: gatewayError(500, 'Internal Server Error') };
@@ -46,13 +42,14 @@ export async function authorizeAtGateway(
 }
 
 /** The authorizer's event (payload format 2.0) for a request, as HTTP APIs build it. */
-function authorizerEvent(event: APIGatewayProxyEventV2, identity: string): APIGatewayRequestAuthorizerEventV2 {
+function authorizerEvent(event: APIGatewayProxyEventV2): APIGatewayRequestAuthorizerEventV2 {
   const { requestContext } = event;
   return {
     version: '2.0',
     type: 'REQUEST',
     routeArn: `arn:aws:execute-api:eu-west-2:${requestContext.accountId}:${requestContext.apiId}/${requestContext.stage}/${requestContext.http.method}${requestContext.http.path}`,
-    identitySource: [identity],
+    // No identity source is configured, so none is evaluated.
+    identitySource: [],
     routeKey: event.routeKey,
     rawPath: event.rawPath,
     rawQueryString: event.rawQueryString,

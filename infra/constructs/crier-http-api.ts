@@ -55,8 +55,11 @@ export class CrierHttpApi extends Construct {
   addRoutes<F extends string>(routes: readonly CrierRoute<F>[], functions: Record<F, IFunction>, authorizerFunction: IFunction): void {
     const authorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', authorizerFunction, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
-      // Without the header API Gateway answers 401 itself, without invoking the function.
-      identitySource: ['$request.header.Authorization'],
+      // No identity source, which an HTTP API allows when results are not cached: with one, a
+      // request without the header would get API Gateway's own `{"message":"Unauthorized"}`
+      // instead of crier's `401 {error, details}` naming the header. The function reads the
+      // header itself and lets a missing one through as a refusal, like a bad key.
+      identitySource: [],
       // No cache: a cached answer would let a revoked key work for up to its TTL, and the README
       // promises that revoking takes effect at once. Admin traffic is light; the price is one
       // short invocation and one DynamoDB read per request.

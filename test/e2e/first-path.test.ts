@@ -44,9 +44,12 @@ describe('first end-to-end path on the local stack', () => {
     // Assess
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ id: 'traffic', keywords: ['TRAFFIC'], subscribers: 0 });
-    // A key the authorizer refuses: the contract's 401, in crier's own error format.
+    // A key the authorizer refuses, or none at all: the contract's 401, in crier's own error format.
     expect(wrongKey).toEqual({ status: 401, json: { error: 'the API key is not valid (unknown or revoked)', details: [] } });
-    expect(noKey.status).toBe(401);
+    expect({ status: noKey.status, json: await noKey.json() }).toEqual({
+      status: 401,
+      json: { error: 'a valid API key is required (Authorization: Bearer <key>)', details: [] },
+    });
   });
 
   it('refuses a forged inbound webhook with 403 and stores nothing', async () => {

@@ -468,7 +468,7 @@ describe('HTTP API', () => {
       AuthorizerType: 'REQUEST',
       AuthorizerPayloadFormatVersion: '2.0',
       EnableSimpleResponses: true,
-      IdentitySource: ['$request.header.Authorization'],
+      IdentitySource: [],
       // A cached answer would let a revoked key work until it expired.
       AuthorizerResultTtlInSeconds: 0,
     });

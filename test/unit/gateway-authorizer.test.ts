@@ -22,16 +22,18 @@ function authorizerAnswering(answer: () => unknown) {
 }
 
 describe('the local gateway in front of apiKey routes, as API Gateway behaves', () => {
-  it('answers 401 without calling the authorizer when there is no Authorization header', async () => {
+  it('calls the authorizer even without an Authorization header (no identity source), so crier answers the 401', async () => {
     // Prepare
-    const authorizer = authorizerAnswering(() => ({ isAuthorized: true }));
+    const refusal = { refusal: 'the Authorization header is missing' };
+    const authorizer = authorizerAnswering(() => ({ isAuthorized: true, context: refusal }));
 
     // Act
     const outcome = await authorizeAtGateway(authorizer.handler, routeEvent(), () => undefined);
 
     // Assess
-    expect(outcome).toEqual({ authorized: false, response: expect.objectContaining({ statusCode: 401, body: '{"message":"Unauthorized"}' }) });
-    expect(authorizer.calls).toEqual([]);
+    expect(authorizer.calls).toHaveLength(1);
+    expect(authorizer.calls[0]?.headers?.authorization).toBeUndefined();
+    expect(outcome).toMatchObject({ authorized: true, event: { requestContext: { authorizer: { lambda: refusal } } } });
   });
 
   it.each([
@@ -63,7 +65,7 @@ describe('the local gateway in front of apiKey routes, as API Gateway behaves', 
       expect.objectContaining({
         version: '2.0',
         type: 'REQUEST',
-        identitySource: ['Bearer some-key'],
+        identitySource: [],
         routeKey: 'GET /v1/topics/{id}',
         headers: expect.objectContaining({ authorization: 'Bearer some-key' }),
       }),
