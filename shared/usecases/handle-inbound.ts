@@ -64,7 +64,9 @@ async function handleClaimed(deps: InboundDependencies, inbound: InboundText, no
     const language = reply.language ?? context.language;
     const overrides = await deps.stores.replyTexts.overrides();
     const body = renderReply(reply.id, language, { serviceName: deps.settings.serviceName, contact: deps.settings.contact, ...reply.params }, overrides);
-    await deps.replies.send([{ kind: 'reply', messageId: replyMessageId, to: inbound.from, channel: inbound.channel, body, purpose: reply.purpose }]);
+    await deps.replies.send([
+      { kind: 'reply', messageId: replyMessageId, to: inbound.from, channel: inbound.channel, body, purpose: reply.purpose, from: inbound.to },
+    ]);
   }
   await deps.stores.inbound.finish(inbound.provider, inbound.providerMessageId, replyMessageId, outcome.redactedBody);
   return { kind: 'handled', intent: routed.intent.kind, replyMessageId };
