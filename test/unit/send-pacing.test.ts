@@ -55,7 +55,7 @@ describe('sendBroadcastBatch: pacing', () => {
     expect(gapsOf(provider.times).every((gap) => Math.abs(gap - 1000 / (10 * PACING_HEADROOM)) < 1.5)).toBe(true);
     expect(provider.times).toHaveLength(10);
     expect(pacer.requests.map((request) => request.units)).toEqual([4, 5, 1]);
-    expect(pacer.requests.every((request) => request.sender === 'sandbox:sms' && request.lane === 'normal')).toBe(true);
+    expect(pacer.requests.every((request) => request.sender === 'sandbox:sms:sandbox-sms' && request.lane === 'normal')).toBe(true);
   });
 
   it('books fewer slots at a time when it cannot keep up with its bookings, so it leaves the rest of the rate to others', async () => {
@@ -119,7 +119,7 @@ describe('sendBroadcastBatch: pacing', () => {
   it('hands the bulk batch back, without using an attempt, while an urgent broadcast holds the sender', async () => {
     // Prepare: an urgent broadcast booked 30 s of slots a moment ago.
     const { deps, clock, provider, pacer, lanes } = await setUp({ rate: 10 });
-    await pacer.reserve({ sender: 'sandbox:sms', units: 300, messagesPerSecond: 10, lane: 'urgent', now: clock.now().getTime(), latestStart: clock.now().getTime() });
+    await pacer.reserve({ sender: 'sandbox:sms:sandbox-sms', units: 300, messagesPerSecond: 10, lane: 'urgent', now: clock.now().getTime(), latestStart: clock.now().getTime() });
 
     // Act
     await sendBroadcastBatch(deps, everyone());
@@ -162,7 +162,7 @@ describe('sendBroadcastBatch: pacing', () => {
     const afterRefusal = provider.times.slice(3);
     expect(afterRefusal.every((time) => time >= start + 1_200)).toBe(true);
     expect(provider.sentTo).toEqual([...residents.slice(0, 3), ...residents.slice(3), residents[2]]);
-    expect(pacer.schedules.get('sandbox:sms')?.nextAt).toBeGreaterThanOrEqual(start + 1_200);
+    expect(pacer.schedules.get('sandbox:sms:sandbox-sms')?.nextAt).toBeGreaterThanOrEqual(start + 1_200);
     expect(lanes.normal.sent).toEqual([]);
     expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 10, failed: 0 });
   });
@@ -241,7 +241,7 @@ describe('sendReply: pacing', () => {
 
     // Assess
     expect(provider.sentTo).toEqual([residents[0]]);
-    expect(pacer.requests).toMatchObject([{ sender: 'sandbox:sms', lane: 'reply' }]);
-    expect(pacer.schedules.get('sandbox:sms')?.urgentUntil).toBe(0);
+    expect(pacer.requests).toMatchObject([{ sender: 'sandbox:sms:sandbox-sms', lane: 'reply' }]);
+    expect(pacer.schedules.get('sandbox:sms:sandbox-sms')?.urgentUntil).toBe(0);
   });
 });

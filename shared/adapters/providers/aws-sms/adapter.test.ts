@@ -135,7 +135,7 @@ describe('AwsSmsProvider.sendText: accepted messages', () => {
 
 describe('AwsSmsProvider: settings', () => {
   it.each([
-    ['AWS_SMS_ORIGINATION_IDENTITY', { AWS_SMS_ORIGINATION_IDENTITY: undefined }],
+    ['AWS_SMS_ORIGINATION_IDENTITY', { AWS_SMS_ORIGINATION_IDENTITY: '' }],
     ['AWS_SMS_CONFIGURATION_SET', { AWS_SMS_CONFIGURATION_SET: undefined }],
     ['AWS_REGION', { AWS_REGION: undefined }],
     ['AWS_REGION', { AWS_REGION: 'London' }],

@@ -191,7 +191,6 @@ describe('WhatsAppCloudProvider.sendText: accepted messages', () => {
 describe('WhatsAppCloudProvider: settings', () => {
   it.each([
     ['WHATSAPP_CLOUD_ACCESS_TOKEN', { WHATSAPP_CLOUD_ACCESS_TOKEN: undefined }],
-    ['WHATSAPP_CLOUD_PHONE_NUMBER_ID', { WHATSAPP_CLOUD_PHONE_NUMBER_ID: undefined }],
     ['WHATSAPP_CLOUD_PHONE_NUMBER_ID', { WHATSAPP_CLOUD_PHONE_NUMBER_ID: '+447700100000' }],
     ['WHATSAPP_CLOUD_API_VERSION', { WHATSAPP_CLOUD_API_VERSION: '25' }],
   ] as const)('refuses to start without a valid %s, naming it', (name, overrides) => {
