@@ -168,8 +168,11 @@ function identityOf(entry: SenderEntry, source: string, rates: SendRates): Sende
 function identityProblems(identities: readonly SenderIdentity[], served: ServedChannels, rates: SendRates): string[] {
   const problems: string[] = [];
   identities.forEach((identity, index) => {
-    const earlier = identities.findIndex((other) => other.id === identity.id);
-    if (earlier !== index) problems.push(`${identity.source}.id: "${identity.id}" is also the id of ${identities[earlier]?.source}`);
+    const earlier = identities[identities.findIndex((other) => other.id === identity.id)] as SenderIdentity;
+    if (earlier === identity) return;
+    // Named on the SENDERS entry: a derived identity's id is not the operator's to change.
+    const [theirs, other] = identity.source.startsWith('SENDERS') ? [identity, earlier] : [earlier, identity];
+    problems.push(`${theirs.source}.id: "${identity.id}" is also the id of ${other.source}`);
   });
   for (const [channel, providers] of Object.entries(served) as [Channel, readonly ProviderName[]][]) {
     for (const provider of providers) {
@@ -211,8 +214,10 @@ function dialableNumberOf(identity: SenderIdentity): string | undefined {
  * form residents dial ("07700 900123"), a short code as it is.
  */
 function stopNumberFor(identity: SenderIdentity, identities: readonly SenderIdentity[]): string | undefined {
+  // A sandbox's number reaches nobody: only a sandbox's own sender ID may name one.
   const candidates = identities
     .filter((other) => other.channel === 'sms' && isTwoWayKind(other.kind) && dialableNumberOf(other) !== undefined)
+    .filter((other) => isSandbox(identity.provider) || !isSandbox(other.provider))
     .sort((a, b) => rank(a) - rank(b));
   const chosen = candidates[0];
   if (!chosen) return undefined;
@@ -222,6 +227,10 @@ function stopNumberFor(identity: SenderIdentity, identities: readonly SenderIden
   function rank(other: SenderIdentity): number {
     return (other.provider === identity.provider ? 0 : 2) + (other.departments ? 1 : 0);
   }
+}
+
+function isSandbox(provider: ProviderName): boolean {
+  return provider === 'sandbox' || provider === 'sandbox-b';
 }
 
 /** The schedule a sender's sends are paced on: `PACE#twilio:sms:youth`. */
