@@ -176,11 +176,16 @@ function identityProblems(identities: readonly SenderIdentity[], served: ServedC
   });
   for (const [channel, providers] of Object.entries(served) as [Channel, readonly ProviderName[]][]) {
     for (const provider of providers) {
-      const own = identities.filter((identity) => identity.provider === provider && identity.channel === channel);
-      if (own.length === 0) problems.push(`${provider} carries ${channel} but has no identity to send from: ${missingHint(provider, channel)}`);
-      else if (own.every((identity) => identity.departments)) {
-        problems.push(`SENDERS: every ${provider} ${channel} identity names departments; leave departments out of one, the default for the others`);
+      if (!identities.some((identity) => identity.provider === provider && identity.channel === channel)) {
+        problems.push(`${provider} carries ${channel} but has no identity to send from: ${missingHint(provider, channel)}`);
       }
+    }
+  }
+  const groups = new Set(identities.map((identity) => providerChannelKeyOf(identity.provider, identity.channel)));
+  for (const group of groups) {
+    const own = identities.filter((identity) => providerChannelKeyOf(identity.provider, identity.channel) === group);
+    if (own.every((identity) => identity.departments)) {
+      problems.push(`SENDERS: every ${group} identity names departments; leave departments out of one, the default for the others`);
     }
   }
   for (const identity of identities) {

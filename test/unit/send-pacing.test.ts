@@ -231,6 +231,38 @@ describe('sendBroadcastBatch: a STOP while waiting for a slot', () => {
   });
 });
 
+describe('sendBroadcastBatch: pacing per sender identity', () => {
+  it('paces two identities of one provider apart: a department’s own number does not wait behind the default’s schedule', async () => {
+    // Prepare: the sandbox has its default SMS number and youth services' own, 10 a second each.
+    const stores = inMemoryStores();
+    const clock = new FixedClock();
+    const provider = new TimedProvider(clock);
+    const main = { id: 'main-sms', provider: 'sandbox' as const, channel: 'sms' as const, from: '+447700900100' };
+    const youth = { ...main, id: 'youth-sms', from: '+447700900200', departments: ['youth'] };
+    const sending = sendingForTests(clock, { 'sandbox:sms': 10 }, 1, [main, youth]);
+    const deps = senderDependencies(stores, clock, provider, sending);
+    const YOUTH_ID = '01jbroadcast0000000000000y';
+    await stores.broadcasts.create(aBroadcast({ id: BROADCAST_ID, body: 'Queues on the A470.', department: 'traffic' }));
+    await stores.broadcasts.create(aBroadcast({ id: YOUTH_ID, body: 'Youth club tonight.', department: 'youth' }));
+    for (const phone of residents) await stores.subscribers.subscribe(phone, 'sms', 'traffic', clock.now().toISOString(), inboundEvidence());
+    const recipients = residents.map((phone) => ({ phone, channel: 'sms' as const }));
+
+    // Act: the traffic broadcast books the default's schedule a second ahead; youth's starts now.
+    await sendBroadcastBatch(deps, aBroadcastSendJob({ broadcastId: BROADCAST_ID, recipients }));
+    const youthStart = clock.now().getTime();
+    await sendBroadcastBatch(deps, aBroadcastSendJob({ broadcastId: YOUTH_ID, recipients }));
+
+    // Assess: each broadcast from its own identity, on its own schedule.
+    const fromOf = (id: string) => provider.attempts.filter((message) => message.messageId.startsWith(id)).map((message) => message.from?.address);
+    expect(new Set(fromOf(BROADCAST_ID))).toEqual(new Set(['+447700900100']));
+    expect(new Set(fromOf(YOUTH_ID))).toEqual(new Set(['+447700900200']));
+    expect([...sending.pacer.schedules.keys()].sort()).toEqual(['sandbox:sms:main-sms', 'sandbox:sms:youth-sms']);
+    // Youth's first send went at once: its identity's schedule was empty, whatever the default's held.
+    expect(provider.times[10]).toBe(youthStart);
+    expect((await stores.messages.get(broadcastMessageId(YOUTH_ID, residents[0]!)))?.senderId).toBe('youth-sms');
+  });
+});
+
 describe('sendReply: pacing', () => {
   it('takes a slot on the reply lane, which never holds the bulk lane off', async () => {
     // Prepare

@@ -151,7 +151,7 @@ describe('senderIdentitiesOf', () => {
   it.each<[string, SenderSettings, Parameters<typeof senderIdentitiesOf>[1], string]>([
     ['a listed provider without an identity for its channel', {}, { sms: ['aws-sms'] }, 'aws-sms carries sms but has no identity to send from: list one in SENDERS or set AWS_SMS_ORIGINATION_IDENTITY'],
     ['a provider’s own setting that is no sender', { TWILIO_SMS_FROM: 'CARDIFF-COUNCIL' }, { sms: ['twilio'] }, 'TWILIO_SMS_FROM: "CARDIFF-COUNCIL" is not a sender'],
-    ['identities that all belong to departments', { SENDERS: senders(entry({ departments: ['youth'] })) }, { sms: ['twilio'] }, 'every twilio sms identity names departments'],
+    ['identities that all belong to departments', { SENDERS: senders(entry({ departments: ['youth'] })) }, { sms: ['twilio'] }, 'every twilio:sms identity names departments'],
     ['an alphanumeric sender ID with no number to text STOP to', { SENDERS: senders(entry({ from: 'CARDIFF' })) }, { sms: ['twilio'] }, 'SENDERS[0]: "CARDIFF" is an alphanumeric sender ID'],
     ['a SEND_RATES key naming no identity', { SEND_RATES: { youth: 10 } }, {}, 'SEND_RATES: "youth" is not the id of any sender identity'],
     ['an id a derived identity already has', { SENDERS: senders(entry({ id: 'sandbox-sms' })) }, {}, 'SENDERS[0].id: "sandbox-sms" is also the id of the sandbox provider'],
