@@ -4,7 +4,7 @@ import { providerNames, type ProviderName } from '../ports/messaging-provider.js
 import { ConfigurationError } from './errors.js';
 import { channelSchema, type Channel } from './model.js';
 import { providerChannelKeyOf, type SendRates } from './send-rates.js';
-import { defaultRateOf, isPhoneNumber, isTwoWayKind, kindOf, senderKinds, type SenderAddress } from './sender-kinds.js';
+import { defaultRateOf, isPhoneNumber, isTwoWayKind, kindOf, senderKinds, type SenderAddress, type SenderKind } from './sender-kinds.js';
 
 /*
  * Sender identities: the numbers, short codes, sender IDs and pools a deployment sends from, each
@@ -42,25 +42,30 @@ export const senderEntrySchema = z
     mps: z.number().positive().max(10_000).optional(),
     departments: z.array(z.string().min(1)).min(1, 'must name at least one department, or be left out').optional(),
   })
-  .transform((entry, context) => {
+  .superRefine((entry, context) => {
     const found = kindOf(entry.provider, entry.channel, entry.from, entry.kind);
-    if ('problem' in found) {
-      context.addIssue({ code: 'custom', path: [found.problem.field], message: found.problem.message });
-      return z.NEVER;
-    }
-    return { ...entry, kind: found.kind };
-  });
+    if ('problem' in found) context.addIssue({ code: 'custom', path: [found.problem.field], message: found.problem.message });
+  })
+  // Only reached once the refinement above found the kind.
+  .transform((entry) => ({ ...entry, kind: (kindOf(entry.provider, entry.channel, entry.from, entry.kind) as { kind: SenderKind }).kind }));
 export type SenderEntry = z.output<typeof senderEntrySchema>;
 export type SenderEntryInput = z.input<typeof senderEntrySchema>;
 
-/** SENDERS as a whole: valid entries, each id once. */
-export const sendersSchema = z.array(senderEntrySchema).superRefine((entries, context) => {
-  entries.forEach((entry, index) => {
-    if (entries.findIndex((other) => other.id === entry.id) !== index) {
-      context.addIssue({ code: 'custom', path: [index, 'id'], message: `"${entry.id}" is the id of an earlier identity; ids must be unique` });
-    }
-  });
-});
+/**
+ * SENDERS as a whole: valid entries, each id once. The id check runs even when an entry is
+ * invalid (`when`), so one look at the error shows every problem; it reads only the ids it can.
+ */
+export const sendersSchema = z.array(senderEntrySchema).superRefine(
+  (entries, context) => {
+    const ids = (entries as unknown[]).map((entry) => (typeof entry === 'object' && entry !== null ? (entry as { id?: unknown }).id : undefined));
+    ids.forEach((id, index) => {
+      if (typeof id === 'string' && ids.indexOf(id) !== index) {
+        context.addIssue({ code: 'custom', path: [index, 'id'], message: `"${id}" is the id of an earlier identity; ids must be unique` });
+      }
+    });
+  },
+  { when: () => true },
+);
 
 /** One identity a deployment sends from, resolved: its kind known, its rate settled. */
 export interface SenderIdentity extends SenderAddress {
