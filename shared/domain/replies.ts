@@ -336,8 +336,9 @@ export function renderReply(id: ReplyId, language: Language, params: ReplyParams
 
 /**
  * Broadcast bodies get the footer too (from a one-way sender ID, the one naming the number to text
- * STOP to: `stopTo`), unless the author already wrote how to stop, in any of crier's languages. The word STOP alone is not that ("BUS STOP on Queen St closed"): only an
- * instruction to send it is ("Text STOP", "Anfonwch STOP", "Envíe STOP"/"BAJA").
+ * STOP to: `stopTo`), unless the author already wrote how to stop, in any of crier's languages.
+ * The word STOP alone is not that ("BUS STOP on Queen St closed"): only an instruction to send it
+ * is ("Text STOP", "Anfonwch STOP", "Envíe STOP"/"BAJA").
  */
 const STOP_INSTRUCTION =
   /(?<![\p{L}\p{N}])(?:reply|text|send|atebwch|anfonwch|tecstiwch|ateb|anfon|tecstio|responda|responde|envíe|envie|envía|envia|escriba|escribe|mande|manda)\s+["'‘“«]?(?:STOP|BAJA)(?![\p{L}\p{N}])/iu;
