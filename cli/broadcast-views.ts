@@ -189,19 +189,27 @@ export function showDepartmentLimits(output: Output, limits: DepartmentLimits): 
     ...(limits.usedToday !== undefined
       ? ([['used today', `${limits.usedToday}${limits.dailyMessageCap ? ` of ${limits.dailyMessageCap}` : ''}${limits.today ? ` (${limits.today})` : ''}`]] as [string, string][])
       : []),
-    ...(limits.costToday ? ([['cost today', describeCost(limits.costToday)]] as [string, string][]) : []),
+    ...(limits.costToday
+      ? ([
+          ['cost today', describeCost(limits.costToday)],
+          ['of which replies', `${amountOf(limits.costToday.replies)} (answers to residents' texts)`],
+        ] as [string, string][])
+      : []),
   ]);
 }
 
 /** `£1.2345 GBP (estimate)`: to a hundredth of a penny, since a WhatsApp rate can be £0.0158. */
 export function describeCost(cost: { currency: string; estimated: number }): string {
-  let amount: string;
+  return `${amountOf(cost)} (estimate: segments × the price table's rate per country)`;
+}
+
+/** `£1.2345 GBP`; a currency Intl does not know is shown as the bare number. */
+function amountOf(cost: { currency: string; estimated: number }): string {
   try {
-    amount = new Intl.NumberFormat('en-GB', { style: 'currency', currency: cost.currency, maximumFractionDigits: 4 }).format(cost.estimated);
+    return `${new Intl.NumberFormat('en-GB', { style: 'currency', currency: cost.currency, maximumFractionDigits: 4 }).format(cost.estimated)} ${cost.currency}`;
   } catch {
-    amount = String(cost.estimated);
+    return `${String(cost.estimated)} ${cost.currency}`;
   }
-  return `${amount} ${cost.currency} (estimate: segments × the price table's rate per country)`;
 }
 
 function plural(count: number, word: string): string {

@@ -95,7 +95,7 @@ export const handler = httpFunction({
     'GET /v1/departments/{id}/limits': authenticated(async ({ deps, request }, principal) => {
       const department = parseParameter(request.pathParameters.id, 'id', departmentSchema);
       const { costToday, ...limits } = await getDepartmentLimits(deps.broadcasts, principal, department);
-      return json(200, { ...limits, costToday: costView(costToday) });
+      return json(200, { ...limits, costToday: { ...costView(costToday), replies: costView(costToday.replies) } });
     }),
     'PUT /v1/departments/{id}/limits': authenticated(async ({ deps, request }, principal) => {
       const department = parseParameter(request.pathParameters.id, 'id', departmentSchema);

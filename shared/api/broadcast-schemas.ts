@@ -102,7 +102,10 @@ export const departmentLimitsResponse = z
     source: z.object({ dailyMessageCap: z.enum(['department', 'deployment']), operatorApprovalAbove: z.enum(['department', 'deployment']) }),
     today: z.string().optional(),
     usedToday: z.number().int().optional(),
-    costToday: costResponse.optional().meta({ description: "the estimated cost of the department's messages sent today" }),
+    costToday: costResponse
+      .extend({ replies: costResponse.meta({ description: "the part spent on replies to residents' texts (confirmations, answers, acknowledgements)" }) })
+      .optional()
+      .meta({ description: "the estimated cost of the department's messages sent today: its broadcasts' and the replies about its topics" }),
   })
   .meta({ id: 'DepartmentLimits' });
 

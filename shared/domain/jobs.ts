@@ -41,6 +41,8 @@ export const sendJobSchema = z.discriminatedUnion('kind', [
      * provider carrying the reply (replySenderOf). Absent on jobs queued before identities.
      */
     from: z.string().min(1).optional(),
+    /** The department the reply's cost goes to (absent on replies queued before costs were summed: general's). */
+    department: z.string().min(1).optional(),
   }),
 ]);
 export type SendJob = z.infer<typeof sendJobSchema>;

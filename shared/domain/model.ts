@@ -28,6 +28,12 @@ export const topicAliasSchema = z.object({
   keywords: z.array(keywordSchema).max(10).default([]),
 });
 
+/**
+ * The department of what belongs to no other: topics an operator creates without naming one, the
+ * inbox of residents with no topics, replies about no topic (STOP, HELP, AREA…).
+ */
+export const generalDepartment = 'general';
+
 export const topicSchema = z.object({
   id: topicIdSchema,
   name: z.string().trim().min(1).max(80),

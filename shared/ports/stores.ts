@@ -306,6 +306,16 @@ export interface DepartmentLimits {
   updatedBy: string;
 }
 
+/** What a cost was spent on: messages of broadcasts, or replies to residents' texts. */
+export type CostPart = 'broadcasts' | 'replies';
+
+export interface DepartmentDayCost {
+  costMicros: number;
+  /** The part of `costMicros` spent on replies. */
+  replyCostMicros: number;
+  currency: string | undefined;
+}
+
 export interface DepartmentStore {
   limits(department: string): Promise<DepartmentLimits | undefined>;
   setLimits(department: string, limits: DepartmentLimits): Promise<DepartmentLimits | undefined>;
@@ -321,11 +331,13 @@ export interface DepartmentStore {
   release(department: string, day: string, messages: number): Promise<void>;
   /**
    * Adds the estimated cost of messages sent on `day` (whole micro-units of `currency`) to the
-   * day's usage item: one ADD per send batch, beside the messages counted against the cap.
+   * day's usage item: one ADD per send batch, beside the messages counted against the cap. Replies
+   * to residents' texts are added one by one and also kept apart (`replyCostMicros`), as they count
+   * against no cap and belong to no broadcast.
    */
-  addCost(department: string, day: string, costMicros: number, currency: string): Promise<void>;
-  /** The day's estimated cost so far; 0 micro-units (currency undefined) when nothing was sent. */
-  cost(department: string, day: string): Promise<{ costMicros: number; currency: string | undefined }>;
+  addCost(department: string, day: string, costMicros: number, currency: string, part?: CostPart): Promise<void>;
+  /** The day's estimated cost so far (replies included); 0 micro-units (currency undefined) when nothing was sent. */
+  cost(department: string, day: string): Promise<DepartmentDayCost>;
 }
 
 /** A fan-out task's progress: the next index page to read, or done. */

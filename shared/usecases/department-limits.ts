@@ -33,12 +33,19 @@ export async function effectiveLimits(deps: CoreDependencies & { limits: LimitDe
   };
 }
 
+/** What a department's messages cost on one day, and the part of it spent answering residents' texts. */
+export interface DayCost {
+  currency: string;
+  estimatedMicros: number;
+  replies: { currency: string; estimatedMicros: number };
+}
+
 /** A department's limits and what today has used of its cap (today in the deployment's time zone). */
 export async function getDepartmentLimits(
   deps: CoreDependencies & { limits: LimitDefaults; window: SendWindow; prices?: BroadcastDependencies['prices'] },
   principal: Principal,
   department: string,
-): Promise<EffectiveLimits & { today: string; usedToday: number; costToday: { currency: string; estimatedMicros: number } }> {
+): Promise<EffectiveLimits & { today: string; usedToday: number; costToday: DayCost }> {
   authorize(principal, 'broadcasts:read', department);
   const today = deps.window.dayOf(deps.clock.now());
   const [limits, usedToday, cost] = await Promise.all([
@@ -48,7 +55,12 @@ export async function getDepartmentLimits(
   ]);
   // Nothing sent yet today: 0 in the deployment's currency.
   const currency = cost.currency ?? deps.prices?.table.currency ?? 'GBP';
-  return { ...limits, today, usedToday, costToday: { currency, estimatedMicros: cost.costMicros } };
+  return {
+    ...limits,
+    today,
+    usedToday,
+    costToday: { currency, estimatedMicros: cost.costMicros, replies: { currency, estimatedMicros: cost.replyCostMicros } },
+  };
 }
 
 /** Operators set a department's own limits; `null` goes back to the deployment's default. */

@@ -1,7 +1,7 @@
 import type { InboundText } from '../domain/inbound.js';
 import { routeText, type Intent, type RoutedText } from '../domain/keyword-router.js';
 import { defaultLanguage } from '../domain/language.js';
-import type { ConsentEvidence } from '../domain/model.js';
+import { generalDepartment, type ConsentEvidence } from '../domain/model.js';
 import { renderReply } from '../domain/replies.js';
 import type { InboundDependencies } from './dependencies.js';
 import type { IntentContext, IntentOutcome, PlannedReply } from './inbound/context.js';
@@ -65,7 +65,17 @@ async function handleClaimed(deps: InboundDependencies, inbound: InboundText, no
     const overrides = await deps.stores.replyTexts.overrides();
     const body = renderReply(reply.id, language, { serviceName: deps.settings.serviceName, contact: deps.settings.contact, ...reply.params }, overrides);
     await deps.replies.send([
-      { kind: 'reply', messageId: replyMessageId, to: inbound.from, channel: inbound.channel, body, purpose: reply.purpose, from: inbound.to },
+      {
+        kind: 'reply',
+        messageId: replyMessageId,
+        to: inbound.from,
+        channel: inbound.channel,
+        body,
+        purpose: reply.purpose,
+        department: reply.department ?? generalDepartment,
+        // The reply goes from the number the resident wrote to, where it is ours.
+        from: inbound.to,
+      },
     ]);
   }
   await deps.stores.inbound.finish(inbound.provider, inbound.providerMessageId, replyMessageId, outcome.redactedBody);

@@ -1,6 +1,6 @@
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { languages, type Language } from '../domain/language.js';
-import type { Principal } from '../domain/model.js';
+import { generalDepartment, type Principal } from '../domain/model.js';
 import { catalogue, placeholderNames, replyIds, unknownPlaceholders, type ReplyId } from '../domain/replies.js';
 import type { InboxEntry, Page } from '../ports/stores.js';
 import { authorize } from './access.js';
@@ -19,7 +19,7 @@ export interface InboxListInput {
 
 /** A department's inbox, newest first, filtered. A key sees its own department's; an operator names one. */
 export async function listInbox(deps: CoreDependencies, principal: Principal, query: InboxListInput): Promise<Page<InboxEntry>> {
-  const department = query.department ?? (principal.role === 'operator' ? 'general' : principal.department);
+  const department = query.department ?? (principal.role === 'operator' ? generalDepartment : principal.department);
   authorize(principal, 'inbox:read', department);
   return deps.stores.inbox.list({
     department,

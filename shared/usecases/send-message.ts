@@ -201,16 +201,21 @@ export async function recordSkip(
 }
 
 /** Sends a reply to one resident's text, through the provider and from the identity the caller has chosen (and paced for). */
-export async function sendReply(deps: SendDependencies, job: ReplySendJob, provider: MessagingProvider, sender?: SenderIdentity): Promise<void> {
+export async function sendReply(
+  deps: SendDependencies,
+  job: ReplySendJob,
+  provider: MessagingProvider,
+  sender?: SenderIdentity,
+): Promise<SendOutcome | { result: 'skipped'; costMicros: 0 }> {
   const passesOptOut = job.purpose === 'optOutConfirmation' || job.purpose === 'help';
   if (!passesOptOut) {
     const optedOut = await deps.stores.subscribers.optedOutAmong([{ phone: job.to, channel: job.channel }]);
     if (optedOut.size > 0) {
       await recordSkip(deps, undefined, { phone: job.to, channel: job.channel }, 'opted_out', job.messageId);
-      return;
+      return { result: 'skipped', costMicros: 0 };
     }
   }
-  await claimAndSend(
+  return claimAndSend(
     deps,
     { messageId: job.messageId, broadcastId: undefined, phone: job.to, channel: job.channel, body: job.body, testMode: false, ...(sender ? { sender } : {}) },
     provider,

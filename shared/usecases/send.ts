@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BroadcastSendJob, ReplySendJob } from '../domain/jobs.js';
-import { recipientKey, type Broadcast, type Recipient, type SkipReason } from '../domain/model.js';
+import { generalDepartment, recipientKey, type Broadcast, type Recipient, type SkipReason } from '../domain/model.js';
 import { rateUnitsOf } from '../domain/send-rates.js';
 import { broadcastSenderOf, paceKeyOf, replySenderOf, type SenderIdentity } from '../domain/sender-identity.js';
 import { retryDelaySeconds } from '../domain/backoff.js';
@@ -341,5 +341,11 @@ export async function sendReply(deps: SendDependencies, job: ReplySendJob, run: 
   const slot = await sender.take(rateUnitsOf(job.channel, job.body));
   // Refused only when the schedule is fuller than the function has time left: SQS delivers it again.
   if (!slot.ok) throw new Error(`no send slot for ${sender.sender} before this function's deadline`);
-  await sendReplyNow(deps, job, provider, identity);
+  const outcome = await sendReplyNow(deps, job, provider, identity);
+  // Replies belong to no broadcast, so their cost goes on the day of the department they concern
+  // (a redelivered reply, already claimed, costs 0 and adds nothing).
+  if (outcome.costMicros > 0) {
+    const day = deps.window.dayOf(deps.clock.now());
+    await deps.stores.departments.addCost(job.department ?? generalDepartment, day, outcome.costMicros, deps.prices.currency, 'replies');
+  }
 }

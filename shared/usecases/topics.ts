@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { createTopicRequest, updateTopicRequest } from '../api/schemas.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.js';
-import type { Principal, Topic } from '../domain/model.js';
+import { generalDepartment, type Principal, type Topic } from '../domain/model.js';
 import type { Page } from '../ports/stores.js';
 import { authorize } from './access.js';
 import { recordAudit } from './audit.js';
@@ -11,10 +11,9 @@ export type CreateTopicInput = z.infer<typeof createTopicRequest>;
 export type UpdateTopicInput = z.infer<typeof updateTopicRequest>;
 export type TopicView = Topic & { subscribers: number };
 
-const DEFAULT_DEPARTMENT = 'general';
 
 export async function createTopic(deps: CoreDependencies, principal: Principal, input: CreateTopicInput): Promise<TopicView> {
-  const department = input.department ?? (principal.role === 'operator' ? DEFAULT_DEPARTMENT : principal.department);
+  const department = input.department ?? (principal.role === 'operator' ? generalDepartment : principal.department);
   authorize(principal, 'topics:create', department);
   const topic: Topic = {
     id: input.id,

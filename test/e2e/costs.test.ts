@@ -18,7 +18,7 @@ const rateOf: Record<string, number> = { '+44': 35_000, '+353': 61_000 };
 /**
  * Costs on the local stack: a broadcast to residents in two countries, with a character that
  * forces UCS-2, shows as its estimated cost the sum of each message's segments × its country's
- * rate, and the department's day shows the same.
+ * rate, and the department's day shows the same, beside what its replies to residents cost.
  */
 describe('costs on the local stack', () => {
   const authToken = 'e2e-costs-token';
@@ -26,6 +26,8 @@ describe('costs on the local stack', () => {
   let stack: LocalStack;
   let client: LocalStackClient;
   let home: string;
+  /** The JOIN confirmations: replies about a topic of `general`, so on its day too. */
+  let confirmationsMicros: number;
 
   beforeAll(async () => {
     stack = await startLocalStack({ port: 0, twilio: { authToken }, sandbox: { failureRate: 0 }, settings: { priceTable: prices } });
@@ -34,6 +36,9 @@ describe('costs on the local stack', () => {
     expect((await client.api('POST', '/v1/topics', { id: 'traffic', name: 'Traffic alerts', keywords: ['TRAFFIC'] })).status).toBe(201);
     for (const phone of residents) await client.text(phone, 'JOIN TRAFFIC');
     await stack.settled();
+    const confirmations = await client.outbox();
+    expect(confirmations).toHaveLength(residents.length);
+    confirmationsMicros = costOf(confirmations);
     await fetch(`${stack.baseUrl}/sandbox/messages`, { method: 'DELETE' });
   });
   afterAll(async () => {
@@ -50,27 +55,32 @@ describe('costs on the local stack', () => {
     await stack.settled(60_000);
     const broadcast = await client.api('GET', `/v1/broadcasts/${created.json.id}`);
     const limits = await client.api('GET', '/v1/departments/general/limits');
-    const status = await crier(
-      ['broadcasts', 'status', created.json.id],
-      isolatedEnv(home, { CRIER_URL: stack.baseUrl, CRIER_API_KEY: stack.operatorKey }),
-    );
+    const cliEnv = isolatedEnv(home, { CRIER_URL: stack.baseUrl, CRIER_API_KEY: stack.operatorKey });
+    const status = await crier(['broadcasts', 'status', created.json.id], cliEnv);
+    const day = await crier(['departments', 'limits', 'general'], cliEnv);
 
     // Assess: each resident's own message (with its footer) priced at its country's rate
     expect(created.status).toBe(201);
     const outbox = await client.outbox();
     expect(outbox.map((message) => message.to).sort()).toEqual([...residents].sort());
-    const expected = outbox.reduce((sum, message) => {
-      const prefix = message.to.startsWith('+353') ? '+353' : '+44';
-      return sum + smsSegmentsOf(message.body) * rateOf[prefix]!;
-    }, 0);
+    const expected = costOf(outbox);
     expect(outbox.every((message) => smsSegmentsOf(message.body) >= 2)).toBe(true);
     expect(broadcast.json).toMatchObject({
       status: 'sent',
       counts: { sent: residents.length },
       cost: { currency: 'GBP', estimatedMicros: expected, estimated: expected / 1_000_000 },
     });
-    expect(limits.json.costToday).toEqual(broadcast.json.cost);
+    const replies = { currency: 'GBP', estimatedMicros: confirmationsMicros, estimated: confirmationsMicros / 1_000_000 };
+    const dayMicros = expected + confirmationsMicros;
+    expect(limits.json.costToday).toEqual({ currency: 'GBP', estimatedMicros: dayMicros, estimated: dayMicros / 1_000_000, replies });
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/^cost: +£0\.\d+ GBP \(estimate/m);
+    expect(day.stdout).toMatch(/^cost today: +£0\.\d+ GBP \(estimate/m);
+    expect(day.stdout).toContain(`of which replies:   £${(confirmationsMicros / 1_000_000).toFixed(4).replace(/0+$/, '')} GBP (answers to residents' texts)`);
   });
+
+  /** Each message priced at its destination's rate, on the exact text the sandbox received. */
+  function costOf(messages: { to: string; body: string }[]): number {
+    return messages.reduce((sum, message) => sum + smsSegmentsOf(message.body) * rateOf[message.to.startsWith('+353') ? '+353' : '+44']!, 0);
+  }
 });

@@ -2,13 +2,12 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../shared/adapters/dynamo/keys.js';
 import { dynamoStores } from '../../shared/adapters/dynamo/stores.js';
-import { defaultPriceTable } from '../../shared/domain/sms-preview.js';
 import type { Stores } from '../../shared/ports/stores.js';
 import { recordReceipt } from '../../shared/usecases/record-receipt.js';
 import { broadcastMessageId, sendBroadcastBatch, type SendDependencies } from '../../shared/usecases/send.js';
-import { aBroadcast, aBroadcastSendJob, aMessageRecord, aPhone, aStatusReport, broadcastSettings, inboundEvidence } from '../support/builders.js';
-import { FixedClock, ScriptedProvider, SequentialIds, directoryOf } from '../support/in-memory-stores.js';
-import { sendingForTests } from '../support/in-memory-pacing.js';
+import { aBroadcast, aBroadcastSendJob, aMessageRecord, aPhone, aStatusReport, inboundEvidence } from '../support/builders.js';
+import { FixedClock, ScriptedProvider, SequentialIds } from '../support/in-memory-stores.js';
+import { senderDependencies, sendingForTests } from '../support/in-memory-pacing.js';
 import { freshTable, type TestTable } from '../support/dynamo-table.js';
 
 const AT = '2025-03-01T09:00:00.000Z';
@@ -27,16 +26,7 @@ describe('costs in DynamoDB', () => {
   });
 
   function sendDependencies(provider = new ScriptedProvider()): SendDependencies {
-    return {
-      stores,
-      clock: new FixedClock(AT),
-      ids: new SequentialIds(),
-      providers: directoryOf(provider),
-      prices: defaultPriceTable,
-      statusCallbackBaseUrl: 'https://crier.example.gov.uk/webhooks/twilio/status',
-      window: broadcastSettings().window,
-      ...sendingForTests(new FixedClock()),
-    };
+    return senderDependencies(stores, new FixedClock(AT), provider, sendingForTests(new FixedClock()));
   }
 
   it("adds a batch's estimate to the broadcast and the department's day, and each message keeps its own", async () => {
@@ -69,7 +59,7 @@ describe('costs in DynamoDB', () => {
     const broadcast = await stores.broadcasts.get(id);
     expect(broadcast?.cost).toEqual({ currency: 'GBP', estimatedMicros: 100_000 });
     expect(broadcast?.counts).toMatchObject({ sent: 3 });
-    expect(await stores.departments.cost(department, DAY)).toEqual({ costMicros: 100_000, currency: 'GBP' });
+    expect(await stores.departments.cost(department, DAY)).toEqual({ costMicros: 100_000, replyCostMicros: 0, currency: 'GBP' });
   });
 
   it('sums segments × rate: a long UCS-2 text costs its segments', async () => {
@@ -99,7 +89,7 @@ describe('costs in DynamoDB', () => {
     await stores.departments.addCost(department, DAY, 33_300, 'GBP');
 
     // Assess
-    expect(await stores.departments.cost(department, DAY)).toEqual({ costMicros: 99_900, currency: 'GBP' });
+    expect(await stores.departments.cost(department, DAY)).toEqual({ costMicros: 99_900, replyCostMicros: 0, currency: 'GBP' });
     expect(await stores.departments.used(department, DAY)).toBe(5);
     const { Item } = await table.documents.send(new GetCommand({ TableName: table.tableName, Key: keys.departmentUsage(department, DAY) }));
     expect(Item).toMatchObject({ used: 5, costMicros: 99_900, type: 'departmentUsage' });
@@ -108,7 +98,22 @@ describe('costs in DynamoDB', () => {
 
   it('says a day with nothing sent cost nothing', async () => {
     // Prepare / Act / Assess
-    expect(await stores.departments.cost('nobody', DAY)).toEqual({ costMicros: 0, currency: undefined });
+    expect(await stores.departments.cost('nobody', DAY)).toEqual({ costMicros: 0, replyCostMicros: 0, currency: undefined });
+  });
+
+  it("adds replies' cost to the day's total and keeps it apart, without touching the cap's count", async () => {
+    // Prepare
+    const department = `replies-${newBroadcastId()}`;
+    await stores.departments.reserve(department, DAY, 2, 100);
+    await stores.departments.addCost(department, DAY, 80_000, 'GBP');
+
+    // Act
+    await stores.departments.addCost(department, DAY, 35_000, 'GBP', 'replies');
+    await stores.departments.addCost(department, DAY, 35_000, 'GBP', 'replies');
+
+    // Assess
+    expect(await stores.departments.cost(department, DAY)).toEqual({ costMicros: 150_000, replyCostMicros: 70_000, currency: 'GBP' });
+    expect(await stores.departments.used(department, DAY)).toBe(2);
   });
 
   it("keeps a provider's price on the message from a receipt, and from the send when a receipt overtook it", async () => {

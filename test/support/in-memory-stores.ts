@@ -34,6 +34,8 @@ import type {
   AuditEntry,
   AuditLog,
   AuditQuery,
+  CostPart,
+  DepartmentDayCost,
   DepartmentLimits,
   DepartmentStore,
   ErasureFootprint,
@@ -618,16 +620,21 @@ export class InMemoryDepartmentStore implements DepartmentStore {
     if (this.usage.has(key)) this.usage.set(key, (this.usage.get(key) ?? 0) - messages);
   }
 
-  readonly costs = new Map<string, { costMicros: number; currency: string }>();
+  readonly costs = new Map<string, { costMicros: number; replyCostMicros: number; currency: string }>();
 
-  async addCost(department: string, day: string, costMicros: number, currency: string): Promise<void> {
+  async addCost(department: string, day: string, costMicros: number, currency: string, part: CostPart = 'broadcasts'): Promise<void> {
     if (costMicros === 0) return;
     const key = `${department}#${day}`;
-    this.costs.set(key, { costMicros: (this.costs.get(key)?.costMicros ?? 0) + costMicros, currency: this.costs.get(key)?.currency ?? currency });
+    const before = this.costs.get(key);
+    this.costs.set(key, {
+      costMicros: (before?.costMicros ?? 0) + costMicros,
+      replyCostMicros: (before?.replyCostMicros ?? 0) + (part === 'replies' ? costMicros : 0),
+      currency: before?.currency ?? currency,
+    });
   }
 
-  async cost(department: string, day: string): Promise<{ costMicros: number; currency: string | undefined }> {
-    return this.costs.get(`${department}#${day}`) ?? { costMicros: 0, currency: undefined };
+  async cost(department: string, day: string): Promise<DepartmentDayCost> {
+    return this.costs.get(`${department}#${day}`) ?? { costMicros: 0, replyCostMicros: 0, currency: undefined };
   }
 }
 

@@ -769,7 +769,7 @@ describe('daily message cap', () => {
       source: { dailyMessageCap: 'deployment', operatorApprovalAbove: 'deployment' },
       today: '2025-03-04',
       usedToday: 3,
-      costToday: { currency: 'GBP', estimatedMicros: 0 },
+      costToday: { currency: 'GBP', estimatedMicros: 0, replies: { currency: 'GBP', estimatedMicros: 0 } },
     });
   });
 

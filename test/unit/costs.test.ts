@@ -7,10 +7,11 @@ import { destinationCountry, estimateMessageCost, fromMicros, rateFor, toMicros 
 import type { Channel } from '../../shared/domain/model.js';
 import { defaultPriceTable, priceTableSchema, type PriceTable } from '../../shared/domain/sms-preview.js';
 import { recordReceipt } from '../../shared/usecases/record-receipt.js';
-import { broadcastMessageId, costShares, sendBroadcastBatch, type SendDependencies } from '../../shared/usecases/send.js';
-import { aBroadcast, aBroadcastSendJob, aMessageRecord, aPhone, aStatusReport, broadcastSettings, inboundEvidence } from '../support/builders.js';
-import { FixedClock, ScriptedProvider, SequentialIds, directoryOf, inMemoryStores } from '../support/in-memory-stores.js';
-import { sendingForTests } from '../support/in-memory-pacing.js';
+import { broadcastMessageId, costShares, sendBroadcastBatch, sendReply, type SendDependencies } from '../../shared/usecases/send.js';
+import type { ReplySendJob } from '../../shared/domain/jobs.js';
+import { aBroadcast, aBroadcastSendJob, aMessageRecord, aReplySendJob, aPhone, aStatusReport, inboundEvidence } from '../support/builders.js';
+import { FixedClock, ScriptedProvider, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
+import { senderDependencies, sendingForTests } from '../support/in-memory-pacing.js';
 
 const GB = '+447700900101';
 const IE = '+353851234567';
@@ -171,6 +172,11 @@ describe('twilioPrice', () => {
   });
 });
 
+/** A sender's dependencies on in-memory stores, priced with the built-in table, on 2025-03-01. */
+function sendDependencies(stores: ReturnType<typeof inMemoryStores>, provider: ScriptedProvider): SendDependencies {
+  return senderDependencies(stores, new FixedClock(), provider, sendingForTests(new FixedClock()));
+}
+
 describe('sendBroadcastBatch: costs', () => {
   const BROADCAST_ID = '01jbroadcast0000000000000a';
   const alice = aPhone(101);
@@ -185,17 +191,7 @@ describe('sendBroadcastBatch: costs', () => {
       await stores.subscribers.recordWhatsAppWindow(phone, '2025-03-01T09:00:00.000Z');
     }
     const provider = new ScriptedProvider();
-    const deps: SendDependencies = {
-      stores,
-      clock: new FixedClock(),
-      ids: new SequentialIds(),
-      providers: directoryOf(provider),
-      prices: defaultPriceTable,
-      statusCallbackBaseUrl: 'https://crier.example.gov.uk/webhooks/twilio/status',
-      window: broadcastSettings().window,
-      ...sendingForTests(new FixedClock()),
-    };
-    return { deps, stores, provider };
+    return { deps: sendDependencies(stores, provider), stores, provider };
   }
 
   it('stores each message its estimate and adds the batch total to the broadcast in its one count write, and to the department once', async () => {
@@ -219,7 +215,7 @@ describe('sendBroadcastBatch: costs', () => {
     expect(addCounts).toHaveBeenCalledTimes(1);
     expect((await stores.broadcasts.get(BROADCAST_ID))?.cost).toEqual({ currency: 'GBP', estimatedMicros: 60_000 });
     expect(addCost).toHaveBeenCalledTimes(1);
-    expect(await stores.departments.cost('traffic', '2025-03-01')).toEqual({ costMicros: 60_000, currency: 'GBP' });
+    expect(await stores.departments.cost('traffic', '2025-03-01')).toEqual({ costMicros: 60_000, replyCostMicros: 0, currency: 'GBP' });
   });
 
   it('prices the exact text sent: a footer that tips it into a second segment counts', async () => {
@@ -255,7 +251,7 @@ describe('sendBroadcastBatch: costs', () => {
 
     // Assess: only alice's one segment, once
     expect((await stores.broadcasts.get(BROADCAST_ID))?.cost).toEqual({ currency: 'GBP', estimatedMicros: 40_000 });
-    expect(await stores.departments.cost('traffic', '2025-03-01')).toEqual({ costMicros: 40_000, currency: 'GBP' });
+    expect(await stores.departments.cost('traffic', '2025-03-01')).toEqual({ costMicros: 40_000, replyCostMicros: 0, currency: 'GBP' });
     expect((await stores.messages.get(broadcastMessageId(BROADCAST_ID, bob)))?.cost).toBeUndefined();
   });
 
@@ -273,6 +269,46 @@ describe('sendBroadcastBatch: costs', () => {
       cost: { estimatedMicros: 40_000 },
     });
     expect((await stores.broadcasts.get(BROADCAST_ID))?.cost).toEqual({ currency: 'GBP', estimatedMicros: 40_000 });
+  });
+});
+
+describe('sendReply: costs', () => {
+  const alice = aPhone(101);
+  const bob = aPhone(102);
+  const carol = aPhone(103);
+
+  it.each<[string, Partial<ReplySendJob>, string]>([
+    ['a reply about a topic: its department', { department: 'youth' }, 'youth'],
+    ['a reply queued before replies carried a department: general', {}, 'general'],
+  ])('%s', async (_case, overrides, department) => {
+    // Prepare
+    const stores = inMemoryStores();
+    const deps = sendDependencies(stores, new ScriptedProvider());
+
+    // Act
+    await sendReply(deps, aReplySendJob(overrides));
+
+    // Assess: one GSM-7 segment to GB, kept apart as a reply's cost
+    expect(await stores.departments.cost(department, '2025-03-01')).toEqual({ costMicros: 40_000, replyCostMicros: 40_000, currency: 'GBP' });
+  });
+
+  it('adds nothing for a redelivered reply, a failed one or one to a resident who has opted out', async () => {
+    // Prepare
+    const stores = inMemoryStores();
+    const provider = new ScriptedProvider();
+    const deps = sendDependencies(stores, provider);
+    await stores.subscribers.optOut(carol, 'sms', '2025-03-01T08:59:59.000Z', inboundEvidence({ text: 'STOP' }));
+    provider.answer = (message) => (message.to === bob ? new ProviderError('sandbox', 'invalidRecipient', 'not a mobile number') : provider.accept());
+    const toAlice = aReplySendJob({ department: 'youth', to: alice });
+
+    // Act
+    await sendReply(deps, toAlice);
+    await sendReply(deps, toAlice);
+    await sendReply(deps, aReplySendJob({ department: 'youth', to: bob, messageId: 'reply-sandbox-SM0002' }));
+    await sendReply(deps, aReplySendJob({ department: 'youth', to: carol, messageId: 'reply-sandbox-SM0003' }));
+
+    // Assess: alice's one segment, once
+    expect(await stores.departments.cost('youth', '2025-03-01')).toEqual({ costMicros: 40_000, replyCostMicros: 40_000, currency: 'GBP' });
   });
 });
 

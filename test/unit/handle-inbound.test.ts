@@ -56,6 +56,7 @@ describe('handleInboundText: the path of one text', () => {
         purpose: 'confirmation',
         // The reply goes from the number she wrote to.
         from: inbound.to,
+        department: 'traffic',
       },
     ]);
     expect(stores.inbound.entries.get(`sandbox#${inbound.providerMessageId}`)).toMatchObject({ state: 'done', replyMessageId, body: 'join traffic' });

@@ -61,23 +61,26 @@ async function setUp({ subscribed = [] as string[] } = {}) {
 }
 
 describe('intentHandlers: one handler per intent kind', () => {
-  /** Alice is subscribed to traffic; each text routes to its kind and gets this reply. */
-  const rows: { [K in Intent['kind']]: { body: string; reply: ExpectedReply } } = {
-    optOut: { body: 'STOP', reply: ['optedOut', 'en'] },
-    leaveTopic: { body: 'STOP TRAFFIC', reply: ['leftTopic', 'en', { topicName: 'Traffic alerts' }] },
-    optIn: { body: 'START', reply: ['restored', 'en', { topicNames: [] }] },
-    help: { body: 'HELP', reply: ['help', 'en', { keywords }] },
-    subscribe: { body: 'JOIN YOUTH', reply: ['confirmPrompt', 'en', { topicName: 'Youth news' }] },
-    listTopics: { body: 'TOPICS', reply: ['topicsList', 'en', { keywords, subscribedNames: ['Traffic alerts'] }] },
-    setArea: { body: 'AREA CF10', reply: ['areaSet', 'en', { area: 'CF10' }] },
-    invalidArea: { body: 'AREA NOWHERE', reply: ['invalidArea', 'en', { word: 'NOWHERE' }] },
-    setLanguage: { body: 'LANG CY', reply: ['languageSet', 'cy', { language: 'cy' }] },
-    invalidLanguage: { body: 'LANG KLINGON', reply: ['invalidLanguage', 'en', { word: 'KLINGON' }] },
-    setAge: { body: 'AGE 16', reply: ['ageSet', 'en', { band: '16-17' }] },
-    underAge: { body: 'AGE 12', reply: ['underAge', 'en'] },
-    invalidAge: { body: 'AGE OLD', reply: ['invalidAge', 'en', { word: 'OLD' }] },
-    confirm: { body: 'YES', reply: ['inboxAcknowledgement', 'en'] },
-    unrecognised: { body: 'The lights on Queen St are out', reply: ['inboxAcknowledgement', 'en'] },
+  /**
+   * Alice is subscribed to traffic; each text routes to its kind and gets this reply, whose cost
+   * goes to the department of the topic it is about (or of the inbox the text reached), else general's.
+   */
+  const rows: { [K in Intent['kind']]: { body: string; reply: ExpectedReply; department: string } } = {
+    optOut: { body: 'STOP', reply: ['optedOut', 'en'], department: 'general' },
+    leaveTopic: { body: 'STOP TRAFFIC', reply: ['leftTopic', 'en', { topicName: 'Traffic alerts' }], department: 'traffic' },
+    optIn: { body: 'START', reply: ['restored', 'en', { topicNames: [] }], department: 'general' },
+    help: { body: 'HELP', reply: ['help', 'en', { keywords }], department: 'general' },
+    subscribe: { body: 'JOIN YOUTH', reply: ['confirmPrompt', 'en', { topicName: 'Youth news' }], department: 'youth' },
+    listTopics: { body: 'TOPICS', reply: ['topicsList', 'en', { keywords, subscribedNames: ['Traffic alerts'] }], department: 'general' },
+    setArea: { body: 'AREA CF10', reply: ['areaSet', 'en', { area: 'CF10' }], department: 'general' },
+    invalidArea: { body: 'AREA NOWHERE', reply: ['invalidArea', 'en', { word: 'NOWHERE' }], department: 'general' },
+    setLanguage: { body: 'LANG CY', reply: ['languageSet', 'cy', { language: 'cy' }], department: 'general' },
+    invalidLanguage: { body: 'LANG KLINGON', reply: ['invalidLanguage', 'en', { word: 'KLINGON' }], department: 'general' },
+    setAge: { body: 'AGE 16', reply: ['ageSet', 'en', { band: '16-17' }], department: 'general' },
+    underAge: { body: 'AGE 12', reply: ['underAge', 'en'], department: 'general' },
+    invalidAge: { body: 'AGE OLD', reply: ['invalidAge', 'en', { word: 'OLD' }], department: 'general' },
+    confirm: { body: 'YES', reply: ['inboxAcknowledgement', 'en'], department: 'traffic' },
+    unrecognised: { body: 'The lights on Queen St are out', reply: ['inboxAcknowledgement', 'en'], department: 'traffic' },
   };
 
   it('has a row for every handler', () => {
@@ -91,9 +94,9 @@ describe('intentHandlers: one handler per intent kind', () => {
     expect(tested).toEqual(handled);
   });
 
-  it.each(Object.entries(rows))('%s: answers %j', async (kind, { body, reply }) => {
+  it.each(Object.entries(rows))('%s: answers %j', async (kind, { body, reply, department }) => {
     // Prepare
-    const { text } = await setUp({ subscribed: ['traffic'] });
+    const { text, replyQueue } = await setUp({ subscribed: ['traffic'] });
 
     // Act
     const { outcome, replies } = await text(body);
@@ -101,6 +104,7 @@ describe('intentHandlers: one handler per intent kind', () => {
     // Assess
     expect(outcome).toMatchObject({ kind: 'handled', intent: kind });
     expect(replies).toEqual([rendered(reply)]);
+    expect(replyQueue.sent.at(-1)).toMatchObject({ kind: 'reply', department });
   });
 });
 

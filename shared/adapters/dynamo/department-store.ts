@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DepartmentLimits, DepartmentStore } from '../../ports/stores.js';
+import type { CostPart, DepartmentDayCost, DepartmentLimits, DepartmentStore } from '../../ports/stores.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
 
@@ -77,14 +77,14 @@ export class DynamoDepartmentStore implements DepartmentStore {
     });
   }
 
-  async addCost(department: string, day: string, costMicros: number, currency: string): Promise<void> {
+  async addCost(department: string, day: string, costMicros: number, currency: string, part: CostPart = 'broadcasts'): Promise<void> {
     if (costMicros === 0) return;
     await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.departmentUsage(department, day),
         // The same usage item the cap counts in (a day with no cap has none yet: this makes it).
-        UpdateExpression: 'ADD costMicros :cost SET #type = :type, costCurrency = if_not_exists(costCurrency, :currency), expiresAt = if_not_exists(expiresAt, :expiresAt)',
+        UpdateExpression: `ADD costMicros :cost${part === 'replies' ? ', replyCostMicros :cost' : ''} SET #type = :type, costCurrency = if_not_exists(costCurrency, :currency), expiresAt = if_not_exists(expiresAt, :expiresAt)`,
         ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: {
           ':cost': costMicros,
@@ -96,9 +96,13 @@ export class DynamoDepartmentStore implements DepartmentStore {
     );
   }
 
-  async cost(department: string, day: string): Promise<{ costMicros: number; currency: string | undefined }> {
+  async cost(department: string, day: string): Promise<DepartmentDayCost> {
     const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.departmentUsage(department, day) }));
-    return { costMicros: Number(Item?.costMicros ?? 0), currency: typeof Item?.costCurrency === 'string' ? Item.costCurrency : undefined };
+    return {
+      costMicros: Number(Item?.costMicros ?? 0),
+      replyCostMicros: Number(Item?.replyCostMicros ?? 0),
+      currency: typeof Item?.costCurrency === 'string' ? Item.costCurrency : undefined,
+    };
   }
 }
 

@@ -22,6 +22,8 @@ export interface PlannedReply {
   purpose: ReplyPurpose;
   /** Answer in this language rather than the context's (LANG changes it). */
   language?: Language;
+  /** Whose cost the reply is: the department of the topic it is about (or of the inbox it reached). */
+  department?: string;
 }
 
 export interface IntentOutcome {

@@ -1,9 +1,8 @@
-import type { Topic } from '../../domain/model.js';
+import { generalDepartment, type Topic } from '../../domain/model.js';
 import { broadcastMessageId } from '../send.js';
 import type { IntentContext, IntentOutcome } from './context.js';
 
 const RECENT_BROADCASTS_PER_TOPIC = 5;
-const DEFAULT_DEPARTMENT = 'general';
 
 /**
  * "Once a day" means the residents' day, not UTC's: in summer the UTC date changes at 01:00 in
@@ -28,8 +27,9 @@ export async function deliverToInbox(context: IntentContext): Promise<IntentOutc
   );
   const answered = await lastBroadcastReceived(context, topics);
   const owner = answered?.topic ?? topics[0];
+  const department = owner?.department ?? generalDepartment;
   await deps.stores.inbox.add({
-    department: owner?.department ?? DEFAULT_DEPARTMENT,
+    department,
     provider: inbound.provider,
     providerMessageId: inbound.providerMessageId,
     from: inbound.from,
@@ -41,7 +41,7 @@ export async function deliverToInbox(context: IntentContext): Promise<IntentOutc
     handled: false,
   });
   const firstToday = await deps.stores.subscribers.claimDailyAcknowledgement(inbound.from, calendarDay(at), at);
-  return firstToday ? { reply: { id: 'inboxAcknowledgement', purpose: 'answer' } } : {};
+  return firstToday ? { reply: { id: 'inboxAcknowledgement', purpose: 'answer', department } } : {};
 }
 
 async function lastBroadcastReceived(

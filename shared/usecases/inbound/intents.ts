@@ -23,7 +23,7 @@ export const intentHandlers: { [K in Intent['kind']]: IntentHandler<K> } = {
     // "STOP NONSENSE", with no topic NONSENSE, is a full opt-out: the router's ambiguity rule.
     if (!topic) return intentHandlers.optOut(context, { kind: 'optOut' });
     const left = await deps.stores.subscribers.leaveTopic(inbound.from, inbound.channel, topic.id, at, evidence);
-    return { reply: { id: left ? 'leftTopic' : 'notSubscribedToTopic', params: { topicName: nameOf(context, topic) }, purpose: 'confirmation' } };
+    return { reply: { id: left ? 'leftTopic' : 'notSubscribedToTopic', params: { topicName: nameOf(context, topic) }, purpose: 'confirmation', department: topic.department } };
   },
 
   optIn: async (context) => {
@@ -50,12 +50,12 @@ export const intentHandlers: { [K in Intent['kind']]: IntentHandler<K> } = {
       const already = (await deps.stores.subscribers.subscriptions(inbound.from)).some(
         (s) => s.topicId === topic.id && s.channel === inbound.channel,
       );
-      if (already) return { reply: { id: 'alreadySubscribed', params, purpose: 'confirmation', language } };
+      if (already) return { reply: { id: 'alreadySubscribed', params, purpose: 'confirmation', language, department: topic.department } };
       await deps.stores.subscribers.requestConfirmation(inbound.from, { topicId: topic.id, channel: inbound.channel, requestedAt: at }, evidence);
-      return { reply: { id: 'confirmPrompt', params, purpose: 'confirmation', language } };
+      return { reply: { id: 'confirmPrompt', params, purpose: 'confirmation', language, department: topic.department } };
     }
     const subscribed = await deps.stores.subscribers.subscribe(inbound.from, inbound.channel, topic.id, at, evidence);
-    return { reply: { id: subscribed ? 'subscribed' : 'alreadySubscribed', params, purpose: 'confirmation', language } };
+    return { reply: { id: subscribed ? 'subscribed' : 'alreadySubscribed', params, purpose: 'confirmation', language, department: topic.department } };
   },
 
   confirm: async (context) => {
@@ -68,7 +68,7 @@ export const intentHandlers: { [K in Intent['kind']]: IntentHandler<K> } = {
       return { reply: { id: 'nothingToConfirm', params: { keywords: await firstKeywords(context) }, purpose: 'answer' } };
     }
     await deps.stores.subscribers.subscribe(inbound.from, inbound.channel, topic.id, at, evidence, 'confirm');
-    return { reply: { id: 'confirmed', params: { topicName: nameOf(context, topic) }, purpose: 'confirmation' } };
+    return { reply: { id: 'confirmed', params: { topicName: nameOf(context, topic) }, purpose: 'confirmation', department: topic.department } };
   },
 
   listTopics: async (context) => {
