@@ -75,8 +75,13 @@ const departmentLimits = (b: DeploymentBindings) => ({
 });
 /** What the senders estimate each message's cost with, and the broadcasts API its previews. */
 const prices = (b: DeploymentBindings) => (b.settings.priceTable ? { PRICE_TABLE: JSON.stringify(b.settings.priceTable) } : {});
-/** Each sender's rate, for the senders' pacing; unset, the providers' defaults. */
+/** Each sender's rate, for the senders' pacing; unset, the identities' own or the providers' defaults. */
 const sendRates = (b: DeploymentBindings) => (b.settings.sendRates ? { SEND_RATES: JSON.stringify(b.settings.sendRates) } : {});
+/**
+ * The identities messages go from, for the senders only: a reply job carries the address the
+ * resident wrote to, and the sender (which knows the provider that carries it) picks the identity.
+ */
+const senders = (b: DeploymentBindings) => (b.settings.senders ? { SENDERS: JSON.stringify(b.settings.senders) } : {});
 const admin = (b: DeploymentBindings) => ({
   ...table(b),
   ...(b.secretArns.bootstrapKey ? { BOOTSTRAP_KEY_SECRET_ARN: b.secretArns.bootstrapKey } : {}),
@@ -99,6 +104,7 @@ function senderFunction(description: string, queue: 'sendUrgent' | 'sendBulk', m
       ...broadcastTiming(b),
       ...prices(b),
       ...sendRates(b),
+      ...senders(b),
       SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent,
       SEND_BULK_QUEUE_URL: b.queueUrls.sendBulk,
     }),

@@ -17,7 +17,7 @@ import { awsClients } from '../shared/adapters/aws-clients.js';
 import { dynamoStores } from '../shared/adapters/dynamo/stores.js';
 import { mapValues } from '../shared/runtime/records.js';
 import { hashApiKey } from '../shared/usecases/authenticate.js';
-import { senderKeyOf, type SendRates } from '../shared/domain/send-rates.js';
+import { providerChannelKeyOf, type SendRates } from '../shared/domain/send-rates.js';
 import { startDynamo, startSqs, type RunningEmulator } from './emulators.js';
 import { authorizeAtGateway } from './gateway-authorizer.js';
 import { compileRoutes, matchRoute, MAX_BODY_BYTES, normaliseResult, readBody, respond, toApiGatewayEvent } from './http-gateway.js';
@@ -340,10 +340,13 @@ function pointAwsSdkAt(dynamoEndpoint: string, sqsEndpoint: string): void {
   });
 }
 
-/** Both sandboxes, both channels, at the sandbox's rate limit. */
+/**
+ * Every identity of both sandboxes, both channels, at the sandbox's rate limit: the sandbox meters
+ * each address it sends from on its own, as crier paces each identity on its own.
+ */
 function sandboxRates(messagesPerSecond: number): SendRates {
   return Object.fromEntries(
-    ['sandbox', 'sandbox-b'].flatMap((provider) => (['sms', 'whatsapp'] as const).map((channel) => [senderKeyOf(provider, channel), messagesPerSecond])),
+    ['sandbox', 'sandbox-b'].flatMap((provider) => (['sms', 'whatsapp'] as const).map((channel) => [providerChannelKeyOf(provider, channel), messagesPerSecond])),
   );
 }
 

@@ -69,10 +69,7 @@ describe('providerRegistry', () => {
     ['sandbox', { SANDBOX_URL: '' }, /SANDBOX_URL is not set/],
     ['sandbox-b', { SANDBOX_URL: '' }, /SANDBOX_URL is not set/],
     ['twilio', { TWILIO_ACCOUNT_SID: '' }, /accountSid/],
-    ['twilio', { TWILIO_SMS_FROM: '' }, /set at least one sender/],
     ['whatsapp-cloud', { WHATSAPP_CLOUD_ACCESS_TOKEN: '' }, /WHATSAPP_CLOUD_ACCESS_TOKEN is not set/],
-    ['whatsapp-cloud', { WHATSAPP_CLOUD_PHONE_NUMBER_ID: '' }, /WHATSAPP_CLOUD_PHONE_NUMBER_ID is not set/],
-    ['aws-sms', { AWS_SMS_ORIGINATION_IDENTITY: '' }, /AWS_SMS_ORIGINATION_IDENTITY is not set/],
     ['aws-sms', { AWS_SMS_CONFIGURATION_SET: '' }, /AWS_SMS_CONFIGURATION_SET is not set/],
     ['aws-sms', { AWS_REGION: '' }, /AWS_REGION is not set/],
   ])('refuses to build a %s provider from incomplete settings (%o)', (name, missing, message) => {
