@@ -1,4 +1,5 @@
 import type { SendRates } from '../shared/domain/send-rates.js';
+import type { SenderEntry } from '../shared/domain/sender-identity.js';
 import type { PriceTable } from '../shared/domain/sms-preview.js';
 import type { z } from 'zod';
 import type { EnvironmentOf, ProviderEnv } from '../shared/config/env.js';
@@ -55,8 +56,10 @@ export interface DeploymentSettings {
   operatorApprovalAbove: number;
   /** The price table costs are estimated with (PRICE_TABLE); unset: the built-in estimates. */
   priceTable?: PriceTable;
-  /** Each sender's rate, over the providers' defaults (SEND_RATES); see shared/domain/send-rates.ts. */
+  /** Rates by provider-channel or identity id, over the identities' own (SEND_RATES); see shared/domain/send-rates.ts. */
   sendRates?: SendRates;
+  /** The identities the deployment sends from (SENDERS); unset, each provider's own from setting. */
+  senders?: readonly SenderEntry[];
 }
 
 export interface HttpTrigger {

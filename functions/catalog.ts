@@ -51,9 +51,8 @@ export const providerListEnvironment = (settings: DeploymentSettings) => ({
   ...(settings.smsProviders ? { SMS_PROVIDERS: formatProviderList(settings.smsProviders) } : {}),
   ...(settings.whatsappProviders ? { WHATSAPP_PROVIDERS: formatProviderList(settings.whatsappProviders) } : {}),
 });
-const providerLists = (b: DeploymentBindings) => providerListEnvironment(b.settings);
 const provider = (b: DeploymentBindings) => ({
-  ...providerLists(b),
+  ...providerListEnvironment(b.settings),
   ...(b.secretArns.providerCredentials ? { PROVIDER_SECRET_ARN: b.secretArns.providerCredentials } : {}),
 });
 /** The senders fail over by these (and the providers view reads health by them); unset thresholds take the schema's defaults. */
@@ -83,8 +82,13 @@ const departmentLimits = (b: DeploymentBindings) => ({
 });
 /** What the senders estimate each message's cost with, and the broadcasts API its previews. */
 const prices = (b: DeploymentBindings) => (b.settings.priceTable ? { PRICE_TABLE: JSON.stringify(b.settings.priceTable) } : {});
-/** Each sender's rate, for the senders' pacing; unset, the providers' defaults. */
+/** Each sender's rate, for the senders' pacing; unset, the identities' own or the providers' defaults. */
 const sendRates = (b: DeploymentBindings) => (b.settings.sendRates ? { SEND_RATES: JSON.stringify(b.settings.sendRates) } : {});
+/**
+ * The identities messages go from, for the senders only: a reply job carries the address the
+ * resident wrote to, and the sender (which knows the provider that carries it) picks the identity.
+ */
+const senders = (b: DeploymentBindings) => (b.settings.senders ? { SENDERS: JSON.stringify(b.settings.senders) } : {});
 const admin = (b: DeploymentBindings) => ({
   ...table(b),
   ...(b.secretArns.bootstrapKey ? { BOOTSTRAP_KEY_SECRET_ARN: b.secretArns.bootstrapKey } : {}),
@@ -107,6 +111,7 @@ function senderFunction(description: string, queue: 'sendUrgent' | 'sendBulk', m
       ...broadcastTiming(b),
       ...prices(b),
       ...sendRates(b),
+      ...senders(b),
       SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent,
       SEND_BULK_QUEUE_URL: b.queueUrls.sendBulk,
     }),
@@ -333,15 +338,16 @@ export const functionCatalog = {
     timeoutSeconds: 29,
     memoryMb: 512,
   }),
-  // Operators only, read only: the providers' health as the senders share it, and each channel's
-  // list. No provider secret: the lists are plain settings, and credentials are never shown.
+  // Operators only, read only: the providers' health as the senders share it, each channel's list,
+  // and its sender identities. The provider secret is read for the from settings the identities
+  // are resolved from (as the senders do); no credential is ever in the response.
   providersApi: defineFunction({
     description: "Admin API: each channel's providers, their state, failures and shifts",
     entry: 'functions/http/providers-api.ts',
     envSchema: providersApiEnvSchema,
-    environment: (b) => ({ ...admin(b), ...providerLists(b), ...failover(b) }),
+    environment: (b) => ({ ...admin(b), ...provider(b), ...failover(b), ...sendRates(b), ...senders(b) }),
     trigger: { kind: 'http', routes: ['GET /v1/providers'], authorizer: 'apiKey' },
-    access: { table: 'read', secrets: ['bootstrapKey'] },
+    access: { table: 'read', secrets: ['bootstrapKey', 'providerCredentials'] },
     timeoutSeconds: 10,
     memoryMb: 512,
   }),

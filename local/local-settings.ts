@@ -1,5 +1,5 @@
 import type { DeploymentSettings } from '../functions/catalog-types.js';
-import { senderKeyOf, type SendRates } from '../shared/domain/send-rates.js';
+import { providerChannelKeyOf, type SendRates } from '../shared/domain/send-rates.js';
 import type { LocalStackOptions } from './stack.js';
 
 /**
@@ -34,10 +34,13 @@ export function localDeploymentSettings(options: LocalStackOptions): DeploymentS
   };
 }
 
-/** Both sandboxes, both channels, at the sandbox's rate limit. */
+/**
+ * Every identity of both sandboxes, both channels, at the sandbox's rate limit: the sandbox meters
+ * each address it sends from on its own, as crier paces each identity on its own.
+ */
 function sandboxRates(messagesPerSecond: number): SendRates {
   return Object.fromEntries(
-    ['sandbox', 'sandbox-b'].flatMap((provider) => (['sms', 'whatsapp'] as const).map((channel) => [senderKeyOf(provider, channel), messagesPerSecond])),
+    ['sandbox', 'sandbox-b'].flatMap((provider) => (['sms', 'whatsapp'] as const).map((channel) => [providerChannelKeyOf(provider, channel), messagesPerSecond])),
   );
 }
 

@@ -50,6 +50,8 @@ const sendRequestSchema = z.object({
   body: z.string().min(1),
   template: z.object({ name: z.string().min(1), language: z.string().min(1), parameters: z.array(z.string()) }).optional(),
   statusCallbackUrl: z.url(),
+  /** The sender identity crier sends from; absent, the sandbox's own number for the channel. */
+  from: z.object({ kind: z.string().min(1), address: z.string().min(1) }).optional(),
 });
 
 /** A burst of 429s: every send answered "Too Many Requests" for the next N sends, or for a while. */
@@ -74,8 +76,8 @@ interface ArmedFaults {
 export class Sandbox {
   readonly outbox: SandboxMessage[] = [];
   /**
-   * Each sandbox counts each channel's rate on its own, as a real provider meters each sender (an
-   * SMS number, a WhatsApp number) on its own; crier paces each the same way (`sandbox:sms`).
+   * Each sandbox counts each address's rate on its own, as a real provider meters each sender (an
+   * SMS number, a WhatsApp number) on its own; crier paces each identity the same way.
    */
   private readonly rateWindows = new Map<string, { startedAt: number; sent: number }>();
   private readonly failureRates: Record<SandboxName, number>;
@@ -156,7 +158,8 @@ export class Sandbox {
       response.once('close', () => this.hungResponses.delete(response));
       return;
     }
-    if (this.inThrottleBurst(faults) || this.overRate(`${sandbox}:${parsed.channel}`)) {
+    const from = parsed.from?.address ?? (parsed.channel === 'sms' ? this.options.smsFrom : this.options.whatsappFrom);
+    if (this.inThrottleBurst(faults) || this.overRate(`${sandbox}:${parsed.channel}:${from}`)) {
       this.stats.throttled += 1;
       reply(response, 429, { code: 20429, message: 'Too Many Requests' });
       return;
@@ -174,7 +177,7 @@ export class Sandbox {
       provider: sandbox,
       messageId: parsed.messageId,
       to: parsed.to,
-      from: parsed.channel === 'sms' ? this.options.smsFrom : this.options.whatsappFrom,
+      from,
       channel: parsed.channel,
       body: parsed.body,
       ...(parsed.template ? { template: parsed.template } : {}),

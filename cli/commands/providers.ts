@@ -34,12 +34,22 @@ export function showProviders(output: Output, status: ProvidersStatus): void {
       ],
       '  no providers',
     );
+    if (channel.senderIdentities.length > 0) {
+      output.line(`  sends from: ${channel.senderIdentities.map(describeIdentity).join('; ')}`);
+    }
     for (const shift of channel.shifts) {
       output.line(`  moved ${shift.from} → ${shift.to} ${shift.count === 1 ? 'once' : `${shift.count} times`}, last ${shortTime(shift.lastAt)}`);
     }
     output.line();
   }
+  if (status.senderIdentitiesProblem) output.line(`Sender identities cannot be resolved: ${status.senderIdentitiesProblem}`);
   output.line(`Traffic moves off a provider after more than ${failover.errors} failures in ${failover.windowSeconds} s; it is tried again after ${failover.cooldownSeconds} s.`);
+}
+
+function describeIdentity(identity: ChannelView['senderIdentities'][number]): string {
+  const rate = identity.mps === undefined ? '' : ` (${identity.mps}/s)`;
+  const departments = identity.departments ? ` for ${identity.departments.join(', ')}` : '';
+  return `${identity.provider} ${identity.kind} ${identity.address}${rate}${departments}`;
 }
 
 function describeState(provider: ProviderView): string {

@@ -1,26 +1,19 @@
-import type { CountryCode } from 'libphonenumber-js';
-import { awsClients } from '../../shared/adapters/aws-clients.js';
-import { providerSettingsSource } from '../../shared/adapters/providers/settings-source.js';
-import { parseTwilioInbound } from '../../shared/adapters/providers/twilio/webhooks.js';
+import { twilioWebhookPaths } from '../../shared/adapters/providers/twilio/provider-webhooks.js';
 import { webhookEnvSchema } from '../../shared/config/env.js';
 import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { emptyTwiml } from '../../shared/runtime/http/responses.js';
-import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
+import { receiveWebhook } from '../../shared/usecases/receive-webhook.js';
+import { httpWebhookRequest, webhooksOf } from '../webhooks.js';
 import { inboundDependencies } from '../wiring.js';
-import { verifiedTwilioParams } from './twilio-request.js';
 
-const PATH = '/webhooks/twilio/inbound';
+const PATH = twilioWebhookPaths.inbound;
 
 export const handler = httpFunction({
   envSchema: webhookEnvSchema,
-  dependencies: (env) => ({
-    inbound: inboundDependencies(env),
-    settings: providerSettingsSource(env, () => awsClients().secrets),
-  }),
+  dependencies: (env) => ({ inbound: inboundDependencies(env), webhooks: webhooksOf('twilio', env) }),
   routes: {
     [`POST ${PATH}`]: async ({ env, deps, request }) => {
-      const params = await verifiedTwilioParams(env, deps.settings, request, PATH);
-      await handleInboundText(deps.inbound, parseTwilioInbound(params, env.DEFAULT_COUNTRY as CountryCode));
+      await receiveWebhook(deps.inbound, deps.webhooks, httpWebhookRequest(env, PATH, request));
       // Replies go out through the API (queued), never inline: the answer to Twilio stays empty.
       return emptyTwiml();
     },

@@ -1,25 +1,20 @@
-import { awsClients } from '../../shared/adapters/aws-clients.js';
-import { providerSettingsSource } from '../../shared/adapters/providers/settings-source.js';
-import { parseTwilioStatus } from '../../shared/adapters/providers/twilio/webhooks.js';
+import { twilioWebhookPaths } from '../../shared/adapters/providers/twilio/provider-webhooks.js';
 import { statusWebhookEnvSchema } from '../../shared/config/env.js';
 import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { emptyTwiml } from '../../shared/runtime/http/responses.js';
-import { recordReceipt } from '../../shared/usecases/record-receipt.js';
+import { receiveWebhook } from '../../shared/usecases/receive-webhook.js';
+import { httpWebhookRequest, webhooksOf } from '../webhooks.js';
 import { coreDependencies } from '../wiring.js';
-import { verifiedTwilioParams } from './twilio-request.js';
 
-const PATH = '/webhooks/twilio/status';
+const PATH = twilioWebhookPaths.status;
 
+/** Receipts only, so no reply queue: the least this function needs (see the catalog). */
 export const handler = httpFunction({
   envSchema: statusWebhookEnvSchema,
-  dependencies: (env) => ({
-    core: coreDependencies(env),
-    settings: providerSettingsSource(env, () => awsClients().secrets),
-  }),
+  dependencies: (env) => ({ core: coreDependencies(env), webhooks: webhooksOf('twilio', env) }),
   routes: {
     [`POST ${PATH}`]: async ({ env, deps, request }) => {
-      const params = await verifiedTwilioParams(env, deps.settings, request, PATH);
-      await recordReceipt(deps.core, parseTwilioStatus(params, request.query.messageId));
+      await receiveWebhook(deps.core, deps.webhooks, httpWebhookRequest(env, PATH, request));
       return emptyTwiml();
     },
   },

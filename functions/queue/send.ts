@@ -4,6 +4,7 @@ import { systemClock } from '../../shared/adapters/ids.js';
 import { ConfiguredProviderDirectory, providerRegistry, withRecordingSandbox } from '../../shared/adapters/providers/registry.js';
 import { RecordingSandboxProvider } from '../../shared/adapters/providers/sandbox/recording-adapter.js';
 import { providerSettingsSource } from '../../shared/adapters/providers/settings-source.js';
+import { senderIdentitySource } from '../../shared/adapters/providers/sender-identities.js';
 import { SqsRetryScheduler } from '../../shared/adapters/sqs/sqs-job-queue.js';
 import { DynamoSendPacer } from '../../shared/adapters/dynamo/send-pacer.js';
 import type { SendJob } from '../../shared/domain/jobs.js';
@@ -21,33 +22,37 @@ const MAX_VISIBILITY_SECONDS = 12 * 3600 - 60;
 
 export const handler = queueFunction({
   envSchema: senderEnvSchema,
-  dependencies: (env) => ({
-    send: {
-      ...coreDependencies(env),
-      providers: new ConfiguredProviderDirectory(
-        providerSettingsSource(env, () => awsClients().secrets),
-        // Health is shared by every sender invocation through the table, so one shift moves them all.
-        new ProviderFailover(new DynamoProviderHealthStore(awsClients().documents, env.TABLE_NAME), systemClock, {
-          errors: env.FAILOVER_ERRORS,
-          windowSeconds: env.FAILOVER_WINDOW_SECONDS,
-          cooldownSeconds: env.FAILOVER_COOLDOWN_SECONDS,
-        }),
-        withRecordingSandbox(providerRegistry, () => new RecordingSandboxProvider(awsClients().documents, env.TABLE_NAME)),
-      ),
-      prices: env.PRICE_TABLE,
-      statusCallbackBaseUrl: `${env.PUBLIC_BASE_URL.replace(/\/$/, '')}/webhooks/twilio/status`,
-      window: sendWindow(env.QUIET_HOURS, env.TIME_ZONE),
-      pacing: {
-        pacer: new DynamoSendPacer(awsClients().documents, env.TABLE_NAME),
-        rates: env.SEND_RATES,
-        sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
-        // Enough to keep a fast rate with 100-300 ms of provider latency, few enough to stay polite.
-        maxInFlight: 16,
+  dependencies: (env) => {
+    // One source for both: the identities are resolved from the same settings the providers are built from.
+    const settings = providerSettingsSource(env, () => awsClients().secrets);
+    return {
+      send: {
+        ...coreDependencies(env),
+        senders: senderIdentitySource(settings, env),
+        providers: new ConfiguredProviderDirectory(
+          settings,
+          // Health is shared by every sender invocation through the table, so one shift moves them all.
+          new ProviderFailover(new DynamoProviderHealthStore(awsClients().documents, env.TABLE_NAME), systemClock, {
+            errors: env.FAILOVER_ERRORS,
+            windowSeconds: env.FAILOVER_WINDOW_SECONDS,
+            cooldownSeconds: env.FAILOVER_COOLDOWN_SECONDS,
+          }),
+          withRecordingSandbox(providerRegistry, () => new RecordingSandboxProvider(awsClients().documents, env.TABLE_NAME)),
+        ),
+        prices: env.PRICE_TABLE,
+        statusCallbackBaseUrl: `${env.PUBLIC_BASE_URL.replace(/\/$/, '')}/webhooks/twilio/status`,
+        window: sendWindow(env.QUIET_HOURS, env.TIME_ZONE),
+        pacing: {
+          pacer: new DynamoSendPacer(awsClients().documents, env.TABLE_NAME),
+          sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+          // Enough to keep a fast rate with 100-300 ms of provider latency, few enough to stay polite.
+          maxInFlight: 16,
+        },
+        sendQueues: { urgent: jobQueue<SendJob>(env.SEND_URGENT_QUEUE_URL), normal: jobQueue<SendJob>(env.SEND_BULK_QUEUE_URL) },
       },
-      sendQueues: { urgent: jobQueue<SendJob>(env.SEND_URGENT_QUEUE_URL), normal: jobQueue<SendJob>(env.SEND_BULK_QUEUE_URL) },
-    },
-    retries: new SqsRetryScheduler(awsClients().sqs),
-  }),
+      retries: new SqsRetryScheduler(awsClients().sqs),
+    };
+  },
   jobSchema: sendJobSchema,
   oneRecordAtATime: true,
   processJob: async (job, record, deps, context) => {

@@ -7,7 +7,17 @@ import {
   quietHoursSetting,
   timeZoneSetting,
 } from '../../functions/deployment-settings.js';
-import { baseEnvSchema, failoverEnvSchema, priceTableEnvSchema, sendRatesEnvSchema, providerEnvSchema, tableEnvSchema, webhookEnvSchema } from '../../shared/config/env.js';
+import {
+  baseEnvSchema,
+  failoverEnvSchema,
+  priceTableEnvSchema,
+  providerEnvSchema,
+  sendersEnvSchema,
+  sendRatesEnvSchema,
+  tableEnvSchema,
+  webhookEnvSchema,
+} from '../../shared/config/env.js';
+import { fieldPath } from '../../shared/runtime/environment.js';
 
 /**
  * What a deployment may choose, from CDK context (`cdk synth -c topicShards=16` or `cdk.json`).
@@ -43,6 +53,8 @@ export function readDeploymentSettings(node: Node): DeploymentSettings {
     ...priceTableOf(node),
     // JSON, in cdk.json or `-c sendRates='{"twilio:sms":30}'`; merged over the providers' defaults.
     ...sendRatesOf(node),
+    // JSON, in cdk.json or `-c senders='[{"id":"main","provider":"twilio","channel":"sms","from":"+44…"}]'`.
+    ...sendersOf(node),
   };
 }
 
@@ -56,8 +68,9 @@ function jsonSetting<T>(node: Node, key: string, schema: z.ZodType<T, any>): T |
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   const parsed = schema.safeParse(text);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`CDK context ${key}=${text} is invalid: ${[issue?.path.join('.'), issue?.message].filter(Boolean).join(': ')}`);
+    // Every problem at once, each named by where it is (`[1].from`), so one synth shows them all.
+    const problems = parsed.error.issues.map((issue) => [fieldPath(issue.path), issue.message].filter(Boolean).join(': '));
+    throw new Error(`CDK context ${key}=${text} is invalid: ${problems.join('; ')}`);
   }
   return parsed.data;
 }
@@ -66,6 +79,12 @@ function jsonSetting<T>(node: Node, key: string, schema: z.ZodType<T, any>): T |
 function sendRatesOf(node: Node): Pick<DeploymentSettings, 'sendRates'> {
   const sendRates = jsonSetting(node, 'sendRates', sendRatesEnvSchema.shape.SEND_RATES);
   return sendRates ? { sendRates } : {};
+}
+
+/** The sender identities, checked as SENDERS is. */
+function sendersOf(node: Node): Pick<DeploymentSettings, 'senders'> {
+  const senders = jsonSetting(node, 'senders', sendersEnvSchema.shape.SENDERS);
+  return senders ? { senders } : {};
 }
 
 /** The price table, checked as PRICE_TABLE is. */

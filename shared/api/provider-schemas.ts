@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { channelSchema } from '../domain/model.js';
+import { senderKinds } from '../domain/sender-kinds.js';
 import { providerNames } from '../ports/messaging-provider.js';
 
 const providerNameSchema = z.enum(providerNames);
@@ -34,19 +35,17 @@ export const providerShiftSchema = z
   .object({ from: providerNameSchema, to: providerNameSchema, count: z.number().int(), lastAt: z.string() })
   .meta({ id: 'ProviderShift' });
 
-/**
- * A sender identity (number, short code, sender ID, WhatsApp number) and its rate: the place for
- * `senderIdentitiesOf(settings)` of shared/domain/sender-identity.ts, which the sender-identity work
- * adds. Until it does, the list is empty.
- */
+/** A sender identity (number, short code, sender ID, WhatsApp number, pool) the channel sends from, and its rate. */
 export const senderIdentityViewSchema = z
   .object({
     id: z.string(),
     provider: providerNameSchema,
-    kind: z.string(),
+    kind: z.enum(senderKinds),
     address: z.string(),
-    mps: z.number().meta({ description: 'Messages (SMS: segments) a second' }),
-    departments: z.array(z.string()).optional(),
+    number: z.string().optional().meta({ description: 'The number residents see, when the address is an id' }),
+    mps: z.number().optional().meta({ description: 'Messages (SMS: segments) a second; none: unmetered (the sandboxes)' }),
+    departments: z.array(z.string()).optional().meta({ description: "Broadcasts of these departments go from it; without: the provider's default" }),
+    source: z.string().meta({ description: 'Where it is configured: SENDERS[n], or the setting it was derived from' }),
   })
   .meta({ id: 'SenderIdentityView' });
 export type SenderIdentityView = z.infer<typeof senderIdentityViewSchema>;
@@ -58,7 +57,7 @@ export const channelProvidersSchema = z
     mode: z.enum(['ordered', 'weighted']).meta({ description: 'ordered: the first healthy one carries the channel; weighted: the healthy ones share it' }),
     providers: z.array(providerStatusSchema),
     shifts: z.array(providerShiftSchema).meta({ description: 'How often traffic moved from one provider to another, since the deployment began' }),
-    senderIdentities: z.array(senderIdentityViewSchema),
+    senderIdentities: z.array(senderIdentityViewSchema).meta({ description: "The channel's identities, of every provider listed (empty when senderIdentitiesProblem says why)" }),
   })
   .meta({ id: 'ChannelProviders' });
 export type ChannelProviders = z.infer<typeof channelProvidersSchema>;
@@ -74,6 +73,10 @@ export const providersResponse = z
       })
       .meta({ description: 'The thresholds failover works to' }),
     channels: z.array(channelProvidersSchema),
+    senderIdentitiesProblem: z
+      .string()
+      .optional()
+      .meta({ description: "Why the sender identities could not be resolved (the senders fail on the same problem): SENDERS or a provider's from setting to fix" }),
   })
   .meta({ id: 'ProvidersResponse' });
 export type ProvidersResponse = z.infer<typeof providersResponse>;

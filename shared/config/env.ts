@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { quietHoursSchema, timeZoneSchema } from '../domain/quiet-hours.js';
 import { defaultPriceTable, priceTableSchema } from '../domain/sms-preview.js';
-import { defaultSendRates, sendRatesSchema } from '../domain/send-rates.js';
+import { sendRatesSchema } from '../domain/send-rates.js';
+import { sendersSchema } from '../domain/sender-identity.js';
 import { providerListSchema } from './provider-list.js';
 
 /**
@@ -170,25 +171,29 @@ export const departmentLimitsEnvSchema = z.object({
   OPERATOR_APPROVAL_ABOVE: z.coerce.number().int().nonnegative().default(0),
 });
 
+/** A variable holding JSON: unset or blank is `empty`, anything that does not parse names an example. */
+function jsonVariable(empty: unknown, example: string) {
+  return z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value.trim() === '') return empty;
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: `must be JSON: ${example}` });
+        return z.NEVER;
+      }
+    });
+}
+
 /**
  * The price table costs are estimated with, as JSON (`{"sms":{"perSegment":0.08,"byCountry":{"GB":0.04}},
  * "whatsapp":{"perMessage":0.02},"currency":"GBP"}`); unset, the built-in estimates. An error names
  * PRICE_TABLE and the field at fault.
  */
 export const priceTableEnvSchema = z.object({
-  PRICE_TABLE: z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      if (value === undefined || value.trim() === '') return defaultPriceTable as unknown;
-      try {
-        return JSON.parse(value) as unknown;
-      } catch {
-        context.addIssue({ code: 'custom', message: 'must be JSON: a price table such as {"sms":{"perSegment":0.04},"whatsapp":{"perMessage":0.02}}' });
-        return z.NEVER;
-      }
-    })
-    .pipe(priceTableSchema),
+  PRICE_TABLE: jsonVariable(defaultPriceTable, 'a price table such as {"sms":{"perSegment":0.04},"whatsapp":{"perMessage":0.02}}').pipe(priceTableSchema),
 });
 
 export const broadcastsEnvSchema = adminEnvSchema
@@ -219,34 +224,35 @@ export const failoverEnvSchema = z.object({
 });
 
 /**
- * Each sender's rate (`{"twilio:sms":10,"whatsapp-cloud:whatsapp":80}`: messages, or SMS segments,
- * a second), merged over the providers' defaults (shared/domain/send-rates.ts). An error names
- * SEND_RATES and the sender at fault.
+ * Rates (`{"twilio:sms":10,"youth-sms":30}`: messages, or SMS segments, a second) by provider and
+ * channel or by sender identity, over the identities' own rates and the providers' defaults
+ * (shared/domain/sender-identity.ts). An error names SEND_RATES and the key at fault.
  */
 export const sendRatesEnvSchema = z.object({
-  SEND_RATES: z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      if (value === undefined || value.trim() === '') return {} as unknown;
-      try {
-        return JSON.parse(value) as unknown;
-      } catch {
-        context.addIssue({ code: 'custom', message: 'must be JSON: rates per sender such as {"twilio:sms":10}' });
-        return z.NEVER;
-      }
-    })
-    .pipe(sendRatesSchema)
-    .transform((rates) => ({ ...defaultSendRates, ...rates })),
+  SEND_RATES: jsonVariable({}, 'rates per sender such as {"twilio:sms":10}').pipe(sendRatesSchema),
 });
 
 /**
- * The providers admin view: each channel's list (not the credentials: it never reads the provider
- * secret) and the failover thresholds its health is read against.
+ * The sender identities the deployment sends from, as a JSON array (shared/domain/sender-identity.ts);
+ * unset, each provider sends from its own from setting. An error names the entry and field, as
+ * `SENDERS[1].from`.
+ */
+export const sendersEnvSchema = z.object({
+  SENDERS: jsonVariable(undefined, 'an array of sender identities such as [{"id":"main","provider":"twilio","channel":"sms","from":"+447700900123"}]').pipe(
+    sendersSchema.optional(),
+  ),
+});
+
+/**
+ * The providers admin view: each channel's list, the failover thresholds its health is read
+ * against, and what the sender identities are resolved from as the senders resolve them (SENDERS,
+ * SEND_RATES, and the providers' from settings, which in AWS are in the provider secret).
  */
 export const providersApiEnvSchema = adminEnvSchema
-  .extend(providerEnvSchema.pick({ SMS_PROVIDER: true, WHATSAPP_PROVIDER: true, SMS_PROVIDERS: true, WHATSAPP_PROVIDERS: true }).shape)
-  .extend(failoverEnvSchema.shape);
+  .extend(providerEnvSchema.shape)
+  .extend(failoverEnvSchema.shape)
+  .extend(sendRatesEnvSchema.shape)
+  .extend(sendersEnvSchema.shape);
 
 export const senderEnvSchema = tableEnvSchema
   .extend(providerEnvSchema.shape)
@@ -255,6 +261,7 @@ export const senderEnvSchema = tableEnvSchema
   .extend(broadcastTimingEnvSchema.shape)
   .extend(priceTableEnvSchema.shape)
   .extend(sendRatesEnvSchema.shape)
+  .extend(sendersEnvSchema.shape)
   // Where a batch's unfinished rest goes back to, on its own lane.
   .extend({ SEND_URGENT_QUEUE_URL: z.url(), SEND_BULK_QUEUE_URL: z.url() });
 

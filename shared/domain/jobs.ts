@@ -36,6 +36,11 @@ export const sendJobSchema = z.discriminatedUnion('kind', [
     channel: channelSchema,
     body: z.string().min(1),
     purpose: replyPurposeSchema,
+    /**
+     * Our address the resident wrote to: the reply goes from it when it is an identity of the
+     * provider carrying the reply (replySenderOf). Absent on jobs queued before identities.
+     */
+    from: z.string().min(1).optional(),
     /** The department the reply's cost goes to (absent on replies queued before costs were summed: general's). */
     department: z.string().min(1).optional(),
   }),

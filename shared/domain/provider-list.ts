@@ -31,6 +31,11 @@ export function providerListOf(settings: ProviderListSettings, channel: Channel)
   return settings.WHATSAPP_PROVIDERS ?? [{ name: settings.WHATSAPP_PROVIDER }];
 }
 
+/** A channel's providers' names, in their listed order. */
+export function providerNamesOf(settings: ProviderListSettings, channel: Channel): ProviderName[] {
+  return providerListOf(settings, channel).map(({ name }) => name);
+}
+
 /** The setting an operator fixes a channel's list in, for error messages. */
 export function providerListSettingOf(settings: ProviderListSettings, channel: Channel): string {
   if (channel === 'sms') return settings.SMS_PROVIDERS ? 'SMS_PROVIDERS' : 'SMS_PROVIDER';

@@ -129,6 +129,18 @@ export const stopInstructions: Record<Language, string> = {
   es: 'Responda STOP para cancelar.',
 };
 
+/**
+ * How to stop a message from an alphanumeric sender ID, which nobody can reply to: text STOP to
+ * one of the deployment's two-way numbers. "Mande", not "Envíe": the accent would make the whole
+ * text UCS-2 (see above). Each reads as an instruction to send STOP, so a body that already has
+ * one is left as it is.
+ */
+export const textStopInstructions: Record<Language, (number: string) => string> = {
+  en: (number) => `Text STOP to ${number} to stop.`,
+  cy: (number) => `Tecstiwch STOP i ${number} i stopio.`,
+  es: (number) => `Mande STOP al ${number} para cancelar.`,
+};
+
 /** Params with every value present, as the built-in texts read them. */
 interface Values {
   serviceName: string;
@@ -323,14 +335,16 @@ export function renderReply(id: ReplyId, language: Language, params: ReplyParams
 }
 
 /**
- * Broadcast bodies get the footer too, unless the author already wrote how to stop, in any of
- * crier's languages. The word STOP alone is not that ("BUS STOP on Queen St closed"): only an
- * instruction to send it is ("Text STOP", "Anfonwch STOP", "Envíe STOP"/"BAJA").
+ * Broadcast bodies get the footer too (from a one-way sender ID, the one naming the number to text
+ * STOP to: `stopTo`), unless the author already wrote how to stop, in any of crier's languages.
+ * The word STOP alone is not that ("BUS STOP on Queen St closed"): only an instruction to send it
+ * is ("Text STOP", "Anfonwch STOP", "Envíe STOP"/"BAJA").
  */
 const STOP_INSTRUCTION =
   /(?<![\p{L}\p{N}])(?:reply|text|send|atebwch|anfonwch|tecstiwch|ateb|anfon|tecstio|responda|responde|envíe|envie|envía|envia|escriba|escribe|mande|manda)\s+["'‘“«]?(?:STOP|BAJA)(?![\p{L}\p{N}])/iu;
 
-export function withStopFooter(body: string, language: Language = defaultLanguage): string {
-  const footer = stopInstructions[isLanguage(language) ? language : defaultLanguage];
+export function withStopFooter(body: string, language: Language = defaultLanguage, stopTo?: string): string {
+  const lang = isLanguage(language) ? language : defaultLanguage;
+  const footer = stopTo === undefined ? stopInstructions[lang] : textStopInstructions[lang](stopTo);
   return STOP_INSTRUCTION.test(body) ? body : `${body}\n${footer}`;
 }

@@ -1,6 +1,7 @@
 import type { Channel } from '../domain/model.js';
 import type { ProviderPrice } from '../domain/costs.js';
 import type { E164 } from '../domain/phone.js';
+import type { SenderAddress } from '../domain/sender-kinds.js';
 
 /**
  * `sandbox-b` is a second sandbox (the local stack's `/sandbox/b/`), so failover from one provider
@@ -30,6 +31,11 @@ export interface OutboundText {
   template?: OutboundTemplate;
   /** Where the provider should post delivery receipts for this message. */
   statusCallbackUrl: string;
+  /**
+   * The sender identity to send from (shared/domain/sender-identity.ts); absent, the adapter's
+   * own from setting.
+   */
+  from?: SenderAddress;
 }
 
 /** The provider took the message; receipts will follow through the status webhook. */
@@ -43,6 +49,9 @@ export interface ProviderAcceptance {
 /**
  * What every provider adapter implements. Adapters throw `ProviderError` (shared/domain/errors.ts)
  * with a kind from the taxonomy; they never return a failure as a value.
+ *
+ * This is the sending half of a provider; the receiving half (verify, parse, handshake) is
+ * `ProviderWebhooks` (provider-webhooks.ts), built apart: see there why.
  */
 export interface MessagingProvider {
   readonly name: ProviderName;

@@ -366,6 +366,15 @@ export interface MessageRecord {
    * (resolveStaleClaim): the job whose totals count it. Absent on replies and older records.
    */
   jobId?: string;
+  /** The sender identity it went from (shared/domain/sender-identity.ts); absent on older records. */
+  senderId?: string;
+}
+
+/** What a send records beside its status, in the same write. */
+export interface SentExtras {
+  estimate: MessageCostEstimate;
+  providerPrice?: ProviderPrice;
+  senderId?: string;
 }
 
 /**
@@ -407,14 +416,11 @@ export interface MessageStore {
   /** Records a final outcome written without a claim first (a skip). False if it existed. */
   recordOnce(record: MessageRecord): Promise<boolean>;
   get(messageId: string): Promise<MessageRecord | undefined>;
-  /** The provider accepted it; the cost estimate (and any price the provider reported) ride in the same write. */
-  markSent(
-    messageId: string,
-    provider: string,
-    providerMessageId: string,
-    at: string,
-    cost?: { estimate: MessageCostEstimate; providerPrice?: ProviderPrice },
-  ): Promise<void>;
+  /**
+   * The provider accepted it; the cost estimate (and any price the provider reported) and the
+   * sender identity it went from ride in the same write.
+   */
+  markSent(messageId: string, provider: string, providerMessageId: string, at: string, extra?: SentExtras): Promise<void>;
   markFailed(messageId: string, errorCode: string | undefined, at: string): Promise<void>;
   /** Gives up a claim after a failure that certainly sent nothing, so a retry can claim again. */
   release(messageId: string): Promise<void>;

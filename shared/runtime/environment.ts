@@ -10,10 +10,15 @@ import { ConfigurationError } from '../domain/errors.js';
 export function parseEnvironment<S extends z.ZodObject>(schema: S, source: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(source);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    const problems = result.error.issues.map((issue) => `${fieldPath(issue.path)}: ${issue.message}`);
     throw new ConfigurationError(`invalid environment: ${problems.join('; ')}`);
   }
   return result.data;
+}
+
+/** A zod issue's path as an operator writes it: `SENDERS[1].from`, not `SENDERS.1.from`. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`)).join('');
 }
 
 export interface EnvironmentContext<Env> {

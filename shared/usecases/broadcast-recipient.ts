@@ -44,7 +44,8 @@ export async function consentOf(
 /**
  * What one resident is sent: the variant for their language with their profile filled in and
  * the STOP footer, or on WhatsApp outside their 24-hour window the broadcast's template; or why
- * they get nothing.
+ * they get nothing. `stopTo`: it goes from a one-way sender ID, so the footer names the number to
+ * text STOP to instead of inviting a reply.
  */
 export function composeFor(
   broadcast: Broadcast,
@@ -52,10 +53,11 @@ export function composeFor(
   channel: Channel,
   now: Date,
   topicName: (language: Language) => string,
+  stopTo?: string,
 ): { body: string; template: OutboundTemplate | undefined } | { skip: SkipReason } {
   const rendered = renderContent(broadcast, profile, { defaultLanguage, topicName });
   if (!rendered.ok) return { skip: 'missing_data' };
-  const body = withStopFooter(rendered.text, rendered.language);
+  const body = withStopFooter(rendered.text, rendered.language, stopTo);
   if (channel !== 'whatsapp' || isWhatsAppWindowOpen(profile, now)) return { body, template: undefined };
   if (!broadcast.whatsappTemplate) return { skip: 'whatsapp_window_closed' };
   return {

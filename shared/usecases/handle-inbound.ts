@@ -65,7 +65,17 @@ async function handleClaimed(deps: InboundDependencies, inbound: InboundText, no
     const overrides = await deps.stores.replyTexts.overrides();
     const body = renderReply(reply.id, language, { serviceName: deps.settings.serviceName, contact: deps.settings.contact, ...reply.params }, overrides);
     await deps.replies.send([
-      { kind: 'reply', messageId: replyMessageId, to: inbound.from, channel: inbound.channel, body, purpose: reply.purpose, department: reply.department ?? generalDepartment },
+      {
+        kind: 'reply',
+        messageId: replyMessageId,
+        to: inbound.from,
+        channel: inbound.channel,
+        body,
+        purpose: reply.purpose,
+        department: reply.department ?? generalDepartment,
+        // The reply goes from the number the resident wrote to, where it is ours.
+        from: inbound.to,
+      },
     ]);
   }
   await deps.stores.inbound.finish(inbound.provider, inbound.providerMessageId, replyMessageId, outcome.redactedBody);

@@ -1,5 +1,6 @@
 import type { ChannelProviders, ProviderState, ProviderStatus, ProvidersResponse, SenderIdentityView } from '../api/provider-schemas.js';
 import type { Channel, Principal } from '../domain/model.js';
+import type { SenderIdentity } from '../domain/sender-identity.js';
 import { isWeighted, type ListedProvider } from '../domain/provider-list.js';
 import type { Clock } from '../ports/clock.js';
 import type { ProviderName } from '../ports/messaging-provider.js';
@@ -18,9 +19,10 @@ export interface ChannelConfiguration {
   /** The setting it comes from, for the operator to change (SMS_PROVIDERS, or SMS_PROVIDER alone). */
   setting: string;
   providers: ListedProvider[];
-  /** The channel's sender identities, from `senderIdentitiesOf(settings)` once sender identities exist. */
-  senderIdentities: SenderIdentityView[];
 }
+
+/** The deployment's sender identities as the senders resolve them, or why they cannot be. */
+export type SenderIdentitiesResult = { identities: readonly SenderIdentity[] } | { problem: string };
 
 /**
  * Operators' view of each channel's providers: what the settings list, and what the senders' shared
@@ -29,19 +31,44 @@ export interface ChannelConfiguration {
 export async function providersStatus(
   deps: ProvidersStatusDependencies,
   principal: Principal,
-  configuration: { channels: ChannelConfiguration[]; policy: FailoverPolicy },
+  configuration: { channels: ChannelConfiguration[]; policy: FailoverPolicy; senders: SenderIdentitiesResult },
 ): Promise<ProvidersResponse> {
   authorize(principal, 'providers:read');
   const now = deps.clock.now();
   const { windowStart } = failureWindow(now, configuration.policy.windowSeconds);
-  const channels = await Promise.all(configuration.channels.map((channel) => channelStatus(deps, channel, configuration.policy, now)));
+  const identities = 'identities' in configuration.senders ? configuration.senders.identities : [];
+  const channels = await Promise.all(
+    configuration.channels.map(async (channel) => ({
+      ...(await channelStatus(deps, channel, configuration.policy, now)),
+      senderIdentities: identities.filter((identity) => identity.channel === channel.channel).map(identityView),
+    })),
+  );
   return {
     failover: { ...configuration.policy, windowStartedAt: new Date(windowStart * 1000).toISOString() },
     channels,
+    ...('problem' in configuration.senders ? { senderIdentitiesProblem: configuration.senders.problem } : {}),
   };
 }
 
-async function channelStatus(deps: ProvidersStatusDependencies, configuration: ChannelConfiguration, policy: FailoverPolicy, now: Date): Promise<ChannelProviders> {
+function identityView(identity: SenderIdentity): SenderIdentityView {
+  return {
+    id: identity.id,
+    provider: identity.provider,
+    kind: identity.kind,
+    address: identity.address,
+    ...(identity.number === undefined ? {} : { number: identity.number }),
+    ...(identity.mps === undefined ? {} : { mps: identity.mps }),
+    ...(identity.departments === undefined ? {} : { departments: [...identity.departments] }),
+    source: identity.source,
+  };
+}
+
+async function channelStatus(
+  deps: ProvidersStatusDependencies,
+  configuration: ChannelConfiguration,
+  policy: FailoverPolicy,
+  now: Date,
+): Promise<Omit<ChannelProviders, 'senderIdentities'>> {
   const { channel, providers } = configuration;
   const weighted = isWeighted(providers);
   const [route, breakers, shifts] = await Promise.all([
@@ -65,7 +92,6 @@ async function channelStatus(deps: ProvidersStatusDependencies, configuration: C
     mode: weighted ? 'weighted' : 'ordered',
     providers: statuses,
     shifts: shifts.map(({ from, to, count, lastAt }) => ({ from, to, count, lastAt })),
-    senderIdentities: configuration.senderIdentities,
   };
 }
 

@@ -8,7 +8,7 @@ import type { ProviderDirectory } from '../ports/provider-directory.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import type { SendPacer } from '../ports/send-pacer.js';
 import type { ClaimOutcome, MessageRecord } from '../ports/stores.js';
-import type { SendRates } from '../domain/send-rates.js';
+import type { SenderIdentity } from '../domain/sender-identity.js';
 import type { SendJob } from '../domain/jobs.js';
 import type { Priority } from '../domain/model.js';
 import { logger } from '../runtime/logger.js';
@@ -22,10 +22,14 @@ export interface SendDependencies extends CoreDependencies {
   statusCallbackBaseUrl: string;
   /** Quiet hours, and the deployment's calendar day a batch's cost is counted on. */
   window: Pick<SendWindow, 'heldUntil' | 'dayOf'>;
-  /** Each sender's rate, and the shared schedule that keeps every function sending for it within that rate. */
+  /**
+   * The identities the deployment sends from, each with its rate (shared/domain/sender-identity.ts),
+   * resolved from the provider settings as they are now (a rotated secret may change them).
+   */
+  senders: () => Promise<readonly SenderIdentity[]>;
+  /** The shared schedule that keeps every function sending for an identity within its rate. */
   pacing: {
     pacer: SendPacer;
-    rates: SendRates;
     sleep: (ms: number) => Promise<void>;
     /** Sends one function has going to the provider at once (16 in a deployment: enough for 100-300 ms of provider latency). */
     maxInFlight: number;
@@ -61,6 +65,8 @@ export interface Delivery {
   template?: OutboundTemplate;
   /** A test broadcast's message: only the sandbox provider may carry it. */
   testMode: boolean;
+  /** The identity it goes from; absent, the provider's own from setting. */
+  sender?: SenderIdentity;
   /** The send job making the claim: its totals count this message (see recountJob). */
   jobId?: string;
   /**
@@ -121,12 +127,14 @@ export async function sendClaimed(deps: SendDependencies, delivery: Delivery, pr
       body: delivery.body,
       template: delivery.template,
       statusCallbackUrl: `${deps.statusCallbackBaseUrl}?messageId=${encodeURIComponent(delivery.messageId)}`,
+      ...(delivery.sender ? { from: { kind: delivery.sender.kind, address: delivery.sender.address } } : {}),
     });
     // Priced on the exact text the provider was given: the resident's language, placeholders and footer.
     const estimate = estimateMessageCost(deps.prices, { channel: delivery.channel, to: delivery.phone, body: delivery.body });
     await deps.stores.messages.markSent(delivery.messageId, accepted.provider, accepted.providerMessageId, deps.clock.now().toISOString(), {
       estimate,
       ...(accepted.price ? { providerPrice: accepted.price } : {}),
+      ...(delivery.sender ? { senderId: delivery.sender.id } : {}),
     });
     return { result: 'sent', costMicros: estimate.estimatedMicros };
   } catch (error) {
@@ -192,8 +200,13 @@ export async function recordSkip(
   });
 }
 
-/** Sends a reply to one resident's text, through the provider the caller has chosen (and paced for). */
-export async function sendReply(deps: SendDependencies, job: ReplySendJob, provider: MessagingProvider): Promise<SendOutcome | { result: 'skipped'; costMicros: 0 }> {
+/** Sends a reply to one resident's text, through the provider and from the identity the caller has chosen (and paced for). */
+export async function sendReply(
+  deps: SendDependencies,
+  job: ReplySendJob,
+  provider: MessagingProvider,
+  sender?: SenderIdentity,
+): Promise<SendOutcome | { result: 'skipped'; costMicros: 0 }> {
   const passesOptOut = job.purpose === 'optOutConfirmation' || job.purpose === 'help';
   if (!passesOptOut) {
     const optedOut = await deps.stores.subscribers.optedOutAmong([{ phone: job.to, channel: job.channel }]);
@@ -204,7 +217,7 @@ export async function sendReply(deps: SendDependencies, job: ReplySendJob, provi
   }
   return claimAndSend(
     deps,
-    { messageId: job.messageId, broadcastId: undefined, phone: job.to, channel: job.channel, body: job.body, testMode: false },
+    { messageId: job.messageId, broadcastId: undefined, phone: job.to, channel: job.channel, body: job.body, testMode: false, ...(sender ? { sender } : {}) },
     provider,
   );
 }

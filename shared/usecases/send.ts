@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { BroadcastSendJob, ReplySendJob } from '../domain/jobs.js';
-import { generalDepartment, recipientKey, type Broadcast, type Channel, type Recipient, type SkipReason } from '../domain/model.js';
-import { rateOf, rateUnitsOf, senderKeyOf } from '../domain/send-rates.js';
+import { generalDepartment, recipientKey, type Broadcast, type Recipient, type SkipReason } from '../domain/model.js';
+import { rateUnitsOf } from '../domain/send-rates.js';
+import { broadcastSenderOf, paceKeyOf, replySenderOf, type SenderIdentity } from '../domain/sender-identity.js';
 import { retryDelaySeconds } from '../domain/backoff.js';
-import type { MessagingProvider } from '../ports/messaging-provider.js';
 import type { PaceLane } from '../ports/send-pacer.js';
 import type { MessageRecord } from '../ports/stores.js';
 import { logger } from '../runtime/logger.js';
@@ -166,13 +166,15 @@ async function sendPaced(
       continue;
     }
     const { profile } = consent;
-    const message = composeFor(broadcast, profile, recipient.channel, deps.clock.now(), topicName);
+    // The identity first: a one-way sender ID's footer names the number to text STOP to.
+    const provider = await deps.providers.forChannel(recipient.channel, { testMode: broadcast.mode === 'test' });
+    const identity = broadcastSenderOf(await deps.senders(), provider.name, recipient.channel, departmentsOf(broadcast));
+    const message = composeFor(broadcast, profile, recipient.channel, deps.clock.now(), topicName, identity.stopTo);
     if ('skip' in message) {
       await skip(recipient, message.skip);
       continue;
     }
-    const provider = await deps.providers.forChannel(recipient.channel, { testMode: broadcast.mode === 'test' });
-    const sender = slotsFor(deps, slots, provider, recipient.channel, broadcast.priority, run.deadline - DEADLINE_MARGIN_MS);
+    const sender = slotsFor(deps, slots, identity, broadcast.priority, run.deadline - DEADLINE_MARGIN_MS);
     const delivery: Delivery = {
       messageId: broadcastMessageId(broadcast.id, recipient.phone),
       broadcastId: broadcast.id,
@@ -181,6 +183,7 @@ async function sendPaced(
       testMode: broadcast.mode === 'test',
       lastAttempt: run.lastAttempt,
       jobId: run.jobId,
+      sender: identity,
     };
     // Claimed before the wait for a slot, so that when the slot comes only the provider call is
     // left: the sends reach the provider as evenly spaced as their slots.
@@ -242,15 +245,9 @@ async function sendPaced(
   return { ...stopped, rest };
 }
 
-function slotsFor(
-  deps: SendDependencies,
-  slots: Map<string, SenderSlots>,
-  provider: MessagingProvider,
-  channel: Channel,
-  lane: PaceLane,
-  deadline: number,
-): SenderSlots {
-  const sender = senderKeyOf(provider.name, channel);
+/** One schedule per sender identity: each is metered on its own by its provider. */
+function slotsFor(deps: SendDependencies, slots: Map<string, SenderSlots>, identity: SenderIdentity, lane: PaceLane, deadline: number): SenderSlots {
+  const sender = paceKeyOf(identity);
   let found = slots.get(sender);
   if (!found) {
     found = new SenderSlots({
@@ -258,7 +255,7 @@ function slotsFor(
       clock: deps.clock,
       sleep: deps.pacing.sleep,
       sender,
-      messagesPerSecond: rateOf(deps.pacing.rates, sender),
+      messagesPerSecond: identity.mps,
       lane,
       deadline,
     });
@@ -333,16 +330,18 @@ export function costShares(departments: readonly string[], costMicros: number): 
 }
 
 /**
- * Sends a reply to one resident's text in the sender's schedule, on the reply lane: it never waits
- * behind the bulk lane's bookings and never holds the bulk lane off.
+ * Sends a reply to one resident's text, from the number they wrote to where it is ours, in that
+ * identity's schedule, on the reply lane: it never waits behind the bulk lane's bookings and never
+ * holds the bulk lane off.
  */
 export async function sendReply(deps: SendDependencies, job: ReplySendJob, run: SendRun = unboundedRun()): Promise<void> {
   const provider = await deps.providers.forChannel(job.channel, { testMode: false });
-  const sender = slotsFor(deps, new Map(), provider, job.channel, 'reply', run.deadline - DEADLINE_MARGIN_MS);
+  const identity = replySenderOf(await deps.senders(), provider.name, job.channel, job.from);
+  const sender = slotsFor(deps, new Map(), identity, 'reply', run.deadline - DEADLINE_MARGIN_MS);
   const slot = await sender.take(rateUnitsOf(job.channel, job.body));
   // Refused only when the schedule is fuller than the function has time left: SQS delivers it again.
   if (!slot.ok) throw new Error(`no send slot for ${sender.sender} before this function's deadline`);
-  const outcome = await sendReplyNow(deps, job, provider);
+  const outcome = await sendReplyNow(deps, job, provider, identity);
   // Replies belong to no broadcast, so their cost goes on the day of the department they concern
   // (a redelivered reply, already claimed, costs 0 and adds nothing).
   if (outcome.costMicros > 0) {

@@ -11,7 +11,6 @@ import { crier, isolatedEnv } from './cli-run.js';
 describe('the local stack checks every listed provider before it starts', () => {
   it('refuses to start, having started nothing, when a provider failover would move to lacks its settings', async () => {
     // Prepare: the settings of AWS End User Messaging SMS are nowhere in the local stack's environment.
-    delete process.env.AWS_SMS_ORIGINATION_IDENTITY;
     delete process.env.AWS_SMS_CONFIGURATION_SET;
     // The stack points the AWS SDK at its emulators' region only once the check has passed.
     delete process.env.AWS_REGION;
@@ -26,7 +25,7 @@ describe('the local stack checks every listed provider before it starts', () => 
 
     // Assess
     await expect(starting).rejects.toThrow(
-      new ConfigurationError('SMS_PROVIDERS lists aws-sms, which is missing AWS_SMS_ORIGINATION_IDENTITY, AWS_SMS_CONFIGURATION_SET and AWS_REGION'),
+      new ConfigurationError('SMS_PROVIDERS lists aws-sms, which is missing AWS_SMS_CONFIGURATION_SET and AWS_REGION'),
     );
   });
 });
@@ -76,7 +75,7 @@ describe('GET /v1/providers and crier providers status on the local stack', () =
           { name: 'sandbox-b', state: 'standby', failures: { current: 0, previous: 0 } },
         ],
         shifts: [],
-        senderIdentities: [],
+        senderIdentities: expect.arrayContaining([expect.objectContaining({ provider: 'twilio', kind: 'long_code', address: '+447700900000', source: 'TWILIO_SMS_FROM' })]),
       },
       {
         channel: 'whatsapp',
@@ -87,9 +86,10 @@ describe('GET /v1/providers and crier providers status on the local stack', () =
           { name: 'sandbox-b', state: 'standby', failures: { current: 0, previous: 0 } },
         ],
         shifts: [],
-        senderIdentities: [],
+        senderIdentities: expect.arrayContaining([expect.objectContaining({ provider: 'sandbox' }), expect.objectContaining({ provider: 'sandbox-b' })]),
       },
     ]);
+    expect(response.json).not.toHaveProperty('senderIdentitiesProblem');
   });
 
   it('refuses a key that is not an operator\'s', async () => {
@@ -118,6 +118,7 @@ describe('GET /v1/providers and crier providers status on the local stack', () =
     expect(run.stdout).toContain('SMS (SMS_PROVIDERS, in failover order)');
     expect(run.stdout).toMatch(/^ {2}twilio\s+active\s+0\/0$/m);
     expect(run.stdout).toMatch(/^ {2}sandbox-b\s+standby\s+0\/0$/m);
+    expect(run.stdout).toMatch(/^ {2}sends from: .*twilio long_code \+447700900000/m);
     expect(run.stdout).toContain('WhatsApp (WHATSAPP_PROVIDERS, in failover order)');
     expect(run.stdout).toContain('Traffic moves off a provider after more than 50 failures in 60 s; it is tried again after 300 s.');
   });

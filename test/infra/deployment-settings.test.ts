@@ -81,7 +81,6 @@ describe('deployment settings from CDK context', () => {
         WHATSAPP_PROVIDERS: 'whatsapp-cloud:70,twilio:30',
       });
     }
-    expect(environmentOf(stack, template, 'providersApi')).not.toHaveProperty('PROVIDER_SECRET_ARN');
   });
 
   it('hands a price table, from cdk.json as an object or -c as JSON, to both senders and the broadcasts API', () => {
@@ -101,7 +100,7 @@ describe('deployment settings from CDK context', () => {
     expect(environmentOf(unset.stack, unset.template, 'sendBulk').PRICE_TABLE).toBeUndefined();
   });
 
-  it("hands each sender's rate, merged over the providers' defaults, to both senders only", () => {
+  it("hands each sender's rate to both senders only (the identities' own rates and the providers' defaults apply beneath)", () => {
     // Prepare
     const sendRates = { 'twilio:sms': 30, 'aws-sms:sms': 20 };
 
@@ -111,15 +110,43 @@ describe('deployment settings from CDK context', () => {
 
     // Assess
     for (const id of ['sendUrgent', 'sendBulk'] as const) {
-      expect(JSON.parse(environmentOf(fromObject.stack, fromObject.template, id).SEND_RATES)).toEqual({
-        'twilio:sms': 30,
-        'twilio:whatsapp': 10,
-        'whatsapp-cloud:whatsapp': 80,
-        'aws-sms:sms': 20,
-      });
+      expect(JSON.parse(environmentOf(fromObject.stack, fromObject.template, id).SEND_RATES)).toEqual(sendRates);
     }
     expect(environmentOf(fromObject.stack, fromObject.template, 'broadcastsApi').SEND_RATES).toBeUndefined();
     expect(environmentOf(unset.stack, unset.template, 'sendBulk').SEND_RATES).toBeUndefined();
+  });
+
+  it('hands the sender identities to both senders only, each with its kind', () => {
+    // Prepare
+    const senders = [
+      { id: 'main', provider: 'twilio', channel: 'sms', from: '+447700900123' },
+      { id: 'youth', provider: 'twilio', channel: 'sms', from: '60123', departments: ['youth'], mps: 30 },
+    ];
+
+    // Act
+    const fromObject = synthesize({ senders });
+    const unset = synthesize();
+
+    // Assess
+    for (const id of ['sendUrgent', 'sendBulk'] as const) {
+      expect(JSON.parse(environmentOf(fromObject.stack, fromObject.template, id).SENDERS)).toEqual([
+        { ...senders[0], kind: 'long_code' },
+        { ...senders[1], kind: 'short_code' },
+      ]);
+    }
+    expect(environmentOf(fromObject.stack, fromObject.template, 'twilioInbound').SENDERS).toBeUndefined();
+    expect(environmentOf(unset.stack, unset.template, 'sendBulk').SENDERS).toBeUndefined();
+  });
+
+  it('names every problem of the sender identities at once, by entry and field', () => {
+    // Prepare
+    const senders = '[{"id":"main","provider":"aws-sms","channel":"sms","from":"CARDIFF-COUNCIL"},{"id":"main","provider":"twilio","channel":"sms","from":"+447700900123"}]';
+
+    // Act
+    const act = () => synthesize({ senders });
+
+    // Assess
+    expect(act).toThrow(/senders=.* is invalid: \[0\]\.from: "CARDIFF-COUNCIL" is not a sender aws-sms can send SMS from.*; \[1\]\.id: "main" is the id of an earlier identity/);
   });
 
   it.each([
@@ -143,6 +170,8 @@ describe('deployment settings from CDK context', () => {
     { key: 'operatorApprovalAbove', value: 'lots' },
     { key: 'priceTable', value: '{"sms":{"perSegment":-1},"whatsapp":{"perMessage":0.02}}' },
     { key: 'priceTable', value: 'not json' },
+    { key: 'senders', value: '[{"id":"main","provider":"twilio","channel":"whatsapp","from":"CARDIFF"}]' },
+    { key: 'senders', value: 'not json' },
   ])('refuses $key=$value at synth time, naming the setting', ({ key, value }) => {
     // Prepare
     const context = { [key]: value };

@@ -1,4 +1,4 @@
-import type { MessageCostEstimate, ProviderPrice } from '../../shared/domain/costs.js';
+import type { ProviderPrice } from '../../shared/domain/costs.js';
 import { ERASED } from '../../shared/domain/erasure.js';
 import { addTotals, emptyTotals, recipientsDone, type JobTotals } from '../../shared/domain/job-totals.js';
 import { skipReasonSchema, type Broadcast, type BroadcastStatus, type MessageStatus, type SkipReason } from '../../shared/domain/model.js';
@@ -19,6 +19,7 @@ import {
   type MessageStore,
   type Page,
   type ScheduledStart,
+  type SentExtras,
 } from '../../shared/ports/stores.js';
 
 /**
@@ -217,12 +218,18 @@ export class InMemoryMessageStore implements MessageStore {
     provider: string,
     providerMessageId: string,
     at: string,
-    cost?: { estimate: MessageCostEstimate; providerPrice?: ProviderPrice },
+    cost?: SentExtras,
   ): Promise<void> {
     const message = this.messages.get(messageId);
     if (!message) return;
     Object.assign(message, { provider, providerMessageId });
-    if (cost) Object.assign(message, { cost: copy(cost.estimate), ...(cost.providerPrice ? { providerPrice: copy(cost.providerPrice) } : {}) });
+    if (cost) {
+      Object.assign(message, {
+        cost: copy(cost.estimate),
+        ...(cost.providerPrice ? { providerPrice: copy(cost.providerPrice) } : {}),
+        ...(cost.senderId ? { senderId: cost.senderId } : {}),
+      });
+    }
     // A receipt may have overtaken the send: keep its status.
     if (rankOf(message.status) < statusRank.sent) Object.assign(message, { status: 'sent', updatedAt: at });
   }

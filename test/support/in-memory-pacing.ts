@@ -1,6 +1,7 @@
 import type { SendJob } from '../../shared/domain/jobs.js';
 import type { Priority } from '../../shared/domain/model.js';
 import type { SendRates } from '../../shared/domain/send-rates.js';
+import { senderIdentitiesOf, sendersSchema, type SenderEntryInput } from '../../shared/domain/sender-identity.js';
 import type { PaceGrant, PaceRequest, SendPacer } from '../../shared/ports/send-pacer.js';
 import type { SendDependencies } from '../../shared/usecases/send.js';
 import type { FixedClock } from './in-memory-stores.js';
@@ -47,21 +48,29 @@ export class DelayRecordingQueue extends RecordingQueue<SendJob> {
   }
 }
 
+type Sending = Pick<SendDependencies, 'pacing' | 'sendQueues' | 'senders'>;
+
 /**
- * Pacing and lanes for a sender under test: an in-memory schedule, sleeps that move the test's
- * clock instead of waiting, and lanes that record what was handed back. No rates: unmetered. One
- * send at a time unless asked, so a test's story runs in the order it is told.
+ * Pacing, identities and lanes for a sender under test: an in-memory schedule, sleeps that move
+ * the test's clock instead of waiting, and lanes that record what was handed back. The
+ * identities are the sandboxes' own, plus `senders` (SENDERS entries) if given, at `rates`
+ * (SEND_RATES); no rates: unmetered. One send at a time unless asked, so a test's story runs in
+ * the order it is told.
  */
-export function sendingForTests(clock: FixedClock, rates: SendRates = {}, maxInFlight = 1): Pick<SendDependencies, 'pacing' | 'sendQueues'> & {
-  pacer: InMemorySendPacer;
-  lanes: Record<Priority, DelayRecordingQueue>;
-} {
+export function sendingForTests(
+  clock: FixedClock,
+  rates: SendRates = {},
+  maxInFlight = 1,
+  senders?: readonly SenderEntryInput[],
+): Sending & { pacer: InMemorySendPacer; lanes: Record<Priority, DelayRecordingQueue> } {
   const pacer = new InMemorySendPacer();
   const lanes = { urgent: new DelayRecordingQueue(), normal: new DelayRecordingQueue() };
+  const identities = senderIdentitiesOf({ SEND_RATES: rates, ...(senders ? { SENDERS: sendersSchema.parse(senders) } : {}) });
   return {
     pacer,
     lanes,
-    pacing: { pacer, rates, sleep: async (ms) => clock.advance(ms), maxInFlight },
+    senders: async () => identities,
+    pacing: { pacer, sleep: async (ms) => clock.advance(ms), maxInFlight },
     sendQueues: lanes,
   };
 }
@@ -74,7 +83,7 @@ export function senderDependencies(
   stores: Stores,
   clock: FixedClock,
   provider: MessagingProvider,
-  sending: Pick<SendDependencies, 'pacing' | 'sendQueues'>,
+  sending: Sending,
 ): SendDependencies {
   return {
     stores,
@@ -84,6 +93,7 @@ export function senderDependencies(
     prices: defaultPriceTable,
     statusCallbackBaseUrl: 'https://crier.example.gov.uk/webhooks/twilio/status',
     window: broadcastSettings().window,
+    senders: sending.senders,
     pacing: sending.pacing,
     sendQueues: sending.sendQueues,
   };

@@ -60,7 +60,7 @@ export class LocalStackClient {
     return (await this.outbox(from)).slice(before).map((message) => message.body);
   }
 
-  async outbox(to?: string): Promise<{ id: string; to: string; body: string; status: string; messageId: string }[]> {
+  async outbox(to?: string): Promise<{ id: string; to: string; from: string; body: string; status: string; messageId: string }[]> {
     const response = await fetch(`${this.stack.baseUrl}/sandbox/messages${to ? `?to=${encodeURIComponent(to)}` : ''}`);
     return ((await response.json()) as { messages: any[] }).messages;
   }

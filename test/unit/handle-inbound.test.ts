@@ -54,6 +54,8 @@ describe('handleInboundText: the path of one text', () => {
         channel: 'sms',
         body: expected('subscribed', 'en', { topicName: 'Traffic alerts' }),
         purpose: 'confirmation',
+        // The reply goes from the number she wrote to.
+        from: inbound.to,
         department: 'traffic',
       },
     ]);

@@ -23,14 +23,13 @@ function problemOf(action: () => unknown): ConfigurationError {
 
 describe('buildListedProviders: every listed provider\'s settings, checked up front', () => {
   it.each([
-    ['aws-sms, second in line', { SMS_PROVIDERS: 'twilio,aws-sms', AWS_SMS_ORIGINATION_IDENTITY: undefined }, 'SMS_PROVIDERS lists aws-sms, which is missing AWS_SMS_ORIGINATION_IDENTITY'],
-    ['aws-sms', { SMS_PROVIDERS: 'twilio:80,aws-sms:20', AWS_SMS_CONFIGURATION_SET: undefined }, 'SMS_PROVIDERS lists aws-sms, which is missing AWS_SMS_CONFIGURATION_SET'],
+    ['aws-sms, second in line', { SMS_PROVIDERS: 'twilio,aws-sms', AWS_SMS_CONFIGURATION_SET: undefined }, 'SMS_PROVIDERS lists aws-sms, which is missing AWS_SMS_CONFIGURATION_SET'],
     ['aws-sms', { SMS_PROVIDERS: 'twilio,aws-sms', AWS_REGION: undefined }, 'SMS_PROVIDERS lists aws-sms, which is missing AWS_REGION'],
     ['twilio, second in line', { SMS_PROVIDERS: 'aws-sms,twilio', TWILIO_ACCOUNT_SID: undefined }, 'SMS_PROVIDERS lists twilio, which is missing TWILIO_ACCOUNT_SID'],
     ['twilio', { WHATSAPP_PROVIDERS: 'whatsapp-cloud,twilio', TWILIO_AUTH_TOKEN: undefined }, 'WHATSAPP_PROVIDERS lists twilio, which is missing TWILIO_AUTH_TOKEN'],
-    ['twilio', { SMS_PROVIDER: 'twilio', TWILIO_SMS_FROM: undefined }, 'SMS_PROVIDER is twilio, which needs this: set at least one sender: TWILIO_SMS_FROM, TWILIO_WHATSAPP_FROM or TWILIO_MESSAGING_SERVICE_SID'],
+    ['twilio, alone', { SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined }, 'SMS_PROVIDER is twilio, which is missing TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN'],
     ['whatsapp-cloud', { WHATSAPP_PROVIDERS: 'twilio,whatsapp-cloud', WHATSAPP_CLOUD_ACCESS_TOKEN: undefined }, 'WHATSAPP_PROVIDERS lists whatsapp-cloud, which is missing WHATSAPP_CLOUD_ACCESS_TOKEN'],
-    ['whatsapp-cloud', { WHATSAPP_PROVIDERS: 'twilio:50,whatsapp-cloud:50', WHATSAPP_CLOUD_PHONE_NUMBER_ID: undefined }, 'WHATSAPP_PROVIDERS lists whatsapp-cloud, which is missing WHATSAPP_CLOUD_PHONE_NUMBER_ID'],
+    ['whatsapp-cloud, weighted', { WHATSAPP_PROVIDERS: 'twilio:50,whatsapp-cloud:50', WHATSAPP_CLOUD_ACCESS_TOKEN: undefined }, 'WHATSAPP_PROVIDERS lists whatsapp-cloud, which is missing WHATSAPP_CLOUD_ACCESS_TOKEN'],
     ['sandbox-b', { SMS_PROVIDERS: 'twilio,sandbox-b', SANDBOX_URL: undefined }, 'SMS_PROVIDERS lists sandbox-b: SANDBOX_URL is not set; the sandbox-b provider runs with the local stack'],
   ])('names the list, %s and the missing setting', (_provider, overrides, message) => {
     // Prepare: the other channel on a provider whose settings are complete.
@@ -48,10 +47,9 @@ describe('buildListedProviders: every listed provider\'s settings, checked up fr
     const input = settings({
       SMS_PROVIDERS: 'twilio,aws-sms',
       WHATSAPP_PROVIDERS: 'whatsapp-cloud,twilio',
-      AWS_SMS_ORIGINATION_IDENTITY: undefined,
       AWS_SMS_CONFIGURATION_SET: undefined,
+      AWS_REGION: undefined,
       WHATSAPP_CLOUD_ACCESS_TOKEN: undefined,
-      WHATSAPP_CLOUD_PHONE_NUMBER_ID: undefined,
     });
 
     // Act: a malformed URL the environment's schema would have refused, as a hand-made secret might hold.
@@ -59,8 +57,8 @@ describe('buildListedProviders: every listed provider\'s settings, checked up fr
 
     // Assess
     expect(error.message.split('; ')).toEqual([
-      'SMS_PROVIDERS lists aws-sms, which is missing AWS_SMS_ORIGINATION_IDENTITY and AWS_SMS_CONFIGURATION_SET',
-      'WHATSAPP_PROVIDERS lists whatsapp-cloud, which is missing WHATSAPP_CLOUD_ACCESS_TOKEN and WHATSAPP_CLOUD_PHONE_NUMBER_ID',
+      'SMS_PROVIDERS lists aws-sms, which is missing AWS_SMS_CONFIGURATION_SET and AWS_REGION',
+      'WHATSAPP_PROVIDERS lists whatsapp-cloud, which is missing WHATSAPP_CLOUD_ACCESS_TOKEN',
       'WHATSAPP_PROVIDERS lists whatsapp-cloud, whose WHATSAPP_CLOUD_API_BASE_URL Invalid URL',
     ]);
   });
@@ -88,7 +86,7 @@ describe('buildListedProviders: every listed provider\'s settings, checked up fr
 describe('ConfiguredProviderDirectory: the check at first use of each settings version', () => {
   it('fails the first send with the check\'s error, and passes once a refreshed secret completes the settings', async () => {
     // Prepare
-    let current = settings({ SMS_PROVIDERS: 'twilio,aws-sms', WHATSAPP_PROVIDER: 'twilio', AWS_SMS_ORIGINATION_IDENTITY: undefined });
+    let current = settings({ SMS_PROVIDERS: 'twilio,aws-sms', WHATSAPP_PROVIDER: 'twilio', AWS_SMS_CONFIGURATION_SET: undefined });
     const directory = new ConfiguredProviderDirectory(async () => current);
 
     // Act
@@ -98,7 +96,7 @@ describe('ConfiguredProviderDirectory: the check at first use of each settings v
     const after = await directory.forChannel('sms');
 
     // Assess
-    await expect(before).rejects.toThrow(new ConfigurationError('SMS_PROVIDERS lists aws-sms, which is missing AWS_SMS_ORIGINATION_IDENTITY'));
+    await expect(before).rejects.toThrow(new ConfigurationError('SMS_PROVIDERS lists aws-sms, which is missing AWS_SMS_CONFIGURATION_SET'));
     expect(after.name).toBe('twilio');
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError } from '../../shared/domain/errors.js';
 import type { ListedProvider } from '../../shared/domain/provider-list.js';
-import { providersStatus, type ChannelConfiguration } from '../../shared/usecases/providers-status.js';
+import { senderIdentitiesOf, sendersSchema } from '../../shared/domain/sender-identity.js';
+import { providersStatus, type ChannelConfiguration, type SenderIdentitiesResult } from '../../shared/usecases/providers-status.js';
 import { aPrincipal } from '../support/builders.js';
 import { InMemoryProviderHealthStore } from '../support/in-memory-provider-health.js';
 import { FixedClock } from '../support/in-memory-stores.js';
@@ -16,12 +17,12 @@ function setUp() {
   return { health: new InMemoryProviderHealthStore(), clock: new FixedClock(NOW) };
 }
 
-function configuration(sms: ListedProvider[], whatsapp: ListedProvider[] = [{ name: 'sandbox' }]) {
+function configuration(sms: ListedProvider[], whatsapp: ListedProvider[] = [{ name: 'sandbox' }], senders: SenderIdentitiesResult = { identities: [] }) {
   const channels: ChannelConfiguration[] = [
-    { channel: 'sms', setting: 'SMS_PROVIDERS', providers: sms, senderIdentities: [] },
-    { channel: 'whatsapp', setting: 'WHATSAPP_PROVIDER', providers: whatsapp, senderIdentities: [] },
+    { channel: 'sms', setting: 'SMS_PROVIDERS', providers: sms },
+    { channel: 'whatsapp', setting: 'WHATSAPP_PROVIDER', providers: whatsapp },
   ];
-  return { channels, policy };
+  return { channels, policy, senders };
 }
 
 describe('providersStatus', () => {
@@ -98,6 +99,32 @@ describe('providersStatus', () => {
       { name: 'aws-sms', weight: 30, state: 'open', since: '2025-03-01T08:59:00.000Z', trialDueAt: '2025-03-01T09:04:00.000Z' },
       { name: 'sandbox', weight: 10, state: 'trial', since: '2025-03-01T08:50:00.000Z', trialDueAt: '2025-03-01T08:55:00.000Z' },
     ]);
+  });
+
+  it("shows each channel's sender identities as the senders resolve them, or why they cannot be resolved", async () => {
+    // Prepare
+    const SENDERS = sendersSchema.parse([
+      { id: 'youth-sms', provider: 'twilio', channel: 'sms', from: 'YouthInfo', departments: ['youth'] },
+      { id: 'main-sms', provider: 'twilio', channel: 'sms', from: '+447700900123' },
+    ]);
+    const identities = senderIdentitiesOf({ SENDERS }, { sms: ['twilio'], whatsapp: ['sandbox'] });
+
+    // Act
+    const resolved = await providersStatus(setUp(), operator, configuration([{ name: 'twilio' }], [{ name: 'sandbox' }], { identities }));
+    const unresolved = await providersStatus(setUp(), operator, configuration([{ name: 'twilio' }], [{ name: 'sandbox' }], { problem: 'SENDERS[0].from: is not a number' }));
+
+    // Assess
+    const sms = resolved.channels[0]?.senderIdentities ?? [];
+    expect(sms.filter(({ provider }) => provider === 'twilio').map(({ id, kind, address, departments }) => ({ id, kind, address, departments }))).toEqual([
+      { id: 'youth-sms', kind: 'alphanumeric', address: 'YouthInfo', departments: ['youth'] },
+      { id: 'main-sms', kind: 'long_code', address: '+447700900123', departments: undefined },
+    ]);
+    // Each channel shows its own: the same identities, split by channel.
+    const byChannel = resolved.channels.map((channel) => channel.senderIdentities.map(({ id }) => id).sort());
+    expect(byChannel).toEqual(['sms', 'whatsapp'].map((channel) => identities.filter((identity) => identity.channel === channel).map(({ id }) => id).sort()));
+    expect(resolved).not.toHaveProperty('senderIdentitiesProblem');
+    expect(unresolved.senderIdentitiesProblem).toBe('SENDERS[0].from: is not a number');
+    expect(unresolved.channels.map((channel) => channel.senderIdentities)).toEqual([[], []]);
   });
 
   it.each([

@@ -6,7 +6,7 @@ import { ConfiguredProviderDirectory, providerRegistry, withRecordingSandbox } f
 import { RecordingSandboxProvider } from '../../shared/adapters/providers/sandbox/recording-adapter.js';
 import { AwsSmsProvider } from '../../shared/adapters/providers/aws-sms/adapter.js';
 import { SandboxProvider } from '../../shared/adapters/providers/sandbox/adapter.js';
-import { providerSettingsSource, twilioAuthToken } from '../../shared/adapters/providers/settings-source.js';
+import { providerSettingsSource } from '../../shared/adapters/providers/settings-source.js';
 import { TwilioProvider } from '../../shared/adapters/providers/twilio/adapter.js';
 import { WhatsAppCloudProvider } from '../../shared/adapters/providers/whatsapp-cloud/adapter.js';
 import { providerEnvSchema, type ProviderEnv } from '../../shared/config/env.js';
@@ -59,10 +59,7 @@ describe('providerRegistry', () => {
     ['sandbox', { SANDBOX_URL: '' }, /SANDBOX_URL is not set/],
     ['sandbox-b', { SANDBOX_URL: '' }, /SANDBOX_URL is not set/],
     ['twilio', { TWILIO_ACCOUNT_SID: '' }, /TWILIO_ACCOUNT_SID is not set/],
-    ['twilio', { TWILIO_SMS_FROM: '' }, /set at least one sender/],
     ['whatsapp-cloud', { WHATSAPP_CLOUD_ACCESS_TOKEN: '' }, /WHATSAPP_CLOUD_ACCESS_TOKEN is not set/],
-    ['whatsapp-cloud', { WHATSAPP_CLOUD_PHONE_NUMBER_ID: '' }, /WHATSAPP_CLOUD_PHONE_NUMBER_ID is not set/],
-    ['aws-sms', { AWS_SMS_ORIGINATION_IDENTITY: '' }, /AWS_SMS_ORIGINATION_IDENTITY is not set/],
     ['aws-sms', { AWS_SMS_CONFIGURATION_SET: '' }, /AWS_SMS_CONFIGURATION_SET is not set/],
     ['aws-sms', { AWS_REGION: '' }, /AWS_REGION is not set/],
   ])('refuses to build a %s provider from incomplete settings (%o)', (name, missing, message) => {
@@ -289,29 +286,5 @@ describe('providerSettingsSource', () => {
     // Assess
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as ConfigurationError).message).not.toContain('ACsecret-looking-value');
-  });
-});
-
-describe('twilioAuthToken', () => {
-  it('gives the token from the settings', async () => {
-    // Prepare
-    const source = async () => env();
-
-    // Act
-    const token = await twilioAuthToken(source);
-
-    // Assess
-    expect(token).toBe('token-from-env');
-  });
-
-  it('refuses to verify webhooks without a token', async () => {
-    // Prepare
-    const source = async () => ({ ...env(), TWILIO_AUTH_TOKEN: undefined });
-
-    // Act
-    const attempt = twilioAuthToken(source);
-
-    // Assess
-    await expect(attempt).rejects.toThrow(new ConfigurationError('TWILIO_AUTH_TOKEN is not set, so Twilio webhooks cannot be verified'));
   });
 });

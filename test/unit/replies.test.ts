@@ -323,6 +323,24 @@ describe('withStopFooter', () => {
     expect(withFooter).toBe(expected);
   });
 
+  it.each<[Language, string]>([
+    ['en', 'Ffordd ar gau.\nText STOP to 07700 900123 to stop.'],
+    ['cy', 'Ffordd ar gau.\nTecstiwch STOP i 07700 900123 i stopio.'],
+    ['es', 'Ffordd ar gau.\nMande STOP al 07700 900123 para cancelar.'],
+  ])('from a one-way sender ID, names the number to text STOP to, in %s, and keeps it in GSM-7', (language, expected) => {
+    // Prepare
+    const body = 'Ffordd ar gau.';
+
+    // Act
+    const withFooter = withStopFooter(body, language, '07700 900123');
+
+    // Assess
+    expect(withFooter).toBe(expected);
+    expect(new SegmentedMessage(withFooter).encodingName).toBe('GSM-7');
+    // It reads as an instruction to stop, so it is never added twice.
+    expect(withStopFooter(withFooter, language, '07700 900123')).toBe(withFooter);
+  });
+
   it.each([
     ['the footer itself', 'Road closed.\nReply STOP to stop.'],
     ['an instruction of the author’s own', 'Road closed. Text STOP to opt out.'],

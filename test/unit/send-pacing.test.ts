@@ -55,7 +55,7 @@ describe('sendBroadcastBatch: pacing', () => {
     expect(gapsOf(provider.times).every((gap) => Math.abs(gap - 1000 / (10 * PACING_HEADROOM)) < 1.5)).toBe(true);
     expect(provider.times).toHaveLength(10);
     expect(pacer.requests.map((request) => request.units)).toEqual([4, 5, 1]);
-    expect(pacer.requests.every((request) => request.sender === 'sandbox:sms' && request.lane === 'normal')).toBe(true);
+    expect(pacer.requests.every((request) => request.sender === 'sandbox:sms:sandbox-sms' && request.lane === 'normal')).toBe(true);
   });
 
   it('books fewer slots at a time when it cannot keep up with its bookings, so it leaves the rest of the rate to others', async () => {
@@ -119,7 +119,7 @@ describe('sendBroadcastBatch: pacing', () => {
   it('hands the bulk batch back, without using an attempt, while an urgent broadcast holds the sender', async () => {
     // Prepare: an urgent broadcast booked 30 s of slots a moment ago.
     const { deps, clock, provider, pacer, lanes } = await setUp({ rate: 10 });
-    await pacer.reserve({ sender: 'sandbox:sms', units: 300, messagesPerSecond: 10, lane: 'urgent', now: clock.now().getTime(), latestStart: clock.now().getTime() });
+    await pacer.reserve({ sender: 'sandbox:sms:sandbox-sms', units: 300, messagesPerSecond: 10, lane: 'urgent', now: clock.now().getTime(), latestStart: clock.now().getTime() });
 
     // Act
     await sendBroadcastBatch(deps, everyone());
@@ -162,7 +162,7 @@ describe('sendBroadcastBatch: pacing', () => {
     const afterRefusal = provider.times.slice(3);
     expect(afterRefusal.every((time) => time >= start + 1_200)).toBe(true);
     expect(provider.sentTo).toEqual([...residents.slice(0, 3), ...residents.slice(3), residents[2]]);
-    expect(pacer.schedules.get('sandbox:sms')?.nextAt).toBeGreaterThanOrEqual(start + 1_200);
+    expect(pacer.schedules.get('sandbox:sms:sandbox-sms')?.nextAt).toBeGreaterThanOrEqual(start + 1_200);
     expect(lanes.normal.sent).toEqual([]);
     expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 10, failed: 0 });
   });
@@ -231,6 +231,38 @@ describe('sendBroadcastBatch: a STOP while waiting for a slot', () => {
   });
 });
 
+describe('sendBroadcastBatch: pacing per sender identity', () => {
+  it('paces two identities of one provider apart: a department’s own number does not wait behind the default’s schedule', async () => {
+    // Prepare: the sandbox has its default SMS number and youth services' own, 10 a second each.
+    const stores = inMemoryStores();
+    const clock = new FixedClock();
+    const provider = new TimedProvider(clock);
+    const main = { id: 'main-sms', provider: 'sandbox' as const, channel: 'sms' as const, from: '+447700900100' };
+    const youth = { ...main, id: 'youth-sms', from: '+447700900200', departments: ['youth'] };
+    const sending = sendingForTests(clock, { 'sandbox:sms': 10 }, 1, [main, youth]);
+    const deps = senderDependencies(stores, clock, provider, sending);
+    const YOUTH_ID = '01jbroadcast0000000000000y';
+    await stores.broadcasts.create(aBroadcast({ id: BROADCAST_ID, body: 'Queues on the A470.', department: 'traffic' }));
+    await stores.broadcasts.create(aBroadcast({ id: YOUTH_ID, body: 'Youth club tonight.', department: 'youth' }));
+    for (const phone of residents) await stores.subscribers.subscribe(phone, 'sms', 'traffic', clock.now().toISOString(), inboundEvidence());
+    const recipients = residents.map((phone) => ({ phone, channel: 'sms' as const }));
+
+    // Act: the traffic broadcast books the default's schedule a second ahead; youth's starts now.
+    await sendBroadcastBatch(deps, aBroadcastSendJob({ broadcastId: BROADCAST_ID, recipients }));
+    const youthStart = clock.now().getTime();
+    await sendBroadcastBatch(deps, aBroadcastSendJob({ broadcastId: YOUTH_ID, recipients }));
+
+    // Assess: each broadcast from its own identity, on its own schedule.
+    const fromOf = (id: string) => provider.attempts.filter((message) => message.messageId.startsWith(id)).map((message) => message.from?.address);
+    expect(new Set(fromOf(BROADCAST_ID))).toEqual(new Set(['+447700900100']));
+    expect(new Set(fromOf(YOUTH_ID))).toEqual(new Set(['+447700900200']));
+    expect([...sending.pacer.schedules.keys()].sort()).toEqual(['sandbox:sms:main-sms', 'sandbox:sms:youth-sms']);
+    // Youth's first send went at once: its identity's schedule was empty, whatever the default's held.
+    expect(provider.times[10]).toBe(youthStart);
+    expect((await stores.messages.get(broadcastMessageId(YOUTH_ID, residents[0]!)))?.senderId).toBe('youth-sms');
+  });
+});
+
 describe('sendReply: pacing', () => {
   it('takes a slot on the reply lane, which never holds the bulk lane off', async () => {
     // Prepare
@@ -241,7 +273,7 @@ describe('sendReply: pacing', () => {
 
     // Assess
     expect(provider.sentTo).toEqual([residents[0]]);
-    expect(pacer.requests).toMatchObject([{ sender: 'sandbox:sms', lane: 'reply' }]);
-    expect(pacer.schedules.get('sandbox:sms')?.urgentUntil).toBe(0);
+    expect(pacer.requests).toMatchObject([{ sender: 'sandbox:sms:sandbox-sms', lane: 'reply' }]);
+    expect(pacer.schedules.get('sandbox:sms:sandbox-sms')?.urgentUntil).toBe(0);
   });
 });

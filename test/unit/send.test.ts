@@ -91,9 +91,10 @@ describe('sendBroadcastBatch', () => {
       channel: 'sms',
       body: 'Queues on the A470.\nReply STOP to stop.',
       statusCallbackUrl: `https://crier.example.gov.uk/webhooks/twilio/status?messageId=${aliceMessageId}`,
+      from: { kind: 'long_code', address: '+447700900000' },
     });
     expect(provider.attempts[1]).toMatchObject({ to: bob, channel: 'whatsapp' });
-    expect(await stores.messages.get(aliceMessageId)).toMatchObject({ status: 'sent', provider: 'sandbox', providerMessageId: 'SB000001' });
+    expect(await stores.messages.get(aliceMessageId)).toMatchObject({ status: 'sent', provider: 'sandbox', providerMessageId: 'SB000001', senderId: 'sandbox-sms' });
     expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 2, failed: 0, skipped: 0 });
   });
 

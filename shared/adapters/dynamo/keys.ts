@@ -37,7 +37,7 @@ import type { Channel } from '../../domain/model.js';
  * | provider failures    | PROVIDERHEALTH#<ch>#<p>#<w> | COUNT                      |
  * | channel's route      | PROVIDERROUTE#<channel>     | ROUTE                      |
  * | provider's breaker   | PROVIDERROUTE#<channel>     | BREAKER#<provider>         |
- * | sender's schedule    | PACE#<provider>:<channel>   | PACE                       |
+ * | sender's schedule    | PACE#<prov>:<ch>:<identity> | PACE                       |
  * | provider shifts      | PROVIDERROUTE#<channel>     | SHIFT#<from>#<to>          |
  *
  * Topics sit in one partition because there are few of them and they are read together. The

@@ -2,8 +2,8 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocu
 import { ERASED } from '../../domain/erasure.js';
 import type { MessageStatus } from '../../domain/model.js';
 import { statusRank } from '../../domain/status-precedence.js';
-import type { MessageCostEstimate, ProviderPrice } from '../../domain/costs.js';
-import { OUTCOME_UNKNOWN, type AppliedReceipt, type ClaimOutcome, type MessageRecord, type MessageStore } from '../../ports/stores.js';
+import type { ProviderPrice } from '../../domain/costs.js';
+import { OUTCOME_UNKNOWN, type AppliedReceipt, type ClaimOutcome, type MessageRecord, type MessageStore, type SentExtras } from '../../ports/stores.js';
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
@@ -82,13 +82,19 @@ export class DynamoMessageStore implements MessageStore {
     provider: string,
     providerMessageId: string,
     at: string,
-    cost?: { estimate: MessageCostEstimate; providerPrice?: ProviderPrice },
+    cost?: SentExtras,
   ): Promise<void> {
-    // The cost rides in the same write as the status (and in the fallback below), never a write of its own.
-    const costSet = [cost ? ', cost = :cost' : '', cost?.providerPrice ? ', providerPrice = :providerPrice' : ''].join('');
+    // The cost and the sender identity ride in the same write as the status (and in the fallback
+    // below), never a write of their own.
+    const costSet = [
+      cost ? ', cost = :cost' : '',
+      cost?.providerPrice ? ', providerPrice = :providerPrice' : '',
+      cost?.senderId ? ', senderId = :senderId' : '',
+    ].join('');
     const costValues = {
       ...(cost ? { ':cost': withoutUndefined(cost.estimate) } : {}),
       ...(cost?.providerPrice ? { ':providerPrice': cost.providerPrice } : {}),
+      ...(cost?.senderId ? { ':senderId': cost.senderId } : {}),
     };
     try {
       await this.documents.send(

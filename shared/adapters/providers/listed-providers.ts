@@ -12,7 +12,7 @@ export type ProviderRegistry = Record<ProviderName, (settings: ProviderEnv) => M
  * provider with missing or malformed settings fails the start (the senders' first use of a settings
  * version, the local stack's start-up) rather than the first message failover moves onto it. One
  * ConfigurationError names each list and provider at fault and what to set:
- * `SMS_PROVIDERS lists aws-sms, which is missing AWS_SMS_ORIGINATION_IDENTITY`.
+ * `SMS_PROVIDERS lists aws-sms, which is missing AWS_SMS_CONFIGURATION_SET`.
  */
 export function buildListedProviders(settings: ProviderEnv, registry: ProviderRegistry): Map<ProviderName, MessagingProvider> {
   const built = new Map<ProviderName, MessagingProvider>();

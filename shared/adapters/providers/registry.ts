@@ -1,7 +1,7 @@
 import type { ProviderEnv } from '../../config/env.js';
 import { ConfigurationError, ProviderError } from '../../domain/errors.js';
 import type { Channel } from '../../domain/model.js';
-import { isWeighted, providerListOf } from '../../domain/provider-list.js';
+import { isWeighted, providerListOf, providerNamesOf } from '../../domain/provider-list.js';
 import type { MessagingProvider, OutboundText, ProviderAcceptance, ProviderName } from '../../ports/messaging-provider.js';
 import type { ProviderChoice, ProviderDirectory } from '../../ports/provider-directory.js';
 import { logger } from '../../runtime/logger.js';
@@ -51,7 +51,7 @@ export function withRecordingSandbox(
  * otherwise the one-item SMS_PROVIDER / WHATSAPP_PROVIDER. Their weights, if any: providerListOf.
  */
 export function providersFor(settings: ProviderEnv, channel: Channel): ProviderName[] {
-  return providerListOf(settings, channel).map(({ name }) => name);
+  return providerNamesOf(settings, channel);
 }
 
 /**

@@ -57,9 +57,10 @@ export function providerSettingsSource(env: ProviderEnv, secrets: () => SecretsM
   };
 }
 
-/** The Twilio auth token webhooks are verified with; a deployment without one cannot verify. */
-export async function twilioAuthToken(source: ProviderSettingsSource): Promise<string> {
-  const token = (await source()).TWILIO_AUTH_TOKEN;
-  if (!token) throw new ConfigurationError('TWILIO_AUTH_TOKEN is not set, so Twilio webhooks cannot be verified');
-  return token;
-}
+/**
+ * For a function given no provider settings (AWS SMS notifications: nothing there calls a provider
+ * or reads the secret). Only a wiring mistake asks it, and is told so.
+ */
+export const noProviderSettings: ProviderSettingsSource = async () => {
+  throw new ConfigurationError('this function is given no provider settings (no provider environment, no provider secret)');
+};

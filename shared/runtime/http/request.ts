@@ -83,7 +83,7 @@ export function parseParameter<S extends z.ZodType>(value: string | undefined, n
 }
 
 /** A form-encoded body (as Twilio posts webhooks) as a flat record; repeated keys keep the last. */
-export function parseFormBody(request: HttpRequest): Record<string, string> {
+export function parseFormBody(request: Pick<HttpRequest, 'rawBody'>): Record<string, string> {
   return Object.fromEntries(new URLSearchParams(request.rawBody));
 }
 

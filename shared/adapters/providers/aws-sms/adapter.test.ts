@@ -119,6 +119,34 @@ describe('AwsSmsProvider.sendText: accepted messages', () => {
     });
   });
 
+  it.each([
+    ['a long code', { kind: 'long_code' as const, address: '+447700900200' }],
+    ['a sender ID', { kind: 'alphanumeric' as const, address: 'CARDIFF' }],
+    ['another pool', { kind: 'pool' as const, address: 'pool-0123456789abcdef0123456789abcdef' }],
+  ])('sends from the sender identity crier chose, over the configured one: %s', async (_case, from) => {
+    // Prepare
+    sms.on(SendTextMessageCommand).resolves({ MessageId: AWS_MESSAGE_ID });
+    const adapter = provider();
+
+    // Act
+    await adapter.sendText(outbound({ from }));
+
+    // Assess
+    expect(sms).toHaveReceivedCommandWith(SendTextMessageCommand, { OriginationIdentity: from.address, ConfigurationSetName: CONFIGURATION_SET });
+  });
+
+  it('refuses to send with neither an identity nor AWS_SMS_ORIGINATION_IDENTITY, without calling AWS', async () => {
+    // Prepare
+    const adapter = provider({ AWS_SMS_ORIGINATION_IDENTITY: undefined });
+
+    // Act
+    const error = await adapter.sendText(outbound()).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toMatchObject({ kind: 'misconfigured', message: expect.stringContaining('AWS_SMS_ORIGINATION_IDENTITY') });
+    expect(sms).toHaveReceivedCommandTimes(SendTextMessageCommand, 0);
+  });
+
   it('reports a 2xx answer without a MessageId as outcomeUnknown: it may have been sent, and cannot be tracked', async () => {
     // Prepare
     sms.on(SendTextMessageCommand).resolves({});
@@ -135,7 +163,7 @@ describe('AwsSmsProvider.sendText: accepted messages', () => {
 
 describe('AwsSmsProvider: settings', () => {
   it.each([
-    ['AWS_SMS_ORIGINATION_IDENTITY', { AWS_SMS_ORIGINATION_IDENTITY: undefined }],
+    ['AWS_SMS_ORIGINATION_IDENTITY', { AWS_SMS_ORIGINATION_IDENTITY: '' }],
     ['AWS_SMS_CONFIGURATION_SET', { AWS_SMS_CONFIGURATION_SET: undefined }],
     ['AWS_REGION', { AWS_REGION: undefined }],
     ['AWS_REGION', { AWS_REGION: 'London' }],

@@ -55,12 +55,17 @@ export class AwsSmsProvider implements MessagingProvider {
     if (message.channel !== 'sms') {
       throw new ProviderError(PROVIDER, 'misconfigured', `AWS End User Messaging SMS only carries SMS, not ${message.channel}`);
     }
+    // The sender identity's number, pool or sender ID, else the settings' one.
+    const origination = message.from?.address ?? this.#settings.AWS_SMS_ORIGINATION_IDENTITY;
+    if (origination === undefined) {
+      throw new ProviderError(PROVIDER, 'misconfigured', 'no AWS End User Messaging SMS sender: list one in SENDERS or set AWS_SMS_ORIGINATION_IDENTITY');
+    }
     let messageId: string | undefined;
     try {
       ({ MessageId: messageId } = await this.#client.send(
         new SendTextMessageCommand({
           DestinationPhoneNumber: message.to,
-          OriginationIdentity: this.#settings.AWS_SMS_ORIGINATION_IDENTITY,
+          OriginationIdentity: origination,
           ConfigurationSetName: this.#settings.AWS_SMS_CONFIGURATION_SET,
           MessageBody: message.body,
           // Alerts and replies a resident asked for, not marketing: carriers give transactional

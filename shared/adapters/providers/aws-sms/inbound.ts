@@ -3,7 +3,7 @@
  * the delivery events of ours (a configuration set's event destination). No webhook: SNS delivers
  * them to a Lambda subscription or an SQS queue, so authenticity comes from IAM (only the
  * `sms-voice.amazonaws.com` principal may publish to the topics; only the topics may invoke the
- * function or send to the queue) plus the topic ARN check here.
+ * function or send to the queue) plus the topic ARN check here (verifySnsTopic).
  *
  * Accepts the SNS notification as a Lambda SNS record's `Sns` object or as the JSON an SQS queue
  * subscribed to the topic receives (without raw message delivery): both carry the same `Type`,
@@ -63,25 +63,34 @@ export type AwsSmsNotification =
 
 export interface AwsSmsParseOptions {
   defaultCountry: CountryCode;
-  /**
-   * The topics the deployment subscribed (two-way SMS and events). A notification from any other
-   * topic is refused with ForbiddenError; leave undefined only where IAM already restricts it.
-   */
-  topicArns?: readonly string[];
+}
+
+/** The SNS envelope of a notification; throws ValidationError naming each bad field. */
+function readEnvelope(input: unknown): z.infer<typeof snsNotificationSchema> {
+  const envelope = snsNotificationSchema.safeParse(typeof input === 'string' ? parseJson(input, 'body') : input);
+  if (!envelope.success) throw invalid('invalid SNS notification', fieldIssues(envelope.error));
+  return envelope.data;
 }
 
 /**
- * Parses one SNS notification from AWS End User Messaging SMS. Throws ValidationError naming each
- * bad field, ForbiddenError for a topic that is not ours; event types and notification types
- * crier does not act on come back as `skipped`, not errors, so they are not retried forever.
+ * Refuses, with ForbiddenError, a notification from a topic that is not one the deployment
+ * subscribed (two-way SMS and events): the AWS SMS counterpart of a webhook signature, on top of
+ * IAM (see the top of this file). Throws ValidationError when the envelope cannot be read.
  */
-export function parseAwsSmsNotification(input: unknown, options: AwsSmsParseOptions): AwsSmsNotification {
-  const envelope = snsNotificationSchema.safeParse(typeof input === 'string' ? parseJson(input, 'body') : input);
-  if (!envelope.success) throw invalid('invalid SNS notification', fieldIssues(envelope.error));
-  const { Type: type, MessageId: snsMessageId, TopicArn: topicArn, Message: message } = envelope.data;
-  if (options.topicArns !== undefined && !options.topicArns.includes(topicArn)) {
+export function verifySnsTopic(input: unknown, topicArns: readonly string[]): void {
+  const { TopicArn: topicArn } = readEnvelope(input);
+  if (!topicArns.includes(topicArn)) {
     throw new ForbiddenError(`SNS topic ${topicArn} is not one of this deployment's AWS SMS topics`);
   }
+}
+
+/**
+ * Parses one SNS notification from AWS End User Messaging SMS, once its topic is checked
+ * (verifySnsTopic). Throws ValidationError naming each bad field; event types and notification
+ * types crier does not act on come back as `skipped`, not errors, so they are not retried forever.
+ */
+export function parseAwsSmsNotification(input: unknown, options: AwsSmsParseOptions): AwsSmsNotification {
+  const { Type: type, MessageId: snsMessageId, Message: message } = readEnvelope(input);
   if (type !== 'Notification') return { kind: 'skipped', snsMessageId, reason: `SNS message type "${type}" carries no SMS` };
 
   const payload = parseJson(message, 'Message');

@@ -8,10 +8,11 @@ import { parseProviderSettings } from '../settings-problems.js';
  */
 export const awsSmsSettingsSchema = z.object({
   /**
-   * Required, although AWS would pick one from the account: a council's replies must come from
-   * the number residents text (two-way), and a pool or number pins that down.
+   * What to send from without SENDERS (with it, each identity names its own). One of the two is
+   * required (shared/domain/sender-identity.ts), although AWS would pick one from the account: a
+   * council's replies must come from the number residents text, and a pool or number pins that down.
    */
-  AWS_SMS_ORIGINATION_IDENTITY: z.string({ error: 'is not set' }).min(1, 'is not set'),
+  AWS_SMS_ORIGINATION_IDENTITY: z.string().min(1, 'is empty').optional(),
   /** Required: without its event destination no delivery receipt ever comes back. */
   AWS_SMS_CONFIGURATION_SET: z.string({ error: 'is not set' }).min(1, 'is not set'),
   AWS_REGION: z.string({ error: 'is not set (Lambda sets it; set it locally)' }).regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region such as eu-west-2'),

@@ -14,6 +14,8 @@ export const sandboxRecordSchema = z.object({
   id: z.string(),
   messageId: z.string(),
   to: z.string(),
+  /** The sender identity's address it would have gone from. */
+  from: z.string().optional(),
   channel: channelSchema,
   body: z.string(),
   template: z.object({ name: z.string(), language: z.string(), parameters: z.array(z.string()) }).optional(),
@@ -42,6 +44,7 @@ export class RecordingSandboxProvider implements MessagingProvider {
       id: `SBX${message.messageId}`,
       messageId: message.messageId,
       to: message.to,
+      ...(message.from ? { from: message.from.address } : {}),
       channel: message.channel,
       body: message.body,
       ...(message.template ? { template: message.template } : {}),

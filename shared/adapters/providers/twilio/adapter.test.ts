@@ -175,6 +175,35 @@ describe('TwilioProvider.sendText: accepted messages', () => {
     // Assess
     expect(fake.requests[0]?.form).toMatchObject({ From: COUNCIL_SMS, MessagingServiceSid: MESSAGING_SERVICE_SID });
   });
+
+  it.each<[string, OutboundText['channel'], NonNullable<OutboundText['from']>, Record<string, string>]>([
+    ['a long code as From', 'sms', { kind: 'long_code', address: '+447700900200' }, { From: '+447700900200' }],
+    ['a short code as From', 'sms', { kind: 'short_code', address: '60123' }, { From: '60123' }],
+    ['an alphanumeric sender ID as From', 'sms', { kind: 'alphanumeric', address: 'CARDIFF' }, { From: 'CARDIFF' }],
+    ['a WhatsApp number as a whatsapp: From', 'whatsapp', { kind: 'whatsapp_number', address: '+447700900201' }, { From: 'whatsapp:+447700900201' }],
+  ])('sends from the sender identity crier chose, over its own settings: %s', async (_case, channel, from, form) => {
+    // Prepare
+    const adapter = provider();
+
+    // Act
+    await adapter.sendText(outbound({ channel, from }));
+
+    // Assess
+    expect(fake.requests[0]?.form).toMatchObject(form);
+    expect(fake.requests[0]?.form).not.toHaveProperty('MessagingServiceSid');
+  });
+
+  it('sends a Messaging Service identity as MessagingServiceSid alone, with no From, even with numbers configured', async () => {
+    // Prepare
+    const adapter = provider();
+
+    // Act
+    await adapter.sendText(outbound({ from: { kind: 'messaging_service', address: MESSAGING_SERVICE_SID } }));
+
+    // Assess
+    expect(fake.requests[0]?.form).toMatchObject({ MessagingServiceSid: MESSAGING_SERVICE_SID });
+    expect(fake.requests[0]?.form).not.toHaveProperty('From');
+  });
 });
 
 describe('TwilioProvider.sendText: failures', () => {

@@ -112,8 +112,7 @@ export class TwilioProvider implements MessagingProvider {
   }
 
   #createParams(message: OutboundText): MessageListInstanceCreateOptions {
-    const { messagingServiceSid } = this.#settings;
-    const from = this.#senderFor(message.channel);
+    const { from, messagingServiceSid } = this.#senderOf(message);
     if (from === undefined && messagingServiceSid === undefined) {
       throw new ProviderError(
         PROVIDER,
@@ -133,12 +132,24 @@ export class TwilioProvider implements MessagingProvider {
     return params;
   }
 
-  #senderFor(channel: Channel): string | undefined {
-    if (channel === 'sms') return this.#settings.smsFrom;
-    const { whatsappFrom } = this.#settings;
-    if (whatsappFrom === undefined) return undefined;
-    return whatsappFrom.startsWith(WHATSAPP_PREFIX) ? whatsappFrom : `${WHATSAPP_PREFIX}${whatsappFrom}`;
+  /**
+   * The sender identity crier chose, else the settings. A Messaging Service identity is sent as
+   * MessagingServiceSid (Twilio picks the number from its pool); any other as From, with the
+   * settings' Messaging Service still named if there is one, as before identities (its features,
+   * such as Advanced Opt-Out, then apply; Twilio needs the From to be in that service).
+   */
+  #senderOf(message: OutboundText): { from?: string; messagingServiceSid?: string } {
+    const { messagingServiceSid } = this.#settings;
+    const chosen = message.from;
+    if (chosen?.kind === 'messaging_service') return { messagingServiceSid: chosen.address };
+    const from = chosen?.address ?? (message.channel === 'sms' ? this.#settings.smsFrom : this.#settings.whatsappFrom);
+    return { ...(from === undefined ? {} : { from: addressFor(message.channel, from) }), ...(messagingServiceSid === undefined ? {} : { messagingServiceSid }) };
   }
+}
+
+/** Twilio names a WhatsApp sender `whatsapp:+44…`; an SMS sender as it is. */
+function addressFor(channel: Channel, address: string): string {
+  return channel === 'whatsapp' && !address.startsWith(WHATSAPP_PREFIX) ? `${WHATSAPP_PREFIX}${address}` : address;
 }
 
 /** Transport failures that happen before a byte of the request reaches Twilio. */

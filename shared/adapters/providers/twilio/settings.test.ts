@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../../domain/errors.js';
-import { parseTwilioSettings, twilioSettingsFromEnv, twilioSettingsSchema } from './settings.js';
+import { providerEnvSchema } from '../../../config/env.js';
+import { parseTwilioSettings, twilioAuthToken, twilioSettingsFromEnv, twilioSettingsSchema } from './settings.js';
 
 const ACCOUNT_SID = 'ACcb7e119ce41544f52a83fbc6603a8e53';
 const SECRET_TOKEN = 'secret-token-never-logged';
@@ -30,7 +31,7 @@ describe('twilioSettingsSchema', () => {
     expect(result.success).toBe(true);
   });
 
-  it('refuses credentials without any sender identity', () => {
+  it('accepts credentials without a sender, which SENDERS then names (checked with the identities)', () => {
     // Prepare
     const input = { accountSid: ACCOUNT_SID, authToken: SECRET_TOKEN };
 
@@ -38,8 +39,7 @@ describe('twilioSettingsSchema', () => {
     const result = twilioSettingsSchema.safeParse(input);
 
     // Assess
-    expect(result.success).toBe(false);
-    expect(result.error?.issues[0]?.message).toContain('at least one sender');
+    expect(result.success).toBe(true);
   });
 
   it.each([
@@ -99,5 +99,29 @@ describe('twilioSettingsFromEnv', () => {
       whatsappFrom: 'whatsapp:+447700100001',
       apiBaseUrl: 'http://127.0.0.1:4010',
     });
+  });
+});
+
+describe('twilioAuthToken', () => {
+  it('gives the token from the settings', async () => {
+    // Prepare
+    const source = async () => providerEnvSchema.parse({ TWILIO_AUTH_TOKEN: 'token-from-env' });
+
+    // Act
+    const token = await twilioAuthToken(source);
+
+    // Assess
+    expect(token).toBe('token-from-env');
+  });
+
+  it('refuses to verify webhooks without a token', async () => {
+    // Prepare
+    const source = async () => providerEnvSchema.parse({ TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_SMS_FROM: '+447700900000' });
+
+    // Act
+    const attempt = twilioAuthToken(source);
+
+    // Assess
+    await expect(attempt).rejects.toThrow(new ConfigurationError('TWILIO_AUTH_TOKEN is not set, so Twilio webhooks cannot be verified'));
   });
 });

@@ -160,6 +160,30 @@ describe('WhatsAppCloudProvider.sendText: accepted messages', () => {
     expect(fake.requests[0]?.body).not.toHaveProperty('template.components');
   });
 
+  it('posts to the sender identity’s phone number ID, over the configured one', async () => {
+    // Prepare
+    const adapter = provider();
+    const identity = { kind: 'whatsapp_number' as const, address: '106540352242922' };
+
+    // Act
+    await adapter.sendText(outbound({ from: identity }));
+
+    // Assess
+    expect(fake.requests[0]?.path).toBe(`/${DEFAULT_WHATSAPP_CLOUD_API_VERSION}/106540352242922/messages`);
+  });
+
+  it('sends from the identity alone when the settings name no phone number ID (SENDERS does)', async () => {
+    // Prepare
+    const adapter = provider({ WHATSAPP_CLOUD_PHONE_NUMBER_ID: undefined });
+
+    // Act
+    const acceptance = await adapter.sendText(outbound({ from: { kind: 'whatsapp_number', address: '106540352242922' } }));
+
+    // Assess
+    expect(acceptance.provider).toBe('whatsapp-cloud');
+    expect(fake.requests[0]?.path).toContain('/106540352242922/messages');
+  });
+
   it('calls the configured API version', async () => {
     // Prepare
     const adapter = provider({ WHATSAPP_CLOUD_API_VERSION: 'v24.0' });
@@ -191,7 +215,6 @@ describe('WhatsAppCloudProvider.sendText: accepted messages', () => {
 describe('WhatsAppCloudProvider: settings', () => {
   it.each([
     ['WHATSAPP_CLOUD_ACCESS_TOKEN', { WHATSAPP_CLOUD_ACCESS_TOKEN: undefined }],
-    ['WHATSAPP_CLOUD_PHONE_NUMBER_ID', { WHATSAPP_CLOUD_PHONE_NUMBER_ID: undefined }],
     ['WHATSAPP_CLOUD_PHONE_NUMBER_ID', { WHATSAPP_CLOUD_PHONE_NUMBER_ID: '+447700100000' }],
     ['WHATSAPP_CLOUD_API_VERSION', { WHATSAPP_CLOUD_API_VERSION: '25' }],
   ] as const)('refuses to start without a valid %s, naming it', (name, overrides) => {

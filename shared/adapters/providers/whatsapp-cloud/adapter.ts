@@ -72,8 +72,12 @@ export class WhatsAppCloudProvider implements MessagingProvider {
 
   async sendText(message: OutboundText): Promise<ProviderAcceptance> {
     const body = requestBody(message);
-    const { WHATSAPP_CLOUD_API_BASE_URL: base, WHATSAPP_CLOUD_API_VERSION: version, WHATSAPP_CLOUD_PHONE_NUMBER_ID: phoneNumberId } =
-      this.#settings;
+    const { WHATSAPP_CLOUD_API_BASE_URL: base, WHATSAPP_CLOUD_API_VERSION: version } = this.#settings;
+    // The sender identity's phone number ID (its address), else the settings' one number.
+    const phoneNumberId = message.from?.address ?? this.#settings.WHATSAPP_CLOUD_PHONE_NUMBER_ID;
+    if (phoneNumberId === undefined) {
+      throw new ProviderError(PROVIDER, 'misconfigured', 'no WhatsApp Cloud API sender: list one in SENDERS or set WHATSAPP_CLOUD_PHONE_NUMBER_ID');
+    }
     const url = `${base.replace(/\/+$/, '')}/${version}/${phoneNumberId}/messages`;
     let status: number;
     let text: string;

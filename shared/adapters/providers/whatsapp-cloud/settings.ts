@@ -45,9 +45,11 @@ export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
  */
 export const whatsappCloudSettingsSchema = z.object({
   WHATSAPP_CLOUD_ACCESS_TOKEN: z.string({ error: 'is not set' }).min(1, 'is not set'),
+  /** The one number to send from without SENDERS; with it, each identity names its own. */
   WHATSAPP_CLOUD_PHONE_NUMBER_ID: z
-    .string({ error: 'is not set' })
-    .regex(/^\d+$/, 'must be the numeric phone number ID from the WhatsApp Manager'),
+    .string()
+    .regex(/^\d+$/, 'must be the numeric phone number ID from the WhatsApp Manager')
+    .optional(),
   WHATSAPP_CLOUD_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v25.0').default(DEFAULT_WHATSAPP_CLOUD_API_VERSION),
   WHATSAPP_CLOUD_API_BASE_URL: z.url().default(DEFAULT_GRAPH_BASE_URL),
 });

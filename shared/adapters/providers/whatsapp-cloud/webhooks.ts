@@ -9,8 +9,10 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import { ForbiddenError, ValidationError, type FieldIssue } from '../../../domain/errors.js';
-import type { InboundText, StatusReport } from '../../../domain/inbound.js';
+import type { StatusReport } from '../../../domain/inbound.js';
 import { toE164 } from '../../../domain/phone.js';
+import type { ProviderAccountError, WebhookBatch } from '../../../ports/provider-webhooks.js';
+import { emptyWebhookBatch } from '../webhook-context.js';
 import { metaStatusSchema, metaStatusToMessageStatus } from './status-mapping.js';
 
 /** The header Meta signs each POST with, lower-cased as the HTTP runtime delivers it. */
@@ -148,38 +150,13 @@ type MetaMessage = z.infer<typeof messageSchema>;
 type MetaStatusUpdate = z.infer<typeof statusSchema>;
 type MetaErrorObject = z.infer<typeof metaErrorSchema>;
 
-/** Something in the payload crier does not act on; the handler logs it and answers 200. */
-export interface SkippedWebhookItem {
-  /** Dotted path into the payload, e.g. `entry.0.changes.0.value.messages.1`. */
-  path: string;
-  /** The wamid, for a message or status. */
-  id?: string;
-  reason: string;
-}
-
-/** An out-of-band error Meta reported about the business number (the value's `errors`). */
-export interface WhatsAppAccountError {
-  path: string;
-  code: string;
-  title: string | undefined;
-  details: string | undefined;
-}
-
-export interface WhatsAppWebhookBatch {
-  /** Texts and button/list replies, in payload order (the order they must be acted on). */
-  inbound: InboundText[];
-  receipts: StatusReport[];
-  skipped: SkippedWebhookItem[];
-  accountErrors: WhatsAppAccountError[];
-}
-
 /**
  * Parses a verified POST body. Residents' numbers come out in E.164 (Meta sends international
  * digits without the `+`). Throws ValidationError naming each bad field by its path in the payload;
  * message types and statuses crier does not handle are skipped, not refused, so that one image in a
  * batch does not make Meta retry the whole batch for days.
  */
-export function parseWhatsAppWebhook(rawBody: string, defaultCountry: CountryCode): WhatsAppWebhookBatch {
+export function parseWhatsAppWebhook(rawBody: string, defaultCountry: CountryCode): WebhookBatch {
   let json: unknown;
   try {
     json = JSON.parse(rawBody);
@@ -191,7 +168,7 @@ export function parseWhatsAppWebhook(rawBody: string, defaultCountry: CountryCod
   const envelope = envelopeSchema.safeParse(json);
   if (!envelope.success) throw invalid(fieldIssues(envelope.error));
 
-  const batch: WhatsAppWebhookBatch = { inbound: [], receipts: [], skipped: [], accountErrors: [] };
+  const batch = emptyWebhookBatch();
   const issues: FieldIssue[] = [];
   envelope.data.entry.forEach((entry, entryIndex) => {
     entry.changes.forEach((change, changeIndex) => {
@@ -216,7 +193,7 @@ function readMessagesValue(
   value: z.infer<typeof messagesValueSchema>,
   path: string,
   defaultCountry: CountryCode,
-  batch: WhatsAppWebhookBatch,
+  batch: WebhookBatch,
   issues: FieldIssue[],
 ): void {
   const to = ourNumber(value.metadata);
@@ -311,7 +288,7 @@ function ourNumber(metadata: { display_phone_number: string; phone_number_id: st
   return digits ? `+${digits}` : metadata.phone_number_id;
 }
 
-function describeError(error: MetaErrorObject): Omit<WhatsAppAccountError, 'path'> {
+function describeError(error: MetaErrorObject): Omit<ProviderAccountError, 'path'> {
   return { code: String(error.code), title: error.title ?? error.message, details: error.error_data?.details };
 }
 
