@@ -83,12 +83,14 @@ const departmentLimits = (b: DeploymentBindings) => ({
 /** What the senders estimate each message's cost with, and the broadcasts API its previews. */
 const prices = (b: DeploymentBindings) => (b.settings.priceTable ? { PRICE_TABLE: JSON.stringify(b.settings.priceTable) } : {});
 /** Each sender's rate, for the senders' pacing; unset, the identities' own or the providers' defaults. */
-const sendRates = (b: DeploymentBindings) => (b.settings.sendRates ? { SEND_RATES: JSON.stringify(b.settings.sendRates) } : {});
+const sendRates = (b: DeploymentBindings) => sendRatesEnvironment(b.settings);
+export const sendRatesEnvironment = (settings: DeploymentSettings) => (settings.sendRates ? { SEND_RATES: JSON.stringify(settings.sendRates) } : {});
 /**
  * The identities messages go from, for the senders only: a reply job carries the address the
  * resident wrote to, and the sender (which knows the provider that carries it) picks the identity.
  */
-const senders = (b: DeploymentBindings) => (b.settings.senders ? { SENDERS: JSON.stringify(b.settings.senders) } : {});
+const senders = (b: DeploymentBindings) => sendersEnvironment(b.settings);
+export const sendersEnvironment = (settings: DeploymentSettings) => (settings.senders ? { SENDERS: JSON.stringify(settings.senders) } : {});
 const admin = (b: DeploymentBindings) => ({
   ...table(b),
   ...(b.secretArns.bootstrapKey ? { BOOTSTRAP_KEY_SECRET_ARN: b.secretArns.bootstrapKey } : {}),

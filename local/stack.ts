@@ -11,13 +11,14 @@ import type {
   SQSBatchResponse,
   SQSEvent,
 } from 'aws-lambda';
-import { authorizerFunctionId, functionDefinition, functionIds, providerListEnvironment, type FunctionId } from '../functions/catalog.js';
+import { authorizerFunctionId, functionDefinition, functionIds, providerListEnvironment, sendersEnvironment, sendRatesEnvironment, type FunctionId } from '../functions/catalog.js';
 import type { DeploymentBindings, DeploymentSettings, QueueId } from '../functions/catalog-types.js';
 import { awsClients } from '../shared/adapters/aws-clients.js';
 import { dynamoStores } from '../shared/adapters/dynamo/stores.js';
 import { buildListedProviders } from '../shared/adapters/providers/listed-providers.js';
+import { configuredSenderIdentities } from '../shared/adapters/providers/sender-identities.js';
 import { providerRegistry } from '../shared/adapters/providers/registry.js';
-import { providerEnvSchema } from '../shared/config/env.js';
+import { providerEnvSchema, sendersEnvSchema, sendRatesEnvSchema } from '../shared/config/env.js';
 import { parseEnvironment } from '../shared/runtime/environment.js';
 import { mapValues } from '../shared/runtime/records.js';
 import { hashApiKey } from '../shared/usecases/authenticate.js';
@@ -151,12 +152,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const publicBaseUrl = (options.publicBaseUrl ?? `http://localhost:${port}`).replace(/\/$/, '');
 
     const settings = localDeploymentSettings(options);
-    // Every listed provider's settings, before anything else starts: a provider that failover
-    // would move traffic onto must not first be found wanting then.
-    buildListedProviders(
-      parseEnvironment(providerEnvSchema, { ...process.env, ...providerListEnvironment(settings), ...localProviderEnvironment(options, baseUrl) }),
-      providerRegistry,
-    );
+    // Every listed provider's settings, and the identities the senders will send from, before
+    // anything else starts: a provider that failover would move traffic onto, or a sender ID
+    // nobody can text STOP back to, must not first be found wanting at a send.
+    const providerSettings = parseEnvironment(providerEnvSchema, { ...process.env, ...providerListEnvironment(settings), ...localProviderEnvironment(options, baseUrl) });
+    buildListedProviders(providerSettings, providerRegistry);
+    const identitySettings = parseEnvironment(sendersEnvSchema.extend(sendRatesEnvSchema.shape), {
+      ...process.env,
+      ...sendRatesEnvironment(settings),
+      ...sendersEnvironment(settings),
+    });
+    configuredSenderIdentities({ ...providerSettings, ...identitySettings });
 
     const dynamo = await startDynamo(options.dataDir ? join(options.dataDir, 'dynamodb') : undefined);
     emulators.push(dynamo);

@@ -28,6 +28,33 @@ describe('the local stack checks every listed provider before it starts', () => 
       new ConfigurationError('SMS_PROVIDERS lists aws-sms, which is missing AWS_SMS_CONFIGURATION_SET and AWS_REGION'),
     );
   });
+
+  it("refuses to start when the sender identities do not add up: a department's number and no default", async () => {
+    // Prepare
+    delete process.env.AWS_REGION;
+    const youthNumber = { id: 'youth', provider: 'sandbox' as const, channel: 'sms' as const, from: '+447700900200', kind: 'long_code' as const, departments: ['youth'] };
+
+    // Act
+    const starting = startLocalStack({
+      port: 0,
+      twilio: { authToken: 'e2e-providers-token' },
+      sandbox: { failureRate: 0 },
+      settings: { senders: [youthNumber] },
+    });
+
+    // Assess
+    const outcome = await starting.then(
+      async (stack) => {
+        await stack.stop();
+        return 'started';
+      },
+      (error: unknown) => error,
+    );
+    expect(outcome).toEqual(
+      new ConfigurationError('sender identities: SENDERS: every sandbox:sms identity names departments; leave departments out of one, the default for the others'),
+    );
+    expect(process.env.AWS_REGION).toBeUndefined();
+  });
 });
 
 /**
