@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { inject } from 'vitest';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
-const crierBin = join(repoRoot, 'bin', 'crier.js');
 
 export interface CrierRun {
   code: number;
@@ -11,12 +11,22 @@ export interface CrierRun {
 }
 
 /**
- * Runs `node bin/crier.js …` as a user would, in a child process. Asynchronous on purpose: the
- * stack it talks to runs in the test's process and must keep serving while the child waits.
+ * Runs the `crier` CLI as a user would, in a child process: the bundle the global setup built from
+ * cli/ (cli.test.ts runs bin/crier.js itself). Asynchronous on purpose: the stack it talks to runs
+ * in the test's process and must keep serving while the child waits.
  */
 export function crier(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<CrierRun> {
+  return runCli(inject('crierCli'), args, env, timeoutMs);
+}
+
+/** Runs `node bin/crier.js …`, the entry point `npx crier` runs: the sources through tsx. */
+export function crierFromSources(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<CrierRun> {
+  return runCli(join(repoRoot, 'bin', 'crier.js'), args, env, timeoutMs);
+}
+
+function runCli(entry: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<CrierRun> {
   return new Promise((done) => {
-    execFile(process.execPath, [crierBin, ...args], { cwd: repoRoot, env, timeout: timeoutMs }, (error, stdout, stderr) => {
+    execFile(process.execPath, [entry, ...args], { cwd: repoRoot, env, timeout: timeoutMs }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       done({ code, stdout, stderr });
     });

@@ -1,45 +1,16 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { LocalStackClient } from '../support/local-stack-client.js';
+import { crierFromSources, isolatedEnv } from './cli-run.js';
 
-const repoRoot = resolve(import.meta.dirname, '../..');
-const crierBin = join(repoRoot, 'bin', 'crier.js');
-
-interface CrierRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs `node bin/crier.js …` as a user would, in a child process. Asynchronous on purpose: the
- * stack it talks to runs in this process and must keep serving while the child waits.
- */
-function crier(args: string[], env: NodeJS.ProcessEnv): Promise<CrierRun> {
-  return new Promise((done) => {
-    execFile(process.execPath, [crierBin, ...args], { cwd: repoRoot, env, timeout: 20_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      done({ code, stdout, stderr });
-    });
-  });
-}
-
-/** This process's environment without anything that would point the CLI elsewhere. */
-function isolatedEnv(home: string, overrides: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!/^(CRIER_|TWILIO_)|^(PUBLIC_BASE_URL|DATA_DIR|XDG_CONFIG_HOME|HOME)$/.test(name)) env[name] = value;
-  }
-  // No config file and no local operator key of the developer's can leak into a run.
-  return { ...env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), DATA_DIR: join(home, 'data'), ...overrides };
-}
+/** Every command here runs through bin/crier.js, as `npx crier` does; the other suites run the bundle. */
+const crier = (args: string[], env: NodeJS.ProcessEnv) => crierFromSources(args, env, 20_000);
 
 /** A port that was free a moment ago and has nobody listening on it now. */
 async function closedPort(): Promise<number> {
