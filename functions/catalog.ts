@@ -257,6 +257,10 @@ export const functionCatalog = {
       ...broadcastTiming(b),
       ...departmentLimits(b),
       ...prices(b),
+      // For the preview's STOP footer: what the senders would send a department's broadcast from.
+      ...provider(b),
+      ...sendRates(b),
+      ...senders(b),
     }),
     trigger: {
       kind: 'http',
@@ -276,7 +280,8 @@ export const functionCatalog = {
       ],
       authorizer: 'apiKey',
     },
-    access: { table: 'readwrite', sendsTo: ['fanOut'], secrets: ['bootstrapKey'] },
+    // The provider secret for the preview's STOP footer: the from settings live there; no credential is ever answered.
+    access: { table: 'readwrite', sendsTo: ['fanOut'], secrets: ['bootstrapKey', 'providerCredentials'] },
     timeoutSeconds: 10,
     memoryMb: 512,
   }),

@@ -21,6 +21,8 @@ import { costView } from '../../shared/api/costs.js';
 import { listSandboxOutbox, type SandboxOutbox } from '../../shared/usecases/sandbox-outbox.js';
 import { listSandboxMessages } from '../../shared/adapters/providers/sandbox/recording-adapter.js';
 import { awsClients } from '../../shared/adapters/aws-clients.js';
+import { smsStopNumberSource } from '../../shared/adapters/providers/sender-identities.js';
+import { providerSettingsSource } from '../../shared/adapters/providers/settings-source.js';
 import { getDepartmentLimits, setDepartmentLimits } from '../../shared/usecases/department-limits.js';
 import type { BroadcastDependencies } from '../../shared/usecases/dependencies.js';
 import { authenticated as authenticatedRoute } from './admin-route.js';
@@ -49,6 +51,7 @@ function dependencies(env: BroadcastsEnv) {
     limits: { dailyMessageCap: env.DAILY_MESSAGE_CAP, operatorApprovalAbove: env.OPERATOR_APPROVAL_ABOVE },
     prices: { table: env.PRICE_TABLE, homeCountry: env.DEFAULT_COUNTRY },
     sandboxOutbox: (query) => listSandboxMessages(awsClients().documents, env.TABLE_NAME, query),
+    smsStopNumber: smsStopNumberSource(providerSettingsSource(env, () => awsClients().secrets), env),
   };
   return { core, bootstrapKeyHash: bootstrapKeyHash(env), broadcasts, currency: env.PRICE_TABLE.currency };
 }

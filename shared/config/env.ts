@@ -196,12 +196,6 @@ export const priceTableEnvSchema = z.object({
   PRICE_TABLE: jsonVariable(defaultPriceTable, 'a price table such as {"sms":{"perSegment":0.04},"whatsapp":{"perMessage":0.02}}').pipe(priceTableSchema),
 });
 
-export const broadcastsEnvSchema = adminEnvSchema
-  .extend({ FAN_OUT_QUEUE_URL: z.url() })
-  .extend(broadcastTimingEnvSchema.shape)
-  .extend(departmentLimitsEnvSchema.shape)
-  .extend(priceTableEnvSchema.shape);
-
 /** Every minute: starts the scheduled broadcasts whose time has come. */
 export const schedulerEnvSchema = tableEnvSchema.extend({ FAN_OUT_QUEUE_URL: z.url() }).extend(broadcastTimingEnvSchema.shape);
 
@@ -242,6 +236,20 @@ export const sendersEnvSchema = z.object({
     sendersSchema.optional(),
   ),
 });
+
+/**
+ * The broadcasts API. The provider lists, sender identities and provider settings are there for
+ * the preview only: a broadcast sent from a one-way sender ID ends "Text STOP to …", and the
+ * preview shows what residents will read (and count its segments).
+ */
+export const broadcastsEnvSchema = adminEnvSchema
+  .extend({ FAN_OUT_QUEUE_URL: z.url() })
+  .extend(broadcastTimingEnvSchema.shape)
+  .extend(departmentLimitsEnvSchema.shape)
+  .extend(priceTableEnvSchema.shape)
+  .extend(providerEnvSchema.shape)
+  .extend(sendRatesEnvSchema.shape)
+  .extend(sendersEnvSchema.shape);
 
 /**
  * The providers admin view: each channel's list, the failover thresholds its health is read

@@ -258,6 +258,9 @@ function defaultOf(own: readonly SenderIdentity[]): SenderIdentity {
   return own.find((identity) => !identity.departments) ?? (own[0] as SenderIdentity);
 }
 
+/** The number an SMS broadcast names for STOP (none: "Reply STOP"), or why the deployment's identities cannot say. */
+export type SmsStopNumber = { stopTo: string | undefined } | { problem: string };
+
 /** A broadcast goes from the identity that lists one of its departments, else from the default. */
 export function broadcastSenderOf(identities: readonly SenderIdentity[], provider: ProviderName, channel: Channel, departments: readonly string[]): SenderIdentity {
   const own = identitiesOf(identities, provider, channel);

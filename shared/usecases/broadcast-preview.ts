@@ -76,6 +76,8 @@ async function preview(deps: BroadcastDependencies, draft: Draft): Promise<Broad
   const topicName = (language: Language) => (firstTopic ? topicNameIn(firstTopic, language) : '');
   const audience: BroadcastPreview['audience'] = { total: 0, byChannel: { sms: 0, whatsapp: 0 }, byLanguage: {}, missingData: 0, whatsappOutsideWindow: 0 };
   const messages = new Map<Language, { text: string; sms: SmsPreview }>();
+  const smsStop = deps.smsStopNumber ? await deps.smsStopNumber(departmentsOf(draft)) : { stopTo: undefined };
+  const stopTo = 'stopTo' in smsStop ? smsStop.stopTo : undefined;
   const segmentsByText = new Map<string, number>();
   let smsSegments = 0;
   let whatsappWithoutTemplate = 0;
@@ -106,8 +108,11 @@ async function preview(deps: BroadcastDependencies, draft: Draft): Promise<Broad
       audience.total += 1;
       audience.byChannel[recipient.channel] += 1;
       audience.byLanguage[rendered.language] = (audience.byLanguage[rendered.language] ?? 0) + 1;
-      const text = withStopFooter(rendered.text, rendered.language);
-      if (!messages.has(rendered.language)) messages.set(rendered.language, { text, sms: smsPreview(text) });
+      // The text shown is SMS's (its encoding and segments are what the preview is about): from a
+      // one-way sender ID, it ends by naming the number to text STOP to; WhatsApp's always says "Reply STOP".
+      const smsText = withStopFooter(rendered.text, rendered.language, stopTo);
+      const text = recipient.channel === 'sms' ? smsText : withStopFooter(rendered.text, rendered.language);
+      if (!messages.has(rendered.language)) messages.set(rendered.language, { text: smsText, sms: smsPreview(smsText) });
       if (recipient.channel === 'sms') {
         let segments = segmentsByText.get(text);
         if (segments === undefined) segmentsByText.set(text, (segments = smsSegmentsOf(text)));
@@ -154,7 +159,10 @@ async function preview(deps: BroadcastDependencies, draft: Draft): Promise<Broad
     cost: estimateCost({ sms: smsSegments, whatsapp: audience.byChannel.whatsapp }, 1, homePrices(deps.prices?.table ?? defaultPriceTable, deps.prices?.homeCountry ?? 'GB')),
     startsAt: startsAt.toISOString(),
     limits,
-    warnings: warningsFor(draft, audience, messages, whatsappWithoutTemplate, limits),
+    warnings: [
+      ...warningsFor(draft, audience, messages, whatsappWithoutTemplate, limits),
+      ...('problem' in smsStop ? [{ code: 'sender_identities', message: `The STOP footer shown is the usual one: ${smsStop.problem}` }] : []),
+    ],
   };
 }
 

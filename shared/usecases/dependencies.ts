@@ -1,3 +1,4 @@
+import type { SmsStopNumber } from '../domain/sender-identity.js';
 import type { PriceTable } from '../domain/sms-preview.js';
 import type { ReplySendJob, SendJob, FanOutTask } from '../domain/jobs.js';
 import type { Priority } from '../domain/model.js';
@@ -54,6 +55,12 @@ export interface BroadcastDependencies extends BroadcastStartDependencies {
   limits: LimitDefaults;
   /** The deployment's price table (PRICE_TABLE) and home country; unset: the built-in estimates for GB. */
   prices?: { table: PriceTable; homeCountry: string };
+  /**
+   * Where a broadcast of these departments would say to text STOP: set when its SMS would go from a
+   * one-way sender ID (shared/domain/sender-identity.ts), so the preview shows the footer residents
+   * will read. Unset (or `stopTo` undefined): the usual "Reply STOP" footer.
+   */
+  smsStopNumber?: (departments: readonly string[]) => Promise<SmsStopNumber>;
 }
 
 export interface FanOutDependencies extends CoreDependencies {

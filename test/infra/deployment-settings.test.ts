@@ -100,7 +100,7 @@ describe('deployment settings from CDK context', () => {
     expect(environmentOf(unset.stack, unset.template, 'sendBulk').PRICE_TABLE).toBeUndefined();
   });
 
-  it("hands each sender's rate to both senders only (the identities' own rates and the providers' defaults apply beneath)", () => {
+  it("hands each sender's rate to both senders, and to the views that resolve identities (the identities' own rates and the providers' defaults apply beneath)", () => {
     // Prepare
     const sendRates = { 'twilio:sms': 30, 'aws-sms:sms': 20 };
 
@@ -109,14 +109,14 @@ describe('deployment settings from CDK context', () => {
     const unset = synthesize();
 
     // Assess
-    for (const id of ['sendUrgent', 'sendBulk'] as const) {
+    for (const id of ['sendUrgent', 'sendBulk', 'providersApi', 'broadcastsApi'] as const) {
       expect(JSON.parse(environmentOf(fromObject.stack, fromObject.template, id).SEND_RATES)).toEqual(sendRates);
     }
-    expect(environmentOf(fromObject.stack, fromObject.template, 'broadcastsApi').SEND_RATES).toBeUndefined();
+    expect(environmentOf(fromObject.stack, fromObject.template, 'topicsApi').SEND_RATES).toBeUndefined();
     expect(environmentOf(unset.stack, unset.template, 'sendBulk').SEND_RATES).toBeUndefined();
   });
 
-  it('hands the sender identities to both senders only, each with its kind', () => {
+  it("hands the sender identities, each with its kind, to both senders and to the views that resolve them (the providers view, the broadcast preview's STOP footer)", () => {
     // Prepare
     const senders = [
       { id: 'main', provider: 'twilio', channel: 'sms', from: '+447700900123' },
@@ -128,7 +128,7 @@ describe('deployment settings from CDK context', () => {
     const unset = synthesize();
 
     // Assess
-    for (const id of ['sendUrgent', 'sendBulk'] as const) {
+    for (const id of ['sendUrgent', 'sendBulk', 'providersApi', 'broadcastsApi'] as const) {
       expect(JSON.parse(environmentOf(fromObject.stack, fromObject.template, id).SENDERS)).toEqual([
         { ...senders[0], kind: 'long_code' },
         { ...senders[1], kind: 'short_code' },

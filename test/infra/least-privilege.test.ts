@@ -265,9 +265,9 @@ describe('hand-written expectations, in case the catalog wiring itself is wrong'
     expect(allows('awsSmsNotifications', 'sqs:ReceiveMessage', queue('awsSmsNotifications'))).toBe(true);
   });
 
-  it('only the webhooks, the senders and the providers view (for the from settings of sender identities) can read the provider credentials', () => {
+  it('only the webhooks, the senders, the providers view and the broadcasts API (for the from settings of sender identities) can read the provider credentials', () => {
     // Prepare
-    const expected = ['twilioInbound', 'twilioStatus', 'whatsappWebhook', 'sendUrgent', 'sendBulk', 'providersApi'];
+    const expected = ['twilioInbound', 'twilioStatus', 'whatsappWebhook', 'sendUrgent', 'sendBulk', 'providersApi', 'broadcastsApi'];
 
     // Act
     const readers = functionsAllowedTo('secretsmanager:GetSecretValue', secret('providerCredentials'));

@@ -3,6 +3,9 @@ import type { FanOutTask } from '../../shared/domain/jobs.js';
 import type { Language } from '../../shared/domain/language.js';
 import type { Channel } from '../../shared/domain/model.js';
 import type { AgeBand } from '../../shared/domain/profile.js';
+import { smsStopNumberSource } from '../../shared/adapters/providers/sender-identities.js';
+import { providerEnvSchema, sendersEnvSchema, sendRatesEnvSchema } from '../../shared/config/env.js';
+import { parseEnvironment } from '../../shared/runtime/environment.js';
 import { EXACT_AUDIENCE_LIMIT } from '../../shared/usecases/broadcast-audience.js';
 import { previewBroadcast, previewRequest } from '../../shared/usecases/broadcast-preview.js';
 import { createBroadcast } from '../../shared/usecases/broadcasts.js';
@@ -226,5 +229,50 @@ describe('previewRequest: a very large audience', () => {
     // Assess
     expect(preview.exact).toBe(true);
     expect(preview.sampledResidents).toBeUndefined();
+  });
+});
+
+describe('previewRequest: the STOP footer residents will read', () => {
+  /** The broadcasts API's own source of the STOP number, over sandbox identities as SENDERS lists them. */
+  function stopNumbers(senders: unknown[]) {
+    const settings = parseEnvironment(providerEnvSchema, { SMS_PROVIDER: 'sandbox', WHATSAPP_PROVIDER: 'sandbox' });
+    const { SENDERS, SEND_RATES } = parseEnvironment(sendersEnvSchema.extend(sendRatesEnvSchema.shape), { SENDERS: JSON.stringify(senders) });
+    return smsStopNumberSource(async () => settings, { SENDERS, SEND_RATES });
+  }
+  const main = { id: 'main', provider: 'sandbox', channel: 'sms', from: '+447700900123' };
+  const body = 'The A470 is closed at Storey Arms.';
+
+  it.each([
+    ["the department's own sender ID: text STOP to the two-way number", [main, { id: 'roads', provider: 'sandbox', channel: 'sms', from: 'ROADS', departments: ['traffic'] }], `${body}\nText STOP to 07700 900123 to stop.`],
+    ['another department’s sender ID: the usual footer, from the default number', [main, { id: 'youth', provider: 'sandbox', channel: 'sms', from: 'YOUTH', departments: ['youth'] }], `${body}\nReply STOP to stop.`],
+  ])('%s', async (_case, senders, expected) => {
+    // Prepare
+    const { deps } = await setUp([{}, { channel: 'whatsapp', wroteOnWhatsApp: NOW }]);
+
+    // Act
+    const preview = await previewRequest({ ...deps, smsStopNumber: stopNumbers(senders) }, sender, { topics: ['traffic'], body, priority: 'urgent' });
+
+    // Assess
+    expect(preview.messages).toEqual([expect.objectContaining({ language: 'en', text: expected })]);
+    expect(preview.smsSegments).toBe(1);
+    expect(preview.warnings).toEqual([]);
+  });
+
+  it('shows the usual footer with a warning naming the problem when the identities do not add up', async () => {
+    // Prepare: every sandbox SMS identity belongs to a department, so none is the default
+    const { deps } = await setUp([{}]);
+    const senders = [{ id: 'roads', provider: 'sandbox', channel: 'sms', from: '+447700900123', departments: ['traffic'] }];
+
+    // Act
+    const preview = await previewRequest({ ...deps, smsStopNumber: stopNumbers(senders) }, sender, { topics: ['traffic'], body, priority: 'urgent' });
+
+    // Assess
+    expect(preview.messages[0]?.text).toBe(`${body}\nReply STOP to stop.`);
+    expect(preview.warnings).toEqual([
+      {
+        code: 'sender_identities',
+        message: expect.stringMatching(/^The STOP footer shown is the usual one: sender identities: SENDERS: every sandbox:sms identity names departments/),
+      },
+    ]);
   });
 });

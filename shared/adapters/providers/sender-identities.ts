@@ -1,6 +1,14 @@
 import type { ProviderEnv } from '../../config/env.js';
+import { ConfigurationError } from '../../domain/errors.js';
 import { providerNamesOf } from '../../domain/provider-list.js';
-import { senderIdentitiesOf, type SenderIdentity, type SenderSettings, type ServedChannels } from '../../domain/sender-identity.js';
+import {
+  broadcastSenderOf,
+  senderIdentitiesOf,
+  type SenderIdentity,
+  type SenderSettings,
+  type ServedChannels,
+  type SmsStopNumber,
+} from '../../domain/sender-identity.js';
 import type { ProviderSettingsSource } from './settings-source.js';
 
 /** The providers each channel's failover list names: each must have an identity to send from. */
@@ -29,5 +37,27 @@ export function senderIdentitySource(
     const settings = await loadSettings();
     if (resolved?.settings !== settings) resolved = { settings, identities: configuredSenderIdentities({ ...settings, ...env }) };
     return resolved.identities;
+  };
+}
+
+/**
+ * Where an SMS broadcast of these departments would tell residents to text STOP, for its preview:
+ * the identity it would go from on the SMS provider listed first (the one carrying SMS unless a
+ * failover has moved it). Identities that do not add up are reported, not thrown: a preview still
+ * helps, and says which footer it could not know.
+ */
+export function smsStopNumberSource(
+  loadSettings: ProviderSettingsSource,
+  env: Pick<SenderSettings, 'SENDERS' | 'SEND_RATES'>,
+): (departments: readonly string[]) => Promise<SmsStopNumber> {
+  const identities = senderIdentitySource(loadSettings, env);
+  return async (departments) => {
+    try {
+      const provider = providerNamesOf(await loadSettings(), 'sms')[0];
+      return { stopTo: provider === undefined ? undefined : broadcastSenderOf(await identities(), provider, 'sms', departments).stopTo };
+    } catch (error) {
+      if (error instanceof ConfigurationError) return { problem: error.message };
+      throw error;
+    }
   };
 }
