@@ -3,8 +3,9 @@ import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { LocalStackClient } from '../support/local-stack-client.js';
 
 /**
- * Sender identities on the local stack: the sandbox sends SMS from the deployment's main number
- * and from youth services' own (SENDERS), and its outbox shows which each message came from.
+ * Sender identities on the local stack: the sandbox sends SMS from the deployment's main number,
+ * from youth services' own and from the waste team's sender ID (SENDERS), and its outbox shows
+ * which each message came from.
  */
 describe('sender identities on the local stack', () => {
   const authToken = 'e2e-twilio-token';
@@ -12,6 +13,7 @@ describe('sender identities on the local stack', () => {
   const youthNumber = '+447700900200';
   const alice = '+447700900301';
   const bob = '+447700900302';
+  const carol = '+447700900303';
   let stack: LocalStack;
   let client: LocalStackClient;
 
@@ -28,6 +30,7 @@ describe('sender identities on the local stack', () => {
         senders: [
           { id: 'main', provider: 'sandbox', channel: 'sms', from: mainNumber, kind: 'long_code' },
           { id: 'youth', provider: 'sandbox', channel: 'sms', from: youthNumber, kind: 'long_code', departments: ['youth'] },
+          { id: 'waste', provider: 'sandbox', channel: 'sms', from: 'BINS', kind: 'alphanumeric', departments: ['waste'] },
         ],
       },
     });
@@ -35,6 +38,7 @@ describe('sender identities on the local stack', () => {
     for (const topic of [
       { id: 'youth-club', name: 'Youth club', keywords: ['YOUTH'], department: 'youth' },
       { id: 'roadworks', name: 'Roadworks', keywords: ['ROADWORKS'], department: 'traffic' },
+      { id: 'bins', name: 'Bin collections', keywords: ['BINS'], department: 'waste' },
     ]) {
       expect((await client.api('POST', '/v1/topics', topic)).status).toBe(201);
     }
@@ -74,5 +78,24 @@ describe('sender identities on the local stack', () => {
     const sent = await client.outbox();
     expect(sent.find((message) => message.body.startsWith('Youth club'))).toMatchObject({ to: alice, from: youthNumber });
     expect(sent.find((message) => message.body.startsWith('Lane closed'))).toMatchObject({ to: bob, from: mainNumber });
+  });
+
+  it('previews and sends the waste team’s broadcast from its sender ID, telling residents which number to text STOP to', async () => {
+    // Prepare
+    expect((await textTo(mainNumber, carol, 'JOIN BINS')).status).toBe(200);
+    await stack.settled();
+    await fetch(`${stack.baseUrl}/sandbox/messages`, { method: 'DELETE' });
+    const request = { topics: ['bins'], body: 'Bins are collected a day late this week.', priority: 'urgent' };
+
+    // Act
+    const preview = await client.api('POST', '/v1/broadcasts/preview', request);
+    const created = await client.api('POST', '/v1/broadcasts', request);
+    await stack.settled();
+
+    // Assess
+    const footer = 'Text STOP to 07700 900100 to stop.';
+    expect(preview.json.messages).toEqual([expect.objectContaining({ language: 'en', text: `${request.body}\n${footer}` })]);
+    expect(created.status).toBe(201);
+    expect(await client.outbox()).toEqual([expect.objectContaining({ to: carol, from: 'BINS', body: `${request.body}\n${footer}` })]);
   });
 });
