@@ -46,7 +46,7 @@ export async function receiveAll(sqs: SQSClient, url: string, count: number, tim
   while (received.length < count && Date.now() < deadline) {
     // Short polls: local-aws-sqs holds a long poll open until it has a full batch.
     const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 60, AttributeNames: ['All'] }),
+      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 60, AttributeNames: ['All'], MessageAttributeNames: ['All'] }),
     );
     received.push(...Messages);
     if (Messages.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
