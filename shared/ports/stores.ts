@@ -379,10 +379,10 @@ export interface SentExtras {
 
 /**
  * The error code of a claim settled by resolveStaleClaim: its run died, and whether the provider
- * took the message is not known. (A provider's own ambiguous answer is recorded as its kind,
- * 'outcomeUnknown', by the sender.)
+ * took the message is not known. The same code as the provider error kind the sender records for
+ * a provider's own ambiguous answer: to a caseworker both mean "may have been sent, not resent".
  */
-export const OUTCOME_UNKNOWN = 'outcome_unknown';
+export const OUTCOME_UNKNOWN = 'outcomeUnknown';
 
 /** A claim taken, or the record that held the message already (another run's or an earlier one's). */
 /** What a receipt moved: the message's status before it, and the broadcast it belongs to, if any. */
@@ -401,7 +401,7 @@ export interface MessageStore {
   claim(record: MessageRecord): Promise<ClaimOutcome>;
   /**
    * Settles a claim left in 'sending' by a run that died: moves it to 'failed' with errorCode
-   * 'outcome_unknown' (and `jobId`, the job that now counts it), only while it is still 'sending'
+   * 'outcomeUnknown' (and `jobId`, the job that now counts it), only while it is still 'sending'
    * and was claimed at or before `claimedNoLaterThan`. True if it moved.
    *
    * The policy: such a claim may or may not have reached the provider (the run may have died

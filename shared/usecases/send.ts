@@ -220,7 +220,7 @@ async function sendPaced(
           return;
         }
         // The claim was given back. A 429 despite pacing (another client of the same account, a
-        // provider counting differently): everyone sending for this sender pauses a second, and
+        // provider counting differently): everyone sending for this sender pauses a moment, and
         // this resident gets another go at the end of the batch, a few times a batch at most.
         if (error.providerError.kind === 'throttled') {
           await sender.holdBack();

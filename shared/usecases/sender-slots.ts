@@ -17,6 +17,19 @@ const MAX_WAIT_IN_FUNCTION_MS = 30_000;
  * jitter from tipping a window over into 429s, at a cost of 2% of throughput.
  */
 export const PACING_HEADROOM = 0.98;
+/**
+ * A 429 despite pacing mostly means a provider counting in fixed one-second windows saw a message
+ * that left late land in a window about to close: pausing the sender for two slots (at least
+ * 100 ms) lets that window end. Another 429 soon after the pause means the provider really counts
+ * fewer than the configured rate, so each such pause doubles, up to a second: the longest a
+ * one-second window stays full. Pausing a whole second at the first 429, as crier did, gave away
+ * ten slots at 10 msg/s for what one late message caused.
+ */
+const FIRST_HOLD_SLOTS = 2;
+const MIN_HOLD_MS = 100;
+const MAX_HOLD_MS = 1_000;
+/** A 429 this soon after the last pause ended is the same trouble, not a new one. */
+const THROTTLE_MEMORY_MS = 5_000;
 
 export type SlotOutcome = { ok: true } | { ok: false; retryAt: number };
 
@@ -52,6 +65,9 @@ export class SenderSlots {
    * half second.
    */
   private chunk = FIRST_BOOKING / 2;
+  /** The last pause a 429 caused, and when it ends (epoch ms). */
+  private holdMs = 0;
+  private holdEndsAt = 0;
 
   constructor(private readonly options: SenderSlotOptions) {}
 
@@ -89,10 +105,21 @@ export class SenderSlots {
     return { ok: true };
   }
 
-  /** The provider said 429: every function sending for this sender pauses for a second. */
+  /**
+   * The provider said 429: every function sending for this sender pauses (see FIRST_HOLD_SLOTS).
+   * Answers that come in during a pause are to sends made before it, so they do not lengthen it.
+   */
   async holdBack(): Promise<void> {
-    await this.options.pacer.holdBack(this.options.sender, this.options.clock.now().getTime() + 1000);
-    this.bookedUntil = this.nextSlot;
+    const now = this.options.clock.now().getTime();
+    if (now < this.holdEndsAt) return;
+    const rate = this.options.messagesPerSecond;
+    const first = rate === undefined ? MAX_HOLD_MS : Math.max(MIN_HOLD_MS, (FIRST_HOLD_SLOTS * 1000) / (rate * PACING_HEADROOM));
+    const again = this.holdMs > 0 && now - this.holdEndsAt < THROTTLE_MEMORY_MS;
+    this.holdMs = Math.min(again ? this.holdMs * 2 : first, MAX_HOLD_MS);
+    this.holdEndsAt = now + this.holdMs;
+    await this.options.pacer.holdBack(this.options.sender, this.holdEndsAt);
+    // This function's own slots inside the pause are given up; those after it are still its own.
+    this.nextSlot = Math.max(this.nextSlot, this.holdEndsAt);
   }
 
   private async book(units: number, rate: number): Promise<SlotOutcome> {

@@ -47,6 +47,6 @@ describe('delivery faults: the sender crashes midway through a batch', () => {
     expect(stack.consumerStats('sendUrgent').redelivered).toBe(1);
     expect(report.outboxRecipients).toHaveLength(residents.length - 1);
     const failed = [...report.records.values()].filter((record) => record?.status === 'failed');
-    expect(failed.map((record) => record?.errorCode)).toEqual(['outcome_unknown']);
+    expect(failed.map((record) => record?.errorCode)).toEqual(['outcomeUnknown']);
   }, 90_000);
 });

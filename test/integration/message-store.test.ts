@@ -133,7 +133,7 @@ describe('DynamoMessageStore', () => {
       expect(await messages.get(record.messageId)).toEqual({
         ...record,
         status: 'failed',
-        errorCode: 'outcome_unknown',
+        errorCode: 'outcomeUnknown',
         updatedAt: RESOLVED_AT,
         jobId: 'job-redelivered',
       });

@@ -213,7 +213,7 @@ describe('completion', () => {
     // Assess
     expect(inFlight).toEqual([]);
     expect(outcome).toEqual({ counted: true, completed: true });
-    expect(await stores.messages.get(broadcastMessageId(BROADCAST_ID, bob))).toMatchObject({ status: 'failed', errorCode: 'outcome_unknown' });
+    expect(await stores.messages.get(broadcastMessageId(BROADCAST_ID, bob))).toMatchObject({ status: 'failed', errorCode: 'outcomeUnknown' });
     expect(await stores.broadcasts.get(BROADCAST_ID)).toMatchObject({ status: 'sent', counts: { targeted: 3, sent: 2, failed: 1, skipped: 0 } });
   });
 });

@@ -20,7 +20,7 @@ describe('outcomeOf', () => {
     ['a delivery whose receipt overtook the send (no provider id yet)', { status: 'delivered' }, 'sent'],
     ['a message the provider took and a receipt failed', { status: 'failed', providerMessageId: 'SM1', errorCode: '30003' }, 'sent'],
     ['a send the provider refused', { status: 'failed', errorCode: '21211' }, 'failed'],
-    ['a claim settled as outcome unknown', { status: 'failed', errorCode: 'outcome_unknown' }, 'failed'],
+    ['a claim settled as outcome unknown', { status: 'failed', errorCode: 'outcomeUnknown' }, 'failed'],
   ])('counts %s as %s', (_case, overrides, outcome) => {
     // Prepare
     const record = aMessageRecord(overrides);

@@ -144,10 +144,11 @@ describe('sendBroadcastBatch: pacing', () => {
     expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 4 });
   });
 
-  it('holds the sender back a second for everyone when the provider says 429, and tries that resident again at the end', async () => {
-    // Prepare: the provider refuses the third send (at +200 ms) once.
+  it('pauses the sender two slots for everyone when the provider says 429, and tries that resident again at the end', async () => {
+    // Prepare: the provider refuses the third send (at +204 ms) once.
     const { deps, clock, provider, pacer, lanes, stores } = await setUp({ rate: 10 });
     const start = clock.now().getTime();
+    const interval = 1000 / (10 * PACING_HEADROOM);
     let refused = false;
     provider.answer = (message) => {
       if (message.to !== residents[2] || refused) return provider.accept();
@@ -158,13 +159,39 @@ describe('sendBroadcastBatch: pacing', () => {
     // Act
     await sendBroadcastBatch(deps, everyone());
 
-    // Assess: nobody was sent between the 429 and +1.2 s; the third resident went last, once.
-    const afterRefusal = provider.times.slice(3);
-    expect(afterRefusal.every((time) => time >= start + 1_200)).toBe(true);
+    // Assess: nobody was sent in the two slots after the 429; then the pace was the rate again, and
+    // the third resident went last, once.
+    const refusedAt = provider.times[2] as number;
+    expect(provider.times[3]).toBeGreaterThanOrEqual(refusedAt + 2 * interval - 1);
+    expect(gapsOf(provider.times.slice(3)).every((gap) => gap >= interval - 1.5)).toBe(true);
+    expect(provider.times[3]).toBeLessThan(start + 1_000);
     expect(provider.sentTo).toEqual([...residents.slice(0, 3), ...residents.slice(3), residents[2]]);
-    expect(pacer.schedules.get('sandbox:sms:sandbox-sms')?.nextAt).toBeGreaterThanOrEqual(start + 1_200);
+    expect(pacer.schedules.get('sandbox:sms:sandbox-sms')?.nextAt).toBeGreaterThanOrEqual(refusedAt + 2 * interval - 1);
     expect(lanes.normal.sent).toEqual([]);
     expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 10, failed: 0 });
+  });
+
+  it('doubles the pause for each 429 that follows one: 2, 4, then 8 slots', async () => {
+    // Prepare: the provider refuses the third resident every time.
+    const { deps, provider } = await setUp({ rate: 10 });
+    const interval = 1000 / (10 * PACING_HEADROOM);
+    provider.answer = (message) =>
+      message.to === residents[2] ? new ProviderError('sandbox', 'throttled', 'too many requests', { providerCode: 429 }) : provider.accept();
+
+    // Act
+    await sendBroadcastBatch(deps, everyone());
+
+    // Assess: after each refusal of the third resident (one go and three retries), the next send waited 2, 4, then 8 slots.
+    const refusals = provider.sentTo.flatMap((phone, index) => (phone === residents[2] ? [index] : []));
+    expect(refusals).toHaveLength(4);
+    const pauses = refusals
+      .filter((index) => index + 1 < provider.times.length)
+      .map((index) => (provider.times[index + 1] as number) - (provider.times[index] as number));
+    expect(pauses[0]).toBeGreaterThanOrEqual(2 * interval - 1);
+    expect(pauses[0]).toBeLessThan(3 * interval);
+    expect(pauses).toHaveLength(3);
+    expect(pauses[1]).toBeGreaterThanOrEqual(4 * interval - 1);
+    expect(pauses[2]).toBeGreaterThanOrEqual(8 * interval - 1);
   });
 
   it('hands the rest back, an attempt more, when the provider keeps saying 429', async () => {

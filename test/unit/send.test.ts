@@ -339,7 +339,7 @@ describe('sendBroadcastBatch', () => {
 
     // Assess
     expect(provider.sentTo).toEqual([carol]);
-    expect(await stores.messages.get(broadcastMessageId(BROADCAST_ID, bob))).toMatchObject({ status: 'failed', errorCode: 'outcome_unknown' });
+    expect(await stores.messages.get(broadcastMessageId(BROADCAST_ID, bob))).toMatchObject({ status: 'failed', errorCode: 'outcomeUnknown' });
     expect(await stores.broadcasts.get(BROADCAST_ID)).toMatchObject({ status: 'sent', counts: { targeted: 3, sent: 2, failed: 1, skipped: 0 } });
   });
 

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { PACING_HEADROOM, SenderSlots } from '../../shared/usecases/sender-slots.js';
+import { InMemorySendPacer } from '../support/in-memory-pacing.js';
+import { FixedClock } from '../support/in-memory-stores.js';
+
+const SENDER = 'sandbox:sms:sandbox-sms';
+const interval = 1000 / (10 * PACING_HEADROOM);
+
+function setUp(messagesPerSecond: number | undefined = 10) {
+  const clock = new FixedClock();
+  const pacer = new InMemorySendPacer();
+  const slots = new SenderSlots({
+    pacer,
+    clock,
+    sleep: async (ms) => clock.advance(ms),
+    sender: SENDER,
+    messagesPerSecond,
+    lane: 'normal',
+    deadline: clock.now().getTime() + 60_000,
+  });
+  const heldUntil = () => pacer.schedules.get(SENDER)?.nextAt ?? 0;
+  return { clock, pacer, slots, heldUntil };
+}
+
+/** The pause SenderSlots.holdBack asks every sender's function to keep, by the schedule it moved. */
+describe('SenderSlots.holdBack: the pause after a 429', () => {
+  it('pauses two slots after a first 429, at least 100 ms', async () => {
+    // Prepare
+    const fast = setUp(100);
+    const slow = setUp(10);
+
+    // Act
+    await fast.slots.holdBack();
+    await slow.slots.holdBack();
+
+    // Assess: two slots at 10 msg/s; 100 ms rather than two 10 ms slots at 100 msg/s.
+    expect(slow.heldUntil() - slow.clock.now().getTime()).toBeCloseTo(2 * interval, 0);
+    expect(fast.heldUntil() - fast.clock.now().getTime()).toBe(100);
+  });
+
+  it('doubles the pause for a 429 soon after one ends, up to a second', async () => {
+    // Prepare
+    const { clock, slots, heldUntil } = setUp(10);
+    const pauses: number[] = [];
+
+    // Act: a 429 just after each pause ends, five times.
+    for (let refusal = 0; refusal < 5; refusal += 1) {
+      await slots.holdBack();
+      pauses.push(heldUntil() - clock.now().getTime());
+      clock.advance(heldUntil() - clock.now().getTime() + 10);
+    }
+
+    // Assess
+    expect(pauses.map((pause) => Math.round(pause))).toEqual([204, 408, 816, 1_000, 1_000]);
+  });
+
+  it('does not lengthen a pause for answers that arrive during it (sends made before it began)', async () => {
+    // Prepare
+    const { clock, slots, heldUntil } = setUp(10);
+    await slots.holdBack();
+    const firstEnd = heldUntil();
+
+    // Act: two more 429s inside the pause.
+    clock.advance(50);
+    await slots.holdBack();
+    clock.advance(50);
+    await slots.holdBack();
+
+    // Assess
+    expect(heldUntil()).toBe(firstEnd);
+  });
+
+  it('starts again at two slots when the last pause ended more than five seconds ago', async () => {
+    // Prepare
+    const { clock, slots, heldUntil } = setUp(10);
+    await slots.holdBack();
+    clock.advance(heldUntil() - clock.now().getTime() + 10);
+    await slots.holdBack();
+    clock.advance(heldUntil() - clock.now().getTime() + 5_001);
+
+    // Act
+    await slots.holdBack();
+
+    // Assess
+    expect(heldUntil() - clock.now().getTime()).toBeCloseTo(2 * interval, 0);
+  });
+
+  it('sends nothing of its own inside the pause, and keeps its slots after it', async () => {
+    // Prepare: a booking of two slots, then a 429.
+    const { clock, slots } = setUp(10);
+    const start = clock.now().getTime();
+    await slots.take(1);
+    await slots.holdBack();
+
+    // Act
+    await slots.take(1);
+
+    // Assess: the next send waits out the pause.
+    expect(clock.now().getTime() - start).toBeCloseTo(2 * interval, 0);
+  });
+});
