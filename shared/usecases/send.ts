@@ -24,8 +24,14 @@ export const MAX_SEND_ATTEMPTS = 8;
  * claims are always younger.
  */
 const STALE_CLAIM_MS = 4 * 60_000;
-/** A consent read older than this when the slot comes is read again before the send. */
+/** A consent read older than this as the slot comes is read again before the send. */
 const FRESH_CONSENT_MS = 50;
+/**
+ * How long before its slot a message's consent is read again: about one DynamoDB read, so the
+ * send leaves on its slot rather than a read after it. Late sends lose rate (a slot that went by
+ * is forfeit) and bunch up against the next ones (a provider's one-second window sees a 429).
+ */
+const CONSENT_LEAD_MS = 25;
 /** 429s a batch retries in place (after the sender's hold) before it hands its rest back. */
 const MAX_THROTTLED_RETRIES = 3;
 /** Left of a function's time when it stops starting sends: the ones in flight must finish and be recorded. */
@@ -193,13 +199,16 @@ async function sendPaced(
       continue;
     }
     const units = message.template ? 1 : rateUnitsOf(recipient.channel, message.body);
-    const slot = await sender.take(units, units * (pending.length - position));
+    // Only the rest of the job that goes through this sender (this channel's): slots booked for
+    // the other channel's residents would go unused at the end of the job, rate lost to everyone.
+    const slot = await sender.next(units, units * sameChannelFrom(pending, position, recipient.channel));
     if (!slot.ok) {
       await deps.stores.messages.release(delivery.messageId);
       stopAt(position, slot.retryAt, false);
       break;
     }
     // The slot can be a while off at a slow rate: a STOP (or a leave) in that wait still counts.
+    await sender.waitUntil(slot.at - CONSENT_LEAD_MS);
     if (deps.clock.now().getTime() - readAt > FRESH_CONSENT_MS) {
       const again = await consentOf(deps, recipient, topicId);
       if ('skip' in again) {
@@ -208,6 +217,7 @@ async function sendPaced(
         continue;
       }
     }
+    await sender.waitUntil(slot.at);
     const send = sendClaimed(deps, delivery, provider)
       .then((outcome) => {
         if (outcome.result === 'already-claimed') return;
@@ -246,6 +256,13 @@ async function sendPaced(
 }
 
 /** One schedule per sender identity: each is metered on its own by its provider. */
+/** Recipients from `position` on (that one included) who are sent on `channel`. */
+function sameChannelFrom(recipients: readonly Recipient[], position: number, channel: Recipient['channel']): number {
+  let count = 0;
+  for (let index = position; index < recipients.length; index += 1) if (recipients[index]?.channel === channel) count += 1;
+  return count;
+}
+
 function slotsFor(deps: SendDependencies, slots: Map<string, SenderSlots>, identity: SenderIdentity, lane: PaceLane, deadline: number): SenderSlots {
   const sender = paceKeyOf(identity);
   let found = slots.get(sender);

@@ -31,7 +31,8 @@ const MAX_HOLD_MS = 1_000;
 /** A 429 this soon after the last pause ended is the same trouble, not a new one. */
 const THROTTLE_MEMORY_MS = 5_000;
 
-export type SlotOutcome = { ok: true } | { ok: false; retryAt: number };
+/** A slot booked (due at `at`, epoch ms), or refused: come back at `retryAt`. */
+export type SlotOutcome = { ok: true; at: number } | { ok: false; retryAt: number };
 
 export interface SenderSlotOptions {
   pacer: SendPacer;
@@ -75,13 +76,27 @@ export class SenderSlots {
     return this.options.sender;
   }
 
-  /**
-   * Waits until `units` slots are due; refuses (with when to come back) if they cannot be had in
-   * time. `unitsLeft` (this message's and the rest of the job's, as far as the caller can tell)
-   * keeps a booking from reaching past the end of the job.
-   */
+  /** Books `units` slots (see next) and waits until they are due. */
   async take(units: number, unitsLeft = Number.POSITIVE_INFINITY): Promise<SlotOutcome> {
-    if (this.options.messagesPerSecond === undefined) return { ok: true };
+    const slot = await this.next(units, unitsLeft);
+    if (slot.ok) await this.waitUntil(slot.at);
+    return slot;
+  }
+
+  /** Sleeps until `at` (epoch ms), if that is still to come. */
+  async waitUntil(at: number): Promise<void> {
+    const wait = at - this.options.clock.now().getTime();
+    if (wait > 0) await this.options.sleep(wait);
+  }
+
+  /**
+   * The time the next `units` slots are due, booked from the shared schedule when this function's
+   * own booking has run out, without waiting for them; refused (with when to come back) if they
+   * cannot be had in time. `unitsLeft` (this message's and the rest of the job's, as far as the
+   * caller can tell) keeps a booking from reaching past the end of the job.
+   */
+  async next(units: number, unitsLeft = Number.POSITIVE_INFINITY): Promise<SlotOutcome> {
+    if (this.options.messagesPerSecond === undefined) return { ok: true, at: this.options.clock.now().getTime() };
     const rate = this.options.messagesPerSecond * PACING_HEADROOM;
     const interval = 1000 / rate;
     // Slots that went by while this function was busy are forfeit, not caught up on: catching up
@@ -100,9 +115,7 @@ export class SenderSlots {
     const slot = this.nextSlot;
     this.nextSlot += units * interval;
     this.used += units;
-    const wait = slot - this.options.clock.now().getTime();
-    if (wait > 0) await this.options.sleep(wait);
-    return { ok: true };
+    return { ok: true, at: slot };
   }
 
   /**
@@ -122,7 +135,7 @@ export class SenderSlots {
     this.nextSlot = Math.max(this.nextSlot, this.holdEndsAt);
   }
 
-  private async book(units: number, rate: number): Promise<SlotOutcome> {
+  private async book(units: number, rate: number): Promise<{ ok: true } | { ok: false; retryAt: number }> {
     for (;;) {
       const now = this.options.clock.now().getTime();
       const cost = (units * 1000) / rate;

@@ -78,6 +78,22 @@ describe('sendBroadcastBatch: pacing', () => {
     expect(provider.sentTo).toHaveLength(10);
   });
 
+  it('books no more SMS slots than the job has SMS residents left, whatever its WhatsApp residents', async () => {
+    // Prepare: two residents by SMS, then eight by WhatsApp.
+    const { deps, pacer } = await setUp({ rate: 10 });
+    const job = aBroadcastSendJob({
+      broadcastId: BROADCAST_ID,
+      recipients: residents.map((phone, index) => ({ phone, channel: index < 2 ? ('sms' as const) : ('whatsapp' as const) })),
+    });
+
+    // Act
+    await sendBroadcastBatch(deps, job);
+
+    // Assess: one booking of two SMS slots, not the first booking's four.
+    const smsBookings = pacer.requests.filter((request) => request.sender.startsWith('sandbox:sms:'));
+    expect(smsBookings.map((request) => request.units)).toEqual([2]);
+  });
+
   it('paces SMS by segments: a two-segment text takes two slots', async () => {
     // Prepare: 200 GSM-7 characters with the footer are two segments.
     const { deps, clock, provider } = await setUp({ rate: 10, body: 'A'.repeat(160) });
