@@ -113,17 +113,39 @@ export async function sendBroadcastBatch(deps: SendDependencies, job: BroadcastS
     }
   };
   const attempt = job.attempt ?? 0;
-  let handBack: HandBack | undefined;
+  const handBacks: HandBack[] = [];
   try {
     if (broadcast.status === 'cancelled') {
       for (const recipient of job.recipients) await skip(recipient, 'cancelled');
       return;
     }
-    handBack = await sendPaced(deps, broadcast, job.recipients, job.topicId, { ...run, lastAttempt: attempt + 1 >= MAX_SEND_ATTEMPTS }, delta, skip);
+    // One paced run per channel, side by side: each channel has its own sender, and in one run a
+    // wait for a WhatsApp slot would let the SMS slots booked meanwhile go by unused.
+    const runs = await Promise.allSettled(
+      byChannel(job.recipients).map((recipients) =>
+        sendPaced(deps, broadcast, recipients, job.topicId, { ...run, lastAttempt: attempt + 1 >= MAX_SEND_ATTEMPTS }, delta, skip),
+      ),
+    );
+    for (const outcome of runs) {
+      if (outcome.status === 'rejected') throw outcome.reason;
+      if (outcome.value) handBacks.push(outcome.value);
+    }
   } finally {
     await recordBatch(deps, broadcast, job, run, delta);
   }
-  if (handBack) await handBackRest(deps, broadcast, job, handBack);
+  // Each channel's rest as a job of its own: one may be a provider failure (an attempt more), the other only the schedule.
+  for (const handBack of handBacks) await handBackRest(deps, broadcast, job, handBack);
+}
+
+/** A job's recipients by channel, in the job's order within each. */
+function byChannel(recipients: readonly Recipient[]): Recipient[][] {
+  const groups = new Map<Recipient['channel'], Recipient[]>();
+  for (const recipient of recipients) {
+    const group = groups.get(recipient.channel);
+    if (group) group.push(recipient);
+    else groups.set(recipient.channel, [recipient]);
+  }
+  return [...groups.values()];
 }
 
 async function sendPaced(
@@ -199,9 +221,7 @@ async function sendPaced(
       continue;
     }
     const units = message.template ? 1 : rateUnitsOf(recipient.channel, message.body);
-    // Only the rest of the job that goes through this sender (this channel's): slots booked for
-    // the other channel's residents would go unused at the end of the job, rate lost to everyone.
-    const slot = await sender.next(units, units * sameChannelFrom(pending, position, recipient.channel));
+    const slot = await sender.next(units, units * (pending.length - position));
     if (!slot.ok) {
       await deps.stores.messages.release(delivery.messageId);
       stopAt(position, slot.retryAt, false);
@@ -256,13 +276,6 @@ async function sendPaced(
 }
 
 /** One schedule per sender identity: each is metered on its own by its provider. */
-/** Recipients from `position` on (that one included) who are sent on `channel`. */
-function sameChannelFrom(recipients: readonly Recipient[], position: number, channel: Recipient['channel']): number {
-  let count = 0;
-  for (let index = position; index < recipients.length; index += 1) if (recipients[index]?.channel === channel) count += 1;
-  return count;
-}
-
 function slotsFor(deps: SendDependencies, slots: Map<string, SenderSlots>, identity: SenderIdentity, lane: PaceLane, deadline: number): SenderSlots {
   const sender = paceKeyOf(identity);
   let found = slots.get(sender);

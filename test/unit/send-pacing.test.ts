@@ -78,18 +78,26 @@ describe('sendBroadcastBatch: pacing', () => {
     expect(provider.sentTo).toHaveLength(10);
   });
 
-  it('books no more SMS slots than the job has SMS residents left, whatever its WhatsApp residents', async () => {
-    // Prepare: two residents by SMS, then eight by WhatsApp.
-    const { deps, pacer } = await setUp({ rate: 10 });
+  it('paces a job’s SMS and WhatsApp residents side by side: a wait for a WhatsApp slot holds no SMS send up', async () => {
+    // Prepare: eight residents by WhatsApp at 1 a second, then two by SMS at 10 a second.
+    const { deps, pacer, provider, clock, stores } = await setUp({ rate: 10 });
+    deps.senders = async () => (await sendingForTests(clock, { 'sandbox:sms': 10, 'sandbox:whatsapp': 1 }).senders());
+    // Inside their 24-hour windows: free text, no template needed.
+    for (const phone of residents.slice(0, 8)) await stores.subscribers.recordWhatsAppWindow(phone, clock.now().toISOString());
     const job = aBroadcastSendJob({
       broadcastId: BROADCAST_ID,
-      recipients: residents.map((phone, index) => ({ phone, channel: index < 2 ? ('sms' as const) : ('whatsapp' as const) })),
+      recipients: residents.map((phone, index) => ({ phone, channel: index < 8 ? ('whatsapp' as const) : ('sms' as const) })),
     });
 
     // Act
     await sendBroadcastBatch(deps, job);
 
-    // Assess: one booking of two SMS slots, not the first booking's four.
+    // Assess: the SMS residents, last in the job, went out among the first sends, not behind the
+    // WhatsApp residents' seconds (the test's clock moves at every sleep, so order tells, not times);
+    // one booking of two SMS slots, not the first booking's four.
+    const order = provider.attempts.map((message) => message.channel);
+    expect(order.slice(0, 4).filter((channel) => channel === 'sms')).toHaveLength(2);
+    expect(provider.attempts.filter((message) => message.channel === 'whatsapp')).toHaveLength(8);
     const smsBookings = pacer.requests.filter((request) => request.sender.startsWith('sandbox:sms:'));
     expect(smsBookings.map((request) => request.units)).toEqual([2]);
   });
