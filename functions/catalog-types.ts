@@ -93,8 +93,16 @@ export interface QueueTrigger {
   queue: QueueId;
   /** Records per invocation (Lambda event source `batchSize`). */
   batchSize: number;
-  /** Concurrent invocations the event source may run (Lambda `maxConcurrency`, at least 2). */
-  maxConcurrency: number;
+  /**
+   * Concurrent invocations the event source may run (Lambda `maxConcurrency`, at least 2), or how
+   * to work it out from the deployment's settings (the senders size theirs from their rates).
+   */
+  maxConcurrency: number | ((settings: DeploymentSettings) => number);
+}
+
+/** A queue trigger's concurrency for these settings. */
+export function concurrencyOf(trigger: QueueTrigger, settings: DeploymentSettings): number {
+  return typeof trigger.maxConcurrency === 'number' ? trigger.maxConcurrency : trigger.maxConcurrency(settings);
 }
 
 /** The AWS resources a function may touch; the stack grants exactly these and nothing more. */

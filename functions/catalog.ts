@@ -25,6 +25,7 @@ import {
   type RouteKey,
   type ScheduleTrigger,
 } from './catalog-types.js';
+import { bulkSenderConcurrency, urgentSenderConcurrency } from './sender-concurrency.js';
 import { formatProviderList } from '../shared/domain/provider-list.js';
 import { queueIds } from '../shared/domain/queues.js';
 
@@ -100,7 +101,7 @@ const admin = (b: DeploymentBindings) => ({
  * The two lanes run the same sender code as separate functions, each with its own concurrency,
  * so bulk sending can never use up the capacity an urgent broadcast needs.
  */
-function senderFunction(description: string, queue: 'sendUrgent' | 'sendBulk', maxConcurrency: number) {
+function senderFunction(description: string, queue: 'sendUrgent' | 'sendBulk', maxConcurrency: (settings: DeploymentSettings) => number) {
   return defineFunction({
     description,
     entry: 'functions/queue/send.ts',
@@ -396,8 +397,8 @@ export const functionCatalog = {
     timeoutSeconds: 120,
     memoryMb: 512,
   }),
-  sendUrgent: senderFunction('Sends urgent broadcasts and replies to residents', 'sendUrgent', 20),
-  sendBulk: senderFunction('Sends normal-priority broadcasts', 'sendBulk', 10),
+  sendUrgent: senderFunction('Sends urgent broadcasts and replies to residents', 'sendUrgent', urgentSenderConcurrency),
+  sendBulk: senderFunction('Sends normal-priority broadcasts', 'sendBulk', bulkSenderConcurrency),
 } satisfies Record<string, FunctionDefinition<any>>;
 
 export type FunctionId = keyof typeof functionCatalog;

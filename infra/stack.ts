@@ -2,7 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
 import { authorizerFunctionId, functionDefinition, functionIds, httpRoutes, scheduledFunctions, type FunctionId } from '../functions/catalog.js';
-import type { DeploymentBindings } from '../functions/catalog-types.js';
+import { concurrencyOf, type DeploymentBindings } from '../functions/catalog-types.js';
 import { mapValues } from '../shared/runtime/records.js';
 import { CrierAlarms } from './constructs/crier-alarms.js';
 import { CrierAwsSmsTopic } from './constructs/crier-aws-sms-topic.js';
@@ -68,7 +68,7 @@ export class CrierStack extends Stack {
       lambdas[functionId].addEventSource(
         new SqsEventSource(workQueues[trigger.queue], {
           batchSize: trigger.batchSize,
-          maxConcurrency: trigger.maxConcurrency,
+          maxConcurrency: concurrencyOf(trigger, bindings.settings),
           // Handlers report the records that failed, so one bad recipient does not resend a batch.
           reportBatchItemFailures: true,
         }),

@@ -30,7 +30,8 @@ export class QueuePoller {
     private readonly trigger: QueueTrigger,
     private readonly handler: LocalInvoke<SQSEvent, SQSBatchResponse | void>,
     private readonly onError: (error: unknown) => void,
-    private readonly concurrency = trigger.maxConcurrency,
+    /** Invocations at once: the local stack's cap, or the trigger's own when it is a plain number. */
+    private readonly concurrency = typeof trigger.maxConcurrency === 'number' ? trigger.maxConcurrency : 1,
   ) {}
 
   start(): void {

@@ -12,7 +12,7 @@ import type {
   SQSEvent,
 } from 'aws-lambda';
 import { authorizerFunctionId, functionDefinition, functionIds, providerListEnvironment, sendersEnvironment, sendRatesEnvironment, type FunctionId } from '../functions/catalog.js';
-import type { DeploymentBindings, DeploymentSettings, QueueId } from '../functions/catalog-types.js';
+import { concurrencyOf, type DeploymentBindings, type DeploymentSettings, type QueueId } from '../functions/catalog-types.js';
 import { awsClients } from '../shared/adapters/aws-clients.js';
 import { dynamoStores } from '../shared/adapters/dynamo/stores.js';
 import { buildListedProviders } from '../shared/adapters/providers/listed-providers.js';
@@ -229,7 +229,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           break;
         case 'queue': {
           const handler = await load<SQSEvent, SQSBatchResponse | void>(id);
-          const concurrency = Math.min(trigger.maxConcurrency, options.maxLocalConcurrency ?? 4);
+          const concurrency = Math.min(concurrencyOf(trigger, settings), options.maxLocalConcurrency ?? 4);
           const poller = new QueuePoller(sqs, id, queues[trigger.queue], trigger, handler, (error) => log(`${id}: ${(error as Error).message}`), concurrency);
           pollers.set(trigger.queue, poller);
           poller.start();

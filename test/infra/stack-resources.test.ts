@@ -11,7 +11,8 @@ import {
   scheduledFunctions,
   type FunctionId,
 } from '../../functions/catalog.js';
-import type { QueueId } from '../../functions/catalog-types.js';
+import { concurrencyOf, type QueueId } from '../../functions/catalog-types.js';
+import { readDeploymentSettings } from '../../infra/constructs/deployment-settings.js';
 import { tableDefinition } from '../../shared/adapters/dynamo/table-definition.js';
 import { CrierStack } from '../../infra/stack.js';
 
@@ -309,24 +310,46 @@ describe('event sources', () => {
       FunctionName: { Ref: functionLogicalId(functionId) },
       BatchSize: trigger.batchSize,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: trigger.maxConcurrency },
+      ScalingConfig: { MaximumConcurrency: concurrencyOf(trigger, readDeploymentSettings(stack.node)) },
     });
   });
 
-  it('lets the urgent sender run twice as wide as the bulk sender', () => {
+  it.each([
+    ['the default Twilio SMS and WhatsApp senders, 10 msg/s each: two functions each', {}, 4, 20],
+    [
+      'a short code at 100 msg/s and the Cloud API at 80: four and three',
+      { smsProvider: 'twilio', whatsappProvider: 'whatsapp-cloud', sendRates: { 'twilio:sms': 100 } },
+      7,
+      20,
+    ],
+    [
+      'SENDERS: two SMS numbers of 10 msg/s and a WhatsApp sender of 50, over the providers’ own',
+      {
+        senders: [
+          { id: 'main', provider: 'twilio', channel: 'sms', from: '+447700900100' },
+          { id: 'youth', provider: 'twilio', channel: 'sms', from: '+447700900200', departments: ['youth'] },
+          { id: 'wa', provider: 'twilio', channel: 'whatsapp', from: 'whatsapp:+447700900300', mps: 50 },
+        ],
+      },
+      7,
+      20,
+    ],
+    ['a high-throughput deployment: the bulk lane at its ceiling, the urgent one twice as wide', { sendRates: { 'twilio:sms': 3_000 } }, 50, 100],
+  ])('sizes the bulk sender to its senders’ rates, and runs the urgent one at least as wide: %s', (_case, context, bulkWidth, urgentWidth) => {
     // Prepare
-    const byFunction = (id: FunctionId) =>
-      Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).find(
-        (mapping) => mapping.Properties.FunctionName.Ref === functionLogicalId(id),
-      )?.Properties;
+    const { stack: sized, template: sizedTemplate } = synthesize(context);
+    const widthOf = (id: FunctionId) =>
+      Object.values(sizedTemplate.findResources('AWS::Lambda::EventSourceMapping')).find(
+        (mapping) => mapping.Properties.FunctionName.Ref === sized.getLogicalId(sized.functions[id].function.node.defaultChild as CfnElement),
+      )?.Properties.ScalingConfig;
 
     // Act
-    const urgent = byFunction('sendUrgent');
-    const bulk = byFunction('sendBulk');
+    const urgent = widthOf('sendUrgent');
+    const bulk = widthOf('sendBulk');
 
     // Assess
-    expect(urgent?.ScalingConfig).toEqual({ MaximumConcurrency: 20 });
-    expect(bulk?.ScalingConfig).toEqual({ MaximumConcurrency: 10 });
+    expect(bulk).toEqual({ MaximumConcurrency: bulkWidth });
+    expect(urgent).toEqual({ MaximumConcurrency: urgentWidth });
   });
 });
 
