@@ -53,7 +53,7 @@ export function render(
   lines.push('');
   lines.push(
     `crier delivery benchmark — ${options.subscribers.toLocaleString('en-GB')} residents, broadcast to ${topics.join(' + ')}, ${options.shards} shards, ` +
-      `provider ${mps ? `${mps} msg/s` : 'unlimited'}, receipts after ${options.receiptDelayMs} ms, provider latency ${options.latencyMs} ms, local concurrency ${options.concurrency}`,
+      `provider ${mps ? `${mps} msg/s` : 'unlimited'}, receipts (${options.receipts}) after ${options.receiptDelayMs} ms, provider latency ${options.latencyMs} ms, local concurrency ${options.concurrency}`,
   );
   lines.push(
     `seeding: ${seed.residents.toLocaleString('en-GB')} residents, ${seed.subscriptions.toLocaleString('en-GB')} subscriptions in ${seed.seconds.toFixed(1)} s ` +

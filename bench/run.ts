@@ -37,6 +37,7 @@ export interface Options {
   seedMode: SeedMode;
   concurrency: number;
   receiptDelayMs: number;
+  receipts: 'delivered' | 'sent-and-delivered';
   latencyMs: number;
   timeoutMin: number;
   urgent: boolean;
@@ -74,6 +75,11 @@ function parseOptions(argv: string[]): Options {
     .addOption(new Option('--seed-mode <mode>', 'batch: same items as the store, checked against it, 25 a request; store: through DynamoSubscriberStore').choices(['batch', 'store']).default('batch'))
     .option('--concurrency <n>', 'maxLocalConcurrency: invocations at once per queue function', integer(1), 10)
     .option('--receipt-delay-ms <n>', 'the sandbox posts a delivered receipt this long after each send', integer(0), 200)
+    .addOption(
+      new Option('--receipts <which>', 'sent-and-delivered: a "sent" receipt half-way and then "delivered", as Twilio calls back for every SMS; delivered: that one alone')
+        .choices(['sent-and-delivered', 'delivered'])
+        .default('sent-and-delivered'),
+    )
     .option('--latency-ms <n>', "the provider API's answer time for each accepted send", integer(0), 0)
     .option('--timeout-min <n>', 'give up waiting for a broadcast after this many minutes', integer(1), 15)
     .option('--no-urgent', 'skip the second run (an urgent broadcast during a bulk backlog)')
@@ -291,6 +297,7 @@ async function main(options: Options): Promise<number> {
       seedMode: options.seedMode,
       maxLocalConcurrency: options.concurrency,
       receiptDelayMs: options.receiptDelayMs,
+      receipts: options.receipts,
       providerLatencyMs: options.latencyMs,
       timeoutMinutes: options.timeoutMin,
       capacity: options.requestCapacity ? 'ReturnConsumedCapacity=TOTAL added by the bench' : 'estimated from item sizes',
@@ -307,11 +314,11 @@ async function main(options: Options): Promise<number> {
   instrumentQueuePollers(recorder);
   instrumentFetch(recorder);
   const stackErrors: string[] = [];
-  log(`starting the local stack (in-memory, provider ${mps ?? 'unlimited'} msg/s, receipts after ${options.receiptDelayMs} ms)`);
+  log(`starting the local stack (in-memory, provider ${mps ?? 'unlimited'} msg/s, receipts (${options.receipts}) after ${options.receiptDelayMs} ms)`);
   const stack = await startLocalStack({
     port: 0,
     twilio: { authToken: 'bench-twilio-token' },
-    sandbox: { messagesPerSecond: mps, failureRate: 0, receiptDelayMs: options.receiptDelayMs, latencyMs: options.latencyMs },
+    sandbox: { messagesPerSecond: mps, failureRate: 0, receiptDelayMs: options.receiptDelayMs, receipts: options.receipts, latencyMs: options.latencyMs },
     settings: { topicShards: options.shards },
     maxLocalConcurrency: options.concurrency,
     log: (line) => stackErrors.push(line),

@@ -15,6 +15,11 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** Post a "delivered" receipt this many ms after accepting; undefined: no receipts. */
   receiptDelayMs: number | undefined;
+  /**
+   * `sent-and-delivered`: a "sent" receipt half-way, then "delivered" after `receiptDelayMs`, as
+   * Twilio calls back for every SMS. Default `delivered`: the "delivered" receipt alone.
+   */
+  receipts?: 'delivered' | 'sent-and-delivered';
   /** The local server's own base URL: receipts are posted here whatever PUBLIC_BASE_URL says. */
   localBaseUrl: () => string;
   /** Receipts are signed like Twilio's, with this token, over the URL the sender asked for. */
@@ -216,15 +221,20 @@ export class Sandbox {
   }
 
   private scheduleReceipt(message: SandboxMessage, callbackUrl: string): void {
-    const timer = setTimeout(() => {
-      this.pendingReceipts.delete(timer);
-      void this.postReceipt(message, callbackUrl);
-    }, this.options.receiptDelayMs);
-    this.pendingReceipts.add(timer);
+    const post = (status: 'sent' | 'delivered', delayMs: number | undefined) => {
+      const timer = setTimeout(() => {
+        this.pendingReceipts.delete(timer);
+        void this.postReceipt(message, callbackUrl, status);
+      }, delayMs);
+      this.pendingReceipts.add(timer);
+    };
+    // "sent" half-way: after crier has recorded the send, as Twilio's comes when the carrier takes it.
+    if (this.options.receipts === 'sent-and-delivered') post('sent', (this.options.receiptDelayMs ?? 0) / 2);
+    post('delivered', this.options.receiptDelayMs);
   }
 
-  private async postReceipt(message: SandboxMessage, callbackUrl: string): Promise<void> {
-    const params = { AccountSid: this.options.accountSid, MessageSid: message.id, MessageStatus: 'delivered', To: message.to };
+  private async postReceipt(message: SandboxMessage, callbackUrl: string, status: 'sent' | 'delivered'): Promise<void> {
+    const params = { AccountSid: this.options.accountSid, MessageSid: message.id, MessageStatus: status, To: message.to };
     const signed = new URL(callbackUrl);
     const local = new URL(`${signed.pathname}${signed.search}`, this.options.localBaseUrl());
     try {
@@ -236,7 +246,7 @@ export class Sandbox {
         },
         body: new URLSearchParams(params).toString(),
       });
-      if (response.ok) message.status = 'delivered';
+      if (response.ok && status === 'delivered') message.status = 'delivered';
     } catch {
       // The stack is shutting down; a lost simulated receipt is harmless.
     }

@@ -30,7 +30,7 @@ import { asLambda, loadHandler, type LocalInvoke } from './lambda-runtime.js';
 import { ensureQueues, ensureTable, type ProvisionedQueue } from './provision.js';
 import { QueuePoller } from './queue-poller.js';
 import { ScheduledRunner } from './scheduled-runner.js';
-import { Sandbox } from './sandbox.js';
+import { Sandbox, type SandboxOptions } from './sandbox.js';
 import { settled } from './settled.js';
 import { localDeploymentSettings, localProviderEnvironment } from './local-settings.js';
 import { localTimeoutMs, queueTimeScaleSchema } from './time-scale.js';
@@ -55,7 +55,7 @@ export interface LocalStackOptions {
   whatsapp?: { verifyToken: string; appSecret: string };
   /** `failureRateB` is the second sandbox's (`sandbox-b`): list it in `settings.smsProviders`, or set `sandboxFailover`, to fail over to it. */
   /** `random`: where the failure share's draws come from (Math.random unless a test wants them predictable). */
-  sandbox: { messagesPerSecond?: number; failureRate: number; failureRateB?: number; receiptDelayMs?: number; latencyMs?: number; random?: () => number };
+  sandbox: { messagesPerSecond?: number; failureRate: number; failureRateB?: number; receiptDelayMs?: number; receipts?: SandboxOptions['receipts']; latencyMs?: number; random?: () => number };
   settings?: Partial<DeploymentSettings>;
   /**
    * Adds the second sandbox, `sandbox-b`, as each channel's failover target behind whatever carries
@@ -207,6 +207,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       failureRate: options.sandbox.failureRate,
       failureRateB: options.sandbox.failureRateB,
       receiptDelayMs: options.sandbox.receiptDelayMs,
+      ...(options.sandbox.receipts ? { receipts: options.sandbox.receipts } : {}),
       latencyMs: options.sandbox.latencyMs,
       random: options.sandbox.random,
       localBaseUrl: () => baseUrl,

@@ -435,6 +435,12 @@ export interface MessageStore {
     errorCode: string | undefined,
     at: string,
   ): Promise<AppliedReceipt | undefined>;
+  /**
+   * The stored status, read eventually consistently (half a read unit); undefined when there is no
+   * such message. For receipts that seldom move a message on: a look costs a tenth of a write that
+   * fails its condition.
+   */
+  statusOf(messageId: string): Promise<MessageRecord['status'] | undefined>;
   /** Records the price a provider reported for a message (from a receipt), in the message's own item only. */
   recordProviderPrice(messageId: string, price: ProviderPrice): Promise<void>;
   /**

@@ -1,5 +1,5 @@
 import type { StatusReport } from '../domain/inbound.js';
-import { statusRank } from '../domain/status-precedence.js';
+import { statusRank, supersedes } from '../domain/status-precedence.js';
 import type { CountsDelta } from '../ports/stores.js';
 import { logger } from '../runtime/logger.js';
 import type { CoreDependencies } from './dependencies.js';
@@ -21,6 +21,16 @@ export async function recordReceipt(deps: CoreDependencies, report: StatusReport
   // added to the broadcast's sum (estimates, in the price table's currency; AWS reports dollars),
   // and no receipt-time write touches the busy broadcast item for it.
   if (report.price) await deps.stores.messages.recordProviderPrice(report.messageId, report.price);
+  // Twilio calls back "sent" for every message (and "queued" through a Messaging Service), after
+  // the sender's markSent has already recorded it: such a receipt moves a message on only when
+  // the sender died between the provider's answer and markSent. A look first (half a read unit)
+  // instead of a write that fails its condition (a write unit) and a read to tell why.
+  if (statusRank[report.status] <= statusRank.sent) {
+    const stored = await deps.stores.messages.statusOf(report.messageId);
+    if (stored === undefined) return 'unknown-message';
+    // A skipped resident was never sent anything: nothing a receipt says moves that on.
+    if (stored === 'skipped' || !supersedes(report.status, stored)) return 'stale';
+  }
   const applied = await deps.stores.messages.applyReceipt(
     report.messageId,
     report.status,

@@ -183,6 +183,32 @@ describe('DynamoMessageStore', () => {
     });
   });
 
+  describe('statusOf', () => {
+    it.each<[string, MessageStatus]>([
+      ['a claim still sending', 'sending'],
+      ['a message the sender marked sent', 'sent'],
+      ['a delivered message', 'delivered'],
+    ])('reads the status of %s', async (_case, status) => {
+      // Prepare
+      const record = aMessageRecord({ messageId: newMessageId(), status });
+      await messages.claim(record);
+
+      // Act
+      const stored = await messages.statusOf(record.messageId);
+
+      // Assess
+      expect(stored).toBe(status);
+    });
+
+    it('says undefined for a message that does not exist', async () => {
+      // Act
+      const stored = await messages.statusOf(newMessageId());
+
+      // Assess
+      expect(stored).toBeUndefined();
+    });
+  });
+
   describe('getMany', () => {
     it('reads every record asked for that exists, more than one batch of them, each once', async () => {
       // Prepare

@@ -355,6 +355,25 @@ describe('SandboxProvider and the local Sandbox', () => {
     await expect.poll(async () => (await outbox())[0]?.status).toBe('delivered');
   });
 
+  it('posts "sent" half-way and then "delivered", as Twilio calls back, when asked for both', async () => {
+    // Prepare
+    const { provider, receipts, outbox } = await startSandbox({ receiptDelayMs: 100, receipts: 'sent-and-delivered' });
+    const message = outbound();
+
+    // Act
+    const accepted = await provider.sendText(message);
+    await waitFor(() => receipts.length >= 2);
+
+    // Assess
+    expect(receipts.map((receipt) => receipt.params.MessageStatus)).toEqual(['sent', 'delivered']);
+    expect(receipts.every((receipt) => receipt.params.MessageSid === accepted.providerMessageId)).toBe(true);
+    for (const receipt of receipts) {
+      const signature = String(receipt.headers['x-twilio-signature']);
+      expect(verifyTwilioSignature({ authToken: AUTH_TOKEN, signature, url: message.statusCallbackUrl, params: receipt.params })).toBe(true);
+    }
+    await expect.poll(async () => (await outbox())[0]?.status).toBe('delivered');
+  });
+
   it('posts no receipt when receipts are off, nor after it is closed', async () => {
     // Prepare
     const off = await startSandbox();

@@ -206,6 +206,10 @@ export class InMemoryMessageStore implements MessageStore {
     });
   }
 
+  async statusOf(messageId: string): Promise<MessageRecord['status'] | undefined> {
+    return this.messages.get(messageId)?.status;
+  }
+
   async resolveStaleClaim(messageId: string, claimedNoLaterThan: string, at: string, jobId: string): Promise<boolean> {
     const message = this.messages.get(messageId);
     if (message?.status !== 'sending' || message.updatedAt > claimedNoLaterThan) return false;

@@ -96,6 +96,50 @@ describe('recordReceipt', () => {
     expect((await stores.messages.get(MESSAGE_ID))?.status).toBe('delivered');
   });
 
+  it('looks at, and does not write, a "sent" for a message the sender already marked sent (Twilio calls back "sent" for every message)', async () => {
+    // Prepare
+    const { deps, stores } = await setUp('sent');
+    const applyReceipt = vi.spyOn(stores.messages, 'applyReceipt');
+    const statusOf = vi.spyOn(stores.messages, 'statusOf');
+
+    // Act
+    const outcome = await recordReceipt(deps, aStatusReport({ messageId: MESSAGE_ID, status: 'sent' }));
+
+    // Assess
+    expect(outcome).toBe('stale');
+    expect(statusOf).toHaveBeenCalledTimes(1);
+    expect(applyReceipt).not.toHaveBeenCalled();
+  });
+
+  it.each<[MessageStatus, MessageStatus, 'applied' | 'stale', MessageStatus]>([
+    ['sending', 'sent', 'applied', 'sent'],
+    ['queued', 'sent', 'applied', 'sent'],
+    ['sending', 'queued', 'stale', 'sending'],
+  ])('stored "%s", receipt "%s": %s, the message left %s (a sender that died between the provider’s answer and recording it)', async (stored, incoming, outcome, after) => {
+    // Prepare
+    const { deps, stores } = await setUp(stored);
+
+    // Act
+    const result = await recordReceipt(deps, aStatusReport({ messageId: MESSAGE_ID, status: incoming }));
+
+    // Assess
+    expect(result).toBe(outcome);
+    expect((await stores.messages.get(MESSAGE_ID))?.status).toBe(after);
+  });
+
+  it('reports a "sent" for a message it does not know, without a write', async () => {
+    // Prepare
+    const { deps, stores } = await setUp('sent');
+    const applyReceipt = vi.spyOn(stores.messages, 'applyReceipt');
+
+    // Act
+    const outcome = await recordReceipt(deps, aStatusReport({ messageId: 'bc-0001-447700900999', status: 'sent' }));
+
+    // Assess
+    expect(outcome).toBe('unknown-message');
+    expect(applyReceipt).not.toHaveBeenCalled();
+  });
+
   it('applies "read" after "delivered" without counting the delivery again', async () => {
     // Prepare
     const { deps, stores } = await setUp('sent');

@@ -156,6 +156,18 @@ export class DynamoMessageStore implements MessageStore {
     });
   }
 
+  async statusOf(messageId: string): Promise<MessageRecord['status'] | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.message(messageId),
+        ProjectionExpression: '#status',
+        ExpressionAttributeNames: { '#status': 'status' },
+      }),
+    );
+    return Item ? (Item.status as MessageRecord['status']) : undefined;
+  }
+
   async recordProviderPrice(messageId: string, price: ProviderPrice): Promise<void> {
     await this.documents
       .send(
