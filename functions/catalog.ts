@@ -389,11 +389,13 @@ export const functionCatalog = {
     envSchema: fanOutEnvSchema,
     environment: (b) => ({
       ...table(b),
+      FAN_OUT_QUEUE_URL: b.queueUrls.fanOut,
       SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent,
       SEND_BULK_QUEUE_URL: b.queueUrls.sendBulk,
     }),
     trigger: { kind: 'queue', queue: 'fanOut', batchSize: 1, maxConcurrency: 16 },
-    access: { table: 'readwrite', sendsTo: ['sendUrgent', 'sendBulk'] },
+    // fanOut: a bulk task takes turns, putting itself back on its own queue.
+    access: { table: 'readwrite', sendsTo: ['fanOut', 'sendUrgent', 'sendBulk'] },
     timeoutSeconds: 120,
     memoryMb: 512,
   }),

@@ -200,6 +200,7 @@ export const priceTableEnvSchema = z.object({
 export const schedulerEnvSchema = tableEnvSchema.extend({ FAN_OUT_QUEUE_URL: z.url() }).extend(broadcastTimingEnvSchema.shape);
 
 export const fanOutEnvSchema = tableEnvSchema.extend({
+  FAN_OUT_QUEUE_URL: z.url(),
   SEND_URGENT_QUEUE_URL: z.url(),
   SEND_BULK_QUEUE_URL: z.url(),
   /** Recipients carried by one send-queue message (SQS messages are at most 256 KiB). */

@@ -65,6 +65,8 @@ export interface BroadcastDependencies extends BroadcastStartDependencies {
 
 export interface FanOutDependencies extends CoreDependencies {
   sendQueues: Record<Priority, JobQueue<SendJob>>;
+  /** The fan-out queue itself: a bulk task whose turn is over goes back on it. */
+  fanOutTasks: JobQueue<FanOutTask>;
   recipientsPerJob: number;
 }
 

@@ -8,6 +8,14 @@ import { completeIfDone } from './broadcast-progress.js';
 import type { FanOutDependencies } from './dependencies.js';
 
 const INDEX_PAGE_SIZE = 500;
+/**
+ * Pages a normal-priority task streams in one run (5,000 residents, under a second in AWS) before
+ * it puts itself back on the fan-out queue to carry on from its checkpoint. Urgent and bulk
+ * broadcasts share the fan-out queue: without turns, a big bulk broadcast's shards would hold
+ * every fan-out function for as long as they take, and a jam warning's fan-out would wait behind
+ * them. Urgent tasks run to the end.
+ */
+export const BULK_PAGES_PER_TURN = 10;
 
 /**
  * Streams one shard of one topic page by page (memory stays bounded whatever the topic's size)
@@ -42,7 +50,14 @@ export async function fanOutShard(deps: FanOutDependencies, task: FanOutTask): P
   const queue = deps.sendQueues[broadcast.priority];
   let cursor: string | undefined = checkpoint?.cursor;
   let lastPhone: string | undefined = checkpoint?.lastPhone;
+  let pages = 0;
   do {
+    if (broadcast.priority === 'normal' && pages === BULK_PAGES_PER_TURN) {
+      // Its turn is over: the same task again, at the back of the queue, carries on from the checkpoint.
+      await deps.fanOutTasks.send([task]);
+      return;
+    }
+    pages += 1;
     const page = await deps.stores.topicIndex.page(task.topicId, task.shard, cursor, INDEX_PAGE_SIZE);
     const firstOfEachPhone = page.recipients.filter((recipient) => {
       const isNew = recipient.phone !== lastPhone;

@@ -287,7 +287,7 @@ describe('hand-written expectations, in case the catalog wiring itself is wrong'
     expect(readers.sort()).toEqual(expected.sort());
   });
 
-  it('fan-out feeds both send lanes and nothing feeds the fan-out queue but the broadcasts API, the scheduler and a redrive', () => {
+  it('fan-out feeds both send lanes and its own queue (a bulk task taking turns); nothing else feeds the fan-out queue but the broadcasts API, the scheduler and a redrive', () => {
     // Prepare
     const action = 'sqs:SendMessage';
 
@@ -296,8 +296,8 @@ describe('hand-written expectations, in case the catalog wiring itself is wrong'
     const fanOutSenders = functionsAllowedTo(action, queue('fanOut'));
 
     // Assess
-    expect(fanOutSendsTo.sort()).toEqual(['sendBulk', 'sendUrgent']);
-    expect(fanOutSenders.sort()).toEqual(['broadcastsApi', 'deadLettersApi', 'scheduler']);
+    expect(fanOutSendsTo.sort()).toEqual(['fanOut', 'sendBulk', 'sendUrgent']);
+    expect(fanOutSenders.sort()).toEqual(['broadcastsApi', 'deadLettersApi', 'fanOut', 'scheduler']);
   });
 
   it('only the dead letters API can touch a dead-letter queue, and it cannot consume a work queue', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { SendJob } from '../../shared/domain/jobs.js';
+import type { FanOutTask, SendJob } from '../../shared/domain/jobs.js';
 import type { Priority } from '../../shared/domain/model.js';
 import { shardOf } from '../../shared/domain/sharding.js';
 import type { FanOutDependencies } from '../../shared/usecases/dependencies.js';
-import { fanOutShard } from '../../shared/usecases/fan-out.js';
+import { BULK_PAGES_PER_TURN, fanOutShard } from '../../shared/usecases/fan-out.js';
 import { aBroadcast, aPhone, inboundEvidence } from '../support/builders.js';
 import { FixedClock, RecordingQueue, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
 
@@ -15,8 +15,9 @@ async function setUp({ priority = 'urgent' as Priority, topics = ['traffic'], re
   const stores = inMemoryStores(SHARDS);
   await stores.broadcasts.create(aBroadcast({ id: BROADCAST_ID, topics, priority, status, fanOutPending: topics.length * SHARDS }));
   const sendQueues = { urgent: new RecordingQueue<SendJob>(), normal: new RecordingQueue<SendJob>() };
-  const deps: FanOutDependencies = { stores, clock: new FixedClock(), ids: new SequentialIds(), sendQueues, recipientsPerJob };
-  return { deps, stores, sendQueues };
+  const fanOutTasks = new RecordingQueue<FanOutTask>();
+  const deps: FanOutDependencies = { stores, clock: new FixedClock(), ids: new SequentialIds(), sendQueues, fanOutTasks, recipientsPerJob };
+  return { deps, stores, sendQueues, fanOutTasks };
 }
 
 /** Residents who all live in the given shard, so one task reaches them all. */
@@ -96,6 +97,44 @@ describe('fanOutShard', () => {
     expect(enqueued).toHaveLength(1_100);
     expect(new Set(enqueued).size).toBe(1_100);
     expect((await stores.broadcasts.get(BROADCAST_ID))?.counts.targeted).toBe(1_100);
+  });
+
+  it('streams a bulk broadcast’s shard in turns of ten pages, each turn putting the task back on the fan-out queue', async () => {
+    // Prepare: one page more than a turn's worth.
+    const { deps, stores, sendQueues, fanOutTasks } = await setUp({ priority: 'normal', recipientsPerJob: 100 });
+    const phones = residentsOfShard(0, BULK_PAGES_PER_TURN * 500 + 100);
+    for (const phone of phones) await stores.subscribers.subscribe(phone, 'sms', 'traffic', AT, inboundEvidence());
+    const task: FanOutTask = { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 };
+
+    // Act: the first turn, then the task as SQS hands it back.
+    await fanOutShard(deps, task);
+    const afterFirstTurn = { enqueued: recipientsOf(sendQueues.normal.sent).length, requeued: [...fanOutTasks.sent], broadcast: await stores.broadcasts.get(BROADCAST_ID) };
+    await fanOutShard(deps, fanOutTasks.sent[0]!);
+
+    // Assess: ten pages in the first turn, not yet done; the rest in the second, each resident once, and no third turn.
+    expect(afterFirstTurn.enqueued).toBe(BULK_PAGES_PER_TURN * 500);
+    expect(afterFirstTurn.requeued).toEqual([task]);
+    expect(afterFirstTurn.broadcast).toMatchObject({ fanOutPending: SHARDS });
+    const enqueued = recipientsOf(sendQueues.normal.sent).map((r) => r.phone);
+    expect(new Set(enqueued).size).toBe(phones.length);
+    expect(enqueued).toHaveLength(phones.length);
+    expect(fanOutTasks.sent).toEqual([task]);
+    expect(await stores.broadcasts.get(BROADCAST_ID)).toMatchObject({ fanOutPending: SHARDS - 1, counts: { targeted: phones.length } });
+  });
+
+  it('streams an urgent broadcast’s shard to the end in one run, taking no turns', async () => {
+    // Prepare
+    const { deps, stores, sendQueues, fanOutTasks } = await setUp({ priority: 'urgent', recipientsPerJob: 100 });
+    const phones = residentsOfShard(0, BULK_PAGES_PER_TURN * 500 + 100);
+    for (const phone of phones) await stores.subscribers.subscribe(phone, 'sms', 'traffic', AT, inboundEvidence());
+
+    // Act
+    await fanOutShard(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 });
+
+    // Assess
+    expect(recipientsOf(sendQueues.urgent.sent)).toHaveLength(phones.length);
+    expect(fanOutTasks.sent).toEqual([]);
+    expect(await stores.broadcasts.get(BROADCAST_ID)).toMatchObject({ fanOutPending: SHARDS - 1 });
   });
 
   it.each(['cancelled', 'pending_approval'] as const)('only marks its shard done for a broadcast that is %s', async (status) => {

@@ -47,7 +47,8 @@ describe('invariants review: a fan-out task delivered twice or retried', () => {
     const stores = inMemoryStores(SHARDS);
     await stores.broadcasts.create(aBroadcast({ id: BROADCAST_ID, topics: ['traffic'], status: 'sending', fanOutPending: SHARDS }));
     const sendQueues = { urgent: new RecordingQueue<SendJob>(), normal: new RecordingQueue<SendJob>() };
-    const deps: FanOutDependencies = { stores, clock: new FixedClock(), ids: new SequentialIds(), sendQueues, recipientsPerJob: 100 };
+    const fanOutTasks = new RecordingQueue<FanOutTask>();
+    const deps: FanOutDependencies = { stores, clock: new FixedClock(), ids: new SequentialIds(), sendQueues, fanOutTasks, recipientsPerJob: 100 };
     return { deps, stores, sendQueues };
   }
 

@@ -50,7 +50,8 @@ describe('targeting at fan-out', () => {
     const stores = inMemoryStores(1);
     await stores.broadcasts.create(aBroadcast({ id: BROADCAST_ID, topics, filters, fanOutPending: topics.length }));
     const sendQueues = { urgent: new RecordingQueue<SendJob>(), normal: new RecordingQueue<SendJob>() };
-    const deps: FanOutDependencies = { stores, clock: new FixedClock(NOW), ids: new SequentialIds(), sendQueues, recipientsPerJob: 50 };
+    const fanOutTasks = new RecordingQueue<FanOutTask>();
+    const deps: FanOutDependencies = { stores, clock: new FixedClock(NOW), ids: new SequentialIds(), sendQueues, fanOutTasks, recipientsPerJob: 50 };
     return { deps, stores, sendQueues };
   }
 
