@@ -32,7 +32,12 @@ const context = (): Context & EnvironmentContext<TableEnv> => ({
 describe('parseEnvironment', () => {
   it('parses a complete environment, filling in defaults', () => {
     // Prepare
-    const source = { TABLE_NAME: 'crier-prod', SEND_URGENT_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/1/u', SEND_BULK_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/1/b' };
+    const source = {
+      TABLE_NAME: 'crier-prod',
+      FAN_OUT_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/1/f',
+      SEND_URGENT_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/1/u',
+      SEND_BULK_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/1/b',
+    };
 
     // Act
     const env = parseEnvironment(fanOutEnvSchema, source);
