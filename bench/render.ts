@@ -193,7 +193,8 @@ export function render(
       `live heap after fan-out (after a forced GC) ${megabytes(mem.liveHeapAfterFanOut ?? NaN)}`,
   );
   lines.push(
-    `LOCAL MACHINE: ${fixed(main.localMachine.cpuCoresBusy ?? NaN, 2)} CPU cores busy on average while sending, ${fixed(main.localMachine.sdkRequestsPerSecond ?? NaN, 0)} SDK requests/s ` +
+    `LOCAL MACHINE: ${fixed(main.localMachine.cpuCoresBusy ?? NaN, 2)} CPU cores busy on average while sending, ${fixed(main.localMachine.sdkRequestsPerSecond ?? NaN, 0)} SDK requests/s, ` +
+      `${main.localMachine.hostStealShare === undefined ? 'host steal time unknown' : `${fixed(100 * main.localMachine.hostStealShare, 1)}% of CPU time stolen by the host`} ` +
       '(the emulators and every function share one Node process, so this caps local throughput)',
   );
   if (urgent) {

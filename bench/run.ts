@@ -16,6 +16,7 @@ import { instrumentFetch, instrumentQueuePollers, InvocationRecorder, timingBetw
 import { Observer, type BroadcastProgress, type QueueDepth } from './observer.js';
 import { analyse, evaluateGoals, fixed, table, type Analysis, type Goal } from './report.js';
 import { BROADCAST_TOPICS, createTopics, population, seedResidents, URGENT_TOPIC, type SeedMode, type SeedResult } from './seed.js';
+import { cpuTimes, stolenShare } from './host-cpu.js';
 
 /** A WhatsApp template (a Twilio Content SID shape) for residents outside their 24-hour window. */
 const BENCH_TEMPLATE = { name: 'HX0123456789abcdef0123456789abcdef', parameters: [] };
@@ -361,6 +362,7 @@ async function main(options: Options): Promise<number> {
     const baseline = memory.sample();
     const beforeBroadcast = snapshot();
     const cpuBefore = process.cpuUsage();
+    const hostBefore = cpuTimes();
     const createdAt = Date.now();
     const created = await api.expect<BroadcastView>(201, 'POST', '/v1/broadcasts', {
       topics,
@@ -385,6 +387,7 @@ async function main(options: Options): Promise<number> {
     });
     const afterSends = snapshot();
     const cpuAfter = process.cpuUsage(cpuBefore);
+    const hostStolen = stolenShare(hostBefore, cpuTimes());
     const sendsDoneAt = watched.doneAt;
 
     if (options.fanOutOnly) {
@@ -524,6 +527,7 @@ async function main(options: Options): Promise<number> {
       },
       localMachine: {
         cpuCoresBusy: wallSeconds > 0 ? cpuSeconds / wallSeconds : undefined,
+        hostStealShare: hostStolen,
         sdkRequestsPerSecond: wallSeconds > 0 ? sdkRequests.requests / wallSeconds : undefined,
       },
       phases: {
@@ -584,7 +588,7 @@ function notesFor(
     provider: { throttled: number };
     sendJobReceiveCounts: Record<string, Record<string, number>>;
     lostBreakdown: { inDeadLetterQueues: number; jobDeletedUnfinished: number };
-    localMachine: { cpuCoresBusy?: number };
+    localMachine: { cpuCoresBusy?: number; hostStealShare?: number };
   },
   mps: number | undefined,
 ): string[] {
@@ -614,6 +618,12 @@ function notesFor(
   }
   if (run.lostBreakdown.inDeadLetterQueues > 0) {
     notes.push(`${run.lostBreakdown.inDeadLetterQueues} recipients are parked in a dead-letter queue: a send job failed in a way no retry fixes (see stackErrors); \`crier dead-letters\` shows and redrives them.`);
+  }
+  if ((run.localMachine.hostStealShare ?? 0) > 0.05) {
+    notes.push(
+      `The host took ${fixed(100 * (run.localMachine.hostStealShare ?? 0), 0)}% of this machine's CPU time while it sent (steal time): every part of the local stack ran late, ` +
+        'so rates, 429s and durations measure the neighbours as much as crier. Run again when the machine is quiet.',
+    );
   }
   if ((run.localMachine.cpuCoresBusy ?? 0) > 0.85) {
     notes.push(
