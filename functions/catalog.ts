@@ -118,13 +118,13 @@ function senderFunction(description: string, queue: 'sendUrgent' | 'sendBulk', m
       SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent,
       SEND_BULK_QUEUE_URL: b.queueUrls.sendBulk,
     }),
-    // One job an invocation: a job of 100 recipients paced to its share of the sender's rate can
+    // One job an invocation: a job of 250 recipients paced to its share of the sender's rate can
     // take tens of seconds, and a second job behind it would only wait for the deadline.
     trigger: { kind: 'queue', queue, batchSize: 1, maxConcurrency },
     // sendsSms: either lane may send through AWS End User Messaging SMS when a deployment picks it.
     // sendsTo: a batch's unfinished rest goes back on its own lane.
     access: { table: 'readwrite', secrets: ['providerCredentials'], sendsSms: true, sendsTo: [queue] },
-    // Long enough for a job of 100 at a slow sender's share of its rate; the visibility timeout is 6× this.
+    // Long enough for a job of 250 at a 10 msg/s sender's share of its rate (slower senders hand the rest back); the visibility timeout is 6× this.
     timeoutSeconds: 120,
     memoryMb: 512,
   });

@@ -4,8 +4,8 @@
  * run of `total weight` picks each candidate gets exactly its share, spread out rather than in
  * bursts (80:20 goes a a a b a a a a b a …), with no randomness to make a test flaky.
  *
- * Chosen over a random draw per message because a sender's batch is small (100 recipients): a
- * random draw of 100 at 80:20 lands outside 70–90 about 8 times in a thousand batches, while the
+ * Chosen over a random draw per message because a sender's batch is small (a few hundred
+ * recipients at most): a random draw of 100 at 80:20 lands outside 70–90 about 8 times in a thousand batches, while the
  * round-robin is exact per batch. Its one bias, that every fresh instance starts on the heaviest
  * candidate, is removed by starting each instance at a random point of the cycle (`phase`).
  *

@@ -43,7 +43,7 @@ describe('parseEnvironment', () => {
     const env = parseEnvironment(fanOutEnvSchema, source);
 
     // Assess
-    expect(env).toMatchObject({ TABLE_NAME: 'crier-prod', TOPIC_SHARDS: 8, RECIPIENTS_PER_SEND_MESSAGE: 100, DEFAULT_COUNTRY: 'GB' });
+    expect(env).toMatchObject({ TABLE_NAME: 'crier-prod', TOPIC_SHARDS: 8, RECIPIENTS_PER_SEND_MESSAGE: 250, DEFAULT_COUNTRY: 'GB' });
   });
 
   it.each([
