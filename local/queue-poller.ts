@@ -10,7 +10,7 @@ const WAIT_TIME_SECONDS = 1;
 
 /**
  * Feeds a queue to its function the way a Lambda event source mapping does: up to `batchSize`
- * records an invocation, `maxConcurrency` invocations at once; records the function reports as
+ * records an invocation, `concurrency` invocations at once; records the function reports as
  * failed (or all, if it throws or times out: see `asLambda`) are left on the queue to reappear
  * after their visibility timeout, and SQS moves them to the dead-letter queue after the redrive
  * policy's receive count. Like a mapping, it can be disabled and enabled again (`stop`, `start`).
@@ -30,8 +30,8 @@ export class QueuePoller {
     private readonly trigger: QueueTrigger,
     private readonly handler: LocalInvoke<SQSEvent, SQSBatchResponse | void>,
     private readonly onError: (error: unknown) => void,
-    /** Invocations at once: the local stack's cap, or the trigger's own when it is a plain number. */
-    private readonly concurrency = typeof trigger.maxConcurrency === 'number' ? trigger.maxConcurrency : 1,
+    /** Invocations at once: the trigger's own (`concurrencyOf`) under the local stack's cap. */
+    private readonly concurrency: number,
   ) {}
 
   start(): void {

@@ -81,15 +81,8 @@ export class DynamoProviderHealthStore implements ProviderHealthStore {
   }
 
   async breakers(channel: Channel): Promise<ProviderBreaker[]> {
-    const { Items = [] } = await this.documents.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :breaker)',
-        ExpressionAttributeValues: { ':pk': keys.providerRoutePartition(channel), ':breaker': 'BREAKER#' },
-        ConsistentRead: true,
-      }),
-    );
-    return Items.map((item) => ({
+    const items = await this.routeItems(channel, 'BREAKER#');
+    return items.map((item) => ({
       provider: item.provider as ProviderName,
       open: item.open === true,
       since: String(item.since),
@@ -135,15 +128,8 @@ export class DynamoProviderHealthStore implements ProviderHealthStore {
   }
 
   async shifts(channel: Channel): Promise<ProviderShiftCount[]> {
-    const { Items = [] } = await this.documents.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :shift)',
-        ExpressionAttributeValues: { ':pk': keys.providerRoutePartition(channel), ':shift': 'SHIFT#' },
-        ConsistentRead: true,
-      }),
-    );
-    return Items.map((item) => ({
+    const items = await this.routeItems(channel, 'SHIFT#');
+    return items.map((item) => ({
       channel,
       from: item.from as ProviderName,
       to: item.to as ProviderName,
@@ -173,5 +159,18 @@ export class DynamoProviderHealthStore implements ProviderHealthStore {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  /** A channel's route items of one kind (`BREAKER#…`, `SHIFT#…`), read strongly. */
+  private async routeItems(channel: Channel, prefix: string): Promise<Record<string, unknown>[]> {
+    const { Items = [] } = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.providerRoutePartition(channel), ':prefix': prefix },
+        ConsistentRead: true,
+      }),
+    );
+    return Items;
   }
 }
