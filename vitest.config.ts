@@ -7,6 +7,8 @@ export default defineConfig({
     // Matchers such as toHaveReceivedCommandWith for aws-sdk-client-mock, in every file.
     setupFiles: ['aws-sdk-client-mock-vitest/extend'],
     restoreMocks: true,
+    // No metric blobs among the test output, and no trace looking for an X-Ray daemon.
+    env: { POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_TRACE_ENABLED: 'false' },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // The machines are small (2 cores); the integration suites start emulators of their own.

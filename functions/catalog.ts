@@ -13,6 +13,7 @@ import {
   tableEnvSchema,
   webhookEnvSchema,
   whatsappWebhookEnvSchema,
+  observabilityEnvironment,
 } from '../shared/config/env.js';
 import {
   defineFunction,
@@ -39,6 +40,7 @@ const base = (b: DeploymentBindings) => ({
   POWERTOOLS_SERVICE_NAME: 'crier',
   DEFAULT_COUNTRY: b.settings.defaultCountry,
   POWERTOOLS_LOG_LEVEL: b.settings.logLevel,
+  ...observabilityEnvironment,
 });
 const table = (b: DeploymentBindings) => ({
   ...base(b),

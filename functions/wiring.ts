@@ -5,6 +5,7 @@ import { awsClients } from '../shared/adapters/aws-clients.js';
 import { dynamoStores } from '../shared/adapters/dynamo/stores.js';
 import { systemClock, ulidGenerator } from '../shared/adapters/ids.js';
 import { SqsJobQueue } from '../shared/adapters/sqs/sqs-job-queue.js';
+import { crierMetrics } from '../shared/platform/powertools-metrics.js';
 import { hashApiKey, type BootstrapKeyHash } from '../shared/usecases/authenticate.js';
 import type { CoreDependencies, InboundDependencies } from '../shared/usecases/dependencies.js';
 
@@ -17,6 +18,7 @@ export function coreDependencies(env: TableEnv): CoreDependencies {
     stores: dynamoStores(awsClients().documents, env.TABLE_NAME, env.TOPIC_SHARDS),
     clock: systemClock,
     ids: ulidGenerator(),
+    metrics: crierMetrics(),
   };
 }
 

@@ -4,7 +4,10 @@ import type { Construct } from 'constructs';
 import { authorizerFunctionId, functionDefinition, functionIds, httpRoutes, scheduledFunctions, type FunctionId } from '../functions/catalog.js';
 import { concurrencyOf, type DeploymentBindings } from '../functions/catalog-types.js';
 import { mapValues } from '../shared/runtime/records.js';
+import type { Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
+import { readAlarmSettings } from './constructs/alarm-settings.js';
 import { CrierAlarms } from './constructs/crier-alarms.js';
+import { CrierDashboard } from './constructs/crier-dashboard.js';
 import { CrierAwsSmsTopic } from './constructs/crier-aws-sms-topic.js';
 import { CrierFunction } from './constructs/crier-function.js';
 import { CrierHttpApi, parseRouteKey } from './constructs/crier-http-api.js';
@@ -20,7 +23,9 @@ import { optionalContextString, readDeploymentSettings, readPublicBaseUrl } from
  *
  * CDK context (all optional, `-c key=value`): publicBaseUrl, alarmEmail, defaultCountry,
  * smsProvider, whatsappProvider, topicShards, logLevel, serviceName, serviceContact, quietHours,
- * timeZone, dailyMessageCap, operatorApprovalAbove; and stackName, read by app.ts.
+ * timeZone, dailyMessageCap, operatorApprovalAbove; the alarms' urgentQueueAgeAlarmMinutes,
+ * bulkQueueAgeAlarmMinutes, dailySpendAlarm, providerThrottleAlarm (alarm-settings.ts); and
+ * stackName, read by app.ts.
  */
 export class CrierStack extends Stack {
   readonly table: CrierTable;
@@ -30,6 +35,7 @@ export class CrierStack extends Stack {
   readonly httpApi: CrierHttpApi;
   readonly functions: Record<FunctionId, CrierFunction>;
   readonly alarms: CrierAlarms;
+  readonly dashboard: Dashboard;
   /** One per function with a `schedule` trigger. */
   readonly schedules: Partial<Record<FunctionId, CrierSchedule>>;
 
@@ -86,11 +92,24 @@ export class CrierStack extends Stack {
       ]),
     ) as Partial<Record<FunctionId, CrierSchedule>>;
 
+    const alarmSettings = readAlarmSettings(this.node, bindings.settings.quietHours);
     this.alarms = new CrierAlarms(this, 'Alarms', {
       deadLetterQueues,
       functions: lambdas,
       alarmEmail: optionalContextString(this.node, 'alarmEmail'),
+      queues: workQueues,
+      httpApi: this.httpApi.api,
+      metricsService: this.stackName,
+      settings: alarmSettings,
     });
+    this.dashboard = new CrierDashboard(this, 'Dashboard', {
+      metricsService: this.stackName,
+      queues: this.queues.byId,
+      functions: lambdas,
+      httpApi: this.httpApi.api,
+      alarms: alarmSettings,
+      dailyMessageCap: bindings.settings.dailyMessageCap,
+    }).dashboard;
     this.addOutputs(bindings.publicBaseUrl);
   }
 

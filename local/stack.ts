@@ -34,6 +34,7 @@ import { Sandbox, type SandboxOptions } from './sandbox.js';
 import { settled } from './settled.js';
 import { localDeploymentSettings, localProviderEnvironment } from './local-settings.js';
 import { localTimeoutMs, queueTimeScaleSchema } from './time-scale.js';
+import { localObservabilityEnvironment } from './observability.js';
 
 export interface LocalStackOptions {
   /** 0 picks a free port. */
@@ -188,7 +189,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Every function's environment from its own catalog mapping. They share this process, and
     // where two functions name the same variable they agree on its value.
     for (const id of functionIds) Object.assign(process.env, functionDefinition(id).environment(bindings));
-    Object.assign(process.env, localProviderEnvironment(options, baseUrl));
+    Object.assign(process.env, localProviderEnvironment(options, baseUrl), localObservabilityEnvironment(process.env));
 
     const operatorKey = options.bootstrapKey ?? generatedOperatorKey();
     // Stored hashed like every other key, under the id `operator`, so it is listed and revocable.

@@ -7,6 +7,7 @@ import { providerSettingsSource } from '../../shared/adapters/providers/settings
 import { senderIdentitySource } from '../../shared/adapters/providers/sender-identities.js';
 import { SqsRetryScheduler } from '../../shared/adapters/sqs/sqs-job-queue.js';
 import { DynamoSendPacer } from '../../shared/adapters/dynamo/send-pacer.js';
+import { crierMetrics } from '../../shared/platform/powertools-metrics.js';
 import type { SendJob } from '../../shared/domain/jobs.js';
 import { senderEnvSchema } from '../../shared/config/env.js';
 import { sendJobSchema } from '../../shared/domain/jobs.js';
@@ -36,7 +37,7 @@ export const handler = queueFunction({
             errors: env.FAILOVER_ERRORS,
             windowSeconds: env.FAILOVER_WINDOW_SECONDS,
             cooldownSeconds: env.FAILOVER_COOLDOWN_SECONDS,
-          }),
+          }, { metrics: crierMetrics() }),
           withRecordingSandbox(providerRegistry, () => new RecordingSandboxProvider(awsClients().documents, env.TABLE_NAME)),
         ),
         prices: env.PRICE_TABLE,

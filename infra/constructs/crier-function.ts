@@ -1,7 +1,7 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -65,7 +65,10 @@ export class CrierFunction<S extends z.ZodObject = z.ZodObject> extends Construc
         ...environmentVariables(definition.environment(bindings)),
         // Minified bundles are unreadable in a stack trace without their source map.
         NODE_OPTIONS: '--enable-source-maps',
+        // Logs and metrics name the deployment, so a staging stack's never mix with production's.
+        POWERTOOLS_SERVICE_NAME: Stack.of(this).stackName,
       },
+      tracing: Tracing.ACTIVE,
       bundling: {
         // No Docker engine on the build machines; the installed esbuild is the one tested.
         forceDockerBundling: false,

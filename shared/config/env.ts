@@ -3,6 +3,7 @@ import { quietHoursSchema, timeZoneSchema } from '../domain/quiet-hours.js';
 import { defaultPriceTable, priceTableSchema } from '../domain/sms-preview.js';
 import { sendRatesSchema } from '../domain/send-rates.js';
 import { sendersSchema } from '../domain/sender-identity.js';
+import { metricsNamespace } from '../platform/metrics.js';
 import { providerListSchema } from './provider-list.js';
 
 /**
@@ -12,11 +13,30 @@ import { providerListSchema } from './provider-list.js';
  */
 
 const nonEmpty = z.string().min(1);
+
+/**
+ * Powertools settings every function gets. Traces keep neither a handler's response nor an
+ * error's message: either may hold a resident's number or words (shared/runtime/observability.ts).
+ */
+const observabilityEnvShape = {
+  POWERTOOLS_METRICS_NAMESPACE: z.string().default(metricsNamespace),
+  POWERTOOLS_TRACER_CAPTURE_RESPONSE: z.enum(['true', 'false']).default('false'),
+  POWERTOOLS_TRACER_CAPTURE_ERROR: z.enum(['true', 'false']).default('false'),
+};
+
+/** The values of those settings a deployment gives its functions. */
+export const observabilityEnvironment = {
+  POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+  POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+  POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
+} as const;
 const positiveInt = z.coerce.number().int().positive();
 
 export const baseEnvSchema = z.object({
   POWERTOOLS_SERVICE_NAME: z.string().default('crier'),
   POWERTOOLS_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+  /** Read by Powertools itself (see shared/platform/): where metrics go, and what traces keep. */
+  ...observabilityEnvShape,
   /** Numbers typed in national form are read as numbers of this country. */
   DEFAULT_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code such as GB').default('GB'),
 });

@@ -8,6 +8,7 @@ import { validateEnvironment, type EnvironmentContext } from './environment.js';
 import { issuesOf } from './http/request.js';
 import { logger } from './logger.js';
 import { memoiseBy } from './memo.js';
+import { observability } from './observability.js';
 
 export interface QueueFunctionOptions<S extends z.ZodObject, Deps, J extends z.ZodType> {
   envSchema: S;
@@ -58,6 +59,7 @@ export function queueFunction<S extends z.ZodObject, Deps, J extends z.ZodType>(
   };
 
   return middy<SQSEvent, SQSBatchResponse, Error, Context & EnvironmentContext<z.infer<S>>>(handle)
+    .use(observability())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(validateEnvironment(options.envSchema));
 }

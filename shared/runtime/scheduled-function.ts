@@ -7,6 +7,7 @@ import { validateEnvironment, type EnvironmentContext } from './environment.js';
 import { issuesOf } from './http/request.js';
 import { logger } from './logger.js';
 import { memoiseBy } from './memo.js';
+import { observability } from './observability.js';
 
 /** What EventBridge sends a function on a schedule (a rule's `rate(…)`), as far as it matters here. */
 export const scheduledEventSchema = z.object({
@@ -52,6 +53,7 @@ export function scheduledFunction<S extends z.ZodObject, Deps>(options: Schedule
   };
 
   return middy<ScheduledEvent, void, Error, Context & EnvironmentContext<z.infer<S>>>(handle)
+    .use(observability())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(validateEnvironment(options.envSchema));
 }

@@ -6,12 +6,15 @@ import type { Clock, IdGenerator } from '../ports/clock.js';
 import type { DeadLetterQueues } from '../ports/dead-letters.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import type { Stores } from '../ports/stores.js';
+import type { Metrics } from '../platform/metrics.js';
 
 /** What every use case may use. Each function adds the ports it needs on top. */
 export interface CoreDependencies {
   stores: Stores;
   clock: Clock;
   ids: IdGenerator;
+  /** What happened, for the dashboard and alarms; the functions always have it, a test only where it looks. */
+  metrics?: Metrics;
 }
 
 export interface InboundSettings {

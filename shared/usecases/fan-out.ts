@@ -3,6 +3,7 @@ import { defaultLanguage } from '../domain/language.js';
 import type { Broadcast, Recipient } from '../domain/model.js';
 import { hasFilters, matchesFilters } from '../domain/targeting.js';
 import type { FanOutCheckpoint, FanOutDelta } from '../ports/stores.js';
+import { metricsOf } from '../platform/metrics.js';
 import { logger } from '../runtime/logger.js';
 import { completeIfDone } from './broadcast-progress.js';
 import type { FanOutDependencies } from './dependencies.js';
@@ -30,6 +31,15 @@ export async function fanOutShard(deps: FanOutDependencies, task: FanOutTask): P
     logger.warn('fan-out task for a broadcast that does not exist', { task });
     return;
   }
+  const started = performance.now();
+  try {
+    await streamShard(deps, task, broadcast);
+  } finally {
+    metricsOf(deps).record('FanOutDuration', { priority: broadcast.priority }, performance.now() - started);
+  }
+}
+
+async function streamShard(deps: FanOutDependencies, task: FanOutTask, broadcast: Broadcast): Promise<void> {
   // SQS delivers at least once, and a task that failed part-way is retried: each page is counted
   // by moving the task's checkpoint, so a second delivery neither counts a page again nor counts
   // the task done twice (which would mark the broadcast sent before other shards went out).
@@ -73,6 +83,7 @@ export async function fanOutShard(deps: FanOutDependencies, task: FanOutTask): P
     const next: FanOutCheckpoint = page.cursor ? { done: false, cursor: page.cursor, lastPhone } : { done: true };
     // Lost to another delivery of this task that is further on: it carries on from there.
     if (!(await advance(next, { targeted: recipients.length, ...(page.cursor ? {} : { fanOutDone: 1 }) }))) return;
+    metricsOf(deps).record('RecipientsTargeted', { priority: broadcast.priority }, recipients.length);
     cursor = page.cursor;
   } while (cursor);
 }

@@ -14,6 +14,7 @@ import {
   type ProviderPick,
 } from './failover-policy.js';
 import { WeightedFailover } from './weighted-failover.js';
+import { noMetrics, type Metrics } from '../platform/metrics.js';
 
 export { countsTowardsFailover, rollingCount, type FailoverPolicy, type ProviderPick } from './failover-policy.js';
 
@@ -25,6 +26,7 @@ export { countsTowardsFailover, rollingCount, type FailoverPolicy, type Provider
  */
 export class ProviderFailover {
   private readonly routes: HealthReadCache<ChannelRoute | undefined>;
+  private readonly metrics: Metrics;
   /** The same store and policy for lists with weights, whose providers share traffic rather than take turns. */
   readonly weighted: WeightedFailover;
 
@@ -32,11 +34,18 @@ export class ProviderFailover {
     private readonly store: ProviderHealthStore,
     private readonly clock: Clock,
     readonly policy: FailoverPolicy,
-    options: { routeCacheSeconds?: number; random?: () => number } = {},
+    options: { routeCacheSeconds?: number; random?: () => number; metrics?: Metrics } = {},
   ) {
     const cacheMs = (options.routeCacheSeconds ?? DEFAULT_ROUTE_CACHE_SECONDS) * 1000;
     this.routes = new HealthReadCache(clock, (channel) => store.route(channel), cacheMs);
-    this.weighted = new WeightedFailover(store, clock, policy, { cacheMs, random: options.random });
+    this.metrics = options.metrics ?? noMetrics;
+    this.weighted = new WeightedFailover(store, clock, policy, { cacheMs, random: options.random, metrics: this.metrics });
+  }
+
+  /** A shift, counted where the providers view reads it and where the dashboard does. */
+  private async countShift(channel: Channel, from: ProviderName, to: ProviderName, at: string): Promise<void> {
+    await this.store.countShift(channel, from, to, at);
+    this.metrics.record('FailoverShifts', { channel, from, to });
   }
 
   /** The provider the next message on this channel goes through. */
@@ -68,7 +77,7 @@ export class ProviderFailover {
     const from = route?.active ?? first(providers);
     if (await this.store.shift(channel, pick.version, pick.provider, this.clock.now().toISOString())) {
       this.routes.forget(channel);
-      await this.store.countShift(channel, from, pick.provider, this.clock.now().toISOString());
+      await this.countShift(channel, from, pick.provider, this.clock.now().toISOString());
       logger.warn('provider failover: the primary answered its trial; traffic moves back to it', {
         channel,
         from,
@@ -117,7 +126,7 @@ export class ProviderFailover {
     }
     if (await this.store.shift(channel, route?.version ?? 0, next, now.toISOString())) {
       this.routes.forget(channel);
-      await this.store.countShift(channel, pick.provider, next, now.toISOString());
+      await this.countShift(channel, pick.provider, next, now.toISOString());
       logger.warn('provider failover: traffic moves to the next provider', {
         channel,
         from: pick.provider,

@@ -1,6 +1,7 @@
 import type { StatusReport } from '../domain/inbound.js';
 import { statusRank, supersedes } from '../domain/status-precedence.js';
 import type { CountsDelta } from '../ports/stores.js';
+import { metricsOf } from '../platform/metrics.js';
 import { logger } from '../runtime/logger.js';
 import type { CoreDependencies } from './dependencies.js';
 
@@ -13,6 +14,12 @@ export type ReceiptOutcome = 'applied' | 'stale' | 'unknown-message';
  * undelivered never finish a broadcast, so the broadcast itself is neither read nor written.
  */
 export async function recordReceipt(deps: CoreDependencies, report: StatusReport): Promise<ReceiptOutcome> {
+  const outcome = await applyReceipt(deps, report);
+  metricsOf(deps).record('ReceiptsRecorded', { provider: report.provider, status: report.status, outcome });
+  return outcome;
+}
+
+async function applyReceipt(deps: CoreDependencies, report: StatusReport): Promise<ReceiptOutcome> {
   if (!report.messageId) {
     logger.warn('receipt without a crier message id', { providerMessageId: report.providerMessageId });
     return 'unknown-message';

@@ -1,4 +1,4 @@
-import { estimateMessageCost } from '../domain/costs.js';
+import { estimateMessageCost, fromMicros } from '../domain/costs.js';
 import { ConfigurationError, ProviderError } from '../domain/errors.js';
 import type { ReplySendJob } from '../domain/jobs.js';
 import type { Channel, Recipient, SkipReason } from '../domain/model.js';
@@ -11,6 +11,7 @@ import type { ClaimOutcome, MessageRecord } from '../ports/stores.js';
 import type { SenderIdentity } from '../domain/sender-identity.js';
 import type { SendJob } from '../domain/jobs.js';
 import type { Priority } from '../domain/model.js';
+import { metricsOf, type Metrics } from '../platform/metrics.js';
 import { logger } from '../runtime/logger.js';
 import type { CoreDependencies, SendWindow } from './dependencies.js';
 
@@ -119,8 +120,10 @@ export async function claimMessage(deps: SendDependencies, delivery: Delivery): 
  * rethrown.
  */
 export async function sendClaimed(deps: SendDependencies, delivery: Delivery, provider: MessagingProvider): Promise<SendOutcome> {
+  const metrics = metricsOf(deps);
+  const dimensions = { channel: delivery.channel, provider: provider.name };
   try {
-    const accepted = await provider.sendText({
+    const accepted = await timed(metrics, dimensions, () => provider.sendText({
       messageId: delivery.messageId,
       to: delivery.phone as never,
       channel: delivery.channel,
@@ -128,7 +131,7 @@ export async function sendClaimed(deps: SendDependencies, delivery: Delivery, pr
       template: delivery.template,
       statusCallbackUrl: `${deps.statusCallbackBaseUrl}?messageId=${encodeURIComponent(delivery.messageId)}`,
       ...(delivery.sender ? { from: { kind: delivery.sender.kind, address: delivery.sender.address } } : {}),
-    });
+    }));
     // Priced on the exact text the provider was given: the resident's language, placeholders and footer.
     const estimate = estimateMessageCost(deps.prices, { channel: delivery.channel, to: delivery.phone, body: delivery.body });
     await deps.stores.messages.markSent(delivery.messageId, accepted.provider, accepted.providerMessageId, deps.clock.now().toISOString(), {
@@ -136,14 +139,33 @@ export async function sendClaimed(deps: SendDependencies, delivery: Delivery, pr
       ...(accepted.price ? { providerPrice: accepted.price } : {}),
       ...(delivery.sender ? { senderId: delivery.sender.id } : {}),
     });
+    metrics.record('MessagesSent', dimensions);
+    metrics.record('Spend', dimensions, fromMicros(estimate.estimatedMicros));
     return { result: 'sent', costMicros: estimate.estimatedMicros };
   } catch (error) {
-    return { result: await handleSendFailure(deps, delivery, error), costMicros: 0 };
+    return { result: await handleSendFailure(deps, delivery, error, dimensions), costMicros: 0 };
   }
 }
 
-async function handleSendFailure(deps: SendDependencies, delivery: Delivery, error: unknown): Promise<'failed'> {
+/** A provider call, timed whether it is answered or fails. */
+async function timed<T>(metrics: Metrics, dimensions: { channel: Channel; provider: MessagingProvider['name'] }, call: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await call();
+  } finally {
+    metrics.record('SendDuration', dimensions, performance.now() - started);
+  }
+}
+
+async function handleSendFailure(
+  deps: SendDependencies,
+  delivery: Delivery,
+  error: unknown,
+  dimensions: { channel: Channel; provider: MessagingProvider['name'] },
+): Promise<'failed'> {
+  const metrics = metricsOf(deps);
   const at = deps.clock.now().toISOString();
+  if (error instanceof ProviderError && error.kind === 'throttled') metrics.record('ProviderThrottled', dimensions);
   if (error instanceof ConfigurationError) {
     // No provider could be built, so nothing went out: give the claim back and fail the job
     // loudly (retries, then the dead-letter queue and its alarm) instead of recording a miss.
@@ -157,20 +179,23 @@ async function handleSendFailure(deps: SendDependencies, delivery: Delivery, err
   }
   if (error instanceof ProviderError) {
     if (error.kind === 'recipientOptedOut') {
-      await deps.stores.subscribers.optOut(delivery.phone, delivery.channel, at, {
+      const newlyOptedOut = await deps.stores.subscribers.optOut(delivery.phone, delivery.channel, at, {
         kind: 'admin',
         actor: `provider:${error.provider}`,
         reason: `the provider reports the recipient opted out (code ${error.providerCode ?? 'none'})`,
       });
+      if (newlyOptedOut) metrics.record('OptOuts', { channel: delivery.channel, source: 'provider' });
     }
     const code = error.providerCode ?? error.kind;
     await deps.stores.messages.markFailed(delivery.messageId, error.retryable ? `retries_exhausted:${code}` : String(code), at);
+    metrics.record('MessagesFailed', { ...dimensions, reason: error.kind });
     return 'failed';
   }
   // Not a provider answer (a bug, a crash mid-request): the message may have gone out, so it is
   // recorded as failed and never retried: a silent double send is worse than a recorded miss.
   logger.error('send ended ambiguously; recorded as failed, not retried', { error, messageId: delivery.messageId });
   await deps.stores.messages.markFailed(delivery.messageId, 'ambiguous', at);
+  metrics.record('MessagesFailed', { ...dimensions, reason: 'ambiguous' });
   return 'failed';
 }
 
@@ -184,7 +209,7 @@ export async function recordSkip(
   jobId?: string,
 ): Promise<boolean> {
   const now = deps.clock.now().toISOString();
-  return deps.stores.messages.recordOnce({
+  const recorded = await deps.stores.messages.recordOnce({
     ...(jobId ? { jobId } : {}),
     messageId,
     broadcastId,
@@ -198,6 +223,8 @@ export async function recordSkip(
     createdAt: now,
     updatedAt: now,
   });
+  if (recorded) metricsOf(deps).record('MessagesSkipped', { channel: recipient.channel, reason });
+  return recorded;
 }
 
 /** Sends a reply to one resident's text, through the provider and from the identity the caller has chosen (and paced for). */

@@ -2,6 +2,7 @@ import type { ProviderError } from '../domain/errors.js';
 import type { Channel } from '../domain/model.js';
 import type { WeightedProvider } from '../domain/provider-list.js';
 import { SmoothWeightedSplit } from '../domain/weighted-split.js';
+import { noMetrics, type Metrics } from '../platform/metrics.js';
 import type { Clock } from '../ports/clock.js';
 import type { ProviderName } from '../ports/messaging-provider.js';
 import type { ProviderBreaker, ProviderHealthStore } from '../ports/provider-health.js';
@@ -29,14 +30,16 @@ export class WeightedFailover {
   private readonly breakers: HealthReadCache<Map<ProviderName, ProviderBreaker>>;
   private readonly splits = new Map<Channel, SmoothWeightedSplit<ProviderName>>();
   private readonly random: () => number;
+  private readonly metrics: Metrics;
 
   constructor(
     private readonly store: ProviderHealthStore,
     private readonly clock: Clock,
     readonly policy: FailoverPolicy,
-    options: { cacheMs: number; random?: () => number },
+    options: { cacheMs: number; random?: () => number; metrics?: Metrics },
   ) {
     this.random = options.random ?? Math.random;
+    this.metrics = options.metrics ?? noMetrics;
     this.breakers = new HealthReadCache(
       clock,
       async (channel) => new Map((await store.breakers(channel)).map((breaker) => [breaker.provider, breaker])),
@@ -75,7 +78,7 @@ export class WeightedFailover {
     this.breakers.forget(channel);
     // Its share comes back from each provider that carried it.
     const givers = await this.closedOthers(channel, providers, pick.provider);
-    await Promise.all(givers.map((from) => this.store.countShift(channel, from, pick.provider, at)));
+    await Promise.all(givers.map((from) => this.countShift(channel, from, pick.provider, at)));
     logger.warn('provider failover: a provider at rest answered its trial; it gets its share again', {
       channel,
       from: givers,
@@ -120,7 +123,7 @@ export class WeightedFailover {
     }
     if (!(await this.store.setBreaker(channel, pick.provider, breaker?.version ?? 0, true, now.toISOString()))) return;
     this.breakers.forget(channel);
-    await Promise.all(takers.map((to) => this.store.countShift(channel, pick.provider, to, now.toISOString())));
+    await Promise.all(takers.map((to) => this.countShift(channel, pick.provider, to, now.toISOString())));
     logger.warn("provider failover: a provider's share moves to the others", {
       channel,
       from: pick.provider,
@@ -131,6 +134,12 @@ export class WeightedFailover {
       lastErrorKind: error.kind,
       event: 'provider-shift',
     });
+  }
+
+  /** A shift, counted where the providers view reads it and where the dashboard does. */
+  private async countShift(channel: Channel, from: ProviderName, to: ProviderName, at: string): Promise<void> {
+    await this.store.countShift(channel, from, to, at);
+    this.metrics.record('FailoverShifts', { channel, from, to });
   }
 
   private rested(breaker: ProviderBreaker, now: Date): boolean {

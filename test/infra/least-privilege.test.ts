@@ -49,13 +49,27 @@ function referencedIds(value: unknown): string[] {
   return [];
 }
 
-/** Everything the inline policies attached to a function's role allow. */
-function permissionsOf(functionId: FunctionId): Permission[] {
+/**
+ * What active tracing grants every function: uploading its own traces, actions X-Ray scopes to no
+ * resource (so `*`), touching no data. Checked on its own below, and left out of the rest.
+ */
+const traceUpload = { Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Effect: 'Allow', Resource: '*' };
+const isTraceUpload = (statement: Record<string, any>) =>
+  JSON.stringify({ ...statement, Action: [statement.Action].flat().sort() }) === JSON.stringify(traceUpload);
+
+/** The statements of the inline policies attached to a function's role. */
+function statementsOf(functionId: FunctionId): Record<string, any>[] {
   const role = logicalId(stack.functions[functionId].function.role!);
   return Object.values(resources)
     .filter((resource) => resource.Type === 'AWS::IAM::Policy')
     .filter((policy) => policy.Properties.Roles.some((ref: { Ref: string }) => ref.Ref === role))
-    .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+}
+
+/** Everything the inline policies attached to a function's role allow, but uploading traces. */
+function permissionsOf(functionId: FunctionId): Permission[] {
+  return statementsOf(functionId)
+    .filter((statement) => !isTraceUpload(statement))
     .filter((statement) => statement.Effect === 'Allow')
     .flatMap((statement) =>
       [statement.Action].flat().flatMap((action: string) =>
@@ -323,5 +337,16 @@ describe('hand-written expectations, in case the catalog wiring itself is wrong'
     // Assess
     expect(sends).toEqual([]);
     expect(allows('twilioStatus', 'dynamodb:UpdateItem', table)).toBe(true);
+  });
+});
+
+describe('tracing', () => {
+  it.each(functionIds)("'%s' may upload its traces, and no X-Ray action beyond that", (functionId) => {
+    // Prepare / Act
+    const xray = statementsOf(functionId).filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith('xray:')));
+
+    // Assess
+    expect(xray).toHaveLength(1);
+    expect(xray.every(isTraceUpload)).toBe(true);
   });
 });

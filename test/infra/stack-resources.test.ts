@@ -624,7 +624,7 @@ describe('alarms', () => {
     });
   });
 
-  it('has 22 alarms (4 DLQs, 18 functions) and none on a work queue, where a backlog is normal', () => {
+  it('has 34 alarms (4 DLQs, 18 function errors, 5 function throttles, 4 queue ages, 5xx, 429s, spend), and on a work queue only its oldest message\'s age: a backlog is normal', () => {
     // Prepare
     const workQueues = new Set(queueIds.map((id) => logicalId(stack, stack.queues.byId[id].queue)));
 
@@ -632,8 +632,8 @@ describe('alarms', () => {
     const onWorkQueues = alarms.filter((alarm) => workQueues.has(alarm.Dimensions?.[0]?.Value?.['Fn::GetAtt']?.[0]));
 
     // Assess
-    expect(alarms).toHaveLength(4 + 18);
-    expect(onWorkQueues).toEqual([]);
+    expect(alarms).toHaveLength(4 + 18 + 5 + 4 + 3);
+    expect(onWorkQueues.map((alarm) => alarm.MetricName)).toEqual(queueIds.map(() => 'ApproximateAgeOfOldestMessage'));
   });
 });
 

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { validateEnvironment, type EnvironmentContext } from '../environment.js';
 import { logger } from '../logger.js';
 import { memoiseBy } from '../memo.js';
+import { observability } from '../observability.js';
 
 /** What a simple-response authorizer may put in its context: flat values only. */
 export type AuthorizerContext = Record<string, string | number | boolean>;
@@ -57,6 +58,7 @@ export function authorizerFunction<S extends z.ZodObject, Deps>(options: Authori
   };
 
   return middy<APIGatewayRequestAuthorizerEventV2, AuthorizerResult, Error, Context & EnvironmentContext<z.infer<S>>>(handle)
+    .use(observability())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(validateEnvironment(options.envSchema));
 }

@@ -6,6 +6,7 @@ import { NotFoundError } from '../../domain/errors.js';
 import { validateEnvironment, type EnvironmentContext } from '../environment.js';
 import { logger } from '../logger.js';
 import { memoiseBy } from '../memo.js';
+import { observability } from '../observability.js';
 import { toHttpRequest, type HttpRequest } from './request.js';
 import { errorResponse, type HttpResult } from './responses.js';
 
@@ -49,6 +50,7 @@ export function httpFunction<S extends z.ZodObject, Deps>(options: HttpFunctionO
   };
 
   return middy<APIGatewayProxyEventV2, HttpResult, Error, Context & EnvironmentContext<z.infer<S>>>(dispatch)
+    .use(observability())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(validateEnvironment(options.envSchema))
     .use({

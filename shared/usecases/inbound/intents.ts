@@ -1,6 +1,7 @@
 import type { Intent } from '../../domain/keyword-router.js';
 import { languages, type Language } from '../../domain/language.js';
 import { allKeywords, topicNameIn, type Topic } from '../../domain/model.js';
+import { metricsOf } from '../../platform/metrics.js';
 import type { IntentContext, IntentOutcome } from './context.js';
 import { deliverToInbox } from './inbox.js';
 
@@ -13,6 +14,7 @@ type IntentHandler<K extends Intent['kind']> = (context: IntentContext, intent: 
 export const intentHandlers: { [K in Intent['kind']]: IntentHandler<K> } = {
   optOut: async ({ deps, inbound, at, evidence }) => {
     const newlyOptedOut = await deps.stores.subscribers.optOut(inbound.from, inbound.channel, at, evidence);
+    if (newlyOptedOut) metricsOf(deps).record('OptOuts', { channel: inbound.channel, source: 'keyword' });
     // One confirmation only: a second STOP is answered by silence.
     return newlyOptedOut ? { reply: { id: 'optedOut', purpose: 'optOutConfirmation' } } : {};
   },
