@@ -23,6 +23,7 @@ import { parseEnvironment } from '../shared/runtime/environment.js';
 import { mapValues } from '../shared/runtime/records.js';
 import { hashApiKey } from '../shared/usecases/authenticate.js';
 import { LocalStackStartError } from '../shared/domain/errors.js';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { startDynamo, startSqs, type RunningEmulator } from './emulators.js';
 import { authorizeAtGateway } from './gateway-authorizer.js';
 import { compileRoutes, matchRoute, MAX_BODY_BYTES, normaliseResult, readBody, respond, startingResult, toApiGatewayEvent } from './http-gateway.js';
@@ -154,12 +155,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const pollers = new Map<QueueId, QueuePoller>();
   const runners: ScheduledRunner[] = [];
   let sandbox: Sandbox | undefined;
+  let dataDirLock: DataDirLock | undefined;
   try {
     const timeScale = queueTimeScaleSchema.parse(options.queueTimeScale);
     // The port first, so a second start fails at once with a clear message and touches nothing.
     const listening = await listen(server, options.port, options.host ?? DEFAULT_HOST);
     const { baseUrl, defaultPublicBaseUrl } = listenUrls(listening.address, listening.port);
     const publicBaseUrl = (options.publicBaseUrl ?? defaultPublicBaseUrl).replace(/\/$/, '');
+    // Then DATA_DIR, before anything opens a file in it: a second stack on the same data is refused as one on the same port is.
+    if (options.dataDir) dataDirLock = lockDataDir(options.dataDir, listening.port);
     log(`listening on ${baseUrl}; starting (requests are answered 503 until ready)…`);
 
     const settings = localDeploymentSettings(options);
@@ -325,6 +329,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         activeSandbox.close();
         await closeServer(server);
         for (const emulator of emulators.reverse()) await emulator.close();
+        dataDirLock?.release();
         started = false;
       },
     };
@@ -340,6 +345,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     sandbox?.close();
     if (server.listening) await closeServer(server);
     for (const emulator of emulators.reverse()) await emulator.close().catch(() => undefined);
+    dataDirLock?.release();
     started = false;
     throw error;
   }

@@ -195,6 +195,48 @@ describe('npm start', () => {
     expect(stderr).toContain(`port ${port} is already in use`);
   });
 
+  it('refuses a second stack on the same DATA_DIR, naming it and the running stack, and leaves the first running', async () => {
+    // Prepare
+    const first = await start({});
+    const firstPort = new URL(first.baseUrl).port;
+
+    // Act
+    const second = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+      cwd: repositoryRoot,
+      env: { ...process.env, PORT: '0', DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    second.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(second, 'exit')) as [number | null];
+    const health = await fetch(`${first.baseUrl}/health`);
+    const topics = await fetch(`${first.baseUrl}/v1/topics`, { headers: { authorization: `Bearer ${first.operatorKey}` } });
+    await stopWithCtrlC(first);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(stderr).toContain(`crier: DATA_DIR ${dataDir} is in use by the crier running on port ${firstPort} (pid ${first.child.pid},`);
+    expect(stderr).not.toMatch(/Database is closed|\n\s+at /);
+    expect(health.status).toBe(200);
+    expect(topics.status).toBe(200);
+  });
+
+  it('starts on a DATA_DIR whose stack was killed, taking over its lock', async () => {
+    // Prepare
+    const killed = await start({});
+    killed.child.kill('SIGKILL');
+    await once(killed.child, 'exit');
+
+    // Act
+    const started = await start({});
+    const topics = await fetch(`${started.baseUrl}/v1/topics`, { headers: { authorization: `Bearer ${started.operatorKey}` } });
+    const exitCode = await stopWithCtrlC(started);
+
+    // Assess
+    expect(topics.status).toBe(200);
+    expect(exitCode).toBe(0);
+  });
+
   it('refuses a malformed setting before starting anything, naming it', async () => {
     // Prepare / Act
     const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
