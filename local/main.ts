@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { ConfigurationError, LocalStackStartError } from '../shared/domain/errors.js';
 import { localEnvSchema } from './environment.js';
 import { listensBeyondThisMachine, urlHost } from './listen-address.js';
+import { OUTBOX_KEPT_DAYS, OUTBOX_KEPT_MESSAGES } from './sandbox-outbox-file.js';
 import { startLocalStack } from './stack.js';
 
 async function main(): Promise<void> {
@@ -65,7 +66,7 @@ crier is running: the whole gateway on this machine.
   Twilio dev token  ${env.TWILIO_AUTH_TOKEN}   (inbound webhooks are signed with this)
   Provider          ${provider}
   Data              ${dataDir}
-  Sandbox outbox    ${stack.publicBaseUrl}/sandbox/messages
+  Sandbox outbox    ${stack.publicBaseUrl}/sandbox/messages   (kept in DATA_DIR: the last ${OUTBOX_KEPT_DAYS} days, at most ${OUTBOX_KEPT_MESSAGES.toLocaleString('en-GB')} messages)
 
 Text it from a pretend phone (in another terminal):
   npx crier simulate text +447700900123 "JOIN TRAFFIC"

@@ -34,6 +34,7 @@ import { ensureQueues, ensureTable, type ProvisionedQueue } from './provision.js
 import { QueuePoller } from './queue-poller.js';
 import { ScheduledRunner } from './scheduled-runner.js';
 import { Sandbox, type SandboxOptions } from './sandbox.js';
+import { openOutboxFile } from './sandbox-outbox-file.js';
 import { settled } from './settled.js';
 import { localDeploymentSettings, localProviderEnvironment } from './local-settings.js';
 import { localTimeoutMs, queueTimeScaleSchema } from './time-scale.js';
@@ -217,7 +218,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       revoked: false,
     });
 
+    const outboxFile = options.dataDir ? openOutboxFile(options.dataDir, new Date()) : undefined;
+    if (outboxFile && outboxFile.dropped.unreadable > 0) log(`sandbox outbox: ${outboxFile.dropped.unreadable} unreadable line(s) skipped`);
     sandbox = new Sandbox({
+      ...(outboxFile ? { outboxStore: outboxFile.store } : {}),
       messagesPerSecond: options.sandbox.messagesPerSecond,
       failureRate: options.sandbox.failureRate,
       failureRateB: options.sandbox.failureRateB,

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import twilio from 'twilio';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 
 const repositoryRoot = resolve(import.meta.dirname, '../..');
@@ -170,6 +171,42 @@ describe('npm start', () => {
     // Assess
     expect(health.status).toBe(200);
     expect(started.output()).toContain(`Listening on      0.0.0.0:${port}   (REACHABLE FROM OTHER MACHINES: /sandbox has no authentication`);
+  });
+
+  it('keeps the sandbox outbox when started again, receipts included', async () => {
+    // Prepare: a resident texts HELP, and the answer goes out through the sandbox and is delivered.
+    const resident = '+447700900177';
+    const first = await start({});
+    const params = { MessageSid: `SM${'7'.repeat(32)}`, AccountSid: `AC${'0'.repeat(32)}`, From: resident, To: '+447700900000', Body: 'HELP', NumMedia: '0' };
+    const inbound = await fetch(`${first.baseUrl}/webhooks/twilio/inbound`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilio.getExpectedTwilioSignature('crier-local-dev-token', `${first.baseUrl}/webhooks/twilio/inbound`, params),
+      },
+      body: new URLSearchParams(params).toString(),
+    });
+    expect(inbound.status).toBe(200);
+    const outboxOf = async (baseUrl: string) =>
+      ((await (await fetch(`${baseUrl}/sandbox/messages?to=${encodeURIComponent(resident)}`)).json()) as { messages: { id: string; status: string; body: string }[] }).messages;
+    const sent = await vi.waitFor(
+      async () => {
+        const messages = await outboxOf(first.baseUrl);
+        expect(messages).toMatchObject([{ status: 'delivered' }]);
+        return messages;
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+    await stopWithCtrlC(first);
+
+    // Act
+    const second = await start({});
+    const kept = await outboxOf(second.baseUrl);
+    await stopWithCtrlC(second);
+
+    // Assess
+    expect(kept).toEqual(sent);
+    expect(second.output()).toContain('(kept in DATA_DIR: the last 7 days, at most 10,000 messages)');
   });
 
   it('fails with a clear message when the port is already in use', async () => {
