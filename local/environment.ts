@@ -6,10 +6,16 @@ import {
   timeZoneSetting,
 } from '../functions/deployment-settings.js';
 import { failoverEnvSchema, priceTableEnvSchema } from '../shared/config/env.js';
+import { DEFAULT_HOST } from './listen-address.js';
 
 /** The local stack's environment (CONTRACT.md), validated before anything starts. */
 export const localEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  /**
+   * The address to listen on. This machine only by default: the local stack serves an
+   * unauthenticated /sandbox and checks webhooks with well-known dev secrets.
+   */
+  HOST: z.union([z.ipv4(), z.ipv6(), z.hostname()], { error: 'must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0' }).default(DEFAULT_HOST),
   PUBLIC_BASE_URL: z.url().optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   CRIER_BOOTSTRAP_KEY: z.string().min(16, 'must be at least 16 characters').optional(),

@@ -119,3 +119,15 @@ export function respond(response: ServerResponse, result: APIGatewayProxyStructu
   const body = result.body === undefined ? undefined : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
   response.end(body);
 }
+
+/** Seconds a client is asked to wait while the local stack is still starting. */
+export const STARTING_RETRY_AFTER_SECONDS = 1;
+
+/** The answer to a request that arrives before the stack is ready: come back shortly, as a load balancer says of a target still starting. */
+export function startingResult(): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: 503,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(STARTING_RETRY_AFTER_SECONDS) },
+    body: JSON.stringify({ error: 'crier is starting; try again in a moment', details: [] }),
+  };
+}

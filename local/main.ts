@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ConfigurationError } from '../shared/domain/errors.js';
+import { ConfigurationError, LocalStackStartError } from '../shared/domain/errors.js';
 import { localEnvSchema } from './environment.js';
-import { PortInUseError, startLocalStack } from './stack.js';
+import { listensBeyondThisMachine, urlHost } from './listen-address.js';
+import { OUTBOX_KEPT_DAYS, OUTBOX_KEPT_MESSAGES } from './sandbox-outbox-file.js';
+import { startLocalStack } from './stack.js';
 
 async function main(): Promise<void> {
   const parsed = localEnvSchema.safeParse(process.env);
@@ -18,6 +20,7 @@ async function main(): Promise<void> {
 
   const stack = await startLocalStack({
     port: env.PORT,
+    host: env.HOST,
     publicBaseUrl: env.PUBLIC_BASE_URL,
     dataDir,
     bootstrapKey: operatorKey,
@@ -50,15 +53,20 @@ async function main(): Promise<void> {
 
   const primary = env.TWILIO_ACCOUNT_SID ? 'Twilio (credentials set)' : 'sandbox (nothing leaves this machine)';
   const provider = env.SANDBOX_FAILOVER === 'on' ? `${primary}, failing over to sandbox-b` : primary;
+  const { address, port } = stack.listening;
+  const reach = listensBeyondThisMachine(address)
+    ? 'REACHABLE FROM OTHER MACHINES: /sandbox has no authentication and the dev secrets below are public'
+    : 'this machine only; set HOST to change';
   console.log(`
 crier is running: the whole gateway on this machine.
 
   Base URL          ${stack.publicBaseUrl}
+  Listening on      ${urlHost(address)}:${port}   (${reach})
   Operator API key  ${operatorKey}
   Twilio dev token  ${env.TWILIO_AUTH_TOKEN}   (inbound webhooks are signed with this)
   Provider          ${provider}
   Data              ${dataDir}
-  Sandbox outbox    ${stack.publicBaseUrl}/sandbox/messages
+  Sandbox outbox    ${stack.publicBaseUrl}/sandbox/messages   (kept in DATA_DIR: the last ${OUTBOX_KEPT_DAYS} days, at most ${OUTBOX_KEPT_MESSAGES.toLocaleString('en-GB')} messages)
 
 Text it from a pretend phone (in another terminal):
   npx crier simulate text +447700900123 "JOIN TRAFFIC"
@@ -90,7 +98,7 @@ function rememberedOperatorKey(dataDir: string): string {
 
 main().catch((error: unknown) => {
   // Both are the operator's to fix, and their messages say how: no stack trace.
-  if (error instanceof PortInUseError || error instanceof ConfigurationError) console.error(`crier: ${error.message}`);
+  if (error instanceof LocalStackStartError || error instanceof ConfigurationError) console.error(`crier: ${error.message}`);
   else console.error('crier: failed to start:', error);
   process.exit(1);
 });

@@ -28,6 +28,16 @@ export interface SandboxOptions {
   smsFrom: string;
   whatsappFrom: string;
   random?: () => number;
+  /** Where the outbox outlives the process (DATA_DIR); without one, it lasts as long as the sandbox. */
+  outboxStore?: OutboxStore;
+}
+
+/** Keeps the outbox between runs: what it held at start, then every message recorded or changed, and its emptying. */
+export interface OutboxStore {
+  readonly restored: readonly SandboxMessage[];
+  record(message: SandboxMessage): void;
+  clear(): void;
+  close(): void;
 }
 
 /** The two sandboxes: `sandbox-b` is a second provider on the same machine, so failover can be shown locally. */
@@ -95,6 +105,7 @@ export class Sandbox {
 
   constructor(private readonly options: SandboxOptions) {
     this.failureRates = { sandbox: options.failureRate, 'sandbox-b': options.failureRateB ?? 0 };
+    this.outbox.push(...(options.outboxStore?.restored ?? []));
   }
 
   /** Makes one sandbox fail a share (0–1) of sends from now on: an outage, or its end. */
@@ -129,6 +140,7 @@ export class Sandbox {
       reply(response, 200, { messages });
     } else if (url.pathname === '/sandbox/messages' && request.method === 'DELETE') {
       this.outbox.length = 0;
+      this.options.outboxStore?.clear();
       reply(response, 200, { messages: [] });
     } else if (url.pathname === '/sandbox/api/messages' && request.method === 'POST') {
       await this.accept('sandbox', body, response);
@@ -145,6 +157,7 @@ export class Sandbox {
     this.pendingReceipts.clear();
     for (const response of this.hungResponses) response.destroy();
     this.hungResponses.clear();
+    this.options.outboxStore?.close();
   }
 
   private async accept(sandbox: SandboxName, body: Buffer, response: ServerResponse): Promise<void> {
@@ -190,6 +203,7 @@ export class Sandbox {
       createdAt: new Date().toISOString(),
     };
     this.outbox.push(message);
+    this.options.outboxStore?.record(message);
     reply(response, 201, { id: message.id, status: 'sent' });
     if (this.options.receiptDelayMs !== undefined) this.scheduleReceipt(message, parsed.statusCallbackUrl);
   }
@@ -246,7 +260,10 @@ export class Sandbox {
         },
         body: new URLSearchParams(params).toString(),
       });
-      if (response.ok && status === 'delivered') message.status = 'delivered';
+      if (response.ok && status === 'delivered') {
+        message.status = 'delivered';
+        this.options.outboxStore?.record(message);
+      }
     } catch {
       // The stack is shutting down; a lost simulated receipt is harmless.
     }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -22,15 +22,19 @@ import { providerEnvSchema, sendersEnvSchema, sendRatesEnvSchema } from '../shar
 import { parseEnvironment } from '../shared/runtime/environment.js';
 import { mapValues } from '../shared/runtime/records.js';
 import { hashApiKey } from '../shared/usecases/authenticate.js';
+import { LocalStackStartError } from '../shared/domain/errors.js';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { startDynamo, startSqs, type RunningEmulator } from './emulators.js';
 import { authorizeAtGateway } from './gateway-authorizer.js';
-import { compileRoutes, matchRoute, MAX_BODY_BYTES, normaliseResult, readBody, respond, toApiGatewayEvent } from './http-gateway.js';
+import { compileRoutes, matchRoute, MAX_BODY_BYTES, normaliseResult, readBody, respond, startingResult, toApiGatewayEvent } from './http-gateway.js';
+import { DEFAULT_HOST, listenUrls } from './listen-address.js';
 import { InvocationIoGate } from './invocation-io.js';
 import { asLambda, loadHandler, type LocalInvoke } from './lambda-runtime.js';
 import { ensureQueues, ensureTable, type ProvisionedQueue } from './provision.js';
 import { QueuePoller } from './queue-poller.js';
 import { ScheduledRunner } from './scheduled-runner.js';
 import { Sandbox, type SandboxOptions } from './sandbox.js';
+import { openOutboxFile } from './sandbox-outbox-file.js';
 import { settled } from './settled.js';
 import { localDeploymentSettings, localProviderEnvironment } from './local-settings.js';
 import { localTimeoutMs, queueTimeScaleSchema } from './time-scale.js';
@@ -39,6 +43,8 @@ import { localObservabilityEnvironment } from './observability.js';
 export interface LocalStackOptions {
   /** 0 picks a free port. */
   port: number;
+  /** The address to listen on; default 127.0.0.1, this machine only (`0.0.0.0` or `::` for every interface). */
+  host?: string;
   /** The URL providers call; defaults to http://localhost:<port>. */
   publicBaseUrl?: string;
   /** Where DynamoDB keeps its files; undefined keeps everything in memory (tests). */
@@ -78,6 +84,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   baseUrl: string;
+  /** Where the server listens, as the operating system bound it. */
+  listening: { address: string; port: number };
   publicBaseUrl: string;
   operatorKey: string;
   sandbox: Sandbox;
@@ -111,7 +119,7 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-export class PortInUseError extends Error {
+export class PortInUseError extends LocalStackStartError {
   constructor(port: number) {
     super(`port ${port} is already in use — is crier already running? Stop it, or start this one with PORT=<another port>.`);
     this.name = 'PortInUseError';
@@ -141,16 +149,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const log = options.log ?? (() => undefined);
   let gate: InvocationIoGate | undefined;
   const server = createServer();
+  // The port is bound first (below), long before the handlers are loaded: until they are, every
+  // request is told to come back shortly. A request with no listener would hang for ever.
+  let ready: RequestListener | undefined;
+  server.on('request', (request, response) => (ready ? ready(request, response) : respond(response, startingResult())));
   const emulators: RunningEmulator[] = [];
   const pollers = new Map<QueueId, QueuePoller>();
   const runners: ScheduledRunner[] = [];
   let sandbox: Sandbox | undefined;
+  let dataDirLock: DataDirLock | undefined;
   try {
     const timeScale = queueTimeScaleSchema.parse(options.queueTimeScale);
     // The port first, so a second start fails at once with a clear message and touches nothing.
-    const port = await listen(server, options.port);
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const publicBaseUrl = (options.publicBaseUrl ?? `http://localhost:${port}`).replace(/\/$/, '');
+    const listening = await listen(server, options.port, options.host ?? DEFAULT_HOST);
+    const { baseUrl, defaultPublicBaseUrl } = listenUrls(listening.address, listening.port);
+    const publicBaseUrl = (options.publicBaseUrl ?? defaultPublicBaseUrl).replace(/\/$/, '');
+    // Then DATA_DIR, before anything opens a file in it: a second stack on the same data is refused as one on the same port is.
+    if (options.dataDir) dataDirLock = lockDataDir(options.dataDir, listening.port);
+    log(`listening on ${baseUrl}; starting (requests are answered 503 until ready)…`);
 
     const settings = localDeploymentSettings(options);
     // Every listed provider's settings, and the identities the senders will send from, before
@@ -203,7 +219,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       revoked: false,
     });
 
+    const outboxFile = options.dataDir ? openOutboxFile(options.dataDir, new Date()) : undefined;
+    if (outboxFile && outboxFile.dropped.unreadable > 0) log(`sandbox outbox: ${outboxFile.dropped.unreadable} unreadable line(s) skipped`);
     sandbox = new Sandbox({
+      ...(outboxFile ? { outboxStore: outboxFile.store } : {}),
       messagesPerSecond: options.sandbox.messagesPerSecond,
       failureRate: options.sandbox.failureRate,
       failureRateB: options.sandbox.failureRateB,
@@ -259,12 +278,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const activeSandbox = sandbox;
     const activeGate = gate;
     const baseOrigin = new URL(baseUrl).origin;
-    server.on('request', (request, response) => {
+    ready = (request, response) => {
       void serve(request, response).catch((error: unknown) => {
         log(`request failed: ${(error as Error).stack ?? String(error)}`);
         if (!response.headersSent) respond(response, { statusCode: 500, body: JSON.stringify({ error: 'internal error', details: [] }) });
       });
-    });
+    };
 
     async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
       const url = new URL(request.url ?? '/', baseUrl);
@@ -296,6 +315,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const stack: LocalStack = {
       baseUrl,
+      listening,
       publicBaseUrl,
       operatorKey,
       sandbox,
@@ -314,6 +334,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         activeSandbox.close();
         await closeServer(server);
         for (const emulator of emulators.reverse()) await emulator.close();
+        dataDirLock?.release();
         started = false;
       },
     };
@@ -329,6 +350,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     sandbox?.close();
     if (server.listening) await closeServer(server);
     for (const emulator of emulators.reverse()) await emulator.close().catch(() => undefined);
+    dataDirLock?.release();
     started = false;
     throw error;
   }
@@ -350,15 +372,20 @@ function generatedOperatorKey(): string {
   return `crier_op_${randomBytes(24).toString('base64url')}`;
 }
 
-async function listen(server: Server, port: number): Promise<number> {
-  server.listen(port);
+async function listen(server: Server, port: number, host: string): Promise<{ address: string; port: number }> {
+  server.listen(port, host);
   try {
     await once(server, 'listening');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(port);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new PortInUseError(port);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+      throw new LocalStackStartError(`HOST ${host} is not an address of this machine. Leave HOST unset to listen on 127.0.0.1, or set it to 0.0.0.0 for every interface.`, { cause: error });
+    }
     throw error;
   }
-  return (server.address() as AddressInfo).port;
+  const { address, port: bound } = server.address() as AddressInfo;
+  return { address, port: bound };
 }
 
 function closeServer(server: Server): Promise<void> {

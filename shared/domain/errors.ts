@@ -123,3 +123,15 @@ export class ProviderError extends Error {
     this.providerCode = options?.providerCode === undefined ? undefined : String(options.providerCode);
   }
 }
+
+/**
+ * The local stack cannot start because something it needs is taken or absent (its port, the
+ * address in HOST, its DATA_DIR): the person starting it can fix that, and the message says how,
+ * so `npm start` prints the message alone, without a stack trace.
+ */
+export class LocalStackStartError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LocalStackStartError';
+  }
+}
