@@ -53,10 +53,12 @@ export class CrierStack extends Stack {
       settings: readDeploymentSettings(this.node),
     };
     const resources = { table: this.table.table, queues: workQueues, deadLetterQueues, secrets: this.secrets.byId };
+    // An account whose concurrency limit is below 1,000 (a new one may have 10) cannot reserve the webhooks' share.
+    const reserveConcurrency = optionalContextString(this.node, 'reservedConcurrency') !== 'off';
     this.functions = Object.fromEntries(
       functionIds.map((functionId) => [
         functionId,
-        new CrierFunction(this, functionId, { definition: functionDefinition(functionId), bindings, resources }),
+        new CrierFunction(this, functionId, { definition: functionDefinition(functionId), bindings, resources, reserveConcurrency }),
       ]),
     ) as Record<FunctionId, CrierFunction>;
     const lambdas = mapValues(this.functions, ({ function: fn }) => fn);
