@@ -6,13 +6,15 @@ import {
   timeZoneSetting,
 } from '../functions/deployment-settings.js';
 import { failoverEnvSchema, priceTableEnvSchema } from '../shared/config/env.js';
+import { apiKeyShape } from '../shared/platform/api-key-shape.js';
 
 /** The local stack's environment (CONTRACT.md), validated before anything starts. */
 export const localEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   PUBLIC_BASE_URL: z.url().optional(),
   DATA_DIR: z.string().min(1).default('.data'),
-  CRIER_BOOTSTRAP_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Of an API key's shape, or the gateway would refuse it before looking it up.
+  CRIER_BOOTSTRAP_KEY: z.string().regex(apiKeyShape, 'must be 16 to 128 letters, digits, "-" or "_"').optional(),
   TWILIO_AUTH_TOKEN: z.string().min(1).default('crier-local-dev-token'),
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
   TWILIO_SMS_FROM: z.string().min(1).optional(),

@@ -113,14 +113,13 @@ export class CrierHttpApi extends Construct {
   addRoutes<F extends string>(routes: readonly CrierRoute<F>[], functions: Record<F, IFunction>, authorizerFunction: IFunction): void {
     const authorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', authorizerFunction, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
-      // No identity source, which an HTTP API allows when results are not cached: with one, a
-      // request without the header would get API Gateway's own `{"message":"Unauthorized"}`
-      // instead of crier's `401 {error, details}` naming the header. The function reads the
-      // header itself and lets a missing one through as a refusal, like a bad key.
-      identitySource: [],
-      // No cache: a cached answer would let a revoked key work for up to its TTL, and the README
-      // promises that revoking takes effect at once. Admin traffic is light; the price is one
-      // short invocation and one DynamoDB read per request.
+      // A request without the header is refused by API Gateway itself (`401 {"message":
+      // "Unauthorized"}`) and costs no Lambda. Through CloudFront it never gets here: the edge
+      // answers a missing or malformed key with crier's own 401 (CrierEdge).
+      identitySource: ['$request.header.Authorization'],
+      // No cache: a cached answer would let a revoked key work for up to its TTL, and revoking
+      // takes effect at once. An HTTP API caches every answer alike (refusals alone cannot be
+      // cached), so a cache would not help against a flood of made-up keys either.
       resultsCacheTtl: Duration.seconds(0),
     });
     const integrations = new Map<F, HttpLambdaIntegration>();

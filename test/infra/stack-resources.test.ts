@@ -478,7 +478,7 @@ describe('HTTP API', () => {
     expect(routeKeys.filter((key) => key.split(' ')[1]?.startsWith('/sandbox'))).toEqual([]);
   });
 
-  it('has one Lambda authorizer: the catalog authorizer, simple responses with the Authorization header, no cache', () => {
+  it('has one Lambda authorizer: the catalog authorizer, simple responses, the Authorization header as identity source, no cache', () => {
     // Prepare
     const authorizerArn = { 'Fn::GetAtt': [functionLogicalId('authorizer'), 'Arn'] };
 
@@ -491,7 +491,8 @@ describe('HTTP API', () => {
       AuthorizerType: 'REQUEST',
       AuthorizerPayloadFormatVersion: '2.0',
       EnableSimpleResponses: true,
-      IdentitySource: [],
+      // A request without the header is refused by API Gateway before any Lambda runs.
+      IdentitySource: ['$request.header.Authorization'],
       // A cached answer would let a revoked key work until it expired.
       AuthorizerResultTtlInSeconds: 0,
     });
