@@ -71,6 +71,19 @@ export interface HttpTrigger {
    * (webhooks check the provider's signature). Required, so a new route must choose.
    */
   authorizer: 'apiKey' | 'none';
+  /**
+   * What API Gateway lets through to EACH of these routes (a stage route setting of its own),
+   * whatever the admin API is sent; unset: the stage's default, which the admin API shares.
+   * The webhooks have one, sized above what providers send at a broadcast's peak: a throttled
+   * inbound text is not retried, and it may be a STOP. The local stack does not throttle.
+   */
+  throttle?: RouteThrottle;
+}
+
+/** Requests a second: the steady rate and the burst a token bucket allows above it. */
+export interface RouteThrottle {
+  ratePerSecond: number;
+  burst: number;
 }
 
 /**
@@ -133,6 +146,13 @@ export interface FunctionDefinition<S extends z.ZodObject = z.ZodObject> {
   access: FunctionAccess;
   timeoutSeconds: number;
   memoryMb: number;
+  /**
+   * Concurrent executions kept for this function alone (Lambda reserved concurrency). No other
+   * function, however flooded, can take them, and the function can never run more than this.
+   * The webhooks have it, so a resident's STOP always finds a function free while the admin API
+   * or a broadcast is busy. The local stack runs every function in one process and ignores it.
+   */
+  reservedConcurrency?: number;
 }
 
 export interface QueueDefinition {

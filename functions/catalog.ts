@@ -24,6 +24,7 @@ import {
   type QueueDefinition,
   type QueueId,
   type RouteKey,
+  type RouteThrottle,
   type ScheduleTrigger,
 } from './catalog-types.js';
 import { bulkSenderConcurrency, urgentSenderConcurrency } from './sender-concurrency.js';
@@ -132,6 +133,25 @@ function senderFunction(description: string, queue: 'sendUrgent' | 'sendBulk', m
   });
 }
 
+/**
+ * The webhooks' own limits at API Gateway, apart from the admin API's. Receipts: during a large
+ * broadcast a provider posts two or three status callbacks per message, and a throttled callback
+ * is not retried, so the limit sits well above the senders' combined rate. Residents' texts come
+ * far slower than receipts, but a throttled one is lost (it may be a STOP): the limit is kept
+ * high all the same, with room for a burst of replies after a broadcast.
+ */
+const webhookThrottles = {
+  inbound: { ratePerSecond: 200, burst: 400 },
+  receipts: { ratePerSecond: 500, burst: 1000 },
+} as const satisfies Record<string, RouteThrottle>;
+
+/**
+ * Reserved concurrency of the webhooks: their throttle's rate times a generous 0.2-0.25 s a
+ * request (a warm webhook takes tens of milliseconds: a few DynamoDB writes and one SQS send).
+ * 250 in all, out of the account's 1,000 by default; Lambda keeps at least 100 unreserved.
+ */
+const webhookConcurrency = { inbound: 50, receipts: 100 } as const;
+
 export const queueDefinitions: Record<QueueId, QueueDefinition> = {
   fanOut: { name: 'fan-out', maxReceiveCount: 5 },
   // Urgent and bulk are separate queues with separate consumers, so a jam warning never waits
@@ -165,20 +185,22 @@ export const functionCatalog = {
       PUBLIC_BASE_URL: b.publicBaseUrl,
       ...residentReplies(b),
     }),
-    trigger: { kind: 'http', routes: ['POST /webhooks/twilio/inbound'], authorizer: 'none' },
+    trigger: { kind: 'http', routes: ['POST /webhooks/twilio/inbound'], authorizer: 'none', throttle: webhookThrottles.inbound },
     access: { table: 'readwrite', sendsTo: ['sendUrgent'], secrets: ['providerCredentials'] },
     timeoutSeconds: 10,
     memoryMb: 512,
+    reservedConcurrency: webhookConcurrency.inbound,
   }),
   twilioStatus: defineFunction({
     description: 'Twilio status callbacks: delivery receipts',
     entry: 'functions/http/twilio-status.ts',
     envSchema: statusWebhookEnvSchema,
     environment: (b) => ({ ...table(b), ...provider(b), PUBLIC_BASE_URL: b.publicBaseUrl }),
-    trigger: { kind: 'http', routes: ['POST /webhooks/twilio/status'], authorizer: 'none' },
+    trigger: { kind: 'http', routes: ['POST /webhooks/twilio/status'], authorizer: 'none', throttle: webhookThrottles.receipts },
     access: { table: 'readwrite', secrets: ['providerCredentials'] },
     timeoutSeconds: 10,
     memoryMb: 512,
+    reservedConcurrency: webhookConcurrency.receipts,
   }),
   whatsappWebhook: defineFunction({
     description: 'WhatsApp Cloud API webhook: verification handshake, residents texting keywords, delivery receipts',
@@ -190,10 +212,17 @@ export const functionCatalog = {
       PUBLIC_BASE_URL: b.publicBaseUrl,
       ...residentReplies(b),
     }),
-    trigger: { kind: 'http', routes: ['GET /webhooks/whatsapp', 'POST /webhooks/whatsapp'], authorizer: 'none' },
+    // Texts and receipts arrive on one URL: sized for the receipts, the larger of the two.
+    trigger: {
+      kind: 'http',
+      routes: ['GET /webhooks/whatsapp', 'POST /webhooks/whatsapp'],
+      authorizer: 'none',
+      throttle: webhookThrottles.receipts,
+    },
     access: { table: 'readwrite', sendsTo: ['sendUrgent'], secrets: ['providerCredentials'] },
     timeoutSeconds: 10,
     memoryMb: 512,
+    reservedConcurrency: webhookConcurrency.receipts,
   }),
   awsSmsNotifications: defineFunction({
     description: 'AWS End User Messaging SMS notifications from SNS: residents texting keywords, delivery receipts',
@@ -417,13 +446,17 @@ export interface HttpRoute {
   routeKey: RouteKey;
   functionId: FunctionId;
   authorizer: HttpTrigger['authorizer'];
+  /** The route's own limit at API Gateway; unset: the stage default. */
+  throttle?: RouteThrottle;
 }
 
-/** Every HTTP route, the function that serves it, and whether the authorizer runs first. */
+/** Every HTTP route, the function that serves it, whether the authorizer runs first, and its own limit if any. */
 export function httpRoutes(): HttpRoute[] {
   return functionIds.flatMap((functionId) => {
     const { trigger } = functionDefinition(functionId);
-    return trigger.kind === 'http' ? trigger.routes.map((routeKey) => ({ routeKey, functionId, authorizer: trigger.authorizer })) : [];
+    if (trigger.kind !== 'http') return [];
+    const { authorizer, throttle } = trigger;
+    return trigger.routes.map((routeKey) => ({ routeKey, functionId, authorizer, ...(throttle ? { throttle } : {}) }));
   });
 }
 

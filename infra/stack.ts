@@ -9,7 +9,9 @@ import { readAlarmSettings } from './constructs/alarm-settings.js';
 import { CrierAlarms } from './constructs/crier-alarms.js';
 import { CrierDashboard } from './constructs/crier-dashboard.js';
 import { CrierAwsSmsTopic } from './constructs/crier-aws-sms-topic.js';
+import { CrierEdge } from './constructs/crier-edge.js';
 import { CrierFunction } from './constructs/crier-function.js';
+import { guardedPathPrefix } from './constructs/edge-key-check.js';
 import { CrierHttpApi, parseRouteKey } from './constructs/crier-http-api.js';
 import { CrierQueues } from './constructs/crier-queues.js';
 import { CrierSchedule } from './constructs/crier-schedule.js';
@@ -23,29 +25,41 @@ import { optionalContextString, readDeploymentSettings, readPublicBaseUrl } from
  *
  * CDK context (all optional, `-c key=value`): publicBaseUrl, alarmEmail, defaultCountry,
  * smsProvider, whatsappProvider, topicShards, logLevel, serviceName, serviceContact, quietHours,
- * timeZone, dailyMessageCap, operatorApprovalAbove; the alarms' urgentQueueAgeAlarmMinutes,
- * bulkQueueAgeAlarmMinutes, dailySpendAlarm, providerThrottleAlarm (alarm-settings.ts); and
+ * timeZone, dailyMessageCap, operatorApprovalAbove, reservedConcurrency (off), webAclArn; the
+ * alarms' urgentQueueAgeAlarmMinutes, bulkQueueAgeAlarmMinutes, dailySpendAlarm,
+ * providerThrottleAlarm (alarm-settings.ts); and
  * stackName, read by app.ts.
  */
+export interface CrierStackProps extends StackProps {
+  /** The CLOUDFRONT-scoped WAF web ACL for the distribution (app.ts builds it in us-east-1); else `-c webAclArn`. */
+  webAclArn?: string;
+}
+
 export class CrierStack extends Stack {
   readonly table: CrierTable;
   readonly queues: CrierQueues;
   readonly secrets: CrierSecrets;
   readonly awsSms: CrierAwsSmsTopic;
   readonly httpApi: CrierHttpApi;
+  readonly edge: CrierEdge;
   readonly functions: Record<FunctionId, CrierFunction>;
   readonly alarms: CrierAlarms;
   readonly dashboard: Dashboard;
   /** One per function with a `schedule` trigger. */
   readonly schedules: Partial<Record<FunctionId, CrierSchedule>>;
 
-  constructor(scope: Construct, id: string, props: StackProps = {}) {
+  constructor(scope: Construct, id: string, { webAclArn, ...props }: CrierStackProps = {}) {
     super(scope, id, { description: 'crier: WhatsApp/SMS gateway for public services', ...props });
     this.table = new CrierTable(this, 'Data');
     this.queues = new CrierQueues(this, 'Queues');
     this.secrets = new CrierSecrets(this, 'Secrets');
     this.awsSms = new CrierAwsSmsTopic(this, 'AwsSms', { queue: this.queues.byId.awsSmsNotifications.queue });
     this.httpApi = new CrierHttpApi(this, 'Http');
+    this.edge = new CrierEdge(this, 'Edge', {
+      apiDomainName: this.httpApi.domainName,
+      openAdminPaths: openAdminPaths(),
+      webAclArn: webAclArn ?? optionalContextString(this.node, 'webAclArn'),
+    });
 
     const workQueues = mapValues(this.queues.byId, ({ queue }) => queue);
     const deadLetterQueues = mapValues(this.queues.byId, ({ deadLetterQueue }) => deadLetterQueue);
@@ -53,16 +67,19 @@ export class CrierStack extends Stack {
       tableName: this.table.table.tableName,
       queueUrls: mapValues(workQueues, (queue) => queue.queueUrl),
       deadLetterQueueUrls: mapValues(deadLetterQueues, (queue) => queue.queueUrl),
-      publicBaseUrl: readPublicBaseUrl(this.node) ?? this.httpApi.endpoint,
+      // What providers are told to call and sign: CloudFront's address, unless a custom domain is in front.
+      publicBaseUrl: readPublicBaseUrl(this.node) ?? this.edge.url,
       secretArns: mapValues(this.secrets.byId, (secret) => secret.secretArn),
       awsSmsTopicArn: this.awsSms.topic.topicArn,
       settings: readDeploymentSettings(this.node),
     };
     const resources = { table: this.table.table, queues: workQueues, deadLetterQueues, secrets: this.secrets.byId };
+    // An account whose concurrency limit is below 1,000 (a new one may have 10) cannot reserve the webhooks' share.
+    const reserveConcurrency = optionalContextString(this.node, 'reservedConcurrency') !== 'off';
     this.functions = Object.fromEntries(
       functionIds.map((functionId) => [
         functionId,
-        new CrierFunction(this, functionId, { definition: functionDefinition(functionId), bindings, resources }),
+        new CrierFunction(this, functionId, { definition: functionDefinition(functionId), bindings, resources, reserveConcurrency }),
       ]),
     ) as Record<FunctionId, CrierFunction>;
     const lambdas = mapValues(this.functions, ({ function: fn }) => fn);
@@ -114,7 +131,14 @@ export class CrierStack extends Stack {
   }
 
   private addOutputs(publicBaseUrl: string): void {
-    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.endpoint, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: publicBaseUrl,
+      description: 'Base URL of crier (CloudFront and WAF, or -c publicBaseUrl): for the CLI, scripts and the provider webhooks',
+    });
+    new CfnOutput(this, 'ApiGatewayEndpoint', {
+      value: this.httpApi.endpoint,
+      description: 'The HTTP API behind CloudFront, for diagnosis only: it has no WAF in front; give providers and staff ApiUrl',
+    });
     for (const path of webhookPaths()) {
       new CfnOutput(this, `${pascalCase(path.replace('/webhooks/', ''))}WebhookUrl`, {
         value: `${publicBaseUrl}${path}`,
@@ -142,6 +166,14 @@ export class CrierStack extends Stack {
       description: 'Subscribe to hear about dead letters and function errors',
     });
   }
+}
+
+/** The admin API's paths that need no key (the OpenAPI document), which CloudFront lets through unchecked. */
+function openAdminPaths(): string[] {
+  return httpRoutes()
+    .filter(({ authorizer }) => authorizer === 'none')
+    .map(({ routeKey }) => parseRouteKey(routeKey).path)
+    .filter((path) => path.startsWith(guardedPathPrefix));
 }
 
 /** Every webhook path in the catalog, once each (a GET handshake and a POST share a URL). */

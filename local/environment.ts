@@ -7,6 +7,7 @@ import {
 } from '../functions/deployment-settings.js';
 import { failoverEnvSchema, priceTableEnvSchema } from '../shared/config/env.js';
 import { DEFAULT_HOST } from './listen-address.js';
+import { apiKeyShape } from '../shared/platform/api-key-shape.js';
 
 /** The local stack's environment (CONTRACT.md), validated before anything starts. */
 export const localEnvSchema = z.object({
@@ -18,7 +19,8 @@ export const localEnvSchema = z.object({
   HOST: z.union([z.ipv4(), z.ipv6(), z.hostname()], { error: 'must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0' }).default(DEFAULT_HOST),
   PUBLIC_BASE_URL: z.url().optional(),
   DATA_DIR: z.string().min(1).default('.data'),
-  CRIER_BOOTSTRAP_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Of an API key's shape, or the gateway would refuse it before looking it up.
+  CRIER_BOOTSTRAP_KEY: z.string().regex(apiKeyShape, 'must be 16 to 128 letters, digits, "-" or "_"').optional(),
   TWILIO_AUTH_TOKEN: z.string().min(1).default('crier-local-dev-token'),
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
   TWILIO_SMS_FROM: z.string().min(1).optional(),

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { z } from 'zod';
+import { bearerKey, keyRefusals } from '../shared/platform/api-key-shape.js';
 import type { LocalInvoke } from './lambda-runtime.js';
 
 /** A simple response (payload format 2.0), checked as API Gateway checks it. */
@@ -13,17 +14,21 @@ export type GatewayAuthorization =
   | { authorized: false; response: APIGatewayProxyStructuredResultV2 };
 
 /**
- * What an HTTP API does with a route behind a Lambda authorizer, so the local stack runs the
- * same authorizer code as AWS and answers as AWS does. The CDK stack gives the authorizer no
- * identity source (no cache), so API Gateway calls it for every request, with or without an
- * Authorization header. Refused, 403; a throw or a malformed answer, 500; accepted, the route's
- * event carries the context as `requestContext.authorizer.lambda`. The bodies are API Gateway's own.
+ * What a request to a route behind the Lambda authorizer meets in AWS, so the local stack runs
+ * the same authorizer code and answers as AWS does. First CloudFront's viewer-request function
+ * (CrierEdge): no bearer token, or a token no key could be, gets crier's own 401 there. Then API
+ * Gateway: its identity source is the Authorization header (no cache), so it calls the authorizer
+ * for every request that carries one. Refused, 403; a throw or a malformed answer, 500; accepted,
+ * the route's event carries the context as `requestContext.authorizer.lambda`. Those bodies are
+ * API Gateway's own.
  */
 export async function authorizeAtGateway(
   authorizer: LocalInvoke<APIGatewayRequestAuthorizerEventV2, unknown>,
   event: APIGatewayProxyEventV2,
   log: (line: string) => void,
 ): Promise<GatewayAuthorization> {
+  const bearer = bearerKey(event.headers?.authorization);
+  if ('refusal' in bearer) return { authorized: false, response: edgeRefusal(keyRefusals[bearer.refusal]) };
   let answer: unknown;
   try {
     answer = await authorizer(authorizerEvent(event));
@@ -48,8 +53,7 @@ function authorizerEvent(event: APIGatewayProxyEventV2): APIGatewayRequestAuthor
     version: '2.0',
     type: 'REQUEST',
     routeArn: `arn:aws:execute-api:eu-west-2:${requestContext.accountId}:${requestContext.apiId}/${requestContext.stage}/${requestContext.http.method}${requestContext.http.path}`,
-    // No identity source is configured, so none is evaluated.
-    identitySource: [],
+    identitySource: event.headers?.authorization ? [event.headers.authorization] : [],
     routeKey: event.routeKey,
     rawPath: event.rawPath,
     rawQueryString: event.rawQueryString,
@@ -58,6 +62,15 @@ function authorizerEvent(event: APIGatewayProxyEventV2): APIGatewayRequestAuthor
     ...(event.queryStringParameters ? { queryStringParameters: event.queryStringParameters } : {}),
     ...(event.pathParameters ? { pathParameters: event.pathParameters } : {}),
     requestContext,
+  };
+}
+
+/** CloudFront's answer to a missing or malformed key: crier's own error format. */
+function edgeRefusal(message: string): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: 401,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'www-authenticate': 'Bearer', 'cache-control': 'no-store' },
+    body: JSON.stringify({ error: message, details: [] }),
   };
 }
 

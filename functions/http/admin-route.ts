@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { AdminEnv } from '../../shared/config/env.js';
-import { AuthenticationError } from '../../shared/domain/errors.js';
 import type { Principal } from '../../shared/domain/model.js';
 import type { RouteContext } from '../../shared/runtime/http/http-function.js';
 import type { HttpRequest } from '../../shared/runtime/http/request.js';
@@ -16,9 +15,9 @@ export interface AdminDependencies {
 
 /**
  * `requestContext.authorizer` as API Gateway fills it after the Lambda authorizer's simple
- * response: who is calling, or why their key was refused.
+ * response: who is calling (a refused key never reaches a route).
  */
-const lambdaAuthorizerContext = z.object({ lambda: z.union([principalSchema, z.object({ refusal: z.string().min(1) }).strict()]) });
+const lambdaAuthorizerContext = z.object({ lambda: principalSchema });
 
 /**
  * Wraps an admin route: nothing runs before the API key is checked. Behind the gateway's Lambda
@@ -40,10 +39,7 @@ export function authenticated<Env extends AdminEnv, Deps extends AdminDependenci
 function authorizedPrincipal(request: HttpRequest): Principal | undefined {
   if (request.authorizer === undefined) return undefined;
   const parsed = lambdaAuthorizerContext.safeParse(request.authorizer);
-  if (parsed.success) {
-    if ('refusal' in parsed.data.lambda) throw new AuthenticationError(parsed.data.lambda.refusal);
-    return parsed.data.lambda;
-  }
+  if (parsed.success) return parsed.data.lambda;
   // Another kind of authorizer, or a context this version does not know: check the key here.
   logger.warn('authorizer context is not a principal; checking the API key in the route', { requestId: request.requestId });
   return undefined;

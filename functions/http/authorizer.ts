@@ -1,26 +1,19 @@
 import { authorizerEnvSchema } from '../../shared/config/env.js';
-import { AuthenticationError } from '../../shared/domain/errors.js';
-import { authorizerFunction, type AuthorizerContext } from '../../shared/runtime/http/authorizer-function.js';
+import { authorizerFunction } from '../../shared/runtime/http/authorizer-function.js';
 import { authenticate } from '../../shared/usecases/authenticate.js';
 import { bootstrapKeyHash, coreDependencies } from '../wiring.js';
 
 /**
  * The admin API's Lambda authorizer: API Gateway calls it before every `/v1` route (but the
- * OpenAPI document) and hands the routes the principal it answers with. A bad key (unknown,
- * revoked, not a bearer token) is let through carrying only the refusal, which the route turns
- * into the contract's `401 { error, details }` before doing anything: an HTTP API can only answer
- * a refused authorization with a bare 403, which would break that contract and crier's error
- * format. Anything else going wrong is thrown, so it is not mistaken for a bad key.
+ * OpenAPI document) and hands the routes the principal it answers with. A bad key is refused
+ * here, and API Gateway answers `403 {"message":"Forbidden"}` without running the route: one
+ * hostile request costs this one invocation, and no table read when the token could not be a key
+ * (`bearerKey`). A request with no Authorization header never gets here (the authorizer's
+ * identity source), and CloudFront answers a missing or malformed key with crier's own
+ * `401 {error, details}` before API Gateway sees it (see CrierEdge).
  */
 export const handler = authorizerFunction({
   envSchema: authorizerEnvSchema,
   dependencies: (env) => ({ apiKeys: coreDependencies(env).stores.apiKeys, bootstrapKeyHash: bootstrapKeyHash(env) }),
-  authorize: async (authorization, deps): Promise<AuthorizerContext> => {
-    try {
-      return { ...(await authenticate(deps.apiKeys, deps.bootstrapKeyHash, authorization)) };
-    } catch (error) {
-      if (error instanceof AuthenticationError) return { refusal: error.message };
-      throw error;
-    }
-  },
+  authorize: async (authorization, deps) => ({ ...(await authenticate(deps.apiKeys, deps.bootstrapKeyHash, authorization)) }),
 });

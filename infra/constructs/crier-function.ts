@@ -32,6 +32,8 @@ export interface CrierFunctionProps<S extends z.ZodObject> {
   definition: FunctionDefinition<S>;
   bindings: DeploymentBindings;
   resources: CrierResources;
+  /** Applies the definition's `reservedConcurrency`; false for an account too small for it (`-c reservedConcurrency=off`). */
+  reserveConcurrency?: boolean;
 }
 
 /**
@@ -60,6 +62,9 @@ export class CrierFunction<S extends z.ZodObject = z.ZodObject> extends Construc
       architecture: Architecture.ARM_64,
       timeout: Duration.seconds(definition.timeoutSeconds),
       memorySize: definition.memoryMb,
+      ...(definition.reservedConcurrency !== undefined && props.reserveConcurrency !== false
+        ? { reservedConcurrentExecutions: definition.reservedConcurrency }
+        : {}),
       logGroup,
       environment: {
         ...environmentVariables(definition.environment(bindings)),

@@ -29,9 +29,12 @@ export class PayloadTooLargeError extends Error {
 }
 
 export class AuthenticationError extends Error {
-  constructor(message = 'a valid API key is required (Authorization: Bearer <key>)', options?: { cause?: unknown }) {
-    super(message, options);
+  /** The key that was refused, when it is known (a revoked key): for the log, never for the caller. */
+  readonly keyId: string | undefined;
+  constructor(message = 'a valid API key is required (Authorization: Bearer <key>)', options?: { cause?: unknown; keyId?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AuthenticationError';
+    this.keyId = options?.keyId;
   }
 }
 

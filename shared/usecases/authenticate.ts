@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AuthenticationError } from '../domain/errors.js';
 import { keyModeSchema, roleSchema, type Principal } from '../domain/model.js';
 import type { ApiKeyStore } from '../ports/stores.js';
+import { bearerKey, keyRefusals } from '../platform/api-key-shape.js';
 
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
@@ -20,9 +21,10 @@ export async function authenticate(
   bootstrapKeyHash: BootstrapKeyHash,
   authorization: string | undefined,
 ): Promise<Principal> {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  if (!match?.[1]) throw new AuthenticationError();
-  const hash = hashApiKey(match[1]);
+  // The shape first: a token no key could be is refused without a read.
+  const bearer = bearerKey(authorization);
+  if ('refusal' in bearer) throw new AuthenticationError(keyRefusals[bearer.refusal]);
+  const hash = hashApiKey(bearer.key);
   const record = await apiKeys.findByHash(hash);
   if (record && !record.revoked) {
     return { keyId: record.keyId, name: record.name, role: record.role, department: record.department, mode: record.mode };
@@ -30,7 +32,7 @@ export async function authenticate(
   if (!record && hash === (await bootstrapKeyHash())) {
     return { keyId: 'bootstrap', name: 'bootstrap operator key', role: 'operator', department: '*', mode: 'live' };
   }
-  throw new AuthenticationError('the API key is not valid (unknown or revoked)');
+  throw new AuthenticationError(keyRefusals.invalid, record ? { keyId: record.keyId } : undefined);
 }
 
 /**

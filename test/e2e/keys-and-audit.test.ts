@@ -127,7 +127,7 @@ describe('API keys, departments, test mode and the audit log on the local stack'
     expect((await client.api('GET', `/v1/broadcasts/${broadcast.json.id}`)).json).toMatchObject({ status: 'sent', counts: { sent: 1 } });
   });
 
-  it('refuses a revoked key with 401 at once (the authorizer caches nothing)', async () => {
+  it('refuses a revoked key at once, at the gateway: 403 and no route runs (the authorizer caches nothing)', async () => {
     // Prepare
     const created = await client.api('POST', '/v1/keys', { name: 'Leaver', role: 'viewer', department: 'roads' });
     const beforeRevoke = await client.api('GET', '/v1/topics', undefined, created.json.key);
@@ -140,7 +140,7 @@ describe('API keys, departments, test mode and the audit log on the local stack'
     expect(beforeRevoke.status).toBe(200);
     expect(revoked.status).toBe(200);
     expect(revoked.json).toMatchObject({ id: created.json.id, revoked: true });
-    expect(afterRevoke).toEqual({ status: 401, json: { error: 'the API key is not valid (unknown or revoked)', details: [] } });
+    expect(afterRevoke).toEqual({ status: 403, json: { message: 'Forbidden' } });
   });
 
   it('shows in the audit log who created what, and the status before and after a cancel', async () => {

@@ -419,10 +419,10 @@ describe('functions', () => {
     expect(variableNames.filter((name) => credentialNames.includes(name))).toEqual([]);
   });
 
-  it('points senders and webhooks at the provider secret and the API endpoint', () => {
+  it('points senders and webhooks at the provider secret and the public address (CloudFront)', () => {
     // Prepare
     const providerSecret = logicalId(stack, stack.secrets.byId.providerCredentials);
-    const api = logicalId(stack, stack.httpApi.api);
+    const distribution = logicalId(stack, stack.edge.distribution);
 
     // Act
     const variables = template.toJSON().Resources[functionLogicalId('twilioInbound')].Properties.Environment.Variables;
@@ -430,7 +430,7 @@ describe('functions', () => {
     // Assess
     expect(variables).toMatchObject({
       PROVIDER_SECRET_ARN: { Ref: providerSecret },
-      PUBLIC_BASE_URL: { 'Fn::GetAtt': [api, 'ApiEndpoint'] },
+      PUBLIC_BASE_URL: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distribution, 'DomainName'] }]] },
       SMS_PROVIDER: 'twilio',
       WHATSAPP_PROVIDER: 'twilio',
       DEFAULT_COUNTRY: 'GB',
@@ -478,7 +478,7 @@ describe('HTTP API', () => {
     expect(routeKeys.filter((key) => key.split(' ')[1]?.startsWith('/sandbox'))).toEqual([]);
   });
 
-  it('has one Lambda authorizer: the catalog authorizer, simple responses with the Authorization header, no cache', () => {
+  it('has one Lambda authorizer: the catalog authorizer, simple responses, the Authorization header as identity source, no cache', () => {
     // Prepare
     const authorizerArn = { 'Fn::GetAtt': [functionLogicalId('authorizer'), 'Arn'] };
 
@@ -491,7 +491,8 @@ describe('HTTP API', () => {
       AuthorizerType: 'REQUEST',
       AuthorizerPayloadFormatVersion: '2.0',
       EnableSimpleResponses: true,
-      IdentitySource: [],
+      // A request without the header is refused by API Gateway before any Lambda runs.
+      IdentitySource: ['$request.header.Authorization'],
       // A cached answer would let a revoked key work until it expired.
       AuthorizerResultTtlInSeconds: 0,
     });
@@ -638,17 +639,19 @@ describe('alarms', () => {
 });
 
 describe('outputs', () => {
-  it('tells operators the URLs to paste into Twilio, the secret names and the DLQ names', () => {
+  it('tells operators the URLs to paste into Twilio (CloudFront\'s), the secret names and the DLQ names', () => {
     // Prepare
     const apiEndpoint = { 'Fn::GetAtt': [logicalId(stack, stack.httpApi.api), 'ApiEndpoint'] };
+    const edgeDomain = { 'Fn::GetAtt': [logicalId(stack, stack.edge.distribution), 'DomainName'] };
 
     // Act
     const outputs = template.toJSON().Outputs;
 
     // Assess
-    expect(outputs.ApiUrl.Value).toEqual(apiEndpoint);
-    expect(outputs.TwilioInboundWebhookUrl.Value).toEqual({ 'Fn::Join': ['', [apiEndpoint, '/webhooks/twilio/inbound']] });
-    expect(outputs.TwilioStatusWebhookUrl.Value).toEqual({ 'Fn::Join': ['', [apiEndpoint, '/webhooks/twilio/status']] });
+    expect(outputs.ApiUrl.Value).toEqual({ 'Fn::Join': ['', ['https://', edgeDomain]] });
+    expect(outputs.ApiGatewayEndpoint.Value).toEqual(apiEndpoint);
+    expect(outputs.TwilioInboundWebhookUrl.Value).toEqual({ 'Fn::Join': ['', ['https://', edgeDomain, '/webhooks/twilio/inbound']] });
+    expect(outputs.TwilioStatusWebhookUrl.Value).toEqual({ 'Fn::Join': ['', ['https://', edgeDomain, '/webhooks/twilio/status']] });
     expect(outputs.ProviderCredentialsSecretName.Value).toBe('Crier/provider-credentials');
     expect(outputs.BootstrapKeySecretName.Value).toBe('Crier/bootstrap-key');
     expect(outputs.AwsSmsTopicArn.Value).toEqual({ Ref: logicalId(stack, stack.awsSms.topic) });

@@ -67,7 +67,9 @@ afterAll(() => {
   vi.unstubAllEnvs();
 });
 beforeEach(() => {
+  vi.restoreAllMocks();
   vi.spyOn(logger, 'info').mockImplementation(() => undefined);
+  vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
   dynamo.reset();
   secrets.reset();
   dynamo.on(GetCommand).callsFake((input: { Key: { pk: string; sk: string } }) => {
@@ -108,12 +110,9 @@ describe('the admin API authorizer', () => {
   });
 
   it.each([
-    { case: 'a revoked key', authorization: `Bearer ${REVOKED_KEY}` },
-    { case: 'an unknown key', authorization: 'Bearer crier_live_made-up' },
-    { case: 'no Authorization header', authorization: undefined },
-    { case: 'a header that is not a bearer token', authorization: `Basic ${Buffer.from('operator:secret').toString('base64')}` },
-    { case: 'an empty bearer token', authorization: 'Bearer ' },
-  ])('refuses $case: through to the route with only the refusal, which answers 401', async ({ authorization }) => {
+    { case: 'a revoked key', authorization: `Bearer ${REVOKED_KEY}`, keyId: 'key-leaver' },
+    { case: 'an unknown key', authorization: 'Bearer crier_live_made-up', keyId: undefined },
+  ])('refuses $case at the gateway after one read, and no route runs', async ({ authorization, keyId }) => {
     // Prepare
     const event = requestWith(authorization);
 
@@ -121,7 +120,52 @@ describe('the admin API authorizer', () => {
     const result = await handler(event, context);
 
     // Assess
-    expect(result).toEqual({ isAuthorized: true, context: { refusal: expect.stringMatching(/API key/) } });
+    expect(result).toEqual({ isAuthorized: false });
+    expect(dynamo).toHaveReceivedCommandTimes(GetCommand, 1);
+    expect(logger.warn).toHaveBeenCalledExactlyOnceWith('request refused', {
+      status: 403,
+      route: 'GET /v1/topics/{id}',
+      reason: 'the API key is not valid (unknown or revoked)',
+      sourceIp: '203.0.113.10',
+      viewerAddress: undefined,
+      keyId,
+      requestId: 'Rk3xq3EFLPEEMfx=',
+    });
+  });
+
+  it.each([
+    { case: 'no Authorization header', authorization: undefined, reason: 'a valid API key is required (Authorization: Bearer <key>)' },
+    { case: 'a header that is not a bearer token', authorization: `Basic ${Buffer.from('operator:secret').toString('base64')}`, reason: 'a valid API key is required (Authorization: Bearer <key>)' },
+    { case: 'an empty bearer token', authorization: 'Bearer ', reason: 'a valid API key is required (Authorization: Bearer <key>)' },
+    { case: 'a token too short to be a key', authorization: 'Bearer not-a-key', reason: 'the API key is not valid (unknown or revoked)' },
+    { case: 'a token too long to be a key', authorization: `Bearer crier_live_${'A'.repeat(200)}`, reason: 'the API key is not valid (unknown or revoked)' },
+    { case: 'a token with characters no key has', authorization: "Bearer crier_live_'OR'1'='1'--x", reason: 'the API key is not valid (unknown or revoked)' },
+  ])('refuses $case without reading the table or the bootstrap secret', async ({ authorization, reason }) => {
+    // Prepare
+    const event = requestWith(authorization);
+
+    // Act
+    const result = await handler(event, context);
+
+    // Assess
+    expect(result).toEqual({ isAuthorized: false });
+    expect(dynamo).not.toHaveReceivedCommand(GetCommand);
+    expect(secrets).not.toHaveReceivedCommand(GetSecretValueCommand);
+    expect(logger.warn).toHaveBeenCalledExactlyOnceWith('request refused', expect.objectContaining({ status: 403, reason, keyId: undefined }));
+  });
+
+  it('logs the viewer address CloudFront passes on, and never the Authorization header', async () => {
+    // Prepare
+    const event = requestWith(`Bearer ${REVOKED_KEY}`);
+    event.headers = { ...event.headers, 'cloudfront-viewer-address': '198.51.100.7:51234' };
+
+    // Act
+    await handler(event, context);
+
+    // Assess
+    const [, line] = vi.mocked(logger.warn).mock.calls[0]!;
+    expect(line).toMatchObject({ sourceIp: '203.0.113.10', viewerAddress: '198.51.100.7:51234', keyId: 'key-leaver' });
+    expect(JSON.stringify(line)).not.toContain(REVOKED_KEY);
   });
 
   it('fails (API Gateway answers 500) rather than refuse when the table cannot be read', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import getTopicEvent from '../../events/apigw/get-topic.json';
 import { authorizeAtGateway } from '../../local/gateway-authorizer.js';
 
+const KEY = 'crier_live_roads-team-key-0123';
 const principal = { keyId: 'key-roads', name: 'Roads team', role: 'sender', department: 'roads', mode: 'live' };
 
 function routeEvent(authorization?: string): APIGatewayProxyEventV2 {
@@ -22,18 +23,20 @@ function authorizerAnswering(answer: () => unknown) {
 }
 
 describe('the local gateway in front of apiKey routes, as API Gateway behaves', () => {
-  it('calls the authorizer even without an Authorization header (no identity source), so crier answers the 401', async () => {
+  it.each([
+    { case: 'no Authorization header', authorization: undefined, error: 'a valid API key is required (Authorization: Bearer <key>)' },
+    { case: 'a header that is not a bearer token', authorization: 'Basic b3BlcmF0b3I6c2VjcmV0', error: 'a valid API key is required (Authorization: Bearer <key>)' },
+    { case: 'a token no key could be', authorization: 'Bearer not-a-key', error: 'the API key is not valid (unknown or revoked)' },
+  ])("answers $case with crier's 401 as CloudFront does, and never calls the authorizer", async ({ authorization, error }) => {
     // Prepare
-    const refusal = { refusal: 'the Authorization header is missing' };
-    const authorizer = authorizerAnswering(() => ({ isAuthorized: true, context: refusal }));
+    const authorizer = authorizerAnswering(() => ({ isAuthorized: true, context: principal }));
 
     // Act
-    const outcome = await authorizeAtGateway(authorizer.handler, routeEvent(), () => undefined);
+    const outcome = await authorizeAtGateway(authorizer.handler, routeEvent(authorization), () => undefined);
 
     // Assess
-    expect(authorizer.calls).toHaveLength(1);
-    expect(authorizer.calls[0]?.headers?.authorization).toBeUndefined();
-    expect(outcome).toMatchObject({ authorized: true, event: { requestContext: { authorizer: { lambda: refusal } } } });
+    expect(authorizer.calls).toEqual([]);
+    expect(outcome).toEqual({ authorized: false, response: expect.objectContaining({ statusCode: 401, body: JSON.stringify({ error, details: [] }) }) });
   });
 
   it.each([
@@ -46,7 +49,7 @@ describe('the local gateway in front of apiKey routes, as API Gateway behaves', 
     const logged: string[] = [];
 
     // Act
-    const outcome = await authorizeAtGateway(authorizer.handler, routeEvent('Bearer some-key'), (line) => logged.push(line));
+    const outcome = await authorizeAtGateway(authorizer.handler, routeEvent(`Bearer ${KEY}`), (line) => logged.push(line));
 
     // Assess
     expect(outcome).toEqual({ authorized: false, response: expect.objectContaining({ statusCode: status, body }) });
@@ -58,16 +61,16 @@ describe('the local gateway in front of apiKey routes, as API Gateway behaves', 
     const authorizer = authorizerAnswering(() => ({ isAuthorized: true, context: principal }));
 
     // Act
-    const outcome = await authorizeAtGateway(authorizer.handler, routeEvent('Bearer some-key'), () => undefined);
+    const outcome = await authorizeAtGateway(authorizer.handler, routeEvent(`Bearer ${KEY}`), () => undefined);
 
     // Assess
     expect(authorizer.calls).toEqual([
       expect.objectContaining({
         version: '2.0',
         type: 'REQUEST',
-        identitySource: [],
+        identitySource: [`Bearer ${KEY}`],
         routeKey: 'GET /v1/topics/{id}',
-        headers: expect.objectContaining({ authorization: 'Bearer some-key' }),
+        headers: expect.objectContaining({ authorization: `Bearer ${KEY}` }),
       }),
     ]);
     expect(outcome.authorized && outcome.event.requestContext).toEqual(expect.objectContaining({ authorizer: { lambda: principal } }));

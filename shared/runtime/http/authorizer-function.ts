@@ -7,10 +7,12 @@ import type {
   Context,
 } from 'aws-lambda';
 import { z } from 'zod';
+import { AuthenticationError } from '../../domain/errors.js';
 import { validateEnvironment, type EnvironmentContext } from '../environment.js';
 import { logger } from '../logger.js';
 import { memoiseBy } from '../memo.js';
 import { observability } from '../observability.js';
+import { logRefusal } from './refusal-log.js';
 
 /** What a simple-response authorizer may put in its context: flat values only. */
 export type AuthorizerContext = Record<string, string | number | boolean>;
@@ -29,16 +31,18 @@ export interface AuthorizerFunctionOptions<S extends z.ZodObject, Deps> {
   envSchema: S;
   dependencies: (env: z.infer<S>) => Deps;
   /**
-   * The caller's context for API Gateway to hand the route, or undefined to refuse the request.
-   * Throwing is for faults (the table is unreachable), not for a bad key: API Gateway answers
-   * 500 and the function's error alarm goes off.
+   * The caller's context for API Gateway to hand the route. A bad key is an AuthenticationError:
+   * the request is refused. Any other throw is a fault (the table is unreachable), not a bad key:
+   * API Gateway answers 500 and the function's error alarm goes off.
    */
-  authorize: (authorization: string | undefined, deps: Deps) => Promise<AuthorizerContext | undefined>;
+  authorize: (authorization: string | undefined, deps: Deps) => Promise<AuthorizerContext>;
 }
 
 /**
  * The shape of an HTTP API Lambda authorizer with simple responses: validate the environment,
- * read the Authorization header, answer `{ isAuthorized, context }`.
+ * read the Authorization header, answer `{ isAuthorized, context }`. A refusal is answered by API
+ * Gateway itself (`403 {"message":"Forbidden"}`), so a bad key costs this one short invocation
+ * and no second one in a route; it is logged once, as every 401/403 is (`logRefusal`).
  */
 export function authorizerFunction<S extends z.ZodObject, Deps>(options: AuthorizerFunctionOptions<S, Deps>) {
   const dependenciesFor = memoiseBy(options.dependencies);
@@ -49,12 +53,13 @@ export function authorizerFunction<S extends z.ZodObject, Deps>(options: Authori
   ): Promise<AuthorizerResult> => {
     const request = authorizerEventSchema.parse(event);
     const authorization = headerValue(request.headers, 'authorization') ?? request.identitySource?.[0];
-    const principal = await options.authorize(authorization, dependenciesFor(context.env));
-    if (!principal) {
-      logger.info('request refused', { routeKey: request.routeKey, requestId: request.requestContext.requestId });
+    try {
+      return { isAuthorized: true, context: await options.authorize(authorization, dependenciesFor(context.env)) };
+    } catch (error) {
+      if (!(error instanceof AuthenticationError)) throw error;
+      logRefusal(event, { status: 403, reason: error.message, keyId: error.keyId });
       return { isAuthorized: false };
     }
-    return { isAuthorized: true, context: principal };
   };
 
   return middy<APIGatewayRequestAuthorizerEventV2, AuthorizerResult, Error, Context & EnvironmentContext<z.infer<S>>>(handle)

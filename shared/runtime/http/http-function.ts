@@ -2,11 +2,12 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { NotFoundError } from '../../domain/errors.js';
+import { AuthenticationError, NotFoundError } from '../../domain/errors.js';
 import { validateEnvironment, type EnvironmentContext } from '../environment.js';
 import { logger } from '../logger.js';
 import { memoiseBy } from '../memo.js';
 import { observability } from '../observability.js';
+import { logRefusal } from './refusal-log.js';
 import { toHttpRequest, type HttpRequest } from './request.js';
 import { errorResponse, type HttpResult } from './responses.js';
 
@@ -55,7 +56,16 @@ export function httpFunction<S extends z.ZodObject, Deps>(options: HttpFunctionO
     .use(validateEnvironment(options.envSchema))
     .use({
       onError: (request) => {
-        request.response = errorResponse(request.error, request.event.requestContext?.requestId ?? 'unknown');
+        const response = errorResponse(request.error, request.event.requestContext?.requestId ?? 'unknown');
+        if (response.statusCode === 401 || response.statusCode === 403) {
+          const error = request.error as Error;
+          logRefusal(request.event, {
+            status: response.statusCode,
+            reason: error.message,
+            keyId: error instanceof AuthenticationError ? error.keyId : undefined,
+          });
+        }
+        request.response = response;
       },
     });
 }
