@@ -56,7 +56,7 @@ function captionOf(type: 'image' | 'video' | 'document'): (message: MetaMessage)
   return (message) => {
     const parsed = schema.safeParse(message);
     const caption = parsed.success ? (parsed.data[type] as { caption?: string }).caption?.trim() : undefined;
-    return caption ? { body: caption } : { skip: `a ${type} with no caption: crier keeps no media and acts on text only` };
+    return caption ? { body: caption } : { skip: `${type === 'image' ? 'an' : 'a'} ${type} with no caption: crier keeps no media and acts on text only` };
   };
 }
 
