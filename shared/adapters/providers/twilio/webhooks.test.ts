@@ -292,6 +292,7 @@ describe('parseTwilioInbound', () => {
     ['an alphanumeric sender', { From: 'CardiffCC' }, 'a sender that is an alphanumeric sender id, not a phone number crier could answer'],
     ['a number that is not valid', { From: '+4412' }, "the sender's number is not a valid phone number"],
     ['a WhatsApp number that is not valid', { From: 'whatsapp:+4412' }, "the sender's number is not a valid phone number"],
+    ['a WhatsApp sender named by a user id, not a number', { From: 'whatsapp:US.13491208655302741918' }, "the sender's number is not a valid phone number"],
     ['a sender on a channel crier does not serve', { From: 'messenger:123456789' }, 'a sender on a channel crier does not serve (only SMS and WhatsApp)'],
     ['a repeated From', { From: ['+447700100123', '+447700100124'] }, 'a message with no From'],
   ])('skips %s with its reason, never echoing the number', (_case, override, reason) => {
@@ -304,18 +305,6 @@ describe('parseTwilioInbound', () => {
     // Assess
     expect(batch.inbound).toEqual([]);
     expect(batch.skipped).toEqual([{ path: 'form', id: params.MessageSid, kind: 'message', reason }]);
-  });
-
-  it('passes on a WhatsApp user known only by a business-scoped user id, without a number', () => {
-    // Prepare
-    const params: Record<string, string> = { ...fixture('inboundWhatsapp'), From: 'whatsapp:US.13491208655302741918', Body: 'STOP' };
-
-    // Act
-    const batch = parseTwilioInbound(params, 'GB');
-
-    // Assess
-    expect(batch.inbound).toEqual([]);
-    expect(batch.unidentified).toEqual([{ path: 'form', provider: 'twilio', providerMessageId: params.MessageSid, channel: 'whatsapp', body: 'STOP' }]);
   });
 
   it('names MessageSid when it is missing: without it the form is not Twilio\'s', () => {

@@ -81,25 +81,23 @@ function single(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/**
- * A WhatsApp user who hides their number behind a username, as Twilio relays them: a two-letter
- * country code, a dot and Meta's business-scoped user id (`whatsapp:US.13491208655302741918`).
- */
-const BUSINESS_SCOPED_USER_ID = /^[A-Z]{2}\.[A-Za-z0-9.]+$/;
 /** A short code (3 to 8 digits) or an alphanumeric sender id (letters, up to 11 characters). */
 const SHORT_CODE = /^\d{3,8}$/;
 const ALPHANUMERIC_SENDER = /^(?=.*[A-Za-z])[A-Za-z0-9 ._-]{1,11}$/;
 
-type Sender = { e164: InboundText['from']; channel: Channel } | { userId: true; channel: Channel } | { skip: string };
+type Sender = { e164: InboundText['from']; channel: Channel } | { skip: string };
 
-/** Who sent it: a phone number (E.164), a user id only, or why crier cannot answer this sender. Never echoes the address. */
+/**
+ * Who sent it (E.164), or why crier cannot answer this sender; never echoes the address. A WhatsApp
+ * sender Twilio names by something other than a number (Meta's user ids, once Twilio relays them)
+ * falls under "not a valid phone number": recorded and skipped like any such sender.
+ */
 function readSender(from: string | undefined, defaultCountry: CountryCode): Sender {
   if (from === undefined) return { skip: 'a message with no From' };
   const split = splitAddress(from);
   if (!split) return { skip: 'a sender on a channel crier does not serve (only SMS and WhatsApp)' };
   const e164 = toE164(split.address, defaultCountry);
   if (e164) return { e164, channel: split.channel };
-  if (split.channel === 'whatsapp' && BUSINESS_SCOPED_USER_ID.test(split.address)) return { userId: true, channel: split.channel };
   if (SHORT_CODE.test(split.address)) return { skip: 'a sender that is a short code, not a phone number crier could answer' };
   if (ALPHANUMERIC_SENDER.test(split.address)) return { skip: 'a sender that is an alphanumeric sender id, not a phone number crier could answer' };
   return { skip: "the sender's number is not a valid phone number" };
@@ -142,9 +140,6 @@ export function parseTwilioInbound(params: Readonly<Record<string, unknown>>, de
   if (!body.trim() && providerHandledOptOut === undefined) {
     const media = Number(single(params.NumMedia) ?? '0') > 0;
     return skipped('message', id, media ? 'a picture or other media with no text: crier keeps no media and acts on text only' : 'an empty message');
-  }
-  if ('userId' in sender) {
-    return { ...emptyWebhookBatch(), unidentified: [{ path: 'form', provider: 'twilio', providerMessageId: id, channel: sender.channel, body }] };
   }
   const inbound: InboundText = { provider: 'twilio', providerMessageId: id, from: sender.e164, channel: sender.channel, to, body };
   if (providerHandledOptOut !== undefined) inbound.providerHandledOptOut = providerHandledOptOut;
