@@ -13,9 +13,12 @@ import { inboundDependencies } from '../wiring.js';
  * AWS End User Messaging SMS → SNS topic → this queue: residents' texts (two-way SMS) and the
  * delivery events of the configuration set. Each record's body is the SNS notification (the
  * subscription has no raw message delivery, so the topic ARN can be checked), taken through the
- * provider's webhooks like any provider's. A notification that is malformed or from a topic not
- * ours can never succeed, so it is logged and dropped; anything else (the table, the send queue)
- * fails the record, and SQS retries it, then dead-letters it.
+ * provider's webhooks like any provider's. What is inside a readable notification and cannot be
+ * acted on (an event type crier does not record, a malformed message, a sender that is not a valid
+ * number) is recorded in the inbound log with its reason, and the record succeeds. A record that is
+ * not an SNS notification at all, or comes from a topic not ours, can never succeed, so it is logged
+ * and dropped; anything else (the table, the send queue) fails the record, and SQS retries it, then
+ * dead-letters it.
  */
 export const handler = queueFunction({
   envSchema: awsSmsNotificationsEnvSchema,

@@ -21,9 +21,12 @@ export interface ProviderWebhooks {
    */
   verify(request: WebhookRequest): Promise<void>;
   /**
-   * What a verified request carries, in payload order. Throws ValidationError naming each bad
-   * field; what crier does not act on (an image, a status it does not record) is `skipped`, not
-   * refused, so that the provider does not retry a whole batch for days over one item.
+   * What a verified request carries, in payload order. Throws ValidationError only when the body
+   * is not the provider's envelope at all (not JSON, not a WhatsApp Business Account object, a
+   * form without a MessageSid); everything inside a readable envelope is read item by item, and an
+   * item crier cannot act on (an image, an unknown status, a malformed message, a number that is
+   * not valid) is `skipped` with its reason, never a reason to refuse the rest: the provider would
+   * retry the whole delivery for days, and a STOP may sit next to the odd item.
    */
   parse(request: WebhookRequest): WebhookBatch;
   /**
@@ -50,13 +53,41 @@ export interface WebhookRequest {
   rawBody: string;
 }
 
-/** Something in a webhook crier does not act on; logged, and the provider still gets its 200. */
+/**
+ * Something in a verified delivery that crier does not act on (an image with no caption, a status
+ * it does not record, a sender whose number is not valid). It never costs the rest of the delivery
+ * its 200: it is logged, and, when it has an id of its own, recorded in the inbound log with its
+ * reason (`InboundLog.recordSkipped`).
+ */
 export interface SkippedWebhookItem {
   /** Where it sits in the payload, e.g. `entry.0.changes.0.value.messages.1`. */
   path: string;
-  /** The provider's id of the message or status, when it has one. */
+  /** The provider's id of the message, status or notification, when it has one. */
   id?: string;
+  kind: SkippedItemKind;
+  /**
+   * Why, in words an operator can act on. Never the sender's number or the resident's words: the
+   * reason is kept where personal data is not.
+   */
   reason: string;
+}
+
+/** A resident's message, a status of one of ours, or anything else a provider delivers (a notification, a change). */
+export type SkippedItemKind = 'message' | 'status' | 'other';
+
+/**
+ * A resident's message whose sender has no phone number, only the provider's user id for them
+ * (WhatsApp's business-scoped user id, for users who hide their number behind a username). crier
+ * keeps residents by phone number, so it cannot act on it; the receiving use case decides what is
+ * recorded (see `receiveWebhook`).
+ */
+export interface UnidentifiedText {
+  path: string;
+  provider: InboundText['provider'];
+  providerMessageId: string;
+  channel: InboundText['channel'];
+  /** What the resident wrote, to tell a STOP from anything else: never stored. */
+  body: string;
 }
 
 /** An error the provider reported about our account or number rather than one message (Meta's value `errors`). */
@@ -71,6 +102,8 @@ export interface WebhookBatch {
   /** Residents' texts, in payload order: the order they must be acted on (a STOP, then a JOIN). */
   inbound: InboundText[];
   receipts: StatusReport[];
+  /** Texts from senders known by a user id only, not a phone number. */
+  unidentified: UnidentifiedText[];
   skipped: SkippedWebhookItem[];
   accountErrors: ProviderAccountError[];
 }

@@ -482,6 +482,26 @@ export interface InboundLog {
    * text are gone. Returns the id of the reply it got, if any; undefined for no such entry.
    */
   anonymise(provider: string, providerMessageId: string): Promise<{ replyMessageId: string | undefined } | undefined>;
+  /**
+   * Records an item of a verified delivery that crier did not act on, and why, so an operator can
+   * see what was dropped (and look it up at the provider by its id). Holds no number and no text.
+   * A provider's retry of the delivery rewrites the same record; it expires at `expiresAt`.
+   */
+  recordSkipped(record: SkippedItemRecord, expiresAt: Date): Promise<void>;
+  /** The record of a skipped item, by the provider's id of it; undefined when none was recorded. */
+  skippedItem(provider: string, itemId: string): Promise<SkippedItemRecord | undefined>;
+}
+
+/** What the inbound log keeps of an item crier did not act on (`InboundLog.recordSkipped`). */
+export interface SkippedItemRecord {
+  provider: string;
+  /** The provider's id of the message, status or notification. */
+  itemId: string;
+  kind: 'message' | 'status' | 'other';
+  /** Where it sat in the delivery, e.g. `entry.0.changes.0.value.messages.1`. */
+  path: string;
+  reason: string;
+  at: string;
 }
 
 export interface InboundMessageRef {

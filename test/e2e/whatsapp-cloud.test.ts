@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import statusDelivered from '../../events/whatsapp-cloud/status-delivered.json';
 import textJoin from '../../events/whatsapp-cloud/text-join.json';
-import unsupportedImage from '../../events/whatsapp-cloud/unsupported-image.json';
+import reaction from '../../events/whatsapp-cloud/reaction.json';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { LocalStackClient } from '../support/local-stack-client.js';
 
@@ -161,7 +161,7 @@ describe('the WhatsApp Cloud API webhook on the local stack', () => {
   it('answers 200 to a message type it does not act on, and replies nothing', async () => {
     // Prepare
     const resident = '+447700900123';
-    const body = JSON.stringify(structuredClone(unsupportedImage));
+    const body = JSON.stringify(structuredClone(reaction));
 
     // Act
     const response = await post(body);
@@ -173,7 +173,7 @@ describe('the WhatsApp Cloud API webhook on the local stack', () => {
     expect(await outbox(resident)).toEqual([]);
   });
 
-  it('answers 200 to a signed status for a message it does not know', async () => {
+  it('answers 200 to a signed status for a message it does not know, counting it as skipped', async () => {
     // Prepare
     const unknown = structuredClone(statusDelivered);
     unknown.entry[0]!.changes[0]!.value.statuses[0]!.biz_opaque_callback_data = '01J0NOSUCHMESSAGE000000000';
@@ -184,7 +184,7 @@ describe('the WhatsApp Cloud API webhook on the local stack', () => {
 
     // Assess
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ messages: 0, statuses: 1, skipped: 0 });
+    expect(await response.json()).toEqual({ messages: 0, statuses: 0, skipped: 1 });
   });
 
   it('refuses a signed body that is not a WhatsApp payload with 400 naming the field', async () => {

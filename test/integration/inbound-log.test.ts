@@ -1,3 +1,4 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoInboundLog } from '../../shared/adapters/dynamo/inbound-log.js';
 import { aMessageSid, aPhone } from '../support/builders.js';
@@ -93,5 +94,24 @@ describe('DynamoInboundLog', () => {
 
     // Assess
     expect(other).toEqual({ state: 'new' });
+  });
+
+  it('records a skipped item with its reason, apart from inbound messages, rewriting it on a retry and expiring it', async () => {
+    // Prepare
+    const id = `wamid.${aMessageSid()}`;
+    const skipped = { provider: 'whatsapp-cloud', itemId: id, kind: 'message' as const, path: 'entry.0.changes.0.value.messages.0', reason: 'a reaction', at: at(0) };
+    const expiresAt = new Date('2025-05-30T09:00:00.000Z');
+
+    // Act
+    await log.recordSkipped(skipped, expiresAt);
+    await log.recordSkipped({ ...skipped, at: at(5) }, expiresAt);
+    const claim = await log.begin('whatsapp-cloud', id, record(0));
+
+    // Assess
+    expect(await log.skippedItem('whatsapp-cloud', id)).toEqual({ ...skipped, at: at(5) });
+    expect(await log.skippedItem('whatsapp-cloud', `${id}-never`)).toBeUndefined();
+    expect(claim).toEqual({ state: 'new' });
+    const { Item } = await table.documents.send(new GetCommand({ TableName: table.tableName, Key: { pk: `SKIPPED#whatsapp-cloud#${id}`, sk: 'SKIPPED' } }));
+    expect(Item?.expiresAt).toBe(expiresAt.getTime() / 1000);
   });
 });

@@ -44,6 +44,7 @@ import type {
   InboundLog,
   InboundMessageRef,
   InboundLogEntry,
+  SkippedItemRecord,
   InboxEntry,
   InboxQuery,
   InboxStore,
@@ -472,6 +473,16 @@ export class InMemoryInboundLog implements InboundLog {
     if (!entry) return undefined;
     Object.assign(entry, { from: ERASED, body: ERASED });
     return { replyMessageId: entry.replyMessageId };
+  }
+  /** Skipped items by `<provider>#<itemId>`, as recordSkipped keeps them. */
+  readonly skipped = new Map<string, SkippedItemRecord>();
+
+  async recordSkipped(record: SkippedItemRecord): Promise<void> {
+    this.skipped.set(`${record.provider}#${record.itemId}`, copy(record));
+  }
+
+  async skippedItem(provider: string, itemId: string): Promise<SkippedItemRecord | undefined> {
+    return copy(this.skipped.get(`${provider}#${itemId}`));
   }
 }
 

@@ -6,6 +6,7 @@ import { noProviderSettings } from '../../shared/adapters/providers/settings-sou
 import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors.js';
 import type { InboundText, StatusReport } from '../../shared/domain/inbound.js';
 import type { ProviderWebhooks, WebhookBatch, WebhookRequest } from '../../shared/ports/provider-webhooks.js';
+import type { InboundLog } from '../../shared/ports/stores.js';
 import { answerHandshake, receiveWebhook } from '../../shared/usecases/receive-webhook.js';
 import { AT, aMessageRecord, aPhone, aTopic } from '../support/builders.js';
 import { inMemoryInboundDependencies } from '../support/in-memory-stores.js';
@@ -41,8 +42,16 @@ function scriptedWebhooks(batch: Partial<WebhookBatch>): ProviderWebhooks {
   return {
     source: 'whatsapp-cloud',
     verify: async () => undefined,
-    parse: () => ({ inbound: [], receipts: [], skipped: [], accountErrors: [], ...batch }),
+    parse: () => ({ inbound: [], receipts: [], unidentified: [], skipped: [], accountErrors: [], ...batch }),
   };
+}
+
+/** An inbound log whose `begin` refuses one text as the domain refuses bad input: for a refusal that can never succeed. */
+function refuseBody(log: InboundLog, body: string): InboundLog {
+  return Object.assign(Object.create(Object.getPrototypeOf(log)), log, {
+    begin: (provider: string, id: string, record: Parameters<InboundLog['begin']>[2]) =>
+      record.body === body ? Promise.reject(new ValidationError('a text crier refuses')) : log.begin(provider, id, record),
+  });
 }
 
 function aText(providerMessageId: string, body: string): InboundText {
@@ -57,10 +66,10 @@ describe('receiveWebhook', () => {
     const { deps, stores, replyQueue } = await setUp();
 
     // Act
-    const batch = await receiveWebhook(deps, awsSms, queued(structuredClone(inboundJoin)));
+    const summary = await receiveWebhook(deps, awsSms, queued(structuredClone(inboundJoin)));
 
     // Assess
-    expect(batch.inbound).toHaveLength(1);
+    expect(summary).toEqual({ messages: 1, statuses: 0, skipped: 0 });
     expect(await stores.subscribers.subscriptions(RESIDENT)).toEqual([{ phone: RESIDENT, channel: 'sms', topicId: 'traffic', since: AT }]);
     expect(await stores.subscribers.consentHistory(RESIDENT)).toEqual([
       expect.objectContaining({
@@ -88,23 +97,84 @@ describe('receiveWebhook', () => {
     const { deps, stores } = await setUp();
 
     // Act
-    const batch = await receiveWebhook(deps, awsSms, queued(structuredClone(eventDelivered)));
+    const summary = await receiveWebhook(deps, awsSms, queued(structuredClone(eventDelivered)));
 
     // Assess
-    expect(batch.receipts).toHaveLength(1);
+    expect(summary).toEqual({ messages: 0, statuses: 1, skipped: 0 });
     expect(await stores.messages.get(MESSAGE_ID)).toMatchObject({ status: 'delivered' });
   });
 
-  it('skips what carries nothing to act on, touching nothing', async () => {
+  it('skips what carries nothing to act on, touching nothing but its record in the inbound log', async () => {
     // Prepare
     const { deps, stores } = await setUp();
 
     // Act
-    const batch = await receiveWebhook(deps, awsSms, queued({ ...structuredClone(eventDelivered), Type: 'SubscriptionConfirmation' }));
+    const summary = await receiveWebhook(deps, awsSms, queued({ ...structuredClone(eventDelivered), Type: 'SubscriptionConfirmation' }));
 
     // Assess
-    expect(batch.skipped).toEqual([{ path: 'Message', id: eventDelivered.MessageId, reason: expect.stringContaining('SubscriptionConfirmation') }]);
+    expect(summary).toEqual({ messages: 0, statuses: 0, skipped: 1 });
+    expect(await stores.inbound.skippedItem('aws-sms', eventDelivered.MessageId)).toEqual({
+      provider: 'aws-sms',
+      itemId: eventDelivered.MessageId,
+      kind: 'other',
+      path: 'Message',
+      reason: 'SNS message type "SubscriptionConfirmation" carries no SMS',
+      at: AT,
+    });
     expect(await stores.messages.get(MESSAGE_ID)).toMatchObject({ status: 'sent' });
+  });
+
+  it('records a receipt for a message crier never sent as skipped, and applies the rest', async () => {
+    // Prepare
+    const { deps, stores } = await setUp();
+    const stranger: StatusReport = { ...DELIVERED, providerMessageId: 'wamid.stranger', messageId: 'no-such-message' };
+    const webhooks = scriptedWebhooks({ receipts: [stranger, DELIVERED] });
+
+    // Act
+    const summary = await receiveWebhook(deps, webhooks, ANY_REQUEST);
+
+    // Assess
+    expect(summary).toEqual({ messages: 0, statuses: 1, skipped: 1 });
+    expect(await stores.messages.get(MESSAGE_ID)).toMatchObject({ status: 'delivered' });
+    expect(await stores.inbound.skippedItem('whatsapp-cloud', 'wamid.stranger')).toMatchObject({
+      kind: 'status',
+      reason: 'a "delivered" status for a message crier has no record of sending',
+    });
+  });
+
+  it('records a STOP from a sender with no phone number as an opt-out it could not act on, keeping neither the id nor the words', async () => {
+    // Prepare
+    const { deps, stores, replyQueue } = await setUp();
+    const webhooks = scriptedWebhooks({
+      unidentified: [{ path: 'entry.0.changes.0.value.messages.0', provider: 'whatsapp-cloud', providerMessageId: 'wamid.bsuid', channel: 'whatsapp', body: 'STOP' }],
+    });
+
+    // Act
+    const summary = await receiveWebhook(deps, webhooks, ANY_REQUEST);
+
+    // Assess
+    expect(summary).toEqual({ messages: 0, statuses: 0, skipped: 1 });
+    const record = await stores.inbound.skippedItem('whatsapp-cloud', 'wamid.bsuid');
+    expect(record?.reason).toMatch(/^an opt-out \(STOP\) from a sender with no phone number/);
+    expect(JSON.stringify(record)).not.toContain('"STOP"');
+    expect(replyQueue.sent).toEqual([]);
+  });
+
+  it('records a text the domain refuses as skipped and still acts on the STOP after it', async () => {
+    // Prepare
+    const { deps, stores, replyQueue } = await setUp();
+    await stores.subscribers.subscribe(RESIDENT, 'whatsapp', 'traffic', AT, { kind: 'inbound', provider: 'whatsapp-cloud', providerMessageId: 'wamid.join', text: 'JOIN TRAFFIC' });
+    const refusing = { ...deps, stores: { ...deps.stores, inbound: refuseBody(deps.stores.inbound, 'odd') } };
+    const webhooks = scriptedWebhooks({ inbound: [aText('wamid.odd', 'odd'), aText('wamid.stop', 'STOP')] });
+
+    // Act
+    const summary = await receiveWebhook(refusing, webhooks, ANY_REQUEST);
+
+    // Assess
+    expect(summary).toEqual({ messages: 1, statuses: 0, skipped: 1 });
+    expect(await stores.subscribers.subscriptions(RESIDENT)).toEqual([]);
+    expect(replyQueue.sent).toEqual([expect.objectContaining({ to: RESIDENT, purpose: 'optOutConfirmation' })]);
+    expect(await stores.inbound.skippedItem('whatsapp-cloud', 'wamid.odd')).toMatchObject({ kind: 'message', reason: 'crier refused it: a text crier refuses' });
   });
 
   it('refuses a request that fails verification before anything is stored', async () => {

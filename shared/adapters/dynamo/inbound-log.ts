@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ERASED } from '../../domain/erasure.js';
 import type { Channel } from '../../domain/model.js';
-import type { InboundLog, InboundLogEntry, InboundMessageRef } from '../../ports/stores.js';
+import type { InboundLog, InboundLogEntry, InboundMessageRef, SkippedItemRecord } from '../../ports/stores.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
 
@@ -151,5 +151,29 @@ export class DynamoInboundLog implements InboundLog {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
+  }
+
+  async recordSkipped(record: SkippedItemRecord, expiresAt: Date): Promise<void> {
+    // An unconditional put: a provider's retry of the delivery finds the same item and rewrites it.
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.skippedItem(record.provider, record.itemId),
+          type: 'skippedWebhookItem',
+          ...record,
+          expiresAt: Math.ceil(expiresAt.getTime() / 1000),
+        },
+      }),
+    );
+  }
+
+  async skippedItem(provider: string, itemId: string): Promise<SkippedItemRecord | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.skippedItem(provider, itemId), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const { provider: itemProvider, itemId: id, kind, path, reason, at } = Item;
+    return { provider: String(itemProvider), itemId: String(id), kind, path: String(path), reason: String(reason), at: String(at) };
   }
 }

@@ -16,6 +16,7 @@ import type { Channel } from '../../domain/model.js';
  * | inbound by sender    | SUB#<phone>                 | INBOUND#<provider>#<id>    |
  * | erasure tombstone    | ERASED#<sha256(phone)>      | TOMBSTONE                  |
  * | inbound message      | INBOUND#<provider>#<id>     | INBOUND                    |
+ * | skipped webhook item | SKIPPED#<provider>#<id>     | SKIPPED                    |
  * | sender rate window   | RATE#<sha256(phone)>#<win>  | RATE                       |
  * | inbox entry          | INBOX#<department>          | <received at>#<entry id>   |
  * | inbox entry by id    | INBOXID#<entry id>          | INBOXID                    |
@@ -91,6 +92,8 @@ export const keys = {
     pk: `INBOUND#${provider}#${providerMessageId}`,
     sk: 'INBOUND',
   }),
+  /** Apart from `inbound`: a skipped item may be a status of ours, whose id is no inbound message's. */
+  skippedItem: (provider: string, itemId: string) => ({ pk: `SKIPPED#${provider}#${itemId}`, sk: 'SKIPPED' }),
   /** By the number's hash: a counter that lives minutes but leaves no number behind an erasure (TTL deletion may lag by days). */
   rateWindow: (phone: string, window: string) => ({ pk: `RATE#${phoneHash(phone)}#${window}`, sk: 'RATE' }),
   inboxPartition: (department: string) => `INBOX#${department}`,

@@ -21,5 +21,5 @@ export interface WebhookContext {
 
 /** A batch with nothing in it yet, for providers whose webhook carries one item. */
 export function emptyWebhookBatch(): WebhookBatch {
-  return { inbound: [], receipts: [], skipped: [], accountErrors: [] };
+  return { inbound: [], receipts: [], unidentified: [], skipped: [], accountErrors: [] };
 }

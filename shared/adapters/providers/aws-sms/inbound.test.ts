@@ -70,30 +70,20 @@ describe('parseAwsSmsNotification: two-way SMS', () => {
     expect(parsed).toMatchObject({ kind: 'inbound', inbound: { body: 'JOIN TRAFFIC' } });
   });
 
-  it('names a missing field of the two-way SMS payload', () => {
+  it.each<[string, (message: Record<string, unknown>) => void, string]>([
+    ['a missing messageBody', (message) => delete message.messageBody, 'a two-way SMS crier cannot read (messageBody Invalid input: expected string, received undefined)'],
+    ['a sender that is not a phone number', (message) => (message.originationNumber = 'not-a-number'), "the sender's number is not a valid phone number"],
+    ['a short code sender', (message) => (message.originationNumber = '88022'), "the sender's number is not a valid phone number"],
+    ['an empty text', (message) => (message.messageBody = ' '), 'an empty message'],
+  ])('skips a two-way SMS with %s under its inbound id, with the reason and never the number', (_case, edit, reason) => {
     // Prepare
-    const notification = withMessage('inboundJoin', (message) => {
-      delete message.messageBody;
-    });
+    const notification = withMessage('inboundJoin', edit);
 
     // Act
-    const error = validationError(() => parseAwsSmsNotification(notification, OPTIONS));
+    const parsed = parseAwsSmsNotification(notification, OPTIONS);
 
     // Assess
-    expect(error.details.map((issue) => issue.field)).toEqual(['Message.messageBody']);
-  });
-
-  it('refuses a sender that is not a phone number, naming it', () => {
-    // Prepare
-    const notification = withMessage('inboundJoin', (message) => {
-      message.originationNumber = 'not-a-number';
-    });
-
-    // Act
-    const error = validationError(() => parseAwsSmsNotification(notification, OPTIONS));
-
-    // Assess
-    expect(error.details).toEqual([{ field: 'Message.originationNumber', message: '"not-a-number" is not a valid phone number' }]);
+    expect(parsed).toEqual({ kind: 'skipped', snsMessageId: notification.MessageId, id: 'cae173d2-66b9-564c-8309-21f858e9fb84', item: 'message', reason });
   });
 });
 
@@ -201,17 +191,17 @@ describe('parseAwsSmsNotification: the SNS envelope', () => {
   });
 
   it.each([
-    ['a Message that is not JSON', { Message: 'JOIN TRAFFIC' }, 'Message'],
-    ['a Message that is neither a text nor an event', { Message: '{"hello":"world"}' }, 'Message'],
-  ])('refuses %s', (_case, override, field) => {
+    ['a Message that is not JSON', { Message: 'JOIN TRAFFIC' }, 'the SNS Message is not JSON'],
+    ['a Message that is neither a text nor an event', { Message: '{"hello":"world"}' }, 'the SNS Message is neither a two-way SMS (inboundMessageId) nor an SMS event (eventType)'],
+  ])('skips %s under the SNS message id, with the reason', (_case, override, reason) => {
     // Prepare
     const notification = { ...fixture('inboundJoin'), ...override };
 
     // Act
-    const error = validationError(() => parseAwsSmsNotification(notification, OPTIONS));
+    const parsed = parseAwsSmsNotification(notification, OPTIONS);
 
     // Assess
-    expect(error.details.map((issue) => issue.field)).toEqual([field]);
+    expect(parsed).toEqual({ kind: 'skipped', snsMessageId: notification.MessageId, id: notification.MessageId, item: 'other', reason });
   });
 
   it('refuses a body that is not JSON', () => {

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { ForbiddenError, ValidationError, type FieldIssue } from '../../../domain/errors.js';
 import type { InboundText, StatusReport } from '../../../domain/inbound.js';
 import { toE164 } from '../../../domain/phone.js';
+import type { SkippedItemKind } from '../../../ports/provider-webhooks.js';
 import { MESSAGE_ID_CONTEXT_KEY } from './message-context.js';
 import { awsSmsEventToMessageStatus, awsSmsEventTypeSchema } from './status-mapping.js';
 
@@ -59,7 +60,14 @@ const eventSchema = z.object({
 export type AwsSmsNotification =
   | { kind: 'inbound'; snsMessageId: string; inbound: InboundText }
   | { kind: 'receipt'; snsMessageId: string; receipt: StatusReport }
-  | { kind: 'skipped'; snsMessageId: string; reason: string };
+  | {
+      kind: 'skipped';
+      snsMessageId: string;
+      /** The id of the text or event when it could be read (else the SNS notification's), and which it was. */
+      id: string;
+      item: SkippedItemKind;
+      reason: string;
+    };
 
 export interface AwsSmsParseOptions {
   defaultCountry: CountryCode;
@@ -67,7 +75,7 @@ export interface AwsSmsParseOptions {
 
 /** The SNS envelope of a notification; throws ValidationError naming each bad field. */
 function readEnvelope(input: unknown): z.infer<typeof snsNotificationSchema> {
-  const envelope = snsNotificationSchema.safeParse(typeof input === 'string' ? parseJson(input, 'body') : input);
+  const envelope = snsNotificationSchema.safeParse(typeof input === 'string' ? parseEnvelopeJson(input) : input);
   if (!envelope.success) throw invalid('invalid SNS notification', fieldIssues(envelope.error));
   return envelope.data;
 }
@@ -86,45 +94,66 @@ export function verifySnsTopic(input: unknown, topicArns: readonly string[]): vo
 
 /**
  * Parses one SNS notification from AWS End User Messaging SMS, once its topic is checked
- * (verifySnsTopic). Throws ValidationError naming each bad field; event types and notification
- * types crier does not act on come back as `skipped`, not errors, so they are not retried forever.
+ * (verifySnsTopic). Throws ValidationError only when the SNS envelope itself cannot be read; what
+ * is inside it and crier cannot act on (another SNS message type, an event type crier does not
+ * record, a message that is not JSON or lacks a field, a sender that is not a valid number) comes
+ * back as `skipped` with its reason, so it is recorded once instead of failing and being dropped.
  */
 export function parseAwsSmsNotification(input: unknown, options: AwsSmsParseOptions): AwsSmsNotification {
   const { Type: type, MessageId: snsMessageId, Message: message } = readEnvelope(input);
-  if (type !== 'Notification') return { kind: 'skipped', snsMessageId, reason: `SNS message type "${type}" carries no SMS` };
+  const skip = (reason: string, id = snsMessageId, item: SkippedItemKind = 'other'): AwsSmsNotification => ({
+    kind: 'skipped',
+    snsMessageId,
+    id,
+    item,
+    reason,
+  });
+  if (type !== 'Notification') return skip(`SNS message type "${type}" carries no SMS`);
 
-  const payload = parseJson(message, 'Message');
+  let payload: unknown;
+  try {
+    payload = JSON.parse(message);
+  } catch {
+    return skip('the SNS Message is not JSON');
+  }
   if (typeof payload === 'object' && payload !== null && 'inboundMessageId' in payload) {
-    return { kind: 'inbound', snsMessageId, inbound: readInbound(payload, options.defaultCountry) };
+    const inbound = readInbound(payload, options.defaultCountry);
+    return 'skip' in inbound ? skip(inbound.skip, inbound.id ?? snsMessageId, 'message') : { kind: 'inbound', snsMessageId, inbound };
   }
   if (typeof payload === 'object' && payload !== null && 'eventType' in payload) {
     const receipt = readEvent(payload);
-    return 'skip' in receipt ? { kind: 'skipped', snsMessageId, reason: receipt.skip } : { kind: 'receipt', snsMessageId, receipt };
+    return 'skip' in receipt ? skip(receipt.skip, receipt.id ?? snsMessageId, 'status') : { kind: 'receipt', snsMessageId, receipt };
   }
-  throw invalid('the SNS message is neither a two-way SMS nor an SMS event', [
-    { field: 'Message', message: 'must be a two-way SMS (inboundMessageId) or an SMS event (eventType)' },
-  ]);
+  return skip('the SNS Message is neither a two-way SMS (inboundMessageId) nor an SMS event (eventType)');
 }
 
-function readInbound(payload: unknown, defaultCountry: CountryCode): InboundText {
+type Skip = { skip: string; id: string | undefined };
+
+/** A text's or event's own id, when it has a readable one: what the skip is recorded under. */
+function idIn(payload: object, field: 'inboundMessageId' | 'messageId'): string | undefined {
+  const value = (payload as Record<string, unknown>)[field];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function readInbound(payload: object, defaultCountry: CountryCode): InboundText | Skip {
+  const id = idIn(payload, 'inboundMessageId');
   const parsed = inboundMessageSchema.safeParse(payload);
-  if (!parsed.success) throw invalid('invalid two-way SMS message', fieldIssues(parsed.error, 'Message'));
+  if (!parsed.success) return { skip: `a two-way SMS crier cannot read (${describe(parsed.error)})`, id };
   const { originationNumber, destinationNumber, messageBody, inboundMessageId } = parsed.data;
   const from = toE164(originationNumber, defaultCountry);
-  if (!from) {
-    throw invalid('invalid two-way SMS message', [
-      { field: 'Message.originationNumber', message: `"${originationNumber}" is not a valid phone number` },
-    ]);
-  }
+  // The number is not echoed: the reason is kept where personal data is not.
+  if (!from) return { skip: "the sender's number is not a valid phone number", id };
+  if (!messageBody.trim()) return { skip: 'an empty message', id };
   return { provider: PROVIDER, providerMessageId: inboundMessageId, from, channel: 'sms', to: destinationNumber, body: messageBody };
 }
 
-function readEvent(payload: unknown): StatusReport | { skip: string } {
+function readEvent(payload: object): StatusReport | Skip {
+  const id = idIn(payload, 'messageId');
   const parsed = eventSchema.safeParse(payload);
-  if (!parsed.success) throw invalid('invalid SMS event', fieldIssues(parsed.error, 'Message'));
+  if (!parsed.success) return { skip: `an SMS event crier cannot read (${describe(parsed.error)})`, id };
   const event = parsed.data;
   const type = awsSmsEventTypeSchema.safeParse(event.eventType);
-  if (!type.success) return { skip: `event type "${event.eventType}" is not one crier records` };
+  if (!type.success) return { skip: `event type "${event.eventType}" is not one crier records`, id };
   const status = awsSmsEventToMessageStatus[type.data];
   const failed = status === 'failed' || status === 'undelivered';
   return {
@@ -144,12 +173,19 @@ function readEvent(payload: unknown): StatusReport | { skip: string } {
 /** AWS reports (and bills) End User Messaging prices in US dollars. */
 const AWS_BILLING_CURRENCY = 'USD';
 
-function parseJson(text: string, field: string): unknown {
+function parseEnvelopeJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ValidationError(`the SNS ${field} is not valid JSON`, [{ field, message: 'must be JSON' }], { cause: error });
+    throw new ValidationError('the SNS notification is not valid JSON', [{ field: 'body', message: 'must be JSON' }], { cause: error });
   }
+}
+
+/** A zod error in one line, by field: for a skip reason. */
+function describe(error: z.ZodError): string {
+  return fieldIssues(error)
+    .map((issue) => `${issue.field} ${issue.message}`)
+    .join('; ');
 }
 
 function fieldIssues(error: z.ZodError, prefix?: string): FieldIssue[] {

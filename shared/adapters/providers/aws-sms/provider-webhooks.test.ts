@@ -43,7 +43,7 @@ describe('AWS SMS webhooks: verify', () => {
       "SNS topic arn:aws:sns:eu-west-2:999999999999:someone-else is not one of this deployment's AWS SMS topics",
     ],
     ['a notification without its TopicArn', { ...inboundJoin, TopicArn: undefined }, ValidationError, 'invalid SNS notification'],
-    ['a body that is not an SNS notification', '<xml/>', ValidationError, 'the SNS body is not valid JSON'],
+    ['a body that is not an SNS notification', '<xml/>', ValidationError, 'the SNS notification is not valid JSON'],
   ])('refuses %s', async (_case, notification, kind, message) => {
     // Prepare
     const subject = webhooks();
@@ -80,6 +80,7 @@ describe('AWS SMS webhooks: parse', () => {
     expect(batch).toEqual({
       inbound: [expect.objectContaining({ provider: 'aws-sms', from: '+447700900123', channel: 'sms', body: 'JOIN TRAFFIC' })],
       receipts: [],
+      unidentified: [],
       skipped: [],
       accountErrors: [],
     });

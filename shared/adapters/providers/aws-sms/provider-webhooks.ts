@@ -30,7 +30,7 @@ export function awsSmsWebhooks(context: WebhookContext): ProviderWebhooks {
           batch.receipts.push(notification.receipt);
           break;
         case 'skipped':
-          batch.skipped.push({ path: 'Message', id: notification.snsMessageId, reason: notification.reason });
+          batch.skipped.push({ path: 'Message', id: notification.id, kind: notification.item, reason: notification.reason });
           break;
       }
       return batch;

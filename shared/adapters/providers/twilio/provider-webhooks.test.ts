@@ -109,6 +109,7 @@ describe('Twilio webhooks: parse', () => {
     expect(batch).toEqual({
       inbound: [{ provider: 'twilio', providerMessageId: inboundSmsJoin.MessageSid, from: '+447700100123', channel: 'sms', to: '+447700100000', body: 'JOIN YOUTH' }],
       receipts: [],
+      unidentified: [],
       skipped: [],
       accountErrors: [],
     });

@@ -1,7 +1,7 @@
 import { ForbiddenError } from '../../../domain/errors.js';
 import type { ProviderWebhooks, WebhookBatch, WebhookRequest } from '../../../ports/provider-webhooks.js';
 import { parseFormBody } from '../../../runtime/http/request.js';
-import { emptyWebhookBatch, type WebhookContext } from '../webhook-context.js';
+import type { WebhookContext } from '../webhook-context.js';
 import { twilioAuthToken } from './settings.js';
 import { parseTwilioInbound, parseTwilioStatus, verifyTwilioSignature } from './webhooks.js';
 
@@ -42,10 +42,10 @@ export function twilioWebhooks(context: WebhookContext): ProviderWebhooks {
       const params = parseFormBody(request);
       switch (request.path) {
         case twilioWebhookPaths.inbound:
-          return { ...emptyWebhookBatch(), inbound: [parseTwilioInbound(params, context.defaultCountry)] };
+          return parseTwilioInbound(params, context.defaultCountry);
         case twilioWebhookPaths.status:
           // crier's own message id rides in the status callback URL the adapter gave Twilio.
-          return { ...emptyWebhookBatch(), receipts: [parseTwilioStatus(params, request.query.messageId)] };
+          return parseTwilioStatus(params, request.query.messageId);
         default:
           throw new Error(`no Twilio webhook is served at ${request.path}`);
       }

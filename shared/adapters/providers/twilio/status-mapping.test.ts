@@ -41,10 +41,10 @@ describe('twilioStatusToMessageStatus', () => {
     const params = { ...structuredClone(statusDelivered), MessageStatus: twilioStatus };
 
     // Act
-    const report = parseTwilioStatus(params, '01J0CRIERMESSAGE0000000001');
+    const [report] = parseTwilioStatus(params, '01J0CRIERMESSAGE0000000001').receipts;
 
     // Assess
     expect(twilioStatusToMessageStatus[twilioStatus]).toBe(messageStatus);
-    expect(report.status).toBe(messageStatus);
+    expect(report?.status).toBe(messageStatus);
   });
 });

@@ -7,6 +7,8 @@ import statusDelivered from '../../../../events/twilio/status-delivered.json';
 import statusUndelivered from '../../../../events/twilio/status-undelivered.json';
 import statusWhatsappRead from '../../../../events/twilio/status-whatsapp-read.json';
 import { ValidationError } from '../../../domain/errors.js';
+import type { InboundText, StatusReport } from '../../../domain/inbound.js';
+import type { WebhookBatch } from '../../../ports/provider-webhooks.js';
 import { parseTwilioInbound, parseTwilioStatus, signTwilioRequest, verifyTwilioSignature } from './webhooks.js';
 
 const AUTH_TOKEN = 'c0ffee00c0ffee00c0ffee00c0ffee00';
@@ -171,22 +173,36 @@ describe('verifyTwilioSignature', () => {
   });
 });
 
+/** The one text a form carried; fails the test when the form was skipped instead. */
+function textOf(batch: WebhookBatch): InboundText {
+  expect(batch.skipped).toEqual([]);
+  const [inbound] = batch.inbound;
+  if (!inbound) throw new Error('expected a text, got none');
+  return inbound;
+}
+
+function receiptOf(batch: WebhookBatch): StatusReport {
+  expect(batch.skipped).toEqual([]);
+  const [receipt] = batch.receipts;
+  if (!receipt) throw new Error('expected a receipt, got none');
+  return receipt;
+}
+
 describe('parseTwilioInbound', () => {
   it('parses an SMS keyword message', () => {
     // Prepare
     const params = fixture('inboundSmsJoin');
 
     // Act
-    const inbound = parseTwilioInbound(params, 'GB');
+    const batch = parseTwilioInbound(params, 'GB');
 
     // Assess
-    expect(inbound).toEqual({
-      provider: 'twilio',
-      providerMessageId: params.MessageSid,
-      from: '+447700100123',
-      channel: 'sms',
-      to: '+447700100000',
-      body: 'JOIN YOUTH',
+    expect(batch).toEqual({
+      inbound: [{ provider: 'twilio', providerMessageId: params.MessageSid, from: '+447700100123', channel: 'sms', to: '+447700100000', body: 'JOIN YOUTH' }],
+      receipts: [],
+      unidentified: [],
+      skipped: [],
+      accountErrors: [],
     });
   });
 
@@ -195,7 +211,7 @@ describe('parseTwilioInbound', () => {
     const params = fixture('inboundWhatsapp');
 
     // Act
-    const inbound = parseTwilioInbound(params, 'GB');
+    const inbound = textOf(parseTwilioInbound(params, 'GB'));
 
     // Assess
     expect(inbound).toEqual({
@@ -213,7 +229,7 @@ describe('parseTwilioInbound', () => {
     const params = fixture('inboundStopAdvancedOptOut');
 
     // Act
-    const inbound = parseTwilioInbound(params, 'GB');
+    const inbound = textOf(parseTwilioInbound(params, 'GB'));
 
     // Assess
     expect(inbound.providerHandledOptOut).toBe('STOP');
@@ -226,21 +242,25 @@ describe('parseTwilioInbound', () => {
     const params = { ...fixture('inboundStopAdvancedOptOut'), OptOutType: optOutType };
 
     // Act
-    const inbound = parseTwilioInbound(params, 'GB');
+    const inbound = textOf(parseTwilioInbound(params, 'GB'));
 
     // Assess
     expect(inbound.providerHandledOptOut).toBe(optOutType.toUpperCase());
   });
 
-  it('leaves providerHandledOptOut out when Twilio did not handle the keyword', () => {
+  it.each([
+    ['absent', undefined],
+    ['an OptOutType crier does not know', 'UNSUBSCRIBE'],
+  ])('leaves providerHandledOptOut out when it is %s, and routes the body as usual', (_case, optOutType) => {
     // Prepare
-    const params = fixture('inboundSmsJoin');
+    const params: Record<string, string> = { ...fixture('inboundSmsJoin'), ...(optOutType === undefined ? {} : { OptOutType: optOutType }) };
 
     // Act
-    const inbound = parseTwilioInbound(params, 'GB');
+    const inbound = textOf(parseTwilioInbound(params, 'GB'));
 
     // Assess
     expect(inbound).not.toHaveProperty('providerHandledOptOut');
+    expect(inbound.body).toBe('JOIN YOUTH');
   });
 
   it('reads a sender in national form as a number of the default country', () => {
@@ -248,47 +268,46 @@ describe('parseTwilioInbound', () => {
     const params = { ...fixture('inboundSmsJoin'), From: '07700 100123' };
 
     // Act
-    const inbound = parseTwilioInbound(params, 'GB');
+    const inbound = textOf(parseTwilioInbound(params, 'GB'));
 
     // Assess
     expect(inbound.from).toBe('+447700100123');
   });
 
-  it('treats a missing Body (media-only message) as empty text', () => {
+  it('reads a picture with a caption as its text, and ignores parameters it does not know', () => {
     // Prepare
-    const withMedia: Record<string, string> = { ...fixture('inboundSmsJoin'), NumMedia: '1' };
-    const { Body: _omitted, ...params } = withMedia;
+    const params = { ...fixture('inboundSmsJoin'), NumMedia: '1', MediaUrl0: 'https://api.twilio.com/media/ME1', SomethingNew: 'x' };
 
     // Act
-    const inbound = parseTwilioInbound(params, 'GB');
+    const inbound = textOf(parseTwilioInbound(params, 'GB'));
 
     // Assess
-    expect(inbound.body).toBe('');
+    expect(inbound.body).toBe('JOIN YOUTH');
   });
 
-  it.each(['not-a-number', '+4412', 'whatsapp:+4412'])('refuses From %j with a ValidationError naming From', (from) => {
+  it.each<[string, Record<string, string | string[]>, string]>([
+    ['a picture with no text', { NumMedia: '1', Body: '' }, 'a picture or other media with no text: crier keeps no media and acts on text only'],
+    ['an empty message', { Body: '   ' }, 'an empty message'],
+    ['a short code sender', { From: '88022' }, 'a sender that is a short code, not a phone number crier could answer'],
+    ['an alphanumeric sender', { From: 'CardiffCC' }, 'a sender that is an alphanumeric sender id, not a phone number crier could answer'],
+    ['a number that is not valid', { From: '+4412' }, "the sender's number is not a valid phone number"],
+    ['a WhatsApp number that is not valid', { From: 'whatsapp:+4412' }, "the sender's number is not a valid phone number"],
+    ['a WhatsApp sender named by a user id, not a number', { From: 'whatsapp:US.13491208655302741918' }, "the sender's number is not a valid phone number"],
+    ['a sender on a channel crier does not serve', { From: 'messenger:123456789' }, 'a sender on a channel crier does not serve (only SMS and WhatsApp)'],
+    ['a repeated From', { From: ['+447700100123', '+447700100124'] }, 'a message with no From'],
+  ])('skips %s with its reason, never echoing the number', (_case, override, reason) => {
     // Prepare
-    const params = { ...fixture('inboundSmsJoin'), From: from };
+    const params = { ...fixture('inboundSmsJoin'), ...override };
 
     // Act
-    const error = validationError(() => parseTwilioInbound(params, 'GB'));
+    const batch = parseTwilioInbound(params, 'GB');
 
     // Assess
-    expect(error.details).toEqual([{ field: 'From', message: `"${from}" is not a valid phone number` }]);
+    expect(batch.inbound).toEqual([]);
+    expect(batch.skipped).toEqual([{ path: 'form', id: params.MessageSid, kind: 'message', reason }]);
   });
 
-  it('refuses a sender on a channel crier does not serve', () => {
-    // Prepare
-    const params = { ...fixture('inboundSmsJoin'), From: 'messenger:123456789' };
-
-    // Act
-    const error = validationError(() => parseTwilioInbound(params, 'GB'));
-
-    // Assess
-    expect(error.details).toEqual([{ field: 'From', message: '"messenger:123456789" is not an SMS or WhatsApp address' }]);
-  });
-
-  it('names MessageSid when it is missing', () => {
+  it('names MessageSid when it is missing: without it the form is not Twilio\'s', () => {
     // Prepare
     const { MessageSid: _omitted, ...params } = fixture('inboundSmsJoin');
 
@@ -299,33 +318,16 @@ describe('parseTwilioInbound', () => {
     expect(error.details).toEqual([{ field: 'MessageSid', message: 'is required' }]);
   });
 
-  it('names every bad field at once', () => {
+  it('names both envelope fields when both are wrong', () => {
     // Prepare
-    const broken: Record<string, string> = {
-      ...fixture('inboundSmsJoin'),
-      MessageSid: 'SM-short',
-      From: 'nobody',
-      NumMedia: 'many',
-      OptOutType: 'UNSUBSCRIBE',
-    };
+    const broken: Record<string, string> = { ...fixture('inboundSmsJoin'), MessageSid: 'SM-short' };
     const { AccountSid: _omitted, ...params } = broken;
 
     // Act
     const error = validationError(() => parseTwilioInbound(params, 'GB'));
 
     // Assess
-    expect(error.details.map((issue) => issue.field).sort()).toEqual(['AccountSid', 'From', 'MessageSid', 'NumMedia', 'OptOutType']);
-  });
-
-  it('refuses a repeated form field', () => {
-    // Prepare
-    const params = { ...fixture('inboundSmsJoin'), Body: ['JOIN', 'YOUTH'] };
-
-    // Act
-    const error = validationError(() => parseTwilioInbound(params, 'GB'));
-
-    // Assess
-    expect(error.details).toEqual([{ field: 'Body', message: 'must be a single text value' }]);
+    expect(error.details.map((issue) => issue.field).sort()).toEqual(['AccountSid', 'MessageSid']);
   });
 });
 
@@ -335,7 +337,7 @@ describe('parseTwilioStatus', () => {
     const params = fixture('statusDelivered');
 
     // Act
-    const report = parseTwilioStatus(params, '01J0CRIERMESSAGE0000000001');
+    const report = receiptOf(parseTwilioStatus(params, '01J0CRIERMESSAGE0000000001'));
 
     // Assess
     expect(report).toEqual({
@@ -352,7 +354,7 @@ describe('parseTwilioStatus', () => {
     const params = fixture('statusUndelivered');
 
     // Act
-    const report = parseTwilioStatus(params, '01J0CRIERMESSAGE0000000002');
+    const report = receiptOf(parseTwilioStatus(params, '01J0CRIERMESSAGE0000000002'));
 
     // Assess
     expect(report.status).toBe('undelivered');
@@ -364,46 +366,47 @@ describe('parseTwilioStatus', () => {
     const params = fixture('statusWhatsappRead');
 
     // Act
-    const report = parseTwilioStatus(params, undefined);
+    const report = receiptOf(parseTwilioStatus(params, undefined));
 
     // Assess
     expect(report.status).toBe('read');
     expect(report.messageId).toBeUndefined();
   });
 
-  it('treats an empty ErrorCode as none', () => {
+  it.each(['', 'E30003'])('treats ErrorCode %j as none', (errorCode) => {
     // Prepare
-    const params = { ...fixture('statusDelivered'), ErrorCode: '' };
+    const params = { ...fixture('statusDelivered'), ErrorCode: errorCode };
 
     // Act
-    const report = parseTwilioStatus(params, undefined);
+    const report = receiptOf(parseTwilioStatus(params, undefined));
 
     // Assess
     expect(report.errorCode).toBeUndefined();
   });
 
-  it('refuses an unknown MessageStatus, naming the field', () => {
+  it.each([
+    ['an unknown MessageStatus', { MessageStatus: 'teleported' }, 'a MessageStatus crier does not know'],
+    ['no MessageStatus', { MessageStatus: undefined }, 'a status callback with no MessageStatus'],
+  ])('skips %s with its reason instead of refusing it', (_case, override, reason) => {
     // Prepare
-    const params = { ...fixture('statusDelivered'), MessageStatus: 'teleported' };
+    const params: Record<string, string | undefined> = { ...fixture('statusDelivered'), ...override };
 
     // Act
-    const error = validationError(() => parseTwilioStatus(params, undefined));
+    const batch = parseTwilioStatus(params, undefined);
 
     // Assess
-    expect(error.details.map((issue) => issue.field)).toEqual(['MessageStatus']);
+    expect(batch.receipts).toEqual([]);
+    expect(batch.skipped).toEqual([{ path: 'form', id: params.MessageSid, kind: 'status', reason }]);
   });
 
-  it('names MessageSid and MessageStatus when they are missing', () => {
+  it('names MessageSid when it is missing', () => {
     // Prepare
-    const { MessageSid: _sid, MessageStatus: _status, ...params } = fixture('statusDelivered');
+    const { MessageSid: _sid, ...params } = fixture('statusDelivered');
 
     // Act
     const error = validationError(() => parseTwilioStatus(params, undefined));
 
     // Assess
-    expect(error.details).toEqual([
-      { field: 'MessageSid', message: 'is required' },
-      { field: 'MessageStatus', message: 'is required' },
-    ]);
+    expect(error.details).toEqual([{ field: 'MessageSid', message: 'is required' }]);
   });
 });

@@ -1,15 +1,15 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import buttonReply from '../../../../events/whatsapp-cloud/button-reply.json';
+import imageCaptionInbox from '../../../../events/whatsapp-cloud/image-caption-inbox.json';
 import interactiveButtonReply from '../../../../events/whatsapp-cloud/interactive-button-reply.json';
 import interactiveListReply from '../../../../events/whatsapp-cloud/interactive-list-reply.json';
 import multiEntryBatch from '../../../../events/whatsapp-cloud/multi-entry-batch.json';
+import reaction from '../../../../events/whatsapp-cloud/reaction.json';
 import statusDelivered from '../../../../events/whatsapp-cloud/status-delivered.json';
 import statusFailed from '../../../../events/whatsapp-cloud/status-failed.json';
 import statusRead from '../../../../events/whatsapp-cloud/status-read.json';
 import textJoin from '../../../../events/whatsapp-cloud/text-join.json';
-import unsupportedImage from '../../../../events/whatsapp-cloud/unsupported-image.json';
-import unsupportedReaction from '../../../../events/whatsapp-cloud/unsupported-reaction.json';
 import { ForbiddenError, ValidationError } from '../../../domain/errors.js';
 import {
   answerVerificationRequest,
@@ -31,8 +31,8 @@ const fixtures = {
   statusRead,
   statusFailed,
   multiEntryBatch,
-  unsupportedImage,
-  unsupportedReaction,
+  imageCaptionInbox,
+  reaction,
 };
 type FixtureName = keyof typeof fixtures;
 function fixture(name: FixtureName): any {
@@ -235,6 +235,7 @@ describe('parseWhatsAppWebhook', () => {
         },
       ],
       receipts: [],
+      unidentified: [],
       skipped: [],
       accountErrors: [],
     });
@@ -346,16 +347,24 @@ describe('parseWhatsAppWebhook', () => {
     ]);
     expect(batch.receipts).toEqual([expect.objectContaining({ status: 'sent', messageId: '01J0CRIERMESSAGE0000000003' })]);
     expect(batch.skipped).toEqual([
-      { path: 'entry.1.changes.1', reason: 'webhook field "account_update" is not one crier handles' },
+      { path: 'entry.1.changes.1', kind: 'other', reason: 'webhook field "account_update" is not one crier handles' },
     ]);
   });
 
-  it.each([
-    ['unsupportedImage', 'image'],
-    ['unsupportedReaction', 'reaction'],
-  ] as const)('skips %s (type %s) instead of refusing the batch', (name, type) => {
+  it('reads the caption of a picture as its text', () => {
     // Prepare
-    const payload = fixture(name);
+    const payload = fixture('imageCaptionInbox');
+
+    // Act
+    const batch = parse(payload);
+
+    // Assess
+    expect(batch.inbound).toEqual([expect.objectContaining({ from: '+447700900123', body: 'Pothole on Cathedral Road' })]);
+  });
+
+  it('skips a reaction, with its id and reason, instead of refusing the batch', () => {
+    // Prepare
+    const payload = fixture('reaction');
 
     // Act
     const batch = parse(payload);
@@ -366,15 +375,16 @@ describe('parseWhatsAppWebhook', () => {
       {
         path: 'entry.0.changes.0.value.messages.0',
         id: firstValue(payload).messages[0].id,
-        reason: `message type "${type}" is not one crier acts on`,
+        kind: 'message',
+        reason: 'a reaction to an earlier message: crier acts on text only',
       },
     ]);
   });
 
-  it('skips an unsupported message but still reads the text beside it', () => {
+  it('skips a message it cannot act on but still reads the text beside it', () => {
     // Prepare
     const payload = fixture('textJoin');
-    firstValue(payload).messages.unshift(firstValue(fixture('unsupportedImage')).messages[0]);
+    firstValue(payload).messages.unshift(firstValue(fixture('reaction')).messages[0]);
 
     // Act
     const batch = parse(payload);
@@ -467,31 +477,73 @@ describe('parseWhatsAppWebhook', () => {
       expect(batch.inbound[0]?.from).toBe(e164);
     });
 
-    it('is never read as a national number of the default country', () => {
+    it('is never read as a national number of the default country: such a sender is skipped', () => {
       // Prepare
       const payload = fixture('textJoin');
       // 7700 900123 is a GB mobile in national form, but Meta's digits are always international.
       firstValue(payload).messages[0].from = '07700900123';
 
       // Act
-      const error = validationError(() => parse(payload));
+      const batch = parse(payload);
 
       // Assess
-      expect(error.details).toEqual([
-        { field: 'entry.0.changes.0.value.messages.0.from', message: '"07700900123" is not a valid phone number' },
+      expect(batch.inbound).toEqual([]);
+      expect(batch.skipped).toEqual([
+        expect.objectContaining({ path: 'entry.0.changes.0.value.messages.0', reason: "the sender's number is not a valid phone number" }),
       ]);
     });
 
-    it.each(['not-a-number', '4412', ''])('refuses %j with a ValidationError naming the field path', (from) => {
+    it.each(['not-a-number', '4412'])('skips %j by its path, and still reads the rest of the batch', (from) => {
       // Prepare
       const payload = fixture('multiEntryBatch');
       payload.entry[1].changes[0].value.messages[0].from = from;
 
       // Act
-      const error = validationError(() => parse(payload));
+      const batch = parse(payload);
 
       // Assess
-      expect(error.details.map((issue) => issue.field)).toEqual(['entry.1.changes.0.value.messages.0.from']);
+      expect(batch.inbound.map((inbound) => inbound.body)).toEqual(['TRAFFIC', 'HELP']);
+      expect(batch.skipped.map((item) => item.path)).toEqual(['entry.1.changes.0.value.messages.0', 'entry.1.changes.1']);
+      expect(JSON.stringify(batch.skipped)).not.toContain(from);
+    });
+
+    it('takes the number from the contact that carries the same business-scoped user id when the message has no from', () => {
+      // Prepare
+      const payload = fixture('textJoin');
+      const value = firstValue(payload);
+      delete value.messages[0].from;
+      value.messages[0].from_user_id = 'GB.1349120865530274';
+      value.contacts[0].user_id = 'GB.1349120865530274';
+
+      // Act
+      const batch = parse(payload);
+
+      // Assess
+      expect(batch.inbound).toEqual([expect.objectContaining({ from: '+447700900123', body: 'JOIN TRAFFIC' })]);
+    });
+
+    it('passes on a sender known only by a business-scoped user id, without a number', () => {
+      // Prepare
+      const payload = fixture('textJoin');
+      const value = firstValue(payload);
+      delete value.messages[0].from;
+      value.messages[0].from_user_id = 'GB.1349120865530274';
+      value.contacts = [{ profile: { name: 'Sheena', username: '@sheena' }, user_id: 'GB.1349120865530274' }];
+
+      // Act
+      const batch = parse(payload);
+
+      // Assess
+      expect(batch.inbound).toEqual([]);
+      expect(batch.unidentified).toEqual([
+        {
+          path: 'entry.0.changes.0.value.messages.0',
+          provider: 'whatsapp-cloud',
+          providerMessageId: value.messages[0].id,
+          channel: 'whatsapp',
+          body: 'JOIN TRAFFIC',
+        },
+      ]);
     });
   });
 
@@ -529,71 +581,81 @@ describe('parseWhatsAppWebhook', () => {
       expect(error.details).toEqual([{ field: 'entry', message: 'is required' }]);
     });
 
-    it.each([
-      ['id', 'entry.0.changes.0.value.messages.0.id', 'is required'],
-      ['type', 'entry.0.changes.0.value.messages.0.type', 'is required'],
-    ])('names a message without its %s', (key, field, message) => {
+    it.each<[string, (message: any) => void, string]>([
+      ['without its type', (message) => delete message.type, 'a message crier cannot read (type is required)'],
+      ['without the text of a text message', (message) => delete message.text, 'a text message with no text.body'],
+      ['with a body of the wrong type', (message) => (message.text.body = 42), 'a text message with no text.body'],
+      ['with no sender at all', (message) => delete message.from, 'a message with no sender (neither from nor from_user_id)'],
+    ])('skips a message %s, by its id and path, with the reason', (_case, edit, reason) => {
       // Prepare
       const payload = fixture('textJoin');
-      delete firstValue(payload).messages[0][key];
+      edit(firstValue(payload).messages[0]);
 
       // Act
-      const error = validationError(() => parse(payload));
+      const batch = parse(payload);
 
       // Assess
-      expect(error.details).toEqual([{ field, message }]);
+      expect(batch.inbound).toEqual([]);
+      expect(batch.skipped).toEqual([
+        { path: 'entry.0.changes.0.value.messages.0', id: firstValue(payload).messages[0].id, kind: 'message', reason },
+      ]);
     });
 
-    it('names the text of a text message that has none', () => {
+    it('skips a message without its id, by its path alone', () => {
       // Prepare
       const payload = fixture('textJoin');
-      delete firstValue(payload).messages[0].text;
+      delete firstValue(payload).messages[0].id;
 
       // Act
-      const error = validationError(() => parse(payload));
+      const batch = parse(payload);
 
       // Assess
-      expect(error.details).toEqual([{ field: 'entry.0.changes.0.value.messages.0.text', message: 'is required for a text message' }]);
+      expect(batch.skipped).toEqual([
+        { path: 'entry.0.changes.0.value.messages.0', kind: 'message', reason: 'a message crier cannot read (id is required)' },
+      ]);
     });
 
-    it('names a list reply without its list_reply', () => {
+    it('skips a list reply without its list_reply', () => {
       // Prepare
       const payload = fixture('interactiveListReply');
       delete firstValue(payload).messages[0].interactive.list_reply;
 
       // Act
-      const error = validationError(() => parse(payload));
+      const batch = parse(payload);
 
       // Assess
-      expect(error.details.map((issue) => issue.field)).toEqual(['entry.0.changes.0.value.messages.0.interactive.list_reply']);
+      expect(batch.skipped.map((item) => item.reason)).toEqual(['a list_reply with no title']);
     });
 
-    it('names a status without its wamid and metadata without our phone number id', () => {
+    it('still reads a status whose change has no metadata, and skips a status without its wamid', () => {
       // Prepare
       const payload = fixture('statusFailed');
-      delete firstValue(payload).statuses[0].id;
-      delete firstValue(payload).metadata.phone_number_id;
+      const value = firstValue(payload);
+      value.statuses.push({ ...value.statuses[0] });
+      delete value.statuses[1].id;
+      delete value.metadata;
 
       // Act
-      const error = validationError(() => parse(payload));
+      const batch = parse(payload);
 
       // Assess
-      expect(error.details.map((issue) => issue.field).sort()).toEqual([
-        'entry.0.changes.0.value.metadata.phone_number_id',
-        'entry.0.changes.0.value.statuses.0.id',
+      expect(batch.receipts).toEqual([expect.objectContaining({ status: 'failed', errorCode: '131047' })]);
+      expect(batch.skipped).toEqual([
+        { path: 'entry.0.changes.0.value.statuses.1', kind: 'status', reason: 'a status crier cannot read (id is required)' },
       ]);
     });
 
-    it('names a message body of the wrong type', () => {
+    it('skips an entry without changes and reads the next', () => {
       // Prepare
-      const payload = fixture('textJoin');
-      firstValue(payload).messages[0].text.body = 42;
+      const payload = fixture('multiEntryBatch');
+      payload.entry[0] = { id: '102290129340398', something: 'else' };
 
       // Act
-      const error = validationError(() => parse(payload));
+      const batch = parse(payload);
 
       // Assess
-      expect(error.details).toEqual([{ field: 'entry.0.changes.0.value.messages.0.text.body', message: 'must be text' }]);
+      expect(batch.inbound.map((inbound) => inbound.body)).toEqual(['STOP']);
+      expect(batch.skipped[0]).toEqual({ path: 'entry.0', kind: 'other', reason: expect.stringContaining('an entry crier cannot read') });
     });
   });
 });
