@@ -337,9 +337,11 @@ export interface DepartmentStore {
    * under it). Returns what the day had used before, and whether it was counted.
    */
   reserve(department: string, day: string, messages: number, cap: number): Promise<{ reserved: boolean; used: number }>;
+  /** Counts `messages` for `day` with no cap to stay under: a department without one still sees what it used. */
+  countUncapped(department: string, day: string, messages: number): Promise<void>;
   /** Messages counted against the department for `day`. */
   used(department: string, day: string): Promise<number>;
-  /** Gives back what a broadcast cancelled before it started had counted. */
+  /** Gives back what a broadcast cancelled before it started had counted; never below 0. */
   release(department: string, day: string, messages: number): Promise<void>;
   /**
    * Adds the estimated cost of messages sent on `day` (whole micro-units of `currency`) to the

@@ -627,13 +627,18 @@ export class InMemoryDepartmentStore implements DepartmentStore {
     return { reserved: true, used };
   }
 
+  async countUncapped(department: string, day: string, messages: number): Promise<void> {
+    this.usage.set(`${department}#${day}`, (this.usage.get(`${department}#${day}`) ?? 0) + messages);
+  }
+
   async used(department: string, day: string): Promise<number> {
     return this.usage.get(`${department}#${day}`) ?? 0;
   }
 
   async release(department: string, day: string, messages: number): Promise<void> {
     const key = `${department}#${day}`;
-    if (this.usage.has(key)) this.usage.set(key, (this.usage.get(key) ?? 0) - messages);
+    const used = this.usage.get(key);
+    if (used !== undefined && used >= messages) this.usage.set(key, used - messages);
   }
 
   readonly costs = new Map<string, { costMicros: number; replyCostMicros: number; currency: string }>();
