@@ -7,7 +7,7 @@ import {
 } from '../functions/deployment-settings.js';
 import { failoverEnvSchema, priceTableEnvSchema } from '../shared/config/env.js';
 
-/** The local stack's environment (CONTRACT.md), validated before anything starts. */
+/** The local stack's environment (docs/contract.md), validated before anything starts. */
 export const localEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   PUBLIC_BASE_URL: z.url().optional(),
