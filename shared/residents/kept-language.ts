@@ -42,11 +42,12 @@ export function answerLanguage(kept: KeptLanguage | undefined, told: Language | 
 }
 
 /**
- * Texts after which no language is kept: an opt-out (the STOP path does the one thing it must,
- * and a resident who leaves is not profiled on the way out) and an age under 13 (nothing about
- * the child is kept).
+ * Texts from which no language is inferred: a language chosen in the text itself (IDIOMA INGLES
+ * chooses English; its Spanish command word is no second opinion), an opt-out (the STOP path does
+ * the one thing it must, and a resident who leaves is not profiled on the way out) and an age
+ * under 13 (nothing about the child is kept).
  */
-export const intentsKeepingNoLanguage: ReadonlySet<string> = new Set(['optOut', 'underAge']);
+export const intentsInferringNoLanguage: ReadonlySet<string> = new Set(['setLanguage', 'optOut', 'underAge']);
 
 /**
  * The language to keep as inferred after a text whose words told `told`, or undefined when the
@@ -55,7 +56,7 @@ export const intentsKeepingNoLanguage: ReadonlySet<string> = new Set(['optOut', 
  * default) is the one told, so an English JOIN from a new resident writes nothing.
  */
 export function languageToInfer(kept: KeptLanguage | undefined, told: Language | undefined, intent: string): Language | undefined {
-  if (told === undefined || intentsKeepingNoLanguage.has(intent)) return undefined;
+  if (told === undefined || intentsInferringNoLanguage.has(intent)) return undefined;
   if (kept?.source === 'chosen') return undefined;
   return told === (kept?.language ?? defaultLanguage) ? undefined : told;
 }

@@ -407,6 +407,8 @@ describe('profile: area, language, age', () => {
     ['invalidArea', 'AREA NOWHERE', ['invalidArea', 'en', { word: 'NOWHERE' }], []],
     ['setLanguage', 'LANG CY', ['languageSet', 'cy', { language: 'cy' }], [{ language: 'cy', languageSource: 'chosen' }]],
     ['setLanguage', 'Español', ['languageSet', 'es', { language: 'es' }], [{ language: 'es', languageSource: 'chosen' }]],
+    // The Welsh IAITH chooses English: one record, the choice, and no Welsh inferred beside it.
+    ['setLanguage', 'IAITH SAESNEG', ['languageSet', 'en', { language: 'en' }], [{ language: 'en', languageSource: 'chosen' }]],
     ['invalidLanguage', 'LANG KLINGON', ['invalidLanguage', 'en', { word: 'KLINGON' }], []],
     ['setAge', 'AGE 15', ['ageSet', 'en', { band: '13-15' }], [{ ageBand: '13-15' }]],
     ['setAge', 'EDAD 30 años', ['ageSet', 'es', { band: '25+' }], [inferredEs, { ageBand: '25+' }]],

@@ -48,6 +48,7 @@ describe('languageToInfer', () => {
     ['inferred Welsh, Spanish told: Spanish', inferredCy, 'es', 'help', 'es'],
     ['inferred Welsh, English told: English', inferredCy, 'en', 'subscribe', 'en'],
     ['inferred Spanish, Spanish told: already kept', inferredEs, 'es', 'help', undefined],
+    ['a language chosen with a Spanish command word (IDIOMA INGLES): the choice alone', undefined, 'es', 'setLanguage', undefined],
     ['an opt-out in Welsh: nothing kept', undefined, 'cy', 'optOut', undefined],
     ['an age under 13 in Spanish: nothing kept', undefined, 'es', 'underAge', undefined],
     ['leaving one topic in Welsh: Welsh', undefined, 'cy', 'leaveTopic', 'cy'],
