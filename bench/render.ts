@@ -173,7 +173,7 @@ export function render(
         ['Lambda compute (observed ms × MB)', `$${PRICES.lambdaPerGbSecond}/GB-s`, dollars(cost.lambdaCompute), perMillion(cost.lambdaCompute)],
         ['  … or at AWS latencies (instead of the line above)', '', dollars(cost.lambdaComputeModelled), perMillion(cost.lambdaComputeModelled)],
         ['Lambda requests', `$${PRICES.lambdaPerMillionRequests}/M`, dollars(cost.lambdaRequests), perMillion(cost.lambdaRequests)],
-        ['API Gateway (receipt webhooks; not in the brief, added)', `$${PRICES.apiGatewayPerMillionRequests}/M`, dollars(cost.apiGateway), perMillion(cost.apiGateway)],
+        ['API Gateway (receipt webhooks, one a message)', `$${PRICES.apiGatewayPerMillionRequests}/M`, dollars(cost.apiGateway), perMillion(cost.apiGateway)],
         ['total (observed Lambda ms)', '', dollars(cost.total), perMillion(cost.total)],
         ['total (Lambda at AWS latencies)', '', dollars(cost.totalModelled), perMillion(cost.totalModelled)],
       ],

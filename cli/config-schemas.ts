@@ -23,7 +23,7 @@ export const cliEnvSchema = z.object({
   CRIER_URL: optionalVariable(baseUrlSchema),
   CRIER_API_KEY: optionalVariable(apiKeySchema),
   XDG_CONFIG_HOME: optionalVariable(z.string()),
-  // Where `npm start` keeps its data, and so the local operator key (CONTRACT.md).
+  // Where `npm start` keeps its data, and so the local operator key (docs/contract.md).
   DATA_DIR: optionalVariable(z.string()).transform((dir) => dir ?? '.data'),
   TWILIO_AUTH_TOKEN: optionalVariable(z.string()),
   TWILIO_ACCOUNT_SID: optionalVariable(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits')),

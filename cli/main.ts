@@ -19,6 +19,14 @@ function report(error: unknown): number {
   return FAILURE_EXIT_CODE;
 }
 
+// A reader that stops early (`npx crier topics list | head`) closes the pipe: the rest of the
+// output is not wanted, so the CLI stops quietly and successfully, as a Unix tool does, instead of
+// dying on the unhandled 'error' event with a stack trace. Any other write error is still one.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(0);
+});
+
 try {
   await buildProgram().parseAsync(process.argv);
 } catch (error) {

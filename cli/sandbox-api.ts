@@ -3,7 +3,7 @@ import { ApiError, UnexpectedResponseError } from './errors.js';
 import { problemsOf } from './arguments.js';
 import { apiErrorFrom, type HttpClient, type HttpResponse } from './http.js';
 
-/** One message in the local stack's sandbox outbox (CONTRACT.md, `GET /sandbox/messages`). */
+/** One message in the local stack's sandbox outbox (docs/contract.md, `GET /sandbox/messages`). */
 export const sandboxMessageSchema = z.object({
   id: z.string(),
   messageId: z.string().optional(),

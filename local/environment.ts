@@ -9,7 +9,7 @@ import { failoverEnvSchema, priceTableEnvSchema } from '../shared/config/env.js'
 import { DEFAULT_HOST } from './listen-address.js';
 import { apiKeyShape } from '../shared/platform/api-key-shape.js';
 
-/** The local stack's environment (CONTRACT.md), validated before anything starts. */
+/** The local stack's environment (docs/contract.md), validated before anything starts. */
 export const localEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   /**

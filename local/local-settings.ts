@@ -44,7 +44,7 @@ function sandboxRates(messagesPerSecond: number): SendRates {
   );
 }
 
-/** Provider settings that in AWS come from the secret; locally from the environment (CONTRACT.md). */
+/** Provider settings that in AWS come from the secret; locally from the environment (docs/contract.md). */
 export function localProviderEnvironment(options: LocalStackOptions, baseUrl: string): Record<string, string> {
   const { twilio } = options;
   return Object.fromEntries(

@@ -11,6 +11,7 @@ import { broadcastsEnvSchema, type BroadcastsEnv } from '../../shared/config/env
 import type { FanOutTask } from '../../shared/domain/jobs.js';
 import type { Broadcast } from '../../shared/domain/model.js';
 import { sendWindow } from '../../shared/domain/send-window.js';
+import { shownCounts } from '../../shared/broadcasts/shown-counts.js';
 import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { parseJsonBody, parseParameter, parseQuery } from '../../shared/runtime/http/request.js';
 import { json } from '../../shared/runtime/http/responses.js';
@@ -32,12 +33,13 @@ const broadcastIdSchema = z.string().regex(/^[0-9a-z]{26}$/, 'must be a broadcas
 const departmentSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a department name (lowercase letters, digits, dashes)');
 
 /**
- * What the API shows of a broadcast: internal fan-out and cap bookkeeping stays inside. The cost
- * is the sum of its sent messages' estimates (none yet: 0 in the deployment's currency).
+ * What the API shows of a broadcast: internal fan-out and cap bookkeeping stays inside; the counts
+ * as shownCounts derives them, so they never contradict each other while it sends. The cost is
+ * the sum of its sent messages' estimates (none yet: 0 in the deployment's currency).
  */
 function view(broadcast: Broadcast, currency: string) {
-  const { fanOutPending: _fanOutPending, department: _department, capDay: _capDay, cost, ...visible } = broadcast;
-  return { ...visible, cost: costView(cost ?? { currency, estimatedMicros: 0 }) };
+  const { fanOutPending, department: _department, capDay: _capDay, cost, counts, ...visible } = broadcast;
+  return { ...visible, counts: shownCounts(counts, fanOutPending <= 0), cost: costView(cost ?? { currency, estimatedMicros: 0 }) };
 }
 const viewIn = (deps: { currency: string }) => (broadcast: Broadcast) => view(broadcast, deps.currency);
 

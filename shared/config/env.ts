@@ -52,7 +52,7 @@ export const tableEnvSchema = baseEnvSchema.extend({
 
 /**
  * Where provider settings come from: in AWS a Secrets Manager secret (JSON of the same names),
- * locally the environment (CONTRACT.md). Neither is read at module load.
+ * locally the environment (docs/contract.md). Neither is read at module load.
  */
 export const smsProviderNames = ['sandbox', 'sandbox-b', 'twilio', 'aws-sms'] as const;
 export const whatsappProviderNames = ['sandbox', 'sandbox-b', 'twilio', 'whatsapp-cloud'] as const;

@@ -3,6 +3,7 @@ import { languages, type Language } from './language.js';
 import { ageBands, type AgeBand } from './profile.js';
 import type { MessageContent } from './message-content.js';
 import type { TargetingFilters } from './targeting.js';
+import type { LanguageSource } from '../residents/kept-language.js';
 
 /** The channels a resident can be reached on. */
 export const channelSchema = z.enum(['sms', 'whatsapp']);
@@ -140,6 +141,8 @@ export interface SubscriberProfile {
   /** The topics held at the moment of a STOP, restored by START. */
   heldTopics: Partial<Record<Channel, string[]>>;
   language: Language | undefined;
+  /** How the language came to be kept (see shared/residents/kept-language.ts); undefined with no language. */
+  languageSource: LanguageSource | undefined;
   /** A postcode district (`CF10`): never a full address. */
   area: string | undefined;
   /** Only the band is kept, never the age. */

@@ -7,8 +7,9 @@ export type E164 = string & { readonly __brand: 'E164' };
 /**
  * Ofcom's UK mobile range reserved for drama and testing (07700 900000–900999). libphonenumber
  * marks it invalid on purpose (it is never allocated), but it is exactly the range people use to
- * try a gateway out, and CONTRACT.md's own example: accepting it lets nobody real be texted by a
- * test. The other Ofcom drama ranges (e.g. 020 7946 0xxx) already pass as valid fixed lines.
+ * try a gateway out, and the one the README's and docs/contract.md's examples use: accepting it
+ * lets nobody real be texted by a test. The other Ofcom drama ranges (e.g. 020 7946 0xxx)
+ * already pass as valid fixed lines.
  */
 const OFCOM_DRAMA_MOBILE = /^\+447700900\d{3}$/;
 

@@ -19,6 +19,7 @@ import type { MessageCostEstimate, ProviderPrice } from '../domain/costs.js';
 import type { JobTotals } from '../domain/job-totals.js';
 import type { Language } from '../domain/language.js';
 import type { AgeBand } from '../domain/profile.js';
+import type { LanguageSource } from '../residents/kept-language.js';
 import type { ReplyId, ReplyOverrides } from '../domain/replies.js';
 
 export interface TopicPageQuery {
@@ -99,6 +100,15 @@ export interface SubscriberStore {
   leaveTopic(phone: string, channel: Channel, topicId: string, at: string, evidence: ConsentEvidence): Promise<boolean>;
   /** Sets area, language or age band, and records the change. */
   updateProfile(phone: string, channel: Channel, changes: ProfileChanges, at: string, evidence: ConsentEvidence): Promise<void>;
+  /**
+   * Keeps a language inferred from the words of a resident's text (`YMUNO` is Welsh), unless the
+   * profile holds a chosen one by the time it writes, and records it as a profile change
+   * (`{ language, languageSource: 'inferred' }`) beside, not over, any other change the same text
+   * made. The record comes first, as every consent record does, so a LANG that lands between the
+   * caller's read and this write leaves a record whose change did not take: the rule that an
+   * inferred language never replaces a chosen one says which holds. False when it did not take.
+   */
+  keepInferredLanguage(phone: string, channel: Channel, language: Language, at: string, evidence: ConsentEvidence): Promise<boolean>;
   /** Keeps a JOIN to a confirmed-opt-in topic until the resident's YES, and records the request. */
   requestConfirmation(phone: string, pending: PendingConfirmation, evidence: ConsentEvidence): Promise<void>;
   /** The JOIN waiting for confirmation on a channel, removed as it is taken. */
@@ -157,6 +167,8 @@ export interface ErasureFootprint {
 
 export interface ProfileChanges {
   language?: Language;
+  /** Written with a language: 'chosen' by LANG (see shared/residents/kept-language.ts). */
+  languageSource?: LanguageSource;
   area?: string;
   /** `null` forgets the band (a resident who says they are under 13). */
   ageBand?: AgeBand | null;
@@ -325,9 +337,11 @@ export interface DepartmentStore {
    * under it). Returns what the day had used before, and whether it was counted.
    */
   reserve(department: string, day: string, messages: number, cap: number): Promise<{ reserved: boolean; used: number }>;
+  /** Counts `messages` for `day` with no cap to stay under: a department without one still sees what it used. */
+  countUncapped(department: string, day: string, messages: number): Promise<void>;
   /** Messages counted against the department for `day`. */
   used(department: string, day: string): Promise<number>;
-  /** Gives back what a broadcast cancelled before it started had counted. */
+  /** Gives back what a broadcast cancelled before it started had counted; never below 0. */
   release(department: string, day: string, messages: number): Promise<void>;
   /**
    * Adds the estimated cost of messages sent on `day` (whole micro-units of `currency`) to the

@@ -89,15 +89,21 @@ export async function setDepartmentLimits(
 
 /**
  * Counts a broadcast's audience against each of its departments' daily caps for `day`, all or
- * none: when one department has no room, what was counted against the others is given back.
- * Test broadcasts reach only the sandbox and count against nothing (like Notify's test keys).
+ * none: when one department has no room, what was counted against the others is given back. A
+ * department without a cap is counted too (usedToday says what it used, and a cap set later in
+ * the day starts from the truth). Test broadcasts reach only the sandbox and count against
+ * nothing (like Notify's test keys).
  */
 export async function reserveDailyCap(deps: BroadcastDependencies, broadcast: Broadcast, audience: number, day: string): Promise<void> {
   if (broadcast.mode === 'test') return;
   const reserved: string[] = [];
   for (const department of departmentsOf(broadcast)) {
     const { dailyMessageCap } = await effectiveLimits(deps, department);
-    if (dailyMessageCap === 0) continue;
+    if (dailyMessageCap === 0) {
+      await deps.stores.departments.countUncapped(department, day, audience);
+      reserved.push(department);
+      continue;
+    }
     const outcome = await deps.stores.departments.reserve(department, day, audience, dailyMessageCap);
     if (!outcome.reserved) {
       for (const done of reserved) await deps.stores.departments.release(done, day, audience);

@@ -1,8 +1,8 @@
 import type { InboundText } from '../domain/inbound.js';
 import { routeText, type Intent, type RoutedText } from '../domain/keyword-router.js';
-import { defaultLanguage } from '../domain/language.js';
 import { generalDepartment, type ConsentEvidence } from '../domain/model.js';
 import { renderReply } from '../domain/replies.js';
+import { answerLanguage, keptLanguageOf, languageToInfer } from '../residents/kept-language.js';
 import type { InboundDependencies } from './dependencies.js';
 import type { IntentContext, IntentOutcome, PlannedReply } from './inbound/context.js';
 import { intentHandlers } from './inbound/intents.js';
@@ -47,17 +47,22 @@ async function handleClaimed(deps: InboundDependencies, inbound: InboundText, no
 
   const routed = routedText(inbound);
   const profile = await deps.stores.subscribers.getProfile(inbound.from);
+  const kept = keptLanguageOf(profile);
   const context: IntentContext = {
     deps,
     inbound,
     at,
     evidence: evidenceOf(inbound),
     profile,
-    language: profile?.language ?? routed.language ?? defaultLanguage,
+    language: answerLanguage(kept, routed.language),
   };
   // The table is keyed by intent kind, so each handler receives its own kind of intent.
   const handler = intentHandlers[routed.intent.kind] as (context: IntentContext, intent: Intent) => Promise<IntentOutcome>;
   const outcome = await handler(context, routed.intent);
+  // The language the resident's words told is kept, so a HELP that tells none is answered in it.
+  const told = outcome.toldLanguage === undefined ? routed.language : (outcome.toldLanguage ?? undefined);
+  const inferred = languageToInfer(kept, told, routed.intent.kind);
+  if (inferred) await deps.stores.subscribers.keepInferredLanguage(inbound.from, inbound.channel, inferred, at, context.evidence);
   const reply = replyToSend(outcome.reply, messagesInWindow, deps.settings.floodLimit, inbound);
   const replyMessageId = reply ? `reply-${inbound.provider}-${inbound.providerMessageId}` : undefined;
   if (reply && replyMessageId) {

@@ -253,8 +253,11 @@ describe('crier broadcasts: the whole lifecycle from the command line', () => {
   });
 
   it('sets a daily cap; a broadcast over it is refused with the 429 message and exit 1; limits shows the cap; default puts it back', async () => {
-    // Prepare
-    const setCap = ['departments', 'set-limits', 'general', '--daily-cap', '3'];
+    // Prepare: the broadcasts of the tests above were counted, though general had no cap; the cap
+    // leaves room for 3 more, and the broadcast below reaches 4
+    const used = (await client.api('GET', '/v1/departments/general/limits')).json.usedToday as number;
+    const cap = used + 3;
+    const setCap = ['departments', 'set-limits', 'general', '--daily-cap', String(cap)];
 
     // Act
     const set = await crier(setCap, env);
@@ -266,14 +269,15 @@ describe('crier broadcasts: the whole lifecycle from the command line', () => {
 
     // Assess
     expect(set).toMatchObject({ code: 0, stderr: '' });
-    expect(set.stdout).toMatch(/^daily cap: +3 messages a day \(the department's own\)$/m);
-    expect(limits.stdout).toMatch(/^used today: +0 of 3 \(\d{4}-\d{2}-\d{2}\)$/m);
+    expect(used).toBeGreaterThan(0);
+    expect(set.stdout).toMatch(new RegExp(`^daily cap: +${cap} messages a day \\(the department's own\\)$`, 'm'));
+    expect(limits.stdout).toMatch(new RegExp(`^used today: +${used} of ${cap} \\(\\d{4}-\\d{2}-\\d{2}\\)$`, 'm'));
     expect(over).toMatchObject({ code: 1, stdout: '' });
-    expect(over.stderr).toMatch(/^error: department "general" may send 3 messages a day; 0 are counted for \S+ and this broadcast reaches 4$/m);
+    expect(over.stderr).toMatch(new RegExp(`^error: department "general" may send ${cap} messages a day; ${used} are counted for \\S+ and this broadcast reaches 4$`, 'm'));
     expect(over.stderr).toMatch(/^ {2}topics: 1 over the daily cap of department "general"/m);
     expect(over.stderr).toContain('  limits: over the daily message cap: nothing was sent.');
-    expect(preview.stdout).toMatch(/^WARNING: Department "general" would pass its daily cap of 3 messages\.$/m);
-    expect(preview.stdout).toMatch(/^limits of general: daily cap 3: 0 used on the start day, 4 with this one — OVER THE CAP;/m);
+    expect(preview.stdout).toMatch(new RegExp(`^WARNING: Department "general" would pass its daily cap of ${cap} messages\\.$`, 'm'));
+    expect(preview.stdout).toMatch(new RegExp(`^limits of general: daily cap ${cap}: ${used} used on the start day, ${used + 4} with this one — OVER THE CAP;`, 'm'));
     expect(reset.stdout).toMatch(/^daily cap: +none \(the deployment's default\)$/m);
     expect(nothing).toMatchObject({ code: 2, stderr: 'error: invalid arguments\n  input: name a limit to set: --daily-cap, --operator-approval-above or both\n' });
   });

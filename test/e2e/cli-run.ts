@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { inject } from 'vitest';
 
@@ -30,6 +30,23 @@ function runCli(entry: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       done({ code, stdout, stderr });
     });
+  });
+}
+
+/**
+ * Runs `node bin/crier.js …` with its output piped into a reader that has already gone, as
+ * `npx crier … | head` leaves it once head has read its lines: the reader's end of the pipe is
+ * closed at once, long before the CLI (a second to start) writes anything, so every write of
+ * the CLI meets a closed pipe.
+ */
+export function crierIntoClosedPipe(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'crier.js'), ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stderr }));
   });
 }
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { LocalStackClient } from '../support/local-stack-client.js';
-import { crier, crierFromSources, isolatedEnv } from './cli-run.js';
+import { crier, crierFromSources, crierIntoClosedPipe, isolatedEnv } from './cli-run.js';
 
 /** A port that was free a moment ago and has nobody listening on it now. */
 async function closedPort(): Promise<number> {
@@ -62,6 +62,17 @@ describe('crier CLI against the local stack', () => {
     const [header, ...rows] = listed.stdout.trim().split('\n');
     expect(header).toMatch(/^ID\s+NAME\s+KEYWORDS\s+DEPARTMENT\s+APPROVAL\s+SUBSCRIBERS$/);
     expect(rows).toEqual([expect.stringMatching(/^traffic\s+Traffic alerts\s+TRAFFIC JAMS\s+general\s+-\s+0$/)]);
+  });
+
+  it.each([
+    ['the help', ['--help']],
+    ['a table from the API', ['topics', 'list']],
+  ])('stops quietly with exit 0 when its output is piped into a reader that has closed: %s', async (_case, args) => {
+    // Prepare / Act
+    const run = await crierIntoClosedPipe(args, env);
+
+    // Assess: no "Error: write EPIPE" stack trace
+    expect(run).toEqual({ code: 0, stderr: '' });
   });
 
   it('simulates a resident texting JOIN TRAFFIC, prints the reply, and shows them as a subscriber', async () => {

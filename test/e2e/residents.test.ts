@@ -72,7 +72,27 @@ describe('residents texting the local stack', () => {
     expect(age).toEqual([renderReply('ageSet', 'es', { ...settings, band: '16-17' })]);
     expect(profile.json).toMatchObject({ area: 'CF10', language: 'es', ageBand: '16-17' });
     const changes = profile.json.consentHistory.filter((event: { action: string }) => event.action === 'profile');
-    expect(changes.map((event: { changes: unknown }) => event.changes)).toEqual([{ area: 'CF10' }, { language: 'es' }, { ageBand: '16-17' }]);
+    expect(changes.map((event: { changes: unknown }) => event.changes)).toEqual([
+      { area: 'CF10' },
+      { language: 'es', languageSource: 'chosen' },
+      { ageBand: '16-17' },
+    ]);
+  });
+
+  it('keeps the language a resident joined in: their next HELP is answered in Welsh', async () => {
+    // Prepare
+    const resident = phone(310);
+    await client.textAndCollect(resident, 'YMUNO TRAFFIG');
+
+    // Act
+    const help = await client.textAndCollect(resident, 'HELP');
+    const profile = await client.api('GET', `/v1/subscribers/${encodeURIComponent(resident)}`);
+
+    // Assess
+    expect(help).toEqual([renderReply('help', 'cy', { ...settings, keywords: ['TRAFFIG', 'YOUTH'] })]);
+    expect(profile.json).toMatchObject({ language: 'cy' });
+    const changes = profile.json.consentHistory.filter((event: { action: string }) => event.action === 'profile');
+    expect(changes).toEqual([expect.objectContaining({ changes: { language: 'cy', languageSource: 'inferred' }, evidence: expect.objectContaining({ text: 'YMUNO TRAFFIG' }) })]);
   });
 
   it('tells an under-13 they cannot join, and keeps nothing about them', async () => {

@@ -378,6 +378,33 @@ describe('DynamoDepartmentStore', () => {
     expect(await departments.reserve(department, '2025-03-04', 10, 10)).toEqual({ reserved: true, used: 0 });
   });
 
+  it('counts messages with no cap to stay under, beside what a cap counted, and gives them back', async () => {
+    // Prepare
+    const department = newDepartment();
+    await departments.reserve(department, '2025-03-04', 4, 10);
+
+    // Act
+    await departments.countUncapped(department, '2025-03-04', 50);
+    const counted = await departments.used(department, '2025-03-04');
+    await departments.release(department, '2025-03-04', 50);
+
+    // Assess
+    expect(counted).toBe(54);
+    expect(await departments.used(department, '2025-03-04')).toBe(4);
+  });
+
+  it('never takes a day below 0: a release of more than was counted is ignored', async () => {
+    // Prepare
+    const department = newDepartment();
+    await departments.countUncapped(department, '2025-03-04', 3);
+
+    // Act
+    await departments.release(department, '2025-03-04', 5);
+
+    // Assess
+    expect(await departments.used(department, '2025-03-04')).toBe(3);
+  });
+
   it('keeps a department’s own limits, and gives back the previous ones when they change', async () => {
     // Prepare
     const department = newDepartment();

@@ -118,9 +118,13 @@ describe('DynamoSubscriberStore: the inbound flow’s methods', () => {
   describe('updateProfile', () => {
     it.each<[string, ProfileChanges, Record<string, string>]>([
       ['an area', { area: 'CF10' }, { area: 'CF10' }],
-      ['a language', { language: 'cy' }, { language: 'cy' }],
+      ['a chosen language', { language: 'cy', languageSource: 'chosen' }, { language: 'cy', languageSource: 'chosen' }],
       ['an age band', { ageBand: '16-17' }, { ageBand: '16-17' }],
-      ['several at once, leaving out the undefined', { area: 'NP20', language: 'es', ageBand: undefined }, { area: 'NP20', language: 'es' }],
+      [
+        'several at once, leaving out the undefined',
+        { area: 'NP20', language: 'es', languageSource: 'chosen', ageBand: undefined },
+        { area: 'NP20', language: 'es', languageSource: 'chosen' },
+      ],
     ])('sets %s and records a profile change with what changed', async (_case, changes, recorded) => {
       // Prepare
       const phone = newResident();
@@ -184,6 +188,57 @@ describe('DynamoSubscriberStore: the inbound flow’s methods', () => {
 
       // Assess
       expect(await subscribers.getProfile(phone)).toMatchObject({ optedOut: { sms: T1 }, area: 'CF10' });
+    });
+  });
+
+  describe('keepInferredLanguage', () => {
+    it('keeps a language its words told and records it beside the other change the same text made', async () => {
+      // Prepare: ARDAL CF10 is Welsh, and sets an area
+      const phone = newResident();
+      const evidence = inboundEvidence({ text: 'ARDAL CF10' });
+      await subscribers.updateProfile(phone, 'sms', { area: 'CF10' }, T1, evidence);
+
+      // Act
+      const took = await subscribers.keepInferredLanguage(phone, 'sms', 'cy', T1, evidence);
+
+      // Assess
+      expect(took).toBe(true);
+      expect(await subscribers.getProfile(phone)).toMatchObject({ createdAt: T1, area: 'CF10', language: 'cy', languageSource: 'inferred' });
+      expect((await subscribers.consentHistory(phone)).map((event) => [event.action, event.evidence, event.changes])).toEqual(
+        expect.arrayContaining([
+          ['profile', evidence, { area: 'CF10' }],
+          ['profile', evidence, { language: 'cy', languageSource: 'inferred' }],
+        ]),
+      );
+    });
+
+    it('replaces a language inferred before', async () => {
+      // Prepare
+      const phone = newResident();
+      await subscribers.keepInferredLanguage(phone, 'sms', 'cy', T1, inboundEvidence({ text: 'YMUNO TRAFFIG' }));
+
+      // Act
+      const took = await subscribers.keepInferredLanguage(phone, 'sms', 'es', T2, inboundEvidence({ text: 'AYUDA' }));
+
+      // Assess
+      expect(took).toBe(true);
+      expect(await subscribers.getProfile(phone)).toMatchObject({ createdAt: T1, language: 'es', languageSource: 'inferred' });
+    });
+
+    it.each<[string, ProfileChanges]>([
+      ['chosen with LANG', { language: 'es', languageSource: 'chosen' }],
+      ['kept before sources were (LANG or an import)', { language: 'es' }],
+    ])('never replaces a language %s, even one written after the caller read the profile', async (_case, chosen) => {
+      // Prepare
+      const phone = newResident();
+      await subscribers.updateProfile(phone, 'sms', chosen, T1, inboundEvidence({ text: 'LANG ES' }));
+
+      // Act
+      const took = await subscribers.keepInferredLanguage(phone, 'sms', 'cy', T2, inboundEvidence({ text: 'YMUNO TRAFFIG' }));
+
+      // Assess
+      expect(took).toBe(false);
+      expect(await subscribers.getProfile(phone)).toMatchObject({ language: 'es', languageSource: 'chosen' });
     });
   });
 

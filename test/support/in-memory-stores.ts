@@ -19,6 +19,7 @@ import {
   type Topic,
 } from '../../shared/domain/model.js';
 import { shardOf } from '../../shared/domain/sharding.js';
+import { keptLanguageOf } from '../../shared/residents/kept-language.js';
 import type { Clock, IdGenerator } from '../../shared/ports/clock.js';
 import type { JobQueue } from '../../shared/ports/job-queue.js';
 import type { MessagingProvider, OutboundText, ProviderAcceptance } from '../../shared/ports/messaging-provider.js';
@@ -181,7 +182,7 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
           createdAt: state.createdAt,
           optedOut: copy(state.optedOut),
           heldTopics: copy(state.heldTopics),
-          language: state.changes.language,
+          ...languageOf(state.changes),
           area: state.changes.area,
           ageBand: state.changes.ageBand ?? undefined,
           whatsappWindowOpenedAt: state.whatsappWindowOpenedAt,
@@ -275,6 +276,15 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
       if (value === null) delete profileChanges[name];
       else profileChanges[name] = value;
     }
+  }
+
+  async keepInferredLanguage(phone: string, channel: Channel, language: Language, at: string, evidence: ConsentEvidence): Promise<boolean> {
+    this.putConsent(phone, { at, action: 'profile', channel, topicId: undefined, evidence, changes: { language, languageSource: 'inferred' } }, 'language');
+    const changes = this.profile(phone, at).changes;
+    if (keptLanguageOf(changes)?.source === 'chosen') return false;
+    changes.language = language;
+    changes.languageSource = 'inferred';
+    return true;
   }
 
   async requestConfirmation(phone: string, pending: PendingConfirmation, evidence: ConsentEvidence): Promise<void> {
@@ -414,10 +424,16 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
   }
 
   /** Keyed by what changed and the evidence, as in DynamoDB: a replay rewrites, never duplicates. */
-  private putConsent(phone: string, event: ConsentEvent): void {
-    const key = `${phone}|${event.action}#${event.channel}#${event.topicId ?? '*'}|${evidenceRef(event.evidence, event.at)}`;
+  private putConsent(phone: string, event: ConsentEvent, part?: string): void {
+    const key = `${phone}|${event.action}#${event.channel}#${event.topicId ?? '*'}${part ? `#${part}` : ''}|${evidenceRef(event.evidence, event.at)}`;
     this.consent.set(key, { phone, ...copy(event) });
   }
+}
+
+/** As the DynamoDB store reads it: a language kept without a source was chosen. */
+function languageOf(changes: ProfileChanges): Pick<SubscriberProfile, 'language' | 'languageSource'> {
+  const kept = keptLanguageOf(changes);
+  return { language: kept?.language, languageSource: kept?.source };
 }
 
 function subscriptionId(phone: string, channel: Channel, topicId: string): string {
@@ -622,13 +638,18 @@ export class InMemoryDepartmentStore implements DepartmentStore {
     return { reserved: true, used };
   }
 
+  async countUncapped(department: string, day: string, messages: number): Promise<void> {
+    this.usage.set(`${department}#${day}`, (this.usage.get(`${department}#${day}`) ?? 0) + messages);
+  }
+
   async used(department: string, day: string): Promise<number> {
     return this.usage.get(`${department}#${day}`) ?? 0;
   }
 
   async release(department: string, day: string, messages: number): Promise<void> {
     const key = `${department}#${day}`;
-    if (this.usage.has(key)) this.usage.set(key, (this.usage.get(key) ?? 0) - messages);
+    const used = this.usage.get(key);
+    if (used !== undefined && used >= messages) this.usage.set(key, used - messages);
   }
 
   readonly costs = new Map<string, { costMicros: number; replyCostMicros: number; currency: string }>();

@@ -773,6 +773,48 @@ describe('daily message cap', () => {
     });
   });
 
+  it.each([
+    ['the deployment has no cap', { dailyMessageCap: 0 }, undefined],
+    ['the department’s own cap is off (0)', { dailyMessageCap: 100 }, 0],
+  ])('counts what a department used today when %s', async (_case, settings, ownCap) => {
+    // Prepare
+    const { deps } = await setUp({ settings });
+    if (ownCap !== undefined) await setDepartmentLimits(deps, operator, 'traffic', { dailyMessageCap: ownCap });
+
+    // Act
+    await createBroadcast(deps, sender, input({ topics: ['traffic'] }));
+    await createBroadcast(deps, sender, input({ topics: ['roadworks'] }));
+
+    // Assess
+    expect(await getDepartmentLimits(deps, sender, 'traffic')).toMatchObject({ dailyMessageCap: 0, usedToday: 6 });
+  });
+
+  it('gives back what a department without a cap counted when a scheduled broadcast is cancelled', async () => {
+    // Prepare
+    const { deps, clock } = await setUp({ settings: { dailyMessageCap: 0 } });
+    await createBroadcast(deps, sender, input({ topics: ['traffic'] }));
+    const scheduled = await createBroadcast(deps, sender, input({ topics: ['roadworks'], sendAt: inMinutes(clock, 60) }));
+
+    // Act
+    await cancelBroadcast(deps, sender, scheduled.id);
+
+    // Assess
+    expect((await getDepartmentLimits(deps, sender, 'traffic')).usedToday).toBe(3);
+  });
+
+  it('gives back what a department without a cap counted when another department of the broadcast is over its cap', async () => {
+    // Prepare: traffic has no cap; youth's own cap is 4 and the broadcast reaches 5.
+    const { deps } = await setUp({ settings: { dailyMessageCap: 0 } });
+    await setDepartmentLimits(deps, operator, 'youth', { dailyMessageCap: 4 });
+
+    // Act
+    const error = await caught(createBroadcast(deps, operator, input({ topics: ['traffic', 'youth'] })));
+
+    // Assess
+    expect(error).toBeInstanceOf(LimitExceededError);
+    expect((await getDepartmentLimits(deps, operator, 'traffic')).usedToday).toBe(0);
+  });
+
   it('lets a broadcast fill the cap exactly', async () => {
     // Prepare
     const { deps } = await setUp({ settings: { dailyMessageCap: 6 } });

@@ -295,7 +295,8 @@ describe('subscribe', () => {
 describe('confirm', () => {
   it.each<[string, string, number, ExpectedReply, string[], ConsentAction[]]>([
     ['YES within 24 hours joins', 'YES', 24 * HOUR - 60_000, ['confirmed', 'en', { topicName: 'Youth news' }], ['youth'], ['opt_in_requested', 'confirm']],
-    ['IE (Welsh) within 24 hours joins, answered in Welsh', 'IE', HOUR, ['confirmed', 'cy', { topicName: 'Youth news' }], ['youth'], ['opt_in_requested', 'confirm']],
+    // The Welsh IE is kept as the resident's language: a profile record beside the confirmation.
+    ['IE (Welsh) within 24 hours joins, answered in Welsh', 'IE', HOUR, ['confirmed', 'cy', { topicName: 'Youth news' }], ['youth'], ['opt_in_requested', 'confirm', 'profile']],
     ['YES after 24 hours does not', 'YES', 24 * HOUR + 60_000, ['nothingToConfirm', 'en', { keywords }], [], ['opt_in_requested']],
   ])('%s', async (_case, body, wait, reply, after, expectedActions) => {
     // Prepare
@@ -396,17 +397,25 @@ describe('listTopics', () => {
 });
 
 describe('profile: area, language, age', () => {
-  it.each<[Intent['kind'], string, ExpectedReply, Record<string, string> | undefined]>([
-    ['setArea', 'AREA cf10 1ep', ['areaSet', 'en', { area: 'CF10' }], { area: 'CF10' }],
-    ['setArea', 'ARDAL CF24', ['areaSet', 'cy', { area: 'CF24' }], { area: 'CF24' }],
-    ['invalidArea', 'AREA NOWHERE', ['invalidArea', 'en', { word: 'NOWHERE' }], undefined],
-    ['setLanguage', 'LANG CY', ['languageSet', 'cy', { language: 'cy' }], { language: 'cy' }],
-    ['setLanguage', 'Español', ['languageSet', 'es', { language: 'es' }], { language: 'es' }],
-    ['invalidLanguage', 'LANG KLINGON', ['invalidLanguage', 'en', { word: 'KLINGON' }], undefined],
-    ['setAge', 'AGE 15', ['ageSet', 'en', { band: '13-15' }], { ageBand: '13-15' }],
-    ['setAge', 'EDAD 30 años', ['ageSet', 'es', { band: '25+' }], { ageBand: '25+' }],
-    ['underAge', 'AGE 12', ['underAge', 'en'], undefined],
-    ['invalidAge', 'AGE OLD', ['invalidAge', 'en', { word: 'OLD' }], undefined],
+  // A Welsh or Spanish command word is also kept as the resident's language: its own record,
+  // beside the change the command asked for (the language's first: its key sorts first).
+  const inferredCy = { language: 'cy', languageSource: 'inferred' };
+  const inferredEs = { language: 'es', languageSource: 'inferred' };
+  it.each<[Intent['kind'], string, ExpectedReply, Record<string, string>[]]>([
+    ['setArea', 'AREA cf10 1ep', ['areaSet', 'en', { area: 'CF10' }], [{ area: 'CF10' }]],
+    ['setArea', 'ARDAL CF24', ['areaSet', 'cy', { area: 'CF24' }], [inferredCy, { area: 'CF24' }]],
+    ['invalidArea', 'AREA NOWHERE', ['invalidArea', 'en', { word: 'NOWHERE' }], []],
+    ['setLanguage', 'LANG CY', ['languageSet', 'cy', { language: 'cy' }], [{ language: 'cy', languageSource: 'chosen' }]],
+    ['setLanguage', 'Español', ['languageSet', 'es', { language: 'es' }], [{ language: 'es', languageSource: 'chosen' }]],
+    // The Welsh IAITH chooses English: one record, the choice, and no Welsh inferred beside it.
+    ['setLanguage', 'IAITH SAESNEG', ['languageSet', 'en', { language: 'en' }], [{ language: 'en', languageSource: 'chosen' }]],
+    ['invalidLanguage', 'LANG KLINGON', ['invalidLanguage', 'en', { word: 'KLINGON' }], []],
+    ['setAge', 'AGE 15', ['ageSet', 'en', { band: '13-15' }], [{ ageBand: '13-15' }]],
+    ['setAge', 'EDAD 30 años', ['ageSet', 'es', { band: '25+' }], [inferredEs, { ageBand: '25+' }]],
+    // Nothing is kept about a child, not even the language of EDAD.
+    ['underAge', 'AGE 12', ['underAge', 'en'], []],
+    ['underAge', 'EDAD 12', ['underAge', 'es'], []],
+    ['invalidAge', 'AGE OLD', ['invalidAge', 'en', { word: 'OLD' }], []],
   ])('%s: %s', async (kind, body, reply, changes) => {
     // Prepare
     const { text, stores } = await setUp();
@@ -418,9 +427,9 @@ describe('profile: area, language, age', () => {
     expect(outcome).toMatchObject({ intent: kind });
     expect(replies).toEqual([rendered(reply)]);
     const history = await stores.subscribers.consentHistory(alice);
-    expect(history.map((event) => [event.action, event.changes])).toEqual(changes ? [['profile', changes]] : []);
+    expect(history.map((event) => [event.action, event.changes])).toEqual(changes.map((change) => ['profile', change]));
     const profile = await stores.subscribers.getProfile(alice);
-    if (changes) expect(profile).toMatchObject(changes);
+    if (changes.length > 0) expect(profile).toMatchObject(Object.assign({}, ...changes));
     else expect(profile).toBeUndefined();
   });
 
@@ -553,5 +562,75 @@ describe('topic aliases', () => {
     expect(outcome).toMatchObject({ intent: 'subscribe' });
     expect(replies).toEqual([rendered(reply)]);
     expect(await topicsOf()).toEqual(['traffic']);
+  });
+});
+
+describe('the language a resident’s words tell is kept', () => {
+  /**
+   * Each row: what alice texts first, then a HELP (which tells no language), the language the
+   * HELP is answered in, and the language her profile keeps with how it came to be kept.
+   */
+  it.each<[string, string[], Language, { language: Language; languageSource: 'chosen' | 'inferred' } | undefined]>([
+    ['YMUNO and a Welsh keyword: Welsh, inferred', ['YMUNO TRAFFIG'], 'cy', { language: 'cy', languageSource: 'inferred' }],
+    ['the Welsh keyword alone: Welsh, inferred', ['TRAFFIG'], 'cy', { language: 'cy', languageSource: 'inferred' }],
+    ['a Spanish help word: Spanish, inferred', ['AYUDA'], 'es', { language: 'es', languageSource: 'inferred' }],
+    ['an English JOIN from a new resident: English, and nothing kept', ['JOIN TRAFFIC'], 'en', undefined],
+    ['Welsh, then an alias in Spanish: the latest words win', ['YMUNO TRAFFIG', 'AYUDA'], 'es', { language: 'es', languageSource: 'inferred' }],
+    ['Welsh, then an English JOIN: the latest words win', ['YMUNO TRAFFIG', 'JOIN YOUTH'], 'en', { language: 'en', languageSource: 'inferred' }],
+    ['a chosen language, then a Welsh alias: the choice stays', ['LANG ES', 'YMUNO TRAFFIG'], 'es', { language: 'es', languageSource: 'chosen' }],
+    ['a chosen language, then a Welsh keyword alone: the choice stays', ['IDIOMA ESPANOL', 'TRAFFIG'], 'es', { language: 'es', languageSource: 'chosen' }],
+    ['an inferred language, then LANG: the choice replaces it', ['YMUNO TRAFFIG', 'LANG EN'], 'en', { language: 'en', languageSource: 'chosen' }],
+    ['free text with a Spanish SÍ and nothing to confirm: nothing kept', ['SI'], 'en', undefined],
+    ['a Welsh STOP: nothing kept about a resident who leaves', ['STOPIO'], 'en', undefined],
+  ])('%s', async (_case, first, answeredIn, kept) => {
+    // Prepare
+    const { text, stores } = await setUp();
+    for (const body of first) await text(body);
+
+    // Act
+    const { replies } = await text('HELP');
+
+    // Assess
+    expect(replies).toEqual([rendered(['help', answeredIn, { keywords: answeredIn === 'cy' ? welshKeywords : keywords }])]);
+    const profile = await stores.subscribers.getProfile(alice);
+    if (kept) expect(profile).toMatchObject(kept);
+    else expect(profile?.language).toBeUndefined();
+  });
+
+  it('records the inferred language in the consent ledger, with the text that told it, once', async () => {
+    // Prepare
+    const { text, stores, clock } = await setUp();
+    const at = clock.now().toISOString();
+
+    // Act
+    const { inbound } = await text('YMUNO TRAFFIG');
+    await text('CYMORTH');
+    await text('HELP');
+
+    // Assess: CYMORTH tells the Welsh already kept, so it records nothing new
+    const profileChanges = (await stores.subscribers.consentHistory(alice)).filter((event) => event.action === 'profile');
+    expect(profileChanges).toEqual([
+      {
+        at,
+        action: 'profile',
+        channel: 'sms',
+        topicId: undefined,
+        evidence: { kind: 'inbound', provider: inbound.provider, providerMessageId: inbound.providerMessageId, text: 'YMUNO TRAFFIG' },
+        changes: { language: 'cy', languageSource: 'inferred' },
+      },
+    ]);
+  });
+
+  it('never lets an inferred language replace one chosen between the read and the write', async () => {
+    // Prepare: LANG ES lands after alice's YMUNO was read with no language, before it is kept
+    const { stores } = await setUp();
+    await stores.subscribers.updateProfile(alice, 'sms', { language: 'es', languageSource: 'chosen' }, AT, inboundEvidence({ text: 'LANG ES' }));
+
+    // Act
+    const took = await stores.subscribers.keepInferredLanguage(alice, 'sms', 'cy', AT, inboundEvidence({ text: 'YMUNO TRAFFIG' }));
+
+    // Assess
+    expect(took).toBe(false);
+    expect(await stores.subscribers.getProfile(alice)).toMatchObject({ language: 'es', languageSource: 'chosen' });
   });
 });

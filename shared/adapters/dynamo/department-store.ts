@@ -56,6 +56,18 @@ export class DynamoDepartmentStore implements DepartmentStore {
     }
   }
 
+  async countUncapped(department: string, day: string, messages: number): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.departmentUsage(department, day),
+        UpdateExpression: 'ADD used :messages SET #type = :type, expiresAt = if_not_exists(expiresAt, :expiresAt)',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':messages': messages, ':type': 'departmentUsage', ':expiresAt': expiresAtOf(day) },
+      }),
+    );
+  }
+
   async used(department: string, day: string): Promise<number> {
     const { Item } = await this.documents.send(
       new GetCommand({ TableName: this.tableName, Key: keys.departmentUsage(department, day), ConsistentRead: true }),
@@ -69,8 +81,10 @@ export class DynamoDepartmentStore implements DepartmentStore {
         TableName: this.tableName,
         Key: keys.departmentUsage(department, day),
         UpdateExpression: 'ADD used :messages',
-        ConditionExpression: 'attribute_exists(used)',
-        ExpressionAttributeValues: { ':messages': -messages },
+        // Never below 0: a broadcast released now may have been started when a department
+        // without a cap counted nothing.
+        ConditionExpression: 'used >= :count',
+        ExpressionAttributeValues: { ':messages': -messages, ':count': messages },
       }),
     ).catch((error: unknown) => {
       if (!isConditionFailure(error)) throw error;

@@ -21,6 +21,8 @@ import {
   type Subscription,
 } from '../../domain/model.js';
 import { phoneHash } from '../../domain/erasure.js';
+import type { Language } from '../../domain/language.js';
+import { keptLanguageOf, languageSourceSchema, type LanguageSource } from '../../residents/kept-language.js';
 import { shardOf } from '../../domain/sharding.js';
 import type { ErasureFootprint, ImportedSubscription, ImportEvidence, ProfileChanges, SubscriberStore } from '../../ports/stores.js';
 import { batchGetAll } from './batch-get.js';
@@ -134,6 +136,30 @@ export class DynamoSubscriberStore implements SubscriberStore {
         ExpressionAttributeValues: { ':at': at, ':type': 'profile', ...Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])) },
       }),
     );
+  }
+
+  async keepInferredLanguage(phone: string, channel: Channel, language: Language, at: string, evidence: ConsentEvidence): Promise<boolean> {
+    const source: LanguageSource = 'inferred';
+    // Its own record (the `language` part of the key): the same text may also set an area or an
+    // age band (ARDAL CF10 is Welsh), whose record is keyed by the same evidence.
+    await this.putConsent(phone, { at, action: 'profile', channel, topicId: undefined, evidence, changes: { language, languageSource: source } }, 'language');
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.profile(phone),
+          UpdateExpression: 'SET #createdAt = if_not_exists(#createdAt, :at), #type = :type, #language = :language, #source = :source',
+          // A language without a source was chosen (LANG or an import, before sources were kept).
+          ConditionExpression: 'attribute_not_exists(#language) OR #source = :source',
+          ExpressionAttributeNames: { '#createdAt': 'createdAt', '#type': 'type', '#language': 'language', '#source': 'languageSource' },
+          ExpressionAttributeValues: { ':at': at, ':type': 'profile', ':language': language, ':source': source },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async requestConfirmation(phone: string, pending: PendingConfirmation, evidence: ConsentEvidence): Promise<void> {
@@ -519,12 +545,13 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 
   /** Keyed by the evidence (see evidenceRef), so replaying the same inbound message rewrites one record. */
-  private async putConsent(phone: string, event: ConsentEvent): Promise<void> {
+  /** `part` tells apart two records of one kind that the same evidence makes (a text's area and its inferred language). */
+  private async putConsent(phone: string, event: ConsentEvent, part?: string): Promise<void> {
     await this.documents.send(
       new PutCommand({
         TableName: this.tableName,
         Item: {
-          ...keys.consentEvent(phone, `${event.action}#${event.channel}#${event.topicId ?? '*'}`, evidenceRef(event.evidence, event.at)),
+          ...keys.consentEvent(phone, `${event.action}#${event.channel}#${event.topicId ?? '*'}${part ? `#${part}` : ''}`, evidenceRef(event.evidence, event.at)),
           type: 'consentEvent',
           ...event,
         },
@@ -561,12 +588,14 @@ export class DynamoSubscriberStore implements SubscriberStore {
 export { phoneHash } from '../../domain/erasure.js';
 
 function toProfile(phone: string, item: Record<string, unknown>): SubscriberProfile {
+  const kept = keptLanguageOf({ language: languageSchema.safeParse(item.language).data, languageSource: languageSourceSchema.safeParse(item.languageSource).data });
   const profile: SubscriberProfile = {
     phone,
     createdAt: String(item.createdAt),
     optedOut: {},
     heldTopics: {},
-    language: languageSchema.safeParse(item.language).data,
+    language: kept?.language,
+    languageSource: kept?.source,
     area: typeof item.area === 'string' ? item.area : undefined,
     ageBand: ageBandSchema.safeParse(item.ageBand).data,
     whatsappWindowOpenedAt: typeof item.whatsappWindowOpenedAt === 'string' ? item.whatsappWindowOpenedAt : undefined,

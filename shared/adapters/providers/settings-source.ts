@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { providerEnvSchema, type ProviderEnv } from '../../config/env.js';
 import { ConfigurationError } from '../../domain/errors.js';
 
-/** The secret holds the same names as the local environment (CONTRACT.md), as one JSON object. */
+/** The secret holds the same names as the local environment (docs/contract.md), as one JSON object. */
 const secretSchema = providerEnvSchema
   .pick({
     TWILIO_ACCOUNT_SID: true,

@@ -12,7 +12,7 @@ export interface IntentContext {
   at: string;
   evidence: ConsentEvidence;
   profile: SubscriberProfile | undefined;
-  /** The language to answer in: the resident's, else the one they wrote in, else the default. */
+  /** The language to answer in (see answerLanguage in shared/residents/kept-language.ts). */
   language: Language;
 }
 
@@ -30,4 +30,10 @@ export interface IntentOutcome {
   reply?: PlannedReply;
   /** Replaces the stored inbound text when it must not be kept. */
   redactedBody?: string;
+  /**
+   * The language the resident's words told, where the handler knows better than the command
+   * word: a topic's Welsh keyword alone tells Welsh; free text for the inbox tells none (null).
+   * Absent: the command word's language.
+   */
+  toldLanguage?: Language | null;
 }

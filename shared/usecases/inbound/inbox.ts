@@ -41,7 +41,8 @@ export async function deliverToInbox(context: IntentContext): Promise<IntentOutc
     handled: false,
   });
   const firstToday = await deps.stores.subscribers.claimDailyAcknowledgement(inbound.from, calendarDay(at), at);
-  return firstToday ? { reply: { id: 'inboxAcknowledgement', purpose: 'answer', department } } : {};
+  // Words for a person, not a command: a YES or SÍ with nothing to confirm tells no language to keep.
+  return { ...(firstToday ? { reply: { id: 'inboxAcknowledgement', purpose: 'answer', department } } : {}), toldLanguage: null };
 }
 
 async function lastBroadcastReceived(

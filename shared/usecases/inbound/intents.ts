@@ -2,6 +2,7 @@ import type { Intent } from '../../domain/keyword-router.js';
 import { languages, type Language } from '../../domain/language.js';
 import { allKeywords, topicNameIn, type Topic } from '../../domain/model.js';
 import { metricsOf } from '../../platform/metrics.js';
+import { answerLanguage, keptLanguageOf } from '../../residents/kept-language.js';
 import type { IntentContext, IntentOutcome } from './context.js';
 import { deliverToInbox } from './inbox.js';
 
@@ -44,20 +45,22 @@ export const intentHandlers: { [K in Intent['kind']]: IntentHandler<K> } = {
     const topic = await deps.stores.topics.findByKeyword(keyword);
     // A bare word that is no topic's keyword is a message for a person, not a command.
     if (!topic) return explicit ? unknownTopic(context, keyword) : deliverToInbox(context);
-    // A keyword alone tells its language as a command word does (TRAFFIG is Welsh), unless the
-    // resident chose a language; with JOIN or YMUNO, the command word has already told it.
-    const language = explicit || context.profile?.language ? context.language : (aliasLanguageOf(topic, keyword) ?? context.language);
+    // A keyword alone tells its language as a command word does (TRAFFIG is Welsh); with JOIN or
+    // YMUNO, the command word has already told it.
+    const told = explicit ? undefined : aliasLanguageOf(topic, keyword);
+    const language = told ? answerLanguage(keptLanguageOf(context.profile), told) : context.language;
     const params = { topicName: topicNameIn(topic, language) };
+    const toldLanguage = told ? { toldLanguage: told } : {};
     if (topic.confirmedOptIn) {
       const already = (await deps.stores.subscribers.subscriptions(inbound.from)).some(
         (s) => s.topicId === topic.id && s.channel === inbound.channel,
       );
-      if (already) return { reply: { id: 'alreadySubscribed', params, purpose: 'confirmation', language, department: topic.department } };
+      if (already) return { reply: { id: 'alreadySubscribed', params, purpose: 'confirmation', language, department: topic.department }, ...toldLanguage };
       await deps.stores.subscribers.requestConfirmation(inbound.from, { topicId: topic.id, channel: inbound.channel, requestedAt: at }, evidence);
-      return { reply: { id: 'confirmPrompt', params, purpose: 'confirmation', language, department: topic.department } };
+      return { reply: { id: 'confirmPrompt', params, purpose: 'confirmation', language, department: topic.department }, ...toldLanguage };
     }
     const subscribed = await deps.stores.subscribers.subscribe(inbound.from, inbound.channel, topic.id, at, evidence);
-    return { reply: { id: subscribed ? 'subscribed' : 'alreadySubscribed', params, purpose: 'confirmation', language, department: topic.department } };
+    return { reply: { id: subscribed ? 'subscribed' : 'alreadySubscribed', params, purpose: 'confirmation', language, department: topic.department }, ...toldLanguage };
   },
 
   confirm: async (context) => {
@@ -96,7 +99,8 @@ export const intentHandlers: { [K in Intent['kind']]: IntentHandler<K> } = {
   invalidArea: async (_context, { text }) => ({ reply: { id: 'invalidArea', params: { word: text }, purpose: 'answer' } }),
 
   setLanguage: async ({ deps, inbound, at, evidence }, { language }) => {
-    await deps.stores.subscribers.updateProfile(inbound.from, inbound.channel, { language }, at, evidence);
+    // Asked for, so it is kept over any language their words tell later.
+    await deps.stores.subscribers.updateProfile(inbound.from, inbound.channel, { language, languageSource: 'chosen' }, at, evidence);
     return { reply: { id: 'languageSet', params: { language }, purpose: 'confirmation', language } };
   },
   invalidLanguage: async (_context, { text }) => ({ reply: { id: 'invalidLanguage', params: { word: text }, purpose: 'answer' } }),
