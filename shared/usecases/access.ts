@@ -78,7 +78,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   viewer: ['topics:read', 'broadcasts:read', 'inbox:read', 'replies:read'],
 };
 
-/** Each permission as the words of a refusal: "an approver key may not create broadcasts". */
+/** Each permission as the words of a refusal: "an approver key may not create or submit broadcasts". */
 export const permissionPhrases: Record<Permission, string> = {
   'topics:create': 'create topics',
   'topics:read': 'read topics',
