@@ -51,10 +51,7 @@ describe('every /v1 route × key mode × role', () => {
 
   const next = () => (sequence += 1);
 
-  const api = async (method: string, path: string, body?: unknown, key = stack.operatorKey) => {
-    const response = await client.api(method, path, body, key);
-    return response;
-  };
+  const api = (method: string, path: string, body?: unknown, key = stack.operatorKey) => client.api(method, path, body, key);
   const liveBroadcast = async (topic: 'roads' | 'roads-checked') => {
     const made = await api('POST', '/v1/broadcasts', { topics: [topic], body: `Live notice ${next()}.`, draft: true }, author.key);
     expect(made.status).toBe(201);
@@ -217,6 +214,7 @@ describe('every /v1 route × key mode × role', () => {
     ];
     for (const mode of ['live', 'test'] as const) {
       for (const kind of kinds) {
+        if (mode === 'test' && kind.role === 'approver' && kind.outsider) continue;
         const key = await api('POST', '/v1/keys', { name: `${mode} ${kind.role} ${kind.department}`, role: kind.role, department: kind.department, mode });
         expect(key.status).toBe(201);
         callers.push({ ...kind, mode, key: key.json.key, id: key.json.id });
