@@ -87,7 +87,9 @@ export const broadcastPaths = {
   '/v1/sandbox/messages': {
     get: {
       summary: "What test keys' broadcasts \"sent\" in this deployment (kept 7 days; nobody received them)",
-      description: 'Where there is no sandbox server (AWS), the sandbox provider records each test message here. The local stack has its own at `/sandbox/messages`.',
+      description:
+        'Where there is no sandbox server (AWS), the sandbox provider records each test message here. The local stack has its own at `/sandbox/messages`. ' +
+        "A key sees its own department's messages (operators every department's); a test key sees test messages only, with residents' numbers masked (`+44xxxxxxx123`).",
       requestParams: { query: sandboxOutboxQuery },
       responses: { '200': { description: 'A page of one day, newest first', ...jsonContent(sandboxOutboxResponse) }, ...errors },
     },

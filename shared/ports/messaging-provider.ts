@@ -1,4 +1,4 @@
-import type { Channel } from '../domain/model.js';
+import type { Channel, KeyMode } from '../domain/model.js';
 import type { ProviderPrice } from '../domain/costs.js';
 import type { E164 } from '../domain/phone.js';
 import type { SenderAddress } from '../domain/sender-kinds.js';
@@ -36,6 +36,19 @@ export interface OutboundText {
    * own from setting.
    */
   from?: SenderAddress;
+  /**
+   * The broadcast it is part of, its department(s) and mode; absent for replies to residents.
+   * Real providers ignore it; the recording sandbox keeps it, so its outbox is shown to each
+   * department's keys and a test key sees test messages only.
+   */
+  origin?: MessageOrigin;
+}
+
+export interface MessageOrigin {
+  broadcastId: string;
+  /** The broadcast's department, or its departments joined by commas (operators' broadcasts). */
+  department: string;
+  mode: KeyMode;
 }
 
 /** The provider took the message; receipts will follow through the status webhook. */

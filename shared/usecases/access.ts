@@ -1,5 +1,5 @@
 import { ForbiddenError } from '../domain/errors.js';
-import type { Principal, Role } from '../domain/model.js';
+import type { KeyMode, Principal, Role } from '../domain/model.js';
 
 export type Permission =
   | 'topics:create'
@@ -78,34 +78,94 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   viewer: ['topics:read', 'broadcasts:read', 'inbox:read', 'replies:read'],
 };
 
+/** Each permission as the words of a refusal: "an approver key may not create or submit broadcasts". */
+export const permissionPhrases: Record<Permission, string> = {
+  'topics:create': 'create topics',
+  'topics:read': 'read topics',
+  'topics:update': 'change topics',
+  'topics:archive': 'archive topics',
+  'subscribers:read': "read residents' profiles and consent histories",
+  'subscribers:erase': 'erase residents',
+  'subscribers:import': 'import residents',
+  'broadcasts:create': 'create or submit broadcasts',
+  'broadcasts:read': 'read broadcasts',
+  'broadcasts:approve': 'approve or reject broadcasts',
+  'broadcasts:cancel': 'cancel broadcasts',
+  'inbox:read': "read the inbox of residents' messages",
+  'inbox:handle': 'mark inbox messages handled',
+  'replies:read': 'read the wording of replies',
+  'replies:write': 'change the wording of replies',
+  'keys:manage': 'manage API keys',
+  'departments:manage': "change departments' limits",
+  'deadLetters:manage': 'see or redrive dead letters',
+  'providers:read': "read the providers' status",
+  'audit:read': 'read the audit log',
+};
+
+/** Each role as the subject of a refusal, its article written out rather than guessed from a vowel. */
+const keyOfRole: Record<Role, string> = {
+  operator: 'an operator key',
+  sender: 'a sender key',
+  approver: 'an approver key',
+  viewer: 'a viewer key',
+};
+
 /**
- * What a test key may never do, whatever its role: change live data. A test key reads, and makes
- * and runs test broadcasts that only reach the sandbox (like GOV.UK Notify's test keys); it does
- * not change topics, residents, keys, limits, reply texts or the inbox that live keys rely on.
+ * All a test key may do, whatever its role allows: a list of what is open, not of what is closed,
+ * so a permission added later is closed to test keys until someone decides otherwise. A test key
+ * is what one hands a supplier or a developer (like GOV.UK Notify's test keys): it makes, reads
+ * and runs test broadcasts, which reach only the sandbox, and reads what carries no resident's
+ * personal data (topics and their counts, the wording of replies, the providers' status). It
+ * never changes live data (topics, residents, keys, limits, replies, the inbox, live broadcasts:
+ * see {@link reaches}) and never reads a resident's number or words (profiles and consent
+ * histories, the inbox, the audit log, dead letters).
  */
-export const liveOnlyPermissions: readonly Permission[] = [
-  'topics:create',
-  'topics:update',
-  'topics:archive',
-  'subscribers:erase',
-  'subscribers:import',
-  'inbox:handle',
-  'replies:write',
-  'keys:manage',
-  'departments:manage',
-  // Redriving puts live jobs back to work; even a look receives residents' jobs from the queue.
-  'deadLetters:manage',
+export const testKeyPermissions: readonly Permission[] = [
+  'topics:read',
+  'broadcasts:create',
+  'broadcasts:read',
+  'broadcasts:approve',
+  'broadcasts:cancel',
+  'replies:read',
+  'providers:read',
 ];
 
-/** Throws ForbiddenError unless the principal's role allows it within the given department. */
-export function authorize(principal: Principal, permission: Permission, department?: string): void {
+/** What a permission is checked against: the record's department, and whether it is live or test data. */
+export interface AccessScope {
+  /** The department the record belongs to; left out where none is at stake. */
+  department?: string;
+  /** The record's mode (a broadcast's); left out for records that are neither (topics, limits). */
+  mode?: KeyMode;
+}
+
+/**
+ * Throws ForbiddenError unless the principal may do this: its role allows it, a test key's list
+ * allows it, the record is not live data for a test key, and it is in the key's department.
+ * Refusals are sentences a member of staff can act on.
+ */
+export function authorize(principal: Principal, permission: Permission, scope: AccessScope = {}): void {
+  const phrase = permissionPhrases[permission];
   if (!rolePermissions[principal.role].includes(permission)) {
-    throw new ForbiddenError(`a ${principal.role} key may not ${permission.replace(':', ' ')}`);
+    throw new ForbiddenError(`${keyOfRole[principal.role]} may not ${phrase}`);
   }
-  if (principal.mode === 'test' && liveOnlyPermissions.includes(permission)) {
-    throw new ForbiddenError(`a test key may not ${permission.replace(':', ' ')}: that changes live data; use a live key`);
+  if (principal.mode === 'test' && !testKeyPermissions.includes(permission)) {
+    throw new ForbiddenError(`a test key may not ${phrase}: test keys see and change test data only; use a live key`);
   }
+  // A second line behind `reaches`: a use case that fetched a live record without it still cannot act on it.
+  if (principal.mode === 'test' && scope.mode === 'live') {
+    throw new ForbiddenError(`a test key may not ${phrase} here: this is live data, and test keys see and change test data only`);
+  }
+  const { department } = scope;
   if (department !== undefined && principal.role !== 'operator' && principal.department !== department) {
     throw new ForbiddenError(`this key belongs to department "${principal.department}", not "${department}"`);
   }
+}
+
+/**
+ * Whether a record exists at all for this principal. A test key lives among test records: a live
+ * broadcast is not there for it, and asking for one is answered as for an id never used (404),
+ * so a test key cannot even learn which broadcasts are live. Live keys reach both.
+ */
+export function reaches(principal: Principal, record: { mode: KeyMode }): boolean {
+  return principal.mode === 'live' || record.mode === 'test';
 }

@@ -60,7 +60,7 @@ export async function previewRequest(
   const missing = draft.topics.flatMap((id, index) => (topics[index] ? [] : [{ field: `topics.${index}`, message: `no topic "${id}"` }]));
   if (missing.length > 0) throw new ValidationError('the broadcast names topics that do not exist', missing);
   const departments = [...new Set(topics.map((topic) => topic!.department))].sort();
-  for (const department of departments) authorize(principal, 'broadcasts:create', department);
+  for (const department of departments) authorize(principal, 'broadcasts:create', { department });
   return preview(deps, { ...draft, sendAt: draft.sendAt, topics: [...new Set(draft.topics)], department: departments.join(',') });
 }
 

@@ -1,10 +1,10 @@
 import type { z } from 'zod';
 import type { createBroadcastRequest } from '../api/schemas.js';
 import { refusalFor } from '../domain/broadcast-lifecycle.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
 import type { Broadcast, BroadcastStatus, Principal } from '../domain/model.js';
 import type { Page } from '../ports/stores.js';
-import { authorize } from './access.js';
+import { authorize, reaches } from './access.js';
 import { recordAudit } from './audit.js';
 import { submitDraft } from './broadcast-approval.js';
 import { departmentsOf, releaseDailyCap } from './department-limits.js';
@@ -30,7 +30,7 @@ export async function createBroadcast(
   );
   if (archived.length > 0) throw new ValidationError('the broadcast names archived topics', archived);
   const departments = new Set(topics.map((topic) => topic!.department));
-  for (const department of departments) authorize(principal, 'broadcasts:create', department);
+  for (const department of departments) authorize(principal, 'broadcasts:create', { department });
 
   const now = deps.clock.now();
   if (input.sendAt !== undefined) checkSendAt(input.sendAt, now);
@@ -73,8 +73,7 @@ export async function createBroadcast(
 
 export async function cancelBroadcast(deps: CoreDependencies, principal: Principal, id: string): Promise<Broadcast> {
   const broadcast = await getBroadcast(deps, principal, id);
-  for (const department of departmentsOf(broadcast)) authorize(principal, 'broadcasts:cancel', department);
-  if (principal.mode === 'test' && broadcast.mode === 'live') throw new ForbiddenError('a test key may not cancel a live broadcast');
+  for (const department of departmentsOf(broadcast)) authorize(principal, 'broadcasts:cancel', { department, mode: broadcast.mode });
   const changes = { cancelledBy: principal.keyId, cancelledAt: deps.clock.now().toISOString() };
   // A scheduled broadcast is cancelled by its own move, so that one the scheduler started a moment
   // ago is not mistaken for one that never started (whose cap and start are given back).
@@ -93,20 +92,23 @@ export async function cancelBroadcast(deps: CoreDependencies, principal: Princip
 
 export async function getBroadcast(deps: CoreDependencies, principal: Principal, id: string): Promise<Broadcast> {
   const broadcast = await deps.stores.broadcasts.get(id);
-  if (!broadcast) throw new NotFoundError(`no broadcast ${id}`);
+  // Every use case on a broadcast starts here, so none can show or change a live one to a test key.
+  if (!broadcast || !reaches(principal, broadcast)) throw new NotFoundError(`no broadcast ${id}`);
   // A broadcast over topics of several departments is reachable by operators only.
-  for (const department of departmentsOf(broadcast)) authorize(principal, 'broadcasts:read', department);
+  for (const department of departmentsOf(broadcast)) authorize(principal, 'broadcasts:read', { department, mode: broadcast.mode });
   return broadcast;
 }
 
-/** The broadcasts a key can see, newest first, a page at a time. */
+/** The broadcasts a key can see, newest first, a page at a time: a test key's page holds test broadcasts only. */
 export async function listBroadcasts(
   deps: CoreDependencies,
   principal: Principal,
   query: { status?: BroadcastStatus; limit: number; cursor?: string },
 ): Promise<Page<Broadcast>> {
   authorize(principal, 'broadcasts:read');
-  return deps.stores.broadcasts.list({ department: principal.department, status: query.status, limit: query.limit, cursor: query.cursor });
+  const page = await deps.stores.broadcasts.list({ department: principal.department, status: query.status, limit: query.limit, cursor: query.cursor });
+  // Filtered like the department, after the read: a page may hold fewer than `limit`, its cursor still leads on.
+  return { ...page, items: page.items.filter((broadcast) => reaches(principal, broadcast)) };
 }
 
 /** How far ahead a broadcast may be scheduled: further than this is more likely a typo than a plan. */

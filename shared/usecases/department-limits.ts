@@ -46,7 +46,7 @@ export async function getDepartmentLimits(
   principal: Principal,
   department: string,
 ): Promise<EffectiveLimits & { today: string; usedToday: number; costToday: DayCost }> {
-  authorize(principal, 'broadcasts:read', department);
+  authorize(principal, 'broadcasts:read', { department });
   const today = deps.window.dayOf(deps.clock.now());
   const [limits, usedToday, cost] = await Promise.all([
     effectiveLimits(deps, department),

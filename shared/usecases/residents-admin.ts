@@ -20,7 +20,7 @@ export interface InboxListInput {
 /** A department's inbox, newest first, filtered. A key sees its own department's; an operator names one. */
 export async function listInbox(deps: CoreDependencies, principal: Principal, query: InboxListInput): Promise<Page<InboxEntry>> {
   const department = query.department ?? (principal.role === 'operator' ? generalDepartment : principal.department);
-  authorize(principal, 'inbox:read', department);
+  authorize(principal, 'inbox:read', { department });
   return deps.stores.inbox.list({
     department,
     handled: query.handled,
@@ -38,7 +38,7 @@ export async function listInbox(deps: CoreDependencies, principal: Principal, qu
 export async function markInboxHandled(deps: CoreDependencies, principal: Principal, id: string): Promise<InboxEntry> {
   const entry = await deps.stores.inbox.get(id);
   if (!entry) throw new NotFoundError(`no inbox message ${id}`);
-  authorize(principal, 'inbox:handle', entry.department);
+  authorize(principal, 'inbox:handle', { department: entry.department });
   const result = await deps.stores.inbox.markHandled(id, principal.keyId, deps.clock.now().toISOString());
   if (!result) throw new NotFoundError(`no inbox message ${id}`);
   if (result.changed) {

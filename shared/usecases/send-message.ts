@@ -66,6 +66,8 @@ export interface Delivery {
   template?: OutboundTemplate;
   /** A test broadcast's message: only the sandbox provider may carry it. */
   testMode: boolean;
+  /** The broadcast's department(s), for the providers that keep what they send (the recording sandbox). */
+  department?: string;
   /** The identity it goes from; absent, the provider's own from setting. */
   sender?: SenderIdentity;
   /** The send job making the claim: its totals count this message (see recountJob). */
@@ -131,6 +133,9 @@ export async function sendClaimed(deps: SendDependencies, delivery: Delivery, pr
       template: delivery.template,
       statusCallbackUrl: `${deps.statusCallbackBaseUrl}?messageId=${encodeURIComponent(delivery.messageId)}`,
       ...(delivery.sender ? { from: { kind: delivery.sender.kind, address: delivery.sender.address } } : {}),
+      ...(delivery.broadcastId && delivery.department
+        ? { origin: { broadcastId: delivery.broadcastId, department: delivery.department, mode: delivery.testMode ? 'test' : 'live' } }
+        : {}),
     }));
     // Priced on the exact text the provider was given: the resident's language, placeholders and footer.
     const estimate = estimateMessageCost(deps.prices, { channel: delivery.channel, to: delivery.phone, body: delivery.body });

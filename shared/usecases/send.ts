@@ -209,6 +209,7 @@ async function sendPaced(
       ...recipient,
       ...message,
       testMode: broadcast.mode === 'test',
+      department: broadcast.department,
       lastAttempt: run.lastAttempt,
       jobId: run.jobId,
       sender: identity,

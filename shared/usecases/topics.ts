@@ -14,7 +14,7 @@ export type TopicView = Topic & { subscribers: number };
 
 export async function createTopic(deps: CoreDependencies, principal: Principal, input: CreateTopicInput): Promise<TopicView> {
   const department = input.department ?? (principal.role === 'operator' ? generalDepartment : principal.department);
-  authorize(principal, 'topics:create', department);
+  authorize(principal, 'topics:create', { department });
   const topic: Topic = {
     id: input.id,
     name: input.name,
@@ -54,7 +54,7 @@ export async function listTopics(deps: CoreDependencies, principal: Principal, q
 export async function getTopic(deps: CoreDependencies, principal: Principal, id: string): Promise<TopicView> {
   const topic = await deps.stores.topics.get(id);
   if (!topic) throw new NotFoundError(`no topic "${id}"`);
-  authorize(principal, 'topics:read', topic.department);
+  authorize(principal, 'topics:read', { department: topic.department });
   return { ...topic, subscribers: await deps.stores.topics.subscriberCount(id) };
 }
 
@@ -68,7 +68,7 @@ export async function getTopic(deps: CoreDependencies, principal: Principal, id:
 export async function updateTopic(deps: CoreDependencies, principal: Principal, id: string, input: UpdateTopicInput): Promise<TopicView> {
   const at = deps.clock.now().toISOString();
   const result = await deps.stores.topics.update(id, (current) => {
-    authorize(principal, 'topics:update', current.department);
+    authorize(principal, 'topics:update', { department: current.department });
     if (current.archivedAt !== undefined) throw new ConflictError(`topic "${id}" is archived`);
     if (input.department !== undefined && input.department !== current.department && principal.role !== 'operator') {
       throw new ForbiddenError('only an operator key may move a topic to another department');
@@ -97,7 +97,7 @@ export async function archiveTopic(deps: CoreDependencies, principal: Principal,
   const at = deps.clock.now().toISOString();
   let already: Topic | undefined;
   const result = await deps.stores.topics.update(id, (current) => {
-    authorize(principal, 'topics:archive', current.department);
+    authorize(principal, 'topics:archive', { department: current.department });
     if (current.archivedAt !== undefined) already = current;
     return current.archivedAt !== undefined ? current : { ...current, archivedAt: at, updatedAt: at };
   });

@@ -210,6 +210,24 @@ describe('crier CLI against the local stack', () => {
     expect(audit.stdout).not.toContain(key);
   });
 
+  it("prints crier's refusals as sentences: a role's, and a test key's", async () => {
+    // Prepare
+    const approver = await client.api('POST', '/v1/keys', { name: 'General approver', role: 'approver', department: 'general', mode: 'live' });
+    const trial = await client.api('POST', '/v1/keys', { name: 'Supplier trial', role: 'operator', department: '*', mode: 'test' });
+
+    // Act
+    const asApprover = await crier(['keys', 'list'], { ...env, CRIER_API_KEY: approver.json.key });
+    const asTestKey = await crier(['audit'], { ...env, CRIER_API_KEY: trial.json.key });
+
+    // Assess
+    expect(asApprover).toMatchObject({ code: 1, stdout: '', stderr: 'error: an approver key may not manage API keys\n' });
+    expect(asTestKey).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'error: a test key may not read the audit log: test keys see and change test data only; use a live key\n',
+    });
+  });
+
   it('refuses a key with an unknown role as a usage error (exit 2)', async () => {
     // Prepare / Act
     const run = await crier(['keys', 'create', '--name', 'x', '--role', 'janitor', '--department', 'roads'], env);

@@ -111,6 +111,6 @@ describe('crier dead-letters against the local stack', () => {
 
     // Assess
     expect(listed.status).toBe(403);
-    expect(listed.json.error).toMatch(/a test key may not deadLetters manage/);
+    expect(listed.json.error).toMatch(/a test key may not see or redrive dead letters/);
   });
 });

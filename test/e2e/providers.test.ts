@@ -129,7 +129,7 @@ describe('GET /v1/providers and crier providers status on the local stack', () =
     // Assess
     expect(created.status).toBe(201);
     expect(response.status).toBe(403);
-    expect(response.json.error).toBe('a sender key may not providers read');
+    expect(response.json.error).toBe("a sender key may not read the providers' status");
   });
 
   it('prints the same through crier providers status', async () => {

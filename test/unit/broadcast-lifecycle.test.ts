@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { broadcastMoves, finalStatuses, refusalFor } from '../../shared/domain/broadcast-lifecycle.js';
-import { ConflictError, ForbiddenError, LimitExceededError, ValidationError } from '../../shared/domain/errors.js';
+import { ConflictError, ForbiddenError, LimitExceededError, NotFoundError, ValidationError } from '../../shared/domain/errors.js';
 import type { FanOutTask } from '../../shared/domain/jobs.js';
 import { broadcastStatusSchema, type Broadcast, type BroadcastStatus, type Principal } from '../../shared/domain/model.js';
 import { errorResponse } from '../../shared/runtime/http/responses.js';
@@ -563,7 +563,7 @@ describe('approvals', () => {
     const attempt = rejectBroadcast(deps, colleague, pending.id, 'not today');
 
     // Assess
-    await expect(attempt).rejects.toThrow(new ForbiddenError('a sender key may not broadcasts approve'));
+    await expect(attempt).rejects.toThrow(new ForbiddenError('a sender key may not approve or reject broadcasts'));
     expect((await stores.broadcasts.get(pending.id))?.status).toBe('pending_approval');
   });
 
@@ -667,7 +667,8 @@ describe('approvals', () => {
     });
   });
 
-  it('does not let a test key approve a live broadcast', async () => {
+  // A live broadcast does not exist for a test key: 404, as for an id never used (it was 403).
+  it('does not let a test key approve a live broadcast, which it cannot even see', async () => {
     // Prepare
     const { deps, stores, fanOutTasks } = await setUp();
     const pending = await createBroadcast(deps, sender, input({ topics: ['emergency'] }));
@@ -677,7 +678,7 @@ describe('approvals', () => {
     const attempt = approveBroadcast(deps, testApprover, pending.id);
 
     // Assess
-    await expect(attempt).rejects.toThrow(new ForbiddenError('a test key may not approve a live broadcast'));
+    await expect(attempt).rejects.toThrow(new NotFoundError(`no broadcast ${pending.id}`));
     expect((await stores.broadcasts.get(pending.id))?.status).toBe('pending_approval');
     expect(fanOutTasks.sent).toEqual([]);
   });

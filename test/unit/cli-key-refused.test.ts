@@ -8,7 +8,7 @@ describe('the CLI recognises a refused API key', () => {
     { case: "crier's own 401", response: response(401, { error: 'the API key is not valid (unknown or revoked)', details: [] }), refused: true },
     { case: "API Gateway's 401 (no key)", response: response(401, { message: 'Unauthorized' }), refused: true },
     { case: "API Gateway's 403 (authorizer refused the key)", response: response(403, { message: 'Forbidden' }), refused: true },
-    { case: "crier's 403 (outside the key's department)", response: response(403, { error: 'a viewer key may not broadcasts create', details: [] }), refused: false },
+    { case: "crier's 403 (outside the key's department)", response: response(403, { error: 'a viewer key may not create or submit broadcasts', details: [] }), refused: false },
     { case: 'a 404', response: response(404, { error: 'no topic "x"', details: [] }), refused: false },
   ])('$case: refused=$refused', ({ response: answer, refused }) => {
     // Prepare
@@ -34,12 +34,12 @@ describe('the CLI recognises a refused API key', () => {
 
   it("keeps crier's own message for a 403 that is about the department or role", () => {
     // Prepare
-    const answer = response(403, { error: 'a viewer key may not broadcasts create', details: [] });
+    const answer = response(403, { error: 'a viewer key may not create or submit broadcasts', details: [] });
 
     // Act
     const error = apiErrorFrom(answer);
 
     // Assess
-    expect(error.message).toBe('a viewer key may not broadcasts create');
+    expect(error.message).toBe('a viewer key may not create or submit broadcasts');
   });
 });

@@ -131,12 +131,12 @@ describe('listDeadLetters', () => {
   });
 
   it.each([
-    { case: 'a sender key', principal: aPrincipal({ role: 'sender' }), error: 'a sender key may not deadLetters manage' },
-    { case: 'an approver key', principal: aPrincipal({ role: 'approver' }), error: 'a approver key may not deadLetters manage' },
+    { case: 'a sender key', principal: aPrincipal({ role: 'sender' }), error: 'a sender key may not see or redrive dead letters' },
+    { case: 'an approver key', principal: aPrincipal({ role: 'approver' }), error: 'an approver key may not see or redrive dead letters' },
     {
       case: 'a test operator key',
       principal: aPrincipal({ role: 'operator', department: '*', mode: 'test' }),
-      error: 'a test key may not deadLetters manage: that changes live data; use a live key',
+      error: 'a test key may not see or redrive dead letters: test keys see and change test data only; use a live key',
     },
   ])('refuses $case, looking at nothing and recording nothing', async ({ principal, error }) => {
     // Prepare
@@ -237,8 +237,8 @@ describe('redriveDeadLetters', () => {
   });
 
   it.each([
-    { case: 'a viewer key', principal: aPrincipal({ role: 'viewer' }), error: /a viewer key may not deadLetters manage/ },
-    { case: 'a test operator key', principal: aPrincipal({ role: 'operator', department: '*', mode: 'test' }), error: /a test key may not deadLetters manage/ },
+    { case: 'a viewer key', principal: aPrincipal({ role: 'viewer' }), error: /a viewer key may not see or redrive dead letters/ },
+    { case: 'a test operator key', principal: aPrincipal({ role: 'operator', department: '*', mode: 'test' }), error: /a test key may not see or redrive dead letters/ },
   ])('refuses $case, moving nothing', async ({ principal, error }) => {
     // Prepare
     const { deps, queues, stores } = setUp();

@@ -33,7 +33,7 @@ describe('errorResponse', () => {
     ['ValidationError', 400, 'the request body is invalid', new ValidationError('the request body is invalid', [{ field: 'id', message: 'too long' }])],
     ['ZodError', 400, 'the request is invalid', zodError],
     ['AuthenticationError', 401, 'a valid API key is required (Authorization: Bearer <key>)', new AuthenticationError()],
-    ['ForbiddenError', 403, 'a viewer key may not topics create', new ForbiddenError('a viewer key may not topics create')],
+    ['ForbiddenError', 403, 'a viewer key may not create topics', new ForbiddenError('a viewer key may not create topics')],
     ['NotFoundError', 404, 'no topic "nope"', new NotFoundError('no topic "nope"')],
     ['ConflictError', 409, 'keyword TRAFFIC is already used by topic "traffic"', new ConflictError('keyword TRAFFIC is already used by topic "traffic"')],
     ['PayloadTooLargeError', 413, 'request body is larger than 1024 bytes', new PayloadTooLargeError(1024)],

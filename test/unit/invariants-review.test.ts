@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from 
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoSubscriberStore } from '../../shared/adapters/dynamo/subscriber-store.js';
-import { ForbiddenError } from '../../shared/domain/errors.js';
+import { NotFoundError } from '../../shared/domain/errors.js';
 import type { FanOutTask, SendJob } from '../../shared/domain/jobs.js';
 import { shardOf } from '../../shared/domain/sharding.js';
 import { approveBroadcast } from '../../shared/usecases/broadcast-approval.js';
@@ -117,8 +117,8 @@ describe('invariants review: test keys reach only the sandbox', () => {
     // Act
     const approval = approveBroadcast(deps, testApprover, broadcast.id);
 
-    // Assess
-    await expect(approval).rejects.toThrow(ForbiddenError);
+    // Assess: to a test key a live broadcast does not exist (404)
+    await expect(approval).rejects.toThrow(NotFoundError);
     expect(await stores.broadcasts.get(broadcast.id)).toMatchObject({ status: 'pending_approval', approvedBy: undefined });
     expect(fanOutTasks.sent).toEqual([]);
   });

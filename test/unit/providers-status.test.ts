@@ -128,9 +128,9 @@ describe('providersStatus', () => {
   });
 
   it.each([
-    ['a sender key', aPrincipal({ role: 'sender' }), 'a sender key may not providers read'],
-    ['an approver key', aPrincipal({ role: 'approver' }), 'a approver key may not providers read'],
-    ['a viewer key', aPrincipal({ role: 'viewer' }), 'a viewer key may not providers read'],
+    ['a sender key', aPrincipal({ role: 'sender' }), "a sender key may not read the providers' status"],
+    ['an approver key', aPrincipal({ role: 'approver' }), "an approver key may not read the providers' status"],
+    ['a viewer key', aPrincipal({ role: 'viewer' }), "a viewer key may not read the providers' status"],
   ])('refuses %s: operators only', async (_case, principal, message) => {
     // Act
     const attempt = providersStatus(setUp(), principal, configuration([{ name: 'twilio' }]));

@@ -92,6 +92,7 @@ describe('sendBroadcastBatch', () => {
       body: 'Queues on the A470.\nReply STOP to stop.',
       statusCallbackUrl: `https://crier.example.gov.uk/webhooks/twilio/status?messageId=${aliceMessageId}`,
       from: { kind: 'long_code', address: '+447700900000' },
+      origin: { broadcastId: BROADCAST_ID, department: 'traffic', mode: 'live' },
     });
     expect(provider.attempts[1]).toMatchObject({ to: bob, channel: 'whatsapp' });
     expect(await stores.messages.get(aliceMessageId)).toMatchObject({ status: 'sent', provider: 'sandbox', providerMessageId: 'SB000001', senderId: 'sandbox-sms' });

@@ -1,6 +1,6 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { channelSchema } from '../../../domain/model.js';
+import { channelSchema, keyModeSchema } from '../../../domain/model.js';
 import type { MessagingProvider, OutboundText, ProviderAcceptance } from '../../../ports/messaging-provider.js';
 import type { Page } from '../../../ports/stores.js';
 import { decodeSortKeyCursor, encodeSortKeyCursor } from '../../dynamo/cursor.js';
@@ -20,6 +20,15 @@ export const sandboxRecordSchema = z.object({
   body: z.string(),
   template: z.object({ name: z.string(), language: z.string(), parameters: z.array(z.string()) }).optional(),
   createdAt: z.string(),
+  /**
+   * The broadcast that made it, its department(s) and mode, so each key is shown its own
+   * department's messages and a test key test messages only. Absent on a reply to a resident
+   * (where the sandbox is the live provider) and on records made before they were kept: such a
+   * record is shown to operators only.
+   */
+  broadcastId: z.string().optional(),
+  department: z.string().optional(),
+  mode: keyModeSchema.optional(),
 });
 export type SandboxRecord = z.infer<typeof sandboxRecordSchema>;
 
@@ -49,6 +58,7 @@ export class RecordingSandboxProvider implements MessagingProvider {
       body: message.body,
       ...(message.template ? { template: message.template } : {}),
       createdAt: at,
+      ...(message.origin ? { broadcastId: message.origin.broadcastId, department: message.origin.department, mode: message.origin.mode } : {}),
     };
     await this.documents.send(
       new PutCommand({
@@ -60,23 +70,44 @@ export class RecordingSandboxProvider implements MessagingProvider {
   }
 }
 
-/** What the deployed sandbox recorded on one (UTC) day, newest first, a page at a time. */
-export async function listSandboxMessages(
-  documents: DynamoDBDocumentClient,
-  tableName: string,
-  query: { day: string; limit: number; cursor: string | undefined },
-): Promise<Page<SandboxRecord>> {
+/** Which of a day's records to read: one department's (exactly: a broadcast of several is nobody's), one mode's. */
+export interface SandboxQuery {
+  day: string;
+  limit: number;
+  cursor: string | undefined;
+  department?: string;
+  mode?: 'live' | 'test';
+}
+
+/**
+ * What the deployed sandbox recorded on one (UTC) day, newest first, a page at a time. The
+ * department and mode are a filter on the day's partition: a page may hold fewer than `limit`
+ * records and still have a cursor to the rest.
+ */
+export async function listSandboxMessages(documents: DynamoDBDocumentClient, tableName: string, query: SandboxQuery): Promise<Page<SandboxRecord>> {
   const after = query.cursor === undefined ? undefined : decodeSortKeyCursor(query.cursor, /^\d{4}-\d\d-\d\dT[^#]+#.+$/);
+  const filters = [
+    ...(query.department === undefined ? [] : ['department = :department']),
+    ...(query.mode === undefined ? [] : ['#mode = :mode']),
+  ];
   const response = await documents.send(
     new QueryCommand({
       TableName: tableName,
       KeyConditionExpression: after === undefined ? 'pk = :pk' : 'pk = :pk AND sk < :after',
-      ExpressionAttributeValues: { ':pk': keys.sandboxPartition(query.day), ...(after === undefined ? {} : { ':after': after }) },
+      ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+      ...(query.mode === undefined ? {} : { ExpressionAttributeNames: { '#mode': 'mode' } }),
+      ExpressionAttributeValues: {
+        ':pk': keys.sandboxPartition(query.day),
+        ...(after === undefined ? {} : { ':after': after }),
+        ...(query.department === undefined ? {} : { ':department': query.department }),
+        ...(query.mode === undefined ? {} : { ':mode': query.mode }),
+      },
       ScanIndexForward: false,
       Limit: query.limit,
     }),
   );
   const items = (response.Items ?? []).map((item) => sandboxRecordSchema.parse(item));
-  const last = response.Items?.at(-1);
-  return { items, cursor: response.LastEvaluatedKey && last ? encodeSortKeyCursor(last.sk) : undefined };
+  // From the last key read, not the last kept: a page the filter emptied still leads on.
+  const lastRead = response.LastEvaluatedKey?.sk;
+  return { items, cursor: lastRead === undefined ? undefined : encodeSortKeyCursor(String(lastRead)) };
 }
