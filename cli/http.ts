@@ -44,8 +44,9 @@ export class HttpClient {
 
 /**
  * True when crier turned the API key away: the API's own 401, or what API Gateway answers
- * before any route runs (401 without a key, 403 `{"message":"Forbidden"}` when its authorizer
- * refused the key, which HTTP APIs cannot answer with a 401).
+ * before any route runs (401 without a key when called at its own address; 403
+ * `{"message":"Forbidden"}` from an authorizer that refuses outright, as a deployment of an
+ * earlier build did for unknown and revoked keys).
  */
 export function isKeyRefused(response: HttpResponse): boolean {
   return response.status === 401 || (response.status === 403 && gatewayMessage(response) === 'Forbidden');

@@ -18,9 +18,11 @@ export type GatewayAuthorization =
  * the same authorizer code and answers as AWS does. First CloudFront's viewer-request function
  * (CrierEdge): no bearer token, or a token no key could be, gets crier's own 401 there. Then API
  * Gateway: its identity source is the Authorization header (no cache), so it calls the authorizer
- * for every request that carries one. Refused, 403; a throw or a malformed answer, 500; accepted,
- * the route's event carries the context as `requestContext.authorizer.lambda`. Those bodies are
- * API Gateway's own.
+ * for every request that carries one. Accepted, the route's event carries the context as
+ * `requestContext.authorizer.lambda`: a principal, or for an unknown or revoked key only the
+ * refusal, which the route's function answers with crier's 401 without doing anything else (so
+ * local and AWS answer a bad key alike). `isAuthorized: false`, 403; a throw or a malformed
+ * answer, 500: those bodies are API Gateway's own (crier's authorizer never answers false).
  */
 export async function authorizeAtGateway(
   authorizer: LocalInvoke<APIGatewayRequestAuthorizerEventV2, unknown>,

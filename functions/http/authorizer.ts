@@ -5,12 +5,13 @@ import { bootstrapKeyHash, coreDependencies } from '../wiring.js';
 
 /**
  * The admin API's Lambda authorizer: API Gateway calls it before every `/v1` route (but the
- * OpenAPI document) and hands the routes the principal it answers with. A bad key is refused
- * here, and API Gateway answers `403 {"message":"Forbidden"}` without running the route: one
- * hostile request costs this one invocation, and no table read when the token could not be a key
- * (`bearerKey`). A request with no Authorization header never gets here (the authorizer's
- * identity source), and CloudFront answers a missing or malformed key with crier's own
- * `401 {error, details}` before API Gateway sees it (see CrierEdge).
+ * OpenAPI document) and hands the routes the principal it answers with. A bad key is let through
+ * carrying only its refusal, which the route's function answers with crier's `401 {error,
+ * details}` at once, reading nothing (an HTTP API can answer an authorizer's refusal only with a
+ * bare 403, and the contract says 401). A token that could not be a key costs no table read here
+ * (`bearerKey`); a request with no Authorization header never gets here (the authorizer's identity
+ * source), and CloudFront answers a missing or malformed key with crier's 401 before API Gateway
+ * sees it (see CrierEdge), so only a well-formed key costs this invocation and the route's.
  */
 export const handler = authorizerFunction({
   envSchema: authorizerEnvSchema,

@@ -200,8 +200,7 @@ describe('crier CLI against the local stack', () => {
     expect(listed.stdout).not.toContain(key);
     expect(revoked).toMatchObject({ code: 0, stderr: '' });
     expect(revoked.stdout).toContain(`revoked key ${id} (Roads trial)`);
-    // Refused by the gateway's authorizer, as API Gateway answers it.
-    expect(afterRevoke.status).toBe(403);
+    expect(afterRevoke).toEqual({ status: 401, json: { error: 'the API key is not valid (unknown or revoked)', details: [] } });
     expect(audit.code).toBe(0);
     const [header, newest, next] = audit.stdout.trim().split('\n');
     expect(header).toMatch(/^AT\s+WHO\s+ACTION\s+TARGET\s+CHANGE$/);

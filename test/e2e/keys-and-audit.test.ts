@@ -127,7 +127,7 @@ describe('API keys, departments, test mode and the audit log on the local stack'
     expect((await client.api('GET', `/v1/broadcasts/${broadcast.json.id}`)).json).toMatchObject({ status: 'sent', counts: { sent: 1 } });
   });
 
-  it('refuses a revoked key at once, at the gateway: 403 and no route runs (the authorizer caches nothing)', async () => {
+  it("refuses a revoked key at once with crier's 401 (the authorizer caches nothing)", async () => {
     // Prepare
     const created = await client.api('POST', '/v1/keys', { name: 'Leaver', role: 'viewer', department: 'roads' });
     const beforeRevoke = await client.api('GET', '/v1/topics', undefined, created.json.key);
@@ -140,7 +140,25 @@ describe('API keys, departments, test mode and the audit log on the local stack'
     expect(beforeRevoke.status).toBe(200);
     expect(revoked.status).toBe(200);
     expect(revoked.json).toMatchObject({ id: created.json.id, revoked: true });
-    expect(afterRevoke).toEqual({ status: 403, json: { message: 'Forbidden' } });
+    expect(afterRevoke).toEqual({ status: 401, json: { error: 'the API key is not valid (unknown or revoked)', details: [] } });
+  });
+
+  it.each([
+    { case: "an unknown key of a key's shape", key: 'crier_live_made-up-but-well-formed-0123' },
+    { case: 'a token no key could be', key: 'not-a-key' },
+  ])("refuses $case with crier's 401, whatever the route", async ({ key }) => {
+    // Prepare
+    const routes = [
+      { method: 'GET', path: '/v1/topics', body: undefined },
+      { method: 'POST', path: '/v1/broadcasts', body: {} },
+      { method: 'DELETE', path: `/v1/subscribers/${encodeURIComponent(resident)}`, body: undefined },
+    ];
+
+    // Act
+    const answers = await Promise.all(routes.map(({ method, path, body }) => client.api(method, path, body, key)));
+
+    // Assess
+    expect(answers).toEqual(routes.map(() => ({ status: 401, json: { error: 'the API key is not valid (unknown or revoked)', details: [] } })));
   });
 
   it('shows in the audit log who created what, and the status before and after a cancel', async () => {

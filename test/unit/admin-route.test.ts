@@ -17,9 +17,12 @@ const fromAuthorizer = aPrincipal({ keyId: 'key-roads', name: 'Roads team', role
 async function setUp() {
   const stores = inMemoryStores();
   await stores.apiKeys.create(hashApiKey(STORED_KEY), { ...stored, createdAt: '2025-03-01T09:00:00.000Z', revoked: false });
+  // Every read of a key, from the table or the bootstrap secret: a refused request must make none.
+  const keyReads = vi.spyOn(stores.apiKeys, 'findByHash');
+  const bootstrapReads = vi.fn(async () => undefined);
   const deps: AdminDependencies = {
     core: { stores, clock: new FixedClock('2025-03-01T09:00:00.000Z'), ids: new SequentialIds() },
-    bootstrapKeyHash: async () => undefined,
+    bootstrapKeyHash: bootstrapReads,
   };
   const seen: Principal[] = [];
   const route = authenticated<AdminEnv, AdminDependencies>(async (_context, principal) => {
@@ -32,7 +35,7 @@ async function setUp() {
       deps,
       request: { routeKey: 'GET /v1/topics', pathParameters: {}, query: {}, rawQueryString: '', headers: {}, rawBody: '', requestId: 'req-1', ...request },
     });
-  return { call, seen };
+  return { call, seen, keyReads, bootstrapReads };
 }
 
 describe('authenticated admin routes', () => {
@@ -45,6 +48,25 @@ describe('authenticated admin routes', () => {
 
     // Assess
     expect(seen).toEqual([fromAuthorizer]);
+  });
+
+  it.each([
+    { case: 'an unknown key', lambda: { refusal: 'the API key is not valid (unknown or revoked)' }, keyId: undefined },
+    { case: 'a revoked key', lambda: { refusal: 'the API key is not valid (unknown or revoked)', keyId: 'key-leaver' }, keyId: 'key-leaver' },
+    { case: 'a malformed key', lambda: { refusal: 'a valid API key is required (Authorization: Bearer <key>)' }, keyId: undefined },
+  ])("refuse with 401 a request the authorizer let through with only its refusal ($case): no read, no route", async ({ lambda, keyId }) => {
+    // Prepare: the header even holds a stored key; the authorizer's word stands, and nothing looks it up again.
+    const { call, seen, keyReads, bootstrapReads } = await setUp();
+
+    // Act
+    const attempt = call({ authorizer: { lambda }, headers: { authorization: `Bearer ${STORED_KEY}` } });
+
+    // Assess
+    await expect(attempt).rejects.toThrow(AuthenticationError);
+    await expect(attempt).rejects.toMatchObject({ message: lambda.refusal, keyId });
+    expect(keyReads).not.toHaveBeenCalled();
+    expect(bootstrapReads).not.toHaveBeenCalled();
+    expect(seen).toEqual([]);
   });
 
   it('check the key themselves where no authorizer ran (the handler called directly)', async () => {
@@ -75,8 +97,6 @@ describe('authenticated admin routes', () => {
     { case: 'a missing department', authorizer: { lambda: { keyId: 'key-roads', name: 'Roads team', role: 'approver', mode: 'live' } } },
     { case: 'an extra field', authorizer: { lambda: { ...fromAuthorizer, admin: true } } },
     { case: 'an IAM authorizer instead', authorizer: { iam: { accessKey: 'AKIA…' } } },
-    // The authorizer refuses at the gateway now; a refusal in its context is not a principal.
-    { case: 'a refusal instead of a principal', authorizer: { lambda: { refusal: 'the API key is not valid (unknown or revoked)' } } },
   ])('do not trust an authorizer context with $case, and check the key instead', async ({ authorizer }) => {
     // Prepare
     vi.spyOn(logger, 'warn').mockImplementation(() => undefined);

@@ -1,11 +1,13 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import authorizerRequest from '../../events/apigw/authorizer-request.json';
+import getTopicEvent from '../../events/apigw/get-topic.json';
 import { handler } from '../../functions/http/authorizer.js';
+import { handler as topicsHandler } from '../../functions/http/topics-api.js';
 import { keys } from '../../shared/adapters/dynamo/keys.js';
 import { authorizerEnvSchema, type AuthorizerEnv } from '../../shared/config/env.js';
 import type { EnvironmentContext } from '../../shared/runtime/environment.js';
@@ -110,9 +112,9 @@ describe('the admin API authorizer', () => {
   });
 
   it.each([
-    { case: 'a revoked key', authorization: `Bearer ${REVOKED_KEY}`, keyId: 'key-leaver' },
-    { case: 'an unknown key', authorization: 'Bearer crier_live_made-up', keyId: undefined },
-  ])('refuses $case at the gateway after one read, and no route runs', async ({ authorization, keyId }) => {
+    { case: 'a revoked key', authorization: `Bearer ${REVOKED_KEY}`, keyId: 'key-leaver', refusal: { refusal: 'the API key is not valid (unknown or revoked)', keyId: 'key-leaver' } },
+    { case: 'an unknown key', authorization: 'Bearer crier_live_made-up', keyId: undefined, refusal: { refusal: 'the API key is not valid (unknown or revoked)' } },
+  ])("refuses $case after one read: through to the route with only the refusal, which answers crier's 401", async ({ authorization, keyId, refusal }) => {
     // Prepare
     const event = requestWith(authorization);
 
@@ -120,10 +122,10 @@ describe('the admin API authorizer', () => {
     const result = await handler(event, context);
 
     // Assess
-    expect(result).toEqual({ isAuthorized: false });
+    expect(result).toEqual({ isAuthorized: true, context: refusal });
     expect(dynamo).toHaveReceivedCommandTimes(GetCommand, 1);
     expect(logger.warn).toHaveBeenCalledExactlyOnceWith('request refused', {
-      status: 403,
+      status: 401,
       route: 'GET /v1/topics/{id}',
       reason: 'the API key is not valid (unknown or revoked)',
       sourceIp: '203.0.113.10',
@@ -148,10 +150,10 @@ describe('the admin API authorizer', () => {
     const result = await handler(event, context);
 
     // Assess
-    expect(result).toEqual({ isAuthorized: false });
+    expect(result).toEqual({ isAuthorized: true, context: { refusal: reason } });
     expect(dynamo).not.toHaveReceivedCommand(GetCommand);
     expect(secrets).not.toHaveReceivedCommand(GetSecretValueCommand);
-    expect(logger.warn).toHaveBeenCalledExactlyOnceWith('request refused', expect.objectContaining({ status: 403, reason, keyId: undefined }));
+    expect(logger.warn).toHaveBeenCalledExactlyOnceWith('request refused', expect.objectContaining({ status: 401, reason, keyId: undefined }));
   });
 
   it('logs the viewer address CloudFront passes on, and never the Authorization header', async () => {
@@ -178,5 +180,37 @@ describe('the admin API authorizer', () => {
 
     // Assess
     await expect(act).rejects.toThrow('ProvisionedThroughputExceededException');
+  });
+});
+
+describe('a refused key from the authorizer through the route, as API Gateway runs them', () => {
+  /** The route's event as API Gateway builds it after the authorizer's answer. */
+  function routeEventAfter(answer: unknown, authorization: string): APIGatewayProxyEventV2 {
+    const event = structuredClone(getTopicEvent) as APIGatewayProxyEventV2;
+    event.headers = { ...event.headers, authorization };
+    const { context: lambda } = answer as { context: Record<string, unknown> };
+    (event.requestContext as unknown as { authorizer: unknown }).authorizer = { lambda };
+    return event;
+  }
+
+  it.each([
+    { case: 'a revoked key', key: REVOKED_KEY },
+    { case: 'an unknown key', key: 'crier_live_made-up' },
+  ])("answers $case with crier's 401, one table read in all and one refusal line", async ({ key }) => {
+    // Prepare
+    const authorization = `Bearer ${key}`;
+    const answer = await handler(requestWith(authorization), context);
+
+    // Act
+    const response = await topicsHandler(routeEventAfter(answer, authorization), context);
+
+    // Assess
+    expect(response).toMatchObject({
+      statusCode: 401,
+      headers: expect.objectContaining({ 'www-authenticate': 'Bearer' }),
+      body: JSON.stringify({ error: 'the API key is not valid (unknown or revoked)', details: [] }),
+    });
+    expect(dynamo).toHaveReceivedCommandTimes(GetCommand, 1);
+    expect(vi.mocked(logger.warn).mock.calls.filter(([message]) => message === 'request refused')).toHaveLength(1);
   });
 });

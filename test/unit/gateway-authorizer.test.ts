@@ -40,7 +40,8 @@ describe('the local gateway in front of apiKey routes, as API Gateway behaves', 
   });
 
   it.each([
-    { case: 'refuses the key', answer: () => ({ isAuthorized: false }), status: 403, body: '{"message":"Forbidden"}' },
+    // As API Gateway does; crier's authorizer never answers false (it hands the route its refusal).
+    { case: 'answers isAuthorized false', answer: () => ({ isAuthorized: false }), status: 403, body: '{"message":"Forbidden"}' },
     { case: 'throws', answer: () => { throw new Error('table unreachable'); }, status: 500, body: '{"message":"Internal Server Error"}' },
     { case: 'answers something else', answer: () => ({ allowed: 'yes' }), status: 500, body: '{"message":"Internal Server Error"}' },
   ])('answers $status when the authorizer $case', async ({ answer, status, body }) => {
@@ -74,5 +75,17 @@ describe('the local gateway in front of apiKey routes, as API Gateway behaves', 
       }),
     ]);
     expect(outcome.authorized && outcome.event.requestContext).toEqual(expect.objectContaining({ authorizer: { lambda: principal } }));
+  });
+
+  it("hands the route a refused key's context as it came, for the route to answer crier's 401", async () => {
+    // Prepare
+    const refusal = { refusal: 'the API key is not valid (unknown or revoked)', keyId: 'key-leaver' };
+    const authorizer = authorizerAnswering(() => ({ isAuthorized: true, context: refusal }));
+
+    // Act
+    const outcome = await authorizeAtGateway(authorizer.handler, routeEvent(`Bearer ${KEY}`), () => undefined);
+
+    // Assess
+    expect(outcome.authorized && outcome.event.requestContext).toEqual(expect.objectContaining({ authorizer: { lambda: refusal } }));
   });
 });

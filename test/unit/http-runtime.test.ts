@@ -1,10 +1,11 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import getTopicEvent from '../../events/apigw/get-topic.json';
 import postTopicEvent from '../../events/apigw/post-topic.json';
 import twilioInboundEvent from '../../events/apigw/twilio-inbound-base64.json';
 import { createTopicRequest } from '../../shared/api/schemas.js';
+import { baseEnvSchema } from '../../shared/config/env.js';
 import {
   AuthenticationError,
   ConfigurationError,
@@ -15,6 +16,7 @@ import {
   ProviderError,
   ValidationError,
 } from '../../shared/domain/errors.js';
+import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { parseFormBody, parseJsonBody, parseParameter, toHttpRequest, type HttpRequest } from '../../shared/runtime/http/request.js';
 import { errorResponse } from '../../shared/runtime/http/responses.js';
 import { logger } from '../../shared/runtime/logger.js';
@@ -111,6 +113,57 @@ describe('errorResponse', () => {
     // Assess
     expect(String(response.body)).not.toContain('secretsmanager');
     expect(JSON.parse(String(response.body)).requestId).toBe('req-7');
+  });
+});
+
+describe("httpFunction, for a request the gateway's authorizer refused", () => {
+  const lambdaContext = { awsRequestId: 'req-1', functionName: 'crier-topics', getRemainingTimeInMillis: () => 5_000 } as unknown as Context;
+  const refusal = { refusal: 'the API key is not valid (unknown or revoked)', keyId: 'key-leaver' };
+
+  function functionUnderTest() {
+    const dependencies = vi.fn(() => ({}));
+    const route = vi.fn(async () => ({ statusCode: 200, body: '{}' }));
+    const handler = httpFunction({ envSchema: baseEnvSchema, dependencies, routes: { 'POST /v1/topics': route } });
+    return { handler, dependencies, route };
+  }
+
+  function refusedEvent(change: (event: APIGatewayProxyEventV2) => void): APIGatewayProxyEventV2 {
+    const refused = event(postTopicEvent);
+    (refused.requestContext as unknown as { authorizer: unknown }).authorizer = { lambda: refusal };
+    change(refused);
+    return refused;
+  }
+
+  it.each<{ case: string; change: (refused: APIGatewayProxyEventV2) => void }>([
+    { case: 'a route it serves', change: () => undefined },
+    {
+      case: 'a route it does not serve (not 404)',
+      change: (refused) => {
+        refused.routeKey = 'GET /v1/nowhere';
+      },
+    },
+    {
+      case: 'a body over the limit (not 413)',
+      change: (refused) => {
+        refused.body = 'x'.repeat(65 * 1024);
+      },
+    },
+  ])("answers crier's 401 before any other work, for $case: no dependencies built, no route run", async ({ change }) => {
+    // Prepare
+    vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const { handler, dependencies, route } = functionUnderTest();
+
+    // Act
+    const response = await handler(refusedEvent(change), lambdaContext);
+
+    // Assess
+    expect(response).toMatchObject({
+      statusCode: 401,
+      headers: expect.objectContaining({ 'www-authenticate': 'Bearer' }),
+      body: JSON.stringify({ error: refusal.refusal, details: [] }),
+    });
+    expect(dependencies).not.toHaveBeenCalled();
+    expect(route).not.toHaveBeenCalled();
   });
 });
 

@@ -7,7 +7,11 @@ import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { maskPhoneNumbers } from '../../shared/runtime/http/refusal-log.js';
 import { logger } from '../../shared/runtime/logger.js';
 
-/** Every 401 and 403 a route answers writes one `request refused` line, and nothing else does. */
+/**
+ * Every 401 and 403 a route answers writes one `request refused` line, and nothing else does; a
+ * key the gateway's authorizer refused was logged by the authorizer (test/unit/authorizer.test.ts
+ * follows one through both functions).
+ */
 
 const context = { awsRequestId: 'req-1', functionName: 'crier-topics', getRemainingTimeInMillis: () => 5_000 } as unknown as Context;
 
@@ -89,6 +93,23 @@ describe('the refusal line of a route', () => {
 
     // Assess
     expect(logger.warn).toHaveBeenCalledExactlyOnceWith('request refused', expect.objectContaining({ reason: 'a test key may not read +•••••••••123' }));
+  });
+
+  it("writes no second line for a key the authorizer refused (it wrote the one), and still answers crier's 401", async () => {
+    // Prepare
+    const handler = routeThrowing(new Error('the route must not run'));
+    const refused = event((candidate) => {
+      (candidate.requestContext as unknown as { authorizer: unknown }).authorizer = {
+        lambda: { refusal: 'the API key is not valid (unknown or revoked)', keyId: 'key-leaver' },
+      };
+    });
+
+    // Act
+    const response = await handler(refused, context);
+
+    // Assess
+    expect(response).toMatchObject({ statusCode: 401, body: JSON.stringify({ error: 'the API key is not valid (unknown or revoked)', details: [] }) });
+    expect(logger.warn).not.toHaveBeenCalledWith('request refused', expect.anything());
   });
 
   it.each([

@@ -12,6 +12,7 @@ import { validateEnvironment, type EnvironmentContext } from '../environment.js'
 import { logger } from '../logger.js';
 import { memoiseBy } from '../memo.js';
 import { observability } from '../observability.js';
+import { refusalContext } from './authorizer-refusal.js';
 import { logRefusal } from './refusal-log.js';
 
 /** What a simple-response authorizer may put in its context: flat values only. */
@@ -40,9 +41,11 @@ export interface AuthorizerFunctionOptions<S extends z.ZodObject, Deps> {
 
 /**
  * The shape of an HTTP API Lambda authorizer with simple responses: validate the environment,
- * read the Authorization header, answer `{ isAuthorized, context }`. A refusal is answered by API
- * Gateway itself (`403 {"message":"Forbidden"}`), so a bad key costs this one short invocation
- * and no second one in a route; it is logged once, as every 401/403 is (`logRefusal`).
+ * read the Authorization header, answer `{ isAuthorized, context }`. A bad key is let through
+ * carrying only its refusal (`refusalContext`), which the route's function answers with crier's
+ * `401 {error, details}` before doing any work: API Gateway could only answer `isAuthorized: false`
+ * with a bare 403, which would break the contract's 401. The refusal line is written here, once
+ * (`logRefusal`); the route's function does not write it again.
  */
 export function authorizerFunction<S extends z.ZodObject, Deps>(options: AuthorizerFunctionOptions<S, Deps>) {
   const dependenciesFor = memoiseBy(options.dependencies);
@@ -57,8 +60,8 @@ export function authorizerFunction<S extends z.ZodObject, Deps>(options: Authori
       return { isAuthorized: true, context: await options.authorize(authorization, dependenciesFor(context.env)) };
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
-      logRefusal(event, { status: 403, reason: error.message, keyId: error.keyId });
-      return { isAuthorized: false };
+      logRefusal(event, { status: 401, reason: error.message, keyId: error.keyId });
+      return { isAuthorized: true, context: refusalContext(error) };
     }
   };
 

@@ -7,6 +7,7 @@ import { validateEnvironment, type EnvironmentContext } from '../environment.js'
 import { logger } from '../logger.js';
 import { memoiseBy } from '../memo.js';
 import { observability } from '../observability.js';
+import { authorizerRefusal, refusalError } from './authorizer-refusal.js';
 import { logRefusal } from './refusal-log.js';
 import { toHttpRequest, type HttpRequest } from './request.js';
 import { errorResponse, type HttpResult } from './responses.js';
@@ -34,7 +35,9 @@ const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 /**
  * The shape of every HTTP function: validate the environment, decode the request, dispatch on
  * the route key, and map any error to a response by its class. Route handlers stay thin: parse,
- * call one use case, shape the result.
+ * call one use case, shape the result. A request the gateway's authorizer refused (it carries
+ * only the refusal) is answered 401 before anything else: no route looked up, no body decoded,
+ * nothing read.
  */
 export function httpFunction<S extends z.ZodObject, Deps>(options: HttpFunctionOptions<S, Deps>) {
   const dependenciesFor = memoiseBy(options.dependencies);
@@ -44,6 +47,8 @@ export function httpFunction<S extends z.ZodObject, Deps>(options: HttpFunctionO
     event: APIGatewayProxyEventV2,
     context: Context & EnvironmentContext<z.infer<S>>,
   ): Promise<HttpResult> => {
+    const refusal = authorizerRefusal(authorizerContext(event));
+    if (refusal) throw refusalError(refusal);
     const route = options.routes[event.routeKey];
     if (!route) throw new NotFoundError(`no route for ${event.routeKey}`);
     const request = toHttpRequest(event, maxBodyBytes);
@@ -57,7 +62,9 @@ export function httpFunction<S extends z.ZodObject, Deps>(options: HttpFunctionO
     .use({
       onError: (request) => {
         const response = errorResponse(request.error, request.event.requestContext?.requestId ?? 'unknown');
-        if (response.statusCode === 401 || response.statusCode === 403) {
+        // A request the authorizer refused was logged there: one line per refusal.
+        const loggedByAuthorizer = authorizerRefusal(authorizerContext(request.event)) !== undefined;
+        if ((response.statusCode === 401 || response.statusCode === 403) && !loggedByAuthorizer) {
           const error = request.error as Error;
           logRefusal(request.event, {
             status: response.statusCode,
@@ -68,4 +75,9 @@ export function httpFunction<S extends z.ZodObject, Deps>(options: HttpFunctionO
         request.response = response;
       },
     });
+}
+
+/** `requestContext.authorizer`, which API Gateway sets only on routes behind an authorizer. */
+function authorizerContext(event: APIGatewayProxyEventV2): unknown {
+  return event.requestContext && 'authorizer' in event.requestContext ? event.requestContext.authorizer : undefined;
 }
