@@ -28,6 +28,7 @@ import {
 import { bulkSenderConcurrency, urgentSenderConcurrency } from './sender-concurrency.js';
 import { formatProviderList } from '../shared/domain/provider-list.js';
 import { queueIds } from '../shared/domain/queues.js';
+import { defaultRetention, retentionEnvironment } from '../shared/retention/periods.js';
 
 /**
  * The one description of crier's functions. The CDK stack (infra/) and the local stack (local/)
@@ -44,6 +45,8 @@ const table = (b: DeploymentBindings) => ({
   ...base(b),
   TABLE_NAME: b.tableName,
   TOPIC_SHARDS: String(b.settings.topicShards),
+  // Every writer of the table stamps TTLs, so every one of them knows the schedule.
+  ...retentionEnvironment(b.settings.retention ?? defaultRetention),
 });
 /** Which providers carry each channel, in order or by weight. */
 export const providerListEnvironment = (settings: DeploymentSettings) => ({

@@ -6,6 +6,7 @@ import { dynamoStores } from '../shared/adapters/dynamo/stores.js';
 import { systemClock, ulidGenerator } from '../shared/adapters/ids.js';
 import { SqsJobQueue } from '../shared/adapters/sqs/sqs-job-queue.js';
 import { hashApiKey, type BootstrapKeyHash } from '../shared/usecases/authenticate.js';
+import { retentionPeriodsOf } from '../shared/retention/periods.js';
 import type { CoreDependencies, InboundDependencies } from '../shared/usecases/dependencies.js';
 
 /**
@@ -14,7 +15,7 @@ import type { CoreDependencies, InboundDependencies } from '../shared/usecases/d
  */
 export function coreDependencies(env: TableEnv): CoreDependencies {
   return {
-    stores: dynamoStores(awsClients().documents, env.TABLE_NAME, env.TOPIC_SHARDS),
+    stores: dynamoStores(awsClients().documents, env.TABLE_NAME, env.TOPIC_SHARDS, { retention: retentionPeriodsOf(env) }),
     clock: systemClock,
     ids: ulidGenerator(),
   };

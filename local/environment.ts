@@ -6,6 +6,7 @@ import {
   timeZoneSetting,
 } from '../functions/deployment-settings.js';
 import { failoverEnvSchema, priceTableEnvSchema } from '../shared/config/env.js';
+import { retentionEnvShape } from '../shared/retention/periods.js';
 
 /** The local stack's environment (CONTRACT.md), validated before anything starts. */
 export const localEnvSchema = z.object({
@@ -32,6 +33,8 @@ export const localEnvSchema = z.object({
   SANDBOX_FAILOVER: z.enum(['on', 'off']).default('off'),
   SANDBOX_B_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
   ...failoverEnvSchema.shape,
+  /** The retention schedule, days per class, as a deployment's (shared/retention/periods.ts). */
+  ...retentionEnvShape,
   /** The price table costs are estimated with, as JSON; unset, the built-in estimates. */
   ...priceTableEnvSchema.shape,
   /** Delivery receipts from the sandbox after this many ms; `off` for none. */

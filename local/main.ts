@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ConfigurationError } from '../shared/domain/errors.js';
 import { localEnvSchema } from './environment.js';
+import { retentionPeriodsOf } from '../shared/retention/periods.js';
 import { PortInUseError, startLocalStack } from './stack.js';
 
 async function main(): Promise<void> {
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
       operatorApprovalAbove: env.OPERATOR_APPROVAL_ABOVE,
       priceTable: env.PRICE_TABLE,
       failover: { errors: env.FAILOVER_ERRORS, windowSeconds: env.FAILOVER_WINDOW_SECONDS, cooldownSeconds: env.FAILOVER_COOLDOWN_SECONDS },
+      retention: retentionPeriodsOf(env),
     },
     sandboxFailover: env.SANDBOX_FAILOVER === 'on',
     sandbox: {

@@ -4,6 +4,7 @@ import { defaultPriceTable, priceTableSchema } from '../domain/sms-preview.js';
 import { sendRatesSchema } from '../domain/send-rates.js';
 import { sendersSchema } from '../domain/sender-identity.js';
 import { providerListSchema } from './provider-list.js';
+import { retentionEnvShape } from '../retention/periods.js';
 
 /**
  * Environment schemas. Every function validates its environment once, at the first invocation,
@@ -28,6 +29,11 @@ export const tableEnvSchema = baseEnvSchema.extend({
    * subscribe writes and fan-out reads must agree on it.
    */
   TOPIC_SHARDS: positiveInt.max(64).default(8),
+  /**
+   * The retention schedule (shared/retention/): days each class of personal data is kept. Every
+   * function that writes the table stamps its records' TTL from these.
+   */
+  ...retentionEnvShape,
 });
 
 /**

@@ -58,6 +58,9 @@ async function handleClaimed(deps: InboundDependencies, inbound: InboundText, no
   // The table is keyed by intent kind, so each handler receives its own kind of intent.
   const handler = intentHandlers[routed.intent.kind] as (context: IntentContext, intent: Intent) => Promise<IntentOutcome>;
   const outcome = await handler(context, routed.intent);
+  // After what the text changed is written: the resident's record is kept while they are
+  // subscribed, and counts down from this text when they are not (shared/retention/schedule.ts).
+  await deps.stores.subscribers.settleRetention(inbound.from, at);
   const reply = replyToSend(outcome.reply, messagesInWindow, deps.settings.floodLimit, inbound);
   const replyMessageId = reply ? `reply-${inbound.provider}-${inbound.providerMessageId}` : undefined;
   if (reply && replyMessageId) {

@@ -162,6 +162,7 @@ async function handleSendFailure(deps: SendDependencies, delivery: Delivery, err
         actor: `provider:${error.provider}`,
         reason: `the provider reports the recipient opted out (code ${error.providerCode ?? 'none'})`,
       });
+      await deps.stores.subscribers.settleRetention(delivery.phone, at);
     }
     const code = error.providerCode ?? error.kind;
     await deps.stores.messages.markFailed(delivery.messageId, error.retryable ? `retries_exhausted:${code}` : String(code), at);

@@ -19,6 +19,8 @@ import {
   type Topic,
 } from '../../shared/domain/model.js';
 import { shardOf } from '../../shared/domain/sharding.js';
+import { defaultRetention } from '../../shared/retention/periods.js';
+import { expiresAt } from '../../shared/retention/schedule.js';
 import type { Clock, IdGenerator } from '../../shared/ports/clock.js';
 import type { JobQueue } from '../../shared/ports/job-queue.js';
 import type { MessagingProvider, OutboundText, ProviderAcceptance } from '../../shared/ports/messaging-provider.js';
@@ -160,8 +162,17 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
   /** Which import batch made a subscription (by subscription id) or a profile (by phone). */
   readonly importedSubscriptions = new Map<string, string>();
   readonly importedProfiles = new Map<string, string>();
+  /** When each resident's record (profile and consent ledger) may go, as settleRetention last set it; absent: kept. */
+  readonly recordExpiry = new Map<string, number>();
 
   constructor(private readonly shardCount: number) {}
+
+  async settleRetention(phone: string, at: string): Promise<void> {
+    const subscriptions = [...this.subscriptionsById.values()].filter((subscription) => subscription.phone === phone).length;
+    const until = expiresAt({ kind: 'residentRecord', lastChangeAt: at, subscriptions }, defaultRetention);
+    if (until === undefined) this.recordExpiry.delete(phone);
+    else if (this.knows(phone)) this.recordExpiry.set(phone, Math.max(until, this.recordExpiry.get(phone) ?? 0));
+  }
 
   async profilesOf(phones: readonly string[]): Promise<Map<string, SubscriberProfile>> {
     const profiles = new Map<string, SubscriberProfile>();

@@ -26,6 +26,8 @@ import type { ErasureFootprint, ImportedSubscription, ImportEvidence, ProfileCha
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
+import { defaultRetention, type RetentionPeriods } from '../../retention/periods.js';
+import { expiresAt } from '../../retention/schedule.js';
 
 /** Flat attribute names, so an update can set or remove one channel's state without a parent map. */
 const optedOutAttribute = (channel: Channel) => `optedOut_${channel}`;
@@ -59,6 +61,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly shardCount: number,
+    private readonly retention: RetentionPeriods = defaultRetention,
   ) {}
 
   async getProfile(phone: string): Promise<SubscriberProfile | undefined> {
@@ -438,6 +441,49 @@ export class DynamoSubscriberStore implements SubscriberStore {
     return erased;
   }
 
+  /**
+   * Stamps (or lifts) the TTL of the profile and consent events. Write, then check: a JOIN on the
+   * other channel may add a subscription while this stamps, and its own settle may have run before
+   * these stamps landed; so once stamped, the subscriptions are read again and, if one appeared,
+   * the stamps are taken back. Of two concurrent settles, whichever checks last sees both changes.
+   */
+  async settleRetention(phone: string, at: string): Promise<void> {
+    const items = await this.queryPartition(phone, '');
+    const subscriptions = items.filter((item) => String(item.sk).startsWith('TOPIC#')).length;
+    const record = items.filter(isResidentRecord);
+    const until = expiresAt({ kind: 'residentRecord', lastChangeAt: at, subscriptions }, this.retention);
+    if (until === undefined) {
+      await this.keepRecord(record);
+      return;
+    }
+    for (const item of record) {
+      await this.conditionally({
+        Key: { pk: item.pk, sk: item.sk },
+        UpdateExpression: 'SET expiresAt = :until',
+        // Not a record erased meanwhile, and never earlier than a later text already set it.
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt < :until)',
+        ExpressionAttributeValues: { ':until': until },
+      });
+    }
+    if ((await this.queryPartition(phone, 'TOPIC#')).length > 0) await this.keepRecord((await this.queryPartition(phone, '')).filter(isResidentRecord));
+  }
+
+  /** Lifts the TTL of these items: the consent events first, the profile last (see settleRetention). */
+  private async keepRecord(record: Record<string, unknown>[]): Promise<void> {
+    const profileLast = record.filter((item) => item.expiresAt !== undefined).sort((a, b) => Number(a.sk === 'PROFILE') - Number(b.sk === 'PROFILE'));
+    for (const item of profileLast) {
+      await this.conditionally({ Key: { pk: item.pk, sk: item.sk }, UpdateExpression: 'REMOVE expiresAt', ConditionExpression: 'attribute_exists(pk)' });
+    }
+  }
+
+  private async conditionally(update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>): Promise<void> {
+    try {
+      await this.documents.send(new UpdateCommand({ TableName: this.tableName, ...update }));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
   /** Keeps no number, only its hash; the first erasure's time and actor stay. */
   private async putTombstone(phone: string, at: string, actor: string): Promise<void> {
     await this.documents.send(
@@ -555,6 +601,11 @@ export class DynamoSubscriberStore implements SubscriberStore {
     } while (cursor);
     return items;
   }
+}
+
+/** The profile and the consent ledger: what the resident record's retention covers. */
+function isResidentRecord(item: Record<string, unknown>): boolean {
+  return item.sk === 'PROFILE' || String(item.sk).startsWith('CONSENT#');
 }
 
 /** Where it always lived; the domain owns it now (see erasure.ts). */
