@@ -7,7 +7,7 @@ import type { QueueId } from '../shared/domain/queues.js';
 import type { RetentionPeriods } from '../shared/retention/periods.js';
 
 export type { QueueId };
-export type SecretId = 'providerCredentials' | 'bootstrapKey';
+export type SecretId = 'providerCredentials' | 'bootstrapKey' | 'phoneHashKey';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** An API Gateway v2 route key, e.g. `GET /v1/topics/{id}`. */
 export type RouteKey = `${HttpMethod} /${string}`;

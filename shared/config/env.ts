@@ -138,6 +138,19 @@ export const adminEnvSchema = tableEnvSchema.extend({
 });
 
 /**
+ * The key numbers are hashed with (erasure tombstones, the audit log's name for an erased resident):
+ * in AWS a generated Secrets Manager secret, read by the function that erases alone; on the local
+ * stack the key itself, kept in DATA_DIR/hash-key.
+ */
+export const phoneHashEnvSchema = z.object({
+  PHONE_HASH_KEY_SECRET_ARN: nonEmpty.optional(),
+  PHONE_HASH_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+});
+
+/** Residents' records: reading one, importing, and erasure, which hashes the erased number with the key. */
+export const subscribersEnvSchema = adminEnvSchema.extend(phoneHashEnvSchema.shape);
+
+/**
  * Showing and redriving dead letters: each work queue's URL (where a redrive puts jobs back) and
  * its dead-letter queue's. Work queues keep the names the other functions give them, as the local
  * stack runs every function in one process and one environment.
@@ -296,6 +309,8 @@ export type ResidentTextsEnv = z.infer<typeof residentTextsEnvSchema>;
 export type AwsSmsNotificationsEnv = z.infer<typeof awsSmsNotificationsEnvSchema>;
 export type WhatsAppWebhookEnv = z.infer<typeof whatsappWebhookEnvSchema>;
 export type AdminEnv = z.infer<typeof adminEnvSchema>;
+export type PhoneHashEnv = z.infer<typeof phoneHashEnvSchema>;
+export type SubscribersEnv = z.infer<typeof subscribersEnvSchema>;
 export type DeadLettersEnv = z.infer<typeof deadLettersEnvSchema>;
 export type AuthorizerEnv = z.infer<typeof authorizerEnvSchema>;
 export type BroadcastsEnv = z.infer<typeof broadcastsEnvSchema>;

@@ -121,6 +121,8 @@ export interface SubscriberStore {
   erase(phone: string, at: string, actor: string): Promise<boolean>;
   /** Which of these numbers were erased (their tombstones), so that an import refuses them. */
   erasedAmong(phones: readonly string[]): Promise<Set<string>>;
+  /** How the audit log names an erased number: the keyed hash its tombstone is keyed by, never the number. */
+  erasureReference(phone: string): Promise<string>;
   /**
    * Applies the retention schedule to the resident's record, their profile and consent ledger
    * (shared/retention/schedule.ts): no expiry while they are subscribed to anything; otherwise

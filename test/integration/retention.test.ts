@@ -7,6 +7,7 @@ import type { Stores } from '../../shared/ports/stores.js';
 import type { RetentionPeriods } from '../../shared/retention/periods.js';
 import { aMessageRecord, aPhone, anInboxEntry, inboundEvidence } from '../support/builders.js';
 import { freshTable, type TestTable } from '../support/dynamo-table.js';
+import { testPhoneHasher } from '../support/phone-hash.js';
 
 const DAY = 86_400;
 const AT = '2026-02-02T10:00:00.000Z';
@@ -36,7 +37,7 @@ describe('every record that holds a number or a text is written with the TTL the
 
   beforeAll(async () => {
     table = await freshTable('crier-retention');
-    stores = dynamoStores(table.documents, table.tableName, 4, { retention: periods });
+    stores = dynamoStores(table.documents, table.tableName, 4, { retention: periods, phoneHash: testPhoneHasher });
   });
 
   it('a message record, claimed: its claim time plus the messages period', async () => {

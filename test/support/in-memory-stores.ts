@@ -2,7 +2,7 @@ import { ConflictError } from '../../shared/domain/errors.js';
 import type { ReplySendJob } from '../../shared/domain/jobs.js';
 import type { Language } from '../../shared/domain/language.js';
 import type { ReplyId, ReplyOverrides } from '../../shared/domain/replies.js';
-import { ERASED } from '../../shared/domain/erasure.js';
+import { ERASED, erasureReference } from '../../shared/domain/erasure.js';
 import { inboxEntryId } from '../../shared/domain/inbox.js';
 import {
   activeKeywords,
@@ -21,6 +21,7 @@ import {
 import { shardOf } from '../../shared/domain/sharding.js';
 import { defaultRetention } from '../../shared/retention/periods.js';
 import { expiresAt } from '../../shared/retention/schedule.js';
+import { testPhoneHasher } from './phone-hash.js';
 import type { Clock, IdGenerator } from '../../shared/ports/clock.js';
 import type { JobQueue } from '../../shared/ports/job-queue.js';
 import type { MessagingProvider, OutboundText, ProviderAcceptance } from '../../shared/ports/messaging-provider.js';
@@ -354,6 +355,10 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
 
   async erasedAmong(phones: readonly string[]): Promise<Set<string>> {
     return new Set(phones.filter((phone) => this.erasedPhones.has(phone)));
+  }
+
+  async erasureReference(phone: string): Promise<string> {
+    return erasureReference(await testPhoneHasher(phone));
   }
 
   async erase(phone: string, at: string, actor: string): Promise<boolean> {

@@ -12,17 +12,20 @@ import { DynamoSubscriberStore } from './subscriber-store.js';
 import { DynamoTopicIndex } from './topic-index.js';
 import { DynamoTopicStore } from './topic-store.js';
 import { defaultRetention, type RetentionPeriods } from '../../retention/periods.js';
+import type { PhoneHasher } from '../../domain/erasure.js';
 
 export interface DynamoStoreOptions {
   /** The retention schedule the stores stamp TTLs from; unset, its defaults. */
   retention?: RetentionPeriods;
+  /** The deployment's keyed hash of numbers, for erasure tombstones; unset, erasure refuses to run. */
+  phoneHash?: PhoneHasher;
 }
 
 export function dynamoStores(documents: DynamoDBDocumentClient, tableName: string, shardCount: number, options: DynamoStoreOptions = {}): Stores {
   const retention = options.retention ?? defaultRetention;
   return {
     topics: new DynamoTopicStore(documents, tableName, shardCount),
-    subscribers: new DynamoSubscriberStore(documents, tableName, shardCount, retention),
+    subscribers: new DynamoSubscriberStore(documents, tableName, shardCount, retention, options.phoneHash),
     topicIndex: new DynamoTopicIndex(documents, tableName),
     broadcasts: new DynamoBroadcastStore(documents, tableName),
     messages: new DynamoMessageStore(documents, tableName, retention),

@@ -20,7 +20,8 @@ import {
   type SubscriberProfile,
   type Subscription,
 } from '../../domain/model.js';
-import { phoneHash } from '../../domain/erasure.js';
+import { erasureReference, legacyPhoneHash, type PhoneHasher } from '../../domain/erasure.js';
+import { ConfigurationError } from '../../domain/errors.js';
 import { shardOf } from '../../domain/sharding.js';
 import type { ErasureFootprint, ImportedSubscription, ImportEvidence, ProfileChanges, SubscriberStore } from '../../ports/stores.js';
 import { batchGetAll } from './batch-get.js';
@@ -62,6 +63,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
     private readonly tableName: string,
     private readonly shardCount: number,
     private readonly retention: RetentionPeriods = defaultRetention,
+    private readonly phoneHash: PhoneHasher = noPhoneHashKey,
   ) {}
 
   async getProfile(phone: string): Promise<SubscriberProfile | undefined> {
@@ -430,8 +432,17 @@ export class DynamoSubscriberStore implements SubscriberStore {
     return true;
   }
 
+  /**
+   * By the tombstones' keyed hashes, and by the bare SHA-256 tombstones were keyed with before
+   * (read only, never written), so that no number erased then comes back with an import either.
+   */
   async erasedAmong(phones: readonly string[]): Promise<Set<string>> {
-    const byHash = new Map([...new Set(phones)].map((phone) => [phoneHash(phone), phone]));
+    const unique = [...new Set(phones)];
+    const byHash = new Map<string, string>();
+    for (const phone of unique) {
+      byHash.set(await this.phoneHash(phone), phone);
+      byHash.set(legacyPhoneHash(phone), phone);
+    }
     const items = await batchGetAll(this.documents, this.tableName, [...byHash.keys()].map(keys.tombstone), 'pk', true);
     const erased = new Set<string>();
     for (const item of items) {
@@ -439,6 +450,10 @@ export class DynamoSubscriberStore implements SubscriberStore {
       if (phone) erased.add(phone);
     }
     return erased;
+  }
+
+  async erasureReference(phone: string): Promise<string> {
+    return erasureReference(await this.phoneHash(phone));
   }
 
   /**
@@ -484,12 +499,12 @@ export class DynamoSubscriberStore implements SubscriberStore {
     }
   }
 
-  /** Keeps no number, only its hash; the first erasure's time and actor stay. */
+  /** Keeps no number, only its keyed hash; the first erasure's time and actor stay. */
   private async putTombstone(phone: string, at: string, actor: string): Promise<void> {
     await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: keys.tombstone(phoneHash(phone)),
+        Key: keys.tombstone(await this.phoneHash(phone)),
         UpdateExpression: 'SET #type = :type, erasedAt = if_not_exists(erasedAt, :at), erasedBy = if_not_exists(erasedBy, :actor)',
         ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: { ':type': 'tombstone', ':at': at, ':actor': actor },
@@ -608,8 +623,10 @@ function isResidentRecord(item: Record<string, unknown>): boolean {
   return item.sk === 'PROFILE' || String(item.sk).startsWith('CONSENT#');
 }
 
-/** Where it always lived; the domain owns it now (see erasure.ts). */
-export { phoneHash } from '../../domain/erasure.js';
+/** A store built without the deployment's key can do everything but erase or check for erasures. */
+const noPhoneHashKey: PhoneHasher = async () => {
+  throw new ConfigurationError('no key to hash phone numbers with: set PHONE_HASH_KEY_SECRET_ARN (AWS) or PHONE_HASH_KEY (local stack)');
+};
 
 function toProfile(phone: string, item: Record<string, unknown>): SubscriberProfile {
   const profile: SubscriberProfile = {
