@@ -60,8 +60,9 @@ import type { Channel } from '../../domain/model.js';
  * broadcast ever made.
  *
  * The retention schedule (shared/retention/schedule.ts) sets `expiresAt` on every item that holds
- * a resident's number or words, except a subscribed resident's profile, subscriptions and consent
- * ledger, and the erasure tombstones, which hold a keyed hash (HMAC) of a number, never the number.
+ * a resident's number or words, except a subscribed resident's profile, subscriptions, topic index
+ * entries and consent ledger (deleted or stamped when they are subscribed to nothing), and the
+ * erasure tombstones, which hold a keyed hash (HMAC) of a number, never the number.
  *
  * "Inbound by sender" is a reference to each inbound message kept in its sender's partition, so
  * that erasure finds the inbound log entries, inbox entries and replies that hold the number
