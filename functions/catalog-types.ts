@@ -4,9 +4,10 @@ import type { PriceTable } from '../shared/domain/sms-preview.js';
 import type { z } from 'zod';
 import type { EnvironmentOf, ProviderEnv } from '../shared/config/env.js';
 import type { QueueId } from '../shared/domain/queues.js';
+import type { RetentionPeriods } from '../shared/retention/periods.js';
 
 export type { QueueId };
-export type SecretId = 'providerCredentials' | 'bootstrapKey';
+export type SecretId = 'providerCredentials' | 'bootstrapKey' | 'phoneHashKey';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** An API Gateway v2 route key, e.g. `GET /v1/topics/{id}`. */
 export type RouteKey = `${HttpMethod} /${string}`;
@@ -60,6 +61,8 @@ export interface DeploymentSettings {
   sendRates?: SendRates;
   /** The identities the deployment sends from (SENDERS); unset, each provider's own from setting. */
   senders?: readonly SenderEntry[];
+  /** Days each class of personal data is kept (RETAIN_*_DAYS); unset, the schedule's defaults. */
+  retention?: RetentionPeriods;
 }
 
 export interface HttpTrigger {

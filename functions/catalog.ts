@@ -10,6 +10,7 @@ import {
   schedulerEnvSchema,
   senderEnvSchema,
   statusWebhookEnvSchema,
+  subscribersEnvSchema,
   tableEnvSchema,
   webhookEnvSchema,
   whatsappWebhookEnvSchema,
@@ -30,6 +31,7 @@ import {
 import { bulkSenderConcurrency, urgentSenderConcurrency } from './sender-concurrency.js';
 import { formatProviderList } from '../shared/domain/provider-list.js';
 import { queueIds } from '../shared/domain/queues.js';
+import { defaultRetention, retentionEnvironment } from '../shared/retention/periods.js';
 
 /**
  * The one description of crier's functions. The CDK stack (infra/) and the local stack (local/)
@@ -47,6 +49,8 @@ const table = (b: DeploymentBindings) => ({
   ...base(b),
   TABLE_NAME: b.tableName,
   TOPIC_SHARDS: String(b.settings.topicShards),
+  // Every writer of the table stamps TTLs, so every one of them knows the schedule.
+  ...retentionEnvironment(b.settings.retention ?? defaultRetention),
 });
 /** Which providers carry each channel, in order or by weight. */
 export const providerListEnvironment = (settings: DeploymentSettings) => ({
@@ -266,14 +270,19 @@ export const functionCatalog = {
   subscribersApi: defineFunction({
     description: 'Admin API: subscribers',
     entry: 'functions/http/subscribers-api.ts',
-    envSchema: adminEnvSchema,
-    environment: admin,
+    envSchema: subscribersEnvSchema,
+    environment: (b) => ({
+      ...admin(b),
+      ...(b.secretArns.phoneHashKey ? { PHONE_HASH_KEY_SECRET_ARN: b.secretArns.phoneHashKey } : {}),
+    }),
     trigger: {
       kind: 'http',
       routes: ['GET /v1/subscribers/{phone}', 'DELETE /v1/subscribers/{phone}', 'POST /v1/subscribers/import'],
       authorizer: 'apiKey',
     },
-    access: { table: 'readwrite', secrets: ['bootstrapKey'] },
+    // phoneHashKey: erasure tombstones and an import's check against them are keyed with it; no
+    // other function hashes numbers, so no other reads it.
+    access: { table: 'readwrite', secrets: ['bootstrapKey', 'phoneHashKey'] },
     // An import of 10,000 rows is some 50,000 writes, and an erasure reads through the topics'
     // broadcasts: both need more than the 10 s of the other admin routes, within API Gateway's 30.
     timeoutSeconds: 29,

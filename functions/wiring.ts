@@ -1,5 +1,6 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import type { AdminEnv, ResidentTextsEnv, TableEnv } from '../shared/config/env.js';
+import type { AdminEnv, PhoneHashEnv, ResidentTextsEnv, TableEnv } from '../shared/config/env.js';
+import { keyedPhoneHash, type PhoneHasher } from '../shared/domain/erasure.js';
 import type { ReplySendJob } from '../shared/domain/jobs.js';
 import { awsClients } from '../shared/adapters/aws-clients.js';
 import { dynamoStores } from '../shared/adapters/dynamo/stores.js';
@@ -7,15 +8,16 @@ import { systemClock, ulidGenerator } from '../shared/adapters/ids.js';
 import { SqsJobQueue } from '../shared/adapters/sqs/sqs-job-queue.js';
 import { crierMetrics } from '../shared/platform/powertools-metrics.js';
 import { hashApiKey, type BootstrapKeyHash } from '../shared/usecases/authenticate.js';
+import { retentionPeriodsOf } from '../shared/retention/periods.js';
 import type { CoreDependencies, InboundDependencies } from '../shared/usecases/dependencies.js';
 
 /**
  * The composition root of the functions: it builds adapters from a validated environment. Handlers
  * call these once per container (see `httpFunction`/`queueFunction`), never at module load.
  */
-export function coreDependencies(env: TableEnv): CoreDependencies {
+export function coreDependencies(env: TableEnv & Partial<PhoneHashEnv>): CoreDependencies {
   return {
-    stores: dynamoStores(awsClients().documents, env.TABLE_NAME, env.TOPIC_SHARDS),
+    stores: dynamoStores(awsClients().documents, env.TABLE_NAME, env.TOPIC_SHARDS, { retention: retentionPeriodsOf(env), phoneHash: phoneHasher(env) }),
     clock: systemClock,
     ids: ulidGenerator(),
     metrics: crierMetrics(),
@@ -33,6 +35,31 @@ export function inboundDependencies(env: ResidentTextsEnv): InboundDependencies 
 
 export function jobQueue<Job>(queueUrl: string): SqsJobQueue<Job> {
   return new SqsJobQueue<Job>(awsClients().sqs, queueUrl);
+}
+
+/**
+ * Hashes numbers with the deployment's key: in AWS read from its secret once per container (again
+ * after a failed read), locally given as it is. Undefined for a function given neither: the
+ * stores then refuse to erase rather than hash a number without the key.
+ */
+export function phoneHasher(env: Partial<PhoneHashEnv>): PhoneHasher | undefined {
+  const { PHONE_HASH_KEY_SECRET_ARN: secretArn, PHONE_HASH_KEY: localKey } = env;
+  if (localKey) return async (phone) => keyedPhoneHash(localKey, phone);
+  if (!secretArn) return undefined;
+  let key: Promise<string> | undefined;
+  return async (phone) => {
+    key ??= awsClients()
+      .secrets.send(new GetSecretValueCommand({ SecretId: secretArn }))
+      .then(({ SecretString }) => {
+        if (!SecretString) throw new Error(`the phone hash key secret ${secretArn} is empty`);
+        return SecretString;
+      })
+      .catch((error: unknown) => {
+        key = undefined;
+        throw error;
+      });
+    return keyedPhoneHash(await key, phone);
+  };
 }
 
 /** The bootstrap operator key's hash, read from its secret once (AWS only). */

@@ -8,6 +8,7 @@ import {
 import { failoverEnvSchema, priceTableEnvSchema } from '../shared/config/env.js';
 import { DEFAULT_HOST } from './listen-address.js';
 import { apiKeyShape } from '../shared/platform/api-key-shape.js';
+import { retentionEnvShape } from '../shared/retention/periods.js';
 
 /** The local stack's environment (docs/contract.md), validated before anything starts. */
 export const localEnvSchema = z.object({
@@ -40,6 +41,8 @@ export const localEnvSchema = z.object({
   SANDBOX_FAILOVER: z.enum(['on', 'off']).default('off'),
   SANDBOX_B_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
   ...failoverEnvSchema.shape,
+  /** The retention schedule, days per class, as a deployment's (shared/retention/periods.ts). */
+  ...retentionEnvShape,
   /** The price table costs are estimated with, as JSON; unset, the built-in estimates. */
   ...priceTableEnvSchema.shape,
   /** Delivery receipts from the sandbox after this many ms; `off` for none. */

@@ -1,5 +1,6 @@
 import type { DeploymentSettings } from '../functions/catalog-types.js';
 import { providerChannelKeyOf, type SendRates } from '../shared/domain/send-rates.js';
+import { localPhoneHashKey } from './hash-key.js';
 import type { LocalStackOptions } from './stack.js';
 
 /**
@@ -44,7 +45,10 @@ function sandboxRates(messagesPerSecond: number): SendRates {
   );
 }
 
-/** Provider settings that in AWS come from the secret; locally from the environment (docs/contract.md). */
+/**
+ * Provider settings that in AWS come from the secret, locally from the environment,
+ * and the key phone numbers are hashed with, which in AWS is a secret of its own.
+ */
 export function localProviderEnvironment(options: LocalStackOptions, baseUrl: string): Record<string, string> {
   const { twilio } = options;
   return Object.fromEntries(
@@ -57,6 +61,7 @@ export function localProviderEnvironment(options: LocalStackOptions, baseUrl: st
       TWILIO_API_BASE_URL: twilio.apiBaseUrl,
       WHATSAPP_VERIFY_TOKEN: options.whatsapp?.verifyToken,
       WHATSAPP_APP_SECRET: options.whatsapp?.appSecret,
+      PHONE_HASH_KEY: localPhoneHashKey(options.dataDir),
     }).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
 }

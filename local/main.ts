@@ -5,6 +5,7 @@ import { ConfigurationError, LocalStackStartError } from '../shared/domain/error
 import { localEnvSchema } from './environment.js';
 import { listensBeyondThisMachine, urlHost } from './listen-address.js';
 import { OUTBOX_KEPT_DAYS, OUTBOX_KEPT_MESSAGES } from './sandbox-outbox-file.js';
+import { retentionPeriodsOf } from '../shared/retention/periods.js';
 import { startLocalStack } from './stack.js';
 
 async function main(): Promise<void> {
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
       operatorApprovalAbove: env.OPERATOR_APPROVAL_ABOVE,
       priceTable: env.PRICE_TABLE,
       failover: { errors: env.FAILOVER_ERRORS, windowSeconds: env.FAILOVER_WINDOW_SECONDS, cooldownSeconds: env.FAILOVER_COOLDOWN_SECONDS },
+      retention: retentionPeriodsOf(env),
     },
     sandboxFailover: env.SANDBOX_FAILOVER === 'on',
     sandbox: {

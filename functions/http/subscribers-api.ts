@@ -1,4 +1,4 @@
-import { adminEnvSchema } from '../../shared/config/env.js';
+import { subscribersEnvSchema } from '../../shared/config/env.js';
 import { phoneNumberField } from '../../shared/domain/phone.js';
 import type { CountryCode } from 'libphonenumber-js';
 import { httpFunction } from '../../shared/runtime/http/http-function.js';
@@ -12,7 +12,7 @@ import { authenticated } from './admin-route.js';
 import { bootstrapKeyHash, coreDependencies } from '../wiring.js';
 
 export const handler = httpFunction({
-  envSchema: adminEnvSchema,
+  envSchema: subscribersEnvSchema,
   dependencies: (env) => ({ core: coreDependencies(env), bootstrapKeyHash: bootstrapKeyHash(env) }),
   // Import files are larger than other admin bodies; anything over this is a 413.
   maxBodyBytes: MAX_IMPORT_BYTES,

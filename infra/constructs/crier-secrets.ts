@@ -1,4 +1,4 @@
-import { SecretValue, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { SecretId } from '../../functions/catalog-types.js';
@@ -36,6 +36,7 @@ export class CrierSecrets extends Construct {
     this.names = {
       providerCredentials: `${namePrefix}/provider-credentials`,
       bootstrapKey: `${namePrefix}/bootstrap-key`,
+      phoneHashKey: `${namePrefix}/phone-hash-key`,
     };
     const providerCredentials = new Secret(this, 'ProviderCredentials', {
       secretName: this.names.providerCredentials,
@@ -53,6 +54,15 @@ export class CrierSecrets extends Construct {
       // Plain string (no JSON), usable as `Authorization: Bearer <key>` as it is.
       generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
     });
-    this.byId = { providerCredentials, bootstrapKey };
+    const phoneHashKey = new Secret(this, 'PhoneHashKey', {
+      secretName: this.names.phoneHashKey,
+      description: 'HMAC key crier hashes erased phone numbers with (erasure tombstones, audit log); never rotate it',
+      // Generated at deploy and never seen by anyone. Not rotated, and kept if the stack is
+      // deleted (as the table is): tombstones are found by it, so a new key would let an import
+      // bring back every number erased before.
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.byId = { providerCredentials, bootstrapKey, phoneHashKey };
   }
 }

@@ -18,6 +18,7 @@ import {
   webhookEnvSchema,
 } from '../../shared/config/env.js';
 import { fieldPath } from '../../shared/runtime/environment.js';
+import { defaultRetention, retentionEnvShape } from '../../shared/retention/periods.js';
 
 /**
  * What a deployment may choose, from CDK context (`cdk synth -c topicShards=16` or `cdk.json`).
@@ -55,6 +56,14 @@ export function readDeploymentSettings(node: Node): DeploymentSettings {
     ...sendRatesOf(node),
     // JSON, in cdk.json or `-c senders='[{"id":"main","provider":"twilio","channel":"sms","from":"+44…"}]'`.
     ...sendersOf(node),
+    // The retention schedule in days (`-c retainMessagesDays=30`), checked as RETAIN_*_DAYS are.
+    retention: {
+      messagesDays: readSetting(node, 'retainMessagesDays', retentionEnvShape.RETAIN_MESSAGES_DAYS, defaultRetention.messagesDays),
+      inboundDays: readSetting(node, 'retainInboundDays', retentionEnvShape.RETAIN_INBOUND_DAYS, defaultRetention.inboundDays),
+      inboxDays: readSetting(node, 'retainInboxDays', retentionEnvShape.RETAIN_INBOX_DAYS, defaultRetention.inboxDays),
+      consentDays: readSetting(node, 'retainConsentDays', retentionEnvShape.RETAIN_CONSENT_DAYS, defaultRetention.consentDays),
+      auditDays: readSetting(node, 'retainAuditDays', retentionEnvShape.RETAIN_AUDIT_DAYS, defaultRetention.auditDays),
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import { sendRatesSchema } from '../domain/send-rates.js';
 import { sendersSchema } from '../domain/sender-identity.js';
 import { metricsNamespace } from '../platform/metrics.js';
 import { providerListSchema } from './provider-list.js';
+import { retentionEnvShape } from '../retention/periods.js';
 
 /**
  * Environment schemas. Every function validates its environment once, at the first invocation,
@@ -48,6 +49,11 @@ export const tableEnvSchema = baseEnvSchema.extend({
    * subscribe writes and fan-out reads must agree on it.
    */
   TOPIC_SHARDS: positiveInt.max(64).default(8),
+  /**
+   * The retention schedule (shared/retention/): days each class of personal data is kept. Every
+   * function that writes the table stamps its records' TTL from these.
+   */
+  ...retentionEnvShape,
 });
 
 /**
@@ -150,6 +156,19 @@ export const adminEnvSchema = tableEnvSchema.extend({
   /** In AWS: the generated operator key, so a fresh deployment can be administered at all. */
   BOOTSTRAP_KEY_SECRET_ARN: nonEmpty.optional(),
 });
+
+/**
+ * The key numbers are hashed with (erasure tombstones, the audit log's name for an erased resident):
+ * in AWS a generated Secrets Manager secret, read by the function that erases alone; on the local
+ * stack the key itself, kept in DATA_DIR/hash-key.
+ */
+export const phoneHashEnvSchema = z.object({
+  PHONE_HASH_KEY_SECRET_ARN: nonEmpty.optional(),
+  PHONE_HASH_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+});
+
+/** Residents' records: reading one, importing, and erasure, which hashes the erased number with the key. */
+export const subscribersEnvSchema = adminEnvSchema.extend(phoneHashEnvSchema.shape);
 
 /**
  * Showing and redriving dead letters: each work queue's URL (where a redrive puts jobs back) and
@@ -310,6 +329,8 @@ export type ResidentTextsEnv = z.infer<typeof residentTextsEnvSchema>;
 export type AwsSmsNotificationsEnv = z.infer<typeof awsSmsNotificationsEnvSchema>;
 export type WhatsAppWebhookEnv = z.infer<typeof whatsappWebhookEnvSchema>;
 export type AdminEnv = z.infer<typeof adminEnvSchema>;
+export type PhoneHashEnv = z.infer<typeof phoneHashEnvSchema>;
+export type SubscribersEnv = z.infer<typeof subscribersEnvSchema>;
 export type DeadLettersEnv = z.infer<typeof deadLettersEnvSchema>;
 export type AuthorizerEnv = z.infer<typeof authorizerEnvSchema>;
 export type BroadcastsEnv = z.infer<typeof broadcastsEnvSchema>;

@@ -131,6 +131,16 @@ export interface SubscriberStore {
   erase(phone: string, at: string, actor: string): Promise<boolean>;
   /** Which of these numbers were erased (their tombstones), so that an import refuses them. */
   erasedAmong(phones: readonly string[]): Promise<Set<string>>;
+  /** How the audit log names an erased number: the keyed hash its tombstone is keyed by, never the number. */
+  erasureReference(phone: string): Promise<string>;
+  /**
+   * Applies the retention schedule to the resident's record, their profile and consent ledger
+   * (shared/retention/schedule.ts): no expiry while they are subscribed to anything; otherwise
+   * the consent period from `at`. Called after every text from the resident and every consent
+   * change, and only ever after the change is written, so that of two concurrent changes the
+   * later call sees both.
+   */
+  settleRetention(phone: string, at: string): Promise<void>;
   /**
    * Applies one row of an import batch, as replayable writes: the consent record (keyed by the
    * batch), a profile if the resident has none (marked with the batch; a resident already known

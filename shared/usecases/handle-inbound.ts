@@ -63,6 +63,9 @@ async function handleClaimed(deps: InboundDependencies, inbound: InboundText, no
   const told = outcome.toldLanguage === undefined ? routed.language : (outcome.toldLanguage ?? undefined);
   const inferred = languageToInfer(kept, told, routed.intent.kind);
   if (inferred) await deps.stores.subscribers.keepInferredLanguage(inbound.from, inbound.channel, inferred, at, context.evidence);
+  // After what the text changed is written: the resident's record is kept while they are
+  // subscribed, and counts down from this text when they are not (shared/retention/schedule.ts).
+  await deps.stores.subscribers.settleRetention(inbound.from, at);
   const reply = replyToSend(outcome.reply, messagesInWindow, deps.settings.floodLimit, inbound);
   const replyMessageId = reply ? `reply-${inbound.provider}-${inbound.providerMessageId}` : undefined;
   if (reply && replyMessageId) {

@@ -190,6 +190,7 @@ async function handleSendFailure(
         reason: `the provider reports the recipient opted out (code ${error.providerCode ?? 'none'})`,
       });
       if (newlyOptedOut) metrics.record('OptOuts', { channel: delivery.channel, source: 'provider' });
+      await deps.stores.subscribers.settleRetention(delivery.phone, at);
     }
     const code = error.providerCode ?? error.kind;
     await deps.stores.messages.markFailed(delivery.messageId, error.retryable ? `retries_exhausted:${code}` : String(code), at);

@@ -1,6 +1,5 @@
 import { NotFoundError } from '../domain/errors.js';
 import type { ConsentEvent, Principal, SubscriberProfile, Subscription } from '../domain/model.js';
-import { phoneHash } from '../domain/erasure.js';
 import { inboxEntryId } from '../domain/inbox.js';
 import { authorize } from './access.js';
 import { recordAudit } from './audit.js';
@@ -92,8 +91,8 @@ export async function eraseSubscriber(deps: CoreDependencies, principal: Princip
   }
 
   await deps.stores.subscribers.erase(phone, at, principal.keyId);
-  // Named by the hash the erasure tombstone keeps: the log must not bring back the number it erased.
-  await recordAudit(deps, principal, 'subscriber.erase', { type: 'subscriber', id: `sha256:${phoneHash(phone)}` }, {
+  // Named by the keyed hash the erasure tombstone keeps: the log must not bring back the number it erased.
+  await recordAudit(deps, principal, 'subscriber.erase', { type: 'subscriber', id: await deps.stores.subscribers.erasureReference(phone) }, {
     before: { existed: true },
     after: { erased: true, inboundMessages: inbound.length, topics: footprint?.topicIds.length ?? 0 },
   });

@@ -46,6 +46,20 @@ describe('deployment settings from CDK context', () => {
     expect(environmentOf(stack, template, 'fanOut').TOPIC_SHARDS).toBe('16');
   });
 
+  it('takes the retention schedule in days and hands it to every function that writes the table', () => {
+    // Prepare
+    const context = { retainMessagesDays: '30', retainInboundDays: '20', retainInboxDays: '60', retainConsentDays: '365', retainAuditDays: '2555' };
+
+    // Act
+    const { stack, template } = synthesize(context);
+
+    // Assess
+    const retention = { RETAIN_MESSAGES_DAYS: '30', RETAIN_INBOUND_DAYS: '20', RETAIN_INBOX_DAYS: '60', RETAIN_CONSENT_DAYS: '365', RETAIN_AUDIT_DAYS: '2555' };
+    for (const id of ['sendUrgent', 'twilioInbound', 'residentsApi', 'keysApi', 'subscribersApi'] as const) {
+      expect(environmentOf(stack, template, id)).toMatchObject(retention);
+    }
+  });
+
   it('takes providers in failover order and the failover thresholds, and hands them to the senders', () => {
     // Prepare
     const context = { smsProviders: 'aws-sms,twilio', whatsappProviders: 'whatsapp-cloud,twilio', failoverErrors: '20', failoverCooldownSeconds: '600' };
@@ -172,6 +186,8 @@ describe('deployment settings from CDK context', () => {
     { key: 'priceTable', value: 'not json' },
     { key: 'senders', value: '[{"id":"main","provider":"twilio","channel":"whatsapp","from":"CARDIFF"}]' },
     { key: 'senders', value: 'not json' },
+    { key: 'retainMessagesDays', value: '7' },
+    { key: 'retainConsentDays', value: 'forever' },
   ])('refuses $key=$value at synth time, naming the setting', ({ key, value }) => {
     // Prepare
     const context = { [key]: value };

@@ -91,7 +91,7 @@ const table = logicalId(stack.table.table);
 const queueIds = Object.keys(queueDefinitions) as QueueId[];
 const queue = (id: QueueId) => logicalId(stack.queues.byId[id].queue);
 const deadLetterQueue = (id: QueueId) => logicalId(stack.queues.byId[id].deadLetterQueue);
-const secretIds: SecretId[] = ['providerCredentials', 'bootstrapKey'];
+const secretIds: SecretId[] = ['providerCredentials', 'bootstrapKey', 'phoneHashKey'];
 const secret = (id: SecretId) => logicalId(stack.secrets.byId[id]);
 
 /** sms-voice resources in this account and region: no ARN narrower is known at synth time. */
@@ -299,6 +299,30 @@ describe('hand-written expectations, in case the catalog wiring itself is wrong'
 
     // Assess
     expect(readers.sort()).toEqual(expected.sort());
+  });
+
+  it('only the subscribers API, which erases residents and checks imports against erasures, can read the key numbers are hashed with', () => {
+    // Prepare
+    const expected = ['subscribersApi'];
+
+    // Act
+    const readers = functionsAllowedTo('secretsmanager:GetSecretValue', secret('phoneHashKey'));
+
+    // Assess
+    expect(readers).toEqual(expected);
+  });
+
+  it('the key numbers are hashed with is generated at deploy, never in the template, and kept if the stack is deleted', () => {
+    // Prepare
+    const id = secret('phoneHashKey');
+
+    // Act
+    const { Properties: properties, DeletionPolicy: deletionPolicy } = resources[id] as CfnResource & { DeletionPolicy?: string };
+
+    // Assess
+    expect(properties.GenerateSecretString).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true });
+    expect(properties.SecretString).toBeUndefined();
+    expect(deletionPolicy).toBe('Retain');
   });
 
   it('fan-out feeds both send lanes and its own queue (a bulk task taking turns); nothing else feeds the fan-out queue but the broadcasts API, the scheduler and a redrive', () => {

@@ -256,7 +256,7 @@ describe('AWS End User Messaging SMS notifications', () => {
 });
 
 describe('secrets', () => {
-  it('deploys an empty provider credentials template and a generated operator key', () => {
+  it('deploys an empty provider credentials template, a generated operator key and a generated key for hashing numbers', () => {
     // Prepare
     const emptyCredentials = {
       TWILIO_ACCOUNT_SID: '',
@@ -278,7 +278,8 @@ describe('secrets', () => {
     const bootstrapKey = secrets[logicalId(stack, stack.secrets.byId.bootstrapKey)].Properties;
 
     // Assess
-    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 3);
+    expect(secrets[logicalId(stack, stack.secrets.byId.phoneHashKey)].Properties.Name).toBe('Crier/phone-hash-key');
     expect(providerCredentials.Name).toBe('Crier/provider-credentials');
     expect(JSON.parse(providerCredentials.SecretString)).toEqual(emptyCredentials);
     expect(bootstrapKey.Name).toBe('Crier/bootstrap-key');

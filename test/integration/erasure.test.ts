@@ -1,7 +1,8 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamoStores } from '../../shared/adapters/dynamo/stores.js';
-import { ERASED, phoneHash } from '../../shared/domain/erasure.js';
+import { ERASED, keyedPhoneHash, legacyPhoneHash } from '../../shared/domain/erasure.js';
+import { TEST_PHONE_HASH_KEY, testPhoneHasher } from '../support/phone-hash.js';
 import { NotFoundError } from '../../shared/domain/errors.js';
 import { inboxEntryId } from '../../shared/domain/inbox.js';
 import type { ReplySendJob } from '../../shared/domain/jobs.js';
@@ -28,7 +29,7 @@ describe('eraseSubscriber against DynamoDB', () => {
 
   beforeAll(async () => {
     table = await freshTable('crier-erasure');
-    stores = dynamoStores(table.documents, table.tableName, SHARDS);
+    stores = dynamoStores(table.documents, table.tableName, SHARDS, { phoneHash: testPhoneHasher });
     await stores.topics.create(aTopic({ id: 'traffic', keywords: ['TRAFFIC'] }));
     await stores.topics.create(aTopic({ id: 'parks', keywords: ['PARKS'], department: 'parks' }));
   });
@@ -74,7 +75,12 @@ describe('eraseSubscriber against DynamoDB', () => {
     expect(JSON.stringify(items)).not.toContain('Storey Arms');
     expect(JSON.stringify(items)).toContain(bystander.slice(1));
     expect(JSON.stringify(items)).toContain('Heol y Nant');
-    expect(items).toContainEqual(expect.objectContaining({ pk: `ERASED#${phoneHash(phone)}`, sk: 'TOMBSTONE', erasedBy: 'key-operator' }));
+    // The tombstone and the audit record name the number by its keyed hash: a bare SHA-256 of it,
+    // which anyone can compute for every UK mobile number, appears nowhere.
+    const keyed = keyedPhoneHash(TEST_PHONE_HASH_KEY, phone);
+    expect(items).toContainEqual(expect.objectContaining({ pk: `ERASED#${keyed}`, sk: 'TOMBSTONE', erasedBy: 'key-operator' }));
+    expect(items).toContainEqual(expect.objectContaining({ type: 'audit', action: 'subscriber.erase', target: { type: 'subscriber', id: `hmac-sha256:${keyed}` } }));
+    expect(JSON.stringify(items)).not.toContain(legacyPhoneHash(phone));
     await expect(getSubscriber(deps(), operator, phone)).rejects.toBeInstanceOf(NotFoundError);
     // The inbound log still answers the provider's retry as a duplicate; the inbox entry keeps its place.
     expect(await stores.inbound.begin('sandbox', sids[2]!, { from: phone, channel: 'sms', body: 'again', at: clock.now().toISOString() })).toEqual(
@@ -92,6 +98,7 @@ describe('eraseSubscriber against DynamoDB', () => {
       failingWhen(table.documents, (command) => command.constructor.name === 'UpdateCommand' && partitionOf(command).startsWith('INBOX')),
       table.tableName,
       SHARDS,
+      { phoneHash: testPhoneHasher },
     );
 
     // Act

@@ -7,6 +7,7 @@ import { importSubscribers } from '../../shared/usecases/import-subscribers/impo
 import { aPhone, aPrincipal, aTopic, inboundEvidence } from '../support/builders.js';
 import { freshTable, type TestTable } from '../support/dynamo-table.js';
 import { failingWhen, partitionOf, type CommandLike } from '../support/failing-documents.js';
+import { testPhoneHasher } from '../support/phone-hash.js';
 import { FixedClock, SequentialIds } from '../support/in-memory-stores.js';
 
 const SHARDS = 4;
@@ -29,11 +30,11 @@ describe('importSubscribers against DynamoDB', () => {
   let stores: Stores;
   const ids = new SequentialIds('audit');
   const deps = (over: Partial<{ stores: Stores }> = {}) => ({ stores, clock: new FixedClock(NOW), ids, ...over });
-  const failing = (when: (command: CommandLike) => boolean) => dynamoStores(failingWhen(table.documents, when), table.tableName, SHARDS);
+  const failing = (when: (command: CommandLike) => boolean) => dynamoStores(failingWhen(table.documents, when), table.tableName, SHARDS, { phoneHash: testPhoneHasher });
 
   beforeAll(async () => {
     table = await freshTable('crier-import');
-    stores = dynamoStores(table.documents, table.tableName, SHARDS);
+    stores = dynamoStores(table.documents, table.tableName, SHARDS, { phoneHash: testPhoneHasher });
     for (const id of ['youth', 'parks', 'libraries']) await stores.topics.create(aTopic({ id, keywords: [id.toUpperCase()], department: 'youth' }));
   });
 

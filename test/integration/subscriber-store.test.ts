@@ -1,6 +1,9 @@
 import { DeleteCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { phoneHash, DynamoSubscriberStore } from '../../shared/adapters/dynamo/subscriber-store.js';
+import { DynamoSubscriberStore } from '../../shared/adapters/dynamo/subscriber-store.js';
+import { defaultRetention } from '../../shared/retention/periods.js';
+import { keyedPhoneHash, legacyPhoneHash } from '../../shared/domain/erasure.js';
+import { TEST_PHONE_HASH_KEY, testPhoneHasher } from '../support/phone-hash.js';
 import { DynamoTopicIndex } from '../../shared/adapters/dynamo/topic-index.js';
 import { DynamoTopicStore } from '../../shared/adapters/dynamo/topic-store.js';
 import { shardOf } from '../../shared/domain/sharding.js';
@@ -277,7 +280,7 @@ describe('DynamoSubscriberStore', () => {
     it('removes every trace of the resident but an anonymised tombstone', async () => {
       // Prepare
       const own = await freshTable('crier-erase');
-      const store = new DynamoSubscriberStore(own.documents, own.tableName, SHARDS);
+      const store = new DynamoSubscriberStore(own.documents, own.tableName, SHARDS, defaultRetention, testPhoneHasher);
       const ownTopics = new DynamoTopicStore(own.documents, own.tableName, SHARDS);
       const phone = newResident();
       await store.subscribe(phone, 'sms', 'parks', T1, inboundEvidence());
@@ -291,7 +294,7 @@ describe('DynamoSubscriberStore', () => {
       expect(erased).toBe(true);
       const { Items = [] } = await own.documents.send(new ScanCommand({ TableName: own.tableName }));
       const personal = Items.filter((item) => !String(item.sk).startsWith('#COUNT'));
-      expect(personal).toEqual([{ pk: `ERASED#${phoneHash(phone)}`, sk: 'TOMBSTONE', type: 'tombstone', erasedAt: T3, erasedBy: 'key-operator' }]);
+      expect(personal).toEqual([{ pk: `ERASED#${keyedPhoneHash(TEST_PHONE_HASH_KEY, phone)}`, sk: 'TOMBSTONE', type: 'tombstone', erasedAt: T3, erasedBy: 'key-operator' }]);
       expect(JSON.stringify(Items)).not.toContain(phone.slice(1));
       expect(await store.getProfile(phone)).toBeUndefined();
       expect(await ownTopics.subscriberCount('parks')).toBe(0);
@@ -306,6 +309,38 @@ describe('DynamoSubscriberStore', () => {
 
       // Assess
       expect(erased).toBe(false);
+    });
+  });
+
+  describe('erasedAmong', () => {
+    it('finds numbers erased with the keyed hash, and those whose tombstones predate it (a bare SHA-256), and no others', async () => {
+      // Prepare
+      const store = new DynamoSubscriberStore(table.documents, table.tableName, SHARDS, defaultRetention, testPhoneHasher);
+      const [erasedNow, erasedBefore, never] = [newResident(), newResident(), newResident()];
+      await store.subscribe(erasedNow, 'sms', 'parks', T1, inboundEvidence());
+      await store.erase(erasedNow, T2, 'key-operator');
+      await table.documents.send(
+        new PutCommand({ TableName: table.tableName, Item: { pk: `ERASED#${legacyPhoneHash(erasedBefore)}`, sk: 'TOMBSTONE', type: 'tombstone', erasedAt: T1, erasedBy: 'key-operator' } }),
+      );
+
+      // Act
+      const erased = await store.erasedAmong([erasedNow, erasedBefore, never]);
+
+      // Assess
+      expect(erased).toEqual(new Set([erasedNow, erasedBefore]));
+    });
+
+    it('refuses to erase without the deployment key, with a message that says where it comes from, and writes nothing', async () => {
+      // Prepare
+      const phone = newResident();
+      await subscribers.subscribe(phone, 'sms', 'parks', T1, inboundEvidence());
+
+      // Act
+      const attempt = subscribers.erase(phone, T2, 'key-operator');
+
+      // Assess
+      await expect(attempt).rejects.toThrow(/PHONE_HASH_KEY_SECRET_ARN \(AWS\) or PHONE_HASH_KEY/);
+      expect(await subscribers.subscriptions(phone)).toHaveLength(1);
     });
   });
 

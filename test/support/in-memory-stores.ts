@@ -2,7 +2,7 @@ import { ConflictError } from '../../shared/domain/errors.js';
 import type { ReplySendJob } from '../../shared/domain/jobs.js';
 import type { Language } from '../../shared/domain/language.js';
 import type { ReplyId, ReplyOverrides } from '../../shared/domain/replies.js';
-import { ERASED } from '../../shared/domain/erasure.js';
+import { ERASED, erasureReference } from '../../shared/domain/erasure.js';
 import { inboxEntryId } from '../../shared/domain/inbox.js';
 import {
   activeKeywords,
@@ -20,6 +20,9 @@ import {
 } from '../../shared/domain/model.js';
 import { shardOf } from '../../shared/domain/sharding.js';
 import { keptLanguageOf } from '../../shared/residents/kept-language.js';
+import { defaultRetention } from '../../shared/retention/periods.js';
+import { expiresAt } from '../../shared/retention/schedule.js';
+import { testPhoneHasher } from './phone-hash.js';
 import type { Clock, IdGenerator } from '../../shared/ports/clock.js';
 import type { JobQueue } from '../../shared/ports/job-queue.js';
 import type { MessagingProvider, OutboundText, ProviderAcceptance } from '../../shared/ports/messaging-provider.js';
@@ -162,8 +165,17 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
   /** Which import batch made a subscription (by subscription id) or a profile (by phone). */
   readonly importedSubscriptions = new Map<string, string>();
   readonly importedProfiles = new Map<string, string>();
+  /** When each resident's record (profile and consent ledger) may go, as settleRetention last set it; absent: kept. */
+  readonly recordExpiry = new Map<string, number>();
 
   constructor(private readonly shardCount: number) {}
+
+  async settleRetention(phone: string, at: string): Promise<void> {
+    const subscriptions = [...this.subscriptionsById.values()].filter((subscription) => subscription.phone === phone).length;
+    const until = expiresAt({ kind: 'residentRecord', lastChangeAt: at, subscriptions }, defaultRetention);
+    if (until === undefined) this.recordExpiry.delete(phone);
+    else if (this.knows(phone)) this.recordExpiry.set(phone, Math.max(until, this.recordExpiry.get(phone) ?? 0));
+  }
 
   async profilesOf(phones: readonly string[]): Promise<Map<string, SubscriberProfile>> {
     const profiles = new Map<string, SubscriberProfile>();
@@ -354,6 +366,10 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
 
   async erasedAmong(phones: readonly string[]): Promise<Set<string>> {
     return new Set(phones.filter((phone) => this.erasedPhones.has(phone)));
+  }
+
+  async erasureReference(phone: string): Promise<string> {
+    return erasureReference(await testPhoneHasher(phone));
   }
 
   async erase(phone: string, at: string, actor: string): Promise<boolean> {

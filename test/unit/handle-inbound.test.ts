@@ -374,3 +374,24 @@ describe('handleInboundText: a resident under 13', () => {
     expect(JSON.stringify(last)).not.toContain('12');
   });
 });
+
+describe('handleInboundText: the retention of the resident record', () => {
+  const TWO_YEARS_AFTER_AT = Date.parse(AT) / 1000 + 730 * 86_400;
+
+  it.each([
+    ['a JOIN keeps it (no expiry while subscribed)', ['join traffic'], undefined],
+    ['a STOP after a JOIN starts its count-down from the STOP', ['join traffic', 'STOP'], TWO_YEARS_AFTER_AT],
+    ['a LEAVE of the only topic does too', ['join traffic', 'leave traffic'], TWO_YEARS_AFTER_AT],
+    ['a free-text message from someone subscribed to nothing does too', ['My son is 14, can he join?'], TWO_YEARS_AFTER_AT],
+    ['a JOIN after a STOP keeps it again', ['join traffic', 'STOP', 'START'], undefined],
+  ])('%s', async (_name, texts, expected) => {
+    // Prepare
+    const { deps, stores } = await setUp();
+
+    // Act
+    for (const body of texts) await handleInboundText(deps, anInboundText({ from: alice, body }));
+
+    // Assess
+    expect(stores.subscribers.recordExpiry.get(alice)).toBe(expected);
+  });
+});

@@ -2,6 +2,8 @@ import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/
 import type { AuditEntry, AuditLog, AuditQuery, Page } from '../../ports/stores.js';
 import { decodeSortKeyCursor, encodeSortKeyCursor } from './cursor.js';
 import { keys } from './keys.js';
+import { defaultRetention, type RetentionPeriods } from '../../retention/periods.js';
+import { expiresAt } from '../../retention/schedule.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -13,13 +15,14 @@ export class DynamoAuditLog implements AuditLog {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly retention: RetentionPeriods = defaultRetention,
   ) {}
 
   async record(entry: AuditEntry): Promise<void> {
     await this.documents.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.auditEntry(entry.at, entry.id), type: 'audit', ...entry },
+        Item: { ...keys.auditEntry(entry.at, entry.id), type: 'audit', ...entry, expiresAt: expiresAt({ kind: 'audit', at: entry.at }, this.retention) },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );

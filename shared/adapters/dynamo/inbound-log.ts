@@ -4,6 +4,8 @@ import type { Channel } from '../../domain/model.js';
 import type { InboundLog, InboundLogEntry, InboundMessageRef, SkippedItemRecord } from '../../ports/stores.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
+import { defaultRetention, type RetentionPeriods } from '../../retention/periods.js';
+import { expiresAt } from '../../retention/schedule.js';
 
 /**
  * A claim that has been "in progress" this long belongs to an invocation that died; a retry may
@@ -20,6 +22,7 @@ export class DynamoInboundLog implements InboundLog {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly retention: RetentionPeriods = defaultRetention,
   ) {}
 
   async countFromSender(phone: string, window: string, expiresAt: Date): Promise<number> {
@@ -47,7 +50,14 @@ export class DynamoInboundLog implements InboundLog {
     await this.documents.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.inboundBySender(record.from, provider, providerMessageId), type: 'inboundBySender', provider, providerMessageId, at: record.at },
+        Item: {
+          ...keys.inboundBySender(record.from, provider, providerMessageId),
+          type: 'inboundBySender',
+          provider,
+          providerMessageId,
+          at: record.at,
+          expiresAt: expiresAt({ kind: 'inboundReference', at: record.at }, this.retention),
+        },
       }),
     );
     try {
@@ -62,6 +72,7 @@ export class DynamoInboundLog implements InboundLog {
             ...record,
             state: 'in-progress',
             startedAt: record.at,
+            expiresAt: expiresAt({ kind: 'inbound', at: record.at }, this.retention),
           },
           ConditionExpression: 'attribute_not_exists(pk) OR (#state = :inProgress AND startedAt < :staleBefore)',
           ExpressionAttributeNames: { '#state': 'state' },

@@ -6,6 +6,8 @@ import type { InboxEntry, InboxQuery, InboxStore, NewInboxEntry, Page } from '..
 import { isConditionFailure } from './conditions.js';
 import { decodeSortKeyCursor, encodeSortKeyCursor } from './cursor.js';
 import { keys } from './keys.js';
+import { defaultRetention, type RetentionPeriods } from '../../retention/periods.js';
+import { expiresAt } from '../../retention/schedule.js';
 
 /** Where an entry lives: its department's partition, at the time it was first received. */
 interface Position {
@@ -22,6 +24,7 @@ export class DynamoInboxStore implements InboxStore {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly retention: RetentionPeriods = defaultRetention,
   ) {}
 
   /**
@@ -41,7 +44,7 @@ export class DynamoInboxStore implements InboxStore {
       await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.inboxEntryById(id), type: 'inboxEntryId', id, ...position },
+          Item: { ...keys.inboxEntryById(id), type: 'inboxEntryId', id, ...position, expiresAt: this.expiryOf(position.receivedAt) },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -54,7 +57,7 @@ export class DynamoInboxStore implements InboxStore {
       await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.inboxEntry(position.department, position.receivedAt, id), type: 'inboxEntry', ...stored },
+          Item: { ...keys.inboxEntry(position.department, position.receivedAt, id), type: 'inboxEntry', ...stored, expiresAt: this.expiryOf(position.receivedAt) },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -126,27 +129,66 @@ export class DynamoInboxStore implements InboxStore {
     };
   }
 
-  /** Conditional, so the first who and when stay: marking twice changes nothing. */
+  /**
+   * Conditional, so the first who and when stay: marking twice changes nothing. Handling keeps the
+   * entry another retention period (shared/retention/schedule.ts), and with it what points to it:
+   * its id item (without which erasure cannot find it) and the sender's reference. Those follow
+   * the entry's stored handling time on every call, so a retry after a crash part-way finishes them.
+   */
   async markHandled(id: string, by: string, at: string): Promise<{ entry: InboxEntry; changed: boolean } | undefined> {
     const position = await this.position(id);
     if (!position) return undefined;
+    let result: { entry: InboxEntry; changed: boolean } | undefined;
     try {
       const { Attributes } = await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.inboxEntry(position.department, position.receivedAt, id),
-          UpdateExpression: 'SET handled = :true, handledAt = :at, handledBy = :by',
+          UpdateExpression: 'SET handled = :true, handledAt = :at, handledBy = :by, expiresAt = :expiresAt',
           ConditionExpression: 'attribute_exists(pk) AND handled <> :true',
-          ExpressionAttributeValues: { ':true': true, ':at': at, ':by': by },
+          ExpressionAttributeValues: { ':true': true, ':at': at, ':by': by, ':expiresAt': this.expiryOf(position.receivedAt, at) },
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return { entry: toEntry(Attributes ?? {}), changed: true };
+      result = { entry: toEntry(Attributes ?? {}), changed: true };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const entry = await this.get(id);
-      return entry ? { entry, changed: false } : undefined;
+      result = entry ? { entry, changed: false } : undefined;
     }
+    if (result?.entry.handledAt) await this.keepPointersTo(result.entry, result.entry.handledAt);
+    return result;
+  }
+
+  /** Pointers never expire before the entry: each is moved later, never earlier. */
+  private async keepPointersTo(entry: InboxEntry, handledAt: string): Promise<void> {
+    const pointers = [
+      { key: keys.inboxEntryById(entry.id), until: this.expiryOf(entry.receivedAt, handledAt) },
+      {
+        key: keys.inboundBySender(entry.from, entry.provider, entry.providerMessageId),
+        until: expiresAt({ kind: 'inboundReference', at: entry.receivedAt, handledAt }, this.retention),
+      },
+    ];
+    for (const { key, until } of pointers) {
+      try {
+        await this.documents.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'SET expiresAt = :until',
+            // Not one that is gone (an erased sender's reference), and never earlier than it was.
+            ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt < :until)',
+            ExpressionAttributeValues: { ':until': until },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+  }
+
+  private expiryOf(receivedAt: string, handledAt?: string): number {
+    return expiresAt({ kind: 'inboxEntry', receivedAt, ...(handledAt ? { handledAt } : {}) }, this.retention);
   }
 
   async anonymise(id: string): Promise<void> {

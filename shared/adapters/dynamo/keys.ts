@@ -1,4 +1,3 @@
-import { phoneHash } from '../../domain/erasure.js';
 import type { Channel } from '../../domain/model.js';
 
 /**
@@ -14,10 +13,10 @@ import type { Channel } from '../../domain/model.js';
  * | subscription         | SUB#<phone>                 | TOPIC#<channel>#<topic>    |
  * | consent event        | SUB#<phone>                 | CONSENT#<what>#<evidence>  |
  * | inbound by sender    | SUB#<phone>                 | INBOUND#<provider>#<id>    |
- * | erasure tombstone    | ERASED#<sha256(phone)>      | TOMBSTONE                  |
+ * | sender rate window   | SUB#<phone>                 | RATE#<window>              |
+ * | erasure tombstone    | ERASED#<hmac(phone)>        | TOMBSTONE                  |
  * | inbound message      | INBOUND#<provider>#<id>     | INBOUND                    |
  * | skipped webhook item | SKIPPED#<provider>#<id>     | SKIPPED                    |
- * | sender rate window   | RATE#<sha256(phone)>#<win>  | RATE                       |
  * | inbox entry          | INBOX#<department>          | <received at>#<entry id>   |
  * | inbox entry by id    | INBOXID#<entry id>          | INBOXID                    |
  * | topic's broadcasts   | TOPICBROADCASTS#<topic>     | <created at>#<broadcast>   |
@@ -61,6 +60,11 @@ import type { Channel } from '../../domain/model.js';
  * removed after the move away), so the sweeper finds the few it watches without reading every
  * broadcast ever made.
  *
+ * The retention schedule (shared/retention/schedule.ts) sets `expiresAt` on every item that holds
+ * a resident's number or words, except a subscribed resident's profile, subscriptions, topic index
+ * entries and consent ledger (deleted or stamped when they are subscribed to nothing), and the
+ * erasure tombstones, which hold a keyed hash (HMAC) of a number, never the number.
+ *
  * "Inbound by sender" is a reference to each inbound message kept in its sender's partition, so
  * that erasure finds the inbound log entries, inbox entries and replies that hold the number
  * without scanning the table; erasure deletes it with the rest of the partition.
@@ -94,8 +98,11 @@ export const keys = {
   }),
   /** Apart from `inbound`: a skipped item may be a status of ours, whose id is no inbound message's. */
   skippedItem: (provider: string, itemId: string) => ({ pk: `SKIPPED#${provider}#${itemId}`, sk: 'SKIPPED' }),
-  /** By the number's hash: a counter that lives minutes but leaves no number behind an erasure (TTL deletion may lag by days). */
-  rateWindow: (phone: string, window: string) => ({ pk: `RATE#${phoneHash(phone)}#${window}`, sk: 'RATE' }),
+  /**
+   * In the sender's partition: a counter that lives minutes, but TTL deletion may lag by days, and
+   * erasure deletes the partition, so it leaves no number behind (and needs no hash of one).
+   */
+  rateWindow: (phone: string, window: string) => ({ pk: `SUB#${phone}`, sk: `RATE#${window}` }),
   inboxPartition: (department: string) => `INBOX#${department}`,
   inboxEntry: (department: string, receivedAt: string, id: string) => ({ pk: `INBOX#${department}`, sk: `${receivedAt}#${id}` }),
   inboxEntryById: (id: string) => ({ pk: `INBOXID#${id}`, sk: 'INBOXID' }),

@@ -7,6 +7,8 @@ import { OUTCOME_UNKNOWN, type AppliedReceipt, type ClaimOutcome, type MessageRe
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
+import { defaultRetention, type RetentionPeriods } from '../../retention/periods.js';
+import { expiresAt } from '../../retention/schedule.js';
 
 /** Rank of a record's status, stored beside it so precedence is one condition expression. */
 const rankOf = (status: MessageRecord['status']) => (status === 'skipped' ? 3 : statusRank[status]);
@@ -15,6 +17,7 @@ export class DynamoMessageStore implements MessageStore {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly retention: RetentionPeriods = defaultRetention,
   ) {}
 
   /**
@@ -255,7 +258,13 @@ export class DynamoMessageStore implements MessageStore {
       await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.message(record.messageId), type: 'message', ...record, statusRank: rankOf(record.status) },
+          Item: {
+            ...keys.message(record.messageId),
+            type: 'message',
+            ...record,
+            statusRank: rankOf(record.status),
+            expiresAt: expiresAt({ kind: 'message', createdAt: record.createdAt }, this.retention),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -269,7 +278,7 @@ export class DynamoMessageStore implements MessageStore {
 
 /** The record without the item's keys and bookkeeping. */
 function toRecord(item: Record<string, unknown>): MessageRecord {
-  const { pk: _pk, sk: _sk, type: _type, statusRank: _rank, receipts: _receipts, ...record } = item;
+  const { pk: _pk, sk: _sk, type: _type, statusRank: _rank, receipts: _receipts, expiresAt: _expiresAt, ...record } = item;
   return record as unknown as MessageRecord;
 }
 

@@ -11,19 +11,29 @@ import { DynamoMessageStore } from './message-store.js';
 import { DynamoSubscriberStore } from './subscriber-store.js';
 import { DynamoTopicIndex } from './topic-index.js';
 import { DynamoTopicStore } from './topic-store.js';
+import { defaultRetention, type RetentionPeriods } from '../../retention/periods.js';
+import type { PhoneHasher } from '../../domain/erasure.js';
 
-export function dynamoStores(documents: DynamoDBDocumentClient, tableName: string, shardCount: number): Stores {
+export interface DynamoStoreOptions {
+  /** The retention schedule the stores stamp TTLs from; unset, its defaults. */
+  retention?: RetentionPeriods;
+  /** The deployment's keyed hash of numbers, for erasure tombstones; unset, erasure refuses to run. */
+  phoneHash?: PhoneHasher;
+}
+
+export function dynamoStores(documents: DynamoDBDocumentClient, tableName: string, shardCount: number, options: DynamoStoreOptions = {}): Stores {
+  const retention = options.retention ?? defaultRetention;
   return {
     topics: new DynamoTopicStore(documents, tableName, shardCount),
-    subscribers: new DynamoSubscriberStore(documents, tableName, shardCount),
+    subscribers: new DynamoSubscriberStore(documents, tableName, shardCount, retention, options.phoneHash),
     topicIndex: new DynamoTopicIndex(documents, tableName),
     broadcasts: new DynamoBroadcastStore(documents, tableName),
-    messages: new DynamoMessageStore(documents, tableName),
-    inbound: new DynamoInboundLog(documents, tableName),
-    inbox: new DynamoInboxStore(documents, tableName),
+    messages: new DynamoMessageStore(documents, tableName, retention),
+    inbound: new DynamoInboundLog(documents, tableName, retention),
+    inbox: new DynamoInboxStore(documents, tableName, retention),
     replyTexts: new DynamoReplyTextStore(documents, tableName),
     apiKeys: new DynamoApiKeyStore(documents, tableName),
-    audit: new DynamoAuditLog(documents, tableName),
+    audit: new DynamoAuditLog(documents, tableName, retention),
     departments: new DynamoDepartmentStore(documents, tableName),
   };
 }

@@ -20,14 +20,17 @@ import {
   type SubscriberProfile,
   type Subscription,
 } from '../../domain/model.js';
-import { phoneHash } from '../../domain/erasure.js';
 import type { Language } from '../../domain/language.js';
 import { keptLanguageOf, languageSourceSchema, type LanguageSource } from '../../residents/kept-language.js';
+import { erasureReference, legacyPhoneHash, type PhoneHasher } from '../../domain/erasure.js';
+import { ConfigurationError } from '../../domain/errors.js';
 import { shardOf } from '../../domain/sharding.js';
 import type { ErasureFootprint, ImportedSubscription, ImportEvidence, ProfileChanges, SubscriberStore } from '../../ports/stores.js';
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
+import { defaultRetention, type RetentionPeriods } from '../../retention/periods.js';
+import { expiresAt } from '../../retention/schedule.js';
 
 /** Flat attribute names, so an update can set or remove one channel's state without a parent map. */
 const optedOutAttribute = (channel: Channel) => `optedOut_${channel}`;
@@ -61,6 +64,8 @@ export class DynamoSubscriberStore implements SubscriberStore {
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly shardCount: number,
+    private readonly retention: RetentionPeriods = defaultRetention,
+    private readonly phoneHash: PhoneHasher = noPhoneHashKey,
   ) {}
 
   async getProfile(phone: string): Promise<SubscriberProfile | undefined> {
@@ -453,8 +458,17 @@ export class DynamoSubscriberStore implements SubscriberStore {
     return true;
   }
 
+  /**
+   * By the tombstones' keyed hashes, and by the bare SHA-256 tombstones were keyed with before
+   * (read only, never written), so that no number erased then comes back with an import either.
+   */
   async erasedAmong(phones: readonly string[]): Promise<Set<string>> {
-    const byHash = new Map([...new Set(phones)].map((phone) => [phoneHash(phone), phone]));
+    const unique = [...new Set(phones)];
+    const byHash = new Map<string, string>();
+    for (const phone of unique) {
+      byHash.set(await this.phoneHash(phone), phone);
+      byHash.set(legacyPhoneHash(phone), phone);
+    }
     const items = await batchGetAll(this.documents, this.tableName, [...byHash.keys()].map(keys.tombstone), 'pk', true);
     const erased = new Set<string>();
     for (const item of items) {
@@ -464,12 +478,59 @@ export class DynamoSubscriberStore implements SubscriberStore {
     return erased;
   }
 
-  /** Keeps no number, only its hash; the first erasure's time and actor stay. */
+  async erasureReference(phone: string): Promise<string> {
+    return erasureReference(await this.phoneHash(phone));
+  }
+
+  /**
+   * Stamps (or lifts) the TTL of the profile and consent events. Write, then check: a JOIN on the
+   * other channel may add a subscription while this stamps, and its own settle may have run before
+   * these stamps landed; so once stamped, the subscriptions are read again and, if one appeared,
+   * the stamps are taken back. Of two concurrent settles, whichever checks last sees both changes.
+   */
+  async settleRetention(phone: string, at: string): Promise<void> {
+    const items = await this.queryPartition(phone, '');
+    const subscriptions = items.filter((item) => String(item.sk).startsWith('TOPIC#')).length;
+    const record = items.filter(isResidentRecord);
+    const until = expiresAt({ kind: 'residentRecord', lastChangeAt: at, subscriptions }, this.retention);
+    if (until === undefined) {
+      await this.keepRecord(record);
+      return;
+    }
+    for (const item of record) {
+      await this.conditionally({
+        Key: { pk: item.pk, sk: item.sk },
+        UpdateExpression: 'SET expiresAt = :until',
+        // Not a record erased meanwhile, and never earlier than a later text already set it.
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt < :until)',
+        ExpressionAttributeValues: { ':until': until },
+      });
+    }
+    if ((await this.queryPartition(phone, 'TOPIC#')).length > 0) await this.keepRecord((await this.queryPartition(phone, '')).filter(isResidentRecord));
+  }
+
+  /** Lifts the TTL of these items: the consent events first, the profile last (see settleRetention). */
+  private async keepRecord(record: Record<string, unknown>[]): Promise<void> {
+    const profileLast = record.filter((item) => item.expiresAt !== undefined).sort((a, b) => Number(a.sk === 'PROFILE') - Number(b.sk === 'PROFILE'));
+    for (const item of profileLast) {
+      await this.conditionally({ Key: { pk: item.pk, sk: item.sk }, UpdateExpression: 'REMOVE expiresAt', ConditionExpression: 'attribute_exists(pk)' });
+    }
+  }
+
+  private async conditionally(update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>): Promise<void> {
+    try {
+      await this.documents.send(new UpdateCommand({ TableName: this.tableName, ...update }));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /** Keeps no number, only its keyed hash; the first erasure's time and actor stay. */
   private async putTombstone(phone: string, at: string, actor: string): Promise<void> {
     await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: keys.tombstone(phoneHash(phone)),
+        Key: keys.tombstone(await this.phoneHash(phone)),
         UpdateExpression: 'SET #type = :type, erasedAt = if_not_exists(erasedAt, :at), erasedBy = if_not_exists(erasedBy, :actor)',
         ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: { ':type': 'tombstone', ':at': at, ':actor': actor },
@@ -584,8 +645,15 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 }
 
-/** Where it always lived; the domain owns it now (see erasure.ts). */
-export { phoneHash } from '../../domain/erasure.js';
+/** The profile and the consent ledger: what the resident record's retention covers. */
+function isResidentRecord(item: Record<string, unknown>): boolean {
+  return item.sk === 'PROFILE' || String(item.sk).startsWith('CONSENT#');
+}
+
+/** A store built without the deployment's key can do everything but erase or check for erasures. */
+const noPhoneHashKey: PhoneHasher = async () => {
+  throw new ConfigurationError('no key to hash phone numbers with: set PHONE_HASH_KEY_SECRET_ARN (AWS) or PHONE_HASH_KEY (local stack)');
+};
 
 function toProfile(phone: string, item: Record<string, unknown>): SubscriberProfile {
   const kept = keptLanguageOf({ language: languageSchema.safeParse(item.language).data, languageSource: languageSourceSchema.safeParse(item.languageSource).data });

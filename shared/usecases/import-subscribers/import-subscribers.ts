@@ -70,6 +70,8 @@ async function applyBatch(deps: CoreDependencies, principal: Principal, rows: re
   const byResident = groupByPhone(rows);
   const { started, failure } = await inPool(byResident, WRITE_CONCURRENCY, async (residentRows) => {
     for (const { row } of residentRows) await deps.stores.subscribers.importSubscription(subscriptionOf(row), at, evidenceOf(row, batchId, principal));
+    // A resident known from a text had a record counting down: subscribed now, it is kept.
+    if (residentRows[0]) await deps.stores.subscribers.settleRetention(residentRows[0].row.phone, at);
   });
   if (!failure) return;
   logger.warn('import failed part-way; undoing the batch', { batchId, error: failure.error });
@@ -78,6 +80,8 @@ async function applyBatch(deps: CoreDependencies, principal: Principal, rows: re
   // first failure; then a retry of the same file finishes or undoes the batch.
   for (const residentRows of started) {
     for (const { row } of [...residentRows].reverse()) await deps.stores.subscribers.undoImport(subscriptionOf(row), batchId);
+    // What the batch did not make stays, and counts down again if nothing keeps it.
+    if (residentRows[0]) await deps.stores.subscribers.settleRetention(residentRows[0].row.phone, at);
   }
   throw failure.error;
 }

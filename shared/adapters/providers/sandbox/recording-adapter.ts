@@ -5,9 +5,8 @@ import type { MessagingProvider, OutboundText, ProviderAcceptance } from '../../
 import type { Page } from '../../../ports/stores.js';
 import { decodeSortKeyCursor, encodeSortKeyCursor } from '../../dynamo/cursor.js';
 import { keys } from '../../dynamo/keys.js';
-
-/** How long the deployed sandbox keeps what test keys "sent": long enough to check a test run. */
-const KEPT_SECONDS = 7 * 24 * 3600;
+import { defaultRetention } from '../../../retention/periods.js';
+import { expiresAt } from '../../../retention/schedule.js';
 
 /** One message a test key's broadcast "sent" in a deployment: nobody received it. */
 export const sandboxRecordSchema = z.object({
@@ -63,7 +62,7 @@ export class RecordingSandboxProvider implements MessagingProvider {
     await this.documents.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.sandboxMessage(at, message.messageId), type: 'sandboxMessage', ...record, expiresAt: Math.floor(Date.parse(at) / 1000) + KEPT_SECONDS },
+        Item: { ...keys.sandboxMessage(at, message.messageId), type: 'sandboxMessage', ...record, expiresAt: expiresAt({ kind: 'sandboxMessage', at }, defaultRetention) },
       }),
     );
     return { provider: 'sandbox', providerMessageId: record.id };
