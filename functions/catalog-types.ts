@@ -107,7 +107,16 @@ export function concurrencyOf(trigger: QueueTrigger, settings: DeploymentSetting
 
 /** The AWS resources a function may touch; the stack grants exactly these and nothing more. */
 export interface FunctionAccess {
+  /**
+   * The table's items, by key (GetItem, BatchGetItem, Query; and PutItem, UpdateItem, DeleteItem
+   * for `readwrite`). Never Scan, BatchWriteItem or the stream: nothing in crier uses them.
+   */
   table?: 'read' | 'readwrite';
+  /**
+   * Adds audit records (the admin routes, which act for a principal). No function may change or
+   * delete one, and a function without this may not write one at all.
+   */
+  appendsAudit?: boolean;
   sendsTo?: readonly QueueId[];
   /**
    * Reads and empties these queues' dead-letter queues (receive, change visibility, delete): what

@@ -228,7 +228,7 @@ export const functionCatalog = {
       routes: ['POST /v1/topics', 'GET /v1/topics', 'GET /v1/topics/{id}', 'PATCH /v1/topics/{id}', 'POST /v1/topics/{id}/archive'],
       authorizer: 'apiKey',
     },
-    access: { table: 'readwrite', secrets: ['bootstrapKey'] },
+    access: { table: 'readwrite', appendsAudit: true, secrets: ['bootstrapKey'] },
     timeoutSeconds: 10,
     memoryMb: 512,
   }),
@@ -242,7 +242,7 @@ export const functionCatalog = {
       routes: ['GET /v1/subscribers/{phone}', 'DELETE /v1/subscribers/{phone}', 'POST /v1/subscribers/import'],
       authorizer: 'apiKey',
     },
-    access: { table: 'readwrite', secrets: ['bootstrapKey'] },
+    access: { table: 'readwrite', appendsAudit: true, secrets: ['bootstrapKey'] },
     // An import of 10,000 rows is some 50,000 writes, and an erasure reads through the topics'
     // broadcasts: both need more than the 10 s of the other admin routes, within API Gateway's 30.
     timeoutSeconds: 29,
@@ -282,7 +282,7 @@ export const functionCatalog = {
       authorizer: 'apiKey',
     },
     // The provider secret for the preview's STOP footer: the from settings live there; no credential is ever answered.
-    access: { table: 'readwrite', sendsTo: ['fanOut'], secrets: ['bootstrapKey', 'providerCredentials'] },
+    access: { table: 'readwrite', appendsAudit: true, sendsTo: ['fanOut'], secrets: ['bootstrapKey', 'providerCredentials'] },
     timeoutSeconds: 10,
     memoryMb: 512,
   }),
@@ -302,7 +302,7 @@ export const functionCatalog = {
       ],
       authorizer: 'apiKey',
     },
-    access: { table: 'readwrite', secrets: ['bootstrapKey'] },
+    access: { table: 'readwrite', appendsAudit: true, secrets: ['bootstrapKey'] },
     timeoutSeconds: 10,
     memoryMb: 512,
   }),
@@ -318,7 +318,7 @@ export const functionCatalog = {
       routes: ['POST /v1/keys', 'GET /v1/keys', 'POST /v1/keys/{id}/revoke', 'GET /v1/audit'],
       authorizer: 'apiKey',
     },
-    access: { table: 'readwrite', secrets: ['bootstrapKey'] },
+    access: { table: 'readwrite', appendsAudit: true, secrets: ['bootstrapKey'] },
     timeoutSeconds: 10,
     memoryMb: 512,
   }),
@@ -341,7 +341,7 @@ export const functionCatalog = {
     }),
     trigger: { kind: 'http', routes: ['GET /v1/dead-letters', 'POST /v1/dead-letters/{queue}/redrive'], authorizer: 'apiKey' },
     // A redrive sends each dead letter back to the queue it came from, so it sends to every queue.
-    access: { table: 'readwrite', secrets: ['bootstrapKey'], deadLetters: queueIds, sendsTo: queueIds },
+    access: { table: 'readwrite', appendsAudit: true, secrets: ['bootstrapKey'], deadLetters: queueIds, sendsTo: queueIds },
     // A redrive moves messages for up to 20 s (REDRIVE_TIME_BUDGET_MS), within API Gateway's 30.
     timeoutSeconds: 29,
     memoryMb: 512,

@@ -1,12 +1,21 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
+import { deploymentTarget, DeploymentTargetError } from './deployment-target.js';
 import { CrierStack } from './stack.js';
 
 const app = new App();
 // The stack name prefixes queue and secret names, so two deployments (say, staging and
 // production) can share an account: `cdk deploy -c stackName=CrierStaging`.
 const stackName: unknown = app.node.tryGetContext('stackName');
-new CrierStack(app, typeof stackName === 'string' && stackName !== '' ? stackName : 'Crier', {
-  // Unset without credentials, which keeps `cdk synth` offline and environment-agnostic.
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-});
+try {
+  new CrierStack(app, typeof stackName === 'string' && stackName !== '' ? stackName : 'Crier', {
+    // Account-agnostic without credentials (so `cdk synth` works offline); an explicit region and
+    // alarm destination with them, so a deploy is never silently pinned to us-east-1 or deaf.
+    env: deploymentTarget(app.node, process.env),
+  });
+} catch (error) {
+  // The operator's to fix, and the message says how: no stack trace.
+  if (!(error instanceof DeploymentTargetError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}

@@ -12,15 +12,16 @@ import { CrierQueues } from './constructs/crier-queues.js';
 import { CrierSchedule } from './constructs/crier-schedule.js';
 import { CrierSecrets } from './constructs/crier-secrets.js';
 import { CrierTable } from './constructs/crier-table.js';
-import { optionalContextString, readDeploymentSettings, readPublicBaseUrl } from './constructs/deployment-settings.js';
+import { readAlarmEmail, readDeploymentSettings, readPublicBaseUrl, readTableBackup } from './constructs/deployment-settings.js';
 
 /**
  * crier in AWS, built from the function catalog alone: every function, route, queue consumer and
  * grant comes from `functions/catalog.ts`, the same description the local stack runs.
  *
- * CDK context (all optional, `-c key=value`): publicBaseUrl, alarmEmail, defaultCountry,
+ * CDK context (all optional here, `-c key=value`): publicBaseUrl, alarmEmail, backup, defaultCountry,
  * smsProvider, whatsappProvider, topicShards, logLevel, serviceName, serviceContact, quietHours,
- * timeZone, dailyMessageCap, operatorApprovalAbove; and stackName, read by app.ts.
+ * timeZone, dailyMessageCap, operatorApprovalAbove; and stackName and region, read by app.ts (which
+ * also insists on region and alarmEmail when deploying: infra/deployment-target.ts).
  */
 export class CrierStack extends Stack {
   readonly table: CrierTable;
@@ -35,10 +36,13 @@ export class CrierStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, { description: 'crier: WhatsApp/SMS gateway for public services', ...props });
-    this.table = new CrierTable(this, 'Data');
+    this.table = new CrierTable(this, 'Data', { backup: readTableBackup(this.node) });
     this.queues = new CrierQueues(this, 'Queues');
     this.secrets = new CrierSecrets(this, 'Secrets');
-    this.awsSms = new CrierAwsSmsTopic(this, 'AwsSms', { queue: this.queues.byId.awsSmsNotifications.queue });
+    this.awsSms = new CrierAwsSmsTopic(this, 'AwsSms', {
+      queue: this.queues.byId.awsSmsNotifications.queue,
+      deadLetterQueue: this.queues.byId.awsSmsNotifications.deadLetterQueue,
+    });
     this.httpApi = new CrierHttpApi(this, 'Http');
 
     const workQueues = mapValues(this.queues.byId, ({ queue }) => queue);
@@ -89,7 +93,7 @@ export class CrierStack extends Stack {
     this.alarms = new CrierAlarms(this, 'Alarms', {
       deadLetterQueues,
       functions: lambdas,
-      alarmEmail: optionalContextString(this.node, 'alarmEmail'),
+      alarmEmail: readAlarmEmail(this.node),
     });
     this.addOutputs(bindings.publicBaseUrl);
   }

@@ -1,5 +1,5 @@
 import type { Node } from 'constructs';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { DeploymentSettings } from '../../functions/catalog-types.js';
 import {
   dailyMessageCapSetting,
@@ -18,6 +18,7 @@ import {
   webhookEnvSchema,
 } from '../../shared/config/env.js';
 import { fieldPath } from '../../shared/runtime/environment.js';
+import type { TableBackup } from './crier-table.js';
 
 /**
  * What a deployment may choose, from CDK context (`cdk synth -c topicShards=16` or `cdk.json`).
@@ -118,4 +119,33 @@ export function readPublicBaseUrl(node: Node): string | undefined {
   const value = optionalContextString(node, 'publicBaseUrl');
   if (value === undefined) return undefined;
   return readSetting(node, 'publicBaseUrl', webhookEnvSchema.shape.PUBLIC_BASE_URL, value).replace(/\/+$/, '');
+}
+
+/** `-c backup=daily` adds an AWS Backup plan for the table; unset or `off`, point-in-time recovery alone. */
+export function readTableBackup(node: Node): TableBackup {
+  return readSetting(node, 'backup', z.enum(['off', 'daily'], { error: 'must be daily or off' }), 'off');
+}
+
+/**
+ * Where alarms go: `-c alarmEmail=ops@council.example`, or `-c alarmEmail=none` for a deployment
+ * whose operators subscribe to the alarm topic some other way (a chat integration, a pager). Unset
+ * is allowed for a synth (an offline `cdk synth`, the tests) but not for a deploy: see
+ * infra/deployment-target.ts.
+ */
+export type AlarmDestination = { kind: 'unset' } | { kind: 'none' } | { kind: 'email'; email: string };
+
+export function readAlarmDestination(node: Node): AlarmDestination {
+  const value = optionalContextString(node, 'alarmEmail');
+  if (value === undefined) return { kind: 'unset' };
+  if (value.toLowerCase() === 'none') return { kind: 'none' };
+  if (!z.email().safeParse(value).success) {
+    throw new Error(`CDK context alarmEmail=${value} is invalid: must be an email address, or none`);
+  }
+  return { kind: 'email', email: value };
+}
+
+/** The address the alarm topic emails, if any. */
+export function readAlarmEmail(node: Node): string | undefined {
+  const destination = readAlarmDestination(node);
+  return destination.kind === 'email' ? destination.email : undefined;
 }

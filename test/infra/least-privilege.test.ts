@@ -11,6 +11,7 @@ import {
 } from '../../functions/catalog.js';
 import type { QueueId, SecretId } from '../../functions/catalog-types.js';
 import { CrierStack } from '../../infra/stack.js';
+import { auditPartitionPrefix, keys } from '../../shared/adapters/dynamo/keys.js';
 
 const cdkJsonContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
 const app = new App({
@@ -190,6 +191,75 @@ describe('derived from the catalog: each function gets what its access lists, no
     // Assess
     expect(receivesFrom.sort()).toEqual(expected);
     expect(deletesFrom.sort()).toEqual(expected);
+  });
+});
+
+/** The statements of a function's inline policies, Allow and Deny alike. */
+function statementsOf(functionId: FunctionId): { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[] {
+  const role = logicalId(stack.functions[functionId].function.role!);
+  return Object.values(resources)
+    .filter((resource) => resource.Type === 'AWS::IAM::Policy')
+    .filter((policy) => policy.Properties.Roles.some((ref: { Ref: string }) => ref.Ref === role))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+}
+
+/** The write actions a function is refused on audit partitions (`AUDIT#…`), by a Deny on the leading key. */
+function deniedOnAuditPartitions(functionId: FunctionId): string[] {
+  return statementsOf(functionId)
+    .filter((statement) => statement.Effect === 'Deny')
+    .filter((statement) => referencedIds(statement.Resource).includes(table))
+    .filter((statement) => JSON.stringify(statement.Condition) === JSON.stringify({ 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } }))
+    .flatMap((statement) => [statement.Action].flat())
+    .sort();
+}
+
+describe('the table: items by key only, and audit records append-only', () => {
+  const writers = functionIds.filter((id) => functionDefinition(id).access.table === 'readwrite');
+
+  it.each(functionIds)('%s may not Scan, batch-write, transact or read the stream', (functionId) => {
+    // Prepare
+    const unused = ['dynamodb:Scan', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:PartiQLSelect'];
+
+    // Act
+    const allowed = unused.filter((action) => allows(functionId, action, table));
+
+    // Assess
+    expect(allowed).toEqual([]);
+  });
+
+  it('audit records are keyed under AUDIT#, the prefix the Deny names', () => {
+    // Prepare
+    const at = '2026-03-01T09:30:00.000Z';
+
+    // Act
+    const { pk } = keys.auditEntry(at, '01J0000000000000000000000');
+
+    // Assess
+    expect(auditPartitionPrefix).toBe('AUDIT#');
+    expect(pk).toBe('AUDIT#2026-03-01');
+  });
+
+  it.each(writers)('%s may not update or delete an audit record, nor write one unless it is an admin route that appends them', (functionId) => {
+    // Prepare
+    const appends = functionDefinition(functionId).access.appendsAudit === true;
+    const expected = appends ? ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'] : ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+
+    // Act
+    const denied = deniedOnAuditPartitions(functionId);
+
+    // Assess
+    expect(denied).toEqual(expected);
+  });
+
+  it('only the admin routes that record what staff do may append audit records', () => {
+    // Prepare
+    const expected = ['broadcastsApi', 'deadLettersApi', 'keysApi', 'residentsApi', 'subscribersApi', 'topicsApi'];
+
+    // Act
+    const appenders = writers.filter((id) => !deniedOnAuditPartitions(id).includes('dynamodb:PutItem'));
+
+    // Assess
+    expect(appenders.sort()).toEqual(expected);
   });
 });
 

@@ -132,8 +132,37 @@ describe('table', () => {
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         TimeToLiveSpecification: { AttributeName: tableDefinition.ttlAttribute, Enabled: true },
         SSESpecification: { SSEEnabled: true },
+        DeletionProtectionEnabled: true,
       },
     });
+  });
+
+  it('has no backup plan unless asked for; -c backup=daily adds one for the table, in a vault kept when the stack goes', () => {
+    // Prepare
+    const withBackup = synthesize({ backup: 'daily' });
+
+    // Act
+    const plans = withBackup.template.findResources('AWS::Backup::BackupPlan');
+    const selections = Object.values(withBackup.template.findResources('AWS::Backup::BackupSelection'));
+
+    // Assess
+    template.resourceCountIs('AWS::Backup::BackupPlan', 0);
+    expect(Object.keys(plans)).toHaveLength(1);
+    expect(JSON.stringify(Object.values(plans)[0]!.Properties.BackupPlan.BackupPlanRule)).toContain('"DeleteAfterDays":35');
+    expect(selections).toHaveLength(1);
+    expect(JSON.stringify(selections[0]!.Properties.BackupSelection.Resources)).toContain(logicalId(withBackup.stack, withBackup.stack.table.table));
+    withBackup.template.hasResource('AWS::Backup::BackupVault', { DeletionPolicy: 'Retain' });
+  });
+
+  it('refuses a backup setting it does not know, naming it', () => {
+    // Prepare
+    const context = { backup: 'hourly' };
+
+    // Act
+    const attempt = () => synthesize(context);
+
+    // Assess
+    expect(attempt).toThrow(/backup="hourly" is invalid: must be daily or off/);
   });
 });
 
@@ -194,6 +223,7 @@ describe('queues', () => {
 describe('AWS End User Messaging SMS notifications', () => {
   const topic = logicalId(stack, stack.awsSms.topic);
   const queue = logicalId(stack, stack.queues.byId.awsSmsNotifications.queue);
+  const deadLetterQueue = logicalId(stack, stack.queues.byId.awsSmsNotifications.deadLetterQueue);
 
   it('has one topic besides the alarms topic, which only sms-voice of this account may publish to', () => {
     // Prepare
@@ -225,6 +255,8 @@ describe('AWS End User Messaging SMS notifications', () => {
       TopicArn: { Ref: topic },
       Endpoint: { 'Fn::GetAtt': [queue, 'Arn'] },
       RawMessageDelivery: false,
+      // A notification SNS cannot deliver (it may be a STOP) goes to the queue's own DLQ: alarmed, redrivable.
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterQueue, 'Arn'] } },
     };
 
     // Act
@@ -376,7 +408,7 @@ describe('functions', () => {
 
     // Assess
     expect(properties).toMatchObject({
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
       Timeout: definition.timeoutSeconds,
