@@ -106,13 +106,17 @@ export class CrierStack extends Stack {
         description: 'Paste into the provider console; signatures are checked against this exact URL',
       });
     }
-    new CfnOutput(this, 'ProviderCredentialsSecretName', {
-      value: this.secrets.names.providerCredentials,
-      description: 'Fill in the provider credentials here (JSON keys are already in place)',
+    new CfnOutput(this, 'TwilioSecretName', {
+      value: this.secrets.names.twilio,
+      description: 'Fill in the Twilio credentials here if you use Twilio (JSON keys are already in place)',
+    });
+    new CfnOutput(this, 'WhatsappCloudSecretName', {
+      value: this.secrets.names.whatsappCloud,
+      description: 'Fill in the WhatsApp Cloud API credentials here if you use it (JSON keys are already in place)',
     });
     new CfnOutput(this, 'BootstrapKeySecretName', {
       value: this.secrets.names.bootstrapKey,
-      description: 'The operator API key: aws secretsmanager get-secret-value --secret-id <this>',
+      description: 'The operator API key: aws secretsmanager get-secret-value --secret-id <this>; rotate with crier keys rotate-bootstrap',
     });
     new CfnOutput(this, 'AwsSmsTopicArn', {
       value: this.awsSms.topic.topicArn,

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -9,7 +9,8 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import type { DeploymentBindings, FunctionDefinition, QueueId, SecretId } from '../../functions/catalog-types.js';
+import { secretsOf, type DeploymentBindings, type FunctionDefinition, type QueueId, type SecretId } from '../../functions/catalog-types.js';
+import { sendTextMessageGrant, usesAwsSms } from './sms-voice-grant.js';
 import { auditPartitionPrefix } from '../../shared/adapters/dynamo/keys.js';
 
 /** Catalog entries are relative to the repository root, wherever `cdk` is run from. */
@@ -81,7 +82,7 @@ export class CrierFunction<S extends z.ZodObject = z.ZodObject> extends Construc
         bundleAwsSDK: true,
       },
     });
-    grantAccess(this.function, definition, resources);
+    grantAccess(this.function, definition, bindings, resources);
   }
 }
 
@@ -92,16 +93,25 @@ function environmentVariables(environment: Partial<Record<string, string>>): Rec
   );
 }
 
-function grantAccess(fn: NodejsFunction, definition: FunctionDefinition<z.ZodObject>, resources: CrierResources): void {
-  const { table, appendsAudit = false, sendsTo = [], deadLetters = [], secrets = [], sendsSms = false } = definition.access;
+function grantAccess(fn: NodejsFunction, definition: FunctionDefinition<z.ZodObject>, bindings: DeploymentBindings, resources: CrierResources): void {
+  const { table, appendsAudit = false, sendsTo = [], deadLetters = [], writesSecrets = [], sendsSms = false } = definition.access;
   if (table) {
     for (const statement of tableStatements(resources.table, table, appendsAudit)) fn.addToRolePolicy(statement);
   }
   for (const queueId of sendsTo) resources.queues[queueId].grantSendMessages(fn);
   // Receive, change visibility, delete: what peeking at and moving dead letters takes.
   for (const queueId of deadLetters) resources.deadLetterQueues[queueId].grantConsumeMessages(fn);
-  for (const secretId of secrets) resources.secrets[secretId].grantRead(fn);
-  if (sendsSms) fn.addToRolePolicy(sendTextMessageStatement(Stack.of(fn)));
+  // GetSecretValue (and DescribeSecret), on each secret alone.
+  for (const secretId of secretsOf(definition.access, bindings.settings)) resources.secrets[secretId].grantRead(fn);
+  // PutSecretValue alone: a new value can be written, the current one never read.
+  for (const secretId of writesSecrets) {
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:PutSecretValue'], resources: [resources.secrets[secretId].secretArn] }));
+  }
+  if (sendsSms && usesAwsSms(bindings.settings)) {
+    const { statement, widened } = sendTextMessageGrant(Stack.of(fn), bindings.settings);
+    fn.addToRolePolicy(statement);
+    for (const why of widened) Annotations.of(fn).addWarningV2('crier:sms-voice-widened', why);
+  }
 }
 
 /** Item reads by key: what every repository does. No Scan (nothing scans), no stream. */
@@ -129,17 +139,4 @@ export function tableStatements(table: ITable, access: 'read' | 'readwrite', app
       conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [`${auditPartitionPrefix}*`] } },
     }),
   ];
-}
-
-/**
- * SendTextMessage alone, on the sms-voice resources (phone numbers, pools, sender IDs,
- * configuration sets, opt-out lists) of this account in this region. Which number and which
- * configuration set are operator settings in the provider secret, filled in after deploy, so
- * no narrower ARN is known at synth time.
- */
-export function sendTextMessageStatement(stack: Stack): PolicyStatement {
-  return new PolicyStatement({
-    actions: ['sms-voice:SendTextMessage'],
-    resources: [stack.formatArn({ service: 'sms-voice', resource: '*', arnFormat: ArnFormat.NO_RESOURCE_NAME })],
-  });
 }

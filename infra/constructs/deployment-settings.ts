@@ -1,6 +1,6 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
-import type { DeploymentSettings } from '../../functions/catalog-types.js';
+import { providerPublicSettingNames, type DeploymentSettings } from '../../functions/catalog-types.js';
 import {
   dailyMessageCapSetting,
   operatorApprovalAboveSetting,
@@ -56,7 +56,32 @@ export function readDeploymentSettings(node: Node): DeploymentSettings {
     ...sendRatesOf(node),
     // JSON, in cdk.json or `-c senders='[{"id":"main","provider":"twilio","channel":"sms","from":"+44…"}]'`.
     ...sendersOf(node),
+    ...providerSettingsOf(node),
   };
+}
+
+/**
+ * The providers' settings that are not secret, by the context key that sets each: numbers and ids
+ * go into the environment of the functions that need them, never into a secret, so a function that
+ * needs only them (the providers view, the broadcast preview) reads no credential.
+ */
+export const providerSettingContextKeys: Record<(typeof providerPublicSettingNames)[number], string> = {
+  TWILIO_SMS_FROM: 'twilioSmsFrom',
+  TWILIO_WHATSAPP_FROM: 'twilioWhatsappFrom',
+  TWILIO_MESSAGING_SERVICE_SID: 'twilioMessagingServiceSid',
+  WHATSAPP_CLOUD_PHONE_NUMBER_ID: 'whatsappCloudPhoneNumberId',
+  WHATSAPP_CLOUD_API_VERSION: 'whatsappCloudApiVersion',
+  AWS_SMS_ORIGINATION_IDENTITY: 'awsSmsOriginationIdentity',
+  AWS_SMS_CONFIGURATION_SET: 'awsSmsConfigurationSet',
+};
+
+function providerSettingsOf(node: Node): Pick<DeploymentSettings, 'providerSettings'> {
+  const entries = providerPublicSettingNames.flatMap((name) => {
+    const key = providerSettingContextKeys[name];
+    if (optionalContextString(node, key) === undefined) return [];
+    return [[name, readSetting(node, key, providerEnvSchema.shape[name].unwrap(), '')]];
+  });
+  return entries.length > 0 ? { providerSettings: Object.fromEntries(entries) } : {};
 }
 
 /**

@@ -588,6 +588,7 @@ export const auditActions = [
   'subscriber.import',
   'key.create',
   'key.revoke',
+  'key.rotateBootstrap',
   'reply.set',
   'reply.remove',
   'deadLetters.inspect',

@@ -21,6 +21,9 @@ function environmentOf(stack: CrierStack, template: Template, functionId: keyof 
   return template.toJSON().Resources[stack.getLogicalId(fn)].Properties.Environment.Variables;
 }
 
+/** What a deployment that sends through AWS SMS must also name (its IAM grant is scoped to them). */
+const awsSmsIdentity = { awsSmsOriginationIdentity: 'pool-0123456789abcdef0123456789abcdef', awsSmsConfigurationSet: 'council-receipts' };
+
 describe('deployment settings from CDK context', () => {
   it('takes values given with -c (always strings) and hands them to every function', () => {
     // Prepare
@@ -48,7 +51,13 @@ describe('deployment settings from CDK context', () => {
 
   it('takes providers in failover order and the failover thresholds, and hands them to the senders', () => {
     // Prepare
-    const context = { smsProviders: 'aws-sms,twilio', whatsappProviders: 'whatsapp-cloud,twilio', failoverErrors: '20', failoverCooldownSeconds: '600' };
+    const context = {
+      smsProviders: 'aws-sms,twilio',
+      whatsappProviders: 'whatsapp-cloud,twilio',
+      failoverErrors: '20',
+      failoverCooldownSeconds: '600',
+      ...awsSmsIdentity,
+    };
 
     // Act
     const { stack, template } = synthesize(context);
@@ -67,7 +76,7 @@ describe('deployment settings from CDK context', () => {
 
   it('takes weighted lists as they are written, and hands them to the senders and the providers view alike', () => {
     // Prepare
-    const context = { smsProviders: 'twilio:80,aws-sms:20', whatsappProviders: 'whatsapp-cloud:70,twilio:30' };
+    const context = { smsProviders: 'twilio:80,aws-sms:20', whatsappProviders: 'whatsapp-cloud:70,twilio:30', ...awsSmsIdentity };
 
     // Act
     const { stack, template } = synthesize(context);

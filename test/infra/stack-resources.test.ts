@@ -283,36 +283,30 @@ describe('AWS End User Messaging SMS notifications', () => {
 
     // Assess
     expect(variables.AWS_SMS_TOPIC_ARNS).toEqual({ Ref: topic });
-    expect(variables.PROVIDER_SECRET_ARN).toBeUndefined();
+    expect(Object.keys(variables).filter((name) => name.endsWith('_SECRET_ARN'))).toEqual([]);
   });
 });
 
 describe('secrets', () => {
-  it('deploys an empty provider credentials template and a generated operator key', () => {
+  it('deploys one credentials template per provider, holding credentials only, and a generated operator key', () => {
     // Prepare
-    const emptyCredentials = {
-      TWILIO_ACCOUNT_SID: '',
-      TWILIO_AUTH_TOKEN: '',
-      TWILIO_SMS_FROM: '',
-      TWILIO_WHATSAPP_FROM: '',
-      TWILIO_MESSAGING_SERVICE_SID: '',
-      WHATSAPP_CLOUD_ACCESS_TOKEN: '',
-      WHATSAPP_CLOUD_PHONE_NUMBER_ID: '',
-      WHATSAPP_VERIFY_TOKEN: '',
-      WHATSAPP_APP_SECRET: '',
-      AWS_SMS_ORIGINATION_IDENTITY: '',
-      AWS_SMS_CONFIGURATION_SET: '',
+    const expected = {
+      twilio: { TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '' },
+      whatsappCloud: { WHATSAPP_CLOUD_ACCESS_TOKEN: '', WHATSAPP_APP_SECRET: '', WHATSAPP_VERIFY_TOKEN: '' },
     };
 
     // Act
     const secrets = template.toJSON().Resources;
-    const providerCredentials = secrets[logicalId(stack, stack.secrets.byId.providerCredentials)].Properties;
+    const twilio = secrets[logicalId(stack, stack.secrets.byId.twilio)].Properties;
+    const whatsappCloud = secrets[logicalId(stack, stack.secrets.byId.whatsappCloud)].Properties;
     const bootstrapKey = secrets[logicalId(stack, stack.secrets.byId.bootstrapKey)].Properties;
 
     // Assess
-    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
-    expect(providerCredentials.Name).toBe('Crier/provider-credentials');
-    expect(JSON.parse(providerCredentials.SecretString)).toEqual(emptyCredentials);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 3);
+    expect(twilio.Name).toBe('Crier/twilio');
+    expect(JSON.parse(twilio.SecretString)).toEqual(expected.twilio);
+    expect(whatsappCloud.Name).toBe('Crier/whatsapp-cloud');
+    expect(JSON.parse(whatsappCloud.SecretString)).toEqual(expected.whatsappCloud);
     expect(bootstrapKey.Name).toBe('Crier/bootstrap-key');
     expect(bootstrapKey.SecretString).toBeUndefined();
     expect(bootstrapKey.GenerateSecretString).toMatchObject({ ExcludePunctuation: true, PasswordLength: 48 });
@@ -431,16 +425,7 @@ describe('functions', () => {
 
   it('never puts provider credentials in a function environment', () => {
     // Prepare
-    const credentialNames = [
-      'TWILIO_ACCOUNT_SID',
-      'TWILIO_AUTH_TOKEN',
-      'TWILIO_SMS_FROM',
-      'TWILIO_WHATSAPP_FROM',
-      'TWILIO_MESSAGING_SERVICE_SID',
-      'WHATSAPP_CLOUD_ACCESS_TOKEN',
-      'WHATSAPP_VERIFY_TOKEN',
-      'WHATSAPP_APP_SECRET',
-    ];
+    const credentialNames = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'WHATSAPP_CLOUD_ACCESS_TOKEN', 'WHATSAPP_VERIFY_TOKEN', 'WHATSAPP_APP_SECRET'];
 
     // Act
     const variableNames = Object.values(template.findResources('AWS::Lambda::Function')).flatMap((fn) =>
@@ -451,9 +436,9 @@ describe('functions', () => {
     expect(variableNames.filter((name) => credentialNames.includes(name))).toEqual([]);
   });
 
-  it('points senders and webhooks at the provider secret and the API endpoint', () => {
+  it('points the Twilio webhook at the Twilio secret alone, and the API endpoint', () => {
     // Prepare
-    const providerSecret = logicalId(stack, stack.secrets.byId.providerCredentials);
+    const providerSecret = logicalId(stack, stack.secrets.byId.twilio);
     const api = logicalId(stack, stack.httpApi.api);
 
     // Act
@@ -461,7 +446,7 @@ describe('functions', () => {
 
     // Assess
     expect(variables).toMatchObject({
-      PROVIDER_SECRET_ARN: { Ref: providerSecret },
+      TWILIO_SECRET_ARN: { Ref: providerSecret },
       PUBLIC_BASE_URL: { 'Fn::GetAtt': [api, 'ApiEndpoint'] },
       SMS_PROVIDER: 'twilio',
       WHATSAPP_PROVIDER: 'twilio',
@@ -470,6 +455,45 @@ describe('functions', () => {
       POWERTOOLS_LOG_LEVEL: 'INFO',
       SEND_URGENT_QUEUE_URL: { Ref: logicalId(stack, stack.queues.byId.sendUrgent.queue) },
     });
+    expect(variables.WHATSAPP_CLOUD_SECRET_ARN).toBeUndefined();
+    expect(variables.BOOTSTRAP_KEY_SECRET_ARN).toBeUndefined();
+  });
+
+  it('tells only the authorizer and the keys API where the bootstrap key is', () => {
+    // Prepare
+    const expected = ['authorizer', 'keysApi'];
+
+    // Act
+    const told = functionIds.filter((id) => template.toJSON().Resources[functionLogicalId(id)].Properties.Environment.Variables.BOOTSTRAP_KEY_SECRET_ARN !== undefined);
+
+    // Assess
+    expect(told.sort()).toEqual(expected);
+  });
+
+  it('hands the providers\' settings that are not secret, from context, to the functions that resolve sender identities', () => {
+    // Prepare
+    const context = { twilioSmsFrom: '+447700900123', twilioMessagingServiceSid: `MG${'a'.repeat(32)}`, whatsappCloudApiVersion: 'v25.0' };
+
+    // Act
+    const other = synthesize(context);
+    const variablesOf = (id: FunctionId) => other.template.toJSON().Resources[logicalId(other.stack, other.stack.functions[id].function)].Properties.Environment.Variables;
+
+    // Assess
+    for (const id of ['sendBulk', 'sendUrgent', 'providersApi', 'broadcastsApi', 'twilioInbound'] as const) {
+      expect(variablesOf(id)).toMatchObject({ TWILIO_SMS_FROM: '+447700900123', TWILIO_MESSAGING_SERVICE_SID: `MG${'a'.repeat(32)}`, WHATSAPP_CLOUD_API_VERSION: 'v25.0' });
+    }
+    expect(variablesOf('topicsApi').TWILIO_SMS_FROM).toBeUndefined();
+  });
+
+  it('refuses a malformed provider setting at synth time, naming its context key', () => {
+    // Prepare
+    const context = { whatsappCloudPhoneNumberId: '+447700900123' };
+
+    // Act
+    const attempt = () => synthesize(context);
+
+    // Assess
+    expect(attempt).toThrow(/whatsappCloudPhoneNumberId="\+447700900123" is invalid: must be the numeric phone number ID/);
   });
 });
 
@@ -496,7 +520,7 @@ describe('HTTP API', () => {
 
   it('has exactly the catalog routes, including the Twilio webhooks and no sandbox route', () => {
     // Prepare
-    const expectedCount = 38;
+    const expectedCount = 39;
 
     // Act
     const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
@@ -549,7 +573,7 @@ describe('HTTP API', () => {
     expect(route?.AuthorizerId !== undefined).toBe(expected);
   });
 
-  it('leaves the webhooks, the health check and the OpenAPI document open, and guards 32 admin routes', () => {
+  it('leaves the webhooks, the health check and the OpenAPI document open, and guards 33 admin routes', () => {
     // Prepare
     const open = ['GET /health', 'POST /webhooks/twilio/inbound', 'POST /webhooks/twilio/status', 'GET /webhooks/whatsapp', 'POST /webhooks/whatsapp', 'GET /v1/openapi.json'];
 
@@ -561,7 +585,7 @@ describe('HTTP API', () => {
 
     // Assess
     expect(byAuthorization.filter((route) => !route.guarded).map((route) => route.routeKey).sort()).toEqual([...open].sort());
-    expect(byAuthorization.filter((route) => route.guarded)).toHaveLength(32);
+    expect(byAuthorization.filter((route) => route.guarded)).toHaveLength(33);
   });
 
   it('deploys automatically to a throttled $default stage', () => {
@@ -681,7 +705,8 @@ describe('outputs', () => {
     expect(outputs.ApiUrl.Value).toEqual(apiEndpoint);
     expect(outputs.TwilioInboundWebhookUrl.Value).toEqual({ 'Fn::Join': ['', [apiEndpoint, '/webhooks/twilio/inbound']] });
     expect(outputs.TwilioStatusWebhookUrl.Value).toEqual({ 'Fn::Join': ['', [apiEndpoint, '/webhooks/twilio/status']] });
-    expect(outputs.ProviderCredentialsSecretName.Value).toBe('Crier/provider-credentials');
+    expect(outputs.TwilioSecretName.Value).toBe('Crier/twilio');
+    expect(outputs.WhatsappCloudSecretName.Value).toBe('Crier/whatsapp-cloud');
     expect(outputs.BootstrapKeySecretName.Value).toBe('Crier/bootstrap-key');
     expect(outputs.AwsSmsTopicArn.Value).toEqual({ Ref: logicalId(stack, stack.awsSms.topic) });
     for (const queueId of queueIds) {
