@@ -9,6 +9,8 @@ import {
 } from '../../functions/deployment-settings.js';
 import {
   baseEnvSchema,
+  DEFAULT_DAILY_MESSAGE_CAP,
+  DEFAULT_OPERATOR_APPROVAL_ABOVE,
   failoverEnvSchema,
   priceTableEnvSchema,
   providerEnvSchema,
@@ -48,8 +50,9 @@ export function readDeploymentSettings(node: Node): DeploymentSettings {
     serviceContact: readSetting(node, 'serviceContact', webhookEnvSchema.shape.SERVICE_CONTACT, 'your council'),
     quietHours: readSetting(node, 'quietHours', quietHoursSetting, '21:00-08:00'),
     timeZone: readSetting(node, 'timeZone', timeZoneSetting, 'Europe/London'),
-    dailyMessageCap: readSetting(node, 'dailyMessageCap', dailyMessageCapSetting, 0),
-    operatorApprovalAbove: readSetting(node, 'operatorApprovalAbove', operatorApprovalAboveSetting, 0),
+    // Non-zero out of the box, to limit what a stolen sender key can send; 0 turns either off.
+    dailyMessageCap: readSetting(node, 'dailyMessageCap', dailyMessageCapSetting, DEFAULT_DAILY_MESSAGE_CAP),
+    operatorApprovalAbove: readSetting(node, 'operatorApprovalAbove', operatorApprovalAboveSetting, DEFAULT_OPERATOR_APPROVAL_ABOVE),
     // JSON, in cdk.json or `-c priceTable='{"sms":{…}}'`; unset, the functions use the built-in estimates.
     ...priceTableOf(node),
     // JSON, in cdk.json or `-c sendRates='{"twilio:sms":30}'`; merged over the providers' defaults.

@@ -179,12 +179,21 @@ export const broadcastTimingEnvSchema = z.object({
 });
 
 /**
+ * What a department may do unless an operator has set its own limits, out of the box: what a
+ * stolen sender key can do before a person notices. A broadcast to more residents than this needs
+ * an operator's approval, not only the department's own approver.
+ */
+export const DEFAULT_OPERATOR_APPROVAL_ABOVE = 2_000;
+/** Messages a department may send a day out of the box. */
+export const DEFAULT_DAILY_MESSAGE_CAP = 10_000;
+
+/**
  * A department's limits unless an operator has set its own: messages a day (0: no cap), and the
- * audience size above which an operator (not only a department approver) must approve.
+ * audience size above which an operator (not only a department approver) must approve (0: never).
  */
 export const departmentLimitsEnvSchema = z.object({
-  DAILY_MESSAGE_CAP: z.coerce.number().int().nonnegative().default(0),
-  OPERATOR_APPROVAL_ABOVE: z.coerce.number().int().nonnegative().default(0),
+  DAILY_MESSAGE_CAP: z.coerce.number().int().nonnegative().default(DEFAULT_DAILY_MESSAGE_CAP),
+  OPERATOR_APPROVAL_ABOVE: z.coerce.number().int().nonnegative().default(DEFAULT_OPERATOR_APPROVAL_ABOVE),
 });
 
 /** A variable holding JSON: unset or blank is `empty`, anything that does not parse names an example. */

@@ -211,7 +211,7 @@ describe('deployment settings from CDK context', () => {
     }
   });
 
-  it('defaults to quiet hours 21:00-08:00 London time and no department limits', () => {
+  it('defaults to quiet hours 21:00-08:00 London time and limits that hold back a stolen sender key: operator approval above 2,000, 10,000 a day', () => {
     // Prepare
     const context = {};
 
@@ -222,9 +222,20 @@ describe('deployment settings from CDK context', () => {
     expect(environmentOf(stack, template, 'broadcastsApi')).toMatchObject({
       QUIET_HOURS: '21:00-08:00',
       TIME_ZONE: 'Europe/London',
-      DAILY_MESSAGE_CAP: '0',
-      OPERATOR_APPROVAL_ABOVE: '0',
+      DAILY_MESSAGE_CAP: '10000',
+      OPERATOR_APPROVAL_ABOVE: '2000',
     });
+  });
+
+  it('still turns the department limits off with 0', () => {
+    // Prepare
+    const context = { dailyMessageCap: '0', operatorApprovalAbove: '0' };
+
+    // Act
+    const { stack, template } = synthesize(context);
+
+    // Assess
+    expect(environmentOf(stack, template, 'broadcastsApi')).toMatchObject({ DAILY_MESSAGE_CAP: '0', OPERATOR_APPROVAL_ABOVE: '0' });
   });
 
   it('accepts quietHours=off', () => {
