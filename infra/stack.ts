@@ -12,6 +12,7 @@ import { CrierQueues } from './constructs/crier-queues.js';
 import { CrierSchedule } from './constructs/crier-schedule.js';
 import { CrierSecrets } from './constructs/crier-secrets.js';
 import { CrierTable } from './constructs/crier-table.js';
+import { acknowledgeNagFindings } from './nag-suppressions.js';
 import { readAlarmEmail, readDeploymentSettings, readPublicBaseUrl, readTableBackup } from './constructs/deployment-settings.js';
 
 /**
@@ -96,6 +97,8 @@ export class CrierStack extends Stack {
       alarmEmail: readAlarmEmail(this.node),
     });
     this.addOutputs(bindings.publicBaseUrl);
+    // The cdk-nag findings crier accepts, each with its reason (checked by test/infra/cdk-nag.test.ts).
+    acknowledgeNagFindings(this);
   }
 
   private addOutputs(publicBaseUrl: string): void {

@@ -1,6 +1,6 @@
 import { Annotations, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -52,7 +52,14 @@ export class CrierFunction<S extends z.ZodObject = z.ZodObject> extends Construc
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // Its own role, writing to its own log group only: the managed AWSLambdaBasicExecutionRole that
+    // CDK would attach lets a function write to every log group of the account.
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `crier ${id}: exactly the access its catalog entry lists`,
+    });
     this.function = new NodejsFunction(this, 'Function', {
+      role,
       description: definition.description,
       entry: `${repositoryRoot}${definition.entry}`,
       handler: 'handler',
@@ -82,6 +89,8 @@ export class CrierFunction<S extends z.ZodObject = z.ZodObject> extends Construc
         bundleAwsSDK: true,
       },
     });
+    // CreateLogStream and PutLogEvents on this function's log group and its streams, nothing else.
+    logGroup.grantWrite(role);
     grantAccess(this.function, definition, bindings, resources);
   }
 }

@@ -60,10 +60,15 @@ function functionWithAccess(access: FunctionAccess, settings: Partial<Deployment
   return Template.fromStack(stack);
 }
 
+/** The statements of the function's policies but the one every function has, writing its own logs. */
+function accessStatements(template: Template): { Action: string | string[]; [key: string]: unknown }[] {
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+    .filter((statement: { Action: string | string[] }) => ![statement.Action].flat().every((action) => action.startsWith('logs:')));
+}
+
 function allowedActions(template: Template): string[] {
-  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
-    policy.Properties.PolicyDocument.Statement.flatMap((statement: { Action: string | string[] }) => statement.Action),
-  );
+  return accessStatements(template).flatMap((statement) => statement.Action);
 }
 
 describe('CrierFunction', () => {
@@ -98,7 +103,7 @@ describe('CrierFunction', () => {
     const access: FunctionAccess = { table: 'readwrite' };
 
     // Act
-    const statements = Object.values(functionWithAccess(access).findResources('AWS::IAM::Policy')).flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+    const statements = accessStatements(functionWithAccess(access));
 
     // Assess
     expect(statements).toEqual([
@@ -131,7 +136,7 @@ describe('CrierFunction', () => {
     expect(resources).toEqual([expect.stringContaining('QueuessendBulkDeadLetterQueue')]);
   });
 
-  it('grants nothing, not even a policy document, for empty access', () => {
+  it('grants nothing but writing its own logs for empty access, and attaches no managed policy', () => {
     // Prepare
     const access: FunctionAccess = {};
 
@@ -139,7 +144,10 @@ describe('CrierFunction', () => {
     const template = functionWithAccess(access);
 
     // Assess
-    template.resourceCountIs('AWS::IAM::Policy', 0);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+    const logGroup = Object.keys(template.findResources('AWS::Logs::LogGroup'))[0];
+    expect(statements).toEqual([{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] } }]);
+    expect(Object.values(template.findResources('AWS::IAM::Role')).map((role) => role.Properties.ManagedPolicyArns)).toEqual([undefined]);
   });
 
   it('passes the definition environment through, leaves out unset values and enables source maps', () => {

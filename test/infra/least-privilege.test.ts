@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
 import {
   consumerOf,
@@ -82,6 +83,7 @@ const deadLetterQueue = (id: QueueId) => logicalId(stack.queues.byId[id].deadLet
 const secretIds: SecretId[] = ['bootstrapKey', 'twilio', 'whatsappCloud'];
 const secret = (id: SecretId) => logicalId(stack.secrets.byId[id]);
 const settings = readDeploymentSettings(stack.node);
+const logGroup = (id: FunctionId) => logicalId(stack.functions[id].node.findChild('Logs') as LogGroup);
 
 /** A stack synthesized with more context than cdk.json's (a deployment that uses AWS SMS, say). */
 function synthesizeWith(context: Record<string, string>) {
@@ -277,23 +279,28 @@ describe('the table: items by key only, and audit records append-only', () => {
 });
 
 describe('hand-written expectations, in case the catalog wiring itself is wrong', () => {
-  it('the health and OpenAPI functions touch no table, queue or secret at all', () => {
+  it('the health and OpenAPI functions touch no table, queue or secret at all: they only write their own logs', () => {
     // Prepare
     const isolated: FunctionId[] = ['health', 'openApi'];
-    const basicExecutionRole = ':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
 
     // Act
-    const permissions = isolated.map(permissionsOf);
-    const managedPolicies = isolated.map(
-      (id) => resources[logicalId(stack.functions[id].function.role!)]!.Properties.ManagedPolicyArns,
-    );
+    const permissions = isolated.map((id) => permissionsOf(id).map(({ action, resource }) => `${action} ${resource}`).sort());
 
     // Assess
-    expect(permissions).toEqual([[], []]);
-    for (const policies of managedPolicies) {
-      expect(JSON.stringify(policies)).toContain(basicExecutionRole);
-      expect(policies).toHaveLength(1);
-    }
+    expect(permissions).toEqual(isolated.map((id) => [`logs:CreateLogStream ${logGroup(id)}`, `logs:PutLogEvents ${logGroup(id)}`]));
+  });
+
+  it.each(functionIds)('%s has no managed policy, and writes logs to its own log group only', (functionId) => {
+    // Prepare
+    const ownLogGroup = logGroup(functionId);
+
+    // Act
+    const managedPolicies = resources[logicalId(stack.functions[functionId].function.role!)]!.Properties.ManagedPolicyArns;
+    const logResources = permissionsOf(functionId).filter(({ action }) => action.startsWith('logs:')).map(({ resource }) => resource);
+
+    // Assess
+    expect(managedPolicies).toBeUndefined();
+    expect(new Set(logResources)).toEqual(new Set([ownLogGroup]));
   });
 
   it('the authorizer only reads: the table without any write, the operator key, no queue', () => {
@@ -307,7 +314,7 @@ describe('hand-written expectations, in case the catalog wiring itself is wrong'
     expect(allows('authorizer', 'dynamodb:GetItem', table)).toBe(true);
     expect(writes.filter((action) => allows('authorizer', action, table))).toEqual([]);
     expect(permissions.filter((permission) => permission.action.startsWith('sqs:'))).toEqual([]);
-    expect(new Set(permissions.map((permission) => permission.resource))).toEqual(new Set([table, secret('bootstrapKey')]));
+    expect(new Set(permissions.map((permission) => permission.resource))).toEqual(new Set([table, secret('bootstrapKey'), logGroup('authorizer')]));
   });
 
   it('the broadcasts API can start a fan-out but cannot put messages straight on a send queue', () => {
