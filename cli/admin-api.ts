@@ -6,6 +6,7 @@ import {
   keyResponse,
   keysResponse,
   type createKeyRequest,
+  rotatedBootstrapKeyResponse,
   subscriberResponse,
   topicResponse,
   topicsResponse,
@@ -180,6 +181,10 @@ export class AdminApi {
 
   revokeKey(id: string) {
     return this.call(keyResponse, 'POST', `/v1/keys/${encodeURIComponent(id)}/revoke`);
+  }
+
+  rotateBootstrapKey() {
+    return this.call(rotatedBootstrapKeyResponse, 'POST', '/v1/keys/bootstrap/rotate');
   }
 
   listAudit(query: { limit?: number; cursor?: string; from?: string; to?: string } = {}) {

@@ -5,9 +5,15 @@ import type { z } from 'zod';
 import type { EnvironmentOf, ProviderEnv } from '../shared/config/env.js';
 import type { QueueId } from '../shared/domain/queues.js';
 import type { RetentionPeriods } from '../shared/retention/periods.js';
+import type { ProviderName } from '../shared/ports/messaging-provider.js';
 
 export type { QueueId };
-export type SecretId = 'providerCredentials' | 'bootstrapKey' | 'phoneHashKey';
+/**
+ * The deployment's secrets: one per provider with credentials (each function reads only those of
+ * the providers it uses), the bootstrap operator key (read by the authorizer alone) and the key
+ * erased numbers are hashed with (read by the subscribers function alone).
+ */
+export type SecretId = 'bootstrapKey' | 'twilio' | 'whatsappCloud' | 'phoneHashKey';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** An API Gateway v2 route key, e.g. `GET /v1/topics/{id}`. */
 export type RouteKey = `${HttpMethod} /${string}`;
@@ -25,6 +31,8 @@ export interface DeploymentBindings {
   publicBaseUrl: string;
   /** Secrets Manager ARNs; undefined locally, where settings come from the environment. */
   secretArns: Partial<Record<SecretId, string>>;
+  /** Local stack only: the file that keeps the operator key, which rotating it rewrites. */
+  operatorKeyFile?: string;
   /**
    * The SNS topic AWS End User Messaging SMS publishes residents' texts and delivery events to;
    * its notifications reach the `awsSmsNotifications` queue. Locally a fixed, fictitious ARN.
@@ -63,7 +71,24 @@ export interface DeploymentSettings {
   senders?: readonly SenderEntry[];
   /** Days each class of personal data is kept (RETAIN_*_DAYS); unset, the schedule's defaults. */
   retention?: RetentionPeriods;
+  /**
+   * The providers' settings that are not secret (numbers, ids, the AWS SMS identity): environment
+   * variables of the functions that need them, so those that need no credential read no secret.
+   */
+  providerSettings?: ProviderPublicSettings;
 }
+
+/** Provider settings that identify, not authenticate: from CDK context in AWS, the environment locally. */
+export type ProviderPublicSettings = Partial<Pick<ProviderEnv, (typeof providerPublicSettingNames)[number]>>;
+export const providerPublicSettingNames = [
+  'TWILIO_SMS_FROM',
+  'TWILIO_WHATSAPP_FROM',
+  'TWILIO_MESSAGING_SERVICE_SID',
+  'WHATSAPP_CLOUD_PHONE_NUMBER_ID',
+  'WHATSAPP_CLOUD_API_VERSION',
+  'AWS_SMS_ORIGINATION_IDENTITY',
+  'AWS_SMS_CONFIGURATION_SET',
+] as const;
 
 export interface HttpTrigger {
   kind: 'http';
@@ -123,18 +148,31 @@ export function concurrencyOf(trigger: QueueTrigger, settings: DeploymentSetting
 
 /** The AWS resources a function may touch; the stack grants exactly these and nothing more. */
 export interface FunctionAccess {
+  /**
+   * The table's items, by key (GetItem, BatchGetItem, Query; and PutItem, UpdateItem, DeleteItem
+   * for `readwrite`). Never Scan, BatchWriteItem or the stream: nothing in crier uses them.
+   */
   table?: 'read' | 'readwrite';
+  /**
+   * Adds audit records (the admin routes, which act for a principal). No function may change or
+   * delete one, and a function without this may not write one at all.
+   */
+  appendsAudit?: boolean;
   sendsTo?: readonly QueueId[];
   /**
    * Reads and empties these queues' dead-letter queues (receive, change visibility, delete): what
    * showing and redriving dead letters needs. Putting them back on the work queue is `sendsTo`.
    */
   deadLetters?: readonly QueueId[];
-  secrets?: readonly SecretId[];
+  /** Secrets it reads (GetSecretValue); for the senders, those of the providers the deployment uses. */
+  secrets?: readonly SecretId[] | ((settings: DeploymentSettings) => readonly SecretId[]);
+  /** Secrets it writes a new value to (PutSecretValue) but never reads: the bootstrap key's rotation. */
+  writesSecrets?: readonly SecretId[];
   /**
-   * May send SMS through AWS End User Messaging SMS (`sms-voice:SendTextMessage`). The origination
-   * identity and configuration set are operator settings in the provider secret, unknown at
-   * synth time, so the grant covers the account's sms-voice resources in the stack's region.
+   * May send SMS through AWS End User Messaging SMS (`sms-voice:SendTextMessage`), granted only
+   * when the deployment's SMS providers include aws-sms, and on the origination identity and
+   * configuration set its settings name where they can be turned into ARNs
+   * (infra/constructs/sms-voice-grant.ts).
    */
   sendsSms?: boolean;
 }
@@ -163,6 +201,26 @@ export interface QueueDefinition {
   name: string;
   /** Receives before a message is moved to the queue's dead-letter queue. */
   maxReceiveCount: number;
+}
+
+/** The secrets a function reads in a deployment with these settings. */
+export function secretsOf(access: FunctionAccess, settings: DeploymentSettings): readonly SecretId[] {
+  return typeof access.secrets === 'function' ? access.secrets(settings) : (access.secrets ?? []);
+}
+
+/** Every provider that carries either channel in a deployment with these settings. */
+export function providersInUse(settings: DeploymentSettings): ProviderName[] {
+  const sms = settings.smsProviders?.map(({ name }) => name) ?? [settings.smsProvider];
+  const whatsapp = settings.whatsappProviders?.map(({ name }) => name) ?? [settings.whatsappProvider];
+  return [...new Set([...sms, ...whatsapp])];
+}
+
+/** Which secret holds a provider's credentials; the sandboxes have none, AWS SMS uses the function's role. */
+export const providerSecretIds: Partial<Record<ProviderName, SecretId>> = { twilio: 'twilio', 'whatsapp-cloud': 'whatsappCloud' };
+
+/** The secrets of the providers a deployment uses: what its senders read. */
+export function secretsOfProvidersInUse(settings: DeploymentSettings): SecretId[] {
+  return providersInUse(settings).flatMap((provider) => providerSecretIds[provider] ?? []);
 }
 
 /** Keeps the schema's type attached to the entry, so `environment` is checked against it. */

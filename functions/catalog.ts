@@ -6,6 +6,7 @@ import {
   broadcastsEnvSchema,
   deadLettersEnvSchema,
   fanOutEnvSchema,
+  keysEnvSchema,
   providersApiEnvSchema,
   schedulerEnvSchema,
   senderEnvSchema,
@@ -27,6 +28,8 @@ import {
   type RouteKey,
   type RouteThrottle,
   type ScheduleTrigger,
+  type SecretId,
+  secretsOfProvidersInUse,
 } from './catalog-types.js';
 import { bulkSenderConcurrency, urgentSenderConcurrency } from './sender-concurrency.js';
 import { formatProviderList } from '../shared/domain/provider-list.js';
@@ -59,9 +62,22 @@ export const providerListEnvironment = (settings: DeploymentSettings) => ({
   ...(settings.smsProviders ? { SMS_PROVIDERS: formatProviderList(settings.smsProviders) } : {}),
   ...(settings.whatsappProviders ? { WHATSAPP_PROVIDERS: formatProviderList(settings.whatsappProviders) } : {}),
 });
-const provider = (b: DeploymentBindings) => ({
+/** The variable each provider secret's ARN is handed on in (shared/adapters/providers/settings-source.ts). */
+const secretArnVariables = { twilio: 'TWILIO_SECRET_ARN', whatsappCloud: 'WHATSAPP_CLOUD_SECRET_ARN' } as const;
+/**
+ * The provider lists, the providers' settings that are not secret, and the ARNs of exactly the
+ * provider secrets named (the same list as the entry's `access.secrets`, so what a function is
+ * told of is what it may read).
+ */
+const provider = (b: DeploymentBindings, secrets: readonly SecretId[]) => ({
   ...providerListEnvironment(b.settings),
-  ...(b.secretArns.providerCredentials ? { PROVIDER_SECRET_ARN: b.secretArns.providerCredentials } : {}),
+  ...(b.settings.providerSettings ?? {}),
+  ...Object.fromEntries(
+    secrets.flatMap((id) => {
+      const arn = b.secretArns[id];
+      return (id === 'twilio' || id === 'whatsappCloud') && arn ? [[secretArnVariables[id], arn]] : [];
+    }),
+  ),
 });
 /** The senders fail over by these (and the providers view reads health by them); unset thresholds take the schema's defaults. */
 const failover = (b: DeploymentBindings) =>
@@ -99,10 +115,9 @@ export const sendRatesEnvironment = (settings: DeploymentSettings) => (settings.
  */
 const senders = (b: DeploymentBindings) => sendersEnvironment(b.settings);
 export const sendersEnvironment = (settings: DeploymentSettings) => (settings.senders ? { SENDERS: JSON.stringify(settings.senders) } : {});
-const admin = (b: DeploymentBindings) => ({
-  ...table(b),
-  ...(b.secretArns.bootstrapKey ? { BOOTSTRAP_KEY_SECRET_ARN: b.secretArns.bootstrapKey } : {}),
-});
+const admin = table;
+/** The bootstrap operator key's secret: read by the authorizer, written (never read) by a rotation. */
+const bootstrapKey = (b: DeploymentBindings) => (b.secretArns.bootstrapKey ? { BOOTSTRAP_KEY_SECRET_ARN: b.secretArns.bootstrapKey } : {});
 
 /**
  * The two lanes run the same sender code as separate functions, each with its own concurrency,
@@ -115,7 +130,7 @@ function senderFunction(description: string, queue: 'sendUrgent' | 'sendBulk', m
     envSchema: senderEnvSchema,
     environment: (b) => ({
       ...table(b),
-      ...provider(b),
+      ...provider(b, secretsOfProvidersInUse(b.settings)),
       ...failover(b),
       PUBLIC_BASE_URL: b.publicBaseUrl,
       ...broadcastTiming(b),
@@ -130,7 +145,8 @@ function senderFunction(description: string, queue: 'sendUrgent' | 'sendBulk', m
     trigger: { kind: 'queue', queue, batchSize: 1, maxConcurrency },
     // sendsSms: either lane may send through AWS End User Messaging SMS when a deployment picks it.
     // sendsTo: a batch's unfinished rest goes back on its own lane.
-    access: { table: 'readwrite', secrets: ['providerCredentials'], sendsSms: true, sendsTo: [queue] },
+    // secrets: those of the providers the deployment uses, and no other.
+    access: { table: 'readwrite', secrets: secretsOfProvidersInUse, sendsSms: true, sendsTo: [queue] },
     // Long enough for a job of 250 at a 10 msg/s sender's share of its rate (slower senders hand the rest back); the visibility timeout is 6× this.
     timeoutSeconds: 120,
     memoryMb: 512,
@@ -185,12 +201,13 @@ export const functionCatalog = {
     envSchema: webhookEnvSchema,
     environment: (b) => ({
       ...table(b),
-      ...provider(b),
+      ...provider(b, ['twilio']),
       PUBLIC_BASE_URL: b.publicBaseUrl,
       ...residentReplies(b),
     }),
     trigger: { kind: 'http', routes: ['POST /webhooks/twilio/inbound'], authorizer: 'none', throttle: webhookThrottles.inbound },
-    access: { table: 'readwrite', sendsTo: ['sendUrgent'], secrets: ['providerCredentials'] },
+    // The Twilio secret's auth token checks each request's signature.
+    access: { table: 'readwrite', sendsTo: ['sendUrgent'], secrets: ['twilio'] },
     timeoutSeconds: 10,
     memoryMb: 512,
     reservedConcurrency: webhookConcurrency.inbound,
@@ -199,9 +216,9 @@ export const functionCatalog = {
     description: 'Twilio status callbacks: delivery receipts',
     entry: 'functions/http/twilio-status.ts',
     envSchema: statusWebhookEnvSchema,
-    environment: (b) => ({ ...table(b), ...provider(b), PUBLIC_BASE_URL: b.publicBaseUrl }),
+    environment: (b) => ({ ...table(b), ...provider(b, ['twilio']), PUBLIC_BASE_URL: b.publicBaseUrl }),
     trigger: { kind: 'http', routes: ['POST /webhooks/twilio/status'], authorizer: 'none', throttle: webhookThrottles.receipts },
-    access: { table: 'readwrite', secrets: ['providerCredentials'] },
+    access: { table: 'readwrite', secrets: ['twilio'] },
     timeoutSeconds: 10,
     memoryMb: 512,
     reservedConcurrency: webhookConcurrency.receipts,
@@ -212,7 +229,7 @@ export const functionCatalog = {
     envSchema: whatsappWebhookEnvSchema,
     environment: (b) => ({
       ...table(b),
-      ...provider(b),
+      ...provider(b, ['whatsappCloud']),
       PUBLIC_BASE_URL: b.publicBaseUrl,
       ...residentReplies(b),
     }),
@@ -223,7 +240,8 @@ export const functionCatalog = {
       authorizer: 'none',
       throttle: webhookThrottles.receipts,
     },
-    access: { table: 'readwrite', sendsTo: ['sendUrgent'], secrets: ['providerCredentials'] },
+    // The WhatsApp Cloud secret's verify token and app secret answer the handshake and check signatures.
+    access: { table: 'readwrite', sendsTo: ['sendUrgent'], secrets: ['whatsappCloud'] },
     timeoutSeconds: 10,
     memoryMb: 512,
     reservedConcurrency: webhookConcurrency.receipts,
@@ -247,8 +265,9 @@ export const functionCatalog = {
     description: 'Admin API authorizer: checks the API key of every /v1 request before its route runs',
     entry: 'functions/http/authorizer.ts',
     envSchema: authorizerEnvSchema,
-    environment: admin,
+    environment: (b) => ({ ...admin(b), ...bootstrapKey(b) }),
     trigger: { kind: 'authorizer' },
+    // The one function that reads the bootstrap key: the routes behind it take its word for the caller.
     access: { table: 'read', secrets: ['bootstrapKey'] },
     timeoutSeconds: 5,
     memoryMb: 512,
@@ -263,7 +282,7 @@ export const functionCatalog = {
       routes: ['POST /v1/topics', 'GET /v1/topics', 'GET /v1/topics/{id}', 'PATCH /v1/topics/{id}', 'POST /v1/topics/{id}/archive'],
       authorizer: 'apiKey',
     },
-    access: { table: 'readwrite', secrets: ['bootstrapKey'] },
+    access: { table: 'readwrite', appendsAudit: true },
     timeoutSeconds: 10,
     memoryMb: 512,
   }),
@@ -282,7 +301,7 @@ export const functionCatalog = {
     },
     // phoneHashKey: erasure tombstones and an import's check against them are keyed with it; no
     // other function hashes numbers, so no other reads it.
-    access: { table: 'readwrite', secrets: ['bootstrapKey', 'phoneHashKey'] },
+    access: { table: 'readwrite', appendsAudit: true, secrets: ['phoneHashKey'] },
     // An import of 10,000 rows is some 50,000 writes, and an erasure reads through the topics'
     // broadcasts: both need more than the 10 s of the other admin routes, within API Gateway's 30.
     timeoutSeconds: 29,
@@ -298,8 +317,9 @@ export const functionCatalog = {
       ...broadcastTiming(b),
       ...departmentLimits(b),
       ...prices(b),
-      // For the preview's STOP footer: what the senders would send a department's broadcast from.
-      ...provider(b),
+      // For the preview's STOP footer: what the senders would send a department's broadcast from
+      // (numbers and ids, no credential: it reads no provider secret).
+      ...provider(b, []),
       ...sendRates(b),
       ...senders(b),
     }),
@@ -321,8 +341,7 @@ export const functionCatalog = {
       ],
       authorizer: 'apiKey',
     },
-    // The provider secret for the preview's STOP footer: the from settings live there; no credential is ever answered.
-    access: { table: 'readwrite', sendsTo: ['fanOut'], secrets: ['bootstrapKey', 'providerCredentials'] },
+    access: { table: 'readwrite', appendsAudit: true, sendsTo: ['fanOut'] },
     timeoutSeconds: 10,
     memoryMb: 512,
   }),
@@ -342,23 +361,28 @@ export const functionCatalog = {
       ],
       authorizer: 'apiKey',
     },
-    access: { table: 'readwrite', secrets: ['bootstrapKey'] },
+    access: { table: 'readwrite', appendsAudit: true },
     timeoutSeconds: 10,
     memoryMb: 512,
   }),
   // One function for access administration (keys and the audit log): operators only, rarely
   // called, and kept apart from the functions staff use every day.
   keysApi: defineFunction({
-    description: 'Admin API: API keys and the audit log',
+    description: 'Admin API: API keys, the bootstrap key\'s rotation and the audit log',
     entry: 'functions/http/keys-api.ts',
-    envSchema: adminEnvSchema,
-    environment: admin,
+    envSchema: keysEnvSchema,
+    environment: (b) => ({
+      ...admin(b),
+      ...bootstrapKey(b),
+      ...(b.operatorKeyFile ? { OPERATOR_KEY_FILE: b.operatorKeyFile } : {}),
+    }),
     trigger: {
       kind: 'http',
-      routes: ['POST /v1/keys', 'GET /v1/keys', 'POST /v1/keys/{id}/revoke', 'GET /v1/audit'],
+      routes: ['POST /v1/keys', 'GET /v1/keys', 'POST /v1/keys/{id}/revoke', 'POST /v1/keys/bootstrap/rotate', 'GET /v1/audit'],
       authorizer: 'apiKey',
     },
-    access: { table: 'readwrite', secrets: ['bootstrapKey'] },
+    // writesSecrets: a rotation puts the bootstrap key's new value; it can never read the old one.
+    access: { table: 'readwrite', appendsAudit: true, writesSecrets: ['bootstrapKey'] },
     timeoutSeconds: 10,
     memoryMb: 512,
   }),
@@ -381,21 +405,21 @@ export const functionCatalog = {
     }),
     trigger: { kind: 'http', routes: ['GET /v1/dead-letters', 'POST /v1/dead-letters/{queue}/redrive'], authorizer: 'apiKey' },
     // A redrive sends each dead letter back to the queue it came from, so it sends to every queue.
-    access: { table: 'readwrite', secrets: ['bootstrapKey'], deadLetters: queueIds, sendsTo: queueIds },
+    access: { table: 'readwrite', appendsAudit: true, deadLetters: queueIds, sendsTo: queueIds },
     // A redrive moves messages for up to 20 s (REDRIVE_TIME_BUDGET_MS), within API Gateway's 30.
     timeoutSeconds: 29,
     memoryMb: 512,
   }),
   // Operators only, read only: the providers' health as the senders share it, each channel's list,
-  // and its sender identities. The provider secret is read for the from settings the identities
-  // are resolved from (as the senders do); no credential is ever in the response.
+  // and its sender identities, resolved (as the senders do) from the providers' settings that are
+  // not secret: it reads no provider secret, so no credential can ever be in the response.
   providersApi: defineFunction({
     description: "Admin API: each channel's providers, their state, failures and shifts",
     entry: 'functions/http/providers-api.ts',
     envSchema: providersApiEnvSchema,
-    environment: (b) => ({ ...admin(b), ...provider(b), ...failover(b), ...sendRates(b), ...senders(b) }),
+    environment: (b) => ({ ...admin(b), ...provider(b, []), ...failover(b), ...sendRates(b), ...senders(b) }),
     trigger: { kind: 'http', routes: ['GET /v1/providers'], authorizer: 'apiKey' },
-    access: { table: 'read', secrets: ['bootstrapKey', 'providerCredentials'] },
+    access: { table: 'read' },
     timeoutSeconds: 10,
     memoryMb: 512,
   }),

@@ -1,12 +1,15 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import type { AdminEnv, PhoneHashEnv, ResidentTextsEnv, TableEnv } from '../shared/config/env.js';
+import type { KeysEnv, PhoneHashEnv, ResidentTextsEnv, TableEnv } from '../shared/config/env.js';
 import { keyedPhoneHash, type PhoneHasher } from '../shared/domain/erasure.js';
 import type { ReplySendJob } from '../shared/domain/jobs.js';
 import { awsClients } from '../shared/adapters/aws-clients.js';
 import { dynamoStores } from '../shared/adapters/dynamo/stores.js';
 import { systemClock, ulidGenerator } from '../shared/adapters/ids.js';
+import { fixedBootstrapKey, LocalFileBootstrapKeyVault, SecretsManagerBootstrapKeyVault } from '../shared/adapters/secrets/bootstrap-key-vaults.js';
 import { SqsJobQueue } from '../shared/adapters/sqs/sqs-job-queue.js';
 import { crierMetrics } from '../shared/platform/powertools-metrics.js';
+import type { BootstrapKeyVault } from '../shared/ports/bootstrap-key-vault.js';
+import { refreshedEvery } from '../shared/runtime/memo.js';
 import { hashApiKey, type BootstrapKeyHash } from '../shared/usecases/authenticate.js';
 import { retentionPeriodsOf } from '../shared/retention/periods.js';
 import type { CoreDependencies, InboundDependencies } from '../shared/usecases/dependencies.js';
@@ -62,19 +65,33 @@ export function phoneHasher(env: Partial<PhoneHashEnv>): PhoneHasher | undefined
   };
 }
 
-/** The bootstrap operator key's hash, read from its secret once (AWS only). */
-export function bootstrapKeyHash(env: AdminEnv): BootstrapKeyHash {
+/**
+ * How long a warm authorizer trusts the bootstrap key it read: a rotated or revoked key stops
+ * working within this, not when the container ends (which may be hours).
+ */
+export const BOOTSTRAP_KEY_TTL_MS = 60_000;
+
+/** The bootstrap operator key's hash, read from its secret and read again every minute (AWS only). */
+export function bootstrapKeyHash(env: { BOOTSTRAP_KEY_SECRET_ARN?: string }): BootstrapKeyHash {
   const secretArn = env.BOOTSTRAP_KEY_SECRET_ARN;
   if (!secretArn) return async () => undefined;
-  let hash: Promise<string | undefined> | undefined;
-  return () => {
-    hash ??= awsClients()
-      .secrets.send(new GetSecretValueCommand({ SecretId: secretArn }))
-      .then(({ SecretString }) => (SecretString ? hashApiKey(SecretString.trim()) : undefined))
-      .catch((error: unknown) => {
-        hash = undefined;
-        throw error;
-      });
-    return hash;
-  };
+  return refreshedEvery(BOOTSTRAP_KEY_TTL_MS, async () => {
+    const { SecretString } = await awsClients().secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
+    return SecretString ? hashApiKey(SecretString.trim()) : undefined;
+  });
+}
+
+/**
+ * What the admin routes know of the bootstrap key: nothing. In AWS they run behind the authorizer,
+ * the one function that may read its secret, and take the caller from its context; called without
+ * it (a test, a route wired by mistake) they check stored keys only, so the bootstrap key works
+ * through the authorizer alone.
+ */
+export const bootstrapKeyUnknownToRoutes: BootstrapKeyHash = async () => undefined;
+
+/** Where a rotation writes the bootstrap key: its secret in AWS, the operator key file locally. */
+export function bootstrapKeyVault(env: KeysEnv, core: CoreDependencies): BootstrapKeyVault {
+  if (env.BOOTSTRAP_KEY_SECRET_ARN) return new SecretsManagerBootstrapKeyVault(() => awsClients().secrets, env.BOOTSTRAP_KEY_SECRET_ARN);
+  if (env.OPERATOR_KEY_FILE) return new LocalFileBootstrapKeyVault(core.stores.apiKeys, env.OPERATOR_KEY_FILE);
+  return fixedBootstrapKey;
 }

@@ -17,18 +17,19 @@ import { CrierQueues } from './constructs/crier-queues.js';
 import { CrierSchedule } from './constructs/crier-schedule.js';
 import { CrierSecrets } from './constructs/crier-secrets.js';
 import { CrierTable } from './constructs/crier-table.js';
-import { optionalContextString, readDeploymentSettings, readPublicBaseUrl } from './constructs/deployment-settings.js';
+import { acknowledgeNagFindings } from './nag-suppressions.js';
+import { optionalContextString, readAlarmEmail, readDeploymentSettings, readPublicBaseUrl, readTableBackup } from './constructs/deployment-settings.js';
 
 /**
  * crier in AWS, built from the function catalog alone: every function, route, queue consumer and
  * grant comes from `functions/catalog.ts`, the same description the local stack runs.
  *
- * CDK context (all optional, `-c key=value`): publicBaseUrl, alarmEmail, defaultCountry,
+ * CDK context (all optional here, `-c key=value`): publicBaseUrl, alarmEmail, backup, defaultCountry,
  * smsProvider, whatsappProvider, topicShards, logLevel, serviceName, serviceContact, quietHours,
  * timeZone, dailyMessageCap, operatorApprovalAbove, reservedConcurrency (off), webAclArn; the
  * alarms' urgentQueueAgeAlarmMinutes, bulkQueueAgeAlarmMinutes, dailySpendAlarm,
- * providerThrottleAlarm (alarm-settings.ts); and
- * stackName, read by app.ts.
+ * providerThrottleAlarm (alarm-settings.ts); and stackName and region, read by app.ts (which
+ * also insists on region and alarmEmail when deploying: infra/deployment-target.ts).
  */
 export interface CrierStackProps extends StackProps {
   /** The CLOUDFRONT-scoped WAF web ACL for the distribution (app.ts builds it in us-east-1); else `-c webAclArn`. */
@@ -50,10 +51,13 @@ export class CrierStack extends Stack {
 
   constructor(scope: Construct, id: string, { webAclArn, ...props }: CrierStackProps = {}) {
     super(scope, id, { description: 'crier: WhatsApp/SMS gateway for public services', ...props });
-    this.table = new CrierTable(this, 'Data');
+    this.table = new CrierTable(this, 'Data', { backup: readTableBackup(this.node) });
     this.queues = new CrierQueues(this, 'Queues');
     this.secrets = new CrierSecrets(this, 'Secrets');
-    this.awsSms = new CrierAwsSmsTopic(this, 'AwsSms', { queue: this.queues.byId.awsSmsNotifications.queue });
+    this.awsSms = new CrierAwsSmsTopic(this, 'AwsSms', {
+      queue: this.queues.byId.awsSmsNotifications.queue,
+      deadLetterQueue: this.queues.byId.awsSmsNotifications.deadLetterQueue,
+    });
     this.httpApi = new CrierHttpApi(this, 'Http');
     this.edge = new CrierEdge(this, 'Edge', {
       apiDomainName: this.httpApi.domainName,
@@ -113,7 +117,7 @@ export class CrierStack extends Stack {
     this.alarms = new CrierAlarms(this, 'Alarms', {
       deadLetterQueues,
       functions: lambdas,
-      alarmEmail: optionalContextString(this.node, 'alarmEmail'),
+      alarmEmail: readAlarmEmail(this.node),
       queues: workQueues,
       httpApi: this.httpApi.api,
       metricsService: this.stackName,
@@ -128,6 +132,8 @@ export class CrierStack extends Stack {
       dailyMessageCap: bindings.settings.dailyMessageCap,
     }).dashboard;
     this.addOutputs(bindings.publicBaseUrl);
+    // The cdk-nag findings crier accepts, each with its reason (checked by test/infra/cdk-nag.test.ts).
+    acknowledgeNagFindings(this);
   }
 
   private addOutputs(publicBaseUrl: string): void {
@@ -145,13 +151,17 @@ export class CrierStack extends Stack {
         description: 'Paste into the provider console; signatures are checked against this exact URL',
       });
     }
-    new CfnOutput(this, 'ProviderCredentialsSecretName', {
-      value: this.secrets.names.providerCredentials,
-      description: 'Fill in the provider credentials here (JSON keys are already in place)',
+    new CfnOutput(this, 'TwilioSecretName', {
+      value: this.secrets.names.twilio,
+      description: 'Fill in the Twilio credentials here if you use Twilio (JSON keys are already in place)',
+    });
+    new CfnOutput(this, 'WhatsappCloudSecretName', {
+      value: this.secrets.names.whatsappCloud,
+      description: 'Fill in the WhatsApp Cloud API credentials here if you use it (JSON keys are already in place)',
     });
     new CfnOutput(this, 'BootstrapKeySecretName', {
       value: this.secrets.names.bootstrapKey,
-      description: 'The operator API key: aws secretsmanager get-secret-value --secret-id <this>',
+      description: 'The operator API key: aws secretsmanager get-secret-value --secret-id <this>; rotate with crier keys rotate-bootstrap',
     });
     new CfnOutput(this, 'AwsSmsTopicArn', {
       value: this.awsSms.topic.topicArn,

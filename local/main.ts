@@ -25,6 +25,8 @@ async function main(): Promise<void> {
     publicBaseUrl: env.PUBLIC_BASE_URL,
     dataDir,
     bootstrapKey: operatorKey,
+    // Rotating rewrites the file; a key given in CRIER_BOOTSTRAP_KEY is that variable's to change.
+    ...(env.CRIER_BOOTSTRAP_KEY ? {} : { operatorKeyFile: join(dataDir, 'operator-key') }),
     twilio: {
       authToken: env.TWILIO_AUTH_TOKEN,
       accountSid: env.TWILIO_ACCOUNT_SID,

@@ -37,6 +37,7 @@ import { Sandbox, type SandboxOptions } from './sandbox.js';
 import { openOutboxFile } from './sandbox-outbox-file.js';
 import { settled } from './settled.js';
 import { localDeploymentSettings, localProviderEnvironment } from './local-settings.js';
+import { LOCAL_OPERATOR_KEY_ID } from '../shared/adapters/secrets/bootstrap-key-vaults.js';
 import { localTimeoutMs, queueTimeScaleSchema } from './time-scale.js';
 import { localObservabilityEnvironment } from './observability.js';
 
@@ -51,6 +52,8 @@ export interface LocalStackOptions {
   dataDir?: string;
   /** The operator API key; generated (and kept in dataDir) when not given. */
   bootstrapKey?: string;
+  /** The file that keeps the operator key, which `crier keys rotate-bootstrap` rewrites; unset, rotating is refused. */
+  operatorKeyFile?: string;
   twilio: {
     authToken: string;
     accountSid?: string;
@@ -199,6 +202,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       deadLetterQueueUrls: mapValues(queues, (queue) => queue.deadLetterUrl),
       publicBaseUrl,
       secretArns: {},
+      ...(options.operatorKeyFile ? { operatorKeyFile: options.operatorKeyFile } : {}),
       awsSmsTopicArn: LOCAL_AWS_SMS_TOPIC_ARN,
       settings,
     };
@@ -210,7 +214,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const operatorKey = options.bootstrapKey ?? generatedOperatorKey();
     // Stored hashed like every other key, under the id `operator`, so it is listed and revocable.
     await dynamoStores(documents, TABLE_NAME, settings.topicShards).apiKeys.create(hashApiKey(operatorKey), {
-      keyId: 'operator',
+      keyId: LOCAL_OPERATOR_KEY_ID,
       name: 'local operator key',
       role: 'operator',
       department: '*',

@@ -81,6 +81,17 @@ export function registerKeys(program: Command): void {
       if (context.output.json) return context.output.raw(raw);
       context.output.line(`revoked key ${data.id} (${data.name})`);
     });
+
+  keys
+    .command('rotate-bootstrap')
+    .description('replace the bootstrap operator key with a new one, printed once: the old one stops working within a minute')
+    .action(async (_options: unknown, command: Command) => {
+      const context = contextOf(command);
+      const { data, raw } = await context.admin().rotateBootstrapKey();
+      if (context.output.json) return context.output.raw(raw);
+      context.output.line(`bootstrap operator key rotated at ${data.rotatedAt}; the new key (shown this once):`);
+      context.output.line(data.key);
+    });
 }
 
 export function registerAudit(program: Command): void {

@@ -27,7 +27,7 @@ import { providerSettingsSource } from '../../shared/adapters/providers/settings
 import { getDepartmentLimits, setDepartmentLimits } from '../../shared/usecases/department-limits.js';
 import type { BroadcastDependencies } from '../../shared/usecases/dependencies.js';
 import { authenticated as authenticatedRoute } from './admin-route.js';
-import { bootstrapKeyHash, coreDependencies, jobQueue } from '../wiring.js';
+import { bootstrapKeyUnknownToRoutes, coreDependencies, jobQueue } from '../wiring.js';
 
 const broadcastIdSchema = z.string().regex(/^[0-9a-z]{26}$/, 'must be a broadcast id (26 characters)');
 const departmentSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a department name (lowercase letters, digits, dashes)');
@@ -55,7 +55,7 @@ function dependencies(env: BroadcastsEnv) {
     sandboxOutbox: (query) => listSandboxMessages(awsClients().documents, env.TABLE_NAME, query),
     smsStopNumber: smsStopNumberSource(providerSettingsSource(env, () => awsClients().secrets), env),
   };
-  return { core, bootstrapKeyHash: bootstrapKeyHash(env), broadcasts, currency: env.PRICE_TABLE.currency };
+  return { core, bootstrapKeyHash: bootstrapKeyUnknownToRoutes, broadcasts, currency: env.PRICE_TABLE.currency };
 }
 const authenticated = authenticatedRoute<BroadcastsEnv, ReturnType<typeof dependencies>>;
 const idOf = (parameters: Record<string, string | undefined>) => parseParameter(parameters.id, 'id', broadcastIdSchema);

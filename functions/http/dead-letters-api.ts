@@ -9,7 +9,7 @@ import { json } from '../../shared/runtime/http/responses.js';
 import { listDeadLetters, redriveDeadLetters } from '../../shared/usecases/dead-letters.js';
 import type { DeadLetterDependencies } from '../../shared/usecases/dependencies.js';
 import { authenticated as authenticatedRoute } from './admin-route.js';
-import { bootstrapKeyHash, coreDependencies } from '../wiring.js';
+import { bootstrapKeyUnknownToRoutes, coreDependencies } from '../wiring.js';
 
 function dependencies(env: DeadLettersEnv) {
   const core = coreDependencies(env);
@@ -22,7 +22,7 @@ function dependencies(env: DeadLettersEnv) {
       awsSmsNotifications: { url: env.AWS_SMS_NOTIFICATIONS_QUEUE_URL, deadLetterUrl: env.AWS_SMS_NOTIFICATIONS_DLQ_URL },
     }),
   };
-  return { core, bootstrapKeyHash: bootstrapKeyHash(env), deadLetters };
+  return { core, bootstrapKeyHash: bootstrapKeyUnknownToRoutes, deadLetters };
 }
 const authenticated = authenticatedRoute<DeadLettersEnv, ReturnType<typeof dependencies>>;
 

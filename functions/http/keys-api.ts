@@ -1,20 +1,29 @@
 import { z } from 'zod';
 import { auditQuery, createKeyRequest, pageQuery } from '../../shared/api/schemas.js';
-import { adminEnvSchema } from '../../shared/config/env.js';
+import { keysEnvSchema } from '../../shared/config/env.js';
 import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { parseJsonBody, parseParameter, parseQuery } from '../../shared/runtime/http/request.js';
 import { json } from '../../shared/runtime/http/responses.js';
 import { listAudit } from '../../shared/usecases/audit.js';
+import { rotateBootstrapKey } from '../../shared/usecases/bootstrap-key.js';
 import { createKey, listKeys, revokeKey } from '../../shared/usecases/keys.js';
-import { authenticated } from './admin-route.js';
-import { bootstrapKeyHash, coreDependencies } from '../wiring.js';
+import type { BootstrapKeyVault } from '../../shared/ports/bootstrap-key-vault.js';
+import { authenticated, type AdminDependencies } from './admin-route.js';
+import { bootstrapKeyUnknownToRoutes, bootstrapKeyVault, coreDependencies } from '../wiring.js';
+
+interface KeysDependencies extends AdminDependencies {
+  bootstrapKeyVault: BootstrapKeyVault;
+}
 
 const keyIdSchema = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'must be a key id');
 
-/** Operators' access administration: API keys (shown once, stored hashed, revocable) and the audit log. */
+/** Operators' access administration: API keys (shown once, stored hashed, revocable), the bootstrap key's rotation and the audit log. */
 export const handler = httpFunction({
-  envSchema: adminEnvSchema,
-  dependencies: (env) => ({ core: coreDependencies(env), bootstrapKeyHash: bootstrapKeyHash(env) }),
+  envSchema: keysEnvSchema,
+  dependencies: (env): KeysDependencies => {
+    const core = coreDependencies(env);
+    return { core, bootstrapKeyHash: bootstrapKeyUnknownToRoutes, bootstrapKeyVault: bootstrapKeyVault(env, core) };
+  },
   routes: {
     'POST /v1/keys': authenticated(async ({ deps, request }, principal) =>
       json(201, await createKey(deps.core, principal, parseJsonBody(request, createKeyRequest))),
@@ -25,6 +34,9 @@ export const handler = httpFunction({
     }),
     'POST /v1/keys/{id}/revoke': authenticated(async ({ deps, request }, principal) =>
       json(200, await revokeKey(deps.core, principal, parseParameter(request.pathParameters.id, 'id', keyIdSchema))),
+    ),
+    'POST /v1/keys/bootstrap/rotate': authenticated(async ({ deps }, principal) =>
+      json(200, await rotateBootstrapKey(deps.core, deps.bootstrapKeyVault, principal)),
     ),
     'GET /v1/audit': authenticated(async ({ deps, request }, principal) => {
       const { items, cursor } = await listAudit(deps.core, principal, parseQuery(request, auditQuery));

@@ -10,14 +10,14 @@ import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { json } from '../../shared/runtime/http/responses.js';
 import { providersStatus, type SenderIdentitiesResult } from '../../shared/usecases/providers-status.js';
 import { authenticated as authenticatedRoute } from './admin-route.js';
-import { bootstrapKeyHash, coreDependencies } from '../wiring.js';
+import { bootstrapKeyUnknownToRoutes, coreDependencies } from '../wiring.js';
 
 function dependencies(env: ProvidersApiEnv) {
   const core = coreDependencies(env);
   const identities = senderIdentitySource(providerSettingsSource(env, () => awsClients().secrets), env);
   return {
     core,
-    bootstrapKeyHash: bootstrapKeyHash(env),
+    bootstrapKeyHash: bootstrapKeyUnknownToRoutes,
     providers: { health: new DynamoProviderHealthStore(awsClients().documents, env.TABLE_NAME), clock: core.clock },
     channels: channelSchema.options.map((channel) => ({ channel, setting: providerListSettingOf(env, channel), providers: providerListOf(env, channel) })),
     policy: { errors: env.FAILOVER_ERRORS, windowSeconds: env.FAILOVER_WINDOW_SECONDS, cooldownSeconds: env.FAILOVER_COOLDOWN_SECONDS },

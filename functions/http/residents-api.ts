@@ -12,7 +12,7 @@ import { parseJsonBody, parseParameter, parseQuery } from '../../shared/runtime/
 import { json } from '../../shared/runtime/http/responses.js';
 import { listInbox, listReplyTexts, markInboxHandled, setReplyText } from '../../shared/usecases/residents-admin.js';
 import { authenticated as authenticatedRoute, type AdminDependencies } from './admin-route.js';
-import { bootstrapKeyHash, coreDependencies } from '../wiring.js';
+import { bootstrapKeyUnknownToRoutes, coreDependencies } from '../wiring.js';
 
 const inboxIdSchema = z.string().regex(inboxEntryIdPattern, 'is not an inbox message id');
 const replyIdSchema = z.enum(replyIds);
@@ -22,7 +22,7 @@ const authenticated = authenticatedRoute<AdminEnv, AdminDependencies>;
 
 export const handler = httpFunction({
   envSchema: adminEnvSchema,
-  dependencies: (env) => ({ core: coreDependencies(env), bootstrapKeyHash: bootstrapKeyHash(env) }),
+  dependencies: (env) => ({ core: coreDependencies(env), bootstrapKeyHash: bootstrapKeyUnknownToRoutes }),
   routes: {
     'GET /v1/inbox': authenticated(async ({ deps, env, request }, principal) => {
       const { from, ...query } = parseQuery(request, inboxQuery);

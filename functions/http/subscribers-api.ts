@@ -9,11 +9,11 @@ import { importSubscribers } from '../../shared/usecases/import-subscribers/impo
 import { json } from '../../shared/runtime/http/responses.js';
 import { eraseSubscriber, getSubscriber } from '../../shared/usecases/subscribers.js';
 import { authenticated } from './admin-route.js';
-import { bootstrapKeyHash, coreDependencies } from '../wiring.js';
+import { bootstrapKeyUnknownToRoutes, coreDependencies } from '../wiring.js';
 
 export const handler = httpFunction({
   envSchema: subscribersEnvSchema,
-  dependencies: (env) => ({ core: coreDependencies(env), bootstrapKeyHash: bootstrapKeyHash(env) }),
+  dependencies: (env) => ({ core: coreDependencies(env), bootstrapKeyHash: bootstrapKeyUnknownToRoutes }),
   // Import files are larger than other admin bodies; anything over this is a 413.
   maxBodyBytes: MAX_IMPORT_BYTES,
   routes: {

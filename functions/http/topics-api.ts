@@ -6,11 +6,11 @@ import { parseJsonBody, parseParameter, parseQuery } from '../../shared/runtime/
 import { json } from '../../shared/runtime/http/responses.js';
 import { archiveTopic, createTopic, getTopic, listTopics, updateTopic } from '../../shared/usecases/topics.js';
 import { authenticated } from './admin-route.js';
-import { bootstrapKeyHash, coreDependencies } from '../wiring.js';
+import { bootstrapKeyUnknownToRoutes, coreDependencies } from '../wiring.js';
 
 export const handler = httpFunction({
   envSchema: adminEnvSchema,
-  dependencies: (env) => ({ core: coreDependencies(env), bootstrapKeyHash: bootstrapKeyHash(env) }),
+  dependencies: (env) => ({ core: coreDependencies(env), bootstrapKeyHash: bootstrapKeyUnknownToRoutes }),
   routes: {
     'POST /v1/topics': authenticated(async ({ deps, request }, principal) =>
       json(201, await createTopic(deps.core, principal, parseJsonBody(request, createTopicRequest))),

@@ -8,6 +8,11 @@ import { Construct } from 'constructs';
 export interface CrierAwsSmsTopicProps {
   /** The queue the `awsSmsNotifications` function consumes. */
   queue: IQueue;
+  /**
+   * Where SNS puts a notification it could not deliver to the queue: that queue's own dead-letter
+   * queue, so the same alarm fires and the same redrive puts it back on the queue it missed.
+   */
+  deadLetterQueue: IQueue;
 }
 
 /**
@@ -41,6 +46,9 @@ export class CrierAwsSmsTopic extends Construct {
     // Raw message delivery off: the queue receives the SNS envelope, whose TopicArn the function
     // checks against the topics it accepts, and whose MessageId identifies a redelivery in logs.
     // The subscription also gives the queue a policy that lets only this topic send to it.
-    this.topic.addSubscription(new SqsSubscription(props.queue, { rawMessageDelivery: false }));
+    // Without a dead-letter queue SNS drops a notification once its retries (for an SQS endpoint,
+    // some 100,000 over 23 days) run out, or at once when the queue refuses it (a changed key or
+    // policy): and a dropped inbound text may be a resident's STOP.
+    this.topic.addSubscription(new SqsSubscription(props.queue, { rawMessageDelivery: false, deadLetterQueue: props.deadLetterQueue }));
   }
 }

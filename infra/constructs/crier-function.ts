@@ -1,6 +1,6 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -9,7 +9,9 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import type { DeploymentBindings, FunctionDefinition, QueueId, SecretId } from '../../functions/catalog-types.js';
+import { secretsOf, type DeploymentBindings, type FunctionDefinition, type QueueId, type SecretId } from '../../functions/catalog-types.js';
+import { sendTextMessageGrant, usesAwsSms } from './sms-voice-grant.js';
+import { auditPartitionPrefix } from '../../shared/adapters/dynamo/keys.js';
 
 /** Catalog entries are relative to the repository root, wherever `cdk` is run from. */
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -52,13 +54,21 @@ export class CrierFunction<S extends z.ZodObject = z.ZodObject> extends Construc
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // Its own role, writing to its own log group only: the managed AWSLambdaBasicExecutionRole that
+    // CDK would attach lets a function write to every log group of the account.
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `crier ${id}: exactly the access its catalog entry lists`,
+    });
     this.function = new NodejsFunction(this, 'Function', {
+      role,
       description: definition.description,
       entry: `${repositoryRoot}${definition.entry}`,
       handler: 'handler',
       projectRoot: repositoryRoot,
       depsLockFilePath: `${repositoryRoot}package-lock.json`,
-      runtime: Runtime.NODEJS_22_X,
+      // Node.js 22 leaves Lambda's support in April 2027; 24 is the current LTS.
+      runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       timeout: Duration.seconds(definition.timeoutSeconds),
       memorySize: definition.memoryMb,
@@ -78,7 +88,7 @@ export class CrierFunction<S extends z.ZodObject = z.ZodObject> extends Construc
         // No Docker engine on the build machines; the installed esbuild is the one tested.
         forceDockerBundling: false,
         format: OutputFormat.ESM,
-        target: 'node22',
+        target: 'node24',
         minify: true,
         sourceMap: true,
         banner: esmRequireBanner,
@@ -87,7 +97,9 @@ export class CrierFunction<S extends z.ZodObject = z.ZodObject> extends Construc
         bundleAwsSDK: true,
       },
     });
-    grantAccess(this.function, definition, resources);
+    // CreateLogStream and PutLogEvents on this function's log group and its streams, nothing else.
+    logGroup.grantWrite(role);
+    grantAccess(this.function, definition, bindings, resources);
   }
 }
 
@@ -98,26 +110,50 @@ function environmentVariables(environment: Partial<Record<string, string>>): Rec
   );
 }
 
-function grantAccess(fn: NodejsFunction, definition: FunctionDefinition<z.ZodObject>, resources: CrierResources): void {
-  const { table, sendsTo = [], deadLetters = [], secrets = [], sendsSms = false } = definition.access;
-  if (table === 'read') resources.table.grantReadData(fn);
-  if (table === 'readwrite') resources.table.grantReadWriteData(fn);
+function grantAccess(fn: NodejsFunction, definition: FunctionDefinition<z.ZodObject>, bindings: DeploymentBindings, resources: CrierResources): void {
+  const { table, appendsAudit = false, sendsTo = [], deadLetters = [], writesSecrets = [], sendsSms = false } = definition.access;
+  if (table) {
+    for (const statement of tableStatements(resources.table, table, appendsAudit)) fn.addToRolePolicy(statement);
+  }
   for (const queueId of sendsTo) resources.queues[queueId].grantSendMessages(fn);
   // Receive, change visibility, delete: what peeking at and moving dead letters takes.
   for (const queueId of deadLetters) resources.deadLetterQueues[queueId].grantConsumeMessages(fn);
-  for (const secretId of secrets) resources.secrets[secretId].grantRead(fn);
-  if (sendsSms) fn.addToRolePolicy(sendTextMessageStatement(Stack.of(fn)));
+  // GetSecretValue (and DescribeSecret), on each secret alone.
+  for (const secretId of secretsOf(definition.access, bindings.settings)) resources.secrets[secretId].grantRead(fn);
+  // PutSecretValue alone: a new value can be written, the current one never read.
+  for (const secretId of writesSecrets) {
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:PutSecretValue'], resources: [resources.secrets[secretId].secretArn] }));
+  }
+  if (sendsSms && usesAwsSms(bindings.settings)) {
+    const { statement, widened } = sendTextMessageGrant(Stack.of(fn), bindings.settings);
+    fn.addToRolePolicy(statement);
+    for (const why of widened) Annotations.of(fn).addWarningV2('crier:sms-voice-widened', why);
+  }
 }
 
+/** Item reads by key: what every repository does. No Scan (nothing scans), no stream. */
+const tableReadActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+/** Single-item writes, each with its own condition; nothing uses BatchWriteItem or transactions. */
+const tableWriteActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+
 /**
- * SendTextMessage alone, on the sms-voice resources (phone numbers, pools, sender IDs,
- * configuration sets, opt-out lists) of this account in this region. Which number and which
- * configuration set are operator settings in the provider secret, filled in after deploy, so
- * no narrower ARN is known at synth time.
+ * The table actions a function's access allows, listed rather than granted with grantReadData /
+ * grantReadWriteData (which add Scan, BatchWriteItem, ConditionCheckItem, DescribeTable and the
+ * stream). A writer also gets an explicit Deny on audit partitions: audit records are appended
+ * only, so no function (a webhook taken over, say) can rewrite or remove what an operator did.
+ * A Deny wins over any Allow, including one added by hand later.
  */
-export function sendTextMessageStatement(stack: Stack): PolicyStatement {
-  return new PolicyStatement({
-    actions: ['sms-voice:SendTextMessage'],
-    resources: [stack.formatArn({ service: 'sms-voice', resource: '*', arnFormat: ArnFormat.NO_RESOURCE_NAME })],
-  });
+export function tableStatements(table: ITable, access: 'read' | 'readwrite', appendsAudit: boolean): PolicyStatement[] {
+  if (access === 'read') return [new PolicyStatement({ actions: tableReadActions, resources: [table.tableArn] })];
+  return [
+    new PolicyStatement({ actions: [...tableReadActions, ...tableWriteActions], resources: [table.tableArn] }),
+    new PolicyStatement({
+      sid: 'AuditRecordsAreAppendOnly',
+      effect: Effect.DENY,
+      actions: appendsAudit ? ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'] : tableWriteActions,
+      resources: [table.tableArn],
+      // LeadingKeys is the item's partition key: any write touching an audit partition is refused.
+      conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [`${auditPartitionPrefix}*`] } },
+    }),
+  ];
 }

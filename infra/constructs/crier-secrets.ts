@@ -1,28 +1,59 @@
 import { RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Secret, type SecretProps } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { SecretId } from '../../functions/catalog-types.js';
+import { providerSecretKeys, type ProviderSecretId } from '../../shared/adapters/providers/settings-source.js';
+
+/** One secret of the deployment: its name after the stack's (`Crier/twilio`) and how it is made. */
+interface SecretDefinition {
+  name: string;
+  props: Omit<SecretProps, 'secretName'>;
+}
 
 /**
- * The keys operators fill in after the first deploy. Functions read this JSON at run time with
- * the same names the local stack takes from its environment (see `providerEnvSchema`), so the
- * credentials never appear in a Lambda environment or in the template. Only the providers a
- * deployment uses need filling in; a key left blank is ignored. (WHATSAPP_CLOUD_API_VERSION may be
- * added to pin another Graph API version.)
+ * A provider's credentials, as an empty template operators fill in after the first deploy: the
+ * values are typed in, never deployed, so they never appear in the template or a Lambda
+ * environment. CloudFormation rewrites the secret only when this template changes, so adding a
+ * key here blanks what operators entered: they must fill it in again after such a deploy.
  */
-export const providerCredentialKeys = [
-  'TWILIO_ACCOUNT_SID',
-  'TWILIO_AUTH_TOKEN',
-  'TWILIO_SMS_FROM',
-  'TWILIO_WHATSAPP_FROM',
-  'TWILIO_MESSAGING_SERVICE_SID',
-  'WHATSAPP_CLOUD_ACCESS_TOKEN',
-  'WHATSAPP_CLOUD_PHONE_NUMBER_ID',
-  'WHATSAPP_VERIFY_TOKEN',
-  'WHATSAPP_APP_SECRET',
-  'AWS_SMS_ORIGINATION_IDENTITY',
-  'AWS_SMS_CONFIGURATION_SET',
-] as const;
+function providerSecret(id: ProviderSecretId, provider: string): SecretDefinition {
+  const keys = providerSecretKeys(id);
+  return {
+    name: id === 'whatsappCloud' ? 'whatsapp-cloud' : id,
+    props: {
+      description: `${provider} credentials for crier; fill in ${keys.join(', ')} (leave it as it is if the deployment does not use ${provider})`,
+      secretObjectValue: Object.fromEntries(keys.map((key) => [key, SecretValue.unsafePlainText('')])),
+    },
+  };
+}
+
+/**
+ * Every secret, by catalog id. Add one here and to `SecretId`; a function reads it only when its
+ * catalog entry lists it.
+ */
+const secretDefinitions: Record<SecretId, SecretDefinition> = {
+  twilio: providerSecret('twilio', 'Twilio'),
+  whatsappCloud: providerSecret('whatsappCloud', 'WhatsApp Cloud API'),
+  bootstrapKey: {
+    name: 'bootstrap-key',
+    props: {
+      description: 'Operator API key of crier, so a fresh deployment can be administered at all; rotate with `crier keys rotate-bootstrap`',
+      // Plain string (no JSON), usable as `Authorization: Bearer <key>` as it is.
+      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+    },
+  },
+  phoneHashKey: {
+    name: 'phone-hash-key',
+    props: {
+      description: 'HMAC key crier hashes erased phone numbers with (erasure tombstones, audit log); never rotate it',
+      // Generated at deploy and never seen by anyone. Not rotated, and kept if the stack is
+      // deleted (as the table is): tombstones are found by it, so a new key would let an import
+      // bring back every number erased before.
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    },
+  },
+};
 
 /** The deployment's Secrets Manager secrets, one per catalog `SecretId`. */
 export class CrierSecrets extends Construct {
@@ -33,36 +64,18 @@ export class CrierSecrets extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     const namePrefix = Stack.of(this).stackName;
-    this.names = {
-      providerCredentials: `${namePrefix}/provider-credentials`,
-      bootstrapKey: `${namePrefix}/bootstrap-key`,
-      phoneHashKey: `${namePrefix}/phone-hash-key`,
-    };
-    const providerCredentials = new Secret(this, 'ProviderCredentials', {
-      secretName: this.names.providerCredentials,
-      description: `Provider credentials for crier; fill in ${providerCredentialKeys.join(', ')}`,
-      // An empty template, not a secret: the values are typed in by operators, never deployed.
-      // CloudFormation rewrites the secret only when this template changes, so adding a key
-      // here blanks what operators entered: they must fill it in again after such a deploy.
-      secretObjectValue: Object.fromEntries(
-        providerCredentialKeys.map((key) => [key, SecretValue.unsafePlainText('')]),
-      ),
-    });
-    const bootstrapKey = new Secret(this, 'BootstrapKey', {
-      secretName: this.names.bootstrapKey,
-      description: 'Operator API key of crier, so a fresh deployment can be administered at all',
-      // Plain string (no JSON), usable as `Authorization: Bearer <key>` as it is.
-      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
-    });
-    const phoneHashKey = new Secret(this, 'PhoneHashKey', {
-      secretName: this.names.phoneHashKey,
-      description: 'HMAC key crier hashes erased phone numbers with (erasure tombstones, audit log); never rotate it',
-      // Generated at deploy and never seen by anyone. Not rotated, and kept if the stack is
-      // deleted (as the table is): tombstones are found by it, so a new key would let an import
-      // bring back every number erased before.
-      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.byId = { providerCredentials, bootstrapKey, phoneHashKey };
+    const ids = Object.keys(secretDefinitions) as SecretId[];
+    this.names = Object.fromEntries(ids.map((secretId) => [secretId, `${namePrefix}/${secretDefinitions[secretId].name}`])) as Record<SecretId, string>;
+    this.byId = Object.fromEntries(
+      ids.map((secretId) => [
+        secretId,
+        new Secret(this, pascalCase(secretId), { ...secretDefinitions[secretId].props, secretName: this.names[secretId] }),
+      ]),
+    ) as Record<SecretId, Secret>;
   }
+}
+
+/** `bootstrapKey` → `BootstrapKey`: construct ids as they were when each secret had its own line. */
+function pascalCase(id: string): string {
+  return id.charAt(0).toUpperCase() + id.slice(1);
 }

@@ -1,7 +1,15 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
+import { BackupPlan, BackupResource } from 'aws-cdk-lib/aws-backup';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { tableDefinition } from '../../shared/adapters/dynamo/table-definition.js';
+
+/** `daily`: an AWS Backup plan on top of point-in-time recovery; `off`: point-in-time recovery alone. */
+export type TableBackup = 'off' | 'daily';
+
+export interface CrierTableProps {
+  backup?: TableBackup;
+}
 
 /**
  * crier's single DynamoDB table. The key schema comes from the same definition the local stack
@@ -9,8 +17,10 @@ import { tableDefinition } from '../../shared/adapters/dynamo/table-definition.j
  */
 export class CrierTable extends Construct {
   readonly table: Table;
+  /** Only with `backup: 'daily'`. */
+  readonly backupPlan: BackupPlan | undefined;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: CrierTableProps = {}) {
     super(scope, id);
     this.table = new Table(this, 'Table', {
       partitionKey: { name: tableDefinition.partitionKey, type: AttributeType.STRING },
@@ -23,6 +33,18 @@ export class CrierTable extends Construct {
       encryption: TableEncryption.AWS_MANAGED,
       // Deleting the stack must never delete residents' consent history with it.
       removalPolicy: RemovalPolicy.RETAIN,
+      // Nor may a console click or a DeleteTable call: deletion protection must be turned off first.
+      deletionProtection: true,
     });
+    // Point-in-time recovery reaches back 35 days and goes with the table; a backup plan keeps
+    // copies in a vault apart from it, for a council whose policy asks for them.
+    this.backupPlan = props.backup === 'daily' ? this.dailyBackups() : undefined;
+  }
+
+  private dailyBackups(): BackupPlan {
+    // Daily at 05:00 UTC, each kept 35 days, in a new vault that outlives the stack (retained).
+    const plan = BackupPlan.daily35DayRetention(this, 'BackupPlan');
+    plan.addSelection('Table', { resources: [BackupResource.fromDynamoDbTable(this.table)] });
+    return plan;
   }
 }

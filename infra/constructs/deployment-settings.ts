@@ -1,6 +1,6 @@
 import type { Node } from 'constructs';
-import type { z } from 'zod';
-import type { DeploymentSettings } from '../../functions/catalog-types.js';
+import { z } from 'zod';
+import { providerPublicSettingNames, type DeploymentSettings } from '../../functions/catalog-types.js';
 import {
   dailyMessageCapSetting,
   operatorApprovalAboveSetting,
@@ -9,6 +9,8 @@ import {
 } from '../../functions/deployment-settings.js';
 import {
   baseEnvSchema,
+  DEFAULT_DAILY_MESSAGE_CAP,
+  DEFAULT_OPERATOR_APPROVAL_ABOVE,
   failoverEnvSchema,
   priceTableEnvSchema,
   providerEnvSchema,
@@ -19,6 +21,7 @@ import {
 } from '../../shared/config/env.js';
 import { fieldPath } from '../../shared/runtime/environment.js';
 import { defaultRetention, retentionEnvShape } from '../../shared/retention/periods.js';
+import type { TableBackup } from './crier-table.js';
 
 /**
  * What a deployment may choose, from CDK context (`cdk synth -c topicShards=16` or `cdk.json`).
@@ -48,8 +51,9 @@ export function readDeploymentSettings(node: Node): DeploymentSettings {
     serviceContact: readSetting(node, 'serviceContact', webhookEnvSchema.shape.SERVICE_CONTACT, 'your council'),
     quietHours: readSetting(node, 'quietHours', quietHoursSetting, '21:00-08:00'),
     timeZone: readSetting(node, 'timeZone', timeZoneSetting, 'Europe/London'),
-    dailyMessageCap: readSetting(node, 'dailyMessageCap', dailyMessageCapSetting, 0),
-    operatorApprovalAbove: readSetting(node, 'operatorApprovalAbove', operatorApprovalAboveSetting, 0),
+    // Non-zero out of the box, to limit what a stolen sender key can send; 0 turns either off.
+    dailyMessageCap: readSetting(node, 'dailyMessageCap', dailyMessageCapSetting, DEFAULT_DAILY_MESSAGE_CAP),
+    operatorApprovalAbove: readSetting(node, 'operatorApprovalAbove', operatorApprovalAboveSetting, DEFAULT_OPERATOR_APPROVAL_ABOVE),
     // JSON, in cdk.json or `-c priceTable='{"sms":{…}}'`; unset, the functions use the built-in estimates.
     ...priceTableOf(node),
     // JSON, in cdk.json or `-c sendRates='{"twilio:sms":30}'`; merged over the providers' defaults.
@@ -64,7 +68,32 @@ export function readDeploymentSettings(node: Node): DeploymentSettings {
       consentDays: readSetting(node, 'retainConsentDays', retentionEnvShape.RETAIN_CONSENT_DAYS, defaultRetention.consentDays),
       auditDays: readSetting(node, 'retainAuditDays', retentionEnvShape.RETAIN_AUDIT_DAYS, defaultRetention.auditDays),
     },
+    ...providerSettingsOf(node),
   };
+}
+
+/**
+ * The providers' settings that are not secret, by the context key that sets each: numbers and ids
+ * go into the environment of the functions that need them, never into a secret, so a function that
+ * needs only them (the providers view, the broadcast preview) reads no credential.
+ */
+export const providerSettingContextKeys: Record<(typeof providerPublicSettingNames)[number], string> = {
+  TWILIO_SMS_FROM: 'twilioSmsFrom',
+  TWILIO_WHATSAPP_FROM: 'twilioWhatsappFrom',
+  TWILIO_MESSAGING_SERVICE_SID: 'twilioMessagingServiceSid',
+  WHATSAPP_CLOUD_PHONE_NUMBER_ID: 'whatsappCloudPhoneNumberId',
+  WHATSAPP_CLOUD_API_VERSION: 'whatsappCloudApiVersion',
+  AWS_SMS_ORIGINATION_IDENTITY: 'awsSmsOriginationIdentity',
+  AWS_SMS_CONFIGURATION_SET: 'awsSmsConfigurationSet',
+};
+
+function providerSettingsOf(node: Node): Pick<DeploymentSettings, 'providerSettings'> {
+  const entries = providerPublicSettingNames.flatMap((name) => {
+    const key = providerSettingContextKeys[name];
+    if (optionalContextString(node, key) === undefined) return [];
+    return [[name, readSetting(node, key, providerEnvSchema.shape[name].unwrap(), '')]];
+  });
+  return entries.length > 0 ? { providerSettings: Object.fromEntries(entries) } : {};
 }
 
 /**
@@ -127,4 +156,33 @@ export function readPublicBaseUrl(node: Node): string | undefined {
   const value = optionalContextString(node, 'publicBaseUrl');
   if (value === undefined) return undefined;
   return readSetting(node, 'publicBaseUrl', webhookEnvSchema.shape.PUBLIC_BASE_URL, value).replace(/\/+$/, '');
+}
+
+/** `-c backup=daily` adds an AWS Backup plan for the table; unset or `off`, point-in-time recovery alone. */
+export function readTableBackup(node: Node): TableBackup {
+  return readSetting(node, 'backup', z.enum(['off', 'daily'], { error: 'must be daily or off' }), 'off');
+}
+
+/**
+ * Where alarms go: `-c alarmEmail=ops@council.example`, or `-c alarmEmail=none` for a deployment
+ * whose operators subscribe to the alarm topic some other way (a chat integration, a pager). Unset
+ * is allowed for a synth (an offline `cdk synth`, the tests) but not for a deploy: see
+ * infra/deployment-target.ts.
+ */
+export type AlarmDestination = { kind: 'unset' } | { kind: 'none' } | { kind: 'email'; email: string };
+
+export function readAlarmDestination(node: Node): AlarmDestination {
+  const value = optionalContextString(node, 'alarmEmail');
+  if (value === undefined) return { kind: 'unset' };
+  if (value.toLowerCase() === 'none') return { kind: 'none' };
+  if (!z.email().safeParse(value).success) {
+    throw new Error(`CDK context alarmEmail=${value} is invalid: must be an email address, or none`);
+  }
+  return { kind: 'email', email: value };
+}
+
+/** The address the alarm topic emails, if any. */
+export function readAlarmEmail(node: Node): string | undefined {
+  const destination = readAlarmDestination(node);
+  return destination.kind === 'email' ? destination.email : undefined;
 }

@@ -7,6 +7,7 @@ import {
   createKeyRequest,
   keyResponse,
   keysResponse,
+  rotatedBootstrapKeyResponse,
   pageQuery,
   inboxResponse,
   replyTextRequest,
@@ -156,6 +157,13 @@ export function openApiDocument() {
           summary: 'Revoke a key: it stops working at once (operators only)',
           requestParams: idParameter('id', 'key id'),
           responses: { '200': { description: 'Revoked', ...jsonContent(keyResponse) }, ...errors, ...notFound },
+        },
+      },
+      '/v1/keys/bootstrap/rotate': {
+        post: {
+          summary:
+            'Replace the bootstrap operator key with a new one (live operator keys only; audited): the old one stops working within a minute',
+          responses: { '200': { description: 'Rotated; keep the new key now', ...jsonContent(rotatedBootstrapKeyResponse) }, ...errors },
         },
       },
       '/v1/audit': {

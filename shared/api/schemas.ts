@@ -218,6 +218,13 @@ export const keysResponse = z
   .object({ keys: z.array(keyResponse), cursor: z.string().optional().meta({ description: 'Pass as ?cursor= for the next page' }) })
   .meta({ id: 'ApiKeys' });
 
+export const rotatedBootstrapKeyResponse = z
+  .object({
+    key: z.string().meta({ description: 'The new bootstrap operator key: shown in this answer only; keep it now' }),
+    rotatedAt: z.string(),
+  })
+  .meta({ id: 'RotatedBootstrapKey' });
+
 
 export const inboxQuery = pageQuery.extend({
   department: z.string().trim().min(1).max(40).optional().meta({ description: "Default: the key's own (general for an operator)" }),

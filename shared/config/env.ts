@@ -75,7 +75,10 @@ export const providerEnvSchema = z.object({
   SMS_PROVIDERS: providerListSchema(smsProviderNames, 'SMS').optional(),
   /** WhatsApp providers, ordered or weighted as SMS_PROVIDERS; wins over WHATSAPP_PROVIDER. */
   WHATSAPP_PROVIDERS: providerListSchema(whatsappProviderNames, 'WhatsApp').optional(),
-  PROVIDER_SECRET_ARN: nonEmpty.optional(),
+  /** In AWS: the secret holding TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (settings-source.ts). */
+  TWILIO_SECRET_ARN: nonEmpty.optional(),
+  /** In AWS: the secret holding WHATSAPP_CLOUD_ACCESS_TOKEN, WHATSAPP_APP_SECRET and WHATSAPP_VERIFY_TOKEN. */
+  WHATSAPP_CLOUD_SECRET_ARN: nonEmpty.optional(),
   SANDBOX_URL: z.url().optional(),
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
   TWILIO_AUTH_TOKEN: nonEmpty.optional(),
@@ -152,9 +155,22 @@ export const awsSmsNotificationsEnvSchema = residentTextsEnvSchema.extend({
  */
 export const whatsappWebhookEnvSchema = webhookEnvSchema;
 
-export const adminEnvSchema = tableEnvSchema.extend({
-  /** In AWS: the generated operator key, so a fresh deployment can be administered at all. */
-  BOOTSTRAP_KEY_SECRET_ARN: nonEmpty.optional(),
+/**
+ * The admin routes. They take the caller from the authorizer's context (and check the key
+ * themselves only when called without one), so they never read the bootstrap key's secret.
+ */
+export const adminEnvSchema = tableEnvSchema;
+
+/** In AWS: the generated operator key, so a fresh deployment can be administered at all. */
+const bootstrapKeyShape = { BOOTSTRAP_KEY_SECRET_ARN: nonEmpty.optional() };
+
+/**
+ * Keys and the audit log. Rotating the bootstrap key writes a new value: to its secret in AWS (the
+ * function may put a value, never read one), locally to the file that keeps it.
+ */
+export const keysEnvSchema = adminEnvSchema.extend(bootstrapKeyShape).extend({
+  /** Local stack only: where the operator key is kept (DATA_DIR/operator-key). */
+  OPERATOR_KEY_FILE: nonEmpty.optional(),
 });
 
 /**
@@ -190,7 +206,7 @@ export const deadLettersEnvSchema = adminEnvSchema.extend({
  * The admin API's Lambda authorizer: what an admin function needs to check a key, and no more
  * (it only reads the table).
  */
-export const authorizerEnvSchema = adminEnvSchema;
+export const authorizerEnvSchema = adminEnvSchema.extend(bootstrapKeyShape);
 
 /**
  * When a broadcast may go out. Normal-priority broadcasts are held during quiet hours (local time
@@ -202,12 +218,21 @@ export const broadcastTimingEnvSchema = z.object({
 });
 
 /**
+ * What a department may do unless an operator has set its own limits, out of the box: what a
+ * stolen sender key can do before a person notices. A broadcast to more residents than this needs
+ * an operator's approval, not only the department's own approver.
+ */
+export const DEFAULT_OPERATOR_APPROVAL_ABOVE = 2_000;
+/** Messages a department may send a day out of the box. */
+export const DEFAULT_DAILY_MESSAGE_CAP = 10_000;
+
+/**
  * A department's limits unless an operator has set its own: messages a day (0: no cap), and the
- * audience size above which an operator (not only a department approver) must approve.
+ * audience size above which an operator (not only a department approver) must approve (0: never).
  */
 export const departmentLimitsEnvSchema = z.object({
-  DAILY_MESSAGE_CAP: z.coerce.number().int().nonnegative().default(0),
-  OPERATOR_APPROVAL_ABOVE: z.coerce.number().int().nonnegative().default(0),
+  DAILY_MESSAGE_CAP: z.coerce.number().int().nonnegative().default(DEFAULT_DAILY_MESSAGE_CAP),
+  OPERATOR_APPROVAL_ABOVE: z.coerce.number().int().nonnegative().default(DEFAULT_OPERATOR_APPROVAL_ABOVE),
 });
 
 /** A variable holding JSON: unset or blank is `empty`, anything that does not parse names an example. */
@@ -331,6 +356,7 @@ export type WhatsAppWebhookEnv = z.infer<typeof whatsappWebhookEnvSchema>;
 export type AdminEnv = z.infer<typeof adminEnvSchema>;
 export type PhoneHashEnv = z.infer<typeof phoneHashEnvSchema>;
 export type SubscribersEnv = z.infer<typeof subscribersEnvSchema>;
+export type KeysEnv = z.infer<typeof keysEnvSchema>;
 export type DeadLettersEnv = z.infer<typeof deadLettersEnvSchema>;
 export type AuthorizerEnv = z.infer<typeof authorizerEnvSchema>;
 export type BroadcastsEnv = z.infer<typeof broadcastsEnvSchema>;

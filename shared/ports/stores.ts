@@ -632,6 +632,7 @@ export const auditActions = [
   'subscriber.import',
   'key.create',
   'key.revoke',
+  'key.rotateBootstrap',
   'reply.set',
   'reply.remove',
   'deadLetters.inspect',

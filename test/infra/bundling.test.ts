@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { functionDefinition, functionIds } from '../../functions/catalog.js';
+import { secretsOf } from '../../functions/catalog-types.js';
+import { readDeploymentSettings } from '../../infra/constructs/deployment-settings.js';
 import { CrierStack } from '../../infra/stack.js';
 
 const cdkJsonContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
@@ -16,6 +18,7 @@ describe('a full synth, as `cdk synth` runs it (the one test that bundles)', () 
     // Asset metadata is what the CLI turns on too; it says where each bundle was staged.
     const app = new App({ outdir, context: { ...cdkJsonContext, 'aws:cdk:enable-asset-metadata': true } });
     const stack = new CrierStack(app, 'Crier');
+    const settings = readDeploymentSettings(stack.node);
 
     // Act
     const assembly = app.synth();
@@ -29,9 +32,8 @@ describe('a full synth, as `cdk synth` runs it (the one test that bundles)', () 
       expect(existsSync(bundle), `${functionId}: ${functionDefinition(functionId).entry} bundled`).toBe(true);
       expect(readFileSync(bundle, 'utf8')).toMatch(/^import \{ createRequire \} from 'module'; const require = createRequire\(import\.meta\.url\);/);
       expect(existsSync(`${bundle}.map`)).toBe(true);
-      // The Twilio SDK adds ~4 MB (cold starts); only functions that may send should carry it.
-      // The providers view reads the secret for sender identities' from settings, but sends nothing.
-      if (!functionDefinition(functionId).access.secrets?.includes('providerCredentials') || functionId === 'providersApi') {
+      // The Twilio SDK adds ~4 MB (cold starts); only functions given Twilio's credentials should carry it.
+      if (!secretsOf(functionDefinition(functionId).access, settings).includes('twilio')) {
         expect(readFileSync(bundle, 'utf8'), `${functionId} bundles the Twilio SDK`).not.toContain('twilio-node');
       }
     }

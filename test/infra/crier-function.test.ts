@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { functionDefinition } from '../../functions/catalog.js';
-import type { DeploymentBindings, FunctionAccess } from '../../functions/catalog-types.js';
+import type { DeploymentBindings, DeploymentSettings, FunctionAccess } from '../../functions/catalog-types.js';
 import { CrierFunction } from '../../infra/constructs/crier-function.js';
 import { CrierQueues } from '../../infra/constructs/crier-queues.js';
 import { CrierSecrets } from '../../infra/constructs/crier-secrets.js';
@@ -42,14 +42,14 @@ const bindings: DeploymentBindings = {
 };
 
 /** The health entry (which exists from the start) with whatever access a test needs. */
-function functionWithAccess(access: FunctionAccess): Template {
+function functionWithAccess(access: FunctionAccess, settings: Partial<DeploymentSettings> = {}): Template {
   const stack = new Stack(new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } }), 'Test');
   const table = new CrierTable(stack, 'Data').table;
   const queues = new CrierQueues(stack, 'Queues').byId;
   const secrets = new CrierSecrets(stack, 'Secrets').byId;
   new CrierFunction(stack, 'Probe', {
     definition: { ...functionDefinition('health'), access },
-    bindings,
+    bindings: { ...bindings, settings: { ...bindings.settings, ...settings } },
     resources: {
       table,
       queues: mapValues(queues, ({ queue }) => queue),
@@ -63,13 +63,17 @@ function functionWithAccess(access: FunctionAccess): Template {
 /** What active tracing grants every function: uploading its traces, which X-Ray scopes to no resource. */
 const tracingStatement = { Effect: 'Allow', Action: expect.arrayContaining(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']), Resource: '*' };
 const isTracing = (statement: { Action: string | string[] }) => [statement.Action].flat().every((action) => action.startsWith('xray:'));
+const isLogging = (statement: { Action: string | string[] }) => [statement.Action].flat().every((action) => action.startsWith('logs:'));
+
+/** The statements of the function's policies but those every function has: writing its own logs, uploading its traces. */
+function accessStatements(template: Template): { Action: string | string[]; [key: string]: unknown }[] {
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+    .filter((statement: { Action: string | string[] }) => !isLogging(statement) && !isTracing(statement));
+}
 
 function allowedActions(template: Template): string[] {
-  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
-    policy.Properties.PolicyDocument.Statement.filter((statement: { Action: string | string[] }) => !isTracing(statement)).flatMap(
-      (statement: { Action: string | string[] }) => statement.Action,
-    ),
-  );
+  return accessStatements(template).flatMap((statement) => statement.Action);
 }
 
 describe('CrierFunction', () => {
@@ -85,25 +89,39 @@ describe('CrierFunction', () => {
     expect(actions.filter((action) => /Put|Update|Delete|Write/.test(action))).toEqual([]);
   });
 
-  it('grants sms-voice:SendTextMessage on the account and region only, for sendsSms', () => {
+  it('grants sms-voice:SendTextMessage for sendsSms only when the deployment uses aws-sms', () => {
     // Prepare
     const access: FunctionAccess = { sendsSms: true };
+    const awsSms = { smsProvider: 'aws-sms' as const, providerSettings: { AWS_SMS_ORIGINATION_IDENTITY: 'pool-0123456789abcdef0123456789abcdef', AWS_SMS_CONFIGURATION_SET: 'receipts' } };
 
     // Act
-    const statements = Object.values(functionWithAccess(access).findResources('AWS::IAM::Policy')).flatMap(
-      (policy) => policy.Properties.PolicyDocument.Statement,
-    );
+    const withoutAwsSms = allowedActions(functionWithAccess(access));
+    const withAwsSms = allowedActions(functionWithAccess(access, awsSms));
+
+    // Assess
+    expect(withoutAwsSms).toEqual([]);
+    expect(withAwsSms).toEqual(['sms-voice:SendTextMessage']);
+  });
+
+  it('lists table actions instead of granting Scan and batch writes, and denies writers any change to audit records', () => {
+    // Prepare
+    const access: FunctionAccess = { table: 'readwrite' };
+
+    // Act
+    const statements = accessStatements(functionWithAccess(access));
 
     // Assess
     expect(statements).toEqual([
-      tracingStatement,
-      {
+      expect.objectContaining({
         Effect: 'Allow',
-        Action: 'sms-voice:SendTextMessage',
-        Resource: {
-          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sms-voice:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':*']],
-        },
-      },
+        Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      }),
+      expect.objectContaining({
+        Sid: 'AuditRecordsAreAppendOnly',
+        Effect: 'Deny',
+        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } },
+      }),
     ]);
   });
 
@@ -123,7 +141,7 @@ describe('CrierFunction', () => {
     expect(resources).toEqual([expect.stringContaining('QueuessendBulkDeadLetterQueue')]);
   });
 
-  it('grants nothing but uploading its traces for empty access', () => {
+  it('grants nothing but writing its own logs and uploading its traces for empty access, and attaches no managed policy', () => {
     // Prepare
     const access: FunctionAccess = {};
 
@@ -132,7 +150,15 @@ describe('CrierFunction', () => {
 
     // Assess
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) => policy.Properties.PolicyDocument.Statement);
-    expect(statements).toEqual([tracingStatement]);
+    const logGroup = Object.keys(template.findResources('AWS::Logs::LogGroup'))[0];
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        tracingStatement,
+        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] } },
+      ]),
+    );
+    expect(statements).toHaveLength(2);
+    expect(Object.values(template.findResources('AWS::IAM::Role')).map((role) => role.Properties.ManagedPolicyArns)).toEqual([undefined]);
   });
 
   it('passes the definition environment through, leaves out unset values and enables source maps', () => {

@@ -21,6 +21,9 @@ function environmentOf(stack: CrierStack, template: Template, functionId: keyof 
   return template.toJSON().Resources[stack.getLogicalId(fn)].Properties.Environment.Variables;
 }
 
+/** What a deployment that sends through AWS SMS must also name (its IAM grant is scoped to them). */
+const awsSmsIdentity = { awsSmsOriginationIdentity: 'pool-0123456789abcdef0123456789abcdef', awsSmsConfigurationSet: 'council-receipts' };
+
 describe('deployment settings from CDK context', () => {
   it('takes values given with -c (always strings) and hands them to every function', () => {
     // Prepare
@@ -62,7 +65,13 @@ describe('deployment settings from CDK context', () => {
 
   it('takes providers in failover order and the failover thresholds, and hands them to the senders', () => {
     // Prepare
-    const context = { smsProviders: 'aws-sms,twilio', whatsappProviders: 'whatsapp-cloud,twilio', failoverErrors: '20', failoverCooldownSeconds: '600' };
+    const context = {
+      smsProviders: 'aws-sms,twilio',
+      whatsappProviders: 'whatsapp-cloud,twilio',
+      failoverErrors: '20',
+      failoverCooldownSeconds: '600',
+      ...awsSmsIdentity,
+    };
 
     // Act
     const { stack, template } = synthesize(context);
@@ -81,7 +90,7 @@ describe('deployment settings from CDK context', () => {
 
   it('takes weighted lists as they are written, and hands them to the senders and the providers view alike', () => {
     // Prepare
-    const context = { smsProviders: 'twilio:80,aws-sms:20', whatsappProviders: 'whatsapp-cloud:70,twilio:30' };
+    const context = { smsProviders: 'twilio:80,aws-sms:20', whatsappProviders: 'whatsapp-cloud:70,twilio:30', ...awsSmsIdentity };
 
     // Act
     const { stack, template } = synthesize(context);
@@ -218,7 +227,7 @@ describe('deployment settings from CDK context', () => {
     }
   });
 
-  it('defaults to quiet hours 21:00-08:00 London time and no department limits', () => {
+  it('defaults to quiet hours 21:00-08:00 London time and limits that hold back a stolen sender key: operator approval above 2,000, 10,000 a day', () => {
     // Prepare
     const context = {};
 
@@ -229,9 +238,20 @@ describe('deployment settings from CDK context', () => {
     expect(environmentOf(stack, template, 'broadcastsApi')).toMatchObject({
       QUIET_HOURS: '21:00-08:00',
       TIME_ZONE: 'Europe/London',
-      DAILY_MESSAGE_CAP: '0',
-      OPERATOR_APPROVAL_ABOVE: '0',
+      DAILY_MESSAGE_CAP: '10000',
+      OPERATOR_APPROVAL_ABOVE: '2000',
     });
+  });
+
+  it('still turns the department limits off with 0', () => {
+    // Prepare
+    const context = { dailyMessageCap: '0', operatorApprovalAbove: '0' };
+
+    // Act
+    const { stack, template } = synthesize(context);
+
+    // Assess
+    expect(environmentOf(stack, template, 'broadcastsApi')).toMatchObject({ DAILY_MESSAGE_CAP: '0', OPERATOR_APPROVAL_ABOVE: '0' });
   });
 
   it('accepts quietHours=off', () => {

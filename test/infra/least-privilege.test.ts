@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { App, type CfnElement } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
 import {
   consumerOf,
@@ -9,8 +10,10 @@ import {
   queueDefinitions,
   type FunctionId,
 } from '../../functions/catalog.js';
-import type { QueueId, SecretId } from '../../functions/catalog-types.js';
+import { secretsOf, type QueueId, type SecretId } from '../../functions/catalog-types.js';
+import { readDeploymentSettings } from '../../infra/constructs/deployment-settings.js';
 import { CrierStack } from '../../infra/stack.js';
+import { auditPartitionPrefix, keys } from '../../shared/adapters/dynamo/keys.js';
 
 const cdkJsonContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
 const app = new App({
@@ -57,7 +60,7 @@ const traceUpload = { Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegment
 const isTraceUpload = (statement: Record<string, any>) =>
   JSON.stringify({ ...statement, Action: [statement.Action].flat().sort() }) === JSON.stringify(traceUpload);
 
-/** The statements of the inline policies attached to a function's role. */
+/** The statements of the inline policies attached to a function's role, Allow and Deny alike. */
 function statementsOf(functionId: FunctionId): Record<string, any>[] {
   const role = logicalId(stack.functions[functionId].function.role!);
   return Object.values(resources)
@@ -91,18 +94,35 @@ const table = logicalId(stack.table.table);
 const queueIds = Object.keys(queueDefinitions) as QueueId[];
 const queue = (id: QueueId) => logicalId(stack.queues.byId[id].queue);
 const deadLetterQueue = (id: QueueId) => logicalId(stack.queues.byId[id].deadLetterQueue);
-const secretIds: SecretId[] = ['providerCredentials', 'bootstrapKey', 'phoneHashKey'];
+const secretIds: SecretId[] = ['bootstrapKey', 'twilio', 'whatsappCloud', 'phoneHashKey'];
 const secret = (id: SecretId) => logicalId(stack.secrets.byId[id]);
+const settings = readDeploymentSettings(stack.node);
+const logGroup = (id: FunctionId) => logicalId(stack.functions[id].node.findChild('Logs') as LogGroup);
 
-/** sms-voice resources in this account and region: no ARN narrower is known at synth time. */
-const thisAccountAndRegionSmsVoice = {
-  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sms-voice:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':*']],
-};
+/** A stack synthesized with more context than cdk.json's (a deployment that uses AWS SMS, say). */
+function synthesizeWith(context: Record<string, string>) {
+  const otherApp = new App({ builtinCloudFormationValidation: false, context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [], ...context } });
+  const otherStack = new CrierStack(otherApp, 'Crier');
+  return { stack: otherStack, resources: Template.fromStack(otherStack).toJSON().Resources as Record<string, CfnResource> };
+}
+
+/** `arn:${Partition}:sms-voice:${Region}:${Account}:<resource>`, as CDK writes it. */
+const smsVoiceArn = (resource: string) => ({
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sms-voice:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${resource}`]],
+});
+
+/** A statement's resources in a stable order: CDK may sort them. */
+function resourceSet(resource: unknown): string[] {
+  return [resource].flat().map((value) => JSON.stringify(value)).sort();
+}
 
 /** The statements of a function's policies that mention any sms-voice action. */
-function smsStatementsOf(functionId: FunctionId): { Action: unknown; Resource: unknown }[] {
-  const role = logicalId(stack.functions[functionId].function.role!);
-  return Object.values(resources)
+function smsStatementsOf(
+  functionId: FunctionId,
+  synthesized: { stack: CrierStack; resources: Record<string, CfnResource> } = { stack, resources },
+): { Action: unknown; Resource: unknown }[] {
+  const role = synthesized.stack.getLogicalId(synthesized.stack.functions[functionId].function.role!.node.defaultChild as CfnElement);
+  return Object.values(synthesized.resources)
     .filter((resource) => resource.Type === 'AWS::IAM::Policy')
     .filter((policy) => policy.Properties.Roles.some((ref: { Ref: string }) => ref.Ref === role))
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
@@ -143,7 +163,7 @@ describe('derived from the catalog: each function gets what its access lists, no
 
   it.each(rows)('$functionId: reads exactly its listed secrets', ({ functionId, access }) => {
     // Prepare
-    const expected = [...(access.secrets ?? [])].sort();
+    const expected = [...secretsOf(access, settings)].sort();
 
     // Act
     const reads = secretIds.filter((id) => allows(functionId, 'secretsmanager:GetSecretValue', secret(id))).sort();
@@ -152,19 +172,15 @@ describe('derived from the catalog: each function gets what its access lists, no
     expect(reads).toEqual(expected);
   });
 
-  it.each(rows)('$functionId: may call sms-voice:SendTextMessage exactly when the catalog says sendsSms', ({ functionId, access }) => {
+  it.each(rows)('$functionId: may put a value in exactly the secrets its writesSecrets lists, never more', ({ functionId, access }) => {
     // Prepare
-    const expected = access.sendsSms === true;
+    const expected = [...(access.writesSecrets ?? [])].sort();
 
     // Act
-    const statements = smsStatementsOf(functionId);
+    const writes = secretIds.filter((id) => allows(functionId, 'secretsmanager:PutSecretValue', secret(id))).sort();
 
     // Assess
-    expect(statements.length > 0).toBe(expected);
-    for (const statement of statements) {
-      expect(statement.Action).toBe('sms-voice:SendTextMessage');
-      expect(statement.Resource).toEqual(thisAccountAndRegionSmsVoice);
-    }
+    expect(writes).toEqual(expected);
   });
 
   it.each(queueIds)('only the consumer of %s can receive or delete its messages', (queueId) => {
@@ -207,24 +223,90 @@ describe('derived from the catalog: each function gets what its access lists, no
   });
 });
 
-describe('hand-written expectations, in case the catalog wiring itself is wrong', () => {
-  it('the health and OpenAPI functions touch no table, queue or secret at all', () => {
+
+/** The write actions a function is refused on audit partitions (`AUDIT#…`), by a Deny on the leading key. */
+function deniedOnAuditPartitions(functionId: FunctionId): string[] {
+  return statementsOf(functionId)
+    .filter((statement) => statement.Effect === 'Deny')
+    .filter((statement) => referencedIds(statement.Resource).includes(table))
+    .filter((statement) => JSON.stringify(statement.Condition) === JSON.stringify({ 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } }))
+    .flatMap((statement) => [statement.Action].flat())
+    .sort();
+}
+
+describe('the table: items by key only, and audit records append-only', () => {
+  const writers = functionIds.filter((id) => functionDefinition(id).access.table === 'readwrite');
+
+  it.each(functionIds)('%s may not Scan, batch-write, transact or read the stream', (functionId) => {
     // Prepare
-    const isolated: FunctionId[] = ['health', 'openApi'];
-    const basicExecutionRole = ':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
+    const unused = ['dynamodb:Scan', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:PartiQLSelect'];
 
     // Act
-    const permissions = isolated.map(permissionsOf);
-    const managedPolicies = isolated.map(
-      (id) => resources[logicalId(stack.functions[id].function.role!)]!.Properties.ManagedPolicyArns,
-    );
+    const allowed = unused.filter((action) => allows(functionId, action, table));
 
     // Assess
-    expect(permissions).toEqual([[], []]);
-    for (const policies of managedPolicies) {
-      expect(JSON.stringify(policies)).toContain(basicExecutionRole);
-      expect(policies).toHaveLength(1);
-    }
+    expect(allowed).toEqual([]);
+  });
+
+  it('audit records are keyed under AUDIT#, the prefix the Deny names', () => {
+    // Prepare
+    const at = '2026-03-01T09:30:00.000Z';
+
+    // Act
+    const { pk } = keys.auditEntry(at, '01J0000000000000000000000');
+
+    // Assess
+    expect(auditPartitionPrefix).toBe('AUDIT#');
+    expect(pk).toBe('AUDIT#2026-03-01');
+  });
+
+  it.each(writers)('%s may not update or delete an audit record, nor write one unless it is an admin route that appends them', (functionId) => {
+    // Prepare
+    const appends = functionDefinition(functionId).access.appendsAudit === true;
+    const expected = appends ? ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'] : ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+
+    // Act
+    const denied = deniedOnAuditPartitions(functionId);
+
+    // Assess
+    expect(denied).toEqual(expected);
+  });
+
+  it('only the admin routes that record what staff do may append audit records', () => {
+    // Prepare
+    const expected = ['broadcastsApi', 'deadLettersApi', 'keysApi', 'residentsApi', 'subscribersApi', 'topicsApi'];
+
+    // Act
+    const appenders = writers.filter((id) => !deniedOnAuditPartitions(id).includes('dynamodb:PutItem'));
+
+    // Assess
+    expect(appenders.sort()).toEqual(expected);
+  });
+});
+
+describe('hand-written expectations, in case the catalog wiring itself is wrong', () => {
+  it('the health and OpenAPI functions touch no table, queue or secret at all: they only write their own logs', () => {
+    // Prepare
+    const isolated: FunctionId[] = ['health', 'openApi'];
+
+    // Act
+    const permissions = isolated.map((id) => permissionsOf(id).map(({ action, resource }) => `${action} ${resource}`).sort());
+
+    // Assess
+    expect(permissions).toEqual(isolated.map((id) => [`logs:CreateLogStream ${logGroup(id)}`, `logs:PutLogEvents ${logGroup(id)}`]));
+  });
+
+  it.each(functionIds)('%s has no managed policy, and writes logs to its own log group only', (functionId) => {
+    // Prepare
+    const ownLogGroup = logGroup(functionId);
+
+    // Act
+    const managedPolicies = resources[logicalId(stack.functions[functionId].function.role!)]!.Properties.ManagedPolicyArns;
+    const logResources = permissionsOf(functionId).filter(({ action }) => action.startsWith('logs:')).map(({ resource }) => resource);
+
+    // Assess
+    expect(managedPolicies).toBeUndefined();
+    expect(new Set(logResources)).toEqual(new Set([ownLogGroup]));
   });
 
   it('the authorizer only reads: the table without any write, the operator key, no queue', () => {
@@ -238,7 +320,7 @@ describe('hand-written expectations, in case the catalog wiring itself is wrong'
     expect(allows('authorizer', 'dynamodb:GetItem', table)).toBe(true);
     expect(writes.filter((action) => allows('authorizer', action, table))).toEqual([]);
     expect(permissions.filter((permission) => permission.action.startsWith('sqs:'))).toEqual([]);
-    expect(new Set(permissions.map((permission) => permission.resource))).toEqual(new Set([table, secret('bootstrapKey')]));
+    expect(new Set(permissions.map((permission) => permission.resource))).toEqual(new Set([table, secret('bootstrapKey'), logGroup('authorizer')]));
   });
 
   it('the broadcasts API can start a fan-out but cannot put messages straight on a send queue', () => {
@@ -254,15 +336,85 @@ describe('hand-written expectations, in case the catalog wiring itself is wrong'
     expect(toSendQueues).toEqual([false, false]);
   });
 
-  it('only the two sender lanes can send SMS through AWS End User Messaging SMS', () => {
+  it('no function may send SMS through AWS End User Messaging SMS when the deployment does not use it', () => {
     // Prepare
-    const expected = ['sendBulk', 'sendUrgent'];
+    const smsProviders = [settings.smsProvider, ...(settings.smsProviders ?? []).map(({ name }) => name)];
 
     // Act
     const senders = functionIds.filter((id) => smsStatementsOf(id).length > 0);
 
     // Assess
-    expect(senders.sort()).toEqual(expected);
+    expect(smsProviders).not.toContain('aws-sms');
+    expect(senders).toEqual([]);
+  });
+
+  it('with AWS SMS configured, only the two sender lanes may send, and only from its pool, with its configuration set', () => {
+    // Prepare
+    const awsSms = synthesizeWith({
+      smsProviders: 'twilio,aws-sms',
+      awsSmsOriginationIdentity: 'pool-0123456789abcdef0123456789abcdef',
+      awsSmsConfigurationSet: 'council-receipts',
+    });
+
+    // Act
+    const statements = Object.fromEntries(functionIds.map((id) => [id, smsStatementsOf(id, awsSms)]));
+
+    // Assess
+    expect(functionIds.filter((id) => statements[id]!.length > 0).sort()).toEqual(['sendBulk', 'sendUrgent']);
+    for (const id of ['sendBulk', 'sendUrgent'] as const) {
+      expect(statements[id]).toHaveLength(1);
+      expect(statements[id]![0]!.Action).toBe('sms-voice:SendTextMessage');
+      expect(resourceSet(statements[id]![0]!.Resource)).toEqual(
+        resourceSet([
+          smsVoiceArn('pool/pool-0123456789abcdef0123456789abcdef'),
+          smsVoiceArn('configuration-set/council-receipts'),
+          smsVoiceArn('opt-out-list/*'),
+        ]),
+      );
+    }
+  });
+
+  it('with AWS SMS sending from ARNs and SENDERS entries, allows exactly those identities', () => {
+    // Prepare
+    const poolArn = 'arn:aws:sms-voice:eu-west-2:123456789012:pool/pool-aaaa0000aaaa0000aaaa0000aaaa0000';
+    const phoneNumberId = 'phone-bbbb1111bbbb1111bbbb1111bbbb1111';
+    const configurationSetArn = 'arn:aws:sms-voice:eu-west-2:123456789012:configuration-set/council-receipts';
+    const awsSms = synthesizeWith({
+      smsProvider: 'aws-sms',
+      awsSmsOriginationIdentity: poolArn,
+      awsSmsConfigurationSet: configurationSetArn,
+      senders: JSON.stringify([{ id: 'youth-sms', provider: 'aws-sms', channel: 'sms', from: phoneNumberId, number: '+447700900111' }]),
+    });
+
+    // Act
+    const [statement] = smsStatementsOf('sendBulk', awsSms);
+
+    // Assess
+    expect(resourceSet(statement?.Resource)).toEqual(resourceSet([poolArn, smsVoiceArn(`phone-number/${phoneNumberId}`), configurationSetArn, smsVoiceArn('opt-out-list/*')]));
+  });
+
+  it('with AWS SMS sending from a number in E.164, allows the account\'s numbers in the region and warns why', () => {
+    // Prepare
+    const awsSms = synthesizeWith({ smsProvider: 'aws-sms', awsSmsOriginationIdentity: '+447700900001', awsSmsConfigurationSet: 'council-receipts' });
+
+    // Act
+    const [statement] = smsStatementsOf('sendUrgent', awsSms);
+    const warnings = Annotations.fromStack(awsSms.stack).findWarning('*', Match.stringLikeRegexp('is a number, not its ID'));
+
+    // Assess
+    expect(resourceSet(statement?.Resource)).toEqual(resourceSet([smsVoiceArn('phone-number/*'), smsVoiceArn('configuration-set/council-receipts'), smsVoiceArn('opt-out-list/*')]));
+    expect(warnings).toHaveLength(2);
+  });
+
+  it('refuses to synthesize a deployment using AWS SMS without a configuration set, naming the setting', () => {
+    // Prepare
+    const context = { smsProvider: 'aws-sms', awsSmsOriginationIdentity: 'pool-0123456789abcdef0123456789abcdef' };
+
+    // Act
+    const attempt = () => synthesizeWith(context);
+
+    // Assess
+    expect(attempt).toThrow(/-c awsSmsConfigurationSet=/);
   });
 
   it('the AWS SMS notifications function answers through the urgent lane only and reads no secret', () => {
@@ -279,26 +431,75 @@ describe('hand-written expectations, in case the catalog wiring itself is wrong'
     expect(allows('awsSmsNotifications', 'sqs:ReceiveMessage', queue('awsSmsNotifications'))).toBe(true);
   });
 
-  it('only the webhooks, the senders, the providers view and the broadcasts API (for the from settings of sender identities) can read the provider credentials', () => {
+  it('with Twilio carrying both channels (the default), the Twilio secret is read by its webhooks and the senders, the WhatsApp Cloud one by its webhook alone', () => {
     // Prepare
-    const expected = ['twilioInbound', 'twilioStatus', 'whatsappWebhook', 'sendUrgent', 'sendBulk', 'providersApi', 'broadcastsApi'];
+    const expected = { twilio: ['sendBulk', 'sendUrgent', 'twilioInbound', 'twilioStatus'], whatsappCloud: ['whatsappWebhook'] };
 
     // Act
-    const readers = functionsAllowedTo('secretsmanager:GetSecretValue', secret('providerCredentials'));
+    const readers = {
+      twilio: functionsAllowedTo('secretsmanager:GetSecretValue', secret('twilio')).sort(),
+      whatsappCloud: functionsAllowedTo('secretsmanager:GetSecretValue', secret('whatsappCloud')).sort(),
+    };
 
     // Assess
-    expect(readers.sort()).toEqual(expected.sort());
+    expect(readers).toEqual(expected);
   });
 
-  it('only the admin API and its authorizer can read the operator key', () => {
+  it('with WhatsApp Cloud carrying WhatsApp, the senders read both provider secrets and are told both ARNs', () => {
     // Prepare
-    const expected = ['authorizer', 'topicsApi', 'subscribersApi', 'broadcastsApi', 'residentsApi', 'keysApi', 'deadLettersApi', 'providersApi'];
+    const other = synthesizeWith({ whatsappProvider: 'whatsapp-cloud', whatsappCloudPhoneNumberId: '123456789012345' });
+    const role = other.stack.getLogicalId(other.stack.functions.sendBulk.function.role!.node.defaultChild as CfnElement);
 
     // Act
-    const readers = functionsAllowedTo('secretsmanager:GetSecretValue', secret('bootstrapKey'));
+    const statements = Object.values(other.resources)
+      .filter((resource) => resource.Type === 'AWS::IAM::Policy' && resource.Properties.Roles.some((ref: { Ref: string }) => ref.Ref === role))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+    const variables = other.resources[other.stack.getLogicalId(other.stack.functions.sendBulk.function.node.defaultChild as CfnElement)]!.Properties.Environment.Variables;
+    const secretsRead = (['twilio', 'whatsappCloud'] as const).filter((id) =>
+      JSON.stringify(statements.filter((statement) => JSON.stringify(statement.Action).includes('GetSecretValue'))).includes(
+        other.stack.getLogicalId(other.stack.secrets.byId[id].node.defaultChild as CfnElement),
+      ),
+    );
 
     // Assess
-    expect(readers.sort()).toEqual(expected.sort());
+    expect(secretsRead).toEqual(['twilio', 'whatsappCloud']);
+    expect(Object.keys(variables).filter((name) => name.endsWith('_SECRET_ARN')).sort()).toEqual(['TWILIO_SECRET_ARN', 'WHATSAPP_CLOUD_SECRET_ARN']);
+    expect(variables.WHATSAPP_CLOUD_PHONE_NUMBER_ID).toBe('123456789012345');
+  });
+
+  it('the providers view and the broadcasts API read no secret: their sender identities come from settings that are not secret', () => {
+    // Prepare
+    const functions: FunctionId[] = ['providersApi', 'broadcastsApi'];
+
+    // Act
+    const secretsRead = functions.map((id) => secretIds.filter((secretId) => allows(id, 'secretsmanager:GetSecretValue', secret(secretId))));
+
+    // Assess
+    expect(secretsRead).toEqual([[], []]);
+  });
+
+  it('only the authorizer can read the bootstrap operator key; only the keys API can put a new one, and it cannot read it', () => {
+    // Prepare
+    const bootstrapKey = secret('bootstrapKey');
+
+    // Act
+    const readers = functionsAllowedTo('secretsmanager:GetSecretValue', bootstrapKey);
+    const writers = functionsAllowedTo('secretsmanager:PutSecretValue', bootstrapKey);
+
+    // Assess
+    expect(readers).toEqual(['authorizer']);
+    expect(writers).toEqual(['keysApi']);
+  });
+
+  it('no function may write a secret other than by the keys API\'s rotation, nor change a secret\'s settings', () => {
+    // Prepare
+    const managing = ['secretsmanager:UpdateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:PutResourcePolicy', 'secretsmanager:RotateSecret'];
+
+    // Act
+    const found = functionIds.flatMap((id) => secretIds.flatMap((secretId) => managing.filter((action) => allows(id, action, secret(secretId))).map((action) => `${id} ${action}`)));
+
+    // Assess
+    expect(found).toEqual([]);
   });
 
   it('only the subscribers API, which erases residents and checks imports against erasures, can read the key numbers are hashed with', () => {

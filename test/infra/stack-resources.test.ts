@@ -132,8 +132,37 @@ describe('table', () => {
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         TimeToLiveSpecification: { AttributeName: tableDefinition.ttlAttribute, Enabled: true },
         SSESpecification: { SSEEnabled: true },
+        DeletionProtectionEnabled: true,
       },
     });
+  });
+
+  it('has no backup plan unless asked for; -c backup=daily adds one for the table, in a vault kept when the stack goes', () => {
+    // Prepare
+    const withBackup = synthesize({ backup: 'daily' });
+
+    // Act
+    const plans = withBackup.template.findResources('AWS::Backup::BackupPlan');
+    const selections = Object.values(withBackup.template.findResources('AWS::Backup::BackupSelection'));
+
+    // Assess
+    template.resourceCountIs('AWS::Backup::BackupPlan', 0);
+    expect(Object.keys(plans)).toHaveLength(1);
+    expect(JSON.stringify(Object.values(plans)[0]!.Properties.BackupPlan.BackupPlanRule)).toContain('"DeleteAfterDays":35');
+    expect(selections).toHaveLength(1);
+    expect(JSON.stringify(selections[0]!.Properties.BackupSelection.Resources)).toContain(logicalId(withBackup.stack, withBackup.stack.table.table));
+    withBackup.template.hasResource('AWS::Backup::BackupVault', { DeletionPolicy: 'Retain' });
+  });
+
+  it('refuses a backup setting it does not know, naming it', () => {
+    // Prepare
+    const context = { backup: 'hourly' };
+
+    // Act
+    const attempt = () => synthesize(context);
+
+    // Assess
+    expect(attempt).toThrow(/backup="hourly" is invalid: must be daily or off/);
   });
 });
 
@@ -194,6 +223,7 @@ describe('queues', () => {
 describe('AWS End User Messaging SMS notifications', () => {
   const topic = logicalId(stack, stack.awsSms.topic);
   const queue = logicalId(stack, stack.queues.byId.awsSmsNotifications.queue);
+  const deadLetterQueue = logicalId(stack, stack.queues.byId.awsSmsNotifications.deadLetterQueue);
 
   it('has one topic besides the alarms topic, which only sms-voice of this account may publish to', () => {
     // Prepare
@@ -225,6 +255,8 @@ describe('AWS End User Messaging SMS notifications', () => {
       TopicArn: { Ref: topic },
       Endpoint: { 'Fn::GetAtt': [queue, 'Arn'] },
       RawMessageDelivery: false,
+      // A notification SNS cannot deliver (it may be a STOP) goes to the queue's own DLQ: alarmed, redrivable.
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterQueue, 'Arn'] } },
     };
 
     // Act
@@ -251,37 +283,31 @@ describe('AWS End User Messaging SMS notifications', () => {
 
     // Assess
     expect(variables.AWS_SMS_TOPIC_ARNS).toEqual({ Ref: topic });
-    expect(variables.PROVIDER_SECRET_ARN).toBeUndefined();
+    expect(Object.keys(variables).filter((name) => name.endsWith('_SECRET_ARN'))).toEqual([]);
   });
 });
 
 describe('secrets', () => {
-  it('deploys an empty provider credentials template, a generated operator key and a generated key for hashing numbers', () => {
+  it('deploys one credentials template per provider, holding credentials only, a generated operator key and a generated key for hashing numbers', () => {
     // Prepare
-    const emptyCredentials = {
-      TWILIO_ACCOUNT_SID: '',
-      TWILIO_AUTH_TOKEN: '',
-      TWILIO_SMS_FROM: '',
-      TWILIO_WHATSAPP_FROM: '',
-      TWILIO_MESSAGING_SERVICE_SID: '',
-      WHATSAPP_CLOUD_ACCESS_TOKEN: '',
-      WHATSAPP_CLOUD_PHONE_NUMBER_ID: '',
-      WHATSAPP_VERIFY_TOKEN: '',
-      WHATSAPP_APP_SECRET: '',
-      AWS_SMS_ORIGINATION_IDENTITY: '',
-      AWS_SMS_CONFIGURATION_SET: '',
+    const expected = {
+      twilio: { TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '' },
+      whatsappCloud: { WHATSAPP_CLOUD_ACCESS_TOKEN: '', WHATSAPP_APP_SECRET: '', WHATSAPP_VERIFY_TOKEN: '' },
     };
 
     // Act
     const secrets = template.toJSON().Resources;
-    const providerCredentials = secrets[logicalId(stack, stack.secrets.byId.providerCredentials)].Properties;
+    const twilio = secrets[logicalId(stack, stack.secrets.byId.twilio)].Properties;
+    const whatsappCloud = secrets[logicalId(stack, stack.secrets.byId.whatsappCloud)].Properties;
     const bootstrapKey = secrets[logicalId(stack, stack.secrets.byId.bootstrapKey)].Properties;
 
     // Assess
-    template.resourceCountIs('AWS::SecretsManager::Secret', 3);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 4);
     expect(secrets[logicalId(stack, stack.secrets.byId.phoneHashKey)].Properties.Name).toBe('Crier/phone-hash-key');
-    expect(providerCredentials.Name).toBe('Crier/provider-credentials');
-    expect(JSON.parse(providerCredentials.SecretString)).toEqual(emptyCredentials);
+    expect(twilio.Name).toBe('Crier/twilio');
+    expect(JSON.parse(twilio.SecretString)).toEqual(expected.twilio);
+    expect(whatsappCloud.Name).toBe('Crier/whatsapp-cloud');
+    expect(JSON.parse(whatsappCloud.SecretString)).toEqual(expected.whatsappCloud);
     expect(bootstrapKey.Name).toBe('Crier/bootstrap-key');
     expect(bootstrapKey.SecretString).toBeUndefined();
     expect(bootstrapKey.GenerateSecretString).toMatchObject({ ExcludePunctuation: true, PasswordLength: 48 });
@@ -377,7 +403,7 @@ describe('functions', () => {
 
     // Assess
     expect(properties).toMatchObject({
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
       Timeout: definition.timeoutSeconds,
@@ -400,16 +426,7 @@ describe('functions', () => {
 
   it('never puts provider credentials in a function environment', () => {
     // Prepare
-    const credentialNames = [
-      'TWILIO_ACCOUNT_SID',
-      'TWILIO_AUTH_TOKEN',
-      'TWILIO_SMS_FROM',
-      'TWILIO_WHATSAPP_FROM',
-      'TWILIO_MESSAGING_SERVICE_SID',
-      'WHATSAPP_CLOUD_ACCESS_TOKEN',
-      'WHATSAPP_VERIFY_TOKEN',
-      'WHATSAPP_APP_SECRET',
-    ];
+    const credentialNames = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'WHATSAPP_CLOUD_ACCESS_TOKEN', 'WHATSAPP_VERIFY_TOKEN', 'WHATSAPP_APP_SECRET'];
 
     // Act
     const variableNames = Object.values(template.findResources('AWS::Lambda::Function')).flatMap((fn) =>
@@ -420,9 +437,9 @@ describe('functions', () => {
     expect(variableNames.filter((name) => credentialNames.includes(name))).toEqual([]);
   });
 
-  it('points senders and webhooks at the provider secret and the public address (CloudFront)', () => {
+  it('points the Twilio webhook at the Twilio secret alone, and the public address (CloudFront)', () => {
     // Prepare
-    const providerSecret = logicalId(stack, stack.secrets.byId.providerCredentials);
+    const providerSecret = logicalId(stack, stack.secrets.byId.twilio);
     const distribution = logicalId(stack, stack.edge.distribution);
 
     // Act
@@ -430,7 +447,7 @@ describe('functions', () => {
 
     // Assess
     expect(variables).toMatchObject({
-      PROVIDER_SECRET_ARN: { Ref: providerSecret },
+      TWILIO_SECRET_ARN: { Ref: providerSecret },
       PUBLIC_BASE_URL: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distribution, 'DomainName'] }]] },
       SMS_PROVIDER: 'twilio',
       WHATSAPP_PROVIDER: 'twilio',
@@ -439,6 +456,45 @@ describe('functions', () => {
       POWERTOOLS_LOG_LEVEL: 'INFO',
       SEND_URGENT_QUEUE_URL: { Ref: logicalId(stack, stack.queues.byId.sendUrgent.queue) },
     });
+    expect(variables.WHATSAPP_CLOUD_SECRET_ARN).toBeUndefined();
+    expect(variables.BOOTSTRAP_KEY_SECRET_ARN).toBeUndefined();
+  });
+
+  it('tells only the authorizer and the keys API where the bootstrap key is', () => {
+    // Prepare
+    const expected = ['authorizer', 'keysApi'];
+
+    // Act
+    const told = functionIds.filter((id) => template.toJSON().Resources[functionLogicalId(id)].Properties.Environment.Variables.BOOTSTRAP_KEY_SECRET_ARN !== undefined);
+
+    // Assess
+    expect(told.sort()).toEqual(expected);
+  });
+
+  it('hands the providers\' settings that are not secret, from context, to the functions that resolve sender identities', () => {
+    // Prepare
+    const context = { twilioSmsFrom: '+447700900123', twilioMessagingServiceSid: `MG${'a'.repeat(32)}`, whatsappCloudApiVersion: 'v25.0' };
+
+    // Act
+    const other = synthesize(context);
+    const variablesOf = (id: FunctionId) => other.template.toJSON().Resources[logicalId(other.stack, other.stack.functions[id].function)].Properties.Environment.Variables;
+
+    // Assess
+    for (const id of ['sendBulk', 'sendUrgent', 'providersApi', 'broadcastsApi', 'twilioInbound'] as const) {
+      expect(variablesOf(id)).toMatchObject({ TWILIO_SMS_FROM: '+447700900123', TWILIO_MESSAGING_SERVICE_SID: `MG${'a'.repeat(32)}`, WHATSAPP_CLOUD_API_VERSION: 'v25.0' });
+    }
+    expect(variablesOf('topicsApi').TWILIO_SMS_FROM).toBeUndefined();
+  });
+
+  it('refuses a malformed provider setting at synth time, naming its context key', () => {
+    // Prepare
+    const context = { whatsappCloudPhoneNumberId: '+447700900123' };
+
+    // Act
+    const attempt = () => synthesize(context);
+
+    // Assess
+    expect(attempt).toThrow(/whatsappCloudPhoneNumberId="\+447700900123" is invalid: must be the numeric phone number ID/);
   });
 });
 
@@ -465,7 +521,7 @@ describe('HTTP API', () => {
 
   it('has exactly the catalog routes, including the Twilio webhooks and no sandbox route', () => {
     // Prepare
-    const expectedCount = 38;
+    const expectedCount = 39;
 
     // Act
     const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
@@ -519,7 +575,7 @@ describe('HTTP API', () => {
     expect(route?.AuthorizerId !== undefined).toBe(expected);
   });
 
-  it('leaves the webhooks, the health check and the OpenAPI document open, and guards 32 admin routes', () => {
+  it('leaves the webhooks, the health check and the OpenAPI document open, and guards 33 admin routes', () => {
     // Prepare
     const open = ['GET /health', 'POST /webhooks/twilio/inbound', 'POST /webhooks/twilio/status', 'GET /webhooks/whatsapp', 'POST /webhooks/whatsapp', 'GET /v1/openapi.json'];
 
@@ -531,7 +587,7 @@ describe('HTTP API', () => {
 
     // Assess
     expect(byAuthorization.filter((route) => !route.guarded).map((route) => route.routeKey).sort()).toEqual([...open].sort());
-    expect(byAuthorization.filter((route) => route.guarded)).toHaveLength(32);
+    expect(byAuthorization.filter((route) => route.guarded)).toHaveLength(33);
   });
 
   it('deploys automatically to a throttled $default stage', () => {
@@ -653,7 +709,8 @@ describe('outputs', () => {
     expect(outputs.ApiGatewayEndpoint.Value).toEqual(apiEndpoint);
     expect(outputs.TwilioInboundWebhookUrl.Value).toEqual({ 'Fn::Join': ['', ['https://', edgeDomain, '/webhooks/twilio/inbound']] });
     expect(outputs.TwilioStatusWebhookUrl.Value).toEqual({ 'Fn::Join': ['', ['https://', edgeDomain, '/webhooks/twilio/status']] });
-    expect(outputs.ProviderCredentialsSecretName.Value).toBe('Crier/provider-credentials');
+    expect(outputs.TwilioSecretName.Value).toBe('Crier/twilio');
+    expect(outputs.WhatsappCloudSecretName.Value).toBe('Crier/whatsapp-cloud');
     expect(outputs.BootstrapKeySecretName.Value).toBe('Crier/bootstrap-key');
     expect(outputs.AwsSmsTopicArn.Value).toEqual({ Ref: logicalId(stack, stack.awsSms.topic) });
     for (const queueId of queueIds) {

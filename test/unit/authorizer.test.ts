@@ -8,6 +8,7 @@ import authorizerRequest from '../../events/apigw/authorizer-request.json';
 import getTopicEvent from '../../events/apigw/get-topic.json';
 import { handler } from '../../functions/http/authorizer.js';
 import { handler as topicsHandler } from '../../functions/http/topics-api.js';
+import { BOOTSTRAP_KEY_TTL_MS } from '../../functions/wiring.js';
 import { keys } from '../../shared/adapters/dynamo/keys.js';
 import { authorizerEnvSchema, type AuthorizerEnv } from '../../shared/config/env.js';
 import type { EnvironmentContext } from '../../shared/runtime/environment.js';
@@ -180,6 +181,25 @@ describe('the admin API authorizer', () => {
 
     // Assess
     await expect(act).rejects.toThrow('ProvisionedThroughputExceededException');
+  });
+
+  it('takes a rotated bootstrap key within a minute, not at the end of the container: the old key is refused from then on', async () => {
+    // Prepare
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const rotatedKey = 'rotated-operator-key-abcdefghijklmnopqrstuvwxyz0123456789';
+    expect(await handler(requestWith(`Bearer ${BOOTSTRAP_KEY}`), context)).toMatchObject({ context: { keyId: 'bootstrap' } });
+    secrets.on(GetSecretValueCommand, { SecretId: BOOTSTRAP_SECRET_ARN }).resolves({ SecretString: rotatedKey });
+
+    // Act
+    vi.advanceTimersByTime(BOOTSTRAP_KEY_TTL_MS);
+    const oldKey = await handler(requestWith(`Bearer ${BOOTSTRAP_KEY}`), context);
+    const newKey = await handler(requestWith(`Bearer ${rotatedKey}`), context);
+    vi.useRealTimers();
+
+    // Assess
+    expect(BOOTSTRAP_KEY_TTL_MS).toBeLessThanOrEqual(5 * 60_000);
+    expect(oldKey).toEqual({ isAuthorized: true, context: { refusal: expect.stringMatching(/API key/) } });
+    expect(newKey).toMatchObject({ isAuthorized: true, context: { keyId: 'bootstrap', role: 'operator' } });
   });
 });
 

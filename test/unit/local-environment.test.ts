@@ -10,7 +10,7 @@ describe('the local stack environment (npm start)', () => {
     const env = localEnvSchema.parse(environment);
 
     // Assess
-    expect(env).toMatchObject({ QUIET_HOURS: '21:00-08:00', TIME_ZONE: 'Europe/London', DAILY_MESSAGE_CAP: 0, OPERATOR_APPROVAL_ABOVE: 0 });
+    expect(env).toMatchObject({ QUIET_HOURS: '21:00-08:00', TIME_ZONE: 'Europe/London', DAILY_MESSAGE_CAP: 10_000, OPERATOR_APPROVAL_ABOVE: 2_000 });
   });
 
   it('reads the variables as given', () => {

@@ -15,7 +15,8 @@ import { providerNames, type ProviderName } from '../../shared/ports/messaging-p
 import { completeProviderSettings } from '../support/provider-settings.js';
 
 const ACCOUNT_SID = `AC${'a'.repeat(32)}`;
-const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:crier-provider-AbCdEf';
+const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:Crier/twilio-AbCdEf';
+const WHATSAPP_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:Crier/whatsapp-cloud-AbCdEf';
 
 function env(overrides: Record<string, string> = {}): ProviderEnv {
   return providerEnvSchema.parse({ ...completeProviderSettings, ...overrides });
@@ -195,27 +196,40 @@ describe('providerSettingsSource', () => {
     expect(secrets).not.toHaveReceivedAnyCommand();
   });
 
-  it('overlays the secret on the environment, ignoring the fields an operator left blank', async () => {
+  it('overlays the Twilio secret on the environment, ignoring the fields an operator left blank', async () => {
     // Prepare
-    secrets.on(GetSecretValueCommand).resolves({
-      SecretString: JSON.stringify({ TWILIO_AUTH_TOKEN: 'token-from-secret', TWILIO_WHATSAPP_FROM: '', TWILIO_SMS_FROM: null }),
-    });
-    const source = providerSettingsSource(env({ PROVIDER_SECRET_ARN: SECRET_ARN }), client);
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ TWILIO_AUTH_TOKEN: 'token-from-secret', TWILIO_ACCOUNT_SID: '' }) });
+    const source = providerSettingsSource(env({ TWILIO_SECRET_ARN: SECRET_ARN }), client);
 
     // Act
     const settings = await source();
 
     // Assess
     expect(settings).toMatchObject({ TWILIO_AUTH_TOKEN: 'token-from-secret', TWILIO_SMS_FROM: '+447700900000' });
-    expect(settings.TWILIO_WHATSAPP_FROM).toBeUndefined();
     expect(secrets).toHaveReceivedCommandExactlyOnceWith(GetSecretValueCommand, { SecretId: SECRET_ARN });
+  });
+
+  it('reads each provider secret it is given, and only those', async () => {
+    // Prepare
+    secrets.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({ SecretString: '{"TWILIO_AUTH_TOKEN":"twilio-token"}' });
+    secrets.on(GetSecretValueCommand, { SecretId: WHATSAPP_SECRET_ARN }).resolves({
+      SecretString: JSON.stringify({ WHATSAPP_CLOUD_ACCESS_TOKEN: 'EAAG-from-secret', WHATSAPP_APP_SECRET: 'app-secret', WHATSAPP_VERIFY_TOKEN: 'verify' }),
+    });
+    const both = providerSettingsSource(env({ TWILIO_SECRET_ARN: SECRET_ARN, WHATSAPP_CLOUD_SECRET_ARN: WHATSAPP_SECRET_ARN }), client);
+
+    // Act
+    const settings = await both();
+
+    // Assess
+    expect(settings).toMatchObject({ TWILIO_AUTH_TOKEN: 'twilio-token', WHATSAPP_CLOUD_ACCESS_TOKEN: 'EAAG-from-secret', WHATSAPP_APP_SECRET: 'app-secret', WHATSAPP_VERIFY_TOKEN: 'verify' });
+    expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
   });
 
   it('fetches the secret again only after a few minutes', async () => {
     // Prepare
     vi.useFakeTimers({ toFake: ['Date'] });
     secrets.on(GetSecretValueCommand).resolvesOnce({ SecretString: '{"TWILIO_AUTH_TOKEN":"first"}' }).resolves({ SecretString: '{"TWILIO_AUTH_TOKEN":"second"}' });
-    const source = providerSettingsSource(env({ PROVIDER_SECRET_ARN: SECRET_ARN }), client);
+    const source = providerSettingsSource(env({ TWILIO_SECRET_ARN: SECRET_ARN }), client);
     await source();
 
     // Act
@@ -230,39 +244,19 @@ describe('providerSettingsSource', () => {
     expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
   });
 
-  it('reads the WhatsApp Cloud API and AWS SMS keys of the secret', async () => {
-    // Prepare
-    secrets.on(GetSecretValueCommand).resolves({
-      SecretString: JSON.stringify({
-        WHATSAPP_CLOUD_ACCESS_TOKEN: 'EAAG-from-secret',
-        WHATSAPP_CLOUD_PHONE_NUMBER_ID: '123456789012345',
-        WHATSAPP_CLOUD_API_VERSION: 'v24.0',
-        AWS_SMS_ORIGINATION_IDENTITY: '+447700900001',
-        AWS_SMS_CONFIGURATION_SET: 'council-receipts',
-      }),
-    });
-    const source = providerSettingsSource(env({ PROVIDER_SECRET_ARN: SECRET_ARN }), client);
-
-    // Act
-    const settings = await source();
-
-    // Assess
-    expect(settings).toMatchObject({
-      WHATSAPP_CLOUD_ACCESS_TOKEN: 'EAAG-from-secret',
-      WHATSAPP_CLOUD_PHONE_NUMBER_ID: '123456789012345',
-      WHATSAPP_CLOUD_API_VERSION: 'v24.0',
-      AWS_SMS_ORIGINATION_IDENTITY: '+447700900001',
-      AWS_SMS_CONFIGURATION_SET: 'council-receipts',
-    });
-  });
-
   it.each([
-    ['not JSON', 'token=abc', /the provider secret is not a JSON object/],
-    ['a malformed field, named', '{"TWILIO_ACCOUNT_SID":"not-a-sid"}', /the provider secret is invalid: TWILIO_ACCOUNT_SID: /],
+    ['not JSON', 'token=abc', /the twilio secret is not a JSON object/],
+    ['a malformed field, named', '{"TWILIO_ACCOUNT_SID":"not-a-sid"}', /the twilio secret is invalid: TWILIO_ACCOUNT_SID: /],
+    [
+      'holding what is now a deployment setting (a copy of the old combined secret)',
+      '{"TWILIO_AUTH_TOKEN":"token","TWILIO_SMS_FROM":"+447700900000"}',
+      /the twilio secret is invalid: TWILIO_SMS_FROM does not belong here \(it holds TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN; numbers and ids are deployment settings/,
+    ],
+    ['holding another provider\'s credentials', '{"WHATSAPP_CLOUD_ACCESS_TOKEN":"EAAG"}', /WHATSAPP_CLOUD_ACCESS_TOKEN does not belong here/],
   ])('refuses a secret that is %s', async (_case, secretString, message) => {
     // Prepare
     secrets.on(GetSecretValueCommand).resolves({ SecretString: secretString });
-    const source = providerSettingsSource(env({ PROVIDER_SECRET_ARN: SECRET_ARN }), client);
+    const source = providerSettingsSource(env({ TWILIO_SECRET_ARN: SECRET_ARN }), client);
 
     // Act
     const attempt = source();
@@ -274,8 +268,8 @@ describe('providerSettingsSource', () => {
 
   it('never repeats the secret’s values in its error', async () => {
     // Prepare
-    secrets.on(GetSecretValueCommand).resolves({ SecretString: '{"TWILIO_ACCOUNT_SID":"ACsecret-looking-value"}' });
-    const source = providerSettingsSource(env({ PROVIDER_SECRET_ARN: SECRET_ARN }), client);
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: '{"TWILIO_ACCOUNT_SID":"ACsecret-looking-value","TWILIO_SMS_FROM":"+447700900999"}' });
+    const source = providerSettingsSource(env({ TWILIO_SECRET_ARN: SECRET_ARN }), client);
 
     // Act
     const error = await source().then(
@@ -286,5 +280,6 @@ describe('providerSettingsSource', () => {
     // Assess
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as ConfigurationError).message).not.toContain('ACsecret-looking-value');
+    expect((error as ConfigurationError).message).not.toContain('+447700900999');
   });
 });

@@ -69,6 +69,12 @@ import type { Channel } from '../../domain/model.js';
  * that erasure finds the inbound log entries, inbox entries and replies that hold the number
  * without scanning the table; erasure deletes it with the rest of the partition.
  */
+/**
+ * Every audit record's partition key starts with this. IAM denies every function changing or
+ * deleting an item under it (infra/constructs/crier-function.ts), so it must never change.
+ */
+export const auditPartitionPrefix = 'AUDIT#';
+
 export const keys = {
   topic: (id: string) => ({ pk: 'TOPICS', sk: `TOPIC#${id}` }),
   topicsPartition: 'TOPICS',
@@ -128,8 +134,8 @@ export const keys = {
   apiKey: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' }),
   apiKeysPartition: 'APIKEYS',
   apiKeyById: (keyId: string) => ({ pk: 'APIKEYS', sk: `KEY#${keyId}` }),
-  auditPartition: (day: string) => `AUDIT#${day}`,
-  auditEntry: (at: string, id: string) => ({ pk: `AUDIT#${at.slice(0, 10)}`, sk: `${at}#${id}` }),
+  auditPartition: (day: string) => `${auditPartitionPrefix}${day}`,
+  auditEntry: (at: string, id: string) => ({ pk: `${auditPartitionPrefix}${at.slice(0, 10)}`, sk: `${at}#${id}` }),
   replyTexts: { pk: 'CONFIG', sk: 'REPLY_TEXTS' },
   sandboxPartition: (day: string) => `SANDBOX#${day}`,
   sandboxMessage: (at: string, messageId: string) => ({ pk: `SANDBOX#${at.slice(0, 10)}`, sk: `${at}#${messageId}` }),
