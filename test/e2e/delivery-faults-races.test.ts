@@ -64,8 +64,9 @@ describe('delivery faults: duplicates, redeliveries, STOP and cancel mid-broadca
     await release(jobs, 3);
     const report = await checked(broadcastId, residents);
 
-    // Assess: every copy was handed to the sender.
-    expect(local.stack.consumerStats('sendBulk').records - handedBefore).toBe(jobs.length * 3);
+    // Assess: every copy was handed to the sender. At least: on a loaded machine an invocation can
+    // outlast the scaled visibility timeout (4 s), and SQS then hands a copy again, as it may.
+    expect(local.stack.consumerStats('sendBulk').records - handedBefore).toBeGreaterThanOrEqual(jobs.length * 3);
     expect(report.counts).toMatchObject({ sent: residents.length, failed: 0, skipped: 0 });
   }, 90_000);
 
@@ -80,8 +81,8 @@ describe('delivery faults: duplicates, redeliveries, STOP and cancel mid-broadca
     await release(jobs);
     const report = await checked(broadcastId, residents);
 
-    // Assess: every job was handed to the sender a second time.
-    expect(local.stack.consumerStats('sendBulk').redelivered - redeliveredBefore).toBe(jobs.length);
+    // Assess: every job was handed to the sender a second time (or more: see the test above).
+    expect(local.stack.consumerStats('sendBulk').redelivered - redeliveredBefore).toBeGreaterThanOrEqual(jobs.length);
     expect(report.counts).toMatchObject({ sent: residents.length, failed: 0, skipped: 0 });
   }, 90_000);
 
