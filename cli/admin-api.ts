@@ -26,6 +26,7 @@ import {
 import { subscriberImportResponse } from '../shared/api/subscriber-import-schemas.js';
 import { deadLettersResponse, redriveResultSchema } from '../shared/api/dead-letter-schemas.js';
 import { providersResponse } from '../shared/api/provider-schemas.js';
+import { staffListResponse, staffResponse, type addStaffRequest } from '../shared/api/staff-schemas.js';
 import type { KeySource } from './config.js';
 import { UnexpectedResponseError } from './errors.js';
 import { problemsOf } from './arguments.js';
@@ -48,6 +49,7 @@ export type SubscriberImport = z.infer<typeof subscriberImportResponse>;
 export type DeadLetterQueue = z.infer<typeof deadLettersResponse>['queues'][number];
 export type RedriveResult = z.infer<typeof redriveResultSchema>;
 export type ProvidersStatus = z.infer<typeof providersResponse>;
+export type StaffMember = z.infer<typeof staffResponse>;
 
 const subscriberView = subscriberResponse;
 export type Subscriber = z.infer<typeof subscriberView>;
@@ -185,6 +187,18 @@ export class AdminApi {
 
   rotateBootstrapKey() {
     return this.call(rotatedBootstrapKeyResponse, 'POST', '/v1/keys/bootstrap/rotate');
+  }
+
+  addStaff(input: z.input<typeof addStaffRequest>) {
+    return this.call(staffResponse, 'POST', '/v1/staff', input);
+  }
+
+  listStaff(page: { limit?: number; cursor?: string } = {}) {
+    return this.call(staffListResponse, 'GET', `/v1/staff${queryString(page)}`);
+  }
+
+  removeStaff(id: string) {
+    return this.call(noContent, 'DELETE', `/v1/staff/${encodeURIComponent(id)}`);
   }
 
   listAudit(query: { limit?: number; cursor?: string; from?: string; to?: string } = {}) {

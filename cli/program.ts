@@ -7,6 +7,7 @@ import { registerDeadLetters } from './commands/dead-letters.js';
 import { registerDepartments } from './commands/departments.js';
 import { registerInbox } from './commands/inbox.js';
 import { registerAudit, registerKeys } from './commands/keys.js';
+import { registerStaff } from './commands/staff.js';
 import { registerOutbox } from './commands/outbox.js';
 import { registerProviders } from './commands/providers.js';
 import { registerSimulate } from './commands/simulate.js';
@@ -45,6 +46,7 @@ Try it against the local stack (npm start in another terminal):
   registerOutbox(program);
   registerSimulate(program);
   registerKeys(program);
+  registerStaff(program);
   registerAudit(program);
   registerDeadLetters(program);
   registerProviders(program);

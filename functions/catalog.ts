@@ -365,10 +365,10 @@ export const functionCatalog = {
     timeoutSeconds: 10,
     memoryMb: 512,
   }),
-  // One function for access administration (keys and the audit log): operators only, rarely
+  // One function for access administration (keys, staff and the audit log): operators only, rarely
   // called, and kept apart from the functions staff use every day.
   keysApi: defineFunction({
-    description: 'Admin API: API keys, the bootstrap key\'s rotation and the audit log',
+    description: 'Admin API: API keys, the bootstrap key\'s rotation, staff and the audit log',
     entry: 'functions/http/keys-api.ts',
     envSchema: keysEnvSchema,
     environment: (b) => ({
@@ -378,7 +378,16 @@ export const functionCatalog = {
     }),
     trigger: {
       kind: 'http',
-      routes: ['POST /v1/keys', 'GET /v1/keys', 'POST /v1/keys/{id}/revoke', 'POST /v1/keys/bootstrap/rotate', 'GET /v1/audit'],
+      routes: [
+        'POST /v1/keys',
+        'GET /v1/keys',
+        'POST /v1/keys/{id}/revoke',
+        'POST /v1/keys/bootstrap/rotate',
+        'POST /v1/staff',
+        'GET /v1/staff',
+        'DELETE /v1/staff/{id}',
+        'GET /v1/audit',
+      ],
       authorizer: 'apiKey',
     },
     // writesSecrets: a rotation puts the bootstrap key's new value; it can never read the old one.

@@ -7,6 +7,8 @@ import { json } from '../../shared/runtime/http/responses.js';
 import { listAudit } from '../../shared/usecases/audit.js';
 import { rotateBootstrapKey } from '../../shared/usecases/bootstrap-key.js';
 import { createKey, listKeys, revokeKey } from '../../shared/usecases/keys.js';
+import { addStaffRequest, staffIdSchema } from '../../shared/api/staff-schemas.js';
+import { addStaff, listStaff, removeStaff } from '../../shared/staff/manage-staff.js';
 import type { BootstrapKeyVault } from '../../shared/ports/bootstrap-key-vault.js';
 import { authenticated, type AdminDependencies } from './admin-route.js';
 import { bootstrapKeyUnknownToRoutes, bootstrapKeyVault, coreDependencies } from '../wiring.js';
@@ -17,7 +19,10 @@ interface KeysDependencies extends AdminDependencies {
 
 const keyIdSchema = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'must be a key id');
 
-/** Operators' access administration: API keys (shown once, stored hashed, revocable), the bootstrap key's rotation and the audit log. */
+/**
+ * Operators' access administration: API keys (shown once, stored hashed, revocable), the bootstrap
+ * key's rotation, staff records (who may do what once signed in) and the audit log.
+ */
 export const handler = httpFunction({
   envSchema: keysEnvSchema,
   dependencies: (env): KeysDependencies => {
@@ -38,6 +43,17 @@ export const handler = httpFunction({
     'POST /v1/keys/bootstrap/rotate': authenticated(async ({ deps }, principal) =>
       json(200, await rotateBootstrapKey(deps.core, deps.bootstrapKeyVault, principal)),
     ),
+    'POST /v1/staff': authenticated(async ({ deps, request }, principal) =>
+      json(201, await addStaff(deps.core, principal, parseJsonBody(request, addStaffRequest))),
+    ),
+    'GET /v1/staff': authenticated(async ({ deps, request }, principal) => {
+      const { items, cursor } = await listStaff(deps.core, principal, parseQuery(request, pageQuery));
+      return json(200, { staff: items, ...(cursor ? { cursor } : {}) });
+    }),
+    'DELETE /v1/staff/{id}': authenticated(async ({ deps, request }, principal) => {
+      await removeStaff(deps.core, principal, parseParameter(request.pathParameters.id, 'id', staffIdSchema));
+      return { statusCode: 204 };
+    }),
     'GET /v1/audit': authenticated(async ({ deps, request }, principal) => {
       const { items, cursor } = await listAudit(deps.core, principal, parseQuery(request, auditQuery));
       return json(200, { entries: items, ...(cursor ? { cursor } : {}) });

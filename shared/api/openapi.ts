@@ -25,6 +25,7 @@ import {
 import { broadcastPaths } from './openapi-broadcasts.js';
 import { deadLetterPaths } from './openapi-dead-letters.js';
 import { providerPaths } from './openapi-providers.js';
+import { staffPaths } from './openapi-staff.js';
 import { conflict, errors, idParameter, jsonContent, notFound } from './openapi-parts.js';
 import { subscriberImportCsv, subscriberImportResponse } from './subscriber-import-schemas.js';
 
@@ -35,7 +36,7 @@ export function openApiDocument() {
     info: {
       title: 'crier admin API',
       version: '1',
-      description: 'Topics, subscribers, broadcasts, API keys, the audit log, the dead-letter queues and the providers of a crier deployment. Every route needs `Authorization: Bearer <api key>`.',
+      description: 'Topics, subscribers, broadcasts, API keys, staff, the audit log, the dead-letter queues and the providers of a crier deployment. Every route needs `Authorization: Bearer <api key>`.',
     },
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
@@ -45,6 +46,7 @@ export function openApiDocument() {
       ...broadcastPaths,
       ...deadLetterPaths,
       ...providerPaths,
+      ...staffPaths,
       '/v1/topics': {
         post: {
           summary: 'Create a topic with its keywords',

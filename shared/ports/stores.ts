@@ -1,3 +1,4 @@
+import type { StaffStore } from '../staff/staff-store.js';
 import type {
   Broadcast,
   BroadcastCounts,
@@ -633,6 +634,8 @@ export const auditActions = [
   'key.create',
   'key.revoke',
   'key.rotateBootstrap',
+  'staff.add',
+  'staff.remove',
   'reply.set',
   'reply.remove',
   'deadLetters.inspect',
@@ -647,7 +650,7 @@ export interface AuditEntry {
   actor: { keyId: string; name: string; role: Role; department: string };
   action: AuditAction;
   target: {
-    type: 'topic' | 'broadcast' | 'subscriber' | 'subscriberImport' | 'key' | 'reply' | 'inbox' | 'department' | 'queue';
+    type: 'topic' | 'broadcast' | 'subscriber' | 'subscriberImport' | 'key' | 'staff' | 'reply' | 'inbox' | 'department' | 'queue';
     id: string;
   };
   /** Never a secret: no key, no key hash. Absent when the thing did not exist before. */
@@ -679,6 +682,7 @@ export interface Stores {
   inbox: InboxStore;
   replyTexts: ReplyTextStore;
   apiKeys: ApiKeyStore;
+  staff: StaffStore;
   audit: AuditLog;
   departments: DepartmentStore;
 }

@@ -18,6 +18,7 @@ export type Permission =
   | 'replies:read'
   | 'replies:write'
   | 'keys:manage'
+  | 'staff:manage'
   | 'departments:manage'
   | 'deadLetters:manage'
   | 'providers:read'
@@ -42,6 +43,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'replies:read',
     'replies:write',
     'keys:manage',
+    // Who may do what is access administration, as keys are: operators only.
+    'staff:manage',
     'departments:manage',
     'deadLetters:manage',
     // Which providers carry each channel and how they are doing: the deployment's business, not a department's.
@@ -96,6 +99,7 @@ export const permissionPhrases: Record<Permission, string> = {
   'replies:read': 'read the wording of replies',
   'replies:write': 'change the wording of replies',
   'keys:manage': 'manage API keys',
+  'staff:manage': 'add, list or remove staff',
   'departments:manage': "change departments' limits",
   'deadLetters:manage': 'see or redrive dead letters',
   'providers:read': "read the providers' status",

@@ -80,9 +80,14 @@ describe('every /v1 route × key mode × role', () => {
     });
   };
   const newKey = async () => (await api('POST', '/v1/keys', { name: `Leaver ${next()}`, role: 'viewer', department: ROADS, mode: 'live' })).json.id as string;
+  const newStaffMember = async () => {
+    const added = await api('POST', '/v1/staff', { email: `leaver${next()}@roads.test`, name: 'A leaver', role: 'viewer', department: ROADS });
+    expect(added.status).toBe(201);
+    return added.json.id as string;
+  };
 
   // Targets shared by the calls expected to be refused: a refusal must leave them as they are.
-  let shared: { draft: string; pending: string; topic: string; inboxEntry: string; key: string };
+  let shared: { draft: string; pending: string; topic: string; inboxEntry: string; key: string; staffMember: string };
 
   const rules: Record<string, RouteRule> = {
     'POST /v1/topics': { may: ['operator'], testKeys: 'closed', outsider: 403, ok: 201, build: async () => ({ path: '/v1/topics', body: { id: `new-${next()}`, name: 'New', keywords: [`NEW${sequence}`], department: ROADS } }) },
@@ -168,6 +173,15 @@ describe('every /v1 route × key mode × role', () => {
     // The stack's operator key is given to it, as CRIER_BOOTSTRAP_KEY gives it to `npm start`: a rotation is refused
     // (409, nothing changed) and the key goes on working for the rows after; bootstrap-rotation.test.ts tests the rotation itself.
     'POST /v1/keys/bootstrap/rotate': { may: ['operator'], testKeys: 'closed', outsider: 403, ok: 409, build: async () => ({ path: '/v1/keys/bootstrap/rotate' }) },
+    'POST /v1/staff': {
+      may: ['operator'],
+      testKeys: 'closed',
+      outsider: 403,
+      ok: 201,
+      build: async () => ({ path: '/v1/staff', body: { email: `new${next()}@roads.test`, name: 'A newcomer', role: 'sender', department: ROADS } }),
+    },
+    'GET /v1/staff': { may: ['operator'], testKeys: 'closed', outsider: 403, ok: 200, build: async () => ({ path: '/v1/staff' }) },
+    'DELETE /v1/staff/{id}': { may: ['operator'], testKeys: 'closed', outsider: 403, ok: 204, build: async (fresh) => ({ path: `/v1/staff/${fresh ? await newStaffMember() : shared.staffMember}` }) },
     'GET /v1/audit': { may: ['operator'], testKeys: 'closed', outsider: 403, ok: 200, build: async () => ({ path: '/v1/audit' }) },
     'GET /v1/dead-letters': { may: ['operator'], testKeys: 'closed', outsider: 403, ok: 200, build: async () => ({ path: '/v1/dead-letters' }) },
     'POST /v1/dead-letters/{queue}/redrive': { may: ['operator'], testKeys: 'closed', outsider: 403, ok: 200, build: async () => ({ path: '/v1/dead-letters/sendBulk/redrive' }) },
@@ -229,6 +243,7 @@ describe('every /v1 route × key mode × role', () => {
       topic: await newTopic(),
       inboxEntry: await newInboxEntry(),
       key: await newKey(),
+      staffMember: await newStaffMember(),
     };
     await stack.settled();
   });

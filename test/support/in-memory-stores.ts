@@ -30,6 +30,7 @@ import type { ProviderDirectory } from '../../shared/ports/provider-directory.js
 import type { InboundDependencies, InboundSettings } from '../../shared/usecases/dependencies.js';
 import { anInboundSettings } from './builders.js';
 import { InMemoryBroadcastStore, InMemoryMessageStore } from './in-memory-broadcast-stores.js';
+import { InMemoryStaffStore } from './in-memory-staff-store.js';
 
 export { InMemoryBroadcastStore, InMemoryMessageStore };
 import type {
@@ -697,6 +698,7 @@ export interface InMemoryStores extends Stores {
   inbox: InMemoryInboxStore;
   replyTexts: InMemoryReplyTextStore;
   apiKeys: InMemoryApiKeyStore;
+  staff: InMemoryStaffStore;
   audit: InMemoryAuditLog;
 }
 
@@ -712,6 +714,7 @@ export function inMemoryStores(shardCount = 4): InMemoryStores {
     inbox: new InMemoryInboxStore(),
     replyTexts: new InMemoryReplyTextStore(),
     apiKeys: new InMemoryApiKeyStore(),
+    staff: new InMemoryStaffStore(),
     audit: new InMemoryAuditLog(),
     departments: new InMemoryDepartmentStore(),
   };

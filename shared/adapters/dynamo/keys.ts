@@ -31,6 +31,9 @@ import type { Channel } from '../../domain/model.js';
  * | outbound message     | MESSAGE#<messageId>         | MESSAGE                    |
  * | API key (credential) | APIKEY#<sha256(key)>        | APIKEY                     |
  * | API key by id        | APIKEYS                     | KEY#<id>                   |
+ * | staff member         | STAFF                       | STAFF#<id>                 |
+ * | staff email claim    | STAFFEMAIL#<email>          | STAFFEMAIL                 |
+ * | staff subject claim  | STAFFSUBJECT#<sub>          | STAFFSUBJECT               |
  * | audit record         | AUDIT#<YYYY-MM-DD>          | <at>#<id>                  |
  * | reply text overrides | CONFIG                      | REPLY_TEXTS                |
  * | deployed sandbox msg | SANDBOX#<YYYY-MM-DD>        | <at>#<messageId>           |
@@ -42,7 +45,7 @@ import type { Channel } from '../../domain/model.js';
  *
  * Topics sit in one partition because there are few of them and they are read together. The
  * subscriber index is spread over shards so that no partition runs hot when thousands join.
- * Keys by id, the broadcast listing and the scheduler's list share one partition each for the
+ * Keys by id, staff by id, the broadcast listing and the scheduler's list share one partition each for the
  * same reason as topics (staff make a few broadcasts a day, not thousands); the audit log has one partition
  * per UTC day, so a busy day's writes never pile onto one ever-growing partition.
  *
@@ -134,6 +137,11 @@ export const keys = {
   apiKey: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' }),
   apiKeysPartition: 'APIKEYS',
   apiKeyById: (keyId: string) => ({ pk: 'APIKEYS', sk: `KEY#${keyId}` }),
+  staffPartition: 'STAFF',
+  staffById: (id: string) => ({ pk: 'STAFF', sk: `STAFF#${id}` }),
+  /** Holds the id of the one current record with this (lower-cased) email: what keeps emails unique. */
+  staffEmail: (email: string) => ({ pk: `STAFFEMAIL#${email}`, sk: 'STAFFEMAIL' }),
+  staffSubject: (subject: string) => ({ pk: `STAFFSUBJECT#${subject}`, sk: 'STAFFSUBJECT' }),
   auditPartition: (day: string) => `${auditPartitionPrefix}${day}`,
   auditEntry: (at: string, id: string) => ({ pk: `${auditPartitionPrefix}${at.slice(0, 10)}`, sk: `${at}#${id}` }),
   replyTexts: { pk: 'CONFIG', sk: 'REPLY_TEXTS' },

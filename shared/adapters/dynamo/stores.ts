@@ -8,6 +8,7 @@ import { DynamoInboundLog } from './inbound-log.js';
 import { DynamoInboxStore } from './inbox-store.js';
 import { DynamoReplyTextStore } from './reply-text-store.js';
 import { DynamoMessageStore } from './message-store.js';
+import { DynamoStaffStore } from './staff-store.js';
 import { DynamoSubscriberStore } from './subscriber-store.js';
 import { DynamoTopicIndex } from './topic-index.js';
 import { DynamoTopicStore } from './topic-store.js';
@@ -33,6 +34,7 @@ export function dynamoStores(documents: DynamoDBDocumentClient, tableName: strin
     inbox: new DynamoInboxStore(documents, tableName, retention),
     replyTexts: new DynamoReplyTextStore(documents, tableName),
     apiKeys: new DynamoApiKeyStore(documents, tableName),
+    staff: new DynamoStaffStore(documents, tableName),
     audit: new DynamoAuditLog(documents, tableName, retention),
     departments: new DynamoDepartmentStore(documents, tableName),
   };

@@ -1,0 +1,28 @@
+import { pageQuery } from './paging.js';
+import { conflict, errors, idParameter, jsonContent, notFound } from './openapi-parts.js';
+import { addStaffRequest, staffListResponse, staffResponse } from './staff-schemas.js';
+
+/** The staff routes of the OpenAPI document: operators only, live keys only. */
+export const staffPaths = {
+  '/v1/staff': {
+    post: {
+      summary: 'Add a member of staff with a department and a role (operators only, live keys)',
+      description:
+        'The identity provider says who someone is; this record says what they may do. The email is kept lower-cased and is unique among current staff: one in use is a 409 naming it. Recorded in the audit log.',
+      requestBody: jsonContent(addStaffRequest),
+      responses: { '201': { description: 'Added', ...jsonContent(staffResponse) }, ...errors, ...conflict },
+    },
+    get: {
+      summary: 'List staff in the order they were added, removed ones included (operators only, live keys)',
+      requestParams: { query: pageQuery },
+      responses: { '200': { description: 'A page of staff', ...jsonContent(staffListResponse) }, ...errors },
+    },
+  },
+  '/v1/staff/{id}': {
+    delete: {
+      summary: 'Remove a member of staff: they lose access at once, their record stays for the audit log (operators only, live keys)',
+      requestParams: idParameter('id', 'staff id'),
+      responses: { '204': { description: 'Removed' }, ...errors, ...notFound },
+    },
+  },
+};

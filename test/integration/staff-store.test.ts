@@ -1,0 +1,212 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { keys } from '../../shared/adapters/dynamo/keys.js';
+import { DynamoStaffStore } from '../../shared/adapters/dynamo/staff-store.js';
+import { ConflictError } from '../../shared/domain/errors.js';
+import type { StaffRecord } from '../../shared/staff/staff-record.js';
+import type { StaffStore } from '../../shared/staff/staff-store.js';
+import { freshTable, type TestTable } from '../support/dynamo-table.js';
+import { InMemoryStaffStore } from '../support/in-memory-staff-store.js';
+
+const aMember = (overrides: Partial<StaffRecord> = {}): StaffRecord => ({
+  id: '01jstaff000000000000000001',
+  email: 'ana.jones@council.gov.uk',
+  name: 'Ana Jones',
+  department: 'youth',
+  role: 'sender',
+  mode: 'live',
+  createdAt: '2026-12-01T09:00:00.000Z',
+  createdBy: 'operator',
+  ...overrides,
+});
+
+const stores: Record<string, () => Promise<StaffStore>> = {
+  DynamoStaffStore: async () => {
+    const table = await freshTable('crier-staff');
+    return new DynamoStaffStore(table.documents, table.tableName);
+  },
+  InMemoryStaffStore: async () => new InMemoryStaffStore(),
+};
+
+describe.each(Object.keys(stores))('%s (the staff store contract)', (name) => {
+  let store: StaffStore;
+
+  beforeEach(async () => {
+    store = await stores[name]!();
+  });
+
+  it('finds a created record by id, by email and by subject', async () => {
+    // Prepare
+    const record = aMember({ subject: 'idp|ana' });
+
+    // Act
+    await store.create(record);
+
+    // Assess
+    expect(await store.get(record.id)).toEqual(record);
+    expect(await store.findByEmail(record.email)).toEqual(record);
+    expect(await store.findBySubject('idp|ana')).toEqual(record);
+  });
+
+  it('finds nobody by an email or subject never added', async () => {
+    // Prepare
+    await store.create(aMember());
+
+    // Act
+    const byEmail = await store.findByEmail('someone.else@council.gov.uk');
+    const bySubject = await store.findBySubject('idp|nobody');
+
+    // Assess
+    expect(byEmail).toBeUndefined();
+    expect(bySubject).toBeUndefined();
+  });
+
+  it('refuses a second record with the same email, naming the email, and keeps the first', async () => {
+    // Prepare
+    const first = aMember();
+    await store.create(first);
+
+    // Act
+    const second = store.create(aMember({ id: '01jstaff000000000000000002', name: 'Another Ana' }));
+
+    // Assess
+    await expect(second).rejects.toThrow(ConflictError);
+    await expect(second).rejects.toThrow('ana.jones@council.gov.uk');
+    expect(await store.findByEmail(first.email)).toEqual(first);
+    expect(await store.get('01jstaff000000000000000002')).toBeUndefined();
+  });
+
+  it('refuses a second record with the same subject, and leaves its email free', async () => {
+    // Prepare
+    await store.create(aMember({ subject: 'idp|ana' }));
+    const second = aMember({ id: '01jstaff000000000000000002', email: 'bo@council.gov.uk', subject: 'idp|ana' });
+
+    // Act
+    const created = store.create(second);
+
+    // Assess
+    await expect(created).rejects.toThrow(ConflictError);
+    await store.create({ ...second, subject: undefined });
+    expect((await store.findByEmail('bo@council.gov.uk'))?.id).toBe(second.id);
+  });
+
+  it('replaying a create with the same record is harmless', async () => {
+    // Prepare
+    const record = aMember();
+    await store.create(record);
+
+    // Act
+    await store.create(record);
+
+    // Assess
+    expect((await store.list(10, undefined)).items).toEqual([record]);
+  });
+
+  it('lists a page at a time in id order, removed records included', async () => {
+    // Prepare
+    const ids = ['01jstaff000000000000000001', '01jstaff000000000000000002', '01jstaff000000000000000003'];
+    for (const [index, id] of ids.entries()) await store.create(aMember({ id, email: `person${index}@council.gov.uk` }));
+    await store.remove(ids[1]!, '2026-12-02T09:00:00.000Z');
+
+    // Act
+    const first = await store.list(2, undefined);
+    const second = await store.list(2, first.cursor);
+
+    // Assess
+    expect(first.items.map((record) => record.id)).toEqual(ids.slice(0, 2));
+    expect(first.items[1]?.removedAt).toBe('2026-12-02T09:00:00.000Z');
+    expect(second.items.map((record) => record.id)).toEqual(ids.slice(2));
+    expect(second.cursor).toBeUndefined();
+  });
+
+  it('a removed record keeps its id but is found by neither email nor subject, and frees both', async () => {
+    // Prepare
+    const record = aMember({ subject: 'idp|ana' });
+    await store.create(record);
+
+    // Act
+    const removed = await store.remove(record.id, '2026-12-02T09:00:00.000Z');
+
+    // Assess
+    expect(removed).toBe(true);
+    expect(await store.get(record.id)).toEqual({ ...record, removedAt: '2026-12-02T09:00:00.000Z' });
+    expect(await store.findByEmail(record.email)).toBeUndefined();
+    expect(await store.findBySubject('idp|ana')).toBeUndefined();
+    const again = aMember({ id: '01jstaff000000000000000002', subject: 'idp|ana' });
+    await store.create(again);
+    expect(await store.findByEmail(record.email)).toEqual(again);
+  });
+
+  it('removing twice keeps the first time, and removing an unknown id answers false', async () => {
+    // Prepare
+    const record = aMember();
+    await store.create(record);
+    await store.remove(record.id, '2026-12-02T09:00:00.000Z');
+
+    // Act
+    const twice = await store.remove(record.id, '2026-12-03T09:00:00.000Z');
+    const unknown = await store.remove('01jstaff0000000000000000zz', '2026-12-03T09:00:00.000Z');
+
+    // Assess
+    expect(twice).toBe(true);
+    expect((await store.get(record.id))?.removedAt).toBe('2026-12-02T09:00:00.000Z');
+    expect(unknown).toBe(false);
+  });
+});
+
+describe('DynamoStaffStore, stopped part-way', () => {
+  let table: TestTable;
+  let store: DynamoStaffStore;
+
+  beforeEach(async () => {
+    table = await freshTable('crier-staff');
+    store = new DynamoStaffStore(table.documents, table.tableName);
+  });
+
+  const claimOf = (email: string, staffId: string, claimedAt: string) =>
+    table.documents.send(
+      new PutCommand({ TableName: table.tableName, Item: { ...keys.staffEmail(email), type: 'staffClaim', staffId, claimedAt } }),
+    );
+
+  it('a create that stopped after its claim finds nobody, and a replay completes it', async () => {
+    // Prepare: the email claim only, as a crash between the writes would leave it
+    const record = aMember();
+    await claimOf(record.email, record.id, record.createdAt);
+    const halfway = await store.findByEmail(record.email);
+
+    // Act
+    await store.create(record);
+
+    // Assess
+    expect(halfway).toBeUndefined();
+    expect(await store.findByEmail(record.email)).toEqual(record);
+  });
+
+  it('a claim abandoned by a create long stopped is taken over; a recent one is not', async () => {
+    // Prepare
+    await claimOf('old@council.gov.uk', 'abandoned-id', '2026-12-01T08:00:00.000Z');
+    await claimOf('new@council.gov.uk', 'in-flight-id', '2026-12-01T08:59:59.000Z');
+
+    // Act
+    await store.create(aMember({ email: 'old@council.gov.uk' }));
+    const recent = store.create(aMember({ id: '01jstaff000000000000000002', email: 'new@council.gov.uk' }));
+
+    // Assess
+    expect((await store.findByEmail('old@council.gov.uk'))?.id).toBe('01jstaff000000000000000001');
+    await expect(recent).rejects.toThrow(ConflictError);
+  });
+
+  it('a create refused over its subject gives its email claim back', async () => {
+    // Prepare
+    await store.create(aMember({ subject: 'idp|ana' }));
+
+    // Act
+    await expect(store.create(aMember({ id: '01jstaff000000000000000002', email: 'bo@council.gov.uk', subject: 'idp|ana' }))).rejects.toThrow(
+      ConflictError,
+    );
+
+    // Assess
+    const { Item } = await table.documents.send(new GetCommand({ TableName: table.tableName, Key: keys.staffEmail('bo@council.gov.uk') }));
+    expect(Item).toBeUndefined();
+  });
+});

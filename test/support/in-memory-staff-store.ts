@@ -1,0 +1,48 @@
+import { ConflictError } from '../../shared/domain/errors.js';
+import type { Page } from '../../shared/ports/stores.js';
+import { staffEmailTaken, staffSubjectTaken, type StaffRecord } from '../../shared/staff/staff-record.js';
+import type { StaffStore } from '../../shared/staff/staff-store.js';
+
+/** The DynamoDB store's behaviour in a map; the same contract suite runs against both. */
+export class InMemoryStaffStore implements StaffStore {
+  readonly records = new Map<string, StaffRecord>();
+
+  async create(record: StaffRecord): Promise<void> {
+    const holder = (taken: (other: StaffRecord) => boolean) =>
+      [...this.records.values()].find((other) => other.id !== record.id && other.removedAt === undefined && taken(other));
+    if (holder((other) => other.email === record.email)) throw new ConflictError(staffEmailTaken(record.email));
+    if (record.subject !== undefined && holder((other) => other.subject === record.subject)) {
+      throw new ConflictError(staffSubjectTaken(record.subject));
+    }
+    this.records.set(record.id, structuredClone(record));
+  }
+
+  async get(id: string): Promise<StaffRecord | undefined> {
+    return structuredClone(this.records.get(id));
+  }
+
+  async findByEmail(email: string): Promise<StaffRecord | undefined> {
+    return this.current((record) => record.email === email);
+  }
+
+  async findBySubject(subject: string): Promise<StaffRecord | undefined> {
+    return this.current((record) => record.subject === subject);
+  }
+
+  async list(limit: number, cursor: string | undefined): Promise<Page<StaffRecord>> {
+    const ids = [...this.records.keys()].sort().filter((id) => cursor === undefined || id > cursor);
+    const items = ids.slice(0, limit).map((id) => structuredClone(this.records.get(id)!));
+    return { items, cursor: ids.length > limit ? ids[limit - 1] : undefined };
+  }
+
+  async remove(id: string, at: string): Promise<boolean> {
+    const record = this.records.get(id);
+    if (!record) return false;
+    this.records.set(id, { ...record, removedAt: record.removedAt ?? at });
+    return true;
+  }
+
+  private current(matches: (record: StaffRecord) => boolean): StaffRecord | undefined {
+    return structuredClone([...this.records.values()].find((record) => record.removedAt === undefined && matches(record)));
+  }
+}
