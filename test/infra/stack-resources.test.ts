@@ -521,7 +521,7 @@ describe('HTTP API', () => {
 
   it('has exactly the catalog routes, including the Twilio webhooks and no sandbox route', () => {
     // Prepare
-    const expectedCount = 39;
+    const expectedCount = 42;
 
     // Act
     const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
@@ -575,7 +575,7 @@ describe('HTTP API', () => {
     expect(route?.AuthorizerId !== undefined).toBe(expected);
   });
 
-  it('leaves the webhooks, the health check and the OpenAPI document open, and guards 33 admin routes', () => {
+  it('leaves the webhooks, the health check and the OpenAPI document open, and guards 36 admin routes', () => {
     // Prepare
     const open = ['GET /health', 'POST /webhooks/twilio/inbound', 'POST /webhooks/twilio/status', 'GET /webhooks/whatsapp', 'POST /webhooks/whatsapp', 'GET /v1/openapi.json'];
 
@@ -587,7 +587,7 @@ describe('HTTP API', () => {
 
     // Assess
     expect(byAuthorization.filter((route) => !route.guarded).map((route) => route.routeKey).sort()).toEqual([...open].sort());
-    expect(byAuthorization.filter((route) => route.guarded)).toHaveLength(33);
+    expect(byAuthorization.filter((route) => route.guarded)).toHaveLength(36);
   });
 
   it('deploys automatically to a throttled $default stage', () => {
