@@ -1,7 +1,7 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import authorizerRequest from '../../events/apigw/authorizer-request.json';
@@ -10,10 +10,10 @@ import { handler } from '../../functions/http/authorizer.js';
 import { handler as topicsHandler } from '../../functions/http/topics-api.js';
 import { BOOTSTRAP_KEY_TTL_MS } from '../../functions/wiring.js';
 import { keys } from '../../shared/adapters/dynamo/keys.js';
-import { authorizerEnvSchema, type AuthorizerEnv } from '../../shared/config/env.js';
-import type { EnvironmentContext } from '../../shared/runtime/environment.js';
+import { authorizerEnvSchema } from '../../shared/config/env.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { hashApiKey } from '../../shared/usecases/authenticate.js';
+import { lambdaContext } from '../support/lambda-context.js';
 
 /** The authorizer as Lambda runs it: its real wiring, with DynamoDB and Secrets Manager faked. */
 
@@ -32,21 +32,7 @@ const storedKeys: Record<string, Record<string, unknown>> = {
 };
 
 /** A Lambda context carrying a placeholder env, which the middleware replaces with the validated one. */
-const context: Context & EnvironmentContext<AuthorizerEnv> = {
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: 'crier-authorizer',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-2:123456789012:function:crier-authorizer',
-  memoryLimitInMB: '512',
-  awsRequestId: 'req-1',
-  logGroupName: '/aws/lambda/crier-authorizer',
-  logStreamName: 'test',
-  getRemainingTimeInMillis: () => 5_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-  env: authorizerEnvSchema.parse({ TABLE_NAME: 'placeholder' }),
-};
+const context = lambdaContext('crier-authorizer', authorizerEnvSchema.parse({ TABLE_NAME: 'placeholder' }), { remainingMs: 5_000 });
 
 function requestWith(authorization: string | undefined): APIGatewayRequestAuthorizerEventV2 {
   const event = structuredClone(authorizerRequest) as APIGatewayRequestAuthorizerEventV2;

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { fanOutEnvSchema, tableEnvSchema, webhookEnvSchema } from '../../shared/config/env.js';
 import { ConfigurationError } from '../../shared/domain/errors.js';
 import { parseEnvironment, validateEnvironment, type EnvironmentContext } from '../../shared/runtime/environment.js';
+import { lambdaContext } from '../support/lambda-context.js';
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -13,21 +14,7 @@ afterEach(() => {
 type TableEnv = z.infer<typeof tableEnvSchema>;
 
 /** A Lambda context carrying a placeholder env, which the middleware must replace. */
-const context = (): Context & EnvironmentContext<TableEnv> => ({
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: 'crier-test',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-2:123456789012:function:crier-test',
-  memoryLimitInMB: '128',
-  awsRequestId: 'req-1',
-  logGroupName: '/aws/lambda/crier-test',
-  logStreamName: 'test',
-  getRemainingTimeInMillis: () => 10_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-  env: tableEnvSchema.parse({ TABLE_NAME: 'placeholder' }),
-});
+const context = () => lambdaContext('crier-test', tableEnvSchema.parse({ TABLE_NAME: 'placeholder' }), { memoryMb: 128, remainingMs: 10_000 });
 
 describe('parseEnvironment', () => {
   it('parses a complete environment, filling in defaults', () => {

@@ -1,12 +1,12 @@
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import sendBroadcastEvent from '../../events/sqs/send-broadcast.json';
 import { baseEnvSchema } from '../../shared/config/env.js';
 import { EmfWriter, PowertoolsMetrics, crierMetrics } from '../../shared/platform/powertools-metrics.js';
-import type { EnvironmentContext } from '../../shared/runtime/environment.js';
 import { queueFunction } from '../../shared/runtime/queue-function.js';
 import { localObservabilityEnvironment } from '../../local/observability.js';
+import { lambdaContext } from '../support/lambda-context.js';
 
 /** What the function wrote to its log (stdout): each line that is embedded metric format, parsed. */
 function capturedEmf() {
@@ -87,21 +87,7 @@ describe('PowertoolsMetrics', () => {
 });
 
 describe('the runtime flushes what an invocation recorded', () => {
-  const context = (): Context & EnvironmentContext<z.infer<typeof baseEnvSchema>> => ({
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'crier-test-send',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:eu-west-2:123456789012:function:crier-test-send',
-    memoryLimitInMB: '512',
-    awsRequestId: 'req-1',
-    logGroupName: '/aws/lambda/crier-test-send',
-    logStreamName: 'test',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-    env: baseEnvSchema.parse({}),
-  });
+  const context = () => lambdaContext('crier-test-send', baseEnvSchema.parse({}));
 
   it('at the end of a queue invocation, failed records or not', async () => {
     // Prepare

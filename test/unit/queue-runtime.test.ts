@@ -1,33 +1,18 @@
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
 import fanOutTaskEvent from '../../events/sqs/fan-out-task.json';
 import sendBroadcastEvent from '../../events/sqs/send-broadcast.json';
 import sendReplyEvent from '../../events/sqs/send-reply.json';
 import { baseEnvSchema } from '../../shared/config/env.js';
 import { fanOutTaskSchema, sendJobSchema, type SendJob } from '../../shared/domain/jobs.js';
-import type { EnvironmentContext } from '../../shared/runtime/environment.js';
 import { ValidationError } from '../../shared/domain/errors.js';
 import { queueFunction } from '../../shared/runtime/queue-function.js';
+import { lambdaContext } from '../support/lambda-context.js';
 
 const sqsEvent = (fixture: unknown) => structuredClone(fixture) as SQSEvent;
 
 /** A Lambda context carrying a placeholder env, which the middleware replaces with the validated one. */
-const context = (): Context & EnvironmentContext<z.infer<typeof baseEnvSchema>> => ({
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: 'crier-test-send',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-2:123456789012:function:crier-test-send',
-  memoryLimitInMB: '512',
-  awsRequestId: 'req-1',
-  logGroupName: '/aws/lambda/crier-test-send',
-  logStreamName: 'test',
-  getRemainingTimeInMillis: () => 60_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-  env: baseEnvSchema.parse({}),
-});
+const context = () => lambdaContext('crier-test-send', baseEnvSchema.parse({}));
 
 describe('job schemas', () => {
   it.each([

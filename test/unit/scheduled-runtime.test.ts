@@ -1,32 +1,18 @@
-import type { Context, ScheduledEvent } from 'aws-lambda';
+import type { ScheduledEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { z } from 'zod';
 import scheduledEventFixture from '../../events/eventbridge/scheduled-event.json';
 import sqsEventFixture from '../../events/sqs/fan-out-task.json';
 import { tableEnvSchema } from '../../shared/config/env.js';
 import { ConfigurationError, ValidationError } from '../../shared/domain/errors.js';
-import type { EnvironmentContext } from '../../shared/runtime/environment.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { scheduledFunction, type ScheduledRun } from '../../shared/runtime/scheduled-function.js';
+import { lambdaContext } from '../support/lambda-context.js';
 
 type TableEnv = z.infer<typeof tableEnvSchema>;
 
 /** A Lambda context carrying a placeholder env, which the middleware replaces with the validated one. */
-const context = (): Context & EnvironmentContext<TableEnv> => ({
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: 'crier-test-scheduler',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-2:123456789012:function:crier-test-scheduler',
-  memoryLimitInMB: '512',
-  awsRequestId: 'req-1',
-  logGroupName: '/aws/lambda/crier-test-scheduler',
-  logStreamName: 'test',
-  getRemainingTimeInMillis: () => 50_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-  env: tableEnvSchema.parse({ TABLE_NAME: 'placeholder' }),
-});
+const context = () => lambdaContext('crier-test-scheduler', tableEnvSchema.parse({ TABLE_NAME: 'placeholder' }), { remainingMs: 50_000 });
 
 const scheduledEvent = () => structuredClone(scheduledEventFixture) as ScheduledEvent;
 
