@@ -11,11 +11,12 @@ export type { QueueId };
 /**
  * The deployment's secrets: one per provider with credentials (each function reads only those of
  * the providers it uses), the bootstrap operator key (read by the authorizer alone) and the key
- * erased numbers are hashed with (read by the subscribers function alone).
+ * erased numbers are hashed with (read by the subscribers function alone), and the console's
+ * client secret at the identity provider (read by the console alone).
  */
-export type SecretId = 'bootstrapKey' | 'twilio' | 'whatsappCloud' | 'phoneHashKey';
+export type SecretId = 'bootstrapKey' | 'twilio' | 'whatsappCloud' | 'phoneHashKey' | 'consoleClient';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-/** An API Gateway v2 route key, e.g. `GET /v1/topics/{id}`. */
+/** An API Gateway v2 route key, e.g. `GET /v1/topics/{id}`; `{name+}` takes the rest of the path. */
 export type RouteKey = `${HttpMethod} /${string}`;
 
 /**
@@ -38,7 +39,21 @@ export interface DeploymentBindings {
    * its notifications reach the `awsSmsNotifications` queue. Locally a fixed, fictitious ARN.
    */
   awsSmsTopicArn: string;
+  /** Who signs staff in to the console: Cognito in AWS, the embedded OpenID provider locally. */
+  signIn: SignInBinding;
   settings: DeploymentSettings;
+}
+
+/**
+ * The console's client at the identity provider. The secret is given directly only locally (a
+ * generated dev secret); in AWS it is in Secrets Manager (`secretArns.consoleClient`).
+ */
+export interface SignInBinding {
+  issuer: string;
+  clientId: string;
+  clientSecret?: string;
+  /** Made an operator at their first sign-in while crier has no staff (`-c operatorEmail`). */
+  firstOperatorEmail?: string;
 }
 
 export interface DeploymentSettings {

@@ -4,6 +4,7 @@ import {
   awsSmsNotificationsEnvSchema,
   baseEnvSchema,
   broadcastsEnvSchema,
+  consoleEnvSchema,
   deadLettersEnvSchema,
   fanOutEnvSchema,
   keysEnvSchema,
@@ -118,6 +119,31 @@ export const sendersEnvironment = (settings: DeploymentSettings) => (settings.se
 const admin = table;
 /** The bootstrap operator key's secret: read by the authorizer, written (never read) by a rotation. */
 const bootstrapKey = (b: DeploymentBindings) => (b.secretArns.bootstrapKey ? { BOOTSTRAP_KEY_SECRET_ARN: b.secretArns.bootstrapKey } : {});
+
+/** What making, previewing and releasing broadcasts needs: the broadcasts API's and the console's. */
+function broadcastsEnvironment(b: DeploymentBindings) {
+  return {
+    ...admin(b),
+    FAN_OUT_QUEUE_URL: b.queueUrls.fanOut,
+    ...broadcastTiming(b),
+    ...departmentLimits(b),
+    ...prices(b),
+    // For the preview's STOP footer: what the senders would send a department's broadcast from
+    // (numbers and ids, no credential: it reads no provider secret).
+    ...provider(b, []),
+    ...sendRates(b),
+    ...senders(b),
+  };
+}
+
+/** Who signs staff in: the identity provider, the console's client there and its secret. */
+const signIn = (b: DeploymentBindings) => ({
+  OIDC_ISSUER: b.signIn.issuer,
+  OIDC_CLIENT_ID: b.signIn.clientId,
+  ...(b.signIn.clientSecret ? { OIDC_CLIENT_SECRET: b.signIn.clientSecret } : {}),
+  ...(b.secretArns.consoleClient ? { OIDC_CLIENT_SECRET_ARN: b.secretArns.consoleClient } : {}),
+  ...(b.signIn.firstOperatorEmail ? { FIRST_OPERATOR_EMAIL: b.signIn.firstOperatorEmail } : {}),
+});
 
 /**
  * The two lanes run the same sender code as separate functions, each with its own concurrency,
@@ -311,18 +337,7 @@ export const functionCatalog = {
     description: 'Admin API: broadcasts',
     entry: 'functions/http/broadcasts-api.ts',
     envSchema: broadcastsEnvSchema,
-    environment: (b) => ({
-      ...admin(b),
-      FAN_OUT_QUEUE_URL: b.queueUrls.fanOut,
-      ...broadcastTiming(b),
-      ...departmentLimits(b),
-      ...prices(b),
-      // For the preview's STOP footer: what the senders would send a department's broadcast from
-      // (numbers and ids, no credential: it reads no provider secret).
-      ...provider(b, []),
-      ...sendRates(b),
-      ...senders(b),
-    }),
+    environment: broadcastsEnvironment,
     trigger: {
       kind: 'http',
       routes: [
@@ -364,6 +379,37 @@ export const functionCatalog = {
     access: { table: 'readwrite', appendsAudit: true },
     timeoutSeconds: 10,
     memoryMb: 512,
+  }),
+  // The web console's pages: staff sign in with OpenID Connect (never an API key) and act through
+  // the same use cases as the admin API, as the person they are. Public at the gateway: each page
+  // checks the person's session itself, and sends them to sign in without one.
+  console: defineFunction({
+    description: 'The web console: staff sign in, and send, approve and follow broadcasts',
+    entry: 'functions/http/console.ts',
+    envSchema: consoleEnvSchema,
+    environment: (b) => ({
+      ...broadcastsEnvironment(b),
+      ...signIn(b),
+      SERVICE_NAME: b.settings.serviceName,
+      PUBLIC_BASE_URL: b.publicBaseUrl,
+    }),
+    trigger: { kind: 'http', routes: ['GET /', 'GET /console', 'GET /console/{proxy+}', 'POST /console/{proxy+}'], authorizer: 'none' },
+    // consoleClient: the client secret it exchanges sign-in codes with.
+    access: { table: 'readwrite', appendsAudit: true, sendsTo: ['fanOut'], secrets: ['consoleClient'] },
+    timeoutSeconds: 10,
+    memoryMb: 1024,
+  }),
+  // The console's CSS, scripts and images: files of the bundle, named by their content's hash, so
+  // they are cached for a year. Touches nothing, so it never needs a grant.
+  consoleAssets: defineFunction({
+    description: "The web console's static assets (CSS, scripts, images), by content hash",
+    entry: 'functions/http/console-assets.ts',
+    envSchema: baseEnvSchema,
+    environment: base,
+    trigger: { kind: 'http', routes: ['GET /console/assets/{file}'], authorizer: 'none' },
+    access: {},
+    timeoutSeconds: 5,
+    memoryMb: 256,
   }),
   // One function for access administration (keys, staff and the audit log): operators only, rarely
   // called, and kept apart from the functions staff use every day.

@@ -1,5 +1,11 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import type { KeysEnv, PhoneHashEnv, ResidentTextsEnv, TableEnv } from '../shared/config/env.js';
+import type { BroadcastsEnv, KeysEnv, PhoneHashEnv, ResidentTextsEnv, TableEnv } from '../shared/config/env.js';
+import type { FanOutTask } from '../shared/domain/jobs.js';
+import { sendWindow } from '../shared/domain/send-window.js';
+import { listSandboxMessages } from '../shared/adapters/providers/sandbox/recording-adapter.js';
+import { smsStopNumberSource } from '../shared/adapters/providers/sender-identities.js';
+import { providerSettingsSource } from '../shared/adapters/providers/settings-source.js';
+import type { SandboxOutbox } from '../shared/usecases/sandbox-outbox.js';
 import { keyedPhoneHash, type PhoneHasher } from '../shared/domain/erasure.js';
 import type { ReplySendJob } from '../shared/domain/jobs.js';
 import { awsClients } from '../shared/adapters/aws-clients.js';
@@ -12,7 +18,7 @@ import type { BootstrapKeyVault } from '../shared/ports/bootstrap-key-vault.js';
 import { refreshedEvery } from '../shared/runtime/memo.js';
 import { hashApiKey, type BootstrapKeyHash } from '../shared/usecases/authenticate.js';
 import { retentionPeriodsOf } from '../shared/retention/periods.js';
-import type { CoreDependencies, InboundDependencies } from '../shared/usecases/dependencies.js';
+import type { BroadcastDependencies, CoreDependencies, InboundDependencies } from '../shared/usecases/dependencies.js';
 
 /**
  * The composition root of the functions: it builds adapters from a validated environment. Handlers
@@ -33,6 +39,20 @@ export function inboundDependencies(env: ResidentTextsEnv): InboundDependencies 
     ...coreDependencies(env),
     replies: jobQueue<ReplySendJob>(env.SEND_URGENT_QUEUE_URL),
     settings: { serviceName: env.SERVICE_NAME, contact: env.SERVICE_CONTACT, floodLimit: env.FLOOD_LIMIT },
+  };
+}
+
+/** What making, previewing and releasing broadcasts needs: the broadcasts API's and the console's. */
+export function broadcastDependencies(env: BroadcastsEnv): BroadcastDependencies & { sandboxOutbox: SandboxOutbox } {
+  return {
+    ...coreDependencies(env),
+    fanOutTasks: jobQueue<FanOutTask>(env.FAN_OUT_QUEUE_URL),
+    topicShards: env.TOPIC_SHARDS,
+    window: sendWindow(env.QUIET_HOURS, env.TIME_ZONE),
+    limits: { dailyMessageCap: env.DAILY_MESSAGE_CAP, operatorApprovalAbove: env.OPERATOR_APPROVAL_ABOVE },
+    prices: { table: env.PRICE_TABLE, homeCountry: env.DEFAULT_COUNTRY },
+    sandboxOutbox: (query) => listSandboxMessages(awsClients().documents, env.TABLE_NAME, query),
+    smsStopNumber: smsStopNumberSource(providerSettingsSource(env, () => awsClients().secrets), env),
   };
 }
 

@@ -16,6 +16,7 @@ import { CrierHttpApi, parseRouteKey } from './constructs/crier-http-api.js';
 import { CrierQueues } from './constructs/crier-queues.js';
 import { CrierSchedule } from './constructs/crier-schedule.js';
 import { CrierSecrets } from './constructs/crier-secrets.js';
+import { CrierSignIn } from './constructs/crier-sign-in.js';
 import { CrierTable } from './constructs/crier-table.js';
 import { acknowledgeNagFindings } from './nag-suppressions.js';
 import { optionalContextString, readAlarmEmail, readDeploymentSettings, readPublicBaseUrl, readTableBackup } from './constructs/deployment-settings.js';
@@ -40,6 +41,7 @@ export class CrierStack extends Stack {
   readonly table: CrierTable;
   readonly queues: CrierQueues;
   readonly secrets: CrierSecrets;
+  readonly signIn: CrierSignIn;
   readonly awsSms: CrierAwsSmsTopic;
   readonly httpApi: CrierHttpApi;
   readonly edge: CrierEdge;
@@ -53,7 +55,6 @@ export class CrierStack extends Stack {
     super(scope, id, { description: 'crier: WhatsApp/SMS gateway for public services', ...props });
     this.table = new CrierTable(this, 'Data', { backup: readTableBackup(this.node) });
     this.queues = new CrierQueues(this, 'Queues');
-    this.secrets = new CrierSecrets(this, 'Secrets');
     this.awsSms = new CrierAwsSmsTopic(this, 'AwsSms', {
       queue: this.queues.byId.awsSmsNotifications.queue,
       deadLetterQueue: this.queues.byId.awsSmsNotifications.deadLetterQueue,
@@ -67,14 +68,22 @@ export class CrierStack extends Stack {
 
     const workQueues = mapValues(this.queues.byId, ({ queue }) => queue);
     const deadLetterQueues = mapValues(this.queues.byId, ({ deadLetterQueue }) => deadLetterQueue);
+    const publicBaseUrl = readPublicBaseUrl(this.node) ?? this.edge.url;
+    this.signIn = new CrierSignIn(this, 'SignIn', { publicBaseUrl });
+    this.secrets = new CrierSecrets(this, 'Secrets', { consoleClientSecret: this.signIn.client.userPoolClientSecret });
     const bindings: DeploymentBindings = {
       tableName: this.table.table.tableName,
       queueUrls: mapValues(workQueues, (queue) => queue.queueUrl),
       deadLetterQueueUrls: mapValues(deadLetterQueues, (queue) => queue.queueUrl),
       // What providers are told to call and sign: CloudFront's address, unless a custom domain is in front.
-      publicBaseUrl: readPublicBaseUrl(this.node) ?? this.edge.url,
+      publicBaseUrl,
       secretArns: mapValues(this.secrets.byId, (secret) => secret.secretArn),
       awsSmsTopicArn: this.awsSms.topic.topicArn,
+      signIn: {
+        issuer: this.signIn.issuer,
+        clientId: this.signIn.client.userPoolClientId,
+        ...(optionalContextString(this.node, 'operatorEmail') ? { firstOperatorEmail: optionalContextString(this.node, 'operatorEmail') } : {}),
+      },
       settings: readDeploymentSettings(this.node),
     };
     const resources = { table: this.table.table, queues: workQueues, deadLetterQueues, secrets: this.secrets.byId };

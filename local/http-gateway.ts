@@ -15,19 +15,25 @@ interface CompiledRoute {
   authorizer: HttpRoute['authorizer'];
 }
 
-/** The catalog's routes, matched as API Gateway v2 matches them (`{name}` is one path segment). */
+/**
+ * The catalog's routes, matched as API Gateway v2 matches them: `{name}` is one path segment,
+ * `{name+}` the rest of the path, and a route with a greedy parameter is tried only after every
+ * route without one (API Gateway prefers the most specific match).
+ */
 export function compileRoutes(): CompiledRoute[] {
-  return httpRoutes().map(({ routeKey, functionId, authorizer }) => {
+  const compiled = httpRoutes().map(({ routeKey, functionId, authorizer }) => {
     const [method, path] = routeKey.split(' ') as [string, string];
     const parameterNames: string[] = [];
     const pattern = new RegExp(
-      `^${path.replace(/\{(\w+)\}/g, (_match, name: string) => {
-        parameterNames.push(name);
-        return '([^/]+)';
+      `^${path.replace(/\{(\w+)(\+?)\}/g, (_match, name: string, greedy: string) => {
+        parameterNames.push(greedy ? `${name}+` : name);
+        return greedy ? '(.+)' : '([^/]+)';
       })}$`,
     );
     return { method, pattern, parameterNames, routeKey, functionId, authorizer };
   });
+  const isGreedy = (route: CompiledRoute) => route.parameterNames.some((name) => name.endsWith('+'));
+  return [...compiled.filter((route) => !isGreedy(route)), ...compiled.filter(isGreedy)];
 }
 
 export interface MatchedRoute {
@@ -40,7 +46,10 @@ export function matchRoute(routes: CompiledRoute[], method: string, path: string
     if (route.method !== method) continue;
     const match = route.pattern.exec(path);
     if (!match) continue;
-    const pathParameters = Object.fromEntries(route.parameterNames.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? '')]));
+    // API Gateway names a greedy parameter without its `+` (`{proxy+}` arrives as `proxy`).
+    const pathParameters = Object.fromEntries(
+      route.parameterNames.map((name, index) => [name.replace(/\+$/, ''), decodeURIComponent(match[index + 1] ?? '')]),
+    );
     return { route, pathParameters };
   }
   return undefined;
@@ -57,6 +66,9 @@ export function toApiGatewayEvent(
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
+  // Payload format 2.0 hands cookies over as a list, not as a header.
+  const cookies = headers.cookie?.split(/;\s*/).filter(Boolean);
+  delete headers.cookie;
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
   const contentType = headers['content-type'] ?? '';
@@ -67,6 +79,7 @@ export function toApiGatewayEvent(
     routeKey: matched.route.routeKey,
     rawPath: url.pathname,
     rawQueryString: url.search.replace(/^\?/, ''),
+    ...(cookies?.length ? { cookies } : {}),
     headers,
     ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
     ...(matched.route.parameterNames.length ? { pathParameters: matched.pathParameters } : {}),
@@ -111,10 +124,11 @@ export async function readBody(request: IncomingMessage): Promise<Buffer | undef
   return Buffer.concat(chunks);
 }
 
-/** Writes a Lambda proxy result to the HTTP response, as API Gateway does. */
+/** Writes a Lambda proxy result to the HTTP response, as API Gateway does (`cookies` become Set-Cookie headers). */
 export function respond(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
   response.writeHead(result.statusCode ?? 200, headers);
   const body = result.body === undefined ? undefined : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
   response.end(body);

@@ -40,6 +40,7 @@ import { localDeploymentSettings, localProviderEnvironment } from './local-setti
 import { LOCAL_OPERATOR_KEY_ID } from '../shared/adapters/secrets/bootstrap-key-vaults.js';
 import { localTimeoutMs, queueTimeScaleSchema } from './time-scale.js';
 import { localObservabilityEnvironment } from './observability.js';
+import { buildConsoleAssets } from '../console/build-assets.js';
 
 export interface LocalStackOptions {
   /** 0 picks a free port. */
@@ -130,6 +131,9 @@ export class PortInUseError extends LocalStackStartError {
 }
 
 const TABLE_NAME = 'crier-local';
+/** Where the embedded OpenID provider answers, and the console's client id there. */
+export const LOCAL_ISSUER_PATH = '/oidc';
+export const LOCAL_CONSOLE_CLIENT_ID = 'crier-console';
 const LOCAL_AWS_SMS_TOPIC_ARN = 'arn:aws:sns:eu-west-2:000000000000:crier-local-aws-sms';
 const LOCAL_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
 /** Where the sandbox providers send (local/sandbox.ts): `sandbox` and `sandbox-b`. */
@@ -184,6 +188,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     configuredSenderIdentities({ ...providerSettings, ...identitySettings });
 
+    // The console's stylesheet and scripts (compiled from Sass; skipped when already current).
+    buildConsoleAssets();
     const dynamo = await startDynamo(options.dataDir ? join(options.dataDir, 'dynamodb') : undefined);
     emulators.push(dynamo);
     const sqsEmulator = await startSqs();
@@ -204,6 +210,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       secretArns: {},
       ...(options.operatorKeyFile ? { operatorKeyFile: options.operatorKeyFile } : {}),
       awsSmsTopicArn: LOCAL_AWS_SMS_TOPIC_ARN,
+      // The embedded OpenID provider (local/identity-provider.ts) on this same server; the
+      // console's client secret is made afresh at each start, as the provider's keys are.
+      signIn: { issuer: `${publicBaseUrl}${LOCAL_ISSUER_PATH}`, clientId: LOCAL_CONSOLE_CLIENT_ID, clientSecret: randomBytes(24).toString('base64url') },
       settings,
     };
     // Every function's environment from its own catalog mapping. They share this process, and

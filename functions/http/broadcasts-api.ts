@@ -8,9 +8,7 @@ import {
   sandboxOutboxQuery,
 } from '../../shared/api/broadcast-schemas.js';
 import { broadcastsEnvSchema, type BroadcastsEnv } from '../../shared/config/env.js';
-import type { FanOutTask } from '../../shared/domain/jobs.js';
 import type { Broadcast } from '../../shared/domain/model.js';
-import { sendWindow } from '../../shared/domain/send-window.js';
 import { shownCounts } from '../../shared/broadcasts/shown-counts.js';
 import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { parseJsonBody, parseParameter, parseQuery } from '../../shared/runtime/http/request.js';
@@ -19,15 +17,10 @@ import { approveBroadcast, rejectBroadcast, submitBroadcast } from '../../shared
 import { previewBroadcast, previewRequest } from '../../shared/usecases/broadcast-preview.js';
 import { cancelBroadcast, createBroadcast, getBroadcast, listBroadcasts } from '../../shared/usecases/broadcasts.js';
 import { costView } from '../../shared/api/costs.js';
-import { listSandboxOutbox, type SandboxOutbox } from '../../shared/usecases/sandbox-outbox.js';
-import { listSandboxMessages } from '../../shared/adapters/providers/sandbox/recording-adapter.js';
-import { awsClients } from '../../shared/adapters/aws-clients.js';
-import { smsStopNumberSource } from '../../shared/adapters/providers/sender-identities.js';
-import { providerSettingsSource } from '../../shared/adapters/providers/settings-source.js';
+import { listSandboxOutbox } from '../../shared/usecases/sandbox-outbox.js';
 import { getDepartmentLimits, setDepartmentLimits } from '../../shared/usecases/department-limits.js';
-import type { BroadcastDependencies } from '../../shared/usecases/dependencies.js';
 import { authenticated as authenticatedRoute } from './admin-route.js';
-import { bootstrapKeyUnknownToRoutes, coreDependencies, jobQueue } from '../wiring.js';
+import { bootstrapKeyUnknownToRoutes, broadcastDependencies } from '../wiring.js';
 
 const broadcastIdSchema = z.string().regex(/^[0-9a-z]{26}$/, 'must be a broadcast id (26 characters)');
 const departmentSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a department name (lowercase letters, digits, dashes)');
@@ -44,18 +37,8 @@ function view(broadcast: Broadcast, currency: string) {
 const viewIn = (deps: { currency: string }) => (broadcast: Broadcast) => view(broadcast, deps.currency);
 
 function dependencies(env: BroadcastsEnv) {
-  const core = coreDependencies(env);
-  const broadcasts: BroadcastDependencies & { sandboxOutbox: SandboxOutbox } = {
-    ...core,
-    fanOutTasks: jobQueue<FanOutTask>(env.FAN_OUT_QUEUE_URL),
-    topicShards: env.TOPIC_SHARDS,
-    window: sendWindow(env.QUIET_HOURS, env.TIME_ZONE),
-    limits: { dailyMessageCap: env.DAILY_MESSAGE_CAP, operatorApprovalAbove: env.OPERATOR_APPROVAL_ABOVE },
-    prices: { table: env.PRICE_TABLE, homeCountry: env.DEFAULT_COUNTRY },
-    sandboxOutbox: (query) => listSandboxMessages(awsClients().documents, env.TABLE_NAME, query),
-    smsStopNumber: smsStopNumberSource(providerSettingsSource(env, () => awsClients().secrets), env),
-  };
-  return { core, bootstrapKeyHash: bootstrapKeyUnknownToRoutes, broadcasts, currency: env.PRICE_TABLE.currency };
+  const broadcasts = broadcastDependencies(env);
+  return { core: broadcasts, bootstrapKeyHash: bootstrapKeyUnknownToRoutes, broadcasts, currency: env.PRICE_TABLE.currency };
 }
 const authenticated = authenticatedRoute<BroadcastsEnv, ReturnType<typeof dependencies>>;
 const idOf = (parameters: Record<string, string | undefined>) => parseParameter(parameters.id, 'id', broadcastIdSchema);

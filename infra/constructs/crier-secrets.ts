@@ -31,7 +31,8 @@ function providerSecret(id: ProviderSecretId, provider: string): SecretDefinitio
  * Every secret, by catalog id. Add one here and to `SecretId`; a function reads it only when its
  * catalog entry lists it.
  */
-const secretDefinitions: Record<SecretId, SecretDefinition> = {
+function secretDefinitions(consoleClientSecret: SecretValue): Record<SecretId, SecretDefinition> {
+  return {
   twilio: providerSecret('twilio', 'Twilio'),
   whatsappCloud: providerSecret('whatsappCloud', 'WhatsApp Cloud API'),
   bootstrapKey: {
@@ -53,7 +54,20 @@ const secretDefinitions: Record<SecretId, SecretDefinition> = {
       removalPolicy: RemovalPolicy.RETAIN,
     },
   },
-};
+  consoleClient: {
+    name: 'console-client',
+    props: {
+      description: "The console's client secret at the staff sign-in (Cognito's, copied at deploy); read by the console alone",
+      secretStringValue: consoleClientSecret,
+    },
+  },
+  };
+}
+
+export interface CrierSecretsProps {
+  /** The console's client secret, as the identity provider made it (infra/constructs/crier-sign-in.ts). */
+  consoleClientSecret: SecretValue;
+}
 
 /** The deployment's Secrets Manager secrets, one per catalog `SecretId`. */
 export class CrierSecrets extends Construct {
@@ -61,15 +75,16 @@ export class CrierSecrets extends Construct {
   /** Known at synth time, so outputs show them literally (`Secret.secretName` is an ARN parse). */
   readonly names: Record<SecretId, string>;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: CrierSecretsProps) {
     super(scope, id);
     const namePrefix = Stack.of(this).stackName;
-    const ids = Object.keys(secretDefinitions) as SecretId[];
-    this.names = Object.fromEntries(ids.map((secretId) => [secretId, `${namePrefix}/${secretDefinitions[secretId].name}`])) as Record<SecretId, string>;
+    const definitions = secretDefinitions(props.consoleClientSecret);
+    const ids = Object.keys(definitions) as SecretId[];
+    this.names = Object.fromEntries(ids.map((secretId) => [secretId, `${namePrefix}/${definitions[secretId].name}`])) as Record<SecretId, string>;
     this.byId = Object.fromEntries(
       ids.map((secretId) => [
         secretId,
-        new Secret(this, pascalCase(secretId), { ...secretDefinitions[secretId].props, secretName: this.names[secretId] }),
+        new Secret(this, pascalCase(secretId), { ...definitions[secretId].props, secretName: this.names[secretId] }),
       ]),
     ) as Record<SecretId, Secret>;
   }

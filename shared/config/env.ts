@@ -374,3 +374,28 @@ export type EnvironmentOf<S extends z.ZodObject> = {
 } & {
   [K in keyof z.input<S> as undefined extends z.input<S>[K] ? K : never]?: string;
 };
+
+/**
+ * The web console: what the broadcasts API needs (its pages call the same use cases), plus who
+ * signs people in. The identity provider is any OpenID provider: Cognito in AWS, the embedded one
+ * on the local stack. Its client secret comes from Secrets Manager in AWS (the Cognito app
+ * client's, read once per container) and from the environment locally (a generated dev secret).
+ */
+export const consoleEnvSchema = broadcastsEnvSchema.extend({
+  SERVICE_NAME: nonEmpty,
+  /** Where the console is reached: the sign-in callback and the cookies' origin. */
+  PUBLIC_BASE_URL: z.url(),
+  OIDC_ISSUER: z.url(),
+  OIDC_CLIENT_ID: nonEmpty,
+  OIDC_CLIENT_SECRET: nonEmpty.optional(),
+  OIDC_CLIENT_SECRET_ARN: nonEmpty.optional(),
+  /**
+   * The deployment's first operator (`-c operatorEmail`): made an operator at their first sign-in
+   * while crier has no staff at all, so a new deployment can be administered from the browser.
+   */
+  FIRST_OPERATOR_EMAIL: z.email().optional(),
+  /** A session ends after this long without a request, and after SESSION_MAX_HOURS whatever happens. */
+  SESSION_IDLE_MINUTES: positiveInt.max(24 * 60).default(30),
+  SESSION_MAX_HOURS: positiveInt.max(24 * 7).default(12),
+});
+export type ConsoleEnv = z.infer<typeof consoleEnvSchema>;

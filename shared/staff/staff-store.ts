@@ -20,6 +20,12 @@ export interface StaffStore {
   findBySubject(subject: string): Promise<StaffRecord | undefined>;
   /** Records in id order (ids sort by creation), removed ones included. */
   list(limit: number, cursor: string | undefined): Promise<Page<StaffRecord>>;
+  /**
+   * Binds the identity provider's subject to a current record that has none (their first
+   * sign-in); returns the record as it now is, or undefined when it is gone, removed, already
+   * bound to another subject, or the subject is another current record's.
+   */
+  bindSubject(id: string, subject: string): Promise<StaffRecord | undefined>;
   /** Marks the record removed and frees its email and subject; false when there is no such record. */
   remove(id: string, at: string): Promise<boolean>;
 }

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, SecretValue, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { functionDefinition } from '../../functions/catalog.js';
@@ -26,6 +26,7 @@ const bindings: DeploymentBindings = {
   publicBaseUrl: 'https://sms.council.example',
   secretArns: {},
   awsSmsTopicArn: 'arn:aws:sns:eu-west-2:123456789012:crier-aws-sms',
+  signIn: { issuer: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_example', clientId: 'console' },
   settings: {
     defaultCountry: 'GB',
     smsProvider: 'sandbox',
@@ -46,7 +47,7 @@ function functionWithAccess(access: FunctionAccess, settings: Partial<Deployment
   const stack = new Stack(new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } }), 'Test');
   const table = new CrierTable(stack, 'Data').table;
   const queues = new CrierQueues(stack, 'Queues').byId;
-  const secrets = new CrierSecrets(stack, 'Secrets').byId;
+  const secrets = new CrierSecrets(stack, 'Secrets', { consoleClientSecret: SecretValue.unsafePlainText('console-client-secret') }).byId;
   new CrierFunction(stack, 'Probe', {
     definition: { ...functionDefinition('health'), access },
     bindings: { ...bindings, settings: { ...bindings.settings, ...settings } },

@@ -94,7 +94,7 @@ const table = logicalId(stack.table.table);
 const queueIds = Object.keys(queueDefinitions) as QueueId[];
 const queue = (id: QueueId) => logicalId(stack.queues.byId[id].queue);
 const deadLetterQueue = (id: QueueId) => logicalId(stack.queues.byId[id].deadLetterQueue);
-const secretIds: SecretId[] = ['bootstrapKey', 'twilio', 'whatsappCloud', 'phoneHashKey'];
+const secretIds: SecretId[] = ['bootstrapKey', 'twilio', 'whatsappCloud', 'phoneHashKey', 'consoleClient'];
 const secret = (id: SecretId) => logicalId(stack.secrets.byId[id]);
 const settings = readDeploymentSettings(stack.node);
 const logGroup = (id: FunctionId) => logicalId(stack.functions[id].node.findChild('Logs') as LogGroup);

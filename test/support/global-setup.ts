@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { startDynamo, startSqs } from '../../local/emulators.js';
 import { bundleCli } from './cli-bundle.js';
+import { buildConsoleAssets } from '../../console/build-assets.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,6 +20,8 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  // The console's stylesheet and scripts, as `npm start` builds them (skipped when current).
+  buildConsoleAssets();
   const dynamo = await startDynamo(undefined);
   const [sqs, crierCli] = await Promise.all([startSqs(), bundleCli()]);
   project.provide('dynamoEndpoint', dynamo.endpoint);

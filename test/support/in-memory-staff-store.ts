@@ -35,6 +35,15 @@ export class InMemoryStaffStore implements StaffStore {
     return { items, cursor: ids.length > limit ? ids[limit - 1] : undefined };
   }
 
+  async bindSubject(id: string, subject: string): Promise<StaffRecord | undefined> {
+    const record = this.records.get(id);
+    if (!record || record.removedAt !== undefined) return undefined;
+    if (record.subject !== undefined) return record.subject === subject ? structuredClone(record) : undefined;
+    if ([...this.records.values()].some((other) => other.removedAt === undefined && other.subject === subject)) return undefined;
+    record.subject = subject;
+    return structuredClone(record);
+  }
+
   async remove(id: string, at: string): Promise<boolean> {
     const record = this.records.get(id);
     if (!record) return false;

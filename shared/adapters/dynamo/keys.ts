@@ -34,6 +34,8 @@ import type { Channel } from '../../domain/model.js';
  * | staff member         | STAFF                       | STAFF#<id>                 |
  * | staff email claim    | STAFFEMAIL#<email>          | STAFFEMAIL                 |
  * | staff subject claim  | STAFFSUBJECT#<sub>          | STAFFSUBJECT               |
+ * | console session      | SESSION#<sha256(secret)>    | SESSION                    |
+ * | sign-in under way    | SIGNIN#<state>              | SIGNIN                     |
  * | audit record         | AUDIT#<YYYY-MM-DD>          | <at>#<id>                  |
  * | reply text overrides | CONFIG                      | REPLY_TEXTS                |
  * | deployed sandbox msg | SANDBOX#<YYYY-MM-DD>        | <at>#<messageId>           |
@@ -138,6 +140,8 @@ export const keys = {
   apiKeysPartition: 'APIKEYS',
   apiKeyById: (keyId: string) => ({ pk: 'APIKEYS', sk: `KEY#${keyId}` }),
   staffPartition: 'STAFF',
+  session: (idHash: string) => ({ pk: `SESSION#${idHash}`, sk: 'SESSION' }),
+  signInAttempt: (state: string) => ({ pk: `SIGNIN#${state}`, sk: 'SIGNIN' }),
   staffById: (id: string) => ({ pk: 'STAFF', sk: `STAFF#${id}` }),
   /** Holds the id of the one current record with this (lower-cased) email: what keeps emails unique. */
   staffEmail: (email: string) => ({ pk: `STAFFEMAIL#${email}`, sk: 'STAFFEMAIL' }),

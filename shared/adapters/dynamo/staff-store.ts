@@ -84,6 +84,38 @@ export class DynamoStaffStore implements StaffStore {
     };
   }
 
+  async bindSubject(id: string, subject: string): Promise<StaffRecord | undefined> {
+    const record = await this.get(id);
+    if (!record || record.removedAt !== undefined) return undefined;
+    if (record.subject !== undefined) return record.subject === subject ? record : undefined;
+    const bound = { ...record, subject };
+    const claim = { key: keys.staffSubject(subject), refusal: staffSubjectTaken(subject) };
+    // The claim first (as create does), then the record, only while it is still current and unbound.
+    try {
+      await this.claim(claim, bound);
+    } catch (error) {
+      if (error instanceof ConflictError) return undefined;
+      throw error;
+    }
+    try {
+      const { Attributes } = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.staffById(id),
+          UpdateExpression: 'SET subject = :subject',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(removedAt) AND (attribute_not_exists(subject) OR subject = :subject)',
+          ExpressionAttributeValues: { ':subject': subject },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toRecord(Attributes ?? {});
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      await this.release(claim, id);
+      return undefined;
+    }
+  }
+
   async remove(id: string, at: string): Promise<boolean> {
     let removed: StaffRecord;
     try {

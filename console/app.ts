@@ -1,0 +1,75 @@
+import { Hono } from 'hono';
+import { NONCE, secureHeaders } from 'hono/secure-headers';
+import { ConflictError, ForbiddenError, LimitExceededError, NotFoundError, ValidationError } from '../shared/domain/errors.js';
+import { logger } from '../shared/runtime/logger.js';
+import type { ConsoleDependencies } from './dependencies.js';
+import { messagePage } from './page.js';
+import type { SignedInPerson } from './person.js';
+import { requirePerson } from './session-middleware.js';
+import { signInRoutes } from './pages/sign-in.js';
+import { broadcastPages } from './pages/broadcasts.js';
+
+export interface ConsoleEnv {
+  Variables: {
+    serviceName: string;
+    secureHeadersNonce?: string;
+    /** Set by requirePerson on every page behind sign-in. */
+    person?: SignedInPerson;
+  };
+}
+
+/**
+ * The web console: server-rendered GOV.UK Frontend pages on Hono. Every page works without
+ * JavaScript; scripts only enhance. Sign-in is OpenID Connect (pages/sign-in.ts); every other page
+ * is behind a session (session-middleware.ts), and acts through the same use cases as the admin
+ * API, as the person signed in.
+ */
+export function createConsoleApp(deps: ConsoleDependencies): Hono<ConsoleEnv> {
+  const app = new Hono<ConsoleEnv>();
+  app.use(
+    secureHeaders({
+      // Scripts: the console's own files and inline scripts carrying this response's nonce; no
+      // eval, no other origin, no plugins, no framing; forms post to the console only.
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", NONCE],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+      strictTransportSecurity: 'max-age=31536000; includeSubDomains',
+      referrerPolicy: 'same-origin',
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use(async (c, next) => {
+    c.set('serviceName', deps.serviceName);
+    await next();
+    // Pages show residents' data and carry CSRF tokens: never kept by the browser or a proxy.
+    if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
+  });
+  app.get('/', (c) => c.redirect('/console/', 302));
+  app.get('/console', (c) => c.redirect('/console/', 302));
+  app.route('/console', signInRoutes(deps));
+  app.use('/console/*', requirePerson(deps));
+  app.route('/console', broadcastPages(deps));
+
+  app.notFound((c) => messagePage(c, 404, 'Page not found', ['If you typed the web address, check it is correct.'], { href: '/console/', text: 'Go to broadcasts' }));
+  app.onError((error, c) => {
+    if (error instanceof NotFoundError) return messagePage(c, 404, 'Page not found', [error.message], { href: '/console/', text: 'Go to broadcasts' });
+    if (error instanceof ForbiddenError) return messagePage(c, 403, 'You cannot do that', [sentence(error.message)], { href: '/console/', text: 'Go to broadcasts' });
+    if (error instanceof ValidationError || error instanceof ConflictError || error instanceof LimitExceededError) return messagePage(c, 400, 'There is a problem', [sentence(error.message)], { href: '/console/', text: 'Go to broadcasts' });
+    logger.error('console page failed', { error: error as Error, path: c.req.path });
+    return messagePage(c, 500, 'Sorry, there is a problem with the service', ['Try again later.']);
+  });
+  return app;
+}
+
+/** The use cases' messages start lower-case (they are also API errors); a page shows a sentence. */
+export function sentence(message: string): string {
+  const text = message.charAt(0).toUpperCase() + message.slice(1);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}

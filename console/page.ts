@@ -1,0 +1,43 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ConsoleEnv } from './app.js';
+import { personView } from './person.js';
+import { renderView } from './render.js';
+
+/** An error as the design system's error summary lists it: the message, and the field it links to. */
+export interface FieldError {
+  text: string;
+  href: string;
+}
+
+/** The navigation's links: what exists for this person, the current section marked. */
+function navigation(c: Context<ConsoleEnv>) {
+  const person = c.get('person');
+  if (!person) return [];
+  const path = c.req.path;
+  return [{ href: '/console/', text: 'Broadcasts', current: path === '/console/' || path.startsWith('/console/broadcasts') }];
+}
+
+/** Renders a page in the console's layout with what every page shows: the service, the person, the CSRF token, the CSP nonce. */
+export function page(c: Context<ConsoleEnv>, view: string, context: Record<string, unknown>, status: ContentfulStatusCode = 200) {
+  const person = c.get('person');
+  const html = renderView(view, {
+    ...context,
+    serviceName: c.get('serviceName'),
+    cspNonce: c.get('secureHeadersNonce'),
+    navigation: navigation(c),
+    ...(person ? { person: personView(person), csrfToken: person.session.csrfToken } : {}),
+  });
+  return c.html(html, status);
+}
+
+/** A page that says what went wrong and what to do, in the layout. */
+export function messagePage(
+  c: Context<ConsoleEnv>,
+  status: ContentfulStatusCode,
+  heading: string,
+  paragraphs: string[],
+  link?: { href: string; text: string },
+) {
+  return page(c, 'error.njk', { pageTitle: heading, heading, paragraphs, link }, status);
+}

@@ -1,0 +1,59 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import { hashSessionSecret, needsTouch, sessionState } from '../shared/staff/session.js';
+import type { ConsoleEnv } from './app.js';
+import { clearCookie, readCookie, SESSION_COOKIE } from './cookies.js';
+import type { ConsoleDependencies } from './dependencies.js';
+import { messagePage } from './page.js';
+import { principalOf } from './person.js';
+import { signInPath } from './pages/sign-in.js';
+
+/**
+ * Every page behind sign-in: finds the person's session from the cookie, ends it when it has
+ * idled or aged out (the person is sent to sign in, and back to where they were), refuses a form
+ * posted without the session's CSRF token, and puts the person on the context.
+ */
+export function requirePerson(deps: ConsoleDependencies): MiddlewareHandler<ConsoleEnv> {
+  return async (c, next) => {
+    const secret = readCookie(c, SESSION_COOKIE);
+    const now = deps.broadcasts.clock.now();
+    const idHash = secret ? hashSessionSecret(secret) : undefined;
+    const session = idHash ? await deps.sessions.get(idHash) : undefined;
+    if (!session || !idHash) return toSignIn(c);
+    if (sessionState(session, now, deps.sessionPolicy) !== 'active') {
+      await deps.sessions.delete(idHash);
+      return toSignIn(c);
+    }
+    const staff = await deps.broadcasts.stores.staff.get(session.staffId);
+    if (!staff || staff.removedAt !== undefined) {
+      await deps.sessions.delete(idHash);
+      clearCookie(c, SESSION_COOKIE);
+      return messagePage(c, 403, 'You no longer have access', [`Ask an operator of ${deps.serviceName} if you think you should.`]);
+    }
+    if (c.req.method === 'POST' && !(await carriesCsrfToken(c, session.csrfToken))) {
+      return messagePage(c, 403, 'This form has expired', ['Go back, reload the page and try again.']);
+    }
+    if (needsTouch(session, now)) await deps.sessions.touch(idHash, now.toISOString());
+    c.set('person', { staff, session, principal: principalOf(staff) });
+    await next();
+  };
+}
+
+/**
+ * Back to sign in, and then back here: a page asked for by GET returns to itself; a form posted
+ * after the session ended returns to the page the form was on (its data cannot be trusted now).
+ */
+function toSignIn(c: Context<ConsoleEnv>) {
+  clearCookie(c, SESSION_COOKIE);
+  const here = new URL(c.req.url);
+  const returnTo = c.req.method === 'GET' ? `${here.pathname}${here.search}` : here.pathname;
+  return c.redirect(signInPath(returnTo), 302);
+}
+
+async function carriesCsrfToken(c: Context<ConsoleEnv>, expected: string): Promise<boolean> {
+  const body = await c.req.parseBody();
+  const given = typeof body.csrf === 'string' ? body.csrf : '';
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
