@@ -39,7 +39,7 @@ export const nagAcknowledgements: NagAcknowledgement[] = [
   {
     id: 'AwsSolutions-APIG4',
     reason:
-      'Provider webhooks cannot carry an API key: each checks the provider signature (Twilio X-Twilio-Signature, Meta X-Hub-Signature-256) before anything is stored, and refuses with 403. /health and /v1/openapi.json are public by design: they reveal no data and grant nothing.',
+      'Provider webhooks cannot carry an API key: each checks the provider signature (Twilio X-Twilio-Signature, Meta X-Hub-Signature-256) before anything is stored, and refuses with 403. /health and /v1/openapi.json are public by design: they reveal no data and grant nothing. The console (/ and /console/…) is used by people in a browser, who hold no API key: every page but sign-in checks the session cookie against its session record and sends a person without one to sign in (OpenID Connect, Cognito with MFA); its assets are public files.',
     where: openRoutes,
   },
   {
@@ -59,6 +59,12 @@ export const nagAcknowledgements: NagAcknowledgement[] = [
     reason:
       'The key erased numbers are hashed with must never change: erasure tombstones are found by it, so a rotated key would let an import bring back every number erased before. It is generated at deploy, read by the subscribers function alone, and never shown to anyone.',
     where: (stack) => [stack.secrets.byId.phoneHashKey],
+  },
+  {
+    id: 'AwsSolutions-SMG4',
+    reason:
+      "The console's client secret is made by Cognito and copied into the secret by CloudFormation at each deploy: Cognito's app client is where it lives, so a Secrets Manager rotation would only make the copy disagree with Cognito and break the sign-in. It is read by the console alone and never leaves AWS; to replace it, replace the app client and deploy (docs/security.md).",
+    where: (stack) => [stack.secrets.byId.consoleClient],
   },
   {
     id: 'AwsSolutions-IAM5[Resource::*]',

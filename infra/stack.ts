@@ -70,7 +70,7 @@ export class CrierStack extends Stack {
     const deadLetterQueues = mapValues(this.queues.byId, ({ deadLetterQueue }) => deadLetterQueue);
     const publicBaseUrl = readPublicBaseUrl(this.node) ?? this.edge.url;
     this.signIn = new CrierSignIn(this, 'SignIn', { publicBaseUrl });
-    this.secrets = new CrierSecrets(this, 'Secrets', { consoleClientSecret: this.signIn.client.userPoolClientSecret });
+    this.secrets = new CrierSecrets(this, 'Secrets', { consoleClientSecret: this.signIn.clientSecret });
     const bindings: DeploymentBindings = {
       tableName: this.table.table.tableName,
       queueUrls: mapValues(workQueues, (queue) => queue.queueUrl),

@@ -1,5 +1,15 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { AccountRecovery, Mfa, OAuthScope, UserPool, UserPoolClient, UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
+import { Duration, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
+import {
+  AccountRecovery,
+  CfnUserPoolClient,
+  FeaturePlan,
+  Mfa,
+  OAuthScope,
+  StandardThreatProtectionMode,
+  UserPool,
+  UserPoolClient,
+  UserPoolDomain,
+} from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 
 export interface CrierSignInProps {
@@ -18,6 +28,8 @@ export class CrierSignIn extends Construct {
   readonly client: UserPoolClient;
   readonly domain: UserPoolDomain;
   readonly issuer: string;
+  /** The console client's secret, for CrierSecrets to keep (a CloudFormation attribute, never in the template). */
+  readonly clientSecret: SecretValue;
 
   constructor(scope: Construct, id: string, props: CrierSignInProps) {
     super(scope, id);
@@ -27,7 +39,10 @@ export class CrierSignIn extends Construct {
       signInCaseSensitive: false,
       mfa: Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
-      passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: false },
+      passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
+      // Plus: threat protection blocks sign-ins from compromised credentials and risky attempts.
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
       accountRecovery: AccountRecovery.EMAIL_ONLY,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -47,6 +62,9 @@ export class CrierSignIn extends Construct {
       idTokenValidity: Duration.minutes(60),
       accessTokenValidity: Duration.minutes(60),
     });
+    // The attribute CloudFormation returns, rather than `userPoolClientSecret`, which reads it
+    // through a custom resource: a Lambda function and a role with a managed policy, for one value.
+    this.clientSecret = SecretValue.resourceAttribute((this.client.node.defaultChild as CfnUserPoolClient).attrClientSecret);
     this.issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
   }
 }

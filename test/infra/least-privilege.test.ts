@@ -272,9 +272,9 @@ describe('the table: items by key only, and audit records append-only', () => {
     expect(denied).toEqual(expected);
   });
 
-  it('only the admin routes that record what staff do may append audit records', () => {
+  it('only the admin routes that record what staff do, and the console (a person acting through the same use cases), may append audit records', () => {
     // Prepare
-    const expected = ['broadcastsApi', 'deadLettersApi', 'keysApi', 'residentsApi', 'subscribersApi', 'topicsApi'];
+    const expected = ['broadcastsApi', 'console', 'deadLettersApi', 'keysApi', 'residentsApi', 'subscribersApi', 'topicsApi'];
 
     // Act
     const appenders = writers.filter((id) => !deniedOnAuditPartitions(id).includes('dynamodb:PutItem'));
@@ -513,6 +513,19 @@ describe('hand-written expectations, in case the catalog wiring itself is wrong'
     expect(readers).toEqual(expected);
   });
 
+  it('only the console reads its client secret at the sign-in, and it reads no other secret', () => {
+    // Prepare
+    const expected = ['console'];
+
+    // Act
+    const readers = functionsAllowedTo('secretsmanager:GetSecretValue', secret('consoleClient'));
+    const consoleReads = secretIds.filter((id) => allows('console', 'secretsmanager:GetSecretValue', secret(id)));
+
+    // Assess
+    expect(readers).toEqual(expected);
+    expect(consoleReads).toEqual(['consoleClient']);
+  });
+
   it('the key numbers are hashed with is generated at deploy, never in the template, and kept if the stack is deleted', () => {
     // Prepare
     const id = secret('phoneHashKey');
@@ -526,7 +539,7 @@ describe('hand-written expectations, in case the catalog wiring itself is wrong'
     expect(deletionPolicy).toBe('Retain');
   });
 
-  it('fan-out feeds both send lanes and its own queue (a bulk task taking turns); nothing else feeds the fan-out queue but the broadcasts API, the scheduler and a redrive', () => {
+  it('fan-out feeds both send lanes and its own queue (a bulk task taking turns); nothing else feeds the fan-out queue but the broadcasts API, the console (releasing a broadcast as a person), the scheduler and a redrive', () => {
     // Prepare
     const action = 'sqs:SendMessage';
 
@@ -536,7 +549,7 @@ describe('hand-written expectations, in case the catalog wiring itself is wrong'
 
     // Assess
     expect(fanOutSendsTo.sort()).toEqual(['fanOut', 'sendBulk', 'sendUrgent']);
-    expect(fanOutSenders.sort()).toEqual(['broadcastsApi', 'deadLettersApi', 'fanOut', 'scheduler']);
+    expect(fanOutSenders.sort()).toEqual(['broadcastsApi', 'console', 'deadLettersApi', 'fanOut', 'scheduler']);
   });
 
   it('only the dead letters API can touch a dead-letter queue, and it cannot consume a work queue', () => {

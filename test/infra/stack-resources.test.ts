@@ -288,7 +288,7 @@ describe('AWS End User Messaging SMS notifications', () => {
 });
 
 describe('secrets', () => {
-  it('deploys one credentials template per provider, holding credentials only, a generated operator key and a generated key for hashing numbers', () => {
+  it('deploys one credentials template per provider, holding credentials only, a generated operator key, a generated key for hashing numbers and the console\'s client secret', () => {
     // Prepare
     const expected = {
       twilio: { TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '' },
@@ -300,9 +300,10 @@ describe('secrets', () => {
     const twilio = secrets[logicalId(stack, stack.secrets.byId.twilio)].Properties;
     const whatsappCloud = secrets[logicalId(stack, stack.secrets.byId.whatsappCloud)].Properties;
     const bootstrapKey = secrets[logicalId(stack, stack.secrets.byId.bootstrapKey)].Properties;
+    const consoleClient = secrets[logicalId(stack, stack.secrets.byId.consoleClient)].Properties;
 
     // Assess
-    template.resourceCountIs('AWS::SecretsManager::Secret', 4);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 5);
     expect(secrets[logicalId(stack, stack.secrets.byId.phoneHashKey)].Properties.Name).toBe('Crier/phone-hash-key');
     expect(twilio.Name).toBe('Crier/twilio');
     expect(JSON.parse(twilio.SecretString)).toEqual(expected.twilio);
@@ -311,6 +312,9 @@ describe('secrets', () => {
     expect(bootstrapKey.Name).toBe('Crier/bootstrap-key');
     expect(bootstrapKey.SecretString).toBeUndefined();
     expect(bootstrapKey.GenerateSecretString).toMatchObject({ ExcludePunctuation: true, PasswordLength: 48 });
+    // Cognito's secret for the console client, copied by CloudFormation: never written in the template.
+    expect(consoleClient.Name).toBe('Crier/console-client');
+    expect(consoleClient.SecretString).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.signIn.client), 'ClientSecret'] });
   });
 });
 
@@ -381,9 +385,9 @@ describe('event sources', () => {
 });
 
 describe('functions', () => {
-  it('deploys one Lambda function per catalog entry', () => {
+  it('deploys one Lambda function per catalog entry, and no other (no custom resource provider)', () => {
     // Prepare
-    const expectedCount = 18;
+    const expectedCount = 20;
 
     // Act
     const functions = template.findResources('AWS::Lambda::Function');
@@ -521,7 +525,7 @@ describe('HTTP API', () => {
 
   it('has exactly the catalog routes, including the Twilio webhooks and no sandbox route', () => {
     // Prepare
-    const expectedCount = 42;
+    const expectedCount = 47;
 
     // Act
     const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
@@ -575,9 +579,22 @@ describe('HTTP API', () => {
     expect(route?.AuthorizerId !== undefined).toBe(expected);
   });
 
-  it('leaves the webhooks, the health check and the OpenAPI document open, and guards 36 admin routes', () => {
+  it('leaves the webhooks, the health check, the OpenAPI document and the console open, and guards 36 admin routes', () => {
     // Prepare
-    const open = ['GET /health', 'POST /webhooks/twilio/inbound', 'POST /webhooks/twilio/status', 'GET /webhooks/whatsapp', 'POST /webhooks/whatsapp', 'GET /v1/openapi.json'];
+    const open = [
+      'GET /health',
+      'POST /webhooks/twilio/inbound',
+      'POST /webhooks/twilio/status',
+      'GET /webhooks/whatsapp',
+      'POST /webhooks/whatsapp',
+      'GET /v1/openapi.json',
+      // The console checks the person's session itself: a browser carries no API key.
+      'GET /',
+      'GET /console',
+      'GET /console/{proxy+}',
+      'POST /console/{proxy+}',
+      'GET /console/assets/{file}',
+    ];
 
     // Act
     const byAuthorization = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => ({
@@ -682,7 +699,7 @@ describe('alarms', () => {
     });
   });
 
-  it('has 34 alarms (4 DLQs, 18 function errors, 5 function throttles, 4 queue ages, 5xx, 429s, spend), and on a work queue only its oldest message\'s age: a backlog is normal', () => {
+  it('has 36 alarms (4 DLQs, 20 function errors, 5 function throttles, 4 queue ages, 5xx, 429s, spend), and on a work queue only its oldest message\'s age: a backlog is normal', () => {
     // Prepare
     const workQueues = new Set(queueIds.map((id) => logicalId(stack, stack.queues.byId[id].queue)));
 
@@ -690,7 +707,7 @@ describe('alarms', () => {
     const onWorkQueues = alarms.filter((alarm) => workQueues.has(alarm.Dimensions?.[0]?.Value?.['Fn::GetAtt']?.[0]));
 
     // Assess
-    expect(alarms).toHaveLength(4 + 18 + 5 + 4 + 3);
+    expect(alarms).toHaveLength(4 + 20 + 5 + 4 + 3);
     expect(onWorkQueues.map((alarm) => alarm.MetricName)).toEqual(queueIds.map(() => 'ApproximateAgeOfOldestMessage'));
   });
 });
