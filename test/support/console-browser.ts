@@ -40,8 +40,14 @@ export class ConsoleBrowser {
     return response;
   }
 
-  /** Follows redirects (GET after each, as a browser does after 302 and 303) until a page answers. */
-  async follow(target: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<{ response: Response; url: string; hops: Hop[] }> {
+  /**
+   * Follows redirects (GET after each, as a browser does after 302 and 303) until a page answers,
+   * or until a redirect points at an address `stopAt` picks (not asked for: `url` is that address).
+   */
+  async follow(
+    target: string,
+    init: { method?: string; form?: Record<string, string>; stopAt?: (url: string) => boolean } = {},
+  ): Promise<{ response: Response; url: string; hops: Hop[] }> {
     const hops: Hop[] = [];
     let url = new URL(target, this.origin).toString();
     let response = await this.request(url, init);
@@ -52,6 +58,7 @@ export class ConsoleBrowser {
       if (!location) break;
       await response.body?.cancel();
       url = new URL(location, url).toString();
+      if (init.stopAt?.(url)) return { response, url, hops };
       response = await this.request(url);
     }
     hops.push({ status: response.status, url, location: undefined });
