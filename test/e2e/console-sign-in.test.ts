@@ -213,6 +213,23 @@ describe('console sign-in against the local stack', () => {
     expect(withOldCookie.headers.get('location')).toBe('/console/sign-in?return=%2Fconsole%2F');
   });
 
+  it('a new sign-in in the same browser ends the session it had', async () => {
+    // Prepare
+    const { browser } = await signIn('sender@crier.test');
+    const before = browser.cookie(SESSION_COOKIE)!;
+
+    // Act
+    const again = await browser.follow('/console/sign-in?return=%2Fconsole%2F');
+    const after = browser.cookie(SESSION_COOKIE)!;
+    browser.setCookie(SESSION_COOKIE, before);
+    const withOldCookie = await browser.request('/console/');
+
+    // Assess
+    expect(await again.response.text()).toContain('Sam Sender, Sender, general');
+    expect(after).not.toBe(before);
+    expect(withOldCookie.status).toBe(302);
+  });
+
   it('refuses a form posted without the CSRF token, or with a wrong one, and the session goes on', async () => {
     // Prepare
     const { browser, html } = await signIn('sender@crier.test');
