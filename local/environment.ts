@@ -22,6 +22,8 @@ export const localEnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   // Of an API key's shape, or the gateway would refuse it before looking it up.
   CRIER_BOOTSTRAP_KEY: z.string().regex(apiKeyShape, 'must be 16 to 128 letters, digits, "-" or "_"').optional(),
+  /** What the local staff accounts sign in to the console with; generated once (DATA_DIR/staff-password) when unset. */
+  CRIER_STAFF_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(128).optional(),
   TWILIO_AUTH_TOKEN: z.string().min(1).default('crier-local-dev-token'),
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
   TWILIO_SMS_FROM: z.string().min(1).optional(),

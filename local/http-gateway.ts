@@ -42,6 +42,14 @@ export interface MatchedRoute {
 }
 
 export function matchRoute(routes: CompiledRoute[], method: string, path: string): MatchedRoute | undefined {
+  const matched = matchExactly(routes, method, path);
+  // API Gateway routes `/console/` as `/console` (a route key may not end in `/`), and hands the
+  // function the path as asked (rawPath keeps the slash): the console's home is `/console/`.
+  if (!matched && path.length > 1 && path.endsWith('/')) return matchExactly(routes, method, path.slice(0, -1));
+  return matched;
+}
+
+function matchExactly(routes: CompiledRoute[], method: string, path: string): MatchedRoute | undefined {
   for (const route of routes) {
     if (route.method !== method) continue;
     const match = route.pattern.exec(path);

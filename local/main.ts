@@ -7,6 +7,7 @@ import { listensBeyondThisMachine, urlHost } from './listen-address.js';
 import { OUTBOX_KEPT_DAYS, OUTBOX_KEPT_MESSAGES } from './sandbox-outbox-file.js';
 import { retentionPeriodsOf } from '../shared/retention/periods.js';
 import { startLocalStack } from './stack.js';
+import { generatedStaffPassword, LOCAL_STAFF } from './local-staff.js';
 
 async function main(): Promise<void> {
   const parsed = localEnvSchema.safeParse(process.env);
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   const dataDir = resolve(env.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const operatorKey = env.CRIER_BOOTSTRAP_KEY ?? rememberedOperatorKey(dataDir);
+  const staffPassword = env.CRIER_STAFF_PASSWORD ? { password: env.CRIER_STAFF_PASSWORD, shown: true } : rememberedStaffPassword(dataDir);
 
   const stack = await startLocalStack({
     port: env.PORT,
@@ -25,6 +27,7 @@ async function main(): Promise<void> {
     publicBaseUrl: env.PUBLIC_BASE_URL,
     dataDir,
     bootstrapKey: operatorKey,
+    staffPassword: staffPassword.password,
     // Rotating rewrites the file; a key given in CRIER_BOOTSTRAP_KEY is that variable's to change.
     ...(env.CRIER_BOOTSTRAP_KEY ? {} : { operatorKeyFile: join(dataDir, 'operator-key') }),
     twilio: {
@@ -67,6 +70,9 @@ crier is running: the whole gateway on this machine.
   Base URL          ${stack.publicBaseUrl}
   Listening on      ${urlHost(address)}:${port}   (${reach})
   Operator API key  ${operatorKey}
+  Console           ${stack.publicBaseUrl}/console/   (staff sign in there)
+  Staff accounts    ${LOCAL_STAFF.map((person) => `${person.email} (${person.role})`).join(', ')}
+  Staff password    ${staffPassword.shown ? staffPassword.password : `kept in ${join(env.DATA_DIR, 'staff-password')}`}
   Twilio dev token  ${env.TWILIO_AUTH_TOKEN}   (inbound webhooks are signed with this)
   Provider          ${provider}
   Data              ${dataDir}
@@ -98,6 +104,18 @@ function rememberedOperatorKey(dataDir: string): string {
   const key = `crier_op_${randomBytes(24).toString('base64url')}`;
   writeFileSync(file, `${key}\n`, { mode: 0o600 });
   return key;
+}
+
+/**
+ * The local staff's password, as the operator key is kept: generated at the first start, kept
+ * beside the data (readable by its owner only) and shown when it is made; later starts name the file.
+ */
+function rememberedStaffPassword(dataDir: string): { password: string; shown: boolean } {
+  const file = join(dataDir, 'staff-password');
+  if (existsSync(file)) return { password: readFileSync(file, 'utf8').trim(), shown: false };
+  const password = generatedStaffPassword();
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return { password, shown: true };
 }
 
 main().catch((error: unknown) => {

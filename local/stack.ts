@@ -41,6 +41,9 @@ import { LOCAL_OPERATOR_KEY_ID } from '../shared/adapters/secrets/bootstrap-key-
 import { localTimeoutMs, queueTimeScaleSchema } from './time-scale.js';
 import { localObservabilityEnvironment } from './observability.js';
 import { buildConsoleAssets } from '../console/build-assets.js';
+import { systemClock, ulidGenerator } from '../shared/adapters/ids.js';
+import { localIdentityProvider } from './identity-provider.js';
+import { generatedStaffPassword, seedLocalStaff } from './local-staff.js';
 
 export interface LocalStackOptions {
   /** 0 picks a free port. */
@@ -55,6 +58,11 @@ export interface LocalStackOptions {
   bootstrapKey?: string;
   /** The file that keeps the operator key, which `crier keys rotate-bootstrap` rewrites; unset, rotating is refused. */
   operatorKeyFile?: string;
+  /**
+   * The password every member of staff signs in with at the embedded identity provider; generated
+   * per start when not given. At the first start (no staff at all) the three local accounts are made.
+   */
+  staffPassword?: string;
   twilio: {
     authToken: string;
     accountSid?: string;
@@ -92,6 +100,10 @@ export interface LocalStack {
   listening: { address: string; port: number };
   publicBaseUrl: string;
   operatorKey: string;
+  /** What staff sign in with at the embedded identity provider (`/oidc`). */
+  staffPassword: string;
+  /** Whether this start created the three local staff accounts (there were no staff). */
+  staffSeeded: boolean;
   sandbox: Sandbox;
   queues: Record<QueueId, ProvisionedQueue>;
   tableName: string;
@@ -202,6 +214,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await ensureTable(dynamoClient, TABLE_NAME);
     const queues = await ensureQueues(sqs, 'crier-local', timeScale);
 
+    const consoleClientSecret = randomBytes(24).toString('base64url');
     const bindings: DeploymentBindings = {
       tableName: TABLE_NAME,
       queueUrls: mapValues(queues, (queue) => queue.url),
@@ -212,7 +225,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       awsSmsTopicArn: LOCAL_AWS_SMS_TOPIC_ARN,
       // The embedded OpenID provider (local/identity-provider.ts) on this same server; the
       // console's client secret is made afresh at each start, as the provider's keys are.
-      signIn: { issuer: `${publicBaseUrl}${LOCAL_ISSUER_PATH}`, clientId: LOCAL_CONSOLE_CLIENT_ID, clientSecret: randomBytes(24).toString('base64url') },
+      signIn: { issuer: `${publicBaseUrl}${LOCAL_ISSUER_PATH}`, clientId: LOCAL_CONSOLE_CLIENT_ID, clientSecret: consoleClientSecret },
       settings,
     };
     // Every function's environment from its own catalog mapping. They share this process, and
@@ -221,8 +234,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     Object.assign(process.env, localProviderEnvironment(options, baseUrl), localObservabilityEnvironment(process.env));
 
     const operatorKey = options.bootstrapKey ?? generatedOperatorKey();
+    const stores = dynamoStores(documents, TABLE_NAME, settings.topicShards);
     // Stored hashed like every other key, under the id `operator`, so it is listed and revocable.
-    await dynamoStores(documents, TABLE_NAME, settings.topicShards).apiKeys.create(hashApiKey(operatorKey), {
+    await stores.apiKeys.create(hashApiKey(operatorKey), {
       keyId: LOCAL_OPERATOR_KEY_ID,
       name: 'local operator key',
       role: 'operator',
@@ -230,6 +244,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       mode: 'live',
       createdAt: new Date().toISOString(),
       revoked: false,
+    });
+    const staffSeeded = await seedLocalStaff({ stores, clock: systemClock, ids: ulidGenerator() });
+    const staffPassword = options.staffPassword ?? generatedStaffPassword();
+    const identityProvider = localIdentityProvider({
+      mountPath: LOCAL_ISSUER_PATH,
+      issuer: bindings.signIn.issuer,
+      client: { clientId: LOCAL_CONSOLE_CLIENT_ID, clientSecret: consoleClientSecret, redirectUri: `${publicBaseUrl}/console/auth/callback` },
+      staff: stores.staff,
+      password: staffPassword,
+      serviceName: settings.serviceName,
     });
 
     const outboxFile = options.dataDir ? openOutboxFile(options.dataDir, new Date()) : undefined;
@@ -300,6 +324,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
       const url = new URL(request.url ?? '/', baseUrl);
+      // The identity provider reads its own bodies (oidc-provider parses its endpoints' forms).
+      if (identityProvider.handles(url)) {
+        await identityProvider.handle(request, response, url);
+        return;
+      }
       const body = await readBody(request);
       if (body === undefined) {
         respond(response, { statusCode: 413, body: JSON.stringify({ error: `request body is larger than ${MAX_BODY_BYTES} bytes`, details: [] }) });
@@ -331,6 +360,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       listening,
       publicBaseUrl,
       operatorKey,
+      staffPassword,
+      staffSeeded,
       sandbox,
       queues,
       tableName: TABLE_NAME,

@@ -1,11 +1,12 @@
 import { Hono } from 'hono';
 import { identifyStaff } from '../../shared/staff/sign-in.js';
-import { hashSessionSecret, newSession, sessionExpiresAt } from '../../shared/staff/session.js';
+import { hashSessionSecret, newSession, sameSecret, sessionExpiresAt } from '../../shared/staff/session.js';
 import { logger } from '../../shared/runtime/logger.js';
 import type { ConsoleEnv } from '../app.js';
 import { clearCookie, readCookie, SESSION_COOKIE, SIGN_IN_COOKIE, writeCookie } from '../cookies.js';
 import type { ConsoleDependencies } from '../dependencies.js';
 import { messagePage, page } from '../page.js';
+import { carriesCsrfToken } from '../csrf.js';
 
 /** A sign-in must come back within this long. */
 const SIGN_IN_ATTEMPT_SECONDS = 10 * 60;
@@ -17,12 +18,17 @@ export function signInPath(returnTo: string): string {
 
 /**
  * Only a path of the console itself: anything else (another site, `//host`, a backslash trick)
- * would make sign-in an open redirect.
+ * would make sign-in an open redirect, and a control character or space (which browsers strip or
+ * which cannot go in a Location header) could turn it into one or break the redirect.
  */
 export function safeReturnPath(value: string | undefined): string {
-  if (!value || !value.startsWith('/console/') || value.includes('//') || value.includes('\\')) return '/console/';
+  if (!value || value.length > MAX_RETURN_PATH || !value.startsWith('/console/') || value.includes('//') || value.includes('\\')) return '/console/';
+  if (/[\u0000-\u0020\u007f]/.test(value)) return '/console/';
   return value;
 }
+
+/** Longer than any console address; a longer one is someone's experiment, not a page. */
+const MAX_RETURN_PATH = 1024;
 
 /**
  * Sign-in with OpenID Connect, server side: the authorization code flow with PKCE. The person is
@@ -42,7 +48,7 @@ export function signInRoutes(deps: ConsoleDependencies) {
 
   routes.get('/auth/callback', async (c) => {
     const state = c.req.query('state');
-    const boundToBrowser = state !== undefined && readCookie(c, SIGN_IN_COOKIE) === hashSessionSecret(state);
+    const boundToBrowser = state !== undefined && sameSecret(readCookie(c, SIGN_IN_COOKIE), hashSessionSecret(state));
     clearCookie(c, SIGN_IN_COOKIE);
     const attempt = state && boundToBrowser ? await deps.signInAttempts.take(state) : undefined;
     if (!attempt) return signInFailed(c, 'the sign-in was not started in this browser, or took longer than 10 minutes');
@@ -61,6 +67,10 @@ export function signInRoutes(deps: ConsoleDependencies) {
         'Ask an operator to add you, then sign in again.',
       ]);
     }
+    // A new sign-in replaces whatever session this browser had: never two live at once for one
+    // cookie jar, and a session fixed in the browser beforehand is not the one that signs in.
+    const previous = readCookie(c, SESSION_COOKIE);
+    if (previous) await deps.sessions.delete(hashSessionSecret(previous));
     const now = deps.broadcasts.clock.now();
     const { session, secret } = newSession(outcome.staff.id, now);
     await deps.sessions.create(session, sessionExpiresAt(session, deps.sessionPolicy));
@@ -75,8 +85,9 @@ export function signInRoutes(deps: ConsoleDependencies) {
     if (secret) {
       const idHash = hashSessionSecret(secret);
       const session = await deps.sessions.get(idHash);
-      const body = await c.req.parseBody();
-      if (session && body.csrf !== session.csrfToken) return messagePage(c, 403, 'This form has expired', ['Go back, reload the page and try again.']);
+      // A live session is ended only by its own form (another site cannot sign a person out);
+      // one already gone needs no token: there is nothing left to protect.
+      if (session && !(await carriesCsrfToken(c, session.csrfToken))) return messagePage(c, 403, 'This form has expired', ['Go back, reload the page and try again.']);
       await deps.sessions.delete(idHash);
     }
     clearCookie(c, SESSION_COOKIE);

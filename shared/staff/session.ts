@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * A signed-in person's session. The browser holds only a random secret (an HttpOnly cookie); the
@@ -58,4 +58,15 @@ export function newSession(staffId: string, at: Date): { session: StaffSession; 
   const secret = newSecret();
   const iso = at.toISOString();
   return { secret, session: { idHash: hashSessionSecret(secret), staffId, csrfToken: newSecret(), createdAt: iso, lastSeenAt: iso } };
+}
+
+/**
+ * Whether a secret a browser sent (a CSRF token, a cookie) is the one expected, compared in
+ * constant time so the time an answer takes says nothing of how much of a guess was right.
+ */
+export function sameSecret(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(given, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
 }

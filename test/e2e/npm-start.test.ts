@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { get } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import twilio from 'twilio';
@@ -96,6 +96,10 @@ describe('npm start', () => {
     expect(started.output()).toMatch(/npx crier simulate text \+44\d+ "JOIN TRAFFIC"/);
     expect(started.output()).toContain('crier: stopped.');
     expect(exitCode).toBe(0);
+    expect(started.output()).toContain('Staff accounts    operator@crier.test (operator), sender@crier.test (sender), approver@crier.test (approver)');
+    const password = /Staff password\s+(\S+)/.exec(started.output())?.[1];
+    expect(readFileSync(join(dataDir, 'staff-password'), 'utf8').trim()).toBe(password);
+    expect(statSync(join(dataDir, 'staff-password')).mode & 0o777).toBe(0o600);
   });
 
   it('keeps the data (and the operator key) when started again', async () => {

@@ -137,6 +137,67 @@ describe.each(Object.keys(stores))('%s (the staff store contract)', (name) => {
     expect(await store.findByEmail(record.email)).toEqual(again);
   });
 
+  it('binds a subject once to a record that has none, and finds the record by it', async () => {
+    // Prepare
+    const record = aMember();
+    await store.create(record);
+
+    // Act
+    const bound = await store.bindSubject(record.id, 'idp|ana');
+    const again = await store.bindSubject(record.id, 'idp|ana');
+
+    // Assess
+    expect(bound).toEqual({ ...record, subject: 'idp|ana' });
+    expect(again).toEqual({ ...record, subject: 'idp|ana' });
+    expect(await store.findBySubject('idp|ana')).toEqual({ ...record, subject: 'idp|ana' });
+  });
+
+  it('refuses to bind another subject to a record already bound', async () => {
+    // Prepare
+    const record = aMember({ subject: 'idp|ana' });
+    await store.create(record);
+
+    // Act
+    const rebound = await store.bindSubject(record.id, 'idp|someone-else');
+
+    // Assess
+    expect(rebound).toBeUndefined();
+    expect(await store.get(record.id)).toEqual(record);
+    expect(await store.findBySubject('idp|someone-else')).toBeUndefined();
+  });
+
+  it("refuses to bind a subject another current record holds", async () => {
+    // Prepare
+    await store.create(aMember({ subject: 'idp|ana' }));
+    const other = aMember({ id: '01jstaff000000000000000002', email: 'bo@council.gov.uk' });
+    await store.create(other);
+
+    // Act
+    const bound = await store.bindSubject(other.id, 'idp|ana');
+
+    // Assess
+    expect(bound).toBeUndefined();
+    expect(await store.get(other.id)).toEqual(other);
+    expect((await store.findBySubject('idp|ana'))?.id).toBe('01jstaff000000000000000001');
+  });
+
+  it('refuses to bind a subject to a removed record, or to one never added', async () => {
+    // Prepare
+    const record = aMember();
+    await store.create(record);
+    await store.remove(record.id, '2026-12-02T09:00:00.000Z');
+
+    // Act
+    const removed = await store.bindSubject(record.id, 'idp|ana');
+    const unknown = await store.bindSubject('01jstaff0000000000000000zz', 'idp|ana');
+
+    // Assess
+    expect(removed).toBeUndefined();
+    expect(unknown).toBeUndefined();
+    expect(await store.findBySubject('idp|ana')).toBeUndefined();
+    expect((await store.get(record.id))?.subject).toBeUndefined();
+  });
+
   it('removing twice keeps the first time, and removing an unknown id answers false', async () => {
     // Prepare
     const record = aMember();

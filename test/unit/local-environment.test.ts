@@ -30,6 +30,7 @@ describe('the local stack environment (npm start)', () => {
     { variable: 'TIME_ZONE', value: 'Mars/Olympus_Mons', message: /IANA time zone/ },
     { variable: 'DAILY_MESSAGE_CAP', value: 'many', message: /number/ },
     { variable: 'OPERATOR_APPROVAL_ABOVE', value: '-5', message: />=0|greater than or equal/ },
+    { variable: 'CRIER_STAFF_PASSWORD', value: 'short', message: /at least 8 characters/ },
   ])('refuses $variable=$value, naming the variable', ({ variable, value, message }) => {
     // Prepare
     const environment = { [variable]: value };
