@@ -142,6 +142,7 @@ export const broadcastPreviewResponse = z
         needsOperatorApproval: z.boolean(),
       }),
     ),
+    approval: approvalLevelSchema.meta({ description: 'whose approval it would wait for once submitted: none, a department approver, or an operator' }),
     warnings: z.array(z.object({ code: z.string(), message: z.string() })),
   })
   .meta({ id: 'BroadcastPreview' });

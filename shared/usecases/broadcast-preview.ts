@@ -1,6 +1,7 @@
 import { defaultLanguage, type Language } from '../domain/language.js';
 import { placeholdersWithoutFallback, renderContent } from '../domain/message-content.js';
-import { topicNameIn, type Broadcast, type Channel, type Principal } from '../domain/model.js';
+import { topicNameIn, type ApprovalLevel, type Broadcast, type Channel, type Principal } from '../domain/model.js';
+import { approvalNeeded } from './broadcast-approval.js';
 import { withStopFooter } from '../domain/replies.js';
 import { defaultPriceTable, estimateCost, homePrices, smsPreview, smsSegmentsOf, type CostEstimate, type SmsPreview } from '../domain/sms-preview.js';
 import { matchesFilters } from '../domain/targeting.js';
@@ -40,6 +41,8 @@ export interface BroadcastPreview {
   /** When it would start: now, the time asked for, or the end of quiet hours. */
   startsAt: string;
   limits: Array<{ department: string; dailyMessageCap: number; usedOnStartDay: number; wouldExceed: boolean; needsOperatorApproval: boolean }>;
+  /** Whose approval it would wait for once submitted: none, a department approver, or an operator. */
+  approval: ApprovalLevel;
   warnings: Array<{ code: string; message: string }>;
 }
 
@@ -159,6 +162,7 @@ async function preview(deps: BroadcastDependencies, draft: Draft): Promise<Broad
     cost: estimateCost({ sms: smsSegments, whatsapp: audience.byChannel.whatsapp }, 1, homePrices(deps.prices?.table ?? defaultPriceTable, deps.prices?.homeCountry ?? 'GB')),
     startsAt: startsAt.toISOString(),
     limits,
+    approval: await approvalNeeded(deps, draft, audience.total),
     warnings: [
       ...warningsFor(draft, audience, messages, whatsappWithoutTemplate, limits),
       ...('problem' in smsStop ? [{ code: 'sender_identities', message: `The STOP footer shown is the usual one: ${smsStop.problem}` }] : []),
