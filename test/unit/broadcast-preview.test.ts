@@ -253,7 +253,7 @@ describe('previewRequest: the STOP footer residents will read', () => {
     const preview = await previewRequest({ ...deps, smsStopNumber: stopNumbers(senders) }, sender, { topics: ['traffic'], body, priority: 'urgent' });
 
     // Assess
-    expect(preview.messages).toEqual([expect.objectContaining({ language: 'en', text: expected })]);
+    expect(preview.messages).toEqual([expect.objectContaining({ language: 'en', text: expected, whatsappText: `${body}\nReply STOP to stop.` })]);
     expect(preview.smsSegments).toBe(1);
     expect(preview.warnings).toEqual([]);
   });
