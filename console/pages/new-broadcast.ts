@@ -64,10 +64,13 @@ export function newBroadcastPages(deps: ConsoleDependencies) {
 
   /** Who the draft would reach, shown on the steps after the audience (the message does not change who). */
   async function audienceSummary(c: Context<ConsoleEnv>, draft: BroadcastDraft) {
-    const request = requestOf({ ...draft, body: draft.body.trim() ? draft.body : '-', welsh: '', spanish: '', template: '', when: 'now' }, window.timeZone);
+    // Before the message is written, who it reaches is previewed with a dash for the words: the
+    // count does not depend on them, only the split by language does (on the variants written).
+    const request = draft.done.includes('message')
+      ? requestOf({ ...draft, when: 'now' }, window.timeZone)
+      : requestOf({ ...draft, body: '-', welsh: '', spanish: '', template: '', when: 'now' }, window.timeZone);
     if (!request.ok) return undefined;
-    // The count does not depend on the words, so an unwritten message is previewed as a dash.
-    const preview = await previewRequest(deps.broadcasts, signedIn(c).principal, { ...request.request, variants: undefined, whatsappTemplate: undefined });
+    const preview = await previewRequest(deps.broadcasts, signedIn(c).principal, request.request);
     const { total, byChannel, byLanguage } = preview.audience;
     const parts = (entries: [string, number][]) => entries.filter(([, n]) => n > 0).map(([name, n]) => `${name}: ${count(n)}`).join(', ') || 'none';
     return {
@@ -234,7 +237,8 @@ export function counterView(text: string) {
   if (!text.trim()) return { empty: true, characters: 0, segments: 0, encoding: 'GSM-7', unicodeCharacters: [] as string[], summary: '', warning: '', replaceable: false };
   const preview = smsPreview(withStopFooter(text));
   const unicodeWarning = preview.warnings.find((warning) => warning.code === 'unicode_doubles_cost' || warning.code === 'unicode_raises_cost');
-  const named = preview.unicodeCharacters.map((character) => `"${character}"`).join(', ');
+  const quoted = preview.unicodeCharacters.map((character) => `"${character}"`);
+  const named = quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}` : (quoted[0] ?? '');
   return {
     empty: false,
     characters: preview.characters,

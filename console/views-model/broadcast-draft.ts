@@ -96,9 +96,15 @@ export function readAudience(draft: BroadcastDraft, form: FormBody, offeredTopic
   return { draft: errors.length ? next : withDone(next, 'audience'), errors };
 }
 
-/** Postcode areas and districts as people list them: separated by commas, semicolons or spaces. */
+/**
+ * Postcode areas and districts as people list them: separated by commas, semicolons or lines.
+ * Not by spaces: "CF10 1AA" is one (full) postcode, and is refused as finer than a district.
+ */
 export function areaList(areas: string): string[] {
-  return areas.split(/[\s,;]+/).filter(Boolean);
+  return areas
+    .split(/[,;\n]+/)
+    .map((area) => area.trim())
+    .filter(Boolean);
 }
 
 const messageFields: Record<string, { label: string; href: string }> = {
