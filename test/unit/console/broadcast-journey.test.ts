@@ -155,7 +155,7 @@ describe('new broadcast: the steps', () => {
     { case: 'a topic with the two-person rule', topics: ['closures'], when: { when: 'now' }, button: 'Submit for approval' },
     { case: 'no approval, now', topics: ['traffic'], when: { when: 'now' }, button: 'Send now' },
     { case: 'no approval, at a time', topics: ['traffic'], when: { when: 'later', day: '5', month: '3', year: '2025', time: '18:30' }, button: 'Schedule' },
-  ])('the check page’s button: $case → $button', async ({ topics, when, button }) => {
+  ] as Array<{ case: string; topics: string[]; when: Record<string, string>; button: string }>)('the check page’s button: $case → $button', async ({ topics, when, button }) => {
     // Prepare
     const t = await consoleTestApp();
     const sender = await t.signIn('sender');
