@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consoleTestApp, type ConsoleTestApp, type SignedInAs } from '../../support/console-app.js';
+import { consoleTestApp, type ConsoleTestApp, type ConsoleTestOptions, type SignedInAs } from '../../support/console-app.js';
 import { errorSummary, fieldError, pageText } from '../../support/page-reading.js';
 
 async function draftUpToCheck(t: ConsoleTestApp, as: SignedInAs, topics: string[] = ['traffic'], when: Record<string, string> = { when: 'now' }) {
@@ -166,6 +166,32 @@ describe('new broadcast: the steps', () => {
 
     // Assess
     expect(check).toMatch(new RegExp(`<button[^>]*id="submit"[^>]*>\\s*${button}\\s*</button>`));
+  });
+
+  it.each([
+    {
+      case: 'a time that has passed while the page was open',
+      options: {},
+      when: { when: 'later', day: '4', month: '3', year: '2025', time: '10:20' },
+      wait: 30 * 60 * 1000,
+      message: 'The broadcast is scheduled in the past.',
+    },
+    { case: "over the department's daily cap", options: { dailyMessageCap: 2 }, when: { when: 'now' }, wait: 0, message: 'Department "traffic" may send 2 messages a day; 0 are counted for 2025-03-04 and this broadcast reaches 3.' },
+  ] as Array<{ case: string; options: ConsoleTestOptions; when: Record<string, string>; wait: number; message: string }>)('a refusal at submit is shown on the check page, and nothing is made: $case', async ({ options, when, wait, message }) => {
+    // Prepare
+    const t = await consoleTestApp(options);
+    const sender = await t.signIn('sender');
+    await draftUpToCheck(t, sender, ['traffic'], when);
+    t.clock.advance(wait);
+
+    // Act
+    const response = await t.post('/console/broadcasts/new/check', sender);
+    const html = await response.text();
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(errorSummary(html)[0]).toEqual({ href: '#submit', text: message });
+    expect((await t.stores.broadcasts.list({ department: '*', limit: 10, cursor: undefined })).items).toEqual([]);
   });
 
   it('shows the quiet hours on the when step', async () => {
