@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { approvalRefusal } from '../../shared/usecases/broadcast-approval.js';
 import { listBroadcasts } from '../../shared/usecases/broadcasts.js';
+import { listTopics } from '../../shared/usecases/topics.js';
 import { departmentsOf, getDepartmentLimits } from '../../shared/usecases/department-limits.js';
 import type { ConsoleEnv } from '../app.js';
 import type { ConsoleDependencies } from '../dependencies.js';
@@ -25,8 +26,10 @@ export function broadcastsHome(deps: ConsoleDependencies) {
       broadcast.status === 'pending_approval' &&
       departmentsOf(broadcast).every((department) => may(principal, 'broadcasts:approve', { department, mode: broadcast.mode })) &&
       approvalRefusal(principal, broadcast) === undefined;
+    const topics = new Map((await listTopics(deps.broadcasts, principal, { limit: 100, archived: true })).items.map((topic) => [topic.id, topic.name]));
     const summary = (broadcast: (typeof items)[number]) => ({
       ...broadcastSummary(broadcast),
+      topics: broadcast.topics.map((id) => topics.get(id) ?? id).join(', '),
       when: localTime(broadcast.startsAt ?? broadcast.createdAt, timeZone),
       progress: `${progressView(broadcast).counts.sent} of ${progressView(broadcast).counts.targeted} sent`,
     });

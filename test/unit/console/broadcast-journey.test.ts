@@ -222,7 +222,7 @@ describe('approval', () => {
     const approved = await t.post(`/console/broadcasts/${id}/approve`, approver, { confirm: 'yes' });
 
     // Assess
-    expect(home).toContain('Needs your approval');
+    expect(home).toContain('Needs your approval Message Topics Status Created The A470 is closed at Storey Arms. Road closures Waiting for approval');
     expect(approvePage).toContain('I understand this will send to 2 residents');
     expect(approvePage).toContain('Approve and send');
     expect(approved.status).toBe(303);
