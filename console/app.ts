@@ -7,7 +7,13 @@ import { messagePage } from './page.js';
 import type { SignedInPerson } from './person.js';
 import { requirePerson } from './session-middleware.js';
 import { signInRoutes } from './pages/sign-in.js';
-import { broadcastPages } from './pages/broadcasts.js';
+import { broadcastsHome } from './pages/broadcasts.js';
+import { newBroadcastPages } from './pages/new-broadcast.js';
+import { oneBroadcastPages } from './pages/broadcast.js';
+import { accessibilityPage } from './pages/accessibility.js';
+import { sentence } from './sentence.js';
+
+export { sentence };
 
 export interface ConsoleEnv {
   Variables: {
@@ -54,8 +60,14 @@ export function createConsoleApp(deps: ConsoleDependencies): Hono<ConsoleEnv> {
   app.get('/', (c) => c.redirect('/console/', 302));
   app.get('/console', (c) => c.redirect('/console/', 302));
   app.route('/console', signInRoutes(deps));
+  // Before sign-in: the accessibility statement is for anyone, signed in or not.
+  app.route('/', accessibilityPage(deps));
   app.use('/console/*', requirePerson(deps));
-  app.route('/console', broadcastPages(deps));
+  // Pages name their full paths ("/console/" itself included: a route "/" mounted under
+  // "/console" would be "/console", which redirects to "/console/").
+  app.route('/', broadcastsHome(deps));
+  app.route('/', newBroadcastPages(deps));
+  app.route('/', oneBroadcastPages(deps));
 
   app.notFound((c) => messagePage(c, 404, 'Page not found', ['If you typed the web address, check it is correct.'], { href: '/console/', text: 'Go to broadcasts' }));
   app.onError((error, c) => {
@@ -68,8 +80,3 @@ export function createConsoleApp(deps: ConsoleDependencies): Hono<ConsoleEnv> {
   return app;
 }
 
-/** The use cases' messages start lower-case (they are also API errors); a page shows a sentence. */
-export function sentence(message: string): string {
-  const text = message.charAt(0).toUpperCase() + message.slice(1);
-  return /[.!?]$/.test(text) ? text : `${text}.`;
-}

@@ -129,7 +129,14 @@ export const broadcastPreviewResponse = z
     }),
     exact: z.boolean().meta({ description: 'false: a very large audience, counted from a sample spread over every topic shard and scaled' }),
     sampledResidents: z.number().int().optional(),
-    messages: z.array(z.object({ language: languageSchema, text: z.string(), sms: smsPreviewResponse })),
+    messages: z.array(
+      z.object({
+        language: languageSchema,
+        text: z.string().meta({ description: 'as an SMS, with its STOP footer' }),
+        whatsappText: z.string().meta({ description: 'as a WhatsApp message, with its STOP footer' }),
+        sms: smsPreviewResponse,
+      }),
+    ),
     smsSegments: z.number().int(),
     cost: z.object({ currency: z.string(), sms: z.number(), whatsapp: z.number(), total: z.number() }),
     startsAt: z.string(),
@@ -142,6 +149,7 @@ export const broadcastPreviewResponse = z
         needsOperatorApproval: z.boolean(),
       }),
     ),
+    approval: approvalLevelSchema.meta({ description: 'whose approval it would wait for once submitted: none, a department approver, or an operator' }),
     warnings: z.array(z.object({ code: z.string(), message: z.string() })),
   })
   .meta({ id: 'BroadcastPreview' });

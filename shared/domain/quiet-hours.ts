@@ -108,7 +108,7 @@ export const timeZoneSchema = z
     return z.NEVER;
   });
 
-interface WallClock {
+export interface WallClock {
   year: number;
   month: number;
   day: number;
@@ -214,4 +214,14 @@ export function nextSendableTime(at: Date, quietHours: QuietHours | undefined, t
   const before = wallAsUtc - offsetAt(wallAsUtc + DAY_MS, timeZone);
   const after = wallAsUtc - offsetAt(wallAsUtc - DAY_MS, timeZone);
   return new Date(Math.max(changeBetween(before, after, timeZone), at.getTime()));
+}
+
+/**
+ * The instant a person means by a date and time on the wall clock of `timeZone` (what they type
+ * to schedule a broadcast): the first, in the hour the clocks go back; undefined for a time the
+ * clocks skip, which nobody's clock shows.
+ */
+export function instantAtWallClock(wall: WallClock, timeZone: string): Date | undefined {
+  const first = instantsShowing(wall, timeZone)[0];
+  return first === undefined ? undefined : new Date(first);
 }

@@ -9,6 +9,9 @@ import { nextSendableTime, type QuietHours } from './quiet-hours.js';
 export function sendWindow(quietHours: QuietHours | undefined, timeZone: string) {
   const days = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
   return {
+    /** What the window is made of, for pages that say when normal broadcasts wait and read a local time. */
+    quietHours,
+    timeZone,
     earliestStart(priority: Priority, at: Date): Date {
       return priority === 'urgent' ? at : nextSendableTime(at, quietHours, timeZone);
     },

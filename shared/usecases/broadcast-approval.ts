@@ -77,7 +77,15 @@ export async function rejectBroadcast(deps: BroadcastDependencies, principal: Pr
   return { ...broadcast, status: 'rejected', ...changes };
 }
 
-async function approvalNeeded(deps: BroadcastDependencies, broadcast: Broadcast, audience: number): Promise<ApprovalLevel> {
+/**
+ * Whose approval a broadcast of this audience needs: an operator above a department's threshold,
+ * else a department approver where a topic asks for the two-person rule, else nobody's.
+ */
+export async function approvalNeeded(
+  deps: BroadcastDependencies,
+  broadcast: Pick<Broadcast, 'topics' | 'department'>,
+  audience: number,
+): Promise<ApprovalLevel> {
   for (const department of departmentsOf(broadcast)) {
     const { operatorApprovalAbove } = await effectiveLimits(deps, department);
     if (operatorApprovalAbove > 0 && audience > operatorApprovalAbove) return 'operator';
@@ -86,14 +94,20 @@ async function approvalNeeded(deps: BroadcastDependencies, broadcast: Broadcast,
   return topics.some((topic) => topic?.requiresApproval) ? 'department' : 'none';
 }
 
-/** The two-person rule and operator-level approval (a test key never reaches a live broadcast: see getBroadcast). */
-function checkApprover(principal: Principal, broadcast: Broadcast): void {
-  if (broadcast.createdBy === principal.keyId) {
-    throw new ForbiddenError('a broadcast must be approved by someone other than its author');
-  }
+/**
+ * Why this principal may not approve (or reject) this broadcast under the two-person rule and
+ * operator-level approval, or undefined when they may: pages ask it to decide what to offer,
+ * and the use cases refuse with it. (A test key never reaches a live broadcast: see getBroadcast.)
+ */
+export function approvalRefusal(principal: Principal, broadcast: Pick<Broadcast, 'createdBy' | 'approval' | 'audience'>): string | undefined {
+  if (broadcast.createdBy === principal.keyId) return 'a broadcast must be approved by someone other than its author';
   if (broadcast.approval === 'operator' && principal.role !== 'operator') {
-    throw new ForbiddenError(
-      `this broadcast reaches ${broadcast.audience ?? 'more'} residents, above its department's threshold: an operator must approve it`,
-    );
+    return `this broadcast reaches ${broadcast.audience ?? 'more'} residents, above its department's threshold: an operator must approve it`;
   }
+  return undefined;
+}
+
+function checkApprover(principal: Principal, broadcast: Broadcast): void {
+  const refusal = approvalRefusal(principal, broadcast);
+  if (refusal !== undefined) throw new ForbiddenError(refusal);
 }

@@ -1,6 +1,7 @@
 import { defaultLanguage, type Language } from '../domain/language.js';
 import { placeholdersWithoutFallback, renderContent } from '../domain/message-content.js';
-import { topicNameIn, type Broadcast, type Channel, type Principal } from '../domain/model.js';
+import { topicNameIn, type ApprovalLevel, type Broadcast, type Channel, type Principal } from '../domain/model.js';
+import { approvalNeeded } from './broadcast-approval.js';
 import { withStopFooter } from '../domain/replies.js';
 import { defaultPriceTable, estimateCost, homePrices, smsPreview, smsSegmentsOf, type CostEstimate, type SmsPreview } from '../domain/sms-preview.js';
 import { matchesFilters } from '../domain/targeting.js';
@@ -26,7 +27,7 @@ export interface BroadcastPreview {
     whatsappOutsideWindow: number;
   };
   /** One entry per language version that would go out, as the first resident getting it would see it. */
-  messages: Array<{ language: Language; text: string; sms: SmsPreview }>;
+  messages: Array<{ language: Language; text: string; whatsappText: string; sms: SmsPreview }>;
   /**
    * True when every resident was counted. Above {@link EXACT_AUDIENCE_LIMIT} subscriptions a
    * sample spread over every topic shard is read and the counts scaled to the whole (a preview must
@@ -40,6 +41,8 @@ export interface BroadcastPreview {
   /** When it would start: now, the time asked for, or the end of quiet hours. */
   startsAt: string;
   limits: Array<{ department: string; dailyMessageCap: number; usedOnStartDay: number; wouldExceed: boolean; needsOperatorApproval: boolean }>;
+  /** Whose approval it would wait for once submitted: none, a department approver, or an operator. */
+  approval: ApprovalLevel;
   warnings: Array<{ code: string; message: string }>;
 }
 
@@ -75,7 +78,7 @@ async function preview(deps: BroadcastDependencies, draft: Draft): Promise<Broad
   const firstTopic = await deps.stores.topics.get(draft.topics[0] ?? '');
   const topicName = (language: Language) => (firstTopic ? topicNameIn(firstTopic, language) : '');
   const audience: BroadcastPreview['audience'] = { total: 0, byChannel: { sms: 0, whatsapp: 0 }, byLanguage: {}, missingData: 0, whatsappOutsideWindow: 0 };
-  const messages = new Map<Language, { text: string; sms: SmsPreview }>();
+  const messages = new Map<Language, { text: string; whatsappText: string; sms: SmsPreview }>();
   const smsStop = deps.smsStopNumber ? await deps.smsStopNumber(departmentsOf(draft)) : { stopTo: undefined };
   const stopTo = 'stopTo' in smsStop ? smsStop.stopTo : undefined;
   const segmentsByText = new Map<string, number>();
@@ -112,7 +115,9 @@ async function preview(deps: BroadcastDependencies, draft: Draft): Promise<Broad
       // one-way sender ID, it ends by naming the number to text STOP to; WhatsApp's always says "Reply STOP".
       const smsText = withStopFooter(rendered.text, rendered.language, stopTo);
       const text = recipient.channel === 'sms' ? smsText : withStopFooter(rendered.text, rendered.language);
-      if (!messages.has(rendered.language)) messages.set(rendered.language, { text: smsText, sms: smsPreview(smsText) });
+      if (!messages.has(rendered.language)) {
+        messages.set(rendered.language, { text: smsText, whatsappText: withStopFooter(rendered.text, rendered.language), sms: smsPreview(smsText) });
+      }
       if (recipient.channel === 'sms') {
         let segments = segmentsByText.get(text);
         if (segments === undefined) segmentsByText.set(text, (segments = smsSegmentsOf(text)));
@@ -159,6 +164,7 @@ async function preview(deps: BroadcastDependencies, draft: Draft): Promise<Broad
     cost: estimateCost({ sms: smsSegments, whatsapp: audience.byChannel.whatsapp }, 1, homePrices(deps.prices?.table ?? defaultPriceTable, deps.prices?.homeCountry ?? 'GB')),
     startsAt: startsAt.toISOString(),
     limits,
+    approval: await approvalNeeded(deps, draft, audience.total),
     warnings: [
       ...warningsFor(draft, audience, messages, whatsappWithoutTemplate, limits),
       ...('problem' in smsStop ? [{ code: 'sender_identities', message: `The STOP footer shown is the usual one: ${smsStop.problem}` }] : []),

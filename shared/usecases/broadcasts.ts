@@ -114,7 +114,8 @@ export async function listBroadcasts(
 /** How far ahead a broadcast may be scheduled: further than this is more likely a typo than a plan. */
 const MAX_SCHEDULE_DAYS = 90;
 
-function checkSendAt(sendAt: string, now: Date): void {
+/** Refuses a start in the past or too far ahead (ValidationError on `sendAt`); the console asks it at the "when" step. */
+export function checkSendAt(sendAt: string, now: Date): void {
   const at = Date.parse(sendAt);
   if (at <= now.getTime()) {
     throw new ValidationError('the broadcast is scheduled in the past', [{ field: 'sendAt', message: `must be after now (${now.toISOString()})` }]);

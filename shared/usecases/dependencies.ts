@@ -2,6 +2,7 @@ import type { SmsStopNumber } from '../domain/sender-identity.js';
 import type { PriceTable } from '../domain/sms-preview.js';
 import type { ReplySendJob, SendJob, FanOutTask } from '../domain/jobs.js';
 import type { Priority } from '../domain/model.js';
+import type { QuietHours } from '../domain/quiet-hours.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
 import type { DeadLetterQueues } from '../ports/dead-letters.js';
 import type { JobQueue } from '../ports/job-queue.js';
@@ -39,6 +40,10 @@ export interface SendWindow {
   heldUntil(priority: Priority, at: Date): Date | undefined;
   /** The local date (YYYY-MM-DD) of an instant: the day a daily cap counts against. */
   dayOf(at: Date): string;
+  /** The quiet hours normal broadcasts wait out (undefined: none), as configured. */
+  readonly quietHours: QuietHours | undefined;
+  /** The deployment's IANA time zone: the one quiet hours, days and times people type are read in. */
+  readonly timeZone: string;
 }
 
 /** A department's limits when an operator has not set its own; 0 means none. */

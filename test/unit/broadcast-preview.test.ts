@@ -253,7 +253,7 @@ describe('previewRequest: the STOP footer residents will read', () => {
     const preview = await previewRequest({ ...deps, smsStopNumber: stopNumbers(senders) }, sender, { topics: ['traffic'], body, priority: 'urgent' });
 
     // Assess
-    expect(preview.messages).toEqual([expect.objectContaining({ language: 'en', text: expected })]);
+    expect(preview.messages).toEqual([expect.objectContaining({ language: 'en', text: expected, whatsappText: `${body}\nReply STOP to stop.` })]);
     expect(preview.smsSegments).toBe(1);
     expect(preview.warnings).toEqual([]);
   });
@@ -274,5 +274,25 @@ describe('previewRequest: the STOP footer residents will read', () => {
         message: expect.stringMatching(/^The STOP footer shown is the usual one: sender identities: SENDERS: every sandbox:sms identity names departments/),
       },
     ]);
+  });
+});
+
+describe('previewRequest: approval', () => {
+  it.each([
+    { case: 'topics without the two-person rule', requiresApproval: false, operatorApprovalAbove: 0, approval: 'none' },
+    { case: 'a topic with the two-person rule', requiresApproval: true, operatorApprovalAbove: 0, approval: 'department' },
+    { case: 'an audience above the department threshold', requiresApproval: true, operatorApprovalAbove: 1, approval: 'operator' },
+  ])('says whose approval it would wait for: $case → $approval', async ({ requiresApproval, operatorApprovalAbove, approval }) => {
+    // Prepare
+    const { deps, stores } = await setUp([{}, {}], { operatorApprovalAbove });
+    await stores.topics.create(aTopic({ id: 'closures', name: 'Closures', keywords: ['CLOSURES'], department: 'traffic', requiresApproval }));
+    await stores.subscribers.subscribe(aPhone(1), 'sms', 'closures', NOW, inboundEvidence());
+    await stores.subscribers.subscribe(aPhone(2), 'sms', 'closures', NOW, inboundEvidence());
+
+    // Act
+    const preview = await previewRequest(deps, sender, { topics: ['closures'], body: 'The A470 is closed.', priority: 'normal' });
+
+    // Assess
+    expect(preview.approval).toBe(approval);
   });
 });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   formatQuietHours,
+  instantAtWallClock,
   isQuietAt,
   nextSendableTime,
   quietHoursSchema,
@@ -235,5 +236,23 @@ describe('nextSendableTime', () => {
         }
       }
     }
+  });
+});
+
+describe('instantAtWallClock', () => {
+  it.each([
+    { case: 'winter (GMT)', wall: { year: 2025, month: 1, day: 15, hour: 18, minute: 30 }, instant: '2025-01-15T18:30:00.000Z' },
+    { case: 'summer (BST)', wall: { year: 2025, month: 7, day: 15, hour: 18, minute: 30 }, instant: '2025-07-15T17:30:00.000Z' },
+    { case: 'the hour shown twice (first one)', wall: { year: 2025, month: 10, day: 26, hour: 1, minute: 30 }, instant: '2025-10-26T00:30:00.000Z' },
+    { case: 'the hour the clocks skip', wall: { year: 2025, month: 3, day: 30, hour: 1, minute: 30 }, instant: undefined },
+  ])('reads a London wall-clock time: $case', ({ wall, instant }) => {
+    // Prepare
+    const timeZone = 'Europe/London';
+
+    // Act
+    const at = instantAtWallClock(wall, timeZone);
+
+    // Assess
+    expect(at?.toISOString()).toBe(instant);
   });
 });
