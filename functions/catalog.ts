@@ -356,7 +356,8 @@ export const functionCatalog = {
       ],
       authorizer: 'apiKey',
     },
-    access: { table: 'readwrite', appendsAudit: true, sendsTo: ['fanOut'] },
+    // The delivery report lists a broadcast's messages through the table's byBroadcast index.
+    access: { table: 'readwrite', queriesIndexes: ['byBroadcast'], appendsAudit: true, sendsTo: ['fanOut'] },
     timeoutSeconds: 10,
     memoryMb: 512,
   }),
@@ -395,7 +396,8 @@ export const functionCatalog = {
     }),
     trigger: { kind: 'http', routes: ['GET /', 'GET /console', 'GET /console/{proxy+}', 'POST /console/{proxy+}'], authorizer: 'none' },
     // consoleClient: the client secret it exchanges sign-in codes with.
-    access: { table: 'readwrite', appendsAudit: true, sendsTo: ['fanOut'], secrets: ['consoleClient'] },
+    // The broadcast page's Download delivery report lists through the byBroadcast index, as the API's report does.
+    access: { table: 'readwrite', queriesIndexes: ['byBroadcast'], appendsAudit: true, sendsTo: ['fanOut'], secrets: ['consoleClient'] },
     timeoutSeconds: 10,
     memoryMb: 1024,
   }),
