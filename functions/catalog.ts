@@ -346,6 +346,7 @@ export const functionCatalog = {
         'POST /v1/broadcasts/preview',
         'GET /v1/broadcasts/{id}/preview',
         'GET /v1/broadcasts/{id}',
+        'GET /v1/broadcasts/{id}/report',
         'POST /v1/broadcasts/{id}/submit',
         'POST /v1/broadcasts/{id}/approve',
         'POST /v1/broadcasts/{id}/reject',
