@@ -222,13 +222,21 @@ export class AdminApi {
     return this.call(providersResponse, 'GET', '/v1/providers');
   }
 
-  private async call<S extends z.ZodType>(
-    schema: S,
-    method: string,
-    path: string,
-    body?: unknown,
-    options: { timeoutMs?: number } = {},
-  ): Promise<ApiResult<z.infer<S>>> {
+  /**
+   * One page of a broadcast's delivery report, as the CSV crier sent; `next`, the path of the
+   * next page (from the Link header), when more follow.
+   */
+  async deliveryReportPage(id: string, from: { next?: string; pageSize?: number } = {}): Promise<{ csv: string; next: string | undefined }> {
+    const first = `/v1/broadcasts/${encodeURIComponent(id)}/report${from.pageSize === undefined ? '' : `?limit=${from.pageSize}`}`;
+    const response = await this.send('GET', from.next ?? first);
+    const next = /^<([^>]+)>;\s*rel="next"$/.exec(response.headers?.get('link') ?? '')?.[1];
+    // Only a path on the same API: the key is never sent to an address a response names.
+    if (next !== undefined && !next.startsWith('/v1/')) throw new UnexpectedResponseError(`crier at ${this.http.baseUrl} named a next page outside its API: ${next}`, []);
+    return { csv: response.text, next };
+  }
+
+  /** Sends with the key; a refusal becomes an ApiError saying which key was refused. */
+  private async send(method: string, path: string, body?: unknown, options: { timeoutMs?: number } = {}) {
     const sent = body instanceof RawBody ? body : body === undefined ? undefined : { raw: JSON.stringify(body), contentType: 'application/json' };
     const timeoutMs = body instanceof RawBody ? body.timeoutMs : options.timeoutMs;
     const response = await this.http.request(method, path, {
@@ -245,6 +253,17 @@ export class AdminApi {
       if (isKeyRefused(response) && this.keySource) error.details.push({ field: 'key', message: `the key from ${this.keySource} was refused` });
       throw error;
     }
+    return response;
+  }
+
+  private async call<S extends z.ZodType>(
+    schema: S,
+    method: string,
+    path: string,
+    body?: unknown,
+    options: { timeoutMs?: number } = {},
+  ): Promise<ApiResult<z.infer<S>>> {
+    const response = await this.send(method, path, body, options);
     const parsed = schema.safeParse(response.json);
     if (!parsed.success) {
       throw new UnexpectedResponseError(

@@ -6,6 +6,8 @@ export interface HttpResponse {
   text: string;
   /** The body parsed as JSON, or undefined when it is empty or not JSON. */
   json: unknown;
+  /** The response's headers (a report's Link to its next page). */
+  headers?: Headers;
 }
 
 export interface HttpRequestInit {
@@ -38,7 +40,7 @@ export class HttpClient {
       throw unreachable(this.baseUrl, error, init.timeoutMs ?? this.timeoutMs);
     }
     const text = await response.text();
-    return { status: response.status, text, json: parseJson(text) };
+    return { status: response.status, text, json: parseJson(text), headers: response.headers };
   }
 }
 

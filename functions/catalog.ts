@@ -346,6 +346,7 @@ export const functionCatalog = {
         'POST /v1/broadcasts/preview',
         'GET /v1/broadcasts/{id}/preview',
         'GET /v1/broadcasts/{id}',
+        'GET /v1/broadcasts/{id}/report',
         'POST /v1/broadcasts/{id}/submit',
         'POST /v1/broadcasts/{id}/approve',
         'POST /v1/broadcasts/{id}/reject',
@@ -356,7 +357,8 @@ export const functionCatalog = {
       ],
       authorizer: 'apiKey',
     },
-    access: { table: 'readwrite', appendsAudit: true, sendsTo: ['fanOut'] },
+    // The delivery report lists a broadcast's messages through the table's byBroadcast index.
+    access: { table: 'readwrite', queriesIndexes: ['byBroadcast'], appendsAudit: true, sendsTo: ['fanOut'] },
     timeoutSeconds: 10,
     memoryMb: 512,
   }),
@@ -395,7 +397,8 @@ export const functionCatalog = {
     }),
     trigger: { kind: 'http', routes: ['GET /', 'GET /console', 'GET /console/{proxy+}', 'POST /console/{proxy+}'], authorizer: 'none' },
     // consoleClient: the client secret it exchanges sign-in codes with.
-    access: { table: 'readwrite', appendsAudit: true, sendsTo: ['fanOut'], secrets: ['consoleClient'] },
+    // The broadcast page's Download delivery report lists through the byBroadcast index, as the API's report does.
+    access: { table: 'readwrite', queriesIndexes: ['byBroadcast'], appendsAudit: true, sendsTo: ['fanOut'], secrets: ['consoleClient'] },
     timeoutSeconds: 10,
     memoryMb: 1024,
   }),

@@ -1,46 +1,22 @@
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  ResourceNotFoundException,
-  UpdateTimeToLiveCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { queueDefinitions } from '../functions/catalog.js';
 import type { QueueId } from '../functions/catalog-types.js';
-import { tableDefinition } from '../shared/adapters/dynamo/table-definition.js';
+import { addMissingIndexes, createTable, describeTable, finishInterruptedRebuild, missingIndexes } from './table-rebuild.js';
 import { localVisibilityTimeoutSeconds, type QueueTimeScale } from './time-scale.js';
 
-/** Creates the table (if it is not there from an earlier start) from the same definition as CDK. */
+/**
+ * Creates the table (if it is not there from an earlier start) from the same definition as CDK,
+ * and gives a table from an earlier version the indexes it lacks (see table-rebuild.ts).
+ */
 export async function ensureTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {
-  try {
-    await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
+  await finishInterruptedRebuild(dynamo, tableName);
+  const existing = await describeTable(dynamo, tableName);
+  if (!existing) {
+    await createTable(dynamo, tableName);
     return;
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException) && (error as Error).name !== 'ResourceNotFoundException') throw error;
   }
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: tableDefinition.partitionKey, AttributeType: 'S' },
-        { AttributeName: tableDefinition.sortKey, AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: tableDefinition.partitionKey, KeyType: 'HASH' },
-        { AttributeName: tableDefinition.sortKey, KeyType: 'RANGE' },
-      ],
-    }),
-  );
-  await dynamo
-    .send(
-      new UpdateTimeToLiveCommand({
-        TableName: tableName,
-        TimeToLiveSpecification: { AttributeName: tableDefinition.ttlAttribute, Enabled: true },
-      }),
-    )
-    .catch(() => undefined); // dynalite does not implement TTL; nothing relies on it locally.
+  if (missingIndexes(existing).length > 0) await addMissingIndexes(dynamo, tableName, existing);
 }
 
 export interface ProvisionedQueue {

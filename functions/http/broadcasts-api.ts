@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   broadcastListQuery,
   createBroadcastRequest,
+  deliveryReportQuery,
   departmentLimitsRequest,
   previewBroadcastRequest,
   rejectBroadcastRequest,
@@ -12,12 +13,13 @@ import type { Broadcast } from '../../shared/domain/model.js';
 import { shownCounts } from '../../shared/broadcasts/shown-counts.js';
 import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { parseJsonBody, parseParameter, parseQuery } from '../../shared/runtime/http/request.js';
-import { json } from '../../shared/runtime/http/responses.js';
+import { json, type HttpResult } from '../../shared/runtime/http/responses.js';
 import { approveBroadcast, rejectBroadcast, submitBroadcast } from '../../shared/usecases/broadcast-approval.js';
 import { previewBroadcast, previewRequest } from '../../shared/usecases/broadcast-preview.js';
 import { cancelBroadcast, createBroadcast, getBroadcast, listBroadcasts } from '../../shared/usecases/broadcasts.js';
 import { costView } from '../../shared/api/costs.js';
 import { listSandboxOutbox } from '../../shared/usecases/sandbox-outbox.js';
+import { deliveryReport, deliveryReportCsv } from '../../shared/broadcasts/delivery-report.js';
 import { getDepartmentLimits, setDepartmentLimits } from '../../shared/usecases/department-limits.js';
 import { authenticated as authenticatedRoute } from './admin-route.js';
 import { bootstrapKeyUnknownToRoutes, broadcastDependencies } from '../wiring.js';
@@ -35,6 +37,25 @@ function view(broadcast: Broadcast, currency: string) {
   return { ...visible, counts: shownCounts(counts, fanOutPending <= 0), cost: costView(cost ?? { currency, estimatedMicros: 0 }) };
 }
 const viewIn = (deps: { currency: string }) => (broadcast: Broadcast) => view(broadcast, deps.currency);
+
+/**
+ * A page of a delivery report as CSV, to save as a file; when more follow, the next page's address
+ * in a Link header (RFC 8288), so a script (or `crier broadcasts report`) follows it to the end.
+ */
+function reportCsv(id: string, page: Awaited<ReturnType<typeof deliveryReport>>, limit: number): HttpResult {
+  const next = page.cursor === undefined ? undefined : `/v1/broadcasts/${id}/report?${new URLSearchParams({ cursor: page.cursor, limit: String(limit) })}`;
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="broadcast-${id}-report.csv"`,
+      // Residents' numbers: no cache on the way keeps a copy.
+      'cache-control': 'no-store',
+      ...(next ? { link: `<${next}>; rel="next"` } : {}),
+    },
+    body: deliveryReportCsv(page.rows),
+  };
+}
 
 function dependencies(env: BroadcastsEnv) {
   const broadcasts = broadcastDependencies(env);
@@ -63,6 +84,11 @@ export const handler = httpFunction({
     'GET /v1/broadcasts/{id}': authenticated(async ({ deps, request }, principal) =>
       json(200, viewIn(deps)(await getBroadcast(deps.core, principal, idOf(request.pathParameters)))),
     ),
+    'GET /v1/broadcasts/{id}/report': authenticated(async ({ deps, request }, principal) => {
+      const id = idOf(request.pathParameters);
+      const query = parseQuery(request, deliveryReportQuery);
+      return reportCsv(id, await deliveryReport(deps.core, principal, id, query), query.limit);
+    }),
     'POST /v1/broadcasts/{id}/submit': authenticated(async ({ deps, request }, principal) =>
       json(200, viewIn(deps)(await submitBroadcast(deps.broadcasts, principal, idOf(request.pathParameters)))),
     ),

@@ -178,3 +178,12 @@ export const sandboxOutboxResponse = z
     cursor: z.string().optional(),
   })
   .meta({ id: 'SandboxOutbox' });
+
+/** `?limit=&cursor=` of a delivery report: pages of up to 1,000 rows (the use case's own ceiling). */
+export const deliveryReportQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).default(1000),
+    cursor: z.string().min(1).max(2000).optional().meta({ description: 'from the previous page\'s `Link: <…>; rel="next"` header' }),
+  })
+  .strict()
+  .meta({ id: 'DeliveryReportQuery' });

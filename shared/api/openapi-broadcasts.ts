@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   broadcastListQuery,
   broadcastListResponse,
@@ -5,6 +6,7 @@ import {
   previewBroadcastRequest,
   broadcastResponse,
   createBroadcastRequest,
+  deliveryReportQuery,
   departmentLimitsRequest,
   departmentLimitsResponse,
   rejectBroadcastRequest,
@@ -53,6 +55,28 @@ export const broadcastPaths = {
       summary: 'A broadcast with its status and counts',
       requestParams: broadcastId,
       responses: { '200': aBroadcast('The broadcast'), ...errors, ...notFound },
+    },
+  },
+  '/v1/broadcasts/{id}/report': {
+    get: {
+      summary: "A broadcast's delivery report, as CSV: one line per resident it was sent, is sending or skipped",
+      description:
+        'Columns `number,channel,status,time,reason`, by number, a page at a time (every page has the header line). `number` is whole only for roles that may read residents (operators, live keys); ' +
+        'for the others all but its last 3 digits are masked (`*********123`). `time` is when the message last moved (sent, delivered, failed or skipped); `reason` says why it was skipped or failed, in words. ' +
+        "A cell a spreadsheet would run as a formula (starting `=`, `+`, `-` or `@`) starts with an apostrophe. When more rows follow, a `Link: <…>; rel=\"next\"` header gives the next page's address. " +
+        'Residents who were erased are not in it.',
+      requestParams: { ...broadcastId, query: deliveryReportQuery },
+      responses: {
+        '200': {
+          description: 'A page of the report',
+          headers: z.object({
+            link: z.string().optional().meta({ description: 'the next page, as `</v1/broadcasts/{id}/report?cursor=…&limit=…>; rel="next"`; absent on the last page' }),
+          }),
+          content: { 'text/csv': { schema: z.string().meta({ example: 'number,channel,status,time,reason\r\n*********123,sms,delivered,2026-12-01T09:00:05.000Z,\r\n' }) } },
+        },
+        ...errors,
+        ...notFound,
+      },
     },
   },
   '/v1/broadcasts/{id}/submit': {

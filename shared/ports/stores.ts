@@ -475,6 +475,13 @@ export interface MessageStore {
   forget(messageIds: readonly string[]): Promise<number>;
   /** Erasure: the record stays (receipts still find it) but no longer says who it went to. */
   anonymiseRecipient(messageId: string): Promise<void>;
+  /**
+   * A broadcast's messages (claims, sends and skips alike), a page at a time in message id order
+   * (so by number), for its delivery report; read eventually consistently, so a message written a
+   * moment ago may show on a later read. Erased and expired messages are not there. Full pages,
+   * and a cursor only when more follow; a cursor from another broadcast is a ValidationError.
+   */
+  listByBroadcast(broadcastId: string, limit: number, cursor: string | undefined): Promise<Page<MessageRecord>>;
 }
 
 export type InboundLogEntry =

@@ -124,6 +124,7 @@ describe('every /v1 route × key mode × role', () => {
     'GET /v1/broadcasts': { may: 'anyone', testKeys: 'open', outsider: 'own data', ok: 200, build: async () => ({ path: '/v1/broadcasts' }) },
     'POST /v1/broadcasts/preview': { may: ['operator', 'sender'], testKeys: 'open', outsider: 403, ok: 200, build: async () => ({ path: '/v1/broadcasts/preview', body: { topics: ['roads'], body: 'Trial.' } }) },
     'GET /v1/broadcasts/{id}/preview': { may: 'anyone', testKeys: 'hidden', outsider: 403, ok: 200, build: async () => ({ path: `/v1/broadcasts/${shared.draft}/preview` }) },
+    'GET /v1/broadcasts/{id}/report': { may: 'anyone', testKeys: 'hidden', outsider: 403, ok: 200, build: async () => ({ path: `/v1/broadcasts/${shared.draft}/report` }) },
     'GET /v1/broadcasts/{id}': { may: 'anyone', testKeys: 'hidden', outsider: 403, ok: 200, build: async () => ({ path: `/v1/broadcasts/${shared.draft}` }) },
     'POST /v1/broadcasts/{id}/submit': {
       may: ['operator', 'sender'],
@@ -337,14 +338,15 @@ describe('every /v1 route × key mode × role', () => {
   });
 
   async function call(method: string, target: Target, key: string) {
-    if (target.csv === undefined) return api(method, target.path, target.body, key);
     const response = await fetch(`${stack.baseUrl}${target.path}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'text/csv' },
-      body: target.csv,
+      headers: { authorization: `Bearer ${key}`, 'content-type': target.csv === undefined ? 'application/json' : 'text/csv' },
+      ...(target.csv !== undefined ? { body: target.csv } : target.body !== undefined ? { body: JSON.stringify(target.body) } : {}),
     });
     const text = await response.text();
-    return { status: response.status, json: text ? JSON.parse(text) : undefined };
+    // Every answer is JSON but a text one (the delivery report's CSV).
+    const isText = /^text\//.test(response.headers.get('content-type') ?? '');
+    return { status: response.status, json: text && !isText ? JSON.parse(text) : undefined };
   }
 
   /** Every item of the table, and what waits on the work queues. */

@@ -1,3 +1,4 @@
+import { decodeMessageCursor, encodeMessageCursor } from '../../shared/broadcasts/message-cursor.js';
 import type { ProviderPrice } from '../../shared/domain/costs.js';
 import { ERASED } from '../../shared/domain/erasure.js';
 import { addTotals, emptyTotals, recipientsDone, type JobTotals } from '../../shared/domain/job-totals.js';
@@ -269,5 +270,16 @@ export class InMemoryMessageStore implements MessageStore {
   async anonymiseRecipient(messageId: string): Promise<void> {
     const message = this.messages.get(messageId);
     if (message) message.to = ERASED;
+  }
+
+  /** In message id order, compared as DynamoDB compares the index's sort key (code units, ids being ASCII). */
+  async listByBroadcast(broadcastId: string, limit: number, cursor: string | undefined): Promise<Page<MessageRecord>> {
+    const after = cursor === undefined ? undefined : decodeMessageCursor(cursor, broadcastId);
+    const matching = [...this.messages.values()]
+      .filter((message) => message.broadcastId === broadcastId && (after === undefined || message.messageId > after))
+      .sort((a, b) => (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0));
+    const items = matching.slice(0, limit).map((message) => copy(message));
+    const last = items.at(-1);
+    return { items, cursor: matching.length > limit && last ? encodeMessageCursor(last.messageId) : undefined };
   }
 }

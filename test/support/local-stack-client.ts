@@ -23,6 +23,12 @@ export class LocalStackClient {
     return { status: response.status, json: text ? JSON.parse(text) : undefined };
   }
 
+  /** A GET whose answer is not JSON (a CSV report): its status, headers and body as text. */
+  async apiText(path: string, key = this.stack.operatorKey): Promise<{ status: number; text: string; headers: Headers }> {
+    const response = await fetch(`${this.stack.baseUrl}${path}`, { headers: { authorization: `Bearer ${key}` } });
+    return { status: response.status, text: await response.text(), headers: response.headers };
+  }
+
   /** Twilio's inbound webhook, signed with the twilio SDK's own helper over PUBLIC_BASE_URL. */
   inboundParams(from: string, body: string, messageSid = this.nextSid('SM')): Record<string, string> {
     return {

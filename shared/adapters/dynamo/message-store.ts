@@ -1,12 +1,14 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ERASED } from '../../domain/erasure.js';
 import type { MessageStatus } from '../../domain/model.js';
 import { statusRank } from '../../domain/status-precedence.js';
 import type { ProviderPrice } from '../../domain/costs.js';
-import { OUTCOME_UNKNOWN, type AppliedReceipt, type ClaimOutcome, type MessageRecord, type MessageStore, type SentExtras } from '../../ports/stores.js';
+import { decodeMessageCursor, encodeMessageCursor } from '../../broadcasts/message-cursor.js';
+import { OUTCOME_UNKNOWN, type AppliedReceipt, type ClaimOutcome, type MessageRecord, type MessageStore, type Page, type SentExtras } from '../../ports/stores.js';
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
+import { byBroadcastIndex } from './table-definition.js';
 import { defaultRetention, type RetentionPeriods } from '../../retention/periods.js';
 import { expiresAt } from '../../retention/schedule.js';
 
@@ -253,6 +255,50 @@ export class DynamoMessageStore implements MessageStore {
     }
   }
 
+  /**
+   * The index gives the keys (KEYS_ONLY, see byBroadcastIndex for why), a BatchGet the records,
+   * both eventually consistent (half the read cost). A message erased between the two reads is
+   * simply not in the page.
+   */
+  async listByBroadcast(broadcastId: string, limit: number, cursor: string | undefined): Promise<Page<MessageRecord>> {
+    const after = cursor === undefined ? undefined : decodeMessageCursor(cursor, broadcastId);
+    const entries = await this.indexEntries(broadcastId, limit + 1, after);
+    const page = entries.slice(0, limit);
+    const found = new Map(
+      (await batchGetAll(this.documents, this.tableName, page.map((pk) => ({ pk, sk: keys.message('').sk })))).map((item) => [item.pk, item]),
+    );
+    const items = page.flatMap((pk) => {
+      const item = found.get(pk);
+      return item ? [toRecord(item)] : [];
+    });
+    const last = page.at(-1);
+    // One entry more than the page was asked for: a cursor only when another page follows.
+    return { items, cursor: entries.length > limit && last ? encodeMessageCursor(last.slice(messagePkPrefix.length)) : undefined };
+  }
+
+  /** Up to `wanted` index entries (their `pk`s) after `afterMessageId`, across the Query's own 1 MB pages. */
+  private async indexEntries(broadcastId: string, wanted: number, afterMessageId: string | undefined): Promise<string[]> {
+    const entries: string[] = [];
+    let startKey: Record<string, unknown> | undefined =
+      afterMessageId === undefined ? undefined : { [byBroadcastIndex.partitionKey]: broadcastId, ...keys.message(afterMessageId) };
+    do {
+      const response: { Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> } = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: byBroadcastIndex.name,
+          KeyConditionExpression: '#broadcast = :broadcast',
+          ExpressionAttributeNames: { '#broadcast': byBroadcastIndex.partitionKey },
+          ExpressionAttributeValues: { ':broadcast': broadcastId },
+          Limit: wanted - entries.length,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      entries.push(...(response.Items ?? []).map((item) => String(item.pk)));
+      startKey = response.LastEvaluatedKey;
+    } while (startKey && entries.length < wanted);
+    return entries;
+  }
+
   private async putIfAbsent(record: MessageRecord): Promise<boolean> {
     try {
       await this.documents.send(
@@ -263,6 +309,7 @@ export class DynamoMessageStore implements MessageStore {
             type: 'message',
             ...record,
             statusRank: rankOf(record.status),
+            ...broadcastIndexKey(record),
             expiresAt: expiresAt({ kind: 'message', createdAt: record.createdAt }, this.retention),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -276,9 +323,28 @@ export class DynamoMessageStore implements MessageStore {
   }
 }
 
+const messagePkPrefix = keys.message('').pk;
+
+/**
+ * A broadcast message's key in the broadcast's index, set only in the write that creates the
+ * message (so its one index write); replies (no broadcast) are not in the index.
+ */
+export function broadcastIndexKey(record: Pick<MessageRecord, 'broadcastId'>): Record<string, string> {
+  return record.broadcastId === undefined ? {} : { [byBroadcastIndex.partitionKey]: record.broadcastId };
+}
+
 /** The record without the item's keys and bookkeeping. */
 function toRecord(item: Record<string, unknown>): MessageRecord {
-  const { pk: _pk, sk: _sk, type: _type, statusRank: _rank, receipts: _receipts, expiresAt: _expiresAt, ...record } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    type: _type,
+    statusRank: _rank,
+    receipts: _receipts,
+    expiresAt: _expiresAt,
+    [byBroadcastIndex.partitionKey]: _byBroadcast,
+    ...record
+  } = item;
   return record as unknown as MessageRecord;
 }
 
