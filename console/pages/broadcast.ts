@@ -9,7 +9,7 @@ import { cancelBroadcast, getBroadcast } from '../../shared/usecases/broadcasts.
 import { departmentsOf } from '../../shared/usecases/department-limits.js';
 import type { ConsoleEnv } from '../app.js';
 import type { ConsoleDependencies } from '../dependencies.js';
-import { page, type FieldError } from '../page.js';
+import { messagePage, page, type FieldError } from '../page.js';
 import { namesOf } from '../people.js';
 import { signedIn } from '../signed-in.js';
 import { checkView } from '../views-model/broadcast-check.js';
@@ -18,6 +18,14 @@ import { fieldMessage, type FormBody } from '../views-model/broadcast-draft.js';
 import { may } from '../views-model/permissions.js';
 import { plural } from '../views-model/format.js';
 import { sentence } from '../sentence.js';
+import { DELIVERY_REPORT_MAX_PAGE, deliveryReport, deliveryReportCsv, type DeliveryReportRow } from '../../shared/broadcasts/delivery-report.js';
+
+/**
+ * The most rows the console puts in one download: about 3.5 MB of CSV, within what API Gateway
+ * carries back from a function (6 MB) and a request's time. A larger report is read a page at a
+ * time through the API or `crier broadcasts report`, which the page then says.
+ */
+const CONSOLE_REPORT_MAX_ROWS = 50 * DELIVERY_REPORT_MAX_PAGE;
 
 /** Ids as the stores make them (ULIDs; tests' sequential ids): anything else is no broadcast. */
 const BROADCAST_ID = /^[0-9A-Za-z-]{1,64}$/;
@@ -82,8 +90,34 @@ export function oneBroadcastPages(deps: ConsoleDependencies) {
       timeline: timeline(broadcast, nameOf, timeZone, deps.broadcasts.clock.now()),
       mayApprove: mayApprove(c, broadcast),
       mayStop: mayStop(c, broadcast),
+      // Only once sending has begun: before that there is nothing to report.
+      ...(['sending', 'sent', 'cancelled'].includes(broadcast.status) ? { reportHref: `/console/broadcasts/${broadcast.id}/report.csv` } : {}),
       scripts: ['progress.js'],
     });
+  });
+
+  // The delivery report as one CSV file: the same use case as GET /v1/broadcasts/{id}/report,
+  // every page of it, numbers masked unless the person may read residents.
+  routes.get('/console/broadcasts/:id/report.csv', async (c) => {
+    const broadcast = await load(c);
+    const { principal } = signedIn(c);
+    const rows: DeliveryReportRow[] = [];
+    let cursor: string | undefined;
+    do {
+      const pageOfRows = await deliveryReport(deps.broadcasts, principal, broadcast.id, { limit: DELIVERY_REPORT_MAX_PAGE, ...(cursor ? { cursor } : {}) });
+      rows.push(...pageOfRows.rows);
+      cursor = pageOfRows.cursor;
+    } while (cursor !== undefined && rows.length < CONSOLE_REPORT_MAX_ROWS);
+    if (cursor !== undefined) {
+      return messagePage(c, 413, 'This report is too large to download here', [
+        `It has more than ${CONSOLE_REPORT_MAX_ROWS.toLocaleString('en-GB')} rows.`,
+        `Ask an operator to download it with: crier broadcasts report ${broadcast.id} > report.csv`,
+      ], { href: `/console/broadcasts/${broadcast.id}`, text: 'Back to the broadcast' });
+    }
+    c.header('content-type', 'text/csv; charset=utf-8');
+    c.header('content-disposition', `attachment; filename="broadcast-${broadcast.id}-report.csv"`);
+    c.header('cache-control', 'no-store');
+    return c.body(deliveryReportCsv(rows));
   });
 
   routes.get('/console/broadcasts/:id/progress', async (c) => c.json(progressView(await load(c))));
