@@ -10,6 +10,7 @@ import { CrierAlarms } from './constructs/crier-alarms.js';
 import { CrierDashboard } from './constructs/crier-dashboard.js';
 import { CrierAwsSmsTopic } from './constructs/crier-aws-sms-topic.js';
 import { CrierEdge } from './constructs/crier-edge.js';
+import { consoleBundleFiles } from './constructs/console-bundling.js';
 import { CrierFunction } from './constructs/crier-function.js';
 import { guardedPathPrefix } from './constructs/edge-key-check.js';
 import { CrierHttpApi, parseRouteKey } from './constructs/crier-http-api.js';
@@ -96,7 +97,13 @@ export class CrierStack extends Stack {
     this.functions = Object.fromEntries(
       functionIds.map((functionId) => [
         functionId,
-        new CrierFunction(this, functionId, { definition: functionDefinition(functionId), bindings, resources, reserveConcurrency }),
+        new CrierFunction(this, functionId, {
+          definition: functionDefinition(functionId),
+          bindings,
+          resources,
+          reserveConcurrency,
+          ...(consoleBundleFiles[functionId] ? { bundledFiles: consoleBundleFiles[functionId] } : {}),
+        }),
       ]),
     ) as Record<FunctionId, CrierFunction>;
     const lambdas = mapValues(this.functions, ({ function: fn }) => fn);
