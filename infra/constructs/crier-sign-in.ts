@@ -95,7 +95,9 @@ export class CrierSignIn extends Construct {
     if (settings.googleFederation) this.federated.push(googleProvider(this, this.userPool, settings.googleFederation));
     this.client = this.userPool.addClient('Console', {
       generateSecret: true,
-      // No password flows for the client: people sign in on Cognito's pages, never on crier's.
+      // No plain-password flow (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH): people type their
+      // password on Cognito's pages alone. Cognito's defaults stay (SRP, refresh), which managed
+      // login uses; through the API they need the client secret, which only the console holds.
       authFlows: {},
       supportedIdentityProviders: [
         UserPoolClientIdentityProvider.COGNITO,

@@ -83,7 +83,7 @@ describe('the user pool', () => {
 describe("the console's client", () => {
   const client = () => Object.values(template.findResources('AWS::Cognito::UserPoolClient'))[0]!.Properties;
 
-  it('is confidential, code flow only, with the openid, email and profile scopes, and no password flow of its own', () => {
+  it('is confidential, code flow only, with the openid, email and profile scopes, and no plain-password flow', () => {
     // Prepare
     const expected = {
       GenerateSecret: true,
