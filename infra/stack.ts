@@ -10,6 +10,7 @@ import { CrierAlarms } from './constructs/crier-alarms.js';
 import { CrierDashboard } from './constructs/crier-dashboard.js';
 import { CrierAwsSmsTopic } from './constructs/crier-aws-sms-topic.js';
 import { CrierEdge } from './constructs/crier-edge.js';
+import { consoleBundleFiles } from './constructs/console-bundling.js';
 import { CrierFunction } from './constructs/crier-function.js';
 import { guardedPathPrefix } from './constructs/edge-key-check.js';
 import { CrierHttpApi, parseRouteKey } from './constructs/crier-http-api.js';
@@ -18,6 +19,7 @@ import { CrierSchedule } from './constructs/crier-schedule.js';
 import { CrierSecrets } from './constructs/crier-secrets.js';
 import { CrierSignIn } from './constructs/crier-sign-in.js';
 import { CrierTable } from './constructs/crier-table.js';
+import { readSignInSettings } from './constructs/sign-in-settings.js';
 import { acknowledgeNagFindings } from './nag-suppressions.js';
 import { optionalContextString, readAlarmEmail, readDeploymentSettings, readPublicBaseUrl, readTableBackup } from './constructs/deployment-settings.js';
 
@@ -28,6 +30,8 @@ import { optionalContextString, readAlarmEmail, readDeploymentSettings, readPubl
  * CDK context (all optional here, `-c key=value`): publicBaseUrl, alarmEmail, backup, defaultCountry,
  * smsProvider, whatsappProvider, topicShards, logLevel, serviceName, serviceContact, quietHours,
  * timeZone, dailyMessageCap, operatorApprovalAbove, reservedConcurrency (off), webAclArn; the
+ * console's sign-in: operatorEmail, cognitoDomainPrefix, oidcFederation, googleFederation
+ * (sign-in-settings.ts); the
  * alarms' urgentQueueAgeAlarmMinutes, bulkQueueAgeAlarmMinutes, dailySpendAlarm,
  * providerThrottleAlarm (alarm-settings.ts); and stackName and region, read by app.ts (which
  * also insists on region and alarmEmail when deploying: infra/deployment-target.ts).
@@ -69,7 +73,8 @@ export class CrierStack extends Stack {
     const workQueues = mapValues(this.queues.byId, ({ queue }) => queue);
     const deadLetterQueues = mapValues(this.queues.byId, ({ deadLetterQueue }) => deadLetterQueue);
     const publicBaseUrl = readPublicBaseUrl(this.node) ?? this.edge.url;
-    this.signIn = new CrierSignIn(this, 'SignIn', { publicBaseUrl });
+    const signInSettings = readSignInSettings(this.node, { stackName: this.stackName, account: this.account });
+    this.signIn = new CrierSignIn(this, 'SignIn', { publicBaseUrl, settings: signInSettings });
     this.secrets = new CrierSecrets(this, 'Secrets', { consoleClientSecret: this.signIn.clientSecret });
     const bindings: DeploymentBindings = {
       tableName: this.table.table.tableName,
@@ -82,7 +87,7 @@ export class CrierStack extends Stack {
       signIn: {
         issuer: this.signIn.issuer,
         clientId: this.signIn.client.userPoolClientId,
-        ...(optionalContextString(this.node, 'operatorEmail') ? { firstOperatorEmail: optionalContextString(this.node, 'operatorEmail') } : {}),
+        ...(signInSettings.operatorEmail ? { firstOperatorEmail: signInSettings.operatorEmail } : {}),
       },
       settings: readDeploymentSettings(this.node),
     };
@@ -92,7 +97,13 @@ export class CrierStack extends Stack {
     this.functions = Object.fromEntries(
       functionIds.map((functionId) => [
         functionId,
-        new CrierFunction(this, functionId, { definition: functionDefinition(functionId), bindings, resources, reserveConcurrency }),
+        new CrierFunction(this, functionId, {
+          definition: functionDefinition(functionId),
+          bindings,
+          resources,
+          reserveConcurrency,
+          ...(consoleBundleFiles[functionId] ? { bundledFiles: consoleBundleFiles[functionId] } : {}),
+        }),
       ]),
     ) as Record<FunctionId, CrierFunction>;
     const lambdas = mapValues(this.functions, ({ function: fn }) => fn);
@@ -180,6 +191,18 @@ export class CrierStack extends Stack {
     for (const [queueId, { deadLetterQueue }] of Object.entries(this.queues.byId)) {
       new CfnOutput(this, `${pascalCase(queueId)}DeadLetterQueueName`, { value: deadLetterQueue.queueName });
     }
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: `${publicBaseUrl}/console/`,
+      description: 'The web console, for staff: they sign in through Cognito (StaffUserPoolId), with MFA',
+    });
+    new CfnOutput(this, 'StaffUserPoolId', {
+      value: this.signIn.userPool.userPoolId,
+      description: 'The Cognito user pool staff sign in with: add people here (and as staff in crier), or federate with -c oidcFederation',
+    });
+    new CfnOutput(this, 'StaffSignInDomain', {
+      value: this.signIn.signInUrl,
+      description: "Cognito's managed sign-in pages for the console (-c cognitoDomainPrefix)",
+    });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.alarms.topic.topicArn,
       description: 'Subscribe to hear about dead letters and function errors',

@@ -27,13 +27,18 @@ export interface CrierEdgeProps {
   webAclArn?: string | undefined;
 }
 
+/** The console's static files: named by their content's hash, so CloudFront may keep them. */
+export const consoleAssetsPathPattern = '/console/assets/*';
+
 /**
  * CloudFront in front of the HTTP API, with the WAF web ACL: the public address of crier,
- * the one providers sign their webhooks against. It is a pass-through, never a cache: every
- * method, every header but Host (API Gateway routes by its own host name; the Authorization
- * header goes through because nothing is cached), every query string and the body reach API
- * Gateway as sent. On the admin API a viewer-request function refuses a missing or malformed key
- * with crier's own 401 before any Lambda runs.
+ * the one providers sign their webhooks against and staff open the console at. It is a
+ * pass-through, not a cache: every method, every header but Host (API Gateway routes by its own
+ * host name; the Authorization header and the console's cookies go through because nothing is
+ * cached), every query string and the body reach API Gateway as sent. On the admin API a
+ * viewer-request function refuses a missing or malformed key with crier's own 401 before any
+ * Lambda runs; the console's pages are not behind it (a browser has no key: the console checks
+ * its own session cookie). The one thing cached is the console's assets.
  */
 export class CrierEdge extends Construct {
   readonly distribution: Distribution;
@@ -59,10 +64,21 @@ export class CrierEdge extends Construct {
       code: FunctionCode.fromInline(edgeKeyCheckSource(props.openAdminPaths)),
       runtime: FunctionRuntime.JS_2_0,
     });
+    // Cached: each file's name changes with its content, and the function says `immutable` for a
+    // year. No cookie, header or query string reaches the origin or the cache key, so no request
+    // can put a variant of a file in the cache; compressed at the edge (CSS and scripts are text).
+    const consoleAssets: BehaviorOptions = {
+      origin,
+      allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+      cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+      compress: true,
+    };
     this.distribution = new Distribution(this, 'Distribution', {
-      comment: 'crier: provider webhooks and the admin API',
+      comment: 'crier: provider webhooks, the admin API and the console',
       defaultBehavior: passThrough,
       additionalBehaviors: {
+        [consoleAssetsPathPattern]: consoleAssets,
         [`${guardedPathPrefix}*`]: {
           ...passThrough,
           functionAssociations: [{ function: keyCheck, eventType: FunctionEventType.VIEWER_REQUEST }],

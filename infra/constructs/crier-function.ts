@@ -12,6 +12,7 @@ import type { z } from 'zod';
 import { secretsOf, type DeploymentBindings, type FunctionDefinition, type QueueId, type SecretId } from '../../functions/catalog-types.js';
 import { sendTextMessageGrant, usesAwsSms } from './sms-voice-grant.js';
 import { auditPartitionPrefix } from '../../shared/adapters/dynamo/keys.js';
+import { consoleCommandHooks, type ConsoleFiles } from './console-bundling.js';
 
 /** Catalog entries are relative to the repository root, wherever `cdk` is run from. */
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -36,6 +37,8 @@ export interface CrierFunctionProps<S extends z.ZodObject> {
   resources: CrierResources;
   /** Applies the definition's `reservedConcurrency`; false for an account too small for it (`-c reservedConcurrency=off`). */
   reserveConcurrency?: boolean;
+  /** Files the function reads at run time, copied beside its bundle (console-bundling.ts). */
+  bundledFiles?: readonly ConsoleFiles[];
 }
 
 /**
@@ -95,6 +98,8 @@ export class CrierFunction<S extends z.ZodObject = z.ZodObject> extends Construc
         mainFields: ['module', 'main'],
         // Ship the SDK version the tests ran against, not whatever the runtime carries.
         bundleAwsSDK: true,
+        // Only when this stack is really bundled: building the console's assets takes seconds.
+        ...(props.bundledFiles && Stack.of(this).bundlingRequired ? { commandHooks: consoleCommandHooks(props.bundledFiles) } : {}),
       },
     });
     // CreateLogStream and PutLogEvents on this function's log group and its streams, nothing else.

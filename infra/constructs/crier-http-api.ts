@@ -71,7 +71,7 @@ export class CrierHttpApi extends Construct {
     super(scope, id);
     this.api = new HttpApi(this, 'Api', {
       apiName: Stack.of(this).stackName,
-      description: 'crier: provider webhooks and the admin API',
+      description: 'crier: provider webhooks, the admin API and the console',
       // The default stage HttpApi creates takes no throttle settings; this one does.
       createDefaultStage: false,
     });

@@ -19,7 +19,8 @@ interface Violation {
 
 /**
  * One synth with the AwsSolutions pack (about 20 s here), bundling skipped. The optional parts are
- * on, so they are checked too: AWS SMS sending (its IAM grant), the backup plan, the WAF web ACL.
+ * on, so they are checked too: AWS SMS sending (its IAM grant), the backup plan, the WAF web ACL,
+ * the first operator and federated sign-in.
  */
 function synthesizeWithAwsSolutions(): Violation[] {
   const app = new App({
@@ -31,6 +32,10 @@ function synthesizeWithAwsSolutions(): Violation[] {
       awsSmsOriginationIdentity: 'pool-0123456789abcdef0123456789abcdef',
       awsSmsConfigurationSet: 'council-receipts',
       backup: 'daily',
+      // The console's sign-in with its optional parts: the first operator and both federations.
+      operatorEmail: 'it.ops@council.example',
+      oidcFederation: 'EntraID,https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0,client,crier/entra',
+      googleFederation: '1234-abc.apps.googleusercontent.com,crier/google',
       // As a deployment has it: the firewall stack's web ACL (app.ts) or the operator's own.
       webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/crier/0123abcd-0123-4567-89ab-0123456789ab',
     },

@@ -244,6 +244,24 @@ describe('the WAF web ACL', () => {
     expect(scopes).toEqual(managed.map(() => notWebhooks));
   });
 
+  const consoleRoutes = httpRoutes().filter(({ functionId }) => functionId === 'console' || functionId === 'consoleAssets');
+
+  it.each(consoleRoutes)('applies every managed rule group and the per-address rate to $routeKey: the console is no webhook', ({ routeKey }) => {
+    // Prepare
+    const path = routeKey.split(' ')[1]!.replace('{proxy+}', 'broadcasts/new').replace('{file}', 'crier.0123456789ab.css');
+    const managed = webAcl().Rules.filter((candidate: { Statement: object }) => 'ManagedRuleGroupStatement' in candidate.Statement);
+
+    // Act
+    const inScope = [
+      ...managed.map((candidate: any) => candidate.Statement.ManagedRuleGroupStatement.ScopeDownStatement),
+      rule('OthersRatePerAddress').Statement.RateBasedStatement.ScopeDownStatement,
+    ].map((statement) => matchesScope(statement, path));
+
+    // Assess
+    expect(managed).toHaveLength(2);
+    expect(inScope).toEqual([true, true, true]);
+  });
+
   it('reports every rule to CloudWatch with sampled requests', () => {
     // Prepare / Act
     const configs = [webAcl().VisibilityConfig, ...webAcl().Rules.map((candidate: { VisibilityConfig: unknown }) => candidate.VisibilityConfig)];
@@ -253,6 +271,24 @@ describe('the WAF web ACL', () => {
     for (const config of configs) expect(config).toMatchObject({ CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true });
   });
 });
+
+/** Whether a WAF scope-down statement of the shapes crier uses (a negated path prefix, a path prefix) matches a path. */
+function matchesScope(statement: any, path: string): boolean {
+  if (statement.NotStatement) return !matchesScope(statement.NotStatement.Statement, path);
+  const match = statement.ByteMatchStatement;
+  if (match?.FieldToMatch?.UriPath && match.PositionalConstraint === 'STARTS_WITH') return path.startsWith(match.SearchString);
+  throw new Error(`a scope-down statement this test cannot evaluate: ${JSON.stringify(statement)}`);
+}
+
+/**
+ * The behavior CloudFront picks for a path: the first whose pattern matches (`*` any characters,
+ * `?` one, case-sensitive, as CloudFront matches), else the default.
+ */
+function behaviorFor(config: any, path: string): any {
+  const matches = (pattern: string) =>
+    new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`).test(path);
+  return config.CacheBehaviors.find((behavior: any) => matches(behavior.PathPattern)) ?? config.DefaultCacheBehavior;
+}
 
 describe('CloudFront in front of the HTTP API', () => {
   const distribution = () => Object.values(deployment.mainTemplate.findResources('AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig;
@@ -298,12 +334,56 @@ describe('CloudFront in front of the HTTP API', () => {
     const associations = [config.DefaultCacheBehavior, ...config.CacheBehaviors].map((behavior: any) => behavior.FunctionAssociations ?? []);
 
     // Assess
-    expect(config.CacheBehaviors).toHaveLength(1);
-    expect(associations).toEqual([[], [{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [expect.any(String), 'FunctionARN'] } }]]);
+    expect(config.CacheBehaviors.map((behavior: any) => behavior.PathPattern)).toEqual(['/console/assets/*', '/v1/*']);
+    expect(associations).toEqual([[], [], [{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [expect.any(String), 'FunctionARN'] } }]]);
     deployment.mainTemplate.hasResourceProperties('AWS::CloudFront::Function', {
       FunctionConfig: { Runtime: 'cloudfront-js-2.0' },
       FunctionCode: Match.stringLikeRegexp('var openPaths = \\["/v1/openapi.json"\\];'),
     });
+  });
+
+  it.each([
+    ['the root, which sends people to the console', '/'],
+    ['the console', '/console'],
+    ['a console page', '/console/broadcasts/new'],
+    ['the sign-in callback, with its code and state in the query string', '/console/auth/callback'],
+    ['a path that merely starts like the assets', '/console/assets'],
+  ])('%s (%s) reaches API Gateway without the key check, with its cookies and query string, never cached', (_case, path) => {
+    // Prepare
+    const config = distribution();
+
+    // Act
+    const behavior = behaviorFor(config, path);
+
+    // Assess
+    expect(behavior).toBe(config.DefaultCacheBehavior);
+    expect(behavior).toMatchObject({
+      // Forms post back to the console.
+      AllowedMethods: expect.arrayContaining(['GET', 'POST']),
+      CachePolicyId: cachingDisabled,
+      // Every cookie and query string goes to the origin (the session cookie, the sign-in's code and state).
+      OriginRequestPolicyId: allViewerExceptHostHeader,
+    });
+    expect(behavior.FunctionAssociations).toBeUndefined();
+  });
+
+  it("caches the console's assets (content-hashed), with no cookie, header or query string in the cache key or sent on, compressed", () => {
+    // Prepare
+    const cachingOptimized = '658327ea-f89d-4fab-a63d-7e88639e58f6';
+
+    // Act
+    const behavior = behaviorFor(distribution(), '/console/assets/crier.0123456789ab.css');
+
+    // Assess
+    expect(behavior).toMatchObject({
+      PathPattern: '/console/assets/*',
+      AllowedMethods: ['GET', 'HEAD'],
+      CachePolicyId: cachingOptimized,
+      Compress: true,
+      ViewerProtocolPolicy: 'https-only',
+    });
+    expect(behavior.OriginRequestPolicyId).toBeUndefined();
+    expect(behavior.FunctionAssociations).toBeUndefined();
   });
 
   it('is guarded by the web ACL of the us-east-1 stack', () => {

@@ -73,6 +73,11 @@ describe('the edge passes on what is not its to check', () => {
     ['the OpenAPI document', '/v1/openapi.json'],
     ['the health check', '/health'],
     ['a webhook', '/webhooks/twilio/inbound'],
+    // A browser has no key: the console checks its own session cookie.
+    ['the root', '/'],
+    ['the console', '/console'],
+    ['a console page', '/console/broadcasts/new'],
+    ["the console's assets", '/console/assets/crier.0123456789ab.css'],
   ])('%s, without a key', (_case, uri) => {
     // Prepare
     const edge = edgeFunction();
