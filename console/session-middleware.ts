@@ -48,6 +48,11 @@ export function requirePerson(deps: ConsoleDependencies): MiddlewareHandler<Cons
  */
 function toSignIn(c: Context<ConsoleEnv>) {
   clearCookie(c, SESSION_COOKIE);
+  // Only a page the person opened starts a sign-in. An image, a script's fetch or the progress
+  // poll is told 401: sending it to the identity provider would start a second sign-in that
+  // replaces the one the person is in the middle of (the browser holds one sign-in cookie).
+  const destination = c.req.header('sec-fetch-dest');
+  if (destination !== undefined && destination !== 'document') return c.text('Sign in first.', 401);
   const here = new URL(c.req.url);
   const returnTo = c.req.method === 'GET' ? `${here.pathname}${here.search}` : here.pathname;
   return c.redirect(signInPath(returnTo), 302);

@@ -189,8 +189,22 @@ export function newBroadcastPages(deps: ConsoleDependencies) {
       return messagePage(c, replaced, [], 'The characters with a GSM-7 stand-in have been replaced. Read the message again before you continue.');
     }
     const result = readMessage(draft, form);
+    if (result.errors.length) {
+      await save(c, result.draft);
+      return messagePage(c, result.draft, result.errors);
+    }
+    // Characters that double what an SMS costs are easy to paste without seeing them (a curly
+    // apostrophe from a document): the first Continue stops to say so, with Replace them; a
+    // second Continue with the same texts keeps them.
+    const texts = [result.draft.body, result.draft.welsh, result.draft.spanish].join('\u0000');
+    const replaceable = [result.draft.body, result.draft.welsh, result.draft.spanish].some((text) => counterView(text).replaceable);
+    if (replaceable && result.draft.keptUnicode !== texts) {
+      const reviewed = { ...result.draft, keptUnicode: texts };
+      await save(c, reviewed);
+      return messagePage(c, reviewed, [], undefined);
+    }
     await save(c, result.draft);
-    return result.errors.length ? messagePage(c, result.draft, result.errors) : c.redirect(stepPaths.when, 303);
+    return c.redirect(stepPaths.when, 303);
   });
   // The live counter's source: the same count the page shows, so the browser never counts by rules of its own.
   routes.post(`${stepPaths.message}/count`, async (c) => {

@@ -29,6 +29,11 @@ export const broadcastDraftSchema = z.object({
   month: text,
   year: text,
   time: text,
+  /**
+   * The texts (joined) whose UCS-2 warning the person has seen and chosen to keep: Continue with
+   * characters that have a GSM-7 stand-in shows the warning once, and goes on the second time.
+   */
+  keptUnicode: text,
   /** The steps done, so the check page can send a person back to the first one left. */
   done: z.array(z.enum(['audience', 'message', 'when'])).default([]),
 });

@@ -138,6 +138,41 @@ describe('new broadcast: the steps', () => {
     expect((await t.sessions.get(sender.idHash))?.draft).toMatchObject({ newBroadcast: { body: "It's closed - sorry", welsh: "Mae'r ffordd ar gau" } });
   });
 
+  it.each([
+    { destination: 'document', status: 302 },
+    { destination: 'image', status: 401 },
+    { destination: 'empty', status: 401 },
+  ])('without a session, a request for a $destination answers $status (only a page the person opened starts a sign-in)', async ({ destination, status }) => {
+    // Prepare
+    const t = await consoleTestApp();
+
+    // Act
+    const response = await t.app.request('/console/broadcasts/new', { headers: { 'sec-fetch-dest': destination } });
+
+    // Assess
+    expect(response.status).toBe(status);
+  });
+
+  it('stops the first Continue over characters that have a GSM-7 stand-in, and goes on at the second', async () => {
+    // Prepare
+    const t = await consoleTestApp();
+    const sender = await t.signIn('sender');
+    await t.post('/console/broadcasts/new', sender, { topics: ['traffic'] });
+
+    // Act
+    const first = await t.post('/console/broadcasts/new/message', sender, { message: 'It’s closed' });
+    const firstHtml = await first.text();
+    const second = await t.post('/console/broadcasts/new/message', sender, { message: 'It’s closed' });
+    const changed = await t.post('/console/broadcasts/new/message', sender, { message: 'It’s shut' });
+
+    // Assess
+    expect(first.status).toBe(200);
+    expect(firstHtml).toContain('Replace them');
+    expect(second.status).toBe(303);
+    expect(second.headers.get('location')).toBe('/console/broadcasts/new/when');
+    expect(changed.status).toBe(200);
+  });
+
   it('counts characters and segments with the STOP footer, for the live counter', async () => {
     // Prepare
     const t = await consoleTestApp();
