@@ -104,7 +104,7 @@ export async function addMissingIndexes(dynamo: DynamoDBClient, tableName: strin
   await createTable(dynamo, rebuild);
   await copyItems(dynamo, tableName, rebuild);
   // Only now, with every item safe in the copy, does the original go.
-  await dynamo.send(new DeleteTableCommand({ TableName: tableName }));
+  await deleteTable(dynamo, tableName);
   await restoreFrom(dynamo, rebuild, tableName);
 }
 
@@ -120,7 +120,7 @@ export async function finishInterruptedRebuild(dynamo: DynamoDBClient, tableName
   if (!(await describeTable(dynamo, rebuild))) return;
   const table = await describeTable(dynamo, tableName);
   if (table && missingIndexes(table).length > 0) {
-    await dynamo.send(new DeleteTableCommand({ TableName: rebuild }));
+    await deleteTable(dynamo, rebuild);
     return;
   }
   await restoreFrom(dynamo, rebuild, tableName);
@@ -129,7 +129,7 @@ export async function finishInterruptedRebuild(dynamo: DynamoDBClient, tableName
 async function restoreFrom(dynamo: DynamoDBClient, rebuild: string, tableName: string): Promise<void> {
   if (!(await describeTable(dynamo, tableName))) await createTable(dynamo, tableName);
   await copyItems(dynamo, rebuild, tableName);
-  await dynamo.send(new DeleteTableCommand({ TableName: rebuild }));
+  await deleteTable(dynamo, rebuild);
 }
 
 /** Every item, byte for byte (the low-level client: no marshalling), plus the index keys it lacks. */
@@ -153,6 +153,18 @@ function withIndexKeys(item: Record<string, AttributeValue>): Record<string, Att
   const broadcastId = item.type?.S === 'message' ? item.broadcastId?.S : undefined;
   const added = Object.entries(broadcastIndexKey({ broadcastId })).filter(([name]) => item[name] === undefined);
   return { ...item, ...Object.fromEntries(added.map(([name, value]) => [name, { S: value }])) };
+}
+
+/**
+ * Deletes a table and waits until it is gone: dynalite (and DynamoDB) delete in the background,
+ * and a table of the same name made while the old one is still DELETING is lost with it.
+ */
+async function deleteTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {
+  await dynamo.send(new DeleteTableCommand({ TableName: tableName }));
+  for (let attempt = 0; (await describeTable(dynamo, tableName)) !== undefined; attempt += 1) {
+    if (attempt >= 600) throw new Error(`table ${tableName} was not deleted`);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 10 * 2 ** attempt)));
+  }
 }
 
 /** dynalite answers CREATING or UPDATING for a moment (0 ms locally); DynamoDB for longer. */
