@@ -57,6 +57,7 @@ describe('the console in Chromium', { timeout: 120_000 }, () => {
     await page.goto(`${stack.publicBaseUrl}${startAt}`);
     await expect.poll(() => page.getByLabel('Email address').isVisible()).toBe(true);
     await expectAccessible(page);
+    await screenshot(page, 'console-sign-in');
     await page.getByLabel('Email address').fill(email);
     await page.getByLabel('Password').fill(staffPassword);
     await page.getByRole('button', { name: 'Sign in' }).click();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { inject, describe, expect, it } from 'vitest';
+import { inject, describe, expect, it, vi } from 'vitest';
 import { ensureTable } from '../../local/provision.js';
 import { createTable, createTableInput, describeTable, missingIndexes, rebuildNameOf } from '../../local/table-rebuild.js';
 import { keys } from '../../shared/adapters/dynamo/keys.js';
@@ -23,6 +23,8 @@ async function tableWithoutIndexes(dynamo: DynamoDBClient, tableName: string): P
   await dynamo.send(
     new CreateTableCommand({ ...input, AttributeDefinitions: input.AttributeDefinitions!.filter((attribute) => ['pk', 'sk'].includes(attribute.AttributeName!)) }),
   );
+  // dynalite makes a table ACTIVE on its next turn, which a loaded machine can delay past the first write.
+  await vi.waitFor(async () => expect((await describeTable(dynamo, tableName))?.TableStatus).toBe('ACTIVE'));
 }
 
 /** A broadcast message as older versions wrote it (no index key), and a topic beside it. */
