@@ -11,6 +11,7 @@ import { broadcastsHome } from './pages/broadcasts.js';
 import { newBroadcastPages } from './pages/new-broadcast.js';
 import { oneBroadcastPages } from './pages/broadcast.js';
 import { accessibilityPage } from './pages/accessibility.js';
+import { sessionRoutes } from './pages/session.js';
 import { sentence } from './sentence.js';
 
 export { sentence };
@@ -18,6 +19,8 @@ export { sentence };
 export interface ConsoleEnv {
   Variables: {
     serviceName: string;
+    /** Minutes without a request after which a session ends: the page warns before then. */
+    sessionIdleMinutes: number;
     secureHeadersNonce?: string;
     /** Set by requirePerson on every page behind sign-in. */
     person?: SignedInPerson;
@@ -53,6 +56,7 @@ export function createConsoleApp(deps: ConsoleDependencies): Hono<ConsoleEnv> {
   );
   app.use(async (c, next) => {
     c.set('serviceName', deps.serviceName);
+    c.set('sessionIdleMinutes', deps.sessionPolicy.idleMinutes);
     await next();
     // Pages show residents' data and carry CSRF tokens: never kept by the browser or a proxy.
     if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
@@ -68,6 +72,7 @@ export function createConsoleApp(deps: ConsoleDependencies): Hono<ConsoleEnv> {
   app.route('/', broadcastsHome(deps));
   app.route('/', newBroadcastPages(deps));
   app.route('/', oneBroadcastPages(deps));
+  app.route('/', sessionRoutes(deps));
 
   app.notFound((c) => messagePage(c, 404, 'Page not found', ['If you typed the web address, check it is correct.'], { href: '/console/', text: 'Go to broadcasts' }));
   app.onError((error, c) => {

@@ -26,7 +26,7 @@ export function page(c: Context<ConsoleEnv>, view: string, context: Record<strin
     serviceName: c.get('serviceName'),
     cspNonce: c.get('secureHeadersNonce'),
     navigation: navigation(c),
-    ...(person ? { person: personView(person), csrfToken: person.session.csrfToken } : {}),
+    ...(person ? { person: personView(person), csrfToken: person.session.csrfToken, sessionIdleMinutes: c.get('sessionIdleMinutes') } : {}),
   });
   return c.html(html, status);
 }

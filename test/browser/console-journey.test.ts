@@ -269,6 +269,29 @@ describe('the console in Chromium', { timeout: 120_000 }, () => {
     expect(await page.locator('main').innerText()).toContain('Youth club is cancelled tonight.');
   });
 
+  it('warns two minutes before an idle session ends, and Stay signed in keeps it', async () => {
+    // Prepare: the page's clock under the test's control, from before the page loads
+    const { page } = browser;
+    await page.clock.install();
+    await signIn(page, 'sender@crier.test');
+    const dialog = page.getByRole('dialog', { name: 'You will be signed out soon' });
+    const hiddenAtFirst = await dialog.isVisible();
+
+    // Act
+    await page.clock.fastForward('28:01');
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await expectAccessible(page);
+    await screenshot(page, 'console-session-warning');
+    const keptAlive = page.waitForResponse((response) => response.url().endsWith('/console/session/keep-alive'));
+    await page.getByRole('button', { name: 'Stay signed in' }).click();
+    const response = await keptAlive;
+
+    // Assess
+    expect(hiddenAtFirst).toBe(false);
+    expect(response.status()).toBe(204);
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+  });
+
   /** Presses Tab until the focused control's accessible name (label or text) is `name`. */
   async function tabTo(page: Page, name: string): Promise<void> {
     for (let presses = 0; presses < 60; presses += 1) {
