@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ConsoleEnv } from './app.js';
 import { personView } from './person.js';
 import { renderView } from './render.js';
+import { may } from './views-model/permissions.js';
 
 /** An error as the design system's error summary lists it: the message, and the field it links to. */
 export interface FieldError {
@@ -10,12 +11,20 @@ export interface FieldError {
   href: string;
 }
 
-/** The navigation's links: what exists for this person, the current section marked. */
+/**
+ * The navigation's links: what exists for this person, the current section marked. In the
+ * contract's order: Broadcasts, Inbox, Templates, Topics, Residents, Team. A link is offered only
+ * to those its pages' use case would let in (`may` asks the same `authorize`).
+ */
 function navigation(c: Context<ConsoleEnv>) {
   const person = c.get('person');
   if (!person) return [];
   const path = c.req.path;
-  return [{ href: '/console/', text: 'Broadcasts', current: path === '/console/' || path.startsWith('/console/broadcasts') }];
+  const section = (href: string, text: string) => ({ href, text, current: path === href || path.startsWith(`${href}/`) });
+  return [
+    { href: '/console/', text: 'Broadcasts', current: path === '/console/' || path.startsWith('/console/broadcasts') },
+    ...(may(person.principal, 'subscribers:read') ? [section('/console/residents', 'Residents')] : []),
+  ];
 }
 
 /** Renders a page in the console's layout with what every page shows: the service, the person, the CSRF token, the CSP nonce. */

@@ -386,7 +386,7 @@ export const functionCatalog = {
   // the same use cases as the admin API, as the person they are. Public at the gateway: each page
   // checks the person's session itself, and sends them to sign in without one.
   console: defineFunction({
-    description: 'The web console: staff sign in, and send, approve and follow broadcasts',
+    description: 'The web console: staff sign in, send, approve and follow broadcasts, find and erase residents',
     entry: 'functions/http/console.ts',
     envSchema: consoleEnvSchema,
     environment: (b) => ({
@@ -394,12 +394,17 @@ export const functionCatalog = {
       ...signIn(b),
       SERVICE_NAME: b.settings.serviceName,
       PUBLIC_BASE_URL: b.publicBaseUrl,
+      ...(b.secretArns.phoneHashKey ? { PHONE_HASH_KEY_SECRET_ARN: b.secretArns.phoneHashKey } : {}),
     }),
     trigger: { kind: 'http', routes: ['GET /', 'GET /console', 'GET /console/{proxy+}', 'POST /console/{proxy+}'], authorizer: 'none' },
-    // consoleClient: the client secret it exchanges sign-in codes with.
+    // consoleClient: the client secret it exchanges sign-in codes with. phoneHashKey: an operator
+    // erases a resident from their page, which keys the erasure tombstone with it, as the
+    // subscribers API does.
     // The broadcast page's Download delivery report lists through the byBroadcast index, as the API's report does.
-    access: { table: 'readwrite', queriesIndexes: ['byBroadcast'], appendsAudit: true, sendsTo: ['fanOut'], secrets: ['consoleClient'] },
-    timeoutSeconds: 10,
+    access: { table: 'readwrite', queriesIndexes: ['byBroadcast'], appendsAudit: true, sendsTo: ['fanOut'], secrets: ['consoleClient', 'phoneHashKey'] },
+    // An erasure reads through the resident's topics' broadcasts: the subscribers API's 29 s
+    // (within API Gateway's 30), not the 10 s of the other admin routes.
+    timeoutSeconds: 29,
     memoryMb: 1024,
   }),
   // The console's CSS, scripts and images: files of the bundle, named by their content's hash, so

@@ -42,8 +42,11 @@ export function inboundDependencies(env: ResidentTextsEnv): InboundDependencies 
   };
 }
 
-/** What making, previewing and releasing broadcasts needs: the broadcasts API's and the console's. */
-export function broadcastDependencies(env: BroadcastsEnv): BroadcastDependencies & { sandboxOutbox: SandboxOutbox } {
+/**
+ * What making, previewing and releasing broadcasts needs: the broadcasts API's and the console's.
+ * The console passes the phone hash key too (its stores then erase residents); the API has none.
+ */
+export function broadcastDependencies(env: BroadcastsEnv & Partial<PhoneHashEnv>): BroadcastDependencies & { sandboxOutbox: SandboxOutbox } {
   return {
     ...coreDependencies(env),
     fanOutTasks: jobQueue<FanOutTask>(env.FAN_OUT_QUEUE_URL),

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import type { CountryCode } from 'libphonenumber-js';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import { createConsoleApp } from '../../console/app.js';
@@ -21,7 +22,9 @@ function dependencies(env: ConsoleEnv): ConsoleDependencies {
   return {
     serviceName: env.SERVICE_NAME,
     publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/$/, ''),
+    // With the phone hash key in env: erasing a resident keys its tombstone with it.
     broadcasts: broadcastDependencies(env),
+    defaultCountry: env.DEFAULT_COUNTRY as CountryCode,
     sessions: new DynamoSessionStore(documents, env.TABLE_NAME),
     signInAttempts: new DynamoSignInAttemptStore(documents, env.TABLE_NAME),
     identityProvider: new OpenIdIdentityProvider({

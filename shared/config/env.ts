@@ -380,6 +380,7 @@ export type EnvironmentOf<S extends z.ZodObject> = {
  * signs people in. The identity provider is any OpenID provider: Cognito in AWS, the embedded one
  * on the local stack. Its client secret comes from Secrets Manager in AWS (the Cognito app
  * client's, read once per container) and from the environment locally (a generated dev secret).
+ * The key numbers are hashed with, for erasing a resident, as the subscribers API has it.
  */
 export const consoleEnvSchema = broadcastsEnvSchema.extend({
   SERVICE_NAME: nonEmpty,
@@ -397,5 +398,7 @@ export const consoleEnvSchema = broadcastsEnvSchema.extend({
   /** A session ends after this long without a request, and after SESSION_MAX_HOURS whatever happens. */
   SESSION_IDLE_MINUTES: positiveInt.max(24 * 60).default(30),
   SESSION_MAX_HOURS: positiveInt.max(24 * 7).default(12),
+  // Erasing a resident from their page hashes the number for the tombstone, as the subscribers API does.
+  ...phoneHashEnvSchema.shape,
 });
 export type ConsoleEnv = z.infer<typeof consoleEnvSchema>;

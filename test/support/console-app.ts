@@ -108,6 +108,7 @@ export async function consoleTestApp(options: ConsoleTestOptions = {}) {
     serviceName: 'Cardiff Council alerts',
     publicBaseUrl: 'https://crier.test',
     broadcasts,
+    defaultCountry: 'GB',
     sessions,
     signInAttempts: new ConsoleTestSignInAttempts(),
     identityProvider: noIdentityProvider,

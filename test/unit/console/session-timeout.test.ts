@@ -6,7 +6,7 @@ import { consoleTestApp } from '../../support/console-app.js';
  * minutes before the session would end for want of use, and "Stay signed in" keeps the session.
  */
 describe('the warning before a session ends', () => {
-  it('is on every signed-in page, with the idle limit (the test app's 60 minutes) and the CSRF token the script needs', async () => {
+  it('is on every signed-in page, with the idle limit (60 minutes in the test app) and the CSRF token the script needs', async () => {
     // Prepare
     const t = await consoleTestApp();
     const sender = await t.signIn('sender');
