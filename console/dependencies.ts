@@ -1,3 +1,5 @@
+import type { ReplySendJob } from '../shared/domain/jobs.js';
+import type { JobQueue } from '../shared/ports/job-queue.js';
 import type { BroadcastDependencies } from '../shared/usecases/dependencies.js';
 import type { IdentityProvider } from '../shared/staff/identity-provider.js';
 import type { SessionPolicy } from '../shared/staff/session.js';
@@ -9,6 +11,8 @@ export interface ConsoleDependencies {
   /** The console's own origin and the base of its sign-in callback. */
   publicBaseUrl: string;
   broadcasts: BroadcastDependencies;
+  /** The urgent lane, where replies to residents go out (the inbox's Send reply). */
+  replies: JobQueue<ReplySendJob>;
   sessions: SessionStore;
   signInAttempts: SignInAttemptStore;
   identityProvider: IdentityProvider;

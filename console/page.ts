@@ -11,21 +11,35 @@ export interface FieldError {
 }
 
 /** The navigation's links: what exists for this person, the current section marked. */
-function navigation(c: Context<ConsoleEnv>) {
+async function navigation(c: Context<ConsoleEnv>) {
   const person = c.get('person');
   if (!person) return [];
   const path = c.req.path;
-  return [{ href: '/console/', text: 'Broadcasts', current: path === '/console/' || path.startsWith('/console/broadcasts') }];
+  const unhandled = await c.get('unhandledInbox')?.();
+  return [
+    { href: '/console/', text: 'Broadcasts', current: path === '/console/' || path.startsWith('/console/broadcasts') },
+    ...(unhandled === undefined
+      ? []
+      : [
+          {
+            href: '/console/inbox',
+            // The link's words stay "Inbox" for scripts and training notes; the count follows, and
+            // says what it counts to a screen reader.
+            html: `Inbox${unhandled === '0' ? '' : ` <strong class="govuk-tag govuk-tag--blue crier-count">${unhandled}<span class="govuk-visually-hidden"> unhandled</span></strong>`}`,
+            current: path.startsWith('/console/inbox'),
+          },
+        ]),
+  ];
 }
 
 /** Renders a page in the console's layout with what every page shows: the service, the person, the CSRF token, the CSP nonce. */
-export function page(c: Context<ConsoleEnv>, view: string, context: Record<string, unknown>, status: ContentfulStatusCode = 200) {
+export async function page(c: Context<ConsoleEnv>, view: string, context: Record<string, unknown>, status: ContentfulStatusCode = 200) {
   const person = c.get('person');
   const html = renderView(view, {
     ...context,
     serviceName: c.get('serviceName'),
     cspNonce: c.get('secureHeadersNonce'),
-    navigation: navigation(c),
+    navigation: await navigation(c),
     ...(person ? { person: personView(person), csrfToken: person.session.csrfToken } : {}),
   });
   return c.html(html, status);

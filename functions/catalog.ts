@@ -386,7 +386,7 @@ export const functionCatalog = {
   // the same use cases as the admin API, as the person they are. Public at the gateway: each page
   // checks the person's session itself, and sends them to sign in without one.
   console: defineFunction({
-    description: 'The web console: staff sign in, and send, approve and follow broadcasts',
+    description: 'The web console: staff sign in, send, approve and follow broadcasts, and answer the inbox',
     entry: 'functions/http/console.ts',
     envSchema: consoleEnvSchema,
     environment: (b) => ({
@@ -394,11 +394,13 @@ export const functionCatalog = {
       ...signIn(b),
       SERVICE_NAME: b.settings.serviceName,
       PUBLIC_BASE_URL: b.publicBaseUrl,
+      SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent,
     }),
     trigger: { kind: 'http', routes: ['GET /', 'GET /console', 'GET /console/{proxy+}', 'POST /console/{proxy+}'], authorizer: 'none' },
     // consoleClient: the client secret it exchanges sign-in codes with.
     // The broadcast page's Download delivery report lists through the byBroadcast index, as the API's report does.
-    access: { table: 'readwrite', queriesIndexes: ['byBroadcast'], appendsAudit: true, sendsTo: ['fanOut'], secrets: ['consoleClient'] },
+    // sendUrgent: the inbox's Send reply queues the reply on the urgent lane, as every reply to a resident goes.
+    access: { table: 'readwrite', queriesIndexes: ['byBroadcast'], appendsAudit: true, sendsTo: ['fanOut', 'sendUrgent'], secrets: ['consoleClient'] },
     timeoutSeconds: 10,
     memoryMb: 1024,
   }),

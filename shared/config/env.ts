@@ -383,6 +383,8 @@ export type EnvironmentOf<S extends z.ZodObject> = {
  */
 export const consoleEnvSchema = broadcastsEnvSchema.extend({
   SERVICE_NAME: nonEmpty,
+  /** The urgent lane: the inbox's replies to residents go out on it, as every reply does. */
+  SEND_URGENT_QUEUE_URL: z.url(),
   /** Where the console is reached: the sign-in callback and the cookies' origin. */
   PUBLIC_BASE_URL: z.url(),
   OIDC_ISSUER: z.url(),
