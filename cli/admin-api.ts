@@ -112,6 +112,10 @@ export class AdminApi {
     return this.call(inboxEntryResponse, 'POST', `/v1/inbox/${encodeURIComponent(id)}/handled`);
   }
 
+  replyToInbox(id: string, body: string) {
+    return this.call(inboxEntryResponse, 'POST', `/v1/inbox/${encodeURIComponent(id)}/reply`, { body });
+  }
+
   getTopic(id: string) {
     return this.call(topicResponse, 'GET', `/v1/topics/${encodeURIComponent(id)}`);
   }

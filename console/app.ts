@@ -13,6 +13,7 @@ import { oneBroadcastPages } from './pages/broadcast.js';
 import { accessibilityPage } from './pages/accessibility.js';
 import { sessionRoutes } from './pages/session.js';
 import { residentsPages } from './pages/residents.js';
+import { inboxPages, unhandledInNavigation } from './pages/inbox.js';
 import { sentence } from './sentence.js';
 
 export { sentence };
@@ -25,6 +26,12 @@ export interface ConsoleEnv {
     secureHeadersNonce?: string;
     /** Set by requirePerson on every page behind sign-in. */
     person?: SignedInPerson;
+    /**
+     * The navigation's count of unhandled inbox messages ("12", "500+"), read only when a page is
+     * rendered (never for a form post that redirects, a script's poll or a download); undefined
+     * for a person who may not read the inbox.
+     */
+    unhandledInbox?: () => Promise<string | undefined>;
   };
 }
 
@@ -68,6 +75,7 @@ export function createConsoleApp(deps: ConsoleDependencies): Hono<ConsoleEnv> {
   // Before sign-in: the accessibility statement is for anyone, signed in or not.
   app.route('/', accessibilityPage(deps));
   app.use('/console/*', requirePerson(deps));
+  app.use('/console/*', unhandledInNavigation(deps));
   // Pages name their full paths ("/console/" itself included: a route "/" mounted under
   // "/console" would be "/console", which redirects to "/console/").
   app.route('/', broadcastsHome(deps));
@@ -75,6 +83,7 @@ export function createConsoleApp(deps: ConsoleDependencies): Hono<ConsoleEnv> {
   app.route('/', oneBroadcastPages(deps));
   app.route('/', sessionRoutes(deps));
   app.route('/', residentsPages(deps));
+  app.route('/', inboxPages(deps));
 
   app.notFound((c) => messagePage(c, 404, 'Page not found', ['If you typed the web address, check it is correct.'], { href: '/console/', text: 'Go to broadcasts' }));
   app.onError((error, c) => {

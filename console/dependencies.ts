@@ -1,4 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js';
+import type { ReplySendJob } from '../shared/domain/jobs.js';
+import type { JobQueue } from '../shared/ports/job-queue.js';
 import type { BroadcastDependencies } from '../shared/usecases/dependencies.js';
 import type { IdentityProvider } from '../shared/staff/identity-provider.js';
 import type { SessionPolicy } from '../shared/staff/session.js';
@@ -12,6 +14,8 @@ export interface ConsoleDependencies {
   broadcasts: BroadcastDependencies;
   /** The deployment's country (DEFAULT_COUNTRY): a number typed in national form is read as one of its. */
   defaultCountry: CountryCode;
+  /** The urgent lane, where replies to residents go out (the inbox's Send reply). */
+  replies: JobQueue<ReplySendJob>;
   sessions: SessionStore;
   signInAttempts: SignInAttemptStore;
   identityProvider: IdentityProvider;

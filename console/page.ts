@@ -16,25 +16,37 @@ export interface FieldError {
  * contract's order: Broadcasts, Inbox, Templates, Topics, Residents, Team. A link is offered only
  * to those its pages' use case would let in (`may` asks the same `authorize`).
  */
-function navigation(c: Context<ConsoleEnv>) {
+async function navigation(c: Context<ConsoleEnv>) {
   const person = c.get('person');
   if (!person) return [];
   const path = c.req.path;
   const section = (href: string, text: string) => ({ href, text, current: path === href || path.startsWith(`${href}/`) });
+  const unhandled = await c.get('unhandledInbox')?.();
   return [
     { href: '/console/', text: 'Broadcasts', current: path === '/console/' || path.startsWith('/console/broadcasts') },
+    ...(unhandled === undefined
+      ? []
+      : [
+          {
+            href: '/console/inbox',
+            // The link's words stay "Inbox" for scripts and training notes; the count follows, and
+            // says what it counts to a screen reader.
+            html: `Inbox${unhandled === '0' ? '' : ` <strong class="govuk-tag govuk-tag--blue crier-count">${unhandled}<span class="govuk-visually-hidden"> unhandled</span></strong>`}`,
+            current: path.startsWith('/console/inbox'),
+          },
+        ]),
     ...(may(person.principal, 'subscribers:read') ? [section('/console/residents', 'Residents')] : []),
   ];
 }
 
 /** Renders a page in the console's layout with what every page shows: the service, the person, the CSRF token, the CSP nonce. */
-export function page(c: Context<ConsoleEnv>, view: string, context: Record<string, unknown>, status: ContentfulStatusCode = 200) {
+export async function page(c: Context<ConsoleEnv>, view: string, context: Record<string, unknown>, status: ContentfulStatusCode = 200) {
   const person = c.get('person');
   const html = renderView(view, {
     ...context,
     serviceName: c.get('serviceName'),
     cspNonce: c.get('secureHeadersNonce'),
-    navigation: navigation(c),
+    navigation: await navigation(c),
     ...(person ? { person: personView(person), csrfToken: person.session.csrfToken, sessionIdleMinutes: c.get('sessionIdleMinutes') } : {}),
   });
   return c.html(html, status);

@@ -9,6 +9,7 @@ import {
   fanOutEnvSchema,
   keysEnvSchema,
   providersApiEnvSchema,
+  residentsApiEnvSchema,
   schedulerEnvSchema,
   senderEnvSchema,
   statusWebhookEnvSchema,
@@ -363,22 +364,24 @@ export const functionCatalog = {
     memoryMb: 512,
   }),
   residentsApi: defineFunction({
-    description: "Admin API: departments' inboxes and the wording of replies to residents",
+    description: "Admin API: departments' inboxes (and replying to a resident from one) and the wording of replies to residents",
     entry: 'functions/http/residents-api.ts',
-    envSchema: adminEnvSchema,
-    environment: admin,
+    envSchema: residentsApiEnvSchema,
+    environment: (b) => ({ ...admin(b), SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent }),
     trigger: {
       kind: 'http',
       routes: [
         'GET /v1/inbox',
         'POST /v1/inbox/{id}/handled',
+        'POST /v1/inbox/{id}/reply',
         'GET /v1/replies',
         'PUT /v1/replies/{language}/{replyId}',
         'DELETE /v1/replies/{language}/{replyId}',
       ],
       authorizer: 'apiKey',
     },
-    access: { table: 'readwrite', appendsAudit: true },
+    // sendUrgent: a reply to a resident from the inbox goes out on the urgent lane, as every reply does.
+    access: { table: 'readwrite', appendsAudit: true, sendsTo: ['sendUrgent'] },
     timeoutSeconds: 10,
     memoryMb: 512,
   }),
@@ -386,7 +389,7 @@ export const functionCatalog = {
   // the same use cases as the admin API, as the person they are. Public at the gateway: each page
   // checks the person's session itself, and sends them to sign in without one.
   console: defineFunction({
-    description: 'The web console: staff sign in, send, approve and follow broadcasts, find and erase residents',
+    description: 'The web console: staff sign in, send, approve and follow broadcasts, answer the inbox, find and erase residents',
     entry: 'functions/http/console.ts',
     envSchema: consoleEnvSchema,
     environment: (b) => ({
@@ -395,13 +398,15 @@ export const functionCatalog = {
       SERVICE_NAME: b.settings.serviceName,
       PUBLIC_BASE_URL: b.publicBaseUrl,
       ...(b.secretArns.phoneHashKey ? { PHONE_HASH_KEY_SECRET_ARN: b.secretArns.phoneHashKey } : {}),
+      SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent,
     }),
     trigger: { kind: 'http', routes: ['GET /', 'GET /console', 'GET /console/{proxy+}', 'POST /console/{proxy+}'], authorizer: 'none' },
     // consoleClient: the client secret it exchanges sign-in codes with. phoneHashKey: an operator
     // erases a resident from their page, which keys the erasure tombstone with it, as the
     // subscribers API does.
     // The broadcast page's Download delivery report lists through the byBroadcast index, as the API's report does.
-    access: { table: 'readwrite', queriesIndexes: ['byBroadcast'], appendsAudit: true, sendsTo: ['fanOut'], secrets: ['consoleClient', 'phoneHashKey'] },
+    // sendUrgent: the inbox's Send reply queues the reply on the urgent lane, as every reply to a resident goes.
+    access: { table: 'readwrite', queriesIndexes: ['byBroadcast'], appendsAudit: true, sendsTo: ['fanOut', 'sendUrgent'], secrets: ['consoleClient', 'phoneHashKey'] },
     // An erasure reads through the resident's topics' broadcasts: the subscribers API's 29 s
     // (within API Gateway's 30), not the 10 s of the other admin routes.
     timeoutSeconds: 29,

@@ -17,6 +17,8 @@ const inboxInput = z
   })
   .refine((input) => !(input.handled && input.unhandled), { path: ['handled'], message: 'give --handled or --unhandled, not both' });
 const entryIdInput = z.object({ id: z.string().trim().min(1, 'must not be empty') });
+// The API has the whole rule (length, placeholders): this only spares a round trip for nothing typed.
+const replyInput = entryIdInput.extend({ text: z.string().trim().min(1, 'must not be empty') });
 
 export function registerInbox(program: Command): void {
   const inbox = program
@@ -66,5 +68,19 @@ export function registerInbox(program: Command): void {
       const { data, raw } = await context.admin().markInboxHandled(input.id);
       if (context.output.json) return context.output.raw(raw);
       context.output.line(`message ${data.id} from ${data.from} handled ${data.handledAt ? shortTime(data.handledAt) : ''} by ${data.handledBy ?? '?'}`.replace(/\s+/g, ' '));
+    });
+
+  inbox
+    .command('reply')
+    .description('reply to the resident who sent a message, in free text (refused when they opted out, or on WhatsApp after 24 hours)')
+    .argument('<id>', 'message id (from crier inbox)')
+    .argument('<text>', 'the reply, as the resident will read it')
+    .action(async (id: string, text: string, _options: unknown, command: Command) => {
+      const context = contextOf(command);
+      const input = parseArguments(replyInput, { id, text });
+      const { data, raw } = await context.admin().replyToInbox(input.id, input.text);
+      if (context.output.json) return context.output.raw(raw);
+      const reply = data.replies?.at(-1);
+      context.output.line(`reply ${reply?.messageId ?? ''} to ${data.from} queued`.replace(/\s+/g, ' '));
     });
 }

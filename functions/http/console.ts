@@ -14,7 +14,8 @@ import { validateEnvironment, type EnvironmentContext } from '../../shared/runti
 import { logger } from '../../shared/runtime/logger.js';
 import { memoiseBy } from '../../shared/runtime/memo.js';
 import { observability } from '../../shared/runtime/observability.js';
-import { broadcastDependencies } from '../wiring.js';
+import type { ReplySendJob } from '../../shared/domain/jobs.js';
+import { broadcastDependencies, jobQueue } from '../wiring.js';
 
 /** The console's adapters, built once per container from the validated environment. */
 function dependencies(env: ConsoleEnv): ConsoleDependencies {
@@ -25,6 +26,7 @@ function dependencies(env: ConsoleEnv): ConsoleDependencies {
     // With the phone hash key in env: erasing a resident keys its tombstone with it.
     broadcasts: broadcastDependencies(env),
     defaultCountry: env.DEFAULT_COUNTRY as CountryCode,
+    replies: jobQueue<ReplySendJob>(env.SEND_URGENT_QUEUE_URL),
     sessions: new DynamoSessionStore(documents, env.TABLE_NAME),
     signInAttempts: new DynamoSignInAttemptStore(documents, env.TABLE_NAME),
     identityProvider: new OpenIdIdentityProvider({

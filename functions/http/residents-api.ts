@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { adminEnvSchema, type AdminEnv } from '../../shared/config/env.js';
+import { residentsApiEnvSchema, type ResidentsApiEnv } from '../../shared/config/env.js';
+import type { ReplySendJob } from '../../shared/domain/jobs.js';
+import { replyRequestSchema } from '../../shared/inbox/reply-rules.js';
+import { replyToResident } from '../../shared/inbox/reply-to-resident.js';
 import type { CountryCode } from 'libphonenumber-js';
 import { inboxQuery } from '../../shared/api/schemas.js';
 import { ValidationError } from '../../shared/domain/errors.js';
@@ -10,19 +13,28 @@ import { replyIds } from '../../shared/domain/replies.js';
 import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { parseJsonBody, parseParameter, parseQuery } from '../../shared/runtime/http/request.js';
 import { json } from '../../shared/runtime/http/responses.js';
+import type { JobQueue } from '../../shared/ports/job-queue.js';
 import { listInbox, listReplyTexts, markInboxHandled, setReplyText } from '../../shared/usecases/residents-admin.js';
 import { authenticated as authenticatedRoute, type AdminDependencies } from './admin-route.js';
-import { bootstrapKeyUnknownToRoutes, coreDependencies } from '../wiring.js';
+import { bootstrapKeyUnknownToRoutes, coreDependencies, jobQueue } from '../wiring.js';
 
 const inboxIdSchema = z.string().regex(inboxEntryIdPattern, 'is not an inbox message id');
 const replyIdSchema = z.enum(replyIds);
 const replyTextBody = z.object({ text: z.string().trim().min(1, 'must not be empty').max(640) }).strict();
 
-const authenticated = authenticatedRoute<AdminEnv, AdminDependencies>;
+interface ResidentsApiDependencies extends AdminDependencies {
+  replies: JobQueue<ReplySendJob>;
+}
+
+const authenticated = authenticatedRoute<ResidentsApiEnv, ResidentsApiDependencies>;
 
 export const handler = httpFunction({
-  envSchema: adminEnvSchema,
-  dependencies: (env) => ({ core: coreDependencies(env), bootstrapKeyHash: bootstrapKeyUnknownToRoutes }),
+  envSchema: residentsApiEnvSchema,
+  dependencies: (env): ResidentsApiDependencies => ({
+    core: coreDependencies(env),
+    bootstrapKeyHash: bootstrapKeyUnknownToRoutes,
+    replies: jobQueue<ReplySendJob>(env.SEND_URGENT_QUEUE_URL),
+  }),
   routes: {
     'GET /v1/inbox': authenticated(async ({ deps, env, request }, principal) => {
       const { from, ...query } = parseQuery(request, inboxQuery);
@@ -36,6 +48,11 @@ export const handler = httpFunction({
     'POST /v1/inbox/{id}/handled': authenticated(async ({ deps, request }, principal) =>
       json(200, await markInboxHandled(deps.core, principal, parseParameter(request.pathParameters.id, 'id', inboxIdSchema))),
     ),
+    'POST /v1/inbox/{id}/reply': authenticated(async ({ deps, request }, principal) => {
+      const id = parseParameter(request.pathParameters.id, 'id', inboxIdSchema);
+      const { body } = parseJsonBody(request, replyRequestSchema);
+      return json(201, await replyToResident({ ...deps.core, replies: deps.replies }, principal, id, body));
+    }),
     'GET /v1/replies': authenticated(async ({ deps }, principal) => json(200, { replies: await listReplyTexts(deps.core, principal) })),
     'PUT /v1/replies/{language}/{replyId}': authenticated(async ({ deps, request }, principal) => {
       const language = parseParameter(request.pathParameters.language, 'language', languageSchema);

@@ -28,6 +28,7 @@ import { providerPaths } from './openapi-providers.js';
 import { staffPaths } from './openapi-staff.js';
 import { conflict, errors, idParameter, jsonContent, notFound } from './openapi-parts.js';
 import { subscriberImportCsv, subscriberImportResponse } from './subscriber-import-schemas.js';
+import { replyRequestSchema } from '../inbox/reply-rules.js';
 
 /** The admin API's OpenAPI document, built from the same zod schemas the handlers validate with. */
 export function openApiDocument() {
@@ -121,6 +122,20 @@ export function openApiDocument() {
           summary: 'Mark a message handled, with who and when; marking it again changes nothing',
           requestParams: idParameter('id', 'inbox message id'),
           responses: { '200': { description: 'The message, handled', ...jsonContent(inboxEntryResponse) }, ...errors, ...notFound },
+        },
+      },
+      '/v1/inbox/{id}/reply': {
+        post: {
+          summary:
+            "Reply to the resident who sent a message, in free text, on the urgent lane as every reply goes (paced, recorded, costed). Refused with 409 and the reason when they have opted out, their number was erased, or on WhatsApp more than 24 hours after their last message",
+          requestParams: idParameter('id', 'inbox message id'),
+          requestBody: jsonContent(replyRequestSchema),
+          responses: {
+            '201': { description: 'The message, with the reply queued', ...jsonContent(inboxEntryResponse) },
+            ...errors,
+            ...notFound,
+            ...conflict,
+          },
         },
       },
       '/v1/replies': {

@@ -154,6 +154,17 @@ export const inboxEntryResponse = z
     handled: z.boolean(),
     handledAt: z.string().optional(),
     handledBy: z.string().optional().meta({ description: 'The id of the key that marked it handled' }),
+    replies: z
+      .array(
+        z.object({
+          messageId: z.string().meta({ description: "The reply's message record: its status and cost, as every message's" }),
+          body: z.string(),
+          at: z.string(),
+          by: z.string().meta({ description: 'The id of the key (or person) that wrote it' }),
+        }),
+      )
+      .optional()
+      .meta({ description: 'Replies sent from the inbox, oldest first' }),
   })
   .meta({ id: 'InboxEntry' });
 

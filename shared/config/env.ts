@@ -183,6 +183,9 @@ export const phoneHashEnvSchema = z.object({
   PHONE_HASH_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
+/** Departments' inboxes (and the wording of replies): a reply from the inbox goes out on the urgent lane. */
+export const residentsApiEnvSchema = adminEnvSchema.extend({ SEND_URGENT_QUEUE_URL: z.url() });
+
 /** Residents' records: reading one, importing, and erasure, which hashes the erased number with the key. */
 export const subscribersEnvSchema = adminEnvSchema.extend(phoneHashEnvSchema.shape);
 
@@ -354,6 +357,7 @@ export type ResidentTextsEnv = z.infer<typeof residentTextsEnvSchema>;
 export type AwsSmsNotificationsEnv = z.infer<typeof awsSmsNotificationsEnvSchema>;
 export type WhatsAppWebhookEnv = z.infer<typeof whatsappWebhookEnvSchema>;
 export type AdminEnv = z.infer<typeof adminEnvSchema>;
+export type ResidentsApiEnv = z.infer<typeof residentsApiEnvSchema>;
 export type PhoneHashEnv = z.infer<typeof phoneHashEnvSchema>;
 export type SubscribersEnv = z.infer<typeof subscribersEnvSchema>;
 export type KeysEnv = z.infer<typeof keysEnvSchema>;
@@ -384,6 +388,8 @@ export type EnvironmentOf<S extends z.ZodObject> = {
  */
 export const consoleEnvSchema = broadcastsEnvSchema.extend({
   SERVICE_NAME: nonEmpty,
+  /** The urgent lane: the inbox's replies to residents go out on it, as every reply does. */
+  SEND_URGENT_QUEUE_URL: z.url(),
   /** Where the console is reached: the sign-in callback and the cookies' origin. */
   PUBLIC_BASE_URL: z.url(),
   OIDC_ISSUER: z.url(),

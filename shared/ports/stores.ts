@@ -559,10 +559,22 @@ export interface InboxEntry {
   handledAt?: string;
   /** The key id of whoever marked it handled. */
   handledBy?: string;
+  /** What staff replied from the inbox, oldest first (absent: none yet). */
+  replies?: InboxReply[];
+}
+
+/** A reply staff wrote to an inbox entry: its words stay with the entry (message records keep no body). */
+export interface InboxReply {
+  /** The reply's message record (its status, its cost) in the message store. */
+  messageId: string;
+  body: string;
+  at: string;
+  /** The key id of whoever wrote it. */
+  by: string;
 }
 
 /** What the inbound path hands the inbox: the id follows from the message, handling comes later. */
-export type NewInboxEntry = Omit<InboxEntry, 'id' | 'handledAt' | 'handledBy'>;
+export type NewInboxEntry = Omit<InboxEntry, 'id' | 'handledAt' | 'handledBy' | 'replies'>;
 
 export interface InboxQuery {
   department: string;
@@ -588,7 +600,19 @@ export interface InboxStore {
    * afterwards and whether this call changed it; undefined when there is no such entry.
    */
   markHandled(id: string, by: string, at: string): Promise<{ entry: InboxEntry; changed: boolean } | undefined>;
-  /** Erasure: the entry stays (with who handled it) but its number and text are gone. */
+  /**
+   * Opens a handled entry again (who handled it and when are forgotten). Returns the entry
+   * afterwards and whether this call changed it; undefined when there is no such entry.
+   */
+  reopen(id: string): Promise<{ entry: InboxEntry; changed: boolean } | undefined>;
+  /** Appends a reply to the entry; undefined when there is no such entry. */
+  addReply(id: string, reply: InboxReply): Promise<InboxEntry | undefined>;
+  /**
+   * The unhandled entries among a department's newest `within`, in one read: `more` says older
+   * entries were not looked at, so the count is a lower bound (the navigation shows "N+").
+   */
+  countUnhandled(department: string, within: number): Promise<{ count: number; more: boolean }>;
+  /** Erasure: the entry stays (with who handled it) but its number, its text and the replies' words are gone. */
   anonymise(id: string): Promise<void>;
 }
 
@@ -630,6 +654,8 @@ export const auditActions = [
   'topic.update',
   'topic.archive',
   'inbox.handle',
+  'inbox.reopen',
+  'inbox.reply',
   'broadcast.create',
   'broadcast.submit',
   'broadcast.approve',

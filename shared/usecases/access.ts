@@ -15,6 +15,7 @@ export type Permission =
   | 'broadcasts:cancel'
   | 'inbox:read'
   | 'inbox:handle'
+  | 'inbox:reply'
   | 'replies:read'
   | 'replies:write'
   | 'keys:manage'
@@ -40,6 +41,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'broadcasts:cancel',
     'inbox:read',
     'inbox:handle',
+    'inbox:reply',
     'replies:read',
     'replies:write',
     'keys:manage',
@@ -62,6 +64,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'broadcasts:cancel',
     'inbox:read',
     'inbox:handle',
+    'inbox:reply',
     'replies:read',
   ],
   // An approver looks after the department's topics (their wording and keywords) as well as its
@@ -76,6 +79,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'broadcasts:cancel',
     'inbox:read',
     'inbox:handle',
+    'inbox:reply',
     'replies:read',
   ],
   viewer: ['topics:read', 'broadcasts:read', 'inbox:read', 'replies:read'],
@@ -96,6 +100,7 @@ export const permissionPhrases: Record<Permission, string> = {
   'broadcasts:cancel': 'cancel broadcasts',
   'inbox:read': "read the inbox of residents' messages",
   'inbox:handle': 'mark inbox messages handled',
+  'inbox:reply': 'reply to residents from the inbox',
   'replies:read': 'read the wording of replies',
   'replies:write': 'change the wording of replies',
   'keys:manage': 'manage API keys',

@@ -87,6 +87,9 @@ export async function eraseSubscriber(deps: CoreDependencies, principal: Princip
   for (const { provider, providerMessageId } of inbound) {
     const entry = await deps.stores.inbound.anonymise(provider, providerMessageId);
     if (entry?.replyMessageId) await deps.stores.messages.anonymiseRecipient(entry.replyMessageId);
+    // Staff's replies from the inbox are messages to the number too: read before the entry loses its words.
+    const inboxEntry = await deps.stores.inbox.get(inboxEntryId(provider, providerMessageId));
+    for (const reply of inboxEntry?.replies ?? []) await deps.stores.messages.anonymiseRecipient(reply.messageId);
     await deps.stores.inbox.anonymise(inboxEntryId(provider, providerMessageId));
   }
 

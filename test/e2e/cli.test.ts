@@ -92,6 +92,22 @@ describe('crier CLI against the local stack', () => {
     expect(shown.stdout).toMatch(/opt_in\s+sms\s+traffic\s+texted "JOIN TRAFFIC"/);
   });
 
+  it('replies to a resident’s text from the inbox with crier inbox reply', async () => {
+    // Prepare
+    const bob = '+447700900202';
+    await client.textAndCollect(bob, 'Is the bridge open?');
+    const listed = await client.api('GET', `/v1/inbox?from=${encodeURIComponent(bob)}`);
+    const id: string = listed.json.messages[0].id;
+
+    // Act
+    const replied = await crier(['inbox', 'reply', id, 'Yes, both lanes.'], env);
+
+    // Assess
+    expect(replied).toMatchObject({ code: 0, stderr: '' });
+    expect(replied.stdout).toMatch(new RegExp(`^reply inbox-reply-\\S+ to \\${bob} queued$`, 'm'));
+    await expect.poll(async () => (await client.outbox(bob)).map((message) => message.body)).toContain('Yes, both lanes.');
+  });
+
   it('sends a broadcast, watches it to the end, and finds it in the outbox', async () => {
     // Prepare
     await client.api('DELETE', '/sandbox/messages');

@@ -165,6 +165,13 @@ describe('every /v1 route × key mode × role', () => {
       ok: 200,
       build: async (fresh) => ({ path: `/v1/inbox/${fresh ? await newInboxEntry() : shared.inboxEntry}/handled` }),
     },
+    'POST /v1/inbox/{id}/reply': {
+      may: ['operator', 'sender', 'approver'],
+      testKeys: 'closed',
+      outsider: 403,
+      ok: 201,
+      build: async (fresh) => ({ path: `/v1/inbox/${fresh ? await newInboxEntry() : shared.inboxEntry}/reply`, body: { body: 'Thank you, we are on it.' } }),
+    },
     'GET /v1/replies': { may: 'anyone', testKeys: 'open', outsider: 'own data', ok: 200, build: async () => ({ path: '/v1/replies' }) },
     'PUT /v1/replies/{language}/{replyId}': { may: ['operator'], testKeys: 'closed', outsider: 403, ok: 200, build: async () => ({ path: '/v1/replies/en/help', body: { text: 'Text STOP to stop.' } }) },
     'DELETE /v1/replies/{language}/{replyId}': { may: ['operator'], testKeys: 'closed', outsider: 403, ok: 204, build: async () => ({ path: '/v1/replies/en/help' }) },

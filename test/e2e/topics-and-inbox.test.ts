@@ -135,6 +135,34 @@ describe('topics and the inbox on the local stack', () => {
     expect(audit.json.entries.filter((entry: { action: string }) => entry.action === 'inbox.handle')).toHaveLength(1);
   });
 
+  it('replies to a resident’s question through the provider, shows the reply on the entry, and refuses one after STOP', async () => {
+    // Prepare
+    const resident = phone(431);
+    await client.textAndCollect(resident, 'JOIN PARKS');
+    await client.textAndCollect(resident, 'Is the paddling pool open on Sunday?');
+    const question = (await client.api('GET', `/v1/inbox?department=leisure&from=${encodeURIComponent(resident)}`)).json.messages[0];
+
+    // Act
+    const replied = await client.api('POST', `/v1/inbox/${question.id}/reply`, { body: 'Yes, from 10am to 6pm.' });
+    const entry = (await client.api('GET', `/v1/inbox?department=leisure&from=${encodeURIComponent(resident)}`)).json.messages[0];
+    const audit = await client.api('GET', '/v1/audit?limit=5');
+    await client.textAndCollect(resident, 'STOP');
+    const afterStop = await client.api('POST', `/v1/inbox/${question.id}/reply`, { body: 'One more thing.' });
+    const empty = await client.api('POST', `/v1/inbox/${question.id}/reply`, { body: ' ' });
+
+    // Assess
+    expect(replied.status).toBe(201);
+    await expect.poll(async () => (await client.outbox(resident)).map((message) => message.body)).toContain('Yes, from 10am to 6pm.');
+    expect(entry.replies).toEqual([{ messageId: expect.stringMatching(/^inbox-reply-/), body: 'Yes, from 10am to 6pm.', at: expect.any(String), by: 'operator' }]);
+    expect(audit.json.entries.find((one: { action: string }) => one.action === 'inbox.reply')).toMatchObject({ target: { type: 'inbox', id: question.id } });
+    expect(JSON.stringify(audit.json.entries)).not.toContain(resident);
+    expect(afterStop.status).toBe(409);
+    expect(afterStop.json.error).toBe('This resident has opted out (they texted STOP), so crier sends them nothing more until they text START.');
+    expect(empty.status).toBe(400);
+    expect(empty.json.details).toEqual([{ field: 'body', message: 'must not be empty' }]);
+    expect((await client.outbox(resident)).map((message) => message.body)).not.toContain('One more thing.');
+  });
+
   it('refuses a bad inbox filter with 400 naming it, and an unknown message with 404', async () => {
     // Prepare / Act
     const badPhone = await client.api('GET', '/v1/inbox?from=not-a-number');

@@ -1,6 +1,6 @@
 import { createConsoleApp } from '../../console/app.js';
 import type { ConsoleDependencies } from '../../console/dependencies.js';
-import type { FanOutTask } from '../../shared/domain/jobs.js';
+import type { FanOutTask, ReplySendJob } from '../../shared/domain/jobs.js';
 import type { Role } from '../../shared/domain/model.js';
 import type { IdentityProvider } from '../../shared/staff/identity-provider.js';
 import { newSession, type SessionPolicy, type StaffSession } from '../../shared/staff/session.js';
@@ -94,6 +94,7 @@ export async function consoleTestApp(options: ConsoleTestOptions = {}) {
   const stores: InMemoryStores = inMemoryStores(2);
   const clock = new FixedClock(options.now ?? CONSOLE_NOW);
   const fanOutTasks = new RecordingQueue<FanOutTask>();
+  const replies = new RecordingQueue<ReplySendJob>();
   const broadcasts: BroadcastDependencies = {
     stores,
     clock,
@@ -109,6 +110,7 @@ export async function consoleTestApp(options: ConsoleTestOptions = {}) {
     publicBaseUrl: 'https://crier.test',
     broadcasts,
     defaultCountry: 'GB',
+    replies,
     sessions,
     signInAttempts: new ConsoleTestSignInAttempts(),
     identityProvider: noIdentityProvider,
@@ -162,7 +164,7 @@ export async function consoleTestApp(options: ConsoleTestOptions = {}) {
     });
   }
 
-  return { app, deps, stores, clock, fanOutTasks, sessions, signIn, get, post };
+  return { app, deps, stores, clock, fanOutTasks, replies, sessions, signIn, get, post };
 }
 
 export type ConsoleTestApp = Awaited<ReturnType<typeof consoleTestApp>>;

@@ -51,6 +51,7 @@ import type {
   InboundLogEntry,
   SkippedItemRecord,
   InboxEntry,
+  InboxReply,
   InboxQuery,
   InboxStore,
   NewInboxEntry,
@@ -559,9 +560,34 @@ export class InMemoryInboxStore implements InboxStore {
     return { entry: copy(entry), changed: true };
   }
 
+  async reopen(id: string): Promise<{ entry: InboxEntry; changed: boolean } | undefined> {
+    const entry = this.entries.find((e) => e.id === id);
+    if (!entry) return undefined;
+    if (!entry.handled) return { entry: copy(entry), changed: false };
+    entry.handled = false;
+    delete entry.handledAt;
+    delete entry.handledBy;
+    return { entry: copy(entry), changed: true };
+  }
+
+  async addReply(id: string, reply: InboxReply): Promise<InboxEntry | undefined> {
+    const entry = this.entries.find((e) => e.id === id);
+    if (!entry) return undefined;
+    entry.replies = [...(entry.replies ?? []), copy(reply)];
+    return copy(entry);
+  }
+
+  /** As DynamoDB reads it: the department's newest `within` entries, newest first. */
+  async countUnhandled(department: string, within: number): Promise<{ count: number; more: boolean }> {
+    const newest = this.entries
+      .filter((entry) => entry.department === department)
+      .sort((a, b) => (`${a.receivedAt}#${a.id}` < `${b.receivedAt}#${b.id}` ? 1 : -1));
+    return { count: newest.slice(0, within).filter((entry) => !entry.handled).length, more: newest.length > within };
+  }
+
   async anonymise(id: string): Promise<void> {
     const entry = this.entries.find((e) => e.id === id);
-    if (entry) Object.assign(entry, { from: ERASED, body: ERASED });
+    if (entry) Object.assign(entry, { from: ERASED, body: ERASED }, entry.replies ? { replies: entry.replies.map((reply) => ({ ...reply, body: ERASED })) } : {});
   }
 }
 

@@ -18,6 +18,7 @@ const permissions: readonly Permission[] = [
   'broadcasts:cancel',
   'inbox:read',
   'inbox:handle',
+  'inbox:reply',
   'replies:read',
   'replies:write',
   'keys:manage',
@@ -31,7 +32,7 @@ const permissions: readonly Permission[] = [
 /** Who may do what, written out independently of `rolePermissions`. */
 const allowed: Record<Role, readonly Permission[]> = {
   operator: permissions,
-  sender: ['topics:read', 'subscribers:import', 'broadcasts:create', 'broadcasts:read', 'broadcasts:cancel', 'inbox:read', 'inbox:handle', 'replies:read'],
+  sender: ['topics:read', 'subscribers:import', 'broadcasts:create', 'broadcasts:read', 'broadcasts:cancel', 'inbox:read', 'inbox:handle', 'inbox:reply', 'replies:read'],
   approver: [
     'topics:read',
     'topics:update',
@@ -41,6 +42,7 @@ const allowed: Record<Role, readonly Permission[]> = {
     'broadcasts:cancel',
     'inbox:read',
     'inbox:handle',
+  'inbox:reply',
     'replies:read',
   ],
   viewer: ['topics:read', 'broadcasts:read', 'inbox:read', 'replies:read'],
@@ -64,6 +66,7 @@ const phrases: Record<Permission, string> = {
   'broadcasts:cancel': 'cancel broadcasts',
   'inbox:read': "read the inbox of residents' messages",
   'inbox:handle': 'mark inbox messages handled',
+  'inbox:reply': 'reply to residents from the inbox',
   'replies:read': 'read the wording of replies',
   'replies:write': 'change the wording of replies',
   'keys:manage': 'manage API keys',

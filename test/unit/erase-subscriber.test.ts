@@ -7,6 +7,7 @@ import { broadcastMessageId } from '../../shared/usecases/send.js';
 import { eraseSubscriber } from '../../shared/usecases/subscribers.js';
 import { aBroadcast, aMessageRecord, anInboundText, aPhone, aPrincipal, aTopic } from '../support/builders.js';
 import { inMemoryInboundDependencies } from '../support/in-memory-stores.js';
+import { replyToResident } from '../../shared/inbox/reply-to-resident.js';
 
 const operator = aPrincipal({ keyId: 'key-operator', role: 'operator', department: 'it' });
 
@@ -20,7 +21,7 @@ async function residentWhoTextedAndGotABroadcast() {
   await stores.messages.claim(aMessageRecord({ messageId: broadcastMessageId('b1', phone), broadcastId: 'b1', to: phone }));
   // As the sender records them: each reply, and the broadcast's message.
   for (const job of replyQueue.sent) await stores.messages.claim(aMessageRecord({ messageId: job.messageId, broadcastId: undefined, to: phone }));
-  return { deps, stores, phone };
+  return { deps, stores, phone, replyQueue };
 }
 
 describe('eraseSubscriber', () => {
@@ -40,6 +41,22 @@ describe('eraseSubscriber', () => {
     expect([...stores.messages.messages.values()].map((message) => message.to)).toEqual([ERASED, ERASED]);
     expect(await stores.subscribers.getProfile(phone)).toBeUndefined();
     expect(await stores.subscribers.erasedAmong([phone])).toEqual(new Set([phone]));
+  });
+
+  it('takes the number and the words out of the replies staff sent from the inbox', async () => {
+    // Prepare
+    const { deps, stores, phone, replyQueue } = await residentWhoTextedAndGotABroadcast();
+    const sender = aPrincipal({ keyId: 'staff-1', role: 'sender', department: stores.inbox.entries[0]!.department });
+    await replyToResident(deps, sender, stores.inbox.entries[0]!.id, 'Thanks, Cowbridge Road is fixed');
+    const reply = replyQueue.sent.at(-1)!;
+    await stores.messages.claim(aMessageRecord({ messageId: reply.messageId, broadcastId: undefined, to: phone }));
+
+    // Act
+    await eraseSubscriber(deps, operator, phone);
+
+    // Assess
+    expect(stores.messages.messages.get(reply.messageId)?.to).toBe(ERASED);
+    expect(JSON.stringify(stores.inbox.entries)).not.toContain('Cowbridge');
   });
 
   it('answers 404 for a number it holds nothing of', async () => {

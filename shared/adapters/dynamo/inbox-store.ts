@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocum
 import { ERASED } from '../../domain/erasure.js';
 import { inboxEntryId } from '../../domain/inbox.js';
 import { channelSchema } from '../../domain/model.js';
-import type { InboxEntry, InboxQuery, InboxStore, NewInboxEntry, Page } from '../../ports/stores.js';
+import type { InboxEntry, InboxQuery, InboxReply, InboxStore, NewInboxEntry, Page } from '../../ports/stores.js';
 import { isConditionFailure } from './conditions.js';
 import { decodeSortKeyCursor, encodeSortKeyCursor } from './cursor.js';
 import { keys } from './keys.js';
@@ -160,6 +160,75 @@ export class DynamoInboxStore implements InboxStore {
     return result;
   }
 
+  /**
+   * Conditional on the entry being handled, so reopening twice changes nothing. The entry keeps
+   * the longer expiry handling gave it (and its pointers theirs): a reopened entry is work again,
+   * and is kept at least as long as a handled one.
+   */
+  async reopen(id: string): Promise<{ entry: InboxEntry; changed: boolean } | undefined> {
+    const position = await this.position(id);
+    if (!position) return undefined;
+    try {
+      const { Attributes } = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.inboxEntry(position.department, position.receivedAt, id),
+          UpdateExpression: 'SET handled = :false REMOVE handledAt, handledBy',
+          ConditionExpression: 'attribute_exists(pk) AND handled = :true',
+          ExpressionAttributeValues: { ':true': true, ':false': false },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { entry: toEntry(Attributes ?? {}), changed: true };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const entry = await this.get(id);
+      return entry ? { entry, changed: false } : undefined;
+    }
+  }
+
+  async addReply(id: string, reply: InboxReply): Promise<InboxEntry | undefined> {
+    const position = await this.position(id);
+    if (!position) return undefined;
+    try {
+      const { Attributes } = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.inboxEntry(position.department, position.receivedAt, id),
+          UpdateExpression: 'SET replies = list_append(if_not_exists(replies, :none), :reply)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':none': [], ':reply': [reply] },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toEntry(Attributes ?? {});
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return undefined;
+    }
+  }
+
+  /**
+   * One Query of the department's partition, newest first, counting (not returning) the items
+   * that are not handled among the first `within`: the navigation's count costs one request
+   * however large the inbox grows.
+   */
+  async countUnhandled(department: string, within: number): Promise<{ count: number; more: boolean }> {
+    const { Count, LastEvaluatedKey } = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: '#handled <> :true',
+        ExpressionAttributeNames: { '#handled': 'handled' },
+        ExpressionAttributeValues: { ':pk': keys.inboxPartition(department), ':true': true },
+        ScanIndexForward: false,
+        Select: 'COUNT',
+        Limit: within,
+      }),
+    );
+    return { count: Count ?? 0, more: LastEvaluatedKey !== undefined };
+  }
+
   /** Pointers never expire before the entry: each is moved later, never earlier. */
   private async keepPointersTo(entry: InboxEntry, handledAt: string): Promise<void> {
     const pointers = [
@@ -194,15 +263,17 @@ export class DynamoInboxStore implements InboxStore {
   async anonymise(id: string): Promise<void> {
     const position = await this.position(id);
     if (!position) return;
+    // Staff's replies may quote the resident: their words go too (who wrote them and when stay).
+    const replies = (await this.get(id))?.replies;
     try {
       await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.inboxEntry(position.department, position.receivedAt, id),
-          UpdateExpression: 'SET #from = :erased, body = :erased',
+          UpdateExpression: `SET #from = :erased, body = :erased${replies ? ', replies = :replies' : ''}`,
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#from': 'from' },
-          ExpressionAttributeValues: { ':erased': ERASED },
+          ExpressionAttributeValues: { ':erased': ERASED, ...(replies ? { ':replies': replies.map((reply) => ({ ...reply, body: ERASED })) } : {}) },
         }),
       );
     } catch (error) {
@@ -242,5 +313,10 @@ function toEntry(item: Record<string, unknown>): InboxEntry {
     handled: item.handled === true,
     ...(typeof item.handledAt === 'string' ? { handledAt: item.handledAt } : {}),
     ...(typeof item.handledBy === 'string' ? { handledBy: item.handledBy } : {}),
+    ...(Array.isArray(item.replies) ? { replies: item.replies.map(toReply) } : {}),
   };
+}
+
+function toReply(item: Record<string, unknown>): InboxReply {
+  return { messageId: String(item.messageId), body: String(item.body), at: String(item.at), by: String(item.by) };
 }
