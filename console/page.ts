@@ -15,7 +15,10 @@ function navigation(c: Context<ConsoleEnv>) {
   const person = c.get('person');
   if (!person) return [];
   const path = c.req.path;
-  return [{ href: '/console/', text: 'Broadcasts', current: path === '/console/' || path.startsWith('/console/broadcasts') }];
+  return [
+    { href: '/console/', text: 'Broadcasts', current: path === '/console/' || path.startsWith('/console/broadcasts') },
+    { href: '/console/topics', text: 'Topics', current: path.startsWith('/console/topics') },
+  ];
 }
 
 /** Renders a page in the console's layout with what every page shows: the service, the person, the CSRF token, the CSP nonce. */
