@@ -111,8 +111,7 @@ const formFields: Record<string, FormField> = {
   'aliases.es.name': { href: '#spanish-name', label: 'Spanish name' },
   'aliases.es.keywords': { href: '#spanish-keywords', label: 'Spanish keywords', item: 'Spanish keyword', values: (form) => keywordList(form.spanishKeywords) },
   department: { href: '#department', label: 'Department' },
-  requiresApproval: { href: '#requires-approval', label: 'Needs a second person to approve' },
-  confirmedOptIn: { href: '#confirmed-opt-in', label: 'Confirmed opt-in' },
+  // The two checkboxes send a yes or nothing, which the schema always accepts: they have no entry.
 };
 
 /**
