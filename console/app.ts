@@ -14,6 +14,7 @@ import { accessibilityPage } from './pages/accessibility.js';
 import { sessionRoutes } from './pages/session.js';
 import { residentsPages } from './pages/residents.js';
 import { inboxPages, unhandledInNavigation } from './pages/inbox.js';
+import { topicPages } from './pages/topics.js';
 import { sentence } from './sentence.js';
 
 export { sentence };
@@ -84,6 +85,7 @@ export function createConsoleApp(deps: ConsoleDependencies): Hono<ConsoleEnv> {
   app.route('/', sessionRoutes(deps));
   app.route('/', residentsPages(deps));
   app.route('/', inboxPages(deps));
+  app.route('/', topicPages(deps));
 
   app.notFound((c) => messagePage(c, 404, 'Page not found', ['If you typed the web address, check it is correct.'], { href: '/console/', text: 'Go to broadcasts' }));
   app.onError((error, c) => {

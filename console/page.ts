@@ -35,6 +35,7 @@ async function navigation(c: Context<ConsoleEnv>) {
             current: path.startsWith('/console/inbox'),
           },
         ]),
+    { href: '/console/topics', text: 'Topics', current: path.startsWith('/console/topics') },
     ...(may(person.principal, 'subscribers:read') ? [section('/console/residents', 'Residents')] : []),
   ];
 }

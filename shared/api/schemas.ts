@@ -20,7 +20,7 @@ const topicKeyword = keywordSchema.refine((keyword) => !reservedKeywords.has(key
 
 const topicAliases = z.partialRecord(
   languageSchema,
-  z.object({ name: z.string().trim().min(1).max(80).optional(), keywords: z.array(topicKeyword).max(10).default([]) }).strict(),
+  z.object({ name: z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters').optional(), keywords: z.array(topicKeyword).max(10, 'must be 10 or fewer').default([]) }).strict(),
 );
 
 /** A keyword may appear once across a topic's keywords and its aliases'. */
@@ -43,9 +43,9 @@ function noRepeatedKeywords(
 export const createTopicRequest = z
   .object({
     id: topicIdSchema,
-    name: z.string().trim().min(1, 'must not be empty').max(80),
-    keywords: z.array(topicKeyword).max(20).default([]),
-    department: z.string().trim().min(1).max(40).optional(),
+    name: z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters'),
+    keywords: z.array(topicKeyword).max(20, 'must be 20 or fewer').default([]),
+    department: z.string().trim().min(1, 'must not be empty').max(40, 'must be at most 40 characters').optional(),
     requiresApproval: z.boolean().default(false),
     confirmedOptIn: z.boolean().default(false),
     /** The topic's name and keywords in other languages, e.g. `{ "cy": { "name": "Traffig", "keywords": ["TRAFFIG"] } }`. */
@@ -58,12 +58,12 @@ export const createTopicRequest = z
 /** Only the fields given change; `keywords` and `aliases` are replaced whole. */
 export const updateTopicRequest = z
   .object({
-    name: z.string().trim().min(1, 'must not be empty').max(80).optional(),
-    keywords: z.array(topicKeyword).max(20).optional(),
+    name: z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters').optional(),
+    keywords: z.array(topicKeyword).max(20, 'must be 20 or fewer').optional(),
     aliases: topicAliases.optional().meta({ description: 'Replaces every alias; `{}` removes them' }),
     requiresApproval: z.boolean().optional().meta({ description: 'Switching the two-person rule off takes an operator key' }),
     confirmedOptIn: z.boolean().optional(),
-    department: z.string().trim().min(1).max(40).optional().meta({ description: 'Moving a topic to another department takes an operator key' }),
+    department: z.string().trim().min(1, 'must not be empty').max(40, 'must be at most 40 characters').optional().meta({ description: 'Moving a topic to another department takes an operator key' }),
   })
   .strict()
   .superRefine((changes, ctx) => {
