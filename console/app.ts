@@ -11,6 +11,7 @@ import { broadcastsHome } from './pages/broadcasts.js';
 import { newBroadcastPages } from './pages/new-broadcast.js';
 import { oneBroadcastPages } from './pages/broadcast.js';
 import { accessibilityPage } from './pages/accessibility.js';
+import { teamPages } from './pages/team.js';
 import { sentence } from './sentence.js';
 
 export { sentence };
@@ -68,6 +69,7 @@ export function createConsoleApp(deps: ConsoleDependencies): Hono<ConsoleEnv> {
   app.route('/', broadcastsHome(deps));
   app.route('/', newBroadcastPages(deps));
   app.route('/', oneBroadcastPages(deps));
+  app.route('/', teamPages(deps));
 
   app.notFound((c) => messagePage(c, 404, 'Page not found', ['If you typed the web address, check it is correct.'], { href: '/console/', text: 'Go to broadcasts' }));
   app.onError((error, c) => {

@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ConsoleEnv } from './app.js';
 import { personView } from './person.js';
 import { renderView } from './render.js';
+import { may } from './views-model/permissions.js';
 
 /** An error as the design system's error summary lists it: the message, and the field it links to. */
 export interface FieldError {
@@ -15,7 +16,11 @@ function navigation(c: Context<ConsoleEnv>) {
   const person = c.get('person');
   if (!person) return [];
   const path = c.req.path;
-  return [{ href: '/console/', text: 'Broadcasts', current: path === '/console/' || path.startsWith('/console/broadcasts') }];
+  return [
+    { href: '/console/', text: 'Broadcasts', current: path === '/console/' || path.startsWith('/console/broadcasts') },
+    // Offered to those the team's use cases allow (live operators): the page never offers what is refused.
+    ...(may(person.principal, 'staff:manage') ? [{ href: '/console/team', text: 'Team', current: path.startsWith('/console/team') || path.startsWith('/console/keys') }] : []),
+  ];
 }
 
 /** Renders a page in the console's layout with what every page shows: the service, the person, the CSRF token, the CSP nonce. */
