@@ -12,6 +12,7 @@ import { newBroadcastPages } from './pages/new-broadcast.js';
 import { oneBroadcastPages } from './pages/broadcast.js';
 import { accessibilityPage } from './pages/accessibility.js';
 import { teamPages } from './pages/team.js';
+import { keyPages } from './pages/keys.js';
 import { sentence } from './sentence.js';
 
 export { sentence };
@@ -70,6 +71,7 @@ export function createConsoleApp(deps: ConsoleDependencies): Hono<ConsoleEnv> {
   app.route('/', newBroadcastPages(deps));
   app.route('/', oneBroadcastPages(deps));
   app.route('/', teamPages(deps));
+  app.route('/', keyPages(deps));
 
   app.notFound((c) => messagePage(c, 404, 'Page not found', ['If you typed the web address, check it is correct.'], { href: '/console/', text: 'Go to broadcasts' }));
   app.onError((error, c) => {

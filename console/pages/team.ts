@@ -10,6 +10,7 @@ import type { ConsoleDependencies } from '../dependencies.js';
 import { messagePage, page, type FieldError } from '../page.js';
 import { sentence } from '../sentence.js';
 import { signedIn } from '../signed-in.js';
+import { may } from '../views-model/permissions.js';
 import { fieldErrorsOf, formErrors, type FormField } from '../views-model/form-errors.js';
 import { departmentLabel, modeOptions, roleOptions, teamRows } from '../views-model/team.js';
 
@@ -81,6 +82,7 @@ export function teamPages(deps: ConsoleDependencies) {
       notice: await notice(c.req.query('added'), c.req.query('removed')),
       members: teamRows(items, timeZone),
       nextHref: next ? `/console/team?cursor=${encodeURIComponent(next)}` : undefined,
+      mayManageKeys: may(principal, 'keys:manage'),
     });
   });
 
@@ -124,7 +126,7 @@ export function teamPages(deps: ConsoleDependencies) {
   routes.get('/console/team/:id/remove', async (c) => {
     const record = await member(c);
     if (record.removedAt !== undefined) {
-      return messagePage(c, 200, `${record.name} has already been removed`, ['They can no longer sign in.'], { href: '/console/team', text: 'Back to the team' });
+      return messagePage(c, 200, 'This person has already been removed', [`${record.name} can no longer sign in.`], { href: '/console/team', text: 'Back to the team' });
     }
     return page(c, 'team/remove.njk', {
       pageTitle: `Remove ${record.name} from the team?`,
