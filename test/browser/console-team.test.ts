@@ -125,4 +125,39 @@ describe('the team in Chromium', { timeout: 120_000 }, () => {
     expect(leaverUrl).toMatch(/^\/oidc\/interaction\//);
     expect(leaverRefused).toContain('Enter an email address and password that match');
   });
+
+  it('an operator creates an API key, seen once, that works until it is revoked', async () => {
+    // Prepare
+    const { page } = browser;
+    await signIn(page, 'operator@crier.test');
+
+    // Act
+    await page.goto(`${stack.publicBaseUrl}/console/team`);
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Create an API key' }).click();
+    await page.getByLabel('Name').fill('Traffic control room');
+    await page.getByLabel('Viewer').check();
+    await page.getByLabel('Department').fill('traffic');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await expectAccessible(page);
+    const secret = await page.getByLabel('API key').inputValue();
+    const whileValid = await client.api('GET', '/v1/topics', undefined, secret);
+    await page.getByRole('link', { name: 'Back to API keys' }).click();
+    const listed = await page.locator('main').innerText();
+    await page.getByRole('link', { name: 'Revoke Traffic control room' }).click();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Revoke', exact: true }).click();
+    await page.waitForURL(/\/console\/keys\?revoked=/);
+    await expectAccessible(page);
+    const afterRevoking = await client.api('GET', '/v1/topics', undefined, secret);
+
+    // Assess
+    expect(secret).toMatch(/^crier_live_/);
+    expect(whileValid.status).toBe(200);
+    expect(whileValid.json.topics.map((topic: { id: string }) => topic.id)).toEqual(['roads']);
+    expect(listed).toContain('Traffic control room');
+    expect(listed).not.toContain(secret);
+    expect(afterRevoking.status).toBe(401);
+  });
 });
