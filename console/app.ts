@@ -15,6 +15,8 @@ import { sessionRoutes } from './pages/session.js';
 import { residentsPages } from './pages/residents.js';
 import { inboxPages, unhandledInNavigation } from './pages/inbox.js';
 import { topicPages } from './pages/topics.js';
+import { teamPages } from './pages/team.js';
+import { keyPages } from './pages/keys.js';
 import { sentence } from './sentence.js';
 
 export { sentence };
@@ -86,6 +88,8 @@ export function createConsoleApp(deps: ConsoleDependencies): Hono<ConsoleEnv> {
   app.route('/', residentsPages(deps));
   app.route('/', inboxPages(deps));
   app.route('/', topicPages(deps));
+  app.route('/', teamPages(deps));
+  app.route('/', keyPages(deps));
 
   app.notFound((c) => messagePage(c, 404, 'Page not found', ['If you typed the web address, check it is correct.'], { href: '/console/', text: 'Go to broadcasts' }));
   app.onError((error, c) => {

@@ -187,11 +187,11 @@ export const replyTextRequest = z
   .object({ text: z.string().meta({ description: 'The wording, with {{placeholders}} such as {{topicName}}; how to stop is added for you' }) })
   .meta({ id: 'ReplyTextRequest' });
 
-const department = z.string().trim().min(1, 'must not be empty').max(40);
+const department = z.string().trim().min(1, 'must not be empty').max(40, 'must be at most 40 characters');
 
 export const createKeyRequest = z
   .object({
-    name: z.string().trim().min(1, 'must not be empty').max(80).meta({ description: 'Who or what uses the key, e.g. "Roads team laptop"' }),
+    name: z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters').meta({ description: 'Who or what uses the key, e.g. "Roads team laptop"' }),
     role: roleSchema,
     department: department.meta({ description: 'The department whose topics the key reaches; `*` for an operator key' }),
     mode: keyModeSchema.default('live').meta({ description: "A test key's broadcasts only ever reach the sandbox provider" }),

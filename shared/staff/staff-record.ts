@@ -27,17 +27,17 @@ export const staffEmailSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .pipe(z.email('must be an email address').max(254))
+  .pipe(z.email('must be an email address').max(254, 'must be at most 254 characters'))
   .meta({ description: 'The address the identity provider knows them by; kept lower-cased' });
 
 /** As a key's department: the same names reach the same topics. */
-export const staffDepartmentSchema = z.string().trim().min(1, 'must not be empty').max(40);
+export const staffDepartmentSchema = z.string().trim().min(1, 'must not be empty').max(40, 'must be at most 40 characters');
 
 /** What is needed to add someone; the rest (id, times, who added them) crier fills in. */
 export const newStaffSchema = z
   .object({
     email: staffEmailSchema,
-    name: z.string().trim().min(1, 'must not be empty').max(80).meta({ description: 'Their name as colleagues know it' }),
+    name: z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters').meta({ description: 'Their name as colleagues know it' }),
     department: staffDepartmentSchema.meta({ description: 'The department whose work they do' }),
     role: roleSchema,
     mode: keyModeSchema.default('live').meta({ description: "Test staff work with test data only, as test keys do" }),

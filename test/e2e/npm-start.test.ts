@@ -84,13 +84,28 @@ async function freePort(): Promise<number> {
 }
 
 describe('npm start', () => {
-  it('prints the base URL, operator key, Twilio dev token and how to text it, and stops cleanly on Ctrl-C', async () => {
+  // Each start of the stack costs seconds of a 2-core machine, so the cases below share starts
+  // where one run can show several things: the banner, HOST and a refused second stack on one
+  // run; what is kept across a restart on one pair; a killed stack's lock and the first instants
+  // of the next start on another.
+  it('prints the base URL, operator key, Twilio dev token and how to text it; listens where HOST says, warning it is reachable; refuses a second stack on its DATA_DIR, naming it; stops cleanly on Ctrl-C', async () => {
     // Prepare / Act
-    const started = await start({});
-    const health = await fetch(`${started.baseUrl}/health`);
+    const started = await start({ HOST: '0.0.0.0' });
+    const port = new URL(started.baseUrl).port;
+    const health = await fetch(`http://127.0.0.1:${port}/health`);
+    const second = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+      cwd: repositoryRoot,
+      env: { ...process.env, PORT: '0', DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let secondStderr = '';
+    second.stderr?.on('data', (chunk: Buffer) => (secondStderr += chunk.toString()));
+    const [secondCode] = (await once(second, 'exit')) as [number | null];
+    const healthAfterSecond = await fetch(`${started.baseUrl}/health`);
+    const topics = await fetch(`${started.baseUrl}/v1/topics`, { headers: { authorization: `Bearer ${started.operatorKey}` } });
     const exitCode = await stopWithCtrlC(started);
 
-    // Assess
+    // Assess: the banner
     expect(health.status).toBe(200);
     expect(started.output()).toContain('Twilio dev token  crier-local-dev-token');
     expect(started.output()).toMatch(/npx crier simulate text \+44\d+ "JOIN TRAFFIC"/);
@@ -100,34 +115,21 @@ describe('npm start', () => {
     const password = /Staff password\s+(\S+)/.exec(started.output())?.[1];
     expect(readFileSync(join(dataDir, 'staff-password'), 'utf8').trim()).toBe(password);
     expect(statSync(join(dataDir, 'staff-password')).mode & 0o777).toBe(0o600);
+    // Assess: HOST
+    expect(started.output()).toContain(`Listening on      0.0.0.0:${port}   (REACHABLE FROM OTHER MACHINES: /sandbox has no authentication`);
+    // Assess: the second stack on the same DATA_DIR, refused, the first still serving
+    expect(secondCode).toBe(1);
+    expect(secondStderr).toContain(`crier: DATA_DIR ${dataDir} is in use by the crier running on port ${port} (pid ${started.child.pid},`);
+    expect(secondStderr).not.toMatch(/Database is closed|\n\s+at /);
+    expect(healthAfterSecond.status).toBe(200);
+    expect(topics.status).toBe(200);
   });
 
-  it('keeps the data (and the operator key) when started again', async () => {
-    // Prepare
-    const first = await start({});
-    const created = await fetch(`${first.baseUrl}/v1/topics`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${first.operatorKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 'roadworks', name: 'Roadworks', keywords: ['ROADWORKS'] }),
-    });
-    expect(created.status).toBe(201);
-    await stopWithCtrlC(first);
-
-    // Act
-    const second = await start({});
-    const topic = await fetch(`${second.baseUrl}/v1/topics/roadworks`, {
-      headers: { authorization: `Bearer ${second.operatorKey}` },
-    });
-    await stopWithCtrlC(second);
-
-    // Assess
-    expect(second.operatorKey).toBe(first.operatorKey);
-    expect(topic.status).toBe(200);
-    expect(await topic.json()).toMatchObject({ id: 'roadworks', keywords: ['ROADWORKS'] });
-  });
-
-  it('answers every request from its first instant: 503 with Retry-After while starting, then 200, and none hangs', async () => {
-    // Prepare
+  it('starts on a DATA_DIR whose stack was killed, taking over its lock, and answers every request from its first instant: 503 with Retry-After while starting, then 200, and none hangs', async () => {
+    // Prepare: a stack killed outright, leaving its lock behind
+    const killed = await start({});
+    killed.child.kill('SIGKILL');
+    await once(killed.child, 'exit');
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
       cwd: repositoryRoot,
@@ -149,7 +151,9 @@ describe('npm start', () => {
       await sleep(20);
     }
     await vi.waitFor(() => expect(output).toContain('Operator API key'), { timeout: 30_000 });
-    const exitCode = await stopWithCtrlC({ child, output: () => output, baseUrl: '', operatorKey: '' });
+    const operatorKey = /Operator API key\s+(\S+)/.exec(output)![1]!;
+    const topics = await fetch(`http://127.0.0.1:${port}/v1/topics`, { headers: { authorization: `Bearer ${operatorKey}` } });
+    const exitCode = await stopWithCtrlC({ child, output: () => output, baseUrl: '', operatorKey });
 
     // Assess
     expect(answered.filter((probe) => probe.kind !== 'answer')).toEqual([]);
@@ -162,25 +166,20 @@ describe('npm start', () => {
     expect(answered.at(-1)).toMatchObject({ kind: 'answer', status: 200 });
     expect(output).toContain(`crier: listening on http://127.0.0.1:${port}; starting`);
     expect(output).toContain(`Listening on      127.0.0.1:${port}   (this machine only; set HOST to change)`);
+    expect(topics.status).toBe(200);
     expect(exitCode).toBe(0);
   }, 90_000);
 
-  it('listens where HOST says, and warns that the stack is then reachable from other machines', async () => {
-    // Prepare / Act
-    const started = await start({ HOST: '0.0.0.0' });
-    const port = new URL(started.baseUrl).port;
-    const health = await fetch(`http://127.0.0.1:${port}/health`);
-    await stopWithCtrlC(started);
-
-    // Assess
-    expect(health.status).toBe(200);
-    expect(started.output()).toContain(`Listening on      0.0.0.0:${port}   (REACHABLE FROM OTHER MACHINES: /sandbox has no authentication`);
-  });
-
-  it('keeps the sandbox outbox when started again, receipts included', async () => {
-    // Prepare: a resident texts HELP, and the answer goes out through the sandbox and is delivered.
+  it('keeps the data, the operator key and the sandbox outbox (receipts included) when started again', async () => {
+    // Prepare: a topic is made, and a resident texts HELP, whose answer goes out through the sandbox and is delivered.
     const resident = '+447700900177';
     const first = await start({});
+    const created = await fetch(`${first.baseUrl}/v1/topics`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${first.operatorKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'roadworks', name: 'Roadworks', keywords: ['ROADWORKS'] }),
+    });
+    expect(created.status).toBe(201);
     const params = { MessageSid: `SM${'7'.repeat(32)}`, AccountSid: `AC${'0'.repeat(32)}`, From: resident, To: '+447700900000', Body: 'HELP', NumMedia: '0' };
     const inbound = await fetch(`${first.baseUrl}/webhooks/twilio/inbound`, {
       method: 'POST',
@@ -205,10 +204,16 @@ describe('npm start', () => {
 
     // Act
     const second = await start({});
+    const topic = await fetch(`${second.baseUrl}/v1/topics/roadworks`, {
+      headers: { authorization: `Bearer ${second.operatorKey}` },
+    });
     const kept = await outboxOf(second.baseUrl);
     await stopWithCtrlC(second);
 
     // Assess
+    expect(second.operatorKey).toBe(first.operatorKey);
+    expect(topic.status).toBe(200);
+    expect(await topic.json()).toMatchObject({ id: 'roadworks', keywords: ['ROADWORKS'] });
     expect(kept).toEqual(sent);
     expect(second.output()).toContain('(kept in DATA_DIR: the last 7 days, at most 10,000 messages)');
   });
@@ -234,48 +239,6 @@ describe('npm start', () => {
     // Assess
     expect(code).toBe(1);
     expect(stderr).toContain(`port ${port} is already in use`);
-  });
-
-  it('refuses a second stack on the same DATA_DIR, naming it and the running stack, and leaves the first running', async () => {
-    // Prepare
-    const first = await start({});
-    const firstPort = new URL(first.baseUrl).port;
-
-    // Act
-    const second = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
-      cwd: repositoryRoot,
-      env: { ...process.env, PORT: '0', DATA_DIR: dataDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    second.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const [code] = (await once(second, 'exit')) as [number | null];
-    const health = await fetch(`${first.baseUrl}/health`);
-    const topics = await fetch(`${first.baseUrl}/v1/topics`, { headers: { authorization: `Bearer ${first.operatorKey}` } });
-    await stopWithCtrlC(first);
-
-    // Assess
-    expect(code).toBe(1);
-    expect(stderr).toContain(`crier: DATA_DIR ${dataDir} is in use by the crier running on port ${firstPort} (pid ${first.child.pid},`);
-    expect(stderr).not.toMatch(/Database is closed|\n\s+at /);
-    expect(health.status).toBe(200);
-    expect(topics.status).toBe(200);
-  });
-
-  it('starts on a DATA_DIR whose stack was killed, taking over its lock', async () => {
-    // Prepare
-    const killed = await start({});
-    killed.child.kill('SIGKILL');
-    await once(killed.child, 'exit');
-
-    // Act
-    const started = await start({});
-    const topics = await fetch(`${started.baseUrl}/v1/topics`, { headers: { authorization: `Bearer ${started.operatorKey}` } });
-    const exitCode = await stopWithCtrlC(started);
-
-    // Assess
-    expect(topics.status).toBe(200);
-    expect(exitCode).toBe(0);
   });
 
   it('refuses a malformed setting before starting anything, naming it', async () => {

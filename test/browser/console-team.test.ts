@@ -1,0 +1,163 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { browserPerFile, checkAccessibility } from '../support/browser.js';
+import { LocalStackClient } from '../support/local-stack-client.js';
+
+/**
+ * The team in Chromium on a local stack: an operator invites a sender of department traffic, who
+ * signs in at the embedded identity provider (it accepts every current member of staff with the
+ * stack's staff password) and sees their own department's broadcasts only. axe-core on every page.
+ */
+const authToken = 'console-team-twilio-token';
+const staffPassword = 'team-staff-password';
+
+describe('the team in Chromium', { timeout: 120_000 }, () => {
+  const browser = browserPerFile();
+  let stack: LocalStack;
+  let client: LocalStackClient;
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ port: 0, twilio: { authToken }, sandbox: { failureRate: 0 }, staffPassword, settings: { quietHours: 'off' } });
+    client = new LocalStackClient(stack, authToken);
+    // One broadcast in each department, made with the operator key: who sees which is the point.
+    for (const [id, department, body] of [
+      ['notices', 'general', 'General notice: the council offices close early on Friday.'],
+      ['roads', 'traffic', 'Traffic notice: the A470 is closed at Storey Arms.'],
+    ] as const) {
+      expect((await client.api('POST', '/v1/topics', { id, name: `${department} news`, keywords: [id.toUpperCase()], department })).status).toBe(201);
+      expect((await client.api('POST', '/v1/broadcasts', { topics: [id], body })).status).toBe(201);
+    }
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  async function expectAccessible(page: Page): Promise<void> {
+    expect(await checkAccessibility(page), `axe-core on ${page.url()}`).toEqual([]);
+  }
+
+  async function signIn(page: Page, email: string): Promise<void> {
+    await page.goto(`${stack.publicBaseUrl}/console/`);
+    await page.getByLabel('Email address').fill(email);
+    await page.getByLabel('Password').fill(staffPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url: URL) => url.pathname.startsWith('/console/') && !url.pathname.startsWith('/console/auth/'));
+  }
+
+  it('an operator invites a sender of traffic, who signs in and sees only their department', async () => {
+    // Prepare
+    const { page } = browser;
+    await signIn(page, 'operator@crier.test');
+
+    // Act: the operator opens Team, tries an empty invitation, then invites Tara
+    await page.getByRole('link', { name: 'Team', exact: true }).click();
+    await page.waitForURL(/\/console\/team$/);
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Invite a member of staff' }).click();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    const refused = await page.locator('.govuk-error-summary').innerText();
+    await expectAccessible(page);
+    await page.getByLabel('Email address').fill('Tara.Traffic@crier.test');
+    await page.getByLabel('Name').fill('Tara Traffic');
+    await page.getByLabel('Department').fill('traffic');
+    await page.getByLabel('Sender').check();
+    await page.getByLabel('Live', { exact: true }).check();
+    await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    await page.waitForURL(/\/console\/team\?added=/);
+    const banner = await page.locator('.govuk-notification-banner').innerText();
+    const team = await page.locator('table').innerText();
+    await expectAccessible(page);
+
+    // Act: Tara signs in, in a browser of her own
+    const taraContext = await browser.browser.newContext();
+    const tara = await taraContext.newPage();
+    await signIn(tara, 'tara.traffic@crier.test');
+    const header = await tara.locator('header').innerText();
+    const home = await tara.locator('main').innerText();
+    await expectAccessible(tara);
+    const teamForTara = await tara.goto(`${stack.publicBaseUrl}/console/team`);
+    await taraContext.close();
+
+    // Assess
+    expect(refused).toContain('Enter their email address');
+    expect(banner).toContain('Tara Traffic was added as a sender in department traffic.');
+    expect(team).toMatch(/Tara Traffic\s+tara\.traffic@crier\.test\s+traffic\s+Sender\s+Live\s+Current/);
+    expect(header).toMatch(/Tara Traffic, Sender, traffic/);
+    expect(header).not.toContain('Team');
+    expect(home).toContain('Traffic notice: the A470 is closed');
+    expect(home).not.toContain('General notice');
+    expect(teamForTara?.status()).toBe(403);
+  });
+
+  it('an operator removes someone after a confirmation, and they can no longer sign in', async () => {
+    // Prepare
+    const { page } = browser;
+    const added = await client.api('POST', '/v1/staff', { email: 'leaving@crier.test', name: 'Lee Leaving', department: 'traffic', role: 'viewer' });
+    expect(added.status).toBe(201);
+    await signIn(page, 'operator@crier.test');
+
+    // Act
+    await page.goto(`${stack.publicBaseUrl}/console/team`);
+    await page.getByRole('link', { name: 'Remove Lee Leaving' }).click();
+    await expectAccessible(page);
+    const question = await page.locator('h1').innerText();
+    await page.getByRole('button', { name: 'Remove', exact: true }).click();
+    await page.waitForURL(/\/console\/team\?removed=/);
+    const banner = await page.locator('.govuk-notification-banner').innerText();
+    const row = await page.getByRole('row', { name: /Lee Leaving/ }).innerText();
+    await expectAccessible(page);
+    const leaverContext = await browser.browser.newContext();
+    const leaver = await leaverContext.newPage();
+    await leaver.goto(`${stack.publicBaseUrl}/console/`);
+    await leaver.getByLabel('Email address').fill('leaving@crier.test');
+    await leaver.getByLabel('Password').fill(staffPassword);
+    await leaver.getByRole('button', { name: 'Sign in' }).click();
+    const leaverRefused = await leaver.locator('.govuk-error-summary').innerText();
+    const leaverUrl = new URL(leaver.url()).pathname;
+    await leaverContext.close();
+
+    // Assess
+    expect(question).toBe('Remove Lee Leaving from the team?');
+    expect(banner).toContain('Lee Leaving was removed. They can no longer sign in.');
+    expect(row).toMatch(/Removed/);
+    expect(leaverUrl).toMatch(/^\/oidc\/interaction\//);
+    expect(leaverRefused).toContain('Enter an email address and password that match');
+  });
+
+  it('an operator creates an API key, seen once, that works until it is revoked', async () => {
+    // Prepare
+    const { page } = browser;
+    await signIn(page, 'operator@crier.test');
+
+    // Act
+    await page.goto(`${stack.publicBaseUrl}/console/team`);
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Create an API key' }).click();
+    await page.getByLabel('Name').fill('Traffic control room');
+    await page.getByLabel('Viewer').check();
+    await page.getByLabel('Department').fill('traffic');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await expectAccessible(page);
+    const secret = await page.getByLabel('API key').inputValue();
+    const whileValid = await client.api('GET', '/v1/topics', undefined, secret);
+    await page.getByRole('link', { name: 'Back to API keys' }).click();
+    const listed = await page.locator('main').innerText();
+    await page.getByRole('link', { name: 'Revoke Traffic control room' }).click();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Revoke', exact: true }).click();
+    await page.waitForURL(/\/console\/keys\?revoked=/);
+    await expectAccessible(page);
+    const afterRevoking = await client.api('GET', '/v1/topics', undefined, secret);
+
+    // Assess
+    expect(secret).toMatch(/^crier_live_/);
+    expect(whileValid.status).toBe(200);
+    expect(whileValid.json.topics.map((topic: { id: string }) => topic.id)).toEqual(['roads']);
+    expect(listed).toContain('Traffic control room');
+    expect(listed).not.toContain(secret);
+    expect(afterRevoking.status).toBe(401);
+  });
+});
