@@ -58,3 +58,19 @@ function toSignIn(c: Context<ConsoleEnv>) {
   return c.redirect(signInPath(returnTo), 302);
 }
 
+
+/**
+ * For a page open to anyone (the accessibility statement): shows who is signed in, if anyone,
+ * with Sign out as every other page does; never sends anyone to sign in and changes nothing.
+ */
+export function notePerson(deps: ConsoleDependencies): MiddlewareHandler<ConsoleEnv> {
+  return async (c, next) => {
+    const secret = readCookie(c, SESSION_COOKIE);
+    const session = secret ? await deps.sessions.get(hashSessionSecret(secret)) : undefined;
+    if (session && sessionState(session, deps.broadcasts.clock.now(), deps.sessionPolicy) === 'active') {
+      const staff = await deps.broadcasts.stores.staff.get(session.staffId);
+      if (staff && staff.removedAt === undefined) c.set('person', { staff, session, principal: principalOf(staff) });
+    }
+    await next();
+  };
+}

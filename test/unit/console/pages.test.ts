@@ -25,6 +25,7 @@ interface PageCase {
 
 const cases: PageCase[] = [
   { name: 'accessibility statement, signed out', status: 200, response: (t) => t.get('/console/accessibility') },
+  { name: 'accessibility statement, signed in', status: 200, response: async (t) => t.get('/console/accessibility', await t.signIn('sender')) },
   { name: 'home, sender', status: 200, response: async (t) => t.get('/console/', await t.signIn('sender')) },
   {
     name: 'home, approver with a broadcast to approve',

@@ -52,3 +52,23 @@ describe('the warning before a session ends', () => {
     expect((await t.sessions.get(sender.idHash))!.lastSeenAt).toBe(before);
   });
 });
+
+describe('the accessibility statement, open to anyone', () => {
+  it.each([
+    { case: 'signed in', signedIn: true, showsPerson: true },
+    { case: 'signed out', signedIn: false, showsPerson: false },
+  ])('shows who is signed in, and Sign out, only when someone is: $case', async ({ signedIn, showsPerson }) => {
+    // Prepare
+    const t = await consoleTestApp();
+    const sender = signedIn ? await t.signIn('sender') : undefined;
+
+    // Act
+    const response = await t.get('/console/accessibility', sender);
+    const html = await response.text();
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(html.includes('action="/console/sign-out"')).toBe(showsPerson);
+    expect(html.includes('id="session-timeout"')).toBe(showsPerson);
+  });
+});
