@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
-import { browserPerFile, checkAccessibility, screenshot } from '../support/browser.js';
+import { browserPerFile, expectAccessible, screenshot } from '../support/browser.js';
 import { LocalStackClient } from '../support/local-stack-client.js';
 
 /**
@@ -30,10 +30,6 @@ describe('the inbox in Chromium', { timeout: 120_000 }, () => {
   afterAll(async () => {
     await stack?.stop();
   });
-
-  async function expectAccessible(page: Page): Promise<void> {
-    expect(await checkAccessibility(page), `axe-core on ${page.url()}`).toEqual([]);
-  }
 
   /** The navigation's Inbox link, as a screen reader names it: "Inbox 1 unhandled", or "Inbox". */
   const inboxLink = (page: Page) => page.getByRole('navigation').getByRole('link', { name: /^Inbox/ });

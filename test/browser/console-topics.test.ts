@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
-import { browserPerFile, checkAccessibility } from '../support/browser.js';
+import { browserPerFile, expectAccessible, signInAt } from '../support/browser.js';
 import { LocalStackClient } from '../support/local-stack-client.js';
 
 /**
@@ -26,17 +26,7 @@ describe('the topics pages in Chromium', { timeout: 120_000 }, () => {
     await stack?.stop();
   });
 
-  async function expectAccessible(page: Page): Promise<void> {
-    expect(await checkAccessibility(page), `axe-core on ${page.url()}`).toEqual([]);
-  }
-
-  async function signIn(page: Page, email: string): Promise<void> {
-    await page.goto(`${stack.publicBaseUrl}/console/`);
-    await page.getByLabel('Email address').fill(email);
-    await page.getByLabel('Password').fill(staffPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url: URL) => url.pathname.startsWith('/console/') && !url.pathname.startsWith('/console/auth/'));
-  }
+  const signIn = (page: Page, email: string) => signInAt(page, stack.publicBaseUrl, email, staffPassword);
 
   it('an operator creates a topic with a Welsh alias; a resident texts the Welsh keyword and the topic counts them; it is changed, then archived', async () => {
     // Prepare

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 
 /**
  * The browser kit for the console's tests: Debian's Chromium driven by playwright-core (which
@@ -118,4 +118,22 @@ export async function screenshot(page: Page, name: string): Promise<string | und
   const path = `${imagesDirectory}${name}.png`;
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** Every page a browser test visits: no WCAG 2.2 A/AA violation axe-core can find. */
+export async function expectAccessible(page: Page): Promise<void> {
+  expect(await checkAccessibility(page), `axe-core on ${page.url()}`).toEqual([]);
+}
+
+/**
+ * Signs a member of staff in at the local stack's identity provider (its Email address and
+ * Password fields, its Sign in button), starting from `startAt`, and waits until the console
+ * page itself is back (past the callback).
+ */
+export async function signInAt(page: Page, baseUrl: string, email: string, password: string, startAt = '/console/'): Promise<void> {
+  await page.goto(`${baseUrl}${startAt}`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url: URL) => url.pathname.startsWith('/console/') && !url.pathname.startsWith('/console/auth/'));
 }
