@@ -1,4 +1,5 @@
 import type { StaffStore } from '../staff/staff-store.js';
+import type { TemplateStore } from '../templates/template-store.js';
 import type {
   Broadcast,
   BroadcastCounts,
@@ -669,6 +670,9 @@ export const auditActions = [
   'key.rotateBootstrap',
   'staff.add',
   'staff.remove',
+  'template.create',
+  'template.edit',
+  'template.archive',
   'reply.set',
   'reply.remove',
   'deadLetters.inspect',
@@ -683,7 +687,7 @@ export interface AuditEntry {
   actor: { keyId: string; name: string; role: Role; department: string };
   action: AuditAction;
   target: {
-    type: 'topic' | 'broadcast' | 'subscriber' | 'subscriberImport' | 'key' | 'staff' | 'reply' | 'inbox' | 'department' | 'queue';
+    type: 'topic' | 'broadcast' | 'subscriber' | 'subscriberImport' | 'key' | 'staff' | 'reply' | 'inbox' | 'department' | 'queue' | 'template';
     id: string;
   };
   /** Never a secret: no key, no key hash. Absent when the thing did not exist before. */
@@ -716,6 +720,7 @@ export interface Stores {
   replyTexts: ReplyTextStore;
   apiKeys: ApiKeyStore;
   staff: StaffStore;
+  templates: TemplateStore;
   audit: AuditLog;
   departments: DepartmentStore;
 }

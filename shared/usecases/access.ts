@@ -16,6 +16,8 @@ export type Permission =
   | 'inbox:read'
   | 'inbox:handle'
   | 'inbox:reply'
+  | 'templates:read'
+  | 'templates:write'
   | 'replies:read'
   | 'replies:write'
   | 'keys:manage'
@@ -42,6 +44,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'inbox:read',
     'inbox:handle',
     'inbox:reply',
+    'templates:read',
+    'templates:write',
     'replies:read',
     'replies:write',
     'keys:manage',
@@ -56,6 +60,11 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   // A sender may import the opted-in residents of their own department's topics (the import
   // checks each row's topic), as they are the ones who collect that consent; erasure and reading
   // a resident's history stay with operators.
+  // Saved templates are written by those who write the messages, as in GOV.UK Notify, where
+  // editing templates goes with sending messages: senders (and operators). Approvers and viewers
+  // read them (an approver checks a broadcast against the department's wording, and replies from
+  // the inbox with one) but do not change them, so what a second person approves was not also
+  // worded by them in the template.
   sender: [
     'topics:read',
     'subscribers:import',
@@ -65,6 +74,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'inbox:read',
     'inbox:handle',
     'inbox:reply',
+    'templates:read',
+    'templates:write',
     'replies:read',
   ],
   // An approver looks after the department's topics (their wording and keywords) as well as its
@@ -80,9 +91,10 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'inbox:read',
     'inbox:handle',
     'inbox:reply',
+    'templates:read',
     'replies:read',
   ],
-  viewer: ['topics:read', 'broadcasts:read', 'inbox:read', 'replies:read'],
+  viewer: ['topics:read', 'broadcasts:read', 'inbox:read', 'templates:read', 'replies:read'],
 };
 
 /** Each permission as the words of a refusal: "an approver key may not create or submit broadcasts". */
@@ -101,6 +113,8 @@ export const permissionPhrases: Record<Permission, string> = {
   'inbox:read': "read the inbox of residents' messages",
   'inbox:handle': 'mark inbox messages handled',
   'inbox:reply': 'reply to residents from the inbox',
+  'templates:read': 'read saved templates',
+  'templates:write': 'create, change or archive saved templates',
   'replies:read': 'read the wording of replies',
   'replies:write': 'change the wording of replies',
   'keys:manage': 'manage API keys',
@@ -131,6 +145,8 @@ const keyOfRole: Record<Role, string> = {
  */
 export const testKeyPermissions: readonly Permission[] = [
   'topics:read',
+  // A department's wording, no resident's data: a test broadcast may start from a saved template.
+  'templates:read',
   'broadcasts:create',
   'broadcasts:read',
   'broadcasts:approve',

@@ -31,6 +31,7 @@ import type { InboundDependencies, InboundSettings } from '../../shared/usecases
 import { anInboundSettings } from './builders.js';
 import { InMemoryBroadcastStore, InMemoryMessageStore } from './in-memory-broadcast-stores.js';
 import { InMemoryStaffStore } from './in-memory-staff-store.js';
+import { InMemoryTemplateStore } from './in-memory-template-store.js';
 
 export { InMemoryBroadcastStore, InMemoryMessageStore };
 import type {
@@ -725,6 +726,7 @@ export interface InMemoryStores extends Stores {
   replyTexts: InMemoryReplyTextStore;
   apiKeys: InMemoryApiKeyStore;
   staff: InMemoryStaffStore;
+  templates: InMemoryTemplateStore;
   audit: InMemoryAuditLog;
 }
 
@@ -741,6 +743,7 @@ export function inMemoryStores(shardCount = 4): InMemoryStores {
     replyTexts: new InMemoryReplyTextStore(),
     apiKeys: new InMemoryApiKeyStore(),
     staff: new InMemoryStaffStore(),
+    templates: new InMemoryTemplateStore(),
     audit: new InMemoryAuditLog(),
     departments: new InMemoryDepartmentStore(),
   };

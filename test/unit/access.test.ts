@@ -19,6 +19,8 @@ const permissions: readonly Permission[] = [
   'inbox:read',
   'inbox:handle',
   'inbox:reply',
+  'templates:read',
+  'templates:write',
   'replies:read',
   'replies:write',
   'keys:manage',
@@ -32,7 +34,19 @@ const permissions: readonly Permission[] = [
 /** Who may do what, written out independently of `rolePermissions`. */
 const allowed: Record<Role, readonly Permission[]> = {
   operator: permissions,
-  sender: ['topics:read', 'subscribers:import', 'broadcasts:create', 'broadcasts:read', 'broadcasts:cancel', 'inbox:read', 'inbox:handle', 'inbox:reply', 'replies:read'],
+  sender: [
+    'topics:read',
+    'subscribers:import',
+    'broadcasts:create',
+    'broadcasts:read',
+    'broadcasts:cancel',
+    'inbox:read',
+    'inbox:handle',
+    'inbox:reply',
+    'templates:read',
+    'templates:write',
+    'replies:read',
+  ],
   approver: [
     'topics:read',
     'topics:update',
@@ -43,9 +57,10 @@ const allowed: Record<Role, readonly Permission[]> = {
     'inbox:read',
     'inbox:handle',
   'inbox:reply',
+    'templates:read',
     'replies:read',
   ],
-  viewer: ['topics:read', 'broadcasts:read', 'inbox:read', 'replies:read'],
+  viewer: ['topics:read', 'broadcasts:read', 'inbox:read', 'templates:read', 'replies:read'],
 };
 
 /** Each role as a refusal names it, written out here with its article. */
@@ -67,6 +82,8 @@ const phrases: Record<Permission, string> = {
   'inbox:read': "read the inbox of residents' messages",
   'inbox:handle': 'mark inbox messages handled',
   'inbox:reply': 'reply to residents from the inbox',
+  'templates:read': 'read saved templates',
+  'templates:write': 'create, change or archive saved templates',
   'replies:read': 'read the wording of replies',
   'replies:write': 'change the wording of replies',
   'keys:manage': 'manage API keys',
@@ -155,6 +172,7 @@ function messageOf(act: () => void): string | undefined {
  */
 const testKeyAllowed: readonly Permission[] = [
   'topics:read',
+  'templates:read',
   'broadcasts:create',
   'broadcasts:read',
   'broadcasts:approve',

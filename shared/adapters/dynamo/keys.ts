@@ -34,6 +34,9 @@ import type { Channel } from '../../domain/model.js';
  * | staff member         | STAFF                       | STAFF#<id>                 |
  * | staff email claim    | STAFFEMAIL#<email>          | STAFFEMAIL                 |
  * | staff subject claim  | STAFFSUBJECT#<sub>          | STAFFSUBJECT               |
+ * | message template     | TEMPLATE#<id>               | TEMPLATE                   |
+ * | template's version   | TEMPLATE#<id>               | VERSION#<000001>           |
+ * | department template  | TEMPLATES#<department>      | TEMPLATE#<id>              |
  * | console session      | SESSION#<sha256(secret)>    | SESSION                    |
  * | sign-in under way    | SIGNIN#<state>              | SIGNIN                     |
  * | audit record         | AUDIT#<YYYY-MM-DD>          | <at>#<id>                  |
@@ -146,6 +149,15 @@ export const keys = {
   /** Holds the id of the one current record with this (lower-cased) email: what keeps emails unique. */
   staffEmail: (email: string) => ({ pk: `STAFFEMAIL#${email}`, sk: 'STAFFEMAIL' }),
   staffSubject: (subject: string) => ({ pk: `STAFFSUBJECT#${subject}`, sk: 'STAFFSUBJECT' }),
+  /** A saved template's latest version; its kept versions share its partition, one Query reads them. */
+  template: (id: string) => ({ pk: `TEMPLATE#${id}`, sk: 'TEMPLATE' }),
+  templatePartition: (id: string) => `TEMPLATE#${id}`,
+  /** Zero-padded, so the versions sort by number. */
+  templateVersion: (id: string, version: number) => ({ pk: `TEMPLATE#${id}`, sk: `VERSION#${String(version).padStart(6, '0')}` }),
+  templateVersionPrefix: 'VERSION#',
+  /** A department's list of its templates: one small item per template naming it (a department has tens, not thousands). */
+  departmentTemplatesPartition: (department: string) => `TEMPLATES#${department}`,
+  departmentTemplate: (department: string, id: string) => ({ pk: `TEMPLATES#${department}`, sk: `TEMPLATE#${id}` }),
   auditPartition: (day: string) => `${auditPartitionPrefix}${day}`,
   auditEntry: (at: string, id: string) => ({ pk: `${auditPartitionPrefix}${at.slice(0, 10)}`, sk: `${at}#${id}` }),
   replyTexts: { pk: 'CONFIG', sk: 'REPLY_TEXTS' },

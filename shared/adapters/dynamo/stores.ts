@@ -10,6 +10,7 @@ import { DynamoReplyTextStore } from './reply-text-store.js';
 import { DynamoMessageStore } from './message-store.js';
 import { DynamoStaffStore } from './staff-store.js';
 import { DynamoSubscriberStore } from './subscriber-store.js';
+import { DynamoTemplateStore } from './template-store.js';
 import { DynamoTopicIndex } from './topic-index.js';
 import { DynamoTopicStore } from './topic-store.js';
 import { defaultRetention, type RetentionPeriods } from '../../retention/periods.js';
@@ -35,6 +36,7 @@ export function dynamoStores(documents: DynamoDBDocumentClient, tableName: strin
     replyTexts: new DynamoReplyTextStore(documents, tableName),
     apiKeys: new DynamoApiKeyStore(documents, tableName),
     staff: new DynamoStaffStore(documents, tableName),
+    templates: new DynamoTemplateStore(documents, tableName),
     audit: new DynamoAuditLog(documents, tableName, retention),
     departments: new DynamoDepartmentStore(documents, tableName),
   };
