@@ -313,6 +313,29 @@ export const functionCatalog = {
     timeoutSeconds: 10,
     memoryMb: 512,
   }),
+  // Saved templates: the department's own wording, no resident's data. Its own function, so the
+  // topics' routes never gain these and these reach nothing but the table and the audit log.
+  templatesApi: defineFunction({
+    description: 'Admin API: saved message templates and their versions',
+    entry: 'functions/http/templates-api.ts',
+    envSchema: adminEnvSchema,
+    environment: admin,
+    trigger: {
+      kind: 'http',
+      routes: [
+        'GET /v1/templates',
+        'POST /v1/templates',
+        'GET /v1/templates/{id}',
+        'PUT /v1/templates/{id}',
+        'POST /v1/templates/{id}/archive',
+        'GET /v1/templates/{id}/versions',
+      ],
+      authorizer: 'apiKey',
+    },
+    access: { table: 'readwrite', appendsAudit: true },
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  }),
   subscribersApi: defineFunction({
     description: 'Admin API: subscribers',
     entry: 'functions/http/subscribers-api.ts',

@@ -25,6 +25,8 @@ export function templateDepartmentOf(principal: Principal, asked?: string): stri
  * exist (404), as a broadcast is, so a department cannot even learn which ids are another's.
  */
 async function reachable(deps: CoreDependencies, principal: Principal, id: string, permission: Permission): Promise<MessageTemplate> {
+  // The role (and a test key's list) first: a refusal for what one may never do reads the same everywhere.
+  authorize(principal, permission);
   const template = await deps.stores.templates.get(id);
   if (!template || (principal.role !== 'operator' && template.department !== principal.department)) throw new NotFoundError(`no template ${id}`);
   authorize(principal, permission, { department: template.department });

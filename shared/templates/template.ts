@@ -172,3 +172,8 @@ function contentOnly(content: TemplateContent) {
 function fieldsSet(content: TemplateContent): TemplateField[] {
   return changedFields({ name: '', body: '' }, content);
 }
+
+/** Every text of a template that may hold `((name))` placeholders: the body, the variants, the WhatsApp template's parameters. */
+export function templateTexts(template: Pick<MessageTemplate, 'body' | 'variants' | 'whatsappTemplate'>): string[] {
+  return [template.body, ...Object.values(template.variants ?? {}), ...(template.whatsappTemplate?.parameters ?? [])];
+}

@@ -29,8 +29,11 @@ interface RouteRule {
    * `hidden`: the route names a live broadcast, which does not exist for a test key (404).
    */
   testKeys: 'open' | 'closed' | 'hidden';
-  /** What a key of another department gets where its role would allow it: its own data, or a refusal. */
-  outsider: 'own data' | 403 | 400;
+  /**
+   * What a key of another department gets where its role would allow it: its own data, or a
+   * refusal (404 where the record is answered as one that does not exist: a saved template).
+   */
+  outsider: 'own data' | 403 | 400 | 404;
   ok: number;
   build: Build;
 }
@@ -80,6 +83,11 @@ describe('every /v1 route × key mode × role', () => {
     });
   };
   const newKey = async () => (await api('POST', '/v1/keys', { name: `Leaver ${next()}`, role: 'viewer', department: ROADS, mode: 'live' })).json.id as string;
+  const newTemplate = async () => {
+    const made = await api('POST', '/v1/templates', { name: `Road closed ${next()}`, body: 'The ((road)) is closed.', department: ROADS });
+    expect(made.status).toBe(201);
+    return made.json.id as string;
+  };
   const newStaffMember = async () => {
     const added = await api('POST', '/v1/staff', { email: `leaver${next()}@roads.test`, name: 'A leaver', role: 'viewer', department: ROADS });
     expect(added.status).toBe(201);
@@ -87,7 +95,7 @@ describe('every /v1 route × key mode × role', () => {
   };
 
   // Targets shared by the calls expected to be refused: a refusal must leave them as they are.
-  let shared: { draft: string; pending: string; topic: string; inboxEntry: string; key: string; staffMember: string };
+  let shared: { draft: string; pending: string; topic: string; inboxEntry: string; key: string; staffMember: string; template: string };
 
   const rules: Record<string, RouteRule> = {
     'POST /v1/topics': { may: ['operator'], testKeys: 'closed', outsider: 403, ok: 201, build: async () => ({ path: '/v1/topics', body: { id: `new-${next()}`, name: 'New', keywords: [`NEW${sequence}`], department: ROADS } }) },
@@ -194,6 +202,25 @@ describe('every /v1 route × key mode × role', () => {
     'GET /v1/dead-letters': { may: ['operator'], testKeys: 'closed', outsider: 403, ok: 200, build: async () => ({ path: '/v1/dead-letters' }) },
     'POST /v1/dead-letters/{queue}/redrive': { may: ['operator'], testKeys: 'closed', outsider: 403, ok: 200, build: async () => ({ path: '/v1/dead-letters/sendBulk/redrive' }) },
     'GET /v1/providers': { may: ['operator'], testKeys: 'open', outsider: 403, ok: 200, build: async () => ({ path: '/v1/providers' }) },
+    'GET /v1/templates': { may: 'anyone', testKeys: 'open', outsider: 'own data', ok: 200, build: async () => ({ path: '/v1/templates' }) },
+    // No department named: an outsider's template is saved in their own department.
+    'POST /v1/templates': { may: ['operator', 'sender'], testKeys: 'closed', outsider: 'own data', ok: 201, build: async () => ({ path: '/v1/templates', body: { name: `Bins ${next()}`, body: 'Bins are late.' } }) },
+    'GET /v1/templates/{id}': { may: 'anyone', testKeys: 'open', outsider: 404, ok: 200, build: async () => ({ path: `/v1/templates/${shared.template}` }) },
+    'PUT /v1/templates/{id}': {
+      may: ['operator', 'sender'],
+      testKeys: 'closed',
+      outsider: 404,
+      ok: 200,
+      build: async (fresh) => ({ path: `/v1/templates/${fresh ? await newTemplate() : shared.template}`, body: { name: `Road shut ${next()}`, body: 'The ((road)) is shut.', version: 1 } }),
+    },
+    'POST /v1/templates/{id}/archive': {
+      may: ['operator', 'sender'],
+      testKeys: 'closed',
+      outsider: 404,
+      ok: 200,
+      build: async (fresh) => ({ path: `/v1/templates/${fresh ? await newTemplate() : shared.template}/archive` }),
+    },
+    'GET /v1/templates/{id}/versions': { may: 'anyone', testKeys: 'open', outsider: 404, ok: 200, build: async () => ({ path: `/v1/templates/${shared.template}/versions` }) },
     // Public, like the API's documentation: it describes the routes and grants nothing.
     'GET /v1/openapi.json': { may: 'anyone', testKeys: 'open', outsider: 'own data', ok: 200, build: async () => ({ path: '/v1/openapi.json' }) },
   };
@@ -252,6 +279,7 @@ describe('every /v1 route × key mode × role', () => {
       inboxEntry: await newInboxEntry(),
       key: await newKey(),
       staffMember: await newStaffMember(),
+      template: await newTemplate(),
     };
     await stack.settled();
   });

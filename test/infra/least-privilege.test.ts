@@ -274,7 +274,7 @@ describe('the table: items by key only, and audit records append-only', () => {
 
   it('only the admin routes that record what staff do, and the console (a person acting through the same use cases), may append audit records', () => {
     // Prepare
-    const expected = ['broadcastsApi', 'console', 'deadLettersApi', 'keysApi', 'residentsApi', 'subscribersApi', 'topicsApi'];
+    const expected = ['broadcastsApi', 'console', 'deadLettersApi', 'keysApi', 'residentsApi', 'subscribersApi', 'templatesApi', 'topicsApi'];
 
     // Act
     const appenders = writers.filter((id) => !deniedOnAuditPartitions(id).includes('dynamodb:PutItem'));
