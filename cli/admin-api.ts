@@ -27,6 +27,13 @@ import { subscriberImportResponse } from '../shared/api/subscriber-import-schema
 import { deadLettersResponse, redriveResultSchema } from '../shared/api/dead-letter-schemas.js';
 import { providersResponse } from '../shared/api/provider-schemas.js';
 import { staffListResponse, staffResponse, type addStaffRequest } from '../shared/api/staff-schemas.js';
+import {
+  templateResponse,
+  templatesResponse,
+  templateVersionsResponse,
+  type createTemplateRequest,
+  type editTemplateRequest,
+} from '../shared/api/template-schemas.js';
 import type { KeySource } from './config.js';
 import { UnexpectedResponseError } from './errors.js';
 import { problemsOf } from './arguments.js';
@@ -50,6 +57,8 @@ export type DeadLetterQueue = z.infer<typeof deadLettersResponse>['queues'][numb
 export type RedriveResult = z.infer<typeof redriveResultSchema>;
 export type ProvidersStatus = z.infer<typeof providersResponse>;
 export type StaffMember = z.infer<typeof staffResponse>;
+export type SavedTemplate = z.infer<typeof templateResponse>;
+export type SavedTemplateVersion = z.infer<typeof templateVersionsResponse>['versions'][number];
 
 const subscriberView = subscriberResponse;
 export type Subscriber = z.infer<typeof subscriberView>;
@@ -191,6 +200,30 @@ export class AdminApi {
 
   rotateBootstrapKey() {
     return this.call(rotatedBootstrapKeyResponse, 'POST', '/v1/keys/bootstrap/rotate');
+  }
+
+  createTemplate(input: z.input<typeof createTemplateRequest>) {
+    return this.call(templateResponse, 'POST', '/v1/templates', input);
+  }
+
+  listTemplates(query: { department?: string; folder?: string; archived?: boolean } = {}) {
+    return this.call(templatesResponse, 'GET', `/v1/templates${queryString({ ...query, archived: query.archived ? 'true' : undefined })}`);
+  }
+
+  getTemplate(id: string) {
+    return this.call(templateResponse, 'GET', `/v1/templates/${encodeURIComponent(id)}`);
+  }
+
+  editTemplate(id: string, input: z.input<typeof editTemplateRequest>) {
+    return this.call(templateResponse, 'PUT', `/v1/templates/${encodeURIComponent(id)}`, input);
+  }
+
+  archiveTemplate(id: string) {
+    return this.call(templateResponse, 'POST', `/v1/templates/${encodeURIComponent(id)}/archive`);
+  }
+
+  templateVersions(id: string) {
+    return this.call(templateVersionsResponse, 'GET', `/v1/templates/${encodeURIComponent(id)}/versions`);
   }
 
   addStaff(input: z.input<typeof addStaffRequest>) {

@@ -12,6 +12,7 @@ import { registerOutbox } from './commands/outbox.js';
 import { registerProviders } from './commands/providers.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerSubscribers } from './commands/subscribers.js';
+import { registerTemplates } from './commands/templates.js';
 import { registerTopics } from './commands/topics.js';
 
 const packageJson = z.object({ version: z.string() });
@@ -43,6 +44,7 @@ Try it against the local stack (npm start in another terminal):
   registerBroadcasts(program);
   registerDepartments(program);
   registerInbox(program);
+  registerTemplates(program);
   registerOutbox(program);
   registerSimulate(program);
   registerKeys(program);
