@@ -15,6 +15,8 @@ import { sessionRoutes } from './pages/session.js';
 import { residentsPages } from './pages/residents.js';
 import { inboxPages, unhandledInNavigation } from './pages/inbox.js';
 import { topicPages } from './pages/topics.js';
+import { templatePages } from './pages/templates.js';
+import { broadcastFromTemplate } from './pages/broadcast-from-template.js';
 import { teamPages } from './pages/team.js';
 import { keyPages } from './pages/keys.js';
 import { sentence } from './sentence.js';
@@ -87,6 +89,8 @@ export function createConsoleApp(deps: ConsoleDependencies): Hono<ConsoleEnv> {
   app.route('/', sessionRoutes(deps));
   app.route('/', residentsPages(deps));
   app.route('/', inboxPages(deps));
+  app.route('/', templatePages(deps));
+  app.route('/', broadcastFromTemplate(deps));
   app.route('/', topicPages(deps));
   app.route('/', teamPages(deps));
   app.route('/', keyPages(deps));

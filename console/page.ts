@@ -35,6 +35,7 @@ async function navigation(c: Context<ConsoleEnv>) {
             current: path.startsWith('/console/inbox'),
           },
         ]),
+    ...(may(person.principal, 'templates:read') ? [section('/console/templates', 'Templates')] : []),
     { href: '/console/topics', text: 'Topics', current: path.startsWith('/console/topics') },
     ...(may(person.principal, 'subscribers:read') ? [section('/console/residents', 'Residents')] : []),
     // Offered to those the team's use cases allow (live operators): the page never offers what is refused.

@@ -15,6 +15,7 @@ import { page, type FieldError } from '../page.js';
 import { signedIn } from '../signed-in.js';
 import {
   draftFrom,
+  draftPlaceholders,
   firstStepLeft,
   readAudience,
   readMessage,
@@ -113,6 +114,13 @@ export function newBroadcastPages(deps: ConsoleDependencies) {
         notice,
         audience: await audienceSummary(c, draft),
         messageHint: messageHint(),
+        // One input per ((placeholder)) in the texts, filled once for the whole broadcast (a saved template's).
+        placeholderFields: draftPlaceholders(draft).map((placeholder, index) => ({
+          id: `placeholder-${index + 1}`,
+          name: `value:${placeholder.key}`,
+          label: `((${placeholder.name}))`,
+          value: draft.values[placeholder.key] ?? '',
+        })),
         scripts: ['message-counter.js'],
         counters: {
           message: counterView(draft.body),

@@ -7,6 +7,7 @@ import { instantAtWallClock } from '../../shared/domain/quiet-hours.js';
 import { targetingFiltersSchema } from '../../shared/domain/targeting.js';
 import { checkSendAt, type CreateBroadcastInput } from '../../shared/usecases/broadcasts.js';
 import type { FieldError } from '../page.js';
+import { fillPlaceholders, placeholdersOf, placeholderValueProblem, type TemplatePlaceholder } from '../../shared/templates/placeholders.js';
 
 /**
  * A new broadcast as the person fills it in, step by step (audience → message → when → check),
@@ -24,6 +25,13 @@ export const broadcastDraftSchema = z.object({
   welsh: text,
   spanish: text,
   template: text,
+  /** From a saved template's WhatsApp template: its language and parameters, kept as the template has them. */
+  templateLanguage: text,
+  templateParameters: z.array(z.string()).default([]),
+  /** The saved template (and version) the draft started from, recorded on the broadcast. */
+  fromTemplate: z.object({ id: z.string(), version: z.number().int(), name: z.string() }).optional(),
+  /** A value for each `((placeholder))` in the texts, by its key: one for the whole broadcast. */
+  values: z.record(z.string(), z.string()).default({}),
   when: z.enum(['now', 'later', 'urgent']).optional(),
   day: text,
   month: text,
@@ -119,25 +127,66 @@ const messageFields: Record<string, { label: string; href: string }> = {
   'whatsappTemplate.name': { label: 'WhatsApp template', href: '#template' },
 };
 
-export function contentOf(draft: Pick<BroadcastDraft, 'body' | 'welsh' | 'spanish' | 'template'>) {
-  const variants = { ...(draft.welsh.trim() ? { cy: draft.welsh } : {}), ...(draft.spanish.trim() ? { es: draft.spanish } : {}) };
+/** The `((placeholders))` of a draft's texts (and its WhatsApp template's parameters), each once. */
+export function draftPlaceholders(draft: Pick<BroadcastDraft, 'body' | 'welsh' | 'spanish' | 'templateParameters'>): TemplatePlaceholder[] {
+  return placeholdersOf([draft.body, draft.welsh, draft.spanish, ...draft.templateParameters]);
+}
+
+/** The message as sent: each `((placeholder))` filled with the value given for the whole broadcast. */
+export function contentOf(draft: Pick<BroadcastDraft, 'body' | 'welsh' | 'spanish' | 'template'> & Partial<Pick<BroadcastDraft, 'values' | 'templateLanguage' | 'templateParameters'>>) {
+  // A value left empty leaves its placeholder as written: the message step asks for it by name.
+  const values = Object.fromEntries(Object.entries(draft.values ?? {}).filter(([, value]) => value.trim() !== ''));
+  const filled = (text: string) => fillPlaceholders(text, values);
+  const variants = { ...(draft.welsh.trim() ? { cy: filled(draft.welsh) } : {}), ...(draft.spanish.trim() ? { es: filled(draft.spanish) } : {}) };
   return {
-    body: draft.body,
+    body: filled(draft.body),
     ...(Object.keys(variants).length ? { variants } : {}),
-    ...(draft.template.trim() ? { whatsappTemplate: { name: draft.template } } : {}),
+    ...(draft.template.trim()
+      ? {
+          whatsappTemplate: {
+            name: draft.template,
+            ...(draft.templateLanguage?.trim() ? { language: draft.templateLanguage } : {}),
+            ...(draft.templateParameters?.length ? { parameters: draft.templateParameters.map(filled) } : {}),
+          },
+        }
+      : {}),
   };
+}
+
+/** Each placeholder's value from the message step's form, and an error naming the placeholder for each one left or refused. */
+function readValues(placeholders: readonly TemplatePlaceholder[], form: FormBody): { values: Record<string, string>; errors: FieldError[] } {
+  const values: Record<string, string> = {};
+  const errors: FieldError[] = [];
+  placeholders.forEach((placeholder, index) => {
+    const value = one(form, `value:${placeholder.key}`).trim();
+    values[placeholder.key] = value;
+    const problem = placeholderValueProblem(value);
+    if (problem) {
+      const text = value ? fieldMessage(`((${placeholder.name}))`, problem) : `Enter a value for ((${placeholder.name}))`;
+      errors.push({ text, href: `#placeholder-${index + 1}` });
+    }
+  });
+  return { values, errors };
 }
 
 /** The message step, checked by the API's message schema (length, placeholders, template name). */
 export function readMessage(draft: BroadcastDraft, form: FormBody): StepResult {
-  const next: BroadcastDraft = { ...draft, body: one(form, 'message'), welsh: one(form, 'welsh'), spanish: one(form, 'spanish'), template: one(form, 'template') };
+  const typed: BroadcastDraft = { ...draft, body: one(form, 'message'), welsh: one(form, 'welsh'), spanish: one(form, 'spanish'), template: one(form, 'template') };
+  // A saved template's WhatsApp language and parameters go with its name: another name, none of them.
+  const sameTemplate = typed.template.trim() === draft.template.trim();
+  const withTemplate = sameTemplate ? typed : { ...typed, templateLanguage: '', templateParameters: [] };
+  const read = readValues(draftPlaceholders(withTemplate), form);
+  const next: BroadcastDraft = { ...withTemplate, values: read.values };
   const parsed = messageContentSchema.safeParse(contentOf(next));
-  const errors = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => {
-        const field = messageFields[issue.path.join('.')] ?? messageFields.body!;
-        return { text: fieldMessage(field.label, issue.message), href: field.href };
-      });
+  const errors = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => {
+          const field = messageFields[issue.path.join('.')] ?? messageFields.body!;
+          return { text: fieldMessage(field.label, issue.message), href: field.href };
+        })),
+    ...read.errors,
+  ];
   return { draft: errors.length ? next : withDone(next, 'message'), errors };
 }
 
@@ -214,6 +263,7 @@ export function requestOf(draft: BroadcastDraft, timeZone: string): { ok: true; 
     ...(Object.keys(filters).length ? { filters } : {}),
     priority: draft.when === 'urgent' ? 'urgent' : 'normal',
     ...(scheduled ? { sendAt: scheduled.sendAt } : {}),
+    ...(draft.fromTemplate ? { fromTemplate: { id: draft.fromTemplate.id, version: draft.fromTemplate.version } } : {}),
   });
   if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) };
   return { ok: true, request: parsed.data };

@@ -24,6 +24,10 @@ export const createBroadcastRequest = z
     sendAt: z.iso.datetime({ offset: true, message: 'must be a date and time such as 2025-03-01T18:00:00Z' }).optional(),
     /** Keep it as a draft, to preview and submit later, instead of submitting it now. */
     draft: z.boolean().default(false),
+    fromTemplate: z
+      .strictObject({ id: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z_-]{0,63}$/, 'must be a template id'), version: z.number().int().min(1) })
+      .optional()
+      .meta({ description: "The saved template (and its version) the message was written from: recorded on the broadcast; the key's department's, or 404" }),
   })
   .strict()
   .meta({ id: 'CreateBroadcastRequest' });
@@ -43,6 +47,7 @@ export const broadcastResponse = z
     filters: z
       .object({ areas: z.array(z.string()).optional(), ageBands: z.array(ageBandSchema).optional(), languages: z.array(languageSchema).optional() })
       .optional(),
+    fromTemplate: z.object({ id: z.string(), version: z.number().int(), name: z.string() }).optional().meta({ description: 'the saved template it was written from' }),
     priority: prioritySchema,
     mode: keyModeSchema.meta({ description: 'test: made with a test key, sent to the sandbox provider only' }),
     createdBy: z.string(),

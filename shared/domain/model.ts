@@ -215,6 +215,8 @@ export interface Broadcast {
   whatsappTemplate?: MessageContent['whatsappTemplate'];
   /** Segment filters: only residents of the topics who match all of them. */
   filters?: TargetingFilters;
+  /** The saved template (its version, and its name then) the message was written from. */
+  fromTemplate?: { id: string; version: number; name: string };
   priority: Priority;
   status: BroadcastStatus;
   department: string;

@@ -9,6 +9,7 @@ import { recordAudit } from './audit.js';
 import { submitDraft } from './broadcast-approval.js';
 import { departmentsOf, releaseDailyCap } from './department-limits.js';
 import type { BroadcastDependencies, CoreDependencies } from './dependencies.js';
+import { templateVersion } from '../templates/manage-templates.js';
 
 /** The request as validated; `draft` may be left out by callers in code. */
 export type CreateBroadcastInput = Omit<z.infer<typeof createBroadcastRequest>, 'draft'> & { draft?: boolean };
@@ -34,6 +35,8 @@ export async function createBroadcast(
 
   const now = deps.clock.now();
   if (input.sendAt !== undefined) checkSendAt(input.sendAt, now);
+  // The template it came from must be one the author may read (another department's is 404), at a version it had.
+  const fromTemplate = input.fromTemplate && (await templateVersion(deps, principal, input.fromTemplate.id, input.fromTemplate.version));
   const broadcast: Broadcast = {
     id: deps.ids.next(),
     topics: topicIds,
@@ -41,6 +44,7 @@ export async function createBroadcast(
     variants: input.variants,
     whatsappTemplate: input.whatsappTemplate,
     filters: input.filters,
+    ...(fromTemplate ? { fromTemplate: { id: fromTemplate.id, version: fromTemplate.version, name: fromTemplate.name } } : {}),
     priority: input.priority,
     status: 'draft',
     department: [...departments].sort().join(','),
@@ -127,7 +131,7 @@ export function checkSendAt(sendAt: string, now: Date): void {
 
 /** What the audit log keeps of a new broadcast: what was to be said, to whom, how. */
 function auditView(broadcast: Broadcast): Record<string, unknown> {
-  const { id, topics, body, variants, whatsappTemplate, filters, priority, status, department, mode, sendAt, startsAt, approval, audience } = broadcast;
-  return { id, topics, body, variants, whatsappTemplate, filters, priority, status, department, mode, sendAt, startsAt, approval, audience };
+  const { id, topics, body, variants, whatsappTemplate, filters, fromTemplate, priority, status, department, mode, sendAt, startsAt, approval, audience } = broadcast;
+  return { id, topics, body, variants, whatsappTemplate, filters, fromTemplate, priority, status, department, mode, sendAt, startsAt, approval, audience };
 }
 

@@ -1,4 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { finalStatuses } from '../../domain/broadcast-lifecycle.js';
 import type { JobTotals } from '../../domain/job-totals.js';
 import { approvalLevelSchema, broadcastStatusSchema, keyModeSchema, prioritySchema, type Broadcast, type BroadcastStatus } from '../../domain/model.js';
@@ -298,6 +299,8 @@ function checkpointAttribute(topicId: string, shard: number): string {
   return `fanOut#${topicId}#${shard}`;
 }
 
+const fromTemplateSchema = z.object({ id: z.string(), version: z.number().int(), name: z.string() });
+
 function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
@@ -312,6 +315,7 @@ function toBroadcast(item: Record<string, unknown>, countsItem: Record<string, u
     variants: messageContentSchema.shape.variants.parse(item.variants),
     whatsappTemplate: messageContentSchema.shape.whatsappTemplate.parse(item.whatsappTemplate),
     filters: targetingFiltersSchema.optional().parse(item.filters),
+    ...(item.fromTemplate ? { fromTemplate: fromTemplateSchema.parse(item.fromTemplate) } : {}),
     priority: prioritySchema.parse(item.priority),
     status: broadcastStatusSchema.parse(item.status),
     department: String(item.department),
