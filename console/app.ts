@@ -17,6 +17,7 @@ import { inboxPages, unhandledInNavigation } from './pages/inbox.js';
 import { topicPages } from './pages/topics.js';
 import { templatePages } from './pages/templates.js';
 import { broadcastFromTemplate } from './pages/broadcast-from-template.js';
+import { inboxReplyTemplate } from './pages/inbox-reply-template.js';
 import { teamPages } from './pages/team.js';
 import { keyPages } from './pages/keys.js';
 import { sentence } from './sentence.js';
@@ -91,6 +92,7 @@ export function createConsoleApp(deps: ConsoleDependencies): Hono<ConsoleEnv> {
   app.route('/', inboxPages(deps));
   app.route('/', templatePages(deps));
   app.route('/', broadcastFromTemplate(deps));
+  app.route('/', inboxReplyTemplate(deps));
   app.route('/', topicPages(deps));
   app.route('/', teamPages(deps));
   app.route('/', keyPages(deps));

@@ -18,6 +18,7 @@ import { signedIn } from '../signed-in.js';
 import { fieldMessage, type FormBody } from '../views-model/broadcast-draft.js';
 import { localTime, plural } from '../views-model/format.js';
 import { may } from '../views-model/permissions.js';
+import { replyTemplatePicker } from './inbox-reply-template.js';
 
 /** How many of each kind the list shows at once; the rest are a page further. */
 const LIST_PAGE = 50;
@@ -117,6 +118,7 @@ export function inboxPages(deps: ConsoleDependencies) {
     const view = await load(c, (id) => conversation(deps.broadcasts, principal, id));
     const nameOf = await namesOf(deps.broadcasts, view.lines.flatMap((line) => (line.kind === 'reply' ? [line.by] : [])));
     const { entry } = view;
+    const templatePicker = await replyTemplatePicker(deps, c, entry, view);
     return page(
       c,
       'inbox/conversation.njk',
@@ -138,7 +140,8 @@ export function inboxPages(deps: ConsoleDependencies) {
         refusal: view.refusal && replyRefusalSentences[view.refusal],
         mayReply: may(principal, 'inbox:reply', { department: entry.department }),
         mayHandle: may(principal, 'inbox:handle', { department: entry.department }),
-        reply,
+        reply: reply || templatePicker.text,
+        templatePicker,
         sent: c.req.query('sent') === '1',
         handledBy: entry.handledBy && (await namesOf(deps.broadcasts, [entry.handledBy]))(entry.handledBy),
         handledAt: entry.handledAt && localTime(entry.handledAt, timeZone),

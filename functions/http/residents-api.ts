@@ -50,8 +50,8 @@ export const handler = httpFunction({
     ),
     'POST /v1/inbox/{id}/reply': authenticated(async ({ deps, request }, principal) => {
       const id = parseParameter(request.pathParameters.id, 'id', inboxIdSchema);
-      const { body } = parseJsonBody(request, replyRequestSchema);
-      return json(201, await replyToResident({ ...deps.core, replies: deps.replies }, principal, id, body));
+      const reply = parseJsonBody(request, replyRequestSchema);
+      return json(201, await replyToResident({ ...deps.core, replies: deps.replies }, principal, id, 'body' in reply ? reply.body : { templateId: reply.templateId }));
     }),
     'GET /v1/replies': authenticated(async ({ deps }, principal) => json(200, { replies: await listReplyTexts(deps.core, principal) })),
     'PUT /v1/replies/{language}/{replyId}': authenticated(async ({ deps, request }, principal) => {

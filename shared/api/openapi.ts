@@ -129,7 +129,7 @@ export function openApiDocument() {
       '/v1/inbox/{id}/reply': {
         post: {
           summary:
-            "Reply to the resident who sent a message, in free text, on the urgent lane as every reply goes (paced, recorded, costed). Refused with 409 and the reason when they have opted out, their number was erased, or on WhatsApp more than 24 hours after their last message",
+            "Reply to the resident who sent a message, in free text (`body`) or from a saved template of the message's department (`templateId`: its text in the resident's language), on the urgent lane as every reply goes (paced, recorded, costed). Refused with 409 and the reason when they have opted out, their number was erased, or on WhatsApp more than 24 hours after their last message, unless the saved template has a WhatsApp template: then that is sent",
           requestParams: idParameter('id', 'inbox message id'),
           requestBody: jsonContent(replyRequestSchema),
           responses: {

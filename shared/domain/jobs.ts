@@ -43,6 +43,11 @@ export const sendJobSchema = z.discriminatedUnion('kind', [
     from: z.string().min(1).optional(),
     /** The department the reply's cost goes to (absent on replies queued before costs were summed: general's). */
     department: z.string().min(1).optional(),
+    /**
+     * A staff reply from a saved template to a WhatsApp resident outside their 24-hour window: the
+     * approved WhatsApp template the provider sends instead of `body` (shared/inbox/reply-rules.ts).
+     */
+    template: z.object({ name: z.string().min(1), language: z.string().min(1), parameters: z.array(z.string()) }).optional(),
   }),
 ]);
 export type SendJob = z.infer<typeof sendJobSchema>;

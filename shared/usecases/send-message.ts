@@ -250,7 +250,16 @@ export async function sendReply(
   }
   return claimAndSend(
     deps,
-    { messageId: job.messageId, broadcastId: undefined, phone: job.to, channel: job.channel, body: job.body, testMode: false, ...(sender ? { sender } : {}) },
+    {
+      messageId: job.messageId,
+      broadcastId: undefined,
+      phone: job.to,
+      channel: job.channel,
+      body: job.body,
+      testMode: false,
+      ...(sender ? { sender } : {}),
+      ...(job.template ? { template: job.template } : {}),
+    },
     provider,
   );
 }

@@ -3,7 +3,9 @@ import { ERASED } from '../../shared/domain/erasure.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors.js';
 import type { ReplySendJob } from '../../shared/domain/jobs.js';
 import type { Channel, SubscriberProfile } from '../../shared/domain/model.js';
-import { replyRefusal, replyRefusalSentences, type ReplyRefusal } from '../../shared/inbox/reply-rules.js';
+import { replyBodySchema, replyDecision, replyRefusal, replyRefusalSentences, type ReplyDecision, type ReplyRefusal } from '../../shared/inbox/reply-rules.js';
+import { archiveTemplate, createTemplate } from '../../shared/templates/manage-templates.js';
+import { templateContentSchema } from '../../shared/templates/template.js';
 import { replyToResident } from '../../shared/inbox/reply-to-resident.js';
 import { aPhone, aPrincipal, anInboxEntry } from '../support/builders.js';
 import { FixedClock, inMemoryStores, RecordingQueue, SequentialIds } from '../support/in-memory-stores.js';
@@ -79,5 +81,111 @@ describe('replyToResident', () => {
     await expect(optedOut).rejects.toEqual(new ConflictError(replyRefusalSentences.optedOut));
     expect(replies.sent).toEqual([]);
     expect(stores.audit.entries).toEqual([]);
+  });
+});
+
+describe('replyDecision', () => {
+  const closed = profile({ whatsappWindowOpenedAt: hoursAgo(25) });
+  const open = profile({ whatsappWindowOpenedAt: hoursAgo(1) });
+  it.each<[string, Channel, ReturnType<typeof profile>, { whatsappTemplate: boolean } | undefined, ReplyDecision]>([
+    ['free text on SMS', 'sms', profile(), undefined, { send: 'text' }],
+    ['a saved template on SMS', 'sms', profile(), { whatsappTemplate: true }, { send: 'text' }],
+    ['free text on WhatsApp within 24 hours', 'whatsapp', open, undefined, { send: 'text' }],
+    ['a saved template on WhatsApp within 24 hours: its text', 'whatsapp', open, { whatsappTemplate: true }, { send: 'text' }],
+    ['free text on WhatsApp after 24 hours', 'whatsapp', closed, undefined, { refused: 'whatsappWindowClosed' }],
+    ['a saved template with a WhatsApp template, after 24 hours: that template', 'whatsapp', closed, { whatsappTemplate: true }, { send: 'whatsappTemplate' }],
+    ['a saved template without one, after 24 hours', 'whatsapp', closed, { whatsappTemplate: false }, { refused: 'templateWithoutWhatsapp' }],
+    ['a saved template to a resident who opted out', 'whatsapp', profile({ optedOut: { whatsapp: hoursAgo(30) } }), { whatsappTemplate: true }, { refused: 'optedOut' }],
+  ])('%s', (_case, channel, resident, savedTemplate, expected) => {
+    // Prepare / Act
+    const decision = replyDecision({ from: aPhone(1), channel }, resident, now, savedTemplate);
+
+    // Assess
+    expect(decision).toEqual(expected);
+  });
+
+  it('refuses a reply with a saved template\'s ((placeholder)) left in it, naming it', () => {
+    // Prepare / Act
+    const parsed = replyBodySchema.safeParse('The ((road)) is shut until ((time)).');
+
+    // Assess
+    expect(parsed.error?.issues.map((issue) => issue.message)).toEqual(['must not contain ((road)), ((time)): write the words in their place']);
+  });
+});
+
+describe('replyToResident from a saved template', () => {
+  const sender = aPrincipal({ keyId: 'key-ana', role: 'sender', department: 'traffic' });
+  const content = (overrides: Record<string, unknown> = {}) =>
+    templateContentSchema.parse({ name: 'Thanks', body: 'Thank you, we are on it.', variants: { cy: 'Diolch, rydym arni.' }, whatsappTemplate: { name: 'thanks_reply' }, ...overrides });
+
+  async function prepared(channel: Channel, windowHoursAgo: number | undefined, language?: 'cy') {
+    const stores = inMemoryStores();
+    const replies = new RecordingQueue<ReplySendJob>();
+    const deps = { stores, clock: new FixedClock(now.toISOString()), ids: new SequentialIds('r'), replies };
+    const entry = await stores.inbox.add(anInboxEntry({ department: 'traffic', from: aPhone(1), channel }));
+    const evidence = { kind: 'inbound', provider: 'sandbox', providerMessageId: 'SM1', text: 'hi' } as const;
+    if (language) await stores.subscribers.updateProfile(aPhone(1), channel, { language }, hoursAgo(40), evidence);
+    if (windowHoursAgo !== undefined) await stores.subscribers.recordWhatsAppWindow(aPhone(1), hoursAgo(windowHoursAgo));
+    return { deps, stores, replies, entry };
+  }
+
+  it('sends the text in the resident\'s language by SMS, and audits the template and version', async () => {
+    // Prepare
+    const { deps, stores, replies, entry } = await prepared('sms', undefined, 'cy');
+    const template = await createTemplate(deps, sender, content());
+
+    // Act
+    const updated = await replyToResident(deps, sender, entry.id, { templateId: template.id });
+
+    // Assess
+    expect(replies.sent).toEqual([expect.objectContaining({ body: 'Diolch, rydym arni.', channel: 'sms' })]);
+    expect(replies.sent[0]).not.toHaveProperty('template');
+    expect(updated.replies?.map((reply) => reply.body)).toEqual(['Diolch, rydym arni.']);
+    expect(stores.audit.entries.at(-1)?.after).toMatchObject({ templateId: template.id, templateVersion: 1, asWhatsappTemplate: false });
+  });
+
+  it('sends its WhatsApp template outside the 24-hour window, in the resident\'s language', async () => {
+    // Prepare
+    const { deps, replies, entry } = await prepared('whatsapp', 30, 'cy');
+    const template = await createTemplate(deps, sender, content());
+
+    // Act
+    await replyToResident(deps, sender, entry.id, { templateId: template.id });
+
+    // Assess
+    expect(replies.sent).toEqual([expect.objectContaining({ channel: 'whatsapp', template: { name: 'thanks_reply', language: 'cy', parameters: [] } })]);
+  });
+
+  it.each([
+    { case: 'a template without a WhatsApp template, outside the window', overrides: { whatsappTemplate: undefined }, error: new ConflictError(replyRefusalSentences.templateWithoutWhatsapp) },
+    { case: 'a template whose text has a placeholder', overrides: { body: 'The ((road)) is shut.', variants: undefined, whatsappTemplate: undefined }, window: 1, error: expect.objectContaining({ details: [{ field: 'templateId', message: "the template's text must not contain ((road)): write the words in their place" }] }) },
+  ])('refuses $case and sends nothing', async ({ overrides, window, error }) => {
+    // Prepare
+    const { deps, replies, entry } = await prepared('whatsapp', window ?? 30);
+    const template = await createTemplate(deps, sender, content(overrides));
+
+    // Act
+    const outcome = replyToResident(deps, sender, entry.id, { templateId: template.id });
+
+    // Assess
+    await expect(outcome).rejects.toEqual(error);
+    expect(replies.sent).toEqual([]);
+  });
+
+  it("refuses another department's template as not found, and an archived one naming the field", async () => {
+    // Prepare
+    const { deps, replies, entry } = await prepared('sms', undefined);
+    const youth = await createTemplate(deps, aPrincipal({ role: 'sender', department: 'youth' }), content());
+    const archived = await createTemplate(deps, sender, content());
+    await archiveTemplate(deps, sender, archived.id);
+
+    // Act
+    const outsider = replyToResident(deps, sender, entry.id, { templateId: youth.id });
+    const old = replyToResident(deps, sender, entry.id, { templateId: archived.id });
+
+    // Assess
+    await expect(outsider).rejects.toBeInstanceOf(NotFoundError);
+    await expect(old).rejects.toMatchObject({ details: [{ field: 'templateId', message: `template ${archived.id} is archived` }] });
+    expect(replies.sent).toEqual([]);
   });
 });

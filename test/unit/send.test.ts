@@ -403,6 +403,18 @@ describe('sendReply', () => {
     expect(await stores.messages.get(job.messageId)).toMatchObject({ status: 'sent', broadcastId: undefined });
   });
 
+  it("hands the provider a staff reply's WhatsApp template, for a resident outside their 24-hour window", async () => {
+    // Prepare
+    const { deps, provider } = await setUp();
+    const template = { name: 'thanks_reply', language: 'cy', parameters: [] };
+
+    // Act
+    await sendReply(deps, aReplySendJob({ to: alice, channel: 'whatsapp', purpose: 'answer', template }));
+
+    // Assess
+    expect(provider.attempts[0]).toMatchObject({ to: alice, channel: 'whatsapp', template });
+  });
+
   it.each(['optOutConfirmation', 'help'] as const)('sends a %s reply to a resident who has opted out', async (purpose) => {
     // Prepare
     const { deps, stores, provider } = await setUp();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { consoleTestApp, type ConsoleTestApp, type SignedInAs } from '../../support/console-app.js';
+import { aPhone, anInboxEntry } from '../../support/builders.js';
+import { CONSOLE_NOW, consoleTestApp, type ConsoleTestApp, type SignedInAs } from '../../support/console-app.js';
 import { pageProblems } from '../../support/page-checks.js';
 import { errorSummary, fieldError, pageText } from '../../support/page-reading.js';
 
@@ -25,6 +26,13 @@ function navigationLinks(html: string): string[] {
   const nav = html.slice(html.indexOf('govuk-service-navigation__list'), html.indexOf('</ul>', html.indexOf('govuk-service-navigation__list')));
   return [...nav.matchAll(/<a class="govuk-service-navigation__link"[^>]*>\s*([\s\S]*?)\s*<\/a>/g)].map((match) => match[1]!.replace(/<[^>]+>/g, '').trim());
 }
+
+/** A resident's text in the traffic inbox: aPhone(2) reads Welsh by SMS; aPhone(4) is on WhatsApp with no window open. */
+async function received(t: ConsoleTestApp, from: string, channel: 'sms' | 'whatsapp') {
+  return t.stores.inbox.add(anInboxEntry({ department: 'traffic', from, channel, body: 'Is the A470 open yet?', receivedAt: CONSOLE_NOW }));
+}
+
+const thanks = { ...roadClosed, name: 'Thanks', folder: '', message: 'Thank you, we are on it.', welsh: 'Diolch, rydym arni.', whatsappName: 'thanks_reply', whatsappParameters: '' };
 
 interface PageCase {
   name: string;
@@ -77,6 +85,24 @@ const cases: PageCase[] = [
       await t.post(`/console/templates/${await newTemplate(t, sender)}/broadcast`, sender);
       await t.post('/console/broadcasts/new', sender, { topics: ['traffic'] });
       return t.post('/console/broadcasts/new/message', sender, { message: roadClosed.message, welsh: roadClosed.welsh, template: 'road_closed', 'value:road': 'A470' });
+    },
+  },
+  {
+    name: 'conversation, a template chosen to reply with',
+    status: 200,
+    response: async (t) => {
+      const sender = await t.signIn('sender');
+      const id = await newTemplate(t, sender, thanks);
+      return t.get(`/console/inbox/${(await received(t, aPhone(2), 'sms')).id}?template=${id}`, sender);
+    },
+  },
+  {
+    name: 'conversation, WhatsApp outside the window, a template to send',
+    status: 200,
+    response: async (t) => {
+      const sender = await t.signIn('sender');
+      await newTemplate(t, sender, thanks);
+      return t.get(`/console/inbox/${(await received(t, aPhone(4), 'whatsapp')).id}`, sender);
     },
   },
 ];
@@ -279,5 +305,61 @@ describe('a new broadcast from a template', () => {
       fromTemplate: { id, version: 1, name: 'Road closed' },
     });
     expect(page).toMatch(/From the template Road closed ?, version 1\./);
+  });
+});
+
+describe('a reply from a template', () => {
+  it("fills the Reply box on the server with the template's text in the resident's language", async () => {
+    // Prepare
+    const t = await consoleTestApp();
+    const sender = await t.signIn('sender');
+    const id = await newTemplate(t, sender, thanks);
+    await newTemplate(t, sender, { ...thanks, name: 'Road closed', whatsappName: '' });
+    const entry = await received(t, aPhone(2), 'sms');
+
+    // Act
+    const html = await (await t.get(`/console/inbox/${entry.id}?template=${id}`, sender)).text();
+
+    // Assess
+    expect(html).toContain('Diolch, rydym arni.</textarea>');
+    expect(html).toContain(`<option value="${id}" selected>Thanks</option>`);
+    expect(t.replies.sent).toEqual([]);
+  });
+
+  it('outside the WhatsApp window offers only templates with a WhatsApp template, and sends the chosen one as it', async () => {
+    // Prepare
+    const t = await consoleTestApp();
+    const sender = await t.signIn('sender');
+    const id = await newTemplate(t, sender, thanks);
+    await newTemplate(t, sender, { ...thanks, name: 'No WhatsApp', whatsappName: '' });
+    const entry = await received(t, aPhone(4), 'whatsapp');
+
+    // Act
+    const html = await (await t.get(`/console/inbox/${entry.id}`, sender)).text();
+    const sent = await t.post(`/console/inbox/${entry.id}/reply-template`, sender, { templateId: id });
+
+    // Assess
+    expect(html).toContain(`<option value="${id}">Thanks</option>`);
+    expect(html).not.toContain('No WhatsApp');
+    expect(sent.headers.get('location')).toBe(`/console/inbox/${entry.id}?sent=1`);
+    expect(t.replies.sent).toEqual([expect.objectContaining({ channel: 'whatsapp', template: { name: 'thanks_reply', language: 'en_GB', parameters: [] } })]);
+  });
+
+  it("refuses a template without a WhatsApp template outside the window, saying why, and answers another department's conversation as not found", async () => {
+    // Prepare
+    const t = await consoleTestApp();
+    const sender = await t.signIn('sender');
+    const without = await newTemplate(t, sender, { ...thanks, whatsappName: '' });
+    const entry = await received(t, aPhone(4), 'whatsapp');
+
+    // Act
+    const refused = await t.post(`/console/inbox/${entry.id}/reply-template`, sender, { templateId: without });
+    const outsider = await t.post(`/console/inbox/${entry.id}/reply-template`, await t.signIn('sender', 'youth'), { templateId: without });
+
+    // Assess
+    expect(refused.status).toBe(409);
+    expect(pageText(await refused.text())).toContain('the saved template chosen has no WhatsApp template to send instead');
+    expect(outsider.status).toBe(404);
+    expect(t.replies.sent).toEqual([]);
   });
 });
