@@ -111,11 +111,11 @@ export async function templateVersions(deps: CoreDependencies, principal: Princi
   return historyOf(template, await deps.stores.templates.versions(id));
 }
 
-/** One version as it was (a broadcast names the version it came from). */
+/** One version as it was: the one a new broadcast says it came from (refused naming `fromTemplate.version` when it never was). */
 export async function templateVersion(deps: CoreDependencies, principal: Principal, id: string, version: number): Promise<TemplateVersion> {
   const template = await reachable(deps, principal, id, 'templates:read');
   const kept = historyOf(template, await deps.stores.templates.versions(id)).find((each) => each.version === version);
-  if (!kept) throw new ValidationError(`template ${id} has no version ${version}`, [{ field: 'version', message: `template ${id} has no version ${version}` }]);
+  if (!kept) throw new ValidationError(`template ${id} has no version ${version}`, [{ field: 'fromTemplate.version', message: `template ${id} has no version ${version}` }]);
   return kept;
 }
 

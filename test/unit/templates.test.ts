@@ -11,8 +11,11 @@ import {
 import { fillPlaceholders, placeholdersOf, placeholderValueProblem, templatePlaceholders } from '../../shared/templates/placeholders.js';
 import { byFolder, changedFields, templateContentSchema, textIn, type TemplateContent, type TemplateField } from '../../shared/templates/template.js';
 import type { CoreDependencies } from '../../shared/usecases/dependencies.js';
-import { aPrincipal } from '../support/builders.js';
-import { FixedClock, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
+import type { FanOutTask } from '../../shared/domain/jobs.js';
+import { createBroadcast } from '../../shared/usecases/broadcasts.js';
+import type { BroadcastDependencies } from '../../shared/usecases/dependencies.js';
+import { aPrincipal, aTopic, broadcastSettings } from '../support/builders.js';
+import { FixedClock, RecordingQueue, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
 
 const sender = aPrincipal({ keyId: 'key-ana', name: 'Ana Jones', role: 'sender', department: 'traffic' });
 const otherSender = aPrincipal({ keyId: 'key-bo', name: 'Bo Evans', role: 'sender', department: 'traffic' });
@@ -298,5 +301,42 @@ describe('managing templates', () => {
     // Assess
     expect(roads.map((template) => template.name)).toEqual(['Road closed']);
     expect(top.map((template) => template.name)).toEqual(['Bins']);
+  });
+});
+
+describe('a broadcast from a template', () => {
+  async function setUpBroadcasts() {
+    const stores = inMemoryStores();
+    await stores.topics.create(aTopic({ id: 'traffic', department: 'traffic' }));
+    const deps: BroadcastDependencies = { stores, clock: new FixedClock('2026-12-01T09:00:00.000Z'), ids: new SequentialIds('x'), fanOutTasks: new RecordingQueue<FanOutTask>(), topicShards: 2, ...broadcastSettings() };
+    return { deps, stores };
+  }
+
+  it('records the template, its version and its name then on the broadcast', async () => {
+    // Prepare
+    const { deps } = await setUpBroadcasts();
+    const template = await createTemplate(deps, sender, content());
+
+    // Act
+    const broadcast = await createBroadcast(deps, sender, { topics: ['traffic'], body: 'The A470 is closed.', priority: 'normal', draft: true, fromTemplate: { id: template.id, version: 1 } });
+
+    // Assess
+    expect(broadcast.fromTemplate).toEqual({ id: template.id, version: 1, name: 'Road closed' });
+  });
+
+  it("refuses another department's template as not found, and a version it never had naming the field, and makes nothing", async () => {
+    // Prepare
+    const { deps, stores } = await setUpBroadcasts();
+    const youth = await createTemplate(deps, youthSender, content());
+    const ours = await createTemplate(deps, sender, content());
+
+    // Act
+    const outsider = createBroadcast(deps, sender, { topics: ['traffic'], body: 'Hi.', priority: 'normal', draft: true, fromTemplate: { id: youth.id, version: 1 } });
+    const unknownVersion = createBroadcast(deps, sender, { topics: ['traffic'], body: 'Hi.', priority: 'normal', draft: true, fromTemplate: { id: ours.id, version: 7 } });
+
+    // Assess
+    await expect(outsider).rejects.toThrow(NotFoundError);
+    await expect(unknownVersion).rejects.toMatchObject({ details: [{ field: 'fromTemplate.version', message: `template ${ours.id} has no version 7` }] });
+    expect((await stores.broadcasts.list({ limit: 10 })).items).toEqual([]);
   });
 });
