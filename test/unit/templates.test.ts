@@ -337,6 +337,6 @@ describe('a broadcast from a template', () => {
     // Assess
     await expect(outsider).rejects.toThrow(NotFoundError);
     await expect(unknownVersion).rejects.toMatchObject({ details: [{ field: 'fromTemplate.version', message: `template ${ours.id} has no version 7` }] });
-    expect((await stores.broadcasts.list({ limit: 10 })).items).toEqual([]);
+    expect((await stores.broadcasts.list({ department: '*', limit: 10, cursor: undefined })).items).toEqual([]);
   });
 });
