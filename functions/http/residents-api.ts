@@ -51,7 +51,7 @@ export const handler = httpFunction({
     'POST /v1/inbox/{id}/reply': authenticated(async ({ deps, request }, principal) => {
       const id = parseParameter(request.pathParameters.id, 'id', inboxIdSchema);
       const reply = parseJsonBody(request, replyRequestSchema);
-      return json(201, await replyToResident({ ...deps.core, replies: deps.replies }, principal, id, 'body' in reply ? reply.body : { templateId: reply.templateId }));
+      return json(201, await replyToResident({ ...deps.core, replies: deps.replies }, principal, id, reply.body ?? { templateId: reply.templateId ?? '' }));
     }),
     'GET /v1/replies': authenticated(async ({ deps }, principal) => json(200, { replies: await listReplyTexts(deps.core, principal) })),
     'PUT /v1/replies/{language}/{replyId}': authenticated(async ({ deps, request }, principal) => {

@@ -24,10 +24,20 @@ export const replyBodySchema = messageContentSchema.shape.body
   });
 
 /** A free-text reply, or one from a saved template (its text in the resident's language, or its WhatsApp template outside the window). */
-export const replyRequestSchema = z.union([
-  z.strictObject({ body: replyBodySchema }),
-  z.strictObject({ templateId: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z_-]{0,63}$/, 'must be a template id').meta({ description: 'A saved template of the message\'s department' }) }),
-]).meta({ id: 'InboxReply' });
+export const replyRequestSchema = z
+  .strictObject({
+    body: replyBodySchema.optional().meta({ description: 'Your words, sent as written' }),
+    templateId: z
+      .string()
+      .regex(/^[0-9A-Za-z][0-9A-Za-z_-]{0,63}$/, 'must be a template id')
+      .optional()
+      .meta({ description: "A saved template of the message's department, instead of a body" }),
+  })
+  .refine((reply) => (reply.body === undefined) !== (reply.templateId === undefined), {
+    message: 'give either body (your words) or templateId (a saved template), not both',
+    path: ['body'],
+  })
+  .meta({ id: 'InboxReply' });
 
 /** Why a reply to this entry's resident cannot be sent now, or undefined when it can. */
 export type ReplyRefusal = 'erased' | 'optedOut' | 'whatsappWindowClosed' | 'templateWithoutWhatsapp';

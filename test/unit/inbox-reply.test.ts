@@ -3,7 +3,7 @@ import { ERASED } from '../../shared/domain/erasure.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors.js';
 import type { ReplySendJob } from '../../shared/domain/jobs.js';
 import type { Channel, SubscriberProfile } from '../../shared/domain/model.js';
-import { replyBodySchema, replyDecision, replyRefusal, replyRefusalSentences, type ReplyDecision, type ReplyRefusal } from '../../shared/inbox/reply-rules.js';
+import { replyBodySchema, replyDecision, replyRequestSchema, replyRefusal, replyRefusalSentences, type ReplyDecision, type ReplyRefusal } from '../../shared/inbox/reply-rules.js';
 import { archiveTemplate, createTemplate } from '../../shared/templates/manage-templates.js';
 import { templateContentSchema } from '../../shared/templates/template.js';
 import { replyToResident } from '../../shared/inbox/reply-to-resident.js';
@@ -102,6 +102,17 @@ describe('replyDecision', () => {
 
     // Assess
     expect(decision).toEqual(expected);
+  });
+
+  it.each([
+    ['neither', {}],
+    ['both', { body: 'Thanks', templateId: 'tpl-1' }],
+  ])('refuses a request with %s of body and templateId, naming body', (_case, request) => {
+    // Prepare / Act
+    const parsed = replyRequestSchema.safeParse(request);
+
+    // Assess
+    expect(parsed.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([['body', 'give either body (your words) or templateId (a saved template), not both']]);
   });
 
   it('refuses a reply with a saved template\'s ((placeholder)) left in it, naming it', () => {
