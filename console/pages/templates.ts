@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { ConflictError } from '../../shared/domain/errors.js';
+import { ConflictError, NotFoundError } from '../../shared/domain/errors.js';
 import { placeholdersOf } from '../../shared/templates/placeholders.js';
 import {
   archiveTemplate,
@@ -11,7 +11,6 @@ import {
   templateVersions,
 } from '../../shared/templates/manage-templates.js';
 import { templateIdSchema, templateTexts, type MessageTemplate } from '../../shared/templates/template.js';
-import { NotFoundError } from '../../shared/domain/errors.js';
 import { authorize } from '../../shared/usecases/access.js';
 import type { ConsoleEnv } from '../app.js';
 import type { ConsoleDependencies } from '../dependencies.js';

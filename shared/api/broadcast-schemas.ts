@@ -13,6 +13,7 @@ import { messageContentSchema } from '../domain/message-content.js';
 import { targetingFiltersSchema } from '../domain/targeting.js';
 import { costResponse } from './costs.js';
 import { pageQuery } from './paging.js';
+import { templateIdSchema } from '../templates/template.js';
 
 export const createBroadcastRequest = z
   .object({
@@ -25,7 +26,7 @@ export const createBroadcastRequest = z
     /** Keep it as a draft, to preview and submit later, instead of submitting it now. */
     draft: z.boolean().default(false),
     fromTemplate: z
-      .strictObject({ id: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z_-]{0,63}$/, 'must be a template id'), version: z.number().int().min(1) })
+      .strictObject({ id: templateIdSchema, version: z.number().int().min(1) })
       .optional()
       .meta({ description: "The saved template (and its version) the message was written from: recorded on the broadcast; the key's department's, or 404" }),
   })

@@ -5,6 +5,7 @@ import type { SubscriberProfile } from '../domain/model.js';
 import { isWhatsAppWindowOpen } from '../domain/whatsapp-window.js';
 import type { InboxEntry } from '../ports/stores.js';
 import { templatePlaceholders } from '../templates/placeholders.js';
+import { templateIdSchema } from '../templates/template.js';
 
 /**
  * A reply's words: a broadcast body's rules (not empty, at most {@link maximumBodyLength}
@@ -27,9 +28,7 @@ export const replyBodySchema = messageContentSchema.shape.body
 export const replyRequestSchema = z
   .strictObject({
     body: replyBodySchema.optional().meta({ description: 'Your words, sent as written' }),
-    templateId: z
-      .string()
-      .regex(/^[0-9A-Za-z][0-9A-Za-z_-]{0,63}$/, 'must be a template id')
+    templateId: templateIdSchema
       .optional()
       .meta({ description: "A saved template of the message's department, instead of a body" }),
   })
