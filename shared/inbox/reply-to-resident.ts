@@ -14,7 +14,13 @@ import { replyBodySchema, replyRefusal, replyRefusalSentences } from './reply-ru
  * when the rules say no (reply-rules.ts). The audit log names the entry and the message, never
  * the number or the words (the entry keeps those, for as long as the retention schedule says).
  */
-export async function replyToResident(deps: InboxReplyDependencies, principal: Principal, id: string, body: string): Promise<InboxEntry> {
+export async function replyToResident(
+  deps: InboxReplyDependencies,
+  principal: Principal,
+  id: string,
+  body: string,
+  options: { token?: string } = {},
+): Promise<InboxEntry> {
   const parsed = replyBodySchema.safeParse(body);
   if (!parsed.success) {
     throw new ValidationError('the reply is invalid', parsed.error.issues.map((issue) => ({ field: 'body', message: issue.message })));
@@ -26,15 +32,38 @@ export async function replyToResident(deps: InboxReplyDependencies, principal: P
   const refusal = replyRefusal(entry, await deps.stores.subscribers.getProfile(entry.from), now);
   if (refusal) throw new ConflictError(replyRefusalSentences[refusal]);
 
-  const messageId = `inbox-reply-${deps.ids.next()}`;
+  // A one-use token (the console's form carries one) names the reply: a double click, or the form
+  // sent again, is the same message id, which the sender claims once and the entry records once.
+  const messageId = replyMessageId(id, options.token ?? deps.ids.next());
+  if (entry.replies?.some((reply) => reply.messageId === messageId)) return entry;
   const at = now.toISOString();
   // Queued first: what matters is that the resident gets it. A failure after this leaves a sent
   // reply that the message store records but the entry does not show, never one shown but unsent.
   await deps.replies.send([
-    { kind: 'reply', messageId, to: entry.from, channel: entry.channel, body: parsed.data, purpose: 'answer', department: entry.department },
+    {
+      kind: 'reply',
+      messageId,
+      to: entry.from,
+      channel: entry.channel,
+      body: parsed.data,
+      purpose: 'answer',
+      department: entry.department,
+      // From the number or address the resident wrote to, as crier's own answers go (replySenderOf).
+      ...(entry.to === undefined ? {} : { from: entry.to }),
+    },
   ]);
-  const updated = await deps.stores.inbox.addReply(id, { messageId, body: parsed.data, at, by: principal.keyId });
-  if (!updated) throw new NotFoundError(`no inbox message ${id}`);
-  await recordAudit(deps, principal, 'inbox.reply', { type: 'inbox', id }, { after: { messageId, channel: entry.channel, characters: parsed.data.length } });
-  return updated;
+  const result = await deps.stores.inbox.addReply(id, { messageId, body: parsed.data, at, by: principal.keyId });
+  if (!result) throw new NotFoundError(`no inbox message ${id}`);
+  if (result.added) {
+    await recordAudit(deps, principal, 'inbox.reply', { type: 'inbox', id }, { department: entry.department, after: { messageId, channel: entry.channel, characters: parsed.data.length } });
+  }
+  return result.entry;
+}
+
+/** What a reply token looks like: the console's form makes one per rendering. */
+export const replyTokenPattern = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** The reply's message id: per entry, so a token used on one entry never stands for a reply to another. */
+export function replyMessageId(entryId: string, token: string): string {
+  return `inbox-reply-${entryId}-${token}`;
 }
