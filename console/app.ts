@@ -14,6 +14,7 @@ import { accessibilityPage } from './pages/accessibility.js';
 import { sessionRoutes } from './pages/session.js';
 import { residentsPages } from './pages/residents.js';
 import { inboxPages, unhandledInNavigation } from './pages/inbox.js';
+import { inboxListPages } from './pages/inbox-list.js';
 import { topicPages } from './pages/topics.js';
 import { teamPages } from './pages/team.js';
 import { keyPages } from './pages/keys.js';
@@ -86,6 +87,8 @@ export function createConsoleApp(deps: ConsoleDependencies): Hono<ConsoleEnv> {
   app.route('/', oneBroadcastPages(deps));
   app.route('/', sessionRoutes(deps));
   app.route('/', residentsPages(deps));
+  // The list (and its export) before the conversation's /console/inbox/:id, which would take "export" for an id.
+  app.route('/', inboxListPages(deps));
   app.route('/', inboxPages(deps));
   app.route('/', topicPages(deps));
   app.route('/', teamPages(deps));

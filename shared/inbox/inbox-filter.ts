@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { instantAtWallClock } from '../domain/quiet-hours.js';
 import { topicIdSchema, type Principal } from '../domain/model.js';
-import type { InboxQuery } from '../ports/stores.js';
+import type { InboxListInput } from '../usecases/residents-admin.js';
 
 /** A broadcast's or a staff member's id as a filter takes it from a query string. */
 const idSchema = z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id (letters, digits, - or _)');
@@ -37,18 +37,26 @@ export function withoutEmptyFields(raw: Record<string, unknown>): Record<string,
   return Object.fromEntries(Object.entries(raw).filter(([, value]) => typeof value !== 'string' || value.trim() !== ''));
 }
 
+/** Which of a department's messages a listing or an export reads (all but paging and handled). */
+export type InboxSelection = Omit<InboxListInput, 'limit' | 'cursor' | 'handled' | 'department'> & { department: string };
+
+/** What a status filter asks of the store: undefined for all. */
+export function handledOf(status: InboxFilter['status']): boolean | undefined {
+  return status === 'all' ? undefined : status === 'handled';
+}
+
 /**
- * The store's query for a filter: days become the instants their first and last moments are in
+ * The listing's query for a filter: days become the instants their first and last moments are in
  * `timeZone` (where the people reading the inbox are), and `me` the person's own id.
  */
 export function inboxQueryOf(
   filter: InboxFilter,
   context: { principal: Principal; department: string; timeZone: string },
-): Omit<InboxQuery, 'limit' | 'cursor' | 'handled'> {
+): InboxSelection {
   const { receivedFrom, receivedTo } = filter;
   return {
     department: context.department,
-    ...(filter.topic === undefined ? {} : { topicId: filter.topic }),
+    ...(filter.topic === undefined ? {} : { topic: filter.topic }),
     ...(filter.broadcast === undefined ? {} : { broadcastId: filter.broadcast }),
     ...(filter.assignedTo === undefined ? {} : { assignedTo: filter.assignedTo === 'me' ? context.principal.keyId : filter.assignedTo }),
     ...(receivedFrom === undefined ? {} : { receivedFrom: startOfDay(receivedFrom, context.timeZone).toISOString() }),
