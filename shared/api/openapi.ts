@@ -26,6 +26,7 @@ import { broadcastPaths } from './openapi-broadcasts.js';
 import { deadLetterPaths } from './openapi-dead-letters.js';
 import { providerPaths } from './openapi-providers.js';
 import { staffPaths } from './openapi-staff.js';
+import { inboxPaths } from './openapi-inbox.js';
 import { conflict, errors, idParameter, jsonContent, notFound } from './openapi-parts.js';
 import { subscriberImportCsv, subscriberImportResponse } from './subscriber-import-schemas.js';
 import { replyRequestSchema } from '../inbox/reply-rules.js';
@@ -48,6 +49,7 @@ export function openApiDocument() {
       ...deadLetterPaths,
       ...providerPaths,
       ...staffPaths,
+      ...inboxPaths,
       '/v1/topics': {
         post: {
           summary: 'Create a topic with its keywords',

@@ -6,7 +6,7 @@ import { entryAsSeenBy, showsResidentNumbers } from './conversation.js';
 import { inboxCsv, inboxCsvRow } from './inbox-csv.js';
 
 /** The most rows one export holds: a spreadsheet's worth, read in pages of {@link EXPORT_PAGE}. */
-export const EXPORT_MAX_ROWS = 10_000;
+export const EXPORT_MAX_ROWS = 5_000;
 const EXPORT_PAGE = 200;
 
 /**
