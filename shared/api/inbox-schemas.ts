@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { channelSchema, languageSchema } from '../domain/model.js';
-import { handleSeveralSchema } from '../inbox/handle-several.js';
-import { noteRequestSchema } from '../inbox/notes.js';
+import { handleSeveralSchema, noteRequestSchema } from '../inbox/request-schemas.js';
 import { inboxEntryResponse, inboxQuery } from './schemas.js';
 
 /** The inbox's filters without paging: an export is the whole selection. */

@@ -1,23 +1,10 @@
-import { z } from 'zod';
 import { NotFoundError } from '../domain/errors.js';
-import { inboxEntryIdPattern } from '../domain/inbox.js';
 import type { Principal } from '../domain/model.js';
 import type { InboxEntry } from '../ports/stores.js';
 import { authorize } from '../usecases/access.js';
 import type { CoreDependencies } from '../usecases/dependencies.js';
 import { markInboxHandled } from '../usecases/residents-admin.js';
 import { reopenInboxEntry } from './handling.js';
-
-/** The most messages one request marks: a page of the console's list. */
-export const SEVERAL_MAX = 100;
-
-export const handleSeveralSchema = z.strictObject({
-  ids: z
-    .array(z.string().regex(inboxEntryIdPattern, 'is not an inbox message id'))
-    .min(1, 'must name at least one message')
-    .max(SEVERAL_MAX, `must name at most ${SEVERAL_MAX} messages`),
-  handled: z.boolean().default(true),
-});
 
 /**
  * Marks several messages handled (or reopens them) at once. Every one is found and checked first,

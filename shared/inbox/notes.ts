@@ -1,16 +1,11 @@
-import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { Principal } from '../domain/model.js';
 import type { InboxEntry } from '../ports/stores.js';
 import { authorize } from '../usecases/access.js';
 import { recordAudit } from '../usecases/audit.js';
 import type { CoreDependencies } from '../usecases/dependencies.js';
+import { noteTextSchema } from './request-schemas.js';
 
-export const NOTE_MAX_LENGTH = 1000;
-
-/** A note for colleagues: plain text, never sent to anyone. */
-export const noteTextSchema = z.string().trim().min(1, 'must not be empty').max(NOTE_MAX_LENGTH, `must be at most ${NOTE_MAX_LENGTH} characters`);
-export const noteRequestSchema = z.strictObject({ text: noteTextSchema });
 
 /**
  * Leaves a note on a resident's message for colleagues: kept with the entry, shown in the
