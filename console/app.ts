@@ -15,6 +15,7 @@ import { sessionRoutes } from './pages/session.js';
 import { residentsPages } from './pages/residents.js';
 import { inboxPages, unhandledInNavigation } from './pages/inbox.js';
 import { inboxListPages } from './pages/inbox-list.js';
+import { auditPages } from './pages/audit.js';
 import { topicPages } from './pages/topics.js';
 import { teamPages } from './pages/team.js';
 import { keyPages } from './pages/keys.js';
@@ -93,6 +94,8 @@ export function createConsoleApp(deps: ConsoleDependencies): Hono<ConsoleEnv> {
   app.route('/', topicPages(deps));
   app.route('/', teamPages(deps));
   app.route('/', keyPages(deps));
+  // Operators only; linked from their pages, not the navigation (its links are fixed).
+  app.route('/', auditPages(deps));
 
   app.notFound((c) => messagePage(c, 404, 'Page not found', ['If you typed the web address, check it is correct.'], { href: '/console/', text: 'Go to broadcasts' }));
   app.onError((error, c) => {

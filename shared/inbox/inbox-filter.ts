@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instantAtWallClock } from '../domain/quiet-hours.js';
+import { localDayBounds } from '../domain/local-days.js';
 import { topicIdSchema, type Principal } from '../domain/model.js';
 import type { InboxListInput } from '../usecases/residents-admin.js';
 
@@ -59,19 +59,9 @@ export function inboxQueryOf(
     ...(filter.topic === undefined ? {} : { topic: filter.topic }),
     ...(filter.broadcast === undefined ? {} : { broadcastId: filter.broadcast }),
     ...(filter.assignedTo === undefined ? {} : { assignedTo: filter.assignedTo === 'me' ? context.principal.keyId : filter.assignedTo }),
-    ...(receivedFrom === undefined ? {} : { receivedFrom: startOfDay(receivedFrom, context.timeZone).toISOString() }),
-    ...(receivedTo === undefined ? {} : { receivedTo: new Date(startOfDay(nextDay(receivedTo), context.timeZone).getTime() - 1).toISOString() }),
+    ...(receivedFrom === undefined ? {} : { receivedFrom: localDayBounds(receivedFrom, context.timeZone).start }),
+    ...(receivedTo === undefined ? {} : { receivedTo: localDayBounds(receivedTo, context.timeZone).end }),
   };
-}
-
-function startOfDay(day: string, timeZone: string): Date {
-  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
-  // Midnight is never a time the clocks skip where councils are; if it were, the day starts at UTC's.
-  return instantAtWallClock({ year, month, day: date, hour: 0, minute: 0 }, timeZone) ?? new Date(`${day}T00:00:00.000Z`);
-}
-
-function nextDay(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00.000Z`) + 24 * 3600 * 1000).toISOString().slice(0, 10);
 }
 
 /** The filter as a query string (without the defaults), for bookmarkable links such as the next page's. */
