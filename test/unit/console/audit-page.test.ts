@@ -4,6 +4,8 @@ import { aPhone, anInboxEntry } from '../../support/builders.js';
 import { CONSOLE_NOW, consoleTestApp, type ConsoleTestApp } from '../../support/console-app.js';
 import { pageProblems } from '../../support/page-checks.js';
 import { errorSummary, pageText } from '../../support/page-reading.js';
+import { addStaff } from '../../../shared/staff/manage-staff.js';
+import { updateTopic } from '../../../shared/usecases/topics.js';
 import { auditActionLabels, changedFields, readableValue } from '../../../console/views-model/audit.js';
 
 /** A message in traffic's inbox, assigned and noted by a sender: three audit records. */
@@ -77,6 +79,22 @@ describe('the audit log page', () => {
 
     // Assess
     expect(recorded(html)).toEqual([...shown].reverse());
+  });
+
+  it('finds an operator\'s change to a department\'s topic, and a member of staff added, under that department', async () => {
+    // Prepare
+    const t = await consoleTestApp();
+    const operator = await t.signIn('operator', '*');
+    await updateTopic(t.deps.broadcasts, { keyId: operator.staff.id, name: 'Ops', role: 'operator', department: '*', mode: 'live' }, 'traffic', { name: 'Traffic news' });
+    await addStaff(t.deps.broadcasts, { keyId: operator.staff.id, name: 'Ops', role: 'operator', department: '*', mode: 'live' }, { email: 'new@youth.test', name: 'New', department: 'youth', role: 'sender', mode: 'live' });
+
+    // Act
+    const traffic = await (await t.get('/console/audit?department=traffic', operator)).text();
+    const youth = await (await t.get('/console/audit?department=youth', operator)).text();
+
+    // Assess
+    expect(recorded(traffic)).toEqual(['Changed a topic']);
+    expect(recorded(youth)).toEqual(['Added a member of staff']);
   });
 
   it('filters by who', async () => {
