@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { conversationResponse, severalResponse } from '../shared/api/inbox-schemas.js';
 import {
   auditResponse,
   broadcastResponse,
@@ -52,6 +53,19 @@ export type Broadcast = z.infer<typeof broadcastResponse>;
 export type BroadcastPreview = z.infer<typeof broadcastPreviewResponse>;
 export type DepartmentLimits = z.infer<typeof departmentLimitsResponse>;
 export type InboxEntry = z.infer<typeof inboxEntryResponse>;
+export type InboxConversation = z.infer<typeof conversationResponse>;
+
+/** The inbox's filters, as `GET /v1/inbox` and its export take them. */
+export interface InboxFilterInput {
+  department?: string;
+  handled?: boolean;
+  topic?: string;
+  from?: string;
+  broadcast?: string;
+  assignedTo?: string;
+  receivedFrom?: string;
+  receivedTo?: string;
+}
 export type SubscriberImport = z.infer<typeof subscriberImportResponse>;
 export type DeadLetterQueue = z.infer<typeof deadLettersResponse>['queues'][number];
 export type RedriveResult = z.infer<typeof redriveResultSchema>;
@@ -112,9 +126,37 @@ export class AdminApi {
     return this.call(topicResponse, 'POST', `/v1/topics/${encodeURIComponent(id)}/archive`);
   }
 
-  listInbox(query: { department?: string; handled?: boolean; topic?: string; from?: string; limit?: number; cursor?: string } = {}) {
+  listInbox(query: InboxFilterInput & { limit?: number; cursor?: string } = {}) {
     const { handled, ...rest } = query;
     return this.call(inboxResponse, 'GET', `/v1/inbox${queryString({ ...rest, handled: handled === undefined ? undefined : String(handled) })}`);
+  }
+
+  inboxConversation(id: string) {
+    return this.call(conversationResponse, 'GET', `/v1/inbox/${encodeURIComponent(id)}`);
+  }
+
+  assignInbox(id: string, assignee: string | null) {
+    return this.call(inboxEntryResponse, 'POST', `/v1/inbox/${encodeURIComponent(id)}/assign`, { assignee });
+  }
+
+  noteOnInbox(id: string, text: string) {
+    return this.call(inboxEntryResponse, 'POST', `/v1/inbox/${encodeURIComponent(id)}/notes`, { text });
+  }
+
+  reopenInbox(id: string) {
+    return this.call(inboxEntryResponse, 'POST', `/v1/inbox/${encodeURIComponent(id)}/reopen`);
+  }
+
+  /** Several at once: all are checked first, so one refused changes none. */
+  setInboxHandled(ids: string[], handled: boolean) {
+    return this.call(severalResponse, 'POST', '/v1/inbox/handled', { ids, handled });
+  }
+
+  /** The inbox as CSV, as filtered; `truncated` when more matched than one export holds. */
+  async exportInbox(query: InboxFilterInput = {}): Promise<{ csv: string; truncated: boolean }> {
+    const { handled, ...rest } = query;
+    const response = await this.send('GET', `/v1/inbox/export${queryString({ ...rest, handled: handled === undefined ? undefined : String(handled) })}`);
+    return { csv: response.text, truncated: response.headers?.get('x-crier-truncated') === 'true' };
   }
 
   markInboxHandled(id: string) {
@@ -238,7 +280,7 @@ export class AdminApi {
     return this.call(noContent, 'DELETE', `/v1/staff/${encodeURIComponent(id)}`);
   }
 
-  listAudit(query: { limit?: number; cursor?: string; from?: string; to?: string } = {}) {
+  listAudit(query: { limit?: number; cursor?: string; from?: string; to?: string; actor?: string; action?: string; department?: string } = {}) {
     return this.call(auditResponse, 'GET', `/v1/audit${queryString(query)}`);
   }
 

@@ -14,6 +14,8 @@ import { accessibilityPage } from './pages/accessibility.js';
 import { sessionRoutes } from './pages/session.js';
 import { residentsPages } from './pages/residents.js';
 import { inboxPages, unhandledInNavigation } from './pages/inbox.js';
+import { inboxListPages } from './pages/inbox-list.js';
+import { auditPages } from './pages/audit.js';
 import { topicPages } from './pages/topics.js';
 import { templatePages } from './pages/templates.js';
 import { broadcastFromTemplate } from './pages/broadcast-from-template.js';
@@ -89,6 +91,8 @@ export function createConsoleApp(deps: ConsoleDependencies): Hono<ConsoleEnv> {
   app.route('/', oneBroadcastPages(deps));
   app.route('/', sessionRoutes(deps));
   app.route('/', residentsPages(deps));
+  // The list (and its export) before the conversation's /console/inbox/:id, which would take "export" for an id.
+  app.route('/', inboxListPages(deps));
   app.route('/', inboxPages(deps));
   app.route('/', templatePages(deps));
   app.route('/', broadcastFromTemplate(deps));
@@ -96,6 +100,8 @@ export function createConsoleApp(deps: ConsoleDependencies): Hono<ConsoleEnv> {
   app.route('/', topicPages(deps));
   app.route('/', teamPages(deps));
   app.route('/', keyPages(deps));
+  // Operators only; linked from their pages, not the navigation (its links are fixed).
+  app.route('/', auditPages(deps));
 
   app.notFound((c) => messagePage(c, 404, 'Page not found', ['If you typed the web address, check it is correct.'], { href: '/console/', text: 'Go to broadcasts' }));
   app.onError((error, c) => {

@@ -390,12 +390,19 @@ export const functionCatalog = {
     description: "Admin API: departments' inboxes (and replying to a resident from one) and the wording of replies to residents",
     entry: 'functions/http/residents-api.ts',
     envSchema: residentsApiEnvSchema,
-    environment: (b) => ({ ...admin(b), SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent }),
+    environment: (b) => ({ ...admin(b), SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent, TIME_ZONE: b.settings.timeZone }),
     trigger: {
       kind: 'http',
       routes: [
         'GET /v1/inbox',
+        // Before GET /v1/inbox/{id}: the local stack tries routes in this order (API Gateway prefers the literal anyway).
+        'GET /v1/inbox/export',
+        'POST /v1/inbox/handled',
+        'GET /v1/inbox/{id}',
         'POST /v1/inbox/{id}/handled',
+        'POST /v1/inbox/{id}/reopen',
+        'POST /v1/inbox/{id}/assign',
+        'POST /v1/inbox/{id}/notes',
         'POST /v1/inbox/{id}/reply',
         'GET /v1/replies',
         'PUT /v1/replies/{language}/{replyId}',

@@ -17,6 +17,15 @@ const pageInput = z.object({
   cursor: z.string().min(1).optional(),
 });
 
+// The API judges the values (days, actions): this only refuses what is plainly nothing.
+const auditInput = pageInput.extend({
+  from: z.string().trim().min(1, 'must not be empty').optional(),
+  to: z.string().trim().min(1, 'must not be empty').optional(),
+  actor: z.string().trim().min(1, 'must not be empty').optional(),
+  action: z.string().trim().min(1, 'must not be empty').optional(),
+  department: z.string().trim().min(1, 'must not be empty').optional(),
+});
+
 export function registerKeys(program: Command): void {
   const keys = program.command('keys').description('API keys per department and role (operators only)');
 
@@ -98,11 +107,16 @@ export function registerAudit(program: Command): void {
   program
     .command('audit')
     .description('the audit log of admin actions, newest first (operators only)')
+    .option('--from <when>', 'from this day (YYYY-MM-DD) or ISO time, inclusive (default: 30 days before --to)')
+    .option('--to <when>', 'up to this day or ISO time, inclusive (default: now)')
+    .option('--actor <id>', 'only what this key or member of staff did (their id)')
+    .option('--action <action>', 'only this kind of action, e.g. inbox.assign')
+    .option('--department <department>', 'only what concerns this department')
     .option('--limit <n>', 'records per page (1–200)', '50')
     .option('--cursor <cursor>', 'the cursor printed after the previous page')
     .action(async (options: Record<string, unknown>, command: Command) => {
       const context = contextOf(command);
-      const page = parseArguments(pageInput, options);
+      const page = parseArguments(auditInput, options);
       const { data, raw } = await context.admin().listAudit(page);
       if (context.output.json) return context.output.raw(raw);
       context.output.table<AuditEntry>(

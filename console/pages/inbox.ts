@@ -1,14 +1,14 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { z } from 'zod';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors.js';
 import { inboxEntryIdPattern } from '../../shared/domain/inbox.js';
 import { languageNames } from '../../shared/domain/language.js';
-import { conversation, entryAsSeenBy, showsResidentNumbers } from '../../shared/inbox/conversation.js';
+import { conversation } from '../../shared/inbox/conversation.js';
 import { inboxDepartmentOf, reopenInboxEntry, unhandledCount } from '../../shared/inbox/handling.js';
 import { replyRefusalSentences } from '../../shared/inbox/reply-rules.js';
-import { replyToResident } from '../../shared/inbox/reply-to-resident.js';
-import type { InboxEntry } from '../../shared/ports/stores.js';
-import { listInbox, markInboxHandled } from '../../shared/usecases/residents-admin.js';
+import { replyToResident, replyTokenPattern } from '../../shared/inbox/reply-to-resident.js';
+import { assignInboxEntry } from '../../shared/inbox/assign.js';
+import { addInboxNote } from '../../shared/inbox/notes.js';
+import { markInboxHandled } from '../../shared/usecases/residents-admin.js';
 import type { ConsoleEnv } from '../app.js';
 import type { ConsoleDependencies } from '../dependencies.js';
 import { page, type FieldError } from '../page.js';
@@ -19,12 +19,7 @@ import { fieldMessage, type FormBody } from '../views-model/broadcast-draft.js';
 import { localTime, plural } from '../views-model/format.js';
 import { may } from '../views-model/permissions.js';
 import { replyTemplatePicker } from './inbox-reply-template.js';
-
-/** How many of each kind the list shows at once; the rest are a page further. */
-const LIST_PAGE = 50;
-
-const statusFilter = z.enum(['all', 'unhandled', 'handled']).catch('all');
-const idsForm = z.object({ ids: z.array(z.string().regex(inboxEntryIdPattern)).min(1), action: z.enum(['handle', 'reopen']) });
+import { conversationWork } from './inbox-work.js';
 
 /**
  * The count in the navigation's Inbox link, for a person who may read their department's inbox:
@@ -44,9 +39,9 @@ export function unhandledInNavigation(deps: ConsoleDependencies): MiddlewareHand
 }
 
 /**
- * The inbox: the department's received texts (unhandled first, newest first), a conversation per
- * resident with Reply, Send reply, Mark as handled and Reopen, and the list's bulk Mark as handled.
- * Every action is its use case, as the person, audited there.
+ * The inbox's conversation per resident, with Reply, Send reply, Mark as handled and Reopen, the
+ * broadcast the text answers, who it is assigned to and notes for colleagues (inbox-work.ts). The
+ * list is inbox-list.ts. Every action is its use case, as the person, audited there.
  */
 export function inboxPages(deps: ConsoleDependencies) {
   const routes = new Hono<ConsoleEnv>();
@@ -68,55 +63,10 @@ export function inboxPages(deps: ConsoleDependencies) {
     }
   }
 
-  function rowOf(entry: InboxEntry) {
-    return {
-      id: entry.id,
-      href: `/console/inbox/${entry.id}`,
-      from: entry.from,
-      excerpt: entry.body.length > 80 ? `${entry.body.slice(0, 79)}…` : entry.body,
-      received: localTime(entry.receivedAt, timeZone),
-      channel: entry.channel === 'whatsapp' ? 'WhatsApp' : 'SMS',
-      handled: entry.handled,
-    };
-  }
-
-  routes.get('/console/inbox', async (c) => {
-    const { principal } = signedIn(c);
-    const status = statusFilter.parse(c.req.query('status'));
-    const department = inboxDepartmentOf(principal);
-    const cursor = c.req.query('cursor') || undefined;
-    const shows = showsResidentNumbers(principal, department);
-    const read = async (handled: boolean) => listInbox(deps.broadcasts, principal, { department, handled, limit: LIST_PAGE, ...(status !== 'all' && cursor ? { cursor } : {}) });
-    const [unhandled, handled] = await Promise.all([status === 'handled' ? undefined : read(false), status === 'unhandled' ? undefined : read(true)]);
-    const more = (which: 'unhandled' | 'handled', list: typeof unhandled) => (list?.cursor ? `/console/inbox?status=${which}&cursor=${encodeURIComponent(list.cursor)}` : undefined);
-    return page(c, 'inbox/list.njk', {
-      pageTitle: 'Inbox',
-      department,
-      status,
-      mayHandle: may(principal, 'inbox:handle', { department }),
-      unhandled: unhandled && { rows: unhandled.items.map((entry) => rowOf(entryAsSeenBy(entry, shows))), more: more('unhandled', unhandled) },
-      handled: handled && { rows: handled.items.map((entry) => rowOf(entryAsSeenBy(entry, shows))), more: more('handled', handled) },
-      notice: c.req.query('done'),
-    });
-  });
-
-  // Several at once from the list: each through the use case, so each is checked and audited.
-  routes.post('/console/inbox', async (c) => {
-    const { principal } = signedIn(c);
-    const form = (await c.req.parseBody({ all: true })) as FormBody;
-    const parsed = idsForm.safeParse({ ids: [form.ids ?? []].flat(), action: form.action });
-    if (!parsed.success) return c.redirect('/console/inbox?done=none', 303);
-    for (const id of parsed.data.ids) {
-      if (parsed.data.action === 'handle') await markInboxHandled(deps.broadcasts, principal, id);
-      else await reopenInboxEntry(deps.broadcasts, principal, id);
-    }
-    return c.redirect(`/console/inbox?done=${parsed.data.action}-${parsed.data.ids.length}`, 303);
-  });
-
-  async function conversationPage(c: Context<ConsoleEnv>, reply = '', errors: FieldError[] = [], status: 200 | 400 | 409 = 200) {
+  async function conversationPage(c: Context<ConsoleEnv>, reply = '', errors: FieldError[] = [], status: 200 | 400 | 409 = 200, note = '') {
     const { principal } = signedIn(c);
     const view = await load(c, (id) => conversation(deps.broadcasts, principal, id));
-    const nameOf = await namesOf(deps.broadcasts, view.lines.flatMap((line) => (line.kind === 'reply' ? [line.by] : [])));
+    const nameOf = await namesOf(deps.broadcasts, view.lines.flatMap((line) => (line.kind === 'resident' ? [] : [line.by])));
     const { entry } = view;
     const templatePicker = await replyTemplatePicker(deps, c, entry, view);
     return page(
@@ -132,7 +82,7 @@ export function inboxPages(deps: ConsoleDependencies) {
         lines: view.lines.map((line) => ({
           ...line,
           when: localTime(line.at, timeZone),
-          ...(line.kind === 'reply' ? { author: nameOf(line.by) } : {}),
+          ...(line.kind === 'resident' ? {} : { author: nameOf(line.by) }),
         })),
         subscriptions: view.subscriptions.map((s) => `${s.name} (${s.channel === 'whatsapp' ? 'WhatsApp' : 'SMS'})`),
         language: view.language ? languageNames.en[view.language] : 'Not known (English is used)',
@@ -146,6 +96,8 @@ export function inboxPages(deps: ConsoleDependencies) {
         handledBy: entry.handledBy && (await namesOf(deps.broadcasts, [entry.handledBy]))(entry.handledBy),
         handledAt: entry.handledAt && localTime(entry.handledAt, timeZone),
         messagesCount: plural(view.lines.filter((line) => line.kind === 'resident').length, 'message'),
+        note,
+        ...(await conversationWork(deps, principal, entry)),
       },
       status,
     );
@@ -156,8 +108,10 @@ export function inboxPages(deps: ConsoleDependencies) {
   routes.post('/console/inbox/:id/reply', async (c) => {
     const form = (await c.req.parseBody({ all: true })) as FormBody;
     const typed = typeof form.reply === 'string' ? form.reply : '';
+    // A token that is not one (an old form) is no token: the reply then goes once per request.
+    const token = typeof form.replyToken === 'string' && replyTokenPattern.test(form.replyToken) ? form.replyToken : undefined;
     try {
-      const entry = await load(c, (id) => replyToResident(replyDeps, signedIn(c).principal, id, typed));
+      const entry = await load(c, (id) => replyToResident(replyDeps, signedIn(c).principal, id, typed, token ? { token } : {}));
       return c.redirect(`/console/inbox/${entry.id}?sent=1`, 303);
     } catch (error) {
       if (error instanceof ValidationError) {
@@ -172,6 +126,32 @@ export function inboxPages(deps: ConsoleDependencies) {
   routes.post('/console/inbox/:id/handled', async (c) => {
     const entry = await load(c, (id) => markInboxHandled(deps.broadcasts, signedIn(c).principal, id));
     return c.redirect(`/console/inbox/${entry.id}`, 303);
+  });
+
+  routes.post('/console/inbox/:id/assign', async (c) => {
+    const form = (await c.req.parseBody()) as FormBody;
+    const assignee = typeof form.assignee === 'string' && form.assignee !== '' ? form.assignee : undefined;
+    try {
+      const entry = await load(c, (id) => assignInboxEntry(deps.broadcasts, signedIn(c).principal, id, assignee));
+      return c.redirect(`/console/inbox/${entry.id}`, 303);
+    } catch (error) {
+      if (error instanceof ValidationError) return conversationPage(c, '', [{ text: 'Select a colleague from the list', href: '#assignee' }], 400);
+      throw error;
+    }
+  });
+
+  routes.post('/console/inbox/:id/notes', async (c) => {
+    const form = (await c.req.parseBody()) as FormBody;
+    const typed = typeof form.note === 'string' ? form.note : '';
+    try {
+      const entry = await load(c, (id) => addInboxNote(deps.broadcasts, signedIn(c).principal, id, typed));
+      return c.redirect(`/console/inbox/${entry.id}#notes`, 303);
+    } catch (error) {
+      if (error instanceof ValidationError) {
+        return conversationPage(c, '', error.details.map((issue) => ({ text: fieldMessage('Note for colleagues', issue.message), href: '#note' })), 400, typed);
+      }
+      throw error;
+    }
   });
 
   routes.post('/console/inbox/:id/reopen', async (c) => {

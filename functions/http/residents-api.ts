@@ -3,12 +3,8 @@ import { residentsApiEnvSchema, type ResidentsApiEnv } from '../../shared/config
 import type { ReplySendJob } from '../../shared/domain/jobs.js';
 import { replyRequestSchema } from '../../shared/inbox/reply-rules.js';
 import { replyToResident } from '../../shared/inbox/reply-to-resident.js';
-import type { CountryCode } from 'libphonenumber-js';
 import { inboxQuery } from '../../shared/api/schemas.js';
-import { ValidationError } from '../../shared/domain/errors.js';
-import { inboxEntryIdPattern } from '../../shared/domain/inbox.js';
 import { languageSchema } from '../../shared/domain/model.js';
-import { toE164 } from '../../shared/domain/phone.js';
 import { replyIds } from '../../shared/domain/replies.js';
 import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { parseJsonBody, parseParameter, parseQuery } from '../../shared/runtime/http/request.js';
@@ -16,9 +12,9 @@ import { json } from '../../shared/runtime/http/responses.js';
 import type { JobQueue } from '../../shared/ports/job-queue.js';
 import { listInbox, listReplyTexts, markInboxHandled, setReplyText } from '../../shared/usecases/residents-admin.js';
 import { authenticated as authenticatedRoute, type AdminDependencies } from './admin-route.js';
+import { inboxIdSchema, inboxRoutes, inboxSelectionOf, seenBy } from './inbox-api.js';
 import { bootstrapKeyUnknownToRoutes, coreDependencies, jobQueue } from '../wiring.js';
 
-const inboxIdSchema = z.string().regex(inboxEntryIdPattern, 'is not an inbox message id');
 const replyIdSchema = z.enum(replyIds);
 const replyTextBody = z.object({ text: z.string().trim().min(1, 'must not be empty').max(640) }).strict();
 
@@ -37,22 +33,20 @@ export const handler = httpFunction({
   }),
   routes: {
     'GET /v1/inbox': authenticated(async ({ deps, env, request }, principal) => {
-      const { from, ...query } = parseQuery(request, inboxQuery);
-      const phone = from === undefined ? undefined : toE164(from, env.DEFAULT_COUNTRY as CountryCode);
-      if (from !== undefined && phone === undefined) {
-        throw new ValidationError('the query string is invalid', [{ field: 'query.from', message: `"${from}" is not a valid phone number` }]);
-      }
-      const page = await listInbox(deps.core, principal, { ...query, from: phone });
-      return json(200, { messages: page.items, ...(page.cursor === undefined ? {} : { cursor: page.cursor }) });
+      const { limit, cursor, ...filters } = parseQuery(request, inboxQuery);
+      const page = await listInbox(deps.core, principal, { ...inboxSelectionOf(filters, principal, env), limit, cursor });
+      // Masked unless the key may read residents' numbers, as the console shows them.
+      return json(200, { messages: page.items.map((entry) => seenBy(principal, entry)), ...(page.cursor === undefined ? {} : { cursor: page.cursor }) });
     }),
     'POST /v1/inbox/{id}/handled': authenticated(async ({ deps, request }, principal) =>
-      json(200, await markInboxHandled(deps.core, principal, parseParameter(request.pathParameters.id, 'id', inboxIdSchema))),
+      json(200, seenBy(principal, await markInboxHandled(deps.core, principal, parseParameter(request.pathParameters.id, 'id', inboxIdSchema)))),
     ),
     'POST /v1/inbox/{id}/reply': authenticated(async ({ deps, request }, principal) => {
       const id = parseParameter(request.pathParameters.id, 'id', inboxIdSchema);
       const reply = parseJsonBody(request, replyRequestSchema);
-      return json(201, await replyToResident({ ...deps.core, replies: deps.replies }, principal, id, reply.body ?? { templateId: reply.templateId ?? '' }));
+      return json(201, seenBy(principal, await replyToResident({ ...deps.core, replies: deps.replies }, principal, id, reply.body ?? { templateId: reply.templateId ?? '' })));
     }),
+    ...inboxRoutes,
     'GET /v1/replies': authenticated(async ({ deps }, principal) => json(200, { replies: await listReplyTexts(deps.core, principal) })),
     'PUT /v1/replies/{language}/{replyId}': authenticated(async ({ deps, request }, principal) => {
       const language = parseParameter(request.pathParameters.language, 'language', languageSchema);

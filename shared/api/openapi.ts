@@ -27,6 +27,7 @@ import { deadLetterPaths } from './openapi-dead-letters.js';
 import { providerPaths } from './openapi-providers.js';
 import { staffPaths } from './openapi-staff.js';
 import { templatePaths } from './openapi-templates.js';
+import { inboxPaths } from './openapi-inbox.js';
 import { conflict, errors, idParameter, jsonContent, notFound } from './openapi-parts.js';
 import { subscriberImportCsv, subscriberImportResponse } from './subscriber-import-schemas.js';
 import { replyRequestSchema } from '../inbox/reply-rules.js';
@@ -50,6 +51,7 @@ export function openApiDocument() {
       ...providerPaths,
       ...staffPaths,
       ...templatePaths,
+      ...inboxPaths,
       '/v1/topics': {
         post: {
           summary: 'Create a topic with its keywords',

@@ -154,6 +154,12 @@ export const inboxEntryResponse = z
     handled: z.boolean(),
     handledAt: z.string().optional(),
     handledBy: z.string().optional().meta({ description: 'The id of the key that marked it handled' }),
+    to: z.string().optional().meta({ description: 'Our number or address the resident wrote to: replies go from it' }),
+    assignedTo: z.string().optional().meta({ description: 'The member of staff it is assigned to (their id)' }),
+    notes: z
+      .array(z.object({ id: z.string(), text: z.string(), at: z.string(), by: z.string() }))
+      .optional()
+      .meta({ description: 'Notes for colleagues, oldest first: never sent to the resident' }),
     replies: z
       .array(
         z.object({
@@ -245,6 +251,10 @@ export const inboxQuery = pageQuery.extend({
     .optional(),
   topic: topicIdSchema.optional().meta({ description: 'Only messages linked to this topic' }),
   from: z.string().min(1).max(40).optional().meta({ description: 'Only messages from this phone number (E.164 or national form)' }),
+  broadcast: z.string().optional().meta({ description: 'Only messages answering this broadcast (its id)' }),
+  assignedTo: z.string().optional().meta({ description: 'Only messages assigned to this member of staff (their id), or `me`' }),
+  receivedFrom: z.string().optional().meta({ description: "Only messages received on or after this day (YYYY-MM-DD, the deployment's time zone)" }),
+  receivedTo: z.string().optional().meta({ description: "Only messages received on or before this day (YYYY-MM-DD, the deployment's time zone)" }),
 });
 
 const timeBound = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'must be an ISO timestamp or a day (YYYY-MM-DD)' });
@@ -252,6 +262,9 @@ const timeBound = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { er
 export const auditQuery = pageQuery.extend({
   from: timeBound.optional().meta({ description: 'Inclusive; default 30 days before `to`' }),
   to: timeBound.optional().meta({ description: 'Inclusive; default now' }),
+  actor: z.string().trim().min(1).max(64).optional().meta({ description: 'Only what this key or member of staff did (their id)' }),
+  action: z.enum(auditActions).optional().meta({ description: 'Only this kind of action, e.g. `inbox.assign`' }),
+  department: z.string().trim().min(1).max(40).optional().meta({ description: "Only what concerns this department (the record's own, else its actor's)" }),
 });
 
 export const auditEntryResponse = z
@@ -263,6 +276,7 @@ export const auditEntryResponse = z
     target: z.object({ type: z.string(), id: z.string() }),
     before: z.record(z.string(), z.unknown()).optional(),
     after: z.record(z.string(), z.unknown()).optional(),
+    department: z.string().optional().meta({ description: 'The department the change concerns, where it is one department’s' }),
   })
   .meta({ id: 'AuditEntry' });
 

@@ -184,7 +184,8 @@ export const phoneHashEnvSchema = z.object({
 });
 
 /** Departments' inboxes (and the wording of replies): a reply from the inbox goes out on the urgent lane. */
-export const residentsApiEnvSchema = adminEnvSchema.extend({ SEND_URGENT_QUEUE_URL: z.url() });
+/** The inbox's days (its filters) are the deployment's, as the console's are. */
+export const residentsApiEnvSchema = adminEnvSchema.extend({ SEND_URGENT_QUEUE_URL: z.url(), TIME_ZONE: z.string().default('Europe/London').pipe(timeZoneSchema) });
 
 /** Residents' records: reading one, importing, and erasure, which hashes the erased number with the key. */
 export const subscribersEnvSchema = adminEnvSchema.extend(phoneHashEnvSchema.shape);

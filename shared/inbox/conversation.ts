@@ -11,16 +11,17 @@ import { replyRefusal, type ReplyRefusal } from './reply-rules.js';
 /** The most of one resident's messages a conversation shows: their newest, in order. */
 export const CONVERSATION_MAX_MESSAGES = 50;
 
-/** One line of a conversation: the resident's text, or a reply staff sent to it. */
+/** One line of a conversation: the resident's text, a reply staff sent to it, or a note staff left for colleagues. */
 export type ConversationLine =
   | { kind: 'resident'; entryId: string; body: string; at: string; channel: Channel; handled: boolean }
-  | { kind: 'reply'; entryId: string; body: string; at: string; by: string; status: MessageRecord['status'] | 'queued' };
+  | { kind: 'reply'; entryId: string; body: string; at: string; by: string; status: MessageRecord['status'] | 'queued' }
+  | { kind: 'note'; entryId: string; body: string; at: string; by: string };
 
 export interface Conversation {
   entry: InboxEntry;
   /** The resident's number, masked unless the person may read residents' numbers. */
   number: string;
-  /** Oldest first: the resident's texts to this department and the replies to each. */
+  /** Oldest first: the resident's texts to this department, the replies to each and staff's notes. */
   lines: ConversationLine[];
   /** The topics they are subscribed to, by name, and on which channel. */
   subscriptions: { topicId: string; name: string; channel: Channel }[];
@@ -68,6 +69,7 @@ export async function conversation(deps: CoreDependencies, principal: Principal,
   const lines: ConversationLine[] = [
     ...entries.map((one): ConversationLine => ({ kind: 'resident', entryId: one.id, body: one.body, at: one.receivedAt, channel: one.channel, handled: one.handled })),
     ...replies.map(({ entryId, reply }): ConversationLine => ({ kind: 'reply', entryId, body: reply.body, at: reply.at, by: reply.by, status: statuses.get(reply.messageId) ?? 'queued' })),
+    ...entries.flatMap((one) => (one.notes ?? []).map((note): ConversationLine => ({ kind: 'note', entryId: one.id, body: note.text, at: note.at, by: note.by }))),
   ].sort((a, b) => a.at.localeCompare(b.at));
   const topics = await Promise.all(subscriptions.map((subscription) => deps.stores.topics.get(subscription.topicId)));
   const shows = showsResidentNumbers(principal, entry.department);

@@ -17,6 +17,7 @@ export async function reopenInboxEntry(deps: CoreDependencies, principal: Princi
   if (!result) throw new NotFoundError(`no inbox message ${id}`);
   if (result.changed) {
     await recordAudit(deps, principal, 'inbox.reopen', { type: 'inbox', id }, {
+      department: entry.department,
       before: { handled: true, handledAt: entry.handledAt, handledBy: entry.handledBy },
       after: { handled: false },
     });

@@ -24,7 +24,13 @@ export type ReplyInput = string | { templateId: string };
  * entry, the message and any template, never the number or the words (the entry keeps those,
  * for as long as the retention schedule says).
  */
-export async function replyToResident(deps: InboxReplyDependencies, principal: Principal, id: string, input: ReplyInput): Promise<InboxEntry> {
+export async function replyToResident(
+  deps: InboxReplyDependencies,
+  principal: Principal,
+  id: string,
+  input: ReplyInput,
+  options: { token?: string } = {},
+): Promise<InboxEntry> {
   const typed = typeof input === 'string' ? checkedBody(input, 'body') : undefined;
   const entry = await deps.stores.inbox.get(id);
   if (!entry) throw new NotFoundError(`no inbox message ${id}`);
@@ -37,23 +43,48 @@ export async function replyToResident(deps: InboxReplyDependencies, principal: P
   const body = typed ?? checkedBody(textIn(template!, profile?.language), 'templateId');
   const whatsappTemplate = decision.send === 'whatsappTemplate' ? whatsappFallback(template!, profile) : undefined;
 
-  const messageId = `inbox-reply-${deps.ids.next()}`;
+  // A one-use token (the console's form carries one) names the reply: a double click, or the form
+  // sent again, is the same message id, which the sender claims once and the entry records once.
+  const messageId = replyMessageId(id, options.token ?? deps.ids.next());
+  if (entry.replies?.some((reply) => reply.messageId === messageId)) return entry;
   const at = now.toISOString();
-  const job: ReplySendJob = { kind: 'reply', messageId, to: entry.from, channel: entry.channel, body, purpose: 'answer', department: entry.department, ...(whatsappTemplate ? { template: whatsappTemplate } : {}) };
+  const job: ReplySendJob = {
+    kind: 'reply',
+    messageId,
+    to: entry.from,
+    channel: entry.channel,
+    body,
+    purpose: 'answer',
+    department: entry.department,
+    // From the number or address the resident wrote to, as crier's own answers go (replySenderOf).
+    ...(entry.to === undefined ? {} : { from: entry.to }),
+    ...(whatsappTemplate ? { template: whatsappTemplate } : {}),
+  };
   // Queued first: what matters is that the resident gets it. A failure after this leaves a sent
   // reply that the message store records but the entry does not show, never one shown but unsent.
   await deps.replies.send([job]);
-  const updated = await deps.stores.inbox.addReply(id, { messageId, body, at, by: principal.keyId });
-  if (!updated) throw new NotFoundError(`no inbox message ${id}`);
-  await recordAudit(deps, principal, 'inbox.reply', { type: 'inbox', id }, {
-    after: {
-      messageId,
-      channel: entry.channel,
-      characters: body.length,
-      ...(template ? { templateId: template.id, templateVersion: template.version, asWhatsappTemplate: whatsappTemplate !== undefined } : {}),
-    },
-  });
-  return updated;
+  const result = await deps.stores.inbox.addReply(id, { messageId, body, at, by: principal.keyId });
+  if (!result) throw new NotFoundError(`no inbox message ${id}`);
+  if (result.added) {
+    await recordAudit(deps, principal, 'inbox.reply', { type: 'inbox', id }, {
+      department: entry.department,
+      after: {
+        messageId,
+        channel: entry.channel,
+        characters: body.length,
+        ...(template ? { templateId: template.id, templateVersion: template.version, asWhatsappTemplate: whatsappTemplate !== undefined } : {}),
+      },
+    });
+  }
+  return result.entry;
+}
+
+/** What a reply token looks like: the console's form makes one per rendering. */
+export const replyTokenPattern = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** The reply's message id: per entry, so a token used on one entry never stands for a reply to another. */
+export function replyMessageId(entryId: string, token: string): string {
+  return `inbox-reply-${entryId}-${token}`;
 }
 
 /** A reply's words by a reply's rules; refused naming the field they came from. */

@@ -553,15 +553,33 @@ export interface InboxEntry {
   channel: Channel;
   body: string;
   receivedAt: string;
-  /** The broadcast the resident most likely answered: the last one they were sent. */
+  /**
+   * The broadcast the resident most likely answered, decided once at receipt
+   * (shared/usecases/inbound/inbox.ts): the latest broadcast of their topics that reached them.
+   */
   broadcastId: string | undefined;
   topicId: string | undefined;
+  /** Our number or address the resident wrote to: replies go from it (absent on entries kept from before). */
+  to?: string;
   handled: boolean;
   handledAt?: string;
   /** The key id of whoever marked it handled. */
   handledBy?: string;
   /** What staff replied from the inbox, oldest first (absent: none yet). */
   replies?: InboxReply[];
+  /** The staff id of the colleague it is assigned to (absent: nobody). */
+  assignedTo?: string;
+  /** Notes staff left for colleagues, oldest first: never sent to the resident. */
+  notes?: InboxNote[];
+}
+
+/** A note for colleagues on an inbox entry: staff's words, kept with the entry and erased with it. */
+export interface InboxNote {
+  id: string;
+  text: string;
+  at: string;
+  /** The key id (or staff id) of whoever wrote it. */
+  by: string;
 }
 
 /** A reply staff wrote to an inbox entry: its words stay with the entry (message records keep no body). */
@@ -575,13 +593,18 @@ export interface InboxReply {
 }
 
 /** What the inbound path hands the inbox: the id follows from the message, handling comes later. */
-export type NewInboxEntry = Omit<InboxEntry, 'id' | 'handledAt' | 'handledBy' | 'replies'>;
+export type NewInboxEntry = Omit<InboxEntry, 'id' | 'handledAt' | 'handledBy' | 'replies' | 'assignedTo' | 'notes'>;
 
 export interface InboxQuery {
   department: string;
   handled?: boolean;
   topicId?: string;
   from?: string;
+  broadcastId?: string;
+  assignedTo?: string;
+  /** ISO timestamps, both inclusive: entries received within. */
+  receivedFrom?: string;
+  receivedTo?: string;
   limit: number;
   /** Opaque, from the previous page. */
   cursor: string | undefined;
@@ -606,14 +629,25 @@ export interface InboxStore {
    * afterwards and whether this call changed it; undefined when there is no such entry.
    */
   reopen(id: string): Promise<{ entry: InboxEntry; changed: boolean } | undefined>;
-  /** Appends a reply to the entry; undefined when there is no such entry. */
-  addReply(id: string, reply: InboxReply): Promise<InboxEntry | undefined>;
+  /**
+   * Appends a reply to the entry, once per reply message id: a second call with the same id (a
+   * double-clicked Send reply) changes nothing and says so (`added: false`). Undefined when there
+   * is no such entry.
+   */
+  addReply(id: string, reply: InboxReply): Promise<{ entry: InboxEntry; added: boolean } | undefined>;
+  /**
+   * Assigns the entry to a member of staff (undefined: to nobody). Returns the entry afterwards and
+   * who it was assigned to before; undefined when there is no such entry.
+   */
+  assign(id: string, to: string | undefined): Promise<{ entry: InboxEntry; before: string | undefined } | undefined>;
+  /** Appends a note for colleagues; undefined when there is no such entry. */
+  addNote(id: string, note: InboxNote): Promise<InboxEntry | undefined>;
   /**
    * The unhandled entries among a department's newest `within`, in one read: `more` says older
    * entries were not looked at, so the count is a lower bound (the navigation shows "N+").
    */
   countUnhandled(department: string, within: number): Promise<{ count: number; more: boolean }>;
-  /** Erasure: the entry stays (with who handled it) but its number, its text and the replies' words are gone. */
+  /** Erasure: the entry stays (with who handled it) but its number, its text and the replies' and notes' words are gone. */
   anonymise(id: string): Promise<void>;
 }
 
@@ -657,6 +691,8 @@ export const auditActions = [
   'inbox.handle',
   'inbox.reopen',
   'inbox.reply',
+  'inbox.assign',
+  'inbox.note',
   'broadcast.create',
   'broadcast.submit',
   'broadcast.approve',
@@ -693,12 +729,19 @@ export interface AuditEntry {
   /** Never a secret: no key, no key hash. Absent when the thing did not exist before. */
   before: Record<string, unknown> | undefined;
   after: Record<string, unknown> | undefined;
+  /** The department the change concerns, where it is one department's (an inbox entry's); else the actor's is meant. */
+  department?: string;
 }
 
 export interface AuditQuery {
   /** ISO timestamps, both inclusive. */
   from: string;
   to: string;
+  /** Only records by this key or person (their id). */
+  actor?: string;
+  action?: AuditAction;
+  /** Only records concerning this department: the record's own, else its actor's. */
+  department?: string;
   limit: number;
   cursor: string | undefined;
 }

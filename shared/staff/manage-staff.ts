@@ -11,7 +11,7 @@ export async function addStaff(deps: CoreDependencies, principal: Principal, inp
   authorize(principal, 'staff:manage');
   const record = newStaffRecord(input, deps.ids.next(), deps.clock.now(), principal.keyId);
   await deps.stores.staff.create(record);
-  await recordAudit(deps, principal, 'staff.add', { type: 'staff', id: record.id }, { after: auditedStaff(record) });
+  await recordAudit(deps, principal, 'staff.add', { type: 'staff', id: record.id }, { department: record.department, after: auditedStaff(record) });
   return record;
 }
 
@@ -36,6 +36,6 @@ export async function removeStaff(deps: CoreDependencies, principal: Principal, 
   const at = deps.clock.now().toISOString();
   if (!(await deps.stores.staff.remove(id, at))) throw new NotFoundError(`no member of staff ${id}`);
   const removed = { ...existing, removedAt: at };
-  await recordAudit(deps, principal, 'staff.remove', { type: 'staff', id }, { before: auditedStaff(existing), after: { removedAt: at } });
+  await recordAudit(deps, principal, 'staff.remove', { type: 'staff', id }, { department: existing.department, before: auditedStaff(existing), after: { removedAt: at } });
   return removed;
 }

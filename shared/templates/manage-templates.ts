@@ -47,7 +47,7 @@ export async function createTemplate(
   authorize(principal, 'templates:write', { department });
   const template = newTemplate(content, { id: deps.ids.next(), department, ...by(deps, principal) });
   await deps.stores.templates.create(template);
-  await recordAudit(deps, principal, 'template.create', { type: 'template', id: template.id }, { after: audited(template) });
+  await recordAudit(deps, principal, 'template.create', { type: 'template', id: template.id }, { department: template.department, after: audited(template) });
   return template;
 }
 
@@ -70,7 +70,7 @@ export async function editTemplate(
   const next = editedTemplate(current, content, by(deps, principal));
   if (next.changed.length === 0) return current;
   if (!(await deps.stores.templates.replace(next))) throw new ConflictError(staleEdit(id, version));
-  await recordAudit(deps, principal, 'template.edit', { type: 'template', id }, { before: audited(current), after: audited(next) });
+  await recordAudit(deps, principal, 'template.edit', { type: 'template', id }, { department: current.department, before: audited(current), after: audited(next) });
   return next;
 }
 
@@ -80,7 +80,7 @@ export async function archiveTemplate(deps: CoreDependencies, principal: Princip
   if (current.archivedAt !== undefined) return current;
   const next = archivedTemplate(current, by(deps, principal));
   if (!(await deps.stores.templates.replace(next))) throw new ConflictError(staleEdit(id, current.version));
-  await recordAudit(deps, principal, 'template.archive', { type: 'template', id }, { before: audited(current), after: audited(next) });
+  await recordAudit(deps, principal, 'template.archive', { type: 'template', id }, { department: current.department, before: audited(current), after: audited(next) });
   return next;
 }
 

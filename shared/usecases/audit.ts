@@ -19,7 +19,7 @@ export async function recordAudit(
   principal: Principal,
   action: AuditAction,
   target: AuditEntry['target'],
-  change: { before?: Record<string, unknown>; after?: Record<string, unknown> },
+  change: { before?: Record<string, unknown>; after?: Record<string, unknown>; department?: string },
 ): Promise<void> {
   await deps.stores.audit.record({
     id: deps.ids.next(),
@@ -29,6 +29,7 @@ export async function recordAudit(
     target,
     before: change.before,
     after: change.after,
+    ...(change.department === undefined ? {} : { department: change.department }),
   });
 }
 
@@ -36,6 +37,10 @@ export interface AuditListInput {
   /** ISO timestamps or days (`2025-03-01`), inclusive. */
   from?: string;
   to?: string;
+  /** Only records by this key or person (their id). */
+  actor?: string;
+  action?: AuditAction;
+  department?: string;
   limit: number;
   cursor?: string;
 }
@@ -49,7 +54,15 @@ export async function listAudit(deps: CoreDependencies, principal: Principal, in
   if (Date.parse(to) - Date.parse(from) > MAX_DAYS * DAY_MS) {
     throw new ValidationError('the window is too wide', [{ field: 'from', message: `must be at most ${MAX_DAYS} days before to` }]);
   }
-  return deps.stores.audit.list({ from, to, limit: input.limit, cursor: input.cursor });
+  return deps.stores.audit.list({
+    from,
+    to,
+    limit: input.limit,
+    cursor: input.cursor,
+    ...(input.actor === undefined ? {} : { actor: input.actor }),
+    ...(input.action === undefined ? {} : { action: input.action }),
+    ...(input.department === undefined ? {} : { department: input.department }),
+  });
 }
 
 /** A bare day stands for its first or last millisecond (UTC). */

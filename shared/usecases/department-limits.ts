@@ -81,6 +81,7 @@ export async function setDepartmentLimits(
   };
   await deps.stores.departments.setLimits(department, after);
   await recordAudit(deps, principal, 'department.limits', { type: 'department', id: department }, {
+    department,
     before: before ? { dailyMessageCap: before.dailyMessageCap, operatorApprovalAbove: before.operatorApprovalAbove } : undefined,
     after: { dailyMessageCap: after.dailyMessageCap, operatorApprovalAbove: after.operatorApprovalAbove },
   });

@@ -13,6 +13,12 @@ export interface InboxListInput {
   topic?: string;
   /** E.164. */
   from?: string;
+  broadcastId?: string;
+  /** A staff (or key) id. */
+  assignedTo?: string;
+  /** ISO timestamps, inclusive. */
+  receivedFrom?: string;
+  receivedTo?: string;
   limit: number;
   cursor?: string;
 }
@@ -26,6 +32,10 @@ export async function listInbox(deps: CoreDependencies, principal: Principal, qu
     handled: query.handled,
     topicId: query.topic,
     from: query.from,
+    broadcastId: query.broadcastId,
+    assignedTo: query.assignedTo,
+    receivedFrom: query.receivedFrom,
+    receivedTo: query.receivedTo,
     limit: query.limit,
     cursor: query.cursor,
   });
@@ -43,6 +53,7 @@ export async function markInboxHandled(deps: CoreDependencies, principal: Princi
   if (!result) throw new NotFoundError(`no inbox message ${id}`);
   if (result.changed) {
     await recordAudit(deps, principal, 'inbox.handle', { type: 'inbox', id }, {
+      department: entry.department,
       before: { handled: false },
       after: { handled: true, handledAt: result.entry.handledAt, handledBy: result.entry.handledBy },
     });

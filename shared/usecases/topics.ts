@@ -26,7 +26,7 @@ export async function createTopic(deps: CoreDependencies, principal: Principal, 
     createdAt: deps.clock.now().toISOString(),
   };
   await deps.stores.topics.create(topic);
-  await recordAudit(deps, principal, 'topic.create', { type: 'topic', id: topic.id }, { after: { ...topic } });
+  await recordAudit(deps, principal, 'topic.create', { type: 'topic', id: topic.id }, { department: topic.department, after: { ...topic } });
   return { ...topic, subscribers: 0 };
 }
 
@@ -83,7 +83,7 @@ export async function updateTopic(deps: CoreDependencies, principal: Principal, 
     };
   });
   if (!result) throw new NotFoundError(`no topic "${id}"`);
-  await recordAudit(deps, principal, 'topic.update', { type: 'topic', id }, { before: auditView(result.before), after: auditView(result.after) });
+  await recordAudit(deps, principal, 'topic.update', { type: 'topic', id }, { department: result.after.department, before: auditView(result.before), after: auditView(result.after) });
   return { ...result.after, subscribers: await deps.stores.topics.subscriberCount(id) };
 }
 
@@ -103,7 +103,7 @@ export async function archiveTopic(deps: CoreDependencies, principal: Principal,
   });
   if (!result) throw new NotFoundError(`no topic "${id}"`);
   if (!already) {
-    await recordAudit(deps, principal, 'topic.archive', { type: 'topic', id }, { before: auditView(result.before), after: auditView(result.after) });
+    await recordAudit(deps, principal, 'topic.archive', { type: 'topic', id }, { department: result.after.department, before: auditView(result.before), after: auditView(result.after) });
   }
   return { ...result.after, subscribers: await deps.stores.topics.subscriberCount(id) };
 }

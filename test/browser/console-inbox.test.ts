@@ -1,7 +1,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
-import { browserPerFile, expectAccessible, screenshot } from '../support/browser.js';
+import { readFile } from 'node:fs/promises';
+import { browserPerFile, expectAccessible, screenshot, signInAt } from '../support/browser.js';
 import { LocalStackClient } from '../support/local-stack-client.js';
 
 /**
@@ -13,6 +14,9 @@ const authToken = 'console-inbox-twilio-token';
 const staffPassword = 'inbox-staff-password';
 const resident = '+447700900351';
 const question = 'Is the youth club open on Saturday?';
+const secondResident = '+447700900352';
+const secondQuestion = 'Can I bring my dog to the club?';
+const note = 'Asked the club leader about dogs.';
 
 describe('the inbox in Chromium', { timeout: 120_000 }, () => {
   const browser = browserPerFile();
@@ -67,5 +71,65 @@ describe('the inbox in Chromium', { timeout: 120_000 }, () => {
     expect(countAfter).toBe('Inbox');
     await expect.poll(async () => (await client.outbox(resident)).map((message) => message.body)).toContain('Yes, from 6pm to 9pm.');
     expect(handledTable).toContain(question);
+  });
+
+  it('a sender assigns a message to themselves, leaves a note, filters "Assigned to you" and downloads the CSV', async () => {
+    // Prepare
+    const { page } = browser;
+    await client.text(secondResident, secondQuestion);
+    await stack.settled();
+    await signInAt(page, stack.publicBaseUrl, 'sender@crier.test', staffPassword, '/console/inbox');
+
+    // Act
+    await page.getByRole('link', { name: secondQuestion }).click();
+    await page.waitForURL(/\/console\/inbox\/[A-Za-z0-9_-]{22}$/);
+    const mine = await page.locator('#assignee option', { hasText: '(you)' }).getAttribute('value');
+    await page.getByLabel('Assign to').selectOption(mine ?? '');
+    await page.getByRole('button', { name: 'Assign' }).click();
+    await page.getByLabel('Note for colleagues').fill(note);
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.waitForURL(/#notes$/);
+    await expectAccessible(page);
+    const conversation = await page.getByRole('main').innerText();
+    await page.goto(`${stack.publicBaseUrl}/console/inbox`);
+    await page.getByLabel('Assigned to you').check();
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/assignedTo=me/);
+    await expectAccessible(page);
+    const filtered = await page.getByRole('main').innerText();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download these messages as CSV' }).click()]);
+    const csv = await readFile((await download.path()) ?? '', 'utf8');
+
+    // Assess
+    expect(conversation).toContain(note);
+    expect(conversation).toMatch(/Assigned to\s+\S+/);
+    expect(conversation).not.toMatch(/Assigned to\s+Nobody/);
+    expect(filtered).toContain(secondQuestion);
+    expect(filtered).not.toContain(question);
+    expect(csv).toContain(secondQuestion);
+    expect(csv).toContain('*********352');
+    expect(csv).not.toContain(secondResident);
+    expect(csv).not.toContain(question);
+  });
+
+  it('an operator finds the assignment and the note in the audit log, without the resident\'s words', async () => {
+    // Prepare
+    const { page } = browser;
+    await signInAt(page, stack.publicBaseUrl, 'operator@crier.test', staffPassword, '/console/audit');
+    await expectAccessible(page);
+
+    // Act
+    await page.getByLabel('What').selectOption('inbox.assign');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/action=inbox\.assign/);
+    await expectAccessible(page);
+    const records = await page.getByRole('main').getByRole('heading', { level: 2 }).allInnerTexts();
+    const text = await page.getByRole('main').innerText();
+
+    // Assess
+    expect(records).toEqual(['Assigned a message']);
+    expect(text).toMatch(/Assigned to\s+—/);
+    expect(text).not.toContain(secondQuestion);
+    expect(text).not.toContain(note);
   });
 });

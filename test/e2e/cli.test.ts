@@ -274,11 +274,44 @@ describe('crier CLI against the local stack', () => {
     expect(archived.stdout).toContain('archived topic fair; its keywords (FAIR FUNFAIR) are free for other topics');
     expect(listed.stdout).not.toContain('Summer fair');
     expect(unhandled.code).toBe(0);
-    expect(unhandled.stdout.trim().split('\n')[0]).toMatch(/^ID\s+RECEIVED\s+FROM\s+TOPIC\s+HANDLED\s+MESSAGE$/);
+    expect(unhandled.stdout.trim().split('\n')[0]).toMatch(/^ID\s+RECEIVED\s+FROM\s+TOPIC\s+ANSWERING\s+ASSIGNED\s+HANDLED\s+MESSAGE$/);
     expect(unhandled.stdout).toContain('Where do I park for the fair?');
     expect(handled).toMatchObject({ code: 0, stderr: '' });
     expect(handled.stdout).toMatch(new RegExp(`^message ${id} from \\${resident} handled .* by operator`));
     expect(afterwards.stdout.trim()).toBe('no messages');
+  });
+
+  it('works a message with crier inbox list, show, assign, note, handled, reopen and export, and finds it in crier audit --action', async () => {
+    // Prepare
+    const resident = '+447700900298';
+    await client.text(resident, 'Is the library open late on Thursdays?');
+    await stack.settled();
+    const staff = (await client.api('POST', '/v1/staff', { email: 'library@general.test', name: 'Library desk', role: 'sender', department: 'general' })).json;
+    const listed = await crier(['inbox', 'list', '--unhandled', '--from', resident], env);
+    const id = listed.stdout.trim().split('\n')[1]?.split(/\s+/)[0] ?? '';
+
+    // Act
+    const assigned = await crier(['inbox', 'assign', id, staff.id], env);
+    const noted = await crier(['inbox', 'note', id, 'Asked the library manager.'], env);
+    const shown = await crier(['inbox', 'show', id], env);
+    const handled = await crier(['inbox', 'handled', id], env);
+    const reopened = await crier(['inbox', 'reopen', id], env);
+    const exported = await crier(['inbox', 'export', '--assigned-to', staff.id], env);
+    const unassigned = await crier(['inbox', 'assign', id, '--nobody'], env);
+    const audit = await crier(['audit', '--action', 'inbox.assign', '--limit', '5'], env);
+
+    // Assess
+    expect(assigned, JSON.stringify(assigned)).toMatchObject({ code: 0, stderr: '' });
+    expect(assigned.stdout.trim()).toBe(`message ${id} from ${resident} assigned to ${staff.id}`);
+    expect(noted.stdout.trim()).toBe(`message ${id} from ${resident} noted (1 notes)`);
+    expect(shown.stdout).toMatch(/resident: Is the library open late on Thursdays\?/);
+    expect(shown.stdout).toMatch(/note by operator \(not sent\): Asked the library manager\./);
+    expect(handled.stdout.trim()).toBe(`message ${id} from ${resident} handled`);
+    expect(reopened.stdout.trim()).toBe(`message ${id} from ${resident} open`);
+    expect(exported.stdout.split('\r\n')[0]).toBe('received,number,channel,message,topic,broadcast,handled,handled_at,handled_by,assigned_to,replies,notes');
+    expect(exported.stdout).toContain('Is the library open late on Thursdays?');
+    expect(unassigned.stdout.trim()).toBe(`message ${id} from ${resident} assigned to nobody`);
+    expect(audit.stdout.trim().split('\n').slice(1).map((line) => line.includes('inbox.assign'))).toEqual([true, true]);
   });
 
   it('lists every topic page after page, or one page at a time with --limit and the cursor it prints', async () => {

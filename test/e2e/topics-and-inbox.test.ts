@@ -163,6 +163,49 @@ describe('topics and the inbox on the local stack', () => {
     expect((await client.outbox(resident)).map((message) => message.body)).not.toContain('One more thing.');
   });
 
+  it('masks numbers for a key that may not read residents, and works a message through the API: conversation, assign, note, several handled, reopen, export, the audit log by action', async () => {
+    // Prepare
+    const resident = phone(441);
+    await client.textAndCollect(resident, 'JOIN PARKS');
+    await client.textAndCollect(resident, 'Can I book the bandstand?');
+    const sender = (await client.api('POST', '/v1/keys', { name: 'Leisure sender', role: 'sender', department: 'leisure' })).json;
+    const staff = (await client.api('POST', '/v1/staff', { email: 'parks@leisure.test', name: 'Parks Officer', role: 'sender', department: 'leisure' })).json;
+    const asSender = (method: string, path: string, body?: unknown) => client.api(method, path, body, sender.key);
+
+    // Act
+    const listed = await asSender('GET', '/v1/inbox?department=leisure&topic=parks&handled=false');
+    const id: string = listed.json.messages.find((message: { body: string }) => message.body === 'Can I book the bandstand?').id;
+    const assigned = await asSender('POST', `/v1/inbox/${id}/assign`, { assignee: staff.id });
+    const noted = await asSender('POST', `/v1/inbox/${id}/notes`, { text: 'Bookings go through the events team.' });
+    const assignedToStaff = await asSender('GET', `/v1/inbox?assignedTo=${staff.id}`);
+    const conversation = await asSender('GET', `/v1/inbox/${id}`);
+    const several = await asSender('POST', '/v1/inbox/handled', { ids: [id] });
+    const reopened = await asSender('POST', `/v1/inbox/${id}/reopen`);
+    const exported = await client.apiText('/v1/inbox/export?department=leisure&topic=parks', sender.key);
+    const byOperator = await client.apiText('/v1/inbox/export?department=leisure&topic=parks');
+    const audit = await client.api('GET', '/v1/audit?action=inbox.assign&department=leisure');
+    const badDay = await asSender('GET', '/v1/inbox?receivedFrom=2026-02-30');
+
+    // Assess
+    expect(JSON.stringify(listed.json)).not.toContain(resident);
+    expect(listed.json.messages[0].from).toBe('*********441');
+    expect(assigned.json).toMatchObject({ id, assignedTo: staff.id, from: '*********441' });
+    expect(noted.status).toBe(201);
+    expect(noted.json.notes).toEqual([{ id: expect.any(String), text: 'Bookings go through the events team.', at: expect.any(String), by: sender.id }]);
+    expect(assignedToStaff.json.messages.map((message: { id: string }) => message.id)).toEqual([id]);
+    expect(conversation.json.number).toBe('*********441');
+    expect(conversation.json.lines.map((line: { kind: string }) => line.kind)).toEqual(['resident', 'note']);
+    expect(several.json.messages.map((message: { handled: boolean }) => message.handled)).toEqual([true]);
+    expect(reopened.json.handled).toBe(false);
+    expect(exported.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(exported.text).toContain('*********441');
+    expect(exported.text).not.toContain(resident);
+    expect(byOperator.text).toContain(`'${resident}`);
+    expect(audit.json.entries).toEqual([expect.objectContaining({ action: 'inbox.assign', target: { type: 'inbox', id }, before: { assignedTo: null }, after: { assignedTo: staff.id }, department: 'leisure' })]);
+    expect(badDay.status).toBe(400);
+    expect(badDay.json.details).toEqual([{ field: 'query.receivedFrom', message: 'must be a real date, like 2026-03-27' }]);
+  });
+
   it('refuses a bad inbox filter with 400 naming it, and an unknown message with 404', async () => {
     // Prepare / Act
     const badPhone = await client.api('GET', '/v1/inbox?from=not-a-number');

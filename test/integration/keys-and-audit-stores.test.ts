@@ -183,4 +183,25 @@ describe('DynamoAuditLog', () => {
     expect(page.items.map((entry) => entry.id)).toEqual(['only']);
     expect(page.cursor).toBeUndefined();
   });
+
+  it.each([
+    { filter: { actor: 'staff-alice' }, ids: ['f3', 'f1'] },
+    { filter: { action: 'inbox.assign' as const }, ids: ['f3', 'f2'] },
+    { filter: { department: 'traffic' }, ids: ['f3', 'f2'] },
+    { filter: { department: 'youth' }, ids: ['f1'] },
+    { filter: { actor: 'staff-alice', action: 'inbox.assign' as const, department: 'traffic' }, ids: ['f3'] },
+  ])('filters by $filter: a record without a department concerns its actor’s', async ({ filter, ids }) => {
+    // Prepare
+    const alice = { keyId: 'staff-alice', name: 'Alice', role: 'sender' as const, department: 'youth' };
+    await log.record(anEntry('2025-03-01T09:00:00.000Z', 'f1', { actor: alice, action: 'topic.update' }));
+    await log.record(anEntry('2025-03-01T10:00:00.000Z', 'f2', { action: 'inbox.assign', department: 'traffic' }));
+    await log.record(anEntry('2025-03-01T11:00:00.000Z', 'f3', { actor: alice, action: 'inbox.assign', department: 'traffic' }));
+
+    // Act
+    const page = await log.list({ from: '2025-03-01T00:00:00.000Z', to: '2025-03-01T23:59:59.999Z', limit: 10, cursor: undefined, ...filter });
+
+    // Assess
+    expect(page.items.map((entry) => entry.id)).toEqual(ids);
+    expect(page.items.find((entry) => entry.id === 'f2')?.department ?? 'traffic').toBe('traffic');
+  });
 });

@@ -52,6 +52,7 @@ import type {
   InboundLogEntry,
   SkippedItemRecord,
   InboxEntry,
+  InboxNote,
   InboxReply,
   InboxQuery,
   InboxStore,
@@ -547,6 +548,10 @@ export class InMemoryInboxStore implements InboxStore {
       .filter((entry) => query.handled === undefined || entry.handled === query.handled)
       .filter((entry) => query.topicId === undefined || entry.topicId === query.topicId)
       .filter((entry) => query.from === undefined || entry.from === query.from)
+      .filter((entry) => query.broadcastId === undefined || entry.broadcastId === query.broadcastId)
+      .filter((entry) => query.assignedTo === undefined || entry.assignedTo === query.assignedTo)
+      .filter((entry) => query.receivedFrom === undefined || entry.receivedAt >= query.receivedFrom)
+      .filter((entry) => query.receivedTo === undefined || entry.receivedAt <= query.receivedTo)
       .filter((entry) => query.cursor === undefined || sortKey(entry) < query.cursor)
       .sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : -1));
     const items = matching.slice(0, query.limit);
@@ -571,10 +576,27 @@ export class InMemoryInboxStore implements InboxStore {
     return { entry: copy(entry), changed: true };
   }
 
-  async addReply(id: string, reply: InboxReply): Promise<InboxEntry | undefined> {
+  async addReply(id: string, reply: InboxReply): Promise<{ entry: InboxEntry; added: boolean } | undefined> {
     const entry = this.entries.find((e) => e.id === id);
     if (!entry) return undefined;
+    if (entry.replies?.some((existing) => existing.messageId === reply.messageId)) return { entry: copy(entry), added: false };
     entry.replies = [...(entry.replies ?? []), copy(reply)];
+    return { entry: copy(entry), added: true };
+  }
+
+  async assign(id: string, to: string | undefined): Promise<{ entry: InboxEntry; before: string | undefined } | undefined> {
+    const entry = this.entries.find((e) => e.id === id);
+    if (!entry) return undefined;
+    const before = entry.assignedTo;
+    if (to === undefined) delete entry.assignedTo;
+    else entry.assignedTo = to;
+    return { entry: copy(entry), before };
+  }
+
+  async addNote(id: string, note: InboxNote): Promise<InboxEntry | undefined> {
+    const entry = this.entries.find((e) => e.id === id);
+    if (!entry) return undefined;
+    entry.notes = [...(entry.notes ?? []), copy(note)];
     return copy(entry);
   }
 
@@ -588,7 +610,9 @@ export class InMemoryInboxStore implements InboxStore {
 
   async anonymise(id: string): Promise<void> {
     const entry = this.entries.find((e) => e.id === id);
-    if (entry) Object.assign(entry, { from: ERASED, body: ERASED }, entry.replies ? { replies: entry.replies.map((reply) => ({ ...reply, body: ERASED })) } : {});
+    if (!entry) return;
+    Object.assign(entry, { from: ERASED, body: ERASED }, entry.replies ? { replies: entry.replies.map((reply) => ({ ...reply, body: ERASED })) } : {});
+    if (entry.notes) entry.notes = entry.notes.map((note) => ({ ...note, text: ERASED }));
   }
 }
 
@@ -654,6 +678,9 @@ export class InMemoryAuditLog implements AuditLog {
     const sortKey = (entry: AuditEntry) => `${entry.at}#${entry.id}`;
     const matching = this.entries
       .filter((entry) => entry.at >= query.from && entry.at <= query.to)
+      .filter((entry) => query.actor === undefined || entry.actor.keyId === query.actor)
+      .filter((entry) => query.action === undefined || entry.action === query.action)
+      .filter((entry) => query.department === undefined || (entry.department ?? entry.actor.department) === query.department)
       .filter((entry) => query.cursor === undefined || sortKey(entry) < query.cursor)
       .sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : -1));
     const items = matching.slice(0, query.limit);

@@ -488,6 +488,8 @@ describe('unrecognised: the department’s inbox', () => {
         receivedAt: AT,
         broadcastId: 'bc-youth-0800',
         topicId: 'youth',
+        // The number the resident wrote to: staff's replies go from it.
+        to: inbound.to,
         handled: false,
       },
     ]);

@@ -82,6 +82,40 @@ describe('replyToResident', () => {
     expect(replies.sent).toEqual([]);
     expect(stores.audit.entries).toEqual([]);
   });
+
+  it.each([
+    { case: 'the number the resident wrote to', to: '+447700900001', from: '+447700900001' },
+    { case: 'the WhatsApp address the resident wrote to', to: 'whatsapp:+447700900002', from: 'whatsapp:+447700900002' },
+    { case: 'an entry kept from before it was recorded: the default two-way identity', to: undefined, from: undefined },
+  ])('sends the reply from $case', async ({ to, from }) => {
+    // Prepare
+    const { deps, stores, replies } = await prepared();
+    const entry = await stores.inbox.add(anInboxEntry({ department: 'traffic', from: aPhone(2), ...(to === undefined ? {} : { to }) }));
+
+    // Act
+    await replyToResident(deps, aPrincipal({ role: 'sender', department: 'traffic' }), entry.id, 'We are on it.');
+
+    // Assess
+    expect(replies.sent).toHaveLength(1);
+    expect(replies.sent[0]?.from).toBe(from);
+    expect(replies.sent[0]?.to).toBe(aPhone(2));
+  });
+
+  it('sends one reply for one token, however often (or however fast) the form is sent', async () => {
+    // Prepare
+    const { deps, stores, replies, entry } = await prepared();
+    const sender = aPrincipal({ role: 'sender', department: 'traffic' });
+
+    // Act
+    await Promise.all([replyToResident(deps, sender, entry.id, 'Once', { token: 'token-one-1' }), replyToResident(deps, sender, entry.id, 'Once', { token: 'token-one-1' })]);
+    await replyToResident(deps, sender, entry.id, 'Once', { token: 'token-one-1' });
+    await replyToResident(deps, sender, entry.id, 'Twice', { token: 'token-two-2' });
+
+    // Assess
+    expect((await stores.inbox.get(entry.id))?.replies?.map((reply) => reply.body)).toEqual(['Once', 'Twice']);
+    expect(new Set(replies.sent.map((job) => job.messageId)).size).toBe(2);
+    expect(stores.audit.entries.filter((audit) => audit.action === 'inbox.reply')).toHaveLength(2);
+  });
 });
 
 describe('replyDecision', () => {

@@ -21,7 +21,9 @@ describe('openApiDocument', () => {
   });
 
   it.each([
-    ['/v1/inbox', 'get', ['limit', 'cursor', 'department', 'handled', 'topic', 'from']],
+    ['/v1/inbox', 'get', ['limit', 'cursor', 'department', 'handled', 'topic', 'from', 'broadcast', 'assignedTo', 'receivedFrom', 'receivedTo']],
+    ['/v1/inbox/export', 'get', ['department', 'handled', 'topic', 'from', 'broadcast', 'assignedTo', 'receivedFrom', 'receivedTo']],
+    ['/v1/audit', 'get', ['limit', 'cursor', 'from', 'to', 'actor', 'action', 'department']],
     ['/v1/topics', 'get', ['limit', 'cursor', 'archived']],
   ])('names the query parameters of %s', (path, method, expected) => {
     // Prepare

@@ -37,6 +37,7 @@ export class DynamoAuditLog implements AuditLog {
     const upperBound = `${query.to}#\uffff`;
     const upper = after !== undefined && after < upperBound ? after : upperBound;
     const lower = query.from;
+    const filter = auditFilter(query);
     const found: Record<string, unknown>[] = [];
     for (let day = upper.slice(0, 10); day >= lower.slice(0, 10) && found.length <= query.limit; day = previousDay(day)) {
       let startKey: Record<string, unknown> | undefined;
@@ -45,7 +46,8 @@ export class DynamoAuditLog implements AuditLog {
           new QueryCommand({
             TableName: this.tableName,
             KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lower AND :upper',
-            ExpressionAttributeValues: { ':pk': keys.auditPartition(day), ':lower': lower, ':upper': upper },
+            ...filter.expression,
+            ExpressionAttributeValues: { ':pk': keys.auditPartition(day), ':lower': lower, ':upper': upper, ...filter.values },
             ScanIndexForward: false,
             Limit: query.limit + 2 - found.length,
             ExclusiveStartKey: startKey,
@@ -63,6 +65,35 @@ export class DynamoAuditLog implements AuditLog {
       cursor: found.length > query.limit && last ? encodeSortKeyCursor(last.sk) : undefined,
     };
   }
+}
+
+/**
+ * Who, what and which department, applied after the day's key condition: the log is read a day at
+ * a time anyway, and a day's records are few. A record without its own department concerns its
+ * actor's.
+ */
+function auditFilter(query: AuditQuery): { expression: { FilterExpression?: string; ExpressionAttributeNames?: Record<string, string> }; values: Record<string, unknown> } {
+  const conditions: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  if (query.actor !== undefined) {
+    conditions.push('#actor.#keyId = :actor');
+    Object.assign(names, { '#actor': 'actor', '#keyId': 'keyId' });
+    values[':actor'] = query.actor;
+  }
+  if (query.action !== undefined) {
+    // ACTION is one of DynamoDB's reserved words.
+    conditions.push('#action = :action');
+    names['#action'] = 'action';
+    values[':action'] = query.action;
+  }
+  if (query.department !== undefined) {
+    conditions.push('(#department = :department OR (attribute_not_exists(#department) AND #actor.#department = :department))');
+    Object.assign(names, { '#department': 'department', '#actor': 'actor' });
+    values[':department'] = query.department;
+  }
+  if (conditions.length === 0) return { expression: {}, values };
+  return { expression: { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names }, values };
 }
 
 function previousDay(day: string): string {
@@ -85,5 +116,6 @@ function toEntry(item: Record<string, unknown>): AuditEntry {
     target: item.target as AuditEntry['target'],
     before: (item.before as Record<string, unknown> | undefined) ?? undefined,
     after: (item.after as Record<string, unknown> | undefined) ?? undefined,
+    ...(typeof item.department === 'string' ? { department: item.department } : {}),
   };
 }

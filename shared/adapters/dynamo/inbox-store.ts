@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocum
 import { ERASED } from '../../domain/erasure.js';
 import { inboxEntryId } from '../../domain/inbox.js';
 import { channelSchema } from '../../domain/model.js';
-import type { InboxEntry, InboxQuery, InboxReply, InboxStore, NewInboxEntry, Page } from '../../ports/stores.js';
+import type { InboxEntry, InboxNote, InboxQuery, InboxReply, InboxStore, NewInboxEntry, Page } from '../../ports/stores.js';
 import { isConditionFailure } from './conditions.js';
 import { decodeSortKeyCursor, encodeSortKeyCursor } from './cursor.js';
 import { keys } from './keys.js';
@@ -78,39 +78,47 @@ export class DynamoInboxStore implements InboxStore {
   }
 
   /**
-   * Newest first. Filters apply after the key condition, so one page may read past many entries
-   * that do not match; the cursor is the sort key of the last entry given, so the next page
-   * starts just before it.
+   * Newest first. The received-between window and the cursor bound the sort key (the key
+   * condition), so a window reads only its own stretch of the partition; the other filters apply
+   * after it, so one page may read past many entries that do not match. The cursor is the sort key
+   * of the last entry given, so the next page starts just before it.
    */
   async list(query: InboxQuery): Promise<Page<InboxEntry>> {
-    const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    // Sort keys are `<ISO time>#<id>` and ISO times are all the same length: every key of a time
+    // up to `receivedTo` sorts before `<receivedTo>$` ('$' follows '#').
+    const toBound = query.receivedTo === undefined ? undefined : `${query.receivedTo}$`;
+    const before = cursor !== undefined && (toBound === undefined || cursor < toBound) ? cursor : toBound;
+    const from = query.receivedFrom;
+    if (before !== undefined && from !== undefined && before < from) return { items: [], cursor: undefined };
     const filters: string[] = [];
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':pk': keys.inboxPartition(query.department) };
-    if (query.handled !== undefined) {
-      filters.push('#handled = :handled');
-      names['#handled'] = 'handled';
-      values[':handled'] = query.handled;
-    }
-    if (query.topicId !== undefined) {
-      filters.push('#topicId = :topicId');
-      names['#topicId'] = 'topicId';
-      values[':topicId'] = query.topicId;
-    }
-    if (query.from !== undefined) {
-      // FROM is one of DynamoDB's reserved words.
-      filters.push('#from = :from');
-      names['#from'] = 'from';
-      values[':from'] = query.from;
+    const equal = { handled: query.handled, topicId: query.topicId, from: query.from, broadcastId: query.broadcastId, assignedTo: query.assignedTo };
+    for (const [attribute, value] of Object.entries(equal)) {
+      if (value === undefined) continue;
+      // Names for all of them: FROM is one of DynamoDB's reserved words.
+      filters.push(`#${attribute} = :${attribute}`);
+      names[`#${attribute}`] = attribute;
+      values[`:${attribute}`] = value;
     }
     if (before !== undefined) values[':before'] = before;
+    if (from !== undefined) values[':from_'] = from;
+    const keyCondition =
+      before !== undefined && from !== undefined
+        ? 'pk = :pk AND sk BETWEEN :from_ AND :before'
+        : before !== undefined
+          ? 'pk = :pk AND sk < :before'
+          : from !== undefined
+            ? 'pk = :pk AND sk >= :from_'
+            : 'pk = :pk';
     const found: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.documents.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: before === undefined ? 'pk = :pk' : 'pk = :pk AND sk < :before',
+          KeyConditionExpression: keyCondition,
           ...(filters.length > 0 ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names } : {}),
           ExpressionAttributeValues: values,
           ScanIndexForward: false,
@@ -118,7 +126,8 @@ export class DynamoInboxStore implements InboxStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      found.push(...(page.Items ?? []));
+      // BETWEEN is inclusive; the bound above is not (it is the cursor's own entry, or no entry's key).
+      found.push(...(page.Items ?? []).filter((item) => item.sk !== before));
       startKey = page.LastEvaluatedKey;
     } while (startKey && found.length <= query.limit);
     const items = found.slice(0, query.limit);
@@ -187,7 +196,11 @@ export class DynamoInboxStore implements InboxStore {
     }
   }
 
-  async addReply(id: string, reply: InboxReply): Promise<InboxEntry | undefined> {
+  /**
+   * Conditional on the reply's message id not being in the entry's set of them (`replyIds`), so a
+   * second call with the same id (a double-clicked Send reply) appends nothing.
+   */
+  async addReply(id: string, reply: InboxReply): Promise<{ entry: InboxEntry; added: boolean } | undefined> {
     const position = await this.position(id);
     if (!position) return undefined;
     try {
@@ -195,9 +208,55 @@ export class DynamoInboxStore implements InboxStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.inboxEntry(position.department, position.receivedAt, id),
-          UpdateExpression: 'SET replies = list_append(if_not_exists(replies, :none), :reply)',
+          UpdateExpression: 'SET replies = list_append(if_not_exists(replies, :none), :reply) ADD replyIds :ids',
+          ConditionExpression: 'attribute_exists(pk) AND NOT contains(replyIds, :messageId)',
+          ExpressionAttributeValues: { ':none': [], ':reply': [reply], ':ids': new Set([reply.messageId]), ':messageId': reply.messageId },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { entry: toEntry(Attributes ?? {}), added: true };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const entry = await this.get(id);
+      return entry ? { entry, added: false } : undefined;
+    }
+  }
+
+  async assign(id: string, to: string | undefined): Promise<{ entry: InboxEntry; before: string | undefined } | undefined> {
+    const position = await this.position(id);
+    if (!position) return undefined;
+    try {
+      const { Attributes } = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.inboxEntry(position.department, position.receivedAt, id),
+          UpdateExpression: to === undefined ? 'REMOVE assignedTo' : 'SET assignedTo = :to',
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':none': [], ':reply': [reply] },
+          ...(to === undefined ? {} : { ExpressionAttributeValues: { ':to': to } }),
+          // The old values say who it was assigned to, exactly as this write found it.
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      const old = toEntry(Attributes ?? {});
+      const { assignedTo: before, ...rest } = old;
+      return { entry: to === undefined ? rest : { ...rest, assignedTo: to }, before };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return undefined;
+    }
+  }
+
+  async addNote(id: string, note: InboxNote): Promise<InboxEntry | undefined> {
+    const position = await this.position(id);
+    if (!position) return undefined;
+    try {
+      const { Attributes } = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.inboxEntry(position.department, position.receivedAt, id),
+          UpdateExpression: 'SET notes = list_append(if_not_exists(notes, :none), :note)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':none': [], ':note': [note] },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -263,17 +322,21 @@ export class DynamoInboxStore implements InboxStore {
   async anonymise(id: string): Promise<void> {
     const position = await this.position(id);
     if (!position) return;
-    // Staff's replies may quote the resident: their words go too (who wrote them and when stay).
-    const replies = (await this.get(id))?.replies;
+    // Staff's replies and notes may quote the resident: their words go too (who wrote them and when stay).
+    const { replies, notes } = (await this.get(id)) ?? {};
     try {
       await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.inboxEntry(position.department, position.receivedAt, id),
-          UpdateExpression: `SET #from = :erased, body = :erased${replies ? ', replies = :replies' : ''}`,
+          UpdateExpression: `SET #from = :erased, body = :erased${replies ? ', replies = :replies' : ''}${notes ? ', notes = :notes' : ''}`,
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#from': 'from' },
-          ExpressionAttributeValues: { ':erased': ERASED, ...(replies ? { ':replies': replies.map((reply) => ({ ...reply, body: ERASED })) } : {}) },
+          ExpressionAttributeValues: {
+            ':erased': ERASED,
+            ...(replies ? { ':replies': replies.map((reply) => ({ ...reply, body: ERASED })) } : {}),
+            ...(notes ? { ':notes': notes.map((note) => ({ ...note, text: ERASED })) } : {}),
+          },
         }),
       );
     } catch (error) {
@@ -310,11 +373,18 @@ function toEntry(item: Record<string, unknown>): InboxEntry {
     receivedAt: String(item.receivedAt),
     broadcastId: typeof item.broadcastId === 'string' ? item.broadcastId : undefined,
     topicId: typeof item.topicId === 'string' ? item.topicId : undefined,
+    ...(typeof item.to === 'string' ? { to: item.to } : {}),
     handled: item.handled === true,
     ...(typeof item.handledAt === 'string' ? { handledAt: item.handledAt } : {}),
     ...(typeof item.handledBy === 'string' ? { handledBy: item.handledBy } : {}),
     ...(Array.isArray(item.replies) ? { replies: item.replies.map(toReply) } : {}),
+    ...(typeof item.assignedTo === 'string' ? { assignedTo: item.assignedTo } : {}),
+    ...(Array.isArray(item.notes) ? { notes: item.notes.map(toNote) } : {}),
   };
+}
+
+function toNote(item: Record<string, unknown>): InboxNote {
+  return { id: String(item.id), text: String(item.text), at: String(item.at), by: String(item.by) };
 }
 
 function toReply(item: Record<string, unknown>): InboxReply {

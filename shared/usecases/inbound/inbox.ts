@@ -18,6 +18,11 @@ function calendarDay(at: string): string {
  * A text that is not a command goes to a department's inbox, linked to the broadcast the resident
  * most likely answered: the latest one of their topics that was actually sent to them. It gets
  * at most one automatic acknowledgement per resident per day.
+ *
+ * The link is decided here, once, at receipt, and kept on the entry (`broadcastId`): the inbox's
+ * filter and its pages name it without reading the resident's messages again, and it does not
+ * move when a later broadcast reaches them. No time window: a resident answering a week-old
+ * notice is still answering it, and nothing newer reached them meanwhile.
  */
 export async function deliverToInbox(context: IntentContext): Promise<IntentOutcome> {
   const { deps, inbound, at } = context;
@@ -38,6 +43,8 @@ export async function deliverToInbox(context: IntentContext): Promise<IntentOutc
     receivedAt: at,
     broadcastId: answered?.broadcastId,
     topicId: owner?.id,
+    // Our number or address they wrote to: staff's replies from the inbox go from it.
+    to: inbound.to,
     handled: false,
   });
   const firstToday = await deps.stores.subscribers.claimDailyAcknowledgement(inbound.from, calendarDay(at), at);

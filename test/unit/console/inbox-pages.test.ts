@@ -61,6 +61,30 @@ const pages: PageCase[] = [
     },
   },
   { name: 'conversation, viewer', status: 200, response: async (t) => t.get(`/console/inbox/${(await received(t)).id}`, await t.signIn('viewer')) },
+  {
+    name: 'inbox, filtered by topic, days and assigned to you',
+    status: 200,
+    response: async (t) => {
+      const sender = await t.signIn('sender');
+      const entry = await received(t);
+      await t.post(`/console/inbox/${entry.id}/assign`, sender, { assignee: sender.staff.id });
+      return t.get('/console/inbox?status=unhandled&topic=traffic&receivedFrom=2025-03-01&receivedTo=2025-03-04&assignedTo=me', sender);
+    },
+  },
+  { name: 'inbox, a filter with a date that is not one', status: 400, response: async (t) => t.get('/console/inbox?receivedFrom=2025-02-30', await t.signIn('sender')) },
+  {
+    name: 'conversation, assigned, with a note, answering a broadcast',
+    status: 200,
+    response: async (t) => {
+      const sender = await t.signIn('sender');
+      const entry = await received(t);
+      await t.post(`/console/inbox/${entry.id}/assign`, sender, { assignee: sender.staff.id });
+      await t.post(`/console/inbox/${entry.id}/notes`, sender, { note: 'Asked highways.' });
+      return t.get(`/console/inbox/${entry.id}`, sender);
+    },
+  },
+  { name: 'conversation, an empty note', status: 400, response: async (t) => t.post(`/console/inbox/${(await received(t)).id}/notes`, await t.signIn('sender'), { note: ' ' }) },
+  { name: 'conversation, assigned to someone unknown', status: 400, response: async (t) => t.post(`/console/inbox/${(await received(t)).id}/assign`, await t.signIn('sender'), { assignee: 'nobody-here' }) },
 ];
 
 describe('every inbox page', () => {
