@@ -26,7 +26,7 @@ import {
 import { subscriberImportResponse } from '../shared/api/subscriber-import-schemas.js';
 import { deadLettersResponse, redriveResultSchema } from '../shared/api/dead-letter-schemas.js';
 import { providersResponse } from '../shared/api/provider-schemas.js';
-import { staffListResponse, staffResponse, type addStaffRequest } from '../shared/api/staff-schemas.js';
+import { staffListResponse, staffResponse, type addStaffRequest, type changeStaffRequest } from '../shared/api/staff-schemas.js';
 import type { KeySource } from './config.js';
 import { UnexpectedResponseError } from './errors.js';
 import { problemsOf } from './arguments.js';
@@ -199,6 +199,10 @@ export class AdminApi {
 
   listStaff(page: { limit?: number; cursor?: string } = {}) {
     return this.call(staffListResponse, 'GET', `/v1/staff${queryString(page)}`);
+  }
+
+  changeStaff(id: string, change: z.input<typeof changeStaffRequest>) {
+    return this.call(staffResponse, 'PATCH', `/v1/staff/${encodeURIComponent(id)}`, change);
   }
 
   removeStaff(id: string) {

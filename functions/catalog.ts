@@ -444,6 +444,7 @@ export const functionCatalog = {
         'POST /v1/keys/bootstrap/rotate',
         'POST /v1/staff',
         'GET /v1/staff',
+        'PATCH /v1/staff/{id}',
         'DELETE /v1/staff/{id}',
         'GET /v1/audit',
       ],

@@ -668,6 +668,7 @@ export const auditActions = [
   'key.revoke',
   'key.rotateBootstrap',
   'staff.add',
+  'staff.change',
   'staff.remove',
   'reply.set',
   'reply.remove',
