@@ -26,6 +26,7 @@ import {
 import { subscriberImportResponse } from '../shared/api/subscriber-import-schemas.js';
 import { deadLettersResponse, redriveResultSchema } from '../shared/api/dead-letter-schemas.js';
 import { providersResponse } from '../shared/api/provider-schemas.js';
+import { usageResponse } from '../shared/api/usage-schemas.js';
 import { staffListResponse, staffResponse, type addStaffRequest, type changeStaffRequest } from '../shared/api/staff-schemas.js';
 import type { KeySource } from './config.js';
 import { UnexpectedResponseError } from './errors.js';
@@ -50,6 +51,7 @@ export type DeadLetterQueue = z.infer<typeof deadLettersResponse>['queues'][numb
 export type RedriveResult = z.infer<typeof redriveResultSchema>;
 export type ProvidersStatus = z.infer<typeof providersResponse>;
 export type StaffMember = z.infer<typeof staffResponse>;
+export type UsageRowView = z.infer<typeof usageResponse>['rows'][number];
 
 const subscriberView = subscriberResponse;
 export type Subscriber = z.infer<typeof subscriberView>;
@@ -223,6 +225,16 @@ export class AdminApi {
     return this.call(redriveResultSchema, 'POST', `/v1/dead-letters/${encodeURIComponent(queue)}/redrive`, limit === undefined ? {} : { limit }, {
       timeoutMs: 35_000,
     });
+  }
+
+  /** Messages sent and their estimated cost per department, by day or month (`GET /v1/usage`). */
+  usage(query: { department?: string; from?: string; to?: string; by?: 'day' | 'month' }) {
+    return this.call(usageResponse, 'GET', `/v1/usage${queryString(query)}`);
+  }
+
+  /** The same as CSV, as crier wrote it. */
+  async usageCsv(query: { department?: string; from?: string; to?: string; by?: 'day' | 'month' }): Promise<string> {
+    return (await this.send('GET', `/v1/usage${queryString({ ...query, format: 'csv' })}`)).text;
   }
 
   /** Each channel's providers, their state, failures and shifts (operators only). */

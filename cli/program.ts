@@ -13,6 +13,7 @@ import { registerProviders } from './commands/providers.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerSubscribers } from './commands/subscribers.js';
 import { registerTopics } from './commands/topics.js';
+import { registerUsage } from './commands/usage.js';
 
 const packageJson = z.object({ version: z.string() });
 
@@ -42,6 +43,7 @@ Try it against the local stack (npm start in another terminal):
   registerSubscribers(program);
   registerBroadcasts(program);
   registerDepartments(program);
+  registerUsage(program);
   registerInbox(program);
   registerOutbox(program);
   registerSimulate(program);

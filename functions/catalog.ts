@@ -355,6 +355,7 @@ export const functionCatalog = {
         'GET /v1/sandbox/messages',
         'GET /v1/departments/{id}/limits',
         'PUT /v1/departments/{id}/limits',
+        'GET /v1/usage',
       ],
       authorizer: 'apiKey',
     },
