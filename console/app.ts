@@ -17,6 +17,7 @@ import { inboxPages, unhandledInNavigation } from './pages/inbox.js';
 import { topicPages } from './pages/topics.js';
 import { teamPages } from './pages/team.js';
 import { keyPages } from './pages/keys.js';
+import { usagePages } from './pages/usage.js';
 import { sentence } from './sentence.js';
 
 export { sentence };
@@ -90,6 +91,7 @@ export function createConsoleApp(deps: ConsoleDependencies): Hono<ConsoleEnv> {
   app.route('/', topicPages(deps));
   app.route('/', teamPages(deps));
   app.route('/', keyPages(deps));
+  app.route('/', usagePages(deps));
 
   app.notFound((c) => messagePage(c, 404, 'Page not found', ['If you typed the web address, check it is correct.'], { href: '/console/', text: 'Go to broadcasts' }));
   app.onError((error, c) => {
