@@ -18,6 +18,7 @@ import { topicPages } from './pages/topics.js';
 import { teamPages } from './pages/team.js';
 import { keyPages } from './pages/keys.js';
 import { usagePages } from './pages/usage.js';
+import { operationsPages } from './pages/operations.js';
 import { sentence } from './sentence.js';
 
 export { sentence };
@@ -92,6 +93,7 @@ export function createConsoleApp(deps: ConsoleDependencies): Hono<ConsoleEnv> {
   app.route('/', teamPages(deps));
   app.route('/', keyPages(deps));
   app.route('/', usagePages(deps));
+  app.route('/', operationsPages(deps));
 
   app.notFound((c) => messagePage(c, 404, 'Page not found', ['If you typed the web address, check it is correct.'], { href: '/console/', text: 'Go to broadcasts' }));
   app.onError((error, c) => {
