@@ -27,7 +27,7 @@ import {
 import { subscriberImportResponse } from '../shared/api/subscriber-import-schemas.js';
 import { deadLettersResponse, redriveResultSchema } from '../shared/api/dead-letter-schemas.js';
 import { providersResponse } from '../shared/api/provider-schemas.js';
-import { staffListResponse, staffResponse, type addStaffRequest } from '../shared/api/staff-schemas.js';
+import { staffListResponse, staffResponse, type addStaffRequest, type changeStaffRequest } from '../shared/api/staff-schemas.js';
 import {
   templateResponse,
   templatesResponse,
@@ -35,6 +35,7 @@ import {
   type createTemplateRequest,
   type editTemplateRequest,
 } from '../shared/api/template-schemas.js';
+import { usageResponse } from '../shared/api/usage-schemas.js';
 import type { KeySource } from './config.js';
 import { UnexpectedResponseError } from './errors.js';
 import { problemsOf } from './arguments.js';
@@ -73,6 +74,7 @@ export type ProvidersStatus = z.infer<typeof providersResponse>;
 export type StaffMember = z.infer<typeof staffResponse>;
 export type SavedTemplate = z.infer<typeof templateResponse>;
 export type SavedTemplateVersion = z.infer<typeof templateVersionsResponse>['versions'][number];
+export type UsageRowView = z.infer<typeof usageResponse>['rows'][number];
 
 const subscriberView = subscriberResponse;
 export type Subscriber = z.infer<typeof subscriberView>;
@@ -276,6 +278,10 @@ export class AdminApi {
     return this.call(staffListResponse, 'GET', `/v1/staff${queryString(page)}`);
   }
 
+  changeStaff(id: string, change: z.input<typeof changeStaffRequest>) {
+    return this.call(staffResponse, 'PATCH', `/v1/staff/${encodeURIComponent(id)}`, change);
+  }
+
   removeStaff(id: string) {
     return this.call(noContent, 'DELETE', `/v1/staff/${encodeURIComponent(id)}`);
   }
@@ -294,6 +300,16 @@ export class AdminApi {
     return this.call(redriveResultSchema, 'POST', `/v1/dead-letters/${encodeURIComponent(queue)}/redrive`, limit === undefined ? {} : { limit }, {
       timeoutMs: 35_000,
     });
+  }
+
+  /** Messages sent and their estimated cost per department, by day or month (`GET /v1/usage`). */
+  usage(query: { department?: string; from?: string; to?: string; by?: 'day' | 'month' }) {
+    return this.call(usageResponse, 'GET', `/v1/usage${queryString(query)}`);
+  }
+
+  /** The same as CSV, as crier wrote it. */
+  async usageCsv(query: { department?: string; from?: string; to?: string; by?: 'day' | 'month' }): Promise<string> {
+    return (await this.send('GET', `/v1/usage${queryString({ ...query, format: 'csv' })}`)).text;
   }
 
   /** Each channel's providers, their state, failures and shifts (operators only). */

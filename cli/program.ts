@@ -14,6 +14,7 @@ import { registerSimulate } from './commands/simulate.js';
 import { registerSubscribers } from './commands/subscribers.js';
 import { registerTemplates } from './commands/templates.js';
 import { registerTopics } from './commands/topics.js';
+import { registerUsage } from './commands/usage.js';
 
 const packageJson = z.object({ version: z.string() });
 
@@ -43,6 +44,7 @@ Try it against the local stack (npm start in another terminal):
   registerSubscribers(program);
   registerBroadcasts(program);
   registerDepartments(program);
+  registerUsage(program);
   registerInbox(program);
   registerTemplates(program);
   registerOutbox(program);

@@ -22,6 +22,8 @@ import { broadcastFromTemplate } from './pages/broadcast-from-template.js';
 import { inboxReplyTemplate } from './pages/inbox-reply-template.js';
 import { teamPages } from './pages/team.js';
 import { keyPages } from './pages/keys.js';
+import { usagePages } from './pages/usage.js';
+import { operationsPages } from './pages/operations.js';
 import { sentence } from './sentence.js';
 
 export { sentence };
@@ -102,6 +104,8 @@ export function createConsoleApp(deps: ConsoleDependencies): Hono<ConsoleEnv> {
   app.route('/', keyPages(deps));
   // Operators only; linked from their pages, not the navigation (its links are fixed).
   app.route('/', auditPages(deps));
+  app.route('/', usagePages(deps));
+  app.route('/', operationsPages(deps));
 
   app.notFound((c) => messagePage(c, 404, 'Page not found', ['If you typed the web address, check it is correct.'], { href: '/console/', text: 'Go to broadcasts' }));
   app.onError((error, c) => {

@@ -5,6 +5,7 @@ import type { BroadcastDependencies } from '../shared/usecases/dependencies.js';
 import type { IdentityProvider } from '../shared/staff/identity-provider.js';
 import type { SessionPolicy } from '../shared/staff/session.js';
 import type { SessionStore, SignInAttemptStore } from '../shared/staff/session-store.js';
+import type { OperationsDependencies } from './operations-dependencies.js';
 
 /** What the console's pages need: the use cases' dependencies, as the admin API has them, and sign-in. */
 export interface ConsoleDependencies {
@@ -21,4 +22,6 @@ export interface ConsoleDependencies {
   identityProvider: IdentityProvider;
   sessionPolicy: SessionPolicy;
   firstOperatorEmail?: string;
+  /** The Operations pages' own (served by the console's operations function only). */
+  operations?: OperationsDependencies;
 }

@@ -6,6 +6,7 @@ import {
   broadcastsEnvSchema,
   consoleEnvSchema,
   deadLettersEnvSchema,
+  consoleOperationsEnvSchema,
   fanOutEnvSchema,
   keysEnvSchema,
   providersApiEnvSchema,
@@ -378,6 +379,7 @@ export const functionCatalog = {
         'GET /v1/sandbox/messages',
         'GET /v1/departments/{id}/limits',
         'PUT /v1/departments/{id}/limits',
+        'GET /v1/usage',
       ],
       authorizer: 'apiKey',
     },
@@ -442,6 +444,38 @@ export const functionCatalog = {
     timeoutSeconds: 29,
     memoryMb: 1024,
   }),
+  // The console's Operations pages (operators): the same pages' code, given the dead-letter queues
+  // and the providers' view. A function of its own, so the one serving every other page never
+  // holds the dead-letter queues' grants; API Gateway sends it /console/operations… as the more
+  // specific routes.
+  consoleOperations: defineFunction({
+    description: "The web console's Operations pages: providers, dead letters (shown and redriven) and the wording of replies",
+    entry: 'functions/http/console-operations.ts',
+    envSchema: consoleOperationsEnvSchema,
+    environment: (b) => ({
+      ...broadcastsEnvironment(b),
+      ...signIn(b),
+      SERVICE_NAME: b.settings.serviceName,
+      SERVICE_CONTACT: b.settings.serviceContact,
+      PUBLIC_BASE_URL: b.publicBaseUrl,
+      SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent,
+      FAN_OUT_DLQ_URL: b.deadLetterQueueUrls.fanOut,
+      SEND_URGENT_DLQ_URL: b.deadLetterQueueUrls.sendUrgent,
+      SEND_BULK_QUEUE_URL: b.queueUrls.sendBulk,
+      SEND_BULK_DLQ_URL: b.deadLetterQueueUrls.sendBulk,
+      AWS_SMS_NOTIFICATIONS_QUEUE_URL: b.queueUrls.awsSmsNotifications,
+      AWS_SMS_NOTIFICATIONS_DLQ_URL: b.deadLetterQueueUrls.awsSmsNotifications,
+      ...failover(b),
+    }),
+    trigger: { kind: 'http', routes: ['GET /console/operations', 'GET /console/operations/{proxy+}', 'POST /console/operations/{proxy+}'], authorizer: 'none' },
+    // As the dead letters API: a redrive sends each dead letter back to the queue it came from. No
+    // secret: sign-in is the console function's (this one only reads sessions), and the providers'
+    // view reads no provider secret, as the providers API.
+    access: { table: 'readwrite', appendsAudit: true, deadLetters: queueIds, sendsTo: queueIds },
+    // A redrive moves messages for up to 20 s (REDRIVE_TIME_BUDGET_MS), within API Gateway's 30.
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  }),
   // The console's CSS, scripts and images: files of the bundle, named by their content's hash, so
   // they are cached for a year. Touches nothing, so it never needs a grant.
   consoleAssets: defineFunction({
@@ -474,6 +508,7 @@ export const functionCatalog = {
         'POST /v1/keys/bootstrap/rotate',
         'POST /v1/staff',
         'GET /v1/staff',
+        'PATCH /v1/staff/{id}',
         'DELETE /v1/staff/{id}',
         'GET /v1/audit',
       ],

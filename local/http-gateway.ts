@@ -18,7 +18,8 @@ interface CompiledRoute {
 /**
  * The catalog's routes, matched as API Gateway v2 matches them: `{name}` is one path segment,
  * `{name+}` the rest of the path, and a route with a greedy parameter is tried only after every
- * route without one (API Gateway prefers the most specific match).
+ * route without one, the longest fixed prefix first (API Gateway prefers the most specific match:
+ * `/console/operations/{proxy+}` before `/console/{proxy+}`).
  */
 export function compileRoutes(): CompiledRoute[] {
   const compiled = httpRoutes().map(({ routeKey, functionId, authorizer }) => {
@@ -33,7 +34,8 @@ export function compileRoutes(): CompiledRoute[] {
     return { method, pattern, parameterNames, routeKey, functionId, authorizer };
   });
   const isGreedy = (route: CompiledRoute) => route.parameterNames.some((name) => name.endsWith('+'));
-  return [...compiled.filter((route) => !isGreedy(route)), ...compiled.filter(isGreedy)];
+  const prefixLength = (route: CompiledRoute) => route.routeKey.indexOf('{');
+  return [...compiled.filter((route) => !isGreedy(route)), ...compiled.filter(isGreedy).sort((a, b) => prefixLength(b) - prefixLength(a))];
 }
 
 export interface MatchedRoute {

@@ -13,6 +13,19 @@ const addStaffInput = z.object({
   test: z.boolean().default(false),
 });
 const staffIdInput = z.object({ id: z.string().trim().min(1, 'must not be empty') });
+const changeStaffInput = z
+  .object({
+    id: z.string().trim().min(1, 'must not be empty'),
+    role: z.enum(['operator', 'sender', 'approver', 'viewer'], { error: 'must be operator, sender, approver or viewer' }).optional(),
+    department: z.string().trim().min(1, 'must not be empty').optional(),
+    live: z.boolean().optional(),
+    test: z.boolean().optional(),
+  })
+  .refine((input) => !(input.live && input.test), { message: 'give --live or --test, not both', path: ['test'] })
+  .refine((input) => input.role !== undefined || input.department !== undefined || input.live || input.test, {
+    message: 'give at least one of --role, --department, --live or --test',
+    path: ['role'],
+  });
 const pageInput = z.object({
   limit: z.coerce.number().int().min(1, 'must be at least 1').max(200, 'must be at most 200').default(50),
   cursor: z.string().min(1).optional(),
@@ -69,6 +82,27 @@ export function registerStaff(program: Command): void {
         'no staff yet; add someone with: crier staff add <email> --name <name> --role sender --department <department>',
       );
       if (data.cursor) context.output.line(`more: crier staff list --cursor ${data.cursor}`);
+    });
+
+  staff
+    .command('change')
+    .description('change a member of staff in place (role, department, live or test); they keep their sign-in')
+    .argument('<id>', 'staff id (from crier staff list)')
+    .option('--role <role>', 'operator, sender, approver or viewer')
+    .option('--department <department>', 'the department whose work they do (* for every department)')
+    .option('--live', 'live: real residents and broadcasts')
+    .option('--test', 'test: test data only, as test keys')
+    .action(async (id: string, options: Record<string, unknown>, command: Command) => {
+      const context = contextOf(command);
+      const input = parseArguments(changeStaffInput, { ...options, id });
+      const mode = input.test ? 'test' : input.live ? 'live' : undefined;
+      const { data, raw } = await context.admin().changeStaff(input.id, {
+        ...(input.role ? { role: input.role } : {}),
+        ...(input.department ? { department: input.department } : {}),
+        ...(mode ? { mode } : {}),
+      });
+      if (context.output.json) return context.output.raw(raw);
+      context.output.line(`${data.email} is now a ${data.mode} ${data.role} in department ${data.department} (id ${data.id})`);
     });
 
   staff

@@ -13,6 +13,7 @@ import { signedIn } from '../signed-in.js';
 import { fieldErrorsOf, formErrors, type FormField } from '../views-model/form-errors.js';
 import { keyRow, keyRows } from '../views-model/keys.js';
 import { modeOptions, roleOptions } from '../views-model/team.js';
+import { operatorsNavigation } from '../views-model/operators-navigation.js';
 
 /** As many keys as one page lists: the API's own largest page. */
 const KEYS_PAGE_SIZE = 100;
@@ -68,6 +69,7 @@ export function keyPages(deps: ConsoleDependencies) {
       backLink: '/console/team',
       notice: revoked?.revoked ? `The key ${revoked.name} was revoked. Anything still using it is refused from now on.` : undefined,
       keys: keyRows(items, timeZone),
+      operatorsNav: operatorsNavigation(signedIn(c).principal, c.req.path),
       nextHref: next ? `/console/keys?cursor=${encodeURIComponent(next)}` : undefined,
     });
   });

@@ -25,6 +25,7 @@ export const auditActionLabels: Record<AuditAction, string> = {
   'key.rotateBootstrap': 'Rotated the bootstrap key',
   'staff.add': 'Added a member of staff',
   'staff.remove': 'Removed a member of staff',
+  'staff.change': 'Changed a member of staff',
   'reply.set': "Changed a reply's wording",
   'reply.remove': "Restored a reply's built-in wording",
   'deadLetters.inspect': 'Looked at dead letters',

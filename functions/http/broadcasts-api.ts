@@ -21,6 +21,10 @@ import { costView } from '../../shared/api/costs.js';
 import { listSandboxOutbox } from '../../shared/usecases/sandbox-outbox.js';
 import { deliveryReport, deliveryReportCsv } from '../../shared/broadcasts/delivery-report.js';
 import { getDepartmentLimits, setDepartmentLimits } from '../../shared/usecases/department-limits.js';
+import { usageQuery } from '../../shared/api/usage-schemas.js';
+import { usageFileName, usageView } from '../../shared/api/usage-view.js';
+import { usageCsv } from '../../shared/usage/usage-csv.js';
+import { usageReport } from '../../shared/usage/usage-report.js';
 import { authenticated as authenticatedRoute } from './admin-route.js';
 import { bootstrapKeyUnknownToRoutes, broadcastDependencies } from '../wiring.js';
 
@@ -114,6 +118,17 @@ export const handler = httpFunction({
     'PUT /v1/departments/{id}/limits': authenticated(async ({ deps, request }, principal) => {
       const department = parseParameter(request.pathParameters.id, 'id', departmentSchema);
       return json(200, await setDepartmentLimits(deps.broadcasts, principal, department, parseJsonBody(request, departmentLimitsRequest)));
+    }),
+    'GET /v1/usage': authenticated(async ({ deps, request }, principal) => {
+      const { format, ...query } = parseQuery(request, usageQuery);
+      const report = await usageReport({ ...deps.broadcasts, currency: deps.currency }, principal, query);
+      const csv = format === 'csv' || (request.headers.accept ?? '').includes('text/csv');
+      if (!csv) return json(200, usageView(report));
+      return {
+        statusCode: 200,
+        headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${usageFileName(report, query.department)}"` },
+        body: usageCsv(report.rows),
+      };
     }),
   },
 });

@@ -17,8 +17,8 @@ import { observability } from '../../shared/runtime/observability.js';
 import type { ReplySendJob } from '../../shared/domain/jobs.js';
 import { broadcastDependencies, jobQueue } from '../wiring.js';
 
-/** The console's adapters, built once per container from the validated environment. */
-function dependencies(env: ConsoleEnv): ConsoleDependencies {
+/** The console's adapters, built once per container from the validated environment (the operations function's too). */
+export function consoleDependencies(env: ConsoleEnv): ConsoleDependencies {
   const { documents } = awsClients();
   return {
     serviceName: env.SERVICE_NAME,
@@ -48,7 +48,7 @@ async function clientSecret(env: ConsoleEnv): Promise<string | undefined> {
   return SecretString?.trim() || undefined;
 }
 
-const appFor = memoiseBy((env: ConsoleEnv) => handle(createConsoleApp(dependencies(env))));
+const appFor = memoiseBy((env: ConsoleEnv) => handle(createConsoleApp(consoleDependencies(env))));
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResult, Error, Context & EnvironmentContext<ConsoleEnv>>(
   async (event: APIGatewayProxyEventV2, context: Context & EnvironmentContext<ConsoleEnv>) =>

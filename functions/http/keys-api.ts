@@ -7,8 +7,8 @@ import { json } from '../../shared/runtime/http/responses.js';
 import { listAudit } from '../../shared/usecases/audit.js';
 import { rotateBootstrapKey } from '../../shared/usecases/bootstrap-key.js';
 import { createKey, listKeys, revokeKey } from '../../shared/usecases/keys.js';
-import { addStaffRequest, staffIdSchema } from '../../shared/api/staff-schemas.js';
-import { addStaff, listStaff, removeStaff } from '../../shared/staff/manage-staff.js';
+import { addStaffRequest, changeStaffRequest, staffIdSchema } from '../../shared/api/staff-schemas.js';
+import { addStaff, changeStaff, listStaff, removeStaff } from '../../shared/staff/manage-staff.js';
 import type { BootstrapKeyVault } from '../../shared/ports/bootstrap-key-vault.js';
 import { authenticated, type AdminDependencies } from './admin-route.js';
 import { bootstrapKeyUnknownToRoutes, bootstrapKeyVault, coreDependencies } from '../wiring.js';
@@ -50,6 +50,9 @@ export const handler = httpFunction({
       const { items, cursor } = await listStaff(deps.core, principal, parseQuery(request, pageQuery));
       return json(200, { staff: items, ...(cursor ? { cursor } : {}) });
     }),
+    'PATCH /v1/staff/{id}': authenticated(async ({ deps, request }, principal) =>
+      json(200, await changeStaff(deps.core, principal, parseParameter(request.pathParameters.id, 'id', staffIdSchema), parseJsonBody(request, changeStaffRequest))),
+    ),
     'DELETE /v1/staff/{id}': authenticated(async ({ deps, request }, principal) => {
       await removeStaff(deps.core, principal, parseParameter(request.pathParameters.id, 'id', staffIdSchema));
       return { statusCode: 204 };

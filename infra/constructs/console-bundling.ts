@@ -18,6 +18,7 @@ export type ConsoleFiles = 'views' | 'govuk-frontend' | 'assets';
 /** Which functions carry which of them; every other function is its bundle alone. */
 export const consoleBundleFiles: Partial<Record<FunctionId, readonly ConsoleFiles[]>> = {
   console: ['views', 'govuk-frontend', 'assets'],
+  consoleOperations: ['views', 'govuk-frontend', 'assets'],
   consoleAssets: ['assets'],
 };
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { usageQuery, usageResponse } from './usage-schemas.js';
 import {
   broadcastListQuery,
   broadcastListResponse,
@@ -129,6 +130,24 @@ export const broadcastPaths = {
       requestParams: idParameter('id', 'department'),
       requestBody: jsonContent(departmentLimitsRequest),
       responses: { '200': { description: 'The limits now', ...jsonContent(departmentLimitsResponse) }, ...errors },
+    },
+  },
+  '/v1/usage': {
+    get: {
+      summary: "Messages sent and their estimated cost per department, per day or per month (an operator's: every department; anyone else's: their own)",
+      description:
+        "From each department's daily usage item (where the daily cap is counted; kept 400 days). `format=csv` or `Accept: text/csv` answers a spreadsheet: `department,period,messages sent,counted against daily cap,estimated cost,of which replies,currency`.",
+      requestParams: { query: usageQuery },
+      responses: {
+        '200': {
+          description: 'The usage',
+          content: {
+            ...jsonContent(usageResponse).content,
+            'text/csv': { schema: z.string().meta({ example: 'department,period,messages sent,counted against daily cap,estimated cost,of which replies,currency\r\ntraffic,2026-12,1200,1200,48.5,0.4,GBP\r\n' }) },
+          },
+        },
+        ...errors,
+      },
     },
   },
 };

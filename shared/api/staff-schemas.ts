@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { keyModeSchema, roleSchema } from '../domain/model.js';
 import { newStaffSchema } from '../staff/staff-record.js';
+import { staffChangeSchema } from '../staff/staff-rules.js';
 
 /** `POST /v1/staff`: the same schema the use case's rules are written against. */
 export const addStaffRequest = newStaffSchema.meta({ id: 'NewStaffMember' });
+
+/** `PATCH /v1/staff/{id}`: any of department, role and mode; the rest stays. */
+export const changeStaffRequest = staffChangeSchema.meta({ id: 'StaffChange' });
 
 export const staffIdSchema = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'must be a staff id');
 

@@ -409,3 +409,14 @@ export const consoleEnvSchema = broadcastsEnvSchema.extend({
   ...phoneHashEnvSchema.shape,
 });
 export type ConsoleEnv = z.infer<typeof consoleEnvSchema>;
+
+/**
+ * The console's Operations pages (operators): the console's own environment, the work queues and
+ * their dead-letter queues (to show and redrive), the failover thresholds the providers' health
+ * is read against, and the contact HELP names (the reply wording's preview).
+ */
+export const consoleOperationsEnvSchema = consoleEnvSchema
+  .extend(deadLettersEnvSchema.omit({ TABLE_NAME: true }).shape)
+  .extend(failoverEnvSchema.shape)
+  .extend({ SERVICE_CONTACT: residentTextsShape.SERVICE_CONTACT });
+export type ConsoleOperationsEnv = z.infer<typeof consoleOperationsEnvSchema>;

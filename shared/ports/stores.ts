@@ -340,6 +340,19 @@ export interface DepartmentDayCost {
   currency: string | undefined;
 }
 
+/** One day of a department's usage, as its usage item holds it. */
+export interface DepartmentDayUsage {
+  day: string;
+  /** Messages the provider accepted that day (broadcasts' and replies'), counted with the cost. */
+  sent: number;
+  /** Broadcasts' audiences counted against the daily cap that day (reserved when a broadcast starts). */
+  countedAgainstCap: number;
+  costMicros: number;
+  replyCostMicros: number;
+  /** Undefined when nothing with a cost was sent that day. */
+  currency: string | undefined;
+}
+
 export interface DepartmentStore {
   limits(department: string): Promise<DepartmentLimits | undefined>;
   setLimits(department: string, limits: DepartmentLimits): Promise<DepartmentLimits | undefined>;
@@ -359,9 +372,12 @@ export interface DepartmentStore {
    * Adds the estimated cost of messages sent on `day` (whole micro-units of `currency`) to the
    * day's usage item: one ADD per send batch, beside the messages counted against the cap. Replies
    * to residents' texts are added one by one and also kept apart (`replyCostMicros`), as they count
-   * against no cap and belong to no broadcast.
+   * against no cap and belong to no broadcast. `messages`: how many were sent (the usage page's
+   * count), added in the same ADD, so counting them costs no write of its own.
    */
-  addCost(department: string, day: string, costMicros: number, currency: string, part?: CostPart): Promise<void>;
+  addCost(department: string, day: string, costMicros: number, currency: string, part?: CostPart, messages?: number): Promise<void>;
+  /** The department's usage items from `fromDay` to `toDay` (inclusive, `YYYY-MM-DD`), oldest first; days with none are left out. */
+  usage(department: string, fromDay: string, toDay: string): Promise<DepartmentDayUsage[]>;
   /** The day's estimated cost so far (replies included); 0 micro-units (currency undefined) when nothing was sent. */
   cost(department: string, day: string): Promise<DepartmentDayCost>;
 }
@@ -705,6 +721,7 @@ export const auditActions = [
   'key.revoke',
   'key.rotateBootstrap',
   'staff.add',
+  'staff.change',
   'staff.remove',
   'template.create',
   'template.edit',

@@ -26,6 +26,12 @@ export interface StaffStore {
    * bound to another subject, or the subject is another current record's.
    */
   bindSubject(id: string, subject: string): Promise<StaffRecord | undefined>;
+  /**
+   * Sets a current record's department, role and mode (a person changed in place); returns the
+   * record as it now is, or undefined when it is gone or removed. Email and subject stay, so the
+   * person signs in as before and has the new access from their next request.
+   */
+  change(id: string, fields: Pick<StaffRecord, 'department' | 'role' | 'mode'>): Promise<StaffRecord | undefined>;
   /** Marks the record removed and frees its email and subject; false when there is no such record. */
   remove(id: string, at: string): Promise<boolean>;
 }

@@ -316,7 +316,7 @@ async function settleEarlierClaim(deps: SendDependencies, existing: MessageRecor
  * counts, or, when an earlier run of the job left records (it died part-way), counted again from
  * the records the job made, so nothing that run did is lost or counted twice. Its cost rides in
  * the same write as its counts, and one ADD per batch (not per message) goes on each
- * department's usage item for today.
+ * department's usage item for today, carrying the batch's sent messages with its cost.
  */
 async function recordBatch(deps: SendDependencies, broadcast: Broadcast, job: BroadcastSendJob, run: SendRun, delta: BatchDelta): Promise<void> {
   const totals = delta.metEarlierRun
@@ -326,10 +326,12 @@ async function recordBatch(deps: SendDependencies, broadcast: Broadcast, job: Br
     await recordJobProgress(deps.stores, { broadcastId: broadcast.id, jobId: run.jobId, delta: totals, at: deps.clock.now().toISOString() });
   }
   // This run's cost only: what an earlier run spent went on the department's day then, or died with it.
-  if (delta.costMicros > 0) {
+  if (delta.costMicros > 0 || delta.sent > 0) {
     const day = deps.window.dayOf(deps.clock.now());
-    for (const [department, share] of costShares(departmentsOf(broadcast), delta.costMicros)) {
-      await deps.stores.departments.addCost(department, day, share, delta.costCurrency);
+    const departments = departmentsOf(broadcast);
+    const sentShares = new Map(costShares(departments, delta.sent));
+    for (const [department, share] of costShares(departments, delta.costMicros)) {
+      await deps.stores.departments.addCost(department, day, share, delta.costCurrency, 'broadcasts', sentShares.get(department));
     }
   }
 }
@@ -375,8 +377,8 @@ export async function sendReply(deps: SendDependencies, job: ReplySendJob, run: 
   const outcome = await sendReplyNow(deps, job, provider, identity);
   // Replies belong to no broadcast, so their cost goes on the day of the department they concern
   // (a redelivered reply, already claimed, costs 0 and adds nothing).
-  if (outcome.costMicros > 0) {
+  if (outcome.costMicros > 0 || outcome.result === 'sent') {
     const day = deps.window.dayOf(deps.clock.now());
-    await deps.stores.departments.addCost(job.department ?? generalDepartment, day, outcome.costMicros, deps.prices.currency, 'replies');
+    await deps.stores.departments.addCost(job.department ?? generalDepartment, day, outcome.costMicros, deps.prices.currency, 'replies', outcome.result === 'sent' ? 1 : 0);
   }
 }

@@ -79,6 +79,32 @@ describe('costs on the local stack', () => {
     expect(day.stdout).toContain(`of which replies:   £${(confirmationsMicros / 1_000_000).toFixed(4).replace(/0+$/, '')} GBP (answers to residents' texts)`);
   });
 
+  it("shows the department's usage, messages and cost, in GET /v1/usage, its CSV and crier usage", async () => {
+    // Prepare: the broadcast above and the JOIN confirmations are general's, all today
+    const cliEnv = isolatedEnv(home, { CRIER_URL: stack.baseUrl, CRIER_API_KEY: stack.operatorKey });
+    const limits = await client.api('GET', '/v1/departments/general/limits');
+
+    // Act
+    const usage = await client.api('GET', '/v1/usage?department=general&by=month');
+    const csv = await fetch(`${stack.baseUrl}/v1/usage?department=general&by=month`, { headers: { authorization: `Bearer ${stack.operatorKey}`, accept: 'text/csv' } });
+    const table = await crier(['usage', '--department', 'general', '--by', 'month'], cliEnv);
+
+    // Assess: 3 confirmations and 3 broadcast messages, the same cost as the day's
+    const { estimatedMicros } = limits.json.costToday;
+    const month = (limits.json.today as string).slice(0, 7);
+    expect(usage.json.rows).toEqual([
+      expect.objectContaining({ department: 'general', period: month, sent: 2 * residents.length, cost: expect.objectContaining({ estimatedMicros }) }),
+    ]);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect((await csv.text()).split('\r\n')).toEqual([
+      'department,period,messages sent,counted against daily cap,estimated cost,of which replies,currency',
+      `general,${month},${2 * residents.length},${residents.length},${estimatedMicros / 1_000_000},${confirmationsMicros / 1_000_000},GBP`,
+      '',
+    ]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(new RegExp(`^general\\s+${month}\\s+${2 * residents.length}\\s+${residents.length}\\s+`, 'm'));
+  });
+
   /** Each message priced at its destination's rate, on the exact text the sandbox received. */
   function costOf(messages: { to: string; body: string }[]): number {
     return messages.reduce((sum, message) => sum + smsSegmentsOf(message.body) * rateOf[message.to.startsWith('+353') ? '+353' : '+44']!, 0);

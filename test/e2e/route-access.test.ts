@@ -227,6 +227,8 @@ describe('every /v1 route × key mode × role', () => {
       build: async () => ({ path: '/v1/staff', body: { email: `new${next()}@roads.test`, name: 'A newcomer', role: 'sender', department: ROADS } }),
     },
     'GET /v1/staff': { may: ['operator'], testKeys: 'closed', outsider: 403, ok: 200, build: async () => ({ path: '/v1/staff' }) },
+    'GET /v1/usage': { may: 'anyone', testKeys: 'open', outsider: 'own data', ok: 200, build: async () => ({ path: '/v1/usage' }) },
+    'PATCH /v1/staff/{id}': { may: ['operator'], testKeys: 'closed', outsider: 403, ok: 200, build: async (fresh) => ({ path: `/v1/staff/${fresh ? await newStaffMember() : shared.staffMember}`, body: { role: 'approver' } }) },
     'DELETE /v1/staff/{id}': { may: ['operator'], testKeys: 'closed', outsider: 403, ok: 204, build: async (fresh) => ({ path: `/v1/staff/${fresh ? await newStaffMember() : shared.staffMember}` }) },
     'GET /v1/audit': { may: ['operator'], testKeys: 'closed', outsider: 403, ok: 200, build: async () => ({ path: '/v1/audit' }) },
     'GET /v1/dead-letters': { may: ['operator'], testKeys: 'closed', outsider: 403, ok: 200, build: async () => ({ path: '/v1/dead-letters' }) },

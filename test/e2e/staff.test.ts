@@ -56,6 +56,30 @@ describe('crier staff against the local stack', () => {
     ]);
   });
 
+  it('changes a member of staff in place (role, department, live), audited with before and after; refuses a change of nothing', async () => {
+    // Prepare
+    const added = await crier(['staff', 'add', 'changing@council.test', '--name', 'Changing', '--role', 'sender', '--department', 'youth', '--test'], env);
+    const id = /\(id (\S+)\)$/m.exec(added.stdout)?.[1] ?? 'missing';
+
+    // Act
+    const changed = await crier(['staff', 'change', id, '--role', 'approver', '--department', 'traffic', '--live'], env);
+    const nothing = await crier(['staff', 'change', id], env);
+    const audit = await client.api('GET', '/v1/audit');
+
+    // Assess
+    expect(changed).toMatchObject({ code: 0, stdout: `changing@council.test is now a live approver in department traffic (id ${id})\n`, stderr: '' });
+    expect(nothing).toMatchObject({ code: 2, stdout: '' });
+    expect(nothing.stderr).toContain('give at least one of --role, --department, --live or --test');
+    expect(audit.json.entries[0]).toEqual(
+      expect.objectContaining({
+        action: 'staff.change',
+        target: { type: 'staff', id },
+        before: expect.objectContaining({ role: 'sender', department: 'youth', mode: 'test' }),
+        after: expect.objectContaining({ role: 'approver', department: 'traffic', mode: 'live' }),
+      }),
+    );
+  });
+
   it('answers 404 for removing someone never added, and refuses a bad email naming the field', async () => {
     // Prepare / Act
     const unknown = await client.api('DELETE', '/v1/staff/nobody');

@@ -274,7 +274,7 @@ describe('the table: items by key only, and audit records append-only', () => {
 
   it('only the admin routes that record what staff do, and the console (a person acting through the same use cases), may append audit records', () => {
     // Prepare
-    const expected = ['broadcastsApi', 'console', 'deadLettersApi', 'keysApi', 'residentsApi', 'subscribersApi', 'templatesApi', 'topicsApi'];
+    const expected = ['broadcastsApi', 'console', 'consoleOperations', 'deadLettersApi', 'keysApi', 'residentsApi', 'subscribersApi', 'templatesApi', 'topicsApi'];
 
     // Act
     const appenders = writers.filter((id) => !deniedOnAuditPartitions(id).includes('dynamodb:PutItem'));
@@ -549,20 +549,21 @@ describe('hand-written expectations, in case the catalog wiring itself is wrong'
 
     // Assess
     expect(fanOutSendsTo.sort()).toEqual(['fanOut', 'sendBulk', 'sendUrgent']);
-    expect(fanOutSenders.sort()).toEqual(['broadcastsApi', 'console', 'deadLettersApi', 'fanOut', 'scheduler']);
+    // consoleOperations: a redrive from the Operations pages, as the dead letters API's.
+    expect(fanOutSenders.sort()).toEqual(['broadcastsApi', 'console', 'consoleOperations', 'deadLettersApi', 'fanOut', 'scheduler']);
   });
 
-  it('only the dead letters API can touch a dead-letter queue, and it cannot consume a work queue', () => {
+  it('only the dead letters API and the console\'s Operations pages can touch a dead-letter queue, and neither can consume a work queue; the console serving every other page cannot', () => {
     // Prepare
     const actions = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'];
 
     // Act
     const consumersOfDeadLetters = queueIds.map((id) => actions.flatMap((action) => functionsAllowedTo(action, deadLetterQueue(id))));
-    const workQueuesItConsumes = queueIds.filter((id) => actions.some((action) => allows('deadLettersApi', action, queue(id))));
+    const workQueuesConsumed = queueIds.filter((id) => actions.some((action) => allows('deadLettersApi', action, queue(id)) || allows('consoleOperations', action, queue(id))));
 
     // Assess
-    for (const consumers of consumersOfDeadLetters) expect([...new Set(consumers)]).toEqual(['deadLettersApi']);
-    expect(workQueuesItConsumes).toEqual([]);
+    for (const consumers of consumersOfDeadLetters) expect([...new Set(consumers)].sort()).toEqual(['consoleOperations', 'deadLettersApi']);
+    expect(workQueuesConsumed).toEqual([]);
   });
 
   it('the status webhook cannot enqueue sends, though it can read and write the table', () => {

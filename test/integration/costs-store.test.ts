@@ -60,6 +60,29 @@ describe('costs in DynamoDB', () => {
     expect(broadcast?.cost).toEqual({ currency: 'GBP', estimatedMicros: 100_000 });
     expect(broadcast?.counts).toMatchObject({ sent: 3 });
     expect(await stores.departments.cost(department, DAY)).toEqual({ costMicros: 100_000, replyCostMicros: 0, currency: 'GBP' });
+    // Sent messages are counted in the same ADD as the cost, and the redelivery added none.
+    expect(await stores.departments.usage(department, DAY, DAY)).toEqual([
+      { day: DAY, sent: 3, countedAgainstCap: 0, costMicros: 100_000, replyCostMicros: 0, currency: 'GBP' },
+    ]);
+  });
+
+  it("reads a department's usage day by day within the window asked, oldest first, and leaves out days with none", async () => {
+    // Prepare
+    const department = `usage-${newBroadcastId()}`;
+    await stores.departments.reserve(department, '2025-02-28', 4, 100);
+    await stores.departments.addCost(department, '2025-02-28', 160_000, 'GBP', 'broadcasts', 4);
+    await stores.departments.addCost(department, DAY, 40_000, 'GBP', 'replies', 1);
+    await stores.departments.addCost(department, '2025-03-02', 40_000, 'GBP', 'broadcasts', 1);
+    await stores.departments.addCost(`${department}-other`, DAY, 40_000, 'GBP', 'broadcasts', 1);
+
+    // Act
+    const usage = await stores.departments.usage(department, '2025-02-01', DAY);
+
+    // Assess
+    expect(usage).toEqual([
+      { day: '2025-02-28', sent: 4, countedAgainstCap: 4, costMicros: 160_000, replyCostMicros: 0, currency: 'GBP' },
+      { day: DAY, sent: 1, countedAgainstCap: 0, costMicros: 40_000, replyCostMicros: 40_000, currency: 'GBP' },
+    ]);
   });
 
   it('sums segments × rate: a long UCS-2 text costs its segments', async () => {

@@ -213,6 +213,37 @@ describe.each(Object.keys(stores))('%s (the staff store contract)', (name) => {
     expect((await store.get(record.id))?.removedAt).toBe('2026-12-02T09:00:00.000Z');
     expect(unknown).toBe(false);
   });
+
+  it("changes a current record's department, role and mode in place, keeping its email and subject", async () => {
+    // Prepare
+    const record = aMember({ subject: 'idp|ana' });
+    await store.create(record);
+
+    // Act
+    const changed = await store.change(record.id, { department: '*', role: 'operator', mode: 'test' });
+
+    // Assess
+    expect(changed).toEqual({ ...record, department: '*', role: 'operator', mode: 'test' });
+    expect(await store.findByEmail(record.email)).toEqual(changed);
+    expect(await store.findBySubject('idp|ana')).toEqual(changed);
+  });
+
+  it('changes neither a removed record nor one never added', async () => {
+    // Prepare
+    const record = aMember();
+    await store.create(record);
+    await store.remove(record.id, '2026-12-02T09:00:00.000Z');
+
+    // Act
+    const removed = await store.change(record.id, { department: 'traffic', role: 'viewer', mode: 'live' });
+    const unknown = await store.change('01jstaff0000000000000000zz', { department: 'traffic', role: 'viewer', mode: 'live' });
+
+    // Assess
+    expect(removed).toBeUndefined();
+    expect(unknown).toBeUndefined();
+    expect(await store.get(record.id)).toEqual({ ...record, removedAt: '2026-12-02T09:00:00.000Z' });
+    expect(await store.get('01jstaff0000000000000000zz')).toBeUndefined();
+  });
 });
 
 describe('DynamoStaffStore, stopped part-way', () => {

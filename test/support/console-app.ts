@@ -8,6 +8,9 @@ import type { SessionStore, SignInAttempt, SignInAttemptStore } from '../../shar
 import { newStaffRecord, type StaffRecord } from '../../shared/staff/staff-record.js';
 import type { BroadcastDependencies } from '../../shared/usecases/dependencies.js';
 import { aPhone, aTopic, broadcastSettings, inboundEvidence } from './builders.js';
+import { providersStatus } from '../../shared/usecases/providers-status.js';
+import { InMemoryDeadLetterQueues } from './in-memory-dead-letters.js';
+import { InMemoryProviderHealthStore } from './in-memory-provider-health.js';
 import { FixedClock, inMemoryStores, RecordingQueue, SequentialIds, type InMemoryStores } from './in-memory-stores.js';
 
 /**
@@ -104,6 +107,9 @@ export async function consoleTestApp(options: ConsoleTestOptions = {}) {
     ...broadcastSettings({ quietHours: options.quietHours, dailyMessageCap: options.dailyMessageCap, operatorApprovalAbove: options.operatorApprovalAbove }),
   };
   const sessions = new ConsoleTestSessions();
+  // The Operations pages' own: the dead-letter queues and the providers' health, in memory.
+  const deadLetters = new InMemoryDeadLetterQueues();
+  const health = new InMemoryProviderHealthStore();
   const sessionPolicy: SessionPolicy = { idleMinutes: 60, maxHours: 20 };
   const deps: ConsoleDependencies = {
     serviceName: 'Cardiff Council alerts',
@@ -115,6 +121,19 @@ export async function consoleTestApp(options: ConsoleTestOptions = {}) {
     signInAttempts: new ConsoleTestSignInAttempts(),
     identityProvider: noIdentityProvider,
     sessionPolicy,
+    operations: {
+      deadLetters: { stores, clock, ids: new SequentialIds('dl'), deadLetters },
+      providersStatus: (principal) =>
+        providersStatus({ health, clock }, principal, {
+          channels: [
+            { channel: 'sms', setting: 'SMS_PROVIDERS', providers: [{ name: 'twilio' }, { name: 'aws-sms' }] },
+            { channel: 'whatsapp', setting: 'WHATSAPP_PROVIDER', providers: [{ name: 'sandbox' }] },
+          ],
+          policy: { errors: 50, windowSeconds: 60, cooldownSeconds: 300 },
+          senders: { identities: [] },
+        }),
+      contact: '029 2087 2087',
+    },
   };
   await stores.topics.create(aTopic({ id: 'traffic', name: 'Traffic alerts', keywords: ['TRAFFIC'], department: 'traffic' }));
   await stores.topics.create(aTopic({ id: 'closures', name: 'Road closures', keywords: ['CLOSURES'], department: 'traffic', requiresApproval: true }));
@@ -164,7 +183,7 @@ export async function consoleTestApp(options: ConsoleTestOptions = {}) {
     });
   }
 
-  return { app, deps, stores, clock, fanOutTasks, replies, sessions, signIn, get, post };
+  return { app, deps, stores, clock, fanOutTasks, replies, sessions, deadLetters, health, signIn, get, post };
 }
 
 export type ConsoleTestApp = Awaited<ReturnType<typeof consoleTestApp>>;

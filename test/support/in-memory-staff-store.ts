@@ -44,6 +44,14 @@ export class InMemoryStaffStore implements StaffStore {
     return structuredClone(record);
   }
 
+  async change(id: string, fields: Pick<StaffRecord, 'department' | 'role' | 'mode'>): Promise<StaffRecord | undefined> {
+    const record = this.records.get(id);
+    if (!record || record.removedAt !== undefined) return undefined;
+    const changed = { ...record, department: fields.department, role: fields.role, mode: fields.mode };
+    this.records.set(id, changed);
+    return structuredClone(changed);
+  }
+
   async remove(id: string, at: string): Promise<boolean> {
     const record = this.records.get(id);
     if (!record) return false;

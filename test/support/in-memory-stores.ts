@@ -42,6 +42,7 @@ import type {
   AuditQuery,
   CostPart,
   DepartmentDayCost,
+  DepartmentDayUsage,
   DepartmentLimits,
   DepartmentStore,
   ErasureFootprint,
@@ -690,7 +691,8 @@ export class InMemoryAuditLog implements AuditLog {
 
 export class InMemoryDepartmentStore implements DepartmentStore {
   readonly saved = new Map<string, DepartmentLimits>();
-  readonly usage = new Map<string, number>();
+  /** The cap's counts by `department#day`. */
+  readonly capCounts = new Map<string, number>();
 
   async limits(department: string): Promise<DepartmentLimits | undefined> {
     return copy(this.saved.get(department));
@@ -703,30 +705,31 @@ export class InMemoryDepartmentStore implements DepartmentStore {
   }
 
   async reserve(department: string, day: string, messages: number, cap: number): Promise<{ reserved: boolean; used: number }> {
-    const used = this.usage.get(`${department}#${day}`) ?? 0;
+    const used = this.capCounts.get(`${department}#${day}`) ?? 0;
     if (used + messages > cap) return { reserved: false, used };
-    this.usage.set(`${department}#${day}`, used + messages);
+    this.capCounts.set(`${department}#${day}`, used + messages);
     return { reserved: true, used };
   }
 
   async countUncapped(department: string, day: string, messages: number): Promise<void> {
-    this.usage.set(`${department}#${day}`, (this.usage.get(`${department}#${day}`) ?? 0) + messages);
+    this.capCounts.set(`${department}#${day}`, (this.capCounts.get(`${department}#${day}`) ?? 0) + messages);
   }
 
   async used(department: string, day: string): Promise<number> {
-    return this.usage.get(`${department}#${day}`) ?? 0;
+    return this.capCounts.get(`${department}#${day}`) ?? 0;
   }
 
   async release(department: string, day: string, messages: number): Promise<void> {
     const key = `${department}#${day}`;
-    const used = this.usage.get(key);
-    if (used !== undefined && used >= messages) this.usage.set(key, used - messages);
+    const used = this.capCounts.get(key);
+    if (used !== undefined && used >= messages) this.capCounts.set(key, used - messages);
   }
 
-  readonly costs = new Map<string, { costMicros: number; replyCostMicros: number; currency: string }>();
+  readonly costs = new Map<string, { costMicros: number; replyCostMicros: number; currency: string | undefined }>();
+  readonly sent = new Map<string, number>();
 
-  async addCost(department: string, day: string, costMicros: number, currency: string, part: CostPart = 'broadcasts'): Promise<void> {
-    if (costMicros === 0) return;
+  async addCost(department: string, day: string, costMicros: number, currency: string, part: CostPart = 'broadcasts', messages = 0): Promise<void> {
+    if (costMicros === 0 && messages === 0) return;
     const key = `${department}#${day}`;
     const before = this.costs.get(key);
     this.costs.set(key, {
@@ -734,10 +737,32 @@ export class InMemoryDepartmentStore implements DepartmentStore {
       replyCostMicros: (before?.replyCostMicros ?? 0) + (part === 'replies' ? costMicros : 0),
       currency: before?.currency ?? currency,
     });
+    this.sent.set(key, (this.sent.get(key) ?? 0) + messages);
   }
 
   async cost(department: string, day: string): Promise<DepartmentDayCost> {
     return this.costs.get(`${department}#${day}`) ?? { costMicros: 0, replyCostMicros: 0, currency: undefined };
+  }
+
+  async usage(department: string, fromDay: string, toDay: string): Promise<DepartmentDayUsage[]> {
+    const days = new Set(
+      [...this.capCounts.keys(), ...this.costs.keys(), ...this.sent.keys()]
+        .filter((key) => key.startsWith(`${department}#`))
+        .map((key) => key.slice(department.length + 1))
+        .filter((day) => day >= fromDay && day <= toDay),
+    );
+    return [...days].sort().map((day) => {
+      const key = `${department}#${day}`;
+      const cost = this.costs.get(key);
+      return {
+        day,
+        sent: this.sent.get(key) ?? 0,
+        countedAgainstCap: this.capCounts.get(key) ?? 0,
+        costMicros: cost?.costMicros ?? 0,
+        replyCostMicros: cost?.replyCostMicros ?? 0,
+        currency: cost?.currency,
+      };
+    });
   }
 }
 

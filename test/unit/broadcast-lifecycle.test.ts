@@ -1043,7 +1043,7 @@ describe('releasing and cancelling leave nothing behind', () => {
 
     // Assess
     expect(cancelled.status).toBe('cancelled');
-    expect(stores.departments.usage.get(`traffic#${scheduled.capDay}`)).toBe(3);
+    expect(stores.departments.capCounts.get(`traffic#${scheduled.capDay}`)).toBe(3);
   });
 });
 

@@ -216,6 +216,10 @@ describe('sendBroadcastBatch: costs', () => {
     expect((await stores.broadcasts.get(BROADCAST_ID))?.cost).toEqual({ currency: 'GBP', estimatedMicros: 60_000 });
     expect(addCost).toHaveBeenCalledTimes(1);
     expect(await stores.departments.cost('traffic', '2025-03-01')).toEqual({ costMicros: 60_000, replyCostMicros: 0, currency: 'GBP' });
+    // The usage page's count of messages sent rides in that same one ADD.
+    expect(await stores.departments.usage('traffic', '2025-03-01', '2025-03-01')).toEqual([
+      { day: '2025-03-01', sent: 2, countedAgainstCap: 0, costMicros: 60_000, replyCostMicros: 0, currency: 'GBP' },
+    ]);
   });
 
   it('prices the exact text sent: a footer that tips it into a second segment counts', async () => {

@@ -1,10 +1,14 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CostPart, DepartmentDayCost, DepartmentLimits, DepartmentStore } from '../../ports/stores.js';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CostPart, DepartmentDayCost, DepartmentDayUsage, DepartmentLimits, DepartmentStore } from '../../ports/stores.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
 
-/** A usage item outlives its day by a while, for questions about yesterday; then DynamoDB's TTL removes it. */
-const USAGE_KEPT_SECONDS = 35 * 24 * 3600;
+/**
+ * A usage item outlives its day by 13 months and a little, so the usage page can show a year
+ * month by month (as GOV.UK Notify's does); then DynamoDB's TTL removes it. It holds counts and
+ * costs only, nothing about a resident: one small item per department per day.
+ */
+const USAGE_KEPT_SECONDS = 400 * 24 * 3600;
 
 /** Each department's limits and its messages counted per day, in the department's own partition. */
 export class DynamoDepartmentStore implements DepartmentStore {
@@ -91,17 +95,18 @@ export class DynamoDepartmentStore implements DepartmentStore {
     });
   }
 
-  async addCost(department: string, day: string, costMicros: number, currency: string, part: CostPart = 'broadcasts'): Promise<void> {
-    if (costMicros === 0) return;
+  async addCost(department: string, day: string, costMicros: number, currency: string, part: CostPart = 'broadcasts', messages = 0): Promise<void> {
+    if (costMicros === 0 && messages === 0) return;
     await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.departmentUsage(department, day),
         // The same usage item the cap counts in (a day with no cap has none yet: this makes it).
-        UpdateExpression: `ADD costMicros :cost${part === 'replies' ? ', replyCostMicros :cost' : ''} SET #type = :type, costCurrency = if_not_exists(costCurrency, :currency), expiresAt = if_not_exists(expiresAt, :expiresAt)`,
+        UpdateExpression: `ADD costMicros :cost, sentMessages :messages${part === 'replies' ? ', replyCostMicros :cost' : ''} SET #type = :type, costCurrency = if_not_exists(costCurrency, :currency), expiresAt = if_not_exists(expiresAt, :expiresAt)`,
         ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: {
           ':cost': costMicros,
+          ':messages': messages,
           ':currency': currency,
           ':type': 'departmentUsage',
           ':expiresAt': expiresAtOf(day),
@@ -117,6 +122,35 @@ export class DynamoDepartmentStore implements DepartmentStore {
       replyCostMicros: Number(Item?.replyCostMicros ?? 0),
       currency: typeof Item?.costCurrency === 'string' ? Item.costCurrency : undefined,
     };
+  }
+
+  async usage(department: string, fromDay: string, toDay: string): Promise<DepartmentDayUsage[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const { Items, LastEvaluatedKey } = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': keys.departmentUsage(department, fromDay).pk,
+            ':from': keys.departmentUsage(department, fromDay).sk,
+            ':to': keys.departmentUsage(department, toDay).sk,
+          },
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(Items ?? []));
+      start = LastEvaluatedKey;
+    } while (start);
+    return items.map((item) => ({
+      day: String(item.sk).replace(/^USAGE#/, ''),
+      sent: Number(item.sentMessages ?? 0),
+      countedAgainstCap: Number(item.used ?? 0),
+      costMicros: Number(item.costMicros ?? 0),
+      replyCostMicros: Number(item.replyCostMicros ?? 0),
+      currency: typeof item.costCurrency === 'string' ? item.costCurrency : undefined,
+    }));
   }
 }
 

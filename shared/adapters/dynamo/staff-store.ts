@@ -116,6 +116,26 @@ export class DynamoStaffStore implements StaffStore {
     }
   }
 
+  async change(id: string, fields: Pick<StaffRecord, 'department' | 'role' | 'mode'>): Promise<StaffRecord | undefined> {
+    try {
+      const { Attributes } = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.staffById(id),
+          UpdateExpression: 'SET department = :department, #role = :role, #mode = :mode',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(removedAt)',
+          ExpressionAttributeNames: { '#role': 'role', '#mode': 'mode' },
+          ExpressionAttributeValues: { ':department': fields.department, ':role': fields.role, ':mode': fields.mode },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toRecord(Attributes ?? {});
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
   async remove(id: string, at: string): Promise<boolean> {
     let removed: StaffRecord;
     try {

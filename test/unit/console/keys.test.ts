@@ -75,7 +75,7 @@ describe('API keys', () => {
     const team = await (await t.get('/console/team', operator)).text();
 
     // Assess
-    expect(team).toContain('<a class="govuk-link" href="/console/keys">API keys</a>');
+    expect(team).toContain('<a class="govuk-link govuk-link--no-visited-state" href="/console/keys">API keys</a>');
   });
 
   it('creates a key through the use case and shows its secret once: on the answer to the form, never on a later page', async () => {

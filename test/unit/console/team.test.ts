@@ -49,6 +49,28 @@ const pages: PageCase[] = [
     const { operator, yusuf } = await withColleagues(t);
     return t.get(`/console/team/${yusuf.id}/remove`, operator);
   } },
+  { name: 'change: the form, filled in as they are', status: 200, response: async (t) => {
+    const operator = await t.signIn('operator', '*');
+    const sender = await t.signIn('sender');
+    return t.get(`/console/team/${sender.staff.id}/change`, operator);
+  } },
+  { name: 'change: refused, another department granted by a department operator', status: 400, response: async (t) => {
+    const lead = await t.signIn('operator', 'traffic');
+    const sender = await t.signIn('sender', 'traffic');
+    return t.post(`/console/team/${sender.staff.id}/change`, lead, { department: '*', role: 'sender', mode: 'live' });
+  } },
+  { name: 'change: yourself', status: 200, response: async (t) => {
+    const operator = await t.signIn('operator', '*');
+    return t.get(`/console/team/${operator.staff.id}/change`, operator);
+  } },
+  { name: 'remove: yourself', status: 200, response: async (t) => {
+    const operator = await t.signIn('operator', '*');
+    return t.get(`/console/team/${operator.staff.id}/remove`, operator);
+  } },
+  { name: "team, as a department's operator", status: 200, response: async (t) => {
+    await withColleagues(t);
+    return t.get('/console/team', await t.signIn('operator', 'traffic'));
+  } },
   { name: 'refused: a sender opens the team', status: 403, response: async (t) => t.get('/console/team', await t.signIn('sender')) },
 ];
 
@@ -85,8 +107,8 @@ describe('the team', () => {
     const links = navigationLinks(await home.text());
     expect(links[0]).toBe('Broadcasts');
     expect(links.includes('Team')).toBe(team);
-    // Team is always last, as the contract orders the navigation.
-    if (team) expect(links.at(-1)).toBe('Team');
+    // Team ends the contract's links; only the operators' Operations follows it.
+    if (team) expect(links.slice(-2)).toEqual(['Team', 'Operations']);
   });
 
   it('lists everyone, current people first, each with department, role, live or test, and whether removed', async () => {
@@ -100,8 +122,8 @@ describe('the team', () => {
 
     // Assess
     expect(response.status).toBe(200);
-    expect(text).toContain('Olwen Operator person1@crier.test All departments Operator Live Current');
-    expect(text).toContain('Tara Traffic tara.traffic@council.test traffic Sender Live Current Remove Tara Traffic');
+    expect(text).toContain('Olwen Operator person1@crier.test All departments Operator Live Current This is you');
+    expect(text).toContain('Tara Traffic tara.traffic@council.test traffic Sender Live Current Change Tara Traffic Remove Tara Traffic');
     expect(text).toContain('Yusuf Youth yusuf@council.test youth Viewer Test Removed Tuesday 4 March 2025 at 10:00');
     expect(text.indexOf('Tara Traffic')).toBeLessThan(text.indexOf('Yusuf Youth'));
     expect(text).not.toContain('Remove Yusuf Youth');
@@ -240,3 +262,65 @@ describe('the team', () => {
     expect(t.stores.audit.entries).toEqual([]);
   });
 });
+
+describe('changing someone in place', () => {
+  it("changes a sender's role on its page: audited with before and after, and said in the banner", async () => {
+    // Prepare
+    const t = await consoleTestApp();
+    const operator = await t.signIn('operator', '*');
+    const sender = await t.signIn('sender', 'traffic', 'Sam Sender');
+
+    // Act
+    const response = await t.post(`/console/team/${sender.staff.id}/change`, operator, { department: 'traffic', role: 'approver', mode: 'live' });
+    const team = await t.get(response.headers.get('location')!, operator);
+
+    // Assess
+    expect(response.status).toBe(303);
+    expect((await t.stores.staff.get(sender.staff.id))?.role).toBe('approver');
+    expect(t.stores.audit.entries).toMatchObject([
+      { action: 'staff.change', target: { type: 'staff', id: sender.staff.id }, before: { role: 'sender' }, after: { role: 'approver' } },
+    ]);
+    expect(pageText(await team.text())).toContain('Sam Sender is now an approver in department traffic. They have it from their next page.');
+  });
+
+  it("a department's operator sees only their department's team, and is refused another's person", async () => {
+    // Prepare
+    const t = await consoleTestApp();
+    await withColleagues(t);
+    const lead = await t.signIn('operator', 'youth', 'Yara Lead');
+    const tara = (await t.stores.staff.findByEmail('tara.traffic@council.test'))!;
+
+    // Act
+    const team = pageText(await (await t.get('/console/team', lead)).text());
+    const change = await t.get(`/console/team/${tara.id}/change`, lead);
+
+    // Assess
+    expect(team).toContain('You manage the team of department youth');
+    expect(team).toContain('Yara Lead');
+    expect(team).toContain('Yusuf Youth');
+    expect(team).not.toContain('Tara Traffic');
+    expect(team).not.toContain('Olwen Operator');
+    expect(change.status).toBe(403);
+    expect(pageText(await change.text())).toContain('You manage the team of department "youth" only, and this person is in department "traffic".');
+  });
+
+  it('refuses changing yourself, beside the role, and a department operator cannot reach an operator of every department', async () => {
+    // Prepare
+    const t = await consoleTestApp();
+    const chief = await t.signIn('operator', '*', 'Olwen Operator');
+    const other = await t.signIn('operator', '*', 'Owen Other');
+    await t.post(`/console/team/${other.staff.id}/change`, chief, { department: 'traffic', role: 'operator', mode: 'live' });
+    const traffic = await t.signIn('operator', 'traffic');
+
+    // Act
+    const response = await t.post(`/console/team/${chief.staff.id}/change`, chief, { department: '*', role: 'approver', mode: 'live' });
+    const byOther = await t.get(`/console/team/${chief.staff.id}/change`, traffic);
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(errorSummary(await response.text())).toEqual([{ href: '#role', text: 'You cannot change yourself: another operator must change your role, department or mode.' }]);
+    expect(byOther.status).toBe(403);
+    expect((await t.stores.staff.get(chief.staff.id))?.role).toBe('operator');
+  });
+});
+

@@ -1,0 +1,16 @@
+import type { ProvidersResponse } from '../shared/api/provider-schemas.js';
+import type { Principal } from '../shared/domain/model.js';
+import type { DeadLetterDependencies } from '../shared/usecases/dependencies.js';
+
+/**
+ * What the Operations pages need beyond the console's own: the dead-letter queues and the
+ * providers' view, which only the console's operations function is given (the dead-letter grants
+ * stay off the function that serves every other page). Absent: those pages are not served.
+ */
+export interface OperationsDependencies {
+  deadLetters: DeadLetterDependencies;
+  /** `crier providers status`'s answer, as this principal may see it (providers-status.ts decides). */
+  providersStatus: (principal: Principal) => Promise<ProvidersResponse>;
+  /** Where a resident can reach a person (SERVICE_CONTACT), for the reply wording's preview. */
+  contact: string;
+}
