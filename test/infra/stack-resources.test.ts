@@ -387,7 +387,7 @@ describe('event sources', () => {
 describe('functions', () => {
   it('deploys one Lambda function per catalog entry, and no other (no custom resource provider)', () => {
     // Prepare
-    const expectedCount = 20;
+    const expectedCount = 22;
 
     // Act
     const functions = template.findResources('AWS::Lambda::Function');
@@ -525,7 +525,7 @@ describe('HTTP API', () => {
 
   it('has exactly the catalog routes, including the Twilio webhooks and no sandbox route', () => {
     // Prepare
-    const expectedCount = 49;
+    const expectedCount = 66;
 
     // Act
     const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
@@ -579,7 +579,7 @@ describe('HTTP API', () => {
     expect(route?.AuthorizerId !== undefined).toBe(expected);
   });
 
-  it('leaves the webhooks, the health check, the OpenAPI document and the console open, and guards 38 admin routes', () => {
+  it('leaves the webhooks, the health check, the OpenAPI document and the console open, and guards 52 admin routes', () => {
     // Prepare
     const open = [
       'GET /health',
@@ -594,6 +594,9 @@ describe('HTTP API', () => {
       'GET /console/{proxy+}',
       'POST /console/{proxy+}',
       'GET /console/assets/{file}',
+      'GET /console/operations',
+      'GET /console/operations/{proxy+}',
+      'POST /console/operations/{proxy+}',
     ];
 
     // Act
@@ -604,7 +607,7 @@ describe('HTTP API', () => {
 
     // Assess
     expect(byAuthorization.filter((route) => !route.guarded).map((route) => route.routeKey).sort()).toEqual([...open].sort());
-    expect(byAuthorization.filter((route) => route.guarded)).toHaveLength(38);
+    expect(byAuthorization.filter((route) => route.guarded)).toHaveLength(52);
   });
 
   it('deploys automatically to a throttled $default stage', () => {
@@ -699,7 +702,7 @@ describe('alarms', () => {
     });
   });
 
-  it('has 36 alarms (4 DLQs, 20 function errors, 5 function throttles, 4 queue ages, 5xx, 429s, spend), and on a work queue only its oldest message\'s age: a backlog is normal', () => {
+  it('has 38 alarms (4 DLQs, 22 function errors, 5 function throttles, 4 queue ages, 5xx, 429s, spend), and on a work queue only its oldest message\'s age: a backlog is normal', () => {
     // Prepare
     const workQueues = new Set(queueIds.map((id) => logicalId(stack, stack.queues.byId[id].queue)));
 
@@ -707,7 +710,7 @@ describe('alarms', () => {
     const onWorkQueues = alarms.filter((alarm) => workQueues.has(alarm.Dimensions?.[0]?.Value?.['Fn::GetAtt']?.[0]));
 
     // Assess
-    expect(alarms).toHaveLength(4 + 20 + 5 + 4 + 3);
+    expect(alarms).toHaveLength(4 + 22 + 5 + 4 + 3);
     expect(onWorkQueues.map((alarm) => alarm.MetricName)).toEqual(queueIds.map(() => 'ApproximateAgeOfOldestMessage'));
   });
 });
