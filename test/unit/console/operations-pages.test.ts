@@ -64,8 +64,8 @@ describe('every operations page', () => {
 
 describe('operations', () => {
   it.each([
-    { role: 'operator', links: ['Broadcasts', 'Inbox', 'Topics', 'Residents', 'Team', 'Operations'] },
-    { role: 'sender', links: ['Broadcasts', 'Inbox', 'Topics'] },
+    { role: 'operator', links: ['Broadcasts', 'Inbox', 'Templates', 'Topics', 'Residents', 'Team', 'Operations'] },
+    { role: 'sender', links: ['Broadcasts', 'Inbox', 'Templates', 'Topics'] },
   ] as Array<{ role: Role; links: string[] }>)("is the last link of the navigation for an operator, after Team ($role)", async ({ role, links }) => {
     // Prepare
     const t = await consoleTestApp();
