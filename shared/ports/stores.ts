@@ -1,4 +1,5 @@
 import type { StaffStore } from '../staff/staff-store.js';
+import type { ImportBatchStore } from '../residents/import-batch.js';
 import type {
   Broadcast,
   BroadcastCounts,
@@ -718,4 +719,5 @@ export interface Stores {
   staff: StaffStore;
   audit: AuditLog;
   departments: DepartmentStore;
+  importBatches: ImportBatchStore;
 }

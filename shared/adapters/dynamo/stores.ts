@@ -12,6 +12,7 @@ import { DynamoStaffStore } from './staff-store.js';
 import { DynamoSubscriberStore } from './subscriber-store.js';
 import { DynamoTopicIndex } from './topic-index.js';
 import { DynamoTopicStore } from './topic-store.js';
+import { DynamoImportBatchStore } from './import-batch-store.js';
 import { defaultRetention, type RetentionPeriods } from '../../retention/periods.js';
 import type { PhoneHasher } from '../../domain/erasure.js';
 
@@ -37,5 +38,6 @@ export function dynamoStores(documents: DynamoDBDocumentClient, tableName: strin
     staff: new DynamoStaffStore(documents, tableName),
     audit: new DynamoAuditLog(documents, tableName, retention),
     departments: new DynamoDepartmentStore(documents, tableName),
+    importBatches: new DynamoImportBatchStore(documents, tableName),
   };
 }
