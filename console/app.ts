@@ -13,6 +13,7 @@ import { oneBroadcastPages } from './pages/broadcast.js';
 import { accessibilityPage } from './pages/accessibility.js';
 import { sessionRoutes } from './pages/session.js';
 import { residentsPages } from './pages/residents.js';
+import { residentImportPages } from './pages/resident-imports.js';
 import { inboxPages, unhandledInNavigation } from './pages/inbox.js';
 import { topicPages } from './pages/topics.js';
 import { teamPages } from './pages/team.js';
@@ -85,6 +86,8 @@ export function createConsoleApp(deps: ConsoleDependencies): Hono<ConsoleEnv> {
   app.route('/', newBroadcastPages(deps));
   app.route('/', oneBroadcastPages(deps));
   app.route('/', sessionRoutes(deps));
+  // Before the residents' pages: /console/residents/import is no resident's number.
+  app.route('/', residentImportPages(deps));
   app.route('/', residentsPages(deps));
   app.route('/', inboxPages(deps));
   app.route('/', topicPages(deps));

@@ -1,7 +1,7 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
-import type { FieldIssue } from '../../domain/errors.js';
+import type { ImportProblem } from '../../domain/errors.js';
 import { languageSchema, topicIdSchema } from '../../domain/model.js';
 import { phoneNumberField } from '../../domain/phone.js';
 import { ageBands, parseArea } from '../../domain/profile.js';
@@ -94,11 +94,7 @@ export interface NumberedRow<Row = ImportRow> {
 }
 
 /** A problem with the file or a row: named by line and field, and of a kind (the console's check page groups by it). */
-export interface ImportIssue extends FieldIssue {
-  kind: ImportProblemKind;
-  /** The line of the file; undefined for the file as a whole. */
-  line: number | undefined;
-}
+export type ImportIssue = ImportProblem;
 
 /** Names a field of a line, as every bad row is reported: `line 4: phone`. */
 export const lineField = (line: number, field: string) => `line ${line}: ${field}`;

@@ -1,4 +1,4 @@
-import { ValidationError, type FieldIssue } from '../../domain/errors.js';
+import { ImportRefusedError, ValidationError, type ImportProblem } from '../../domain/errors.js';
 import type { Principal } from '../../domain/model.js';
 import type { ImportedSubscription, ImportEvidence } from '../../ports/stores.js';
 import { logger } from '../../runtime/logger.js';
@@ -43,7 +43,7 @@ export async function importSubscribers(deps: CoreDependencies, principal: Princ
   const batch = { id: check.batchId, at: now, principal, consent: input.consent, rowsWithGivenConsent: check.rowsWithoutConsent };
   if (check.issues.length > 0 || !check.plan) {
     await deps.stores.importBatches.record(batchRecord(batch, { refused: { rows: check.rows, issues: check.issues } }));
-    throw refused(check.issues);
+    throw refused(check.issues, check.batchId);
   }
   const { consent } = input;
   if (check.rowsWithoutConsent > 0 && !consent) {
@@ -133,10 +133,7 @@ function summarise(batchId: string, rowCount: number, imported: readonly Numbere
   };
 }
 
-/** The refusal as the API has always given it: each problem's field and words (its kind is the console's). */
-function refused(issues: readonly FieldIssue[]): ValidationError {
-  return new ValidationError(
-    `${issues.length} problem${issues.length === 1 ? '' : 's'} in the file; nothing was imported`,
-    issues.map(({ field, message }) => ({ field, message })),
-  );
+/** The API answers with each problem's field and words, as it always has; the console groups them by kind. */
+function refused(issues: readonly ImportProblem[], batchId: string): ImportRefusedError {
+  return new ImportRefusedError(`${issues.length} problem${issues.length === 1 ? '' : 's'} in the file; nothing was imported`, issues, batchId);
 }

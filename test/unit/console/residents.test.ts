@@ -25,7 +25,9 @@ const pages: PageCase[] = [
   { name: 'erase: confirmation', status: 200, response: async (t) => t.get(`${residentPage}/erase`, await t.signIn('operator', '*')) },
   { name: 'erase: a number that does not match', status: 400, response: async (t) => t.post(`${residentPage}/erase`, await t.signIn('operator', '*'), { confirm: '07700 900002' }) },
   { name: 'erase: erased', status: 200, response: async (t) => t.post(`${residentPage}/erase`, await t.signIn('operator', '*'), { confirm: '07700 900001' }) },
-  { name: 'refused: a sender finds a resident', status: 403, response: async (t) => t.get('/console/residents', await t.signIn('sender')) },
+  { name: 'residents, a sender (import only)', status: 200, response: async (t) => t.get('/console/residents', await t.signIn('sender')) },
+  { name: 'refused: a viewer on the residents page', status: 403, response: async (t) => t.get('/console/residents', await t.signIn('viewer')) },
+  { name: 'refused: a sender finds a resident', status: 403, response: async (t) => t.post('/console/residents', await t.signIn('sender'), { phone: '07700 900001' }) },
 ];
 
 describe('every residents page', () => {
@@ -200,7 +202,8 @@ describe('erasing a resident', () => {
 
 describe('who may find and erase residents', () => {
   const refused: Array<{ role: Role; path: string; method: 'get' | 'post' }> = (['sender', 'approver', 'viewer'] as const).flatMap((role) => [
-    { role, path: '/console/residents', method: 'get' as const },
+    // A sender may import residents (the Residents page offers that), never find one.
+    { role, path: '/console/residents', method: role === 'sender' ? ('post' as const) : ('get' as const) },
     { role, path: residentPage, method: 'get' as const },
     { role, path: `${residentPage}/erase`, method: 'post' as const },
   ]);
@@ -221,7 +224,7 @@ describe('who may find and erase residents', () => {
 
   it.each([
     { role: 'operator' as const, department: '*', offered: true },
-    { role: 'sender' as const, department: 'traffic', offered: false },
+    { role: 'sender' as const, department: 'traffic', offered: true },
     { role: 'approver' as const, department: 'traffic', offered: false },
     { role: 'viewer' as const, department: 'traffic', offered: false },
   ])('offers Residents in the navigation to a $role: $offered', async ({ role, department, offered }) => {
