@@ -15,6 +15,8 @@ import { may } from '../views-model/permissions.js';
 import { actorsOf, phoneForPeople, residentPath, residentView } from '../views-model/resident.js';
 import { recentImportBatches } from '../../shared/usecases/import-subscribers/import-batches.js';
 import { importBatchLine } from '../views-model/import-batch.js';
+import { messagesToResident } from '../../shared/residents/messages-to-resident.js';
+import { residentMessagesView } from '../views-model/resident-messages.js';
 
 /** Recent imports the residents page lists. */
 const RECENT_IMPORTS = 10;
@@ -139,11 +141,13 @@ export function residentsPages(deps: ConsoleDependencies) {
     const phone = phoneOfPath(c);
     const subscriber = await find(c, phone);
     if (!subscriber) return notFoundPage(c, phone);
-    const resident = await view(subscriber);
+    const [resident, sent] = await Promise.all([view(subscriber), messagesToResident(deps.broadcasts, signedIn(c).principal, phone)]);
+    const topicNames = new Map(await Promise.all([...new Set(sent.messages.flatMap(({ topicId }) => (topicId ? [topicId] : [])))].map(async (id) => [id, (await deps.broadcasts.stores.topics.get(id))?.name ?? id] as const)));
     return page(c, 'residents/resident.njk', {
       pageTitle: resident.phoneForPeople,
       backLink: FIND,
       resident,
+      sent: residentMessagesView(sent, { timeZone, topicName: (id) => topicNames.get(id) ?? id }),
       mayErase: may(signedIn(c).principal, 'subscribers:erase'),
     });
   });

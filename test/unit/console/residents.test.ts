@@ -4,6 +4,7 @@ import { aPhone } from '../../support/builders.js';
 import { consoleTestApp, type ConsoleTestApp } from '../../support/console-app.js';
 import { pageProblems } from '../../support/page-checks.js';
 import { errorSummary, fieldError, pageText } from '../../support/page-reading.js';
+import { residentWithMessages } from '../../support/resident-messages.js';
 
 /** The first seeded resident (traffic and closures by SMS, area CF10, 16-17), as its page's path has it. */
 const resident = aPhone(1);
@@ -21,6 +22,14 @@ const pages: PageCase[] = [
   { name: 'find a resident, no number', status: 400, response: async (t) => t.post('/console/residents', await t.signIn('operator', '*'), { phone: ' ' }) },
   { name: 'find a resident, not found', status: 404, response: async (t) => t.post('/console/residents', await t.signIn('operator', '*'), { phone: '07700 900999' }) },
   { name: "a resident's page", status: 200, response: async (t) => t.get(residentPage, await t.signIn('operator', '*')) },
+  {
+    name: "a resident's page, with messages sent to them and an inbox conversation",
+    status: 200,
+    response: async (t) => {
+      await residentWithMessages(t.stores);
+      return t.get(residentPage, await t.signIn('operator', '*'));
+    },
+  },
   { name: "a resident's page, no such resident", status: 404, response: async (t) => t.get(`/console/residents/${encodeURIComponent(aPhone(999))}`, await t.signIn('operator', '*')) },
   { name: 'erase: confirmation', status: 200, response: async (t) => t.get(`${residentPage}/erase`, await t.signIn('operator', '*')) },
   { name: 'erase: a number that does not match', status: 400, response: async (t) => t.post(`${residentPage}/erase`, await t.signIn('operator', '*'), { confirm: '07700 900002' }) },
@@ -136,6 +145,27 @@ describe("a resident's page", () => {
     // Assess
     expect(page.status).toBe(404);
     expect(pageText(await page.text())).toContain('Page not found');
+  });
+});
+
+describe("a resident's messages", () => {
+  it('lists the broadcasts and replies sent to them, with links to the broadcast and to their inbox conversation, and never another resident\'s', async () => {
+    // Prepare
+    const t = await consoleTestApp();
+    const { broadcast, entry } = await residentWithMessages(t.stores);
+
+    // Act
+    const html = await (await t.get(residentPage, await t.signIn('operator', '*'))).text();
+
+    // Assess
+    const text = pageText(html);
+    expect(text).toContain('Tuesday 4 March 2025 at 09:00 Reply from the inbox: “Yes, it reopened at 9.” SMS Sent');
+    expect(text).toContain('Tuesday 4 March 2025 at 08:01 Broadcast on Traffic alerts SMS Delivered');
+    expect(text).toContain('Tuesday 4 March 2025 at 07:00 Automatic reply to their text SMS Sent');
+    expect(html).toContain(`href="/console/broadcasts/${broadcast.id}"`);
+    expect(html).toContain(`href="/console/inbox/${entry.id}"`);
+    expect(text).toMatch(/Conversation with traffic ?: 1 text, the last on Tuesday 4 March 2025 at 08:30: “Is Queen St open\?”/);
+    expect(text.match(/Broadcast on Traffic alerts/g)).toHaveLength(1);
   });
 });
 
