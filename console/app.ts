@@ -13,6 +13,7 @@ import { oneBroadcastPages } from './pages/broadcast.js';
 import { accessibilityPage } from './pages/accessibility.js';
 import { sessionRoutes } from './pages/session.js';
 import { residentsPages } from './pages/residents.js';
+import { residentImportPages } from './pages/resident-imports.js';
 import { inboxPages, unhandledInNavigation } from './pages/inbox.js';
 import { inboxListPages } from './pages/inbox-list.js';
 import { auditPages } from './pages/audit.js';
@@ -92,6 +93,8 @@ export function createConsoleApp(deps: ConsoleDependencies): Hono<ConsoleEnv> {
   app.route('/', newBroadcastPages(deps));
   app.route('/', oneBroadcastPages(deps));
   app.route('/', sessionRoutes(deps));
+  // Before the residents' pages: /console/residents/import is no resident's number.
+  app.route('/', residentImportPages(deps));
   app.route('/', residentsPages(deps));
   // The list (and its export) before the conversation's /console/inbox/:id, which would take "export" for an id.
   app.route('/', inboxListPages(deps));

@@ -37,7 +37,7 @@ async function navigation(c: Context<ConsoleEnv>) {
         ]),
     ...(may(person.principal, 'templates:read') ? [section('/console/templates', 'Templates')] : []),
     { href: '/console/topics', text: 'Topics', current: path.startsWith('/console/topics') },
-    ...(may(person.principal, 'subscribers:read') ? [section('/console/residents', 'Residents')] : []),
+    ...(may(person.principal, 'subscribers:read') || may(person.principal, 'subscribers:import') ? [section('/console/residents', 'Residents')] : []),
     // Offered to those the team's use cases allow (live operators): the page never offers what is refused.
     ...(may(person.principal, 'staff:manage') ? [{ href: '/console/team', text: 'Team', current: path.startsWith('/console/team') || path.startsWith('/console/keys') || path.startsWith('/console/usage') }] : []),
     // Operators (whom the providers' view lets in): after Team.

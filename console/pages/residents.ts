@@ -13,6 +13,13 @@ import { sentence } from '../sentence.js';
 import { signedIn } from '../signed-in.js';
 import { may } from '../views-model/permissions.js';
 import { actorsOf, phoneForPeople, residentPath, residentView } from '../views-model/resident.js';
+import { recentImportBatches } from '../../shared/usecases/import-subscribers/import-batches.js';
+import { importBatchLine } from '../views-model/import-batch.js';
+import { messagesToResident } from '../../shared/residents/messages-to-resident.js';
+import { residentMessagesView } from '../views-model/resident-messages.js';
+
+/** Recent imports the residents page lists. */
+const RECENT_IMPORTS = 10;
 
 const FIND = '/console/residents';
 
@@ -42,10 +49,34 @@ export function residentsPages(deps: ConsoleDependencies) {
   const phoneField = phoneNumberField(deps.defaultCountry);
   const { timeZone } = deps.broadcasts.window;
 
-  function findPage(c: Context<ConsoleEnv>, view: { phone?: string; errors?: FieldError[]; notFound?: string } = {}) {
+  /**
+   * The residents page: find a resident (for those who may read residents), and import from a
+   * spreadsheet with the latest imports (for those who may import: senders too, who collect that
+   * consent but may not read a resident's history).
+   */
+  async function findPage(c: Context<ConsoleEnv>, view: { phone?: string; errors?: FieldError[]; notFound?: string } = {}) {
+    const { principal } = signedIn(c);
+    const mayFind = may(principal, 'subscribers:read');
+    const mayImport = may(principal, 'subscribers:import');
+    if (!mayFind && !mayImport) authorize(principal, 'subscribers:read');
     const errors = view.errors ?? [];
     const status = errors.length ? 400 : view.notFound ? 404 : 200;
-    return page(c, 'residents/find.njk', { pageTitle: 'Find a resident', ...view, errors, fieldErrors: fieldErrors(errors) }, status);
+    const batches = mayImport ? await recentImportBatches(deps.broadcasts, principal, RECENT_IMPORTS) : [];
+    const nameOf = await namesOf(deps.broadcasts, [...new Set(batches.map((batch) => batch.actor))]);
+    return page(
+      c,
+      'residents/find.njk',
+      {
+        pageTitle: mayFind ? 'Find a resident' : 'Residents',
+        mayFind,
+        mayImport,
+        imports: batches.map((batch) => importBatchLine(batch, { nameOf, timeZone })),
+        ...view,
+        errors,
+        fieldErrors: fieldErrors(errors),
+      },
+      status,
+    );
   }
 
   /** The number in the page's path, as the API reads its path: anything but a number is no page at all. */
@@ -86,10 +117,7 @@ export function residentsPages(deps: ConsoleDependencies) {
     return residentView(subscriber, { topics, nameOf, timeZone });
   }
 
-  routes.get(FIND, (c) => {
-    authorize(signedIn(c).principal, 'subscribers:read');
-    return findPage(c);
-  });
+  routes.get(FIND, (c) => findPage(c));
 
   // A POST, not a GET form: a number in a query string would be kept in browser history and access logs.
   routes.post(FIND, async (c) => {
@@ -113,11 +141,13 @@ export function residentsPages(deps: ConsoleDependencies) {
     const phone = phoneOfPath(c);
     const subscriber = await find(c, phone);
     if (!subscriber) return notFoundPage(c, phone);
-    const resident = await view(subscriber);
+    const [resident, sent] = await Promise.all([view(subscriber), messagesToResident(deps.broadcasts, signedIn(c).principal, phone)]);
+    const topicNames = new Map(await Promise.all([...new Set(sent.messages.flatMap(({ topicId }) => (topicId ? [topicId] : [])))].map(async (id) => [id, (await deps.broadcasts.stores.topics.get(id))?.name ?? id] as const)));
     return page(c, 'residents/resident.njk', {
       pageTitle: resident.phoneForPeople,
       backLink: FIND,
       resident,
+      sent: residentMessagesView(sent, { timeZone, topicName: (id) => topicNames.get(id) ?? id }),
       mayErase: may(signedIn(c).principal, 'subscribers:erase'),
     });
   });

@@ -1,3 +1,4 @@
+import type { ImportProblemKind } from './subscriber-import.js';
 /**
  * The error taxonomy. Handlers map these to HTTP by class (never by name string);
  * queue consumers use `ProviderError.retryable` to decide between retry and record-and-move-on.
@@ -137,4 +138,25 @@ export class LocalStackStartError extends Error {
     super(message, options);
     this.name = 'LocalStackStartError';
   }
+}
+
+/**
+ * An import refused whole: `details` are the API's field-level problems; `problems` are the same
+ * with their kind and line, for the console's check page to group, and `batchId` names the
+ * batch whose record keeps the refusal.
+ */
+export class ImportRefusedError extends ValidationError {
+  readonly problems: readonly ImportProblem[];
+  readonly batchId: string;
+  constructor(message: string, problems: readonly ImportProblem[], batchId: string) {
+    super(message, problems.map(({ field, message: words }) => ({ field, message: words })));
+    this.name = 'ImportRefusedError';
+    this.problems = problems;
+    this.batchId = batchId;
+  }
+}
+
+export interface ImportProblem extends FieldIssue {
+  kind: ImportProblemKind;
+  line: number | undefined;
 }

@@ -1,5 +1,6 @@
 import type { StaffStore } from '../staff/staff-store.js';
 import type { TemplateStore } from '../templates/template-store.js';
+import type { ImportBatchStore } from '../residents/import-batch.js';
 import type {
   Broadcast,
   BroadcastCounts,
@@ -783,4 +784,5 @@ export interface Stores {
   templates: TemplateStore;
   audit: AuditLog;
   departments: DepartmentStore;
+  importBatches: ImportBatchStore;
 }

@@ -183,7 +183,17 @@ export async function consoleTestApp(options: ConsoleTestOptions = {}) {
     });
   }
 
-  return { app, deps, stores, clock, fanOutTasks, replies, sessions, deadLetters, health, signIn, get, post };
+  /** Posts a form with a file, as a browser sends a file input (multipart); the CSRF token goes with it. */
+  async function upload(path: string, as: SignedInAs, file: { name: string; content: string | Uint8Array; type?: string } | undefined, form: Record<string, string> = {}): Promise<Response> {
+    const body = new FormData();
+    body.append('csrf', as.csrf);
+    for (const [name, value] of Object.entries(form)) body.append(name, value);
+    // No file chosen: browsers still send the part, empty and unnamed.
+    body.append('file', file ? new File([file.content], file.name, { type: file.type ?? 'text/csv' }) : new File([], '', { type: 'application/octet-stream' }));
+    return app.request(path, { method: 'POST', headers: { cookie: as.cookie }, body });
+  }
+
+  return { app, deps, stores, clock, fanOutTasks, replies, sessions, deadLetters, health, signIn, get, post, upload };
 }
 
 export type ConsoleTestApp = Awaited<ReturnType<typeof consoleTestApp>>;

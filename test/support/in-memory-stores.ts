@@ -1,4 +1,5 @@
 import { ConflictError } from '../../shared/domain/errors.js';
+import type { ImportBatch, ImportBatchStore } from '../../shared/residents/import-batch.js';
 import type { ReplySendJob } from '../../shared/domain/jobs.js';
 import type { Language } from '../../shared/domain/language.js';
 import type { ReplyId, ReplyOverrides } from '../../shared/domain/replies.js';
@@ -798,7 +799,29 @@ export function inMemoryStores(shardCount = 4): InMemoryStores {
     templates: new InMemoryTemplateStore(),
     audit: new InMemoryAuditLog(),
     departments: new InMemoryDepartmentStore(),
+    importBatches: new InMemoryImportBatchStore(),
   };
+}
+
+/** Import batches by id; the listing is the same records, newest first. */
+export class InMemoryImportBatchStore implements ImportBatchStore {
+  readonly batches = new Map<string, ImportBatch>();
+
+  async record(batch: ImportBatch): Promise<void> {
+    this.batches.set(batch.id, copy(batch));
+  }
+
+  async get(id: string): Promise<ImportBatch | undefined> {
+    const batch = this.batches.get(id);
+    return batch ? copy(batch) : undefined;
+  }
+
+  async recent(limit: number): Promise<ImportBatch[]> {
+    return [...this.batches.values()]
+      .sort((a, b) => (`${a.at}#${a.id}` < `${b.at}#${b.id}` ? 1 : -1))
+      .slice(0, limit)
+      .map(copy);
+  }
 }
 
 /** A clock that stands still until a test moves it. */

@@ -88,35 +88,36 @@ describe('readImportCsv', () => {
   });
 
   it.each([
-    ['an invalid number', { phone: '12345' }, 'line 2: phone', '"12345" is not a valid phone number'],
-    ['no topic', { topic: '' }, 'line 2: topic', 'must be 1–40 lowercase letters'],
-    ['a topic that is not an id', { topic: 'youth club!' }, 'line 2: topic', 'must be 1–40 lowercase letters'],
-    ['an unknown channel', { channel: 'fax' }, 'line 2: channel', 'must be sms or whatsapp'],
-    ['an unknown language', { language: 'fr' }, 'line 2: language', 'en'],
-    ['an area that is no postcode', { area: 'Cardiff' }, 'line 2: area', '"Cardiff" is not a UK postcode district or postcode'],
-    ['an age instead of a band', { age_band: '15' }, 'line 2: age_band', 'must be one of 13-15, 16-17, 18-24, 25+'],
-    ['no one who collected the consent', { consent_collected_by: '' }, 'line 2: consent_collected_by', 'who collected the consent is required'],
-    ['no date of consent', { consent_collected_at: '' }, 'line 2: consent_collected_at', 'when the consent was collected is required'],
-    ['a date of consent that is no date', { consent_collected_at: 'last week' }, 'line 2: consent_collected_at', 'must be a date'],
-    ['a date of consent in the future', { consent_collected_at: '2025-03-02' }, 'line 2: consent_collected_at', 'must not be in the future'],
-    ['no method of consent', { consent_method: '' }, 'line 2: consent_method', 'how the consent was collected is required'],
-  ])('refuses %s, naming the line and field', (_case, fields, field, message) => {
+    ['an invalid number', { phone: '12345' }, 'line 2: phone', '"12345" is not a valid phone number', 'phone'],
+    ['no number', { phone: '' }, 'line 2: phone', 'the phone number is required', 'missing'],
+    ['no topic', { topic: '' }, 'line 2: topic', 'the topic is required', 'missing'],
+    ['a topic that is not an id', { topic: 'youth club!' }, 'line 2: topic', 'must be 1–40 lowercase letters', 'topic'],
+    ['an unknown channel', { channel: 'fax' }, 'line 2: channel', 'must be sms or whatsapp', 'value'],
+    ['an unknown language', { language: 'fr' }, 'line 2: language', 'en', 'value'],
+    ['an area that is no postcode', { area: 'Cardiff' }, 'line 2: area', '"Cardiff" is not a UK postcode district or postcode', 'value'],
+    ['an age instead of a band', { age_band: '15' }, 'line 2: age_band', 'must be one of 13-15, 16-17, 18-24, 25+', 'value'],
+    ['no one who collected the consent', { consent_collected_by: '' }, 'line 2: consent_collected_by', 'who collected the consent is required', 'missing'],
+    ['no date of consent', { consent_collected_at: '' }, 'line 2: consent_collected_at', 'when the consent was collected is required', 'missing'],
+    ['a date of consent that is no date', { consent_collected_at: 'last week' }, 'line 2: consent_collected_at', 'must be a date', 'value'],
+    ['a date of consent in the future', { consent_collected_at: '2025-03-02' }, 'line 2: consent_collected_at', 'must not be in the future', 'value'],
+    ['no method of consent', { consent_method: '' }, 'line 2: consent_method', 'how the consent was collected is required', 'missing'],
+  ])('refuses %s, naming the line and field, as a problem of its kind', (_case, fields, field, message, kind) => {
     // Act
     const { rows, issues } = read(csv(row(fields)));
 
     // Assess
     expect(rows).toEqual([]);
-    expect(issues).toEqual([{ field, message: expect.stringContaining(message) }]);
+    expect(issues).toEqual([{ field, message: expect.stringContaining(message), kind, line: 2 }]);
   });
 
   it.each([
-    ['a row with more fields than the header', csv(`${row()},extra`), [{ field: 'line 2: csv', message: 'has 10 fields; the header has 9' }]],
-    ['an unknown column', 'phone,topic,postcode,consent_collected_by,consent_collected_at,consent_method\n', [{ field: 'line 1: postcode', message: expect.stringContaining('unknown column') }]],
-    ['a missing required column', 'phone,topic,consent_collected_by,consent_collected_at\n', [{ field: 'line 1: consent_method', message: expect.stringContaining('required') }]],
-    ['a column twice', `${HEADER},phone\n`, [{ field: 'line 1: phone', message: 'the column appears twice' }]],
-    ['an empty file', '', [{ field: 'body', message: expect.stringContaining('empty') }]],
-    ['a header and no rows', `${HEADER}\n`, [{ field: 'body', message: 'the file has a header but no rows' }]],
-    ['an unclosed quote', csv(row(), '"07700 900102,youth'), [{ field: expect.stringMatching(/^line \d+: csv$/), message: expect.stringContaining('Quote Not Closed') }]],
+    ['a row with more fields than the header', csv(`${row()},extra`), [{ field: 'line 2: csv', message: 'has 10 fields; the header has 9', kind: 'file', line: 2 }]],
+    ['an unknown column', 'phone,topic,postcode,consent_collected_by,consent_collected_at,consent_method\n', [{ field: 'line 1: postcode', message: expect.stringContaining('unknown column'), kind: 'file', line: 1 }]],
+    ['a missing required column', 'phone,topic,consent_collected_by,consent_collected_at\n', [{ field: 'line 1: consent_method', message: expect.stringContaining('required'), kind: 'file', line: 1 }]],
+    ['a column twice', `${HEADER},phone\n`, [{ field: 'line 1: phone', message: 'the column appears twice', kind: 'file', line: 1 }]],
+    ['an empty file', '', [{ field: 'body', message: expect.stringContaining('empty'), kind: 'file', line: undefined }]],
+    ['a header and no rows', `${HEADER}\n`, [{ field: 'body', message: 'the file has a header but no rows', kind: 'file', line: undefined }]],
+    ['an unclosed quote', csv(row(), '"07700 900102,youth'), [{ field: expect.stringMatching(/^line \d+: csv$/), message: expect.stringContaining('Quote Not Closed'), kind: 'file', line: expect.any(Number) }]],
   ])('refuses %s', (_case, text, expected) => {
     // Act
     const { rows, issues } = read(text);
@@ -131,7 +132,7 @@ describe('readImportCsv', () => {
     const { issues } = read(csv(row(), row(), row()), 2);
 
     // Assess
-    expect(issues).toEqual([{ field: 'body', message: 'at most 2 rows per import; this file has 3: split it' }]);
+    expect(issues).toEqual([{ field: 'body', message: 'at most 2 rows per import; this file has 3: split it', kind: 'file', line: undefined }]);
   });
 
   it('reports every bad row by its own line, blank lines counted', () => {

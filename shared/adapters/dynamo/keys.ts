@@ -47,6 +47,8 @@ import type { Channel } from '../../domain/model.js';
  * | provider's breaker   | PROVIDERROUTE#<channel>     | BREAKER#<provider>         |
  * | sender's schedule    | PACE#<prov>:<ch>:<identity> | PACE                       |
  * | provider shifts      | PROVIDERROUTE#<channel>     | SHIFT#<from>#<to>          |
+ * | import batch         | IMPORT#<batch id>           | IMPORT                     |
+ * | import listing       | IMPORTS                     | <at>#<batch id>            |
  *
  * Topics sit in one partition because there are few of them and they are read together. The
  * subscriber index is spread over shards so that no partition runs hot when thousands join.
@@ -174,5 +176,8 @@ export const keys = {
   providerBreaker: (channel: Channel, provider: string) => ({ pk: `PROVIDERROUTE#${channel}`, sk: `BREAKER#${provider}` }),
   /** A sender's send schedule (the pacer's virtual clock); one small item per sender. */
   sendPace: (sender: string) => ({ pk: `PACE#${sender}`, sk: 'PACE' }),
+  importBatch: (id: string) => ({ pk: `IMPORT#${id}`, sk: 'IMPORT' }),
+  importsPartition: 'IMPORTS',
+  importListing: (at: string, id: string) => ({ pk: 'IMPORTS', sk: `${at}#${id}` }),
   providerShift: (channel: Channel, from: string, to: string) => ({ pk: `PROVIDERROUTE#${channel}`, sk: `SHIFT#${from}#${to}` }),
 } as const;

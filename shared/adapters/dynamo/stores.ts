@@ -13,6 +13,7 @@ import { DynamoSubscriberStore } from './subscriber-store.js';
 import { DynamoTemplateStore } from './template-store.js';
 import { DynamoTopicIndex } from './topic-index.js';
 import { DynamoTopicStore } from './topic-store.js';
+import { DynamoImportBatchStore } from './import-batch-store.js';
 import { defaultRetention, type RetentionPeriods } from '../../retention/periods.js';
 import type { PhoneHasher } from '../../domain/erasure.js';
 
@@ -39,5 +40,6 @@ export function dynamoStores(documents: DynamoDBDocumentClient, tableName: strin
     templates: new DynamoTemplateStore(documents, tableName),
     audit: new DynamoAuditLog(documents, tableName, retention),
     departments: new DynamoDepartmentStore(documents, tableName),
+    importBatches: new DynamoImportBatchStore(documents, tableName),
   };
 }

@@ -1,24 +1,18 @@
-import { createHash } from 'node:crypto';
-import type { CountryCode } from 'libphonenumber-js';
-import { ValidationError, type FieldIssue } from '../../domain/errors.js';
+import { ImportRefusedError, ValidationError, type ImportProblem } from '../../domain/errors.js';
 import type { Principal } from '../../domain/model.js';
-import { MAX_IMPORT_ROWS } from '../../domain/subscriber-import.js';
 import type { ImportedSubscription, ImportEvidence } from '../../ports/stores.js';
 import { logger } from '../../runtime/logger.js';
-import { authorize } from '../access.js';
 import { recordAudit } from '../audit.js';
 import type { CoreDependencies } from '../dependencies.js';
-import { readImportCsv, type NumberedRow } from './csv-rows.js';
-import { planImport } from './plan.js';
+import { batchRecord } from './batch-record.js';
+import { checkImport, type ImportInput } from './check-import.js';
+import { hasOwnConsent, withConsent, type ImportRow, type NumberedRow } from './csv-rows.js';
 import { inPool } from './pool.js';
+
+export { importBatchId, type ImportInput } from './check-import.js';
 
 /** Residents written at a time (a resident's own rows one after another). */
 const WRITE_CONCURRENCY = 16;
-
-export interface ImportInput {
-  csv: string;
-  defaultCountry: CountryCode;
-}
 
 export interface ImportSummary {
   batchId: string;
@@ -30,40 +24,49 @@ export interface ImportSummary {
 
 /**
  * Imports residents who gave their consent elsewhere (a paper form, a youth club sign-up), each
- * row with who collected it, when and how. All or nothing:
- * - every row is checked first, against the file and the stored state, and any bad row refuses
- *   the whole file, each problem named by line and field;
+ * row with who collected it, when and how (its own cells, or evidence given for the whole file
+ * in the console). All or nothing:
+ * - every row is checked first (checkImport), against the file and the stored state, and any
+ *   bad row refuses the whole file, each problem named by line and field; the refusal is kept
+ *   on the batch's record (by line and kind of problem), nothing else is written;
  * - then rows are applied as replayable writes marked with the batch id; if one fails, what the
  *   batch wrote is taken back (no transactions: dynalite has none, and 10,000 rows would not fit
  *   in one anyway) and the error stands.
- * The batch id is derived from the key and the file, so sending the same file again (after a
- * time-out, or a failure whose undo failed too) is the same batch: rows it already wrote are
- * replayed, not doubled, and a failure then takes back the earlier attempt's rows too.
+ * The batch id is derived from the key, the file and the evidence given apart, so sending the
+ * same file again (after a time-out, or a failure whose undo failed too) is the same batch: rows
+ * it already wrote are replayed, not doubled, and a failure then takes back the earlier
+ * attempt's rows too.
  */
 export async function importSubscribers(deps: CoreDependencies, principal: Principal, input: ImportInput): Promise<ImportSummary> {
-  authorize(principal, 'subscribers:import');
-  const now = deps.clock.now();
-  const { rows, issues } = readImportCsv(input.csv, { defaultCountry: input.defaultCountry, now, maxRows: MAX_IMPORT_ROWS });
-  if (rows.length === 0) throw refused(issues);
-  const batchId = importBatchId(principal.keyId, input.csv);
-  // The well-formed rows are checked against the stored state even when others are malformed,
-  // so one answer names every bad row of the file.
-  const { plan, issues: stateIssues } = await planImport(deps.stores, principal, rows, batchId);
-  if (issues.length + stateIssues.length > 0) throw refused(byLine([...issues, ...stateIssues]));
+  const check = await checkImport(deps, principal, input);
+  const now = deps.clock.now().toISOString();
+  const batch = { id: check.batchId, at: now, principal, consent: input.consent, rowsWithGivenConsent: check.rowsWithoutConsent };
+  if (check.issues.length > 0 || !check.plan) {
+    await deps.stores.importBatches.record(batchRecord(batch, { refused: { rows: check.rows, issues: check.issues } }));
+    throw refused(check.issues, check.batchId);
+  }
+  const { consent } = input;
+  if (check.rowsWithoutConsent > 0 && !consent) {
+    throw new ValidationError('consent evidence is required: give it for the rows that have none, or in each row', [
+      { field: 'consent', message: `${check.rowsWithoutConsent} row${check.rowsWithoutConsent === 1 ? ' gives' : 's give'} no consent evidence of their own` },
+    ]);
+  }
+  const complete = (numbered: (typeof check.plan.apply)[number]): NumberedRow => ({
+    line: numbered.line,
+    row: hasOwnConsent(numbered.row) ? numbered.row : withConsent(numbered.row, consent!),
+  });
+  const apply = check.plan.apply.map(complete);
+  const already = check.plan.alreadySubscribed.map(complete);
 
-  await applyBatch(deps, principal, plan.apply, batchId, now.toISOString());
+  await applyBatch(deps, principal, apply, check.batchId, now);
 
-  const summary = summarise(batchId, rows.length, plan.apply, plan.alreadySubscribed);
+  const summary = summarise(check.batchId, check.rows, apply, already);
+  await deps.stores.importBatches.record(batchRecord(batch, { imported: summary }));
   // Counts and topics only: the audit log keeps no phone numbers.
-  await recordAudit(deps, principal, 'subscriber.import', { type: 'subscriberImport', id: batchId }, {
+  await recordAudit(deps, principal, 'subscriber.import', { type: 'subscriberImport', id: check.batchId }, {
     after: { rows: summary.rows, imported: summary.imported, alreadySubscribed: summary.alreadySubscribed, topics: summary.topics.map((t) => t.topicId) },
   });
   return summary;
-}
-
-/** The same key sending the same file makes the same batch. */
-export function importBatchId(keyId: string, csv: string): string {
-  return `imp-${createHash('sha256').update(keyId).update('\n').update(csv).digest('hex').slice(0, 24)}`;
 }
 
 async function applyBatch(deps: CoreDependencies, principal: Principal, rows: readonly NumberedRow[], batchId: string, at: string): Promise<void> {
@@ -92,7 +95,7 @@ function groupByPhone(rows: readonly NumberedRow[]): NumberedRow[][] {
   return [...groups.values()];
 }
 
-function subscriptionOf(row: NumberedRow['row']): ImportedSubscription {
+function subscriptionOf(row: ImportRow): ImportedSubscription {
   return {
     phone: row.phone,
     channel: row.channel,
@@ -101,7 +104,7 @@ function subscriptionOf(row: NumberedRow['row']): ImportedSubscription {
   };
 }
 
-function evidenceOf(row: NumberedRow['row'], batchId: string, principal: Principal): ImportEvidence {
+function evidenceOf(row: ImportRow, batchId: string, principal: Principal): ImportEvidence {
   return {
     kind: 'import',
     batchId,
@@ -130,12 +133,7 @@ function summarise(batchId: string, rowCount: number, imported: readonly Numbere
   };
 }
 
-/** In the order of the file (a stable sort: a line's own problems keep their order). */
-function byLine(issues: FieldIssue[]): FieldIssue[] {
-  const lineOf = (issue: FieldIssue) => Number(/^line (\d+):/.exec(issue.field)?.[1] ?? 0);
-  return [...issues].sort((a, b) => lineOf(a) - lineOf(b));
-}
-
-function refused(issues: FieldIssue[]): ValidationError {
-  return new ValidationError(`${issues.length} problem${issues.length === 1 ? '' : 's'} in the file; nothing was imported`, issues);
+/** The API answers with each problem's field and words, as it always has; the console groups them by kind. */
+function refused(issues: readonly ImportProblem[], batchId: string): ImportRefusedError {
+  return new ImportRefusedError(`${issues.length} problem${issues.length === 1 ? '' : 's'} in the file; nothing was imported`, issues, batchId);
 }

@@ -1,17 +1,16 @@
-import type { FieldIssue } from '../../domain/errors.js';
 import type { Principal, Topic } from '../../domain/model.js';
 import type { Stores } from '../../ports/stores.js';
-import { lineField, type NumberedRow } from './csv-rows.js';
+import { lineIssue, type ImportIssue, type NumberedRow, type RowWithOptionalConsent } from './csv-rows.js';
 import { inPool } from './pool.js';
 
 /** Reads of residents' state at a time: enough to keep a 10,000-row file within the function's time. */
 const READ_CONCURRENCY = 16;
 
-export interface ImportPlan {
+export interface ImportPlan<Row = RowWithOptionalConsent> {
   /** Rows to write (including rows this batch wrote on an earlier attempt). */
-  apply: NumberedRow[];
+  apply: NumberedRow<Row>[];
   /** Rows whose resident already has the subscription: nothing is written for them. */
-  alreadySubscribed: NumberedRow[];
+  alreadySubscribed: NumberedRow<Row>[];
 }
 
 /**
@@ -24,49 +23,49 @@ export interface ImportPlan {
  * - a resident who opted out on that channel, or left that topic on it: an import never
  *   overrides a resident's own STOP.
  */
-export async function planImport(
+export async function planImport<Row extends RowWithOptionalConsent>(
   stores: Stores,
   principal: Principal,
-  rows: readonly NumberedRow[],
+  rows: readonly NumberedRow<Row>[],
   batchId: string,
-): Promise<{ plan: ImportPlan; issues: FieldIssue[] }> {
-  const issues: FieldIssue[] = [];
+): Promise<{ plan: ImportPlan<Row>; issues: ImportIssue[] }> {
+  const issues: ImportIssue[] = [];
   const topics = await topicsOf(stores, rows);
   const phones = [...new Set(rows.map(({ row }) => row.phone))];
   const [erased, residents] = await Promise.all([stores.subscribers.erasedAmong(phones), residentsOf(stores, phones)]);
 
   const firstLine = new Map<string, number>();
-  const plan: ImportPlan = { apply: [], alreadySubscribed: [] };
+  const plan: ImportPlan<Row> = { apply: [], alreadySubscribed: [] };
   for (const numbered of rows) {
     const { line, row } = numbered;
-    const problem = (field: string, message: string) => issues.push({ field: lineField(line, field), message });
+    const problem = (field: string, message: string, kind: ImportIssue['kind']) => issues.push(lineIssue(line, field, kind, message));
     const topic = topics.get(row.topic);
     const key = `${row.phone}|${row.channel}|${row.topic}`;
     const repeated = firstLine.get(key);
     if (repeated === undefined) firstLine.set(key, line);
 
-    if (!topic) problem('topic', `there is no topic "${row.topic}"`);
-    else if (topic.archivedAt) problem('topic', `topic "${row.topic}" is archived and takes no subscribers`);
+    if (!topic) problem('topic', `there is no topic "${row.topic}"`, 'topic');
+    else if (topic.archivedAt) problem('topic', `topic "${row.topic}" is archived and takes no subscribers`, 'topic');
     else if (principal.role !== 'operator' && topic.department !== principal.department) {
-      problem('topic', `topic "${row.topic}" belongs to department "${topic.department}", not this key's "${principal.department}"`);
+      problem('topic', `topic "${row.topic}" belongs to department "${topic.department}", not this key's "${principal.department}"`, 'topic');
     }
     if (repeated !== undefined) {
-      problem('phone', `repeats line ${repeated} (the same number, topic and channel)`);
+      problem('phone', `repeats line ${repeated} (the same number, topic and channel)`, 'duplicate');
       continue;
     }
     if (erased.has(row.phone)) {
-      problem('phone', 'this number was erased at the resident’s request and is never imported again');
+      problem('phone', 'this number was erased at the resident’s request and is never imported again', 'stopped');
       continue;
     }
     const resident = residents.get(row.phone);
     const optedOutAt = resident?.optedOut[row.channel];
     if (optedOutAt) {
-      problem('phone', `the resident opted out of ${row.channel} on ${optedOutAt.slice(0, 10)}; an import never overrides a STOP`);
+      problem('phone', `the resident opted out of ${row.channel} on ${optedOutAt.slice(0, 10)}; an import never overrides a STOP`, 'stopped');
       continue;
     }
     const last = resident?.lastChange.get(`${row.channel}|${row.topic}`);
     if (last?.action === 'leave') {
-      problem('topic', `the resident left "${row.topic}" on ${row.channel} on ${last.at.slice(0, 10)}; an import never overrides that`);
+      problem('topic', `the resident left "${row.topic}" on ${row.channel} on ${last.at.slice(0, 10)}; an import never overrides that`, 'stopped');
       continue;
     }
     // Subscribed already: by this batch on an earlier attempt (replayed, which is harmless and
@@ -78,7 +77,7 @@ export async function planImport(
   return { plan, issues };
 }
 
-async function topicsOf(stores: Stores, rows: readonly NumberedRow[]): Promise<Map<string, Topic>> {
+async function topicsOf(stores: Stores, rows: readonly NumberedRow<RowWithOptionalConsent>[]): Promise<Map<string, Topic>> {
   const ids = [...new Set(rows.map(({ row }) => row.topic))];
   const found = await Promise.all(ids.map((id) => stores.topics.get(id)));
   return new Map(found.filter((topic): topic is Topic => topic !== undefined).map((topic) => [topic.id, topic]));

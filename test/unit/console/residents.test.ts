@@ -4,6 +4,7 @@ import { aPhone } from '../../support/builders.js';
 import { consoleTestApp, type ConsoleTestApp } from '../../support/console-app.js';
 import { pageProblems } from '../../support/page-checks.js';
 import { errorSummary, fieldError, pageText } from '../../support/page-reading.js';
+import { residentWithMessages } from '../../support/resident-messages.js';
 
 /** The first seeded resident (traffic and closures by SMS, area CF10, 16-17), as its page's path has it. */
 const resident = aPhone(1);
@@ -21,11 +22,21 @@ const pages: PageCase[] = [
   { name: 'find a resident, no number', status: 400, response: async (t) => t.post('/console/residents', await t.signIn('operator', '*'), { phone: ' ' }) },
   { name: 'find a resident, not found', status: 404, response: async (t) => t.post('/console/residents', await t.signIn('operator', '*'), { phone: '07700 900999' }) },
   { name: "a resident's page", status: 200, response: async (t) => t.get(residentPage, await t.signIn('operator', '*')) },
+  {
+    name: "a resident's page, with messages sent to them and an inbox conversation",
+    status: 200,
+    response: async (t) => {
+      await residentWithMessages(t.stores);
+      return t.get(residentPage, await t.signIn('operator', '*'));
+    },
+  },
   { name: "a resident's page, no such resident", status: 404, response: async (t) => t.get(`/console/residents/${encodeURIComponent(aPhone(999))}`, await t.signIn('operator', '*')) },
   { name: 'erase: confirmation', status: 200, response: async (t) => t.get(`${residentPage}/erase`, await t.signIn('operator', '*')) },
   { name: 'erase: a number that does not match', status: 400, response: async (t) => t.post(`${residentPage}/erase`, await t.signIn('operator', '*'), { confirm: '07700 900002' }) },
   { name: 'erase: erased', status: 200, response: async (t) => t.post(`${residentPage}/erase`, await t.signIn('operator', '*'), { confirm: '07700 900001' }) },
-  { name: 'refused: a sender finds a resident', status: 403, response: async (t) => t.get('/console/residents', await t.signIn('sender')) },
+  { name: 'residents, a sender (import only)', status: 200, response: async (t) => t.get('/console/residents', await t.signIn('sender')) },
+  { name: 'refused: a viewer on the residents page', status: 403, response: async (t) => t.get('/console/residents', await t.signIn('viewer')) },
+  { name: 'refused: a sender finds a resident', status: 403, response: async (t) => t.post('/console/residents', await t.signIn('sender'), { phone: '07700 900001' }) },
 ];
 
 describe('every residents page', () => {
@@ -137,6 +148,27 @@ describe("a resident's page", () => {
   });
 });
 
+describe("a resident's messages", () => {
+  it('lists the broadcasts and replies sent to them, with links to the broadcast and to their inbox conversation, and never another resident\'s', async () => {
+    // Prepare
+    const t = await consoleTestApp();
+    const { broadcast, entry } = await residentWithMessages(t.stores);
+
+    // Act
+    const html = await (await t.get(residentPage, await t.signIn('operator', '*'))).text();
+
+    // Assess
+    const text = pageText(html);
+    expect(text).toContain('Tuesday 4 March 2025 at 09:00 Reply from the inbox: “Yes, it reopened at 9.” SMS Sent');
+    expect(text).toContain('Tuesday 4 March 2025 at 08:01 Broadcast on Traffic alerts SMS Delivered');
+    expect(text).toContain('Tuesday 4 March 2025 at 07:00 Automatic reply to their text SMS Sent');
+    expect(html).toContain(`href="/console/broadcasts/${broadcast.id}"`);
+    expect(html).toContain(`href="/console/inbox/${entry.id}"`);
+    expect(text).toMatch(/Conversation with traffic ?: 1 text, the last on Tuesday 4 March 2025 at 08:30: “Is Queen St open\?”/);
+    expect(text.match(/Broadcast on Traffic alerts/g)).toHaveLength(1);
+  });
+});
+
 describe('erasing a resident', () => {
   it('refuses a number typed again that does not match, and erases nothing', async () => {
     // Prepare
@@ -200,7 +232,8 @@ describe('erasing a resident', () => {
 
 describe('who may find and erase residents', () => {
   const refused: Array<{ role: Role; path: string; method: 'get' | 'post' }> = (['sender', 'approver', 'viewer'] as const).flatMap((role) => [
-    { role, path: '/console/residents', method: 'get' as const },
+    // A sender may import residents (the Residents page offers that), never find one.
+    { role, path: '/console/residents', method: role === 'sender' ? ('post' as const) : ('get' as const) },
     { role, path: residentPage, method: 'get' as const },
     { role, path: `${residentPage}/erase`, method: 'post' as const },
   ]);
@@ -221,7 +254,7 @@ describe('who may find and erase residents', () => {
 
   it.each([
     { role: 'operator' as const, department: '*', offered: true },
-    { role: 'sender' as const, department: 'traffic', offered: false },
+    { role: 'sender' as const, department: 'traffic', offered: true },
     { role: 'approver' as const, department: 'traffic', offered: false },
     { role: 'viewer' as const, department: 'traffic', offered: false },
   ])('offers Residents in the navigation to a $role: $offered', async ({ role, department, offered }) => {
