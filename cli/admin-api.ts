@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { residentMessagesResponse } from '../shared/api/resident-message-schemas.js';
 import {
   auditResponse,
   broadcastResponse,
@@ -46,6 +47,7 @@ export type BroadcastPreview = z.infer<typeof broadcastPreviewResponse>;
 export type DepartmentLimits = z.infer<typeof departmentLimitsResponse>;
 export type InboxEntry = z.infer<typeof inboxEntryResponse>;
 export type SubscriberImport = z.infer<typeof subscriberImportResponse>;
+export type ResidentMessages = z.infer<typeof residentMessagesResponse>;
 export type DeadLetterQueue = z.infer<typeof deadLettersResponse>['queues'][number];
 export type RedriveResult = z.infer<typeof redriveResultSchema>;
 export type ProvidersStatus = z.infer<typeof providersResponse>;
@@ -122,6 +124,10 @@ export class AdminApi {
 
   getSubscriber(phone: string) {
     return this.call(subscriberView, 'GET', `/v1/subscribers/${encodeURIComponent(phone)}`);
+  }
+
+  subscriberMessages(phone: string) {
+    return this.call(residentMessagesResponse, 'GET', `/v1/subscribers/${encodeURIComponent(phone)}/messages`);
   }
 
   /** The file goes as it is, as text/csv; an import may take the API its full 30 seconds. */
