@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { conversationResponse, severalResponse } from '../shared/api/inbox-schemas.js';
+import { residentMessagesResponse } from '../shared/api/resident-message-schemas.js';
 import {
   auditResponse,
   broadcastResponse,
@@ -68,6 +69,7 @@ export interface InboxFilterInput {
   receivedTo?: string;
 }
 export type SubscriberImport = z.infer<typeof subscriberImportResponse>;
+export type ResidentMessages = z.infer<typeof residentMessagesResponse>;
 export type DeadLetterQueue = z.infer<typeof deadLettersResponse>['queues'][number];
 export type RedriveResult = z.infer<typeof redriveResultSchema>;
 export type ProvidersStatus = z.infer<typeof providersResponse>;
@@ -175,6 +177,10 @@ export class AdminApi {
 
   getSubscriber(phone: string) {
     return this.call(subscriberView, 'GET', `/v1/subscribers/${encodeURIComponent(phone)}`);
+  }
+
+  subscriberMessages(phone: string) {
+    return this.call(residentMessagesResponse, 'GET', `/v1/subscribers/${encodeURIComponent(phone)}/messages`);
   }
 
   /** The file goes as it is, as text/csv; an import may take the API its full 30 seconds. */

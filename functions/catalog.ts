@@ -347,7 +347,7 @@ export const functionCatalog = {
     }),
     trigger: {
       kind: 'http',
-      routes: ['GET /v1/subscribers/{phone}', 'DELETE /v1/subscribers/{phone}', 'POST /v1/subscribers/import'],
+      routes: ['GET /v1/subscribers/{phone}', 'GET /v1/subscribers/{phone}/messages', 'DELETE /v1/subscribers/{phone}', 'POST /v1/subscribers/import'],
       authorizer: 'apiKey',
     },
     // phoneHashKey: erasure tombstones and an import's check against them are keyed with it; no

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import type { Subscriber, SubscriberImport } from '../admin-api.js';
+import type { ResidentMessages, Subscriber, SubscriberImport } from '../admin-api.js';
 import { UsageError } from '../errors.js';
 import { parseArguments } from '../arguments.js';
 import { confirm } from '../confirm.js';
@@ -27,6 +27,18 @@ export function registerSubscribers(program: Command): void {
       const { data, raw } = await context.admin().getSubscriber(input.phone);
       if (context.output.json) return context.output.raw(raw);
       showSubscriber(context.output, data);
+    });
+
+  subscribers
+    .command('messages')
+    .description('list what was sent to a resident (broadcasts and replies, newest first) and their inbox conversations')
+    .argument('<phone>', 'phone number, e.g. +447700900123')
+    .action(async (phone: string, _options: unknown, command: Command) => {
+      const context = contextOf(command);
+      const input = parseArguments(phoneInput, { phone });
+      const { data, raw } = await context.admin().subscriberMessages(input.phone);
+      if (context.output.json) return context.output.raw(raw);
+      showMessages(context.output, data);
     });
 
   subscribers
@@ -95,6 +107,33 @@ function showSubscriber(output: Output, subscriber: Subscriber): void {
       { heading: 'CHANNEL', value: (event) => event.channel },
       { heading: 'TOPIC', value: (event) => event.topicId ?? '-' },
       { heading: 'EVIDENCE', value: (event) => truncate(describeEvidence(event.evidence), 60) },
+    ],
+    '(none)',
+  );
+}
+
+function showMessages(output: Output, found: ResidentMessages): void {
+  output.table(
+    found.messages,
+    [
+      { heading: 'AT', value: (message) => shortTime(message.at) },
+      { heading: 'KIND', value: (message) => message.kind },
+      { heading: 'BROADCAST', value: (message) => message.broadcastId ?? '-' },
+      { heading: 'TOPIC', value: (message) => message.topicId ?? '-' },
+      { heading: 'CHANNEL', value: (message) => message.channel },
+      { heading: 'STATUS', value: (message) => message.status },
+    ],
+    '(no messages kept)',
+  );
+  output.line();
+  output.line('Inbox conversations');
+  output.table(
+    found.conversations,
+    [
+      { heading: 'DEPARTMENT', value: (conversation) => conversation.department },
+      { heading: 'TEXTS', value: (conversation) => String(conversation.texts) },
+      { heading: 'LAST', value: (conversation) => shortTime(conversation.lastAt) },
+      { heading: 'LAST TEXT', value: (conversation) => truncate(conversation.lastText, 50) },
     ],
     '(none)',
   );

@@ -8,6 +8,7 @@ import { ValidationError } from '../../shared/domain/errors.js';
 import { importSubscribers } from '../../shared/usecases/import-subscribers/import-subscribers.js';
 import { json } from '../../shared/runtime/http/responses.js';
 import { eraseSubscriber, getSubscriber } from '../../shared/usecases/subscribers.js';
+import { messagesToResident } from '../../shared/residents/messages-to-resident.js';
 import { authenticated } from './admin-route.js';
 import { bootstrapKeyUnknownToRoutes, coreDependencies } from '../wiring.js';
 
@@ -20,6 +21,10 @@ export const handler = httpFunction({
     'GET /v1/subscribers/{phone}': authenticated(async ({ deps, env, request }, principal) => {
       const phone = parseParameter(request.pathParameters.phone, 'phone', phoneNumberField(env.DEFAULT_COUNTRY as CountryCode));
       return json(200, await getSubscriber(deps.core, principal, phone));
+    }),
+    'GET /v1/subscribers/{phone}/messages': authenticated(async ({ deps, env, request }, principal) => {
+      const phone = parseParameter(request.pathParameters.phone, 'phone', phoneNumberField(env.DEFAULT_COUNTRY as CountryCode));
+      return json(200, await messagesToResident(deps.core, principal, phone));
     }),
     'POST /v1/subscribers/import': authenticated(async ({ deps, env, request }, principal) => {
       const summary = await importSubscribers(deps.core, principal, { csv: csvBody(request), defaultCountry: env.DEFAULT_COUNTRY as CountryCode });

@@ -30,6 +30,7 @@ import { templatePaths } from './openapi-templates.js';
 import { inboxPaths } from './openapi-inbox.js';
 import { conflict, errors, idParameter, jsonContent, notFound } from './openapi-parts.js';
 import { subscriberImportCsv, subscriberImportResponse } from './subscriber-import-schemas.js';
+import { residentMessagesResponse } from './resident-message-schemas.js';
 import { replyRequestSchema } from '../inbox/reply-rules.js';
 
 /** The admin API's OpenAPI document, built from the same zod schemas the handlers validate with. */
@@ -99,6 +100,15 @@ export function openApiDocument() {
           summary: 'Erase a subscriber (an anonymised opt-out tombstone is kept)',
           requestParams: idParameter('phone', 'phone number, E.164 or national form'),
           responses: { '204': { description: 'Erased' }, ...errors, ...notFound },
+        },
+      },
+      '/v1/subscribers/{phone}/messages': {
+        get: {
+          summary: 'What crier sent a resident (broadcasts, automatic replies, inbox replies) and their inbox conversations (operators)',
+          description:
+            'Read from the records crier keeps anyway (a message id is derived from the broadcast or text and the number), so listing costs no write per message sent. Only records still kept are listed: each expires at the end of the retention period.',
+          requestParams: idParameter('phone', 'phone number, E.164 or national form'),
+          responses: { '200': { description: 'The messages, newest first', ...jsonContent(residentMessagesResponse) }, ...errors, ...notFound },
         },
       },
       '/v1/subscribers/import': {

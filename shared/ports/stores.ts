@@ -55,6 +55,22 @@ export interface TopicStore {
    */
   update(id: string, change: (current: Topic) => Topic): Promise<{ before: Topic; after: Topic } | undefined>;
   subscriberCount(id: string): Promise<number>;
+  /** The subscriber count, by channel and by language, from the same counters (one read). */
+  subscriberCounts(id: string): Promise<TopicSubscriberCounts>;
+}
+
+/** A subscription's language as counted: the language the resident receives ('none': not given, so the deployment's default). */
+export type CountedLanguage = Language | 'none';
+
+/**
+ * A topic's subscriptions counted (a resident on SMS and WhatsApp counts twice, as they receive
+ * twice). By language: the resident's language as they now stand; subscriptions counted before
+ * languages were counted are in no language until the resident's language next changes.
+ */
+export interface TopicSubscriberCounts {
+  total: number;
+  byChannel: Record<Channel, number>;
+  byLanguage: Record<CountedLanguage, number>;
 }
 
 export interface SubscriberStore {

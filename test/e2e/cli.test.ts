@@ -82,6 +82,7 @@ describe('crier CLI against the local stack', () => {
     // Act
     const simulated = await crier(text, env);
     const shown = await crier(['subscribers', 'show', alice], env);
+    const messages = await crier(['subscribers', 'messages', alice], env);
 
     // Assess
     expect(simulated).toMatchObject({ code: 0, stderr: '' });
@@ -90,6 +91,8 @@ describe('crier CLI against the local stack', () => {
     expect(shown.code).toBe(0);
     expect(shown.stdout).toMatch(/^traffic\s+sms\s+\d{4}-/m);
     expect(shown.stdout).toMatch(/opt_in\s+sms\s+traffic\s+texted "JOIN TRAFFIC"/);
+    expect(messages).toMatchObject({ code: 0, stderr: '' });
+    expect(messages.stdout).toMatch(/^\S+\s+reply\s+-\s+-\s+sms\s+(sending|sent|delivered)\s*$/m);
   });
 
   it('replies to a resident’s text from the inbox with crier inbox reply', async () => {

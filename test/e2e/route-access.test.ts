@@ -110,6 +110,13 @@ describe('every /v1 route × key mode × role', () => {
       build: async (fresh) => ({ path: `/v1/topics/${fresh ? await newTopic() : shared.topic}/archive` }),
     },
     'GET /v1/subscribers/{phone}': { may: ['operator'], testKeys: 'closed', outsider: 403, ok: 200, build: async () => ({ path: `/v1/subscribers/${encodeURIComponent(resident)}` }) },
+    'GET /v1/subscribers/{phone}/messages': {
+      may: ['operator'],
+      testKeys: 'closed',
+      outsider: 403,
+      ok: 200,
+      build: async () => ({ path: `/v1/subscribers/${encodeURIComponent(resident)}/messages` }),
+    },
     'DELETE /v1/subscribers/{phone}': {
       may: ['operator'],
       testKeys: 'closed',

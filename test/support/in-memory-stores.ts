@@ -1,4 +1,5 @@
 import { ConflictError } from '../../shared/domain/errors.js';
+import type { TopicSubscriberCounts } from '../../shared/ports/stores.js';
 import type { ImportBatch, ImportBatchStore } from '../../shared/residents/import-batch.js';
 import type { ReplySendJob } from '../../shared/domain/jobs.js';
 import type { Language } from '../../shared/domain/language.js';
@@ -138,6 +139,18 @@ export class InMemoryTopicStore implements TopicStore {
 
   async subscriberCount(id: string): Promise<number> {
     return [...this.subscribers.subscriptionsById.values()].filter((subscription) => subscription.topicId === id).length;
+  }
+
+  /** Counted from the subscriptions and profiles as they stand: what the DynamoDB store's counters must always equal. */
+  async subscriberCounts(id: string): Promise<TopicSubscriberCounts> {
+    const counts: TopicSubscriberCounts = { total: 0, byChannel: { sms: 0, whatsapp: 0 }, byLanguage: { en: 0, cy: 0, es: 0, none: 0 } };
+    for (const subscription of this.subscribers.subscriptionsById.values()) {
+      if (subscription.topicId !== id) continue;
+      counts.total += 1;
+      counts.byChannel[subscription.channel] += 1;
+      counts.byLanguage[(await this.subscribers.getProfile(subscription.phone))?.language ?? 'none'] += 1;
+    }
+    return counts;
   }
 
   private assertFree(keywords: string[], topicId: string): void {

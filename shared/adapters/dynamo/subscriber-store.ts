@@ -29,6 +29,7 @@ import type { ErasureFootprint, ImportedSubscription, ImportEvidence, ProfileCha
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
+import { COUNTED_LANGUAGE, countedLanguageOf, TopicCounters } from './topic-counters.js';
 import { defaultRetention, type RetentionPeriods } from '../../retention/periods.js';
 import { expiresAt } from '../../retention/schedule.js';
 
@@ -60,13 +61,17 @@ function evidenceRef(evidence: ConsentEvidence, at: string): string {
 const IMPORT_BATCH = 'importBatch';
 
 export class DynamoSubscriberStore implements SubscriberStore {
+  private readonly counters: TopicCounters;
+
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly shardCount: number,
     private readonly retention: RetentionPeriods = defaultRetention,
     private readonly phoneHash: PhoneHasher = noPhoneHashKey,
-  ) {}
+  ) {
+    this.counters = new TopicCounters(documents, tableName, shardCount);
+  }
 
   async getProfile(phone: string): Promise<SubscriberProfile | undefined> {
     const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.profile(phone) }));
@@ -141,6 +146,8 @@ export class DynamoSubscriberStore implements SubscriberStore {
         ExpressionAttributeValues: { ':at': at, ':type': 'profile', ...Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])) },
       }),
     );
+    // Their subscriptions are counted under their language: they move with it.
+    if (names.includes('language') || names.includes('languageSource')) await this.counters.settle(phone);
   }
 
   async keepInferredLanguage(phone: string, channel: Channel, language: Language, at: string, evidence: ConsentEvidence): Promise<boolean> {
@@ -160,6 +167,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
           ExpressionAttributeValues: { ':at': at, ':type': 'profile', ':language': language, ':source': source },
         }),
       );
+      await this.counters.settle(phone);
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -264,6 +272,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
     );
     if (existing.Item) return false;
     const shard = shardOf(phone, this.shardCount);
+    const language = await this.counters.languageOf(phone);
     await this.putConsent(phone, { at, action, channel, topicId, evidence });
     if (liftOptOut) await this.touchProfile(phone, at, `REMOVE ${optedOutAttribute(channel)}, ${heldTopicsAttribute(channel)}, ${optOutRefAttribute(channel)}`);
     await this.documents.send(
@@ -282,6 +291,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
             channel,
             topicId,
             since: at,
+            [COUNTED_LANGUAGE]: language,
             ...(importBatch ? { [IMPORT_BATCH]: importBatch } : {}),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -291,7 +301,9 @@ export class DynamoSubscriberStore implements SubscriberStore {
       if (isConditionFailure(error)) return false; // a concurrent JOIN got there first
       throw error;
     }
-    await this.addToShardCount(topicId, shard, 1);
+    await this.counters.add(topicId, shard, channel, language, 1);
+    // A LANG between the read of their language and the subscription did not see it: moved now.
+    await this.counters.settle(phone, { channel, topicId });
     return true;
   }
 
@@ -326,17 +338,18 @@ export class DynamoSubscriberStore implements SubscriberStore {
     const shard = shardOf(row.phone, this.shardCount);
     const indexEntry = keys.topicIndexEntry(row.topicId, shard, row.phone, row.channel);
     try {
-      await this.documents.send(
+      const { Attributes } = await this.documents.send(
         new DeleteCommand({
           TableName: this.tableName,
           Key: keys.subscription(row.phone, row.channel, row.topicId),
           ConditionExpression: '#batch = :batch',
           ExpressionAttributeNames: { '#batch': IMPORT_BATCH },
           ExpressionAttributeValues: { ':batch': batchId },
+          ReturnValues: 'ALL_OLD',
         }),
       );
       await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: indexEntry }));
-      await this.addToShardCount(row.topicId, shard, -1);
+      await this.counters.add(row.topicId, shard, row.channel, countedLanguageOf(Attributes?.[COUNTED_LANGUAGE]), -1);
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       // Not the batch's. With no subscription at all, an index entry is one the batch wrote before
@@ -560,14 +573,17 @@ export class DynamoSubscriberStore implements SubscriberStore {
   /** Leaves one topic: the subscription's conditional delete decides, so the count moves once. */
   private async removeSubscription(subscription: Subscription): Promise<void> {
     const shard = shardOf(subscription.phone, this.shardCount);
+    let removed: Record<string, unknown> | undefined;
     try {
-      await this.documents.send(
+      ({ Attributes: removed } = await this.documents.send(
         new DeleteCommand({
           TableName: this.tableName,
           Key: keys.subscription(subscription.phone, subscription.channel, subscription.topicId),
           ConditionExpression: 'attribute_exists(pk)',
+          // Which language's counter it was under, from the delete itself: no read.
+          ReturnValues: 'ALL_OLD',
         }),
-      );
+      ));
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       return; // someone else removed it first (a retried STOP)
@@ -578,19 +594,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
         Key: keys.topicIndexEntry(subscription.topicId, shard, subscription.phone, subscription.channel),
       }),
     );
-    await this.addToShardCount(subscription.topicId, shard, -1);
-  }
-
-  private async addToShardCount(topicId: string, shard: number, delta: number): Promise<void> {
-    await this.documents.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.topicShardCount(topicId, shard),
-        UpdateExpression: 'ADD #count :delta',
-        ExpressionAttributeNames: { '#count': 'count' },
-        ExpressionAttributeValues: { ':delta': delta },
-      }),
-    );
+    await this.counters.add(subscription.topicId, shard, subscription.channel, countedLanguageOf(removed?.[COUNTED_LANGUAGE]), -1);
   }
 
   private async touchProfile(phone: string, at: string, removeClause: string): Promise<void> {

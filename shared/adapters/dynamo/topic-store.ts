@@ -1,7 +1,8 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../domain/errors.js';
 import { activeKeywords, topicSchema, type Topic } from '../../domain/model.js';
-import type { Page, TopicPageQuery, TopicStore } from '../../ports/stores.js';
+import type { Page, TopicPageQuery, TopicStore, TopicSubscriberCounts } from '../../ports/stores.js';
+import { TopicCounters } from './topic-counters.js';
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';
 import { decodeSortKeyCursor, encodeSortKeyCursor } from './cursor.js';
@@ -15,7 +16,11 @@ export class DynamoTopicStore implements TopicStore {
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly shardCount: number,
-  ) {}
+  ) {
+    this.counters = new TopicCounters(documents, tableName, shardCount);
+  }
+
+  private readonly counters: TopicCounters;
 
   /**
    * No transaction (the local DynamoDB, dynalite, has none): the topic is written first, then each
@@ -232,11 +237,11 @@ export class DynamoTopicStore implements TopicStore {
   }
 
   async subscriberCount(id: string): Promise<number> {
-    const shardKeys = Array.from({ length: this.shardCount }, (_, shard) => keys.topicShardCount(id, shard));
-    // batchGetAll retries the shards DynamoDB leaves unprocessed under throttling, which would
-    // otherwise be counted as empty.
-    const items = await batchGetAll(this.documents, this.tableName, shardKeys);
-    return items.reduce((sum, item) => sum + Number(item.count ?? 0), 0);
+    return (await this.counters.read(id)).total;
+  }
+
+  async subscriberCounts(id: string): Promise<TopicSubscriberCounts> {
+    return this.counters.read(id);
   }
 
   private async keywordOwner(keyword: string): Promise<string | undefined> {

@@ -65,7 +65,7 @@ describe('every operations page', () => {
 describe('operations', () => {
   it.each([
     { role: 'operator', links: ['Broadcasts', 'Inbox', 'Templates', 'Topics', 'Residents', 'Team', 'Operations'] },
-    { role: 'sender', links: ['Broadcasts', 'Inbox', 'Templates', 'Topics'] },
+    { role: 'sender', links: ['Broadcasts', 'Inbox', 'Templates', 'Topics', 'Residents'] },
   ] as Array<{ role: Role; links: string[] }>)("is the last link of the navigation for an operator, after Team ($role)", async ({ role, links }) => {
     // Prepare
     const t = await consoleTestApp();
