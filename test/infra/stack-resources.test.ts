@@ -525,7 +525,7 @@ describe('HTTP API', () => {
 
   it('has exactly the catalog routes, including the Twilio webhooks and no sandbox route', () => {
     // Prepare
-    const expectedCount = 66;
+    const expectedCount = 67;
 
     // Act
     const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
@@ -579,7 +579,7 @@ describe('HTTP API', () => {
     expect(route?.AuthorizerId !== undefined).toBe(expected);
   });
 
-  it('leaves the webhooks, the health check, the OpenAPI document and the console open, and guards 52 admin routes', () => {
+  it('leaves the webhooks, the health check, the OpenAPI document and the console open, and guards 53 admin routes', () => {
     // Prepare
     const open = [
       'GET /health',
@@ -607,7 +607,7 @@ describe('HTTP API', () => {
 
     // Assess
     expect(byAuthorization.filter((route) => !route.guarded).map((route) => route.routeKey).sort()).toEqual([...open].sort());
-    expect(byAuthorization.filter((route) => route.guarded)).toHaveLength(52);
+    expect(byAuthorization.filter((route) => route.guarded)).toHaveLength(53);
   });
 
   it('deploys automatically to a throttled $default stage', () => {
