@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
@@ -8,11 +9,17 @@ import { LocalStackClient } from '../support/local-stack-client.js';
  * Finding and erasing a resident in a real browser on a local stack: a resident joins a topic by
  * text; an operator finds them by their national number, reads the consent history with the text
  * that is its evidence, erases them after typing the number again, and finding them again says
- * there is no such resident. axe-core (WCAG 2.2 A and AA) on every page on the way.
+ * there is no such resident. A sender imports residents from a spreadsheet: a file with bad rows
+ * is refused with its problems grouped, the fixed file is checked, given its consent evidence and
+ * imported, and the batch's page tells what happened. axe-core (WCAG 2.2 A and AA) on every page
+ * on the way.
  */
 const authToken = 'console-residents-twilio-token';
 const staffPassword = 'residents-staff-password';
 const resident = { e164: '+447700900401', national: '07700 900401' };
+/** Who texted STOP to traffic: an import may not subscribe them again (row 9 of bad-rows.csv). */
+const stopped = '+447700900409';
+const spreadsheet = (name: string) => ({ name, mimeType: 'text/csv', buffer: readFileSync(`events/console-import/${name}`) });
 
 describe('residents in the console, in Chromium', { timeout: 120_000 }, () => {
   const browser = browserPerFile();
@@ -24,7 +31,11 @@ describe('residents in the console, in Chromium', { timeout: 120_000 }, () => {
     client = new LocalStackClient(stack, authToken);
     const topic = await client.api('POST', '/v1/topics', { id: 'bins', name: 'Bin collections', keywords: ['BINS'], department: 'general' });
     expect(topic.status).toBe(201);
+    const traffic = await client.api('POST', '/v1/topics', { id: 'traffic', name: 'Traffic alerts', keywords: ['TRAFFIC'], department: 'general' });
+    expect(traffic.status).toBe(201);
     expect((await client.text(resident.e164, 'JOIN BINS')).status).toBe(200);
+    expect((await client.text(stopped, 'JOIN TRAFFIC')).status).toBe(200);
+    expect((await client.text(stopped, 'STOP')).status).toBe(200);
     await stack.settled();
   });
   afterAll(async () => {
@@ -85,11 +96,64 @@ describe('residents in the console, in Chromium', { timeout: 120_000 }, () => {
     expect(residentPage).toContain('+44 7700 900401');
     expect(residentPage).toMatch(/Bin collections \(general\)\s+SMS/);
     expect(residentPage).toContain('Their message “JOIN BINS”');
+    expect(residentPage).toContain('Messages sent to them');
+    expect(residentPage).toContain('Automatic reply to their text');
     expect(erasePage).toContain('What erasure keeps');
     expect(erasePage).toContain('What erasure cannot reach');
     expect(mismatch).toContain("The number you typed does not match this resident's number");
     expect(panel).toContain('Resident erased');
     expect(again).toContain('No resident has the number +44 7700 900401.');
     expect(api.status).toBe(404);
+  });
+
+  it('refuses a spreadsheet with bad rows, naming its problems by kind and by row, then imports the fixed one with its consent evidence', async () => {
+    // Prepare
+    const { page } = browser;
+    await page.context().clearCookies();
+    await signIn(page, 'sender@crier.test');
+
+    // Act: the file with problems
+    await page.getByRole('link', { name: 'Residents' }).click();
+    await page.getByRole('button', { name: 'Import residents' }).click();
+    await page.waitForURL(/\/console\/residents\/import$/);
+    await expectAccessible(page);
+    await page.getByLabel('Upload a CSV file').setInputFiles(spreadsheet('bad-rows.csv'));
+    await page.getByRole('button', { name: 'Upload file' }).click();
+    await page.waitForLoadState();
+    const problems = await page.locator('main').innerText();
+    await expectAccessible(page);
+
+    // Act: the fixed file, then its consent evidence
+    await page.getByLabel('Upload your file again').setInputFiles(spreadsheet('fixed.csv'));
+    await page.getByRole('button', { name: 'Upload file' }).click();
+    await page.waitForLoadState();
+    const check = await page.locator('main').innerText();
+    await expectAccessible(page);
+    await page.getByLabel('Who collected their consent').fill('Grangetown youth club');
+    await page.getByLabel('Day').fill('20');
+    await page.getByLabel('Month').fill('2');
+    await page.getByLabel('Year').fill('2026');
+    await page.getByLabel('How their consent was given').fill('A signed paper form');
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.waitForURL(/\/console\/residents\/imports\//);
+    const batch = await page.locator('main').innerText();
+    await expectAccessible(page);
+    const imported = await client.api('GET', `/v1/subscribers/${encodeURIComponent('+447700900502')}`);
+    const stillStopped = await client.api('GET', `/v1/subscribers/${encodeURIComponent(stopped)}`);
+
+    // Assess
+    expect(problems).toContain('There is a problem with bad-rows.csv');
+    expect(problems).toContain('Nothing has been imported.');
+    expect(problems).toContain('Fix 2 phone numbers');
+    expect(problems).toContain('Enter missing data in 1 row');
+    expect(problems).toContain('Fix the topic in 1 row');
+    expect(problems).toMatch(/\b9\b/);
+    expect(check).toContain('Check the residents to import');
+    expect(check).toMatch(/Traffic alerts|traffic/);
+    expect(batch).toContain('Grangetown youth club');
+    expect(batch).toMatch(/(Traffic alerts|traffic)\s+3\s+0/);
+    expect(imported.status).toBe(200);
+    expect(JSON.stringify(imported.json)).toContain('whatsapp');
+    expect(JSON.stringify(stillStopped.json)).not.toContain('import');
   });
 });
