@@ -68,7 +68,8 @@ describe('saved templates in Chromium', { timeout: 120_000 }, () => {
     await expectAccessible(page);
     await page.getByLabel('((road))').fill('A470');
     await page.getByRole('button', { name: 'Continue' }).click();
-    // The when step is the broadcast journey's own page, checked with axe in console-journey.test.ts.
+    await page.waitForURL(/\/when$/);
+    await expectAccessible(page);
     await page.getByLabel('Now', { exact: true }).check();
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.waitForURL(/\/console\/broadcasts\/new\/check$/);
