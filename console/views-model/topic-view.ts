@@ -1,4 +1,6 @@
-import { languageNames, type Language } from '../../shared/domain/language.js';
+import { languageNames, languages, type Language } from '../../shared/domain/language.js';
+import type { Channel } from '../../shared/domain/model.js';
+import type { CountedLanguage, TopicSubscriberCounts } from '../../shared/ports/stores.js';
 import type { TopicView } from '../../shared/usecases/topics.js';
 import { count, localTime } from './format.js';
 
@@ -21,7 +23,8 @@ export function allKeywords(topic: TopicView): string {
 
 /**
  * The list page: topics residents can join, and archived ones apart. The counts are the topics'
- * subscriptions (the use case's total): a resident who joined on SMS and on WhatsApp counts twice.
+ * subscriptions (the use case's total), then split by channel: a resident who joined on SMS and
+ * on WhatsApp counts twice.
  */
 export function topicListView(topics: readonly TopicView[], options: { showDepartment: boolean }) {
   const row = (topic: TopicView) => ({
@@ -30,11 +33,39 @@ export function topicListView(topics: readonly TopicView[], options: { showDepar
     keywords: allKeywords(topic),
     department: topic.department,
     subscribers: count(topic.subscribers),
+    sms: count(topic.subscriberCounts.byChannel.sms),
+    whatsapp: count(topic.subscriberCounts.byChannel.whatsapp),
   });
   return {
     showDepartment: options.showDepartment,
     active: topics.filter((topic) => topic.archivedAt === undefined).map(row),
     archived: topics.filter((topic) => topic.archivedAt !== undefined).map(row),
+  };
+}
+
+/** The channels and languages in the order the topic's page shows them, named for staff. */
+const channelNames = [
+  ['sms', 'SMS'],
+  ['whatsapp', 'WhatsApp'],
+] as const satisfies ReadonlyArray<readonly [Channel, string]>;
+const countedLanguageNames = [
+  ...languages.map((language) => [language, languageNames.en[language]] as const),
+  ['none', 'Not given (they receive the default language)'],
+] as const satisfies ReadonlyArray<readonly [CountedLanguage, string]>;
+
+/**
+ * A topic's subscribers by channel and by language, as rows of two tables. Subscriptions made
+ * before languages were counted are in no language until the resident's language next changes
+ * (the counters keep them in the total only), so the language rows may add up to less than the
+ * total; the row "Not counted by language" shows the difference rather than let it go unsaid.
+ */
+export function subscriberBreakdown(counts: TopicSubscriberCounts) {
+  const row = (name: string, value: number) => [{ text: name }, { text: count(value), format: 'numeric' }];
+  const byLanguage = countedLanguageNames.map(([language, name]) => row(name, counts.byLanguage[language]));
+  const uncounted = counts.total - countedLanguageNames.reduce((sum, [language]) => sum + counts.byLanguage[language], 0);
+  return {
+    byChannel: [...channelNames.map(([channel, name]) => row(name, counts.byChannel[channel])), row('Total', counts.total)],
+    byLanguage: uncounted > 0 ? [...byLanguage, row('Not counted by language', uncounted)] : byLanguage,
   };
 }
 
@@ -77,5 +108,5 @@ export function topicView(topic: TopicView, options: { editHref: string | undefi
     ...(topic.updatedAt ? [row('Last changed', localTime(topic.updatedAt, options.timeZone))] : []),
     ...(topic.archivedAt ? [row('Archived', localTime(topic.archivedAt, options.timeZone))] : []),
   ];
-  return { rows };
+  return { rows, subscriberBreakdown: subscriberBreakdown(topic.subscriberCounts) };
 }

@@ -60,7 +60,7 @@ export function openApiDocument() {
           responses: { '201': { description: 'Created', ...jsonContent(topicResponse) }, ...errors, ...conflict },
         },
         get: {
-          summary: 'List topics with subscriber counts, in id order, a page at a time (archived ones only with ?archived=true)',
+          summary: 'List topics with subscriber counts (total, by channel, by language), in id order, a page at a time (archived ones only with ?archived=true)',
           description: 'Pages are full but for the last; `cursor` is there only when more topics follow. Pass it back as `?cursor=`.',
           requestParams: { query: topicListQuery },
           responses: { '200': { description: 'A page of topics', ...jsonContent(topicsResponse) }, ...errors },
@@ -68,7 +68,7 @@ export function openApiDocument() {
       },
       '/v1/topics/{id}': {
         get: {
-          summary: 'One topic with its subscriber count',
+          summary: 'One topic with its subscriber counts: total, by channel and by language',
           requestParams: idParameter('id', 'topic id'),
           responses: { '200': { description: 'The topic', ...jsonContent(topicResponse) }, ...errors, ...notFound },
         },

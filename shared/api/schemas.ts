@@ -80,6 +80,22 @@ export const topicListQuery = pageQuery.extend({
     .meta({ description: 'true: archived topics too' }),
 });
 
+const count = z.number().int().min(0);
+
+/** A topic's subscriptions counted, from its counters (one read); a resident on SMS and WhatsApp counts twice. */
+export const topicSubscriberCountsResponse = z
+  .object({
+    total: count,
+    byChannel: z.object({ sms: count, whatsapp: count }),
+    byLanguage: z
+      .object({ en: count, cy: count, es: count, none: count.meta({ description: 'No language given: they receive the deployment default' }) })
+      .meta({
+        description:
+          "By the language the resident receives, as they now stand. Subscriptions made before languages were counted are in the total only, until the resident's language next changes, so these may add up to less than the total.",
+      }),
+  })
+  .meta({ id: 'TopicSubscriberCounts' });
+
 export const topicResponse = z
   .object({
     id: z.string(),
@@ -92,7 +108,8 @@ export const topicResponse = z
     createdAt: z.string(),
     updatedAt: z.string().optional(),
     archivedAt: z.string().optional().meta({ description: 'Archived: no new subscribers or broadcasts; its keywords (as they were) are free for other topics' }),
-    subscribers: z.number().int(),
+    subscribers: z.number().int().meta({ description: 'The total subscriptions: the same as subscriberCounts.total' }),
+    subscriberCounts: topicSubscriberCountsResponse,
   })
   .meta({ id: 'Topic' });
 

@@ -2,14 +2,23 @@ import type { z } from 'zod';
 import type { createTopicRequest, updateTopicRequest } from '../api/schemas.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.js';
 import { generalDepartment, type Principal, type Topic } from '../domain/model.js';
-import type { Page } from '../ports/stores.js';
+import type { Page, TopicSubscriberCounts } from '../ports/stores.js';
 import { authorize } from './access.js';
 import { recordAudit } from './audit.js';
 import type { CoreDependencies } from './dependencies.js';
 
 export type CreateTopicInput = z.infer<typeof createTopicRequest>;
 export type UpdateTopicInput = z.infer<typeof updateTopicRequest>;
-export type TopicView = Topic & { subscribers: number };
+/** A topic with its subscriptions counted: `subscribers` is `subscriberCounts.total`, kept for callers that read it. */
+export type TopicView = Topic & { subscribers: number; subscriberCounts: TopicSubscriberCounts };
+
+const noSubscribers: TopicSubscriberCounts = { total: 0, byChannel: { sms: 0, whatsapp: 0 }, byLanguage: { en: 0, cy: 0, es: 0, none: 0 } };
+
+/** The topic with its counts: one read of its counters (the total, by channel and by language together). */
+async function counted(deps: CoreDependencies, topic: Topic): Promise<TopicView> {
+  const subscriberCounts = await deps.stores.topics.subscriberCounts(topic.id);
+  return { ...topic, subscribers: subscriberCounts.total, subscriberCounts };
+}
 
 
 export async function createTopic(deps: CoreDependencies, principal: Principal, input: CreateTopicInput): Promise<TopicView> {
@@ -27,7 +36,7 @@ export async function createTopic(deps: CoreDependencies, principal: Principal, 
   };
   await deps.stores.topics.create(topic);
   await recordAudit(deps, principal, 'topic.create', { type: 'topic', id: topic.id }, { department: topic.department, after: { ...topic } });
-  return { ...topic, subscribers: 0 };
+  return { ...topic, subscribers: 0, subscriberCounts: structuredClone(noSubscribers) };
 }
 
 export interface TopicListQuery {
@@ -45,9 +54,7 @@ export async function listTopics(deps: CoreDependencies, principal: Principal, q
     includeArchived: query.archived === true,
     department: principal.role === 'operator' ? undefined : principal.department,
   });
-  const items = await Promise.all(
-    page.items.map(async (topic) => ({ ...topic, subscribers: await deps.stores.topics.subscriberCount(topic.id) })),
-  );
+  const items = await Promise.all(page.items.map((topic) => counted(deps, topic)));
   return { items, cursor: page.cursor };
 }
 
@@ -55,7 +62,7 @@ export async function getTopic(deps: CoreDependencies, principal: Principal, id:
   const topic = await deps.stores.topics.get(id);
   if (!topic) throw new NotFoundError(`no topic "${id}"`);
   authorize(principal, 'topics:read', { department: topic.department });
-  return { ...topic, subscribers: await deps.stores.topics.subscriberCount(id) };
+  return counted(deps, topic);
 }
 
 /**
@@ -84,7 +91,7 @@ export async function updateTopic(deps: CoreDependencies, principal: Principal, 
   });
   if (!result) throw new NotFoundError(`no topic "${id}"`);
   await recordAudit(deps, principal, 'topic.update', { type: 'topic', id }, { department: result.after.department, before: auditView(result.before), after: auditView(result.after) });
-  return { ...result.after, subscribers: await deps.stores.topics.subscriberCount(id) };
+  return counted(deps, result.after);
 }
 
 /**
@@ -105,7 +112,7 @@ export async function archiveTopic(deps: CoreDependencies, principal: Principal,
   if (!already) {
     await recordAudit(deps, principal, 'topic.archive', { type: 'topic', id }, { department: result.after.department, before: auditView(result.before), after: auditView(result.after) });
   }
-  return { ...result.after, subscribers: await deps.stores.topics.subscriberCount(id) };
+  return counted(deps, result.after);
 }
 
 function definedOnly<T extends Record<string, unknown>>(value: T): Partial<T> {

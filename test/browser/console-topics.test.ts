@@ -83,6 +83,8 @@ describe('the topics pages in Chromium', { timeout: 120_000 }, () => {
     expect(topicPage).toMatch(/Welsh name\s+Casglu biniau/);
     expect(topicPage).toMatch(/Welsh keywords\s+BINIAU/);
     expect(topicPage).toMatch(/Subscribers\s+1\s/);
+    expect(topicPage).toMatch(/By channel[\s\S]*SMS\s+1\s+WhatsApp\s+0\s+Total\s+1\s/);
+    expect(topicPage).toMatch(/By language[\s\S]*English\s+0\s+Welsh\s+1\s+Spanish\s+0\s/);
     expect(changed).toMatch(/Spanish keywords\s+BASURA/);
     expect(list).toMatch(/Archived[\s\S]*Bin collections/);
   });

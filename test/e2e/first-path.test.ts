@@ -85,7 +85,9 @@ describe('first end-to-end path on the local stack', () => {
       expect(messages).toHaveLength(1);
       expect(messages[0]?.body).toContain("You're subscribed to Traffic alerts");
     }
-    expect((await client.api('GET', '/v1/topics/traffic')).json.subscribers).toBe(3);
+    const topic = (await client.api('GET', '/v1/topics/traffic')).json;
+    expect(topic.subscribers).toBe(3);
+    expect(topic.subscriberCounts).toEqual({ total: 3, byChannel: { sms: 3, whatsapp: 0 }, byLanguage: { en: 0, cy: 0, es: 0, none: 3 } });
   });
 
   it('answers HELP with the topics and how to stop', async () => {

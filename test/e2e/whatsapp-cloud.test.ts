@@ -198,4 +198,24 @@ describe('the WhatsApp Cloud API webhook on the local stack', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ details: [{ field: 'object' }] });
   });
+
+  it("counts a topic's subscribers by channel and by language in GET /v1/topics/{id} and the list, after JOINs on SMS and WhatsApp and a LANG", async () => {
+    // Prepare
+    expect((await client.api('POST', '/v1/topics', { id: 'counted', name: 'Counted news', keywords: ['COUNTED'] })).status).toBe(201);
+    const [both, welsh] = ['+447700900311', '+447700900312'];
+
+    // Act
+    await client.text(both, 'JOIN COUNTED');
+    await post(textFrom(both, 'JOIN COUNTED'));
+    await client.text(welsh, 'JOIN COUNTED');
+    await client.text(welsh, 'LANG CY');
+    await stack.settled();
+    const one = (await client.api('GET', '/v1/topics/counted')).json;
+    const list = (await client.api('GET', '/v1/topics')).json as { topics: Array<{ id: string; subscriberCounts: unknown }> };
+
+    // Assess
+    const expected = { total: 3, byChannel: { sms: 2, whatsapp: 1 }, byLanguage: { en: 0, cy: 1, es: 0, none: 2 } };
+    expect(one).toMatchObject({ subscribers: 3, subscriberCounts: expected });
+    expect(list.topics.find((topic) => topic.id === 'counted')?.subscriberCounts).toEqual(expected);
+  });
 });

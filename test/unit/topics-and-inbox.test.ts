@@ -8,7 +8,7 @@ import { createBroadcast } from '../../shared/usecases/broadcasts.js';
 import type { BroadcastDependencies } from '../../shared/usecases/dependencies.js';
 import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
 import { listInbox, markInboxHandled } from '../../shared/usecases/residents-admin.js';
-import { archiveTopic, listTopics, updateTopic } from '../../shared/usecases/topics.js';
+import { archiveTopic, getTopic, listTopics, updateTopic } from '../../shared/usecases/topics.js';
 import { aPhone, aPrincipal, aTopic, anInboundSettings, anInboundText, anInboxEntry, broadcastSettings } from '../support/builders.js';
 import { FixedClock, RecordingQueue, SequentialIds, inMemoryInboundDependencies, inMemoryStores } from '../support/in-memory-stores.js';
 
@@ -253,6 +253,29 @@ describe('archiveTopic', () => {
     ]);
     expect(await world.stores.subscribers.subscriptions(newcomer)).toEqual([]);
     expect((await world.stores.subscribers.getProfile(member))?.optedOut.sms).toBeDefined();
+  });
+});
+
+describe('topic subscriber counts', () => {
+  it('gives the total, by channel and by language, on one topic and in the list, after JOINs on two channels and a LANG', async () => {
+    // Prepare
+    const world = inMemoryInboundDependencies();
+    await world.stores.topics.create(aTopic({ id: 'traffic', keywords: ['TRAFFIC'] }));
+    const [both, welsh, quiet] = [aPhone(161), aPhone(162), aPhone(163)];
+    await handleInboundText(world.deps, anInboundText({ from: both, body: 'JOIN TRAFFIC' }));
+    await handleInboundText(world.deps, anInboundText({ from: both, channel: 'whatsapp', body: 'JOIN TRAFFIC' }));
+    await handleInboundText(world.deps, anInboundText({ from: welsh, body: 'JOIN TRAFFIC' }));
+    await handleInboundText(world.deps, anInboundText({ from: welsh, body: 'LANG CY' }));
+    await handleInboundText(world.deps, anInboundText({ from: quiet, channel: 'whatsapp', body: 'JOIN TRAFFIC' }));
+
+    // Act
+    const one = await getTopic(world.deps, operator, 'traffic');
+    const list = await listTopics(world.deps, operator, { limit: 10 });
+
+    // Assess
+    const expected = { total: 4, byChannel: { sms: 2, whatsapp: 2 }, byLanguage: { en: 0, cy: 1, es: 0, none: 3 } };
+    expect(one).toMatchObject({ subscribers: 4, subscriberCounts: expected });
+    expect(list.items.find((topic) => topic.id === 'traffic')?.subscriberCounts).toEqual(expected);
   });
 });
 

@@ -123,7 +123,7 @@ describe('topic forms: a keyword another topic holds', () => {
 });
 
 describe('topics: who sees and does what', () => {
-  it('lists the person\'s department\'s topics with their subscriber totals; an operator\'s, all of them with departments', async () => {
+  it('lists the person\'s department\'s topics with their subscriber totals split by channel; an operator\'s, all of them with departments', async () => {
     // Prepare
     const t = await consoleTestApp();
 
@@ -132,9 +132,23 @@ describe('topics: who sees and does what', () => {
     const operatorSees = pageText(await (await t.get('/console/topics', await t.signIn('operator', '*'))).text());
 
     // Assess
-    expect(senderSees).toContain('Topic Keywords Subscribers Road closures CLOSURES 2 Traffic alerts TRAFFIC 3');
+    expect(senderSees).toContain('Topic Keywords Subscribers SMS WhatsApp Road closures CLOSURES 2 2 0 Traffic alerts TRAFFIC 3 2 1');
     expect(senderSees).not.toContain('Youth news');
-    expect(operatorSees).toContain('Topic Keywords Department Subscribers Road closures CLOSURES traffic 2 Traffic alerts TRAFFIC traffic 3 Youth news YOUTH youth 1');
+    expect(operatorSees).toContain('Topic Keywords Department Subscribers SMS WhatsApp Road closures CLOSURES traffic 2 2 0 Traffic alerts TRAFFIC traffic 3 2 1 Youth news YOUTH youth 1 1 0');
+  });
+
+  it("shows a topic's subscribers by channel and by language, with the languages named in English", async () => {
+    // Prepare
+    const t = await consoleTestApp();
+
+    // Act
+    const html = await (await t.get('/console/topics/traffic', await t.signIn('sender'))).text();
+
+    // Assess
+    const text = pageText(html);
+    expect(text).toContain('By channel Channel Subscribers SMS 2 WhatsApp 1 Total 3');
+    expect(text).toContain('By language Language Subscribers English 0 Welsh 1 Spanish 0 Not given (they receive the default language) 2 Subscriptions made before');
+    expect(text).toContain('Subscriptions made before crier counted subscribers by language are in the total only');
   });
 
   it.each([
@@ -290,7 +304,7 @@ describe('topics: create, change, archive', () => {
     // Assess
     expect(confirmation).toContain('Archive Road closures? Residents will no longer be able to join it');
     expect(archived.status).toBe(303);
-    expect(list).toMatch(/Topics residents can join .*Traffic alerts.* Archived Topic Keywords Department Subscribers Road closures CLOSURES traffic 2$/);
+    expect(list).toMatch(/Topics residents can join .*Traffic alerts.* Archived Topic Keywords Department Subscribers SMS WhatsApp Road closures CLOSURES traffic 2 2 0$/);
     expect(pageText(topic)).toContain('Archived Residents can no longer join it');
     expect(topic).not.toContain('/console/topics/closures/edit');
     expect(again.status).toBe(303);

@@ -4,6 +4,8 @@ import { submitLabel } from '../../../console/views-model/broadcast-check.js';
 import { areaList, broadcastDraftSchema, fieldMessage, sendAtOf } from '../../../console/views-model/broadcast-draft.js';
 import { progressView, skipReasonLabels, timeline } from '../../../console/views-model/broadcast-progress.js';
 import { statusLabels } from '../../../console/views-model/broadcast-summary.js';
+import { subscriberBreakdown } from '../../../console/views-model/topic-view.js';
+import { count } from '../../../console/views-model/format.js';
 import { aBroadcast } from '../../support/builders.js';
 
 describe('skipReasonLabels', () => {
@@ -149,5 +151,28 @@ describe('the broadcast page', () => {
       { what: 'Started', when: 'Tuesday 4 March 2025 at 10:05' },
       { what: 'Stopped', who: 'Siân', when: 'Tuesday 4 March 2025 at 10:07' },
     ]);
+  });
+});
+
+describe("a topic's subscriber breakdown", () => {
+  const texts = (rows: ReadonlyArray<ReadonlyArray<{ text: string }>>) => rows.map((cells) => cells.map((cell) => cell.text));
+  it.each([
+    {
+      case: 'every subscription counted by language',
+      counts: { total: 5, byChannel: { sms: 3, whatsapp: 2 }, byLanguage: { en: 1, cy: 2, es: 1, none: 1 } },
+      languages: [['English', '1'], ['Welsh', '2'], ['Spanish', '1'], ['Not given (they receive the default language)', '1']],
+    },
+    {
+      case: 'two subscriptions made before languages were counted',
+      counts: { total: 1200, byChannel: { sms: 1000, whatsapp: 200 }, byLanguage: { en: 1000, cy: 198, es: 0, none: 0 } },
+      languages: [['English', '1,000'], ['Welsh', '198'], ['Spanish', '0'], ['Not given (they receive the default language)', '0'], ['Not counted by language', '2']],
+    },
+  ])('$case', ({ counts, languages }) => {
+    // Prepare / Act
+    const breakdown = subscriberBreakdown(counts);
+
+    // Assess
+    expect(texts(breakdown.byChannel)).toEqual([['SMS', count(counts.byChannel.sms)], ['WhatsApp', count(counts.byChannel.whatsapp)], ['Total', count(counts.total)]]);
+    expect(texts(breakdown.byLanguage)).toEqual(languages);
   });
 });
