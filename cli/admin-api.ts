@@ -167,8 +167,8 @@ export class AdminApi {
     return this.call(inboxEntryResponse, 'POST', `/v1/inbox/${encodeURIComponent(id)}/handled`);
   }
 
-  replyToInbox(id: string, body: string) {
-    return this.call(inboxEntryResponse, 'POST', `/v1/inbox/${encodeURIComponent(id)}/reply`, { body });
+  replyToInbox(id: string, reply: { body: string } | { templateId: string }) {
+    return this.call(inboxEntryResponse, 'POST', `/v1/inbox/${encodeURIComponent(id)}/reply`, reply);
   }
 
   getTopic(id: string) {

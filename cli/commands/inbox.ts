@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { templateIdSchema } from '../../shared/templates/template.js';
 import type { InboxEntry, InboxFilterInput } from '../admin-api.js';
 import { parseArguments } from '../arguments.js';
 import { contextOf, type CommandContext } from '../context.js';
@@ -28,6 +29,10 @@ const entryIdInput = z.object({ id: z.string().trim().min(1, 'must not be empty'
 const entryIdsInput = z.object({ ids: z.array(z.string().trim().min(1, 'must not be empty')).min(1, 'name at least one message') });
 // The API has the whole rule (length, placeholders): this only spares a round trip for nothing typed.
 const replyInput = entryIdInput.extend({ text: z.string().trim().min(1, 'must not be empty') });
+/** A reply is the person's own words or a saved template of the message's department: one of them. */
+const replyWithInput = entryIdInput
+  .extend({ text: z.string().trim().min(1, 'must not be empty').optional(), template: templateIdSchema.optional() })
+  .refine((input) => (input.text === undefined) !== (input.template === undefined), { path: ['text'], message: 'give the reply text or --template <id>, one of them' });
 const assignInput = entryIdInput
   .extend({ staffId: z.string().trim().min(1, 'must not be empty').optional(), nobody: z.boolean().optional() })
   .refine((input) => (input.staffId !== undefined) !== (input.nobody === true), { path: ['staffId'], message: 'give a staff id or --nobody, one of them' });
@@ -176,13 +181,14 @@ export function registerInbox(program: Command): void {
 
   inbox
     .command('reply')
-    .description('reply to the resident who sent a message, in free text (refused when they opted out, or on WhatsApp after 24 hours)')
+    .description('reply to the resident who sent a message, in free text or from a saved template in their language (refused when they opted out, or on WhatsApp after 24 hours unless the template has a WhatsApp template)')
     .argument('<id>', 'message id (from crier inbox)')
-    .argument('<text>', 'the reply, as the resident will read it')
-    .action(async (id: string, text: string, _options: unknown, command: Command) => {
+    .argument('[text]', 'the reply, as the resident will read it')
+    .option('--template <id>', 'a saved template of the message\'s department instead of text (crier templates list)')
+    .action(async (id: string, text: string | undefined, options: { template?: string }, command: Command) => {
       const context = contextOf(command);
-      const input = parseArguments(replyInput, { id, text });
-      const { data, raw } = await context.admin().replyToInbox(input.id, input.text);
+      const input = parseArguments(replyWithInput, { id, text, template: options.template });
+      const { data, raw } = await context.admin().replyToInbox(input.id, input.template === undefined ? { body: input.text! } : { templateId: input.template });
       if (context.output.json) return context.output.raw(raw);
       const reply = data.replies?.at(-1);
       context.output.line(`reply ${reply?.messageId ?? ''} to ${data.from} queued`.replace(/\s+/g, ' '));

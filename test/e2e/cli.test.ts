@@ -111,6 +111,27 @@ describe('crier CLI against the local stack', () => {
     await expect.poll(async () => (await client.outbox(bob)).map((message) => message.body)).toContain('Yes, both lanes.');
   });
 
+  it('replies from a saved template with crier inbox reply --template, and refuses both text and a template', async () => {
+    // Prepare
+    const carol = '+447700900203';
+    await client.textAndCollect(carol, 'When is the bridge open?');
+    const listed = await client.api('GET', `/v1/inbox?from=${encodeURIComponent(carol)}`);
+    const id: string = listed.json.messages[0].id;
+    const template = await client.api('POST', '/v1/templates', { name: 'Bridge open', body: 'The bridge is open again.', department: listed.json.messages[0].department });
+    expect(template.status).toBe(201);
+
+    // Act
+    const both = await crier(['inbox', 'reply', id, 'Soon', '--template', template.json.id], env);
+    const replied = await crier(['inbox', 'reply', id, '--template', template.json.id], env);
+
+    // Assess
+    expect(both.code).not.toBe(0);
+    expect(both.stderr).toContain('give the reply text or --template <id>, one of them');
+    expect(replied).toMatchObject({ code: 0, stderr: '' });
+    expect(replied.stdout).toMatch(new RegExp(`^reply inbox-reply-\\S+ to \\${carol} queued$`, 'm'));
+    await expect.poll(async () => (await client.outbox(carol)).map((message) => message.body)).toContain('The bridge is open again.');
+  });
+
   it('sends a broadcast, watches it to the end, and finds it in the outbox', async () => {
     // Prepare
     await client.api('DELETE', '/sandbox/messages');
