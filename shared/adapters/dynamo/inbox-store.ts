@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ERASED } from '../../domain/erasure.js';
 import { inboxEntryId } from '../../domain/inbox.js';
 import { channelSchema } from '../../domain/model.js';
@@ -145,26 +145,11 @@ export class DynamoInboxStore implements InboxStore {
    * the entry's stored handling time on every call, so a retry after a crash part-way finishes them.
    */
   async markHandled(id: string, by: string, at: string): Promise<{ entry: InboxEntry; changed: boolean } | undefined> {
-    const position = await this.position(id);
-    if (!position) return undefined;
-    let result: { entry: InboxEntry; changed: boolean } | undefined;
-    try {
-      const { Attributes } = await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.inboxEntry(position.department, position.receivedAt, id),
-          UpdateExpression: 'SET handled = :true, handledAt = :at, handledBy = :by, expiresAt = :expiresAt',
-          ConditionExpression: 'attribute_exists(pk) AND handled <> :true',
-          ExpressionAttributeValues: { ':true': true, ':at': at, ':by': by, ':expiresAt': this.expiryOf(position.receivedAt, at) },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      result = { entry: toEntry(Attributes ?? {}), changed: true };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const entry = await this.get(id);
-      result = entry ? { entry, changed: false } : undefined;
-    }
+    const result = await this.updateUnlessDone(id, (position) => ({
+      UpdateExpression: 'SET handled = :true, handledAt = :at, handledBy = :by, expiresAt = :expiresAt',
+      ConditionExpression: 'attribute_exists(pk) AND handled <> :true',
+      ExpressionAttributeValues: { ':true': true, ':at': at, ':by': by, ':expiresAt': this.expiryOf(position.receivedAt, at) },
+    }));
     if (result?.entry.handledAt) await this.keepPointersTo(result.entry, result.entry.handledAt);
     return result;
   }
@@ -175,25 +160,11 @@ export class DynamoInboxStore implements InboxStore {
    * and is kept at least as long as a handled one.
    */
   async reopen(id: string): Promise<{ entry: InboxEntry; changed: boolean } | undefined> {
-    const position = await this.position(id);
-    if (!position) return undefined;
-    try {
-      const { Attributes } = await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.inboxEntry(position.department, position.receivedAt, id),
-          UpdateExpression: 'SET handled = :false REMOVE handledAt, handledBy',
-          ConditionExpression: 'attribute_exists(pk) AND handled = :true',
-          ExpressionAttributeValues: { ':true': true, ':false': false },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return { entry: toEntry(Attributes ?? {}), changed: true };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const entry = await this.get(id);
-      return entry ? { entry, changed: false } : undefined;
-    }
+    return this.updateUnlessDone(id, () => ({
+      UpdateExpression: 'SET handled = :false REMOVE handledAt, handledBy',
+      ConditionExpression: 'attribute_exists(pk) AND handled = :true',
+      ExpressionAttributeValues: { ':true': true, ':false': false },
+    }));
   }
 
   /**
@@ -201,24 +172,34 @@ export class DynamoInboxStore implements InboxStore {
    * second call with the same id (a double-clicked Send reply) appends nothing.
    */
   async addReply(id: string, reply: InboxReply): Promise<{ entry: InboxEntry; added: boolean } | undefined> {
+    const result = await this.updateUnlessDone(id, () => ({
+      UpdateExpression: 'SET replies = list_append(if_not_exists(replies, :none), :reply) ADD replyIds :ids',
+      ConditionExpression: 'attribute_exists(pk) AND NOT contains(replyIds, :messageId)',
+      ExpressionAttributeValues: { ':none': [], ':reply': [reply], ':ids': new Set([reply.messageId]), ':messageId': reply.messageId },
+    }));
+    return result && { entry: result.entry, added: result.changed };
+  }
+
+  /**
+   * One write to an entry, conditional on it not being done already: the entry as written
+   * (`changed`), or as it stands when the condition says it was done before (or undefined when
+   * there is no such entry). The handling, reopening and reply writes differ only in their expressions.
+   */
+  private async updateUnlessDone(
+    id: string,
+    update: (position: Position) => Pick<UpdateCommandInput, 'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeValues'>,
+  ): Promise<{ entry: InboxEntry; changed: boolean } | undefined> {
     const position = await this.position(id);
     if (!position) return undefined;
     try {
       const { Attributes } = await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.inboxEntry(position.department, position.receivedAt, id),
-          UpdateExpression: 'SET replies = list_append(if_not_exists(replies, :none), :reply) ADD replyIds :ids',
-          ConditionExpression: 'attribute_exists(pk) AND NOT contains(replyIds, :messageId)',
-          ExpressionAttributeValues: { ':none': [], ':reply': [reply], ':ids': new Set([reply.messageId]), ':messageId': reply.messageId },
-          ReturnValues: 'ALL_NEW',
-        }),
+        new UpdateCommand({ TableName: this.tableName, Key: keys.inboxEntry(position.department, position.receivedAt, id), ...update(position), ReturnValues: 'ALL_NEW' }),
       );
-      return { entry: toEntry(Attributes ?? {}), added: true };
+      return { entry: toEntry(Attributes ?? {}), changed: true };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const entry = await this.get(id);
-      return entry ? { entry, added: false } : undefined;
+      return entry ? { entry, changed: false } : undefined;
     }
   }
 
