@@ -249,7 +249,8 @@ function residentItems(resident: Resident, shards: number, at: string): Item[] {
     items.push(
       { ...keys.consentEvent(phone, `opt_in#${channel}#${topicId}`, evidenceRef), type: 'consentEvent', at, action: 'opt_in', channel, topicId, evidence: EVIDENCE },
       { ...keys.topicIndexEntry(topicId, shard, phone, channel), type: 'topicIndexEntry', phone, channel },
-      { ...keys.subscription(phone, channel, topicId), type: 'subscription', channel, topicId, since: at },
+      // Counted under the resident's language, as the store's JOIN then LANG leaves it (topic-counters.ts).
+      { ...keys.subscription(phone, channel, topicId), type: 'subscription', channel, topicId, since: at, countedLanguage: resident.language },
     );
   }
   return items;
@@ -273,7 +274,8 @@ async function seedInBatches(
   options: SeedOptions,
 ): Promise<SeedResult> {
   const progress = progressReporter(residents.length, options);
-  const shardCounts = new Map<string, number>();
+  /** Each shard's counters as the store's ADDs would leave them: the total, by channel, by language. */
+  const shardCounts = new Map<string, Record<string, number>>();
   let subscriptions = 0;
   let nextIndex = 0;
   const RESIDENTS_PER_CHUNK = 100;
@@ -287,7 +289,9 @@ async function seedInBatches(
         for (const resident of chunk) {
           for (const topicId of resident.topics) {
             const key = keys.topicShard(topicId, shardOf(resident.phone, shards));
-            shardCounts.set(key, (shardCounts.get(key) ?? 0) + 1);
+            const counters = shardCounts.get(key) ?? {};
+            for (const name of ['count', `channel_${resident.channel}`, `language_${resident.language}`]) counters[name] = (counters[name] ?? 0) + 1;
+            shardCounts.set(key, counters);
             subscriptions += 1;
           }
         }
@@ -297,7 +301,7 @@ async function seedInBatches(
     };
     await Promise.all(Array.from({ length: Math.min(8, Math.ceil(residents.length / RESIDENTS_PER_CHUNK)) }, worker));
     // Each shard's subscriber count once, as the store's ADDs would have left it.
-    const counts = [...shardCounts].map(([pk, count]) => ({ pk, sk: keys.topicShardCount('x', 0).sk, count }));
+    const counts = [...shardCounts].map(([pk, counters]) => ({ pk, sk: keys.topicShardCount('x', 0).sk, ...counters }));
     for (let start = 0; start < counts.length; start += 25) await writeBatch(documents, tableName, counts.slice(start, start + 25));
   } catch (error) {
     progress.stop();
