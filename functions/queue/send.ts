@@ -46,8 +46,10 @@ export const handler = queueFunction({
         pacing: {
           pacer: new DynamoSendPacer(awsClients().documents, env.TABLE_NAME),
           sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
-          // Enough to keep a fast rate with 100-300 ms of provider latency, few enough to stay polite.
-          maxInFlight: 16,
+          // Not a sizing: each run sizes itself from its sender's rate and what it measures
+          // (shared/sending/send-pipeline.ts). Only a bound, should a provider stop answering
+          // (100 msg/s at a 2.5 s answer time would reach it).
+          maxInFlight: 256,
         },
         sendQueues: { urgent: jobQueue<SendJob>(env.SEND_URGENT_QUEUE_URL), normal: jobQueue<SendJob>(env.SEND_BULK_QUEUE_URL) },
       },

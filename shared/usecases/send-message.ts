@@ -32,7 +32,11 @@ export interface SendDependencies extends CoreDependencies {
   pacing: {
     pacer: SendPacer;
     sleep: (ms: number) => Promise<void>;
-    /** Sends one function has going to the provider at once (16 in a deployment: enough for 100-300 ms of provider latency). */
+    /**
+     * Residents one run works on at once at most, preparing and sending together: a bound, not a
+     * sizing (the run sizes itself from its sender's rate and what it measures); 1 in tests that
+     * tell a story one resident after another.
+     */
     maxInFlight: number;
   };
   /** Where the unfinished rest of a batch goes back to, by lane (after a retryable failure, or when time ran out). */

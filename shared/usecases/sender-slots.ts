@@ -1,8 +1,14 @@
 import type { Clock } from '../ports/clock.js';
 import type { PaceLane, SendPacer } from '../ports/send-pacer.js';
 
-/** A booking covers at most half a second of the sender's rate: few writes, yet a slot is never far off. */
-const BOOKING_SECONDS = 0.5;
+/**
+ * A booking covers at most a second of the sender's rate: one write a second per function at
+ * most, whatever the rate (half a second cost a write per 2–3 messages at 5 msg/s), and still
+ * well inside the bulk lane's horizon, so an urgent broadcast never waits behind much of it.
+ */
+const BOOKING_SECONDS = 1;
+/** How far apart two slot times may be and still be the same time (floating-point drift). */
+const SLOT_TOLERANCE_MS = 0.01;
 /** The first booking of a function: small, until it shows it keeps up. */
 const FIRST_BOOKING = 4;
 /** The bulk lane books at most this far ahead, so an urgent broadcast that starts now waits at most this long. */
@@ -60,20 +66,48 @@ export class SenderSlots {
   private used = 0;
   /**
    * How many slots the next booking asks for. It starts small and doubles while every slot
-   * booked gets used, up to half a second's worth; when slots went by unused (this function is
-   * slower than the rate), it shrinks to what was used. Unused slots are capacity nobody else can
-   * have, so a function books no more than it keeps up with, yet a fast one books one write per
-   * half second.
+   * booked gets used, up to a second's worth; when slots went by unused (this function is
+   * slower than the rate), it shrinks to what was used, but at most by half at a time: a busy
+   * moment that made a few sends late is not a function too slow for its rate, and a booking a
+   * message would cost a write a message. Unused slots are capacity nobody else can
+   * have, so a function books no more than it keeps up with, yet a fast one books one write a
+   * second.
    */
   private chunk = FIRST_BOOKING / 2;
   /** The last pause a 429 caused, and when it ends (epoch ms). */
   private holdMs = 0;
   private holdEndsAt = 0;
+  /** The last booking handed out (see next): several residents ask at once, and one booking must serve them in turn. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: SenderSlotOptions) {}
 
   get sender(): string {
     return this.options.sender;
+  }
+
+  /** The rate slots are handed out at (less the headroom), in units a second; undefined: unmetered. */
+  get unitsPerSecond(): number | undefined {
+    const rate = this.options.messagesPerSecond;
+    return rate === undefined ? undefined : rate * PACING_HEADROOM;
+  }
+
+  /** True when a slot at `at` (taken before a 429) falls in the pause the 429 caused: it must not be used. */
+  pausedAt(at: number): boolean {
+    // An unmetered sender hands every slot out now, pause or not (see next).
+    return this.options.messagesPerSecond !== undefined && at < this.holdEndsAt - SLOT_TOLERANCE_MS;
+  }
+
+  /**
+   * When a slot would come due if `unitsAhead` more units were taken first, as far as this
+   * function can tell: from its own booking, and past it as if the next booking followed on
+   * (it does unless another function booked in between; then the slot is later, not earlier).
+   */
+  projectedAt(unitsAhead: number): number {
+    const now = this.options.clock.now().getTime();
+    const rate = this.unitsPerSecond;
+    if (rate === undefined) return now;
+    return Math.max(this.nextSlot, now) + (unitsAhead * 1000) / rate;
   }
 
   /** Books `units` slots (see next) and waits until they are due. */
@@ -95,15 +129,25 @@ export class SenderSlots {
    * cannot be had in time. `unitsLeft` (this message's and the rest of the job's, as far as the
    * caller can tell) keeps a booking from reaching past the end of the job.
    */
-  async next(units: number, unitsLeft = Number.POSITIVE_INFINITY): Promise<SlotOutcome> {
+  next(units: number, unitsLeft = Number.POSITIVE_INFINITY): Promise<SlotOutcome> {
+    // One at a time: two callers seeing the booking run out together would each book a chunk.
+    const outcome = this.turn.then(() => this.nextInTurn(units, unitsLeft));
+    this.turn = outcome.catch(() => undefined);
+    return outcome;
+  }
+
+  private async nextInTurn(units: number, unitsLeft: number): Promise<SlotOutcome> {
     if (this.options.messagesPerSecond === undefined) return { ok: true, at: this.options.clock.now().getTime() };
     const rate = this.options.messagesPerSecond * PACING_HEADROOM;
     const interval = 1000 / rate;
     // Slots that went by while this function was busy are forfeit, not caught up on: catching up
     // would send a burst faster than the rate.
     this.nextSlot = Math.max(this.nextSlot, this.options.clock.now().getTime());
-    if (this.nextSlot + units * interval > this.bookedUntil) {
-      this.chunk = this.used >= this.booked ? Math.min(this.chunk * 2, Math.ceil(rate * BOOKING_SECONDS)) : Math.max(1, this.used);
+    // Within a hundredth of a millisecond: slot times are epoch ms plus fractions, and adding an
+    // interval k times drifts from adding k intervals at once, which once made nearly every
+    // booking's last slot look out of reach (a booking written per message, not per chunk).
+    if (this.nextSlot + units * interval > this.bookedUntil + SLOT_TOLERANCE_MS) {
+      this.chunk = this.used >= this.booked ? Math.min(this.chunk * 2, Math.ceil(rate * BOOKING_SECONDS)) : Math.max(1, this.used, Math.floor(this.chunk / 2));
       // The chunk, or what still fits before the deadline, but never less than this message needs.
       const fits = Math.floor((this.options.deadline - this.options.clock.now().getTime()) / interval);
       const want = Math.max(units, Math.min(this.chunk, fits, unitsLeft));
@@ -124,7 +168,7 @@ export class SenderSlots {
    */
   async holdBack(): Promise<void> {
     const now = this.options.clock.now().getTime();
-    if (now < this.holdEndsAt) return;
+    if (now < this.holdEndsAt - SLOT_TOLERANCE_MS) return;
     const rate = this.options.messagesPerSecond;
     const first = rate === undefined ? MAX_HOLD_MS : Math.max(MIN_HOLD_MS, (FIRST_HOLD_SLOTS * 1000) / (rate * PACING_HEADROOM));
     const again = this.holdMs > 0 && now - this.holdEndsAt < THROTTLE_MEMORY_MS;

@@ -53,6 +53,25 @@ describe('DynamoSubscriberStore: the inbound flow’s methods', () => {
       expect(consent.profile !== undefined).toBe(profile);
     });
 
+    it('answers for the asked topic alone when the resident is in topics sorted before and after it on both channels', async () => {
+      // Prepare: the one Query reads from PROFILE to the asked subscription, past the others.
+      const phone = newResident();
+      const topicId = newTopicId();
+      for (const channel of ['sms', 'whatsapp'] as const) {
+        await subscribers.subscribe(phone, channel, `a-${topicId}`, T1, inboundEvidence());
+        await subscribers.subscribe(phone, channel, `z-${topicId}`, T1, inboundEvidence());
+      }
+
+      // Act
+      const asked = await Promise.all((['sms', 'whatsapp'] as const).map((channel) => subscribers.consentToSend(phone, channel, topicId)));
+      const around = await subscribers.consentToSend(phone, 'whatsapp', `a-${topicId}`);
+
+      // Assess
+      expect(asked.map((consent) => consent.subscribed)).toEqual([false, false]);
+      expect(asked.every((consent) => consent.profile?.phone === phone)).toBe(true);
+      expect(around.subscribed).toBe(true);
+    });
+
     it('finds no profile for a number that never joined', async () => {
       // Act
       const consent = await subscribers.consentToSend(newResident(), 'sms', newTopicId());

@@ -48,13 +48,13 @@ describe('sendBroadcastBatch: pacing', () => {
     // Act
     await sendBroadcastBatch(deps, everyone());
 
-    // Assess: ten sends, 1000 / 9.8 ms apart; bookings start at 4 slots, grow to half a second's
-    // worth (5) while each is used up, and never reach past the end of the job.
+    // Assess: ten sends, 1000 / 9.8 ms apart; bookings start at 4 slots, grow towards a second's
+    // worth (10) while each is used up, and never reach past the end of the job (6 left).
     expect(provider.times[0]).toBe(start);
     // Whole milliseconds on the clock: each gap within a millisecond and a half of 102.04.
     expect(gapsOf(provider.times).every((gap) => Math.abs(gap - 1000 / (10 * PACING_HEADROOM)) < 1.5)).toBe(true);
     expect(provider.times).toHaveLength(10);
-    expect(pacer.requests.map((request) => request.units)).toEqual([4, 5, 1]);
+    expect(pacer.requests.map((request) => request.units)).toEqual([4, 6]);
     expect(pacer.requests.every((request) => request.sender === 'sandbox:sms:sandbox-sms' && request.lane === 'normal')).toBe(true);
   });
 
@@ -94,12 +94,12 @@ describe('sendBroadcastBatch: pacing', () => {
 
     // Assess: the SMS residents, last in the job, went out among the first sends, not behind the
     // WhatsApp residents' seconds (the test's clock moves at every sleep, so order tells, not times);
-    // one booking of two SMS slots, not the first booking's four.
+    // the first SMS booking is of two slots (what the job has left), not the first booking's four.
     const order = provider.attempts.map((message) => message.channel);
     expect(order.slice(0, 4).filter((channel) => channel === 'sms')).toHaveLength(2);
     expect(provider.attempts.filter((message) => message.channel === 'whatsapp')).toHaveLength(8);
     const smsBookings = pacer.requests.filter((request) => request.sender.startsWith('sandbox:sms:'));
-    expect(smsBookings.map((request) => request.units)).toEqual([2]);
+    expect(smsBookings[0]?.units).toBe(2);
   });
 
   it('paces SMS by segments: a two-segment text takes two slots', async () => {
@@ -259,11 +259,23 @@ describe('sendBroadcastBatch: a cancel part-way through', () => {
   });
 });
 
-describe('sendBroadcastBatch: a STOP while waiting for a slot', () => {
-  it('reads consent again when the slot comes, so a STOP during the wait is honoured', async () => {
-    // Prepare: 2 a second less headroom: the last resident's consent is read at ~4.08 s, just after
-    // the ninth send, and their slot is at ~4.59 s; they text STOP at 4.3 s, during that wait.
+describe('sendBroadcastBatch: consent read just before the slot', () => {
+  /** Counts the consent reads the sender makes, per resident. */
+  function countConsentReads(stores: ReturnType<typeof inMemoryStores>) {
+    const reads = new Map<string, number>();
+    const read = stores.subscribers.consentToSend.bind(stores.subscribers);
+    stores.subscribers.consentToSend = async (phone, channel, topicId) => {
+      reads.set(phone, (reads.get(phone) ?? 0) + 1);
+      return read(phone, channel, topicId);
+    };
+    return reads;
+  }
+
+  it('reads each resident’s consent once, a moment before their slot, so a STOP in the slot before theirs is honoured', async () => {
+    // Prepare: 2 a second less headroom: the last resident's slot is at ~4.59 s; they text STOP
+    // at 4.3 s, while the ninth resident's send is the last one made.
     const { deps, stores, provider, clock } = await setUp({ rate: 2 });
+    const reads = countConsentReads(stores);
     const start = clock.now().getTime();
     const last = residents.at(-1) as string;
     const sleep = deps.pacing.sleep;
@@ -274,11 +286,39 @@ describe('sendBroadcastBatch: a STOP while waiting for a slot', () => {
     };
 
     // Act
-    await sendBroadcastBatch(deps, everyone());
+    await sendBroadcastBatch(deps, { ...everyone(), topicId: 'traffic' });
 
-    // Assess
+    // Assess: one read each (the old sender read nearly every resident twice: once as it claimed,
+    // once again as the slot came).
     expect(provider.sentTo).not.toContain(last);
     expect(await stores.messages.get(broadcastMessageId(BROADCAST_ID, last))).toMatchObject({ status: 'skipped', skipReason: 'opted_out' });
+    expect([...reads.values()]).toEqual(residents.map(() => 1));
+  });
+
+  it('reads consent once, just before the slot, however far off the slot is, so a STOP in the wait for it is honoured', async () => {
+    // Prepare: another function holds the next two seconds of the schedule; the first resident's
+    // slot is ~2 s away, and they text STOP 1 s in.
+    const { deps, stores, provider, clock, pacer } = await setUp({ rate: 10 });
+    const reads = countConsentReads(stores);
+    const start = clock.now().getTime();
+    await pacer.reserve({ sender: 'sandbox:sms:sandbox-sms', units: 20, messagesPerSecond: 10 * PACING_HEADROOM, lane: 'normal', now: start, latestStart: start });
+    const first = residents[0] as string;
+    const sleep = deps.pacing.sleep;
+    deps.pacing.sleep = async (ms) => {
+      const before = clock.now().getTime() - start;
+      await sleep(ms);
+      if (before < 1_000 && clock.now().getTime() - start >= 1_000) await stores.subscribers.optOut(first, 'sms', clock.now().toISOString(), inboundEvidence({ text: 'STOP' }));
+    };
+
+    // Act
+    await sendBroadcastBatch(deps, { ...everyone(), topicId: 'traffic' });
+
+    // Assess: skipped, read once (at ~2 s, after the STOP), and the others sent after the two seconds.
+    expect(provider.sentTo).not.toContain(first);
+    expect(provider.sentTo).toHaveLength(residents.length - 1);
+    expect(await stores.messages.get(broadcastMessageId(BROADCAST_ID, first))).toMatchObject({ status: 'skipped', skipReason: 'opted_out' });
+    expect(reads.get(first)).toBe(1);
+    expect(Math.min(...provider.times)).toBeGreaterThanOrEqual(start + 2_000);
   });
 });
 

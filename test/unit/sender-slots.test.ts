@@ -99,3 +99,23 @@ describe('SenderSlots.holdBack: the pause after a 429', () => {
     expect(clock.now().getTime() - start).toBeCloseTo(2 * interval, 0);
   });
 });
+
+describe('SenderSlots.next: bookings', () => {
+  it('books in growing chunks however many slots it hands out one at a time (no floating-point drift at epoch milliseconds)', async () => {
+    // Prepare: 20 a second less headroom, an interval of 51.02… ms added to epoch milliseconds.
+    const { slots, pacer } = setUp(20);
+
+    // Act: forty slots, one at a time, each taken as the last one comes due.
+    const taken: number[] = [];
+    for (let index = 0; index < 40; index += 1) {
+      const slot = await slots.take(1);
+      if (slot.ok) taken.push(slot.at);
+    }
+
+    // Assess: every slot an interval after the one before, from four bookings that doubled up to a
+    // second's worth (before, adding an interval forty times drifted past the end of each booking,
+    // and nearly every slot was a booking of its own).
+    expect(taken).toHaveLength(40);
+    expect(pacer.requests.map((request) => request.units)).toEqual([4, 8, 16, 20]);
+  });
+});
