@@ -1,5 +1,4 @@
 import type { BroadcastView } from './admin-api.js';
-import type { QueueDepth } from './observer.js';
 import {
   AWS_LATENCY_MODEL,
   dollars,
@@ -11,7 +10,6 @@ import {
   table,
   verdict,
   type Analysis,
-  type Goal,
 } from './report.js';
 import type { MainRun } from './cell.js';
 import type { Options } from './options.js';
