@@ -87,8 +87,20 @@ interface RequestNote {
 }
 const requestNotes = new WeakMap<object, RequestNote>();
 
+/** A request as the counter saw it, for listeners (the timeline reads the pacer's writes from these). */
+export interface SeenRequest {
+  service: 'DynamoDB' | 'SQS';
+  operation: string;
+  /** The serialised request (DynamoDB JSON for DynamoDB). */
+  body: string | undefined;
+  ok: boolean;
+  /** When the answer came, epoch ms. */
+  at: number;
+}
+
 export class AwsRequestCounter {
   private readonly stats = new Map<string, OperationStats>();
+  private readonly listeners: ((request: SeenRequest) => void)[] = [];
 
   constructor(private readonly requestCapacity = true) {}
 
@@ -96,6 +108,11 @@ export class AwsRequestCounter {
   attach(clients: { dynamo: DynamoDBClient; sqs: SQSClient }): void {
     this.attachTo(clients.dynamo.middlewareStack as unknown as MiddlewareStackLike, 'DynamoDB');
     this.attachTo(clients.sqs.middlewareStack as unknown as MiddlewareStackLike, 'SQS');
+  }
+
+  /** Calls `listener` with every request once it is answered (or fails). */
+  onRequest(listener: (request: SeenRequest) => void): void {
+    this.listeners.push(listener);
   }
 
   snapshot(): CounterSnapshot {
@@ -125,6 +142,7 @@ export class AwsRequestCounter {
           stats.requests += 1;
           if (service === 'SQS') this.countSqs(stats, operation, output, note);
           else if (isDynamoData) this.countDynamo(stats, operation, output.ConsumedCapacity as Capacity | Capacity[] | undefined, note, output);
+          this.tell({ service, operation, body: note?.body, ok: true, at: Date.now() });
           return result;
         } catch (error) {
           const stats = statsOf();
@@ -134,6 +152,7 @@ export class AwsRequestCounter {
           // A failed condition is still a billed write; DynamoDB charges at least one unit.
           if (isDynamoData && DYNAMO_WRITES.has(operation)) this.addEstimated(stats, 'write', writeUnitsEstimate(requestNotes.get(context)));
           else if (isDynamoData) this.addEstimated(stats, 'read', 0.5);
+          this.tell({ service, operation, body: requestNotes.get(context)?.body, ok: false, at: Date.now() });
           throw error;
         }
       },
@@ -151,6 +170,10 @@ export class AwsRequestCounter {
       },
       { step: 'build', name: 'benchAwsRequestSize', priority: 'low' },
     );
+  }
+
+  private tell(request: SeenRequest): void {
+    for (const listener of this.listeners) listener(request);
   }
 
   private statsFor(service: string, operation: string, item: string, origin: string): OperationStats {

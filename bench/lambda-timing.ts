@@ -54,7 +54,24 @@ export interface TimingSnapshot {
   providerAnswers: Record<string, Record<string, number>>;
 }
 
+/** One invocation of a queue function, epoch ms: the timeline counts the senders busy each second. */
+export interface InvocationSpan {
+  functionId: string;
+  start: number;
+  end: number;
+}
+
+/** One answer of the provider API to a broadcast's send, with when it came and the channel asked for. */
+export interface ProviderCall {
+  at: number;
+  broadcastId: string;
+  channel: string | undefined;
+  status: string;
+}
+
 export class InvocationRecorder {
+  readonly spans: InvocationSpan[] = [];
+  readonly providerCalls: ProviderCall[] = [];
   private readonly functions = new Map<string, InvocationStats>();
   private readonly http = new Map<string, HttpCallStats>();
   private readonly providerAnswers = new Map<string, Record<string, number>>();
@@ -66,13 +83,15 @@ export class InvocationRecorder {
     this.receiveCounts.set(functionId, counts);
   }
 
-  recordProviderAnswer(broadcastId: string, status: number | 'error'): void {
+  recordProviderAnswer(broadcastId: string, status: number | 'error', channel?: string): void {
+    this.providerCalls.push({ at: Date.now(), broadcastId, channel, status: String(status) });
     const answers = this.providerAnswers.get(broadcastId) ?? {};
     answers[String(status)] = (answers[String(status)] ?? 0) + 1;
     this.providerAnswers.set(broadcastId, answers);
   }
 
-  recordInvocation(functionId: string, ms: number, records: number, failedRecords: number): void {
+  recordInvocation(functionId: string, ms: number, records: number, failedRecords: number, endedAt = Date.now()): void {
+    this.spans.push({ functionId, start: endedAt - ms, end: endedAt });
     const stats = this.functions.get(functionId) ?? { invocations: 0, records: 0, failedRecords: 0, totalMs: 0, maxMs: 0 };
     stats.invocations += 1;
     stats.records += records;
@@ -181,11 +200,12 @@ export function instrumentQueuePollers(recorder: InvocationRecorder): void {
 const PROVIDER_ROUTE = 'provider API (sandbox sends)';
 
 /** A broadcast message's id is `<broadcast id>-<number>` (see `broadcastMessageId`); replies have others. */
-function broadcastOf(body: unknown): string | undefined {
+function broadcastOf(body: unknown): { broadcastId: string; channel: string | undefined } | undefined {
   if (typeof body !== 'string') return undefined;
   try {
-    const messageId = (JSON.parse(body) as { messageId?: unknown }).messageId;
-    return typeof messageId === 'string' && /^[0-9a-zA-Z]{26}-\d+$/.test(messageId) ? messageId.split('-')[0] : undefined;
+    const { messageId, channel } = JSON.parse(body) as { messageId?: unknown; channel?: unknown };
+    if (typeof messageId !== 'string' || !/^[0-9a-zA-Z]{26}-\d+$/.test(messageId)) return undefined;
+    return { broadcastId: messageId.split('-')[0]!, channel: typeof channel === 'string' ? channel : undefined };
   } catch {
     return undefined;
   }
@@ -207,16 +227,16 @@ export function instrumentFetch(recorder: InvocationRecorder): void {
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
     const route = routeOf(url, method);
     if (!route) return original(input, init);
-    const broadcastId = route === PROVIDER_ROUTE ? broadcastOf(init?.body) : undefined;
+    const broadcast = route === PROVIDER_ROUTE ? broadcastOf(init?.body) : undefined;
     const started = performance.now();
     try {
       const response = await original(input, init);
       recorder.recordHttp(route, performance.now() - started, response.status);
-      if (broadcastId) recorder.recordProviderAnswer(broadcastId, response.status);
+      if (broadcast) recorder.recordProviderAnswer(broadcast.broadcastId, response.status, broadcast.channel);
       return response;
     } catch (error) {
       recorder.recordHttp(route, performance.now() - started, 'error');
-      if (broadcastId) recorder.recordProviderAnswer(broadcastId, 'error');
+      if (broadcast) recorder.recordProviderAnswer(broadcast.broadcastId, 'error', broadcast.channel);
       throw error;
     }
   };

@@ -1,5 +1,4 @@
 import type { BroadcastView } from './admin-api.js';
-import type { QueueDepth } from './observer.js';
 import {
   AWS_LATENCY_MODEL,
   dollars,
@@ -11,34 +10,18 @@ import {
   table,
   verdict,
   type Analysis,
-  type Goal,
 } from './report.js';
-import type { Options, ProviderAnswers, summarise } from './run.js';
+import type { MainRun } from './cell.js';
+import type { Options } from './options.js';
+import type { ProviderAnswers } from './sends.js';
+import { foldTimeline, type Timeline } from './timeline.js';
+import { HIGH_STEAL, SATURATED_EVENT_LOOP } from './verdict.js';
 import { URGENT_TOPIC, type SeedResult } from './seed.js';
 
 /** The benchmark's printed report: goals, the broadcast, requests by kind and function, Lambda, cost, memory, notes. */
 export function render(
   results: Record<string, unknown>,
-  main: {
-    broadcastId: string;
-    outcome: string;
-    apiStatus: string;
-    apiCounts: BroadcastView['counts'];
-    expectedRecipients: number;
-    busiestSender: string;
-    timings: Record<string, number | undefined>;
-    provider: { accepted: number; throttled: number; failed: number; other: number };
-    recipients: Record<string, unknown> & { neverSentOutcomes: Record<string, number>; countsCheck: Record<string, number> };
-    queuesAtEnd: Record<string, QueueDepth>;
-    deadLettered: { jobs: number; recipientsOfThisBroadcast: number };
-    lostBreakdown: { inDeadLetterQueues: number; stillQueuedAtTimeout: number; jobDeletedUnfinished: number };
-    sendJobReceiveCounts: Record<string, Record<string, number>>;
-    memory: Record<string, number | string>;
-    localMachine: Record<string, number | undefined>;
-    phases: Record<'seed' | 'fanOutAndSend' | 'receiptTail', ReturnType<typeof summarise>>;
-    analysis: Analysis;
-    goals: Goal[];
-  },
+  main: MainRun,
   urgent: Record<string, unknown> | undefined,
   seed: SeedResult,
   options: Options,
@@ -75,10 +58,10 @@ export function render(
         ['API counts: targeted / sent / failed / skipped / delivered', `${counts.targeted} / ${counts.sent} / ${counts.failed} / ${counts.skipped} / ${counts.delivered}`],
         ['fan-out: created → targeted final', `${seconds(timings.fanOutSeconds)} (${fixed(timings.fanOutRecipientsPerSecond ?? NaN, 0)} recipients/s)`],
         ['time to first send', seconds(timings.firstSendSeconds)],
-        ['time to last send', `${seconds(timings.lastSendSeconds)} (at the provider rate: ${seconds(timings.idealSendSeconds)})`],
+        ['time to last send', `${seconds(timings.lastSendSeconds)} (at the provider rate less headroom: ${seconds(timings.idealSendSeconds)})`],
         [
           `achieved send rate of the busiest sender (${main.busiestSender}: first → last send) / its busiest second`,
-          `${timings.achievedSendRate === undefined ? 'n/a' : `${fixed(timings.achievedSendRate, 1)} msg/s${mps ? ` (${percent(timings.achievedShareOfProviderRate ?? NaN)} of ${mps})` : ''}`} / ${timings.peakSendsInOneSecond ?? 0}`,
+          `${timings.achievedSendRate === undefined ? 'n/a' : `${fixed(timings.achievedSendRate, 1)} msg/s${mps ? ` (${percent(timings.achievedShareOfPacedRate ?? NaN)} of ${mps} less headroom; ${main.rateVerdict})` : ''}`} / ${timings.peakSendsInOneSecond ?? 0}`,
         ],
         ['provider answers: accepted / 429 / 5xx', `${main.provider.accepted} / ${main.provider.throttled} / ${main.provider.failed}`],
         ['outbox messages / distinct recipients', `${recipients.outboxMessages} / ${recipients.outboxRecipients}`],
@@ -160,43 +143,24 @@ export function render(
       `+ ${AWS_LATENCY_MODEL.msPerInvocation} ms an invocation + the provider latency of each accepted send: an upper bound (the sender runs a batch's records in parallel).`,
   );
   lines.push('');
-  const cost = analysis.cost;
-  const perMillion = (value: number) => (analysis.messagesSent > 0 ? dollars((value * 1e6) / analysis.messagesSent) : 'n/a');
-  lines.push(`AWS COST implied by the counts, per million messages (${analysis.messagesSent.toLocaleString('en-GB')} messages sent in this run)`);
-  lines.push(
-    table(
-      ['item', 'price', 'this run', 'per million messages'],
-      [
-        ['SQS requests (empty polls aside)', `$${PRICES.sqsPerMillionRequests}/M`, dollars(cost.sqs), perMillion(cost.sqs)],
-        ['DynamoDB write units', `$${PRICES.dynamoPerMillionWriteUnits}/M`, dollars(cost.dynamoWrites), perMillion(cost.dynamoWrites)],
-        ['DynamoDB read units', `$${PRICES.dynamoPerMillionReadUnits}/M`, dollars(cost.dynamoReads), perMillion(cost.dynamoReads)],
-        ['Lambda compute (observed ms × MB)', `$${PRICES.lambdaPerGbSecond}/GB-s`, dollars(cost.lambdaCompute), perMillion(cost.lambdaCompute)],
-        ['  … or at AWS latencies (instead of the line above)', '', dollars(cost.lambdaComputeModelled), perMillion(cost.lambdaComputeModelled)],
-        ['Lambda requests', `$${PRICES.lambdaPerMillionRequests}/M`, dollars(cost.lambdaRequests), perMillion(cost.lambdaRequests)],
-        ['API Gateway (receipt webhooks, one a message)', `$${PRICES.apiGatewayPerMillionRequests}/M`, dollars(cost.apiGateway), perMillion(cost.apiGateway)],
-        ['total (observed Lambda ms)', '', dollars(cost.total), perMillion(cost.total)],
-        ['total (Lambda at AWS latencies)', '', dollars(cost.totalModelled), perMillion(cost.totalModelled)],
-      ],
-    ),
-  );
-  lines.push(
-    `Assumptions: free tiers ignored; on-demand DynamoDB; Lambda at the catalog's memory sizes and the durations observed here; ` +
-      `provider API latency ${options.latencyMs} ms (each 100 ms of real provider latency adds ~${dollars(cost.per100msProviderLatencyPerMillion)} per million in sender time); ` +
-      `no CloudWatch, data transfer, KMS or provider charges.`,
-  );
+  lines.push(...costLines(analysis, options.latencyMs));
   lines.push('');
-  const mem = main.memory as Record<string, number>;
+  const mem = main.memory;
   lines.push(
     `MEMORY (${main.memory.note}): baseline RSS ${megabytes(mem.baselineRss ?? 0)}, heap ${megabytes(mem.baselineHeapUsed ?? 0)}; ` +
       `peak during fan-out RSS ${megabytes(mem.fanOutPeakRss ?? 0)}, heap ${megabytes(mem.fanOutPeakHeapUsed ?? 0)}; ` +
       `peak during the whole broadcast RSS ${megabytes(mem.broadcastPeakRss ?? 0)}, heap ${megabytes(mem.broadcastPeakHeapUsed ?? 0)}; ` +
       `live heap after fan-out (after a forced GC) ${megabytes(mem.liveHeapAfterFanOut ?? NaN)}`,
   );
+  const machine = main.localMachine;
   lines.push(
-    `LOCAL MACHINE: ${fixed(main.localMachine.cpuCoresBusy ?? NaN, 2)} CPU cores busy on average while sending, ${fixed(main.localMachine.sdkRequestsPerSecond ?? NaN, 0)} SDK requests/s, ` +
-      `${main.localMachine.hostStealShare === undefined ? 'host steal time unknown' : `${fixed(100 * main.localMachine.hostStealShare, 1)}% of CPU time stolen by the host`} ` +
-      '(the emulators and every function share one Node process, so this caps local throughput)',
+    `LOCAL MACHINE over ${machine.window}: event loop busy ${percent(machine.eventLoopUtilisation ?? NaN, 0)} of the time, ${fixed(machine.cpuCoresBusy ?? NaN, 2)} CPU cores busy, ` +
+      `${machine.hostStealShare === undefined ? 'host steal time unknown' : `${fixed(100 * machine.hostStealShare, 1)}% of CPU time stolen by the host`}; ` +
+      `${fixed(machine.sdkRequestsPerSecond ?? NaN, 0)} SDK requests/s over the broadcast. The emulators and every function share one Node process and its one JavaScript thread: ` +
+      `only an event loop busy ≥ ${SATURATED_EVENT_LOOP * 100}% of the time (or steal ≥ ${HIGH_STEAL * 100}%) makes this machine the limit. Rate verdict: ${main.rateVerdict}.`,
   );
+  lines.push('');
+  lines.push(...timelineLines(main.timeline));
   if (urgent) {
     lines.push('');
     lines.push(`URGENT UNDER BULK: urgent broadcast to ${URGENT_TOPIC.id} created while a normal broadcast to ${topics.join(' + ')} was sending`);
@@ -269,3 +233,57 @@ function receiveCountSummary(counts: Record<string, Record<string, number>>): st
   return entries.length ? entries.map(([count, records]) => `${count}: ${records}`).join(', ') : 'n/a';
 }
 
+
+/** The AWS cost table and its assumptions, for a run's (or a sweep cell's) analysis. */
+export function costLines(analysis: Analysis, latencyMs: number): string[] {
+  const cost = analysis.cost;
+  const perMillion = (value: number) => (analysis.messagesSent > 0 ? dollars((value * 1e6) / analysis.messagesSent) : 'n/a');
+  return [
+    `AWS COST implied by the counts, per million messages (${analysis.messagesSent.toLocaleString('en-GB')} messages sent in this run)`,
+    table(
+      ['item', 'price', 'this run', 'per million messages'],
+      [
+        ['SQS requests (empty polls aside)', `$${PRICES.sqsPerMillionRequests}/M`, dollars(cost.sqs), perMillion(cost.sqs)],
+        ['DynamoDB write units', `$${PRICES.dynamoPerMillionWriteUnits}/M`, dollars(cost.dynamoWrites), perMillion(cost.dynamoWrites)],
+        ['DynamoDB read units', `$${PRICES.dynamoPerMillionReadUnits}/M`, dollars(cost.dynamoReads), perMillion(cost.dynamoReads)],
+        ['Lambda compute (observed ms × MB)', `$${PRICES.lambdaPerGbSecond}/GB-s`, dollars(cost.lambdaCompute), perMillion(cost.lambdaCompute)],
+        ['  … or at AWS latencies (instead of the line above)', '', dollars(cost.lambdaComputeModelled), perMillion(cost.lambdaComputeModelled)],
+        ['Lambda requests', `$${PRICES.lambdaPerMillionRequests}/M`, dollars(cost.lambdaRequests), perMillion(cost.lambdaRequests)],
+        ['API Gateway (receipt webhooks, one a message)', `$${PRICES.apiGatewayPerMillionRequests}/M`, dollars(cost.apiGateway), perMillion(cost.apiGateway)],
+        ['total (observed Lambda ms)', '', dollars(cost.total), perMillion(cost.total)],
+        ['total (Lambda at AWS latencies)', '', dollars(cost.totalModelled), perMillion(cost.totalModelled)],
+      ],
+    ),
+    `Assumptions: free tiers ignored; on-demand DynamoDB; Lambda at the catalog's memory sizes and the durations observed here; ` +
+      `provider API latency ${latencyMs} ms (each 100 ms of real provider latency adds ~${dollars(cost.per100msProviderLatencyPerMillion)} per million in sender time); ` +
+      `no CloudWatch, data transfer, KMS or provider charges.`,
+  ];
+}
+
+/** Rows printed before the timeline is folded into 5-second rows. */
+const TIMELINE_ROWS = 60;
+
+/** The busiest sender's timeline: a row a second, or a row per 5 s when that would be long. */
+export function timelineLines(timeline: Timeline): string[] {
+  const shown = timeline.rows.length > TIMELINE_ROWS ? foldTimeline(timeline, 5) : timeline;
+  const per = shown.bucketSeconds === 1 ? 'a second' : `per ${shown.bucketSeconds} s`;
+  return [
+    `TIMELINE of the busiest sender (${timeline.channel}; schedule ${timeline.paceKeys.join(', ') || 'not seen'}), ${per}, seconds since the broadcast was created` +
+      (timeline.slotsNote ? ` — slots n/a: ${timeline.slotsNote}` : ''),
+    table(
+      ['from s', 'slots booked', 'sends', '429s', 'sending fns (max)', 'sending fns (avg)', 'event loop'],
+      shown.rows.map((row) => [
+        row.second,
+        row.slotsBooked === null ? 'n/a' : fixed(row.slotsBooked, 0),
+        row.sends,
+        row.throttled,
+        row.functionsBusy,
+        fixed(row.functionsBusyAverage, 1),
+        row.eventLoop === null ? 'n/a' : percent(row.eventLoop, 0),
+      ]),
+    ),
+    'slots booked: the pacer’s successful writes on that schedule, converted at the provider rate less headroom; sends: outbox messages; ' +
+      'sending fns: sendBulk/sendUrgent invocations running in the row (most at once / on average). Slots without sends: the senders did not keep up; ' +
+      'neither, with few functions busy: the lane was narrow; event loop near 100%: the machine.',
+  ];
+}

@@ -1,0 +1,58 @@
+import { performance } from 'node:perf_hooks';
+import { cpuTimes, stolenShare, type CpuTimes } from './host-cpu.js';
+import { utilisationBetween } from './timeline.js';
+import type { MachineLoad } from './verdict.js';
+
+interface MachineSample {
+  at: number;
+  /** Cumulative event-loop time busy and idle (ms), from performance.eventLoopUtilization(). */
+  active: number;
+  idle: number;
+  /** Cumulative CPU time of this process (user + system, µs). */
+  cpuMicros: number;
+  host: CpuTimes | undefined;
+}
+
+/**
+ * How busy this machine was, sampled every second, so any window (the busiest sender's sending
+ * window, or one second of the timeline) can be read back afterwards. The event-loop utilisation
+ * is the one that matters for the local stack: it is one Node process, so when its one thread is
+ * busy all the time, everything in it waits, however many cores are idle.
+ */
+export class MachineSampler {
+  readonly samples: MachineSample[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  start(): void {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), 1_000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.sample();
+  }
+
+  sample(): void {
+    const { active, idle } = performance.eventLoopUtilization();
+    const { user, system } = process.cpuUsage();
+    this.samples.push({ at: Date.now(), active, idle, cpuMicros: user + system, host: cpuTimes() });
+  }
+
+  /** The load between the samples around [from, to]. */
+  loadBetween(from: number, to: number): MachineLoad & { from: number; to: number } {
+    const before = this.samples.filter((sample) => sample.at <= from).at(-1) ?? this.samples[0];
+    const after = this.samples.find((sample) => sample.at >= to) ?? this.samples.at(-1);
+    if (!before || !after || after.at <= before.at) {
+      return { from, to, eventLoopUtilisation: undefined, cpuCoresBusy: undefined, hostStealShare: undefined };
+    }
+    return {
+      from: before.at,
+      to: after.at,
+      eventLoopUtilisation: utilisationBetween(this.samples, from, to) ?? undefined,
+      cpuCoresBusy: (after.cpuMicros - before.cpuMicros) / 1000 / (after.at - before.at),
+      hostStealShare: stolenShare(before.host, after.host),
+    };
+  }
+}

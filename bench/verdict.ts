@@ -1,0 +1,74 @@
+import { PACING_HEADROOM } from '../shared/usecases/sender-slots.js';
+import { fixed, percent } from './report.js';
+
+/**
+ * Whether a run's busiest sender kept to its provider's rate, and when it did not, whether the
+ * machine or the engine is to blame. The whole local stack is one Node process: when its one
+ * JavaScript thread is busy nearly all the time (event-loop utilisation near 1), or the host takes
+ * the CPU away (steal), every part of the stack runs late and the rate says more about the machine
+ * than about crier. Otherwise the machine had room, and a rate left unused is the engine's doing.
+ */
+
+/** The share of the pacer's rate (the provider's less the headroom) a sender must reach. */
+export const MET_SHARE = 0.95;
+/** Event-loop utilisation from which the one JavaScript thread counts as saturated. */
+export const SATURATED_EVENT_LOOP = 0.9;
+/** A share of the machine's CPU time stolen by the host from which every timing is suspect. */
+export const HIGH_STEAL = 0.1;
+
+export type RateVerdict = 'met' | 'NOT MET' | 'machine-bound' | 'n/a';
+
+export interface MachineLoad {
+  /** performance.eventLoopUtilization() over the sending window, 0–1. */
+  eventLoopUtilisation: number | undefined;
+  /** process CPU time ÷ wall time over the same window. */
+  cpuCoresBusy: number | undefined;
+  /** Share of the machine's CPU time the host stole, 0–1; undefined off Linux. */
+  hostStealShare: number | undefined;
+}
+
+/** The rate the pacer hands out for a provider rate: 2% under it (see PACING_HEADROOM). */
+export function pacedRate(providerRate: number): number {
+  return providerRate * PACING_HEADROOM;
+}
+
+/** The achieved rate as a share of the paced rate; undefined when either is unknown. */
+export function pacedShare(achievedRate: number | undefined, providerRate: number | undefined): number | undefined {
+  if (achievedRate === undefined || !providerRate) return undefined;
+  return achievedRate / pacedRate(providerRate);
+}
+
+export function machineSaturated(load: MachineLoad): boolean {
+  return (load.eventLoopUtilisation ?? 0) >= SATURATED_EVENT_LOOP || (load.hostStealShare ?? 0) >= HIGH_STEAL;
+}
+
+/** met (≥ 95% of the paced rate), machine-bound (under it, with the machine saturated), NOT MET (under it, with room to spare). */
+export function rateVerdict(share: number | undefined, load: MachineLoad): RateVerdict {
+  if (share === undefined) return 'n/a';
+  if (share >= MET_SHARE) return 'met';
+  return machineSaturated(load) ? 'machine-bound' : 'NOT MET';
+}
+
+/** The note a run under its rate gets: the machine is blamed only when it was the limit. */
+export function rateNote(achievedRate: number | undefined, providerRate: number | undefined, peakSecond: number, load: MachineLoad): string | undefined {
+  const share = pacedShare(achievedRate, providerRate);
+  const verdict = rateVerdict(share, load);
+  if (verdict === 'met' || verdict === 'n/a' || achievedRate === undefined || !providerRate) return undefined;
+  const machine =
+    `event loop busy ${percent(load.eventLoopUtilisation ?? NaN, 0)} of the time, ${fixed(load.cpuCoresBusy ?? NaN, 2)} CPU cores busy, ` +
+    `${load.hostStealShare === undefined ? 'steal unknown' : `${percent(load.hostStealShare, 0)} stolen by the host`}`;
+  const achieved =
+    `The busiest sender averaged ${fixed(achievedRate, 1)} msg/s (busiest second ${peakSecond}), ${percent(share ?? NaN)} of the ${fixed(pacedRate(providerRate), 1)} msg/s ` +
+    `the pacer may use (${providerRate} msg/s less ${percent(1 - PACING_HEADROOM, 0)} headroom)`;
+  if (verdict === 'machine-bound') {
+    return (
+      `${achieved}, while this machine was saturated (${machine}): the rate figure measures this machine, not pacing. ` +
+      'Run again on a quieter machine, or with a lower --mps, to see the engine’s own limit.'
+    );
+  }
+  return (
+    `${achieved}, while this machine had room (${machine}): the engine left the rate unused, not the machine. ` +
+    'The timeline shows where: seconds with slots booked but few sends point at the senders (their round trips), ' +
+    'seconds with few slots booked and few sending functions busy at the lane’s width.'
+  );
+}
