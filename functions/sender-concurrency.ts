@@ -5,9 +5,11 @@ import { defaultRateOf, type SenderKind } from '../shared/domain/sender-kinds.js
 import type { DeploymentSettings } from './catalog-types.js';
 
 /**
- * Messages a second one sending function keeps up with for one sender: each message is three
- * DynamoDB calls in a row (consent, claim, consent again just before its slot) beside the provider
- * calls in flight. Taken low, from a few milliseconds a call in AWS, so a sender is never short.
+ * Messages a second one sending function is counted on for one sender. Not a latency: a function
+ * keeps as many sends in flight as its rate times the provider's answer time, and prepares each
+ * resident a measured moment before their slot (shared/sending/send-pipeline.ts). What bounds it
+ * is the CPU its DynamoDB calls take (a consent read, a claim, an outcome: a few milliseconds of
+ * a 512 MB function's share of a core each), so this stays low, and a lane is never short.
  */
 const MESSAGES_PER_SECOND_PER_FUNCTION = 40;
 /** Lambda's smallest maximum concurrency for an SQS event source, and a ceiling no sender mix needs. */

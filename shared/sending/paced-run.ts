@@ -263,7 +263,6 @@ async function prepare(state: ChannelRun, turn: Turn): Promise<{ delivery: Deliv
   const identity = broadcastSenderOf(await deps.senders(), provider.name, recipient.channel, departmentsOf(broadcast));
   state.expectedIdentity = identity;
   const message = composeFor(broadcast, consent.profile, recipient.channel, deps.clock.now(), state.topicName, identity.stopTo);
-  state.pipeline.measured(deps.clock.now().getTime() - startedAt);
   if ('skip' in message) {
     await state.skip(recipient, message.skip);
     return undefined;
@@ -271,15 +270,51 @@ async function prepare(state: ChannelRun, turn: Turn): Promise<{ delivery: Deliv
   const units = message.template ? 1 : rateUnitsOf(recipient.channel, message.body);
   state.lastUnits = units;
   state.unitsKnown();
+  const delivery: Delivery = {
+    messageId: broadcastMessageId(broadcast.id, recipient.phone),
+    broadcastId: broadcast.id,
+    ...recipient,
+    ...message,
+    testMode: broadcast.mode === 'test',
+    department: broadcast.department,
+    lastAttempt: run.lastAttempt,
+    jobId: run.jobId,
+    sender: identity,
+  };
+  // Claimed a moment before the slot, so that when it comes only the provider call is left and
+  // the sends reach the provider as evenly spaced as their slots (a claim's own time at the slot
+  // would bunch them up into a provider's one-second window). Should the function die, the
+  // claims it leaves are of sends due within that moment (recorded as failed, outcome unknown).
+  const claim = await claimMessage(deps, delivery);
+  state.pipeline.measured(deps.clock.now().getTime() - startedAt);
+  if (claim.outcome === 'already-claimed') {
+    await settleEarlierClaim(deps, claim.existing, run, state.delta);
+    return undefined;
+  }
+  const sent = await waitForSlot(state, turn, identity, units);
+  if (!sent) {
+    await deps.stores.messages.release(delivery.messageId);
+    return undefined;
+  }
+  return { delivery, provider, sender: sent };
+}
+
+/**
+ * Waits for the resident's slot and answers the schedule it is from; undefined when the run
+ * stops here instead (the schedule full, the run handed back before this resident). A 429 in the
+ * wait (a send before this one's) pauses the sender: a slot inside the pause is given up for one
+ * after it. So is a slot that went by more than half an interval ago (the function was busy):
+ * sent that late it would bunch up against the next one's.
+ */
+async function waitForSlot(state: ChannelRun, turn: Turn, identity: SenderIdentity, units: number): Promise<SenderSlots | undefined> {
+  const { deps } = state;
+  const { position } = turn;
   const slot = await slotFor(state, turn, identity, units);
   if (!slot.ok) {
     stopAt(state, position, slot.retryAt, false);
     return undefined;
   }
   const { sender } = slot;
-  // A 429 in the wait (a send before this one's) pauses the sender: a slot inside the pause is
-  // given up for one after it. So is a slot that went by more than half an interval ago (the
-  // function was busy): sent that late it would bunch up against the next one's.
   for (let at = slot.at, tries = 0; ; tries += 1) {
     await sender.waitUntil(at);
     const wentBy = sender.unitsPerSecond !== undefined && deps.clock.now().getTime() - at > 500 / sender.unitsPerSecond;
@@ -292,27 +327,7 @@ async function prepare(state: ChannelRun, turn: Turn): Promise<{ delivery: Deliv
     }
     at = after.at;
   }
-  if (stoppedBefore(state, position)) return undefined;
-  const delivery: Delivery = {
-    messageId: broadcastMessageId(broadcast.id, recipient.phone),
-    broadcastId: broadcast.id,
-    ...recipient,
-    ...message,
-    testMode: broadcast.mode === 'test',
-    department: broadcast.department,
-    lastAttempt: run.lastAttempt,
-    jobId: run.jobId,
-    sender: identity,
-  };
-  // Claimed at the slot, just before the provider call: should the function die, the claims it
-  // leaves are those of sends that may have gone out (recorded as failed, outcome unknown), never
-  // those of residents it had only read.
-  const claim = await claimMessage(deps, delivery);
-  if (claim.outcome === 'already-claimed') {
-    await settleEarlierClaim(deps, claim.existing, run, state.delta);
-    return undefined;
-  }
-  return { delivery, provider, sender };
+  return stoppedBefore(state, position) ? undefined : sender;
 }
 
 /**
