@@ -4,57 +4,18 @@ import { rateUnitsOf } from '../domain/send-rates.js';
 import { broadcastSenderOf, paceKeyOf, type SenderIdentity } from '../domain/sender-identity.js';
 import { retryDelaySeconds } from '../domain/backoff.js';
 import type { PaceLane } from '../ports/send-pacer.js';
-import type { MessageRecord } from '../ports/stores.js';
 import { departmentsOf } from '../usecases/department-limits.js';
 import { broadcastMessageId, claimMessage, RetryLaterError, sendClaimed, type Delivery, type SendDependencies } from '../usecases/send-message.js';
 import { SenderSlots } from '../usecases/sender-slots.js';
 import { cancelledSince, composeFor, consentOf, topicNamer } from '../usecases/broadcast-recipient.js';
 import { SendPipeline } from './send-pipeline.js';
+import { DEADLINE_MARGIN_MS, newSenderSlots, settleEarlierClaim, type BatchDelta, type HandBack, type SendRun } from './send-run.js';
 import type { MessagingProvider } from '../ports/messaging-provider.js';
 
-/**
- * A claim of this job older than this, still 'sending', was left by a run that died: a job comes
- * back only after its visibility timeout (12 minutes for a 120-second sender), so a live run's
- * claims are always younger.
- */
-const STALE_CLAIM_MS = 4 * 60_000;
 /** New slots one resident takes for slots that went by or fell in a 429's pause, before the run stops there. */
 const MAX_NEW_SLOTS = 4;
 /** 429s a batch retries in place (after the sender's hold) before it hands its rest back. */
 const MAX_THROTTLED_RETRIES = 3;
-/** Left of a function's time when it stops starting sends: the ones in flight must finish and be recorded. */
-export const DEADLINE_MARGIN_MS = 10_000;
-
-/** What a send job knows about its own run: which job it is, and when its function will be stopped. */
-export interface SendRun {
-  /** Epoch ms at which the function is stopped (Lambda's timeout). */
-  deadline: number;
-  /** The job's SQS message id: the same on every redelivery of it; its totals are kept under it. */
-  jobId: string;
-}
-
-/** What one run of a job did, and whether it met records an earlier run of the same job left. */
-export interface BatchDelta {
-  sent: number;
-  failed: number;
-  skipped: number;
-  skippedBy: Partial<Record<SkipReason, number>>;
-  costMicros: number;
-  costCurrency: string;
-  /** An earlier run of this job (redelivered after its function died) claimed or skipped some of these recipients. */
-  metEarlierRun: boolean;
-}
-
-/** Why the rest of a batch goes back to the queue, and when it should come out again. */
-export interface HandBack {
-  /** Where in the batch (and its retried tail) it stopped; `rest` is everyone from there on. */
-  from: number;
-  rest: Recipient[];
-  retryAt: number;
-  /** A provider failure (counts as an attempt), rather than the sender's schedule or the clock. */
-  failure: boolean;
-}
-
 interface ChannelRun {
   deps: SendDependencies;
   broadcast: Broadcast;
@@ -387,32 +348,4 @@ function slotsFor(state: ChannelRun, identity: SenderIdentity, lane: PaceLane, d
     state.slots.set(sender, found);
   }
   return found;
-}
-
-export function newSenderSlots(deps: SendDependencies, identity: SenderIdentity, lane: PaceLane, deadline: number): SenderSlots {
-  return new SenderSlots({
-    pacer: deps.pacing.pacer,
-    clock: deps.clock,
-    sleep: deps.pacing.sleep,
-    sender: paceKeyOf(identity),
-    messagesPerSecond: identity.mps,
-    lane,
-    deadline,
-  });
-}
-
-/**
- * A claim found already made. If an earlier run of this very job made it and it is still
- * 'sending', that run died between the claim and the outcome (SQS hands a job out again only
- * after its visibility timeout, six times the function's): whether the provider took it is
- * unknown, so it is recorded as failed, outcome unknown, and never sent again. Either way the job's
- * totals are counted again from its records (recountJob) rather than from this run alone.
- */
-async function settleEarlierClaim(deps: SendDependencies, existing: MessageRecord, run: SendRun, delta: BatchDelta): Promise<void> {
-  if (existing.jobId !== run.jobId) return;
-  delta.metEarlierRun = true;
-  if (existing.status !== 'sending') return;
-  const now = deps.clock.now();
-  const claimedNoLaterThan = new Date(now.getTime() - STALE_CLAIM_MS).toISOString();
-  await deps.stores.messages.resolveStaleClaim(existing.messageId, claimedNoLaterThan, now.toISOString(), run.jobId);
 }

@@ -5,14 +5,15 @@ import { rateUnitsOf } from '../domain/send-rates.js';
 import { replySenderOf } from '../domain/sender-identity.js';
 import { retryDelaySeconds } from '../domain/backoff.js';
 import { logger } from '../runtime/logger.js';
-import { DEADLINE_MARGIN_MS, newSenderSlots, sendPaced, type BatchDelta, type HandBack, type SendRun } from '../sending/paced-run.js';
+import { sendPaced } from '../sending/paced-run.js';
+import { DEADLINE_MARGIN_MS, newSenderSlots, type BatchDelta, type HandBack, type SendRun } from '../sending/send-run.js';
 import { recordJobProgress } from './broadcast-progress.js';
 import { recountJob } from './job-recount.js';
 import { departmentsOf } from './department-limits.js';
 import { recordSkip, sendReply as sendReplyNow, type SendDependencies } from './send-message.js';
 
 export { broadcastMessageId, RetryLaterError, type SendDependencies } from './send-message.js';
-export type { SendRun } from '../sending/paced-run.js';
+export type { SendRun } from '../sending/send-run.js';
 
 /** Attempts a batch gets at a retryable failure before the recipient it failed on is recorded as failed. */
 export const MAX_SEND_ATTEMPTS = 8;
