@@ -278,8 +278,7 @@ async function waitForSlot(state: ChannelRun, turn: Turn, identity: SenderIdenti
   const { sender } = slot;
   for (let at = slot.at, tries = 0; ; tries += 1) {
     await sender.waitUntil(at);
-    const wentBy = sender.unitsPerSecond !== undefined && deps.clock.now().getTime() - at > 500 / sender.unitsPerSecond;
-    if (!sender.pausedAt(at) && !wentBy) break;
+    if (!sender.givenUp(at)) break;
     // Never round and round: a few new slots, then the rest goes back to the queue.
     const after = tries < MAX_NEW_SLOTS ? await sender.next(units) : { ok: false as const, retryAt: deps.clock.now().getTime() };
     if (!after.ok) {

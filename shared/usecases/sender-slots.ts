@@ -92,22 +92,15 @@ export class SenderSlots {
     return rate === undefined ? undefined : rate * PACING_HEADROOM;
   }
 
-  /** True when a slot at `at` (taken before a 429) falls in the pause the 429 caused: it must not be used. */
-  pausedAt(at: number): boolean {
-    // An unmetered sender hands every slot out now, pause or not (see next).
-    return this.options.messagesPerSecond !== undefined && at < this.holdEndsAt - SLOT_TOLERANCE_MS;
-  }
-
   /**
-   * When a slot would come due if `unitsAhead` more units were taken first, as far as this
-   * function can tell: from its own booking, and past it as if the next booking followed on
-   * (it does unless another function booked in between; then the slot is later, not earlier).
+   * True when a slot at `at` is no longer to be used: it fell in the pause a 429 caused, or it
+   * went by more than half an interval ago (the function was busy), when sent it would bunch up
+   * against the next one's. An unmetered sender hands every slot out now, pause or not.
    */
-  projectedAt(unitsAhead: number): number {
-    const now = this.options.clock.now().getTime();
+  givenUp(at: number): boolean {
     const rate = this.unitsPerSecond;
-    if (rate === undefined) return now;
-    return Math.max(this.nextSlot, now) + (unitsAhead * 1000) / rate;
+    if (rate === undefined) return false;
+    return at < this.holdEndsAt - SLOT_TOLERANCE_MS || this.options.clock.now().getTime() - at > 500 / rate;
   }
 
   /** Books `units` slots (see next) and waits until they are due. */
