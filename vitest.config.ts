@@ -17,6 +17,7 @@ const freshModules = [
   'test/unit/scheduled-runtime.test.ts',
   'test/unit/refusal-log.test.ts',
   'test/unit/authorizer.test.ts',
+  'test/unit/twilio-status-function-url.test.ts',
   'test/unit/powertools-metrics.test.ts',
   'test/unit/bootstrap-key.test.ts',
   'test/unit/providers.test.ts',

@@ -7,6 +7,7 @@ import {
   megabytes,
   percent,
   PRICES,
+  receiptsThroughApiGateway,
   table,
   verdict,
   type Analysis,
@@ -249,7 +250,14 @@ export function costLines(analysis: Analysis, latencyMs: number): string[] {
         ['Lambda compute (observed ms × MB)', `$${PRICES.lambdaPerGbSecond}/GB-s`, dollars(cost.lambdaCompute), perMillion(cost.lambdaCompute)],
         ['  … or at AWS latencies (instead of the line above)', '', dollars(cost.lambdaComputeModelled), perMillion(cost.lambdaComputeModelled)],
         ['Lambda requests', `$${PRICES.lambdaPerMillionRequests}/M`, dollars(cost.lambdaRequests), perMillion(cost.lambdaRequests)],
-        ['API Gateway (receipt webhooks, one a message)', `$${PRICES.apiGatewayPerMillionRequests}/M`, dollars(cost.apiGateway), perMillion(cost.apiGateway)],
+        [
+          receiptsThroughApiGateway()
+            ? `API Gateway (receipt webhooks: ${formatNumber(cost.apiGatewayRequests)} requests)`
+            : 'API Gateway (none: receipts come to the status function URL)',
+          `$${PRICES.apiGatewayPerMillionRequests}/M`,
+          dollars(cost.apiGateway),
+          perMillion(cost.apiGateway),
+        ],
         ['total (observed Lambda ms)', '', dollars(cost.total), perMillion(cost.total)],
         ['total (Lambda at AWS latencies)', '', dollars(cost.totalModelled), perMillion(cost.totalModelled)],
       ],

@@ -1,4 +1,4 @@
-import { functionDefinition, type FunctionId } from '../functions/catalog.js';
+import { functionDefinition, functionUrlFunctions, type FunctionId } from '../functions/catalog.js';
 import { groupBy, totals, type CounterSnapshot } from './aws-request-counter.js';
 import type { TimingSnapshot } from './lambda-timing.js';
 import { PACING_HEADROOM } from '../shared/usecases/sender-slots.js';
@@ -10,11 +10,21 @@ export const PRICES = {
   dynamoPerMillionReadUnits: 0.25,
   lambdaPerGbSecond: 0.0000166667,
   lambdaPerMillionRequests: 0.2,
-  /** HTTP API, first 300 million requests a month: the delivery receipts arrive through it. */
+  /** HTTP API, first 300 million requests a month: what still arrives through it (see receiptsThroughApiGateway). */
   apiGatewayPerMillionRequests: 1.0,
 } as const;
 
 const RECEIPTS_ROUTE = 'twilioStatus (delivery receipts)';
+
+/**
+ * Whether a delivery receipt costs an API Gateway request in AWS. Not when the status function is
+ * served on its own function URL (the catalog's `functionUrl`), which is the callback crier gives
+ * Twilio there: a receipt then costs the Lambda request and compute counted already. The local
+ * stack serves that URL's route on its one gateway, so the bench sees the same calls either way.
+ */
+export function receiptsThroughApiGateway(): boolean {
+  return !functionUrlFunctions().includes('twilioStatus');
+}
 
 /**
  * The second Lambda estimate: what the same work would take at in-region AWS latencies, because
@@ -59,6 +69,8 @@ export interface CostBreakdown {
   dynamoReads: number;
   lambdaCompute: number;
   lambdaRequests: number;
+  /** Requests that go through API Gateway in AWS (receipts on a function URL do not), and their cost. */
+  apiGatewayRequests: number;
   apiGateway: number;
   total: number;
   perMillionMessages: number;
@@ -150,6 +162,7 @@ export function analyse(
     0,
   );
   const lambdaRequests = lambda.reduce((sum, row) => sum + (row.invocations * PRICES.lambdaPerMillionRequests) / 1e6, 0);
+  const apiGatewayRequests = receiptsThroughApiGateway() ? (receipts?.calls ?? 0) : 0;
   const cost = {
     lambdaComputeModelled,
     totalModelled: 0,
@@ -159,7 +172,8 @@ export function analyse(
     dynamoReads: (dynamo.readUnits * PRICES.dynamoPerMillionReadUnits) / 1e6,
     lambdaCompute,
     lambdaRequests,
-    apiGateway: ((receipts?.calls ?? 0) * PRICES.apiGatewayPerMillionRequests) / 1e6,
+    apiGatewayRequests,
+    apiGateway: (apiGatewayRequests * PRICES.apiGatewayPerMillionRequests) / 1e6,
     total: 0,
     perMillionMessages: 0,
     per100msProviderLatencyPerMillion: 0.1 * (functionDefinition('sendBulk').memoryMb / 1024) * PRICES.lambdaPerGbSecond * 1e6,

@@ -31,6 +31,12 @@ export interface DeploymentBindings {
   /** Each work queue's dead-letter queue, where SQS moves a job after `maxReceiveCount` receives. */
   deadLetterQueueUrls: Record<QueueId, string>;
   publicBaseUrl: string;
+  /**
+   * Where each function whose HTTP trigger has `functionUrl` is reached, by function id, without a
+   * trailing slash: its Lambda function URL in AWS (a token); locally the gateway's public base URL,
+   * which serves the same routes. What crier tells a provider to call for that function.
+   */
+  functionUrls: Readonly<Partial<Record<string, string>>>;
   /** Secrets Manager ARNs; undefined locally, where settings come from the environment. */
   secretArns: Partial<Record<SecretId, string>>;
   /** Local stack only: the file that keeps the operator key, which rotating it rewrites. */
@@ -122,6 +128,17 @@ export interface HttpTrigger {
    * inbound text is not retried, and it may be a STOP. The local stack does not throttle.
    */
   throttle?: RouteThrottle;
+  /**
+   * Also served on the function's own Lambda function URL (auth type NONE: the handler checks the
+   * provider's signature), which answers the same routes; crier tells providers to call that URL
+   * (`DeploymentBindings.functionUrls`). A request there costs the Lambda request alone, where one
+   * through API Gateway also costs $1 per million: worth it for what arrives once or twice per
+   * message (delivery receipts). Neither CloudFront's WAF nor a route throttle is in front of it:
+   * the function's `reservedConcurrency` is what bounds it, so such a function must set one. The
+   * API Gateway routes stay, for whatever still calls them (a receipt of a message sent before the
+   * function URL existed); the local stack serves both on its one gateway.
+   */
+  functionUrl?: true;
 }
 
 /** Requests a second: the steady rate and the burst a token bucket allows above it. */

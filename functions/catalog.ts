@@ -160,7 +160,7 @@ function senderFunction(description: string, queue: 'sendUrgent' | 'sendBulk', m
       ...table(b),
       ...provider(b, secretsOfProvidersInUse(b.settings)),
       ...failover(b),
-      PUBLIC_BASE_URL: b.publicBaseUrl,
+      STATUS_CALLBACK_URL: twilioStatusCallbackUrl(b),
       ...broadcastTiming(b),
       ...prices(b),
       ...sendRates(b),
@@ -179,6 +179,22 @@ function senderFunction(description: string, queue: 'sendUrgent' | 'sendBulk', m
     timeoutSeconds: 120,
     memoryMb: 512,
   });
+}
+
+/** Where Twilio posts a message's status: the path of the `twilioStatus` function's route. */
+const twilioStatusPath = '/webhooks/twilio/status';
+/**
+ * The status callback crier gives Twilio with every message it sends: the status function's own
+ * function URL (HttpTrigger.functionUrl), so the two receipts of each message do not go through
+ * API Gateway. In AWS it is a token of the status function's URL, known once deployed.
+ */
+const twilioStatusCallbackUrl = (b: DeploymentBindings) => `${functionUrlOf(b, 'twilioStatus')}${twilioStatusPath}`;
+
+/** Where a function served on its own function URL is reached; a deployment that gives none is wrong, not defaulted. */
+function functionUrlOf(b: DeploymentBindings, functionId: string): string {
+  const url = b.functionUrls[functionId];
+  if (url === undefined) throw new Error(`The deployment gives no function URL for ${functionId}, which the catalog serves on one.`);
+  return url;
 }
 
 /**
@@ -244,11 +260,25 @@ export const functionCatalog = {
     description: 'Twilio status callbacks: delivery receipts',
     entry: 'functions/http/twilio-status.ts',
     envSchema: statusWebhookEnvSchema,
+    // PUBLIC_BASE_URL: a callback through the API Gateway route is checked against it; one to the
+    // function URL, against the function URL it came to (functions/webhooks.ts).
     environment: (b) => ({ ...table(b), ...provider(b, ['twilio']), PUBLIC_BASE_URL: b.publicBaseUrl }),
-    trigger: { kind: 'http', routes: ['POST /webhooks/twilio/status'], authorizer: 'none', throttle: webhookThrottles.receipts },
+    // Two receipts a message ("sent", "delivered"): on the function's own URL they cost the Lambda
+    // request alone, not API Gateway's $1 a million as well. The route stays for callbacks of
+    // messages sent before a deployment had the function URL (a receipt can come days later).
+    trigger: {
+      kind: 'http',
+      routes: [`POST ${twilioStatusPath}`],
+      authorizer: 'none',
+      throttle: webhookThrottles.receipts,
+      functionUrl: true,
+    },
     access: { table: 'readwrite', secrets: ['twilio'] },
     timeoutSeconds: 10,
     memoryMb: 512,
+    // On the function URL, with no WAF or route throttle in front, this is what bounds the
+    // receipts: at most this many run at once (about 500 a second at 0.2 s each); above it Lambda
+    // answers 429, which Twilio does not retry, so it sits well above the senders' combined rate.
     reservedConcurrency: webhookConcurrency.receipts,
   }),
   whatsappWebhook: defineFunction({
@@ -623,6 +653,14 @@ export function httpRoutes(): HttpRoute[] {
     if (trigger.kind !== 'http') return [];
     const { authorizer, throttle } = trigger;
     return trigger.routes.map((routeKey) => ({ routeKey, functionId, authorizer, ...(throttle ? { throttle } : {}) }));
+  });
+}
+
+/** The functions served on their own Lambda function URL as well as through the gateway (HttpTrigger.functionUrl). */
+export function functionUrlFunctions(): FunctionId[] {
+  return functionIds.filter((functionId) => {
+    const { trigger } = functionDefinition(functionId);
+    return trigger.kind === 'http' && trigger.functionUrl === true;
   });
 }
 

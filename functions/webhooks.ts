@@ -27,14 +27,19 @@ export function webhooksOf(
 }
 
 /**
- * An HTTP webhook as the provider sent it. Its URL is rebuilt from PUBLIC_BASE_URL, the route's
- * path and the query exactly as sent, because Twilio signs the URL it was told to call, not the
- * one API Gateway (or a proxy in front of the local stack) passes on.
+ * An HTTP webhook as the provider sent it. Its URL is rebuilt from the base the provider called,
+ * the route's path and the query exactly as sent, because Twilio signs the URL it was told to
+ * call, not the one API Gateway (or a proxy in front of the local stack) passes on: through the
+ * gateway that base is PUBLIC_BASE_URL (CloudFront's or the council's domain); on the function's
+ * own function URL it is that URL, the host the request came to. That URL cannot be handed to
+ * the function in its environment (it is made from the function: a cycle), and nothing between
+ * the provider and a function URL rewrites its host.
  */
 export function httpWebhookRequest(env: { PUBLIC_BASE_URL: string }, path: string, request: HttpRequest): WebhookRequest {
   const query = request.rawQueryString ? `?${request.rawQueryString}` : '';
+  const base = request.functionUrlHost ? `https://${request.functionUrlHost}` : env.PUBLIC_BASE_URL.replace(/\/$/, '');
   return {
-    publicUrl: `${env.PUBLIC_BASE_URL.replace(/\/$/, '')}${path}${query}`,
+    publicUrl: `${base}${path}${query}`,
     path,
     query: request.query,
     headers: request.headers,

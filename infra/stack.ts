@@ -1,7 +1,7 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
-import { authorizerFunctionId, functionDefinition, functionIds, httpRoutes, scheduledFunctions, type FunctionId } from '../functions/catalog.js';
+import { authorizerFunctionId, functionDefinition, functionIds, functionUrlFunctions, httpRoutes, scheduledFunctions, type FunctionId } from '../functions/catalog.js';
 import { concurrencyOf, type DeploymentBindings } from '../functions/catalog-types.js';
 import { mapValues } from '../shared/runtime/records.js';
 import type { Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
@@ -82,6 +82,11 @@ export class CrierStack extends Stack {
       deadLetterQueueUrls: mapValues(deadLetterQueues, (queue) => queue.queueUrl),
       // What providers are told to call and sign: CloudFront's address, unless a custom domain is in front.
       publicBaseUrl,
+      // Each function URL, once its function exists (below): lazily, as the senders' environment
+      // names the status function's URL and the functions are made in one pass.
+      functionUrls: Object.fromEntries(
+        functionUrlFunctions().map((functionId) => [functionId, Lazy.string({ produce: () => this.functions[functionId].functionUrlBase })]),
+      ),
       secretArns: mapValues(this.secrets.byId, (secret) => secret.secretArn),
       awsSmsTopicArn: this.awsSms.topic.topicArn,
       signIn: {
@@ -151,12 +156,12 @@ export class CrierStack extends Stack {
       alarms: alarmSettings,
       dailyMessageCap: bindings.settings.dailyMessageCap,
     }).dashboard;
-    this.addOutputs(bindings.publicBaseUrl);
+    this.addOutputs(bindings);
     // The cdk-nag findings crier accepts, each with its reason (checked by test/infra/cdk-nag.test.ts).
     acknowledgeNagFindings(this);
   }
 
-  private addOutputs(publicBaseUrl: string): void {
+  private addOutputs({ publicBaseUrl, functionUrls }: DeploymentBindings): void {
     new CfnOutput(this, 'ApiUrl', {
       value: publicBaseUrl,
       description: 'Base URL of crier (CloudFront and WAF, or -c publicBaseUrl): for the CLI, scripts and the provider webhooks',
@@ -165,10 +170,14 @@ export class CrierStack extends Stack {
       value: this.httpApi.endpoint,
       description: 'The HTTP API behind CloudFront, for diagnosis only: it has no WAF in front; give providers and staff ApiUrl',
     });
-    for (const path of webhookPaths()) {
+    for (const { path, functionId } of webhookPaths()) {
+      // A webhook served on its function URL is given at that URL: what crier tells the provider to call.
+      const functionUrl = functionUrls[functionId];
       new CfnOutput(this, `${pascalCase(path.replace('/webhooks/', ''))}WebhookUrl`, {
-        value: `${publicBaseUrl}${path}`,
-        description: 'Paste into the provider console; signatures are checked against this exact URL',
+        value: `${functionUrl ?? publicBaseUrl}${path}`,
+        description: functionUrl
+          ? "On the function's own Lambda function URL, which crier gives the provider with each message it sends; signatures are checked against this exact URL"
+          : 'Paste into the provider console; signatures are checked against this exact URL',
       });
     }
     new CfnOutput(this, 'TwilioSecretName', {
@@ -218,10 +227,10 @@ function openAdminPaths(): string[] {
     .filter((path) => path.startsWith(guardedPathPrefix));
 }
 
-/** Every webhook path in the catalog, once each (a GET handshake and a POST share a URL). */
-function webhookPaths(): string[] {
-  const paths = httpRoutes().map(({ routeKey }) => parseRouteKey(routeKey).path);
-  return [...new Set(paths.filter((path) => path.startsWith('/webhooks/')))];
+/** Every webhook path in the catalog and the function serving it, once each (a GET handshake and a POST share a URL). */
+function webhookPaths(): { path: string; functionId: FunctionId }[] {
+  const byPath = new Map(httpRoutes().map(({ routeKey, functionId }) => [parseRouteKey(routeKey).path, functionId]));
+  return [...byPath].filter(([path]) => path.startsWith('/webhooks/')).map(([path, functionId]) => ({ path, functionId }));
 }
 
 /** `twilio/inbound` → `TwilioInbound`, `sendUrgent` → `SendUrgent`: output ids must be alphanumeric. */

@@ -11,7 +11,7 @@ import type {
   SQSBatchResponse,
   SQSEvent,
 } from 'aws-lambda';
-import { authorizerFunctionId, functionDefinition, functionIds, providerListEnvironment, sendersEnvironment, sendRatesEnvironment, type FunctionId } from '../functions/catalog.js';
+import { authorizerFunctionId, functionDefinition, functionIds, functionUrlFunctions, providerListEnvironment, sendersEnvironment, sendRatesEnvironment, type FunctionId } from '../functions/catalog.js';
 import { concurrencyOf, type DeploymentBindings, type DeploymentSettings, type QueueId } from '../functions/catalog-types.js';
 import { awsClients } from '../shared/adapters/aws-clients.js';
 import { dynamoStores } from '../shared/adapters/dynamo/stores.js';
@@ -220,6 +220,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       queueUrls: mapValues(queues, (queue) => queue.url),
       deadLetterQueueUrls: mapValues(queues, (queue) => queue.deadLetterUrl),
       publicBaseUrl,
+      // The local gateway serves a function URL's routes itself, at the same paths: one address for every caller.
+      functionUrls: Object.fromEntries(functionUrlFunctions().map((functionId) => [functionId, publicBaseUrl])),
       secretArns: {},
       ...(options.operatorKeyFile ? { operatorKeyFile: options.operatorKeyFile } : {}),
       awsSmsTopicArn: LOCAL_AWS_SMS_TOPIC_ARN,

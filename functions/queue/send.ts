@@ -41,7 +41,7 @@ export const handler = queueFunction({
           withRecordingSandbox(providerRegistry, () => new RecordingSandboxProvider(awsClients().documents, env.TABLE_NAME)),
         ),
         prices: env.PRICE_TABLE,
-        statusCallbackBaseUrl: `${env.PUBLIC_BASE_URL.replace(/\/$/, '')}/webhooks/twilio/status`,
+        statusCallbackBaseUrl: env.STATUS_CALLBACK_URL,
         window: sendWindow(env.QUIET_HOURS, env.TIME_ZONE),
         pacing: {
           pacer: new DynamoSendPacer(awsClients().documents, env.TABLE_NAME),

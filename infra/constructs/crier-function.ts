@@ -1,7 +1,7 @@
-import { Annotations, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, FunctionUrlAuthType, Runtime, Tracing, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -48,6 +48,8 @@ export interface CrierFunctionProps<S extends z.ZodObject> {
  */
 export class CrierFunction<S extends z.ZodObject = z.ZodObject> extends Construct {
   readonly function: NodejsFunction;
+  /** Its own Lambda function URL, when its HTTP trigger asks for one (`functionUrl`). */
+  readonly functionUrl?: FunctionUrl;
 
   constructor(scope: Construct, id: string, props: CrierFunctionProps<S>) {
     super(scope, id);
@@ -105,6 +107,18 @@ export class CrierFunction<S extends z.ZodObject = z.ZodObject> extends Construc
     // CreateLogStream and PutLogEvents on this function's log group and its streams, nothing else.
     logGroup.grantWrite(role);
     grantAccess(this.function, definition, bindings, resources);
+    if (definition.trigger.kind === 'http' && definition.trigger.functionUrl) {
+      // Auth type NONE: providers cannot sign AWS requests; the handler checks the provider's own
+      // signature, as it does behind API Gateway. No WAF or route throttle stands in front of a
+      // function URL: the function's reserved concurrency is what bounds it (the catalog sets one;
+      // with `-c reservedConcurrency=off` only the account's limit does), and above it Lambda answers 429.
+      this.functionUrl = this.function.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
+    }
+  }
+
+  /** The function URL's base, `https://<host>` without the trailing slash Lambda gives it (as `publicBaseUrl` has none). */
+  get functionUrlBase(): string | undefined {
+    return this.functionUrl ? Fn.join('', ['https://', Fn.select(2, Fn.split('/', this.functionUrl.url))]) : undefined;
   }
 }
 

@@ -340,7 +340,9 @@ export const providersApiEnvSchema = adminEnvSchema
 export const senderEnvSchema = tableEnvSchema
   .extend(providerEnvSchema.shape)
   .extend(failoverEnvSchema.shape)
-  .extend({ PUBLIC_BASE_URL: z.url() })
+  // Where Twilio is told to post each message's status (crier adds `?messageId=`): the status
+  // webhook's own function URL in AWS, the gateway's route locally.
+  .extend({ STATUS_CALLBACK_URL: z.url() })
   .extend(broadcastTimingEnvSchema.shape)
   .extend(priceTableEnvSchema.shape)
   .extend(sendRatesEnvSchema.shape)

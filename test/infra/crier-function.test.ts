@@ -24,6 +24,7 @@ const bindings: DeploymentBindings = {
     awsSmsNotifications: 'https://q/aws-sms-notifications-dlq',
   },
   publicBaseUrl: 'https://sms.council.example',
+  functionUrls: { twilioStatus: 'https://status.lambda-url.eu-west-2.on.aws' },
   secretArns: {},
   awsSmsTopicArn: 'arn:aws:sns:eu-west-2:123456789012:crier-aws-sms',
   signIn: { issuer: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_example', clientId: 'console' },

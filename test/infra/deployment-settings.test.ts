@@ -265,7 +265,7 @@ describe('deployment settings from CDK context', () => {
     expect(environmentOf(stack, template, 'sendBulk').QUIET_HOURS).toBe('off');
   });
 
-  it('uses publicBaseUrl, without its trailing slash, for webhook signatures and the Twilio URLs', () => {
+  it('uses publicBaseUrl, without its trailing slash, for webhook signatures and the Twilio inbound URL; receipts keep the function URL', () => {
     // Prepare
     const context = { publicBaseUrl: 'https://sms.council.example/' };
 
@@ -274,13 +274,15 @@ describe('deployment settings from CDK context', () => {
 
     // Assess
     expect(environmentOf(stack, template, 'twilioInbound').PUBLIC_BASE_URL).toBe('https://sms.council.example');
-    expect(environmentOf(stack, template, 'sendUrgent').PUBLIC_BASE_URL).toBe('https://sms.council.example');
+    expect(environmentOf(stack, template, 'twilioStatus').PUBLIC_BASE_URL).toBe('https://sms.council.example');
     expect(template.toJSON().Outputs.TwilioInboundWebhookUrl.Value).toBe(
       'https://sms.council.example/webhooks/twilio/inbound',
     );
-    expect(template.toJSON().Outputs.TwilioStatusWebhookUrl.Value).toBe(
-      'https://sms.council.example/webhooks/twilio/status',
-    );
+    // The status callback crier gives Twilio is the function URL, whatever domain is in front of the API.
+    const statusFunctionUrl = stack.getLogicalId(stack.functions.twilioStatus.functionUrl!.node.defaultChild as CfnElement);
+    const statusCallbackUrl = { 'Fn::Join': ['', ['https://', { 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [statusFunctionUrl, 'FunctionUrl'] }] }] }, '/webhooks/twilio/status']] };
+    expect(environmentOf(stack, template, 'sendUrgent').STATUS_CALLBACK_URL).toEqual(statusCallbackUrl);
+    expect(template.toJSON().Outputs.TwilioStatusWebhookUrl.Value).toEqual(statusCallbackUrl);
   });
 
   it('subscribes alarmEmail to the alarm topic, and nobody without it', () => {

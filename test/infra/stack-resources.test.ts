@@ -6,6 +6,7 @@ import {
   consumerOf,
   functionDefinition,
   functionIds,
+  functionUrlFunctions,
   httpRoutes,
   queueDefinitions,
   scheduledFunctions,
@@ -716,10 +717,11 @@ describe('alarms', () => {
 });
 
 describe('outputs', () => {
-  it('tells operators the URLs to paste into Twilio (CloudFront\'s), the secret names and the DLQ names', () => {
+  it('tells operators the URLs to paste into Twilio (CloudFront\'s, the status function\'s own URL for receipts), the secret names and the DLQ names', () => {
     // Prepare
     const apiEndpoint = { 'Fn::GetAtt': [logicalId(stack, stack.httpApi.api), 'ApiEndpoint'] };
     const edgeDomain = { 'Fn::GetAtt': [logicalId(stack, stack.edge.distribution), 'DomainName'] };
+    const statusFunctionUrlHost = { 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [logicalId(stack, stack.functions.twilioStatus.functionUrl!), 'FunctionUrl'] }] }] };
 
     // Act
     const outputs = template.toJSON().Outputs;
@@ -728,7 +730,8 @@ describe('outputs', () => {
     expect(outputs.ApiUrl.Value).toEqual({ 'Fn::Join': ['', ['https://', edgeDomain]] });
     expect(outputs.ApiGatewayEndpoint.Value).toEqual(apiEndpoint);
     expect(outputs.TwilioInboundWebhookUrl.Value).toEqual({ 'Fn::Join': ['', ['https://', edgeDomain, '/webhooks/twilio/inbound']] });
-    expect(outputs.TwilioStatusWebhookUrl.Value).toEqual({ 'Fn::Join': ['', ['https://', edgeDomain, '/webhooks/twilio/status']] });
+    expect(outputs.TwilioStatusWebhookUrl.Value).toEqual({ 'Fn::Join': ['', ['https://', statusFunctionUrlHost, '/webhooks/twilio/status']] });
+    expect(outputs.WhatsappWebhookUrl.Value).toEqual({ 'Fn::Join': ['', ['https://', edgeDomain, '/webhooks/whatsapp']] });
     expect(outputs.TwilioSecretName.Value).toBe('Crier/twilio');
     expect(outputs.WhatsappCloudSecretName.Value).toBe('Crier/whatsapp-cloud');
     expect(outputs.BootstrapKeySecretName.Value).toBe('Crier/bootstrap-key');
@@ -738,5 +741,57 @@ describe('outputs', () => {
       const outputName = `${queueId.charAt(0).toUpperCase()}${queueId.slice(1)}DeadLetterQueueName`;
       expect(outputs[outputName]?.Value).toEqual({ 'Fn::GetAtt': [dlq, 'QueueName'] });
     }
+  });
+});
+
+describe('function URLs', () => {
+  const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  const statusFunctionUrlHost = { 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [logicalId(stack, stack.functions.twilioStatus.functionUrl!), 'FunctionUrl'] }] }] };
+
+  it('gives the status webhook, and only the functions the catalog marks, a function URL with auth type NONE', () => {
+    // Prepare
+    const marked = functionUrlFunctions().map((id) => ({ TargetFunctionArn: { 'Fn::GetAtt': [functionLogicalId(id), 'Arn'] }, AuthType: 'NONE' }));
+
+    // Act
+    const urls = Object.values(resources).filter((resource) => resource.Type === 'AWS::Lambda::Url');
+
+    // Assess
+    expect(functionUrlFunctions()).toEqual(['twilioStatus']);
+    expect(urls.map((url) => url.Properties)).toEqual(marked);
+  });
+
+  it.each(['sendUrgent', 'sendBulk'] as const)('%s tells Twilio to post receipts to the status function URL, not through API Gateway', (functionId) => {
+    // Prepare
+    const expected = { 'Fn::Join': ['', ['https://', statusFunctionUrlHost, '/webhooks/twilio/status']] };
+
+    // Act
+    const variables = resources[functionLogicalId(functionId)]!.Properties.Environment as { Variables: Record<string, unknown> };
+
+    // Assess
+    expect(variables.Variables.STATUS_CALLBACK_URL).toEqual(expected);
+    expect(variables.Variables.PUBLIC_BASE_URL).toBeUndefined();
+  });
+
+  it.each(functionUrlFunctions())('%s reserves concurrency: with no WAF or route throttle in front of its URL, that is what bounds it', (functionId) => {
+    // Prepare
+    const reserved = functionDefinition(functionId).reservedConcurrency;
+
+    // Act
+    const properties = resources[functionLogicalId(functionId)]!.Properties;
+
+    // Assess
+    expect(reserved).toBeGreaterThan(0);
+    expect(properties.ReservedConcurrentExecutions).toBe(reserved);
+  });
+
+  it('keeps the status route on API Gateway for callbacks of messages sent before the function URL', () => {
+    // Prepare
+    const routes = Object.values(resources).filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route');
+
+    // Act
+    const routeKeys = routes.map((route) => route.Properties.RouteKey);
+
+    // Assess
+    expect(routeKeys).toContain('POST /webhooks/twilio/status');
   });
 });

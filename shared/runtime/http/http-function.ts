@@ -9,7 +9,7 @@ import { memoiseBy } from '../memo.js';
 import { observability } from '../observability.js';
 import { authorizerRefusal, refusalError } from './authorizer-refusal.js';
 import { logRefusal } from './refusal-log.js';
-import { toHttpRequest, type HttpRequest } from './request.js';
+import { routeKeyOf, toHttpRequest, type HttpRequest } from './request.js';
 import { errorResponse, type HttpResult } from './responses.js';
 
 export interface RouteContext<Env, Deps> {
@@ -34,7 +34,7 @@ const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * The shape of every HTTP function: validate the environment, decode the request, dispatch on
- * the route key, and map any error to a response by its class. Route handlers stay thin: parse,
+ * the route key (or, on a function URL, the method and path), and map any error to a response by its class. Route handlers stay thin: parse,
  * call one use case, shape the result. A request the gateway's authorizer refused (it carries
  * only the refusal) is answered 401 before anything else: no route looked up, no body decoded,
  * nothing read.
@@ -49,8 +49,9 @@ export function httpFunction<S extends z.ZodObject, Deps>(options: HttpFunctionO
   ): Promise<HttpResult> => {
     const refusal = authorizerRefusal(authorizerContext(event));
     if (refusal) throw refusalError(refusal);
-    const route = options.routes[event.routeKey];
-    if (!route) throw new NotFoundError(`no route for ${event.routeKey}`);
+    const routeKey = routeKeyOf(event);
+    const route = options.routes[routeKey];
+    if (!route) throw new NotFoundError(`no route for ${routeKey}`);
     const request = toHttpRequest(event, maxBodyBytes);
     return route({ env: context.env, deps: dependenciesFor(context.env), request });
   };

@@ -19,6 +19,31 @@ export interface HttpRequest {
    * came: unset where no authorizer ran. Admin routes parse it (see `authenticated`).
    */
   authorizer?: unknown;
+  /**
+   * The host of the Lambda function URL the request came to (`<id>.lambda-url.<region>.on.aws`);
+   * unset for one through API Gateway (or the local gateway). Nothing rewrites a function URL's
+   * host on the way, so it is the one the caller used (and a provider signed).
+   */
+  functionUrlHost?: string;
+}
+
+/** A function URL's own host, as AWS names them: `<url-id>.lambda-url.<region>.on.aws`. */
+const FUNCTION_URL_HOST = /^[a-z0-9]+\.lambda-url\.[a-z0-9-]+\.on\.aws$/;
+
+/**
+ * The route key a request is for. API Gateway names the route it matched; a function URL has no
+ * routes (it sends `$default`, with the same payload format 2.0), so the method and path are it:
+ * a function served on one answers only its literal routes, never one with `{parameters}`.
+ */
+export function routeKeyOf(event: APIGatewayProxyEventV2): string {
+  if (!functionUrlHostOf(event)) return event.routeKey;
+  return `${event.requestContext.http.method} ${event.rawPath}`;
+}
+
+/** The function URL's host when the event came through one, else undefined. */
+function functionUrlHostOf(event: APIGatewayProxyEventV2): string | undefined {
+  const domainName = event.requestContext?.domainName;
+  return event.routeKey === '$default' && domainName && FUNCTION_URL_HOST.test(domainName) ? domainName : undefined;
 }
 
 export function toHttpRequest(event: APIGatewayProxyEventV2, maxBodyBytes: number): HttpRequest {
@@ -32,8 +57,9 @@ export function toHttpRequest(event: APIGatewayProxyEventV2, maxBodyBytes: numbe
   for (const [name, value] of Object.entries(event.headers ?? {})) {
     if (value !== undefined) headers[name.toLowerCase()] = value;
   }
+  const functionUrlHost = functionUrlHostOf(event);
   return {
-    routeKey: event.routeKey,
+    routeKey: routeKeyOf(event),
     pathParameters: definedValues(event.pathParameters),
     query: definedValues(event.queryStringParameters),
     rawQueryString: event.rawQueryString ?? '',
@@ -41,6 +67,7 @@ export function toHttpRequest(event: APIGatewayProxyEventV2, maxBodyBytes: numbe
     rawBody,
     requestId: event.requestContext?.requestId ?? 'unknown',
     ...(event.requestContext && 'authorizer' in event.requestContext ? { authorizer: event.requestContext.authorizer } : {}),
+    ...(functionUrlHost ? { functionUrlHost } : {}),
   };
 }
 
