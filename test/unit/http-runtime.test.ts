@@ -4,6 +4,7 @@ import { z } from 'zod';
 import getTopicEvent from '../../events/apigw/get-topic.json';
 import postTopicEvent from '../../events/apigw/post-topic.json';
 import twilioInboundEvent from '../../events/apigw/twilio-inbound-base64.json';
+import functionUrlEvent from '../../events/lambda-url/twilio-status.json';
 import { createTopicRequest } from '../../shared/api/schemas.js';
 import { baseEnvSchema } from '../../shared/config/env.js';
 import {
@@ -168,6 +169,22 @@ describe("httpFunction, for a request the gateway's authorizer refused", () => {
 });
 
 describe('toHttpRequest', () => {
+  it.each([
+    ['a function URL', functionUrlEvent, 'POST /webhooks/twilio/status', functionUrlEvent.requestContext.domainName],
+    ['API Gateway', twilioInboundEvent, 'POST /webhooks/twilio/inbound', undefined],
+    ['a $default route of API Gateway (no function URL host)', { ...twilioInboundEvent, routeKey: '$default' }, '$default', undefined],
+  ])('through %s: the route key and the function URL host', (_case, fixture, routeKey, functionUrlHost) => {
+    // Prepare
+    const incoming = event(fixture);
+
+    // Act
+    const request = toHttpRequest(incoming, 64 * 1024);
+
+    // Assess
+    expect(request.routeKey).toBe(routeKey);
+    expect(request.functionUrlHost).toBe(functionUrlHost);
+  });
+
   it('decodes a base64 body, as API Gateway passes a form post', () => {
     // Prepare
     const inbound = event(twilioInboundEvent);
