@@ -174,6 +174,28 @@ export interface QueueTrigger {
   maxConcurrency: number | ((settings: DeploymentSettings) => number);
 }
 
+/**
+ * The table's change stream (new and old images): in AWS a DynamoDB Streams event source, locally
+ * the local stack's own capture of the table's writes (local/table-stream.ts). Lambda reads a
+ * stream for nothing: a consumer that counts many writes at once saves a write on each.
+ */
+export interface TableStreamTrigger {
+  kind: 'tableStream';
+  /** Records per invocation at most (`batchSize`). */
+  batchSize: number;
+  /** How long records gather before an invocation (`maxBatchingWindow`); locally a fraction of it. */
+  batchingWindowSeconds: number;
+  /**
+   * A Lambda event filter pattern: only records matching it invoke the function (the rest are
+   * passed over at no cost). The local stack applies the same pattern (equality lists and
+   * `exists`, the forms used here).
+   */
+  filter: TableStreamFilter;
+}
+
+/** An event filter pattern: each leaf a list of accepted values, or `{ exists }` for presence. */
+export type TableStreamFilter = { [field: string]: TableStreamFilter | readonly (string | { exists: boolean })[] };
+
 /** A queue trigger's concurrency for these settings. */
 export function concurrencyOf(trigger: QueueTrigger, settings: DeploymentSettings): number {
   return typeof trigger.maxConcurrency === 'number' ? trigger.maxConcurrency : trigger.maxConcurrency(settings);
@@ -183,7 +205,8 @@ export function concurrencyOf(trigger: QueueTrigger, settings: DeploymentSetting
 export interface FunctionAccess {
   /**
    * The table's items, by key (GetItem, BatchGetItem, Query; and PutItem, UpdateItem, DeleteItem
-   * for `readwrite`). Never Scan, BatchWriteItem or the stream: nothing in crier uses them.
+   * for `readwrite`). Never Scan or BatchWriteItem: nothing in crier uses them. The change stream
+   * is read only by the event source of a `tableStream` trigger, which the stack grants alone.
    */
   table?: 'read' | 'readwrite';
   /**
@@ -221,7 +244,7 @@ export interface FunctionDefinition<S extends z.ZodObject = z.ZodObject> {
   entry: string;
   envSchema: S;
   environment: (bindings: DeploymentBindings) => EnvironmentOf<S>;
-  trigger: HttpTrigger | QueueTrigger | AuthorizerTrigger | ScheduleTrigger;
+  trigger: HttpTrigger | QueueTrigger | AuthorizerTrigger | ScheduleTrigger | TableStreamTrigger;
   access: FunctionAccess;
   timeoutSeconds: number;
   memoryMb: number;

@@ -256,6 +256,23 @@ export const functionCatalog = {
     memoryMb: 512,
     reservedConcurrency: webhookConcurrency.inbound,
   }),
+  countReceipts: defineFunction({
+    description: 'Counts delivery receipts on their broadcasts, a batch of the table\'s changes at a time',
+    entry: 'functions/stream/count-receipts.ts',
+    envSchema: tableEnvSchema,
+    environment: (b) => ({ ...table(b) }),
+    trigger: {
+      kind: 'tableStream',
+      batchSize: 1000,
+      // A broadcast's receipts a few seconds late on its counters, for one write per batch instead of one each.
+      batchingWindowSeconds: 5,
+      // Receipts are writes to a broadcast's message (MODIFY); every other change passes unseen.
+      filter: { eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['message'] }, broadcastId: { S: [{ exists: true }] } } } },
+    },
+    access: { table: 'readwrite' },
+    timeoutSeconds: 60,
+    memoryMb: 256,
+  }),
   twilioStatus: defineFunction({
     description: 'Twilio status callbacks: delivery receipts',
     entry: 'functions/http/twilio-status.ts',

@@ -1,8 +1,11 @@
-import { CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { EventSourceMapping, FilterCriteria, StartingPosition, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
 import { authorizerFunctionId, functionDefinition, functionIds, functionUrlFunctions, httpRoutes, scheduledFunctions, type FunctionId } from '../functions/catalog.js';
-import { concurrencyOf, type DeploymentBindings } from '../functions/catalog-types.js';
+import { concurrencyOf, type DeploymentBindings, type TableStreamTrigger } from '../functions/catalog-types.js';
 import { mapValues } from '../shared/runtime/records.js';
 import type { Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import { readAlarmSettings } from './constructs/alarm-settings.js';
@@ -22,6 +25,9 @@ import { CrierTable } from './constructs/crier-table.js';
 import { readSignInSettings } from './constructs/sign-in-settings.js';
 import { acknowledgeNagFindings } from './nag-suppressions.js';
 import { optionalContextString, readAlarmEmail, readDeploymentSettings, readPublicBaseUrl, readTableBackup } from './constructs/deployment-settings.js';
+
+/** The stream consumers' tumbling window: its length matters little, as each batch is counted as it comes. */
+const TUMBLING_WINDOW_SECONDS = 60;
 
 /**
  * crier in AWS, built from the function catalog alone: every function, route, queue consumer and
@@ -115,6 +121,10 @@ export class CrierStack extends Stack {
 
     for (const functionId of functionIds) {
       const { trigger } = functionDefinition(functionId);
+      if (trigger.kind === 'tableStream') {
+        addTableStreamSource(this.functions[functionId], lambdas[functionId], this.table.table, trigger);
+        continue;
+      }
       if (trigger.kind !== 'queue') continue;
       // The event source mapping is the only thing granted receive/delete on a queue.
       lambdas[functionId].addEventSource(
@@ -239,4 +249,33 @@ function pascalCase(text: string): string {
     .split(/[^A-Za-z0-9]+/)
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
     .join('');
+}
+
+/**
+ * The table's change stream as a consumer's event source. A tumbling window (its state unused) is
+ * what makes Lambda name the shard in each event: the receipt counters keep how far they have
+ * counted per shard, so a batch handed out again is never counted twice. A failed batch is retried
+ * whole, never split (a split would hand out records past the failure before it), until its
+ * records expire after 24 hours; one shard is read by one invocation at a time, in order.
+ *
+ * A mapping of its own rather than DynamoEventSource: that one also grants ListStreams on every
+ * resource, where the four stream actions on this table's streams are all a consumer needs.
+ */
+function addTableStreamSource(scope: Construct, fn: IFunction, table: ITable, trigger: TableStreamTrigger): void {
+  new EventSourceMapping(scope, 'TableStream', {
+    target: fn,
+    eventSourceArn: table.tableStreamArn,
+    startingPosition: StartingPosition.TRIM_HORIZON,
+    batchSize: trigger.batchSize,
+    maxBatchingWindow: Duration.seconds(trigger.batchingWindowSeconds),
+    tumblingWindow: Duration.seconds(TUMBLING_WINDOW_SECONDS),
+    bisectBatchOnError: false,
+    parallelizationFactor: 1,
+    filters: [FilterCriteria.filter(trigger.filter as Record<string, unknown>)],
+  });
+  fn.addToRolePolicy(
+    new PolicyStatement({ actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], resources: [table.tableStreamArn!] }),
+  );
+  // Listing names no stream yet: AWS's own policy for stream consumers grants it on the table's streams.
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:ListStreams'], resources: [`${table.tableArn}/stream/*`] }));
 }

@@ -32,6 +32,7 @@ import { InvocationIoGate } from './invocation-io.js';
 import { asLambda, loadHandler, type LocalInvoke } from './lambda-runtime.js';
 import { ensureQueues, ensureTable, type ProvisionedQueue } from './provision.js';
 import { QueuePoller } from './queue-poller.js';
+import { TableStreamPoller, type TableStreamEvent } from './table-stream.js';
 import { ScheduledRunner } from './scheduled-runner.js';
 import { Sandbox, type SandboxOptions } from './sandbox.js';
 import { openOutboxFile } from './sandbox-outbox-file.js';
@@ -152,6 +153,8 @@ const LOCAL_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
 const SANDBOX_SEND_PATH = /^\/sandbox(\/b)?\/api\/messages$/;
 /** Scheduled functions first run this soon after start, not a whole interval later. */
 const FIRST_SCHEDULED_RUN_MS = 1_000;
+/** A stream consumer's batching window locally: receipts show on a broadcast's counters within a moment. */
+const LOCAL_STREAM_BATCHING_WINDOW_MS = 250;
 let started = false;
 
 /**
@@ -175,6 +178,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const emulators: RunningEmulator[] = [];
   const pollers = new Map<QueueId, QueuePoller>();
   const runners: ScheduledRunner[] = [];
+  const streamPollers: TableStreamPoller[] = [];
   let sandbox: Sandbox | undefined;
   let dataDirLock: DataDirLock | undefined;
   try {
@@ -295,6 +299,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           poller.start();
           break;
         }
+        case 'tableStream': {
+          const poller = new TableStreamPoller(
+            TABLE_NAME,
+            id,
+            trigger,
+            await load<TableStreamEvent, unknown>(id),
+            (error) => log(`${id}: ${(error as Error).message}`),
+            Math.min(trigger.batchingWindowSeconds * 1000, LOCAL_STREAM_BATCHING_WINDOW_MS),
+          );
+          streamPollers.push(poller);
+          poller.start();
+          break;
+        }
         case 'authorizer':
           // Loaded above: the gateway calls it before each `apiKey` route.
           break;
@@ -368,14 +385,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       queues,
       tableName: TABLE_NAME,
       awsSmsTopicArn: LOCAL_AWS_SMS_TOPIC_ARN,
-      settled: (timeoutMs = 30_000) => settled(sqs, queues, [...pollers.values(), ...runners], timeoutMs),
+      settled: (timeoutMs = 30_000) => settled(sqs, queues, [...pollers.values(), ...runners, ...streamPollers], timeoutMs),
       pauseConsumer: (queue) => consumerPoller(queue).stop(),
       resumeConsumer: (queue) => consumerPoller(queue).start(),
       loseDeletes: (queue, batches) => consumerPoller(queue).loseNextDeletes(batches),
       consumerStats: (queue) => ({ ...consumerPoller(queue).stats }),
       crashOnSandboxSend: (nth) => activeGate.crashOnRequest((url) => url.origin === baseOrigin && SANDBOX_SEND_PATH.test(url.pathname), nth),
       stop: async () => {
-        await Promise.all([...runners, ...pollers.values()].map((worker) => worker.stop()));
+        await Promise.all([...runners, ...pollers.values(), ...streamPollers].map((worker) => worker.stop()));
         activeGate.uninstall();
         activeSandbox.close();
         await closeServer(server);
@@ -391,7 +408,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
     return stack;
   } catch (error) {
-    await Promise.all([...runners, ...pollers.values()].map((worker) => worker.stop()));
+    await Promise.all([...runners, ...pollers.values(), ...streamPollers].map((worker) => worker.stop()));
     gate?.uninstall();
     sandbox?.close();
     if (server.listening) await closeServer(server);

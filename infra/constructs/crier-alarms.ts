@@ -7,7 +7,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { consumerOf, httpRoutes, type FunctionId } from '../../functions/catalog.js';
+import { consumerOf, functionDefinition, functionIds, httpRoutes, type FunctionId } from '../../functions/catalog.js';
 import type { QueueId } from '../../functions/catalog-types.js';
 import type { AlarmSettings } from './alarm-settings.js';
 import { crierMetric } from './crier-metrics.js';
@@ -25,6 +25,9 @@ export interface CrierAlarmsProps {
   metricsService?: string;
   settings?: AlarmSettings;
 }
+
+/** How far behind the change stream its consumer may fall (its batching window is seconds). */
+const STREAM_AGE_MINUTES = 5;
 
 /**
  * The functions for which a Lambda throttle loses or delays a resident's message: the provider
@@ -77,6 +80,16 @@ export class CrierAlarms extends Construct {
       this.alarmAboveZero(`${functionId}Throttles`, {
         description: `Lambda throttled the ${functionId} function: the account's or the function's concurrency is used up; raise it, or find what is flooding it`,
         metric: fn.metricThrottles({ period: Duration.minutes(1), statistic: 'Sum' }),
+      });
+    }
+    for (const functionId of functionIds.filter((id) => functionDefinition(id).trigger.kind === 'tableStream')) {
+      const fn = props.functions[functionId];
+      if (!fn) continue;
+      // A stream consumer that keeps failing holds its shard: the counters fall behind, then the records expire.
+      this.alarm(`${functionId}StreamAge`, {
+        description: `The ${functionId} function is more than ${STREAM_AGE_MINUTES} minutes behind the table's change stream: see its errors; records older than 24 hours are lost to it`,
+        metric: fn.metric('IteratorAge', { period: Duration.minutes(1), statistic: 'Maximum' }),
+        threshold: STREAM_AGE_MINUTES * 60_000,
       });
     }
     if (props.queues && props.settings) this.queueAgeAlarms(props.queues, props.settings);

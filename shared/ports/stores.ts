@@ -281,6 +281,23 @@ export interface BroadcastStore {
    * (it does not exist, or was made before counters had an item of their own).
    */
   addCounts(id: string, delta: CountsDelta, progressAt?: string): Promise<BroadcastTally | undefined>;
+  /**
+   * How far the receipt counters have counted one shard of the table's change stream: the last
+   * sequence number counted from it, undefined before the first (read strongly).
+   */
+  receiptsCountedUpTo(id: string, shard: string): Promise<string | undefined>;
+  /**
+   * Adds receipts to the counters and moves the shard's position from `from` to `upTo`, in one
+   * conditional write: false, and nothing added, when the position was no longer `from`;
+   * undefined when the broadcast has no counters.
+   */
+  addReceiptCounts(
+    id: string,
+    shard: string,
+    from: string | undefined,
+    upTo: string,
+    delta: Pick<CountsDelta, 'delivered' | 'undelivered'>,
+  ): Promise<boolean | undefined>;
   /** Where one fan-out task (a topic shard) has got to; undefined before its first page. */
   fanOutCheckpoint(id: string, topicId: string, shard: number): Promise<FanOutCheckpoint | undefined>;
   /**

@@ -1,6 +1,5 @@
 import type { StatusReport } from '../domain/inbound.js';
 import { statusRank, supersedes } from '../domain/status-precedence.js';
-import type { CountsDelta } from '../ports/stores.js';
 import { metricsOf } from '../platform/metrics.js';
 import { logger } from '../runtime/logger.js';
 import type { CoreDependencies } from './dependencies.js';
@@ -8,10 +7,10 @@ import type { CoreDependencies } from './dependencies.js';
 export type ReceiptOutcome = 'applied' | 'stale' | 'unknown-message';
 
 /**
- * A delivery receipt: applied to the message only if it moves it forward (status precedence), and
- * counted on the broadcast only on the transition, so retried or reordered receipts count once.
- * The count is one ADD on the broadcast's small COUNTS item (one write unit); delivered and
- * undelivered never finish a broadcast, so the broadcast itself is neither read nor written.
+ * A delivery receipt: applied to the message only if it moves it forward (status precedence),
+ * one conditional write. It is counted on its broadcast from the table's change stream, in
+ * batches (shared/broadcasts/count-receipts.ts): a receipt costs no write to the counters of its
+ * own, and the broadcast itself is neither read nor written.
  */
 export async function recordReceipt(deps: CoreDependencies, report: StatusReport): Promise<ReceiptOutcome> {
   const outcome = await applyReceipt(deps, report);
@@ -47,15 +46,6 @@ async function applyReceipt(deps: CoreDependencies, report: StatusReport): Promi
   if (applied === undefined) {
     const exists = await deps.stores.messages.get(report.messageId);
     return exists ? 'stale' : 'unknown-message';
-  }
-  const { previous, broadcastId } = applied;
-  if (!broadcastId) return 'applied';
-  const delta: CountsDelta = {};
-  const wasFinal = statusRank[previous] >= statusRank.delivered;
-  if (!wasFinal && (report.status === 'delivered' || report.status === 'read')) delta.delivered = 1;
-  if (!wasFinal && (report.status === 'undelivered' || report.status === 'failed')) delta.undelivered = 1;
-  if (Object.keys(delta).length > 0 && !(await deps.stores.broadcasts.addCounts(broadcastId, delta))) {
-    logger.warn('receipt for a broadcast without counters: applied to the message, not counted', { broadcastId });
   }
   return 'applied';
 }

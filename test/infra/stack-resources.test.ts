@@ -320,7 +320,7 @@ describe('secrets', () => {
 });
 
 describe('event sources', () => {
-  it('has exactly one event source mapping per queue-triggered function', () => {
+  it('has exactly one event source mapping per queue-triggered function, and one on the table\'s stream', () => {
     // Prepare
     const expected = 4;
 
@@ -329,7 +329,24 @@ describe('event sources', () => {
 
     // Assess
     expect(queueTriggered).toHaveLength(expected);
-    expect(Object.keys(mappings)).toHaveLength(expected);
+    expect(Object.keys(mappings)).toHaveLength(expected + 1);
+  });
+
+  it('counts receipts from the table\'s stream: new and old images, a tumbling window (so events name their shard), whole-batch retries, receipts only', () => {
+    // Prepare
+    const table = logicalId(stack, stack.table.table);
+
+    // Act & Assess
+    template.hasResourceProperties('AWS::DynamoDB::Table', { StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' } });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [table, 'StreamArn'] },
+      FunctionName: { Ref: functionLogicalId('countReceipts') },
+      StartingPosition: 'TRIM_HORIZON',
+      TumblingWindowInSeconds: 60,
+      BisectBatchOnFunctionError: false,
+      ParallelizationFactor: 1,
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['message'] }, broadcastId: { S: [{ exists: true }] } } } }) }] },
+    });
   });
 
   it.each(queueTriggered)('$functionId consumes its queue with partial batch failures', ({ functionId, trigger }) => {
@@ -388,7 +405,7 @@ describe('event sources', () => {
 describe('functions', () => {
   it('deploys one Lambda function per catalog entry, and no other (no custom resource provider)', () => {
     // Prepare
-    const expectedCount = 22;
+    const expectedCount = 23;
 
     // Act
     const functions = template.findResources('AWS::Lambda::Function');
@@ -703,7 +720,7 @@ describe('alarms', () => {
     });
   });
 
-  it('has 38 alarms (4 DLQs, 22 function errors, 5 function throttles, 4 queue ages, 5xx, 429s, spend), and on a work queue only its oldest message\'s age: a backlog is normal', () => {
+  it('has 40 alarms (4 DLQs, 23 function errors, 5 function throttles, 4 queue ages, 1 stream age, 5xx, 429s, spend), and on a work queue only its oldest message\'s age: a backlog is normal', () => {
     // Prepare
     const workQueues = new Set(queueIds.map((id) => logicalId(stack, stack.queues.byId[id].queue)));
 
@@ -711,7 +728,7 @@ describe('alarms', () => {
     const onWorkQueues = alarms.filter((alarm) => workQueues.has(alarm.Dimensions?.[0]?.Value?.['Fn::GetAtt']?.[0]));
 
     // Assess
-    expect(alarms).toHaveLength(4 + 22 + 5 + 4 + 3);
+    expect(alarms).toHaveLength(4 + 23 + 5 + 4 + 1 + 3);
     expect(onWorkQueues.map((alarm) => alarm.MetricName)).toEqual(queueIds.map(() => 'ApproximateAgeOfOldestMessage'));
   });
 });

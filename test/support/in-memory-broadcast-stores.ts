@@ -38,6 +38,8 @@ export class InMemoryBroadcastStore implements BroadcastStore {
   /** Broadcast id → job id → the job's totals. */
   readonly jobs = new Map<string, Map<string, JobTotals>>();
   private readonly checkpoints = new Map<string, string>();
+  /** `broadcastId|shard` → the last stream sequence number counted. */
+  private readonly receiptPositions = new Map<string, string>();
 
   async fanOutCheckpoint(id: string, topicId: string, shard: number): Promise<FanOutCheckpoint | undefined> {
     const stored = this.checkpoints.get(`${id}#${topicId}#${shard}`);
@@ -140,6 +142,24 @@ export class InMemoryBroadcastStore implements BroadcastStore {
     }
     if (progressAt) broadcast.lastProgressAt = progressAt;
     return tallyOf(broadcast);
+  }
+
+  async receiptsCountedUpTo(id: string, shard: string): Promise<string | undefined> {
+    return this.receiptPositions.get(`${id}|${shard}`);
+  }
+
+  async addReceiptCounts(
+    id: string,
+    shard: string,
+    from: string | undefined,
+    upTo: string,
+    delta: Pick<CountsDelta, 'delivered' | 'undelivered'>,
+  ): Promise<boolean | undefined> {
+    if (!this.broadcasts.has(id)) return undefined;
+    if (this.receiptPositions.get(`${id}|${shard}`) !== from) return false;
+    this.receiptPositions.set(`${id}|${shard}`, upTo);
+    await this.addCounts(id, delta);
+    return true;
   }
 
   async recordJob(id: string, jobId: string, totals: JobTotals, _at: string): Promise<JobRecording> {

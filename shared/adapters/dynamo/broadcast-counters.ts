@@ -68,6 +68,58 @@ export class DynamoBroadcastCounters {
     }
   }
 
+  async receiptsCountedUpTo(id: string, shard: string): Promise<string | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.broadcastCounts(id),
+        ConsistentRead: true,
+        ProjectionExpression: '#position',
+        ExpressionAttributeNames: { '#position': countedUpToAttribute(shard) },
+      }),
+    );
+    const position = Item?.[countedUpToAttribute(shard)];
+    return typeof position === 'string' ? position : undefined;
+  }
+
+  async addReceiptCounts(
+    id: string,
+    shard: string,
+    from: string | undefined,
+    upTo: string,
+    delta: Pick<CountsDelta, 'delivered' | 'undelivered'>,
+  ): Promise<boolean | undefined> {
+    const additions = counterAttributes(delta);
+    const names = Object.keys(additions);
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.broadcastCounts(id),
+          UpdateExpression: [
+            ...(names.length > 0 ? [`ADD ${names.map((_, index) => `#a${index} :a${index}`).join(', ')}`] : []),
+            'SET #position = :upTo',
+          ].join(' '),
+          ConditionExpression: `attribute_exists(pk) AND ${from === undefined ? 'attribute_not_exists(#position)' : '#position = :from'}`,
+          ExpressionAttributeNames: {
+            '#position': countedUpToAttribute(shard),
+            ...Object.fromEntries(names.map((name, index) => [`#a${index}`, name])),
+          },
+          ExpressionAttributeValues: {
+            ':upTo': upTo,
+            ...(from === undefined ? {} : { ':from': from }),
+            ...Object.fromEntries(names.map((name, index) => [`:a${index}`, additions[name]])),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // Told apart with a read only when the condition failed: a missing item, or a moved position.
+      return (await this.item(id)) ? false : undefined;
+    }
+  }
+
   /** The COUNTS item as stored, read strongly; undefined when there is none. */
   async item(id: string): Promise<Record<string, unknown> | undefined> {
     const { Item } = await this.documents.send(
@@ -165,6 +217,12 @@ export class DynamoBroadcastCounters {
     return item ? tallyOf(item) : undefined;
   }
 }
+
+/**
+ * Where counting got to in one shard of the table's change stream, one attribute per shard on the
+ * COUNTS item (a broadcast's receipts arrive over a few shards: each ~60 bytes).
+ */
+const countedUpToAttribute = (shard: string) => `receiptsCounted#${shard}`;
 
 const SKIPPED_BY = 'skippedBy#';
 

@@ -187,6 +187,20 @@ export class DynamoBroadcastStore implements BroadcastStore {
     return this.counters.add(id, delta, progressAt);
   }
 
+  async receiptsCountedUpTo(id: string, shard: string): Promise<string | undefined> {
+    return this.counters.receiptsCountedUpTo(id, shard);
+  }
+
+  async addReceiptCounts(
+    id: string,
+    shard: string,
+    from: string | undefined,
+    upTo: string,
+    delta: Pick<CountsDelta, 'delivered' | 'undelivered'>,
+  ): Promise<boolean | undefined> {
+    return this.counters.addReceiptCounts(id, shard, from, upTo, delta);
+  }
+
   async recordJob(id: string, jobId: string, totals: JobTotals, at: string): Promise<JobRecording> {
     return this.counters.recordJob(id, jobId, totals, at);
   }
