@@ -6,7 +6,6 @@ import type { EnvironmentOf, ProviderEnv } from '../shared/config/env.js';
 import type { QueueId } from '../shared/domain/queues.js';
 import type { RetentionPeriods } from '../shared/retention/periods.js';
 import type { ProviderName } from '../shared/ports/messaging-provider.js';
-import type { TableIndexName } from '../shared/adapters/dynamo/table-definition.js';
 
 export type { QueueId };
 /**
@@ -169,11 +168,6 @@ export interface FunctionAccess {
    * for `readwrite`). Never Scan, BatchWriteItem or the stream: nothing in crier uses them.
    */
   table?: 'read' | 'readwrite';
-  /**
-   * The table's global secondary indexes it may Query (with `table` access), each granted alone:
-   * an index lists items across partitions, so only the functions that list so get it.
-   */
-  queriesIndexes?: readonly TableIndexName[];
   /**
    * Adds audit records (the admin routes, which act for a principal). No function may change or
    * delete one, and a function without this may not write one at all.
