@@ -28,15 +28,19 @@
  * an E.164 number. Reply ids (`reply-…`, `inbox-reply-…`), `none-<digits>` and anything else a
  * provider echoes back do not match, and keep their own key.
  *
- * Records written before this layout (`MESSAGE#<broadcast id>-<digits>`) are found again where it
- * matters: the message store falls back to that key when the derived one has no record (one
- * request more, only on a miss), for receipts, prices, reads and erasure, until TTL has removed
- * them (see DynamoMessageStore). Their broadcasts' delivery reports are empty, as those of
- * broadcasts sent before the report's index existed already were. A claim is made at the derived
- * key alone (looking at the earlier key too would cost a read for every recipient): a broadcast
- * still sending while this layout is deployed could send a resident it a second time, when an
- * earlier version claimed them and this one meets them again (a redelivered job, a second topic).
- * Deploy it when no broadcast is sending.
+ * Records written before this layout (`MESSAGE#<broadcast id>-<digits>`):
+ * - are found again where it matters: the message store falls back to that key when the derived
+ *   one has no record (one request more, only on a miss), for receipts, prices, reads and erasure,
+ *   until TTL has removed them (see DynamoMessageStore). A stale receipt meets its record at
+ *   today's key and tries no other (DynamoDB returns the record with the failed condition);
+ * - are not in their broadcast's delivery report, as messages from before the report's index
+ *   were not;
+ * - are not looked for by a claim, which is made at the derived key alone (looking at the earlier
+ *   key too would cost a read for every recipient), nor by the sender's writes that follow a
+ *   claim (sent, failed, given back, a stale claim settled). So a broadcast still sending while
+ *   this layout is deployed could send a resident it a second time, when an earlier version
+ *   claimed them and this one meets them again (a redelivered job, a second topic): deploy it
+ *   when no broadcast is sending (the README says so).
  */
 const broadcastMessageIdPattern = /^([0-9a-hjkmnp-tv-z]{26})-([0-9]{1,15})$/;
 
