@@ -1,6 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { tableIndexes } from '../shared/adapters/dynamo/table-definition.js';
 import { currentFunction } from './lambda-timing.js';
 
 /**
@@ -52,10 +51,16 @@ export function parseKey(key: string): { service: string; operation: string; ite
   return { service, operation, item, origin };
 }
 
-/** The first partition key in a serialised DynamoDB request (Key, Item, Keys or `:pk`), up to its first `#`. */
+/**
+ * The first partition key in a serialised DynamoDB request (Key, Item, Keys or `:pk`), up to its
+ * first `#`; MESSAGE for a broadcast's message partitions too (BROADCAST#<id>#MESSAGES#<d>), so
+ * every message record counts as one kind wherever it lives.
+ */
 function itemKindOf(body: string | undefined): string {
-  const match = body ? /"(?::)?pk":\{"S":"([^"#]*)/.exec(body) : null;
-  return match?.[1] || '-';
+  const match = body ? /"(?::)?pk":\{"S":"([^"]*)"/.exec(body) : null;
+  const pk = match?.[1];
+  if (!pk) return '-';
+  return /^BROADCAST#[^#]+#MESSAGES#/.test(pk) ? 'MESSAGE' : pk.split('#')[0] || '-';
 }
 
 function emptyStats(): OperationStats {
@@ -213,12 +218,12 @@ export class AwsRequestCounter {
           sum + (capacity.CapacityUnits ?? (kind === 'write' ? capacity.WriteCapacityUnits : capacity.ReadCapacityUnits) ?? 0),
         0,
       );
-      if (kind === 'write') stats.writeUnits += units + indexWriteUnitsEstimate(operation, note, consumed);
+      if (kind === 'write') stats.writeUnits += units;
       else stats.readUnits += units;
       stats.reportedUnitRequests += 1;
       return;
     }
-    this.addEstimated(stats, kind, kind === 'write' ? writeUnitsEstimate(note) + indexWriteUnitsEstimate(operation, note, []) : readUnitsEstimate(operation, note, output));
+    this.addEstimated(stats, kind, kind === 'write' ? writeUnitsEstimate(note) : readUnitsEstimate(operation, note, output));
   }
 
   private addEstimated(stats: OperationStats, kind: 'read' | 'write', units: number): void {
@@ -226,17 +231,6 @@ export class AwsRequestCounter {
     else stats.readUnits += units;
     stats.estimatedUnitRequests += 1;
   }
-}
-
-/**
- * The index writes dynalite leaves out of its units (it reports the table's alone): a PutItem
- * that gives an item an index key adds that index's entry, one unit (a keys-only entry is far
- * under 1 KB). crier's updates never set an index key, so they write no index; the rare deletes
- * of an indexed item (erasure, a claim given back) are not counted.
- */
-function indexWriteUnitsEstimate(operation: string, note: RequestNote | undefined, consumed: Capacity | Capacity[]): number {
-  if (operation !== 'PutItem' || [consumed].flat().some((capacity) => capacity.GlobalSecondaryIndexes !== undefined)) return 0;
-  return tableIndexes.filter((index) => note?.body?.includes(`"${index.partitionKey}":`)).length;
 }
 
 /** What happened between two snapshots. */

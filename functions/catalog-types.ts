@@ -6,7 +6,6 @@ import type { EnvironmentOf, ProviderEnv } from '../shared/config/env.js';
 import type { QueueId } from '../shared/domain/queues.js';
 import type { RetentionPeriods } from '../shared/retention/periods.js';
 import type { ProviderName } from '../shared/ports/messaging-provider.js';
-import type { TableIndexName } from '../shared/adapters/dynamo/table-definition.js';
 
 export type { QueueId };
 /**
@@ -209,11 +208,6 @@ export interface FunctionAccess {
    * is read only by the event source of a `tableStream` trigger, which the stack grants alone.
    */
   table?: 'read' | 'readwrite';
-  /**
-   * The table's global secondary indexes it may Query (with `table` access), each granted alone:
-   * an index lists items across partitions, so only the functions that list so get it.
-   */
-  queriesIndexes?: readonly TableIndexName[];
   /**
    * Adds audit records (the admin routes, which act for a principal). No function may change or
    * delete one, and a function without this may not write one at all.

@@ -430,8 +430,7 @@ export const functionCatalog = {
       ],
       authorizer: 'apiKey',
     },
-    // The delivery report lists a broadcast's messages through the table's byBroadcast index.
-    access: { table: 'readwrite', queriesIndexes: ['byBroadcast'], appendsAudit: true, sendsTo: ['fanOut'] },
+    access: { table: 'readwrite', appendsAudit: true, sendsTo: ['fanOut'] },
     timeoutSeconds: 10,
     memoryMb: 512,
   }),
@@ -483,9 +482,8 @@ export const functionCatalog = {
     // consoleClient: the client secret it exchanges sign-in codes with. phoneHashKey: an operator
     // erases a resident from their page, which keys the erasure tombstone with it, as the
     // subscribers API does.
-    // The broadcast page's Download delivery report lists through the byBroadcast index, as the API's report does.
     // sendUrgent: the inbox's Send reply queues the reply on the urgent lane, as every reply to a resident goes.
-    access: { table: 'readwrite', queriesIndexes: ['byBroadcast'], appendsAudit: true, sendsTo: ['fanOut', 'sendUrgent'], secrets: ['consoleClient', 'phoneHashKey'] },
+    access: { table: 'readwrite', appendsAudit: true, sendsTo: ['fanOut', 'sendUrgent'], secrets: ['consoleClient', 'phoneHashKey'] },
     // An erasure reads through the resident's topics' broadcasts: the subscribers API's 29 s
     // (within API Gateway's 30), not the 10 s of the other admin routes.
     timeoutSeconds: 29,

@@ -2,21 +2,18 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { queueDefinitions } from '../functions/catalog.js';
 import type { QueueId } from '../functions/catalog-types.js';
-import { addMissingIndexes, createTable, describeTable, finishInterruptedRebuild, missingIndexes } from './table-rebuild.js';
+import { createTable, describeTable, finishInterruptedRebuild } from './table-rebuild.js';
 import { localVisibilityTimeoutSeconds, type QueueTimeScale } from './time-scale.js';
 
 /**
  * Creates the table (if it is not there from an earlier start) from the same definition as CDK,
- * and gives a table from an earlier version the indexes it lacks (see table-rebuild.ts).
+ * after finishing a rebuild an earlier version left cut short (see table-rebuild.ts). A table from
+ * a version that had the delivery report's secondary index keeps it: nothing writes or reads it
+ * any more, and dynalite cannot drop one.
  */
 export async function ensureTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {
   await finishInterruptedRebuild(dynamo, tableName);
-  const existing = await describeTable(dynamo, tableName);
-  if (!existing) {
-    await createTable(dynamo, tableName);
-    return;
-  }
-  if (missingIndexes(existing).length > 0) await addMissingIndexes(dynamo, tableName, existing);
+  if (!(await describeTable(dynamo, tableName))) await createTable(dynamo, tableName);
 }
 
 export interface ProvisionedQueue {

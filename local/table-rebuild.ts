@@ -5,36 +5,24 @@ import {
   DescribeTableCommand,
   ResourceNotFoundException,
   ScanCommand,
-  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type AttributeValue,
   type CreateTableCommandInput,
   type DynamoDBClient,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
-import { broadcastIndexKey } from '../shared/adapters/dynamo/message-store.js';
-import { tableDefinition, tableIndexes } from '../shared/adapters/dynamo/table-definition.js';
+import { tableDefinition } from '../shared/adapters/dynamo/table-definition.js';
 
-/** The table as CDK makes it: keys, every global secondary index, on-demand. */
+/** The table as CDK makes it: its keys, on-demand, no secondary index. */
 export function createTableInput(tableName: string): CreateTableCommandInput {
-  const attributes = new Set<string>([tableDefinition.partitionKey, tableDefinition.sortKey]);
-  for (const index of tableIndexes) attributes.add(index.partitionKey).add(index.sortKey);
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    AttributeDefinitions: [tableDefinition.partitionKey, tableDefinition.sortKey].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
     KeySchema: [
       { AttributeName: tableDefinition.partitionKey, KeyType: 'HASH' },
       { AttributeName: tableDefinition.sortKey, KeyType: 'RANGE' },
     ],
-    GlobalSecondaryIndexes: tableIndexes.map((index) => ({
-      IndexName: index.name,
-      KeySchema: [
-        { AttributeName: index.partitionKey, KeyType: 'HASH' },
-        { AttributeName: index.sortKey, KeyType: 'RANGE' },
-      ],
-      Projection: { ProjectionType: index.projection },
-    })),
   };
 }
 
@@ -45,11 +33,6 @@ export async function describeTable(dynamo: DynamoDBClient, tableName: string): 
     if (error instanceof ResourceNotFoundException || (error as Error).name === 'ResourceNotFoundException') return undefined;
     throw error;
   }
-}
-
-export function missingIndexes(table: TableDescription): string[] {
-  const present = new Set((table.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
-  return tableIndexes.map((index) => index.name).filter((name) => !present.has(name));
 }
 
 export async function createTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {
@@ -65,64 +48,21 @@ export async function createTable(dynamo: DynamoDBClient, tableName: string): Pr
     .catch(() => undefined); // dynalite does not implement TTL; nothing relies on it locally.
 }
 
-/** Where a table's items wait while it is made again (see addMissingIndexes). */
+/** Where a table's items waited while an earlier version made the table again. */
 export const rebuildNameOf = (tableName: string) => `${tableName}-rebuild`;
 
 /**
- * Gives a table made before one of its indexes existed (a DATA_DIR from an earlier version) the
- * index, with every item in it. UpdateTable first: DynamoDB (and DynamoDB Local) create the index
- * and fill it from the items. dynalite cannot (it refuses the call, or would take it and make no
- * index), so there the table is made again: its items are copied to a second table with the indexes, then the table is
- * deleted, created with them, and the items copied back. The copy also gives each broadcast
- * message the index key it would have been written with today, so older broadcasts have their
- * report too. Safe to stop at any point: see finishInterruptedRebuild.
- */
-export async function addMissingIndexes(dynamo: DynamoDBClient, tableName: string, table: TableDescription): Promise<void> {
-  const input = createTableInput(tableName);
-  const missing = missingIndexes(table);
-  const added = await dynamo
-    .send(
-      new UpdateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: input.AttributeDefinitions,
-        GlobalSecondaryIndexUpdates: input.GlobalSecondaryIndexes!
-          .filter((index) => missing.includes(index.IndexName!))
-          .map((index) => ({ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } })),
-      }),
-    )
-    .then(
-      () => true,
-      // dynalite validates the call as for a provisioned table and refuses it.
-      (error: unknown) => {
-        if ((error as Error).name === 'ValidationException') return false;
-        throw error;
-      },
-    );
-  if (added && missingIndexes(await untilActive(dynamo, tableName)).length === 0) return;
-
-  const rebuild = rebuildNameOf(tableName);
-  await createTable(dynamo, rebuild);
-  await copyItems(dynamo, tableName, rebuild);
-  // Only now, with every item safe in the copy, does the original go.
-  await deleteTable(dynamo, tableName);
-  await restoreFrom(dynamo, rebuild, tableName);
-}
-
-/**
- * Completes a rebuild a crash or Ctrl-C cut short. The copy table exists from the start of a
- * rebuild to its very end. If the table is gone, or already has its indexes, the copy was whole
- * (the table is deleted only after it): make the table, copy back (rewriting an item is
- * harmless), drop the copy. If the table is still the old one, the copy may be part-made: drop
- * it, and the caller starts again.
+ * Completes a rebuild an earlier version left cut short (a crash or Ctrl-C). Versions that listed
+ * a broadcast's messages through a secondary index made a DATA_DIR table from before the index
+ * again with it: items copied out to this second table, the table deleted and made again, the
+ * items copied back. The copy exists from the start of such a rebuild to its very end, and the
+ * table was deleted only once the copy was whole; so whatever the point it stopped at, copying
+ * the copy back into the table (made if it is gone) loses nothing, and rewriting an item the
+ * table still holds changes nothing. Then the copy goes.
  */
 export async function finishInterruptedRebuild(dynamo: DynamoDBClient, tableName: string): Promise<void> {
   const rebuild = rebuildNameOf(tableName);
   if (!(await describeTable(dynamo, rebuild))) return;
-  const table = await describeTable(dynamo, tableName);
-  if (table && missingIndexes(table).length > 0) {
-    await deleteTable(dynamo, rebuild);
-    return;
-  }
   await restoreFrom(dynamo, rebuild, tableName);
 }
 
@@ -132,12 +72,12 @@ async function restoreFrom(dynamo: DynamoDBClient, rebuild: string, tableName: s
   await deleteTable(dynamo, rebuild);
 }
 
-/** Every item, byte for byte (the low-level client: no marshalling), plus the index keys it lacks. */
+/** Every item, byte for byte (the low-level client: no marshalling). */
 async function copyItems(dynamo: DynamoDBClient, from: string, to: string): Promise<void> {
   let startKey: Record<string, AttributeValue> | undefined;
   do {
     const page = await dynamo.send(new ScanCommand({ TableName: from, ExclusiveStartKey: startKey }));
-    const items = (page.Items ?? []).map(withIndexKeys);
+    const items = page.Items ?? [];
     for (let start = 0; start < items.length; start += 25) {
       let pending = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
       while (pending.length > 0) {
@@ -147,12 +87,6 @@ async function copyItems(dynamo: DynamoDBClient, from: string, to: string): Prom
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);
-}
-
-function withIndexKeys(item: Record<string, AttributeValue>): Record<string, AttributeValue> {
-  const broadcastId = item.type?.S === 'message' ? item.broadcastId?.S : undefined;
-  const added = Object.entries(broadcastIndexKey({ broadcastId })).filter(([name]) => item[name] === undefined);
-  return { ...item, ...Object.fromEntries(added.map(([name, value]) => [name, { S: value }])) };
 }
 
 /**

@@ -130,13 +130,9 @@ function environmentVariables(environment: Partial<Record<string, string>>): Rec
 }
 
 function grantAccess(fn: NodejsFunction, definition: FunctionDefinition<z.ZodObject>, bindings: DeploymentBindings, resources: CrierResources): void {
-  const { table, queriesIndexes = [], appendsAudit = false, sendsTo = [], deadLetters = [], writesSecrets = [], sendsSms = false } = definition.access;
+  const { table, appendsAudit = false, sendsTo = [], deadLetters = [], writesSecrets = [], sendsSms = false } = definition.access;
   if (table) {
     for (const statement of tableStatements(resources.table, table, appendsAudit)) fn.addToRolePolicy(statement);
-    // Query alone, on each index it lists by: an index holds keys, never a write target.
-    for (const indexName of queriesIndexes) {
-      fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${resources.table.tableArn}/index/${indexName}`] }));
-    }
   }
   for (const queueId of sendsTo) resources.queues[queueId].grantSendMessages(fn);
   // Receive, change visibility, delete: what peeking at and moving dead letters takes.

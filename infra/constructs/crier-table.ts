@@ -1,8 +1,8 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { BackupPlan, BackupResource } from 'aws-cdk-lib/aws-backup';
-import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { tableDefinition, tableIndexes } from '../../shared/adapters/dynamo/table-definition.js';
+import { tableDefinition } from '../../shared/adapters/dynamo/table-definition.js';
 
 /** `daily`: an AWS Backup plan on top of point-in-time recovery; `off`: point-in-time recovery alone. */
 export type TableBackup = 'off' | 'daily';
@@ -39,15 +39,6 @@ export class CrierTable extends Construct {
       // it is free to Lambda, and counting receipts from it in batches saves a write on each.
       stream: StreamViewType.NEW_AND_OLD_IMAGES,
     });
-    // The same indexes as the local stack's table; why each exists and what it costs is beside its definition.
-    for (const index of tableIndexes) {
-      this.table.addGlobalSecondaryIndex({
-        indexName: index.name,
-        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
-        sortKey: { name: index.sortKey, type: AttributeType.STRING },
-        projectionType: ProjectionType[index.projection],
-      });
-    }
     // Point-in-time recovery reaches back 35 days and goes with the table; a backup plan keeps
     // copies in a vault apart from it, for a council whose policy asks for them.
     this.backupPlan = props.backup === 'daily' ? this.dailyBackups() : undefined;

@@ -17,7 +17,7 @@ export const SANDBOX_DAYS = 7;
  * does), with the facts its expiry is counted from. Times are ISO 8601.
  */
 export type RetainedRecord =
-  /** `MESSAGE#<id>`: the number a message went to (its id carries it too), status, receipts. */
+  /** `BROADCAST#<id>#MESSAGES#<d>` or `MESSAGE#<id>`: the number a message went to (its id carries it too), status, receipts. */
   | { kind: 'message'; createdAt: string }
   /** `INBOUND#<provider>#<id>`: a resident's text and number; also what makes a provider's retry a no-op. */
   | { kind: 'inbound'; at: string }

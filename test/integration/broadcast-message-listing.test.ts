@@ -7,8 +7,9 @@ import { aMessageRecord, aPhone } from '../support/builders.js';
 import { freshTable } from '../support/dynamo-table.js';
 import { InMemoryMessageStore } from '../support/in-memory-stores.js';
 
-const BROADCAST = '01jreportbroadcast00000000a';
-const OTHER_BROADCAST = '01jreportbroadcast00000000b';
+/** Ids of the generator's shape (lowercase ULIDs), as every broadcast's is. */
+const BROADCAST = '01kbx7ye5q3z8d0rj6t2vwmn0a';
+const OTHER_BROADCAST = '01kbx7ye5q3z8d0rj6t2vwmn0b';
 const SENT_AT = '2026-12-01T09:00:01.000Z';
 
 const stores: Record<string, () => Promise<MessageStore>> = {
@@ -69,6 +70,19 @@ describe.each(Object.keys(stores))('%s (listing a broadcast\'s messages)', (name
     ]);
     expect(pages.flat().find((record) => record.to === aPhone(5))).toMatchObject({ status: 'sent', provider: 'sandbox', updatedAt: SENT_AT });
     expect(pages.flat().find((record) => record.to === aPhone(1))).toEqual(written[1]);
+  });
+
+  it('lists every number once, in number order, across pages that each draw on several of its partitions', async () => {
+    // Prepare
+    const residents = [907, 13, 450, 21, 999, 118, 37, 640, 2, 85, 316, 774, 59, 203, 461, 880, 9, 532, 127, 64, 300, 48, 715, 96, 251];
+    for (const resident of residents) await store.claim(messageTo(BROADCAST, resident));
+
+    // Act
+    const pages = await allPages(store, BROADCAST, 7);
+
+    // Assess
+    expect(pages.map((page) => page.length)).toEqual([7, 7, 7, 4]);
+    expect(pages.flat().map((record) => record.to)).toEqual(residents.map(aPhone).sort());
   });
 
   it('gives no cursor when a page holds exactly what is left', async () => {

@@ -18,8 +18,7 @@ export const localAwsClientConfig = {
 
 /**
  * A fresh table with a random name in the run's one dynalite (see global-setup.ts), created from
- * the same definition as the local stack and CDK (keys and every index, such as byBroadcast that
- * the delivery report lists by), so each test file (or test) starts empty and
+ * the same definition as the local stack and CDK, so each test file (or test) starts empty and
  * never sees another's items. The document client marshals as `awsClients()` does, so stores
  * behave here exactly as in the functions.
  */

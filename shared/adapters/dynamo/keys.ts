@@ -1,4 +1,5 @@
 import type { Channel } from '../../domain/model.js';
+import { messageKey } from './message-keys.js';
 
 /**
  * Every item layout of the single table, in one place.
@@ -28,7 +29,8 @@ import type { Channel } from '../../domain/model.js';
  * | scheduled start      | SCHEDULED                   | <starts at>#<broadcast>    |
  * | department limits    | DEPARTMENT#<department>     | LIMITS                     |
  * | department's usage   | DEPARTMENT#<department>     | USAGE#<YYYY-MM-DD>         |
- * | outbound message     | MESSAGE#<messageId>         | MESSAGE                    |
+ * | broadcast's message  | BROADCAST#<id>#MESSAGES#<d> | <digits of the number>     |
+ * | other outbound msg   | MESSAGE#<messageId>         | MESSAGE                    |
  * | API key (credential) | APIKEY#<sha256(key)>        | APIKEY                     |
  * | API key by id        | APIKEYS                     | KEY#<id>                   |
  * | staff member         | STAFF                       | STAFF#<id>                 |
@@ -64,7 +66,9 @@ import type { Channel } from '../../domain/model.js';
  * write there must cost one unit. Each send job keeps its exact totals in its own JOB# item,
  * overwritten as it goes (idempotent); their sum is the exact rollup that completes a broadcast.
  * 'BROADCAST' < 'COUNTS' < 'JOB#…', so one Query for sk BETWEEN 'BROADCAST' AND 'COUNTS' reads a
- * broadcast with its counters (one read unit) and never its jobs.
+ * broadcast with its counters (one read unit) and never its jobs. Its messages are in partitions
+ * of their own (`BROADCAST#<id>#MESSAGES#<d>`, see message-keys.ts), so their writes never land
+ * on this one.
  *
  * "Sending broadcast" lists the broadcasts now sending (written before the move to sending,
  * removed after the move away), so the sweeper finds the few it watches without reading every
@@ -140,7 +144,8 @@ export const keys = {
   scheduledStart: (startsAt: string, id: string) => ({ pk: 'SCHEDULED', sk: `${startsAt}#${id}` }),
   departmentLimits: (department: string) => ({ pk: `DEPARTMENT#${department}`, sk: 'LIMITS' }),
   departmentUsage: (department: string, day: string) => ({ pk: `DEPARTMENT#${department}`, sk: `USAGE#${day}` }),
-  message: (messageId: string) => ({ pk: `MESSAGE#${messageId}`, sk: 'MESSAGE' }),
+  /** Derived from the id alone; a broadcast's messages in its own ten partitions (message-keys.ts says why). */
+  message: messageKey,
   apiKey: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' }),
   apiKeysPartition: 'APIKEYS',
   apiKeyById: (keyId: string) => ({ pk: 'APIKEYS', sk: `KEY#${keyId}` }),

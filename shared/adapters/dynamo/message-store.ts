@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { ERASED } from '../../domain/erasure.js';
 import type { MessageStatus } from '../../domain/model.js';
 import { statusRank } from '../../domain/status-precedence.js';
@@ -8,7 +8,7 @@ import { OUTCOME_UNKNOWN, type AppliedReceipt, type ClaimOutcome, type MessageRe
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
-import { byBroadcastIndex } from './table-definition.js';
+import { broadcastMessagesPartitions, earlierMessageKey, parseBroadcastMessageId, type MessageKey } from './message-keys.js';
 import { defaultRetention, type RetentionPeriods } from '../../retention/periods.js';
 import { expiresAt } from '../../retention/schedule.js';
 
@@ -68,7 +68,7 @@ export class DynamoMessageStore implements MessageStore {
   async getMany(messageIds: readonly string[]): Promise<MessageRecord[]> {
     const unique = [...new Set(messageIds)];
     if (unique.length === 0) return [];
-    return (await batchGetAll(this.documents, this.tableName, unique.map(keys.message), undefined, true)).map(toRecord);
+    return (await this.readMany(unique)).map(toRecord);
   }
 
   async recordOnce(record: MessageRecord): Promise<boolean> {
@@ -76,9 +76,7 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async get(messageId: string): Promise<MessageRecord | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.message(messageId), ConsistentRead: true }),
-    );
+    const Item = await this.readOne(messageId, (Key) => new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true }));
     return Item ? toRecord(Item) : undefined;
   }
 
@@ -162,32 +160,24 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async statusOf(messageId: string): Promise<MessageRecord['status'] | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: keys.message(messageId),
-        ProjectionExpression: '#status',
-        ExpressionAttributeNames: { '#status': 'status' },
-      }),
+    const Item = await this.readOne(
+      messageId,
+      (Key) => new GetCommand({ TableName: this.tableName, Key, ProjectionExpression: '#status', ExpressionAttributeNames: { '#status': 'status' } }),
     );
     return Item ? (Item.status as MessageRecord['status']) : undefined;
   }
 
   async recordProviderPrice(messageId: string, price: ProviderPrice): Promise<void> {
-    await this.documents
-      .send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.message(messageId),
-          UpdateExpression: 'SET providerPrice = :price',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':price': price },
-        }),
-      )
-      .catch((error: unknown) => {
-        // Erased or never ours: nothing to price.
-        if (!isConditionFailure(error)) throw error;
-      });
+    // Erased or never ours: nothing to price.
+    await this.updateExisting(messageId, (Key) =>
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key,
+        UpdateExpression: 'SET providerPrice = :price',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':price': price },
+      }),
+    );
   }
 
   async applyReceipt(
@@ -196,42 +186,41 @@ export class DynamoMessageStore implements MessageStore {
     errorCode: string | undefined,
     at: string,
   ): Promise<AppliedReceipt | undefined> {
-    try {
-      const { Attributes } = await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.message(messageId),
-          UpdateExpression:
-            'SET #status = :status, statusRank = :rank, updatedAt = :at, errorCode = :code, receipts = list_append(if_not_exists(receipts, :empty), :receipt)',
-          ConditionExpression: 'attribute_exists(pk) AND statusRank < :rank',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':status': status,
-            ':rank': statusRank[status],
-            ':at': at,
-            ':code': errorCode ?? null,
-            ':empty': [],
-            ':receipt': [{ status, at, errorCode: errorCode ?? null }],
-          },
-          // The item as it was: its old status and its broadcast, without a read.
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      return {
-        previous: (Attributes?.status as MessageStatus | undefined) ?? status,
-        broadcastId: typeof Attributes?.broadcastId === 'string' ? Attributes.broadcastId : undefined,
-      };
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+    const updated = await this.updateExisting(messageId, (Key) =>
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key,
+        UpdateExpression:
+          'SET #status = :status, statusRank = :rank, updatedAt = :at, errorCode = :code, receipts = list_append(if_not_exists(receipts, :empty), :receipt)',
+        ConditionExpression: 'attribute_exists(pk) AND statusRank < :rank',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':status': status,
+          ':rank': statusRank[status],
+          ':at': at,
+          ':code': errorCode ?? null,
+          ':empty': [],
+          ':receipt': [{ status, at, errorCode: errorCode ?? null }],
+        },
+        // The item as it was: its old status and its broadcast, without a read.
+        ReturnValues: 'ALL_OLD',
+        // A stale receipt for a record at today's key tries no earlier key (see updateExisting).
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    if (!updated) return undefined;
+    const { Attributes } = updated;
+    return {
+      previous: (Attributes?.status as MessageStatus | undefined) ?? status,
+      broadcastId: typeof Attributes?.broadcastId === 'string' ? Attributes.broadcastId : undefined,
+    };
   }
 
   /** Reads first: most candidate ids (broadcasts the resident was not sent) have no record. */
   async forget(messageIds: readonly string[]): Promise<number> {
     const unique = [...new Set(messageIds)];
     if (unique.length === 0) return 0;
-    const found = await batchGetAll(this.documents, this.tableName, unique.map(keys.message), 'pk, sk', true);
+    const found = await this.readMany(unique, 'pk, sk');
     for (const item of found) {
       await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: item.pk, sk: item.sk } }));
     }
@@ -239,64 +228,97 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async anonymiseRecipient(messageId: string): Promise<void> {
-    try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.message(messageId),
-          UpdateExpression: 'SET #to = :erased',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#to': 'to' },
-          ExpressionAttributeValues: { ':erased': ERASED },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await this.updateExisting(messageId, (Key) =>
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key,
+        UpdateExpression: 'SET #to = :erased',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#to': 'to' },
+        ExpressionAttributeValues: { ':erased': ERASED },
+      }),
+    );
   }
 
   /**
-   * The index gives the keys (KEYS_ONLY, see byBroadcastIndex for why), a BatchGet the records,
-   * both eventually consistent (half the read cost). A message erased between the two reads is
-   * simply not in the page.
+   * A Query on each of the broadcast's message partitions (message-keys.ts), side by side, after
+   * the cursor's number; merged by number, so a page is what one sorted listing would give. Each
+   * partition is asked for a page and one more (all of a page may sit in one), eventually
+   * consistent (half the read cost): reports are rare, and a message erased meanwhile is simply
+   * not in the page.
    */
   async listByBroadcast(broadcastId: string, limit: number, cursor: string | undefined): Promise<Page<MessageRecord>> {
-    const after = cursor === undefined ? undefined : decodeMessageCursor(cursor, broadcastId);
-    const entries = await this.indexEntries(broadcastId, limit + 1, after);
-    const page = entries.slice(0, limit);
-    const found = new Map(
-      (await batchGetAll(this.documents, this.tableName, page.map((pk) => ({ pk, sk: keys.message('').sk })))).map((item) => [item.pk, item]),
-    );
-    const items = page.flatMap((pk) => {
-      const item = found.get(pk);
-      return item ? [toRecord(item)] : [];
-    });
-    const last = page.at(-1);
-    // One entry more than the page was asked for: a cursor only when another page follows.
-    return { items, cursor: entries.length > limit && last ? encodeMessageCursor(last.slice(messagePkPrefix.length)) : undefined };
+    const after = cursor === undefined ? undefined : parseBroadcastMessageId(decodeMessageCursor(cursor, broadcastId))?.digits;
+    const found = await Promise.all(broadcastMessagesPartitions(broadcastId).map((pk) => this.queryPartition(pk, limit + 1, after)));
+    const merged = found.flat().sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
+    const items = merged.slice(0, limit).map(toRecord);
+    const last = items.at(-1);
+    // One item more than the page was asked for: a cursor only when another page follows.
+    return { items, cursor: merged.length > limit && last ? encodeMessageCursor(last.messageId) : undefined };
   }
 
-  /** Up to `wanted` index entries (their `pk`s) after `afterMessageId`, across the Query's own 1 MB pages. */
-  private async indexEntries(broadcastId: string, wanted: number, afterMessageId: string | undefined): Promise<string[]> {
-    const entries: string[] = [];
-    let startKey: Record<string, unknown> | undefined =
-      afterMessageId === undefined ? undefined : { [byBroadcastIndex.partitionKey]: broadcastId, ...keys.message(afterMessageId) };
+  /** Up to `wanted` items of one partition whose sort key comes after `after`, across the Query's own 1 MB pages. */
+  private async queryPartition(pk: string, wanted: number, after: string | undefined): Promise<(Record<string, unknown> & { sk: string })[]> {
+    const items: (Record<string, unknown> & { sk: string })[] = [];
+    let startKey: Record<string, unknown> | undefined;
     do {
       const response: { Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> } = await this.documents.send(
         new QueryCommand({
           TableName: this.tableName,
-          IndexName: byBroadcastIndex.name,
-          KeyConditionExpression: '#broadcast = :broadcast',
-          ExpressionAttributeNames: { '#broadcast': byBroadcastIndex.partitionKey },
-          ExpressionAttributeValues: { ':broadcast': broadcastId },
-          Limit: wanted - entries.length,
+          KeyConditionExpression: after === undefined ? 'pk = :pk' : 'pk = :pk AND sk > :after',
+          ExpressionAttributeValues: { ':pk': pk, ...(after === undefined ? {} : { ':after': after }) },
+          Limit: wanted - items.length,
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );
-      entries.push(...(response.Items ?? []).map((item) => String(item.pk)));
+      items.push(...((response.Items ?? []) as (Record<string, unknown> & { sk: string })[]));
       startKey = response.LastEvaluatedKey;
-    } while (startKey && entries.length < wanted);
-    return entries;
+    } while (startKey && items.length < wanted);
+    return items;
+  }
+
+  /**
+   * One item by its id's key; on a miss, at the key a record of that id had before broadcast
+   * messages moved (message-keys.ts): one request more, only then.
+   */
+  private async readOne(messageId: string, read: (key: MessageKey) => GetCommand): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await this.documents.send(read(keys.message(messageId)));
+    if (Item) return Item;
+    const earlier = earlierMessageKey(messageId);
+    return earlier ? (await this.documents.send(read(earlier))).Item : undefined;
+  }
+
+  /** Items by their ids' keys, read strongly; those missed, again at their earlier keys in one more batch. */
+  private async readMany(messageIds: readonly string[], projection?: string): Promise<Record<string, unknown>[]> {
+    const found = await batchGetAll(this.documents, this.tableName, messageIds.map(keys.message), withKeys(projection), true);
+    const seen = new Set(found.map((item) => `${String(item.pk)}\n${String(item.sk)}`));
+    const earlier = messageIds.flatMap((messageId) => {
+      const key = keys.message(messageId);
+      const before = seen.has(`${key.pk}\n${key.sk}`) ? undefined : earlierMessageKey(messageId);
+      return before ? [before] : [];
+    });
+    if (earlier.length === 0) return found;
+    return [...found, ...(await batchGetAll(this.documents, this.tableName, earlier, withKeys(projection), true))];
+  }
+
+  /**
+   * A conditional update of an existing record; when its condition fails at the id's key, the same
+   * update at the key an earlier version wrote it under (a receipt for a message sent before the
+   * move). Undefined when neither holds (no record, or one the update may not change).
+   */
+  private async updateExisting(messageId: string, update: (key: MessageKey) => UpdateCommand): Promise<UpdateCommandOutput | undefined> {
+    for (const key of [keys.message(messageId), earlierMessageKey(messageId)]) {
+      if (!key) continue;
+      try {
+        return await this.documents.send(update(key));
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        // DynamoDB returns the item that failed the condition (dynalite does not): a record there
+        // means this update may not change it, not that an earlier one is to be looked for.
+        if ((error as { Item?: unknown }).Item !== undefined) return undefined;
+      }
+    }
+    return undefined;
   }
 
   private async putIfAbsent(record: MessageRecord): Promise<boolean> {
@@ -309,7 +331,6 @@ export class DynamoMessageStore implements MessageStore {
             type: 'message',
             ...record,
             statusRank: rankOf(record.status),
-            ...broadcastIndexKey(record),
             expiresAt: expiresAt({ kind: 'message', createdAt: record.createdAt }, this.retention),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -323,14 +344,9 @@ export class DynamoMessageStore implements MessageStore {
   }
 }
 
-const messagePkPrefix = keys.message('').pk;
-
-/**
- * A broadcast message's key in the broadcast's index, set only in the write that creates the
- * message (so its one index write); replies (no broadcast) are not in the index.
- */
-export function broadcastIndexKey(record: Pick<MessageRecord, 'broadcastId'>): Record<string, string> {
-  return record.broadcastId === undefined ? {} : { [byBroadcastIndex.partitionKey]: record.broadcastId };
+/** A projection that keeps the keys, which readMany tells found items by. */
+function withKeys(projection: string | undefined): string | undefined {
+  return projection === undefined || /\bpk\b/.test(projection) ? projection : `pk, sk, ${projection}`;
 }
 
 /** The record without the item's keys and bookkeeping. */
@@ -342,7 +358,8 @@ function toRecord(item: Record<string, unknown>): MessageRecord {
     statusRank: _rank,
     receipts: _receipts,
     expiresAt: _expiresAt,
-    [byBroadcastIndex.partitionKey]: _byBroadcast,
+    // Written by versions that listed a broadcast's messages through a secondary index.
+    byBroadcast: _byBroadcast,
     ...record
   } = item;
   return record as unknown as MessageRecord;
