@@ -25,3 +25,9 @@ export function fanOutTasksFor(broadcastId: string, topicIds: readonly string[],
 export function shardsOf(task: FanOutTask): number[] {
   return Array.from({ length: task.shardCount ?? 1 }, (_, index) => task.shard + index);
 }
+
+/** A task's shards as an operator reads them: "shard 3", or "shards 0–7". */
+export function shardsDescribed(task: Pick<FanOutTask, 'shard' | 'shardCount'>): string {
+  const count = task.shardCount ?? 1;
+  return count === 1 ? `shard ${task.shard}` : `shards ${task.shard}–${task.shard + count - 1}`;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fanOutTasksFor, SHARDS_PER_FAN_OUT_TASK, shardsOf } from '../../shared/broadcasts/fan-out-tasks.js';
+import { fanOutTasksFor, SHARDS_PER_FAN_OUT_TASK, shardsDescribed, shardsOf } from '../../shared/broadcasts/fan-out-tasks.js';
 import { sendJobsFor } from '../../shared/broadcasts/send-jobs.js';
 import { fanOutTaskSchema, type FanOutTask } from '../../shared/domain/jobs.js';
 import { aPhone } from '../support/builders.js';
@@ -58,5 +58,20 @@ describe('sendJobsFor', () => {
     expect(jobs.map((job) => job.recipients.length)).toEqual(sizes);
     expect(jobs.flatMap((job) => job.recipients)).toEqual(recipients);
     expect(jobs.every((job) => job.kind === 'broadcast' && job.broadcastId === 'bc-1' && job.topicId === 'traffic')).toBe(true);
+  });
+});
+
+describe('shardsDescribed', () => {
+  it.each<[Pick<FanOutTask, 'shard' | 'shardCount'>, string]>([
+    [{ shard: 3 }, 'shard 3'],
+    [{ shard: 3, shardCount: 1 }, 'shard 3'],
+    [{ shard: 0, shardCount: 8 }, 'shards 0–7'],
+    [{ shard: 8, shardCount: 4 }, 'shards 8–11'],
+  ])('%j reads "%s"', (task, text) => {
+    // Act
+    const described = shardsDescribed(task);
+
+    // Assess
+    expect(described).toBe(text);
   });
 });
