@@ -12,10 +12,10 @@ import type { FanOutDependencies } from './dependencies.js';
 
 const INDEX_PAGE_SIZE = 500;
 /**
- * Pages a normal-priority task reads in one run (5,000 residents, under a second in AWS) before
- * it puts itself back on the fan-out queue to carry on from its checkpoints: no round of pages
- * starts once a run has read this many (a task of 8 shards reads two rounds, 16 pages, side by
- * side). Urgent and bulk broadcasts share the fan-out queue: without turns, a big bulk
+ * Pages a normal-priority task reads in one run (about 5,000 residents, under a second in AWS)
+ * before it puts itself back on the fan-out queue to carry on from its checkpoints: no round of
+ * pages starts once a run has read this many (a task of 8 shards reads two rounds of 8 pages,
+ * each round's side by side). Urgent and bulk broadcasts share the fan-out queue: without turns, a big bulk
  * broadcast's tasks would hold every fan-out function for as long as they take, and a jam
  * warning's fan-out would wait behind them. Urgent tasks run to the end.
  */
@@ -67,7 +67,9 @@ async function streamShards(deps: FanOutDependencies, task: FanOutTask, broadcas
   // sent before other shards went out). A run that dies between queueing a round and moving its
   // checkpoints queues those recipients again: the sender's claim sends each once, and counts
   // them in the job that claimed them first (recountJob).
-  const checkpoints = await Promise.all(shardsOf(task).map(async (shard) => ({ shard, checkpoint: await deps.stores.broadcasts.fanOutCheckpoint(broadcast.id, task.topicId, shard) })));
+  const checkpoints = await Promise.all(
+    shardsOf(task).map(async (shard) => ({ shard, checkpoint: await deps.stores.broadcasts.fanOutCheckpoint(broadcast.id, task.topicId, shard) })),
+  );
   const streams: ShardStream[] = checkpoints.flatMap(({ shard, checkpoint }) =>
     checkpoint?.done ? [] : [{ shard, checkpoint, cursor: checkpoint?.cursor, lastPhone: checkpoint?.lastPhone }],
   );
@@ -96,14 +98,16 @@ async function streamShards(deps: FanOutDependencies, task: FanOutTask, broadcas
     const round = await Promise.all(open.map((stream) => nextPage(deps, broadcast, task.topicId, earlierTopics, stream)));
     const jobs = sendJobsFor(broadcast.id, task.topicId, round.flatMap((page) => page.recipients), deps.recipientsPerJob);
     if (jobs.length > 0) await queue.send(jobs);
-    const stillOpen: ShardStream[] = [];
-    for (const { stream, recipients, next } of round) {
-      // Lost to another delivery of this task that is further on with this shard: it carries on from there.
-      if (!(await advance(stream, next, { targeted: recipients.length, ...(next.done ? { fanOutDone: 1 } : {}) }))) continue;
-      metricsOf(deps).record('RecipientsTargeted', { priority: broadcast.priority }, recipients.length);
-      if (!next.done) stillOpen.push(stream);
-    }
-    open = stillOpen;
+    // Side by side: each shard's checkpoint is an attribute of its own, moved by a conditional write of its own.
+    const advanced = await Promise.all(
+      round.map(async ({ stream, recipients, next }) => {
+        // Lost to another delivery of this task that is further on with this shard: it carries on from there.
+        if (!(await advance(stream, next, { targeted: recipients.length, ...(next.done ? { fanOutDone: 1 } : {}) }))) return undefined;
+        metricsOf(deps).record('RecipientsTargeted', { priority: broadcast.priority }, recipients.length);
+        return next.done ? undefined : stream;
+      }),
+    );
+    open = advanced.filter((stream) => stream !== undefined);
   }
 }
 
