@@ -626,7 +626,7 @@ export const functionCatalog = {
     memoryMb: 512,
   }),
   fanOut: defineFunction({
-    description: 'Turns one topic shard of a broadcast into batches on a send queue',
+    description: "Turns a topic's shards of a broadcast into full batches on a send queue",
     entry: 'functions/queue/fan-out.ts',
     envSchema: fanOutEnvSchema,
     environment: (b) => ({

@@ -4,6 +4,7 @@ import type { AdminApi, DeadLetterQueue, RedriveResult } from '../admin-api.js';
 import { parseArguments } from '../arguments.js';
 import { contextOf } from '../context.js';
 import { shortTime, type Output } from '../output.js';
+import { shardsDescribed } from '../../shared/broadcasts/fan-out-tasks.js';
 
 const wholeNumber = (min: number, max: number) =>
   z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
@@ -91,7 +92,7 @@ function showDeadLetters(output: Output, queues: DeadLetterQueue[]): void {
 function describeJob(job: DeadLetterQueue['peeked'][number]['job']): string {
   switch (job.kind) {
     case 'fanOutTask':
-      return `fan-out of broadcast ${job.broadcastId}, topic ${job.topicId}, shard ${job.shard}`;
+      return `fan-out of broadcast ${job.broadcastId}, topic ${job.topicId}, ${shardsDescribed(job)}`;
     case 'broadcastSend':
       return [
         `broadcast ${job.broadcastId} to ${plural(job.recipients, 'recipient')}`,

@@ -1,4 +1,5 @@
 import type { DeadLetterQueueView, RedriveResult } from '../../shared/api/dead-letter-schemas.js';
+import { shardsDescribed } from '../../shared/broadcasts/fan-out-tasks.js';
 import type { QueueId } from '../../shared/domain/queues.js';
 import { localTime, plural } from './format.js';
 
@@ -16,7 +17,7 @@ type Job = DeadLetterQueueView['peeked'][number]['job'];
 export function jobDescription(job: Job): string {
   switch (job.kind) {
     case 'fanOutTask':
-      return `Fan-out of broadcast ${job.broadcastId}, topic ${job.topicId}, shard ${job.shard}`;
+      return `Fan-out of broadcast ${job.broadcastId}, topic ${job.topicId}, ${shardsDescribed(job)}`;
     case 'broadcastSend':
       return `A batch of broadcast ${job.broadcastId} to ${plural(job.recipients, 'recipient')}${job.topicId ? ` of topic ${job.topicId}` : ''}${job.attempt ? `, after ${plural(job.attempt, 'provider failure')}` : ''}`;
     case 'reply':

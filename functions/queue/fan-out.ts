@@ -1,7 +1,7 @@
 import { fanOutEnvSchema } from '../../shared/config/env.js';
 import { fanOutTaskSchema, type FanOutTask, type SendJob } from '../../shared/domain/jobs.js';
 import { queueFunction } from '../../shared/runtime/queue-function.js';
-import { fanOutShard } from '../../shared/usecases/fan-out.js';
+import { fanOutShards } from '../../shared/usecases/fan-out.js';
 import { coreDependencies, jobQueue } from '../wiring.js';
 
 export const handler = queueFunction({
@@ -13,5 +13,5 @@ export const handler = queueFunction({
     recipientsPerJob: env.RECIPIENTS_PER_SEND_MESSAGE,
   }),
   jobSchema: fanOutTaskSchema,
-  processJob: (task, _record, deps) => fanOutShard(deps, task),
+  processJob: (task, _record, deps) => fanOutShards(deps, task),
 });

@@ -35,7 +35,13 @@ export const redriveRequest = z
  */
 export const deadLetterJobSchema = z
   .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('fanOutTask'), broadcastId: z.string(), topicId: z.string(), shard: z.number().int() }),
+    z.object({
+      kind: z.literal('fanOutTask'),
+      broadcastId: z.string(),
+      topicId: z.string(),
+      shard: z.number().int().meta({ description: "The task's first topic index shard" }),
+      shardCount: z.number().int().optional().meta({ description: 'Shards the task reads from `shard` on (absent: that one)' }),
+    }),
     z.object({
       kind: z.literal('broadcastSend'),
       broadcastId: z.string(),

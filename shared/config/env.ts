@@ -272,11 +272,14 @@ export const fanOutEnvSchema = tableEnvSchema.extend({
   SEND_URGENT_QUEUE_URL: z.url(),
   SEND_BULK_QUEUE_URL: z.url(),
   /**
-   * Recipients carried by one send-queue message: half an index page, so a page makes two jobs.
-   * Each job costs a receive and a delete whatever its size (about 8 SQS requests per 1,000
-   * recipients at 250, 20 at 100), and at the default lane widths a job of 250 takes a 10 msg/s
-   * sender's function about 50 s, well inside its 120 s. A recipient is ~50 bytes, so even 500 is
-   * far under SQS's 256 KiB.
+   * Recipients carried by one send-queue message. The fan-out fills every job from all the shards
+   * a task reads (shared/usecases/fan-out.ts), so jobs are this full but for one short job per
+   * topic per round of pages. Each job costs a receive and a delete whatever its size (about 8
+   * SQS requests per 1,000 recipients at 250, 20 at 100). At the default lane widths (two
+   * functions per sender up to 40 msg/s) a job of 250, ~85% of it SMS, takes a 10 msg/s sender's
+   * function about 45 s and a 5 msg/s one's about 90 s, inside the 110 s a 120 s function sends
+   * for; a slower sender's function hands the rest back to the queue. A recipient is ~50 bytes,
+   * so even 500 is far under SQS's 256 KiB.
    */
   RECIPIENTS_PER_SEND_MESSAGE: positiveInt.max(500).default(250),
 });

@@ -1,11 +1,18 @@
 import { z } from 'zod';
 import { channelSchema } from './model.js';
 
-/** One shard of one topic of a broadcast, for the fan-out function. */
+/**
+ * Shards of one topic of a broadcast, for the fan-out function: `shardCount` shards from `shard`
+ * on (shared/broadcasts/fan-out-tasks.ts), streamed side by side so their residents share full
+ * send jobs.
+ */
 export const fanOutTaskSchema = z.object({
   broadcastId: z.string().min(1),
   topicId: z.string().min(1),
+  /** The task's first shard. */
   shard: z.number().int().nonnegative(),
+  /** Shards the task streams, from `shard` on. Absent (tasks queued before tasks took several): one. */
+  shardCount: z.number().int().positive().max(64).optional(),
 });
 export type FanOutTask = z.infer<typeof fanOutTaskSchema>;
 

@@ -1,3 +1,4 @@
+import { fanOutTasksFor } from '../broadcasts/fan-out-tasks.js';
 import { ConflictError } from '../domain/errors.js';
 import { refusalFor } from '../domain/broadcast-lifecycle.js';
 import type { Broadcast, BroadcastStatus } from '../domain/model.js';
@@ -95,12 +96,9 @@ export async function startDueBroadcasts(deps: BroadcastStartDependencies): Prom
   return { started, held };
 }
 
-/** One fan-out task per topic shard, so shards are read in parallel. */
+/** Fan-out tasks for each topic's shards, each task reading its shards side by side (fanOutTasksFor). */
 export async function startFanOut(deps: BroadcastStartDependencies, broadcast: Broadcast): Promise<void> {
-  const tasks = broadcast.topics.flatMap((topicId) =>
-    Array.from({ length: deps.topicShards }, (_, shard) => ({ broadcastId: broadcast.id, topicId, shard })),
-  );
-  await deps.fanOutTasks.send(tasks);
+  await deps.fanOutTasks.send(fanOutTasksFor(broadcast.id, broadcast.topics, deps.topicShards));
 }
 
 async function refusalNow(deps: BroadcastStartDependencies, id: string, expected: BroadcastStatus): Promise<string> {

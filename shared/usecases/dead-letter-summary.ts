@@ -20,7 +20,8 @@ export function summariseDeadLetter(queue: QueueId, body: string): DeadLetterJob
     case 'fanOut': {
       const task = fanOutTaskSchema.safeParse(json);
       if (!task.success) return unreadable('a fan-out task', task.error);
-      return { kind: 'fanOutTask', broadcastId: task.data.broadcastId, topicId: task.data.topicId, shard: task.data.shard };
+      const { broadcastId, topicId, shard, shardCount } = task.data;
+      return { kind: 'fanOutTask', broadcastId, topicId, shard, ...(shardCount === undefined ? {} : { shardCount }) };
     }
     case 'sendUrgent':
     case 'sendBulk': {

@@ -18,7 +18,8 @@ describe('delivery faults: the provider fails sends, throttles, or never answers
   const local = localStackForFile(
     {
       sandbox: { failureRate: 0, random: () => draws[draw++ % draws.length]! },
-      // Four index shards: the residents travel in several send jobs, retried independently.
+      // Four index shards, read side by side by one fan-out task: the twenty residents travel in one
+      // send job, whose rest comes back as a new job after each failure.
       settings: { topicShards: 4 },
     },
     (stack, client) => topicWithResidents(stack, client, 'roads', residents),

@@ -100,7 +100,7 @@ describe('provider failover on the local stack', () => {
     // Assess
     const outbox = await outboxOf();
     expect(outbox.map((message) => message.to).sort()).toEqual([...residents].sort());
-    // Batches sent alongside the trial (one per topic shard) stay on the secondary until it succeeds.
+    // Sends made alongside the trial (a job has several in flight) stay on the secondary until it succeeds.
     expect(outbox.some((message) => message.provider === 'sandbox')).toBe(true);
     expect(broadcast.json).toMatchObject({ status: 'sent', counts: { sent: residents.length, failed: 0 } });
     expect((await health.route('sms'))?.active).toBe('sandbox');

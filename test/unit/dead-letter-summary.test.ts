@@ -10,10 +10,16 @@ const snsEnvelope = (message: unknown) =>
 /** One row per kind of job each queue carries, and the ways a body can be unreadable. */
 const rows: { case: string; queue: QueueId; body: string; expected: unknown }[] = [
   {
-    case: 'a fan-out task',
+    case: 'a fan-out task of one shard (queued before tasks took several)',
     queue: 'fanOut',
     body: JSON.stringify({ broadcastId: 'bc-1', topicId: 'traffic', shard: 5 }),
     expected: { kind: 'fanOutTask', broadcastId: 'bc-1', topicId: 'traffic', shard: 5 },
+  },
+  {
+    case: "a fan-out task of a topic's shards",
+    queue: 'fanOut',
+    body: JSON.stringify({ broadcastId: 'bc-1', topicId: 'traffic', shard: 0, shardCount: 8 }),
+    expected: { kind: 'fanOutTask', broadcastId: 'bc-1', topicId: 'traffic', shard: 0, shardCount: 8 },
   },
   {
     case: "a broadcast's recipients on the bulk lane",

@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { FanOutTask, SendJob } from '../../shared/domain/jobs.js';
 import type { Priority } from '../../shared/domain/model.js';
 import { shardOf } from '../../shared/domain/sharding.js';
-import type { FanOutDependencies } from '../../shared/usecases/dependencies.js';
-import { BULK_PAGES_PER_TURN, fanOutShard } from '../../shared/usecases/fan-out.js';
-import { aBroadcast, aPhone, inboundEvidence } from '../support/builders.js';
+import { startFanOut } from '../../shared/usecases/broadcast-start.js';
+import type { BroadcastStartDependencies, FanOutDependencies } from '../../shared/usecases/dependencies.js';
+import { BULK_PAGES_PER_TURN, fanOutShards } from '../../shared/usecases/fan-out.js';
+import { aBroadcast, aPhone, broadcastSettings, inboundEvidence } from '../support/builders.js';
 import { FixedClock, RecordingQueue, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
 
 const SHARDS = 2;
@@ -32,7 +33,7 @@ function residentsOfShard(shard: number, count: number): string[] {
 
 const recipientsOf = (jobs: SendJob[]) => jobs.flatMap((job) => (job.kind === 'broadcast' ? job.recipients : []));
 
-describe('fanOutShard', () => {
+describe('fanOutShards', () => {
   it('puts the shard’s subscribers on the broadcast’s lane, a few to a job, and counts them', async () => {
     // Prepare
     const { deps, stores, sendQueues } = await setUp({ priority: 'normal', recipientsPerJob: 2 });
@@ -40,7 +41,7 @@ describe('fanOutShard', () => {
     for (const phone of phones) await stores.subscribers.subscribe(phone, 'sms', 'traffic', AT, inboundEvidence());
 
     // Act
-    await fanOutShard(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 });
+    await fanOutShards(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 });
 
     // Assess
     expect(sendQueues.urgent.sent).toEqual([]);
@@ -57,7 +58,7 @@ describe('fanOutShard', () => {
     await stores.subscribers.subscribe(phone!, 'whatsapp', 'traffic', AT, inboundEvidence());
 
     // Act
-    await fanOutShard(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 1 });
+    await fanOutShards(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 1 });
 
     // Assess
     expect(recipientsOf(sendQueues.urgent.sent)).toEqual([{ phone, channel: 'sms' }]);
@@ -73,8 +74,8 @@ describe('fanOutShard', () => {
     await stores.subscribers.subscribe(onlyRoadworks!, 'sms', 'roadworks', AT, inboundEvidence());
 
     // Act
-    await fanOutShard(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 });
-    await fanOutShard(deps, { broadcastId: BROADCAST_ID, topicId: 'roadworks', shard: 0 });
+    await fanOutShards(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 });
+    await fanOutShards(deps, { broadcastId: BROADCAST_ID, topicId: 'roadworks', shard: 0 });
 
     // Assess
     expect(recipientsOf(sendQueues.urgent.sent)).toEqual([
@@ -90,7 +91,7 @@ describe('fanOutShard', () => {
     for (const phone of phones) await stores.subscribers.subscribe(phone, 'sms', 'traffic', AT, inboundEvidence());
 
     // Act
-    await fanOutShard(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 });
+    await fanOutShards(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 });
 
     // Assess
     const enqueued = recipientsOf(sendQueues.urgent.sent).map((r) => r.phone);
@@ -107,9 +108,9 @@ describe('fanOutShard', () => {
     const task: FanOutTask = { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 };
 
     // Act: the first turn, then the task as SQS hands it back.
-    await fanOutShard(deps, task);
+    await fanOutShards(deps, task);
     const afterFirstTurn = { enqueued: recipientsOf(sendQueues.normal.sent).length, requeued: [...fanOutTasks.sent], broadcast: await stores.broadcasts.get(BROADCAST_ID) };
-    await fanOutShard(deps, fanOutTasks.sent[0]!);
+    await fanOutShards(deps, fanOutTasks.sent[0]!);
 
     // Assess: ten pages in the first turn, not yet done; the rest in the second, each resident once, and no third turn.
     expect(afterFirstTurn.enqueued).toBe(BULK_PAGES_PER_TURN * 500);
@@ -129,7 +130,7 @@ describe('fanOutShard', () => {
     for (const phone of phones) await stores.subscribers.subscribe(phone, 'sms', 'traffic', AT, inboundEvidence());
 
     // Act
-    await fanOutShard(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 });
+    await fanOutShards(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 });
 
     // Assess
     expect(recipientsOf(sendQueues.urgent.sent)).toHaveLength(phones.length);
@@ -144,7 +145,7 @@ describe('fanOutShard', () => {
     await stores.subscribers.subscribe(residentsOfShard(0, 1)[0]!, 'sms', 'traffic', AT, inboundEvidence());
 
     // Act
-    await fanOutShard(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 });
+    await fanOutShards(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 });
 
     // Assess
     expect(sendQueues.urgent.sent).toEqual([]);
@@ -159,9 +160,144 @@ describe('fanOutShard', () => {
     }
 
     // Act
-    await fanOutShard(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 1 });
+    await fanOutShards(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 1 });
 
     // Assess
     expect(await stores.broadcasts.get(BROADCAST_ID)).toMatchObject({ status: 'sent', fanOutPending: 0 });
+  });
+});
+
+describe('fanOutShards: full send jobs across a topic’s shards', () => {
+  const TOPIC_SHARDS = 8;
+  const TOPICS = ['traffic', 'youth', 'news'];
+
+  /** 3 topics × 8 shards as a broadcast starts them, with `residents` residents over overlapping topics (every one in at least one). */
+  async function broadcastOverThreeTopics(residents: number, priority: Priority = 'normal') {
+    const stores = inMemoryStores(TOPIC_SHARDS);
+    await stores.broadcasts.create(aBroadcast({ id: BROADCAST_ID, topics: TOPICS, priority, status: 'sending', fanOutPending: TOPICS.length * TOPIC_SHARDS }));
+    const topicsOf = (n: number): string[] => {
+      const joined = [n % 5 < 3 ? 'traffic' : undefined, n % 3 === 0 ? 'youth' : undefined, n % 2 === 0 ? 'news' : undefined].filter((topic) => topic !== undefined);
+      return joined.length > 0 ? joined : ['news'];
+    };
+    const phones: string[] = [];
+    for (let n = 0; n < residents; n += 1) {
+      const phone = aPhone(n);
+      phones.push(phone);
+      for (const topicId of topicsOf(n)) await stores.subscribers.subscribe(phone, n % 7 === 0 ? 'whatsapp' : 'sms', topicId, AT, inboundEvidence());
+    }
+    // Each resident goes out with the first listed topic they are in.
+    const firstTopicCounts = TOPICS.map((topicId) => Array.from({ length: residents }, (_, n) => topicsOf(n)[0]).filter((first) => first === topicId).length);
+    const sendQueues = { urgent: new RecordingQueue<SendJob>(), normal: new RecordingQueue<SendJob>() };
+    const fanOutTasks = new RecordingQueue<FanOutTask>();
+    const deps: FanOutDependencies = { stores, clock: new FixedClock(), ids: new SequentialIds(), sendQueues, fanOutTasks, recipientsPerJob: 250 };
+    const start: BroadcastStartDependencies = { stores, clock: new FixedClock(), ids: new SequentialIds(), fanOutTasks, topicShards: TOPIC_SHARDS, ...broadcastSettings() };
+    return { deps, start, stores, sendQueues, fanOutTasks, phones, firstTopicCounts };
+  }
+
+  /** Runs every fan-out task as SQS hands them out, turns included, until none is left. */
+  async function runFanOut(deps: FanOutDependencies, fanOutTasks: RecordingQueue<FanOutTask>): Promise<number> {
+    let runs = 0;
+    while (fanOutTasks.sent.length > 0) {
+      await fanOutShards(deps, fanOutTasks.sent.shift()!);
+      runs += 1;
+    }
+    return runs;
+  }
+
+  it('makes a 3,000-resident broadcast over 3 topics × 8 shards into full jobs, one short job per topic, each resident once, targeted exact', async () => {
+    // Prepare
+    const { deps, start, stores, sendQueues, fanOutTasks, phones, firstTopicCounts } = await broadcastOverThreeTopics(3_000);
+    const broadcast = (await stores.broadcasts.get(BROADCAST_ID))!;
+
+    // Act: the tasks a broadcast starts, each run as SQS hands it out.
+    await startFanOut(start, broadcast);
+    const runs = await runFanOut(deps, fanOutTasks);
+
+    // Assess: per topic, every job full but its last; 3,000 residents in 14 jobs, where a task per shard made one or more a shard (24 or more).
+    const jobs = sendQueues.normal.sent.flatMap((job) => (job.kind === 'broadcast' ? [job] : []));
+    const sizesByTopic = TOPICS.map((topicId) => jobs.filter((job) => job.topicId === topicId).map((job) => job.recipients.length));
+    expect(sizesByTopic).toEqual(
+      firstTopicCounts.map((count) => [...Array.from({ length: Math.floor(count / 250) }, () => 250), ...(count % 250 > 0 ? [count % 250] : [])]),
+    );
+    expect(firstTopicCounts).toEqual([1_800, 400, 800]);
+    expect(jobs).toHaveLength(8 + 2 + 4);
+    expect(runs).toBe(TOPICS.length);
+    const enqueued = recipientsOf(jobs).map((recipient) => recipient.phone);
+    expect(enqueued).toHaveLength(3_000);
+    expect(new Set(enqueued)).toEqual(new Set(phones));
+    expect(await stores.broadcasts.get(BROADCAST_ID)).toMatchObject({ status: 'sending', fanOutPending: 0, counts: { targeted: 3_000 } });
+  });
+
+  it('reads a bulk task’s shards side by side, a page of each a round, and takes turns of about ten pages', async () => {
+    // Prepare: two shards of six pages each, in one task.
+    const { deps, stores, sendQueues, fanOutTasks } = await setUp({ priority: 'normal', recipientsPerJob: 250 });
+    const phones = [...residentsOfShard(0, 3_000), ...residentsOfShard(1, 3_000)];
+    for (const phone of phones) await stores.subscribers.subscribe(phone, 'sms', 'traffic', AT, inboundEvidence());
+    const task: FanOutTask = { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0, shardCount: SHARDS };
+
+    // Act: the first turn, then the task as SQS hands it back.
+    await fanOutShards(deps, task);
+    const afterFirstTurn = { enqueued: recipientsOf(sendQueues.normal.sent).length, requeued: [...fanOutTasks.sent], broadcast: await stores.broadcasts.get(BROADCAST_ID) };
+    await fanOutShards(deps, fanOutTasks.sent[0]!);
+
+    // Assess: five rounds of two pages in the first turn, the last round in the second; full jobs throughout.
+    expect(afterFirstTurn.enqueued).toBe(BULK_PAGES_PER_TURN * 500);
+    expect(afterFirstTurn.requeued).toEqual([task]);
+    expect(afterFirstTurn.broadcast).toMatchObject({ fanOutPending: SHARDS, counts: { targeted: BULK_PAGES_PER_TURN * 500 } });
+    const enqueued = recipientsOf(sendQueues.normal.sent).map((r) => r.phone);
+    expect(enqueued).toHaveLength(phones.length);
+    expect(new Set(enqueued)).toEqual(new Set(phones));
+    expect(sendQueues.normal.sent.every((job) => job.kind === 'broadcast' && job.recipients.length === 250)).toBe(true);
+    expect(fanOutTasks.sent).toEqual([task]);
+    expect(await stores.broadcasts.get(BROADCAST_ID)).toMatchObject({ fanOutPending: 0, counts: { targeted: phones.length } });
+  });
+
+  it('leaves alone a shard another delivery of the task has finished, and streams the rest', async () => {
+    // Prepare: shard 1 finished by a run of its own.
+    const { deps, stores, sendQueues } = await setUp({ recipientsPerJob: 250 });
+    const [inShard0, inShard1] = [residentsOfShard(0, 3), residentsOfShard(1, 2)];
+    for (const phone of [...inShard0, ...inShard1]) await stores.subscribers.subscribe(phone, 'sms', 'traffic', AT, inboundEvidence());
+    await fanOutShards(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 1 });
+    const before = sendQueues.urgent.sent.length;
+
+    // Act
+    await fanOutShards(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0, shardCount: SHARDS });
+
+    // Assess
+    expect(recipientsOf(sendQueues.urgent.sent.slice(before)).map((r) => r.phone).sort()).toEqual([...inShard0].sort());
+    expect(await stores.broadcasts.get(BROADCAST_ID)).toMatchObject({ fanOutPending: 0, counts: { targeted: 5 } });
+  });
+
+  it.each([
+    ['SQS refuses the round’s jobs', 'jobs'],
+    ['it dies after moving the first shard’s checkpoint, before the second’s', 'checkpoint'],
+  ] as const)('loses nobody and counts each resident once when a task that failed part-way (%s) is delivered again', async (_case, failing) => {
+    // Prepare: two shards in one task, one round; the first delivery fails part-way.
+    const { deps, stores, sendQueues } = await setUp({ recipientsPerJob: 250 });
+    const [inShard0, inShard1] = [residentsOfShard(0, 300), residentsOfShard(1, 200)];
+    for (const phone of [...inShard0, ...inShard1]) await stores.subscribers.subscribe(phone, 'sms', 'traffic', AT, inboundEvidence());
+    const task: FanOutTask = { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0, shardCount: SHARDS };
+    const died = new Error('the function died');
+    if (failing === 'jobs') sendQueues.urgent.failNextSend(died);
+    else {
+      const advance = stores.broadcasts.advanceFanOut.bind(stores.broadcasts);
+      let calls = 0;
+      vi.spyOn(stores.broadcasts, 'advanceFanOut').mockImplementation(async (...args) => {
+        calls += 1;
+        if (calls === 2) throw died;
+        return advance(...args);
+      });
+    }
+    await expect(fanOutShards(deps, task)).rejects.toBe(died);
+
+    // Act: SQS delivers the task again.
+    await fanOutShards(deps, task);
+
+    // Assess: everyone queued (a round queued twice is sent once: the sender's claim), counted once.
+    const enqueued = recipientsOf(sendQueues.urgent.sent).map((r) => r.phone);
+    expect(new Set(enqueued)).toEqual(new Set([...inShard0, ...inShard1]));
+    // The shard whose checkpoint moved is not queued again.
+    expect(enqueued.filter((phone) => inShard0.includes(phone))).toHaveLength(300);
+    expect(await stores.broadcasts.get(BROADCAST_ID)).toMatchObject({ fanOutPending: 0, counts: { targeted: 500 } });
   });
 });

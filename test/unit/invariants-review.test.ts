@@ -9,7 +9,7 @@ import { shardOf } from '../../shared/domain/sharding.js';
 import { approveBroadcast } from '../../shared/usecases/broadcast-approval.js';
 import { createBroadcast } from '../../shared/usecases/broadcasts.js';
 import type { BroadcastDependencies, FanOutDependencies } from '../../shared/usecases/dependencies.js';
-import { fanOutShard } from '../../shared/usecases/fan-out.js';
+import { fanOutShards } from '../../shared/usecases/fan-out.js';
 import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
 import { aBroadcast, aPhone, aPrincipal, aTopic, anInboundSettings, anInboundText, inboundEvidence, broadcastSettings } from '../support/builders.js';
 import { FixedClock, RecordingQueue, SequentialIds, inMemoryInboundDependencies, inMemoryStores } from '../support/in-memory-stores.js';
@@ -68,11 +68,11 @@ describe('invariants review: a fan-out task delivered twice or retried', () => {
     const { deps, stores, sendQueues } = await setUp();
     const phones = residentsOfShard(1, 3);
     for (const phone of phones) await stores.subscribers.subscribe(phone, 'sms', 'traffic', AT, inboundEvidence());
-    await fanOutShard(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 });
-    await fanOutShard(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 });
+    await fanOutShards(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 });
+    await fanOutShards(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 });
 
     // Act
-    await fanOutShard(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 1 });
+    await fanOutShards(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 1 });
 
     // Assess: shard 1's residents are on the queue, and the broadcast is still sending
     expect(enqueued(sendQueues.urgent.sent).sort()).toEqual([...phones].sort());
@@ -84,7 +84,7 @@ describe('invariants review: a fan-out task delivered twice or retried', () => {
     const { deps, stores, sendQueues } = await setUp();
     const phones = residentsOfShard(0, 520);
     for (const phone of phones) await stores.subscribers.subscribe(phone, 'sms', 'traffic', AT, inboundEvidence());
-    await fanOutShard(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 1 });
+    await fanOutShards(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 1 });
     const send = sendQueues.urgent.send.bind(sendQueues.urgent);
     let calls = 0;
     vi.spyOn(sendQueues.urgent, 'send').mockImplementation(async (jobs) => {
@@ -92,10 +92,10 @@ describe('invariants review: a fan-out task delivered twice or retried', () => {
       if (calls === 2) throw new Error('SQS throttled');
       return send(jobs);
     });
-    await expect(fanOutShard(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 })).rejects.toThrow('SQS throttled');
+    await expect(fanOutShards(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 })).rejects.toThrow('SQS throttled');
 
     // Act: SQS redelivers the task
-    await fanOutShard(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 });
+    await fanOutShards(deps, { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 });
 
     // Assess: targeted is the number of residents, so the broadcast can complete once they are sent
     expect(new Set(enqueued(sendQueues.urgent.sent))).toEqual(new Set(phones));

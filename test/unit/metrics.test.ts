@@ -3,7 +3,7 @@ import { ProviderError } from '../../shared/domain/errors.js';
 import type { FanOutTask, SendJob } from '../../shared/domain/jobs.js';
 import { metricNames, type MetricName } from '../../shared/platform/metrics.js';
 import { logger } from '../../shared/runtime/logger.js';
-import { fanOutShard } from '../../shared/usecases/fan-out.js';
+import { fanOutShards } from '../../shared/usecases/fan-out.js';
 import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
 import { ProviderFailover } from '../../shared/usecases/provider-failover.js';
 import { recordReceipt } from '../../shared/usecases/record-receipt.js';
@@ -79,7 +79,7 @@ async function fanOut(): Promise<RecordingMetrics> {
   await stores.broadcasts.create(aBroadcast({ id: BROADCAST_ID, priority: 'normal', fanOutPending: 1 }));
   for (const n of [101, 102, 103]) await stores.subscribers.subscribe(aPhone(n), 'sms', 'traffic', AT, inboundEvidence());
   const sendQueues = { urgent: new RecordingQueue<SendJob>(), normal: new RecordingQueue<SendJob>() };
-  await fanOutShard(
+  await fanOutShards(
     { stores, clock: new FixedClock(), ids: new SequentialIds(), sendQueues, fanOutTasks: new RecordingQueue<FanOutTask>(), recipientsPerJob: 250, metrics },
     { broadcastId: BROADCAST_ID, topicId: 'traffic', shard: 0 },
   );
