@@ -1,6 +1,7 @@
 import { cpus } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { functionDefinition, functionIds } from '../functions/catalog.js';
 import { startLocalStack, type LocalStack } from '../local/stack.js';
 import { awsClients } from '../shared/adapters/aws-clients.js';
 import { broadcastMessageId } from '../shared/usecases/send.js';
@@ -148,6 +149,9 @@ async function startBench(options: Options, mps: number | undefined): Promise<Be
     sandbox: { messagesPerSecond: mps, failureRate: 0, receiptDelayMs: options.receiptDelayMs, receipts: options.receipts, latencyMs: options.latencyMs },
     settings: { topicShards: options.shards },
     maxLocalConcurrency: options.concurrency,
+    // Receipts counted in batches as long as AWS gathers them (not the local quarter second): the
+    // counters' write units per recipient are then AWS's.
+    streamBatchingWindowMs: Number.POSITIVE_INFINITY,
     // The stack's log carries its pollers' errors, and one line that is not one: where it listens as it starts.
     log: (line) => {
       if (!line.startsWith('listening on ')) stackErrors.push(line);
@@ -266,6 +270,12 @@ function fanOutMemory(options: Options, sent: Sent, memory: MemorySampler) {
   };
 }
 
+/** The longest any stream consumer's records gather before a batch (the catalog's, as in AWS). */
+const STREAM_BATCHING_WINDOW_MS = Math.max(
+  0,
+  ...functionIds.map((id) => functionDefinition(id).trigger).flatMap((trigger) => (trigger.kind === 'tableStream' ? [trigger.batchingWindowSeconds * 1000] : [])),
+);
+
 /** Receipts still on their way after the last send: waits for them (bounded by the deadline and by a quiet spell). */
 async function waitForReceipts(bench: Bench, options: Options, sent: Sent): Promise<void> {
   const receiptDeadline = Math.min(sent.deadline + 60_000, Date.now() + Math.max(10_000, options.receiptDelayMs * 20));
@@ -276,7 +286,8 @@ async function waitForReceipts(bench: Bench, options: Options, sent: Sent): Prom
     if (current && current.delivered >= current.sent) return;
     if (JSON.stringify(current) !== JSON.stringify(progress)) stableSince = Date.now();
     progress = current;
-    if (Date.now() - stableSince > Math.max(3_000, options.receiptDelayMs * 5)) return;
+    // Longer than a receipt batch gathers on the stream: counts do not move within a batch's window.
+    if (Date.now() - stableSince > Math.max(3_000, options.receiptDelayMs * 5, STREAM_BATCHING_WINDOW_MS + 1_000)) return;
     await sleep(250);
   }
 }

@@ -84,6 +84,12 @@ export interface LocalStackOptions {
   sandboxFailover?: boolean;
   /** Cap on concurrent invocations per queue function (the catalog's maxConcurrency is for AWS). */
   maxLocalConcurrency?: number;
+  /**
+   * How long a stream consumer's records gather before a batch, at most (its catalog window caps
+   * it). Default a quarter of a second, so receipts show on a broadcast's counters at once; the
+   * bench passes Infinity, each consumer's catalog window, so its write counts are AWS's.
+   */
+  streamBatchingWindowMs?: number;
   /** Runs every scheduled function this often instead of its catalog interval (tests). */
   schedulerIntervalMs?: number;
   /**
@@ -306,7 +312,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             trigger,
             await load<TableStreamEvent, unknown>(id),
             (error) => log(`${id}: ${(error as Error).message}`),
-            Math.min(trigger.batchingWindowSeconds * 1000, LOCAL_STREAM_BATCHING_WINDOW_MS),
+            Math.min(trigger.batchingWindowSeconds * 1000, options.streamBatchingWindowMs ?? LOCAL_STREAM_BATCHING_WINDOW_MS),
           );
           streamPollers.push(poller);
           poller.start();
