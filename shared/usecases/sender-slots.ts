@@ -2,17 +2,22 @@ import type { Clock } from '../ports/clock.js';
 import type { PaceLane, SendPacer } from '../ports/send-pacer.js';
 
 /**
- * A booking covers at most a second of the sender's rate: one write a second per function at
- * most, whatever the rate (half a second cost a write per 2–3 messages at 5 msg/s), and still
- * well inside the bulk lane's horizon, so an urgent broadcast never waits behind much of it.
+ * An urgent lane's booking covers at most a second of the sender's rate: one write a second per
+ * function at most, whatever the rate (half a second cost a write per 2–3 messages at 5 msg/s).
  */
 const BOOKING_SECONDS = 1;
 /** How far apart two slot times may be and still be the same time (floating-point drift). */
 const SLOT_TOLERANCE_MS = 0.01;
 /** The first booking of a function: small, until it shows it keeps up. */
 const FIRST_BOOKING = 4;
-/** The bulk lane books at most this far ahead, so an urgent broadcast that starts now waits at most this long. */
-const BULK_HORIZON_MS = 3_000;
+/**
+ * The bulk lane holds no slot further ahead than this (a booking must end within it), so an urgent
+ * broadcast that starts now waits at most this long behind a bulk backlog. A bulk booking covers
+ * at most half of it, so that the lane's functions between them keep the schedule full. Measured:
+ * with bookings that could start 3 s ahead and cover a second, a sender that kept its rate held
+ * ~3 s of bulk slots, and an urgent broadcast's first send came 3.4 s after it was made.
+ */
+const BULK_HORIZON_MS = 1_000;
 /** No lane books further ahead than this, whatever time its function has left. */
 const MAX_AHEAD_MS = 60_000;
 /** Waiting for a slot further off than this is cheaper in the queue than in a running function. */
@@ -140,7 +145,8 @@ export class SenderSlots {
     // interval k times drifts from adding k intervals at once, which once made nearly every
     // booking's last slot look out of reach (a booking written per message, not per chunk).
     if (this.nextSlot + units * interval > this.bookedUntil + SLOT_TOLERANCE_MS) {
-      this.chunk = this.used >= this.booked ? Math.min(this.chunk * 2, Math.ceil(rate * BOOKING_SECONDS)) : Math.max(1, this.used, Math.floor(this.chunk / 2));
+      const most = Math.ceil((rate * (this.options.lane === 'normal' ? BULK_HORIZON_MS / 2 : BOOKING_SECONDS * 1000)) / 1000);
+      this.chunk = this.used >= this.booked ? Math.min(this.chunk * 2, most) : Math.max(1, this.used, Math.floor(this.chunk / 2));
       // The chunk, or what still fits before the deadline, but never less than this message needs.
       const fits = Math.floor((this.options.deadline - this.options.clock.now().getTime()) / interval);
       const want = Math.max(units, Math.min(this.chunk, fits, unitsLeft));
@@ -176,9 +182,11 @@ export class SenderSlots {
     for (;;) {
       const now = this.options.clock.now().getTime();
       const cost = (units * 1000) / rate;
+      // A bulk booking ends within the horizon; one message longer than it (many segments at a low
+      // rate) may still start once the schedule is free.
       const latestStart = Math.min(
         this.options.deadline - cost,
-        now + (this.options.lane === 'normal' ? BULK_HORIZON_MS : MAX_AHEAD_MS),
+        now + (this.options.lane === 'normal' ? Math.max(0, BULK_HORIZON_MS - cost) : MAX_AHEAD_MS),
       );
       const grant = await this.options.pacer.reserve({
         sender: this.options.sender,

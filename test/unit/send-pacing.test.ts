@@ -48,13 +48,14 @@ describe('sendBroadcastBatch: pacing', () => {
     // Act
     await sendBroadcastBatch(deps, everyone());
 
-    // Assess: ten sends, 1000 / 9.8 ms apart; bookings start at 4 slots, grow towards a second's
-    // worth (10) while each is used up, and never reach past the end of the job (6 left).
+    // Assess: ten sends, 1000 / 9.8 ms apart; bookings start at 4 slots, grow towards half a
+    // second's worth (5, the bulk lane's most) while each is used up, and never reach past the end
+    // of the job (1 left).
     expect(provider.times[0]).toBe(start);
     // Whole milliseconds on the clock: each gap within a millisecond and a half of 102.04.
     expect(gapsOf(provider.times).every((gap) => Math.abs(gap - 1000 / (10 * PACING_HEADROOM)) < 1.5)).toBe(true);
     expect(provider.times).toHaveLength(10);
-    expect(pacer.requests.map((request) => request.units)).toEqual([4, 6]);
+    expect(pacer.requests.map((request) => request.units)).toEqual([4, 5, 1]);
     expect(pacer.requests.every((request) => request.sender === 'sandbox:sms:sandbox-sms' && request.lane === 'normal')).toBe(true);
   });
 

@@ -6,7 +6,7 @@ import { FixedClock } from '../support/in-memory-stores.js';
 const SENDER = 'sandbox:sms:sandbox-sms';
 const interval = 1000 / (10 * PACING_HEADROOM);
 
-function setUp(messagesPerSecond: number | undefined = 10) {
+function setUp(messagesPerSecond: number | undefined = 10, lane: 'normal' | 'urgent' = 'normal') {
   const clock = new FixedClock();
   const pacer = new InMemorySendPacer();
   const slots = new SenderSlots({
@@ -15,7 +15,7 @@ function setUp(messagesPerSecond: number | undefined = 10) {
     sleep: async (ms) => clock.advance(ms),
     sender: SENDER,
     messagesPerSecond,
-    lane: 'normal',
+    lane,
     deadline: clock.now().getTime() + 60_000,
   });
   const heldUntil = () => pacer.schedules.get(SENDER)?.nextAt ?? 0;
@@ -102,8 +102,9 @@ describe('SenderSlots.holdBack: the pause after a 429', () => {
 
 describe('SenderSlots.next: bookings', () => {
   it('books in growing chunks however many slots it hands out one at a time (no floating-point drift at epoch milliseconds)', async () => {
-    // Prepare: 20 a second less headroom, an interval of 51.02… ms added to epoch milliseconds.
-    const { slots, pacer } = setUp(20);
+    // Prepare: 20 a second less headroom, an interval of 51.02… ms added to epoch milliseconds; the
+    // urgent lane, whose bookings grow to a second's worth.
+    const { slots, pacer } = setUp(20, 'urgent');
 
     // Act: forty slots, one at a time, each taken as the last one comes due.
     const taken: number[] = [];
@@ -117,5 +118,25 @@ describe('SenderSlots.next: bookings', () => {
     // and nearly every slot was a booking of its own).
     expect(taken).toHaveLength(40);
     expect(pacer.requests.map((request) => request.units)).toEqual([4, 8, 16, 20]);
+  });
+});
+
+describe('SenderSlots: the bulk lane stays close to now', () => {
+  it('holds no slot more than a second ahead, in bookings of half a second, however far the schedule could reach', async () => {
+    // Prepare: 20 a second less headroom; the bulk lane.
+    const { slots, pacer, clock } = setUp(20);
+
+    // Act: sixty slots, booked as a function with residents waiting asks for them (without waiting for each).
+    const ahead: number[] = [];
+    for (let index = 0; index < 60; index += 1) {
+      const slot = await slots.next(1);
+      if (slot.ok) ahead.push(pacer.schedules.get(SENDER)!.nextAt - clock.now().getTime());
+      await slots.waitUntil(slot.ok ? slot.at : clock.now().getTime());
+    }
+
+    // Assess: every booking ends within a second of when it was made, and none covers more than half of it.
+    expect(ahead).toHaveLength(60);
+    expect(Math.max(...ahead)).toBeLessThanOrEqual(1_000 + 0.01);
+    expect(Math.max(...pacer.requests.map((request) => request.units))).toBe(10);
   });
 });
