@@ -128,6 +128,32 @@ describe('DynamoSendPacer against dynalite', () => {
     expect(sent).toEqual(['GetCommand']);
   });
 
+  it('loses a race to another function\'s booking with one failed write and a read: never a restart that cannot succeed', async () => {
+    // Prepare: this pacer books, so it has seen the schedule end ahead of now; another function
+    // then books 4 s more, past this one's latest start.
+    const own = request({ latestStart: NOW + 3_000 });
+    const sent: string[] = [];
+    const counting = new DynamoSendPacer(
+      new Proxy(table.documents, {
+        get: (target, property, receiver) =>
+          property === 'send'
+            ? (command: { constructor: { name: string } }) => (sent.push(command.constructor.name), target.send(command as never))
+            : Reflect.get(target, property, receiver),
+      }),
+      table.tableName,
+    );
+    await counting.reserve(own);
+    await pacer.reserve({ ...own, units: 400, latestStart: NOW + 60_000 });
+    sent.length = 0;
+
+    // Act
+    const refused = await counting.reserve(own);
+
+    // Assess: the schedule now ends at NOW + 4.1 s; 10 slots may start by NOW + 3 s.
+    expect(refused).toEqual({ granted: false, retryAt: NOW + 1_100 });
+    expect(sent).toEqual(['UpdateCommand', 'GetCommand']);
+  });
+
   it('hands 20 concurrent bookings back-to-back slots, none overlapping, none lost', async () => {
     // Prepare: as twenty sender invocations would, all at once.
     const own = request({ units: 5, latestStart: NOW + 60_000 });

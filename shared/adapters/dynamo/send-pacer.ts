@@ -48,9 +48,11 @@ export class DynamoSendPacer implements SendPacer {
         (await this.update(request, 'nextAt = :end', '(attribute_not_exists(nextAt) OR nextAt < :now)', { ':end': request.now + cost })) === undefined
           ? undefined
           : request.now;
+      // `nextAt` only ever moves forward (every write adds to it or sets it later): once this
+      // function has seen it at or after now, the schedule cannot have run dry, and a restart's
+      // write would fail for certain. Only a dry-looking schedule is worth both writes.
       const seen = this.lastSeenNextAt.get(request.sender);
-      const [first, second] = seen === undefined || seen < request.now ? [restart, extend] : [extend, restart];
-      const startAt = (await first()) ?? (await second());
+      const startAt = seen === undefined || seen < request.now ? ((await restart()) ?? (await extend())) : await extend();
       if (startAt !== undefined) {
         this.lastSeenNextAt.set(request.sender, startAt + cost);
         return { granted: true, startAt };
