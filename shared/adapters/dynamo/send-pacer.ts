@@ -29,14 +29,12 @@ export class DynamoSendPacer implements SendPacer {
   async reserve(request: PaceRequest): Promise<PaceGrant> {
     if (request.latestStart < request.now) return { granted: false, retryAt: request.now };
     const cost = (request.units * 1000) / request.messagesPerSecond;
-    // Last seen booked beyond our reach: look before writing. A refused booking costs two failed
-    // conditional writes (a write unit each), a look one read unit, and a busy schedule with
-    // several functions waiting on it refuses far more often than it grants.
+    // Last seen booked beyond our reach: it still is (`nextAt` only moves forward), so come back
+    // when what was seen would be within reach, without a write or even a look. A busy schedule
+    // with several functions waiting on it refuses far more often than it grants, and most of
+    // those refusals are a function asking again while its own last booking still runs.
     const seen = this.lastSeenNextAt.get(request.sender);
-    if (seen !== undefined && seen > request.latestStart) {
-      const retryAt = await this.retryAt(request);
-      if (retryAt > request.now) return { granted: false, retryAt };
-    }
+    if (seen !== undefined && seen > request.latestStart) return { granted: false, retryAt: request.now + (seen - request.latestStart) };
     for (let attempt = 1; ; attempt += 1) {
       // The schedule is already running: book the slots after the last booking, if they start in
       // time. Or it has run dry (nobody booked up to now): start again from now. The write more
