@@ -9,6 +9,8 @@ export interface MessageImage {
   broadcastId?: string;
   status: MessageStatus;
   receipts: number;
+  /** The newest receipt entry says the stream counts it (not a receipt from code that counted it itself). */
+  lastReceiptCountedOnStream: boolean;
 }
 
 /** One write to a message, at its place in one shard of the table's change stream. */
@@ -42,7 +44,7 @@ export interface ShardTally {
 export function receiptDelta(change: Pick<MessageChange, 'before' | 'after'>): ReceiptDelta | undefined {
   const { before, after } = change;
   if (!after?.broadcastId) return undefined;
-  if (after.receipts <= (before?.receipts ?? 0)) return undefined;
+  if (after.receipts <= (before?.receipts ?? 0) || !after.lastReceiptCountedOnStream) return undefined;
   if (before && statusRank[before.status] >= statusRank.delivered) return undefined;
   if (after.status === 'delivered' || after.status === 'read') return { delivered: 1 };
   if (after.status === 'undelivered' || after.status === 'failed') return { undelivered: 1 };

@@ -317,8 +317,8 @@ describe.each(Object.entries(idShapes))('DynamoMessageStore (%s)', (_shape, newM
       // Assess
       const { Item } = await table.documents.send(new GetCommand({ TableName: table.tableName, Key: keys.message(record.messageId) }));
       expect(Item?.receipts).toEqual([
-        { status: 'sent', at: SENT_AT, errorCode: null },
-        { status: 'undelivered', at: RECEIPT_AT, errorCode: '30003' },
+        { status: 'sent', at: SENT_AT, errorCode: null, counted: 'stream' },
+        { status: 'undelivered', at: RECEIPT_AT, errorCode: '30003', counted: 'stream' },
       ]);
       expect(await messages.get(record.messageId)).toMatchObject({ status: 'undelivered', errorCode: '30003' });
     });

@@ -8,6 +8,7 @@ import { ensureTable } from '../../local/provision.js';
 import { TableStreamPoller, type TableStreamEvent } from '../../local/table-stream.js';
 import { DynamoBroadcastStore } from '../../shared/adapters/dynamo/broadcast-store.js';
 import { DynamoMessageStore } from '../../shared/adapters/dynamo/message-store.js';
+import { messageImageOf } from '../../shared/adapters/dynamo/message-stream-image.js';
 import { countReceipts } from '../../shared/broadcasts/count-receipts.js';
 import type { MessageChange } from '../../shared/broadcasts/receipt-counts.js';
 import { aBroadcast, aMessageRecord } from '../support/builders.js';
@@ -17,13 +18,9 @@ const TABLE = 'crier-stream-test';
 const AT = '2025-03-01T09:00:00.000Z';
 const trigger = functionDefinition('countReceipts').trigger as TableStreamTrigger;
 
-/** The change a stream record shows, read the way the receipt counter's handler reads it. */
+/** The change a stream record shows, read as the receipt counter's handler reads it. */
 function changeOf(record: TableStreamEvent['Records'][number], shard: string): MessageChange {
-  const imageOf = (image: Record<string, unknown> | undefined) => {
-    const item = image as { status?: { S: string }; broadcastId?: { S: string }; receipts?: { L: unknown[] } } | undefined;
-    return item?.status ? { status: item.status.S as never, receipts: item.receipts?.L.length ?? 0, ...(item.broadcastId ? { broadcastId: item.broadcastId.S } : {}) } : undefined;
-  };
-  return { shard, sequence: record.dynamodb.SequenceNumber, before: imageOf(record.dynamodb.OldImage), after: imageOf(record.dynamodb.NewImage) };
+  return { shard, sequence: record.dynamodb.SequenceNumber, before: messageImageOf(record.dynamodb.OldImage), after: messageImageOf(record.dynamodb.NewImage) };
 }
 
 // dynalite in this process: the stream is captured where the table's writes run.
@@ -120,7 +117,7 @@ describe('the local table stream (dynalite has none of its own)', () => {
   it('leaves a broadcast without counters uncounted, and says so', async () => {
     // Prepare
     const changes: MessageChange[] = [
-      { shard: 'shard-x', sequence: '7', before: { status: 'sent', receipts: 1, broadcastId: 'bc-stream-gone' }, after: { status: 'delivered', receipts: 2, broadcastId: 'bc-stream-gone' } },
+      { shard: 'shard-x', sequence: '7', before: { status: 'sent', receipts: 1, lastReceiptCountedOnStream: true, broadcastId: 'bc-stream-gone' }, after: { status: 'delivered', receipts: 2, lastReceiptCountedOnStream: true, broadcastId: 'bc-stream-gone' } },
     ];
 
     // Act

@@ -7,8 +7,8 @@ import { inMemoryStores } from '../support/in-memory-stores.js';
 const delivered = (sequence: string, broadcastId = 'bc-1', shard = 'shard-1'): MessageChange => ({
   shard,
   sequence,
-  before: { status: 'sent', receipts: 1, broadcastId },
-  after: { status: 'delivered', receipts: 2, broadcastId },
+  before: { status: 'sent', receipts: 1, lastReceiptCountedOnStream: true, broadcastId },
+  after: { status: 'delivered', receipts: 2, lastReceiptCountedOnStream: true, broadcastId },
 });
 
 async function setUp() {

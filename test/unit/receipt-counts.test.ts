@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { MessageStatus } from '../../shared/domain/model.js';
 import { compareSequences, receiptDelta, tallyByBroadcast, uncounted, type MessageChange, type MessageImage } from '../../shared/broadcasts/receipt-counts.js';
 
-const image = (status: MessageStatus, receipts: number, broadcastId: string | null = 'bc-1'): MessageImage => ({
+const image = (status: MessageStatus, receipts: number, broadcastId: string | null = 'bc-1', lastReceiptCountedOnStream = true): MessageImage => ({
   status,
   receipts,
+  lastReceiptCountedOnStream,
   ...(broadcastId ? { broadcastId } : {}),
 });
 
@@ -24,6 +25,7 @@ describe('receiptDelta: what one change to a message adds to its broadcast', () 
     ['a receipt for a reply (no broadcast)', image('sent', 1, null), image('delivered', 2, null), undefined],
     ['a claim (a new message)', undefined, image('sending', 0), undefined],
     ['an erasure (the message removed)', image('delivered', 2), undefined, undefined],
+    ['a receipt written during an upgrade by code that counted it itself', image('sent', 1), image('delivered', 2, 'bc-1', false), undefined],
   ])('%s', (_case, before, after, expected) => {
     // Prepare
     const write = { before, after };

@@ -7,6 +7,7 @@ import { decodeMessageCursor, encodeMessageCursor } from '../../broadcasts/messa
 import { OUTCOME_UNKNOWN, type AppliedReceipt, type ClaimOutcome, type MessageRecord, type MessageStore, type Page, type SentExtras } from '../../ports/stores.js';
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';
+import { RECEIPT_COUNTED_ON_STREAM } from './message-stream-image.js';
 import { keys } from './keys.js';
 import { broadcastMessagesPartitions, earlierMessageKey, parseBroadcastMessageId, type MessageKey } from './message-keys.js';
 import { defaultRetention, type RetentionPeriods } from '../../retention/periods.js';
@@ -200,7 +201,10 @@ export class DynamoMessageStore implements MessageStore {
           ':at': at,
           ':code': errorCode ?? null,
           ':empty': [],
-          ':receipt': [{ status, at, errorCode: errorCode ?? null }],
+          // Counted from the table's change stream (countReceipts), which counts only entries that
+          // say so: a receipt written during an upgrade by code that still added to the counters
+          // itself is not counted twice.
+          ':receipt': [{ status, at, errorCode: errorCode ?? null, counted: RECEIPT_COUNTED_ON_STREAM }],
         },
         // The item as it was: its old status and its broadcast, without a read.
         ReturnValues: 'ALL_OLD',
