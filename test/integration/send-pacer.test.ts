@@ -21,6 +21,21 @@ describe('DynamoSendPacer against dynalite', () => {
     pacer = new DynamoSendPacer(table.documents, table.tableName);
   });
 
+  /** A pacer of its own on the same table, and the commands it sends, by name. */
+  function countingPacer() {
+    const sent: string[] = [];
+    const counting = new DynamoSendPacer(
+      new Proxy(table.documents, {
+        get: (target, property, receiver) =>
+          property === 'send'
+            ? (command: { constructor: { name: string } }) => (sent.push(command.constructor.name), target.send(command as never))
+            : Reflect.get(target, property, receiver),
+      }),
+      table.tableName,
+    );
+    return { counting, sent };
+  }
+
   it('starts an idle schedule now, and books the next slots right after the last booking', async () => {
     // Prepare
     const own = request();
@@ -107,16 +122,7 @@ describe('DynamoSendPacer against dynalite', () => {
     const own = request();
     await pacer.reserve({ ...own, units: 400, latestStart: NOW + 60_000 });
     await pacer.reserve(own);
-    const sent: string[] = [];
-    const counting = new DynamoSendPacer(
-      new Proxy(table.documents, {
-        get: (target, property, receiver) =>
-          property === 'send'
-            ? (command: { constructor: { name: string } }) => (sent.push(command.constructor.name), target.send(command as never))
-            : Reflect.get(target, property, receiver),
-      }),
-      table.tableName,
-    );
+    const { counting, sent } = countingPacer();
     await counting.reserve(own);
     sent.length = 0;
 
@@ -132,16 +138,7 @@ describe('DynamoSendPacer against dynalite', () => {
     // Prepare: this pacer books, so it has seen the schedule end ahead of now; another function
     // then books 4 s more, past this one's latest start.
     const own = request({ latestStart: NOW + 3_000 });
-    const sent: string[] = [];
-    const counting = new DynamoSendPacer(
-      new Proxy(table.documents, {
-        get: (target, property, receiver) =>
-          property === 'send'
-            ? (command: { constructor: { name: string } }) => (sent.push(command.constructor.name), target.send(command as never))
-            : Reflect.get(target, property, receiver),
-      }),
-      table.tableName,
-    );
+    const { counting, sent } = countingPacer();
     await counting.reserve(own);
     await pacer.reserve({ ...own, units: 400, latestStart: NOW + 60_000 });
     sent.length = 0;
