@@ -14,9 +14,10 @@ export const EXACT_AUDIENCE_LIMIT = 10_000;
 
 /**
  * The audience a department's limits are checked against when a broadcast is submitted. One
- * topic without filters: its subscriber count (a few reads, whatever its size). Several topics or
- * segment filters: the residents counted one by one, as the fan-out will walk them (a resident in
- * two topics once, only those matching the filters), so a filtered broadcast is not refused for
+ * topic without filters: its subscriber count (a few reads, whatever its size). Several topics
+ * without filters: their index entries, a resident once. Segment filters: the residents counted
+ * one by one, as the fan-out will walk them (a resident in two topics once, only those matching
+ * the filters, their profiles read), so a filtered broadcast is not refused for
  * residents it would never reach — up to {@link EXACT_AUDIENCE_LIMIT} subscriptions. Profiles are read eventually consistent: the
  * sender checks consent again before each send.
  */
@@ -27,6 +28,14 @@ export async function estimateAudience(
   const upperBound = await subscriptionTotal(deps, broadcast.topics);
   if ((broadcast.topics.length === 1 && !hasFilters(broadcast.filters)) || upperBound > EXACT_AUDIENCE_LIMIT) return upperBound;
   let audience = 0;
+  if (!hasFilters(broadcast.filters)) {
+    // Residents in several topics, counted once, from the topic index alone: the fan-out reads no
+    // profile for a broadcast without filters either, so this is exactly what it will target, and a
+    // profile read per resident would cost more than the index pages (half a read unit each, the
+    // largest read a multi-topic broadcast made). A STOP removes the resident's index entries.
+    for await (const recipients of audiencePages(deps, broadcast.topics)) audience += recipients.length;
+    return audience;
+  }
   for await (const recipients of audiencePages(deps, broadcast.topics)) {
     const profiles = await deps.stores.subscribers.profilesOf(recipients.map((recipient) => recipient.phone), { consistent: false });
     for (const recipient of recipients) {

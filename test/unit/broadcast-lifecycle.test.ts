@@ -1071,6 +1071,25 @@ describe('the audience limits are checked against', () => {
     // Assess: three in traffic, three more in roadworks, one of them in both.
     expect(broadcast.audience).toBe(6);
   });
+
+  it('counts several topics without filters from the topic index alone, reading no resident\'s profile', async () => {
+    // Prepare
+    const { deps, stores } = await setUp();
+    await stores.subscribers.subscribe(aPhone(1), 'sms', 'roadworks', TUESDAY_10AM, inboundEvidence());
+    let profileReads = 0;
+    const realProfilesOf = stores.subscribers.profilesOf.bind(stores.subscribers);
+    stores.subscribers.profilesOf = async (...args: Parameters<typeof realProfilesOf>) => {
+      profileReads += 1;
+      return realProfilesOf(...args);
+    };
+
+    // Act
+    const broadcast = await createBroadcast(deps, sender, input({ topics: ['traffic', 'roadworks'] }));
+
+    // Assess: the same six as the fan-out will target, and not one profile read for them.
+    expect(broadcast.audience).toBe(6);
+    expect(profileReads).toBe(0);
+  });
 });
 
 describe('the audience of a very large broadcast', () => {
