@@ -7,7 +7,7 @@ import { awsClients } from '../shared/adapters/aws-clients.js';
 import { broadcastMessageId } from '../shared/usecases/send.js';
 import { AdminApi, type BroadcastView } from './admin-api.js';
 import { AwsRequestCounter, countsBetween, totals, type CounterSnapshot } from './aws-request-counter.js';
-import { instrumentFetch, instrumentQueuePollers, InvocationRecorder, timingBetween, type TimingSnapshot } from './lambda-timing.js';
+import { instrumentFetch, instrumentQueuePollers, instrumentStreamPollers, InvocationRecorder, timingBetween, type TimingSnapshot } from './lambda-timing.js';
 import { MachineSampler } from './machine.js';
 import { MemorySampler, type MemorySample } from './memory.js';
 import { notesFor } from './notes.js';
@@ -140,6 +140,7 @@ export function environment() {
 async function startBench(options: Options, mps: number | undefined): Promise<Bench> {
   const recorder = new InvocationRecorder();
   instrumentQueuePollers(recorder);
+  instrumentStreamPollers(recorder);
   instrumentFetch(recorder);
   const stackErrors: string[] = [];
   log(`starting the local stack (in-memory, provider ${mps ?? 'unlimited'} msg/s answering in ${options.latencyMs} ms, receipts (${options.receipts}) after ${options.receiptDelayMs} ms)`);

@@ -3,7 +3,8 @@ import { performance } from 'node:perf_hooks';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { FunctionId } from '../functions/catalog.js';
 import { QueuePoller } from '../local/queue-poller.js';
-import type { LambdaHandler } from '../local/lambda-runtime.js';
+import type { LambdaHandler, LocalInvoke } from '../local/lambda-runtime.js';
+import { TableStreamPoller, type TableStreamEvent } from '../local/table-stream.js';
 
 /**
  * Invocation counts and durations, the inputs of the Lambda cost estimate.
@@ -193,6 +194,36 @@ export function instrumentQueuePollers(recorder: InvocationRecorder): void {
       }
     };
     fields.handler = timed;
+    originalStart.call(this);
+  };
+}
+
+/**
+ * Wraps every table stream poller's handler as the poller starts, as instrumentQueuePollers does
+ * for queues: the stream function (countReceipts) is a Lambda of its own in AWS, with invocations
+ * and requests of its own, not part of the receipts' HTTP calls.
+ */
+export function instrumentStreamPollers(recorder: InvocationRecorder): void {
+  const prototype = TableStreamPoller.prototype as unknown as { start: (this: TableStreamPoller) => void };
+  const originalStart = prototype.start;
+  prototype.start = function start(this: TableStreamPoller) {
+    const fields = this as unknown as { handler: unknown; functionId: unknown };
+    if (typeof fields.handler !== 'function' || typeof fields.functionId !== 'string') {
+      throw new Error('TableStreamPoller no longer has the handler/functionId fields the bench times; update bench/lambda-timing.ts');
+    }
+    const original = fields.handler as LocalInvoke<TableStreamEvent, unknown>;
+    const functionId = fields.functionId;
+    fields.handler = async (event: TableStreamEvent) => {
+      const started = performance.now();
+      let failed = event.Records.length;
+      try {
+        const response = await invocationScope.run(functionId, () => original(event));
+        failed = 0;
+        return response;
+      } finally {
+        recorder.recordInvocation(functionId, performance.now() - started, event.Records.length, failed);
+      }
+    };
     originalStart.call(this);
   };
 }

@@ -1,3 +1,4 @@
+import { lambdaArchitecture } from '../functions/lambda-platform.js';
 import type { BroadcastView } from './admin-api.js';
 import {
   AWS_LATENCY_MODEL,
@@ -115,7 +116,7 @@ export function render(
     ),
   );
   lines.push('');
-  lines.push('BY FUNCTION (where the requests come from; "outside queue functions" = HTTP handlers, mostly delivery receipts, and the pollers\' own receive/delete)');
+  lines.push('BY FUNCTION (where the requests come from; "outside queue functions" = HTTP handlers, mostly delivery receipts, and the pollers\' own receive/delete; countReceipts: the table stream function)');
   lines.push(
     table(
       ['service', 'origin', 'per 1,000', 'total', 'write units', 'read units'],
@@ -247,7 +248,7 @@ export function costLines(analysis: Analysis, latencyMs: number): string[] {
         ['SQS requests (empty polls aside)', `$${PRICES.sqsPerMillionRequests}/M`, dollars(cost.sqs), perMillion(cost.sqs)],
         ['DynamoDB write units', `$${PRICES.dynamoPerMillionWriteUnits}/M`, dollars(cost.dynamoWrites), perMillion(cost.dynamoWrites)],
         ['DynamoDB read units', `$${PRICES.dynamoPerMillionReadUnits}/M`, dollars(cost.dynamoReads), perMillion(cost.dynamoReads)],
-        ['Lambda compute (observed ms × MB)', `$${PRICES.lambdaPerGbSecond}/GB-s`, dollars(cost.lambdaCompute), perMillion(cost.lambdaCompute)],
+        ['Lambda compute (observed ms × MB)', `$${PRICES.lambdaPerGbSecond}/GB-s (${lambdaArchitecture})`, dollars(cost.lambdaCompute), perMillion(cost.lambdaCompute)],
         ['  … or at AWS latencies (instead of the line above)', '', dollars(cost.lambdaComputeModelled), perMillion(cost.lambdaComputeModelled)],
         ['Lambda requests', `$${PRICES.lambdaPerMillionRequests}/M`, dollars(cost.lambdaRequests), perMillion(cost.lambdaRequests)],
         [

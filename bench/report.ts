@@ -1,6 +1,7 @@
 import { functionDefinition, functionUrlFunctions, type FunctionId } from '../functions/catalog.js';
 import { groupBy, totals, type CounterSnapshot } from './aws-request-counter.js';
 import type { TimingSnapshot } from './lambda-timing.js';
+import { lambdaArchitecture, lambdaPricePerGbSecond } from '../functions/lambda-platform.js';
 import { PACING_HEADROOM } from '../shared/usecases/sender-slots.js';
 
 /** Public prices (eu-west-2 is within a few per cent of these; free tiers ignored). */
@@ -8,7 +9,8 @@ export const PRICES = {
   sqsPerMillionRequests: 0.4,
   dynamoPerMillionWriteUnits: 1.25,
   dynamoPerMillionReadUnits: 0.25,
-  lambdaPerGbSecond: 0.0000166667,
+  /** At the architecture the stack deploys (functions/lambda-platform.ts). */
+  lambdaPerGbSecond: lambdaPricePerGbSecond[lambdaArchitecture],
   lambdaPerMillionRequests: 0.2,
   /** HTTP API, first 300 million requests a month: what still arrives through it (see receiptsThroughApiGateway). */
   apiGatewayPerMillionRequests: 1.0,

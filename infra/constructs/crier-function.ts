@@ -2,6 +2,7 @@ import { Annotations, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, FunctionUrlAuthType, Runtime, Tracing, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
+import { lambdaArchitecture } from '../../functions/lambda-platform.js';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -74,7 +75,7 @@ export class CrierFunction<S extends z.ZodObject = z.ZodObject> extends Construc
       depsLockFilePath: `${repositoryRoot}package-lock.json`,
       // Node.js 22 leaves Lambda's support in April 2027; 24 is the current LTS.
       runtime: Runtime.NODEJS_24_X,
-      architecture: Architecture.ARM_64,
+      architecture: lambdaArchitecture === 'arm64' ? Architecture.ARM_64 : Architecture.X86_64,
       timeout: Duration.seconds(definition.timeoutSeconds),
       memorySize: definition.memoryMb,
       ...(definition.reservedConcurrency !== undefined && props.reserveConcurrency !== false

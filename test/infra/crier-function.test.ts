@@ -2,6 +2,8 @@ import { App, SecretValue, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { functionDefinition } from '../../functions/catalog.js';
+import { lambdaArchitecture, lambdaPricePerGbSecond } from '../../functions/lambda-platform.js';
+import { PRICES } from '../../bench/report.js';
 import type { DeploymentBindings, DeploymentSettings, FunctionAccess } from '../../functions/catalog-types.js';
 import { CrierFunction } from '../../infra/constructs/crier-function.js';
 import { CrierQueues } from '../../infra/constructs/crier-queues.js';
@@ -79,6 +81,15 @@ function allowedActions(template: Template): string[] {
 }
 
 describe('CrierFunction', () => {
+  it('runs on the architecture the bench prices Lambda compute at', () => {
+    // Act
+    const functions = Object.values(functionWithAccess({}).findResources('AWS::Lambda::Function'));
+
+    // Assess
+    expect(functions.map((resource) => resource.Properties.Architectures)).toEqual([[lambdaArchitecture]]);
+    expect(PRICES.lambdaPerGbSecond).toBe(lambdaPricePerGbSecond[lambdaArchitecture]);
+  });
+
   it('grants read-only table access without any write action', () => {
     // Prepare
     const access: FunctionAccess = { table: 'read' };
