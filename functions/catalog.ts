@@ -292,7 +292,10 @@ export const functionCatalog = {
     },
     access: { table: 'readwrite', secrets: ['twilio'] },
     timeoutSeconds: 10,
-    memoryMb: 512,
+    // Two a message, so its size matters: a receipt is a signature check and one or two table
+    // requests, mostly waiting on DynamoDB, and Lambda bills memory × time. Half of 512 MB halves
+    // the waiting's cost; the little CPU it needs takes longer at a smaller share, at the same cost.
+    memoryMb: 256,
     // On the function URL, with no WAF or route throttle in front, this is what bounds the
     // receipts: at most this many run at once (about 500 a second at 0.2 s each); above it Lambda
     // answers 429, which Twilio does not retry, so it sits well above the senders' combined rate.
