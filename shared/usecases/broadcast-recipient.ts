@@ -1,3 +1,4 @@
+import { consentVerdict } from '../consent/consent-rules.js';
 import { defaultLanguage, type Language } from '../domain/language.js';
 import { renderContent } from '../domain/message-content.js';
 import { topicNameIn, type Broadcast, type Channel, type Recipient, type SkipReason, type SubscriberProfile } from '../domain/model.js';
@@ -25,20 +26,19 @@ export async function cancelledSince(deps: SendDependencies, broadcast: Broadcas
 
 /**
  * Whether a resident may still be sent the broadcast, read strongly just before their slot: not
- * erased (an erased resident has no profile), not opted out on the channel, still in the topic.
+ * erased (an erased resident has no profile), not opted out on the channel, still in the topic
+ * (the rule is consentVerdict; this reads what it needs).
  */
 export async function consentOf(
   deps: SendDependencies,
   recipient: Recipient,
   topicId: string | undefined,
 ): Promise<{ profile: SubscriberProfile } | { skip: SkipReason }> {
-  if (topicId === undefined) {
-    const profile = (await deps.stores.subscribers.profilesOf([recipient.phone], { consistent: true })).get(recipient.phone);
-    return profile && profile.optedOut[recipient.channel] === undefined ? { profile } : { skip: 'opted_out' };
-  }
-  const { profile, subscribed } = await deps.stores.subscribers.consentToSend(recipient.phone, recipient.channel, topicId);
-  if (!profile || profile.optedOut[recipient.channel] !== undefined) return { skip: 'opted_out' };
-  return subscribed ? { profile } : { skip: 'left_topic' };
+  const { profile, subscribed } =
+    topicId === undefined
+      ? { profile: (await deps.stores.subscribers.profilesOf([recipient.phone], { consistent: true })).get(recipient.phone), subscribed: undefined }
+      : await deps.stores.subscribers.consentToSend(recipient.phone, recipient.channel, topicId);
+  return consentVerdict(profile, recipient.channel, subscribed);
 }
 
 /**

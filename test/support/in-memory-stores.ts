@@ -21,6 +21,7 @@ import {
   type Topic,
 } from '../../shared/domain/model.js';
 import { shardOf } from '../../shared/domain/sharding.js';
+import { evidenceRef, heldTopicsOf, startOutcome, stopOn, stopOutcome, type ChannelOptOut } from '../../shared/consent/consent-rules.js';
 import { keptLanguageOf } from '../../shared/residents/kept-language.js';
 import { defaultRetention } from '../../shared/retention/periods.js';
 import { expiresAt } from '../../shared/retention/schedule.js';
@@ -79,11 +80,6 @@ import type {
  */
 
 const copy = <T>(value: T): T => structuredClone(value);
-
-function evidenceRef(evidence: ConsentEvidence, at: string): string {
-  if (evidence.kind === 'import') return `import:${evidence.batchId}`;
-  return evidence.kind === 'inbound' ? `${evidence.provider}:${evidence.providerMessageId}` : `admin:${evidence.actor}:${at}`;
-}
 
 export class InMemoryTopicStore implements TopicStore {
   readonly topics = new Map<string, Topic>();
@@ -255,19 +251,17 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
   }
 
   async optOut(phone: string, channel: Channel, at: string, evidence: ConsentEvidence): Promise<boolean> {
-    const held = (await this.subscriptions(phone)).filter((s) => s.channel === channel);
-    const ref = evidenceRef(evidence, at);
     const profile = this.profile(phone, at);
-    const newlyOptedOut = profile.optedOut[channel] === undefined || profile.optOutRef[channel] === ref;
-    if (newlyOptedOut) {
-      profile.optedOut[channel] ??= at;
-      profile.heldTopics[channel] ??= held.map((s) => s.topicId);
-      profile.optOutRef[channel] = ref;
+    const outcome = stopOutcome(channelOptOutIn(profile, channel), stopOn(channel, await this.subscriptions(phone), at, evidence));
+    if (outcome.newlyOptedOut) {
+      profile.optedOut[channel] = outcome.optOut.optedOutAt;
+      profile.heldTopics[channel] = [...outcome.optOut.heldTopics];
+      profile.optOutRef[channel] = outcome.optOut.ref;
       delete profile.pending[channel];
       this.putConsent(phone, { at, action: 'opt_out', channel, topicId: undefined, evidence });
     }
-    for (const subscription of held) this.subscriptionsById.delete(subscriptionId(phone, channel, subscription.topicId));
-    return newlyOptedOut;
+    for (const topicId of outcome.remove) this.subscriptionsById.delete(subscriptionId(phone, channel, topicId));
+    return outcome.newlyOptedOut;
   }
 
   async restore(
@@ -278,15 +272,17 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
     stillOpen: (topicId: string) => Promise<boolean> = async () => true,
   ): Promise<string[]> {
     const profile = this.profiles.get(phone);
-    if (!profile?.optedOut[channel]) return [];
-    const held: string[] = [];
-    for (const topicId of profile.heldTopics[channel] ?? []) if (await stillOpen(topicId)) held.push(topicId);
+    const current = profile ? channelOptOutIn(profile, channel) : {};
+    const open = new Set<string>();
+    for (const topicId of heldTopicsOf(current)) if (await stillOpen(topicId)) open.add(topicId);
+    const start = startOutcome(current, (topicId) => open.has(topicId));
+    if (!profile || !start.lifted) return [];
     this.putConsent(phone, { at, action: 'restore', channel, topicId: undefined, evidence });
     delete profile.optedOut[channel];
     delete profile.heldTopics[channel];
     delete profile.optOutRef[channel];
-    for (const topicId of held) await this.subscribe(phone, channel, topicId, at, evidence);
-    return [...held];
+    for (const topicId of start.resubscribe) await this.subscribe(phone, channel, topicId, at, evidence);
+    return [...start.resubscribe];
   }
 
   async leaveTopic(phone: string, channel: Channel, topicId: string, at: string, evidence: ConsentEvidence): Promise<boolean> {
@@ -469,6 +465,10 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
 function languageOf(changes: ProfileChanges): Pick<SubscriberProfile, 'language' | 'languageSource'> {
   const kept = keptLanguageOf(changes);
   return { language: kept?.language, languageSource: kept?.source };
+}
+
+function channelOptOutIn(profile: ProfileState, channel: Channel): ChannelOptOut {
+  return { optedOutAt: profile.optedOut[channel], heldTopics: profile.heldTopics[channel], ref: profile.optOutRef[channel] };
 }
 
 function subscriptionId(phone: string, channel: Channel, topicId: string): string {

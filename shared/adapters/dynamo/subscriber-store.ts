@@ -24,6 +24,7 @@ import type { Language } from '../../domain/language.js';
 import { keptLanguageOf, languageSourceSchema, type LanguageSource } from '../../residents/kept-language.js';
 import { erasureReference, legacyPhoneHash, type PhoneHasher } from '../../domain/erasure.js';
 import { ConfigurationError } from '../../domain/errors.js';
+import { channelOptOutOf, evidenceRef, heldTopicsOf, startOutcome, stopOn } from '../../consent/consent-rules.js';
 import { shardOf } from '../../domain/sharding.js';
 import type { ErasureFootprint, ImportedSubscription, ImportEvidence, ProfileChanges, SubscriberStore } from '../../ports/stores.js';
 import { batchGetAll } from './batch-get.js';
@@ -40,22 +41,6 @@ const heldTopicsAttribute = (channel: Channel) => `heldTopics_${channel}`;
 const pendingAttribute = (channel: Channel) => `pendingConfirmation_${channel}`;
 /** The evidence of the STOP that opted the resident out, so a replay of it is recognised. */
 const optOutRefAttribute = (channel: Channel) => `optOutRef_${channel}`;
-
-/**
- * What identifies one consent change's evidence: an inbound message by its provider id; a staff
- * (or provider-reported) change by who made it and when, since the same actor makes many.
- */
-function evidenceRef(evidence: ConsentEvidence, at: string): string {
-  switch (evidence.kind) {
-    case 'inbound':
-      return `${evidence.provider}:${evidence.providerMessageId}`;
-    case 'import':
-      // By batch alone, so a retried import rewrites its own record and an undo can find it.
-      return `import:${evidence.batchId}`;
-    case 'admin':
-      return `admin:${evidence.actor}:${at}`;
-  }
-}
 
 /** Marks the subscription and the profile an import batch created, so its undo takes only those. */
 const IMPORT_BATCH = 'importBatch';
@@ -401,19 +386,19 @@ export class DynamoSubscriberStore implements SubscriberStore {
 
   async optOut(phone: string, channel: Channel, at: string, evidence: ConsentEvidence): Promise<boolean> {
     const subscriptions = (await this.subscriptions(phone)).filter((s) => s.channel === channel);
-    const ref = evidenceRef(evidence, at);
+    const stop = stopOn(channel, subscriptions, at, evidence);
     let newlyOptedOut = true;
     try {
-      // The flag the sender checks, in one single-item write. A replay of the same STOP (same
-      // evidence) counts as new again, so its confirmation is not lost to a crash; the reply's
-      // own idempotent claim keeps it to one message. A replay keeps the first attempt's time and
-      // held topics: by then some or all subscriptions may already be gone.
+      // The flag the sender checks, in one single-item write that decides as stopOutcome does,
+      // without a read: new when not opted out or when this is a replay of the same STOP (same
+      // reference), keeping the first attempt's time and held topics (if_not_exists), and
+      // dropping a JOIN still waiting for its YES. A replay counts as new again, so its
+      // confirmation is not lost to a crash; the reply's own idempotent claim keeps it to one.
       await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.profile(phone),
           UpdateExpression:
-            // A JOIN still waiting for its YES is dropped too: a YES after a STOP must not subscribe.
             'SET #createdAt = if_not_exists(#createdAt, :at), #type = :type, #optedOut = if_not_exists(#optedOut, :at), #held = if_not_exists(#held, :held), #ref = :ref REMOVE #pending',
           ConditionExpression: 'attribute_not_exists(#optedOut) OR #ref = :ref',
           ExpressionAttributeNames: {
@@ -424,11 +409,11 @@ export class DynamoSubscriberStore implements SubscriberStore {
             '#ref': optOutRefAttribute(channel),
             '#pending': pendingAttribute(channel),
           },
-          ExpressionAttributeValues: { ':at': at, ':type': 'profile', ':held': subscriptions.map((s) => s.topicId), ':ref': ref },
+          ExpressionAttributeValues: { ':at': stop.at, ':type': 'profile', ':held': stop.subscribedTopics, ':ref': stop.ref },
         }),
       );
     } catch (error) {
-      // Already opted out on this channel: keep the first STOP's held topics and record.
+      // Already opted out on this channel by another STOP: keep its held topics and record.
       if (!isConditionFailure(error)) throw error;
       newlyOptedOut = false;
     }
@@ -444,15 +429,16 @@ export class DynamoSubscriberStore implements SubscriberStore {
     evidence: ConsentEvidence,
     stillOpen: (topicId: string) => Promise<boolean> = async () => true,
   ): Promise<string[]> {
-    const profile = await this.getProfile(phone);
-    if (!profile?.optedOut[channel]) return [];
-    const held: string[] = [];
-    for (const topicId of profile.heldTopics[channel] ?? []) if (await stillOpen(topicId)) held.push(topicId);
+    const current = channelOptOutOf(await this.getProfile(phone), channel);
+    const open = new Set<string>();
+    for (const topicId of heldTopicsOf(current)) if (await stillOpen(topicId)) open.add(topicId);
+    const start = startOutcome(current, (topicId) => open.has(topicId));
+    if (!start.lifted) return [];
     await this.putConsent(phone, { at, action: 'restore', channel, topicId: undefined, evidence });
-    for (const topicId of held) await this.addSubscription(phone, channel, topicId, at, evidence, { liftOptOut: false });
+    for (const topicId of start.resubscribe) await this.addSubscription(phone, channel, topicId, at, evidence, { liftOptOut: false });
     // Last, so that a START retried after a crash part-way still finds the topics held.
     await this.touchProfile(phone, at, `REMOVE ${optedOutAttribute(channel)}, ${heldTopicsAttribute(channel)}, ${optOutRefAttribute(channel)}`);
-    return held;
+    return start.resubscribe;
   }
 
   async beginErasure(phone: string, at: string, actor: string): Promise<ErasureFootprint | undefined> {
