@@ -251,8 +251,11 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
   }
 
   async optOut(phone: string, channel: Channel, at: string, evidence: ConsentEvidence): Promise<boolean> {
+    // Read before deciding, with no await between the decision and its writes: as the DynamoDB
+    // store's conditional update, of two STOPs at once only one may be new.
+    const stop = stopOn(channel, await this.subscriptions(phone), at, evidence);
     const profile = this.profile(phone, at);
-    const outcome = stopOutcome(channelOptOutIn(profile, channel), stopOn(channel, await this.subscriptions(phone), at, evidence));
+    const outcome = stopOutcome(channelOptOutIn(profile, channel), stop);
     if (outcome.newlyOptedOut) {
       profile.optedOut[channel] = outcome.optOut.optedOutAt;
       profile.heldTopics[channel] = [...outcome.optOut.heldTopics];
