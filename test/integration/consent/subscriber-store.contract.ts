@@ -249,6 +249,62 @@ export function subscriberStoreConsentContract(name: string, makeStore: Subscrib
       expect(await store.consentToSend(phone, 'sms', 'youth')).toMatchObject({ subscribed: true });
     });
 
+    it('a pending JOIN is taken once, and a later JOIN on the channel replaces an earlier one', async () => {
+      // Prepare
+      const phone = newResident();
+      await store.requestConfirmation(phone, { topicId: 'youth', channel: 'sms', requestedAt: T1 }, inboundEvidence({ text: 'JOIN YOUTH' }));
+      await store.requestConfirmation(phone, { topicId: 'parks', channel: 'sms', requestedAt: T2 }, inboundEvidence({ text: 'JOIN PARKS' }));
+
+      // Act
+      const taken = [await store.takePendingConfirmation(phone, 'sms'), await store.takePendingConfirmation(phone, 'sms')];
+
+      // Assess
+      expect(taken).toEqual([{ topicId: 'parks', channel: 'sms', requestedAt: T2 }, undefined]);
+      expect(await store.takePendingConfirmation(newResident(), 'sms')).toBeUndefined();
+      expect(await actions(phone)).toEqual(['opt_in_requested:sms:youth', 'opt_in_requested:sms:parks']);
+    });
+
+    it('an inferred language never replaces a chosen one, and both changes are on the record', async () => {
+      // Prepare
+      const phone = newResident();
+      await store.updateProfile(phone, 'sms', { language: 'cy' }, T1, inboundEvidence({ text: 'LANG CY' }));
+
+      // Act
+      const kept = await store.keepInferredLanguage(phone, 'sms', 'es', T2, inboundEvidence({ text: 'UNIRSE PARKS' }));
+
+      // Assess
+      expect(kept).toBe(false);
+      expect(await store.getProfile(phone)).toMatchObject({ language: 'cy', languageSource: 'chosen' });
+      expect((await store.consentHistory(phone)).map((event) => event.changes)).toEqual([{ language: 'cy' }, { language: 'es', languageSource: 'inferred' }]);
+    });
+
+    it('an import subscribes without lifting an opt-out, and its undo takes back only what the batch made', async () => {
+      // Prepare
+      const optedOut = newResident();
+      const fresh = newResident();
+      await store.optOut(optedOut, 'sms', T1, inboundEvidence({ text: 'STOP' }));
+      const evidence = { kind: 'import' as const, batchId: `batch-${fresh}`, actor: 'key-operator', collectedBy: 'library', collectedAt: T1, method: 'paper form' };
+      const rows = [
+        { phone: optedOut, channel: 'sms' as const, topicId: 'parks', profile: { area: 'CF10' } },
+        { phone: fresh, channel: 'sms' as const, topicId: 'parks', profile: { area: 'CF11' } },
+      ];
+
+      // Act
+      const imported = [await store.importSubscription(rows[0]!, T2, evidence), await store.importSubscription(rows[1]!, T2, evidence)];
+      const consentWhileImported = await store.consentToSend(optedOut, 'sms', 'parks');
+      const freshProfile = await store.getProfile(fresh);
+      for (const row of rows) await store.undoImport(row, evidence.batchId);
+
+      // Assess
+      expect(imported).toEqual([true, true]);
+      expect(consentWhileImported).toMatchObject({ profile: { optedOut: { sms: T1 } }, subscribed: true });
+      expect(freshProfile).toMatchObject({ area: 'CF11', createdAt: T2 });
+      expect(await store.getProfile(optedOut)).toMatchObject({ optedOut: { sms: T1 }, area: undefined });
+      expect(await store.subscriptions(optedOut)).toEqual([]);
+      expect(await store.getProfile(fresh)).toBeUndefined();
+      expect(await store.consentHistory(fresh)).toEqual([]);
+    });
+
     it('erasure leaves no profile, subscription or record, and names the held topics among those to recount', async () => {
       // Prepare
       const phone = newResident();
