@@ -11,7 +11,7 @@ import {
   prioritySchema,
   topicIdSchema,
 } from '../domain/model.js';
-import { reservedKeywords } from '../domain/keyword-router.js';
+import { reservedKeywords } from '../consent/keyword-router.js';
 import { auditActions } from '../ports/stores.js';
 
 /** Request and response shapes of the admin API: handlers validate with them, the OpenAPI document is built from them. */

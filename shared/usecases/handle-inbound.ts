@@ -1,5 +1,5 @@
 import type { InboundText } from '../domain/inbound.js';
-import { routeText, type Intent, type RoutedText } from '../domain/keyword-router.js';
+import { routeText, type Intent, type RoutedText } from '../consent/keyword-router.js';
 import { generalDepartment, type ConsentEvidence } from '../domain/model.js';
 import { renderReply } from '../domain/replies.js';
 import { answerLanguage, keptLanguageOf, languageToInfer } from '../residents/kept-language.js';

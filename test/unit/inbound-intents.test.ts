@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InboundText } from '../../shared/domain/inbound.js';
 import { inboxEntryId } from '../../shared/domain/inbox.js';
-import type { Intent } from '../../shared/domain/keyword-router.js';
+import type { Intent } from '../../shared/consent/keyword-router.js';
 import type { Language } from '../../shared/domain/language.js';
 import type { Channel, ConsentAction } from '../../shared/domain/model.js';
 import { renderReply, type ReplyId, type ReplyParams } from '../../shared/domain/replies.js';

@@ -134,7 +134,7 @@ describe('renderReply', () => {
     ['es', 'SÍ'],
   ])('asks for the confirmation word of the language (%s: %s), which the router reads as a confirmation', async (language, word) => {
     // Prepare
-    const { routeText } = await import('../../shared/domain/keyword-router.js');
+    const { routeText } = await import('../../shared/consent/keyword-router.js');
 
     // Act
     const text = renderReply('confirmPrompt', language, params);

@@ -1,4 +1,4 @@
-import type { Intent } from '../../domain/keyword-router.js';
+import type { Intent } from '../../consent/keyword-router.js';
 import { languages, type Language } from '../../domain/language.js';
 import { allKeywords, topicNameIn, type Topic } from '../../domain/model.js';
 import { metricsOf } from '../../platform/metrics.js';

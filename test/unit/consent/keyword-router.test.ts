@@ -10,8 +10,8 @@ import {
   routeText,
   type CommandKind,
   type Intent,
-} from '../../shared/domain/keyword-router.js';
-import { languageNameWords, languages, type Language } from '../../shared/domain/language.js';
+} from '../../../shared/consent/keyword-router.js';
+import { languageNameWords, languages, type Language } from '../../../shared/domain/language.js';
 
 const optOut: Intent = { kind: 'optOut' };
 const unrecognised: Intent = { kind: 'unrecognised' };

@@ -33,8 +33,8 @@
  * therefore holds every word once, unaccented. Dashes inside a word count (OPT-OUT), and a word
  * with its dashes removed matches too (OPTOUT, DADDANYSGRIFIO, STOP-ALL → STOPALL).
  */
-import { languageNameWords, parseLanguage, type Language } from './language.js';
-import { ageBandOf, parseAgeYears, parseArea, type AgeBand } from './profile.js';
+import { languageNameWords, parseLanguage, type Language } from '../domain/language.js';
+import { ageBandOf, parseAgeYears, parseArea, type AgeBand } from '../domain/profile.js';
 
 export type Intent =
   /** The STOP family and plain-language opt-outs: leave every topic on this channel. */
