@@ -51,5 +51,5 @@ describe('a broadcast’s counts while it sends', () => {
     );
     expect(contradictions).toEqual([]);
     expect(reads.at(-1)?.counts).toMatchObject({ targeted: 8, sent: 8, failed: 0, skipped: 0 });
-  });
+  }, 90_000);
 });

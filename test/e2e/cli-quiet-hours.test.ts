@@ -1,35 +1,34 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
-import { broadcastIdIn, crier, isolatedEnv } from './cli-run.js';
+import { broadcastIdIn, crier as crierNow, isolatedEnv, onTestClock, type CrierRun } from './cli-run.js';
 
-/** HH:MM in Europe/London, `minutes` from now. */
-function londonClock(minutes: number): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
-    new Date(Date.now() + minutes * 60_000),
-  );
-}
+/** 10:00 in London on a winter Wednesday (GMT, so London and UTC agree): inside 09:00-12:00. */
+const INJECTED_NOW = '2026-01-14T10:00:00.000Z';
 
 /**
- * Quiet hours from the command line: a stack whose quiet hours began an hour ago and end in two,
- * whatever the time the test runs at.
+ * Quiet hours from the command line: a stack whose quiet hours began an hour ago and end in two.
+ * The stack (in this process) and each CLI run read an injected clock that starts at
+ * INJECTED_NOW, so the test passes whatever the hour, the date or the season it runs at.
  */
 describe('crier broadcasts send during quiet hours', () => {
   const authToken = 'cli-quiet-hours-token';
+  const quietEnd = '12:00';
   let stack: LocalStack;
   let home: string;
   let env: NodeJS.ProcessEnv;
-  let quietEnd: string;
+  /** The CLI, on the same clock as the stack. */
+  const crier = (args: string[], runEnv: NodeJS.ProcessEnv): Promise<CrierRun> => crierNow(args, onTestClock(runEnv));
 
   beforeAll(async () => {
-    quietEnd = londonClock(120);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.parse(INJECTED_NOW), shouldAdvanceTime: true });
     stack = await startLocalStack({
       port: 0,
       twilio: { authToken },
       sandbox: { failureRate: 0 },
-      settings: { quietHours: `${londonClock(-60)}-${quietEnd}` },
+      settings: { quietHours: `09:00-${quietEnd}` },
     });
     home = mkdtempSync(join(tmpdir(), 'crier-cli-quiet-'));
     env = isolatedEnv(home, { CRIER_URL: stack.baseUrl, CRIER_API_KEY: stack.operatorKey, TWILIO_AUTH_TOKEN: authToken, PUBLIC_BASE_URL: stack.publicBaseUrl });
@@ -38,6 +37,7 @@ describe('crier broadcasts send during quiet hours', () => {
   }, 60_000);
   afterAll(async () => {
     await stack?.stop();
+    vi.useRealTimers();
     if (home) rmSync(home, { recursive: true, force: true });
   });
 
@@ -52,9 +52,9 @@ describe('crier broadcasts send during quiet hours', () => {
     const cancelled = await crier(['broadcasts', 'cancel', id], env);
 
     // Assess
-    expect(preview.stdout).toMatch(new RegExp(`^starts: \\w{3} \\d+ \\w{3} \\d{4} ${quietEnd} (GMT|BST) \\(Europe/London\\) = .* UTC \\(in (1 h 5\\d min|2 h 0 min)\\)$`, 'm'));
+    expect(preview.stdout).toMatch(new RegExp(`^starts: Wed 14 Jan 2026 ${quietEnd} GMT \\(Europe/London\\) = 2026-01-14 12:00 UTC \\(in (1 h 5\\d min|2 h 0 min)\\)$`, 'm'));
     expect(sent).toMatchObject({ code: 0, stderr: '' });
-    expect(sent.stdout).toMatch(new RegExp(`^broadcast ${id}: scheduled for \\w{3} \\d+ \\w{3} \\d{4} ${quietEnd} `, 'm'));
+    expect(sent.stdout).toMatch(new RegExp(`^broadcast ${id}: scheduled for Wed 14 Jan 2026 ${quietEnd} `, 'm'));
     expect(sent.stdout).toMatch(/^quiet hours: a normal-priority broadcast waits until they end \(--urgent does not\); it starts in (1 h 5\d min|2 h 0 min)\naudience: 0 residents$/m);
     expect(cancelled.code).toBe(0);
   });

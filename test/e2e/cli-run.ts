@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { inject } from 'vitest';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -48,6 +49,15 @@ export function crierIntoClosedPipe(args: string[], env: NodeJS.ProcessEnv, time
     child.on('error', fail);
     child.on('close', (code) => done({ code, stderr }));
   });
+}
+
+/**
+ * The environment that runs the CLI on the test's clock (this process's Date, faked with
+ * vi.useFakeTimers): the child starts at what that clock reads now. Build it for each run.
+ */
+export function onTestClock(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const preload = `--import ${pathToFileURL(join(repoRoot, 'test', 'support', 'injected-clock.mjs')).href}`;
+  return { ...env, NODE_OPTIONS: [env.NODE_OPTIONS, preload].filter(Boolean).join(' '), TEST_CLOCK_NOW: new Date().toISOString() };
 }
 
 /** This process's environment without anything that would point the CLI elsewhere. */

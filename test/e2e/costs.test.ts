@@ -77,7 +77,7 @@ describe('costs on the local stack', () => {
     expect(status.stdout).toMatch(/^cost: +£0\.\d+ GBP \(estimate/m);
     expect(day.stdout).toMatch(/^cost today: +£0\.\d+ GBP \(estimate/m);
     expect(day.stdout).toContain(`of which replies:   £${(confirmationsMicros / 1_000_000).toFixed(4).replace(/0+$/, '')} GBP (answers to residents' texts)`);
-  });
+  }, 90_000);
 
   it("shows the department's usage, messages and cost, in GET /v1/usage, its CSV and crier usage", async () => {
     // Prepare: the broadcast above and the JOIN confirmations are general's, all today

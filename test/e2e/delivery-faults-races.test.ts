@@ -57,11 +57,13 @@ describe('delivery faults: duplicates, redeliveries, STOP and cancel mid-broadca
 
   async function firstBroadcastMessage(broadcastId: string): Promise<void> {
     const prefix = broadcastMessageId(broadcastId, '');
-    const deadline = Date.now() + 20_000;
-    while (!(await local.client.outbox()).some((message) => message.messageId.startsWith(prefix))) {
-      if (Date.now() > deadline) throw new Error(`no message of broadcast ${broadcastId} reached the sandbox`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await expect
+      .poll(async () => (await local.client.outbox()).some((message) => message.messageId.startsWith(prefix)), {
+        message: `a message of broadcast ${broadcastId} reached the sandbox`,
+        timeout: 20_000,
+        interval: 20,
+      })
+      .toBe(true);
   }
 
   it('sends once to everyone when every send job is delivered three times at once', async () => {

@@ -82,7 +82,7 @@ describe('provider failover on the local stack', () => {
     ]);
     expect(sms.providers[0].failures.current + sms.providers[0].failures.previous).toBeGreaterThanOrEqual(2);
     expect(sms.shifts).toEqual([expect.objectContaining({ from: 'sandbox', to: 'sandbox-b', count: 1 })]);
-  });
+  }, 90_000);
 
   it('moves back to the primary when it has recovered: one trial after the cooldown, then traffic through it', async () => {
     // Prepare
@@ -110,5 +110,5 @@ describe('provider failover on the local stack', () => {
         { from: 'sandbox-b', to: 'sandbox', count: 1 },
       ]),
     );
-  });
+  }, 90_000);
 });

@@ -29,12 +29,15 @@ async function start(env: Record<string, string>): Promise<Started> {
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 30_000;
-  while (!/Operator API key\s+(\S+)/.test(output)) {
-    if (child.exitCode !== null) throw new Error(`crier exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`crier did not start:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const banner = /Operator API key\s+(\S+)/;
+  // Until the banner is out, or crier has exited (no use waiting the rest of the time then).
+  await vi.waitFor(
+    () => {
+      if (child.exitCode === null && !banner.test(output)) throw new Error(`crier did not start:\n${output}`);
+    },
+    { timeout: 30_000, interval: 100 },
+  );
+  if (!banner.test(output)) throw new Error(`crier exited early:\n${output}`);
   return {
     child,
     output: () => output,

@@ -135,7 +135,11 @@ describe('residents texting the local stack', () => {
 
     // Act
     const created = await client.api('POST', '/v1/broadcasts', { topics: ['traffic'], body: 'Roadworks on Queen St from Monday.' });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // In the middle: once the broadcast's first message has gone out (the pacing leaves the last
+    // resident's about two seconds after it).
+    await expect
+      .poll(async () => (await client.outbox()).some((message) => message.body.startsWith('Roadworks on Queen St')), { timeout: 20_000, interval: 20 })
+      .toBe(true);
     const stop = await client.text(last, 'STOP');
     await stack.settled();
     const broadcast = await client.api('GET', `/v1/broadcasts/${created.json.id}`);

@@ -6,6 +6,7 @@ import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InvocationIoGate } from '../../local/invocation-io.js';
 import { asLambda, FunctionCrashError, FunctionTimeoutError } from '../../local/lambda-runtime.js';
+import { latch } from '../support/latch.js';
 import { freshQueue, localSqs, receiveAll } from './sqs-support.js';
 
 /**
@@ -41,16 +42,6 @@ describe('invoking a function on the local stack', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-  async function waitFor(condition: () => boolean): Promise<void> {
-    const deadline = Date.now() + 5_000;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error('timed out waiting');
-      await pause(10);
-    }
-  }
-
   it('hands the handler a context whose remaining time counts down from the timeout, and returns its result', async () => {
     // Prepare
     let remaining = -1;
@@ -70,14 +61,16 @@ describe('invoking a function on the local stack', () => {
 
   it('rejects with Lambda’s timeout error when the handler outlives its timeout', async () => {
     // Prepare
+    const timedOut = latch();
     const invoke = asLambda('fanOut', async () => {
-      await pause(1_000);
+      await timedOut.opened;
       return 'too late';
     }, 50);
 
     // Act / Assess
     await expect(invoke({})).rejects.toEqual(new FunctionTimeoutError('fanOut', 50));
     await expect(invoke({})).rejects.toThrow('fanOut: Task timed out after 0.05 seconds');
+    timedOut.open();
   });
 
   it('freezes a timed-out run: what it sends afterwards reaches neither an HTTP server nor SQS, while a live run’s does', async () => {
@@ -86,9 +79,11 @@ describe('invoking a function on the local stack', () => {
     gate = InvocationIoGate.install([sqs]);
     const queue = await freshQueue(sqs);
     const progress = { attempted: false, completed: false };
+    const [timedOut, attempting] = [latch(), latch()];
     const abandoned = asLambda('sendUrgent', async () => {
-      await pause(200);
+      await timedOut.opened;
       progress.attempted = true;
+      attempting.open();
       await fetch(`${serverUrl}/from-the-abandoned-run`);
       await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: 'from the abandoned run' }));
       progress.completed = true;
@@ -100,7 +95,8 @@ describe('invoking a function on the local stack', () => {
 
     // Act
     await expect(abandoned({})).rejects.toBeInstanceOf(FunctionTimeoutError);
-    await waitFor(() => progress.attempted);
+    timedOut.open();
+    await attempting.opened;
     // A live run's requests after the frozen one's: had the frozen one gone out, it would be seen first.
     await live({});
     const messages = await receiveAll(sqs, queue.url, 2, 1_000);
@@ -116,10 +112,12 @@ describe('invoking a function on the local stack', () => {
     requestsSeen = [];
     gate = InvocationIoGate.install([sqs]);
     const progress = { attempted: false, completed: false };
+    const [answered, attempting] = [latch(), latch()];
     const answersEarly = asLambda('twilioStatus', async () => {
       void (async () => {
-        await pause(100);
+        await answered.opened;
         progress.attempted = true;
+        attempting.open();
         await fetch(`${serverUrl}/left-behind`);
         progress.completed = true;
       })();
@@ -128,7 +126,8 @@ describe('invoking a function on the local stack', () => {
 
     // Act
     const answer = await answersEarly({});
-    await waitFor(() => progress.attempted);
+    answered.open();
+    await attempting.opened;
     await fetch(`${serverUrl}/from-a-test`);
 
     // Assess

@@ -1,10 +1,11 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it, vi } from 'vitest';
 import type { QueueTrigger } from '../../functions/catalog-types.js';
 import type { ProvisionedQueue } from '../../local/provision.js';
 import { asLambda, FunctionTimeoutError } from '../../local/lambda-runtime.js';
 import { QueuePoller } from '../../local/queue-poller.js';
+import { latch } from '../support/latch.js';
 import { depth, freshQueue, localSqs, receiveAll } from './sqs-support.js';
 
 /**
@@ -55,11 +56,12 @@ describe('QueuePoller', () => {
     before(poller);
     poller.start();
     try {
-      const deadline = Date.now() + timeoutMs;
-      while (!(await done())) {
-        if (Date.now() > deadline) throw new Error('the poller did not get there in time');
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await vi.waitFor(
+        async () => {
+          if (!(await done())) throw new Error('the poller did not get there in time');
+        },
+        { timeout: timeoutMs, interval: 50 },
+      );
     } finally {
       await poller.stop();
     }
@@ -171,19 +173,21 @@ describe('QueuePoller', () => {
     await enqueue(queue, ['a', 'b']);
     const { record, times } = recorder();
     let invocations = 0;
+    const redelivered = latch();
     const handler = asLambda<SQSEvent, SQSBatchResponse>(
       'sendUrgent',
       async (event) => {
         invocations += 1;
         record(event.Records);
-        if (invocations === 1) await new Promise((resolve) => setTimeout(resolve, 1_000));
+        if (invocations === 1) await redelivered.opened;
         return { batchItemFailures: [] };
       },
       300,
     );
 
-    // Act
+    // Act: the first invocation works on until its records have come back to another.
     const errors = await poll(queue, 10, handler, () => times('a').length >= 2 && times('b').length >= 2);
+    redelivered.open();
 
     // Assess
     expect(times('a').map((entry) => entry.receiveCount)).toEqual([1, 2]);

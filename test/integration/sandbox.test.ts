@@ -115,13 +115,8 @@ async function providerError(attempt: Promise<unknown>): Promise<ProviderError> 
   return error;
 }
 
-async function waitFor(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+/** How long a test waits for the sandbox to get somewhere (a request hung, a receipt posted). */
+const WAIT = { timeout: 3_000, interval: 10 };
 
 describe('SandboxProvider and the local Sandbox', () => {
   it.each([
@@ -238,7 +233,7 @@ describe('SandboxProvider and the local Sandbox', () => {
     }).then(() => {
       answered = true;
     });
-    await waitFor(() => sandbox.stats.hung === 1);
+    await expect.poll(() => sandbox.stats.hung, WAIT).toBe(1);
     const after = await provider.sendText(outbound({ body: 'after' }));
 
     // Assess
@@ -342,7 +337,7 @@ describe('SandboxProvider and the local Sandbox', () => {
 
     // Act
     const accepted = await provider.sendText(message);
-    await waitFor(() => receipts.length > 0);
+    await expect.poll(() => receipts.length, WAIT).toBeGreaterThan(0);
 
     // Assess
     const [receipt] = receipts;
@@ -362,7 +357,7 @@ describe('SandboxProvider and the local Sandbox', () => {
 
     // Act
     const accepted = await provider.sendText(message);
-    await waitFor(() => receipts.length >= 2);
+    await expect.poll(() => receipts.length, WAIT).toBeGreaterThanOrEqual(2);
 
     // Assess
     expect(receipts.map((receipt) => receipt.params.MessageStatus)).toEqual(['sent', 'delivered']);

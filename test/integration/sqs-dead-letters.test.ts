@@ -1,5 +1,5 @@
 import { ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ProvisionedQueue } from '../../local/provision.js';
 import { SqsDeadLetterQueues } from '../../shared/adapters/sqs/sqs-dead-letters.js';
 import { queueIds, type QueueId } from '../../shared/domain/queues.js';
@@ -40,12 +40,14 @@ describe('SqsDeadLetterQueues', () => {
    * local-aws-sqs on a busy machine can come back empty.
    */
   async function deadLetterThroughSqs(queue: ProvisionedQueue): Promise<void> {
-    const deadline = Date.now() + 5_000;
-    while ((await depth(sqs, queue.deadLetterUrl)).visible === 0) {
-      if (Date.now() > deadline) throw new Error('SQS did not move the message to the dead-letter queue within 5 s');
-      await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.url, VisibilityTimeout: 0, WaitTimeSeconds: 0 }));
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await vi.waitFor(
+      async () => {
+        if ((await depth(sqs, queue.deadLetterUrl)).visible > 0) return;
+        await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.url, VisibilityTimeout: 0, WaitTimeSeconds: 0 }));
+        throw new Error('SQS did not move the message to the dead-letter queue within 5 s');
+      },
+      { timeout: 5_000, interval: 50 },
+    );
   }
 
   const jobs = (count: number) => Array.from({ length: count }, (_, shard) => JSON.stringify({ broadcastId: 'bc-1', topicId: 'traffic', shard }));

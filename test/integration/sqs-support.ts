@@ -3,6 +3,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, S
 import { inject } from 'vitest';
 import type { ProvisionedQueue } from '../../local/provision.js';
 import { localAwsClientConfig } from '../support/dynamo-table.js';
+import { readUntil } from '../support/polling.js';
 
 /** An SQS client for the run's one local-aws-sqs (see global-setup.ts). */
 export function localSqs(): SQSClient {
@@ -39,19 +40,18 @@ async function queueArn(sqs: SQSClient, url: string): Promise<string> {
   return Attributes.QueueArn;
 }
 
-/** Receives until `count` messages have arrived or `timeoutMs` has passed (without deleting them). */
+/** Receives until `count` messages have arrived or `timeoutMs` has passed (without deleting them): what arrived either way. */
 export async function receiveAll(sqs: SQSClient, url: string, count: number, timeoutMs = 5_000): Promise<Message[]> {
   const received: Message[] = [];
-  const deadline = Date.now() + timeoutMs;
-  while (received.length < count && Date.now() < deadline) {
+  const receiveMore = async () => {
     // Short polls: local-aws-sqs holds a long poll open until it has a full batch.
     const { Messages = [] } = await sqs.send(
       new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 60, AttributeNames: ['All'], MessageAttributeNames: ['All'] }),
     );
     received.push(...Messages);
-    if (Messages.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return received;
+    return received;
+  };
+  return readUntil(receiveMore, (sofar) => sofar.length >= count, { timeout: timeoutMs, interval: 50 });
 }
 
 /** Visible plus in-flight messages of a queue. */

@@ -7,6 +7,7 @@ import type { MessageRecord } from '../../shared/ports/stores.js';
 import { broadcastMessageId } from '../../shared/usecases/send.js';
 import { startBroadcast } from './broadcast-fixtures.js';
 import type { LocalStackClient } from './local-stack-client.js';
+import { readUntil } from './polling.js';
 
 const FINAL_BROADCAST_STATUSES: readonly BroadcastStatus[] = ['sent', 'cancelled'];
 
@@ -92,14 +93,12 @@ function pick(counts: BroadcastCounts) {
 
 /** The broadcast once it has finished, or as it is when `withinMs` have passed. */
 async function finished(client: LocalStackClient, broadcastId: string, withinMs: number): Promise<{ status: BroadcastStatus; counts: BroadcastCounts }> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
+  const read = async () => {
     const response = await client.api('GET', `/v1/broadcasts/${broadcastId}`);
     if (response.status !== 200) throw new Error(`GET /v1/broadcasts/${broadcastId} answered ${response.status}: ${JSON.stringify(response.json)}`);
-    const status = broadcastStatusSchema.parse(response.json.status);
-    const counts = broadcastCountsSchema.parse(response.json.counts);
-    const done = FINAL_BROADCAST_STATUSES.includes(status) && counts.sent + counts.failed + counts.skipped >= counts.targeted;
-    if (done || Date.now() > deadline) return { status, counts };
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+    return { status: broadcastStatusSchema.parse(response.json.status), counts: broadcastCountsSchema.parse(response.json.counts) };
+  };
+  const done = ({ status, counts }: { status: BroadcastStatus; counts: BroadcastCounts }) =>
+    FINAL_BROADCAST_STATUSES.includes(status) && counts.sent + counts.failed + counts.skipped >= counts.targeted;
+  return readUntil(read, done, { timeout: withinMs, interval: 200 });
 }

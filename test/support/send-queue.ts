@@ -5,6 +5,7 @@ import {
   SendMessageBatchCommand,
   type Message,
 } from '@aws-sdk/client-sqs';
+import { vi } from 'vitest';
 import type { QueueId } from '../../functions/catalog-types.js';
 import type { LocalStack } from '../../local/stack.js';
 import { awsClients } from '../../shared/adapters/aws-clients.js';
@@ -24,22 +25,25 @@ export interface QueuedSendJob {
 export async function takeSendJobs(stack: LocalStack, queue: QueueId, broadcastId: string, recipients: number, timeoutMs = 15_000): Promise<QueuedSendJob[]> {
   const { sqs } = awsClients();
   const taken: QueuedSendJob[] = [];
-  const deadline = Date.now() + timeoutMs;
-  while (taken.reduce((sum, { job }) => sum + job.recipients.length, 0) < recipients) {
-    if (Date.now() > deadline) throw new Error(`only ${taken.length} send jobs of broadcast ${broadcastId} reached ${queue} within ${timeoutMs} ms`);
-    // A short poll: local-aws-sqs holds a long one open until it has a full batch.
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: stack.queues[queue].url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 30 }),
-    );
-    const ours = Messages.flatMap((message) => {
-      const job = sendJobSchema.parse(JSON.parse(message.Body ?? ''));
-      return job.kind === 'broadcast' && job.broadcastId === broadcastId ? [{ message, job }] : [];
-    });
-    const others = Messages.filter((message) => !ours.some((taken) => taken.message === message));
-    await settleReceived(stack, queue, ours.map(({ message }) => message), others);
-    taken.push(...ours.map(({ message, job }) => ({ body: message.Body ?? '', job })));
-    if (Messages.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const recipientsTaken = () => taken.reduce((sum, { job }) => sum + job.recipients.length, 0);
+  await vi.waitFor(
+    async () => {
+      if (recipientsTaken() >= recipients) return;
+      // A short poll: local-aws-sqs holds a long one open until it has a full batch.
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: stack.queues[queue].url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 30 }),
+      );
+      const ours = Messages.flatMap((message) => {
+        const job = sendJobSchema.parse(JSON.parse(message.Body ?? ''));
+        return job.kind === 'broadcast' && job.broadcastId === broadcastId ? [{ message, job }] : [];
+      });
+      const others = Messages.filter((message) => !ours.some((taken) => taken.message === message));
+      await settleReceived(stack, queue, ours.map(({ message }) => message), others);
+      taken.push(...ours.map(({ message, job }) => ({ body: message.Body ?? '', job })));
+      if (recipientsTaken() < recipients) throw new Error(`only ${taken.length} send jobs of broadcast ${broadcastId} reached ${queue} within ${timeoutMs} ms`);
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
   return taken;
 }
 

@@ -1,5 +1,6 @@
 import type { SQSEvent } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { BatchProcessor } from '@aws-lambda-powertools/batch';
+import { describe, expect, it, vi } from 'vitest';
 import fanOutTaskEvent from '../../events/sqs/fan-out-task.json';
 import sendBroadcastEvent from '../../events/sqs/send-broadcast.json';
 import sendReplyEvent from '../../events/sqs/send-reply.json';
@@ -8,6 +9,7 @@ import { fanOutTaskSchema, sendJobSchema, type SendJob } from '../../shared/doma
 import { ValidationError } from '../../shared/domain/errors.js';
 import { queueFunction } from '../../shared/runtime/queue-function.js';
 import { lambdaContext } from '../support/lambda-context.js';
+import { latch } from '../support/latch.js';
 
 const sqsEvent = (fixture: unknown) => structuredClone(fixture) as SQSEvent;
 
@@ -78,7 +80,16 @@ describe('queueFunction', () => {
 
   it('keeps each invocation’s failures its own when invocations of one handler overlap (as in the local stack)', async () => {
     // Prepare: invocation A fails one record at once and finishes its other one later; invocation B
-    // starts and ends in between. A shared processor would let B's start wipe A's recorded failure.
+    // starts once A's failure is recorded and ends before A does. A shared processor would let B's
+    // start wipe A's recorded failure.
+    const aFailureRecorded = latch();
+    const bEnded = latch();
+    const failureHandler = BatchProcessor.prototype.failureHandler;
+    vi.spyOn(BatchProcessor.prototype, 'failureHandler').mockImplementation(function (this: BatchProcessor, ...args) {
+      const result = failureHandler.apply(this, args);
+      aFailureRecorded.open();
+      return result;
+    });
     const handler = queueFunction({
       envSchema: baseEnvSchema,
       dependencies: () => ({}),
@@ -86,7 +97,7 @@ describe('queueFunction', () => {
       processJob: async (job) => {
         if (job.kind === 'reply') return;
         if (job.recipients.length === 1) throw new Error('throttled');
-        await new Promise((resolve) => setTimeout(resolve, 60));
+        await bEnded.opened;
       },
     });
     const a = sqsEvent(sendBroadcastEvent);
@@ -94,13 +105,13 @@ describe('queueFunction', () => {
     const failingRecord = a.Records.find((record) => (JSON.parse(record.body) as { recipients: unknown[] }).recipients.length === 1);
 
     // Act
-    const [fromA, fromB] = await Promise.all([
-      handler(a, context()),
-      new Promise((resolve) => setTimeout(resolve, 20)).then(() => handler(b, context())),
-    ]);
+    const fromA = handler(a, context());
+    await aFailureRecorded.opened;
+    const fromB = await handler(b, context());
+    bEnded.open();
 
     // Assess
-    expect(fromA?.batchItemFailures).toEqual([{ itemIdentifier: failingRecord?.messageId }]);
+    expect((await fromA)?.batchItemFailures).toEqual([{ itemIdentifier: failingRecord?.messageId }]);
     expect(fromB).toEqual({ batchItemFailures: [] });
   });
 
