@@ -6,7 +6,8 @@ import { RecordingSandboxProvider } from '../../shared/adapters/providers/sandbo
 import { providerSettingsSource } from '../../shared/adapters/providers/settings-source.js';
 import { senderIdentitySource } from '../../shared/adapters/providers/sender-identities.js';
 import { SqsRetryScheduler } from '../../shared/adapters/sqs/sqs-job-queue.js';
-import { DynamoSendPacer } from '../../shared/adapters/dynamo/send-pacer.js';
+import { DynamoPacerStore } from '../../shared/pacing/dynamo-pacer-store.js';
+import { SchedulePacer } from '../../shared/pacing/schedule-pacer.js';
 import { crierMetrics } from '../../shared/platform/powertools-metrics.js';
 import type { SendJob } from '../../shared/domain/jobs.js';
 import { senderEnvSchema } from '../../shared/config/env.js';
@@ -44,7 +45,7 @@ export const handler = queueFunction({
         statusCallbackBaseUrl: env.STATUS_CALLBACK_URL,
         window: sendWindow(env.QUIET_HOURS, env.TIME_ZONE),
         pacing: {
-          pacer: new DynamoSendPacer(awsClients().documents, env.TABLE_NAME),
+          pacer: new SchedulePacer(new DynamoPacerStore(awsClients().documents, env.TABLE_NAME)),
           sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
           // Not a sizing: each run sizes itself from its sender's rate and what it measures
           // (shared/sending/send-pipeline.ts). Only a bound, should a provider stop answering

@@ -1,9 +1,9 @@
 import type { Recipient, SkipReason } from '../domain/model.js';
 import { paceKeyOf, type SenderIdentity } from '../domain/sender-identity.js';
-import type { PaceLane } from '../ports/send-pacer.js';
+import type { PaceLane } from '../pacing/send-pacer.js';
 import type { MessageRecord } from '../ports/stores.js';
 import type { SendDependencies } from '../usecases/send-message.js';
-import { SenderSlots } from '../usecases/sender-slots.js';
+import { SenderSlots } from '../pacing/sender-slots.js';
 
 /*
  * What a send job's run is and keeps: its deadline and id, its counts, what it hands back, and

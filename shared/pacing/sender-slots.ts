@@ -1,5 +1,5 @@
 import type { Clock } from '../ports/clock.js';
-import type { PaceLane, SendPacer } from '../ports/send-pacer.js';
+import type { PaceLane, SendPacer } from './send-pacer.js';
 
 /**
  * An urgent lane's booking covers at most a second of the sender's rate: one write a second per
