@@ -5,7 +5,7 @@ import type { OutboundText, ProviderAcceptance } from '../../shared/ports/messag
 import { broadcastMessageId, sendBroadcastBatch, sendReply } from '../../shared/usecases/send.js';
 import { aBroadcast, aBroadcastSendJob, aPhone, aReplySendJob, inboundEvidence } from '../support/builders.js';
 import { senderDependencies, sendingForTests } from '../support/in-memory-pacing.js';
-import { PACING_HEADROOM } from '../../shared/pacing/sender-slots.js';
+import { PACING_HEADROOM } from '../../shared/pacing/booking-rules.js';
 import { FixedClock, ScriptedProvider, inMemoryStores } from '../support/in-memory-stores.js';
 
 const BROADCAST_ID = '01jbroadcast0000000000000a';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PACING_HEADROOM, SenderSlots } from '../../../shared/pacing/sender-slots.js';
+import { PACING_HEADROOM } from '../../../shared/pacing/booking-rules.js';
+import { SenderSlots } from '../../../shared/pacing/sender-slots.js';
 import { InMemorySendPacer } from '../../support/in-memory-pacing.js';
 import { FixedClock } from '../../support/in-memory-stores.js';
 
