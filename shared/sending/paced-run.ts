@@ -6,16 +6,14 @@ import { retryDelaySeconds } from '../domain/backoff.js';
 import type { PaceLane } from '../pacing/send-pacer.js';
 import { departmentsOf } from '../usecases/department-limits.js';
 import { broadcastMessageId, claimMessage, RetryLaterError, sendClaimed, type Delivery, type SendDependencies } from '../usecases/send-message.js';
+import { sendDeadlineOf } from '../pacing/run-limits.js';
 import { SenderSlots } from '../pacing/sender-slots.js';
+import { MAX_NEW_SLOTS, MAX_THROTTLED_RETRIES } from '../pacing/throttle-rules.js';
 import { cancelledSince, composeFor, consentOf, topicNamer } from '../usecases/broadcast-recipient.js';
 import { SendPipeline } from './send-pipeline.js';
-import { DEADLINE_MARGIN_MS, newSenderSlots, settleEarlierClaim, type BatchDelta, type HandBack, type SendRun } from './send-run.js';
+import { newSenderSlots, settleEarlierClaim, type BatchDelta, type HandBack, type SendRun } from './send-run.js';
 import type { MessagingProvider } from '../ports/messaging-provider.js';
 
-/** New slots one resident takes for slots that went by or fell in a 429's pause, before the run stops there. */
-const MAX_NEW_SLOTS = 4;
-/** 429s a batch retries in place (after the sender's hold) before it hands its rest back. */
-const MAX_THROTTLED_RETRIES = 3;
 interface ChannelRun {
   deps: SendDependencies;
   broadcast: Broadcast;
@@ -154,7 +152,7 @@ export async function sendPaced(
  */
 async function takeTurn(state: ChannelRun, position: number, recipient: Recipient): Promise<Turn | undefined> {
   const { deps, broadcast, run } = state;
-  if (deps.clock.now().getTime() > run.deadline - DEADLINE_MARGIN_MS) {
+  if (deps.clock.now().getTime() > sendDeadlineOf(run.deadline)) {
     stopAt(state, position, deps.clock.now().getTime(), false);
     return undefined;
   }
@@ -170,7 +168,7 @@ async function takeTurn(state: ChannelRun, position: number, recipient: Recipien
     provider = await deps.providers.forChannel(recipient.channel, { testMode: broadcast.mode === 'test' });
     state.expectedIdentity = broadcastSenderOf(await deps.senders(), provider.name, recipient.channel, departmentsOf(broadcast));
   }
-  const sender = slotsFor(state, state.expectedIdentity, broadcast.priority, run.deadline - DEADLINE_MARGIN_MS);
+  const sender = slotsFor(state, state.expectedIdentity, broadcast.priority, sendDeadlineOf(run.deadline));
   const units = state.lastUnits;
   const slot = await sender.next(units, units * (state.pending.length - position));
   if (!slot.ok) {
@@ -300,7 +298,7 @@ async function waitForSlot(state: ChannelRun, turn: Turn, identity: SenderIdenti
 async function slotFor(state: ChannelRun, turn: Turn, identity: SenderIdentity, units: number): Promise<{ ok: true; sender: SenderSlots; at: number } | { ok: false; retryAt: number }> {
   const { run, broadcast } = state;
   if (paceKeyOf(identity) !== turn.sender.sender) {
-    const sender = slotsFor(state, identity, broadcast.priority, run.deadline - DEADLINE_MARGIN_MS);
+    const sender = slotsFor(state, identity, broadcast.priority, sendDeadlineOf(run.deadline));
     const slot = await sender.next(units);
     return slot.ok ? { ok: true, sender, at: slot.at } : slot;
   }

@@ -16,8 +16,6 @@ import { SenderSlots } from '../pacing/sender-slots.js';
  * claims are always younger.
  */
 const STALE_CLAIM_MS = 4 * 60_000;
-/** Left of a function's time when it stops starting sends: the ones in flight must finish and be recorded. */
-export const DEADLINE_MARGIN_MS = 10_000;
 
 /** What a send job knows about its own run: which job it is, and when its function will be stopped. */
 export interface SendRun {
