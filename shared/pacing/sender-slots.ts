@@ -114,7 +114,7 @@ export class SenderSlots {
   }
 
   /**
-   * The provider said 429: every function sending for this sender pauses (see FIRST_HOLD_SLOTS).
+   * The provider said 429: every function sending for this sender pauses (throttle-rules.ts).
    * Answers that come in during a pause are to sends made before it, so they do not lengthen it.
    */
   async holdBack(): Promise<void> {
@@ -126,6 +126,7 @@ export class SenderSlots {
     this.nextSlot = Math.max(this.nextSlot, hold.endsAt);
   }
 
+  /** Books `units` slots from the shared schedule; a short refusal is waited out here, a long one answered (see refusalWait). */
   private async book(units: number, rate: number): Promise<{ ok: true } | { ok: false; retryAt: number }> {
     for (;;) {
       const now = this.options.clock.now().getTime();
