@@ -2,7 +2,7 @@ import { functionDefinition, functionUrlFunctions, type FunctionId } from '../fu
 import { groupBy, totals, type CounterSnapshot } from './aws-request-counter.js';
 import type { TimingSnapshot } from './lambda-timing.js';
 import { lambdaArchitecture, lambdaPricePerGbSecond } from '../functions/lambda-platform.js';
-import { PACING_HEADROOM } from '../shared/usecases/sender-slots.js';
+import { PACING_HEADROOM } from '../shared/pacing/booking-rules.js';
 
 /** Public prices (eu-west-2 is within a few per cent of these; free tiers ignored). */
 export const PRICES = {

@@ -1,4 +1,4 @@
-import { PACING_HEADROOM } from '../shared/usecases/sender-slots.js';
+import { PACING_HEADROOM } from '../shared/pacing/booking-rules.js';
 import { fixed, percent } from './report.js';
 
 /**

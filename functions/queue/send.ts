@@ -6,7 +6,9 @@ import { RecordingSandboxProvider } from '../../shared/adapters/providers/sandbo
 import { providerSettingsSource } from '../../shared/adapters/providers/settings-source.js';
 import { senderIdentitySource } from '../../shared/adapters/providers/sender-identities.js';
 import { SqsRetryScheduler } from '../../shared/adapters/sqs/sqs-job-queue.js';
-import { DynamoSendPacer } from '../../shared/adapters/dynamo/send-pacer.js';
+import { DynamoPacerStore } from '../../shared/pacing/dynamo-pacer-store.js';
+import { heldForSeconds, MAX_IN_FLIGHT_SENDS } from '../../shared/pacing/run-limits.js';
+import { SchedulePacer } from '../../shared/pacing/schedule-pacer.js';
 import { crierMetrics } from '../../shared/platform/powertools-metrics.js';
 import type { SendJob } from '../../shared/domain/jobs.js';
 import { senderEnvSchema } from '../../shared/config/env.js';
@@ -17,9 +19,6 @@ import { HeldForQuietHoursError, RetryLaterError, sendBroadcastBatch, sendReply 
 import { sendWindow } from '../../shared/domain/send-window.js';
 import { ProviderFailover } from '../../shared/usecases/provider-failover.js';
 import { coreDependencies, jobQueue } from '../wiring.js';
-
-/** SQS's longest visibility timeout. */
-const MAX_VISIBILITY_SECONDS = 12 * 3600 - 60;
 
 export const handler = queueFunction({
   envSchema: senderEnvSchema,
@@ -44,12 +43,9 @@ export const handler = queueFunction({
         statusCallbackBaseUrl: env.STATUS_CALLBACK_URL,
         window: sendWindow(env.QUIET_HOURS, env.TIME_ZONE),
         pacing: {
-          pacer: new DynamoSendPacer(awsClients().documents, env.TABLE_NAME),
+          pacer: new SchedulePacer(new DynamoPacerStore(awsClients().documents, env.TABLE_NAME)),
           sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
-          // Not a sizing: each run sizes itself from its sender's rate and what it measures
-          // (shared/sending/send-pipeline.ts). Only a bound, should a provider stop answering
-          // (100 msg/s at a 2.5 s answer time would reach it).
-          maxInFlight: 256,
+          maxInFlight: MAX_IN_FLIGHT_SENDS,
         },
         sendQueues: { urgent: jobQueue<SendJob>(env.SEND_URGENT_QUEUE_URL), normal: jobQueue<SendJob>(env.SEND_BULK_QUEUE_URL) },
       },
@@ -65,9 +61,8 @@ export const handler = queueFunction({
       else await sendReply(deps.send, job, run);
     } catch (error) {
       if (error instanceof HeldForQuietHoursError) {
-        // Hidden until quiet hours end (SQS allows 12 hours at most; quiet hours are shorter).
-        const seconds = Math.ceil((error.until.getTime() - Date.now()) / 1000);
-        await deps.retries.retryAfter(record.receiptHandle, Math.min(Math.max(seconds, 1), MAX_VISIBILITY_SECONDS), record.eventSourceARN);
+        // Hidden until quiet hours end.
+        await deps.retries.retryAfter(record.receiptHandle, heldForSeconds(error.until, Date.now()), record.eventSourceARN);
       } else if (error instanceof RetryLaterError) {
         // A reply the provider could not take: back off before SQS hands the record out again;
         // after maxReceiveCount it goes to the DLQ. (A broadcast batch hands its rest back itself.)

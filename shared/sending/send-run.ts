@@ -1,9 +1,9 @@
 import type { Recipient, SkipReason } from '../domain/model.js';
 import { paceKeyOf, type SenderIdentity } from '../domain/sender-identity.js';
-import type { PaceLane } from '../ports/send-pacer.js';
+import type { PaceLane } from '../pacing/send-pacer.js';
 import type { MessageRecord } from '../ports/stores.js';
 import type { SendDependencies } from '../usecases/send-message.js';
-import { SenderSlots } from '../usecases/sender-slots.js';
+import { SenderSlots } from '../pacing/sender-slots.js';
 
 /*
  * What a send job's run is and keeps: its deadline and id, its counts, what it hands back, and
@@ -16,8 +16,6 @@ import { SenderSlots } from '../usecases/sender-slots.js';
  * claims are always younger.
  */
 const STALE_CLAIM_MS = 4 * 60_000;
-/** Left of a function's time when it stops starting sends: the ones in flight must finish and be recorded. */
-export const DEADLINE_MARGIN_MS = 10_000;
 
 /** What a send job knows about its own run: which job it is, and when its function will be stopped. */
 export interface SendRun {

@@ -6,7 +6,7 @@ import type { PriceTable } from '../domain/sms-preview.js';
 import type { MessagingProvider, OutboundTemplate } from '../ports/messaging-provider.js';
 import type { ProviderDirectory } from '../ports/provider-directory.js';
 import type { JobQueue } from '../ports/job-queue.js';
-import type { SendPacer } from '../ports/send-pacer.js';
+import type { SendPacer } from '../pacing/send-pacer.js';
 import type { ClaimOutcome, MessageRecord } from '../ports/stores.js';
 import type { SenderIdentity } from '../domain/sender-identity.js';
 import type { SendJob } from '../domain/jobs.js';

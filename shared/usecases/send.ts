@@ -5,8 +5,9 @@ import { rateUnitsOf } from '../domain/send-rates.js';
 import { replySenderOf } from '../domain/sender-identity.js';
 import { retryDelaySeconds } from '../domain/backoff.js';
 import { logger } from '../runtime/logger.js';
+import { sendDeadlineOf } from '../pacing/run-limits.js';
 import { sendPaced } from '../sending/paced-run.js';
-import { DEADLINE_MARGIN_MS, newSenderSlots, type BatchDelta, type HandBack, type SendRun } from '../sending/send-run.js';
+import { newSenderSlots, type BatchDelta, type HandBack, type SendRun } from '../sending/send-run.js';
 import { recordJobProgress } from './broadcast-progress.js';
 import { recountJob } from './job-recount.js';
 import { departmentsOf } from './department-limits.js';
@@ -157,7 +158,7 @@ export function costShares(departments: readonly string[], costMicros: number): 
 export async function sendReply(deps: SendDependencies, job: ReplySendJob, run: SendRun = unboundedRun()): Promise<void> {
   const provider = await deps.providers.forChannel(job.channel, { testMode: false });
   const identity = replySenderOf(await deps.senders(), provider.name, job.channel, job.from);
-  const sender = newSenderSlots(deps, identity, 'reply', run.deadline - DEADLINE_MARGIN_MS);
+  const sender = newSenderSlots(deps, identity, 'reply', sendDeadlineOf(run.deadline));
   const slot = await sender.take(rateUnitsOf(job.channel, job.body));
   // Refused only when the schedule is fuller than the function has time left: SQS delivers it again.
   if (!slot.ok) throw new Error(`no send slot for ${sender.sender} before this function's deadline`);

@@ -2,7 +2,9 @@ import type { SendJob } from '../../shared/domain/jobs.js';
 import type { Priority } from '../../shared/domain/model.js';
 import type { SendRates } from '../../shared/domain/send-rates.js';
 import { senderIdentitiesOf, sendersSchema, type SenderEntryInput } from '../../shared/domain/sender-identity.js';
-import type { PaceGrant, PaceRequest, SendPacer } from '../../shared/ports/send-pacer.js';
+import type { BookingWrite, PaceSchedule, PacerStore } from '../../shared/pacing/pacer-store.js';
+import { SchedulePacer } from '../../shared/pacing/schedule-pacer.js';
+import type { PaceGrant, PaceRequest } from '../../shared/pacing/send-pacer.js';
 import type { SendDependencies } from '../../shared/usecases/send.js';
 import type { FixedClock } from './in-memory-stores.js';
 import { RecordingQueue, SequentialIds, directoryOf } from './in-memory-stores.js';
@@ -11,30 +13,68 @@ import { defaultPriceTable } from '../../shared/domain/sms-preview.js';
 import type { MessagingProvider } from '../../shared/ports/messaging-provider.js';
 import type { Stores } from '../../shared/ports/stores.js';
 
-const URGENT_HOLD_MS = 3_000;
+/**
+ * The pacer store on a map: each method keeps exactly the condition its port states, and decides
+ * nothing else (the rules are the pacer's, shared/pacing/schedule-rules.ts). The contract suite
+ * (test/integration/pacing/pacer-store.contract.ts) runs the same cases against it and DynamoDB.
+ */
+export class InMemoryPacerStore implements PacerStore {
+  readonly schedules = new Map<string, PaceSchedule>();
 
-/** The DynamoDB pacer's rules on a map: the same virtual clock per sender, the same urgent hold. */
-export class InMemorySendPacer implements SendPacer {
-  readonly schedules = new Map<string, { nextAt: number; urgentUntil: number }>();
-  readonly requests: PaceRequest[] = [];
-
-  async reserve(request: PaceRequest): Promise<PaceGrant> {
-    this.requests.push({ ...request });
-    const schedule = this.schedules.get(request.sender) ?? { nextAt: 0, urgentUntil: 0 };
-    if (request.lane === 'normal' && schedule.urgentUntil > request.now) return { granted: false, retryAt: schedule.urgentUntil };
-    const startAt = Math.max(schedule.nextAt, request.now);
-    if (startAt > request.latestStart) return { granted: false, retryAt: request.now + (startAt - request.latestStart) };
-    const cost = (request.units * 1000) / request.messagesPerSecond;
-    this.schedules.set(request.sender, {
-      nextAt: startAt + cost,
-      urgentUntil: request.lane === 'urgent' ? request.now + cost + URGENT_HOLD_MS : schedule.urgentUntil,
-    });
-    return { granted: true, startAt };
+  async extend(write: BookingWrite & { cost: number; latestStart: number }): Promise<number | undefined> {
+    const schedule = this.schedules.get(write.sender);
+    if (!schedule || schedule.nextAt < write.now || schedule.nextAt > write.latestStart || this.heldOff(schedule, write)) return undefined;
+    this.schedules.set(write.sender, { nextAt: schedule.nextAt + write.cost, urgentUntil: write.urgentUntil ?? schedule.urgentUntil });
+    return schedule.nextAt;
   }
 
-  async holdBack(sender: string, until: number): Promise<void> {
-    const schedule = this.schedules.get(sender) ?? { nextAt: 0, urgentUntil: 0 };
-    this.schedules.set(sender, { ...schedule, nextAt: Math.max(schedule.nextAt, until) });
+  async restart(write: BookingWrite & { end: number }): Promise<boolean> {
+    const schedule = this.schedules.get(write.sender);
+    if (schedule && (schedule.nextAt >= write.now || this.heldOff(schedule, write))) return false;
+    this.schedules.set(write.sender, { nextAt: write.end, urgentUntil: write.urgentUntil ?? schedule?.urgentUntil ?? 0 });
+    return true;
+  }
+
+  async moveTo(sender: string, until: number): Promise<void> {
+    const schedule = this.schedules.get(sender);
+    if (schedule && schedule.nextAt >= until) return;
+    this.schedules.set(sender, { nextAt: until, urgentUntil: schedule?.urgentUntil ?? 0 });
+  }
+
+  async read(sender: string): Promise<PaceSchedule | undefined> {
+    const schedule = this.schedules.get(sender);
+    return schedule && { ...schedule };
+  }
+
+  private heldOff(schedule: PaceSchedule, write: BookingWrite): boolean {
+    return write.unlessUrgent && schedule.urgentUntil > write.now;
+  }
+}
+
+/** The functions' pacer over an in-memory store, noting each request a test may look at. */
+export class InMemorySendPacer extends SchedulePacer {
+  readonly requests: PaceRequest[] = [];
+
+  constructor(readonly memory = new InMemoryPacerStore()) {
+    super(memory);
+  }
+
+  /** Each sender's schedule as stored. */
+  get schedules(): ReadonlyMap<string, PaceSchedule> {
+    return this.memory.schedules;
+  }
+
+  /**
+   * Another function instance's pacer on the same schedules: it remembers nothing this one saw,
+   * as an urgent lane's function shares nothing with a bulk lane's but the table.
+   */
+  anotherFunction(): SchedulePacer {
+    return new SchedulePacer(this.memory);
+  }
+
+  override async reserve(request: PaceRequest): Promise<PaceGrant> {
+    this.requests.push({ ...request });
+    return super.reserve(request);
   }
 }
 

@@ -5,7 +5,7 @@ import type { OutboundText, ProviderAcceptance } from '../../shared/ports/messag
 import { broadcastMessageId, sendBroadcastBatch, sendReply } from '../../shared/usecases/send.js';
 import { aBroadcast, aBroadcastSendJob, aPhone, aReplySendJob, inboundEvidence } from '../support/builders.js';
 import { senderDependencies, sendingForTests } from '../support/in-memory-pacing.js';
-import { PACING_HEADROOM } from '../../shared/usecases/sender-slots.js';
+import { PACING_HEADROOM } from '../../shared/pacing/booking-rules.js';
 import { FixedClock, ScriptedProvider, inMemoryStores } from '../support/in-memory-stores.js';
 
 const BROADCAST_ID = '01jbroadcast0000000000000a';
@@ -142,9 +142,9 @@ describe('sendBroadcastBatch: pacing', () => {
   });
 
   it('hands the bulk batch back, without using an attempt, while an urgent broadcast holds the sender', async () => {
-    // Prepare: an urgent broadcast booked 30 s of slots a moment ago.
+    // Prepare: an urgent broadcast booked 30 s of slots a moment ago (in a function of the urgent lane).
     const { deps, clock, provider, pacer, lanes } = await setUp({ rate: 10 });
-    await pacer.reserve({ sender: 'sandbox:sms:sandbox-sms', units: 300, messagesPerSecond: 10, lane: 'urgent', now: clock.now().getTime(), latestStart: clock.now().getTime() });
+    await pacer.anotherFunction().reserve({ sender: 'sandbox:sms:sandbox-sms', units: 300, messagesPerSecond: 10, lane: 'urgent', now: clock.now().getTime(), latestStart: clock.now().getTime() });
 
     // Act
     await sendBroadcastBatch(deps, everyone());
@@ -302,7 +302,7 @@ describe('sendBroadcastBatch: consent read just before the slot', () => {
     const { deps, stores, provider, clock, pacer } = await setUp({ rate: 10 });
     const reads = countConsentReads(stores);
     const start = clock.now().getTime();
-    await pacer.reserve({ sender: 'sandbox:sms:sandbox-sms', units: 20, messagesPerSecond: 10 * PACING_HEADROOM, lane: 'normal', now: start, latestStart: start });
+    await pacer.anotherFunction().reserve({ sender: 'sandbox:sms:sandbox-sms', units: 20, messagesPerSecond: 10 * PACING_HEADROOM, lane: 'normal', now: start, latestStart: start });
     const first = residents[0] as string;
     const sleep = deps.pacing.sleep;
     deps.pacing.sleep = async (ms) => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { PACING_HEADROOM, SenderSlots } from '../../shared/usecases/sender-slots.js';
-import { InMemorySendPacer } from '../support/in-memory-pacing.js';
-import { FixedClock } from '../support/in-memory-stores.js';
+import { PACING_HEADROOM } from '../../../shared/pacing/booking-rules.js';
+import { SenderSlots } from '../../../shared/pacing/sender-slots.js';
+import { InMemorySendPacer } from '../../support/in-memory-pacing.js';
+import { FixedClock } from '../../support/in-memory-stores.js';
 
 const SENDER = 'sandbox:sms:sandbox-sms';
 const interval = 1000 / (10 * PACING_HEADROOM);

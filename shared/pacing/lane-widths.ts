@@ -1,0 +1,40 @@
+/*
+ * How many sending functions each lane may run at once, from the rates of the senders the
+ * deployment sends from. Built into the stack (each lane's maximum concurrency); the rates are
+ * gathered from the deployment's settings in functions/sender-concurrency.ts.
+ */
+
+/**
+ * Messages a second one sending function is counted on for one sender. Not a latency: a function
+ * keeps as many sends in flight as its rate times the provider's answer time, and prepares each
+ * resident a measured moment before their slot (shared/sending/send-pipeline.ts). What bounds it
+ * is the CPU its DynamoDB calls take (a consent read, a claim, an outcome: a few milliseconds of
+ * a 512 MB function's share of a core each), so this stays low, and a lane is never short.
+ */
+export const MESSAGES_PER_SECOND_PER_FUNCTION = 40;
+/** Lambda's smallest maximum concurrency for an SQS event source, and a ceiling no sender mix needs. */
+const MIN_CONCURRENCY = 2;
+const MAX_CONCURRENCY = 50;
+/** The urgent lane never runs narrower than this: it also carries every reply to a resident's text. */
+const MIN_URGENT_CONCURRENCY = 20;
+
+/**
+ * How many bulk sending functions may run at once: for each sender, enough to keep up with its
+ * rate, and one more so that one job's end overlaps the next one's start. More would only wait
+ * for slots, and Lambda bills the wait: at 10 msg/s per sender, ten functions spent over three
+ * times the GB-seconds of three for the same sends (`npm run bench`), and competed for the
+ * senders' schedules (more booking writes). An unmetered sender (undefined) counts as one
+ * function's worth.
+ */
+export function bulkLaneWidth(senderRates: readonly (number | undefined)[]): number {
+  const needed = senderRates.reduce<number>(
+    (sum, rate) => sum + Math.ceil((rate ?? MESSAGES_PER_SECOND_PER_FUNCTION) / MESSAGES_PER_SECOND_PER_FUNCTION) + 1,
+    0,
+  );
+  return Math.min(MAX_CONCURRENCY, Math.max(MIN_CONCURRENCY, needed));
+}
+
+/** The urgent lane: twice the bulk lane, so urgent broadcasts always have room, and never below MIN_URGENT_CONCURRENCY. */
+export function urgentLaneWidth(bulkWidth: number): number {
+  return Math.min(2 * MAX_CONCURRENCY, Math.max(MIN_URGENT_CONCURRENCY, 2 * bulkWidth));
+}
