@@ -7,9 +7,10 @@ import { approvalRefusal, approveBroadcast, rejectBroadcast } from '../../shared
 import { previewBroadcast } from '../../shared/usecases/broadcast-preview.js';
 import { cancelBroadcast, getBroadcast } from '../../shared/usecases/broadcasts.js';
 import { departmentsOf } from '../../shared/usecases/department-limits.js';
-import type { ConsoleEnv } from '../app.js';
+import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
-import { messagePage, page, type FieldError } from '../page.js';
+import { messagePage, page } from '../page.js';
+import type { FieldError } from '../views-model/field-error.js';
 import { namesOf } from '../people.js';
 import { signedIn } from '../signed-in.js';
 import { checkView } from '../views-model/broadcast-check.js';

@@ -3,7 +3,7 @@ import { approvalRefusal } from '../../shared/usecases/broadcast-approval.js';
 import { listBroadcasts } from '../../shared/usecases/broadcasts.js';
 import { listTopics } from '../../shared/usecases/topics.js';
 import { departmentsOf, getDepartmentLimits } from '../../shared/usecases/department-limits.js';
-import type { ConsoleEnv } from '../app.js';
+import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
 import { page } from '../page.js';
 import { signedIn } from '../signed-in.js';

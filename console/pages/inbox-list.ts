@@ -12,7 +12,7 @@ import { departmentsOf } from '../../shared/usecases/department-limits.js';
 import { listBroadcasts } from '../../shared/usecases/broadcasts.js';
 import { listInbox } from '../../shared/usecases/residents-admin.js';
 import { answeredBroadcasts, broadcastLabel, type AnsweredBroadcast } from '../answered.js';
-import type { ConsoleEnv } from '../app.js';
+import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
 import { page } from '../page.js';
 import { namesOf } from '../people.js';
