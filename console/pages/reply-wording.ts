@@ -1,8 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../../shared/domain/errors.js';
-import type { Language } from '../../shared/domain/language.js';
-import { languageSchema } from '../../shared/domain/model.js';
+import { type Language, languageSchema } from '../../shared/domain/language.js';
 import { replyIds, type ReplyId } from '../../shared/domain/replies.js';
 import { authorize } from '../../shared/usecases/access.js';
 import { listReplyTexts, setReplyText } from '../../shared/usecases/residents-admin.js';

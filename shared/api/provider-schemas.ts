@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channelSchema } from '../domain/model.js';
 import { senderKinds } from '../domain/sender-kinds.js';
-import { providerNames } from '../ports/messaging-provider.js';
+import { providerNames } from '../domain/provider-names.js';
 
 const providerNameSchema = z.enum(providerNames);
 

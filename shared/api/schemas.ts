@@ -6,11 +6,11 @@ import {
   consentActionSchema,
   keyModeSchema,
   keywordSchema,
-  languageSchema,
   roleSchema,
   prioritySchema,
   topicIdSchema,
 } from '../domain/model.js';
+import { languageSchema } from '../domain/language.js';
 import { reservedKeywords } from '../domain/keyword-router.js';
 import { auditActions } from '../ports/stores.js';
 

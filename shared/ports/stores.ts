@@ -20,9 +20,8 @@ import type {
 } from '../domain/model.js';
 import type { MessageCostEstimate, ProviderPrice } from '../domain/costs.js';
 import type { JobTotals } from '../domain/job-totals.js';
-import type { Language } from '../domain/language.js';
+import type { Language, LanguageSource } from '../domain/language.js';
 import type { AgeBand } from '../domain/profile.js';
-import type { LanguageSource } from '../residents/kept-language.js';
 import type { ReplyId, ReplyOverrides } from '../domain/replies.js';
 
 export interface TopicPageQuery {

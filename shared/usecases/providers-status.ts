@@ -3,7 +3,7 @@ import type { Channel, Principal } from '../domain/model.js';
 import type { SenderIdentity } from '../domain/sender-identity.js';
 import { isWeighted, type ListedProvider } from '../domain/provider-list.js';
 import type { Clock } from '../ports/clock.js';
-import type { ProviderName } from '../ports/messaging-provider.js';
+import type { ProviderName } from '../domain/provider-names.js';
 import type { ChannelRoute, ProviderBreaker, ProviderHealthStore } from '../ports/provider-health.js';
 import { authorize } from './access.js';
 import { failureWindow, trialUnderWay, type FailoverPolicy } from './failover-policy.js';
