@@ -99,6 +99,8 @@ module.exports = {
   options: {
     // A type-only import is an edge of the graph too: TypeScript erases it, but the files still depend on each other.
     tsPreCompilationDeps: true,
+    // Only the rules above are asked for: no orphan, reachability or metrics analysis to pay for.
+    skipAnalysisNotInRules: true,
     tsConfig: { fileName: 'tsconfig.json' },
     doNotFollow: { path: 'node_modules' },
     // The rules are about the code that ships; tests beside the code they test may import test support.

@@ -1,4 +1,5 @@
 import type { StaffStore } from '../staff/staff-store.js';
+import type { Page } from './page.js';
 import type { TemplateStore } from '../templates/template-store.js';
 import type { ImportBatchStore } from '../residents/import-batch.js';
 import type {
@@ -710,12 +711,6 @@ export interface ApiKeyRecord extends Principal {
   createdAt: string;
   revoked: boolean;
   revokedAt?: string;
-}
-
-/** One page of a listing; `cursor` is opaque and absent on the last page. */
-export interface Page<T> {
-  items: T[];
-  cursor: string | undefined;
 }
 
 export interface ApiKeyStore {

@@ -1,6 +1,6 @@
 import type { Broadcast, BroadcastStatus, Principal } from '../domain/model.js';
 import { NotFoundError } from '../domain/errors.js';
-import type { Page } from '../ports/stores.js';
+import type { Page } from '../ports/page.js';
 import { authorize, reaches } from './access.js';
 import { departmentsOf } from './department-limits.js';
 import type { CoreDependencies } from './dependencies.js';

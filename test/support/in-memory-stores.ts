@@ -62,7 +62,6 @@ import type {
   NewInboxEntry,
   ProfileChanges,
   ReplyTextStore,
-  Page,
   Stores,
   SubscriberStore,
   TopicIndex,
@@ -70,6 +69,7 @@ import type {
   TopicPageQuery,
   TopicStore,
 } from '../../shared/ports/stores.js';
+import type { Page } from '../../shared/ports/page.js';
 
 /**
  * In-memory implementations of the store ports, for use-case tests. They keep the contract of
