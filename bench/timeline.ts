@@ -23,7 +23,7 @@ type Values = Record<string, { N?: string; S?: string } | undefined>;
 
 /**
  * What a successful UpdateItem on a sender's schedule (`PACE#…`) did, from its serialised request;
- * undefined for any other request. Recognised forms (shared/pacing/dynamo-pacer-store.ts):
+ * undefined for any other request. Recognised forms (shared/pacing/dynamo/dynamo-pacer-store.ts):
  * `nextAt = nextAt + :cost` (extend the schedule by :cost ms), `nextAt = :end` with `:now`
  * (restart it from now: :end − :now ms), `nextAt = :until` without `:now` (a hold after a 429).
  */

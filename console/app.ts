@@ -4,7 +4,7 @@ import { ConflictError, ForbiddenError, LimitExceededError, NotFoundError, Valid
 import { logger } from '../shared/runtime/logger.js';
 import type { ConsoleDependencies } from './dependencies.js';
 import { messagePage } from './page.js';
-import type { SignedInPerson } from './person.js';
+import type { ConsoleEnv } from './console-env.js';
 import { requirePerson } from './session-middleware.js';
 import { signInRoutes } from './pages/sign-in.js';
 import { broadcastsHome } from './pages/broadcasts.js';
@@ -28,23 +28,6 @@ import { operationsPages } from './pages/operations.js';
 import { sentence } from './sentence.js';
 
 export { sentence };
-
-export interface ConsoleEnv {
-  Variables: {
-    serviceName: string;
-    /** Minutes without a request after which a session ends: the page warns before then. */
-    sessionIdleMinutes: number;
-    secureHeadersNonce?: string;
-    /** Set by requirePerson on every page behind sign-in. */
-    person?: SignedInPerson;
-    /**
-     * The navigation's count of unhandled inbox messages ("12", "500+"), read only when a page is
-     * rendered (never for a form post that redirects, a script's poll or a download); undefined
-     * for a person who may not read the inbox.
-     */
-    unhandledInbox?: () => Promise<string | undefined>;
-  };
-}
 
 /**
  * The web console: server-rendered GOV.UK Frontend pages on Hono. Every page works without

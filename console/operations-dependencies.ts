@@ -1,4 +1,4 @@
-import type { ProvidersResponse } from '../shared/api/provider-schemas.js';
+import type { ProvidersStatus } from '../shared/usecases/providers-status.js';
 import type { Principal } from '../shared/domain/model.js';
 import type { DeadLetterDependencies } from '../shared/usecases/dependencies.js';
 
@@ -10,7 +10,7 @@ import type { DeadLetterDependencies } from '../shared/usecases/dependencies.js'
 export interface OperationsDependencies {
   deadLetters: DeadLetterDependencies;
   /** `crier providers status`'s answer, as this principal may see it (providers-status.ts decides). */
-  providersStatus: (principal: Principal) => Promise<ProvidersResponse>;
+  providersStatus: (principal: Principal) => Promise<ProvidersStatus>;
   /** Where a resident can reach a person (SERVICE_CONTACT), for the reply wording's preview. */
   contact: string;
 }

@@ -1,15 +1,9 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ConsoleEnv } from './app.js';
+import type { ConsoleEnv } from './console-env.js';
 import { personView } from './person.js';
 import { renderView } from './render.js';
 import { may } from './views-model/permissions.js';
-
-/** An error as the design system's error summary lists it: the message, and the field it links to. */
-export interface FieldError {
-  text: string;
-  href: string;
-}
 
 /**
  * The navigation's links: what exists for this person, the current section marked. In the

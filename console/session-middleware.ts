@@ -1,12 +1,12 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { hashSessionSecret, needsTouch, sessionState } from '../shared/staff/session.js';
-import type { ConsoleEnv } from './app.js';
+import type { ConsoleEnv } from './console-env.js';
 import { clearCookie, readCookie, SESSION_COOKIE } from './cookies.js';
 import { carriesCsrfToken } from './csrf.js';
 import type { ConsoleDependencies } from './dependencies.js';
 import { messagePage } from './page.js';
 import { principalOf } from './person.js';
-import { signInPath } from './pages/sign-in.js';
+import { signInPath } from './sign-in-paths.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
 

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { ConsoleEnv } from './app.js';
+import type { ConsoleEnv } from './console-env.js';
 import type { SignedInPerson } from './person.js';
 
 /** The person requirePerson put on the context; a page behind it always has one. */

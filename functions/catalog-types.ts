@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { EnvironmentOf, ProviderEnv } from '../shared/config/env.js';
 import type { QueueId } from '../shared/domain/queues.js';
 import type { RetentionPeriods } from '../shared/retention/periods.js';
-import type { ProviderName } from '../shared/ports/messaging-provider.js';
+import type { ProviderName } from '../shared/domain/provider-names.js';
 
 export type { QueueId };
 /**

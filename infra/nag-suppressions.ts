@@ -1,7 +1,11 @@
 import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { functionIds, httpRoutes, type FunctionId } from '../functions/catalog.js';
-import type { CrierStack } from './stack.js';
+import type { CrierEdge } from './constructs/crier-edge.js';
+import type { CrierFunction } from './constructs/crier-function.js';
+import type { CrierHttpApi } from './constructs/crier-http-api.js';
+import type { CrierSecrets } from './constructs/crier-secrets.js';
+import type { CrierTable } from './constructs/crier-table.js';
 
 /**
  * Every cdk-nag finding crier accepts, in one place, each with the reason a reviewer can check.
@@ -12,17 +16,29 @@ import type { CrierStack } from './stack.js';
  * To add one: a row with the rule id as cdk-nag reports it, the reason (why the rule does not
  * apply, or what stands in its place), and where it applies (as narrowly as the finding allows).
  */
+/**
+ * The parts of the stack the acknowledgements point at. CrierStack has them all; naming them here,
+ * rather than importing the stack, keeps this file below the stack that calls it.
+ */
+export interface NaggedStack {
+  readonly functions: Record<FunctionId, CrierFunction>;
+  readonly httpApi: CrierHttpApi;
+  readonly secrets: CrierSecrets;
+  readonly edge: CrierEdge;
+  readonly table: CrierTable;
+}
+
 export interface NagAcknowledgement {
   id: string;
   reason: string;
   /** The constructs it applies to; a construct absent from this deployment is simply skipped. */
-  where: (stack: CrierStack) => (IConstruct | undefined)[];
+  where: (stack: NaggedStack) => (IConstruct | undefined)[];
 }
 
-const functions = (stack: CrierStack, ids: readonly FunctionId[] = functionIds) => ids.map((id) => stack.functions[id]);
+const functions = (stack: NaggedStack, ids: readonly FunctionId[] = functionIds) => ids.map((id) => stack.functions[id]);
 
 /** The routes the gateway does not authorize, by the construct id CDK gives each (`POST--webhooks--twilio--inbound`). */
-const openRoutes = (stack: CrierStack) =>
+const openRoutes = (stack: NaggedStack) =>
   httpRoutes()
     .filter((route) => route.authorizer === 'none')
     .map((route) => {
@@ -33,7 +49,7 @@ const openRoutes = (stack: CrierStack) =>
 
 /** A finding on the sms-voice statement of the senders' roles: the resource cdk-nag names. */
 const smsVoiceResource = (resource: string) => `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:${resource}]`;
-const senders = (stack: CrierStack) => functions(stack, ['sendUrgent', 'sendBulk']);
+const senders = (stack: NaggedStack) => functions(stack, ['sendUrgent', 'sendBulk']);
 
 export const nagAcknowledgements: NagAcknowledgement[] = [
   {
@@ -116,7 +132,7 @@ export const nagAcknowledgements: NagAcknowledgement[] = [
 ];
 
 /** Records every acknowledgement on its constructs, for any validation plugin run over the app. */
-export function acknowledgeNagFindings(stack: CrierStack): void {
+export function acknowledgeNagFindings(stack: NaggedStack): void {
   for (const { id, reason, where } of nagAcknowledgements) {
     for (const construct of where(stack)) {
       if (construct) Validations.of(construct).acknowledge({ id, reason });

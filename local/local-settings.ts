@@ -1,7 +1,7 @@
 import type { DeploymentSettings } from '../functions/catalog-types.js';
 import { providerChannelKeyOf, type SendRates } from '../shared/domain/send-rates.js';
 import { localPhoneHashKey } from './hash-key.js';
-import type { LocalStackOptions } from './stack.js';
+import type { LocalStackOptions } from './local-stack-options.js';
 
 /**
  * What a deployment's CDK context says, as the local stack sets it: the sandbox, or Twilio when its

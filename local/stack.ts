@@ -34,10 +34,11 @@ import { ensureQueues, ensureTable, type ProvisionedQueue } from './provision.js
 import { QueuePoller } from './queue-poller.js';
 import { TableStreamPoller, type TableStreamEvent } from './table-stream.js';
 import { ScheduledRunner } from './scheduled-runner.js';
-import { Sandbox, type SandboxOptions } from './sandbox.js';
+import { Sandbox } from './sandbox.js';
 import { openOutboxFile } from './sandbox-outbox-file.js';
 import { settled } from './settled.js';
 import { localDeploymentSettings, localProviderEnvironment } from './local-settings.js';
+import type { LocalStackOptions } from './local-stack-options.js';
 import { LOCAL_OPERATOR_KEY_ID } from '../shared/adapters/secrets/bootstrap-key-vaults.js';
 import { localTimeoutMs, queueTimeScaleSchema } from './time-scale.js';
 import { localObservabilityEnvironment } from './observability.js';
@@ -45,61 +46,6 @@ import { buildConsoleAssets } from '../console/build-assets.js';
 import { systemClock, ulidGenerator } from '../shared/adapters/ids.js';
 import { localIdentityProvider } from './identity-provider.js';
 import { generatedStaffPassword, seedLocalStaff } from './local-staff.js';
-
-export interface LocalStackOptions {
-  /** 0 picks a free port. */
-  port: number;
-  /** The address to listen on; default 127.0.0.1, this machine only (`0.0.0.0` or `::` for every interface). */
-  host?: string;
-  /** The URL providers call; defaults to http://localhost:<port>. */
-  publicBaseUrl?: string;
-  /** Where DynamoDB keeps its files; undefined keeps everything in memory (tests). */
-  dataDir?: string;
-  /** The operator API key; generated (and kept in dataDir) when not given. */
-  bootstrapKey?: string;
-  /** The file that keeps the operator key, which `crier keys rotate-bootstrap` rewrites; unset, rotating is refused. */
-  operatorKeyFile?: string;
-  /**
-   * The password every member of staff signs in with at the embedded identity provider; generated
-   * per start when not given. At the first start (no staff at all) the three local accounts are made.
-   */
-  staffPassword?: string;
-  twilio: {
-    authToken: string;
-    accountSid?: string;
-    smsFrom?: string;
-    whatsappFrom?: string;
-    apiBaseUrl?: string;
-  };
-  /** What Meta's webhooks are checked with: the dashboard's verify token and the app secret. */
-  whatsapp?: { verifyToken: string; appSecret: string };
-  /** `failureRateB` is the second sandbox's (`sandbox-b`): list it in `settings.smsProviders`, or set `sandboxFailover`, to fail over to it. */
-  /** `random`: where the failure share's draws come from (Math.random unless a test wants them predictable). */
-  sandbox: { messagesPerSecond?: number; failureRate: number; failureRateB?: number; receiptDelayMs?: number; receipts?: SandboxOptions['receipts']; latencyMs?: number; random?: () => number };
-  settings?: Partial<DeploymentSettings>;
-  /**
-   * Adds the second sandbox, `sandbox-b`, as each channel's failover target behind whatever carries
-   * it (the sandbox, or real Twilio when its credentials are set). `settings` lists win over it.
-   */
-  sandboxFailover?: boolean;
-  /** Cap on concurrent invocations per queue function (the catalog's maxConcurrency is for AWS). */
-  maxLocalConcurrency?: number;
-  /**
-   * How long a stream consumer's records gather before a batch, at most (its catalog window caps
-   * it). Default a quarter of a second, so receipts show on a broadcast's counters at once; the
-   * bench passes Infinity, each consumer's catalog window, so its write counts are AWS's.
-   */
-  streamBatchingWindowMs?: number;
-  /** Runs every scheduled function this often instead of its catalog interval (tests). */
-  schedulerIntervalMs?: number;
-  /**
-   * Tests: shortens the queues' visibility timeouts (and, if asked, the queue functions' timeouts),
-   * e.g. `{ visibility: 0.01 }`: a batch whose invocation crashed is received again in seconds.
-   * See time-scale.ts. Default 1: AWS's times.
-   */
-  queueTimeScale?: { visibility?: number; functionTimeouts?: number };
-  log?: (line: string) => void;
-}
 
 export interface LocalStack {
   baseUrl: string;

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { ConsoleEnv } from '../app.js';
+import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
 import { page } from '../page.js';
 import { notePerson } from '../session-middleware.js';

@@ -5,7 +5,7 @@ import { listStaff } from '../../shared/staff/manage-staff.js';
 import { authorize } from '../../shared/usecases/access.js';
 import { listAudit } from '../../shared/usecases/audit.js';
 import { listKeys } from '../../shared/usecases/keys.js';
-import type { ConsoleEnv } from '../app.js';
+import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
 import { page } from '../page.js';
 import { signedIn } from '../signed-in.js';

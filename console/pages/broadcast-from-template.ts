@@ -3,7 +3,7 @@ import { NotFoundError } from '../../shared/domain/errors.js';
 import { getTemplate } from '../../shared/templates/manage-templates.js';
 import { templateIdSchema } from '../../shared/templates/template.js';
 import { authorize } from '../../shared/usecases/access.js';
-import type { ConsoleEnv } from '../app.js';
+import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
 import { signedIn } from '../signed-in.js';
 import { broadcastDraftSchema, sessionDraftWith } from '../views-model/broadcast-draft.js';

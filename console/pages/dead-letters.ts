@@ -4,7 +4,7 @@ import { queueIdSchema, type QueueId } from '../../shared/domain/queues.js';
 import { NotFoundError } from '../../shared/domain/errors.js';
 import { authorize } from '../../shared/usecases/access.js';
 import { listDeadLetters, redriveDeadLetters } from '../../shared/usecases/dead-letters.js';
-import type { ConsoleEnv } from '../app.js';
+import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
 import type { OperationsDependencies } from '../operations-dependencies.js';
 import { page } from '../page.js';

@@ -7,7 +7,7 @@ import { replyToResident } from '../../shared/inbox/reply-to-resident.js';
 import type { InboxEntry } from '../../shared/ports/stores.js';
 import { listTemplates } from '../../shared/templates/manage-templates.js';
 import { textIn } from '../../shared/templates/template.js';
-import type { ConsoleEnv } from '../app.js';
+import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
 import { messagePage } from '../page.js';
 import { sentence } from '../sentence.js';

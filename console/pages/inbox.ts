@@ -9,9 +9,10 @@ import { replyToResident, replyTokenPattern } from '../../shared/inbox/reply-to-
 import { assignInboxEntry } from '../../shared/inbox/assign.js';
 import { addInboxNote } from '../../shared/inbox/notes.js';
 import { markInboxHandled } from '../../shared/usecases/residents-admin.js';
-import type { ConsoleEnv } from '../app.js';
+import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
-import { page, type FieldError } from '../page.js';
+import { page } from '../page.js';
+import type { FieldError } from '../views-model/field-error.js';
 import { namesOf } from '../people.js';
 import { sentence } from '../sentence.js';
 import { signedIn } from '../signed-in.js';

@@ -3,15 +3,15 @@ import { ConflictError, LimitExceededError, ValidationError } from '../../shared
 import { ageBands } from '../../shared/domain/profile.js';
 import { languageNames, languages } from '../../shared/domain/language.js';
 import { placeholderNames } from '../../shared/domain/message-content.js';
-import { withStopFooter } from '../../shared/domain/replies.js';
-import { gsmReplacement, smsPreview, withGsmReplacements } from '../../shared/domain/sms-preview.js';
+import { withGsmReplacements } from '../../shared/domain/sms-preview.js';
 import { previewRequest } from '../../shared/usecases/broadcast-preview.js';
 import { createBroadcast } from '../../shared/usecases/broadcasts.js';
 import { authorize } from '../../shared/usecases/access.js';
 import { listTopics } from '../../shared/usecases/topics.js';
-import type { ConsoleEnv } from '../app.js';
+import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
-import { page, type FieldError } from '../page.js';
+import { page } from '../page.js';
+import type { FieldError } from '../views-model/field-error.js';
 import { signedIn } from '../signed-in.js';
 import {
   draftFrom,
@@ -27,6 +27,7 @@ import {
 } from '../views-model/broadcast-draft.js';
 import { channelNames, checkView, submitLabel } from '../views-model/broadcast-check.js';
 import { clockTime, count } from '../views-model/format.js';
+import { counterView } from '../views-model/sms-counter.js';
 import { sentence } from '../sentence.js';
 
 const BASE = '/console/broadcasts/new';
@@ -249,31 +250,6 @@ export function newBroadcastPages(deps: ConsoleDependencies) {
     }
   });
   return routes;
-}
-
-/**
- * The character and segment count of one text as residents will get it by SMS: with the usual
- * STOP footer (the check page shows the exact one), and the characters forcing UCS-2 named.
- */
-export function counterView(text: string) {
-  if (!text.trim()) return { empty: true, characters: 0, segments: 0, encoding: 'GSM-7', unicodeCharacters: [] as string[], summary: '', warning: '', replaceable: false };
-  const preview = smsPreview(withStopFooter(text));
-  const unicodeWarning = preview.warnings.find((warning) => warning.code === 'unicode_doubles_cost' || warning.code === 'unicode_raises_cost');
-  const quoted = preview.unicodeCharacters.map((character) => `"${character}"`);
-  const named = quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}` : (quoted[0] ?? '');
-  return {
-    empty: false,
-    characters: preview.characters,
-    segments: preview.segments,
-    encoding: preview.encoding,
-    unicodeCharacters: preview.unicodeCharacters,
-    summary: `${count(preview.characters)} characters, ${preview.segments} SMS segment${preview.segments === 1 ? '' : 's'}, with the STOP footer`,
-    // The preview warns when the cost goes up; a page names the characters even when it does not (yet).
-    warning: preview.unicodeCharacters.length
-      ? (unicodeWarning?.message ?? `${named} ${preview.unicodeCharacters.length === 1 ? 'is' : 'are'} outside the GSM-7 alphabet, so the message goes as UCS-2, at 70 characters a segment instead of 160.`)
-      : '',
-    replaceable: preview.unicodeCharacters.some((character) => gsmReplacement(character) !== undefined),
-  };
 }
 
 /** The placeholders on offer are what residents hold (their district and age band) and the topic's name. */

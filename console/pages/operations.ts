@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { authorize } from '../../shared/usecases/access.js';
-import type { ConsoleEnv } from '../app.js';
+import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
 import type { OperationsDependencies } from '../operations-dependencies.js';
 import { page } from '../page.js';

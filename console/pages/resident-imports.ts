@@ -6,9 +6,10 @@ import { checkImport } from '../../shared/usecases/import-subscribers/check-impo
 import type { ConsentGiven } from '../../shared/usecases/import-subscribers/csv-rows.js';
 import { getImportBatch } from '../../shared/usecases/import-subscribers/import-batches.js';
 import { importSubscribers } from '../../shared/usecases/import-subscribers/import-subscribers.js';
-import type { ConsoleEnv } from '../app.js';
+import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
-import { page, type FieldError } from '../page.js';
+import { page } from '../page.js';
+import type { FieldError } from '../views-model/field-error.js';
 import { namesOf } from '../people.js';
 import { sentence } from '../sentence.js';
 import { signedIn } from '../signed-in.js';

@@ -5,9 +5,10 @@ import { phoneNumberField, toE164, type E164 } from '../../shared/domain/phone.j
 import { parseParameter } from '../../shared/runtime/http/request.js';
 import { authorize } from '../../shared/usecases/access.js';
 import { eraseSubscriber, getSubscriber, type SubscriberView } from '../../shared/usecases/subscribers.js';
-import type { ConsoleEnv } from '../app.js';
+import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
-import { messagePage, page, type FieldError } from '../page.js';
+import { messagePage, page } from '../page.js';
+import type { FieldError } from '../views-model/field-error.js';
 import { namesOf } from '../people.js';
 import { sentence } from '../sentence.js';
 import { signedIn } from '../signed-in.js';

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { ConsoleEnv } from '../app.js';
+import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
 import { signedIn } from '../signed-in.js';
 

@@ -2,33 +2,15 @@ import { Hono } from 'hono';
 import { identifyStaff } from '../../shared/staff/sign-in.js';
 import { hashSessionSecret, newSession, sameSecret, sessionExpiresAt } from '../../shared/staff/session.js';
 import { logger } from '../../shared/runtime/logger.js';
-import type { ConsoleEnv } from '../app.js';
+import type { ConsoleEnv } from '../console-env.js';
 import { clearCookie, readCookie, SESSION_COOKIE, SIGN_IN_COOKIE, writeCookie } from '../cookies.js';
 import type { ConsoleDependencies } from '../dependencies.js';
 import { messagePage, page } from '../page.js';
 import { carriesCsrfToken } from '../csrf.js';
+import { safeReturnPath } from '../sign-in-paths.js';
 
 /** A sign-in must come back within this long. */
 const SIGN_IN_ATTEMPT_SECONDS = 10 * 60;
-
-/** Where to send someone to sign in, and bring them back to `returnTo` after. */
-export function signInPath(returnTo: string): string {
-  return `/console/sign-in?return=${encodeURIComponent(returnTo)}`;
-}
-
-/**
- * Only a path of the console itself: anything else (another site, `//host`, a backslash trick)
- * would make sign-in an open redirect, and a control character or space (which browsers strip or
- * which cannot go in a Location header) could turn it into one or break the redirect.
- */
-export function safeReturnPath(value: string | undefined): string {
-  if (!value || value.length > MAX_RETURN_PATH || !value.startsWith('/console/') || value.includes('//') || value.includes('\\')) return '/console/';
-  if (/[\u0000-\u0020\u007f]/.test(value)) return '/console/';
-  return value;
-}
-
-/** Longer than any console address; a longer one is someone's experiment, not a page. */
-const MAX_RETURN_PATH = 1024;
 
 /**
  * Sign-in with OpenID Connect, server side: the authorization code flow with PKCE. The person is

@@ -6,9 +6,10 @@ import { addStaff, changeStaff, listStaff, removeStaff, teamMember } from '../..
 import { newStaffSchema, type StaffRecord } from '../../shared/staff/staff-record.js';
 import { staffChangeSchema } from '../../shared/staff/staff-rules.js';
 import { authorize } from '../../shared/usecases/access.js';
-import type { ConsoleEnv } from '../app.js';
+import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
-import { messagePage, page, type FieldError } from '../page.js';
+import { messagePage, page } from '../page.js';
+import type { FieldError } from '../views-model/field-error.js';
 import { sentence } from '../sentence.js';
 import { signedIn } from '../signed-in.js';
 import { may } from '../views-model/permissions.js';

@@ -12,9 +12,10 @@ import {
 } from '../../shared/templates/manage-templates.js';
 import { templateIdSchema, templateTexts, type MessageTemplate } from '../../shared/templates/template.js';
 import { authorize } from '../../shared/usecases/access.js';
-import type { ConsoleEnv } from '../app.js';
+import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
-import { page, type FieldError } from '../page.js';
+import { page } from '../page.js';
+import type { FieldError } from '../views-model/field-error.js';
 import { sentence } from '../sentence.js';
 import { signedIn } from '../signed-in.js';
 import type { FormBody } from '../views-model/broadcast-draft.js';

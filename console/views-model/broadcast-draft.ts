@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { createBroadcastRequest } from '../../shared/api/broadcast-schemas.js';
 import { ValidationError } from '../../shared/domain/errors.js';
-import { ageBandSchema, languageSchema } from '../../shared/domain/model.js';
+import { ageBandSchema } from '../../shared/domain/profile.js';
+import { languageSchema } from '../../shared/domain/language.js';
 import { messageContentSchema } from '../../shared/domain/message-content.js';
 import { instantAtWallClock } from '../../shared/domain/quiet-hours.js';
 import { targetingFiltersSchema } from '../../shared/domain/targeting.js';
 import { checkSendAt, type CreateBroadcastInput } from '../../shared/usecases/broadcasts.js';
-import type { FieldError } from '../page.js';
+import type { FieldError } from './field-error.js';
 import { fillPlaceholders, placeholdersOf, placeholderValueProblem, type TemplatePlaceholder } from '../../shared/templates/placeholders.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { ConsentGiven } from '../../shared/usecases/import-subscribers/csv-rows.js';
-import type { FieldError } from '../page.js';
+import type { FieldError } from './field-error.js';
 
 /** The consent evidence as typed on the check page, kept to show again beside its errors. */
 export interface ConsentForm {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { FieldError } from '../page.js';
+import type { FieldError } from './field-error.js';
 import { fieldMessage } from './broadcast-draft.js';
 
 /** A form field as its errors name it: the label a person reads, the id the summary links to. */

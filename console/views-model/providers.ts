@@ -1,4 +1,4 @@
-import type { ProviderState, ProvidersResponse } from '../../shared/api/provider-schemas.js';
+import type { ProviderState, ProvidersStatus } from '../../shared/usecases/providers-status.js';
 import { localTime } from './format.js';
 
 const stateLabels: Record<ProviderState, { text: string; colour: string }> = {
@@ -11,7 +11,7 @@ const stateLabels: Record<ProviderState, { text: string; colour: string }> = {
 const channelNames: Record<string, string> = { sms: 'SMS', whatsapp: 'WhatsApp' };
 
 /** `crier providers status` as tables: each channel's providers, identities and shifts. */
-export function providerChannels(status: ProvidersResponse, timeZone: string) {
+export function providerChannels(status: ProvidersStatus, timeZone: string) {
   return status.channels.map((channel) => ({
     name: channelNames[channel.channel] ?? channel.channel,
     how: `${channel.mode === 'weighted' ? 'Weighted: the healthy providers share the traffic' : 'Ordered: the first healthy provider carries the traffic'} (set by ${channel.setting})`,

@@ -1,5 +1,5 @@
 import { templateContentSchema, type MessageTemplate, type TemplateContent } from '../../shared/templates/template.js';
-import type { FieldError } from '../page.js';
+import type { FieldError } from './field-error.js';
 import { fieldMessage, type FormBody } from './broadcast-draft.js';
 
 /** A template as a person fills in its form: what they typed, as they typed it, so a page can show it back. */

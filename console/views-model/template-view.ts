@@ -1,7 +1,7 @@
 import { languageNames, type Language } from '../../shared/domain/language.js';
 import { withStopFooter } from '../../shared/domain/replies.js';
 import { byFolder, type MessageTemplate, type TemplateField, type TemplateVersion } from '../../shared/templates/template.js';
-import { counterView } from '../pages/new-broadcast.js';
+import { counterView } from './sms-counter.js';
 import { localTime, plural } from './format.js';
 
 /**

@@ -1,5 +1,5 @@
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from '../../shared/domain/subscriber-import.js';
-import type { FieldError } from '../page.js';
+import type { FieldError } from './field-error.js';
 import { count } from './format.js';
 
 /** The limits as the upload page states them, and its refusals repeat. */

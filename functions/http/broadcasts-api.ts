@@ -16,7 +16,8 @@ import { parseJsonBody, parseParameter, parseQuery } from '../../shared/runtime/
 import { json, type HttpResult } from '../../shared/runtime/http/responses.js';
 import { approveBroadcast, rejectBroadcast, submitBroadcast } from '../../shared/usecases/broadcast-approval.js';
 import { previewBroadcast, previewRequest } from '../../shared/usecases/broadcast-preview.js';
-import { cancelBroadcast, createBroadcast, getBroadcast, listBroadcasts } from '../../shared/usecases/broadcasts.js';
+import { cancelBroadcast, createBroadcast } from '../../shared/usecases/broadcasts.js';
+import { getBroadcast, listBroadcasts } from '../../shared/usecases/broadcast-reads.js';
 import { costView } from '../../shared/api/costs.js';
 import { listSandboxOutbox } from '../../shared/usecases/sandbox-outbox.js';
 import { deliveryReport, deliveryReportCsv } from '../../shared/broadcasts/delivery-report.js';

@@ -4,7 +4,7 @@ import type { ReplySendJob } from '../../shared/domain/jobs.js';
 import { replyRequestSchema } from '../../shared/inbox/reply-rules.js';
 import { replyToResident } from '../../shared/inbox/reply-to-resident.js';
 import { inboxQuery } from '../../shared/api/schemas.js';
-import { languageSchema } from '../../shared/domain/model.js';
+import { languageSchema } from '../../shared/domain/language.js';
 import { replyIds } from '../../shared/domain/replies.js';
 import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { parseJsonBody, parseParameter, parseQuery } from '../../shared/runtime/http/request.js';

@@ -6,7 +6,7 @@ import { RecordingSandboxProvider } from '../../shared/adapters/providers/sandbo
 import { providerSettingsSource } from '../../shared/adapters/providers/settings-source.js';
 import { senderIdentitySource } from '../../shared/adapters/providers/sender-identities.js';
 import { SqsRetryScheduler } from '../../shared/adapters/sqs/sqs-job-queue.js';
-import { DynamoPacerStore } from '../../shared/pacing/dynamo-pacer-store.js';
+import { DynamoPacerStore } from '../../shared/pacing/dynamo/dynamo-pacer-store.js';
 import { heldForSeconds, MAX_IN_FLIGHT_SENDS } from '../../shared/pacing/run-limits.js';
 import { SchedulePacer } from '../../shared/pacing/schedule-pacer.js';
 import { crierMetrics } from '../../shared/platform/powertools-metrics.js';

@@ -1,14 +1,7 @@
 import { z } from 'zod';
-import {
-  ageBandSchema,
-  approvalLevelSchema,
-  languageSchema,
-  broadcastCountsSchema,
-  broadcastStatusSchema,
-  keyModeSchema,
-  prioritySchema,
-  topicIdSchema,
-} from '../domain/model.js';
+import { approvalLevelSchema, broadcastCountsSchema, broadcastStatusSchema, keyModeSchema, prioritySchema, topicIdSchema } from '../domain/model.js';
+import { ageBandSchema } from '../domain/profile.js';
+import { languageSchema } from '../domain/language.js';
 import { messageContentSchema } from '../domain/message-content.js';
 import { targetingFiltersSchema } from '../domain/targeting.js';
 import { costResponse } from './costs.js';

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { replyPurposeSchema } from '../domain/jobs.js';
 import { channelSchema } from '../domain/model.js';
 import { queueIdSchema } from '../domain/queues.js';
+import type { DeadLetterJob as DeadLetterJobAnswer } from '../usecases/dead-letter-summary.js';
+import type { DeadLetterQueueView as DeadLetterQueueAnswer, RedriveResult as RedriveAnswer } from '../usecases/dead-letters.js';
+import type { Describes } from './describes.js';
 
 /** `GET /v1/dead-letters?peek=`: how many messages of each queue to look at. */
 export const deadLettersQuery = z.object({
@@ -102,3 +105,10 @@ export const redriveResultSchema = z
   })
   .meta({ id: 'RedriveResult' });
 export type RedriveResult = z.infer<typeof redriveResultSchema>;
+
+/** The use cases' answers are what these schemas say: tsc fails here when the two drift apart. */
+export type DeadLetterSchemasDescribeAnswers = [
+  Describes<DeadLetterJob, DeadLetterJobAnswer>,
+  Describes<DeadLetterQueueView, DeadLetterQueueAnswer>,
+  Describes<RedriveResult, RedriveAnswer>,
+];

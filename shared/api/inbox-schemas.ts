@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { channelSchema, languageSchema } from '../domain/model.js';
+import { channelSchema } from '../domain/model.js';
+import { languageSchema } from '../domain/language.js';
 import { handleSeveralSchema, noteRequestSchema } from '../inbox/request-schemas.js';
 import { inboxEntryResponse, inboxQuery } from './schemas.js';
 

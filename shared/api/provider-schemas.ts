@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { channelSchema } from '../domain/model.js';
 import { senderKinds } from '../domain/sender-kinds.js';
-import { providerNames } from '../ports/messaging-provider.js';
+import { providerNames } from '../domain/provider-names.js';
+import type { ProvidersStatus } from '../usecases/providers-status.js';
+import type { Describes } from './describes.js';
 
 const providerNameSchema = z.enum(providerNames);
 
@@ -80,3 +82,6 @@ export const providersResponse = z
   })
   .meta({ id: 'ProvidersResponse' });
 export type ProvidersResponse = z.infer<typeof providersResponse>;
+
+/** The use case's answer is what this schema says: tsc fails here when the two drift apart. */
+export type ProvidersResponseDescribesAnswer = Describes<ProvidersResponse, ProvidersStatus>;

@@ -6,12 +6,12 @@ import {
   consentActionSchema,
   keyModeSchema,
   keywordSchema,
-  languageSchema,
   roleSchema,
   prioritySchema,
   topicIdSchema,
 } from '../domain/model.js';
 import { reservedKeywords } from '../consent/keyword-router.js';
+import { languageSchema } from '../domain/language.js';
 import { auditActions } from '../ports/stores.js';
 
 /** Request and response shapes of the admin API: handlers validate with them, the OpenAPI document is built from them. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { languageSchema } from '../domain/model.js';
+import { languageSchema } from '../domain/language.js';
 import { staffDepartmentSchema } from '../staff/staff-record.js';
 import { templateContentSchema, templateFields } from '../templates/template.js';
 

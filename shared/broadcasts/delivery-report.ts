@@ -1,7 +1,7 @@
 import { ForbiddenError } from '../domain/errors.js';
 import type { Broadcast, Principal } from '../domain/model.js';
 import { authorize } from '../usecases/access.js';
-import { getBroadcast } from '../usecases/broadcasts.js';
+import { getBroadcast } from '../usecases/broadcast-reads.js';
 import { departmentsOf } from '../usecases/department-limits.js';
 import type { CoreDependencies } from '../usecases/dependencies.js';
 import { rowOf, type DeliveryReportRow } from './delivery-report-rows.js';

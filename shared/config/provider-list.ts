@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ListedProvider } from '../domain/provider-list.js';
-import { providerNames } from '../ports/messaging-provider.js';
+import { providerNames } from '../domain/provider-names.js';
 
 const MAX_WEIGHT = 100;
 

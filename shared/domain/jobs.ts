@@ -60,3 +60,16 @@ export const sendJobSchema = z.discriminatedUnion('kind', [
 export type SendJob = z.infer<typeof sendJobSchema>;
 export type BroadcastSendJob = Extract<SendJob, { kind: 'broadcast' }>;
 export type ReplySendJob = Extract<SendJob, { kind: 'reply' }>;
+
+/**
+ * What the AWS SMS notifications queue carries: the SNS envelope of a notification, as a queue
+ * subscribed without raw message delivery gets it. Its consumer (the aws-sms adapter) and the
+ * dead-letter listing read it with this one schema.
+ */
+export const snsNotificationSchema = z.object({
+  Type: z.string().min(1),
+  MessageId: z.string().min(1),
+  TopicArn: z.string().regex(/^arn:aws[a-z-]*:sns:/, 'must be an SNS topic ARN'),
+  Message: z.string(),
+  Timestamp: z.string().optional(),
+});

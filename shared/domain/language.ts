@@ -3,10 +3,19 @@
  * "IAITH CYMRAEG", "IDIOMA ESPAÑOL"). Adding a language here makes the reply catalogue fail to
  * compile until every reply has a text in it, which is the point.
  */
+import { z } from 'zod';
 
 export const languages = ['en', 'cy', 'es'] as const;
 export type Language = (typeof languages)[number];
+export const languageSchema = z.enum(languages);
 export const defaultLanguage: Language = 'en';
+
+/**
+ * How a resident's language came to be kept: they chose it, or crier inferred it from the words
+ * they used (the rules are in shared/residents/kept-language.ts). Part of the resident's profile.
+ */
+export const languageSourceSchema = z.enum(['chosen', 'inferred']);
+export type LanguageSource = z.infer<typeof languageSourceSchema>;
 
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (languages as readonly string[]).includes(value);

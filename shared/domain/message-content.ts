@@ -17,8 +17,7 @@
  * reports an unknown name as an error with its position.
  */
 import { z } from 'zod';
-import { type Language } from './language.js';
-import { languageSchema } from './model.js';
+import { type Language, languageSchema } from './language.js';
 import { type AgeBand } from './profile.js';
 
 export const placeholderNames = ['area', 'age_band', 'topic'] as const;

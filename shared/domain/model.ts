@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { languages, type Language } from './language.js';
-import { ageBands, type AgeBand } from './profile.js';
+import { languages, type Language, type LanguageSource } from './language.js';
+import type { AgeBand } from './profile.js';
 import type { MessageContent } from './message-content.js';
 import type { TargetingFilters } from './targeting.js';
-import type { LanguageSource } from '../residents/kept-language.js';
 
 /** The channels a resident can be reached on. */
 export const channelSchema = z.enum(['sms', 'whatsapp']);
@@ -151,16 +150,12 @@ export interface SubscriberProfile {
   whatsappWindowOpenedAt: string | undefined;
 }
 
-export const ageBandSchema = z.enum(ageBands);
-
 /** A JOIN to a confirmed-opt-in topic, waiting for the resident's YES. */
 export interface PendingConfirmation {
   topicId: string;
   channel: Channel;
   requestedAt: string;
 }
-
-export const languageSchema = z.enum(languages);
 
 export interface Subscription {
   phone: string;

@@ -3,10 +3,12 @@
  * (UK GDPR data minimisation): an age band, never the age; a postcode district, never the full
  * postcode.
  */
+import { z } from 'zod';
 
 /** Youth services target by these bands; 13 is the youngest age that may join (UK GDPR Art. 8, as set for the UK by DPA 2018 s.9). */
 export const ageBands = ['13-15', '16-17', '18-24', '25+'] as const;
 export type AgeBand = (typeof ageBands)[number];
+export const ageBandSchema = z.enum(ageBands);
 export const minimumAge = 13;
 /** Anything older is a typo or a joke, not an age; it is refused rather than banded as 25+. */
 export const maximumAge = 120;

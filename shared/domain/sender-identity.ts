@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
-import { providerNames, type ProviderName } from '../ports/messaging-provider.js';
+import { providerNames, type ProviderName } from './provider-names.js';
 import { ConfigurationError } from './errors.js';
 import { channelSchema, type Channel } from './model.js';
 import { providerChannelKeyOf, type SendRates } from './send-rates.js';

@@ -1,4 +1,4 @@
-import type { ProviderName } from '../ports/messaging-provider.js';
+import type { ProviderName } from './provider-names.js';
 import type { Channel } from './model.js';
 import { toE164 } from './phone.js';
 

@@ -20,9 +20,8 @@
  *   A digit after the filter ("CF1" → "CF10") is a different district; a letter is a part of it.
  */
 import { z } from 'zod';
-import { type Language } from './language.js';
-import { ageBandSchema, languageSchema } from './model.js';
-import { parseArea, type AgeBand } from './profile.js';
+import { type Language, languageSchema } from './language.js';
+import { ageBandSchema, parseArea, type AgeBand } from './profile.js';
 
 /** Postcode areas: one or two letters; the first never Q, V or X, the second never I, J or Z (as in profile.ts). */
 const POSTCODE_AREA = /^[A-PR-UWYZ][A-HK-Y]?$/;

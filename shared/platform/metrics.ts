@@ -1,7 +1,7 @@
 import type { ProviderErrorKind } from '../domain/errors.js';
 import type { WebhookSource } from '../domain/inbound.js';
 import type { Channel, MessageStatus, Priority, SkipReason } from '../domain/model.js';
-import type { ProviderName } from '../ports/messaging-provider.js';
+import type { ProviderName } from '../domain/provider-names.js';
 
 /**
  * What crier counts and times, for CloudWatch (as embedded metric format lines in the functions'

@@ -2,13 +2,7 @@ import type { Channel, KeyMode } from '../domain/model.js';
 import type { ProviderPrice } from '../domain/costs.js';
 import type { E164 } from '../domain/phone.js';
 import type { SenderAddress } from '../domain/sender-kinds.js';
-
-/**
- * `sandbox-b` is a second sandbox (the local stack's `/sandbox/b/`), so failover from one provider
- * to another can be shown and tested on one machine.
- */
-export const providerNames = ['sandbox', 'sandbox-b', 'twilio', 'whatsapp-cloud', 'aws-sms'] as const;
-export type ProviderName = (typeof providerNames)[number];
+import type { ProviderName } from '../domain/provider-names.js';
 
 /**
  * An approved WhatsApp template, for residents outside their 24-hour window: a Meta template

@@ -1,5 +1,5 @@
 import type { Channel } from '../domain/model.js';
-import type { ProviderName } from './messaging-provider.js';
+import type { ProviderName } from '../domain/provider-names.js';
 
 /**
  * Which provider carries a channel now, shared by every sender invocation. No route stored means

@@ -1,4 +1,5 @@
 import type { StaffStore } from '../staff/staff-store.js';
+import type { Page } from './page.js';
 import type { TemplateStore } from '../templates/template-store.js';
 import type { ImportBatchStore } from '../residents/import-batch.js';
 import type {
@@ -20,9 +21,8 @@ import type {
 } from '../domain/model.js';
 import type { MessageCostEstimate, ProviderPrice } from '../domain/costs.js';
 import type { JobTotals } from '../domain/job-totals.js';
-import type { Language } from '../domain/language.js';
+import type { Language, LanguageSource } from '../domain/language.js';
 import type { AgeBand } from '../domain/profile.js';
-import type { LanguageSource } from '../residents/kept-language.js';
 import type { ReplyId, ReplyOverrides } from '../domain/replies.js';
 
 export interface TopicPageQuery {
@@ -711,12 +711,6 @@ export interface ApiKeyRecord extends Principal {
   createdAt: string;
   revoked: boolean;
   revokedAt?: string;
-}
-
-/** One page of a listing; `cursor` is opaque and absent on the last page. */
-export interface Page<T> {
-  items: T[];
-  cursor: string | undefined;
 }
 
 export interface ApiKeyStore {

@@ -15,11 +15,7 @@
  * A profile written before the source was kept has a language only from LANG or an import, so a
  * language without a source counts as chosen.
  */
-import { z } from 'zod';
-import { defaultLanguage, type Language } from '../domain/language.js';
-
-export const languageSourceSchema = z.enum(['chosen', 'inferred']);
-export type LanguageSource = z.infer<typeof languageSourceSchema>;
+import { defaultLanguage, type Language, type LanguageSource } from '../domain/language.js';
 
 export interface KeptLanguage {
   language: Language;

@@ -1,4 +1,4 @@
-import type { Page } from '../ports/stores.js';
+import type { Page } from '../ports/page.js';
 import type { StaffRecord } from './staff-record.js';
 
 /**

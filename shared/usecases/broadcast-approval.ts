@@ -5,7 +5,7 @@ import { authorize } from './access.js';
 import { recordAudit } from './audit.js';
 import { estimateAudience } from './broadcast-audience.js';
 import { releaseBroadcast } from './broadcast-start.js';
-import { getBroadcast } from './broadcasts.js';
+import { getBroadcast } from './broadcast-reads.js';
 import { departmentsOf, effectiveLimits } from './department-limits.js';
 import type { BroadcastDependencies } from './dependencies.js';
 

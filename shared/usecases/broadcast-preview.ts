@@ -8,7 +8,7 @@ import { matchesFilters } from '../domain/targeting.js';
 import { isWhatsAppWindowOpen } from '../domain/whatsapp-window.js';
 import { ValidationError } from '../domain/errors.js';
 import { authorize } from './access.js';
-import { getBroadcast } from './broadcasts.js';
+import { getBroadcast } from './broadcast-reads.js';
 import { departmentsOf, effectiveLimits } from './department-limits.js';
 import { audiencePages, EXACT_AUDIENCE_LIMIT, subscriptionTotal } from './broadcast-audience.js';
 import type { BroadcastDependencies } from './dependencies.js';

@@ -1,18 +1,32 @@
-import type { z } from 'zod';
-import type { createBroadcastRequest } from '../api/schemas.js';
 import { refusalFor } from '../domain/broadcast-lifecycle.js';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
-import type { Broadcast, BroadcastStatus, Principal } from '../domain/model.js';
-import type { Page } from '../ports/stores.js';
-import { authorize, reaches } from './access.js';
+import { ConflictError, ValidationError } from '../domain/errors.js';
+import type { MessageContent } from '../domain/message-content.js';
+import type { Broadcast, Principal, Priority } from '../domain/model.js';
+import type { TargetingFilters } from '../domain/targeting.js';
+import { authorize } from './access.js';
 import { recordAudit } from './audit.js';
 import { submitDraft } from './broadcast-approval.js';
+import { getBroadcast } from './broadcast-reads.js';
 import { departmentsOf, releaseDailyCap } from './department-limits.js';
 import type { BroadcastDependencies, CoreDependencies } from './dependencies.js';
 import { templateVersion } from '../templates/manage-templates.js';
 
-/** The request as validated; `draft` may be left out by callers in code. */
-export type CreateBroadcastInput = Omit<z.infer<typeof createBroadcastRequest>, 'draft'> & { draft?: boolean };
+/**
+ * A new broadcast, as the admin API's request (createBroadcastRequest) and the console's form
+ * give it once validated: declared here so the use case does not depend on either's wire format;
+ * tsc checks the API's parsed request against it where the handler passes one on.
+ */
+export interface CreateBroadcastInput extends MessageContent {
+  topics: string[];
+  filters?: TargetingFilters | undefined;
+  priority: Priority;
+  /** When to start (ISO 8601 with an offset); absent: as soon as it is released. */
+  sendAt?: string | undefined;
+  /** Keep it as a draft instead of submitting it; absent means submit. */
+  draft?: boolean | undefined;
+  /** The saved template (and its version) it was written from. */
+  fromTemplate?: { id: string; version: number } | undefined;
+}
 
 export async function createBroadcast(
   deps: BroadcastDependencies,
@@ -92,27 +106,6 @@ export async function cancelBroadcast(deps: CoreDependencies, principal: Princip
     after: { status: 'cancelled' },
   });
   return { ...broadcast, status: 'cancelled', ...changes };
-}
-
-export async function getBroadcast(deps: CoreDependencies, principal: Principal, id: string): Promise<Broadcast> {
-  const broadcast = await deps.stores.broadcasts.get(id);
-  // Every use case on a broadcast starts here, so none can show or change a live one to a test key.
-  if (!broadcast || !reaches(principal, broadcast)) throw new NotFoundError(`no broadcast ${id}`);
-  // A broadcast over topics of several departments is reachable by operators only.
-  for (const department of departmentsOf(broadcast)) authorize(principal, 'broadcasts:read', { department, mode: broadcast.mode });
-  return broadcast;
-}
-
-/** The broadcasts a key can see, newest first, a page at a time: a test key's page holds test broadcasts only. */
-export async function listBroadcasts(
-  deps: CoreDependencies,
-  principal: Principal,
-  query: { status?: BroadcastStatus; limit: number; cursor?: string },
-): Promise<Page<Broadcast>> {
-  authorize(principal, 'broadcasts:read');
-  const page = await deps.stores.broadcasts.list({ department: principal.department, status: query.status, limit: query.limit, cursor: query.cursor });
-  // Filtered like the department, after the read: a page may hold fewer than `limit`, its cursor still leads on.
-  return { ...page, items: page.items.filter((broadcast) => reaches(principal, broadcast)) };
 }
 
 /** How far ahead a broadcast may be scheduled: further than this is more likely a typo than a plan. */

@@ -1,8 +1,20 @@
 import { z } from 'zod';
-import { snsNotificationSchema } from '../adapters/providers/aws-sms/inbound.js';
-import type { DeadLetterJob } from '../api/dead-letter-schemas.js';
-import { fanOutTaskSchema, sendJobSchema } from '../domain/jobs.js';
+import { fanOutTaskSchema, sendJobSchema, snsNotificationSchema, type ReplyPurpose } from '../domain/jobs.js';
+import type { Channel } from '../domain/model.js';
 import type { QueueId } from '../domain/queues.js';
+
+/**
+ * What a dead letter was meant to do, read from its job: enough for an operator to decide whether
+ * to redrive it, and never a resident's number or the text of a message. Declared here (the admin
+ * API's deadLetterJobSchema is checked against it in shared/api/dead-letter-schemas.ts).
+ */
+export type DeadLetterJob =
+  | { kind: 'fanOutTask'; broadcastId: string; topicId: string; shard: number; shardCount?: number | undefined }
+  | { kind: 'broadcastSend'; broadcastId: string; recipients: number; topicId?: string | undefined; attempt?: number | undefined }
+  | { kind: 'reply'; messageId: string; purpose: ReplyPurpose; channel: Channel }
+  | { kind: 'awsSmsNotification'; snsMessageId: string; notification: 'residentText' | 'deliveryEvent' | 'other'; eventType?: string | undefined }
+  // Not a job this queue's consumer takes: what is wrong with it, by field, never its content.
+  | { kind: 'unreadable'; problem: string };
 
 /** The two kinds of AWS SMS notification, told apart by the one field each always has. */
 const residentTextSchema = z.object({ inboundMessageId: z.string() });

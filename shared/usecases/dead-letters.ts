@@ -1,12 +1,43 @@
-import type { z } from 'zod';
-import type { DeadLetterQueueView, RedriveResult, redriveRequest, redriveStopSchema } from '../api/dead-letter-schemas.js';
 import type { Principal } from '../domain/model.js';
 import { queueIds, type QueueId } from '../domain/queues.js';
 import { MAX_MOVE_BATCH } from '../ports/dead-letters.js';
 import { authorize } from './access.js';
 import { recordAudit } from './audit.js';
-import { summariseDeadLetter } from './dead-letter-summary.js';
+import { summariseDeadLetter, type DeadLetterJob } from './dead-letter-summary.js';
 import type { DeadLetterDependencies } from './dependencies.js';
+
+/** One dead letter, summarised. */
+export interface DeadLetterView {
+  messageId: string;
+  /** When the job was first put on its work queue. */
+  sentAt?: string | undefined;
+  /** When its consumer first received it (and, after that, failed). */
+  firstReceivedAt?: string | undefined;
+  receiveCount: number;
+  job: DeadLetterJob;
+}
+
+/** One work queue's dead letters: how many, and a look at the first few. */
+export interface DeadLetterQueueView {
+  queue: QueueId;
+  approximateCount: number;
+  peeked: DeadLetterView[];
+}
+
+/**
+ * Why a redrive stopped: nothing left, the limit asked for, or the time one request may take was
+ * up (ask again to move more).
+ */
+export type RedriveStop = 'empty' | 'limit' | 'timeBudget';
+
+/** What a redrive did. These types are the use cases' own: the admin API's schemas are checked against them. */
+export interface RedriveResult {
+  queue: QueueId;
+  moved: number;
+  stoppedBecause: RedriveStop;
+  /** SQS's approximate count, which may lag by a minute. */
+  approximateRemaining: number;
+}
 
 /**
  * How long one redrive request keeps moving messages. API Gateway gives up on a request after
@@ -52,8 +83,6 @@ export async function listDeadLetters(
   return views;
 }
 
-type StopReason = z.infer<typeof redriveStopSchema>;
-
 /**
  * Moves a queue's dead letters back onto it to be tried again, a batch at a time, until none are
  * left, `limit` have moved, or the request's time budget is spent. Operators only, live keys
@@ -64,13 +93,14 @@ export async function redriveDeadLetters(
   deps: DeadLetterDependencies,
   principal: Principal,
   queue: QueueId,
-  input: z.infer<typeof redriveRequest>,
+  /** Move at most `limit`; absent: all of them. */
+  input: { limit?: number | undefined },
 ): Promise<RedriveResult> {
   authorize(principal, 'deadLetters:manage');
   const limit = input.limit ?? Number.POSITIVE_INFINITY;
   const deadline = deps.clock.now().getTime() + REDRIVE_TIME_BUDGET_MS;
   let moved = 0;
-  let stoppedBecause: StopReason | undefined;
+  let stoppedBecause: RedriveStop | undefined;
   try {
     while (stoppedBecause === undefined) {
       if (moved >= limit) stoppedBecause = 'limit';

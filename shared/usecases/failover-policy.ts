@@ -1,7 +1,7 @@
 import type { ProviderErrorKind } from '../domain/errors.js';
 import type { Channel } from '../domain/model.js';
 import type { Clock } from '../ports/clock.js';
-import type { ProviderName } from '../ports/messaging-provider.js';
+import type { ProviderName } from '../domain/provider-names.js';
 import type { ProviderHealthStore } from '../ports/provider-health.js';
 
 /*

@@ -1,15 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import type { z } from 'zod';
-import type { createKeyRequest } from '../api/schemas.js';
 import { NotFoundError } from '../domain/errors.js';
-import type { KeyMode, Principal } from '../domain/model.js';
-import type { ApiKeyRecord, Page } from '../ports/stores.js';
+import type { KeyMode, Principal, Role } from '../domain/model.js';
+import type { ApiKeyRecord } from '../ports/stores.js';
+import type { Page } from '../ports/page.js';
 import { authorize } from './access.js';
 import { recordAudit } from './audit.js';
 import { hashApiKey } from './authenticate.js';
 import type { CoreDependencies } from './dependencies.js';
 
-export type CreateKeyInput = z.infer<typeof createKeyRequest>;
+/**
+ * A new key, as the admin API's request (createKeyRequest) and the console's form give it once
+ * validated: declared here, not taken from either's wire format.
+ */
+export interface CreateKeyInput {
+  /** Who or what uses the key. */
+  name: string;
+  role: Role;
+  /** The department whose topics the key reaches; `*` for an operator key. */
+  department: string;
+  mode: KeyMode;
+}
 
 /** What the API shows of a key: never its secret nor its hash. */
 export type KeyView = Omit<ApiKeyRecord, 'keyId'> & { id: string };

@@ -1,7 +1,7 @@
 import type { ProviderError } from '../domain/errors.js';
 import type { Channel } from '../domain/model.js';
 import type { Clock } from '../ports/clock.js';
-import type { ProviderName } from '../ports/messaging-provider.js';
+import type { ProviderName } from '../domain/provider-names.js';
 import type { ChannelRoute, ProviderHealthStore } from '../ports/provider-health.js';
 import { logger } from '../runtime/logger.js';
 import {

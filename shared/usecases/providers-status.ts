@@ -1,9 +1,9 @@
-import type { ChannelProviders, ProviderState, ProviderStatus, ProvidersResponse, SenderIdentityView } from '../api/provider-schemas.js';
 import type { Channel, Principal } from '../domain/model.js';
 import type { SenderIdentity } from '../domain/sender-identity.js';
+import type { SenderKind } from '../domain/sender-kinds.js';
 import { isWeighted, type ListedProvider } from '../domain/provider-list.js';
 import type { Clock } from '../ports/clock.js';
-import type { ProviderName } from '../ports/messaging-provider.js';
+import type { ProviderName } from '../domain/provider-names.js';
 import type { ChannelRoute, ProviderBreaker, ProviderHealthStore } from '../ports/provider-health.js';
 import { authorize } from './access.js';
 import { failureWindow, trialUnderWay, type FailoverPolicy } from './failover-policy.js';
@@ -21,6 +21,65 @@ export interface ChannelConfiguration {
   providers: ListedProvider[];
 }
 
+/**
+ * Where a provider stands on its channel. `active`: it carries traffic (the one provider of an
+ * ordered list, or one of those sharing a weighted list's). `standby`: further down an ordered list,
+ * waiting for the ones before it to fail. `open`: traffic moved off it after too many failures; it
+ * rests until its trial. `trial`: one message is testing it now.
+ */
+export type ProviderState = 'active' | 'standby' | 'open' | 'trial';
+
+/** One provider of a channel's list, as the senders' shared health sees it now. */
+export interface ProviderStatus {
+  name: ProviderName;
+  /** Its share of the channel's traffic, in a weighted list. */
+  weight?: number | undefined;
+  state: ProviderState;
+  /** When it took this state, if it has ever changed. */
+  since?: string | undefined;
+  /** When an open provider gets its trial message (the cooldown ends). */
+  trialDueAt?: string | undefined;
+  /** Failures that count towards failover, in the current fixed window and the one before. */
+  failures: { current: number; previous: number };
+}
+
+/** A sender identity the channel sends from, and its rate. */
+export interface SenderIdentityView {
+  id: string;
+  provider: ProviderName;
+  kind: SenderKind;
+  address: string;
+  /** The number residents see, when the address is an id. */
+  number?: string | undefined;
+  /** Messages (SMS: segments) a second; absent: unmetered. */
+  mps?: number | undefined;
+  /** Broadcasts of these departments go from it; absent: the provider's default. */
+  departments?: string[] | undefined;
+  /** Where it is configured: SENDERS[n], or the setting it was derived from. */
+  source: string;
+}
+
+/** One channel: its list, each provider's state, the shifts between them, its identities. */
+export interface ChannelProviders {
+  channel: Channel;
+  setting: string;
+  mode: 'ordered' | 'weighted';
+  providers: ProviderStatus[];
+  shifts: { from: ProviderName; to: ProviderName; count: number; lastAt: string }[];
+  senderIdentities: SenderIdentityView[];
+}
+
+/**
+ * What providersStatus answers. Declared here, not taken from the admin API's providersResponse;
+ * shared/api/provider-schemas.ts checks that its schema describes this.
+ */
+export interface ProvidersStatus {
+  failover: FailoverPolicy & { windowStartedAt: string };
+  channels: ChannelProviders[];
+  /** Why the sender identities could not be resolved. */
+  senderIdentitiesProblem?: string | undefined;
+}
+
 /** The deployment's sender identities as the senders resolve them, or why they cannot be. */
 export type SenderIdentitiesResult = { identities: readonly SenderIdentity[] } | { problem: string };
 
@@ -32,7 +91,7 @@ export async function providersStatus(
   deps: ProvidersStatusDependencies,
   principal: Principal,
   configuration: { channels: ChannelConfiguration[]; policy: FailoverPolicy; senders: SenderIdentitiesResult },
-): Promise<ProvidersResponse> {
+): Promise<ProvidersStatus> {
   authorize(principal, 'providers:read');
   const now = deps.clock.now();
   const { windowStart } = failureWindow(now, configuration.policy.windowSeconds);

@@ -1,6 +1,6 @@
-import type { SandboxQuery, SandboxRecord } from '../adapters/providers/sandbox/recording-adapter.js';
 import type { Principal } from '../domain/model.js';
-import type { Page } from '../ports/stores.js';
+import type { SandboxQuery, SandboxRecord } from '../ports/sandbox-outbox.js';
+import type { Page } from '../ports/page.js';
 import { authorize } from './access.js';
 import type { CoreDependencies } from './dependencies.js';
 

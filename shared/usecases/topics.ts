@@ -1,14 +1,37 @@
-import type { z } from 'zod';
-import type { createTopicRequest, updateTopicRequest } from '../api/schemas.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.js';
 import { generalDepartment, type Principal, type Topic } from '../domain/model.js';
-import type { Page, TopicSubscriberCounts } from '../ports/stores.js';
+import type { TopicSubscriberCounts } from '../ports/stores.js';
+import type { Page } from '../ports/page.js';
 import { authorize } from './access.js';
 import { recordAudit } from './audit.js';
 import type { CoreDependencies } from './dependencies.js';
 
-export type CreateTopicInput = z.infer<typeof createTopicRequest>;
-export type UpdateTopicInput = z.infer<typeof updateTopicRequest>;
+/**
+ * A new topic, as the admin API's request (createTopicRequest) and the console's form give it once
+ * validated: declared here, not taken from either's wire format; tsc checks the API's parsed
+ * request against it where the handler passes one on.
+ */
+export interface CreateTopicInput {
+  id: string;
+  name: string;
+  keywords: string[];
+  /** Absent: the principal's department (an operator's topic: the general one). */
+  department?: string | undefined;
+  requiresApproval: boolean;
+  confirmedOptIn: boolean;
+  aliases: Topic['aliases'];
+}
+
+/** A change to a topic: only the fields given change; `keywords` and `aliases` are replaced whole. */
+export type UpdateTopicInput = {
+  name?: string | undefined;
+  keywords?: string[] | undefined;
+  aliases?: Topic['aliases'] | undefined;
+  requiresApproval?: boolean | undefined;
+  confirmedOptIn?: boolean | undefined;
+  department?: string | undefined;
+};
+
 /** A topic with its subscriptions counted: `subscribers` is `subscriberCounts.total`, kept for callers that read it. */
 export type TopicView = Topic & { subscribers: number; subscriberCounts: TopicSubscriberCounts };
 

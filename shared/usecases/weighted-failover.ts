@@ -4,7 +4,7 @@ import type { WeightedProvider } from '../domain/provider-list.js';
 import { SmoothWeightedSplit } from '../domain/weighted-split.js';
 import { noMetrics, type Metrics } from '../platform/metrics.js';
 import type { Clock } from '../ports/clock.js';
-import type { ProviderName } from '../ports/messaging-provider.js';
+import type { ProviderName } from '../domain/provider-names.js';
 import type { ProviderBreaker, ProviderHealthStore } from '../ports/provider-health.js';
 import { logger } from '../runtime/logger.js';
 import {

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { keys } from '../../shared/adapters/dynamo/keys.js';
 import { DynamoProviderHealthStore } from '../../shared/adapters/dynamo/provider-health-store.js';
 import { ProviderError } from '../../shared/domain/errors.js';
-import type { ProviderName } from '../../shared/ports/messaging-provider.js';
+import type { ProviderName } from '../../shared/domain/provider-names.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { ProviderFailover } from '../../shared/usecases/provider-failover.js';
 import { freshTable, type TestTable } from '../support/dynamo-table.js';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
-import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.js';
+import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import type { LocalStackOptions } from '../../local/local-stack-options.js';
 import { LocalStackClient } from './local-stack-client.js';
 
 const AUTH_TOKEN = 'delivery-faults-token';

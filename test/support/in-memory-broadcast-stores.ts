@@ -18,10 +18,10 @@ import {
   type JobRecording,
   type MessageRecord,
   type MessageStore,
-  type Page,
   type ScheduledStart,
   type SentExtras,
 } from '../../shared/ports/stores.js';
+import type { Page } from '../../shared/ports/page.js';
 
 /**
  * The in-memory broadcast and message stores, for use-case tests. They keep the contract of the

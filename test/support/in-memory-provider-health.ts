@@ -1,5 +1,5 @@
 import type { Channel } from '../../shared/domain/model.js';
-import type { ProviderName } from '../../shared/ports/messaging-provider.js';
+import type { ProviderName } from '../../shared/domain/provider-names.js';
 import type { ChannelRoute, ProviderBreaker, ProviderHealthStore, ProviderShiftCount } from '../../shared/ports/provider-health.js';
 
 /** The same contract as the DynamoDB adapter, in memory, for unit tests. */

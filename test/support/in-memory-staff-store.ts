@@ -1,5 +1,5 @@
 import { ConflictError } from '../../shared/domain/errors.js';
-import type { Page } from '../../shared/ports/stores.js';
+import type { Page } from '../../shared/ports/page.js';
 import { staffEmailTaken, staffSubjectTaken, type StaffRecord } from '../../shared/staff/staff-record.js';
 import type { StaffStore } from '../../shared/staff/staff-store.js';
 

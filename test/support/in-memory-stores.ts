@@ -41,11 +41,11 @@ import type {
   InboxStore,
   NewInboxEntry,
   ReplyTextStore,
-  Page,
   Stores,
   TopicPageQuery,
   TopicStore,
 } from '../../shared/ports/stores.js';
+import type { Page } from '../../shared/ports/page.js';
 
 /**
  * In-memory implementations of the store ports, for use-case tests. They mean to keep the

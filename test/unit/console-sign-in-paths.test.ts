@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeReturnPath, signInPath } from '../../console/pages/sign-in.js';
+import { safeReturnPath, signInPath } from '../../console/sign-in-paths.js';
 
 describe('safeReturnPath', () => {
   it.each([

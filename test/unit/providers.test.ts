@@ -11,7 +11,7 @@ import { TwilioProvider } from '../../shared/adapters/providers/twilio/adapter.j
 import { WhatsAppCloudProvider } from '../../shared/adapters/providers/whatsapp-cloud/adapter.js';
 import { providerEnvSchema, type ProviderEnv } from '../../shared/config/env.js';
 import { ConfigurationError } from '../../shared/domain/errors.js';
-import { providerNames, type ProviderName } from '../../shared/ports/messaging-provider.js';
+import { providerNames, type ProviderName } from '../../shared/domain/provider-names.js';
 import { completeProviderSettings } from '../support/provider-settings.js';
 
 const ACCOUNT_SID = `AC${'a'.repeat(32)}`;

@@ -3,7 +3,8 @@ import { ConfiguredProviderDirectory } from '../../shared/adapters/providers/reg
 import { providerEnvSchema } from '../../shared/config/env.js';
 import { ProviderError } from '../../shared/domain/errors.js';
 import type { WeightedProvider } from '../../shared/domain/provider-list.js';
-import type { MessagingProvider, OutboundText, ProviderAcceptance, ProviderName } from '../../shared/ports/messaging-provider.js';
+import type { MessagingProvider, OutboundText, ProviderAcceptance } from '../../shared/ports/messaging-provider.js';
+import type { ProviderName } from '../../shared/domain/provider-names.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { ProviderFailover, type FailoverPolicy } from '../../shared/usecases/provider-failover.js';
 import type { WeightedFailover } from '../../shared/usecases/weighted-failover.js';

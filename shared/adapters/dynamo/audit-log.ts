@@ -1,5 +1,6 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AuditEntry, AuditLog, AuditQuery, Page } from '../../ports/stores.js';
+import type { AuditEntry, AuditLog, AuditQuery } from '../../ports/stores.js';
+import type { Page } from '../../ports/page.js';
 import { decodeSortKeyCursor, encodeSortKeyCursor } from './cursor.js';
 import { keys } from './keys.js';
 import { defaultRetention, type RetentionPeriods } from '../../retention/periods.js';

@@ -14,9 +14,9 @@ import type {
   FanOutCheckpoint,
   FanOutDelta,
   JobRecording,
-  Page,
   ScheduledStart,
 } from '../../ports/stores.js';
+import type { Page } from '../../ports/page.js';
 import { DynamoBroadcastCounters, tallyOf } from './broadcast-counters.js';
 import { isConditionFailure } from './conditions.js';
 import { decodeSortKeyCursor, encodeSortKeyCursor } from './cursor.js';

@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Channel } from '../../domain/model.js';
-import type { ProviderName } from '../../ports/messaging-provider.js';
+import type { ProviderName } from '../../domain/provider-names.js';
 import type { ChannelRoute, ProviderBreaker, ProviderHealthStore, ProviderShiftCount } from '../../ports/provider-health.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';

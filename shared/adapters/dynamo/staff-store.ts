@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../domain/errors.js';
 import { keyModeSchema, roleSchema } from '../../domain/model.js';
-import type { Page } from '../../ports/stores.js';
+import type { Page } from '../../ports/page.js';
 import { staffEmailTaken, staffSubjectTaken, type StaffRecord } from '../../staff/staff-record.js';
 import type { StaffStore } from '../../staff/staff-store.js';
 import { isConditionFailure } from './conditions.js';

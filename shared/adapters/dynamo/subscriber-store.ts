@@ -7,9 +7,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import {
-  ageBandSchema,
   channelSchema,
-  languageSchema,
   type PendingConfirmation,
   recipientKey,
   type Channel,
@@ -20,8 +18,9 @@ import {
   type SubscriberProfile,
   type Subscription,
 } from '../../domain/model.js';
-import type { Language } from '../../domain/language.js';
-import { keptLanguageOf, languageSourceSchema, type LanguageSource } from '../../residents/kept-language.js';
+import { ageBandSchema } from '../../domain/profile.js';
+import { languageSchema, type Language, languageSourceSchema, type LanguageSource } from '../../domain/language.js';
+import { keptLanguageOf } from '../../residents/kept-language.js';
 import { erasureReference, legacyPhoneHash, type PhoneHasher } from '../../domain/erasure.js';
 import { ConfigurationError } from '../../domain/errors.js';
 import { channelOptOutOf, evidenceRef, heldTopicsOf, startOutcome, stopOn } from '../../consent/consent-rules.js';

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ConflictError } from '../../domain/errors.js';
-import { languageSchema } from '../../domain/model.js';
+import { languageSchema } from '../../domain/language.js';
 import { whatsappTemplateSchema } from '../../domain/message-content.js';
 import { templateFields, versionOf, type MessageTemplate, type TemplateVersion } from '../../templates/template.js';
 import type { TemplateStore } from '../../templates/template-store.js';

@@ -1,9 +1,9 @@
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { languages } from '../../domain/language.js';
-import { channelSchema, languageSchema, type Channel } from '../../domain/model.js';
+import { languages, languageSchema, languageSourceSchema } from '../../domain/language.js';
+import { channelSchema, type Channel } from '../../domain/model.js';
 import { shardOf } from '../../domain/sharding.js';
 import type { CountedLanguage, TopicSubscriberCounts } from '../../ports/stores.js';
-import { keptLanguageOf, languageSourceSchema } from '../../residents/kept-language.js';
+import { keptLanguageOf } from '../../residents/kept-language.js';
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';

@@ -2,7 +2,8 @@ import type { ProviderEnv } from '../../config/env.js';
 import { ConfigurationError } from '../../domain/errors.js';
 import { channelSchema } from '../../domain/model.js';
 import { providerListOf, providerListSettingOf } from '../../domain/provider-list.js';
-import type { MessagingProvider, ProviderName } from '../../ports/messaging-provider.js';
+import type { MessagingProvider } from '../../ports/messaging-provider.js';
+import type { ProviderName } from '../../domain/provider-names.js';
 import { ProviderSettingsError, type SettingProblem } from './settings-problems.js';
 
 export type ProviderRegistry = Record<ProviderName, (settings: ProviderEnv) => MessagingProvider>;

@@ -2,7 +2,8 @@ import { CsvError, parse } from 'csv-parse/sync';
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import type { ImportProblem } from '../../domain/errors.js';
-import { languageSchema, topicIdSchema } from '../../domain/model.js';
+import { topicIdSchema } from '../../domain/model.js';
+import { languageSchema } from '../../domain/language.js';
 import { phoneNumberField } from '../../domain/phone.js';
 import { ageBands, parseArea } from '../../domain/profile.js';
 import {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoPacerStore } from '../../../shared/pacing/dynamo-pacer-store.js';
+import { DynamoPacerStore } from '../../../shared/pacing/dynamo/dynamo-pacer-store.js';
 import { SchedulePacer } from '../../../shared/pacing/schedule-pacer.js';
 import { freshTable } from '../../support/dynamo-table.js';
 import { describePacerStoreContract, NOW, paceRequest } from './pacer-store.contract.js';

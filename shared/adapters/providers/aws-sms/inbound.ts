@@ -13,21 +13,13 @@ import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import { ForbiddenError, ValidationError, type FieldIssue } from '../../../domain/errors.js';
 import type { InboundText, StatusReport } from '../../../domain/inbound.js';
+import { snsNotificationSchema } from '../../../domain/jobs.js';
 import { toE164 } from '../../../domain/phone.js';
 import type { SkippedItemKind } from '../../../ports/provider-webhooks.js';
 import { MESSAGE_ID_CONTEXT_KEY } from './message-context.js';
 import { awsSmsEventToMessageStatus, awsSmsEventTypeSchema } from './status-mapping.js';
 
 const PROVIDER = 'aws-sms';
-
-/** The SNS envelope of a notification, as a queue subscribed without raw message delivery gets it. */
-export const snsNotificationSchema = z.object({
-  Type: z.string().min(1),
-  MessageId: z.string().min(1),
-  TopicArn: z.string().regex(/^arn:aws[a-z-]*:sns:/, 'must be an SNS topic ARN'),
-  Message: z.string(),
-  Timestamp: z.string().optional(),
-});
 
 /** Two-way SMS: the payload AWS publishes when a resident texts our number. */
 const inboundMessageSchema = z.object({

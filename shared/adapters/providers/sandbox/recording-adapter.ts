@@ -2,34 +2,27 @@ import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/
 import { z } from 'zod';
 import { channelSchema, keyModeSchema } from '../../../domain/model.js';
 import type { MessagingProvider, OutboundText, ProviderAcceptance } from '../../../ports/messaging-provider.js';
-import type { Page } from '../../../ports/stores.js';
+import type { SandboxQuery, SandboxRecord } from '../../../ports/sandbox-outbox.js';
+import type { Page } from '../../../ports/page.js';
 import { decodeSortKeyCursor, encodeSortKeyCursor } from '../../dynamo/cursor.js';
 import { keys } from '../../dynamo/keys.js';
 import { defaultRetention } from '../../../retention/periods.js';
 import { expiresAt } from '../../../retention/schedule.js';
 
-/** One message a test key's broadcast "sent" in a deployment: nobody received it. */
-export const sandboxRecordSchema = z.object({
+/** A stored sandbox record, read back: the port's SandboxRecord, checked as it leaves the table. */
+const sandboxRecordSchema = z.object({
   id: z.string(),
   messageId: z.string(),
   to: z.string(),
-  /** The sender identity's address it would have gone from. */
   from: z.string().optional(),
   channel: channelSchema,
   body: z.string(),
   template: z.object({ name: z.string(), language: z.string(), parameters: z.array(z.string()) }).optional(),
   createdAt: z.string(),
-  /**
-   * The broadcast that made it, its department(s) and mode, so each key is shown its own
-   * department's messages and a test key test messages only. Absent on a reply to a resident
-   * (where the sandbox is the live provider) and on records made before they were kept: such a
-   * record is shown to operators only.
-   */
   broadcastId: z.string().optional(),
   department: z.string().optional(),
   mode: keyModeSchema.optional(),
-});
-export type SandboxRecord = z.infer<typeof sandboxRecordSchema>;
+}) satisfies z.ZodType<SandboxRecord>;
 
 /**
  * The sandbox of a deployment (AWS), where there is no sandbox server: a test key's message is
@@ -67,15 +60,6 @@ export class RecordingSandboxProvider implements MessagingProvider {
     );
     return { provider: 'sandbox', providerMessageId: record.id };
   }
-}
-
-/** Which of a day's records to read: one department's (exactly: a broadcast of several is nobody's), one mode's. */
-export interface SandboxQuery {
-  day: string;
-  limit: number;
-  cursor: string | undefined;
-  department?: string;
-  mode?: 'live' | 'test';
 }
 
 /**

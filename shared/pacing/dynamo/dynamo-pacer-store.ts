@@ -1,7 +1,7 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '../adapters/dynamo/conditions.js';
-import { keys } from '../adapters/dynamo/keys.js';
-import type { BookingWrite, PaceSchedule, PacerStore } from './pacer-store.js';
+import { isConditionFailure } from '../../adapters/dynamo/conditions.js';
+import { keys } from '../../adapters/dynamo/keys.js';
+import type { BookingWrite, PaceSchedule, PacerStore } from '../pacer-store.js';
 
 /** A schedule item outlives its last booking by a day, then TTL removes it. */
 const KEEP_SECONDS = 86_400;
