@@ -71,6 +71,24 @@ export function stopOutcome(current: ChannelOptOut, stop: Stop): StopOutcome {
 }
 
 /**
+ * How a subscription comes to be written. A resident's JOIN, or their YES to a confirmed opt-in,
+ * asks for messages again on that channel, so a new subscription lifts the channel's opt-out
+ * whole (its time, held topics and reference; a JOIN still waiting for its YES stays). START
+ * lifts the opt-out itself, once, after its topics are back, so a START retried part-way still
+ * finds them held; an import never lifts one: the resident did not text, and one who texts STOP
+ * while the import runs stays out. A subscription that already exists changes nothing, not even
+ * an opt-out standing beside it (an import's, made while opted out).
+ */
+export type SubscriptionWrite = 'join' | 'confirm' | 'restore' | 'import';
+
+export type SubscribeOutcome = { subscribes: false } | { subscribes: true; action: 'opt_in' | 'confirm'; liftsOptOut: boolean };
+
+export function subscribeOutcome(how: SubscriptionWrite, alreadySubscribed: boolean): SubscribeOutcome {
+  if (alreadySubscribed) return { subscribes: false };
+  return { subscribes: true, action: how === 'confirm' ? 'confirm' : 'opt_in', liftsOptOut: how === 'join' || how === 'confirm' };
+}
+
+/**
  * What a START restores: nothing when the resident is not opted out on the channel (nothing to
  * lift, nothing recorded); else the held topics that still take subscribers, in the order held.
  */

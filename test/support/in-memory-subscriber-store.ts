@@ -1,4 +1,6 @@
-import { evidenceRef, heldTopicsOf, startOutcome, stopOn, stopOutcome, type ChannelOptOut } from '../../shared/consent/consent-rules.js';
+import { evidenceRef, heldTopicsOf, startOutcome, stopOn, stopOutcome, subscribeOutcome, type ChannelOptOut, type SubscriptionWrite } from '../../shared/consent/consent-rules.js';
+import { erasureFootprint } from '../../shared/consent/erasure-rules.js';
+import { undoTakesProfile, undoTakesSubscription } from '../../shared/consent/import-rules.js';
 import { erasureReference } from '../../shared/domain/erasure.js';
 import type { Language } from '../../shared/domain/language.js';
 import {
@@ -21,7 +23,7 @@ import { testPhoneHasher } from './phone-hash.js';
 
 /**
  * The subscriber store (and the topic index it feeds) in memory, for use-case tests. The consent
- * rules are the ones the DynamoDB store uses (shared/consent/consent-rules.ts), and the consent
+ * rules are the ones the DynamoDB store uses (shared/consent/*-rules.ts), and the consent
  * contract (test/integration/consent/subscriber-store.contract.ts) runs the same cases against
  * both. Everything returned is a copy, so a test cannot change the state by accident.
  */
@@ -109,14 +111,17 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
     evidence: ConsentEvidence,
     action: 'opt_in' | 'confirm' = 'opt_in',
   ): Promise<boolean> {
+    return this.addSubscription(phone, channel, topicId, at, evidence, action === 'confirm' ? 'confirm' : 'join');
+  }
+
+  private addSubscription(phone: string, channel: Channel, topicId: string, at: string, evidence: ConsentEvidence, how: SubscriptionWrite, importBatch?: string): boolean {
     const id = subscriptionId(phone, channel, topicId);
-    if (this.subscriptionsById.has(id)) return false;
-    this.putConsent(phone, { at, action, channel, topicId, evidence });
-    const profile = this.profile(phone, at);
-    delete profile.optedOut[channel];
-    delete profile.heldTopics[channel];
-    delete profile.optOutRef[channel];
+    const outcome = subscribeOutcome(how, this.subscriptionsById.has(id));
+    if (!outcome.subscribes) return false;
+    this.putConsent(phone, { at, action: outcome.action, channel, topicId, evidence });
+    if (outcome.liftsOptOut) liftOptOut(this.profile(phone, at), channel);
     this.subscriptionsById.set(id, { phone, channel, topicId, since: at });
+    if (importBatch) this.importedSubscriptions.set(id, importBatch);
     return true;
   }
 
@@ -151,10 +156,9 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
     const start = startOutcome(current, (topicId) => open.has(topicId));
     if (!profile || !start.lifted) return [];
     this.putConsent(phone, { at, action: 'restore', channel, topicId: undefined, evidence });
-    delete profile.optedOut[channel];
-    delete profile.heldTopics[channel];
-    delete profile.optOutRef[channel];
-    for (const topicId of start.resubscribe) await this.subscribe(phone, channel, topicId, at, evidence);
+    for (const topicId of start.resubscribe) this.addSubscription(phone, channel, topicId, at, evidence, 'restore');
+    // Last, as in DynamoDB (a START retried part-way still finds the topics held).
+    liftOptOut(profile, channel);
     return [...start.resubscribe];
   }
 
@@ -212,16 +216,14 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
 
   async beginErasure(phone: string, at: string, actor: string): Promise<ErasureFootprint | undefined> {
     if (!this.knows(phone)) return undefined;
-    const topicIds = new Set<string>();
-    for (const event of this.consent.values()) if (event.phone === phone && event.topicId) topicIds.add(event.topicId);
-    for (const held of Object.values(this.profiles.get(phone)?.heldTopics ?? {})) for (const topicId of held ?? []) topicIds.add(topicId);
-    for (const [id, subscription] of this.subscriptionsById) {
-      if (subscription.phone !== phone) continue;
-      topicIds.add(subscription.topicId);
-      this.subscriptionsById.delete(id);
-    }
+    const footprint = erasureFootprint({
+      subscribed: (await this.subscriptions(phone)).map((subscription) => subscription.topicId),
+      recorded: (await this.consentHistory(phone)).flatMap((event) => (event.topicId ? [event.topicId] : [])),
+      held: Object.values(this.profiles.get(phone)?.heldTopics ?? {}).flatMap((held) => held ?? []),
+    });
+    for (const [id, subscription] of this.subscriptionsById) if (subscription.phone === phone) this.subscriptionsById.delete(id);
     this.markErased(phone, at, actor);
-    return { topicIds: [...topicIds].sort() };
+    return footprint;
   }
 
   async importSubscription(row: ImportedSubscription, at: string, evidence: ImportEvidence): Promise<boolean> {
@@ -229,24 +231,19 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
       this.profile(row.phone, at).changes = copy(row.profile);
       this.importedProfiles.set(row.phone, evidence.batchId);
     }
-    const id = subscriptionId(row.phone, row.channel, row.topicId);
-    if (this.subscriptionsById.has(id)) return false;
-    this.putConsent(row.phone, { at, action: 'opt_in', channel: row.channel, topicId: row.topicId, evidence });
-    this.subscriptionsById.set(id, { phone: row.phone, channel: row.channel, topicId: row.topicId, since: at });
-    this.importedSubscriptions.set(id, evidence.batchId);
-    return true;
+    return this.addSubscription(row.phone, row.channel, row.topicId, at, evidence, 'import', evidence.batchId);
   }
 
   async undoImport(row: ImportedSubscription, batchId: string): Promise<void> {
     const id = subscriptionId(row.phone, row.channel, row.topicId);
-    if (this.importedSubscriptions.get(id) === batchId) {
+    if (undoTakesSubscription(batchId, this.importedSubscriptions.get(id))) {
       this.subscriptionsById.delete(id);
       this.importedSubscriptions.delete(id);
     }
     this.consent.delete(`${row.phone}|opt_in#${row.channel}#${row.topicId}|import:${batchId}`);
     const othersLeft =
-      [...this.subscriptionsById.values()].some((s) => s.phone === row.phone) || [...this.consent.values()].some((event) => event.phone === row.phone);
-    if (!othersLeft && this.importedProfiles.get(row.phone) === batchId) {
+      [...this.subscriptionsById.values()].filter((s) => s.phone === row.phone).length + [...this.consent.values()].filter((event) => event.phone === row.phone).length;
+    if (this.profiles.has(row.phone) && undoTakesProfile(batchId, this.importedProfiles.get(row.phone), othersLeft)) {
       this.profiles.delete(row.phone);
       this.importedProfiles.delete(row.phone);
     }
@@ -338,6 +335,13 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
 function languageOf(changes: ProfileChanges): Pick<SubscriberProfile, 'language' | 'languageSource'> {
   const kept = keptLanguageOf(changes);
   return { language: kept?.language, languageSource: kept?.source };
+}
+
+/** What a JOIN (or START, last) lifts: the channel's opt-out, its held topics and its STOP's reference. */
+function liftOptOut(profile: ProfileState, channel: Channel): void {
+  delete profile.optedOut[channel];
+  delete profile.heldTopics[channel];
+  delete profile.optOutRef[channel];
 }
 
 function channelOptOutIn(profile: ProfileState, channel: Channel): ChannelOptOut {

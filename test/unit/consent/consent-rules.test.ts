@@ -7,7 +7,10 @@ import {
   startOutcome,
   stopOn,
   stopOutcome,
+  subscribeOutcome,
   type ChannelOptOut,
+  type SubscribeOutcome,
+  type SubscriptionWrite,
   type SendVerdict,
   type StartOutcome,
   type Stop,
@@ -72,6 +75,25 @@ describe('stopOutcome', () => {
   ])('%s', (_case, current, expected) => {
     // Prepare / Act
     const outcome = stopOutcome(current, stop);
+
+    // Assess
+    expect(outcome).toEqual(expected);
+  });
+});
+
+describe('subscribeOutcome', () => {
+  it.each<[string, SubscriptionWrite, boolean, SubscribeOutcome]>([
+    ['a JOIN subscribes and lifts the channel’s opt-out', 'join', false, { subscribes: true, action: 'opt_in', liftsOptOut: true }],
+    ['a YES to a confirmed opt-in subscribes, recorded as a confirmation, and lifts the opt-out', 'confirm', false, { subscribes: true, action: 'confirm', liftsOptOut: true }],
+    ['a START’s topic comes back without lifting: START lifts the opt-out itself, last', 'restore', false, { subscribes: true, action: 'opt_in', liftsOptOut: false }],
+    ['an import subscribes and never lifts an opt-out', 'import', false, { subscribes: true, action: 'opt_in', liftsOptOut: false }],
+    ['a JOIN to a topic the resident is already in changes nothing, opt-out included', 'join', true, { subscribes: false }],
+    ['a YES when already subscribed changes nothing', 'confirm', true, { subscribes: false }],
+    ['a START’s topic already back (a retried START) changes nothing', 'restore', true, { subscribes: false }],
+    ['an import of a subscription that exists changes nothing', 'import', true, { subscribes: false }],
+  ])('%s', (_case, how, alreadySubscribed, expected) => {
+    // Prepare / Act
+    const outcome = subscribeOutcome(how, alreadySubscribed);
 
     // Assess
     expect(outcome).toEqual(expected);

@@ -63,7 +63,7 @@ export class DynamoConsentWrites {
 
   /** See SubscriberTable.addSubscription for the order of its writes. */
   async subscribe(phone: string, channel: Channel, topicId: string, at: string, evidence: ConsentEvidence, action: 'opt_in' | 'confirm' = 'opt_in'): Promise<boolean> {
-    return this.table.addSubscription(phone, channel, topicId, at, evidence, { liftOptOut: true, action });
+    return this.table.addSubscription(phone, channel, topicId, at, evidence, action === 'confirm' ? 'confirm' : 'join');
   }
 
   async leaveTopic(phone: string, channel: Channel, topicId: string, at: string, evidence: ConsentEvidence): Promise<boolean> {
@@ -165,7 +165,7 @@ export class DynamoConsentWrites {
     const start = startOutcome(current, (topicId) => open.has(topicId));
     if (!start.lifted) return [];
     await this.table.putConsent(phone, { at, action: 'restore', channel, topicId: undefined, evidence });
-    for (const topicId of start.resubscribe) await this.table.addSubscription(phone, channel, topicId, at, evidence, { liftOptOut: false });
+    for (const topicId of start.resubscribe) await this.table.addSubscription(phone, channel, topicId, at, evidence, 'restore');
     // Last, so that a START retried after a crash part-way still finds the topics held.
     await this.table.touchProfile(phone, at, liftOptOutClause(channel));
     return start.resubscribe;

@@ -1,5 +1,6 @@
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { channelSchema } from '../../../domain/model.js';
+import { erasureFootprint } from '../../../consent/erasure-rules.js';
 import { erasureReference, legacyPhoneHash, type PhoneHasher } from '../../../domain/erasure.js';
 import type { ErasureFootprint } from '../../../ports/stores.js';
 import type { RetentionPeriods } from '../../../retention/periods.js';
@@ -20,17 +21,16 @@ export class DynamoErasureWrites {
   async beginErasure(phone: string, at: string, actor: string): Promise<ErasureFootprint | undefined> {
     const items = await this.table.queryPartition(phone, '');
     if (items.length === 0) return undefined;
-    const topicIds = new Set<string>();
-    for (const item of items) {
-      if (typeof item.topicId === 'string') topicIds.add(item.topicId);
-      for (const channel of channelSchema.options) {
-        const held = item[heldTopicsAttribute(channel)];
-        if (Array.isArray(held)) for (const topicId of held) topicIds.add(String(topicId));
-      }
-    }
+    const named = (subscriptions: boolean) =>
+      items.flatMap((item) => (typeof item.topicId === 'string' && String(item.sk).startsWith('TOPIC#') === subscriptions ? [item.topicId] : []));
+    const held = items.flatMap((item) => channelSchema.options.flatMap((channel) => {
+      const topics = item[heldTopicsAttribute(channel)];
+      return Array.isArray(topics) ? topics.map(String) : [];
+    }));
+    const footprint = erasureFootprint({ subscribed: named(true), recorded: named(false), held });
     await this.putTombstone(phone, at, actor);
     for (const subscription of await this.table.subscriptions(phone)) await this.table.removeSubscription(subscription);
-    return { topicIds: [...topicIds].sort() };
+    return footprint;
   }
 
   /**

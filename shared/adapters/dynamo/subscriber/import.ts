@@ -4,6 +4,7 @@ import type { ImportedSubscription, ImportEvidence } from '../../../ports/stores
 import { isConditionFailure } from '../conditions.js';
 import { keys } from '../keys.js';
 import { COUNTED_LANGUAGE, countedLanguageOf } from '../topic-counters.js';
+import { undoTakesProfile } from '../../../consent/import-rules.js';
 import { IMPORT_BATCH } from './items.js';
 import type { SubscriberTable } from './table.js';
 
@@ -30,13 +31,14 @@ export class DynamoImportWrites {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
-    return this.table.addSubscription(row.phone, row.channel, row.topicId, at, evidence, { liftOptOut: false, importBatch: evidence.batchId });
+    return this.table.addSubscription(row.phone, row.channel, row.topicId, at, evidence, 'import', evidence.batchId);
   }
 
   /**
    * In the reverse order of importSubscription, each step conditional on the batch's mark: the
    * subscription (then its index entry and count), the consent record, and last the profile, if
-   * the batch made it and nothing else of the resident's is left.
+   * the batch made it and nothing else of the resident's is left. The subscription's condition
+   * on the batch's mark is undoTakesSubscription in DynamoDB's words, atomic with the delete.
    */
   async undoImport(row: ImportedSubscription, batchId: string): Promise<void> {
     const { documents, tableName } = this.table;
@@ -71,7 +73,9 @@ export class DynamoImportWrites {
       }),
     );
     const left = await this.table.queryPartition(row.phone, '');
-    if (left.length !== 1 || left[0]?.sk !== 'PROFILE' || left[0][IMPORT_BATCH] !== batchId) return;
+    const profile = left.find((item) => item.sk === 'PROFILE');
+    const madeBy = typeof profile?.[IMPORT_BATCH] === 'string' ? profile[IMPORT_BATCH] : undefined;
+    if (!profile || !undoTakesProfile(batchId, madeBy, left.length - 1)) return;
     try {
       await documents.send(
         new DeleteCommand({
@@ -80,7 +84,7 @@ export class DynamoImportWrites {
           // Not if the resident texted in the meantime (a STOP, an AREA): then the profile is theirs.
           ConditionExpression: '#batch = :batch AND createdAt = :createdAt',
           ExpressionAttributeNames: { '#batch': IMPORT_BATCH },
-          ExpressionAttributeValues: { ':batch': batchId, ':createdAt': left[0].createdAt },
+          ExpressionAttributeValues: { ':batch': batchId, ':createdAt': profile.createdAt },
         }),
       );
     } catch (error) {

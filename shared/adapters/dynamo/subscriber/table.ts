@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { channelSchema, type Channel, type ConsentEvent, type ConsentEvidence, type SubscriberProfile, type Subscription } from '../../../domain/model.js';
-import { evidenceRef } from '../../../consent/consent-rules.js';
+import { evidenceRef, subscribeOutcome, type SubscriptionWrite } from '../../../consent/consent-rules.js';
 import { shardOf } from '../../../domain/sharding.js';
 import { isConditionFailure } from '../conditions.js';
 import { keys } from '../keys.js';
@@ -43,7 +43,7 @@ export class SubscriberTable {
    * Without transactions (dynalite has none), as a sequence of idempotent writes that a retry can
    * replay: the consent record first (evidence before effect), then the profile, the index entry,
    * and last the subscription itself, whose conditional put decides "new" and counts it once.
-   * `liftOptOut: false` leaves the profile alone: restore lifts the opt-out itself, last.
+   * Whether it lifts the channel's opt-out, and what it records, is subscribeOutcome's to say.
    */
   async addSubscription(
     phone: string,
@@ -51,16 +51,18 @@ export class SubscriberTable {
     topicId: string,
     at: string,
     evidence: ConsentEvidence,
-    { liftOptOut, action = 'opt_in', importBatch }: { liftOptOut: boolean; action?: 'opt_in' | 'confirm'; importBatch?: string },
+    how: SubscriptionWrite,
+    importBatch?: string,
   ): Promise<boolean> {
     const existing = await this.documents.send(
       new GetCommand({ TableName: this.tableName, Key: keys.subscription(phone, channel, topicId), ConsistentRead: true }),
     );
-    if (existing.Item) return false;
+    const outcome = subscribeOutcome(how, existing.Item !== undefined);
+    if (!outcome.subscribes) return false;
     const shard = shardOf(phone, this.shardCount);
     const language = await this.counters.languageOf(phone);
-    await this.putConsent(phone, { at, action, channel, topicId, evidence });
-    if (liftOptOut) await this.touchProfile(phone, at, liftOptOutClause(channel));
+    await this.putConsent(phone, { at, action: outcome.action, channel, topicId, evidence });
+    if (outcome.liftsOptOut) await this.touchProfile(phone, at, liftOptOutClause(channel));
     await this.documents.send(
       new PutCommand({
         TableName: this.tableName,
