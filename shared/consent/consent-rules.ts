@@ -1,4 +1,4 @@
-import type { Channel, ConsentEvidence, SkipReason, SubscriberProfile, Subscription } from '../domain/model.js';
+import type { Channel, ConsentEvidence, PendingConfirmation, SkipReason, SubscriberProfile, Subscription, Topic } from '../domain/model.js';
 
 /*
  * What happens to a resident's consent when they text STOP or START, and whether a broadcast may
@@ -86,6 +86,14 @@ export type SubscribeOutcome = { subscribes: false } | { subscribes: true; actio
 export function subscribeOutcome(how: SubscriptionWrite, alreadySubscribed: boolean): SubscribeOutcome {
   if (alreadySubscribed) return { subscribes: false };
   return { subscribes: true, action: how === 'confirm' ? 'confirm' : 'opt_in', liftsOptOut: how === 'join' || how === 'confirm' };
+}
+
+/** A resident has this long to answer YES to a confirmed-opt-in topic. */
+export const CONFIRMATION_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** Whether a YES at `at` confirms the JOIN waiting for it: its topic still takes subscribers (exists, not archived) and the window has not passed. */
+export function yesConfirms(pending: PendingConfirmation, topic: Pick<Topic, 'archivedAt'> | undefined, at: string): boolean {
+  return topic !== undefined && topic.archivedAt === undefined && Date.parse(at) - Date.parse(pending.requestedAt) <= CONFIRMATION_WINDOW_MS;
 }
 
 /**

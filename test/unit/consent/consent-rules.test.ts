@@ -8,6 +8,7 @@ import {
   stopOn,
   stopOutcome,
   subscribeOutcome,
+  yesConfirms,
   type ChannelOptOut,
   type SubscribeOutcome,
   type SubscriptionWrite,
@@ -16,7 +17,7 @@ import {
   type Stop,
   type StopOutcome,
 } from '../../../shared/consent/consent-rules.js';
-import type { Channel, ConsentEvidence, SubscriberProfile, Subscription } from '../../../shared/domain/model.js';
+import type { Channel, ConsentEvidence, PendingConfirmation, SubscriberProfile, Subscription } from '../../../shared/domain/model.js';
 
 const T1 = '2025-03-01T09:00:00.000Z';
 const T2 = '2025-03-01T10:00:00.000Z';
@@ -97,6 +98,23 @@ describe('subscribeOutcome', () => {
 
     // Assess
     expect(outcome).toEqual(expected);
+  });
+});
+
+describe('yesConfirms', () => {
+  const pending: PendingConfirmation = { topicId: 'youth', channel: 'sms', requestedAt: '2025-03-01T09:00:00.000Z' };
+  it.each<[string, { archivedAt?: string } | undefined, string, boolean]>([
+    ['a YES an hour after the JOIN, the topic open', {}, '2025-03-01T10:00:00.000Z', true],
+    ['a YES on the last millisecond of the 24 hours', {}, '2025-03-02T09:00:00.000Z', true],
+    ['a YES a millisecond after the 24 hours', {}, '2025-03-02T09:00:00.001Z', false],
+    ['a YES in time for a topic archived since the JOIN', { archivedAt: '2025-03-01T09:30:00.000Z' }, '2025-03-01T10:00:00.000Z', false],
+    ['a YES in time for a topic deleted since the JOIN', undefined, '2025-03-01T10:00:00.000Z', false],
+  ])('%s', (_case, topic, at, expected) => {
+    // Prepare / Act
+    const confirms = yesConfirms(pending, topic, at);
+
+    // Assess
+    expect(confirms).toBe(expected);
   });
 });
 
