@@ -1,4 +1,4 @@
-import type { Channel, ConsentEvidence, PendingConfirmation, SkipReason, SubscriberProfile, Subscription, Topic } from '../domain/model.js';
+import type { Channel, ConsentEvent, ConsentEvidence, PendingConfirmation, SkipReason, SubscriberProfile, Subscription, Topic } from '../domain/model.js';
 
 /*
  * What happens to a resident's consent when they text STOP or START, and whether a broadcast may
@@ -17,11 +17,25 @@ export function evidenceRef(evidence: ConsentEvidence, at: string): string {
     case 'inbound':
       return `${evidence.provider}:${evidence.providerMessageId}`;
     case 'import':
-      // By batch alone, so a retried import rewrites its own record and an undo can find it.
-      return `import:${evidence.batchId}`;
+      return importEvidenceRef(evidence.batchId);
     case 'admin':
       return `admin:${evidence.actor}:${at}`;
   }
+}
+
+/**
+ * What a consent record is about: the change, its channel and topic, and `part` to tell apart
+ * two records of one kind that the same evidence makes (a text's area and its inferred language).
+ * With the evidence's reference after it, it identifies the record: a replay rewrites the one
+ * record, and records of the same time are listed in its order, in every store.
+ */
+export function consentRecordSubject(event: Pick<ConsentEvent, 'action' | 'channel' | 'topicId'>, part?: string): string {
+  return `${event.action}#${event.channel}#${event.topicId ?? '*'}${part ? `#${part}` : ''}`;
+}
+
+/** An import's evidence by its batch alone, so a retried import rewrites its own record and an undo can find it. */
+export function importEvidenceRef(batchId: string): string {
+  return `import:${batchId}`;
 }
 
 /** A channel's opt-out as a profile keeps it; every field absent: not opted out on that channel. */

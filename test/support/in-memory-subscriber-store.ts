@@ -1,4 +1,4 @@
-import { evidenceRef, heldTopicsOf, startOutcome, stopOn, stopOutcome, subscribeOutcome, type ChannelOptOut, type SubscriptionWrite } from '../../shared/consent/consent-rules.js';
+import { consentRecordSubject, evidenceRef, heldTopicsOf, importEvidenceRef, startOutcome, stopOn, stopOutcome, subscribeOutcome, type ChannelOptOut, type SubscriptionWrite } from '../../shared/consent/consent-rules.js';
 import { erasureFootprint } from '../../shared/consent/erasure-rules.js';
 import { undoTakesProfile, undoTakesSubscription } from '../../shared/consent/import-rules.js';
 import { erasureReference } from '../../shared/domain/erasure.js';
@@ -240,7 +240,7 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
       this.subscriptionsById.delete(id);
       this.importedSubscriptions.delete(id);
     }
-    this.consent.delete(`${row.phone}|opt_in#${row.channel}#${row.topicId}|import:${batchId}`);
+    this.consent.delete(consentKey(row.phone, consentRecordSubject({ action: 'opt_in', channel: row.channel, topicId: row.topicId }), importEvidenceRef(batchId)));
     const othersLeft =
       [...this.subscriptionsById.values()].filter((s) => s.phone === row.phone).length + [...this.consent.values()].filter((event) => event.phone === row.phone).length;
     if (this.profiles.has(row.phone) && undoTakesProfile(batchId, this.importedProfiles.get(row.phone), othersLeft)) {
@@ -326,8 +326,7 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
 
   /** Keyed by what changed and the evidence, as in DynamoDB: a replay rewrites, never duplicates. */
   private putConsent(phone: string, event: ConsentEvent, part?: string): void {
-    const key = `${phone}|${event.action}#${event.channel}#${event.topicId ?? '*'}${part ? `#${part}` : ''}|${evidenceRef(event.evidence, event.at)}`;
-    this.consent.set(key, { phone, ...copy(event) });
+    this.consent.set(consentKey(phone, consentRecordSubject(event, part), evidenceRef(event.evidence, event.at)), { phone, ...copy(event) });
   }
 }
 
@@ -346,6 +345,11 @@ function liftOptOut(profile: ProfileState, channel: Channel): void {
 
 function channelOptOutIn(profile: ProfileState, channel: Channel): ChannelOptOut {
   return { optedOutAt: profile.optedOut[channel], heldTopics: profile.heldTopics[channel], ref: profile.optOutRef[channel] };
+}
+
+/** As DynamoDB's sort key (`CONSENT#<subject>#<evidence>`), so records of one time list in the same order. */
+function consentKey(phone: string, subject: string, ref: string): string {
+  return `${phone}|${subject}#${ref}`;
 }
 
 function subscriptionId(phone: string, channel: Channel, topicId: string): string {

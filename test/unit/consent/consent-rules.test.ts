@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   channelOptOutOf,
+  consentRecordSubject,
   consentVerdict,
   evidenceRef,
   heldTopicsOf,
@@ -38,6 +39,20 @@ describe('evidenceRef', () => {
 
     // Assess
     expect(ref).toBe(expected);
+  });
+});
+
+describe('consentRecordSubject', () => {
+  it.each<[string, Parameters<typeof consentRecordSubject>[0], string | undefined, string]>([
+    ['a JOIN: its action, channel and topic', { action: 'opt_in', channel: 'sms', topicId: 'parks' }, undefined, 'opt_in#sms#parks'],
+    ['a STOP, about no topic', { action: 'opt_out', channel: 'whatsapp', topicId: undefined }, undefined, 'opt_out#whatsapp#*'],
+    ['a language inferred from a text that also set an area: its own part', { action: 'profile', channel: 'sms', topicId: undefined }, 'language', 'profile#sms#*#language'],
+  ])('%s', (_case, event, part, expected) => {
+    // Prepare / Act
+    const subject = consentRecordSubject(event, part);
+
+    // Assess
+    expect(subject).toBe(expected);
   });
 });
 

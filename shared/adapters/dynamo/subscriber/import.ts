@@ -4,6 +4,7 @@ import type { ImportedSubscription, ImportEvidence } from '../../../ports/stores
 import { isConditionFailure } from '../conditions.js';
 import { keys } from '../keys.js';
 import { COUNTED_LANGUAGE, countedLanguageOf } from '../topic-counters.js';
+import { consentRecordSubject, importEvidenceRef } from '../../../consent/consent-rules.js';
 import { undoTakesProfile } from '../../../consent/import-rules.js';
 import { IMPORT_BATCH } from './items.js';
 import type { SubscriberTable } from './table.js';
@@ -69,7 +70,7 @@ export class DynamoImportWrites {
     await documents.send(
       new DeleteCommand({
         TableName: tableName,
-        Key: keys.consentEvent(row.phone, `opt_in#${row.channel}#${row.topicId}`, `import:${batchId}`),
+        Key: keys.consentEvent(row.phone, consentRecordSubject({ action: 'opt_in', channel: row.channel, topicId: row.topicId }), importEvidenceRef(batchId)),
       }),
     );
     const left = await this.table.queryPartition(row.phone, '');

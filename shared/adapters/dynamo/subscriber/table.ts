@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { channelSchema, type Channel, type ConsentEvent, type ConsentEvidence, type SubscriberProfile, type Subscription } from '../../../domain/model.js';
-import { evidenceRef, subscribeOutcome, type SubscriptionWrite } from '../../../consent/consent-rules.js';
+import { consentRecordSubject, evidenceRef, subscribeOutcome, type SubscriptionWrite } from '../../../consent/consent-rules.js';
 import { shardOf } from '../../../domain/sharding.js';
 import { isConditionFailure } from '../conditions.js';
 import { keys } from '../keys.js';
@@ -143,7 +143,7 @@ export class SubscriberTable {
       new PutCommand({
         TableName: this.tableName,
         Item: {
-          ...keys.consentEvent(phone, `${event.action}#${event.channel}#${event.topicId ?? '*'}${part ? `#${part}` : ''}`, evidenceRef(event.evidence, event.at)),
+          ...keys.consentEvent(phone, consentRecordSubject(event, part), evidenceRef(event.evidence, event.at)),
           type: 'consentEvent',
           ...event,
         },
