@@ -127,6 +127,54 @@ export function subscriberStoreUpkeepContract(name: string, makeHarness: () => P
       expect(await harness.recordExpiresAt(phone)).toBeUndefined();
     });
 
+    it('reads the profiles of the residents it knows among some numbers, each once', async () => {
+      // Prepare
+      const [known, unknown] = [newResident(), newResident()];
+      await harness.subscribers.updateProfile(known, 'sms', { area: 'CF10' }, T1, inboundEvidence({ text: 'AREA CF10' }));
+
+      // Act
+      const profiles = await harness.subscribers.profilesOf([known, unknown, known], { consistent: true });
+
+      // Assess
+      expect([...profiles.keys()]).toEqual([known]);
+      expect(profiles.get(known)).toMatchObject({ phone: known, area: 'CF10', createdAt: T1 });
+    });
+
+    it('names an erasure by a reference that is the same for a number each time, differs between numbers, and is not the number', async () => {
+      // Prepare
+      const [phone, other] = [newResident(), newResident()];
+
+      // Act
+      const references = [await harness.subscribers.erasureReference(phone), await harness.subscribers.erasureReference(phone), await harness.subscribers.erasureReference(other)];
+
+      // Assess
+      expect(references[0]).toBe(references[1]);
+      expect(references[2]).not.toBe(references[0]);
+      for (const reference of references) expect(reference).not.toContain(phone.slice(1));
+    });
+
+    it('an import’s undo leaves what the resident did meanwhile: their AREA, their JOIN, and a subscription they had before', async () => {
+      // Prepare
+      const phone = newResident();
+      const evidence = { kind: 'import' as const, batchId: `batch-${phone}`, actor: 'key-operator', collectedBy: 'library', collectedAt: T1, method: 'paper form' };
+      const rows = [
+        { phone, channel: 'sms' as const, topicId: 'parks', profile: { area: 'CF11' } },
+        { phone, channel: 'sms' as const, topicId: 'youth', profile: { area: 'CF11' } },
+      ];
+      await harness.subscribers.subscribe(phone, 'sms', 'youth', T1, inboundEvidence({ text: 'JOIN YOUTH' }));
+      const imported = [await harness.subscribers.importSubscription(rows[0]!, T2, evidence), await harness.subscribers.importSubscription(rows[1]!, T2, evidence)];
+      await harness.subscribers.updateProfile(phone, 'sms', { area: 'CF10' }, T3, inboundEvidence({ text: 'AREA CF10' }));
+      await harness.subscribers.subscribe(phone, 'sms', 'bins', T3, inboundEvidence({ text: 'JOIN BINS' }));
+
+      // Act
+      for (const row of rows) await harness.subscribers.undoImport(row, evidence.batchId);
+
+      // Assess
+      expect(imported).toEqual([true, false]);
+      expect((await harness.subscribers.subscriptions(phone)).map((s) => s.topicId)).toEqual(['bins', 'youth']);
+      expect(await harness.subscribers.getProfile(phone)).toMatchObject({ area: 'CF10', createdAt: T1 });
+    });
+
     it('the topic index pages through every subscriber of a shard once, in order, and forgets one who STOPs', async () => {
       // Prepare
       const residents = [newResident(), newResident(), newResident(), newResident(), newResident()];
