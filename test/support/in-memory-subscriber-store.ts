@@ -1,4 +1,4 @@
-import { consentRecordSubject, evidenceRef, heldTopicsOf, importEvidenceRef, startOutcome, stopOn, stopOutcome, subscribeOutcome, type ChannelOptOut, type SubscriptionWrite } from '../../shared/consent/consent-rules.js';
+import { consentRecordSubject, heldTopicsOf, importEvidenceRef, startOutcome, stopOn, stopOutcome } from '../../shared/consent/consent-rules.js';
 import { erasureFootprint } from '../../shared/consent/erasure-rules.js';
 import { undoTakesProfile, undoTakesSubscription } from '../../shared/consent/import-rules.js';
 import { erasureReference } from '../../shared/domain/erasure.js';
@@ -19,6 +19,7 @@ import type { ErasureFootprint, ImportedSubscription, ImportEvidence, ProfileCha
 import { keptLanguageOf } from '../../shared/residents/kept-language.js';
 import { defaultRetention } from '../../shared/retention/periods.js';
 import { expiresAt } from '../../shared/retention/schedule.js';
+import { channelOptOutIn, consentKey, copy, InMemorySubscriberState, languageOf, liftOptOut, subscriptionId } from './in-memory-subscriber-state.js';
 import { testPhoneHasher } from './phone-hash.js';
 
 /**
@@ -28,35 +29,7 @@ import { testPhoneHasher } from './phone-hash.js';
  * both. Everything returned is a copy, so a test cannot change the state by accident.
  */
 
-const copy = <T>(value: T): T => structuredClone(value);
-
-interface ProfileState {
-  createdAt: string;
-  optedOut: Partial<Record<Channel, string>>;
-  heldTopics: Partial<Record<Channel, string[]>>;
-  optOutRef: Partial<Record<Channel, string>>;
-  pending: Partial<Record<Channel, PendingConfirmation>>;
-  changes: ProfileChanges;
-  acknowledgedOn?: string;
-  whatsappWindowOpenedAt?: string;
-}
-
-export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
-  readonly profiles = new Map<string, ProfileState>();
-  readonly subscriptionsById = new Map<string, Subscription>();
-  readonly consent = new Map<string, ConsentEvent & { phone: string }>();
-  /** Hashes are the DynamoDB store's business; here the tombstone keeps the erasure's facts. */
-  readonly tombstones: { at: string; actor: string }[] = [];
-  /** The numbers behind the tombstones, for erasedAmong. */
-  readonly erasedPhones = new Set<string>();
-  /** Which import batch made a subscription (by subscription id) or a profile (by phone). */
-  readonly importedSubscriptions = new Map<string, string>();
-  readonly importedProfiles = new Map<string, string>();
-  /** When each resident's record (profile and consent ledger) may go, as settleRetention last set it; absent: kept. */
-  readonly recordExpiry = new Map<string, number>();
-
-  constructor(private readonly shardCount: number) {}
-
+export class InMemorySubscriberStore extends InMemorySubscriberState implements SubscriberStore, TopicIndex {
   async settleRetention(phone: string, at: string): Promise<void> {
     const subscriptions = [...this.subscriptionsById.values()].filter((subscription) => subscription.phone === phone).length;
     const until = expiresAt({ kind: 'residentRecord', lastChangeAt: at, subscriptions }, defaultRetention);
@@ -112,17 +85,6 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
     action: 'opt_in' | 'confirm' = 'opt_in',
   ): Promise<boolean> {
     return this.addSubscription(phone, channel, topicId, at, evidence, action === 'confirm' ? 'confirm' : 'join');
-  }
-
-  private addSubscription(phone: string, channel: Channel, topicId: string, at: string, evidence: ConsentEvidence, how: SubscriptionWrite, importBatch?: string): boolean {
-    const id = subscriptionId(phone, channel, topicId);
-    const outcome = subscribeOutcome(how, this.subscriptionsById.has(id));
-    if (!outcome.subscribes) return false;
-    this.putConsent(phone, { at, action: outcome.action, channel, topicId, evidence });
-    if (outcome.liftsOptOut) liftOptOut(this.profile(phone, at), channel);
-    this.subscriptionsById.set(id, { phone, channel, topicId, since: at });
-    if (importBatch) this.importedSubscriptions.set(id, importBatch);
-    return true;
   }
 
   async optOut(phone: string, channel: Channel, at: string, evidence: ConsentEvidence): Promise<boolean> {
@@ -266,21 +228,6 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
     return true;
   }
 
-  private knows(phone: string): boolean {
-    return (
-      this.profiles.has(phone) ||
-      [...this.subscriptionsById.values()].some((s) => s.phone === phone) ||
-      [...this.consent.values()].some((event) => event.phone === phone)
-    );
-  }
-
-  /** One tombstone per number, as the DynamoDB store keeps one item per hash. */
-  private markErased(phone: string, at: string, actor: string): void {
-    if (this.erasedPhones.has(phone)) return;
-    this.erasedPhones.add(phone);
-    this.tombstones.push({ at, actor });
-  }
-
   async optedOutAmong(recipients: readonly Recipient[]): Promise<Set<string>> {
     return new Set(
       recipients.filter((recipient) => this.profiles.get(recipient.phone)?.optedOut[recipient.channel] !== undefined).map(recipientKey),
@@ -314,44 +261,5 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
         .map((s) => s.phone),
     );
   }
-
-  private profile(phone: string, at: string): ProfileState {
-    let profile = this.profiles.get(phone);
-    if (!profile) {
-      profile = { createdAt: at, optedOut: {}, heldTopics: {}, optOutRef: {}, pending: {}, changes: {} };
-      this.profiles.set(phone, profile);
-    }
-    return profile;
-  }
-
-  /** Keyed by what changed and the evidence, as in DynamoDB: a replay rewrites, never duplicates. */
-  private putConsent(phone: string, event: ConsentEvent, part?: string): void {
-    this.consent.set(consentKey(phone, consentRecordSubject(event, part), evidenceRef(event.evidence, event.at)), { phone, ...copy(event) });
-  }
 }
 
-/** As the DynamoDB store reads it: a language kept without a source was chosen. */
-function languageOf(changes: ProfileChanges): Pick<SubscriberProfile, 'language' | 'languageSource'> {
-  const kept = keptLanguageOf(changes);
-  return { language: kept?.language, languageSource: kept?.source };
-}
-
-/** What a JOIN (or START, last) lifts: the channel's opt-out, its held topics and its STOP's reference. */
-function liftOptOut(profile: ProfileState, channel: Channel): void {
-  delete profile.optedOut[channel];
-  delete profile.heldTopics[channel];
-  delete profile.optOutRef[channel];
-}
-
-function channelOptOutIn(profile: ProfileState, channel: Channel): ChannelOptOut {
-  return { optedOutAt: profile.optedOut[channel], heldTopics: profile.heldTopics[channel], ref: profile.optOutRef[channel] };
-}
-
-/** As DynamoDB's sort key (`CONSENT#<subject>#<evidence>`), so records of one time list in the same order. */
-function consentKey(phone: string, subject: string, ref: string): string {
-  return `${phone}|${subject}#${ref}`;
-}
-
-function subscriptionId(phone: string, channel: Channel, topicId: string): string {
-  return `${phone}|${channel}|${topicId}`;
-}
