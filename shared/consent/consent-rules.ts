@@ -1,4 +1,4 @@
-import type { Channel, ConsentEvidence, SkipReason, SubscriberProfile, Subscription } from '../domain/model.js';
+import type { Channel, ConsentEvent, ConsentEvidence, PendingConfirmation, SkipReason, SubscriberProfile, Subscription, Topic } from '../domain/model.js';
 
 /*
  * What happens to a resident's consent when they text STOP or START, and whether a broadcast may
@@ -17,11 +17,25 @@ export function evidenceRef(evidence: ConsentEvidence, at: string): string {
     case 'inbound':
       return `${evidence.provider}:${evidence.providerMessageId}`;
     case 'import':
-      // By batch alone, so a retried import rewrites its own record and an undo can find it.
-      return `import:${evidence.batchId}`;
+      return importEvidenceRef(evidence.batchId);
     case 'admin':
       return `admin:${evidence.actor}:${at}`;
   }
+}
+
+/**
+ * What a consent record is about: the change, its channel and topic, and `part` to tell apart
+ * two records of one kind that the same evidence makes (a text's area and its inferred language).
+ * With the evidence's reference after it, it identifies the record: a replay rewrites the one
+ * record, and records of the same time are listed in its order, in every store.
+ */
+export function consentRecordSubject(event: Pick<ConsentEvent, 'action' | 'channel' | 'topicId'>, part?: string): string {
+  return `${event.action}#${event.channel}#${event.topicId ?? '*'}${part ? `#${part}` : ''}`;
+}
+
+/** An import's evidence by its batch alone, so a retried import rewrites its own record and an undo can find it. */
+export function importEvidenceRef(batchId: string): string {
+  return `import:${batchId}`;
 }
 
 /** A channel's opt-out as a profile keeps it; every field absent: not opted out on that channel. */
@@ -68,6 +82,32 @@ export function stopOutcome(current: ChannelOptOut, stop: Stop): StopOutcome {
     dropPending: true,
     remove,
   };
+}
+
+/**
+ * How a subscription comes to be written. A resident's JOIN, or their YES to a confirmed opt-in,
+ * asks for messages again on that channel, so a new subscription lifts the channel's opt-out
+ * whole (its time, held topics and reference; a JOIN still waiting for its YES stays). START
+ * lifts the opt-out itself, once, after its topics are back, so a START retried part-way still
+ * finds them held; an import never lifts one: the resident did not text, and one who texts STOP
+ * while the import runs stays out. A subscription that already exists changes nothing, not even
+ * an opt-out standing beside it (an import's, made while opted out).
+ */
+export type SubscriptionWrite = 'join' | 'confirm' | 'restore' | 'import';
+
+export type SubscribeOutcome = { subscribes: false } | { subscribes: true; action: 'opt_in' | 'confirm'; liftsOptOut: boolean };
+
+export function subscribeOutcome(how: SubscriptionWrite, alreadySubscribed: boolean): SubscribeOutcome {
+  if (alreadySubscribed) return { subscribes: false };
+  return { subscribes: true, action: how === 'confirm' ? 'confirm' : 'opt_in', liftsOptOut: how === 'join' || how === 'confirm' };
+}
+
+/** A resident has this long to answer YES to a confirmed-opt-in topic. */
+export const CONFIRMATION_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** Whether a YES at `at` confirms the JOIN waiting for it: its topic still takes subscribers (exists, not archived) and the window has not passed. */
+export function yesConfirms(pending: PendingConfirmation, topic: Pick<Topic, 'archivedAt'> | undefined, at: string): boolean {
+  return topic !== undefined && topic.archivedAt === undefined && Date.parse(at) - Date.parse(pending.requestedAt) <= CONFIRMATION_WINDOW_MS;
 }
 
 /**

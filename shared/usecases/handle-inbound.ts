@@ -4,7 +4,7 @@ import { generalDepartment, type ConsentEvidence } from '../domain/model.js';
 import { renderReply } from '../domain/replies.js';
 import { answerLanguage, keptLanguageOf, languageToInfer } from '../residents/kept-language.js';
 import type { InboundDependencies } from './dependencies.js';
-import type { IntentContext, IntentOutcome, PlannedReply } from './inbound/context.js';
+import type { IntentContext, IntentOutcome, PlannedReply } from '../consent/intent-context.js';
 import { intentHandlers } from './inbound/intents.js';
 
 export type InboundOutcome =

@@ -1,4 +1,6 @@
-import { evidenceRef, heldTopicsOf, startOutcome, stopOn, stopOutcome, type ChannelOptOut } from '../../shared/consent/consent-rules.js';
+import { consentRecordSubject, heldTopicsOf, importEvidenceRef, startOutcome, stopOn, stopOutcome } from '../../shared/consent/consent-rules.js';
+import { erasureFootprint } from '../../shared/consent/erasure-rules.js';
+import { undoTakesProfile, undoTakesSubscription } from '../../shared/consent/import-rules.js';
 import { erasureReference } from '../../shared/domain/erasure.js';
 import type { Language } from '../../shared/domain/language.js';
 import {
@@ -17,44 +19,17 @@ import type { ErasureFootprint, ImportedSubscription, ImportEvidence, ProfileCha
 import { keptLanguageOf } from '../../shared/residents/kept-language.js';
 import { defaultRetention } from '../../shared/retention/periods.js';
 import { expiresAt } from '../../shared/retention/schedule.js';
+import { channelOptOutIn, consentKey, copy, InMemorySubscriberState, languageOf, liftOptOut, subscriptionId } from './in-memory-subscriber-state.js';
 import { testPhoneHasher } from './phone-hash.js';
 
 /**
  * The subscriber store (and the topic index it feeds) in memory, for use-case tests. The consent
- * rules are the ones the DynamoDB store uses (shared/consent/consent-rules.ts), and the consent
+ * rules are the ones the DynamoDB store uses (shared/consent/*-rules.ts), and the consent
  * contract (test/integration/consent/subscriber-store.contract.ts) runs the same cases against
  * both. Everything returned is a copy, so a test cannot change the state by accident.
  */
 
-const copy = <T>(value: T): T => structuredClone(value);
-
-interface ProfileState {
-  createdAt: string;
-  optedOut: Partial<Record<Channel, string>>;
-  heldTopics: Partial<Record<Channel, string[]>>;
-  optOutRef: Partial<Record<Channel, string>>;
-  pending: Partial<Record<Channel, PendingConfirmation>>;
-  changes: ProfileChanges;
-  acknowledgedOn?: string;
-  whatsappWindowOpenedAt?: string;
-}
-
-export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
-  readonly profiles = new Map<string, ProfileState>();
-  readonly subscriptionsById = new Map<string, Subscription>();
-  readonly consent = new Map<string, ConsentEvent & { phone: string }>();
-  /** Hashes are the DynamoDB store's business; here the tombstone keeps the erasure's facts. */
-  readonly tombstones: { at: string; actor: string }[] = [];
-  /** The numbers behind the tombstones, for erasedAmong. */
-  readonly erasedPhones = new Set<string>();
-  /** Which import batch made a subscription (by subscription id) or a profile (by phone). */
-  readonly importedSubscriptions = new Map<string, string>();
-  readonly importedProfiles = new Map<string, string>();
-  /** When each resident's record (profile and consent ledger) may go, as settleRetention last set it; absent: kept. */
-  readonly recordExpiry = new Map<string, number>();
-
-  constructor(private readonly shardCount: number) {}
-
+export class InMemorySubscriberStore extends InMemorySubscriberState implements SubscriberStore, TopicIndex {
   async settleRetention(phone: string, at: string): Promise<void> {
     const subscriptions = [...this.subscriptionsById.values()].filter((subscription) => subscription.phone === phone).length;
     const until = expiresAt({ kind: 'residentRecord', lastChangeAt: at, subscriptions }, defaultRetention);
@@ -109,15 +84,7 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
     evidence: ConsentEvidence,
     action: 'opt_in' | 'confirm' = 'opt_in',
   ): Promise<boolean> {
-    const id = subscriptionId(phone, channel, topicId);
-    if (this.subscriptionsById.has(id)) return false;
-    this.putConsent(phone, { at, action, channel, topicId, evidence });
-    const profile = this.profile(phone, at);
-    delete profile.optedOut[channel];
-    delete profile.heldTopics[channel];
-    delete profile.optOutRef[channel];
-    this.subscriptionsById.set(id, { phone, channel, topicId, since: at });
-    return true;
+    return this.addSubscription(phone, channel, topicId, at, evidence, action === 'confirm' ? 'confirm' : 'join');
   }
 
   async optOut(phone: string, channel: Channel, at: string, evidence: ConsentEvidence): Promise<boolean> {
@@ -151,10 +118,9 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
     const start = startOutcome(current, (topicId) => open.has(topicId));
     if (!profile || !start.lifted) return [];
     this.putConsent(phone, { at, action: 'restore', channel, topicId: undefined, evidence });
-    delete profile.optedOut[channel];
-    delete profile.heldTopics[channel];
-    delete profile.optOutRef[channel];
-    for (const topicId of start.resubscribe) await this.subscribe(phone, channel, topicId, at, evidence);
+    for (const topicId of start.resubscribe) this.addSubscription(phone, channel, topicId, at, evidence, 'restore');
+    // Last, as in DynamoDB (a START retried part-way still finds the topics held).
+    liftOptOut(profile, channel);
     return [...start.resubscribe];
   }
 
@@ -212,16 +178,14 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
 
   async beginErasure(phone: string, at: string, actor: string): Promise<ErasureFootprint | undefined> {
     if (!this.knows(phone)) return undefined;
-    const topicIds = new Set<string>();
-    for (const event of this.consent.values()) if (event.phone === phone && event.topicId) topicIds.add(event.topicId);
-    for (const held of Object.values(this.profiles.get(phone)?.heldTopics ?? {})) for (const topicId of held ?? []) topicIds.add(topicId);
-    for (const [id, subscription] of this.subscriptionsById) {
-      if (subscription.phone !== phone) continue;
-      topicIds.add(subscription.topicId);
-      this.subscriptionsById.delete(id);
-    }
+    const footprint = erasureFootprint({
+      subscribed: (await this.subscriptions(phone)).map((subscription) => subscription.topicId),
+      recorded: (await this.consentHistory(phone)).flatMap((event) => (event.topicId ? [event.topicId] : [])),
+      held: Object.values(this.profiles.get(phone)?.heldTopics ?? {}).flatMap((held) => held ?? []),
+    });
+    for (const [id, subscription] of this.subscriptionsById) if (subscription.phone === phone) this.subscriptionsById.delete(id);
     this.markErased(phone, at, actor);
-    return { topicIds: [...topicIds].sort() };
+    return footprint;
   }
 
   async importSubscription(row: ImportedSubscription, at: string, evidence: ImportEvidence): Promise<boolean> {
@@ -229,24 +193,19 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
       this.profile(row.phone, at).changes = copy(row.profile);
       this.importedProfiles.set(row.phone, evidence.batchId);
     }
-    const id = subscriptionId(row.phone, row.channel, row.topicId);
-    if (this.subscriptionsById.has(id)) return false;
-    this.putConsent(row.phone, { at, action: 'opt_in', channel: row.channel, topicId: row.topicId, evidence });
-    this.subscriptionsById.set(id, { phone: row.phone, channel: row.channel, topicId: row.topicId, since: at });
-    this.importedSubscriptions.set(id, evidence.batchId);
-    return true;
+    return this.addSubscription(row.phone, row.channel, row.topicId, at, evidence, 'import', evidence.batchId);
   }
 
   async undoImport(row: ImportedSubscription, batchId: string): Promise<void> {
     const id = subscriptionId(row.phone, row.channel, row.topicId);
-    if (this.importedSubscriptions.get(id) === batchId) {
+    if (undoTakesSubscription(batchId, this.importedSubscriptions.get(id))) {
       this.subscriptionsById.delete(id);
       this.importedSubscriptions.delete(id);
     }
-    this.consent.delete(`${row.phone}|opt_in#${row.channel}#${row.topicId}|import:${batchId}`);
+    this.consent.delete(consentKey(row.phone, consentRecordSubject({ action: 'opt_in', channel: row.channel, topicId: row.topicId }), importEvidenceRef(batchId)));
     const othersLeft =
-      [...this.subscriptionsById.values()].some((s) => s.phone === row.phone) || [...this.consent.values()].some((event) => event.phone === row.phone);
-    if (!othersLeft && this.importedProfiles.get(row.phone) === batchId) {
+      [...this.subscriptionsById.values()].filter((s) => s.phone === row.phone).length + [...this.consent.values()].filter((event) => event.phone === row.phone).length;
+    if (this.profiles.has(row.phone) && undoTakesProfile(batchId, this.importedProfiles.get(row.phone), othersLeft)) {
       this.profiles.delete(row.phone);
       this.importedProfiles.delete(row.phone);
     }
@@ -267,21 +226,6 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
     for (const [key, event] of this.consent) if (event.phone === phone) this.consent.delete(key);
     this.markErased(phone, at, actor);
     return true;
-  }
-
-  private knows(phone: string): boolean {
-    return (
-      this.profiles.has(phone) ||
-      [...this.subscriptionsById.values()].some((s) => s.phone === phone) ||
-      [...this.consent.values()].some((event) => event.phone === phone)
-    );
-  }
-
-  /** One tombstone per number, as the DynamoDB store keeps one item per hash. */
-  private markErased(phone: string, at: string, actor: string): void {
-    if (this.erasedPhones.has(phone)) return;
-    this.erasedPhones.add(phone);
-    this.tombstones.push({ at, actor });
   }
 
   async optedOutAmong(recipients: readonly Recipient[]): Promise<Set<string>> {
@@ -317,33 +261,5 @@ export class InMemorySubscriberStore implements SubscriberStore, TopicIndex {
         .map((s) => s.phone),
     );
   }
-
-  private profile(phone: string, at: string): ProfileState {
-    let profile = this.profiles.get(phone);
-    if (!profile) {
-      profile = { createdAt: at, optedOut: {}, heldTopics: {}, optOutRef: {}, pending: {}, changes: {} };
-      this.profiles.set(phone, profile);
-    }
-    return profile;
-  }
-
-  /** Keyed by what changed and the evidence, as in DynamoDB: a replay rewrites, never duplicates. */
-  private putConsent(phone: string, event: ConsentEvent, part?: string): void {
-    const key = `${phone}|${event.action}#${event.channel}#${event.topicId ?? '*'}${part ? `#${part}` : ''}|${evidenceRef(event.evidence, event.at)}`;
-    this.consent.set(key, { phone, ...copy(event) });
-  }
 }
 
-/** As the DynamoDB store reads it: a language kept without a source was chosen. */
-function languageOf(changes: ProfileChanges): Pick<SubscriberProfile, 'language' | 'languageSource'> {
-  const kept = keptLanguageOf(changes);
-  return { language: kept?.language, languageSource: kept?.source };
-}
-
-function channelOptOutIn(profile: ProfileState, channel: Channel): ChannelOptOut {
-  return { optedOutAt: profile.optedOut[channel], heldTopics: profile.heldTopics[channel], ref: profile.optOutRef[channel] };
-}
-
-function subscriptionId(phone: string, channel: Channel, topicId: string): string {
-  return `${phone}|${channel}|${topicId}`;
-}

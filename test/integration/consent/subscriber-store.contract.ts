@@ -278,6 +278,23 @@ export function subscriberStoreConsentContract(name: string, makeStore: Subscrib
       expect((await store.consentHistory(phone)).map((event) => event.changes)).toEqual([{ language: 'cy' }, { language: 'es', languageSource: 'inferred' }]);
     });
 
+    it('the records one text makes at one time come back in the same order from every store (ARDAL CF10 sets an area and tells Welsh)', async () => {
+      // Prepare: by record key, the area's (provider aws-sms) sorts before the language's in DynamoDB.
+      const [phone, other] = [newResident(), newResident()];
+      const ardal = (id: string) => inboundEvidence({ provider: 'aws-sms', providerMessageId: id, text: 'ARDAL CF10' });
+      const changes = async (resident: string) => (await store.consentHistory(resident)).map((event) => event.changes);
+
+      // Act
+      await store.updateProfile(phone, 'sms', { area: 'CF10' }, T1, ardal('aws-1'));
+      await store.keepInferredLanguage(phone, 'sms', 'cy', T1, ardal('aws-1'));
+      await store.keepInferredLanguage(other, 'sms', 'cy', T1, ardal('aws-2'));
+      await store.updateProfile(other, 'sms', { area: 'CF10' }, T1, ardal('aws-2'));
+
+      // Assess
+      const expected = [{ area: 'CF10' }, { language: 'cy', languageSource: 'inferred' }];
+      expect([await changes(phone), await changes(other)]).toEqual([expected, expected]);
+    });
+
     it('an import subscribes without lifting an opt-out, and its undo takes back only what the batch made', async () => {
       // Prepare
       const optedOut = newResident();

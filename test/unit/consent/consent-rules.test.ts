@@ -1,19 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import {
   channelOptOutOf,
+  consentRecordSubject,
   consentVerdict,
   evidenceRef,
   heldTopicsOf,
   startOutcome,
   stopOn,
   stopOutcome,
+  subscribeOutcome,
+  yesConfirms,
   type ChannelOptOut,
+  type SubscribeOutcome,
+  type SubscriptionWrite,
   type SendVerdict,
   type StartOutcome,
   type Stop,
   type StopOutcome,
 } from '../../../shared/consent/consent-rules.js';
-import type { Channel, ConsentEvidence, SubscriberProfile, Subscription } from '../../../shared/domain/model.js';
+import type { Channel, ConsentEvidence, PendingConfirmation, SubscriberProfile, Subscription } from '../../../shared/domain/model.js';
 
 const T1 = '2025-03-01T09:00:00.000Z';
 const T2 = '2025-03-01T10:00:00.000Z';
@@ -34,6 +39,20 @@ describe('evidenceRef', () => {
 
     // Assess
     expect(ref).toBe(expected);
+  });
+});
+
+describe('consentRecordSubject', () => {
+  it.each<[string, Parameters<typeof consentRecordSubject>[0], string | undefined, string]>([
+    ['a JOIN: its action, channel and topic', { action: 'opt_in', channel: 'sms', topicId: 'parks' }, undefined, 'opt_in#sms#parks'],
+    ['a STOP, about no topic', { action: 'opt_out', channel: 'whatsapp', topicId: undefined }, undefined, 'opt_out#whatsapp#*'],
+    ['a language inferred from a text that also set an area: its own part', { action: 'profile', channel: 'sms', topicId: undefined }, 'language', 'profile#sms#*#language'],
+  ])('%s', (_case, event, part, expected) => {
+    // Prepare / Act
+    const subject = consentRecordSubject(event, part);
+
+    // Assess
+    expect(subject).toBe(expected);
   });
 });
 
@@ -75,6 +94,42 @@ describe('stopOutcome', () => {
 
     // Assess
     expect(outcome).toEqual(expected);
+  });
+});
+
+describe('subscribeOutcome', () => {
+  it.each<[string, SubscriptionWrite, boolean, SubscribeOutcome]>([
+    ['a JOIN subscribes and lifts the channel’s opt-out', 'join', false, { subscribes: true, action: 'opt_in', liftsOptOut: true }],
+    ['a YES to a confirmed opt-in subscribes, recorded as a confirmation, and lifts the opt-out', 'confirm', false, { subscribes: true, action: 'confirm', liftsOptOut: true }],
+    ['a START’s topic comes back without lifting: START lifts the opt-out itself, last', 'restore', false, { subscribes: true, action: 'opt_in', liftsOptOut: false }],
+    ['an import subscribes and never lifts an opt-out', 'import', false, { subscribes: true, action: 'opt_in', liftsOptOut: false }],
+    ['a JOIN to a topic the resident is already in changes nothing, opt-out included', 'join', true, { subscribes: false }],
+    ['a YES when already subscribed changes nothing', 'confirm', true, { subscribes: false }],
+    ['a START’s topic already back (a retried START) changes nothing', 'restore', true, { subscribes: false }],
+    ['an import of a subscription that exists changes nothing', 'import', true, { subscribes: false }],
+  ])('%s', (_case, how, alreadySubscribed, expected) => {
+    // Prepare / Act
+    const outcome = subscribeOutcome(how, alreadySubscribed);
+
+    // Assess
+    expect(outcome).toEqual(expected);
+  });
+});
+
+describe('yesConfirms', () => {
+  const pending: PendingConfirmation = { topicId: 'youth', channel: 'sms', requestedAt: '2025-03-01T09:00:00.000Z' };
+  it.each<[string, { archivedAt?: string } | undefined, string, boolean]>([
+    ['a YES an hour after the JOIN, the topic open', {}, '2025-03-01T10:00:00.000Z', true],
+    ['a YES on the last millisecond of the 24 hours', {}, '2025-03-02T09:00:00.000Z', true],
+    ['a YES a millisecond after the 24 hours', {}, '2025-03-02T09:00:00.001Z', false],
+    ['a YES in time for a topic archived since the JOIN', { archivedAt: '2025-03-01T09:30:00.000Z' }, '2025-03-01T10:00:00.000Z', false],
+    ['a YES in time for a topic deleted since the JOIN', undefined, '2025-03-01T10:00:00.000Z', false],
+  ])('%s', (_case, topic, at, expected) => {
+    // Prepare / Act
+    const confirms = yesConfirms(pending, topic, at);
+
+    // Assess
+    expect(confirms).toBe(expected);
   });
 });
 

@@ -1,13 +1,27 @@
-import type { InboundText } from '../../domain/inbound.js';
-import type { ReplyPurpose } from '../../domain/jobs.js';
-import type { Language } from '../../domain/language.js';
-import type { ConsentEvidence, SubscriberProfile } from '../../domain/model.js';
-import type { ReplyId, ReplyParams } from '../../domain/replies.js';
-import type { InboundDependencies } from '../dependencies.js';
+import type { InboundText } from '../domain/inbound.js';
+import type { ReplyPurpose } from '../domain/jobs.js';
+import type { Language } from '../domain/language.js';
+import type { ConsentEvidence, SubscriberProfile } from '../domain/model.js';
+import type { ReplyId, ReplyParams } from '../domain/replies.js';
+import type { Metrics } from '../platform/metrics.js';
+import type { Stores } from '../ports/stores.js';
+
+/*
+ * What a handler of a resident's text (shared/consent/consent-intents.ts for the consent
+ * commands, shared/usecases/inbound/ for the rest) is given and gives back. Here, beside the
+ * keyword router that names the intents, so the consent handlers and the use cases share it
+ * without importing each other.
+ */
+
+/** What an intent handler uses of the inbound function's dependencies (which have more). */
+export interface IntentDependencies {
+  stores: Stores;
+  metrics?: Metrics;
+}
 
 /** Everything an intent handler knows about the text it is acting on. */
 export interface IntentContext {
-  deps: InboundDependencies;
+  deps: IntentDependencies;
   inbound: InboundText;
   at: string;
   evidence: ConsentEvidence;
