@@ -1,7 +1,3 @@
-import type { StaffStore } from '../staff/staff-store.js';
-import type { Page } from './page.js';
-import type { TemplateStore } from '../templates/template-store.js';
-import type { ImportBatchStore } from '../residents/import-batch.js';
 import type {
   Broadcast,
   BroadcastCounts,
@@ -11,8 +7,6 @@ import type {
   ConsentEvidence,
   MessageStatus,
   PendingConfirmation,
-  Principal,
-  Role,
   Recipient,
   SkipReason,
   SubscriberProfile,
@@ -24,6 +18,12 @@ import type { JobTotals } from '../domain/job-totals.js';
 import type { Language, LanguageSource } from '../domain/language.js';
 import type { AgeBand } from '../domain/profile.js';
 import type { ReplyId, ReplyOverrides } from '../domain/replies.js';
+import type { Page } from './page.js';
+import type { StaffStore } from '../staff/staff-store.js';
+import type { TemplateStore } from '../templates/template-store.js';
+import type { ImportBatchStore } from '../residents/import-batch.js';
+import type { ApiKeyStore } from '../staff/api-key-store.js';
+import type { AuditLog } from '../staff/audit-log.js';
 
 export interface TopicPageQuery {
   limit: number;
@@ -705,96 +705,6 @@ export interface InboxStore {
 export interface ReplyTextStore {
   overrides(): Promise<ReplyOverrides>;
   setOverride(language: Language, replyId: ReplyId, text: string | undefined): Promise<void>;
-}
-
-export interface ApiKeyRecord extends Principal {
-  createdAt: string;
-  revoked: boolean;
-  revokedAt?: string;
-}
-
-export interface ApiKeyStore {
-  /** The key a caller presents, by the sha256 of its secret; read strongly, so a revocation counts at once. */
-  findByHash(hash: string): Promise<ApiKeyRecord | undefined>;
-  /**
-   * Stores a new key under its id and its hash. Replaying it with the same arguments is harmless,
-   * and a failure part-way never leaves a key that works but cannot be listed or revoked.
-   */
-  create(hash: string, record: ApiKeyRecord): Promise<void>;
-  get(keyId: string): Promise<ApiKeyRecord | undefined>;
-  /** Keys in id order (ids sort by creation); never their secrets or hashes. */
-  list(limit: number, cursor: string | undefined): Promise<Page<ApiKeyRecord>>;
-  /** The key stops authenticating at once; false when there is no such key. */
-  revoke(keyId: string, at: string): Promise<boolean>;
-}
-
-export const auditActions = [
-  'topic.create',
-  'topic.update',
-  'topic.archive',
-  'inbox.handle',
-  'inbox.reopen',
-  'inbox.reply',
-  'inbox.assign',
-  'inbox.note',
-  'broadcast.create',
-  'broadcast.submit',
-  'broadcast.approve',
-  'broadcast.reject',
-  'broadcast.cancel',
-  'department.limits',
-  'subscriber.erase',
-  'subscriber.import',
-  'key.create',
-  'key.revoke',
-  'key.rotateBootstrap',
-  'staff.add',
-  'staff.change',
-  'staff.remove',
-  'template.create',
-  'template.edit',
-  'template.archive',
-  'reply.set',
-  'reply.remove',
-  'deadLetters.inspect',
-  'deadLetters.redrive',
-] as const;
-export type AuditAction = (typeof auditActions)[number];
-
-/** One append-only record of an admin action: who, what, when, and the state before and after. */
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actor: { keyId: string; name: string; role: Role; department: string };
-  action: AuditAction;
-  target: {
-    type: 'topic' | 'broadcast' | 'subscriber' | 'subscriberImport' | 'key' | 'staff' | 'reply' | 'inbox' | 'department' | 'queue' | 'template';
-    id: string;
-  };
-  /** Never a secret: no key, no key hash. Absent when the thing did not exist before. */
-  before: Record<string, unknown> | undefined;
-  after: Record<string, unknown> | undefined;
-  /** The department the change concerns, where it is one department's (an inbox entry's); else the actor's is meant. */
-  department?: string;
-}
-
-export interface AuditQuery {
-  /** ISO timestamps, both inclusive. */
-  from: string;
-  to: string;
-  /** Only records by this key or person (their id). */
-  actor?: string;
-  action?: AuditAction;
-  /** Only records concerning this department: the record's own, else its actor's. */
-  department?: string;
-  limit: number;
-  cursor: string | undefined;
-}
-
-export interface AuditLog {
-  record(entry: AuditEntry): Promise<void>;
-  /** Newest first. */
-  list(query: AuditQuery): Promise<Page<AuditEntry>>;
 }
 
 export interface Stores {

@@ -20,11 +20,6 @@ import { InMemoryTemplateStore } from './in-memory-template-store.js';
 
 export { InMemoryBroadcastStore, InMemoryMessageStore, InMemorySubscriberStore };
 import type {
-  ApiKeyRecord,
-  ApiKeyStore,
-  AuditEntry,
-  AuditLog,
-  AuditQuery,
   CostPart,
   DepartmentDayCost,
   DepartmentDayUsage,
@@ -45,6 +40,8 @@ import type {
   TopicPageQuery,
   TopicStore,
 } from '../../shared/ports/stores.js';
+import type { ApiKeyRecord, ApiKeyStore } from '../../shared/staff/api-key-store.js';
+import type { AuditEntry, AuditLog, AuditQuery } from '../../shared/staff/audit-log.js';
 import type { Page } from '../../shared/ports/page.js';
 
 /**

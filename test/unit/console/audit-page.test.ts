@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditActions, type AuditEntry } from '../../../shared/ports/stores.js';
+import { auditActions, type AuditEntry } from '../../../shared/staff/audit-log.js';
 import { aPhone, anInboxEntry } from '../../support/builders.js';
 import { CONSOLE_NOW, consoleTestApp, type ConsoleTestApp } from '../../support/console-app.js';
 import { pageProblems } from '../../support/page-checks.js';
