@@ -17,13 +17,16 @@ import type { MessageCostEstimate, ProviderPrice } from '../domain/costs.js';
 import type { JobTotals } from '../domain/job-totals.js';
 import type { Language, LanguageSource } from '../domain/language.js';
 import type { AgeBand } from '../domain/profile.js';
-import type { ReplyId, ReplyOverrides } from '../domain/replies.js';
 import type { Page } from './page.js';
 import type { StaffStore } from '../staff/staff-store.js';
 import type { TemplateStore } from '../templates/template-store.js';
 import type { ImportBatchStore } from '../residents/import-batch.js';
 import type { ApiKeyStore } from '../staff/api-key-store.js';
 import type { AuditLog } from '../staff/audit-log.js';
+import type { InboundLog } from '../inbox/inbound-log.js';
+import type { InboxStore } from '../inbox/inbox-store.js';
+import type { ReplyTextStore } from '../inbox/reply-text-store.js';
+import type { DepartmentStore } from '../usage/department-store.js';
 
 export interface TopicPageQuery {
   limit: number;
@@ -356,66 +359,6 @@ export interface ScheduledStart {
   startsAt: string;
 }
 
-/** Limits an operator set for one department; unset ones fall back to the deployment's. */
-export interface DepartmentLimits {
-  dailyMessageCap: number | undefined;
-  operatorApprovalAbove: number | undefined;
-  updatedAt: string;
-  updatedBy: string;
-}
-
-/** What a cost was spent on: messages of broadcasts, or replies to residents' texts. */
-export type CostPart = 'broadcasts' | 'replies';
-
-export interface DepartmentDayCost {
-  costMicros: number;
-  /** The part of `costMicros` spent on replies. */
-  replyCostMicros: number;
-  currency: string | undefined;
-}
-
-/** One day of a department's usage, as its usage item holds it. */
-export interface DepartmentDayUsage {
-  day: string;
-  /** Messages the provider accepted that day (broadcasts' and replies'), counted with the cost. */
-  sent: number;
-  /** Broadcasts' audiences counted against the daily cap that day (reserved when a broadcast starts). */
-  countedAgainstCap: number;
-  costMicros: number;
-  replyCostMicros: number;
-  /** Undefined when nothing with a cost was sent that day. */
-  currency: string | undefined;
-}
-
-export interface DepartmentStore {
-  limits(department: string): Promise<DepartmentLimits | undefined>;
-  setLimits(department: string, limits: DepartmentLimits): Promise<DepartmentLimits | undefined>;
-  /**
-   * Counts `messages` against the department's cap for `day`, only if the day's total stays at or
-   * below `cap` (one conditional write, so two broadcasts released at once cannot both slip
-   * under it). Returns what the day had used before, and whether it was counted.
-   */
-  reserve(department: string, day: string, messages: number, cap: number): Promise<{ reserved: boolean; used: number }>;
-  /** Counts `messages` for `day` with no cap to stay under: a department without one still sees what it used. */
-  countUncapped(department: string, day: string, messages: number): Promise<void>;
-  /** Messages counted against the department for `day`. */
-  used(department: string, day: string): Promise<number>;
-  /** Gives back what a broadcast cancelled before it started had counted; never below 0. */
-  release(department: string, day: string, messages: number): Promise<void>;
-  /**
-   * Adds the estimated cost of messages sent on `day` (whole micro-units of `currency`) to the
-   * day's usage item: one ADD per send batch, beside the messages counted against the cap. Replies
-   * to residents' texts are added one by one and also kept apart (`replyCostMicros`), as they count
-   * against no cap and belong to no broadcast. `messages`: how many were sent (the usage page's
-   * count), added in the same ADD, so counting them costs no write of its own.
-   */
-  addCost(department: string, day: string, costMicros: number, currency: string, part?: CostPart, messages?: number): Promise<void>;
-  /** The department's usage items from `fromDay` to `toDay` (inclusive, `YYYY-MM-DD`), oldest first; days with none are left out. */
-  usage(department: string, fromDay: string, toDay: string): Promise<DepartmentDayUsage[]>;
-  /** The day's estimated cost so far (replies included); 0 micro-units (currency undefined) when nothing was sent. */
-  cost(department: string, day: string): Promise<DepartmentDayCost>;
-}
-
 /** A fan-out task's progress: the next index page to read, or done. */
 export type FanOutCheckpoint =
   | { done: false; cursor: string; /** The last phone enqueued, so a resumed task still enqueues each resident once. */ lastPhone: string | undefined }
@@ -533,178 +476,6 @@ export interface MessageStore {
    * and a cursor only when more follow; a cursor from another broadcast is a ValidationError.
    */
   listByBroadcast(broadcastId: string, limit: number, cursor: string | undefined): Promise<Page<MessageRecord>>;
-}
-
-export type InboundLogEntry =
-  | { state: 'new' }
-  | { state: 'in-progress' }
-  | { state: 'done'; replyMessageId: string | undefined };
-
-/**
- * Every inbound message, kept as consent evidence and used as the idempotency record: a
- * provider's retry of the same message finds it and does not act twice.
- */
-export interface InboundLog {
-  /**
-   * Counts a message from a sender within a time window (`window` names it, e.g. the 5-minute
-   * slot) and returns the count so far; the counter expires with the window.
-   */
-  countFromSender(phone: string, window: string, expiresAt: Date): Promise<number>;
-  begin(provider: string, providerMessageId: string, record: { from: string; channel: Channel; body: string; at: string }): Promise<InboundLogEntry>;
-  /** `redactedBody` replaces the stored text when it must not be kept (an under-13's age). */
-  finish(provider: string, providerMessageId: string, replyMessageId: string | undefined, redactedBody?: string): Promise<void>;
-  /**
-   * Gives back the claim `begin` took at `startedAt` when handling failed, so the provider's
-   * retry is acted on at once instead of being taken for a duplicate. A finished entry stays.
-   */
-  release(provider: string, providerMessageId: string, startedAt: string): Promise<void>;
-  /** Every message a number sent (erasure looks here for what holds the number). */
-  sentBy(phone: string): Promise<InboundMessageRef[]>;
-  /**
-   * Erasure: the entry keeps answering a provider's retry as a duplicate, but the number and
-   * text are gone. Returns the id of the reply it got, if any; undefined for no such entry.
-   */
-  anonymise(provider: string, providerMessageId: string): Promise<{ replyMessageId: string | undefined } | undefined>;
-  /**
-   * Records an item of a verified delivery that crier did not act on, and why, so an operator can
-   * see what was dropped (and look it up at the provider by its id). Holds no number and no text.
-   * A provider's retry of the delivery rewrites the same record; it expires at `expiresAt`.
-   */
-  recordSkipped(record: SkippedItemRecord, expiresAt: Date): Promise<void>;
-  /** The record of a skipped item, by the provider's id of it; undefined when none was recorded. */
-  skippedItem(provider: string, itemId: string): Promise<SkippedItemRecord | undefined>;
-}
-
-/** What the inbound log keeps of an item crier did not act on (`InboundLog.recordSkipped`). */
-export interface SkippedItemRecord {
-  provider: string;
-  /** The provider's id of the message, status or notification. */
-  itemId: string;
-  kind: 'message' | 'status' | 'other';
-  /** Where it sat in the delivery, e.g. `entry.0.changes.0.value.messages.1`. */
-  path: string;
-  reason: string;
-  at: string;
-}
-
-export interface InboundMessageRef {
-  provider: string;
-  providerMessageId: string;
-}
-
-/** A resident's free-text message, waiting in a department's inbox. */
-export interface InboxEntry {
-  /** Stable: derived from the inbound message (see `inboxEntryId`). */
-  id: string;
-  department: string;
-  provider: string;
-  providerMessageId: string;
-  from: string;
-  channel: Channel;
-  body: string;
-  receivedAt: string;
-  /**
-   * The broadcast the resident most likely answered, decided once at receipt
-   * (shared/usecases/inbound/inbox.ts): the latest broadcast of their topics that reached them.
-   */
-  broadcastId: string | undefined;
-  topicId: string | undefined;
-  /** Our number or address the resident wrote to: replies go from it (absent on entries kept from before). */
-  to?: string;
-  handled: boolean;
-  handledAt?: string;
-  /** The key id of whoever marked it handled. */
-  handledBy?: string;
-  /** What staff replied from the inbox, oldest first (absent: none yet). */
-  replies?: InboxReply[];
-  /** The staff id of the colleague it is assigned to (absent: nobody). */
-  assignedTo?: string;
-  /** Notes staff left for colleagues, oldest first: never sent to the resident. */
-  notes?: InboxNote[];
-}
-
-/** A note for colleagues on an inbox entry: staff's words, kept with the entry and erased with it. */
-export interface InboxNote {
-  id: string;
-  text: string;
-  at: string;
-  /** The key id (or staff id) of whoever wrote it. */
-  by: string;
-}
-
-/** A reply staff wrote to an inbox entry: its words stay with the entry (message records keep no body). */
-export interface InboxReply {
-  /** The reply's message record (its status, its cost) in the message store. */
-  messageId: string;
-  body: string;
-  at: string;
-  /** The key id of whoever wrote it. */
-  by: string;
-}
-
-/** What the inbound path hands the inbox: the id follows from the message, handling comes later. */
-export type NewInboxEntry = Omit<InboxEntry, 'id' | 'handledAt' | 'handledBy' | 'replies' | 'assignedTo' | 'notes'>;
-
-export interface InboxQuery {
-  department: string;
-  handled?: boolean;
-  topicId?: string;
-  from?: string;
-  broadcastId?: string;
-  assignedTo?: string;
-  /** ISO timestamps, both inclusive: entries received within. */
-  receivedFrom?: string;
-  receivedTo?: string;
-  limit: number;
-  /** Opaque, from the previous page. */
-  cursor: string | undefined;
-}
-
-export interface InboxStore {
-  /**
-   * Idempotent per inbound message: a provider's retry, even one handled at another time or
-   * routed to another department, finds the first entry and changes nothing.
-   */
-  add(entry: NewInboxEntry): Promise<InboxEntry>;
-  get(id: string): Promise<InboxEntry | undefined>;
-  /** Newest first. */
-  list(query: InboxQuery): Promise<Page<InboxEntry>>;
-  /**
-   * Marks an entry handled, once: a second call keeps the first who and when. Returns the entry
-   * afterwards and whether this call changed it; undefined when there is no such entry.
-   */
-  markHandled(id: string, by: string, at: string): Promise<{ entry: InboxEntry; changed: boolean } | undefined>;
-  /**
-   * Opens a handled entry again (who handled it and when are forgotten). Returns the entry
-   * afterwards and whether this call changed it; undefined when there is no such entry.
-   */
-  reopen(id: string): Promise<{ entry: InboxEntry; changed: boolean } | undefined>;
-  /**
-   * Appends a reply to the entry, once per reply message id: a second call with the same id (a
-   * double-clicked Send reply) changes nothing and says so (`added: false`). Undefined when there
-   * is no such entry.
-   */
-  addReply(id: string, reply: InboxReply): Promise<{ entry: InboxEntry; added: boolean } | undefined>;
-  /**
-   * Assigns the entry to a member of staff (undefined: to nobody). Returns the entry afterwards and
-   * who it was assigned to before; undefined when there is no such entry.
-   */
-  assign(id: string, to: string | undefined): Promise<{ entry: InboxEntry; before: string | undefined } | undefined>;
-  /** Appends a note for colleagues; undefined when there is no such entry. */
-  addNote(id: string, note: InboxNote): Promise<InboxEntry | undefined>;
-  /**
-   * The unhandled entries among a department's newest `within`, in one read: `more` says older
-   * entries were not looked at, so the count is a lower bound (the navigation shows "N+").
-   */
-  countUnhandled(department: string, within: number): Promise<{ count: number; more: boolean }>;
-  /** Erasure: the entry stays (with who handled it) but its number, its text and the replies' and notes' words are gone. */
-  anonymise(id: string): Promise<void>;
-}
-
-/** Operators' own wording of replies, per language; the built-in catalogue fills the gaps. */
-export interface ReplyTextStore {
-  overrides(): Promise<ReplyOverrides>;
-  setOverride(language: Language, replyId: ReplyId, text: string | undefined): Promise<void>;
 }
 
 export interface Stores {
