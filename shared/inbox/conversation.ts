@@ -3,7 +3,7 @@ import { ERASED } from '../domain/erasure.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { Language } from '../domain/language.js';
 import type { Channel, Principal } from '../domain/model.js';
-import type { MessageRecord } from '../ports/stores.js';
+import type { MessageRecord } from '../sending/message-store.js';
 import type { InboxEntry } from './inbox-store.js';
 import { authorize } from '../usecases/access.js';
 import type { CoreDependencies } from '../usecases/dependencies.js';
