@@ -1,6 +1,6 @@
 import { languageNames, languages, type Language } from '../../shared/domain/language.js';
 import type { Channel } from '../../shared/domain/model.js';
-import type { CountedLanguage, TopicSubscriberCounts } from '../../shared/ports/stores.js';
+import type { CountedLanguage, TopicSubscriberCounts } from '../../shared/topics/topic-store.js';
 import type { TopicView } from '../../shared/usecases/topics.js';
 import { count, localTime } from './format.js';
 

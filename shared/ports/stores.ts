@@ -1,222 +1,23 @@
-import type {
-  Channel,
-  ConsentEvent,
-  ConsentEvidence,
-  PendingConfirmation,
-  Recipient,
-  SubscriberProfile,
-  Subscription,
-  Topic,
-} from '../domain/model.js';
-import type { Language, LanguageSource } from '../domain/language.js';
-import type { AgeBand } from '../domain/profile.js';
-import type { Page } from './page.js';
-import type { StaffStore } from '../staff/staff-store.js';
-import type { TemplateStore } from '../templates/template-store.js';
-import type { ImportBatchStore } from '../residents/import-batch.js';
-import type { ApiKeyStore } from '../staff/api-key-store.js';
-import type { AuditLog } from '../staff/audit-log.js';
+import type { BroadcastStore } from '../broadcasts/broadcast-store.js';
+import type { SubscriberStore } from '../consent/subscriber-store.js';
 import type { InboundLog } from '../inbox/inbound-log.js';
 import type { InboxStore } from '../inbox/inbox-store.js';
 import type { ReplyTextStore } from '../inbox/reply-text-store.js';
-import type { DepartmentStore } from '../usage/department-store.js';
+import type { ImportBatchStore } from '../residents/import-batch.js';
 import type { MessageStore } from '../sending/message-store.js';
-import type { BroadcastStore } from '../broadcasts/broadcast-store.js';
-
-export interface TopicPageQuery {
-  limit: number;
-  /** From a previous page. */
-  cursor?: string;
-  includeArchived: boolean;
-  /** One department's topics only; undefined for every department's. */
-  department?: string;
-}
-
-export interface TopicStore {
-  /** Creates the topic and claims its keywords; throws ConflictError naming the clash. */
-  create(topic: Topic): Promise<void>;
-  /** Archived topics too. */
-  get(id: string): Promise<Topic | undefined>;
-  /** The topics residents can join; archived ones only when asked for. */
-  list(options?: { includeArchived?: boolean }): Promise<Topic[]>;
-  /** A page of topics in id order, for the admin API: full pages, and a cursor only when more match. */
-  page(query: TopicPageQuery): Promise<Page<Topic>>;
-  /** The active topic a keyword (upper-case) leads to; never an archived one. */
-  findByKeyword(keyword: string): Promise<Topic | undefined>;
-  /**
-   * Changes a topic: `change` gets the topic as stored and returns it as it should be (it may
-   * throw to refuse, before anything is written). Keywords the change adds are claimed before the
-   * topic changes and those it drops (all of them when it archives the topic) released after, so
-   * a keyword never leads to two topics. A keyword another topic holds is a ConflictError naming
-   * that topic, and nothing is changed; so is a concurrent change of the same topic. Undefined
-   * when there is no such topic.
-   */
-  update(id: string, change: (current: Topic) => Topic): Promise<{ before: Topic; after: Topic } | undefined>;
-  subscriberCount(id: string): Promise<number>;
-  /** The subscriber count, by channel and by language, from the same counters (one read). */
-  subscriberCounts(id: string): Promise<TopicSubscriberCounts>;
-}
-
-/** A subscription's language as counted: the language the resident receives ('none': not given, so the deployment's default). */
-export type CountedLanguage = Language | 'none';
+import type { ApiKeyStore } from '../staff/api-key-store.js';
+import type { AuditLog } from '../staff/audit-log.js';
+import type { StaffStore } from '../staff/staff-store.js';
+import type { TemplateStore } from '../templates/template-store.js';
+import type { TopicIndex } from '../topics/topic-index.js';
+import type { TopicStore } from '../topics/topic-store.js';
+import type { DepartmentStore } from '../usage/department-store.js';
 
 /**
- * A topic's subscriptions counted (a resident on SMS and WhatsApp counts twice, as they receive
- * twice). By language: the resident's language as they now stand; subscriptions counted before
- * languages were counted are in no language until the resident's language next changes.
+ * Every store the use cases are given, in one value (built by shared/adapters/dynamo/stores.ts, or
+ * of in-memory fakes in tests). Each port lives in the folder of the capability it serves, beside
+ * its rules; this module only names them together.
  */
-export interface TopicSubscriberCounts {
-  total: number;
-  byChannel: Record<Channel, number>;
-  byLanguage: Record<CountedLanguage, number>;
-}
-
-export interface SubscriberStore {
-  getProfile(phone: string): Promise<SubscriberProfile | undefined>;
-  /**
-   * Many profiles at once, by phone; residents without one are absent. `consistent` for a
-   * decision a STOP written a moment ago must change (the sender's), eventual for counting.
-   */
-  profilesOf(phones: readonly string[], options: { consistent: boolean }): Promise<Map<string, SubscriberProfile>>;
-  /**
-   * What a sender checks just before a resident's slot, read strongly in one request: their
-   * profile (undefined once erased) and whether they are still in the topic on that channel.
-   */
-  consentToSend(phone: string, channel: Channel, topicId: string): Promise<{ profile: SubscriberProfile | undefined; subscribed: boolean }>;
-  subscriptions(phone: string): Promise<Subscription[]>;
-  consentHistory(phone: string): Promise<ConsentEvent[]>;
-  /**
-   * Subscribes (clearing an opt-out on that channel, since this is an explicit opt-in) and
-   * records the consent event, all in one transaction. False when already subscribed.
-   */
-  subscribe(
-    phone: string,
-    channel: Channel,
-    topicId: string,
-    at: string,
-    evidence: ConsentEvidence,
-    action?: 'opt_in' | 'confirm',
-  ): Promise<boolean>;
-  /**
-   * Opts the resident out of everything on a channel: the opt-out flag and its consent record
-   * are written first and atomically, so no send after this moment passes the opt-out check;
-   * then the subscriptions are removed from the topic index. True when newly opted out, false
-   * when the resident had already opted out on that channel (nothing new is recorded).
-   */
-  optOut(phone: string, channel: Channel, at: string, evidence: ConsentEvidence): Promise<boolean>;
-  /** Lifts an opt-out and re-subscribes the topics held at STOP; returns them. */
-  restore(
-    phone: string,
-    channel: Channel,
-    at: string,
-    evidence: ConsentEvidence,
-    /** A held topic comes back only if this says it still takes subscribers (not archived). */
-    stillOpen?: (topicId: string) => Promise<boolean>,
-  ): Promise<string[]>;
-  /** Leaves one topic and records it; false when the resident was not subscribed to it. */
-  leaveTopic(phone: string, channel: Channel, topicId: string, at: string, evidence: ConsentEvidence): Promise<boolean>;
-  /** Sets area, language or age band, and records the change. */
-  updateProfile(phone: string, channel: Channel, changes: ProfileChanges, at: string, evidence: ConsentEvidence): Promise<void>;
-  /**
-   * Keeps a language inferred from the words of a resident's text (`YMUNO` is Welsh), unless the
-   * profile holds a chosen one by the time it writes, and records it as a profile change
-   * (`{ language, languageSource: 'inferred' }`) beside, not over, any other change the same text
-   * made. The record comes first, as every consent record does, so a LANG that lands between the
-   * caller's read and this write leaves a record whose change did not take: the rule that an
-   * inferred language never replaces a chosen one says which holds. False when it did not take.
-   */
-  keepInferredLanguage(phone: string, channel: Channel, language: Language, at: string, evidence: ConsentEvidence): Promise<boolean>;
-  /** Keeps a JOIN to a confirmed-opt-in topic until the resident's YES, and records the request. */
-  requestConfirmation(phone: string, pending: PendingConfirmation, evidence: ConsentEvidence): Promise<void>;
-  /** The JOIN waiting for confirmation on a channel, removed as it is taken. */
-  takePendingConfirmation(phone: string, channel: Channel): Promise<PendingConfirmation | undefined>;
-  /**
-   * True the first time it is asked on a given day (`YYYY-MM-DD`, the deployment's calendar) for
-   * a resident: one automatic reply a day. `at` dates a profile this creates.
-   */
-  claimDailyAcknowledgement(phone: string, day: string, at?: string): Promise<boolean>;
-  /** A WhatsApp message from the resident opens the 24-hour window for free-text replies. */
-  recordWhatsAppWindow(phone: string, at: string): Promise<void>;
-  /**
-   * The first step of an erasure: keeps the anonymised tombstone (so no import brings the number
-   * back) and takes the resident off every topic index (so no new broadcast reaches them), and
-   * says what else to erase. Leaves the resident's own records, which name what to erase, so a
-   * retry after a crash part-way finds them again. Undefined when nothing is stored.
-   */
-  beginErasure(phone: string, at: string, actor: string): Promise<ErasureFootprint | undefined>;
-  /** Removes every trace of a resident but an anonymised opt-out tombstone. */
-  erase(phone: string, at: string, actor: string): Promise<boolean>;
-  /** Which of these numbers were erased (their tombstones), so that an import refuses them. */
-  erasedAmong(phones: readonly string[]): Promise<Set<string>>;
-  /** How the audit log names an erased number: the keyed hash its tombstone is keyed by, never the number. */
-  erasureReference(phone: string): Promise<string>;
-  /**
-   * Applies the retention schedule to the resident's record, their profile and consent ledger
-   * (shared/retention/schedule.ts): no expiry while they are subscribed to anything; otherwise
-   * the consent period from `at`. Called after every text from the resident and every consent
-   * change, and only ever after the change is written, so that of two concurrent changes the
-   * later call sees both.
-   */
-  settleRetention(phone: string, at: string): Promise<void>;
-  /**
-   * Applies one row of an import batch, as replayable writes: the consent record (keyed by the
-   * batch), a profile if the resident has none (marked with the batch; a resident already known
-   * keeps the profile they gave), the index entry, and the subscription (marked with the batch).
-   * Replaying it for the same batch rewrites the same records. False when already subscribed.
-   */
-  importSubscription(row: ImportedSubscription, at: string, evidence: ImportEvidence): Promise<boolean>;
-  /**
-   * Takes back what importSubscription wrote for this batch, and nothing another change wrote:
-   * a subscription, consent record or profile made otherwise stays. Safe to repeat, and to call
-   * for a row the batch never reached. A resident's rows must be undone one after another.
-   */
-  undoImport(row: ImportedSubscription, batchId: string): Promise<void>;
-  /** The opt-out state of many residents at once (a send batch). */
-  optedOutAmong(recipients: readonly Recipient[]): Promise<Set<string>>;
-}
-
-/** One row of an import, as it is applied. */
-export interface ImportedSubscription {
-  phone: string;
-  channel: Channel;
-  topicId: string;
-  /** Kept only on a profile the import creates. */
-  profile: ProfileChanges;
-}
-
-export type ImportEvidence = Extract<ConsentEvidence, { kind: 'import' }>;
-
-/** What an erasure has to look for outside the resident's own records. */
-export interface ErasureFootprint {
-  /** Every topic the resident was ever subscribed to or asked to join: its broadcasts may have reached them. */
-  topicIds: string[];
-}
-
-export interface ProfileChanges {
-  language?: Language;
-  /** Written with a language: 'chosen' by LANG (see shared/residents/kept-language.ts). */
-  languageSource?: LanguageSource;
-  area?: string;
-  /** `null` forgets the band (a resident who says they are under 13). */
-  ageBand?: AgeBand | null;
-}
-
-export interface TopicIndexPage {
-  recipients: Recipient[];
-  /** Opaque; absent on the last page. */
-  cursor: string | undefined;
-}
-
-export interface TopicIndex {
-  page(topicId: string, shard: number, cursor: string | undefined, limit: number): Promise<TopicIndexPage>;
-  /**
-   * Which of these numbers are in this shard of the topic, on either channel, read strongly. A
-   * number lives in the same shard of every topic, so one range read of one shard answers for a
-   * whole page of another topic's same shard.
-   */
-  membersAmong(topicId: string, shard: number, phones: readonly string[]): Promise<Set<string>>;
-}
-
 export interface Stores {
   topics: TopicStore;
   subscribers: SubscriberStore;

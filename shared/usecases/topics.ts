@@ -1,6 +1,6 @@
 import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.js';
 import { generalDepartment, type Principal, type Topic } from '../domain/model.js';
-import type { TopicSubscriberCounts } from '../ports/stores.js';
+import type { TopicSubscriberCounts } from '../topics/topic-store.js';
 import type { Page } from '../ports/page.js';
 import { authorize } from './access.js';
 import { recordAudit } from './audit.js';

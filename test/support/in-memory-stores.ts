@@ -1,5 +1,5 @@
 import { ConflictError } from '../../shared/domain/errors.js';
-import type { TopicSubscriberCounts } from '../../shared/ports/stores.js';
+import type { TopicSubscriberCounts } from '../../shared/topics/topic-store.js';
 import type { ImportBatch, ImportBatchStore } from '../../shared/residents/import-batch.js';
 import type { ReplySendJob } from '../../shared/domain/jobs.js';
 import type { Language } from '../../shared/domain/language.js';
@@ -19,7 +19,8 @@ import { InMemorySubscriberStore } from './in-memory-subscriber-store.js';
 import { InMemoryTemplateStore } from './in-memory-template-store.js';
 
 export { InMemoryBroadcastStore, InMemoryMessageStore, InMemorySubscriberStore };
-import type { Stores, TopicPageQuery, TopicStore } from '../../shared/ports/stores.js';
+import type { Stores } from '../../shared/ports/stores.js';
+import type { TopicPageQuery, TopicStore } from '../../shared/topics/topic-store.js';
 import type {
   CostPart,
   DepartmentDayCost,

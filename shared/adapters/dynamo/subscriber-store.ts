@@ -25,7 +25,7 @@ import { erasureReference, legacyPhoneHash, type PhoneHasher } from '../../domai
 import { ConfigurationError } from '../../domain/errors.js';
 import { channelOptOutOf, evidenceRef, heldTopicsOf, startOutcome, stopOn } from '../../consent/consent-rules.js';
 import { shardOf } from '../../domain/sharding.js';
-import type { ErasureFootprint, ImportedSubscription, ImportEvidence, ProfileChanges, SubscriberStore } from '../../ports/stores.js';
+import type { ErasureFootprint, ImportedSubscription, ImportEvidence, ProfileChanges, SubscriberStore } from '../../consent/subscriber-store.js';
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
