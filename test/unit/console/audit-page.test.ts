@@ -5,7 +5,7 @@ import { CONSOLE_NOW, consoleTestApp, type ConsoleTestApp } from '../../support/
 import { pageProblems } from '../../support/page-checks.js';
 import { errorSummary, pageText } from '../../support/page-reading.js';
 import { addStaff } from '../../../shared/staff/manage-staff.js';
-import { updateTopic } from '../../../shared/usecases/topics.js';
+import { updateTopic } from '../../../shared/topics/manage-topics.js';
 import { auditActionLabels, changedFields, readableValue } from '../../../console/views-model/audit.js';
 
 /** A message in traffic's inbox, assigned and noted by a sender: three audit records. */
