@@ -12,7 +12,7 @@ import type { AgeBand } from '../domain/profile.js';
 
 /**
  * What a resident agreed to and what is kept of them: profile, subscriptions, the consent ledger,
- * opt-outs, imports and erasure. Each method is one write (or one transaction) the rules call.
+ * opt-outs, imports and erasure; the keyword rules that call it are in shared/consent/.
  */
 
 export interface SubscriberStore {
