@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { localDayBounds } from '../../shared/domain/local-days.js';
-import { auditActions } from '../../shared/ports/stores.js';
+import { auditActions } from '../../shared/staff/audit-log.js';
 import { listStaff } from '../../shared/staff/manage-staff.js';
 import { authorize } from '../../shared/usecases/access.js';
 import { listAudit } from '../../shared/usecases/audit.js';

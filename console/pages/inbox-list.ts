@@ -7,7 +7,7 @@ import { exportInbox } from '../../shared/inbox/export-inbox.js';
 import { setSeveralHandled } from '../../shared/inbox/handle-several.js';
 import { inboxDepartmentOf } from '../../shared/inbox/handling.js';
 import { filterQueryString, inboxFilterSchema, inboxQueryOf, withoutEmptyFields, type InboxFilter } from '../../shared/inbox/inbox-filter.js';
-import type { InboxEntry } from '../../shared/ports/stores.js';
+import type { InboxEntry } from '../../shared/inbox/inbox-store.js';
 import { departmentsOf } from '../../shared/usecases/department-limits.js';
 import { listBroadcasts } from '../../shared/usecases/broadcast-reads.js';
 import { listInbox } from '../../shared/usecases/residents-admin.js';

@@ -4,7 +4,7 @@ import { inboxEntryIdPattern } from '../../shared/domain/inbox.js';
 import type { Language } from '../../shared/domain/language.js';
 import type { ReplyRefusal } from '../../shared/inbox/reply-rules.js';
 import { replyToResident } from '../../shared/inbox/reply-to-resident.js';
-import type { InboxEntry } from '../../shared/ports/stores.js';
+import type { InboxEntry } from '../../shared/inbox/inbox-store.js';
 import { listTemplates } from '../../shared/templates/manage-templates.js';
 import { textIn } from '../../shared/templates/template.js';
 import type { ConsoleEnv } from '../console-env.js';

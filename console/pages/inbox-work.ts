@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Principal } from '../../shared/domain/model.js';
 import { assignableStaff } from '../../shared/inbox/assign.js';
-import type { InboxEntry } from '../../shared/ports/stores.js';
+import type { InboxEntry } from '../../shared/inbox/inbox-store.js';
 import { answeredBroadcasts } from '../answered.js';
 import type { ConsoleDependencies } from '../dependencies.js';
 import { namesOf } from '../people.js';

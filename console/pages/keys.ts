@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createKeyRequest } from '../../shared/api/schemas.js';
 import { NotFoundError } from '../../shared/domain/errors.js';
 import { keyModeSchema, roleSchema } from '../../shared/domain/model.js';
-import type { ApiKeyRecord } from '../../shared/ports/stores.js';
+import type { ApiKeyRecord } from '../../shared/staff/api-key-store.js';
 import { authorize } from '../../shared/usecases/access.js';
 import { createKey, listKeys, revokeKey } from '../../shared/usecases/keys.js';
 import type { ConsoleEnv } from '../console-env.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditActions, type AuditAction, type AuditEntry } from '../../shared/ports/stores.js';
+import { auditActions, type AuditAction, type AuditEntry } from '../../shared/staff/audit-log.js';
 import { localTime } from './format.js';
 
 /** Each action as the audit page names it: what a person did, in words. */

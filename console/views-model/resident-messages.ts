@@ -1,5 +1,5 @@
 import { reasonOf } from '../../shared/broadcasts/delivery-report-rows.js';
-import type { MessageRecord } from '../../shared/ports/stores.js';
+import type { MessageRecord } from '../../shared/sending/message-store.js';
 import type { MessageToResident, ResidentMessages } from '../../shared/residents/messages-to-resident.js';
 import { channelNames } from './broadcast-check.js';
 import { localTime } from './format.js';

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { createTopicRequest, updateTopicRequest } from '../../shared/api/schemas.js';
 import type { Topic } from '../../shared/domain/model.js';
-import type { CreateTopicInput, UpdateTopicInput } from '../../shared/usecases/topics.js';
+import type { CreateTopicInput, UpdateTopicInput } from '../../shared/topics/manage-topics.js';
 import type { FieldError } from './field-error.js';
 import { fieldMessage, type FormBody } from './broadcast-draft.js';
 

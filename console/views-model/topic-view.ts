@@ -1,7 +1,7 @@
 import { languageNames, languages, type Language } from '../../shared/domain/language.js';
 import type { Channel } from '../../shared/domain/model.js';
-import type { CountedLanguage, TopicSubscriberCounts } from '../../shared/ports/stores.js';
-import type { TopicView } from '../../shared/usecases/topics.js';
+import type { CountedLanguage, TopicSubscriberCounts } from '../../shared/topics/topic-store.js';
+import type { TopicView } from '../../shared/topics/manage-topics.js';
 import { count, localTime } from './format.js';
 
 /** The languages a topic may have an alias in, in the order the pages show them. */

@@ -14,7 +14,7 @@ import { inboxDepartmentOf, reopenInboxEntry } from '../../shared/inbox/handling
 import { inboxFilterSchema, inboxQueryOf, type InboxSelection } from '../../shared/inbox/inbox-filter.js';
 import { addInboxNote } from '../../shared/inbox/notes.js';
 import { replyRefusalSentences } from '../../shared/inbox/reply-rules.js';
-import type { InboxEntry } from '../../shared/ports/stores.js';
+import type { InboxEntry } from '../../shared/inbox/inbox-store.js';
 import type { RouteContext } from '../../shared/runtime/http/http-function.js';
 import { issuesOf, parseJsonBody, parseParameter, parseQuery } from '../../shared/runtime/http/request.js';
 import { json, type HttpResult } from '../../shared/runtime/http/responses.js';

@@ -4,7 +4,7 @@ import { topicIdSchema } from '../../shared/domain/model.js';
 import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { parseJsonBody, parseParameter, parseQuery } from '../../shared/runtime/http/request.js';
 import { json } from '../../shared/runtime/http/responses.js';
-import { archiveTopic, createTopic, getTopic, listTopics, updateTopic } from '../../shared/usecases/topics.js';
+import { archiveTopic, createTopic, getTopic, listTopics, updateTopic } from '../../shared/topics/manage-topics.js';
 import { authenticated } from './admin-route.js';
 import { bootstrapKeyUnknownToRoutes, coreDependencies } from '../wiring.js';
 

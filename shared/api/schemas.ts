@@ -12,7 +12,7 @@ import {
 } from '../domain/model.js';
 import { reservedKeywords } from '../consent/keyword-router.js';
 import { languageSchema } from '../domain/language.js';
-import { auditActions } from '../ports/stores.js';
+import { auditActions } from '../staff/audit-log.js';
 
 /** Request and response shapes of the admin API: handlers validate with them, the OpenAPI document is built from them. */
 

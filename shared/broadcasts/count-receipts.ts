@@ -1,5 +1,5 @@
 import { logger } from '../runtime/logger.js';
-import type { BroadcastStore } from '../ports/stores.js';
+import type { BroadcastStore } from './broadcast-store.js';
 import { tallyByBroadcast, uncounted, type MessageChange } from './receipt-counts.js';
 
 /** Another run moved a shard's position between our read and our write: read it again. */

@@ -1,6 +1,6 @@
 import { providerErrorKinds, type ProviderErrorKind } from '../domain/errors.js';
 import type { Channel, SkipReason } from '../domain/model.js';
-import type { MessageRecord } from '../ports/stores.js';
+import type { MessageRecord } from '../sending/message-store.js';
 
 /** One resident's line of a broadcast's delivery report. */
 export interface DeliveryReportRow {

@@ -1,6 +1,6 @@
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { Principal } from '../domain/model.js';
-import type { InboxEntry } from '../ports/stores.js';
+import type { InboxEntry } from './inbox-store.js';
 import type { StaffRecord } from '../staff/staff-record.js';
 import { authorize } from '../usecases/access.js';
 import { recordAudit } from '../usecases/audit.js';

@@ -1,5 +1,5 @@
 import type { Principal } from '../domain/model.js';
-import type { InboxEntry } from '../ports/stores.js';
+import type { InboxEntry } from './inbox-store.js';
 import type { CoreDependencies } from '../usecases/dependencies.js';
 import { listInbox, type InboxListInput } from '../usecases/residents-admin.js';
 import { entryAsSeenBy, showsResidentNumbers } from './conversation.js';

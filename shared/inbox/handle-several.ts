@@ -1,6 +1,6 @@
 import { NotFoundError } from '../domain/errors.js';
 import type { Principal } from '../domain/model.js';
-import type { InboxEntry } from '../ports/stores.js';
+import type { InboxEntry } from './inbox-store.js';
 import { authorize } from '../usecases/access.js';
 import type { CoreDependencies } from '../usecases/dependencies.js';
 import { markInboxHandled } from '../usecases/residents-admin.js';

@@ -1,5 +1,5 @@
 import { neutralised, quoted } from '../broadcasts/delivery-report-csv.js';
-import type { InboxEntry } from '../ports/stores.js';
+import type { InboxEntry } from './inbox-store.js';
 
 export const inboxCsvColumns = ['received', 'number', 'channel', 'message', 'topic', 'broadcast', 'handled', 'handled_at', 'handled_by', 'assigned_to', 'replies', 'notes'] as const;
 export type InboxCsvRow = Record<(typeof inboxCsvColumns)[number], string>;

@@ -3,7 +3,7 @@ import { ERASED } from '../domain/erasure.js';
 import { maximumBodyLength, messageContentSchema, parsePlaceholders } from '../domain/message-content.js';
 import type { SubscriberProfile } from '../domain/model.js';
 import { isWhatsAppWindowOpen } from '../domain/whatsapp-window.js';
-import type { InboxEntry } from '../ports/stores.js';
+import type { InboxEntry } from './inbox-store.js';
 import { templatePlaceholders } from '../templates/placeholders.js';
 import { templateIdSchema } from '../templates/template.js';
 

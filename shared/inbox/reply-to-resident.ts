@@ -2,7 +2,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.
 import type { ReplySendJob } from '../domain/jobs.js';
 import { parsePlaceholders, whatsappLanguageCodes } from '../domain/message-content.js';
 import type { Principal, SubscriberProfile } from '../domain/model.js';
-import type { InboxEntry } from '../ports/stores.js';
+import type { InboxEntry } from './inbox-store.js';
 import { getTemplate } from '../templates/manage-templates.js';
 import { templatePlaceholders } from '../templates/placeholders.js';
 import { textIn, type MessageTemplate } from '../templates/template.js';

@@ -1,7 +1,8 @@
 import { inboxEntryId } from '../domain/inbox.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { Channel, Principal } from '../domain/model.js';
-import type { InboxEntry, MessageRecord } from '../ports/stores.js';
+import type { MessageRecord } from '../sending/message-store.js';
+import type { InboxEntry } from '../inbox/inbox-store.js';
 import { authorize } from '../usecases/access.js';
 import type { CoreDependencies } from '../usecases/dependencies.js';
 import { broadcastMessageId } from '../usecases/send-message.js';

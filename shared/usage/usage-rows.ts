@@ -1,4 +1,4 @@
-import type { DepartmentDayUsage } from '../ports/stores.js';
+import type { DepartmentDayUsage } from './department-store.js';
 
 /** How usage is summed: each day, or each calendar month (GOV.UK Notify's usage page shows both). */
 export type UsagePeriod = 'day' | 'month';

@@ -1,6 +1,6 @@
 import { ValidationError } from '../domain/errors.js';
 import type { Principal } from '../domain/model.js';
-import type { AuditAction, AuditEntry } from '../ports/stores.js';
+import type { AuditAction, AuditEntry } from '../staff/audit-log.js';
 import type { Page } from '../ports/page.js';
 import { authorize } from './access.js';
 import type { CoreDependencies } from './dependencies.js';

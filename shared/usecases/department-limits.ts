@@ -1,6 +1,6 @@
 import { LimitExceededError } from '../domain/errors.js';
 import type { Broadcast, Principal } from '../domain/model.js';
-import type { DepartmentLimits } from '../ports/stores.js';
+import type { DepartmentLimits } from '../usage/department-store.js';
 import { authorize } from './access.js';
 import { recordAudit } from './audit.js';
 import type { BroadcastDependencies, CoreDependencies, LimitDefaults, SendWindow } from './dependencies.js';

@@ -4,7 +4,7 @@ import type { FanOutTask } from '../domain/jobs.js';
 import { defaultLanguage } from '../domain/language.js';
 import type { Broadcast, Recipient } from '../domain/model.js';
 import { hasFilters, matchesFilters } from '../domain/targeting.js';
-import type { FanOutCheckpoint, FanOutDelta } from '../ports/stores.js';
+import type { FanOutCheckpoint, FanOutDelta } from '../broadcasts/broadcast-store.js';
 import { metricsOf } from '../platform/metrics.js';
 import { logger } from '../runtime/logger.js';
 import { completeIfDone } from './broadcast-progress.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { NotFoundError } from '../domain/errors.js';
 import type { KeyMode, Principal, Role } from '../domain/model.js';
-import type { ApiKeyRecord } from '../ports/stores.js';
+import type { ApiKeyRecord } from '../staff/api-key-store.js';
 import type { Page } from '../ports/page.js';
 import { authorize } from './access.js';
 import { recordAudit } from './audit.js';

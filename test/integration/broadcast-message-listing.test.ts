@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoMessageStore } from '../../shared/adapters/dynamo/message-store.js';
 import { ValidationError } from '../../shared/domain/errors.js';
-import type { MessageRecord, MessageStore } from '../../shared/ports/stores.js';
+import type { MessageRecord, MessageStore } from '../../shared/sending/message-store.js';
 import { broadcastMessageId } from '../../shared/usecases/send.js';
 import { aMessageRecord, aPhone } from '../support/builders.js';
 import { freshTable } from '../support/dynamo-table.js';

@@ -7,7 +7,7 @@ import { keys } from '../../shared/adapters/dynamo/keys.js';
 import { DynamoReplyTextStore } from '../../shared/adapters/dynamo/reply-text-store.js';
 import { DynamoTopicStore } from '../../shared/adapters/dynamo/topic-store.js';
 import { ConflictError } from '../../shared/domain/errors.js';
-import type { InboxQuery } from '../../shared/ports/stores.js';
+import type { InboxQuery } from '../../shared/inbox/inbox-store.js';
 import { aBroadcast, aMessageSid, aPhone, aTopic, anInboxEntry } from '../support/builders.js';
 import { freshTable, type TestTable } from '../support/dynamo-table.js';
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoInboxStore } from '../../shared/adapters/dynamo/inbox-store.js';
 import { ERASED } from '../../shared/domain/erasure.js';
-import type { InboxStore } from '../../shared/ports/stores.js';
+import type { InboxStore } from '../../shared/inbox/inbox-store.js';
 import { anInboxEntry } from '../support/builders.js';
 import { freshTable } from '../support/dynamo-table.js';
 import { InMemoryInboxStore } from '../support/in-memory-stores.js';

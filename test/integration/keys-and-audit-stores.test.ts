@@ -3,7 +3,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoApiKeyStore } from '../../shared/adapters/dynamo/api-key-store.js';
 import { DynamoAuditLog } from '../../shared/adapters/dynamo/audit-log.js';
 import { keys } from '../../shared/adapters/dynamo/keys.js';
-import type { ApiKeyRecord, AuditEntry } from '../../shared/ports/stores.js';
+import type { ApiKeyRecord } from '../../shared/staff/api-key-store.js';
+import type { AuditEntry } from '../../shared/staff/audit-log.js';
 import { freshTable, type TestTable } from '../support/dynamo-table.js';
 
 const aKey = (overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoSubscriberStore } from '../../shared/adapters/dynamo/subscriber-store.js';
 import { DynamoTopicStore } from '../../shared/adapters/dynamo/topic-store.js';
-import type { SubscriberStore, TopicStore } from '../../shared/ports/stores.js';
+import type { SubscriberStore } from '../../shared/consent/subscriber-store.js';
+import type { TopicStore } from '../../shared/topics/topic-store.js';
 import { aPhone, adminEvidence, inboundEvidence } from '../support/builders.js';
 import { freshTable } from '../support/dynamo-table.js';
 import { inMemoryStores } from '../support/in-memory-stores.js';

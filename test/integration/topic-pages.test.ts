@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoTopicStore } from '../../shared/adapters/dynamo/topic-store.js';
 import { ValidationError } from '../../shared/domain/errors.js';
-import type { TopicPageQuery } from '../../shared/ports/stores.js';
+import type { TopicPageQuery } from '../../shared/topics/topic-store.js';
 import { aTopic } from '../support/builders.js';
 import { freshTable } from '../support/dynamo-table.js';
 

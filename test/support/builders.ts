@@ -19,7 +19,8 @@ import {
 } from '../../shared/domain/model.js';
 import { inboxEntryId } from '../../shared/domain/inbox.js';
 import type { E164 } from '../../shared/domain/phone.js';
-import type { InboxEntry, MessageRecord } from '../../shared/ports/stores.js';
+import type { MessageRecord } from '../../shared/sending/message-store.js';
+import type { InboxEntry } from '../../shared/inbox/inbox-store.js';
 import type { InboundSettings } from '../../shared/usecases/dependencies.js';
 
 /**

@@ -3,7 +3,7 @@ import type { LocalStack } from '../../local/stack.js';
 import { awsClients } from '../../shared/adapters/aws-clients.js';
 import { DynamoMessageStore } from '../../shared/adapters/dynamo/message-store.js';
 import { broadcastCountsSchema, broadcastStatusSchema, type BroadcastCounts, type BroadcastStatus } from '../../shared/domain/model.js';
-import type { MessageRecord } from '../../shared/ports/stores.js';
+import type { MessageRecord } from '../../shared/sending/message-store.js';
 import { broadcastMessageId } from '../../shared/usecases/send.js';
 import { startBroadcast } from './broadcast-fixtures.js';
 import type { LocalStackClient } from './local-stack-client.js';

@@ -6,21 +6,23 @@ import { skipReasonSchema, type Broadcast, type BroadcastStatus, type MessageSta
 import { statusRank } from '../../shared/domain/status-precedence.js';
 import {
   OUTCOME_UNKNOWN,
-  type BroadcastChanges,
-  type BroadcastQuery,
-  type BroadcastStore,
-  type BroadcastTally,
   type AppliedReceipt,
   type ClaimOutcome,
-  type CountsDelta,
-  type FanOutCheckpoint,
-  type FanOutDelta,
-  type JobRecording,
   type MessageRecord,
   type MessageStore,
-  type ScheduledStart,
   type SentExtras,
-} from '../../shared/ports/stores.js';
+} from '../../shared/sending/message-store.js';
+import type {
+  BroadcastChanges,
+  BroadcastQuery,
+  BroadcastStore,
+  BroadcastTally,
+  CountsDelta,
+  FanOutCheckpoint,
+  FanOutDelta,
+  JobRecording,
+  ScheduledStart,
+} from '../../shared/broadcasts/broadcast-store.js';
 import type { Page } from '../../shared/ports/page.js';
 
 /**

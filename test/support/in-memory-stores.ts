@@ -1,5 +1,5 @@
 import { ConflictError } from '../../shared/domain/errors.js';
-import type { TopicSubscriberCounts } from '../../shared/ports/stores.js';
+import type { TopicSubscriberCounts } from '../../shared/topics/topic-store.js';
 import type { ImportBatch, ImportBatchStore } from '../../shared/residents/import-batch.js';
 import type { ReplySendJob } from '../../shared/domain/jobs.js';
 import type { Language } from '../../shared/domain/language.js';
@@ -19,32 +19,20 @@ import { InMemorySubscriberStore } from './in-memory-subscriber-store.js';
 import { InMemoryTemplateStore } from './in-memory-template-store.js';
 
 export { InMemoryBroadcastStore, InMemoryMessageStore, InMemorySubscriberStore };
+import type { Stores } from '../../shared/ports/stores.js';
+import type { TopicPageQuery, TopicStore } from '../../shared/topics/topic-store.js';
 import type {
-  ApiKeyRecord,
-  ApiKeyStore,
-  AuditEntry,
-  AuditLog,
-  AuditQuery,
   CostPart,
   DepartmentDayCost,
   DepartmentDayUsage,
   DepartmentLimits,
   DepartmentStore,
-  InboundLog,
-  InboundMessageRef,
-  InboundLogEntry,
-  SkippedItemRecord,
-  InboxEntry,
-  InboxNote,
-  InboxReply,
-  InboxQuery,
-  InboxStore,
-  NewInboxEntry,
-  ReplyTextStore,
-  Stores,
-  TopicPageQuery,
-  TopicStore,
-} from '../../shared/ports/stores.js';
+} from '../../shared/usage/department-store.js';
+import type { InboundLog, InboundMessageRef, InboundLogEntry, SkippedItemRecord } from '../../shared/inbox/inbound-log.js';
+import type { InboxEntry, InboxNote, InboxReply, InboxQuery, InboxStore, NewInboxEntry } from '../../shared/inbox/inbox-store.js';
+import type { ReplyTextStore } from '../../shared/inbox/reply-text-store.js';
+import type { ApiKeyRecord, ApiKeyStore } from '../../shared/staff/api-key-store.js';
+import type { AuditEntry, AuditLog, AuditQuery } from '../../shared/staff/audit-log.js';
 import type { Page } from '../../shared/ports/page.js';
 
 /**

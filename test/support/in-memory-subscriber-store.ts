@@ -15,7 +15,14 @@ import {
   type Subscription,
 } from '../../shared/domain/model.js';
 import { shardOf } from '../../shared/domain/sharding.js';
-import type { ErasureFootprint, ImportedSubscription, ImportEvidence, ProfileChanges, SubscriberStore, TopicIndex, TopicIndexPage } from '../../shared/ports/stores.js';
+import type {
+  ErasureFootprint,
+  ImportedSubscription,
+  ImportEvidence,
+  ProfileChanges,
+  SubscriberStore,
+} from '../../shared/consent/subscriber-store.js';
+import type { TopicIndex, TopicIndexPage } from '../../shared/topics/topic-index.js';
 import { keptLanguageOf } from '../../shared/residents/kept-language.js';
 import { defaultRetention } from '../../shared/retention/periods.js';
 import { expiresAt } from '../../shared/retention/schedule.js';

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../../shared/domain/errors.js';
 import { broadcastMessageId } from '../../shared/usecases/send-message.js';
 import type { Broadcast } from '../../shared/domain/model.js';
-import type { MessageRecord } from '../../shared/ports/stores.js';
+import type { MessageRecord } from '../../shared/sending/message-store.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { completeIfDone, recordJobProgress, settleFromJobs } from '../../shared/usecases/broadcast-progress.js';
 import { recountJob } from '../../shared/usecases/job-recount.js';

@@ -5,11 +5,11 @@ import type { Intent } from '../../shared/consent/keyword-router.js';
 import type { Language } from '../../shared/domain/language.js';
 import type { Channel, ConsentAction } from '../../shared/domain/model.js';
 import { renderReply, type ReplyId, type ReplyParams } from '../../shared/domain/replies.js';
-import type { MessageRecord } from '../../shared/ports/stores.js';
+import type { MessageRecord } from '../../shared/sending/message-store.js';
 import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
 import { intentHandlers } from '../../shared/usecases/inbound/intents.js';
 import { broadcastMessageId } from '../../shared/usecases/send.js';
-import { archiveTopic } from '../../shared/usecases/topics.js';
+import { archiveTopic } from '../../shared/topics/manage-topics.js';
 import { AT, aBroadcast, aMessageRecord, aPhone, aPrincipal, aTopic, anInboundSettings, anInboundText, inboundEvidence } from '../support/builders.js';
 import { inMemoryInboundDependencies } from '../support/in-memory-stores.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { broadcastMessageId } from '../../shared/usecases/send-message.js';
-import type { MessageRecord } from '../../shared/ports/stores.js';
+import type { MessageRecord } from '../../shared/sending/message-store.js';
 import { outcomeOf, recountJob, type RecordOutcome } from '../../shared/usecases/job-recount.js';
 import { aMessageRecord, aPhone } from '../support/builders.js';
 import { inMemoryStores } from '../support/in-memory-stores.js';

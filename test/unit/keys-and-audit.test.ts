@@ -9,7 +9,7 @@ import type { BroadcastDependencies } from '../../shared/usecases/dependencies.j
 import { createKey, listKeys, revokeKey } from '../../shared/usecases/keys.js';
 import { setReplyText } from '../../shared/usecases/residents-admin.js';
 import { eraseSubscriber } from '../../shared/usecases/subscribers.js';
-import { createTopic } from '../../shared/usecases/topics.js';
+import { createTopic } from '../../shared/topics/manage-topics.js';
 import { aPrincipal, aTopic, inboundEvidence, broadcastSettings } from '../support/builders.js';
 import { FixedClock, RecordingQueue, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
 

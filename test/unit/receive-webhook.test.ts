@@ -6,7 +6,7 @@ import { noProviderSettings } from '../../shared/adapters/providers/settings-sou
 import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors.js';
 import type { InboundText, StatusReport } from '../../shared/domain/inbound.js';
 import type { ProviderWebhooks, WebhookBatch, WebhookRequest } from '../../shared/ports/provider-webhooks.js';
-import type { InboundLog } from '../../shared/ports/stores.js';
+import type { InboundLog } from '../../shared/inbox/inbound-log.js';
 import { answerHandshake, receiveWebhook } from '../../shared/usecases/receive-webhook.js';
 import { AT, aMessageRecord, aPhone, aTopic } from '../support/builders.js';
 import { inMemoryInboundDependencies } from '../support/in-memory-stores.js';

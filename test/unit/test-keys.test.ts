@@ -11,7 +11,7 @@ import { getBroadcast, listBroadcasts } from '../../shared/usecases/broadcast-re
 import type { BroadcastDependencies } from '../../shared/usecases/dependencies.js';
 import { listInbox } from '../../shared/usecases/residents-admin.js';
 import { getSubscriber } from '../../shared/usecases/subscribers.js';
-import { createTopic } from '../../shared/usecases/topics.js';
+import { createTopic } from '../../shared/topics/manage-topics.js';
 import { aBroadcast, aPhone, aPrincipal, aTopic, anInboxEntry, broadcastSettings } from '../support/builders.js';
 import { FixedClock, RecordingQueue, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
 

@@ -8,7 +8,7 @@ import { createBroadcast } from '../../shared/usecases/broadcasts.js';
 import type { BroadcastDependencies } from '../../shared/usecases/dependencies.js';
 import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
 import { listInbox, markInboxHandled } from '../../shared/usecases/residents-admin.js';
-import { archiveTopic, getTopic, listTopics, updateTopic } from '../../shared/usecases/topics.js';
+import { archiveTopic, getTopic, listTopics, updateTopic } from '../../shared/topics/manage-topics.js';
 import { aPhone, aPrincipal, aTopic, anInboundSettings, anInboundText, anInboxEntry, broadcastSettings } from '../support/builders.js';
 import { FixedClock, RecordingQueue, SequentialIds, inMemoryInboundDependencies, inMemoryStores } from '../support/in-memory-stores.js';
 

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keyModeSchema, roleSchema } from '../../domain/model.js';
-import type { ApiKeyRecord, ApiKeyStore } from '../../ports/stores.js';
+import type { ApiKeyRecord, ApiKeyStore } from '../../staff/api-key-store.js';
 import type { Page } from '../../ports/page.js';
 import { isConditionFailure } from './conditions.js';
 import { decodeSortKeyCursor, encodeSortKeyCursor } from './cursor.js';

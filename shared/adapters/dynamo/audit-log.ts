@@ -1,5 +1,5 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AuditEntry, AuditLog, AuditQuery } from '../../ports/stores.js';
+import type { AuditEntry, AuditLog, AuditQuery } from '../../staff/audit-log.js';
 import type { Page } from '../../ports/page.js';
 import { decodeSortKeyCursor, encodeSortKeyCursor } from './cursor.js';
 import { keys } from './keys.js';

@@ -15,7 +15,7 @@ import type {
   FanOutDelta,
   JobRecording,
   ScheduledStart,
-} from '../../ports/stores.js';
+} from '../../broadcasts/broadcast-store.js';
 import type { Page } from '../../ports/page.js';
 import { DynamoBroadcastCounters, tallyOf } from './broadcast-counters.js';
 import { isConditionFailure } from './conditions.js';

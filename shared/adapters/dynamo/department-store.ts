@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CostPart, DepartmentDayCost, DepartmentDayUsage, DepartmentLimits, DepartmentStore } from '../../ports/stores.js';
+import type { CostPart, DepartmentDayCost, DepartmentDayUsage, DepartmentLimits, DepartmentStore } from '../../usage/department-store.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
 

@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ERASED } from '../../domain/erasure.js';
 import type { Channel } from '../../domain/model.js';
-import type { InboundLog, InboundLogEntry, InboundMessageRef, SkippedItemRecord } from '../../ports/stores.js';
+import type { InboundLog, InboundLogEntry, InboundMessageRef, SkippedItemRecord } from '../../inbox/inbound-log.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
 import { defaultRetention, type RetentionPeriods } from '../../retention/periods.js';

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocum
 import { ERASED } from '../../domain/erasure.js';
 import { inboxEntryId } from '../../domain/inbox.js';
 import { channelSchema } from '../../domain/model.js';
-import type { InboxEntry, InboxNote, InboxQuery, InboxReply, InboxStore, NewInboxEntry } from '../../ports/stores.js';
+import type { InboxEntry, InboxNote, InboxQuery, InboxReply, InboxStore, NewInboxEntry } from '../../inbox/inbox-store.js';
 import type { Page } from '../../ports/page.js';
 import { isConditionFailure } from './conditions.js';
 import { decodeSortKeyCursor, encodeSortKeyCursor } from './cursor.js';

@@ -4,7 +4,14 @@ import type { MessageStatus } from '../../domain/model.js';
 import { statusRank } from '../../domain/status-precedence.js';
 import type { ProviderPrice } from '../../domain/costs.js';
 import { decodeMessageCursor, encodeMessageCursor } from '../../broadcasts/message-cursor.js';
-import { OUTCOME_UNKNOWN, type AppliedReceipt, type ClaimOutcome, type MessageRecord, type MessageStore, type SentExtras } from '../../ports/stores.js';
+import {
+  OUTCOME_UNKNOWN,
+  type AppliedReceipt,
+  type ClaimOutcome,
+  type MessageRecord,
+  type MessageStore,
+  type SentExtras,
+} from '../../sending/message-store.js';
 import type { Page } from '../../ports/page.js';
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';

@@ -1,7 +1,7 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Language } from '../../domain/language.js';
 import type { ReplyId, ReplyOverrides } from '../../domain/replies.js';
-import type { ReplyTextStore } from '../../ports/stores.js';
+import type { ReplyTextStore } from '../../inbox/reply-text-store.js';
 import { keys } from './keys.js';
 
 /**

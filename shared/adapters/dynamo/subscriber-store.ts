@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PhoneHasher } from '../../domain/erasure.js';
 import { ConfigurationError } from '../../domain/errors.js';
-import type { SubscriberStore } from '../../ports/stores.js';
+import type { SubscriberStore } from '../../consent/subscriber-store.js';
 import { defaultRetention, type RetentionPeriods } from '../../retention/periods.js';
 import { DynamoConsentWrites } from './subscriber/consent.js';
 import { DynamoErasureWrites } from './subscriber/erasure.js';

@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } 
 import { languages, languageSchema, languageSourceSchema } from '../../domain/language.js';
 import { channelSchema, type Channel } from '../../domain/model.js';
 import { shardOf } from '../../domain/sharding.js';
-import type { CountedLanguage, TopicSubscriberCounts } from '../../ports/stores.js';
+import type { CountedLanguage, TopicSubscriberCounts } from '../../topics/topic-store.js';
 import { keptLanguageOf } from '../../residents/kept-language.js';
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';

@@ -1,6 +1,6 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { channelSchema } from '../../domain/model.js';
-import type { TopicIndex, TopicIndexPage } from '../../ports/stores.js';
+import type { TopicIndex, TopicIndexPage } from '../../topics/topic-index.js';
 import { keys } from './keys.js';
 
 /** Reads one shard of a topic's subscriber index a page at a time: memory stays bounded. */

@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../domain/errors.js';
 import { activeKeywords, topicSchema, type Topic } from '../../domain/model.js';
-import type { TopicPageQuery, TopicStore, TopicSubscriberCounts } from '../../ports/stores.js';
+import type { TopicPageQuery, TopicStore, TopicSubscriberCounts } from '../../topics/topic-store.js';
 import type { Page } from '../../ports/page.js';
 import { TopicCounters } from './topic-counters.js';
 import { batchGetAll } from './batch-get.js';

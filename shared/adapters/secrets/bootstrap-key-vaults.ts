@@ -2,7 +2,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConflictError } from '../../domain/errors.js';
 import type { BootstrapKeyVault } from '../../ports/bootstrap-key-vault.js';
-import type { ApiKeyStore } from '../../ports/stores.js';
+import type { ApiKeyStore } from '../../staff/api-key-store.js';
 import { hashApiKey } from '../../usecases/authenticate.js';
 
 /**

@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shardOf } from '../../../shared/domain/sharding.js';
 import type { Recipient } from '../../../shared/domain/model.js';
-import type { SubscriberStore, TopicIndex, TopicStore } from '../../../shared/ports/stores.js';
+import type { SubscriberStore } from '../../../shared/consent/subscriber-store.js';
+import type { TopicIndex } from '../../../shared/topics/topic-index.js';
+import type { TopicStore } from '../../../shared/topics/topic-store.js';
 import { defaultRetention } from '../../../shared/retention/periods.js';
 import { expiresAt } from '../../../shared/retention/schedule.js';
 import { aPhone, inboundEvidence } from '../../support/builders.js';

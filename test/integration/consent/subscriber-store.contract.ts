@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { SubscriberStore } from '../../../shared/ports/stores.js';
+import type { SubscriberStore } from '../../../shared/consent/subscriber-store.js';
 import { aPhone, adminEvidence, inboundEvidence } from '../../support/builders.js';
 
 /*

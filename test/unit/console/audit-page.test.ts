@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { auditActions, type AuditEntry } from '../../../shared/ports/stores.js';
+import { auditActions, type AuditEntry } from '../../../shared/staff/audit-log.js';
 import { aPhone, anInboxEntry } from '../../support/builders.js';
 import { CONSOLE_NOW, consoleTestApp, type ConsoleTestApp } from '../../support/console-app.js';
 import { pageProblems } from '../../support/page-checks.js';
 import { errorSummary, pageText } from '../../support/page-reading.js';
 import { addStaff } from '../../../shared/staff/manage-staff.js';
-import { updateTopic } from '../../../shared/usecases/topics.js';
+import { updateTopic } from '../../../shared/topics/manage-topics.js';
 import { auditActionLabels, changedFields, readableValue } from '../../../console/views-model/audit.js';
 
 /** A message in traffic's inbox, assigned and noted by a sender: three audit records. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ERASED } from '../../../shared/domain/erasure.js';
-import type { InboxEntry } from '../../../shared/ports/stores.js';
+import type { InboxEntry } from '../../../shared/inbox/inbox-store.js';
 import { aPhone, anInboxEntry, inboundEvidence } from '../../support/builders.js';
 import { CONSOLE_NOW, consoleTestApp, type ConsoleTestApp } from '../../support/console-app.js';
 import { pageProblems } from '../../support/page-checks.js';

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import type { InboxEntry } from '../../../shared/ports/stores.js';
+import type { InboxEntry } from '../../../shared/inbox/inbox-store.js';
 import { aBroadcast, aPhone, anInboxEntry } from '../../support/builders.js';
 import { CONSOLE_NOW, consoleTestApp, type ConsoleTestApp } from '../../support/console-app.js';
 import { errorSummary, pageText } from '../../support/page-reading.js';

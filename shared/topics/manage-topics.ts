@@ -1,10 +1,10 @@
 import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.js';
 import { generalDepartment, type Principal, type Topic } from '../domain/model.js';
-import type { TopicSubscriberCounts } from '../ports/stores.js';
+import type { TopicSubscriberCounts } from './topic-store.js';
 import type { Page } from '../ports/page.js';
-import { authorize } from './access.js';
-import { recordAudit } from './audit.js';
-import type { CoreDependencies } from './dependencies.js';
+import { authorize } from '../usecases/access.js';
+import { recordAudit } from '../usecases/audit.js';
+import type { CoreDependencies } from '../usecases/dependencies.js';
 
 /**
  * A new topic, as the admin API's request (createTopicRequest) and the console's form give it once
