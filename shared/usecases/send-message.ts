@@ -1,5 +1,5 @@
 import { estimateMessageCost, fromMicros } from '../domain/costs.js';
-import { ConfigurationError, ProviderError } from '../domain/errors.js';
+import { ConfigurationError, CrierError, ProviderError } from '../domain/errors.js';
 import type { ReplySendJob } from '../domain/jobs.js';
 import type { Channel, Recipient, SkipReason } from '../domain/model.js';
 import type { PriceTable } from '../domain/sms-preview.js';
@@ -44,7 +44,7 @@ export interface SendDependencies extends CoreDependencies {
 }
 
 /** The provider could not take a message right now (throttled, unreachable): try the job again later. */
-export class RetryLaterError extends Error {
+export class RetryLaterError extends CrierError {
   readonly providerError: ProviderError;
   constructor(providerError: ProviderError) {
     super(`retry later: ${providerError.message}`, { cause: providerError });

@@ -3,6 +3,7 @@ import type { BroadcastSendJob, ReplySendJob } from '../domain/jobs.js';
 import { generalDepartment, type Broadcast, type Recipient, type SkipReason } from '../domain/model.js';
 import { rateUnitsOf } from '../domain/send-rates.js';
 import { replySenderOf } from '../domain/sender-identity.js';
+import { CrierError } from '../domain/errors.js';
 import { retryDelaySeconds } from '../domain/backoff.js';
 import { logger } from '../runtime/logger.js';
 import { sendPaced } from '../sending/paced-run.js';
@@ -21,7 +22,7 @@ export const MAX_SEND_ATTEMPTS = 8;
 const unboundedRun = (): SendRun => ({ deadline: Number.POSITIVE_INFINITY, jobId: `run-${randomUUID()}` });
 
 /** A normal broadcast's batch met quiet hours: it waits, untouched, until they end. */
-export class HeldForQuietHoursError extends Error {
+export class HeldForQuietHoursError extends CrierError {
   readonly until: Date;
   constructor(until: Date) {
     super(`held for quiet hours until ${until.toISOString()}`);
