@@ -76,6 +76,10 @@ export interface DeploymentSettings {
   /** Who runs the service and how to reach a person: what HELP tells residents. */
   serviceName: string;
   serviceContact: string;
+  /** Texts from one resident in 5 minutes before replies pause (FLOOD_LIMIT); unset, its schema's default. */
+  floodLimit?: number;
+  /** Recipients in one send job (RECIPIENTS_PER_SEND_MESSAGE); unset, its schema's default. */
+  recipientsPerSendMessage?: number;
   /** When normal-priority broadcasts are held, `HH:MM-HH:MM` in `timeZone`, or `off`. */
   quietHours: string;
   /** The IANA time zone quiet hours are read in, e.g. Europe/London. */

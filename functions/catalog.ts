@@ -18,8 +18,21 @@ import {
   tableEnvSchema,
   webhookEnvSchema,
   whatsappWebhookEnvSchema,
-  observabilityEnvironment,
 } from '../shared/config/env.js';
+import {
+  baseFragment,
+  broadcastTimingFragment,
+  departmentLimitsFragment,
+  failoverFragment,
+  priceTableFragment,
+  providerListFragment,
+  providersFragment,
+  residentTextsFragment,
+  sendBatchFragment,
+  sendersFragment,
+  sendRatesFragment,
+  tableFragment,
+} from './env-fragments.js';
 import {
   defineFunction,
   type DeploymentBindings,
@@ -35,9 +48,7 @@ import {
   secretsOfProvidersInUse,
 } from './catalog-types.js';
 import { bulkSenderConcurrency, urgentSenderConcurrency } from './sender-concurrency.js';
-import { formatProviderList } from '../shared/domain/provider-list.js';
 import { queueIds } from '../shared/domain/queues.js';
-import { defaultRetention, retentionEnvironment } from '../shared/retention/periods.js';
 
 /**
  * The one description of crier's functions. The CDK stack (infra/) and the local stack (local/)
@@ -45,79 +56,26 @@ import { defaultRetention, retentionEnvironment } from '../shared/retention/peri
  * environment, and in AWS exactly the access listed here.
  */
 
-const base = (b: DeploymentBindings) => ({
-  POWERTOOLS_SERVICE_NAME: 'crier',
-  DEFAULT_COUNTRY: b.settings.defaultCountry,
-  POWERTOOLS_LOG_LEVEL: b.settings.logLevel,
-  ...observabilityEnvironment,
-});
-const table = (b: DeploymentBindings) => ({
-  ...base(b),
-  TABLE_NAME: b.tableName,
-  TOPIC_SHARDS: String(b.settings.topicShards),
-  // Every writer of the table stamps TTLs, so every one of them knows the schedule.
-  ...retentionEnvironment(b.settings.retention ?? defaultRetention),
-});
-/** Which providers carry each channel, in order or by weight. */
-export const providerListEnvironment = (settings: DeploymentSettings) => ({
-  SMS_PROVIDER: settings.smsProvider,
-  WHATSAPP_PROVIDER: settings.whatsappProvider,
-  ...(settings.smsProviders ? { SMS_PROVIDERS: formatProviderList(settings.smsProviders) } : {}),
-  ...(settings.whatsappProviders ? { WHATSAPP_PROVIDERS: formatProviderList(settings.whatsappProviders) } : {}),
-});
-/** The variable each provider secret's ARN is handed on in (shared/adapters/providers/settings-source.ts). */
-const secretArnVariables = { twilio: 'TWILIO_SECRET_ARN', whatsappCloud: 'WHATSAPP_CLOUD_SECRET_ARN' } as const;
-/**
- * The provider lists, the providers' settings that are not secret, and the ARNs of exactly the
- * provider secrets named (the same list as the entry's `access.secrets`, so what a function is
- * told of is what it may read).
- */
-const provider = (b: DeploymentBindings, secrets: readonly SecretId[]) => ({
-  ...providerListEnvironment(b.settings),
-  ...(b.settings.providerSettings ?? {}),
-  ...Object.fromEntries(
-    secrets.flatMap((id) => {
-      const arn = b.secretArns[id];
-      return (id === 'twilio' || id === 'whatsappCloud') && arn ? [[secretArnVariables[id], arn]] : [];
-    }),
-  ),
-});
-/** The senders fail over by these (and the providers view reads health by them); unset thresholds take the schema's defaults. */
-const failover = (b: DeploymentBindings) =>
-  b.settings.failover
-    ? {
-        FAILOVER_ERRORS: String(b.settings.failover.errors),
-        FAILOVER_WINDOW_SECONDS: String(b.settings.failover.windowSeconds),
-        FAILOVER_COOLDOWN_SECONDS: String(b.settings.failover.cooldownSeconds),
-      }
-    : {};
+const base = baseFragment.environment;
+const table = (b: DeploymentBindings) => ({ ...base(b), ...tableFragment.environment(b) });
+/** Which providers carry each channel, in order or by weight (the local stack checks them before it starts). */
+export const providerListEnvironment = providerListFragment.environment;
+/** The provider lists, the providers' settings that are not secret, and the ARNs of exactly the provider secrets named. */
+const provider = (b: DeploymentBindings, secrets: readonly SecretId[]) => providersFragment(secrets).environment(b);
+const failover = (b: DeploymentBindings) => failoverFragment.environment(b.settings);
 /** What every function that answers residents' texts needs. */
-export const residentReplies = (b: DeploymentBindings) => ({
-  SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent,
-  SERVICE_NAME: b.settings.serviceName,
-  SERVICE_CONTACT: b.settings.serviceContact,
-});
-/** When broadcasts may go out: quiet hours in the deployment's time zone. */
-const broadcastTiming = (b: DeploymentBindings) => ({
-  QUIET_HOURS: b.settings.quietHours,
-  TIME_ZONE: b.settings.timeZone,
-});
-/** A department's limits unless an operator has set its own. */
-const departmentLimits = (b: DeploymentBindings) => ({
-  DAILY_MESSAGE_CAP: String(b.settings.dailyMessageCap),
-  OPERATOR_APPROVAL_ABOVE: String(b.settings.operatorApprovalAbove),
-});
-/** What the senders estimate each message's cost with, and the broadcasts API its previews. */
-const prices = (b: DeploymentBindings) => (b.settings.priceTable ? { PRICE_TABLE: JSON.stringify(b.settings.priceTable) } : {});
-/** Each sender's rate, for the senders' pacing; unset, the identities' own or the providers' defaults. */
+export const residentReplies = residentTextsFragment.environment;
+const broadcastTiming = (b: DeploymentBindings) => broadcastTimingFragment.environment(b.settings);
+const departmentLimits = (b: DeploymentBindings) => departmentLimitsFragment.environment(b.settings);
+const prices = (b: DeploymentBindings) => priceTableFragment.environment(b.settings);
 const sendRates = (b: DeploymentBindings) => sendRatesEnvironment(b.settings);
-export const sendRatesEnvironment = (settings: DeploymentSettings) => (settings.sendRates ? { SEND_RATES: JSON.stringify(settings.sendRates) } : {});
+export const sendRatesEnvironment = sendRatesFragment.environment;
 /**
  * The identities messages go from, for the senders only: a reply job carries the address the
  * resident wrote to, and the sender (which knows the provider that carries it) picks the identity.
  */
 const senders = (b: DeploymentBindings) => sendersEnvironment(b.settings);
-export const sendersEnvironment = (settings: DeploymentSettings) => (settings.senders ? { SENDERS: JSON.stringify(settings.senders) } : {});
+export const sendersEnvironment = sendersFragment.environment;
 const admin = table;
 /** The bootstrap operator key's secret: read by the authorizer, written (never read) by a rotation. */
 const bootstrapKey = (b: DeploymentBindings) => (b.secretArns.bootstrapKey ? { BOOTSTRAP_KEY_SECRET_ARN: b.secretArns.bootstrapKey } : {});
@@ -634,6 +592,7 @@ export const functionCatalog = {
       FAN_OUT_QUEUE_URL: b.queueUrls.fanOut,
       SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent,
       SEND_BULK_QUEUE_URL: b.queueUrls.sendBulk,
+      ...sendBatchFragment.environment(b.settings),
     }),
     trigger: { kind: 'queue', queue: 'fanOut', batchSize: 1, maxConcurrency: 16 },
     // fanOut: a bulk task takes turns, putting itself back on its own queue.
