@@ -49,6 +49,7 @@ import {
 } from './catalog-types.js';
 import { bulkSenderConcurrency, urgentSenderConcurrency } from './sender-concurrency.js';
 import { queueIds } from '../shared/domain/queues.js';
+import type { BackoffRetryPolicy } from '../shared/domain/retry-policy.js';
 
 /**
  * The one description of crier's functions. The CDK stack (infra/) and the local stack (local/)
@@ -106,6 +107,18 @@ const signIn = (b: DeploymentBindings) => ({
 });
 
 /**
+ * How the senders retry, on either lane. A batch that meets a retryable provider failure hands
+ * its rest back as a new job, an attempt more, after the backoff; at the last attempt what still
+ * fails is recorded as failed (retries_exhausted). A reply is retried by SQS itself, hidden for
+ * the backoff after each receive, until the dead-letter queue takes it.
+ */
+export const sendRetryPolicy = {
+  attempts: 8,
+  backoff: { baseSeconds: 2, capSeconds: 15 * 60 },
+  deadLetterAfterReceives: 8,
+} as const satisfies BackoffRetryPolicy;
+
+/**
  * The two lanes run the same sender code as separate functions, each with its own concurrency,
  * so bulk sending can never use up the capacity an urgent broadcast needs.
  */
@@ -128,7 +141,7 @@ function senderFunction(description: string, queue: 'sendUrgent' | 'sendBulk', m
     }),
     // One job an invocation: a job of 250 recipients paced to its share of the sender's rate can
     // take tens of seconds, and a second job behind it would only wait for the deadline.
-    trigger: { kind: 'queue', queue, batchSize: 1, maxConcurrency },
+    trigger: { kind: 'queue', queue, batchSize: 1, maxConcurrency, retry: sendRetryPolicy },
     // sendsSms: either lane may send through AWS End User Messaging SMS when a deployment picks it.
     // sendsTo: a batch's unfinished rest goes back on its own lane.
     // secrets: those of the providers the deployment uses, and no other.
@@ -175,15 +188,15 @@ const webhookThrottles = {
 const webhookConcurrency = { inbound: 50, receipts: 100 } as const;
 
 export const queueDefinitions: Record<QueueId, QueueDefinition> = {
-  fanOut: { name: 'fan-out', maxReceiveCount: 5 },
+  fanOut: { name: 'fan-out' },
   // Urgent and bulk are separate queues with separate consumers, so a jam warning never waits
   // behind a bulk backlog.
-  sendUrgent: { name: 'send-urgent', maxReceiveCount: 8 },
-  sendBulk: { name: 'send-bulk', maxReceiveCount: 8 },
+  sendUrgent: { name: 'send-urgent' },
+  sendBulk: { name: 'send-bulk' },
   // Fed by an SNS topic, not by crier: residents' texts and delivery events from AWS End User
   // Messaging SMS. Every deployment has it (a topic and a queue cost nothing idle), so choosing
   // aws-sms later needs no new resources.
-  awsSmsNotifications: { name: 'aws-sms-notifications', maxReceiveCount: 5 },
+  awsSmsNotifications: { name: 'aws-sms-notifications' },
 };
 
 export const functionCatalog = {
@@ -286,7 +299,7 @@ export const functionCatalog = {
     environment: (b) => ({ ...table(b), ...residentReplies(b), AWS_SMS_TOPIC_ARNS: b.awsSmsTopicArn }),
     // Ten notifications an invocation, a few invocations at once: a resident's text is a handful
     // of writes and one reply on the urgent queue, and SNS delivers in no particular order anyway.
-    trigger: { kind: 'queue', queue: 'awsSmsNotifications', batchSize: 10, maxConcurrency: 5 },
+    trigger: { kind: 'queue', queue: 'awsSmsNotifications', batchSize: 10, maxConcurrency: 5, retry: { deadLetterAfterReceives: 5 } },
     // No provider secret: nothing here calls a provider; replies go through the urgent lane.
     access: { table: 'readwrite', sendsTo: ['sendUrgent'] },
     timeoutSeconds: 30,
@@ -594,7 +607,8 @@ export const functionCatalog = {
       SEND_BULK_QUEUE_URL: b.queueUrls.sendBulk,
       ...sendBatchFragment.environment(b.settings),
     }),
-    trigger: { kind: 'queue', queue: 'fanOut', batchSize: 1, maxConcurrency: 16 },
+    // A task that keeps failing is received again after its visibility timeout, five times in all.
+    trigger: { kind: 'queue', queue: 'fanOut', batchSize: 1, maxConcurrency: 16, retry: { deadLetterAfterReceives: 5 } },
     // fanOut: a bulk task takes turns, putting itself back on its own queue.
     access: { table: 'readwrite', sendsTo: ['fanOut', 'sendUrgent', 'sendBulk'] },
     timeoutSeconds: 120,
@@ -661,6 +675,13 @@ export function scheduledFunctions(): { functionId: FunctionId; trigger: Schedul
     const { trigger } = functionDefinition(functionId);
     return trigger.kind === 'schedule' ? [{ functionId, trigger }] : [];
   });
+}
+
+/** Receives of a queue's message before SQS moves it to the dead-letter queue: its consumer's retry policy says. */
+export function deadLetterAfterReceives(queue: QueueId): number {
+  const { trigger } = functionDefinition(consumerOf(queue));
+  if (trigger.kind !== 'queue') throw new Error(`the consumer of queue ${queue} has no queue trigger`);
+  return trigger.retry.deadLetterAfterReceives;
 }
 
 /**

@@ -12,7 +12,8 @@ import type { SendJob } from '../../shared/domain/jobs.js';
 import { senderEnvSchema } from '../../shared/config/env.js';
 import { sendJobSchema } from '../../shared/domain/jobs.js';
 import { queueFunction } from '../../shared/runtime/queue-function.js';
-import { retryDelaySeconds } from '../../shared/domain/backoff.js';
+import { retryDelaySeconds } from '../../shared/domain/retry-policy.js';
+import { sendRetryPolicy } from '../catalog.js';
 import { HeldForQuietHoursError, RetryLaterError, sendBroadcastBatch, sendReply } from '../../shared/usecases/send.js';
 import { sendWindow } from '../../shared/domain/send-window.js';
 import { ProviderFailover } from '../../shared/usecases/provider-failover.js';
@@ -52,6 +53,7 @@ export const handler = queueFunction({
           maxInFlight: 256,
         },
         sendQueues: { urgent: jobQueue<SendJob>(env.SEND_URGENT_QUEUE_URL), normal: jobQueue<SendJob>(env.SEND_BULK_QUEUE_URL) },
+        retry: sendRetryPolicy,
       },
       retries: new SqsRetryScheduler(awsClients().sqs),
     };
@@ -70,9 +72,9 @@ export const handler = queueFunction({
         await deps.retries.retryAfter(record.receiptHandle, Math.min(Math.max(seconds, 1), MAX_VISIBILITY_SECONDS), record.eventSourceARN);
       } else if (error instanceof RetryLaterError) {
         // A reply the provider could not take: back off before SQS hands the record out again;
-        // after maxReceiveCount it goes to the DLQ. (A broadcast batch hands its rest back itself.)
+        // after the policy's deadLetterAfterReceives it goes to the DLQ. (A broadcast batch hands its rest back itself.)
         const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
-        await deps.retries.retryAfter(record.receiptHandle, retryDelaySeconds(receiveCount), record.eventSourceARN);
+        await deps.retries.retryAfter(record.receiptHandle, retryDelaySeconds(sendRetryPolicy.backoff, receiveCount), record.eventSourceARN);
       }
       throw error;
     }

@@ -2,7 +2,7 @@ import type { Broadcast, Recipient, SkipReason } from '../domain/model.js';
 import { recipientKey } from '../domain/model.js';
 import { rateUnitsOf } from '../domain/send-rates.js';
 import { broadcastSenderOf, paceKeyOf, type SenderIdentity } from '../domain/sender-identity.js';
-import { retryDelaySeconds } from '../domain/backoff.js';
+import { retryDelaySeconds } from '../domain/retry-policy.js';
 import type { PaceLane } from '../ports/send-pacer.js';
 import { departmentsOf } from '../usecases/department-limits.js';
 import { broadcastMessageId, claimMessage, RetryLaterError, sendClaimed, type Delivery, type SendDependencies } from '../usecases/send-message.js';
@@ -334,7 +334,7 @@ async function send(state: ChannelRun, turn: Turn, { delivery, provider, sender 
       }
     }
     // Otherwise this resident and everyone after go back to the queue, an attempt more.
-    stopAt(state, turn.position, deps.clock.now().getTime() + retryDelaySeconds(1) * 1000, true);
+    stopAt(state, turn.position, deps.clock.now().getTime() + retryDelaySeconds(deps.retry.backoff, 1) * 1000, true);
   }
 }
 

@@ -11,6 +11,7 @@ import type { ClaimOutcome, MessageRecord } from '../ports/stores.js';
 import type { SenderIdentity } from '../domain/sender-identity.js';
 import type { SendJob } from '../domain/jobs.js';
 import type { Priority } from '../domain/model.js';
+import type { BackoffRetryPolicy } from '../domain/retry-policy.js';
 import { metricsOf, type Metrics } from '../platform/metrics.js';
 import { logger } from '../runtime/logger.js';
 import type { CoreDependencies, SendWindow } from './dependencies.js';
@@ -41,6 +42,8 @@ export interface SendDependencies extends CoreDependencies {
   };
   /** Where the unfinished rest of a batch goes back to, by lane (after a retryable failure, or when time ran out). */
   sendQueues: Record<Priority, JobQueue<SendJob>>;
+  /** How many attempts a batch gets, and how long it waits between them: the send queues' retry policy (their catalog trigger's). */
+  retry: BackoffRetryPolicy;
 }
 
 /** The provider could not take a message right now (throttled, unreachable): try the job again later. */

@@ -4,7 +4,7 @@ import { generalDepartment, type Broadcast, type Recipient, type SkipReason } fr
 import { rateUnitsOf } from '../domain/send-rates.js';
 import { replySenderOf } from '../domain/sender-identity.js';
 import { CrierError } from '../domain/errors.js';
-import { retryDelaySeconds } from '../domain/backoff.js';
+import { retryDelaySeconds } from '../domain/retry-policy.js';
 import { logger } from '../runtime/logger.js';
 import { sendPaced } from '../sending/paced-run.js';
 import { DEADLINE_MARGIN_MS, newSenderSlots, type BatchDelta, type HandBack, type SendRun } from '../sending/send-run.js';
@@ -16,8 +16,6 @@ import { recordSkip, sendReply as sendReplyNow, type SendDependencies } from './
 export { broadcastMessageId, RetryLaterError, type SendDependencies } from './send-message.js';
 export type { SendRun } from '../sending/send-run.js';
 
-/** Attempts a batch gets at a retryable failure before the recipient it failed on is recorded as failed. */
-export const MAX_SEND_ATTEMPTS = 8;
 /** A run with no deadline, as a test or a script calls the sender; a job id of its own. */
 const unboundedRun = (): SendRun => ({ deadline: Number.POSITIVE_INFINITY, jobId: `run-${randomUUID()}` });
 
@@ -74,7 +72,7 @@ export async function sendBroadcastBatch(deps: SendDependencies, job: BroadcastS
     // wait for a WhatsApp slot would let the SMS slots booked meanwhile go by unused.
     const runs = await Promise.allSettled(
       byChannel(job.recipients).map((recipients) =>
-        sendPaced(deps, broadcast, recipients, job.topicId, { ...run, lastAttempt: attempt + 1 >= MAX_SEND_ATTEMPTS }, delta, skip),
+        sendPaced(deps, broadcast, recipients, job.topicId, { ...run, lastAttempt: attempt + 1 >= deps.retry.attempts }, delta, skip),
       ),
     );
     for (const outcome of runs) {
@@ -133,7 +131,7 @@ async function recordBatch(deps: SendDependencies, broadcast: Broadcast, job: Br
 async function handBackRest(deps: SendDependencies, broadcast: Broadcast, job: BroadcastSendJob, handBack: HandBack): Promise<void> {
   const attempt = (job.attempt ?? 0) + (handBack.failure ? 1 : 0);
   const waitMs = handBack.failure
-    ? retryDelaySeconds(attempt) * 1000
+    ? retryDelaySeconds(deps.retry.backoff, attempt) * 1000
     : Math.max(0, handBack.retryAt - deps.clock.now().getTime());
   await deps.sendQueues[broadcast.priority].send(
     [{ kind: 'broadcast', broadcastId: broadcast.id, ...(job.topicId ? { topicId: job.topicId } : {}), recipients: handBack.rest, attempt }],

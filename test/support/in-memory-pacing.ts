@@ -4,6 +4,7 @@ import type { SendRates } from '../../shared/domain/send-rates.js';
 import { senderIdentitiesOf, sendersSchema, type SenderEntryInput } from '../../shared/domain/sender-identity.js';
 import type { PaceGrant, PaceRequest, SendPacer } from '../../shared/ports/send-pacer.js';
 import type { SendDependencies } from '../../shared/usecases/send.js';
+import { sendRetryPolicy } from '../../functions/catalog.js';
 import type { FixedClock } from './in-memory-stores.js';
 import { RecordingQueue, SequentialIds, directoryOf } from './in-memory-stores.js';
 import { broadcastSettings } from './builders.js';
@@ -48,7 +49,7 @@ export class DelayRecordingQueue extends RecordingQueue<SendJob> {
   }
 }
 
-type Sending = Pick<SendDependencies, 'pacing' | 'sendQueues' | 'senders'>;
+type Sending = Pick<SendDependencies, 'pacing' | 'sendQueues' | 'senders' | 'retry'>;
 
 /**
  * Pacing, identities and lanes for a sender under test: an in-memory schedule, sleeps that move
@@ -72,6 +73,8 @@ export function sendingForTests(
     senders: async () => identities,
     pacing: { pacer, sleep: async (ms) => clock.advance(ms), maxInFlight },
     sendQueues: lanes,
+    // The senders' own policy, from their catalog trigger.
+    retry: sendRetryPolicy,
   };
 }
 
@@ -96,5 +99,6 @@ export function senderDependencies(
     senders: sending.senders,
     pacing: sending.pacing,
     sendQueues: sending.sendQueues,
+    retry: sending.retry,
   };
 }
