@@ -1,3 +1,5 @@
+import { CrierError } from '../shared/domain/errors.js';
+
 /** One problem with one named field, as the API reports it in `details[]`. */
 export interface FieldProblem {
   field: string;
@@ -8,7 +10,7 @@ export interface FieldProblem {
  * Errors the CLI reports to the user. Each carries its exit code, so `main` maps them by class:
  * 2 for a command the user has to change (usage, configuration), 1 for a failure of the call.
  */
-export abstract class CliError extends Error {
+export abstract class CliError extends CrierError {
   abstract readonly exitCode: 1 | 2;
   readonly details: FieldProblem[];
 

@@ -4,6 +4,7 @@ import type { PriceTable } from '../shared/domain/sms-preview.js';
 import type { z } from 'zod';
 import type { EnvironmentOf, ProviderEnv } from '../shared/config/env.js';
 import type { QueueId } from '../shared/domain/queues.js';
+import type { BackoffRetryPolicy, RetryPolicy } from '../shared/domain/retry-policy.js';
 import type { RetentionPeriods } from '../shared/retention/periods.js';
 import type { ProviderName } from '../shared/domain/provider-names.js';
 
@@ -27,7 +28,7 @@ export type RouteKey = `${HttpMethod} /${string}`;
 export interface DeploymentBindings {
   tableName: string;
   queueUrls: Record<QueueId, string>;
-  /** Each work queue's dead-letter queue, where SQS moves a job after `maxReceiveCount` receives. */
+  /** Each work queue's dead-letter queue, where SQS moves a job after its consumer's `retry.deadLetterAfterReceives` receives. */
   deadLetterQueueUrls: Record<QueueId, string>;
   publicBaseUrl: string;
   /**
@@ -76,6 +77,10 @@ export interface DeploymentSettings {
   /** Who runs the service and how to reach a person: what HELP tells residents. */
   serviceName: string;
   serviceContact: string;
+  /** Texts from one resident in 5 minutes before replies pause (FLOOD_LIMIT); unset, its schema's default. */
+  floodLimit?: number;
+  /** Recipients in one send job (RECIPIENTS_PER_SEND_MESSAGE); unset, its schema's default. */
+  recipientsPerSendMessage?: number;
   /** When normal-priority broadcasts are held, `HH:MM-HH:MM` in `timeZone`, or `off`. */
   quietHours: string;
   /** The IANA time zone quiet hours are read in, e.g. Europe/London. */
@@ -171,6 +176,12 @@ export interface QueueTrigger {
    * to work it out from the deployment's settings (the senders size theirs from their rates).
    */
   maxConcurrency: number | ((settings: DeploymentSettings) => number);
+  /**
+   * How its jobs are retried, declared here once: SQS moves a message to the dead-letter queue
+   * after `deadLetterAfterReceives` receives (both stacks set the redrive policy from it); a
+   * backoff policy's attempts and waits are what the consumer's handler and use case apply.
+   */
+  retry: RetryPolicy | BackoffRetryPolicy;
 }
 
 /**
@@ -254,8 +265,6 @@ export interface FunctionDefinition<S extends z.ZodObject = z.ZodObject> {
 export interface QueueDefinition {
   /** Physical name suffix; CDK and the local stack prefix it. */
   name: string;
-  /** Receives before a message is moved to the queue's dead-letter queue. */
-  maxReceiveCount: number;
 }
 
 /** The secrets a function reads in a deployment with these settings. */

@@ -18,8 +18,21 @@ import {
   tableEnvSchema,
   webhookEnvSchema,
   whatsappWebhookEnvSchema,
-  observabilityEnvironment,
 } from '../shared/config/env.js';
+import {
+  baseFragment,
+  broadcastTimingFragment,
+  departmentLimitsFragment,
+  failoverFragment,
+  priceTableFragment,
+  providerListFragment,
+  providersFragment,
+  residentTextsFragment,
+  sendBatchFragment,
+  sendersFragment,
+  sendRatesFragment,
+  tableFragment,
+} from './env-fragments.js';
 import {
   defineFunction,
   type DeploymentBindings,
@@ -35,9 +48,8 @@ import {
   secretsOfProvidersInUse,
 } from './catalog-types.js';
 import { bulkSenderConcurrency, urgentSenderConcurrency } from './sender-concurrency.js';
-import { formatProviderList } from '../shared/domain/provider-list.js';
 import { queueIds } from '../shared/domain/queues.js';
-import { defaultRetention, retentionEnvironment } from '../shared/retention/periods.js';
+import type { BackoffRetryPolicy } from '../shared/domain/retry-policy.js';
 
 /**
  * The one description of crier's functions. The CDK stack (infra/) and the local stack (local/)
@@ -45,79 +57,26 @@ import { defaultRetention, retentionEnvironment } from '../shared/retention/peri
  * environment, and in AWS exactly the access listed here.
  */
 
-const base = (b: DeploymentBindings) => ({
-  POWERTOOLS_SERVICE_NAME: 'crier',
-  DEFAULT_COUNTRY: b.settings.defaultCountry,
-  POWERTOOLS_LOG_LEVEL: b.settings.logLevel,
-  ...observabilityEnvironment,
-});
-const table = (b: DeploymentBindings) => ({
-  ...base(b),
-  TABLE_NAME: b.tableName,
-  TOPIC_SHARDS: String(b.settings.topicShards),
-  // Every writer of the table stamps TTLs, so every one of them knows the schedule.
-  ...retentionEnvironment(b.settings.retention ?? defaultRetention),
-});
-/** Which providers carry each channel, in order or by weight. */
-export const providerListEnvironment = (settings: DeploymentSettings) => ({
-  SMS_PROVIDER: settings.smsProvider,
-  WHATSAPP_PROVIDER: settings.whatsappProvider,
-  ...(settings.smsProviders ? { SMS_PROVIDERS: formatProviderList(settings.smsProviders) } : {}),
-  ...(settings.whatsappProviders ? { WHATSAPP_PROVIDERS: formatProviderList(settings.whatsappProviders) } : {}),
-});
-/** The variable each provider secret's ARN is handed on in (shared/adapters/providers/settings-source.ts). */
-const secretArnVariables = { twilio: 'TWILIO_SECRET_ARN', whatsappCloud: 'WHATSAPP_CLOUD_SECRET_ARN' } as const;
-/**
- * The provider lists, the providers' settings that are not secret, and the ARNs of exactly the
- * provider secrets named (the same list as the entry's `access.secrets`, so what a function is
- * told of is what it may read).
- */
-const provider = (b: DeploymentBindings, secrets: readonly SecretId[]) => ({
-  ...providerListEnvironment(b.settings),
-  ...(b.settings.providerSettings ?? {}),
-  ...Object.fromEntries(
-    secrets.flatMap((id) => {
-      const arn = b.secretArns[id];
-      return (id === 'twilio' || id === 'whatsappCloud') && arn ? [[secretArnVariables[id], arn]] : [];
-    }),
-  ),
-});
-/** The senders fail over by these (and the providers view reads health by them); unset thresholds take the schema's defaults. */
-const failover = (b: DeploymentBindings) =>
-  b.settings.failover
-    ? {
-        FAILOVER_ERRORS: String(b.settings.failover.errors),
-        FAILOVER_WINDOW_SECONDS: String(b.settings.failover.windowSeconds),
-        FAILOVER_COOLDOWN_SECONDS: String(b.settings.failover.cooldownSeconds),
-      }
-    : {};
+const base = baseFragment.environment;
+const table = (b: DeploymentBindings) => ({ ...base(b), ...tableFragment.environment(b) });
+/** Which providers carry each channel, in order or by weight (the local stack checks them before it starts). */
+export const providerListEnvironment = providerListFragment.environment;
+/** The provider lists, the providers' settings that are not secret, and the ARNs of exactly the provider secrets named. */
+const provider = (b: DeploymentBindings, secrets: readonly SecretId[]) => providersFragment(secrets).environment(b);
+const failover = (b: DeploymentBindings) => failoverFragment.environment(b.settings);
 /** What every function that answers residents' texts needs. */
-export const residentReplies = (b: DeploymentBindings) => ({
-  SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent,
-  SERVICE_NAME: b.settings.serviceName,
-  SERVICE_CONTACT: b.settings.serviceContact,
-});
-/** When broadcasts may go out: quiet hours in the deployment's time zone. */
-const broadcastTiming = (b: DeploymentBindings) => ({
-  QUIET_HOURS: b.settings.quietHours,
-  TIME_ZONE: b.settings.timeZone,
-});
-/** A department's limits unless an operator has set its own. */
-const departmentLimits = (b: DeploymentBindings) => ({
-  DAILY_MESSAGE_CAP: String(b.settings.dailyMessageCap),
-  OPERATOR_APPROVAL_ABOVE: String(b.settings.operatorApprovalAbove),
-});
-/** What the senders estimate each message's cost with, and the broadcasts API its previews. */
-const prices = (b: DeploymentBindings) => (b.settings.priceTable ? { PRICE_TABLE: JSON.stringify(b.settings.priceTable) } : {});
-/** Each sender's rate, for the senders' pacing; unset, the identities' own or the providers' defaults. */
+export const residentReplies = residentTextsFragment.environment;
+const broadcastTiming = (b: DeploymentBindings) => broadcastTimingFragment.environment(b.settings);
+const departmentLimits = (b: DeploymentBindings) => departmentLimitsFragment.environment(b.settings);
+const prices = (b: DeploymentBindings) => priceTableFragment.environment(b.settings);
 const sendRates = (b: DeploymentBindings) => sendRatesEnvironment(b.settings);
-export const sendRatesEnvironment = (settings: DeploymentSettings) => (settings.sendRates ? { SEND_RATES: JSON.stringify(settings.sendRates) } : {});
+export const sendRatesEnvironment = sendRatesFragment.environment;
 /**
  * The identities messages go from, for the senders only: a reply job carries the address the
  * resident wrote to, and the sender (which knows the provider that carries it) picks the identity.
  */
 const senders = (b: DeploymentBindings) => sendersEnvironment(b.settings);
-export const sendersEnvironment = (settings: DeploymentSettings) => (settings.senders ? { SENDERS: JSON.stringify(settings.senders) } : {});
+export const sendersEnvironment = sendersFragment.environment;
 const admin = table;
 /** The bootstrap operator key's secret: read by the authorizer, written (never read) by a rotation. */
 const bootstrapKey = (b: DeploymentBindings) => (b.secretArns.bootstrapKey ? { BOOTSTRAP_KEY_SECRET_ARN: b.secretArns.bootstrapKey } : {});
@@ -148,6 +107,18 @@ const signIn = (b: DeploymentBindings) => ({
 });
 
 /**
+ * How the senders retry, on either lane. A batch that meets a retryable provider failure hands
+ * its rest back as a new job, an attempt more, after the backoff; at the last attempt what still
+ * fails is recorded as failed (retries_exhausted). A reply is retried by SQS itself, hidden for
+ * the backoff after each receive, until the dead-letter queue takes it.
+ */
+export const sendRetryPolicy = {
+  attempts: 8,
+  backoff: { baseSeconds: 2, capSeconds: 15 * 60 },
+  deadLetterAfterReceives: 8,
+} as const satisfies BackoffRetryPolicy;
+
+/**
  * The two lanes run the same sender code as separate functions, each with its own concurrency,
  * so bulk sending can never use up the capacity an urgent broadcast needs.
  */
@@ -170,7 +141,7 @@ function senderFunction(description: string, queue: 'sendUrgent' | 'sendBulk', m
     }),
     // One job an invocation: a job of 250 recipients paced to its share of the sender's rate can
     // take tens of seconds, and a second job behind it would only wait for the deadline.
-    trigger: { kind: 'queue', queue, batchSize: 1, maxConcurrency },
+    trigger: { kind: 'queue', queue, batchSize: 1, maxConcurrency, retry: sendRetryPolicy },
     // sendsSms: either lane may send through AWS End User Messaging SMS when a deployment picks it.
     // sendsTo: a batch's unfinished rest goes back on its own lane.
     // secrets: those of the providers the deployment uses, and no other.
@@ -217,15 +188,15 @@ const webhookThrottles = {
 const webhookConcurrency = { inbound: 50, receipts: 100 } as const;
 
 export const queueDefinitions: Record<QueueId, QueueDefinition> = {
-  fanOut: { name: 'fan-out', maxReceiveCount: 5 },
+  fanOut: { name: 'fan-out' },
   // Urgent and bulk are separate queues with separate consumers, so a jam warning never waits
   // behind a bulk backlog.
-  sendUrgent: { name: 'send-urgent', maxReceiveCount: 8 },
-  sendBulk: { name: 'send-bulk', maxReceiveCount: 8 },
+  sendUrgent: { name: 'send-urgent' },
+  sendBulk: { name: 'send-bulk' },
   // Fed by an SNS topic, not by crier: residents' texts and delivery events from AWS End User
   // Messaging SMS. Every deployment has it (a topic and a queue cost nothing idle), so choosing
   // aws-sms later needs no new resources.
-  awsSmsNotifications: { name: 'aws-sms-notifications', maxReceiveCount: 5 },
+  awsSmsNotifications: { name: 'aws-sms-notifications' },
 };
 
 export const functionCatalog = {
@@ -331,7 +302,7 @@ export const functionCatalog = {
     environment: (b) => ({ ...table(b), ...residentReplies(b), AWS_SMS_TOPIC_ARNS: b.awsSmsTopicArn }),
     // Ten notifications an invocation, a few invocations at once: a resident's text is a handful
     // of writes and one reply on the urgent queue, and SNS delivers in no particular order anyway.
-    trigger: { kind: 'queue', queue: 'awsSmsNotifications', batchSize: 10, maxConcurrency: 5 },
+    trigger: { kind: 'queue', queue: 'awsSmsNotifications', batchSize: 10, maxConcurrency: 5, retry: { deadLetterAfterReceives: 5 } },
     // No provider secret: nothing here calls a provider; replies go through the urgent lane.
     access: { table: 'readwrite', sendsTo: ['sendUrgent'] },
     timeoutSeconds: 30,
@@ -637,8 +608,10 @@ export const functionCatalog = {
       FAN_OUT_QUEUE_URL: b.queueUrls.fanOut,
       SEND_URGENT_QUEUE_URL: b.queueUrls.sendUrgent,
       SEND_BULK_QUEUE_URL: b.queueUrls.sendBulk,
+      ...sendBatchFragment.environment(b.settings),
     }),
-    trigger: { kind: 'queue', queue: 'fanOut', batchSize: 1, maxConcurrency: 16 },
+    // A task that keeps failing is received again after its visibility timeout, five times in all.
+    trigger: { kind: 'queue', queue: 'fanOut', batchSize: 1, maxConcurrency: 16, retry: { deadLetterAfterReceives: 5 } },
     // fanOut: a bulk task takes turns, putting itself back on its own queue.
     access: { table: 'readwrite', sendsTo: ['fanOut', 'sendUrgent', 'sendBulk'] },
     timeoutSeconds: 120,
@@ -705,6 +678,13 @@ export function scheduledFunctions(): { functionId: FunctionId; trigger: Schedul
     const { trigger } = functionDefinition(functionId);
     return trigger.kind === 'schedule' ? [{ functionId, trigger }] : [];
   });
+}
+
+/** Receives of a queue's message before SQS moves it to the dead-letter queue: its consumer's retry policy says. */
+export function deadLetterAfterReceives(queue: QueueId): number {
+  const { trigger } = functionDefinition(consumerOf(queue));
+  if (trigger.kind !== 'queue') throw new Error(`the consumer of queue ${queue} has no queue trigger`);
+  return trigger.retry.deadLetterAfterReceives;
 }
 
 /**

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { departmentLimitsEnvSchema } from '../shared/config/env.js';
+import type { z } from 'zod';
+import { departmentLimitsEnvSchema, quietHoursText, timeZoneText } from '../shared/config/env.js';
 import { quietHoursSchema, timeZoneSchema } from '../shared/domain/quiet-hours.js';
 
 /**
@@ -9,10 +9,10 @@ import { quietHoursSchema, timeZoneSchema } from '../shared/domain/quiet-hours.j
  */
 
 /** `21:00-08:00` (may span midnight), or `off` for no quiet hours. */
-export const quietHoursSetting = z.string().default('21:00-08:00').superRefine(sameIssuesAs(quietHoursSchema));
+export const quietHoursSetting = quietHoursText.superRefine(sameIssuesAs(quietHoursSchema));
 
 /** An IANA time zone such as Europe/London; quiet hours are read in it. */
-export const timeZoneSetting = z.string().default('Europe/London').superRefine(sameIssuesAs(timeZoneSchema));
+export const timeZoneSetting = timeZoneText.superRefine(sameIssuesAs(timeZoneSchema));
 
 /** Messages a department may send a day; 0 for no cap. */
 export const dailyMessageCapSetting = departmentLimitsEnvSchema.shape.DAILY_MESSAGE_CAP;

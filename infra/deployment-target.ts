@@ -1,6 +1,7 @@
 import type { Environment } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import { z } from 'zod';
+import { CrierError } from '../shared/domain/errors.js';
 import { optionalContextString, readAlarmDestination } from './constructs/deployment-settings.js';
 
 /** The region recommended to UK councils: London, where residents' data stays in the UK. */
@@ -9,7 +10,7 @@ export const recommendedRegion = 'eu-west-2';
 const regionSchema = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, `must be an AWS region such as ${recommendedRegion}`);
 
 /** Why a deployment cannot go ahead as asked: every problem, each naming what to add. */
-export class DeploymentTargetError extends Error {
+export class DeploymentTargetError extends CrierError {
   constructor(readonly problems: string[]) {
     super(`crier cannot deploy as asked:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
     this.name = 'DeploymentTargetError';

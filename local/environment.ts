@@ -5,7 +5,7 @@ import {
   quietHoursSetting,
   timeZoneSetting,
 } from '../functions/deployment-settings.js';
-import { failoverEnvSchema, priceTableEnvSchema } from '../shared/config/env.js';
+import { failoverEnvSchema, priceTableEnvSchema, residentTextsShape, sendBatchEnvShape } from '../shared/config/env.js';
 import { DEFAULT_HOST } from './listen-address.js';
 import { apiKeyShape } from '../shared/platform/api-key-shape.js';
 import { retentionEnvShape } from '../shared/retention/periods.js';
@@ -30,8 +30,11 @@ export const localEnvSchema = z.object({
   TWILIO_WHATSAPP_FROM: z.string().min(1).optional(),
   WHATSAPP_VERIFY_TOKEN: z.string().min(1).default('crier-local-verify-token'),
   WHATSAPP_APP_SECRET: z.string().min(1).default('crier-local-app-secret'),
-  SERVICE_NAME: z.string().min(1).max(60).default('Council alerts'),
-  SERVICE_CONTACT: z.string().min(1).max(80).default('your council'),
+  SERVICE_NAME: residentTextsShape.SERVICE_NAME,
+  SERVICE_CONTACT: residentTextsShape.SERVICE_CONTACT,
+  /** Checked as the functions check them; unset, they are not handed on, and the functions take their defaults. */
+  FLOOD_LIMIT: residentTextsShape.FLOOD_LIMIT.unwrap().optional(),
+  RECIPIENTS_PER_SEND_MESSAGE: sendBatchEnvShape.RECIPIENTS_PER_SEND_MESSAGE.unwrap().optional(),
   /** The same checks and defaults as a deployed stack's CDK context (infra/constructs/deployment-settings.ts). */
   QUIET_HOURS: quietHoursSetting,
   TIME_ZONE: timeZoneSetting,
@@ -52,3 +55,4 @@ export const localEnvSchema = z.object({
     .union([z.literal('off'), z.coerce.number().int().min(0)])
     .default(500),
 });
+export type LocalEnv = z.infer<typeof localEnvSchema>;

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { functionDefinition, type FunctionId } from '../functions/catalog.js';
+import { CrierError } from '../shared/domain/errors.js';
 import { runAsInvocation, type Invocation } from './invocation-io.js';
 
 export type LambdaHandler<Event, Result> = (event: Event, context: Context) => Promise<Result>;
@@ -23,7 +24,7 @@ export async function loadHandler<Event, Result>(functionId: FunctionId): Promis
 }
 
 /** What Lambda reports when an invocation outlives its timeout (its message is Lambda's own). */
-export class FunctionTimeoutError extends Error {
+export class FunctionTimeoutError extends CrierError {
   constructor(
     readonly functionId: FunctionId,
     readonly timeoutMs: number,
@@ -34,7 +35,7 @@ export class FunctionTimeoutError extends Error {
 }
 
 /** What Lambda reports when the runtime process dies under an invocation (a crash, an out-of-memory kill). */
-export class FunctionCrashError extends Error {
+export class FunctionCrashError extends CrierError {
   constructor(readonly functionId: FunctionId) {
     super(`${functionId}: Runtime exited with error: signal: killed`);
     this.name = 'FunctionCrashError';

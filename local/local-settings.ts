@@ -1,4 +1,6 @@
-import type { DeploymentSettings } from '../functions/catalog-types.js';
+import { functionDefinition, functionIds } from '../functions/catalog.js';
+import type { DeploymentBindings, DeploymentSettings } from '../functions/catalog-types.js';
+import { baseEnvShape, defaultOf, residentTextsShape, tableEnvShape, timeZoneText } from '../shared/config/env.js';
 import { providerChannelKeyOf, type SendRates } from '../shared/domain/send-rates.js';
 import { localPhoneHashKey } from './hash-key.js';
 import type { LocalStackOptions } from './local-stack-options.js';
@@ -6,27 +8,27 @@ import type { LocalStackOptions } from './local-stack-options.js';
 /**
  * What a deployment's CDK context says, as the local stack sets it: the sandbox, or Twilio when its
  * credentials are set, behind which `sandboxFailover` adds the second sandbox; `options.settings`
- * wins over all of it.
+ * wins over all of it. What this does not choose for itself is the functions' own default.
  */
 export function localDeploymentSettings(options: LocalStackOptions): DeploymentSettings {
   const realTwilio = Boolean(options.twilio.accountSid && (options.twilio.smsFrom || options.twilio.whatsappFrom));
   const smsProvider = realTwilio && options.twilio.smsFrom ? 'twilio' : 'sandbox';
   const whatsappProvider = realTwilio && options.twilio.whatsappFrom ? 'twilio' : 'sandbox';
   return {
-    defaultCountry: 'GB',
+    defaultCountry: defaultOf(baseEnvShape.DEFAULT_COUNTRY),
     smsProvider,
     whatsappProvider,
     ...(options.sandboxFailover
       ? { smsProviders: [{ name: smsProvider }, { name: 'sandbox-b' }], whatsappProviders: [{ name: whatsappProvider }, { name: 'sandbox-b' }] }
       : {}),
-    topicShards: 8,
+    topicShards: defaultOf(tableEnvShape.TOPIC_SHARDS),
     logLevel: 'WARN',
-    serviceName: 'Council alerts',
-    serviceContact: 'your council',
+    serviceName: defaultOf(residentTextsShape.SERVICE_NAME),
+    serviceContact: defaultOf(residentTextsShape.SERVICE_CONTACT),
     // Off unless asked for, so what a test sees does not depend on the hour it runs at;
     // `npm start` passes the deployment default (local/main.ts).
     quietHours: 'off',
-    timeZone: 'Europe/London',
+    timeZone: defaultOf(timeZoneText),
     dailyMessageCap: 0,
     operatorApprovalAbove: 0,
     // The senders are paced to the sandbox's own limit, as a deployment's are to its contracted rates.
@@ -66,3 +68,12 @@ export function localProviderEnvironment(options: LocalStackOptions, baseUrl: st
   );
 }
 
+
+/**
+ * The environment the local stack runs its functions in: every function's own, from its catalog
+ * mapping (they share one process, and where two name the same variable they agree on its value),
+ * and the provider settings that in AWS come from the secrets.
+ */
+export function localFunctionsEnvironment(bindings: DeploymentBindings, options: LocalStackOptions, baseUrl: string): Record<string, string> {
+  return Object.assign({}, ...functionIds.map((id) => functionDefinition(id).environment(bindings)), localProviderEnvironment(options, baseUrl)) as Record<string, string>;
+}

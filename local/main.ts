@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ConfigurationError, LocalStackStartError } from '../shared/domain/errors.js';
 import { localEnvSchema } from './environment.js';
+import { localStackOptionsOf } from './options-from-environment.js';
 import { listensBeyondThisMachine, urlHost } from './listen-address.js';
 import { OUTBOX_KEPT_DAYS, OUTBOX_KEPT_MESSAGES } from './sandbox-outbox-file.js';
-import { retentionPeriodsOf } from '../shared/retention/periods.js';
 import { startLocalStack } from './stack.js';
 import { generatedStaffPassword, LOCAL_STAFF } from './local-staff.js';
 
@@ -16,45 +16,18 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const env = parsed.data;
-  const dataDir = resolve(env.DATA_DIR);
+  const options = localStackOptionsOf(env);
+  const { dataDir } = options;
   mkdirSync(dataDir, { recursive: true });
-  const operatorKey = env.CRIER_BOOTSTRAP_KEY ?? rememberedOperatorKey(dataDir);
-  const staffPassword = env.CRIER_STAFF_PASSWORD ? { password: env.CRIER_STAFF_PASSWORD, shown: true } : rememberedStaffPassword(dataDir);
+  const operatorKey = options.bootstrapKey ?? rememberedOperatorKey(dataDir);
+  const staffPassword = options.staffPassword ? { password: options.staffPassword, shown: true } : rememberedStaffPassword(dataDir);
 
   const stack = await startLocalStack({
-    port: env.PORT,
-    host: env.HOST,
-    publicBaseUrl: env.PUBLIC_BASE_URL,
-    dataDir,
+    ...options,
     bootstrapKey: operatorKey,
     staffPassword: staffPassword.password,
     // Rotating rewrites the file; a key given in CRIER_BOOTSTRAP_KEY is that variable's to change.
     ...(env.CRIER_BOOTSTRAP_KEY ? {} : { operatorKeyFile: join(dataDir, 'operator-key') }),
-    twilio: {
-      authToken: env.TWILIO_AUTH_TOKEN,
-      accountSid: env.TWILIO_ACCOUNT_SID,
-      smsFrom: env.TWILIO_SMS_FROM,
-      whatsappFrom: env.TWILIO_WHATSAPP_FROM,
-    },
-    whatsapp: { verifyToken: env.WHATSAPP_VERIFY_TOKEN, appSecret: env.WHATSAPP_APP_SECRET },
-    settings: {
-      serviceName: env.SERVICE_NAME,
-      serviceContact: env.SERVICE_CONTACT,
-      quietHours: env.QUIET_HOURS,
-      timeZone: env.TIME_ZONE,
-      dailyMessageCap: env.DAILY_MESSAGE_CAP,
-      operatorApprovalAbove: env.OPERATOR_APPROVAL_ABOVE,
-      priceTable: env.PRICE_TABLE,
-      failover: { errors: env.FAILOVER_ERRORS, windowSeconds: env.FAILOVER_WINDOW_SECONDS, cooldownSeconds: env.FAILOVER_COOLDOWN_SECONDS },
-      retention: retentionPeriodsOf(env),
-    },
-    sandboxFailover: env.SANDBOX_FAILOVER === 'on',
-    sandbox: {
-      messagesPerSecond: env.SANDBOX_MPS,
-      failureRate: env.SANDBOX_FAILURE_RATE,
-      failureRateB: env.SANDBOX_B_FAILURE_RATE,
-      receiptDelayMs: env.SANDBOX_RECEIPT_DELAY_MS === 'off' ? undefined : env.SANDBOX_RECEIPT_DELAY_MS,
-    },
     log: (line) => console.error(`crier: ${line}`),
   });
 

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { queueDefinitions } from '../functions/catalog.js';
+import { deadLetterAfterReceives, queueDefinitions } from '../functions/catalog.js';
 import type { QueueId } from '../functions/catalog-types.js';
 import { createTable, describeTable, finishInterruptedRebuild } from './table-rebuild.js';
 import { localVisibilityTimeoutSeconds, type QueueTimeScale } from './time-scale.js';
@@ -38,7 +38,7 @@ export async function ensureQueues(
       const deadLetterArn = await queueArn(sqs, deadLetterUrl);
       const url = await createQueue(sqs, `${prefix}-${definition.name}`, {
         VisibilityTimeout: String(localVisibilityTimeoutSeconds(queueId, timeScale)),
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterArn, maxReceiveCount: definition.maxReceiveCount }),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterArn, maxReceiveCount: deadLetterAfterReceives(queueId) }),
       });
       return [queueId, { url, arn: await queueArn(sqs, url), deadLetterUrl }] as const;
     }),

@@ -37,7 +37,7 @@ import { ScheduledRunner } from './scheduled-runner.js';
 import { Sandbox } from './sandbox.js';
 import { openOutboxFile } from './sandbox-outbox-file.js';
 import { settled } from './settled.js';
-import { localDeploymentSettings, localProviderEnvironment } from './local-settings.js';
+import { localDeploymentSettings, localFunctionsEnvironment, localProviderEnvironment } from './local-settings.js';
 import type { LocalStackOptions } from './local-stack-options.js';
 import { LOCAL_OPERATOR_KEY_ID } from '../shared/adapters/secrets/bootstrap-key-vaults.js';
 import { localTimeoutMs, queueTimeScaleSchema } from './time-scale.js';
@@ -186,10 +186,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       signIn: { issuer: `${publicBaseUrl}${LOCAL_ISSUER_PATH}`, clientId: LOCAL_CONSOLE_CLIENT_ID, clientSecret: consoleClientSecret },
       settings,
     };
-    // Every function's environment from its own catalog mapping. They share this process, and
-    // where two functions name the same variable they agree on its value.
-    for (const id of functionIds) Object.assign(process.env, functionDefinition(id).environment(bindings));
-    Object.assign(process.env, localProviderEnvironment(options, baseUrl), localObservabilityEnvironment(process.env));
+    Object.assign(process.env, localFunctionsEnvironment(bindings, options, baseUrl));
+    Object.assign(process.env, localObservabilityEnvironment(process.env));
 
     const operatorKey = options.bootstrapKey ?? generatedOperatorKey();
     const stores = dynamoStores(documents, TABLE_NAME, settings.topicShards);

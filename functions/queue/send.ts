@@ -14,7 +14,8 @@ import type { SendJob } from '../../shared/domain/jobs.js';
 import { senderEnvSchema } from '../../shared/config/env.js';
 import { sendJobSchema } from '../../shared/domain/jobs.js';
 import { queueFunction } from '../../shared/runtime/queue-function.js';
-import { retryDelaySeconds } from '../../shared/domain/backoff.js';
+import { retryDelaySeconds } from '../../shared/domain/retry-policy.js';
+import { sendRetryPolicy } from '../catalog.js';
 import { HeldForQuietHoursError, RetryLaterError, sendBroadcastBatch, sendReply } from '../../shared/usecases/send.js';
 import { sendWindow } from '../../shared/domain/send-window.js';
 import { ProviderFailover } from '../../shared/usecases/provider-failover.js';
@@ -48,6 +49,7 @@ export const handler = queueFunction({
           maxInFlight: MAX_IN_FLIGHT_SENDS,
         },
         sendQueues: { urgent: jobQueue<SendJob>(env.SEND_URGENT_QUEUE_URL), normal: jobQueue<SendJob>(env.SEND_BULK_QUEUE_URL) },
+        retry: sendRetryPolicy,
       },
       retries: new SqsRetryScheduler(awsClients().sqs),
     };
@@ -65,9 +67,9 @@ export const handler = queueFunction({
         await deps.retries.retryAfter(record.receiptHandle, heldForSeconds(error.until, Date.now()), record.eventSourceARN);
       } else if (error instanceof RetryLaterError) {
         // A reply the provider could not take: back off before SQS hands the record out again;
-        // after maxReceiveCount it goes to the DLQ. (A broadcast batch hands its rest back itself.)
+        // after the policy's deadLetterAfterReceives it goes to the DLQ. (A broadcast batch hands its rest back itself.)
         const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
-        await deps.retries.retryAfter(record.receiptHandle, retryDelaySeconds(receiveCount), record.eventSourceARN);
+        await deps.retries.retryAfter(record.receiptHandle, retryDelaySeconds(sendRetryPolicy.backoff, receiveCount), record.eventSourceARN);
       }
       throw error;
     }

@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { queueDefinitions, visibilityTimeoutSeconds } from '../../functions/catalog.js';
+import { deadLetterAfterReceives, queueDefinitions, visibilityTimeoutSeconds } from '../../functions/catalog.js';
 import type { QueueId } from '../../functions/catalog-types.js';
 
 export interface CrierQueue {
@@ -19,7 +19,7 @@ export class CrierQueues extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     const entries = (Object.keys(queueDefinitions) as QueueId[]).map((queueId) => {
-      const { name, maxReceiveCount } = queueDefinitions[queueId];
+      const { name } = queueDefinitions[queueId];
       const prefix = `${Stack.of(this).stackName}-${name}`;
       const deadLetterQueue = new Queue(this, `${queueId}DeadLetterQueue`, {
         queueName: `${prefix}-dlq`,
@@ -33,7 +33,7 @@ export class CrierQueues extends Construct {
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         visibilityTimeout: Duration.seconds(visibilityTimeoutSeconds(queueId)),
-        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount },
+        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: deadLetterAfterReceives(queueId) },
       });
       return [queueId, { queue, deadLetterQueue }] as const;
     });

@@ -9,24 +9,25 @@ import {
 } from '../../functions/deployment-settings.js';
 import {
   baseEnvSchema,
-  DEFAULT_DAILY_MESSAGE_CAP,
-  DEFAULT_OPERATOR_APPROVAL_ABOVE,
   failoverEnvSchema,
   priceTableEnvSchema,
   providerEnvSchema,
+  residentTextsShape,
+  sendBatchEnvShape,
   sendersEnvSchema,
   sendRatesEnvSchema,
   tableEnvSchema,
   webhookEnvSchema,
 } from '../../shared/config/env.js';
 import { fieldPath } from '../../shared/runtime/environment.js';
-import { defaultRetention, retentionEnvShape } from '../../shared/retention/periods.js';
+import { retentionEnvShape } from '../../shared/retention/periods.js';
 import type { TableBackup } from './crier-table.js';
 
 /**
  * What a deployment may choose, from CDK context (`cdk synth -c topicShards=16` or `cdk.json`).
  * Each value is checked with the schema the functions validate their environment with, so a bad
- * value fails the synth rather than every cold start.
+ * value fails the synth rather than every cold start, and an unset one takes that schema's
+ * default: each default is written once, in shared/config/env.ts.
  */
 export function readDeploymentSettings(node: Node): DeploymentSettings {
   // Failover order (`-c smsProviders=twilio,aws-sms`) or shares (`twilio:80,aws-sms:20`); when
@@ -34,26 +35,28 @@ export function readDeploymentSettings(node: Node): DeploymentSettings {
   const smsProviders = readSetting(node, 'smsProviders', providerEnvSchema.shape.SMS_PROVIDERS, undefined);
   const whatsappProviders = readSetting(node, 'whatsappProviders', providerEnvSchema.shape.WHATSAPP_PROVIDERS, undefined);
   return {
-    defaultCountry: readSetting(node, 'defaultCountry', baseEnvSchema.shape.DEFAULT_COUNTRY, 'GB'),
+    defaultCountry: readSetting(node, 'defaultCountry', baseEnvSchema.shape.DEFAULT_COUNTRY),
     // Deployed stacks talk to real providers; the sandbox is the local stack's default.
     smsProvider: smsProviders?.[0]?.name ?? readSetting(node, 'smsProvider', providerEnvSchema.shape.SMS_PROVIDER, 'twilio'),
     whatsappProvider: whatsappProviders?.[0]?.name ?? readSetting(node, 'whatsappProvider', providerEnvSchema.shape.WHATSAPP_PROVIDER, 'twilio'),
     ...(smsProviders ? { smsProviders } : {}),
     ...(whatsappProviders ? { whatsappProviders } : {}),
     failover: {
-      errors: readSetting(node, 'failoverErrors', failoverEnvSchema.shape.FAILOVER_ERRORS, 50),
-      windowSeconds: readSetting(node, 'failoverWindowSeconds', failoverEnvSchema.shape.FAILOVER_WINDOW_SECONDS, 60),
-      cooldownSeconds: readSetting(node, 'failoverCooldownSeconds', failoverEnvSchema.shape.FAILOVER_COOLDOWN_SECONDS, 300),
+      errors: readSetting(node, 'failoverErrors', failoverEnvSchema.shape.FAILOVER_ERRORS),
+      windowSeconds: readSetting(node, 'failoverWindowSeconds', failoverEnvSchema.shape.FAILOVER_WINDOW_SECONDS),
+      cooldownSeconds: readSetting(node, 'failoverCooldownSeconds', failoverEnvSchema.shape.FAILOVER_COOLDOWN_SECONDS),
     },
-    topicShards: readSetting(node, 'topicShards', tableEnvSchema.shape.TOPIC_SHARDS, 8),
-    logLevel: readSetting(node, 'logLevel', baseEnvSchema.shape.POWERTOOLS_LOG_LEVEL, 'INFO'),
-    serviceName: readSetting(node, 'serviceName', webhookEnvSchema.shape.SERVICE_NAME, 'Council alerts'),
-    serviceContact: readSetting(node, 'serviceContact', webhookEnvSchema.shape.SERVICE_CONTACT, 'your council'),
-    quietHours: readSetting(node, 'quietHours', quietHoursSetting, '21:00-08:00'),
-    timeZone: readSetting(node, 'timeZone', timeZoneSetting, 'Europe/London'),
+    topicShards: readSetting(node, 'topicShards', tableEnvSchema.shape.TOPIC_SHARDS),
+    logLevel: readSetting(node, 'logLevel', baseEnvSchema.shape.POWERTOOLS_LOG_LEVEL),
+    serviceName: readSetting(node, 'serviceName', residentTextsShape.SERVICE_NAME),
+    serviceContact: readSetting(node, 'serviceContact', residentTextsShape.SERVICE_CONTACT),
+    ...optionalSetting(node, 'floodLimit', residentTextsShape.FLOOD_LIMIT),
+    ...optionalSetting(node, 'recipientsPerSendMessage', sendBatchEnvShape.RECIPIENTS_PER_SEND_MESSAGE),
+    quietHours: readSetting(node, 'quietHours', quietHoursSetting),
+    timeZone: readSetting(node, 'timeZone', timeZoneSetting),
     // Non-zero out of the box, to limit what a stolen sender key can send; 0 turns either off.
-    dailyMessageCap: readSetting(node, 'dailyMessageCap', dailyMessageCapSetting, DEFAULT_DAILY_MESSAGE_CAP),
-    operatorApprovalAbove: readSetting(node, 'operatorApprovalAbove', operatorApprovalAboveSetting, DEFAULT_OPERATOR_APPROVAL_ABOVE),
+    dailyMessageCap: readSetting(node, 'dailyMessageCap', dailyMessageCapSetting),
+    operatorApprovalAbove: readSetting(node, 'operatorApprovalAbove', operatorApprovalAboveSetting),
     // JSON, in cdk.json or `-c priceTable='{"sms":{…}}'`; unset, the functions use the built-in estimates.
     ...priceTableOf(node),
     // JSON, in cdk.json or `-c sendRates='{"twilio:sms":30}'`; merged over the providers' defaults.
@@ -62,11 +65,11 @@ export function readDeploymentSettings(node: Node): DeploymentSettings {
     ...sendersOf(node),
     // The retention schedule in days (`-c retainMessagesDays=30`), checked as RETAIN_*_DAYS are.
     retention: {
-      messagesDays: readSetting(node, 'retainMessagesDays', retentionEnvShape.RETAIN_MESSAGES_DAYS, defaultRetention.messagesDays),
-      inboundDays: readSetting(node, 'retainInboundDays', retentionEnvShape.RETAIN_INBOUND_DAYS, defaultRetention.inboundDays),
-      inboxDays: readSetting(node, 'retainInboxDays', retentionEnvShape.RETAIN_INBOX_DAYS, defaultRetention.inboxDays),
-      consentDays: readSetting(node, 'retainConsentDays', retentionEnvShape.RETAIN_CONSENT_DAYS, defaultRetention.consentDays),
-      auditDays: readSetting(node, 'retainAuditDays', retentionEnvShape.RETAIN_AUDIT_DAYS, defaultRetention.auditDays),
+      messagesDays: readSetting(node, 'retainMessagesDays', retentionEnvShape.RETAIN_MESSAGES_DAYS),
+      inboundDays: readSetting(node, 'retainInboundDays', retentionEnvShape.RETAIN_INBOUND_DAYS),
+      inboxDays: readSetting(node, 'retainInboxDays', retentionEnvShape.RETAIN_INBOX_DAYS),
+      consentDays: readSetting(node, 'retainConsentDays', retentionEnvShape.RETAIN_CONSENT_DAYS),
+      auditDays: readSetting(node, 'retainAuditDays', retentionEnvShape.RETAIN_AUDIT_DAYS),
     },
     ...providerSettingsOf(node),
   };
@@ -131,13 +134,23 @@ function priceTableOf(node: Node): Pick<DeploymentSettings, 'priceTable'> {
   return priceTable ? { priceTable } : {};
 }
 
-function readSetting<T>(node: Node, key: string, schema: z.ZodType<T, any>, fallback: T): T {
+/** A setting from context, checked by its schema; unset, `fallback` if given, else the schema's default. */
+function readSetting<T>(node: Node, key: string, schema: z.ZodType<T, any>, fallback?: T): T {
   const value: unknown = node.tryGetContext(key) ?? fallback;
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     throw new Error(`CDK context ${key}=${JSON.stringify(value)} is invalid: ${parsed.error.issues[0]?.message}`);
   }
   return parsed.data;
+}
+
+/**
+ * A setting handed on only when the deployment sets it (unset, the functions apply their schema's
+ * default, and the template names no value): `{ [key]: value }`, or nothing.
+ */
+function optionalSetting<K extends string, T>(node: Node, key: K, schema: z.ZodType<T, any>): Partial<Record<K, T>> {
+  if (node.tryGetContext(key) === undefined) return {};
+  return { [key]: readSetting(node, key, schema) } as Partial<Record<K, T>>;
 }
 
 /** An optional string from CDK context; empty means unset, so `-c alarmEmail=` clears it. */

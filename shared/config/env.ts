@@ -15,6 +15,11 @@ import { retentionEnvShape } from '../retention/periods.js';
 
 const nonEmpty = z.string().min(1);
 
+/** What a variable's schema reads it as when it is unset: its default, written once, in its schema. */
+export function defaultOf<T>(schema: z.ZodType<T, any>): T {
+  return schema.parse(undefined);
+}
+
 /**
  * Powertools settings every function gets. Traces keep neither a handler's response nor an
  * error's message: either may hold a resident's number or words (shared/runtime/observability.ts).
@@ -25,24 +30,29 @@ const observabilityEnvShape = {
   POWERTOOLS_TRACER_CAPTURE_ERROR: z.enum(['true', 'false']).default('false'),
 };
 
-/** The values of those settings a deployment gives its functions. */
-export const observabilityEnvironment = {
-  POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
-  POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
-  POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
-} as const;
 const positiveInt = z.coerce.number().int().positive();
 
-export const baseEnvSchema = z.object({
+/**
+ * Quiet hours and the deployment's time zone as the text they are set as, with their defaults: a
+ * deployment checks its own value with these (functions/deployment-settings.ts), and the
+ * functions read them into their meaning (broadcastTimingEnvSchema).
+ */
+export const quietHoursText = z.string().default('21:00-08:00');
+export const timeZoneText = z.string().default('Europe/London');
+
+/** What every function is given, whatever it does. */
+export const baseEnvShape = {
   POWERTOOLS_SERVICE_NAME: z.string().default('crier'),
   POWERTOOLS_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
   /** Read by Powertools itself (see shared/platform/): where metrics go, and what traces keep. */
   ...observabilityEnvShape,
   /** Numbers typed in national form are read as numbers of this country. */
   DEFAULT_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code such as GB').default('GB'),
-});
+};
+export const baseEnvSchema = z.object(baseEnvShape);
 
-export const tableEnvSchema = baseEnvSchema.extend({
+/** What every function that reads or writes the table is given. */
+export const tableEnvShape = {
   TABLE_NAME: nonEmpty,
   /**
    * How many partitions a topic's subscriber index is spread over. A deployment constant:
@@ -54,7 +64,8 @@ export const tableEnvSchema = baseEnvSchema.extend({
    * function that writes the table stamps its records' TTL from these.
    */
   ...retentionEnvShape,
-});
+};
+export const tableEnvSchema = baseEnvSchema.extend(tableEnvShape);
 
 /**
  * Where provider settings come from: in AWS a Secrets Manager secret (JSON of the same names),
@@ -117,7 +128,7 @@ export const statusWebhookEnvSchema = tableEnvSchema.extend(providerEnvSchema.sh
 });
 
 /** What acting on residents' texts needs: replies go out through the urgent send queue. */
-const residentTextsShape = {
+export const residentTextsShape = {
   SEND_URGENT_QUEUE_URL: z.url(),
   /** Who runs the service, as HELP tells residents. */
   SERVICE_NAME: z.string().min(1).max(60).default('Council alerts'),
@@ -185,7 +196,7 @@ export const phoneHashEnvSchema = z.object({
 
 /** Departments' inboxes (and the wording of replies): a reply from the inbox goes out on the urgent lane. */
 /** The inbox's days (its filters) are the deployment's, as the console's are. */
-export const residentsApiEnvSchema = adminEnvSchema.extend({ SEND_URGENT_QUEUE_URL: z.url(), TIME_ZONE: z.string().default('Europe/London').pipe(timeZoneSchema) });
+export const residentsApiEnvSchema = adminEnvSchema.extend({ SEND_URGENT_QUEUE_URL: z.url(), TIME_ZONE: timeZoneText.pipe(timeZoneSchema) });
 
 /** Residents' records: reading one, importing, and erasure, which hashes the erased number with the key. */
 export const subscribersEnvSchema = adminEnvSchema.extend(phoneHashEnvSchema.shape);
@@ -217,8 +228,8 @@ export const authorizerEnvSchema = adminEnvSchema.extend(bootstrapKeyShape);
  * of the deployment) and resume when they end; urgent ones are not held. `off` turns them off.
  */
 export const broadcastTimingEnvSchema = z.object({
-  QUIET_HOURS: z.string().default('21:00-08:00').pipe(quietHoursSchema),
-  TIME_ZONE: z.string().default('Europe/London').pipe(timeZoneSchema),
+  QUIET_HOURS: quietHoursText.pipe(quietHoursSchema),
+  TIME_ZONE: timeZoneText.pipe(timeZoneSchema),
 });
 
 /**
@@ -267,10 +278,8 @@ export const priceTableEnvSchema = z.object({
 /** Every minute: starts the scheduled broadcasts whose time has come. */
 export const schedulerEnvSchema = tableEnvSchema.extend({ FAN_OUT_QUEUE_URL: z.url() }).extend(broadcastTimingEnvSchema.shape);
 
-export const fanOutEnvSchema = tableEnvSchema.extend({
-  FAN_OUT_QUEUE_URL: z.url(),
-  SEND_URGENT_QUEUE_URL: z.url(),
-  SEND_BULK_QUEUE_URL: z.url(),
+/** How full the fan-out fills the send queues' jobs. */
+export const sendBatchEnvShape = {
   /**
    * Recipients carried by one send-queue message. The fan-out fills every job from all the shards
    * a task reads (shared/usecases/fan-out.ts), so jobs are this full but for one short job per
@@ -282,7 +291,11 @@ export const fanOutEnvSchema = tableEnvSchema.extend({
    * so even 500 is far under SQS's 256 KiB.
    */
   RECIPIENTS_PER_SEND_MESSAGE: positiveInt.max(500).default(250),
-});
+};
+
+export const fanOutEnvSchema = tableEnvSchema
+  .extend({ FAN_OUT_QUEUE_URL: z.url(), SEND_URGENT_QUEUE_URL: z.url(), SEND_BULK_QUEUE_URL: z.url() })
+  .extend(sendBatchEnvShape);
 
 /**
  * When a channel's traffic moves to its next provider: more than FAILOVER_ERRORS failures that show

@@ -4,13 +4,28 @@ import type { ImportProblemKind } from './subscriber-import.js';
  * queue consumers use `ProviderError.retryable` to decide between retry and record-and-move-on.
  */
 
+/**
+ * What every crier error derives from, here or in its capability's folder (the sender's signals,
+ * a provider's settings, the CLI's exit codes, the local stack's runtime, the deployment target),
+ * so `instanceof CrierError` tells crier's own refusals from anything a library or the runtime
+ * threw. Each subclass sets `this.name` to its class name as a string literal: the Lambda bundles
+ * are minified, so the constructor's own name cannot be trusted for the logs.
+ * test/unit/error-classes.test.ts holds every error class in the source tree to both.
+ */
+export abstract class CrierError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    // An absent cause is left out rather than set to undefined, so `'cause' in error` stays false.
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+  }
+}
+
 export interface FieldIssue {
   /** Dotted path of the offending field, e.g. `body` or `topics.0`. */
   field: string;
   message: string;
 }
 
-export class ValidationError extends Error {
+export class ValidationError extends CrierError {
   readonly details: FieldIssue[];
   constructor(message: string, details: FieldIssue[] = [], options?: { cause?: unknown }) {
     super(message, options);
@@ -20,7 +35,7 @@ export class ValidationError extends Error {
 }
 
 /** The request body is larger than the route accepts. */
-export class PayloadTooLargeError extends Error {
+export class PayloadTooLargeError extends CrierError {
   readonly limitBytes: number;
   constructor(limitBytes: number) {
     super(`request body is larger than ${limitBytes} bytes`);
@@ -29,7 +44,7 @@ export class PayloadTooLargeError extends Error {
   }
 }
 
-export class AuthenticationError extends Error {
+export class AuthenticationError extends CrierError {
   /** The key that was refused, when it is known (a revoked key): for the log, never for the caller. */
   readonly keyId: string | undefined;
   constructor(message = 'a valid API key is required (Authorization: Bearer <key>)', options?: { cause?: unknown; keyId?: string }) {
@@ -40,21 +55,21 @@ export class AuthenticationError extends Error {
 }
 
 /** Authenticated, but not allowed: outside the key's department or role, or a forged webhook. */
-export class ForbiddenError extends Error {
+export class ForbiddenError extends CrierError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ForbiddenError';
   }
 }
 
-export class NotFoundError extends Error {
+export class NotFoundError extends CrierError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'NotFoundError';
   }
 }
 
-export class ConflictError extends Error {
+export class ConflictError extends CrierError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ConflictError';
@@ -62,7 +77,7 @@ export class ConflictError extends Error {
 }
 
 /** A department's limit would be passed (its daily message cap); the details say by how much. */
-export class LimitExceededError extends Error {
+export class LimitExceededError extends CrierError {
   readonly details: FieldIssue[];
   constructor(message: string, details: FieldIssue[] = []) {
     super(message);
@@ -72,7 +87,7 @@ export class LimitExceededError extends Error {
 }
 
 /** The environment or deployment settings are missing or malformed: a deploy-time mistake. */
-export class ConfigurationError extends Error {
+export class ConfigurationError extends CrierError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ConfigurationError';
@@ -107,7 +122,7 @@ export const providerErrorKinds = {
 
 export type ProviderErrorKind = keyof typeof providerErrorKinds;
 
-export class ProviderError extends Error {
+export class ProviderError extends CrierError {
   readonly kind: ProviderErrorKind;
   readonly retryable: boolean;
   readonly provider: string;
@@ -133,7 +148,7 @@ export class ProviderError extends Error {
  * address in HOST, its DATA_DIR): the person starting it can fix that, and the message says how,
  * so `npm start` prints the message alone, without a stack trace.
  */
-export class LocalStackStartError extends Error {
+export class LocalStackStartError extends CrierError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'LocalStackStartError';

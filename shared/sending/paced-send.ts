@@ -1,4 +1,4 @@
-import { retryDelaySeconds } from '../domain/backoff.js';
+import { retryDelaySeconds } from '../domain/retry-policy.js';
 import { rateUnitsOf } from '../domain/send-rates.js';
 import { broadcastSenderOf } from '../domain/sender-identity.js';
 import type { SenderSlots } from '../pacing/sender-slots.js';
@@ -107,6 +107,6 @@ async function send(state: ChannelRun, turn: Turn, { delivery, provider, sender 
       }
     }
     // Otherwise this resident and everyone after go back to the queue, an attempt more.
-    stopAt(state, turn.position, deps.clock.now().getTime() + retryDelaySeconds(1) * 1000, true);
+    stopAt(state, turn.position, deps.clock.now().getTime() + retryDelaySeconds(deps.retry.backoff, 1) * 1000, true);
   }
 }

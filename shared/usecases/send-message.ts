@@ -1,5 +1,5 @@
 import { estimateMessageCost, fromMicros } from '../domain/costs.js';
-import { ConfigurationError, ProviderError } from '../domain/errors.js';
+import { ConfigurationError, CrierError, ProviderError } from '../domain/errors.js';
 import type { ReplySendJob } from '../domain/jobs.js';
 import type { Channel, Recipient, SkipReason } from '../domain/model.js';
 import type { PriceTable } from '../domain/sms-preview.js';
@@ -11,6 +11,7 @@ import type { ClaimOutcome, MessageRecord } from '../sending/message-store.js';
 import type { SenderIdentity } from '../domain/sender-identity.js';
 import type { SendJob } from '../domain/jobs.js';
 import type { Priority } from '../domain/model.js';
+import type { BackoffRetryPolicy } from '../domain/retry-policy.js';
 import { metricsOf, type Metrics } from '../platform/metrics.js';
 import { logger } from '../runtime/logger.js';
 import type { CoreDependencies, SendWindow } from './dependencies.js';
@@ -41,10 +42,12 @@ export interface SendDependencies extends CoreDependencies {
   };
   /** Where the unfinished rest of a batch goes back to, by lane (after a retryable failure, or when time ran out). */
   sendQueues: Record<Priority, JobQueue<SendJob>>;
+  /** How many attempts a batch gets, and how long it waits between them: the send queues' retry policy (their catalog trigger's). */
+  retry: BackoffRetryPolicy;
 }
 
 /** The provider could not take a message right now (throttled, unreachable): try the job again later. */
-export class RetryLaterError extends Error {
+export class RetryLaterError extends CrierError {
   readonly providerError: ProviderError;
   constructor(providerError: ProviderError) {
     super(`retry later: ${providerError.message}`, { cause: providerError });

@@ -3,7 +3,8 @@ import type { BroadcastSendJob, ReplySendJob } from '../domain/jobs.js';
 import { generalDepartment, type Broadcast, type Recipient, type SkipReason } from '../domain/model.js';
 import { rateUnitsOf } from '../domain/send-rates.js';
 import { replySenderOf } from '../domain/sender-identity.js';
-import { retryDelaySeconds } from '../domain/backoff.js';
+import { CrierError } from '../domain/errors.js';
+import { retryDelaySeconds } from '../domain/retry-policy.js';
 import { logger } from '../runtime/logger.js';
 import { sendDeadlineOf } from '../pacing/run-limits.js';
 import { sendPaced } from '../sending/paced-run.js';
@@ -16,13 +17,11 @@ import { recordSkip, sendReply as sendReplyNow, type SendDependencies } from './
 export { broadcastMessageId, RetryLaterError, type SendDependencies } from './send-message.js';
 export type { SendRun } from '../sending/send-run.js';
 
-/** Attempts a batch gets at a retryable failure before the recipient it failed on is recorded as failed. */
-export const MAX_SEND_ATTEMPTS = 8;
 /** A run with no deadline, as a test or a script calls the sender; a job id of its own. */
 const unboundedRun = (): SendRun => ({ deadline: Number.POSITIVE_INFINITY, jobId: `run-${randomUUID()}` });
 
 /** A normal broadcast's batch met quiet hours: it waits, untouched, until they end. */
-export class HeldForQuietHoursError extends Error {
+export class HeldForQuietHoursError extends CrierError {
   readonly until: Date;
   constructor(until: Date) {
     super(`held for quiet hours until ${until.toISOString()}`);
@@ -74,7 +73,7 @@ export async function sendBroadcastBatch(deps: SendDependencies, job: BroadcastS
     // wait for a WhatsApp slot would let the SMS slots booked meanwhile go by unused.
     const runs = await Promise.allSettled(
       byChannel(job.recipients).map((recipients) =>
-        sendPaced(deps, broadcast, recipients, job.topicId, { ...run, lastAttempt: attempt + 1 >= MAX_SEND_ATTEMPTS }, delta, skip),
+        sendPaced(deps, broadcast, recipients, job.topicId, { ...run, lastAttempt: attempt + 1 >= deps.retry.attempts }, delta, skip),
       ),
     );
     for (const outcome of runs) {
@@ -133,7 +132,7 @@ async function recordBatch(deps: SendDependencies, broadcast: Broadcast, job: Br
 async function handBackRest(deps: SendDependencies, broadcast: Broadcast, job: BroadcastSendJob, handBack: HandBack): Promise<void> {
   const attempt = (job.attempt ?? 0) + (handBack.failure ? 1 : 0);
   const waitMs = handBack.failure
-    ? retryDelaySeconds(attempt) * 1000
+    ? retryDelaySeconds(deps.retry.backoff, attempt) * 1000
     : Math.max(0, handBack.retryAt - deps.clock.now().getTime());
   await deps.sendQueues[broadcast.priority].send(
     [{ kind: 'broadcast', broadcastId: broadcast.id, ...(job.topicId ? { topicId: job.topicId } : {}), recipients: handBack.rest, attempt }],

@@ -8,6 +8,7 @@ import {
   functionIds,
   functionUrlFunctions,
   httpRoutes,
+  deadLetterAfterReceives,
   queueDefinitions,
   scheduledFunctions,
   type FunctionId,
@@ -190,7 +191,7 @@ describe('queues', () => {
     // Assess
     expect(queueProperties.RedrivePolicy).toEqual({
       deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack, deadLetterQueue), 'Arn'] },
-      maxReceiveCount: queueDefinitions[queueId].maxReceiveCount,
+      maxReceiveCount: deadLetterAfterReceives(queueId),
     });
     expect(queueProperties.SqsManagedSseEnabled).toBe(true);
     expect(dlqProperties.SqsManagedSseEnabled).toBe(true);

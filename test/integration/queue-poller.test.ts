@@ -2,6 +2,7 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, it, vi } from 'vitest';
 import type { QueueTrigger } from '../../functions/catalog-types.js';
+import { sendRetryPolicy } from '../../functions/catalog.js';
 import type { ProvisionedQueue } from '../../local/provision.js';
 import { asLambda, FunctionTimeoutError } from '../../local/lambda-runtime.js';
 import { QueuePoller } from '../../local/queue-poller.js';
@@ -30,7 +31,7 @@ type Handler = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
  */
 const REDELIVERY_SECONDS = 2;
 
-const trigger = (batchSize: number): QueueTrigger => ({ kind: 'queue', queue: 'sendUrgent', batchSize, maxConcurrency: 2 });
+const trigger = (batchSize: number): QueueTrigger => ({ kind: 'queue', queue: 'sendUrgent', batchSize, maxConcurrency: 2, retry: sendRetryPolicy });
 
 describe('QueuePoller', () => {
   let sqs: SQSClient;

@@ -6,6 +6,7 @@ import type { BookingWrite, PaceSchedule, PacerStore } from '../../shared/pacing
 import { SchedulePacer } from '../../shared/pacing/schedule-pacer.js';
 import type { PaceGrant, PaceRequest } from '../../shared/pacing/send-pacer.js';
 import type { SendDependencies } from '../../shared/usecases/send.js';
+import { sendRetryPolicy } from '../../functions/catalog.js';
 import type { FixedClock } from './in-memory-stores.js';
 import { RecordingQueue, SequentialIds, directoryOf } from './in-memory-stores.js';
 import { broadcastSettings } from './builders.js';
@@ -88,7 +89,7 @@ export class DelayRecordingQueue extends RecordingQueue<SendJob> {
   }
 }
 
-type Sending = Pick<SendDependencies, 'pacing' | 'sendQueues' | 'senders'>;
+type Sending = Pick<SendDependencies, 'pacing' | 'sendQueues' | 'senders' | 'retry'>;
 
 /**
  * Pacing, identities and lanes for a sender under test: an in-memory schedule, sleeps that move
@@ -112,6 +113,8 @@ export function sendingForTests(
     senders: async () => identities,
     pacing: { pacer, sleep: async (ms) => clock.advance(ms), maxInFlight },
     sendQueues: lanes,
+    // The senders' own policy, from their catalog trigger.
+    retry: sendRetryPolicy,
   };
 }
 
@@ -136,5 +139,6 @@ export function senderDependencies(
     senders: sending.senders,
     pacing: sending.pacing,
     sendQueues: sending.sendQueues,
+    retry: sending.retry,
   };
 }

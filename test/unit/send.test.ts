@@ -3,7 +3,7 @@ import { ConfigurationError, ProviderError, type ProviderErrorKind } from '../..
 import type { OutboundText } from '../../shared/ports/messaging-provider.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { recordJobProgress } from '../../shared/usecases/broadcast-progress.js';
-import { MAX_SEND_ATTEMPTS, broadcastMessageId, sendBroadcastBatch, sendReply } from '../../shared/usecases/send.js';
+import { broadcastMessageId, sendBroadcastBatch, sendReply } from '../../shared/usecases/send.js';
 import { aBroadcast, aBroadcastSendJob, aPhone, aReplySendJob, inboundEvidence } from '../support/builders.js';
 import { FixedClock, ScriptedProvider, inMemoryStores } from '../support/in-memory-stores.js';
 import { senderDependencies, sendingForTests } from '../support/in-memory-pacing.js';
@@ -212,7 +212,7 @@ describe('sendBroadcastBatch', () => {
     refuse(provider, bob, new ProviderError('sandbox', 'connectionFailed', 'bad gateway', { providerCode: 502 }));
 
     // Act
-    await sendBroadcastBatch(deps, aBroadcastSendJob({ broadcastId: BROADCAST_ID, attempt: MAX_SEND_ATTEMPTS - 1 }));
+    await sendBroadcastBatch(deps, aBroadcastSendJob({ broadcastId: BROADCAST_ID, attempt: deps.retry.attempts - 1 }));
 
     // Assess
     expect(await stores.messages.get(broadcastMessageId(BROADCAST_ID, bob))).toMatchObject({ status: 'failed', errorCode: 'retries_exhausted:502' });

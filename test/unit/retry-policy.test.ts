@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { retryDelaySeconds } from '../../shared/domain/backoff.js';
+import { retryDelaySeconds, type Backoff } from '../../shared/domain/retry-policy.js';
 
+/** Doubling from 2 s, capped at 15 minutes. */
+const backoff: Backoff = { baseSeconds: 2, capSeconds: 900 };
 /** Just below 1: `random()` never returns 1 itself. */
 const HIGHEST = 1 - Number.EPSILON;
 
@@ -25,7 +27,7 @@ describe('retryDelaySeconds', () => {
     const highest = () => HIGHEST;
 
     // Act
-    const delay = retryDelaySeconds(receiveCount, highest);
+    const delay = retryDelaySeconds(backoff, receiveCount, highest);
 
     // Assess
     expect(delay).toBe(ceiling);
@@ -36,7 +38,7 @@ describe('retryDelaySeconds', () => {
     const highest = () => HIGHEST;
 
     // Act
-    const delay = retryDelaySeconds(receiveCount, highest);
+    const delay = retryDelaySeconds(backoff, receiveCount, highest);
 
     // Assess
     expect(delay).toBe(2);
@@ -52,7 +54,7 @@ describe('retryDelaySeconds', () => {
     const fixed = () => random;
 
     // Act
-    const delay = retryDelaySeconds(receiveCount, fixed);
+    const delay = retryDelaySeconds(backoff, receiveCount, fixed);
 
     // Assess
     expect(delay).toBe(expected);
@@ -63,7 +65,7 @@ describe('retryDelaySeconds', () => {
     const lowest = () => 0;
 
     // Act
-    const delays = [1, 2, 10, 50].map((receiveCount) => retryDelaySeconds(receiveCount, lowest));
+    const delays = [1, 2, 10, 50].map((receiveCount) => retryDelaySeconds(backoff, receiveCount, lowest));
 
     // Assess
     expect(delays).toEqual([1, 1, 1, 1]);
@@ -77,7 +79,7 @@ describe('retryDelaySeconds', () => {
     // Act / Assess
     fc.assert(
       fc.property(receiveCount, random, (count, r) => {
-        const delay = retryDelaySeconds(count, () => r);
+        const delay = retryDelaySeconds(backoff, count, () => r);
         expect(Number.isInteger(delay)).toBe(true);
         expect(delay).toBeGreaterThanOrEqual(1);
         expect(delay).toBeLessThanOrEqual(Math.min(900, 2 ** Math.max(1, count)));
@@ -92,7 +94,7 @@ describe('retryDelaySeconds', () => {
     // Act / Assess
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 30 }), random, (count, r) => {
-        expect(retryDelaySeconds(count + 1, () => r)).toBeGreaterThanOrEqual(retryDelaySeconds(count, () => r));
+        expect(retryDelaySeconds(backoff, count + 1, () => r)).toBeGreaterThanOrEqual(retryDelaySeconds(backoff, count, () => r));
       }),
     );
   });
