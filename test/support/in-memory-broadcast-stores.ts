@@ -3,7 +3,7 @@ import type { ProviderPrice } from '../../shared/domain/costs.js';
 import { ERASED } from '../../shared/domain/erasure.js';
 import { addTotals, emptyTotals, recipientsDone, type JobTotals } from '../../shared/domain/job-totals.js';
 import { skipReasonSchema, type Broadcast, type BroadcastStatus, type MessageStatus, type SkipReason } from '../../shared/domain/model.js';
-import { statusRank } from '../../shared/domain/status-precedence.js';
+import { recordRank, statusRank } from '../../shared/domain/status-precedence.js';
 import {
   OUTCOME_UNKNOWN,
   type BroadcastChanges,
@@ -198,8 +198,6 @@ function tallyOf(broadcast: Broadcast): BroadcastTally {
   return copy({ counts, cost: broadcast.cost, lastProgressAt: broadcast.lastProgressAt });
 }
 
-const rankOf = (status: MessageRecord['status']) => (status === 'skipped' ? 3 : statusRank[status]);
-
 export class InMemoryMessageStore implements MessageStore {
   readonly messages = new Map<string, MessageRecord>();
 
@@ -256,7 +254,7 @@ export class InMemoryMessageStore implements MessageStore {
       });
     }
     // A receipt may have overtaken the send: keep its status.
-    if (rankOf(message.status) < statusRank.sent) Object.assign(message, { status: 'sent', updatedAt: at });
+    if (recordRank(message.status) < statusRank.sent) Object.assign(message, { status: 'sent', updatedAt: at });
   }
 
   async markFailed(messageId: string, errorCode: string | undefined, at: string): Promise<void> {
@@ -275,7 +273,7 @@ export class InMemoryMessageStore implements MessageStore {
 
   async applyReceipt(messageId: string, status: MessageStatus, errorCode: string | undefined, at: string): Promise<AppliedReceipt | undefined> {
     const message = this.messages.get(messageId);
-    if (!message || rankOf(message.status) >= statusRank[status]) return undefined;
+    if (!message || recordRank(message.status) >= statusRank[status]) return undefined;
     const previous = message.status as MessageStatus;
     Object.assign(message, { status, errorCode, updatedAt: at });
     return { previous, broadcastId: message.broadcastId };
