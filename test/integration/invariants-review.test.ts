@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoBroadcastStore } from '../../shared/adapters/dynamo/broadcast-store.js';
 import { DynamoInboundLog } from '../../shared/adapters/dynamo/inbound-log.js';
-import { aBroadcast, aMessageSid, aPhone } from '../support/builders.js';
+import { aMessageSid, aPhone } from '../support/builders.js';
 import { freshTable, type TestTable } from '../support/dynamo-table.js';
 
 const at = (seconds: number) => new Date(Date.parse('2025-03-01T09:00:00.000Z') + seconds * 1000).toISOString();
@@ -44,38 +43,5 @@ describe('invariants review: DynamoInboundLog.release', () => {
     // Assess
     expect(await log.begin('twilio', done, record(121))).toEqual({ state: 'done', replyMessageId: undefined });
     expect(await log.begin('twilio', takenOver, record(121))).toEqual({ state: 'in-progress' });
-  });
-});
-
-describe('invariants review: DynamoBroadcastStore fan-out checkpoints', () => {
-  let table: TestTable;
-  let broadcasts: DynamoBroadcastStore;
-
-  beforeAll(async () => {
-    table = await freshTable('crier-review-broadcasts');
-    broadcasts = new DynamoBroadcastStore(table.documents, table.tableName);
-  });
-
-  it('counts each step of a task once, whichever delivery of the task takes it', async () => {
-    // Prepare
-    await broadcasts.create(aBroadcast({ id: 'bc-cp', topics: ['traffic'], status: 'sending', fanOutPending: 2 }));
-    const page = { done: false as const, cursor: 'opaque-cursor', lastPhone: aPhone(7) };
-
-    // Act
-    const first = await broadcasts.advanceFanOut('bc-cp', { topicId: 'traffic', shard: 0, from: undefined, to: page }, { targeted: 500 });
-    const replayed = await broadcasts.advanceFanOut('bc-cp', { topicId: 'traffic', shard: 0, from: undefined, to: page }, { targeted: 500 });
-    const last = await broadcasts.advanceFanOut('bc-cp', { topicId: 'traffic', shard: 0, from: page, to: { done: true } }, { targeted: 3, fanOutDone: 1 });
-    const lastAgain = await broadcasts.advanceFanOut('bc-cp', { topicId: 'traffic', shard: 0, from: page, to: { done: true } }, { targeted: 3, fanOutDone: 1 });
-    const otherShard = await broadcasts.advanceFanOut('bc-cp', { topicId: 'traffic', shard: 1, from: undefined, to: { done: true } }, { fanOutDone: 1 });
-
-    // Assess
-    expect(first?.counts.targeted).toBe(500);
-    expect(replayed).toBeUndefined();
-    expect(last).toMatchObject({ fanOutPending: 1, counts: { targeted: 503 } });
-    expect(lastAgain).toBeUndefined();
-    expect(otherShard).toMatchObject({ fanOutPending: 0, counts: { targeted: 503 } });
-    expect(await broadcasts.fanOutCheckpoint('bc-cp', 'traffic', 0)).toEqual({ done: true });
-    expect(await broadcasts.fanOutCheckpoint('bc-cp', 'traffic', 2)).toBeUndefined();
-    expect(await broadcasts.advanceFanOut('bc-none', { topicId: 'traffic', shard: 0, from: undefined, to: { done: true } }, { fanOutDone: 1 })).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { decodeBroadcastCursor, encodeBroadcastCursor, listingPosition } from '../../shared/broadcasts/broadcast-cursor.js';
 import { decodeMessageCursor, encodeMessageCursor } from '../../shared/broadcasts/message-cursor.js';
 import type { ProviderPrice } from '../../shared/domain/costs.js';
 import { ERASED } from '../../shared/domain/erasure.js';
@@ -90,9 +91,11 @@ export class InMemoryBroadcastStore implements BroadcastStore {
   }
 
   async list(query: BroadcastQuery): Promise<Page<Broadcast>> {
+    const after = query.cursor === undefined ? undefined : decodeBroadcastCursor(query.cursor);
     const all = [...this.broadcasts.values()]
-      .sort((a, b) => `${b.createdAt}#${b.id}`.localeCompare(`${a.createdAt}#${a.id}`))
-      .filter((broadcast) => query.cursor === undefined || `${broadcast.createdAt}#${broadcast.id}` < query.cursor);
+      // Compared by code unit, as DynamoDB compares sort keys.
+      .sort((a, b) => (listingPosition(a) < listingPosition(b) ? 1 : listingPosition(a) > listingPosition(b) ? -1 : 0))
+      .filter((broadcast) => after === undefined || listingPosition(broadcast) < after);
     const page = all.slice(0, query.limit);
     const last = page.at(-1);
     return {
@@ -103,7 +106,7 @@ export class InMemoryBroadcastStore implements BroadcastStore {
             (query.status === undefined || broadcast.status === query.status),
         ),
       ),
-      cursor: all.length > query.limit && last ? `${last.createdAt}#${last.id}` : undefined,
+      cursor: all.length > query.limit && last ? encodeBroadcastCursor(listingPosition(last)) : undefined,
     };
   }
 
