@@ -6,6 +6,7 @@ import type { Language } from '../../shared/domain/language.js';
 import type { ReplyId, ReplyOverrides } from '../../shared/domain/replies.js';
 import { ERASED } from '../../shared/domain/erasure.js';
 import { inboxEntryId } from '../../shared/domain/inbox.js';
+import { decodeTopicCursor, encodeTopicCursor } from '../../shared/topics/topic-cursor.js';
 import { activeKeywords, topicSchema, type Channel, type Topic } from '../../shared/domain/model.js';
 import type { Clock, IdGenerator } from '../../shared/ports/clock.js';
 import type { JobQueue } from '../../shared/ports/job-queue.js';
@@ -82,13 +83,14 @@ export class InMemoryTopicStore implements TopicStore {
       .map(copy);
   }
 
-  /** The cursor is the last id given, in clear: opaque to callers all the same. */
   async page(query: TopicPageQuery): Promise<Page<Topic>> {
+    const after = query.cursor === undefined ? undefined : decodeTopicCursor(query.cursor);
     const matching = (await this.list({ includeArchived: query.includeArchived })).filter(
-      (topic) => (query.department === undefined || topic.department === query.department) && (query.cursor === undefined || topic.id > query.cursor),
+      (topic) => (query.department === undefined || topic.department === query.department) && (after === undefined || topic.id > after),
     );
     const items = matching.slice(0, query.limit);
-    return { items, cursor: matching.length > query.limit ? items.at(-1)?.id : undefined };
+    const last = items.at(-1);
+    return { items, cursor: matching.length > query.limit && last ? encodeTopicCursor(last.id) : undefined };
   }
 
   async findByKeyword(keyword: string): Promise<Topic | undefined> {
