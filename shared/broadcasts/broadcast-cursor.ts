@@ -1,4 +1,4 @@
-import { ValidationError } from '../domain/errors.js';
+import { decodeSortKeyCursor, encodeSortKeyCursor } from '../platform/page-cursor.js';
 
 /**
  * The cursor of the broadcasts' listing: where the last page stopped (the last broadcast's
@@ -6,7 +6,7 @@ import { ValidationError } from '../domain/errors.js';
  * refused as bad input naming the cursor, rather than read from.
  */
 export function encodeBroadcastCursor(position: string): string {
-  return Buffer.from(position).toString('base64url');
+  return encodeSortKeyCursor(position);
 }
 
 /** Where a broadcast sits in the listing: `<created at>#<broadcast id>`, which sorts as the listing does. */
@@ -16,9 +16,5 @@ export function listingPosition(broadcast: { createdAt: string; id: string }): s
 
 /** The position a cursor holds (see listingPosition). */
 export function decodeBroadcastCursor(cursor: string): string {
-  const position = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^\d{4}-\d\d-\d\dT[^#]+#\w+$/.test(position)) {
-    throw new ValidationError('the cursor is not valid', [{ field: 'cursor', message: 'is not a cursor this listing gave' }]);
-  }
-  return position;
+  return decodeSortKeyCursor(cursor, /^\d{4}-\d\d-\d\dT[^#]+#\w+$/);
 }

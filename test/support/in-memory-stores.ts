@@ -7,6 +7,8 @@ import type { ReplyId, ReplyOverrides } from '../../shared/domain/replies.js';
 import { ERASED } from '../../shared/domain/erasure.js';
 import { inboxEntryId } from '../../shared/domain/inbox.js';
 import { decodeTopicCursor, encodeTopicCursor } from '../../shared/topics/topic-cursor.js';
+import { decodeApiKeyCursor, encodeApiKeyCursor } from '../../shared/platform/api-key-cursor.js';
+import { auditPosition, decodeAuditCursor, encodeAuditCursor } from '../../shared/platform/audit-cursor.js';
 import { activeKeywords, topicSchema, type Channel, type Topic } from '../../shared/domain/model.js';
 import type { Clock, IdGenerator } from '../../shared/ports/clock.js';
 import type { JobQueue } from '../../shared/ports/job-queue.js';
@@ -327,9 +329,10 @@ export class InMemoryApiKeyStore implements ApiKeyStore {
   }
 
   async list(limit: number, cursor: string | undefined): Promise<Page<ApiKeyRecord>> {
-    const ids = [...this.hashes.keys()].sort().filter((id) => cursor === undefined || id > cursor);
+    const after = cursor === undefined ? undefined : decodeApiKeyCursor(cursor);
+    const ids = [...this.hashes.keys()].sort().filter((id) => after === undefined || id > after);
     const items = ids.slice(0, limit).flatMap((id) => copy(this.keys.get(this.hashes.get(id)!)) ?? []);
-    return { items, cursor: ids.length > limit ? ids[limit - 1] : undefined };
+    return { items, cursor: ids.length > limit ? encodeApiKeyCursor(ids[limit - 1]!) : undefined };
   }
 
   async revoke(keyId: string, at: string): Promise<boolean> {
@@ -351,16 +354,17 @@ export class InMemoryAuditLog implements AuditLog {
   }
 
   async list(query: AuditQuery): Promise<Page<AuditEntry>> {
-    const sortKey = (entry: AuditEntry) => `${entry.at}#${entry.id}`;
+    const sortKey = auditPosition;
+    const after = query.cursor === undefined ? undefined : decodeAuditCursor(query.cursor);
     const matching = this.entries
       .filter((entry) => entry.at >= query.from && entry.at <= query.to)
       .filter((entry) => query.actor === undefined || entry.actor.keyId === query.actor)
       .filter((entry) => query.action === undefined || entry.action === query.action)
       .filter((entry) => query.department === undefined || (entry.department ?? entry.actor.department) === query.department)
-      .filter((entry) => query.cursor === undefined || sortKey(entry) < query.cursor)
+      .filter((entry) => after === undefined || sortKey(entry) < after)
       .sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : -1));
     const items = matching.slice(0, query.limit);
-    return { items: items.map(copy), cursor: matching.length > query.limit ? sortKey(items.at(-1)!) : undefined };
+    return { items: items.map(copy), cursor: matching.length > query.limit ? encodeAuditCursor(sortKey(items.at(-1)!)) : undefined };
   }
 }
 

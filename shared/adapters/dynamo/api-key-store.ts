@@ -1,8 +1,8 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keyModeSchema, roleSchema } from '../../domain/model.js';
 import type { ApiKeyRecord, ApiKeyStore, Page } from '../../ports/stores.js';
+import { decodeApiKeyCursor, encodeApiKeyCursor } from '../../platform/api-key-cursor.js';
 import { isConditionFailure } from './conditions.js';
-import { decodeSortKeyCursor, encodeSortKeyCursor } from './cursor.js';
 import { keys } from './keys.js';
 
 /**
@@ -49,12 +49,12 @@ export class DynamoApiKeyStore implements ApiKeyStore {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': keys.apiKeysPartition },
         Limit: limit,
-        ExclusiveStartKey: cursor === undefined ? undefined : { pk: keys.apiKeysPartition, sk: decodeCursor(cursor) },
+        ExclusiveStartKey: cursor === undefined ? undefined : keys.apiKeyById(decodeApiKeyCursor(cursor)),
       }),
     );
     return {
       items: (Items ?? []).map(toRecord),
-      cursor: LastEvaluatedKey ? encodeSortKeyCursor(LastEvaluatedKey.sk) : undefined,
+      cursor: LastEvaluatedKey ? encodeApiKeyCursor(String(LastEvaluatedKey.sk).slice('KEY#'.length)) : undefined,
     };
   }
 
@@ -81,10 +81,6 @@ export class DynamoApiKeyStore implements ApiKeyStore {
     }
     return true;
   }
-}
-
-function decodeCursor(cursor: string): string {
-  return decodeSortKeyCursor(cursor, /^KEY#/);
 }
 
 function toRecord(item: Record<string, unknown>): ApiKeyRecord {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { channelSchema, keyModeSchema } from '../../../domain/model.js';
 import type { MessagingProvider, OutboundText, ProviderAcceptance } from '../../../ports/messaging-provider.js';
 import type { Page } from '../../../ports/stores.js';
-import { decodeSortKeyCursor, encodeSortKeyCursor } from '../../dynamo/cursor.js';
+import { decodeSortKeyCursor, encodeSortKeyCursor } from '../../../platform/page-cursor.js';
 import { keys } from '../../dynamo/keys.js';
 import { defaultRetention } from '../../../retention/periods.js';
 import { expiresAt } from '../../../retention/schedule.js';

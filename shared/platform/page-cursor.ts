@@ -1,7 +1,8 @@
-import { ValidationError } from '../../domain/errors.js';
+import { ValidationError } from '../domain/errors.js';
 
 /**
- * A page cursor for listings within one partition: the last sort key returned, opaque to clients.
+ * A page cursor for listings: where the last page stopped (a sort key, in DynamoDB), opaque to
+ * clients. The in-memory stores hand out the same, so the two cannot differ in what they accept.
  * Decoding checks the shape the listing writes, so a cursor from elsewhere is a 400, not a query
  * that starts somewhere odd.
  */
