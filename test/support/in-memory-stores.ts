@@ -5,6 +5,7 @@ import type { ReplySendJob } from '../../shared/domain/jobs.js';
 import type { Language } from '../../shared/domain/language.js';
 import type { ReplyId, ReplyOverrides } from '../../shared/domain/replies.js';
 import { ERASED } from '../../shared/domain/erasure.js';
+import { staleClaimsBefore } from '../../shared/domain/inbound.js';
 import { inboxEntryId } from '../../shared/domain/inbox.js';
 import { decodeTopicCursor, encodeTopicCursor } from '../../shared/topics/topic-cursor.js';
 import { decodeApiKeyCursor, encodeApiKeyCursor } from '../../shared/platform/api-key-cursor.js';
@@ -138,8 +139,6 @@ export class InMemoryTopicStore implements TopicStore {
   }
 }
 
-const STALE_AFTER_MS = 60_000;
-
 export class InMemoryInboundLog implements InboundLog {
   readonly entries = new Map<string, { from: string; channel: Channel; body: string; at: string; state: 'in-progress' | 'done'; replyMessageId?: string }>();
   readonly windows = new Map<string, number>();
@@ -154,7 +153,7 @@ export class InMemoryInboundLog implements InboundLog {
   async begin(provider: string, providerMessageId: string, record: { from: string; channel: Channel; body: string; at: string }): Promise<InboundLogEntry> {
     const key = `${provider}#${providerMessageId}`;
     const existing = this.entries.get(key);
-    const stale = existing?.state === 'in-progress' && Date.parse(existing.at) < Date.parse(record.at) - STALE_AFTER_MS;
+    const stale = existing?.state === 'in-progress' && existing.at < staleClaimsBefore(record.at);
     if (!existing || stale) {
       this.entries.set(key, { ...copy(record), state: 'in-progress' });
       return { state: 'new' };
