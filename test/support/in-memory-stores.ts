@@ -300,10 +300,13 @@ export class InMemoryReplyTextStore implements ReplyTextStore {
     return copy(this.current);
   }
 
+  /** A language whose last text is removed is not listed, as the DynamoDB store lists only the texts it holds. */
   async setOverride(language: Language, replyId: ReplyId, text: string | undefined): Promise<void> {
-    const forLanguage = (this.current[language] ??= {});
+    const forLanguage = { ...this.current[language] };
     if (text === undefined) delete forLanguage[replyId];
     else forLanguage[replyId] = text;
+    if (Object.keys(forLanguage).length === 0) delete this.current[language];
+    else this.current[language] = forLanguage;
   }
 }
 
