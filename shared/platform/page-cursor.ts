@@ -17,3 +17,15 @@ export function decodeSortKeyCursor(cursor: string, expectedShape: RegExp): stri
   }
   return sortKey;
 }
+
+/**
+ * Listings newest first by time (the audit log, the inbox): a position is `<ISO time>#<id>`,
+ * which sorts as the listing does, since ISO times are all the same length.
+ */
+export function timeOrderedPosition(at: string, id: string): string {
+  return `${at}#${id}`;
+}
+
+export function decodeTimeOrderedCursor(cursor: string): string {
+  return decodeSortKeyCursor(cursor, /^\d{4}-\d{2}-\d{2}T[^#]+#.+$/);
+}

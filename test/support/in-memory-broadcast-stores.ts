@@ -25,10 +25,11 @@ import {
 } from '../../shared/ports/stores.js';
 
 /**
- * The in-memory broadcast and message stores, for use-case tests. They keep the contract of the
- * DynamoDB stores (the integration tests prove those): conditional moves, the counters' ADD and
- * their absolute settlement, job totals that only grow, claims that return the record they met,
- * status precedence. Everything returned is a copy, so a test cannot change the state by accident.
+ * The in-memory broadcast and message stores, for use-case tests. Held to the contracts of the
+ * DynamoDB stores (broadcasts/broadcast-store.contract.ts, sending/message-store.contract.ts):
+ * conditional moves, the counters' ADD and their absolute settlement, job totals that only grow,
+ * claims that return the record they met, status precedence. Everything returned is a copy, so a
+ * test cannot change the state by accident.
  */
 
 const copy = <T>(value: T): T => structuredClone(value);

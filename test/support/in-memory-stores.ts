@@ -9,7 +9,7 @@ import { staleClaimsBefore } from '../../shared/domain/inbound.js';
 import { inboxEntryId } from '../../shared/domain/inbox.js';
 import { decodeTopicCursor, encodeTopicCursor } from '../../shared/topics/topic-cursor.js';
 import { decodeApiKeyCursor, encodeApiKeyCursor } from '../../shared/platform/api-key-cursor.js';
-import { auditPosition, decodeAuditCursor, encodeAuditCursor } from '../../shared/platform/audit-cursor.js';
+import { decodeTimeOrderedCursor, encodeSortKeyCursor, timeOrderedPosition } from '../../shared/platform/page-cursor.js';
 import { activeKeywords, topicSchema, type Channel, type Topic } from '../../shared/domain/model.js';
 import type { Clock, IdGenerator } from '../../shared/ports/clock.js';
 import type { JobQueue } from '../../shared/ports/job-queue.js';
@@ -52,10 +52,10 @@ import type {
 } from '../../shared/ports/stores.js';
 
 /**
- * In-memory implementations of the store ports, for use-case tests. They mean to keep the
- * contract of the DynamoDB stores: conflicts, conditional moves, status precedence. The subscriber
- * store (in-memory-subscriber-store.ts) is held to it by a contract suite run against both; the
- * others only by the DynamoDB stores' own integration tests, until each port has its suite.
+ * In-memory implementations of the store ports, for use-case tests: plain maps, with the rules
+ * they need taken from the same pure modules the DynamoDB stores use (cursors, precedence, when a
+ * claim is stale). Each is held to its port's contract suite, run against it and the DynamoDB
+ * store alike (test/integration/<capability>/*.contract.ts), so the two cannot drift.
  * Everything returned is a copy, so a test cannot change the state by accident.
  */
 
@@ -217,9 +217,10 @@ export class InMemoryInboxStore implements InboxStore {
     return copy(this.entries.find((entry) => entry.id === id));
   }
 
-  /** Newest first by time received; the cursor is the sort key of the last entry given. */
+  /** Newest first by time received; the cursor is the position of the last entry given, as the DynamoDB store's. */
   async list(query: InboxQuery): Promise<Page<InboxEntry>> {
-    const sortKey = (entry: InboxEntry) => `${entry.receivedAt}#${entry.id}`;
+    const sortKey = (entry: InboxEntry) => timeOrderedPosition(entry.receivedAt, entry.id);
+    const after = query.cursor === undefined ? undefined : decodeTimeOrderedCursor(query.cursor);
     const matching = this.entries
       .filter((entry) => entry.department === query.department)
       .filter((entry) => query.handled === undefined || entry.handled === query.handled)
@@ -229,10 +230,10 @@ export class InMemoryInboxStore implements InboxStore {
       .filter((entry) => query.assignedTo === undefined || entry.assignedTo === query.assignedTo)
       .filter((entry) => query.receivedFrom === undefined || entry.receivedAt >= query.receivedFrom)
       .filter((entry) => query.receivedTo === undefined || entry.receivedAt <= query.receivedTo)
-      .filter((entry) => query.cursor === undefined || sortKey(entry) < query.cursor)
+      .filter((entry) => after === undefined || sortKey(entry) < after)
       .sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : -1));
     const items = matching.slice(0, query.limit);
-    return { items: items.map(copy), cursor: matching.length > query.limit ? sortKey(items.at(-1)!) : undefined };
+    return { items: items.map(copy), cursor: matching.length > query.limit ? encodeSortKeyCursor(sortKey(items.at(-1)!)) : undefined };
   }
 
   async markHandled(id: string, by: string, at: string): Promise<{ entry: InboxEntry; changed: boolean } | undefined> {
@@ -356,8 +357,8 @@ export class InMemoryAuditLog implements AuditLog {
   }
 
   async list(query: AuditQuery): Promise<Page<AuditEntry>> {
-    const sortKey = auditPosition;
-    const after = query.cursor === undefined ? undefined : decodeAuditCursor(query.cursor);
+    const sortKey = (entry: AuditEntry) => timeOrderedPosition(entry.at, entry.id);
+    const after = query.cursor === undefined ? undefined : decodeTimeOrderedCursor(query.cursor);
     const matching = this.entries
       .filter((entry) => entry.at >= query.from && entry.at <= query.to)
       .filter((entry) => query.actor === undefined || entry.actor.keyId === query.actor)
@@ -366,7 +367,7 @@ export class InMemoryAuditLog implements AuditLog {
       .filter((entry) => after === undefined || sortKey(entry) < after)
       .sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : -1));
     const items = matching.slice(0, query.limit);
-    return { items: items.map(copy), cursor: matching.length > query.limit ? encodeAuditCursor(sortKey(items.at(-1)!)) : undefined };
+    return { items: items.map(copy), cursor: matching.length > query.limit ? encodeSortKeyCursor(sortKey(items.at(-1)!)) : undefined };
   }
 }
 

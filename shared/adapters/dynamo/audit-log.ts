@@ -1,6 +1,6 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, AuditLog, AuditQuery, Page } from '../../ports/stores.js';
-import { decodeAuditCursor, encodeAuditCursor } from '../../platform/audit-cursor.js';
+import { decodeTimeOrderedCursor, encodeSortKeyCursor } from '../../platform/page-cursor.js';
 import { keys } from './keys.js';
 import { defaultRetention, type RetentionPeriods } from '../../retention/periods.js';
 import { expiresAt } from '../../retention/schedule.js';
@@ -33,7 +33,7 @@ export class DynamoAuditLog implements AuditLog {
    * the sort key of the last record given, so the next page starts just before it.
    */
   async list(query: AuditQuery): Promise<Page<AuditEntry>> {
-    const after = query.cursor === undefined ? undefined : decodeAuditCursor(query.cursor);
+    const after = query.cursor === undefined ? undefined : decodeTimeOrderedCursor(query.cursor);
     const upperBound = `${query.to}#\uffff`;
     const upper = after !== undefined && after < upperBound ? after : upperBound;
     const lower = query.from;
@@ -62,7 +62,7 @@ export class DynamoAuditLog implements AuditLog {
     const last = items.at(-1);
     return {
       items: items.map(toEntry),
-      cursor: found.length > query.limit && last ? encodeAuditCursor(String(last.sk)) : undefined,
+      cursor: found.length > query.limit && last ? encodeSortKeyCursor(last.sk) : undefined,
     };
   }
 }
