@@ -39,3 +39,14 @@ export interface StatusReport {
   /** What the provider says the message cost, where its receipt says (AWS End User Messaging SMS). */
   price?: ProviderPrice;
 }
+
+/**
+ * A claim on an inbound message that has been "in progress" this long belongs to an invocation
+ * that died; a retry may take it over. Longer than any inbound handler runs (its timeout is 10 s).
+ */
+export const INBOUND_CLAIM_STALE_AFTER_MS = 60_000;
+
+/** The instant (ISO) before which a claim still in progress is stale to a delivery arriving at `at`. */
+export function staleClaimsBefore(at: string): string {
+  return new Date(Date.parse(at) - INBOUND_CLAIM_STALE_AFTER_MS).toISOString();
+}

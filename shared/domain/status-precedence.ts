@@ -18,3 +18,11 @@ export const statusRank: Record<MessageStatus, number> = {
 export function supersedes(incoming: MessageStatus, stored: MessageStatus): boolean {
   return statusRank[incoming] > statusRank[stored];
 }
+
+/**
+ * The rank of a message record's status: a skip ranks with the final outcomes, so no receipt but
+ * a read one would move it (and a skipped message has no provider id for a receipt to name).
+ */
+export function recordRank(status: MessageStatus | 'skipped'): number {
+  return status === 'skipped' ? statusRank.failed : statusRank[status];
+}

@@ -4,7 +4,6 @@ import { DynamoBroadcastStore } from '../../shared/adapters/dynamo/broadcast-sto
 import { DynamoInboundLog } from '../../shared/adapters/dynamo/inbound-log.js';
 import { DynamoInboxStore } from '../../shared/adapters/dynamo/inbox-store.js';
 import { keys } from '../../shared/adapters/dynamo/keys.js';
-import { DynamoReplyTextStore } from '../../shared/adapters/dynamo/reply-text-store.js';
 import { DynamoTopicStore } from '../../shared/adapters/dynamo/topic-store.js';
 import { ConflictError } from '../../shared/domain/errors.js';
 import type { InboxQuery } from '../../shared/inbox/inbox-store.js';
@@ -267,72 +266,6 @@ describe('the inbound flow’s DynamoDB stores', () => {
 
       // Assess
       await expect(listing).rejects.toThrow('the cursor is not valid');
-    });
-  });
-
-  describe('DynamoReplyTextStore', () => {
-    it('sets, overrides and removes an operator’s text, per language', async () => {
-      // Prepare
-      const { tableName, documents } = await freshTable('crier-reply-texts');
-      const store = new DynamoReplyTextStore(documents, tableName);
-
-      // Act
-      await store.setOverride('en', 'help', 'First text');
-      await store.setOverride('cy', 'help', 'Testun cyntaf');
-      await store.setOverride('en', 'subscribed', 'You joined {{topicName}}');
-      const afterSets = await store.overrides();
-      await store.setOverride('en', 'help', 'Second text');
-      const afterOverride = await store.overrides();
-      await store.setOverride('en', 'help', undefined);
-      const afterRemove = await store.overrides();
-
-      // Assess
-      expect(afterSets).toEqual({ en: { help: 'First text', subscribed: 'You joined {{topicName}}' }, cy: { help: 'Testun cyntaf' } });
-      expect(afterOverride).toEqual({ en: { help: 'Second text', subscribed: 'You joined {{topicName}}' }, cy: { help: 'Testun cyntaf' } });
-      expect(afterRemove).toEqual({ en: { subscribed: 'You joined {{topicName}}' }, cy: { help: 'Testun cyntaf' } });
-    });
-
-    it('has no overrides before an operator writes one', async () => {
-      // Prepare
-      const { tableName, documents } = await freshTable('crier-reply-texts');
-      const store = new DynamoReplyTextStore(documents, tableName);
-
-      // Act
-      const overrides = await store.overrides();
-
-      // Assess
-      expect(overrides).toEqual({});
-    });
-
-    it('removes a text before any was ever written without failing', async () => {
-      // Prepare
-      const { tableName, documents } = await freshTable('crier-reply-texts');
-      const store = new DynamoReplyTextStore(documents, tableName);
-
-      // Act
-      await store.setOverride('es', 'help', undefined);
-
-      // Assess
-      expect(await store.overrides()).toEqual({});
-    });
-
-    it('shows an edit made through another instance (another function) to the very next read', async () => {
-      // Prepare
-      const { tableName, documents } = await freshTable('crier-reply-texts');
-      const reader = new DynamoReplyTextStore(documents, tableName);
-      const writer = new DynamoReplyTextStore(documents, tableName);
-      const before = await reader.overrides();
-
-      // Act
-      await writer.setOverride('en', 'help', 'Written elsewhere');
-      const afterSet = await reader.overrides();
-      await writer.setOverride('en', 'help', undefined);
-      const afterRemove = await reader.overrides();
-
-      // Assess
-      expect(before).toEqual({});
-      expect(afterSet).toEqual({ en: { help: 'Written elsewhere' } });
-      expect(afterRemove).toEqual({});
     });
   });
 

@@ -1,9 +1,10 @@
+import { decodeBroadcastCursor, encodeBroadcastCursor, listingPosition } from '../../shared/broadcasts/broadcast-cursor.js';
 import { decodeMessageCursor, encodeMessageCursor } from '../../shared/broadcasts/message-cursor.js';
 import type { ProviderPrice } from '../../shared/domain/costs.js';
 import { ERASED } from '../../shared/domain/erasure.js';
 import { addTotals, emptyTotals, recipientsDone, type JobTotals } from '../../shared/domain/job-totals.js';
 import { skipReasonSchema, type Broadcast, type BroadcastStatus, type MessageStatus, type SkipReason } from '../../shared/domain/model.js';
-import { statusRank } from '../../shared/domain/status-precedence.js';
+import { recordRank, statusRank } from '../../shared/domain/status-precedence.js';
 import {
   OUTCOME_UNKNOWN,
   type AppliedReceipt,
@@ -26,10 +27,11 @@ import type {
 import type { Page } from '../../shared/ports/page.js';
 
 /**
- * The in-memory broadcast and message stores, for use-case tests. They keep the contract of the
- * DynamoDB stores (the integration tests prove those): conditional moves, the counters' ADD and
- * their absolute settlement, job totals that only grow, claims that return the record they met,
- * status precedence. Everything returned is a copy, so a test cannot change the state by accident.
+ * The in-memory broadcast and message stores, for use-case tests. Held to the contracts of the
+ * DynamoDB stores (broadcasts/broadcast-store.contract.ts, sending/message-store.contract.ts):
+ * conditional moves, the counters' ADD and their absolute settlement, job totals that only grow,
+ * claims that return the record they met, status precedence. Everything returned is a copy, so a
+ * test cannot change the state by accident.
  */
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -92,9 +94,11 @@ export class InMemoryBroadcastStore implements BroadcastStore {
   }
 
   async list(query: BroadcastQuery): Promise<Page<Broadcast>> {
+    const after = query.cursor === undefined ? undefined : decodeBroadcastCursor(query.cursor);
     const all = [...this.broadcasts.values()]
-      .sort((a, b) => `${b.createdAt}#${b.id}`.localeCompare(`${a.createdAt}#${a.id}`))
-      .filter((broadcast) => query.cursor === undefined || `${broadcast.createdAt}#${broadcast.id}` < query.cursor);
+      // Compared by code unit, as DynamoDB compares sort keys.
+      .sort((a, b) => (listingPosition(a) < listingPosition(b) ? 1 : listingPosition(a) > listingPosition(b) ? -1 : 0))
+      .filter((broadcast) => after === undefined || listingPosition(broadcast) < after);
     const page = all.slice(0, query.limit);
     const last = page.at(-1);
     return {
@@ -105,7 +109,7 @@ export class InMemoryBroadcastStore implements BroadcastStore {
             (query.status === undefined || broadcast.status === query.status),
         ),
       ),
-      cursor: all.length > query.limit && last ? `${last.createdAt}#${last.id}` : undefined,
+      cursor: all.length > query.limit && last ? encodeBroadcastCursor(listingPosition(last)) : undefined,
     };
   }
 
@@ -200,8 +204,6 @@ function tallyOf(broadcast: Broadcast): BroadcastTally {
   return copy({ counts, cost: broadcast.cost, lastProgressAt: broadcast.lastProgressAt });
 }
 
-const rankOf = (status: MessageRecord['status']) => (status === 'skipped' ? 3 : statusRank[status]);
-
 export class InMemoryMessageStore implements MessageStore {
   readonly messages = new Map<string, MessageRecord>();
 
@@ -258,7 +260,7 @@ export class InMemoryMessageStore implements MessageStore {
       });
     }
     // A receipt may have overtaken the send: keep its status.
-    if (rankOf(message.status) < statusRank.sent) Object.assign(message, { status: 'sent', updatedAt: at });
+    if (recordRank(message.status) < statusRank.sent) Object.assign(message, { status: 'sent', updatedAt: at });
   }
 
   async markFailed(messageId: string, errorCode: string | undefined, at: string): Promise<void> {
@@ -277,7 +279,7 @@ export class InMemoryMessageStore implements MessageStore {
 
   async applyReceipt(messageId: string, status: MessageStatus, errorCode: string | undefined, at: string): Promise<AppliedReceipt | undefined> {
     const message = this.messages.get(messageId);
-    if (!message || rankOf(message.status) >= statusRank[status]) return undefined;
+    if (!message || recordRank(message.status) >= statusRank[status]) return undefined;
     const previous = message.status as MessageStatus;
     Object.assign(message, { status, errorCode, updatedAt: at });
     return { previous, broadcastId: message.broadcastId };

@@ -43,7 +43,10 @@ export class InMemoryProviderHealthStore implements ProviderHealthStore {
   }
 
   async breakers(channel: Channel): Promise<ProviderBreaker[]> {
-    return [...this.breakerItems.entries()].filter(([key]) => key.startsWith(`${channel}#`)).map(([, breaker]) => ({ ...breaker }));
+    return [...this.breakerItems.entries()]
+      .filter(([key]) => key.startsWith(`${channel}#`))
+      .map(([, breaker]) => ({ ...breaker }))
+      .sort((a, b) => byCodeUnit(a.provider, b.provider));
   }
 
   async setBreaker(channel: Channel, provider: ProviderName, expectedVersion: number, open: boolean, at: string): Promise<boolean> {
@@ -69,6 +72,12 @@ export class InMemoryProviderHealthStore implements ProviderHealthStore {
   }
 
   async shifts(channel: Channel): Promise<ProviderShiftCount[]> {
-    return [...this.shiftCounts.values()].filter((shift) => shift.channel === channel);
+    // In the DynamoDB store's order: by the item's sort key, from then to.
+    return [...this.shiftCounts.values()].filter((shift) => shift.channel === channel).sort((a, b) => byCodeUnit(`${a.from}#${a.to}`, `${b.from}#${b.to}`));
   }
+}
+
+/** Compares as DynamoDB compares sort keys: by code unit, not by locale. */
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -5,7 +5,11 @@ import type { ReplySendJob } from '../../shared/domain/jobs.js';
 import type { Language } from '../../shared/domain/language.js';
 import type { ReplyId, ReplyOverrides } from '../../shared/domain/replies.js';
 import { ERASED } from '../../shared/domain/erasure.js';
+import { staleClaimsBefore } from '../../shared/domain/inbound.js';
 import { inboxEntryId } from '../../shared/domain/inbox.js';
+import { decodeTopicCursor, encodeTopicCursor } from '../../shared/topics/topic-cursor.js';
+import { decodeApiKeyCursor, encodeApiKeyCursor } from '../../shared/platform/api-key-cursor.js';
+import { decodeTimeOrderedCursor, encodeSortKeyCursor, timeOrderedPosition } from '../../shared/platform/page-cursor.js';
 import { activeKeywords, topicSchema, type Channel, type Topic } from '../../shared/domain/model.js';
 import type { Clock, IdGenerator } from '../../shared/ports/clock.js';
 import type { JobQueue } from '../../shared/ports/job-queue.js';
@@ -36,10 +40,10 @@ import type { AuditEntry, AuditLog, AuditQuery } from '../../shared/staff/audit-
 import type { Page } from '../../shared/ports/page.js';
 
 /**
- * In-memory implementations of the store ports, for use-case tests. They mean to keep the
- * contract of the DynamoDB stores: conflicts, conditional moves, status precedence. The subscriber
- * store (in-memory-subscriber-store.ts) is held to it by a contract suite run against both; the
- * others only by the DynamoDB stores' own integration tests, until each port has its suite.
+ * In-memory implementations of the store ports, for use-case tests: plain maps, with the rules
+ * they need taken from the same pure modules the DynamoDB stores use (cursors, precedence, when a
+ * claim is stale). Each is held to its port's contract suite, run against it and the DynamoDB
+ * store alike (test/integration/<capability>/*.contract.ts), so the two cannot drift.
  * Everything returned is a copy, so a test cannot change the state by accident.
  */
 
@@ -70,13 +74,14 @@ export class InMemoryTopicStore implements TopicStore {
       .map(copy);
   }
 
-  /** The cursor is the last id given, in clear: opaque to callers all the same. */
   async page(query: TopicPageQuery): Promise<Page<Topic>> {
+    const after = query.cursor === undefined ? undefined : decodeTopicCursor(query.cursor);
     const matching = (await this.list({ includeArchived: query.includeArchived })).filter(
-      (topic) => (query.department === undefined || topic.department === query.department) && (query.cursor === undefined || topic.id > query.cursor),
+      (topic) => (query.department === undefined || topic.department === query.department) && (after === undefined || topic.id > after),
     );
     const items = matching.slice(0, query.limit);
-    return { items, cursor: matching.length > query.limit ? items.at(-1)?.id : undefined };
+    const last = items.at(-1);
+    return { items, cursor: matching.length > query.limit && last ? encodeTopicCursor(last.id) : undefined };
   }
 
   async findByKeyword(keyword: string): Promise<Topic | undefined> {
@@ -122,8 +127,6 @@ export class InMemoryTopicStore implements TopicStore {
   }
 }
 
-const STALE_AFTER_MS = 60_000;
-
 export class InMemoryInboundLog implements InboundLog {
   readonly entries = new Map<string, { from: string; channel: Channel; body: string; at: string; state: 'in-progress' | 'done'; replyMessageId?: string }>();
   readonly windows = new Map<string, number>();
@@ -138,7 +141,7 @@ export class InMemoryInboundLog implements InboundLog {
   async begin(provider: string, providerMessageId: string, record: { from: string; channel: Channel; body: string; at: string }): Promise<InboundLogEntry> {
     const key = `${provider}#${providerMessageId}`;
     const existing = this.entries.get(key);
-    const stale = existing?.state === 'in-progress' && Date.parse(existing.at) < Date.parse(record.at) - STALE_AFTER_MS;
+    const stale = existing?.state === 'in-progress' && existing.at < staleClaimsBefore(record.at);
     if (!existing || stale) {
       this.entries.set(key, { ...copy(record), state: 'in-progress' });
       return { state: 'new' };
@@ -202,9 +205,10 @@ export class InMemoryInboxStore implements InboxStore {
     return copy(this.entries.find((entry) => entry.id === id));
   }
 
-  /** Newest first by time received; the cursor is the sort key of the last entry given. */
+  /** Newest first by time received; the cursor is the position of the last entry given, as the DynamoDB store's. */
   async list(query: InboxQuery): Promise<Page<InboxEntry>> {
-    const sortKey = (entry: InboxEntry) => `${entry.receivedAt}#${entry.id}`;
+    const sortKey = (entry: InboxEntry) => timeOrderedPosition(entry.receivedAt, entry.id);
+    const after = query.cursor === undefined ? undefined : decodeTimeOrderedCursor(query.cursor);
     const matching = this.entries
       .filter((entry) => entry.department === query.department)
       .filter((entry) => query.handled === undefined || entry.handled === query.handled)
@@ -214,10 +218,10 @@ export class InMemoryInboxStore implements InboxStore {
       .filter((entry) => query.assignedTo === undefined || entry.assignedTo === query.assignedTo)
       .filter((entry) => query.receivedFrom === undefined || entry.receivedAt >= query.receivedFrom)
       .filter((entry) => query.receivedTo === undefined || entry.receivedAt <= query.receivedTo)
-      .filter((entry) => query.cursor === undefined || sortKey(entry) < query.cursor)
+      .filter((entry) => after === undefined || sortKey(entry) < after)
       .sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : -1));
     const items = matching.slice(0, query.limit);
-    return { items: items.map(copy), cursor: matching.length > query.limit ? sortKey(items.at(-1)!) : undefined };
+    return { items: items.map(copy), cursor: matching.length > query.limit ? encodeSortKeyCursor(sortKey(items.at(-1)!)) : undefined };
   }
 
   async markHandled(id: string, by: string, at: string): Promise<{ entry: InboxEntry; changed: boolean } | undefined> {
@@ -285,10 +289,13 @@ export class InMemoryReplyTextStore implements ReplyTextStore {
     return copy(this.current);
   }
 
+  /** A language whose last text is removed is not listed, as the DynamoDB store lists only the texts it holds. */
   async setOverride(language: Language, replyId: ReplyId, text: string | undefined): Promise<void> {
-    const forLanguage = (this.current[language] ??= {});
+    const forLanguage = { ...this.current[language] };
     if (text === undefined) delete forLanguage[replyId];
     else forLanguage[replyId] = text;
+    if (Object.keys(forLanguage).length === 0) delete this.current[language];
+    else this.current[language] = forLanguage;
   }
 }
 
@@ -313,9 +320,10 @@ export class InMemoryApiKeyStore implements ApiKeyStore {
   }
 
   async list(limit: number, cursor: string | undefined): Promise<Page<ApiKeyRecord>> {
-    const ids = [...this.hashes.keys()].sort().filter((id) => cursor === undefined || id > cursor);
+    const after = cursor === undefined ? undefined : decodeApiKeyCursor(cursor);
+    const ids = [...this.hashes.keys()].sort().filter((id) => after === undefined || id > after);
     const items = ids.slice(0, limit).flatMap((id) => copy(this.keys.get(this.hashes.get(id)!)) ?? []);
-    return { items, cursor: ids.length > limit ? ids[limit - 1] : undefined };
+    return { items, cursor: ids.length > limit ? encodeApiKeyCursor(ids[limit - 1]!) : undefined };
   }
 
   async revoke(keyId: string, at: string): Promise<boolean> {
@@ -337,16 +345,17 @@ export class InMemoryAuditLog implements AuditLog {
   }
 
   async list(query: AuditQuery): Promise<Page<AuditEntry>> {
-    const sortKey = (entry: AuditEntry) => `${entry.at}#${entry.id}`;
+    const sortKey = (entry: AuditEntry) => timeOrderedPosition(entry.at, entry.id);
+    const after = query.cursor === undefined ? undefined : decodeTimeOrderedCursor(query.cursor);
     const matching = this.entries
       .filter((entry) => entry.at >= query.from && entry.at <= query.to)
       .filter((entry) => query.actor === undefined || entry.actor.keyId === query.actor)
       .filter((entry) => query.action === undefined || entry.action === query.action)
       .filter((entry) => query.department === undefined || (entry.department ?? entry.actor.department) === query.department)
-      .filter((entry) => query.cursor === undefined || sortKey(entry) < query.cursor)
+      .filter((entry) => after === undefined || sortKey(entry) < after)
       .sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : -1));
     const items = matching.slice(0, query.limit);
-    return { items: items.map(copy), cursor: matching.length > query.limit ? sortKey(items.at(-1)!) : undefined };
+    return { items: items.map(copy), cursor: matching.length > query.limit ? encodeSortKeyCursor(sortKey(items.at(-1)!)) : undefined };
   }
 }
 

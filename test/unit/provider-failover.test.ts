@@ -183,9 +183,10 @@ describe('ProviderFailover: cooldown and the half-open trial', () => {
     // Assess
     expect(trial).toMatchObject({ provider: 'twilio', trial: true });
     expect(next).toMatchObject({ provider: 'twilio', trial: false });
+    // Listed as the store lists them: by direction, not in the order they happened.
     expect((await store.shifts('sms')).map(({ from, to, count }) => ({ from, to, count }))).toEqual([
-      { from: 'twilio', to: 'aws-sms', count: 1 },
       { from: 'aws-sms', to: 'twilio', count: 1 },
+      { from: 'twilio', to: 'aws-sms', count: 1 },
     ]);
   });
 

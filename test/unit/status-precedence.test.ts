@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { messageStatusSchema, type MessageStatus } from '../../shared/domain/model.js';
-import { statusRank, supersedes } from '../../shared/domain/status-precedence.js';
+import { recordRank, statusRank, supersedes } from '../../shared/domain/status-precedence.js';
 
 /** How far along each status is, written out independently of the table. */
 const expectedRank: ReadonlyArray<[MessageStatus, number]> = [
@@ -30,6 +30,16 @@ describe('statusRank', () => {
   it.each(expectedRank)('ranks %s at %i', (status, rank) => {
     // Prepare / Act
     const actual = statusRank[status];
+
+    // Assess
+    expect(actual).toBe(rank);
+  });
+});
+
+describe('recordRank', () => {
+  it.each<[MessageStatus | 'skipped', number]>([...expectedRank, ['skipped', 3]])('ranks a record %s at %i', (status, rank) => {
+    // Prepare / Act
+    const actual = recordRank(status);
 
     // Assess
     expect(actual).toBe(rank);

@@ -151,9 +151,10 @@ describe('WeightedFailover: a provider\'s breaker', () => {
     // Assess
     expect(trial).toMatchObject({ provider: 'twilio', trial: true });
     expect(counts).toEqual({ twilio: 80, 'aws-sms': 20 });
+    // Listed as the store lists them: by direction, not in the order they happened.
     expect((await store.shifts('sms')).map(({ from, to, count }) => ({ from, to, count }))).toEqual([
-      { from: 'twilio', to: 'aws-sms', count: 1 },
       { from: 'aws-sms', to: 'twilio', count: 1 },
+      { from: 'twilio', to: 'aws-sms', count: 1 },
     ]);
   });
 

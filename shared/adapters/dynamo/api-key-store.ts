@@ -2,8 +2,8 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocum
 import { keyModeSchema, roleSchema } from '../../domain/model.js';
 import type { ApiKeyRecord, ApiKeyStore } from '../../staff/api-key-store.js';
 import type { Page } from '../../ports/page.js';
+import { decodeApiKeyCursor, encodeApiKeyCursor } from '../../platform/api-key-cursor.js';
 import { isConditionFailure } from './conditions.js';
-import { decodeSortKeyCursor, encodeSortKeyCursor } from './cursor.js';
 import { keys } from './keys.js';
 
 /**
@@ -50,12 +50,12 @@ export class DynamoApiKeyStore implements ApiKeyStore {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': keys.apiKeysPartition },
         Limit: limit,
-        ExclusiveStartKey: cursor === undefined ? undefined : { pk: keys.apiKeysPartition, sk: decodeCursor(cursor) },
+        ExclusiveStartKey: cursor === undefined ? undefined : keys.apiKeyById(decodeApiKeyCursor(cursor)),
       }),
     );
     return {
       items: (Items ?? []).map(toRecord),
-      cursor: LastEvaluatedKey ? encodeSortKeyCursor(LastEvaluatedKey.sk) : undefined,
+      cursor: LastEvaluatedKey ? encodeApiKeyCursor(String(LastEvaluatedKey.sk).slice('KEY#'.length)) : undefined,
     };
   }
 
@@ -82,10 +82,6 @@ export class DynamoApiKeyStore implements ApiKeyStore {
     }
     return true;
   }
-}
-
-function decodeCursor(cursor: string): string {
-  return decodeSortKeyCursor(cursor, /^KEY#/);
 }
 
 function toRecord(item: Record<string, unknown>): ApiKeyRecord {

@@ -1,7 +1,7 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, AuditLog, AuditQuery } from '../../staff/audit-log.js';
 import type { Page } from '../../ports/page.js';
-import { decodeSortKeyCursor, encodeSortKeyCursor } from './cursor.js';
+import { decodeTimeOrderedCursor, encodeSortKeyCursor } from '../../platform/page-cursor.js';
 import { keys } from './keys.js';
 import { defaultRetention, type RetentionPeriods } from '../../retention/periods.js';
 import { expiresAt } from '../../retention/schedule.js';
@@ -34,7 +34,7 @@ export class DynamoAuditLog implements AuditLog {
    * the sort key of the last record given, so the next page starts just before it.
    */
   async list(query: AuditQuery): Promise<Page<AuditEntry>> {
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const after = query.cursor === undefined ? undefined : decodeTimeOrderedCursor(query.cursor);
     const upperBound = `${query.to}#\uffff`;
     const upper = after !== undefined && after < upperBound ? after : upperBound;
     const lower = query.from;
@@ -99,13 +99,6 @@ function auditFilter(query: AuditQuery): { expression: { FilterExpression?: stri
 
 function previousDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00.000Z`) - DAY_MS).toISOString().slice(0, 10);
-}
-
-/** Sort keys here are `<ISO time>#<id>`. */
-const SORT_KEY_SHAPE = /^\d{4}-\d{2}-\d{2}T[^#]+#.+$/;
-
-function decodeCursor(cursor: string): string {
-  return decodeSortKeyCursor(cursor, SORT_KEY_SHAPE);
 }
 
 function toEntry(item: Record<string, unknown>): AuditEntry {

@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { finalStatuses } from '../../domain/broadcast-lifecycle.js';
+import { decodeBroadcastCursor, encodeBroadcastCursor } from '../../broadcasts/broadcast-cursor.js';
 import type { JobTotals } from '../../domain/job-totals.js';
 import { approvalLevelSchema, broadcastStatusSchema, keyModeSchema, prioritySchema, type Broadcast, type BroadcastStatus } from '../../domain/model.js';
 import { messageContentSchema } from '../../domain/message-content.js';
@@ -19,7 +20,6 @@ import type {
 import type { Page } from '../../ports/page.js';
 import { DynamoBroadcastCounters, tallyOf } from './broadcast-counters.js';
 import { isConditionFailure } from './conditions.js';
-import { decodeSortKeyCursor, encodeSortKeyCursor } from './cursor.js';
 import { keys } from './keys.js';
 
 export class DynamoBroadcastStore implements BroadcastStore {
@@ -142,7 +142,7 @@ export class DynamoBroadcastStore implements BroadcastStore {
         KeyConditionExpression: query.cursor === undefined ? 'pk = :pk' : 'pk = :pk AND sk < :after',
         ExpressionAttributeValues: {
           ':pk': keys.broadcastsPartition,
-          ...(query.cursor === undefined ? {} : { ':after': decodeSortKeyCursor(query.cursor, /^\d{4}-\d\d-\d\dT[^#]+#\w+$/) }),
+          ...(query.cursor === undefined ? {} : { ':after': decodeBroadcastCursor(query.cursor) }),
         },
         ScanIndexForward: false,
         Limit: query.limit,
@@ -157,7 +157,7 @@ export class DynamoBroadcastStore implements BroadcastStore {
         (query.status === undefined || broadcast.status === query.status),
     );
     const last = listed.at(-1);
-    return { items, cursor: response.LastEvaluatedKey && last ? encodeSortKeyCursor(last.sk) : undefined };
+    return { items, cursor: response.LastEvaluatedKey && last ? encodeBroadcastCursor(String(last.sk)) : undefined };
   }
 
   async scheduleStart(id: string, startsAt: string): Promise<void> {

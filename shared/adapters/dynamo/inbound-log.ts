@@ -1,17 +1,12 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ERASED } from '../../domain/erasure.js';
+import { staleClaimsBefore } from '../../domain/inbound.js';
 import type { Channel } from '../../domain/model.js';
 import type { InboundLog, InboundLogEntry, InboundMessageRef, SkippedItemRecord } from '../../inbox/inbound-log.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
 import { defaultRetention, type RetentionPeriods } from '../../retention/periods.js';
 import { expiresAt } from '../../retention/schedule.js';
-
-/**
- * A claim that has been "in progress" this long belongs to an invocation that died; a retry may
- * take it over. Longer than any inbound handler runs (its timeout is 10 s).
- */
-const STALE_AFTER_MS = 60_000;
 
 /**
  * Written by hand rather than with Powertools' idempotency utility: on a table with a sort key
@@ -44,7 +39,7 @@ export class DynamoInboundLog implements InboundLog {
     providerMessageId: string,
     record: { from: string; channel: Channel; body: string; at: string },
   ): Promise<InboundLogEntry> {
-    const staleBefore = new Date(Date.parse(record.at) - STALE_AFTER_MS).toISOString();
+    const staleBefore = staleClaimsBefore(record.at);
     // The sender's reference first, so erasure never misses an entry: a crash between the two
     // leaves a reference to nothing, which erasure skips. A retry rewrites the same item.
     await this.documents.send(

@@ -5,7 +5,7 @@ import { channelSchema } from '../../domain/model.js';
 import type { InboxEntry, InboxNote, InboxQuery, InboxReply, InboxStore, NewInboxEntry } from '../../inbox/inbox-store.js';
 import type { Page } from '../../ports/page.js';
 import { isConditionFailure } from './conditions.js';
-import { decodeSortKeyCursor, encodeSortKeyCursor } from './cursor.js';
+import { decodeTimeOrderedCursor, encodeSortKeyCursor } from '../../platform/page-cursor.js';
 import { keys } from './keys.js';
 import { defaultRetention, type RetentionPeriods } from '../../retention/periods.js';
 import { expiresAt } from '../../retention/schedule.js';
@@ -85,7 +85,7 @@ export class DynamoInboxStore implements InboxStore {
    * of the last entry given, so the next page starts just before it.
    */
   async list(query: InboxQuery): Promise<Page<InboxEntry>> {
-    const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const cursor = query.cursor === undefined ? undefined : decodeTimeOrderedCursor(query.cursor);
     // Sort keys are `<ISO time>#<id>` and ISO times are all the same length: every key of a time
     // up to `receivedTo` sorts before `<receivedTo>$` ('$' follows '#').
     const toBound = query.receivedTo === undefined ? undefined : `${query.receivedTo}$`;
@@ -331,13 +331,6 @@ export class DynamoInboxStore implements InboxStore {
     const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.inboxEntryById(id), ConsistentRead: true }));
     return Item ? { department: String(Item.department), receivedAt: String(Item.receivedAt) } : undefined;
   }
-}
-
-/** Sort keys here are `<ISO time>#<id>`. */
-const SORT_KEY_SHAPE = /^\d{4}-\d{2}-\d{2}T[^#]+#.+$/;
-
-function decodeCursor(cursor: string): string {
-  return decodeSortKeyCursor(cursor, SORT_KEY_SHAPE);
 }
 
 function toEntry(item: Record<string, unknown>): InboxEntry {

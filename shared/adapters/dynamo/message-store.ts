@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { ERASED } from '../../domain/erasure.js';
 import type { MessageStatus } from '../../domain/model.js';
-import { statusRank } from '../../domain/status-precedence.js';
+import { recordRank, statusRank } from '../../domain/status-precedence.js';
 import type { ProviderPrice } from '../../domain/costs.js';
 import { decodeMessageCursor, encodeMessageCursor } from '../../broadcasts/message-cursor.js';
 import {
@@ -20,9 +20,6 @@ import { keys } from './keys.js';
 import { broadcastMessagesPartitions, earlierMessageKey, parseBroadcastMessageId, type MessageKey } from './message-keys.js';
 import { defaultRetention, type RetentionPeriods } from '../../retention/periods.js';
 import { expiresAt } from '../../retention/schedule.js';
-
-/** Rank of a record's status, stored beside it so precedence is one condition expression. */
-const rankOf = (status: MessageRecord['status']) => (status === 'skipped' ? 3 : statusRank[status]);
 
 export class DynamoMessageStore implements MessageStore {
   constructor(
@@ -342,7 +339,8 @@ export class DynamoMessageStore implements MessageStore {
             ...keys.message(record.messageId),
             type: 'message',
             ...record,
-            statusRank: rankOf(record.status),
+            // The rank is stored beside the status so precedence is one condition expression.
+            statusRank: recordRank(record.status),
             expiresAt: expiresAt({ kind: 'message', createdAt: record.createdAt }, this.retention),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -372,9 +370,12 @@ function toRecord(item: Record<string, unknown>): MessageRecord {
     expiresAt: _expiresAt,
     // Written by versions that listed a broadcast's messages through a secondary index.
     byBroadcast: _byBroadcast,
+    errorCode,
     ...record
   } = item;
-  return record as unknown as MessageRecord;
+  // Failures and receipts without a code write null (an UpdateExpression cannot SET undefined);
+  // the record's code is a string or absent.
+  return { ...record, ...(errorCode === null || errorCode === undefined ? {} : { errorCode }) } as unknown as MessageRecord;
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

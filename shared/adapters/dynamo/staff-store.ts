@@ -5,7 +5,7 @@ import type { Page } from '../../ports/page.js';
 import { staffEmailTaken, staffSubjectTaken, type StaffRecord } from '../../staff/staff-record.js';
 import type { StaffStore } from '../../staff/staff-store.js';
 import { isConditionFailure } from './conditions.js';
-import { decodeSortKeyCursor, encodeSortKeyCursor } from './cursor.js';
+import { decodeSortKeyCursor, encodeSortKeyCursor } from '../../platform/page-cursor.js';
 import { keys } from './keys.js';
 
 /**

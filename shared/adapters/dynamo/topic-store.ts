@@ -1,12 +1,12 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../domain/errors.js';
 import { activeKeywords, topicSchema, type Topic } from '../../domain/model.js';
+import { decodeTopicCursor, encodeTopicCursor } from '../../topics/topic-cursor.js';
 import type { TopicPageQuery, TopicStore, TopicSubscriberCounts } from '../../topics/topic-store.js';
 import type { Page } from '../../ports/page.js';
 import { TopicCounters } from './topic-counters.js';
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';
-import { decodeSortKeyCursor, encodeSortKeyCursor } from './cursor.js';
 import { keys } from './keys.js';
 
 /** How long a claim whose topic does not list the keyword is left alone: a change may be in flight. */
@@ -206,7 +206,7 @@ export class DynamoTopicStore implements TopicStore {
     ];
     const items: Topic[] = [];
     let startKey: Record<string, unknown> | undefined =
-      query.cursor === undefined ? undefined : { pk: keys.topicsPartition, sk: decodeSortKeyCursor(query.cursor, /^TOPIC#/) };
+      query.cursor === undefined ? undefined : keys.topic(decodeTopicCursor(query.cursor));
     do {
       const page = await this.documents.send(
         new QueryCommand({
@@ -222,7 +222,7 @@ export class DynamoTopicStore implements TopicStore {
         }),
       );
       for (const item of page.Items ?? []) {
-        if (items.length === query.limit) return { items, cursor: encodeSortKeyCursor(keys.topic(items.at(-1)!.id).sk) };
+        if (items.length === query.limit) return { items, cursor: encodeTopicCursor(items.at(-1)!.id) };
         items.push(topicSchema.parse(item));
       }
       startKey = page.LastEvaluatedKey;

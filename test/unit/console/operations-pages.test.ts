@@ -146,7 +146,7 @@ describe('operations', () => {
     // Assess
     expect(saved.status).toBe(303);
     expect(afterSave).toEqual({ cy: { help: 'Ffoniwch {{contact}}.' } });
-    expect(await t.stores.replyTexts.overrides()).toEqual({ cy: {} });
+    expect(await t.stores.replyTexts.overrides()).toEqual({});
     expect(t.stores.audit.entries.map((entry) => entry.action)).toEqual(['reply.set', 'reply.remove']);
     expect(list).toContain('HELP (cy) is back to the default.');
   });

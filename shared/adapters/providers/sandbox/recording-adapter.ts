@@ -4,7 +4,7 @@ import { channelSchema, keyModeSchema } from '../../../domain/model.js';
 import type { MessagingProvider, OutboundText, ProviderAcceptance } from '../../../ports/messaging-provider.js';
 import type { SandboxQuery, SandboxRecord } from '../../../ports/sandbox-outbox.js';
 import type { Page } from '../../../ports/page.js';
-import { decodeSortKeyCursor, encodeSortKeyCursor } from '../../dynamo/cursor.js';
+import { decodeSortKeyCursor, encodeSortKeyCursor } from '../../../platform/page-cursor.js';
 import { keys } from '../../dynamo/keys.js';
 import { defaultRetention } from '../../../retention/periods.js';
 import { expiresAt } from '../../../retention/schedule.js';
