@@ -142,7 +142,8 @@ export function render(
   );
   lines.push(
     `"at AWS latencies": each function's counted requests one after another at ${AWS_LATENCY_MODEL.dynamoMsPerRequest} ms (DynamoDB) and ${AWS_LATENCY_MODEL.sqsMsPerRequest} ms (SQS), ` +
-      `+ ${AWS_LATENCY_MODEL.msPerInvocation} ms an invocation + the provider latency of each accepted send: an upper bound (the sender runs a batch's records in parallel).`,
+      `+ ${AWS_LATENCY_MODEL.msPerInvocation} ms an invocation + the provider latency of each accepted send; a sender (sendBulk, sendUrgent) at least its time observed here, ` +
+      'since it is billed while it waits for its slots and the provider rate, not this machine, sets that wait.',
   );
   lines.push('');
   lines.push(...costLines(analysis, options.latencyMs));

@@ -216,6 +216,11 @@ export function analyse(
  * The function's AWS requests at in-region latencies, one after another, plus the provider's answer
  * time for the senders' accepted sends. Receipts run outside the queue functions: their DynamoDB
  * requests are those made outside any queue function (the bench's own two admin API calls aside).
+ *
+ * A paced sender is billed for more than its requests: it stays alive while it waits for its slots
+ * (several functions share one sender's rate, each sending a share of it), and that wait is set by
+ * the provider rate, not by this machine. So a sender counts at least its observed time, which is
+ * mostly that wait; its requests at AWS latencies are only a floor under it.
  */
 function modelledMs(
   functionId: string,
@@ -232,6 +237,7 @@ function modelledMs(
     const accepted = Object.values(timing.providerAnswers).reduce((sum, answers) => sum + (answers['201'] ?? 0), 0);
     const share = (timing.functions[functionId]?.records ?? 0) / Math.max(1, (timing.functions.sendBulk?.records ?? 0) + (timing.functions.sendUrgent?.records ?? 0));
     ms += accepted * share * providerLatencyMs;
+    return Math.max(ms, timing.functions[functionId]?.totalMs ?? 0);
   }
   return ms;
 }
@@ -334,8 +340,8 @@ export function evaluateGoals(inputs: GoalInputs): Goal[] {
     {
       goal: 'AWS cost per million messages',
       target: '< $5',
-      measured: `$${fixed(analysis.cost.perMillionMessages, 2)} (Lambda at AWS latencies: $${fixed(analysis.cost.perMillionMessagesModelled, 2)})`,
-      met: analysis.messagesSent > 0 ? analysis.cost.perMillionMessages < 5 : undefined,
+      measured: `$${fixed(analysis.cost.perMillionMessagesModelled, 2)} at AWS latencies (Lambda as observed here: $${fixed(analysis.cost.perMillionMessages, 2)})`,
+      met: analysis.messagesSent > 0 ? analysis.cost.perMillionMessagesModelled < 5 : undefined,
     },
   ];
 }

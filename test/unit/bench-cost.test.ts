@@ -31,3 +31,28 @@ describe('bench cost model: delivery receipts', () => {
     expect(cost.lambdaRequests).toBeCloseTo((2 * MESSAGES * PRICES.lambdaPerMillionRequests) / 1e6, 10);
   });
 });
+
+describe('bench cost model: paced senders', () => {
+  const pacedSender = (totalMs: number, accepted: number): TimingSnapshot => ({
+    receiveCounts: {},
+    functions: { sendBulk: { invocations: 1, records: 1, failedRecords: 0, totalMs, maxMs: totalMs } },
+    http: {},
+    providerAnswers: { broadcast: { '201': accepted } },
+  });
+
+  it('bills a sender at AWS latencies for the time it waited for its slots, which the provider rate sets', () => {
+    // Act: a function that sent 250 messages as its share of a sender's rate, 50 s alive, few requests counted.
+    const { lambda } = analyse({}, pacedSender(50_000, 250), 250, 250, 0);
+
+    // Assess
+    expect(lambda.find((row) => row.functionId === 'sendBulk')?.modelledMs).toBe(50_000);
+  });
+
+  it('bills a sender its requests and provider answers when those take longer than it was observed to run', () => {
+    // Act: 250 accepted sends at 300 ms each come to 75 s, more than the 1 s observed.
+    const { lambda } = analyse({}, pacedSender(1_000, 250), 250, 250, 300);
+
+    // Assess
+    expect(lambda.find((row) => row.functionId === 'sendBulk')?.modelledMs).toBe(1 * 2 + 250 * 300);
+  });
+});
