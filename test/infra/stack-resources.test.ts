@@ -365,11 +365,11 @@ describe('event sources', () => {
   });
 
   it.each([
-    ['the default Twilio SMS and WhatsApp senders, 10 msg/s each: two functions each', {}, 4, 20],
+    ['the default Twilio SMS and WhatsApp senders, 10 msg/s each: one function each', {}, 2, 20],
     [
-      'a short code at 100 msg/s and the Cloud API at 80: four and three',
+      'a short code at 100 msg/s and the Cloud API at 80: three and two',
       { smsProvider: 'twilio', whatsappProvider: 'whatsapp-cloud', sendRates: { 'twilio:sms': 100 } },
-      7,
+      5,
       20,
     ],
     [
@@ -381,7 +381,7 @@ describe('event sources', () => {
           { id: 'wa', provider: 'twilio', channel: 'whatsapp', from: 'whatsapp:+447700900300', mps: 50 },
         ],
       },
-      7,
+      4,
       20,
     ],
     ['a high-throughput deployment: the bulk lane at its ceiling, the urgent one twice as wide', { sendRates: { 'twilio:sms': 3_000 } }, 50, 100],
