@@ -1,4 +1,4 @@
-import { fixed, percent } from './report.js';
+import { fixed, percent } from './text-format.js';
 import { rateNote, SATURATED_EVENT_LOOP } from './verdict.js';
 
 /** What a reader needs to interpret this run's numbers, from what happened in it. */

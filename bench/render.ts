@@ -1,18 +1,8 @@
 import { lambdaArchitecture } from '../functions/lambda-platform.js';
 import type { BroadcastView } from './admin-api.js';
-import {
-  AWS_LATENCY_MODEL,
-  dollars,
-  fixed,
-  formatNumber,
-  megabytes,
-  percent,
-  PRICES,
-  receiptsThroughApiGateway,
-  table,
-  verdict,
-  type Analysis,
-} from './report.js';
+import { verdict } from './goals.js';
+import { AWS_LATENCY_MODEL, PRICES, receiptsThroughApiGateway, type Analysis } from './report.js';
+import { dollars, fixed, formatNumber, megabytes, percent, table } from './text-format.js';
 import type { MainRun } from './cell.js';
 import type { Options } from './options.js';
 import type { ProviderAnswers } from './sends.js';

@@ -6,7 +6,7 @@ import { environment, type MainRun } from './cell.js';
 import type { Options } from './options.js';
 import { log, writeJson } from './progress.js';
 import { costLines } from './render.js';
-import { fixed, percent, table } from './report.js';
+import { fixed, percent, table } from './text-format.js';
 import type { RateVerdict } from './verdict.js';
 import { BUSIEST_SENDER_SHARE, CELL_SENDING_SECONDS, MAX_CELL_RESIDENTS, MIN_CELL_RESIDENTS, sweepCells, type SweepCell } from './sweep-cells.js';
 

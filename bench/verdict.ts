@@ -1,5 +1,5 @@
 import { PACING_HEADROOM } from '../shared/pacing/booking-rules.js';
-import { fixed, percent } from './report.js';
+import { fixed, percent } from './text-format.js';
 
 /**
  * Whether a run's busiest sender kept to its provider's rate, and when it did not, whether the
