@@ -1,0 +1,51 @@
+import type { LocalStack } from '../local/stack.js';
+import type { AdminApi } from './admin-api.js';
+import type { AwsRequestCounter, CounterSnapshot } from './aws-request-counter.js';
+import type { InvocationRecorder, TimingSnapshot } from './lambda-timing.js';
+import type { MachineSampler } from './machine.js';
+import type { MemorySample } from './memory.js';
+import type { Observer } from './observer.js';
+import type { WatchResult } from './progress.js';
+import type { summarise } from './report.js';
+import type { SeedResult } from './seed.js';
+import type { TimedPaceWrite } from './timeline.js';
+
+/* What one cell of the benchmark carries from step to step: the stack it measures, the audience it seeded, the broadcast it sent. */
+
+/** The measured stack and everything the bench hangs on it. */
+export interface Bench {
+  stack: LocalStack;
+  counter: AwsRequestCounter;
+  recorder: InvocationRecorder;
+  observer: Observer;
+  api: AdminApi;
+  stackErrors: string[];
+  paceWrites: TimedPaceWrite[];
+  snapshot: () => Snapshot;
+}
+
+export interface Snapshot {
+  counts: CounterSnapshot;
+  timing: TimingSnapshot;
+  stats: LocalStack['sandbox']['stats'];
+}
+
+export interface Audience {
+  seed: SeedResult;
+  /** Every resident of the broadcast's topics, with the channel listed first for them. */
+  expected: Map<string, string>;
+  /** Requests made while seeding (left out of the per-recipient figures). */
+  seedPhase: ReturnType<typeof summarise>;
+}
+
+export interface Sent {
+  id: string;
+  createdAt: number;
+  deadline: number;
+  watched: WatchResult;
+  baseline: MemorySample;
+  liveAfterFanOut: MemorySample | undefined;
+  beforeBroadcast: Snapshot;
+  afterSends: Snapshot;
+  machine: MachineSampler;
+}
