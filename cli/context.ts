@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { AdminApi } from './admin-api.js';
+import { connectAdminApi, type AdminApi } from './admin-api.js';
 import { parseArguments } from './arguments.js';
 import { requireKey, resolveConfig, type CliConfig } from './config.js';
 import { HttpClient } from './http.js';
@@ -36,7 +36,7 @@ export class CommandContext {
   }
 
   admin(): AdminApi {
-    return new AdminApi(this.http(), requireKey(this.config), this.config.keySource);
+    return connectAdminApi(this.http(), requireKey(this.config), this.config.keySource);
   }
 
   sandbox(): SandboxApi {
