@@ -31,7 +31,7 @@ const TUMBLING_WINDOW_SECONDS = 60;
 
 /**
  * crier in AWS, built from the function catalog alone: every function, route, queue consumer and
- * grant comes from `functions/catalog.ts`, the same description the local stack runs.
+ * grant comes from the catalog (`functions/catalog.ts`, its entries in `functions/catalog/`), the same description the local stack runs.
  *
  * CDK context (all optional here, `-c key=value`): publicBaseUrl, alarmEmail, backup, defaultCountry,
  * smsProvider, whatsappProvider, topicShards, logLevel, serviceName, serviceContact, quietHours,

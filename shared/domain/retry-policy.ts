@@ -1,6 +1,6 @@
 /**
  * How a queue's consumer retries a job: declared once, on the catalog's queue trigger
- * (functions/catalog.ts), as GOV.UK Notify declares a task's retries where the task is declared;
+ * (functions/catalog/, e.g. sendRetryPolicy in functions/catalog/sending.ts), as GOV.UK Notify declares a task's retries where the task is declared;
  * the stacks give SQS its part (the redrive policy), the handler and the use case theirs.
  */
 export interface RetryPolicy {
