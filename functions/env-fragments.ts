@@ -19,7 +19,7 @@ import { defaultRetention, retentionEnvironment } from '../shared/retention/peri
 import type { DeploymentBindings, DeploymentSettings, SecretId } from './catalog-types.js';
 
 /**
- * Environment fragments: some variables' schema (from shared/config/env.ts, where each default is
+ * Environment fragments: some variables' schema (from shared/config/env/, re-exported by env.ts, where each default is
  * written, once) together with where a deployment's value of each comes from. The functions'
  * env schemas are built from the same shapes, and the catalog builds each function's environment
  * from the fragments, for the CDK stack and the local stack alike.

@@ -27,7 +27,7 @@ import type { TableBackup } from './crier-table.js';
  * What a deployment may choose, from CDK context (`cdk synth -c topicShards=16` or `cdk.json`).
  * Each value is checked with the schema the functions validate their environment with, so a bad
  * value fails the synth rather than every cold start, and an unset one takes that schema's
- * default: each default is written once, in shared/config/env.ts.
+ * default: each default is written once, in shared/config/env/ (re-exported by env.ts).
  */
 export function readDeploymentSettings(node: Node): DeploymentSettings {
   // Failover order (`-c smsProviders=twilio,aws-sms`) or shares (`twilio:80,aws-sms:20`); when
