@@ -3,31 +3,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoApiKeyStore } from '../../shared/adapters/dynamo/api-key-store.js';
 import { DynamoAuditLog } from '../../shared/adapters/dynamo/audit-log.js';
 import { keys } from '../../shared/adapters/dynamo/keys.js';
-import type { ApiKeyRecord } from '../../shared/staff/api-key-store.js';
-import type { AuditEntry } from '../../shared/staff/audit-log.js';
 import { freshTable, type TestTable } from '../support/dynamo-table.js';
-
-const aKey = (overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({
-  keyId: '01jkey00000000000000000001',
-  name: 'Roads team',
-  role: 'sender',
-  department: 'roads',
-  mode: 'live',
-  createdAt: '2025-03-01T09:00:00.000Z',
-  revoked: false,
-  ...overrides,
-});
-
-const anEntry = (at: string, id: string, overrides: Partial<AuditEntry> = {}): AuditEntry => ({
-  id,
-  at,
-  actor: { keyId: 'operator', name: 'IT', role: 'operator', department: '*' },
-  action: 'topic.create',
-  target: { type: 'topic', id },
-  before: undefined,
-  after: { id },
-  ...overrides,
-});
+import { aKey, anEntry } from './access/keys-and-audit.contract.js';
 
 /** What the ports promise is in access/keys-and-audit.contract.ts, run against these stores and the in-memory ones; here, the items they keep. */
 describe('DynamoApiKeyStore', () => {

@@ -10,7 +10,7 @@ import type { AuditEntry, AuditLog } from '../../../shared/staff/audit-log.js';
  * stopped half-way) is in keys-and-audit-stores.test.ts.
  */
 
-const aKey = (overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({
+export const aKey = (overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({
   keyId: '01jkey00000000000000000001',
   name: 'Roads team',
   role: 'sender',
@@ -21,7 +21,7 @@ const aKey = (overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({
   ...overrides,
 });
 
-const anEntry = (at: string, id: string, overrides: Partial<AuditEntry> = {}): AuditEntry => ({
+export const anEntry = (at: string, id: string, overrides: Partial<AuditEntry> = {}): AuditEntry => ({
   id,
   at,
   actor: { keyId: 'operator', name: 'IT', role: 'operator', department: '*' },
