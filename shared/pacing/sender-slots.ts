@@ -59,8 +59,8 @@ export class SenderSlots {
 
   /**
    * True when a slot at `at` is no longer to be used: it fell in the pause a 429 caused, or it
-   * went by more than half an interval ago (the function was busy), when sent it would bunch up
-   * against the next one's. An unmetered sender hands every slot out now, pause or not.
+   * went by longer ago than a send may be late (the function was busy; see slotGivenUp). An
+   * unmetered sender hands every slot out now, pause or not.
    */
   givenUp(at: number): boolean {
     return slotGivenUp(at, this.options.clock.now().getTime(), this.hold, this.unitsPerSecond);

@@ -48,8 +48,9 @@ export async function takeTurn(state: ChannelRun, position: number, recipient: R
  * Waits for the resident's slot and answers the schedule it is from; undefined when the run
  * stops here instead (the schedule full, the run handed back before this resident). A 429 in the
  * wait (a send before this one's) pauses the sender: a slot inside the pause is given up for one
- * after it. So is a slot that went by more than half an interval ago (the function was busy):
- * sent that late it would bunch up against the next one's.
+ * after it. So is a slot that went by longer ago than a send may be late (the function was busy;
+ * lateSendToleranceMs): sent that late it could bunch up with the next one's or tip a provider's
+ * one-second window.
  */
 export async function waitForSlot(state: ChannelRun, turn: Turn, identity: SenderIdentity, units: number): Promise<SenderSlots | undefined> {
   const { deps } = state;
