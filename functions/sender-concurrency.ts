@@ -9,13 +9,22 @@ import type { DeploymentSettings } from './catalog-types.js';
 const assumedKind: Record<Channel, SenderKind> = { sms: 'long_code', whatsapp: 'whatsapp_number' };
 
 /**
+ * Each lane's function memory. The bulk lane's functions spend most of a broadcast waiting for
+ * their sender's slots, billed by the GB-second, so they are as small as their work allows; each
+ * carries half the rate of a 512 MB one (lane-widths.ts), so the lane is as wide as it needs to
+ * be. The urgent lane keeps 512 MB: a start from cold is quicker with more CPU, and an urgent
+ * broadcast's first send is the figure that matters there.
+ */
+export const SENDER_MEMORY_MB = { sendBulk: 256, sendUrgent: 512 } as const;
+
+/**
  * How many bulk sending functions may run at once (shared/pacing/lane-widths.ts), for the senders
  * the deployment sends from: the SENDERS entries plus each listed provider's channel they do not
  * cover, at the rate the senders themselves will use (SEND_RATES, an entry's own mps, the
  * provider's default).
  */
 export function bulkSenderConcurrency(settings: DeploymentSettings): number {
-  return bulkLaneWidth(deployedSenderRates(settings));
+  return bulkLaneWidth(deployedSenderRates(settings), SENDER_MEMORY_MB.sendBulk);
 }
 
 /** The urgent lane's width, from the bulk lane's (shared/pacing/lane-widths.ts). */

@@ -1,7 +1,7 @@
 import { fanOutEnvSchema, senderEnvSchema } from '../../shared/config/env.js';
 import { defineFunction, type DeploymentSettings, type FunctionDefinition, secretsOfProvidersInUse } from '../catalog-types.js';
 import { sendBatchFragment } from '../env-fragments.js';
-import { bulkSenderConcurrency, urgentSenderConcurrency } from '../sender-concurrency.js';
+import { bulkSenderConcurrency, SENDER_MEMORY_MB, urgentSenderConcurrency } from '../sender-concurrency.js';
 import type { BackoffRetryPolicy } from '../../shared/domain/retry-policy.js';
 import { broadcastTiming, failover, prices, provider, senders, sendRates, table, twilioStatusCallbackUrl } from './environment.js';
 
@@ -47,7 +47,7 @@ function senderFunction(description: string, queue: 'sendUrgent' | 'sendBulk', m
     access: { table: 'readwrite', secrets: secretsOfProvidersInUse, sendsSms: true, sendsTo: [queue] },
     // Long enough for a job of 250 at a 10 msg/s sender's share of its rate (slower senders hand the rest back); the visibility timeout is 6× this.
     timeoutSeconds: 120,
-    memoryMb: 512,
+    memoryMb: SENDER_MEMORY_MB[queue],
   });
 }
 

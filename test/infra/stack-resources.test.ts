@@ -367,9 +367,9 @@ describe('event sources', () => {
   it.each([
     ['the default Twilio SMS and WhatsApp senders, 10 msg/s each: one function each', {}, 2, 20],
     [
-      'a short code at 100 msg/s and the Cloud API at 80: three and two',
+      'a short code at 100 msg/s and the Cloud API at 80: five and four (256 MB functions, 20 msg/s each)',
       { smsProvider: 'twilio', whatsappProvider: 'whatsapp-cloud', sendRates: { 'twilio:sms': 100 } },
-      5,
+      9,
       20,
     ],
     [
@@ -381,7 +381,7 @@ describe('event sources', () => {
           { id: 'wa', provider: 'twilio', channel: 'whatsapp', from: 'whatsapp:+447700900300', mps: 50 },
         ],
       },
-      4,
+      5,
       20,
     ],
     ['a high-throughput deployment: the bulk lane at its ceiling, the urgent one twice as wide', { sendRates: { 'twilio:sms': 3_000 } }, 50, 100],
