@@ -18,6 +18,7 @@ import { BROADCAST_TOPICS, createTopics, population, seedResidents, URGENT_TOPIC
 import { achievedRate, providerAnswers, sendsOf } from './sends.js';
 import { paceWriteOf, type TimedPaceWrite } from './timeline.js';
 import { BENCH_TEMPLATE, urgentUnderBulk } from './urgent.js';
+import { lateSendToleranceMs } from '../shared/pacing/throttle-rules.js';
 import { pacedRate, pacedShare, rateVerdict } from './verdict.js';
 import { accountRecipients, timelineOf, waitForReceipts } from './broadcast-outcome.js';
 import type { Audience, Bench, Sent } from './cell-state.js';
@@ -268,7 +269,7 @@ async function measureBroadcast(bench: Bench, memory: MemorySampler, options: Op
   });
   // The machine over the busiest sender's sending window: the window its rate is measured over.
   const window = sends.busiestSender ? { from: sends.busiestSender.firstAt, to: sends.busiestSender.lastAt } : { from: sent.createdAt, to: sendsDoneAt };
-  const load = sent.machine.loadBetween(window.from, Math.max(window.to, window.from + 1));
+  const load = sent.machine.loadBetween(window.from, Math.max(window.to, window.from + 1), mps ? lateSendToleranceMs(pacedRate(mps)) : undefined);
   const sdkRequests = totals(countsBetween(sent.beforeBroadcast.counts, sent.afterSends.counts));
   const share = pacedShare(rate, mps);
   const fanOutPeak = memory.peak(sent.createdAt, sent.watched.fanOutDoneAt ?? sendsDoneAt);
@@ -330,6 +331,7 @@ async function measureBroadcast(bench: Bench, memory: MemorySampler, options: Op
       eventLoopUtilisation: load.eventLoopUtilisation,
       cpuCoresBusy: load.cpuCoresBusy,
       hostStealShare: load.hostStealShare,
+      lateTimerShare: load.lateTimerShare,
       sdkRequestsPerSecond: sendsDoneAt > sent.createdAt ? sdkRequests.requests / ((sendsDoneAt - sent.createdAt) / 1000) : undefined,
     },
     timeline: timelineOf(bench, sent, sends, mps),

@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
+import { WINDOW_SLACK_MS } from '../shared/pacing/throttle-rules.js';
 import { cpuTimes, stolenShare, type CpuTimes } from './host-cpu.js';
+import { lateShareBetween, TimerLateness } from './timer-lateness.js';
 import { utilisationBetween } from './timeline.js';
 import type { MachineLoad } from './verdict.js';
 
@@ -22,15 +24,18 @@ interface MachineSample {
 export class MachineSampler {
   readonly samples: MachineSample[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private readonly lateness = new TimerLateness();
 
   start(): void {
     this.sample();
     this.timer = setInterval(() => this.sample(), 1_000);
     this.timer.unref();
+    this.lateness.start();
   }
 
   stop(): void {
     clearInterval(this.timer);
+    this.lateness.stop();
     this.sample();
   }
 
@@ -40,8 +45,12 @@ export class MachineSampler {
     this.samples.push({ at: Date.now(), active, idle, cpuMicros: user + system, host: cpuTimes() });
   }
 
-  /** The load between the samples around [from, to]. */
-  loadBetween(from: number, to: number): MachineLoad & { from: number; to: number } {
+  /**
+   * The load between the samples around [from, to]. `lateToleranceMs`: how late a send may leave
+   * after its slot at the rate measured (lateSendToleranceMs; the window's slack by default, the
+   * largest it is at any rate, so the machine is never blamed for more than it cost).
+   */
+  loadBetween(from: number, to: number, lateToleranceMs = WINDOW_SLACK_MS): MachineLoad & { from: number; to: number } {
     const before = this.samples.filter((sample) => sample.at <= from).at(-1) ?? this.samples[0];
     const after = this.samples.find((sample) => sample.at >= to) ?? this.samples.at(-1);
     if (!before || !after || after.at <= before.at) {
@@ -53,6 +62,7 @@ export class MachineSampler {
       eventLoopUtilisation: utilisationBetween(this.samples, from, to) ?? undefined,
       cpuCoresBusy: (after.cpuMicros - before.cpuMicros) / 1000 / (after.at - before.at),
       hostStealShare: stolenShare(before.host, after.host),
+      lateTimerShare: lateShareBetween(this.lateness.stalls, from, to, lateToleranceMs),
     };
   }
 }

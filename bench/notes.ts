@@ -8,7 +8,7 @@ export function notesFor(
     provider: { throttled: number };
     sendJobReceiveCounts: Record<string, Record<string, number>>;
     lostBreakdown: { inDeadLetterQueues: number; jobDeletedUnfinished: number };
-    localMachine: { eventLoopUtilisation?: number; cpuCoresBusy?: number; hostStealShare?: number };
+    localMachine: { eventLoopUtilisation?: number; cpuCoresBusy?: number; hostStealShare?: number; lateTimerShare?: number };
   },
   mps: number | undefined,
 ): string[] {
@@ -17,6 +17,7 @@ export function notesFor(
     eventLoopUtilisation: run.localMachine.eventLoopUtilisation,
     cpuCoresBusy: run.localMachine.cpuCoresBusy,
     hostStealShare: run.localMachine.hostStealShare,
+    lateTimerShare: run.localMachine.lateTimerShare,
   });
   if (rate) notes.push(rate);
   const counts = Object.entries(run.sendJobReceiveCounts)

@@ -149,8 +149,9 @@ export function render(
   lines.push(
     `LOCAL MACHINE over ${machine.window}: event loop busy ${percent(machine.eventLoopUtilisation ?? NaN, 0)} of the time, ${fixed(machine.cpuCoresBusy ?? NaN, 2)} CPU cores busy, ` +
       `${machine.hostStealShare === undefined ? 'host steal time unknown' : `${fixed(100 * machine.hostStealShare, 1)}% of CPU time stolen by the host`}; ` +
+      `${machine.lateTimerShare === undefined ? '' : `timers ran too late for a send ${percent(machine.lateTimerShare)} of the time; `}` +
       `${fixed(machine.sdkRequestsPerSecond ?? NaN, 0)} SDK requests/s over the broadcast. The emulators and every function share one Node process and its one JavaScript thread: ` +
-      `only an event loop busy ≥ ${SATURATED_EVENT_LOOP * 100}% of the time (or steal ≥ ${HIGH_STEAL * 100}%) makes this machine the limit. Rate verdict: ${main.rateVerdict}.`,
+      `only an event loop busy ≥ ${SATURATED_EVENT_LOOP * 100}% of the time (or steal ≥ ${HIGH_STEAL * 100}%), or timers late often enough to cost the missing slots, makes this machine the limit. Rate verdict: ${main.rateVerdict}.`,
   );
   lines.push('');
   lines.push(...timelineLines(main.timeline));

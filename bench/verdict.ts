@@ -21,6 +21,12 @@ export type RateVerdict = 'met' | 'NOT MET' | 'machine-bound' | 'n/a';
 export interface MachineLoad {
   /** performance.eventLoopUtilization() over the sending window, 0–1. */
   eventLoopUtilisation: number | undefined;
+  /**
+   * The share of the sending window in which a timer ran later than a send may leave after its
+   * slot (bench/timer-lateness.ts): the share of slots this machine alone made too late to use,
+   * whatever the engine did. Absent: not measured.
+   */
+  lateTimerShare?: number | undefined;
   /** process CPU time ÷ wall time over the same window. */
   cpuCoresBusy: number | undefined;
   /** Share of the machine's CPU time the host stole, 0–1; undefined off Linux. */
@@ -42,11 +48,24 @@ export function machineSaturated(load: MachineLoad): boolean {
   return (load.eventLoopUtilisation ?? 0) >= SATURATED_EVENT_LOOP || (load.hostStealShare ?? 0) >= HIGH_STEAL;
 }
 
-/** met (≥ 95% of the paced rate), machine-bound (under it, with the machine saturated), NOT MET (under it, with room to spare). */
+/**
+ * True when the slots this machine's late timers cost would, given back, make up the shortfall:
+ * what is left under MET_SHARE is then the machine's, not the engine's. A timer more than the
+ * tolerance late means a send that would have left too late, and the sender gives that slot up
+ * (shared/pacing/throttle-rules.ts), so the late share is a count of slots lost to the machine.
+ */
+export function machineExplainsShortfall(share: number, load: MachineLoad): boolean {
+  return load.lateTimerShare !== undefined && share + load.lateTimerShare >= MET_SHARE;
+}
+
+/**
+ * met (≥ 95% of the paced rate); machine-bound (under it, with the machine saturated, or its late
+ * timers alone costing the missing slots); NOT MET (under it, with room to spare).
+ */
 export function rateVerdict(share: number | undefined, load: MachineLoad): RateVerdict {
   if (share === undefined) return 'n/a';
   if (share >= MET_SHARE) return 'met';
-  return machineSaturated(load) ? 'machine-bound' : 'NOT MET';
+  return machineSaturated(load) || machineExplainsShortfall(share, load) ? 'machine-bound' : 'NOT MET';
 }
 
 /** The note a run under its rate gets: the machine is blamed only when it was the limit. */
@@ -56,7 +75,8 @@ export function rateNote(achievedRate: number | undefined, providerRate: number 
   if (verdict === 'met' || verdict === 'n/a' || achievedRate === undefined || !providerRate) return undefined;
   const machine =
     `event loop busy ${percent(load.eventLoopUtilisation ?? NaN, 0)} of the time, ${fixed(load.cpuCoresBusy ?? NaN, 2)} CPU cores busy, ` +
-    `${load.hostStealShare === undefined ? 'steal unknown' : `${percent(load.hostStealShare, 0)} stolen by the host`}`;
+    `${load.hostStealShare === undefined ? 'steal unknown' : `${percent(load.hostStealShare, 0)} stolen by the host`}` +
+    `${load.lateTimerShare === undefined ? '' : `, timers too late for a send ${percent(load.lateTimerShare)} of the time`}`;
   const achieved =
     `The busiest sender averaged ${fixed(achievedRate, 1)} msg/s (busiest second ${peakSecond}), ${percent(share ?? NaN)} of the ${fixed(pacedRate(providerRate), 1)} msg/s ` +
     `the pacer may use (${providerRate} msg/s less ${percent(1 - PACING_HEADROOM, 0)} headroom)`;

@@ -13,6 +13,8 @@ describe('bench rate verdict: the machine is blamed only when it was the limit',
     ['under 95% with more than a core busy but the event loop not saturated', 0.48, { ...idle, cpuCoresBusy: 1.1 }, 'NOT MET'],
     ['under 95% with the event loop saturated', 0.48, { ...idle, eventLoopUtilisation: 0.9 }, 'machine-bound'],
     ['under 95% with the host stealing a tenth of the CPU', 0.7, { ...idle, hostStealShare: 0.1 }, 'machine-bound'],
+    ['under 95%, the machine\'s late timers costing the missing slots', 0.92, { ...idle, lateTimerShare: 0.04 }, 'machine-bound'],
+    ['under 95%, the machine\'s late timers costing fewer slots than are missing', 0.92, { ...idle, lateTimerShare: 0.02 }, 'NOT MET'],
     ['under 95% with the load unknown', 0.7, { eventLoopUtilisation: undefined, cpuCoresBusy: undefined, hostStealShare: undefined }, 'NOT MET'],
     ['no rate measured', undefined, idle, 'n/a'],
   ] as const)('%s', (_case, share, load, expected) => {
@@ -39,6 +41,7 @@ describe('bench rate verdict: the machine is blamed only when it was the limit',
   it.each([
     ['the machine had room: the engine is named, the timeline pointed at', 13.2, idle, /engine left the rate unused/],
     ['the event loop was saturated: the machine is named', 13.2, { ...idle, eventLoopUtilisation: 0.95 }, /measures this machine, not pacing/],
+    ['late timers cost the missing slots: the machine is named, with the late share', 18.1, { ...idle, lateTimerShare: 0.05 }, /timers too late for a send 5\.0% of the time\): the rate figure measures this machine/],
   ] as const)('the note when the rate was not met: %s', (_case, achieved, load, expected) => {
     // Act
     const note = rateNote(achieved, 20, 16, load);
