@@ -88,7 +88,9 @@ export function evaluateGoals(inputs: GoalInputs): Goal[] {
     {
       goal: 'AWS cost per million messages',
       target: '< $5',
-      measured: `$${fixed(analysis.cost.perMillionMessagesModelled, 2)} at AWS latencies (Lambda as observed here: $${fixed(analysis.cost.perMillionMessages, 2)})`,
+      measured:
+        `$${fixed(analysis.cost.perMillionMessagesModelled, 2)} at AWS latencies (Lambda as observed here: $${fixed(analysis.cost.perMillionMessages, 2)}; ` +
+        `at DynamoDB's prices before November 2024: $${fixed(analysis.cost.perMillionMessagesModelledAtEarlierPrices, 2)})`,
       met: analysis.messagesSent > 0 ? analysis.cost.perMillionMessagesModelled < 5 : undefined,
     },
   ];

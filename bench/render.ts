@@ -1,7 +1,7 @@
 import { lambdaArchitecture } from '../functions/lambda-platform.js';
 import type { BroadcastView } from './admin-api.js';
 import { verdict } from './goals.js';
-import { AWS_LATENCY_MODEL, PRICES, receiptsThroughApiGateway, type Analysis } from './report.js';
+import { AWS_LATENCY_MODEL, DYNAMO_PRICES_BEFORE_NOVEMBER_2024, PRICES, receiptsThroughApiGateway, type Analysis } from './report.js';
 import { dollars, fixed, formatNumber, megabytes, percent, table } from './text-format.js';
 import type { MainRun } from './cell.js';
 import type { Options } from './options.js';
@@ -253,6 +253,12 @@ export function costLines(analysis: Analysis, latencyMs: number): string[] {
         ],
         ['total (observed Lambda ms)', '', dollars(cost.total), perMillion(cost.total)],
         ['total (Lambda at AWS latencies)', '', dollars(cost.totalModelled), perMillion(cost.totalModelled)],
+        [
+          '  … at DynamoDB\'s prices before 1 November 2024',
+          `$${DYNAMO_PRICES_BEFORE_NOVEMBER_2024.perMillionWriteUnits}/M, $${DYNAMO_PRICES_BEFORE_NOVEMBER_2024.perMillionReadUnits}/M`,
+          dollars(cost.totalModelledAtEarlierPrices),
+          perMillion(cost.totalModelledAtEarlierPrices),
+        ],
       ],
     ),
     `Assumptions: free tiers ignored; on-demand DynamoDB; Lambda at the catalog's memory sizes and the durations observed here; ` +

@@ -3,17 +3,24 @@ import { groupBy, totals, type CounterSnapshot } from './aws-request-counter.js'
 import type { TimingSnapshot } from './lambda-timing.js';
 import { lambdaArchitecture, lambdaPricePerGbSecond } from '../functions/lambda-platform.js';
 
-/** Public prices (eu-west-2 is within a few per cent of these; free tiers ignored). */
+/**
+ * Public prices, us-east-1 (eu-west-2 is 10–20% dearer; free tiers ignored). DynamoDB's on-demand
+ * prices are those since 1 November 2024, when AWS halved them; the ones before are kept below,
+ * because the cost goals of crier's delivery work were stated at them.
+ */
 export const PRICES = {
   sqsPerMillionRequests: 0.4,
-  dynamoPerMillionWriteUnits: 1.25,
-  dynamoPerMillionReadUnits: 0.25,
+  dynamoPerMillionWriteUnits: 0.625,
+  dynamoPerMillionReadUnits: 0.125,
   /** At the architecture the stack deploys (functions/lambda-platform.ts). */
   lambdaPerGbSecond: lambdaPricePerGbSecond[lambdaArchitecture],
   lambdaPerMillionRequests: 0.2,
   /** HTTP API, first 300 million requests a month: what still arrives through it (see receiptsThroughApiGateway). */
   apiGatewayPerMillionRequests: 1.0,
 } as const;
+
+/** DynamoDB on demand before 1 November 2024: the prices the cost goals were first stated at. */
+export const DYNAMO_PRICES_BEFORE_NOVEMBER_2024 = { perMillionWriteUnits: 1.25, perMillionReadUnits: 0.25 } as const;
 
 const RECEIPTS_ROUTE = 'twilioStatus (delivery receipts)';
 
@@ -65,6 +72,9 @@ export interface CostBreakdown {
   lambdaComputeModelled: number;
   totalModelled: number;
   perMillionMessagesModelled: number;
+  /** The modelled total at DynamoDB's prices before November 2024 (DYNAMO_PRICES_BEFORE_NOVEMBER_2024). */
+  totalModelledAtEarlierPrices: number;
+  perMillionMessagesModelledAtEarlierPrices: number;
   sqs: number;
   dynamoWrites: number;
   dynamoReads: number;
@@ -168,6 +178,8 @@ export function analyse(
     lambdaComputeModelled,
     totalModelled: 0,
     perMillionMessagesModelled: 0,
+    totalModelledAtEarlierPrices: 0,
+    perMillionMessagesModelledAtEarlierPrices: 0,
     sqs: (sqsBilled * PRICES.sqsPerMillionRequests) / 1e6,
     dynamoWrites: (dynamo.writeUnits * PRICES.dynamoPerMillionWriteUnits) / 1e6,
     dynamoReads: (dynamo.readUnits * PRICES.dynamoPerMillionReadUnits) / 1e6,
@@ -183,6 +195,10 @@ export function analyse(
   cost.perMillionMessages = messagesSent > 0 ? (cost.total * 1e6) / messagesSent : 0;
   cost.totalModelled = cost.total - cost.lambdaCompute + cost.lambdaComputeModelled;
   cost.perMillionMessagesModelled = messagesSent > 0 ? (cost.totalModelled * 1e6) / messagesSent : 0;
+  const dynamoBefore =
+    (dynamo.writeUnits * DYNAMO_PRICES_BEFORE_NOVEMBER_2024.perMillionWriteUnits + dynamo.readUnits * DYNAMO_PRICES_BEFORE_NOVEMBER_2024.perMillionReadUnits) / 1e6;
+  cost.totalModelledAtEarlierPrices = cost.totalModelled - cost.dynamoWrites - cost.dynamoReads + dynamoBefore;
+  cost.perMillionMessagesModelledAtEarlierPrices = messagesSent > 0 ? (cost.totalModelledAtEarlierPrices * 1e6) / messagesSent : 0;
 
   const reported = dynamo.reportedUnitRequests;
   const estimated = dynamo.estimatedUnitRequests;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TimingSnapshot } from '../../bench/lambda-timing.js';
+import { statsKey } from '../../bench/aws-request-counter.js';
 import { analyse, PRICES, receiptsThroughApiGateway } from '../../bench/report.js';
 
 /** A run of 3,000 messages with their two receipts each and nothing else counted: only receipts cost anything. */
@@ -54,5 +55,26 @@ describe('bench cost model: paced senders', () => {
 
     // Assess
     expect(lambda.find((row) => row.functionId === 'sendBulk')?.modelledMs).toBe(1 * 2 + 250 * 300);
+  });
+});
+
+describe('bench cost model: DynamoDB prices', () => {
+  it('prices write and read units at today\'s on-demand prices, and shows the total at those before November 2024 beside it', () => {
+    // Prepare: one write unit and one read unit a message, nothing else
+    const stats = (writeUnits: number, readUnits: number) => ({
+      requests: MESSAGES, errors: 0, emptyReceives: 0, messages: 0, billedRequests: MESSAGES, readUnits, writeUnits, reportedUnitRequests: MESSAGES, estimatedUnitRequests: 0,
+    });
+    const counts = {
+      [statsKey('DynamoDB', 'UpdateItem', 'MESSAGE', 'sendBulk')]: stats(MESSAGES, 0),
+      [statsKey('DynamoDB', 'GetItem', 'MESSAGE', 'sendBulk')]: stats(0, MESSAGES),
+    };
+
+    // Act
+    const { cost } = analyse(counts, receiptsOnly, MESSAGES, MESSAGES, 0);
+
+    // Assess: $0.625 and $0.125 per million units today, twice that before
+    expect(cost.dynamoWrites).toBeCloseTo((MESSAGES * 0.625) / 1e6, 12);
+    expect(cost.dynamoReads).toBeCloseTo((MESSAGES * 0.125) / 1e6, 12);
+    expect(cost.totalModelledAtEarlierPrices - cost.totalModelled).toBeCloseTo((MESSAGES * (1.25 - 0.625 + 0.25 - 0.125)) / 1e6, 12);
   });
 });
