@@ -248,9 +248,9 @@ export class InMemoryMessageStore implements MessageStore {
     providerMessageId: string,
     at: string,
     cost?: SentExtras,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const message = this.messages.get(messageId);
-    if (!message) return;
+    if (!message) return false;
     Object.assign(message, { provider, providerMessageId });
     if (cost) {
       Object.assign(message, {
@@ -261,11 +261,14 @@ export class InMemoryMessageStore implements MessageStore {
     }
     // A receipt may have overtaken the send: keep its status.
     if (recordRank(message.status) < statusRank.sent) Object.assign(message, { status: 'sent', updatedAt: at });
+    return true;
   }
 
-  async markFailed(messageId: string, errorCode: string | undefined, at: string): Promise<void> {
+  async markFailed(messageId: string, errorCode: string | undefined, at: string): Promise<boolean> {
     const message = this.messages.get(messageId);
-    if (message) Object.assign(message, { status: 'failed', errorCode, updatedAt: at });
+    if (!message) return false;
+    Object.assign(message, { status: 'failed', errorCode, updatedAt: at });
+    return true;
   }
 
   async release(messageId: string): Promise<void> {
