@@ -361,18 +361,21 @@ export function messageStoreContract(name: string, makeStore: MessageStoreFactor
         expect(await messages.get(record.messageId)).toEqual({ ...record, status: 'delivered', errorCode: undefined, updatedAt: RECEIPT_AT });
       });
 
-      it('ranks a skip above every receipt: a receipt never moves it', async () => {
-        // Prepare
-        const skip = aMessageRecord({ messageId: newMessageId(), status: 'skipped', skipReason: 'opted_out' });
-        await messages.recordOnce(structuredClone(skip));
+      it.each<MessageStatus>(['queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'read'])(
+        'ranks a skip above every receipt: a %s receipt never moves it (it was never sent)',
+        async (status) => {
+          // Prepare
+          const skip = aMessageRecord({ messageId: newMessageId(), status: 'skipped', skipReason: 'opted_out' });
+          await messages.recordOnce(structuredClone(skip));
 
-        // Act
-        const applied = await messages.applyReceipt(skip.messageId, 'delivered', undefined, RECEIPT_AT);
+          // Act
+          const applied = await messages.applyReceipt(skip.messageId, status, undefined, RECEIPT_AT);
 
-        // Assess
-        expect(applied).toBeUndefined();
-        expect(await messages.get(skip.messageId)).toEqual(skip);
-      });
+          // Assess
+          expect(applied).toBeUndefined();
+          expect(await messages.get(skip.messageId)).toEqual(skip);
+        },
+      );
 
       it('ignores a receipt for a message it does not know, and creates nothing', async () => {
         // Prepare
