@@ -20,9 +20,17 @@ export function supersedes(incoming: MessageStatus, stored: MessageStatus): bool
 }
 
 /**
- * The rank of a message record's status: a skip ranks with the final outcomes, so no receipt but
- * a read one would move it (and a skipped message has no provider id for a receipt to name).
+ * The rank of a message record's status. A skip ranks above every receipt, "read" included: a
+ * skipped resident was sent nothing, so no provider receipt (a replayed one, one naming the wrong
+ * message) may make the record say otherwise, nor count on its broadcast as delivered.
  */
+export const SKIPPED_RANK = statusRank.read + 1;
+
 export function recordRank(status: MessageStatus | 'skipped'): number {
-  return status === 'skipped' ? statusRank.failed : statusRank[status];
+  return status === 'skipped' ? SKIPPED_RANK : statusRank[status];
+}
+
+/** Whether a receipt's status moves a stored record on (status precedence, a skip never). */
+export function receiptMoves(incoming: MessageStatus, stored: MessageStatus | 'skipped'): boolean {
+  return statusRank[incoming] > recordRank(stored);
 }

@@ -21,8 +21,14 @@ export interface InboundLog {
    */
   countFromSender(phone: string, window: string, expiresAt: Date): Promise<number>;
   begin(provider: string, providerMessageId: string, record: { from: string; channel: Channel; body: string; at: string }): Promise<InboundLogEntry>;
-  /** `redactedBody` replaces the stored text when it must not be kept (an under-13's age). */
-  finish(provider: string, providerMessageId: string, replyMessageId: string | undefined, redactedBody?: string): Promise<void>;
+  /**
+   * Marks a message handled. `redactedBody` replaces the stored text when it must not be kept (an
+   * under-13's age). True when it was; false, with nothing written, when there is no such entry
+   * (a later attempt took the stale claim over and gave it back on failing, or it expired): an
+   * entry of only these fields would answer the provider's next delivery of the message as a
+   * duplicate, so it would never be acted on, and would hold no number, text or expiry.
+   */
+  finish(provider: string, providerMessageId: string, replyMessageId: string | undefined, redactedBody?: string): Promise<boolean>;
   /**
    * Gives back the claim `begin` took at `startedAt` when handling failed, so the provider's
    * retry is acted on at once instead of being taken for a duplicate. A finished entry stays.

@@ -80,10 +80,14 @@ export interface MessageStore {
   get(messageId: string): Promise<MessageRecord | undefined>;
   /**
    * The provider accepted it; the cost estimate (and any price the provider reported) and the
-   * sender identity it went from ride in the same write.
+   * sender identity it went from ride in the same write. True when it was recorded; false, with
+   * nothing written, when there is no record of the message (erased while it was being sent):
+   * a record of only these fields would hold no recipient, broadcast or expiry, and would be taken
+   * for a message by receipts, counts, the delivery report and erasure.
    */
-  markSent(messageId: string, provider: string, providerMessageId: string, at: string, extra?: SentExtras): Promise<void>;
-  markFailed(messageId: string, errorCode: string | undefined, at: string): Promise<void>;
+  markSent(messageId: string, provider: string, providerMessageId: string, at: string, extra?: SentExtras): Promise<boolean>;
+  /** The send failed; true when it was recorded, false (nothing written) for no record of the message, as markSent. */
+  markFailed(messageId: string, errorCode: string | undefined, at: string): Promise<boolean>;
   /** Gives up a claim after a failure that certainly sent nothing, so a retry can claim again. */
   release(messageId: string): Promise<void>;
   /**

@@ -6,7 +6,11 @@ import type { Recipient } from '../domain/model.js';
 
 export interface TopicIndexPage {
   recipients: Recipient[];
-  /** Opaque; absent on the last page. */
+  /**
+   * Opaque; absent on the last page. Unlike a listing's (ports/page.ts), it may lead to an empty
+   * page when the last page was exactly full (DynamoDB's own LastEvaluatedKey): the fan-out then
+   * reads one page more and finds nothing, which its checkpoint counts as done.
+   */
   cursor: string | undefined;
 }
 

@@ -129,6 +129,21 @@ describe('DynamoMessageStore (a broadcast message written before the move)', () 
     expect(await messages.get(anonymised.messageId)).toMatchObject({ to: ERASED });
   });
 
+  it('keeps a skip written when skips ranked with the final outcomes: a read receipt does not move it', async () => {
+    // Prepare
+    const skip = aMessageRecord({ messageId: broadcastMessageId(BROADCAST, nextNumber()), broadcastId: BROADCAST, status: 'skipped', skipReason: 'opted_out' });
+    await table.documents.send(
+      new PutCommand({ TableName: table.tableName, Item: { ...keys.message(skip.messageId), type: 'message', ...skip, statusRank: 3, expiresAt: 1793523600 } }),
+    );
+
+    // Act
+    const applied = await messages.applyReceipt(skip.messageId, 'read', undefined, RECEIPT_AT);
+
+    // Assess
+    expect(applied).toBeUndefined();
+    expect(await messages.get(skip.messageId)).toEqual(skip);
+  });
+
   it('is not in its broadcast\'s delivery report, as messages from before the report\'s index were not', async () => {
     // Prepare
     const broadcastId = '01kbx7ye5q3z8d0rj6t2vwmnbb';

@@ -42,6 +42,21 @@ describe('the deployed sandbox (test keys in AWS)', () => {
     expect(second.cursor).toBeUndefined();
   });
 
+  it('gives no cursor when a page holds exactly the records left', async () => {
+    // Prepare
+    const day = '2025-03-03';
+    let minute = 0;
+    const sandbox = new RecordingSandboxProvider(table.documents, table.tableName, () => new Date(`${day}T09:0${minute++}:00.000Z`));
+    for (const messageId of ['e1', 'e2']) await sandbox.sendText({ messageId, to, channel: 'sms', body: `test ${messageId}`, statusCallbackUrl: 'https://x.example/status' });
+
+    // Act
+    const page = await listSandboxMessages(table.documents, table.tableName, { day, limit: 2, cursor: undefined });
+
+    // Assess: no "next" that leads to an empty page.
+    expect(page.items.map((message) => message.messageId)).toEqual(['e2', 'e1']);
+    expect(page.cursor).toBeUndefined();
+  });
+
   it('refuses a cursor it did not give', async () => {
     // Prepare
     const cursor = Buffer.from('not-a-sort-key').toString('base64url');

@@ -119,6 +119,19 @@ describe.each(Object.keys(stores))('%s (the staff store contract)', (name) => {
     expect(second.cursor).toBeUndefined();
   });
 
+  it('gives no cursor when a page holds exactly the records left', async () => {
+    // Prepare
+    const ids = ['01jstaff000000000000000001', '01jstaff000000000000000002'];
+    for (const [index, id] of ids.entries()) await store.create(aMember({ id, email: `person${index}@council.gov.uk` }));
+
+    // Act
+    const page = await store.list(2, undefined);
+
+    // Assess: no "next" that leads to an empty page.
+    expect(page.items.map((record) => record.id)).toEqual(ids);
+    expect(page.cursor).toBeUndefined();
+  });
+
   it('a removed record keeps its id but is found by neither email nor subject, and frees both', async () => {
     // Prepare
     const record = aMember({ subject: 'idp|ana' });

@@ -4,7 +4,7 @@ import type { ProviderPrice } from '../../shared/domain/costs.js';
 import { ERASED } from '../../shared/domain/erasure.js';
 import { addTotals, emptyTotals, recipientsDone, type JobTotals } from '../../shared/domain/job-totals.js';
 import { skipReasonSchema, type Broadcast, type BroadcastStatus, type MessageStatus, type SkipReason } from '../../shared/domain/model.js';
-import { recordRank, statusRank } from '../../shared/domain/status-precedence.js';
+import { receiptMoves } from '../../shared/domain/status-precedence.js';
 import {
   OUTCOME_UNKNOWN,
   type AppliedReceipt,
@@ -248,9 +248,9 @@ export class InMemoryMessageStore implements MessageStore {
     providerMessageId: string,
     at: string,
     cost?: SentExtras,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const message = this.messages.get(messageId);
-    if (!message) return;
+    if (!message) return false;
     Object.assign(message, { provider, providerMessageId });
     if (cost) {
       Object.assign(message, {
@@ -260,12 +260,15 @@ export class InMemoryMessageStore implements MessageStore {
       });
     }
     // A receipt may have overtaken the send: keep its status.
-    if (recordRank(message.status) < statusRank.sent) Object.assign(message, { status: 'sent', updatedAt: at });
+    if (receiptMoves('sent', message.status)) Object.assign(message, { status: 'sent', updatedAt: at });
+    return true;
   }
 
-  async markFailed(messageId: string, errorCode: string | undefined, at: string): Promise<void> {
+  async markFailed(messageId: string, errorCode: string | undefined, at: string): Promise<boolean> {
     const message = this.messages.get(messageId);
-    if (message) Object.assign(message, { status: 'failed', errorCode, updatedAt: at });
+    if (!message) return false;
+    Object.assign(message, { status: 'failed', errorCode, updatedAt: at });
+    return true;
   }
 
   async release(messageId: string): Promise<void> {
@@ -279,7 +282,7 @@ export class InMemoryMessageStore implements MessageStore {
 
   async applyReceipt(messageId: string, status: MessageStatus, errorCode: string | undefined, at: string): Promise<AppliedReceipt | undefined> {
     const message = this.messages.get(messageId);
-    if (!message || recordRank(message.status) >= statusRank[status]) return undefined;
+    if (!message || !receiptMoves(status, message.status)) return undefined;
     const previous = message.status as MessageStatus;
     Object.assign(message, { status, errorCode, updatedAt: at });
     return { previous, broadcastId: message.broadcastId };

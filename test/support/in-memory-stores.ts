@@ -149,9 +149,11 @@ export class InMemoryInboundLog implements InboundLog {
     return existing.state === 'done' ? { state: 'done', replyMessageId: existing.replyMessageId } : { state: 'in-progress' };
   }
 
-  async finish(provider: string, providerMessageId: string, replyMessageId: string | undefined, redactedBody?: string): Promise<void> {
+  async finish(provider: string, providerMessageId: string, replyMessageId: string | undefined, redactedBody?: string): Promise<boolean> {
     const entry = this.entries.get(`${provider}#${providerMessageId}`);
-    if (entry) Object.assign(entry, { state: 'done', replyMessageId, ...(redactedBody === undefined ? {} : { body: redactedBody }) });
+    if (!entry) return false;
+    Object.assign(entry, { state: 'done', replyMessageId, ...(redactedBody === undefined ? {} : { body: redactedBody }) });
+    return true;
   }
 
   async release(provider: string, providerMessageId: string, startedAt: string): Promise<void> {

@@ -96,6 +96,24 @@ describe('recordReceipt', () => {
     expect((await stores.messages.get(MESSAGE_ID))?.status).toBe(after);
   });
 
+  it.each<MessageStatus>(['queued', 'sent', 'delivered', 'undelivered', 'failed', 'read'])(
+    'finds a "%s" receipt for a skipped message stale, and leaves it skipped (it was never sent)',
+    async (incoming) => {
+      // Prepare
+      const stores = inMemoryStores();
+      const skip = aMessageRecord({ messageId: MESSAGE_ID, broadcastId: BROADCAST_ID, status: 'skipped', skipReason: 'opted_out' });
+      await stores.messages.recordOnce(structuredClone(skip));
+      const deps: CoreDependencies = { stores, clock: new FixedClock('2025-03-01T09:05:00.000Z'), ids: new SequentialIds() };
+
+      // Act
+      const outcome = await recordReceipt(deps, aStatusReport({ messageId: MESSAGE_ID, status: incoming }));
+
+      // Assess
+      expect(outcome).toBe('stale');
+      expect(await stores.messages.get(MESSAGE_ID)).toEqual(skip);
+    },
+  );
+
   it('reports a "sent" for a message it does not know, without a write', async () => {
     // Prepare
     const { deps, stores } = await setUp('sent');

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { messageStatusSchema, type MessageStatus } from '../../shared/domain/model.js';
-import { recordRank, statusRank, supersedes } from '../../shared/domain/status-precedence.js';
+import { receiptMoves, recordRank, statusRank, supersedes } from '../../shared/domain/status-precedence.js';
 
 /** How far along each status is, written out independently of the table. */
 const expectedRank: ReadonlyArray<[MessageStatus, number]> = [
@@ -37,12 +37,46 @@ describe('statusRank', () => {
 });
 
 describe('recordRank', () => {
-  it.each<[MessageStatus | 'skipped', number]>([...expectedRank, ['skipped', 3]])('ranks a record %s at %i', (status, rank) => {
+  // A skip above every receipt, "read" included: it was never sent.
+  it.each<[MessageStatus | 'skipped', number]>([...expectedRank, ['skipped', 5]])('ranks a record %s at %i', (status, rank) => {
     // Prepare / Act
     const actual = recordRank(status);
 
     // Assess
     expect(actual).toBe(rank);
+  });
+});
+
+describe('receiptMoves', () => {
+  it.each<[MessageStatus, MessageStatus | 'skipped', boolean, string]>([
+    ['queued', 'skipped', false, 'a skipped message was never sent: "queued" leaves it'],
+    ['sending', 'skipped', false, 'a skipped message was never sent: "sending" leaves it'],
+    ['sent', 'skipped', false, 'a skipped message was never sent: "sent" leaves it'],
+    ['delivered', 'skipped', false, 'a skipped message was never sent: "delivered" leaves it'],
+    ['undelivered', 'skipped', false, 'a skipped message was never sent: "undelivered" leaves it'],
+    ['failed', 'skipped', false, 'a skipped message was never sent: "failed" leaves it'],
+    ['read', 'skipped', false, 'a skipped message was never sent: not even "read" moves it'],
+    ['read', 'delivered', true, 'on a record as between statuses: "read" after "delivered" applies'],
+    ['delivered', 'sending', true, 'on a record as between statuses: "delivered" may overtake our own "sent"'],
+    ['sent', 'delivered', false, 'on a record as between statuses: a late "sent" never overwrites "delivered"'],
+  ])('%s over a record %s: %s (%s)', (incoming, stored, expected) => {
+    // Prepare / Act
+    const moves = receiptMoves(incoming, stored);
+
+    // Assess
+    expect(moves).toBe(expected);
+  });
+
+  it('agrees with supersedes on every pair of statuses', () => {
+    // Prepare
+    const status = fc.constantFrom(...messageStatusSchema.options);
+
+    // Act / Assess
+    fc.assert(
+      fc.property(status, status, (incoming, stored) => {
+        expect(receiptMoves(incoming, stored)).toBe(supersedes(incoming, stored));
+      }),
+    );
   });
 });
 

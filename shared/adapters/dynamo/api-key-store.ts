@@ -5,6 +5,7 @@ import type { Page } from '../../ports/page.js';
 import { decodeApiKeyCursor, encodeApiKeyCursor } from '../../platform/api-key-cursor.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';
+import { pageOfQuery } from './query-page.js';
 
 /**
  * Two items per key: the credential (`APIKEY#<hash>`, what authentication reads) and the key by
@@ -49,13 +50,15 @@ export class DynamoApiKeyStore implements ApiKeyStore {
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': keys.apiKeysPartition },
-        Limit: limit,
+        // One more than the page, so a cursor is given only when a key follows (query-page.ts).
+        Limit: limit + 1,
         ExclusiveStartKey: cursor === undefined ? undefined : keys.apiKeyById(decodeApiKeyCursor(cursor)),
       }),
     );
+    const { items, resumeAfter } = pageOfQuery(Items ?? [], LastEvaluatedKey, limit);
     return {
-      items: (Items ?? []).map(toRecord),
-      cursor: LastEvaluatedKey ? encodeApiKeyCursor(String(LastEvaluatedKey.sk).slice('KEY#'.length)) : undefined,
+      items: items.map(toRecord),
+      cursor: resumeAfter ? encodeApiKeyCursor(String(resumeAfter.sk).slice('KEY#'.length)) : undefined,
     };
   }
 

@@ -86,20 +86,29 @@ export class DynamoInboundLog implements InboundLog {
       : { state: 'in-progress' };
   }
 
-  async finish(provider: string, providerMessageId: string, replyMessageId: string | undefined, redactedBody?: string): Promise<void> {
-    await this.documents.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.inbound(provider, providerMessageId),
-        UpdateExpression: `SET #state = :done, replyMessageId = :reply${redactedBody === undefined ? '' : ', body = :body'}`,
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':done': 'done',
-          ':reply': replyMessageId ?? null,
-          ...(redactedBody === undefined ? {} : { ':body': redactedBody }),
-        },
-      }),
-    );
+  async finish(provider: string, providerMessageId: string, replyMessageId: string | undefined, redactedBody?: string): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.inbound(provider, providerMessageId),
+          UpdateExpression: `SET #state = :done, replyMessageId = :reply${redactedBody === undefined ? '' : ', body = :body'}`,
+          // An update creates a missing item: a 'done' entry of only these fields would answer the
+          // provider's next delivery of the message as a duplicate, and would never expire.
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':done': 'done',
+            ':reply': replyMessageId ?? null,
+            ...(redactedBody === undefined ? {} : { ':body': redactedBody }),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async sentBy(phone: string): Promise<InboundMessageRef[]> {

@@ -7,6 +7,7 @@ import type { StaffStore } from '../../staff/staff-store.js';
 import { isConditionFailure } from './conditions.js';
 import { decodeSortKeyCursor, encodeSortKeyCursor } from '../../platform/page-cursor.js';
 import { keys } from './keys.js';
+import { pageOfQuery } from './query-page.js';
 
 /**
  * A claim older than this with no record behind it is a create that stopped part-way (a function
@@ -74,13 +75,15 @@ export class DynamoStaffStore implements StaffStore {
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': keys.staffPartition },
-        Limit: limit,
+        // One more than the page, so a cursor is given only when a record follows (query-page.ts).
+        Limit: limit + 1,
         ExclusiveStartKey: cursor === undefined ? undefined : { pk: keys.staffPartition, sk: decodeSortKeyCursor(cursor, /^STAFF#/) },
       }),
     );
+    const { items, resumeAfter } = pageOfQuery(Items ?? [], LastEvaluatedKey, limit);
     return {
-      items: (Items ?? []).map(toRecord),
-      cursor: LastEvaluatedKey ? encodeSortKeyCursor(LastEvaluatedKey.sk) : undefined,
+      items: items.map(toRecord),
+      cursor: resumeAfter ? encodeSortKeyCursor(resumeAfter.sk) : undefined,
     };
   }
 

@@ -90,6 +90,20 @@ export function keysAndAuditContract(name: string, make: KeysAndAuditFactory): v
       expect(JSON.stringify([...first.items, ...second.items])).not.toContain('hash-');
     });
 
+    it('gives no cursor when a page holds exactly the keys left, and one only while more follow', async () => {
+      // Prepare
+      for (const n of [1, 2, 3, 4]) await store.create(`hash-${n}`, aKey({ keyId: `01jkey0000000000000000000${n}`, name: `key ${n}` }));
+
+      // Act
+      const first = await store.list(2, undefined);
+      const second = await store.list(2, first.cursor);
+
+      // Assess: no "next" that leads to an empty page.
+      expect(first.cursor).toBeDefined();
+      expect(second.items.map((key) => key.name)).toEqual(['key 3', 'key 4']);
+      expect(second.cursor).toBeUndefined();
+    });
+
     it('refuses a cursor it did not give, naming the field', async () => {
       // Prepare / Act
       const attempt = store.list(2, Buffer.from('TOPIC#x').toString('base64url'));

@@ -558,6 +558,19 @@ export function broadcastStoreContract(name: string, makeStore: BroadcastStoreFa
       expect(pages).toBeLessThanOrEqual(4);
     });
 
+    it('gives no cursor when a page holds exactly the broadcasts left', async () => {
+      // Act
+      const whole = await broadcasts.list({ department: '*', limit: created.length, cursor: undefined });
+      const first = await broadcasts.list({ department: '*', limit: created.length - 2, cursor: undefined });
+      const rest = await broadcasts.list({ department: '*', limit: 2, cursor: first.cursor });
+
+      // Assess: no "next" that leads to an empty page.
+      expect(whole.items.map((broadcast) => broadcast.id)).toEqual(newestFirst());
+      expect(whole.cursor).toBeUndefined();
+      expect(rest.items.map((broadcast) => broadcast.id)).toEqual(newestFirst().slice(-2));
+      expect(rest.cursor).toBeUndefined();
+    });
+
     it('filters after paging: a department’s page may be short while the cursor says more may follow', async () => {
       // Act
       // The newest broadcast is traffic's: a one-item page for youth holds nothing.

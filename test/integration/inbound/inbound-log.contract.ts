@@ -79,6 +79,21 @@ export function inboundLogContract(name: string, makeLog: InboundLogFactory): vo
       expect(retry).toEqual(expected);
     });
 
+    it('finishes an entry it holds, and writes nothing for one it does not: a delivery of that one later is new', async () => {
+      // Prepare
+      const [held, unknown] = [aMessageSid(), aMessageSid()];
+      await log.begin('twilio', held, record(0));
+
+      // Act
+      const finished = await log.finish('twilio', held, undefined);
+      const none = await log.finish('twilio', unknown, `reply-twilio-${unknown}`, 'redacted');
+
+      // Assess
+      expect([finished, none]).toEqual([true, false]);
+      expect(await log.anonymise('twilio', unknown)).toBeUndefined();
+      expect(await log.begin('twilio', unknown, record(1))).toEqual({ state: 'new' });
+    });
+
     it('never takes over a message that was done, however old', async () => {
       // Prepare
       const sid = aMessageSid();

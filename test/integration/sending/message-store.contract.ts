@@ -106,7 +106,7 @@ export function messageStoreContract(name: string, makeStore: MessageStoreFactor
         expect(await messages.claim(record)).toEqual({ outcome: 'claimed' });
       });
 
-      it.each<[string, (messageId: string) => Promise<void>, MessageStatus]>([
+      it.each<[string, (messageId: string) => Promise<unknown>, MessageStatus]>([
         ['sent', (id) => messages.markSent(id, 'sandbox', 'SM1', SENT_AT), 'sent'],
         ['failed', (id) => messages.markFailed(id, '30003', SENT_AT), 'failed'],
         ['delivered by an early receipt', async (id) => void (await messages.applyReceipt(id, 'delivered', undefined, RECEIPT_AT)), 'delivered'],
@@ -280,6 +280,39 @@ export function messageStoreContract(name: string, makeStore: MessageStoreFactor
         });
       });
 
+      it('says it recorded the outcome of a message it holds', async () => {
+        // Prepare
+        const [sent, failed] = [aMessageRecord({ messageId: newMessageId() }), aMessageRecord({ messageId: newMessageId() })];
+        await messages.claim(sent);
+        await messages.claim(failed);
+
+        // Act
+        const outcomes = [
+          await messages.markSent(sent.messageId, 'twilio', 'SM0789', SENT_AT),
+          await messages.markFailed(failed.messageId, '30003', SENT_AT),
+        ];
+
+        // Assess
+        expect(outcomes).toEqual([true, true]);
+      });
+
+      it('writes nothing for a message it does not know (erased while it was being sent), and says so', async () => {
+        // Prepare
+        const [sent, failed] = [newMessageId(), newMessageId()];
+        const estimate = { currency: 'GBP', estimatedMicros: 35_000, units: 1, country: 'GB' };
+
+        // Act
+        const outcomes = [
+          await messages.markSent(sent, 'twilio', 'SM0999', SENT_AT, { estimate, senderId: 'crier-sms' }),
+          await messages.markFailed(failed, '30003', SENT_AT),
+        ];
+
+        // Assess: no partial record for a receipt, a report or erasure to meet later.
+        expect(outcomes).toEqual([false, false]);
+        expect(await messages.getMany([sent, failed])).toEqual([]);
+        expect(await messages.statusOf(sent)).toBeUndefined();
+      });
+
       it('records a failure with its code', async () => {
         // Prepare
         const record = aMessageRecord({ messageId: newMessageId() });
@@ -328,18 +361,21 @@ export function messageStoreContract(name: string, makeStore: MessageStoreFactor
         expect(await messages.get(record.messageId)).toEqual({ ...record, status: 'delivered', errorCode: undefined, updatedAt: RECEIPT_AT });
       });
 
-      it('ranks a skip above every receipt: a receipt never moves it', async () => {
-        // Prepare
-        const skip = aMessageRecord({ messageId: newMessageId(), status: 'skipped', skipReason: 'opted_out' });
-        await messages.recordOnce(structuredClone(skip));
+      it.each<MessageStatus>(['queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'read'])(
+        'ranks a skip above every receipt: a %s receipt never moves it (it was never sent)',
+        async (status) => {
+          // Prepare
+          const skip = aMessageRecord({ messageId: newMessageId(), status: 'skipped', skipReason: 'opted_out' });
+          await messages.recordOnce(structuredClone(skip));
 
-        // Act
-        const applied = await messages.applyReceipt(skip.messageId, 'delivered', undefined, RECEIPT_AT);
+          // Act
+          const applied = await messages.applyReceipt(skip.messageId, status, undefined, RECEIPT_AT);
 
-        // Assess
-        expect(applied).toBeUndefined();
-        expect(await messages.get(skip.messageId)).toEqual(skip);
-      });
+          // Assess
+          expect(applied).toBeUndefined();
+          expect(await messages.get(skip.messageId)).toEqual(skip);
+        },
+      );
 
       it('ignores a receipt for a message it does not know, and creates nothing', async () => {
         // Prepare

@@ -4,6 +4,7 @@ import type { Broadcast } from '../../../domain/model.js';
 import type { BroadcastQuery, ScheduledStart } from '../../../broadcasts/broadcast-store.js';
 import type { Page } from '../../../ports/page.js';
 import { keys } from '../keys.js';
+import { pageOfQuery } from '../query-page.js';
 import type { BroadcastTable } from './table.js';
 
 /** The broadcast store's listings part: the staff's listing, a topic's latest broadcasts, and scheduled starts. */
@@ -26,7 +27,8 @@ export class DynamoBroadcastListings {
   /**
    * Newest first from the one listing partition, then each broadcast read for its current state.
    * Department and status are filtered after reading, so a page can hold fewer than `limit` while
-   * `nextCursor` says more may follow.
+   * `nextCursor` says more may follow. One entry more than the page is listed (and not read), so a
+   * cursor is given only when an entry follows (query-page.ts).
    */
   async list(query: BroadcastQuery): Promise<Page<Broadcast>> {
     const response = await this.table.documents.send(
@@ -38,10 +40,10 @@ export class DynamoBroadcastListings {
           ...(query.cursor === undefined ? {} : { ':after': decodeBroadcastCursor(query.cursor) }),
         },
         ScanIndexForward: false,
-        Limit: query.limit,
+        Limit: query.limit + 1,
       }),
     );
-    const listed = response.Items ?? [];
+    const { items: listed, resumeAfter } = pageOfQuery(response.Items ?? [], response.LastEvaluatedKey, query.limit);
     const broadcasts = await Promise.all(listed.map((item) => this.table.get(String(item.broadcastId))));
     const items = broadcasts.filter(
       (broadcast): broadcast is Broadcast =>
@@ -49,8 +51,7 @@ export class DynamoBroadcastListings {
         (query.department === '*' || broadcast.department === query.department) &&
         (query.status === undefined || broadcast.status === query.status),
     );
-    const last = listed.at(-1);
-    return { items, cursor: response.LastEvaluatedKey && last ? encodeBroadcastCursor(String(last.sk)) : undefined };
+    return { items, cursor: resumeAfter ? encodeBroadcastCursor(String(resumeAfter.sk)) : undefined };
   }
 
   async scheduleStart(id: string, startsAt: string): Promise<void> {

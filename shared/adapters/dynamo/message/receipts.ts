@@ -43,9 +43,12 @@ export class DynamoReceiptWrites {
         Key,
         UpdateExpression:
           'SET #status = :status, statusRank = :rank, updatedAt = :at, errorCode = :code, receipts = list_append(if_not_exists(receipts, :empty), :receipt)',
-        ConditionExpression: 'attribute_exists(pk) AND statusRank < :rank',
+        // A skip's stored rank is above every receipt's; the status test is for skips written
+        // before it was (ranked with the final outcomes, so a "read" receipt would have moved them).
+        ConditionExpression: 'attribute_exists(pk) AND statusRank < :rank AND #status <> :skipped',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
+          ':skipped': 'skipped',
           ':status': status,
           ':rank': statusRank[status],
           ':at': at,

@@ -62,7 +62,7 @@ export class DynamoSendingWrites {
     providerMessageId: string,
     at: string,
     cost?: SentExtras,
-  ): Promise<void> {
+  ): Promise<boolean> {
     // The cost and the sender identity ride in the same write as the status (and in the fallback
     // below), never a write of their own.
     const costSet = [
@@ -95,30 +95,47 @@ export class DynamoSendingWrites {
           },
         }),
       );
+      return true;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      // The receipt got there first; still record who carried the message.
-      await this.table.documents.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: keys.message(messageId),
-          UpdateExpression: `SET provider = :provider, providerMessageId = :providerMessageId${costSet}`,
-          ExpressionAttributeValues: { ':provider': provider, ':providerMessageId': providerMessageId, ...costValues },
-        }),
-      );
     }
+    // The receipt got there first (or the record is gone: erased while the message was being
+    // sent); still record who carried the message, but only on a record that exists: an update
+    // creates a missing item, and one of only these fields would pass for a message.
+    return this.updateIfExists(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: keys.message(messageId),
+        UpdateExpression: `SET provider = :provider, providerMessageId = :providerMessageId${costSet}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':provider': provider, ':providerMessageId': providerMessageId, ...costValues },
+      }),
+    );
   }
 
-  async markFailed(messageId: string, errorCode: string | undefined, at: string): Promise<void> {
-    await this.table.documents.send(
+  async markFailed(messageId: string, errorCode: string | undefined, at: string): Promise<boolean> {
+    // Still one request: the condition only stops the update creating an item for a record erased meanwhile.
+    return this.updateIfExists(
       new UpdateCommand({
         TableName: this.table.tableName,
         Key: keys.message(messageId),
         UpdateExpression: 'SET #status = :failed, statusRank = :rank, errorCode = :code, updatedAt = :at',
+        ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':failed': 'failed', ':rank': statusRank.failed, ':code': errorCode ?? null, ':at': at },
       }),
     );
+  }
+
+  /** An update conditional on the record existing: true if it was written, false if there was no record. */
+  private async updateIfExists(update: UpdateCommand): Promise<boolean> {
+    try {
+      await this.table.documents.send(update);
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async release(messageId: string): Promise<void> {

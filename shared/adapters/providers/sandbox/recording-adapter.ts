@@ -6,6 +6,7 @@ import type { SandboxQuery, SandboxRecord } from '../../../ports/sandbox-outbox.
 import type { Page } from '../../../ports/page.js';
 import { decodeSortKeyCursor, encodeSortKeyCursor } from '../../../platform/page-cursor.js';
 import { keys } from '../../dynamo/keys.js';
+import { pageOfQuery } from '../../dynamo/query-page.js';
 import { defaultRetention } from '../../../retention/periods.js';
 import { expiresAt } from '../../../retention/schedule.js';
 
@@ -86,11 +87,11 @@ export async function listSandboxMessages(documents: DynamoDBDocumentClient, tab
         ...(query.mode === undefined ? {} : { ':mode': query.mode }),
       },
       ScanIndexForward: false,
-      Limit: query.limit,
+      // One more than the page, so a page that holds exactly what is left gives no cursor.
+      Limit: query.limit + 1,
     }),
   );
-  const items = (response.Items ?? []).map((item) => sandboxRecordSchema.parse(item));
-  // From the last key read, not the last kept: a page the filter emptied still leads on.
-  const lastRead = response.LastEvaluatedKey?.sk;
-  return { items, cursor: lastRead === undefined ? undefined : encodeSortKeyCursor(String(lastRead)) };
+  // A page the filter shortened or emptied leads on from the last key read, not the last kept.
+  const { items, resumeAfter } = pageOfQuery(response.Items ?? [], response.LastEvaluatedKey, query.limit);
+  return { items: items.map((item) => sandboxRecordSchema.parse(item)), cursor: resumeAfter ? encodeSortKeyCursor(String(resumeAfter.sk)) : undefined };
 }
