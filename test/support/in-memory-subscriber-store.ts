@@ -15,13 +15,10 @@ import {
   type Subscription,
 } from '../../shared/domain/model.js';
 import { shardOf } from '../../shared/domain/sharding.js';
-import type {
-  ErasureFootprint,
-  ImportedSubscription,
-  ImportEvidence,
-  ProfileChanges,
-  SubscriberStore,
-} from '../../shared/consent/subscriber-store.js';
+import type { ErasureFootprint } from '../../shared/consent/erasure-store.js';
+import type { ImportedSubscription, ImportEvidence } from '../../shared/consent/import-store.js';
+import type { SubscriberStore } from '../../shared/consent/subscriber-store.js';
+import type { ProfileChanges } from '../../shared/residents/profile-store.js';
 import type { TopicIndex, TopicIndexPage } from '../../shared/topics/topic-index.js';
 import { keptLanguageOf } from '../../shared/residents/kept-language.js';
 import { defaultRetention } from '../../shared/retention/periods.js';

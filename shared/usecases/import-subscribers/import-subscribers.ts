@@ -1,6 +1,6 @@
 import { ImportRefusedError, ValidationError, type ImportProblem } from '../../domain/errors.js';
 import type { Principal } from '../../domain/model.js';
-import type { ImportedSubscription, ImportEvidence } from '../../consent/subscriber-store.js';
+import type { ImportedSubscription, ImportEvidence } from '../../consent/import-store.js';
 import { logger } from '../../runtime/logger.js';
 import { recordAudit } from '../audit.js';
 import type { CoreDependencies } from '../dependencies.js';

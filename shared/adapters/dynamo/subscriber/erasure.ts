@@ -2,7 +2,7 @@ import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { channelSchema } from '../../../domain/model.js';
 import { erasureFootprint } from '../../../consent/erasure-rules.js';
 import { erasureReference, legacyPhoneHash, type PhoneHasher } from '../../../domain/erasure.js';
-import type { ErasureFootprint } from '../../../consent/subscriber-store.js';
+import type { ErasureFootprint } from '../../../consent/erasure-store.js';
 import type { RetentionPeriods } from '../../../retention/periods.js';
 import { expiresAt } from '../../../retention/schedule.js';
 import { batchGetAll } from '../batch-get.js';

@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { shardOf } from '../../../domain/sharding.js';
-import type { ImportedSubscription, ImportEvidence } from '../../../consent/subscriber-store.js';
+import type { ImportedSubscription, ImportEvidence } from '../../../consent/import-store.js';
 import { isConditionFailure } from '../conditions.js';
 import { keys } from '../keys.js';
 import { COUNTED_LANGUAGE, countedLanguageOf } from '../topic-counters.js';

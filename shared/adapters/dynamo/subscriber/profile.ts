@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Language, LanguageSource } from '../../../domain/language.js';
 import type { Channel, ConsentEvidence, SubscriberProfile } from '../../../domain/model.js';
-import type { ProfileChanges } from '../../../consent/subscriber-store.js';
+import type { ProfileChanges } from '../../../residents/profile-store.js';
 import { batchGetAll } from '../batch-get.js';
 import { isConditionFailure } from '../conditions.js';
 import { keys } from '../keys.js';
