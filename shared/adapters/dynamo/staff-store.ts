@@ -2,10 +2,10 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, typ
 import { ConflictError } from '../../domain/errors.js';
 import { keyModeSchema, roleSchema } from '../../domain/model.js';
 import type { Page } from '../../ports/page.js';
+import { decodeStaffCursor, encodeStaffCursor } from '../../staff/staff-cursor.js';
 import { staffEmailTaken, staffSubjectTaken, type StaffRecord } from '../../staff/staff-record.js';
 import type { StaffStore } from '../../staff/staff-store.js';
 import { isConditionFailure } from './conditions.js';
-import { decodeSortKeyCursor, encodeSortKeyCursor } from '../../platform/page-cursor.js';
 import { keys } from './keys.js';
 
 /**
@@ -75,12 +75,12 @@ export class DynamoStaffStore implements StaffStore {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': keys.staffPartition },
         Limit: limit,
-        ExclusiveStartKey: cursor === undefined ? undefined : { pk: keys.staffPartition, sk: decodeSortKeyCursor(cursor, /^STAFF#/) },
+        ExclusiveStartKey: cursor === undefined ? undefined : keys.staffById(decodeStaffCursor(cursor)),
       }),
     );
     return {
       items: (Items ?? []).map(toRecord),
-      cursor: LastEvaluatedKey ? encodeSortKeyCursor(LastEvaluatedKey.sk) : undefined,
+      cursor: LastEvaluatedKey ? encodeStaffCursor(String(LastEvaluatedKey.sk).slice('STAFF#'.length)) : undefined,
     };
   }
 
