@@ -74,14 +74,16 @@ export class DynamoStaffStore implements StaffStore {
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': keys.staffPartition },
-        Limit: limit,
+        // One more than the page, so a page that ends on the last record says so (no cursor), as
+        // Page promises: DynamoDB hands back a last key whenever the limit is reached.
+        Limit: limit + 1,
         ExclusiveStartKey: cursor === undefined ? undefined : keys.staffById(decodeStaffCursor(cursor)),
       }),
     );
-    return {
-      items: (Items ?? []).map(toRecord),
-      cursor: LastEvaluatedKey ? encodeStaffCursor(String(LastEvaluatedKey.sk).slice('STAFF#'.length)) : undefined,
-    };
+    const page = (Items ?? []).slice(0, limit).map(toRecord);
+    // A last key with the extra record read (or a read cut short by size) means more to come.
+    const last = LastEvaluatedKey ? page.at(-1) : undefined;
+    return { items: page, cursor: last ? encodeStaffCursor(last.id) : undefined };
   }
 
   async bindSubject(id: string, subject: string): Promise<StaffRecord | undefined> {

@@ -129,6 +129,19 @@ export function staffStoreContract(name: string, makeStore: StaffStoreFactory): 
       await expect(attempt).rejects.toMatchObject({ details: [{ field: 'cursor' }] });
     });
 
+    it('gives no cursor when the page holds the last record exactly', async () => {
+      // Prepare
+      await store.create(aMember());
+      await store.create(aMember({ id: '01jstaff000000000000000002', email: 'bo@council.gov.uk' }));
+
+      // Act
+      const page = await store.list(2, undefined);
+
+      // Assess
+      expect(page.items.map((record) => record.id)).toEqual(['01jstaff000000000000000001', '01jstaff000000000000000002']);
+      expect(page.cursor).toBeUndefined();
+    });
+
     it('a removed record keeps its id but is found by neither email nor subject, and frees both', async () => {
       // Prepare
       const record = aMember({ subject: 'idp|ana' });
