@@ -28,9 +28,10 @@ import { testPhoneHasher } from './phone-hash.js';
 
 /**
  * The subscriber store (and the topic index it feeds) in memory, for use-case tests. The consent
- * rules are the ones the DynamoDB store uses (shared/consent/*-rules.ts), and the consent
- * contract (test/integration/consent/subscriber-store.contract.ts) runs the same cases against
- * both. Everything returned is a copy, so a test cannot change the state by accident.
+ * rules are the ones the DynamoDB store uses (shared/consent/*-rules.ts), and each part's
+ * contract (consent, profile, erasure, import: test/unit/consent/subscriber-store-memory.test.ts
+ * runs them) holds it to the same cases as the DynamoDB store. Everything returned is a copy, so a
+ * test cannot change the state by accident.
  */
 
 export class InMemorySubscriberStore extends InMemorySubscriberState implements SubscriberStore, TopicIndex {
