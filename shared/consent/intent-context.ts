@@ -4,7 +4,9 @@ import type { Language } from '../domain/language.js';
 import type { ConsentEvidence, SubscriberProfile } from '../domain/model.js';
 import type { ReplyId, ReplyParams } from '../domain/replies.js';
 import type { Metrics } from '../platform/metrics.js';
-import type { Stores } from '../ports/stores.js';
+import type { Stores, WithSubscribers } from '../ports/stores.js';
+import type { ProfileStore } from '../residents/profile-store.js';
+import type { ConsentStore } from './consent-store.js';
 
 /*
  * What a handler of a resident's text (shared/consent/consent-intents.ts for the consent
@@ -13,11 +15,8 @@ import type { Stores } from '../ports/stores.js';
  * without importing each other.
  */
 
-/** What an intent handler uses of the inbound function's dependencies (which have more). */
-export interface IntentDependencies {
-  stores: Stores;
-  metrics?: Metrics;
-}
+/** What an intent handler uses of the inbound function's dependencies (which have more): of a resident, their consent and profile. */
+export type IntentDependencies = WithSubscribers<{ stores: Stores; metrics?: Metrics }, ConsentStore & ProfileStore>;
 
 /** Everything an intent handler knows about the text it is acting on. */
 export interface IntentContext {

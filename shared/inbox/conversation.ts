@@ -6,6 +6,9 @@ import type { Channel, Principal } from '../domain/model.js';
 import type { MessageRecord } from '../sending/message-store.js';
 import type { InboxEntry } from './inbox-store.js';
 import { authorize } from '../usecases/access.js';
+import type { ConsentStore } from '../consent/consent-store.js';
+import type { WithSubscribers } from '../ports/stores.js';
+import type { ProfileStore } from '../residents/profile-store.js';
 import type { CoreDependencies } from '../usecases/dependencies.js';
 import { replyRefusal, type ReplyRefusal } from './reply-rules.js';
 
@@ -54,7 +57,7 @@ export function entryAsSeenBy(entry: InboxEntry, showsNumbers: boolean): InboxEn
  * (the inbox entries from their number) with the replies sent to each and what became of them,
  * what they are subscribed to and their language, and whether a reply can be sent now.
  */
-export async function conversation(deps: CoreDependencies, principal: Principal, id: string): Promise<Conversation> {
+export async function conversation(deps: WithSubscribers<CoreDependencies, ProfileStore & ConsentStore>, principal: Principal, id: string): Promise<Conversation> {
   const entry = await deps.stores.inbox.get(id);
   if (!entry) throw new NotFoundError(`no inbox message ${id}`);
   authorize(principal, 'inbox:read', { department: entry.department });

@@ -8,6 +8,8 @@ import { templatePlaceholders } from '../templates/placeholders.js';
 import { textIn, type MessageTemplate } from '../templates/template.js';
 import { authorize } from '../usecases/access.js';
 import { recordAudit } from '../usecases/audit.js';
+import type { WithSubscribers } from '../ports/stores.js';
+import type { ProfileStore } from '../residents/profile-store.js';
 import type { InboxReplyDependencies } from './inbox-dependencies.js';
 import { replyBodySchema, replyDecision, replyRefusalSentences } from './reply-rules.js';
 
@@ -25,7 +27,7 @@ export type ReplyInput = string | { templateId: string };
  * for as long as the retention schedule says).
  */
 export async function replyToResident(
-  deps: InboxReplyDependencies,
+  deps: WithSubscribers<InboxReplyDependencies, ProfileStore>,
   principal: Principal,
   id: string,
   input: ReplyInput,
@@ -96,7 +98,7 @@ function checkedBody(text: string, field: 'body' | 'templateId'): string {
 }
 
 /** A current template of the entry's department: another's is refused as the field's problem, never sent under this department's name. */
-async function templateFor(deps: InboxReplyDependencies, principal: Principal, entry: InboxEntry, templateId: string): Promise<MessageTemplate> {
+async function templateFor(deps: WithSubscribers<InboxReplyDependencies, unknown>, principal: Principal, entry: InboxEntry, templateId: string): Promise<MessageTemplate> {
   const template = await getTemplate(deps, principal, templateId);
   const problem =
     template.archivedAt !== undefined

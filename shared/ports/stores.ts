@@ -34,3 +34,14 @@ export interface Stores {
   departments: DepartmentStore;
   importBatches: ImportBatchStore;
 }
+
+/** Every store, with the subscriber store seen through the parts `P` alone (see WithSubscribers). */
+export type StoresWithSubscribers<P> = Omit<Stores, 'subscribers'> & { subscribers: P };
+
+/**
+ * The dependencies `D` with the subscriber store seen through the parts `P` alone (ConsentStore,
+ * ProfileStore, ErasureStore, ImportStore, or `unknown` for none): a use case that takes its
+ * dependencies so says in its signature what it touches of a resident. Stores hands out the
+ * whole store, so any `D` is one of these.
+ */
+export type WithSubscribers<D extends { stores: Stores }, P> = Omit<D, 'stores'> & { stores: StoresWithSubscribers<P> };

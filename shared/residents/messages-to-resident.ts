@@ -4,7 +4,10 @@ import type { Channel, Principal } from '../domain/model.js';
 import type { MessageRecord } from '../sending/message-store.js';
 import type { InboxEntry } from '../inbox/inbox-store.js';
 import { authorize } from '../usecases/access.js';
+import type { ConsentStore } from '../consent/consent-store.js';
+import type { WithSubscribers } from '../ports/stores.js';
 import type { CoreDependencies } from '../usecases/dependencies.js';
+import type { ProfileStore } from './profile-store.js';
 import { broadcastMessageId } from '../usecases/send-message.js';
 
 /** How many of each topic's latest broadcasts are looked through for messages to the resident. */
@@ -56,7 +59,7 @@ export interface ResidentMessages {
  * Only records still kept are found: each expires at the end of the retention period. Every id
  * read is derived from this resident's number, so no other resident's message can be listed.
  */
-export async function messagesToResident(deps: CoreDependencies, principal: Principal, phone: string): Promise<ResidentMessages> {
+export async function messagesToResident(deps: WithSubscribers<CoreDependencies, ProfileStore & ConsentStore>, principal: Principal, phone: string): Promise<ResidentMessages> {
   authorize(principal, 'subscribers:read');
   const [profile, history, inbound] = await Promise.all([
     deps.stores.subscribers.getProfile(phone),

@@ -3,6 +3,7 @@ import { generalDepartment, type Principal } from '../domain/model.js';
 import type { Permission } from '../usecases/access.js';
 import { authorize } from '../usecases/access.js';
 import { recordAudit } from '../usecases/audit.js';
+import type { WithSubscribers } from '../ports/stores.js';
 import type { CoreDependencies } from '../usecases/dependencies.js';
 import {
   archivedTemplate,
@@ -24,7 +25,7 @@ export function templateDepartmentOf(principal: Principal, asked?: string): stri
  * A template the person may `permission`. Another department's is answered as one that does not
  * exist (404), as a broadcast is, so a department cannot even learn which ids are another's.
  */
-async function reachable(deps: CoreDependencies, principal: Principal, id: string, permission: Permission): Promise<MessageTemplate> {
+async function reachable(deps: WithSubscribers<CoreDependencies, unknown>, principal: Principal, id: string, permission: Permission): Promise<MessageTemplate> {
   // The role (and a test key's list) first: a refusal for what one may never do reads the same everywhere.
   authorize(principal, permission);
   const template = await deps.stores.templates.get(id);
@@ -101,7 +102,7 @@ export async function listTemplates(deps: CoreDependencies, principal: Principal
     .sort((a, b) => (a.folder ?? '').localeCompare(b.folder ?? '') || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 }
 
-export async function getTemplate(deps: CoreDependencies, principal: Principal, id: string): Promise<MessageTemplate> {
+export async function getTemplate(deps: WithSubscribers<CoreDependencies, unknown>, principal: Principal, id: string): Promise<MessageTemplate> {
   return reachable(deps, principal, id, 'templates:read');
 }
 

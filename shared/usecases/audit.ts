@@ -2,6 +2,7 @@ import { ValidationError } from '../domain/errors.js';
 import type { Principal } from '../domain/model.js';
 import type { AuditAction, AuditEntry } from '../staff/audit-log.js';
 import type { Page } from '../ports/page.js';
+import type { WithSubscribers } from '../ports/stores.js';
 import { authorize } from './access.js';
 import type { CoreDependencies } from './dependencies.js';
 
@@ -16,7 +17,7 @@ const DAY_MS = 24 * 3600 * 1000;
  * the log never claims something that did not happen. `before`/`after` must carry no secret.
  */
 export async function recordAudit(
-  deps: CoreDependencies,
+  deps: WithSubscribers<CoreDependencies, unknown>,
   principal: Principal,
   action: AuditAction,
   target: AuditEntry['target'],

@@ -1,6 +1,8 @@
 import { defaultLanguage } from '../domain/language.js';
 import type { Broadcast, Recipient } from '../domain/model.js';
 import { hasFilters, matchesFilters } from '../domain/targeting.js';
+import type { WithSubscribers } from '../ports/stores.js';
+import type { ProfileStore } from '../residents/profile-store.js';
 import type { BroadcastStartDependencies, CoreDependencies } from './dependencies.js';
 
 const INDEX_PAGE_SIZE = 500;
@@ -22,7 +24,7 @@ export const EXACT_AUDIENCE_LIMIT = 10_000;
  * sender checks consent again before each send.
  */
 export async function estimateAudience(
-  deps: CoreDependencies & Pick<BroadcastStartDependencies, 'topicShards'>,
+  deps: WithSubscribers<CoreDependencies, ProfileStore> & Pick<BroadcastStartDependencies, 'topicShards'>,
   broadcast: Pick<Broadcast, 'topics' | 'filters'>,
 ): Promise<number> {
   const upperBound = await subscriptionTotal(deps, broadcast.topics);
@@ -52,7 +54,7 @@ export async function estimateAudience(
  * index entries of each shard are read: a sample spread over every topic and shard.
  */
 export async function* audiencePages(
-  deps: CoreDependencies & Pick<BroadcastStartDependencies, 'topicShards'>,
+  deps: WithSubscribers<CoreDependencies, unknown> & Pick<BroadcastStartDependencies, 'topicShards'>,
   topics: readonly string[],
   perShard = Number.POSITIVE_INFINITY,
 ): AsyncGenerator<Recipient[]> {
@@ -73,7 +75,7 @@ export async function* audiencePages(
 }
 
 /** The topics' subscriptions added up: a resident in two topics, or on two channels, counts twice. */
-export async function subscriptionTotal(deps: CoreDependencies, topics: readonly string[]): Promise<number> {
+export async function subscriptionTotal(deps: WithSubscribers<CoreDependencies, unknown>, topics: readonly string[]): Promise<number> {
   const totals = await Promise.all(topics.map((topicId) => deps.stores.topics.subscriberCount(topicId)));
   return totals.reduce((sum, count) => sum + count, 0);
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ValidationError } from '../domain/errors.js';
 import { emptyTotals, isUnchanged, recipientsDone, totalsChange, type JobTotals } from '../domain/job-totals.js';
 import { skipReasonSchema, type Broadcast } from '../domain/model.js';
-import type { Stores } from '../ports/stores.js';
+import type { Stores, StoresWithSubscribers } from '../ports/stores.js';
 import { logger } from '../runtime/logger.js';
 
 /**
@@ -99,7 +99,7 @@ export async function recordJobProgress(stores: Stores, progress: JobProgress): 
  * written) say it is done AND the exact rollup agrees. True when the rollup accounted for every
  * recipient (so the broadcast is sent now, by this call or a concurrent one).
  */
-export async function completeIfDone(stores: Stores, broadcast: Broadcast): Promise<boolean> {
+export async function completeIfDone(stores: StoresWithSubscribers<unknown>, broadcast: Broadcast): Promise<boolean> {
   if (broadcast.status !== 'sending' || !isComplete(broadcast)) return false;
   return (await settleFromJobs(stores, broadcast)).settled;
 }
@@ -123,7 +123,7 @@ export type Settlement =
  * before the move leaves it sending, for the next check to finish. Delivered and undelivered stay
  * as receipts counted them.
  */
-export async function settleFromJobs(stores: Stores, broadcast: Broadcast): Promise<Settlement> {
+export async function settleFromJobs(stores: StoresWithSubscribers<unknown>, broadcast: Broadcast): Promise<Settlement> {
   const { jobs, totals } = await stores.broadcasts.sumOfJobs(broadcast.id);
   const unaccounted = Math.max(0, broadcast.counts.targeted - recipientsDone(totals));
   if (broadcast.fanOutPending > 0 || unaccounted > 0) return { settled: false, unaccounted, fanOutPending: broadcast.fanOutPending, jobs };

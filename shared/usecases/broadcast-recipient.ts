@@ -5,6 +5,9 @@ import { topicNameIn, type Broadcast, type Channel, type Recipient, type SkipRea
 import { withStopFooter } from '../domain/replies.js';
 import { isWhatsAppWindowOpen } from '../domain/whatsapp-window.js';
 import type { OutboundTemplate } from '../ports/messaging-provider.js';
+import type { ConsentStore } from '../consent/consent-store.js';
+import type { WithSubscribers } from '../ports/stores.js';
+import type { ProfileStore } from '../residents/profile-store.js';
 import type { SendDependencies } from './send-message.js';
 
 /*
@@ -30,7 +33,7 @@ export async function cancelledSince(deps: SendDependencies, broadcast: Broadcas
  * (the rule is consentVerdict; this reads what it needs).
  */
 export async function consentOf(
-  deps: SendDependencies,
+  deps: WithSubscribers<SendDependencies, ConsentStore & ProfileStore>,
   recipient: Recipient,
   topicId: string | undefined,
 ): Promise<{ profile: SubscriberProfile } | { skip: SkipReason }> {

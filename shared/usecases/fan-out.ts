@@ -8,7 +8,12 @@ import type { FanOutCheckpoint, FanOutDelta } from '../broadcasts/broadcast-stor
 import { metricsOf } from '../platform/metrics.js';
 import { logger } from '../runtime/logger.js';
 import { completeIfDone } from './broadcast-progress.js';
-import type { FanOutDependencies } from './dependencies.js';
+import type { WithSubscribers } from '../ports/stores.js';
+import type { ProfileStore } from '../residents/profile-store.js';
+import type { FanOutDependencies as AllFanOutDependencies } from './dependencies.js';
+
+/** Of a resident, the fan-out reads the profile a broadcast's filters match against, and nothing else. */
+type FanOutDependencies = WithSubscribers<AllFanOutDependencies, ProfileStore>;
 
 const INDEX_PAGE_SIZE = 500;
 /**

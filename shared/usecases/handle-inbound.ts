@@ -3,6 +3,10 @@ import { routeText, type Intent, type RoutedText } from '../consent/keyword-rout
 import { generalDepartment, type ConsentEvidence } from '../domain/model.js';
 import { renderReply } from '../domain/replies.js';
 import { answerLanguage, keptLanguageOf, languageToInfer } from '../residents/kept-language.js';
+import type { ConsentStore } from '../consent/consent-store.js';
+import type { ErasureStore } from '../consent/erasure-store.js';
+import type { WithSubscribers } from '../ports/stores.js';
+import type { ProfileStore } from '../residents/profile-store.js';
 import type { InboundDependencies } from './dependencies.js';
 import type { IntentContext, IntentOutcome, PlannedReply } from '../consent/intent-context.js';
 import { intentHandlers } from './inbound/intents.js';
@@ -13,13 +17,16 @@ export type InboundOutcome =
 
 const FLOOD_WINDOW_MS = 5 * 60_000;
 
+/** A text may change a resident's consent and profile, and settles how long they are kept. */
+type Deps = WithSubscribers<InboundDependencies, ConsentStore & ProfileStore & ErasureStore>;
+
 /**
  * A resident's text: route it, act on it, and queue the reply (replies go out through the send
  * queue, so they are paced, recorded and tracked like any other message). A provider's retry of
  * the same message does nothing twice. A resident who floods stops getting replies for a while,
  * but what they ask for is still done, and STOP is always confirmed.
  */
-export async function handleInboundText(deps: InboundDependencies, inbound: InboundText): Promise<InboundOutcome> {
+export async function handleInboundText(deps: Deps, inbound: InboundText): Promise<InboundOutcome> {
   const now = deps.clock.now();
   const at = now.toISOString();
   const entry = await deps.stores.inbound.begin(inbound.provider, inbound.providerMessageId, {
@@ -40,7 +47,7 @@ export async function handleInboundText(deps: InboundDependencies, inbound: Inbo
   }
 }
 
-async function handleClaimed(deps: InboundDependencies, inbound: InboundText, now: Date, at: string): Promise<InboundOutcome> {
+async function handleClaimed(deps: Deps, inbound: InboundText, now: Date, at: string): Promise<InboundOutcome> {
 
   const messagesInWindow = await countInWindow(deps, inbound.from, now);
   if (inbound.channel === 'whatsapp') await deps.stores.subscribers.recordWhatsAppWindow(inbound.from, at);
@@ -117,7 +124,7 @@ function replyToSend(
   return messagesInWindow === floodLimit + 1 ? { id: 'slowDown', purpose: 'answer' } : undefined;
 }
 
-async function countInWindow(deps: InboundDependencies, phone: string, now: Date): Promise<number> {
+async function countInWindow(deps: Deps, phone: string, now: Date): Promise<number> {
   const window = Math.floor(now.getTime() / FLOOD_WINDOW_MS);
   return deps.stores.inbound.countFromSender(phone, String(window), new Date((window + 2) * FLOOD_WINDOW_MS));
 }

@@ -14,6 +14,9 @@ import type { Priority } from '../domain/model.js';
 import type { BackoffRetryPolicy } from '../domain/retry-policy.js';
 import { metricsOf, type Metrics } from '../platform/metrics.js';
 import { logger } from '../runtime/logger.js';
+import type { ConsentStore } from '../consent/consent-store.js';
+import type { ErasureStore } from '../consent/erasure-store.js';
+import type { WithSubscribers } from '../ports/stores.js';
 import type { CoreDependencies, SendWindow } from './dependencies.js';
 
 export interface SendDependencies extends CoreDependencies {
@@ -45,6 +48,12 @@ export interface SendDependencies extends CoreDependencies {
   /** How many attempts a batch gets, and how long it waits between them: the send queues' retry policy (their catalog trigger's). */
   retry: BackoffRetryPolicy;
 }
+
+/**
+ * Of a resident, a send touches their consent alone: it reads their opt-out, and a provider's
+ * "opted out" answer opts them out and settles how long they are kept.
+ */
+type SendingDependencies = WithSubscribers<SendDependencies, ConsentStore & ErasureStore>;
 
 /** The provider could not take a message right now (throttled, unreachable): try the job again later. */
 export class RetryLaterError extends CrierError {
@@ -96,7 +105,7 @@ export type SendOutcome =
  * Claims the message, then sends it. A retryable provider failure gives the claim back and
  * throws `RetryLaterError`; a `ConfigurationError` gives it back and is rethrown.
  */
-export async function claimAndSend(deps: SendDependencies, delivery: Delivery, provider: MessagingProvider): Promise<SendOutcome> {
+export async function claimAndSend(deps: SendingDependencies, delivery: Delivery, provider: MessagingProvider): Promise<SendOutcome> {
   const claim = await claimMessage(deps, delivery);
   // A message claimed before (a redelivery) was costed by the delivery that sent it.
   if (claim.outcome === 'already-claimed') return { result: 'already-claimed', existing: claim.existing, costMicros: 0 };
@@ -104,7 +113,7 @@ export async function claimAndSend(deps: SendDependencies, delivery: Delivery, p
 }
 
 /** The idempotent claim alone: a conditional write keyed by the message id, before any provider call. */
-export async function claimMessage(deps: SendDependencies, delivery: Delivery): Promise<ClaimOutcome> {
+export async function claimMessage(deps: WithSubscribers<SendDependencies, unknown>, delivery: Delivery): Promise<ClaimOutcome> {
   const now = deps.clock.now().toISOString();
   const record: MessageRecord = {
     messageId: delivery.messageId,
@@ -128,7 +137,7 @@ export async function claimMessage(deps: SendDependencies, delivery: Delivery): 
  * gives the claim back and throws `RetryLaterError`; a `ConfigurationError` gives it back and is
  * rethrown.
  */
-export async function sendClaimed(deps: SendDependencies, delivery: Delivery, provider: MessagingProvider): Promise<SendOutcome> {
+export async function sendClaimed(deps: SendingDependencies, delivery: Delivery, provider: MessagingProvider): Promise<SendOutcome> {
   const metrics = metricsOf(deps);
   const dimensions = { channel: delivery.channel, provider: provider.name };
   try {
@@ -170,7 +179,7 @@ async function timed<T>(metrics: Metrics, dimensions: { channel: Channel; provid
 }
 
 async function handleSendFailure(
-  deps: SendDependencies,
+  deps: SendingDependencies,
   delivery: Delivery,
   error: unknown,
   dimensions: { channel: Channel; provider: MessagingProvider['name'] },
@@ -214,7 +223,7 @@ async function handleSendFailure(
 
 /** Records why a resident was not sent a message; false when a record already existed (counted before). */
 export async function recordSkip(
-  deps: SendDependencies,
+  deps: WithSubscribers<SendDependencies, unknown>,
   broadcastId: string | undefined,
   recipient: Recipient,
   reason: SkipReason,
@@ -242,7 +251,7 @@ export async function recordSkip(
 
 /** Sends a reply to one resident's text, through the provider and from the identity the caller has chosen (and paced for). */
 export async function sendReply(
-  deps: SendDependencies,
+  deps: SendingDependencies,
   job: ReplySendJob,
   provider: MessagingProvider,
   sender?: SenderIdentity,

@@ -3,6 +3,10 @@ import type { ConsentEvent, Principal, SubscriberProfile, Subscription } from '.
 import { inboxEntryId } from '../domain/inbox.js';
 import { authorize } from './access.js';
 import { recordAudit } from './audit.js';
+import type { ConsentStore } from '../consent/consent-store.js';
+import type { ErasureStore } from '../consent/erasure-store.js';
+import type { WithSubscribers } from '../ports/stores.js';
+import type { ProfileStore } from '../residents/profile-store.js';
 import type { CoreDependencies } from './dependencies.js';
 import { broadcastMessageId } from './send.js';
 
@@ -18,7 +22,7 @@ export interface SubscriberView {
   consentHistory: ConsentEvent[];
 }
 
-export async function getSubscriber(deps: CoreDependencies, principal: Principal, phone: string): Promise<SubscriberView> {
+export async function getSubscriber(deps: WithSubscribers<CoreDependencies, ProfileStore & ConsentStore>, principal: Principal, phone: string): Promise<SubscriberView> {
   authorize(principal, 'subscribers:read');
   const profile = await deps.stores.subscribers.getProfile(phone);
   if (!profile) throw new NotFoundError(`no subscriber ${phone}`);
@@ -69,7 +73,7 @@ export const ERASURE_BROADCASTS_PER_TOPIC = 5000;
  * a keyword texted from an erased number is fresh consent from the person who holds it, and is
  * acted on like any other (the tombstone stays, so imports still refuse the number).
  */
-export async function eraseSubscriber(deps: CoreDependencies, principal: Principal, phone: string): Promise<void> {
+export async function eraseSubscriber(deps: WithSubscribers<CoreDependencies, ErasureStore>, principal: Principal, phone: string): Promise<void> {
   authorize(principal, 'subscribers:erase');
   const at = deps.clock.now().toISOString();
   const [footprint, inbound] = await Promise.all([

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoSubscriberStore } from '../../shared/adapters/dynamo/subscriber-store.js';
 import { DynamoTopicStore } from '../../shared/adapters/dynamo/topic-store.js';
-import type { ProfileChanges } from '../../shared/consent/subscriber-store.js';
+import type { ProfileChanges } from '../../shared/residents/profile-store.js';
 import { aPhone, inboundEvidence } from '../support/builders.js';
 import { freshTable, type TestTable } from '../support/dynamo-table.js';
 

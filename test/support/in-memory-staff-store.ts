@@ -1,5 +1,6 @@
 import { ConflictError } from '../../shared/domain/errors.js';
 import type { Page } from '../../shared/ports/page.js';
+import { decodeStaffCursor, encodeStaffCursor } from '../../shared/staff/staff-cursor.js';
 import { staffEmailTaken, staffSubjectTaken, type StaffRecord } from '../../shared/staff/staff-record.js';
 import type { StaffStore } from '../../shared/staff/staff-store.js';
 
@@ -30,9 +31,10 @@ export class InMemoryStaffStore implements StaffStore {
   }
 
   async list(limit: number, cursor: string | undefined): Promise<Page<StaffRecord>> {
-    const ids = [...this.records.keys()].sort().filter((id) => cursor === undefined || id > cursor);
+    const after = cursor === undefined ? undefined : decodeStaffCursor(cursor);
+    const ids = [...this.records.keys()].sort().filter((id) => after === undefined || id > after);
     const items = ids.slice(0, limit).map((id) => structuredClone(this.records.get(id)!));
-    return { items, cursor: ids.length > limit ? ids[limit - 1] : undefined };
+    return { items, cursor: ids.length > limit ? encodeStaffCursor(ids[limit - 1]!) : undefined };
   }
 
   async bindSubject(id: string, subject: string): Promise<StaffRecord | undefined> {

@@ -1,6 +1,6 @@
 import { consentRecordSubject, evidenceRef, subscribeOutcome, type ChannelOptOut, type SubscriptionWrite } from '../../shared/consent/consent-rules.js';
 import type { Channel, ConsentEvent, ConsentEvidence, PendingConfirmation, SubscriberProfile, Subscription } from '../../shared/domain/model.js';
-import type { ProfileChanges } from '../../shared/consent/subscriber-store.js';
+import type { ProfileChanges } from '../../shared/residents/profile-store.js';
 import { keptLanguageOf } from '../../shared/residents/kept-language.js';
 
 /*

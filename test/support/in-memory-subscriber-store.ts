@@ -15,13 +15,10 @@ import {
   type Subscription,
 } from '../../shared/domain/model.js';
 import { shardOf } from '../../shared/domain/sharding.js';
-import type {
-  ErasureFootprint,
-  ImportedSubscription,
-  ImportEvidence,
-  ProfileChanges,
-  SubscriberStore,
-} from '../../shared/consent/subscriber-store.js';
+import type { ErasureFootprint } from '../../shared/consent/erasure-store.js';
+import type { ImportedSubscription, ImportEvidence } from '../../shared/consent/import-store.js';
+import type { SubscriberStore } from '../../shared/consent/subscriber-store.js';
+import type { ProfileChanges } from '../../shared/residents/profile-store.js';
 import type { TopicIndex, TopicIndexPage } from '../../shared/topics/topic-index.js';
 import { keptLanguageOf } from '../../shared/residents/kept-language.js';
 import { defaultRetention } from '../../shared/retention/periods.js';
@@ -31,9 +28,10 @@ import { testPhoneHasher } from './phone-hash.js';
 
 /**
  * The subscriber store (and the topic index it feeds) in memory, for use-case tests. The consent
- * rules are the ones the DynamoDB store uses (shared/consent/*-rules.ts), and the consent
- * contract (test/integration/consent/subscriber-store.contract.ts) runs the same cases against
- * both. Everything returned is a copy, so a test cannot change the state by accident.
+ * rules are the ones the DynamoDB store uses (shared/consent/*-rules.ts), and each part's
+ * contract (consent, profile, erasure, import: test/unit/consent/subscriber-store-memory.test.ts
+ * runs them) holds it to the same cases as the DynamoDB store. Everything returned is a copy, so a
+ * test cannot change the state by accident.
  */
 
 export class InMemorySubscriberStore extends InMemorySubscriberState implements SubscriberStore, TopicIndex {

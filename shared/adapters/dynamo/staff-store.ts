@@ -2,10 +2,10 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, typ
 import { ConflictError } from '../../domain/errors.js';
 import { keyModeSchema, roleSchema } from '../../domain/model.js';
 import type { Page } from '../../ports/page.js';
+import { decodeStaffCursor, encodeStaffCursor } from '../../staff/staff-cursor.js';
 import { staffEmailTaken, staffSubjectTaken, type StaffRecord } from '../../staff/staff-record.js';
 import type { StaffStore } from '../../staff/staff-store.js';
 import { isConditionFailure } from './conditions.js';
-import { decodeSortKeyCursor, encodeSortKeyCursor } from '../../platform/page-cursor.js';
 import { keys } from './keys.js';
 import { pageOfQuery } from './query-page.js';
 
@@ -77,13 +77,13 @@ export class DynamoStaffStore implements StaffStore {
         ExpressionAttributeValues: { ':pk': keys.staffPartition },
         // One more than the page, so a cursor is given only when a record follows (query-page.ts).
         Limit: limit + 1,
-        ExclusiveStartKey: cursor === undefined ? undefined : { pk: keys.staffPartition, sk: decodeSortKeyCursor(cursor, /^STAFF#/) },
+        ExclusiveStartKey: cursor === undefined ? undefined : keys.staffById(decodeStaffCursor(cursor)),
       }),
     );
     const { items, resumeAfter } = pageOfQuery(Items ?? [], LastEvaluatedKey, limit);
     return {
       items: items.map(toRecord),
-      cursor: resumeAfter ? encodeSortKeyCursor(resumeAfter.sk) : undefined,
+      cursor: resumeAfter ? encodeStaffCursor(String(resumeAfter.sk).slice('STAFF#'.length)) : undefined,
     };
   }
 

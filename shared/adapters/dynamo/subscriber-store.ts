@@ -13,8 +13,9 @@ import { SubscriberTable } from './subscriber/table.js';
  * The subscriber store on DynamoDB, as the wiring constructs it. Its work is in parts, one a job,
  * in ./subscriber/ (a DynamoDB adapter too big for one file becomes a folder of that name beside
  * it): consent (JOIN, STOP, START, LEAVE, YES), profile, import, erasure and retention, over the
- * writes they share (table.ts) and the item layout (items.ts). This class only hands each method
- * to its part.
+ * writes they share (table.ts) and the item layout (items.ts). Each part implements its port
+ * (ConsentStore, ProfileStore, ImportStore, ErasureStore), but for the two reads the table itself
+ * serves (a profile, the subscriptions); this class only hands each method to its part.
  */
 export class DynamoSubscriberStore implements SubscriberStore {
   private readonly table: SubscriberTable;

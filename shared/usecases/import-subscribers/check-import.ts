@@ -3,9 +3,10 @@ import type { CountryCode } from 'libphonenumber-js';
 import type { Principal } from '../../domain/model.js';
 import { MAX_IMPORT_ROWS } from '../../domain/subscriber-import.js';
 import { authorize } from '../access.js';
+import type { WithSubscribers } from '../../ports/stores.js';
 import type { CoreDependencies } from '../dependencies.js';
 import { hasOwnConsent, readImportCsv, type ConsentGiven, type ImportIssue } from './csv-rows.js';
-import { planImport, type ImportPlan } from './plan.js';
+import { planImport, type ImportPlan, type PlanReads } from './plan.js';
 
 export interface ImportInput {
   csv: string;
@@ -36,7 +37,7 @@ export interface ImportCheck {
  * (topics, duplicates, erased numbers, residents' own STOPs), and writes nothing. The import
  * runs the same check again just before it writes, since a resident may text STOP in between.
  */
-export async function checkImport(deps: CoreDependencies, principal: Principal, input: ImportInput): Promise<ImportCheck> {
+export async function checkImport(deps: WithSubscribers<CoreDependencies, PlanReads>, principal: Principal, input: ImportInput): Promise<ImportCheck> {
   authorize(principal, 'subscribers:import');
   const { rows, issues } = readImportCsv(input.csv, {
     defaultCountry: input.defaultCountry,

@@ -1,6 +1,8 @@
 import { ImportRefusedError, ValidationError, type ImportProblem } from '../../domain/errors.js';
 import type { Principal } from '../../domain/model.js';
-import type { ImportedSubscription, ImportEvidence } from '../../consent/subscriber-store.js';
+import type { ErasureStore } from '../../consent/erasure-store.js';
+import type { ImportedSubscription, ImportEvidence, ImportStore } from '../../consent/import-store.js';
+import type { WithSubscribers } from '../../ports/stores.js';
 import { logger } from '../../runtime/logger.js';
 import { recordAudit } from '../audit.js';
 import type { CoreDependencies } from '../dependencies.js';
@@ -69,7 +71,7 @@ export async function importSubscribers(deps: CoreDependencies, principal: Princ
   return summary;
 }
 
-async function applyBatch(deps: CoreDependencies, principal: Principal, rows: readonly NumberedRow[], batchId: string, at: string): Promise<void> {
+async function applyBatch(deps: WithSubscribers<CoreDependencies, ImportStore & ErasureStore>, principal: Principal, rows: readonly NumberedRow[], batchId: string, at: string): Promise<void> {
   const byResident = groupByPhone(rows);
   const { started, failure } = await inPool(byResident, WRITE_CONCURRENCY, async (residentRows) => {
     for (const { row } of residentRows) await deps.stores.subscribers.importSubscription(subscriptionOf(row), at, evidenceOf(row, batchId, principal));

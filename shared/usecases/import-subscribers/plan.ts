@@ -1,10 +1,17 @@
 import type { Principal, Topic } from '../../domain/model.js';
-import type { Stores } from '../../ports/stores.js';
+import type { ConsentStore } from '../../consent/consent-store.js';
+import type { ErasureStore } from '../../consent/erasure-store.js';
+import type { StoresWithSubscribers } from '../../ports/stores.js';
+import type { ProfileStore } from '../../residents/profile-store.js';
 import { lineIssue, type ImportIssue, type NumberedRow, type RowWithOptionalConsent } from './csv-rows.js';
 import { inPool } from './pool.js';
 
 /** Reads of residents' state at a time: enough to keep a 10,000-row file within the function's time. */
 const READ_CONCURRENCY = 16;
+
+/** What planning reads of residents, writing nothing: erased numbers, profiles, subscriptions and consent histories. */
+export type PlanReads = ErasureStore & ProfileStore & ConsentStore;
+type PlanStores = StoresWithSubscribers<PlanReads>;
 
 export interface ImportPlan<Row = RowWithOptionalConsent> {
   /** Rows to write (including rows this batch wrote on an earlier attempt). */
@@ -24,7 +31,7 @@ export interface ImportPlan<Row = RowWithOptionalConsent> {
  *   overrides a resident's own STOP.
  */
 export async function planImport<Row extends RowWithOptionalConsent>(
-  stores: Stores,
+  stores: PlanStores,
   principal: Principal,
   rows: readonly NumberedRow<Row>[],
   batchId: string,
@@ -77,7 +84,7 @@ export async function planImport<Row extends RowWithOptionalConsent>(
   return { plan, issues };
 }
 
-async function topicsOf(stores: Stores, rows: readonly NumberedRow<RowWithOptionalConsent>[]): Promise<Map<string, Topic>> {
+async function topicsOf(stores: PlanStores, rows: readonly NumberedRow<RowWithOptionalConsent>[]): Promise<Map<string, Topic>> {
   const ids = [...new Set(rows.map(({ row }) => row.topic))];
   const found = await Promise.all(ids.map((id) => stores.topics.get(id)));
   return new Map(found.filter((topic): topic is Topic => topic !== undefined).map((topic) => [topic.id, topic]));
@@ -92,7 +99,7 @@ interface ResidentState {
 }
 
 /** Only residents with a profile have subscriptions or history to read: most rows of a new list have none. */
-async function residentsOf(stores: Stores, phones: readonly string[]): Promise<Map<string, ResidentState>> {
+async function residentsOf(stores: PlanStores, phones: readonly string[]): Promise<Map<string, ResidentState>> {
   const residents = new Map<string, ResidentState>();
   const { failure } = await inPool(phones, READ_CONCURRENCY, async (phone) => {
     const profile = await stores.subscribers.getProfile(phone);

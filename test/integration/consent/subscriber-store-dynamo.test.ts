@@ -4,34 +4,52 @@ import { DynamoSubscriberStore } from '../../../shared/adapters/dynamo/subscribe
 import { DynamoTopicIndex } from '../../../shared/adapters/dynamo/topic-index.js';
 import { DynamoTopicStore } from '../../../shared/adapters/dynamo/topic-store.js';
 import { defaultRetention } from '../../../shared/retention/periods.js';
-import { freshTable } from '../../support/dynamo-table.js';
+import { freshTable, type TestTable } from '../../support/dynamo-table.js';
 import { testPhoneHasher } from '../../support/phone-hash.js';
-import { subscriberStoreConsentContract } from './subscriber-store.contract.js';
-import { SHARDS, subscriberStoreUpkeepContract } from './subscriber-store-upkeep.contract.js';
+import { profileStoreContract } from '../residents/profile-store.contract.js';
+import { consentStoreContract } from './consent-store.contract.js';
+import { erasureStoreContract } from './erasure-store.contract.js';
+import { importStoreContract } from './import-store.contract.js';
+import { SHARDS, subscriptionsFeedContract } from './subscriptions-feed.contract.js';
 
-/** The DynamoDB store, on a fresh table in the run's dynalite, held to the consent contract. */
-subscriberStoreConsentContract(
+/*
+ * The DynamoDB subscriber store, each part on a fresh table in the run's dynalite, held to the
+ * contract of each of its ports (consent, profile, erasure, import) and to what its subscriptions
+ * feed (the topic index and the topic's counters).
+ */
+
+const subscribersOn = (table: TestTable) => new DynamoSubscriberStore(table.documents, table.tableName, SHARDS, defaultRetention, testPhoneHasher);
+
+consentStoreContract('DynamoSubscriberStore', async () => subscribersOn(await freshTable('crier-consent-contract')), 500);
+
+profileStoreContract('DynamoSubscriberStore', async () => subscribersOn(await freshTable('crier-profile-contract')), 600);
+
+/** A record's expiry is its profile's TTL attribute. */
+erasureStoreContract(
   'DynamoSubscriberStore',
   async () => {
-    const table = await freshTable('crier-consent-contract');
-    return new DynamoSubscriberStore(table.documents, table.tableName, 4, defaultRetention, testPhoneHasher);
-  },
-  500,
-);
-
-/** And to the rest of the contract, with the topic index and counters it feeds; a record's expiry is its profile's TTL attribute. */
-subscriberStoreUpkeepContract(
-  'DynamoSubscriberStore',
-  async () => {
-    const table = await freshTable('crier-upkeep-contract');
+    const table = await freshTable('crier-erasure-contract');
     return {
-      subscribers: new DynamoSubscriberStore(table.documents, table.tableName, SHARDS, defaultRetention, testPhoneHasher),
-      topicIndex: new DynamoTopicIndex(table.documents, table.tableName),
-      topics: new DynamoTopicStore(table.documents, table.tableName, SHARDS),
+      subscribers: subscribersOn(table),
       recordExpiresAt: async (phone) => {
         const { Item } = await table.documents.send(new GetCommand({ TableName: table.tableName, Key: keys.profile(phone), ConsistentRead: true }));
         return typeof Item?.expiresAt === 'number' ? Item.expiresAt : undefined;
       },
+    };
+  },
+  700,
+);
+
+importStoreContract('DynamoSubscriberStore', async () => subscribersOn(await freshTable('crier-import-contract')), 900);
+
+subscriptionsFeedContract(
+  'DynamoSubscriberStore',
+  async () => {
+    const table = await freshTable('crier-feed-contract');
+    return {
+      subscribers: subscribersOn(table),
+      topicIndex: new DynamoTopicIndex(table.documents, table.tableName),
+      topics: new DynamoTopicStore(table.documents, table.tableName, SHARDS),
     };
   },
   800,

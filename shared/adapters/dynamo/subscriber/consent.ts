@@ -10,6 +10,7 @@ import {
   type Recipient,
   type SubscriberProfile,
 } from '../../../domain/model.js';
+import type { ConsentStore } from '../../../consent/consent-store.js';
 import { channelOptOutOf, heldTopicsOf, startOutcome, stopOn } from '../../../consent/consent-rules.js';
 import { batchGetAll } from '../batch-get.js';
 import { isConditionFailure } from '../conditions.js';
@@ -21,7 +22,7 @@ import type { SubscriberTable } from './table.js';
  * The subscriber store's consent part: JOIN, confirmed opt-in, LEAVE, STOP, START, the consent
  * ledger and the sender's consent reads. The rules are consent-rules'; this part writes them.
  */
-export class DynamoConsentWrites {
+export class DynamoConsentWrites implements Omit<ConsentStore, 'subscriptions'> {
   constructor(private readonly table: SubscriberTable) {}
 
   /**

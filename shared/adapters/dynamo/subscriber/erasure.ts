@@ -2,7 +2,7 @@ import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { channelSchema } from '../../../domain/model.js';
 import { erasureFootprint } from '../../../consent/erasure-rules.js';
 import { erasureReference, legacyPhoneHash, type PhoneHasher } from '../../../domain/erasure.js';
-import type { ErasureFootprint } from '../../../consent/subscriber-store.js';
+import type { ErasureFootprint, ErasureStore } from '../../../consent/erasure-store.js';
 import type { RetentionPeriods } from '../../../retention/periods.js';
 import { expiresAt } from '../../../retention/schedule.js';
 import { batchGetAll } from '../batch-get.js';
@@ -11,7 +11,7 @@ import { heldTopicsAttribute, isResidentRecord, profileLast } from './items.js';
 import type { SubscriberTable } from './table.js';
 
 /** The subscriber store's erasure and retention part: tombstones, erasing a resident, and when their record may go. */
-export class DynamoErasureWrites {
+export class DynamoErasureWrites implements ErasureStore {
   constructor(
     private readonly table: SubscriberTable,
     private readonly retention: RetentionPeriods,

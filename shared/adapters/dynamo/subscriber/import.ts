@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { shardOf } from '../../../domain/sharding.js';
-import type { ImportedSubscription, ImportEvidence } from '../../../consent/subscriber-store.js';
+import type { ImportedSubscription, ImportEvidence, ImportStore } from '../../../consent/import-store.js';
 import { isConditionFailure } from '../conditions.js';
 import { keys } from '../keys.js';
 import { COUNTED_LANGUAGE, countedLanguageOf } from '../topic-counters.js';
@@ -10,7 +10,7 @@ import { IMPORT_BATCH } from './items.js';
 import type { SubscriberTable } from './table.js';
 
 /** The subscriber store's import part: an import batch's subscriptions, and their undo. */
-export class DynamoImportWrites {
+export class DynamoImportWrites implements ImportStore {
   constructor(private readonly table: SubscriberTable) {}
 
   /**

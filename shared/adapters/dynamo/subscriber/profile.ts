@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Language, LanguageSource } from '../../../domain/language.js';
 import type { Channel, ConsentEvidence, SubscriberProfile } from '../../../domain/model.js';
-import type { ProfileChanges } from '../../../consent/subscriber-store.js';
+import type { ProfileChanges, ProfileStore } from '../../../residents/profile-store.js';
 import { batchGetAll } from '../batch-get.js';
 import { isConditionFailure } from '../conditions.js';
 import { keys } from '../keys.js';
@@ -12,7 +12,7 @@ import type { SubscriberTable } from './table.js';
  * The subscriber store's profile part: reading profiles, the resident's own changes (language,
  * area, age band), the daily acknowledgement and the WhatsApp window.
  */
-export class DynamoProfileWrites {
+export class DynamoProfileWrites implements Omit<ProfileStore, 'getProfile'> {
   constructor(private readonly table: SubscriberTable) {}
 
   async profilesOf(phones: readonly string[], options: { consistent: boolean }): Promise<Map<string, SubscriberProfile>> {

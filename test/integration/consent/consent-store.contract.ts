@@ -3,10 +3,15 @@ import type { SubscriberStore } from '../../../shared/consent/subscriber-store.j
 import { aPhone, adminEvidence, inboundEvidence } from '../../support/builders.js';
 
 /*
- * The consent part of the subscriber store's contract: the same cases run against the DynamoDB
- * store (on dynalite) and the tests' in-memory one, so the fake that the use cases' tests rely on
- * cannot drift from the store that runs. A case here says what a resident sees (subscribed or
- * not, opted out or not, what START brings back), never how a store keeps it.
+ * The consent store's contract (shared/consent/consent-store.ts), one of the subscriber store's
+ * parts, each with its contract beside its port: profile (test/integration/residents/
+ * profile-store.contract.ts), erasure and retention, imports (erasure-store.contract.ts,
+ * import-store.contract.ts) and what subscriptions feed (subscriptions-feed.contract.ts). The same
+ * cases run against the DynamoDB store (on dynalite) and the tests' in-memory one
+ * (test/integration/consent/subscriber-store-dynamo.test.ts, test/unit/consent/
+ * subscriber-store-memory.test.ts), so the fake that the use cases' tests rely on cannot drift
+ * from the store that runs. A case here says what a resident sees (subscribed or not, opted out
+ * or not, what START brings back), never how a store keeps it.
  */
 
 const T1 = '2025-03-01T09:00:00.000Z';
@@ -17,8 +22,8 @@ const T4 = '2025-03-01T12:00:00.000Z';
 /** Builds the store under test; each case takes a resident of its own, so they may share it. */
 export type SubscriberStoreFactory = () => Promise<SubscriberStore>;
 
-export function subscriberStoreConsentContract(name: string, makeStore: SubscriberStoreFactory, firstResident: number): void {
-  describe(`${name}: the subscriber store's consent contract`, () => {
+export function consentStoreContract(name: string, makeStore: SubscriberStoreFactory, firstResident: number): void {
+  describe(`${name}: the consent store's contract`, () => {
     let store: SubscriberStore;
     let nextResident = firstResident;
     const newResident = () => aPhone(nextResident++);
@@ -262,86 +267,6 @@ export function subscriberStoreConsentContract(name: string, makeStore: Subscrib
       expect(taken).toEqual([{ topicId: 'parks', channel: 'sms', requestedAt: T2 }, undefined]);
       expect(await store.takePendingConfirmation(newResident(), 'sms')).toBeUndefined();
       expect(await actions(phone)).toEqual(['opt_in_requested:sms:youth', 'opt_in_requested:sms:parks']);
-    });
-
-    it('an inferred language never replaces a chosen one, and both changes are on the record', async () => {
-      // Prepare
-      const phone = newResident();
-      await store.updateProfile(phone, 'sms', { language: 'cy' }, T1, inboundEvidence({ text: 'LANG CY' }));
-
-      // Act
-      const kept = await store.keepInferredLanguage(phone, 'sms', 'es', T2, inboundEvidence({ text: 'UNIRSE PARKS' }));
-
-      // Assess
-      expect(kept).toBe(false);
-      expect(await store.getProfile(phone)).toMatchObject({ language: 'cy', languageSource: 'chosen' });
-      expect((await store.consentHistory(phone)).map((event) => event.changes)).toEqual([{ language: 'cy' }, { language: 'es', languageSource: 'inferred' }]);
-    });
-
-    it('the records one text makes at one time come back in the same order from every store (ARDAL CF10 sets an area and tells Welsh)', async () => {
-      // Prepare: by record key, the area's (provider aws-sms) sorts before the language's in DynamoDB.
-      const [phone, other] = [newResident(), newResident()];
-      const ardal = (id: string) => inboundEvidence({ provider: 'aws-sms', providerMessageId: id, text: 'ARDAL CF10' });
-      const changes = async (resident: string) => (await store.consentHistory(resident)).map((event) => event.changes);
-
-      // Act
-      await store.updateProfile(phone, 'sms', { area: 'CF10' }, T1, ardal('aws-1'));
-      await store.keepInferredLanguage(phone, 'sms', 'cy', T1, ardal('aws-1'));
-      await store.keepInferredLanguage(other, 'sms', 'cy', T1, ardal('aws-2'));
-      await store.updateProfile(other, 'sms', { area: 'CF10' }, T1, ardal('aws-2'));
-
-      // Assess
-      const expected = [{ area: 'CF10' }, { language: 'cy', languageSource: 'inferred' }];
-      expect([await changes(phone), await changes(other)]).toEqual([expected, expected]);
-    });
-
-    it('an import subscribes without lifting an opt-out, and its undo takes back only what the batch made', async () => {
-      // Prepare
-      const optedOut = newResident();
-      const fresh = newResident();
-      await store.optOut(optedOut, 'sms', T1, inboundEvidence({ text: 'STOP' }));
-      const evidence = { kind: 'import' as const, batchId: `batch-${fresh}`, actor: 'key-operator', collectedBy: 'library', collectedAt: T1, method: 'paper form' };
-      const rows = [
-        { phone: optedOut, channel: 'sms' as const, topicId: 'parks', profile: { area: 'CF10' } },
-        { phone: fresh, channel: 'sms' as const, topicId: 'parks', profile: { area: 'CF11' } },
-      ];
-
-      // Act
-      const imported = [await store.importSubscription(rows[0]!, T2, evidence), await store.importSubscription(rows[1]!, T2, evidence)];
-      const consentWhileImported = await store.consentToSend(optedOut, 'sms', 'parks');
-      const freshProfile = await store.getProfile(fresh);
-      for (const row of rows) await store.undoImport(row, evidence.batchId);
-
-      // Assess
-      expect(imported).toEqual([true, true]);
-      expect(consentWhileImported).toMatchObject({ profile: { optedOut: { sms: T1 } }, subscribed: true });
-      expect(freshProfile).toMatchObject({ area: 'CF11', createdAt: T2 });
-      expect(await store.getProfile(optedOut)).toMatchObject({ optedOut: { sms: T1 }, area: undefined });
-      expect(await store.subscriptions(optedOut)).toEqual([]);
-      expect(await store.getProfile(fresh)).toBeUndefined();
-      expect(await store.consentHistory(fresh)).toEqual([]);
-    });
-
-    it('erasure leaves no profile, subscription or record, and names the held topics among those to recount', async () => {
-      // Prepare
-      const phone = newResident();
-      await store.subscribe(phone, 'sms', 'parks', T1, inboundEvidence());
-      await store.subscribe(phone, 'whatsapp', 'traffic', T1, inboundEvidence());
-      await store.optOut(phone, 'sms', T2, inboundEvidence({ text: 'STOP' }));
-
-      // Act
-      const footprint = await store.beginErasure(phone, T3, 'key-operator');
-      const erased = await store.erase(phone, T3, 'key-operator');
-
-      // Assess
-      expect(footprint).toEqual({ topicIds: ['parks', 'traffic'] });
-      expect(erased).toBe(true);
-      expect(await store.getProfile(phone)).toBeUndefined();
-      expect(await store.consentToSend(phone, 'whatsapp', 'traffic')).toEqual({ profile: undefined, subscribed: false });
-      expect(await store.subscriptions(phone)).toEqual([]);
-      expect(await store.consentHistory(phone)).toEqual([]);
-      expect(await store.erasedAmong([phone, newResident()])).toEqual(new Set([phone]));
-      expect(await store.erase(phone, T4, 'key-operator')).toBe(false);
     });
   });
 }
