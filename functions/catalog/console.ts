@@ -1,7 +1,7 @@
 import { baseEnvSchema, consoleEnvSchema, consoleOperationsEnvSchema } from '../../shared/config/env.js';
 import { defineFunction, type FunctionDefinition } from '../catalog-types.js';
 import { queueIds } from '../../shared/domain/queues.js';
-import { base, broadcastsEnvironment, failover, signIn } from './environment.js';
+import { base, broadcastsEnvironment, failover, sessionsOf, signIn } from './environment.js';
 
 /** The web console: its pages, its Operations pages and its static assets. */
 export const consoleFunctions = {
@@ -41,7 +41,7 @@ export const consoleFunctions = {
     envSchema: consoleOperationsEnvSchema,
     environment: (b) => ({
       ...broadcastsEnvironment(b),
-      ...signIn(b),
+      ...sessionsOf(b),
       SERVICE_NAME: b.settings.serviceName,
       SERVICE_CONTACT: b.settings.serviceContact,
       PUBLIC_BASE_URL: b.publicBaseUrl,

@@ -58,13 +58,22 @@ export function broadcastsEnvironment(b: DeploymentBindings) {
   };
 }
 
-/** Who signs staff in: the identity provider, the console's client there and its secret. */
-export const signIn = (b: DeploymentBindings) => ({
+/**
+ * Who signs staff in, as a function that only reads sessions knows it: the identity provider, the
+ * console's client there, the first operator; no client secret, which only exchanging a sign-in
+ * code needs.
+ */
+export const sessionsOf = (b: DeploymentBindings) => ({
   OIDC_ISSUER: b.signIn.issuer,
   OIDC_CLIENT_ID: b.signIn.clientId,
+  ...(b.signIn.firstOperatorEmail ? { FIRST_OPERATOR_EMAIL: b.signIn.firstOperatorEmail } : {}),
+});
+
+/** Who signs staff in, for the function that signs them in: sessionsOf, and the client's secret. */
+export const signIn = (b: DeploymentBindings) => ({
+  ...sessionsOf(b),
   ...(b.signIn.clientSecret ? { OIDC_CLIENT_SECRET: b.signIn.clientSecret } : {}),
   ...(b.secretArns.consoleClient ? { OIDC_CLIENT_SECRET_ARN: b.secretArns.consoleClient } : {}),
-  ...(b.signIn.firstOperatorEmail ? { FIRST_OPERATOR_EMAIL: b.signIn.firstOperatorEmail } : {}),
 });
 
 /** Where Twilio posts a message's status: the path of the `twilioStatus` function's route. */

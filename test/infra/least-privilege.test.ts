@@ -172,6 +172,21 @@ describe('derived from the catalog: each function gets what its access lists, no
     expect(reads).toEqual(expected);
   });
 
+  it.each(rows)('$functionId: is told the ARN only of secrets it may read or write', ({ functionId }) => {
+    // Prepare
+    const variables: Record<string, unknown> = resources[logicalId(stack.functions[functionId].function)]!.Properties.Environment.Variables;
+
+    // Act: the secrets its *_SECRET_ARN variables name
+    const told = Object.entries(variables)
+      .filter(([name]) => name.endsWith('_SECRET_ARN'))
+      .flatMap(([, value]) => referencedIds(value))
+      .filter((id) => secretIds.some((secretId) => secret(secretId) === id));
+
+    // Assess: an ARN it can neither read nor write is a call that fails at run time, and tells it what it need not know
+    const usable = (id: string) => allows(functionId, 'secretsmanager:GetSecretValue', id) || allows(functionId, 'secretsmanager:PutSecretValue', id);
+    expect(told.filter((id) => !usable(id))).toEqual([]);
+  });
+
   it.each(rows)('$functionId: may put a value in exactly the secrets its writesSecrets lists, never more', ({ functionId, access }) => {
     // Prepare
     const expected = [...(access.writesSecrets ?? [])].sort();
