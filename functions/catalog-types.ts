@@ -81,6 +81,9 @@ export interface DeploymentSettings {
   floodLimit?: number;
   /** Recipients in one send job (RECIPIENTS_PER_SEND_MESSAGE); unset, its schema's default. */
   recipientsPerSendMessage?: number;
+  /** A console session's idle limit and longest life (SESSION_IDLE_MINUTES, SESSION_MAX_HOURS); unset, the schema's defaults. */
+  sessionIdleMinutes?: number;
+  sessionMaxHours?: number;
   /** When normal-priority broadcasts are held, `HH:MM-HH:MM` in `timeZone`, or `off`. */
   quietHours: string;
   /** The IANA time zone quiet hours are read in, e.g. Europe/London. */

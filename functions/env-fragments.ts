@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import {
   baseEnvShape,
   broadcastTimingEnvSchema,
+  consoleSessionShape,
   departmentLimitsEnvSchema,
   failoverEnvSchema,
   priceTableEnvSchema,
@@ -146,6 +147,12 @@ export const residentTextsFragment = envFragment(residentTextsShape, ({ queueUrl
   SERVICE_NAME: settings.serviceName,
   SERVICE_CONTACT: settings.serviceContact,
   FLOOD_LIMIT: optionalText(settings.floodLimit),
+}));
+
+/** How long a staff session in the console lasts; unset, the schema's defaults. */
+export const consoleSessionFragment = envFragment(consoleSessionShape, (settings: DeploymentSettings) => ({
+  SESSION_IDLE_MINUTES: optionalText(settings.sessionIdleMinutes),
+  SESSION_MAX_HOURS: optionalText(settings.sessionMaxHours),
 }));
 
 /** When broadcasts may go out: quiet hours in the deployment's time zone. */

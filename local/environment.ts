@@ -5,7 +5,7 @@ import {
   quietHoursSetting,
   timeZoneSetting,
 } from '../functions/deployment-settings.js';
-import { failoverEnvSchema, priceTableEnvSchema, residentTextsShape, sendBatchEnvShape } from '../shared/config/env.js';
+import { consoleSessionShape, failoverEnvSchema, priceTableEnvSchema, residentTextsShape, sendBatchEnvShape } from '../shared/config/env.js';
 import { DEFAULT_HOST } from './listen-address.js';
 import { apiKeyShape } from '../shared/platform/api-key-shape.js';
 import { retentionEnvShape } from '../shared/retention/periods.js';
@@ -35,6 +35,8 @@ export const localEnvSchema = z.object({
   /** Checked as the functions check them; unset, they are not handed on, and the functions take their defaults. */
   FLOOD_LIMIT: residentTextsShape.FLOOD_LIMIT.unwrap().optional(),
   RECIPIENTS_PER_SEND_MESSAGE: sendBatchEnvShape.RECIPIENTS_PER_SEND_MESSAGE.unwrap().optional(),
+  SESSION_IDLE_MINUTES: consoleSessionShape.SESSION_IDLE_MINUTES.unwrap().optional(),
+  SESSION_MAX_HOURS: consoleSessionShape.SESSION_MAX_HOURS.unwrap().optional(),
   /** The same checks and defaults as a deployed stack's CDK context (infra/constructs/deployment-settings.ts). */
   QUIET_HOURS: quietHoursSetting,
   TIME_ZONE: timeZoneSetting,

@@ -29,6 +29,8 @@ export function localStackOptionsOf(env: LocalEnv) {
       serviceContact: env.SERVICE_CONTACT,
       ...(env.FLOOD_LIMIT === undefined ? {} : { floodLimit: env.FLOOD_LIMIT }),
       ...(env.RECIPIENTS_PER_SEND_MESSAGE === undefined ? {} : { recipientsPerSendMessage: env.RECIPIENTS_PER_SEND_MESSAGE }),
+      ...(env.SESSION_IDLE_MINUTES === undefined ? {} : { sessionIdleMinutes: env.SESSION_IDLE_MINUTES }),
+      ...(env.SESSION_MAX_HOURS === undefined ? {} : { sessionMaxHours: env.SESSION_MAX_HOURS }),
       quietHours: env.QUIET_HOURS,
       timeZone: env.TIME_ZONE,
       dailyMessageCap: env.DAILY_MESSAGE_CAP,

@@ -1,5 +1,6 @@
 import { baseEnvSchema, consoleEnvSchema, consoleOperationsEnvSchema } from '../../shared/config/env.js';
 import { defineFunction, type FunctionDefinition } from '../catalog-types.js';
+import { consoleSessionFragment } from '../env-fragments.js';
 import { queueIds } from '../../shared/domain/queues.js';
 import { base, broadcastsEnvironment, failover, sessionsOf, signIn } from './environment.js';
 
@@ -15,6 +16,7 @@ export const consoleFunctions = {
     environment: (b) => ({
       ...broadcastsEnvironment(b),
       ...signIn(b),
+      ...consoleSessionFragment.environment(b.settings),
       SERVICE_NAME: b.settings.serviceName,
       PUBLIC_BASE_URL: b.publicBaseUrl,
       ...(b.secretArns.phoneHashKey ? { PHONE_HASH_KEY_SECRET_ARN: b.secretArns.phoneHashKey } : {}),
@@ -42,6 +44,7 @@ export const consoleFunctions = {
     environment: (b) => ({
       ...broadcastsEnvironment(b),
       ...sessionsOf(b),
+      ...consoleSessionFragment.environment(b.settings),
       SERVICE_NAME: b.settings.serviceName,
       SERVICE_CONTACT: b.settings.serviceContact,
       PUBLIC_BASE_URL: b.publicBaseUrl,

@@ -14,6 +14,7 @@ import {
   providerEnvSchema,
   residentTextsShape,
   sendBatchEnvShape,
+  consoleSessionShape,
   sendersEnvSchema,
   sendRatesEnvSchema,
   tableEnvSchema,
@@ -52,6 +53,8 @@ export function readDeploymentSettings(node: Node): DeploymentSettings {
     serviceContact: readSetting(node, 'serviceContact', residentTextsShape.SERVICE_CONTACT),
     ...optionalSetting(node, 'floodLimit', residentTextsShape.FLOOD_LIMIT),
     ...optionalSetting(node, 'recipientsPerSendMessage', sendBatchEnvShape.RECIPIENTS_PER_SEND_MESSAGE),
+    ...optionalSetting(node, 'sessionIdleMinutes', consoleSessionShape.SESSION_IDLE_MINUTES),
+    ...optionalSetting(node, 'sessionMaxHours', consoleSessionShape.SESSION_MAX_HOURS),
     quietHours: readSetting(node, 'quietHours', quietHoursSetting),
     timeZone: readSetting(node, 'timeZone', timeZoneSetting),
     // Non-zero out of the box, to limit what a stolen sender key can send; 0 turns either off.

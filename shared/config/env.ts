@@ -66,5 +66,5 @@ export type {
 export { fanOutEnvSchema, schedulerEnvSchema, sendBatchEnvShape, senderEnvSchema } from './env/sending.js';
 export type { FanOutEnv, SchedulerEnv, SenderEnv } from './env/sending.js';
 
-export { consoleEnvSchema, consoleOperationsEnvSchema } from './env/console.js';
+export { consoleEnvSchema, consoleOperationsEnvSchema, consoleSessionShape } from './env/console.js';
 export type { ConsoleEnv, ConsoleOperationsEnv } from './env/console.js';

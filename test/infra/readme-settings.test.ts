@@ -39,6 +39,8 @@ const rows: Record<string, Row> = {
   serviceContact: { reaches: 'functions', value: '029 2087 2087', variable: 'SERVICE_CONTACT' },
   floodLimit: { reaches: 'functions', value: '5', variable: 'FLOOD_LIMIT' },
   recipientsPerSendMessage: { reaches: 'functions', value: '100', variable: 'RECIPIENTS_PER_SEND_MESSAGE' },
+  sessionIdleMinutes: { reaches: 'functions', value: '15', variable: 'SESSION_IDLE_MINUTES' },
+  sessionMaxHours: { reaches: 'functions', value: '8', variable: 'SESSION_MAX_HOURS' },
   quietHours: { reaches: 'functions', value: '22:00-07:00', variable: 'QUIET_HOURS' },
   timeZone: { reaches: 'functions', value: 'Europe/Dublin', variable: 'TIME_ZONE' },
   dailyMessageCap: { reaches: 'functions', value: '500', variable: 'DAILY_MESSAGE_CAP' },

@@ -25,6 +25,8 @@ const everySettingSet: DeploymentSettings = {
   serviceContact: '029 2087 2087',
   floodLimit: 5,
   recipientsPerSendMessage: 100,
+  sessionIdleMinutes: 15,
+  sessionMaxHours: 8,
   quietHours: '22:00-07:00',
   timeZone: 'Europe/Dublin',
   dailyMessageCap: 500,

@@ -43,6 +43,8 @@ const rows: Record<string, Row> = {
   SERVICE_CONTACT: { value: '029 2087 2087', reaches: 'functions' },
   FLOOD_LIMIT: { value: '5', reaches: 'functions' },
   RECIPIENTS_PER_SEND_MESSAGE: { value: '100', reaches: 'functions' },
+  SESSION_IDLE_MINUTES: { value: '15', reaches: 'functions' },
+  SESSION_MAX_HOURS: { value: '8', reaches: 'functions' },
   QUIET_HOURS: { value: '22:00-07:00', reaches: 'functions' },
   TIME_ZONE: { value: 'Europe/Dublin', reaches: 'functions' },
   DAILY_MESSAGE_CAP: { value: '500', reaches: 'functions' },

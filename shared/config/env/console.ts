@@ -5,6 +5,15 @@ import { failoverEnvSchema } from './providers.js';
 import { residentTextsShape } from './webhooks.js';
 
 /**
+ * How long a staff session lasts: ended after SESSION_IDLE_MINUTES without a request, and after
+ * SESSION_MAX_HOURS whatever happens. A council's security policy may want them shorter.
+ */
+export const consoleSessionShape = {
+  SESSION_IDLE_MINUTES: positiveInt.max(24 * 60).default(30),
+  SESSION_MAX_HOURS: positiveInt.max(24 * 7).default(12),
+};
+
+/**
  * The web console: what the broadcasts API needs (its pages call the same use cases), plus who
  * signs people in. The identity provider is any OpenID provider: Cognito in AWS, the embedded one
  * on the local stack. Its client secret comes from Secrets Manager in AWS (the Cognito app
@@ -26,9 +35,7 @@ export const consoleEnvSchema = broadcastsEnvSchema.extend({
    * while crier has no staff at all, so a new deployment can be administered from the browser.
    */
   FIRST_OPERATOR_EMAIL: z.email().optional(),
-  /** A session ends after this long without a request, and after SESSION_MAX_HOURS whatever happens. */
-  SESSION_IDLE_MINUTES: positiveInt.max(24 * 60).default(30),
-  SESSION_MAX_HOURS: positiveInt.max(24 * 7).default(12),
+  ...consoleSessionShape,
   // Erasing a resident from their page hashes the number for the tombstone, as the subscribers API does.
   ...phoneHashEnvSchema.shape,
 });
@@ -40,6 +47,8 @@ export type ConsoleEnv = z.infer<typeof consoleEnvSchema>;
  * is read against, and the contact HELP names (the reply wording's preview).
  */
 export const consoleOperationsEnvSchema = consoleEnvSchema
+  // It only reads sessions: exchanging a sign-in code, which needs the client's secret, is the console function's.
+  .omit({ OIDC_CLIENT_SECRET: true, OIDC_CLIENT_SECRET_ARN: true })
   .extend(deadLettersEnvSchema.omit({ TABLE_NAME: true }).shape)
   .extend(failoverEnvSchema.shape)
   .extend({ SERVICE_CONTACT: residentTextsShape.SERVICE_CONTACT });
