@@ -1,4 +1,4 @@
-import type { CoreDependencies } from '../shared/usecases/dependencies.js';
+import type { CoreDependencies } from '../shared/ports/dependencies.js';
 import { localTime } from './views-model/format.js';
 
 export interface AnsweredBroadcast {

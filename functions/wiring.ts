@@ -16,9 +16,9 @@ import { SqsJobQueue } from '../shared/adapters/sqs/sqs-job-queue.js';
 import { crierMetrics } from '../shared/platform/powertools-metrics.js';
 import type { BootstrapKeyVault } from '../shared/ports/bootstrap-key-vault.js';
 import { refreshedEvery } from '../shared/runtime/memo.js';
-import { hashApiKey, type BootstrapKeyHash } from '../shared/usecases/authenticate.js';
+import { hashApiKey, type BootstrapKeyHash } from '../shared/staff/authenticate.js';
 import { retentionPeriodsOf } from '../shared/retention/periods.js';
-import type { BroadcastDependencies, CoreDependencies, InboundDependencies } from '../shared/usecases/dependencies.js';
+import type { BroadcastDependencies, CoreDependencies, InboundDependencies } from '../shared/ports/dependencies.js';
 
 /**
  * The composition root of the functions: it builds adapters from a validated environment. Handlers

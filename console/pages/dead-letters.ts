@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { queueIdSchema, type QueueId } from '../../shared/domain/queues.js';
 import { NotFoundError } from '../../shared/domain/errors.js';
-import { authorize } from '../../shared/usecases/access.js';
+import { authorize } from '../../shared/staff/access.js';
 import { listDeadLetters, redriveDeadLetters } from '../../shared/usecases/dead-letters.js';
 import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';

@@ -6,7 +6,7 @@ import { placeholderNames } from '../../shared/domain/message-content.js';
 import { withGsmReplacements } from '../../shared/domain/sms-preview.js';
 import { previewRequest } from '../../shared/usecases/broadcast-preview.js';
 import { createBroadcast } from '../../shared/usecases/broadcasts.js';
-import { authorize } from '../../shared/usecases/access.js';
+import { authorize } from '../../shared/staff/access.js';
 import { listTopics } from '../../shared/topics/manage-topics.js';
 import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { ImportRefusedError, ValidationError, type ImportProblem } from '../../shared/domain/errors.js';
 import { importColumns, requiredImportColumns, consentColumns } from '../../shared/domain/subscriber-import.js';
-import { authorize } from '../../shared/usecases/access.js';
+import { authorize } from '../../shared/staff/access.js';
 import { checkImport } from '../../shared/usecases/import-subscribers/check-import.js';
 import type { ConsentGiven } from '../../shared/usecases/import-subscribers/csv-rows.js';
 import { getImportBatch } from '../../shared/usecases/import-subscribers/import-batches.js';

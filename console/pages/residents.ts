@@ -3,7 +3,7 @@ import { NotFoundError, ValidationError } from '../../shared/domain/errors.js';
 import type { Topic } from '../../shared/domain/model.js';
 import { phoneNumberField, toE164, type E164 } from '../../shared/domain/phone.js';
 import { parseParameter } from '../../shared/runtime/http/request.js';
-import { authorize } from '../../shared/usecases/access.js';
+import { authorize } from '../../shared/staff/access.js';
 import { eraseSubscriber, getSubscriber, type SubscriberView } from '../../shared/usecases/subscribers.js';
 import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';

@@ -5,8 +5,8 @@ import type { Language } from '../domain/language.js';
 import type { Channel, Principal } from '../domain/model.js';
 import type { MessageRecord } from '../sending/message-store.js';
 import type { InboxEntry } from './inbox-store.js';
-import { authorize } from '../usecases/access.js';
-import type { CoreDependencies } from '../usecases/dependencies.js';
+import { authorize } from '../staff/access.js';
+import type { CoreDependencies } from '../ports/dependencies.js';
 import { replyRefusal, type ReplyRefusal } from './reply-rules.js';
 
 /** The most of one resident's messages a conversation shows: their newest, in order. */

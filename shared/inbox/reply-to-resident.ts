@@ -6,8 +6,8 @@ import type { InboxEntry } from './inbox-store.js';
 import { getTemplate } from '../templates/manage-templates.js';
 import { templatePlaceholders } from '../templates/placeholders.js';
 import { textIn, type MessageTemplate } from '../templates/template.js';
-import { authorize } from '../usecases/access.js';
-import { recordAudit } from '../usecases/audit.js';
+import { authorize } from '../staff/access.js';
+import { recordAudit } from '../staff/audit.js';
 import type { InboxReplyDependencies } from './inbox-dependencies.js';
 import { replyBodySchema, replyDecision, replyRefusalSentences } from './reply-rules.js';
 

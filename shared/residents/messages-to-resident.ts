@@ -3,8 +3,8 @@ import { NotFoundError } from '../domain/errors.js';
 import type { Channel, Principal } from '../domain/model.js';
 import type { MessageRecord } from '../sending/message-store.js';
 import type { InboxEntry } from '../inbox/inbox-store.js';
-import { authorize } from '../usecases/access.js';
-import type { CoreDependencies } from '../usecases/dependencies.js';
+import { authorize } from '../staff/access.js';
+import type { CoreDependencies } from '../ports/dependencies.js';
 import { broadcastMessageId } from '../usecases/send-message.js';
 
 /** How many of each topic's latest broadcasts are looked through for messages to the resident. */

@@ -1,13 +1,13 @@
 import { ConflictError, ForbiddenError } from '../domain/errors.js';
 import { refusalFor } from '../domain/broadcast-lifecycle.js';
 import type { ApprovalLevel, Broadcast, Principal } from '../domain/model.js';
-import { authorize } from './access.js';
-import { recordAudit } from './audit.js';
+import { authorize } from '../staff/access.js';
+import { recordAudit } from '../staff/audit.js';
 import { estimateAudience } from './broadcast-audience.js';
 import { releaseBroadcast } from './broadcast-start.js';
 import { getBroadcast } from './broadcast-reads.js';
 import { departmentsOf, effectiveLimits } from './department-limits.js';
-import type { BroadcastDependencies } from './dependencies.js';
+import type { BroadcastDependencies } from '../ports/dependencies.js';
 
 /**
  * Sends a draft on its way: to a second person where a topic asks for the two-person rule, or to

@@ -1,7 +1,7 @@
 import { defaultLanguage } from '../domain/language.js';
 import type { Broadcast, Recipient } from '../domain/model.js';
 import { hasFilters, matchesFilters } from '../domain/targeting.js';
-import type { BroadcastStartDependencies, CoreDependencies } from './dependencies.js';
+import type { BroadcastStartDependencies, CoreDependencies } from '../ports/dependencies.js';
 
 const INDEX_PAGE_SIZE = 500;
 /**

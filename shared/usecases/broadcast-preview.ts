@@ -7,11 +7,11 @@ import { defaultPriceTable, estimateCost, homePrices, smsPreview, smsSegmentsOf,
 import { matchesFilters } from '../domain/targeting.js';
 import { isWhatsAppWindowOpen } from '../domain/whatsapp-window.js';
 import { ValidationError } from '../domain/errors.js';
-import { authorize } from './access.js';
+import { authorize } from '../staff/access.js';
 import { getBroadcast } from './broadcast-reads.js';
 import { departmentsOf, effectiveLimits } from './department-limits.js';
 import { audiencePages, EXACT_AUDIENCE_LIMIT, subscriptionTotal } from './broadcast-audience.js';
-import type { BroadcastDependencies } from './dependencies.js';
+import type { BroadcastDependencies } from '../ports/dependencies.js';
 
 /** What a broadcast would do, before anyone sends it. */
 export interface BroadcastPreview {

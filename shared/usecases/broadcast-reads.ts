@@ -1,9 +1,9 @@
 import type { Broadcast, BroadcastStatus, Principal } from '../domain/model.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { Page } from '../ports/page.js';
-import { authorize, reaches } from './access.js';
+import { authorize, reaches } from '../staff/access.js';
 import { departmentsOf } from './department-limits.js';
-import type { CoreDependencies } from './dependencies.js';
+import type { CoreDependencies } from '../ports/dependencies.js';
 
 /*
  * A broadcast as a principal may see it: read here by every step of its lifecycle (create, submit,

@@ -4,7 +4,7 @@ import { refusalFor } from '../domain/broadcast-lifecycle.js';
 import type { Broadcast, BroadcastStatus } from '../domain/model.js';
 import { logger } from '../runtime/logger.js';
 import { releaseDailyCap, reserveDailyCap } from './department-limits.js';
-import type { BroadcastDependencies, BroadcastStartDependencies } from './dependencies.js';
+import type { BroadcastDependencies, BroadcastStartDependencies } from '../ports/dependencies.js';
 
 /** What the submission or approval that releases a broadcast records with it. */
 type ReleaseChanges = Partial<Pick<Broadcast, 'approval' | 'approvedBy' | 'approvedAt'>> & { audience: number };

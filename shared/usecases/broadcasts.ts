@@ -3,12 +3,12 @@ import { ConflictError, ValidationError } from '../domain/errors.js';
 import type { MessageContent } from '../domain/message-content.js';
 import type { Broadcast, Principal, Priority } from '../domain/model.js';
 import type { TargetingFilters } from '../domain/targeting.js';
-import { authorize } from './access.js';
-import { recordAudit } from './audit.js';
+import { authorize } from '../staff/access.js';
+import { recordAudit } from '../staff/audit.js';
 import { submitDraft } from './broadcast-approval.js';
 import { getBroadcast } from './broadcast-reads.js';
 import { departmentsOf, releaseDailyCap } from './department-limits.js';
-import type { BroadcastDependencies, CoreDependencies } from './dependencies.js';
+import type { BroadcastDependencies, CoreDependencies } from '../ports/dependencies.js';
 import { templateVersion } from '../templates/manage-templates.js';
 
 /**

@@ -1,10 +1,10 @@
 import type { Principal } from '../domain/model.js';
 import { queueIds, type QueueId } from '../domain/queues.js';
 import { MAX_MOVE_BATCH } from '../ports/dead-letters.js';
-import { authorize } from './access.js';
-import { recordAudit } from './audit.js';
+import { authorize } from '../staff/access.js';
+import { recordAudit } from '../staff/audit.js';
 import { summariseDeadLetter, type DeadLetterJob } from './dead-letter-summary.js';
-import type { DeadLetterDependencies } from './dependencies.js';
+import type { DeadLetterDependencies } from '../ports/dependencies.js';
 
 /** One dead letter, summarised. */
 export interface DeadLetterView {

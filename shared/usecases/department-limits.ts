@@ -1,9 +1,9 @@
 import { LimitExceededError } from '../domain/errors.js';
 import type { Broadcast, Principal } from '../domain/model.js';
 import type { DepartmentLimits } from '../usage/department-store.js';
-import { authorize } from './access.js';
-import { recordAudit } from './audit.js';
-import type { BroadcastDependencies, CoreDependencies, LimitDefaults, SendWindow } from './dependencies.js';
+import { authorize } from '../staff/access.js';
+import { recordAudit } from '../staff/audit.js';
+import type { BroadcastDependencies, CoreDependencies, LimitDefaults, SendWindow } from '../ports/dependencies.js';
 
 export interface EffectiveLimits {
   department: string;

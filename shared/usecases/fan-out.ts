@@ -8,7 +8,7 @@ import type { FanOutCheckpoint, FanOutDelta } from '../broadcasts/broadcast-stor
 import { metricsOf } from '../platform/metrics.js';
 import { logger } from '../runtime/logger.js';
 import { completeIfDone } from './broadcast-progress.js';
-import type { FanOutDependencies } from './dependencies.js';
+import type { FanOutDependencies } from '../ports/dependencies.js';
 
 const INDEX_PAGE_SIZE = 500;
 /**

@@ -3,7 +3,7 @@ import { routeText, type Intent, type RoutedText } from '../consent/keyword-rout
 import { generalDepartment, type ConsentEvidence } from '../domain/model.js';
 import { renderReply } from '../domain/replies.js';
 import { answerLanguage, keptLanguageOf, languageToInfer } from '../residents/kept-language.js';
-import type { InboundDependencies } from './dependencies.js';
+import type { InboundDependencies } from '../ports/dependencies.js';
 import type { IntentContext, IntentOutcome, PlannedReply } from '../consent/intent-context.js';
 import { intentHandlers } from './inbound/intents.js';
 

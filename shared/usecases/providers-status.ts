@@ -5,7 +5,7 @@ import { isWeighted, type ListedProvider } from '../domain/provider-list.js';
 import type { Clock } from '../ports/clock.js';
 import type { ProviderName } from '../domain/provider-names.js';
 import type { ChannelRoute, ProviderBreaker, ProviderHealthStore } from '../ports/provider-health.js';
-import { authorize } from './access.js';
+import { authorize } from '../staff/access.js';
 import { failureWindow, trialUnderWay, type FailoverPolicy } from './failover-policy.js';
 
 export interface ProvidersStatusDependencies {

@@ -3,7 +3,7 @@ import type { WebhookSource } from '../domain/inbound.js';
 import { routeText } from '../consent/keyword-router.js';
 import type { ProviderWebhooks, SkippedWebhookItem, UnidentifiedText, WebhookBatch, WebhookRequest } from '../ports/provider-webhooks.js';
 import { logger } from '../runtime/logger.js';
-import type { CoreDependencies, InboundDependencies } from './dependencies.js';
+import type { CoreDependencies, InboundDependencies } from '../ports/dependencies.js';
 import { handleInboundText } from './handle-inbound.js';
 import { recordReceipt } from './record-receipt.js';
 

@@ -2,7 +2,7 @@ import type { StatusReport } from '../domain/inbound.js';
 import { statusRank, supersedes } from '../domain/status-precedence.js';
 import { metricsOf } from '../platform/metrics.js';
 import { logger } from '../runtime/logger.js';
-import type { CoreDependencies } from './dependencies.js';
+import type { CoreDependencies } from '../ports/dependencies.js';
 
 export type ReceiptOutcome = 'applied' | 'stale' | 'unknown-message';
 

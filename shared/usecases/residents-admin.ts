@@ -4,9 +4,9 @@ import { generalDepartment, type Principal } from '../domain/model.js';
 import { catalogue, placeholderNames, replyIds, unknownPlaceholders, type ReplyId } from '../domain/replies.js';
 import type { InboxEntry } from '../inbox/inbox-store.js';
 import type { Page } from '../ports/page.js';
-import { authorize } from './access.js';
-import { recordAudit } from './audit.js';
-import type { CoreDependencies } from './dependencies.js';
+import { authorize } from '../staff/access.js';
+import { recordAudit } from '../staff/audit.js';
+import type { CoreDependencies } from '../ports/dependencies.js';
 
 export interface InboxListInput {
   department?: string;

@@ -1,8 +1,8 @@
 import type { Principal } from '../domain/model.js';
 import type { SandboxQuery, SandboxRecord } from '../ports/sandbox-outbox.js';
 import type { Page } from '../ports/page.js';
-import { authorize } from './access.js';
-import type { CoreDependencies } from './dependencies.js';
+import { authorize } from '../staff/access.js';
+import type { CoreDependencies } from '../ports/dependencies.js';
 
 /** What a deployment's sandbox recorded: the messages test keys' broadcasts "sent". */
 export type SandboxOutbox = (query: SandboxQuery) => Promise<Page<SandboxRecord>>;

@@ -14,7 +14,7 @@ import type { Priority } from '../domain/model.js';
 import type { BackoffRetryPolicy } from '../domain/retry-policy.js';
 import { metricsOf, type Metrics } from '../platform/metrics.js';
 import { logger } from '../runtime/logger.js';
-import type { CoreDependencies, SendWindow } from './dependencies.js';
+import type { CoreDependencies, SendWindow } from '../ports/dependencies.js';
 
 export interface SendDependencies extends CoreDependencies {
   providers: ProviderDirectory;

@@ -1,7 +1,7 @@
 import type { Broadcast } from '../domain/model.js';
 import { logger } from '../runtime/logger.js';
 import { settleFromJobs } from './broadcast-progress.js';
-import type { CoreDependencies, SendWindow } from './dependencies.js';
+import type { CoreDependencies, SendWindow } from '../ports/dependencies.js';
 
 /**
  * How long a sending broadcast's counters may stand still before the sweeper looks at it. Longer

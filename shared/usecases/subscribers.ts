@@ -1,9 +1,9 @@
 import { NotFoundError } from '../domain/errors.js';
 import type { ConsentEvent, Principal, SubscriberProfile, Subscription } from '../domain/model.js';
 import { inboxEntryId } from '../domain/inbox.js';
-import { authorize } from './access.js';
-import { recordAudit } from './audit.js';
-import type { CoreDependencies } from './dependencies.js';
+import { authorize } from '../staff/access.js';
+import { recordAudit } from '../staff/audit.js';
+import type { CoreDependencies } from '../ports/dependencies.js';
 import { broadcastMessageId } from './send.js';
 
 export interface SubscriberView {

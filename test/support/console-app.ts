@@ -6,7 +6,7 @@ import type { IdentityProvider } from '../../shared/staff/identity-provider.js';
 import { newSession, type SessionPolicy, type StaffSession } from '../../shared/staff/session.js';
 import type { SessionStore, SignInAttempt, SignInAttemptStore } from '../../shared/staff/session-store.js';
 import { newStaffRecord, type StaffRecord } from '../../shared/staff/staff-record.js';
-import type { BroadcastDependencies } from '../../shared/usecases/dependencies.js';
+import type { BroadcastDependencies } from '../../shared/ports/dependencies.js';
 import { aPhone, aTopic, broadcastSettings, inboundEvidence } from './builders.js';
 import { providersStatus } from '../../shared/usecases/providers-status.js';
 import { InMemoryDeadLetterQueues } from './in-memory-dead-letters.js';

@@ -15,7 +15,7 @@ import type { Clock, IdGenerator } from '../../shared/ports/clock.js';
 import type { JobQueue } from '../../shared/ports/job-queue.js';
 import type { MessagingProvider, OutboundText, ProviderAcceptance } from '../../shared/ports/messaging-provider.js';
 import type { ProviderDirectory } from '../../shared/ports/provider-directory.js';
-import type { InboundDependencies, InboundSettings } from '../../shared/usecases/dependencies.js';
+import type { InboundDependencies, InboundSettings } from '../../shared/ports/dependencies.js';
 import { anInboundSettings } from './builders.js';
 import { InMemoryBroadcastStore, InMemoryMessageStore } from './in-memory-broadcast-stores.js';
 import { InMemoryStaffStore } from './in-memory-staff-store.js';

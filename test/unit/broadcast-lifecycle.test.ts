@@ -9,7 +9,7 @@ import { EXACT_AUDIENCE_LIMIT } from '../../shared/usecases/broadcast-audience.j
 import { startDueBroadcasts } from '../../shared/usecases/broadcast-start.js';
 import { cancelBroadcast, createBroadcast, type CreateBroadcastInput } from '../../shared/usecases/broadcasts.js';
 import { getDepartmentLimits, setDepartmentLimits } from '../../shared/usecases/department-limits.js';
-import type { BroadcastDependencies } from '../../shared/usecases/dependencies.js';
+import type { BroadcastDependencies } from '../../shared/ports/dependencies.js';
 import { aBroadcast, aPhone, aPrincipal, aTopic, broadcastSettings, inboundEvidence } from '../support/builders.js';
 import { FixedClock, RecordingQueue, SequentialIds, inMemoryStores, type InMemoryStores } from '../support/in-memory-stores.js';
 

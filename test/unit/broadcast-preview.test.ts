@@ -9,7 +9,7 @@ import { parseEnvironment } from '../../shared/runtime/environment.js';
 import { EXACT_AUDIENCE_LIMIT } from '../../shared/usecases/broadcast-audience.js';
 import { previewBroadcast, previewRequest } from '../../shared/usecases/broadcast-preview.js';
 import { createBroadcast } from '../../shared/usecases/broadcasts.js';
-import type { BroadcastDependencies } from '../../shared/usecases/dependencies.js';
+import type { BroadcastDependencies } from '../../shared/ports/dependencies.js';
 import { aPhone, aPrincipal, aTopic, broadcastSettings, inboundEvidence } from '../support/builders.js';
 import { FixedClock, RecordingQueue, SequentialIds, inMemoryStores, type InMemoryStores } from '../support/in-memory-stores.js';
 

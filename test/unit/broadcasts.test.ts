@@ -3,7 +3,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import type { FanOutTask } from '../../shared/domain/jobs.js';
 import { approveBroadcast } from '../../shared/usecases/broadcast-approval.js';
 import { cancelBroadcast, createBroadcast, type CreateBroadcastInput } from '../../shared/usecases/broadcasts.js';
-import type { BroadcastDependencies } from '../../shared/usecases/dependencies.js';
+import type { BroadcastDependencies } from '../../shared/ports/dependencies.js';
 import { aBroadcast, aPrincipal, aTopic, broadcastSettings } from '../support/builders.js';
 import { FixedClock, RecordingQueue, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
 

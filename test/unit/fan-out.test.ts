@@ -3,7 +3,7 @@ import type { FanOutTask, SendJob } from '../../shared/domain/jobs.js';
 import type { Priority } from '../../shared/domain/model.js';
 import { shardOf } from '../../shared/domain/sharding.js';
 import { startFanOut } from '../../shared/usecases/broadcast-start.js';
-import type { BroadcastStartDependencies, FanOutDependencies } from '../../shared/usecases/dependencies.js';
+import type { BroadcastStartDependencies, FanOutDependencies } from '../../shared/ports/dependencies.js';
 import { BULK_PAGES_PER_TURN, fanOutShards } from '../../shared/usecases/fan-out.js';
 import { aBroadcast, aPhone, broadcastSettings, inboundEvidence } from '../support/builders.js';
 import { FixedClock, RecordingQueue, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';

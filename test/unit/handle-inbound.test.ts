@@ -3,7 +3,7 @@ import type { InboundText } from '../../shared/domain/inbound.js';
 import type { Language } from '../../shared/domain/language.js';
 import { renderReply, type ReplyId, type ReplyOverrides, type ReplyParams } from '../../shared/domain/replies.js';
 import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
-import type { InboundSettings } from '../../shared/usecases/dependencies.js';
+import type { InboundSettings } from '../../shared/ports/dependencies.js';
 import { AT, aPhone, aTopic, anInboundSettings, anInboundText, inboundEvidence } from '../support/builders.js';
 import { inMemoryInboundDependencies } from '../support/in-memory-stores.js';
 

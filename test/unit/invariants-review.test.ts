@@ -8,7 +8,7 @@ import type { FanOutTask, SendJob } from '../../shared/domain/jobs.js';
 import { shardOf } from '../../shared/domain/sharding.js';
 import { approveBroadcast } from '../../shared/usecases/broadcast-approval.js';
 import { createBroadcast } from '../../shared/usecases/broadcasts.js';
-import type { BroadcastDependencies, FanOutDependencies } from '../../shared/usecases/dependencies.js';
+import type { BroadcastDependencies, FanOutDependencies } from '../../shared/ports/dependencies.js';
 import { fanOutShards } from '../../shared/usecases/fan-out.js';
 import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
 import { aBroadcast, aPhone, aPrincipal, aTopic, anInboundSettings, anInboundText, inboundEvidence, broadcastSettings } from '../support/builders.js';

@@ -5,7 +5,7 @@ import { renderReply } from '../../shared/domain/replies.js';
 import type { Role } from '../../shared/domain/model.js';
 import { approveBroadcast } from '../../shared/usecases/broadcast-approval.js';
 import { createBroadcast } from '../../shared/usecases/broadcasts.js';
-import type { BroadcastDependencies } from '../../shared/usecases/dependencies.js';
+import type { BroadcastDependencies } from '../../shared/ports/dependencies.js';
 import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
 import { listInbox, markInboxHandled } from '../../shared/usecases/residents-admin.js';
 import { archiveTopic, getTopic, listTopics, updateTopic } from '../../shared/topics/manage-topics.js';

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { CountryCode } from 'libphonenumber-js';
 import type { Principal } from '../../domain/model.js';
 import { MAX_IMPORT_ROWS } from '../../domain/subscriber-import.js';
-import { authorize } from '../access.js';
-import type { CoreDependencies } from '../dependencies.js';
+import { authorize } from '../../staff/access.js';
+import type { CoreDependencies } from '../../ports/dependencies.js';
 import { hasOwnConsent, readImportCsv, type ConsentGiven, type ImportIssue } from './csv-rows.js';
 import { planImport, type ImportPlan } from './plan.js';
 

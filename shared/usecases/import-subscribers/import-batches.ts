@@ -1,8 +1,8 @@
 import { NotFoundError } from '../../domain/errors.js';
 import type { Principal } from '../../domain/model.js';
 import type { ImportBatch } from '../../residents/import-batch.js';
-import { authorize } from '../access.js';
-import type { CoreDependencies } from '../dependencies.js';
+import { authorize } from '../../staff/access.js';
+import type { CoreDependencies } from '../../ports/dependencies.js';
 
 /** Batches read to find a department's latest: the listing holds every department's, newest first. */
 const LISTING_READ = 100;

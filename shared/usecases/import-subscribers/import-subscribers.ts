@@ -2,8 +2,8 @@ import { ImportRefusedError, ValidationError, type ImportProblem } from '../../d
 import type { Principal } from '../../domain/model.js';
 import type { ImportedSubscription, ImportEvidence } from '../../consent/subscriber-store.js';
 import { logger } from '../../runtime/logger.js';
-import { recordAudit } from '../audit.js';
-import type { CoreDependencies } from '../dependencies.js';
+import { recordAudit } from '../../staff/audit.js';
+import type { CoreDependencies } from '../../ports/dependencies.js';
 import { batchRecord } from './batch-record.js';
 import { checkImport, type ImportInput } from './check-import.js';
 import { hasOwnConsent, withConsent, type ImportRow, type NumberedRow } from './csv-rows.js';

@@ -5,7 +5,7 @@ import type { AuditEntry, AuditLog } from '../../../shared/staff/audit-log.js';
 /*
  * The contracts of the API key store and the audit log: one set of cases each, run against the
  * DynamoDB stores on dynalite (keys-and-audit-dynamo.test.ts) and the in-memory ones the use
- * cases' tests rely on (test/unit/access/keys-and-audit-memory.test.ts), so the fakes cannot
+ * cases' tests rely on (test/unit/staff/keys-and-audit-memory.test.ts), so the fakes cannot
  * drift from the stores that run. How the DynamoDB stores keep them (items, partitions, a create
  * stopped half-way) is in keys-and-audit-stores.test.ts.
  */

@@ -1,9 +1,9 @@
 import { ValidationError } from '../domain/errors.js';
 import type { Principal } from '../domain/model.js';
-import type { AuditAction, AuditEntry } from '../staff/audit-log.js';
+import type { AuditAction, AuditEntry } from './audit-log.js';
 import type { Page } from '../ports/page.js';
 import { authorize } from './access.js';
-import type { CoreDependencies } from './dependencies.js';
+import type { CoreDependencies } from '../ports/dependencies.js';
 
 /** How far back the audit log is read when the caller names no start. */
 const DEFAULT_DAYS = 30;

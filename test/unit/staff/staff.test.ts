@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/domain/errors.js';
-import { roleSchema } from '../../shared/domain/model.js';
-import { addStaff, listStaff, removeStaff } from '../../shared/staff/manage-staff.js';
-import { newStaffSchema } from '../../shared/staff/staff-record.js';
-import type { CoreDependencies } from '../../shared/usecases/dependencies.js';
-import { aPrincipal } from '../support/builders.js';
-import { FixedClock, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../../shared/domain/errors.js';
+import { roleSchema } from '../../../shared/domain/model.js';
+import { addStaff, listStaff, removeStaff } from '../../../shared/staff/manage-staff.js';
+import { newStaffSchema } from '../../../shared/staff/staff-record.js';
+import type { CoreDependencies } from '../../../shared/ports/dependencies.js';
+import { aPrincipal } from '../../support/builders.js';
+import { FixedClock, SequentialIds, inMemoryStores } from '../../support/in-memory-stores.js';
 
 const operator = aPrincipal({ keyId: 'key-operator', name: 'IT operator', role: 'operator', department: '*' });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashSessionSecret, needsTouch, newSession, sameSecret, sessionExpiresAt, sessionState, type SessionState } from '../../shared/staff/session.js';
+import { hashSessionSecret, needsTouch, newSession, sameSecret, sessionExpiresAt, sessionState, type SessionState } from '../../../shared/staff/session.js';
 
 const policy = { idleMinutes: 30, maxHours: 12 };
 const signedInAt = '2026-12-01T09:00:00.000Z';

@@ -2,7 +2,7 @@ import type { Principal } from '../domain/model.js';
 import type { BootstrapKeyVault } from '../ports/bootstrap-key-vault.js';
 import { authorize } from './access.js';
 import { recordAudit } from './audit.js';
-import type { CoreDependencies } from './dependencies.js';
+import type { CoreDependencies } from '../ports/dependencies.js';
 import { generateKeySecret } from './keys.js';
 
 /** The new bootstrap key, shown this once. */

@@ -2,11 +2,11 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { fixedBootstrapKey, SecretsManagerBootstrapKeyVault } from '../../shared/adapters/secrets/bootstrap-key-vaults.js';
-import { ConflictError, ForbiddenError } from '../../shared/domain/errors.js';
-import { rotateBootstrapKey } from '../../shared/usecases/bootstrap-key.js';
-import { aPrincipal } from '../support/builders.js';
-import { FixedClock, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
+import { fixedBootstrapKey, SecretsManagerBootstrapKeyVault } from '../../../shared/adapters/secrets/bootstrap-key-vaults.js';
+import { ConflictError, ForbiddenError } from '../../../shared/domain/errors.js';
+import { rotateBootstrapKey } from '../../../shared/staff/bootstrap-key.js';
+import { aPrincipal } from '../../support/builders.js';
+import { FixedClock, SequentialIds, inMemoryStores } from '../../support/in-memory-stores.js';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:Crier/bootstrap-key-AbCdEf';
 const operator = aPrincipal({ keyId: 'key-operator', name: 'IT operator', role: 'operator', department: '*', mode: 'live' });

@@ -3,10 +3,10 @@ import type { PriceTable } from '../domain/sms-preview.js';
 import type { ReplySendJob, SendJob, FanOutTask } from '../domain/jobs.js';
 import type { Priority } from '../domain/model.js';
 import type { QuietHours } from '../domain/quiet-hours.js';
-import type { Clock, IdGenerator } from '../ports/clock.js';
-import type { DeadLetterQueues } from '../ports/dead-letters.js';
-import type { JobQueue } from '../ports/job-queue.js';
-import type { Stores } from '../ports/stores.js';
+import type { Clock, IdGenerator } from './clock.js';
+import type { DeadLetterQueues } from './dead-letters.js';
+import type { JobQueue } from './job-queue.js';
+import type { Stores } from './stores.js';
 import type { Metrics } from '../platform/metrics.js';
 
 /** What every use case may use. Each function adds the ports it needs on top. */

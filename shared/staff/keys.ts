@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { NotFoundError } from '../domain/errors.js';
 import type { KeyMode, Principal, Role } from '../domain/model.js';
-import type { ApiKeyRecord } from '../staff/api-key-store.js';
+import type { ApiKeyRecord } from './api-key-store.js';
 import type { Page } from '../ports/page.js';
 import { authorize } from './access.js';
 import { recordAudit } from './audit.js';
 import { hashApiKey } from './authenticate.js';
-import type { CoreDependencies } from './dependencies.js';
+import type { CoreDependencies } from '../ports/dependencies.js';
 
 /**
  * A new key, as the admin API's request (createKeyRequest) and the console's form give it once

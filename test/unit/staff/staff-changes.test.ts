@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/domain/errors.js';
-import type { Principal } from '../../shared/domain/model.js';
-import { addStaff, changeStaff, listStaff, removeStaff } from '../../shared/staff/manage-staff.js';
-import { newStaffSchema, type StaffRecord } from '../../shared/staff/staff-record.js';
-import { staffChangeSchema } from '../../shared/staff/staff-rules.js';
-import type { CoreDependencies } from '../../shared/usecases/dependencies.js';
-import { aPrincipal } from '../support/builders.js';
-import { FixedClock, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../../shared/domain/errors.js';
+import type { Principal } from '../../../shared/domain/model.js';
+import { addStaff, changeStaff, listStaff, removeStaff } from '../../../shared/staff/manage-staff.js';
+import { newStaffSchema, type StaffRecord } from '../../../shared/staff/staff-record.js';
+import { staffChangeSchema } from '../../../shared/staff/staff-rules.js';
+import type { CoreDependencies } from '../../../shared/ports/dependencies.js';
+import { aPrincipal } from '../../support/builders.js';
+import { FixedClock, SequentialIds, inMemoryStores } from '../../support/in-memory-stores.js';
 
 /** An API key of the deployment's operators: no staff record, so never "yourself". */
 const operatorKey = aPrincipal({ keyId: 'key-operator', name: 'IT operator', role: 'operator', department: '*' });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { IdentityClaims } from '../../shared/staff/identity-provider.js';
-import { identifyStaff } from '../../shared/staff/sign-in.js';
-import { newStaffRecord, type NewStaff } from '../../shared/staff/staff-record.js';
-import type { CoreDependencies } from '../../shared/usecases/dependencies.js';
-import { FixedClock, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
+import type { IdentityClaims } from '../../../shared/staff/identity-provider.js';
+import { identifyStaff } from '../../../shared/staff/sign-in.js';
+import { newStaffRecord, type NewStaff } from '../../../shared/staff/staff-record.js';
+import type { CoreDependencies } from '../../../shared/ports/dependencies.js';
+import { FixedClock, SequentialIds, inMemoryStores } from '../../support/in-memory-stores.js';
 
 function setUp() {
   const stores = inMemoryStores();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError } from '../../shared/domain/errors.js';
-import { roleSchema, type Role } from '../../shared/domain/model.js';
-import { authorize, permissionPhrases, reaches, rolePermissions, type Permission } from '../../shared/usecases/access.js';
-import { aPrincipal } from '../support/builders.js';
+import { ForbiddenError } from '../../../shared/domain/errors.js';
+import { roleSchema, type Role } from '../../../shared/domain/model.js';
+import { authorize, permissionPhrases, reaches, rolePermissions, type Permission } from '../../../shared/staff/access.js';
+import { aPrincipal } from '../../support/builders.js';
 
 const permissions: readonly Permission[] = [
   'topics:create',

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AuthenticationError } from '../domain/errors.js';
 import { keyModeSchema, roleSchema, type Principal } from '../domain/model.js';
-import type { ApiKeyStore } from '../staff/api-key-store.js';
+import type { ApiKeyStore } from './api-key-store.js';
 import { bearerKey, keyRefusals } from '../platform/api-key-shape.js';
 
 export function hashApiKey(key: string): string {
