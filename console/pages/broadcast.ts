@@ -7,7 +7,7 @@ import { approvalRefusal, approveBroadcast, rejectBroadcast } from '../../shared
 import { previewBroadcast } from '../../shared/usecases/broadcast-preview.js';
 import { cancelBroadcast } from '../../shared/usecases/broadcasts.js';
 import { getBroadcast } from '../../shared/usecases/broadcast-reads.js';
-import { departmentsOf } from '../../shared/usecases/department-limits.js';
+import { departmentsOf } from '../../shared/usage/department-limits.js';
 import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
 import { messagePage, page } from '../page.js';

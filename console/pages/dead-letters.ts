@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { queueIdSchema, type QueueId } from '../../shared/domain/queues.js';
 import { NotFoundError } from '../../shared/domain/errors.js';
 import { authorize } from '../../shared/staff/access.js';
-import { listDeadLetters, redriveDeadLetters } from '../../shared/usecases/dead-letters.js';
+import { listDeadLetters, redriveDeadLetters } from '../../shared/dead-letters/dead-letters.js';
 import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
 import type { OperationsDependencies } from '../operations-dependencies.js';

@@ -8,7 +8,7 @@ import { setSeveralHandled } from '../../shared/inbox/handle-several.js';
 import { inboxDepartmentOf } from '../../shared/inbox/handling.js';
 import { filterQueryString, inboxFilterSchema, inboxQueryOf, withoutEmptyFields, type InboxFilter } from '../../shared/inbox/inbox-filter.js';
 import type { InboxEntry } from '../../shared/inbox/inbox-store.js';
-import { departmentsOf } from '../../shared/usecases/department-limits.js';
+import { departmentsOf } from '../../shared/usage/department-limits.js';
 import { listBroadcasts } from '../../shared/usecases/broadcast-reads.js';
 import { listInbox } from '../../shared/usecases/residents-admin.js';
 import { answeredBroadcasts, broadcastLabel, type AnsweredBroadcast } from '../answered.js';

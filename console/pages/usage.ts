@@ -6,7 +6,7 @@ import { ValidationError } from '../../shared/domain/errors.js';
 import { usageCsv } from '../../shared/usage/usage-csv.js';
 import { usageReport } from '../../shared/usage/usage-report.js';
 import { authorize } from '../../shared/staff/access.js';
-import { effectiveLimits, getDepartmentLimits, setDepartmentLimits } from '../../shared/usecases/department-limits.js';
+import { effectiveLimits, getDepartmentLimits, setDepartmentLimits } from '../../shared/usage/department-limits.js';
 import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
 import { page } from '../page.js';

@@ -21,7 +21,7 @@ import { getBroadcast, listBroadcasts } from '../../shared/usecases/broadcast-re
 import { costView } from '../../shared/api/costs.js';
 import { listSandboxOutbox } from '../../shared/usecases/sandbox-outbox.js';
 import { deliveryReport, deliveryReportCsv } from '../../shared/broadcasts/delivery-report.js';
-import { getDepartmentLimits, setDepartmentLimits } from '../../shared/usecases/department-limits.js';
+import { getDepartmentLimits, setDepartmentLimits } from '../../shared/usage/department-limits.js';
 import { usageQuery } from '../../shared/api/usage-schemas.js';
 import { usageFileName, usageView } from '../../shared/api/usage-view.js';
 import { usageCsv } from '../../shared/usage/usage-csv.js';

@@ -5,7 +5,7 @@ import type { SenderSlots } from '../pacing/sender-slots.js';
 import { MAX_THROTTLED_RETRIES } from '../pacing/throttle-rules.js';
 import type { MessagingProvider } from '../ports/messaging-provider.js';
 import { composeFor, consentOf } from '../usecases/broadcast-recipient.js';
-import { departmentsOf } from '../usecases/department-limits.js';
+import { departmentsOf } from '../usage/department-limits.js';
 import { broadcastMessageId, claimMessage, RetryLaterError, sendClaimed, type Delivery } from '../usecases/send-message.js';
 import { stopAt, stoppedBefore, type ChannelRun, type Turn } from './paced-state.js';
 import { waitForSlot } from './paced-turn.js';

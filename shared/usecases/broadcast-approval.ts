@@ -6,7 +6,7 @@ import { recordAudit } from '../staff/audit.js';
 import { estimateAudience } from './broadcast-audience.js';
 import { releaseBroadcast } from './broadcast-start.js';
 import { getBroadcast } from './broadcast-reads.js';
-import { departmentsOf, effectiveLimits } from './department-limits.js';
+import { departmentsOf, effectiveLimits } from '../usage/department-limits.js';
 import type { BroadcastDependencies } from '../ports/dependencies.js';
 
 /**

@@ -9,7 +9,7 @@ import { isWhatsAppWindowOpen } from '../domain/whatsapp-window.js';
 import { ValidationError } from '../domain/errors.js';
 import { authorize } from '../staff/access.js';
 import { getBroadcast } from './broadcast-reads.js';
-import { departmentsOf, effectiveLimits } from './department-limits.js';
+import { departmentsOf, effectiveLimits } from '../usage/department-limits.js';
 import { audiencePages, EXACT_AUDIENCE_LIMIT, subscriptionTotal } from './broadcast-audience.js';
 import type { BroadcastDependencies } from '../ports/dependencies.js';
 

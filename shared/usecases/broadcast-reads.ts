@@ -2,7 +2,7 @@ import type { Broadcast, BroadcastStatus, Principal } from '../domain/model.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { Page } from '../ports/page.js';
 import { authorize, reaches } from '../staff/access.js';
-import { departmentsOf } from './department-limits.js';
+import { departmentsOf } from '../usage/department-limits.js';
 import type { CoreDependencies } from '../ports/dependencies.js';
 
 /*

@@ -3,7 +3,7 @@ import { ConflictError } from '../domain/errors.js';
 import { refusalFor } from '../domain/broadcast-lifecycle.js';
 import type { Broadcast, BroadcastStatus } from '../domain/model.js';
 import { logger } from '../runtime/logger.js';
-import { releaseDailyCap, reserveDailyCap } from './department-limits.js';
+import { releaseDailyCap, reserveDailyCap } from '../usage/department-limits.js';
 import type { BroadcastDependencies, BroadcastStartDependencies } from '../ports/dependencies.js';
 
 /** What the submission or approval that releases a broadcast records with it. */

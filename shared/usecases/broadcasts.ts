@@ -7,7 +7,7 @@ import { authorize } from '../staff/access.js';
 import { recordAudit } from '../staff/audit.js';
 import { submitDraft } from './broadcast-approval.js';
 import { getBroadcast } from './broadcast-reads.js';
-import { departmentsOf, releaseDailyCap } from './department-limits.js';
+import { departmentsOf, releaseDailyCap } from '../usage/department-limits.js';
 import type { BroadcastDependencies, CoreDependencies } from '../ports/dependencies.js';
 import { templateVersion } from '../templates/manage-templates.js';
 

@@ -11,7 +11,7 @@ import { sendPaced } from '../sending/paced-run.js';
 import { newSenderSlots, type BatchDelta, type HandBack, type SendRun } from '../sending/send-run.js';
 import { recordJobProgress } from './broadcast-progress.js';
 import { recountJob } from './job-recount.js';
-import { departmentsOf } from './department-limits.js';
+import { departmentsOf } from '../usage/department-limits.js';
 import { recordSkip, sendReply as sendReplyNow, type SendDependencies } from './send-message.js';
 
 export { broadcastMessageId, RetryLaterError, type SendDependencies } from './send-message.js';

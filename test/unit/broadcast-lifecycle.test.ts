@@ -8,7 +8,7 @@ import { approveBroadcast, rejectBroadcast, submitBroadcast } from '../../shared
 import { EXACT_AUDIENCE_LIMIT } from '../../shared/usecases/broadcast-audience.js';
 import { startDueBroadcasts } from '../../shared/usecases/broadcast-start.js';
 import { cancelBroadcast, createBroadcast, type CreateBroadcastInput } from '../../shared/usecases/broadcasts.js';
-import { getDepartmentLimits, setDepartmentLimits } from '../../shared/usecases/department-limits.js';
+import { getDepartmentLimits, setDepartmentLimits } from '../../shared/usage/department-limits.js';
 import type { BroadcastDependencies } from '../../shared/ports/dependencies.js';
 import { aBroadcast, aPhone, aPrincipal, aTopic, broadcastSettings, inboundEvidence } from '../support/builders.js';
 import { FixedClock, RecordingQueue, SequentialIds, inMemoryStores, type InMemoryStores } from '../support/in-memory-stores.js';

@@ -1,6 +1,6 @@
 import { LimitExceededError } from '../domain/errors.js';
 import type { Broadcast, Principal } from '../domain/model.js';
-import type { DepartmentLimits } from '../usage/department-store.js';
+import type { DepartmentLimits } from './department-store.js';
 import { authorize } from '../staff/access.js';
 import { recordAudit } from '../staff/audit.js';
 import type { BroadcastDependencies, CoreDependencies, LimitDefaults, SendWindow } from '../ports/dependencies.js';

@@ -4,7 +4,7 @@ import type { DepartmentStore } from '../../../shared/usage/department-store.js'
 /*
  * The department store's contract: one set of cases, run against the DynamoDB store on dynalite
  * (department-store-dynamo.test.ts) and the in-memory one the use cases' tests rely on
- * (test/unit/departments/department-store-memory.test.ts), so the fake cannot drift from the
+ * (test/unit/usage/department-store-memory.test.ts), so the fake cannot drift from the
  * store that runs: limits, the daily cap's counts, and costs by day.
  */
 

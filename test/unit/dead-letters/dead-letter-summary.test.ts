@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { QueueId } from '../../shared/domain/queues.js';
-import { summariseDeadLetter } from '../../shared/usecases/dead-letter-summary.js';
-import { aPhone } from '../support/builders.js';
+import type { QueueId } from '../../../shared/domain/queues.js';
+import { summariseDeadLetter } from '../../../shared/dead-letters/dead-letter-summary.js';
+import { aPhone } from '../../support/builders.js';
 
 const AWS_SMS_TOPIC = 'arn:aws:sns:eu-west-2:123456789012:crier-aws-sms';
 const snsEnvelope = (message: unknown) =>

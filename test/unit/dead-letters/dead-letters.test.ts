@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError } from '../../shared/domain/errors.js';
-import type { DeadLetter } from '../../shared/ports/dead-letters.js';
-import { listDeadLetters, redriveDeadLetters, REDRIVE_TIME_BUDGET_MS } from '../../shared/usecases/dead-letters.js';
-import type { DeadLetterDependencies } from '../../shared/ports/dependencies.js';
-import { aPhone, aPrincipal } from '../support/builders.js';
-import { InMemoryDeadLetterQueues } from '../support/in-memory-dead-letters.js';
-import { FixedClock, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
+import { ForbiddenError } from '../../../shared/domain/errors.js';
+import type { DeadLetter } from '../../../shared/ports/dead-letters.js';
+import { listDeadLetters, redriveDeadLetters, REDRIVE_TIME_BUDGET_MS } from '../../../shared/dead-letters/dead-letters.js';
+import type { DeadLetterDependencies } from '../../../shared/ports/dependencies.js';
+import { aPhone, aPrincipal } from '../../support/builders.js';
+import { InMemoryDeadLetterQueues } from '../../support/in-memory-dead-letters.js';
+import { FixedClock, SequentialIds, inMemoryStores } from '../../support/in-memory-stores.js';
 
 const operator = aPrincipal({ keyId: 'key-operator', name: 'IT operator', role: 'operator', department: '*' });
 

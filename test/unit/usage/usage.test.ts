@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError, ValidationError } from '../../shared/domain/errors.js';
-import { usageCsv } from '../../shared/usage/usage-csv.js';
-import { defaultFrom, usageReport, type UsageDependencies } from '../../shared/usage/usage-report.js';
-import { usageRows, type UsagePeriod } from '../../shared/usage/usage-rows.js';
-import { aPrincipal, aTopic } from '../support/builders.js';
-import { FixedClock, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
+import { ForbiddenError, ValidationError } from '../../../shared/domain/errors.js';
+import { usageCsv } from '../../../shared/usage/usage-csv.js';
+import { defaultFrom, usageReport, type UsageDependencies } from '../../../shared/usage/usage-report.js';
+import { usageRows, type UsagePeriod } from '../../../shared/usage/usage-rows.js';
+import { aPrincipal, aTopic } from '../../support/builders.js';
+import { FixedClock, SequentialIds, inMemoryStores } from '../../support/in-memory-stores.js';
 
 const day = (date: string, sent: number, costMicros: number, replyCostMicros = 0, countedAgainstCap = sent) => ({
   day: date,
