@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import { approvalRefusal } from '../../shared/usecases/broadcast-approval.js';
-import { listBroadcasts } from '../../shared/usecases/broadcast-reads.js';
+import { approvalRefusal } from '../../shared/broadcasts/broadcast-approval.js';
+import { listBroadcasts } from '../../shared/broadcasts/broadcast-reads.js';
 import { listTopics } from '../../shared/topics/manage-topics.js';
 import { departmentsOf, getDepartmentLimits } from '../../shared/usage/department-limits.js';
 import type { ConsoleEnv } from '../console-env.js';

@@ -9,7 +9,7 @@ import { inboxDepartmentOf } from '../../shared/inbox/handling.js';
 import { filterQueryString, inboxFilterSchema, inboxQueryOf, withoutEmptyFields, type InboxFilter } from '../../shared/inbox/inbox-filter.js';
 import type { InboxEntry } from '../../shared/inbox/inbox-store.js';
 import { departmentsOf } from '../../shared/usage/department-limits.js';
-import { listBroadcasts } from '../../shared/usecases/broadcast-reads.js';
+import { listBroadcasts } from '../../shared/broadcasts/broadcast-reads.js';
 import { listInbox } from '../../shared/usecases/residents-admin.js';
 import { answeredBroadcasts, broadcastLabel, type AnsweredBroadcast } from '../answered.js';
 import type { ConsoleEnv } from '../console-env.js';

@@ -1,7 +1,7 @@
 import { ForbiddenError } from '../domain/errors.js';
 import type { Broadcast, Principal } from '../domain/model.js';
 import { authorize } from '../staff/access.js';
-import { getBroadcast } from '../usecases/broadcast-reads.js';
+import { getBroadcast } from './broadcast-reads.js';
 import { departmentsOf } from '../usage/department-limits.js';
 import type { CoreDependencies } from '../ports/dependencies.js';
 import { rowOf, type DeliveryReportRow } from './delivery-report-rows.js';

@@ -1,4 +1,4 @@
-import { addTotals, emptyTotals, type JobTotals } from '../domain/job-totals.js';
+import { addTotals, emptyTotals, type JobTotals } from '../broadcasts/job-totals.js';
 import type { Recipient } from '../domain/model.js';
 import type { Stores } from '../ports/stores.js';
 import type { MessageRecord } from '../sending/message-store.js';

@@ -9,7 +9,7 @@ import { logger } from '../runtime/logger.js';
 import { sendDeadlineOf } from '../pacing/run-limits.js';
 import { sendPaced } from '../sending/paced-run.js';
 import { newSenderSlots, type BatchDelta, type HandBack, type SendRun } from '../sending/send-run.js';
-import { recordJobProgress } from './broadcast-progress.js';
+import { recordJobProgress } from '../broadcasts/broadcast-progress.js';
 import { recountJob } from './job-recount.js';
 import { departmentsOf } from '../usage/department-limits.js';
 import { recordSkip, sendReply as sendReplyNow, type SendDependencies } from './send-message.js';

@@ -3,7 +3,7 @@ import { ProviderError } from '../../shared/domain/errors.js';
 import type { FanOutTask, SendJob } from '../../shared/domain/jobs.js';
 import { metricNames, type MetricName } from '../../shared/platform/metrics.js';
 import { logger } from '../../shared/runtime/logger.js';
-import { fanOutShards } from '../../shared/usecases/fan-out.js';
+import { fanOutShards } from '../../shared/broadcasts/fan-out.js';
 import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
 import { ProviderFailover } from '../../shared/usecases/provider-failover.js';
 import { recordReceipt } from '../../shared/usecases/record-receipt.js';

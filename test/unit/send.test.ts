@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigurationError, ProviderError, type ProviderErrorKind } from '../../shared/domain/errors.js';
 import type { OutboundText } from '../../shared/ports/messaging-provider.js';
 import { logger } from '../../shared/runtime/logger.js';
-import { recordJobProgress } from '../../shared/usecases/broadcast-progress.js';
+import { recordJobProgress } from '../../shared/broadcasts/broadcast-progress.js';
 import { broadcastMessageId, sendBroadcastBatch, sendReply } from '../../shared/usecases/send.js';
 import { aBroadcast, aBroadcastSendJob, aPhone, aReplySendJob, inboundEvidence } from '../support/builders.js';
 import { FixedClock, ScriptedProvider, inMemoryStores } from '../support/in-memory-stores.js';

@@ -12,7 +12,7 @@ import { fillPlaceholders, placeholdersOf, placeholderValueProblem, templatePlac
 import { byFolder, changedFields, templateContentSchema, textIn, type TemplateContent, type TemplateField } from '../../shared/templates/template.js';
 import type { CoreDependencies } from '../../shared/ports/dependencies.js';
 import type { FanOutTask } from '../../shared/domain/jobs.js';
-import { createBroadcast } from '../../shared/usecases/broadcasts.js';
+import { createBroadcast } from '../../shared/broadcasts/broadcasts.js';
 import type { BroadcastDependencies } from '../../shared/ports/dependencies.js';
 import { aPrincipal, aTopic, broadcastSettings } from '../support/builders.js';
 import { FixedClock, RecordingQueue, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';

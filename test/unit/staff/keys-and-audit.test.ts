@@ -4,7 +4,7 @@ import { AuthenticationError, ForbiddenError, NotFoundError, ValidationError } f
 import { roleSchema, type Principal } from '../../../shared/domain/model.js';
 import { listAudit, recordAudit } from '../../../shared/staff/audit.js';
 import { authenticate, hashApiKey } from '../../../shared/staff/authenticate.js';
-import { cancelBroadcast, createBroadcast } from '../../../shared/usecases/broadcasts.js';
+import { cancelBroadcast, createBroadcast } from '../../../shared/broadcasts/broadcasts.js';
 import type { BroadcastDependencies } from '../../../shared/ports/dependencies.js';
 import { createKey, listKeys, revokeKey } from '../../../shared/staff/keys.js';
 import { setReplyText } from '../../../shared/usecases/residents-admin.js';

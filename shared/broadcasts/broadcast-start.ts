@@ -1,6 +1,6 @@
-import { fanOutTasksFor } from '../broadcasts/fan-out-tasks.js';
+import { fanOutTasksFor } from './fan-out-tasks.js';
 import { ConflictError } from '../domain/errors.js';
-import { refusalFor } from '../domain/broadcast-lifecycle.js';
+import { refusalFor } from './broadcast-lifecycle.js';
 import type { Broadcast, BroadcastStatus } from '../domain/model.js';
 import { logger } from '../runtime/logger.js';
 import { releaseDailyCap, reserveDailyCap } from '../usage/department-limits.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MessageStatus } from '../../shared/domain/model.js';
-import { compareSequences, receiptDelta, tallyByBroadcast, uncounted, type MessageChange, type MessageImage } from '../../shared/broadcasts/receipt-counts.js';
+import type { MessageStatus } from '../../../shared/domain/model.js';
+import { compareSequences, receiptDelta, tallyByBroadcast, uncounted, type MessageChange, type MessageImage } from '../../../shared/broadcasts/receipt-counts.js';
 
 const image = (status: MessageStatus, receipts: number, broadcastId: string | null = 'bc-1', lastReceiptCountedOnStream = true): MessageImage => ({
   status,

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { broadcastMoves, finalStatuses, refusalFor } from '../../shared/domain/broadcast-lifecycle.js';
-import { ConflictError, ForbiddenError, LimitExceededError, NotFoundError, ValidationError } from '../../shared/domain/errors.js';
-import type { FanOutTask } from '../../shared/domain/jobs.js';
-import { broadcastStatusSchema, type Broadcast, type BroadcastStatus, type Principal } from '../../shared/domain/model.js';
-import { errorResponse } from '../../shared/runtime/http/responses.js';
-import { approveBroadcast, rejectBroadcast, submitBroadcast } from '../../shared/usecases/broadcast-approval.js';
-import { EXACT_AUDIENCE_LIMIT } from '../../shared/usecases/broadcast-audience.js';
-import { startDueBroadcasts } from '../../shared/usecases/broadcast-start.js';
-import { cancelBroadcast, createBroadcast, type CreateBroadcastInput } from '../../shared/usecases/broadcasts.js';
-import { getDepartmentLimits, setDepartmentLimits } from '../../shared/usage/department-limits.js';
-import type { BroadcastDependencies } from '../../shared/ports/dependencies.js';
-import { aBroadcast, aPhone, aPrincipal, aTopic, broadcastSettings, inboundEvidence } from '../support/builders.js';
-import { FixedClock, RecordingQueue, SequentialIds, inMemoryStores, type InMemoryStores } from '../support/in-memory-stores.js';
+import { broadcastMoves, finalStatuses, refusalFor } from '../../../shared/broadcasts/broadcast-lifecycle.js';
+import { ConflictError, ForbiddenError, LimitExceededError, NotFoundError, ValidationError } from '../../../shared/domain/errors.js';
+import type { FanOutTask } from '../../../shared/domain/jobs.js';
+import { broadcastStatusSchema, type Broadcast, type BroadcastStatus, type Principal } from '../../../shared/domain/model.js';
+import { errorResponse } from '../../../shared/runtime/http/responses.js';
+import { approveBroadcast, rejectBroadcast, submitBroadcast } from '../../../shared/broadcasts/broadcast-approval.js';
+import { EXACT_AUDIENCE_LIMIT } from '../../../shared/broadcasts/broadcast-audience.js';
+import { startDueBroadcasts } from '../../../shared/broadcasts/broadcast-start.js';
+import { cancelBroadcast, createBroadcast, type CreateBroadcastInput } from '../../../shared/broadcasts/broadcasts.js';
+import { getDepartmentLimits, setDepartmentLimits } from '../../../shared/usage/department-limits.js';
+import type { BroadcastDependencies } from '../../../shared/ports/dependencies.js';
+import { aBroadcast, aPhone, aPrincipal, aTopic, broadcastSettings, inboundEvidence } from '../../support/builders.js';
+import { FixedClock, RecordingQueue, SequentialIds, inMemoryStores, type InMemoryStores } from '../../support/in-memory-stores.js';
 
 /**
  * The broadcast lifecycle end to end through the use cases: drafts, scheduling and the minute

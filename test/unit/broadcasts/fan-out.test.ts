@@ -1,12 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { FanOutTask, SendJob } from '../../shared/domain/jobs.js';
-import type { Priority } from '../../shared/domain/model.js';
-import { shardOf } from '../../shared/domain/sharding.js';
-import { startFanOut } from '../../shared/usecases/broadcast-start.js';
-import type { BroadcastStartDependencies, FanOutDependencies } from '../../shared/ports/dependencies.js';
-import { BULK_PAGES_PER_TURN, fanOutShards } from '../../shared/usecases/fan-out.js';
-import { aBroadcast, aPhone, broadcastSettings, inboundEvidence } from '../support/builders.js';
-import { FixedClock, RecordingQueue, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
+import type { FanOutTask, SendJob } from '../../../shared/domain/jobs.js';
+import type { Priority } from '../../../shared/domain/model.js';
+import { shardOf } from '../../../shared/domain/sharding.js';
+import { startFanOut } from '../../../shared/broadcasts/broadcast-start.js';
+import type { BroadcastStartDependencies, FanOutDependencies } from '../../../shared/ports/dependencies.js';
+import { BULK_PAGES_PER_TURN, fanOutShards } from '../../../shared/broadcasts/fan-out.js';
+import { aBroadcast, aPhone, broadcastSettings, inboundEvidence } from '../../support/builders.js';
+import { FixedClock, RecordingQueue, SequentialIds, inMemoryStores } from '../../support/in-memory-stores.js';
 
 const SHARDS = 2;
 const BROADCAST_ID = 'bc-0001';

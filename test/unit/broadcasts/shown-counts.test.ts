@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { shownCounts } from '../../shared/broadcasts/shown-counts.js';
-import type { BroadcastCounts } from '../../shared/domain/model.js';
+import { shownCounts } from '../../../shared/broadcasts/shown-counts.js';
+import type { BroadcastCounts } from '../../../shared/domain/model.js';
 
 const zero: BroadcastCounts = { targeted: 0, sent: 0, delivered: 0, undelivered: 0, failed: 0, skipped: 0, skippedBy: {} };
 const counts = (overrides: Partial<BroadcastCounts>): BroadcastCounts => ({ ...zero, ...overrides });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors.js';
-import type { FanOutTask } from '../../shared/domain/jobs.js';
-import { approveBroadcast } from '../../shared/usecases/broadcast-approval.js';
-import { cancelBroadcast, createBroadcast, type CreateBroadcastInput } from '../../shared/usecases/broadcasts.js';
-import type { BroadcastDependencies } from '../../shared/ports/dependencies.js';
-import { aBroadcast, aPrincipal, aTopic, broadcastSettings } from '../support/builders.js';
-import { FixedClock, RecordingQueue, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../shared/domain/errors.js';
+import type { FanOutTask } from '../../../shared/domain/jobs.js';
+import { approveBroadcast } from '../../../shared/broadcasts/broadcast-approval.js';
+import { cancelBroadcast, createBroadcast, type CreateBroadcastInput } from '../../../shared/broadcasts/broadcasts.js';
+import type { BroadcastDependencies } from '../../../shared/ports/dependencies.js';
+import { aBroadcast, aPrincipal, aTopic, broadcastSettings } from '../../support/builders.js';
+import { FixedClock, RecordingQueue, SequentialIds, inMemoryStores } from '../../support/in-memory-stores.js';
 
 const SHARDS = 3;
 const sender = aPrincipal({ keyId: 'key-sender', role: 'sender', department: 'traffic' });

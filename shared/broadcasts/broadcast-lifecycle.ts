@@ -1,4 +1,4 @@
-import type { BroadcastStatus } from './model.js';
+import type { BroadcastStatus } from '../domain/model.js';
 
 /** What staff (or the scheduler) can do to a broadcast. */
 export type BroadcastAction = 'submit' | 'approve' | 'reject' | 'start' | 'cancel' | 'finish';

@@ -1,4 +1,4 @@
-import { refusalFor } from '../domain/broadcast-lifecycle.js';
+import { refusalFor } from './broadcast-lifecycle.js';
 import { ConflictError, ValidationError } from '../domain/errors.js';
 import type { MessageContent } from '../domain/message-content.js';
 import type { Broadcast, Principal, Priority } from '../domain/model.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors.js';
-import { emptyTotals, isUnchanged, recipientsDone, totalsChange, type JobTotals } from '../domain/job-totals.js';
+import { emptyTotals, isUnchanged, recipientsDone, totalsChange, type JobTotals } from './job-totals.js';
 import { skipReasonSchema, type Broadcast } from '../domain/model.js';
 import type { Stores } from '../ports/stores.js';
 import { logger } from '../runtime/logger.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { countReceipts } from '../../shared/broadcasts/count-receipts.js';
-import type { MessageChange } from '../../shared/broadcasts/receipt-counts.js';
-import { aBroadcast } from '../support/builders.js';
-import { inMemoryStores } from '../support/in-memory-stores.js';
+import { countReceipts } from '../../../shared/broadcasts/count-receipts.js';
+import type { MessageChange } from '../../../shared/broadcasts/receipt-counts.js';
+import { aBroadcast } from '../../support/builders.js';
+import { inMemoryStores } from '../../support/in-memory-stores.js';
 
 const delivered = (sequence: string, broadcastId = 'bc-1', shard = 'shard-1'): MessageChange => ({
   shard,

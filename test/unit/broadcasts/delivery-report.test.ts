@@ -1,12 +1,12 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { deliveryReport, deliveryReportCsv, showsNumbers, type DeliveryReportRow } from '../../shared/broadcasts/delivery-report.js';
-import { errorCodeWords, maskNumber, providerErrorWords, reasonOf, skipReasonWords } from '../../shared/broadcasts/delivery-report-rows.js';
-import { NotFoundError, ForbiddenError, providerErrorKinds } from '../../shared/domain/errors.js';
-import { skipReasonSchema, type Role } from '../../shared/domain/model.js';
-import { broadcastMessageId } from '../../shared/usecases/send.js';
-import { aBroadcast, aMessageRecord, aPrincipal } from '../support/builders.js';
-import { FixedClock, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
+import { deliveryReport, deliveryReportCsv, showsNumbers, type DeliveryReportRow } from '../../../shared/broadcasts/delivery-report.js';
+import { errorCodeWords, maskNumber, providerErrorWords, reasonOf, skipReasonWords } from '../../../shared/broadcasts/delivery-report-rows.js';
+import { NotFoundError, ForbiddenError, providerErrorKinds } from '../../../shared/domain/errors.js';
+import { skipReasonSchema, type Role } from '../../../shared/domain/model.js';
+import { broadcastMessageId } from '../../../shared/usecases/send.js';
+import { aBroadcast, aMessageRecord, aPrincipal } from '../../support/builders.js';
+import { FixedClock, SequentialIds, inMemoryStores } from '../../support/in-memory-stores.js';
 
 const PHONE = '+447700900123';
 const BROADCAST = '01jbroadcast0000000000000a';

@@ -1,10 +1,10 @@
-import { shardsOf } from '../broadcasts/fan-out-tasks.js';
-import { sendJobsFor } from '../broadcasts/send-jobs.js';
+import { shardsOf } from './fan-out-tasks.js';
+import { sendJobsFor } from './send-jobs.js';
 import type { FanOutTask } from '../domain/jobs.js';
 import { defaultLanguage } from '../domain/language.js';
 import type { Broadcast, Recipient } from '../domain/model.js';
 import { hasFilters, matchesFilters } from '../domain/targeting.js';
-import type { FanOutCheckpoint, FanOutDelta } from '../broadcasts/broadcast-store.js';
+import type { FanOutCheckpoint, FanOutDelta } from './broadcast-store.js';
 import { metricsOf } from '../platform/metrics.js';
 import { logger } from '../runtime/logger.js';
 import { completeIfDone } from './broadcast-progress.js';

@@ -1,12 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Broadcast } from '../../shared/domain/model.js';
-import { quietHoursSchema } from '../../shared/domain/quiet-hours.js';
-import { sendWindow } from '../../shared/domain/send-window.js';
-import { logger } from '../../shared/runtime/logger.js';
-import { recordJobProgress } from '../../shared/usecases/broadcast-progress.js';
-import { STALLED_AFTER_MS, sweepStalledBroadcasts, type StalledSweepDependencies } from '../../shared/usecases/stalled-broadcasts.js';
-import { aBroadcast } from '../support/builders.js';
-import { FixedClock, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
+import type { Broadcast } from '../../../shared/domain/model.js';
+import { quietHoursSchema } from '../../../shared/domain/quiet-hours.js';
+import { sendWindow } from '../../../shared/domain/send-window.js';
+import { logger } from '../../../shared/runtime/logger.js';
+import { recordJobProgress } from '../../../shared/broadcasts/broadcast-progress.js';
+import { STALLED_AFTER_MS, sweepStalledBroadcasts, type StalledSweepDependencies } from '../../../shared/broadcasts/stalled-broadcasts.js';
+import { aBroadcast } from '../../support/builders.js';
+import { FixedClock, SequentialIds, inMemoryStores } from '../../support/in-memory-stores.js';
 
 const STARTED = '2025-03-01T10:00:00.000Z';
 const PROGRESS = '2025-03-01T10:05:00.000Z';

@@ -1,4 +1,4 @@
-import type { SkipReason } from './model.js';
+import type { SkipReason } from '../domain/model.js';
 
 /**
  * What one send job (one SQS message of recipients) has come to, over every run of it: the

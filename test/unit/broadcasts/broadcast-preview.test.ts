@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { FanOutTask } from '../../shared/domain/jobs.js';
-import type { Language } from '../../shared/domain/language.js';
-import type { Channel } from '../../shared/domain/model.js';
-import type { AgeBand } from '../../shared/domain/profile.js';
-import { smsStopNumberSource } from '../../shared/adapters/providers/sender-identities.js';
-import { providerEnvSchema, sendersEnvSchema, sendRatesEnvSchema } from '../../shared/config/env.js';
-import { parseEnvironment } from '../../shared/runtime/environment.js';
-import { EXACT_AUDIENCE_LIMIT } from '../../shared/usecases/broadcast-audience.js';
-import { previewBroadcast, previewRequest } from '../../shared/usecases/broadcast-preview.js';
-import { createBroadcast } from '../../shared/usecases/broadcasts.js';
-import type { BroadcastDependencies } from '../../shared/ports/dependencies.js';
-import { aPhone, aPrincipal, aTopic, broadcastSettings, inboundEvidence } from '../support/builders.js';
-import { FixedClock, RecordingQueue, SequentialIds, inMemoryStores, type InMemoryStores } from '../support/in-memory-stores.js';
+import type { FanOutTask } from '../../../shared/domain/jobs.js';
+import type { Language } from '../../../shared/domain/language.js';
+import type { Channel } from '../../../shared/domain/model.js';
+import type { AgeBand } from '../../../shared/domain/profile.js';
+import { smsStopNumberSource } from '../../../shared/adapters/providers/sender-identities.js';
+import { providerEnvSchema, sendersEnvSchema, sendRatesEnvSchema } from '../../../shared/config/env.js';
+import { parseEnvironment } from '../../../shared/runtime/environment.js';
+import { EXACT_AUDIENCE_LIMIT } from '../../../shared/broadcasts/broadcast-audience.js';
+import { previewBroadcast, previewRequest } from '../../../shared/broadcasts/broadcast-preview.js';
+import { createBroadcast } from '../../../shared/broadcasts/broadcasts.js';
+import type { BroadcastDependencies } from '../../../shared/ports/dependencies.js';
+import { aPhone, aPrincipal, aTopic, broadcastSettings, inboundEvidence } from '../../support/builders.js';
+import { FixedClock, RecordingQueue, SequentialIds, inMemoryStores, type InMemoryStores } from '../../support/in-memory-stores.js';
 
 /** A Tuesday, 10:00 in London (GMT): outside quiet hours. */
 const NOW = '2025-03-04T10:00:00.000Z';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fanOutTasksFor, SHARDS_PER_FAN_OUT_TASK, shardsDescribed, shardsOf } from '../../shared/broadcasts/fan-out-tasks.js';
-import { sendJobsFor } from '../../shared/broadcasts/send-jobs.js';
-import { fanOutTaskSchema, type FanOutTask } from '../../shared/domain/jobs.js';
-import { aPhone } from '../support/builders.js';
+import { fanOutTasksFor, SHARDS_PER_FAN_OUT_TASK, shardsDescribed, shardsOf } from '../../../shared/broadcasts/fan-out-tasks.js';
+import { sendJobsFor } from '../../../shared/broadcasts/send-jobs.js';
+import { fanOutTaskSchema, type FanOutTask } from '../../../shared/domain/jobs.js';
+import { aPhone } from '../../support/builders.js';
 
 describe('fanOutTasksFor', () => {
   it.each<[string, number, { shard: number; shardCount: number }[]]>([

@@ -1,5 +1,5 @@
 import { ConflictError, ForbiddenError } from '../domain/errors.js';
-import { refusalFor } from '../domain/broadcast-lifecycle.js';
+import { refusalFor } from './broadcast-lifecycle.js';
 import type { ApprovalLevel, Broadcast, Principal } from '../domain/model.js';
 import { authorize } from '../staff/access.js';
 import { recordAudit } from '../staff/audit.js';
