@@ -1,4 +1,4 @@
-import type { ProvidersStatus } from '../shared/usecases/providers-status.js';
+import type { ProvidersStatus } from '../shared/sending/providers-status.js';
 import type { Principal } from '../shared/domain/model.js';
 import type { DeadLetterDependencies } from '../shared/ports/dependencies.js';
 

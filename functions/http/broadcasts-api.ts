@@ -19,7 +19,7 @@ import { previewBroadcast, previewRequest } from '../../shared/broadcasts/broadc
 import { cancelBroadcast, createBroadcast } from '../../shared/broadcasts/broadcasts.js';
 import { getBroadcast, listBroadcasts } from '../../shared/broadcasts/broadcast-reads.js';
 import { costView } from '../../shared/api/costs.js';
-import { listSandboxOutbox } from '../../shared/usecases/sandbox-outbox.js';
+import { listSandboxOutbox } from '../../shared/sending/sandbox-outbox.js';
 import { deliveryReport, deliveryReportCsv } from '../../shared/broadcasts/delivery-report.js';
 import { getDepartmentLimits, setDepartmentLimits } from '../../shared/usage/department-limits.js';
 import { usageQuery } from '../../shared/api/usage-schemas.js';

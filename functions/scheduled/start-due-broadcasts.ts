@@ -1,6 +1,6 @@
 import { schedulerEnvSchema } from '../../shared/config/env.js';
 import type { FanOutTask } from '../../shared/domain/jobs.js';
-import { sendWindow } from '../../shared/domain/send-window.js';
+import { sendWindow } from '../../shared/sending/send-window.js';
 import { scheduledFunction } from '../../shared/runtime/scheduled-function.js';
 import { startDueBroadcasts } from '../../shared/broadcasts/broadcast-start.js';
 import { sweepStalledBroadcasts } from '../../shared/broadcasts/stalled-broadcasts.js';

@@ -32,7 +32,7 @@ export interface InboundDependencies extends CoreDependencies {
   settings: InboundSettings;
 }
 
-/** When broadcasts may go out, in the deployment's own time zone (see `shared/domain/send-window.ts`). */
+/** When broadcasts may go out, in the deployment's own time zone (see `shared/sending/send-window.ts`). */
 export interface SendWindow {
   /** The earliest a broadcast of this priority, wanted at `at`, may start: past quiet hours for normal ones. */
   earliestStart(priority: Priority, at: Date): Date;

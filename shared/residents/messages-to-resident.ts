@@ -5,7 +5,7 @@ import type { MessageRecord } from '../sending/message-store.js';
 import type { InboxEntry } from '../inbox/inbox-store.js';
 import { authorize } from '../staff/access.js';
 import type { CoreDependencies } from '../ports/dependencies.js';
-import { broadcastMessageId } from '../usecases/send-message.js';
+import { broadcastMessageId } from '../sending/send-message.js';
 
 /** How many of each topic's latest broadcasts are looked through for messages to the resident. */
 export const BROADCASTS_READ_PER_TOPIC = 1000;

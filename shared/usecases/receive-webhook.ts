@@ -5,7 +5,7 @@ import type { ProviderWebhooks, SkippedWebhookItem, UnidentifiedText, WebhookBat
 import { logger } from '../runtime/logger.js';
 import type { CoreDependencies, InboundDependencies } from '../ports/dependencies.js';
 import { handleInboundText } from './handle-inbound.js';
-import { recordReceipt } from './record-receipt.js';
+import { recordReceipt } from '../sending/record-receipt.js';
 
 /**
  * How long the inbound log keeps the record of an item crier did not act on. It holds no number

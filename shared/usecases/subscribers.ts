@@ -4,7 +4,7 @@ import { inboxEntryId } from '../domain/inbox.js';
 import { authorize } from '../staff/access.js';
 import { recordAudit } from '../staff/audit.js';
 import type { CoreDependencies } from '../ports/dependencies.js';
-import { broadcastMessageId } from './send.js';
+import { broadcastMessageId } from '../sending/send.js';
 
 export interface SubscriberView {
   phone: string;

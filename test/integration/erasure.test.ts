@@ -9,7 +9,7 @@ import type { ReplySendJob } from '../../shared/domain/jobs.js';
 import type { E164 } from '../../shared/domain/phone.js';
 import type { Stores } from '../../shared/ports/stores.js';
 import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
-import { broadcastMessageId } from '../../shared/usecases/send.js';
+import { broadcastMessageId } from '../../shared/sending/send.js';
 import { eraseSubscriber, getSubscriber } from '../../shared/usecases/subscribers.js';
 import { aBroadcast, aMessageRecord, aMessageSid, anInboundSettings, anInboundText, aPhone, aPrincipal, aTopic } from '../support/builders.js';
 import { freshTable, type TestTable } from '../support/dynamo-table.js';

@@ -1,5 +1,5 @@
 import { quietHoursSchema } from '../../shared/domain/quiet-hours.js';
-import { sendWindow, type DeploymentSendWindow } from '../../shared/domain/send-window.js';
+import { sendWindow, type DeploymentSendWindow } from '../../shared/sending/send-window.js';
 import type { LimitDefaults } from '../../shared/ports/dependencies.js';
 import type { z } from 'zod';
 import type { InboundText, StatusReport } from '../../shared/domain/inbound.js';

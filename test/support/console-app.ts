@@ -8,7 +8,7 @@ import type { SessionStore, SignInAttempt, SignInAttemptStore } from '../../shar
 import { newStaffRecord, type StaffRecord } from '../../shared/staff/staff-record.js';
 import type { BroadcastDependencies } from '../../shared/ports/dependencies.js';
 import { aPhone, aTopic, broadcastSettings, inboundEvidence } from './builders.js';
-import { providersStatus } from '../../shared/usecases/providers-status.js';
+import { providersStatus } from '../../shared/sending/providers-status.js';
 import { InMemoryDeadLetterQueues } from './in-memory-dead-letters.js';
 import { InMemoryProviderHealthStore } from './in-memory-provider-health.js';
 import { FixedClock, inMemoryStores, RecordingQueue, SequentialIds, type InMemoryStores } from './in-memory-stores.js';

@@ -3,7 +3,7 @@ import { ERASED } from '../../shared/domain/erasure.js';
 import { ForbiddenError, NotFoundError } from '../../shared/domain/errors.js';
 import { roleSchema } from '../../shared/domain/model.js';
 import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
-import { broadcastMessageId } from '../../shared/usecases/send.js';
+import { broadcastMessageId } from '../../shared/sending/send.js';
 import { eraseSubscriber } from '../../shared/usecases/subscribers.js';
 import { aBroadcast, aMessageRecord, anInboundText, aPhone, aPrincipal, aTopic } from '../support/builders.js';
 import { inMemoryInboundDependencies } from '../support/in-memory-stores.js';

@@ -8,7 +8,7 @@ import { renderReply, type ReplyId, type ReplyParams } from '../../shared/domain
 import type { MessageRecord } from '../../shared/sending/message-store.js';
 import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
 import { intentHandlers } from '../../shared/usecases/inbound/intents.js';
-import { broadcastMessageId } from '../../shared/usecases/send.js';
+import { broadcastMessageId } from '../../shared/sending/send.js';
 import { archiveTopic } from '../../shared/topics/manage-topics.js';
 import { AT, aBroadcast, aMessageRecord, aPhone, aPrincipal, aTopic, anInboundSettings, anInboundText, inboundEvidence } from '../support/builders.js';
 import { inMemoryInboundDependencies } from '../support/in-memory-stores.js';

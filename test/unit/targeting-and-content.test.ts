@@ -10,7 +10,7 @@ import type { TargetingFilters } from '../../shared/domain/targeting.js';
 import { WHATSAPP_WINDOW_MS } from '../../shared/domain/whatsapp-window.js';
 import type { FanOutDependencies } from '../../shared/ports/dependencies.js';
 import { fanOutShards } from '../../shared/broadcasts/fan-out.js';
-import { HeldForQuietHoursError, broadcastMessageId, sendBroadcastBatch, type SendDependencies } from '../../shared/usecases/send.js';
+import { HeldForQuietHoursError, broadcastMessageId, sendBroadcastBatch, type SendDependencies } from '../../shared/sending/send.js';
 import { aBroadcast, aPhone, aTopic, broadcastSettings, inboundEvidence } from '../support/builders.js';
 import { FixedClock, RecordingQueue, ScriptedProvider, SequentialIds, directoryOf, inMemoryStores, type InMemoryStores } from '../support/in-memory-stores.js';
 import { sendingForTests } from '../support/in-memory-pacing.js';

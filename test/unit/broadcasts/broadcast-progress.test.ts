@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../../../shared/domain/errors.js';
-import { broadcastMessageId } from '../../../shared/usecases/send-message.js';
+import { broadcastMessageId } from '../../../shared/sending/send-message.js';
 import type { Broadcast } from '../../../shared/domain/model.js';
 import type { MessageRecord } from '../../../shared/sending/message-store.js';
 import { logger } from '../../../shared/runtime/logger.js';
 import { completeIfDone, recordJobProgress, settleFromJobs } from '../../../shared/broadcasts/broadcast-progress.js';
-import { recountJob } from '../../../shared/usecases/job-recount.js';
+import { recountJob } from '../../../shared/sending/job-recount.js';
 import { AT, aBroadcast, aMessageRecord, aPhone } from '../../support/builders.js';
 import { inMemoryStores } from '../../support/in-memory-stores.js';
 

@@ -4,7 +4,7 @@ import { deliveryReport, deliveryReportCsv, showsNumbers, type DeliveryReportRow
 import { errorCodeWords, maskNumber, providerErrorWords, reasonOf, skipReasonWords } from '../../../shared/broadcasts/delivery-report-rows.js';
 import { NotFoundError, ForbiddenError, providerErrorKinds } from '../../../shared/domain/errors.js';
 import { skipReasonSchema, type Role } from '../../../shared/domain/model.js';
-import { broadcastMessageId } from '../../../shared/usecases/send.js';
+import { broadcastMessageId } from '../../../shared/sending/send.js';
 import { aBroadcast, aMessageRecord, aPrincipal } from '../../support/builders.js';
 import { FixedClock, SequentialIds, inMemoryStores } from '../../support/in-memory-stores.js';
 

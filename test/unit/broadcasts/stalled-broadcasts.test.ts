@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Broadcast } from '../../../shared/domain/model.js';
 import { quietHoursSchema } from '../../../shared/domain/quiet-hours.js';
-import { sendWindow } from '../../../shared/domain/send-window.js';
+import { sendWindow } from '../../../shared/sending/send-window.js';
 import { logger } from '../../../shared/runtime/logger.js';
 import { recordJobProgress } from '../../../shared/broadcasts/broadcast-progress.js';
 import { STALLED_AFTER_MS, sweepStalledBroadcasts, type StalledSweepDependencies } from '../../../shared/broadcasts/stalled-broadcasts.js';

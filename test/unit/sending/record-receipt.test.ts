@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { MessageStatus } from '../../shared/domain/model.js';
-import { logger } from '../../shared/runtime/logger.js';
-import type { CoreDependencies } from '../../shared/ports/dependencies.js';
-import { recordReceipt } from '../../shared/usecases/record-receipt.js';
-import { aBroadcast, aMessageRecord, aStatusReport } from '../support/builders.js';
-import { FixedClock, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
+import type { MessageStatus } from '../../../shared/domain/model.js';
+import { logger } from '../../../shared/runtime/logger.js';
+import type { CoreDependencies } from '../../../shared/ports/dependencies.js';
+import { recordReceipt } from '../../../shared/sending/record-receipt.js';
+import { aBroadcast, aMessageRecord, aStatusReport } from '../../support/builders.js';
+import { FixedClock, SequentialIds, inMemoryStores } from '../../support/in-memory-stores.js';
 
 const BROADCAST_ID = 'bc-0001';
 const MESSAGE_ID = 'bc-0001-447700900101';

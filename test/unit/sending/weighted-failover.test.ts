@@ -1,15 +1,15 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { ConfiguredProviderDirectory } from '../../shared/adapters/providers/registry.js';
-import { providerEnvSchema } from '../../shared/config/env.js';
-import { ProviderError } from '../../shared/domain/errors.js';
-import type { WeightedProvider } from '../../shared/domain/provider-list.js';
-import type { MessagingProvider, OutboundText, ProviderAcceptance } from '../../shared/ports/messaging-provider.js';
-import type { ProviderName } from '../../shared/domain/provider-names.js';
-import { logger } from '../../shared/runtime/logger.js';
-import { ProviderFailover, type FailoverPolicy } from '../../shared/usecases/provider-failover.js';
-import type { WeightedFailover } from '../../shared/usecases/weighted-failover.js';
-import { InMemoryProviderHealthStore } from '../support/in-memory-provider-health.js';
-import { FixedClock } from '../support/in-memory-stores.js';
+import { ConfiguredProviderDirectory } from '../../../shared/adapters/providers/registry.js';
+import { providerEnvSchema } from '../../../shared/config/env.js';
+import { ProviderError } from '../../../shared/domain/errors.js';
+import type { WeightedProvider } from '../../../shared/domain/provider-list.js';
+import type { MessagingProvider, OutboundText, ProviderAcceptance } from '../../../shared/ports/messaging-provider.js';
+import type { ProviderName } from '../../../shared/domain/provider-names.js';
+import { logger } from '../../../shared/runtime/logger.js';
+import { ProviderFailover, type FailoverPolicy } from '../../../shared/sending/provider-failover.js';
+import type { WeightedFailover } from '../../../shared/sending/weighted-failover.js';
+import { InMemoryProviderHealthStore } from '../../support/in-memory-provider-health.js';
+import { FixedClock } from '../../support/in-memory-stores.js';
 
 const SHARES: WeightedProvider[] = [{ name: 'twilio', weight: 80 }, { name: 'aws-sms', weight: 20 }];
 const outage = (provider: ProviderName = 'twilio') => new ProviderError(provider, 'connectionFailed', `${provider} answered 503`, { providerCode: 503 });

@@ -7,15 +7,15 @@ import { CrierError } from '../domain/errors.js';
 import { retryDelaySeconds } from '../domain/retry-policy.js';
 import { logger } from '../runtime/logger.js';
 import { sendDeadlineOf } from '../pacing/run-limits.js';
-import { sendPaced } from '../sending/paced-run.js';
-import { newSenderSlots, type BatchDelta, type HandBack, type SendRun } from '../sending/send-run.js';
+import { sendPaced } from './paced-run.js';
+import { newSenderSlots, type BatchDelta, type HandBack, type SendRun } from './send-run.js';
 import { recordJobProgress } from '../broadcasts/broadcast-progress.js';
 import { recountJob } from './job-recount.js';
 import { departmentsOf } from '../usage/department-limits.js';
 import { recordSkip, sendReply as sendReplyNow, type SendDependencies } from './send-message.js';
 
 export { broadcastMessageId, RetryLaterError, type SendDependencies } from './send-message.js';
-export type { SendRun } from '../sending/send-run.js';
+export type { SendRun } from './send-run.js';
 
 /** A run with no deadline, as a test or a script calls the sender; a job id of its own. */
 const unboundedRun = (): SendRun => ({ deadline: Number.POSITIVE_INFINITY, jobId: `run-${randomUUID()}` });

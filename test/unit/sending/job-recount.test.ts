@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { broadcastMessageId } from '../../shared/usecases/send-message.js';
-import type { MessageRecord } from '../../shared/sending/message-store.js';
-import { outcomeOf, recountJob, type RecordOutcome } from '../../shared/usecases/job-recount.js';
-import { aMessageRecord, aPhone } from '../support/builders.js';
-import { inMemoryStores } from '../support/in-memory-stores.js';
+import { broadcastMessageId } from '../../../shared/sending/send-message.js';
+import type { MessageRecord } from '../../../shared/sending/message-store.js';
+import { outcomeOf, recountJob, type RecordOutcome } from '../../../shared/sending/job-recount.js';
+import { aMessageRecord, aPhone } from '../../support/builders.js';
+import { inMemoryStores } from '../../support/in-memory-stores.js';
 
 const BROADCAST_ID = 'bc-0001';
 const JOB_ID = 'job-1';

@@ -1,13 +1,13 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { ConfiguredProviderDirectory, providersFor } from '../../shared/adapters/providers/registry.js';
-import { providerEnvSchema, failoverEnvSchema } from '../../shared/config/env.js';
-import { ProviderError, providerErrorKinds, type ProviderErrorKind } from '../../shared/domain/errors.js';
-import type { MessagingProvider, OutboundText, ProviderAcceptance } from '../../shared/ports/messaging-provider.js';
-import type { ProviderName } from '../../shared/domain/provider-names.js';
-import { logger } from '../../shared/runtime/logger.js';
-import { countsTowardsFailover, ProviderFailover, rollingCount, type FailoverPolicy } from '../../shared/usecases/provider-failover.js';
-import { InMemoryProviderHealthStore } from '../support/in-memory-provider-health.js';
-import { FixedClock } from '../support/in-memory-stores.js';
+import { ConfiguredProviderDirectory, providersFor } from '../../../shared/adapters/providers/registry.js';
+import { providerEnvSchema, failoverEnvSchema } from '../../../shared/config/env.js';
+import { ProviderError, providerErrorKinds, type ProviderErrorKind } from '../../../shared/domain/errors.js';
+import type { MessagingProvider, OutboundText, ProviderAcceptance } from '../../../shared/ports/messaging-provider.js';
+import type { ProviderName } from '../../../shared/domain/provider-names.js';
+import { logger } from '../../../shared/runtime/logger.js';
+import { countsTowardsFailover, ProviderFailover, rollingCount, type FailoverPolicy } from '../../../shared/sending/provider-failover.js';
+import { InMemoryProviderHealthStore } from '../../support/in-memory-provider-health.js';
+import { FixedClock } from '../../support/in-memory-stores.js';
 
 const SMS: ProviderName[] = ['twilio', 'aws-sms'];
 const outage = () => new ProviderError('twilio', 'connectionFailed', 'twilio answered 503', { providerCode: 503 });

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConfigurationError, ProviderError, type ProviderErrorKind } from '../../shared/domain/errors.js';
-import type { OutboundText } from '../../shared/ports/messaging-provider.js';
-import { logger } from '../../shared/runtime/logger.js';
-import { recordJobProgress } from '../../shared/broadcasts/broadcast-progress.js';
-import { broadcastMessageId, sendBroadcastBatch, sendReply } from '../../shared/usecases/send.js';
-import { aBroadcast, aBroadcastSendJob, aPhone, aReplySendJob, inboundEvidence } from '../support/builders.js';
-import { FixedClock, ScriptedProvider, inMemoryStores } from '../support/in-memory-stores.js';
-import { senderDependencies, sendingForTests } from '../support/in-memory-pacing.js';
+import { ConfigurationError, ProviderError, type ProviderErrorKind } from '../../../shared/domain/errors.js';
+import type { OutboundText } from '../../../shared/ports/messaging-provider.js';
+import { logger } from '../../../shared/runtime/logger.js';
+import { recordJobProgress } from '../../../shared/broadcasts/broadcast-progress.js';
+import { broadcastMessageId, sendBroadcastBatch, sendReply } from '../../../shared/sending/send.js';
+import { aBroadcast, aBroadcastSendJob, aPhone, aReplySendJob, inboundEvidence } from '../../support/builders.js';
+import { FixedClock, ScriptedProvider, inMemoryStores } from '../../support/in-memory-stores.js';
+import { senderDependencies, sendingForTests } from '../../support/in-memory-pacing.js';
 
 const alice = aPhone(101);
 const bob = aPhone(102);

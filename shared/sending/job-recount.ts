@@ -1,7 +1,7 @@
 import { addTotals, emptyTotals, type JobTotals } from '../broadcasts/job-totals.js';
 import type { Recipient } from '../domain/model.js';
 import type { Stores } from '../ports/stores.js';
-import type { MessageRecord } from '../sending/message-store.js';
+import type { MessageRecord } from './message-store.js';
 import { broadcastMessageId } from './send-message.js';
 
 /** How one message record counts towards its job. */

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError } from '../../shared/domain/errors.js';
-import type { ListedProvider } from '../../shared/domain/provider-list.js';
-import { senderIdentitiesOf, sendersSchema } from '../../shared/domain/sender-identity.js';
-import { providersStatus, type ChannelConfiguration, type SenderIdentitiesResult } from '../../shared/usecases/providers-status.js';
-import { aPrincipal } from '../support/builders.js';
-import { InMemoryProviderHealthStore } from '../support/in-memory-provider-health.js';
-import { FixedClock } from '../support/in-memory-stores.js';
+import { ForbiddenError } from '../../../shared/domain/errors.js';
+import type { ListedProvider } from '../../../shared/domain/provider-list.js';
+import { senderIdentitiesOf, sendersSchema } from '../../../shared/domain/sender-identity.js';
+import { providersStatus, type ChannelConfiguration, type SenderIdentitiesResult } from '../../../shared/sending/providers-status.js';
+import { aPrincipal } from '../../support/builders.js';
+import { InMemoryProviderHealthStore } from '../../support/in-memory-provider-health.js';
+import { FixedClock } from '../../support/in-memory-stores.js';
 
 const operator = aPrincipal({ role: 'operator', department: '*' });
 const policy = { errors: 50, windowSeconds: 60, cooldownSeconds: 300 };

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { functionDefinition, sendRetryPolicy } from '../../functions/catalog.js';
-import { ProviderError } from '../../shared/domain/errors.js';
-import type { BackoffRetryPolicy } from '../../shared/domain/retry-policy.js';
-import type { OutboundText } from '../../shared/ports/messaging-provider.js';
-import { broadcastMessageId, sendBroadcastBatch } from '../../shared/usecases/send.js';
-import { aBroadcast, aBroadcastSendJob, aPhone, inboundEvidence } from '../support/builders.js';
-import { FixedClock, ScriptedProvider, inMemoryStores } from '../support/in-memory-stores.js';
-import { senderDependencies, sendingForTests } from '../support/in-memory-pacing.js';
+import { functionDefinition, sendRetryPolicy } from '../../../functions/catalog.js';
+import { ProviderError } from '../../../shared/domain/errors.js';
+import type { BackoffRetryPolicy } from '../../../shared/domain/retry-policy.js';
+import type { OutboundText } from '../../../shared/ports/messaging-provider.js';
+import { broadcastMessageId, sendBroadcastBatch } from '../../../shared/sending/send.js';
+import { aBroadcast, aBroadcastSendJob, aPhone, inboundEvidence } from '../../support/builders.js';
+import { FixedClock, ScriptedProvider, inMemoryStores } from '../../support/in-memory-stores.js';
+import { senderDependencies, sendingForTests } from '../../support/in-memory-pacing.js';
 
 /**
  * A send queue's retry policy is declared once, on the catalog's queue trigger, and the sender

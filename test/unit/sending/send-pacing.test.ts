@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ProviderError } from '../../shared/domain/errors.js';
-import type { Priority } from '../../shared/domain/model.js';
-import type { OutboundText, ProviderAcceptance } from '../../shared/ports/messaging-provider.js';
-import { broadcastMessageId, sendBroadcastBatch, sendReply } from '../../shared/usecases/send.js';
-import { aBroadcast, aBroadcastSendJob, aPhone, aReplySendJob, inboundEvidence } from '../support/builders.js';
-import { senderDependencies, sendingForTests } from '../support/in-memory-pacing.js';
-import { PACING_HEADROOM } from '../../shared/pacing/booking-rules.js';
-import { FixedClock, ScriptedProvider, inMemoryStores } from '../support/in-memory-stores.js';
+import { ProviderError } from '../../../shared/domain/errors.js';
+import type { Priority } from '../../../shared/domain/model.js';
+import type { OutboundText, ProviderAcceptance } from '../../../shared/ports/messaging-provider.js';
+import { broadcastMessageId, sendBroadcastBatch, sendReply } from '../../../shared/sending/send.js';
+import { aBroadcast, aBroadcastSendJob, aPhone, aReplySendJob, inboundEvidence } from '../../support/builders.js';
+import { senderDependencies, sendingForTests } from '../../support/in-memory-pacing.js';
+import { PACING_HEADROOM } from '../../../shared/pacing/booking-rules.js';
+import { FixedClock, ScriptedProvider, inMemoryStores } from '../../support/in-memory-stores.js';
 
 const BROADCAST_ID = '01jbroadcast0000000000000a';
 const residents = Array.from({ length: 10 }, (_, index) => aPhone(200 + index));

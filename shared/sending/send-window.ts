@@ -1,5 +1,5 @@
-import type { Priority } from './model.js';
-import { nextSendableTime, type QuietHours } from './quiet-hours.js';
+import type { Priority } from '../domain/model.js';
+import { nextSendableTime, type QuietHours } from '../domain/quiet-hours.js';
 
 /**
  * When broadcasts may go out in one deployment: normal ones wait out quiet hours, urgent ones

@@ -7,7 +7,7 @@ import type { MessagingProvider, OutboundTemplate } from '../ports/messaging-pro
 import type { ProviderDirectory } from '../ports/provider-directory.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import type { SendPacer } from '../pacing/send-pacer.js';
-import type { ClaimOutcome, MessageRecord } from '../sending/message-store.js';
+import type { ClaimOutcome, MessageRecord } from './message-store.js';
 import type { SenderIdentity } from '../domain/sender-identity.js';
 import type { SendJob } from '../domain/jobs.js';
 import type { Priority } from '../domain/model.js';

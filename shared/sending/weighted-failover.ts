@@ -1,7 +1,7 @@
 import type { ProviderError } from '../domain/errors.js';
 import type { Channel } from '../domain/model.js';
 import type { WeightedProvider } from '../domain/provider-list.js';
-import { SmoothWeightedSplit } from '../domain/weighted-split.js';
+import { SmoothWeightedSplit } from './weighted-split.js';
 import { noMetrics, type Metrics } from '../platform/metrics.js';
 import type { Clock } from '../ports/clock.js';
 import type { ProviderName } from '../domain/provider-names.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SmoothWeightedSplit } from '../../shared/domain/weighted-split.js';
+import { SmoothWeightedSplit } from '../../../shared/sending/weighted-split.js';
 
 function picks(split: SmoothWeightedSplit<string>, candidates: { name: string; weight: number }[], count: number): string[] {
   return Array.from({ length: count }, () => split.next(candidates));
