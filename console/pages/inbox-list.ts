@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { inboxEntryIdPattern } from '../../shared/domain/inbox.js';
+import { inboxEntryIdPattern } from '../../shared/inbox/entry-id.js';
 import type { Principal } from '../../shared/domain/model.js';
 import { entryAsSeenBy, showsResidentNumbers } from '../../shared/inbox/conversation.js';
 import { exportInbox } from '../../shared/inbox/export-inbox.js';
@@ -10,7 +10,7 @@ import { filterQueryString, inboxFilterSchema, inboxQueryOf, withoutEmptyFields,
 import type { InboxEntry } from '../../shared/inbox/inbox-store.js';
 import { departmentsOf } from '../../shared/usage/department-limits.js';
 import { listBroadcasts } from '../../shared/broadcasts/broadcast-reads.js';
-import { listInbox } from '../../shared/usecases/residents-admin.js';
+import { listInbox } from '../../shared/inbox/inbox-and-reply-texts.js';
 import { answeredBroadcasts, broadcastLabel, type AnsweredBroadcast } from '../answered.js';
 import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';

@@ -4,7 +4,7 @@ import { NotFoundError, ValidationError } from '../../shared/domain/errors.js';
 import { type Language, languageSchema } from '../../shared/domain/language.js';
 import { replyIds, type ReplyId } from '../../shared/domain/replies.js';
 import { authorize } from '../../shared/staff/access.js';
-import { listReplyTexts, setReplyText } from '../../shared/usecases/residents-admin.js';
+import { listReplyTexts, setReplyText } from '../../shared/inbox/inbox-and-reply-texts.js';
 import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
 import type { OperationsDependencies } from '../operations-dependencies.js';

@@ -3,7 +3,7 @@ import type { Principal } from '../domain/model.js';
 import type { InboxEntry } from './inbox-store.js';
 import { authorize } from '../staff/access.js';
 import type { CoreDependencies } from '../ports/dependencies.js';
-import { markInboxHandled } from '../usecases/residents-admin.js';
+import { markInboxHandled } from './inbox-and-reply-texts.js';
 import { reopenInboxEntry } from './handling.js';
 
 /**

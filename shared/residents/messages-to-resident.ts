@@ -1,4 +1,4 @@
-import { inboxEntryId } from '../domain/inbox.js';
+import { inboxEntryId } from '../inbox/entry-id.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { Channel, Principal } from '../domain/model.js';
 import type { MessageRecord } from '../sending/message-store.js';

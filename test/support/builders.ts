@@ -17,7 +17,7 @@ import {
   type Principal,
   type Topic,
 } from '../../shared/domain/model.js';
-import { inboxEntryId } from '../../shared/domain/inbox.js';
+import { inboxEntryId } from '../../shared/inbox/entry-id.js';
 import type { E164 } from '../../shared/domain/phone.js';
 import type { MessageRecord } from '../../shared/sending/message-store.js';
 import type { InboxEntry } from '../../shared/inbox/inbox-store.js';

@@ -6,7 +6,7 @@ import type { Language } from '../../shared/domain/language.js';
 import type { ReplyId, ReplyOverrides } from '../../shared/domain/replies.js';
 import { ERASED } from '../../shared/domain/erasure.js';
 import { staleClaimsBefore } from '../../shared/domain/inbound.js';
-import { inboxEntryId } from '../../shared/domain/inbox.js';
+import { inboxEntryId } from '../../shared/inbox/entry-id.js';
 import { decodeTopicCursor, encodeTopicCursor } from '../../shared/topics/topic-cursor.js';
 import { decodeApiKeyCursor, encodeApiKeyCursor } from '../../shared/platform/api-key-cursor.js';
 import { decodeTimeOrderedCursor, encodeSortKeyCursor, timeOrderedPosition } from '../../shared/platform/page-cursor.js';

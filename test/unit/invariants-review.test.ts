@@ -10,7 +10,7 @@ import { approveBroadcast } from '../../shared/broadcasts/broadcast-approval.js'
 import { createBroadcast } from '../../shared/broadcasts/broadcasts.js';
 import type { BroadcastDependencies, FanOutDependencies } from '../../shared/ports/dependencies.js';
 import { fanOutShards } from '../../shared/broadcasts/fan-out.js';
-import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
+import { handleInboundText } from '../../shared/consent/handle-inbound.js';
 import { aBroadcast, aPhone, aPrincipal, aTopic, anInboundSettings, anInboundText, inboundEvidence, broadcastSettings } from '../support/builders.js';
 import { FixedClock, RecordingQueue, SequentialIds, inMemoryInboundDependencies, inMemoryStores } from '../support/in-memory-stores.js';
 

@@ -4,7 +4,7 @@ import type { FanOutTask, SendJob } from '../../shared/domain/jobs.js';
 import { metricNames, type MetricName } from '../../shared/platform/metrics.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { fanOutShards } from '../../shared/broadcasts/fan-out.js';
-import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
+import { handleInboundText } from '../../shared/consent/handle-inbound.js';
 import { ProviderFailover } from '../../shared/sending/provider-failover.js';
 import { recordReceipt } from '../../shared/sending/record-receipt.js';
 import { sendBroadcastBatch } from '../../shared/sending/send.js';

@@ -7,8 +7,8 @@ import { authenticate, hashApiKey } from '../../../shared/staff/authenticate.js'
 import { cancelBroadcast, createBroadcast } from '../../../shared/broadcasts/broadcasts.js';
 import type { BroadcastDependencies } from '../../../shared/ports/dependencies.js';
 import { createKey, listKeys, revokeKey } from '../../../shared/staff/keys.js';
-import { setReplyText } from '../../../shared/usecases/residents-admin.js';
-import { eraseSubscriber } from '../../../shared/usecases/subscribers.js';
+import { setReplyText } from '../../../shared/inbox/inbox-and-reply-texts.js';
+import { eraseSubscriber } from '../../../shared/residents/subscribers.js';
 import { createTopic } from '../../../shared/topics/manage-topics.js';
 import { aPrincipal, aTopic, inboundEvidence, broadcastSettings } from '../../support/builders.js';
 import { FixedClock, RecordingQueue, SequentialIds, inMemoryStores } from '../../support/in-memory-stores.js';

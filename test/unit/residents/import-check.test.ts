@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../shared/domain/errors.js';
-import { checkImport, importBatchId } from '../../shared/usecases/import-subscribers/check-import.js';
-import { importSubscribers } from '../../shared/usecases/import-subscribers/import-subscribers.js';
-import { aPhone, aPrincipal, aTopic, inboundEvidence } from '../support/builders.js';
-import { FixedClock, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
+import { ValidationError } from '../../../shared/domain/errors.js';
+import { checkImport, importBatchId } from '../../../shared/residents/import-subscribers/check-import.js';
+import { importSubscribers } from '../../../shared/residents/import-subscribers/import-subscribers.js';
+import { aPhone, aPrincipal, aTopic, inboundEvidence } from '../../support/builders.js';
+import { FixedClock, SequentialIds, inMemoryStores } from '../../support/in-memory-stores.js';
 
 const NOW = '2025-03-01T09:00:00.000Z';
 const youthSender = aPrincipal({ keyId: 'key-youth', name: 'Youth team', role: 'sender', department: 'youth' });

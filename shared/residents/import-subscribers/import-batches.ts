@@ -1,6 +1,6 @@
 import { NotFoundError } from '../../domain/errors.js';
 import type { Principal } from '../../domain/model.js';
-import type { ImportBatch } from '../../residents/import-batch.js';
+import type { ImportBatch } from '../import-batch.js';
 import { authorize } from '../../staff/access.js';
 import type { CoreDependencies } from '../../ports/dependencies.js';
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ERASED } from '../../shared/domain/erasure.js';
-import { ForbiddenError, NotFoundError } from '../../shared/domain/errors.js';
-import { roleSchema } from '../../shared/domain/model.js';
-import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
-import { broadcastMessageId } from '../../shared/sending/send.js';
-import { eraseSubscriber } from '../../shared/usecases/subscribers.js';
-import { aBroadcast, aMessageRecord, anInboundText, aPhone, aPrincipal, aTopic } from '../support/builders.js';
-import { inMemoryInboundDependencies } from '../support/in-memory-stores.js';
-import { replyToResident } from '../../shared/inbox/reply-to-resident.js';
+import { ERASED } from '../../../shared/domain/erasure.js';
+import { ForbiddenError, NotFoundError } from '../../../shared/domain/errors.js';
+import { roleSchema } from '../../../shared/domain/model.js';
+import { handleInboundText } from '../../../shared/consent/handle-inbound.js';
+import { broadcastMessageId } from '../../../shared/sending/send.js';
+import { eraseSubscriber } from '../../../shared/residents/subscribers.js';
+import { aBroadcast, aMessageRecord, anInboundText, aPhone, aPrincipal, aTopic } from '../../support/builders.js';
+import { inMemoryInboundDependencies } from '../../support/in-memory-stores.js';
+import { replyToResident } from '../../../shared/inbox/reply-to-resident.js';
 
 const operator = aPrincipal({ keyId: 'key-operator', role: 'operator', department: 'it' });
 

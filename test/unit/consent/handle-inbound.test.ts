@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { InboundText } from '../../shared/domain/inbound.js';
-import type { Language } from '../../shared/domain/language.js';
-import { renderReply, type ReplyId, type ReplyOverrides, type ReplyParams } from '../../shared/domain/replies.js';
-import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
-import type { InboundSettings } from '../../shared/ports/dependencies.js';
-import { AT, aPhone, aTopic, anInboundSettings, anInboundText, inboundEvidence } from '../support/builders.js';
-import { inMemoryInboundDependencies } from '../support/in-memory-stores.js';
+import type { InboundText } from '../../../shared/domain/inbound.js';
+import type { Language } from '../../../shared/domain/language.js';
+import { renderReply, type ReplyId, type ReplyOverrides, type ReplyParams } from '../../../shared/domain/replies.js';
+import { handleInboundText } from '../../../shared/consent/handle-inbound.js';
+import type { InboundSettings } from '../../../shared/ports/dependencies.js';
+import { AT, aPhone, aTopic, anInboundSettings, anInboundText, inboundEvidence } from '../../support/builders.js';
+import { inMemoryInboundDependencies } from '../../support/in-memory-stores.js';
 
 const alice = aPhone(101);
 const settings = anInboundSettings();

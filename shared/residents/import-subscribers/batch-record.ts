@@ -1,5 +1,5 @@
 import type { Principal } from '../../domain/model.js';
-import { REFUSAL_EXAMPLES, type ImportBatch } from '../../residents/import-batch.js';
+import { REFUSAL_EXAMPLES, type ImportBatch } from '../import-batch.js';
 import type { ImportIssue } from './csv-rows.js';
 import type { ConsentGiven } from './csv-rows.js';
 

@@ -1,6 +1,6 @@
-import { generalDepartment, type Topic } from '../../domain/model.js';
-import { broadcastMessageId } from '../../sending/send.js';
-import type { IntentContext, IntentOutcome } from '../../consent/intent-context.js';
+import { generalDepartment, type Topic } from '../domain/model.js';
+import { broadcastMessageId } from '../sending/send.js';
+import type { IntentContext, IntentOutcome } from '../consent/intent-context.js';
 
 const RECENT_BROADCASTS_PER_TOPIC = 5;
 

@@ -1,11 +1,11 @@
 import type { InboundText } from '../domain/inbound.js';
-import { routeText, type Intent, type RoutedText } from '../consent/keyword-router.js';
+import { routeText, type Intent, type RoutedText } from './keyword-router.js';
 import { generalDepartment, type ConsentEvidence } from '../domain/model.js';
 import { renderReply } from '../domain/replies.js';
-import { answerLanguage, keptLanguageOf, languageToInfer } from '../residents/kept-language.js';
+import { answerLanguage, keptLanguageOf, languageToInfer } from './kept-language.js';
 import type { InboundDependencies } from '../ports/dependencies.js';
-import type { IntentContext, IntentOutcome, PlannedReply } from '../consent/intent-context.js';
-import { intentHandlers } from './inbound/intents.js';
+import type { IntentContext, IntentOutcome, PlannedReply } from './intent-context.js';
+import { intentHandlers } from './intents.js';
 
 export type InboundOutcome =
   | { kind: 'handled'; intent: Intent['kind']; replyMessageId: string | undefined }

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ERASED } from '../../shared/domain/erasure.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors.js';
-import type { ReplySendJob } from '../../shared/domain/jobs.js';
-import type { Channel, SubscriberProfile } from '../../shared/domain/model.js';
-import { replyBodySchema, replyDecision, replyRequestSchema, replyRefusal, replyRefusalSentences, type ReplyDecision, type ReplyRefusal } from '../../shared/inbox/reply-rules.js';
-import { archiveTemplate, createTemplate } from '../../shared/templates/manage-templates.js';
-import { templateContentSchema } from '../../shared/templates/template.js';
-import { replyToResident } from '../../shared/inbox/reply-to-resident.js';
-import { aPhone, aPrincipal, anInboxEntry } from '../support/builders.js';
-import { FixedClock, inMemoryStores, RecordingQueue, SequentialIds } from '../support/in-memory-stores.js';
+import { ERASED } from '../../../shared/domain/erasure.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../shared/domain/errors.js';
+import type { ReplySendJob } from '../../../shared/domain/jobs.js';
+import type { Channel, SubscriberProfile } from '../../../shared/domain/model.js';
+import { replyBodySchema, replyDecision, replyRequestSchema, replyRefusal, replyRefusalSentences, type ReplyDecision, type ReplyRefusal } from '../../../shared/inbox/reply-rules.js';
+import { archiveTemplate, createTemplate } from '../../../shared/templates/manage-templates.js';
+import { templateContentSchema } from '../../../shared/templates/template.js';
+import { replyToResident } from '../../../shared/inbox/reply-to-resident.js';
+import { aPhone, aPrincipal, anInboxEntry } from '../../support/builders.js';
+import { FixedClock, inMemoryStores, RecordingQueue, SequentialIds } from '../../support/in-memory-stores.js';
 
 const now = new Date('2025-03-04T10:00:00.000Z');
 const hoursAgo = (hours: number) => new Date(now.getTime() - hours * 3600_000).toISOString();

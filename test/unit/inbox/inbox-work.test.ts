@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors.js';
-import { assignableStaff, assignInboxEntry } from '../../shared/inbox/assign.js';
-import { setSeveralHandled } from '../../shared/inbox/handle-several.js';
-import { addInboxNote } from '../../shared/inbox/notes.js';
-import type { StaffRecord } from '../../shared/staff/staff-record.js';
-import { aPhone, aPrincipal, anInboxEntry } from '../support/builders.js';
-import { FixedClock, inMemoryStores, SequentialIds } from '../support/in-memory-stores.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../../shared/domain/errors.js';
+import { assignableStaff, assignInboxEntry } from '../../../shared/inbox/assign.js';
+import { setSeveralHandled } from '../../../shared/inbox/handle-several.js';
+import { addInboxNote } from '../../../shared/inbox/notes.js';
+import type { StaffRecord } from '../../../shared/staff/staff-record.js';
+import { aPhone, aPrincipal, anInboxEntry } from '../../support/builders.js';
+import { FixedClock, inMemoryStores, SequentialIds } from '../../support/in-memory-stores.js';
 
 const AT = '2025-03-04T10:00:00.000Z';
 

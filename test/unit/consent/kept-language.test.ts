@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Language } from '../../shared/domain/language.js';
-import { answerLanguage, keptLanguageOf, languageToInfer, type KeptLanguage } from '../../shared/residents/kept-language.js';
+import type { Language } from '../../../shared/domain/language.js';
+import { answerLanguage, keptLanguageOf, languageToInfer, type KeptLanguage } from '../../../shared/consent/kept-language.js';
 
 const chosenCy: KeptLanguage = { language: 'cy', source: 'chosen' };
 const inferredCy: KeptLanguage = { language: 'cy', source: 'inferred' };

@@ -4,7 +4,7 @@ import type { ReplyTextStore } from '../../../shared/inbox/reply-text-store.js';
 /*
  * The reply text store's contract: one set of cases, run against the DynamoDB store on dynalite
  * (reply-text-store-dynamo.test.ts) and the in-memory one the use cases' tests rely on
- * (test/unit/replies/reply-text-store-memory.test.ts), so the fake cannot drift from the store
+ * (test/unit/inbox/reply-text-store-memory.test.ts), so the fake cannot drift from the store
  * that runs.
  */
 

@@ -2,7 +2,7 @@ import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { languages, type Language } from '../domain/language.js';
 import { generalDepartment, type Principal } from '../domain/model.js';
 import { catalogue, placeholderNames, replyIds, unknownPlaceholders, type ReplyId } from '../domain/replies.js';
-import type { InboxEntry } from '../inbox/inbox-store.js';
+import type { InboxEntry } from './inbox-store.js';
 import type { Page } from '../ports/page.js';
 import { authorize } from '../staff/access.js';
 import { recordAudit } from '../staff/audit.js';

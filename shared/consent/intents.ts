@@ -1,8 +1,8 @@
-import { consentIntents } from '../../consent/consent-intents.js';
-import type { IntentContext, IntentOutcome } from '../../consent/intent-context.js';
-import type { Intent } from '../../consent/keyword-router.js';
-import { firstKeywords, keywordIn, nameOf } from '../../consent/topic-words.js';
-import { deliverToInbox } from './inbox.js';
+import { consentIntents } from './consent-intents.js';
+import type { IntentContext, IntentOutcome } from './intent-context.js';
+import type { Intent } from './keyword-router.js';
+import { firstKeywords, keywordIn, nameOf } from './topic-words.js';
+import { deliverToInbox } from '../inbox/deliver-to-inbox.js';
 
 type IntentHandler<K extends Intent['kind']> = (context: IntentContext, intent: Extract<Intent, { kind: K }>) => Promise<IntentOutcome>;
 

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import eventDelivered from '../../events/aws-sms/event-delivered.json';
-import inboundJoin from '../../events/aws-sms/inbound-join.json';
-import { awsSmsWebhooks } from '../../shared/adapters/providers/aws-sms/provider-webhooks.js';
-import { noProviderSettings } from '../../shared/adapters/providers/settings-source.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors.js';
-import type { InboundText, StatusReport } from '../../shared/domain/inbound.js';
-import type { ProviderWebhooks, WebhookBatch, WebhookRequest } from '../../shared/ports/provider-webhooks.js';
-import type { InboundLog } from '../../shared/inbox/inbound-log.js';
-import { answerHandshake, receiveWebhook } from '../../shared/usecases/receive-webhook.js';
-import { AT, aMessageRecord, aPhone, aTopic } from '../support/builders.js';
-import { inMemoryInboundDependencies } from '../support/in-memory-stores.js';
+import eventDelivered from '../../../events/aws-sms/event-delivered.json';
+import inboundJoin from '../../../events/aws-sms/inbound-join.json';
+import { awsSmsWebhooks } from '../../../shared/adapters/providers/aws-sms/provider-webhooks.js';
+import { noProviderSettings } from '../../../shared/adapters/providers/settings-source.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../../shared/domain/errors.js';
+import type { InboundText, StatusReport } from '../../../shared/domain/inbound.js';
+import type { ProviderWebhooks, WebhookBatch, WebhookRequest } from '../../../shared/ports/provider-webhooks.js';
+import type { InboundLog } from '../../../shared/inbox/inbound-log.js';
+import { answerHandshake, receiveWebhook } from '../../../shared/consent/receive-webhook.js';
+import { AT, aMessageRecord, aPhone, aTopic } from '../../support/builders.js';
+import { inMemoryInboundDependencies } from '../../support/in-memory-stores.js';
 
 const RESIDENT = aPhone(123);
 const MESSAGE_ID = 'bc-0001-447700900123';

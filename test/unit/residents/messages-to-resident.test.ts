@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError, NotFoundError } from '../../shared/domain/errors.js';
-import { messagesToResident } from '../../shared/residents/messages-to-resident.js';
-import { broadcastMessageId } from '../../shared/sending/send-message.js';
-import { aPhone, aPrincipal, aTopic } from '../support/builders.js';
-import { FixedClock, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
-import { residentWithMessages } from '../support/resident-messages.js';
+import { ForbiddenError, NotFoundError } from '../../../shared/domain/errors.js';
+import { messagesToResident } from '../../../shared/residents/messages-to-resident.js';
+import { broadcastMessageId } from '../../../shared/sending/send-message.js';
+import { aPhone, aPrincipal, aTopic } from '../../support/builders.js';
+import { FixedClock, SequentialIds, inMemoryStores } from '../../support/in-memory-stores.js';
+import { residentWithMessages } from '../../support/resident-messages.js';
 
 const operator = aPrincipal({ keyId: 'key-operator', role: 'operator', department: 'it' });
 

@@ -1,6 +1,6 @@
 import { NotFoundError } from '../domain/errors.js';
 import type { ConsentEvent, Principal, SubscriberProfile, Subscription } from '../domain/model.js';
-import { inboxEntryId } from '../domain/inbox.js';
+import { inboxEntryId } from '../inbox/entry-id.js';
 import { authorize } from '../staff/access.js';
 import { recordAudit } from '../staff/audit.js';
 import type { CoreDependencies } from '../ports/dependencies.js';

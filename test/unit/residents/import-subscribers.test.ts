@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError, ValidationError } from '../../shared/domain/errors.js';
-import { roleSchema } from '../../shared/domain/model.js';
-import { readImportCsv } from '../../shared/usecases/import-subscribers/csv-rows.js';
-import { MAX_IMPORT_ROWS } from '../../shared/domain/subscriber-import.js';
-import { importBatchId, importSubscribers } from '../../shared/usecases/import-subscribers/import-subscribers.js';
-import { inPool } from '../../shared/usecases/import-subscribers/pool.js';
-import { aPhone, aPrincipal, aTopic, inboundEvidence } from '../support/builders.js';
-import { FixedClock, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
+import { ForbiddenError, ValidationError } from '../../../shared/domain/errors.js';
+import { roleSchema } from '../../../shared/domain/model.js';
+import { readImportCsv } from '../../../shared/residents/import-subscribers/csv-rows.js';
+import { MAX_IMPORT_ROWS } from '../../../shared/domain/subscriber-import.js';
+import { importBatchId, importSubscribers } from '../../../shared/residents/import-subscribers/import-subscribers.js';
+import { inPool } from '../../../shared/residents/import-subscribers/pool.js';
+import { aPhone, aPrincipal, aTopic, inboundEvidence } from '../../support/builders.js';
+import { FixedClock, SequentialIds, inMemoryStores } from '../../support/in-memory-stores.js';
 
 const NOW = '2025-03-01T09:00:00.000Z';
 const HEADER = 'phone,topic,channel,language,area,age_band,consent_collected_by,consent_collected_at,consent_method';

@@ -1,6 +1,6 @@
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { WebhookSource } from '../domain/inbound.js';
-import { routeText } from '../consent/keyword-router.js';
+import { routeText } from './keyword-router.js';
 import type { ProviderWebhooks, SkippedWebhookItem, UnidentifiedText, WebhookBatch, WebhookRequest } from '../ports/provider-webhooks.js';
 import { logger } from '../runtime/logger.js';
 import type { CoreDependencies, InboundDependencies } from '../ports/dependencies.js';
