@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/domain/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../../shared/domain/errors.js';
 import {
   archiveTemplate,
   createTemplate,
@@ -7,15 +7,15 @@ import {
   getTemplate,
   listTemplates,
   templateVersions,
-} from '../../shared/templates/manage-templates.js';
-import { fillPlaceholders, placeholdersOf, placeholderValueProblem, templatePlaceholders } from '../../shared/templates/placeholders.js';
-import { byFolder, changedFields, templateContentSchema, textIn, type TemplateContent, type TemplateField } from '../../shared/templates/template.js';
-import type { CoreDependencies } from '../../shared/ports/dependencies.js';
-import type { FanOutTask } from '../../shared/domain/jobs.js';
-import { createBroadcast } from '../../shared/broadcasts/broadcasts.js';
-import type { BroadcastDependencies } from '../../shared/ports/dependencies.js';
-import { aPrincipal, aTopic, broadcastSettings } from '../support/builders.js';
-import { FixedClock, RecordingQueue, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
+} from '../../../shared/templates/manage-templates.js';
+import { fillPlaceholders, placeholdersOf, placeholderValueProblem, templatePlaceholders } from '../../../shared/templates/placeholders.js';
+import { byFolder, changedFields, templateContentSchema, textIn, type TemplateContent, type TemplateField } from '../../../shared/templates/template.js';
+import type { CoreDependencies } from '../../../shared/ports/dependencies.js';
+import type { FanOutTask } from '../../../shared/domain/jobs.js';
+import { createBroadcast } from '../../../shared/broadcasts/broadcasts.js';
+import type { BroadcastDependencies } from '../../../shared/ports/dependencies.js';
+import { aPrincipal, aTopic, broadcastSettings } from '../../support/builders.js';
+import { FixedClock, RecordingQueue, SequentialIds, inMemoryStores } from '../../support/in-memory-stores.js';
 
 const sender = aPrincipal({ keyId: 'key-ana', name: 'Ana Jones', role: 'sender', department: 'traffic' });
 const otherSender = aPrincipal({ keyId: 'key-bo', name: 'Bo Evans', role: 'sender', department: 'traffic' });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { tableEnvSchema } from '../../shared/config/env.js';
-import { parseEnvironment } from '../../shared/runtime/environment.js';
-import { defaultRetention, retentionEnvironment, retentionPeriodsOf, type RetentionPeriods } from '../../shared/retention/periods.js';
-import { expiresAt, type RetainedKind, type RetainedRecord } from '../../shared/retention/schedule.js';
+import { tableEnvSchema } from '../../../shared/config/env.js';
+import { parseEnvironment } from '../../../shared/runtime/environment.js';
+import { defaultRetention, retentionEnvironment, retentionPeriodsOf, type RetentionPeriods } from '../../../shared/retention/periods.js';
+import { expiresAt, type RetainedKind, type RetainedRecord } from '../../../shared/retention/schedule.js';
 
 const DAY = 86_400;
 const AT = '2026-01-10T12:00:00.000Z';
