@@ -6,8 +6,8 @@
  * The layers of shared/, lowest first, and the edges above them:
  *   shared/domain        the vocabulary and pure rules over plain data: imports only the domain
  *   shared/ports         what the core needs from the world (stores, queues, providers, clock)
- *   use cases            shared/usecases and the capability folders (shared/broadcasts, inbox,
- *                        staff, templates, …): rules and use cases over ports and the domain
+ *   capabilities         one folder per capability (shared/consent, pacing, broadcasts, sending,
+ *                        inbox, residents, staff, …): its rules and use cases over ports and the domain
  *   shared/adapters      the ports implemented: DynamoDB, SQS, each provider (and a capability's
  *                        own dynamo/ or memory/ folder)
  *   shared/api           the admin API's wire schemas (zod, OpenAPI)
@@ -19,11 +19,26 @@
  * its comment says why, and what to move where.
  */
 
-/** The folders of shared/ that are a layer of their own; every other folder is a capability (rules and use cases). */
-const layerFolders = '^shared/(domain|ports|adapters|api|runtime|platform|config)/';
+/** The folders of shared/ that are a layer of their own. */
+const layers = ['domain', 'ports', 'adapters', 'api', 'runtime', 'platform', 'config'];
+/** The capabilities: each one folder, named for what it does, holding its rules and use cases. */
+const capabilities = [
+  'broadcasts',
+  'consent',
+  'dead-letters',
+  'inbox',
+  'pacing',
+  'residents',
+  'retention',
+  'sending',
+  'staff',
+  'templates',
+  'topics',
+  'usage',
+];
 /** A capability may keep its adapters beside its rules, in a folder named for the storage. */
-const adapters = ['^shared/adapters/', '^shared/[^/]+/(dynamo|memory)/'];
-const useCases = { path: '^shared/', pathNot: [layerFolders, ...adapters.slice(1)] };
+const adapters = ['^shared/adapters/', `^shared/(${capabilities.join('|')})/(dynamo|memory)/`];
+const useCases = { path: `^shared/(${capabilities.join('|')})/`, pathNot: adapters.slice(1) };
 
 module.exports = {
   forbidden: [
@@ -37,6 +52,17 @@ module.exports = {
       severity: 'error',
       from: {},
       to: { circular: true },
+    },
+    {
+      name: 'shared-only-in-known-folders',
+      comment:
+        'Every module of shared/ sits in a layer folder or in the one folder of its capability, so a newcomer finds ' +
+        'it by name and the rules below know which layer it is in. A module loose in shared/, or in a folder named ' +
+        'for neither (a catch-all such as "usecases" or "utils"), is neither: put it in its capability folder, or ' +
+        "add a new capability's folder to the list at the top of this file.",
+      severity: 'error',
+      from: {},
+      to: { path: '^shared/', pathNot: `^shared/(${[...layers, ...capabilities].join('|')})/` },
     },
     {
       name: 'domain-imports-only-domain',

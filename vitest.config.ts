@@ -19,7 +19,7 @@ const freshModules = [
   'test/unit/authorizer.test.ts',
   'test/unit/twilio-status-function-url.test.ts',
   'test/unit/powertools-metrics.test.ts',
-  'test/unit/bootstrap-key.test.ts',
+  'test/unit/staff/bootstrap-key.test.ts',
   'test/unit/providers.test.ts',
   'test/unit/invariants-review.test.ts',
   'test/unit/aws-adapters.test.ts',

@@ -1,5 +1,5 @@
 import { functionDefinition, functionIds } from '../functions/catalog.js';
-import { broadcastMessageId } from '../shared/usecases/send.js';
+import { broadcastMessageId } from '../shared/sending/send.js';
 import type { Bench, Sent } from './cell-state.js';
 import type { QueueDepth } from './observer.js';
 import type { Options } from './options.js';

@@ -1,4 +1,4 @@
-import type { CoreDependencies } from '../shared/usecases/dependencies.js';
+import type { CoreDependencies } from '../shared/ports/dependencies.js';
 import { localTime } from './views-model/format.js';
 
 export interface AnsweredBroadcast {
@@ -9,7 +9,7 @@ export interface AnsweredBroadcast {
 }
 
 /**
- * The broadcasts inbox entries answer (decided at receipt: shared/usecases/inbound/inbox.ts), named
+ * The broadcasts inbox entries answer (decided at receipt: shared/inbox/deliver-to-inbox.ts), named
  * for a page: the first line of each one's message and when it started. One read per broadcast.
  */
 export async function answeredBroadcasts(deps: CoreDependencies, ids: readonly (string | undefined)[], timeZone: string): Promise<(id: string | undefined) => AnsweredBroadcast | undefined> {

@@ -1,7 +1,7 @@
 import type { CountryCode } from 'libphonenumber-js';
 import type { ReplySendJob } from '../shared/domain/jobs.js';
 import type { JobQueue } from '../shared/ports/job-queue.js';
-import type { BroadcastDependencies } from '../shared/usecases/dependencies.js';
+import type { BroadcastDependencies } from '../shared/ports/dependencies.js';
 import type { IdentityProvider } from '../shared/staff/identity-provider.js';
 import type { SessionPolicy } from '../shared/staff/session.js';
 import type { SessionStore, SignInAttemptStore } from '../shared/staff/session-store.js';

@@ -1,6 +1,6 @@
-import type { ProvidersStatus } from '../shared/usecases/providers-status.js';
+import type { ProvidersStatus } from '../shared/sending/providers-status.js';
 import type { Principal } from '../shared/domain/model.js';
-import type { DeadLetterDependencies } from '../shared/usecases/dependencies.js';
+import type { DeadLetterDependencies } from '../shared/ports/dependencies.js';
 
 /**
  * What the Operations pages need beyond the console's own: the dead-letter queues and the

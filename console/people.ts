@@ -1,4 +1,4 @@
-import type { CoreDependencies } from '../shared/usecases/dependencies.js';
+import type { CoreDependencies } from '../shared/ports/dependencies.js';
 
 /**
  * The names behind the ids a broadcast records (createdBy, approvedBy…): a person's (staff

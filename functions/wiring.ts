@@ -1,11 +1,11 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { BroadcastsEnv, KeysEnv, PhoneHashEnv, ResidentTextsEnv, TableEnv } from '../shared/config/env.js';
 import type { FanOutTask } from '../shared/domain/jobs.js';
-import { sendWindow } from '../shared/domain/send-window.js';
+import { sendWindow } from '../shared/sending/send-window.js';
 import { listSandboxMessages } from '../shared/adapters/providers/sandbox/recording-adapter.js';
 import { smsStopNumberSource } from '../shared/adapters/providers/sender-identities.js';
 import { providerSettingsSource } from '../shared/adapters/providers/settings-source.js';
-import type { SandboxOutbox } from '../shared/usecases/sandbox-outbox.js';
+import type { SandboxOutbox } from '../shared/sending/sandbox-outbox.js';
 import { keyedPhoneHash, type PhoneHasher } from '../shared/domain/erasure.js';
 import type { ReplySendJob } from '../shared/domain/jobs.js';
 import { awsClients } from '../shared/adapters/aws-clients.js';
@@ -16,9 +16,9 @@ import { SqsJobQueue } from '../shared/adapters/sqs/sqs-job-queue.js';
 import { crierMetrics } from '../shared/platform/powertools-metrics.js';
 import type { BootstrapKeyVault } from '../shared/ports/bootstrap-key-vault.js';
 import { refreshedEvery } from '../shared/runtime/memo.js';
-import { hashApiKey, type BootstrapKeyHash } from '../shared/usecases/authenticate.js';
+import { hashApiKey, type BootstrapKeyHash } from '../shared/staff/authenticate.js';
 import { retentionPeriodsOf } from '../shared/retention/periods.js';
-import type { BroadcastDependencies, CoreDependencies, InboundDependencies } from '../shared/usecases/dependencies.js';
+import type { BroadcastDependencies, CoreDependencies, InboundDependencies } from '../shared/ports/dependencies.js';
 
 /**
  * The composition root of the functions: it builds adapters from a validated environment. Handlers

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Principal } from '../shared/domain/model.js';
 import { addStaff } from '../shared/staff/manage-staff.js';
 import { newStaffSchema } from '../shared/staff/staff-record.js';
-import type { CoreDependencies } from '../shared/usecases/dependencies.js';
+import type { CoreDependencies } from '../shared/ports/dependencies.js';
 
 /**
  * The staff `npm start` creates at its first start, one per role the broadcast journey needs.

@@ -4,7 +4,7 @@ import type { DeploymentBindings, DeploymentSettings } from '../functions/catalo
 import { dynamoStores } from '../shared/adapters/dynamo/stores.js';
 import { systemClock, ulidGenerator } from '../shared/adapters/ids.js';
 import { LOCAL_OPERATOR_KEY_ID } from '../shared/adapters/secrets/bootstrap-key-vaults.js';
-import { hashApiKey } from '../shared/usecases/authenticate.js';
+import { hashApiKey } from '../shared/staff/authenticate.js';
 import { localIdentityProvider, type LocalIdentityProvider } from './identity-provider.js';
 import type { LocalStackOptions } from './local-stack-options.js';
 import { generatedStaffPassword, seedLocalStaff } from './local-staff.js';

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { NotFoundError } from '../../shared/domain/errors.js';
 import { getTemplate } from '../../shared/templates/manage-templates.js';
 import { templateIdSchema } from '../../shared/templates/template.js';
-import { authorize } from '../../shared/usecases/access.js';
+import { authorize } from '../../shared/staff/access.js';
 import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
 import { signedIn } from '../signed-in.js';

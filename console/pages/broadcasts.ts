@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { approvalRefusal } from '../../shared/usecases/broadcast-approval.js';
-import { listBroadcasts } from '../../shared/usecases/broadcast-reads.js';
+import { approvalRefusal } from '../../shared/broadcasts/broadcast-approval.js';
+import { listBroadcasts } from '../../shared/broadcasts/broadcast-reads.js';
 import { listTopics } from '../../shared/topics/manage-topics.js';
-import { departmentsOf, getDepartmentLimits } from '../../shared/usecases/department-limits.js';
+import { departmentsOf, getDepartmentLimits } from '../../shared/usage/department-limits.js';
 import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
 import { page } from '../page.js';

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors.js';
-import { inboxEntryIdPattern } from '../../shared/domain/inbox.js';
+import { inboxEntryIdPattern } from '../../shared/inbox/entry-id.js';
 import type { Language } from '../../shared/domain/language.js';
 import type { ReplyRefusal } from '../../shared/inbox/reply-rules.js';
 import { replyToResident } from '../../shared/inbox/reply-to-resident.js';

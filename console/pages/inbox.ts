@@ -1,6 +1,6 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors.js';
-import { inboxEntryIdPattern } from '../../shared/domain/inbox.js';
+import { inboxEntryIdPattern } from '../../shared/inbox/entry-id.js';
 import { languageNames } from '../../shared/domain/language.js';
 import { conversation } from '../../shared/inbox/conversation.js';
 import { inboxDepartmentOf, reopenInboxEntry, unhandledCount } from '../../shared/inbox/handling.js';
@@ -8,7 +8,7 @@ import { replyRefusalSentences } from '../../shared/inbox/reply-rules.js';
 import { replyToResident, replyTokenPattern } from '../../shared/inbox/reply-to-resident.js';
 import { assignInboxEntry } from '../../shared/inbox/assign.js';
 import { addInboxNote } from '../../shared/inbox/notes.js';
-import { markInboxHandled } from '../../shared/usecases/residents-admin.js';
+import { markInboxHandled } from '../../shared/inbox/inbox-and-reply-texts.js';
 import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
 import { page } from '../page.js';

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { authorize } from '../../shared/usecases/access.js';
+import { authorize } from '../../shared/staff/access.js';
 import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
 import type { OperationsDependencies } from '../operations-dependencies.js';

@@ -1,11 +1,11 @@
 import { Hono, type Context } from 'hono';
 import { ImportRefusedError, ValidationError, type ImportProblem } from '../../shared/domain/errors.js';
 import { importColumns, requiredImportColumns, consentColumns } from '../../shared/domain/subscriber-import.js';
-import { authorize } from '../../shared/usecases/access.js';
-import { checkImport } from '../../shared/usecases/import-subscribers/check-import.js';
-import type { ConsentGiven } from '../../shared/usecases/import-subscribers/csv-rows.js';
-import { getImportBatch } from '../../shared/usecases/import-subscribers/import-batches.js';
-import { importSubscribers } from '../../shared/usecases/import-subscribers/import-subscribers.js';
+import { authorize } from '../../shared/staff/access.js';
+import { checkImport } from '../../shared/residents/import-subscribers/check-import.js';
+import type { ConsentGiven } from '../../shared/residents/import-subscribers/csv-rows.js';
+import { getImportBatch } from '../../shared/residents/import-subscribers/import-batches.js';
+import { importSubscribers } from '../../shared/residents/import-subscribers/import-subscribers.js';
 import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
 import { page } from '../page.js';

@@ -5,7 +5,7 @@ import { staffIdSchema } from '../../shared/api/staff-schemas.js';
 import { addStaff, changeStaff, listStaff, removeStaff, teamMember } from '../../shared/staff/manage-staff.js';
 import { newStaffSchema, type StaffRecord } from '../../shared/staff/staff-record.js';
 import { staffChangeSchema } from '../../shared/staff/staff-rules.js';
-import { authorize } from '../../shared/usecases/access.js';
+import { authorize } from '../../shared/staff/access.js';
 import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
 import { messagePage, page } from '../page.js';

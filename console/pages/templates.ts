@@ -11,7 +11,7 @@ import {
   templateVersions,
 } from '../../shared/templates/manage-templates.js';
 import { templateIdSchema, templateTexts, type MessageTemplate } from '../../shared/templates/template.js';
-import { authorize } from '../../shared/usecases/access.js';
+import { authorize } from '../../shared/staff/access.js';
 import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';
 import { page } from '../page.js';

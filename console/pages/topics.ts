@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { topicIdSchema } from '../../shared/domain/model.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/domain/errors.js';
-import { authorize } from '../../shared/usecases/access.js';
+import { authorize } from '../../shared/staff/access.js';
 import { archiveTopic, createTopic, getTopic, listTopics, updateTopic, type TopicView } from '../../shared/topics/manage-topics.js';
 import type { ConsoleEnv } from '../console-env.js';
 import type { ConsoleDependencies } from '../dependencies.js';

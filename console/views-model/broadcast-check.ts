@@ -1,6 +1,6 @@
 import { languageNames, type Language } from '../../shared/domain/language.js';
 import type { Broadcast, Channel } from '../../shared/domain/model.js';
-import type { BroadcastPreview } from '../../shared/usecases/broadcast-preview.js';
+import type { BroadcastPreview } from '../../shared/broadcasts/broadcast-preview.js';
 import { count, localTime, money, plural } from './format.js';
 
 /** A row of GOV.UK's summary list, as the govukSummaryList macro takes it. */

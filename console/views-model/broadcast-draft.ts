@@ -6,7 +6,7 @@ import { languageSchema } from '../../shared/domain/language.js';
 import { messageContentSchema } from '../../shared/domain/message-content.js';
 import { instantAtWallClock } from '../../shared/domain/quiet-hours.js';
 import { targetingFiltersSchema } from '../../shared/domain/targeting.js';
-import { checkSendAt, type CreateBroadcastInput } from '../../shared/usecases/broadcasts.js';
+import { checkSendAt, type CreateBroadcastInput } from '../../shared/broadcasts/broadcasts.js';
 import type { FieldError } from './field-error.js';
 import { fillPlaceholders, placeholdersOf, placeholderValueProblem, type TemplatePlaceholder } from '../../shared/templates/placeholders.js';
 

@@ -1,4 +1,4 @@
-import type { ConsentGiven } from '../../shared/usecases/import-subscribers/csv-rows.js';
+import type { ConsentGiven } from '../../shared/residents/import-subscribers/csv-rows.js';
 import type { FieldError } from './field-error.js';
 
 /** The consent evidence as typed on the check page, kept to show again beside its errors. */

@@ -1,4 +1,4 @@
-import type { DeadLetterQueueView, RedriveResult } from '../../shared/usecases/dead-letters.js';
+import type { DeadLetterQueueView, RedriveResult } from '../../shared/dead-letters/dead-letters.js';
 import { shardsDescribed } from '../../shared/broadcasts/fan-out-tasks.js';
 import type { QueueId } from '../../shared/domain/queues.js';
 import { localTime, plural } from './format.js';

@@ -1,6 +1,6 @@
 import type { ImportProblem } from '../../shared/domain/errors.js';
 import { importProblemKinds, type ImportProblemKind } from '../../shared/domain/subscriber-import.js';
-import type { ImportCheck } from '../../shared/usecases/import-subscribers/check-import.js';
+import type { ImportCheck } from '../../shared/residents/import-subscribers/check-import.js';
 import { sentence } from '../sentence.js';
 import { count, plural } from './format.js';
 

@@ -1,4 +1,4 @@
-import type { KeyView } from '../../shared/usecases/keys.js';
+import type { KeyView } from '../../shared/staff/keys.js';
 import { localTime } from './format.js';
 import { departmentLabel, modeOptions, roleOptions } from './team.js';
 

@@ -1,5 +1,5 @@
 import type { Principal } from '../../shared/domain/model.js';
-import { authorize, type AccessScope, type Permission } from '../../shared/usecases/access.js';
+import { authorize, type AccessScope, type Permission } from '../../shared/staff/access.js';
 
 /**
  * Whether to offer an action: asks the same `authorize` the use case will, so a page never offers

@@ -1,4 +1,4 @@
-import type { ProviderState, ProvidersStatus } from '../../shared/usecases/providers-status.js';
+import type { ProviderState, ProvidersStatus } from '../../shared/sending/providers-status.js';
 import { localTime } from './format.js';
 
 const stateLabels: Record<ProviderState, { text: string; colour: string }> = {

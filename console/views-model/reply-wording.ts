@@ -1,7 +1,7 @@
 import { endonyms, languages, type Language } from '../../shared/domain/language.js';
 import { renderReply, type ReplyId } from '../../shared/domain/replies.js';
 import { smsPreview } from '../../shared/domain/sms-preview.js';
-import type { ReplyTextView } from '../../shared/usecases/residents-admin.js';
+import type { ReplyTextView } from '../../shared/inbox/inbox-and-reply-texts.js';
 import { plural } from './format.js';
 
 /** Each reply as an operator knows it: what the resident did to get it. */

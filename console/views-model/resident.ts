@@ -1,7 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { languageNames, type Language } from '../../shared/domain/language.js';
 import type { ConsentAction, ConsentEvent, ConsentEvidence, Topic } from '../../shared/domain/model.js';
-import type { SubscriberView } from '../../shared/usecases/subscribers.js';
+import type { SubscriberView } from '../../shared/residents/subscribers.js';
 import { channelNames } from './broadcast-check.js';
 import { localTime } from './format.js';
 

@@ -1,5 +1,5 @@
 import { fromMicros } from '../../shared/domain/costs.js';
-import type { EffectiveLimits } from '../../shared/usecases/department-limits.js';
+import type { EffectiveLimits } from '../../shared/usage/department-limits.js';
 import type { UsageReport } from '../../shared/usage/usage-report.js';
 import { usageTotals, type UsageRow } from '../../shared/usage/usage-rows.js';
 import { count, money } from './format.js';

@@ -6,8 +6,8 @@ import type { RouteContext } from '../../shared/runtime/http/http-function.js';
 import type { HttpRequest } from '../../shared/runtime/http/request.js';
 import type { HttpResult } from '../../shared/runtime/http/responses.js';
 import { logger } from '../../shared/runtime/logger.js';
-import { authenticate, principalSchema, type BootstrapKeyHash } from '../../shared/usecases/authenticate.js';
-import type { CoreDependencies } from '../../shared/usecases/dependencies.js';
+import { authenticate, principalSchema, type BootstrapKeyHash } from '../../shared/staff/authenticate.js';
+import type { CoreDependencies } from '../../shared/ports/dependencies.js';
 
 export interface AdminDependencies {
   core: CoreDependencies;

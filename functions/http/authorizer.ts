@@ -1,6 +1,6 @@
 import { authorizerEnvSchema } from '../../shared/config/env.js';
 import { authorizerFunction } from '../../shared/runtime/http/authorizer-function.js';
-import { authenticate } from '../../shared/usecases/authenticate.js';
+import { authenticate } from '../../shared/staff/authenticate.js';
 import { bootstrapKeyHash, coreDependencies } from '../wiring.js';
 
 /**

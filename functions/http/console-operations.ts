@@ -18,7 +18,7 @@ import { validateEnvironment, type EnvironmentContext } from '../../shared/runti
 import { logger } from '../../shared/runtime/logger.js';
 import { memoiseBy } from '../../shared/runtime/memo.js';
 import { observability } from '../../shared/runtime/observability.js';
-import { providersStatus, type SenderIdentitiesResult } from '../../shared/usecases/providers-status.js';
+import { providersStatus, type SenderIdentitiesResult } from '../../shared/sending/providers-status.js';
 import { consoleDependencies } from './console.js';
 
 /**

@@ -6,8 +6,8 @@ import { SqsDeadLetterQueues } from '../../shared/adapters/sqs/sqs-dead-letters.
 import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { parseJsonBody, parseParameter, parseQuery, type HttpRequest } from '../../shared/runtime/http/request.js';
 import { json } from '../../shared/runtime/http/responses.js';
-import { listDeadLetters, redriveDeadLetters } from '../../shared/usecases/dead-letters.js';
-import type { DeadLetterDependencies } from '../../shared/usecases/dependencies.js';
+import { listDeadLetters, redriveDeadLetters } from '../../shared/dead-letters/dead-letters.js';
+import type { DeadLetterDependencies } from '../../shared/ports/dependencies.js';
 import { authenticated as authenticatedRoute } from './admin-route.js';
 import { bootstrapKeyUnknownToRoutes, coreDependencies } from '../wiring.js';
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { assignRequest, handleSeveralRequest, inboxExportQuery, noteRequest } from '../../shared/api/inbox-schemas.js';
 import type { ResidentsApiEnv } from '../../shared/config/env.js';
 import { ValidationError } from '../../shared/domain/errors.js';
-import { inboxEntryIdPattern } from '../../shared/domain/inbox.js';
+import { inboxEntryIdPattern } from '../../shared/inbox/entry-id.js';
 import type { Principal } from '../../shared/domain/model.js';
 import { toE164 } from '../../shared/domain/phone.js';
 import { assignInboxEntry } from '../../shared/inbox/assign.js';

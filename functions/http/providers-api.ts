@@ -8,7 +8,7 @@ import { channelSchema } from '../../shared/domain/model.js';
 import { providerListOf, providerListSettingOf } from '../../shared/domain/provider-list.js';
 import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { json } from '../../shared/runtime/http/responses.js';
-import { providersStatus, type SenderIdentitiesResult } from '../../shared/usecases/providers-status.js';
+import { providersStatus, type SenderIdentitiesResult } from '../../shared/sending/providers-status.js';
 import { authenticated as authenticatedRoute } from './admin-route.js';
 import { bootstrapKeyUnknownToRoutes, coreDependencies } from '../wiring.js';
 

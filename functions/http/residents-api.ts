@@ -10,7 +10,7 @@ import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { parseJsonBody, parseParameter, parseQuery } from '../../shared/runtime/http/request.js';
 import { json } from '../../shared/runtime/http/responses.js';
 import type { JobQueue } from '../../shared/ports/job-queue.js';
-import { listInbox, listReplyTexts, markInboxHandled, setReplyText } from '../../shared/usecases/residents-admin.js';
+import { listInbox, listReplyTexts, markInboxHandled, setReplyText } from '../../shared/inbox/inbox-and-reply-texts.js';
 import { authenticated as authenticatedRoute, type AdminDependencies } from './admin-route.js';
 import { inboxIdSchema, inboxRoutes, inboxSelectionOf, seenBy } from './inbox-api.js';
 import { bootstrapKeyUnknownToRoutes, coreDependencies, jobQueue } from '../wiring.js';

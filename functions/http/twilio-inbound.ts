@@ -2,7 +2,7 @@ import { twilioWebhookPaths } from '../../shared/adapters/providers/twilio/provi
 import { webhookEnvSchema } from '../../shared/config/env.js';
 import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { emptyTwiml } from '../../shared/runtime/http/responses.js';
-import { receiveWebhook } from '../../shared/usecases/receive-webhook.js';
+import { receiveWebhook } from '../../shared/consent/receive-webhook.js';
 import { httpWebhookRequest, webhooksOf } from '../webhooks.js';
 import { inboundDependencies } from '../wiring.js';
 

@@ -1,7 +1,7 @@
 import { whatsappWebhookEnvSchema } from '../../shared/config/env.js';
 import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { json } from '../../shared/runtime/http/responses.js';
-import { answerHandshake, receiveWebhook } from '../../shared/usecases/receive-webhook.js';
+import { answerHandshake, receiveWebhook } from '../../shared/consent/receive-webhook.js';
 import { httpWebhookRequest, webhooksOf } from '../webhooks.js';
 import { inboundDependencies } from '../wiring.js';
 

@@ -5,7 +5,7 @@ import { webhookRegistry } from '../../shared/adapters/providers/webhook-registr
 import { awsSmsNotificationsEnvSchema } from '../../shared/config/env.js';
 import { ForbiddenError, ValidationError } from '../../shared/domain/errors.js';
 import { queueFunction } from '../../shared/runtime/queue-function.js';
-import { receiveWebhook } from '../../shared/usecases/receive-webhook.js';
+import { receiveWebhook } from '../../shared/consent/receive-webhook.js';
 import { queuedWebhookRequest } from '../webhooks.js';
 import { inboundDependencies } from '../wiring.js';
 

@@ -1,7 +1,7 @@
 import { fanOutEnvSchema } from '../../shared/config/env.js';
 import { fanOutTaskSchema, type FanOutTask, type SendJob } from '../../shared/domain/jobs.js';
 import { queueFunction } from '../../shared/runtime/queue-function.js';
-import { fanOutShards } from '../../shared/usecases/fan-out.js';
+import { fanOutShards } from '../../shared/broadcasts/fan-out.js';
 import { coreDependencies, jobQueue } from '../wiring.js';
 
 export const handler = queueFunction({

@@ -16,9 +16,9 @@ import { sendJobSchema } from '../../shared/domain/jobs.js';
 import { queueFunction } from '../../shared/runtime/queue-function.js';
 import { retryDelaySeconds } from '../../shared/domain/retry-policy.js';
 import { sendRetryPolicy } from '../catalog.js';
-import { HeldForQuietHoursError, RetryLaterError, sendBroadcastBatch, sendReply } from '../../shared/usecases/send.js';
-import { sendWindow } from '../../shared/domain/send-window.js';
-import { ProviderFailover } from '../../shared/usecases/provider-failover.js';
+import { HeldForQuietHoursError, RetryLaterError, sendBroadcastBatch, sendReply } from '../../shared/sending/send.js';
+import { sendWindow } from '../../shared/sending/send-window.js';
+import { ProviderFailover } from '../../shared/sending/provider-failover.js';
 import { coreDependencies, jobQueue } from '../wiring.js';
 
 export const handler = queueFunction({

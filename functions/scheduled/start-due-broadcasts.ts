@@ -1,9 +1,9 @@
 import { schedulerEnvSchema } from '../../shared/config/env.js';
 import type { FanOutTask } from '../../shared/domain/jobs.js';
-import { sendWindow } from '../../shared/domain/send-window.js';
+import { sendWindow } from '../../shared/sending/send-window.js';
 import { scheduledFunction } from '../../shared/runtime/scheduled-function.js';
-import { startDueBroadcasts } from '../../shared/usecases/broadcast-start.js';
-import { sweepStalledBroadcasts } from '../../shared/usecases/stalled-broadcasts.js';
+import { startDueBroadcasts } from '../../shared/broadcasts/broadcast-start.js';
+import { sweepStalledBroadcasts } from '../../shared/broadcasts/stalled-broadcasts.js';
 import { coreDependencies, jobQueue } from '../wiring.js';
 
 /**

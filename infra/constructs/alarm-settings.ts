@@ -21,7 +21,7 @@ const minutes = z.coerce.number().int().min(1).max(24 * 60);
 
 /**
  * A batch of a normal broadcast that meets quiet hours waits in the bulk queue until they end
- * (shared/usecases/send.ts), and SQS counts its age all the while: the bulk lane's default leaves
+ * (shared/sending/send.ts), and SQS counts its age all the while: the bulk lane's default leaves
  * room for a whole night of quiet hours, and an hour more.
  */
 export function readAlarmSettings(node: Node, quietHours: string): AlarmSettings {

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { replyPurposeSchema } from '../domain/jobs.js';
 import { channelSchema } from '../domain/model.js';
 import { queueIdSchema } from '../domain/queues.js';
-import type { DeadLetterJob as DeadLetterJobAnswer } from '../usecases/dead-letter-summary.js';
-import type { DeadLetterQueueView as DeadLetterQueueAnswer, RedriveResult as RedriveAnswer } from '../usecases/dead-letters.js';
+import type { DeadLetterJob as DeadLetterJobAnswer } from '../dead-letters/dead-letter-summary.js';
+import type { DeadLetterQueueView as DeadLetterQueueAnswer, RedriveResult as RedriveAnswer } from '../dead-letters/dead-letters.js';
 import type { Describes } from './describes.js';
 
 /** `GET /v1/dead-letters?peek=`: how many messages of each queue to look at. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { channelSchema } from '../domain/model.js';
 import { senderKinds } from '../domain/sender-kinds.js';
 import { providerNames } from '../domain/provider-names.js';
-import type { ProvidersStatus } from '../usecases/providers-status.js';
+import type { ProvidersStatus } from '../sending/providers-status.js';
 import type { Describes } from './describes.js';
 
 const providerNameSchema = z.enum(providerNames);

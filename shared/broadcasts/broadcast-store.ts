@@ -1,5 +1,5 @@
 import type { Broadcast, BroadcastCounts, BroadcastStatus, SkipReason } from '../domain/model.js';
-import type { JobTotals } from '../domain/job-totals.js';
+import type { JobTotals } from './job-totals.js';
 import type { Page } from '../ports/page.js';
 
 /**

@@ -1,9 +1,9 @@
 import { ForbiddenError } from '../domain/errors.js';
 import type { Broadcast, Principal } from '../domain/model.js';
-import { authorize } from '../usecases/access.js';
-import { getBroadcast } from '../usecases/broadcast-reads.js';
-import { departmentsOf } from '../usecases/department-limits.js';
-import type { CoreDependencies } from '../usecases/dependencies.js';
+import { authorize } from '../staff/access.js';
+import { getBroadcast } from './broadcast-reads.js';
+import { departmentsOf } from '../usage/department-limits.js';
+import type { CoreDependencies } from '../ports/dependencies.js';
 import { rowOf, type DeliveryReportRow } from './delivery-report-rows.js';
 
 export { deliveryReportCsv, deliveryReportColumns } from './delivery-report-csv.js';

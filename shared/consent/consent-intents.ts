@@ -1,7 +1,7 @@
 import { languages, type Language } from '../domain/language.js';
 import { topicNameIn, type Topic } from '../domain/model.js';
 import { metricsOf } from '../platform/metrics.js';
-import { answerLanguage, keptLanguageOf } from '../residents/kept-language.js';
+import { answerLanguage, keptLanguageOf } from './kept-language.js';
 import { yesConfirms } from './consent-rules.js';
 import type { IntentContext, IntentOutcome } from './intent-context.js';
 import type { Intent } from './keyword-router.js';

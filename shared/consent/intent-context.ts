@@ -10,7 +10,7 @@ import type { ConsentStore } from './consent-store.js';
 
 /*
  * What a handler of a resident's text (shared/consent/consent-intents.ts for the consent
- * commands, shared/usecases/inbound/ for the rest) is given and gives back. Here, beside the
+ * commands, shared/consent/intents.ts for the rest) is given and gives back. Here, beside the
  * keyword router that names the intents, so the consent handlers and the use cases share it
  * without importing each other.
  */
@@ -25,7 +25,7 @@ export interface IntentContext {
   at: string;
   evidence: ConsentEvidence;
   profile: SubscriberProfile | undefined;
-  /** The language to answer in (see answerLanguage in shared/residents/kept-language.ts). */
+  /** The language to answer in (see answerLanguage in shared/consent/kept-language.ts). */
   language: Language;
 }
 

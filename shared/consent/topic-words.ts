@@ -3,7 +3,7 @@ import type { IntentContext } from './intent-context.js';
 
 /*
  * How a reply names topics to a resident: in the language it answers in. The consent commands'
- * replies and HELP's and TOPICS' (shared/usecases/inbound/intents.ts) use the same words.
+ * replies and HELP's and TOPICS' (shared/consent/intents.ts) use the same words.
  */
 
 export function nameOf(context: IntentContext, topic: Topic): string {

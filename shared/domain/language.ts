@@ -12,7 +12,7 @@ export const defaultLanguage: Language = 'en';
 
 /**
  * How a resident's language came to be kept: they chose it, or crier inferred it from the words
- * they used (the rules are in shared/residents/kept-language.ts). Part of the resident's profile.
+ * they used (the rules are in shared/consent/kept-language.ts). Part of the resident's profile.
  */
 export const languageSourceSchema = z.enum(['chosen', 'inferred']);
 export type LanguageSource = z.infer<typeof languageSourceSchema>;

@@ -140,7 +140,7 @@ export interface SubscriberProfile {
   /** The topics held at the moment of a STOP, restored by START. */
   heldTopics: Partial<Record<Channel, string[]>>;
   language: Language | undefined;
-  /** How the language came to be kept (see shared/residents/kept-language.ts); undefined with no language. */
+  /** How the language came to be kept (see shared/consent/kept-language.ts); undefined with no language. */
   languageSource: LanguageSource | undefined;
   /** A postcode district (`CF10`): never a full address. */
   area: string | undefined;

@@ -2,9 +2,9 @@ import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { Principal } from '../domain/model.js';
 import type { InboxEntry } from './inbox-store.js';
 import type { StaffRecord } from '../staff/staff-record.js';
-import { authorize } from '../usecases/access.js';
-import { recordAudit } from '../usecases/audit.js';
-import type { CoreDependencies } from '../usecases/dependencies.js';
+import { authorize } from '../staff/access.js';
+import { recordAudit } from '../staff/audit.js';
+import type { CoreDependencies } from '../ports/dependencies.js';
 
 /** How many staff records the choice of colleagues reads at most: a deployment's staff are a few hundred. */
 const STAFF_READ_LIMIT = 1000;

@@ -5,11 +5,11 @@ import type { Language } from '../domain/language.js';
 import type { Channel, Principal } from '../domain/model.js';
 import type { MessageRecord } from '../sending/message-store.js';
 import type { InboxEntry } from './inbox-store.js';
-import { authorize } from '../usecases/access.js';
+import { authorize } from '../staff/access.js';
+import type { CoreDependencies } from '../ports/dependencies.js';
 import type { ConsentStore } from '../consent/consent-store.js';
 import type { WithSubscribers } from '../ports/stores.js';
 import type { ProfileStore } from '../residents/profile-store.js';
-import type { CoreDependencies } from '../usecases/dependencies.js';
 import { replyRefusal, type ReplyRefusal } from './reply-rules.js';
 
 /** The most of one resident's messages a conversation shows: their newest, in order. */

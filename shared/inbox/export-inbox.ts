@@ -1,7 +1,7 @@
 import type { Principal } from '../domain/model.js';
 import type { InboxEntry } from './inbox-store.js';
-import type { CoreDependencies } from '../usecases/dependencies.js';
-import { listInbox, type InboxListInput } from '../usecases/residents-admin.js';
+import type { CoreDependencies } from '../ports/dependencies.js';
+import { listInbox, type InboxListInput } from './inbox-and-reply-texts.js';
 import { entryAsSeenBy, showsResidentNumbers } from './conversation.js';
 import { inboxCsv, inboxCsvRow } from './inbox-csv.js';
 

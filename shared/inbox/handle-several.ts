@@ -1,9 +1,9 @@
 import { NotFoundError } from '../domain/errors.js';
 import type { Principal } from '../domain/model.js';
 import type { InboxEntry } from './inbox-store.js';
-import { authorize } from '../usecases/access.js';
-import type { CoreDependencies } from '../usecases/dependencies.js';
-import { markInboxHandled } from '../usecases/residents-admin.js';
+import { authorize } from '../staff/access.js';
+import type { CoreDependencies } from '../ports/dependencies.js';
+import { markInboxHandled } from './inbox-and-reply-texts.js';
 import { reopenInboxEntry } from './handling.js';
 
 /**

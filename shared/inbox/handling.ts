@@ -1,9 +1,9 @@
 import { NotFoundError } from '../domain/errors.js';
 import { generalDepartment, type Principal } from '../domain/model.js';
 import type { InboxEntry } from './inbox-store.js';
-import { authorize } from '../usecases/access.js';
-import { recordAudit } from '../usecases/audit.js';
-import type { CoreDependencies } from '../usecases/dependencies.js';
+import { authorize } from '../staff/access.js';
+import { recordAudit } from '../staff/audit.js';
+import type { CoreDependencies } from '../ports/dependencies.js';
 
 /**
  * Opens a handled entry again, for a resident who needs more. Reopening an open one changes

@@ -2,7 +2,7 @@ import type { Channel } from '../domain/model.js';
 
 /**
  * The inbound log: every message residents send, kept as consent evidence and as the idempotency
- * record of the inbound path (shared/usecases/inbound/), and the items of a delivery it did not act on.
+ * record of the inbound path (shared/consent/handle-inbound.ts), and the items of a delivery it did not act on.
  */
 
 export type InboundLogEntry =

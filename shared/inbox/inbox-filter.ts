@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { localDayBounds } from '../domain/local-days.js';
 import { topicIdSchema, type Principal } from '../domain/model.js';
-import type { InboxListInput } from '../usecases/residents-admin.js';
+import type { InboxListInput } from './inbox-and-reply-texts.js';
 
 /** A broadcast's or a staff member's id as a filter takes it from a query string. */
 const idSchema = z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id (letters, digits, - or _)');

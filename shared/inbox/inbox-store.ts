@@ -19,7 +19,7 @@ export interface InboxEntry {
   receivedAt: string;
   /**
    * The broadcast the resident most likely answered, decided once at receipt
-   * (shared/usecases/inbound/inbox.ts): the latest broadcast of their topics that reached them.
+   * (shared/inbox/deliver-to-inbox.ts): the latest broadcast of their topics that reached them.
    */
   broadcastId: string | undefined;
   topicId: string | undefined;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inboxEntryIdPattern } from '../domain/inbox.js';
+import { inboxEntryIdPattern } from './entry-id.js';
 
 /** The most characters a note for colleagues holds. */
 export const NOTE_MAX_LENGTH = 1000;

@@ -1,14 +1,14 @@
-import { inboxEntryId } from '../domain/inbox.js';
+import { inboxEntryId } from '../inbox/entry-id.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { Channel, Principal } from '../domain/model.js';
 import type { MessageRecord } from '../sending/message-store.js';
 import type { InboxEntry } from '../inbox/inbox-store.js';
-import { authorize } from '../usecases/access.js';
+import { authorize } from '../staff/access.js';
+import type { CoreDependencies } from '../ports/dependencies.js';
+import { broadcastMessageId } from '../sending/send-message.js';
 import type { ConsentStore } from '../consent/consent-store.js';
 import type { WithSubscribers } from '../ports/stores.js';
-import type { CoreDependencies } from '../usecases/dependencies.js';
 import type { ProfileStore } from './profile-store.js';
-import { broadcastMessageId } from '../usecases/send-message.js';
 
 /** How many of each topic's latest broadcasts are looked through for messages to the resident. */
 export const BROADCASTS_READ_PER_TOPIC = 1000;

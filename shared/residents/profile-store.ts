@@ -36,7 +36,7 @@ export interface ProfileStore {
 
 export interface ProfileChanges {
   language?: Language;
-  /** Written with a language: 'chosen' by LANG (see shared/residents/kept-language.ts). */
+  /** Written with a language: 'chosen' by LANG (see shared/consent/kept-language.ts). */
   languageSource?: LanguageSource;
   area?: string;
   /** `null` forgets the band (a resident who says they are under 13). */

@@ -1,7 +1,7 @@
 import type { Broadcast, Recipient, SkipReason } from '../domain/model.js';
 import { recipientKey } from '../domain/model.js';
-import type { SendDependencies } from '../usecases/send-message.js';
-import { topicNamer } from '../usecases/broadcast-recipient.js';
+import type { SendDependencies } from './send-message.js';
+import { topicNamer } from './broadcast-recipient.js';
 import { sendTurn } from './paced-send.js';
 import type { ChannelRun } from './paced-state.js';
 import { takeTurn } from './paced-turn.js';

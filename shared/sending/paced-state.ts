@@ -3,8 +3,8 @@ import { paceKeyOf, type SenderIdentity } from '../domain/sender-identity.js';
 import type { PaceLane } from '../pacing/send-pacer.js';
 import type { SenderSlots } from '../pacing/sender-slots.js';
 import type { MessagingProvider } from '../ports/messaging-provider.js';
-import type { topicNamer } from '../usecases/broadcast-recipient.js';
-import type { SendDependencies } from '../usecases/send-message.js';
+import type { topicNamer } from './broadcast-recipient.js';
+import type { SendDependencies } from './send-message.js';
 import type { SendPipeline } from './send-pipeline.js';
 import { newSenderSlots, type BatchDelta, type HandBack, type SendRun } from './send-run.js';
 

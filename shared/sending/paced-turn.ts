@@ -4,8 +4,8 @@ import { sendDeadlineOf } from '../pacing/run-limits.js';
 import type { SenderSlots } from '../pacing/sender-slots.js';
 import { MAX_NEW_SLOTS } from '../pacing/throttle-rules.js';
 import type { MessagingProvider } from '../ports/messaging-provider.js';
-import { cancelledSince } from '../usecases/broadcast-recipient.js';
-import { departmentsOf } from '../usecases/department-limits.js';
+import { cancelledSince } from './broadcast-recipient.js';
+import { departmentsOf } from '../usage/department-limits.js';
 import { slotsFor, stopAt, stoppedBefore, type ChannelRun, type Turn } from './paced-state.js';
 
 /*

@@ -2,7 +2,7 @@ import type { Recipient, SkipReason } from '../domain/model.js';
 import { paceKeyOf, type SenderIdentity } from '../domain/sender-identity.js';
 import type { PaceLane } from '../pacing/send-pacer.js';
 import type { MessageRecord } from './message-store.js';
-import type { SendDependencies } from '../usecases/send-message.js';
+import type { SendDependencies } from './send-message.js';
 import { SenderSlots } from '../pacing/sender-slots.js';
 
 /*

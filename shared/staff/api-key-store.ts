@@ -3,7 +3,7 @@ import type { Page } from '../ports/page.js';
 
 /**
  * The admin API's keys: primitive reads and conditional writes; which key may do what is decided in
- * shared/usecases/authenticate.ts and access.ts.
+ * shared/staff/authenticate.ts and access.ts.
  */
 
 export interface ApiKeyRecord extends Principal {

@@ -1,9 +1,9 @@
 import { NotFoundError } from '../domain/errors.js';
 import type { Principal } from '../domain/model.js';
 import type { Page } from '../ports/page.js';
-import { authorize } from '../usecases/access.js';
-import { recordAudit } from '../usecases/audit.js';
-import type { CoreDependencies } from '../usecases/dependencies.js';
+import { authorize } from './access.js';
+import { recordAudit } from './audit.js';
+import type { CoreDependencies } from '../ports/dependencies.js';
 import { auditedStaff, newStaffRecord, type NewStaff, type StaffRecord } from './staff-record.js';
 import {
   changedStaff,

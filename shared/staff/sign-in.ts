@@ -1,5 +1,5 @@
-import type { CoreDependencies } from '../usecases/dependencies.js';
-import { recordAudit } from '../usecases/audit.js';
+import type { CoreDependencies } from '../ports/dependencies.js';
+import { recordAudit } from './audit.js';
 import type { IdentityClaims } from './identity-provider.js';
 import { auditedStaff, newStaffRecord, staffEmailSchema, type StaffRecord } from './staff-record.js';
 

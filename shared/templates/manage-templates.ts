@@ -1,10 +1,10 @@
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { generalDepartment, type Principal } from '../domain/model.js';
-import type { Permission } from '../usecases/access.js';
-import { authorize } from '../usecases/access.js';
-import { recordAudit } from '../usecases/audit.js';
+import type { Permission } from '../staff/access.js';
+import { authorize } from '../staff/access.js';
+import { recordAudit } from '../staff/audit.js';
+import type { CoreDependencies } from '../ports/dependencies.js';
 import type { WithSubscribers } from '../ports/stores.js';
-import type { CoreDependencies } from '../usecases/dependencies.js';
 import {
   archivedTemplate,
   editedTemplate,

@@ -2,9 +2,9 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.j
 import { generalDepartment, type Principal, type Topic } from '../domain/model.js';
 import type { TopicSubscriberCounts } from './topic-store.js';
 import type { Page } from '../ports/page.js';
-import { authorize } from '../usecases/access.js';
-import { recordAudit } from '../usecases/audit.js';
-import type { CoreDependencies } from '../usecases/dependencies.js';
+import { authorize } from '../staff/access.js';
+import { recordAudit } from '../staff/audit.js';
+import type { CoreDependencies } from '../ports/dependencies.js';
 
 /**
  * A new topic, as the admin API's request (createTopicRequest) and the console's form give it once

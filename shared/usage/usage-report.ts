@@ -1,7 +1,7 @@
 import { ValidationError } from '../domain/errors.js';
 import { generalDepartment, type Principal } from '../domain/model.js';
-import { authorize } from '../usecases/access.js';
-import type { CoreDependencies, SendWindow } from '../usecases/dependencies.js';
+import { authorize } from '../staff/access.js';
+import type { CoreDependencies, SendWindow } from '../ports/dependencies.js';
 import { usageRows, type UsagePeriod, type UsageRow } from './usage-rows.js';
 
 /** Usage items are kept 400 days (department-store.ts): a wider window would read nothing more. */

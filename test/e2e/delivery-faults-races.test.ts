@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderReply } from '../../shared/domain/replies.js';
-import { broadcastMessageId } from '../../shared/usecases/send.js';
+import { broadcastMessageId } from '../../shared/sending/send.js';
 import { residentPhones, startBroadcast, topicWithResidents } from '../support/broadcast-fixtures.js';
 import { expectDeliveryInvariants } from '../support/delivery-invariants.js';
 import { localStackForFile } from '../support/fault-stack.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { awsClients } from '../../shared/adapters/aws-clients.js';
 import { dynamoStores } from '../../shared/adapters/dynamo/stores.js';
-import { inboxEntryId } from '../../shared/domain/inbox.js';
+import { inboxEntryId } from '../../shared/inbox/entry-id.js';
 import type { Channel, MessageStatus } from '../../shared/domain/model.js';
 import type { Stores } from '../../shared/ports/stores.js';
 import { aMessageRecord } from '../support/builders.js';

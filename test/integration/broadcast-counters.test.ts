@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AwsRequestCounter, countsBetween, totals } from '../../bench/aws-request-counter.js';
 import { DynamoBroadcastStore } from '../../shared/adapters/dynamo/broadcast-store.js';
 import { keys } from '../../shared/adapters/dynamo/keys.js';
-import { emptyTotals, type JobTotals } from '../../shared/domain/job-totals.js';
+import { emptyTotals, type JobTotals } from '../../shared/broadcasts/job-totals.js';
 import { aBroadcast } from '../support/builders.js';
 import { freshTable, localAwsClientConfig, type TestTable } from '../support/dynamo-table.js';
 

@@ -4,9 +4,9 @@ import { DynamoApiKeyStore } from '../../shared/adapters/dynamo/api-key-store.js
 import { DynamoAuditLog } from '../../shared/adapters/dynamo/audit-log.js';
 import { keys } from '../../shared/adapters/dynamo/keys.js';
 import { freshTable, type TestTable } from '../support/dynamo-table.js';
-import { aKey, anEntry } from './access/keys-and-audit.contract.js';
+import { aKey, anEntry } from './staff/keys-and-audit.contract.js';
 
-/** What the ports promise is in access/keys-and-audit.contract.ts, run against these stores and the in-memory ones; here, the items they keep. */
+/** What the ports promise is in staff/keys-and-audit.contract.ts, run against these stores and the in-memory ones; here, the items they keep. */
 describe('DynamoApiKeyStore', () => {
   let table: TestTable;
   let store: DynamoApiKeyStore;

@@ -6,7 +6,7 @@ import { messageOwnKey } from '../../shared/adapters/dynamo/message-keys.js';
 import { ERASED } from '../../shared/domain/erasure.js';
 import type { MessageStatus } from '../../shared/domain/model.js';
 import type { MessageRecord } from '../../shared/sending/message-store.js';
-import { broadcastMessageId } from '../../shared/usecases/send-message.js';
+import { broadcastMessageId } from '../../shared/sending/send-message.js';
 import { aMessageRecord } from '../support/builders.js';
 import { freshTable, type TestTable } from '../support/dynamo-table.js';
 

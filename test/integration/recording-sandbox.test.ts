@@ -3,7 +3,7 @@ import { listSandboxMessages, RecordingSandboxProvider } from '../../shared/adap
 import type { MessageOrigin } from '../../shared/ports/messaging-provider.js';
 import type { Principal } from '../../shared/domain/model.js';
 import { toE164 } from '../../shared/domain/phone.js';
-import { listSandboxOutbox } from '../../shared/usecases/sandbox-outbox.js';
+import { listSandboxOutbox } from '../../shared/sending/sandbox-outbox.js';
 import { aPrincipal } from '../support/builders.js';
 import { freshTable, type TestTable } from '../support/dynamo-table.js';
 import { FixedClock, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';

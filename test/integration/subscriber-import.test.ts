@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../shared/adapters/dynamo/keys.js';
 import { dynamoStores } from '../../shared/adapters/dynamo/stores.js';
 import type { Stores } from '../../shared/ports/stores.js';
-import { importSubscribers } from '../../shared/usecases/import-subscribers/import-subscribers.js';
+import { importSubscribers } from '../../shared/residents/import-subscribers/import-subscribers.js';
 import { aPhone, aPrincipal, aTopic, inboundEvidence } from '../support/builders.js';
 import { freshTable, type TestTable } from '../support/dynamo-table.js';
 import { failingWhen, partitionOf, type CommandLike } from '../support/failing-documents.js';

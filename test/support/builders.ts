@@ -1,6 +1,6 @@
 import { quietHoursSchema } from '../../shared/domain/quiet-hours.js';
-import { sendWindow, type DeploymentSendWindow } from '../../shared/domain/send-window.js';
-import type { LimitDefaults } from '../../shared/usecases/dependencies.js';
+import { sendWindow, type DeploymentSendWindow } from '../../shared/sending/send-window.js';
+import type { LimitDefaults } from '../../shared/ports/dependencies.js';
 import type { z } from 'zod';
 import type { InboundText, StatusReport } from '../../shared/domain/inbound.js';
 import { sendJobSchema, type BroadcastSendJob, type ReplySendJob } from '../../shared/domain/jobs.js';
@@ -17,11 +17,11 @@ import {
   type Principal,
   type Topic,
 } from '../../shared/domain/model.js';
-import { inboxEntryId } from '../../shared/domain/inbox.js';
+import { inboxEntryId } from '../../shared/inbox/entry-id.js';
 import type { E164 } from '../../shared/domain/phone.js';
 import type { MessageRecord } from '../../shared/sending/message-store.js';
 import type { InboxEntry } from '../../shared/inbox/inbox-store.js';
-import type { InboundSettings } from '../../shared/usecases/dependencies.js';
+import type { InboundSettings } from '../../shared/ports/dependencies.js';
 
 /**
  * Domain objects for tests: valid defaults, parsed through the domain's own zod schemas where

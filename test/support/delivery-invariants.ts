@@ -4,7 +4,7 @@ import { awsClients } from '../../shared/adapters/aws-clients.js';
 import { DynamoMessageStore } from '../../shared/adapters/dynamo/message-store.js';
 import { broadcastCountsSchema, broadcastStatusSchema, type BroadcastCounts, type BroadcastStatus } from '../../shared/domain/model.js';
 import type { MessageRecord } from '../../shared/sending/message-store.js';
-import { broadcastMessageId } from '../../shared/usecases/send.js';
+import { broadcastMessageId } from '../../shared/sending/send.js';
 import { startBroadcast } from './broadcast-fixtures.js';
 import type { LocalStackClient } from './local-stack-client.js';
 import { readUntil } from './polling.js';

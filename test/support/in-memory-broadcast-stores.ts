@@ -2,7 +2,7 @@ import { decodeBroadcastCursor, encodeBroadcastCursor, listingPosition } from '.
 import { decodeMessageCursor, encodeMessageCursor } from '../../shared/broadcasts/message-cursor.js';
 import type { ProviderPrice } from '../../shared/domain/costs.js';
 import { ERASED } from '../../shared/domain/erasure.js';
-import { addTotals, emptyTotals, recipientsDone, type JobTotals } from '../../shared/domain/job-totals.js';
+import { addTotals, emptyTotals, recipientsDone, type JobTotals } from '../../shared/broadcasts/job-totals.js';
 import { skipReasonSchema, type Broadcast, type BroadcastStatus, type MessageStatus, type SkipReason } from '../../shared/domain/model.js';
 import { receiptMoves } from '../../shared/domain/status-precedence.js';
 import {

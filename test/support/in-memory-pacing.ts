@@ -5,7 +5,7 @@ import { senderIdentitiesOf, sendersSchema, type SenderEntryInput } from '../../
 import type { BookingWrite, PaceSchedule, PacerStore } from '../../shared/pacing/pacer-store.js';
 import { SchedulePacer } from '../../shared/pacing/schedule-pacer.js';
 import type { PaceGrant, PaceRequest } from '../../shared/pacing/send-pacer.js';
-import type { SendDependencies } from '../../shared/usecases/send.js';
+import type { SendDependencies } from '../../shared/sending/send.js';
 import { sendRetryPolicy } from '../../functions/catalog.js';
 import type { FixedClock } from './in-memory-stores.js';
 import { RecordingQueue, SequentialIds, directoryOf } from './in-memory-stores.js';

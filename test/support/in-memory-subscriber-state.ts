@@ -1,7 +1,7 @@
 import { consentRecordSubject, evidenceRef, subscribeOutcome, type ChannelOptOut, type SubscriptionWrite } from '../../shared/consent/consent-rules.js';
 import type { Channel, ConsentEvent, ConsentEvidence, PendingConfirmation, SubscriberProfile, Subscription } from '../../shared/domain/model.js';
+import { keptLanguageOf } from '../../shared/consent/kept-language.js';
 import type { ProfileChanges } from '../../shared/residents/profile-store.js';
-import { keptLanguageOf } from '../../shared/residents/kept-language.js';
 
 /*
  * The in-memory subscriber store's state (test/support/in-memory-subscriber-store.ts): plain maps,

@@ -20,7 +20,7 @@ import type { ImportedSubscription, ImportEvidence } from '../../shared/consent/
 import type { SubscriberStore } from '../../shared/consent/subscriber-store.js';
 import type { ProfileChanges } from '../../shared/residents/profile-store.js';
 import type { TopicIndex, TopicIndexPage } from '../../shared/topics/topic-index.js';
-import { keptLanguageOf } from '../../shared/residents/kept-language.js';
+import { keptLanguageOf } from '../../shared/consent/kept-language.js';
 import { defaultRetention } from '../../shared/retention/periods.js';
 import { expiresAt } from '../../shared/retention/schedule.js';
 import { channelOptOutIn, consentKey, copy, InMemorySubscriberState, languageOf, liftOptOut, subscriptionId } from './in-memory-subscriber-state.js';

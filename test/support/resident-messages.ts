@@ -1,5 +1,5 @@
 import type { Stores } from '../../shared/ports/stores.js';
-import { broadcastMessageId } from '../../shared/usecases/send-message.js';
+import { broadcastMessageId } from '../../shared/sending/send-message.js';
 import { aBroadcast, aMessageRecord, aPhone, anInboxEntry, inboundEvidence } from './builders.js';
 
 /**

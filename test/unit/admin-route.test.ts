@@ -6,7 +6,7 @@ import type { Principal } from '../../shared/domain/model.js';
 import type { HttpRequest } from '../../shared/runtime/http/request.js';
 import { json } from '../../shared/runtime/http/responses.js';
 import { logger } from '../../shared/runtime/logger.js';
-import { hashApiKey } from '../../shared/usecases/authenticate.js';
+import { hashApiKey } from '../../shared/staff/authenticate.js';
 import { aPrincipal } from '../support/builders.js';
 import { FixedClock, SequentialIds, inMemoryStores } from '../support/in-memory-stores.js';
 

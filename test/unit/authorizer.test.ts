@@ -12,7 +12,7 @@ import { BOOTSTRAP_KEY_TTL_MS } from '../../functions/wiring.js';
 import { keys } from '../../shared/adapters/dynamo/keys.js';
 import { authorizerEnvSchema } from '../../shared/config/env.js';
 import { logger } from '../../shared/runtime/logger.js';
-import { hashApiKey } from '../../shared/usecases/authenticate.js';
+import { hashApiKey } from '../../shared/staff/authenticate.js';
 import { lambdaContext } from '../support/lambda-context.js';
 
 /** The authorizer as Lambda runs it: its real wiring, with DynamoDB and Secrets Manager faked. */

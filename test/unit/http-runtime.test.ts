@@ -21,7 +21,7 @@ import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { parseFormBody, parseJsonBody, parseParameter, toHttpRequest, type HttpRequest } from '../../shared/runtime/http/request.js';
 import { errorResponse } from '../../shared/runtime/http/responses.js';
 import { logger } from '../../shared/runtime/logger.js';
-import { RetryLaterError } from '../../shared/usecases/send.js';
+import { RetryLaterError } from '../../shared/sending/send.js';
 
 const event = (fixture: unknown) => structuredClone(fixture) as APIGatewayProxyEventV2;
 

@@ -6,11 +6,11 @@ import { DynamoSubscriberStore } from '../../shared/adapters/dynamo/subscriber-s
 import { NotFoundError } from '../../shared/domain/errors.js';
 import type { FanOutTask, SendJob } from '../../shared/domain/jobs.js';
 import { shardOf } from '../../shared/domain/sharding.js';
-import { approveBroadcast } from '../../shared/usecases/broadcast-approval.js';
-import { createBroadcast } from '../../shared/usecases/broadcasts.js';
-import type { BroadcastDependencies, FanOutDependencies } from '../../shared/usecases/dependencies.js';
-import { fanOutShards } from '../../shared/usecases/fan-out.js';
-import { handleInboundText } from '../../shared/usecases/handle-inbound.js';
+import { approveBroadcast } from '../../shared/broadcasts/broadcast-approval.js';
+import { createBroadcast } from '../../shared/broadcasts/broadcasts.js';
+import type { BroadcastDependencies, FanOutDependencies } from '../../shared/ports/dependencies.js';
+import { fanOutShards } from '../../shared/broadcasts/fan-out.js';
+import { handleInboundText } from '../../shared/consent/handle-inbound.js';
 import { aBroadcast, aPhone, aPrincipal, aTopic, anInboundSettings, anInboundText, inboundEvidence, broadcastSettings } from '../support/builders.js';
 import { FixedClock, RecordingQueue, SequentialIds, inMemoryInboundDependencies, inMemoryStores } from '../support/in-memory-stores.js';
 

@@ -7,7 +7,7 @@ import {
   messageKey,
 } from '../../shared/adapters/dynamo/message-keys.js';
 import { replyMessageId } from '../../shared/inbox/reply-to-resident.js';
-import { broadcastMessageId } from '../../shared/usecases/send-message.js';
+import { broadcastMessageId } from '../../shared/sending/send-message.js';
 
 const BROADCAST = '01kbx7ye5q3z8d0rj6t2vwmnah';
 

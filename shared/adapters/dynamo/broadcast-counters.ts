@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { skipReasonSchema, type BroadcastCounts, type SkipReason } from '../../domain/model.js';
-import { addTotals, emptyTotals, recipientsDone, type JobTotals } from '../../domain/job-totals.js';
+import { addTotals, emptyTotals, recipientsDone, type JobTotals } from '../../broadcasts/job-totals.js';
 import type { BroadcastTally, CountsDelta, JobRecording } from '../../broadcasts/broadcast-store.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';

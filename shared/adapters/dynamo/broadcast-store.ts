@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { JobTotals } from '../../domain/job-totals.js';
+import type { JobTotals } from '../../broadcasts/job-totals.js';
 import type { BroadcastStore, BroadcastTally, CountsDelta, JobRecording } from '../../broadcasts/broadcast-store.js';
 import { DynamoFanOutWrites } from './broadcast/fan-out.js';
 import { DynamoBroadcastLifecycle } from './broadcast/lifecycle.js';

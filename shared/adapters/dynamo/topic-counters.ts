@@ -3,7 +3,7 @@ import { languages, languageSchema, languageSourceSchema } from '../../domain/la
 import { channelSchema, type Channel } from '../../domain/model.js';
 import { shardOf } from '../../domain/sharding.js';
 import type { CountedLanguage, TopicSubscriberCounts } from '../../topics/topic-store.js';
-import { keptLanguageOf } from '../../residents/kept-language.js';
+import { keptLanguageOf } from '../../consent/kept-language.js';
 import { batchGetAll } from './batch-get.js';
 import { isConditionFailure } from './conditions.js';
 import { keys } from './keys.js';

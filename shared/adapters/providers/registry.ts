@@ -6,7 +6,7 @@ import type { MessagingProvider, OutboundText, ProviderAcceptance } from '../../
 import type { ProviderName } from '../../domain/provider-names.js';
 import type { ProviderChoice, ProviderDirectory } from '../../ports/provider-directory.js';
 import { logger } from '../../runtime/logger.js';
-import type { ProviderFailover } from '../../usecases/provider-failover.js';
+import type { ProviderFailover } from '../../sending/provider-failover.js';
 import { AwsSmsProvider } from './aws-sms/adapter.js';
 import { awsSmsSettingsFromEnv } from './aws-sms/settings.js';
 import { buildListedProviders } from './listed-providers.js';

@@ -3,7 +3,7 @@ import { PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/clien
 import { ConflictError } from '../../domain/errors.js';
 import type { BootstrapKeyVault } from '../../ports/bootstrap-key-vault.js';
 import type { ApiKeyStore } from '../../staff/api-key-store.js';
-import { hashApiKey } from '../../usecases/authenticate.js';
+import { hashApiKey } from '../../staff/authenticate.js';
 
 /**
  * AWS: a new value of the bootstrap key's secret (a new version, AWSCURRENT). The keys function may

@@ -10,7 +10,7 @@ export const schedulerEnvSchema = tableEnvSchema.extend({ FAN_OUT_QUEUE_URL: z.u
 export const sendBatchEnvShape = {
   /**
    * Recipients carried by one send-queue message. The fan-out fills every job from all the shards
-   * a task reads (shared/usecases/fan-out.ts), so jobs are this full but for one short job per
+   * a task reads (shared/broadcasts/fan-out.ts), so jobs are this full but for one short job per
    * topic per round of pages. Each job costs a receive and a delete whatever its size (about 8
    * SQS requests per 1,000 recipients at 250, 20 at 100). At the default lane widths (two
    * functions per sender up to 40 msg/s) a job of 250, ~85% of it SMS, takes a 10 msg/s sender's

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../shared/domain/errors.js';
-import { emptyTotals, type JobTotals } from '../../../shared/domain/job-totals.js';
+import { emptyTotals, type JobTotals } from '../../../shared/broadcasts/job-totals.js';
 import type { Broadcast, BroadcastStatus } from '../../../shared/domain/model.js';
 import type { BroadcastStore } from '../../../shared/broadcasts/broadcast-store.js';
 import { aBroadcast, aPhone } from '../../support/builders.js';

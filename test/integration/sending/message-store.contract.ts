@@ -3,7 +3,7 @@ import { ValidationError } from '../../../shared/domain/errors.js';
 import { ERASED } from '../../../shared/domain/erasure.js';
 import type { MessageStatus } from '../../../shared/domain/model.js';
 import type { MessageRecord, MessageStore } from '../../../shared/sending/message-store.js';
-import { broadcastMessageId } from '../../../shared/usecases/send-message.js';
+import { broadcastMessageId } from '../../../shared/sending/send-message.js';
 import { aMessageRecord, aPhone } from '../../support/builders.js';
 
 /*

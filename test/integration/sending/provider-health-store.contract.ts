@@ -3,7 +3,7 @@ import { ProviderError } from '../../../shared/domain/errors.js';
 import type { ProviderName } from '../../../shared/domain/provider-names.js';
 import type { ProviderHealthStore } from '../../../shared/ports/provider-health.js';
 import { logger } from '../../../shared/runtime/logger.js';
-import { ProviderFailover } from '../../../shared/usecases/provider-failover.js';
+import { ProviderFailover } from '../../../shared/sending/provider-failover.js';
 import { FixedClock } from '../../support/in-memory-stores.js';
 
 /*

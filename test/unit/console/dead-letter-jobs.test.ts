@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeadLetterQueueView } from '../../../shared/usecases/dead-letters.js';
+import type { DeadLetterQueueView } from '../../../shared/dead-letters/dead-letters.js';
 import { jobDescription } from '../../../console/views-model/dead-letters.js';
 
 type Job = DeadLetterQueueView['peeked'][number]['job'];

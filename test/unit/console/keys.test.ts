@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../../../shared/domain/model.js';
-import { hashApiKey } from '../../../shared/usecases/authenticate.js';
+import { hashApiKey } from '../../../shared/staff/authenticate.js';
 import { consoleTestApp, type ConsoleTestApp, type SignedInAs } from '../../support/console-app.js';
 import { pageProblems } from '../../support/page-checks.js';
 import { errorSummary, fieldError, pageText } from '../../support/page-reading.js';

@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { finalStatuses } from '../../../domain/broadcast-lifecycle.js';
+import { finalStatuses } from '../../../broadcasts/broadcast-lifecycle.js';
 import type { Broadcast, BroadcastStatus } from '../../../domain/model.js';
 import type { BroadcastChanges } from '../../../broadcasts/broadcast-store.js';
 import { isConditionFailure } from '../conditions.js';

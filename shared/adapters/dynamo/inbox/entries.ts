@@ -1,5 +1,5 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { inboxEntryId } from '../../../domain/inbox.js';
+import { inboxEntryId } from '../../../inbox/entry-id.js';
 import type { InboxEntry, InboxQuery, NewInboxEntry } from '../../../inbox/inbox-store.js';
 import type { Page } from '../../../ports/page.js';
 import { decodeTimeOrderedCursor, encodeSortKeyCursor } from '../../../platform/page-cursor.js';

@@ -1,4 +1,4 @@
-import { inboxEntryId } from '../../../domain/inbox.js';
+import { inboxEntryId } from '../../../inbox/entry-id.js';
 import { channelSchema } from '../../../domain/model.js';
 import type { InboxEntry, InboxNote, InboxReply } from '../../../inbox/inbox-store.js';
 

@@ -1,7 +1,7 @@
 import { languageSchema, languageSourceSchema } from '../../../domain/language.js';
 import { channelSchema, type Channel, type SubscriberProfile } from '../../../domain/model.js';
 import { ageBandSchema } from '../../../domain/profile.js';
-import { keptLanguageOf } from '../../../residents/kept-language.js';
+import { keptLanguageOf } from '../../../consent/kept-language.js';
 
 /*
  * How the subscriber store's items look in the table: the profile's flat per-channel attributes
