@@ -10,7 +10,7 @@ import {
   prioritySchema,
   topicIdSchema,
 } from '../domain/model.js';
-import { reservedKeywords } from '../consent/keyword-router.js';
+import { reservedKeywords } from '../consent/words/reserved-keywords.js';
 import { languageSchema } from '../domain/language.js';
 import { auditActions } from '../staff/audit-log.js';
 
