@@ -7,7 +7,7 @@ import type { MemorySample } from './memory.js';
 import type { Observer } from './observer.js';
 import type { WatchResult } from './progress.js';
 import type { summarise } from './report.js';
-import type { SeedResult } from './seed.js';
+import type { SeedResult } from './seed-report.js';
 import type { TimedPaceWrite } from './timeline.js';
 
 /* What one cell of the benchmark carries from step to step: the stack it measures, the audience it seeded, the broadcast it sent. */

@@ -8,7 +8,8 @@ import type { Options } from './options.js';
 import type { ProviderAnswers } from './sends.js';
 import { foldTimeline, type Timeline } from './timeline.js';
 import { HIGH_STEAL, SATURATED_EVENT_LOOP } from './verdict.js';
-import { URGENT_TOPIC, type SeedResult } from './seed.js';
+import { URGENT_TOPIC } from './population.js';
+import type { SeedResult } from './seed-report.js';
 
 /** The benchmark's printed report: goals, the broadcast, requests by kind and function, Lambda, cost, memory, notes. */
 export function render(
