@@ -3,7 +3,7 @@ import type { BroadcastView } from './admin-api.js';
 import { verdict } from './goals.js';
 import { AWS_LATENCY_MODEL, PRICES, receiptsThroughApiGateway, type Analysis } from './report.js';
 import { dollars, fixed, formatNumber, megabytes, percent, table } from './text-format.js';
-import type { MainRun } from './cell.js';
+import type { MainRun } from './measure-broadcast.js';
 import type { Options } from './options.js';
 import type { ProviderAnswers } from './sends.js';
 import { foldTimeline, type Timeline } from './timeline.js';
