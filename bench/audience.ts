@@ -1,5 +1,5 @@
 import { awsClients } from '../shared/adapters/aws-clients.js';
-import { countsBetween, totals } from './aws-request-counter.js';
+import { countsBetween, totals } from './request-counts.js';
 import type { Audience, Bench } from './cell-state.js';
 import type { Options } from './options.js';
 import { BROADCAST_TOPICS, createTopics, population, URGENT_TOPIC } from './population.js';

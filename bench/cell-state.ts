@@ -1,6 +1,7 @@
 import type { LocalStack } from '../local/stack.js';
 import type { AdminApi } from './admin-api.js';
-import type { AwsRequestCounter, CounterSnapshot } from './aws-request-counter.js';
+import type { AwsRequestCounter } from './aws-request-counter.js';
+import type { CounterSnapshot } from './request-counts.js';
 import type { InvocationRecorder, TimingSnapshot } from './lambda-timing.js';
 import type { MachineSampler } from './machine.js';
 import type { MemorySample } from './memory.js';

@@ -1,5 +1,5 @@
 import type { BroadcastView } from './admin-api.js';
-import { countsBetween, totals } from './aws-request-counter.js';
+import { countsBetween, totals } from './request-counts.js';
 import { accountRecipients, timelineOf, waitForReceipts } from './broadcast-outcome.js';
 import type { Audience, Bench, Sent } from './cell-state.js';
 import { evaluateGoals } from './goals.js';
