@@ -5,7 +5,7 @@ import getTopicEvent from '../../events/apigw/get-topic.json';
 import postTopicEvent from '../../events/apigw/post-topic.json';
 import twilioInboundEvent from '../../events/apigw/twilio-inbound-base64.json';
 import functionUrlEvent from '../../events/lambda-url/twilio-status.json';
-import { createTopicRequest } from '../../shared/api/schemas.js';
+import { createTopicRequest } from '../../shared/api/topic-schemas.js';
 import { baseEnvSchema } from '../../shared/config/env.js';
 import {
   AuthenticationError,
