@@ -2,7 +2,7 @@ import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dyn
 import { keys } from '../shared/adapters/dynamo/keys.js';
 import { shardOf } from '../shared/domain/sharding.js';
 import type { Resident } from './population.js';
-import { progressReporter, type SeedOptions, type SeedResult } from './seed-report.js';
+import { progressReporter, type Seeder } from './seed-report.js';
 import { SEED_EVIDENCE } from './seed-store.js';
 
 /*
@@ -58,13 +58,7 @@ export async function writeBatch(documents: DynamoDBDocumentClient, tableName: s
   }
 }
 
-export async function seedInBatches(
-  documents: DynamoDBDocumentClient,
-  tableName: string,
-  shards: number,
-  residents: Resident[],
-  options: SeedOptions,
-): Promise<SeedResult> {
+export const seedInBatches: Seeder = async (documents, tableName, shards, residents, options) => {
   const progress = progressReporter(residents.length, options);
   /** Each shard's counters as the store's ADDs would leave them: the total, by channel, by language. */
   const shardCounts = new Map<string, Record<string, number>>();
@@ -100,4 +94,4 @@ export async function seedInBatches(
     throw error;
   }
   return progress.finish(subscriptions, 'batch');
-}
+};

@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Resident } from './population.js';
 
 /*
  * What seeding reports: the mode it used, how many residents and subscriptions it wrote and how
@@ -19,6 +21,15 @@ export interface SeedResult {
   /** True when seeding ran longer than the time box (the user should pass a smaller --subscribers). */
   overTimeBox: boolean;
 }
+
+/** A way of writing the residents (seed-store.ts, seed-batch.ts), and the choice between them (seed.ts). */
+export type Seeder = (
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  shards: number,
+  residents: Resident[],
+  options: SeedOptions,
+) => Promise<SeedResult>;
 
 export interface SeedOptions {
   mode: SeedMode;

@@ -1,8 +1,7 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoSubscriberStore } from '../shared/adapters/dynamo/subscriber-store.js';
 import type { ConsentEvidence } from '../shared/domain/model.js';
 import type { Resident } from './population.js';
-import { progressReporter, type SeedOptions, type SeedResult } from './seed-report.js';
+import { progressReporter, type Seeder } from './seed-report.js';
 
 /*
  * Seeding through `DynamoSubscriberStore` itself: exact by construction (the items are those a
@@ -13,13 +12,7 @@ import { progressReporter, type SeedOptions, type SeedResult } from './seed-repo
 export const SEED_EVIDENCE: ConsentEvidence = { kind: 'admin', actor: 'bench-seed', reason: 'delivery benchmark population' };
 
 /** `concurrency` residents in flight at a time, each resident's own writes in order, as the store expects. */
-export async function seedThroughStore(
-  documents: DynamoDBDocumentClient,
-  tableName: string,
-  shards: number,
-  residents: Resident[],
-  options: SeedOptions,
-): Promise<SeedResult> {
+export const seedThroughStore: Seeder = async (documents, tableName, shards, residents, options) => {
   const store = new DynamoSubscriberStore(documents, tableName, shards);
   const progress = progressReporter(residents.length, options);
   let nextIndex = 0;
@@ -39,7 +32,7 @@ export async function seedThroughStore(
     throw error;
   }
   return progress.finish(subscriptions, 'store');
-}
+};
 
 export async function seedOneThroughStore(store: DynamoSubscriberStore, resident: Resident, at: string): Promise<number> {
   let subscriptions = 0;

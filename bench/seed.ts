@@ -1,8 +1,6 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Resident } from './population.js';
 import { seedInBatches } from './seed-batch.js';
 import { batchParityProblem } from './seed-parity.js';
-import type { SeedOptions, SeedResult } from './seed-report.js';
+import type { Seeder } from './seed-report.js';
 import { seedThroughStore } from './seed-store.js';
 
 /**
@@ -23,13 +21,7 @@ import { seedThroughStore } from './seed-store.js';
  */
 
 /** Seeds the residents (see the two modes above) and reports the rate. */
-export async function seedResidents(
-  documents: DynamoDBDocumentClient,
-  tableName: string,
-  shards: number,
-  residents: Resident[],
-  options: SeedOptions,
-): Promise<SeedResult> {
+export const seedResidents: Seeder = async (documents, tableName, shards, residents, options) => {
   if (options.mode === 'batch') {
     const problem = await batchParityProblem(documents, tableName, shards);
     if (!problem) return seedInBatches(documents, tableName, shards, residents, options);
@@ -37,4 +29,4 @@ export async function seedResidents(
     return { ...(await seedThroughStore(documents, tableName, shards, residents, options)), parityProblem: problem };
   }
   return seedThroughStore(documents, tableName, shards, residents, options);
-}
+};
