@@ -22,7 +22,10 @@ export const seedThroughStore: Seeder = async (documents, tableName, shards, res
       while (nextIndex < residents.length) {
         const resident = residents[nextIndex]!;
         nextIndex += 1;
-        subscriptions += await seedOneThroughStore(store, resident, new Date().toISOString());
+        // Awaited before adding: `subscriptions += await …` reads the total before the await and
+        // so loses what the other workers added meanwhile.
+        const added = await seedOneThroughStore(store, resident, new Date().toISOString());
+        subscriptions += added;
         progress.advance(1);
       }
     };
