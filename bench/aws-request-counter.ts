@@ -1,10 +1,13 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { readUnitsEstimate, writeUnitsEstimate } from './capacity-estimate.js';
 import { currentFunction } from './lambda-timing.js';
+import { emptyStats, statsKey, type CounterSnapshot, type OperationStats } from './request-counts.js';
 
 /**
  * Counts every AWS SDK request the process makes through the shared clients, by service,
- * operation and the queue function it was made from, with DynamoDB capacity units.
+ * operation and the queue function it was made from, with DynamoDB capacity units. The figures
+ * and their arithmetic are in request-counts.ts; size-based estimates in capacity-estimate.ts.
  *
  * Capacity: by default the middleware asks DynamoDB for it (`ReturnConsumedCapacity: TOTAL`, which
  * the engine itself never sets and which changes nothing else), and dynalite answers with units
@@ -13,43 +16,9 @@ import { currentFunction } from './lambda-timing.js';
  * failed condition, which DynamoDB still bills), units are estimated from the request's item size.
  */
 
-export type UnitsSource = 'reported' | 'estimated';
-
-export interface OperationStats {
-  requests: number;
-  errors: number;
-  /** ReceiveMessage only: answers with no messages (idle polling), billed but not per-recipient work. */
-  emptyReceives: number;
-  /** Messages received (ReceiveMessage) or sent (SendMessageBatch/SendMessage). */
-  messages: number;
-  /** SQS bills each 64 KB chunk of a request's payload as one request. */
-  billedRequests: number;
-  readUnits: number;
-  writeUnits: number;
-  reportedUnitRequests: number;
-  estimatedUnitRequests: number;
-}
-
-/** `service|operation|item|origin` → stats (see statsKey). */
-export type CounterSnapshot = Record<string, OperationStats>;
-
 const DYNAMO_READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
 const DYNAMO_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 const OUTSIDE_FUNCTIONS = 'outside queue functions';
-
-/**
- * Stats are kept per service, operation, item kind (DynamoDB: the partition key's prefix, such as
- * MESSAGE or BROADCAST, which says which item of keys.ts a request touched) and origin (the queue
- * function it was made from).
- */
-export function statsKey(service: string, operation: string, item: string, origin: string): string {
-  return [service, operation, item, origin].join('|');
-}
-
-export function parseKey(key: string): { service: string; operation: string; item: string; origin: string } {
-  const [service = '', operation = '', item = '', origin = ''] = key.split('|');
-  return { service, operation, item, origin };
-}
 
 /**
  * The first partition key in a serialised DynamoDB request (Key, Item, Keys or `:pk`), up to its
@@ -61,20 +30,6 @@ function itemKindOf(body: string | undefined): string {
   const pk = match?.[1];
   if (!pk) return '-';
   return /^BROADCAST#[^#]+#MESSAGES#/.test(pk) ? 'MESSAGE' : pk.split('#')[0] || '-';
-}
-
-function emptyStats(): OperationStats {
-  return {
-    requests: 0,
-    errors: 0,
-    emptyReceives: 0,
-    messages: 0,
-    billedRequests: 0,
-    readUnits: 0,
-    writeUnits: 0,
-    reportedUnitRequests: 0,
-    estimatedUnitRequests: 0,
-  };
 }
 
 interface Capacity {
@@ -155,7 +110,7 @@ export class AwsRequestCounter {
           stats.errors += 1;
           if (service === 'SQS') stats.billedRequests += 1;
           // A failed condition is still a billed write; DynamoDB charges at least one unit.
-          if (isDynamoData && DYNAMO_WRITES.has(operation)) this.addEstimated(stats, 'write', writeUnitsEstimate(requestNotes.get(context)));
+          if (isDynamoData && DYNAMO_WRITES.has(operation)) this.addEstimated(stats, 'write', writeUnitsEstimate(requestNotes.get(context)?.body));
           else if (isDynamoData) this.addEstimated(stats, 'read', 0.5);
           this.tell({ service, operation, body: requestNotes.get(context)?.body, ok: false, at: Date.now() });
           throw error;
@@ -223,7 +178,7 @@ export class AwsRequestCounter {
       stats.reportedUnitRequests += 1;
       return;
     }
-    this.addEstimated(stats, kind, kind === 'write' ? writeUnitsEstimate(note) : readUnitsEstimate(operation, note, output));
+    this.addEstimated(stats, kind, kind === 'write' ? writeUnitsEstimate(note?.body) : readUnitsEstimate(operation, note?.body, output));
   }
 
   private addEstimated(stats: OperationStats, kind: 'read' | 'write', units: number): void {
@@ -231,101 +186,6 @@ export class AwsRequestCounter {
     else stats.readUnits += units;
     stats.estimatedUnitRequests += 1;
   }
-}
-
-/** What happened between two snapshots. */
-export function countsBetween(before: CounterSnapshot, after: CounterSnapshot): CounterSnapshot {
-  const delta: CounterSnapshot = {};
-  for (const [key, stats] of Object.entries(after)) {
-    const earlier = before[key] ?? emptyStats();
-    const difference = emptyStats();
-    for (const field of Object.keys(difference) as (keyof OperationStats)[]) difference[field] = stats[field] - earlier[field];
-    if (difference.requests > 0) delta[key] = difference;
-  }
-  return delta;
-}
-
-/** Sums of a snapshot, optionally restricted to one service. */
-export function totals(snapshot: CounterSnapshot, service?: string): OperationStats {
-  const sum = emptyStats();
-  for (const [key, stats] of Object.entries(snapshot)) {
-    if (service && parseKey(key).service !== service) continue;
-    for (const field of Object.keys(sum) as (keyof OperationStats)[]) sum[field] += stats[field];
-  }
-  return sum;
-}
-
-/** Groups a snapshot by `service|operation`, `service|origin` or `service|operation|item` (the rest summed). */
-export function groupBy(snapshot: CounterSnapshot, by: 'operation' | 'origin' | 'item'): Map<string, OperationStats> {
-  const groups = new Map<string, OperationStats>();
-  for (const [key, stats] of Object.entries(snapshot)) {
-    const { service, operation, item, origin } = parseKey(key);
-    const group = by === 'operation' ? `${service}|${operation}` : by === 'origin' ? `${service}|${origin}` : `${service}|${operation}|${item}`;
-    const sum = groups.get(group) ?? emptyStats();
-    for (const field of Object.keys(sum) as (keyof OperationStats)[]) sum[field] += stats[field];
-    groups.set(group, sum);
-  }
-  return groups;
-}
-
-/** ceil(item bytes / 1 KB), at least one unit: the item written, or the key and values of an update. */
-function writeUnitsEstimate(note: RequestNote | undefined): number {
-  if (!note?.body) return 1;
-  try {
-    const request = JSON.parse(note.body) as Record<string, unknown>;
-    const parts = [request.Item, request.Key, request.ExpressionAttributeValues].filter(Boolean) as Record<string, AttributeValue>[];
-    const bytes = parts.reduce((sum, part) => sum + itemBytes(part), 0);
-    return Math.max(1, Math.ceil(bytes / 1024));
-  } catch {
-    return 1;
-  }
-}
-
-/** ceil(bytes returned / 4 KB) per item read, halved for eventually consistent reads. */
-function readUnitsEstimate(operation: string, note: RequestNote | undefined, output: Record<string, unknown>): number {
-  const consistent = note?.body?.includes('"ConsistentRead":true') ?? false;
-  const items: Record<string, AttributeValue>[] = [];
-  if (output.Item) items.push(output.Item as Record<string, AttributeValue>);
-  if (Array.isArray(output.Items)) items.push(...(output.Items as Record<string, AttributeValue>[]));
-  if (output.Responses && typeof output.Responses === 'object') {
-    for (const list of Object.values(output.Responses as Record<string, unknown>)) {
-      if (Array.isArray(list)) items.push(...(list as Record<string, AttributeValue>[]));
-    }
-  }
-  const factor = consistent ? 1 : 0.5;
-  if (operation === 'Query' || operation === 'Scan') {
-    const bytes = items.reduce((sum, item) => sum + itemBytes(item), 0);
-    return Math.max(1, Math.ceil(bytes / 4096)) * factor;
-  }
-  return Math.max(1, items.reduce((sum, item) => sum + Math.ceil(itemBytes(item) / 4096), 0)) * factor;
-}
-
-type AttributeValue = Record<string, unknown>;
-
-/** DynamoDB's item size: attribute names plus values (numbers approximated by their digits). */
-function itemBytes(item: Record<string, unknown>): number {
-  let bytes = 0;
-  for (const [name, value] of Object.entries(item)) bytes += Buffer.byteLength(name) + valueBytes(value);
-  return bytes;
-}
-
-function valueBytes(value: unknown): number {
-  if (value === null || value === undefined) return 1;
-  if (typeof value === 'string') return Buffer.byteLength(value);
-  if (typeof value === 'number') return Math.ceil(String(value).length / 2) + 1;
-  if (typeof value === 'boolean') return 1;
-  if (Array.isArray(value)) return 3 + value.reduce((sum: number, element) => sum + 1 + valueBytes(element), 0);
-  const record = value as Record<string, unknown>;
-  const [type] = Object.keys(record);
-  if (type && Object.keys(record).length === 1) {
-    const inner = record[type];
-    if (type === 'S' || type === 'B') return Buffer.byteLength(String(inner));
-    if (type === 'N') return Math.ceil(String(inner).length / 2) + 1;
-    if (type === 'BOOL' || type === 'NULL') return 1;
-    if (type === 'M') return 3 + itemBytes(inner as Record<string, unknown>);
-    if (type === 'L') return 3 + (inner as unknown[]).reduce((sum: number, element) => sum + 1 + valueBytes(element), 0);
-  }
-  return 3 + itemBytes(record);
 }
 
 /** The slice of the SDK's MiddlewareStack the counter uses, typed loosely enough for both clients. */

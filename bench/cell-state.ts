@@ -1,13 +1,14 @@
 import type { LocalStack } from '../local/stack.js';
 import type { AdminApi } from './admin-api.js';
-import type { AwsRequestCounter, CounterSnapshot } from './aws-request-counter.js';
+import type { AwsRequestCounter } from './aws-request-counter.js';
+import type { CounterSnapshot } from './request-counts.js';
 import type { InvocationRecorder, TimingSnapshot } from './lambda-timing.js';
 import type { MachineSampler } from './machine.js';
 import type { MemorySample } from './memory.js';
 import type { Observer } from './observer.js';
 import type { WatchResult } from './progress.js';
 import type { summarise } from './report.js';
-import type { SeedResult } from './seed.js';
+import type { SeedResult } from './seed-report.js';
 import type { TimedPaceWrite } from './timeline.js';
 
 /* What one cell of the benchmark carries from step to step: the stack it measures, the audience it seeded, the broadcast it sent. */

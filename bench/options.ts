@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { BROADCAST_TOPICS, type SeedMode } from './seed.js';
+import { BROADCAST_TOPICS } from './population.js';
+import type { SeedMode } from './seed-report.js';
 
 export interface Options {
   subscribers: number;

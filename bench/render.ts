@@ -3,12 +3,13 @@ import type { BroadcastView } from './admin-api.js';
 import { verdict } from './goals.js';
 import { AWS_LATENCY_MODEL, DYNAMO_PRICES_BEFORE_NOVEMBER_2024, PRICES, receiptsThroughApiGateway, type Analysis } from './report.js';
 import { dollars, fixed, formatNumber, megabytes, percent, table } from './text-format.js';
-import type { MainRun } from './cell.js';
+import type { MainRun } from './measure-broadcast.js';
 import type { Options } from './options.js';
 import type { ProviderAnswers } from './sends.js';
 import { foldTimeline, type Timeline } from './timeline.js';
 import { HIGH_STEAL, SATURATED_EVENT_LOOP } from './verdict.js';
-import { URGENT_TOPIC, type SeedResult } from './seed.js';
+import { URGENT_TOPIC } from './population.js';
+import type { SeedResult } from './seed-report.js';
 
 /** The benchmark's printed report: goals, the broadcast, requests by kind and function, Lambda, cost, memory, notes. */
 export function render(

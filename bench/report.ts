@@ -1,5 +1,5 @@
 import { functionDefinition, functionUrlFunctions, type FunctionId } from '../functions/catalog.js';
-import { groupBy, totals, type CounterSnapshot } from './aws-request-counter.js';
+import { groupBy, totals, type CounterSnapshot } from './request-counts.js';
 import type { TimingSnapshot } from './lambda-timing.js';
 import { lambdaArchitecture, lambdaPricePerGbSecond } from '../functions/lambda-platform.js';
 

@@ -1,6 +1,6 @@
 /** The cells of a sweep (`npm run bench -- --sweep`) and how many residents each gets. */
 
-/** The busiest sender (SMS) carries about this share of the residents (bench/seed.ts: 15% WhatsApp, every resident in a broadcast topic). */
+/** The busiest sender (SMS) carries about this share of the residents (bench/population.ts: 15% WhatsApp, every resident in a broadcast topic). */
 export const BUSIEST_SENDER_SHARE = 0.85;
 /** Seconds of sending a cell aims for at its rate: long enough for a steady rate, short enough for ten cells. */
 export const CELL_SENDING_SECONDS = 60;

@@ -5,7 +5,7 @@ import type { BroadcastProgress, Observer } from './observer.js';
 import type { Options } from './options.js';
 import { log, sleep, watchBroadcast } from './progress.js';
 import { providerAnswers, sendsOf } from './sends.js';
-import { URGENT_TOPIC } from './seed.js';
+import { URGENT_TOPIC } from './population.js';
 
 /** A WhatsApp template (a Twilio Content SID shape) for residents outside their 24-hour window. */
 export const BENCH_TEMPLATE = { name: 'HX0123456789abcdef0123456789abcdef', parameters: [] };

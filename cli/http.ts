@@ -1,4 +1,4 @@
-import { errorResponseSchema } from '../shared/api/schemas.js';
+import { errorResponseSchema } from '../shared/api/error-schema.js';
 import { ApiError, UnreachableError } from './errors.js';
 
 export interface HttpResponse {

@@ -1,12 +1,6 @@
 import type { z } from 'zod';
-import {
-  auditResponse,
-  createdKeyResponse,
-  keyResponse,
-  keysResponse,
-  rotatedBootstrapKeyResponse,
-  type createKeyRequest,
-} from '../../shared/api/schemas.js';
+import { auditResponse } from '../../shared/api/audit-schemas.js';
+import { createdKeyResponse, type createKeyRequest, keyResponse, keysResponse, rotatedBootstrapKeyResponse } from '../../shared/api/key-schemas.js';
 import { staffListResponse, staffResponse, type addStaffRequest, type changeStaffRequest } from '../../shared/api/staff-schemas.js';
 import { noContent, queryString, type KeyedClient } from './keyed-client.js';
 

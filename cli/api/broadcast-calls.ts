@@ -6,7 +6,7 @@ import {
   type departmentLimitsRequest,
   type previewBroadcastRequest,
 } from '../../shared/api/broadcast-schemas.js';
-import { broadcastResponse, type createBroadcastRequest } from '../../shared/api/schemas.js';
+import { broadcastResponse, type createBroadcastRequest } from '../../shared/api/broadcast-schemas.js';
 import { UnexpectedResponseError } from '../errors.js';
 import { queryString, type KeyedClient } from './keyed-client.js';
 

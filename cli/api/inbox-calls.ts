@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { conversationResponse, severalResponse } from '../../shared/api/inbox-schemas.js';
-import { inboxEntryResponse, inboxResponse } from '../../shared/api/schemas.js';
+import { inboxEntryResponse, inboxResponse } from '../../shared/api/inbox-schemas.js';
 import { queryString, type KeyedClient } from './keyed-client.js';
 
 export type InboxEntry = z.infer<typeof inboxEntryResponse>;

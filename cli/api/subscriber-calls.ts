@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { residentMessagesResponse } from '../../shared/api/resident-message-schemas.js';
-import { subscriberResponse } from '../../shared/api/schemas.js';
+import { subscriberResponse } from '../../shared/api/subscriber-schemas.js';
 import { subscriberImportResponse } from '../../shared/api/subscriber-import-schemas.js';
 import { noContent, RawBody, type KeyedClient } from './keyed-client.js';
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { topicResponse, topicsResponse, type createTopicRequest, type updateTopicRequest } from '../../shared/api/schemas.js';
+import { type createTopicRequest, topicResponse, topicsResponse, type updateTopicRequest } from '../../shared/api/topic-schemas.js';
 import { queryString, type KeyedClient } from './keyed-client.js';
 
 export type Topic = z.infer<typeof topicResponse>;

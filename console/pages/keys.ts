@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { createKeyRequest } from '../../shared/api/schemas.js';
+import { createKeyRequest } from '../../shared/api/key-schemas.js';
 import { NotFoundError } from '../../shared/domain/errors.js';
 import { keyModeSchema, roleSchema } from '../../shared/domain/model.js';
 import type { ApiKeyRecord } from '../../shared/staff/api-key-store.js';

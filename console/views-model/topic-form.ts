@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { createTopicRequest, updateTopicRequest } from '../../shared/api/schemas.js';
+import { createTopicRequest, updateTopicRequest } from '../../shared/api/topic-schemas.js';
 import type { Topic } from '../../shared/domain/model.js';
 import type { CreateTopicInput, UpdateTopicInput } from '../../shared/topics/manage-topics.js';
 import type { FieldError } from './field-error.js';

@@ -13,7 +13,7 @@ import type { Broadcast } from '../../shared/domain/model.js';
 import { shownCounts } from '../../shared/broadcasts/shown-counts.js';
 import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { parseJsonBody, parseParameter, parseQuery } from '../../shared/runtime/http/request.js';
-import { json, type HttpResult } from '../../shared/runtime/http/responses.js';
+import { csvFile, json, type HttpResult } from '../../shared/runtime/http/responses.js';
 import { approveBroadcast, rejectBroadcast, submitBroadcast } from '../../shared/broadcasts/broadcast-approval.js';
 import { previewBroadcast, previewRequest } from '../../shared/broadcasts/broadcast-preview.js';
 import { cancelBroadcast, createBroadcast } from '../../shared/broadcasts/broadcasts.js';
@@ -49,17 +49,11 @@ const viewIn = (deps: { currency: string }) => (broadcast: Broadcast) => view(br
  */
 function reportCsv(id: string, page: Awaited<ReturnType<typeof deliveryReport>>, limit: number): HttpResult {
   const next = page.cursor === undefined ? undefined : `/v1/broadcasts/${id}/report?${new URLSearchParams({ cursor: page.cursor, limit: String(limit) })}`;
-  return {
-    statusCode: 200,
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="broadcast-${id}-report.csv"`,
-      // Residents' numbers: no cache on the way keeps a copy.
-      'cache-control': 'no-store',
-      ...(next ? { link: `<${next}>; rel="next"` } : {}),
-    },
-    body: deliveryReportCsv(page.rows),
-  };
+  return csvFile(`broadcast-${id}-report.csv`, deliveryReportCsv(page.rows), {
+    // Residents' numbers: no cache on the way keeps a copy.
+    'cache-control': 'no-store',
+    ...(next ? { link: `<${next}>; rel="next"` } : {}),
+  });
 }
 
 function dependencies(env: BroadcastsEnv) {
@@ -125,11 +119,7 @@ export const handler = httpFunction({
       const report = await usageReport({ ...deps.broadcasts, currency: deps.currency }, principal, query);
       const csv = format === 'csv' || (request.headers.accept ?? '').includes('text/csv');
       if (!csv) return json(200, usageView(report));
-      return {
-        statusCode: 200,
-        headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${usageFileName(report, query.department)}"` },
-        body: usageCsv(report.rows),
-      };
+      return csvFile(usageFileName(report, query.department), usageCsv(report.rows));
     }),
   },
 });

@@ -17,7 +17,7 @@ import { replyRefusalSentences } from '../../shared/inbox/reply-rules.js';
 import type { InboxEntry } from '../../shared/inbox/inbox-store.js';
 import type { RouteContext } from '../../shared/runtime/http/http-function.js';
 import { issuesOf, parseJsonBody, parseParameter, parseQuery } from '../../shared/runtime/http/request.js';
-import { json, type HttpResult } from '../../shared/runtime/http/responses.js';
+import { csvFile, json, type HttpResult } from '../../shared/runtime/http/responses.js';
 import { authenticated as authenticatedRoute, type AdminDependencies } from './admin-route.js';
 
 export const inboxIdSchema = z.string().regex(inboxEntryIdPattern, 'is not an inbox message id');
@@ -67,17 +67,11 @@ export const inboxRoutes: Record<string, (context: Route) => Promise<HttpResult>
     const query = parseQuery(request, inboxExportQuery);
     const selection = inboxSelectionOf({ ...query, handled: query.handled === undefined ? undefined : query.handled }, principal, env);
     const { csv, truncated } = await exportInbox(deps.core, principal, selection);
-    return {
-      statusCode: 200,
-      headers: {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="inbox-${selection.department}.csv"`,
-        // Residents' words (and numbers, for some): no cache on the way keeps a copy.
-        'cache-control': 'no-store',
-        ...(truncated ? { 'x-crier-truncated': 'true' } : {}),
-      },
-      body: csv,
-    };
+    return csvFile(`inbox-${selection.department}.csv`, csv, {
+      // Residents' words (and numbers, for some): no cache on the way keeps a copy.
+      'cache-control': 'no-store',
+      ...(truncated ? { 'x-crier-truncated': 'true' } : {}),
+    });
   }),
   'POST /v1/inbox/handled': authenticated(async ({ deps, request }, principal) => {
     const { ids, handled } = parseJsonBody(request, handleSeveralRequest);

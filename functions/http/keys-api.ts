@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { auditQuery, createKeyRequest, pageQuery } from '../../shared/api/schemas.js';
+import { auditQuery } from '../../shared/api/audit-schemas.js';
+import { createKeyRequest } from '../../shared/api/key-schemas.js';
+import { pageQuery } from '../../shared/api/paging.js';
 import { keysEnvSchema } from '../../shared/config/env.js';
 import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { parseJsonBody, parseParameter, parseQuery } from '../../shared/runtime/http/request.js';

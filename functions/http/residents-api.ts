@@ -3,7 +3,7 @@ import { residentsApiEnvSchema, type ResidentsApiEnv } from '../../shared/config
 import type { ReplySendJob } from '../../shared/domain/jobs.js';
 import { replyRequestSchema } from '../../shared/inbox/reply-rules.js';
 import { replyToResident } from '../../shared/inbox/reply-to-resident.js';
-import { inboxQuery } from '../../shared/api/schemas.js';
+import { inboxQuery } from '../../shared/api/inbox-schemas.js';
 import { languageSchema } from '../../shared/domain/language.js';
 import { replyIds } from '../../shared/domain/replies.js';
 import { httpFunction } from '../../shared/runtime/http/http-function.js';

@@ -1,4 +1,4 @@
-import { createTopicRequest, topicListQuery, updateTopicRequest } from '../../shared/api/schemas.js';
+import { createTopicRequest, topicListQuery, updateTopicRequest } from '../../shared/api/topic-schemas.js';
 import { adminEnvSchema } from '../../shared/config/env.js';
 import { topicIdSchema } from '../../shared/domain/model.js';
 import { httpFunction } from '../../shared/runtime/http/http-function.js';

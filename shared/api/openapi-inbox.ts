@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { assignRequest, conversationResponse, handleSeveralRequest, inboxExportQuery, noteRequest, severalResponse } from './inbox-schemas.js';
 import { errors, idParameter, jsonContent, notFound } from './openapi-parts.js';
-import { inboxEntryResponse } from './schemas.js';
+import { inboxEntryResponse } from './inbox-schemas.js';
 
 const masked = "Residents' numbers are masked unless the key may read residents (`subscribers:read`).";
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorResponseSchema } from './schemas.js';
+import { errorResponseSchema } from './error-schema.js';
 
 /** Pieces every path of the OpenAPI document is made of. */
 export const jsonContent = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });

@@ -1,27 +1,13 @@
 import { z } from 'zod';
 import { createDocument } from 'zod-openapi';
-import {
-  auditQuery,
-  auditResponse,
-  createdKeyResponse,
-  createKeyRequest,
-  keyResponse,
-  keysResponse,
-  rotatedBootstrapKeyResponse,
-  pageQuery,
-  inboxResponse,
-  replyTextRequest,
-  replyTextsResponse,
-  createTopicRequest,
-  errorResponseSchema,
-  inboxEntryResponse,
-  inboxQuery,
-  topicListQuery,
-  topicsResponse,
-  updateTopicRequest,
-  subscriberResponse,
-  topicResponse,
-} from './schemas.js';
+import { auditQuery, auditResponse } from './audit-schemas.js';
+import { errorResponseSchema } from './error-schema.js';
+import { inboxEntryResponse, inboxQuery, inboxResponse } from './inbox-schemas.js';
+import { createdKeyResponse, createKeyRequest, keyResponse, keysResponse, rotatedBootstrapKeyResponse } from './key-schemas.js';
+import { pageQuery } from './paging.js';
+import { replyTextRequest, replyTextsResponse } from './reply-text-schemas.js';
+import { subscriberResponse } from './subscriber-schemas.js';
+import { createTopicRequest, topicListQuery, topicResponse, topicsResponse, updateTopicRequest } from './topic-schemas.js';
 import { broadcastPaths } from './openapi-broadcasts.js';
 import { deadLetterPaths } from './openapi-dead-letters.js';
 import { providerPaths } from './openapi-providers.js';

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../local/stack.js';
-import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fake-twilio-api.js';
-import { LocalStackClient } from '../support/local-stack-client.js';
+import type { LocalStack } from '../../local/stack.js';
+import type { FakeTwilioApi } from '../support/fake-twilio-api.js';
+import { startFakeTwilioStack } from '../support/fake-twilio-stack.js';
+import type { LocalStackClient } from '../support/local-stack-client.js';
 
 /**
  * Departments and keys on a local stack that sends through Twilio (a local fake of its API):
@@ -19,13 +20,7 @@ describe('API keys, departments, test mode and the audit log on the local stack'
   let viewer: { id: string; key: string };
 
   beforeAll(async () => {
-    twilioApi = await startFakeTwilioApi();
-    stack = await startLocalStack({
-      port: 0,
-      twilio: { authToken: twilioApi.authToken, accountSid: twilioApi.accountSid, smsFrom: ourNumber, apiBaseUrl: twilioApi.baseUrl },
-      sandbox: { failureRate: 0 },
-    });
-    client = new LocalStackClient(stack, twilioApi.authToken, twilioApi.accountSid);
+    ({ twilioApi, stack, client } = await startFakeTwilioStack(ourNumber));
     for (const topic of [
       { id: 'roads', name: 'Roadworks', keywords: ['ROADS'], department: 'roads' },
       { id: 'youth', name: 'Youth news', keywords: ['YOUTH'], department: 'youth' },

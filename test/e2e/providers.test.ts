@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { ConfigurationError } from '../../shared/domain/errors.js';
-import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fake-twilio-api.js';
-import { LocalStackClient } from '../support/local-stack-client.js';
+import type { FakeTwilioApi } from '../support/fake-twilio-api.js';
+import { startFakeTwilioStack } from '../support/fake-twilio-stack.js';
+import type { LocalStackClient } from '../support/local-stack-client.js';
 import { crier, isolatedEnv } from './cli-run.js';
 
 describe('the local stack checks every listed provider before it starts', () => {
@@ -69,14 +70,9 @@ describe('GET /v1/providers and crier providers status on the local stack', () =
   let home: string;
 
   beforeAll(async () => {
-    twilioApi = await startFakeTwilioApi();
-    stack = await startLocalStack({
-      port: 0,
-      twilio: { authToken: twilioApi.authToken, accountSid: twilioApi.accountSid, smsFrom: '+447700900000', apiBaseUrl: twilioApi.baseUrl },
-      sandbox: { failureRate: 0 },
+    ({ twilioApi, stack, client } = await startFakeTwilioStack('+447700900000', {
       sandboxFailover: true,
-    });
-    client = new LocalStackClient(stack, twilioApi.authToken, twilioApi.accountSid);
+    }));
     home = mkdtempSync(join(tmpdir(), 'crier-providers-'));
   });
   afterAll(async () => {

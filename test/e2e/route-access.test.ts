@@ -2,11 +2,12 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { httpRoutes } from '../../functions/catalog.js';
-import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import type { LocalStack } from '../../local/stack.js';
 import { awsClients } from '../../shared/adapters/aws-clients.js';
 import type { KeyMode, Role } from '../../shared/domain/model.js';
-import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fake-twilio-api.js';
-import { LocalStackClient } from '../support/local-stack-client.js';
+import type { FakeTwilioApi } from '../support/fake-twilio-api.js';
+import { startFakeTwilioStack } from '../support/fake-twilio-stack.js';
+import type { LocalStackClient } from '../support/local-stack-client.js';
 
 /**
  * Every `/v1` route × key mode × role, against a local stack whose live provider is Twilio (a
@@ -278,16 +279,11 @@ describe('every /v1 route × key mode × role', () => {
     .filter((routeKey) => routeKey.split(' ')[1]!.startsWith('/v1/'));
 
   beforeAll(async () => {
-    twilioApi = await startFakeTwilioApi();
-    stack = await startLocalStack({
-      port: 0,
-      twilio: { authToken: twilioApi.authToken, accountSid: twilioApi.accountSid, smsFrom: ourNumber, apiBaseUrl: twilioApi.baseUrl },
-      sandbox: { failureRate: 0 },
+    ({ twilioApi, stack, client } = await startFakeTwilioStack(ourNumber, {
       // One run of the scheduler, at start: nothing here is due, and no sweep may change a record between a call's before and after.
       schedulerIntervalMs: 3_600_000,
       settings: { quietHours: 'off' },
-    });
-    client = new LocalStackClient(stack, twilioApi.authToken, twilioApi.accountSid);
+    }));
     for (const topic of [
       { id: 'roads', name: 'Roadworks', keywords: ['ROADS'], department: ROADS },
       { id: 'roads-checked', name: 'Road closures', keywords: ['CLOSURES'], department: ROADS, requiresApproval: true },

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../local/stack.js';
-import { LocalStackClient } from '../support/local-stack-client.js';
-import { startFakeTwilioApi, type FakeTwilioApi } from '../support/fake-twilio-api.js';
+import type { LocalStack } from '../../local/stack.js';
+import type { LocalStackClient } from '../support/local-stack-client.js';
+import type { FakeTwilioApi } from '../support/fake-twilio-api.js';
+import { startFakeTwilioStack } from '../support/fake-twilio-stack.js';
 
 /**
  * With Twilio credentials set, the local stack sends through the real twilio SDK (here pointed at
@@ -18,13 +19,7 @@ describe('the local stack with Twilio credentials set', () => {
   const messagesTo = (phone: string) => twilioApi.requests.filter((request) => request.form.To === phone);
 
   beforeAll(async () => {
-    twilioApi = await startFakeTwilioApi();
-    stack = await startLocalStack({
-      port: 0,
-      twilio: { authToken: twilioApi.authToken, accountSid: twilioApi.accountSid, smsFrom: ourNumber, apiBaseUrl: twilioApi.baseUrl },
-      sandbox: { failureRate: 0 },
-    });
-    client = new LocalStackClient(stack, twilioApi.authToken, twilioApi.accountSid);
+    ({ twilioApi, stack, client } = await startFakeTwilioStack(ourNumber));
     expect((await client.api('POST', '/v1/topics', { id: 'traffic', name: 'Traffic alerts', keywords: ['TRAFFIC'] })).status).toBe(201);
   });
   afterAll(async () => {

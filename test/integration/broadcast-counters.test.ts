@@ -1,7 +1,8 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AwsRequestCounter, countsBetween, totals } from '../../bench/aws-request-counter.js';
+import { AwsRequestCounter } from '../../bench/aws-request-counter.js';
+import { countsBetween, totals } from '../../bench/request-counts.js';
 import { DynamoBroadcastStore } from '../../shared/adapters/dynamo/broadcast-store.js';
 import { keys } from '../../shared/adapters/dynamo/keys.js';
 import { emptyTotals, type JobTotals } from '../../shared/broadcasts/job-totals.js';

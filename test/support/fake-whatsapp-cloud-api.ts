@@ -9,8 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readBody, sendJson, stopFakeServer } from './fake-http-server.js';
+import { listenLocally, readBody, scriptedDelay, sendHtmlStatus, sendJson, stopFakeServer } from './fake-http-server.js';
 
 /** One scripted answer, used by the next request instead of the normal behaviour. */
 export type FakeGraphFailure =
@@ -138,11 +137,7 @@ export async function startFakeWhatsAppCloudApi(
       }
       if ('respond' in failure) return sendJson(response, failure.respond.status, failure.respond.body);
       if ('status' in failure) {
-        if (failure.code === undefined) {
-          response.writeHead(failure.status, { 'content-type': 'text/html' });
-          response.end(`<html><body>${failure.status}</body></html>`);
-          return;
-        }
+        if (failure.code === undefined) return sendHtmlStatus(response, failure.status);
         return sendGraphError(response, failure.status, {
           code: failure.code,
           message: failure.message ?? `(#${failure.code}) Scripted failure`,
@@ -151,13 +146,7 @@ export async function startFakeWhatsAppCloudApi(
           ...(failure.details === undefined ? {} : { details: failure.details }),
         });
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          resolve();
-        }, failure.delayMs);
-        timers.add(timer);
-      });
+      await scriptedDelay(failure.delayMs, timers);
       if (response.destroyed) return;
     }
 
@@ -186,15 +175,10 @@ export async function startFakeWhatsAppCloudApi(
       else response.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address: AddressInfo | string | null = server.address();
-  if (address === null || typeof address === 'string') throw new Error('fake Graph API: no TCP address');
+  const port = await listenLocally(server, 'fake Graph API');
 
   return {
-    baseUrl: `http://127.0.0.1:${address.port}`,
+    baseUrl: `http://127.0.0.1:${port}`,
     accessToken,
     phoneNumberId,
     requests,

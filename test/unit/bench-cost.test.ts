@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TimingSnapshot } from '../../bench/lambda-timing.js';
-import { statsKey } from '../../bench/aws-request-counter.js';
+import { statsKey } from '../../bench/request-counts.js';
 import { analyse, PRICES, receiptsThroughApiGateway } from '../../bench/report.js';
 
 /** A run of 3,000 messages with their two receipts each and nothing else counted: only receipts cost anything. */

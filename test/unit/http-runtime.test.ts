@@ -5,7 +5,7 @@ import getTopicEvent from '../../events/apigw/get-topic.json';
 import postTopicEvent from '../../events/apigw/post-topic.json';
 import twilioInboundEvent from '../../events/apigw/twilio-inbound-base64.json';
 import functionUrlEvent from '../../events/lambda-url/twilio-status.json';
-import { createTopicRequest } from '../../shared/api/schemas.js';
+import { createTopicRequest } from '../../shared/api/topic-schemas.js';
 import { baseEnvSchema } from '../../shared/config/env.js';
 import {
   AuthenticationError,
@@ -19,7 +19,7 @@ import {
 } from '../../shared/domain/errors.js';
 import { httpFunction } from '../../shared/runtime/http/http-function.js';
 import { parseFormBody, parseJsonBody, parseParameter, toHttpRequest, type HttpRequest } from '../../shared/runtime/http/request.js';
-import { errorResponse } from '../../shared/runtime/http/responses.js';
+import { csvFile, errorResponse } from '../../shared/runtime/http/responses.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { RetryLaterError } from '../../shared/sending/send.js';
 
@@ -114,6 +114,23 @@ describe('errorResponse', () => {
     // Assess
     expect(String(response.body)).not.toContain('secretsmanager');
     expect(JSON.parse(String(response.body)).requestId).toBe('req-7');
+  });
+});
+
+describe('csvFile', () => {
+  it('answers a CSV attachment under the name given, with the headers the caller adds', () => {
+    // Prepare
+    const body = 'number,status\r\n';
+
+    // Act
+    const response = csvFile('inbox-roads.csv', body, { 'cache-control': 'no-store' });
+
+    // Assess
+    expect(response).toEqual({
+      statusCode: 200,
+      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="inbox-roads.csv"', 'cache-control': 'no-store' },
+      body,
+    });
   });
 });
 

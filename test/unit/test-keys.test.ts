@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTopicRequest } from '../../shared/api/schemas.js';
+import { createTopicRequest } from '../../shared/api/topic-schemas.js';
 import { ForbiddenError, NotFoundError } from '../../shared/domain/errors.js';
 import type { FanOutTask } from '../../shared/domain/jobs.js';
 import type { Principal } from '../../shared/domain/model.js';

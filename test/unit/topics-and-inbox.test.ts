@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { updateTopicRequest } from '../../shared/api/schemas.js';
+import { updateTopicRequest } from '../../shared/api/topic-schemas.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors.js';
 import { renderReply } from '../../shared/domain/replies.js';
 import type { Role } from '../../shared/domain/model.js';

@@ -24,6 +24,15 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   };
 }
 
+/** A CSV file to save (named `fileName`); `headers` adds to or overrides the two it sets. */
+export function csvFile(fileName: string, body: string, headers: Record<string, string> = {}): HttpResult {
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${fileName}"`, ...headers },
+    body,
+  };
+}
+
 /** Twilio expects TwiML; an empty `<Response/>` acknowledges without replying inline. */
 export function emptyTwiml(): HttpResult {
   return {

@@ -1,16 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  commandWords,
-  fillerWords,
-  foldAccents,
-  normaliseText,
-  plainLanguageOptOuts,
-  reservedKeywords,
-  routeText,
-  type CommandKind,
-  type Intent,
-} from '../../../shared/consent/keyword-router.js';
+import { routeText, type Intent } from '../../../shared/consent/keyword-router.js';
+import { foldAccents, normaliseText } from '../../../shared/consent/normalise-text.js';
+import { commandWords, type CommandKind } from '../../../shared/consent/words/command-words.js';
+import { fillerWords } from '../../../shared/consent/words/filler-words.js';
+import { plainLanguageOptOuts } from '../../../shared/consent/words/plain-language-opt-outs.js';
+import { reservedKeywords } from '../../../shared/consent/words/reserved-keywords.js';
 import { languageNameWords, languages, type Language } from '../../../shared/domain/language.js';
 
 const optOut: Intent = { kind: 'optOut' };

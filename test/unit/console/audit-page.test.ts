@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { auditActions, type AuditEntry } from '../../../shared/staff/audit-log.js';
 import { aPhone, anInboxEntry } from '../../support/builders.js';
 import { CONSOLE_NOW, consoleTestApp, type ConsoleTestApp } from '../../support/console-app.js';
-import { pageProblems } from '../../support/page-checks.js';
+import { everyPageChecked, type PageCase } from '../../support/console-page-cases.js';
 import { errorSummary, pageText } from '../../support/page-reading.js';
 import { addStaff } from '../../../shared/staff/manage-staff.js';
 import { updateTopic } from '../../../shared/topics/manage-topics.js';
@@ -23,7 +23,7 @@ function recorded(html: string): string[] {
   return [...html.matchAll(/<h2 class="govuk-heading-s[^"]*">([^<]+)<\/h2>/g)].map((match) => match[1]!.trim());
 }
 
-const pages: { name: string; status: number; response: (t: ConsoleTestApp) => Promise<Response> }[] = [
+const pages: PageCase[] = [
   { name: 'audit log, empty', status: 200, response: async (t) => t.get('/console/audit', await t.signIn('operator', '*')) },
   { name: 'audit log, with inbox work', status: 200, response: async (t) => (await workedMessage(t), t.get('/console/audit', await t.signIn('operator', '*'))) },
   { name: 'audit log, filtered', status: 200, response: async (t) => (await workedMessage(t), t.get('/console/audit?action=inbox.assign&department=traffic&from=2025-03-04&to=2025-03-04', await t.signIn('operator', '*'))) },
@@ -31,20 +31,9 @@ const pages: { name: string; status: number; response: (t: ConsoleTestApp) => Pr
   { name: 'audit log, refused to a sender', status: 403, response: async (t) => t.get('/console/audit', await t.signIn('sender')) },
 ];
 
+everyPageChecked('every audit log page', pages);
+
 describe('the audit log page', () => {
-  it.each(pages)('$name: valid HTML, one h1, the title starting with it, unique ids, labelled fields', async ({ status, response }) => {
-    // Prepare
-    const t = await consoleTestApp();
-
-    // Act
-    const page = await response(t);
-    const html = await page.text();
-
-    // Assess
-    expect(page.status).toBe(status);
-    expect(await pageProblems(html)).toEqual([]);
-  });
-
   it('shows who did what to which message, with before and after, and never the number or the words', async () => {
     // Prepare
     const t = await consoleTestApp();

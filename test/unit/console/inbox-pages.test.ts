@@ -3,7 +3,7 @@ import { ERASED } from '../../../shared/domain/erasure.js';
 import type { InboxEntry } from '../../../shared/inbox/inbox-store.js';
 import { aPhone, anInboxEntry, inboundEvidence } from '../../support/builders.js';
 import { CONSOLE_NOW, consoleTestApp, type ConsoleTestApp } from '../../support/console-app.js';
-import { pageProblems } from '../../support/page-checks.js';
+import { everyPageChecked, type PageCase } from '../../support/console-page-cases.js';
 import { errorSummary, pageText } from '../../support/page-reading.js';
 
 /** A resident's text in the traffic department's inbox, `minutesAgo` before the console's now. */
@@ -17,12 +17,6 @@ async function received(t: ConsoleTestApp, overrides: Partial<InboxEntry> & { mi
 function inboxLink(html: string): string | undefined {
   const link = /<a class="govuk-service-navigation__link" href="\/console\/inbox"[^>]*>([\s\S]*?)<\/a>/.exec(html)?.[1];
   return link === undefined ? undefined : pageText(`<main>${link}</main>`);
-}
-
-interface PageCase {
-  name: string;
-  status: number;
-  response: (t: ConsoleTestApp) => Promise<Response>;
 }
 
 const pages: PageCase[] = [
@@ -87,20 +81,7 @@ const pages: PageCase[] = [
   { name: 'conversation, assigned to someone unknown', status: 400, response: async (t) => t.post(`/console/inbox/${(await received(t)).id}/assign`, await t.signIn('sender'), { assignee: 'nobody-here' }) },
 ];
 
-describe('every inbox page', () => {
-  it.each(pages)('$name: valid HTML, one h1, the title starting with it, unique ids, labelled fields, CSRF on every form', async ({ status, response }) => {
-    // Prepare
-    const t = await consoleTestApp();
-
-    // Act
-    const page = await response(t);
-    const html = await page.text();
-
-    // Assess
-    expect(page.status, html.slice(html.indexOf('<main'), html.indexOf('<main') + 600)).toBe(status);
-    expect(await pageProblems(html)).toEqual([]);
-  });
-});
+everyPageChecked('every inbox page', pages);
 
 describe('the inbox list', () => {
   it('lists the department’s texts not handled first, each kind newest first, and no other department’s', async () => {

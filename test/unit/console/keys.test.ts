@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Role } from '../../../shared/domain/model.js';
 import { hashApiKey } from '../../../shared/staff/authenticate.js';
 import { consoleTestApp, type ConsoleTestApp, type SignedInAs } from '../../support/console-app.js';
-import { pageProblems } from '../../support/page-checks.js';
+import { everyPageChecked, type PageCase } from '../../support/console-page-cases.js';
 import { errorSummary, fieldError, pageText } from '../../support/page-reading.js';
 
 const roadsKey = { name: 'Roads team laptop', role: 'sender', department: 'traffic', mode: 'live' };
@@ -18,12 +18,6 @@ async function madeKey(t: ConsoleTestApp, operator: SignedInAs, form: Record<str
   const secret = secretOn(html)!;
   const record = (await t.stores.apiKeys.findByHash(hashApiKey(secret)))!;
   return { secret, id: record.keyId, html };
-}
-
-interface PageCase {
-  name: string;
-  status: number;
-  response: (t: ConsoleTestApp) => Promise<Response>;
 }
 
 const pages: PageCase[] = [
@@ -50,20 +44,7 @@ const pages: PageCase[] = [
   { name: 'refused: an approver opens API keys', status: 403, response: async (t) => t.get('/console/keys', await t.signIn('approver')) },
 ];
 
-describe('every API keys page', () => {
-  it.each(pages)('$name: valid HTML, one h1, the title starting with it, unique ids, labelled fields, CSRF on every form', async ({ status, response }) => {
-    // Prepare
-    const t = await consoleTestApp();
-
-    // Act
-    const page = await response(t);
-    const html = await page.text();
-
-    // Assess
-    expect(page.status, pageText(html).slice(0, 300)).toBe(status);
-    expect(await pageProblems(html)).toEqual([]);
-  });
-});
+everyPageChecked('every API keys page', pages);
 
 describe('API keys', () => {
   it('are reached from the team page', async () => {

@@ -3,7 +3,7 @@ import type { Role } from '../../../shared/domain/model.js';
 import type { DeadLetter } from '../../../shared/ports/dead-letters.js';
 import { aPhone } from '../../support/builders.js';
 import { consoleTestApp, type ConsoleTestApp } from '../../support/console-app.js';
-import { pageProblems } from '../../support/page-checks.js';
+import { everyPageChecked, type PageCase } from '../../support/console-page-cases.js';
 import { errorSummary, pageText } from '../../support/page-reading.js';
 
 function aDeadLetter(n: number, job: unknown): DeadLetter {
@@ -18,12 +18,6 @@ function withDeadLetters(t: ConsoleTestApp) {
     aDeadLetter(2, { kind: 'broadcast', broadcastId: 'bc-1', recipients: [{ phone: aPhone(3), channel: 'sms' }] }),
   );
   t.deadLetters.add('sendUrgent', aDeadLetter(3, { kind: 'reply', messageId: 'reply-1', to: aPhone(4), channel: 'sms', body: 'Secret words of a reply', purpose: 'help' }));
-}
-
-interface PageCase {
-  name: string;
-  status: number;
-  response: (t: ConsoleTestApp) => Promise<Response>;
 }
 
 const operator = (t: ConsoleTestApp) => t.signIn('operator', '*');
@@ -47,20 +41,7 @@ const pages: PageCase[] = [
   { name: 'refused: a sender opens operations', status: 403, response: async (t) => t.get('/console/operations', await t.signIn('sender')) },
 ];
 
-describe('every operations page', () => {
-  it.each(pages)('$name: valid HTML, one h1, the title starting with it, unique ids, labelled fields, CSRF on every form', async ({ status, response }) => {
-    // Prepare
-    const t = await consoleTestApp();
-
-    // Act
-    const page = await response(t);
-    const html = await page.text();
-
-    // Assess
-    expect(page.status, pageText(html).slice(0, 300)).toBe(status);
-    expect(await pageProblems(html)).toEqual([]);
-  });
-});
+everyPageChecked('every operations page', pages);
 
 describe('operations', () => {
   it.each([

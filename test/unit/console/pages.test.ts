@@ -1,6 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { consoleTestApp, type ConsoleTestApp, type SignedInAs } from '../../support/console-app.js';
-import { pageProblems } from '../../support/page-checks.js';
+import type { ConsoleTestApp, SignedInAs } from '../../support/console-app.js';
+import { everyPageChecked, type PageCase } from '../../support/console-page-cases.js';
 
 /** A draft filled in up to the check page, as a sender would. */
 async function draftUpToCheck(t: ConsoleTestApp, as: SignedInAs, topics: string[] = ['traffic']) {
@@ -14,13 +13,6 @@ async function pendingBroadcast(t: ConsoleTestApp, author: SignedInAs): Promise<
   await draftUpToCheck(t, author, ['closures']);
   const submitted = await t.post('/console/broadcasts/new/check', author);
   return submitted.headers.get('location')!.split('/').at(-1)!;
-}
-
-interface PageCase {
-  name: string;
-  status: number;
-  /** Returns the page's response, made by whoever the case needs. */
-  response: (t: ConsoleTestApp) => Promise<Response>;
 }
 
 const cases: PageCase[] = [
@@ -166,18 +158,4 @@ const cases: PageCase[] = [
   { name: 'refused: a viewer starts a broadcast', status: 403, response: async (t) => t.get('/console/broadcasts/new', await t.signIn('viewer')) },
 ];
 
-describe('every console page', () => {
-  it.each(cases)('$name: valid HTML, one h1, the title starting with it, unique ids, labelled fields, CSRF on every form', async ({ status, response }) => {
-    // Prepare
-    const t = await consoleTestApp();
-
-    // Act
-    const page = await response(t);
-    const html = await page.text();
-
-    // Assess
-    expect(page.status, html.slice(html.indexOf('<main'), html.indexOf('<main') + 400)).toBe(status);
-    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await pageProblems(html)).toEqual([]);
-  });
-});
+everyPageChecked('every console page', cases);

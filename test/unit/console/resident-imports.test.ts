@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from '../../../shared/domain/subscriber-import.js';
 import { aPhone, inboundEvidence } from '../../support/builders.js';
 import { CONSOLE_NOW, consoleTestApp, type ConsoleTestApp, type SignedInAs } from '../../support/console-app.js';
-import { pageProblems } from '../../support/page-checks.js';
+import { everyPageChecked, type PageCase } from '../../support/console-page-cases.js';
 import { errorSummary, fieldError, pageText } from '../../support/page-reading.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../events/console-import/${name}`, import.meta.url), 'utf8');
@@ -28,12 +28,6 @@ async function imported(t: ConsoleTestApp, as: SignedInAs): Promise<string> {
   const check = await (await t.upload('/console/residents/import', as, fixed())).text();
   const done = await t.post('/console/residents/import/confirm', as, { ...carried(check), ...consent });
   return done.headers.get('location')!;
-}
-
-interface PageCase {
-  name: string;
-  status: number;
-  response: (t: ConsoleTestApp) => Promise<Response>;
 }
 
 const pages: PageCase[] = [
@@ -77,20 +71,7 @@ const pages: PageCase[] = [
   { name: 'refused: a viewer imports', status: 403, response: async (t) => t.get('/console/residents/import', await t.signIn('viewer')) },
 ];
 
-describe('every import page', () => {
-  it.each(pages)('$name: valid HTML, one h1, the title starting with it, unique ids, labelled fields, CSRF on every form', async ({ status, response }) => {
-    // Prepare
-    const t = await consoleTestApp();
-
-    // Act
-    const page = await response(t);
-    const html = await page.text();
-
-    // Assess
-    expect(page.status, pageText(html).slice(0, 400)).toBe(status);
-    expect(await pageProblems(html)).toEqual([]);
-  });
-});
+everyPageChecked('every import page', pages);
 
 describe('importing from a spreadsheet', () => {
   it('lists the problems grouped by kind and row by row, and imports nothing', async () => {

@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../../../shared/domain/model.js';
 import { aPhone } from '../../support/builders.js';
-import { consoleTestApp, type ConsoleTestApp } from '../../support/console-app.js';
-import { pageProblems } from '../../support/page-checks.js';
+import { consoleTestApp } from '../../support/console-app.js';
+import { everyPageChecked, type PageCase } from '../../support/console-page-cases.js';
 import { errorSummary, fieldError, pageText } from '../../support/page-reading.js';
 import { residentWithMessages } from '../../support/resident-messages.js';
 
 /** The first seeded resident (traffic and closures by SMS, area CF10, 16-17), as its page's path has it. */
 const resident = aPhone(1);
 const residentPage = `/console/residents/${encodeURIComponent(resident)}`;
-
-interface PageCase {
-  name: string;
-  status: number;
-  response: (t: ConsoleTestApp) => Promise<Response>;
-}
 
 const pages: PageCase[] = [
   { name: 'find a resident', status: 200, response: async (t) => t.get('/console/residents', await t.signIn('operator', '*')) },
@@ -39,21 +33,7 @@ const pages: PageCase[] = [
   { name: 'refused: a sender finds a resident', status: 403, response: async (t) => t.post('/console/residents', await t.signIn('sender'), { phone: '07700 900001' }) },
 ];
 
-describe('every residents page', () => {
-  it.each(pages)('$name: valid HTML, one h1, the title starting with it, unique ids, labelled fields, CSRF on every form', async ({ status, response }) => {
-    // Prepare
-    const t = await consoleTestApp();
-
-    // Act
-    const page = await response(t);
-    const html = await page.text();
-
-    // Assess
-    expect(page.status, pageText(html).slice(0, 400)).toBe(status);
-    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await pageProblems(html)).toEqual([]);
-  });
-});
+everyPageChecked('every residents page', pages);
 
 describe('finding a resident', () => {
   it.each([

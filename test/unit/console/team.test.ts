@@ -3,7 +3,7 @@ import type { Role } from '../../../shared/domain/model.js';
 import { newSession } from '../../../shared/staff/session.js';
 import { newStaffRecord } from '../../../shared/staff/staff-record.js';
 import { consoleTestApp, type ConsoleTestApp } from '../../support/console-app.js';
-import { pageProblems } from '../../support/page-checks.js';
+import { everyPageChecked, type PageCase } from '../../support/console-page-cases.js';
 import { errorSummary, fieldError, pageText } from '../../support/page-reading.js';
 
 /** The navigation's link texts, as the header lists them. */
@@ -22,12 +22,6 @@ async function withColleagues(t: ConsoleTestApp) {
   const yusuf = (await t.stores.staff.findByEmail('yusuf@council.test'))!;
   await t.post(`/console/team/${yusuf.id}/remove`, operator);
   return { operator, yusuf };
-}
-
-interface PageCase {
-  name: string;
-  status: number;
-  response: (t: ConsoleTestApp) => Promise<Response>;
 }
 
 const pages: PageCase[] = [
@@ -74,20 +68,7 @@ const pages: PageCase[] = [
   { name: 'refused: a sender opens the team', status: 403, response: async (t) => t.get('/console/team', await t.signIn('sender')) },
 ];
 
-describe('every team page', () => {
-  it.each(pages)('$name: valid HTML, one h1, the title starting with it, unique ids, labelled fields, CSRF on every form', async ({ status, response }) => {
-    // Prepare
-    const t = await consoleTestApp();
-
-    // Act
-    const page = await response(t);
-    const html = await page.text();
-
-    // Assess
-    expect(page.status, pageText(html).slice(0, 300)).toBe(status);
-    expect(await pageProblems(html)).toEqual([]);
-  });
-});
+everyPageChecked('every team page', pages);
 
 describe('the team', () => {
   it.each([

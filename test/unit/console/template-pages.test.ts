@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aPhone, anInboxEntry } from '../../support/builders.js';
 import { CONSOLE_NOW, consoleTestApp, type ConsoleTestApp, type SignedInAs } from '../../support/console-app.js';
-import { pageProblems } from '../../support/page-checks.js';
+import { everyPageChecked, type PageCase } from '../../support/console-page-cases.js';
 import { errorSummary, fieldError, pageText } from '../../support/page-reading.js';
 
 /** A whole template form, valid, for a case to spoil one field of. */
@@ -33,12 +33,6 @@ async function received(t: ConsoleTestApp, from: string, channel: 'sms' | 'whats
 }
 
 const thanks = { ...roadClosed, name: 'Thanks', folder: '', message: 'Thank you, we are on it.', welsh: 'Diolch, rydym arni.', whatsappName: 'thanks_reply', whatsappParameters: '' };
-
-interface PageCase {
-  name: string;
-  status: number;
-  response: (t: ConsoleTestApp) => Promise<Response>;
-}
 
 const cases: PageCase[] = [
   { name: 'templates, none yet', status: 200, response: async (t) => t.get('/console/templates', await t.signIn('sender')) },
@@ -107,20 +101,7 @@ const cases: PageCase[] = [
   },
 ];
 
-describe('every templates page', () => {
-  it.each(cases)('$name: valid HTML, one h1, the title starting with it, unique ids, labelled fields, CSRF on every form', async ({ status, response }) => {
-    // Prepare
-    const t = await consoleTestApp();
-
-    // Act
-    const page = await response(t);
-    const html = await page.text();
-
-    // Assess
-    expect(page.status, html.slice(html.indexOf('<main'), html.indexOf('<main') + 600)).toBe(status);
-    expect(await pageProblems(html)).toEqual([]);
-  });
-});
+everyPageChecked('every templates page', cases);
 
 describe('the templates pages', () => {
   it.each([

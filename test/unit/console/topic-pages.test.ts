@@ -1,12 +1,4 @@
-import { describe, expect, it } from 'vitest';
-import { consoleTestApp, type ConsoleTestApp } from '../../support/console-app.js';
-import { pageProblems } from '../../support/page-checks.js';
-
-interface PageCase {
-  name: string;
-  status: number;
-  response: (t: ConsoleTestApp) => Promise<Response>;
-}
+import { everyPageChecked, type PageCase } from '../../support/console-page-cases.js';
 
 /** Every topic page, as each kind of person meets it: the same checks as the other console pages. */
 const cases: PageCase[] = [
@@ -43,18 +35,4 @@ const cases: PageCase[] = [
   { name: 'another department\'s topic', status: 404, response: async (t) => t.get('/console/topics/youth', await t.signIn('approver')) },
 ];
 
-describe('every topic page', () => {
-  it.each(cases)('$name: valid HTML, one h1, the title starting with it, unique ids, labelled fields, CSRF on every form', async ({ status, response }) => {
-    // Prepare
-    const t = await consoleTestApp();
-
-    // Act
-    const page = await response(t);
-    const html = await page.text();
-
-    // Assess
-    expect(page.status, html.slice(html.indexOf('<main'), html.indexOf('<main') + 400)).toBe(status);
-    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await pageProblems(html)).toEqual([]);
-  });
-});
+everyPageChecked('every topic page', cases);

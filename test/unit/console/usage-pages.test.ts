@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { consoleTestApp, type ConsoleTestApp } from '../../support/console-app.js';
-import { pageProblems } from '../../support/page-checks.js';
+import { everyPageChecked, type PageCase } from '../../support/console-page-cases.js';
 import { errorSummary, pageText } from '../../support/page-reading.js';
 
 /** A few days' usage: traffic's broadcasts on two days of March, youth's replies on one. */
@@ -9,12 +9,6 @@ async function withUsage(t: ConsoleTestApp) {
   await t.stores.departments.addCost('traffic', '2025-03-03', 120_000, 'GBP', 'broadcasts', 3);
   await t.stores.departments.addCost('traffic', '2025-03-04', 40_000, 'GBP', 'broadcasts', 1);
   await t.stores.departments.addCost('youth', '2025-03-04', 35_000, 'GBP', 'replies', 1);
-}
-
-interface PageCase {
-  name: string;
-  status: number;
-  response: (t: ConsoleTestApp) => Promise<Response>;
 }
 
 const pages: PageCase[] = [
@@ -29,20 +23,7 @@ const pages: PageCase[] = [
   { name: "usage: refused another department's", status: 403, response: async (t) => t.get('/console/usage?department=youth', await t.signIn('sender')) },
 ];
 
-describe('every limits and usage page', () => {
-  it.each(pages)('$name: valid HTML, one h1, the title starting with it, unique ids, labelled fields, CSRF on every form', async ({ status, response }) => {
-    // Prepare
-    const t = await consoleTestApp();
-
-    // Act
-    const page = await response(t);
-    const html = await page.text();
-
-    // Assess
-    expect(page.status, pageText(html).slice(0, 300)).toBe(status);
-    expect(await pageProblems(html)).toEqual([]);
-  });
-});
+everyPageChecked('every limits and usage page', pages);
 
 describe('limits and usage', () => {
   it.each([

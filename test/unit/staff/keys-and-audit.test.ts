@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createKeyRequest } from '../../../shared/api/schemas.js';
+import { createKeyRequest } from '../../../shared/api/key-schemas.js';
 import { AuthenticationError, ForbiddenError, NotFoundError, ValidationError } from '../../../shared/domain/errors.js';
 import { roleSchema, type Principal } from '../../../shared/domain/model.js';
 import { listAudit, recordAudit } from '../../../shared/staff/audit.js';

@@ -76,30 +76,34 @@ export class DynamoInboxHandling {
   }
 
   async assign(id: string, to: string | undefined): Promise<{ entry: InboxEntry; before: string | undefined } | undefined> {
-    const position = await this.table.position(id);
-    if (!position) return undefined;
-    try {
-      const { Attributes } = await this.table.documents.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: keys.inboxEntry(position.department, position.receivedAt, id),
-          UpdateExpression: to === undefined ? 'REMOVE assignedTo' : 'SET assignedTo = :to',
-          ConditionExpression: 'attribute_exists(pk)',
-          ...(to === undefined ? {} : { ExpressionAttributeValues: { ':to': to } }),
-          // The old values say who it was assigned to, exactly as this write found it.
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      const old = toEntry(Attributes ?? {});
-      const { assignedTo: before, ...rest } = old;
-      return { entry: to === undefined ? rest : { ...rest, assignedTo: to }, before };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return undefined;
-    }
+    const old = await this.updateExisting(id, {
+      UpdateExpression: to === undefined ? 'REMOVE assignedTo' : 'SET assignedTo = :to',
+      ...(to === undefined ? {} : { ExpressionAttributeValues: { ':to': to } }),
+      // The old values say who it was assigned to, exactly as this write found it.
+      ReturnValues: 'ALL_OLD',
+    });
+    if (!old) return undefined;
+    const { assignedTo: before, ...rest } = old;
+    return { entry: to === undefined ? rest : { ...rest, assignedTo: to }, before };
   }
 
   async addNote(id: string, note: InboxNote): Promise<InboxEntry | undefined> {
+    return this.updateExisting(id, {
+      UpdateExpression: 'SET notes = list_append(if_not_exists(notes, :none), :note)',
+      ExpressionAttributeValues: { ':none': [], ':note': [note] },
+      ReturnValues: 'ALL_NEW',
+    });
+  }
+
+  /**
+   * One write to an entry that must exist: the entry as `ReturnValues` gives it back, or undefined
+   * when there is no such entry (none found by id, or gone by the time of the write). The
+   * assignment and note writes differ only in their expressions and in which values they want back.
+   */
+  private async updateExisting(
+    id: string,
+    update: Pick<UpdateCommandInput, 'UpdateExpression' | 'ExpressionAttributeValues'> & { ReturnValues: 'ALL_OLD' | 'ALL_NEW' },
+  ): Promise<InboxEntry | undefined> {
     const position = await this.table.position(id);
     if (!position) return undefined;
     try {
@@ -107,10 +111,8 @@ export class DynamoInboxHandling {
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: keys.inboxEntry(position.department, position.receivedAt, id),
-          UpdateExpression: 'SET notes = list_append(if_not_exists(notes, :none), :note)',
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':none': [], ':note': [note] },
-          ReturnValues: 'ALL_NEW',
+          ...update,
         }),
       );
       return toEntry(Attributes ?? {});

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import eventCarrierUnreachable from '../../../../events/aws-sms/event-carrier-unreachable.json';
 import eventDelivered from '../../../../events/aws-sms/event-delivered.json';
 import inboundJoin from '../../../../events/aws-sms/inbound-join.json';
-import { ValidationError } from '../../../domain/errors.js';
 import { parseAwsSmsNotification, type AwsSmsParseOptions } from './inbound.js';
+import { validationError } from '../../../../test/support/thrown.js';
 
 const fixtures = { inboundJoin, eventDelivered, eventCarrierUnreachable };
 type Fixture = (typeof fixtures)[keyof typeof fixtures];
@@ -20,21 +20,6 @@ function withMessage(name: keyof typeof fixtures, edit: (message: Record<string,
 }
 
 const OPTIONS: AwsSmsParseOptions = { defaultCountry: 'GB' };
-
-function captureError(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error, none was thrown');
-}
-
-function validationError(action: () => unknown): ValidationError {
-  const error = captureError(action);
-  if (!(error instanceof ValidationError)) throw new Error(`expected a ValidationError, got ${String(error)}`);
-  return error;
-}
 
 describe('parseAwsSmsNotification: two-way SMS', () => {
   it('reads a resident\'s text: AWS\'s inbound id, sender and our number in E.164, the text', () => {

@@ -2,18 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../../domain/errors.js';
 import { providerEnvSchema } from '../../../config/env.js';
 import { parseTwilioSettings, twilioAuthToken, twilioSettingsFromEnv, twilioSettingsSchema } from './settings.js';
+import { captureError } from '../../../../test/support/thrown.js';
 
 const ACCOUNT_SID = 'ACcb7e119ce41544f52a83fbc6603a8e53';
 const SECRET_TOKEN = 'secret-token-never-logged';
-
-function captureError(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error, none was thrown');
-}
 
 describe('twilioSettingsSchema', () => {
   it.each([

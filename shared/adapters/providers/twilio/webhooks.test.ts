@@ -6,10 +6,10 @@ import inboundWhatsapp from '../../../../events/twilio/inbound-whatsapp.json';
 import statusDelivered from '../../../../events/twilio/status-delivered.json';
 import statusUndelivered from '../../../../events/twilio/status-undelivered.json';
 import statusWhatsappRead from '../../../../events/twilio/status-whatsapp-read.json';
-import { ValidationError } from '../../../domain/errors.js';
 import type { InboundText, StatusReport } from '../../../domain/inbound.js';
 import type { WebhookBatch } from '../../../ports/provider-webhooks.js';
 import { parseTwilioInbound, parseTwilioStatus, signTwilioRequest, verifyTwilioSignature } from './webhooks.js';
+import { validationError } from '../../../../test/support/thrown.js';
 
 const AUTH_TOKEN = 'c0ffee00c0ffee00c0ffee00c0ffee00';
 const INBOUND_URL = 'https://crier.example.gov.uk/webhooks/twilio/inbound';
@@ -25,21 +25,6 @@ const fixtures = {
 };
 function fixture(name: keyof typeof fixtures): Record<string, string> {
   return structuredClone(fixtures[name]);
-}
-
-function captureError(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error, none was thrown');
-}
-
-function validationError(action: () => unknown): ValidationError {
-  const error = captureError(action);
-  if (!(error instanceof ValidationError)) throw new Error(`expected a ValidationError, got ${String(error)}`);
-  return error;
 }
 
 describe('verifyTwilioSignature', () => {

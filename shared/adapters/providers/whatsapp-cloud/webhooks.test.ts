@@ -10,13 +10,14 @@ import statusDelivered from '../../../../events/whatsapp-cloud/status-delivered.
 import statusFailed from '../../../../events/whatsapp-cloud/status-failed.json';
 import statusRead from '../../../../events/whatsapp-cloud/status-read.json';
 import textJoin from '../../../../events/whatsapp-cloud/text-join.json';
-import { ForbiddenError, ValidationError } from '../../../domain/errors.js';
+import { ForbiddenError } from '../../../domain/errors.js';
 import {
   answerVerificationRequest,
   parseWhatsAppWebhook,
   signWhatsAppPayload,
   verifyWhatsAppSignature,
 } from './webhooks.js';
+import { captureError, validationError } from '../../../../test/support/thrown.js';
 
 const APP_SECRET = 'c0ffee00c0ffee00c0ffee00c0ffee00';
 const VERIFY_TOKEN = 'crier-verify-token';
@@ -40,21 +41,6 @@ function fixture(name: FixtureName): any {
 }
 /** The first message (or status) of the first change, where a test edits a fixture. */
 const firstValue = (payload: any) => payload.entry[0].changes[0].value;
-
-function captureError(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error, none was thrown');
-}
-
-function validationError(action: () => unknown): ValidationError {
-  const error = captureError(action);
-  if (!(error instanceof ValidationError)) throw new Error(`expected a ValidationError, got ${String(error)}`);
-  return error;
-}
 
 /** Meta's documented signature, computed here independently of the code under test. */
 function metaSignature(secret: string, body: string): string {
