@@ -12,10 +12,22 @@
 
 /** The weight of the newest measurement in the running average: steady, yet it follows a change within a few dozen sends. */
 const SMOOTHING = 0.2;
-/** Room above the measured time, so a preparation slower than average still meets its slot. */
-const PREPARATION_SLACK = 1.5;
+/** The weight of the newest measurement in the running mean deviation (RFC 6298's β). */
+const DEVIATION_SMOOTHING = 0.25;
+/**
+ * Mean deviations above the average a preparation is given, as TCP gives a round trip before it
+ * retransmits (RFC 6298: SRTT + 4 × RTTVAR): room for the slow tail of consent reads, not only the
+ * average. With 1.5 × the average, a busy moment's slower reads left sends more than the late
+ * tolerance behind their slots, and those slots went unused.
+ */
+const DEVIATIONS = 4;
 /** A preparation starts at least this long before its slot, whatever the average says. */
 const MIN_LEAD_MS = 5;
+/**
+ * A preparation starts at most this long before its slot: the consent read is what lets a STOP
+ * made during the wait count, so it is never older than this when the send leaves.
+ */
+const MAX_LEAD_MS = 250;
 /** Before anything is measured: a few DynamoDB requests' worth. */
 const FIRST_LEAD_MS = 50;
 /**
@@ -27,6 +39,7 @@ const UNMETERED_AT_ONCE = 16;
 export class SendPipeline {
   private working = 0;
   private preparation: number | undefined;
+  private deviation = 0;
   private waiters: (() => void)[] = [];
 
   /** @param limit residents in hand at most (1: strictly one after another, as tests that tell a story want). */
@@ -40,7 +53,8 @@ export class SendPipeline {
 
   /** How long before its slot a resident's preparation starts. */
   get leadMs(): number {
-    return this.preparation === undefined ? FIRST_LEAD_MS : Math.max(MIN_LEAD_MS, this.preparation * PREPARATION_SLACK);
+    if (this.preparation === undefined) return FIRST_LEAD_MS;
+    return Math.min(MAX_LEAD_MS, Math.max(MIN_LEAD_MS, this.preparation + DEVIATIONS * this.deviation));
   }
 
   started(): void {
@@ -50,7 +64,15 @@ export class SendPipeline {
 
   /** A preparation took `tookMs` (consent read and text), measured for the next residents' lead. */
   measured(tookMs: number): void {
-    this.preparation = this.preparation === undefined ? tookMs : this.preparation + SMOOTHING * (tookMs - this.preparation);
+    if (this.preparation === undefined) {
+      // RFC 6298's first measurement: the deviation starts at half of it.
+      this.preparation = tookMs;
+      this.deviation = tookMs / 2;
+      return;
+    }
+    const error = tookMs - this.preparation;
+    this.deviation += DEVIATION_SMOOTHING * (Math.abs(error) - this.deviation);
+    this.preparation += SMOOTHING * error;
   }
 
   finished(): void {
