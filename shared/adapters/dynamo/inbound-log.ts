@@ -1,4 +1,5 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryEveryPage } from './query-every-page.js';
 import { ERASED } from '../../domain/erasure.js';
 import { staleClaimsBefore } from '../../domain/inbound.js';
 import type { Channel } from '../../domain/model.js';
@@ -112,22 +113,13 @@ export class DynamoInboundLog implements InboundLog {
   }
 
   async sentBy(phone: string): Promise<InboundMessageRef[]> {
-    const refs: InboundMessageRef[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.subscriberPartition(phone), ':prefix': keys.inboundBySenderPrefix },
-          ExclusiveStartKey: cursor,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of page.Items ?? []) refs.push({ provider: String(item.provider), providerMessageId: String(item.providerMessageId) });
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
-    return refs;
+    const items = await queryEveryPage(this.documents, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.subscriberPartition(phone), ':prefix': keys.inboundBySenderPrefix },
+      ConsistentRead: true,
+    });
+    return items.map((item) => ({ provider: String(item.provider), providerMessageId: String(item.providerMessageId) }));
   }
 
   async anonymise(provider: string, providerMessageId: string): Promise<{ replyMessageId: string | undefined } | undefined> {

@@ -1,4 +1,5 @@
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryEveryPage } from './query-every-page.js';
 import { languages, languageSchema, languageSourceSchema } from '../../domain/language.js';
 import { channelSchema, type Channel } from '../../domain/model.js';
 import { shardOf } from '../../domain/sharding.js';
@@ -126,21 +127,11 @@ export class TopicCounters {
   }
 
   private async subscriptions(phone: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.subscriberPartition(phone), ':prefix': 'TOPIC#' },
-          ExclusiveStartKey: cursor,
-          ConsistentRead: true,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
-    return items;
+    return queryEveryPage(this.documents, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.subscriberPartition(phone), ':prefix': 'TOPIC#' },
+      ConsistentRead: true,
+    });
   }
 }

@@ -1,4 +1,5 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryEveryPage } from '../query-every-page.js';
 import { channelSchema, type Channel, type ConsentEvent, type ConsentEvidence, type SubscriberProfile, type Subscription } from '../../../domain/model.js';
 import { consentRecordSubject, evidenceRef, subscribeOutcome, type SubscriptionWrite } from '../../../consent/consent-rules.js';
 import { shardOf } from '../../../domain/sharding.js';
@@ -161,26 +162,16 @@ export class SubscriberTable {
   }
 
   async queryPartition(phone: string, sortKeyPrefix: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: sortKeyPrefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
-          ExpressionAttributeValues: {
-            ':pk': keys.subscriberPartition(phone),
-            ...(sortKeyPrefix ? { ':prefix': sortKeyPrefix } : {}),
-          },
-          ExclusiveStartKey: cursor,
-          // A resident's own records, read to act on them (a STOP removes the subscriptions it
-          // finds): one written a moment ago by a JOIN must be seen, or it outlives the STOP.
-          ConsistentRead: true,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
-    return items;
+    return queryEveryPage(this.documents, {
+      TableName: this.tableName,
+      KeyConditionExpression: sortKeyPrefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+      ExpressionAttributeValues: {
+        ':pk': keys.subscriberPartition(phone),
+        ...(sortKeyPrefix ? { ':prefix': sortKeyPrefix } : {}),
+      },
+      // A resident's own records, read to act on them (a STOP removes the subscriptions it
+      // finds): one written a moment ago by a JOIN must be seen, or it outlives the STOP.
+      ConsistentRead: true,
+    });
   }
 }
