@@ -21,6 +21,8 @@ export async function startBench(options: Options, mps: number | undefined): Pro
   log(`starting the local stack (in-memory, provider ${mps ?? 'unlimited'} msg/s answering in ${options.latencyMs} ms, receipts (${options.receipts}) after ${options.receiptDelayMs} ms)`);
   const stack = await startLocalStack({
     port: 0,
+    // As npm start runs them: off the thread the functions share, as DynamoDB and SQS are in AWS.
+    emulatorsInThread: true,
     twilio: { authToken: 'bench-twilio-token' },
     sandbox: { messagesPerSecond: mps, failureRate: 0, receiptDelayMs: options.receiptDelayMs, receipts: options.receipts, latencyMs: options.latencyMs },
     settings: { topicShards: options.shards },

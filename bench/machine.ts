@@ -13,18 +13,28 @@ interface MachineSample {
   /** Cumulative CPU time of this process (user + system, µs). */
   cpuMicros: number;
   host: CpuTimes | undefined;
+  /** The same for the emulators' thread (dynalite and SQS), when they run on one of their own. */
+  emulators: { active: number; idle: number } | undefined;
+}
+
+function emulatorSamples(samples: MachineSample[]): { at: number; active: number; idle: number }[] {
+  return samples.flatMap(({ at, emulators }) => (emulators ? [{ at, ...emulators }] : []));
 }
 
 /**
  * How busy this machine was, sampled every second, so any window (the busiest sender's sending
  * window, or one second of the timeline) can be read back afterwards. The event-loop utilisation
- * is the one that matters for the local stack: it is one Node process, so when its one thread is
- * busy all the time, everything in it waits, however many cores are idle.
+ * is the one that matters for the local stack: every function runs on one thread, so when it is
+ * busy all the time, everything on it waits, however many cores are idle; the emulators' thread
+ * (dynalite and SQS), when they have one, is sampled too.
  */
 export class MachineSampler {
   readonly samples: MachineSample[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly lateness = new TimerLateness();
+
+  /** @param emulatorsEventLoop the emulators' thread's event loop so far (undefined: they share the stack's thread). */
+  constructor(private readonly emulatorsEventLoop: () => { active: number; idle: number } | undefined = () => undefined) {}
 
   start(): void {
     this.sample();
@@ -42,7 +52,7 @@ export class MachineSampler {
   sample(): void {
     const { active, idle } = performance.eventLoopUtilization();
     const { user, system } = process.cpuUsage();
-    this.samples.push({ at: Date.now(), active, idle, cpuMicros: user + system, host: cpuTimes() });
+    this.samples.push({ at: Date.now(), active, idle, cpuMicros: user + system, host: cpuTimes(), emulators: this.emulatorsEventLoop() });
   }
 
   /**
@@ -54,12 +64,13 @@ export class MachineSampler {
     const before = this.samples.filter((sample) => sample.at <= from).at(-1) ?? this.samples[0];
     const after = this.samples.find((sample) => sample.at >= to) ?? this.samples.at(-1);
     if (!before || !after || after.at <= before.at) {
-      return { from, to, eventLoopUtilisation: undefined, cpuCoresBusy: undefined, hostStealShare: undefined };
+      return { from, to, eventLoopUtilisation: undefined, emulatorsEventLoopUtilisation: undefined, cpuCoresBusy: undefined, hostStealShare: undefined };
     }
     return {
       from: before.at,
       to: after.at,
       eventLoopUtilisation: utilisationBetween(this.samples, from, to) ?? undefined,
+      emulatorsEventLoopUtilisation: utilisationBetween(emulatorSamples(this.samples), from, to) ?? undefined,
       cpuCoresBusy: (after.cpuMicros - before.cpuMicros) / 1000 / (after.at - before.at),
       hostStealShare: stolenShare(before.host, after.host),
       lateTimerShare: lateShareBetween(this.lateness.stalls, from, to, lateToleranceMs),

@@ -107,6 +107,7 @@ export async function measureBroadcast(bench: Bench, memory: MemorySampler, opti
     localMachine: {
       window: 'the busiest sender’s first to last send',
       eventLoopUtilisation: load.eventLoopUtilisation,
+      emulatorsEventLoopUtilisation: load.emulatorsEventLoopUtilisation,
       cpuCoresBusy: load.cpuCoresBusy,
       hostStealShare: load.hostStealShare,
       lateTimerShare: load.lateTimerShare,

@@ -8,13 +8,14 @@ export function notesFor(
     provider: { throttled: number };
     sendJobReceiveCounts: Record<string, Record<string, number>>;
     lostBreakdown: { inDeadLetterQueues: number; jobDeletedUnfinished: number };
-    localMachine: { eventLoopUtilisation?: number; cpuCoresBusy?: number; hostStealShare?: number; lateTimerShare?: number };
+    localMachine: { eventLoopUtilisation?: number; emulatorsEventLoopUtilisation?: number; cpuCoresBusy?: number; hostStealShare?: number; lateTimerShare?: number };
   },
   mps: number | undefined,
 ): string[] {
   const notes: string[] = [];
   const rate = rateNote(run.timings.achievedSendRate, mps, run.timings.peakSendsInOneSecond ?? 0, {
     eventLoopUtilisation: run.localMachine.eventLoopUtilisation,
+    emulatorsEventLoopUtilisation: run.localMachine.emulatorsEventLoopUtilisation,
     cpuCoresBusy: run.localMachine.cpuCoresBusy,
     hostStealShare: run.localMachine.hostStealShare,
     lateTimerShare: run.localMachine.lateTimerShare,

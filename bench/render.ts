@@ -115,7 +115,7 @@ export function render(
     ),
   );
   lines.push('');
-  lines.push('LAMBDA (durations observed locally: one process, 2 cores, dynalite in-process — pessimistic for AWS)');
+  lines.push('LAMBDA (durations observed locally: one process, 2 cores, dynalite on a thread beside the functions — pessimistic for AWS)');
   lines.push(
     table(
       ['function', 'invocations', 'avg ms', 'max ms', 'MB', 'GB-s', 'cost', 'avg ms at AWS latencies'],
@@ -148,11 +148,12 @@ export function render(
   );
   const machine = main.localMachine;
   lines.push(
-    `LOCAL MACHINE over ${machine.window}: event loop busy ${percent(machine.eventLoopUtilisation ?? NaN, 0)} of the time, ${fixed(machine.cpuCoresBusy ?? NaN, 2)} CPU cores busy, ` +
+    `LOCAL MACHINE over ${machine.window}: event loop busy ${percent(machine.eventLoopUtilisation ?? NaN, 0)} of the time` +
+      `${machine.emulatorsEventLoopUtilisation === undefined ? '' : ` (the emulators' thread ${percent(machine.emulatorsEventLoopUtilisation, 0)})`}, ${fixed(machine.cpuCoresBusy ?? NaN, 2)} CPU cores busy, ` +
       `${machine.hostStealShare === undefined ? 'host steal time unknown' : `${fixed(100 * machine.hostStealShare, 1)}% of CPU time stolen by the host`}; ` +
       `${machine.lateTimerShare === undefined ? '' : `timers ran too late for a send ${percent(machine.lateTimerShare)} of the time; `}` +
-      `${fixed(machine.sdkRequestsPerSecond ?? NaN, 0)} SDK requests/s over the broadcast. The emulators and every function share one Node process and its one JavaScript thread: ` +
-      `only an event loop busy ≥ ${SATURATED_EVENT_LOOP * 100}% of the time (or steal ≥ ${HIGH_STEAL * 100}%), or timers late often enough to cost the missing slots, makes this machine the limit. Rate verdict: ${main.rateVerdict}.`,
+      `${fixed(machine.sdkRequestsPerSecond ?? NaN, 0)} SDK requests/s over the broadcast. Every function runs on one JavaScript thread, dynalite and the SQS emulator on a second: ` +
+      `only either event loop busy ≥ ${SATURATED_EVENT_LOOP * 100}% of the time (or steal ≥ ${HIGH_STEAL * 100}%), or timers late often enough to cost the missing slots, makes this machine the limit. Rate verdict: ${main.rateVerdict}.`,
   );
   lines.push('');
   lines.push(...timelineLines(main.timeline));
@@ -208,7 +209,7 @@ export function render(
   lines.push('NOTES');
   for (const note of [
     ...notes,
-    "One Node process runs dynalite, the SQS emulator, every function and the sandbox: rates and durations are this machine's, not AWS's.",
+    "One Node process runs every function and the sandbox on one thread, dynalite and the SQS emulator on a second: rates and durations are this machine's, not AWS's.",
     'The bench follows progress through DynamoDB/SQS clients of its own, not counted above; the API counts are read once at the end.',
     `${stackErrors} errors were reported by the local stack's pollers (stackErrors in the JSON).`,
   ]) {

@@ -19,7 +19,7 @@ export async function sendBroadcast(bench: Bench, memory: MemorySampler, options
   await sleep(1_000); // let the pollers settle into idle polling
   collectGarbage();
   memory.start();
-  const machine = new MachineSampler();
+  const machine = new MachineSampler(() => bench.stack.emulatorsEventLoop());
   machine.start();
   const baseline = memory.sample();
   const beforeBroadcast = bench.snapshot();

@@ -3,9 +3,9 @@ import { fixed, percent } from './text-format.js';
 
 /**
  * Whether a run's busiest sender kept to its provider's rate, and when it did not, whether the
- * machine or the engine is to blame. The whole local stack is one Node process: when its one
- * JavaScript thread is busy nearly all the time (event-loop utilisation near 1), or the host takes
- * the CPU away (steal), every part of the stack runs late and the rate says more about the machine
+ * machine or the engine is to blame. The whole local stack is one Node process, every function on
+ * one JavaScript thread and the emulators on another: when either is busy nearly all the time
+ * (event-loop utilisation near 1), or the host takes the CPU away (steal), every part of the stack runs late and the rate says more about the machine
  * than about crier. Otherwise the machine had room, and a rate left unused is the engine's doing.
  */
 
@@ -19,8 +19,10 @@ export const HIGH_STEAL = 0.1;
 export type RateVerdict = 'met' | 'NOT MET' | 'machine-bound' | 'n/a';
 
 export interface MachineLoad {
-  /** performance.eventLoopUtilization() over the sending window, 0–1. */
+  /** performance.eventLoopUtilization() over the sending window, 0–1: the thread every function runs on. */
   eventLoopUtilisation: number | undefined;
+  /** The same for the emulators' thread (dynalite and SQS), when they run on one of their own; absent otherwise. */
+  emulatorsEventLoopUtilisation?: number | undefined;
   /**
    * The share of the sending window in which a timer ran later than a send may leave after its
    * slot (bench/timer-lateness.ts): the share of slots this machine alone made too late to use,
@@ -45,7 +47,9 @@ export function pacedShare(achievedRate: number | undefined, providerRate: numbe
 }
 
 export function machineSaturated(load: MachineLoad): boolean {
-  return (load.eventLoopUtilisation ?? 0) >= SATURATED_EVENT_LOOP || (load.hostStealShare ?? 0) >= HIGH_STEAL;
+  // A saturated emulators' thread answers every DynamoDB and SQS request late: the functions wait on the machine too.
+  const busiestLoop = Math.max(load.eventLoopUtilisation ?? 0, load.emulatorsEventLoopUtilisation ?? 0);
+  return busiestLoop >= SATURATED_EVENT_LOOP || (load.hostStealShare ?? 0) >= HIGH_STEAL;
 }
 
 /**
@@ -74,7 +78,8 @@ export function rateNote(achievedRate: number | undefined, providerRate: number 
   const verdict = rateVerdict(share, load);
   if (verdict === 'met' || verdict === 'n/a' || achievedRate === undefined || !providerRate) return undefined;
   const machine =
-    `event loop busy ${percent(load.eventLoopUtilisation ?? NaN, 0)} of the time, ${fixed(load.cpuCoresBusy ?? NaN, 2)} CPU cores busy, ` +
+    `event loop busy ${percent(load.eventLoopUtilisation ?? NaN, 0)} of the time` +
+    `${load.emulatorsEventLoopUtilisation === undefined ? '' : ` (the emulators' ${percent(load.emulatorsEventLoopUtilisation, 0)})`}, ${fixed(load.cpuCoresBusy ?? NaN, 2)} CPU cores busy, ` +
     `${load.hostStealShare === undefined ? 'steal unknown' : `${percent(load.hostStealShare, 0)} stolen by the host`}` +
     `${load.lateTimerShare === undefined ? '' : `, timers too late for a send ${percent(load.lateTimerShare)} of the time`}`;
   const achieved =

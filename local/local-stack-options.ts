@@ -13,6 +13,12 @@ export interface LocalStackOptions {
   host?: string;
   /** The URL providers call; defaults to http://localhost:<port>. */
   publicBaseUrl?: string;
+  /**
+   * Runs dynalite and the SQS emulator on a thread of their own (emulators-in-thread.ts), off the
+   * thread every function runs on, as `npm start` and the bench do. Most tests leave them on the
+   * stack's thread, which starts a moment sooner; first-path.test.ts starts its stack as npm start does.
+   */
+  emulatorsInThread?: boolean;
   /** Where DynamoDB keeps its files; undefined keeps everything in memory (tests). */
   dataDir?: string;
   /** The operator API key; generated (and kept in dataDir) when not given. */

@@ -24,6 +24,7 @@ async function main(): Promise<void> {
 
   const stack = await startLocalStack({
     ...options,
+    emulatorsInThread: true,
     bootstrapKey: operatorKey,
     staffPassword: staffPassword.password,
     // Rotating rewrites the file; a key given in CRIER_BOOTSTRAP_KEY is that variable's to change.

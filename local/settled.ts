@@ -12,6 +12,8 @@ export async function settled(
   queues: Record<QueueId, ProvisionedQueue>,
   workers: { busy: boolean }[],
   timeoutMs: number,
+  /** Resolves once the table's changes so far have reached the stream consumers (see emulators-in-thread.ts). */
+  changesDelivered: () => Promise<void>,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let quietRounds = 0;
@@ -32,6 +34,7 @@ export async function settled(
         );
       }),
     );
+    await changesDelivered();
     const idle = depths.every((depth) => depth === 0) && workers.every((worker) => !worker.busy);
     quietRounds = idle ? quietRounds + 1 : 0;
     // Two quiet looks in a row: a handler may be between receiving and enqueueing.

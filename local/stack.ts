@@ -5,6 +5,7 @@ import { awsClients } from '../shared/adapters/aws-clients.js';
 import { buildConsoleAssets } from '../console/build-assets.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { startDynamo, startSqs, type RunningEmulator } from './emulators.js';
+import { startEmulatorsThread } from './emulators-in-thread.js';
 import { DEFAULT_HOST, listenUrls } from './listen-address.js';
 import { InvocationIoGate } from './invocation-io.js';
 import { ensureQueues, ensureTable, type ProvisionedQueue } from './provision.js';
@@ -43,6 +44,8 @@ export interface LocalStack {
   awsSmsTopicArn: string;
   /** Resolves once no queue function is working and the queues look empty. */
   settled(timeoutMs?: number): Promise<void>;
+  /** The emulators' own thread's event loop so far (busy and idle ms); undefined when they run on the stack's thread (emulatorsInThread). */
+  emulatorsEventLoop(): { active: number; idle: number } | undefined;
   /**
    * Disables a queue's event source, as disabling a Lambda event source mapping does: nothing more
    * is received from it, and this resolves once the invocations under way have ended. Tests use it
@@ -65,6 +68,22 @@ export interface LocalStack {
 }
 
 let started = false;
+
+/** The emulators, on this thread or their own (emulators-in-thread.ts), and how to wait for the table's changes to reach the stream. */
+async function startEmulators(
+  dynamoPath: string | undefined,
+  ownThread: boolean,
+): Promise<{ dynamo: RunningEmulator; sqs: RunningEmulator; flushed: () => Promise<void>; eventLoop?: () => { active: number; idle: number } }> {
+  if (ownThread) return startEmulatorsThread(dynamoPath);
+  const dynamo = await startDynamo(dynamoPath);
+  try {
+    // On this thread a change reaches the stream as the write is made.
+    return { dynamo, sqs: await startSqs(), flushed: () => Promise.resolve() };
+  } catch (error) {
+    await dynamo.close();
+    throw error;
+  }
+}
 
 /**
  * The whole gateway on one machine, with the same handler code as AWS: dynalite for DynamoDB,
@@ -99,10 +118,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // The console's stylesheet and scripts (compiled from Sass; skipped when already current).
     buildConsoleAssets();
-    const dynamo = await startDynamo(options.dataDir ? join(options.dataDir, 'dynamodb') : undefined);
-    emulators.push(dynamo);
-    const sqsEmulator = await startSqs();
-    emulators.push(sqsEmulator);
+    const { dynamo, sqs: sqsEmulator, flushed, eventLoop } = await startEmulators(options.dataDir ? join(options.dataDir, 'dynamodb') : undefined, options.emulatorsInThread ?? false);
+    emulators.push(dynamo, sqsEmulator);
     pointAwsSdkAt(dynamo.endpoint, sqsEmulator.endpoint);
 
     const { dynamo: dynamoClient, documents, sqs, secrets } = awsClients();
@@ -134,7 +151,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       queues,
       tableName: TABLE_NAME,
       awsSmsTopicArn: LOCAL_AWS_SMS_TOPIC_ARN,
-      settled: (timeoutMs = 30_000) => settled(sqs, queues, workers.all(), timeoutMs),
+      emulatorsEventLoop: () => eventLoop?.(),
+      settled: (timeoutMs = 30_000) => settled(sqs, queues, workers.all(), timeoutMs, flushed),
       pauseConsumer: (queue) => workers.consumer(queue).stop(),
       resumeConsumer: (queue) => workers.consumer(queue).start(),
       loseDeletes: (queue, batches) => workers.consumer(queue).loseNextDeletes(batches),

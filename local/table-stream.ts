@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import type { TableStreamTrigger } from '../functions/catalog-types.js';
 import type { FunctionId } from '../functions/catalog.js';
 import type { LocalInvoke } from './lambda-runtime.js';
+import { listenToTableChanges, type ItemImage, type TableChangeListener } from './dynalite-changes.js';
 import { matchesFilter } from './stream-filter.js';
 
 /** One change as DynamoDB Streams shows it (NEW_AND_OLD_IMAGES), images in attribute-value form. */
@@ -34,35 +34,6 @@ export interface TableStreamEvent {
   isWindowTerminatedEarly: boolean;
 }
 
-type ItemImage = Record<string, unknown>;
-type Capture = (tableName: string, before: ItemImage | undefined, after: ItemImage | undefined) => void;
-
-interface DynaliteDb {
-  updateIndexes: (store: unknown, table: { TableName: string }, before: ItemImage | null | undefined, after: ItemImage | null | undefined, done: (error?: unknown) => void) => void;
-}
-
-const captures = new Set<Capture>();
-let hooked = false;
-
-/**
- * dynalite (the local DynamoDB) has no streams. Every PutItem, UpdateItem and DeleteItem it runs
- * passes the item as it was and as it will be to one internal function (`updateIndexes`, under the
- * item's lock, just before the write is stored), so wrapping that function sees each change once,
- * in the order the item took them: the same view DynamoDB Streams gives. BatchWriteItem does not
- * pass through it; crier never batch-writes an item a stream consumer reads.
- */
-function hookDynalite(): void {
-  if (hooked) return;
-  hooked = true;
-  const db = createRequire(import.meta.url)('dynalite/db') as DynaliteDb;
-  const updateIndexes = db.updateIndexes;
-  db.updateIndexes = (store, table, before, after, done) =>
-    updateIndexes(store, table, before, after, (error) => {
-      if (!error) for (const capture of captures) capture(table.TableName, before ?? undefined, after ?? undefined);
-      done(error);
-    });
-}
-
 /** The one shard of the local stream: sequence numbers only grow, as within a DynamoDB Streams shard. */
 const LOCAL_SHARD = 'shardId-00000000000000000001-local';
 
@@ -79,7 +50,8 @@ export class TableStreamPoller {
   private loop: Promise<void> = Promise.resolve();
   private inFlight = false;
   private wake: () => void = () => undefined;
-  private readonly capture: Capture;
+  private readonly capture: TableChangeListener;
+  private stopListening: () => void = () => undefined;
   readonly stats = { records: 0, batches: 0, failures: 0 };
 
   constructor(
@@ -102,15 +74,14 @@ export class TableStreamPoller {
 
   start(): void {
     if (this.running) return;
-    hookDynalite();
-    captures.add(this.capture);
+    this.stopListening = listenToTableChanges(this.capture);
     this.running = true;
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    captures.delete(this.capture);
+    this.stopListening();
     this.wake();
     await this.loop;
   }

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { tracer } from '../platform/tracer.js';
+import { traced } from '../platform/tracer.js';
 
 /**
  * One client of each kind per process, created at first use (not at module load), so the local
@@ -14,12 +14,12 @@ let clients: { dynamo: DynamoDBClient; documents: DynamoDBDocumentClient; sqs: S
 
 export function awsClients() {
   if (!clients) {
-    const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
+    const dynamo = traced(new DynamoDBClient({}));
     clients = {
       dynamo,
       documents: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
-      sqs: tracer.captureAWSv3Client(new SQSClient({})),
-      secrets: tracer.captureAWSv3Client(new SecretsManagerClient({})),
+      sqs: traced(new SQSClient({})),
+      secrets: traced(new SecretsManagerClient({})),
     };
   }
   return clients;

@@ -5,7 +5,7 @@ import { tracer } from '../platform/tracer.js';
 
 /**
  * What every function's runtime wraps its handler in, outermost: an X-Ray subsegment for the
- * invocation, and the metrics it recorded written at its end, whether it succeeded or failed.
+ * invocation (where the process traces: see tracesHere), and the metrics it recorded written at its end, whether it succeeded or failed.
  *
  * The handler's response and errors are kept out of traces: a response may hold a resident's
  * profile, and an error message a number (a provider's "The 'To' number +44… is not valid"). X-Ray
@@ -13,7 +13,7 @@ import { tracer } from '../platform/tracer.js';
  * request id, and the trace still shows the invocation failed.
  */
 export function observability(): MiddlewareObj[] {
-  return [captureLambdaHandler(tracer, { captureResponse: false }), flushMetrics()];
+  return [...(tracer ? [captureLambdaHandler(tracer, { captureResponse: false })] : []), flushMetrics()];
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   priceTableSchema,
   previewWarningCodes,
   smsPreview,
+  smsSegmentsOf,
   withGsmReplacements,
   type PreviewWarningCode,
   type PriceTable,
@@ -282,5 +283,22 @@ describe('estimateCost', () => {
         expect(Number.isInteger(Math.round(cost.total * 100))).toBe(true);
       }),
     );
+  });
+});
+
+describe('smsSegmentsOf: the same text counted again and again in a broadcast', () => {
+  it('answers the same count for a text asked again, after hundreds of other texts have pushed it out of those kept', () => {
+    // Prepare
+    const long = 'A'.repeat(161);
+    const others = Array.from({ length: 300 }, (_, index) => `Road closed at junction ${index} – use the diversion`);
+
+    // Act
+    const first = smsSegmentsOf(long);
+    const counts = others.map((text) => smsSegmentsOf(text));
+    const again = smsSegmentsOf(long);
+
+    // Assess: 161 GSM-7 characters are two segments; each other text is UCS-2 (the en dash), one segment.
+    expect([first, again]).toEqual([2, 2]);
+    expect(new Set(counts)).toEqual(new Set([1]));
   });
 });

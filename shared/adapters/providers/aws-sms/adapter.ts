@@ -11,7 +11,7 @@ import type { MessagingProvider, OutboundText, ProviderAcceptance } from '../../
 import { awsSmsErrorKind } from './error-codes.js';
 import { MESSAGE_ID_CONTEXT_KEY } from './message-context.js';
 import { parseAwsSmsSettings, type AwsSmsSettings, type awsSmsSettingsSchema } from './settings.js';
-import { tracer } from '../../../platform/tracer.js';
+import { traced } from '../../../platform/tracer.js';
 
 const PROVIDER = 'aws-sms';
 
@@ -41,7 +41,7 @@ export class AwsSmsProvider implements MessagingProvider {
     const timeoutMs = options.timeoutMs ?? DEFAULT_AWS_SMS_TIMEOUT_MS;
     this.#client =
       options.client ??
-      tracer.captureAWSv3Client(new PinpointSMSVoiceV2Client({
+      traced(new PinpointSMSVoiceV2Client({
         region: this.#settings.AWS_REGION,
         // One retry policy only: ours. The SDK's standard retries would resend after a timeout or
         // a reset connection, when AWS may already have taken the message (SendTextMessage is
