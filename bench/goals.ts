@@ -16,6 +16,8 @@ export interface GoalInputs {
   mps: number | undefined;
   achievedRate: number | undefined;
   throttled: number;
+  /** Of the 429s, those whose send left over a second after the one that opened its window (rate-refusals.ts). */
+  throttledLeftApart: number;
   sends: number;
   duplicates: number;
   /** Never sent nor skipped, and known not to be coming (dead-lettered, or their job left the queue). */
@@ -48,7 +50,10 @@ export function evaluateGoals(inputs: GoalInputs): Goal[] {
     {
       goal: '429s from the provider, share of sends',
       target: '< 0.1%',
-      measured: `${inputs.throttled} / ${inputs.sends} = ${percent(throttledShare, 2)}${neverAtLimit ? ' (the rate limit was never reached: untested)' : ''}`,
+      measured:
+        `${inputs.throttled} / ${inputs.sends} = ${percent(throttledShare, 2)}` +
+        `${inputs.throttled > 0 ? `; ${inputs.throttledLeftApart} of them left over a second after the send that opened their provider second (the journey bunched them, not the pacing)` : ''}` +
+        `${neverAtLimit ? ' (the rate limit was never reached: untested)' : ''}`,
       met: inputs.sends > 0 && !neverAtLimit ? throttledShare < 0.001 : undefined,
     },
     { goal: 'duplicate sends', target: '0', measured: String(inputs.duplicates), met: inputs.duplicates === 0 },

@@ -77,6 +77,14 @@ export class InvocationRecorder {
   private readonly http = new Map<string, HttpCallStats>();
   private readonly providerAnswers = new Map<string, Record<string, number>>();
   private readonly receiveCounts = new Map<string, Record<string, number>>();
+  /** When each broadcast message's provider requests left the sender (epoch ms), every attempt: see rate-refusals.ts. */
+  readonly providerDepartures = new Map<string, number[]>();
+
+  recordProviderDeparture(messageId: string, at: number): void {
+    const departures = this.providerDepartures.get(messageId);
+    if (departures) departures.push(at);
+    else this.providerDepartures.set(messageId, [at]);
+  }
 
   recordReceiveCount(functionId: string, receiveCount: string): void {
     const counts = this.receiveCounts.get(functionId) ?? {};
@@ -231,12 +239,12 @@ export function instrumentStreamPollers(recorder: InvocationRecorder): void {
 const PROVIDER_ROUTE = 'provider API (sandbox sends)';
 
 /** A broadcast message's id is `<broadcast id>-<number>` (see `broadcastMessageId`); replies have others. */
-function broadcastOf(body: unknown): { broadcastId: string; channel: string | undefined } | undefined {
+function broadcastOf(body: unknown): { messageId: string; broadcastId: string; channel: string | undefined } | undefined {
   if (typeof body !== 'string') return undefined;
   try {
     const { messageId, channel } = JSON.parse(body) as { messageId?: unknown; channel?: unknown };
     if (typeof messageId !== 'string' || !/^[0-9a-zA-Z]{26}-\d+$/.test(messageId)) return undefined;
-    return { broadcastId: messageId.split('-')[0]!, channel: typeof channel === 'string' ? channel : undefined };
+    return { messageId, broadcastId: messageId.split('-')[0]!, channel: typeof channel === 'string' ? channel : undefined };
   } catch {
     return undefined;
   }
@@ -259,6 +267,7 @@ export function instrumentFetch(recorder: InvocationRecorder): void {
     const route = routeOf(url, method);
     if (!route) return original(input, init);
     const broadcast = route === PROVIDER_ROUTE ? broadcastOf(init?.body) : undefined;
+    if (broadcast) recorder.recordProviderDeparture(broadcast.messageId, Date.now());
     const started = performance.now();
     try {
       const response = await original(input, init);

@@ -2,6 +2,7 @@ import type { BroadcastView } from './admin-api.js';
 import { countsBetween, totals } from './request-counts.js';
 import { accountRecipients, timelineOf, waitForReceipts } from './broadcast-outcome.js';
 import type { Audience, Bench, Sent } from './cell-state.js';
+import { judgeRateRefusals } from './rate-refusals.js';
 import { evaluateGoals } from './goals.js';
 import { timingBetween } from './lambda-timing.js';
 import type { MemorySampler } from './memory.js';
@@ -34,10 +35,15 @@ export async function measureBroadcast(bench: Bench, memory: MemorySampler, opti
   const fanOutRate = fanOutSeconds && sent.watched.targetedAtFanOut ? sent.watched.targetedAtFanOut / fanOutSeconds : undefined;
   const rate = achievedRate(sends);
   const { lostBreakdown } = accounted;
+  const refusals = judgeRateRefusals(
+    bench.stack.sandbox.rateRefusals.filter((refusal) => refusal.messageId.startsWith(`${sent.id}-`)),
+    bench.recorder.providerDepartures,
+  );
   const goals = evaluateGoals({
     mps,
     achievedRate: rate,
     throttled: answers.throttled,
+    throttledLeftApart: refusals.leftOverASecondApart,
     sends: answers.accepted,
     duplicates: accounted.recipients.extraMessages,
     lost: accounted.recipients.neverSentNorSkipped - lostBreakdown.stillQueuedAtTimeout,
@@ -76,6 +82,7 @@ export async function measureBroadcast(bench: Bench, memory: MemorySampler, opti
     rateVerdict: rateVerdict(share, load),
     provider: {
       ...answers,
+      rateRefusals: refusals,
       sandboxStats: {
         accepted: afterReceipts.stats.accepted - sent.beforeBroadcast.stats.accepted,
         throttled: afterReceipts.stats.throttled - sent.beforeBroadcast.stats.throttled,

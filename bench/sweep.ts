@@ -105,7 +105,7 @@ function verdictOf(outcome: CellOutcome): string {
 export function sweepRows(outcomes: CellOutcome[]): string[][] {
   return outcomes.map((outcome) => {
     const main = outcome.main;
-    if (!main) return [String(outcome.rate), String(outcome.latencyMs), String(outcome.residents), '', '', '', '', '', '', '', '', '', '', '', `no result: ${outcome.error}`];
+    if (!main) return [String(outcome.rate), String(outcome.latencyMs), String(outcome.residents), '', '', '', '', '', '', '', '', '', '', '', '', `no result: ${outcome.error}`];
     const machine = main.localMachine;
     const accepted = main.provider.accepted;
     const queued = main.lostBreakdown.stillQueuedAtTimeout;
@@ -117,6 +117,7 @@ export function sweepRows(outcomes: CellOutcome[]): string[][] {
       main.timings.achievedSendRate === undefined ? 'n/a' : fixed(main.timings.achievedSendRate, 1),
       percent(main.timings.achievedShareOfPacedRate ?? NaN),
       accepted > 0 ? percent(main.provider.throttled / accepted, 2) : 'n/a',
+      `${main.provider.rateRefusals.leftOverASecondApart} of ${main.provider.rateRefusals.refusals}`,
       String(main.recipients.extraMessages),
       `${main.recipients.neverSentNorSkipped - queued}${queued ? ` (+${queued} queued)` : ''}`,
       fixed(machine.eventLoopUtilisation ?? NaN, 2),
@@ -136,11 +137,11 @@ export function renderSweep(outcomes: CellOutcome[], options: Options): string {
       `broadcast to ${options.topics} topics, no urgent run, receipts (${options.receipts}) after ${options.receiptDelayMs} ms, local concurrency ${options.concurrency}`,
     '',
     table(
-      ['msg/s', 'latency ms', 'residents', 'recipients', 'achieved/s', 'share', '429s', 'duplicates', 'lost', 'event loop', 'emulators', 'late timers', 'cores', 'steal', 'verdict'],
+      ['msg/s', 'latency ms', 'residents', 'recipients', 'achieved/s', 'share', '429s', '429s left apart', 'duplicates', 'lost', 'event loop', 'emulators', 'late timers', 'cores', 'steal', 'verdict'],
       sweepRows(outcomes),
     ),
     '',
-    'achieved/s: the busiest sender, first to last send; share: of the provider rate less the 2% headroom (met: ≥ 95%); 429s: share of accepted sends; ' +
+    'achieved/s: the busiest sender, first to last send; share: of the provider rate less the 2% headroom (met: ≥ 95%); 429s: share of accepted sends; 429s left apart: those whose send left the sender over a second after the send that opened the provider’s one-second window it fell in (the journey there bunched them, not the pacing; bench/rate-refusals.ts); ' +
       'event loop: utilisation of the JavaScript thread every function runs on, over the sending window; emulators: the same for the thread dynalite and the SQS emulator run on; late timers: share of that window in which a timer ran later than a send may leave after its slot (slots the machine, not the engine, cost); ' +
         'cores: CPU cores busy; machine-bound: under 95% with either event loop ≥ 0.9 or steal ≥ 10%, or with share + late timers ≥ 95%.',
   ];

@@ -69,6 +69,20 @@ const sendRequestSchema = z.object({
   from: z.object({ kind: z.string().min(1), address: z.string().min(1) }).optional(),
 });
 
+/**
+ * A send answered 429 for the rate: when it came, and the send that opened the one-second window it
+ * fell in (times as the sandbox saw them arrive, epoch ms). The bench compares them with when the
+ * two left the sender: a provider counts arrivals, and the journey between can bunch sends up.
+ */
+export interface RateRefusal {
+  messageId: string;
+  arrivedAt: number;
+  windowOpenedBy: { messageId: string; arrivedAt: number };
+}
+
+/** Rate refusals kept (the newest): enough for any bench run; a long-running npm start does not grow with them. */
+const KEPT_RATE_REFUSALS = 10_000;
+
 /** A burst of 429s: every send answered "Too Many Requests" for the next N sends, or for a while. */
 export type ThrottleBurst = { sends: number } | { forMs: number };
 
@@ -94,7 +108,7 @@ export class Sandbox {
    * Each sandbox counts each address's rate on its own, as a real provider meters each sender (an
    * SMS number, a WhatsApp number) on its own; crier paces each identity the same way.
    */
-  private readonly rateWindows = new Map<string, { startedAt: number; sent: number }>();
+  private readonly rateWindows = new Map<string, { startedAt: number; sent: number; openedBy: string }>();
   private readonly failureRates: Record<SandboxName, number>;
   private readonly faults: Record<SandboxName, ArmedFaults> = { sandbox: noFaults(), 'sandbox-b': noFaults() };
   private readonly pendingReceipts = new Set<NodeJS.Timeout>();
@@ -102,6 +116,8 @@ export class Sandbox {
   private readonly hungResponses = new Set<ServerResponse>();
   /** Counters the benchmark and the fault tests read (both sandboxes together). */
   readonly stats = { accepted: 0, throttled: 0, failed: 0, hung: 0 };
+  /** The sends answered 429 for the rate (not a test's burst), oldest first; see RateRefusal. */
+  readonly rateRefusals: RateRefusal[] = [];
 
   constructor(private readonly options: SandboxOptions) {
     this.failureRates = { sandbox: options.failureRate, 'sandbox-b': options.failureRateB ?? 0 };
@@ -177,7 +193,7 @@ export class Sandbox {
       return;
     }
     const from = parsed.from?.address ?? (parsed.channel === 'sms' ? this.options.smsFrom : this.options.whatsappFrom);
-    if (this.inThrottleBurst(faults) || this.overRate(`${sandbox}:${parsed.channel}:${from}`)) {
+    if (this.inThrottleBurst(faults) || this.overRate(`${sandbox}:${parsed.channel}:${from}`, parsed.messageId)) {
       this.stats.throttled += 1;
       reply(response, 429, { code: 20429, message: 'Too Many Requests' });
       return;
@@ -216,22 +232,24 @@ export class Sandbox {
     return Date.now() < faults.throttledUntil;
   }
 
-  /** A fixed one-second window, as simple providers count: above the rate in a second, 429. */
-  private overRate(sender: string): boolean {
+  /**
+   * A fixed one-second window, as simple providers count: it opens at the first send after the
+   * last one closed, and above the rate within it, 429.
+   */
+  private overRate(sender: string, messageId: string): boolean {
     const limit = this.options.messagesPerSecond;
     if (limit === undefined) return false;
+    const now = Date.now();
     let window = this.rateWindows.get(sender);
-    if (!window) {
-      window = { startedAt: 0, sent: 0 };
+    if (!window || now - window.startedAt >= 1000) {
+      window = { startedAt: now, sent: 0, openedBy: messageId };
       this.rateWindows.set(sender, window);
     }
-    const now = Date.now();
-    if (now - window.startedAt >= 1000) {
-      window.startedAt = now;
-      window.sent = 0;
-    }
     window.sent += 1;
-    return window.sent > limit;
+    if (window.sent <= limit) return false;
+    if (this.rateRefusals.length >= KEPT_RATE_REFUSALS) this.rateRefusals.shift();
+    this.rateRefusals.push({ messageId, arrivedAt: now, windowOpenedBy: { messageId: window.openedBy, arrivedAt: window.startedAt } });
+    return true;
   }
 
   private scheduleReceipt(message: SandboxMessage, callbackUrl: string): void {

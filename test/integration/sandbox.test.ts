@@ -182,6 +182,26 @@ describe('SandboxProvider and the local Sandbox', () => {
     expect(error).toMatchObject({ provider: 'sandbox', kind: 'throttled', retryable: true, providerCode: '429' });
     expect(sandbox.stats).toEqual({ accepted: 2, throttled: 1, failed: 0, hung: 0 });
     expect(await outbox()).toHaveLength(2);
+    // The bench reads which send opened the second a 429 fell in, to compare when the two left.
+    const [first] = (await outbox()).map((message) => message.messageId);
+    expect(sandbox.rateRefusals).toEqual([
+      { messageId: expect.any(String), arrivedAt: expect.any(Number), windowOpenedBy: { messageId: first, arrivedAt: expect.any(Number) } },
+    ]);
+    const [refusal] = sandbox.rateRefusals;
+    expect(refusal!.arrivedAt - refusal!.windowOpenedBy.arrivedAt).toBeLessThan(1000);
+  });
+
+  it('keeps no rate refusal for a burst of 429s a test armed', async () => {
+    // Prepare
+    const { provider, sandbox } = await startSandbox({ messagesPerSecond: 2 });
+    sandbox.throttle('sandbox', { sends: 1 });
+
+    // Act
+    const error = await providerError(provider.sendText(outbound()));
+
+    // Assess
+    expect(error.kind).toBe('throttled');
+    expect(sandbox.rateRefusals).toEqual([]);
   });
 
   it('answers 429 to a burst of the next N sends, then takes sends again', async () => {
