@@ -155,11 +155,20 @@ export async function sendClaimed(deps: SendingDependencies, delivery: Delivery,
     }));
     // Priced on the exact text the provider was given: the resident's language, placeholders and footer.
     const estimate = estimateMessageCost(deps.prices, { channel: delivery.channel, to: delivery.phone, body: delivery.body });
-    await deps.stores.messages.markSent(delivery.messageId, accepted.provider, accepted.providerMessageId, deps.clock.now().toISOString(), {
+    const recorded = await deps.stores.messages.markSent(delivery.messageId, accepted.provider, accepted.providerMessageId, deps.clock.now().toISOString(), {
       estimate,
       ...(accepted.price ? { providerPrice: accepted.price } : {}),
       ...(delivery.sender ? { senderId: delivery.sender.id } : {}),
     });
+    if (!recorded) {
+      // The resident's records were erased while this message was on its way: it went, and no
+      // record of it is kept, as erasure asked. Said so, without the number the message id holds.
+      logger.warn('a message went out while its resident was being erased: it is counted as sent, and no record of it is kept', {
+        broadcastId: delivery.broadcastId,
+        channel: delivery.channel,
+        provider: accepted.provider,
+      });
+    }
     metrics.record('MessagesSent', dimensions);
     metrics.record('Spend', dimensions, fromMicros(estimate.estimatedMicros));
     return { result: 'sent', costMicros: estimate.estimatedMicros };

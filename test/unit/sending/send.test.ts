@@ -99,6 +99,24 @@ describe('sendBroadcastBatch', () => {
     expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 2, failed: 0, skipped: 0 });
   });
 
+  it('counts a message sent whose record was erased while it was on its way, writes no partial record, and warns without the number', async () => {
+    // Prepare: the resident's records are erased while the provider is taking their message.
+    const { deps, stores, provider } = await setUp();
+    const messageId = broadcastMessageId(BROADCAST_ID, alice);
+    provider.answer = () => (stores.messages.messages.delete(messageId), provider.accept());
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+
+    // Act
+    await sendBroadcastBatch(deps, aBroadcastSendJob({ broadcastId: BROADCAST_ID, recipients: [{ phone: alice, channel: 'sms' }] }));
+
+    // Assess
+    expect(provider.sentTo).toEqual([alice]);
+    expect(await stores.messages.get(messageId)).toBeUndefined();
+    expect((await stores.broadcasts.get(BROADCAST_ID))?.counts).toMatchObject({ sent: 1, failed: 0 });
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('erased'), { broadcastId: BROADCAST_ID, channel: 'sms', provider: 'sandbox' });
+    expect(JSON.stringify(warn.mock.calls)).not.toContain(alice.slice(1));
+  });
+
   it('skips a resident who opted out, records why, and counts the skip', async () => {
     // Prepare
     const { deps, stores, provider } = await setUp();
