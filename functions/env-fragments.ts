@@ -147,6 +147,7 @@ export const residentTextsFragment = envFragment(residentTextsShape, ({ queueUrl
   SERVICE_NAME: settings.serviceName,
   SERVICE_CONTACT: settings.serviceContact,
   FLOOD_LIMIT: optionalText(settings.floodLimit),
+  TIME_ZONE: settings.timeZone,
 }));
 
 /** How long a staff session in the console lasts; unset, the schema's defaults. */

@@ -38,7 +38,7 @@ export function inboundDependencies(env: ResidentTextsEnv): InboundDependencies 
   return {
     ...coreDependencies(env),
     replies: jobQueue<ReplySendJob>(env.SEND_URGENT_QUEUE_URL),
-    settings: { serviceName: env.SERVICE_NAME, contact: env.SERVICE_CONTACT, floodLimit: env.FLOOD_LIMIT },
+    settings: { serviceName: env.SERVICE_NAME, contact: env.SERVICE_CONTACT, floodLimit: env.FLOOD_LIMIT, timeZone: env.TIME_ZONE },
   };
 }
 

@@ -62,6 +62,7 @@ async function handleClaimed(deps: Deps, inbound: InboundText, now: Date, at: st
     evidence: evidenceOf(inbound),
     profile,
     language: answerLanguage(kept, routed.language),
+    timeZone: deps.settings.timeZone,
   };
   // The table is keyed by intent kind, so each handler receives its own kind of intent.
   const handler = intentHandlers[routed.intent.kind] as (context: IntentContext, intent: Intent) => Promise<IntentOutcome>;

@@ -27,6 +27,8 @@ export interface IntentContext {
   profile: SubscriberProfile | undefined;
   /** The language to answer in (see answerLanguage in shared/consent/kept-language.ts). */
   language: Language;
+  /** The deployment's time zone (TIME_ZONE): whose calendar day "once a day" means. */
+  timeZone: string;
 }
 
 export interface PlannedReply {

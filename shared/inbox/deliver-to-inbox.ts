@@ -4,14 +4,20 @@ import type { IntentContext, IntentOutcome } from '../consent/intent-context.js'
 
 const RECENT_BROADCASTS_PER_TOPIC = 5;
 
+/** One formatter per time zone (a deployment has one): building one is far dearer than using it. */
+const calendarDayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /**
  * "Once a day" means the residents' day, not UTC's: in summer the UTC date changes at 01:00 in
- * the UK. The deployment's time zone becomes a setting with quiet hours; until then, the UK's.
+ * the UK. Their day is the deployment's time zone's (TIME_ZONE, as quiet hours use), as YYYY-MM-DD.
  */
-const calendarDayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
-
-function calendarDay(at: string): string {
-  return calendarDayFormat.format(new Date(at));
+function calendarDay(at: string, timeZone: string): string {
+  let format = calendarDayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    calendarDayFormats.set(timeZone, format);
+  }
+  return format.format(new Date(at));
 }
 
 /**
@@ -47,7 +53,7 @@ export async function deliverToInbox(context: IntentContext): Promise<IntentOutc
     to: inbound.to,
     handled: false,
   });
-  const firstToday = await deps.stores.subscribers.claimDailyAcknowledgement(inbound.from, calendarDay(at), at);
+  const firstToday = await deps.stores.subscribers.claimDailyAcknowledgement(inbound.from, calendarDay(at, context.timeZone), at);
   // Words for a person, not a command: a YES or SÍ with nothing to confirm tells no language to keep.
   return { ...(firstToday ? { reply: { id: 'inboxAcknowledgement', purpose: 'answer', department } } : {}), toldLanguage: null };
 }

@@ -25,6 +25,8 @@ export interface InboundSettings {
   contact: string;
   /** Messages from one resident in five minutes before replies stop for a while. */
   floodLimit: number;
+  /** The deployment's time zone (TIME_ZONE, an IANA name): the residents' calendar day. */
+  timeZone: string;
 }
 
 export interface InboundDependencies extends CoreDependencies {

@@ -170,7 +170,7 @@ export function aReplySendJob(overrides: Partial<ReplySendJob> = {}): ReplySendJ
 
 /** What the inbound use case is configured with; floodLimit is high so only the flood tests meet it. */
 export function anInboundSettings(overrides: Partial<InboundSettings> = {}): InboundSettings {
-  return { serviceName: 'Cardiff Council alerts', contact: '029 2087 2087', floodLimit: 20, ...overrides };
+  return { serviceName: 'Cardiff Council alerts', contact: '029 2087 2087', floodLimit: 20, timeZone: 'Europe/London', ...overrides };
 }
 
 export function anInboxEntry(overrides: Partial<InboxEntry> = {}): InboxEntry {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { positiveInt, tableEnvSchema } from './base.js';
 import { providerEnvSchema } from './providers.js';
+import { timeZoneText } from './broadcast-rules.js';
+import { timeZoneSchema } from '../../domain/quiet-hours.js';
 
 /** Receipts only: verified and recorded, nothing is sent. */
 export const statusWebhookEnvSchema = tableEnvSchema.extend(providerEnvSchema.shape).extend({
@@ -17,6 +19,8 @@ export const residentTextsShape = {
   SERVICE_CONTACT: z.string().min(1).max(80).default('your council'),
   /** Messages from one resident in 5 minutes before replies pause (STOP is always answered). */
   FLOOD_LIMIT: positiveInt.max(1000).default(20),
+  /** The deployment's time zone: whose calendar day an inbox acknowledgement's "once a day" is. */
+  TIME_ZONE: timeZoneText.pipe(timeZoneSchema),
 };
 
 /** Residents' texts: verified, acted on, and answered through the urgent send queue. */

@@ -32,8 +32,8 @@ const welshKeywords = ['TRAFFIG', 'YOUTH'];
  * Two topics: traffic (with a Welsh name and keyword) joins at once; youth asks for a YES first.
  * `subscribed` lists alice's topics on SMS before the test's text.
  */
-async function setUp({ subscribed = [] as string[] } = {}) {
-  const world = inMemoryInboundDependencies();
+async function setUp({ subscribed = [] as string[], timeZone = 'Europe/London' } = {}) {
+  const world = inMemoryInboundDependencies({ timeZone });
   await world.stores.topics.create(
     aTopic({
       id: 'traffic',
@@ -530,9 +530,12 @@ describe('unrecognised: the department’s inbox', () => {
     expect(stores.inbox.entries.at(-1)?.body).toBe('And on Park Place');
     expect(stores.inbox.entries).toHaveLength(hoursAfterAnEarlierText === undefined ? 1 : 2);
   });
-  it('counts days by the UK calendar: in summer a new day starts at 23:00 UTC', async () => {
+  it.each([
+    ['the UK (the default): in summer a new day starts at 23:00 UTC, so the second text is acknowledged too', 'Europe/London', [rendered(['inboxAcknowledgement', 'en'])]],
+    ['New York: both texts are on 1 July there (18:30 and 19:30), so the second is not acknowledged', 'America/New_York', []],
+  ] as const)('counts days by the deployment\'s calendar (TIME_ZONE), %s', async (_case, timeZone, expected) => {
     // Prepare: 22:30 UTC on 1 July is 23:30 in the UK; an hour later it is 2 July there, not in UTC
-    const { text, clock } = await setUp();
+    const { text, clock } = await setUp({ timeZone });
     clock.advance(Date.parse('2025-07-01T22:30:00.000Z') - clock.now().getTime());
     await text('The lights on Queen St are out');
     clock.advance(HOUR);
@@ -541,7 +544,7 @@ describe('unrecognised: the department’s inbox', () => {
     const { replies } = await text('And on Park Place');
 
     // Assess
-    expect(replies).toEqual([rendered(['inboxAcknowledgement', 'en'])]);
+    expect(replies).toEqual(expected);
   });
 });
 
