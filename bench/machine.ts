@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { EventLoopTime } from '../local/emulators-in-thread.js';
 import { WINDOW_SLACK_MS } from '../shared/pacing/throttle-rules.js';
 import { cpuTimes, stolenShare, type CpuTimes } from './host-cpu.js';
 import { lateShareBetween, TimerLateness } from './timer-lateness.js';
@@ -14,7 +15,7 @@ interface MachineSample {
   cpuMicros: number;
   host: CpuTimes | undefined;
   /** The same for the emulators' thread (dynalite and SQS), when they run on one of their own. */
-  emulators: { active: number; idle: number } | undefined;
+  emulators: EventLoopTime | undefined;
 }
 
 function emulatorSamples(samples: MachineSample[]): { at: number; active: number; idle: number }[] {
@@ -34,7 +35,7 @@ export class MachineSampler {
   private readonly lateness = new TimerLateness();
 
   /** @param emulatorsEventLoop the emulators' thread's event loop so far (undefined: they share the stack's thread). */
-  constructor(private readonly emulatorsEventLoop: () => { active: number; idle: number } | undefined = () => undefined) {}
+  constructor(private readonly emulatorsEventLoop: () => EventLoopTime | undefined = () => undefined) {}
 
   start(): void {
     this.sample();

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { announceTableChange, type ItemImage } from './dynalite-changes.js';
-import type { RunningEmulator } from './emulators.js';
+import { startDynamo, startSqs, type RunningEmulator } from './emulators.js';
 
 /*
  * dynalite and the SQS emulator on a thread of their own. On one JavaScript thread with every
@@ -23,13 +23,35 @@ export type EmulatorThreadReply =
   | { kind: 'flushed'; id: number }
   | { kind: 'closed'; error?: string };
 
-export interface EmulatorsThread {
+/** An event loop's time so far, busy and idle (ms), as performance.eventLoopUtilization() counts it. */
+export interface EventLoopTime {
+  active: number;
+  idle: number;
+}
+
+/** DynamoDB and SQS, on the stack's thread or on their own. */
+export interface RunningEmulators {
   dynamo: RunningEmulator;
   sqs: RunningEmulator;
   /** Resolves once every change the table made before the call has reached this thread's stream consumers. */
   flushed(): Promise<void>;
-  /** The emulators' thread's event loop so far: time busy and idle (ms), as performance.eventLoopUtilization() counts it. */
-  eventLoop(): { active: number; idle: number };
+  /** The emulators' own thread's event loop; absent when they run on the stack's thread. */
+  eventLoop?: () => EventLoopTime;
+}
+
+export type EmulatorsThread = Required<RunningEmulators>;
+
+/** The emulators, on this thread or their own, and how to wait for the table's changes to reach the stream. */
+export async function startEmulators(dynamoPath: string | undefined, ownThread: boolean): Promise<RunningEmulators> {
+  if (ownThread) return startEmulatorsThread(dynamoPath);
+  const dynamo = await startDynamo(dynamoPath);
+  try {
+    // On this thread a change reaches the stream as the write is made.
+    return { dynamo, sqs: await startSqs(), flushed: () => Promise.resolve() };
+  } catch (error) {
+    await dynamo.close();
+    throw error;
+  }
 }
 
 /**

@@ -4,8 +4,8 @@ import type { QueueId } from '../functions/catalog-types.js';
 import { awsClients } from '../shared/adapters/aws-clients.js';
 import { buildConsoleAssets } from '../console/build-assets.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
-import { startDynamo, startSqs, type RunningEmulator } from './emulators.js';
-import { startEmulatorsThread } from './emulators-in-thread.js';
+import type { RunningEmulator } from './emulators.js';
+import { startEmulators, type EventLoopTime } from './emulators-in-thread.js';
 import { DEFAULT_HOST, listenUrls } from './listen-address.js';
 import { InvocationIoGate } from './invocation-io.js';
 import { ensureQueues, ensureTable, type ProvisionedQueue } from './provision.js';
@@ -45,7 +45,7 @@ export interface LocalStack {
   /** Resolves once no queue function is working and the queues look empty. */
   settled(timeoutMs?: number): Promise<void>;
   /** The emulators' own thread's event loop so far (busy and idle ms); undefined when they run on the stack's thread (emulatorsInThread). */
-  emulatorsEventLoop(): { active: number; idle: number } | undefined;
+  emulatorsEventLoop(): EventLoopTime | undefined;
   /**
    * Disables a queue's event source, as disabling a Lambda event source mapping does: nothing more
    * is received from it, and this resolves once the invocations under way have ended. Tests use it
@@ -68,22 +68,6 @@ export interface LocalStack {
 }
 
 let started = false;
-
-/** The emulators, on this thread or their own (emulators-in-thread.ts), and how to wait for the table's changes to reach the stream. */
-async function startEmulators(
-  dynamoPath: string | undefined,
-  ownThread: boolean,
-): Promise<{ dynamo: RunningEmulator; sqs: RunningEmulator; flushed: () => Promise<void>; eventLoop?: () => { active: number; idle: number } }> {
-  if (ownThread) return startEmulatorsThread(dynamoPath);
-  const dynamo = await startDynamo(dynamoPath);
-  try {
-    // On this thread a change reaches the stream as the write is made.
-    return { dynamo, sqs: await startSqs(), flushed: () => Promise.resolve() };
-  } catch (error) {
-    await dynamo.close();
-    throw error;
-  }
-}
 
 /**
  * The whole gateway on one machine, with the same handler code as AWS: dynalite for DynamoDB,
