@@ -61,6 +61,7 @@ export interface SeenRequest {
 export class AwsRequestCounter {
   private readonly stats = new Map<string, OperationStats>();
   private readonly listeners: ((request: SeenRequest) => void)[] = [];
+  private readonly countListeners: ((key: string, delta: OperationStats) => void)[] = [];
 
   constructor(private readonly requestCapacity = true) {}
 
@@ -88,11 +89,18 @@ export class AwsRequestCounter {
           (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
         }
         const origin = currentFunction() ?? OUTSIDE_FUNCTIONS;
-        // Counted once the request is serialised (the build step has the body and so the item kind).
-        let counted: OperationStats | undefined;
+        // What this one request adds, under its key once the request is serialised (the build step
+        // has the body and so the item kind); added to the totals when it is answered.
+        let counted: { key: string; stats: OperationStats } | undefined;
         const statsOf = () => {
-          counted ??= this.statsFor(service, operation, service === 'DynamoDB' ? itemKindOf(requestNotes.get(context)?.body) : '-', origin);
-          return counted;
+          counted ??= {
+            key: statsKey(service, operation, service === 'DynamoDB' ? itemKindOf(requestNotes.get(context)?.body) : '-', origin),
+            stats: emptyStats(),
+          };
+          return counted.stats;
+        };
+        const add = () => {
+          if (counted) this.add(counted.key, counted.stats);
         };
         try {
           const result = await next(args);
@@ -102,6 +110,7 @@ export class AwsRequestCounter {
           stats.requests += 1;
           if (service === 'SQS') this.countSqs(stats, operation, output, note);
           else if (isDynamoData) this.countDynamo(stats, operation, output.ConsumedCapacity as Capacity | Capacity[] | undefined, note, output);
+          add();
           this.tell({ service, operation, body: note?.body, ok: true, at: Date.now() });
           return result;
         } catch (error) {
@@ -112,6 +121,7 @@ export class AwsRequestCounter {
           // A failed condition is still a billed write; DynamoDB charges at least one unit.
           if (isDynamoData && DYNAMO_WRITES.has(operation)) this.addEstimated(stats, 'write', writeUnitsEstimate(requestNotes.get(context)?.body));
           else if (isDynamoData) this.addEstimated(stats, 'read', 0.5);
+          add();
           this.tell({ service, operation, body: requestNotes.get(context)?.body, ok: false, at: Date.now() });
           throw error;
         }
@@ -136,14 +146,20 @@ export class AwsRequestCounter {
     for (const listener of this.listeners) listener(request);
   }
 
-  private statsFor(service: string, operation: string, item: string, origin: string): OperationStats {
-    const key = statsKey(service, operation, item, origin);
-    let stats = this.stats.get(key);
-    if (!stats) {
-      stats = emptyStats();
-      this.stats.set(key, stats);
-    }
-    return stats;
+  /**
+   * Adds one request's figures under its key: this counter's own, or those another thread's
+   * counter saw (the senders' thread: bench/senders-thread-instruments.ts).
+   */
+  add(key: string, delta: OperationStats): void {
+    const stats = this.stats.get(key) ?? emptyStats();
+    for (const field of Object.keys(delta) as (keyof OperationStats)[]) stats[field] += delta[field];
+    this.stats.set(key, stats);
+    for (const listener of this.countListeners) listener(key, delta);
+  }
+
+  /** Calls `listener` with each request's figures as they are added. */
+  onCounted(listener: (key: string, delta: OperationStats) => void): void {
+    this.countListeners.push(listener);
   }
 
   private countSqs(stats: OperationStats, operation: string, output: Record<string, unknown>, note: RequestNote | undefined): void {

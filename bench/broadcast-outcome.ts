@@ -6,6 +6,7 @@ import type { Options } from './options.js';
 import { pendingIn, sleep } from './progress.js';
 import type { SendTimes } from './sends.js';
 import { buildTimeline } from './timeline.js';
+import { threadSamples } from './machine.js';
 import { pacedRate } from './verdict.js';
 
 /* What became of a measured broadcast: its receipts waited for, its recipients accounted for, its busiest sender's timeline. */
@@ -77,6 +78,12 @@ export function timelineOf(bench: Bench, sent: Sent, sends: SendTimes, mps: numb
     sends: bench.stack.sandbox.outbox.filter((message) => message.messageId.startsWith(prefix) && message.channel === channel).map((message) => Date.parse(message.createdAt)),
     throttled: bench.recorder.providerCalls.filter((call) => call.broadcastId === sent.id && call.status === '429' && (call.channel ?? channel) === channel).map((call) => call.at),
     invocations: bench.recorder.spans.filter((span) => (span.functionId === 'sendBulk' || span.functionId === 'sendUrgent') && span.end >= sent.createdAt && span.start <= sent.watched.doneAt),
-    eventLoop: sent.machine.samples,
+    // The loop the senders' timers wait on: their own thread's when they have one.
+    eventLoop: senderLoopSamples(sent.machine.samples),
   });
+}
+
+function senderLoopSamples(samples: Sent['machine']['samples']): { at: number; active: number; idle: number }[] {
+  const senders = threadSamples(samples, 'senders');
+  return senders.length > 0 ? senders : samples;
 }

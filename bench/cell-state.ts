@@ -10,6 +10,7 @@ import type { WatchResult } from './progress.js';
 import type { summarise } from './report.js';
 import type { SeedResult } from './seed-report.js';
 import type { TimedPaceWrite } from './timeline.js';
+import type { Stall } from './timer-lateness.js';
 
 /* What one cell of the benchmark carries from step to step: the stack it measures, the audience it seeded, the broadcast it sent. */
 
@@ -22,6 +23,8 @@ export interface Bench {
   api: AdminApi;
   stackErrors: string[];
   paceWrites: TimedPaceWrite[];
+  /** The senders' thread's timer stalls (bench/timer-lateness.ts), reported from there. */
+  senderStalls: Stall[];
   snapshot: () => Snapshot;
 }
 

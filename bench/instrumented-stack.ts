@@ -7,7 +7,9 @@ import { instrumentFetch, instrumentQueuePollers, instrumentStreamPollers, Invoc
 import { Observer } from './observer.js';
 import type { Options } from './options.js';
 import { log } from './progress.js';
+import { applySendersThreadReport, type SendersThreadReport } from './senders-thread-instruments.js';
 import { paceWriteOf, type TimedPaceWrite } from './timeline.js';
+import type { Stall } from './timer-lateness.js';
 
 /* The local stack a cell measures, started with the bench's instruments on it before anything runs, so no request goes uncounted. */
 
@@ -18,11 +20,21 @@ export async function startBench(options: Options, mps: number | undefined): Pro
   instrumentStreamPollers(recorder);
   instrumentFetch(recorder);
   const stackErrors: string[] = [];
+  const counter = new AwsRequestCounter(options.requestCapacity);
+  const paceWrites: TimedPaceWrite[] = [];
+  const senderStalls: Stall[] = [];
+  const instruments = new URL('./senders-thread-instruments.ts', import.meta.url);
+  if (!options.requestCapacity) instruments.searchParams.set('capacity', 'off');
   log(`starting the local stack (in-memory, provider ${mps ?? 'unlimited'} msg/s answering in ${options.latencyMs} ms, receipts (${options.receipts}) after ${options.receiptDelayMs} ms)`);
   const stack = await startLocalStack({
     port: 0,
     // As npm start runs them: off the thread the functions share, as DynamoDB and SQS are in AWS.
     emulatorsInThread: true,
+    sendersInThread: true,
+    sendersThreadInstruments: {
+      module: instruments.href,
+      onReport: (report) => applySendersThreadReport(report as SendersThreadReport, { recorder, counter, paceWrites, senderStalls }),
+    },
     twilio: { authToken: 'bench-twilio-token' },
     sandbox: { messagesPerSecond: mps, failureRate: 0, receiptDelayMs: options.receiptDelayMs, receipts: options.receipts, latencyMs: options.latencyMs },
     settings: { topicShards: options.shards },
@@ -35,9 +47,7 @@ export async function startBench(options: Options, mps: number | undefined): Pro
       if (!line.startsWith('listening on ')) stackErrors.push(line);
     },
   });
-  const counter = new AwsRequestCounter(options.requestCapacity);
   counter.attach(awsClients());
-  const paceWrites: TimedPaceWrite[] = [];
   counter.onRequest(({ operation, body, ok, at }) => {
     // Only writes that took effect booked anything; a refused booking changed nothing.
     const write = ok ? paceWriteOf(operation, body) : undefined;
@@ -51,6 +61,7 @@ export async function startBench(options: Options, mps: number | undefined): Pro
     api: new AdminApi(stack),
     stackErrors,
     paceWrites,
+    senderStalls,
     snapshot: () => ({ counts: counter.snapshot(), timing: recorder.snapshot(), stats: { ...stack.sandbox.stats } }),
   };
 }

@@ -70,7 +70,19 @@ export interface ProviderCall {
   status: string;
 }
 
-export class InvocationRecorder {
+/**
+ * What the instruments tell a recorder, each with its time: the recorder itself, or one that
+ * passes it on from the senders' thread (bench/senders-thread-instruments.ts).
+ */
+export interface RecorderSink {
+  recordProviderDeparture(messageId: string, at: number): void;
+  recordReceiveCount(functionId: string, receiveCount: string): void;
+  recordProviderAnswer(broadcastId: string, status: number | 'error', channel: string | undefined, at: number): void;
+  recordInvocation(functionId: string, ms: number, records: number, failedRecords: number, endedAt: number): void;
+  recordHttp(route: string, ms: number, status: number | 'error'): void;
+}
+
+export class InvocationRecorder implements RecorderSink {
   readonly spans: InvocationSpan[] = [];
   readonly providerCalls: ProviderCall[] = [];
   private readonly functions = new Map<string, InvocationStats>();
@@ -92,14 +104,14 @@ export class InvocationRecorder {
     this.receiveCounts.set(functionId, counts);
   }
 
-  recordProviderAnswer(broadcastId: string, status: number | 'error', channel?: string): void {
-    this.providerCalls.push({ at: Date.now(), broadcastId, channel, status: String(status) });
+  recordProviderAnswer(broadcastId: string, status: number | 'error', channel: string | undefined, at: number): void {
+    this.providerCalls.push({ at, broadcastId, channel, status: String(status) });
     const answers = this.providerAnswers.get(broadcastId) ?? {};
     answers[String(status)] = (answers[String(status)] ?? 0) + 1;
     this.providerAnswers.set(broadcastId, answers);
   }
 
-  recordInvocation(functionId: string, ms: number, records: number, failedRecords: number, endedAt = Date.now()): void {
+  recordInvocation(functionId: string, ms: number, records: number, failedRecords: number, endedAt: number): void {
     this.spans.push({ functionId, start: endedAt - ms, end: endedAt });
     const stats = this.functions.get(functionId) ?? { invocations: 0, records: 0, failedRecords: 0, totalMs: 0, maxMs: 0 };
     stats.invocations += 1;
@@ -179,7 +191,7 @@ type QueueHandler = LambdaHandler<SQSEvent, SQSBatchResponse | void>;
  * Wraps every queue poller's handler as the poller starts. Must be called before the local stack
  * starts (it creates and starts its pollers inside `startLocalStack`).
  */
-export function instrumentQueuePollers(recorder: InvocationRecorder): void {
+export function instrumentQueuePollers(recorder: RecorderSink): void {
   const prototype = QueuePoller.prototype as unknown as { start: (this: QueuePoller) => void };
   const originalStart = prototype.start;
   prototype.start = function start(this: QueuePoller) {
@@ -198,7 +210,7 @@ export function instrumentQueuePollers(recorder: InvocationRecorder): void {
         failed = response?.batchItemFailures?.length ?? 0;
         return response;
       } finally {
-        recorder.recordInvocation(functionId, performance.now() - started, event.Records.length, failed);
+        recorder.recordInvocation(functionId, performance.now() - started, event.Records.length, failed, Date.now());
       }
     };
     fields.handler = timed;
@@ -211,7 +223,7 @@ export function instrumentQueuePollers(recorder: InvocationRecorder): void {
  * for queues: the stream function (countReceipts) is a Lambda of its own in AWS, with invocations
  * and requests of its own, not part of the receipts' HTTP calls.
  */
-export function instrumentStreamPollers(recorder: InvocationRecorder): void {
+export function instrumentStreamPollers(recorder: RecorderSink): void {
   const prototype = TableStreamPoller.prototype as unknown as { start: (this: TableStreamPoller) => void };
   const originalStart = prototype.start;
   prototype.start = function start(this: TableStreamPoller) {
@@ -229,7 +241,7 @@ export function instrumentStreamPollers(recorder: InvocationRecorder): void {
         failed = 0;
         return response;
       } finally {
-        recorder.recordInvocation(functionId, performance.now() - started, event.Records.length, failed);
+        recorder.recordInvocation(functionId, performance.now() - started, event.Records.length, failed, Date.now());
       }
     };
     originalStart.call(this);
@@ -259,7 +271,7 @@ function routeOf(url: URL, method: string): string | undefined {
 }
 
 /** Wraps the global fetch, which the sandbox (receipts) and the sandbox provider (sends) use. */
-export function instrumentFetch(recorder: InvocationRecorder): void {
+export function instrumentFetch(recorder: RecorderSink): void {
   const original = globalThis.fetch;
   globalThis.fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
@@ -272,11 +284,11 @@ export function instrumentFetch(recorder: InvocationRecorder): void {
     try {
       const response = await original(input, init);
       recorder.recordHttp(route, performance.now() - started, response.status);
-      if (broadcast) recorder.recordProviderAnswer(broadcast.broadcastId, response.status, broadcast.channel);
+      if (broadcast) recorder.recordProviderAnswer(broadcast.broadcastId, response.status, broadcast.channel, Date.now());
       return response;
     } catch (error) {
       recorder.recordHttp(route, performance.now() - started, 'error');
-      if (broadcast) recorder.recordProviderAnswer(broadcast.broadcastId, 'error', broadcast.channel);
+      if (broadcast) recorder.recordProviderAnswer(broadcast.broadcastId, 'error', broadcast.channel, Date.now());
       throw error;
     }
   };

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { EventLoopTime } from '../local/emulators-in-thread.js';
 import { WINDOW_SLACK_MS } from '../shared/pacing/throttle-rules.js';
 import { cpuTimes, stolenShare, type CpuTimes } from './host-cpu.js';
-import { lateShareBetween, TimerLateness } from './timer-lateness.js';
+import { lateShareBetween, TimerLateness, type Stall } from './timer-lateness.js';
 import { utilisationBetween } from './timeline.js';
 import type { MachineLoad } from './verdict.js';
 
@@ -16,32 +16,45 @@ interface MachineSample {
   host: CpuTimes | undefined;
   /** The same for the emulators' thread (dynalite and SQS), when they run on one of their own. */
   emulators: EventLoopTime | undefined;
+  /** The same for the senders' thread, when the sending functions run on one of their own. */
+  senders: EventLoopTime | undefined;
 }
 
-function emulatorSamples(samples: MachineSample[]): { at: number; active: number; idle: number }[] {
-  return samples.flatMap(({ at, emulators }) => (emulators ? [{ at, ...emulators }] : []));
+/** One thread's samples, for the samples that have it. */
+export function threadSamples(samples: MachineSample[], thread: 'emulators' | 'senders'): { at: number; active: number; idle: number }[] {
+  return samples.flatMap((sample) => {
+    const time = sample[thread];
+    return time ? [{ at: sample.at, ...time }] : [];
+  });
+}
+
+/** The other threads of the local stack, and the senders' timer stalls when they run on a thread of their own. */
+export interface StackThreads {
+  emulatorsEventLoop: () => EventLoopTime | undefined;
+  sendersEventLoop: () => EventLoopTime | undefined;
+  /** Stalls of the senders' thread's timers (reported from it); undefined: the senders share this thread, measured here. */
+  senderStalls: readonly Stall[] | undefined;
 }
 
 /**
  * How busy this machine was, sampled every second, so any window (the busiest sender's sending
  * window, or one second of the timeline) can be read back afterwards. The event-loop utilisation
- * is the one that matters for the local stack: every function runs on one thread, so when it is
+ * is the one that matters for the local stack: the functions run on one thread, so when it is
  * busy all the time, everything on it waits, however many cores are idle; the emulators' thread
- * (dynalite and SQS), when they have one, is sampled too.
+ * (dynalite and SQS) and the senders' thread, when they have one, are sampled too.
  */
 export class MachineSampler {
   readonly samples: MachineSample[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly lateness = new TimerLateness();
 
-  /** @param emulatorsEventLoop the emulators' thread's event loop so far (undefined: they share the stack's thread). */
-  constructor(private readonly emulatorsEventLoop: () => EventLoopTime | undefined = () => undefined) {}
+  constructor(private readonly threads: StackThreads = { emulatorsEventLoop: () => undefined, sendersEventLoop: () => undefined, senderStalls: undefined }) {}
 
   start(): void {
     this.sample();
     this.timer = setInterval(() => this.sample(), 1_000);
     this.timer.unref();
-    this.lateness.start();
+    if (!this.threads.senderStalls) this.lateness.start();
   }
 
   stop(): void {
@@ -53,7 +66,15 @@ export class MachineSampler {
   sample(): void {
     const { active, idle } = performance.eventLoopUtilization();
     const { user, system } = process.cpuUsage();
-    this.samples.push({ at: Date.now(), active, idle, cpuMicros: user + system, host: cpuTimes(), emulators: this.emulatorsEventLoop() });
+    this.samples.push({
+      at: Date.now(),
+      active,
+      idle,
+      cpuMicros: user + system,
+      host: cpuTimes(),
+      emulators: this.threads.emulatorsEventLoop(),
+      senders: this.threads.sendersEventLoop(),
+    });
   }
 
   /**
@@ -65,16 +86,18 @@ export class MachineSampler {
     const before = this.samples.filter((sample) => sample.at <= from).at(-1) ?? this.samples[0];
     const after = this.samples.find((sample) => sample.at >= to) ?? this.samples.at(-1);
     if (!before || !after || after.at <= before.at) {
-      return { from, to, eventLoopUtilisation: undefined, emulatorsEventLoopUtilisation: undefined, cpuCoresBusy: undefined, hostStealShare: undefined };
+      return { from, to, eventLoopUtilisation: undefined, cpuCoresBusy: undefined, hostStealShare: undefined };
     }
     return {
       from: before.at,
       to: after.at,
       eventLoopUtilisation: utilisationBetween(this.samples, from, to) ?? undefined,
-      emulatorsEventLoopUtilisation: utilisationBetween(emulatorSamples(this.samples), from, to) ?? undefined,
+      emulatorsEventLoopUtilisation: utilisationBetween(threadSamples(this.samples, 'emulators'), from, to) ?? undefined,
+      sendersEventLoopUtilisation: utilisationBetween(threadSamples(this.samples, 'senders'), from, to) ?? undefined,
       cpuCoresBusy: (after.cpuMicros - before.cpuMicros) / 1000 / (after.at - before.at),
       hostStealShare: stolenShare(before.host, after.host),
-      lateTimerShare: lateShareBetween(this.lateness.stalls, from, to, lateToleranceMs),
+      // Where the senders' timers run: their own thread's stalls, or this thread's.
+      lateTimerShare: lateShareBetween(this.threads.senderStalls ?? this.lateness.stalls, from, to, lateToleranceMs),
     };
   }
 }

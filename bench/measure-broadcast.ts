@@ -115,6 +115,7 @@ export async function measureBroadcast(bench: Bench, memory: MemorySampler, opti
       window: 'the busiest sender’s first to last send',
       eventLoopUtilisation: load.eventLoopUtilisation,
       emulatorsEventLoopUtilisation: load.emulatorsEventLoopUtilisation,
+      sendersEventLoopUtilisation: load.sendersEventLoopUtilisation,
       cpuCoresBusy: load.cpuCoresBusy,
       hostStealShare: load.hostStealShare,
       lateTimerShare: load.lateTimerShare,

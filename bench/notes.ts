@@ -8,7 +8,7 @@ export function notesFor(
     provider: { throttled: number };
     sendJobReceiveCounts: Record<string, Record<string, number>>;
     lostBreakdown: { inDeadLetterQueues: number; jobDeletedUnfinished: number };
-    localMachine: { eventLoopUtilisation?: number; emulatorsEventLoopUtilisation?: number; cpuCoresBusy?: number; hostStealShare?: number; lateTimerShare?: number };
+    localMachine: { eventLoopUtilisation?: number; emulatorsEventLoopUtilisation?: number; sendersEventLoopUtilisation?: number; cpuCoresBusy?: number; hostStealShare?: number; lateTimerShare?: number };
   },
   mps: number | undefined,
 ): string[] {
@@ -16,6 +16,7 @@ export function notesFor(
   const rate = rateNote(run.timings.achievedSendRate, mps, run.timings.peakSendsInOneSecond ?? 0, {
     eventLoopUtilisation: run.localMachine.eventLoopUtilisation,
     emulatorsEventLoopUtilisation: run.localMachine.emulatorsEventLoopUtilisation,
+    sendersEventLoopUtilisation: run.localMachine.sendersEventLoopUtilisation,
     cpuCoresBusy: run.localMachine.cpuCoresBusy,
     hostStealShare: run.localMachine.hostStealShare,
     lateTimerShare: run.localMachine.lateTimerShare,

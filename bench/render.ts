@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { lambdaArchitecture } from '../functions/lambda-platform.js';
 import type { BroadcastView } from './admin-api.js';
 import { verdict } from './goals.js';
@@ -115,7 +116,7 @@ export function render(
     ),
   );
   lines.push('');
-  lines.push('LAMBDA (durations observed locally: one process, 2 cores, dynalite on a thread beside the functions — pessimistic for AWS)');
+  lines.push(`LAMBDA (durations observed locally: one process on ${availableParallelism()} cores, the senders and dynalite each on a thread beside the other functions — pessimistic for AWS)`);
   lines.push(
     table(
       ['function', 'invocations', 'avg ms', 'max ms', 'MB', 'GB-s', 'cost', 'avg ms at AWS latencies'],
@@ -149,11 +150,12 @@ export function render(
   const machine = main.localMachine;
   lines.push(
     `LOCAL MACHINE over ${machine.window}: event loop busy ${percent(machine.eventLoopUtilisation ?? NaN, 0)} of the time` +
+      `${machine.sendersEventLoopUtilisation === undefined ? '' : ` (the senders' thread ${percent(machine.sendersEventLoopUtilisation, 0)})`}` +
       `${machine.emulatorsEventLoopUtilisation === undefined ? '' : ` (the emulators' thread ${percent(machine.emulatorsEventLoopUtilisation, 0)})`}, ${fixed(machine.cpuCoresBusy ?? NaN, 2)} CPU cores busy, ` +
       `${machine.hostStealShare === undefined ? 'host steal time unknown' : `${fixed(100 * machine.hostStealShare, 1)}% of CPU time stolen by the host`}; ` +
       `${machine.lateTimerShare === undefined ? '' : `timers ran too late for a send ${percent(machine.lateTimerShare)} of the time; `}` +
-      `${fixed(machine.sdkRequestsPerSecond ?? NaN, 0)} SDK requests/s over the broadcast. Every function runs on one JavaScript thread, dynalite and the SQS emulator on a second: ` +
-      `only either event loop busy ≥ ${SATURATED_EVENT_LOOP * 100}% of the time (or steal ≥ ${HIGH_STEAL * 100}%), or timers late often enough to cost the missing slots, makes this machine the limit. Rate verdict: ${main.rateVerdict}.`,
+      `${fixed(machine.sdkRequestsPerSecond ?? NaN, 0)} SDK requests/s over the broadcast. The functions run on one JavaScript thread, the sending functions on a second, dynalite and the SQS emulator on a third: ` +
+      `only any event loop busy ≥ ${SATURATED_EVENT_LOOP * 100}% of the time (or steal ≥ ${HIGH_STEAL * 100}%), or timers late often enough to cost the missing slots, makes this machine the limit. Rate verdict: ${main.rateVerdict}.`,
   );
   lines.push('');
   lines.push(...timelineLines(main.timeline));
@@ -209,7 +211,7 @@ export function render(
   lines.push('NOTES');
   for (const note of [
     ...notes,
-    "One Node process runs every function and the sandbox on one thread, dynalite and the SQS emulator on a second: rates and durations are this machine's, not AWS's.",
+    "One Node process runs the sandbox and every function but the senders on one thread, the senders on a second, dynalite and the SQS emulator on a third: rates and durations are this machine's, not AWS's.",
     'The bench follows progress through DynamoDB/SQS clients of its own, not counted above; the API counts are read once at the end.',
     `${stackErrors} errors were reported by the local stack's pollers (stackErrors in the JSON).`,
   ]) {
@@ -280,7 +282,7 @@ export function timelineLines(timeline: Timeline): string[] {
     `TIMELINE of the busiest sender (${timeline.channel}; schedule ${timeline.paceKeys.join(', ') || 'not seen'}), ${per}, seconds since the broadcast was created` +
       (timeline.slotsNote ? ` — slots n/a: ${timeline.slotsNote}` : ''),
     table(
-      ['from s', 'slots booked', 'sends', '429s', 'sending fns (max)', 'sending fns (avg)', 'event loop'],
+      ['from s', 'slots booked', 'sends', '429s', 'sending fns (max)', 'sending fns (avg)', "senders' loop"],
       shown.rows.map((row) => [
         row.second,
         row.slotsBooked === null ? 'n/a' : fixed(row.slotsBooked, 0),
@@ -293,6 +295,6 @@ export function timelineLines(timeline: Timeline): string[] {
     ),
     'slots booked: the pacer’s successful writes on that schedule, converted at the provider rate less headroom; sends: outbox messages; ' +
       'sending fns: sendBulk/sendUrgent invocations running in the row (most at once / on average). Slots without sends: the senders did not keep up; ' +
-      'neither, with few functions busy: the lane was narrow; event loop near 100%: the machine.',
+      'neither, with few functions busy: the lane was narrow; senders\' loop (the event loop their timers wait on) near 100%: the machine.',
   ];
 }

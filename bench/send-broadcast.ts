@@ -19,7 +19,11 @@ export async function sendBroadcast(bench: Bench, memory: MemorySampler, options
   await sleep(1_000); // let the pollers settle into idle polling
   collectGarbage();
   memory.start();
-  const machine = new MachineSampler(() => bench.stack.emulatorsEventLoop());
+  const machine = new MachineSampler({
+    emulatorsEventLoop: () => bench.stack.emulatorsEventLoop(),
+    sendersEventLoop: () => bench.stack.sendersEventLoop(),
+    senderStalls: bench.stack.sendersEventLoop() ? bench.senderStalls : undefined,
+  });
   machine.start();
   const baseline = memory.sample();
   const beforeBroadcast = bench.snapshot();

@@ -105,7 +105,7 @@ function verdictOf(outcome: CellOutcome): string {
 export function sweepRows(outcomes: CellOutcome[]): string[][] {
   return outcomes.map((outcome) => {
     const main = outcome.main;
-    if (!main) return [String(outcome.rate), String(outcome.latencyMs), String(outcome.residents), '', '', '', '', '', '', '', '', '', '', '', '', `no result: ${outcome.error}`];
+    if (!main) return [String(outcome.rate), String(outcome.latencyMs), String(outcome.residents), '', '', '', '', '', '', '', '', '', '', '', '', '', `no result: ${outcome.error}`];
     const machine = main.localMachine;
     const accepted = main.provider.accepted;
     const queued = main.lostBreakdown.stillQueuedAtTimeout;
@@ -121,6 +121,7 @@ export function sweepRows(outcomes: CellOutcome[]): string[][] {
       String(main.recipients.extraMessages),
       `${main.recipients.neverSentNorSkipped - queued}${queued ? ` (+${queued} queued)` : ''}`,
       fixed(machine.eventLoopUtilisation ?? NaN, 2),
+      machine.sendersEventLoopUtilisation === undefined ? 'n/a' : fixed(machine.sendersEventLoopUtilisation, 2),
       machine.emulatorsEventLoopUtilisation === undefined ? 'n/a' : fixed(machine.emulatorsEventLoopUtilisation, 2),
       machine.lateTimerShare === undefined ? 'n/a' : percent(machine.lateTimerShare),
       fixed(machine.cpuCoresBusy ?? NaN, 2),
@@ -137,13 +138,14 @@ export function renderSweep(outcomes: CellOutcome[], options: Options): string {
       `broadcast to ${options.topics} topics, no urgent run, receipts (${options.receipts}) after ${options.receiptDelayMs} ms, local concurrency ${options.concurrency}`,
     '',
     table(
-      ['msg/s', 'latency ms', 'residents', 'recipients', 'achieved/s', 'share', '429s', '429s left apart', 'duplicates', 'lost', 'event loop', 'emulators', 'late timers', 'cores', 'steal', 'verdict'],
+      ['msg/s', 'latency ms', 'residents', 'recipients', 'achieved/s', 'share', '429s', '429s left apart', 'duplicates', 'lost', 'event loop', 'senders', 'emulators', 'late timers', 'cores', 'steal', 'verdict'],
       sweepRows(outcomes),
     ),
     '',
     'achieved/s: the busiest sender, first to last send; share: of the provider rate less the 2% headroom (met: ≥ 95%); 429s: share of accepted sends; 429s left apart: those whose send left the sender over a second after the send that opened the provider’s one-second window it fell in (the journey there bunched them, not the pacing; bench/rate-refusals.ts); ' +
-      'event loop: utilisation of the JavaScript thread every function runs on, over the sending window; emulators: the same for the thread dynalite and the SQS emulator run on; late timers: share of that window in which a timer ran later than a send may leave after its slot (slots the machine, not the engine, cost); ' +
-        'cores: CPU cores busy; machine-bound: under 95% with either event loop ≥ 0.9 or steal ≥ 10%, or with share + late timers ≥ 95%.',
+      'event loop: utilisation of the stack’s JavaScript thread (the gateway, delivery receipts, fan-out, the table stream, the sandbox), over the sending window; senders: the same for the thread the sending functions run on; emulators: the same for the thread dynalite and the SQS emulator run on; ' +
+        'late timers: share of that window in which a timer on the senders’ thread ran later than a send may leave after its slot (slots the machine, not the engine, cost); ' +
+        'cores: CPU cores busy; machine-bound: under 95% with any of the three event loops ≥ 0.9 or steal ≥ 10%, or with share + late timers ≥ 95%.',
   ];
   const costCell = outcomes.find((outcome) => outcome.rate === COST_CELL.rate && outcome.latencyMs === COST_CELL.latencyMs && outcome.main);
   if (costCell?.main) {

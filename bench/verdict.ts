@@ -3,8 +3,8 @@ import { fixed, percent } from './text-format.js';
 
 /**
  * Whether a run's busiest sender kept to its provider's rate, and when it did not, whether the
- * machine or the engine is to blame. The whole local stack is one Node process, every function on
- * one JavaScript thread and the emulators on another: when either is busy nearly all the time
+ * machine or the engine is to blame. The whole local stack is one Node process: the functions on
+ * one JavaScript thread, the sending functions on a second and the emulators on a third: when any is busy nearly all the time
  * (event-loop utilisation near 1), or the host takes the CPU away (steal), every part of the stack runs late and the rate says more about the machine
  * than about crier. Otherwise the machine had room, and a rate left unused is the engine's doing.
  */
@@ -23,6 +23,8 @@ export interface MachineLoad {
   eventLoopUtilisation: number | undefined;
   /** The same for the emulators' thread (dynalite and SQS), when they run on one of their own; absent otherwise. */
   emulatorsEventLoopUtilisation?: number | undefined;
+  /** The same for the senders' thread, when the sending functions run on one of their own; absent otherwise. */
+  sendersEventLoopUtilisation?: number | undefined;
   /**
    * The share of the sending window in which a timer ran later than a send may leave after its
    * slot (bench/timer-lateness.ts): the share of slots this machine alone made too late to use,
@@ -48,7 +50,7 @@ export function pacedShare(achievedRate: number | undefined, providerRate: numbe
 
 export function machineSaturated(load: MachineLoad): boolean {
   // A saturated emulators' thread answers every DynamoDB and SQS request late: the functions wait on the machine too.
-  const busiestLoop = Math.max(load.eventLoopUtilisation ?? 0, load.emulatorsEventLoopUtilisation ?? 0);
+  const busiestLoop = Math.max(load.eventLoopUtilisation ?? 0, load.emulatorsEventLoopUtilisation ?? 0, load.sendersEventLoopUtilisation ?? 0);
   return busiestLoop >= SATURATED_EVENT_LOOP || (load.hostStealShare ?? 0) >= HIGH_STEAL;
 }
 
@@ -79,7 +81,8 @@ export function rateNote(achievedRate: number | undefined, providerRate: number 
   if (verdict === 'met' || verdict === 'n/a' || achievedRate === undefined || !providerRate) return undefined;
   const machine =
     `event loop busy ${percent(load.eventLoopUtilisation ?? NaN, 0)} of the time` +
-    `${load.emulatorsEventLoopUtilisation === undefined ? '' : ` (the emulators' ${percent(load.emulatorsEventLoopUtilisation, 0)})`}, ${fixed(load.cpuCoresBusy ?? NaN, 2)} CPU cores busy, ` +
+    `${load.emulatorsEventLoopUtilisation === undefined ? '' : ` (the emulators' ${percent(load.emulatorsEventLoopUtilisation, 0)})`}` +
+    `${load.sendersEventLoopUtilisation === undefined ? '' : ` (the senders' ${percent(load.sendersEventLoopUtilisation, 0)})`}, ${fixed(load.cpuCoresBusy ?? NaN, 2)} CPU cores busy, ` +
     `${load.hostStealShare === undefined ? 'steal unknown' : `${percent(load.hostStealShare, 0)} stolen by the host`}` +
     `${load.lateTimerShare === undefined ? '' : `, timers too late for a send ${percent(load.lateTimerShare)} of the time`}`;
   const achieved =

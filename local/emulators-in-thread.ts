@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { typeScriptWorker } from './typescript-worker.js';
 import { announceTableChange, type ItemImage } from './dynalite-changes.js';
 import { startDynamo, startSqs, type RunningEmulator } from './emulators.js';
 
@@ -54,20 +54,9 @@ export async function startEmulators(dynamoPath: string | undefined, ownThread: 
   }
 }
 
-/**
- * A worker's entry that loads a TypeScript module: on Node 20 a worker thread does not inherit the
- * loader tsx registers in the main one (`npm start` and the bench run under tsx), so the thread
- * registers tsx's own before it imports the module.
- */
-function typeScriptEntry(module: URL): URL {
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const source = `import { register } from ${JSON.stringify(tsx)};\nregister();\nawait import(${JSON.stringify(module.href)});\n`;
-  return new URL(`data:text/javascript,${encodeURIComponent(source)}`);
-}
-
 /** Starts the emulators' thread: DynamoDB kept under `dynamoPath` (in memory without one), SQS in memory. */
 export async function startEmulatorsThread(dynamoPath: string | undefined): Promise<EmulatorsThread> {
-  const worker = new Worker(typeScriptEntry(new URL('./emulator-thread.ts', import.meta.url)), { workerData: { dynamoPath } satisfies EmulatorThreadStart });
+  const worker = typeScriptWorker(new URL('./emulator-thread.ts', import.meta.url), { workerData: { dynamoPath } satisfies EmulatorThreadStart });
   const waiting = new Map<number, () => void>();
   let nextId = 0;
   let exited = false;

@@ -19,6 +19,15 @@ export interface LocalStackOptions {
    * stack's thread, which starts a moment sooner; first-path.test.ts starts its stack as npm start does.
    */
   emulatorsInThread?: boolean;
+  /**
+   * Runs the sending functions (the urgent and bulk lanes) on a thread of their own
+   * (senders-in-thread.ts), as `npm start` and the bench do: their timers pace the provider, and
+   * there they wait for nothing else the stack does. Tests leave them on the stack's thread, where
+   * `crashOnSandboxSend` can reach them.
+   */
+  sendersInThread?: boolean;
+  /** The bench's instruments for the senders' thread: a module it imports first, and what its reports reach. */
+  sendersThreadInstruments?: { module: string; onReport: (report: unknown) => void };
   /** Where DynamoDB keeps its files; undefined keeps everything in memory (tests). */
   dataDir?: string;
   /** The operator API key; generated (and kept in dataDir) when not given. */

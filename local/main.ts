@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   const stack = await startLocalStack({
     ...options,
     emulatorsInThread: true,
+    sendersInThread: true,
     bootstrapKey: operatorKey,
     staffPassword: staffPassword.password,
     // Rotating rewrites the file; a key given in CRIER_BOOTSTRAP_KEY is that variable's to change.

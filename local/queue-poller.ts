@@ -8,6 +8,16 @@ import type { ProvisionedQueue } from './provision.js';
 /** Long enough to be cheap when idle, short enough that Ctrl-C ends promptly. */
 const WAIT_TIME_SECONDS = 1;
 
+/** What the stack asks of a queue's consumer, wherever it runs (on the stack's thread, or on the senders' thread: senders-in-thread.ts). */
+export interface QueueConsumer {
+  readonly busy: boolean;
+  /** Records handed to the function, and how many of them SQS had handed out before (a redelivery). */
+  readonly stats: { records: number; redelivered: number };
+  start(): void;
+  stop(): Promise<void>;
+  loseNextDeletes(batches: number): void;
+}
+
 /**
  * Feeds a queue to its function the way a Lambda event source mapping does: up to `batchSize`
  * records an invocation, `concurrency` invocations at once; records the function reports as
@@ -15,11 +25,12 @@ const WAIT_TIME_SECONDS = 1;
  * after their visibility timeout, and SQS moves them to the dead-letter queue after the redrive
  * policy's receive count. Like a mapping, it can be disabled and enabled again (`stop`, `start`).
  */
-export class QueuePoller {
+export class QueuePoller implements QueueConsumer {
   private running = false;
   private loops: Promise<void>[] = [];
   private inFlight = 0;
   private deletesToLose = 0;
+  private busyListener: (busy: boolean) => void = () => undefined;
   /** Records handed to the function, and how many of them SQS had handed out before (a redelivery). */
   readonly stats = { records: 0, redelivered: 0 };
 
@@ -59,6 +70,11 @@ export class QueuePoller {
     return this.inFlight > 0;
   }
 
+  /** Told each time the consumer starts being busy or stops (the senders' thread tells the stack's). */
+  onBusyChange(listener: (busy: boolean) => void): void {
+    this.busyListener = listener;
+  }
+
   private async loop(): Promise<void> {
     while (this.running) {
       try {
@@ -73,10 +89,12 @@ export class QueuePoller {
         );
         if (!Messages?.length) continue;
         this.inFlight += 1;
+        if (this.inFlight === 1) this.busyListener(true);
         try {
           await this.invoke(Messages);
         } finally {
           this.inFlight -= 1;
+          if (this.inFlight === 0) this.busyListener(false);
         }
       } catch (error) {
         if (!this.running) return;

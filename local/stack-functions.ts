@@ -12,7 +12,8 @@ import { concurrencyOf, type DeploymentSettings, type QueueId } from '../functio
 import { asLambda, loadHandler, type LocalInvoke } from './lambda-runtime.js';
 import type { LocalStackOptions } from './local-stack-options.js';
 import type { ProvisionedQueue } from './provision.js';
-import { QueuePoller } from './queue-poller.js';
+import { QueuePoller, type QueueConsumer } from './queue-poller.js';
+import { SENDER_QUEUES, startSendersThread, type SenderFunction, type SendersThread } from './senders-in-thread.js';
 import { ScheduledRunner } from './scheduled-runner.js';
 import { TableStreamPoller, type TableStreamEvent } from './table-stream.js';
 import { localTimeoutMs, type QueueTimeScale } from './time-scale.js';
@@ -32,20 +33,23 @@ export type AuthorizerInvoke = LocalInvoke<APIGatewayRequestAuthorizerEventV2, u
  * stops those already going.
  */
 export class StackWorkers {
-  readonly pollers = new Map<QueueId, QueuePoller>();
+  readonly pollers = new Map<QueueId, QueueConsumer>();
   readonly runners: ScheduledRunner[] = [];
   readonly streamPollers: TableStreamPoller[] = [];
+  /** The sending functions' own thread, when they run on one (LocalStackOptions.sendersInThread). */
+  sendersThread: SendersThread | undefined;
 
   /** Every worker, in the order `settled` looks at them. */
-  all(): (QueuePoller | ScheduledRunner | TableStreamPoller)[] {
+  all(): (QueueConsumer | ScheduledRunner | TableStreamPoller)[] {
     return [...this.pollers.values(), ...this.runners, ...this.streamPollers];
   }
 
   async stop(): Promise<void> {
     await Promise.all([...this.runners, ...this.pollers.values(), ...this.streamPollers].map((worker) => worker.stop()));
+    await this.sendersThread?.close();
   }
 
-  consumer(queue: QueueId): QueuePoller {
+  consumer(queue: QueueId): QueueConsumer {
     const poller = this.pollers.get(queue);
     if (!poller) throw new Error(`no local consumer polls the ${queue} queue`);
     return poller;
@@ -75,6 +79,7 @@ export async function loadFunctions({ sqs, queues, settings, options, timeScale,
   const load = async <Event, Result>(id: FunctionId): Promise<LocalInvoke<Event, Result>> =>
     asLambda(id, await loadHandler<Event, Result>(id), localTimeoutMs(id, timeScale));
   const httpHandlers = new Map<FunctionId, HttpInvoke>();
+  const onSendersThread: SenderFunction[] = [];
   const authorizer = await load<APIGatewayRequestAuthorizerEventV2, unknown>(authorizerFunctionId());
   for (const id of functionIds) {
     const { trigger } = functionDefinition(id);
@@ -83,8 +88,12 @@ export async function loadFunctions({ sqs, queues, settings, options, timeScale,
         httpHandlers.set(id, await load(id));
         break;
       case 'queue': {
-        const handler = await load<SQSEvent, SQSBatchResponse | void>(id);
         const concurrency = Math.min(concurrencyOf(trigger, settings), options.maxLocalConcurrency ?? 4);
+        if (options.sendersInThread && SENDER_QUEUES.has(trigger.queue)) {
+          onSendersThread.push({ id, queueId: trigger.queue, queue: queues[trigger.queue], concurrency, timeoutMs: localTimeoutMs(id, timeScale) });
+          break;
+        }
+        const handler = await load<SQSEvent, SQSBatchResponse | void>(id);
         const poller = new QueuePoller(sqs, id, queues[trigger.queue], trigger, handler, (error) => log(`${id}: ${(error as Error).message}`), concurrency);
         workers.pollers.set(trigger.queue, poller);
         poller.start();
@@ -119,6 +128,10 @@ export async function loadFunctions({ sqs, queues, settings, options, timeScale,
         break;
       }
     }
+  }
+  if (onSendersThread.length > 0) {
+    workers.sendersThread = await startSendersThread(onSendersThread, log, options.sendersThreadInstruments);
+    for (const [queue, consumer] of workers.sendersThread.consumers) workers.pollers.set(queue, consumer);
   }
   return { httpHandlers, authorizer };
 }

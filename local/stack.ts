@@ -46,6 +46,8 @@ export interface LocalStack {
   settled(timeoutMs?: number): Promise<void>;
   /** The emulators' own thread's event loop so far (busy and idle ms); undefined when they run on the stack's thread (emulatorsInThread). */
   emulatorsEventLoop(): EventLoopTime | undefined;
+  /** The senders' own thread's event loop so far; undefined when they run on the stack's thread (sendersInThread). */
+  sendersEventLoop(): EventLoopTime | undefined;
   /**
    * Disables a queue's event source, as disabling a Lambda event source mapping does: nothing more
    * is received from it, and this resolves once the invocations under way have ended. Tests use it
@@ -136,12 +138,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       tableName: TABLE_NAME,
       awsSmsTopicArn: LOCAL_AWS_SMS_TOPIC_ARN,
       emulatorsEventLoop: () => eventLoop?.(),
+      sendersEventLoop: () => workers.sendersThread?.eventLoop(),
       settled: (timeoutMs = 30_000) => settled(sqs, queues, workers.all(), timeoutMs, flushed),
       pauseConsumer: (queue) => workers.consumer(queue).stop(),
       resumeConsumer: (queue) => workers.consumer(queue).start(),
       loseDeletes: (queue, batches) => workers.consumer(queue).loseNextDeletes(batches),
       consumerStats: (queue) => ({ ...workers.consumer(queue).stats }),
-      crashOnSandboxSend: (nth) => activeGate.crashOnRequest(isSandboxSend, nth),
+      crashOnSandboxSend: (nth) => {
+        // The gate that crashes an invocation is this thread's; the senders' thread has its own.
+        if (workers.sendersThread) throw new Error('crashOnSandboxSend needs the senders on the stack\'s thread (sendersInThread off)');
+        return activeGate.crashOnRequest(isSandboxSend, nth);
+      },
       stop: async () => {
         await workers.stop();
         activeGate.uninstall();
