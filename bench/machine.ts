@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { EventLoopTime } from '../local/emulators-in-thread.js';
 import { WINDOW_SLACK_MS } from '../shared/pacing/throttle-rules.js';
@@ -94,6 +95,7 @@ export class MachineSampler {
       eventLoopUtilisation: utilisationBetween(this.samples, from, to) ?? undefined,
       emulatorsEventLoopUtilisation: utilisationBetween(threadSamples(this.samples, 'emulators'), from, to) ?? undefined,
       sendersEventLoopUtilisation: utilisationBetween(threadSamples(this.samples, 'senders'), from, to) ?? undefined,
+      cores: availableParallelism(),
       cpuCoresBusy: (after.cpuMicros - before.cpuMicros) / 1000 / (after.at - before.at),
       hostStealShare: stolenShare(before.host, after.host),
       // Where the senders' timers run: their own thread's stalls, or this thread's.

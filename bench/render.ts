@@ -155,7 +155,7 @@ export function render(
       `${machine.hostStealShare === undefined ? 'host steal time unknown' : `${fixed(100 * machine.hostStealShare, 1)}% of CPU time stolen by the host`}; ` +
       `${machine.lateTimerShare === undefined ? '' : `timers ran too late for a send ${percent(machine.lateTimerShare)} of the time; `}` +
       `${fixed(machine.sdkRequestsPerSecond ?? NaN, 0)} SDK requests/s over the broadcast. The functions run on one JavaScript thread, the sending functions on a second, dynalite and the SQS emulator on a third: ` +
-      `only any event loop busy ≥ ${SATURATED_EVENT_LOOP * 100}% of the time (or steal ≥ ${HIGH_STEAL * 100}%), or timers late often enough to cost the missing slots, makes this machine the limit. Rate verdict: ${main.rateVerdict}.`,
+      `only any event loop busy ≥ ${SATURATED_EVENT_LOOP * 100}% of the time, the loops together as busy as ${SATURATED_EVENT_LOOP * 100}% of the machine's cores (or steal ≥ ${HIGH_STEAL * 100}%), or timers late often enough to cost the missing slots, makes this machine the limit. Rate verdict: ${main.rateVerdict}.`,
   );
   lines.push('');
   lines.push(...timelineLines(main.timeline));

@@ -25,6 +25,8 @@ export interface MachineLoad {
   emulatorsEventLoopUtilisation?: number | undefined;
   /** The same for the senders' thread, when the sending functions run on one of their own; absent otherwise. */
   sendersEventLoopUtilisation?: number | undefined;
+  /** The machine's cores (os.availableParallelism()): how much busy time the loops can have together. */
+  cores?: number | undefined;
   /**
    * The share of the sending window in which a timer ran later than a send may leave after its
    * slot (bench/timer-lateness.ts): the share of slots this machine alone made too late to use,
@@ -48,10 +50,29 @@ export function pacedShare(achievedRate: number | undefined, providerRate: numbe
   return achievedRate / pacedRate(providerRate);
 }
 
+/** The event loops' utilisations, each 0–1: the stack's thread, the senders' and the emulators' (those that have one). */
+function loopsOf(load: MachineLoad): number[] {
+  return [load.eventLoopUtilisation, load.sendersEventLoopUtilisation, load.emulatorsEventLoopUtilisation].filter((loop): loop is number => loop !== undefined);
+}
+
+/**
+ * The event loops' busy time together, in cores: each busy loop needs a core, so when together
+ * they are busy as long as the machine has cores, a loop whose timer is due waits for one, however
+ * idle that loop itself looks.
+ */
+export function loopsBusyInCores(load: MachineLoad): number {
+  return loopsOf(load).reduce((sum, loop) => sum + loop, 0);
+}
+
+/**
+ * A thread saturated (one loop can use one core at most; a saturated emulators' thread answers
+ * every DynamoDB and SQS request late, so the functions wait on the machine too), the machine's
+ * cores saturated by the loops together, or the host stealing the CPU.
+ */
 export function machineSaturated(load: MachineLoad): boolean {
-  // A saturated emulators' thread answers every DynamoDB and SQS request late: the functions wait on the machine too.
-  const busiestLoop = Math.max(load.eventLoopUtilisation ?? 0, load.emulatorsEventLoopUtilisation ?? 0, load.sendersEventLoopUtilisation ?? 0);
-  return busiestLoop >= SATURATED_EVENT_LOOP || (load.hostStealShare ?? 0) >= HIGH_STEAL;
+  const busiestLoop = Math.max(0, ...loopsOf(load));
+  const coresSaturated = load.cores !== undefined && loopsBusyInCores(load) >= SATURATED_EVENT_LOOP * load.cores;
+  return busiestLoop >= SATURATED_EVENT_LOOP || coresSaturated || (load.hostStealShare ?? 0) >= HIGH_STEAL;
 }
 
 /**
@@ -82,7 +103,8 @@ export function rateNote(achievedRate: number | undefined, providerRate: number 
   const machine =
     `event loop busy ${percent(load.eventLoopUtilisation ?? NaN, 0)} of the time` +
     `${load.emulatorsEventLoopUtilisation === undefined ? '' : ` (the emulators' ${percent(load.emulatorsEventLoopUtilisation, 0)})`}` +
-    `${load.sendersEventLoopUtilisation === undefined ? '' : ` (the senders' ${percent(load.sendersEventLoopUtilisation, 0)})`}, ${fixed(load.cpuCoresBusy ?? NaN, 2)} CPU cores busy, ` +
+    `${load.sendersEventLoopUtilisation === undefined ? '' : ` (the senders' ${percent(load.sendersEventLoopUtilisation, 0)})`}` +
+    `${load.cores === undefined || loopsOf(load).length < 2 ? '' : `, the loops together ${fixed(loopsBusyInCores(load), 2)} of ${load.cores} cores`}, ${fixed(load.cpuCoresBusy ?? NaN, 2)} CPU cores busy, ` +
     `${load.hostStealShare === undefined ? 'steal unknown' : `${percent(load.hostStealShare, 0)} stolen by the host`}` +
     `${load.lateTimerShare === undefined ? '' : `, timers too late for a send ${percent(load.lateTimerShare)} of the time`}`;
   const achieved =

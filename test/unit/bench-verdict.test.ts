@@ -14,6 +14,10 @@ describe('bench rate verdict: the machine is blamed only when it was the limit',
     ['under 95% with the event loop saturated', 0.48, { ...idle, eventLoopUtilisation: 0.9 }, 'machine-bound'],
     ['under 95% with the emulators\' thread saturated (every DynamoDB and SQS answer late)', 0.6, { ...idle, emulatorsEventLoopUtilisation: 0.93 }, 'machine-bound'],
     ['under 95% with the emulators\' thread busy but not saturated', 0.6, { ...idle, emulatorsEventLoopUtilisation: 0.85 }, 'NOT MET'],
+    ['under 95% with the three loops together busy over 90% of two cores, none saturated alone', 0.66, { ...idle, eventLoopUtilisation: 0.75, sendersEventLoopUtilisation: 0.7, emulatorsEventLoopUtilisation: 0.4, cores: 2 }, 'machine-bound'],
+    ['under 95% with the three loops together busy under 90% of two cores', 0.66, { ...idle, eventLoopUtilisation: 0.6, sendersEventLoopUtilisation: 0.6, emulatorsEventLoopUtilisation: 0.5, cores: 2 }, 'NOT MET'],
+    ['under 95% with the same loops on four cores', 0.66, { ...idle, eventLoopUtilisation: 0.7, sendersEventLoopUtilisation: 0.7, emulatorsEventLoopUtilisation: 0.4, cores: 4 }, 'NOT MET'],
+    ['under 95% with the senders\' thread saturated', 0.6, { ...idle, sendersEventLoopUtilisation: 0.92 }, 'machine-bound'],
     ['under 95% with the host stealing a tenth of the CPU', 0.7, { ...idle, hostStealShare: 0.1 }, 'machine-bound'],
     ['under 95%, the machine\'s late timers costing the missing slots', 0.92, { ...idle, lateTimerShare: 0.04 }, 'machine-bound'],
     ['under 95%, the machine\'s late timers costing fewer slots than are missing', 0.92, { ...idle, lateTimerShare: 0.02 }, 'NOT MET'],
@@ -43,6 +47,7 @@ describe('bench rate verdict: the machine is blamed only when it was the limit',
   it.each([
     ['the machine had room: the engine is named, the timeline pointed at', 13.2, idle, /engine left the rate unused/],
     ['the event loop was saturated: the machine is named', 13.2, { ...idle, eventLoopUtilisation: 0.95 }, /measures this machine, not pacing/],
+    ['the loops together filled the cores: the machine is named, with the loops in cores', 13.2, { ...idle, eventLoopUtilisation: 0.75, sendersEventLoopUtilisation: 0.7, emulatorsEventLoopUtilisation: 0.4, cores: 2 }, /the loops together 1\.85 of 2 cores.*measures this machine/],
     ['late timers cost the missing slots: the machine is named, with the late share', 18.1, { ...idle, lateTimerShare: 0.05 }, /timers too late for a send 5\.0% of the time\): the rate figure measures this machine/],
   ] as const)('the note when the rate was not met: %s', (_case, achieved, load, expected) => {
     // Act
