@@ -31,6 +31,7 @@ export async function startBench(options: Options, mps: number | undefined): Pro
     // As npm start runs them: off the thread the functions share, as DynamoDB and SQS are in AWS.
     emulatorsInThread: true,
     sendersInThread: true,
+    sandboxEdgeInThread: true,
     sendersThreadInstruments: {
       module: instruments.href,
       onReport: (report) => applySendersThreadReport(report as SendersThreadReport, { recorder, counter, paceWrites, senderStalls }),

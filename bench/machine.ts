@@ -19,10 +19,12 @@ interface MachineSample {
   emulators: EventLoopTime | undefined;
   /** The same for the senders' thread, when the sending functions run on one of their own. */
   senders: EventLoopTime | undefined;
+  /** The same for the sandbox's edge's thread, when it has one. */
+  sandboxEdge: EventLoopTime | undefined;
 }
 
 /** One thread's samples, for the samples that have it. */
-export function threadSamples(samples: MachineSample[], thread: 'emulators' | 'senders'): { at: number; active: number; idle: number }[] {
+export function threadSamples(samples: MachineSample[], thread: 'emulators' | 'senders' | 'sandboxEdge'): { at: number; active: number; idle: number }[] {
   return samples.flatMap((sample) => {
     const time = sample[thread];
     return time ? [{ at: sample.at, ...time }] : [];
@@ -33,6 +35,7 @@ export function threadSamples(samples: MachineSample[], thread: 'emulators' | 's
 export interface StackThreads {
   emulatorsEventLoop: () => EventLoopTime | undefined;
   sendersEventLoop: () => EventLoopTime | undefined;
+  sandboxEdgeEventLoop: () => EventLoopTime | undefined;
   /** Stalls of the senders' thread's timers (reported from it); undefined: the senders share this thread, measured here. */
   senderStalls: readonly Stall[] | undefined;
 }
@@ -49,7 +52,7 @@ export class MachineSampler {
   private timer: NodeJS.Timeout | undefined;
   private readonly lateness = new TimerLateness();
 
-  constructor(private readonly threads: StackThreads = { emulatorsEventLoop: () => undefined, sendersEventLoop: () => undefined, senderStalls: undefined }) {}
+  constructor(private readonly threads: StackThreads = { emulatorsEventLoop: () => undefined, sendersEventLoop: () => undefined, sandboxEdgeEventLoop: () => undefined, senderStalls: undefined }) {}
 
   start(): void {
     this.sample();
@@ -75,6 +78,7 @@ export class MachineSampler {
       host: cpuTimes(),
       emulators: this.threads.emulatorsEventLoop(),
       senders: this.threads.sendersEventLoop(),
+      sandboxEdge: this.threads.sandboxEdgeEventLoop(),
     });
   }
 
@@ -95,6 +99,7 @@ export class MachineSampler {
       eventLoopUtilisation: utilisationBetween(this.samples, from, to) ?? undefined,
       emulatorsEventLoopUtilisation: utilisationBetween(threadSamples(this.samples, 'emulators'), from, to) ?? undefined,
       sendersEventLoopUtilisation: utilisationBetween(threadSamples(this.samples, 'senders'), from, to) ?? undefined,
+      sandboxEdgeEventLoopUtilisation: utilisationBetween(threadSamples(this.samples, 'sandboxEdge'), from, to) ?? undefined,
       cores: availableParallelism(),
       cpuCoresBusy: (after.cpuMicros - before.cpuMicros) / 1000 / (after.at - before.at),
       hostStealShare: stolenShare(before.host, after.host),

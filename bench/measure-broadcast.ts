@@ -116,6 +116,7 @@ export async function measureBroadcast(bench: Bench, memory: MemorySampler, opti
       eventLoopUtilisation: load.eventLoopUtilisation,
       emulatorsEventLoopUtilisation: load.emulatorsEventLoopUtilisation,
       sendersEventLoopUtilisation: load.sendersEventLoopUtilisation,
+      sandboxEdgeEventLoopUtilisation: load.sandboxEdgeEventLoopUtilisation,
       cores: load.cores,
       cpuCoresBusy: load.cpuCoresBusy,
       hostStealShare: load.hostStealShare,

@@ -8,7 +8,7 @@ export function notesFor(
     provider: { throttled: number };
     sendJobReceiveCounts: Record<string, Record<string, number>>;
     lostBreakdown: { inDeadLetterQueues: number; jobDeletedUnfinished: number };
-    localMachine: { eventLoopUtilisation?: number; emulatorsEventLoopUtilisation?: number; sendersEventLoopUtilisation?: number; cores?: number; cpuCoresBusy?: number; hostStealShare?: number; lateTimerShare?: number };
+    localMachine: { eventLoopUtilisation?: number; emulatorsEventLoopUtilisation?: number; sendersEventLoopUtilisation?: number; sandboxEdgeEventLoopUtilisation?: number; cores?: number; cpuCoresBusy?: number; hostStealShare?: number; lateTimerShare?: number };
   },
   mps: number | undefined,
 ): string[] {
@@ -17,6 +17,7 @@ export function notesFor(
     eventLoopUtilisation: run.localMachine.eventLoopUtilisation,
     emulatorsEventLoopUtilisation: run.localMachine.emulatorsEventLoopUtilisation,
     sendersEventLoopUtilisation: run.localMachine.sendersEventLoopUtilisation,
+    sandboxEdgeEventLoopUtilisation: run.localMachine.sandboxEdgeEventLoopUtilisation,
     cores: run.localMachine.cores,
     cpuCoresBusy: run.localMachine.cpuCoresBusy,
     hostStealShare: run.localMachine.hostStealShare,

@@ -8,7 +8,7 @@ import type { MainRun } from './measure-broadcast.js';
 import type { Options } from './options.js';
 import type { ProviderAnswers } from './sends.js';
 import { foldTimeline, type Timeline } from './timeline.js';
-import { HIGH_STEAL, SATURATED_EVENT_LOOP } from './verdict.js';
+import { HIGH_STEAL, loopsBusyInCores, SATURATED_EVENT_LOOP } from './verdict.js';
 import { URGENT_TOPIC } from './population.js';
 import type { SeedResult } from './seed-report.js';
 
@@ -151,10 +151,12 @@ export function render(
   lines.push(
     `LOCAL MACHINE over ${machine.window}: event loop busy ${percent(machine.eventLoopUtilisation ?? NaN, 0)} of the time` +
       `${machine.sendersEventLoopUtilisation === undefined ? '' : ` (the senders' thread ${percent(machine.sendersEventLoopUtilisation, 0)})`}` +
-      `${machine.emulatorsEventLoopUtilisation === undefined ? '' : ` (the emulators' thread ${percent(machine.emulatorsEventLoopUtilisation, 0)})`}, ${fixed(machine.cpuCoresBusy ?? NaN, 2)} CPU cores busy, ` +
+      `${machine.emulatorsEventLoopUtilisation === undefined ? '' : ` (the emulators' thread ${percent(machine.emulatorsEventLoopUtilisation, 0)})`}` +
+      `${machine.sandboxEdgeEventLoopUtilisation === undefined ? '' : ` (the sandbox's edge ${percent(machine.sandboxEdgeEventLoopUtilisation, 0)})`}` +
+      `${machine.cores === undefined ? '' : `, the loops together ${fixed(loopsBusyInCores(machine), 2)} of ${machine.cores} cores`}, ${fixed(machine.cpuCoresBusy ?? NaN, 2)} CPU cores busy, ` +
       `${machine.hostStealShare === undefined ? 'host steal time unknown' : `${fixed(100 * machine.hostStealShare, 1)}% of CPU time stolen by the host`}; ` +
       `${machine.lateTimerShare === undefined ? '' : `timers ran too late for a send ${percent(machine.lateTimerShare)} of the time; `}` +
-      `${fixed(machine.sdkRequestsPerSecond ?? NaN, 0)} SDK requests/s over the broadcast. The functions run on one JavaScript thread, the sending functions on a second, dynalite and the SQS emulator on a third: ` +
+      `${fixed(machine.sdkRequestsPerSecond ?? NaN, 0)} SDK requests/s over the broadcast. The functions run on one JavaScript thread, the sending functions on a second, dynalite and the SQS emulator on a third, the sandbox's edge on a fourth: ` +
       `only any event loop busy ≥ ${SATURATED_EVENT_LOOP * 100}% of the time, the loops together as busy as ${SATURATED_EVENT_LOOP * 100}% of the machine's cores (or steal ≥ ${HIGH_STEAL * 100}%), or timers late often enough to cost the missing slots, makes this machine the limit. Rate verdict: ${main.rateVerdict}.`,
   );
   lines.push('');

@@ -22,6 +22,7 @@ export async function sendBroadcast(bench: Bench, memory: MemorySampler, options
   const machine = new MachineSampler({
     emulatorsEventLoop: () => bench.stack.emulatorsEventLoop(),
     sendersEventLoop: () => bench.stack.sendersEventLoop(),
+    sandboxEdgeEventLoop: () => bench.stack.sandboxEdgeEventLoop(),
     senderStalls: bench.stack.sendersEventLoop() ? bench.senderStalls : undefined,
   });
   machine.start();

@@ -145,7 +145,7 @@ export function renderSweep(outcomes: CellOutcome[], options: Options): string {
     'achieved/s: the busiest sender, first to last send; share: of the provider rate less the 2% headroom (met: ≥ 95%); 429s: share of accepted sends; 429s left apart: those whose send left the sender over a second after the send that opened the provider’s one-second window it fell in (the journey there bunched them, not the pacing; bench/rate-refusals.ts); ' +
       'event loop: utilisation of the stack’s JavaScript thread (the gateway, delivery receipts, fan-out, the table stream, the sandbox), over the sending window; senders: the same for the thread the sending functions run on; emulators: the same for the thread dynalite and the SQS emulator run on; ' +
         'late timers: share of that window in which a timer on the senders’ thread ran later than a send may leave after its slot (slots the machine, not the engine, cost); ' +
-        'cores: CPU cores busy; machine-bound: under 95% with any of the three event loops ≥ 0.9, the three together ≥ 0.9 × the machine’s cores, or steal ≥ 10%, or with share + late timers ≥ 95%.',
+        'cores: CPU cores busy; machine-bound: under 95% with any event loop ≥ 0.9, the loops together (the sandbox’s edge’s too) ≥ 0.9 × the machine’s cores, or steal ≥ 10%, or with share + late timers ≥ 95%.',
   ];
   const costCell = outcomes.find((outcome) => outcome.rate === COST_CELL.rate && outcome.latencyMs === COST_CELL.latencyMs && outcome.main);
   if (costCell?.main) {

@@ -25,6 +25,8 @@ export interface MachineLoad {
   emulatorsEventLoopUtilisation?: number | undefined;
   /** The same for the senders' thread, when the sending functions run on one of their own; absent otherwise. */
   sendersEventLoopUtilisation?: number | undefined;
+  /** The same for the sandbox's edge's thread, when it has one; absent otherwise. */
+  sandboxEdgeEventLoopUtilisation?: number | undefined;
   /** The machine's cores (os.availableParallelism()): how much busy time the loops can have together. */
   cores?: number | undefined;
   /**
@@ -50,9 +52,11 @@ export function pacedShare(achievedRate: number | undefined, providerRate: numbe
   return achievedRate / pacedRate(providerRate);
 }
 
-/** The event loops' utilisations, each 0–1: the stack's thread, the senders' and the emulators' (those that have one). */
+/** The event loops' utilisations, each 0–1: the stack's thread, the senders', the emulators' and the sandbox's edge's (those that have one). */
 function loopsOf(load: MachineLoad): number[] {
-  return [load.eventLoopUtilisation, load.sendersEventLoopUtilisation, load.emulatorsEventLoopUtilisation].filter((loop): loop is number => loop !== undefined);
+  return [load.eventLoopUtilisation, load.sendersEventLoopUtilisation, load.emulatorsEventLoopUtilisation, load.sandboxEdgeEventLoopUtilisation].filter(
+    (loop): loop is number => loop !== undefined,
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import { typeScriptWorker } from './typescript-worker.js';
+import { eventLoopOf, typeScriptWorker } from './typescript-worker.js';
 import { announceTableChange, type ItemImage } from './dynalite-changes.js';
 import { startDynamo, startSqs, type RunningEmulator } from './emulators.js';
 
@@ -96,10 +96,7 @@ export async function startEmulatorsThread(dynamoPath: string | undefined): Prom
     // One thread for both: closing either closes both (the stack closes them together).
     dynamo: { endpoint: started.dynamoEndpoint, close },
     sqs: { endpoint: started.sqsEndpoint, close },
-    eventLoop: () => {
-      const { active, idle } = worker.performance.eventLoopUtilization();
-      return { active, idle };
-    },
+    eventLoop: () => eventLoopOf(worker),
     flushed: () => {
       if (exited) return Promise.resolve();
       const id = (nextId += 1);

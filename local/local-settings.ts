@@ -51,11 +51,12 @@ function sandboxRates(messagesPerSecond: number): SendRates {
  * Provider settings that in AWS come from the secret, locally from the environment,
  * and the key phone numbers are hashed with, which in AWS is a secret of its own.
  */
-export function localProviderEnvironment(options: LocalStackOptions, baseUrl: string): Record<string, string> {
+export function localProviderEnvironment(options: LocalStackOptions, baseUrl: string, sandboxBaseUrl = baseUrl): Record<string, string> {
   const { twilio } = options;
   return Object.fromEntries(
     Object.entries({
-      SANDBOX_URL: `${baseUrl}/sandbox`,
+      // The sandbox's edge, when it has one (sandbox-edge.ts): where sends arrive and are timed.
+      SANDBOX_URL: `${sandboxBaseUrl}/sandbox`,
       TWILIO_AUTH_TOKEN: twilio.authToken,
       TWILIO_ACCOUNT_SID: twilio.accountSid,
       TWILIO_SMS_FROM: twilio.smsFrom,
@@ -74,6 +75,6 @@ export function localProviderEnvironment(options: LocalStackOptions, baseUrl: st
  * mapping (they share one process, and where two name the same variable they agree on its value),
  * and the provider settings that in AWS come from the secrets.
  */
-export function localFunctionsEnvironment(bindings: DeploymentBindings, options: LocalStackOptions, baseUrl: string): Record<string, string> {
-  return Object.assign({}, ...functionIds.map((id) => functionDefinition(id).environment(bindings)), localProviderEnvironment(options, baseUrl)) as Record<string, string>;
+export function localFunctionsEnvironment(bindings: DeploymentBindings, options: LocalStackOptions, baseUrl: string, sandboxBaseUrl = baseUrl): Record<string, string> {
+  return Object.assign({}, ...functionIds.map((id) => functionDefinition(id).environment(bindings)), localProviderEnvironment(options, baseUrl, sandboxBaseUrl)) as Record<string, string>;
 }

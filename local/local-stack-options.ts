@@ -26,6 +26,12 @@ export interface LocalStackOptions {
    * `crashOnSandboxSend` can reach them.
    */
   sendersInThread?: boolean;
+  /**
+   * Puts the sandbox's edge on a thread of its own (sandbox-edge.ts): the senders send to it, and
+   * it times each send as it arrives, as a provider does, before the stack's thread serves it. As
+   * `npm start` and the bench do, with the senders on their own thread.
+   */
+  sandboxEdgeInThread?: boolean;
   /** The bench's instruments for the senders' thread: a module it imports first, and what its reports reach. */
   sendersThreadInstruments?: { module: string; onReport: (report: unknown) => void };
   /** Where DynamoDB keeps its files; undefined keeps everything in memory (tests). */

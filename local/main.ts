@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     ...options,
     emulatorsInThread: true,
     sendersInThread: true,
+    sandboxEdgeInThread: true,
     bootstrapKey: operatorKey,
     staffPassword: staffPassword.password,
     // Rotating rewrites the file; a key given in CRIER_BOOTSTRAP_KEY is that variable's to change.

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { signTwilioRequest } from '../shared/adapters/providers/twilio/webhooks.js';
 import { channelSchema } from '../shared/domain/model.js';
+import { ARRIVED_AT_HEADER, arrivedAtFrom } from './sandbox-edge.js';
 
 export interface SandboxOptions {
   /** Messages per second accepted; above it the sandbox answers 429 like Twilio. Undefined: unlimited. */
@@ -30,6 +31,11 @@ export interface SandboxOptions {
   random?: () => number;
   /** Where the outbox outlives the process (DATA_DIR); without one, it lasts as long as the sandbox. */
   outboxStore?: OutboxStore;
+  /**
+   * The token of the sandbox's edge (sandbox-edge.ts), when the senders reach it through one: a
+   * send carrying the edge's arrival time with it is counted at that time, not when this thread got to it.
+   */
+  edgeToken?: string;
 }
 
 /** Keeps the outbox between runs: what it held at start, then every message recorded or changed, and its emptying. */
@@ -80,6 +86,13 @@ export interface RateRefusal {
   windowOpenedBy: { messageId: string; arrivedAt: number };
 }
 
+/** One of a sender's one-second windows: when it opened, by which send, and how many it has counted. */
+interface RateWindow {
+  startedAt: number;
+  sent: number;
+  openedBy: string;
+}
+
 /** Rate refusals kept (the newest): enough for any bench run; a long-running npm start does not grow with them. */
 const KEPT_RATE_REFUSALS = 10_000;
 
@@ -108,7 +121,7 @@ export class Sandbox {
    * Each sandbox counts each address's rate on its own, as a real provider meters each sender (an
    * SMS number, a WhatsApp number) on its own; crier paces each identity the same way.
    */
-  private readonly rateWindows = new Map<string, { startedAt: number; sent: number; openedBy: string }>();
+  private readonly rateWindows = new Map<string, { current: RateWindow; previous: RateWindow | undefined }>();
   private readonly failureRates: Record<SandboxName, number>;
   private readonly faults: Record<SandboxName, ArmedFaults> = { sandbox: noFaults(), 'sandbox-b': noFaults() };
   private readonly pendingReceipts = new Set<NodeJS.Timeout>();
@@ -159,9 +172,9 @@ export class Sandbox {
       this.options.outboxStore?.clear();
       reply(response, 200, { messages: [] });
     } else if (url.pathname === '/sandbox/api/messages' && request.method === 'POST') {
-      await this.accept('sandbox', body, response);
+      await this.accept('sandbox', body, response, this.arrivalOf(request));
     } else if (url.pathname === '/sandbox/b/api/messages' && request.method === 'POST') {
-      await this.accept('sandbox-b', body, response);
+      await this.accept('sandbox-b', body, response, this.arrivalOf(request));
     } else {
       reply(response, 404, { error: `no sandbox route ${request.method} ${url.pathname}`, details: [] });
     }
@@ -176,7 +189,12 @@ export class Sandbox {
     this.options.outboxStore?.close();
   }
 
-  private async accept(sandbox: SandboxName, body: Buffer, response: ServerResponse): Promise<void> {
+  /** When a send arrived: at the edge, when it came through it; otherwise now. */
+  private arrivalOf(request: IncomingMessage): number {
+    return arrivedAtFrom(request.headers[ARRIVED_AT_HEADER], this.options.edgeToken) ?? Date.now();
+  }
+
+  private async accept(sandbox: SandboxName, body: Buffer, response: ServerResponse, arrivedAt: number): Promise<void> {
     let parsed: z.infer<typeof sendRequestSchema>;
     try {
       parsed = sendRequestSchema.parse(JSON.parse(body.toString('utf8')));
@@ -193,7 +211,7 @@ export class Sandbox {
       return;
     }
     const from = parsed.from?.address ?? (parsed.channel === 'sms' ? this.options.smsFrom : this.options.whatsappFrom);
-    if (this.inThrottleBurst(faults) || this.overRate(`${sandbox}:${parsed.channel}:${from}`, parsed.messageId)) {
+    if (this.inThrottleBurst(faults) || this.overRate(`${sandbox}:${parsed.channel}:${from}`, parsed.messageId, arrivedAt)) {
       this.stats.throttled += 1;
       reply(response, 429, { code: 20429, message: 'Too Many Requests' });
       return;
@@ -234,17 +252,19 @@ export class Sandbox {
 
   /**
    * A fixed one-second window, as simple providers count: it opens at the first send after the
-   * last one closed, and above the rate within it, 429.
+   * last one closed, and above the rate within it, 429. Sends are counted by when they arrived
+   * (`now`): one taken a moment after a later one (two connections through the edge) still counts
+   * in the window it arrived in, the one before if it came before the current one opened.
    */
-  private overRate(sender: string, messageId: string): boolean {
+  private overRate(sender: string, messageId: string, now: number): boolean {
     const limit = this.options.messagesPerSecond;
     if (limit === undefined) return false;
-    const now = Date.now();
-    let window = this.rateWindows.get(sender);
-    if (!window || now - window.startedAt >= 1000) {
-      window = { startedAt: now, sent: 0, openedBy: messageId };
-      this.rateWindows.set(sender, window);
+    let windows = this.rateWindows.get(sender);
+    if (!windows || now - windows.current.startedAt >= 1000) {
+      windows = { current: { startedAt: now, sent: 0, openedBy: messageId }, previous: windows?.current };
+      this.rateWindows.set(sender, windows);
     }
+    const window = now < windows.current.startedAt && windows.previous && now - windows.previous.startedAt < 1000 ? windows.previous : windows.current;
     window.sent += 1;
     if (window.sent <= limit) return false;
     if (this.rateRefusals.length >= KEPT_RATE_REFUSALS) this.rateRefusals.shift();

@@ -4,7 +4,7 @@ import type { QueueId } from '../functions/catalog-types.js';
 import type { EventLoopTime } from './emulators-in-thread.js';
 import type { ProvisionedQueue } from './provision.js';
 import type { QueueConsumer } from './queue-poller.js';
-import { typeScriptWorker } from './typescript-worker.js';
+import { eventLoopOf, typeScriptWorker } from './typescript-worker.js';
 
 /*
  * The sending functions on a thread of their own. In AWS each sending function has a CPU of its
@@ -139,10 +139,7 @@ export async function startSendersThread(
   let closing: Promise<void> | undefined;
   return {
     consumers,
-    eventLoop: () => {
-      const { active, idle } = thread.performance.eventLoopUtilization();
-      return { active, idle };
-    },
+    eventLoop: () => eventLoopOf(thread),
     close: () =>
       (closing ??= (async () => {
         if (exited) return;

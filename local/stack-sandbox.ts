@@ -7,7 +7,7 @@ const LOCAL_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
 const SANDBOX_SEND_PATH = /^\/sandbox(\/b)?\/api\/messages$/;
 
 /** The sandbox providers, keeping what they sent in DATA_DIR's outbox file when there is one. */
-export function startSandbox(options: LocalStackOptions, baseUrl: string, log: (line: string) => void): Sandbox {
+export function startSandbox(options: LocalStackOptions, baseUrl: string, log: (line: string) => void, edgeToken?: string): Sandbox {
   const outboxFile = options.dataDir ? openOutboxFile(options.dataDir, new Date()) : undefined;
   if (outboxFile && outboxFile.dropped.unreadable > 0) log(`sandbox outbox: ${outboxFile.dropped.unreadable} unreadable line(s) skipped`);
   return new Sandbox({
@@ -24,6 +24,7 @@ export function startSandbox(options: LocalStackOptions, baseUrl: string, log: (
     accountSid: options.twilio.accountSid ?? LOCAL_ACCOUNT_SID,
     smsFrom: options.twilio.smsFrom ?? 'CRIER',
     whatsappFrom: options.twilio.whatsappFrom ?? 'whatsapp:+447700900000',
+    ...(edgeToken ? { edgeToken } : {}),
   });
 }
 

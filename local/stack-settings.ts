@@ -71,7 +71,7 @@ export function localBindings(
 }
 
 /** The functions run in this process: they read their bindings from its environment, as on Lambda. */
-export function exportFunctionsEnvironment(bindings: DeploymentBindings, options: LocalStackOptions, baseUrl: string): void {
-  Object.assign(process.env, localFunctionsEnvironment(bindings, options, baseUrl));
+export function exportFunctionsEnvironment(bindings: DeploymentBindings, options: LocalStackOptions, baseUrl: string, sandboxBaseUrl = baseUrl): void {
+  Object.assign(process.env, localFunctionsEnvironment(bindings, options, baseUrl, sandboxBaseUrl));
   Object.assign(process.env, localObservabilityEnvironment(process.env));
 }

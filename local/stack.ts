@@ -16,6 +16,7 @@ import type { LocalStackOptions } from './local-stack-options.js';
 import { queueTimeScaleSchema } from './time-scale.js';
 import { loadFunctions, StackWorkers } from './stack-functions.js';
 import { gatewayListener } from './stack-http.js';
+import { startSandboxEdge, type SandboxEdge } from './sandbox-edge.js';
 import { sandboxSend, startSandbox } from './stack-sandbox.js';
 import { closeServer, listen, startingServer } from './stack-server.js';
 import { checkProvidersAndSenders, exportFunctionsEnvironment, LOCAL_AWS_SMS_TOPIC_ARN, localBindings, pointAwsSdkAt, TABLE_NAME } from './stack-settings.js';
@@ -48,6 +49,8 @@ export interface LocalStack {
   emulatorsEventLoop(): EventLoopTime | undefined;
   /** The senders' own thread's event loop so far; undefined when they run on the stack's thread (sendersInThread). */
   sendersEventLoop(): EventLoopTime | undefined;
+  /** The sandbox's edge's thread's event loop so far; undefined without one (sandboxEdgeInThread). */
+  sandboxEdgeEventLoop(): EventLoopTime | undefined;
   /**
    * Disables a queue's event source, as disabling a Lambda event source mapping does: nothing more
    * is received from it, and this resolves once the invocations under way have ended. Tests use it
@@ -88,6 +91,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const emulators: RunningEmulator[] = [];
   const workers = new StackWorkers();
   let sandbox: Sandbox | undefined;
+  let edge: SandboxEdge | undefined;
   let dataDirLock: DataDirLock | undefined;
   try {
     const timeScale = queueTimeScaleSchema.parse(options.queueTimeScale);
@@ -116,10 +120,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const consoleClientSecret = randomBytes(24).toString('base64url');
     const bindings = localBindings(queues, publicBaseUrl, options, settings, consoleClientSecret);
-    exportFunctionsEnvironment(bindings, options, baseUrl);
+    // The sandbox's edge first, if it has one: the senders send to it, and the sandbox checks its token.
+    if (options.sandboxEdgeInThread) edge = await startSandboxEdge(baseUrl);
+    exportFunctionsEnvironment(bindings, options, baseUrl, edge?.url);
 
     const { operatorKey, staffPassword, staffSeeded, identityProvider } = await prepareSignIn(documents, bindings, consoleClientSecret, options, settings);
-    sandbox = startSandbox(options, baseUrl, log);
+    sandbox = startSandbox(options, baseUrl, log, edge?.token);
     const functions = await loadFunctions({ sqs, queues, settings, options, timeScale, log }, workers);
     open(gatewayListener({ ...functions, baseUrl, identityProvider, sandbox, log }));
 
@@ -138,6 +144,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       tableName: TABLE_NAME,
       awsSmsTopicArn: LOCAL_AWS_SMS_TOPIC_ARN,
       emulatorsEventLoop: () => eventLoop?.(),
+      sandboxEdgeEventLoop: () => edge?.eventLoop(),
       sendersEventLoop: () => workers.sendersThread?.eventLoop(),
       settled: (timeoutMs = 30_000) => settled(sqs, queues, workers.all(), timeoutMs, flushed),
       pauseConsumer: (queue) => workers.consumer(queue).stop(),
@@ -153,6 +160,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         await workers.stop();
         activeGate.uninstall();
         activeSandbox.close();
+        await edge?.close();
         await closeServer(server);
         for (const emulator of emulators.reverse()) await emulator.close();
         dataDirLock?.release();
@@ -163,6 +171,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await workers.stop();
     gate?.uninstall();
     sandbox?.close();
+    await edge?.close().catch(() => undefined);
     if (server.listening) await closeServer(server);
     for (const emulator of emulators.reverse()) await emulator.close().catch(() => undefined);
     dataDirLock?.release();

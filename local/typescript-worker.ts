@@ -10,3 +10,9 @@ export function typeScriptWorker(module: URL, options: WorkerOptions): Worker {
   const source = `import { register } from ${JSON.stringify(tsx)};\nregister();\nawait import(${JSON.stringify(module.href)});\n`;
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), options);
 }
+
+/** A worker thread's event loop so far, busy and idle (ms), read from the thread that started it. */
+export function eventLoopOf(worker: Worker): { active: number; idle: number } {
+  const { active, idle } = worker.performance.eventLoopUtilization();
+  return { active, idle };
+}

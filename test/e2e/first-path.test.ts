@@ -4,7 +4,7 @@ import { LocalStackClient } from '../support/local-stack-client.js';
 
 /**
  * The foundation's end-to-end path on the local stack, started the way `npm start` starts it
- * (random port, in-memory data, the emulators and the senders each on a thread of their own): topic → residents join by text → STOP → broadcast through the
+ * (random port, in-memory data, the emulators, the senders and the sandbox's edge each on a thread of their own): topic → residents join by text → STOP → broadcast through the
  * fan-out and send queues → delivery receipt → counts.
  */
 describe('first end-to-end path on the local stack', () => {
@@ -16,7 +16,7 @@ describe('first end-to-end path on the local stack', () => {
   let client: LocalStackClient;
 
   beforeAll(async () => {
-    stack = await startLocalStack({ port: 0, emulatorsInThread: true, sendersInThread: true, twilio: { authToken }, sandbox: { failureRate: 0 } });
+    stack = await startLocalStack({ port: 0, emulatorsInThread: true, sendersInThread: true, sandboxEdgeInThread: true, twilio: { authToken }, sandbox: { failureRate: 0 } });
     client = new LocalStackClient(stack, authToken);
   });
   afterAll(async () => {

@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Sandbox, type SandboxMessage, type SandboxOptions } from '../../local/sandbox.js';
+import { ARRIVED_AT_HEADER } from '../../local/sandbox-edge.js';
 import { SandboxProvider } from '../../shared/adapters/providers/sandbox/adapter.js';
 import { verifyTwilioSignature } from '../../shared/adapters/providers/twilio/webhooks.js';
 import { ProviderError } from '../../shared/domain/errors.js';
@@ -403,5 +404,58 @@ describe('SandboxProvider and the local Sandbox', () => {
     // Assess
     expect(off.receipts).toEqual([]);
     expect(closing.receipts).toEqual([]);
+  });
+});
+
+describe('sends timed at the sandbox’s edge', () => {
+  const EDGE_TOKEN = 'edge-token';
+
+  /** A send as the edge passes it on: the arrival header, when given, with its token and time. */
+  async function sendArriving(baseUrl: string, arrival?: { token: string; at: number }): Promise<number> {
+    const response = await fetch(`${baseUrl}/sandbox/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(arrival ? { [ARRIVED_AT_HEADER]: `${arrival.token}:${arrival.at}` } : {}) },
+      body: JSON.stringify(outbound()),
+    });
+    return response.status;
+  }
+
+  it('counts a send at the time it reached the edge, not when the sandbox got to it', async () => {
+    // Prepare
+    const { baseUrl } = await startSandbox({ messagesPerSecond: 1, edgeToken: EDGE_TOKEN });
+    const at = Date.now();
+
+    // Act: taken one after the other, but arrived 1.1 s apart at the edge.
+    const statuses = [await sendArriving(baseUrl, { token: EDGE_TOKEN, at }), await sendArriving(baseUrl, { token: EDGE_TOKEN, at: at + 1_100 })];
+
+    // Assess
+    expect(statuses).toEqual([201, 201]);
+  });
+
+  it('times a send whose arrival header does not carry the edge’s token when it is taken', async () => {
+    // Prepare
+    const { baseUrl, sandbox } = await startSandbox({ messagesPerSecond: 1, edgeToken: EDGE_TOKEN });
+    const at = Date.now();
+
+    // Act
+    const statuses = [await sendArriving(baseUrl, { token: EDGE_TOKEN, at }), await sendArriving(baseUrl, { token: 'someone-else', at: at + 1_100 })];
+
+    // Assess
+    expect(statuses).toEqual([201, 429]);
+    expect(sandbox.rateRefusals).toHaveLength(1);
+  });
+
+  it('counts a send taken after a later one in the window it arrived in', async () => {
+    // Prepare
+    const { baseUrl, sandbox } = await startSandbox({ messagesPerSecond: 2, edgeToken: EDGE_TOKEN });
+    const at = Date.now();
+    const arriving = (offset: number) => sendArriving(baseUrl, { token: EDGE_TOKEN, at: at + offset });
+
+    // Act: windows open at +0 and +1,500; the send of +900 is taken last.
+    const statuses = [await arriving(0), await arriving(1_500), await arriving(1_600), await arriving(900)];
+
+    // Assess: the window of +0 held two sends, that of +1,500 two: nothing over the rate.
+    expect(statuses).toEqual([201, 201, 201, 201]);
+    expect(sandbox.rateRefusals).toEqual([]);
   });
 });

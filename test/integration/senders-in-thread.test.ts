@@ -2,16 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { LocalStackClient } from '../support/local-stack-client.js';
 
-// npm start and the bench run the sending functions on a thread of their own: the stack's thread
-// still starts, pauses, counts and waits for their consumers as it does for its own.
-describe('the senders on a thread of their own', () => {
+// npm start and the bench run the sending functions on a thread of their own, and their sends
+// reach the sandbox through its edge on another: the stack's thread still starts, pauses, counts
+// and waits for their consumers as it does for its own.
+describe('the senders on a thread of their own, sending through the sandbox’s edge', () => {
   const authToken = 'senders-thread-token';
   const resident = '+447700900301';
   let stack: LocalStack;
   let client: LocalStackClient;
 
   beforeAll(async () => {
-    stack = await startLocalStack({ port: 0, sendersInThread: true, twilio: { authToken }, sandbox: { failureRate: 0 } });
+    stack = await startLocalStack({ port: 0, sendersInThread: true, sandboxEdgeInThread: true, twilio: { authToken }, sandbox: { failureRate: 0 } });
     client = new LocalStackClient(stack, authToken);
     expect((await client.api('POST', '/v1/topics', { id: 'traffic', name: 'Traffic alerts', keywords: ['TRAFFIC'] })).status).toBe(201);
   });
@@ -19,11 +20,16 @@ describe('the senders on a thread of their own', () => {
     await stack?.stop();
   });
 
-  it("sends a resident's reply from that thread, and settled() waits for it", async () => {
-    // Prepare / Act
+  it("sends a resident's reply from that thread through the edge, and settled() waits for it", async () => {
+    // Prepare
+    const edgeBefore = stack.sandboxEdgeEventLoop();
+
+    // Act
     const replies = await client.textAndCollect(resident, 'JOIN TRAFFIC');
 
     // Assess
+    expect(process.env.SANDBOX_URL).not.toBe(`${stack.baseUrl}/sandbox`);
+    expect(stack.sandboxEdgeEventLoop()!.active).toBeGreaterThan(edgeBefore!.active);
     expect(replies).toHaveLength(1);
     expect(replies[0]).toMatch(/traffic/i);
     expect(stack.consumerStats('sendUrgent').records).toBeGreaterThanOrEqual(1);
