@@ -52,6 +52,12 @@ export async function startSandboxEdge(stackBaseUrl: string): Promise<SandboxEdg
     thread.on('message', (reply: SandboxEdgeReply) => (reply.kind === 'ready' ? resolve(reply.url) : onClosed()));
   });
   thread.removeAllListeners('error').removeAllListeners('exit');
+  // A thread that has ended, however, has nothing left to close.
+  let exited = false;
+  thread.on('exit', () => {
+    exited = true;
+    onClosed();
+  });
   let closing: Promise<void> | undefined;
   return {
     url,
@@ -59,6 +65,7 @@ export async function startSandboxEdge(stackBaseUrl: string): Promise<SandboxEdg
     eventLoop: () => eventLoopOf(thread),
     close: () =>
       (closing ??= (async () => {
+        if (exited) return;
         const closed = new Promise<void>((resolve) => (onClosed = resolve));
         thread.postMessage({ kind: 'close' });
         await closed;

@@ -54,6 +54,8 @@ class ThreadConsumer implements QueueConsumer {
   busy = false;
   stats = { records: 0, redelivered: 0 };
   private stopWaiters: (() => void)[] = [];
+  /** The thread has ended: nothing is left to stop. */
+  private threadGone = false;
 
   constructor(
     private readonly thread: Worker,
@@ -65,6 +67,7 @@ class ThreadConsumer implements QueueConsumer {
   }
 
   stop(): Promise<void> {
+    if (this.threadGone) return Promise.resolve();
     const stopped = new Promise<void>((resolve) => this.stopWaiters.push(resolve));
     this.thread.postMessage({ kind: 'stop', queue: this.queue } satisfies SendersThreadRequest);
     return stopped;
@@ -74,10 +77,16 @@ class ThreadConsumer implements QueueConsumer {
     this.thread.postMessage({ kind: 'loseDeletes', queue: this.queue, batches } satisfies SendersThreadRequest);
   }
 
-  /** The thread has stopped this consumer, or is gone. */
+  /** The thread has stopped this consumer. */
   stopped(): void {
     this.busy = false;
     for (const resolve of this.stopWaiters.splice(0)) resolve();
+  }
+
+  /** The thread has ended (closed, or it failed): this consumer is stopped for good. */
+  ended(): void {
+    this.threadGone = true;
+    this.stopped();
   }
 }
 
@@ -102,7 +111,7 @@ export async function startSendersThread(
   let onClosed = () => undefined as void;
   const ended = () => {
     exited = true;
-    for (const consumer of consumers.values()) consumer.stopped();
+    for (const consumer of consumers.values()) consumer.ended();
     onClosed();
   };
   await new Promise<void>((resolve, reject) => {

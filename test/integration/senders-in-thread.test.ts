@@ -10,6 +10,7 @@ describe('the senders on a thread of their own, sending through the sandbox’s 
   const resident = '+447700900301';
   let stack: LocalStack;
   let client: LocalStackClient;
+  let stopped = false;
 
   beforeAll(async () => {
     stack = await startLocalStack({ port: 0, sendersInThread: true, sandboxEdgeInThread: true, twilio: { authToken }, sandbox: { failureRate: 0 } });
@@ -17,7 +18,7 @@ describe('the senders on a thread of their own, sending through the sandbox’s 
     expect((await client.api('POST', '/v1/topics', { id: 'traffic', name: 'Traffic alerts', keywords: ['TRAFFIC'] })).status).toBe(201);
   });
   afterAll(async () => {
-    await stack?.stop();
+    if (!stopped) await stack?.stop();
   });
 
   it("sends a resident's reply from that thread through the edge, and settled() waits for it", async () => {
@@ -61,5 +62,17 @@ describe('the senders on a thread of their own, sending through the sandbox’s 
     expect(loop?.active).toBeGreaterThan(0);
     expect(loop?.idle).toBeGreaterThan(0);
     expect(() => stack.crashOnSandboxSend(1)).toThrow(/senders on the stack's thread/);
+  });
+
+  it('once the stack has stopped, a consumer on the ended thread stops at once', async () => {
+    // Prepare
+    await stack.stop();
+    stopped = true;
+
+    // Act
+    const pausing = stack.pauseConsumer('sendUrgent');
+
+    // Assess
+    await expect(pausing).resolves.toBeUndefined();
   });
 });
