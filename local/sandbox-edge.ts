@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EventLoopTime } from './emulators-in-thread.js';
-import { eventLoopOf, typeScriptWorker } from './typescript-worker.js';
+import { eventLoopOf, typeScriptWorker, WorkerCloser } from './typescript-worker.js';
 
 /*
  * The sandbox provider's edge, on a thread of its own: where the senders' requests arrive and are
@@ -45,31 +45,19 @@ export function arrivedAtFrom(header: string | string[] | undefined, token: stri
 export async function startSandboxEdge(stackBaseUrl: string): Promise<SandboxEdge> {
   const token = randomBytes(16).toString('hex');
   const thread = typeScriptWorker(new URL('./sandbox-edge-thread.ts', import.meta.url), { workerData: { stackBaseUrl, token } satisfies SandboxEdgeStart });
-  let onClosed = () => undefined as void;
+  let closer: WorkerCloser | undefined;
   const url = await new Promise<string>((resolve, reject) => {
     thread.once('error', reject);
     thread.once('exit', (code) => reject(new Error(`the sandbox's edge stopped as it started (exit code ${code})`)));
-    thread.on('message', (reply: SandboxEdgeReply) => (reply.kind === 'ready' ? resolve(reply.url) : onClosed()));
+    thread.on('message', (reply: SandboxEdgeReply) => (reply.kind === 'ready' ? resolve(reply.url) : closer?.closed()));
   });
   thread.removeAllListeners('error').removeAllListeners('exit');
-  // A thread that has ended, however, has nothing left to close.
-  let exited = false;
-  thread.on('exit', () => {
-    exited = true;
-    onClosed();
-  });
-  let closing: Promise<void> | undefined;
+  closer = new WorkerCloser(thread, { kind: 'close' });
+  const started = closer;
   return {
     url,
     token,
     eventLoop: () => eventLoopOf(thread),
-    close: () =>
-      (closing ??= (async () => {
-        if (exited) return;
-        const closed = new Promise<void>((resolve) => (onClosed = resolve));
-        thread.postMessage({ kind: 'close' });
-        await closed;
-        await thread.terminate();
-      })()),
+    close: () => started.close(),
   };
 }

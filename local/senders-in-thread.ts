@@ -4,7 +4,7 @@ import type { QueueId } from '../functions/catalog-types.js';
 import type { EventLoopTime } from './emulators-in-thread.js';
 import type { ProvisionedQueue } from './provision.js';
 import type { QueueConsumer } from './queue-poller.js';
-import { eventLoopOf, typeScriptWorker } from './typescript-worker.js';
+import { eventLoopOf, typeScriptWorker, WorkerCloser } from './typescript-worker.js';
 
 /*
  * The sending functions on a thread of their own. In AWS each sending function has a CPU of its
@@ -107,13 +107,7 @@ export async function startSendersThread(
     workerData: { functions, instruments: instruments?.module } satisfies SendersThreadStart,
   });
   const consumers = new Map(functions.map(({ queueId }) => [queueId, new ThreadConsumer(thread, queueId)]));
-  let exited = false;
-  let onClosed = () => undefined as void;
-  const ended = () => {
-    exited = true;
-    for (const consumer of consumers.values()) consumer.ended();
-    onClosed();
-  };
+  let closer: WorkerCloser | undefined;
   await new Promise<void>((resolve, reject) => {
     thread.once('error', reject);
     thread.once('exit', (code) => reject(new Error(`the senders' thread stopped as it started (exit code ${code})`)));
@@ -137,26 +131,21 @@ export async function startSendersThread(
           instruments?.onReport(reply.report);
           break;
         case 'closed':
-          onClosed();
+          closer?.closed();
           break;
       }
     });
   });
   thread.removeAllListeners('error').removeAllListeners('exit');
   thread.on('error', (error) => log(`the senders' thread failed: ${error.stack ?? String(error)}`));
-  thread.on('exit', ended);
-  let closing: Promise<void> | undefined;
+  closer = new WorkerCloser(thread, { kind: 'close' } satisfies SendersThreadRequest, () => {
+    for (const consumer of consumers.values()) consumer.ended();
+  });
+  const started = closer;
   return {
     consumers,
     eventLoop: () => eventLoopOf(thread),
-    close: () =>
-      (closing ??= (async () => {
-        if (exited) return;
-        const closed = new Promise<void>((resolve) => (onClosed = resolve));
-        thread.postMessage({ kind: 'close' } satisfies SendersThreadRequest);
-        await closed;
-        await thread.terminate();
-        ended();
-      })()),
+    /** Stops every consumer (the thread waits for the invocations under way) and ends the thread. */
+    close: () => started.close(),
   };
 }
